@@ -1,0 +1,66 @@
+// Open TCP connections, by id and by remote address:port, so a reply or a later request to the same peer
+// reuses the connection (RFC 3261 18.2.2, RFC 5923 style reuse) instead of opening another.
+import { type Endpoint, formatEndpoint, normalizeAddress } from './endpoint.ts';
+import type { TcpConnection } from './tcp-connection.ts';
+
+export class ConnectionTable {
+  readonly #byId = new Map<number, TcpConnection>();
+  readonly #byRemote = new Map<string, Set<TcpConnection>>();
+  readonly #inboundPerIp = new Map<string, number>();
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  add(connection: TcpConnection): void {
+    this.#byId.set(connection.id, connection);
+    const key = formatEndpoint(connection.remote);
+    let peers = this.#byRemote.get(key);
+    if (!peers) {
+      peers = new Set();
+      this.#byRemote.set(key, peers);
+    }
+    peers.add(connection);
+    if (connection.direction === 'inbound') {
+      const ip = connection.remote.address;
+      this.#inboundPerIp.set(ip, (this.#inboundPerIp.get(ip) ?? 0) + 1);
+    }
+  }
+
+  remove(connection: TcpConnection): void {
+    if (this.#byId.get(connection.id) !== connection) return;
+    this.#byId.delete(connection.id);
+    const key = formatEndpoint(connection.remote);
+    const peers = this.#byRemote.get(key);
+    peers?.delete(connection);
+    if (peers?.size === 0) this.#byRemote.delete(key);
+    if (connection.direction === 'inbound') {
+      const ip = connection.remote.address;
+      const left = (this.#inboundPerIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.#inboundPerIp.set(ip, left);
+      else this.#inboundPerIp.delete(ip);
+    }
+  }
+
+  get(id: number): TcpConnection | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** The newest open connection to `remote`, whichever end opened it. */
+  find(remote: Endpoint): TcpConnection | undefined {
+    const peers = this.#byRemote.get(
+      formatEndpoint({ address: normalizeAddress(remote.address), port: remote.port }),
+    );
+    let newest: TcpConnection | undefined;
+    for (const connection of peers ?? []) if (connection.open) newest = connection;
+    return newest;
+  }
+
+  inboundFrom(ip: string): number {
+    return this.#inboundPerIp.get(ip) ?? 0;
+  }
+
+  all(): TcpConnection[] {
+    return [...this.#byId.values()];
+  }
+}

@@ -1,0 +1,58 @@
+// Plain numbers the metrics layer reads; the transport only ever increments them.
+
+export interface ProtoCounters {
+  /** Messages handed to onMessage. */
+  received: number;
+  bytesReceived: number;
+  /** Messages handed to the OS. */
+  sent: number;
+  bytesSent: number;
+  /** Sends that returned an error result. */
+  sendErrors: number;
+  /** UDP: CRLF-only datagrams ignored. TCP: CRLFCRLF pings answered with a CRLF pong. */
+  keepalives: number;
+}
+
+export interface TransportCounters {
+  readonly udp: ProtoCounters;
+  readonly tcp: ProtoCounters;
+  /** UDP datagrams ignored as empty or larger than maxMessageBytes. */
+  dropped: number;
+  /** TCP streams closed because they could not be split into messages. */
+  framingErrors: number;
+  connectionsAccepted: number;
+  connectionsOpened: number;
+  /** Inbound connections closed at once because of maxConnections or maxConnectionsPerIp. */
+  connectionsRejected: number;
+  connectionsClosed: number;
+  idleTimeouts: number;
+  /** Socket errors outside a send (resets, listener errors). */
+  socketErrors: number;
+  /** Exceptions thrown by onMessage or onFramingError: a bug in the caller, logged and contained. */
+  handlerErrors: number;
+}
+
+const proto = (): ProtoCounters => ({
+  received: 0,
+  bytesReceived: 0,
+  sent: 0,
+  bytesSent: 0,
+  sendErrors: 0,
+  keepalives: 0,
+});
+
+export function createCounters(): TransportCounters {
+  return {
+    udp: proto(),
+    tcp: proto(),
+    dropped: 0,
+    framingErrors: 0,
+    connectionsAccepted: 0,
+    connectionsOpened: 0,
+    connectionsRejected: 0,
+    connectionsClosed: 0,
+    idleTimeouts: 0,
+    socketErrors: 0,
+    handlerErrors: 0,
+  };
+}

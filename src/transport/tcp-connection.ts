@@ -1,0 +1,180 @@
+// One TCP connection, accepted or opened: frames the incoming stream into messages, answers keep-alive
+// pings, enforces the idle timeout and queues outgoing messages with a bound on unread bytes.
+import type { Socket } from 'node:net';
+import { type Endpoint, formatEndpoint, normalizeAddress } from './endpoint.ts';
+import { kindOfCode, type SendResult, sendFailure } from './send-result.ts';
+import type { Source } from './source.ts';
+import { type FrameEvent, StreamFramer } from './stream-framer.ts';
+import type { TransportContext } from './transport-context.ts';
+
+export type Direction = 'inbound' | 'outbound';
+
+const PONG = Buffer.from('\r\n', 'latin1');
+
+export class TcpConnection {
+  readonly id: number;
+  readonly direction: Direction;
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  readonly source: Source;
+  readonly #socket: Socket;
+  readonly #ctx: TransportContext;
+  readonly #framer: StreamFramer;
+  readonly #closed: Promise<void>;
+  #closing = false;
+  #linger: NodeJS.Timeout | undefined;
+
+  /** `socket` must be connected. `onClosed` runs once when the socket has closed, for any reason. */
+  constructor(
+    id: number,
+    socket: Socket,
+    direction: Direction,
+    ctx: TransportContext,
+    onClosed: (c: TcpConnection) => void,
+  ) {
+    this.id = id;
+    this.direction = direction;
+    this.#socket = socket;
+    this.#ctx = ctx;
+    this.remote = { address: normalizeAddress(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
+    this.local = { address: normalizeAddress(socket.localAddress ?? ''), port: socket.localPort ?? 0 };
+    this.source = { proto: 'tcp', remote: this.remote, local: this.local, connectionId: id };
+    this.#framer = new StreamFramer(ctx.limits);
+
+    socket.setNoDelay(true);
+    socket.setTimeout(ctx.limits.idleTimeoutMs);
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
+    socket.on('timeout', () => {
+      ctx.counters.idleTimeouts++;
+      ctx.log.debug(this.#logFields(), 'tcp connection idle, closing');
+      this.#socket.destroy();
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      ctx.counters.socketErrors++;
+      ctx.log.debug({ ...this.#logFields(), code: err.code, err: err.message }, 'tcp connection error');
+    });
+    this.#closed = new Promise((resolve) => {
+      socket.once('close', () => {
+        this.#closing = true;
+        clearTimeout(this.#linger);
+        ctx.counters.connectionsClosed++;
+        ctx.log.debug(this.#logFields(), 'tcp connection closed');
+        onClosed(this);
+        resolve();
+      });
+    });
+  }
+
+  /** False once closing has started: sends then fail with 'connection-closed'. */
+  get open(): boolean {
+    return !this.#closing && !this.#socket.destroyed;
+  }
+
+  send(bytes: Buffer, target: string): Promise<SendResult> {
+    const { counters, limits, log } = this.#ctx;
+    const fail = (result: SendResult): SendResult => {
+      counters.tcp.sendErrors++;
+      if (!result.ok)
+        log.warn(
+          { ...this.#logFields(), target, kind: result.error.kind, code: result.error.code },
+          'tcp send failed',
+        );
+      return result;
+    };
+    if (!this.open) {
+      return Promise.resolve(
+        fail(
+          sendFailure(
+            'connection-closed',
+            target,
+            `send to ${target}: connection ${this.id} to ${formatEndpoint(this.remote)} is closed`,
+          ),
+        ),
+      );
+    }
+    if (this.#socket.writableLength + bytes.length > limits.maxPendingWriteBytes) {
+      return Promise.resolve(
+        fail(
+          sendFailure(
+            'write-buffer-full',
+            target,
+            `send to ${target}: connection ${this.id} has ${this.#socket.writableLength} bytes unread by the peer, maxPendingWriteBytes is ${limits.maxPendingWriteBytes}`,
+          ),
+        ),
+      );
+    }
+    return new Promise((resolve) => {
+      this.#socket.write(bytes, (err) => {
+        if (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          resolve(
+            fail(
+              sendFailure(
+                kindOfCode(code),
+                target,
+                `send to ${target} over connection ${this.id} failed: ${code ?? err.message}`,
+                code,
+              ),
+            ),
+          );
+          return;
+        }
+        counters.tcp.sent++;
+        counters.tcp.bytesSent += bytes.length;
+        resolve({ ok: true, proto: 'tcp', local: this.local, remote: this.remote, connectionId: this.id });
+      });
+    });
+  }
+
+  /** Closes at once (no linger) and resolves when the socket has closed. */
+  close(): Promise<void> {
+    this.#closing = true;
+    this.#socket.destroy();
+    return this.#closed;
+  }
+
+  #receive(chunk: Buffer): void {
+    for (const event of this.#framer.push(chunk)) this.#handle(event);
+  }
+
+  #handle(event: FrameEvent): void {
+    const { counters, log } = this.#ctx;
+    switch (event.type) {
+      case 'message':
+        counters.tcp.received++;
+        counters.tcp.bytesReceived += event.bytes.length;
+        this.#ctx.deliver(event.bytes, this.source);
+        return;
+      case 'ping':
+        counters.tcp.keepalives++;
+        if (this.open) this.#socket.write(PONG);
+        return;
+      case 'error':
+        counters.framingErrors++;
+        log.warn(
+          {
+            ...this.#logFields(),
+            kind: event.error.kind,
+            reason: event.error.reason,
+            streamOffset: event.error.streamOffset,
+          },
+          'tcp framing error, closing',
+        );
+        // The caller may answer (a 400) over this connection from inside the handler, before the FIN.
+        this.#ctx.framingError(event.error, this.source);
+        this.#closing = true;
+        this.#socket.end();
+        this.#linger = setTimeout(() => this.#socket.destroy(), this.#ctx.limits.closeLingerMs);
+        return;
+    }
+  }
+
+  #logFields() {
+    return {
+      connectionId: this.id,
+      direction: this.direction,
+      remote: formatEndpoint(this.remote),
+      local: formatEndpoint(this.local),
+    };
+  }
+}

@@ -1,0 +1,68 @@
+// One listening TCP socket. Accepted sockets go to the owner, which applies the connection limits.
+import { createServer, type Server, type Socket } from 'node:net';
+import { familyOf, formatEndpoint, normalizeAddress } from './endpoint.ts';
+import type { LocalAddress } from './local-addresses.ts';
+import type { TransportContext } from './transport-context.ts';
+import type { BindResult } from './udp-listener.ts';
+
+export class TcpListener {
+  readonly local: LocalAddress;
+  readonly #server: Server;
+
+  private constructor(server: Server, local: LocalAddress) {
+    this.#server = server;
+    this.local = local;
+  }
+
+  /** Binds `address` (an IP literal) and `port`; each accepted socket is passed to `accept`. */
+  static bind(
+    address: string,
+    port: number,
+    specText: string,
+    ctx: TransportContext,
+    accept: (socket: Socket, listener: TcpListener) => void,
+  ): Promise<BindResult<TcpListener>> {
+    const family = familyOf(address);
+    const server = createServer({ noDelay: true });
+    return new Promise((resolve) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        server.close();
+        resolve({
+          ok: false,
+          code: err.code,
+          error: `listen ${specText}: cannot bind: ${err.code ?? err.message}`,
+        });
+      };
+      server.once('error', onError);
+      // IPv6 listeners are v6-only so that `tcp:0.0.0.0:P` and `tcp:[::]:P` can both be listed.
+      server.listen({ host: address, port, ipv6Only: family === 6, exclusive: true }, () => {
+        server.off('error', onError);
+        const bound = server.address();
+        if (bound === null || typeof bound === 'string')
+          throw new Error(`tcp listener ${specText}: not an IP socket`);
+        const local: LocalAddress = {
+          proto: 'tcp',
+          family,
+          address: normalizeAddress(bound.address),
+          port: bound.port,
+          spec: specText,
+        };
+        const listener = new TcpListener(server, local);
+        server.on('connection', (socket) => accept(socket, listener));
+        server.on('error', (err: NodeJS.ErrnoException) => {
+          ctx.counters.socketErrors++;
+          ctx.log.warn(
+            { local: `tcp:${formatEndpoint(local)}`, code: err.code, err: err.message },
+            'tcp listener error',
+          );
+        });
+        resolve({ ok: true, listener });
+      });
+    });
+  }
+
+  /** Stops accepting; resolves once the server has closed (its connections are closed by the owner). */
+  close(): Promise<void> {
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,16 @@
+// What listeners and connections share with the Transport that owns them.
+import type { Logger } from 'pino';
+import type { TransportCounters } from './counters.ts';
+import type { TransportLimits } from './limits.ts';
+import type { Source } from './source.ts';
+import type { FramingError } from './stream-framer.ts';
+
+export interface TransportContext {
+  readonly limits: TransportLimits;
+  readonly counters: TransportCounters;
+  readonly log: Logger;
+  /** Hands a received message to the caller; a throwing handler is logged, never propagated. */
+  deliver(bytes: Buffer, source: Source): void;
+  /** Reports a stream that cannot be framed, before its connection is closed. */
+  framingError(error: FramingError, source: Source): void;
+}

@@ -1,0 +1,376 @@
+// The transport layer's one object: owns the UDP and TCP listeners and the TCP connections, hands every
+// received message to the caller with its Source, and sends bytes to an address or over a connection.
+// It moves bytes only: no SIP parsing beyond stream framing, no routing.
+import type { Socket } from 'node:net';
+import { isIP } from 'node:net';
+import type { Logger } from 'pino';
+import { ConnectionTable } from './connection-table.ts';
+import { createCounters, type TransportCounters } from './counters.ts';
+import {
+  type Endpoint,
+  familyOf,
+  formatEndpoint,
+  isWildcard,
+  normalizeAddress,
+  type Proto,
+} from './endpoint.ts';
+import { resolveLimits, type TransportLimits } from './limits.ts';
+import { parseListenSpec } from './listen-spec.ts';
+import { interfaceAddresses, type LocalAddress, matchesLocal } from './local-addresses.ts';
+import { type Resolve, resolveHost } from './resolve.ts';
+import {
+  type AddressTarget,
+  isConnectionTarget,
+  kindOfCode,
+  type SendResult,
+  type SendTarget,
+  sendFailure,
+} from './send-result.ts';
+import type { Source } from './source.ts';
+import type { FramingError } from './stream-framer.ts';
+import { connectTcp } from './tcp-connect.ts';
+import { type Direction, TcpConnection } from './tcp-connection.ts';
+import { TcpListener } from './tcp-listener.ts';
+import type { TransportContext } from './transport-context.ts';
+import { UdpListener } from './udp-listener.ts';
+
+export interface TransportOptions {
+  /** Listen specs: `udp:127.0.0.1:5060`, `tcp:[::1]:5060`, port 0 for any free port. At least one. */
+  readonly listen: readonly string[];
+  readonly logger: Logger;
+  /** Every received message: a whole UDP datagram or one framed TCP message. */
+  readonly onMessage: (bytes: Buffer, source: Source) => void;
+  /**
+   * A TCP stream that cannot be framed. Called before the connection is closed: a reply sent from inside
+   * this handler (`send({ connectionId: source.connectionId }, bytes)`) goes out before the FIN.
+   */
+  readonly onFramingError?: (error: FramingError, source: Source) => void;
+  /** Overrides of DEFAULT_LIMITS. */
+  readonly limits?: Partial<TransportLimits>;
+  /** Host name resolution for listen specs and send targets; default: the OS resolver. */
+  readonly resolve?: Resolve;
+}
+
+export type StartResult = { ok: true; transport: Transport } | { ok: false; error: string };
+
+export interface ConnectionInfo {
+  readonly id: number;
+  readonly direction: Direction;
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+}
+
+type Listener = UdpListener | TcpListener;
+
+export class Transport {
+  readonly #counters = createCounters();
+  readonly limits: TransportLimits;
+  readonly #options: TransportOptions;
+  readonly #log: Logger;
+  readonly #ctx: TransportContext;
+  readonly #listeners: Listener[] = [];
+  readonly #connections = new ConnectionTable();
+  /** Outgoing connects in progress, by remote endpoint, so concurrent sends share one connection. */
+  readonly #connecting = new Map<string, Promise<TcpConnection | SendResult>>();
+  readonly #abort = new AbortController();
+  readonly #hostAddresses = interfaceAddresses();
+  #nextConnectionId = 1;
+  #closing: Promise<void> | undefined;
+
+  private constructor(options: TransportOptions, limits: TransportLimits) {
+    this.#options = options;
+    this.limits = limits;
+    this.#log = options.logger.child({ component: 'transport' });
+    const counters = this.#counters;
+    const log = this.#log;
+    this.#ctx = {
+      limits,
+      counters,
+      log,
+      deliver: (bytes, source) => {
+        try {
+          options.onMessage(bytes, source);
+        } catch (err) {
+          counters.handlerErrors++;
+          log.error({ err, proto: source.proto, remote: formatEndpoint(source.remote) }, 'onMessage threw');
+        }
+      },
+      framingError: (error, source) => {
+        try {
+          options.onFramingError?.(error, source);
+        } catch (err) {
+          counters.handlerErrors++;
+          log.error({ err, remote: formatEndpoint(source.remote) }, 'onFramingError threw');
+        }
+      },
+    };
+  }
+
+  /** Parses the listen specs, binds every listener, and fails as a whole (nothing left open) if one cannot. */
+  static async start(options: TransportOptions): Promise<StartResult> {
+    const limits = resolveLimits(options.limits);
+    if (!limits.ok) return limits;
+    if (options.listen.length === 0) return { ok: false, error: 'transport: no listen specs given' };
+    const specs = [];
+    for (const text of options.listen) {
+      const parsed = parseListenSpec(text);
+      if (!parsed.ok) return parsed;
+      specs.push({ text, ...parsed.spec });
+    }
+
+    const transport = new Transport(options, limits.limits);
+    const resolve = options.resolve ?? resolveHost;
+    for (const spec of specs) {
+      const host = await resolve(spec.host, [4, 6]);
+      if (!host.ok) {
+        await transport.close();
+        return { ok: false, error: `listen spec '${spec.text}': ${host.message}` };
+      }
+      const bound =
+        spec.proto === 'udp'
+          ? await UdpListener.bind(host.address, spec.port, spec.text, transport.#ctx)
+          : await TcpListener.bind(host.address, spec.port, spec.text, transport.#ctx, (socket, listener) =>
+              transport.#accept(socket, listener),
+            );
+      if (!bound.ok) {
+        await transport.close();
+        return { ok: false, error: bound.error };
+      }
+      transport.#listeners.push(bound.listener);
+      transport.#log.info(
+        { proto: spec.proto, local: formatEndpoint(bound.listener.local), spec: spec.text },
+        'listening',
+      );
+    }
+    return { ok: true, transport };
+  }
+
+  /** Live counters: plain numbers, read them at any time. */
+  get counters(): Readonly<TransportCounters> {
+    return this.#counters;
+  }
+
+  /** What the listeners are bound to, in listen-spec order, with the actual port when 0 was asked for. */
+  get localAddresses(): readonly LocalAddress[] {
+    return this.#listeners.map((l) => l.local);
+  }
+
+  /**
+   * Whether an IP literal (and port, and protocol, when given) is one of this transport's listen addresses;
+   * a wildcard listener matches this host's interface addresses as found at start. Host names are not
+   * matched: the caller compares them with its configured domains.
+   */
+  isLocal(address: string, port?: number, proto?: Proto): boolean {
+    if (!isIP(address)) return false;
+    return matchesLocal(this.localAddresses, this.#hostAddresses, address, port, proto);
+  }
+
+  /** Open TCP connections, inbound and outbound. */
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  connection(id: number): ConnectionInfo | undefined {
+    const c = this.#connections.get(id);
+    return c && { id: c.id, direction: c.direction, remote: c.remote, local: c.local };
+  }
+
+  /**
+   * Sends one message. Never rejects: every failure, from an unresolvable name to a refused connect or a
+   * connection closed under the write, is an `{ ok: false, error }` naming the target.
+   */
+  async send(target: SendTarget, bytes: Buffer): Promise<SendResult> {
+    if (isConnectionTarget(target)) {
+      const text = `connection ${target.connectionId}`;
+      if (this.#closing)
+        return this.#fail(
+          'tcp',
+          sendFailure('transport-closed', text, `send to ${text}: transport is closed`),
+        );
+      const connection = this.#connections.get(target.connectionId);
+      if (!connection) {
+        return this.#fail(
+          'tcp',
+          sendFailure('connection-closed', text, `send to ${text}: no such open connection`),
+        );
+      }
+      return connection.send(bytes, text);
+    }
+    return this.#sendToAddress(target, bytes);
+  }
+
+  /** Closes listeners and connections, cancels pending connects; resolves when all are closed. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#abort.abort();
+      await Promise.all([
+        ...this.#connections.all().map((c) => c.close()),
+        ...this.#listeners.map((l) => l.close()),
+        ...[...this.#connecting.values()].map((p) => p.then(() => undefined)),
+      ]);
+      this.#log.info('transport closed');
+    })();
+    return this.#closing;
+  }
+
+  async #sendToAddress(target: AddressTarget, bytes: Buffer): Promise<SendResult> {
+    const { proto } = target;
+    const text = `${proto}:${isIP(target.address) === 6 ? `[${target.address}]` : target.address}:${target.port}`;
+    if (proto !== 'udp' && proto !== 'tcp') {
+      return this.#fail(
+        undefined,
+        sendFailure('invalid-target', text, `send to ${text}: unknown protocol '${proto}'`),
+      );
+    }
+    if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535 || target.address === '') {
+      return this.#fail(
+        proto,
+        sendFailure('invalid-target', text, `send to ${text}: not a valid address and port`),
+      );
+    }
+    if (this.#closing)
+      return this.#fail(proto, sendFailure('transport-closed', text, `send to ${text}: transport is closed`));
+
+    if (proto === 'tcp' && target.connectionId !== undefined) {
+      const connection = this.#connections.get(target.connectionId);
+      if (connection?.open) return connection.send(bytes, text);
+    }
+
+    const candidates = this.#listeners.filter(
+      (l) =>
+        l.local.proto === proto &&
+        (target.local === undefined ||
+          (l.local.port === target.local.port && l.local.address === normalizeAddress(target.local.address))),
+    );
+    const families = [...new Set(candidates.map((l) => l.local.family))];
+    if (families.length === 0) {
+      const from = target.local ? ` from ${proto}:${formatEndpoint(target.local)}` : '';
+      return this.#fail(
+        proto,
+        sendFailure('no-listener', text, `send to ${text}${from}: no ${proto} listener`),
+      );
+    }
+    const resolved = await (this.#options.resolve ?? resolveHost)(target.address, families);
+    if (!resolved.ok) {
+      return this.#fail(
+        proto,
+        sendFailure(kindOfCode(resolved.code), text, `send to ${text}: ${resolved.message}`, resolved.code),
+      );
+    }
+    const remote: Endpoint = { address: resolved.address, port: target.port };
+    const listener = candidates.find((l) => l.local.family === familyOf(remote.address));
+    if (!listener) {
+      return this.#fail(
+        proto,
+        sendFailure(
+          'no-listener',
+          text,
+          `send to ${text}: no ${proto} listener for IPv${familyOf(remote.address)}`,
+        ),
+      );
+    }
+    if (listener instanceof UdpListener) return listener.send(bytes, remote, text);
+
+    const existing = this.#connections.find(remote);
+    if (existing) return existing.send(bytes, text);
+    const opened = await this.#connect(remote, listener, text);
+    return opened instanceof TcpConnection ? opened.send(bytes, text) : opened;
+  }
+
+  /** Opens (or joins an opening of) a connection to `remote`, bound to the listener's address. */
+  #connect(remote: Endpoint, listener: Listener, text: string): Promise<TcpConnection | SendResult> {
+    const key = formatEndpoint(remote);
+    const pending = this.#connecting.get(key);
+    if (pending) return pending;
+    if (this.#connections.size + this.#connecting.size >= this.limits.maxConnections) {
+      return Promise.resolve(
+        this.#fail(
+          'tcp',
+          sendFailure(
+            'too-many-connections',
+            text,
+            `send to ${text}: maxConnections (${this.limits.maxConnections}) reached`,
+          ),
+        ),
+      );
+    }
+    const from = isWildcard(listener.local.address) ? undefined : listener.local.address;
+    const opening = connectTcp(remote, from, this.limits.connectTimeoutMs, this.#abort.signal).then(
+      (result) => {
+        this.#connecting.delete(key);
+        if (!result.ok) {
+          if (this.#closing)
+            return this.#fail(
+              'tcp',
+              sendFailure('transport-closed', text, `send to ${text}: transport closed during connect`),
+            );
+          const kind = result.timedOut ? 'connect-timeout' : kindOfCode(result.code);
+          const why = result.timedOut
+            ? `no answer within connectTimeoutMs (${this.limits.connectTimeoutMs})`
+            : result.code;
+          return this.#fail('tcp', sendFailure(kind, text, `connect to ${text} failed: ${why}`, result.code));
+        }
+        if (this.#closing) {
+          result.socket.destroy();
+          return this.#fail(
+            'tcp',
+            sendFailure('transport-closed', text, `send to ${text}: transport closed during connect`),
+          );
+        }
+        const connection = this.#adopt(result.socket, 'outbound');
+        this.#counters.connectionsOpened++;
+        return connection;
+      },
+    );
+    this.#connecting.set(key, opening);
+    return opening;
+  }
+
+  #accept(socket: Socket, listener: TcpListener): void {
+    socket.on('error', () => {}); // a reset before adoption must not crash the process
+    if (this.#closing || socket.remoteAddress === undefined) {
+      socket.destroy();
+      return;
+    }
+    const ip = normalizeAddress(socket.remoteAddress);
+    const { maxConnections, maxConnectionsPerIp } = this.limits;
+    const full = this.#connections.size + this.#connecting.size >= maxConnections;
+    if (full || (maxConnectionsPerIp > 0 && this.#connections.inboundFrom(ip) >= maxConnectionsPerIp)) {
+      this.#counters.connectionsRejected++;
+      const limit = full
+        ? `maxConnections (${maxConnections})`
+        : `maxConnectionsPerIp (${maxConnectionsPerIp})`;
+      this.#log.warn(
+        { remote: `${ip}:${socket.remotePort}`, local: `tcp:${formatEndpoint(listener.local)}`, limit },
+        'tcp connection rejected',
+      );
+      socket.destroy();
+      return;
+    }
+    this.#adopt(socket, 'inbound');
+    this.#counters.connectionsAccepted++;
+  }
+
+  #adopt(socket: Socket, direction: Direction): TcpConnection {
+    const connection = new TcpConnection(this.#nextConnectionId++, socket, direction, this.#ctx, (c) =>
+      this.#connections.remove(c),
+    );
+    this.#connections.add(connection);
+    this.#log.debug(
+      { connectionId: connection.id, direction, remote: formatEndpoint(connection.remote) },
+      'tcp connection open',
+    );
+    return connection;
+  }
+
+  #fail(proto: Proto | undefined, result: SendResult): SendResult {
+    if (!result.ok) {
+      if (proto) this.#counters[proto].sendErrors++;
+      this.#log.warn(
+        { target: result.error.target, kind: result.error.kind, code: result.error.code },
+        'send failed',
+      );
+    }
+    return result;
+  }
+}

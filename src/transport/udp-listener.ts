@@ -1,0 +1,136 @@
+// One UDP socket: receives whole datagrams and sends from the listen address, so replies leave from the
+// port requests arrived on. The socket is unconnected: Linux does not report ICMP port unreachable for it.
+import { createSocket, type Socket } from 'node:dgram';
+import { type Endpoint, familyOf, formatEndpoint, normalizeAddress } from './endpoint.ts';
+import type { LocalAddress } from './local-addresses.ts';
+import { kindOfCode, type SendResult, sendFailure } from './send-result.ts';
+import type { TransportContext } from './transport-context.ts';
+
+export type BindResult<T> = { ok: true; listener: T } | { ok: false; error: string; code?: string };
+
+export class UdpListener {
+  readonly local: LocalAddress;
+  readonly #socket: Socket;
+  readonly #ctx: TransportContext;
+
+  private constructor(socket: Socket, local: LocalAddress, ctx: TransportContext) {
+    this.#socket = socket;
+    this.local = local;
+    this.#ctx = ctx;
+    socket.on('message', (msg, rinfo) =>
+      this.#receive(msg, { address: normalizeAddress(rinfo.address), port: rinfo.port }),
+    );
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      ctx.counters.socketErrors++;
+      ctx.log.warn({ local: spec(local), code: err.code, err: err.message }, 'udp socket error');
+    });
+  }
+
+  /** Binds `address` (an IP literal) and `port`; 0 picks a free port. */
+  static bind(
+    address: string,
+    port: number,
+    specText: string,
+    ctx: TransportContext,
+  ): Promise<BindResult<UdpListener>> {
+    const family = familyOf(address);
+    // IPv6 sockets are v6-only so that `udp:0.0.0.0:P` and `udp:[::]:P` can both be listed.
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
+    return new Promise((resolve) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        socket.close();
+        resolve({
+          ok: false,
+          code: err.code,
+          error: `listen ${specText}: cannot bind: ${err.code ?? err.message}`,
+        });
+      };
+      socket.once('error', onError);
+      socket.bind({ address, port, exclusive: true }, () => {
+        socket.off('error', onError);
+        const bound = socket.address();
+        const local: LocalAddress = {
+          proto: 'udp',
+          family,
+          address: normalizeAddress(bound.address),
+          port: bound.port,
+          spec: specText,
+        };
+        resolve({ ok: true, listener: new UdpListener(socket, local, ctx) });
+      });
+    });
+  }
+
+  #receive(msg: Buffer, remote: Endpoint): void {
+    const { counters, limits, log } = this.#ctx;
+    if (msg.length === 0) {
+      counters.dropped++;
+      return;
+    }
+    if (isKeepalive(msg)) {
+      counters.udp.keepalives++;
+      return;
+    }
+    if (msg.length > limits.maxMessageBytes) {
+      counters.dropped++;
+      log.warn(
+        { remote: formatEndpoint(remote), bytes: msg.length, limit: limits.maxMessageBytes },
+        'udp datagram over maxMessageBytes dropped',
+      );
+      return;
+    }
+    counters.udp.received++;
+    counters.udp.bytesReceived += msg.length;
+    this.#ctx.deliver(msg, { proto: 'udp', remote, local: this.local });
+  }
+
+  send(bytes: Buffer, remote: Endpoint, target: string): Promise<SendResult> {
+    const { counters, log } = this.#ctx;
+    return new Promise((resolve) => {
+      const fail = (err: Error) => {
+        const code = (err as NodeJS.ErrnoException).code;
+        counters.udp.sendErrors++;
+        log.warn({ target, code, err: err.message }, 'udp send failed');
+        resolve(
+          sendFailure(
+            kindOfCode(code),
+            target,
+            `send to ${target} from ${spec(this.local)} failed: ${code ?? err.message}`,
+            code,
+          ),
+        );
+      };
+      try {
+        this.#socket.send(bytes, remote.port, remote.address, (err) => {
+          if (err) return fail(err);
+          counters.udp.sent++;
+          counters.udp.bytesSent += bytes.length;
+          resolve({ ok: true, proto: 'udp', local: this.local, remote });
+        });
+      } catch (err) {
+        // Thrown synchronously when the socket is already closed.
+        fail(err as Error);
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      try {
+        this.#socket.close(() => resolve());
+      } catch {
+        resolve(); // already closed
+      }
+    });
+  }
+}
+
+/** A datagram of only CR and LF: a NAT keep-alive, not a message. */
+function isKeepalive(msg: Buffer): boolean {
+  for (const byte of msg) if (byte !== 0x0d && byte !== 0x0a) return false;
+  return true;
+}
+
+function spec(local: LocalAddress): string {
+  return `udp:${formatEndpoint(local)}`;
+}
