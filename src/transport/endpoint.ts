@@ -1,6 +1,6 @@
 // Addresses as the transport layer sees them: an IP literal and a port. Keys built here index the connection
 // table, so every address goes through normalizeAddress first.
-import { isIPv6 } from 'node:net';
+import { isIPv6, SocketAddress } from 'node:net';
 
 export type Proto = 'udp' | 'tcp';
 export const PROTOS: readonly Proto[] = ['udp', 'tcp'];
@@ -13,11 +13,16 @@ export interface Endpoint {
 
 const V4_MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
 
-/** Lower-cases IPv6 and unwraps IPv4-mapped IPv6 (`::ffff:1.2.3.4`), so one peer has one spelling. */
+/**
+ * One spelling per address: IPv6 in canonical form (`0:0::1` becomes `::1`), IPv4-mapped IPv6
+ * (`::ffff:1.2.3.4`) as IPv4. Zone ids (`fe80::1%eth0`) are kept as written. Other strings pass unchanged.
+ */
 export function normalizeAddress(address: string): string {
   const mapped = V4_MAPPED.exec(address);
   if (mapped) return mapped[1];
-  return isIPv6(address) ? address.toLowerCase() : address;
+  if (!isIPv6(address)) return address;
+  if (address.includes('%')) return address.toLowerCase();
+  return new SocketAddress({ address, family: 'ipv6' }).address;
 }
 
 /** `1.2.3.4:5060` or `[::1]:5060`, for keys and log lines. */

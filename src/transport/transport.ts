@@ -17,7 +17,7 @@ import {
 import { resolveLimits, type TransportLimits } from './limits.ts';
 import { parseListenSpec } from './listen-spec.ts';
 import { interfaceAddresses, type LocalAddress, matchesLocal } from './local-addresses.ts';
-import { type Resolve, resolveHost } from './resolve.ts';
+import { type Resolve, type ResolveResult, resolveHost } from './resolve.ts';
 import {
   type AddressTarget,
   isConnectionTarget,
@@ -119,9 +119,8 @@ export class Transport {
     }
 
     const transport = new Transport(options, limits.limits);
-    const resolve = options.resolve ?? resolveHost;
     for (const spec of specs) {
-      const host = await resolve(spec.host, [4, 6]);
+      const host = await transport.#resolve(spec.host, [4, 6]);
       if (!host.ok) {
         await transport.close();
         return { ok: false, error: `listen spec '${spec.text}': ${host.message}` };
@@ -173,6 +172,14 @@ export class Transport {
   connection(id: number): ConnectionInfo | undefined {
     const c = this.#connections.get(id);
     return c && { id: c.id, direction: c.direction, remote: c.remote, local: c.local };
+  }
+
+  /** Closes one TCP connection at once; false if there was no such open connection. */
+  async closeConnection(id: number): Promise<boolean> {
+    const connection = this.#connections.get(id);
+    if (!connection?.open) return false;
+    await connection.close();
+    return true;
   }
 
   /**
@@ -250,7 +257,7 @@ export class Transport {
         sendFailure('no-listener', text, `send to ${text}${from}: no ${proto} listener`),
       );
     }
-    const resolved = await (this.#options.resolve ?? resolveHost)(target.address, families);
+    const resolved = await this.#resolve(target.address, families);
     if (!resolved.ok) {
       return this.#fail(
         proto,
@@ -361,6 +368,12 @@ export class Transport {
       'tcp connection open',
     );
     return connection;
+  }
+
+  /** IP literals are used as they are; only names go to the resolver. */
+  #resolve(host: string, families: readonly (4 | 6)[]): Promise<ResolveResult> {
+    if (isIP(host)) return Promise.resolve({ ok: true, address: normalizeAddress(host) });
+    return (this.#options.resolve ?? resolveHost)(host, families);
   }
 
   #fail(proto: Proto | undefined, result: SendResult): SendResult {
