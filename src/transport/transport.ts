@@ -189,11 +189,7 @@ export class Transport {
   async send(target: SendTarget, bytes: Buffer): Promise<SendResult> {
     if (isConnectionTarget(target)) {
       const text = `connection ${target.connectionId}`;
-      if (this.#closing)
-        return this.#fail(
-          'tcp',
-          sendFailure('transport-closed', text, `send to ${text}: transport is closed`),
-        );
+      if (this.#closing) return this.#closed('tcp', text);
       const connection = this.#connections.get(target.connectionId);
       if (!connection) {
         return this.#fail(
@@ -235,8 +231,7 @@ export class Transport {
         sendFailure('invalid-target', text, `send to ${text}: not a valid address and port`),
       );
     }
-    if (this.#closing)
-      return this.#fail(proto, sendFailure('transport-closed', text, `send to ${text}: transport is closed`));
+    if (this.#closing) return this.#closed(proto, text);
 
     if (proto === 'tcp' && target.connectionId !== undefined) {
       const connection = this.#connections.get(target.connectionId);
@@ -264,6 +259,7 @@ export class Transport {
         sendFailure(kindOfCode(resolved.code), text, `send to ${text}: ${resolved.message}`, resolved.code),
       );
     }
+    if (this.#closing) return this.#closed(proto, text);
     const remote: Endpoint = { address: resolved.address, port: target.port };
     const listener = candidates.find((l) => l.local.family === familyOf(remote.address));
     if (!listener) {
@@ -306,11 +302,7 @@ export class Transport {
       (result) => {
         this.#connecting.delete(key);
         if (!result.ok) {
-          if (this.#closing)
-            return this.#fail(
-              'tcp',
-              sendFailure('transport-closed', text, `send to ${text}: transport closed during connect`),
-            );
+          if (this.#closing) return this.#closed('tcp', text);
           const kind = result.timedOut ? 'connect-timeout' : kindOfCode(result.code);
           const why = result.timedOut
             ? `no answer within connectTimeoutMs (${this.limits.connectTimeoutMs})`
@@ -319,10 +311,7 @@ export class Transport {
         }
         if (this.#closing) {
           result.socket.destroy();
-          return this.#fail(
-            'tcp',
-            sendFailure('transport-closed', text, `send to ${text}: transport closed during connect`),
-          );
+          return this.#closed('tcp', text);
         }
         const connection = this.#adopt(result.socket, 'outbound');
         this.#counters.connectionsOpened++;
@@ -374,6 +363,10 @@ export class Transport {
   #resolve(host: string, families: readonly (4 | 6)[]): Promise<ResolveResult> {
     if (isIP(host)) return Promise.resolve({ ok: true, address: normalizeAddress(host) });
     return (this.#options.resolve ?? resolveHost)(host, families);
+  }
+
+  #closed(proto: Proto, text: string): SendResult {
+    return this.#fail(proto, sendFailure('transport-closed', text, `send to ${text}: transport is closed`));
   }
 
   #fail(proto: Proto | undefined, result: SendResult): SendResult {

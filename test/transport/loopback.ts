@@ -1,6 +1,7 @@
 // Test harness: transports on loopback with ephemeral ports, raw peers, and bounded waits.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, createServer, type Socket } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import type { Proto } from '../../src/transport/endpoint.ts';
 import type { LocalAddress } from '../../src/transport/local-addresses.ts';
@@ -181,4 +182,47 @@ export function sipRequest(method: string, callId: string, body = ''): string {
     `CSeq: 1 ${method}\r\n` +
     `Content-Length: ${Buffer.byteLength(body, 'latin1')}\r\n\r\n${body}`
   );
+}
+
+/**
+ * A loopback TCP port whose accept queue is full, so further SYNs go unanswered, as from a host that drops
+ * them: a worker thread listens with backlog 1 and blocks its event loop so it never accepts; `fill` opens
+ * connections until one hangs. `release` unblocks and stops it.
+ */
+export async function unansweredTcpPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(
+    `const { workerData, parentPort } = require('node:worker_threads');
+     const server = require('node:net').createServer();
+     server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+       parentPort.postMessage(server.address().port);
+       setImmediate(() => { Atomics.wait(workerData, 0, 0, ${WAIT_MS * 4}); server.close(); });
+     });`,
+    { eval: true, workerData: gate },
+  );
+  const port = await new Promise<number>((resolve) => worker.once('message', resolve));
+  const fillers: Socket[] = [];
+  for (let i = 0; i < 16; i++) {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.on('error', () => {});
+    fillers.push(socket);
+    const answered = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 300);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    if (!answered) break;
+    if (i === 15) throw new Error('the accept queue never filled: cannot make an unanswered port here');
+  }
+  return {
+    port,
+    release: async () => {
+      for (const s of fillers) s.destroy();
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      await worker.terminate();
+    },
+  };
 }

@@ -99,11 +99,11 @@ describe('StreamFramer: splitting', () => {
     expect(messages(feed([Buffer.concat(parts)]))).toEqual(parts.map((p) => p.toString('latin1')));
   });
 
-  it('returns messages that later input does not overwrite', () => {
+  it('frames messages completed across several pushes and keeps nothing after', () => {
     const framer = new StreamFramer(LIMITS);
     const first = sipMessage('first');
     const second = sipMessage('second');
-    // A partial chunk forces the internal buffer; the later chunks reuse it.
+    // A partial chunk forces the internal buffer; the later chunks go through it.
     const out = [
       ...framer.push(first.subarray(0, 10)),
       ...framer.push(Buffer.concat([first.subarray(10), second.subarray(0, 5)])),
@@ -111,6 +111,22 @@ describe('StreamFramer: splitting', () => {
     ];
     expect(messages(out)).toEqual([first.toString('latin1'), second.toString('latin1')]);
     expect(framer.buffered).toBe(0);
+  });
+
+  it('keeps earlier messages intact while its buffer is compacted and regrown', () => {
+    const parts = Array.from({ length: 30 }, (_, i) =>
+      sipMessage(String.fromCharCode(65 + (i % 26)).repeat(500 + ((i * 397) % 2500))),
+    );
+    const stream = Buffer.concat(parts);
+    for (const size of [700, 1000, 3000, 333]) {
+      const framer = new StreamFramer(LIMITS);
+      const out: FrameEvent[] = [];
+      for (let at = 0; at < stream.length; at += size)
+        out.push(...framer.push(stream.subarray(at, at + size)));
+      // Compared only after the whole stream went through: a message aliasing the buffer would be overwritten.
+      expect(messages(out)).toEqual(parts.map((p) => p.toString('latin1')));
+      expect(framer.buffered).toBe(0);
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import {
   type RawTcpPeer,
   sipRequest,
   startHarness,
+  unansweredTcpPort,
   until,
 } from './loopback.ts';
 
@@ -149,6 +150,28 @@ describe('TCP connection lifetime', () => {
     await b.message(1);
   });
 
+  it('reports a connect that gets no answer as connect-timeout', async () => {
+    const a = await start(['tcp:127.0.0.1:0'], { limits: { connectTimeoutMs: 200 } });
+    const silentPeer = await unansweredTcpPort();
+    try {
+      const result = await a.transport.send(
+        { proto: 'tcp', address: '127.0.0.1', port: silentPeer.port },
+        bytes('x'),
+      );
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error).toMatchObject({
+          kind: 'connect-timeout',
+          target: `tcp:127.0.0.1:${silentPeer.port}`,
+        });
+        expect(result.error.message).toContain('connectTimeoutMs (200)');
+      }
+      expect(a.transport.connectionCount).toBe(0);
+    } finally {
+      await silentPeer.release();
+    }
+  });
+
   it('closes a connection idle for idleTimeoutMs', async () => {
     const server = await start(['tcp:127.0.0.1:0'], { limits: { idleTimeoutMs: 100 } });
     const client = await raw('127.0.0.1', server.listener('tcp').port);
@@ -210,6 +233,23 @@ describe('TCP connection lifetime', () => {
 });
 
 describe('Transport.close', () => {
+  it('cancels a pending connect, whose send then reports transport-closed', async () => {
+    const a = await start(['tcp:127.0.0.1:0'], { limits: { connectTimeoutMs: 60_000 } });
+    const silentPeer = await unansweredTcpPort();
+    try {
+      const pending = a.transport.send(
+        { proto: 'tcp', address: '127.0.0.1', port: silentPeer.port },
+        bytes('x'),
+      );
+      await new Promise((r) => setTimeout(r, 50)); // let the connect start
+      await a.transport.close();
+      const result = await pending;
+      expect(!result.ok && result.error.kind).toBe('transport-closed');
+    } finally {
+      await silentPeer.release();
+    }
+  });
+
   it('closes listeners and connections, fails later sends, and is idempotent', async () => {
     const server = await start(['tcp:127.0.0.1:0', 'udp:127.0.0.1:0']);
     const { port } = server.listener('tcp');
