@@ -18,5 +18,6 @@ export type {
 } from './send-result.ts';
 export type { Source } from './source.ts';
 export type { FramingError, FramingErrorKind } from './stream-framer.ts';
+export type { Direction } from './tcp-connection.ts';
 export type { ConnectionInfo, StartResult, TransportOptions } from './transport.ts';
 export { Transport } from './transport.ts';

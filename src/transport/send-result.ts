@@ -10,7 +10,11 @@ export interface AddressTarget {
   readonly port: number;
   /** TCP: try this connection first (the one the request came on), fall back to the address if it closed. */
   readonly connectionId?: number;
-  /** Send from this listener (e.g. the one a request arrived on); default: the first of the address family. */
+  /**
+   * Send from this listener (e.g. the one a request arrived on); default: the first of the address family.
+   * TCP: it picks the bind address of a new connection; an open connection to the peer is reused whatever
+   * its local end.
+   */
   readonly local?: Endpoint;
 }
 
