@@ -1,0 +1,748 @@
+// Generated from wit/ksr.wit by scripts/gen-guest-sdks.ts (npm run gen). Do not edit.
+import { liftOptionStringResult, liftStringResult, RET_AREA } from './abi';
+
+// core
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-method')
+declare function core__is_method(method_ptr: usize, method_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-method-in')
+declare function core__is_method_in(methods_ptr: usize, methods_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-myself')
+declare function core__is_myself(uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-myself-ruri')
+declare function core__is_myself_ruri(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-myself-furi')
+declare function core__is_myself_furi(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-myself-turi')
+declare function core__is_myself_turi(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-myself-srcip')
+declare function core__is_myself_srcip(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'setflag')
+declare function core__setflag(flag: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'resetflag')
+declare function core__resetflag(flag: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'isflagset')
+declare function core__isflagset(flag: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'setbflag')
+declare function core__setbflag(flag: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'resetbflag')
+declare function core__resetbflag(flag: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'isbflagset')
+declare function core__isbflagset(flag: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'seturi')
+declare function core__seturi(uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'setuser')
+declare function core__setuser(user_ptr: usize, user_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'sethost')
+declare function core__sethost(host_ptr: usize, host_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'setdsturi')
+declare function core__setdsturi(uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'resetdsturi')
+declare function core__resetdsturi(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'isdsturiset')
+declare function core__isdsturiset(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'force-rport')
+declare function core__force_rport(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'set-drop')
+declare function core__set_drop(): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'log')
+declare function core__log(level_ptr: usize, level_len: usize, msg_ptr: usize, msg_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'dbg')
+declare function core__dbg(msg_ptr: usize, msg_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'info')
+declare function core__info(msg_ptr: usize, msg_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'notice')
+declare function core__notice(msg_ptr: usize, msg_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'warn')
+declare function core__warn(msg_ptr: usize, msg_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'err')
+declare function core__err(msg_ptr: usize, msg_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'crit')
+declare function core__crit(msg_ptr: usize, msg_len: usize): void;
+
+// x
+// @ts-ignore: decorator
+@external('kemi:ksr/x@0.1.0', 'exit')
+declare function x__exit(): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/x@0.1.0', 'drop')
+declare function x__drop(): void;
+
+// pv
+// @ts-ignore: decorator
+@external('kemi:ksr/pv@0.1.0', 'get')
+declare function pv__get(name_ptr: usize, name_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/pv@0.1.0', 'gete')
+declare function pv__gete(name_ptr: usize, name_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/pv@0.1.0', 'getvn')
+declare function pv__getvn(name_ptr: usize, name_len: usize, vn: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/pv@0.1.0', 'getvs')
+declare function pv__getvs(name_ptr: usize, name_len: usize, vs_ptr: usize, vs_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/pv@0.1.0', 'getw')
+declare function pv__getw(name_ptr: usize, name_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/pv@0.1.0', 'sets')
+declare function pv__sets(name_ptr: usize, name_len: usize, value_ptr: usize, value_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/pv@0.1.0', 'seti')
+declare function pv__seti(name_ptr: usize, name_len: usize, value: i32): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/pv@0.1.0', 'unset')
+declare function pv__unset(name_ptr: usize, name_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/pv@0.1.0', 'is-null')
+declare function pv__is_null(name_ptr: usize, name_len: usize): i32;
+
+// hdr
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'append')
+declare function hdr__append(hdrval_ptr: usize, hdrval_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'append-after')
+declare function hdr__append_after(hdrval_ptr: usize, hdrval_len: usize, hname_ptr: usize, hname_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'insert')
+declare function hdr__insert(hdrval_ptr: usize, hdrval_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'insert-before')
+declare function hdr__insert_before(hdrval_ptr: usize, hdrval_len: usize, hname_ptr: usize, hname_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'remove')
+declare function hdr__remove(hname_ptr: usize, hname_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'rmappend')
+declare function hdr__rmappend(hname_ptr: usize, hname_len: usize, hdrval_ptr: usize, hdrval_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'rminsert')
+declare function hdr__rminsert(hname_ptr: usize, hname_len: usize, hdrval_ptr: usize, hdrval_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'is-present')
+declare function hdr__is_present(hname_ptr: usize, hname_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'get')
+declare function hdr__get(hname_ptr: usize, hname_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'get-idx')
+declare function hdr__get_idx(hname_ptr: usize, hname_len: usize, idx: i32, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'append-to-reply')
+declare function hdr__append_to_reply(hdrval_ptr: usize, hdrval_len: usize): i32;
+
+// sl
+// @ts-ignore: decorator
+@external('kemi:ksr/sl@0.1.0', 'sl-send-reply')
+declare function sl__sl_send_reply(code: i32, reason_ptr: usize, reason_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/sl@0.1.0', 'send-reply')
+declare function sl__send_reply(code: i32, reason_ptr: usize, reason_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/sl@0.1.0', 'sl-reply-error')
+declare function sl__sl_reply_error(): i32;
+
+// maxfwd
+// @ts-ignore: decorator
+@external('kemi:ksr/maxfwd@0.1.0', 'process-maxfwd')
+declare function maxfwd__process_maxfwd(limit: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/maxfwd@0.1.0', 'is-maxfwd-lt')
+declare function maxfwd__is_maxfwd_lt(limit: i32): i32;
+
+// siputils
+// @ts-ignore: decorator
+@external('kemi:ksr/siputils@0.1.0', 'has-totag')
+declare function siputils__has_totag(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/siputils@0.1.0', 'is-request')
+declare function siputils__is_request(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/siputils@0.1.0', 'is-reply')
+declare function siputils__is_reply(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/siputils@0.1.0', 'is-first-hop')
+declare function siputils__is_first_hop(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/siputils@0.1.0', 'is-uri-user-e164')
+declare function siputils__is_uri_user_e164(uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/siputils@0.1.0', 'is-e164')
+declare function siputils__is_e164(number_ptr: usize, number_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/siputils@0.1.0', 'uri-param')
+declare function siputils__uri_param(name_ptr: usize, name_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/siputils@0.1.0', 'uri-param-value')
+declare function siputils__uri_param_value(name_ptr: usize, name_len: usize, value_ptr: usize, value_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/siputils@0.1.0', 'add-uri-param')
+declare function siputils__add_uri_param(param_ptr: usize, param_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/siputils@0.1.0', 'cmp-uri')
+declare function siputils__cmp_uri(uri1_ptr: usize, uri1_len: usize, uri2_ptr: usize, uri2_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/siputils@0.1.0', 'cmp-aor')
+declare function siputils__cmp_aor(uri1_ptr: usize, uri1_len: usize, uri2_ptr: usize, uri2_len: usize): i32;
+
+// sanity
+// @ts-ignore: decorator
+@external('kemi:ksr/sanity@0.1.0', 'sanity-check')
+declare function sanity__sanity_check(msg_checks: i32, uri_checks: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/sanity@0.1.0', 'sanity-check-defaults')
+declare function sanity__sanity_check_defaults(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/sanity@0.1.0', 'sanity-reply')
+declare function sanity__sanity_reply(): i32;
+
+// xlog
+// @ts-ignore: decorator
+@external('kemi:ksr/xlog@0.1.0', 'xlog')
+declare function xlog__xlog(level_ptr: usize, level_len: usize, format_ptr: usize, format_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/xlog@0.1.0', 'xdbg')
+declare function xlog__xdbg(format_ptr: usize, format_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/xlog@0.1.0', 'xinfo')
+declare function xlog__xinfo(format_ptr: usize, format_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/xlog@0.1.0', 'xnotice')
+declare function xlog__xnotice(format_ptr: usize, format_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/xlog@0.1.0', 'xwarn')
+declare function xlog__xwarn(format_ptr: usize, format_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/xlog@0.1.0', 'xerr')
+declare function xlog__xerr(format_ptr: usize, format_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/xlog@0.1.0', 'xcrit')
+declare function xlog__xcrit(format_ptr: usize, format_len: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/xlog@0.1.0', 'xalert')
+declare function xlog__xalert(format_ptr: usize, format_len: usize): void;
+
+/**
+ * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
+ */
+export namespace KSR {
+  /** True if the message's method (CSeq method for replies) equals `method` (case-insensitive). */
+  export function is_method(method: string): bool {
+    const method_utf8 = String.UTF8.encode(method);
+    return core__is_method(changetype<usize>(method_utf8), <usize>method_utf8.byteLength) != 0;
+  }
+
+  /**
+   * True if the method is one of the letters: I INVITE, A ACK, B BYE, C CANCEL, R REGISTER, M MESSAGE, O
+   * OPTIONS, S SUBSCRIBE, P PUBLISH, N NOTIFY, U UPDATE, F INFO, K PRACK (KEMI's letters; F and K are ours).
+   */
+  export function is_method_in(methods: string): bool {
+    const methods_utf8 = String.UTF8.encode(methods);
+    return core__is_method_in(changetype<usize>(methods_utf8), <usize>methods_utf8.byteLength) != 0;
+  }
+
+  /** True if the host and port of `uri` are one of the server's listen addresses or configured domains. */
+  export function is_myself(uri: string): bool {
+    const uri_utf8 = String.UTF8.encode(uri);
+    return core__is_myself(changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength) != 0;
+  }
+
+  /** `is-myself` on the request URI. */
+  export function is_myself_ruri(): bool {
+    return core__is_myself_ruri() != 0;
+  }
+
+  /** `is-myself` on the From URI. */
+  export function is_myself_furi(): bool {
+    return core__is_myself_furi() != 0;
+  }
+
+  /** `is-myself` on the To URI. */
+  export function is_myself_turi(): bool {
+    return core__is_myself_turi() != 0;
+  }
+
+  /** True if the source IP is one of the server's listen addresses. */
+  export function is_myself_srcip(): bool {
+    return core__is_myself_srcip() != 0;
+  }
+
+  /** Set message flag `flag` (0..31); false if out of range. */
+  export function setflag(flag: i32): bool {
+    return core__setflag(flag) != 0;
+  }
+
+  /** Reset message flag `flag` (0..31). */
+  export function resetflag(flag: i32): bool {
+    return core__resetflag(flag) != 0;
+  }
+
+  /** True if message flag `flag` is set. */
+  export function isflagset(flag: i32): bool {
+    return core__isflagset(flag) != 0;
+  }
+
+  /** Set branch flag `flag` (0..31) of the current branch. */
+  export function setbflag(flag: i32): bool {
+    return core__setbflag(flag) != 0;
+  }
+
+  /** Reset branch flag `flag` of the current branch. */
+  export function resetbflag(flag: i32): bool {
+    return core__resetbflag(flag) != 0;
+  }
+
+  /** True if branch flag `flag` of the current branch is set. */
+  export function isbflagset(flag: i32): bool {
+    return core__isbflagset(flag) != 0;
+  }
+
+  /** Replace the request URI; false if `uri` does not parse. */
+  export function seturi(uri: string): bool {
+    const uri_utf8 = String.UTF8.encode(uri);
+    return core__seturi(changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength) != 0;
+  }
+
+  /** Replace the user part of the request URI. */
+  export function setuser(user: string): bool {
+    const user_utf8 = String.UTF8.encode(user);
+    return core__setuser(changetype<usize>(user_utf8), <usize>user_utf8.byteLength) != 0;
+  }
+
+  /** Replace the host part of the request URI. */
+  export function sethost(host: string): bool {
+    const host_utf8 = String.UTF8.encode(host);
+    return core__sethost(changetype<usize>(host_utf8), <usize>host_utf8.byteLength) != 0;
+  }
+
+  /** Set the destination URI ($du, outbound proxy); false if `uri` does not parse. */
+  export function setdsturi(uri: string): bool {
+    const uri_utf8 = String.UTF8.encode(uri);
+    return core__setdsturi(changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength) != 0;
+  }
+
+  /** Clear the destination URI. */
+  export function resetdsturi(): bool {
+    return core__resetdsturi() != 0;
+  }
+
+  /** True if a destination URI is set. */
+  export function isdsturiset(): bool {
+    return core__isdsturiset() != 0;
+  }
+
+  /** Add `rport` to the top Via of the request and send replies to the source port (RFC 3581). */
+  export function force_rport(): bool {
+    return core__force_rport() != 0;
+  }
+
+  /** Mark the message to be dropped when the route returns; unlike `x.drop` the route goes on. */
+  export function set_drop(): void {
+    core__set_drop();
+  }
+
+  /** Log `msg` at `level` ("dbg", "info", "notice", "warn", "err", "crit"; anything else logs as "err"). */
+  export function log(level: string, msg: string): void {
+    const level_utf8 = String.UTF8.encode(level);
+    const msg_utf8 = String.UTF8.encode(msg);
+    core__log(changetype<usize>(level_utf8), <usize>level_utf8.byteLength, changetype<usize>(msg_utf8), <usize>msg_utf8.byteLength);
+  }
+
+  /** Log at debug level. */
+  export function dbg(msg: string): void {
+    const msg_utf8 = String.UTF8.encode(msg);
+    core__dbg(changetype<usize>(msg_utf8), <usize>msg_utf8.byteLength);
+  }
+
+  /** Log at info level. */
+  export function info(msg: string): void {
+    const msg_utf8 = String.UTF8.encode(msg);
+    core__info(changetype<usize>(msg_utf8), <usize>msg_utf8.byteLength);
+  }
+
+  /** Log at notice level. */
+  export function notice(msg: string): void {
+    const msg_utf8 = String.UTF8.encode(msg);
+    core__notice(changetype<usize>(msg_utf8), <usize>msg_utf8.byteLength);
+  }
+
+  /** Log at warning level. */
+  export function warn(msg: string): void {
+    const msg_utf8 = String.UTF8.encode(msg);
+    core__warn(changetype<usize>(msg_utf8), <usize>msg_utf8.byteLength);
+  }
+
+  /** Log at error level. */
+  export function err(msg: string): void {
+    const msg_utf8 = String.UTF8.encode(msg);
+    core__err(changetype<usize>(msg_utf8), <usize>msg_utf8.byteLength);
+  }
+
+  /** Log at critical level. */
+  export function crit(msg: string): void {
+    const msg_utf8 = String.UTF8.encode(msg);
+    core__crit(changetype<usize>(msg_utf8), <usize>msg_utf8.byteLength);
+  }
+
+  /**
+   * Control flow (Kamailio's `KSR.x`). After either call every further action of the route is ignored: the
+   * guest should return from the route right away.
+   */
+  export namespace x {
+    /** Stop the route; what it already did (a reply sent, a relay started) stands. */
+    export function exit(): void {
+      x__exit();
+    }
+
+    /** Stop the route and drop the message: a request is not forwarded, a reply is not passed upstream. */
+    export function drop(): void {
+      x__drop();
+    }
+  }
+
+  /**
+   * Pseudo-variables (Kamailio's `KSR.pv`): `$ru`, `$fU`, `$hdr(Name)`, `$var(x)` ... by their Kamailio
+   * names. An unknown or malformed name is logged as an error naming it; reads then give none, writes do
+   * nothing.
+   */
+  export namespace pv {
+    /** The value, or none for `$null`. Integer variables are given in decimal. */
+    export function get(name: string): string | null {
+      const name_utf8 = String.UTF8.encode(name);
+      pv__get(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The value, or "" for `$null`. */
+    export function gete(name: string): string {
+      const name_utf8 = String.UTF8.encode(name);
+      pv__gete(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The value as an integer, or `vn` for `$null` or a value that is not an integer. */
+    export function getvn(name: string, vn: i32): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      return pv__getvn(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, vn);
+    }
+
+    /** The value, or `vs` for `$null`. */
+    export function getvs(name: string, vs: string): string {
+      const name_utf8 = String.UTF8.encode(name);
+      const vs_utf8 = String.UTF8.encode(vs);
+      pv__getvs(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, changetype<usize>(vs_utf8), <usize>vs_utf8.byteLength, RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The value, or "<<null>>" for `$null`. */
+    export function getw(name: string): string {
+      const name_utf8 = String.UTF8.encode(name);
+      pv__getw(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** Assign a string to a writable variable. */
+    export function sets(name: string, value: string): void {
+      const name_utf8 = String.UTF8.encode(name);
+      const value_utf8 = String.UTF8.encode(value);
+      pv__sets(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** Assign an integer to a writable variable. */
+    export function seti(name: string, value: i32): void {
+      const name_utf8 = String.UTF8.encode(name);
+      pv__seti(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, value);
+    }
+
+    /** Set a variable to `$null` (for `$du`: clear the destination URI). */
+    export function unset(name: string): void {
+      const name_utf8 = String.UTF8.encode(name);
+      pv__unset(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+
+    /** True if the variable is `$null`. */
+    export function is_null(name: string): bool {
+      const name_utf8 = String.UTF8.encode(name);
+      return pv__is_null(changetype<usize>(name_utf8), <usize>name_utf8.byteLength) != 0;
+    }
+  }
+
+  /**
+   * Header operations (Kamailio's `KSR.hdr`). `hdrval` is a whole header line, "Name: value", with or without
+   * the trailing CRLF. Names match case-insensitively and in compact form.
+   */
+  export namespace hdr {
+    /** Add the header after the last header; 1 on success, -1 on a malformed line. */
+    export function append(hdrval: string): i32 {
+      const hdrval_utf8 = String.UTF8.encode(hdrval);
+      return hdr__append(changetype<usize>(hdrval_utf8), <usize>hdrval_utf8.byteLength);
+    }
+
+    /** Add the header after the first header named `hname`; -1 if there is none. */
+    export function append_after(hdrval: string, hname: string): i32 {
+      const hdrval_utf8 = String.UTF8.encode(hdrval);
+      const hname_utf8 = String.UTF8.encode(hname);
+      return hdr__append_after(changetype<usize>(hdrval_utf8), <usize>hdrval_utf8.byteLength, changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength);
+    }
+
+    /** Add the header before the first header. */
+    export function insert(hdrval: string): i32 {
+      const hdrval_utf8 = String.UTF8.encode(hdrval);
+      return hdr__insert(changetype<usize>(hdrval_utf8), <usize>hdrval_utf8.byteLength);
+    }
+
+    /** Add the header before the first header named `hname`; -1 if there is none. */
+    export function insert_before(hdrval: string, hname: string): i32 {
+      const hdrval_utf8 = String.UTF8.encode(hdrval);
+      const hname_utf8 = String.UTF8.encode(hname);
+      return hdr__insert_before(changetype<usize>(hdrval_utf8), <usize>hdrval_utf8.byteLength, changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength);
+    }
+
+    /** Remove every header named `hname`; the number removed, or -1 if none. */
+    export function remove(hname: string): i32 {
+      const hname_utf8 = String.UTF8.encode(hname);
+      return hdr__remove(changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength);
+    }
+
+    /** Remove every header named `hname`, then append `hdrval`. */
+    export function rmappend(hname: string, hdrval: string): i32 {
+      const hname_utf8 = String.UTF8.encode(hname);
+      const hdrval_utf8 = String.UTF8.encode(hdrval);
+      return hdr__rmappend(changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength, changetype<usize>(hdrval_utf8), <usize>hdrval_utf8.byteLength);
+    }
+
+    /** Remove every header named `hname`, then insert `hdrval`. */
+    export function rminsert(hname: string, hdrval: string): i32 {
+      const hname_utf8 = String.UTF8.encode(hname);
+      const hdrval_utf8 = String.UTF8.encode(hdrval);
+      return hdr__rminsert(changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength, changetype<usize>(hdrval_utf8), <usize>hdrval_utf8.byteLength);
+    }
+
+    /** 1 if a header named `hname` exists, -1 if not. */
+    export function is_present(hname: string): i32 {
+      const hname_utf8 = String.UTF8.encode(hname);
+      return hdr__is_present(changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength);
+    }
+
+    /** The body of the first header named `hname`. */
+    export function get(hname: string): string | null {
+      const hname_utf8 = String.UTF8.encode(hname);
+      hdr__get(changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength, RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The body of the header named `hname` at `idx` (0 first, -1 last). */
+    export function get_idx(hname: string, idx: i32): string | null {
+      const hname_utf8 = String.UTF8.encode(hname);
+      hdr__get_idx(changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength, idx, RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** Add a header to the reply the server will generate for this request (sl or tm). */
+    export function append_to_reply(hdrval: string): i32 {
+      const hdrval_utf8 = String.UTF8.encode(hdrval);
+      return hdr__append_to_reply(changetype<usize>(hdrval_utf8), <usize>hdrval_utf8.byteLength);
+    }
+  }
+
+  /** Stateless replies (Kamailio's `sl` module). */
+  export namespace sl {
+    /** Send a reply without creating a transaction; 1 on success, -1 on failure. */
+    export function sl_send_reply(code: i32, reason: string): i32 {
+      const reason_utf8 = String.UTF8.encode(reason);
+      return sl__sl_send_reply(code, changetype<usize>(reason_utf8), <usize>reason_utf8.byteLength);
+    }
+
+    /** Reply statefully if a transaction exists for the request, else statelessly. */
+    export function send_reply(code: i32, reason: string): i32 {
+      const reason_utf8 = String.UTF8.encode(reason);
+      return sl__send_reply(code, changetype<usize>(reason_utf8), <usize>reason_utf8.byteLength);
+    }
+
+    /** Send the reply for the last internal error (e.g. 400 for a message that did not parse). */
+    export function sl_reply_error(): i32 {
+      return sl__sl_reply_error();
+    }
+  }
+
+  /** Max-Forwards handling (Kamailio's `maxfwd` module). */
+  export namespace maxfwd {
+    /**
+     * Decrement Max-Forwards, or add it with `limit` if absent (and cap it at `limit`). 2 when added, 1 when
+     * decremented, -1 when it was already 0 (the route should reply 483), -2 when malformed.
+     */
+    export function process_maxfwd(limit: i32): i32 {
+      return maxfwd__process_maxfwd(limit);
+    }
+
+    /** 1 if Max-Forwards is lower than `limit`, -1 if not, -2 if absent or malformed. */
+    export function is_maxfwd_lt(limit: i32): i32 {
+      return maxfwd__is_maxfwd_lt(limit);
+    }
+  }
+
+  /** SIP helpers (Kamailio's `siputils` module). 1 means true, -1 false. */
+  export namespace siputils {
+    /** To header has a tag: the request is within a dialog. */
+    export function has_totag(): i32 {
+      return siputils__has_totag();
+    }
+
+    /** The message is a request. */
+    export function is_request(): i32 {
+      return siputils__is_request();
+    }
+
+    /** The message is a reply. */
+    export function is_reply(): i32 {
+      return siputils__is_reply();
+    }
+
+    /** The request has a single Via: it comes straight from the UA. */
+    export function is_first_hop(): i32 {
+      return siputils__is_first_hop();
+    }
+
+    /** The user of `uri` is an E.164 number (+ and 2 to 15 digits). */
+    export function is_uri_user_e164(uri: string): i32 {
+      const uri_utf8 = String.UTF8.encode(uri);
+      return siputils__is_uri_user_e164(changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength);
+    }
+
+    /** `number` is an E.164 number. */
+    export function is_e164(number: string): i32 {
+      const number_utf8 = String.UTF8.encode(number);
+      return siputils__is_e164(changetype<usize>(number_utf8), <usize>number_utf8.byteLength);
+    }
+
+    /** The request URI has parameter `name`. */
+    export function uri_param(name: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      return siputils__uri_param(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+
+    /** The request URI has parameter `name` equal to `value`. */
+    export function uri_param_value(name: string, value: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      const value_utf8 = String.UTF8.encode(value);
+      return siputils__uri_param_value(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** Append `param` ("name" or "name=value") to the request URI's parameters. */
+    export function add_uri_param(param: string): i32 {
+      const param_utf8 = String.UTF8.encode(param);
+      return siputils__add_uri_param(changetype<usize>(param_utf8), <usize>param_utf8.byteLength);
+    }
+
+    /** The two URIs are equal by RFC 3261 19.1.4. */
+    export function cmp_uri(uri1: string, uri2: string): i32 {
+      const uri1_utf8 = String.UTF8.encode(uri1);
+      const uri2_utf8 = String.UTF8.encode(uri2);
+      return siputils__cmp_uri(changetype<usize>(uri1_utf8), <usize>uri1_utf8.byteLength, changetype<usize>(uri2_utf8), <usize>uri2_utf8.byteLength);
+    }
+
+    /** The two URIs have the same user and host. */
+    export function cmp_aor(uri1: string, uri2: string): i32 {
+      const uri1_utf8 = String.UTF8.encode(uri1);
+      const uri2_utf8 = String.UTF8.encode(uri2);
+      return siputils__cmp_aor(changetype<usize>(uri1_utf8), <usize>uri1_utf8.byteLength, changetype<usize>(uri2_utf8), <usize>uri2_utf8.byteLength);
+    }
+  }
+
+  /**
+   * Request sanity checks (Kamailio's `sanity` module). Check bits for `msg-checks`: 1 R-URI SIP version, 2
+   * R-URI scheme, 4 required headers, 8 Via SIP version, 16 Via protocol, 32 CSeq method, 64 CSeq value, 128
+   * Content-Length, 256 Expires value, 512 Proxy-Require, 1024 URIs parse, 2048 digest credentials, 4096
+   * duplicate To tag, 8192 Authorization header, 16384 top Via. `uri-checks`: 1 R-URI, 2 From, 4 To, 8
+   * Contact. A failed check sends the matching 4xx reply (except for ACK) and returns -1.
+   */
+  export namespace sanity {
+    /** Run the given checks; 1 if the message passes. */
+    export function sanity_check(msg_checks: i32, uri_checks: i32): i32 {
+      return sanity__sanity_check(msg_checks, uri_checks);
+    }
+
+    /** Run Kamailio's default checks (msg 17895, uri 7). */
+    export function sanity_check_defaults(): i32 {
+      return sanity__sanity_check_defaults();
+    }
+
+    /** Send the reply for the last failed check, if it was not sent yet. */
+    export function sanity_reply(): i32 {
+      return sanity__sanity_reply();
+    }
+  }
+
+  /** Formatted logging (Kamailio's `xlog` module): `$ru`, `$ci`, `$var(x)` ... in the text are expanded. */
+  export namespace xlog {
+    /** Log at `level` ("dbg", "info", "notice", "warn", "err", "crit", "alert"). */
+    export function xlog(level: string, format: string): void {
+      const level_utf8 = String.UTF8.encode(level);
+      const format_utf8 = String.UTF8.encode(format);
+      xlog__xlog(changetype<usize>(level_utf8), <usize>level_utf8.byteLength, changetype<usize>(format_utf8), <usize>format_utf8.byteLength);
+    }
+
+    export function xdbg(format: string): void {
+      const format_utf8 = String.UTF8.encode(format);
+      xlog__xdbg(changetype<usize>(format_utf8), <usize>format_utf8.byteLength);
+    }
+
+    export function xinfo(format: string): void {
+      const format_utf8 = String.UTF8.encode(format);
+      xlog__xinfo(changetype<usize>(format_utf8), <usize>format_utf8.byteLength);
+    }
+
+    export function xnotice(format: string): void {
+      const format_utf8 = String.UTF8.encode(format);
+      xlog__xnotice(changetype<usize>(format_utf8), <usize>format_utf8.byteLength);
+    }
+
+    export function xwarn(format: string): void {
+      const format_utf8 = String.UTF8.encode(format);
+      xlog__xwarn(changetype<usize>(format_utf8), <usize>format_utf8.byteLength);
+    }
+
+    export function xerr(format: string): void {
+      const format_utf8 = String.UTF8.encode(format);
+      xlog__xerr(changetype<usize>(format_utf8), <usize>format_utf8.byteLength);
+    }
+
+    export function xcrit(format: string): void {
+      const format_utf8 = String.UTF8.encode(format);
+      xlog__xcrit(changetype<usize>(format_utf8), <usize>format_utf8.byteLength);
+    }
+
+    export function xalert(format: string): void {
+      const format_utf8 = String.UTF8.encode(format);
+      xlog__xalert(changetype<usize>(format_utf8), <usize>format_utf8.byteLength);
+    }
+  }
+}

@@ -1,0 +1,672 @@
+// Generated from wit/ksr.wit by scripts/gen-guest-sdks.ts (npm run gen). Do not edit.
+
+// The lowered imports: strings as (ptr, len), big results through a return area.
+mod raw {
+    pub mod core {
+        #[link(wasm_import_module = "kemi:ksr/core@0.1.0")]
+        extern "C" {
+            #[link_name = "is-method"]
+            pub fn is_method(method_ptr: *const u8, method_len: usize) -> i32;
+            #[link_name = "is-method-in"]
+            pub fn is_method_in(methods_ptr: *const u8, methods_len: usize) -> i32;
+            #[link_name = "is-myself"]
+            pub fn is_myself(uri_ptr: *const u8, uri_len: usize) -> i32;
+            #[link_name = "is-myself-ruri"]
+            pub fn is_myself_ruri() -> i32;
+            #[link_name = "is-myself-furi"]
+            pub fn is_myself_furi() -> i32;
+            #[link_name = "is-myself-turi"]
+            pub fn is_myself_turi() -> i32;
+            #[link_name = "is-myself-srcip"]
+            pub fn is_myself_srcip() -> i32;
+            #[link_name = "setflag"]
+            pub fn setflag(flag: i32) -> i32;
+            #[link_name = "resetflag"]
+            pub fn resetflag(flag: i32) -> i32;
+            #[link_name = "isflagset"]
+            pub fn isflagset(flag: i32) -> i32;
+            #[link_name = "setbflag"]
+            pub fn setbflag(flag: i32) -> i32;
+            #[link_name = "resetbflag"]
+            pub fn resetbflag(flag: i32) -> i32;
+            #[link_name = "isbflagset"]
+            pub fn isbflagset(flag: i32) -> i32;
+            #[link_name = "seturi"]
+            pub fn seturi(uri_ptr: *const u8, uri_len: usize) -> i32;
+            #[link_name = "setuser"]
+            pub fn setuser(user_ptr: *const u8, user_len: usize) -> i32;
+            #[link_name = "sethost"]
+            pub fn sethost(host_ptr: *const u8, host_len: usize) -> i32;
+            #[link_name = "setdsturi"]
+            pub fn setdsturi(uri_ptr: *const u8, uri_len: usize) -> i32;
+            #[link_name = "resetdsturi"]
+            pub fn resetdsturi() -> i32;
+            #[link_name = "isdsturiset"]
+            pub fn isdsturiset() -> i32;
+            #[link_name = "force-rport"]
+            pub fn force_rport() -> i32;
+            #[link_name = "set-drop"]
+            pub fn set_drop();
+            #[link_name = "log"]
+            pub fn log(level_ptr: *const u8, level_len: usize, msg_ptr: *const u8, msg_len: usize);
+            #[link_name = "dbg"]
+            pub fn dbg(msg_ptr: *const u8, msg_len: usize);
+            #[link_name = "info"]
+            pub fn info(msg_ptr: *const u8, msg_len: usize);
+            #[link_name = "notice"]
+            pub fn notice(msg_ptr: *const u8, msg_len: usize);
+            #[link_name = "warn"]
+            pub fn warn(msg_ptr: *const u8, msg_len: usize);
+            #[link_name = "err"]
+            pub fn err(msg_ptr: *const u8, msg_len: usize);
+            #[link_name = "crit"]
+            pub fn crit(msg_ptr: *const u8, msg_len: usize);
+        }
+    }
+
+    pub mod x {
+        #[link(wasm_import_module = "kemi:ksr/x@0.1.0")]
+        extern "C" {
+            #[link_name = "exit"]
+            pub fn exit();
+            #[link_name = "drop"]
+            pub fn drop();
+        }
+    }
+
+    pub mod pv {
+        #[link(wasm_import_module = "kemi:ksr/pv@0.1.0")]
+        extern "C" {
+            #[link_name = "get"]
+            pub fn get(name_ptr: *const u8, name_len: usize, ret_area: *mut u8);
+            #[link_name = "gete"]
+            pub fn gete(name_ptr: *const u8, name_len: usize, ret_area: *mut u8);
+            #[link_name = "getvn"]
+            pub fn getvn(name_ptr: *const u8, name_len: usize, vn: i32) -> i32;
+            #[link_name = "getvs"]
+            pub fn getvs(name_ptr: *const u8, name_len: usize, vs_ptr: *const u8, vs_len: usize, ret_area: *mut u8);
+            #[link_name = "getw"]
+            pub fn getw(name_ptr: *const u8, name_len: usize, ret_area: *mut u8);
+            #[link_name = "sets"]
+            pub fn sets(name_ptr: *const u8, name_len: usize, value_ptr: *const u8, value_len: usize);
+            #[link_name = "seti"]
+            pub fn seti(name_ptr: *const u8, name_len: usize, value: i32);
+            #[link_name = "unset"]
+            pub fn unset(name_ptr: *const u8, name_len: usize);
+            #[link_name = "is-null"]
+            pub fn is_null(name_ptr: *const u8, name_len: usize) -> i32;
+        }
+    }
+
+    pub mod hdr {
+        #[link(wasm_import_module = "kemi:ksr/hdr@0.1.0")]
+        extern "C" {
+            #[link_name = "append"]
+            pub fn append(hdrval_ptr: *const u8, hdrval_len: usize) -> i32;
+            #[link_name = "append-after"]
+            pub fn append_after(hdrval_ptr: *const u8, hdrval_len: usize, hname_ptr: *const u8, hname_len: usize) -> i32;
+            #[link_name = "insert"]
+            pub fn insert(hdrval_ptr: *const u8, hdrval_len: usize) -> i32;
+            #[link_name = "insert-before"]
+            pub fn insert_before(hdrval_ptr: *const u8, hdrval_len: usize, hname_ptr: *const u8, hname_len: usize) -> i32;
+            #[link_name = "remove"]
+            pub fn remove(hname_ptr: *const u8, hname_len: usize) -> i32;
+            #[link_name = "rmappend"]
+            pub fn rmappend(hname_ptr: *const u8, hname_len: usize, hdrval_ptr: *const u8, hdrval_len: usize) -> i32;
+            #[link_name = "rminsert"]
+            pub fn rminsert(hname_ptr: *const u8, hname_len: usize, hdrval_ptr: *const u8, hdrval_len: usize) -> i32;
+            #[link_name = "is-present"]
+            pub fn is_present(hname_ptr: *const u8, hname_len: usize) -> i32;
+            #[link_name = "get"]
+            pub fn get(hname_ptr: *const u8, hname_len: usize, ret_area: *mut u8);
+            #[link_name = "get-idx"]
+            pub fn get_idx(hname_ptr: *const u8, hname_len: usize, idx: i32, ret_area: *mut u8);
+            #[link_name = "append-to-reply"]
+            pub fn append_to_reply(hdrval_ptr: *const u8, hdrval_len: usize) -> i32;
+        }
+    }
+
+    pub mod sl {
+        #[link(wasm_import_module = "kemi:ksr/sl@0.1.0")]
+        extern "C" {
+            #[link_name = "sl-send-reply"]
+            pub fn sl_send_reply(code: i32, reason_ptr: *const u8, reason_len: usize) -> i32;
+            #[link_name = "send-reply"]
+            pub fn send_reply(code: i32, reason_ptr: *const u8, reason_len: usize) -> i32;
+            #[link_name = "sl-reply-error"]
+            pub fn sl_reply_error() -> i32;
+        }
+    }
+
+    pub mod maxfwd {
+        #[link(wasm_import_module = "kemi:ksr/maxfwd@0.1.0")]
+        extern "C" {
+            #[link_name = "process-maxfwd"]
+            pub fn process_maxfwd(limit: i32) -> i32;
+            #[link_name = "is-maxfwd-lt"]
+            pub fn is_maxfwd_lt(limit: i32) -> i32;
+        }
+    }
+
+    pub mod siputils {
+        #[link(wasm_import_module = "kemi:ksr/siputils@0.1.0")]
+        extern "C" {
+            #[link_name = "has-totag"]
+            pub fn has_totag() -> i32;
+            #[link_name = "is-request"]
+            pub fn is_request() -> i32;
+            #[link_name = "is-reply"]
+            pub fn is_reply() -> i32;
+            #[link_name = "is-first-hop"]
+            pub fn is_first_hop() -> i32;
+            #[link_name = "is-uri-user-e164"]
+            pub fn is_uri_user_e164(uri_ptr: *const u8, uri_len: usize) -> i32;
+            #[link_name = "is-e164"]
+            pub fn is_e164(number_ptr: *const u8, number_len: usize) -> i32;
+            #[link_name = "uri-param"]
+            pub fn uri_param(name_ptr: *const u8, name_len: usize) -> i32;
+            #[link_name = "uri-param-value"]
+            pub fn uri_param_value(name_ptr: *const u8, name_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+            #[link_name = "add-uri-param"]
+            pub fn add_uri_param(param_ptr: *const u8, param_len: usize) -> i32;
+            #[link_name = "cmp-uri"]
+            pub fn cmp_uri(uri1_ptr: *const u8, uri1_len: usize, uri2_ptr: *const u8, uri2_len: usize) -> i32;
+            #[link_name = "cmp-aor"]
+            pub fn cmp_aor(uri1_ptr: *const u8, uri1_len: usize, uri2_ptr: *const u8, uri2_len: usize) -> i32;
+        }
+    }
+
+    pub mod sanity {
+        #[link(wasm_import_module = "kemi:ksr/sanity@0.1.0")]
+        extern "C" {
+            #[link_name = "sanity-check"]
+            pub fn sanity_check(msg_checks: i32, uri_checks: i32) -> i32;
+            #[link_name = "sanity-check-defaults"]
+            pub fn sanity_check_defaults() -> i32;
+            #[link_name = "sanity-reply"]
+            pub fn sanity_reply() -> i32;
+        }
+    }
+
+    pub mod xlog {
+        #[link(wasm_import_module = "kemi:ksr/xlog@0.1.0")]
+        extern "C" {
+            #[link_name = "xlog"]
+            pub fn xlog(level_ptr: *const u8, level_len: usize, format_ptr: *const u8, format_len: usize);
+            #[link_name = "xdbg"]
+            pub fn xdbg(format_ptr: *const u8, format_len: usize);
+            #[link_name = "xinfo"]
+            pub fn xinfo(format_ptr: *const u8, format_len: usize);
+            #[link_name = "xnotice"]
+            pub fn xnotice(format_ptr: *const u8, format_len: usize);
+            #[link_name = "xwarn"]
+            pub fn xwarn(format_ptr: *const u8, format_len: usize);
+            #[link_name = "xerr"]
+            pub fn xerr(format_ptr: *const u8, format_len: usize);
+            #[link_name = "xcrit"]
+            pub fn xcrit(format_ptr: *const u8, format_len: usize);
+            #[link_name = "xalert"]
+            pub fn xalert(format_ptr: *const u8, format_len: usize);
+        }
+    }
+}
+
+// core: KEMI calls these on KSR itself.
+/// True if the message's method (CSeq method for replies) equals `method` (case-insensitive).
+pub fn is_method(method: &str) -> bool {
+    unsafe { raw::core::is_method(method.as_ptr(), method.len()) != 0 }
+}
+
+/// True if the method is one of the letters: I INVITE, A ACK, B BYE, C CANCEL, R REGISTER, M MESSAGE, O
+/// OPTIONS, S SUBSCRIBE, P PUBLISH, N NOTIFY, U UPDATE, F INFO, K PRACK (KEMI's letters; F and K are ours).
+pub fn is_method_in(methods: &str) -> bool {
+    unsafe { raw::core::is_method_in(methods.as_ptr(), methods.len()) != 0 }
+}
+
+/// True if the host and port of `uri` are one of the server's listen addresses or configured domains.
+pub fn is_myself(uri: &str) -> bool {
+    unsafe { raw::core::is_myself(uri.as_ptr(), uri.len()) != 0 }
+}
+
+/// `is-myself` on the request URI.
+pub fn is_myself_ruri() -> bool {
+    unsafe { raw::core::is_myself_ruri() != 0 }
+}
+
+/// `is-myself` on the From URI.
+pub fn is_myself_furi() -> bool {
+    unsafe { raw::core::is_myself_furi() != 0 }
+}
+
+/// `is-myself` on the To URI.
+pub fn is_myself_turi() -> bool {
+    unsafe { raw::core::is_myself_turi() != 0 }
+}
+
+/// True if the source IP is one of the server's listen addresses.
+pub fn is_myself_srcip() -> bool {
+    unsafe { raw::core::is_myself_srcip() != 0 }
+}
+
+/// Set message flag `flag` (0..31); false if out of range.
+pub fn setflag(flag: i32) -> bool {
+    unsafe { raw::core::setflag(flag) != 0 }
+}
+
+/// Reset message flag `flag` (0..31).
+pub fn resetflag(flag: i32) -> bool {
+    unsafe { raw::core::resetflag(flag) != 0 }
+}
+
+/// True if message flag `flag` is set.
+pub fn isflagset(flag: i32) -> bool {
+    unsafe { raw::core::isflagset(flag) != 0 }
+}
+
+/// Set branch flag `flag` (0..31) of the current branch.
+pub fn setbflag(flag: i32) -> bool {
+    unsafe { raw::core::setbflag(flag) != 0 }
+}
+
+/// Reset branch flag `flag` of the current branch.
+pub fn resetbflag(flag: i32) -> bool {
+    unsafe { raw::core::resetbflag(flag) != 0 }
+}
+
+/// True if branch flag `flag` of the current branch is set.
+pub fn isbflagset(flag: i32) -> bool {
+    unsafe { raw::core::isbflagset(flag) != 0 }
+}
+
+/// Replace the request URI; false if `uri` does not parse.
+pub fn seturi(uri: &str) -> bool {
+    unsafe { raw::core::seturi(uri.as_ptr(), uri.len()) != 0 }
+}
+
+/// Replace the user part of the request URI.
+pub fn setuser(user: &str) -> bool {
+    unsafe { raw::core::setuser(user.as_ptr(), user.len()) != 0 }
+}
+
+/// Replace the host part of the request URI.
+pub fn sethost(host: &str) -> bool {
+    unsafe { raw::core::sethost(host.as_ptr(), host.len()) != 0 }
+}
+
+/// Set the destination URI ($du, outbound proxy); false if `uri` does not parse.
+pub fn setdsturi(uri: &str) -> bool {
+    unsafe { raw::core::setdsturi(uri.as_ptr(), uri.len()) != 0 }
+}
+
+/// Clear the destination URI.
+pub fn resetdsturi() -> bool {
+    unsafe { raw::core::resetdsturi() != 0 }
+}
+
+/// True if a destination URI is set.
+pub fn isdsturiset() -> bool {
+    unsafe { raw::core::isdsturiset() != 0 }
+}
+
+/// Add `rport` to the top Via of the request and send replies to the source port (RFC 3581).
+pub fn force_rport() -> bool {
+    unsafe { raw::core::force_rport() != 0 }
+}
+
+/// Mark the message to be dropped when the route returns; unlike `x.drop` the route goes on.
+pub fn set_drop() {
+    unsafe { raw::core::set_drop() }
+}
+
+/// Log `msg` at `level` ("dbg", "info", "notice", "warn", "err", "crit"; anything else logs as "err").
+pub fn log(level: &str, msg: &str) {
+    unsafe { raw::core::log(level.as_ptr(), level.len(), msg.as_ptr(), msg.len()) }
+}
+
+/// Log at debug level.
+pub fn dbg(msg: &str) {
+    unsafe { raw::core::dbg(msg.as_ptr(), msg.len()) }
+}
+
+/// Log at info level.
+pub fn info(msg: &str) {
+    unsafe { raw::core::info(msg.as_ptr(), msg.len()) }
+}
+
+/// Log at notice level.
+pub fn notice(msg: &str) {
+    unsafe { raw::core::notice(msg.as_ptr(), msg.len()) }
+}
+
+/// Log at warning level.
+pub fn warn(msg: &str) {
+    unsafe { raw::core::warn(msg.as_ptr(), msg.len()) }
+}
+
+/// Log at error level.
+pub fn err(msg: &str) {
+    unsafe { raw::core::err(msg.as_ptr(), msg.len()) }
+}
+
+/// Log at critical level.
+pub fn crit(msg: &str) {
+    unsafe { raw::core::crit(msg.as_ptr(), msg.len()) }
+}
+
+/// Control flow (Kamailio's `KSR.x`). After either call every further action of the route is ignored: the
+/// guest should return from the route right away.
+pub mod x {
+    /// Stop the route; what it already did (a reply sent, a relay started) stands.
+    pub fn exit() {
+        unsafe { super::raw::x::exit() }
+    }
+
+    /// Stop the route and drop the message: a request is not forwarded, a reply is not passed upstream.
+    pub fn drop() {
+        unsafe { super::raw::x::drop() }
+    }
+}
+
+/// Pseudo-variables (Kamailio's `KSR.pv`): `$ru`, `$fU`, `$hdr(Name)`, `$var(x)` ... by their Kamailio names.
+/// An unknown or malformed name is logged as an error naming it; reads then give none, writes do nothing.
+pub mod pv {
+    /// The value, or none for `$null`. Integer variables are given in decimal.
+    pub fn get(name: &str) -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::pv::get(name.as_ptr(), name.len(), ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The value, or "" for `$null`.
+    pub fn gete(name: &str) -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::pv::gete(name.as_ptr(), name.len(), ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The value as an integer, or `vn` for `$null` or a value that is not an integer.
+    pub fn getvn(name: &str, vn: i32) -> i32 {
+        unsafe { super::raw::pv::getvn(name.as_ptr(), name.len(), vn) }
+    }
+
+    /// The value, or `vs` for `$null`.
+    pub fn getvs(name: &str, vs: &str) -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::pv::getvs(name.as_ptr(), name.len(), vs.as_ptr(), vs.len(), ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The value, or "<<null>>" for `$null`.
+    pub fn getw(name: &str) -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::pv::getw(name.as_ptr(), name.len(), ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// Assign a string to a writable variable.
+    pub fn sets(name: &str, value: &str) {
+        unsafe { super::raw::pv::sets(name.as_ptr(), name.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// Assign an integer to a writable variable.
+    pub fn seti(name: &str, value: i32) {
+        unsafe { super::raw::pv::seti(name.as_ptr(), name.len(), value) }
+    }
+
+    /// Set a variable to `$null` (for `$du`: clear the destination URI).
+    pub fn unset(name: &str) {
+        unsafe { super::raw::pv::unset(name.as_ptr(), name.len()) }
+    }
+
+    /// True if the variable is `$null`.
+    pub fn is_null(name: &str) -> bool {
+        unsafe { super::raw::pv::is_null(name.as_ptr(), name.len()) != 0 }
+    }
+}
+
+/// Header operations (Kamailio's `KSR.hdr`). `hdrval` is a whole header line, "Name: value", with or without
+/// the trailing CRLF. Names match case-insensitively and in compact form.
+pub mod hdr {
+    /// Add the header after the last header; 1 on success, -1 on a malformed line.
+    pub fn append(hdrval: &str) -> i32 {
+        unsafe { super::raw::hdr::append(hdrval.as_ptr(), hdrval.len()) }
+    }
+
+    /// Add the header after the first header named `hname`; -1 if there is none.
+    pub fn append_after(hdrval: &str, hname: &str) -> i32 {
+        unsafe { super::raw::hdr::append_after(hdrval.as_ptr(), hdrval.len(), hname.as_ptr(), hname.len()) }
+    }
+
+    /// Add the header before the first header.
+    pub fn insert(hdrval: &str) -> i32 {
+        unsafe { super::raw::hdr::insert(hdrval.as_ptr(), hdrval.len()) }
+    }
+
+    /// Add the header before the first header named `hname`; -1 if there is none.
+    pub fn insert_before(hdrval: &str, hname: &str) -> i32 {
+        unsafe { super::raw::hdr::insert_before(hdrval.as_ptr(), hdrval.len(), hname.as_ptr(), hname.len()) }
+    }
+
+    /// Remove every header named `hname`; the number removed, or -1 if none.
+    pub fn remove(hname: &str) -> i32 {
+        unsafe { super::raw::hdr::remove(hname.as_ptr(), hname.len()) }
+    }
+
+    /// Remove every header named `hname`, then append `hdrval`.
+    pub fn rmappend(hname: &str, hdrval: &str) -> i32 {
+        unsafe { super::raw::hdr::rmappend(hname.as_ptr(), hname.len(), hdrval.as_ptr(), hdrval.len()) }
+    }
+
+    /// Remove every header named `hname`, then insert `hdrval`.
+    pub fn rminsert(hname: &str, hdrval: &str) -> i32 {
+        unsafe { super::raw::hdr::rminsert(hname.as_ptr(), hname.len(), hdrval.as_ptr(), hdrval.len()) }
+    }
+
+    /// 1 if a header named `hname` exists, -1 if not.
+    pub fn is_present(hname: &str) -> i32 {
+        unsafe { super::raw::hdr::is_present(hname.as_ptr(), hname.len()) }
+    }
+
+    /// The body of the first header named `hname`.
+    pub fn get(hname: &str) -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::hdr::get(hname.as_ptr(), hname.len(), ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The body of the header named `hname` at `idx` (0 first, -1 last).
+    pub fn get_idx(hname: &str, idx: i32) -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::hdr::get_idx(hname.as_ptr(), hname.len(), idx, ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// Add a header to the reply the server will generate for this request (sl or tm).
+    pub fn append_to_reply(hdrval: &str) -> i32 {
+        unsafe { super::raw::hdr::append_to_reply(hdrval.as_ptr(), hdrval.len()) }
+    }
+}
+
+/// Stateless replies (Kamailio's `sl` module).
+pub mod sl {
+    /// Send a reply without creating a transaction; 1 on success, -1 on failure.
+    pub fn sl_send_reply(code: i32, reason: &str) -> i32 {
+        unsafe { super::raw::sl::sl_send_reply(code, reason.as_ptr(), reason.len()) }
+    }
+
+    /// Reply statefully if a transaction exists for the request, else statelessly.
+    pub fn send_reply(code: i32, reason: &str) -> i32 {
+        unsafe { super::raw::sl::send_reply(code, reason.as_ptr(), reason.len()) }
+    }
+
+    /// Send the reply for the last internal error (e.g. 400 for a message that did not parse).
+    pub fn sl_reply_error() -> i32 {
+        unsafe { super::raw::sl::sl_reply_error() }
+    }
+}
+
+/// Max-Forwards handling (Kamailio's `maxfwd` module).
+pub mod maxfwd {
+    /// Decrement Max-Forwards, or add it with `limit` if absent (and cap it at `limit`). 2 when added, 1 when
+    /// decremented, -1 when it was already 0 (the route should reply 483), -2 when malformed.
+    pub fn process_maxfwd(limit: i32) -> i32 {
+        unsafe { super::raw::maxfwd::process_maxfwd(limit) }
+    }
+
+    /// 1 if Max-Forwards is lower than `limit`, -1 if not, -2 if absent or malformed.
+    pub fn is_maxfwd_lt(limit: i32) -> i32 {
+        unsafe { super::raw::maxfwd::is_maxfwd_lt(limit) }
+    }
+}
+
+/// SIP helpers (Kamailio's `siputils` module). 1 means true, -1 false.
+pub mod siputils {
+    /// To header has a tag: the request is within a dialog.
+    pub fn has_totag() -> i32 {
+        unsafe { super::raw::siputils::has_totag() }
+    }
+
+    /// The message is a request.
+    pub fn is_request() -> i32 {
+        unsafe { super::raw::siputils::is_request() }
+    }
+
+    /// The message is a reply.
+    pub fn is_reply() -> i32 {
+        unsafe { super::raw::siputils::is_reply() }
+    }
+
+    /// The request has a single Via: it comes straight from the UA.
+    pub fn is_first_hop() -> i32 {
+        unsafe { super::raw::siputils::is_first_hop() }
+    }
+
+    /// The user of `uri` is an E.164 number (+ and 2 to 15 digits).
+    pub fn is_uri_user_e164(uri: &str) -> i32 {
+        unsafe { super::raw::siputils::is_uri_user_e164(uri.as_ptr(), uri.len()) }
+    }
+
+    /// `number` is an E.164 number.
+    pub fn is_e164(number: &str) -> i32 {
+        unsafe { super::raw::siputils::is_e164(number.as_ptr(), number.len()) }
+    }
+
+    /// The request URI has parameter `name`.
+    pub fn uri_param(name: &str) -> i32 {
+        unsafe { super::raw::siputils::uri_param(name.as_ptr(), name.len()) }
+    }
+
+    /// The request URI has parameter `name` equal to `value`.
+    pub fn uri_param_value(name: &str, value: &str) -> i32 {
+        unsafe { super::raw::siputils::uri_param_value(name.as_ptr(), name.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// Append `param` ("name" or "name=value") to the request URI's parameters.
+    pub fn add_uri_param(param: &str) -> i32 {
+        unsafe { super::raw::siputils::add_uri_param(param.as_ptr(), param.len()) }
+    }
+
+    /// The two URIs are equal by RFC 3261 19.1.4.
+    pub fn cmp_uri(uri1: &str, uri2: &str) -> i32 {
+        unsafe { super::raw::siputils::cmp_uri(uri1.as_ptr(), uri1.len(), uri2.as_ptr(), uri2.len()) }
+    }
+
+    /// The two URIs have the same user and host.
+    pub fn cmp_aor(uri1: &str, uri2: &str) -> i32 {
+        unsafe { super::raw::siputils::cmp_aor(uri1.as_ptr(), uri1.len(), uri2.as_ptr(), uri2.len()) }
+    }
+}
+
+/// Request sanity checks (Kamailio's `sanity` module). Check bits for `msg-checks`: 1 R-URI SIP version, 2
+/// R-URI scheme, 4 required headers, 8 Via SIP version, 16 Via protocol, 32 CSeq method, 64 CSeq value, 128
+/// Content-Length, 256 Expires value, 512 Proxy-Require, 1024 URIs parse, 2048 digest credentials, 4096
+/// duplicate To tag, 8192 Authorization header, 16384 top Via. `uri-checks`: 1 R-URI, 2 From, 4 To, 8
+/// Contact. A failed check sends the matching 4xx reply (except for ACK) and returns -1.
+pub mod sanity {
+    /// Run the given checks; 1 if the message passes.
+    pub fn sanity_check(msg_checks: i32, uri_checks: i32) -> i32 {
+        unsafe { super::raw::sanity::sanity_check(msg_checks, uri_checks) }
+    }
+
+    /// Run Kamailio's default checks (msg 17895, uri 7).
+    pub fn sanity_check_defaults() -> i32 {
+        unsafe { super::raw::sanity::sanity_check_defaults() }
+    }
+
+    /// Send the reply for the last failed check, if it was not sent yet.
+    pub fn sanity_reply() -> i32 {
+        unsafe { super::raw::sanity::sanity_reply() }
+    }
+}
+
+/// Formatted logging (Kamailio's `xlog` module): `$ru`, `$ci`, `$var(x)` ... in the text are expanded.
+pub mod xlog {
+    /// Log at `level` ("dbg", "info", "notice", "warn", "err", "crit", "alert").
+    pub fn xlog(level: &str, format: &str) {
+        unsafe { super::raw::xlog::xlog(level.as_ptr(), level.len(), format.as_ptr(), format.len()) }
+    }
+
+    pub fn xdbg(format: &str) {
+        unsafe { super::raw::xlog::xdbg(format.as_ptr(), format.len()) }
+    }
+
+    pub fn xinfo(format: &str) {
+        unsafe { super::raw::xlog::xinfo(format.as_ptr(), format.len()) }
+    }
+
+    pub fn xnotice(format: &str) {
+        unsafe { super::raw::xlog::xnotice(format.as_ptr(), format.len()) }
+    }
+
+    pub fn xwarn(format: &str) {
+        unsafe { super::raw::xlog::xwarn(format.as_ptr(), format.len()) }
+    }
+
+    pub fn xerr(format: &str) {
+        unsafe { super::raw::xlog::xerr(format.as_ptr(), format.len()) }
+    }
+
+    pub fn xcrit(format: &str) {
+        unsafe { super::raw::xlog::xcrit(format.as_ptr(), format.len()) }
+    }
+
+    pub fn xalert(format: &str) {
+        unsafe { super::raw::xlog::xalert(format.as_ptr(), format.len()) }
+    }
+}
+
+/// Exports the routes of the `script` world, given in this order: fn request_route(), fn reply_route(), fn named_route(name: &str).
+///
+/// ```ignore
+/// ksr::export_routes!(request_route, reply_route, named_route);
+/// ```
+#[macro_export]
+macro_rules! export_routes {
+    ($request_route:path, $reply_route:path, $named_route:path $(,)?) => {
+        #[export_name = "request-route"]
+        pub extern "C" fn __ksr_export_request_route() {
+            $request_route()
+        }
+        #[export_name = "reply-route"]
+        pub extern "C" fn __ksr_export_reply_route() {
+            $reply_route()
+        }
+        #[export_name = "named-route"]
+        pub unsafe extern "C" fn __ksr_export_named_route(name_ptr: *mut u8, name_len: usize) {
+            let name = $crate::rt::lift_string(name_ptr, name_len);
+            $named_route(&name)
+        }
+    };
+}

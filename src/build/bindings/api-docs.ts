@@ -1,0 +1,110 @@
+// Generates docs/ksr-api.md: one section per interface of the script world, each function with its WIT
+// signature, its description, and the KEMI-style call in each guest language.
+import type { WitPackage } from '../../runtime/wit.ts';
+import { type LoweredFunction, lowerFunction, type ParamKind, type ResultKind } from './abi.ts';
+import { asIdent, rustIdent, snakeCase } from './names.ts';
+import { findWorld, importedInterfaces, TOP_LEVEL_INTERFACE } from './world.ts';
+
+const AS_PARAM: Record<ParamKind, string> = { string: 'string', s32: 'i32', u32: 'u32', bool: 'bool' };
+const AS_RESULT: Record<ResultKind, string> = {
+  none: 'void',
+  s32: 'i32',
+  u32: 'u32',
+  bool: 'bool',
+  string: 'string',
+  'option<string>': 'string | null',
+};
+const RUST_PARAM: Record<ParamKind, string> = { string: '&str', s32: 'i32', u32: 'u32', bool: 'bool' };
+const RUST_RESULT: Record<ResultKind, string> = {
+  none: '',
+  s32: ' -> i32',
+  u32: ' -> u32',
+  bool: ' -> bool',
+  string: ' -> String',
+  'option<string>': ' -> Option<String>',
+};
+
+export function generateApiDocs(pkg: WitPackage, worldName: string, header: string): string {
+  const world = findWorld(pkg, worldName);
+  const ifaces = importedInterfaces(pkg, worldName);
+  const version = pkg.version ? `@${pkg.version}` : '';
+  const out: string[] = [
+    '# KSR API reference',
+    '',
+    `<!-- ${header.replaceAll('\n', ' ')} -->`,
+    '',
+    `The functions a routing script can call: package \`${pkg.name}${version}\`, world \`${worldName}\` ` +
+      "([wit/ksr.wit](../wit/ksr.wit)). Names and integer return codes follow Kamailio's KEMI, so a KEMI Lua " +
+      'line such as `KSR.sl.sl_send_reply(404, "Not Found")` reads the same in every guest language. ' +
+      'See [guests.md](guests.md) for writing and building a route.',
+    '',
+    '- **AssemblyScript**: `import { KSR } from "<sdk>"`; the core functions are on `KSR` itself, every other ' +
+      'interface is a namespace (`KSR.pv.get`). `option<string>` is `string | null`.',
+    '- **Rust**: the `ksr` crate; core functions at the crate root (`ksr::is_myself_ruri()`), every other ' +
+      'interface is a module (`ksr::pv::get`). `option<string>` is `Option<String>`.',
+    '- Strings are UTF-8 on the wire; bytes that are not valid UTF-8 reach the guest as U+FFFD.',
+    '',
+    '## Routes (exports of the world)',
+    '',
+    world.doc,
+    '',
+    '| WIT export | AssemblyScript (entry file) | Rust |',
+    '| --- | --- | --- |',
+  ];
+  for (const fn of world.exports) {
+    const lowered = lowerFunction(fn, worldName);
+    const asParams = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM[p.kind]}`).join(', ');
+    const rustParams = lowered.params.map((p) => `${rustIdent(p.name)}: ${RUST_PARAM[p.kind]}`).join(', ');
+    out.push(
+      `| \`${fn.name}: ${witSignature(lowered)}\` | \`export function ${snakeCase(fn.name)}(${asParams}): void\` | ` +
+        `\`fn ${snakeCase(fn.name)}(${rustParams})\` in \`ksr::export_routes!\` |`,
+    );
+  }
+  out.push('', '## Interfaces', '');
+  for (const iface of ifaces) {
+    out.push(`- [${iface.name}](#${iface.name}): ${firstSentence(iface.doc)}`);
+  }
+  for (const iface of ifaces) {
+    const top = iface.name === TOP_LEVEL_INTERFACE;
+    out.push(
+      '',
+      `## ${iface.name}`,
+      '',
+      iface.doc,
+      '',
+      `Imported as \`${pkg.name}/${iface.name}${version}\`.`,
+    );
+    for (const fn of iface.functions) {
+      const lowered = lowerFunction(fn, iface.name);
+      const asPath = top ? `KSR.${asIdent(fn.name)}` : `KSR.${asIdent(iface.name)}.${asIdent(fn.name)}`;
+      const rustPath = top
+        ? `ksr::${rustIdent(fn.name)}`
+        : `ksr::${rustIdent(iface.name)}::${rustIdent(fn.name)}`;
+      const asParams = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM[p.kind]}`).join(', ');
+      const rustParams = lowered.params.map((p) => `${rustIdent(p.name)}: ${RUST_PARAM[p.kind]}`).join(', ');
+      out.push(
+        '',
+        `### ${iface.name}.${fn.name}`,
+        '',
+        ...(fn.doc ? [fn.doc, ''] : []),
+        '```text',
+        `WIT             ${fn.name}: ${witSignature(lowered)}`,
+        `AssemblyScript  ${asPath}(${asParams}): ${AS_RESULT[lowered.result]}`,
+        `Rust            ${rustPath}(${rustParams})${RUST_RESULT[lowered.result]}`,
+        '```',
+      );
+    }
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+function witSignature(lowered: LoweredFunction): string {
+  const params = lowered.fn.params.map((p) => `${p.name}: ${p.type}`).join(', ');
+  return `func(${params})${lowered.result === 'none' ? '' : ` -> ${lowered.fn.result}`}`;
+}
+
+function firstSentence(doc: string): string {
+  const m = /^(.*?[.:])(\s|$)/.exec(doc);
+  return m ? m[1] : doc;
+}

@@ -1,0 +1,26 @@
+// Everything generated from wit/ksr.wit for guests, as (path, text) pairs relative to the repository root.
+// scripts/gen-guest-sdks.ts writes them; a test compares them with the files on disk.
+import type { WitPackage } from '../../runtime/wit.ts';
+import { generateApiDocs } from './api-docs.ts';
+import { generateAssemblyScript } from './assemblyscript.ts';
+import { generateRust } from './rust.ts';
+import { SCRIPT_WORLD } from './world.ts';
+
+export interface GeneratedFile {
+  /** Relative to the repository root, with forward slashes. */
+  readonly path: string;
+  readonly text: string;
+}
+
+const HEADER = 'Generated from wit/ksr.wit by scripts/gen-guest-sdks.ts (npm run gen). Do not edit.';
+
+export function generateGuestSdks(pkg: WitPackage): GeneratedFile[] {
+  return [
+    {
+      path: 'guest-examples/assemblyscript/sdk/ksr-imports.ts',
+      text: generateAssemblyScript(pkg, SCRIPT_WORLD, HEADER),
+    },
+    { path: 'guest-examples/rust/ksr/src/bindings.rs', text: generateRust(pkg, SCRIPT_WORLD, HEADER) },
+    { path: 'docs/ksr-api.md', text: generateApiDocs(pkg, SCRIPT_WORLD, HEADER) },
+  ];
+}

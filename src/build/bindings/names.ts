@@ -1,0 +1,36 @@
+// How WIT names become guest-language names. KEMI spells its functions in snake_case
+// (`KSR.sl.sl_send_reply`), so both SDKs and the AssemblyScript export renaming use the same rule.
+
+/** `sl-send-reply` -> `sl_send_reply` */
+export function snakeCase(witName: string): string {
+  return witName.replaceAll('-', '_');
+}
+
+// Words that cannot name a function or parameter in the target language.
+const RUST_RESERVED = new Set(
+  (
+    'as async await box break const continue crate do dyn else enum extern false final fn for if impl in let loop ' +
+    'macro match mod move mut override priv pub ref return self static struct super trait true try type typeof ' +
+    'unsafe unsized use virtual where while yield'
+  ).split(' '),
+);
+const ASSEMBLYSCRIPT_RESERVED = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'as implements interface let package private protected public static yield declare namespace module type ' +
+    'abstract is readonly'
+  ).split(' '),
+);
+
+/** A Rust identifier for a WIT name (`r#type` for keywords). */
+export function rustIdent(witName: string): string {
+  const name = snakeCase(witName);
+  return RUST_RESERVED.has(name) ? `r#${name}` : name;
+}
+
+/** An AssemblyScript identifier for a WIT name; keywords get a trailing underscore. */
+export function asIdent(witName: string): string {
+  const name = snakeCase(witName);
+  return ASSEMBLYSCRIPT_RESERVED.has(name) ? `${name}_` : name;
+}
