@@ -1,0 +1,53 @@
+// Compiles an AssemblyScript project with the in-process compiler (no child process, output kept in
+// memory). The flags make a guest that suits a long-lived instance: the incremental GC frees what each
+// message allocated, and `abort` traps instead of importing env.abort, which a component may not import.
+import type { GuestProject } from './detect.ts';
+import { type CompiledModule, type StepResult, stepError, stepOk } from './types.ts';
+
+export const ASC_FLAGS: readonly string[] = [
+  '-O3',
+  '--runtime',
+  'incremental',
+  '--use',
+  'abort=',
+  '--noColors',
+];
+
+type Asc = typeof import('assemblyscript/asc').default;
+
+export async function compileAssemblyScript(
+  project: Extract<GuestProject, { language: 'assemblyscript' }>,
+): Promise<StepResult<CompiledModule>> {
+  let asc: Asc;
+  try {
+    asc = (await import('assemblyscript/asc')).default;
+  } catch {
+    return stepError(
+      'compile',
+      'the AssemblyScript compiler (assemblyscript) is not installed: run npm install',
+    );
+  }
+  const outFile = 'kemi-wasm-guest.wasm';
+  let core: Uint8Array | undefined;
+  const stdout = asc.createMemoryStream();
+  const stderr = asc.createMemoryStream();
+  const argv = [...project.entries, '--outFile', outFile, ...ASC_FLAGS, '--baseDir', project.dir];
+  const result = await asc.main(argv, {
+    stdout,
+    stderr,
+    writeFile: (name, contents) => {
+      if (name.endsWith(outFile) && typeof contents !== 'string') core = contents;
+    },
+  });
+  const output = stderr.toString().trim();
+  const command = `asc ${project.entries.join(' ')} ${ASC_FLAGS.join(' ')}`;
+  if (result.error) {
+    return stepError(
+      'compile',
+      `${project.name}: the AssemblyScript compiler reported errors`,
+      output || result.error.message,
+    );
+  }
+  if (!core) return stepError('compile', `${project.name}: asc finished without writing a module`, output);
+  return stepOk({ core, warnings: output, command });
+}

@@ -1,0 +1,12 @@
+// The guest build: a Rust or AssemblyScript project folder in, a component of the script world out.
+export { buildGuest } from './build-guest.ts';
+export type {
+  BuildError,
+  BuildOptions,
+  BuildProgress,
+  BuildResult,
+  BuildStepName,
+  BuildSuccess,
+  GuestLanguage,
+  RustToolchain,
+} from './types.ts';
