@@ -1,0 +1,47 @@
+// The guest SDK bindings and docs/ksr-api.md are generated from wit/ksr.wit and committed; they must not
+// drift from the contract (fix: npm run gen).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { generateApiDocs } from '../../src/build/bindings/api-docs.ts';
+import { generateAssemblyScript } from '../../src/build/bindings/assemblyscript.ts';
+import { generateGuestSdks } from '../../src/build/bindings/index.ts';
+import { generateRust } from '../../src/build/bindings/rust.ts';
+import { ksrPackage, parseWit } from '../../src/runtime/wit.ts';
+
+describe('generated guest bindings', () => {
+  it.each(generateGuestSdks(ksrPackage).map((f) => [f.path, f]))(
+    '%s is up to date with wit/ksr.wit (npm run gen)',
+    (_, file) => {
+      const onDisk = readFileSync(new URL(`../../${file.path}`, import.meta.url), 'utf8');
+      expect(onDisk === file.text, `${file.path} is out of date: run npm run gen`).toBe(true);
+    },
+  );
+
+  it('follow a change of the contract', () => {
+    const changed = parseWit(
+      readFileSync(new URL('../../wit/ksr.wit', import.meta.url), 'utf8').replace(
+        '  exit: func();',
+        '  exit: func();\n  /// Leave the route after the current branch.\n  exit-branch: func(code: s32) -> bool;',
+      ),
+    );
+    const header = 'test';
+    expect(generateAssemblyScript(changed, 'script', header)).toContain(
+      'export function exit_branch(code: i32): bool {',
+    );
+    expect(generateAssemblyScript(changed, 'script', header)).toContain(
+      "@external('kemi:ksr/x@0.1.0', 'exit-branch')",
+    );
+    expect(generateRust(changed, 'script', header)).toContain('pub fn exit_branch(code: i32) -> bool {');
+    expect(generateApiDocs(changed, 'script', header)).toContain('ksr::x::exit_branch(code: i32) -> bool');
+  });
+
+  it('refuses a WIT type it has no lowering for, naming the function', () => {
+    const changed = parseWit(
+      readFileSync(new URL('../../wit/ksr.wit', import.meta.url), 'utf8').replace(
+        '  exit: func();',
+        '  exit: func(code: u64);',
+      ),
+    );
+    expect(() => generateGuestSdks(changed)).toThrow(/x\.exit: WIT parameter type 'u64'/);
+  });
+});

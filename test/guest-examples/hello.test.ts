@@ -1,0 +1,193 @@
+// The hello example in AssemblyScript and in Rust: both build into components of the script world, and
+// their core modules, run against a stub host, make the same KSR calls for the same messages.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { componentShape } from '../../src/build/check-component.ts';
+import { buildGuest } from '../../src/build/index.ts';
+import type { BuildSuccess } from '../../src/build/types.ts';
+import { type Guest, instantiateGuest, type Responder } from './stub-host.ts';
+
+const LANGUAGES = ['assemblyscript', 'rust'] as const;
+type Language = (typeof LANGUAGES)[number];
+const exampleDir = (language: Language) =>
+  fileURLToPath(new URL(`../../guest-examples/${language}/hello`, import.meta.url));
+
+const built = {} as Record<Language, BuildSuccess>;
+let outDir = '';
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'kemi-hello-'));
+  for (const language of LANGUAGES) {
+    const result = await buildGuest(exampleDir(language), { out: join(outDir, `${language}.wasm`) });
+    if (!result.ok) throw new Error(`${language}: ${result.error.message}\n${result.error.output ?? ''}`);
+    built[language] = result;
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+/** A message as the stub host sees it: pseudo-variables plus the answers of the checks. */
+interface Message {
+  readonly pv: Readonly<Record<string, string | Uint8Array | undefined>>;
+  readonly myself?: boolean;
+  readonly maxForwards?: number;
+  readonly sane?: boolean;
+}
+
+function responder(msg: Message): Responder {
+  return (fn, args) => {
+    const name = String(args[0]);
+    switch (fn) {
+      case 'pv.get':
+        return msg.pv[name];
+      case 'pv.gete':
+        return msg.pv[name] ?? '';
+      case 'pv.getvs':
+        return msg.pv[name] ?? String(args[1]);
+      case 'pv.getvn': {
+        const value = msg.pv[name];
+        return typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : Number(args[1]);
+      }
+      case 'core.is-method':
+        return msg.pv.$rm === name;
+      case 'core.is-myself-ruri':
+        return msg.myself ?? false;
+      case 'sanity.sanity-check':
+        return (msg.sane ?? true) ? 1 : -1;
+      case 'maxfwd.process-maxfwd':
+        return msg.maxForwards === undefined ? 2 : msg.maxForwards > 0 ? 1 : -1;
+      default:
+        return undefined;
+    }
+  };
+}
+
+function run(language: Language, msg: Message, route: (guest: Guest) => void): string[] {
+  const guest = instantiateGuest(built[language].core, responder(msg));
+  route(guest);
+  return guest.calls;
+}
+
+const LOG_LINE = 'xlog.xinfo("request $rm $ru from $si:$sp call-id $ci")';
+const CHECKS = [LOG_LINE, 'sanity.sanity-check(17895, 7)', 'maxfwd.process-maxfwd(10)'];
+
+const requests: { name: string; msg: Message; calls: string[] }[] = [
+  {
+    name: 'keepalive OPTIONS to the server itself',
+    msg: { pv: { $rm: 'OPTIONS', $ru: 'sip:192.0.2.1:5060' }, myself: true, maxForwards: 70 },
+    calls: [
+      ...CHECKS,
+      'core.is-method("OPTIONS")',
+      'core.is-myself-ruri()',
+      'pv.get("$rU")',
+      'sl.sl-send-reply(200, "OK")',
+      'x.exit()',
+    ],
+  },
+  {
+    name: 'a generic INVITE',
+    msg: { pv: { $rm: 'INVITE', $ru: 'sip:bob@example.com', $rU: 'bob' }, maxForwards: 70 },
+    calls: [...CHECKS, 'core.is-method("OPTIONS")', 'sl.sl-send-reply(404, "Not Found")'],
+  },
+  {
+    name: 'Max-Forwards 0',
+    msg: { pv: { $rm: 'INVITE', $ru: 'sip:bob@example.com', $rU: 'bob' }, maxForwards: 0 },
+    calls: [...CHECKS, 'sl.sl-send-reply(483, "Too Many Hops")', 'x.exit()'],
+  },
+  {
+    name: 'OPTIONS to a user at the server',
+    msg: { pv: { $rm: 'OPTIONS', $ru: 'sip:alice@192.0.2.1', $rU: 'alice' }, myself: true, maxForwards: 70 },
+    calls: [
+      ...CHECKS,
+      'core.is-method("OPTIONS")',
+      'core.is-myself-ruri()',
+      'pv.get("$rU")',
+      'sl.sl-send-reply(404, "Not Found")',
+    ],
+  },
+  {
+    name: 'a request that fails the sanity checks',
+    msg: { pv: { $rm: 'INVITE' }, sane: false },
+    calls: [LOG_LINE, 'sanity.sanity-check(17895, 7)', 'x.exit()'],
+  },
+];
+
+describe.each(LANGUAGES)('hello in %s', (language) => {
+  it('builds a component that imports only kemi:ksr interfaces and exports the three routes', async () => {
+    const result = built[language];
+    expect(readFileSync(result.out)).toEqual(Buffer.from(result.component));
+    const shape = await componentShape(result.component);
+    expect(shape.imports.length).toBeGreaterThan(0);
+    for (const name of shape.imports) expect(name).toMatch(/^kemi:ksr\/[a-z-]+@0\.1\.0$/);
+    expect([...shape.exports].sort()).toEqual(['named-route', 'reply-route', 'request-route']);
+  });
+
+  it.each(requests)('request-route: $name', ({ msg, calls }) => {
+    expect(run(language, msg, (g) => g.requestRoute())).toEqual(calls);
+  });
+
+  it('reply-route logs status, reason and Call-ID read through pv', () => {
+    const msg = { pv: { $rs: '200', $rr: 'OK', $ci: 'a84b4c76e66710@pc33' } };
+    expect(run(language, msg, (g) => g.replyRoute())).toEqual([
+      'pv.getvn("$rs", 0)',
+      'pv.gete("$rr")',
+      'pv.getvs("$ci", "-")',
+      'core.info("reply 200 OK call-id a84b4c76e66710@pc33")',
+    ]);
+  });
+
+  it('named-route logs the name it was called with', () => {
+    expect(run(language, { pv: {} }, (g) => g.namedRoute('ksr_failure_manage'))).toEqual([
+      'core.info("named route ksr_failure_manage")',
+    ]);
+  });
+
+  it('keeps non-ASCII text intact and turns bytes that are not UTF-8 into U+FFFD as WHATWG does', () => {
+    // Invalid lead byte, truncated 3-byte sequence, a 4-byte character, a surrogate, an overlong form,
+    // a code point above U+10FFFF and a truncated sequence at the end.
+    const raw = Uint8Array.from([
+      0x66, 0xff, 0x6f, 0xe2, 0x82, 0x41, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0x80, 0xc0, 0xaf, 0xf4, 0x90,
+      0x80, 0x80, 0xc3, 0xa9, 0xe2, 0x82,
+    ]);
+    const expected = new TextDecoder().decode(raw);
+    expect(expected).toContain('\u{1F600}');
+    const msg = { pv: { $rs: '404', $rr: raw, $ci: 'caf\u00e9-\u{1F600}' } };
+    expect(run(language, msg, (g) => g.replyRoute()).at(-1)).toBe(
+      `core.info(${JSON.stringify(`reply 404 ${expected} call-id caf\u00e9-\u{1F600}`)})`,
+    );
+    expect(run(language, { pv: {} }, (g) => g.namedRoute(raw))).toEqual([
+      `core.info(${JSON.stringify(`named route ${expected}`)})`,
+    ]);
+  });
+
+  it('does not grow its memory over thousands of messages on one instance', () => {
+    const msg = responder({
+      pv: { $rm: 'OPTIONS', $rs: '200', $rr: 'OK', $ci: 'x'.repeat(200) },
+      myself: true,
+    });
+    const guest = instantiateGuest(built[language].core, msg);
+    const round = () => {
+      guest.requestRoute();
+      guest.replyRoute();
+      guest.namedRoute('ksr_failure_manage');
+      guest.calls.length = 0;
+    };
+    for (let i = 0; i < 500; i++) round();
+    const warm = guest.memoryBytes();
+    for (let i = 0; i < 5000; i++) round();
+    expect(guest.memoryBytes()).toBe(warm);
+  });
+});
+
+it('the AssemblyScript and Rust examples make identical KSR calls', () => {
+  for (const { msg } of requests) {
+    expect(run('assemblyscript', msg, (g) => g.requestRoute())).toEqual(
+      run('rust', msg, (g) => g.requestRoute()),
+    );
+  }
+});
