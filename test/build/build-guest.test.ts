@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildGuest } from '../../src/build/index.ts';
 import type { BuildResult } from '../../src/build/types.ts';
+import { instantiateGuest } from '../guest-examples/stub-host.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'kemi-build-'));
@@ -174,6 +175,31 @@ describe('Rust', () => {
     expect(error.message).toMatch(
       /^the Rust standard library for wasm32-unknown-unknown is missing \(.*\): apt-get install rustc cargo libstd-rust-dev-wasm32$/,
     );
+  });
+});
+
+describe('a failing assertion traps instead of importing an abort handler', () => {
+  const runRequest = (core: Uint8Array) => () =>
+    instantiateGuest(core, (fn) => (fn === 'core.is-myself-ruri' ? false : undefined)).requestRoute();
+
+  it('AssemblyScript assert', async () => {
+    const dir = assemblyScript(
+      (sdk) =>
+        `import { KSR } from '${sdk}';\nexport * from '${sdk}/exports';\n` +
+        ROUTES.replace('request_route(): void {}', 'request_route(): void { assert(KSR.is_myself_ruri()); }'),
+    );
+    const result = await buildGuest(dir);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(runRequest(result.core)).toThrow(/unreachable/);
+  });
+
+  it('Rust panic', async () => {
+    const dir = rust(
+      'fn r() { if !ksr::is_myself_ruri() { panic!("not for us"); } }\nfn n(_: &str) {}\nksr::export_routes!(r, r, n);\n',
+    );
+    const result = await buildGuest(dir);
+    if (!result.ok) throw new Error(`${result.error.message}\n${result.error.output}`);
+    expect(runRequest(result.core)).toThrow(/unreachable/);
   });
 });
 
