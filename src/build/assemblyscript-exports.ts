@@ -4,7 +4,8 @@
 // lifts each string parameter through the SDK's `__ksr_lift_string` before calling the route.
 import type { WitWorld } from '../runtime/wit.ts';
 import { lowerFunction } from './bindings/abi.ts';
-import { snakeCase } from './bindings/names.ts';
+import { AS_PARAM_TYPE } from './bindings/assemblyscript.ts';
+import { asIdent, snakeCase } from './bindings/names.ts';
 import { type StepResult, stepError, stepOk } from './types.ts';
 
 export const LIFT_STRING_EXPORT = '__ksr_lift_string';
@@ -41,7 +42,8 @@ export async function renameAssemblyScriptExports(
     for (const fn of world.exports) {
       const lowered = lowerFunction(fn, world.name);
       const asName = snakeCase(fn.name);
-      const signature = `${asName}(${lowered.params.map((p) => `${snakeCase(p.name)}: ${p.kind === 'string' ? 'string' : 'i32'}`).join(', ')}): void`;
+      const params = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM_TYPE[p.kind]}`).join(', ');
+      const signature = `${asName}(${params}): void`;
       const internal = exported.get(asName);
       if (internal === undefined) {
         return stepError(
@@ -50,10 +52,10 @@ export async function renameAssemblyScriptExports(
         );
       }
       const info = binaryen.getFunctionInfo(module.getFunction(internal));
-      const params = binaryen.expandType(info.params);
+      const coreParams = binaryen.expandType(info.params);
       if (
-        params.length !== lowered.params.length ||
-        params.some((t) => t !== binaryen.i32) ||
+        coreParams.length !== lowered.params.length ||
+        coreParams.some((t) => t !== binaryen.i32) ||
         info.results !== binaryen.none
       ) {
         return stepError(

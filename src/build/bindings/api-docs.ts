@@ -1,28 +1,11 @@
 // Generates docs/ksr-api.md: one section per interface of the script world, each function with its WIT
 // signature, its description, and the KEMI-style call in each guest language.
 import type { WitPackage } from '../../runtime/wit.ts';
-import { type LoweredFunction, lowerFunction, type ParamKind, type ResultKind } from './abi.ts';
+import { type LoweredFunction, lowerFunction } from './abi.ts';
+import { AS_PARAM_TYPE, AS_RESULT_TYPE } from './assemblyscript.ts';
 import { asIdent, rustIdent, snakeCase } from './names.ts';
+import { RUST_PARAM_TYPE, RUST_RESULT_TYPE } from './rust.ts';
 import { findWorld, importedInterfaces, TOP_LEVEL_INTERFACE } from './world.ts';
-
-const AS_PARAM: Record<ParamKind, string> = { string: 'string', s32: 'i32', u32: 'u32', bool: 'bool' };
-const AS_RESULT: Record<ResultKind, string> = {
-  none: 'void',
-  s32: 'i32',
-  u32: 'u32',
-  bool: 'bool',
-  string: 'string',
-  'option<string>': 'string | null',
-};
-const RUST_PARAM: Record<ParamKind, string> = { string: '&str', s32: 'i32', u32: 'u32', bool: 'bool' };
-const RUST_RESULT: Record<ResultKind, string> = {
-  none: '',
-  s32: ' -> i32',
-  u32: ' -> u32',
-  bool: ' -> bool',
-  string: ' -> String',
-  'option<string>': ' -> Option<String>',
-};
 
 export function generateApiDocs(pkg: WitPackage, worldName: string, header: string): string {
   const world = findWorld(pkg, worldName);
@@ -48,18 +31,21 @@ export function generateApiDocs(pkg: WitPackage, worldName: string, header: stri
     '',
     world.doc,
     '',
-    '| WIT export | AssemblyScript (entry file) | Rust |',
-    '| --- | --- | --- |',
   ];
+  const routes = [['WIT export', 'AssemblyScript (entry file)', 'Rust']];
   for (const fn of world.exports) {
     const lowered = lowerFunction(fn, worldName);
-    const asParams = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM[p.kind]}`).join(', ');
-    const rustParams = lowered.params.map((p) => `${rustIdent(p.name)}: ${RUST_PARAM[p.kind]}`).join(', ');
-    out.push(
-      `| \`${fn.name}: ${witSignature(lowered)}\` | \`export function ${snakeCase(fn.name)}(${asParams}): void\` | ` +
-        `\`fn ${snakeCase(fn.name)}(${rustParams})\` in \`ksr::export_routes!\` |`,
-    );
+    const asParams = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM_TYPE[p.kind]}`).join(', ');
+    const rustParams = lowered.params
+      .map((p) => `${rustIdent(p.name)}: ${RUST_PARAM_TYPE[p.kind]}`)
+      .join(', ');
+    routes.push([
+      `\`${fn.name}: ${witSignature(lowered)}\``,
+      `\`export function ${snakeCase(fn.name)}(${asParams}): void\``,
+      `\`fn ${snakeCase(fn.name)}(${rustParams})\` in \`ksr::export_routes!\``,
+    ]);
   }
+  out.push(...markdownTable(routes));
   out.push('', '## Interfaces', '');
   for (const iface of ifaces) {
     out.push(`- [${iface.name}](#${iface.name}): ${firstSentence(iface.doc)}`);
@@ -80,8 +66,10 @@ export function generateApiDocs(pkg: WitPackage, worldName: string, header: stri
       const rustPath = top
         ? `ksr::${rustIdent(fn.name)}`
         : `ksr::${rustIdent(iface.name)}::${rustIdent(fn.name)}`;
-      const asParams = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM[p.kind]}`).join(', ');
-      const rustParams = lowered.params.map((p) => `${rustIdent(p.name)}: ${RUST_PARAM[p.kind]}`).join(', ');
+      const asParams = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM_TYPE[p.kind]}`).join(', ');
+      const rustParams = lowered.params
+        .map((p) => `${rustIdent(p.name)}: ${RUST_PARAM_TYPE[p.kind]}`)
+        .join(', ');
       out.push(
         '',
         `### ${iface.name}.${fn.name}`,
@@ -89,8 +77,8 @@ export function generateApiDocs(pkg: WitPackage, worldName: string, header: stri
         ...(fn.doc ? [fn.doc, ''] : []),
         '```text',
         `WIT             ${fn.name}: ${witSignature(lowered)}`,
-        `AssemblyScript  ${asPath}(${asParams}): ${AS_RESULT[lowered.result]}`,
-        `Rust            ${rustPath}(${rustParams})${RUST_RESULT[lowered.result]}`,
+        `AssemblyScript  ${asPath}(${asParams}): ${AS_RESULT_TYPE[lowered.result]}`,
+        `Rust            ${rustPath}(${rustParams})${RUST_RESULT_TYPE[lowered.result]}`,
         '```',
       );
     }
@@ -104,7 +92,16 @@ function witSignature(lowered: LoweredFunction): string {
   return `func(${params})${lowered.result === 'none' ? '' : ` -> ${lowered.fn.result}`}`;
 }
 
+// Columns padded to their widest cell, as Biome formats Markdown tables.
+function markdownTable(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0].map((_, col) => Math.max(3, ...rows.map((row) => row[col].length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, col) => c.padEnd(widths[col])).join(' | ')} |`;
+  return [line(rows[0]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)];
+}
+
 function firstSentence(doc: string): string {
-  const m = /^(.*?[.:])(\s|$)/.exec(doc);
+  // A period that ends a sentence: not part of an ellipsis, followed by a space or the end.
+  const m = /^(.*?(?<!\.)\.)(?=\s|$)/.exec(doc);
   return m ? m[1] : doc;
 }

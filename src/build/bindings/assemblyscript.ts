@@ -14,8 +14,14 @@ import { jsDoc } from './doc-text.ts';
 import { asIdent, snakeCase } from './names.ts';
 import { importedInterfaces, TOP_LEVEL_INTERFACE } from './world.ts';
 
-const PARAM_TYPE: Record<ParamKind, string> = { string: 'string', s32: 'i32', u32: 'u32', bool: 'bool' };
-const RESULT_TYPE: Record<ResultKind, string> = {
+/** AssemblyScript types of WIT parameters and results (also used by the API docs). */
+export const AS_PARAM_TYPE: Record<ParamKind, string> = {
+  string: 'string',
+  s32: 'i32',
+  u32: 'u32',
+  bool: 'bool',
+};
+export const AS_RESULT_TYPE: Record<ResultKind, string> = {
   none: 'void',
   s32: 'i32',
   u32: 'u32',
@@ -117,10 +123,10 @@ function wrapper(iface: WitInterface, lowered: LoweredFunction, indent: string):
       lines.push(`${call};`, 'return liftOptionStringResult(RET_AREA);');
       break;
   }
-  const params = lowered.params.map((p) => `${asIdent(p.name)}: ${PARAM_TYPE[p.kind]}`).join(', ');
+  const params = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM_TYPE[p.kind]}`).join(', ');
   return [
     ...jsDoc(lowered.fn.doc, indent),
-    `${indent}export function ${asIdent(lowered.fn.name)}(${params}): ${RESULT_TYPE[lowered.result]} {`,
+    `${indent}export function ${asIdent(lowered.fn.name)}(${params}): ${AS_RESULT_TYPE[lowered.result]} {`,
     ...lines.map((line) => `${indent}  ${line}`),
     `${indent}}`,
   ];

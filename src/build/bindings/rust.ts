@@ -13,8 +13,14 @@ import { rustDoc } from './doc-text.ts';
 import { rustIdent, snakeCase } from './names.ts';
 import { findWorld, importedInterfaces, TOP_LEVEL_INTERFACE } from './world.ts';
 
-const PARAM_TYPE: Record<ParamKind, string> = { string: '&str', s32: 'i32', u32: 'u32', bool: 'bool' };
-const RESULT_TYPE: Record<ResultKind, string> = {
+/** Rust types of WIT parameters and results (`-> T` suffixes; also used by the API docs). */
+export const RUST_PARAM_TYPE: Record<ParamKind, string> = {
+  string: '&str',
+  s32: 'i32',
+  u32: 'u32',
+  bool: 'bool',
+};
+export const RUST_RESULT_TYPE: Record<ResultKind, string> = {
   none: '',
   s32: ' -> i32',
   u32: ' -> u32',
@@ -117,10 +123,10 @@ function wrapper(iface: WitInterface, lowered: LoweredFunction, indent: string, 
       body.push('unsafe {', `    ${call};`, '    ret.take_option_string()', '}');
       break;
   }
-  const params = lowered.params.map((p) => `${rustIdent(p.name)}: ${PARAM_TYPE[p.kind]}`).join(', ');
+  const params = lowered.params.map((p) => `${rustIdent(p.name)}: ${RUST_PARAM_TYPE[p.kind]}`).join(', ');
   return [
     ...rustDoc(lowered.fn.doc, indent),
-    `${indent}pub fn ${rustIdent(lowered.fn.name)}(${params})${RESULT_TYPE[lowered.result]} {`,
+    `${indent}pub fn ${rustIdent(lowered.fn.name)}(${params})${RUST_RESULT_TYPE[lowered.result]} {`,
     ...body.map((line) => `${indent}    ${line}`),
     `${indent}}`,
   ];
@@ -138,7 +144,7 @@ function exportMacro(pkg: WitPackage, worldName: string): string[] {
   const usage = exports
     .map(
       (e) =>
-        `fn ${snakeCase(e.fn.name)}(${e.params.map((p) => `${snakeCase(p.name)}: ${PARAM_TYPE[p.kind]}`).join(', ')})`,
+        `fn ${snakeCase(e.fn.name)}(${e.params.map((p) => `${snakeCase(p.name)}: ${RUST_PARAM_TYPE[p.kind]}`).join(', ')})`,
     )
     .join(', ');
   const lines = [
