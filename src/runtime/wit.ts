@@ -56,7 +56,9 @@ export function parseWit(source: string): WitPackage {
   const interfaces: WitInterface[] = [];
   const worlds: WitWorld[] = [];
   let docs: string[] = [];
-  let block: { kind: 'interface' | 'world'; name: string; doc: string; functions: WitFunction[]; imports: string[] } | undefined;
+  let block:
+    | { kind: 'interface' | 'world'; name: string; doc: string; functions: WitFunction[]; imports: string[] }
+    | undefined;
 
   const lines = source.split('\n');
   lines.forEach((raw, index) => {
@@ -82,8 +84,10 @@ export function parseWit(source: string): WitPackage {
       return;
     }
     if (line === '}' && block) {
-      if (block.kind === 'interface') interfaces.push({ name: block.name, doc: block.doc, functions: block.functions });
-      else worlds.push({ name: block.name, doc: block.doc, imports: block.imports, exports: block.functions });
+      if (block.kind === 'interface')
+        interfaces.push({ name: block.name, doc: block.doc, functions: block.functions });
+      else
+        worlds.push({ name: block.name, doc: block.doc, imports: block.imports, exports: block.functions });
       block = undefined;
       return;
     }
@@ -96,7 +100,12 @@ export function parseWit(source: string): WitPackage {
     }
     const func = FUNCTION.exec(line);
     if (func && (block.kind === 'interface') === !line.startsWith('export')) {
-      block.functions.push({ name: func[1], doc, params: parseParams(func[2], lineNo), result: func[3] ?? 'none' });
+      block.functions.push({
+        name: func[1],
+        doc,
+        params: parseParams(func[2], lineNo),
+        result: func[3] ?? 'none',
+      });
       return;
     }
     throw new WitSyntaxError(`unsupported WIT in ${block.kind} ${block.name}: '${line}'`, lineNo);

@@ -1,0 +1,188 @@
+// The fast canonical-ABI binding: for each KSR function, a host function with exactly the lowered core
+// signature, generated as JS source from the WIT types (trusted input: the contract and the tables) and
+// compiled once per function with `new Function`. Per instance, the factory closes over the Store and the
+// table's implementation. Strings are byte strings: guest bytes become one char each (latin1), and back.
+// Cold paths (limits, faults) live in `helpers` so the generated bodies stay small enough to inline.
+import { optionPayloadOffset, returnArea } from './canonical-abi.ts';
+import { HostLimitError } from './limits.ts';
+import type { Context, Store } from './store.ts';
+import type { WitFunction } from './wit.ts';
+
+export type HostImpl = (ctx: Context, ...args: never[]) => unknown;
+// biome-ignore lint/complexity/noBannedTypes: a generated host function of any core signature.
+export type HostFunction = Function;
+export type Factory = (store: Store, impl: HostImpl, helpers: Helpers) => HostFunction;
+
+/** Parameter and result types the generator handles; checkBindings reports any other as a mismatch. */
+export const BINDABLE_PARAMS: ReadonlySet<string> = new Set(['string', 's32']);
+export const BINDABLE_RESULTS: ReadonlySet<string> = new Set([
+  'none',
+  'string',
+  's32',
+  'bool',
+  'option<string>',
+]);
+
+// Strings up to this length are read with a char loop, longer ones with one latin1Slice call (measured).
+const SHORT_READ = 4;
+const SHORT_WRITE = 32;
+const WIDE = /[^\0-\xff]/;
+
+/** Generates the factory for one function of interface `iface`. Throws for types outside the bindable set. */
+export function hostFactory(iface: string, fn: WitFunction): Factory {
+  const where = `${iface}.${fn.name}`;
+  const W = JSON.stringify(where);
+  const params: string[] = [];
+  const body: string[] = [
+    'const c = ++S.calls;',
+    `if (c > S.maxCalls || (c & 15) === 0) H.tick(S, ${W});`,
+    'let m = S.u8;',
+    'if (m.length === 0) m = S.views();',
+  ];
+  const args: string[] = [];
+  fn.params.forEach((p, i) => {
+    const name = JSON.stringify(p.name);
+    if (p.type === 's32') {
+      params.push(`a${i}`);
+    } else if (p.type === 'string') {
+      params.push(`p${i}`, `n${i}`);
+      body.push(
+        `p${i} >>>= 0; n${i} >>>= 0;`,
+        `if (n${i} > S.maxString) H.tooLong(S, ${W}, ${name}, n${i});`,
+        `if (p${i} + n${i} > m.length) H.outside(S, ${W}, ${name}, p${i}, n${i});`,
+        `let a${i};`,
+        `if (n${i} <= ${SHORT_READ}) { a${i} = ''; for (let k = p${i}, e = p${i} + n${i}; k < e; k++) a${i} += String.fromCharCode(m[k]); }`,
+        `else a${i} = m.latin1Slice(p${i}, p${i} + n${i});`,
+      );
+    } else throw new Error(`${where}: parameter type ${p.type} has no binding`);
+    args.push(`a${i}`);
+  });
+
+  const result = fn.result;
+  if (!BINDABLE_RESULTS.has(result)) throw new Error(`${where}: result type ${result} has no binding`);
+  const retptr = result === 'string' || result === 'option<string>';
+  if (retptr) {
+    const size = returnArea(result).size;
+    params.push('rp');
+    body.push('rp >>>= 0;', `if ((rp & 3) !== 0 || rp + ${size} > m.length) H.badRetptr(S, ${W}, rp);`);
+  }
+  body.push(
+    'let r;',
+    `try { r = F(S.ctx${args.map((a) => `, ${a}`).join('')}); } catch (e) { H.hostError(S, ${W}, e); }`,
+  );
+  switch (result) {
+    case 'none':
+      break;
+    case 's32':
+      body.push('return r | 0;');
+      break;
+    case 'bool':
+      body.push('return r ? 1 : 0;');
+      break;
+    case 'string':
+      body.push(`H.putString(S, ${W}, r, rp);`);
+      break;
+    case 'option<string>':
+      body.push(
+        'if (r === undefined || r === null) m[rp] = 0;',
+        `else { H.putString(S, ${W}, r, rp + ${optionPayloadOffset(result)}); S.u8[rp] = 1; }`,
+      );
+      break;
+  }
+  const ident = `ksr_${iface}_${fn.name}`.replace(/[^A-Za-z0-9_]/g, '_');
+  const source = `'use strict';\nreturn function ${ident}(${params.join(', ')}) {\n  ${body.join('\n  ')}\n};`;
+  return new Function('S', 'F', 'H', source) as Factory;
+}
+
+export interface Helpers {
+  tick(S: Store, where: string): void;
+  tooLong(S: Store, where: string, param: string, length: number): never;
+  outside(S: Store, where: string, param: string, ptr: number, length: number): never;
+  badRetptr(S: Store, where: string, ptr: number): never;
+  hostError(S: Store, where: string, error: unknown): never;
+  putString(S: Store, where: string, value: unknown, at: number): void;
+}
+
+export const helpers: Helpers = {
+  tick(S, where) {
+    if (S.ctx === undefined)
+      throw new HostLimitError('context', `${where} called outside a route invocation`);
+    if (S.calls > S.maxCalls) {
+      throw new HostLimitError('calls', `${where}: more than ${S.maxCalls} KSR calls in one invocation`);
+    }
+    if (performance.now() > S.deadline) {
+      throw new HostLimitError('deadline', `${where}: the invocation is past its wall-clock deadline`);
+    }
+  },
+  tooLong(_S, where, param, length) {
+    throw new HostLimitError(
+      'string',
+      `${where}: argument '${param}' is ${length} bytes, above the ${_S.maxString}-byte string limit`,
+    );
+  },
+  outside(_S, where, param, ptr, length) {
+    throw new WebAssembly.RuntimeError(
+      `${where}: argument '${param}' (${length} bytes at ${ptr}) is outside guest memory`,
+    );
+  },
+  badRetptr(_S, where, ptr) {
+    throw new WebAssembly.RuntimeError(
+      `${where}: return area pointer ${ptr} is misaligned or outside guest memory`,
+    );
+  },
+  hostError(S, where, error) {
+    if (!(error instanceof HostLimitError) && !isStackOverflow(error)) S.hostFault = where;
+    throw error;
+  },
+  putString(S, where, value, at) {
+    if (typeof value !== 'string') {
+      S.hostFault = where;
+      throw new TypeError(`${where} returned ${typeof value}, expected a string`);
+    }
+    const ptr = copyIn(S, where, value, 'result');
+    const w = at >>> 2;
+    S.i32[w] = ptr;
+    S.i32[w + 1] = value.length;
+  },
+};
+
+/** Copies a byte string into memory the guest's cabi_realloc allocates; returns its address. */
+export function copyIn(S: Store, where: string, value: string, what: string): number {
+  const n = value.length;
+  if (n > S.maxString) {
+    throw new HostLimitError(
+      'string',
+      `${where}: ${what} is ${n} bytes, above the ${S.maxString}-byte string limit`,
+    );
+  }
+  // As jco does, an empty string gets the dangling pointer 1 without calling the guest's allocator.
+  const ptr = n === 0 ? 1 : (S.realloc as NonNullable<Store['realloc']>)(0, 0, 1, n) >>> 0;
+  let m = S.u8;
+  if (m.length === 0) m = S.views();
+  if (ptr + n > m.length)
+    throw new WebAssembly.RuntimeError(
+      `${where}: cabi_realloc returned ${ptr}, outside guest memory for ${n} bytes`,
+    );
+  if (n <= SHORT_WRITE) {
+    let high = 0;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      high |= c;
+      m[ptr + i] = c;
+    }
+    if (high > 0xff) wide(S, where);
+  } else {
+    if (WIDE.test(value)) wide(S, where);
+    m.latin1Write(value, ptr, n);
+  }
+  return ptr;
+}
+
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+function wide(S: Store, where: string): never {
+  S.hostFault = where;
+  throw new TypeError(`${where} returned a string with a char above 0xFF: host strings must be byte strings`);
+}

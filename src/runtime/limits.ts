@@ -1,0 +1,77 @@
+// Per-tenant limits, in two groups: those applied when a module is compiled (they change the code) and
+// those checked on every invocation. Each comment says exactly what the limit covers and what it does not.
+
+/** Applied by the engine when it validates, rewrites and compiles a module. */
+export interface ModuleLimits {
+  /** Largest upload accepted, in bytes; checked before anything is parsed. */
+  readonly maxComponentBytes: number;
+  /**
+   * Instrument every core module for fuel: one unit is charged at each function entry, each function exit
+   * (return or end of body) and each loop iteration. The per-invocation budget is `InvocationLimits.fuel`.
+   * Fuel counts guest work only: time spent inside KSR host functions is covered by `maxKsrCalls` and the
+   * deadline, not by fuel.
+   */
+  readonly fuel: boolean;
+  /**
+   * Largest size of each memory a core module defines, in bytes: its declared maximum is rewritten so
+   * `memory.grow` past it fails (returns -1) and a module starting above it is refused at load. With a cap,
+   * `memory.grow` is also instrumented so that a trap after a refused grow is reported as cause 'memory'.
+   * `undefined` leaves memories as the guest declared them (the engine's 4 GiB bound then applies).
+   */
+  readonly maxMemoryBytes: number | undefined;
+  /** Largest number of elements of each table a core module defines (declared maximum rewritten). */
+  readonly maxTableElements: number | undefined;
+}
+
+/** Checked on every invocation of a route; a hit fails the invocation with cause 'limit' (or 'fuel'). */
+export interface InvocationLimits {
+  /** Fuel units per invocation (see ModuleLimits.fuel), including `cabi_realloc` calls made by the host. */
+  readonly fuel: number;
+  /**
+   * Largest string crossing the boundary, in bytes, in either direction: each string argument the guest
+   * passes to a KSR function, each string a KSR function returns to the guest, and the `named-route` name.
+   * Checked before the string is copied, so a huge length costs nothing.
+   */
+  readonly maxStringBytes: number;
+  /** Largest number of KSR function calls in one invocation (bounds host work that fuel does not see). */
+  readonly maxKsrCalls: number;
+  /** Largest number of log bytes in one invocation, as charged by the log tables through `HostMeter`. */
+  readonly maxLogBytes: number;
+  /**
+   * Wall-clock budget of one invocation in milliseconds, measured from the start of the call. It is checked
+   * at KSR calls (every 16th call, and on the call that exceeds `maxKsrCalls`), where fuel cannot reach:
+   * it stops a route that spends its time in host functions. It cannot interrupt guest code that makes no
+   * KSR call; fuel does that. A route that returns late is not failed after the fact.
+   */
+  readonly deadlineMs: number;
+}
+
+export const defaultModuleLimits: ModuleLimits = {
+  maxComponentBytes: 32 * 1024 * 1024,
+  fuel: true,
+  maxMemoryBytes: 64 * 1024 * 1024,
+  maxTableElements: 100_000,
+};
+
+export const defaultInvocationLimits: InvocationLimits = {
+  // About 25-50 ms of a tight guest loop on the reference machine; a route needs a few thousand units.
+  fuel: 50_000_000,
+  maxStringBytes: 1024 * 1024,
+  maxKsrCalls: 10_000,
+  maxLogBytes: 64 * 1024,
+  deadlineMs: 100,
+};
+
+export type HostLimit = 'string' | 'calls' | 'log' | 'deadline' | 'context';
+
+/**
+ * A host-side limit hit inside a KSR call. It is thrown out through the guest's frames, which is safe only
+ * because the instance is discarded right after; tables never throw it for control flow.
+ */
+export class HostLimitError extends Error {
+  readonly limit: HostLimit;
+  constructor(limit: HostLimit, message: string) {
+    super(message);
+    this.limit = limit;
+  }
+}

@@ -1,0 +1,154 @@
+// The linker: the KSR tables bound as host functions, per path. For the fast path it hands out the
+// generated canonical-ABI functions (one factory per KSR function, generated on first use); for jco's glue it
+// wraps the same tables in functions taking and returning JS strings, converting at that boundary. It also
+// refuses to link a module that imports a function the tables lack or an interface the tenant lacks.
+import type { KsrFunction, KsrModule } from '../kemi/define.ts';
+import type { CompiledModule, FastModule, JcoModule } from './engine.ts';
+import { type Factory, type HostFunction, type HostImpl, helpers, hostFactory } from './fast-binding.ts';
+import { FUEL_GLOBAL, MEMORY_EXHAUSTED_GLOBAL, RUNTIME_IMPORT } from './instrument.ts';
+import { HostLimitError } from './limits.ts';
+import { type LoadError, loadError } from './load-error.ts';
+import type { Store } from './store.ts';
+import { ksrPackage, qualifiedName, type WitFunction, type WitPackage } from './wit.ts';
+
+const WIDE = /[^\0-\xff]/;
+
+export class Linker {
+  readonly pkg: WitPackage;
+  private readonly tables = new Map<string, Map<string, KsrFunction>>();
+  private readonly factories = new Map<string, Factory>();
+
+  constructor(modules: readonly KsrModule[], pkg: WitPackage = ksrPackage) {
+    this.pkg = pkg;
+    for (const m of modules) this.tables.set(m.name, new Map(m.functions.map((f) => [f.name, f])));
+  }
+
+  /** Why `module` cannot be linked for a tenant granted `capabilities` (all when absent). */
+  check(module: CompiledModule, capabilities: ReadonlySet<string> | undefined): LoadError | undefined {
+    for (const { iface, fn } of module.meta.functions) {
+      if (capabilities && !capabilities.has(iface)) {
+        return loadError(
+          'capability',
+          `interface '${iface}' is not granted to this tenant (the module imports ${iface}.${fn})`,
+        );
+      }
+      if (!this.tables.get(iface)?.has(fn) || !this.wit(iface, fn)) {
+        return loadError(
+          'import',
+          `the server has no implementation of ${qualifiedName(this.pkg, iface)} function '${fn}'`,
+        );
+      }
+    }
+    return undefined;
+  }
+
+  /** Imports object for the guest's core module on the fast path, bound to `store`. */
+  fastImports(module: FastModule, store: Store): WebAssembly.Imports {
+    const imports: Record<string, Record<string, HostFunction | WebAssembly.Global>> = {};
+    for (const { iface, fn } of module.bindings) {
+      const key = `${iface}.${fn}`;
+      let factory = this.factories.get(key);
+      if (!factory) {
+        factory = hostFactory(iface, this.wit(iface, fn) as WitFunction);
+        this.factories.set(key, factory);
+      }
+      const impl = this.tables.get(iface)?.get(fn)?.impl as HostImpl;
+      const moduleName = qualifiedName(this.pkg, iface);
+      imports[moduleName] ??= {};
+      imports[moduleName][fn] = factory(store, impl, helpers);
+    }
+    imports[RUNTIME_IMPORT] = runtimeGlobals(store);
+    return imports as WebAssembly.Imports;
+  }
+
+  /** Imports object for jco's glue (`kemi:ksr/pv` -> { get, gete ... } in camelCase), bound to `store`. */
+  jcoImports(module: JcoModule, store: Store): Record<string, Record<string, unknown>> {
+    const imports: Record<string, Record<string, unknown>> = {};
+    for (const key of module.importKeys) {
+      const iface = key.slice(key.indexOf('/') + 1);
+      const table = this.tables.get(iface);
+      const object: Record<string, unknown> = {};
+      for (const fn of this.pkg.interfaces.find((i) => i.name === iface)?.functions ?? []) {
+        const entry = table?.get(fn.name);
+        if (entry)
+          object[camel(fn.name)] = jcoHostFunction(`${iface}.${fn.name}`, fn, entry.impl as HostImpl, store);
+      }
+      imports[key] = object;
+    }
+    return imports;
+  }
+
+  private wit(iface: string, fn: string): WitFunction | undefined {
+    return this.pkg.interfaces.find((i) => i.name === iface)?.functions.find((f) => f.name === fn);
+  }
+}
+
+export function runtimeGlobals(store: Store): Record<string, WebAssembly.Global> {
+  const globals: Record<string, WebAssembly.Global> = {};
+  if (store.fuel) globals[FUEL_GLOBAL] = store.fuel;
+  if (store.memoryExhausted) globals[MEMORY_EXHAUSTED_GLOBAL] = store.memoryExhausted;
+  return globals;
+}
+
+/** jco's JS name for a WIT function name: lower camel case. */
+export function camel(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** A KSR function for jco's glue: JS strings in and out, byte strings for the table, same limits. */
+function jcoHostFunction(
+  where: string,
+  fn: WitFunction,
+  impl: HostImpl,
+  S: Store,
+): (...args: unknown[]) => unknown {
+  const strings = fn.params.map((p) => p.type === 'string');
+  const result = fn.result;
+  const toText = (value: unknown): string => {
+    if (typeof value !== 'string') {
+      S.hostFault = where;
+      throw new TypeError(`${where} returned ${typeof value}, expected a string`);
+    }
+    if (value.length > S.maxString) {
+      throw new HostLimitError(
+        'string',
+        `${where}: result is ${value.length} bytes, above the ${S.maxString}-byte string limit`,
+      );
+    }
+    if (WIDE.test(value)) {
+      S.hostFault = where;
+      throw new TypeError(
+        `${where} returned a string with a char above 0xFF: host strings must be byte strings`,
+      );
+    }
+    return Buffer.from(value, 'latin1').toString('utf8');
+  };
+  return (...args: unknown[]) => {
+    const c = ++S.calls;
+    if (c > S.maxCalls || (c & 15) === 0) helpers.tick(S, where);
+    for (let i = 0; i < strings.length; i++) {
+      if (!strings[i]) continue;
+      const bytes = Buffer.from(args[i] as string, 'utf8');
+      if (bytes.length > S.maxString) helpers.tooLong(S, where, fn.params[i].name, bytes.length);
+      args[i] = bytes.toString('latin1');
+    }
+    let r: unknown;
+    try {
+      r = (impl as (...a: unknown[]) => unknown)(S.ctx, ...args);
+    } catch (e) {
+      helpers.hostError(S, where, e);
+    }
+    switch (result) {
+      case 's32':
+        return (r as number) | 0;
+      case 'bool':
+        return !!r;
+      case 'string':
+        return toText(r);
+      case 'option<string>':
+        return r === undefined || r === null ? undefined : toText(r);
+      default:
+        return undefined;
+    }
+  };
+}

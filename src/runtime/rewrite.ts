@@ -1,0 +1,62 @@
+// The rewrite of one core module before compilation: binaryen instrumentation (fuel, memory.grow guard),
+// then the memory/table caps on the bytes. A module without code (wit-component's fixup module) only gets
+// the caps.
+import { type CoreModuleInfo, readCoreModule } from './core-module.ts';
+import { instrument } from './instrument.ts';
+import { capLimits } from './limits-patch.ts';
+
+export interface RewriteOptions {
+  readonly fuel: boolean;
+  readonly memoryBytes: number | undefined;
+  readonly tableElements: number | undefined;
+}
+
+export type RewriteResult =
+  | { readonly ok: true; readonly bytes: Uint8Array; readonly instrumented: boolean }
+  | { readonly ok: false; readonly message: string };
+
+export function rewriteCore(
+  bytes: Uint8Array,
+  options: RewriteOptions,
+  info = readCoreModule(bytes),
+): RewriteResult {
+  let out = bytes;
+  const instrumented = info.functions.length > 0 && (options.fuel || options.memoryBytes !== undefined);
+  if (instrumented) {
+    try {
+      out = instrument(withoutCustomSections(bytes, info), {
+        fuel: options.fuel,
+        memoryGuard: options.memoryBytes !== undefined,
+        gc: info.types.some((t) => t === undefined),
+      });
+    } catch (e) {
+      return { ok: false, message: `binaryen could not rewrite the module: ${describe(e)}` };
+    }
+  }
+  const capped = capLimits(out, { memoryBytes: options.memoryBytes, tableElements: options.tableElements });
+  return capped.ok ? { ok: true, bytes: capped.bytes, instrumented } : capped;
+}
+
+/**
+ * Custom sections are dropped before binaryen reads the module: the name section could give a guest function
+ * the name of a hook the passes add (a collision binaryen reports as a fatal error), and debug sections
+ * would be stale after the rewrite anyway.
+ */
+function withoutCustomSections(bytes: Uint8Array, info: CoreModuleInfo): Uint8Array {
+  const kept = info.sections.filter((s) => s.id !== 0);
+  if (kept.length === info.sections.length) return bytes;
+  const size = 8 + kept.reduce((n, s) => n + (s.end - s.start), 0);
+  const out = new Uint8Array(size);
+  out.set(bytes.subarray(0, 8));
+  let at = 8;
+  for (const s of kept) {
+    out.set(bytes.subarray(s.start, s.end), at);
+    at += s.end - s.start;
+  }
+  return out;
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return 'internal error';
+}

@@ -1,0 +1,149 @@
+// Runs a compiled module's routes: one instance reused across invocations; each invocation binds the
+// context, opens the budgets and returns an outcome value. A failed invocation discards the instance and
+// the next one gets a fresh instance made from the compiled module (a trap may leave guest state corrupt).
+import type { CompiledModule } from './engine.ts';
+import { isStackOverflow } from './fast-binding.ts';
+import { instantiate, type RouteInstance, type RouteName } from './instance.ts';
+import { defaultInvocationLimits, HostLimitError, type InvocationLimits } from './limits.ts';
+import type { Linker } from './linker.ts';
+import type { LoadError } from './load-error.ts';
+import { type Context, Store } from './store.ts';
+
+export type FailureCause =
+  /** The fuel budget ran out (a loop or recursion that does not end). */
+  | 'fuel'
+  /** A memory.grow was refused at the memory cap and the guest then trapped. */
+  | 'memory'
+  /** The call stack overflowed (deep recursion). */
+  | 'stack'
+  /** Any other trap: unreachable, out-of-bounds access, bad pointer passed to a KSR function ... */
+  | 'trap'
+  /** A host-side limit: string size, KSR call count, log bytes, deadline, KSR call outside a route. */
+  | 'limit'
+  /** A KSR implementation threw: a bug in the host, reported with the function's name. */
+  | 'host';
+
+export interface Failure {
+  readonly ok: false;
+  readonly route: RouteName;
+  readonly cause: FailureCause;
+  readonly message: string;
+  readonly error: unknown;
+}
+
+export type Outcome = { readonly ok: true } | Failure;
+
+export const OK: Outcome = Object.freeze({ ok: true });
+
+/** What the log tables use to report bytes written; the charge applies to the invocation in progress. */
+export interface HostMeter {
+  chargeLog(bytes: number): void;
+}
+
+export interface RunnerOptions {
+  readonly limits?: Partial<InvocationLimits>;
+  /** KSR interface names the tenant may use; all when absent. */
+  readonly capabilities?: readonly string[];
+}
+
+export type RunnerResult =
+  | { readonly ok: true; readonly runner: ModuleRunner }
+  | { readonly ok: false; readonly error: LoadError };
+
+/** Links `module` against the tables under the tenant's capabilities and returns its runner. */
+export function createRunner(
+  module: CompiledModule,
+  linker: Linker,
+  options: RunnerOptions = {},
+): RunnerResult {
+  const refused = linker.check(module, options.capabilities ? new Set(options.capabilities) : undefined);
+  if (refused) return { ok: false, error: refused };
+  return {
+    ok: true,
+    runner: new ModuleRunner(module, linker, { ...defaultInvocationLimits, ...options.limits }),
+  };
+}
+
+export class ModuleRunner {
+  readonly module: CompiledModule;
+  readonly limits: InvocationLimits;
+  readonly meter: HostMeter;
+  readonly stats = { invocations: 0, failures: 0, instances: 0 };
+  /** Figures of the last invocation. */
+  readonly last = { fuelUsed: 0, ksrCalls: 0, logBytes: 0 };
+  private readonly linker: Linker;
+  private current: { readonly instance: RouteInstance; readonly store: Store } | undefined;
+
+  constructor(module: CompiledModule, linker: Linker, limits: InvocationLimits) {
+    this.module = module;
+    this.linker = linker;
+    this.limits = limits;
+    this.meter = { chargeLog: (bytes) => this.current?.store.chargeLog(bytes) };
+  }
+
+  invoke(route: RouteName, ctx: Context, name?: string): Outcome {
+    this.stats.invocations++;
+    let current = this.current;
+    if (!current) {
+      const store = new Store(this.module.meta.fuel, this.module.meta.maxMemoryBytes !== undefined);
+      store.setFuel(Math.min(this.limits.fuel, 0x7fffffff));
+      try {
+        current = { instance: instantiate(this.module, this.linker, store), store };
+      } catch (e) {
+        return this.failed(route, e, store, 'instantiation failed: ');
+      }
+      this.current = current;
+      this.stats.instances++;
+    }
+    const store = current.store;
+    store.begin(ctx, this.limits, performance.now());
+    try {
+      current.instance.call(route, name);
+      return OK;
+    } catch (e) {
+      this.current = undefined;
+      return this.failed(route, e, store, '');
+    } finally {
+      this.last.fuelUsed = store.fuelUsed();
+      this.last.ksrCalls = Math.min(store.calls, store.maxCalls + 1);
+      this.last.logBytes = store.logBytes;
+      store.end();
+    }
+  }
+
+  /** Drops the current instance; the next invocation makes a fresh one. */
+  reset(): void {
+    this.current = undefined;
+  }
+
+  private failed(route: RouteName, error: unknown, store: Store, prefix: string): Failure {
+    this.stats.failures++;
+    const { cause, message } = classify(error, store, this.module.meta.maxMemoryBytes);
+    return { ok: false, route, cause, message: `${route}: ${prefix}${message}`, error };
+  }
+}
+
+/** Tells the kinds of failure apart; the order matters (a host limit may surface as any error type). */
+export function classify(
+  error: unknown,
+  store: Store,
+  memoryCap: number | undefined,
+): { cause: FailureCause; message: string } {
+  const text = error instanceof Error ? error.message : String(error);
+  if (error instanceof HostLimitError) return { cause: 'limit', message: text };
+  if (store.hostFault) return { cause: 'host', message: `KSR function ${store.hostFault} threw: ${text}` };
+  if (store.fuel && store.fuel.value < 0) {
+    return {
+      cause: 'fuel',
+      message: `out of fuel: the route used up its budget of ${store.fuelBudget} units`,
+    };
+  }
+  if (isStackOverflow(error)) return { cause: 'stack', message: `stack overflow: ${text}` };
+  if (store.memoryExhausted?.value === 1) {
+    return {
+      cause: 'memory',
+      message: `memory exhausted: a memory.grow was refused at the ${memoryCap}-byte cap, then: ${text}`,
+    };
+  }
+  return { cause: 'trap', message: text };
+}
