@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { readCoreModule } from '../../src/runtime/core-module.ts';
+import { capLimits } from '../../src/runtime/limits-patch.ts';
+import { rewriteCore } from '../../src/runtime/rewrite.ts';
+import { wasmTools } from './helpers/wasm-tools.ts';
+
+const PAGE = 65536;
+
+async function core(wat: string): Promise<Uint8Array> {
+  return (await wasmTools()).parse(wat);
+}
+
+function instantiate(bytes: Uint8Array, fuel = 0) {
+  const globals = {
+    fuel: new WebAssembly.Global({ value: 'i32', mutable: true }, fuel),
+    'memory-exhausted': new WebAssembly.Global({ value: 'i32', mutable: true }, 0),
+  };
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { 'kemi:runtime': globals });
+  return { exports: instance.exports as Record<string, (...a: number[]) => number>, globals };
+}
+
+describe('memory and table caps', () => {
+  it('rewrites the declared maximum of memories and tables', async () => {
+    const bytes = await core('(module (memory 2 5000) (table 1 funcref) (table 3 10 funcref))');
+    const capped = capLimits(bytes, { memoryBytes: 10 * PAGE, tableElements: 4 });
+    expect(capped.ok).toBe(true);
+    if (!capped.ok) return;
+    const info = readCoreModule(capped.bytes);
+    expect(info.memories.map((m) => [m.min, m.max])).toEqual([[2, 10]]);
+    expect(info.tables.map((t) => [t.min, t.max])).toEqual([
+      [1, 4],
+      [3, 4],
+    ]);
+    expect(WebAssembly.validate(capped.bytes as Uint8Array<ArrayBuffer>)).toBe(true);
+  });
+
+  it('adds a maximum to a memory that has none', async () => {
+    const capped = capLimits(await core('(module (memory 1))'), { memoryBytes: 10 * PAGE });
+    expect(capped.ok && readCoreModule(capped.bytes).memories[0].max).toBe(10);
+  });
+
+  it('keeps a smaller declared maximum', async () => {
+    const bytes = await core('(module (memory 1 2))');
+    const capped = capLimits(bytes, { memoryBytes: 10 * PAGE });
+    expect(capped.ok && readCoreModule(capped.bytes).memories[0].max).toBe(2);
+  });
+
+  it('refuses a module whose initial memory or table is above the cap', async () => {
+    const mem = capLimits(await core('(module (memory 20))'), { memoryBytes: 10 * PAGE });
+    expect(mem).toEqual({ ok: false, message: expect.stringContaining('memory 0 starts at 20 pages') });
+    const table = capLimits(await core('(module (table 50 funcref))'), { tableElements: 10 });
+    expect(table).toEqual({ ok: false, message: expect.stringContaining('table 0 starts with 50 elements') });
+  });
+
+  it('makes memory.grow fail past the cap', async () => {
+    const bytes = await core('(module (memory (export "memory") 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))');
+    const r = rewriteCore(bytes, { fuel: false, memoryBytes: 4 * PAGE, tableElements: undefined });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const { exports, globals } = instantiate(r.bytes);
+    expect(exports.grow(3)).toBe(1);
+    expect(globals['memory-exhausted'].value).toBe(0);
+    expect(exports.grow(1)).toBe(-1);
+    expect(globals['memory-exhausted'].value).toBe(1);
+  });
+});
+
+describe('fuel instrumentation', () => {
+  const loop = `(module
+    (func $count (export "count") (param $n i32) (result i32) (local $i i32)
+      (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (local.get $i))
+    (func (export "forever") (loop $l (br $l))))`;
+
+  it('charges function entries, exits and loop iterations', async () => {
+    const r = rewriteCore(await core(loop), { fuel: true, memoryBytes: undefined, tableElements: undefined });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const { exports, globals } = instantiate(r.bytes, 1000);
+    expect(exports.count(10)).toBe(10);
+    // 1 entry + 10 iterations + 1 exit
+    expect(1000 - globals.fuel.value).toBe(12);
+  });
+
+  it('traps when the fuel runs out, leaving the global negative', async () => {
+    const r = rewriteCore(await core(loop), { fuel: true, memoryBytes: undefined, tableElements: undefined });
+    if (!r.ok) throw new Error(r.message);
+    const { exports, globals } = instantiate(r.bytes, 100_000);
+    expect(() => exports.forever()).toThrow(WebAssembly.RuntimeError);
+    expect(globals.fuel.value).toBeLessThan(0);
+  });
+
+  it('survives a guest whose name section uses the hook names', async () => {
+    const r = rewriteCore(await core('(module (func $log_execution (export "f") (loop $l (br_if $l (i32.const 0)))))'), {
+      fuel: true,
+      memoryBytes: undefined,
+      tableElements: undefined,
+    });
+    expect(r.ok).toBe(true);
+  });
+
+  it('leaves a module without code uninstrumented', async () => {
+    const bytes = await core('(module (import "a" "f" (func)) (table 1 funcref) (elem (i32.const 0) func 0))');
+    const r = rewriteCore(bytes, { fuel: true, memoryBytes: PAGE, tableElements: 10 });
+    expect(r.ok && r.instrumented).toBe(false);
+  });
+});
