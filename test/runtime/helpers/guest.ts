@@ -110,8 +110,11 @@ export class Guest {
 
   wat(): string {
     const heapBase = Math.ceil((this.dataEnd + 16) / 16) * 16;
-    const route = (name: string, params: string) =>
-      `(func (export "${name}")${params} (global.set $heap (i32.const ${heapBase})) ${this.routes.get(name) ?? ''})`;
+    const route = (name: string, params: string) => {
+      // Local declarations written at the start of a body must stay ahead of the heap reset.
+      const [, locals, body] = /^(\s*(?:\(local [^)]*\)\s*)*)([\s\S]*)$/.exec(this.routes.get(name) ?? '') ?? ['', '', ''];
+      return `(func (export "${name}")${params} ${locals} (global.set $heap (i32.const ${heapBase})) ${body})`;
+    };
     return `(module
   ${[...this.imports.values()].join('\n  ')}
   (memory (export "memory") ${this.memoryPages}${this.maxPages === undefined ? '' : ` ${this.maxPages}`})

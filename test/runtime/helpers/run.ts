@@ -1,0 +1,28 @@
+// Compiles and links a test component on a chosen path, failing the test loudly if either step refuses.
+import type { KsrModule } from '../../../src/kemi/define.ts';
+import { type CompileOptions, compile, type RoutePath } from '../../../src/runtime/engine.ts';
+import { Linker } from '../../../src/runtime/linker.ts';
+import { createRunner, type ModuleRunner, type RunnerOptions } from '../../../src/runtime/runner.ts';
+import { recordingTables } from './tables.ts';
+
+export const PATHS: readonly RoutePath[] = ['fast', 'jco'];
+
+export interface RunSetup {
+  readonly compile?: CompileOptions;
+  readonly runner?: RunnerOptions;
+  readonly tables?: KsrModule[];
+}
+
+export async function runnerFor(bytes: Uint8Array, path: RoutePath, setup: RunSetup = {}): Promise<ModuleRunner> {
+  const compiled = await compile(bytes, { ...setup.compile, path });
+  if (!compiled.ok) throw new Error(`compile refused: ${compiled.error.code}: ${compiled.error.message}`);
+  if (compiled.module.path !== path) throw new Error(`expected the ${path} path`);
+  const linked = createRunner(compiled.module, new Linker(setup.tables ?? recordingTables()), setup.runner);
+  if (!linked.ok) throw new Error(`link refused: ${linked.error.message}`);
+  return linked.runner;
+}
+
+/** A byte string (one char per UTF-8 octet), as host strings are. */
+export function bytes(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
+}

@@ -1,0 +1,131 @@
+// Hostile or broken guests on both paths: each failure is an outcome with the right cause, never an
+// exception out of invoke, and the next invocation runs on a fresh instance.
+import { describe, expect, it } from 'vitest';
+import type { ModuleRunner } from '../../src/runtime/runner.ts';
+import { Guest } from './helpers/guest.ts';
+import { PATHS, type RunSetup, runnerFor } from './helpers/run.ts';
+import { asContext, testContext } from './helpers/tables.ts';
+
+const MB = 1024 * 1024;
+
+async function guestRunner(path: 'fast' | 'jco', build: (g: Guest) => void, setup?: RunSetup): Promise<ModuleRunner> {
+  const g = new Guest();
+  build(g);
+  return runnerFor(await g.component(), path, setup);
+}
+
+describe.each(PATHS)('limits on the %s path', (path) => {
+  it('stops an infinite loop when the fuel runs out', async () => {
+    const runner = await guestRunner(path, (g) => g.route('request-route', '(loop $forever (br $forever))'), {
+      runner: { limits: { fuel: 1_000_000 } },
+    });
+    const outcome = runner.invoke('request-route', asContext(testContext()));
+    expect(outcome).toMatchObject({ ok: false, cause: 'fuel' });
+    expect(outcome.ok || outcome.message).toContain('budget of 1000000 units');
+    expect(runner.last.fuelUsed).toBeGreaterThan(1_000_000);
+  });
+
+  it('reports a memory bomb as memory exhaustion at the cap', async () => {
+    const bomb = '(loop $grow (br_if $grow (i32.ne (memory.grow (i32.const 16)) (i32.const -1)))) unreachable';
+    const runner = await guestRunner(path, (g) => g.route('request-route', bomb), { compile: { limits: { maxMemoryBytes: 8 * MB } } });
+    const outcome = runner.invoke('request-route', asContext(testContext()));
+    expect(outcome).toMatchObject({ ok: false, cause: 'memory' });
+    expect(outcome.ok || outcome.message).toContain('8388608-byte cap');
+  });
+
+  it('reports deep recursion as a stack overflow', async () => {
+    const runner = await guestRunner(path, (g) =>
+      g
+        .field('(func $deep (param i32) (result i32) (i32.add (call $deep (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))')
+        .route('request-route', '(drop (call $deep (i32.const 0)))'),
+    );
+    expect(runner.invoke('request-route', asContext(testContext()))).toMatchObject({ ok: false, cause: 'stack' });
+  });
+
+  it('reports other traps as traps', async () => {
+    const runner = await guestRunner(path, (g) => g.route('request-route', '(drop (i32.load (i32.const -4)))'));
+    const outcome = runner.invoke('request-route', asContext(testContext()));
+    expect(outcome).toMatchObject({ ok: false, cause: 'trap', route: 'request-route' });
+  });
+
+  it('refuses a huge string from the guest before copying it', async () => {
+    const runner = await guestRunner(path, (g) => {
+      g.memoryPages = 40;
+      g.route('request-route', g.call('core', 'info', [{ wat: '(i32.const 0) (i32.const 2000000)' }]));
+    });
+    const ctx = testContext();
+    const outcome = runner.invoke('request-route', asContext(ctx));
+    expect(outcome).toMatchObject({ ok: false, cause: 'limit' });
+    expect(outcome.ok || outcome.message).toContain("core.info: argument 'msg' is 2000000 bytes, above the 1048576-byte string limit");
+    expect(ctx.calls).toEqual([]);
+  });
+
+  it('refuses a huge string from the host before allocating it in the guest', async () => {
+    const runner = await guestRunner(path, (g) => g.route('request-route', g.echoString(g.call('pv', 'gete', ['$rb']))), {
+      runner: { limits: { maxStringBytes: 1000 } },
+    });
+    const ctx = testContext({ 'pv.gete': 'x'.repeat(1001) });
+    const outcome = runner.invoke('request-route', asContext(ctx));
+    expect(outcome).toMatchObject({ ok: false, cause: 'limit' });
+    expect(outcome.ok || outcome.message).toContain('pv.gete: result is 1001 bytes, above the 1000-byte string limit');
+  });
+
+  it('stops a flood of KSR calls', async () => {
+    const flood = `(local $i i32) (loop $l ${'(drop (call $core.setflag (i32.const 1)))'}
+      (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 1000000))))`;
+    const runner = await guestRunner(path, (g) => {
+      g.ref('core', 'setflag');
+      g.route('request-route', flood);
+    });
+    const ctx = testContext();
+    const outcome = runner.invoke('request-route', asContext(ctx));
+    expect(outcome).toMatchObject({ ok: false, cause: 'limit' });
+    expect(outcome.ok || outcome.message).toContain('more than 10000 KSR calls in one invocation');
+    expect(ctx.calls).toHaveLength(10_000);
+  });
+
+  it('stops a route that logs more than its budget', async () => {
+    const line = 'x'.repeat(100);
+    const runner = await guestRunner(
+      path,
+      (g) => {
+        const info = g.call('core', 'info', [line]);
+        g.route('request-route', `(local $i i32) (loop $l ${info} (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))`);
+      },
+      { runner: { limits: { maxLogBytes: 5000 } } },
+    );
+    const ctx = testContext();
+    ctx.meter = runner.meter;
+    const outcome = runner.invoke('request-route', asContext(ctx));
+    expect(outcome).toMatchObject({ ok: false, cause: 'limit', message: expect.stringContaining('log output exceeds 5000 bytes') });
+    expect(ctx.calls).toHaveLength(51);
+    // Outside an invocation the meter charges nothing.
+    expect(() => runner.meter.chargeLog(1e9)).not.toThrow();
+  });
+
+  it('stops a route that spends its time in host calls past the deadline', async () => {
+    const slow = () => {
+      const until = performance.now() + 5;
+      while (performance.now() < until);
+      return 1;
+    };
+    const runner = await guestRunner(
+      path,
+      (g) => {
+        g.ref('core', 'setflag');
+        g.route('request-route', '(local $i i32) (loop $l (drop (call $core.setflag (i32.const 1))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))');
+      },
+      { runner: { limits: { deadlineMs: 20 } } },
+    );
+    const ctx = testContext({ 'core.setflag': slow });
+    const outcome = runner.invoke('request-route', asContext(ctx));
+    expect(outcome).toMatchObject({ ok: false, cause: 'limit', message: expect.stringContaining('past its wall-clock deadline') });
+    expect(ctx.calls.length).toBeLessThan(100);
+  });
+
+  it('refuses a named-route name above the string limit', async () => {
+    const runner = await guestRunner(path, () => {}, { runner: { limits: { maxStringBytes: 10 } } });
+    const outcome = runner.invoke('named-route', asContext(testContext()), 'x'.repeat(11));
+    expect(outcome).toMatchObject({ ok: false, cause: 'limit', route: 'named-route' });
+  });
+});
