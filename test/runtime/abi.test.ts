@@ -44,14 +44,20 @@ describe.each(PATHS)('canonical ABI on the %s path', (path) => {
       'two-params': -1001,
       'two-strings': 'fallback!',
     });
-    expect(ctx.calls.filter((c) => !String(c[0]).startsWith('pv.set'))).toContainEqual(['pv.unset', 'opt-none']);
+    expect(ctx.calls.filter((c) => !String(c[0]).startsWith('pv.set'))).toContainEqual([
+      'pv.unset',
+      'opt-none',
+    ]);
     expect(ctx.calls).toContainEqual(['sl.sl-send-reply', -1, 'x']);
     expect(ctx.exited).toBe(true);
   });
 
   it('passes multibyte UTF-8 both ways as byte strings', async () => {
     const g = new Guest();
-    g.route('request-route', [g.call('core', 'info', [MULTI]), g.echoString(g.call('pv', 'gete', ['$var(u)']), 'back')].join('\n'));
+    g.route(
+      'request-route',
+      [g.call('core', 'info', [MULTI]), g.echoString(g.call('pv', 'gete', ['$var(u)']), 'back')].join('\n'),
+    );
     const runner = await runnerFor(await g.component(), path);
     const ctx = testContext({ 'pv.gete': bytes(`«${MULTI}»`) });
     expect(runner.invoke('request-route', asContext(ctx))).toEqual({ ok: true });
@@ -64,7 +70,12 @@ describe.each(PATHS)('canonical ABI on the %s path', (path) => {
     const long = 'x'.repeat(300) + MULTI;
     g.route(
       'request-route',
-      [g.call('core', 'info', ['']), g.call('core', 'info', [long]), g.echoString(g.call('pv', 'gete', ['']), 'empty'), g.echoString(g.call('pv', 'gete', ['l']), 'long')].join('\n'),
+      [
+        g.call('core', 'info', ['']),
+        g.call('core', 'info', [long]),
+        g.echoString(g.call('pv', 'gete', ['']), 'empty'),
+        g.echoString(g.call('pv', 'gete', ['l']), 'long'),
+      ].join('\n'),
     );
     const runner = await runnerFor(await g.component(), path);
     const ctx = testContext({ 'pv.gete': (n: string) => (n === '' ? '' : bytes(long)) });
@@ -79,7 +90,10 @@ describe.each(PATHS)('canonical ABI on the %s path', (path) => {
 
   it('keeps working when guest memory grows during a call', async () => {
     const g = new Guest();
-    g.route('request-route', [g.echoString(g.call('pv', 'gete', ['$rb']), 'body'), g.echoI32('(memory.size)', 'pages')].join('\n'));
+    g.route(
+      'request-route',
+      [g.echoString(g.call('pv', 'gete', ['$rb']), 'body'), g.echoI32('(memory.size)', 'pages')].join('\n'),
+    );
     const runner = await runnerFor(await g.component(), path);
     const body = bytes(`${'ab'.repeat(100_000)}${MULTI}`);
     for (let i = 0; i < 2; i++) {
@@ -92,7 +106,10 @@ describe.each(PATHS)('canonical ABI on the %s path', (path) => {
 
   it('passes the named route its name', async () => {
     const g = new Guest();
-    g.route('named-route', g.call('pv', 'sets', ['$var(route)', { wat: '(local.get $ptr) (local.get $len)' }]));
+    g.route(
+      'named-route',
+      g.call('pv', 'sets', ['$var(route)', { wat: '(local.get $ptr) (local.get $len)' }]),
+    );
     const runner = await runnerFor(await g.component(), path);
     const ctx = testContext();
     expect(runner.invoke('named-route', asContext(ctx), bytes(`failure-${MULTI}`))).toEqual({ ok: true });

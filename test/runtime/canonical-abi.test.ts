@@ -18,9 +18,21 @@ describe('canonical ABI flattening', () => {
   });
 
   it('lowers imports: flat results up to one, otherwise a return pointer', () => {
-    expect(loweredSignature(['string'], 'option<string>')).toEqual({ params: ['i32', 'i32', 'i32'], results: [], retptr: true });
-    expect(loweredSignature(['string'], 'string')).toEqual({ params: ['i32', 'i32', 'i32'], results: [], retptr: true });
-    expect(loweredSignature(['s32', 'string'], 's32')).toEqual({ params: ['i32', 'i32', 'i32'], results: ['i32'], retptr: false });
+    expect(loweredSignature(['string'], 'option<string>')).toEqual({
+      params: ['i32', 'i32', 'i32'],
+      results: [],
+      retptr: true,
+    });
+    expect(loweredSignature(['string'], 'string')).toEqual({
+      params: ['i32', 'i32', 'i32'],
+      results: [],
+      retptr: true,
+    });
+    expect(loweredSignature(['s32', 'string'], 's32')).toEqual({
+      params: ['i32', 'i32', 'i32'],
+      results: ['i32'],
+      retptr: false,
+    });
     expect(loweredSignature([], 'none')).toEqual({ params: [], results: [], retptr: false });
   });
 

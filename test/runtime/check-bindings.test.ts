@@ -4,11 +4,21 @@ import { checkBindings } from '../../src/runtime/check-bindings.ts';
 import { ksrPackage, parseWit } from '../../src/runtime/wit.ts';
 import { recordingTables } from './helpers/tables.ts';
 
-function replace(tables: KsrModule[], iface: string, fn: string, change: (f: KsrModule['functions'][number]) => KsrModule['functions'][number] | undefined): KsrModule[] {
+function replace(
+  tables: KsrModule[],
+  iface: string,
+  fn: string,
+  change: (f: KsrModule['functions'][number]) => KsrModule['functions'][number] | undefined,
+): KsrModule[] {
   return tables.map((t) =>
     t.name !== iface
       ? t
-      : { ...t, functions: t.functions.flatMap((f) => (f.name === fn ? [change(f)].filter((x) => x !== undefined) : [f])) },
+      : {
+          ...t,
+          functions: t.functions.flatMap((f) =>
+            f.name === fn ? [change(f)].filter((x) => x !== undefined) : [f],
+          ),
+        },
   );
 }
 
@@ -19,11 +29,19 @@ describe('checkBindings', () => {
 
   it('reports a WIT function with no binding', () => {
     const tables = replace(recordingTables(), 'pv', 'getvs', () => undefined);
-    expect(checkBindings(ksrPackage, tables)).toEqual([{ interface: 'pv', function: 'getvs', problem: 'no binding in the KSR table' }]);
+    expect(checkBindings(ksrPackage, tables)).toEqual([
+      { interface: 'pv', function: 'getvs', problem: 'no binding in the KSR table' },
+    ]);
   });
 
   it('reports a table function whose signature differs from the WIT', () => {
-    const tables = replace(recordingTables(), 'sl', 'sl-send-reply', (f) => ({ ...f, params: [['reason', 'string'], ['code', 's32']] }));
+    const tables = replace(recordingTables(), 'sl', 'sl-send-reply', (f) => ({
+      ...f,
+      params: [
+        ['reason', 'string'],
+        ['code', 's32'],
+      ],
+    }));
     const tables2 = replace(tables, 'pv', 'get', (f) => ({ ...f, result: 'string' }));
     const found = checkBindings(ksrPackage, tables2);
     expect(found).toHaveLength(2);
@@ -34,13 +52,17 @@ describe('checkBindings', () => {
   });
 
   it('reports table functions and tables the contract does not have', () => {
-    const tables = recordingTables();
-    const extra = replace(tables, 'x', 'exit', (f) => f);
-    extra.find((t) => t.name === 'x')?.functions.push({ ...tables[0].functions[0], name: 'abort' });
+    const extra = recordingTables().map((t) =>
+      t.name === 'x' ? { ...t, functions: [...t.functions, { ...t.functions[0], name: 'abort' }] } : t,
+    );
     extra.push({ name: 'textops', doc: '', functions: [] });
     const found = checkBindings(ksrPackage, extra);
     expect(found).toContainEqual({ interface: 'x', function: 'abort', problem: 'not in the WIT contract' });
-    expect(found).toContainEqual({ interface: 'textops', function: '*', problem: "world 'script' does not import this interface" });
+    expect(found).toContainEqual({
+      interface: 'textops',
+      function: '*',
+      problem: "world 'script' does not import this interface",
+    });
   });
 
   it('reports a missing table and a WIT type the binding cannot carry', () => {
@@ -62,7 +84,15 @@ world script {
       functions: [{ name: 'sizes', doc: '', params: [], result: 'none', impl: () => undefined }],
     };
     const found = checkBindings(pkg, [core]);
-    expect(found).toContainEqual({ interface: 'pv', function: '*', problem: 'no KSR table implements this interface' });
-    expect(found).toContainEqual({ interface: 'core', function: 'sizes', problem: 'result type list<u32> has no canonical-ABI binding' });
+    expect(found).toContainEqual({
+      interface: 'pv',
+      function: '*',
+      problem: 'no KSR table implements this interface',
+    });
+    expect(found).toContainEqual({
+      interface: 'core',
+      function: 'sizes',
+      problem: 'result type list<u32> has no canonical-ABI binding',
+    });
   });
 });

@@ -18,23 +18,28 @@ function instantiationBomb(depth: number, fanout: number): string {
 describe('component reader', () => {
   it('reads the imported functions and the exports with their WIT types', async () => {
     const g = new Guest();
-    g.route('request-route', `${g.call('pv', 'get', ['$ru'])} ${g.call('sl', 'sl-send-reply', [200, 'OK'])} drop`);
+    g.route(
+      'request-route',
+      `${g.call('pv', 'get', ['$ru'])} ${g.call('sl', 'sl-send-reply', [200, 'OK'])} drop`,
+    );
     const info = readComponent(await g.component());
     const imports = info.imports.map((i) => [
       i.name,
       i.extern.sort === 'instance' && i.extern.type
-        ? [...i.extern.type.exports].map(([n, e]) => `${n}: ${e.sort === 'func' && e.type ? witFunc(e.type) : '?'}`)
+        ? [...i.extern.type.exports].map(
+            ([n, e]) => `${n}: ${e.sort === 'func' && e.type ? witFunc(e.type) : '?'}`,
+          )
         : [],
     ]);
     expect(imports).toEqual([
       ['kemi:ksr/pv@0.1.0', ['get: func(name: string) -> option<string>']],
       ['kemi:ksr/sl@0.1.0', ['sl-send-reply: func(code: s32, reason: string) -> s32']],
     ]);
-    expect(info.exports.map((e) => `${e.name}: ${e.extern.sort === 'func' && e.extern.type ? witFunc(e.extern.type) : '?'}`)).toEqual([
-      'request-route: func()',
-      'reply-route: func()',
-      'named-route: func(name: string)',
-    ]);
+    expect(
+      info.exports.map(
+        (e) => `${e.name}: ${e.extern.sort === 'func' && e.extern.type ? witFunc(e.extern.type) : '?'}`,
+      ),
+    ).toEqual(['request-route: func()', 'reply-route: func()', 'named-route: func(name: string)']);
     expect(info.coreModules).toHaveLength(3);
     expect(info.canon.every((c) => c.encoding === 'utf8')).toBe(true);
   });

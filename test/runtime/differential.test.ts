@@ -24,7 +24,9 @@ function everyFunction(): Guest {
   for (const iface of ksrPackage.interfaces) {
     for (const fn of iface.functions) {
       n++;
-      const args = fn.params.map((p, i) => (p.type === 's32' ? (n * 7 + i) * (i % 2 ? -1 : 1) : `${iface.name}.${fn.name}#${i} ü`));
+      const args = fn.params.map((p, i) =>
+        p.type === 's32' ? (n * 7 + i) * (i % 2 ? -1 : 1) : `${iface.name}.${fn.name}#${i} ü`,
+      );
       const call = g.call(iface.name, fn.name, args);
       const key = `echo ${iface.name}.${fn.name}`;
       if (fn.result === 's32' || fn.result === 'bool') lines.push(g.echoI32(call, key));
@@ -48,7 +50,8 @@ function everyResponse(): Record<string, unknown> {
       if (fn.result === 's32') out[key] = n % 3 === 0 ? -n : n;
       else if (fn.result === 'bool') out[key] = n % 2 === 0;
       else if (fn.result === 'string') out[key] = bytes(`${key} → ✓ ${n}`);
-      else if (fn.result === 'option<string>') out[key] = n % 2 === 0 ? undefined : bytes(`${key} ☃ ${'x'.repeat(n)}`);
+      else if (fn.result === 'option<string>')
+        out[key] = n % 2 === 0 ? undefined : bytes(`${key} ☃ ${'x'.repeat(n)}`);
     }
   }
   return out;
@@ -65,7 +68,13 @@ const scenarios: Scenario[] = [
     name: 'a route body large enough to grow memory',
     guest: () => {
       const g = new Guest();
-      g.route('request-route', [g.echoString(g.call('pv', 'gete', ['$rb'])), g.call('core', 'info', [{ wat: `(i32.load (i32.const 64)) (i32.load (i32.const 68))` }])].join('\n'));
+      g.route(
+        'request-route',
+        [
+          g.echoString(g.call('pv', 'gete', ['$rb'])),
+          g.call('core', 'info', [{ wat: `(i32.load (i32.const 64)) (i32.load (i32.const 68))` }]),
+        ].join('\n'),
+      );
       return g;
     },
     responses: () => ({ 'pv.gete': bytes(`${'v=0\r\n'.repeat(30_000)}ž`) }),
@@ -76,7 +85,10 @@ const scenarios: Scenario[] = [
     guest: () => {
       const g = new Guest();
       g.field('(global $n (mut i32) (i32.const 0))');
-      g.route('request-route', `(global.set $n (i32.add (global.get $n) (i32.const 1))) ${g.echoI32('(global.get $n)', 'n')} (if (i32.eq (global.get $n) (i32.const 2)) (then unreachable)) ${g.call('x', 'drop', [])}`);
+      g.route(
+        'request-route',
+        `(global.set $n (i32.add (global.get $n) (i32.const 1))) ${g.echoI32('(global.get $n)', 'n')} (if (i32.eq (global.get $n) (i32.const 2)) (then unreachable)) ${g.call('x', 'drop', [])}`,
+      );
       return g;
     },
     responses: () => ({}),
@@ -86,7 +98,14 @@ const scenarios: Scenario[] = [
     name: 'a host limit in the middle of a route',
     guest: () => {
       const g = new Guest();
-      g.route('request-route', [g.call('core', 'info', ['before']), g.echoString(g.call('pv', 'gete', ['$rb'])), g.call('core', 'info', ['after'])].join('\n'));
+      g.route(
+        'request-route',
+        [
+          g.call('core', 'info', ['before']),
+          g.echoString(g.call('pv', 'gete', ['$rb'])),
+          g.call('core', 'info', ['after']),
+        ].join('\n'),
+      );
       return g;
     },
     responses: () => ({ 'pv.gete': 'x'.repeat(2 * 1024 * 1024) }),

@@ -8,7 +8,11 @@ import { asContext, testContext } from './helpers/tables.ts';
 
 const MB = 1024 * 1024;
 
-async function guestRunner(path: 'fast' | 'jco', build: (g: Guest) => void, setup?: RunSetup): Promise<ModuleRunner> {
+async function guestRunner(
+  path: 'fast' | 'jco',
+  build: (g: Guest) => void,
+  setup?: RunSetup,
+): Promise<ModuleRunner> {
   const g = new Guest();
   build(g);
   return runnerFor(await g.component(), path, setup);
@@ -26,8 +30,11 @@ describe.each(PATHS)('limits on the %s path', (path) => {
   });
 
   it('reports a memory bomb as memory exhaustion at the cap', async () => {
-    const bomb = '(loop $grow (br_if $grow (i32.ne (memory.grow (i32.const 16)) (i32.const -1)))) unreachable';
-    const runner = await guestRunner(path, (g) => g.route('request-route', bomb), { compile: { limits: { maxMemoryBytes: 8 * MB } } });
+    const bomb =
+      '(loop $grow (br_if $grow (i32.ne (memory.grow (i32.const 16)) (i32.const -1)))) unreachable';
+    const runner = await guestRunner(path, (g) => g.route('request-route', bomb), {
+      compile: { limits: { maxMemoryBytes: 8 * MB } },
+    });
     const outcome = runner.invoke('request-route', asContext(testContext()));
     expect(outcome).toMatchObject({ ok: false, cause: 'memory' });
     expect(outcome.ok || outcome.message).toContain('8388608-byte cap');
@@ -36,14 +43,21 @@ describe.each(PATHS)('limits on the %s path', (path) => {
   it('reports deep recursion as a stack overflow', async () => {
     const runner = await guestRunner(path, (g) =>
       g
-        .field('(func $deep (param i32) (result i32) (i32.add (call $deep (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))')
+        .field(
+          '(func $deep (param i32) (result i32) (i32.add (call $deep (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))',
+        )
         .route('request-route', '(drop (call $deep (i32.const 0)))'),
     );
-    expect(runner.invoke('request-route', asContext(testContext()))).toMatchObject({ ok: false, cause: 'stack' });
+    expect(runner.invoke('request-route', asContext(testContext()))).toMatchObject({
+      ok: false,
+      cause: 'stack',
+    });
   });
 
   it('reports other traps as traps', async () => {
-    const runner = await guestRunner(path, (g) => g.route('request-route', '(drop (i32.load (i32.const -4)))'));
+    const runner = await guestRunner(path, (g) =>
+      g.route('request-route', '(drop (i32.load (i32.const -4)))'),
+    );
     const outcome = runner.invoke('request-route', asContext(testContext()));
     expect(outcome).toMatchObject({ ok: false, cause: 'trap', route: 'request-route' });
   });
@@ -56,18 +70,26 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     const ctx = testContext();
     const outcome = runner.invoke('request-route', asContext(ctx));
     expect(outcome).toMatchObject({ ok: false, cause: 'limit' });
-    expect(outcome.ok || outcome.message).toContain("core.info: argument 'msg' is 2000000 bytes, above the 1048576-byte string limit");
+    expect(outcome.ok || outcome.message).toContain(
+      "core.info: argument 'msg' is 2000000 bytes, above the 1048576-byte string limit",
+    );
     expect(ctx.calls).toEqual([]);
   });
 
   it('refuses a huge string from the host before allocating it in the guest', async () => {
-    const runner = await guestRunner(path, (g) => g.route('request-route', g.echoString(g.call('pv', 'gete', ['$rb']))), {
-      runner: { limits: { maxStringBytes: 1000 } },
-    });
+    const runner = await guestRunner(
+      path,
+      (g) => g.route('request-route', g.echoString(g.call('pv', 'gete', ['$rb']))),
+      {
+        runner: { limits: { maxStringBytes: 1000 } },
+      },
+    );
     const ctx = testContext({ 'pv.gete': 'x'.repeat(1001) });
     const outcome = runner.invoke('request-route', asContext(ctx));
     expect(outcome).toMatchObject({ ok: false, cause: 'limit' });
-    expect(outcome.ok || outcome.message).toContain('pv.gete: result is 1001 bytes, above the 1000-byte string limit');
+    expect(outcome.ok || outcome.message).toContain(
+      'pv.gete: result is 1001 bytes, above the 1000-byte string limit',
+    );
   });
 
   it('stops a flood of KSR calls', async () => {
@@ -90,14 +112,21 @@ describe.each(PATHS)('limits on the %s path', (path) => {
       path,
       (g) => {
         const info = g.call('core', 'info', [line]);
-        g.route('request-route', `(local $i i32) (loop $l ${info} (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))`);
+        g.route(
+          'request-route',
+          `(local $i i32) (loop $l ${info} (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))`,
+        );
       },
       { runner: { limits: { maxLogBytes: 5000 } } },
     );
     const ctx = testContext();
     ctx.meter = runner.meter;
     const outcome = runner.invoke('request-route', asContext(ctx));
-    expect(outcome).toMatchObject({ ok: false, cause: 'limit', message: expect.stringContaining('log output exceeds 5000 bytes') });
+    expect(outcome).toMatchObject({
+      ok: false,
+      cause: 'limit',
+      message: expect.stringContaining('log output exceeds 5000 bytes'),
+    });
     expect(ctx.calls).toHaveLength(51);
     // Outside an invocation the meter charges nothing.
     expect(() => runner.meter.chargeLog(1e9)).not.toThrow();
@@ -113,13 +142,20 @@ describe.each(PATHS)('limits on the %s path', (path) => {
       path,
       (g) => {
         g.ref('core', 'setflag');
-        g.route('request-route', '(local $i i32) (loop $l (drop (call $core.setflag (i32.const 1))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))');
+        g.route(
+          'request-route',
+          '(local $i i32) (loop $l (drop (call $core.setflag (i32.const 1))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))',
+        );
       },
       { runner: { limits: { deadlineMs: 20 } } },
     );
     const ctx = testContext({ 'core.setflag': slow });
     const outcome = runner.invoke('request-route', asContext(ctx));
-    expect(outcome).toMatchObject({ ok: false, cause: 'limit', message: expect.stringContaining('past its wall-clock deadline') });
+    expect(outcome).toMatchObject({
+      ok: false,
+      cause: 'limit',
+      message: expect.stringContaining('past its wall-clock deadline'),
+    });
     expect(ctx.calls.length).toBeLessThan(100);
   });
 

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { type CompileOptions, type CompileResult, compile } from '../../src/runtime/engine.ts';
-import type { LoadError } from '../../src/runtime/load-error.ts';
 import { Linker } from '../../src/runtime/linker.ts';
+import type { LoadError } from '../../src/runtime/load-error.ts';
 import { createRunner } from '../../src/runtime/runner.ts';
 import { componentFromWat, Guest, ksrWit } from './helpers/guest.ts';
 import { asContext, recordingTables, testContext } from './helpers/tables.ts';
@@ -17,7 +17,10 @@ async function refused(bytes: Uint8Array, options?: CompileOptions): Promise<Loa
 
 function simpleGuest(): Guest {
   const g = new Guest();
-  g.route('request-route', `${g.call('pv', 'get', ['$ru'])} ${g.call('sl', 'sl-send-reply', [404, 'Not Found'])} drop`);
+  g.route(
+    'request-route',
+    `${g.call('pv', 'get', ['$ru'])} ${g.call('sl', 'sl-send-reply', [404, 'Not Found'])} drop`,
+  );
   return g;
 }
 
@@ -59,7 +62,10 @@ describe('loading a module', () => {
 
   it('refuses a core module', async () => {
     const core = await simpleGuest().core();
-    expect(await refused(core)).toMatchObject({ code: 'not-component', message: expect.stringContaining('core wasm module') });
+    expect(await refused(core)).toMatchObject({
+      code: 'not-component',
+      message: expect.stringContaining('core wasm module'),
+    });
   });
 
   it('refuses a truncated component, saying where it breaks', async () => {
@@ -83,7 +89,9 @@ describe('loading a module', () => {
       (import "wasi:filesystem/preopens@0.2.0" (instance (export "get-directories" (func (result string))))))`);
     const error = await refused(bytes);
     expect(error.code).toBe('import');
-    expect(error.message).toContain("import 'wasi:filesystem/preopens@0.2.0' is not allowed: WASI is not available");
+    expect(error.message).toContain(
+      "import 'wasi:filesystem/preopens@0.2.0' is not allowed: WASI is not available",
+    );
   });
 
   it('refuses an interface the tenant was not granted, naming it', async () => {
@@ -101,18 +109,25 @@ describe('loading a module', () => {
     const wat = `(module (import "kemi:ksr/x@0.2.0" "exit" (func)) ${ROUTES})`;
     const error = await refused(await componentFromWat(wat, wit));
     expect(error.code).toBe('import');
-    expect(error.message).toContain("import 'kemi:ksr/x@0.2.0' is not allowed: this server implements kemi:ksr@0.1.0");
+    expect(error.message).toContain(
+      "import 'kemi:ksr/x@0.2.0' is not allowed: this server implements kemi:ksr@0.1.0",
+    );
   });
 
   it('refuses an import function the contract does not define', async () => {
     const wit = editedWit((w) => w.replace('  exit: func();', '  exit: func();\n  abort: func();'));
     const wat = `(module (import "kemi:ksr/x@0.1.0" "abort" (func)) ${ROUTES})`;
     const error = await refused(await componentFromWat(wat, wit));
-    expect(error).toEqual({ code: 'import', message: "import 'kemi:ksr/x@0.1.0' wants 'abort', which interface 'x' does not define" });
+    expect(error).toEqual({
+      code: 'import',
+      message: "import 'kemi:ksr/x@0.1.0' wants 'abort', which interface 'x' does not define",
+    });
   });
 
   it('refuses an import function with another type than the contract', async () => {
-    const wit = editedWit((w) => w.replace('get: func(name: string) -> option<string>;', 'get: func(name: string) -> string;'));
+    const wit = editedWit((w) =>
+      w.replace('get: func(name: string) -> option<string>;', 'get: func(name: string) -> string;'),
+    );
     const wat = `(module (import "kemi:ksr/pv@0.1.0" "get" (func (param i32 i32 i32))) ${ROUTES})`;
     const error = await refused(await componentFromWat(wat, wit));
     expect(error).toEqual({
@@ -131,12 +146,17 @@ describe('loading a module', () => {
   });
 
   it('refuses a route export of the wrong type', async () => {
-    const wit = editedWit((w) => w.replace('export reply-route: func();', 'export reply-route: func() -> s32;'));
+    const wit = editedWit((w) =>
+      w.replace('export reply-route: func();', 'export reply-route: func() -> s32;'),
+    );
     const wat = `(module (func (export "request-route")) (func (export "reply-route") (result i32) (i32.const 0))
       (func (export "named-route") (param i32 i32))
       (memory (export "memory") 1) (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1024)))`;
     const error = await refused(await componentFromWat(wat, wit));
-    expect(error).toEqual({ code: 'export', message: "export 'reply-route': has type func() -> s32 but the contract says func()" });
+    expect(error).toEqual({
+      code: 'export',
+      message: "export 'reply-route': has type func() -> s32 but the contract says func()",
+    });
   });
 
   it('refuses a module whose initial memory is above the cap', async () => {
@@ -144,13 +164,18 @@ describe('loading a module', () => {
     g.memoryPages = 100;
     const error = await refused(await g.component(), { limits: { maxMemoryBytes: 1024 * 1024 } });
     expect(error.code).toBe('limit');
-    expect(error.message).toContain('memory 0 starts at 100 pages (6553600 bytes), above the memory cap of 1048576 bytes');
+    expect(error.message).toContain(
+      'memory 0 starts at 100 pages (6553600 bytes), above the memory cap of 1048576 bytes',
+    );
   });
 
   it('falls back to jco for a component the fast path cannot run, and says why', async () => {
     const tools = await wasmTools();
     const core = await simpleGuest().core();
-    const utf16 = tools.componentNew(tools.componentEmbed({ binary: core, witSource: ksrWit, world: 'script', stringEncoding: 'utf16' }), undefined);
+    const utf16 = tools.componentNew(
+      tools.componentEmbed({ binary: core, witSource: ksrWit, world: 'script', stringEncoding: 'utf16' }),
+      undefined,
+    );
     const auto = await compile(utf16);
     expect(auto.ok && auto.module.path).toBe('jco');
     expect(auto.ok && auto.module.meta.fallbackReason).toBe('its strings are utf16');

@@ -15,7 +15,9 @@ function instantiate(bytes: Uint8Array, fuel = 0) {
     fuel: new WebAssembly.Global({ value: 'i32', mutable: true }, fuel),
     'memory-exhausted': new WebAssembly.Global({ value: 'i32', mutable: true }, 0),
   };
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { 'kemi:runtime': globals });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), {
+    'kemi:runtime': globals,
+  });
   return { exports: instance.exports as Record<string, (...a: number[]) => number>, globals };
 }
 
@@ -53,7 +55,9 @@ describe('memory and table caps', () => {
   });
 
   it('makes memory.grow fail past the cap', async () => {
-    const bytes = await core('(module (memory (export "memory") 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))');
+    const bytes = await core(
+      '(module (memory (export "memory") 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))',
+    );
     const r = rewriteCore(bytes, { fuel: false, memoryBytes: 4 * PAGE, tableElements: undefined });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -91,16 +95,21 @@ describe('fuel instrumentation', () => {
   });
 
   it('survives a guest whose name section uses the hook names', async () => {
-    const r = rewriteCore(await core('(module (func $log_execution (export "f") (loop $l (br_if $l (i32.const 0)))))'), {
-      fuel: true,
-      memoryBytes: undefined,
-      tableElements: undefined,
-    });
+    const r = rewriteCore(
+      await core('(module (func $log_execution (export "f") (loop $l (br_if $l (i32.const 0)))))'),
+      {
+        fuel: true,
+        memoryBytes: undefined,
+        tableElements: undefined,
+      },
+    );
     expect(r.ok).toBe(true);
   });
 
   it('leaves a module without code uninstrumented', async () => {
-    const bytes = await core('(module (import "a" "f" (func)) (table 1 funcref) (elem (i32.const 0) func 0))');
+    const bytes = await core(
+      '(module (import "a" "f" (func)) (table 1 funcref) (elem (i32.const 0) func 0))',
+    );
     const r = rewriteCore(bytes, { fuel: true, memoryBytes: PAGE, tableElements: 10 });
     expect(r.ok && r.instrumented).toBe(false);
   });

@@ -44,7 +44,10 @@ describe.each(PATHS)('module runner on the %s path', (path) => {
 
   it('records exit and drop in the context without unwinding the guest', async () => {
     const g = new Guest();
-    g.route('request-route', [g.call('x', 'drop', []), g.call('x', 'exit', []), g.call('core', 'info', ['after'])].join('\n'));
+    g.route(
+      'request-route',
+      [g.call('x', 'drop', []), g.call('x', 'exit', []), g.call('core', 'info', ['after'])].join('\n'),
+    );
     const runner = await runnerFor(await g.component(), path);
     const ctx = testContext();
     expect(runner.invoke('request-route', asContext(ctx))).toEqual({ ok: true });
@@ -61,7 +64,11 @@ describe.each(PATHS)('module runner on the %s path', (path) => {
       throw new Error('no message bound');
     };
     const outcome = runner.invoke('request-route', asContext(testContext({ 'pv.gete': boom })));
-    expect(outcome).toMatchObject({ ok: false, cause: 'host', message: 'request-route: KSR function pv.gete threw: no message bound' });
+    expect(outcome).toMatchObject({
+      ok: false,
+      cause: 'host',
+      message: 'request-route: KSR function pv.gete threw: no message bound',
+    });
     expect(runner.invoke('request-route', asContext(testContext({ 'pv.gete': 'ok' })))).toEqual({ ok: true });
   });
 
@@ -70,7 +77,11 @@ describe.each(PATHS)('module runner on the %s path', (path) => {
     g.route('request-route', g.echoString(g.call('pv', 'gete', ['$ru'])));
     const runner = await runnerFor(await g.component(), path);
     const outcome = runner.invoke('request-route', asContext(testContext({ 'pv.gete': 'snow ☃' })));
-    expect(outcome).toMatchObject({ ok: false, cause: 'host', message: expect.stringContaining('char above 0xFF') });
+    expect(outcome).toMatchObject({
+      ok: false,
+      cause: 'host',
+      message: expect.stringContaining('char above 0xFF'),
+    });
   });
 
   it('refuses KSR calls made outside a route (a start function)', async () => {

@@ -112,7 +112,9 @@ export class Guest {
     const heapBase = Math.ceil((this.dataEnd + 16) / 16) * 16;
     const route = (name: string, params: string) => {
       // Local declarations written at the start of a body must stay ahead of the heap reset.
-      const [, locals, body] = /^(\s*(?:\(local [^)]*\)\s*)*)([\s\S]*)$/.exec(this.routes.get(name) ?? '') ?? ['', '', ''];
+      const [, locals, body] = /^(\s*(?:\(local [^)]*\)\s*)*)([\s\S]*)$/.exec(
+        this.routes.get(name) ?? '',
+      ) ?? ['', '', ''];
       return `(func (export "${name}")${params} ${locals} (global.set $heap (i32.const ${heapBase})) ${body})`;
     };
     return `(module

@@ -13,7 +13,11 @@ export interface RunSetup {
   readonly tables?: KsrModule[];
 }
 
-export async function runnerFor(bytes: Uint8Array, path: RoutePath, setup: RunSetup = {}): Promise<ModuleRunner> {
+export async function runnerFor(
+  bytes: Uint8Array,
+  path: RoutePath,
+  setup: RunSetup = {},
+): Promise<ModuleRunner> {
   const compiled = await compile(bytes, { ...setup.compile, path });
   if (!compiled.ok) throw new Error(`compile refused: ${compiled.error.code}: ${compiled.error.message}`);
   if (compiled.module.path !== path) throw new Error(`expected the ${path} path`);
