@@ -1,0 +1,51 @@
+// createResponse: a response to a request as RFC 3261 8.2.6 builds it: the Via fields, From, To (with a
+// tag added when given and absent), Call-ID and CSeq copied, Timestamp copied into a 100 (8.2.6.1), then
+// the caller's headers and body.
+
+import { isToken } from './char-classes.ts';
+import { composeTail, UNLIMITED } from './compose.ts';
+import { parseMessage } from './parse-message.ts';
+import { reasonPhrase } from './reason-phrases.ts';
+import type { SipRequest } from './request.ts';
+import type { SipResponse } from './response.ts';
+
+export interface ResponseOptions {
+  /** Tag for the To header when the request's To has none (8.2.6.2). A token. */
+  toTag?: string;
+  /** Further header fields in order, as [name, value] (byte strings). */
+  headers?: ReadonlyArray<readonly [name: string, value: string]>;
+  /** Body as a byte string. */
+  body?: string;
+  /** Content-Type of the body. */
+  contentType?: string;
+}
+
+/**
+ * The response to `request` with `status` (100 to 699) and `reason` (the usual phrase when omitted).
+ * Throws a TypeError for a status, reason, tag or header that cannot be written: a caller bug.
+ */
+export function createResponse(
+  request: SipRequest,
+  status: number,
+  reason: string = reasonPhrase(status),
+  options: ResponseOptions = {},
+): SipResponse {
+  if (!Number.isInteger(status) || status < 100 || status > 699)
+    throw new TypeError(`status ${status} is not 100 to 699`);
+  if (/[\r\n\0]/.test(reason)) throw new TypeError('the reason phrase holds CR, LF or NUL');
+  let head = `SIP/2.0 ${status} ${reason}\r\n`;
+  for (const value of request.getFieldValues('Via')) head += `Via: ${value}\r\n`;
+  head += `From: ${request.getFieldValues('From')[0]}\r\n`;
+  let to = request.getFieldValues('To')[0];
+  if (options.toTag !== undefined && request.to?.tag === undefined) {
+    if (!isToken(options.toTag)) throw new TypeError(`To tag "${options.toTag}" is not a token`);
+    to += `;tag=${options.toTag}`;
+  }
+  head += `To: ${to}\r\nCall-ID: ${request.callId}\r\nCSeq: ${request.getFieldValues('CSeq')[0]}\r\n`;
+  const timestamp = request.get('Timestamp');
+  if (status === 100 && timestamp !== undefined) head += `Timestamp: ${timestamp}\r\n`;
+  const text = head + composeTail(options.headers, options.body, options.contentType);
+  const parsed = parseMessage(text, { limits: UNLIMITED });
+  if (!parsed.ok) throw new TypeError(`cannot build the response: ${parsed.error.detail}`);
+  return parsed.message as SipResponse;
+}

@@ -1,0 +1,29 @@
+// The SIP message layer (RFC 3261 7, 8.2.6, 18.2, 19, 20, 25; RFC 3581; RFC 3966 URIs): parse, read, edit
+// and write SIP messages, and the URI and header grammars. Knows nothing of sockets or wasm. Text is byte
+// strings throughout (byte-string.ts).
+
+export { createRequest, type RequestParts } from './build-request.ts';
+export { createResponse, type ResponseOptions } from './build-response.ts';
+export { byteStringToUtf8, fromByteString, toByteString, utf8ToByteString } from './byte-string.ts';
+export { isCallId } from './call-id.ts';
+export { type Contact, parseContact, parseContacts } from './contact.ts';
+export { type CSeq, MAX_CSEQ, parseCSeq } from './cseq.ts';
+export { parseHeaderLine } from './header-line.ts';
+export { canonicalHeaderName, headerKey } from './header-names.ts';
+export { ipAddressKey } from './ip-address.ts';
+export type { HeaderFieldView } from './message.ts';
+export { SipMessage } from './message.ts';
+export { formatNameAddr, type NameAddr, parseNameAddr } from './name-addr.ts';
+export { formatParams, type Params } from './params.ts';
+export type { ParseError } from './parse-error.ts';
+export { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.ts';
+export { type ParseOptions, type ParseResult, parseMessage } from './parse-message.ts';
+export { reasonPhrase } from './reason-phrases.ts';
+export { rejectionReply } from './rejection-reply.ts';
+export { SipRequest } from './request.ts';
+export { SipResponse } from './response.ts';
+export { type ResponseDestination, responseDestination } from './response-destination.ts';
+export { formatUri, isAbsoluteUri, parseUri, type SipUri } from './uri.ts';
+export { normalizeEscapes, uriEquals } from './uri-compare.ts';
+export { BRANCH_MAGIC_COOKIE, formatVia, parseVia, type Via } from './via.ts';
+export { addReceived, type SourceAddress } from './via-received.ts';
