@@ -14,11 +14,11 @@ import {
   type StructureLimits,
 } from './component-reader.ts';
 import { isCoreModule } from './core-module.ts';
-import { type CoreBinding, fastShape } from './fast-shape.ts';
+import { type CoreBinding, type FastShape, fastShape } from './fast-shape.ts';
 import { prepareGlue } from './glue.ts';
 import { defaultModuleLimits, type ModuleLimits } from './limits.ts';
 import { type LoadError, loadError } from './load-error.ts';
-import { type RewriteOptions, rewriteCore } from './rewrite.ts';
+import { type RewriteOptions, type RewriteResult, rewriteCore } from './rewrite.ts';
 import { ksrPackage, type WitPackage } from './wit.ts';
 import { checkWorld, interfaceOf } from './world-check.ts';
 
@@ -132,7 +132,18 @@ export async function compile(bytes: Uint8Array, options: CompileOptions = {}): 
     return fail('malformed', `invalid component: ${message(e)}`);
   }
 
-  const shape = options.path === 'jco' ? undefined : fastShape(bytes, info, pkg, world);
+  let shape: FastShape | undefined;
+  if (options.path !== 'jco') {
+    try {
+      shape = fastShape(bytes, info, pkg, world);
+    } catch (e) {
+      if (!(e instanceof BinaryFormatError)) throw e;
+      shape = {
+        ok: false,
+        reason: `a core module uses a construct the fast path does not read: ${e.message}`,
+      };
+    }
+  }
   if (options.path === 'fast' && !shape?.ok)
     return fail(
       'path',
@@ -158,7 +169,7 @@ export async function compile(bytes: Uint8Array, options: CompileOptions = {}): 
 
   if (shape?.ok) {
     const rewritten = rewriteCore(shape.core, rewriteOptions, shape.coreInfo);
-    if (!rewritten.ok) return fail('limit', `core module: ${rewritten.message}`);
+    if (!rewritten.ok) return fail(REWRITE_ERRORS[rewritten.kind], `the core module: ${rewritten.message}`);
     const t2 = performance.now();
     let core: WebAssembly.Module;
     try {
@@ -179,8 +190,17 @@ export async function compile(bytes: Uint8Array, options: CompileOptions = {}): 
   const rewritten: Record<string, Uint8Array> = {};
   for (const [name, file] of Object.entries(transpiled.files)) {
     if (!name.endsWith('.wasm')) continue;
-    const r = rewriteCore(file, rewriteOptions);
-    if (!r.ok) return fail('limit', `core module ${name}: ${r.message}`);
+    let r: RewriteResult;
+    try {
+      r = rewriteCore(file, rewriteOptions);
+    } catch (e) {
+      if (!(e instanceof BinaryFormatError)) throw e;
+      return fail(
+        'unsupported',
+        `core module ${name} uses a construct this runtime does not read: ${e.message}`,
+      );
+    }
+    if (!r.ok) return fail(REWRITE_ERRORS[r.kind], `core module ${name}: ${r.message}`);
     rewritten[name] = r.bytes;
   }
   const t2 = performance.now();
@@ -210,6 +230,12 @@ export async function compile(bytes: Uint8Array, options: CompileOptions = {}): 
     },
   };
 }
+
+const REWRITE_ERRORS: Record<'cap' | 'reserved' | 'rewrite', LoadError['code']> = {
+  cap: 'limit',
+  reserved: 'import',
+  rewrite: 'unsupported',
+};
 
 function importedFunctions(info: ComponentInfo): CoreBinding[] {
   const out: CoreBinding[] = [];

@@ -58,6 +58,10 @@ export function fastShape(
       return no(`it has ${modules.length} core modules and not all but one are wit-component glue`);
   }
   const gi = guest.info;
+  // Views of guest memory assume one non-shared 32-bit memory (a shared buffer is never detached on grow).
+  if (gi.memories.length !== 1 || gi.memories[0].shared || gi.memories[0].is64) {
+    return no('its core module does not define exactly one non-shared 32-bit memory');
+  }
   if (!sameSig(funcSig(gi, exportIndex(gi, 'cabi_realloc')), REALLOC)) {
     return no(`cabi_realloc has type ${sigText(funcSig(gi, exportIndex(gi, 'cabi_realloc')))}`);
   }

@@ -75,6 +75,13 @@ export function instrument(bytes: Uint8Array, options: InstrumentOptions): Uint8
       // Hooks no pass called (the load/store ones instrument-memory always declares) are simply dropped.
       if (body !== undefined) module.addFunction(hook.name, hook.params, hook.results, [], body);
     }
+    // Only the hooks are inlined: the guest's own functions (named by index, the name section being gone)
+    // keep their calls, so code size and stack depth stay as the guest built them.
+    for (let digit = 0; digit < 10; digit++) {
+      binaryen.setPassArgument('no-inline', `${digit}*`);
+      module.runPasses(['no-inline']);
+    }
+    binaryen.setPassArgument('no-inline', null);
     binaryen.setAlwaysInlineMaxSize(HOOK_INLINE_SIZE);
     binaryen.setFlexibleInlineMaxSize(0);
     binaryen.setOneCallerInlineMaxSize(0);
@@ -85,6 +92,7 @@ export function instrument(bytes: Uint8Array, options: InstrumentOptions): Uint8
     binaryen.setFlexibleInlineMaxSize(saved.flexible);
     binaryen.setOneCallerInlineMaxSize(saved.oneCaller);
     binaryen.setPassArgument('instrument-memory', null);
+    binaryen.setPassArgument('no-inline', null);
     module.dispose();
   }
 }

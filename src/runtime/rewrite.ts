@@ -2,7 +2,7 @@
 // then the memory/table caps on the bytes. A module without code (wit-component's fixup module) only gets
 // the caps.
 import { type CoreModuleInfo, readCoreModule } from './core-module.ts';
-import { instrument } from './instrument.ts';
+import { instrument, RUNTIME_IMPORT } from './instrument.ts';
 import { capLimits } from './limits-patch.ts';
 
 export interface RewriteOptions {
@@ -13,13 +13,23 @@ export interface RewriteOptions {
 
 export type RewriteResult =
   | { readonly ok: true; readonly bytes: Uint8Array; readonly instrumented: boolean }
-  | { readonly ok: false; readonly message: string };
+  /** 'cap': above a memory/table cap; 'reserved': imports the runtime's module; 'rewrite': binaryen failed. */
+  | { readonly ok: false; readonly kind: 'cap' | 'reserved' | 'rewrite'; readonly message: string };
 
 export function rewriteCore(
   bytes: Uint8Array,
   options: RewriteOptions,
   info = readCoreModule(bytes),
 ): RewriteResult {
+  // A module that already imports the fuel globals could be handed them and refill its own fuel.
+  const reserved = info.imports.find((i) => i.module === RUNTIME_IMPORT);
+  if (reserved) {
+    return {
+      ok: false,
+      kind: 'reserved',
+      message: `it imports '${reserved.name}' from the runtime's reserved module '${RUNTIME_IMPORT}'`,
+    };
+  }
   let out = bytes;
   const instrumented = info.functions.length > 0 && (options.fuel || options.memoryBytes !== undefined);
   if (instrumented) {
@@ -30,11 +40,13 @@ export function rewriteCore(
         gc: info.types.some((t) => t === undefined),
       });
     } catch (e) {
-      return { ok: false, message: `binaryen could not rewrite the module: ${describe(e)}` };
+      return { ok: false, kind: 'rewrite', message: `binaryen could not rewrite it: ${describe(e)}` };
     }
   }
   const capped = capLimits(out, { memoryBytes: options.memoryBytes, tableElements: options.tableElements });
-  return capped.ok ? { ok: true, bytes: capped.bytes, instrumented } : capped;
+  return capped.ok
+    ? { ok: true, bytes: capped.bytes, instrumented }
+    : { ok: false, kind: 'cap', message: capped.message };
 }
 
 /**

@@ -95,10 +95,15 @@ describe.each(PATHS)('limits on the %s path', (path) => {
   it('stops a flood of KSR calls', async () => {
     const flood = `(local $i i32) (loop $l ${'(drop (call $core.setflag (i32.const 1)))'}
       (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 1000000))))`;
-    const runner = await guestRunner(path, (g) => {
-      g.ref('core', 'setflag');
-      g.route('request-route', flood);
-    });
+    // A generous deadline: on a loaded machine 10000 calls through jco's glue can take over 100 ms.
+    const runner = await guestRunner(
+      path,
+      (g) => {
+        g.ref('core', 'setflag');
+        g.route('request-route', flood);
+      },
+      { runner: { limits: { deadlineMs: 60_000 } } },
+    );
     const ctx = testContext();
     const outcome = runner.invoke('request-route', asContext(ctx));
     expect(outcome).toMatchObject({ ok: false, cause: 'limit' });

@@ -106,6 +106,18 @@ describe('fuel instrumentation', () => {
     expect(r.ok).toBe(true);
   });
 
+  it('refuses a module that imports the runtime globals itself', async () => {
+    const bytes = await core(
+      '(module (import "kemi:runtime" "fuel" (global (mut i32))) (func (export "f")))',
+    );
+    const r = rewriteCore(bytes, { fuel: true, memoryBytes: undefined, tableElements: undefined });
+    expect(r).toEqual({
+      ok: false,
+      kind: 'reserved',
+      message: "it imports 'fuel' from the runtime's reserved module 'kemi:runtime'",
+    });
+  });
+
   it('leaves a module without code uninstrumented', async () => {
     const bytes = await core(
       '(module (import "a" "f" (func)) (table 1 funcref) (elem (i32.const 0) func 0))',

@@ -21,7 +21,9 @@ export async function runnerFor(
   const compiled = await compile(bytes, { ...setup.compile, path });
   if (!compiled.ok) throw new Error(`compile refused: ${compiled.error.code}: ${compiled.error.message}`);
   if (compiled.module.path !== path) throw new Error(`expected the ${path} path`);
-  const linked = createRunner(compiled.module, new Linker(setup.tables ?? recordingTables()), setup.runner);
+  // A generous default deadline, so a loaded test machine does not turn a slow jco call into a failure.
+  const runnerOptions = { ...setup.runner, limits: { deadlineMs: 10_000, ...setup.runner?.limits } };
+  const linked = createRunner(compiled.module, new Linker(setup.tables ?? recordingTables()), runnerOptions);
   if (!linked.ok) throw new Error(`link refused: ${linked.error.message}`);
   return linked.runner;
 }
