@@ -1,0 +1,37 @@
+// The runtime's public surface, for the server and the registry. Everything else in this folder is internal.
+export { type BindingMismatch, checkBindings } from './check-bindings.ts';
+export { defaultStructureLimits, type StructureLimits } from './component-reader.ts';
+export {
+  type CompiledModule,
+  type CompileOptions,
+  type CompileResult,
+  compile,
+  type FastModule,
+  type JcoModule,
+  type ModuleMeta,
+  type RoutePath,
+} from './engine.ts';
+export type { RouteName } from './instance.ts';
+export {
+  defaultInvocationLimits,
+  defaultModuleLimits,
+  type HostLimit,
+  HostLimitError,
+  type InvocationLimits,
+  type ModuleLimits,
+} from './limits.ts';
+export { Linker } from './linker.ts';
+export type { LoadError, LoadErrorCode } from './load-error.ts';
+export {
+  createRunner,
+  type Failure,
+  type FailureCause,
+  type HostMeter,
+  ModuleRunner,
+  OK,
+  type Outcome,
+  type RunnerOptions,
+  type RunnerResult,
+} from './runner.ts';
+export type { Context } from './store.ts';
+export { ksrPackage, parseWit, qualifiedName, type WitPackage } from './wit.ts';
