@@ -3,24 +3,16 @@
 // it in a worker thread. Steps: size cap -> structure read and bomb guard -> world and capability check ->
 // full validation by jco (transpile) -> choice of path -> rewrite (fuel, caps) -> WebAssembly.compile.
 import { createHash } from 'node:crypto';
-import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { BinaryFormatError } from './byte-reader.ts';
-import {
-  type ComponentInfo,
-  defaultStructureLimits,
-  isComponent,
-  readComponent,
-  StructureLimitError,
-  type StructureLimits,
-} from './component-reader.ts';
-import { isCoreModule } from './core-module.ts';
-import { type CoreBinding, type FastShape, fastShape } from './fast-shape.ts';
+import type { ComponentInfo, StructureLimits } from './component-reader.ts';
+import type { CoreBinding } from './fast-shape.ts';
 import { prepareGlue } from './glue.ts';
 import { defaultModuleLimits, type ModuleLimits } from './limits.ts';
 import { type LoadError, loadError } from './load-error.ts';
 import { type RewriteOptions, type RewriteResult, rewriteCore } from './rewrite.ts';
+import { validate } from './validate.ts';
 import { ksrPackage, type WitPackage } from './wit.ts';
-import { checkWorld, interfaceOf } from './world-check.ts';
+import { interfaceOf } from './world-check.ts';
 
 export type RoutePath = 'fast' | 'jco';
 
@@ -82,73 +74,9 @@ export async function compile(bytes: Uint8Array, options: CompileOptions = {}): 
   const limits: ModuleLimits = { ...defaultModuleLimits, ...options.limits };
   const pkg = options.pkg ?? ksrPackage;
   const world = options.world ?? 'script';
-  const fail = (code: LoadError['code'], message: string): CompileResult => ({
-    ok: false,
-    error: loadError(code, message),
-  });
   const t0 = performance.now();
-
-  if (bytes.length > limits.maxComponentBytes) {
-    return fail(
-      'too-large',
-      `the module is ${bytes.length} bytes, above the ${limits.maxComponentBytes}-byte limit`,
-    );
-  }
-  if (isCoreModule(bytes)) {
-    return fail(
-      'not-component',
-      'this is a core wasm module, not a component: make one with wit-component (`jco new`/componentNew)',
-    );
-  }
-  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
-    return fail('malformed', 'not WebAssembly: the first 4 bytes are not \\0asm');
-  }
-  if (!isComponent(bytes))
-    return fail('not-component', 'this is WebAssembly but neither a core module nor a component');
-
-  let info: ComponentInfo;
-  try {
-    info = readComponent(bytes, { ...defaultStructureLimits, ...options.structure });
-  } catch (e) {
-    if (e instanceof StructureLimitError) return fail('structure', e.message);
-    if (!(e instanceof BinaryFormatError)) throw e;
-    const invalid = await jcoRejects(bytes);
-    return invalid
-      ? fail('malformed', invalid)
-      : fail('unsupported', `the component uses a construct this runtime does not read: ${e.message}`);
-  }
-  const capabilities = options.capabilities ? new Set(options.capabilities) : undefined;
-  const refused = checkWorld(info, pkg, world, capabilities);
-  if (refused) return { ok: false, error: refused };
-
-  let transpiled: Awaited<ReturnType<typeof transpileBytes>>;
-  try {
-    transpiled = await transpileBytes(bytes, {
-      name: 'component',
-      instantiation: 'sync',
-      emitTypescriptDeclarations: false,
-    });
-  } catch (e) {
-    return fail('malformed', `invalid component: ${message(e)}`);
-  }
-
-  let shape: FastShape | undefined;
-  if (options.path !== 'jco') {
-    try {
-      shape = fastShape(bytes, info, pkg, world);
-    } catch (e) {
-      if (!(e instanceof BinaryFormatError)) throw e;
-      shape = {
-        ok: false,
-        reason: `a core module uses a construct the fast path does not read: ${e.message}`,
-      };
-    }
-  }
-  if (options.path === 'fast' && !shape?.ok)
-    return fail(
-      'path',
-      `the fast path cannot run this component: ${shape?.ok === false ? shape.reason : ''}`,
-    );
+  const valid = await validate(bytes, options, limits, pkg, world);
+  if (!valid.ok) return valid;
   const t1 = performance.now();
 
   const rewriteOptions: RewriteOptions = {
@@ -156,39 +84,46 @@ export async function compile(bytes: Uint8Array, options: CompileOptions = {}): 
     memoryBytes: limits.maxMemoryBytes,
     tableElements: limits.maxTableElements,
   };
-  const functions = importedFunctions(info);
-  const metaBase = {
+  const meta = {
     sha256: createHash('sha256').update(bytes).digest('hex'),
     size: bytes.length,
-    imports: info.imports.map((i) => i.name),
-    functions,
+    imports: valid.info.imports.map((i) => i.name),
+    functions: importedFunctions(valid.info),
     fuel: limits.fuel,
     maxMemoryBytes: limits.maxMemoryBytes,
     maxTableElements: limits.maxTableElements,
   };
+  const timings = (t2: number) => ({
+    validateMs: t1 - t0,
+    rewriteMs: t2 - t1,
+    compileMs: performance.now() - t2,
+  });
 
+  const { shape } = valid;
   if (shape?.ok) {
     const rewritten = rewriteCore(shape.core, rewriteOptions, shape.coreInfo);
     if (!rewritten.ok) return fail(REWRITE_ERRORS[rewritten.kind], `the core module: ${rewritten.message}`);
     const t2 = performance.now();
-    let core: WebAssembly.Module;
-    try {
-      core = await WebAssembly.compile(rewritten.bytes as Uint8Array<ArrayBuffer>);
-    } catch (e) {
-      return fail('malformed', `the engine cannot compile the core module: ${message(e)}`);
-    }
-    const timings = { validateMs: t1 - t0, rewriteMs: t2 - t1, compileMs: performance.now() - t2 };
-    const meta: ModuleMeta = { ...metaBase, path: 'fast', fallbackReason: undefined, timings };
+    const core = await compileCore('the core module', rewritten.bytes);
+    if (!core.ok) return core;
+    const fastMeta: ModuleMeta = { ...meta, path: 'fast', fallbackReason: undefined, timings: timings(t2) };
     return {
       ok: true,
-      module: { path: 'fast', meta, core, bindings: shape.bindings, postReturn: shape.postReturn },
+      module: {
+        path: 'fast',
+        meta: fastMeta,
+        core: core.module,
+        bindings: shape.bindings,
+        postReturn: shape.postReturn,
+      },
     };
   }
 
-  const glue = prepareGlue(new TextDecoder().decode(transpiled.files['component.js']));
+  const files = valid.transpiled.files;
+  const glue = prepareGlue(new TextDecoder().decode(files['component.js']));
   if (!glue.ok) return fail('unsupported', glue.reason);
-  const rewritten: Record<string, Uint8Array> = {};
-  for (const [name, file] of Object.entries(transpiled.files)) {
+  const rewritten: [string, Uint8Array][] = [];
+  for (const [name, file] of Object.entries(files)) {
     if (!name.endsWith('.wasm')) continue;
     let r: RewriteResult;
     try {
@@ -201,32 +136,27 @@ export async function compile(bytes: Uint8Array, options: CompileOptions = {}): 
       );
     }
     if (!r.ok) return fail(REWRITE_ERRORS[r.kind], `core module ${name}: ${r.message}`);
-    rewritten[name] = r.bytes;
+    rewritten.push([name, r.bytes]);
   }
   const t2 = performance.now();
+  const compiled = await Promise.all(rewritten.map(([name, b]) => compileCore(`core module ${name}`, b)));
   const cores: Record<string, WebAssembly.Module> = {};
-  try {
-    await Promise.all(
-      Object.entries(rewritten).map(async ([name, b]) => {
-        cores[name] = await WebAssembly.compile(b as Uint8Array<ArrayBuffer>);
-      }),
-    );
-  } catch (e) {
-    return fail('malformed', `the engine cannot compile a core module: ${message(e)}`);
+  for (const [i, c] of compiled.entries()) {
+    if (!c.ok) return c;
+    cores[rewritten[i][0]] = c.module;
   }
-  const timings = { validateMs: t1 - t0, rewriteMs: t2 - t1, compileMs: performance.now() - t2 };
   const fallbackReason =
     options.path === 'jco' ? 'the jco path was requested' : shape?.ok === false ? shape.reason : undefined;
-  const meta: ModuleMeta = { ...metaBase, path: 'jco', fallbackReason, timings };
+  const jcoMeta: ModuleMeta = { ...meta, path: 'jco', fallbackReason, timings: timings(t2) };
   return {
     ok: true,
     module: {
       path: 'jco',
-      meta,
+      meta: jcoMeta,
       glueHash: createHash('sha256').update(glue.body).digest('hex'),
       glueBody: glue.body,
       cores,
-      importKeys: transpiled.imports,
+      importKeys: valid.transpiled.imports,
     },
   };
 }
@@ -237,6 +167,24 @@ const REWRITE_ERRORS: Record<'cap' | 'reserved' | 'rewrite', LoadError['code']> 
   rewrite: 'unsupported',
 };
 
+function fail(code: LoadError['code'], message: string): { readonly ok: false; readonly error: LoadError } {
+  return { ok: false, error: loadError(code, message) };
+}
+
+async function compileCore(
+  what: string,
+  bytes: Uint8Array,
+): Promise<{ ok: true; module: WebAssembly.Module } | { ok: false; error: LoadError }> {
+  try {
+    return { ok: true, module: await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>) };
+  } catch (e) {
+    return fail(
+      'malformed',
+      `the engine cannot compile ${what}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
+
 function importedFunctions(info: ComponentInfo): CoreBinding[] {
   const out: CoreBinding[] = [];
   for (const imp of info.imports) {
@@ -245,22 +193,4 @@ function importedFunctions(info: ComponentInfo): CoreBinding[] {
     for (const name of imp.extern.type.exports.keys()) out.push({ iface, fn: name });
   }
   return out;
-}
-
-/** jco's verdict on bytes this runtime's reader could not read: its message if it rejects them. */
-async function jcoRejects(bytes: Uint8Array): Promise<string | undefined> {
-  try {
-    await transpileBytes(bytes, {
-      name: 'component',
-      instantiation: 'sync',
-      emitTypescriptDeclarations: false,
-    });
-    return undefined;
-  } catch (e) {
-    return `invalid component: ${message(e)}`;
-  }
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -68,6 +68,9 @@ function instantiateJco(module: JcoModule, linker: Linker, store: Store): RouteI
     linker.jcoImports(module, store),
     (core, imports) => new WebAssembly.Instance(core, { ...imports, [RUNTIME_IMPORT]: globals }),
   );
+  if (typeof (exports as { then?: unknown }).then === 'function') {
+    throw new Error('jco glue instantiated asynchronously (the component needs async imports)');
+  }
   const request = exports.requestRoute as () => void;
   const reply = exports.replyRoute as () => void;
   const named = exports.namedRoute as (name: string) => void;

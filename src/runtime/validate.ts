@@ -1,0 +1,119 @@
+// The checks of the load pipeline, before anything is rewritten: size cap, preamble, the structure read
+// (bomb guard), the world and capability check, jco's full validation, and the choice of path. Every
+// refusal is a LoadError value saying what and where.
+import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { BinaryFormatError } from './byte-reader.ts';
+import {
+  type ComponentInfo,
+  defaultStructureLimits,
+  isComponent,
+  readComponent,
+  StructureLimitError,
+} from './component-reader.ts';
+import { isCoreModule } from './core-module.ts';
+import type { CompileOptions } from './engine.ts';
+import { type FastShape, fastShape } from './fast-shape.ts';
+import type { ModuleLimits } from './limits.ts';
+import { type LoadError, loadError } from './load-error.ts';
+import type { WitPackage } from './wit.ts';
+import { checkWorld } from './world-check.ts';
+
+export type Transpiled = Awaited<ReturnType<typeof transpileBytes>>;
+
+export interface Validated {
+  readonly ok: true;
+  readonly info: ComponentInfo;
+  readonly transpiled: Transpiled;
+  /** Undefined when the jco path was requested. */
+  readonly shape: FastShape | undefined;
+}
+
+export async function validate(
+  bytes: Uint8Array,
+  options: CompileOptions,
+  limits: ModuleLimits,
+  pkg: WitPackage,
+  world: string,
+): Promise<Validated | { readonly ok: false; readonly error: LoadError }> {
+  const fail = (code: LoadError['code'], message: string) => ({
+    ok: false as const,
+    error: loadError(code, message),
+  });
+
+  if (bytes.length > limits.maxComponentBytes) {
+    return fail(
+      'too-large',
+      `the module is ${bytes.length} bytes, above the ${limits.maxComponentBytes}-byte limit`,
+    );
+  }
+  if (isCoreModule(bytes)) {
+    return fail(
+      'not-component',
+      'this is a core wasm module, not a component: make one with wit-component (`jco new`/componentNew)',
+    );
+  }
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
+    return fail('malformed', 'not WebAssembly: the first 4 bytes are not \\0asm');
+  }
+  if (!isComponent(bytes))
+    return fail('not-component', 'this is WebAssembly but neither a core module nor a component');
+
+  let info: ComponentInfo;
+  try {
+    info = readComponent(bytes, { ...defaultStructureLimits, ...options.structure });
+  } catch (e) {
+    if (e instanceof StructureLimitError) return fail('structure', e.message);
+    if (!(e instanceof BinaryFormatError)) throw e;
+    // Malformed, or valid but outside what the reader decodes: jco's validator tells which.
+    const invalid = await transpile(bytes);
+    return invalid.ok
+      ? fail('unsupported', `the component uses a construct this runtime does not read: ${e.message}`)
+      : fail('malformed', invalid.message);
+  }
+  const refused = checkWorld(
+    info,
+    pkg,
+    world,
+    options.capabilities ? new Set(options.capabilities) : undefined,
+  );
+  if (refused) return { ok: false, error: refused };
+
+  const transpiled = await transpile(bytes);
+  if (!transpiled.ok) return fail('malformed', transpiled.message);
+
+  let shape: FastShape | undefined;
+  if (options.path !== 'jco') {
+    try {
+      shape = fastShape(bytes, info, pkg, world);
+    } catch (e) {
+      if (!(e instanceof BinaryFormatError)) throw e;
+      shape = {
+        ok: false,
+        reason: `a core module uses a construct the fast path does not read: ${e.message}`,
+      };
+    }
+  }
+  if (options.path === 'fast' && !shape?.ok) {
+    return fail(
+      'path',
+      `the fast path cannot run this component: ${shape?.ok === false ? shape.reason : ''}`,
+    );
+  }
+  return { ok: true, info, transpiled: transpiled.result, shape };
+}
+
+/** jco's transpile, which also validates the whole component (function bodies included). */
+async function transpile(
+  bytes: Uint8Array,
+): Promise<{ ok: true; result: Transpiled } | { ok: false; message: string }> {
+  try {
+    const result = await transpileBytes(bytes, {
+      name: 'component',
+      instantiation: 'sync',
+      emitTypescriptDeclarations: false,
+    });
+    return { ok: true, result };
+  } catch (e) {
+    return { ok: false, message: `invalid component: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
