@@ -17,7 +17,8 @@ export type ValueOf<T> = T extends 'string'
       ? boolean
       : T extends 'option<string>'
         ? string | undefined
-        : undefined;
+        : // biome-ignore lint/suspicious/noConfusingVoidType: a function without result returns nothing.
+          void;
 
 export type Param = readonly [name: string, type: ParamType];
 type ArgsOf<P extends readonly Param[]> = {
@@ -49,8 +50,19 @@ export function fn<const P extends readonly Param[], R extends ResultType>(
   result: R,
   impl: (ctx: RouteContext, ...args: ArgsOf<P>) => ValueOf<R>,
 ): KsrFunction {
-  return { name, doc, params, result, impl };
+  // After x.exit / x.drop the route is over: later calls are ignored and answer their type's "no".
+  const ignored = IGNORED[result];
+  const guarded = (ctx: RouteContext, ...args: ArgsOf<P>) => (ctx.finished ? ignored : impl(ctx, ...args));
+  return { name, doc, params, result, impl: guarded };
 }
+
+const IGNORED: Record<ResultType, unknown> = {
+  none: undefined,
+  string: '',
+  s32: -1,
+  bool: false,
+  'option<string>': undefined,
+};
 
 export function defineModule(name: string, doc: string, functions: KsrFunction[]): KsrModule {
   return { name, doc, functions };

@@ -220,9 +220,6 @@ declare function sanity__sanity_check(msg_checks: i32, uri_checks: i32): i32;
 // @ts-ignore: decorator
 @external('kemi:ksr/sanity@0.1.0', 'sanity-check-defaults')
 declare function sanity__sanity_check_defaults(): i32;
-// @ts-ignore: decorator
-@external('kemi:ksr/sanity@0.1.0', 'sanity-reply')
-declare function sanity__sanity_reply(): i32;
 
 // xlog
 // @ts-ignore: decorator
@@ -682,7 +679,8 @@ export namespace KSR {
    * R-URI scheme, 4 required headers, 8 Via SIP version, 16 Via protocol, 32 CSeq method, 64 CSeq value, 128
    * Content-Length, 256 Expires value, 512 Proxy-Require, 1024 URIs parse, 2048 digest credentials, 4096
    * duplicate To tag, 8192 Authorization header, 16384 top Via. `uri-checks`: 1 R-URI, 2 From, 4 To, 8
-   * Contact. A failed check sends the matching 4xx reply (except for ACK) and returns -1.
+   * Contact (run when bit 1024 is set). A failed check sends the matching 4xx/5xx reply (never to an ACK) and
+   * returns -1; replies pass every check.
    */
   export namespace sanity {
     /** Run the given checks; 1 if the message passes. */
@@ -693,11 +691,6 @@ export namespace KSR {
     /** Run Kamailio's default checks (msg 17895, uri 7). */
     export function sanity_check_defaults(): i32 {
       return sanity__sanity_check_defaults();
-    }
-
-    /** Send the reply for the last failed check, if it was not sent yet. */
-    export function sanity_reply(): i32 {
-      return sanity__sanity_reply();
     }
   }
 

@@ -183,8 +183,6 @@ mod raw {
             pub fn sanity_check(msg_checks: i32, uri_checks: i32) -> i32;
             #[link_name = "sanity-check-defaults"]
             pub fn sanity_check_defaults() -> i32;
-            #[link_name = "sanity-reply"]
-            pub fn sanity_reply() -> i32;
         }
     }
 
@@ -592,8 +590,9 @@ pub mod siputils {
 /// Request sanity checks (Kamailio's `sanity` module). Check bits for `msg-checks`: 1 R-URI SIP version, 2
 /// R-URI scheme, 4 required headers, 8 Via SIP version, 16 Via protocol, 32 CSeq method, 64 CSeq value, 128
 /// Content-Length, 256 Expires value, 512 Proxy-Require, 1024 URIs parse, 2048 digest credentials, 4096
-/// duplicate To tag, 8192 Authorization header, 16384 top Via. `uri-checks`: 1 R-URI, 2 From, 4 To, 8
-/// Contact. A failed check sends the matching 4xx reply (except for ACK) and returns -1.
+/// duplicate To tag, 8192 Authorization header, 16384 top Via. `uri-checks`: 1 R-URI, 2 From, 4 To, 8 Contact
+/// (run when bit 1024 is set). A failed check sends the matching 4xx/5xx reply (never to an ACK) and returns
+/// -1; replies pass every check.
 pub mod sanity {
     /// Run the given checks; 1 if the message passes.
     pub fn sanity_check(msg_checks: i32, uri_checks: i32) -> i32 {
@@ -603,11 +602,6 @@ pub mod sanity {
     /// Run Kamailio's default checks (msg 17895, uri 7).
     pub fn sanity_check_defaults() -> i32 {
         unsafe { super::raw::sanity::sanity_check_defaults() }
-    }
-
-    /// Send the reply for the last failed check, if it was not sent yet.
-    pub fn sanity_reply() -> i32 {
-        unsafe { super::raw::sanity::sanity_reply() }
     }
 }
 

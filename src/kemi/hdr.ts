@@ -1,0 +1,160 @@
+// KSR hdr: header edits and reads on the current message. `hdrval` is one or more whole header lines
+// ("Name: value", CRLF optional on the last). Via and Content-Length belong to the server (forwarding and
+// serialization keep them right), so scripts cannot add or remove them: a forged Via would steer replies.
+import { headerKey, parseHeaderLine } from '../sip/index.ts';
+import type { RouteContext } from './context.ts';
+import { defineModule, fn } from './define.ts';
+
+const RESERVED = new Set(['via', 'content-length']);
+
+/** The header fields in `hdrval`, or undefined (logged) when a line is malformed or reserved. */
+function fieldsOf(
+  ctx: RouteContext,
+  hdrval: string,
+  fnName: string,
+): { name: string; value: string }[] | undefined {
+  const lines = hdrval.replace(/(\r?\n)+$/, '').split(/\r?\n/);
+  const fields = [];
+  for (const line of lines) {
+    const field = parseHeaderLine(line);
+    if (!field) {
+      ctx.log.error({ ksr: fnName }, `malformed header line '${line}'`);
+      return undefined;
+    }
+    if (!reservedOk(ctx, field.name, fnName)) return undefined;
+    fields.push(field);
+  }
+  return fields;
+}
+
+function reservedOk(ctx: RouteContext, name: string, fnName: string): boolean {
+  if (!RESERVED.has(headerKey(name))) return true;
+  ctx.log.error({ ksr: fnName }, `scripts cannot change ${name} headers`);
+  return false;
+}
+
+/** Adds the fields of `hdrval` with `add`, keeping their order; 1, or -1 when any was refused. */
+function addAll(
+  ctx: RouteContext,
+  hdrval: string,
+  fnName: string,
+  add: (name: string, value: string, index: number) => boolean,
+): number {
+  const fields = fieldsOf(ctx, hdrval, fnName);
+  if (!fields) return -1;
+  return fields.every((f, i) => add(f.name, f.value, i)) ? 1 : -1;
+}
+
+/** Adds the fields of `hdrval` before the first header, keeping their order. */
+function prependAll(ctx: RouteContext, hdrval: string, fnName: string): number {
+  const fields = fieldsOf(ctx, hdrval, fnName);
+  if (!fields) return -1;
+  // Prepending in reverse keeps the lines in their order.
+  return fields.reverse().every((f) => ctx.msg.prependHeader(f.name, f.value)) ? 1 : -1;
+}
+
+function removeAll(ctx: RouteContext, hname: string, fnName: string): number {
+  if (!reservedOk(ctx, hname, fnName)) return -1;
+  const removed = ctx.msg.removeHeader(hname);
+  return removed > 0 ? removed : -1;
+}
+
+export const hdr = defineModule('hdr', "Header operations (Kamailio's KSR.hdr).", [
+  fn('append', 'Add after the last header.', [['hdrval', 'string']], 's32', (ctx, hdrval) =>
+    addAll(ctx, hdrval, 'append', (name, value) => ctx.msg.appendHeader(name, value)),
+  ),
+  fn(
+    'append-after',
+    'Add after the first `hname`.',
+    [
+      ['hdrval', 'string'],
+      ['hname', 'string'],
+    ],
+    's32',
+    (ctx, hdrval, hname) => {
+      let after = hname;
+      return addAll(ctx, hdrval, 'append-after', (name, value) => {
+        const ok = ctx.msg.insertHeaderAfter(after, name, value);
+        after = name;
+        return ok;
+      });
+    },
+  ),
+  fn('insert', 'Add before the first header.', [['hdrval', 'string']], 's32', (ctx, hdrval) =>
+    prependAll(ctx, hdrval, 'insert'),
+  ),
+  fn(
+    'insert-before',
+    'Add before the first `hname`.',
+    [
+      ['hdrval', 'string'],
+      ['hname', 'string'],
+    ],
+    's32',
+    (ctx, hdrval, hname) =>
+      addAll(ctx, hdrval, 'insert-before', (name, value) => ctx.msg.insertHeaderBefore(hname, name, value)),
+  ),
+  fn('remove', 'Remove every `hname`.', [['hname', 'string']], 's32', (ctx, hname) =>
+    removeAll(ctx, hname, 'remove'),
+  ),
+  fn(
+    'rmappend',
+    'Remove every `hname`, then append.',
+    [
+      ['hname', 'string'],
+      ['hdrval', 'string'],
+    ],
+    's32',
+    (ctx, hname, hdrval) => {
+      if (!reservedOk(ctx, hname, 'rmappend')) return -1;
+      ctx.msg.removeHeader(hname);
+      return addAll(ctx, hdrval, 'rmappend', (name, value) => ctx.msg.appendHeader(name, value));
+    },
+  ),
+  fn(
+    'rminsert',
+    'Remove every `hname`, then insert.',
+    [
+      ['hname', 'string'],
+      ['hdrval', 'string'],
+    ],
+    's32',
+    (ctx, hname, hdrval) => {
+      if (!reservedOk(ctx, hname, 'rminsert')) return -1;
+      ctx.msg.removeHeader(hname);
+      return prependAll(ctx, hdrval, 'rminsert');
+    },
+  ),
+  fn('is-present', '1 if present.', [['hname', 'string']], 's32', (ctx, hname) =>
+    ctx.msg.has(hname) ? 1 : -1,
+  ),
+  fn(
+    'get',
+    'The first `hname` body.',
+    [['hname', 'string']],
+    'option<string>',
+    (ctx, hname) => ctx.msg.getFieldValues(hname)[0],
+  ),
+  fn(
+    'get-idx',
+    'The `hname` body at `idx`.',
+    [
+      ['hname', 'string'],
+      ['idx', 's32'],
+    ],
+    'option<string>',
+    (ctx, hname, idx) => ctx.msg.getFieldValues(hname).at(idx),
+  ),
+  fn(
+    'append-to-reply',
+    'Add a header to the generated reply.',
+    [['hdrval', 'string']],
+    's32',
+    (ctx, hdrval) => {
+      const fields = fieldsOf(ctx, hdrval, 'append-to-reply');
+      if (!fields) return -1;
+      for (const f of fields) ctx.replyHeaders.push([f.name, f.value]);
+      return 1;
+    },
+  ),
+]);

@@ -1,0 +1,172 @@
+// Kamailio's pseudo-variables by name: one table of readers (and writers where Kamailio allows writes),
+// used by the `pv` interface and by xlog's formatter. A name is `$xy` or `$xy(arg)`.
+import { formatUri, type NameAddr, parseUri, type SipUri } from '../sip/index.ts';
+import type { PvValue, RouteContext } from './context.ts';
+
+interface PseudoVariable {
+  /** True when the name takes an argument in parentheses (`$hdr(Name)`). */
+  readonly arg?: boolean;
+  readonly get: (ctx: RouteContext, arg: string) => PvValue;
+  /** Absent for read-only variables; false when the value was refused. */
+  readonly set?: (ctx: RouteContext, value: string | number | undefined, arg: string) => boolean;
+}
+
+const ruri = (ctx: RouteContext) => ctx.request?.parsedUri;
+const defaultPort = (uri: SipUri) => (uri.scheme === 'sips' ? 5061 : 5060);
+
+/** Rewrites one part of the R-URI; false when there is no R-URI or the result does not parse. */
+function setRuriPart(ctx: RouteContext, change: (uri: SipUri) => SipUri): boolean {
+  const req = ctx.request;
+  const uri = req?.parsedUri;
+  return uri !== undefined && req!.setUri(formatUri(change(uri)));
+}
+
+/** Readers of a name-addr header: the URI, its user and host, the display name and the tag. */
+function nameAddrVariables(header: 'from' | 'to', prefix: string): Record<string, PseudoVariable> {
+  const value = (ctx: RouteContext): NameAddr | undefined => ctx.msg[header];
+  const uri = (ctx: RouteContext) => {
+    const v = value(ctx);
+    return v && parseUri(v.uri);
+  };
+  return {
+    [`${prefix}u`]: { get: (ctx) => value(ctx)?.uri },
+    [`${prefix}U`]: { get: (ctx) => uri(ctx)?.user },
+    [`${prefix}d`]: { get: (ctx) => uri(ctx)?.host },
+    [`${prefix}n`]: { get: (ctx) => value(ctx)?.displayName },
+    [`${prefix}t`]: { get: (ctx) => value(ctx)?.tag },
+  };
+}
+
+const headerBody = (ctx: RouteContext, name: string) => ctx.msg.getFieldValues(name)[0];
+
+const VARIABLES: Record<string, PseudoVariable> = {
+  ru: {
+    get: (ctx) => ctx.request?.uri,
+    set: (ctx, v) => v !== undefined && !!ctx.request?.setUri(String(v)),
+  },
+  rU: {
+    get: (ctx) => ruri(ctx)?.user,
+    set: (ctx, v) =>
+      setRuriPart(ctx, (u) => ({ ...u, user: v === undefined || v === '' ? undefined : String(v) })),
+  },
+  rd: {
+    get: (ctx) => ruri(ctx)?.host,
+    set: (ctx, v) => v !== undefined && v !== '' && setRuriPart(ctx, (u) => ({ ...u, host: String(v) })),
+  },
+  rp: {
+    get: (ctx) => {
+      const uri = ruri(ctx);
+      return uri && (uri.port ?? defaultPort(uri));
+    },
+    set: (ctx, v) => {
+      const port = v === undefined || v === '' ? undefined : Number(v);
+      if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) return false;
+      return setRuriPart(ctx, (u) => ({ ...u, port }));
+    },
+  },
+  rz: { get: (ctx) => ruri(ctx)?.scheme },
+  ou: { get: (ctx) => ctx.originalUri },
+  du: {
+    get: (ctx) => ctx.dstUri,
+    set: (ctx, v) => {
+      if (v === undefined || v === '') ctx.dstUri = undefined;
+      else if (parseUri(String(v))) ctx.dstUri = String(v);
+      else return false;
+      return true;
+    },
+  },
+  ...nameAddrVariables('from', 'f'),
+  ...nameAddrVariables('to', 't'),
+  ci: { get: (ctx) => ctx.msg.callId },
+  cs: { get: (ctx) => ctx.msg.cseq.seq },
+  rm: { get: (ctx) => ctx.request?.method ?? ctx.msg.cseq.method },
+  rs: { get: (ctx) => ctx.reply?.status },
+  rr: { get: (ctx) => ctx.reply?.reason },
+  rv: { get: (ctx) => ctx.msg.version },
+  si: { get: (ctx) => ctx.source.remote.address },
+  sp: { get: (ctx) => ctx.source.remote.port },
+  Ri: { get: (ctx) => ctx.source.local.address },
+  Rp: { get: (ctx) => ctx.source.local.port },
+  pr: { get: (ctx) => ctx.source.proto },
+  proto: { get: (ctx) => ctx.source.proto },
+  ua: { get: (ctx) => headerBody(ctx, 'User-Agent') },
+  ct: { get: (ctx) => headerBody(ctx, 'Contact') },
+  cT: { get: (ctx) => headerBody(ctx, 'Content-Type') },
+  cl: { get: (ctx) => ctx.msg.bodyLength },
+  ml: { get: (ctx) => ctx.msg.toBuffer().length },
+  mb: { get: (ctx) => ctx.msg.toString() },
+  rb: { get: (ctx) => ctx.msg.body },
+  Ts: { get: () => Math.floor(Date.now() / 1000) },
+  hdr: { arg: true, get: (ctx, name) => headerBody(ctx, name) },
+  hdrc: { arg: true, get: (ctx, name) => ctx.msg.getFieldValues(name).length },
+  var: {
+    arg: true,
+    get: (ctx, name) => ctx.vars.get(name),
+    set: (ctx, v, name) => {
+      if (v === undefined) ctx.vars.delete(name);
+      else ctx.vars.set(name, v);
+      return true;
+    },
+  },
+};
+
+/** A pseudo-variable name resolved against the table. */
+export interface PvRef {
+  readonly text: string;
+  readonly spec: PseudoVariable;
+  readonly arg: string;
+}
+
+export type PvLookup = { ok: true; ref: PvRef } | { ok: false; error: string };
+
+const NAME = /^\$([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?$/;
+
+// Scripts ask for the same few names on every message: resolve each once. Bounded, so a script inventing
+// names cannot grow it without limit.
+const cache = new Map<string, PvLookup>();
+const CACHE_LIMIT = 4096;
+
+/** Resolves `$name` or `$name(arg)`; the error names what is wrong with it. */
+export function lookupPv(text: string): PvLookup {
+  let found = cache.get(text);
+  if (found === undefined) {
+    found = resolve(text);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(text, found);
+  }
+  return found;
+}
+
+function resolve(text: string): PvLookup {
+  const m = NAME.exec(text);
+  if (!m)
+    return { ok: false, error: `malformed pseudo-variable name '${text}' (expected $name or $name(arg))` };
+  const spec = Object.hasOwn(VARIABLES, m[1]) ? VARIABLES[m[1]] : undefined;
+  if (!spec) return { ok: false, error: `unknown pseudo-variable '${text}'` };
+  const arg = m[2];
+  if (spec.arg && (arg === undefined || arg === ''))
+    return { ok: false, error: `'$${m[1]}' needs an argument: $${m[1]}(name)` };
+  if (!spec.arg && arg !== undefined) return { ok: false, error: `'$${m[1]}' takes no argument` };
+  return { ok: true, ref: { text, spec, arg: arg ?? '' } };
+}
+
+/** The value of a resolved variable. */
+export function readPv(ctx: RouteContext, ref: PvRef): PvValue {
+  return ref.spec.get(ctx, ref.arg);
+}
+
+/** Assigns a resolved variable; the error says why it was refused. */
+export function writePv(
+  ctx: RouteContext,
+  ref: PvRef,
+  value: string | number | undefined,
+): string | undefined {
+  if (!ref.spec.set) return `pseudo-variable '${ref.text}' is read-only`;
+  if (!ref.spec.set(ctx, value, ref.arg)) return `pseudo-variable '${ref.text}' refused the value '${value}'`;
+  return undefined;
+}
+
+/** Names the table knows, for docs and error hints. */
+export const pvNames: readonly string[] = Object.entries(VARIABLES).map(([name, spec]) =>
+  spec.arg ? `$${name}(name)` : `$${name}`,
+);

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { core } from '../../src/kemi/core.ts';
+import { pv } from '../../src/kemi/pv.ts';
+import { sl } from '../../src/kemi/sl.ts';
+import { x } from '../../src/kemi/x.ts';
+import { call, contextFor, INVITE, REPLY } from './fixture.ts';
+
+describe('core method tests', () => {
+  it('is-method matches case-insensitively, on the CSeq method for replies', () => {
+    expect(call(core, 'is-method', contextFor(INVITE).ctx, 'invite')).toBe(true);
+    expect(call(core, 'is-method', contextFor(INVITE).ctx, 'BYE')).toBe(false);
+    expect(call(core, 'is-method', contextFor(REPLY).ctx, 'INVITE')).toBe(true);
+  });
+
+  it('is-method-in takes KEMI letters', () => {
+    const { ctx } = contextFor(INVITE);
+    expect(call(core, 'is-method-in', ctx, 'ABI')).toBe(true);
+    expect(call(core, 'is-method-in', ctx, 'abc')).toBe(false);
+    expect(call(core, 'is-method-in', ctx, '')).toBe(false);
+  });
+});
+
+describe('core is-myself', () => {
+  const ctxFor = (ruri: string) =>
+    contextFor(INVITE.replace('sip:bob@example.com:5070;transport=udp;lr', ruri)).ctx;
+  it('matches listen address and port, or a domain', () => {
+    expect(call(core, 'is-myself', ctxFor('sip:a@b'), 'sip:127.0.0.1:5060')).toBe(true);
+    expect(call(core, 'is-myself', ctxFor('sip:a@b'), 'sip:127.0.0.1:5070')).toBe(false);
+    expect(call(core, 'is-myself', ctxFor('sip:a@b'), 'sip:u@myself.test')).toBe(true);
+    expect(call(core, 'is-myself', ctxFor('sip:a@b'), 'garbage')).toBe(false);
+    expect(call(core, 'is-myself', ctxFor('sip:a@b'), 'tel:+123')).toBe(false);
+  });
+  it('on the R-URI, From, To and source', () => {
+    expect(call(core, 'is-myself-ruri', ctxFor('sip:127.0.0.1'))).toBe(true);
+    expect(call(core, 'is-myself-ruri', ctxFor('sip:bob@example.com'))).toBe(false);
+    expect(call(core, 'is-myself-furi', ctxFor('sip:a@b'))).toBe(false);
+    expect(
+      call(
+        core,
+        'is-myself-turi',
+        contextFor(INVITE.replace('To: Bob <sip:bob@example.com>', 'To: <sip:127.0.0.1>')).ctx,
+      ),
+    ).toBe(true);
+    expect(call(core, 'is-myself-srcip', ctxFor('sip:a@b'))).toBe(false);
+  });
+});
+
+describe('core flags', () => {
+  it('set, test and reset message and branch flags 0..31', () => {
+    const { ctx } = contextFor(INVITE);
+    expect(call(core, 'setflag', ctx, 3)).toBe(true);
+    expect(call(core, 'setflag', ctx, 31)).toBe(true);
+    expect(call(core, 'isflagset', ctx, 3)).toBe(true);
+    expect(call(core, 'isflagset', ctx, 31)).toBe(true);
+    expect(call(core, 'isflagset', ctx, 4)).toBe(false);
+    expect(call(core, 'resetflag', ctx, 3)).toBe(true);
+    expect(call(core, 'isflagset', ctx, 3)).toBe(false);
+    expect(call(core, 'setbflag', ctx, 2)).toBe(true);
+    expect(call(core, 'isbflagset', ctx, 2)).toBe(true);
+    expect(call(core, 'isflagset', ctx, 2)).toBe(false);
+    expect(call(core, 'resetbflag', ctx, 2)).toBe(true);
+    expect(call(core, 'isbflagset', ctx, 2)).toBe(false);
+  });
+  it.each([-1, 32, 1000])('refuses flag %i', (flag) => {
+    const { ctx } = contextFor(INVITE);
+    expect(call(core, 'setflag', ctx, flag)).toBe(false);
+    expect(call(core, 'isflagset', ctx, flag)).toBe(false);
+    expect(call(core, 'setbflag', ctx, flag)).toBe(false);
+    expect(ctx.flags).toBe(0);
+  });
+});
+
+describe('core URI setters', () => {
+  it('seturi, setuser, sethost', () => {
+    const { ctx } = contextFor(INVITE);
+    expect(call(core, 'seturi', ctx, 'sip:x@y.org')).toBe(true);
+    expect(call(core, 'setuser', ctx, 'z')).toBe(true);
+    expect(call(core, 'sethost', ctx, 'w.net')).toBe(true);
+    expect(ctx.request!.uri).toBe('sip:z@w.net');
+    expect(call(core, 'seturi', ctx, 'bad')).toBe(false);
+    expect(ctx.request!.uri).toBe('sip:z@w.net');
+  });
+  it('setdsturi, isdsturiset, resetdsturi', () => {
+    const { ctx } = contextFor(INVITE);
+    expect(call(core, 'isdsturiset', ctx)).toBe(false);
+    expect(call(core, 'setdsturi', ctx, 'sip:10.0.0.2:5080')).toBe(true);
+    expect(call(core, 'isdsturiset', ctx)).toBe(true);
+    expect(call(core, 'setdsturi', ctx, 'nonsense')).toBe(false);
+    expect(ctx.dstUri).toBe('sip:10.0.0.2:5080');
+    expect(call(core, 'resetdsturi', ctx)).toBe(true);
+    expect(call(core, 'isdsturiset', ctx)).toBe(false);
+  });
+  it('setters fail on a reply', () => {
+    expect(call(core, 'seturi', contextFor(REPLY).ctx, 'sip:x@y')).toBe(false);
+    expect(call(core, 'force-rport', contextFor(REPLY).ctx)).toBe(false);
+  });
+});
+
+describe('core force-rport, set-drop, logging', () => {
+  it('force-rport and set-drop mark the context; the route goes on', () => {
+    const { ctx } = contextFor(INVITE);
+    expect(call(core, 'force-rport', ctx)).toBe(true);
+    call(core, 'set-drop', ctx);
+    expect(ctx.forceRport).toBe(true);
+    expect(ctx.dropped).toBe(true);
+    expect(ctx.finished).toBeUndefined();
+    expect(call(core, 'is-method', ctx, 'INVITE')).toBe(true);
+  });
+  it('log functions accept any level name', () => {
+    const { ctx } = contextFor(INVITE);
+    for (const f of ['dbg', 'info', 'notice', 'warn', 'err', 'crit'])
+      expect(call(core, f, ctx, 'text\n')).toBeUndefined();
+    expect(call(core, 'log', ctx, 'bogus', 'text')).toBeUndefined();
+  });
+});
+
+describe('x.exit and x.drop', () => {
+  it('exit ignores every later call of the route', () => {
+    const { ctx, sent } = contextFor(INVITE);
+    call(x, 'exit', ctx);
+    expect(ctx.finished).toBe('exit');
+    expect(ctx.dropped).toBe(false);
+    expect(call(sl, 'sl-send-reply', ctx, 404, 'Not Found')).toBe(-1);
+    expect(call(core, 'is-method', ctx, 'INVITE')).toBe(false);
+    expect(call(pv, 'get', ctx, '$ru')).toBeUndefined();
+    call(pv, 'sets', ctx, '$ru', 'sip:changed@x');
+    expect(ctx.request!.uri).toBe('sip:bob@example.com:5070;transport=udp;lr');
+    expect(sent).toEqual([]);
+  });
+  it('drop also marks the message dropped', () => {
+    const { ctx } = contextFor(INVITE);
+    call(x, 'drop', ctx);
+    expect(ctx.finished).toBe('drop');
+    expect(ctx.dropped).toBe(true);
+  });
+});
