@@ -20,6 +20,11 @@ export interface RouteHost {
   isMyself(host: string, port: number | undefined, secure: boolean): boolean;
 }
 
+/** Where log bytes written by the script are charged (the runtime's per-invocation log limit). */
+export interface LogMeter {
+  chargeLog(bytes: number): void;
+}
+
 /** A pseudo-variable value: `$null` is undefined. */
 export type PvValue = string | number | undefined;
 
@@ -50,6 +55,8 @@ export class RouteContext {
   replied: number | undefined = undefined;
   /** The reply `sl-reply-error` sends: the last failure a KSR function found. */
   pendingError: { status: number; reason: string } | undefined = undefined;
+  /** Charged with the bytes of every script log line. */
+  logMeter: LogMeter | undefined = undefined;
   /** `$ou`: the R-URI as received, before the route changed it. */
   readonly originalUri: string | undefined;
 

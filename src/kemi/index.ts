@@ -11,7 +11,14 @@ import { sl } from './sl.ts';
 import { x } from './x.ts';
 import { xlog } from './xlog.ts';
 
-export { type Finish, type PvValue, RouteContext, type RouteHost, type RouteKind } from './context.ts';
+export {
+  type Finish,
+  type LogMeter,
+  type PvValue,
+  RouteContext,
+  type RouteHost,
+  type RouteKind,
+} from './context.ts';
 export type { KsrFunction, KsrModule } from './define.ts';
 
 export const ksrModules: readonly KsrModule[] = [core, x, pv, hdr, sl, maxfwd, siputils, sanity, xlog];

@@ -28,6 +28,7 @@ export function scriptLogEnabled(ctx: RouteContext, level: string): boolean {
 
 /** Writes `text` (a byte string) at Kamailio level `level`. */
 export function scriptLog(ctx: RouteContext, level: string, text: string): void {
+  ctx.logMeter?.chargeLog(text.length);
   const pinoLevel = pinoLevelOf(level);
   if (!ctx.log.isLevelEnabled(pinoLevel)) return;
   const line = byteStringToUtf8(text.endsWith('\n') ? text.slice(0, text.endsWith('\r\n') ? -2 : -1) : text);

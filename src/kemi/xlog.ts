@@ -31,7 +31,9 @@ export function expand(ctx: RouteContext, format: string): string {
 }
 
 function xlogAt(ctx: RouteContext, level: string, format: string): void {
+  // A line below the log level is not expanded, but its format still counts against the log limit.
   if (scriptLogEnabled(ctx, level)) scriptLog(ctx, level, expand(ctx, format));
+  else ctx.logMeter?.chargeLog(format.length);
 }
 
 const logAt = (name: string, level: string) =>

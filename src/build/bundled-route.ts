@@ -1,0 +1,33 @@
+// The server's embedded default route: the AssemblyScript hello example, built on first use and rebuilt
+// when its sources (or the SDK) are newer than the build, so `npm start` works on a fresh clone.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildGuest } from './build-guest.ts';
+import type { BuildProgress } from './types.ts';
+
+const examples = fileURLToPath(new URL('../../guest-examples/assemblyscript/', import.meta.url));
+export const BUNDLED_ROUTE_DIR = join(examples, 'hello');
+const OUT = join(BUNDLED_ROUTE_DIR, 'build', 'hello.wasm');
+
+export type BundledRoute = { ok: true; path: string; built: boolean } | { ok: false; error: string };
+
+async function newestSource(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.parentPath.includes('build')) continue;
+    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+  }
+  return newest;
+}
+
+export async function bundledRoute(onProgress?: (p: BuildProgress) => void): Promise<BundledRoute> {
+  const built = await stat(OUT).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
+  if (built > 0 && built >= (await newestSource(examples))) return { ok: true, path: OUT, built: false };
+  const result = await buildGuest(BUNDLED_ROUTE_DIR, { out: OUT, onProgress });
+  if (!result.ok) return { ok: false, error: `cannot build the bundled route: ${result.error.message}` };
+  return { ok: true, path: OUT, built: true };
+}
