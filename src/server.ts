@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { bundledRoute } from './build/bundled-route.ts';
 import type { Config } from './config/schema.ts';
 import { Myself } from './core/myself.ts';
-import type { Script } from './core/script.ts';
+import { fixedScript, type Script } from './core/script.ts';
 import { SipCore } from './core/sip-core.ts';
 import { ksrModules } from './kemi/index.ts';
 import { checkBindings, compile, createRunner, ksrPackage, Linker } from './runtime/index.ts';

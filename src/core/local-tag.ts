@@ -15,7 +15,7 @@ function fnv1a(text: string): number {
 
 /** True for a tag this process minted: an ACK carrying it acknowledges a reply of ours. */
 export function isLocalTag(tag: string | undefined): boolean {
-  return tag !== undefined && tag.startsWith(`${PREFIX}.`);
+  return tag?.startsWith(`${PREFIX}.`) === true;
 }
 
 export function localToTag(request: SipRequest): string {
