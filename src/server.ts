@@ -43,12 +43,7 @@ async function loadScript(path: string | undefined, linker: Linker, log: Logger)
     { path, sha256: meta.sha256, size: meta.size, abi: meta.path, imports: meta.imports.length },
     'route loaded',
   );
-  return {
-    tenant: 'default',
-    version: 1,
-    runner: linked.runner,
-    log: log.child({ tenant: 'default', version: 1 }),
-  };
+  return fixedScript('default', 1, linked.runner, log.child({ tenant: 'default', version: 1 }));
 }
 
 export async function startServer(config: Config, log: Logger): Promise<StartResult> {
