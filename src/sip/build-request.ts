@@ -21,6 +21,7 @@ export function createRequest(parts: RequestParts): SipRequest {
     throw new TypeError('method or Request-URI holds whitespace');
   const text = `${parts.method} ${parts.uri} SIP/2.0\r\n${composeTail(parts.headers, parts.body, parts.contentType)}`;
   const parsed = parseMessage(text, { limits: UNLIMITED });
-  if (!parsed.ok) throw new TypeError(`cannot build the request: ${parsed.error.detail}`);
+  if (!parsed.ok)
+    throw new TypeError(`cannot build the request: ${parsed.error.reason}: ${parsed.error.detail}`);
   return parsed.message as SipRequest;
 }

@@ -46,6 +46,7 @@ export function createResponse(
   if (status === 100 && timestamp !== undefined) head += `Timestamp: ${timestamp}\r\n`;
   const text = head + composeTail(options.headers, options.body, options.contentType);
   const parsed = parseMessage(text, { limits: UNLIMITED });
-  if (!parsed.ok) throw new TypeError(`cannot build the response: ${parsed.error.detail}`);
+  if (!parsed.ok)
+    throw new TypeError(`cannot build the response: ${parsed.error.reason}: ${parsed.error.detail}`);
   return parsed.message as SipResponse;
 }

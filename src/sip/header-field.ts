@@ -4,7 +4,6 @@
 // A field never changes once made: an edit replaces it with a new one. That is what lets clone() share
 // fields (and what they have cached) between messages.
 
-import { isByteString } from './byte-string.ts';
 import { isRunOf, TOKEN } from './char-classes.ts';
 import { type HeaderName, headerName } from './header-names.ts';
 import { listRanges } from './split-list.ts';
@@ -59,8 +58,7 @@ export class HeaderField {
    * or NUL (which would forge further header lines or cut the message for some parsers).
    */
   static create(name: string, value: string): HeaderField | undefined {
-    if (!isRunOf(name, 0, name.length, TOKEN) || /[\r\n\0]/.test(value) || !isByteString(value))
-      return undefined;
+    if (!isRunOf(name, 0, name.length, TOKEN) || !isFieldValue(value)) return undefined;
     const known = headerName(name);
     const line = `${name}: ${value}\r\n`;
     let valueStart = name.length + 2;
@@ -68,7 +66,9 @@ export class HeaderField {
     while (valueStart < valueEnd && isWsp(line.charCodeAt(valueStart))) valueStart++;
     while (valueEnd > valueStart && isWsp(line.charCodeAt(valueEnd - 1))) valueEnd--;
     const key = known === undefined ? name.toLowerCase() : known.key;
-    return new HeaderField(key, known, line, 0, name.length, valueStart, valueEnd, line.length, false);
+    const field = new HeaderField(key, known, line, 0, name.length, valueStart, valueEnd, line.length, false);
+    if (known?.list && value.indexOf(',') < 0) field.presetRanges(valueStart, valueEnd);
+    return field;
   }
 
   /** The name as written. */
@@ -146,6 +146,15 @@ export class HeaderField {
   get line(): string {
     return this.source.slice(this.start, this.end);
   }
+}
+
+// No CR, LF or NUL, and octets only.
+function isFieldValue(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 13 || c === 10 || c === 0 || c > 0xff) return false;
+  }
+  return true;
 }
 
 function unfold(raw: string): string {

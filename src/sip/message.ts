@@ -53,13 +53,8 @@ type RangeParser<T> = (text: string, start: number, end: number) => T | undefine
 export abstract class SipMessage {
   /** The SIP-Version as written ("SIP/2.0"). */
   readonly version: string;
-  protected readonly source: string;
-  protected readonly sourceBuffer: Buffer | undefined;
-  protected readonly startLineStart: number;
-  protected readonly startLineEnd: number;
-  protected readonly headersEnd: number;
-  protected readonly bodyStart: number;
-  protected readonly bodyEnd: number;
+  /** Where the parts of the received text lie. Shared by clones, never changed. */
+  protected readonly wire: MessageInit;
   /** The header fields in order. Replaced, never changed in place: clones may share it. */
   protected fieldList: HeaderField[];
   /** The body set by setBody, or undefined while it is the received one. */
@@ -69,15 +64,19 @@ export abstract class SipMessage {
   private lists: Map<string, { fields: HeaderField[]; value: unknown }> | undefined = undefined;
 
   constructor(init: MessageInit) {
+    this.wire = init;
     this.version = init.version;
-    this.source = init.source;
-    this.sourceBuffer = init.buffer;
     this.fieldList = init.fields;
-    this.startLineStart = init.startLineStart;
-    this.startLineEnd = init.startLineEnd;
-    this.headersEnd = init.headersEnd;
-    this.bodyStart = init.bodyStart;
-    this.bodyEnd = init.bodyEnd;
+  }
+
+  /** A copy that can be edited apart from this one; shares all unedited state (cheap: no text is copied). */
+  abstract clone(): this;
+
+  /** Gives `copy` (made from the same wire) this message's edits. */
+  protected copyEditsTo(copy: SipMessage): void {
+    copy.fieldList = this.fieldList;
+    copy.newBody = this.newBody;
+    copy.startLineChanged = this.startLineChanged;
   }
 
   /** The start line without its terminator. */
@@ -191,12 +190,12 @@ export abstract class SipMessage {
 
   /** The body as a byte string ('' when there is none). */
   get body(): string {
-    return this.newBody ?? this.source.slice(this.bodyStart, this.bodyEnd);
+    return this.newBody ?? this.wire.source.slice(this.wire.bodyStart, this.wire.bodyEnd);
   }
 
   /** The body length in octets. */
   get bodyLength(): number {
-    return this.newBody === undefined ? this.bodyEnd - this.bodyStart : this.newBody.length;
+    return this.newBody === undefined ? this.wire.bodyEnd - this.wire.bodyStart : this.newBody.length;
   }
 
   /**
@@ -319,76 +318,51 @@ export abstract class SipMessage {
 
   /** The message as octets: untouched parts copied verbatim, edits applied, Content-Length right. */
   toBuffer(): Buffer {
-    let length = 0;
-    this.eachPart((_src, start, end) => {
-      length += end - start;
-    });
-    const out = Buffer.allocUnsafe(length);
+    const runs = this.runs();
+    const out = Buffer.allocUnsafe(runs.length);
+    const { source, buffer } = this.wire;
     let pos = 0;
-    let runSource = '';
-    let runStart = 0;
-    let runEnd = 0;
-    const flush = () => {
-      if (runEnd === runStart) return;
-      if (runSource === this.source && this.sourceBuffer !== undefined) {
-        this.sourceBuffer.copy(out, pos, runStart, runEnd);
-      } else {
-        out.write(
-          runStart === 0 && runEnd === runSource.length ? runSource : runSource.slice(runStart, runEnd),
-          pos,
-          'latin1',
-        );
-      }
-      pos += runEnd - runStart;
-    };
-    this.eachPart((src, start, end) => {
-      if (src === runSource && start === runEnd) {
-        runEnd = end;
-        return;
-      }
-      flush();
-      runSource = src;
-      runStart = start;
-      runEnd = end;
-    });
-    flush();
+    for (let i = 0; i < runs.count; i++) {
+      const text = runs.texts[i];
+      const start = runs.bounds[2 * i];
+      const end = runs.bounds[2 * i + 1];
+      if (text === source && buffer !== undefined) buffer.copy(out, pos, start, end);
+      else out.write(start === 0 && end === text.length ? text : text.slice(start, end), pos, 'latin1');
+      pos += end - start;
+    }
     return out;
   }
 
   /** The message as a byte string. */
   toString(): string {
+    const runs = this.runs();
     let out = '';
-    this.eachPart((src, start, end) => {
-      out += start === 0 && end === src.length ? src : src.slice(start, end);
-    });
+    for (let i = 0; i < runs.count; i++)
+      out += runs.texts[i].slice(runs.bounds[2 * i], runs.bounds[2 * i + 1]);
     return out;
-  }
-
-  /** A copy that can be edited apart from this one; shares all unedited state (cheap: no text is copied). */
-  clone(): this {
-    const copy: this = Object.assign(Object.create(Object.getPrototypeOf(this)), this);
-    copy.lists = undefined;
-    return copy;
   }
 
   // ---- internals ----------------------------------------------------------------------------------------
 
-  /** The parts of the wire form in order, as ranges of source texts. */
-  private eachPart(visit: (src: string, start: number, end: number) => void): void {
-    if (this.startLineChanged) visit(`${this.startLine}\r\n`, 0, this.startLine.length + 2);
-    else visit(this.source, this.startLineStart, this.startLineEnd);
+  /**
+   * The wire form as runs of text ranges, in order, ranges that continue one another merged: an unedited
+   * message is one run of the received text.
+   */
+  private runs(): Runs {
+    const runs = new Runs();
+    const wire = this.wire;
+    if (this.startLineChanged) runs.add(`${this.startLine}\r\n`);
+    else runs.addRange(wire.source, wire.startLineStart, wire.startLineEnd);
     let hasLength = false;
     for (const field of this.fieldList) {
-      visit(field.source, field.start, field.end);
+      runs.addRange(field.source, field.start, field.end);
       if (field.key === 'content-length') hasLength = true;
     }
-    if (!hasLength) {
-      const line = `Content-Length: ${this.bodyLength}\r\n`;
-      visit(line, 0, line.length);
-    }
-    visit(this.source, this.headersEnd, this.bodyStart);
-    if (this.newBody === undefined) visit(this.source, this.bodyStart, this.bodyEnd);
-    else visit(this.newBody, 0, this.newBody.length);
+    if (!hasLength) runs.add(`Content-Length: ${this.bodyLength}\r\n`);
+    runs.addRange(wire.source, wire.headersEnd, wire.bodyStart);
+    if (this.newBody === undefined) runs.addRange(wire.source, wire.bodyStart, wire.bodyEnd);
+    else runs.add(this.newBody);
+    return runs;
   }
 
   protected indexOf(key: string, from: number): number {
@@ -554,4 +528,29 @@ function replaceAll(fields: HeaderField[], key: string, field: HeaderField): Hea
   }
   if (!placed) out.push(field);
   return out;
+}
+
+/** Text ranges in order, merged where one continues the previous. */
+class Runs {
+  readonly texts: string[] = [];
+  readonly bounds: number[] = [];
+  count = 0;
+  length = 0;
+
+  add(text: string): void {
+    this.addRange(text, 0, text.length);
+  }
+
+  addRange(text: string, start: number, end: number): void {
+    if (end === start) return;
+    this.length += end - start;
+    const last = this.count - 1;
+    if (last >= 0 && this.texts[last] === text && this.bounds[2 * last + 1] === start) {
+      this.bounds[2 * last + 1] = end;
+      return;
+    }
+    this.texts.push(text);
+    this.bounds.push(start, end);
+    this.count++;
+  }
 }

@@ -147,6 +147,11 @@ export class ParamList implements ReadonlyMap<string, string> {
   [Symbol.iterator](): MapIterator<[string, string]> {
     return this.parsed.entries();
   }
+
+  /** Shown as the Map it stands for (not the whole message text it points into). */
+  [Symbol.for('nodejs.util.inspect.custom')](): Map<string, string> {
+    return this.parsed;
+  }
 }
 
 /** The parameters text[start, end) that scanParams accepted, as Params. */

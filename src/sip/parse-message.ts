@@ -293,7 +293,7 @@ export function parseMessage(data: Buffer | string, options?: ParseOptions): Par
           nameEnd === start
             ? 'a header field does not start with a name'
             : `"${src.slice(start, nameEnd)}" is not followed by ":"`,
-        offset: pos,
+        offset: nameEnd === start ? start : pos,
       });
     }
     pos++;

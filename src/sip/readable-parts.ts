@@ -18,7 +18,7 @@ export function readableParts(src: string, limits: ParseLimits): ReadableParts {
   let lf = src.indexOf('\n', pos);
   if (lf < 0 || lf >= end || lf - pos > limits.maxLineLength) return parts;
 
-  const startLine = src.slice(pos, lf);
+  const startLine = src.slice(pos, lf).trimStart();
   if (/^SIP\//i.test(startLine)) {
     parts.kind = 'response';
   } else {
@@ -40,13 +40,13 @@ export function readableParts(src: string, limits: ParseLimits): ReadableParts {
     }
     if (lf < 0 || lf >= end) break;
     if (lf - pos > limits.maxLineLength) continue;
-    const line = src.slice(pos, lf).replace(/\r?\n(?=[ \t])/g, '');
+    const line = src.slice(pos, lf).replace(/[ \t]*\r?\n[ \t]+/g, ' ');
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const name = trimWsp(line, 0, colon);
     const value = trimWsp(line, colon + 1, line.endsWith('\r') ? line.length - 1 : line.length);
-    // A value that would need its own line terminators cannot be echoed in a reply.
-    if (!isRunOf(name, 0, name.length, TOKEN) || /[\r\n\0]/.test(value)) continue;
+    // An empty value, or one that would need its own line terminators, cannot be echoed in a reply.
+    if (value === '' || !isRunOf(name, 0, name.length, TOKEN) || /[\r\n\0]/.test(value)) continue;
     switch (headerKey(name)) {
       case 'via':
         parts.vias.push(value);

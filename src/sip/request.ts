@@ -39,6 +39,13 @@ export class SipRequest extends SipMessage {
     return true;
   }
 
+  clone(): this {
+    const copy = new SipRequest(this.wire, this.method, this.requestUri);
+    this.copyEditsTo(copy);
+    copy.parsed = this.parsed;
+    return copy as this;
+  }
+
   get startLine(): string {
     return `${this.method} ${this.requestUri} ${this.version}`;
   }

@@ -15,6 +15,12 @@ export class SipResponse extends SipMessage {
     this.reason = reason;
   }
 
+  clone(): this {
+    const copy = new SipResponse(this.wire, this.status, this.reason);
+    this.copyEditsTo(copy);
+    return copy as this;
+  }
+
   get startLine(): string {
     return `${this.version} ${this.status} ${this.reason}`;
   }

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { createResponse } from '../../src/sip/build-response.ts';
+import { SipResponse } from '../../src/sip/response.ts';
+import { INVITE, parsedRequest, request, requestHead, text } from './fixtures.ts';
+
+describe('createResponse (RFC 3261 8.2.6)', () => {
+  it('copies Via fields, From, To, Call-ID and CSeq, with the usual reason phrase', () => {
+    const req = parsedRequest(INVITE);
+    const res = createResponse(req, 486);
+    expect(res).toBeInstanceOf(SipResponse);
+    expect(res.status).toBe(486);
+    expect(res.reason).toBe('Busy Here');
+    expect(res.getFieldValues('Via')).toEqual(req.getFieldValues('Via'));
+    expect(res.get('From')).toBe(req.get('From'));
+    expect(res.get('To')).toBe(req.get('To'));
+    expect(res.callId).toBe(req.callId);
+    expect(res.cseq).toEqual(req.cseq);
+    expect(res.contentLength).toBe(0);
+    expect(res.has('Record-Route')).toBe(false);
+    expect(res.has('Max-Forwards')).toBe(false);
+  });
+
+  it('adds the To tag when the request has none, and only then', () => {
+    const req = parsedRequest(INVITE);
+    expect(createResponse(req, 200, 'OK', { toTag: 'a6c85cf' }).to?.tag).toBe('a6c85cf');
+    const tagged = parsedRequest(
+      request().replace('To: Bob <sip:bob@biloxi.example.com>', 'To: <sip:bob@biloxi.example.com>;tag=old'),
+    );
+    expect(createResponse(tagged, 200, 'OK', { toTag: 'new' }).to?.tag).toBe('old');
+  });
+
+  it('adds headers and a body', () => {
+    const res = createResponse(parsedRequest(request()), 200, 'OK', {
+      headers: [
+        ['Contact', '<sip:bob@192.0.2.4>'],
+        ['Allow', 'INVITE, ACK'],
+      ],
+      body: 'v=0\r\n',
+      contentType: 'application/sdp',
+    });
+    expect(res.get('Contact')).toBe('<sip:bob@192.0.2.4>');
+    expect(res.getAll('Allow')).toEqual(['INVITE', 'ACK']);
+    expect(res.body).toBe('v=0\r\n');
+    expect(res.get('Content-Type')).toBe('application/sdp');
+    expect(res.contentLength).toBe(5);
+  });
+
+  it('copies Timestamp into a 100 only (8.2.6.1)', () => {
+    const req = parsedRequest(request(['Timestamp: 54']));
+    expect(createResponse(req, 100).get('Timestamp')).toBe('54');
+    expect(createResponse(req, 180).has('Timestamp')).toBe(false);
+  });
+
+  it('writes the Vias of the request as it is now (after a push)', () => {
+    const req = parsedRequest(request());
+    req.pushVia('SIP/2.0/UDP p.example.com;branch=z9hG4bKp');
+    expect(createResponse(req, 100).via.host).toBe('p.example.com');
+  });
+
+  it('keeps a malformed To as it was', () => {
+    const req = parsedRequest(
+      text([...requestHead().map((l) => (l.startsWith('To:') ? 'To: <broken' : l)), 'Content-Length: 0']),
+    );
+    expect(createResponse(req, 400, 'Bad To', { toTag: 'x' }).get('To')).toBe('<broken;tag=x');
+  });
+
+  it.each([
+    ['a status out of range', () => createResponse(parsedRequest(request()), 700)],
+    ['a reason phrase with CRLF', () => createResponse(parsedRequest(request()), 200, 'OK\r\nX: y')],
+    [
+      'a tag that is not a token',
+      () => createResponse(parsedRequest(request()), 200, 'OK', { toTag: 'a b' }),
+    ],
+    [
+      'a header with CRLF',
+      () => createResponse(parsedRequest(request()), 200, 'OK', { headers: [['X', 'a\r\nb']] }),
+    ],
+    [
+      'a Content-Length header',
+      () => createResponse(parsedRequest(request()), 200, 'OK', { headers: [['l', '0']] }),
+    ],
+  ])('throws on %s (a caller bug)', (_why, build) => {
+    expect(build).toThrow(TypeError);
+  });
+});
