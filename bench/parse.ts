@@ -5,7 +5,8 @@
 // Message: bench/fixtures/invite.sip, an ~850-octet INVITE with two Vias, Record-Route, Contact and SDP.
 // - parse+reads: parse, then read the Request-URI, top Via branch, Call-ID, CSeq and From tag.
 // - parse+edit+serialize: parse, push a Via, change the Request-URI, write the message out as a Buffer.
-// Each case is warmed up, then timed over several rounds; the median round is reported.
+// Each case is warmed up, then timed over rounds that alternate between the two parsers; the median round
+// of each is reported.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -74,17 +75,38 @@ function sipEdit(): void {
   sink += Buffer.from(sip.stringify(m), 'binary').length;
 }
 
-/** Median nanoseconds per call over `rounds` rounds of `iterations` calls, after a warm-up. */
-function measure(fn: () => void, iterations = 20_000, rounds = 15): number {
-  for (let i = 0; i < iterations * 3; i++) fn();
-  const perCall: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) fn();
-    perCall.push(Number(process.hrtime.bigint() - start) / iterations);
+/**
+ * Median nanoseconds per call of `ours` and `theirs` over `rounds` rounds of `iterations` calls each, after a
+ * warm-up. Rounds alternate between the two so that load from elsewhere on the machine hits both alike.
+ */
+function measurePair(
+  ours: () => void,
+  theirs: () => void,
+  iterations = 10_000,
+  rounds = 21,
+): [number, number] {
+  for (let i = 0; i < iterations * 3; i++) {
+    ours();
+    theirs();
   }
-  perCall.sort((a, b) => a - b);
-  return perCall[Math.floor(rounds / 2)];
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    a.push(timePerCall(ours, iterations));
+    b.push(timePerCall(theirs, iterations));
+  }
+  return [median(a), median(b)];
+}
+
+function timePerCall(fn: () => void, iterations: number): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) fn();
+  return Number(process.hrtime.bigint() - start) / iterations;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function checkSameReads(): void {
@@ -103,8 +125,8 @@ function checkSameReads(): void {
 
 checkSameReads();
 const rows = [
-  ['parse+reads', measure(oursReads), measure(sipReads)],
-  ['parse+edit+serialize', measure(oursEdit), measure(sipEdit)],
+  ['parse+reads', ...measurePair(oursReads, sipReads)],
+  ['parse+edit+serialize', ...measurePair(oursEdit, sipEdit)],
 ] as const;
 
 console.log(`message: ${data.length} octets, node ${process.version}`);

@@ -14,11 +14,12 @@ import { isByteString } from './byte-string.ts';
 import { isCallId } from './call-id.ts';
 import { type Contact, parseContacts } from './contact.ts';
 import { type CSeq, MAX_CSEQ, parseCSeqIn } from './cseq.ts';
+import { digitsOf, elementValue, type RangeParser, slotValue } from './field-values.ts';
 import { HeaderField } from './header-field.ts';
 import { headerKey } from './header-names.ts';
-import { parseDigits } from './integers.ts';
 import { type NameAddr, parseNameAddrIn } from './name-addr.ts';
 import { parseViaIn, type Via } from './via.ts';
+import { Runs } from './wire-runs.ts';
 
 /** What parseMessage hands a new message. Internal to this layer. */
 export interface MessageInit {
@@ -43,12 +44,6 @@ export interface HeaderFieldView {
   readonly key: string;
   readonly value: string;
 }
-
-// A parsed-value slot holds the value, FAILED when the text did not parse, undefined before the first try.
-const FAILED = false;
-type Slot<T> = T | typeof FAILED | undefined;
-/** A grammar reading text[start, end). */
-type RangeParser<T> = (text: string, start: number, end: number) => T | undefined;
 
 export abstract class SipMessage {
   /** The SIP-Version as written ("SIP/2.0"). */
@@ -471,40 +466,6 @@ function parseRoute(text: string, start: number, end: number): NameAddr | undefi
   return parseNameAddrIn(text, start, end, true);
 }
 
-/** The typed value of a single-valued field, parsed once and kept in the field. */
-export function slotValue<T>(field: HeaderField | undefined, parse: RangeParser<T>): T | undefined {
-  if (field === undefined) return undefined;
-  let slot = field.parsed as Slot<T>;
-  if (slot === undefined) {
-    slot = parse(field.valueSource, field.valueFrom, field.valueTo) ?? FAILED;
-    field.parsed = slot;
-  }
-  return slot === FAILED ? undefined : slot;
-}
-
-/** The typed value of element `index` of a list field, parsed once and kept in the field. */
-export function elementValue<T>(field: HeaderField, index: number, parse: RangeParser<T>): T | undefined {
-  let slots = field.parsed as Slot<T>[] | undefined;
-  if (slots === undefined) {
-    slots = [];
-    field.parsed = slots;
-  }
-  let slot = slots[index];
-  if (slot === undefined) {
-    const ranges = field.ranges;
-    slot = parse(field.valueSource, ranges[2 * index], ranges[2 * index + 1]) ?? FAILED;
-    slots[index] = slot;
-  }
-  return slot === FAILED ? undefined : slot;
-}
-
-/** The 1*DIGIT value of a field, or -1. */
-export function digitsOf(field: HeaderField): number {
-  return field.folded
-    ? parseDigits(field.value)
-    : parseDigits(field.source, field.valueStart, field.valueEnd);
-}
-
 function exactlyOne(fields: HeaderField[], key: string): HeaderField | undefined {
   let found: HeaderField | undefined;
   for (const field of fields) {
@@ -528,29 +489,4 @@ function replaceAll(fields: HeaderField[], key: string, field: HeaderField): Hea
   }
   if (!placed) out.push(field);
   return out;
-}
-
-/** Text ranges in order, merged where one continues the previous. */
-class Runs {
-  readonly texts: string[] = [];
-  readonly bounds: number[] = [];
-  count = 0;
-  length = 0;
-
-  add(text: string): void {
-    this.addRange(text, 0, text.length);
-  }
-
-  addRange(text: string, start: number, end: number): void {
-    if (end === start) return;
-    this.length += end - start;
-    const last = this.count - 1;
-    if (last >= 0 && this.texts[last] === text && this.bounds[2 * last + 1] === start) {
-      this.bounds[2 * last + 1] = end;
-      return;
-    }
-    this.texts.push(text);
-    this.bounds.push(start, end);
-    this.count++;
-  }
 }

@@ -16,9 +16,6 @@ import { lowerCase, skipClass, skipSeparator } from './scan.ts';
 /** Parameters by lower-case name; '' for a parameter written without a value. */
 export type Params = ReadonlyMap<string, string>;
 
-/** Shared empty parameters, for values that have none. */
-export const NO_PARAMS: Params = new Map();
-
 /**
  * Where the parameters of the last scanParams call lie: `count` parameters as [nameStart, nameEnd,
  * valueStart, valueEnd] in `spans` (valueStart === valueEnd when it has no value). Overwritten by the next
@@ -153,6 +150,9 @@ export class ParamList implements ReadonlyMap<string, string> {
     return this.parsed;
   }
 }
+
+/** Shared empty parameters, for values that have none (a ParamList: no mutators to misuse). */
+export const NO_PARAMS: Params = new ParamList('', 0, 0);
 
 /** The parameters text[start, end) that scanParams accepted, as Params. */
 export function paramsIn(text: string, start: number, end: number): Params {

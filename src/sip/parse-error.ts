@@ -27,3 +27,8 @@ export interface ParseError {
   callId?: string;
   cseq?: string;
 }
+
+/** What is wrong and where: a ParseError before what could be read is added (status 400 unless given). */
+export type ParseFault = Pick<ParseError, 'reason' | 'detail' | 'offset' | 'header' | 'limit'> & {
+  status?: ParseError['status'];
+};

@@ -14,8 +14,9 @@
 //   when there is a body.
 // Limits (parse-limits.ts) bound size, header count, line length and Via count.
 
-import { charClass, isDigit, TOKEN } from './char-classes.ts';
+import { charClass, TOKEN } from './char-classes.ts';
 import { MAX_CSEQ, parseCSeqIn } from './cseq.ts';
+import { digitsOf, elementValue, slotValue } from './field-values.ts';
 import { HeaderField } from './header-field.ts';
 import {
   type HeaderName,
@@ -24,13 +25,12 @@ import {
   lookupHeaderName,
   NAME_HASH_SEED,
 } from './header-names.ts';
-import { digitsOf, elementValue, slotValue } from './message.ts';
-import type { ParseError } from './parse-error.ts';
+import type { ParseError, ParseFault } from './parse-error.ts';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.ts';
 import { readableParts } from './readable-parts.ts';
 import { SipRequest } from './request.ts';
 import { SipResponse } from './response.ts';
-import { isAbsoluteUri } from './uri.ts';
+import { parseStartLine } from './start-line.ts';
 import { parseViaIn } from './via.ts';
 
 export interface ParseOptions {
@@ -50,11 +50,7 @@ const CSEQ = headerName('cseq')!;
 const CONTENT_LENGTH = headerName('content-length')!;
 const MAX_FORWARDS = headerName('max-forwards')!;
 
-type Fault = Omit<ParseError, 'kind' | 'method' | 'vias' | 'from' | 'to' | 'callId' | 'cseq' | 'status'> & {
-  status?: ParseError['status'];
-};
-
-function fail(src: string, limits: ParseLimits, fault: Fault): { ok: false; error: ParseError } {
+function fail(src: string, limits: ParseLimits, fault: ParseFault): { ok: false; error: ParseError } {
   return { ok: false, error: { status: 400, ...fault, ...readableParts(src, limits) } };
 }
 
@@ -84,28 +80,10 @@ class LineReader {
   }
 }
 
-// 0 for "SIP/2.0" (any case), 505 for another well-formed SIP-Version, 400 otherwise.
-function versionStatus(src: string, start: number, end: number): 0 | 400 | 505 {
-  if (end - start < 7) return 400;
-  if (
-    (src.charCodeAt(start) | 0x20) !== 115 ||
-    (src.charCodeAt(start + 1) | 0x20) !== 105 ||
-    (src.charCodeAt(start + 2) | 0x20) !== 112 ||
-    src.charCodeAt(start + 3) !== 47
-  ) {
-    return 400;
-  }
-  let p = start + 4;
-  const major = p;
-  while (p < end && isDigit(src.charCodeAt(p))) p++;
-  if (p === major || p >= end || src.charCodeAt(p) !== 46) return 400;
-  const minor = ++p;
-  while (p < end && isDigit(src.charCodeAt(p))) p++;
-  if (p === minor || p !== end) return 400;
-  return end - start === 7 && src.charCodeAt(start + 4) === 50 && src.charCodeAt(start + 6) === 48 ? 0 : 505;
-}
-
-/** Parses one SIP message. `data` is kept by the message (do not change it afterwards). */
+/**
+ * Parses one SIP message: a Buffer, or a byte string (one character per octet, see byte-string.ts). The
+ * message keeps `data` and reads from it later: do not change it afterwards.
+ */
 export function parseMessage(data: Buffer | string, options?: ParseOptions): ParseResult {
   const buffer = typeof data === 'string' ? undefined : data;
   const src = buffer === undefined ? (data as string) : buffer.toString('latin1');
@@ -135,7 +113,7 @@ export function parseMessage(data: Buffer | string, options?: ParseOptions): Par
     const detail = lf === -1 ? 'the start line has no line terminator' : 'CR without LF in the start line';
     return fail(src, limits, { reason: 'Bad Start Line', detail, offset: lf === -1 ? n : reader.cr });
   }
-  let lineEnd = src.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
+  const lineEnd = src.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
   if (lineEnd - pos > limits.maxLineLength) {
     return fail(src, limits, {
       reason: 'Start Line Too Long',
@@ -145,94 +123,8 @@ export function parseMessage(data: Buffer | string, options?: ParseOptions): Par
     });
   }
 
-  let isResponse = false;
-  let method = '';
-  let uri = '';
-  let status = 0;
-  let reason = '';
-  let version: string;
-  if (
-    lineEnd - pos >= 4 &&
-    (src.charCodeAt(pos) | 0x20) === 115 &&
-    (src.charCodeAt(pos + 1) | 0x20) === 105 &&
-    (src.charCodeAt(pos + 2) | 0x20) === 112 &&
-    src.charCodeAt(pos + 3) === 47
-  ) {
-    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-    isResponse = true;
-    let sp = src.indexOf(' ', pos);
-    if (sp < 0 || sp > lineEnd) sp = lineEnd;
-    const versionCheck = versionStatus(src, pos, sp);
-    if (versionCheck !== 0) {
-      return fail(src, limits, {
-        status: versionCheck,
-        reason: versionCheck === 505 ? 'Version Not Supported' : 'Bad Status Line',
-        detail: `unsupported or malformed SIP-Version "${src.slice(pos, sp)}"`,
-        offset: pos,
-      });
-    }
-    version = src.slice(pos, sp);
-    const code = sp + 1;
-    if (
-      lineEnd - code < 3 ||
-      !isDigit(src.charCodeAt(code)) ||
-      !isDigit(src.charCodeAt(code + 1)) ||
-      !isDigit(src.charCodeAt(code + 2)) ||
-      (code + 3 < lineEnd && src.charCodeAt(code + 3) !== 32)
-    ) {
-      return fail(src, limits, {
-        reason: 'Bad Status Line',
-        detail: 'Status-Code is not 3 digits',
-        offset: code,
-      });
-    }
-    status =
-      (src.charCodeAt(code) - 48) * 100 +
-      (src.charCodeAt(code + 1) - 48) * 10 +
-      src.charCodeAt(code + 2) -
-      48;
-    if (status < 100 || status > 699) {
-      return fail(src, limits, {
-        reason: 'Bad Status Line',
-        detail: `Status-Code ${status} is out of range`,
-        offset: code,
-      });
-    }
-    reason = code + 4 <= lineEnd ? src.slice(code + 4, lineEnd) : '';
-  } else {
-    // Request-Line = Method SP Request-URI SP SIP-Version
-    let p = pos;
-    while (p < lineEnd && (charClass[src.charCodeAt(p)] & TOKEN) !== 0) p++;
-    if (p === pos || p >= lineEnd || src.charCodeAt(p) !== 32) {
-      return fail(src, limits, {
-        reason: 'Bad Request-Line',
-        detail: 'Method is not a token followed by SP',
-        offset: p,
-      });
-    }
-    method = src.slice(pos, p);
-    const uriStart = p + 1;
-    let sp = src.indexOf(' ', uriStart);
-    if (sp < 0 || sp > lineEnd) sp = lineEnd;
-    if (!isAbsoluteUri(src, uriStart, sp)) {
-      return fail(src, limits, {
-        reason: 'Bad Request-URI',
-        detail: 'Request-URI is not an absolute URI',
-        offset: uriStart,
-      });
-    }
-    uri = src.slice(uriStart, sp);
-    const versionCheck = sp < lineEnd ? versionStatus(src, sp + 1, lineEnd) : 400;
-    if (versionCheck !== 0) {
-      return fail(src, limits, {
-        status: versionCheck,
-        reason: versionCheck === 505 ? 'Version Not Supported' : 'Bad Request-Line',
-        detail: `unsupported or malformed SIP-Version "${src.slice(Math.min(sp + 1, lineEnd), lineEnd)}"`,
-        offset: Math.min(sp + 1, lineEnd),
-      });
-    }
-    version = src.slice(sp + 1, lineEnd);
-  }
+  const startLine = parseStartLine(src, pos, lineEnd);
+  if ('detail' in startLine) return fail(src, limits, startLine);
   const startLineEnd = lf + 1;
 
   // ---- header fields ----
@@ -322,22 +214,23 @@ export function parseMessage(data: Buffer | string, options?: ParseOptions): Par
         limit: 'maxLineLength',
       });
     }
+    // The value without the LWS around it (continuation line breaks included).
     let valueStart = pos;
-    lineEnd = lf;
+    let valueEnd = lf;
     for (;;) {
       c = src.charCodeAt(valueStart);
-      if (valueStart < lineEnd && (c === 32 || c === 9 || c === 13 || c === 10)) valueStart++;
+      if (valueStart < valueEnd && (c === 32 || c === 9 || c === 13 || c === 10)) valueStart++;
       else break;
     }
     for (;;) {
-      c = src.charCodeAt(lineEnd - 1);
-      if (lineEnd > valueStart && (c === 32 || c === 9 || c === 13 || c === 10)) lineEnd--;
+      c = src.charCodeAt(valueEnd - 1);
+      if (valueEnd > valueStart && (c === 32 || c === 9 || c === 13 || c === 10)) valueEnd--;
       else break;
     }
 
     const known = lookupHeaderName(src, start, nameEnd, hash);
     const key = known === undefined ? src.slice(start, nameEnd).toLowerCase() : known.key;
-    const field = new HeaderField(key, known, src, start, nameEnd, valueStart, lineEnd, lf + 1, folded);
+    const field = new HeaderField(key, known, src, start, nameEnd, valueStart, valueEnd, lf + 1, folded);
     fields.push(field);
     pos = lf + 1;
 
@@ -346,7 +239,7 @@ export function parseMessage(data: Buffer | string, options?: ParseOptions): Par
         // Most Via fields hold one value: when no comma lies before the line end, skip the list scan.
         // `comma` caches the next comma so the searches stay linear over the whole message.
         if (comma < valueStart) comma = src.indexOf(',', valueStart) >>> 0;
-        if (comma >= lf && !folded) field.presetRanges(valueStart, lineEnd);
+        if (comma >= lf && !folded) field.presetRanges(valueStart, valueEnd);
         const count = field.elementCount;
         if (via === undefined && count > 0) via = field;
         viaCount += count;
@@ -418,12 +311,12 @@ export function parseMessage(data: Buffer | string, options?: ParseOptions): Par
     return badHeader(src, limits, cseq!, 'expected a sequence number and a method');
   if (cseqValue.seq > MAX_CSEQ)
     return badHeader(src, limits, cseq!, `sequence number ${cseqValue.seq} is not below 2**31`);
-  if (!isResponse && cseqValue.method !== method) {
+  if (!startLine.isResponse && cseqValue.method !== startLine.method) {
     return badHeader(
       src,
       limits,
       cseq!,
-      `method ${cseqValue.method} differs from the Request-Line's ${method}`,
+      `method ${cseqValue.method} differs from the Request-Line's ${startLine.method}`,
     );
   }
   // Call-ID is a matching key, not interpreted: any non-empty value serves (isCallId checks the grammar).
@@ -462,7 +355,7 @@ export function parseMessage(data: Buffer | string, options?: ParseOptions): Par
     source: src,
     buffer,
     fields,
-    version,
+    version: startLine.version,
     startLineStart,
     startLineEnd,
     headersEnd,
@@ -471,7 +364,9 @@ export function parseMessage(data: Buffer | string, options?: ParseOptions): Par
   };
   return {
     ok: true,
-    message: isResponse ? new SipResponse(init, status, reason) : new SipRequest(init, method, uri),
+    message: startLine.isResponse
+      ? new SipResponse(init, startLine.status, startLine.reason)
+      : new SipRequest(init, startLine.method, startLine.uri),
   };
 }
 

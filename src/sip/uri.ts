@@ -19,7 +19,7 @@ import {
   USER,
 } from './char-classes.ts';
 import { isHost } from './host.ts';
-import type { Params } from './params.ts';
+import { NO_PARAMS, type Params } from './params.ts';
 
 export interface SipUri {
   /** Lower-case scheme. */
@@ -35,8 +35,6 @@ export interface SipUri {
   /** headers (after "?") by lower-case hname, hvalues as written. */
   readonly headers: Params;
 }
-
-const NONE: Params = new Map();
 
 /** The URI `text` if it is a well-formed sip:, sips: or tel: URI (scheme case-insensitive), else undefined. */
 export function parseUri(text: string): SipUri | undefined {
@@ -91,7 +89,7 @@ function parseSipUri(text: string, scheme: 'sip' | 'sips', p: number): SipUri | 
     port = value;
   }
 
-  let params = NONE;
+  let params = NO_PARAMS;
   if (text.charCodeAt(p) === 59) {
     const into = new Map<string, string>();
     p = parsePairs(text, p, end, 59, PARAM, true, into);
@@ -99,7 +97,7 @@ function parseSipUri(text: string, scheme: 'sip' | 'sips', p: number): SipUri | 
     params = into;
   }
 
-  let headers = NONE;
+  let headers = NO_PARAMS;
   if (text.charCodeAt(p) === 63) {
     const into = new Map<string, string>();
     // headers = "?" header *( "&" header ); header = hname "=" hvalue; the leading "?" acts as the first "&".
@@ -161,7 +159,7 @@ function parseTelUri(text: string, p: number): SipUri | undefined {
     else if (c !== 45 && c !== 46 && c !== 40 && c !== 41) return undefined;
   }
   if (digits === 0) return undefined;
-  let params = NONE;
+  let params = NO_PARAMS;
   if (numberEnd < end) {
     const into = new Map<string, string>();
     if (parsePairs(text, numberEnd, end, 59, PARAM, true, into) !== end) return undefined;
@@ -175,7 +173,7 @@ function parseTelUri(text: string, p: number): SipUri | undefined {
     host: '',
     port: undefined,
     params,
-    headers: NONE,
+    headers: NO_PARAMS,
   };
 }
 
