@@ -24,7 +24,6 @@ import { Runs } from './wire-runs.ts';
 /** What parseMessage hands a new message. Internal to this layer. */
 export interface MessageInit {
   source: string;
-  buffer: Buffer | undefined;
   fields: HeaderField[];
   version: string;
   /** [startLineStart, startLineEnd): the start line with its terminator. */
@@ -315,14 +314,12 @@ export abstract class SipMessage {
   toBuffer(): Buffer {
     const runs = this.runs();
     const out = Buffer.allocUnsafe(runs.length);
-    const { source, buffer } = this.wire;
     let pos = 0;
     for (let i = 0; i < runs.count; i++) {
       const text = runs.texts[i];
       const start = runs.bounds[2 * i];
       const end = runs.bounds[2 * i + 1];
-      if (text === source && buffer !== undefined) buffer.copy(out, pos, start, end);
-      else out.write(start === 0 && end === text.length ? text : text.slice(start, end), pos, 'latin1');
+      out.write(start === 0 && end === text.length ? text : text.slice(start, end), pos, 'latin1');
       pos += end - start;
     }
     return out;

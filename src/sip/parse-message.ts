@@ -80,13 +80,10 @@ class LineReader {
   }
 }
 
-/**
- * Parses one SIP message: a Buffer, or a byte string (one character per octet, see byte-string.ts). The
- * message keeps `data` and reads from it later: do not change it afterwards.
- */
+/** Parses one SIP message: a Buffer, or a byte string (one character per octet, see byte-string.ts). */
 export function parseMessage(data: Buffer | string, options?: ParseOptions): ParseResult {
-  const buffer = typeof data === 'string' ? undefined : data;
-  const src = buffer === undefined ? (data as string) : buffer.toString('latin1');
+  // The message reads and writes from this copy only, so the caller may reuse `data` afterwards.
+  const src = typeof data === 'string' ? data : data.toString('latin1');
   const limits =
     options?.limits === undefined ? DEFAULT_PARSE_LIMITS : { ...DEFAULT_PARSE_LIMITS, ...options.limits };
   const n = src.length;
@@ -353,7 +350,6 @@ export function parseMessage(data: Buffer | string, options?: ParseOptions): Par
 
   const init = {
     source: src,
-    buffer,
     fields,
     version: startLine.version,
     startLineStart,

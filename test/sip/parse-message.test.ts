@@ -447,6 +447,14 @@ describe('parseMessage: input forms', () => {
     expect(m.toBuffer().equals(data)).toBe(true);
   });
 
+  it('owns its copy: the caller may reuse the Buffer it parsed', () => {
+    const data = Buffer.from(request(), 'latin1');
+    const m = parsed(data);
+    data.fill(0x41);
+    expect(m.toString()).toBe(request());
+    expect(m.toBuffer().toString('latin1')).toBe(request());
+  });
+
   it('parses the realistic INVITE of the fixtures', () => {
     const m = parsedRequest(INVITE);
     expect(m.via.branch).toBe('z9hG4bK2d4790.1');
