@@ -1,50 +1,39 @@
-// The composition root: reads the configuration, loads the routing script, starts the transport and wires
-// the message path. Everything it returns can be stopped with close().
-import { readFile } from 'node:fs/promises';
+// The composition root: reads the configuration, opens the module store and the registry (each tenant's
+// active version), starts the transport, wires the message path and the admin API. Everything it returns
+// can be stopped with close().
 import type { Logger } from 'pino';
+import { type AdminServer, startAdmin } from './admin/index.ts';
 import { bundledRoute } from './build/bundled-route.ts';
 import type { Config } from './config/schema.ts';
+import { localToTag } from './core/local-tag.ts';
 import { Myself } from './core/myself.ts';
-import { fixedScript, type Script } from './core/script.ts';
+import { replyTarget } from './core/reply-target.ts';
 import { SipCore } from './core/sip-core.ts';
 import { ksrModules } from './kemi/index.ts';
-import { checkBindings, compile, createRunner, ksrPackage, Linker } from './runtime/index.ts';
+import {
+  ModuleCompiler,
+  ModuleStore,
+  type Refuse,
+  Registry,
+  RegistrySelector,
+  TenantMatcher,
+  tenantSpecs,
+} from './registry/index.ts';
+import { checkBindings, ksrPackage, Linker } from './runtime/index.ts';
+import { createResponse } from './sip/index.ts';
 import { Transport } from './transport/index.ts';
 
 export interface Server {
   readonly transport: Transport;
   readonly core: SipCore;
-  readonly script: Script;
+  readonly registry: Registry;
+  readonly selector: RegistrySelector;
+  /** Undefined when the configuration has no `admin` section. */
+  readonly admin: AdminServer | undefined;
   close(): Promise<void>;
 }
 
 export type StartResult = { ok: true; server: Server } | { ok: false; error: string };
-
-/** Loads and links the route at `path` (the bundled example when undefined). */
-async function loadScript(path: string | undefined, linker: Linker, log: Logger): Promise<Script | string> {
-  if (path === undefined) {
-    const bundled = await bundledRoute();
-    if (!bundled.ok) return bundled.error;
-    if (bundled.built) log.info({ path: bundled.path }, 'built the bundled AssemblyScript route');
-    path = bundled.path;
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    return `cannot read route ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`;
-  }
-  const compiled = await compile(bytes);
-  if (!compiled.ok) return `route ${path} refused (${compiled.error.code}): ${compiled.error.message}`;
-  const linked = createRunner(compiled.module, linker);
-  if (!linked.ok) return `route ${path} refused (${linked.error.code}): ${linked.error.message}`;
-  const meta = compiled.module.meta;
-  log.info(
-    { path, sha256: meta.sha256, size: meta.size, abi: meta.path, imports: meta.imports.length },
-    'route loaded',
-  );
-  return fixedScript('default', 1, linked.runner, log.child({ tenant: 'default', version: 1 }));
-}
 
 export async function startServer(config: Config, log: Logger): Promise<StartResult> {
   const mismatches = checkBindings(ksrPackage, ksrModules);
@@ -52,8 +41,58 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     const list = mismatches.map((m) => `${m.interface}.${m.function}: ${m.problem}`).join('; ');
     return { ok: false, error: `KSR tables do not match wit/ksr.wit: ${list}` };
   }
-  const script = await loadScript(config.route, new Linker(ksrModules), log);
-  if (typeof script === 'string') return { ok: false, error: script };
+  // Stopped in reverse order on close() or when a later step fails.
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  };
+  const fail = async (error: string): Promise<StartResult> => {
+    await stopAll();
+    return { ok: false, error };
+  };
+
+  const specs = tenantSpecs(config);
+  if (config.tenants.length === 0 && specs[0].route === undefined) {
+    const bundled = await bundledRoute();
+    if (!bundled.ok) return { ok: false, error: bundled.error };
+    if (bundled.built) log.info({ path: bundled.path }, 'built the bundled AssemblyScript route');
+    specs[0] = { ...specs[0], route: bundled.path };
+  }
+
+  const opened = await ModuleStore.open({ dir: config.data_dir });
+  if (!opened.ok) return { ok: false, error: opened.error };
+  const { store, report } = opened;
+  stops.push(() => store.close());
+  const storeLog = log.child({ layer: 'registry' });
+  if (report.sweptTemp + report.orphans > 0) {
+    storeLog.warn(
+      { temp: report.sweptTemp, orphans: report.orphans },
+      'store: removed files of unfinished uploads',
+    );
+  }
+  for (const c of report.corrupt) {
+    storeLog.error(
+      { tenant: c.tenant, version: c.version, problem: c.problem },
+      'store: version file is corrupt',
+    );
+  }
+
+  const compiler = new ModuleCompiler();
+  compiler.warm();
+  stops.push(() => compiler.close());
+  const linker = new Linker(ksrModules);
+  const opening = await Registry.open({
+    tenants: specs,
+    store,
+    compiler,
+    linker,
+    log: storeLog,
+    scriptLog: log,
+  });
+  if (!opening.ok) return fail(opening.error);
+  const { registry } = opening;
+  stops.push(() => registry.close());
+  storeLog.info({ where: store.where, tenants: registry.tenantNames }, 'registry open');
 
   let core: SipCore | undefined;
   const started = await Transport.start({
@@ -62,19 +101,53 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     onMessage: (bytes, source) => core?.receive(bytes, source),
     onFramingError: (error, source) => core?.framingError(error, source),
   });
-  if (!started.ok) return { ok: false, error: started.error };
+  if (!started.ok) return fail(started.error);
   const transport = started.transport;
+  stops.push(() => transport.close());
+
+  const coreLog = log.child({ layer: 'core' });
+  // A stateless reply for requests the registry does not route (no tenant, or no version yet).
+  const refuse: Refuse = (request, source, status, reason) => {
+    const reply = createResponse(request, status, reason, { toTag: localToTag(request) });
+    void transport.send(replyTarget(request, source), reply.toBuffer());
+  };
+  const selector = new RegistrySelector({
+    registry,
+    matcher: new TenantMatcher(specs, transport.localAddresses),
+    unmatched: config.unmatched,
+    dialogTenants: new Set(specs.filter((s) => s.dialogGraceMs > 0).map((s) => s.name)),
+    refuse,
+  });
   core = new SipCore({
     transport,
     myself: new Myself(transport, config.domains),
-    selector: { select: () => script },
-    log: log.child({ layer: 'core' }),
+    selector,
+    log: coreLog,
   });
   for (const local of transport.localAddresses)
     log.info({ listen: `${local.proto}:${local.address}:${local.port}` }, 'listening');
-  const server = core;
+
+  let admin: AdminServer | undefined;
+  if (config.admin) {
+    const sipCore = core;
+    const startedAdmin = await startAdmin({
+      config: config.admin,
+      tenants: config.tenants,
+      registry,
+      sources: {
+        core: () => sipCore.counters,
+        selector: () => selector.counters,
+        transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),
+      },
+      log: log.child({ layer: 'admin' }),
+    });
+    if (!startedAdmin.ok) return fail(startedAdmin.error);
+    admin = startedAdmin.admin;
+    stops.push(() => startedAdmin.admin.close());
+  }
+
   return {
     ok: true,
-    server: { transport, core: server, script, close: () => transport.close() },
+    server: { transport, core, registry, selector, admin, close: stopAll },
   };
 }

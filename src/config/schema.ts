@@ -8,16 +8,163 @@ const listenSpec = z
     'expected PROTO:HOST:PORT, e.g. udp:127.0.0.1:5060',
   );
 
+/** Tenant names appear in URLs, metrics labels and log lines: keep them plain. */
+export const tenantName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected lower-case letters, digits, "-" and "_" (1-63 characters)');
+
+/** A request domain: an exact host name, or `*.example.com` for every subdomain of example.com. */
+const domainPattern = z
+  .string()
+  .regex(/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'expected a host name or *.domain');
+
+/** Bearer tokens are compared as secrets: refuse ones short enough to guess. */
+const token = z.string().min(16, 'a token needs at least 16 characters');
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
+
+/** Per-tenant sandbox limits (runtime/limits.ts); absent keys keep the runtime's defaults. */
+const tenantLimits = z
+  .object({
+    max_component_bytes: z.number().int().positive().optional(),
+    max_memory_bytes: z.number().int().positive().optional(),
+    max_table_elements: z.number().int().positive().optional(),
+    fuel: z.number().int().positive().optional(),
+    max_string_bytes: z.number().int().positive().optional(),
+    max_ksr_calls: z.number().int().positive().optional(),
+    max_log_bytes: z.number().int().nonnegative().optional(),
+    deadline_ms: z.number().positive().optional(),
+  })
+  .strict();
+
+const tenantSchema = z
+  .object({
+    name: tenantName,
+    /**
+     * Which messages are the tenant's: received on one of `sockets` (listen specs, as written in `listen`)
+     * and/or addressed to one of `domains` (request-URI host). Both lists empty: every message (catch-all).
+     */
+    match: z
+      .object({
+        sockets: z.array(listenSpec).default([]),
+        domains: z.array(domainPattern).default([]),
+      })
+      .strict()
+      .default({ sockets: [], domains: [] }),
+    /** Component imported as version 1 when the store holds no active version for the tenant. */
+    route: z.string().min(1).optional(),
+    /** How many versions the store keeps (the newest ones, plus the active one). */
+    retain: z.number().int().min(1).max(1000).default(10),
+    /** Seconds an old version stays loaded for in-dialog requests that name it; 0 turns dialog pinning off. */
+    dialog_grace_s: z.number().nonnegative().default(0),
+    /** Admin API token that sees and changes only this tenant (or `token_env`: read from the environment). */
+    token: token.optional(),
+    token_env: envName.optional(),
+    /** KSR interfaces (`pv`, `sl` ...) the tenant's modules may import; all of the world when absent. */
+    capabilities: z.array(z.string().min(1)).optional(),
+    limits: tenantLimits.optional(),
+  })
+  .strict();
+
+export type TenantConfig = z.infer<typeof tenantSchema>;
+
+const adminSchema = z
+  .object({
+    /** HOST:PORT of the admin HTTP listener; loopback by default. */
+    listen: z
+      .string()
+      .regex(/^(\[[0-9A-Fa-f:.]+\]|[^:\s[\]]+):\d{1,5}$/, 'expected HOST:PORT, e.g. 127.0.0.1:8060')
+      .default('127.0.0.1:8060'),
+    /** The operator token (everything, every tenant); else read from the variable `operator_token_env`. */
+    operator_token: token.optional(),
+    operator_token_env: envName.default('KEMI_WASM_ADMIN_TOKEN'),
+    /** Uploads larger than this are refused before they are read to the end. */
+    max_upload_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(32 * 1024 * 1024),
+  })
+  .strict();
+
+export type AdminConfig = z.infer<typeof adminSchema>;
+
+/** What happens to a message no tenant matches: another tenant takes it, or a stateless 403/404. */
+const unmatchedSchema = z.union([
+  z.object({ tenant: tenantName }).strict(),
+  z.object({ reply: z.union([z.literal(403), z.literal(404)]) }).strict(),
+]);
+
+export type UnmatchedConfig = z.infer<typeof unmatchedSchema>;
+
 export const configSchema = z
   .object({
     /** SIP listeners. */
     listen: z.array(listenSpec).min(1).default(['udp:127.0.0.1:5060', 'tcp:127.0.0.1:5060']),
     /** Domains that `is-myself` accepts besides the listen addresses. */
     domains: z.array(z.string().min(1)).default([]),
-    /** The routing script (a component .wasm); the bundled AssemblyScript example when absent. */
+    /**
+     * The routing script (a component .wasm) of the implicit `default` tenant when `tenants` is empty; the
+     * bundled AssemblyScript example when absent.
+     */
     route: z.string().min(1).optional(),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Where module versions are stored (files + SQLite). Absent: versions live in memory until exit. */
+    data_dir: z.string().min(1).optional(),
+    /** The admin HTTP API; off when absent. */
+    admin: adminSchema.optional(),
+    /** Tenants in match order (the first that matches takes the message). Empty: one catch-all `default`. */
+    tenants: z.array(tenantSchema).default([]),
+    unmatched: unmatchedSchema.default({ reply: 404 }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    let catchAll: string | undefined;
+    for (const [i, tenant] of config.tenants.entries()) {
+      if (names.has(tenant.name)) {
+        ctx.addIssue({ code: 'custom', path: ['tenants', i, 'name'], message: `'${tenant.name}' is taken` });
+      }
+      names.add(tenant.name);
+      for (const [j, socket] of tenant.match.sockets.entries()) {
+        if (!config.listen.includes(socket)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tenants', i, 'match', 'sockets', j],
+            message: `${socket} is not one of the listen specs (${config.listen.join(', ')})`,
+          });
+        }
+      }
+      if (tenant.token && tenant.token_env) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', i, 'token'],
+          message: 'give token or token_env, not both',
+        });
+      }
+      if (tenant.match.sockets.length + tenant.match.domains.length > 0) continue;
+      if (catchAll !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', i, 'match'],
+          message: `tenant '${catchAll}' already matches every message: give this one sockets or domains`,
+        });
+      }
+      catchAll = tenant.name;
+    }
+    if (config.tenants.length > 0 && config.route !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['route'],
+        message: 'with tenants configured, give each tenant its route (tenants[].route)',
+      });
+    }
+    if ('tenant' in config.unmatched && config.tenants.length > 0 && !names.has(config.unmatched.tenant)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unmatched', 'tenant'],
+        message: `no tenant is named '${config.unmatched.tenant}'`,
+      });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;

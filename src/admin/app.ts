@@ -1,0 +1,210 @@
+// The admin HTTP API as a Hono app (served by listener.ts on its own socket). Routes:
+//   GET  /health                                   no token: liveness and whether every tenant has a version
+//   GET  /metrics                                  operator: Prometheus text
+//   GET  /v1/status                                every visible tenant's status
+//   GET  /v1/tenants/:tenant                       one tenant's status (active version, loaded versions, pins)
+//   GET  /v1/tenants/:tenant/versions              retained versions, newest first
+//   POST /v1/tenants/:tenant/versions[?activate=1] upload a component (body: the .wasm bytes)
+//   POST /v1/tenants/:tenant/activate              body {"version": N}
+//   POST /v1/tenants/:tenant/rollback              back to the version active before the current one
+// Every error is `{ error, reason }` with a 4xx/5xx status (errors.ts).
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Registry, RegistryError } from '../registry/index.ts';
+import { jsonError, REGISTRY_STATUS } from './errors.ts';
+import type { AdminMetrics } from './metrics.ts';
+import { canSee, type Principal, principalName, type TokenTable } from './tokens.ts';
+
+export interface AdminAppOptions {
+  readonly registry: Registry;
+  readonly tokens: TokenTable;
+  readonly metrics: AdminMetrics;
+  readonly maxUploadBytes: number;
+  readonly log: Logger;
+}
+
+type Env = { Variables: { principal: Principal } };
+
+const activateBody = z.object({ version: z.number().int().positive() }).strict();
+/** A name the client may add to "created by" (X-Kemi-User), e.g. the operator's login. */
+const USER = /^[\w.@-]{1,64}$/;
+
+export function createAdminApp(options: AdminAppOptions): Hono<Env> {
+  const { registry, tokens, metrics, log } = options;
+  const app = new Hono<Env>();
+  const started = Date.now();
+
+  app.onError((err, c) => {
+    log.error({ err: err.message, path: c.req.path }, 'admin request failed');
+    return jsonError(c, 500, 'internal', `internal error while handling ${c.req.method} ${c.req.path}`);
+  });
+  app.notFound((c) => jsonError(c, 404, 'not-found', `no route ${c.req.method} ${c.req.path}`));
+
+  app.get('/health', (c) => {
+    const missing = registry.tenantNames.filter((t) => registry.active(t) === undefined).length;
+    const body = {
+      status: missing === 0 ? 'ok' : 'degraded',
+      tenantsWithoutVersion: missing,
+      uptimeS: Math.round((Date.now() - started) / 1000),
+    };
+    return c.json(body, missing === 0 ? 200 : 503);
+  });
+
+  // Everything below needs a bearer token.
+  app.use('*', async (c, next) => {
+    const header = c.req.header('authorization');
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) {
+      c.header('WWW-Authenticate', 'Bearer');
+      return jsonError(c, 401, 'unauthorized', 'missing bearer token: send "Authorization: Bearer <token>"');
+    }
+    const principal = tokens.lookup(match[1]);
+    if (!principal) {
+      c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+      return jsonError(c, 401, 'unauthorized', 'the bearer token is not valid for this server');
+    }
+    c.set('principal', principal);
+    await next();
+  });
+
+  app.get('/metrics', async (c) => {
+    if (c.get('principal').kind !== 'operator') {
+      return jsonError(c, 403, 'forbidden', 'metrics need the operator token');
+    }
+    return c.body(await metrics.text(), 200, { 'Content-Type': metrics.contentType });
+  });
+
+  app.get('/v1/status', (c) => {
+    const principal = c.get('principal');
+    const tenants = registry.tenantNames.filter((t) => canSee(principal, t)).map((t) => registry.status(t));
+    return c.json({ uptimeS: Math.round((Date.now() - started) / 1000), tenants });
+  });
+
+  // Tenant scope: the tenant must exist and be visible to the token.
+  const tenantGuard = createMiddleware<Env>(async (c, next) => {
+    const tenant = c.req.param('tenant') ?? '';
+    const principal = c.get('principal');
+    if (principal.kind === 'tenant' && principal.tenant !== tenant) {
+      return jsonError(c, 403, 'forbidden', `this token is for tenant '${principal.tenant}' only`);
+    }
+    if (!registry.hasTenant(tenant))
+      return jsonError(c, 404, 'unknown-tenant', `no tenant is named '${tenant}'`);
+    await next();
+  });
+  app.use('/v1/tenants/:tenant/*', tenantGuard);
+  app.use('/v1/tenants/:tenant', tenantGuard);
+
+  app.get('/v1/tenants/:tenant', (c) => c.json(registry.status(c.req.param('tenant'))));
+
+  app.get('/v1/tenants/:tenant/versions', (c) => {
+    const tenant = c.req.param('tenant');
+    return c.json({ tenant, versions: registry.versions(tenant) });
+  });
+
+  app.post(
+    '/v1/tenants/:tenant/versions',
+    bodyLimit({
+      maxSize: options.maxUploadBytes,
+      onError: (c) =>
+        jsonError(
+          c,
+          413,
+          'too-large',
+          `the upload is larger than admin.max_upload_bytes (${options.maxUploadBytes} bytes)`,
+        ),
+    }),
+    async (c) => {
+      const tenant = c.req.param('tenant');
+      const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+      if (type !== 'application/wasm' && type !== 'application/octet-stream') {
+        return jsonError(
+          c,
+          415,
+          'unsupported-media-type',
+          `send the component as application/wasm, not '${type || 'no content type'}'`,
+        );
+      }
+      const activate = parseFlag(c.req.query('activate'));
+      if (activate === undefined)
+        return jsonError(c, 400, 'bad-request', 'query parameter activate: expected 1/0/true/false');
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      if (bytes.length === 0)
+        return jsonError(c, 400, 'bad-request', 'the request body is empty: send the .wasm bytes');
+      const result = await registry.upload(tenant, bytes, {
+        by: by(c.get('principal'), c.req.header('x-kemi-user')),
+        activate,
+      });
+      if (!result.ok) return registryError(c, result.error);
+      const v = result.version;
+      return c.json(
+        {
+          tenant,
+          version: v.version,
+          sha256: v.sha256,
+          size: v.size,
+          world: v.world,
+          createdAt: v.createdAt,
+          createdBy: v.createdBy,
+          activated: result.activated,
+          path: result.path,
+          fallbackReason: result.fallbackReason,
+          timings: result.timings,
+          pruned: result.pruned,
+        },
+        201,
+      );
+    },
+  );
+
+  app.post('/v1/tenants/:tenant/activate', async (c) => {
+    const tenant = c.req.param('tenant');
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      return jsonError(c, 400, 'bad-request', 'the body must be JSON: {"version": N}');
+    }
+    const parsed = activateBody.safeParse(raw);
+    if (!parsed.success)
+      return jsonError(c, 400, 'bad-request', 'the body must be {"version": N} with N a positive integer');
+    const result = await registry.activate(
+      tenant,
+      parsed.data.version,
+      by(c.get('principal'), c.req.header('x-kemi-user')),
+    );
+    if (!result.ok) return registryError(c, result.error);
+    const { ok: _, ...body } = result;
+    return c.json(body);
+  });
+
+  app.post('/v1/tenants/:tenant/rollback', async (c) => {
+    const result = await registry.rollback(
+      c.req.param('tenant'),
+      by(c.get('principal'), c.req.header('x-kemi-user')),
+    );
+    if (!result.ok) return registryError(c, result.error);
+    const { ok: _, ...body } = result;
+    return c.json(body);
+  });
+
+  return app;
+}
+
+function registryError(c: Parameters<typeof jsonError>[0], error: RegistryError): Response {
+  return jsonError(c, REGISTRY_STATUS[error.code], error.code, error.message);
+}
+
+/** `?activate`, `?activate=1` and `?activate=true` ask for it; absent, 0 and false do not. */
+function parseFlag(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '0' || value === 'false') return false;
+  if (value === '' || value === '1' || value === 'true') return true;
+  return undefined;
+}
+
+function by(principal: Principal, user: string | undefined): string {
+  const name = principalName(principal);
+  return user && USER.test(user) ? `${name}:${user}` : name;
+}

@@ -1,0 +1,74 @@
+// The admin API on its own HTTP listener, apart from the SIP sockets (loopback by default). Starting it is a
+// value (a taken port is an expected failure); close() stops accepting and ends open connections.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import type { AdminConfig, TenantConfig } from '../config/schema.ts';
+import type { Registry } from '../registry/index.ts';
+import { createAdminApp } from './app.ts';
+import { AdminMetrics, type MetricSources } from './metrics.ts';
+import { resolveTokens } from './tokens.ts';
+
+export interface AdminServer {
+  /** `http://127.0.0.1:8060` with the bound port. */
+  readonly url: string;
+  readonly metrics: AdminMetrics;
+  close(): Promise<void>;
+}
+
+export type AdminStartResult = { ok: true; admin: AdminServer } | { ok: false; error: string };
+
+export interface AdminOptions {
+  readonly config: AdminConfig;
+  readonly tenants: readonly TenantConfig[];
+  readonly registry: Registry;
+  readonly sources: Omit<MetricSources, 'registry'>;
+  readonly log: Logger;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export async function startAdmin(options: AdminOptions): Promise<AdminStartResult> {
+  const tokens = resolveTokens(options.config, options.tenants, options.env);
+  if (!tokens.ok) return tokens;
+  const { host, port } = splitHostPort(options.config.listen);
+  const metrics = new AdminMetrics({ registry: options.registry, ...options.sources });
+  const app = createAdminApp({
+    registry: options.registry,
+    tokens: tokens.tokens,
+    metrics,
+    maxUploadBytes: options.config.max_upload_bytes,
+    log: options.log,
+  });
+  const server = serve({ fetch: app.fetch, hostname: host, port }) as Server;
+  const bound = await new Promise<AddressInfo | Error>((resolve) => {
+    server.once('listening', () => resolve(server.address() as AddressInfo));
+    server.once('error', (err) => resolve(err));
+  });
+  if (bound instanceof Error) {
+    metrics.close();
+    const code = (bound as NodeJS.ErrnoException).code ?? bound.message;
+    return { ok: false, error: `admin.listen ${options.config.listen}: cannot listen (${code})` };
+  }
+  const url = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  options.log.info({ url }, 'admin listening');
+  return {
+    ok: true,
+    admin: {
+      url,
+      metrics,
+      close: () =>
+        new Promise<void>((resolve) => {
+          metrics.close();
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    },
+  };
+}
+
+function splitHostPort(listen: string): { host: string; port: number } {
+  const colon = listen.lastIndexOf(':');
+  const host = listen.slice(0, colon);
+  return { host: host.startsWith('[') ? host.slice(1, -1) : host, port: Number(listen.slice(colon + 1)) };
+}

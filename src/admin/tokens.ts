@@ -1,0 +1,84 @@
+// Bearer tokens of the admin API: one operator token (every tenant, metrics) and optional tenant tokens
+// (their own tenant only), from the configuration or the environment. Tokens are kept as SHA-256 digests
+// and looked up by digest, so comparing never walks a secret character by character.
+import { createHash } from 'node:crypto';
+import type { AdminConfig, TenantConfig } from '../config/schema.ts';
+
+export type Principal = { readonly kind: 'operator' } | { readonly kind: 'tenant'; readonly tenant: string };
+
+export type TokenResult = { ok: true; tokens: TokenTable } | { ok: false; error: string };
+
+const MIN_LENGTH = 16;
+
+export class TokenTable {
+  readonly #byDigest = new Map<string, Principal>();
+
+  add(token: string, principal: Principal): boolean {
+    const key = digest(token);
+    if (this.#byDigest.has(key)) return false;
+    this.#byDigest.set(key, principal);
+    return true;
+  }
+
+  lookup(token: string): Principal | undefined {
+    return this.#byDigest.get(digest(token));
+  }
+}
+
+/** Reads the tokens; a missing or short one is an error naming the key or variable to set. */
+export function resolveTokens(
+  admin: AdminConfig,
+  tenants: readonly TenantConfig[],
+  env: NodeJS.ProcessEnv = process.env,
+): TokenResult {
+  const table = new TokenTable();
+  const operator = admin.operator_token ?? env[admin.operator_token_env];
+  if (!operator) {
+    return {
+      ok: false,
+      error: `admin.operator_token: set it, or the environment variable ${admin.operator_token_env}`,
+    };
+  }
+  if (operator.length < MIN_LENGTH) {
+    return {
+      ok: false,
+      error: `${admin.operator_token_env}: a token needs at least ${MIN_LENGTH} characters`,
+    };
+  }
+  table.add(operator, { kind: 'operator' });
+  for (const [i, t] of tenants.entries()) {
+    let token = t.token;
+    if (token === undefined && t.token_env !== undefined) {
+      token = env[t.token_env];
+      if (!token)
+        return {
+          ok: false,
+          error: `tenants[${i}].token_env: the environment variable ${t.token_env} is not set`,
+        };
+      if (token.length < MIN_LENGTH) {
+        return { ok: false, error: `${t.token_env}: a token needs at least ${MIN_LENGTH} characters` };
+      }
+    }
+    if (token === undefined) continue;
+    if (!table.add(token, { kind: 'tenant', tenant: t.name })) {
+      return {
+        ok: false,
+        error: `tenants[${i}].token: the same token is already given to the operator or another tenant`,
+      };
+    }
+  }
+  return { ok: true, tokens: table };
+}
+
+function digest(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The principal's name as recorded in the store (`created by`, `activated by`). */
+export function principalName(p: Principal): string {
+  return p.kind === 'operator' ? 'operator' : `tenant:${p.tenant}`;
+}
+
+export function canSee(p: Principal, tenant: string): boolean {
+  return p.kind === 'operator' || p.tenant === tenant;
+}

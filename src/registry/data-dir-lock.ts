@@ -1,0 +1,44 @@
+// One server per data directory: two processes sweeping and pruning the same store would delete each
+// other's blobs. The lock file holds the owner's PID; a lock whose process is gone (kill -9) is taken over.
+import { open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export type LockResult = { ok: true; release: () => Promise<void> } | { ok: false; error: string };
+
+export async function lockDataDir(dir: string): Promise<LockResult> {
+  const path = join(dir, 'lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const file = await open(path, 'wx', 0o644);
+      await file.writeFile(`${process.pid}\n`);
+      await file.sync();
+      await file.close();
+      return { ok: true, release: () => rm(path, { force: true }) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        return {
+          ok: false,
+          error: `cannot lock data_dir ${dir}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+        };
+      }
+    }
+    const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      return {
+        ok: false,
+        error: `data_dir ${dir} is in use by process ${owner}: stop it or give this server another data_dir`,
+      };
+    }
+    await rm(path, { force: true });
+  }
+  return { ok: false, error: `cannot lock data_dir ${dir}: another process keeps taking the lock` };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,32 @@
+// The registry's public surface, for the server, the admin API and the transaction layer.
+export type { CompileFailure, CompileOutcome, CompilerOptions } from './compiler.ts';
+export { ModuleCompiler } from './compiler.ts';
+export { DIALOG_VERSION_PARAM, dialogRouteParam, dialogVersion } from './dialog-pin.ts';
+export {
+  type ActivateResult,
+  type LoadedVersionStatus,
+  type OpenRegistryResult,
+  Registry,
+  type RegistryError,
+  type RegistryErrorCode,
+  type RegistryEvent,
+  type RegistryOptions,
+  type TenantStatus,
+  type UploadResult,
+  type UploadTimings,
+  type VersionInfo,
+  WORLD,
+} from './registry.ts';
+export { type Refuse, RegistrySelector, type SelectorCounters } from './selector.ts';
+export {
+  type ActivationKind,
+  type ActivationRecord,
+  ModuleStore,
+  type OpenReport,
+  type StoreOptions,
+  type VersionRecord,
+  type VersionState,
+} from './store.ts';
+export { type BoundSocket, TenantMatcher } from './tenant-matcher.ts';
+export { DEFAULT_TENANT, type TenantSpec, tenantSpecs } from './tenant-spec.ts';
+export { VersionScript } from './version-script.ts';

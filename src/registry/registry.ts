@@ -1,0 +1,665 @@
+// The registry: per tenant, the loaded module versions and the active one. Uploads are compiled in the
+// worker, stored, and activated by one assignment (the next message selects the new version); old versions
+// stay loaded while transactions pin them or a dialog grace period runs, then are unloaded. Every change is
+// committed to the store before it takes effect, so a restart brings back the last activated version.
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { createRunner, ksrPackage, type Linker, type ModuleMeta } from '../runtime/index.ts';
+import type { CompileFailure, ModuleCompiler } from './compiler.ts';
+import type { ActivationKind, ActivationRecord, ModuleStore, VersionRecord } from './store.ts';
+import type { TenantSpec } from './tenant-spec.ts';
+import { VersionScript } from './version-script.ts';
+
+export const WORLD = `${ksrPackage.name}/script@${ksrPackage.version}`;
+
+export type RegistryErrorCode =
+  | CompileFailure['code']
+  /** No such tenant, or none visible to the caller. */
+  | 'unknown-tenant'
+  /** No such version retained. */
+  | 'unknown-version'
+  /** The version's file failed its hash check. */
+  | 'corrupt'
+  /** Rollback with no earlier activation left to return to. */
+  | 'no-previous'
+  /** Another change got there first (the active version moved during a rollback). */
+  | 'conflict'
+  /** The store could not be written or read (disk full, permissions). */
+  | 'store';
+
+export interface RegistryError {
+  readonly code: RegistryErrorCode;
+  readonly message: string;
+}
+
+/** Milliseconds per step from upload to active; `swap` is the in-memory switch alone. */
+export interface UploadTimings {
+  readonly validateMs: number;
+  readonly rewriteMs: number;
+  readonly compileMs: number;
+  /** Worker round trip beyond the three steps above (queueing, message passing). */
+  readonly workerMs: number;
+  readonly linkMs: number;
+  readonly storeMs: number;
+  readonly commitMs: number;
+  readonly swapMs: number;
+  readonly totalMs: number;
+}
+
+export type UploadResult =
+  | {
+      readonly ok: true;
+      readonly version: VersionRecord;
+      readonly activated: boolean;
+      readonly path: ModuleMeta['path'];
+      readonly fallbackReason: string | undefined;
+      readonly timings: UploadTimings;
+      /** Versions removed by retention. */
+      readonly pruned: readonly number[];
+    }
+  | { readonly ok: false; readonly error: RegistryError };
+
+export type ActivateResult =
+  | {
+      readonly ok: true;
+      readonly tenant: string;
+      readonly from: number | undefined;
+      readonly to: number;
+      readonly changed: boolean;
+      readonly timings: { readonly loadMs: number; readonly commitMs: number; readonly swapMs: number };
+    }
+  | { readonly ok: false; readonly error: RegistryError };
+
+export interface LoadedVersionStatus {
+  readonly version: number;
+  readonly active: boolean;
+  /** Transactions (and pinned dialogs) in flight on this version. */
+  readonly pins: number;
+  readonly invocations: number;
+  readonly failures: number;
+  readonly path: ModuleMeta['path'];
+  readonly loadedAt: string;
+}
+
+export interface TenantStatus {
+  readonly tenant: string;
+  readonly active: number | undefined;
+  readonly activatedAt: string | undefined;
+  readonly activatedBy: string | undefined;
+  readonly loaded: readonly LoadedVersionStatus[];
+  readonly retained: number;
+}
+
+export interface VersionInfo extends VersionRecord {
+  readonly active: boolean;
+  readonly loaded: boolean;
+  readonly pins: number;
+}
+
+/** What the registry reports as it happens (metrics subscribe). */
+export type RegistryEvent =
+  | {
+      readonly kind: 'upload';
+      readonly tenant: string;
+      readonly ok: boolean;
+      readonly code?: string;
+      readonly timings?: UploadTimings;
+    }
+  | {
+      readonly kind: 'activation';
+      readonly tenant: string;
+      readonly how: ActivationKind;
+      readonly version: number;
+    }
+  | { readonly kind: 'unload'; readonly tenant: string; readonly version: number };
+
+export interface RegistryOptions {
+  readonly tenants: readonly TenantSpec[];
+  readonly store: ModuleStore;
+  readonly compiler: ModuleCompiler;
+  readonly linker: Linker;
+  /** Registry events (uploads, activations, unloads). */
+  readonly log: Logger;
+  /** Parent of each version's script logger (bound to tenant and version); default `log`. */
+  readonly scriptLog?: Logger;
+}
+
+export type OpenRegistryResult = { ok: true; registry: Registry } | { ok: false; error: string };
+
+interface TenantState {
+  readonly spec: TenantSpec;
+  active: VersionScript | undefined;
+  /** Loaded versions: the active one, and older ones still pinned or in their dialog grace period. */
+  readonly loaded: Map<number, VersionScript>;
+}
+
+type LoadResult =
+  | { ok: true; script: VersionScript; meta: ModuleMeta; wallMs: number }
+  | { ok: false; error: RegistryError };
+
+export class Registry {
+  readonly #tenants = new Map<string, TenantState>();
+  readonly #store: ModuleStore;
+  readonly #compiler: ModuleCompiler;
+  readonly #linker: Linker;
+  readonly #log: Logger;
+  readonly #scriptLog: Logger;
+  readonly #listeners = new Set<(event: RegistryEvent) => void>();
+  /** Serializes store writes and swaps: each change sees the state the previous one left. */
+  #lock: Promise<unknown> = Promise.resolve();
+
+  private constructor(options: RegistryOptions) {
+    this.#store = options.store;
+    this.#compiler = options.compiler;
+    this.#linker = options.linker;
+    this.#log = options.log;
+    this.#scriptLog = options.scriptLog ?? options.log;
+    for (const spec of options.tenants)
+      this.#tenants.set(spec.name, { spec, active: undefined, loaded: new Map() });
+  }
+
+  /** Brings back each tenant's active version (falling back past corrupt ones), or imports its route. */
+  static async open(options: RegistryOptions): Promise<OpenRegistryResult> {
+    const registry = new Registry(options);
+    for (const tenant of registry.#tenants.values()) {
+      const error = await registry.#boot(tenant);
+      if (error) return { ok: false, error };
+    }
+    return { ok: true, registry };
+  }
+
+  get tenantNames(): string[] {
+    return [...this.#tenants.keys()];
+  }
+
+  hasTenant(tenant: string): boolean {
+    return this.#tenants.has(tenant);
+  }
+
+  /** The script serving new messages of `tenant` now (the hot path: one map lookup). */
+  active(tenant: string): VersionScript | undefined {
+    return this.#tenants.get(tenant)?.active;
+  }
+
+  /** A loaded version still selectable for in-dialog requests (active or in its grace period). */
+  dialogScript(tenant: string, version: number): VersionScript | undefined {
+    const script = this.#tenants.get(tenant)?.loaded.get(version);
+    return script?.inGrace ? script : undefined;
+  }
+
+  subscribe(listener: (event: RegistryEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Validates and compiles `bytes` off the event loop, stores them as the tenant's next version, and
+   *  (with `activate`) makes it active. */
+  async upload(
+    tenant: string,
+    bytes: Uint8Array,
+    how: { by: string; activate: boolean },
+  ): Promise<UploadResult> {
+    const t = this.#tenants.get(tenant);
+    if (!t) return this.#uploadFailed(tenant, unknownTenant(tenant));
+    const start = performance.now();
+    const compiled = await this.#compiler.compile(bytes, compileOptions(t.spec));
+    if (!compiled.ok) return this.#uploadFailed(tenant, compiled.error);
+    const meta = compiled.module.meta;
+    const linkStart = performance.now();
+    const linked = createRunner(compiled.module, this.#linker, runnerOptions(t.spec));
+    if (!linked.ok) return this.#uploadFailed(tenant, linked.error);
+    const linkMs = performance.now() - linkStart;
+
+    return this.#exclusive(async () => {
+      const storeStart = performance.now();
+      let record: VersionRecord;
+      try {
+        await this.#store.putBlob(meta.sha256, bytes);
+        record = this.#store.addVersion(tenant, {
+          sha256: meta.sha256,
+          size: meta.size,
+          world: WORLD,
+          createdBy: how.by,
+        });
+      } catch (err) {
+        return this.#uploadFailed(tenant, storeError('store the upload', err));
+      }
+      const storeMs = performance.now() - storeStart;
+      this.#log.info(
+        {
+          tenant,
+          version: record.version,
+          sha256: meta.sha256,
+          size: meta.size,
+          abi: meta.path,
+          by: how.by,
+          ...meta.timings,
+        },
+        'version uploaded',
+      );
+      let commitMs = 0;
+      let swapMs = 0;
+      if (how.activate) {
+        const script = new VersionScript(
+          tenant,
+          record.version,
+          meta.sha256,
+          linked.runner,
+          this.#scriptLog.child({ tenant, version: record.version }),
+          this.#onIdle,
+        );
+        const swapped = this.#swap(t, script, 'activate', how.by);
+        if (!swapped.ok) return this.#uploadFailed(tenant, swapped.error);
+        ({ commitMs, swapMs } = swapped);
+      }
+      const pruned = await this.#prune(t);
+      const workerMs =
+        compiled.wallMs - meta.timings.validateMs - meta.timings.rewriteMs - meta.timings.compileMs;
+      const timings: UploadTimings = {
+        ...meta.timings,
+        workerMs,
+        linkMs,
+        storeMs,
+        commitMs,
+        swapMs,
+        totalMs: performance.now() - start,
+      };
+      this.#emit({ kind: 'upload', tenant, ok: true, timings });
+      return {
+        ok: true,
+        version: this.#store.version(tenant, record.version) ?? record,
+        activated: how.activate,
+        path: meta.path,
+        fallbackReason: meta.fallbackReason,
+        timings,
+        pruned,
+      };
+    });
+  }
+
+  /** Makes a retained version active (loading it from the store unless it is still loaded). */
+  async activate(tenant: string, version: number, by: string): Promise<ActivateResult> {
+    const t = this.#tenants.get(tenant);
+    if (!t) return { ok: false, error: unknownTenant(tenant) };
+    const record = this.#store.version(tenant, version);
+    const unusable = checkUsable(tenant, version, record);
+    if (unusable) return { ok: false, error: unusable };
+    if (t.active?.version === version) return this.#unchanged(t);
+    return this.#switchTo(t, record!, 'activate', by, undefined);
+  }
+
+  /** Returns to the version active before the current one (repeated: further back, like undo). */
+  async rollback(tenant: string, by: string): Promise<ActivateResult> {
+    const t = this.#tenants.get(tenant);
+    if (!t) return { ok: false, error: unknownTenant(tenant) };
+    const current = this.#store.current(tenant);
+    const target = this.#store.rollbackTarget(tenant);
+    if (!current || !target) {
+      return {
+        ok: false,
+        error: {
+          code: 'no-previous',
+          message: `tenant '${tenant}' has no earlier activation of a retained version to roll back to`,
+        },
+      };
+    }
+    const record = this.#store.version(tenant, target.version)!;
+    return this.#switchTo(t, record, 'rollback', by, { expected: current.id, previous: target.previous });
+  }
+
+  /** Retained versions of a tenant, newest first, with what is loaded and pinned. */
+  versions(tenant: string): VersionInfo[] | undefined {
+    const t = this.#tenants.get(tenant);
+    if (!t) return undefined;
+    return this.#store.versions(tenant).map((v) => {
+      const script = t.loaded.get(v.version);
+      return {
+        ...v,
+        active: t.active?.version === v.version,
+        loaded: script !== undefined,
+        pins: script?.pins ?? 0,
+      };
+    });
+  }
+
+  status(tenant: string): TenantStatus | undefined {
+    const t = this.#tenants.get(tenant);
+    if (!t) return undefined;
+    const current = this.#store.current(tenant);
+    return {
+      tenant,
+      active: t.active?.version,
+      activatedAt: current?.at,
+      activatedBy: current?.by,
+      loaded: [...t.loaded.values()]
+        .sort((a, b) => b.version - a.version)
+        .map((s) => ({
+          version: s.version,
+          active: s.active,
+          pins: s.pins,
+          invocations: s.runner.stats.invocations,
+          failures: s.runner.stats.failures,
+          path: s.runner.module.meta.path,
+          loadedAt: new Date(s.loadedAt).toISOString(),
+        })),
+      retained: this.#store.versions(tenant).length,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#exclusive(async () => {
+      for (const t of this.#tenants.values()) {
+        for (const s of t.loaded.values()) s.markUnloaded();
+        t.loaded.clear();
+        t.active = undefined;
+      }
+    });
+  }
+
+  // ---- internals ------------------------------------------------------------------------------------------
+
+  async #boot(t: TenantState): Promise<string | undefined> {
+    const name = t.spec.name;
+    const current = this.#store.current(name);
+    if (current) {
+      // The active version, else the last good one before it, else the newest good one.
+      const candidates: { record: VersionRecord; previous: number | undefined }[] = [];
+      for (
+        let a: ActivationRecord | undefined = current;
+        a;
+        a = a.previous === undefined ? undefined : this.#store.activation(a.previous)
+      ) {
+        const record = this.#store.version(name, a.version);
+        if (record) candidates.push({ record, previous: a.previous });
+      }
+      for (const record of this.#store.versions(name)) candidates.push({ record, previous: current.id });
+      const tried = new Set<number>();
+      for (const { record, previous } of candidates) {
+        if (tried.has(record.version)) continue;
+        tried.add(record.version);
+        if (record.state !== 'ready') {
+          this.#log.error(
+            { tenant: name, version: record.version, problem: record.problem },
+            'stored version is corrupt: skipped',
+          );
+          continue;
+        }
+        const loaded = await this.#load(t, record);
+        if (!loaded.ok) {
+          this.#log.error(
+            { tenant: name, version: record.version, code: loaded.error.code },
+            `stored version does not load: ${loaded.error.message}`,
+          );
+          continue;
+        }
+        if (record.version === current.version) {
+          t.active = loaded.script;
+          loaded.script.activate();
+          t.loaded.set(record.version, loaded.script);
+          this.#log.info(
+            { tenant: name, version: record.version, sha256: record.sha256, abi: loaded.meta.path },
+            'active version restored',
+          );
+        } else {
+          const swapped = this.#swap(t, loaded.script, 'fallback', 'boot', previous ?? null);
+          if (!swapped.ok) return `tenant '${name}': ${swapped.error.message}`;
+          this.#log.warn(
+            { tenant: name, version: record.version, from: current.version },
+            'active version unusable: fell back to the last good version',
+          );
+        }
+        return undefined;
+      }
+      this.#log.error({ tenant: name }, 'no stored version of this tenant loads');
+    }
+    if (t.spec.route === undefined) {
+      if (!current)
+        this.#log.warn(
+          { tenant: name },
+          'tenant has no version yet: its messages are refused until one is deployed',
+        );
+      return undefined;
+    }
+    return this.#importRoute(t, t.spec.route);
+  }
+
+  /** Imports the configured route file as a new version and activates it. */
+  async #importRoute(t: TenantState, path: string): Promise<string | undefined> {
+    const name = t.spec.name;
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
+      return `cannot read route ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`;
+    }
+    const compiled = await this.#compiler.compile(bytes, compileOptions(t.spec));
+    if (!compiled.ok) return `route ${path} refused (${compiled.error.code}): ${compiled.error.message}`;
+    const linked = createRunner(compiled.module, this.#linker, runnerOptions(t.spec));
+    if (!linked.ok) return `route ${path} refused (${linked.error.code}): ${linked.error.message}`;
+    const meta = compiled.module.meta;
+    let record: VersionRecord;
+    try {
+      await this.#store.putBlob(meta.sha256, bytes);
+      record = this.#store.addVersion(name, {
+        sha256: meta.sha256,
+        size: meta.size,
+        world: WORLD,
+        createdBy: 'config',
+      });
+    } catch (err) {
+      return `tenant '${name}': ${storeError('store the route', err).message}`;
+    }
+    const log = this.#scriptLog.child({ tenant: name, version: record.version });
+    const script = new VersionScript(name, record.version, meta.sha256, linked.runner, log, this.#onIdle);
+    const swapped = this.#swap(t, script, 'initial', 'config');
+    if (!swapped.ok) return `tenant '${name}': ${swapped.error.message}`;
+    this.#log.info(
+      {
+        tenant: name,
+        version: record.version,
+        path,
+        sha256: meta.sha256,
+        size: meta.size,
+        abi: meta.path,
+        imports: meta.imports.length,
+      },
+      'route loaded',
+    );
+    return undefined;
+  }
+
+  /** Compiles a stored version in the worker and links it; the script is not yet active. */
+  async #load(t: TenantState, record: VersionRecord): Promise<LoadResult> {
+    const name = t.spec.name;
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await this.#store.readBlob(record.sha256);
+    } catch (err) {
+      return { ok: false, error: storeError(`read ${name} v${record.version}`, err) };
+    }
+    if (!bytes) return this.#corrupt(record, 'file missing');
+    const compiled = await this.#compiler.compile(bytes, compileOptions(t.spec));
+    if (!compiled.ok) return { ok: false, error: compiled.error };
+    const meta = compiled.module.meta;
+    if (meta.sha256 !== record.sha256) return this.#corrupt(record, `content hash is ${meta.sha256}`);
+    const linked = createRunner(compiled.module, this.#linker, runnerOptions(t.spec));
+    if (!linked.ok) return { ok: false, error: linked.error };
+    const log = this.#scriptLog.child({ tenant: name, version: record.version });
+    return {
+      ok: true,
+      script: new VersionScript(name, record.version, record.sha256, linked.runner, log, this.#onIdle),
+      meta,
+      wallMs: compiled.wallMs,
+    };
+  }
+
+  #corrupt(record: VersionRecord, problem: string): LoadResult {
+    this.#store.markCorrupt(record.tenant, record.version, problem);
+    this.#log.error({ tenant: record.tenant, version: record.version, problem }, 'stored version is corrupt');
+    return {
+      ok: false,
+      error: { code: 'corrupt', message: `${record.tenant} v${record.version} is corrupt: ${problem}` },
+    };
+  }
+
+  /** Loads (unless loaded) and activates `record`; a rollback also checks nothing moved meanwhile. */
+  async #switchTo(
+    t: TenantState,
+    record: VersionRecord,
+    kind: ActivationKind,
+    by: string,
+    rollback: { expected: number; previous: number | undefined } | undefined,
+  ): Promise<ActivateResult> {
+    const name = t.spec.name;
+    const loadStart = performance.now();
+    let script = t.loaded.get(record.version);
+    if (!script) {
+      const loaded = await this.#load(t, record);
+      if (!loaded.ok) return { ok: false, error: loaded.error };
+      script = loaded.script;
+    }
+    const loadMs = performance.now() - loadStart;
+    return this.#exclusive(async () => {
+      if (rollback && this.#store.current(name)?.id !== rollback.expected) {
+        return {
+          ok: false,
+          error: {
+            code: 'conflict',
+            message: `the active version of '${name}' changed during the rollback: retry`,
+          },
+        };
+      }
+      const still = checkUsable(name, record.version, this.#store.version(name, record.version));
+      if (still) return { ok: false, error: still };
+      if (t.active?.version === record.version) return this.#unchanged(t);
+      const from = t.active?.version;
+      const swapped = this.#swap(t, script, kind, by, rollback ? (rollback.previous ?? null) : undefined);
+      if (!swapped.ok) return swapped;
+      return {
+        ok: true,
+        tenant: name,
+        from,
+        to: record.version,
+        changed: true,
+        timings: { loadMs, commitMs: swapped.commitMs, swapMs: swapped.swapMs },
+      };
+    });
+  }
+
+  /** Commits the activation, then switches: from the next message on, `script` serves the tenant. */
+  #swap(
+    t: TenantState,
+    script: VersionScript,
+    kind: ActivationKind,
+    by: string,
+    /** The activation a later rollback returns to; default: the one being replaced. */
+    previous?: number | null,
+  ): { ok: true; commitMs: number; swapMs: number } | { ok: false; error: RegistryError } {
+    const name = t.spec.name;
+    const commitStart = performance.now();
+    try {
+      this.#store.activate(name, script.version, kind, by, previous);
+    } catch (err) {
+      return { ok: false, error: storeError(`activate ${name} v${script.version}`, err) };
+    }
+    const swapStart = performance.now();
+    const old = t.active;
+    t.loaded.set(script.version, script);
+    t.active = script;
+    script.activate();
+    old?.deactivate(t.spec.dialogGraceMs);
+    const swapMs = performance.now() - swapStart;
+    this.#log.info(
+      { tenant: name, version: script.version, from: old?.version, kind, by },
+      'version activated',
+    );
+    this.#emit({ kind: 'activation', tenant: name, how: kind, version: script.version });
+    return { ok: true, commitMs: swapStart - commitStart, swapMs };
+  }
+
+  #unchanged(t: TenantState): ActivateResult {
+    const v = t.active!.version;
+    return {
+      ok: true,
+      tenant: t.spec.name,
+      from: v,
+      to: v,
+      changed: false,
+      timings: { loadMs: 0, commitMs: 0, swapMs: 0 },
+    };
+  }
+
+  async #prune(t: TenantState): Promise<number[]> {
+    const protect = new Set<number>(t.active ? [t.active.version] : []);
+    try {
+      const pruned = await this.#store.prune(t.spec.name, t.spec.retain, protect);
+      if (pruned.length > 0)
+        this.#log.info({ tenant: t.spec.name, pruned, retain: t.spec.retain }, 'old versions removed');
+      return pruned;
+    } catch (err) {
+      this.#log.error({ tenant: t.spec.name, err: (err as Error).message }, 'pruning old versions failed');
+      return [];
+    }
+  }
+
+  readonly #onIdle = (script: VersionScript): void => {
+    const t = this.#tenants.get(script.tenant);
+    if (!t || t.loaded.get(script.version) !== script || t.active === script) return;
+    t.loaded.delete(script.version);
+    script.markUnloaded();
+    script.log.info({ invocations: script.runner.stats.invocations }, 'version unloaded');
+    this.#emit({ kind: 'unload', tenant: script.tenant, version: script.version });
+  };
+
+  #uploadFailed(tenant: string, error: RegistryError): UploadResult {
+    this.#log.warn({ tenant, code: error.code }, `upload refused: ${error.message}`);
+    this.#emit({ kind: 'upload', tenant, ok: false, code: error.code });
+    return { ok: false, error };
+  }
+
+  #emit(event: RegistryEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  #exclusive<T>(body: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(body, body);
+    this.#lock = run.catch(() => {});
+    return run;
+  }
+}
+
+function compileOptions(spec: TenantSpec) {
+  return { limits: spec.moduleLimits, ...(spec.capabilities && { capabilities: spec.capabilities }) };
+}
+
+function runnerOptions(spec: TenantSpec) {
+  return { limits: spec.invocationLimits, ...(spec.capabilities && { capabilities: spec.capabilities }) };
+}
+
+function unknownTenant(tenant: string): RegistryError {
+  return { code: 'unknown-tenant', message: `no tenant is named '${tenant}'` };
+}
+
+function checkUsable(
+  tenant: string,
+  version: number,
+  record: VersionRecord | undefined,
+): RegistryError | undefined {
+  if (!record)
+    return { code: 'unknown-version', message: `tenant '${tenant}' has no retained version ${version}` };
+  if (record.state === 'corrupt') {
+    return {
+      code: 'corrupt',
+      message: `${tenant} v${version} is corrupt (${record.problem ?? 'hash mismatch'}): deploy it again`,
+    };
+  }
+  return undefined;
+}
+
+function storeError(what: string, err: unknown): RegistryError {
+  const e = err as NodeJS.ErrnoException;
+  return {
+    code: 'store',
+    message: `cannot ${what}: ${e.code ? `${e.code} ` : ''}${e.message ?? String(err)}`,
+  };
+}

@@ -1,0 +1,85 @@
+// The ScriptSelector the core asks for every request: tenant by socket and domain, then the tenant's active
+// version (or, for an in-dialog request naming a version still in its grace period, that one). A message
+// no tenant takes goes to the configured `unmatched` tenant or is refused statelessly; so is a message of a
+// tenant that has no version yet (503).
+import type { Script, ScriptSelector } from '../core/script.ts';
+import { SipRequest, type SipResponse } from '../sip/index.ts';
+import type { Source } from '../transport/index.ts';
+import { dialogVersion } from './dialog-pin.ts';
+import type { Registry } from './registry.ts';
+import type { TenantMatcher } from './tenant-matcher.ts';
+
+/** Sends a stateless reply to a request the registry will not route (never called for ACK or replies). */
+export type Refuse = (request: SipRequest, source: Source, status: number, reason: string) => void;
+
+export interface SelectorCounters {
+  /** Requests no tenant matched, answered per `unmatched` (or given to its tenant). */
+  unmatched: number;
+  /** Requests of a tenant without an active version, answered 503. */
+  noVersion: number;
+  /** In-dialog requests run on the version their Route named rather than the active one. */
+  dialogPinned: number;
+}
+
+export interface SelectorOptions {
+  readonly registry: Registry;
+  readonly matcher: TenantMatcher;
+  readonly unmatched: { readonly tenant: string } | { readonly reply: number };
+  /** Tenants with dialog pinning on (dialog grace period above 0). */
+  readonly dialogTenants: ReadonlySet<string>;
+  readonly refuse: Refuse;
+}
+
+export class RegistrySelector implements ScriptSelector {
+  readonly counters: SelectorCounters = { unmatched: 0, noVersion: 0, dialogPinned: 0 };
+  readonly #registry: Registry;
+  readonly #matcher: TenantMatcher;
+  readonly #unmatchedTenant: string | undefined;
+  readonly #unmatchedReply: number;
+  readonly #dialogTenants: ReadonlySet<string>;
+  readonly #refuse: Refuse;
+
+  constructor(options: SelectorOptions) {
+    this.#registry = options.registry;
+    this.#matcher = options.matcher;
+    this.#unmatchedTenant = 'tenant' in options.unmatched ? options.unmatched.tenant : undefined;
+    this.#unmatchedReply = 'reply' in options.unmatched ? options.unmatched.reply : 404;
+    this.#dialogTenants = options.dialogTenants;
+    this.#refuse = options.refuse;
+  }
+
+  select(msg: SipRequest | SipResponse, source: Source): Script | undefined {
+    let tenant = this.#matcher.match(msg, source);
+    if (tenant === undefined) {
+      this.counters.unmatched++;
+      tenant = this.#unmatchedTenant;
+      if (tenant === undefined) {
+        this.#refuseRequest(
+          msg,
+          source,
+          this.#unmatchedReply,
+          this.#unmatchedReply === 403 ? 'Forbidden' : 'Not Found',
+        );
+        return undefined;
+      }
+    }
+    if (this.#dialogTenants.has(tenant) && msg instanceof SipRequest) {
+      const version = dialogVersion(msg);
+      const pinned = version === undefined ? undefined : this.#registry.dialogScript(tenant, version);
+      if (pinned) {
+        this.counters.dialogPinned++;
+        return pinned;
+      }
+    }
+    const script = this.#registry.active(tenant);
+    if (!script) {
+      this.counters.noVersion++;
+      this.#refuseRequest(msg, source, 503, 'Service Unavailable');
+    }
+    return script;
+  }
+
+  #refuseRequest(msg: SipRequest | SipResponse, source: Source, status: number, reason: string): void {
+    if (msg instanceof SipRequest && msg.method !== 'ACK') this.#refuse(msg, source, status, reason);
+  }
+}

@@ -1,0 +1,384 @@
+// The module store: component files by content (blobs.ts) and their metadata in SQLite: per tenant the
+// versions (number, sha256, size, world, created, by whom, state) and the history of activations. The
+// database is the truth: a version row is written only after its file is durable, and the active version
+// is the one the last committed activation names, so a crash at any point leaves a consistent store.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { type BlobStore, FileBlobs, MemoryBlobs, type WriteStep } from './blobs.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+
+export type VersionState = 'ready' | 'corrupt';
+
+export interface VersionRecord {
+  readonly tenant: string;
+  readonly version: number;
+  readonly sha256: string;
+  readonly size: number;
+  readonly world: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly state: VersionState;
+  /** Why the version is corrupt. */
+  readonly problem: string | undefined;
+}
+
+/** How a version became active: an operator's choice, a rollback, the boot fallback, or the config route. */
+export type ActivationKind = 'activate' | 'rollback' | 'fallback' | 'initial';
+
+export interface ActivationRecord {
+  readonly id: number;
+  readonly tenant: string;
+  readonly version: number;
+  /** The activation this one replaced (followed back by rollback). */
+  readonly previous: number | undefined;
+  readonly kind: ActivationKind;
+  readonly at: string;
+  readonly by: string;
+}
+
+export interface NewVersion {
+  readonly sha256: string;
+  readonly size: number;
+  readonly world: string;
+  readonly createdBy: string;
+}
+
+/** What opening the store found and repaired. */
+export interface OpenReport {
+  /** Temp files of writes that never finished, removed. */
+  readonly sweptTemp: number;
+  /** Blobs no version refers to (a crash after the file write, before the row), removed. */
+  readonly orphans: number;
+  /** Versions whose file is missing or does not hash to its sha256, marked corrupt. */
+  readonly corrupt: readonly { tenant: string; version: number; problem: string }[];
+}
+
+export interface StoreOptions {
+  /** Data directory; undefined keeps everything in memory (lost at exit). */
+  readonly dir: string | undefined;
+  /** Reports each step of a blob write (tests stop the process there). */
+  readonly onWriteStep?: (step: WriteStep) => void;
+}
+
+export type OpenResult = { ok: true; store: ModuleStore; report: OpenReport } | { ok: false; error: string };
+
+/** Activation history kept per tenant; rollback follows it back at most this far. */
+const HISTORY = 200;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS tenants (
+    name TEXT PRIMARY KEY,
+    last_version INTEGER NOT NULL DEFAULT 0,
+    activation INTEGER
+  );
+  CREATE TABLE IF NOT EXISTS versions (
+    tenant TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    world TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('ready', 'corrupt')),
+    problem TEXT,
+    PRIMARY KEY (tenant, version)
+  );
+  CREATE INDEX IF NOT EXISTS versions_sha256 ON versions (sha256);
+  CREATE TABLE IF NOT EXISTS activations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    previous INTEGER,
+    kind TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS activations_tenant ON activations (tenant, id);
+`;
+
+interface VersionRow {
+  tenant: string;
+  version: number;
+  sha256: string;
+  size: number;
+  world: string;
+  created_at: string;
+  created_by: string;
+  state: VersionState;
+  problem: string | null;
+}
+
+interface ActivationRow {
+  id: number;
+  tenant: string;
+  version: number;
+  previous: number | null;
+  kind: ActivationKind;
+  at: string;
+  by: string;
+}
+
+export class ModuleStore {
+  readonly blobs: BlobStore;
+  /** Where the store lives, for log lines. */
+  readonly where: string;
+  readonly #db: DatabaseSync;
+  readonly #release: () => Promise<void>;
+
+  private constructor(db: DatabaseSync, blobs: BlobStore, where: string, release: () => Promise<void>) {
+    this.#db = db;
+    this.blobs = blobs;
+    this.where = where;
+    this.#release = release;
+  }
+
+  static async open(options: StoreOptions): Promise<OpenResult> {
+    const { dir } = options;
+    if (dir === undefined) {
+      const store = new ModuleStore(openDatabase(':memory:'), new MemoryBlobs(), 'memory', async () => {});
+      return { ok: true, store, report: { sweptTemp: 0, orphans: 0, corrupt: [] } };
+    }
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (err) {
+      return {
+        ok: false,
+        error: `cannot create data_dir ${dir}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+      };
+    }
+    const lock = await lockDataDir(dir);
+    if (!lock.ok) return lock;
+    let db: DatabaseSync;
+    let opened: Awaited<ReturnType<typeof FileBlobs.open>>;
+    try {
+      opened = await FileBlobs.open(join(dir, 'modules'), options.onWriteStep);
+      db = openDatabase(join(dir, 'registry.db'));
+    } catch (err) {
+      await lock.release();
+      return { ok: false, error: `cannot open the module store in ${dir}: ${(err as Error).message}` };
+    }
+    const store = new ModuleStore(db, opened.blobs, dir, lock.release);
+    const { orphans, corrupt } = await store.#check();
+    return { ok: true, store, report: { sweptTemp: opened.swept, orphans, corrupt } };
+  }
+
+  /** Boot check: every ready version's file must hash to its sha256; files no version names are removed. */
+  async #check(): Promise<{ orphans: number; corrupt: OpenReport['corrupt'] }> {
+    const corrupt: { tenant: string; version: number; problem: string }[] = [];
+    const rows = this.#db
+      .prepare(`SELECT * FROM versions WHERE state = 'ready'`)
+      .all() as unknown as VersionRow[];
+    const verdicts = new Map<string, Promise<{ ok: true } | { ok: false; problem: string }>>();
+    for (const row of rows) {
+      if (!verdicts.has(row.sha256)) verdicts.set(row.sha256, this.blobs.check(row.sha256));
+      const verdict = await verdicts.get(row.sha256)!;
+      if (verdict.ok) continue;
+      this.markCorrupt(row.tenant, row.version, verdict.problem);
+      corrupt.push({ tenant: row.tenant, version: row.version, problem: verdict.problem });
+    }
+    const named = new Set(
+      (this.#db.prepare('SELECT DISTINCT sha256 FROM versions').all() as { sha256: string }[]).map(
+        (r) => r.sha256,
+      ),
+    );
+    let orphans = 0;
+    for (const sha of await this.blobs.list()) {
+      if (named.has(sha)) continue;
+      await this.blobs.delete(sha);
+      orphans++;
+    }
+    return { orphans, corrupt };
+  }
+
+  /** Stores the component's bytes durably (call before addVersion). */
+  putBlob(sha256: string, bytes: Uint8Array): Promise<void> {
+    return this.blobs.put(sha256, bytes);
+  }
+
+  readBlob(sha256: string): Promise<Uint8Array | undefined> {
+    return this.blobs.get(sha256);
+  }
+
+  /** Records a new version with the tenant's next number. Its blob must already be stored. */
+  addVersion(tenant: string, v: NewVersion): VersionRecord {
+    return this.#transaction(() => {
+      this.#db.prepare('INSERT OR IGNORE INTO tenants (name) VALUES (?)').run(tenant);
+      const { last_version } = this.#db
+        .prepare('UPDATE tenants SET last_version = last_version + 1 WHERE name = ? RETURNING last_version')
+        .get(tenant) as { last_version: number };
+      const createdAt = new Date().toISOString();
+      this.#db
+        .prepare(
+          `INSERT INTO versions (tenant, version, sha256, size, world, created_at, created_by, state)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'ready')`,
+        )
+        .run(tenant, last_version, v.sha256, v.size, v.world, createdAt, v.createdBy);
+      return this.version(tenant, last_version)!;
+    });
+  }
+
+  version(tenant: string, version: number): VersionRecord | undefined {
+    const row = this.#db
+      .prepare('SELECT * FROM versions WHERE tenant = ? AND version = ?')
+      .get(tenant, version);
+    return row ? versionRecord(row as unknown as VersionRow) : undefined;
+  }
+
+  /** The tenant's retained versions, newest first. */
+  versions(tenant: string): VersionRecord[] {
+    const rows = this.#db
+      .prepare('SELECT * FROM versions WHERE tenant = ? ORDER BY version DESC')
+      .all(tenant);
+    return (rows as unknown as VersionRow[]).map(versionRecord);
+  }
+
+  /** Tenants the store has seen. */
+  tenants(): string[] {
+    return (this.#db.prepare('SELECT name FROM tenants ORDER BY name').all() as { name: string }[]).map(
+      (r) => r.name,
+    );
+  }
+
+  /** The tenant's current activation (its active version), if it has one. */
+  current(tenant: string): ActivationRecord | undefined {
+    const row = this.#db
+      .prepare('SELECT a.* FROM tenants t JOIN activations a ON a.id = t.activation WHERE t.name = ?')
+      .get(tenant);
+    return row ? activationRecord(row as unknown as ActivationRow) : undefined;
+  }
+
+  activation(id: number): ActivationRecord | undefined {
+    const row = this.#db.prepare('SELECT * FROM activations WHERE id = ?').get(id);
+    return row ? activationRecord(row as unknown as ActivationRow) : undefined;
+  }
+
+  /**
+   * Makes `version` the tenant's active one, in one transaction. `previous` is what a later rollback returns
+   * to: by default the activation being replaced; a rollback passes its target's own previous (undo), null
+   * for none.
+   */
+  activate(
+    tenant: string,
+    version: number,
+    kind: ActivationKind,
+    by: string,
+    previous?: number | null,
+  ): ActivationRecord {
+    return this.#transaction(() => {
+      if (previous === undefined) previous = this.current(tenant)?.id;
+      const record = this.version(tenant, version);
+      if (record?.state !== 'ready') throw new Error(`${tenant} v${version} is not a ready version`);
+      const { id } = this.#db
+        .prepare(
+          'INSERT INTO activations (tenant, version, previous, kind, at, by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
+        )
+        .get(tenant, version, previous ?? null, kind, new Date().toISOString(), by) as { id: number };
+      this.#db.prepare('UPDATE tenants SET activation = ? WHERE name = ?').run(id, tenant);
+      this.#db
+        .prepare(
+          `DELETE FROM activations WHERE tenant = ? AND id < (
+             SELECT id FROM activations WHERE tenant = ? ORDER BY id DESC LIMIT 1 OFFSET ${HISTORY - 1})`,
+        )
+        .run(tenant, tenant);
+      return this.activation(id)!;
+    });
+  }
+
+  /**
+   * Where a rollback goes: the activation before the current one whose version is still retained, ready
+   * and different from the active version; undefined when history holds none.
+   */
+  rollbackTarget(
+    tenant: string,
+    usable: (v: VersionRecord) => boolean = () => true,
+  ): ActivationRecord | undefined {
+    const current = this.current(tenant);
+    if (!current) return undefined;
+    let at = current.previous === undefined ? undefined : this.activation(current.previous);
+    while (at) {
+      const record = this.version(tenant, at.version);
+      if (record?.state === 'ready' && at.version !== current.version && usable(record)) return at;
+      at = at.previous === undefined ? undefined : this.activation(at.previous);
+    }
+    return undefined;
+  }
+
+  markCorrupt(tenant: string, version: number, problem: string): void {
+    this.#db
+      .prepare(`UPDATE versions SET state = 'corrupt', problem = ? WHERE tenant = ? AND version = ?`)
+      .run(problem, tenant, version);
+  }
+
+  /**
+   * Keeps the newest `keep` versions of the tenant plus those in `protect` (the active one); deletes the
+   * other rows, then the files no remaining row names. Returns the versions removed.
+   */
+  async prune(tenant: string, keep: number, protect: ReadonlySet<number>): Promise<number[]> {
+    const doomed = this.versions(tenant)
+      .slice(keep)
+      .filter((v) => !protect.has(v.version));
+    if (doomed.length === 0) return [];
+    this.#transaction(() => {
+      const del = this.#db.prepare('DELETE FROM versions WHERE tenant = ? AND version = ?');
+      for (const v of doomed) del.run(tenant, v.version);
+    });
+    const stillNamed = this.#db.prepare('SELECT 1 FROM versions WHERE sha256 = ? LIMIT 1');
+    for (const sha of new Set(doomed.map((v) => v.sha256))) {
+      if (!stillNamed.get(sha)) await this.blobs.delete(sha);
+    }
+    return doomed.map((v) => v.version);
+  }
+
+  async close(): Promise<void> {
+    if (!this.#db.isOpen) return;
+    this.#db.close();
+    await this.#release();
+  }
+
+  #transaction<T>(body: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = body();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      this.#db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}
+
+function openDatabase(path: string): DatabaseSync {
+  const db = new DatabaseSync(path);
+  // WAL with synchronous=FULL: a committed activation survives power loss, readers never block the writer.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+  db.exec(SCHEMA);
+  return db;
+}
+
+function versionRecord(row: VersionRow): VersionRecord {
+  return {
+    tenant: row.tenant,
+    version: row.version,
+    sha256: row.sha256,
+    size: row.size,
+    world: row.world,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    state: row.state,
+    problem: row.problem ?? undefined,
+  };
+}
+
+function activationRecord(row: ActivationRow): ActivationRecord {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    version: row.version,
+    previous: row.previous ?? undefined,
+    kind: row.kind,
+    at: row.at,
+    by: row.by,
+  };
+}

@@ -1,0 +1,101 @@
+// One loaded module version of one tenant: the Script the core runs messages on. It counts the
+// transactions (and dialogs) that pinned it; once it is no longer active, its pins are gone and any dialog
+// grace period is over, it tells the registry, which unloads it.
+import type { Logger } from 'pino';
+import type { Script } from '../core/script.ts';
+import type { ModuleRunner } from '../runtime/index.ts';
+
+export class VersionScript implements Script {
+  readonly tenant: string;
+  readonly version: number;
+  readonly runner: ModuleRunner;
+  readonly log: Logger;
+  readonly sha256: string;
+  readonly loadedAt = Date.now();
+  #pins = 0;
+  #active = false;
+  /** Until when in-dialog requests may still select this version after it stopped being active. */
+  #graceUntil = 0;
+  #graceTimer: NodeJS.Timeout | undefined;
+  #unloaded = false;
+  readonly #onIdle: (script: VersionScript) => void;
+
+  constructor(
+    tenant: string,
+    version: number,
+    sha256: string,
+    runner: ModuleRunner,
+    log: Logger,
+    onIdle: (script: VersionScript) => void,
+  ) {
+    this.tenant = tenant;
+    this.version = version;
+    this.sha256 = sha256;
+    this.runner = runner;
+    this.log = log;
+    this.#onIdle = onIdle;
+  }
+
+  get pins(): number {
+    return this.#pins;
+  }
+
+  get active(): boolean {
+    return this.#active;
+  }
+
+  get unloaded(): boolean {
+    return this.#unloaded;
+  }
+
+  /** True while an in-dialog request naming this version may still run on it. */
+  get inGrace(): boolean {
+    return this.#active || Date.now() < this.#graceUntil;
+  }
+
+  pin(): void {
+    this.#pins++;
+  }
+
+  unpin(): void {
+    if (this.#pins === 0) {
+      // More unpins than pins is a bug in the caller; counting below zero would unload a version in use.
+      this.log.error('unpin() without a matching pin(): ignored');
+      return;
+    }
+    this.#pins--;
+    if (this.#pins === 0) this.#maybeIdle();
+  }
+
+  /** Called by the registry when this version becomes the active one. */
+  activate(): void {
+    this.#active = true;
+    this.#graceUntil = 0;
+    clearTimeout(this.#graceTimer);
+  }
+
+  /** Called by the registry when another version replaces this one; `graceMs` keeps it for dialogs. */
+  deactivate(graceMs: number): void {
+    this.#active = false;
+    this.#graceUntil = graceMs > 0 ? Date.now() + graceMs : 0;
+    clearTimeout(this.#graceTimer);
+    if (graceMs > 0) {
+      this.#graceTimer = setTimeout(() => {
+        this.#graceUntil = 0;
+        this.#maybeIdle();
+      }, graceMs);
+      this.#graceTimer.unref();
+    } else this.#maybeIdle();
+  }
+
+  /** Called by the registry when it drops the version; later lookups no longer find it. */
+  markUnloaded(): void {
+    this.#unloaded = true;
+    clearTimeout(this.#graceTimer);
+  }
+
+  #maybeIdle(): void {
+    if (this.#active || this.#pins > 0 || this.#unloaded || Date.now() < this.#graceUntil) return;
+    this.#onIdle(this);
+  }
+}
