@@ -4,8 +4,15 @@
 
 export { createRequest, type RequestParts } from './build-request.ts';
 export { createResponse, type ResponseOptions } from './build-response.ts';
-export { byteStringToUtf8, fromByteString, toByteString, utf8ToByteString } from './byte-string.ts';
+export {
+  byteStringToUtf8,
+  fromByteString,
+  isByteString,
+  toByteString,
+  utf8ToByteString,
+} from './byte-string.ts';
 export { isCallId } from './call-id.ts';
+export { isToken } from './char-classes.ts';
 export { type Contact, parseContact, parseContacts } from './contact.ts';
 export { type CSeq, MAX_CSEQ, parseCSeq } from './cseq.ts';
 export { parseHeaderLine } from './header-line.ts';
@@ -23,6 +30,7 @@ export { rejectionReply } from './rejection-reply.ts';
 export { SipRequest } from './request.ts';
 export { SipResponse } from './response.ts';
 export { type ResponseDestination, responseDestination } from './response-destination.ts';
+export { splitList } from './split-list.ts';
 export { formatUri, isAbsoluteUri, parseUri, type SipUri } from './uri.ts';
 export { normalizeEscapes, uriEquals } from './uri-compare.ts';
 export { BRANCH_MAGIC_COOKIE, formatVia, parseVia, type Via } from './via.ts';
