@@ -84,8 +84,7 @@ class LineReader {
 export function parseMessage(data: Buffer | string, options?: ParseOptions): ParseResult {
   // The message reads and writes from this copy only, so the caller may reuse `data` afterwards.
   const src = typeof data === 'string' ? data : data.toString('latin1');
-  const limits =
-    options?.limits === undefined ? DEFAULT_PARSE_LIMITS : { ...DEFAULT_PARSE_LIMITS, ...options.limits };
+  const limits = options?.limits === undefined ? DEFAULT_PARSE_LIMITS : withDefaults(options.limits);
   const n = src.length;
   if (n > limits.maxMessageSize) {
     return fail(src, limits, {
@@ -364,6 +363,16 @@ export function parseMessage(data: Buffer | string, options?: ParseOptions): Par
       ? new SipResponse(init, startLine.status, startLine.reason)
       : new SipRequest(init, startLine.method, startLine.uri),
   };
+}
+
+// A limit left undefined (or not a number) keeps its default rather than lifting the bound.
+function withDefaults(limits: Partial<ParseLimits>): ParseLimits {
+  const merged = { ...DEFAULT_PARSE_LIMITS };
+  for (const name of Object.keys(merged) as (keyof ParseLimits)[]) {
+    const value = limits[name];
+    if (typeof value === 'number' && !Number.isNaN(value)) merged[name] = value;
+  }
+  return merged;
 }
 
 function isSingle(known: HeaderName): boolean {

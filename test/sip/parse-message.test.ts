@@ -352,6 +352,13 @@ describe('parseMessage: limits', () => {
     });
   });
 
+  it('keeps the default of a limit given as undefined', () => {
+    const big = request([], 'x'.repeat(70_000));
+    expect(failure(big, { limits: { maxMessageSize: undefined, maxHeaderCount: 50 } }).limit).toBe(
+      'maxMessageSize',
+    );
+  });
+
   it('answers a message over maxMessageSize with 513, still reading its Via and CSeq', () => {
     const input = request([], 'x'.repeat(100));
     const error = failure(input, { limits: { maxMessageSize: 300 } });
