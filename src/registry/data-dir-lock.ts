@@ -3,6 +3,10 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** Lock files this process holds: its own PID in a file it did not write is a previous life (PID 1 in a
+ *  restarted container), not this process. */
+const held = new Set<string>();
+
 export type LockResult = { ok: true; release: () => Promise<void> } | { ok: false; error: string };
 
 export async function lockDataDir(dir: string): Promise<LockResult> {
@@ -13,7 +17,14 @@ export async function lockDataDir(dir: string): Promise<LockResult> {
       await file.writeFile(`${process.pid}\n`);
       await file.sync();
       await file.close();
-      return { ok: true, release: () => rm(path, { force: true }) };
+      held.add(path);
+      return {
+        ok: true,
+        release: async () => {
+          held.delete(path);
+          await rm(path, { force: true });
+        },
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
         return {
@@ -23,7 +34,8 @@ export async function lockDataDir(dir: string): Promise<LockResult> {
       }
     }
     const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+    const ours = owner === process.pid && held.has(path);
+    if (ours || (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner))) {
       return {
         ok: false,
         error: `data_dir ${dir} is in use by process ${owner}: stop it or give this server another data_dir`,

@@ -327,7 +327,7 @@ export class ModuleStore {
     for (const sha of new Set(doomed.map((v) => v.sha256))) {
       if (!stillNamed.get(sha)) await this.blobs.delete(sha);
     }
-    return doomed.map((v) => v.version);
+    return doomed.map((v) => v.version).sort((a, b) => a - b);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,91 @@
+// Upload fixtures: the hello examples as built components, and a route whose replies name its version.
+// The stamped route is built once (AssemblyScript); each version is the same component with the 8-digit
+// placeholder in its data replaced, so every version has its own bytes, sha256 and reply header.
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildGuest } from '../../src/build/index.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const PLACEHOLDER = 'VVVVVVVV';
+
+/** The route of every stamped version: request route answers 200 with `X-Version: <version>`. */
+const STAMPED_ROUTE = `
+import { KSR } from '../../sdk';
+
+export * from '../../sdk/exports';
+
+export function request_route(): void {
+  KSR.hdr.append_to_reply('X-Version: ${PLACEHOLDER}\\r\\n');
+  KSR.sl.sl_send_reply(200, 'OK');
+}
+
+export function reply_route(): void {
+  KSR.hdr.append('X-Reply-Version: ${PLACEHOLDER}\\r\\n');
+}
+
+export function named_route(name: string): void {
+  KSR.info('named route ' + name + ' on ${PLACEHOLDER}');
+}
+`;
+
+export interface StampedRoute {
+  /** The component whose replies carry `X-Version: <version, 8 digits>`. */
+  stamp(version: number): Uint8Array;
+}
+
+const built = new Map<string, Promise<StampedRoute>>();
+
+/** Builds the stamped route once per source (and process); `stamp(n)` is then a byte substitution. */
+export function buildStampedRoute(source = STAMPED_ROUTE): Promise<StampedRoute> {
+  let route = built.get(source);
+  if (!route) {
+    route = build(source);
+    built.set(source, route);
+  }
+  return route;
+}
+
+async function build(source: string): Promise<StampedRoute> {
+  const dir = mkdtempSync(join(tmpdir(), 'kemi-stamped-'));
+  cpSync(join(root, 'guest-examples/assemblyscript/sdk'), join(dir, 'sdk'), { recursive: true });
+  const project = join(dir, 'stamped');
+  mkdirSync(join(project, 'assembly'), { recursive: true });
+  writeFileSync(join(project, 'asconfig.json'), JSON.stringify({ entries: ['assembly/index.ts'] }));
+  writeFileSync(join(project, 'assembly/index.ts'), source);
+  const built = await buildGuest(project, { out: join(dir, 'stamped.wasm') });
+  if (!built.ok) throw new Error(`stamped route: ${built.error.message}\n${built.error.output ?? ''}`);
+  const template = built.component;
+  // AssemblyScript keeps string literals as UTF-16LE.
+  const needle = Buffer.from(PLACEHOLDER, 'utf16le');
+  const offsets: number[] = [];
+  for (
+    let at = Buffer.from(template).indexOf(needle);
+    at >= 0;
+    at = Buffer.from(template).indexOf(needle, at + 1)
+  ) {
+    offsets.push(at);
+  }
+  if (offsets.length === 0) throw new Error('stamped route: placeholder not found in the component');
+  return {
+    stamp(version: number): Uint8Array {
+      const bytes = template.slice();
+      const digits = Buffer.from(versionStamp(version), 'utf16le');
+      for (const at of offsets) bytes.set(digits, at);
+      return bytes;
+    },
+  };
+}
+
+/** The header value a stamped version replies with. */
+export function versionStamp(version: number): string {
+  return String(version).padStart(8, '0');
+}
+
+/** The hello examples as shipped (built by the bundled-route logic or the examples' build folders). */
+export async function helloComponent(language: 'assemblyscript' | 'rust', out: string): Promise<Uint8Array> {
+  const built = await buildGuest(join(root, `guest-examples/${language}/hello`), { out });
+  if (!built.ok) throw new Error(built.error.message);
+  return built.component;
+}

@@ -1,0 +1,77 @@
+// A registry over a real store and the real compile worker, for tests; and a way to ask a script which
+// version it is (its stamped route answers with X-Version).
+import type { Script } from '../../../src/core/script.ts';
+import { ksrModules } from '../../../src/kemi/index.ts';
+import { silentLogger } from '../../../src/logger.ts';
+import {
+  type ModuleCompiler,
+  ModuleStore,
+  Registry,
+  type RegistryEvent,
+  type TenantSpec,
+} from '../../../src/registry/index.ts';
+import { Linker } from '../../../src/runtime/index.ts';
+import { contextFor, INVITE } from '../../kemi/fixture.ts';
+
+export function spec(name: string, over: Partial<TenantSpec> = {}): TenantSpec {
+  return {
+    name,
+    sockets: [],
+    domains: [],
+    route: undefined,
+    retain: 10,
+    dialogGraceMs: 0,
+    capabilities: undefined,
+    moduleLimits: {},
+    invocationLimits: {},
+    ...over,
+  };
+}
+
+export interface Opened {
+  registry: Registry;
+  store: ModuleStore;
+  events: RegistryEvent[];
+  close(): Promise<void>;
+}
+
+export async function openRegistry(
+  compiler: ModuleCompiler,
+  tenants: TenantSpec[],
+  dir?: string,
+): Promise<Opened> {
+  const s = await ModuleStore.open({ dir });
+  if (!s.ok) throw new Error(s.error);
+  const r = await Registry.open({
+    tenants,
+    store: s.store,
+    compiler,
+    linker: new Linker(ksrModules),
+    log: silentLogger,
+  });
+  if (!r.ok) {
+    await s.store.close();
+    throw new Error(r.error);
+  }
+  const events: RegistryEvent[] = [];
+  r.registry.subscribe((e) => events.push(e));
+  return {
+    registry: r.registry,
+    store: s.store,
+    events,
+    close: async () => {
+      await r.registry.close();
+      await s.store.close();
+    },
+  };
+}
+
+/** Runs the script's request route on an INVITE and returns the X-Version it stamped on its reply. */
+export function stampOf(script: Script | undefined): number | undefined {
+  if (!script) return undefined;
+  const { ctx, sent } = contextFor(INVITE);
+  const outcome = script.runner.invoke('request-route', ctx);
+  if (!outcome.ok) throw new Error(outcome.message);
+  const header = sent[0]?.headers.find(([name]) => name === 'X-Version');
+  return header ? Number(header[1]) : undefined;
+}
