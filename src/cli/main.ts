@@ -1,8 +1,13 @@
 // The `kemi-wasm` command. Each subcommand lives in its own file and registers itself on the program.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerActivate } from './activate.ts';
 import { registerBuild } from './build.ts';
+import { registerDeploy } from './deploy.ts';
+import { registerRollback } from './rollback.ts';
 import { registerServe } from './serve.ts';
+import { registerStatus } from './status.ts';
+import { registerVersions } from './versions.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -14,5 +19,10 @@ const program = new Command('kemi-wasm')
 
 registerServe(program);
 registerBuild(program);
+registerDeploy(program);
+registerVersions(program);
+registerActivate(program);
+registerRollback(program);
+registerStatus(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,43 @@
+// `kemi-wasm status [--tenant T]`: active version and in-flight transactions per loaded version, for every
+// tenant the token sees (or one).
+import type { Command } from 'commander';
+import type { TenantStatus } from '../registry/index.ts';
+import { AdminClient, type ConnectionOptions, connectionOptions, fail } from './admin-client.ts';
+import { table } from './table.ts';
+
+export function registerStatus(program: Command): void {
+  connectionOptions(
+    program.command('status').description('active versions and in-flight transactions per version'),
+  ).action(async (opts: ConnectionOptions) => {
+    // Without --tenant (and KEMI_WASM_TENANT), every tenant the token may see.
+    const one = opts.tenant !== undefined || Boolean(process.env.KEMI_WASM_TENANT);
+    process.exitCode = await status(opts, one);
+  });
+}
+
+async function status(opts: ConnectionOptions, one: boolean): Promise<number> {
+  const client = new AdminClient(opts);
+  const result = one
+    ? await client.call<TenantStatus>('GET', client.tenantPath())
+    : await client.call<{ uptimeS: number; tenants: TenantStatus[] }>('GET', '/v1/status');
+  if (!result.ok) return fail('status', result.error);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(result.body, null, 2)}\n`);
+    return 0;
+  }
+  const tenants = 'tenants' in result.body ? result.body.tenants : [result.body];
+  const rows = tenants.flatMap((t) =>
+    t.loaded.length === 0
+      ? [[t.tenant, '-', 'no version', '', '', '']]
+      : t.loaded.map((l) => [
+          t.tenant,
+          String(l.version),
+          l.active ? 'active' : 'draining',
+          String(l.pins),
+          String(l.invocations),
+          l.path,
+        ]),
+  );
+  process.stdout.write(table(['TENANT', 'VERSION', 'STATE', 'IN-FLIGHT', 'INVOCATIONS', 'ABI'], rows));
+  return 0;
+}
