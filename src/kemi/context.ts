@@ -3,6 +3,7 @@
 // reads the outcome after the route returns. `host` is what the functions ask of the server.
 import type { Logger } from 'pino';
 import { SipRequest, SipResponse } from '../sip/index.ts';
+import type { DestinationBranch, NextHop, ProxyTransaction, RecordRouteRequest } from '../tm/index.ts';
 import type { Source } from '../transport/index.ts';
 
 export type RouteKind = 'request' | 'reply' | 'failure' | 'branch' | 'onreply' | 'event';
@@ -18,6 +19,37 @@ export interface RouteHost {
   sendReply(ctx: RouteContext, status: number, reason: string): boolean;
   /** True when host (and port, when given) name this server: a listen address or a configured domain. */
   isMyself(host: string, port: number | undefined, secure: boolean): boolean;
+  /** The transaction layer; absent on a server without one (the tm functions then fail). */
+  readonly tm?: TmHost;
+  /** A configured define (Kamailio's `#!define`) for the script's tenant, or undefined. */
+  getDefine?(ctx: RouteContext, name: string): string | undefined;
+}
+
+/** What the tm functions need from the server; each returns a KEMI code (1, 0, or negative). */
+export interface TmHost {
+  /** t_newtran: the transaction of the request, made if there is none yet. */
+  newTransaction(ctx: RouteContext): number;
+  /** t_relay: forwards to `targets` statefully (ACK: statelessly; a CANCEL of a known INVITE: 16.10). */
+  relay(ctx: RouteContext, targets: readonly DestinationBranch[], forced?: NextHop): number;
+  /** t_reply: a reply through the request's transaction. */
+  reply(ctx: RouteContext, status: number, reason: string): number;
+  /** t_check_trans: whether the message belongs to a transaction (Kamailio's codes). */
+  checkTransaction(ctx: RouteContext): number;
+}
+
+/** record-route, record-route-preset and add-rr-param so far; `enabled` once a Record-Route is wanted. */
+export interface RecordRouteState extends RecordRouteRequest {
+  readonly enabled: boolean;
+}
+
+/** What t-on-*, t-set-fr and t-drop-replies set before the transaction exists; t-relay copies it in. */
+export interface TmSettings {
+  onFailure?: string;
+  onBranch?: string;
+  onReply?: string;
+  frInv?: number;
+  fr?: number;
+  dropReplies?: 'a' | 'l' | 'n';
 }
 
 /** Where log bytes written by the script are charged (the runtime's per-invocation log limit). */
@@ -59,6 +91,26 @@ export class RouteContext {
   logMeter: LogMeter | undefined = undefined;
   /** `$ou`: the R-URI as received, before the route changed it. */
   readonly originalUri: string | undefined;
+  /** The transaction: made by t-newtran/t-relay, or the one a failure, branch or onreply route runs for. */
+  transaction: ProxyTransaction | undefined = undefined;
+  /** Set by the server for a request route: the request's transaction key (tm/transaction-key.ts). */
+  transactionKey: string | undefined = undefined;
+  /** Max-Forwards as received (the proxy core applies 16.6 step 3 when the script did not). */
+  receivedMaxForwards: number | undefined = undefined;
+  /** tm settings made before the transaction exists. */
+  tmSettings: TmSettings | undefined = undefined;
+  /** Branches added with append-branch (the destination set after the R-URI's branch). */
+  appendedBranches: DestinationBranch[] | undefined = undefined;
+  /** q value of the R-URI's branch (append-branch-uri-q, t-next-contacts). */
+  ruriQ: number | undefined = undefined;
+  /** What t-load-contacts left for t-next-contacts, by falling q. */
+  contacts: DestinationBranch[] | undefined = undefined;
+  /** record-route and add-rr-param for this request, applied to every branch. */
+  recordRoute: RecordRouteState | undefined = undefined;
+  /** The URI parameters of our own Route entry that loose-route removed ("lr;ftag=..."). */
+  localRouteParams: string | undefined = undefined;
+  /** The branch a branch or onreply route runs for ($T_branch_idx). */
+  branchIndex: number | undefined = undefined;
 
   constructor(kind: RouteKind, msg: SipRequest | SipResponse, source: Source, host: RouteHost, log: Logger) {
     this.kind = kind;

@@ -1,13 +1,17 @@
 // Every KSR module the host implements, in the order of wit/ksr.wit's world: the one list the runtime
 // binds and the docs and binding checks walk.
 import { core } from './core.ts';
+import { corex } from './corex.ts';
 import type { KsrModule } from './define.ts';
 import { hdr } from './hdr.ts';
+import { kx } from './kx.ts';
 import { maxfwd } from './maxfwd.ts';
 import { pv } from './pv.ts';
+import { rr } from './rr.ts';
 import { sanity } from './sanity.ts';
 import { siputils } from './siputils.ts';
 import { sl } from './sl.ts';
+import { tm } from './tm.ts';
 import { x } from './x.ts';
 import { xlog } from './xlog.ts';
 
@@ -15,10 +19,27 @@ export {
   type Finish,
   type LogMeter,
   type PvValue,
+  type RecordRouteState,
   RouteContext,
   type RouteHost,
   type RouteKind,
+  type TmHost,
+  type TmSettings,
 } from './context.ts';
 export type { KsrFunction, KsrModule } from './define.ts';
 
-export const ksrModules: readonly KsrModule[] = [core, x, pv, hdr, sl, maxfwd, siputils, sanity, xlog];
+export const ksrModules: readonly KsrModule[] = [
+  core,
+  x,
+  pv,
+  hdr,
+  sl,
+  maxfwd,
+  siputils,
+  sanity,
+  xlog,
+  tm,
+  rr,
+  corex,
+  kx,
+];

@@ -96,6 +96,21 @@ const VARIABLES: Record<string, PseudoVariable> = {
   ml: { get: (ctx) => ctx.msg.toBuffer().length },
   mb: { get: (ctx) => ctx.msg.toString() },
   rb: { get: (ctx) => ctx.msg.body },
+  bs: { get: (ctx) => ctx.msg.bodyLength },
+  // tmx: the transaction's view. In a failure route the winning reply, in reply routes the current one,
+  // in the request route the last reply sent statefully; 0 / $null without one.
+  T_reply_code: {
+    get: (ctx) =>
+      ctx.reply?.status ??
+      (ctx.kind === 'failure' ? ctx.transaction?.picked?.final?.status : ctx.transaction?.lastStatus) ??
+      0,
+  },
+  T_reply_reason: {
+    get: (ctx) =>
+      ctx.reply?.reason ?? (ctx.kind === 'failure' ? ctx.transaction?.picked?.final?.reason : undefined),
+  },
+  // The branch a branch or onreply route runs for; else how many branches the transaction has; -1 without.
+  T_branch_idx: { get: (ctx) => ctx.branchIndex ?? ctx.transaction?.branches.length ?? -1 },
   Ts: { get: () => Math.floor(Date.now() / 1000) },
   hdr: { arg: true, get: (ctx, name) => headerBody(ctx, name) },
   hdrc: { arg: true, get: (ctx, name) => ctx.msg.getFieldValues(name).length },

@@ -1,19 +1,11 @@
 // The server's own KSR tables (src/kemi) against wit/ksr.wit: the check the server runs at startup.
 import { describe, expect, it } from 'vitest';
-import { core } from '../../src/kemi/core.ts';
-import { hdr } from '../../src/kemi/hdr.ts';
-import { maxfwd } from '../../src/kemi/maxfwd.ts';
-import { pv } from '../../src/kemi/pv.ts';
-import { sanity } from '../../src/kemi/sanity.ts';
-import { siputils } from '../../src/kemi/siputils.ts';
-import { sl } from '../../src/kemi/sl.ts';
-import { x } from '../../src/kemi/x.ts';
-import { xlog } from '../../src/kemi/xlog.ts';
+import { ksrModules } from '../../src/kemi/index.ts';
 import { checkBindings } from '../../src/runtime/check-bindings.ts';
 import { Linker } from '../../src/runtime/linker.ts';
 import { ksrPackage } from '../../src/runtime/wit.ts';
 
-const tables = [core, x, pv, hdr, sl, maxfwd, siputils, sanity, xlog];
+const tables = ksrModules;
 
 describe('the KSR tables of src/kemi', () => {
   it('bind every function of the world with the WIT signature', () => {

@@ -247,6 +247,110 @@ declare function xlog__xcrit(format_ptr: usize, format_len: usize): void;
 @external('kemi:ksr/xlog@0.1.0', 'xalert')
 declare function xlog__xalert(format_ptr: usize, format_len: usize): void;
 
+// tm
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-relay')
+declare function tm__t_relay(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-relay-to-proto-addr')
+declare function tm__t_relay_to_proto_addr(proto_ptr: usize, proto_len: usize, host_ptr: usize, host_len: usize, port: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-on-failure')
+declare function tm__t_on_failure(name_ptr: usize, name_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-on-branch')
+declare function tm__t_on_branch(name_ptr: usize, name_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-on-reply')
+declare function tm__t_on_reply(name_ptr: usize, name_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-is-set')
+declare function tm__t_is_set(target_ptr: usize, target_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-check-trans')
+declare function tm__t_check_trans(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-newtran')
+declare function tm__t_newtran(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-reply')
+declare function tm__t_reply(code: i32, reason_ptr: usize, reason_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-send-reply')
+declare function tm__t_send_reply(code: i32, reason_ptr: usize, reason_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-is-canceled')
+declare function tm__t_is_canceled(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-branch-timeout')
+declare function tm__t_branch_timeout(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-branch-replied')
+declare function tm__t_branch_replied(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-check-status')
+declare function tm__t_check_status(re_ptr: usize, re_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-set-fr')
+declare function tm__t_set_fr(fr_inv: i32, fr: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-reset-fr')
+declare function tm__t_reset_fr(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-load-contacts')
+declare function tm__t_load_contacts(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-next-contacts')
+declare function tm__t_next_contacts(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tm@0.1.0', 't-drop-replies')
+declare function tm__t_drop_replies(mode_ptr: usize, mode_len: usize): i32;
+
+// rr
+// @ts-ignore: decorator
+@external('kemi:ksr/rr@0.1.0', 'record-route')
+declare function rr__record_route(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/rr@0.1.0', 'record-route-params')
+declare function rr__record_route_params(params_ptr: usize, params_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/rr@0.1.0', 'record-route-preset')
+declare function rr__record_route_preset(addr1_ptr: usize, addr1_len: usize, addr2_ptr: usize, addr2_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/rr@0.1.0', 'remove-record-route')
+declare function rr__remove_record_route(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/rr@0.1.0', 'add-rr-param')
+declare function rr__add_rr_param(param_ptr: usize, param_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/rr@0.1.0', 'loose-route')
+declare function rr__loose_route(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/rr@0.1.0', 'check-route-param')
+declare function rr__check_route_param(re_ptr: usize, re_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/rr@0.1.0', 'is-direction')
+declare function rr__is_direction(dir_ptr: usize, dir_len: usize): i32;
+
+// corex
+// @ts-ignore: decorator
+@external('kemi:ksr/corex@0.1.0', 'append-branch')
+declare function corex__append_branch(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/corex@0.1.0', 'append-branch-uri')
+declare function corex__append_branch_uri(uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/corex@0.1.0', 'append-branch-uri-q')
+declare function corex__append_branch_uri_q(uri_ptr: usize, uri_len: usize, q_ptr: usize, q_len: usize): i32;
+
+// kx
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-def')
+declare function kx__get_def(name_ptr: usize, name_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-defn')
+declare function kx__get_defn(name_ptr: usize, name_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -736,6 +840,257 @@ export namespace KSR {
     export function xalert(format: string): void {
       const format_utf8 = String.UTF8.encode(format);
       xlog__xalert(changetype<usize>(format_utf8), <usize>format_utf8.byteLength);
+    }
+  }
+
+  /**
+   * Stateful processing (Kamailio's `tm` module): transactions (RFC 3261 17) and the proxy core (16). Relay
+   * failures return Kamailio's error codes: -1 unspecified, -12 too many branches, -478 bad next hop, -479
+   * bad URI, -480 unsupported transport, -487 the transaction was cancelled, -510 destination not allowed for
+   * this tenant. `sl.sl-reply-error` then sends the matching reply. Route names given to `t-on-*` are named
+   * routes of this module: the host calls `named-route` with them later, on the module version that created
+   * the transaction even if another one was activated meanwhile.
+   */
+  export namespace tm {
+    /**
+     * Relay statefully to the destination set: the request URI (or `$du`) plus the branches added with
+     * `corex.append-branch*`, in parallel. The transaction is created if needed; branches are sent when the
+     * route returns. An ACK is forwarded statelessly; a CANCEL of a known INVITE is answered 200 and its
+     * pending branches are cancelled (RFC 3261 16.10). In a failure route the request URI's branch counts
+     * only if the route changed `$ru` or `$du`. 1 on success, a negative code on failure.
+     */
+    export function t_relay(): i32 {
+      return tm__t_relay();
+    }
+
+    /** `t-relay` with every branch sent to `host`:`port` over `proto` ("udp", "tcp"). */
+    export function t_relay_to_proto_addr(proto: string, host: string, port: i32): i32 {
+      const proto_utf8 = String.UTF8.encode(proto);
+      const host_utf8 = String.UTF8.encode(host);
+      return tm__t_relay_to_proto_addr(changetype<usize>(proto_utf8), <usize>proto_utf8.byteLength, changetype<usize>(host_utf8), <usize>host_utf8.byteLength, port);
+    }
+
+    /**
+     * Run named route `name` when the transaction ends with a negative final response, before it is sent
+     * upstream (a failure route can relay anew or reply). Armed once: set it again in the failure route.
+     */
+    export function t_on_failure(name: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      return tm__t_on_failure(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+
+    /**
+     * Run named route `name` for each branch before it is sent (change headers, `$ru`, `$du`; `x.drop`
+     * discards the branch).
+     */
+    export function t_on_branch(name: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      return tm__t_on_branch(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+
+    /** Run named route `name` for each reply the transaction receives (`x.drop` drops a provisional one). */
+    export function t_on_reply(name: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      return tm__t_on_reply(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+
+    /**
+     * 1 if the route is set for the transaction: `target` is "failure_route", "branch_route" or
+     * "onreply_route"; -1 if not.
+     */
+    export function t_is_set(target: string): i32 {
+      const target_utf8 = String.UTF8.encode(target);
+      return tm__t_is_set(changetype<usize>(target_utf8), <usize>target_utf8.byteLength);
+    }
+
+    /**
+     * For a CANCEL: 1 if the INVITE it cancels has a transaction. For an ACK to a 2xx: 1 if its INVITE
+     * transaction is still known. Otherwise -1 (retransmissions and ACKs to negative replies never reach the
+     * route: the transaction layer absorbs them).
+     */
+    export function t_check_trans(): i32 {
+      return tm__t_check_trans();
+    }
+
+    /** Create the transaction of the request (retransmissions are absorbed from now on); 1, or -1. */
+    export function t_newtran(): i32 {
+      return tm__t_newtran();
+    }
+
+    /** Reply statefully (the transaction must exist); 1, or -1. */
+    export function t_reply(code: i32, reason: string): i32 {
+      const reason_utf8 = String.UTF8.encode(reason);
+      return tm__t_reply(code, changetype<usize>(reason_utf8), <usize>reason_utf8.byteLength);
+    }
+
+    /** Create the transaction if needed and reply statefully; 1, or -1. */
+    export function t_send_reply(code: i32, reason: string): i32 {
+      const reason_utf8 = String.UTF8.encode(reason);
+      return tm__t_send_reply(code, changetype<usize>(reason_utf8), <usize>reason_utf8.byteLength);
+    }
+
+    /** 1 if the caller cancelled the transaction. */
+    export function t_is_canceled(): i32 {
+      return tm__t_is_canceled();
+    }
+
+    /** In a failure route: 1 if the failed branch timed out. */
+    export function t_branch_timeout(): i32 {
+      return tm__t_branch_timeout();
+    }
+
+    /** In a failure route: 1 if the failed branch had received a reply before its final one. */
+    export function t_branch_replied(): i32 {
+      return tm__t_branch_replied();
+    }
+
+    /**
+     * 1 if the status matches the regular expression `re`: the current reply in reply routes, the winning
+     * reply in a failure route, the last reply sent in the request route.
+     */
+    export function t_check_status(re: string): i32 {
+      const re_utf8 = String.UTF8.encode(re);
+      return tm__t_check_status(changetype<usize>(re_utf8), <usize>re_utf8.byteLength);
+    }
+
+    /**
+     * Set the final response timeouts in ms: `fr-inv` after a provisional reply to an INVITE (timer C), `fr`
+     * otherwise (timers B and F); 0 keeps the current value.
+     */
+    export function t_set_fr(fr_inv: i32, fr: i32): i32 {
+      return tm__t_set_fr(fr_inv, fr);
+    }
+
+    /** Back to the configured timeouts. */
+    export function t_reset_fr(): i32 {
+      return tm__t_reset_fr();
+    }
+
+    /** Serial forking: order the destination set by falling q value and keep it for `t-next-contacts`. */
+    export function t_load_contacts(): i32 {
+      return tm__t_load_contacts();
+    }
+
+    /**
+     * Serial forking: make the contacts with the highest remaining q the destination set (the first as
+     * request URI). 1, or -2 when none is left.
+     */
+    export function t_next_contacts(): i32 {
+      return tm__t_next_contacts();
+    }
+
+    /**
+     * In a failure route, before relaying anew: which earlier replies to drop from the best-response choice,
+     * "a" (or "") all (the default), "l" those of the last round of branches, "n" none.
+     */
+    export function t_drop_replies(mode: string): i32 {
+      const mode_utf8 = String.UTF8.encode(mode);
+      return tm__t_drop_replies(changetype<usize>(mode_utf8), <usize>mode_utf8.byteLength);
+    }
+  }
+
+  /** Record-Route and loose routing (Kamailio's `rr` module, RFC 3261 16.4, 16.6, 16.12). */
+  export namespace rr {
+    /**
+     * Record-route the request: each branch gets `<sip:ADDR:PORT;lr;ftag=...>` with the listener it leaves
+     * from, or two such entries (with `r2=on`) when the transport or interface changes. 1, or -1.
+     */
+    export function record_route(): i32 {
+      return rr__record_route();
+    }
+
+    /** `record-route` with URI parameters added (";name=value"). */
+    export function record_route_params(params: string): i32 {
+      const params_utf8 = String.UTF8.encode(params);
+      return rr__record_route_params(changetype<usize>(params_utf8), <usize>params_utf8.byteLength);
+    }
+
+    /**
+     * Record-route with the given addresses ("host[:port][;params]", no scheme); with `addr2` not empty two
+     * entries (outbound `addr1`, then inbound `addr2`; add ";r2=on" to both).
+     */
+    export function record_route_preset(addr1: string, addr2: string): i32 {
+      const addr1_utf8 = String.UTF8.encode(addr1);
+      const addr2_utf8 = String.UTF8.encode(addr2);
+      return rr__record_route_preset(changetype<usize>(addr1_utf8), <usize>addr1_utf8.byteLength, changetype<usize>(addr2_utf8), <usize>addr2_utf8.byteLength);
+    }
+
+    /** Undo `record-route*` for this request. */
+    export function remove_record_route(): i32 {
+      return rr__remove_record_route();
+    }
+
+    /**
+     * Add URI parameters (";name=value") to this server's Record-Route entries, before or after
+     * `record-route`.
+     */
+    export function add_rr_param(param: string): i32 {
+      const param_utf8 = String.UTF8.encode(param);
+      return rr__add_rr_param(changetype<usize>(param_utf8), <usize>param_utf8.byteLength);
+    }
+
+    /**
+     * Route the request by its Route headers: our own entries are removed, the next one becomes the next hop
+     * (`$du` for a loose router). 1 routed (within a dialog), -1 no Route header (or only ours on an initial
+     * request), -3 an initial request routed by a preloaded Route set.
+     */
+    export function loose_route(): i32 {
+      return rr__loose_route();
+    }
+
+    /** After `loose-route`: 1 if the parameters of our own Route entry match the regular expression `re`. */
+    export function check_route_param(re: string): i32 {
+      const re_utf8 = String.UTF8.encode(re);
+      return rr__check_route_param(changetype<usize>(re_utf8), <usize>re_utf8.byteLength);
+    }
+
+    /**
+     * After `loose-route`: 1 if the in-dialog request goes `dir`: "downstream" (sent by the caller) or
+     * "upstream" (sent by the callee), by the ftag parameter of our Route entry.
+     */
+    export function is_direction(dir: string): i32 {
+      const dir_utf8 = String.UTF8.encode(dir);
+      return rr__is_direction(changetype<usize>(dir_utf8), <usize>dir_utf8.byteLength);
+    }
+  }
+
+  /** The destination set (Kamailio's `corex` module): more branches for `tm.t-relay`. */
+  export namespace corex {
+    /** Add the request URI (with `$du`, its q and the branch flags) as a new branch; 1, or -1. */
+    export function append_branch(): i32 {
+      return corex__append_branch();
+    }
+
+    /** Add a branch to `uri`. */
+    export function append_branch_uri(uri: string): i32 {
+      const uri_utf8 = String.UTF8.encode(uri);
+      return corex__append_branch_uri(changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength);
+    }
+
+    /** Add a branch to `uri` with q value `q` ("0.5"), for `tm.t-load-contacts`. */
+    export function append_branch_uri_q(uri: string, q: string): i32 {
+      const uri_utf8 = String.UTF8.encode(uri);
+      const q_utf8 = String.UTF8.encode(q);
+      return corex__append_branch_uri_q(changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength, changetype<usize>(q_utf8), <usize>q_utf8.byteLength);
+    }
+  }
+
+  /**
+   * Configuration values (Kamailio's `KSR.kx`): the `defines` of the server configuration, Kamailio's
+   * `#!define NAME value`.
+   */
+  export namespace kx {
+    /** The value of define `name`, or none. */
+    export function get_def(name: string): string | null {
+      const name_utf8 = String.UTF8.encode(name);
+      kx__get_def(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The value of define `name` as an integer; 0 if absent or not an integer. */
+    export function get_defn(name: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      return kx__get_defn(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
     }
   }
 }

@@ -207,6 +207,94 @@ mod raw {
             pub fn xalert(format_ptr: *const u8, format_len: usize);
         }
     }
+
+    pub mod tm {
+        #[link(wasm_import_module = "kemi:ksr/tm@0.1.0")]
+        extern "C" {
+            #[link_name = "t-relay"]
+            pub fn t_relay() -> i32;
+            #[link_name = "t-relay-to-proto-addr"]
+            pub fn t_relay_to_proto_addr(proto_ptr: *const u8, proto_len: usize, host_ptr: *const u8, host_len: usize, port: i32) -> i32;
+            #[link_name = "t-on-failure"]
+            pub fn t_on_failure(name_ptr: *const u8, name_len: usize) -> i32;
+            #[link_name = "t-on-branch"]
+            pub fn t_on_branch(name_ptr: *const u8, name_len: usize) -> i32;
+            #[link_name = "t-on-reply"]
+            pub fn t_on_reply(name_ptr: *const u8, name_len: usize) -> i32;
+            #[link_name = "t-is-set"]
+            pub fn t_is_set(target_ptr: *const u8, target_len: usize) -> i32;
+            #[link_name = "t-check-trans"]
+            pub fn t_check_trans() -> i32;
+            #[link_name = "t-newtran"]
+            pub fn t_newtran() -> i32;
+            #[link_name = "t-reply"]
+            pub fn t_reply(code: i32, reason_ptr: *const u8, reason_len: usize) -> i32;
+            #[link_name = "t-send-reply"]
+            pub fn t_send_reply(code: i32, reason_ptr: *const u8, reason_len: usize) -> i32;
+            #[link_name = "t-is-canceled"]
+            pub fn t_is_canceled() -> i32;
+            #[link_name = "t-branch-timeout"]
+            pub fn t_branch_timeout() -> i32;
+            #[link_name = "t-branch-replied"]
+            pub fn t_branch_replied() -> i32;
+            #[link_name = "t-check-status"]
+            pub fn t_check_status(re_ptr: *const u8, re_len: usize) -> i32;
+            #[link_name = "t-set-fr"]
+            pub fn t_set_fr(fr_inv: i32, fr: i32) -> i32;
+            #[link_name = "t-reset-fr"]
+            pub fn t_reset_fr() -> i32;
+            #[link_name = "t-load-contacts"]
+            pub fn t_load_contacts() -> i32;
+            #[link_name = "t-next-contacts"]
+            pub fn t_next_contacts() -> i32;
+            #[link_name = "t-drop-replies"]
+            pub fn t_drop_replies(mode_ptr: *const u8, mode_len: usize) -> i32;
+        }
+    }
+
+    pub mod rr {
+        #[link(wasm_import_module = "kemi:ksr/rr@0.1.0")]
+        extern "C" {
+            #[link_name = "record-route"]
+            pub fn record_route() -> i32;
+            #[link_name = "record-route-params"]
+            pub fn record_route_params(params_ptr: *const u8, params_len: usize) -> i32;
+            #[link_name = "record-route-preset"]
+            pub fn record_route_preset(addr1_ptr: *const u8, addr1_len: usize, addr2_ptr: *const u8, addr2_len: usize) -> i32;
+            #[link_name = "remove-record-route"]
+            pub fn remove_record_route() -> i32;
+            #[link_name = "add-rr-param"]
+            pub fn add_rr_param(param_ptr: *const u8, param_len: usize) -> i32;
+            #[link_name = "loose-route"]
+            pub fn loose_route() -> i32;
+            #[link_name = "check-route-param"]
+            pub fn check_route_param(re_ptr: *const u8, re_len: usize) -> i32;
+            #[link_name = "is-direction"]
+            pub fn is_direction(dir_ptr: *const u8, dir_len: usize) -> i32;
+        }
+    }
+
+    pub mod corex {
+        #[link(wasm_import_module = "kemi:ksr/corex@0.1.0")]
+        extern "C" {
+            #[link_name = "append-branch"]
+            pub fn append_branch() -> i32;
+            #[link_name = "append-branch-uri"]
+            pub fn append_branch_uri(uri_ptr: *const u8, uri_len: usize) -> i32;
+            #[link_name = "append-branch-uri-q"]
+            pub fn append_branch_uri_q(uri_ptr: *const u8, uri_len: usize, q_ptr: *const u8, q_len: usize) -> i32;
+        }
+    }
+
+    pub mod kx {
+        #[link(wasm_import_module = "kemi:ksr/kx@0.1.0")]
+        extern "C" {
+            #[link_name = "get-def"]
+            pub fn get_def(name_ptr: *const u8, name_len: usize, ret_area: *mut u8);
+            #[link_name = "get-defn"]
+            pub fn get_defn(name_ptr: *const u8, name_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -638,6 +726,207 @@ pub mod xlog {
 
     pub fn xalert(format: &str) {
         unsafe { super::raw::xlog::xalert(format.as_ptr(), format.len()) }
+    }
+}
+
+/// Stateful processing (Kamailio's `tm` module): transactions (RFC 3261 17) and the proxy core (16). Relay
+/// failures return Kamailio's error codes: -1 unspecified, -12 too many branches, -478 bad next hop, -479 bad
+/// URI, -480 unsupported transport, -487 the transaction was cancelled, -510 destination not allowed for this
+/// tenant. `sl.sl-reply-error` then sends the matching reply. Route names given to `t-on-*` are named routes
+/// of this module: the host calls `named-route` with them later, on the module version that created the
+/// transaction even if another one was activated meanwhile.
+pub mod tm {
+    /// Relay statefully to the destination set: the request URI (or `$du`) plus the branches added with
+    /// `corex.append-branch*`, in parallel. The transaction is created if needed; branches are sent when the
+    /// route returns. An ACK is forwarded statelessly; a CANCEL of a known INVITE is answered 200 and its
+    /// pending branches are cancelled (RFC 3261 16.10). In a failure route the request URI's branch counts
+    /// only if the route changed `$ru` or `$du`. 1 on success, a negative code on failure.
+    pub fn t_relay() -> i32 {
+        unsafe { super::raw::tm::t_relay() }
+    }
+
+    /// `t-relay` with every branch sent to `host`:`port` over `proto` ("udp", "tcp").
+    pub fn t_relay_to_proto_addr(proto: &str, host: &str, port: i32) -> i32 {
+        unsafe { super::raw::tm::t_relay_to_proto_addr(proto.as_ptr(), proto.len(), host.as_ptr(), host.len(), port) }
+    }
+
+    /// Run named route `name` when the transaction ends with a negative final response, before it is sent
+    /// upstream (a failure route can relay anew or reply). Armed once: set it again in the failure route.
+    pub fn t_on_failure(name: &str) -> i32 {
+        unsafe { super::raw::tm::t_on_failure(name.as_ptr(), name.len()) }
+    }
+
+    /// Run named route `name` for each branch before it is sent (change headers, `$ru`, `$du`; `x.drop`
+    /// discards the branch).
+    pub fn t_on_branch(name: &str) -> i32 {
+        unsafe { super::raw::tm::t_on_branch(name.as_ptr(), name.len()) }
+    }
+
+    /// Run named route `name` for each reply the transaction receives (`x.drop` drops a provisional one).
+    pub fn t_on_reply(name: &str) -> i32 {
+        unsafe { super::raw::tm::t_on_reply(name.as_ptr(), name.len()) }
+    }
+
+    /// 1 if the route is set for the transaction: `target` is "failure_route", "branch_route" or
+    /// "onreply_route"; -1 if not.
+    pub fn t_is_set(target: &str) -> i32 {
+        unsafe { super::raw::tm::t_is_set(target.as_ptr(), target.len()) }
+    }
+
+    /// For a CANCEL: 1 if the INVITE it cancels has a transaction. For an ACK to a 2xx: 1 if its INVITE
+    /// transaction is still known. Otherwise -1 (retransmissions and ACKs to negative replies never reach the
+    /// route: the transaction layer absorbs them).
+    pub fn t_check_trans() -> i32 {
+        unsafe { super::raw::tm::t_check_trans() }
+    }
+
+    /// Create the transaction of the request (retransmissions are absorbed from now on); 1, or -1.
+    pub fn t_newtran() -> i32 {
+        unsafe { super::raw::tm::t_newtran() }
+    }
+
+    /// Reply statefully (the transaction must exist); 1, or -1.
+    pub fn t_reply(code: i32, reason: &str) -> i32 {
+        unsafe { super::raw::tm::t_reply(code, reason.as_ptr(), reason.len()) }
+    }
+
+    /// Create the transaction if needed and reply statefully; 1, or -1.
+    pub fn t_send_reply(code: i32, reason: &str) -> i32 {
+        unsafe { super::raw::tm::t_send_reply(code, reason.as_ptr(), reason.len()) }
+    }
+
+    /// 1 if the caller cancelled the transaction.
+    pub fn t_is_canceled() -> i32 {
+        unsafe { super::raw::tm::t_is_canceled() }
+    }
+
+    /// In a failure route: 1 if the failed branch timed out.
+    pub fn t_branch_timeout() -> i32 {
+        unsafe { super::raw::tm::t_branch_timeout() }
+    }
+
+    /// In a failure route: 1 if the failed branch had received a reply before its final one.
+    pub fn t_branch_replied() -> i32 {
+        unsafe { super::raw::tm::t_branch_replied() }
+    }
+
+    /// 1 if the status matches the regular expression `re`: the current reply in reply routes, the winning
+    /// reply in a failure route, the last reply sent in the request route.
+    pub fn t_check_status(re: &str) -> i32 {
+        unsafe { super::raw::tm::t_check_status(re.as_ptr(), re.len()) }
+    }
+
+    /// Set the final response timeouts in ms: `fr-inv` after a provisional reply to an INVITE (timer C), `fr`
+    /// otherwise (timers B and F); 0 keeps the current value.
+    pub fn t_set_fr(fr_inv: i32, fr: i32) -> i32 {
+        unsafe { super::raw::tm::t_set_fr(fr_inv, fr) }
+    }
+
+    /// Back to the configured timeouts.
+    pub fn t_reset_fr() -> i32 {
+        unsafe { super::raw::tm::t_reset_fr() }
+    }
+
+    /// Serial forking: order the destination set by falling q value and keep it for `t-next-contacts`.
+    pub fn t_load_contacts() -> i32 {
+        unsafe { super::raw::tm::t_load_contacts() }
+    }
+
+    /// Serial forking: make the contacts with the highest remaining q the destination set (the first as
+    /// request URI). 1, or -2 when none is left.
+    pub fn t_next_contacts() -> i32 {
+        unsafe { super::raw::tm::t_next_contacts() }
+    }
+
+    /// In a failure route, before relaying anew: which earlier replies to drop from the best-response choice,
+    /// "a" (or "") all (the default), "l" those of the last round of branches, "n" none.
+    pub fn t_drop_replies(mode: &str) -> i32 {
+        unsafe { super::raw::tm::t_drop_replies(mode.as_ptr(), mode.len()) }
+    }
+}
+
+/// Record-Route and loose routing (Kamailio's `rr` module, RFC 3261 16.4, 16.6, 16.12).
+pub mod rr {
+    /// Record-route the request: each branch gets `<sip:ADDR:PORT;lr;ftag=...>` with the listener it leaves
+    /// from, or two such entries (with `r2=on`) when the transport or interface changes. 1, or -1.
+    pub fn record_route() -> i32 {
+        unsafe { super::raw::rr::record_route() }
+    }
+
+    /// `record-route` with URI parameters added (";name=value").
+    pub fn record_route_params(params: &str) -> i32 {
+        unsafe { super::raw::rr::record_route_params(params.as_ptr(), params.len()) }
+    }
+
+    /// Record-route with the given addresses ("host[:port][;params]", no scheme); with `addr2` not empty two
+    /// entries (outbound `addr1`, then inbound `addr2`; add ";r2=on" to both).
+    pub fn record_route_preset(addr1: &str, addr2: &str) -> i32 {
+        unsafe { super::raw::rr::record_route_preset(addr1.as_ptr(), addr1.len(), addr2.as_ptr(), addr2.len()) }
+    }
+
+    /// Undo `record-route*` for this request.
+    pub fn remove_record_route() -> i32 {
+        unsafe { super::raw::rr::remove_record_route() }
+    }
+
+    /// Add URI parameters (";name=value") to this server's Record-Route entries, before or after
+    /// `record-route`.
+    pub fn add_rr_param(param: &str) -> i32 {
+        unsafe { super::raw::rr::add_rr_param(param.as_ptr(), param.len()) }
+    }
+
+    /// Route the request by its Route headers: our own entries are removed, the next one becomes the next hop
+    /// (`$du` for a loose router). 1 routed (within a dialog), -1 no Route header (or only ours on an initial
+    /// request), -3 an initial request routed by a preloaded Route set.
+    pub fn loose_route() -> i32 {
+        unsafe { super::raw::rr::loose_route() }
+    }
+
+    /// After `loose-route`: 1 if the parameters of our own Route entry match the regular expression `re`.
+    pub fn check_route_param(re: &str) -> i32 {
+        unsafe { super::raw::rr::check_route_param(re.as_ptr(), re.len()) }
+    }
+
+    /// After `loose-route`: 1 if the in-dialog request goes `dir`: "downstream" (sent by the caller) or
+    /// "upstream" (sent by the callee), by the ftag parameter of our Route entry.
+    pub fn is_direction(dir: &str) -> i32 {
+        unsafe { super::raw::rr::is_direction(dir.as_ptr(), dir.len()) }
+    }
+}
+
+/// The destination set (Kamailio's `corex` module): more branches for `tm.t-relay`.
+pub mod corex {
+    /// Add the request URI (with `$du`, its q and the branch flags) as a new branch; 1, or -1.
+    pub fn append_branch() -> i32 {
+        unsafe { super::raw::corex::append_branch() }
+    }
+
+    /// Add a branch to `uri`.
+    pub fn append_branch_uri(uri: &str) -> i32 {
+        unsafe { super::raw::corex::append_branch_uri(uri.as_ptr(), uri.len()) }
+    }
+
+    /// Add a branch to `uri` with q value `q` ("0.5"), for `tm.t-load-contacts`.
+    pub fn append_branch_uri_q(uri: &str, q: &str) -> i32 {
+        unsafe { super::raw::corex::append_branch_uri_q(uri.as_ptr(), uri.len(), q.as_ptr(), q.len()) }
+    }
+}
+
+/// Configuration values (Kamailio's `KSR.kx`): the `defines` of the server configuration, Kamailio's
+/// `#!define NAME value`.
+pub mod kx {
+    /// The value of define `name`, or none.
+    pub fn get_def(name: &str) -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_def(name.as_ptr(), name.len(), ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The value of define `name` as an integer; 0 if absent or not an integer.
+    pub fn get_defn(name: &str) -> i32 {
+        unsafe { super::raw::kx::get_defn(name.as_ptr(), name.len()) }
     }
 }
 

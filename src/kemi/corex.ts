@@ -1,0 +1,57 @@
+// KSR corex: the destination set (Kamailio's corex append_branch*): more branches for t-relay to fork to in
+// parallel, or for t-load-contacts to order by q.
+import { parseUri } from '../sip/index.ts';
+import { MAX_BRANCHES, parseQ } from '../tm/index.ts';
+import type { RouteContext } from './context.ts';
+import { defineModule, fn } from './define.ts';
+import { ruriBranch } from './destination.ts';
+
+function append(
+  ctx: RouteContext,
+  ksr: string,
+  uri: string,
+  q: number | undefined,
+  fromRuri: boolean,
+): number {
+  if (!ctx.request) {
+    ctx.log.error({ ksr }, 'only a request has a destination set');
+    return -1;
+  }
+  if (!fromRuri && parseUri(uri) === undefined) {
+    ctx.log.error({ ksr }, `'${uri}' is not a SIP URI`);
+    return -1;
+  }
+  ctx.appendedBranches ??= [];
+  if (ctx.appendedBranches.length + 1 >= MAX_BRANCHES) {
+    ctx.log.error({ ksr }, `the destination set has ${MAX_BRANCHES} branches already`);
+    return -1;
+  }
+  ctx.appendedBranches.push(fromRuri ? ruriBranch(ctx) : { uri, dstUri: undefined, q, flags: 0 });
+  return 1;
+}
+
+export const corex = defineModule('corex', "The destination set (Kamailio's corex module).", [
+  fn('append-branch', 'Add the R-URI (with $du, q and branch flags) as a branch.', [], 's32', (ctx) =>
+    append(ctx, 'append-branch', '', undefined, true),
+  ),
+  fn('append-branch-uri', 'Add a branch to `uri`.', [['uri', 'string']], 's32', (ctx, uri) =>
+    append(ctx, 'append-branch-uri', uri, undefined, false),
+  ),
+  fn(
+    'append-branch-uri-q',
+    'Add a branch to `uri` with q value `q` ("0.5").',
+    [
+      ['uri', 'string'],
+      ['q', 'string'],
+    ],
+    's32',
+    (ctx, uri, q) => {
+      const value = parseQ(q);
+      if (value === undefined) {
+        ctx.log.error({ ksr: 'append-branch-uri-q' }, `q '${q}' is not a q value (0 to 1, 3 decimals)`);
+        return -1;
+      }
+      return append(ctx, 'append-branch-uri-q', uri, value, false);
+    },
+  ),
+]);

@@ -1,0 +1,132 @@
+// KSR rr: Record-Route and loose routing (Kamailio's rr module, RFC 3261 16.4, 16.6, 16.12). record-route
+// only records the wish: the entries are written per branch when it is sent, with the listener it leaves
+// from (two entries when the transport or interface changes). Return codes are Kamailio's.
+import { parseUri } from '../sip/index.ts';
+import { looseRoute } from '../tm/index.ts';
+import type { RecordRouteState, RouteContext } from './context.ts';
+import { defineModule, fn } from './define.ts';
+import { scriptRegex } from './script-regex.ts';
+
+const yes = (test: boolean) => (test ? 1 : -1);
+const NONE: RecordRouteState = { enabled: false, params: '', preset: undefined };
+
+/** ";name" or ";name=value" runs of URI parameter characters (RFC 3261 25.1 paramchar). */
+const PARAMS = /^(;[A-Za-z0-9\-_.!~*'()%[\]/:&+$]+(=[A-Za-z0-9\-_.!~*'()%[\]/:&+$"]*)?)+$/;
+/** host[:port][;params] for record-route-preset: no scheme, no brackets, no spaces. */
+const ADDRESS = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-.]+)(:[0-9]{1,5})?(;[^\s<>,;]+)*$/;
+
+function recordable(ctx: RouteContext, ksr: string): boolean {
+  const method = ctx.request?.method;
+  if (method === undefined || ctx.kind === 'reply' || ctx.kind === 'onreply') {
+    ctx.log.error({ ksr }, 'only a request can be record-routed');
+    return false;
+  }
+  return true;
+}
+
+function record(ctx: RouteContext, change: (rr: RecordRouteState) => RecordRouteState): number {
+  ctx.recordRoute = change(ctx.recordRoute ?? NONE);
+  return 1;
+}
+
+export const rr = defineModule('rr', "Record-Route and loose routing (Kamailio's rr module).", [
+  fn('record-route', 'Add a Record-Route with this server.', [], 's32', (ctx) =>
+    recordable(ctx, 'record-route') ? record(ctx, (r) => ({ ...r, enabled: true, preset: undefined })) : -1,
+  ),
+  fn(
+    'record-route-params',
+    'record-route with URI parameters.',
+    [['params', 'string']],
+    's32',
+    (ctx, params) => {
+      if (!recordable(ctx, 'record-route-params')) return -1;
+      if (params !== '' && !PARAMS.test(params)) {
+        ctx.log.error({ ksr: 'record-route-params' }, `'${params}' is not ;name=value parameters`);
+        return -1;
+      }
+      return record(ctx, (r) => ({ enabled: true, params: r.params + params, preset: undefined }));
+    },
+  ),
+  fn(
+    'record-route-preset',
+    'Add Record-Route with the given address(es).',
+    [
+      ['addr1', 'string'],
+      ['addr2', 'string'],
+    ],
+    's32',
+    (ctx, addr1, addr2) => {
+      if (!recordable(ctx, 'record-route-preset')) return -1;
+      const addresses = addr2 === '' ? [addr1] : [addr1, addr2];
+      const bad = addresses.find((a) => !ADDRESS.test(a));
+      if (bad !== undefined) {
+        ctx.log.error({ ksr: 'record-route-preset' }, `'${bad}' is not host[:port][;params] (no scheme)`);
+        return -1;
+      }
+      return record(ctx, (r) => ({ ...r, enabled: true, preset: addresses }));
+    },
+  ),
+  fn('remove-record-route', 'Undo record-route.', [], 's32', (ctx) => {
+    ctx.recordRoute = undefined;
+    return 1;
+  }),
+  fn(
+    'add-rr-param',
+    'Add URI parameters to our Record-Route.',
+    [['param', 'string']],
+    's32',
+    (ctx, param) => {
+      if (!recordable(ctx, 'add-rr-param')) return -1;
+      if (!PARAMS.test(param)) {
+        ctx.log.error({ ksr: 'add-rr-param' }, `'${param}' is not ;name=value parameters`);
+        return -1;
+      }
+      return record(ctx, (r) => ({ ...r, params: r.params + param }));
+    },
+  ),
+  fn('loose-route', 'Route by the Route headers.', [], 's32', (ctx) => {
+    const request = ctx.request;
+    if (!request || ctx.kind !== 'request') {
+      ctx.log.error({ ksr: 'loose-route' }, 'loose-route runs on requests in the request route');
+      return -1;
+    }
+    const outcome = looseRoute(request, (uri) =>
+      ctx.host.isMyself(uri.host, uri.port, uri.scheme === 'sips'),
+    );
+    if (outcome.dstUri !== undefined) ctx.dstUri = outcome.dstUri;
+    if (outcome.localParams !== undefined) ctx.localRouteParams = outcome.localParams;
+    return outcome.code;
+  }),
+  fn(
+    'check-route-param',
+    'Our Route entry has matching parameters.',
+    [['re', 'string']],
+    's32',
+    (ctx, re) => {
+      const params = ctx.localRouteParams;
+      if (params === undefined) return -1;
+      const regex = scriptRegex(re);
+      if (typeof regex === 'string') {
+        ctx.log.error({ ksr: 'check-route-param' }, regex);
+        return -1;
+      }
+      return yes(regex.test(params));
+    },
+  ),
+  fn(
+    'is-direction',
+    "'downstream' (from the caller) or 'upstream'.",
+    [['dir', 'string']],
+    's32',
+    (ctx, dir) => {
+      if (dir !== 'downstream' && dir !== 'upstream') {
+        ctx.log.error({ ksr: 'is-direction' }, `direction '${dir}' is not downstream or upstream`);
+        return -1;
+      }
+      const ftag = ctx.localRouteParams && parseUri(`sip:x;${ctx.localRouteParams}`)?.params.get('ftag');
+      if (ftag === undefined) return -1;
+      const downstream = ftag === ctx.msg.from?.tag;
+      return yes(dir === 'downstream' ? downstream : !downstream);
+    },
+  ),
+]);

@@ -1,0 +1,212 @@
+// One branch of a proxy transaction (RFC 3261 16.6-16.8): the forwarded copy of the request, its client
+// transaction, timer C, and the CANCEL of the branch (9.1: only once a provisional response came, as
+// Kamailio's cancel_b_method 1 does). A branch ends with one final response, received or made up here
+// (408 on timeout, 503 on a send failure, 487 once the transaction was cancelled).
+import type { SipRequest, SipResponse } from '../sip/index.ts';
+import type { AddressTarget, SendError } from '../transport/index.ts';
+import type { Timer } from './clock.ts';
+import { createCancel } from './hop-by-hop.ts';
+import { InviteClientTransaction } from './invite-client-transaction.ts';
+import type { NextHop } from './next-hop.ts';
+import { NonInviteClientTransaction } from './non-invite-client-transaction.ts';
+import type { ProxyTransaction } from './proxy-transaction.ts';
+import type { ClientTransactionUser, TransactionTransport } from './transaction.ts';
+
+export interface BranchFinal {
+  readonly status: number;
+  readonly reason: string;
+  /** The response as received (our Via still on top); undefined for one this proxy made up. */
+  readonly response: SipResponse | undefined;
+  readonly local: boolean;
+}
+
+export class Branch implements ClientTransactionUser {
+  /** Position in the transaction, 0 first ($T_branch_idx). */
+  readonly index: number;
+  /** Which round of forking made it (request route 1, each failure route that relays one more). */
+  readonly leg: number;
+  /** The request as sent, with our Via on top. */
+  readonly request: SipRequest;
+  readonly hop: NextHop;
+  readonly target: AddressTarget;
+  /** Our Via branch parameter. */
+  readonly id: string;
+  /** Branch flags (setbflag). */
+  readonly flags: number;
+  final: BranchFinal | undefined = undefined;
+  /** A response came before the final one (t_branch_replied). */
+  replied = false;
+  /** The final response is a timeout (t_branch_timeout). */
+  timedOut = false;
+  /** Replies t_drop_replies discarded: not a candidate for the best response any more. */
+  dropped = false;
+  readonly #owner: ProxyTransaction;
+  #client: InviteClientTransaction | NonInviteClientTransaction | undefined;
+  #cancel: NonInviteClientTransaction | undefined;
+  /** Reason values of a CANCEL waiting for the first provisional response. */
+  #cancelWanted: readonly string[] | undefined;
+  #timerC: Timer | undefined;
+  #giveUp: Timer | undefined;
+
+  constructor(
+    owner: ProxyTransaction,
+    index: number,
+    leg: number,
+    request: SipRequest,
+    hop: NextHop,
+    target: AddressTarget,
+    id: string,
+    flags: number,
+  ) {
+    this.#owner = owner;
+    this.index = index;
+    this.leg = leg;
+    this.request = request;
+    this.hop = hop;
+    this.target = target;
+    this.id = id;
+    this.flags = flags;
+  }
+
+  get isInvite(): boolean {
+    return this.request.method === 'INVITE';
+  }
+
+  /** Sends the request in a new client transaction. */
+  start(): void {
+    const env = this.#owner.env;
+    const transport = this.#transport();
+    const timing = env.timing;
+    this.#client = this.isInvite
+      ? new InviteClientTransaction(this.request, transport, this, timing, this.#owner.fr)
+      : new NonInviteClientTransaction(this.request, transport, this, timing, this.#owner.fr);
+    env.table.addClient(this.id, this.request.method, this.#client);
+    env.counters.clientTransactions++;
+    this.#owner.subtransactionStarted();
+    this.#client.start();
+  }
+
+  /** Ends the branch before it was sent, with a response made up here (403 refused, 483 ...). */
+  fail(status: number, reason: string): void {
+    this.final = { status, reason, response: undefined, local: true };
+  }
+
+  /** Cancels the branch (16.10): a CANCEL now if it is proceeding, else once a provisional comes. */
+  cancel(reasons: readonly string[]): void {
+    if (!this.isInvite || this.#cancel !== undefined || this.final?.local === false) return;
+    if (this.#client?.state === 'proceeding') this.#sendCancel(reasons);
+    else if (this.#client?.state === 'calling') this.#cancelWanted = reasons;
+  }
+
+  /** Sets the final-response timer C anew (t_set_fr while the branch is proceeding). */
+  restartTimerC(): void {
+    if (this.#timerC === undefined) return;
+    this.#timerC.cancel();
+    this.#timerC = this.#owner.env.timing.clock.schedule(this.#owner.frInv, this.#fireC);
+  }
+
+  // ---- ClientTransactionUser --------------------------------------------------------------------------------
+
+  receiveResponse(response: SipResponse): void {
+    const status = response.status;
+    if (status < 200) {
+      if (this.isInvite && this.final === undefined) {
+        this.#timerC?.cancel();
+        this.#timerC = this.#owner.env.timing.clock.schedule(this.#owner.frInv, this.#fireC);
+      }
+      if (this.#cancelWanted !== undefined) this.#sendCancel(this.#cancelWanted);
+      if (this.final === undefined) {
+        this.#owner.branchProvisional(this, response);
+        this.replied = true;
+      }
+      return;
+    }
+    this.#timerC?.cancel();
+    this.#timerC = undefined;
+    if (this.final !== undefined) {
+      // Already ended here (timer C, cancel): a 2xx still has to reach the caller (16.7 step 5).
+      if (status < 300) this.#owner.lateSuccess(this, response);
+      return;
+    }
+    this.final = { status, reason: response.reason, response, local: false };
+    this.#owner.branchFinal(this);
+  }
+
+  timeout(): void {
+    this.#owner.env.counters.timeouts++;
+    this.#endLocally();
+  }
+
+  transportError(error: SendError): void {
+    this.#owner.env.counters.sendFailures++;
+    this.#owner.log.warn({ branch: this.index, kind: error.kind }, `branch ${this.index}: ${error.message}`);
+    if (this.final !== undefined) return;
+    this.final = { status: 503, reason: 'Service Unavailable', response: undefined, local: true };
+    this.#owner.branchFinal(this);
+  }
+
+  terminated(): void {
+    this.#timerC?.cancel();
+    this.#giveUp?.cancel();
+    this.#owner.env.table.removeClient(this.id, this.request.method, this.#client!);
+    this.#owner.subtransactionEnded();
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------------
+
+  #transport(): TransactionTransport {
+    const send = this.#owner.env.send;
+    const target = this.target;
+    return { reliable: target.proto === 'tcp', send: (bytes) => send(target, bytes) };
+  }
+
+  /** A timeout, or no answer to our CANCEL: 408, or 487 once the caller cancelled. */
+  #endLocally(): void {
+    if (this.final !== undefined) return;
+    this.timedOut = true;
+    this.final = this.#owner.canceled
+      ? { status: 487, reason: 'Request Terminated', response: undefined, local: true }
+      : { status: 408, reason: 'Request Timeout', response: undefined, local: true };
+    this.#owner.branchFinal(this);
+  }
+
+  // Timer C (16.8): no final response long after a provisional one; give the branch up and cancel it.
+  readonly #fireC = (): void => {
+    this.#timerC = undefined;
+    if (this.final !== undefined) return;
+    this.#owner.env.counters.timeouts++;
+    this.#sendCancel([]);
+    this.#endLocally();
+  };
+
+  #sendCancel(reasons: readonly string[]): void {
+    this.#cancelWanted = undefined;
+    if (this.#cancel !== undefined || this.#client === undefined) return;
+    const env = this.#owner.env;
+    const client = this.#client;
+    const cancel = new NonInviteClientTransaction(
+      createCancel(this.request, reasons),
+      this.#transport(),
+      {
+        receiveResponse: () => {},
+        timeout: () => {},
+        transportError: (error) => this.#owner.log.warn({ branch: this.index }, `CANCEL: ${error.message}`),
+        terminated: () => {
+          env.table.removeClient(this.id, 'CANCEL', cancel);
+          this.#owner.subtransactionEnded();
+        },
+      },
+      env.timing,
+    );
+    this.#cancel = cancel;
+    env.table.addClient(this.id, 'CANCEL', cancel);
+    env.counters.cancelsSent++;
+    this.#owner.subtransactionStarted();
+    cancel.start();
+    // 9.1: without a final response 64*T1 after the CANCEL, the INVITE is given up.
+    this.#giveUp = env.timing.clock.schedule(64 * env.timing.timers.t1, () => {
+      this.#endLocally();
+      client.terminate();
+    });
+  }
+}

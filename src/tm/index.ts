@@ -1,0 +1,33 @@
+// The transaction layer (RFC 3261 17) and the stateful proxy core (16), as Kamailio's tm and rr modules
+// provide them to scripts. Knows SIP and the transport, nothing of wasm or of the KSR tables.
+export { Branch, type BranchFinal } from './branch.ts';
+export { type Clock, systemClock, type Timer } from './clock.ts';
+export { byFallingQ, type DestinationBranch, parseQ, takeHighestQ } from './destination-set.ts';
+export { InviteClientTransaction } from './invite-client-transaction.ts';
+export { InviteServerTransaction } from './invite-server-transaction.ts';
+export { type LooseRouteOutcome, looseRoute, uriParams } from './loose-route.ts';
+export { forcedHop, hostPort, type NextHop, type NextHopResult, nextHop } from './next-hop.ts';
+export { NonInviteClientTransaction } from './non-invite-client-transaction.ts';
+export { NonInviteServerTransaction } from './non-invite-server-transaction.ts';
+export {
+  type BranchDraft,
+  MAX_BRANCHES,
+  type ProxyEnvironment,
+  ProxyTransaction,
+  type ProxyTransactionInit,
+  type RelayOutcome,
+  type TransactionRoutes,
+} from './proxy-transaction.ts';
+export { type Interface, type RecordRouteRequest, recordRouteValues } from './record-route.ts';
+export * from './relay-error.ts';
+export { DEFAULT_TIMER_VALUES, type TimerValues } from './timer-values.ts';
+export { createTmCounters, type TmCounters } from './tm-counters.ts';
+export type {
+  ClientTransactionUser,
+  ServerReceipt,
+  ServerTransactionUser,
+  TransactionTiming,
+  TransactionTransport,
+} from './transaction.ts';
+export { clientKey, hasMagicCookie, serverKey } from './transaction-key.ts';
+export { type ClientEntry, type ServerEntry, TransactionTable } from './transaction-table.ts';

@@ -1,0 +1,140 @@
+// The INVITE server transaction (RFC 3261 17.2.1, with the Accepted state of RFC 6026 7.1): answers
+// retransmitted INVITEs with the last response, retransmits a non-2xx final response on timer G over
+// unreliable transports until the ACK comes (timer H gives up), absorbs that ACK, and after a 2xx stays
+// Accepted so that further 2xx responses (forwarded from other branches) still go out through it.
+import type { SipRequest, SipResponse } from '../sip/index.ts';
+import type { SendResult } from '../transport/index.ts';
+import type { Timer } from './clock.ts';
+import type {
+  ServerReceipt,
+  ServerTransactionUser,
+  TransactionTiming,
+  TransactionTransport,
+} from './transaction.ts';
+
+export type InviteServerState = 'proceeding' | 'completed' | 'confirmed' | 'accepted' | 'terminated';
+
+export class InviteServerTransaction {
+  readonly request: SipRequest;
+  #state: InviteServerState = 'proceeding';
+  readonly #transport: TransactionTransport;
+  readonly #user: ServerTransactionUser;
+  readonly #timing: TransactionTiming;
+  /** The last provisional (Proceeding) or final (Completed) response, for retransmissions. */
+  #last: Buffer | undefined;
+  /** The status of the final response sent, if one was. */
+  #finalStatus: number | undefined;
+  /** The To tag of the final response: a 2543 ACK matches by it (17.2.3). */
+  #finalToTag: string | undefined;
+  #intervalG = 0;
+  #timerG: Timer | undefined;
+  #timerH: Timer | undefined;
+  #lingering: Timer | undefined;
+
+  constructor(
+    request: SipRequest,
+    transport: TransactionTransport,
+    user: ServerTransactionUser,
+    timing: TransactionTiming,
+  ) {
+    this.request = request;
+    this.#transport = transport;
+    this.#user = user;
+    this.#timing = timing;
+  }
+
+  get state(): InviteServerState {
+    return this.#state;
+  }
+
+  get finalStatus(): number | undefined {
+    return this.#finalStatus;
+  }
+
+  get finalToTag(): string | undefined {
+    return this.#finalToTag;
+  }
+
+  /** Sends a response from the TU; false when the state allows none (a final one went out already). */
+  respond(response: SipResponse): boolean {
+    const status = response.status;
+    if (this.#state === 'accepted') {
+      if (status < 200 || status >= 300) return false;
+      this.#send(response.toBuffer());
+      return true;
+    }
+    if (this.#state !== 'proceeding') return false;
+    const bytes = response.toBuffer();
+    this.#send(bytes);
+    if (status < 200) {
+      this.#last = bytes;
+      return true;
+    }
+    this.#finalStatus = status;
+    this.#finalToTag = response.to?.tag;
+    const { clock, timers } = this.#timing;
+    if (status < 300) {
+      this.#state = 'accepted';
+      this.#last = undefined;
+      this.#lingering = clock.schedule(timers.wait, () => this.terminate()); // timer L
+      return true;
+    }
+    this.#state = 'completed';
+    this.#last = bytes;
+    if (!this.#transport.reliable) {
+      this.#intervalG = timers.t1;
+      this.#timerG = clock.schedule(this.#intervalG, this.#fireG);
+    }
+    this.#timerH = clock.schedule(64 * timers.t1, this.#fireH);
+    return true;
+  }
+
+  /** A request that matched this transaction: a retransmitted INVITE or an ACK. */
+  receiveRequest(request: SipRequest): ServerReceipt {
+    if (request.method === 'ACK') {
+      if (this.#state === 'accepted') return 'pass';
+      if (this.#state === 'completed') {
+        this.#timerG?.cancel();
+        this.#timerH?.cancel();
+        this.#state = 'confirmed';
+        this.#last = undefined;
+        if (this.#transport.reliable) this.terminate();
+        else this.#lingering = this.#timing.clock.schedule(this.#timing.timers.t4, () => this.terminate()); // I
+      }
+      return 'absorbed';
+    }
+    if ((this.#state === 'proceeding' || this.#state === 'completed') && this.#last) this.#send(this.#last);
+    return 'absorbed';
+  }
+
+  terminate(): void {
+    if (this.#state === 'terminated') return;
+    this.#timerG?.cancel();
+    this.#timerH?.cancel();
+    this.#lingering?.cancel();
+    this.#state = 'terminated';
+    this.#last = undefined;
+    this.#user.terminated();
+  }
+
+  readonly #fireG = (): void => {
+    if (this.#state !== 'completed' || !this.#last) return;
+    this.#send(this.#last);
+    this.#intervalG = Math.min(2 * this.#intervalG, this.#timing.timers.t2);
+    this.#timerG = this.#timing.clock.schedule(this.#intervalG, this.#fireG);
+  };
+
+  readonly #fireH = (): void => {
+    if (this.#state !== 'completed') return;
+    this.#user.ackTimeout();
+    this.terminate();
+  };
+
+  #send(bytes: Buffer): void {
+    void this.#transport.send(bytes).then(this.#sent);
+  }
+
+  readonly #sent = (result: SendResult): void => {
+    if (!result.ok && this.#state !== 'terminated') this.#user.transportError(result.error);
+  };
+}

@@ -1,0 +1,84 @@
+// The non-INVITE server transaction (RFC 3261 17.2.2): absorbs retransmitted requests (answering them with
+// the last response once there is one) and lingers after its final response for timer J over unreliable
+// transports, so late retransmissions still get that response.
+import type { SipRequest, SipResponse } from '../sip/index.ts';
+import type { SendResult } from '../transport/index.ts';
+import type { Timer } from './clock.ts';
+import type {
+  ServerReceipt,
+  ServerTransactionUser,
+  TransactionTiming,
+  TransactionTransport,
+} from './transaction.ts';
+
+export type NonInviteServerState = 'trying' | 'proceeding' | 'completed' | 'terminated';
+
+export class NonInviteServerTransaction {
+  readonly request: SipRequest;
+  #state: NonInviteServerState = 'trying';
+  readonly #transport: TransactionTransport;
+  readonly #user: ServerTransactionUser;
+  readonly #timing: TransactionTiming;
+  #last: Buffer | undefined;
+  #finalStatus: number | undefined;
+  #timerJ: Timer | undefined;
+
+  constructor(
+    request: SipRequest,
+    transport: TransactionTransport,
+    user: ServerTransactionUser,
+    timing: TransactionTiming,
+  ) {
+    this.request = request;
+    this.#transport = transport;
+    this.#user = user;
+    this.#timing = timing;
+  }
+
+  get state(): NonInviteServerState {
+    return this.#state;
+  }
+
+  get finalStatus(): number | undefined {
+    return this.#finalStatus;
+  }
+
+  /** Sends a response from the TU; false once a final response went out. */
+  respond(response: SipResponse): boolean {
+    if (this.#state !== 'trying' && this.#state !== 'proceeding') return false;
+    const bytes = response.toBuffer();
+    this.#last = bytes;
+    this.#send(bytes);
+    if (response.status < 200) {
+      this.#state = 'proceeding';
+      return true;
+    }
+    this.#finalStatus = response.status;
+    this.#state = 'completed';
+    if (this.#transport.reliable) this.terminate();
+    else this.#timerJ = this.#timing.clock.schedule(this.#timing.timers.wait, () => this.terminate());
+    return true;
+  }
+
+  /** A retransmission of the request: answered with the last response, if any. */
+  receiveRequest(_request: SipRequest): ServerReceipt {
+    if (this.#last && (this.#state === 'proceeding' || this.#state === 'completed')) this.#send(this.#last);
+    return 'absorbed';
+  }
+
+  terminate(): void {
+    if (this.#state === 'terminated') return;
+    this.#timerJ?.cancel();
+    this.#state = 'terminated';
+    this.#last = undefined;
+    this.#user.terminated();
+  }
+
+  #send(bytes: Buffer): void {
+    void this.#transport.send(bytes).then(this.#sent);
+  }
+
+  readonly #sent = (result: SendResult): void => {
+    if (!result.ok && this.#state !== 'terminated') this.#user.transportError(result.error);
+  };
+}

@@ -1,0 +1,159 @@
+// The INVITE and non-INVITE server transactions (RFC 3261 17.2.1, 17.2.2, RFC 6026) under virtual time.
+import { describe, expect, it } from 'vitest';
+import { InviteServerTransaction } from '../../src/tm/invite-server-transaction.ts';
+import { NonInviteServerTransaction } from '../../src/tm/non-invite-server-transaction.ts';
+import type { ServerTransactionUser } from '../../src/tm/transaction.ts';
+import { RecordingTransport, request, response, timing } from './fixtures.ts';
+
+function user() {
+  const events: string[] = [];
+  const u: ServerTransactionUser = {
+    transportError: (e) => events.push(`transport-error ${e.kind}`),
+    ackTimeout: () => events.push('ack-timeout'),
+    terminated: () => events.push('terminated'),
+  };
+  return { events, u };
+}
+
+const ack = (toTag = 'tt') => {
+  const a = request('ACK').clone();
+  a.setHeader('To', `<sip:bob@example.com>;tag=${toTag}`);
+  return a;
+};
+
+describe('InviteServerTransaction', () => {
+  it('answers a retransmitted INVITE with the last provisional response', () => {
+    const t = timing();
+    const transport = new RecordingTransport();
+    const req = request();
+    const tx = new InviteServerTransaction(req, transport, user().u, t);
+    expect(tx.receiveRequest(req)).toBe('absorbed');
+    expect(transport.sent).toHaveLength(0);
+    tx.respond(response(req, 100));
+    tx.respond(response(req, 180));
+    expect(tx.receiveRequest(req)).toBe('absorbed');
+    expect(transport.lines).toEqual(['SIP/2.0 100 Reason', 'SIP/2.0 180 Reason', 'SIP/2.0 180 Reason']);
+  });
+
+  it('retransmits a non-2xx final response on timer G (T1 doubling to T2) until the ACK, then lingers T4', () => {
+    const t = timing({ t4: 5000 });
+    const transport = new RecordingTransport();
+    const { events, u } = user();
+    const req = request();
+    const tx = new InviteServerTransaction(req, transport, u, t);
+    tx.respond(response(req, 486));
+    const times: number[] = [];
+    for (let now = 0; now < 16_000; now += 100) {
+      const before = transport.sent.length;
+      t.clock.advance(100);
+      if (transport.sent.length > before) times.push(t.clock.now());
+    }
+    expect(times).toEqual([500, 1500, 3500, 7500, 11_500, 15_500]);
+    expect(tx.receiveRequest(ack())).toBe('absorbed');
+    expect(tx.state).toBe('confirmed');
+    expect(tx.receiveRequest(ack())).toBe('absorbed');
+    const sent = transport.sent.length;
+    t.clock.advance(4999);
+    expect(tx.state).toBe('confirmed');
+    t.clock.advance(1);
+    expect(transport.sent).toHaveLength(sent);
+    expect(events).toEqual(['terminated']);
+  });
+
+  it('answers a retransmitted INVITE in Completed with the final response', () => {
+    const t = timing();
+    const transport = new RecordingTransport();
+    const req = request();
+    const tx = new InviteServerTransaction(req, transport, user().u, t);
+    tx.respond(response(req, 404));
+    tx.receiveRequest(req);
+    expect(transport.lines).toEqual(['SIP/2.0 404 Reason', 'SIP/2.0 404 Reason']);
+  });
+
+  it('gives up waiting for the ACK on timer H (64*T1)', () => {
+    const t = timing();
+    const transport = new RecordingTransport(true);
+    const { events, u } = user();
+    const req = request();
+    const tx = new InviteServerTransaction(req, transport, u, t);
+    tx.respond(response(req, 480));
+    t.clock.advance(64 * 500 - 1);
+    expect(events).toEqual([]);
+    t.clock.advance(1);
+    expect(events).toEqual(['ack-timeout', 'terminated']);
+    expect(transport.sent).toHaveLength(1); // reliable: no timer G
+  });
+
+  it('ends with the ACK over a reliable transport (timer I is 0)', () => {
+    const t = timing();
+    const { events, u } = user();
+    const req = request();
+    const tx = new InviteServerTransaction(req, new RecordingTransport(true), u, t);
+    tx.respond(response(req, 486));
+    tx.receiveRequest(ack());
+    expect(events).toEqual(['terminated']);
+    expect(t.clock.pending).toBe(0);
+  });
+
+  it('after a 2xx stays Accepted: sends further 2xx, absorbs the INVITE, passes an ACK on; timer L ends it', () => {
+    const t = timing({ wait: 5000 });
+    const transport = new RecordingTransport();
+    const { events, u } = user();
+    const req = request();
+    const tx = new InviteServerTransaction(req, transport, u, t);
+    expect(tx.respond(response(req, 200, 'a'))).toBe(true);
+    expect(tx.finalStatus).toBe(200);
+    expect(tx.finalToTag).toBe('a');
+    expect(tx.respond(response(req, 200, 'b'))).toBe(true);
+    expect(tx.respond(response(req, 486))).toBe(false);
+    expect(tx.receiveRequest(req)).toBe('absorbed');
+    expect(tx.receiveRequest(ack('a'))).toBe('pass');
+    expect(transport.sent).toHaveLength(2);
+    t.clock.advance(5000);
+    expect(events).toEqual(['terminated']);
+  });
+
+  it('refuses responses once a non-2xx final one went out', () => {
+    const req = request();
+    const tx = new InviteServerTransaction(req, new RecordingTransport(), user().u, timing());
+    tx.respond(response(req, 486));
+    expect(tx.respond(response(req, 200))).toBe(false);
+    expect(tx.respond(response(req, 180))).toBe(false);
+  });
+});
+
+describe('NonInviteServerTransaction', () => {
+  it('absorbs retransmissions silently in Trying, answers them with the provisional in Proceeding', () => {
+    const t = timing();
+    const transport = new RecordingTransport();
+    const req = request('BYE');
+    const tx = new NonInviteServerTransaction(req, transport, user().u, t);
+    expect(tx.receiveRequest(req)).toBe('absorbed');
+    expect(transport.sent).toHaveLength(0);
+    tx.respond(response(req, 100));
+    tx.receiveRequest(req);
+    expect(transport.lines).toEqual(['SIP/2.0 100 Reason', 'SIP/2.0 100 Reason']);
+  });
+
+  it('answers retransmissions with the final response until timer J (wait), then ends', () => {
+    const t = timing({ wait: 5000 });
+    const transport = new RecordingTransport();
+    const { events, u } = user();
+    const req = request('BYE');
+    const tx = new NonInviteServerTransaction(req, transport, u, t);
+    tx.respond(response(req, 200));
+    tx.receiveRequest(req);
+    expect(tx.respond(response(req, 500))).toBe(false);
+    t.clock.advance(5000);
+    expect(events).toEqual(['terminated']);
+    expect(transport.lines).toEqual(['SIP/2.0 200 Reason', 'SIP/2.0 200 Reason']);
+  });
+
+  it('ends with the final response over a reliable transport', () => {
+    const { events, u } = user();
+    const req = request('OPTIONS');
+    const tx = new NonInviteServerTransaction(req, new RecordingTransport(true), u, timing());
+    tx.respond(response(req, 200));
+    expect(events).toEqual(['terminated']);
+  });
+});
