@@ -1,0 +1,45 @@
+//! Hostile routes for the sandbox tests (test/sandbox): each module holds one attack a tenant's script
+//! could make. request-route runs the attack named by the R-URI user (INVITE sip:infinite-loop@...),
+//! named-route the one named by its argument. guest-examples/hostile/assemblyscript behaves the same.
+
+mod deep_recursion;
+mod floods;
+mod header_forging;
+mod huge_string;
+mod infinite_loop;
+mod memory_bomb;
+mod raw;
+mod trap;
+
+fn attack(name: &str) {
+    match name {
+        "infinite-loop" => infinite_loop::infinite_loop(),
+        "memory-bomb" => memory_bomb::memory_bomb(),
+        "deep-recursion" => deep_recursion::deep_recursion(),
+        "trap-unreachable" => trap::trap_unreachable(),
+        "trap-out-of-bounds" => trap::trap_out_of_bounds(),
+        "huge-string" => huge_string::huge_string(),
+        "bogus-length" => huge_string::bogus_length(),
+        "bogus-pointer" => huge_string::bogus_pointer(),
+        "bogus-retptr" => huge_string::bogus_retptr(),
+        "hoard-host-memory" => huge_string::hoard_host_memory(),
+        "log-flood" => floods::log_flood(),
+        "ksr-flood" => floods::ksr_flood(),
+        "header-forging" => header_forging::header_forging(),
+        _ => ksr::err(&format!("unknown attack {name}")),
+    }
+}
+
+fn request_route() {
+    if let Some(name) = ksr::pv::get("$rU") {
+        attack(&name);
+    }
+}
+
+fn reply_route() {}
+
+fn named_route(name: &str) {
+    attack(name);
+}
+
+ksr::export_routes!(request_route, reply_route, named_route);
