@@ -161,9 +161,10 @@ export async function compile(bytes: Uint8Array, options: CompileOptions = {}): 
   };
 }
 
-const REWRITE_ERRORS: Record<'cap' | 'reserved' | 'rewrite', LoadError['code']> = {
+const REWRITE_ERRORS: Record<'cap' | 'reserved' | 'unsafe' | 'rewrite', LoadError['code']> = {
   cap: 'limit',
   reserved: 'import',
+  unsafe: 'unsupported',
   rewrite: 'unsupported',
 };
 

@@ -106,38 +106,48 @@ export interface Helpers {
 export const helpers: Helpers = {
   tick(S, where) {
     if (S.ctx === undefined)
-      throw new HostLimitError('context', `${where} called outside a route invocation`);
+      throw S.raise(new HostLimitError('context', `${where} called outside a route invocation`));
     if (S.calls > S.maxCalls) {
-      throw new HostLimitError('calls', `${where}: more than ${S.maxCalls} KSR calls in one invocation`);
+      throw S.raise(
+        new HostLimitError('calls', `${where}: more than ${S.maxCalls} KSR calls in one invocation`),
+      );
     }
     if (performance.now() > S.deadline) {
-      throw new HostLimitError('deadline', `${where}: the invocation is past its wall-clock deadline`);
+      throw S.raise(
+        new HostLimitError('deadline', `${where}: the invocation is past its wall-clock deadline`),
+      );
     }
   },
-  tooLong(_S, where, param, length) {
-    throw new HostLimitError(
-      'string',
-      `${where}: argument '${param}' is ${length} bytes, above the ${_S.maxString}-byte string limit`,
+  tooLong(S, where, param, length) {
+    throw S.raise(
+      new HostLimitError(
+        'string',
+        `${where}: argument '${param}' is ${length} bytes, above the ${S.maxString}-byte string limit`,
+      ),
     );
   },
-  outside(_S, where, param, ptr, length) {
-    throw new WebAssembly.RuntimeError(
-      `${where}: argument '${param}' (${length} bytes at ${ptr}) is outside guest memory`,
+  outside(S, where, param, ptr, length) {
+    throw S.raise(
+      new WebAssembly.RuntimeError(
+        `${where}: argument '${param}' (${length} bytes at ${ptr}) is outside guest memory`,
+      ),
     );
   },
-  badRetptr(_S, where, ptr) {
-    throw new WebAssembly.RuntimeError(
-      `${where}: return area pointer ${ptr} is misaligned or outside guest memory`,
+  badRetptr(S, where, ptr) {
+    throw S.raise(
+      new WebAssembly.RuntimeError(
+        `${where}: return area pointer ${ptr} is misaligned or outside guest memory`,
+      ),
     );
   },
   hostError(S, where, error) {
     if (!(error instanceof HostLimitError) && !isStackOverflow(error)) S.hostFault = where;
-    throw error;
+    throw S.raise(error);
   },
   putString(S, where, value, at) {
     if (typeof value !== 'string') {
       S.hostFault = where;
-      throw new TypeError(`${where} returned ${typeof value}, expected a string`);
+      throw S.raise(new TypeError(`${where} returned ${typeof value}, expected a string`));
     }
     const ptr = copyIn(S, where, value, 'result');
     const w = at >>> 2;
@@ -150,9 +160,11 @@ export const helpers: Helpers = {
 export function copyIn(S: Store, where: string, value: string, what: string): number {
   const n = value.length;
   if (n > S.maxString) {
-    throw new HostLimitError(
-      'string',
-      `${where}: ${what} is ${n} bytes, above the ${S.maxString}-byte string limit`,
+    throw S.raise(
+      new HostLimitError(
+        'string',
+        `${where}: ${what} is ${n} bytes, above the ${S.maxString}-byte string limit`,
+      ),
     );
   }
   // As jco does, an empty string gets the dangling pointer 1 without calling the guest's allocator.
@@ -160,8 +172,10 @@ export function copyIn(S: Store, where: string, value: string, what: string): nu
   let m = S.u8;
   if (m.length === 0) m = S.views();
   if (ptr + n > m.length)
-    throw new WebAssembly.RuntimeError(
-      `${where}: cabi_realloc returned ${ptr}, outside guest memory for ${n} bytes`,
+    throw S.raise(
+      new WebAssembly.RuntimeError(
+        `${where}: cabi_realloc returned ${ptr}, outside guest memory for ${n} bytes`,
+      ),
     );
   if (n <= SHORT_WRITE) {
     let high = 0;
@@ -184,5 +198,7 @@ export function isStackOverflow(error: unknown): boolean {
 
 function wide(S: Store, where: string): never {
   S.hostFault = where;
-  throw new TypeError(`${where} returned a string with a char above 0xFF: host strings must be byte strings`);
+  throw S.raise(
+    new TypeError(`${where} returned a string with a char above 0xFF: host strings must be byte strings`),
+  );
 }

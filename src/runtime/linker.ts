@@ -107,18 +107,20 @@ function jcoHostFunction(
   const toText = (value: unknown): string => {
     if (typeof value !== 'string') {
       S.hostFault = where;
-      throw new TypeError(`${where} returned ${typeof value}, expected a string`);
+      throw S.raise(new TypeError(`${where} returned ${typeof value}, expected a string`));
     }
     if (value.length > S.maxString) {
-      throw new HostLimitError(
-        'string',
-        `${where}: result is ${value.length} bytes, above the ${S.maxString}-byte string limit`,
+      throw S.raise(
+        new HostLimitError(
+          'string',
+          `${where}: result is ${value.length} bytes, above the ${S.maxString}-byte string limit`,
+        ),
       );
     }
     if (WIDE.test(value)) {
       S.hostFault = where;
-      throw new TypeError(
-        `${where} returned a string with a char above 0xFF: host strings must be byte strings`,
+      throw S.raise(
+        new TypeError(`${where} returned a string with a char above 0xFF: host strings must be byte strings`),
       );
     }
     return Buffer.from(value, 'latin1').toString('utf8');

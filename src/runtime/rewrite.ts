@@ -13,8 +13,15 @@ export interface RewriteOptions {
 
 export type RewriteResult =
   | { readonly ok: true; readonly bytes: Uint8Array; readonly instrumented: boolean }
-  /** 'cap': above a memory/table cap; 'reserved': imports the runtime's module; 'rewrite': binaryen failed. */
-  | { readonly ok: false; readonly kind: 'cap' | 'reserved' | 'rewrite'; readonly message: string };
+  /**
+   * 'cap': above a memory/table cap; 'reserved': imports the runtime's module; 'unsafe': uses a feature
+   * no limit can bound; 'rewrite': binaryen failed.
+   */
+  | {
+      readonly ok: false;
+      readonly kind: 'cap' | 'reserved' | 'unsafe' | 'rewrite';
+      readonly message: string;
+    };
 
 export function rewriteCore(
   bytes: Uint8Array,
@@ -30,6 +37,8 @@ export function rewriteCore(
       message: `it imports '${reserved.name}' from the runtime's reserved module '${RUNTIME_IMPORT}'`,
     };
   }
+  const unsafe = unsafeFeature(info);
+  if (unsafe) return { ok: false, kind: 'unsafe', message: unsafe };
   let out = bytes;
   const instrumented = info.functions.length > 0 && (options.fuel || options.memoryBytes !== undefined);
   if (instrumented) {
@@ -47,6 +56,22 @@ export function rewriteCore(
   return capped.ok
     ? { ok: true, bytes: capped.bytes, instrumented }
     : { ok: false, kind: 'cap', message: capped.message };
+}
+
+/** Why the module uses a feature that escapes every limit, or undefined. */
+function unsafeFeature(info: CoreModuleInfo): string | undefined {
+  // GC objects live in the host's JS heap, outside the memory cap: one array.new can take gigabytes and end
+  // the process with a fatal out-of-memory error.
+  if (info.types.some((t) => t === undefined)) {
+    return 'it declares GC struct or array types, whose objects would live in the host heap, outside the memory cap';
+  }
+  // memory.atomic.wait on a shared memory blocks the server's thread for as long as the guest asks, in one
+  // instruction that fuel cannot interrupt.
+  const shared = info.memories.findIndex((m) => m.shared);
+  if (shared >= 0) {
+    return `memory ${shared} is shared: memory.atomic.wait on it would block the server's thread`;
+  }
+  return undefined;
 }
 
 /**

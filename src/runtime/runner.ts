@@ -35,6 +35,8 @@ export type Outcome = { readonly ok: true } | Failure;
 
 export const OK: Outcome = Object.freeze({ ok: true });
 
+const CAUGHT = 'the route caught a host error and went on: ';
+
 /** What the log tables use to report bytes written; the charge applies to the invocation in progress. */
 export interface HostMeter {
   chargeLog(bytes: number): void;
@@ -99,10 +101,18 @@ export class ModuleRunner {
     store.begin(ctx, this.limits, performance.now());
     try {
       current.instance.call(route, name);
+      // The guest caught what the host threw (exception handling) and returned: fail it all the same.
+      if (store.raised !== undefined) {
+        this.current = undefined;
+        return this.failed(route, store.raised, store, CAUGHT);
+      }
       return OK;
     } catch (e) {
       this.current = undefined;
-      return this.failed(route, e, store, '');
+      // A guest that caught what the host threw may fail later for it (jco's glue notices the call it
+      // lost): the host's error is the cause.
+      const first = store.raised ?? e;
+      return this.failed(route, first, store, first === e ? '' : CAUGHT);
     } finally {
       this.last.fuelUsed = store.fuelUsed();
       this.last.ksrCalls = Math.min(store.calls, store.maxCalls + 1);

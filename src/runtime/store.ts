@@ -28,6 +28,11 @@ export class Store {
   deadline = 0;
   /** Set when a KSR implementation threw: `pv.get`. */
   hostFault: string | undefined = undefined;
+  /**
+   * The first error the host threw into the guest in this invocation (a limit, a fault, a bad pointer). A
+   * guest with exception handling can catch it and return normally; the runner fails the invocation anyway.
+   */
+  raised: unknown = undefined;
 
   readonly fuel: WebAssembly.Global | undefined;
   readonly memoryExhausted: WebAssembly.Global | undefined;
@@ -49,7 +54,9 @@ export class Store {
   /** Fresh views of guest memory: after `memory.grow` the old ArrayBuffer is detached (its views read length 0). */
   views(): GuestBytes {
     if (!this.memory)
-      throw new HostLimitError('context', 'guest memory is not available (KSR call during instantiation?)');
+      throw this.raise(
+        new HostLimitError('context', 'guest memory is not available (KSR call during instantiation?)'),
+      );
     const buffer = this.memory.buffer;
     this.u8 = Buffer.from(buffer) as GuestBytes;
     this.i32 = new Int32Array(buffer);
@@ -72,6 +79,7 @@ export class Store {
     this.maxLog = limits.maxLogBytes;
     this.deadline = now + limits.deadlineMs;
     this.hostFault = undefined;
+    this.raised = undefined;
     this.setFuel(Math.min(limits.fuel, 0x7fffffff));
   }
 
@@ -90,7 +98,15 @@ export class Store {
     if (this.ctx === undefined) return;
     this.logBytes += bytes;
     if (this.logBytes > this.maxLog) {
-      throw new HostLimitError('log', `log output exceeds ${this.maxLog} bytes in one invocation`);
+      throw this.raise(
+        new HostLimitError('log', `log output exceeds ${this.maxLog} bytes in one invocation`),
+      );
     }
+  }
+
+  /** Records `error` as thrown into the guest (the first one wins) and returns it, for `throw S.raise(e)`. */
+  raise<E>(error: E): E {
+    if (this.raised === undefined) this.raised = error;
+    return error;
   }
 }
