@@ -1,0 +1,229 @@
+// The hostile routes of guest-examples/hostile, built with the real toolchains (AssemblyScript and Rust) and
+// run over the server's KSR tables on parsed messages under explicit limits. For each attack: the outcome
+// names the limit that stopped it, the invocation returns within a bound, the next invocation gets a fresh
+// instance, and a well-behaved tenant (the hello route) keeps answering correctly before, during and after.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { KsrModule } from '../../src/kemi/define.ts';
+import { ksrModules, type RouteContext } from '../../src/kemi/index.ts';
+import type { FailureCause, ModuleRunner } from '../../src/runtime/index.ts';
+import { parseMessage, SipRequest } from '../../src/sip/index.ts';
+import { INVITE } from '../kemi/fixture.ts';
+import {
+  attackContext,
+  buildAll,
+  expectNeighbourServes,
+  HELLO,
+  HOSTILE,
+  LANGUAGES,
+  type Language,
+  MiB,
+  type TenantSetup,
+  tenant,
+} from './helpers.ts';
+
+// A safety bound, not a measurement (bench/sandbox.ts measures): every attack here stops in well under a
+// second; a route that hung or spun past its limits would blow through it.
+const BOUND_MS = 5_000;
+const FUEL = 5_000_000;
+
+interface Attack {
+  readonly name: string;
+  readonly cause: FailureCause | 'none';
+  readonly message?: string;
+  readonly setup?: TenantSetup;
+  /** Further checks on the context of the hostile invocation. */
+  readonly check?: (ctx: RouteContext, runner: ModuleRunner) => void;
+}
+
+const ATTEMPTS = [
+  'append-via',
+  'insert-via',
+  'insert-compact-via',
+  'insert-before-via',
+  'append-after-via',
+  'remove-via',
+  'remove-compact-via',
+  'rminsert-via',
+  'rmappend-content-length',
+  'append-compact-content-length',
+  'smuggle-crlf',
+  'smuggle-lf',
+  'smuggle-cr',
+  'smuggle-nul',
+  'reply-via',
+  'reply-content-length',
+  'seturi-garbage',
+  'setuser-crlf',
+  'sethost-space',
+  'setdsturi-garbage',
+];
+
+const original = (() => {
+  const parsed = parseMessage(INVITE.replace('sip:bob@', 'sip:header-forging@'), { datagram: true });
+  if (!parsed.ok || !(parsed.message instanceof SipRequest)) throw new Error('the INVITE fixture');
+  return parsed.message;
+})();
+
+const ATTACKS: readonly Attack[] = [
+  { name: 'infinite-loop', cause: 'fuel', message: `budget of ${FUEL} units` },
+  {
+    name: 'memory-bomb',
+    cause: 'memory',
+    message: `refused at the ${8 * MiB}-byte cap`,
+    setup: { compile: { limits: { maxMemoryBytes: 8 * MiB } } },
+  },
+  { name: 'deep-recursion', cause: 'stack', message: 'stack overflow' },
+  {
+    name: 'trap-unreachable',
+    cause: 'trap',
+    message: 'unreachable',
+    // The route counts its invocations in a global before trapping: 1 every time means a fresh instance.
+    check: (ctx) => expect(ctx.vars.get('invocations')).toBe(1),
+  },
+  {
+    name: 'trap-out-of-bounds',
+    cause: 'trap',
+    message: 'memory access out of bounds',
+    check: (ctx) => expect(ctx.vars.get('invocations')).toBe(1),
+  },
+  {
+    name: 'huge-string',
+    cause: 'limit',
+    message: "pv.sets: argument 'value' is 4194304 bytes, above the 1048576-byte string limit",
+    // AssemblyScript spends about 12.5 M units building the string (a UTF-16 repeat, then UTF-8 encoding).
+    setup: { limits: { fuel: 50_000_000 } },
+    check: (ctx) => expect(ctx.vars.has('huge')).toBe(false),
+  },
+  {
+    name: 'bogus-length',
+    cause: 'limit',
+    message: "core.crit: argument 'msg' is 4294967295 bytes, above the 1048576-byte string limit",
+  },
+  {
+    name: 'bogus-pointer',
+    cause: 'trap',
+    message: "core.crit: argument 'msg' (64 bytes at 4294967280) is outside guest memory",
+  },
+  {
+    name: 'bogus-retptr',
+    cause: 'trap',
+    message: 'pv.getw: return area pointer 4294967292 is misaligned or outside guest memory',
+  },
+  {
+    // 1 MB strings into $var(...), each under the string limit: what the host keeps is bounded by the KSR
+    // call limit (or the deadline) times the string limit.
+    name: 'hoard-host-memory',
+    cause: 'limit',
+    message: 'more than 20 KSR calls in one invocation',
+    setup: { limits: { maxKsrCalls: 20, deadlineMs: 60_000 } },
+    check: (ctx) => {
+      const held = [...ctx.vars.values()].reduce<number>((n, v) => n + String(v).length, 0);
+      expect(held).toBeLessThanOrEqual(20 * 1_000_000);
+    },
+  },
+  {
+    name: 'log-flood',
+    cause: 'limit',
+    message: 'log output exceeds 65536 bytes in one invocation',
+    check: (_ctx, runner) => expect(runner.last.logBytes).toBeLessThanOrEqual(65536 + 1020),
+  },
+  {
+    name: 'ksr-flood',
+    cause: 'limit',
+    message: 'core.setflag: more than 10000 KSR calls in one invocation',
+    setup: { limits: { deadlineMs: 60_000 } },
+  },
+  {
+    name: 'header-forging',
+    cause: 'none',
+    check: (ctx) => {
+      for (const attempt of ATTEMPTS) expect([attempt, ctx.vars.get(attempt)]).toEqual([attempt, -1]);
+      const msg = ctx.msg;
+      expect(msg.getFieldValues('Via')).toEqual(original.getFieldValues('Via'));
+      expect(msg.getFieldValues('Content-Length')).toEqual(['4']);
+      expect(ctx.request?.uri).toBe(original.uri);
+      expect(ctx.dstUri).toBeUndefined();
+      expect(ctx.replyHeaders).toEqual([]);
+      // What would go on the wire parses back to the same Vias, with nothing smuggled in.
+      const wire = parseMessage(msg.toString(), { datagram: true });
+      expect(wire.ok).toBe(true);
+      if (!wire.ok) return;
+      expect(wire.message.getFieldValues('Via')).toEqual(original.getFieldValues('Via'));
+      expect(wire.message.has('X-Innocent')).toBe(false);
+      expect(wire.message.toString()).toBe(original.toString());
+    },
+  },
+];
+
+/** The server's tables, with the neighbour's route run inside every 500th KSR call of the hostile route. */
+function interleaving(neighbourServes: () => boolean, results: boolean[]): KsrModule[] {
+  let calls = 0;
+  return ksrModules.map((m) => ({
+    ...m,
+    functions: m.functions.map((f) => ({
+      ...f,
+      impl: (ctx: RouteContext, ...args: unknown[]) => {
+        if (++calls % 500 === 0) results.push(neighbourServes());
+        return (f.impl as (c: RouteContext, ...a: unknown[]) => unknown)(ctx, ...args);
+      },
+    })),
+  }));
+}
+
+let hostile: Record<Language, Uint8Array>;
+let hello: Record<Language, Uint8Array>;
+
+beforeAll(async () => {
+  const built = await buildAll({
+    hostileAs: HOSTILE.assemblyscript,
+    hostileRust: HOSTILE.rust,
+    helloAs: HELLO.assemblyscript,
+    helloRust: HELLO.rust,
+  });
+  hostile = { assemblyscript: built.hostileAs, rust: built.hostileRust };
+  hello = { assemblyscript: built.helloAs, rust: built.helloRust };
+}, 180_000);
+
+describe.each(LANGUAGES)('hostile routes in %s', (language) => {
+  it.each(ATTACKS)('$name: stopped ($cause), fresh instance after, neighbour unharmed', async (attack) => {
+    // The neighbour is the other language's hello route: another tenant, another module, another runner.
+    const neighbour = await tenant(hello[language === 'rust' ? 'assemblyscript' : 'rust']);
+    const neighbourServes = () => {
+      try {
+        expectNeighbourServes(neighbour);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const during: boolean[] = [];
+    const runner = await tenant(hostile[language], {
+      ...attack.setup,
+      limits: { fuel: FUEL, ...attack.setup?.limits },
+      tables: interleaving(neighbourServes, during),
+    });
+
+    expectNeighbourServes(neighbour);
+    for (let round = 1; round <= 3; round++) {
+      const { ctx } = attackContext(attack.name, runner);
+      const started = performance.now();
+      const outcome = runner.invoke('request-route', ctx);
+      expect(performance.now() - started).toBeLessThan(BOUND_MS);
+
+      if (attack.cause === 'none') expect(outcome).toEqual({ ok: true });
+      else {
+        expect(outcome).toMatchObject({ ok: false, route: 'request-route', cause: attack.cause });
+        expect(outcome.ok || outcome.message).toContain(attack.message);
+      }
+      attack.check?.(ctx, runner);
+      expect(runner.last.fuelUsed).toBeLessThanOrEqual(runner.limits.fuel + 1);
+      expect(runner.last.ksrCalls).toBeLessThanOrEqual(runner.limits.maxKsrCalls + 1);
+      // A failure discards the instance: each round runs on a new one. A route that returned keeps its own.
+      expect(runner.stats.instances).toBe(attack.cause === 'none' ? 1 : round);
+      expectNeighbourServes(neighbour);
+    }
+    expect(during.every((ok) => ok)).toBe(true);
+    if (attack.name === 'ksr-flood') expect(during.length).toBeGreaterThan(0);
+    expect(neighbour.stats.failures).toBe(0);
+  });
+});
