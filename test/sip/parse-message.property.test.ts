@@ -64,6 +64,19 @@ describe('parseMessage never throws', () => {
     );
   });
 
+  it('on arbitrary JS strings, characters above 0xff included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        for (const datagram of [false, true]) {
+          const result = parseMessage(`INVITE sip:a@b.example SIP/2.0\r\n${text}`, { datagram });
+          if (result.ok) readAll(result.message);
+          else rejectionReply(result.error);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('on arbitrary octets after a valid start line', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 400 }), (octets) => {
