@@ -30,6 +30,54 @@ export function named_route(name: string): void {
 }
 `;
 
+/**
+ * A stateful proxy route whose relayed requests carry `X-Req-Version: <version>` and whose onreply route
+ * adds `X-Reply-Version: <version>` to the replies it forwards; relays to the configured PRIMARY.
+ */
+export const STAMPED_PROXY_ROUTE = `
+import { KSR } from '../../sdk';
+
+export * from '../../sdk/exports';
+
+export function request_route(): void {
+  if (KSR.is_method('CANCEL')) {
+    if (KSR.tm.t_check_trans() > 0) relay();
+    return KSR.x.exit();
+  }
+  if (KSR.siputils.has_totag() > 0) {
+    if (KSR.rr.loose_route() > 0) return relay();
+    if (KSR.is_method('ACK')) {
+      if (KSR.tm.t_check_trans() > 0) relay();
+      return KSR.x.exit();
+    }
+    KSR.sl.sl_send_reply(404, 'Not here');
+    return KSR.x.exit();
+  }
+  KSR.hdr.remove('Route');
+  if (KSR.is_method('INVITE')) KSR.rr.record_route();
+  const primary = KSR.kx.get_def('PRIMARY');
+  if (primary === null) {
+    KSR.sl.sl_send_reply(500, 'No PRIMARY');
+    return KSR.x.exit();
+  }
+  KSR.setdsturi(primary);
+  relay();
+}
+
+function relay(): void {
+  KSR.hdr.append('X-Req-Version: ${PLACEHOLDER}\\r\\n');
+  KSR.tm.t_on_reply('stamp');
+  if (KSR.tm.t_relay() < 0) KSR.sl.sl_reply_error();
+  KSR.x.exit();
+}
+
+export function reply_route(): void {}
+
+export function named_route(name: string): void {
+  if (name === 'stamp') KSR.hdr.append('X-Reply-Version: ${PLACEHOLDER}\\r\\n');
+}
+`;
+
 export interface StampedRoute {
   /** The component whose replies carry `X-Version: <version, 8 digits>`. */
   stamp(version: number): Uint8Array;
