@@ -2,21 +2,18 @@
 export type { CompileFailure, CompileOutcome, CompilerOptions } from './compiler.ts';
 export { ModuleCompiler } from './compiler.ts';
 export { DIALOG_VERSION_PARAM, dialogRouteParam, dialogVersion } from './dialog-pin.ts';
-export {
-  type ActivateResult,
-  type LoadedVersionStatus,
-  type OpenRegistryResult,
-  Registry,
-  type RegistryError,
-  type RegistryErrorCode,
-  type RegistryEvent,
-  type RegistryOptions,
-  type TenantStatus,
-  type UploadResult,
-  type UploadTimings,
-  type VersionInfo,
-  WORLD,
-} from './registry.ts';
+export { type OpenRegistryResult, Registry, type RegistryOptions, WORLD } from './registry.ts';
+export type {
+  ActivateResult,
+  LoadedVersionStatus,
+  RegistryError,
+  RegistryErrorCode,
+  RegistryEvent,
+  TenantStatus,
+  UploadResult,
+  UploadTimings,
+  VersionInfo,
+} from './results.ts';
 export { type Refuse, RegistrySelector, type SelectorCounters } from './selector.ts';
 export {
   type ActivationKind,

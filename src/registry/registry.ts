@@ -4,114 +4,31 @@
 // committed to the store before it takes effect, so a restart brings back the last activated version.
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { createRunner, ksrPackage, type Linker, type ModuleMeta } from '../runtime/index.ts';
-import type { CompileFailure, ModuleCompiler } from './compiler.ts';
+import {
+  createRunner,
+  ksrPackage,
+  type Linker,
+  type ModuleMeta,
+  type ModuleRunner,
+} from '../runtime/index.ts';
+import type { ModuleCompiler } from './compiler.ts';
+import {
+  type ActivateResult,
+  checkUsable,
+  type RegistryError,
+  type RegistryEvent,
+  storeError,
+  type TenantStatus,
+  type UploadResult,
+  type UploadTimings,
+  unknownTenant,
+  type VersionInfo,
+} from './results.ts';
 import type { ActivationKind, ActivationRecord, ModuleStore, VersionRecord } from './store.ts';
 import type { TenantSpec } from './tenant-spec.ts';
 import { VersionScript } from './version-script.ts';
 
 export const WORLD = `${ksrPackage.name}/script@${ksrPackage.version}`;
-
-export type RegistryErrorCode =
-  | CompileFailure['code']
-  /** No such tenant, or none visible to the caller. */
-  | 'unknown-tenant'
-  /** No such version retained. */
-  | 'unknown-version'
-  /** The version's file failed its hash check. */
-  | 'corrupt'
-  /** Rollback with no earlier activation left to return to. */
-  | 'no-previous'
-  /** Another change got there first (the active version moved during a rollback). */
-  | 'conflict'
-  /** The store could not be written or read (disk full, permissions). */
-  | 'store';
-
-export interface RegistryError {
-  readonly code: RegistryErrorCode;
-  readonly message: string;
-}
-
-/** Milliseconds per step from upload to active; `swap` is the in-memory switch alone. */
-export interface UploadTimings {
-  readonly validateMs: number;
-  readonly rewriteMs: number;
-  readonly compileMs: number;
-  /** Worker round trip beyond the three steps above (queueing, message passing). */
-  readonly workerMs: number;
-  readonly linkMs: number;
-  readonly storeMs: number;
-  readonly commitMs: number;
-  readonly swapMs: number;
-  readonly totalMs: number;
-}
-
-export type UploadResult =
-  | {
-      readonly ok: true;
-      readonly version: VersionRecord;
-      readonly activated: boolean;
-      readonly path: ModuleMeta['path'];
-      readonly fallbackReason: string | undefined;
-      readonly timings: UploadTimings;
-      /** Versions removed by retention. */
-      readonly pruned: readonly number[];
-    }
-  | { readonly ok: false; readonly error: RegistryError };
-
-export type ActivateResult =
-  | {
-      readonly ok: true;
-      readonly tenant: string;
-      readonly from: number | undefined;
-      readonly to: number;
-      readonly changed: boolean;
-      readonly timings: { readonly loadMs: number; readonly commitMs: number; readonly swapMs: number };
-    }
-  | { readonly ok: false; readonly error: RegistryError };
-
-export interface LoadedVersionStatus {
-  readonly version: number;
-  readonly active: boolean;
-  /** Transactions (and pinned dialogs) in flight on this version. */
-  readonly pins: number;
-  readonly invocations: number;
-  readonly failures: number;
-  readonly path: ModuleMeta['path'];
-  readonly loadedAt: string;
-}
-
-export interface TenantStatus {
-  readonly tenant: string;
-  readonly active: number | undefined;
-  readonly activatedAt: string | undefined;
-  readonly activatedBy: string | undefined;
-  readonly loaded: readonly LoadedVersionStatus[];
-  readonly retained: number;
-}
-
-export interface VersionInfo extends VersionRecord {
-  readonly active: boolean;
-  readonly loaded: boolean;
-  readonly pins: number;
-}
-
-/** What the registry reports as it happens (metrics subscribe). */
-export type RegistryEvent =
-  | {
-      readonly kind: 'upload';
-      readonly tenant: string;
-      readonly ok: boolean;
-      readonly code?: string;
-      readonly timings?: UploadTimings;
-    }
-  | {
-      readonly kind: 'activation';
-      readonly tenant: string;
-      readonly how: ActivationKind;
-      readonly version: number;
-    }
-  | { readonly kind: 'unload'; readonly tenant: string; readonly version: number };
 
 export interface RegistryOptions {
   readonly tenants: readonly TenantSpec[];
@@ -133,9 +50,7 @@ interface TenantState {
   readonly loaded: Map<number, VersionScript>;
 }
 
-type LoadResult =
-  | { ok: true; script: VersionScript; meta: ModuleMeta; wallMs: number }
-  | { ok: false; error: RegistryError };
+type LoadResult = { ok: true; script: VersionScript; meta: ModuleMeta } | { ok: false; error: RegistryError };
 
 export class Registry {
   readonly #tenants = new Map<string, TenantState>();
@@ -212,18 +127,8 @@ export class Registry {
 
     return this.#exclusive(async () => {
       const storeStart = performance.now();
-      let record: VersionRecord;
-      try {
-        await this.#store.putBlob(meta.sha256, bytes);
-        record = this.#store.addVersion(tenant, {
-          sha256: meta.sha256,
-          size: meta.size,
-          world: WORLD,
-          createdBy: how.by,
-        });
-      } catch (err) {
-        return this.#uploadFailed(tenant, storeError('store the upload', err));
-      }
+      const record = await this.#storeVersion(tenant, meta, bytes, how.by);
+      if ('code' in record) return this.#uploadFailed(tenant, record);
       const storeMs = performance.now() - storeStart;
       this.#log.info(
         {
@@ -240,14 +145,7 @@ export class Registry {
       let commitMs = 0;
       let swapMs = 0;
       if (how.activate) {
-        const script = new VersionScript(
-          tenant,
-          record.version,
-          meta.sha256,
-          linked.runner,
-          this.#scriptLog.child({ tenant, version: record.version }),
-          this.#onIdle,
-        );
+        const script = this.#script(tenant, record.version, meta.sha256, linked.runner);
         const swapped = this.#swap(t, script, 'activate', how.by);
         if (!swapped.ok) return this.#uploadFailed(tenant, swapped.error);
         ({ commitMs, swapMs } = swapped);
@@ -437,20 +335,9 @@ export class Registry {
     const linked = createRunner(compiled.module, this.#linker, runnerOptions(t.spec));
     if (!linked.ok) return `route ${path} refused (${linked.error.code}): ${linked.error.message}`;
     const meta = compiled.module.meta;
-    let record: VersionRecord;
-    try {
-      await this.#store.putBlob(meta.sha256, bytes);
-      record = this.#store.addVersion(name, {
-        sha256: meta.sha256,
-        size: meta.size,
-        world: WORLD,
-        createdBy: 'config',
-      });
-    } catch (err) {
-      return `tenant '${name}': ${storeError('store the route', err).message}`;
-    }
-    const log = this.#scriptLog.child({ tenant: name, version: record.version });
-    const script = new VersionScript(name, record.version, meta.sha256, linked.runner, log, this.#onIdle);
+    const record = await this.#storeVersion(name, meta, bytes, 'config');
+    if ('code' in record) return `tenant '${name}': ${record.message}`;
+    const script = this.#script(name, record.version, meta.sha256, linked.runner);
     const swapped = this.#swap(t, script, 'initial', 'config');
     if (!swapped.ok) return `tenant '${name}': ${swapped.error.message}`;
     this.#log.info(
@@ -484,13 +371,32 @@ export class Registry {
     if (meta.sha256 !== record.sha256) return this.#corrupt(record, `content hash is ${meta.sha256}`);
     const linked = createRunner(compiled.module, this.#linker, runnerOptions(t.spec));
     if (!linked.ok) return { ok: false, error: linked.error };
-    const log = this.#scriptLog.child({ tenant: name, version: record.version });
-    return {
-      ok: true,
-      script: new VersionScript(name, record.version, record.sha256, linked.runner, log, this.#onIdle),
-      meta,
-      wallMs: compiled.wallMs,
-    };
+    return { ok: true, script: this.#script(name, record.version, record.sha256, linked.runner), meta };
+  }
+
+  /** Stores the bytes durably, then records them as the tenant's next version. */
+  async #storeVersion(
+    tenant: string,
+    meta: ModuleMeta,
+    bytes: Uint8Array,
+    by: string,
+  ): Promise<VersionRecord | RegistryError> {
+    try {
+      await this.#store.putBlob(meta.sha256, bytes);
+      return this.#store.addVersion(tenant, {
+        sha256: meta.sha256,
+        size: meta.size,
+        world: WORLD,
+        createdBy: by,
+      });
+    } catch (err) {
+      return storeError(`store a version of '${tenant}'`, err);
+    }
+  }
+
+  #script(tenant: string, version: number, sha256: string, runner: ModuleRunner): VersionScript {
+    const log = this.#scriptLog.child({ tenant, version });
+    return new VersionScript(tenant, version, sha256, runner, log, this.#onIdle);
   }
 
   #corrupt(record: VersionRecord, problem: string): LoadResult {
@@ -634,32 +540,4 @@ function compileOptions(spec: TenantSpec) {
 
 function runnerOptions(spec: TenantSpec) {
   return { limits: spec.invocationLimits, ...(spec.capabilities && { capabilities: spec.capabilities }) };
-}
-
-function unknownTenant(tenant: string): RegistryError {
-  return { code: 'unknown-tenant', message: `no tenant is named '${tenant}'` };
-}
-
-function checkUsable(
-  tenant: string,
-  version: number,
-  record: VersionRecord | undefined,
-): RegistryError | undefined {
-  if (!record)
-    return { code: 'unknown-version', message: `tenant '${tenant}' has no retained version ${version}` };
-  if (record.state === 'corrupt') {
-    return {
-      code: 'corrupt',
-      message: `${tenant} v${version} is corrupt (${record.problem ?? 'hash mismatch'}): deploy it again`,
-    };
-  }
-  return undefined;
-}
-
-function storeError(what: string, err: unknown): RegistryError {
-  const e = err as NodeJS.ErrnoException;
-  return {
-    code: 'store',
-    message: `cannot ${what}: ${e.code ? `${e.code} ` : ''}${e.message ?? String(err)}`,
-  };
 }
