@@ -5,12 +5,14 @@ import type { Logger } from 'pino';
 import { type AdminServer, startAdmin } from './admin/index.ts';
 import { bundledRoute } from './build/bundled-route.ts';
 import type { Config } from './config/schema.ts';
+import { tmTimers } from './config/tm-schema.ts';
 import { localToTag } from './core/local-tag.ts';
 import { Myself } from './core/myself.ts';
 import { replyTarget } from './core/reply-target.ts';
 import { SipCore } from './core/sip-core.ts';
 import { ksrModules } from './kemi/index.ts';
 import {
+  dialogRouteParam,
   ModuleCompiler,
   ModuleStore,
   type Refuse,
@@ -123,6 +125,9 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     myself: new Myself(transport, config.domains),
     selector,
     log: coreLog,
+    timers: tmTimers(config.tm),
+    defines: config.defines,
+    recordRouteParams: (script) => `;${dialogRouteParam(script.version)}`,
   });
   for (const local of transport.localAddresses)
     log.info({ listen: `${local.proto}:${local.address}:${local.port}` }, 'listening');

@@ -1,5 +1,6 @@
 // The configuration file's schema: every key, its type and default, in one place. Errors name the key.
 import { z } from 'zod';
+import { definesSchema, tmSchema } from './tm-schema.ts';
 
 const listenSpec = z
   .string()
@@ -108,6 +109,10 @@ export const configSchema = z
      */
     route: z.string().min(1).optional(),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Transaction timers (Kamailio's tm parameters, in ms). */
+    tm: tmSchema,
+    /** Values scripts read with kx.get-def / get-defn (Kamailio's `#!define`). */
+    defines: definesSchema,
     /** Where module versions are stored (files + SQLite). Absent: versions live in memory until exit. */
     data_dir: z.string().min(1).optional(),
     /** The admin HTTP API; off when absent. */

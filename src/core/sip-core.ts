@@ -1,6 +1,7 @@
 // The path of a message from socket to route and back (DESIGN.md): parse, answer what cannot be parsed,
-// stamp received/rport, pick the script, run its request route with a fresh context, and carry out what
-// the route decided. It is the RouteHost the KSR functions call for replies and "is this me".
+// stamp received/rport, let the transaction layer take retransmissions, ACKs and responses of known
+// transactions, pick the script, run its request (or reply) route with a fresh context, and carry out
+// what the route decided. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
 import { RouteContext as Context, type RouteContext, type RouteHost } from '../kemi/index.ts';
 import {
@@ -11,13 +12,17 @@ import {
   rejectionReply,
   SipRequest,
   type SipResponse,
+  utf8ToByteString,
 } from '../sip/index.ts';
+import { type Clock, DEFAULT_TIMER_VALUES, serverKey, systemClock, type TimerValues } from '../tm/index.ts';
 import type { FramingError, SendTarget, Source, Transport } from '../transport/index.ts';
 import { type CoreCounters, countBy, createCoreCounters } from './counters.ts';
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { replyTarget } from './reply-target.ts';
+import { RouteInvoker } from './route-invoker.ts';
 import type { Script, ScriptSelector } from './script.ts';
+import { type AuthorizeDestination, allowAllDestinations, TransactionHost } from './transaction-host.ts';
 
 export interface SipCoreOptions {
   readonly transport: Transport;
@@ -25,15 +30,29 @@ export interface SipCoreOptions {
   readonly selector: ScriptSelector;
   readonly log: Logger;
   readonly parseLimits?: Partial<ParseLimits>;
+  /** Transaction timers (T1, T2, T4, fr, fr_inv, wait ...); the defaults for those absent. */
+  readonly timers?: Partial<TimerValues>;
+  /** The clock of the transaction timers (virtual time in tests). */
+  readonly clock?: Clock;
+  /** Kamailio's `#!define` values, read by scripts with kx.get-def. */
+  readonly defines?: Readonly<Record<string, string>>;
+  /** Decides every relay destination of a tenant's script; all allowed when absent. */
+  readonly authorizeDestination?: AuthorizeDestination;
+  /** URI parameters for a script's Record-Route entries (the registry's dialog pinning: ";kwv=7"). */
+  readonly recordRouteParams?: (script: Script) => string;
 }
 
 export class SipCore implements RouteHost {
   readonly counters: CoreCounters = createCoreCounters();
+  /** The transaction layer: the tm functions' host, its counters and table. */
+  readonly tm: TransactionHost;
   readonly #transport: Transport;
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
   readonly #log: Logger;
   readonly #parseLimits: Partial<ParseLimits> | undefined;
+  readonly #invoker: RouteInvoker;
+  readonly #defines: ReadonlyMap<string, string>;
 
   constructor(options: SipCoreOptions) {
     this.#transport = options.transport;
@@ -41,6 +60,24 @@ export class SipCore implements RouteHost {
     this.#selector = options.selector;
     this.#log = options.log;
     this.#parseLimits = options.parseLimits;
+    this.#invoker = new RouteInvoker(this.counters);
+    this.#defines = new Map(
+      Object.entries(options.defines ?? {}).map(([name, value]) => [
+        utf8ToByteString(name),
+        utf8ToByteString(value),
+      ]),
+    );
+    this.tm = new TransactionHost({
+      transport: options.transport,
+      host: this,
+      invoker: this.#invoker,
+      myself: options.myself,
+      timers: { ...DEFAULT_TIMER_VALUES, ...options.timers },
+      clock: options.clock ?? systemClock,
+      authorizeDestination: options.authorizeDestination ?? allowAllDestinations,
+      recordRouteParams: options.recordRouteParams ?? (() => ''),
+      log: options.log,
+    });
   }
 
   /** Every message the transport hands over. */
@@ -71,7 +108,7 @@ export class SipCore implements RouteHost {
       this.#onRequest(msg, source);
     } else {
       this.counters.replies++;
-      this.#onReply(msg);
+      this.#onReply(msg, source);
     }
   }
 
@@ -92,6 +129,8 @@ export class SipCore implements RouteHost {
   // ---- RouteHost ------------------------------------------------------------------------------------------
 
   slReply(ctx: RouteContext, status: number, reason: string): boolean {
+    // A failure route answers through its transaction: a stateless reply would race the best response.
+    if (ctx.kind === 'failure' && ctx.transaction) return this.tm.reply(ctx, status, reason) > 0;
     const request = ctx.request!;
     if (ctx.forceRport) addReceived(request, ctx.source.remote, true);
     const response = createResponse(request, status, reason, {
@@ -105,16 +144,25 @@ export class SipCore implements RouteHost {
   }
 
   sendReply(ctx: RouteContext, status: number, reason: string): boolean {
-    return this.slReply(ctx, status, reason);
+    return ctx.transaction ? this.tm.reply(ctx, status, reason) > 0 : this.slReply(ctx, status, reason);
   }
 
   isMyself(host: string, port: number | undefined, secure: boolean): boolean {
     return this.#myself.is(host, port, secure);
   }
 
+  getDefine(_ctx: RouteContext, name: string): string | undefined {
+    return this.#defines.get(name);
+  }
+
   // ---- routing --------------------------------------------------------------------------------------------
 
   #onRequest(request: SipRequest, source: Source): void {
+    const key = serverKey(request);
+    if (this.tm.absorb(request, key)) {
+      this.#log.debug({ callId: request.callId, method: request.method }, 'absorbed by its transaction');
+      return;
+    }
     if (request.method === 'ACK' && isLocalTag(request.to?.tag)) {
       this.counters.acksAbsorbed++;
       return;
@@ -125,30 +173,52 @@ export class SipCore implements RouteHost {
       return;
     }
     const ctx = new Context('request', request, source, this, script.log.child({ callId: request.callId }));
-    ctx.logMeter = script.runner.meter;
-    const outcome = script.runner.invoke('request-route', ctx);
-    if (!outcome.ok) {
-      this.#routeFailed(script, ctx, outcome.cause, outcome.message);
-      return;
+    ctx.transactionKey = key;
+    ctx.receivedMaxForwards = request.maxForwards;
+    this.tm.bind(ctx, script);
+    const ok = this.#invoker.invoke(script, 'request-route', ctx);
+    const tx = ctx.transaction;
+    if (!ok) this.#routeFailed(ctx);
+    else if (tx) tx.startPending();
+    else if (ctx.replied === undefined && !ctx.dropped && request.method !== 'ACK') this.counters.unhandled++;
+  }
+
+  /**
+   * A response: the reply route runs first (on the transaction's script when the response matches a
+   * transaction), as Kamailio's core reply_route does; unless it dropped the response, the transaction
+   * takes it, or it is forwarded statelessly by its Via.
+   */
+  #onReply(response: SipResponse, source: Source): void {
+    const entry = this.tm.matchResponse(response);
+    const tx = entry?.owner;
+    const script = tx ? this.tm.scriptOf(tx) : this.#selector.select(response, source);
+    if (script) {
+      const ctx = new Context(
+        'reply',
+        response,
+        source,
+        this,
+        tx?.log ?? script.log.child({ callId: response.callId }),
+      );
+      ctx.transaction = tx;
+      this.#invoker.invoke(script, 'reply-route', ctx);
+      if (ctx.dropped) {
+        this.counters.repliesDropped++;
+        return;
+      }
     }
-    if (ctx.replied === undefined && !ctx.dropped) this.counters.unhandled++;
+    if (entry) this.tm.deliver(entry, response, source);
+    else if (!this.tm.forwardStateless(response)) this.counters.repliesDropped++;
   }
 
-  #onReply(_reply: SipResponse): void {
-    // A stateless core has no transaction a reply could belong to.
-    this.counters.repliesDropped++;
-  }
-
-  /** A failed invocation: logged, counted, and the request answered with 500 unless already answered. */
-  #routeFailed(script: Script, ctx: RouteContext, cause: string, message: string): void {
-    countBy(this.counters.routeFailures, cause);
-    ctx.log.error({ cause }, `route failed: ${message}`);
+  /** A failed request route: the request is answered with 500 unless it was answered already. */
+  #routeFailed(ctx: RouteContext): void {
     const request = ctx.request;
-    if (request && ctx.replied === undefined && request.method !== 'ACK') {
-      ctx.replyHeaders.length = 0;
-      this.slReply(ctx, 500, 'Server Internal Error');
-    }
-    void script;
+    if (!request || request.method === 'ACK' || ctx.replied !== undefined) return;
+    ctx.replyHeaders.length = 0;
+    const tx = ctx.transaction;
+    if (tx === undefined) this.slReply(ctx, 500, 'Server Internal Error');
+    else if (tx.finalStatus === undefined) tx.reply(500, 'Server Internal Error'); // drops what t-relay queued
   }
 
   // ---- sending --------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { createCancel } from './hop-by-hop.ts';
 import { InviteClientTransaction } from './invite-client-transaction.ts';
 import type { NextHop } from './next-hop.ts';
 import { NonInviteClientTransaction } from './non-invite-client-transaction.ts';
-import type { ProxyTransaction } from './proxy-transaction.ts';
+import type { ProxyClientEntry, ProxyTransaction } from './proxy-transaction.ts';
 import type { ClientTransactionUser, TransactionTransport } from './transaction.ts';
 
 export interface BranchFinal {
@@ -42,6 +42,7 @@ export class Branch implements ClientTransactionUser {
   dropped = false;
   readonly #owner: ProxyTransaction;
   #client: InviteClientTransaction | NonInviteClientTransaction | undefined;
+  #entry: ProxyClientEntry | undefined;
   #cancel: NonInviteClientTransaction | undefined;
   /** Reason values of a CANCEL waiting for the first provisional response. */
   #cancelWanted: readonly string[] | undefined;
@@ -80,7 +81,9 @@ export class Branch implements ClientTransactionUser {
     this.#client = this.isInvite
       ? new InviteClientTransaction(this.request, transport, this, timing, this.#owner.fr)
       : new NonInviteClientTransaction(this.request, transport, this, timing, this.#owner.fr);
-    env.table.addClient(this.id, this.request.method, this.#client);
+    const client = this.#client;
+    this.#entry = { owner: this.#owner, receiveResponse: (response) => client.receiveResponse(response) };
+    env.table.addClient(this.id, this.request.method, this.#entry);
     env.counters.clientTransactions++;
     this.#owner.subtransactionStarted();
     this.#client.start();
@@ -148,7 +151,7 @@ export class Branch implements ClientTransactionUser {
   terminated(): void {
     this.#timerC?.cancel();
     this.#giveUp?.cancel();
-    this.#owner.env.table.removeClient(this.id, this.request.method, this.#client!);
+    this.#owner.env.table.removeClient(this.id, this.request.method, this.#entry!);
     this.#owner.subtransactionEnded();
   }
 
@@ -184,7 +187,11 @@ export class Branch implements ClientTransactionUser {
     if (this.#cancel !== undefined || this.#client === undefined) return;
     const env = this.#owner.env;
     const client = this.#client;
-    const cancel = new NonInviteClientTransaction(
+    const entry: ProxyClientEntry = {
+      owner: this.#owner,
+      receiveResponse: (response) => cancel.receiveResponse(response),
+    };
+    const cancel: NonInviteClientTransaction = new NonInviteClientTransaction(
       createCancel(this.request, reasons),
       this.#transport(),
       {
@@ -192,14 +199,14 @@ export class Branch implements ClientTransactionUser {
         timeout: () => {},
         transportError: (error) => this.#owner.log.warn({ branch: this.index }, `CANCEL: ${error.message}`),
         terminated: () => {
-          env.table.removeClient(this.id, 'CANCEL', cancel);
+          env.table.removeClient(this.id, 'CANCEL', entry);
           this.#owner.subtransactionEnded();
         },
       },
       env.timing,
     );
     this.#cancel = cancel;
-    env.table.addClient(this.id, 'CANCEL', cancel);
+    env.table.addClient(this.id, 'CANCEL', entry);
     env.counters.cancelsSent++;
     this.#owner.subtransactionStarted();
     cancel.start();

@@ -31,15 +31,29 @@ import type { ClientEntry, TransactionTable } from './transaction-table.ts';
 /** Kamailio's default max_branches: more forks than this in one transaction are refused. */
 export const MAX_BRANCHES = 12;
 
+/** A client transaction (a branch's request or its CANCEL) as the table keeps it: with its transaction. */
+export interface ProxyClientEntry extends ClientEntry {
+  readonly owner: ProxyTransaction;
+}
+
+/** The listener a request leaves from, and the address to name it by in Via and Record-Route. */
+export interface OutboundInterface {
+  /** The listener as bound (may be a wildcard): what the transport sends from. */
+  readonly listener: Endpoint;
+  /** A concrete address of it (never a wildcard). */
+  readonly address: string;
+  readonly port: number;
+}
+
 /** What all proxy transactions of a server share. */
 export interface ProxyEnvironment {
   readonly timing: TransactionTiming;
-  readonly table: TransactionTable<ProxyTransaction, ClientEntry>;
+  readonly table: TransactionTable<ProxyTransaction, ProxyClientEntry>;
   readonly counters: TmCounters;
   /** The transport's send (never rejects). */
   readonly send: (target: SendTarget, bytes: Buffer) => Promise<SendResult>;
-  /** The listener a request to `host` over `proto` leaves from (named in Via and Record-Route). */
-  listenerFor(proto: Proto, host: string, near: Source): Endpoint | undefined;
+  /** The listener a request to `host` over `proto` leaves from; the one `near` arrived on when it fits. */
+  listenerFor(proto: Proto, host: string, near: Source): OutboundInterface | undefined;
   /** The To tag of a response this server makes up for `request`. */
   localTag(request: SipRequest): string;
   /** Runs `task` when no route is running (routes never nest: a guest instance is never re-entered). */
@@ -80,6 +94,8 @@ export interface ProxyTransactionInit {
   readonly upstream: SendTarget;
   /** Max-Forwards as received: if a branch still carries it, the script did not process it (16.6 step 3). */
   readonly receivedMaxForwards: number | undefined;
+  /** URI parameters the server adds to every Record-Route entry of this transaction (";kwv=7"). */
+  readonly recordRouteParams?: string;
   readonly log: Logger;
 }
 
@@ -123,6 +139,7 @@ export class ProxyTransaction implements ServerTransactionUser {
   readonly #routes: TransactionRoutes;
   readonly #upstream: SendTarget;
   readonly #receivedMaxForwards: number | undefined;
+  readonly #recordRouteParams: string;
   #pending: Pending[] = [];
   #leg = 0;
   #relayed = false;
@@ -162,6 +179,7 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.source = init.source;
     this.#upstream = init.upstream;
     this.#receivedMaxForwards = init.receivedMaxForwards;
+    this.#recordRouteParams = init.recordRouteParams ?? '';
     this.log = init.log;
     this.fr = env.timing.timers.fr;
     this.frInv = env.timing.timers.frInv;
@@ -429,7 +447,7 @@ export class ProxyTransaction implements ServerTransactionUser {
       const inbound =
         this.env.listenerFor(this.source.proto, this.source.remote.address, this.source) ?? local;
       const values = recordRouteValues(
-        this.recordRoute,
+        { params: this.recordRoute.params + this.#recordRouteParams, preset: this.recordRoute.preset },
         { proto: this.source.proto, ...inbound },
         { proto: hop.proto, ...local },
         this.request.from?.tag,
@@ -438,7 +456,7 @@ export class ProxyTransaction implements ServerTransactionUser {
     }
     const id = this.env.newBranch();
     request.pushVia(`SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${id}`);
-    const branch = new Branch(this, index, leg, request, hop, targetOf(hop, local), id, flags);
+    const branch = new Branch(this, index, leg, request, hop, targetOf(hop, local.listener), id, flags);
     this.branches.push(branch);
     branch.start();
   }

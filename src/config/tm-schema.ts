@@ -1,0 +1,48 @@
+// Configuration of the transaction layer and of the scripts' defines: the `tm` section (Kamailio's tm
+// timer parameters, same names, milliseconds) and `defines` (Kamailio's `#!define NAME value`).
+import { z } from 'zod';
+import type { TimerValues } from '../tm/index.ts';
+
+const ms = z.number().int().positive();
+
+export const tmSchema = z
+  .object({
+    /** T1: first retransmission interval, RTT estimate (500). */
+    retr_timer1: ms.optional(),
+    /** T2: longest retransmission interval (4000). */
+    retr_timer2: ms.optional(),
+    /** T4: how long a message may linger in the network (5000). */
+    t4: ms.optional(),
+    /** No final response (no response at all for INVITE): timers B and F (30000). */
+    fr_timer: ms.optional(),
+    /** No final response to an INVITE after a provisional one: timer C (120000). */
+    fr_inv_timer: ms.optional(),
+    /** How long a finished transaction absorbs late messages (5000). */
+    wt_timer: ms.optional(),
+    /** Longest life of an INVITE transaction before it is answered 408 (180000). */
+    max_inv_lifetime: ms.optional(),
+    /** The same for other methods (32000). */
+    max_noninv_lifetime: ms.optional(),
+  })
+  .strict()
+  .default({});
+
+export type TmConfig = z.infer<typeof tmSchema>;
+
+export const definesSchema = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a define name is a C identifier'), z.string())
+  .default({});
+
+/** The timer values the config sets (the others keep their defaults). */
+export function tmTimers(tm: TmConfig): Partial<TimerValues> {
+  const values: { -readonly [K in keyof TimerValues]?: number } = {};
+  if (tm.retr_timer1 !== undefined) values.t1 = tm.retr_timer1;
+  if (tm.retr_timer2 !== undefined) values.t2 = tm.retr_timer2;
+  if (tm.t4 !== undefined) values.t4 = tm.t4;
+  if (tm.fr_timer !== undefined) values.fr = tm.fr_timer;
+  if (tm.fr_inv_timer !== undefined) values.frInv = tm.fr_inv_timer;
+  if (tm.wt_timer !== undefined) values.wait = tm.wt_timer;
+  if (tm.max_inv_lifetime !== undefined) values.maxInviteLifetime = tm.max_inv_lifetime;
+  if (tm.max_noninv_lifetime !== undefined) values.maxNonInviteLifetime = tm.max_noninv_lifetime;
+  return values;
+}

@@ -1,0 +1,71 @@
+// Which listener a request leaves from, and the address that names it in Via and Record-Route: the
+// listener the request arrived on when protocol and address family fit (replies and in-dialog requests
+// then come back the way the caller reached us), else the first listener of that protocol and family.
+// A wildcard listener is named by a concrete address: the one the request arrived on, else the first
+// interface address of the family (this host's addresses, as read at start).
+import { isIPv6 } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import type { OutboundInterface } from '../tm/index.ts';
+import type { Endpoint, Proto, Source, Transport } from '../transport/index.ts';
+
+const isWildcard = (address: string) => address === '0.0.0.0' || address === '::';
+const familyOf = (address: string): 4 | 6 => (isIPv6(address) ? 6 : 4);
+
+function firstInterfaceAddress(family: 4 | 6): string {
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) {
+      if (
+        !entry.internal &&
+        entry.family === (family === 4 ? 'IPv4' : 'IPv6') &&
+        !entry.address.startsWith('fe80')
+      ) {
+        return entry.address;
+      }
+    }
+  }
+  return family === 4 ? '127.0.0.1' : '::1';
+}
+
+export class OutboundInterfaces {
+  readonly #transport: Transport;
+  readonly #named = new Map<4 | 6, string>();
+
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /** The listener for a request to `host` over `proto`, preferring the one `near` arrived on. */
+  pick(proto: Proto, host: string, near: Source): OutboundInterface | undefined {
+    const family = familyOf(host);
+    const listeners = this.#transport.localAddresses;
+    const here = near.local;
+    // A TCP connection's local end is a concrete address even on a wildcard listener: find the listener.
+    let listener: Endpoint | undefined =
+      near.proto === proto
+        ? listeners.find(
+            (l) =>
+              l.proto === proto &&
+              l.family === family &&
+              l.port === here.port &&
+              (l.address === here.address || isWildcard(l.address)),
+          )
+        : undefined;
+    listener ??= listeners.find((l) => l.proto === proto && l.family === family);
+    if (listener === undefined) return undefined;
+    let address = listener.address;
+    if (isWildcard(address)) {
+      address =
+        !isWildcard(here.address) && familyOf(here.address) === family ? here.address : this.#name(family);
+    }
+    return { listener: { address: listener.address, port: listener.port }, address, port: listener.port };
+  }
+
+  #name(family: 4 | 6): string {
+    let address = this.#named.get(family);
+    if (address === undefined) {
+      address = firstInterfaceAddress(family);
+      this.#named.set(family, address);
+    }
+    return address;
+  }
+}

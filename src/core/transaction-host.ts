@@ -1,0 +1,340 @@
+// The transaction layer on the message path (RFC 3261 16, 17): it matches incoming requests and responses
+// to transactions before any route runs (retransmissions and ACKs of negative replies are absorbed there),
+// makes transactions for the tm functions (it is their TmHost), and runs each transaction's branch,
+// onreply and failure routes on the script that created it: that script is pinned for the transaction's
+// life, so a version activated meanwhile never sees it. Every relay destination (branches, failover,
+// forking, stateless ACKs) passes authorizeDestination, the tenant's allow-list hook.
+import type { Logger } from 'pino';
+import { RouteContext as Context, type RouteContext, type RouteHost, type TmHost } from '../kemi/index.ts';
+import { addReceived, responseDestination, type SipRequest, type SipResponse } from '../sip/index.ts';
+import {
+  type Clock,
+  createTmCounters,
+  type DestinationBranch,
+  E_ADM_PROHIBITED,
+  E_UNSPEC,
+  hostPort,
+  type NextHop,
+  newBranchId,
+  nextHop,
+  type ProxyClientEntry,
+  type ProxyEnvironment,
+  ProxyTransaction,
+  statelessBranchId,
+  type TimerValues,
+  type TmCounters,
+  type TransactionRoutes,
+  TransactionTable,
+} from '../tm/index.ts';
+import type { Proto, Source, Transport } from '../transport/index.ts';
+import { localToTag } from './local-tag.ts';
+import type { Myself } from './myself.ts';
+import { OutboundInterfaces } from './outbound-interface.ts';
+import { replyTarget } from './reply-target.ts';
+import type { RouteInvoker } from './route-invoker.ts';
+import type { Script } from './script.ts';
+
+/** Whether a tenant's script may send to a destination; refusals carry the reason for the log. */
+export type DestinationDecision = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/** The choke point of every relay destination: the sandbox's allow-list of hosts, CIDRs and ports. */
+export type AuthorizeDestination = (script: Script, target: NextHop) => DestinationDecision;
+
+export const allowAllDestinations: AuthorizeDestination = () => ({ ok: true });
+
+export interface TransactionHostOptions {
+  readonly transport: Transport;
+  /** The RouteHost the contexts of transaction routes get (the SipCore). */
+  readonly host: RouteHost;
+  readonly invoker: RouteInvoker;
+  readonly myself: Myself;
+  readonly timers: TimerValues;
+  readonly clock: Clock;
+  readonly authorizeDestination: AuthorizeDestination;
+  /** URI parameters added to a script's Record-Route entries (";kwv=7" for dialog pinning). */
+  readonly recordRouteParams: (script: Script) => string;
+  readonly log: Logger;
+}
+
+export class TransactionHost implements TmHost {
+  readonly counters: TmCounters = createTmCounters();
+  readonly table = new TransactionTable<ProxyTransaction, ProxyClientEntry>();
+  readonly #options: TransactionHostOptions;
+  readonly #env: ProxyEnvironment;
+  /** The script of each request context and of each transaction. */
+  readonly #scripts = new WeakMap<RouteContext | ProxyTransaction, Script>();
+  /** The source of the response being delivered ($si in an onreply route). */
+  #replySource: Source | undefined;
+
+  constructor(options: TransactionHostOptions) {
+    this.#options = options;
+    const transport = options.transport;
+    const interfaces = new OutboundInterfaces(transport);
+    this.#env = {
+      timing: { clock: options.clock, timers: options.timers },
+      table: this.table,
+      counters: this.counters,
+      send: (target, bytes) => transport.send(target, bytes),
+      listenerFor: (proto, host, near) => interfaces.pick(proto, host, near),
+      localTag: localToTag,
+      defer: (task) => options.invoker.defer(task),
+      newBranch: newBranchId,
+    };
+  }
+
+  /** Ties a request route's context to the script running it (before the route runs). */
+  bind(ctx: RouteContext, script: Script): void {
+    this.#scripts.set(ctx, script);
+  }
+
+  /** The script a transaction runs its routes on. */
+  scriptOf(tx: ProxyTransaction): Script | undefined {
+    return this.#scripts.get(tx);
+  }
+
+  /**
+   * A request from the network, before any route: true when a transaction absorbed it (a retransmission,
+   * an ACK for a negative reply). `key` is serverKey(request).
+   */
+  absorb(request: SipRequest, key: string): boolean {
+    const tx = this.table.lookup(key, request);
+    if (tx === undefined || tx.server.receiveRequest(request) !== 'absorbed') return false;
+    this.counters.retransmissionsAbsorbed++;
+    return true;
+  }
+
+  /** The client transaction a response belongs to, if any. */
+  matchResponse(response: SipResponse): ProxyClientEntry | undefined {
+    return this.table.matchResponse(response);
+  }
+
+  /** Hands a response to its client transaction (and so to its branch and transaction). */
+  deliver(entry: ProxyClientEntry, response: SipResponse, source: Source): void {
+    this.#replySource = source;
+    try {
+      entry.receiveResponse(response);
+    } finally {
+      this.#replySource = undefined;
+    }
+  }
+
+  /**
+   * A response no transaction knows (a 2xx retransmitted after its transaction ended ...): forwarded by its
+   * Via like a stateless proxy (16.11) when the top Via is ours; false when dropped.
+   */
+  forwardStateless(response: SipResponse): boolean {
+    const via = response.via;
+    if (!this.#options.myself.is(via.host, via.port, via.transport === 'TLS')) return false;
+    if (response.popVia() === undefined) return false;
+    const next = responseDestination(response.via);
+    const proto = next.transport.toLowerCase();
+    if (proto !== 'udp' && proto !== 'tcp') return false;
+    this.counters.statelessReplies++;
+    void this.#options.transport.send({ proto, address: next.host, port: next.port }, response.toBuffer());
+    return true;
+  }
+
+  // ---- TmHost -------------------------------------------------------------------------------------------------
+
+  newTransaction(ctx: RouteContext): number {
+    if (ctx.transaction) return 1;
+    return this.#open(ctx) === undefined ? -1 : 1;
+  }
+
+  relay(ctx: RouteContext, targets: readonly DestinationBranch[], forced?: NextHop): number {
+    const request = ctx.request!;
+    if (request.method === 'ACK') return this.#forwardAck(ctx, targets, forced);
+    if (request.method === 'CANCEL' && ctx.kind === 'request' && !ctx.transaction) {
+      const invite = this.table.matchCancelled(request);
+      if (invite !== undefined) return this.#cancel(ctx, invite);
+    }
+    const tx = ctx.transaction ?? (ctx.kind === 'request' ? this.#open(ctx) : undefined);
+    if (tx === undefined) return E_UNSPEC;
+    if (ctx.kind === 'request') {
+      tx.flags = ctx.flags;
+      tx.contacts = ctx.contacts;
+    }
+    const rr = ctx.recordRoute;
+    tx.recordRoute = rr?.enabled ? { params: rr.params, preset: rr.preset } : undefined;
+    const outcome = tx.relay(request.clone(), targets, forced);
+    return outcome.ok ? 1 : outcome.error.code;
+  }
+
+  reply(ctx: RouteContext, status: number, reason: string): number {
+    const tx = ctx.transaction;
+    if (tx === undefined) {
+      ctx.log.error({ ksr: 't-reply' }, 'no transaction for this request: call t-newtran first');
+      return -1;
+    }
+    if (ctx.kind !== 'request' && ctx.kind !== 'failure') {
+      ctx.log.error({ ksr: 't-reply' }, `cannot reply from a ${ctx.kind} route`);
+      return -1;
+    }
+    if (!tx.reply(status, reason, ctx.replyHeaders)) {
+      ctx.log.error({ ksr: 't-reply', status }, `the transaction was answered already (${tx.finalStatus})`);
+      return -1;
+    }
+    ctx.replied = status;
+    return 1;
+  }
+
+  checkTransaction(ctx: RouteContext): number {
+    const request = ctx.request;
+    if (!request) return ctx.transaction ? 1 : -1;
+    if (request.method === 'CANCEL') return this.table.matchCancelled(request) ? 1 : -1;
+    if (request.method === 'ACK') {
+      const status = this.table.matchAck(request)?.finalStatus;
+      return status !== undefined && status >= 200 && status < 300 ? 1 : -1;
+    }
+    return -1; // retransmissions never reach a route: absorb() took them
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------------
+
+  /** Makes the transaction of a request route's request (t-newtran, or the first t-relay). */
+  #open(ctx: RouteContext): ProxyTransaction | undefined {
+    const request = ctx.request;
+    const script = this.#scripts.get(ctx);
+    if (
+      request === undefined ||
+      ctx.kind !== 'request' ||
+      script === undefined ||
+      ctx.transactionKey === undefined
+    ) {
+      ctx.log.error({ ksr: 't-newtran' }, 'a transaction is made only for a request in the request route');
+      return undefined;
+    }
+    if (request.method === 'ACK') {
+      ctx.log.error({ ksr: 't-newtran' }, 'an ACK has no transaction of its own');
+      return undefined;
+    }
+    const received = request.clone();
+    if (ctx.forceRport) addReceived(received, ctx.source.remote, true);
+    const tx = ProxyTransaction.open(this.#env, this.#routesFor(script), {
+      key: ctx.transactionKey,
+      request: received,
+      source: ctx.source,
+      upstream: replyTarget(received, ctx.source),
+      receivedMaxForwards: ctx.receivedMaxForwards,
+      recordRouteParams: this.#options.recordRouteParams(script),
+      log: ctx.log,
+    });
+    if (tx === undefined) {
+      ctx.log.warn('a transaction for this request exists already');
+      return undefined;
+    }
+    script.pin();
+    this.#scripts.set(tx, script);
+    const s = ctx.tmSettings;
+    if (s !== undefined) {
+      tx.onFailure = s.onFailure;
+      tx.onBranch = s.onBranch;
+      tx.onReply = s.onReply;
+      if (s.fr !== undefined) tx.fr = s.fr;
+      if (s.frInv !== undefined) tx.frInv = s.frInv;
+      if (s.dropReplies !== undefined) tx.dropReplies = s.dropReplies;
+    }
+    ctx.transaction = tx;
+    if (tx.isInvite) tx.trying();
+    return tx;
+  }
+
+  /** A CANCEL for a known INVITE (16.10): answered 200 in its own transaction, the branches cancelled. */
+  #cancel(ctx: RouteContext, invite: ProxyTransaction): number {
+    const tx = this.#open(ctx);
+    if (tx === undefined) return E_UNSPEC;
+    tx.reply(200, 'OK');
+    ctx.replied = 200;
+    invite.cancel(ctx.request!.getFieldValues('Reason'));
+    return 1;
+  }
+
+  /** An ACK for a 2xx goes on statelessly (it is a transaction of its own, end to end). */
+  #forwardAck(ctx: RouteContext, targets: readonly DestinationBranch[], forced: NextHop | undefined): number {
+    const script = this.#scripts.get(ctx);
+    const target = targets[0];
+    if (script === undefined || target === undefined) return E_UNSPEC;
+    const found =
+      forced === undefined ? nextHop(target.dstUri ?? target.uri) : { ok: true as const, hop: forced };
+    if (!found.ok) {
+      ctx.log.warn({ code: found.error.code }, `ACK not relayed: ${found.error.detail}`);
+      return found.error.code;
+    }
+    const hop = found.hop;
+    const why = this.#refuse(script, hop);
+    if (why !== undefined) {
+      ctx.log.warn({ code: E_ADM_PROHIBITED }, `ACK not relayed: ${why}`);
+      return E_ADM_PROHIBITED;
+    }
+    const local = this.#env.listenerFor(hop.proto, hop.host, ctx.source);
+    if (local === undefined) return E_UNSPEC;
+    const ack = ctx.request!.clone();
+    if (target.uri !== ack.uri) ack.setUri(target.uri);
+    const maxForwards = ack.maxForwards;
+    if (maxForwards === undefined) ack.setHeader('Max-Forwards', '70');
+    else if (maxForwards === ctx.receivedMaxForwards) {
+      if (maxForwards === 0) return E_UNSPEC;
+      ack.setHeader('Max-Forwards', String(maxForwards - 1));
+    }
+    ack.pushVia(
+      `SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
+    );
+    const proto: Proto = hop.proto;
+    void this.#options.transport.send(
+      { proto, address: hop.host, port: hop.port, local: local.listener },
+      ack.toBuffer(),
+    );
+    return 1;
+  }
+
+  #refuse(script: Script, hop: NextHop): string | undefined {
+    const decision = this.#options.authorizeDestination(script, hop);
+    return decision.ok
+      ? undefined
+      : `${hop.proto}:${hostPort(hop.host, hop.port)} is not allowed for tenant ${script.tenant}: ${decision.reason}`;
+  }
+
+  /** The routes of a transaction, bound to the script that created it. */
+  #routesFor(script: Script): TransactionRoutes {
+    const { host, invoker } = this.#options;
+    return {
+      refuse: (hop) => this.#refuse(script, hop),
+      ended: () => script.unpin(),
+      branch: (tx, name, draft) => {
+        const ctx = new Context('branch', draft.request, tx.source, host, tx.log);
+        ctx.transaction = tx;
+        ctx.flags = tx.flags;
+        ctx.branchFlags = draft.flags;
+        ctx.dstUri = draft.dstUri;
+        ctx.branchIndex = draft.index;
+        if (!invoker.invoke(script, 'named-route', ctx, name)) return false;
+        draft.dstUri = ctx.dstUri;
+        draft.flags = ctx.branchFlags;
+        return !ctx.dropped;
+      },
+      onReply: (tx, name, response, branch) => {
+        const source = this.#replySource ?? tx.source;
+        const ctx = new Context('onreply', response, source, host, tx.log);
+        ctx.transaction = tx;
+        ctx.flags = tx.flags;
+        ctx.branchFlags = branch.flags;
+        ctx.branchIndex = branch.index;
+        invoker.invoke(script, 'named-route', ctx, name);
+        tx.flags = ctx.flags;
+        return !ctx.dropped;
+      },
+      failure: (tx, name) => {
+        const request = (tx.relayedRequest ?? tx.request).clone();
+        const ctx = new Context('failure', request, tx.source, host, tx.log);
+        ctx.transaction = tx;
+        ctx.flags = tx.flags;
+        ctx.dstUri = tx.relayedDstUri;
+        ctx.contacts = tx.contacts;
+        if (tx.recordRoute) ctx.recordRoute = { ...tx.recordRoute, enabled: true };
+        invoker.invoke(script, 'named-route', ctx, name);
+        tx.flags = ctx.flags;
+        tx.contacts = ctx.contacts;
+      },
+    };
+  }
+}

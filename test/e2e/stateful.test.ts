@@ -1,0 +1,190 @@
+// The proxy examples (AssemblyScript and Rust, same behaviour) between real SIPp callers and callees,
+// over UDP and TCP: calls with Record-Route honoured, CANCEL before the answer, failover from a 503 to the
+// second destination, timeouts ending in 408, retransmissions absorbed under packet loss, and a change of
+// transport (double Record-Route). Every process is bounded in calls and time and stopped by PID.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGuest } from '../../src/build/index.ts';
+import {
+  freePort,
+  runSipp,
+  type ServerProcess,
+  type SippRun,
+  scenario,
+  startServerProcess,
+} from './harness.ts';
+import { type SippUas, startSippUas } from './sipp-uas.ts';
+
+const out = mkdtempSync(join(tmpdir(), 'kemi-e2e-proxy-'));
+const guests = {
+  assemblyscript: 'guest-examples/assemblyscript/proxy',
+  rust: 'guest-examples/rust/proxy',
+};
+const CALLS = 20;
+/** SIPp may see 180s and 200 retransmissions reordered or repeated: do not abort calls on them. */
+const TOLERANT = ['-default_behaviors', 'all,-abortunexp'];
+
+/** The callee's run, waited for a bounded time after the caller finished. */
+async function finished(uas: SippUas, ms = 15_000): Promise<SippRun> {
+  const timer = setTimeout(() => void uas.stop(), ms);
+  const run = await uas.done;
+  clearTimeout(timer);
+  return run;
+}
+
+function expectAll(run: SippRun, calls: number): void {
+  expect(run.failed, run.output).toBe(0);
+  expect(run.successful, run.output).toBe(calls);
+}
+
+describe.each(Object.entries(guests))('the %s proxy example', (language, dir) => {
+  let wasm: string;
+
+  beforeAll(async () => {
+    const built = await buildGuest(dir, { out: join(out, `${language}.wasm`) });
+    if (!built.ok) throw new Error(built.error.message);
+    wasm = built.out;
+  }, 120_000);
+
+  describe.each(['udp', 'tcp'] as const)('with its callees over %s', (transport) => {
+    let server: ServerProcess;
+    let primary: number;
+    let secondary: number;
+
+    beforeAll(async () => {
+      primary = await freePort();
+      secondary = await freePort();
+      const config = join(out, `${language}-${transport}.toml`);
+      const param = transport === 'tcp' ? ';transport=tcp' : '';
+      writeFileSync(
+        config,
+        [
+          'listen = ["udp:127.0.0.1:0", "tcp:127.0.0.1:0"]',
+          `route = "${wasm}"`,
+          'log_level = "debug"',
+          '[tm]',
+          'fr_inv_timer = 1500',
+          'fr_timer = 3000',
+          '[defines]',
+          `PRIMARY = "sip:127.0.0.1:${primary}${param}"`,
+          `SECONDARY = "sip:127.0.0.1:${secondary}${param}"`,
+        ].join('\n'),
+      );
+      server = await startServerProcess(['--config', config]);
+    }, 60_000);
+
+    afterAll(async () => {
+      expect(await server?.stop()).toBe(0);
+    });
+
+    const caller = (file: string, calls = CALLS, extra: string[] = [], via = transport) =>
+      runSipp(scenario(file), {
+        transport: via,
+        port: server.ports[via]!,
+        calls,
+        rate: 50,
+        extra: [...TOLERANT, ...extra],
+      });
+
+    it('routes INVITE/180/200/ACK/BYE to PRIMARY and back, ACK and BYE following Record-Route', async () => {
+      const callee = await startSippUas(scenario('uas-call.xml'), {
+        transport,
+        port: primary,
+        calls: CALLS,
+        extra: TOLERANT,
+      });
+      expectAll(await caller('uac-call.xml'), CALLS);
+      expectAll(await finished(callee), CALLS);
+      const records = server.lines.filter((l) => String(l.msg).startsWith('reply 180 Ringing to INVITE'));
+      expect(records.length).toBeGreaterThanOrEqual(CALLS);
+      expect(records[0]).toMatchObject({ tenant: 'default', version: 1, script: 'info' });
+    });
+
+    it('passes a CANCEL before the answer: 200 for the CANCEL, CANCEL downstream, 487 upstream', async () => {
+      const callee = await startSippUas(scenario('uas-cancel.xml'), {
+        transport,
+        port: primary,
+        calls: CALLS,
+        extra: TOLERANT,
+      });
+      expectAll(await caller('uac-cancel.xml'), CALLS);
+      expectAll(await finished(callee), CALLS);
+    });
+
+    it('fails over to SECONDARY when PRIMARY answers 503, and the call completes there', async () => {
+      const broken = await startSippUas(scenario('uas-503.xml'), {
+        transport,
+        port: primary,
+        calls: CALLS,
+        extra: TOLERANT,
+      });
+      const callee = await startSippUas(scenario('uas-call.xml'), {
+        transport,
+        port: secondary,
+        calls: CALLS,
+        extra: TOLERANT,
+      });
+      expectAll(await caller('uac-call.xml'), CALLS);
+      expectAll(await finished(broken), CALLS);
+      expectAll(await finished(callee), CALLS);
+      const failovers = server.lines.filter((l) => String(l.msg).includes('failed with 503: failing over'));
+      expect(failovers.length).toBeGreaterThanOrEqual(CALLS);
+    });
+
+    it('answers 408 when nobody answers (timer C on PRIMARY, then on SECONDARY), cancelling both', async () => {
+      const first = await startSippUas(scenario('uas-cancel.xml'), {
+        transport,
+        port: primary,
+        calls: 5,
+        extra: TOLERANT,
+      });
+      const second = await startSippUas(scenario('uas-cancel.xml'), {
+        transport,
+        port: secondary,
+        calls: 5,
+        extra: TOLERANT,
+      });
+      expectAll(await caller('uac-timeout.xml', 5), 5);
+      expectAll(await finished(first), 5);
+      expectAll(await finished(second), 5);
+    }, 30_000);
+
+    if (transport === 'udp') {
+      it('absorbs retransmissions under 10% packet loss on both sides; every call completes', async () => {
+        const before = server.lines.filter((l) => l.msg === 'absorbed by its transaction').length;
+        const lossy = [...TOLERANT, '-lost', '10'];
+        const callee = await startSippUas(scenario('uas-call.xml'), {
+          transport,
+          port: primary,
+          calls: 50,
+          extra: lossy,
+        });
+        const run = await runSipp(scenario('uac-call.xml'), {
+          transport,
+          port: server.ports.udp!,
+          calls: 50,
+          rate: 50,
+          extra: lossy,
+          timeoutSeconds: 60,
+        });
+        expectAll(run, 50);
+        await finished(callee, 20_000);
+        const absorbed = server.lines.filter((l) => l.msg === 'absorbed by its transaction').length - before;
+        expect(absorbed).toBeGreaterThan(0);
+      }, 90_000);
+    } else {
+      it('takes a UDP caller to the TCP callee, record-routing both sides (double Record-Route)', async () => {
+        const callee = await startSippUas(scenario('uas-call.xml'), {
+          transport,
+          port: primary,
+          calls: 5,
+          extra: TOLERANT,
+        });
+        expectAll(await caller('uac-call.xml', 5, [], 'udp'), 5);
+        expectAll(await finished(callee), 5);
+      });
+    }
+  });
+});
