@@ -1,0 +1,209 @@
+// Calls through the proxy at a fixed rate: SIPp (bench UAC) -> proxy -> SIPp (UAS), INVITE/180/200/ACK/
+// BYE/200 with Record-Route honoured (test/e2e/scenarios/uac-call.xml, uas-call.xml). First through
+// kemi-wasm running the AssemblyScript proxy example, then through Kamailio 5.6 running the same routing
+// in KEMI Lua (bench/kamailio/), measured in the same run as the baseline. Prints SIPp's successful and
+// failed calls, each proxy's CPU time per call (utime+stime from /proc of all its processes) and the ratio.
+//   node_modules/.bin/node bench/proxy-calls.ts [--rate 500] [--seconds 20] [--no-kamailio]
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildGuest } from '../src/build/index.ts';
+import { freePort, runSipp, type SippRun, scenario } from '../test/e2e/harness.ts';
+import { startSippUas } from '../test/e2e/sipp-uas.ts';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const RATE = option('rate', 500);
+const SECONDS = option('seconds', 20);
+const CALLS = RATE * SECONDS;
+const SIPP = ['-buff_size', '4194304', '-default_behaviors', 'all,-abortunexp'];
+const TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim()) || 100;
+const dir = mkdtempSync(join(tmpdir(), 'kemi-bench-proxy-'));
+
+/** utime+stime in ms of `pid` and all its descendants (Kamailio forks its workers). */
+function cpuMs(pid: number): number {
+  let ticks = 0;
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(fields[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const walk = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return;
+    }
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return (ticks * 1000) / TICKS;
+}
+
+interface Figures {
+  readonly name: string;
+  readonly caller: SippRun;
+  readonly callee: SippRun;
+  readonly cpuMs: number;
+}
+
+/** Runs the load against a proxy on `port` whose process is `pid`, the UAS on `uasPort`. */
+async function load(name: string, pid: number, port: number, uasPort: number): Promise<Figures> {
+  const callee = await startSippUas(scenario('uas-call.xml'), {
+    transport: 'udp',
+    port: uasPort,
+    calls: CALLS,
+    extra: SIPP,
+    timeoutSeconds: SECONDS + 60,
+  });
+  const before = cpuMs(pid);
+  const caller = await runSipp(scenario('uac-call.xml'), {
+    transport: 'udp',
+    port,
+    calls: CALLS,
+    rate: RATE,
+    extra: [...SIPP, '-rate_max', String(RATE)],
+    timeoutSeconds: SECONDS + 40,
+  });
+  const cpu = cpuMs(pid) - before;
+  const finished = await Promise.race([
+    callee.done,
+    new Promise<undefined>((r) => setTimeout(() => r(undefined), 15_000)),
+  ]);
+  return { name, caller, callee: finished ?? (await callee.stop()), cpuMs: cpu };
+}
+
+async function kemiWasm(): Promise<Figures> {
+  const built = await buildGuest(join(root, 'guest-examples/assemblyscript/proxy'), {
+    out: join(dir, 'proxy.wasm'),
+  });
+  if (!built.ok) throw new Error(built.error.message);
+  const port = await freePort();
+  const uasPort = await freePort();
+  const config = join(dir, 'kemi-wasm.toml');
+  writeFileSync(
+    config,
+    [
+      `listen = ["udp:127.0.0.1:${port}"]`,
+      `route = "${built.out}"`,
+      'log_level = "warn"',
+      '[defines]',
+      `PRIMARY = "sip:127.0.0.1:${uasPort}"`,
+    ].join('\n'),
+  );
+  // Quiet logging, as Kamailio's: no line per reply. So "ready" is not logged: wait for a SIP answer.
+  const child = spawn(process.execPath, [join(root, 'bin/kemi-wasm.js'), 'serve', '--config', config], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    await answering(port);
+    return await load('kemi-wasm (AssemblyScript proxy example)', child.pid!, port, uasPort);
+  } finally {
+    await stop(child, exited);
+  }
+}
+
+/** Resolves once OPTIONS to 127.0.0.1:port gets an answer (bounded: 30 s). */
+async function answering(port: number): Promise<void> {
+  const socket = createSocket('udp4');
+  const options = (n: number) =>
+    Buffer.from(
+      `OPTIONS sip:127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;rport;branch=z9hG4bKprobe${n}\r\n` +
+        `Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=p\r\nTo: <sip:127.0.0.1:${port}>\r\n` +
+        `Call-ID: probe${n}\r\nCSeq: ${n} OPTIONS\r\nContent-Length: 0\r\n\r\n`,
+    );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let n = 0;
+      const timer = setInterval(() => {
+        if (++n > 150) {
+          clearInterval(timer);
+          reject(new Error(`nothing answers on udp 127.0.0.1:${port}`));
+        } else socket.send(options(n), port, '127.0.0.1');
+      }, 200);
+      socket.once('message', () => {
+        clearInterval(timer);
+        resolve();
+      });
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+async function stop(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  child.kill('SIGTERM');
+  const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(kill);
+}
+
+async function kamailio(): Promise<Figures> {
+  const port = await freePort();
+  const uasPort = await freePort();
+  const cfg = readFileSync(join(root, 'bench/kamailio/proxy.cfg'), 'utf8')
+    .replaceAll('@PORT@', String(port))
+    .replaceAll('@PRIMARY@', `sip:127.0.0.1:${uasPort}`)
+    .replaceAll('@LUA@', join(root, 'bench/kamailio/proxy.lua'));
+  const cfgFile = join(dir, 'kamailio.cfg');
+  writeFileSync(cfgFile, cfg);
+  const child: ChildProcess = spawn(
+    'kamailio',
+    ['-f', cfgFile, '-DD', '-E', '-x', 'tlsf', '-m', '256', '-M', '16'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    await answering(port).catch((err) => {
+      throw new Error(`${err.message}: ${stderr}`);
+    });
+    return await load('Kamailio 5.6 (KEMI Lua, 2 children)', child.pid!, port, uasPort);
+  } finally {
+    await stop(child, exited);
+  }
+}
+
+function report(f: Figures): string {
+  const perCall = (f.cpuMs * 1000) / CALLS;
+  return [
+    `${f.name}`,
+    `  caller (SIPp uac): ${f.caller.successful} successful, ${f.caller.failed} failed of ${CALLS}`,
+    `  callee (SIPp uas): ${f.callee.successful} successful, ${f.callee.failed} failed`,
+    `  proxy CPU: ${(f.cpuMs / 1000).toFixed(2)} s for ${CALLS} calls = ${perCall.toFixed(1)} µs per call`,
+  ].join('\n');
+}
+
+console.log(
+  `${RATE} calls/s for ${SECONDS} s (${CALLS} calls), UDP, INVITE/180/200/ACK/BYE/200 through the proxy`,
+);
+const ours = await kemiWasm();
+console.log(report(ours));
+if (!args.includes('--no-kamailio')) {
+  const theirs = await kamailio();
+  console.log(report(theirs));
+  const ratio = ours.cpuMs / theirs.cpuMs;
+  console.log(`ratio: kemi-wasm uses ${ratio.toFixed(2)}x the CPU per call of Kamailio`);
+}
