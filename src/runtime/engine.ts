@@ -101,7 +101,8 @@ export async function compile(bytes: Uint8Array, options: CompileOptions = {}): 
 
   const { shape } = valid;
   if (shape?.ok) {
-    const rewritten = rewriteCore(shape.core, rewriteOptions, shape.coreInfo);
+    // The single core module of the fast path owns its fuel global (cheaper to reach than an import).
+    const rewritten = rewriteCore(shape.core, { ...rewriteOptions, fuelGlobal: 'export' }, shape.coreInfo);
     if (!rewritten.ok) return fail(REWRITE_ERRORS[rewritten.kind], `the core module: ${rewritten.message}`);
     const t2 = performance.now();
     const core = await compileCore('the core module', rewritten.bytes);

@@ -3,7 +3,7 @@
 import type { CompiledModule, FastModule, JcoModule } from './engine.ts';
 import { copyIn } from './fast-binding.ts';
 import { glueInstantiate } from './glue.ts';
-import { RUNTIME_IMPORT } from './instrument.ts';
+import { FUEL_EXPORT, RUNTIME_IMPORT } from './instrument.ts';
 import { HostLimitError } from './limits.ts';
 import { type Linker, runtimeGlobals } from './linker.ts';
 import type { Store } from './store.ts';
@@ -26,6 +26,7 @@ type Export = (...args: number[]) => unknown;
 
 function instantiateFast(module: FastModule, linker: Linker, store: Store): RouteInstance {
   const { exports } = new WebAssembly.Instance(module.core, linker.fastImports(module, store));
+  if (store.fuelMode === 'export') store.adoptFuel(exports[FUEL_EXPORT] as WebAssembly.Global);
   store.memory = exports.memory as WebAssembly.Memory;
   store.realloc = exports.cabi_realloc as NonNullable<Store['realloc']>;
   store.views();

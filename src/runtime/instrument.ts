@@ -1,23 +1,38 @@
-// The binaryen rewrite of a core module: fuel metering and the memory.grow guard. Both are done by
-// binaryen's own C++ passes (no JS walk over expressions): `log-execution` puts a call at every function
-// entry, function exit and loop header, and `instrument-memory` (filtered to `memory.grow`) wraps every grow.
-// The imported hooks those passes add are then replaced by small defined functions and inlined:
-//   fuel:  fuel -= 1; if (fuel < 0) unreachable        (fuel: an imported mutable i32 global)
-//   grow:  if (result == -1) memory-exhausted = 1       (an imported mutable i32 global)
-// The host sets `fuel` before each invocation; after a trap, fuel < 0 means "out of fuel" and
-// memory-exhausted = 1 means a grow was refused (the memory cap) before the trap.
+// The binaryen rewrite of a core module: fuel metering and the memory.grow guard. Placement is done by
+// binaryen's own C++ passes, which see every expression kind: `log-execution` puts a hook call at every
+// function entry, function exit and loop header, and `instrument-memory` (filtered to `memory.grow`) wraps
+// every grow. fuel-meter.ts then turns the entry and loop hooks into charges weighted by the code they guard,
+// drops the exit hooks and charges bulk memory operations by size. The hooks and charges are small defined
+// functions, inlined:
+//   charge(w):  fuel -= w; if (fuel < 0) unreachable        (fuel: an imported mutable i32 global)
+//   grow:       if (result == -1) memory-exhausted = 1       (an imported mutable i32 global)
+// The fuel global is either imported (the host's WebAssembly.Global, shared by all the core modules of a
+// component on the jco path) or, on the fast path, the module's own exported global: V8 reaches an imported
+// mutable global through one more indirection, which cost 15-20 % of a route's guest time in tight loops. An
+// own global starts from the immutable import `fuel-init`, and a charge that traps sets the imported flag
+// `fuel-exhausted` first, since a global of a failed instantiation cannot be read.
+// The host sets the fuel before each invocation; after a trap, fuel < 0 (or fuel-exhausted = 1) means "out of
+// fuel" and memory-exhausted = 1 means a grow was refused (the memory cap) before the trap.
 import binaryen from 'binaryen';
+import { BULK_SHIFT, type MeterNames, meter } from './fuel-meter.ts';
 
 /** Import module of the globals the rewrite adds; no guest can import it (the world check refuses it). */
 export const RUNTIME_IMPORT = 'kemi:runtime';
 export const FUEL_GLOBAL = 'fuel';
+export const FUEL_INIT_GLOBAL = 'fuel-init';
+export const FUEL_EXHAUSTED_GLOBAL = 'fuel-exhausted';
 export const MEMORY_EXHAUSTED_GLOBAL = 'memory-exhausted';
+/** Name under which a module that owns its fuel global exports it; no guest may export it itself. */
+export const FUEL_EXPORT = 'kemi:fuel';
+
+/** Where the fuel counter lives: imported from the host, or the module's own global, exported. */
+export type FuelGlobal = 'import' | 'export';
 
 export interface InstrumentOptions {
   readonly fuel: boolean;
   readonly memoryGuard: boolean;
-  /** Enable GC-proposal types while reading (only when the module declares non-function types). */
-  readonly gc: boolean;
+  /** Default 'import'. */
+  readonly fuelGlobal?: FuelGlobal;
 }
 
 const F = binaryen.Features;
@@ -40,11 +55,12 @@ const BASE_FEATURES =
   F.Atomics |
   F.CallIndirectOverlong;
 
-// The fuel hook measures 10 expressions; binaryen inlines functions up to this size at every call site.
-const HOOK_INLINE_SIZE = 12;
+// The charge measures 12 expressions (15 with the fuel-exhausted flag); binaryen inlines functions up to this
+// size at every call site.
+const HOOK_INLINE_SIZE = 15;
 
 export function instrument(bytes: Uint8Array, options: InstrumentOptions): Uint8Array {
-  const module = binaryen.readBinaryWithFeatures(bytes, BASE_FEATURES | (options.gc ? F.GC : 0));
+  const module = binaryen.readBinaryWithFeatures(bytes, BASE_FEATURES);
   const saved = {
     always: binaryen.getAlwaysInlineMaxSize(),
     flexible: binaryen.getFlexibleInlineMaxSize(),
@@ -64,14 +80,30 @@ export function instrument(bytes: Uint8Array, options: InstrumentOptions): Uint8
 
     const fuel = uniqueGlobal(module, 'kemi$fuel');
     const exhausted = uniqueGlobal(module, 'kemi$memory_exhausted');
-    if (options.fuel) module.addGlobalImport(fuel, RUNTIME_IMPORT, FUEL_GLOBAL, binaryen.i32, true);
+    const outOfFuel = options.fuel ? addFuelGlobal(module, fuel, options.fuelGlobal ?? 'import') : undefined;
+    // What a charge does when the fuel is gone.
+    const trap = () =>
+      outOfFuel
+        ? module.block(null, [module.global.set(outOfFuel, module.i32.const(1)), module.unreachable()])
+        : module.unreachable();
     if (options.memoryGuard)
       module.addGlobalImport(exhausted, RUNTIME_IMPORT, MEMORY_EXHAUSTED_GLOBAL, binaryen.i32, true);
 
-    for (const hook of importedFunctions(module).values()) {
-      if (before.has(hook.name)) continue;
+    const hooks = [...importedFunctions(module).values()].filter((h) => !before.has(h.name));
+    const log = hooks.find((h) => h.base === 'log_execution');
+    if (options.fuel && log) {
+      const names: MeterNames = {
+        hook: log.name,
+        charge: uniqueFunction(module, 'kemi$charge'),
+        bulk32: uniqueFunction(module, 'kemi$bulk32'),
+        bulk64: uniqueFunction(module, 'kemi$bulk64'),
+      };
+      meter(module, names);
+      addCharges(module, names, fuel, trap);
+    }
+    for (const hook of hooks) {
       module.removeFunction(hook.name);
-      const body = hookBody(module, hook, fuel, exhausted);
+      const body = hookBody(module, hook, fuel, exhausted, trap);
       // Hooks no pass called (the load/store ones instrument-memory always declares) are simply dropped.
       if (body !== undefined) module.addFunction(hook.name, hook.params, hook.results, [], body);
     }
@@ -119,11 +151,18 @@ function importedFunctions(module: binaryen.Module): Map<string, Hook> {
   return out;
 }
 
-function hookBody(m: binaryen.Module, hook: Hook, fuel: string, exhausted: string): number | undefined {
+function hookBody(
+  m: binaryen.Module,
+  hook: Hook,
+  fuel: string,
+  exhausted: string,
+  trap: () => number,
+): number | undefined {
+  // A hook fuel-meter.ts left in place: 1 unit.
   if (hook.base === 'log_execution') {
     return m.block(null, [
       m.global.set(fuel, m.i32.sub(m.global.get(fuel, binaryen.i32), m.i32.const(1))),
-      m.if(m.i32.lt_s(m.global.get(fuel, binaryen.i32), m.i32.const(0)), m.unreachable()),
+      m.if(m.i32.lt_s(m.global.get(fuel, binaryen.i32), m.i32.const(0)), trap()),
     ]);
   }
   // memory_grow_pre(id, delta) -> delta; memory_grow_post(id, result) -> result (i32, or i64 for memory64).
@@ -132,7 +171,7 @@ function hookBody(m: binaryen.Module, hook: Hook, fuel: string, exhausted: strin
   if (hook.base === 'memory_grow_post') {
     const failed =
       value === binaryen.i64
-        ? m.i64.eq(m.local.get(1, value), m.i64.const(-1, -1))
+        ? m.i64.eq(m.local.get(1, value), m.i64.const(-1n))
         : m.i32.eq(m.local.get(1, value), m.i32.const(-1));
     return m.block(
       null,
@@ -141,6 +180,47 @@ function hookBody(m: binaryen.Module, hook: Hook, fuel: string, exhausted: strin
     );
   }
   return undefined;
+}
+
+/** Adds the fuel global (imported, or own and exported); returns the fuel-exhausted flag for an own one. */
+function addFuelGlobal(m: binaryen.Module, fuel: string, where: FuelGlobal): string | undefined {
+  if (where === 'import') {
+    m.addGlobalImport(fuel, RUNTIME_IMPORT, FUEL_GLOBAL, binaryen.i32, true);
+    return undefined;
+  }
+  const init = uniqueGlobal(m, 'kemi$fuel_init');
+  const out = uniqueGlobal(m, 'kemi$fuel_exhausted');
+  m.addGlobalImport(init, RUNTIME_IMPORT, FUEL_INIT_GLOBAL, binaryen.i32, false);
+  m.addGlobalImport(out, RUNTIME_IMPORT, FUEL_EXHAUSTED_GLOBAL, binaryen.i32, true);
+  m.addGlobal(fuel, binaryen.i32, true, m.global.get(init, binaryen.i32));
+  m.addGlobalExport(fuel, FUEL_EXPORT);
+  return out;
+}
+
+/** charge(units) and the bulk-memory charges of fuel-meter.ts, over the fuel global. */
+function addCharges(m: binaryen.Module, names: MeterNames, fuel: string, trap: () => number): void {
+  const { i32, i64, none } = binaryen;
+  // units in local 0, the new fuel in local 1: one read of the global.
+  const charge = (units: number) => [
+    m.local.set(1, m.i32.sub(m.global.get(fuel, i32), units)),
+    m.global.set(fuel, m.local.get(1, i32)),
+    m.if(m.i32.lt_s(m.local.get(1, i32), m.i32.const(0)), trap()),
+  ];
+  m.addFunction(names.charge, i32, none, [i32], m.block(null, charge(m.local.get(0, i32))));
+  const bulk32 = m.i32.shr_u(m.local.get(0, i32), m.i32.const(BULK_SHIFT));
+  m.addFunction(names.bulk32, i32, i32, [i32], m.block(null, [...charge(bulk32), m.local.get(0, i32)], i32));
+  // A 64-bit size: at most 2^30 units, which is above any budget (the i32 fuel never underflows).
+  const units64 = () => m.i64.shr_u(m.local.get(0, i64), m.i64.const(BigInt(BULK_SHIFT)));
+  const bulk64 = m.i32.wrap(
+    m.select(m.i64.lt_u(units64(), m.i64.const(1n << 30n)), units64(), m.i64.const(1n << 30n)),
+  );
+  m.addFunction(names.bulk64, i64, i64, [i32], m.block(null, [...charge(bulk64), m.local.get(0, i64)], i64));
+}
+
+function uniqueFunction(module: binaryen.Module, name: string): string {
+  let candidate = name;
+  for (let i = 1; module.getFunction(candidate); i++) candidate = `${name}${i}`;
+  return candidate;
 }
 
 function uniqueGlobal(module: binaryen.Module, name: string): string {

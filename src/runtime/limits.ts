@@ -6,10 +6,10 @@ export interface ModuleLimits {
   /** Largest upload accepted, in bytes; checked before anything is parsed. */
   readonly maxComponentBytes: number;
   /**
-   * Instrument every core module for fuel: one unit is charged at each function entry, each function exit
-   * (return or end of body) and each loop iteration. The per-invocation budget is `InvocationLimits.fuel`.
-   * Fuel counts guest work only: time spent inside KSR host functions is covered by `maxKsrCalls` and the
-   * deadline, not by fuel.
+   * Instrument every core module for fuel: each function entry is charged the number of expressions of its
+   * body, each loop iteration those of the loop body (nested loops excluded), and memory.fill/copy/init one
+   * unit per 16 bytes (see fuel-meter.ts). The per-invocation budget is `InvocationLimits.fuel`. Fuel counts
+   * guest work only: time spent inside KSR host functions is covered by `maxKsrCalls` and the deadline.
    */
   readonly fuel: boolean;
   /**
@@ -54,7 +54,8 @@ export const defaultModuleLimits: ModuleLimits = {
 };
 
 export const defaultInvocationLimits: InvocationLimits = {
-  // About 25-50 ms of a tight guest loop on the reference machine; a route needs a few thousand units.
+  // About 10-30 ms of guest code on the reference machine (0.5 s at worst, for a chain of cache-missing
+  // loads); the hello routes need 100-20 000 units, AssemblyScript's UTF-8 encoder about 230 per character.
   fuel: 50_000_000,
   maxStringBytes: 1024 * 1024,
   maxKsrCalls: 10_000,

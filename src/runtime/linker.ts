@@ -5,7 +5,13 @@
 import type { KsrFunction, KsrModule } from '../kemi/define.ts';
 import type { CompiledModule, FastModule, JcoModule } from './engine.ts';
 import { type Factory, type HostFunction, type HostImpl, helpers, hostFactory } from './fast-binding.ts';
-import { FUEL_GLOBAL, MEMORY_EXHAUSTED_GLOBAL, RUNTIME_IMPORT } from './instrument.ts';
+import {
+  FUEL_EXHAUSTED_GLOBAL,
+  FUEL_GLOBAL,
+  FUEL_INIT_GLOBAL,
+  MEMORY_EXHAUSTED_GLOBAL,
+  RUNTIME_IMPORT,
+} from './instrument.ts';
 import { HostLimitError } from './limits.ts';
 import { type LoadError, loadError } from './load-error.ts';
 import type { Store } from './store.ts';
@@ -85,7 +91,9 @@ export class Linker {
 
 export function runtimeGlobals(store: Store): Record<string, WebAssembly.Global> {
   const globals: Record<string, WebAssembly.Global> = {};
-  if (store.fuel) globals[FUEL_GLOBAL] = store.fuel;
+  if (store.fuelMode === 'import' && store.fuel) globals[FUEL_GLOBAL] = store.fuel;
+  if (store.fuelInit) globals[FUEL_INIT_GLOBAL] = store.fuelInit;
+  if (store.fuelExhausted) globals[FUEL_EXHAUSTED_GLOBAL] = store.fuelExhausted;
   if (store.memoryExhausted) globals[MEMORY_EXHAUSTED_GLOBAL] = store.memoryExhausted;
   return globals;
 }

@@ -2,11 +2,14 @@
 // then the memory/table caps on the bytes. A module without code (wit-component's fixup module) only gets
 // the caps.
 import { type CoreModuleInfo, readCoreModule } from './core-module.ts';
-import { instrument, RUNTIME_IMPORT } from './instrument.ts';
+import { MeterError } from './fuel-meter.ts';
+import { FUEL_EXPORT, type FuelGlobal, instrument, RUNTIME_IMPORT } from './instrument.ts';
 import { capLimits } from './limits-patch.ts';
 
 export interface RewriteOptions {
   readonly fuel: boolean;
+  /** Where the fuel counter lives (see instrument.ts); default 'import'. */
+  readonly fuelGlobal?: FuelGlobal;
   readonly memoryBytes: number | undefined;
   readonly tableElements: number | undefined;
 }
@@ -37,6 +40,14 @@ export function rewriteCore(
       message: `it imports '${reserved.name}' from the runtime's reserved module '${RUNTIME_IMPORT}'`,
     };
   }
+  // A module exporting the runtime's fuel export name would clash with the rewrite's own export.
+  if (info.exports.some((e) => e.name === FUEL_EXPORT)) {
+    return {
+      ok: false,
+      kind: 'rewrite',
+      message: `it exports '${FUEL_EXPORT}', a name the runtime reserves`,
+    };
+  }
   const unsafe = unsafeFeature(info);
   if (unsafe) return { ok: false, kind: 'unsafe', message: unsafe };
   let out = bytes;
@@ -46,10 +57,14 @@ export function rewriteCore(
       out = instrument(withoutCustomSections(bytes, info), {
         fuel: options.fuel,
         memoryGuard: options.memoryBytes !== undefined,
-        gc: info.types.some((t) => t === undefined),
+        fuelGlobal: options.fuelGlobal,
       });
     } catch (e) {
-      return { ok: false, kind: 'rewrite', message: `binaryen could not rewrite it: ${describe(e)}` };
+      const message =
+        e instanceof MeterError
+          ? `it cannot be metered: ${e.message}`
+          : `binaryen could not rewrite it: ${describe(e)}`;
+      return { ok: false, kind: 'rewrite', message };
     }
   }
   const capped = capLimits(out, { memoryBytes: options.memoryBytes, tableElements: options.tableElements });

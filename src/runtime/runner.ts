@@ -87,7 +87,8 @@ export class ModuleRunner {
     this.stats.invocations++;
     let current = this.current;
     if (!current) {
-      const store = new Store(this.module.meta.fuel, this.module.meta.maxMemoryBytes !== undefined);
+      const fuel = this.module.meta.fuel ? (this.module.path === 'fast' ? 'export' : 'import') : undefined;
+      const store = new Store(fuel, this.module.meta.maxMemoryBytes !== undefined);
       store.setFuel(Math.min(this.limits.fuel, 0x7fffffff));
       try {
         current = { instance: instantiate(this.module, this.linker, store), store };
@@ -142,7 +143,7 @@ export function classify(
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof HostLimitError) return { cause: 'limit', message: text };
   if (store.hostFault) return { cause: 'host', message: `KSR function ${store.hostFault} threw: ${text}` };
-  if (store.fuel && store.fuel.value < 0) {
+  if (store.outOfFuel()) {
     return {
       cause: 'fuel',
       message: `out of fuel: the route used up its budget of ${store.fuelBudget} units`,

@@ -34,8 +34,17 @@ export class Store {
    */
   raised: unknown = undefined;
 
-  readonly fuel: WebAssembly.Global | undefined;
+  /**
+   * The fuel counter: created here and imported by the guest ('import', jco path), or the guest's own global,
+   * adopted from its exports after instantiation ('export', fast path; see instrument.ts).
+   */
+  fuel: WebAssembly.Global | undefined;
+  /** 'export' mode: the budget the guest's own fuel global starts from (immutable, made per instantiation). */
+  fuelInit: WebAssembly.Global | undefined = undefined;
+  /** 'export' mode: set to 1 by the guest when a charge traps. */
+  readonly fuelExhausted: WebAssembly.Global | undefined;
   readonly memoryExhausted: WebAssembly.Global | undefined;
+  readonly fuelMode: 'import' | 'export' | undefined;
   fuelBudget = 0;
 
   memory: WebAssembly.Memory | undefined = undefined;
@@ -44,8 +53,11 @@ export class Store {
   u8: GuestBytes = EMPTY;
   i32: Int32Array = EMPTY_I32;
 
-  constructor(fuel: boolean, memoryGuard: boolean) {
-    this.fuel = fuel ? new WebAssembly.Global({ value: 'i32', mutable: true }, 0) : undefined;
+  constructor(fuel: 'import' | 'export' | undefined, memoryGuard: boolean) {
+    this.fuelMode = fuel;
+    this.fuel = fuel === 'import' ? new WebAssembly.Global({ value: 'i32', mutable: true }, 0) : undefined;
+    this.fuelExhausted =
+      fuel === 'export' ? new WebAssembly.Global({ value: 'i32', mutable: true }, 0) : undefined;
     this.memoryExhausted = memoryGuard
       ? new WebAssembly.Global({ value: 'i32', mutable: true }, 0)
       : undefined;
@@ -66,7 +78,19 @@ export class Store {
   setFuel(budget: number): void {
     this.fuelBudget = budget;
     if (this.fuel) this.fuel.value = budget;
+    else if (this.fuelMode === 'export') this.fuelInit = new WebAssembly.Global({ value: 'i32' }, budget);
+    if (this.fuelExhausted) this.fuelExhausted.value = 0;
     if (this.memoryExhausted) this.memoryExhausted.value = 0;
+  }
+
+  /** 'export' mode: takes the instance's own fuel global, once instantiated. */
+  adoptFuel(global: WebAssembly.Global): void {
+    this.fuel = global;
+  }
+
+  /** True when a fuel charge trapped (fuel below zero). */
+  outOfFuel(): boolean {
+    return this.fuelExhausted?.value === 1 || (this.fuel !== undefined && this.fuel.value < 0);
   }
 
   /** Binds the context and opens the invocation's budgets. */
@@ -90,7 +114,9 @@ export class Store {
   }
 
   fuelUsed(): number {
-    return this.fuel ? this.fuelBudget - this.fuel.value : 0;
+    if (this.fuel) return this.fuelBudget - this.fuel.value;
+    // An own fuel global out of reach: the instantiation failed; all of it if the start function ran dry.
+    return this.fuelExhausted?.value === 1 ? this.fuelBudget + 1 : 0;
   }
 
   /** Charges log bytes against the invocation's budget; throws HostLimitError past it. */

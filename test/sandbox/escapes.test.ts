@@ -68,12 +68,17 @@ describe('escapes closed at load', () => {
   });
 });
 
-/** A route that runs `body` inside try_table/catch_all: it catches whatever the host throws at it. */
+/**
+ * A route that runs `body` inside try_table/catch_all: it catches whatever the host throws at it. Compiled
+ * without fuel: with fuel on, try_table is refused at load (fuel.test.ts), so this escape is open only to
+ * tenants whose modules are not metered.
+ */
 async function catching(path: RoutePath, build: (g: Guest) => string) {
   const g = new Guest();
   g.memoryPages = 20;
+  g.field('(func $deep (param i32) (result i32) (i32.add (call $deep (local.get 0)) (i32.const 1)))');
   g.route('request-route', `(block $caught (try_table (catch_all $caught) ${build(g)}))`);
-  return runnerFor(await g.component(), path);
+  return runnerFor(await g.component(), path, { compile: { limits: { fuel: false } } });
 }
 
 describe.each(PATHS)('escapes closed at invocation on the %s path', (path) => {
@@ -107,11 +112,11 @@ describe.each(PATHS)('escapes closed at invocation on the %s path', (path) => {
     });
   });
 
-  it('still fails a route that catches nothing (fuel and stack overflows are not catchable)', async () => {
-    const spin = await catching(path, () => '(loop $l (br $l))');
-    expect(spin.invoke('request-route', asContext(testContext()))).toMatchObject({
+  it('still fails a route that catches nothing (a stack overflow is not catchable)', async () => {
+    const deep = await catching(path, () => '(drop (call $deep (i32.const 0)))');
+    expect(deep.invoke('request-route', asContext(testContext()))).toMatchObject({
       ok: false,
-      cause: 'fuel',
+      cause: 'stack',
     });
   });
 });

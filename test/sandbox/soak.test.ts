@@ -43,8 +43,9 @@ describe.each(LANGUAGES)('%s hostile routes run 200 times in a row', (language) 
     const neighbour = await tenant(hello);
     const runner = await tenant(hostile[language], {
       compile: { limits: { maxMemoryBytes: 8 * MiB } },
-      // Enough for Rust to fill 8 MiB byte by byte (no bulk memory in Rust 1.63's wasm32 target).
-      limits: { fuel: 5_000_000 },
+      // Enough for Rust to fill 8 MiB byte by byte (no bulk memory in Rust 1.63's wasm32 target) and for
+      // AssemblyScript to encode its log lines; the infinite loop spends it all (about 30 ms).
+      limits: { fuel: 60_000_000 },
     });
     const run = (i: number) => {
       const { ctx } = attackContext(ROTATION[i % ROTATION.length], runner);
