@@ -69,6 +69,22 @@ describe('memory and table caps', () => {
   });
 });
 
+describe('memory64', () => {
+  it('makes memory.grow of a 64-bit memory fail past the cap, and says so', async () => {
+    const bytes = await core(
+      '(module (memory (export "memory") i64 1) (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0))))',
+    );
+    const r = rewriteCore(bytes, { fuel: false, memoryBytes: 4 * PAGE, tableElements: undefined });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const { exports, globals } = instantiate(r.bytes);
+    const grow = exports.grow as unknown as (pages: bigint) => bigint;
+    expect(grow(3n)).toBe(1n);
+    expect(grow(1n)).toBe(-1n);
+    expect(globals['memory-exhausted'].value).toBe(1);
+  });
+});
+
 describe('fuel instrumentation', () => {
   const loop = `(module
     (func $count (export "count") (param $n i32) (result i32) (local $i i32)
