@@ -337,9 +337,10 @@ export class ProxyTransaction implements ServerTransactionUser {
     }
     if (response !== undefined && final.status < 300) {
       this.picked = branch;
-      this.#forward(response);
-      if (this.isInvite)
+      if (this.isInvite) {
         this.#cancelOthers(branch, [`SIP;cause=${final.status};text="Call completed elsewhere"`]);
+      }
+      this.#forward(response);
     } else if (response !== undefined && final.status >= 600 && this.isInvite) {
       this.#closedToBranches = true;
       this.#cancelOthers(branch, [`SIP;cause=${final.status}`]);

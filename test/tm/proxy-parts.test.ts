@@ -1,0 +1,128 @@
+// The small pure parts of the proxy core: Record-Route values, best-response choice, next hops, the
+// destination set ordering, and the hop-by-hop CANCEL and ACK.
+import { describe, expect, it } from 'vitest';
+import { bestResponse } from '../../src/tm/best-response.ts';
+import { byFallingQ, parseQ, takeHighestQ } from '../../src/tm/destination-set.ts';
+import { createAck, createCancel } from '../../src/tm/hop-by-hop.ts';
+import { forcedHop, nextHop } from '../../src/tm/next-hop.ts';
+import { recordRouteValues } from '../../src/tm/record-route.ts';
+import { request, response } from './fixtures.ts';
+
+describe('recordRouteValues', () => {
+  const udp = { proto: 'udp' as const, address: '10.0.0.1', port: 5060 };
+  const tcp = { proto: 'tcp' as const, address: '10.0.0.1', port: 5060 };
+  const other = { proto: 'udp' as const, address: '172.16.0.1', port: 5060 };
+
+  it('writes one entry with lr, the From tag and the parameters when nothing changes', () => {
+    expect(recordRouteValues({ params: ';nat=yes', preset: undefined }, udp, udp, 'abc')).toEqual([
+      '<sip:10.0.0.1:5060;lr;ftag=abc;nat=yes>',
+    ]);
+  });
+
+  it('writes two entries (outbound on top) with transport and r2=on when the transport changes', () => {
+    expect(recordRouteValues({ params: '', preset: undefined }, udp, tcp, 'abc')).toEqual([
+      '<sip:10.0.0.1:5060;transport=tcp;r2=on;lr;ftag=abc>',
+      '<sip:10.0.0.1:5060;r2=on;lr;ftag=abc>',
+    ]);
+  });
+
+  it('writes two entries when the interface changes', () => {
+    expect(recordRouteValues({ params: '', preset: undefined }, udp, other, undefined)).toHaveLength(2);
+  });
+
+  it('uses preset addresses as given, escaping what a URI parameter cannot hold in the tag', () => {
+    expect(recordRouteValues({ params: '', preset: ['pub.example.com:5090'] }, udp, udp, 'a`b')).toEqual([
+      '<sip:pub.example.com:5090;lr;ftag=a%60b>',
+    ]);
+  });
+
+  it('brackets IPv6 addresses', () => {
+    const v6 = { proto: 'udp' as const, address: '2001:db8::1', port: 5060 };
+    expect(recordRouteValues({ params: '', preset: undefined }, v6, v6, undefined)).toEqual([
+      '<sip:[2001:db8::1]:5060;lr>',
+    ]);
+  });
+});
+
+describe('bestResponse (RFC 3261 16.7 step 6)', () => {
+  const r = (status: number, local = false) => ({ status, local });
+  it('prefers a 6xx to anything', () => expect(bestResponse([r(486), r(603), r(302)])).toBe(1));
+  it('else the lowest class', () => expect(bestResponse([r(503), r(486), r(404)])).toBe(1));
+  it('prefers responses that help a retry within 4xx', () =>
+    expect(bestResponse([r(404), r(407), r(486)])).toBe(1));
+  it('puts 503 after other 5xx', () => expect(bestResponse([r(503), r(500)])).toBe(1));
+  it('prefers a received response to a local one of the same rank', () =>
+    expect(bestResponse([r(408, true), r(408)])).toBe(1));
+  it('keeps the earliest among equals', () => expect(bestResponse([r(486), r(486)])).toBe(0));
+  it('returns -1 for none', () => expect(bestResponse([])).toBe(-1));
+});
+
+describe('nextHop', () => {
+  it('takes host, port (5060 by default) and transport (UDP by default) from the URI', () => {
+    expect(nextHop('sip:bob@192.0.2.9')).toEqual({
+      ok: true,
+      hop: { proto: 'udp', host: '192.0.2.9', port: 5060 },
+    });
+    expect(nextHop('sip:p.example.com:5070;transport=TCP;lr')).toEqual({
+      ok: true,
+      hop: { proto: 'tcp', host: 'p.example.com', port: 5070 },
+    });
+    expect(nextHop('sip:[2001:db8::2]:5062')).toEqual({
+      ok: true,
+      hop: { proto: 'udp', host: '2001:db8::2', port: 5062 },
+    });
+  });
+
+  it('sends to maddr when present', () => {
+    expect(nextHop('sip:bob@example.com;maddr=192.0.2.50')).toMatchObject({ hop: { host: '192.0.2.50' } });
+  });
+
+  it('refuses what the server cannot send to, with Kamailio codes', () => {
+    expect(nextHop('tel:+123')).toMatchObject({ ok: false, error: { code: -480 } });
+    expect(nextHop('sips:bob@example.com')).toMatchObject({ ok: false, error: { code: -480 } });
+    expect(nextHop('sip:bob@example.com;transport=sctp')).toMatchObject({ ok: false, error: { code: -480 } });
+    expect(nextHop('not a uri')).toMatchObject({ ok: false, error: { code: -479, status: 400 } });
+    expect(forcedHop('ws', 'h', 1)).toMatchObject({ ok: false, error: { code: -480 } });
+    expect(forcedHop('tcp', 'h;x', 1)).toMatchObject({ ok: false, error: { code: -479 } });
+    expect(forcedHop('TCP', '192.0.2.1', 5080)).toEqual({
+      ok: true,
+      hop: { proto: 'tcp', host: '192.0.2.1', port: 5080 },
+    });
+  });
+});
+
+describe('the destination set by q', () => {
+  const b = (uri: string, q?: number) => ({ uri, dstUri: undefined, q, flags: 0 });
+  it('orders by falling q, unspecified last, equals in order', () => {
+    const sorted = byFallingQ([b('a'), b('b', 0.5), b('c', 0.5), b('d', 1)]);
+    expect(sorted.map((x) => x.uri)).toEqual(['d', 'b', 'c', 'a']);
+    expect(takeHighestQ(sorted).map((x) => x.uri)).toEqual(['d']);
+    expect(takeHighestQ(sorted).map((x) => x.uri)).toEqual(['b', 'c']);
+    expect(takeHighestQ(sorted).map((x) => x.uri)).toEqual(['a']);
+    expect(takeHighestQ(sorted)).toEqual([]);
+  });
+
+  it('reads q values of RFC 3261 20.10', () => {
+    expect(parseQ('0.5')).toBe(0.5);
+    expect(parseQ('1')).toBe(1);
+    expect(parseQ('1.000')).toBe(1);
+    expect(parseQ('1.5')).toBeUndefined();
+    expect(parseQ('0.1234')).toBeUndefined();
+  });
+});
+
+describe('hop-by-hop requests', () => {
+  it('builds the CANCEL of 9.1 and the ACK of 17.1.1.3 from the branch request', () => {
+    const invite = request('INVITE', ['Route: <sip:p2.example.com;lr>']);
+    const cancel = createCancel(invite, ['SIP;cause=200']);
+    expect(cancel.uri).toBe(invite.uri);
+    expect(cancel.via.branch).toBe(invite.via.branch);
+    expect(cancel.getAll('Via')).toHaveLength(1);
+    expect(cancel.cseq).toEqual({ seq: 7, method: 'CANCEL' });
+    expect(cancel.to?.tag).toBeUndefined();
+    expect(cancel.get('Route')).toBe('<sip:p2.example.com;lr>');
+    const ack = createAck(invite, response(invite, 486, 'x'));
+    expect(ack.to?.tag).toBe('x');
+    expect(ack.cseq).toEqual({ seq: 7, method: 'ACK' });
+  });
+});
