@@ -220,7 +220,7 @@ export function calleeResponse(
 
 /** The routing of the proxy examples, in JS: relay to $du = PRIMARY with record-route and failover. */
 export const exampleRoutes = (extra: Partial<JsScript> = {}): JsScript => ({
-  request: (ctx, ksr) => {
+  request: (_ctx, ksr) => {
     if ((ksr('maxfwd', 'process-maxfwd', 10) as number) < 0) {
       ksr('sl', 'sl-send-reply', 483, 'Too Many Hops');
       return;
@@ -249,7 +249,7 @@ export const exampleRoutes = (extra: Partial<JsScript> = {}): JsScript => ({
     relay();
   },
   named: {
-    failover: (ctx, ksr) => {
+    failover: (_ctx, ksr) => {
       if ((ksr('tm', 't-is-canceled') as number) > 0 || ksr('core', 'isflagset', 1)) return;
       if (
         (ksr('tm', 't-check-status', '^5[0-9][0-9]$') as number) < 0 &&

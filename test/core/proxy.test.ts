@@ -202,7 +202,7 @@ describe('CANCEL', () => {
   it('lets t-check-trans tell a CANCEL of a known INVITE from one of an unknown INVITE', () => {
     const seen: number[] = [];
     const routes = exampleRoutes({
-      request: (ctx, ksr) => {
+      request: (_ctx, ksr) => {
         if (ksr('core', 'is-method', 'CANCEL')) seen.push(ksr('tm', 't-check-trans') as number);
         else {
           ksr('core', 'setdsturi', `sip:${CALLEE}`);
