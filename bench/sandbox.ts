@@ -1,0 +1,393 @@
+// What the sandbox costs and what it stops, measured in one run:
+//   1. fuel: each route compiled with and without fuel metering; ns per invocation (median of interleaved
+//      rounds) and the ratio fuel / no fuel. (a) guest time: KSR tables that answer canned values; (b) the
+//      hello routes over the server's KSR tables on a parsed INVITE, as the server runs them.
+//   2. a trap and the fresh instance the next invocation makes, against an invocation on a reused instance.
+//   3. the hostile routes of guest-examples/hostile under the default limits, over the server's KSR tables:
+//      cause, time to stop, fuel used, memory held right after.
+//   4. 200 failing invocations in a row: time per failure and memory left after a full GC.
+//   node_modules/.bin/node bench/sandbox.ts [--quick]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { buildGuest } from '../src/build/index.ts';
+import type { KsrFunction, KsrModule, Param } from '../src/kemi/define.ts';
+import { ksrModules, RouteContext, type RouteHost } from '../src/kemi/index.ts';
+import { silentLogger } from '../src/logger.ts';
+import {
+  type CompiledModule,
+  compile,
+  createRunner,
+  type InvocationLimits,
+  ksrPackage,
+  Linker,
+  type ModuleRunner,
+  type RouteName,
+} from '../src/runtime/index.ts';
+import type { Context } from '../src/runtime/store.ts';
+import { parseMessage, SipRequest } from '../src/sip/index.ts';
+import { INVITE, SOURCE } from '../test/kemi/fixture.ts';
+import { Guest } from '../test/runtime/helpers/guest.ts';
+
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = QUICK ? 5 : 15;
+const ROUND_MS = QUICK ? 15 : 40;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const MiB = 1024 * 1024;
+
+// ---- guests -------------------------------------------------------------------------------------------
+
+const out = mkdtempSync(join(tmpdir(), 'kemi-sandbox-bench-'));
+async function build(dir: string, name: string): Promise<Uint8Array> {
+  const built = await buildGuest(dir, { out: join(out, `${name}.wasm`) });
+  if (!built.ok) throw new Error(`${dir}: ${built.error.message}\n${built.error.output ?? ''}`);
+  return built.component;
+}
+const components = {
+  helloAs: await build('guest-examples/assemblyscript/hello', 'hello-as'),
+  helloRust: await build('guest-examples/rust/hello', 'hello-rust'),
+  hostileAs: await build('guest-examples/hostile/assemblyscript', 'hostile-as'),
+  hostileRust: await build('guest-examples/hostile/rust', 'hostile-rust'),
+};
+rmSync(out, { recursive: true, force: true });
+
+/** A loop-heavy route: a checksum over 4 KiB of guest memory, one byte per iteration. */
+function checksumRoute(): Guest {
+  const g = new Guest();
+  g.route(
+    'request-route',
+    `(local $i i32) (local $h i32)
+     (loop $l
+       (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 31)) (i32.load8_u (local.get $i))))
+       (local.set $i (i32.add (local.get $i) (i32.const 1)))
+       (br_if $l (i32.lt_u (local.get $i) (i32.const 4096))))
+     ${g.echoI32('(local.get $h)')}`,
+  );
+  return g;
+}
+
+/** A call-heavy route: fib(16) by naive recursion (3193 calls of a tiny function). */
+function fibRoute(): Guest {
+  const g = new Guest();
+  g.field(`(func $fib (param $n i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2)) (then (local.get $n))
+      (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1))) (call $fib (i32.sub (local.get $n) (i32.const 2)))))))`);
+  g.route('request-route', g.echoI32('(call $fib (i32.const 16))'));
+  return g;
+}
+
+// ---- tables, contexts, runners -------------------------------------------------------------------------
+
+// KSR tables answering canned values, no recording, no allocation: what is left is guest time + binding.
+const canned: Record<string, unknown> = {
+  'pv.get': undefined,
+  'pv.gete': 'Busy Here',
+  'pv.getvs': 'call-1@10.0.0.1',
+  'pv.getvn': 486,
+  'sanity.sanity-check': 1,
+  'maxfwd.process-maxfwd': 1,
+  'sl.sl-send-reply': 1,
+};
+const defaults: Record<string, unknown> = { none: undefined, string: '', s32: 0, bool: false };
+const cannedTables: KsrModule[] = ksrPackage.interfaces.map((i) => ({
+  name: i.name,
+  doc: '',
+  functions: i.functions.map((f) => {
+    const key = `${i.name}.${f.name}`;
+    const answer = key in canned ? canned[key] : defaults[f.result];
+    return {
+      name: f.name,
+      doc: '',
+      params: f.params.map((p) => [p.name, p.type] as unknown as Param),
+      result: f.result as KsrFunction['result'],
+      impl: () => answer,
+    };
+  }),
+}));
+const cannedCtx = {} as Context;
+
+// The server's tables over parsed messages, with a host that notes replies instead of sending them.
+const host: RouteHost = {
+  slReply: (ctx, status) => {
+    ctx.replied = status;
+    return true;
+  },
+  sendReply: (ctx, status) => {
+    ctx.replied = status;
+    return true;
+  },
+  isMyself: (h, port) => h === '127.0.0.1' && (port === undefined || port === 5060),
+};
+function routeContext(text: string): RouteContext {
+  const parsed = parseMessage(text, { datagram: true });
+  if (!parsed.ok || !(parsed.message instanceof SipRequest)) throw new Error('bench message');
+  return new RouteContext('request', parsed.message, SOURCE, host, silentLogger);
+}
+
+async function compiled(bytes: Uint8Array, fuel: boolean): Promise<CompiledModule> {
+  const result = await compile(bytes, { limits: { fuel } });
+  if (!result.ok) throw new Error(result.error.message);
+  return result.module;
+}
+
+function runnerOf(module: CompiledModule, tables: readonly KsrModule[], limits?: Partial<InvocationLimits>) {
+  const linked = createRunner(module, new Linker(tables), { limits });
+  if (!linked.ok) throw new Error(linked.error.message);
+  return linked.runner;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Invocations per round so that a round of `run` lasts about ROUND_MS. */
+function calibrate<T>(run: (input: T) => void, prepare: (n: number) => T[]): number {
+  for (let n = 50; ; n *= 4) {
+    const inputs = prepare(n);
+    const t = performance.now();
+    for (const x of inputs) run(x);
+    const ms = performance.now() - t;
+    if (ms >= ROUND_MS / 8) return Math.max(50, Math.ceil((n * ROUND_MS) / ms));
+  }
+}
+
+/**
+ * Median ns per call of each variant, rounds interleaved so that machine noise hits them alike; each variant
+ * runs as many calls per round as fill about ROUND_MS. `prepare` makes a round's inputs outside the timing.
+ */
+function compare<T>(variants: readonly ((input: T) => void)[], prepare: (n: number) => T[]): number[] {
+  const warm = prepare(200);
+  for (const run of variants) for (const x of warm) run(x);
+  const counts = variants.map((run) => calibrate(run, prepare));
+  const rounds: number[][] = variants.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) {
+    variants.forEach((run, k) => {
+      const inputs = prepare(counts[k]);
+      const t = process.hrtime.bigint();
+      for (const x of inputs) run(x);
+      rounds[k].push(Number(process.hrtime.bigint() - t) / counts[k]);
+    });
+  }
+  return rounds.map(median);
+}
+
+/** A full GC, after the finalizers of the last one (which free wasm memories) have run. */
+async function settle(): Promise<void> {
+  gc();
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+}
+
+const same =
+  <T>(x: T) =>
+  (n: number): T[] =>
+    new Array(n).fill(x);
+const fmtNs = (ns: number) => `${ns >= 10_000 ? ns.toFixed(0) : ns.toFixed(1)} ns`.padStart(11);
+const geomean = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+const sectionStart = () => {
+  const t = performance.now();
+  return () => console.log(`(${((performance.now() - t) / 1000).toFixed(1)} s)`);
+};
+
+console.log(`kemi-wasm sandbox bench (node ${process.version}, ${ROUNDS} interleaved rounds, median)`);
+
+// ---- 1. fuel overhead ----------------------------------------------------------------------------------
+
+{
+  const done = sectionStart();
+  console.log('\n1a. fuel metering, guest time: ns per invocation, KSR tables answering canned values');
+  console.log(
+    `${'route'.padEnd(38)} ${'no fuel'.padStart(11)} ${'fuel'.padStart(11)}  fuel/none  units/call`,
+  );
+  const cases: [string, Uint8Array, RouteName][] = [
+    ['hello AssemblyScript request-route', components.helloAs, 'request-route'],
+    ['hello AssemblyScript reply-route', components.helloAs, 'reply-route'],
+    ['hello Rust request-route', components.helloRust, 'request-route'],
+    ['hello Rust reply-route', components.helloRust, 'reply-route'],
+    ['loop: checksum of 4 KiB (WAT)', await checksumRoute().component(), 'request-route'],
+    ['calls: fib(16), 3193 calls (WAT)', await fibRoute().component(), 'request-route'],
+  ];
+  const ratios: number[] = [];
+  for (const [label, bytes, route] of cases) {
+    const plain = runnerOf(await compiled(bytes, false), cannedTables);
+    const metered = runnerOf(await compiled(bytes, true), cannedTables);
+    const check = metered.invoke(route, cannedCtx);
+    if (!check.ok) throw new Error(`${label}: ${check.message}`);
+    const units = metered.last.fuelUsed;
+    const [a, b] = compare(
+      [() => plain.invoke(route, cannedCtx), () => metered.invoke(route, cannedCtx)],
+      same(undefined),
+    );
+    if (plain.stats.failures + metered.stats.failures > 0) throw new Error(`${label}: invocations failed`);
+    ratios.push(b / a);
+    console.log(
+      `${label.padEnd(38)} ${fmtNs(a)} ${fmtNs(b)}  ${`x${(b / a).toFixed(3)}`.padStart(9)}  ${String(units).padStart(10)}`,
+    );
+  }
+  console.log(`geometric mean of the ratios: x${geomean(ratios).toFixed(3)}`);
+
+  console.log(
+    '\n1b. fuel metering, whole route: the server KSR tables on a parsed INVITE (404), parse excluded',
+  );
+  console.log(`${'route'.padEnd(38)} ${'no fuel'.padStart(11)} ${'fuel'.padStart(11)}  fuel/none`);
+  const whole: number[] = [];
+  for (const [label, bytes] of [
+    ['hello AssemblyScript request-route', components.helloAs],
+    ['hello Rust request-route', components.helloRust],
+  ] as const) {
+    const plain = runnerOf(await compiled(bytes, false), ksrModules);
+    const metered = runnerOf(await compiled(bytes, true), ksrModules);
+    const invite = (r: ModuleRunner) => (ctx: RouteContext) => {
+      r.invoke('request-route', ctx);
+      if (ctx.replied !== 404) throw new Error(`${label}: replied ${ctx.replied}`);
+    };
+    const [a, b] = compare([invite(plain), invite(metered)], (n) =>
+      Array.from({ length: n }, () => routeContext(INVITE)),
+    );
+    whole.push(b / a);
+    console.log(`${label.padEnd(38)} ${fmtNs(a)} ${fmtNs(b)}  ${`x${(b / a).toFixed(3)}`.padStart(9)}`);
+  }
+  console.log(`geometric mean of the ratios: x${geomean(whole).toFixed(3)}`);
+  done();
+}
+
+// ---- 2. trap + fresh instance --------------------------------------------------------------------------
+
+{
+  const done = sectionStart();
+  console.log('\n2. a trap and the fresh instance after it (hostile module, server KSR tables, fuel on)');
+  console.log(
+    `${'module'.padEnd(16)} ${'reused'.padStart(11)} ${'reset+new'.padStart(11)} ${'trap+new'.padStart(11)}  trap+new/reused`,
+  );
+  for (const [label, bytes] of [
+    ['AssemblyScript', components.hostileAs],
+    ['Rust', components.hostileRust],
+  ] as const) {
+    const runner = runnerOf(await compiled(bytes, true), ksrModules);
+    // request-route on a message whose R-URI has no user runs no attack: one pv.get and return.
+    const benign = routeContext(INVITE.replace('sip:bob@example.com:5070', 'sip:example.com:5070'));
+    const trap = routeContext(INVITE);
+    const ok = () => {
+      const o = runner.invoke('request-route', benign);
+      if (!o.ok) throw new Error(o.message);
+    };
+    const [reused, fresh, trapped] = compare(
+      [
+        ok,
+        () => {
+          runner.reset();
+          ok();
+        },
+        () => {
+          const o = runner.invoke('named-route', trap, 'trap-unreachable');
+          if (o.ok || o.cause !== 'trap') throw new Error('expected a trap');
+          ok();
+        },
+      ],
+      same(undefined),
+    );
+    console.log(
+      `${label.padEnd(16)} ${fmtNs(reused)} ${fmtNs(fresh)} ${fmtNs(trapped)}  x${(trapped / reused).toFixed(0)}`,
+    );
+  }
+  done();
+}
+
+// ---- 3. hostile routes under the default limits --------------------------------------------------------
+
+const ATTACKS = [
+  'infinite-loop',
+  'memory-bomb',
+  'deep-recursion',
+  'trap-unreachable',
+  'trap-out-of-bounds',
+  'huge-string',
+  'bogus-length',
+  'bogus-pointer',
+  'bogus-retptr',
+  'hoard-host-memory',
+  'log-flood',
+  'ksr-flood',
+  'header-forging',
+] as const;
+
+const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
+
+{
+  const done = sectionStart();
+  console.log('\n3. hostile routes, default limits, server KSR tables (one invocation each, fresh runner)');
+  console.log(
+    `${'attack'.padEnd(19)} ${'lang'.padEnd(4)} ${'outcome'.padEnd(7)} ${'ms'.padStart(6)} ${'fuel used'.padStart(10)} ${'calls'.padStart(5)} ${'wasm+ext'.padStart(9)} ${'JS heap'.padStart(9)}  message`,
+  );
+  for (const attack of ATTACKS) {
+    for (const [lang, bytes] of [
+      ['AS', components.hostileAs],
+      ['Rust', components.hostileRust],
+    ] as const) {
+      const runner = runnerOf(await compiled(bytes, true), ksrModules);
+      const ctx = routeContext(INVITE.replace('sip:bob@', `sip:${attack}@`));
+      ctx.logMeter = runner.meter;
+      await settle();
+      const before = process.memoryUsage();
+      const t = performance.now();
+      const outcome = runner.invoke('request-route', ctx);
+      const ms = performance.now() - t;
+      // Memory still reachable right after: the failed instance's memory, what the context holds.
+      const after = process.memoryUsage();
+      const external = after.external + after.arrayBuffers - before.external - before.arrayBuffers;
+      const heap = after.heapUsed - before.heapUsed;
+      const message = outcome.ok ? '' : outcome.message.replace(/^request-route: /, '').slice(0, 80);
+      console.log(
+        `${attack.padEnd(19)} ${lang.padEnd(4)} ${(outcome.ok ? 'ok' : outcome.cause).padEnd(7)} ${ms.toFixed(1).padStart(6)} ${String(runner.last.fuelUsed).padStart(10)} ${String(runner.last.ksrCalls).padStart(5)} ${mib(external).padStart(9)} ${mib(heap).padStart(9)}  ${message}`,
+      );
+    }
+  }
+  done();
+}
+
+// ---- 4. many failures in a row -------------------------------------------------------------------------
+
+{
+  const done = sectionStart();
+  const rotation = ['memory-bomb', 'trap-unreachable', 'infinite-loop', 'bogus-pointer', 'log-flood'];
+  console.log(
+    `\n4. 200 failing invocations in a row (${rotation.join(', ')}), 8 MiB memory cap, 60 M fuel units`,
+  );
+  for (const [label, bytes] of [
+    ['AssemblyScript', components.hostileAs],
+    ['Rust', components.hostileRust],
+  ] as const) {
+    const module = await compile(bytes, { limits: { maxMemoryBytes: 8 * MiB } });
+    if (!module.ok) throw new Error(module.error.message);
+    const runner = runnerOf(module.module, ksrModules, { fuel: 60_000_000 });
+    const run = (i: number) => {
+      const ctx = routeContext(INVITE.replace('sip:bob@', `sip:${rotation[i % rotation.length]}@`));
+      ctx.logMeter = runner.meter;
+      return runner.invoke('request-route', ctx);
+    };
+    for (let i = 0; i < 10; i++) run(i);
+    await settle();
+    const before = process.memoryUsage();
+    const t = performance.now();
+    for (let i = 0; i < 200; i++) if (run(i).ok) throw new Error('expected a failure');
+    const ms = performance.now() - t;
+    await settle();
+    const after = process.memoryUsage();
+    const grown =
+      after.heapUsed +
+      after.external +
+      after.arrayBuffers -
+      before.heapUsed -
+      before.external -
+      before.arrayBuffers;
+    console.log(
+      `${label.padEnd(16)} ${(ms / 200).toFixed(2)} ms per failing invocation, ${runner.stats.instances} instances made, ${mib(grown)} left after GC`,
+    );
+  }
+  done();
+}
