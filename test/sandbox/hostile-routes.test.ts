@@ -4,10 +4,12 @@
 // instance, and a well-behaved tenant (the hello route) keeps answering correctly before, during and after.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KsrModule } from '../../src/kemi/define.ts';
-import { ksrModules, type RouteContext } from '../../src/kemi/index.ts';
+import { ksrModules, RouteContext, type RouteHost } from '../../src/kemi/index.ts';
+import { silentLogger } from '../../src/logger.ts';
 import type { FailureCause, ModuleRunner } from '../../src/runtime/index.ts';
-import { parseMessage, SipRequest } from '../../src/sip/index.ts';
-import { INVITE } from '../kemi/fixture.ts';
+import { parseMessage, parseUri, SipRequest } from '../../src/sip/index.ts';
+import { type DestinationBranch, E_ADM_PROHIBITED, type NextHop } from '../../src/tm/index.ts';
+import { INVITE, SOURCE } from '../kemi/fixture.ts';
 import {
   attackContext,
   buildAll,
@@ -34,6 +36,8 @@ interface Attack {
   readonly cause: FailureCause | 'none';
   readonly message?: string;
   readonly setup?: TenantSetup;
+  /** The context of the hostile invocation; attackContext by default. */
+  readonly context?: () => RouteContext;
   /** Further checks on the context of the hostile invocation. */
   readonly check?: (ctx: RouteContext, runner: ModuleRunner) => void;
 }
@@ -66,6 +70,37 @@ const original = (() => {
   if (!parsed.ok || !(parsed.message instanceof SipRequest)) throw new Error('the INVITE fixture');
   return parsed.message;
 })();
+
+/** Every relay a route asked the transaction layer for, by context. */
+const relays = new WeakMap<RouteContext, { targets: DestinationBranch[]; forced: NextHop | undefined }[]>();
+
+/**
+ * A request context whose transaction layer stands in for the tenant's allow-list (the server-level part):
+ * only example.com may be reached, anything else is refused with Kamailio's E_ADM_PROHIBITED.
+ */
+function relayContext(): RouteContext {
+  const parsed = parseMessage(INVITE.replace('sip:bob@', 'sip:relay-forbidden@'), { datagram: true });
+  if (!parsed.ok) throw new Error(parsed.error.detail);
+  const asked: { targets: DestinationBranch[]; forced: NextHop | undefined }[] = [];
+  const host: RouteHost = {
+    slReply: () => true,
+    sendReply: () => true,
+    isMyself: () => false,
+    tm: {
+      newTransaction: () => 1,
+      relay: (_ctx, targets, forced) => {
+        asked.push({ targets: [...targets], forced });
+        const hosts = forced ? [forced.host] : targets.map((t) => parseUri(t.dstUri ?? t.uri)?.host);
+        return hosts.every((h) => h === 'example.com') ? 1 : E_ADM_PROHIBITED;
+      },
+      reply: () => 1,
+      checkTransaction: () => -1,
+    },
+  };
+  const ctx = new RouteContext('request', parsed.message, SOURCE, host, silentLogger);
+  relays.set(ctx, asked);
+  return ctx;
+}
 
 const ATTACKS: readonly Attack[] = [
   {
@@ -161,6 +196,36 @@ const ATTACKS: readonly Attack[] = [
       expect(wire.message.toString()).toBe(original.toString());
     },
   },
+  {
+    // The allow-list is the server's (src/core); here a stand-in proves that every way a route has to a
+    // destination goes through the transaction layer's decision, with the destination the route named.
+    name: 'relay-forbidden',
+    cause: 'none',
+    context: relayContext,
+    check: (ctx) => {
+      for (const attempt of [
+        'relay-to-metadata',
+        'relay-to-ssh',
+        'relay-via-du',
+        'relay-via-ru',
+        'relay-appended-branch',
+      ]) {
+        expect([attempt, ctx.vars.get(attempt)]).toEqual([attempt, E_ADM_PROHIBITED]);
+      }
+      const asked = relays.get(ctx)?.map(({ targets, forced }) => ({
+        forced: forced && `${forced.proto}:${forced.host}:${forced.port}`,
+        targets: targets.map((t) => t.dstUri ?? t.uri),
+      }));
+      const ruri = original.uri.replace('header-forging', 'relay-forbidden');
+      expect(asked).toEqual([
+        { forced: 'udp:169.254.169.254:80', targets: [ruri] },
+        { forced: 'tcp:127.0.0.1:22', targets: [ruri] },
+        { forced: undefined, targets: ['sip:10.0.0.5:5060'] },
+        { forced: undefined, targets: ['sip:victim@192.0.2.66:5060'] },
+        { forced: undefined, targets: ['sip:victim@192.0.2.66:5060', 'sip:evil@203.0.113.9'] },
+      ]);
+    },
+  },
 ];
 
 /** The server's tables, with the neighbour's route run inside every 500th KSR call of the hostile route. */
@@ -213,7 +278,8 @@ describe.each(LANGUAGES)('hostile routes in %s', (language) => {
 
     expectNeighbourServes(neighbour);
     for (let round = 1; round <= 3; round++) {
-      const { ctx } = attackContext(attack.name, runner);
+      const ctx = attack.context?.() ?? attackContext(attack.name, runner).ctx;
+      ctx.logMeter = runner.meter;
       const started = performance.now();
       const outcome = runner.invoke('request-route', ctx);
       expect(performance.now() - started).toBeLessThan(BOUND_MS);

@@ -2,12 +2,9 @@
 // steers replies, a wrong Content-Length desynchronises stream transports), to smuggle a header through
 // a line break, and to set the R-URI to garbage. Each KSR result is recorded in $var(<attempt>).
 import { KSR } from '../../../assemblyscript/sdk';
+import { record } from './record';
 
 const VIA = 'SIP/2.0/UDP evil.example:5060;branch=z9hG4bK-forged';
-
-function record(attempt: string, result: i32): void {
-  KSR.pv.seti(`$var(${attempt})`, result);
-}
 
 export function headerForging(): void {
   record('append-via', KSR.hdr.append(`Via: ${VIA}`));

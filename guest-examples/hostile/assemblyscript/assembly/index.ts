@@ -8,6 +8,7 @@ import { headerForging } from './header-forging';
 import { bogusLength, bogusPointer, bogusRetptr, hoardHostMemory, hugeString } from './huge-string';
 import { infiniteLoop } from './infinite-loop';
 import { memoryBomb } from './memory-bomb';
+import { relayForbidden } from './relay';
 import { trapOutOfBounds, trapUnreachable } from './trap';
 
 export * from '../../../assemblyscript/sdk/exports';
@@ -26,6 +27,7 @@ function attack(name: string): void {
   else if (name === 'log-flood') logFlood();
   else if (name === 'ksr-flood') ksrFlood();
   else if (name === 'header-forging') headerForging();
+  else if (name === 'relay-forbidden') relayForbidden();
   else KSR.err(`unknown attack ${name}`);
 }
 

@@ -2,13 +2,10 @@
 //! steers replies, a wrong Content-Length desynchronises stream transports), to smuggle a header through
 //! a line break, and to set the R-URI to garbage. Each KSR result is recorded in $var(<attempt>).
 
+use crate::record;
 use ksr::{hdr, pv};
 
 const VIA: &str = "SIP/2.0/UDP evil.example:5060;branch=z9hG4bK-forged";
-
-fn record(attempt: &str, result: i32) {
-    pv::seti(&format!("$var({attempt})"), result);
-}
 
 fn flag(ok: bool) -> i32 {
     if ok {

@@ -9,6 +9,7 @@ mod huge_string;
 mod infinite_loop;
 mod memory_bomb;
 mod raw;
+mod relay;
 mod trap;
 
 fn attack(name: &str) {
@@ -26,8 +27,14 @@ fn attack(name: &str) {
         "log-flood" => floods::log_flood(),
         "ksr-flood" => floods::ksr_flood(),
         "header-forging" => header_forging::header_forging(),
+        "relay-forbidden" => relay::relay_forbidden(),
         _ => ksr::err(&format!("unknown attack {name}")),
     }
+}
+
+/// Attempts record their KSR result in $var(<attempt>), for the tests to read.
+pub(crate) fn record(attempt: &str, result: i32) {
+    ksr::pv::seti(&format!("$var({attempt})"), result);
 }
 
 fn request_route() {
