@@ -5,6 +5,7 @@ import { KSR } from '../../../assemblyscript/sdk';
 import { deepRecursion } from './deep-recursion';
 import { ksrFlood, logFlood } from './floods';
 import { headerForging } from './header-forging';
+import { headerRedos, pvNameHoard, xlogAmplify } from './host-work';
 import { bogusLength, bogusPointer, bogusRetptr, hoardHostMemory, hugeString } from './huge-string';
 import { infiniteLoop } from './infinite-loop';
 import { memoryBomb } from './memory-bomb';
@@ -28,6 +29,9 @@ function attack(name: string): void {
   else if (name === 'ksr-flood') ksrFlood();
   else if (name === 'header-forging') headerForging();
   else if (name === 'relay-forbidden') relayForbidden();
+  else if (name === 'header-redos') headerRedos();
+  else if (name === 'pv-name-hoard') pvNameHoard();
+  else if (name === 'xlog-amplify') xlogAmplify();
   else KSR.err(`unknown attack ${name}`);
 }
 

@@ -12,3 +12,7 @@ export declare function raw_getw(name_ptr: usize, name_len: usize, ret_area: usi
 // @ts-ignore: decorator
 @external('kemi:ksr/pv@0.1.0', 'sets')
 export declare function raw_sets(name_ptr: usize, name_len: usize, value_ptr: usize, value_len: usize): void;
+
+// @ts-ignore: decorator
+@external('kemi:ksr/xlog@0.1.0', 'xinfo')
+export declare function raw_xinfo(format_ptr: usize, format_len: usize): void;

@@ -5,6 +5,7 @@
 mod deep_recursion;
 mod floods;
 mod header_forging;
+mod host_work;
 mod huge_string;
 mod infinite_loop;
 mod memory_bomb;
@@ -28,6 +29,9 @@ fn attack(name: &str) {
         "ksr-flood" => floods::ksr_flood(),
         "header-forging" => header_forging::header_forging(),
         "relay-forbidden" => relay::relay_forbidden(),
+        "header-redos" => host_work::header_redos(),
+        "pv-name-hoard" => host_work::pv_name_hoard(),
+        "xlog-amplify" => host_work::xlog_amplify(),
         _ => ksr::err(&format!("unknown attack {name}")),
     }
 }

