@@ -3,13 +3,13 @@
 // then come back the way the caller reached us), else the first listener of that protocol and family.
 // A wildcard listener is named by a concrete address: the one the request arrived on, else the first
 // interface address of the family (this host's addresses, as read at start).
-import { isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { OutboundInterface } from '../tm/index.ts';
 import type { Endpoint, Proto, Source, Transport } from '../transport/index.ts';
 
 const isWildcard = (address: string) => address === '0.0.0.0' || address === '::';
-const familyOf = (address: string): 4 | 6 => (isIPv6(address) ? 6 : 4);
+// Only IPv6 literals hold a colon (host names and IPv4 never do): cheaper than net.isIPv6's regex.
+const familyOf = (address: string): 4 | 6 => (address.includes(':') ? 6 : 4);
 
 function firstInterfaceAddress(family: 4 | 6): string {
   for (const entries of Object.values(networkInterfaces())) {

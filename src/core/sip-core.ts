@@ -177,6 +177,7 @@ export class SipCore implements RouteHost {
     ctx.receivedMaxForwards = request.maxForwards;
     this.tm.bind(ctx, script);
     const ok = this.#invoker.invoke(script, 'request-route', ctx);
+    this.tm.bind(undefined, undefined);
     const tx = ctx.transaction;
     if (!ok) this.#routeFailed(ctx);
     else if (tx) tx.startPending();

@@ -61,8 +61,11 @@ export class TransactionHost implements TmHost {
   readonly table = new TransactionTable<ProxyTransaction, ProxyClientEntry>();
   readonly #options: TransactionHostOptions;
   readonly #env: ProxyEnvironment;
-  /** The script of each request context and of each transaction. */
-  readonly #scripts = new WeakMap<RouteContext | ProxyTransaction, Script>();
+  /** The request route running now and its script: the only context t-newtran / t-relay make one for. */
+  #routing: RouteContext | undefined;
+  #routingScript: Script | undefined;
+  /** Each script's transaction routes, made once: they only close over the script. */
+  readonly #routes = new WeakMap<Script, TransactionRoutes>();
   /** The source of the response being delivered ($si in an onreply route). */
   #replySource: Source | undefined;
 
@@ -82,14 +85,15 @@ export class TransactionHost implements TmHost {
     };
   }
 
-  /** Ties a request route's context to the script running it (before the route runs). */
-  bind(ctx: RouteContext, script: Script): void {
-    this.#scripts.set(ctx, script);
+  /** Ties a request route's context to the script running it, while the route runs. */
+  bind(ctx: RouteContext | undefined, script: Script | undefined): void {
+    this.#routing = ctx;
+    this.#routingScript = script;
   }
 
   /** The script a transaction runs its routes on. */
-  scriptOf(tx: ProxyTransaction): Script | undefined {
-    return this.#scripts.get(tx);
+  scriptOf(tx: ProxyTransaction): Script {
+    return tx.owner as Script;
   }
 
   /**
@@ -194,13 +198,8 @@ export class TransactionHost implements TmHost {
   /** Makes the transaction of a request route's request (t-newtran, or the first t-relay). */
   #open(ctx: RouteContext): ProxyTransaction | undefined {
     const request = ctx.request;
-    const script = this.#scripts.get(ctx);
-    if (
-      request === undefined ||
-      ctx.kind !== 'request' ||
-      script === undefined ||
-      ctx.transactionKey === undefined
-    ) {
+    const script = ctx === this.#routing ? this.#routingScript : undefined;
+    if (request === undefined || script === undefined || ctx.transactionKey === undefined) {
       ctx.log.error({ ksr: 't-newtran' }, 'a transaction is made only for a request in the request route');
       return undefined;
     }
@@ -211,6 +210,7 @@ export class TransactionHost implements TmHost {
     const received = request.clone();
     if (ctx.forceRport) addReceived(received, ctx.source.remote, true);
     const tx = ProxyTransaction.open(this.#env, this.#routesFor(script), {
+      owner: script,
       key: ctx.transactionKey,
       request: received,
       source: ctx.source,
@@ -224,7 +224,6 @@ export class TransactionHost implements TmHost {
       return undefined;
     }
     script.pin();
-    this.#scripts.set(tx, script);
     const s = ctx.tmSettings;
     if (s !== undefined) {
       tx.onFailure = s.onFailure;
@@ -251,7 +250,7 @@ export class TransactionHost implements TmHost {
 
   /** An ACK for a 2xx goes on statelessly (it is a transaction of its own, end to end). */
   #forwardAck(ctx: RouteContext, targets: readonly DestinationBranch[], forced: NextHop | undefined): number {
-    const script = this.#scripts.get(ctx);
+    const script = ctx === this.#routing ? this.#routingScript : undefined;
     const target = targets[0];
     if (script === undefined || target === undefined) return E_UNSPEC;
     const found =
@@ -296,6 +295,15 @@ export class TransactionHost implements TmHost {
 
   /** The routes of a transaction, bound to the script that created it. */
   #routesFor(script: Script): TransactionRoutes {
+    let routes = this.#routes.get(script);
+    if (routes === undefined) {
+      routes = this.#makeRoutes(script);
+      this.#routes.set(script, routes);
+    }
+    return routes;
+  }
+
+  #makeRoutes(script: Script): TransactionRoutes {
     const { host, invoker } = this.#options;
     return {
       refuse: (hop) => this.#refuse(script, hop),

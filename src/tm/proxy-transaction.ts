@@ -96,6 +96,8 @@ export interface ProxyTransactionInit {
   readonly receivedMaxForwards: number | undefined;
   /** URI parameters the server adds to every Record-Route entry of this transaction (";kwv=7"). */
   readonly recordRouteParams?: string;
+  /** The server's own data for the transaction (the script it is pinned to); opaque here. */
+  readonly owner?: unknown;
   readonly log: Logger;
 }
 
@@ -117,6 +119,8 @@ export class ProxyTransaction implements ServerTransactionUser {
   readonly env: ProxyEnvironment;
   readonly server: InviteServerTransaction | NonInviteServerTransaction;
   readonly branches: Branch[] = [];
+  /** ProxyTransactionInit.owner. */
+  readonly owner: unknown;
   /** Route names set with t_on_failure, t_on_branch, t_on_reply. */
   onFailure: string | undefined = undefined;
   onBranch: string | undefined = undefined;
@@ -181,6 +185,7 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.#receivedMaxForwards = init.receivedMaxForwards;
     this.#recordRouteParams = init.recordRouteParams ?? '';
     this.log = init.log;
+    this.owner = init.owner;
     this.fr = env.timing.timers.fr;
     this.frInv = env.timing.timers.frInv;
     const transport = {
