@@ -6,12 +6,15 @@
 //   3. the hostile routes of guest-examples/hostile under the default limits, over the server's KSR tables:
 //      cause, time to stop, fuel used, memory held right after.
 //   4. 200 failing invocations in a row: time per failure and memory left after a full GC.
+//   5. host work no runtime limit sees yet (docs/sandbox.md): one KSR call's CPU, host state kept across
+//      invocations.
 //   node_modules/.bin/node bench/sandbox.ts [--quick]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { pino } from 'pino';
 import { buildGuest } from '../src/build/index.ts';
 import type { KsrFunction, KsrModule, Param } from '../src/kemi/define.ts';
 import { ksrModules, RouteContext, type RouteHost } from '../src/kemi/index.ts';
@@ -122,10 +125,12 @@ const host: RouteHost = {
   },
   isMyself: (h, port) => h === '127.0.0.1' && (port === undefined || port === 5060),
 };
-function routeContext(text: string): RouteContext {
+// As in production, script logs at info are written (here to /dev/null): xlog expands them.
+const infoLogger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
+function routeContext(text: string, log = silentLogger): RouteContext {
   const parsed = parseMessage(text, { datagram: true });
   if (!parsed.ok || !(parsed.message instanceof SipRequest)) throw new Error('bench message');
-  return new RouteContext('request', parsed.message, SOURCE, host, silentLogger);
+  return new RouteContext('request', parsed.message, SOURCE, host, log);
 }
 
 async function compiled(bytes: Uint8Array, fuel: boolean): Promise<CompiledModule> {
@@ -314,13 +319,18 @@ const ATTACKS = [
   'log-flood',
   'ksr-flood',
   'header-forging',
+  'relay-forbidden',
+  'header-redos',
+  'xlog-amplify',
 ] as const;
 
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 
 {
   const done = sectionStart();
-  console.log('\n3. hostile routes, default limits, server KSR tables (one invocation each, fresh runner)');
+  console.log(
+    '\n3. hostile routes, default limits, server KSR tables, script logs at info (one invocation each, fresh runner)',
+  );
   console.log(
     `${'attack'.padEnd(19)} ${'lang'.padEnd(4)} ${'outcome'.padEnd(7)} ${'ms'.padStart(6)} ${'fuel used'.padStart(10)} ${'calls'.padStart(5)} ${'wasm+ext'.padStart(9)} ${'JS heap'.padStart(9)}  message`,
   );
@@ -330,7 +340,7 @@ const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
       ['Rust', components.hostileRust],
     ] as const) {
       const runner = runnerOf(await compiled(bytes, true), ksrModules);
-      const ctx = routeContext(INVITE.replace('sip:bob@', `sip:${attack}@`));
+      const ctx = routeContext(INVITE.replace('sip:bob@', `sip:${attack}@`), infoLogger);
       ctx.logMeter = runner.meter;
       await settle();
       const before = process.memoryUsage();
@@ -387,6 +397,28 @@ const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
       before.arrayBuffers;
     console.log(
       `${label.padEnd(16)} ${(ms / 200).toFixed(2)} ms per failing invocation, ${runner.stats.instances} instances made, ${mib(grown)} left after GC`,
+    );
+  }
+  done();
+}
+
+// ---- 5. host state across invocations ------------------------------------------------------------------
+
+{
+  const done = sectionStart();
+  console.log('\n5. pv-name-hoard: 20 pv names of 1 MB per invocation, kept by the host across invocations');
+  for (const [label, bytes] of [
+    ['AssemblyScript', components.hostileAs],
+    ['Rust', components.hostileRust],
+  ] as const) {
+    const runner = runnerOf(await compiled(bytes, true), ksrModules);
+    await settle();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 10; i++)
+      runner.invoke('request-route', routeContext(INVITE.replace('sip:bob@', 'sip:pv-name-hoard@')));
+    await settle();
+    console.log(
+      `${label.padEnd(16)} 10 invocations: ${mib(process.memoryUsage().heapUsed - before)} of JS heap kept after GC`,
     );
   }
   done();

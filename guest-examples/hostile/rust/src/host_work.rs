@@ -14,8 +14,8 @@ static NAMES: AtomicU32 = AtomicU32::new(0);
 
 /// 20 pv names of 1 MB each, a new one per call: the host's name cache keeps them across invocations.
 pub fn pv_name_hoard() {
-    // $var(<8 digits>xxxx...)
-    let mut name = vec![b'x'; NAME_BYTES];
+    // $var(<8 digits>yyyy...): not the AssemblyScript route's x, so the two make different names.
+    let mut name = vec![b'y'; NAME_BYTES];
     name[..5].copy_from_slice(b"$var(");
     name[NAME_BYTES - 1] = b')';
     let mut area = [0u32; 3];
