@@ -8,7 +8,7 @@
 //   4. 200 failing invocations in a row: time per failure and memory left after a full GC.
 //   5. host work no runtime limit sees yet (docs/sandbox.md): one KSR call's CPU, host state kept across
 //      invocations.
-//   node_modules/.bin/node bench/sandbox.ts [--quick]
+//   node_modules/.bin/node bench/sandbox.ts [--quick] [--sections=1,2,3,4,5]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,9 @@ import { INVITE, SOURCE } from '../test/kemi/fixture.ts';
 import { Guest } from '../test/runtime/helpers/guest.ts';
 
 const QUICK = process.argv.includes('--quick');
+const SECTIONS = new Set(
+  (process.argv.find((a) => a.startsWith('--sections='))?.slice(11) ?? '1,2,3,4,5').split(','),
+);
 const ROUNDS = QUICK ? 5 : 15;
 const ROUND_MS = QUICK ? 15 : 40;
 
@@ -203,7 +206,7 @@ console.log(`kemi-wasm sandbox bench (node ${process.version}, ${ROUNDS} interle
 
 // ---- 1. fuel overhead ----------------------------------------------------------------------------------
 
-{
+if (SECTIONS.has('1')) {
   const done = sectionStart();
   console.log('\n1a. fuel metering, guest time: ns per invocation, KSR tables answering canned values');
   console.log(
@@ -263,7 +266,7 @@ console.log(`kemi-wasm sandbox bench (node ${process.version}, ${ROUNDS} interle
 
 // ---- 2. trap + fresh instance --------------------------------------------------------------------------
 
-{
+if (SECTIONS.has('2')) {
   const done = sectionStart();
   console.log('\n2. a trap and the fresh instance after it (hostile module, server KSR tables, fuel on)');
   console.log(
@@ -326,7 +329,7 @@ const ATTACKS = [
 
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 
-{
+if (SECTIONS.has('3')) {
   const done = sectionStart();
   console.log(
     '\n3. hostile routes, default limits, server KSR tables, script logs at info (one invocation each, fresh runner)',
@@ -362,7 +365,7 @@ const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 
 // ---- 4. many failures in a row -------------------------------------------------------------------------
 
-{
+if (SECTIONS.has('4')) {
   const done = sectionStart();
   const rotation = ['memory-bomb', 'trap-unreachable', 'infinite-loop', 'bogus-pointer', 'log-flood'];
   console.log(
@@ -404,7 +407,7 @@ const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 
 // ---- 5. host state across invocations ------------------------------------------------------------------
 
-{
+if (SECTIONS.has('5')) {
   const done = sectionStart();
   console.log('\n5. pv-name-hoard: 20 pv names of 1 MB per invocation, kept by the host across invocations');
   for (const [label, bytes] of [
