@@ -13,7 +13,11 @@ function fieldsOf(
   hdrval: string,
   fnName: string,
 ): { name: string; value: string }[] | undefined {
-  const lines = hdrval.replace(/(\r?\n)+$/, '').split(/\r?\n/);
+  // Trailing line ends trimmed by a scan: a regex anchored at the end backtracks quadratically on a long
+  // run of line ends followed by text, which a script controls.
+  let end = hdrval.length;
+  while (end > 0 && (hdrval.charCodeAt(end - 1) === 10 || hdrval.charCodeAt(end - 1) === 13)) end--;
+  const lines = hdrval.slice(0, end).split(/\r?\n/);
   const fields = [];
   for (const line of lines) {
     const field = parseHeaderLine(line);

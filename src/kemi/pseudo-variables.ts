@@ -136,16 +136,18 @@ export type PvLookup = { ok: true; ref: PvRef } | { ok: false; error: string };
 
 const NAME = /^\$([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?$/;
 
-// Scripts ask for the same few names on every message: resolve each once. Bounded, so a script inventing
-// names cannot grow it without limit.
+// Scripts ask for the same few names on every message: resolve each once. Bounded in entries and in name
+// length, so a script inventing names (or huge ones) cannot make the host keep them.
 const cache = new Map<string, PvLookup>();
 const CACHE_LIMIT = 4096;
+const CACHED_NAME_LIMIT = 128;
 
 /** Resolves `$name` or `$name(arg)`; the error names what is wrong with it. */
 export function lookupPv(text: string): PvLookup {
   let found = cache.get(text);
   if (found === undefined) {
     found = resolve(text);
+    if (text.length > CACHED_NAME_LIMIT) return found;
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(text, found);
   }

@@ -8,18 +8,26 @@ import { scriptLog, scriptLogEnabled } from './script-log.ts';
 const isNameChar = (c: number) =>
   (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 
-/** `format` with every known pseudo-variable replaced by its value. */
+/** Longest line xlog writes: the expansion stops there, so `$mb$mb$mb...` cannot make the host build a
+ * string many times the message size before the log limit sees it. */
+export const MAX_LINE = 16 * 1024;
+const MAX_NAME = 256;
+
+/** `format` with every known pseudo-variable replaced by its value, cut at MAX_LINE. */
 export function expand(ctx: RouteContext, format: string): string {
   let out = '';
   let from = 0;
   for (let i = format.indexOf('$'); i >= 0; i = format.indexOf('$', i + 1)) {
+    if (out.length > MAX_LINE) return `${out.slice(0, MAX_LINE)}...`;
     let end = i + 1;
     while (end < format.length && isNameChar(format.charCodeAt(end))) end++;
     if (end === i + 1) continue;
     if (format[end] === '(') {
+      // Pseudo-variable names are short: looking further for ')' would make a long format quadratic.
       const close = format.indexOf(')', end);
-      if (close > end) end = close + 1;
+      if (close > end && close - i <= MAX_NAME) end = close + 1;
     }
+    if (end - i > MAX_NAME) continue;
     const found = lookupPv(format.slice(i, end));
     if (!found.ok) continue;
     const value = readPv(ctx, found.ref);
@@ -27,7 +35,8 @@ export function expand(ctx: RouteContext, format: string): string {
     from = end;
     i = end - 1;
   }
-  return out + format.slice(from);
+  out += format.slice(from);
+  return out.length > MAX_LINE ? `${out.slice(0, MAX_LINE)}...` : out;
 }
 
 function xlogAt(ctx: RouteContext, level: string, format: string): void {

@@ -79,3 +79,12 @@ describe('hdr', () => {
     expect(ctx.replyHeaders).toEqual([['X-Reason', 'test']]);
   });
 });
+
+describe('hdr against hostile input', () => {
+  // A quadratic scan of these 400 kB would run far past the test timeout.
+  it('a long run of line ends followed by text is refused', () => {
+    const { ctx } = contextFor(INVITE);
+    expect(call(hdr, 'append', ctx, `X-A: 1${'\r\n'.repeat(200_000)}x`)).toBe(-1);
+    expect(call(hdr, 'append', ctx, `X-A: 1${'\r\n'.repeat(200_000)}`)).toBe(1);
+  });
+});

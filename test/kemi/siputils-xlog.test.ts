@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { RouteContext } from '../../src/kemi/index.ts';
 import { siputils } from '../../src/kemi/siputils.ts';
-import { expand, xlog } from '../../src/kemi/xlog.ts';
+import { expand, MAX_LINE, xlog } from '../../src/kemi/xlog.ts';
 import { call, contextFor, INVITE, REPLY, SOURCE } from './fixture.ts';
 
 describe('siputils', () => {
@@ -78,5 +78,20 @@ describe('xlog', () => {
       [40, 'w'],
       [20, 'd'],
     ]);
+  });
+});
+
+describe('xlog against hostile formats', () => {
+  it('stops expanding at MAX_LINE however often $mb repeats', () => {
+    const { ctx } = contextFor(INVITE);
+    const line = expand(ctx, '$mb'.repeat(100_000));
+    expect(line.length).toBeLessThanOrEqual(MAX_LINE + 3);
+    expect(line.startsWith(INVITE)).toBe(true);
+  });
+
+  it('leaves an unclosed or overlong name as written', () => {
+    const { ctx } = contextFor(INVITE);
+    expect(expand(ctx, `$hdr(${'x'.repeat(300)})`)).toBe(`$hdr(${'x'.repeat(300)})`);
+    expect(expand(ctx, '$hdr(X-Custom $ci')).toBe('$hdr(X-Custom call-1@10.0.0.1');
   });
 });
