@@ -7,7 +7,7 @@ import { instantiate, type RouteInstance, type RouteName } from './instance.ts';
 import { defaultInvocationLimits, HostLimitError, type InvocationLimits } from './limits.ts';
 import type { Linker } from './linker.ts';
 import type { LoadError } from './load-error.ts';
-import { type Context, Store } from './store.ts';
+import { type Context, fuelUsed, Store } from './store.ts';
 
 export type FailureCause =
   /** The fuel budget ran out (a loop or recursion that does not end). */
@@ -71,8 +71,16 @@ export class ModuleRunner {
   readonly limits: InvocationLimits;
   readonly meter: HostMeter;
   readonly stats = { invocations: 0, failures: 0, instances: 0 };
-  /** Figures of the last invocation. */
-  readonly last = { fuelUsed: 0, ksrCalls: 0, logBytes: 0 };
+  /**
+   * Figures of the last invocation. `fuelUsed` is read from the fuel global when asked (a read costs about
+   * 15 ns, as much as a small route's metering), so it is valid until the next invocation starts.
+   */
+  readonly last: { readonly fuelUsed: number; ksrCalls: number; logBytes: number };
+  // What `last.fuelUsed` reads: the fuel globals and budget only, not the store (it would keep a failed
+  // instance's memory alive).
+  private lastFuel: WebAssembly.Global | undefined = undefined;
+  private lastFuelExhausted: WebAssembly.Global | undefined = undefined;
+  private lastBudget = 0;
   private readonly linker: Linker;
   private current: { readonly instance: RouteInstance; readonly store: Store } | undefined;
 
@@ -81,6 +89,14 @@ export class ModuleRunner {
     this.linker = linker;
     this.limits = limits;
     this.meter = { chargeLog: (bytes) => this.current?.store.chargeLog(bytes) };
+    const runner = this;
+    this.last = {
+      get fuelUsed() {
+        return fuelUsed(runner.lastFuel, runner.lastFuelExhausted, runner.lastBudget);
+      },
+      ksrCalls: 0,
+      logBytes: 0,
+    };
   }
 
   invoke(route: RouteName, ctx: Context, name?: string): Outcome {
@@ -115,7 +131,9 @@ export class ModuleRunner {
       const first = store.raised ?? e;
       return this.failed(route, first, store, first === e ? '' : CAUGHT);
     } finally {
-      this.last.fuelUsed = store.fuelUsed();
+      this.lastFuel = store.fuel;
+      this.lastFuelExhausted = store.fuelExhausted;
+      this.lastBudget = store.fuelBudget;
       this.last.ksrCalls = Math.min(store.calls, store.maxCalls + 1);
       this.last.logBytes = store.logBytes;
       store.end();
