@@ -2,6 +2,8 @@
 // run over the server's KSR tables on parsed messages under explicit limits. For each attack: the outcome
 // names the limit that stopped it, the invocation returns within a bound, the next invocation gets a fresh
 // instance, and a well-behaved tenant (the hello route) keeps answering correctly before, during and after.
+
+import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KsrModule } from '../../src/kemi/define.ts';
 import { ksrModules, RouteContext, type RouteHost } from '../../src/kemi/index.ts';
@@ -100,6 +102,15 @@ function relayContext(): RouteContext {
   const ctx = new RouteContext('request', parsed.message, SOURCE, host, silentLogger);
   relays.set(ctx, asked);
   return ctx;
+}
+
+/** A context whose script logs are written (at info, to nowhere): xlog expands its format only then. */
+function loggingContext(attack: string): RouteContext {
+  const parsed = parseMessage(INVITE.replace('sip:bob@', `sip:${attack}@`), { datagram: true });
+  if (!parsed.ok) throw new Error(parsed.error.detail);
+  const host: RouteHost = { slReply: () => true, sendReply: () => true, isMyself: () => false };
+  const log = pino({ level: 'info' }, { write: () => {} });
+  return new RouteContext('request', parsed.message, SOURCE, host, log);
 }
 
 const ATTACKS: readonly Attack[] = [
@@ -225,6 +236,21 @@ const ATTACKS: readonly Attack[] = [
         { forced: undefined, targets: ['sip:victim@192.0.2.66:5060', 'sip:evil@203.0.113.9'] },
       ]);
     },
+  },
+  {
+    // 200 000 newlines then 'x' to hdr.append: the trim by regex took about 55 s in one KSR call (no limit
+    // stops a host call); the bound above catches it coming back.
+    name: 'header-redos',
+    cause: 'none',
+    check: (ctx) =>
+      expect(ctx.msg.toString()).toBe(original.toString().replace('header-forging', 'header-redos')),
+  },
+  {
+    // '$mb' 300 000 times in one xlog line: expanded in full (270 ms, 66 MB) before the log limit saw it.
+    name: 'xlog-amplify',
+    cause: 'none',
+    context: () => loggingContext('xlog-amplify'),
+    check: (_ctx, runner) => expect(runner.last.logBytes).toBeLessThanOrEqual(16 * 1024 + 3),
   },
 ];
 

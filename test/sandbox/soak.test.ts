@@ -71,3 +71,16 @@ describe.each(LANGUAGES)('%s hostile routes run 200 times in a row', (language) 
     expectNeighbourServes(neighbour);
   });
 });
+
+describe.each(LANGUAGES)('%s pv-name-hoard (20 new pv names of 1 MB per invocation)', (language) => {
+  it('leaves nothing in the host across invocations', async () => {
+    const runner = await tenant(hostile[language]);
+    const before = memoryInUse();
+    for (let i = 0; i < 10; i++) {
+      const { ctx } = attackContext('pv-name-hoard', runner);
+      expect(runner.invoke('request-route', ctx)).toEqual({ ok: true });
+    }
+    // A cache of names kept every one: about 190 MiB here, and 4 GiB at its 4096 entries.
+    expect(memoryInUse() - before).toBeLessThan(16 * MiB);
+  });
+});
