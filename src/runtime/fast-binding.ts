@@ -49,6 +49,7 @@ export function hostFactory(iface: string, fn: WitFunction): Factory {
       body.push(
         `p${i} >>>= 0; n${i} >>>= 0;`,
         `if (n${i} > S.maxString) H.tooLong(S, ${W}, ${name}, n${i});`,
+        `if ((S.argumentBytes += n${i}) > S.maxArguments) H.tooMuch(S, ${W});`,
         `if (p${i} + n${i} > m.length) H.outside(S, ${W}, ${name}, p${i}, n${i});`,
         `let a${i};`,
         `if (n${i} <= ${SHORT_READ}) { a${i} = ''; for (let k = p${i}, e = p${i} + n${i}; k < e; k++) a${i} += String.fromCharCode(m[k]); }`,
@@ -97,6 +98,7 @@ export function hostFactory(iface: string, fn: WitFunction): Factory {
 export interface Helpers {
   tick(S: Store, where: string): void;
   tooLong(S: Store, where: string, param: string, length: number): never;
+  tooMuch(S: Store, where: string): never;
   outside(S: Store, where: string, param: string, ptr: number, length: number): never;
   badRetptr(S: Store, where: string, ptr: number): never;
   hostError(S: Store, where: string, error: unknown): never;
@@ -123,6 +125,14 @@ export const helpers: Helpers = {
       new HostLimitError(
         'string',
         `${where}: argument '${param}' is ${length} bytes, above the ${S.maxString}-byte string limit`,
+      ),
+    );
+  },
+  tooMuch(S, where) {
+    throw S.raise(
+      new HostLimitError(
+        'arguments',
+        `${where}: the string arguments of this invocation total more than ${S.maxArguments} bytes`,
       ),
     );
   },

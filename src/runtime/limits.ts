@@ -33,6 +33,12 @@ export interface InvocationLimits {
    * Checked before the string is copied, so a huge length costs nothing.
    */
   readonly maxStringBytes: number;
+  /**
+   * Largest total of the string arguments the guest passes to KSR functions in one invocation, in bytes.
+   * Each string may be up to `maxStringBytes`, but what the host keeps of them (variables, headers) would
+   * otherwise grow with every call until the deadline: 1 MB values into `$var(...)` held 150-210 MB.
+   */
+  readonly maxArgumentBytes: number;
   /** Largest number of KSR function calls in one invocation (bounds host work that fuel does not see). */
   readonly maxKsrCalls: number;
   /** Largest number of log bytes in one invocation, as charged by the log tables through `HostMeter`. */
@@ -58,12 +64,13 @@ export const defaultInvocationLimits: InvocationLimits = {
   // loads); the hello routes need 100-20 000 units, AssemblyScript's UTF-8 encoder about 230 per character.
   fuel: 50_000_000,
   maxStringBytes: 1024 * 1024,
+  maxArgumentBytes: 4 * 1024 * 1024,
   maxKsrCalls: 10_000,
   maxLogBytes: 64 * 1024,
   deadlineMs: 100,
 };
 
-export type HostLimit = 'string' | 'calls' | 'log' | 'deadline' | 'context';
+export type HostLimit = 'string' | 'arguments' | 'calls' | 'log' | 'deadline' | 'context';
 
 /**
  * A host-side limit hit inside a KSR call. It is thrown out through the guest's frames, which is safe only

@@ -140,6 +140,8 @@ function jcoHostFunction(
       if (!strings[i]) continue;
       const bytes = Buffer.from(args[i] as string, 'utf8');
       if (bytes.length > S.maxString) helpers.tooLong(S, where, fn.params[i].name, bytes.length);
+      S.argumentBytes += bytes.length;
+      if (S.argumentBytes > S.maxArguments) helpers.tooMuch(S, where);
       args[i] = bytes.toString('latin1');
     }
     let r: unknown;

@@ -22,6 +22,9 @@ export class Store {
   calls = 0;
   maxCalls = 0;
   maxString = 0;
+  /** Bytes of string arguments the guest passed in this invocation, and their limit. */
+  argumentBytes = 0;
+  maxArguments = 0;
   logBytes = 0;
   maxLog = 0;
   /** performance.now() value after which the invocation is over its wall-clock budget. */
@@ -99,6 +102,8 @@ export class Store {
     this.calls = 0;
     this.maxCalls = limits.maxKsrCalls;
     this.maxString = limits.maxStringBytes;
+    this.argumentBytes = 0;
+    this.maxArguments = limits.maxArgumentBytes;
     this.logBytes = 0;
     this.maxLog = limits.maxLogBytes;
     this.deadline = now + limits.deadlineMs;

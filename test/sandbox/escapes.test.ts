@@ -101,6 +101,27 @@ describe.each(PATHS)('escapes closed at invocation on the %s path', (path) => {
     expect(runner.stats.instances).toBe(2);
   });
 
+  it('stops a route whose string arguments total more than maxArgumentBytes', async () => {
+    // 100 000-byte values into $var(hoard): each under the string limit, together over 1 MB at the 11th.
+    const g = new Guest();
+    g.memoryPages = 4;
+    g.route(
+      'request-route',
+      `(loop $l ${g.call('pv', 'sets', ['$var(hoard)', { wat: '(i32.const 1024) (i32.const 100000)' }])} (br $l))`,
+    );
+    const runner = await runnerFor(await g.component(), path, {
+      runner: { limits: { maxArgumentBytes: 1_000_000 } },
+    });
+    const ctx = testContext();
+    expect(runner.invoke('request-route', asContext(ctx))).toMatchObject({
+      ok: false,
+      cause: 'limit',
+      message:
+        'request-route: pv.sets: the string arguments of this invocation total more than 1000000 bytes',
+    });
+    expect(ctx.calls).toHaveLength(9);
+  });
+
   it('fails a route that catches the string limit', async () => {
     const runner = await catching(path, (g) =>
       g.call('core', 'info', [{ wat: '(i32.const 0) (i32.const 1200000)' }]),

@@ -164,15 +164,15 @@ const ATTACKS: readonly Attack[] = [
     message: 'pv.getw: return area pointer 4294967292 is misaligned or outside guest memory',
   },
   {
-    // 1 MB strings into $var(...), each under the string limit: what the host keeps is bounded by the KSR
-    // call limit (or the deadline) times the string limit.
+    // 1 MB strings into $var(...), each under the string limit: the total of string arguments bounds what
+    // the host keeps (before it, only the deadline did: 150-210 MB per invocation).
     name: 'hoard-host-memory',
     cause: 'limit',
-    message: 'more than 20 KSR calls in one invocation',
-    setup: { limits: { maxKsrCalls: 20, deadlineMs: 60_000 } },
+    message: 'pv.sets: the string arguments of this invocation total more than 4194304 bytes',
+    setup: { limits: { deadlineMs: 60_000 } },
     check: (ctx) => {
       const held = [...ctx.vars.values()].reduce<number>((n, v) => n + String(v).length, 0);
-      expect(held).toBeLessThanOrEqual(20 * 1_000_000);
+      expect(held).toBeLessThanOrEqual(4 * MiB);
     },
   },
   {
