@@ -1,7 +1,6 @@
 // The checks of the load pipeline, before anything is rewritten: size cap, preamble, the structure read
 // (bomb guard), the world and capability check, jco's full validation, and the choice of path. Every
 // refusal is a LoadError value saying what and where.
-import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { BinaryFormatError } from './byte-reader.ts';
 import {
   type ComponentInfo,
@@ -15,10 +14,11 @@ import type { CompileOptions } from './engine.ts';
 import { type FastShape, fastShape } from './fast-shape.ts';
 import type { ModuleLimits } from './limits.ts';
 import { type LoadError, loadError } from './load-error.ts';
+import { type Transpiled, transpile as transpileInWorker } from './transpile.ts';
 import type { WitPackage } from './wit.ts';
 import { checkWorld } from './world-check.ts';
 
-export type Transpiled = Awaited<ReturnType<typeof transpileBytes>>;
+export type { Transpiled } from './transpile.ts';
 
 export interface Validated {
   readonly ok: true;
@@ -106,14 +106,6 @@ export async function validate(
 async function transpile(
   bytes: Uint8Array,
 ): Promise<{ ok: true; result: Transpiled } | { ok: false; message: string }> {
-  try {
-    const result = await transpileBytes(bytes, {
-      name: 'component',
-      instantiation: 'sync',
-      emitTypescriptDeclarations: false,
-    });
-    return { ok: true, result };
-  } catch (e) {
-    return { ok: false, message: `invalid component: ${e instanceof Error ? e.message : String(e)}` };
-  }
+  const transpiled = await transpileInWorker(bytes);
+  return transpiled.ok ? transpiled : { ok: false, message: `invalid component: ${transpiled.message}` };
 }

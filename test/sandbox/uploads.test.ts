@@ -170,6 +170,19 @@ describe('malformed uploads', () => {
     expect(error.message.length).toBeLessThan(2000);
   });
 
+  it('refuses an upload that makes the validator trap, and validates the next ones', async () => {
+    // 14 bytes on which jco's transpiler panics ("capacity overflow"): its wasm instance was dead after
+    // that, and every later upload of every tenant was refused as malformed.
+    const trap = Uint8Array.from([...PREAMBLE, 0x3d, 0xb5, 0xc2, 0xfb, 0x81, 0x0c]);
+    const error = await refusedPromptly(trap);
+    expect(error).toEqual({
+      code: 'malformed',
+      message: 'invalid component: wasm trap: wasm `unreachable` instruction executed',
+    });
+    const [again, next] = await Promise.all([compile(hostile), compile(hello)]);
+    expect(again.ok && next.ok).toBe(true);
+  });
+
   it('never throws on random bytes, with or without a component preamble', async () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.uint8Array({ maxLength: 4096 }), async (preamble, junk) => {
