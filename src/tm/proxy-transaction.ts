@@ -353,8 +353,11 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.#checkCompletion();
   }
 
+  /** A 2xx on a branch this proxy had ended already (timer C, cancel): forwarded all the same. */
   lateSuccess(branch: Branch, response: SipResponse): void {
     if (this.onReply !== undefined) this.#routes.onReply(this, this.onReply, response, branch);
+    if (this.isInvite)
+      this.#cancelOthers(branch, [`SIP;cause=${response.status};text="Call completed elsewhere"`]);
     this.#forward(response);
   }
 

@@ -160,6 +160,20 @@ describe('timeouts', () => {
     expect(script.pins).toBe(0);
   });
 
+  it('forwards a 2xx that comes after timer C ended its branch, and cancels the failover branch', () => {
+    const { h } = setup(exampleRoutes(), { frInv: 10_000 });
+    h.receive(uacRequest());
+    const invite = forwarded(h);
+    h.receive(calleeResponse(invite, 180), { address: CALLEE, port: 5060 });
+    h.clock.advance(10_000); // timer C: CANCEL to the callee, failover to SECONDARY
+    const failover = forwarded(h, SECOND);
+    expect(failover.method).toBe('INVITE');
+    h.receive(calleeResponse(invite, 200), { address: CALLEE, port: 5060 });
+    expect(h.lines('192.0.2.1').at(-1)).toBe('SIP/2.0 200 Reason');
+    h.receive(calleeResponse(failover, 100), { address: SECOND, port: 5060 });
+    expect(forwarded(h, SECOND).method).toBe('CANCEL');
+  });
+
   it('treats a send failure as a 503 for the branch, which feeds the failure route', async () => {
     const { h, script } = setup();
     h.transport.failing.add(`${CALLEE}:5060`);
