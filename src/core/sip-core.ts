@@ -159,10 +159,7 @@ export class SipCore implements RouteHost {
 
   #onRequest(request: SipRequest, source: Source): void {
     const key = serverKey(request);
-    if (this.tm.absorb(request, key)) {
-      this.#log.debug({ callId: request.callId, method: request.method }, 'absorbed by its transaction');
-      return;
-    }
+    if (this.tm.absorb(request, key)) return;
     if (request.method === 'ACK' && isLocalTag(request.to?.tag)) {
       this.counters.acksAbsorbed++;
       return;

@@ -104,6 +104,7 @@ export class TransactionHost implements TmHost {
     const tx = this.table.lookup(key, request);
     if (tx === undefined || tx.server.receiveRequest(request) !== 'absorbed') return false;
     this.counters.retransmissionsAbsorbed++;
+    tx.log.debug({ method: request.method }, 'absorbed by its transaction');
     return true;
   }
 
