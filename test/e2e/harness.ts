@@ -59,7 +59,12 @@ export async function startServerProcess(args: string[], timeoutMs = 30_000): Pr
       reject(new Error(`server exited with ${code}: ${stderr}`));
     });
   });
-  await ready;
+  try {
+    await ready;
+  } catch (err) {
+    await stopProcess(child);
+    throw err;
+  }
   return { pid: child.pid!, ports, lines, stop: () => stopProcess(child) };
 }
 
