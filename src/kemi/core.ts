@@ -37,6 +37,27 @@ function flagBit(ctx: RouteContext, flag: number, fn: string): number | undefine
   return undefined;
 }
 
+/** setflag/resetflag/isflagset over one of the context's flag words (`b` prefix: the branch's). */
+function flagFunctions(prefix: '' | 'b', word: 'flags' | 'branchFlags', what: string) {
+  const named = (verb: string) => `${verb}${prefix}flag`;
+  return [
+    fn(named('set'), `Set a ${what} flag.`, [['flag', 's32']], 'bool', (ctx, flag) => {
+      const bit = flagBit(ctx, flag, named('set'));
+      if (bit !== undefined) ctx[word] |= bit;
+      return bit !== undefined;
+    }),
+    fn(named('reset'), `Reset a ${what} flag.`, [['flag', 's32']], 'bool', (ctx, flag) => {
+      const bit = flagBit(ctx, flag, named('reset'));
+      if (bit !== undefined) ctx[word] &= ~bit;
+      return bit !== undefined;
+    }),
+    fn(`is${prefix}flagset`, `Test a ${what} flag.`, [['flag', 's32']], 'bool', (ctx, flag) => {
+      const bit = flagBit(ctx, flag, `is${prefix}flagset`);
+      return bit !== undefined && (ctx[word] & bit) !== 0;
+    }),
+  ];
+}
+
 function setPv(ctx: RouteContext, name: string, value: string | undefined): boolean {
   const found = lookupPv(name);
   return found.ok && writePv(ctx, found.ref, value) === undefined;
@@ -79,34 +100,8 @@ export const core = defineModule('core', "Core KEMI functions (Kamailio's KSR.*)
   fn('is-myself-srcip', 'True if the source IP is a listen address.', [], 'bool', (ctx) =>
     ctx.host.isMyself(ctx.source.remote.address, undefined, false),
   ),
-  fn('setflag', 'Set a message flag.', [['flag', 's32']], 'bool', (ctx, flag) => {
-    const bit = flagBit(ctx, flag, 'setflag');
-    if (bit !== undefined) ctx.flags |= bit;
-    return bit !== undefined;
-  }),
-  fn('resetflag', 'Reset a message flag.', [['flag', 's32']], 'bool', (ctx, flag) => {
-    const bit = flagBit(ctx, flag, 'resetflag');
-    if (bit !== undefined) ctx.flags &= ~bit;
-    return bit !== undefined;
-  }),
-  fn('isflagset', 'Test a message flag.', [['flag', 's32']], 'bool', (ctx, flag) => {
-    const bit = flagBit(ctx, flag, 'isflagset');
-    return bit !== undefined && (ctx.flags & bit) !== 0;
-  }),
-  fn('setbflag', 'Set a branch flag.', [['flag', 's32']], 'bool', (ctx, flag) => {
-    const bit = flagBit(ctx, flag, 'setbflag');
-    if (bit !== undefined) ctx.branchFlags |= bit;
-    return bit !== undefined;
-  }),
-  fn('resetbflag', 'Reset a branch flag.', [['flag', 's32']], 'bool', (ctx, flag) => {
-    const bit = flagBit(ctx, flag, 'resetbflag');
-    if (bit !== undefined) ctx.branchFlags &= ~bit;
-    return bit !== undefined;
-  }),
-  fn('isbflagset', 'Test a branch flag.', [['flag', 's32']], 'bool', (ctx, flag) => {
-    const bit = flagBit(ctx, flag, 'isbflagset');
-    return bit !== undefined && (ctx.branchFlags & bit) !== 0;
-  }),
+  ...flagFunctions('', 'flags', 'message'),
+  ...flagFunctions('b', 'branchFlags', 'branch'),
   fn('seturi', 'Replace the R-URI.', [['uri', 'string']], 'bool', (ctx, uri) => setPv(ctx, '$ru', uri)),
   fn('setuser', 'Replace the R-URI user.', [['user', 'string']], 'bool', (ctx, user) =>
     setPv(ctx, '$rU', user),

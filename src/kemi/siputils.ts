@@ -1,11 +1,23 @@
 // KSR siputils: small tests on the message and URIs (Kamailio's siputils module): 1 true, -1 false, -2 for
 // a URI that does not parse.
-import { formatUri, parseUri, uriEquals } from '../sip/index.ts';
+import { formatUri, parseUri, type SipUri, uriEquals } from '../sip/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule, fn } from './define.ts';
 
 const E164 = /^\+[0-9]{2,15}$/;
 const yes = (test: boolean) => (test ? 1 : -1);
+
+const URI_PAIR = [
+  ['uri1', 'string'],
+  ['uri2', 'string'],
+] as const;
+
+/** 1 when `same` holds for the two URIs, -1 when not, -2 when one does not parse. */
+function compareUris(a: string, b: string, same: (a: SipUri, b: SipUri) => boolean): number {
+  const ua = parseUri(a);
+  const ub = parseUri(b);
+  return ua && ub ? yes(same(ua, ub)) : -2;
+}
 
 function ruriParams(ctx: RouteContext) {
   return ctx.request?.parsedUri?.params;
@@ -47,33 +59,10 @@ export const siputils = defineModule('siputils', "SIP helpers (Kamailio's siputi
     params.set(m[1].toLowerCase(), m[2] ?? '');
     return request!.setUri(formatUri({ ...uri, params })) ? 1 : -1;
   }),
-  fn(
-    'cmp-uri',
-    'Equal URIs (RFC 3261 19.1.4).',
-    [
-      ['uri1', 'string'],
-      ['uri2', 'string'],
-    ],
-    's32',
-    (_ctx, a, b) => {
-      const ua = parseUri(a);
-      const ub = parseUri(b);
-      return ua && ub ? yes(uriEquals(ua, ub)) : -2;
-    },
+  fn('cmp-uri', 'Equal URIs (RFC 3261 19.1.4).', URI_PAIR, 's32', (_ctx, a, b) =>
+    compareUris(a, b, uriEquals),
   ),
-  fn(
-    'cmp-aor',
-    'Same user and host.',
-    [
-      ['uri1', 'string'],
-      ['uri2', 'string'],
-    ],
-    's32',
-    (_ctx, a, b) => {
-      const ua = parseUri(a);
-      const ub = parseUri(b);
-      if (!ua || !ub) return -2;
-      return yes(ua.user === ub.user && ua.host.toLowerCase() === ub.host.toLowerCase());
-    },
+  fn('cmp-aor', 'Same user and host.', URI_PAIR, 's32', (_ctx, a, b) =>
+    compareUris(a, b, (ua, ub) => ua.user === ub.user && ua.host.toLowerCase() === ub.host.toLowerCase()),
   ),
 ]);
