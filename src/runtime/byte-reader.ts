@@ -124,3 +124,16 @@ export function encodeU(value: number): number[] {
   } while (value > 0);
   return out;
 }
+
+/**
+ * What the 8-byte preamble says: a core module (version 1, layer 0), a component (layer 1, any version),
+ * or undefined when it is not wasm at all.
+ */
+export function wasmLayer(bytes: Uint8Array): 'core' | 'component' | undefined {
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
+    return undefined;
+  }
+  if (bytes[6] === 1 && bytes[7] === 0) return 'component';
+  if (bytes[4] === 1 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0) return 'core';
+  return undefined;
+}

@@ -3,7 +3,7 @@
 // the guard against component bombs. Everything is decoded in one linear pass with bounded recursion; the
 // number of instances the component would create once flattened is bounded as it is read, so a small file
 // that instantiates nested components exponentially is refused before jco's inliner would expand it.
-import { BinaryFormatError, ByteReader } from './byte-reader.ts';
+import { BinaryFormatError, ByteReader, wasmLayer } from './byte-reader.ts';
 import type { ComponentType, Extern, FuncType, InstanceType, ValType } from './component-types.ts';
 import { skipComponentCoreType } from './core-module.ts';
 
@@ -76,15 +76,7 @@ const PRIMS: Record<number, string> = {
 };
 
 export function isComponent(bytes: Uint8Array): boolean {
-  return (
-    bytes.length >= 8 &&
-    bytes[0] === 0 &&
-    bytes[1] === 0x61 &&
-    bytes[2] === 0x73 &&
-    bytes[3] === 0x6d &&
-    bytes[6] === 1 &&
-    bytes[7] === 0
-  );
+  return wasmLayer(bytes) === 'component';
 }
 
 /** Throws BinaryFormatError (malformed or unsupported) or StructureLimitError (too deep, too many instances). */

@@ -1,7 +1,7 @@
 // Reads what the runtime needs from a core wasm module without compiling it: function types, imports,
 // exports, memories and tables (with the byte ranges of their limits, for the cap rewrite). Sections it does
 // not need are skipped by length, so the cost is linear in the number of imports/exports, not in code size.
-import { ByteReader } from './byte-reader.ts';
+import { ByteReader, wasmLayer } from './byte-reader.ts';
 
 export type CoreValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'ref';
 
@@ -65,17 +65,7 @@ export interface CoreModuleInfo {
 const KINDS: readonly CoreExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
 
 export function isCoreModule(bytes: Uint8Array): boolean {
-  return (
-    bytes.length >= 8 &&
-    bytes[0] === 0 &&
-    bytes[1] === 0x61 &&
-    bytes[2] === 0x73 &&
-    bytes[3] === 0x6d &&
-    bytes[4] === 1 &&
-    bytes[5] === 0 &&
-    bytes[6] === 0 &&
-    bytes[7] === 0
-  );
+  return wasmLayer(bytes) === 'core';
 }
 
 /** Throws BinaryFormatError for malformed bytes or constructs outside the decoded subset. */
