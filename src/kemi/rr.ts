@@ -5,7 +5,7 @@ import { parseUri } from '../sip/index.ts';
 import { looseRoute } from '../tm/index.ts';
 import type { RecordRouteState, RouteContext } from './context.ts';
 import { defineModule, fn } from './define.ts';
-import { scriptRegex } from './script-regex.ts';
+import { scriptRegexTest } from './script-regex.ts';
 
 const yes = (test: boolean) => (test ? 1 : -1);
 const NONE: RecordRouteState = { enabled: false, params: '', preset: undefined };
@@ -105,12 +105,12 @@ export const rr = defineModule('rr', "Record-Route and loose routing (Kamailio's
     (ctx, re) => {
       const params = ctx.localRouteParams;
       if (params === undefined) return -1;
-      const regex = scriptRegex(re);
-      if (typeof regex === 'string') {
-        ctx.log.error({ ksr: 'check-route-param' }, regex);
+      const matched = scriptRegexTest(re, params);
+      if (typeof matched === 'string') {
+        ctx.log.error({ ksr: 'check-route-param' }, matched);
         return -1;
       }
-      return yes(regex.test(params));
+      return yes(matched);
     },
   ),
   fn(

@@ -1,19 +1,76 @@
-// Regular expressions scripts pass as strings (t-check-status, check-route-param), compiled once each:
-// scripts use a handful of fixed patterns. Bounded, so a script making up patterns cannot grow it forever.
-const cache = new Map<string, RegExp | string>();
-const CACHE_LIMIT = 1024;
+// Regular expressions scripts pass as strings (t-check-status, check-route-param), matched against text a
+// caller may control (Route parameters). Bounded so that neither the pattern nor the input can make the
+// host work without limit: patterns run on V8's linear-time engine (the `l` flag: no backtracking, so no
+// exponential pattern; backreferences and lookaround, which it cannot run, are refused), patterns and
+// inputs have a length cap, and only short patterns are cached (scripts use a handful of fixed ones).
+import { setFlagsFromString } from 'node:v8';
 
-/** The compiled pattern, or the reason it does not compile. */
+/** Longest pattern accepted, in bytes. */
+export const MAX_PATTERN_BYTES = 256;
+/** Longest input matched, in bytes; a longer one is refused (the function answers false). */
+export const MAX_INPUT_BYTES = 1024;
+/** Patterns up to this length are compiled once and kept. */
+const CACHED_PATTERN_BYTES = 128;
+const CACHE_LIMIT = 512;
+
+/** The flag of V8's linear-time engine (no backtracking). */
+const LINEAR_FLAG = 'l';
+/** Whether V8's linear-time engine is on (it is behind a flag; set once, before any pattern compiles). */
+export const LINEAR_REGEX = enableLinearEngine();
+
+const cache = new Map<string, RegExp | string>();
+
+/** The compiled pattern, or the reason it is refused. */
 export function scriptRegex(pattern: string): RegExp | string {
   let found = cache.get(pattern);
-  if (found === undefined) {
-    try {
-      found = new RegExp(pattern);
-    } catch (err) {
-      found = `bad regular expression '${pattern}': ${(err as Error).message}`;
-    }
+  if (found !== undefined) return found;
+  if (pattern.length > MAX_PATTERN_BYTES) {
+    return `regular expression of ${pattern.length} bytes refused: the limit is ${MAX_PATTERN_BYTES}`;
+  }
+  found = compile(pattern);
+  if (pattern.length <= CACHED_PATTERN_BYTES) {
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(pattern, found);
   }
   return found;
+}
+
+/** Whether `input` matches `pattern`, or the reason the pattern or the input is refused. */
+export function scriptRegexTest(pattern: string, input: string): boolean | string {
+  const regex = scriptRegex(pattern);
+  if (typeof regex === 'string') return regex;
+  if (input.length > MAX_INPUT_BYTES) {
+    return `input of ${input.length} bytes not matched: the limit is ${MAX_INPUT_BYTES}`;
+  }
+  try {
+    return regex.test(input);
+  } catch (err) {
+    return `regular expression '${short(pattern)}' failed: ${(err as Error).message}`;
+  }
+}
+
+function compile(pattern: string): RegExp | string {
+  try {
+    return new RegExp(pattern, LINEAR_REGEX ? LINEAR_FLAG : '');
+  } catch (err) {
+    const message = (err as Error).message;
+    const why = /linear time/.test(message)
+      ? 'backreferences and lookaround are not supported (patterns run in linear time)'
+      : message;
+    return `bad regular expression '${short(pattern)}': ${why}`;
+  }
+}
+
+function short(pattern: string): string {
+  return pattern.length > 64 ? `${pattern.slice(0, 64)}...` : pattern;
+}
+
+function enableLinearEngine(): boolean {
+  try {
+    setFlagsFromString('--enable-experimental-regexp-engine');
+    new RegExp('a', LINEAR_FLAG); // a literal would not even parse without the flag
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -6,7 +6,7 @@ import { byFallingQ, forcedHop, type NextHop, relayError, takeHighestQ } from '.
 import type { RouteContext, TmSettings } from './context.ts';
 import { defineModule, fn } from './define.ts';
 import { ruriBranch, takeDestinationSet } from './destination.ts';
-import { scriptRegex } from './script-regex.ts';
+import { scriptRegexTest } from './script-regex.ts';
 
 const yes = (test: boolean) => (test ? 1 : -1);
 
@@ -170,9 +170,9 @@ export const tm = defineModule('tm', "Stateful processing (Kamailio's tm module)
   fn('t-check-status', 'The reply status matches a regex.', [['re', 'string']], 's32', (ctx, re) => {
     const status = statusOf(ctx);
     if (status === undefined || status === 0) return -1;
-    const regex = scriptRegex(re);
-    if (typeof regex === 'string') return refuse(ctx, 't-check-status', regex);
-    return yes(regex.test(String(status)));
+    const matched = scriptRegexTest(re, String(status));
+    if (typeof matched === 'string') return refuse(ctx, 't-check-status', matched);
+    return yes(matched);
   }),
   fn(
     't-set-fr',
