@@ -1,0 +1,146 @@
+// A tenant's relay allow-list: where its script may send SIP (every branch, failover, fork and stateless
+// ACK passes authorizeDestination, which asks this). Addresses are checked against CIDRs, host names
+// against name patterns (a name is never resolved here: the transport resolves it when it sends, so a
+// listed name is trusted with whatever its DNS answers), and the port against port ranges.
+import { BlockList, isIP } from 'node:net';
+import type { NextHop } from '../tm/index.ts';
+
+/** relay_allow as configured. */
+export interface AllowListSpec {
+  /** Host names: `sip.example.com`, `*.example.com` (any subdomain), `*` (any name); addresses also work. */
+  readonly hosts?: readonly string[];
+  /** Address ranges: `10.0.0.0/8`, `2001:db8::/32`, or one address. */
+  readonly cidrs?: readonly string[];
+  /** Ports or ranges (`5060`, `"5060-5080"`); absent: any port. */
+  readonly ports?: readonly (number | string)[];
+}
+
+export type AllowDecision = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export type AllowListResult =
+  | { readonly ok: true; readonly list: DestinationAllowList }
+  | { readonly ok: false; readonly error: string };
+
+const ALLOWED: AllowDecision = Object.freeze({ ok: true });
+
+export class DestinationAllowList {
+  readonly #addresses = new BlockList();
+  readonly #names = new Set<string>();
+  /** Parent domains of `*.domain` patterns, with their leading dot (".example.com"). */
+  readonly #suffixes: string[] = [];
+  #anyName = false;
+  #ranges: [number, number][] | undefined;
+  readonly #text: string;
+
+  private constructor(text: string) {
+    this.#text = text;
+  }
+
+  /** The list of a tenant without relay_allow: it may not relay anywhere. */
+  static nowhere(): DestinationAllowList {
+    return new DestinationAllowList('none: the tenant has no relay_allow');
+  }
+
+  /** Parses a configured allow-list; the error names the entry (`cidrs[1]: ...`). */
+  static parse(spec: AllowListSpec): AllowListResult {
+    const list = new DestinationAllowList(describe(spec));
+    for (const [i, host] of (spec.hosts ?? []).entries()) {
+      const error = list.#addHost(host);
+      if (error) return { ok: false, error: `hosts[${i}]: ${error}` };
+    }
+    for (const [i, cidr] of (spec.cidrs ?? []).entries()) {
+      const error = list.#addCidr(cidr);
+      if (error) return { ok: false, error: `cidrs[${i}]: ${error}` };
+    }
+    if (spec.ports !== undefined) {
+      list.#ranges = [];
+      for (const [i, port] of spec.ports.entries()) {
+        const range = portRange(port);
+        if (typeof range === 'string') return { ok: false, error: `ports[${i}]: ${range}` };
+        list.#ranges.push(range);
+      }
+    }
+    return { ok: true, list };
+  }
+
+  /** Whether the tenant may send to `hop`; a refusal says which part failed. */
+  check(hop: NextHop): AllowDecision {
+    const ranges = this.#ranges;
+    if (ranges !== undefined && !ranges.some(([low, high]) => hop.port >= low && hop.port <= high)) {
+      return { ok: false, reason: `port ${hop.port} is not in relay_allow: ${this.#text}` };
+    }
+    const family = isIP(hop.host);
+    if (family !== 0) {
+      let inside = false;
+      try {
+        inside = this.#addresses.check(hop.host, family === 4 ? 'ipv4' : 'ipv6');
+      } catch {
+        inside = false; // an address BlockList cannot read (a zone id): not on the list
+      }
+      return inside ? ALLOWED : { ok: false, reason: `${hop.host} is not in relay_allow: ${this.#text}` };
+    }
+    return this.#nameAllowed(hop.host)
+      ? ALLOWED
+      : { ok: false, reason: `host name ${hop.host} is not in relay_allow: ${this.#text}` };
+  }
+
+  toString(): string {
+    return this.#text;
+  }
+
+  #nameAllowed(host: string): boolean {
+    if (this.#anyName) return true;
+    const name = host.toLowerCase().replace(/\.$/, '');
+    if (this.#names.has(name)) return true;
+    return this.#suffixes.some((suffix) => name.length > suffix.length && name.endsWith(suffix));
+  }
+
+  #addHost(host: string): string | undefined {
+    if (isIP(host) !== 0) return this.#addCidr(host);
+    if (host === '*') {
+      this.#anyName = true;
+      return undefined;
+    }
+    const name = host.toLowerCase();
+    if (!/^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(name)) {
+      return `'${host}' is not a host name, *.domain or *`;
+    }
+    if (name.startsWith('*.')) this.#suffixes.push(name.slice(1));
+    else this.#names.add(name);
+    return undefined;
+  }
+
+  #addCidr(cidr: string): string | undefined {
+    const slash = cidr.indexOf('/');
+    const address = slash < 0 ? cidr : cidr.slice(0, slash);
+    const family = isIP(address);
+    if (family === 0) return `'${cidr}' is not an address or address/prefix`;
+    const max = family === 4 ? 32 : 128;
+    const prefix = slash < 0 ? max : Number(cidr.slice(slash + 1));
+    if (!/^\d{1,3}$/.test(slash < 0 ? String(max) : cidr.slice(slash + 1)) || prefix > max) {
+      return `'${cidr}': the prefix length must be 0 to ${max}`;
+    }
+    this.#addresses.addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
+    return undefined;
+  }
+}
+
+function portRange(port: number | string): [number, number] | string {
+  const valid = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
+  if (typeof port === 'number') return valid(port) ? [port, port] : `${port} is not a port (1-65535)`;
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(port);
+  if (!m) return `'${port}' is not a port or a range such as 5060-5080`;
+  const low = Number(m[1]);
+  const high = m[2] === undefined ? low : Number(m[2]);
+  if (!valid(low) || !valid(high) || high < low) return `'${port}' is not a range of ports (1-65535)`;
+  return [low, high];
+}
+
+function describe(spec: AllowListSpec): string {
+  const parts = [
+    `hosts ${JSON.stringify(spec.hosts ?? [])}`,
+    `cidrs ${JSON.stringify(spec.cidrs ?? [])}`,
+    spec.ports === undefined ? 'any port' : `ports ${JSON.stringify(spec.ports)}`,
+  ];
+  return parts.join(', ');
+}

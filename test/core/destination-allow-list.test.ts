@@ -1,0 +1,100 @@
+// A tenant's relay allow-list: addresses against CIDRs (v4, v6, v4-mapped), names against name patterns
+// (never resolved), ports against ranges; each refusal says which part failed.
+import { describe, expect, it } from 'vitest';
+import { type AllowListSpec, DestinationAllowList } from '../../src/core/destination-allow-list.ts';
+
+function list(spec: AllowListSpec): DestinationAllowList {
+  const parsed = DestinationAllowList.parse(spec);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.list;
+}
+
+const allowed = (l: DestinationAllowList, host: string, port = 5060) =>
+  l.check({ proto: 'udp', host, port }).ok;
+
+describe('the relay allow-list', () => {
+  const carrier = list({
+    hosts: ['sbc.carrier.example', '*.trunks.example', '192.0.2.200'],
+    cidrs: ['198.51.100.0/24', '2001:db8:5::/48'],
+    ports: [5060, '5080-5089'],
+  });
+
+  it('allows addresses inside its CIDRs (IPv4-mapped IPv6 too) and listed addresses', () => {
+    expect(allowed(carrier, '198.51.100.7')).toBe(true);
+    expect(allowed(carrier, '::ffff:198.51.100.7')).toBe(true);
+    expect(allowed(carrier, '2001:db8:5:1::9', 5085)).toBe(true);
+    expect(allowed(carrier, '192.0.2.200')).toBe(true);
+    expect(allowed(carrier, '192.0.2.201')).toBe(false);
+    expect(allowed(carrier, '2001:db8:6::1')).toBe(false);
+  });
+
+  it('refuses the metadata address, loopback and private networks it does not list', () => {
+    for (const host of ['169.254.169.254', '127.0.0.1', '10.0.0.5', '::1', 'fe80::1']) {
+      expect([host, allowed(carrier, host)]).toEqual([host, false]);
+    }
+  });
+
+  it('checks names as names: exact, any subdomain of *.domain (not the domain itself), any case', () => {
+    expect(allowed(carrier, 'SBC.Carrier.Example')).toBe(true);
+    expect(allowed(carrier, 'sbc.carrier.example.')).toBe(true);
+    expect(allowed(carrier, 'a.b.trunks.example')).toBe(true);
+    expect(allowed(carrier, 'trunks.example')).toBe(false);
+    expect(allowed(carrier, 'eviltrunks.example')).toBe(false);
+    expect(allowed(carrier, 'metadata.google.internal')).toBe(false);
+  });
+
+  it('refuses ports outside its ranges, saying which part failed', () => {
+    expect(allowed(carrier, '198.51.100.7', 5089)).toBe(true);
+    expect(carrier.check({ proto: 'tcp', host: '198.51.100.7', port: 22 })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^port 22 is not in relay_allow: hosts \["sbc\.carrier\.example"/),
+    });
+    expect(carrier.check({ proto: 'udp', host: '10.0.0.5', port: 5060 })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^10\.0\.0\.5 is not in relay_allow: /),
+    });
+    expect(carrier.check({ proto: 'udp', host: 'evil.example', port: 5060 })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^host name evil\.example is not in relay_allow: /),
+    });
+  });
+
+  it('any port without ports; any name with "*"; everything with 0.0.0.0/0 and ::/0', () => {
+    const open = list({ hosts: ['*'], cidrs: ['0.0.0.0/0', '::/0'] });
+    for (const host of ['203.0.113.9', '2001:db8::1', 'anything.example']) {
+      expect(allowed(open, host, 1)).toBe(true);
+    }
+  });
+
+  it('an empty list and a tenant without one allow nothing', () => {
+    expect(allowed(list({}), '192.0.2.1')).toBe(false);
+    expect(DestinationAllowList.nowhere().check({ proto: 'udp', host: 'a.example', port: 5060 })).toEqual({
+      ok: false,
+      reason: 'host name a.example is not in relay_allow: none: the tenant has no relay_allow',
+    });
+  });
+
+  it('checks an address with a zone id as the address', () => {
+    expect(allowed(list({ cidrs: ['fe80::/10'] }), 'fe80::1%eth0')).toBe(true);
+    expect(allowed(carrier, 'fe80::1%eth0')).toBe(false);
+  });
+
+  it('names the bad entry', () => {
+    expect(DestinationAllowList.parse({ cidrs: ['10.0.0.0/8', 'ten/8'] })).toEqual({
+      ok: false,
+      error: "cidrs[1]: 'ten/8' is not an address or address/prefix",
+    });
+    expect(DestinationAllowList.parse({ cidrs: ['2001:db8::/129'] })).toEqual({
+      ok: false,
+      error: "cidrs[0]: '2001:db8::/129': the prefix length must be 0 to 128",
+    });
+    expect(DestinationAllowList.parse({ ports: [0] })).toEqual({
+      ok: false,
+      error: 'ports[0]: 0 is not a port (1-65535)',
+    });
+    expect(DestinationAllowList.parse({ hosts: ['a..b!'] })).toEqual({
+      ok: false,
+      error: "hosts[0]: 'a..b!' is not a host name, *.domain or *",
+    });
+  });
+});
