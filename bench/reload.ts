@@ -15,7 +15,13 @@ import { join } from 'node:path';
 import { buildGuest } from '../src/build/index.ts';
 import { ksrModules } from '../src/kemi/index.ts';
 import { silentLogger } from '../src/logger.ts';
-import { ModuleCompiler, ModuleStore, Registry, type UploadTimings } from '../src/registry/index.ts';
+import {
+  catchAllTenant,
+  ModuleCompiler,
+  ModuleStore,
+  Registry,
+  type UploadTimings,
+} from '../src/registry/index.ts';
 import { compile, createRunner, Linker } from '../src/runtime/index.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 20);
@@ -90,17 +96,7 @@ async function bench(language: 'assemblyscript' | 'rust'): Promise<void> {
   const opened = await ModuleStore.open({ dir: join(dir, 'data') });
   if (!opened.ok) throw new Error(opened.error);
   const compiler = new ModuleCompiler();
-  const spec = {
-    name: 'bench',
-    sockets: [],
-    domains: [],
-    route: undefined,
-    retain: ROUNDS + 1,
-    dialogGraceMs: 0,
-    capabilities: undefined,
-    moduleLimits: {},
-    invocationLimits: {},
-  };
+  const spec = catchAllTenant('bench', { retain: ROUNDS + 1 });
   const open = await Registry.open({
     tenants: [spec],
     store: opened.store,

@@ -37,6 +37,8 @@ export interface Server {
 
 export type StartResult = { ok: true; server: Server } | { ok: false; error: string };
 
+const ALLOWED = { ok: true } as const;
+
 export async function startServer(config: Config, log: Logger): Promise<StartResult> {
   const mismatches = checkBindings(ksrPackage, ksrModules);
   if (mismatches.length > 0) {
@@ -120,6 +122,7 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     dialogTenants: new Set(specs.filter((s) => s.dialogGraceMs > 0).map((s) => s.name)),
     refuse,
   });
+  const allowLists = new Map(specs.map((spec) => [spec.name, spec.relayAllow]));
   core = new SipCore({
     transport,
     myself: new Myself(transport, config.domains),
@@ -127,6 +130,10 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     log: coreLog,
     timers: tmTimers(config.tm),
     defines: config.defines,
+    tenantDefines: Object.fromEntries(specs.map((spec) => [spec.name, spec.defines])),
+    guard: registry,
+    // A tenant without an allow-list (the implicit default tenant) relays anywhere.
+    authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? ALLOWED,
     recordRouteParams: (script) => `;${dialogRouteParam(script.version)}`,
   });
   for (const local of transport.localAddresses)
@@ -141,6 +148,11 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
       registry,
       sources: {
         core: () => sipCore.counters,
+        tm: () => ({
+          counters: sipCore.tm.counters,
+          serverTransactions: sipCore.tm.table.serverCount,
+          clientTransactions: sipCore.tm.table.clientCount,
+        }),
         selector: () => selector.counters,
         transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),
       },

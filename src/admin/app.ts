@@ -4,6 +4,7 @@
 //   GET  /v1/status                                every visible tenant's status
 //   GET  /v1/tenants/:tenant                       one tenant's status (active version, loaded versions, pins)
 //   GET  /v1/tenants/:tenant/versions              retained versions, newest first
+//   GET  /v1/tenants/:tenant/activations           activation history, newest first (kind: breaker ...)
 //   POST /v1/tenants/:tenant/versions[?activate=1] upload a component (body: the .wasm bytes)
 //   POST /v1/tenants/:tenant/activate              body {"version": N}
 //   POST /v1/tenants/:tenant/rollback              back to the version active before the current one
@@ -45,12 +46,15 @@ export function createAdminApp(options: AdminAppOptions): Hono<Env> {
 
   app.get('/health', (c) => {
     const missing = registry.tenantNames.filter((t) => registry.active(t) === undefined).length;
+    const failClosed = registry.tenantNames.filter((t) => registry.active(t)?.blocked).length;
+    const healthy = missing + failClosed === 0;
     const body = {
-      status: missing === 0 ? 'ok' : 'degraded',
+      status: healthy ? 'ok' : 'degraded',
       tenantsWithoutVersion: missing,
+      tenantsFailClosed: failClosed,
       uptimeS: Math.round((Date.now() - started) / 1000),
     };
-    return c.json(body, missing === 0 ? 200 : 503);
+    return c.json(body, healthy ? 200 : 503);
   });
 
   // Everything below needs a bearer token.
@@ -102,6 +106,11 @@ export function createAdminApp(options: AdminAppOptions): Hono<Env> {
   app.get('/v1/tenants/:tenant/versions', (c) => {
     const tenant = c.req.param('tenant');
     return c.json({ tenant, versions: registry.versions(tenant) });
+  });
+
+  app.get('/v1/tenants/:tenant/activations', (c) => {
+    const tenant = c.req.param('tenant');
+    return c.json({ tenant, activations: registry.activations(tenant) });
   });
 
   app.post(

@@ -4,11 +4,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
-import type { AdminConfig, TenantConfig } from '../config/schema.ts';
+import type { AdminConfig } from '../config/schema.ts';
 import type { Registry } from '../registry/index.ts';
 import { createAdminApp } from './app.ts';
 import { AdminMetrics, type MetricSources } from './metrics.ts';
-import { resolveTokens } from './tokens.ts';
+import { resolveTokens, type TenantTokenConfig } from './tokens.ts';
 
 export interface AdminServer {
   /** `http://127.0.0.1:8060` with the bound port. */
@@ -21,7 +21,7 @@ export type AdminStartResult = { ok: true; admin: AdminServer } | { ok: false; e
 
 export interface AdminOptions {
   readonly config: AdminConfig;
-  readonly tenants: readonly TenantConfig[];
+  readonly tenants: readonly TenantTokenConfig[];
   readonly registry: Registry;
   readonly sources: Omit<MetricSources, 'registry'>;
   readonly log: Logger;

@@ -1,17 +1,42 @@
-// Prometheus metrics of one server: the registry (versions, pins, uploads, activations), the message path's
-// counters (core, selector, transport) and the process defaults (event loop lag, heap). Counters kept as
+// Prometheus metrics of one server: the registry (versions, pins, uploads, activations, circuit
+// breakers), the message path's counters (core with route failures and failure policies per tenant,
+// transactions, selector, transport) and the process defaults (event loop lag, heap). Counters kept as
 // plain numbers elsewhere are mirrored at scrape time; registry events are counted as they happen.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
 import type { CoreCounters } from '../core/counters.ts';
 import type { Registry, SelectorCounters } from '../registry/index.ts';
+import type { TmCounters } from '../tm/index.ts';
 import type { TransportCounters } from '../transport/counters.ts';
+
+/** The transaction layer's counters and the sizes of its table. */
+export interface TmSource {
+  readonly counters: TmCounters;
+  readonly serverTransactions: number;
+  readonly clientTransactions: number;
+}
 
 export interface MetricSources {
   readonly registry: Registry;
   readonly core?: () => CoreCounters;
+  readonly tm?: () => TmSource;
   readonly selector?: () => SelectorCounters;
   readonly transport?: () => { readonly counters: TransportCounters; readonly connections: number };
 }
+
+/** The tm counters as metrics (`kemi_tm_<name>_total`). */
+const TM_COUNTERS: [keyof TmCounters, string, string][] = [
+  ['serverTransactions', 'server_transactions', 'Proxy (server) transactions created'],
+  ['clientTransactions', 'client_transactions', 'Client transactions created for branches'],
+  ['retransmissionsAbsorbed', 'retransmissions_absorbed', 'Retransmissions and ACKs absorbed'],
+  ['repliesRelayed', 'replies_relayed', 'Responses forwarded upstream'],
+  ['repliesAbsorbed', 'replies_absorbed', 'Responses not forwarded'],
+  ['localReplies', 'local_replies', 'Responses made up for a transaction'],
+  ['timeouts', 'timeouts', 'Branches that timed out (timers B, F, C)'],
+  ['sendFailures', 'send_failures', 'Transaction sends that failed'],
+  ['cancelsSent', 'cancels_sent', 'CANCELs sent to branches'],
+  ['failureRoutes', 'failure_routes', 'Failure routes run'],
+  ['statelessReplies', 'stateless_replies', 'Responses forwarded by their Via (no transaction)'],
+];
 
 type Labels = Record<string, string>;
 
@@ -39,7 +64,7 @@ export class AdminMetrics {
     });
     const activations = new Counter({
       name: 'kemi_activations_total',
-      help: 'Version activations by tenant and kind (activate, rollback, fallback, initial)',
+      help: 'Version activations by tenant and kind (activate, rollback, fallback, initial, breaker)',
       labelNames: ['tenant', 'kind'],
       registers: register,
     });
@@ -49,11 +74,18 @@ export class AdminMetrics {
       labelNames: ['tenant'],
       registers: register,
     });
+    const breakers = new Counter({
+      name: 'kemi_breaker_events_total',
+      help: 'Circuit breaker events by tenant and outcome (rollback, fail-closed, cleared)',
+      labelNames: ['tenant', 'outcome'],
+      registers: register,
+    });
     this.#unsubscribe = registry.subscribe((e) => {
       if (e.kind === 'upload') {
         uploads.inc({ tenant: e.tenant, result: e.ok ? 'ok' : (e.code ?? 'error') });
         if (e.timings) uploadSeconds.observe({ tenant: e.tenant }, e.timings.totalMs / 1000);
       } else if (e.kind === 'activation') activations.inc({ tenant: e.tenant, kind: e.how });
+      else if (e.kind === 'breaker') breakers.inc({ tenant: e.tenant, outcome: e.outcome });
       else unloads.inc({ tenant: e.tenant });
     });
 
@@ -79,9 +111,23 @@ export class AdminMetrics {
     gauge(
       register,
       'kemi_loaded_versions',
-      'Versions loaded per tenant (active + draining)',
+      'Versions loaded per tenant (active + draining + fail-open standby)',
       ['tenant'],
       () => registry.tenantNames.map((tenant) => [{ tenant }, registry.status(tenant)?.loaded.length ?? 0]),
+    );
+    gauge(
+      register,
+      'kemi_breaker_open',
+      'Tenants left fail-closed by their circuit breaker (1) until an operator activates a version',
+      ['tenant'],
+      () => registry.tenantNames.map((tenant) => [{ tenant }, registry.active(tenant)?.blocked ? 1 : 0]),
+    );
+    gauge(
+      register,
+      'kemi_breaker_recent_failures',
+      "Failed invocations of the tenant's active version within its breaker window",
+      ['tenant'],
+      () => registry.tenantNames.map((tenant) => [{ tenant }, registry.status(tenant)?.breaker.recent ?? 0]),
     );
 
     const { core, selector, transport } = sources;
@@ -113,10 +159,35 @@ export class AdminMetrics {
       mirror(
         register,
         'kemi_route_failures_total',
-        'Route invocations that failed, by cause',
-        ['cause'],
-        () => Object.entries(c().routeFailures).map(([cause, n]) => [{ cause }, n]),
+        'Route invocations that failed, by tenant and cause (fuel, memory, stack, trap, limit, host)',
+        ['tenant', 'cause'],
+        () => byTenant(c().routeFailures, 'cause'),
       );
+      mirror(
+        register,
+        'kemi_failure_policy_total',
+        'What failure policies did with the messages of failed routes (reply, fallback, drop, forward, none)',
+        ['tenant', 'outcome'],
+        () => byTenant(c().policyOutcomes, 'outcome'),
+      );
+      mirror(
+        register,
+        'kemi_relay_refused_total',
+        "Relay destinations refused by the tenant's allow-list",
+        ['tenant'],
+        () => Object.entries(c().destinationsRefused).map(([tenant, n]) => [{ tenant }, n]),
+      );
+    }
+    if (sources.tm) {
+      const tm = sources.tm;
+      for (const [key, name, help] of TM_COUNTERS)
+        mirror(register, `kemi_tm_${name}_total`, help, [], () => [[{}, tm().counters[key]]]);
+      gauge(register, 'kemi_tm_server_transactions', 'Server transactions in the table', [], () => [
+        [{}, tm().serverTransactions],
+      ]);
+      gauge(register, 'kemi_tm_client_transactions', 'Client transactions in the table', [], () => [
+        [{}, tm().clientTransactions],
+      ]);
     }
     if (selector) {
       const s = selector;
@@ -136,6 +207,13 @@ export class AdminMetrics {
         'In-dialog requests run on their pinned version',
         [],
         () => [[{}, s().dialogPinned]],
+      );
+      mirror(
+        register,
+        'kemi_breaker_fail_closed_requests_total',
+        'Requests answered fail-closed without running the script: the tenant breaker is open',
+        [],
+        () => [[{}, s().failClosed]],
       );
     }
     if (transport) {
@@ -199,6 +277,13 @@ export class AdminMetrics {
 }
 
 type Read = () => [Labels, number][];
+
+/** Rows of a per-tenant table as labelled values. */
+function byTenant(table: Record<string, Record<string, number>>, label: string): [Labels, number][] {
+  return Object.entries(table).flatMap(([tenant, row]) =>
+    Object.entries(row).map(([key, n]): [Labels, number] => [{ tenant, [label]: key }, n]),
+  );
+}
 
 /** A counter whose value lives elsewhere as a plain number: set at scrape time. */
 function mirror(

@@ -4,6 +4,9 @@
 import { createHash } from 'node:crypto';
 import type { AdminConfig, TenantConfig } from '../config/schema.ts';
 
+/** What the tokens need of a tenant's configuration. */
+export type TenantTokenConfig = Pick<TenantConfig, 'name' | 'token' | 'token_env'>;
+
 export type Principal = { readonly kind: 'operator' } | { readonly kind: 'tenant'; readonly tenant: string };
 
 export type TokenResult = { ok: true; tokens: TokenTable } | { ok: false; error: string };
@@ -28,7 +31,7 @@ export class TokenTable {
 /** Reads the tokens; a missing or short one is an error naming the key or variable to set. */
 export function resolveTokens(
   admin: AdminConfig,
-  tenants: readonly TenantConfig[],
+  tenants: readonly TenantTokenConfig[],
   env: NodeJS.ProcessEnv = process.env,
 ): TokenResult {
   const table = new TokenTable();

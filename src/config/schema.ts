@@ -1,5 +1,6 @@
 // The configuration file's schema: every key, its type and default, in one place. Errors name the key.
 import { z } from 'zod';
+import { DestinationAllowList } from '../core/destination-allow-list.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
 
 const listenSpec = z
@@ -23,7 +24,12 @@ const domainPattern = z
 const token = z.string().min(16, 'a token needs at least 16 characters');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
 
-/** Per-tenant sandbox limits (runtime/limits.ts); absent keys keep the runtime's defaults. */
+/**
+ * Per-tenant sandbox limits (runtime/limits.ts); absent keys keep the runtime's defaults (in brackets):
+ * compile time max_component_bytes (32 MiB), max_memory_bytes (64 MiB), max_table_elements (100 000);
+ * per invocation fuel (50 000 000), max_string_bytes (1 MiB), max_argument_bytes (4 MiB), max_ksr_calls
+ * (10 000), max_log_bytes (64 KiB), deadline_ms (100).
+ */
 const tenantLimits = z
   .object({
     max_component_bytes: z.number().int().positive().optional(),
@@ -31,11 +37,65 @@ const tenantLimits = z
     max_table_elements: z.number().int().positive().optional(),
     fuel: z.number().int().positive().optional(),
     max_string_bytes: z.number().int().positive().optional(),
+    max_argument_bytes: z.number().int().positive().optional(),
     max_ksr_calls: z.number().int().positive().optional(),
     max_log_bytes: z.number().int().nonnegative().optional(),
     deadline_ms: z.number().positive().optional(),
   })
   .strict();
+
+/** The reply of a fail-closed tenant whose route failed: a final, non-2xx status. */
+const failureReply = z
+  .object({
+    status: z.number().int().min(300).max(699),
+    /** Absent: the standard phrase of the status. */
+    reason: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[^\r\n\0]*$/, 'a reason phrase holds no CR, LF or NUL')
+      .optional(),
+  })
+  .strict();
+
+/**
+ * What happens to a message whose route failed (docs/sandbox.md has what each mode means per route):
+ * fail-closed answers with `reply` (500 by default), fail-open runs the route again on the tenant's
+ * previous good version (fail-closed with 500 when there is none), drop sends nothing.
+ */
+const failurePolicy = z
+  .discriminatedUnion('mode', [
+    z.object({ mode: z.literal('fail-closed'), reply: failureReply.optional() }).strict(),
+    z.object({ mode: z.literal('fail-open') }).strict(),
+    z.object({ mode: z.literal('drop') }).strict(),
+  ])
+  .default({ mode: 'fail-closed' });
+
+/**
+ * `failures` failed invocations of the active version within `window_s` seconds roll the tenant back to
+ * its last good version (or make it fail-closed when there is none) until an operator activates one.
+ */
+const circuitBreaker = z
+  .object({
+    enabled: z.boolean().default(true),
+    failures: z.number().int().min(1).max(10_000).default(20),
+    window_s: z.number().positive().max(86_400).default(60),
+  })
+  .strict()
+  .default({ enabled: true, failures: 20, window_s: 60 });
+
+/** Where the tenant's script may relay: host names, CIDRs, ports (src/core/destination-allow-list.ts). */
+const relayAllow = z
+  .object({
+    hosts: z.array(z.string().min(1)).optional(),
+    cidrs: z.array(z.string().min(1)).optional(),
+    ports: z.array(z.union([z.number(), z.string()])).optional(),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const parsed = DestinationAllowList.parse(spec);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+  });
 
 const tenantSchema = z
   .object({
@@ -63,6 +123,12 @@ const tenantSchema = z
     /** KSR interfaces (`pv`, `sl` ...) the tenant's modules may import; all of the world when absent. */
     capabilities: z.array(z.string().min(1)).optional(),
     limits: tenantLimits.optional(),
+    failure_policy: failurePolicy,
+    circuit_breaker: circuitBreaker,
+    /** Relay destinations the tenant's script may use; absent: none (a configured tenant relays nowhere). */
+    relay_allow: relayAllow.optional(),
+    /** Defines only this tenant's scripts read (over the top-level `defines`). */
+    defines: definesSchema,
   })
   .strict();
 

@@ -1,9 +1,11 @@
 // The path of a message from socket to route and back (DESIGN.md): parse, answer what cannot be parsed,
 // stamp received/rport, let the transaction layer take retransmissions, ACKs and responses of known
 // transactions, pick the script, run its request (or reply) route with a fresh context, and carry out
-// what the route decided. It is the RouteHost the KSR functions call for replies, relays and "is this me".
+// what the route decided, or, when the route failed, the tenant's failure policy on the message as it was
+// received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
-import { RouteContext as Context, type RouteContext, type RouteHost } from '../kemi/index.ts';
+import type { RouteContext, RouteHost } from '../kemi/index.ts';
+import type { Failure } from '../runtime/index.ts';
 import {
   addReceived,
   createResponse,
@@ -14,13 +16,21 @@ import {
   type SipResponse,
   utf8ToByteString,
 } from '../sip/index.ts';
-import { type Clock, DEFAULT_TIMER_VALUES, serverKey, systemClock, type TimerValues } from '../tm/index.ts';
+import {
+  type Clock,
+  DEFAULT_TIMER_VALUES,
+  type ProxyTransaction,
+  serverKey,
+  systemClock,
+  type TimerValues,
+} from '../tm/index.ts';
 import type { FramingError, SendTarget, Source, Transport } from '../transport/index.ts';
 import { type CoreCounters, countBy, createCoreCounters } from './counters.ts';
+import { defaultGuard, type FailurePolicy, type PolicyOutcome, type ScriptGuard } from './failure-policy.ts';
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { replyTarget } from './reply-target.ts';
-import { RouteInvoker } from './route-invoker.ts';
+import { RouteInvoker, scriptContext } from './route-invoker.ts';
 import type { Script, ScriptSelector } from './script.ts';
 import { type AuthorizeDestination, allowAllDestinations, TransactionHost } from './transaction-host.ts';
 
@@ -34,8 +44,12 @@ export interface SipCoreOptions {
   readonly timers?: Partial<TimerValues>;
   /** The clock of the transaction timers (virtual time in tests). */
   readonly clock?: Clock;
-  /** Kamailio's `#!define` values, read by scripts with kx.get-def. */
+  /** Kamailio's `#!define` values, read by scripts with kx.get-def: every tenant's. */
   readonly defines?: Readonly<Record<string, string>>;
+  /** Defines of one tenant (over `defines`), by tenant. */
+  readonly tenantDefines?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Failure policies, the fail-open version and the circuit breaker; fail-closed 500 when absent. */
+  readonly guard?: ScriptGuard;
   /** Decides every relay destination of a tenant's script; all allowed when absent. */
   readonly authorizeDestination?: AuthorizeDestination;
   /** URI parameters for a script's Record-Route entries (the registry's dialog pinning: ";kwv=7"). */
@@ -53,6 +67,7 @@ export class SipCore implements RouteHost {
   readonly #parseLimits: Partial<ParseLimits> | undefined;
   readonly #invoker: RouteInvoker;
   readonly #defines: ReadonlyMap<string, string>;
+  readonly #tenantDefines: ReadonlyMap<string, ReadonlyMap<string, string>>;
 
   constructor(options: SipCoreOptions) {
     this.#transport = options.transport;
@@ -60,17 +75,19 @@ export class SipCore implements RouteHost {
     this.#selector = options.selector;
     this.#log = options.log;
     this.#parseLimits = options.parseLimits;
-    this.#invoker = new RouteInvoker(this.counters);
-    this.#defines = new Map(
-      Object.entries(options.defines ?? {}).map(([name, value]) => [
-        utf8ToByteString(name),
-        utf8ToByteString(value),
+    this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
+    this.#defines = defineMap(options.defines ?? {});
+    this.#tenantDefines = new Map(
+      Object.entries(options.tenantDefines ?? {}).map(([tenant, defines]) => [
+        tenant,
+        new Map([...this.#defines, ...defineMap(defines)]),
       ]),
     );
     this.tm = new TransactionHost({
       transport: options.transport,
       host: this,
       invoker: this.#invoker,
+      counters: this.counters,
       myself: options.myself,
       timers: { ...DEFAULT_TIMER_VALUES, ...options.timers },
       clock: options.clock ?? systemClock,
@@ -105,10 +122,10 @@ export class SipCore implements RouteHost {
     if (msg instanceof SipRequest) {
       this.counters.requests++;
       addReceived(msg, source.remote);
-      this.#onRequest(msg, source);
+      this.#onRequest(msg, source, bytes);
     } else {
       this.counters.replies++;
-      this.#onReply(msg, source);
+      this.#onReply(msg, source, bytes);
     }
   }
 
@@ -151,13 +168,14 @@ export class SipCore implements RouteHost {
     return this.#myself.is(host, port, secure);
   }
 
-  getDefine(_ctx: RouteContext, name: string): string | undefined {
-    return this.#defines.get(name);
+  getDefine(ctx: RouteContext, name: string): string | undefined {
+    const defines = (ctx.tenant !== undefined && this.#tenantDefines.get(ctx.tenant)) || this.#defines;
+    return defines.get(name);
   }
 
   // ---- routing --------------------------------------------------------------------------------------------
 
-  #onRequest(request: SipRequest, source: Source): void {
+  #onRequest(request: SipRequest, source: Source, bytes: Buffer): void {
     const key = serverKey(request);
     if (this.tm.absorb(request, key)) return;
     if (request.method === 'ACK' && isLocalTag(request.to?.tag)) {
@@ -169,54 +187,166 @@ export class SipCore implements RouteHost {
       this.#log.warn({ callId: request.callId }, `no tenant takes ${request.method} ${request.uri}: dropped`);
       return;
     }
-    const ctx = new Context('request', request, source, this, script.log.child({ callId: request.callId }));
+    const run = this.#requestRoute(script, request, source, key);
+    if (run.failure) this.#requestFailed(script, run.ctx, run.failure, bytes, source, key, true);
+  }
+
+  /** Runs the request route; when it returns, carries out what it decided. */
+  #requestRoute(
+    script: Script,
+    request: SipRequest,
+    source: Source,
+    key: string,
+  ): { ctx: RouteContext; failure: Failure | undefined } {
+    const ctx = scriptContext(
+      script,
+      'request',
+      request,
+      source,
+      this,
+      script.log.child({ callId: request.callId }),
+    );
     ctx.transactionKey = key;
     ctx.receivedMaxForwards = request.maxForwards;
     this.tm.bind(ctx, script);
-    const ok = this.#invoker.invoke(script, 'request-route', ctx);
+    const failure = this.#invoker.invoke(script, 'request-route', ctx);
     this.tm.bind(undefined, undefined);
+    if (failure) return { ctx, failure };
+    if (ctx.afterRoute) for (const send of ctx.afterRoute) send();
     const tx = ctx.transaction;
-    if (!ok) this.#routeFailed(ctx);
-    else if (tx) tx.startPending();
-    else if (ctx.replied === undefined && !ctx.dropped && request.method !== 'ACK') this.counters.unhandled++;
+    if (tx) {
+      tx.startPending();
+      // Made, then answered statelessly (t-relay refused, sl-reply-error): nothing will use it; left, it
+      // would pin the version and answer 408 at the end of its lifetime.
+      if (!tx.relayed && tx.finalStatus === undefined && ctx.replied !== undefined) tx.abandon();
+    } else if (ctx.replied === undefined && !ctx.dropped && request.method !== 'ACK')
+      this.counters.unhandled++;
+    return { ctx, failure: undefined };
+  }
+
+  /**
+   * A failed request route: what it queued (relays, a stateless ACK, reply headers) is discarded with its
+   * context, then the tenant's policy applies to the request as received. A route that answered before it
+   * failed keeps its answer; an ACK is never answered.
+   */
+  #requestFailed(
+    script: Script,
+    ctx: RouteContext,
+    failure: Failure,
+    bytes: Buffer,
+    source: Source,
+    key: string,
+    mayFallBack: boolean,
+  ): void {
+    const invoker = this.#invoker;
+    const policy = invoker.policy(script);
+    const tx = ctx.transaction;
+    if (ctx.replied !== undefined || tx?.finalStatus !== undefined) {
+      tx?.abandon();
+      invoker.settle(script, ctx, failure, policy, 'none');
+      return;
+    }
+    const fallback = mayFallBack ? invoker.fallback(script, policy) : undefined;
+    if (fallback) {
+      tx?.abandon();
+      invoker.settle(script, ctx, failure, policy, 'fallback');
+      const request = this.#asReceived(bytes, source) as SipRequest;
+      const again = this.#requestRoute(fallback, request, source, key);
+      if (again.failure) this.#requestFailed(fallback, again.ctx, again.failure, bytes, source, key, false);
+      return;
+    }
+    if (policy.mode === 'drop') {
+      tx?.abandon();
+      invoker.settle(script, ctx, failure, policy, 'drop');
+      return;
+    }
+    invoker.settle(script, ctx, failure, policy, this.#failClosed(ctx, policy, bytes, source));
+  }
+
+  /** The configured reply: through the transaction the route made, else statelessly. Never to an ACK. */
+  #failClosed(ctx: RouteContext, policy: FailurePolicy, bytes: Buffer, source: Source): PolicyOutcome {
+    const { status, reason } = policy.reply;
+    const tx = ctx.transaction;
+    if (tx) {
+      tx.reply(status, reason); // drops what t-relay queued
+      return 'reply';
+    }
+    if (ctx.request?.method === 'ACK') return 'none';
+    const request = this.#asReceived(bytes, source) as SipRequest;
+    const response = createResponse(request, status, reason, { toTag: localToTag(request) });
+    this.counters.localReplies++;
+    this.#send(replyTarget(request, source), response.toBuffer(), ctx.log);
+    return 'reply';
   }
 
   /**
    * A response: the reply route runs first (on the transaction's script when the response matches a
    * transaction), as Kamailio's core reply_route does; unless it dropped the response, the transaction
-   * takes it, or it is forwarded statelessly by its Via.
+   * takes it, or it is forwarded statelessly by its Via. When the route fails, the response goes on only
+   * if fail-open ran the route on the previous version and that kept it (a response is never answered).
    */
-  #onReply(response: SipResponse, source: Source): void {
-    const entry = this.tm.matchResponse(response);
+  #onReply(received: SipResponse, source: Source, bytes: Buffer): void {
+    const entry = this.tm.matchResponse(received);
     const tx = entry?.owner;
-    const script = tx ? this.tm.scriptOf(tx) : this.#selector.select(response, source);
+    const script = tx ? this.tm.scriptOf(tx) : this.#selector.select(received, source);
+    let response: SipResponse | undefined = received;
     if (script) {
-      const ctx = new Context(
-        'reply',
-        response,
-        source,
-        this,
-        tx?.log ?? script.log.child({ callId: response.callId }),
-      );
-      ctx.transaction = tx;
-      this.#invoker.invoke(script, 'reply-route', ctx);
-      if (ctx.dropped) {
-        this.counters.repliesDropped++;
-        return;
-      }
+      const log = tx?.log ?? script.log.child({ callId: received.callId });
+      const run = this.#replyRoute(script, received, source, tx, log);
+      if (run.failure) response = this.#replyFailed(script, run.ctx, run.failure, bytes, source, tx);
+      else if (run.ctx.dropped) response = undefined;
     }
-    if (entry) this.tm.deliver(entry, response, source);
+    if (response === undefined) this.counters.repliesDropped++;
+    else if (entry) this.tm.deliver(entry, response, source);
     else if (!this.tm.forwardStateless(response)) this.counters.repliesDropped++;
   }
 
-  /** A failed request route: the request is answered with 500 unless it was answered already. */
-  #routeFailed(ctx: RouteContext): void {
-    const request = ctx.request;
-    if (!request || request.method === 'ACK' || ctx.replied !== undefined) return;
-    ctx.replyHeaders.length = 0;
-    const tx = ctx.transaction;
-    if (tx === undefined) this.slReply(ctx, 500, 'Server Internal Error');
-    else if (tx.finalStatus === undefined) tx.reply(500, 'Server Internal Error'); // drops what t-relay queued
+  #replyRoute(
+    script: Script,
+    response: SipResponse,
+    source: Source,
+    tx: ProxyTransaction | undefined,
+    log: Logger,
+  ): { ctx: RouteContext; failure: Failure | undefined } {
+    const ctx = scriptContext(script, 'reply', response, source, this, log);
+    ctx.transaction = tx;
+    return { ctx, failure: this.#invoker.invoke(script, 'reply-route', ctx) };
+  }
+
+  /** The response to go on with after a failed reply route: fail-open's, or none (dropped). */
+  #replyFailed(
+    script: Script,
+    ctx: RouteContext,
+    failure: Failure,
+    bytes: Buffer,
+    source: Source,
+    tx: ProxyTransaction | undefined,
+  ): SipResponse | undefined {
+    const invoker = this.#invoker;
+    const policy = invoker.policy(script);
+    const fallback = invoker.fallback(script, policy);
+    if (!fallback) {
+      invoker.settle(script, ctx, failure, policy, 'drop');
+      return undefined;
+    }
+    invoker.settle(script, ctx, failure, policy, 'fallback');
+    const response = this.#asReceived(bytes, source) as SipResponse;
+    const log = fallback.log.child({ callId: response.callId });
+    const again = this.#replyRoute(fallback, response, source, tx, log);
+    if (again.failure) {
+      invoker.settle(fallback, again.ctx, again.failure, policy, 'drop');
+      return undefined;
+    }
+    return again.ctx.dropped ? undefined : response;
+  }
+
+  /** The message as received, parsed again: what a failed route changed on its copy is not there. */
+  #asReceived(bytes: Buffer, source: Source): SipRequest | SipResponse {
+    const parsed = parseMessage(bytes, { datagram: source.proto === 'udp', limits: this.#parseLimits });
+    if (!parsed.ok)
+      throw new Error(`a message that parsed once does not parse again: ${parsed.error.detail}`);
+    if (parsed.message instanceof SipRequest) addReceived(parsed.message, source.remote);
+    return parsed.message;
   }
 
   // ---- sending --------------------------------------------------------------------------------------------
@@ -232,4 +362,10 @@ export class SipCore implements RouteHost {
       log.warn({ kind: result.error.kind }, `send failed: ${result.error.message}`);
     });
   }
+}
+
+function defineMap(defines: Readonly<Record<string, string>>): Map<string, string> {
+  return new Map(
+    Object.entries(defines).map(([name, value]) => [utf8ToByteString(name), utf8ToByteString(value)]),
+  );
 }

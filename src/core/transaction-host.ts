@@ -3,11 +3,16 @@
 // makes transactions for the tm functions (it is their TmHost), and runs each transaction's branch,
 // onreply and failure routes on the script that created it: that script is pinned for the transaction's
 // life, so a version activated meanwhile never sees it. Every relay destination (branches, failover,
-// forking, stateless ACKs) passes authorizeDestination, the tenant's allow-list hook.
+// forking, stateless ACKs) passes authorizeDestination, the tenant's allow-list hook. When one of those
+// routes fails, what it changed is put back and the tenant's failure policy decides (docs/sandbox.md).
 import type { Logger } from 'pino';
-import { RouteContext as Context, type RouteContext, type RouteHost, type TmHost } from '../kemi/index.ts';
+import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
+import type { Failure } from '../runtime/index.ts';
 import { addReceived, responseDestination, type SipRequest, type SipResponse } from '../sip/index.ts';
 import {
+  type Branch,
+  type BranchDraft,
+  type BranchVerdict,
   type Clock,
   createTmCounters,
   type DestinationBranch,
@@ -27,11 +32,12 @@ import {
   TransactionTable,
 } from '../tm/index.ts';
 import type { Proto, Source, Transport } from '../transport/index.ts';
+import { type CoreCounters, countBy } from './counters.ts';
 import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
 import { replyTarget } from './reply-target.ts';
-import type { RouteInvoker } from './route-invoker.ts';
+import { type RouteInvoker, scriptContext } from './route-invoker.ts';
 import type { Script } from './script.ts';
 
 /** Whether a tenant's script may send to a destination; refusals carry the reason for the log. */
@@ -47,6 +53,8 @@ export interface TransactionHostOptions {
   /** The RouteHost the contexts of transaction routes get (the SipCore). */
   readonly host: RouteHost;
   readonly invoker: RouteInvoker;
+  /** Where refused destinations are counted. */
+  readonly counters: CoreCounters;
   readonly myself: Myself;
   readonly timers: TimerValues;
   readonly clock: Clock;
@@ -280,18 +288,23 @@ export class TransactionHost implements TmHost {
       `SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
     );
     const proto: Proto = hop.proto;
-    void this.#options.transport.send(
-      { proto, address: hop.host, port: hop.port, local: local.listener },
-      ack.toBuffer(),
-    );
+    const bytes = ack.toBuffer();
+    // Sent once the route returns: a route that fails after relaying sends nothing.
+    ctx.afterRoute ??= [];
+    ctx.afterRoute.push(() => {
+      void this.#options.transport.send(
+        { proto, address: hop.host, port: hop.port, local: local.listener },
+        bytes,
+      );
+    });
     return 1;
   }
 
   #refuse(script: Script, hop: NextHop): string | undefined {
     const decision = this.#options.authorizeDestination(script, hop);
-    return decision.ok
-      ? undefined
-      : `${hop.proto}:${hostPort(hop.host, hop.port)} is not allowed for tenant ${script.tenant}: ${decision.reason}`;
+    if (decision.ok) return undefined;
+    countBy(this.#options.counters.destinationsRefused, script.tenant);
+    return `${hop.proto}:${hostPort(hop.host, hop.port)} is not allowed for tenant ${script.tenant}: ${decision.reason}`;
   }
 
   /** The routes of a transaction, bound to the script that created it. */
@@ -305,45 +318,158 @@ export class TransactionHost implements TmHost {
   }
 
   #makeRoutes(script: Script): TransactionRoutes {
-    const { host, invoker } = this.#options;
     return {
       refuse: (hop) => this.#refuse(script, hop),
       ended: () => script.unpin(),
-      branch: (tx, name, draft) => {
-        const ctx = new Context('branch', draft.request, tx.source, host, tx.log);
-        ctx.transaction = tx;
-        ctx.flags = tx.flags;
-        ctx.branchFlags = draft.flags;
-        ctx.dstUri = draft.dstUri;
-        ctx.branchIndex = draft.index;
-        if (!invoker.invoke(script, 'named-route', ctx, name)) return false;
+      branch: (tx, name, draft) => this.#branchRoute(script, tx, name, draft),
+      onReply: (tx, name, response, branch) => this.#onReplyRoute(script, tx, name, response, branch),
+      failure: (tx, name) => this.#failureRoute(script, tx, name),
+    };
+  }
+
+  /** The log of a transaction route run by `script`: the transaction's, or one naming the fallback. */
+  #logFor(script: Script, tx: ProxyTransaction): Logger {
+    return script === tx.owner ? tx.log : script.log.child({ callId: tx.request.callId });
+  }
+
+  /**
+   * A branch route. Failed: the branch is dropped (drop), ends with the configured reply as its local
+   * final response (fail-closed), or the route runs on the previous version on a fresh copy (fail-open).
+   */
+  #branchRoute(script: Script, tx: ProxyTransaction, name: string, draft: BranchDraft): BranchVerdict {
+    const { invoker } = this.#options;
+    const pristine = draft.request.clone();
+    const run = (s: Script): { ctx: RouteContext; failure: Failure | undefined } => {
+      const ctx = scriptContext(
+        s,
+        'branch',
+        draft.request,
+        tx.source,
+        this.#options.host,
+        this.#logFor(s, tx),
+      );
+      ctx.transaction = tx;
+      ctx.flags = tx.flags;
+      ctx.branchFlags = draft.flags;
+      ctx.dstUri = draft.dstUri;
+      ctx.branchIndex = draft.index;
+      const failure = invoker.invoke(s, 'named-route', ctx, name);
+      if (failure === undefined) {
         draft.dstUri = ctx.dstUri;
         draft.flags = ctx.branchFlags;
-        return !ctx.dropped;
-      },
-      onReply: (tx, name, response, branch) => {
-        const source = this.#replySource ?? tx.source;
-        const ctx = new Context('onreply', response, source, host, tx.log);
-        ctx.transaction = tx;
-        ctx.flags = tx.flags;
-        ctx.branchFlags = branch.flags;
-        ctx.branchIndex = branch.index;
-        invoker.invoke(script, 'named-route', ctx, name);
-        tx.flags = ctx.flags;
-        return !ctx.dropped;
-      },
-      failure: (tx, name) => {
-        const request = (tx.relayedRequest ?? tx.request).clone();
-        const ctx = new Context('failure', request, tx.source, host, tx.log);
-        ctx.transaction = tx;
-        ctx.flags = tx.flags;
-        ctx.dstUri = tx.relayedDstUri;
-        ctx.contacts = tx.contacts;
-        if (tx.recordRoute) ctx.recordRoute = { ...tx.recordRoute, enabled: true };
-        invoker.invoke(script, 'named-route', ctx, name);
+      }
+      return { ctx, failure };
+    };
+    let ran = script;
+    let { ctx, failure } = run(script);
+    if (failure === undefined) return ctx.dropped ? 'drop' : 'send';
+    const policy = invoker.policy(script);
+    const fallback = invoker.fallback(script, policy);
+    if (fallback) {
+      invoker.settle(script, ctx, failure, policy, 'fallback', name);
+      draft.request = pristine;
+      ran = fallback;
+      ({ ctx, failure } = run(fallback));
+      if (failure === undefined) return ctx.dropped ? 'drop' : 'send';
+    }
+    draft.request = pristine;
+    if (policy.mode === 'drop') {
+      invoker.settle(ran, ctx, failure, policy, 'drop', name);
+      return 'drop';
+    }
+    invoker.settle(ran, ctx, failure, policy, 'reply', name);
+    return policy.reply;
+  }
+
+  /**
+   * An onreply route, run on the response the transaction received. Failed: fail-open runs it on the
+   * previous version on a fresh copy; otherwise a provisional response is dropped and a final one (which
+   * no onreply route can drop) goes on as received, without the failed route's changes.
+   */
+  #onReplyRoute(
+    script: Script,
+    tx: ProxyTransaction,
+    name: string,
+    response: SipResponse,
+    branch: Branch,
+  ): SipResponse | undefined {
+    const { invoker, host } = this.#options;
+    const source = this.#replySource ?? tx.source;
+    const pristine = response.clone();
+    const run = (s: Script, msg: SipResponse): { ctx: RouteContext; failure: Failure | undefined } => {
+      const ctx = scriptContext(s, 'onreply', msg, source, host, this.#logFor(s, tx));
+      ctx.transaction = tx;
+      ctx.flags = tx.flags;
+      ctx.branchFlags = branch.flags;
+      ctx.branchIndex = branch.index;
+      const failure = invoker.invoke(s, 'named-route', ctx, name);
+      if (failure === undefined) tx.flags = ctx.flags;
+      return { ctx, failure };
+    };
+    let ran = script;
+    let { ctx, failure } = run(script, response);
+    if (failure === undefined) return ctx.dropped ? undefined : response;
+    const policy = invoker.policy(script);
+    const fallback = invoker.fallback(script, policy);
+    if (fallback) {
+      invoker.settle(script, ctx, failure, policy, 'fallback', name);
+      ran = fallback;
+      ({ ctx, failure } = run(fallback, pristine));
+      if (failure === undefined) return ctx.dropped ? undefined : pristine;
+    }
+    const final = response.status >= 200;
+    invoker.settle(ran, ctx, failure, policy, final ? 'forward' : 'drop', name);
+    return final ? pristine : undefined;
+  }
+
+  /**
+   * A failure route. Failed: its queued branches and settings are discarded; then the transaction is
+   * answered with the configured reply (fail-closed), the route runs on the previous version
+   * (fail-open), or the transaction goes on as if no failure route had run: its best response goes
+   * upstream (drop).
+   */
+  #failureRoute(script: Script, tx: ProxyTransaction, name: string): void {
+    const { invoker, host } = this.#options;
+    const saved = tx.routeState();
+    const run = (s: Script): { ctx: RouteContext; failure: Failure | undefined } => {
+      const request = (tx.relayedRequest ?? tx.request).clone();
+      const ctx = scriptContext(s, 'failure', request, tx.source, host, this.#logFor(s, tx));
+      ctx.transaction = tx;
+      ctx.flags = tx.flags;
+      ctx.dstUri = tx.relayedDstUri;
+      ctx.contacts = tx.contacts;
+      if (tx.recordRoute) ctx.recordRoute = { ...tx.recordRoute, enabled: true };
+      const failure = invoker.invoke(s, 'named-route', ctx, name);
+      if (failure === undefined) {
         tx.flags = ctx.flags;
         tx.contacts = ctx.contacts;
-      },
+      } else if (tx.finalStatus === undefined) tx.restoreRouteState(saved);
+      return { ctx, failure };
     };
+    let ran = script;
+    let { ctx, failure } = run(script);
+    if (failure === undefined) return;
+    const policy = invoker.policy(script);
+    if (tx.finalStatus !== undefined) {
+      invoker.settle(script, ctx, failure, policy, 'none', name);
+      return;
+    }
+    const fallback = invoker.fallback(script, policy);
+    if (fallback) {
+      invoker.settle(script, ctx, failure, policy, 'fallback', name);
+      ran = fallback;
+      ({ ctx, failure } = run(fallback));
+      if (failure === undefined) return;
+      if (tx.finalStatus !== undefined) {
+        invoker.settle(fallback, ctx, failure, policy, 'none', name);
+        return;
+      }
+    }
+    if (policy.mode === 'drop') {
+      invoker.settle(ran, ctx, failure, policy, 'drop', name);
+      return;
+    }
+    tx.reply(policy.reply.status, policy.reply.reason);
+    invoker.settle(ran, ctx, failure, policy, 'reply', name);
   }
 }

@@ -67,6 +67,8 @@ export class RouteContext {
   readonly host: RouteHost;
   /** Carries tenant, version and Call-ID bindings. */
   readonly log: Logger;
+  /** The tenant whose script runs (its defines); set by the server. */
+  tenant: string | undefined = undefined;
   /** `$var(name)`: script variables that live for this message. */
   readonly vars = new Map<string, string | number>();
   /** Message flags 0..31 (`setflag`). */
@@ -111,6 +113,8 @@ export class RouteContext {
   localRouteParams: string | undefined = undefined;
   /** The branch a branch or onreply route runs for ($T_branch_idx). */
   branchIndex: number | undefined = undefined;
+  /** Sends that wait for the route to return (a stateless ACK): dropped with the route if it fails. */
+  afterRoute: (() => void)[] | undefined = undefined;
 
   constructor(kind: RouteKind, msg: SipRequest | SipResponse, source: Source, host: RouteHost, log: Logger) {
     this.kind = kind;

@@ -5,6 +5,7 @@ export { DIALOG_VERSION_PARAM, dialogRouteParam, dialogVersion } from './dialog-
 export { type OpenRegistryResult, Registry, type RegistryOptions, WORLD } from './registry.ts';
 export type {
   ActivateResult,
+  BreakerStatus,
   LoadedVersionStatus,
   RegistryError,
   RegistryErrorCode,
@@ -21,9 +22,17 @@ export {
   ModuleStore,
   type OpenReport,
   type StoreOptions,
+  type TripRecord,
   type VersionRecord,
   type VersionState,
 } from './store.ts';
 export { type BoundSocket, TenantMatcher } from './tenant-matcher.ts';
-export { DEFAULT_TENANT, type TenantSpec, tenantSpecs } from './tenant-spec.ts';
+export {
+  type BreakerSettings,
+  catchAllTenant,
+  DEFAULT_BREAKER,
+  DEFAULT_TENANT,
+  type TenantSpec,
+  tenantSpecs,
+} from './tenant-spec.ts';
 export { VersionScript } from './version-script.ts';

@@ -2,18 +2,25 @@
 // worker, stored, and activated by one assignment (the next message selects the new version); old versions
 // stay loaded while transactions pin them or a dialog grace period runs, then are unloaded. Every change is
 // committed to the store before it takes effect, so a restart brings back the last activated version.
+// It is also the core's ScriptGuard: the tenant's failure policy, the version fail-open runs on (kept
+// loaded), and the circuit breaker that rolls a failing tenant back to its last good version.
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import type { FailurePolicy, ScriptGuard } from '../core/failure-policy.ts';
+import type { Script } from '../core/script.ts';
 import {
   createRunner,
+  type FailureCause,
   ksrPackage,
   type Linker,
   type ModuleMeta,
   type ModuleRunner,
 } from '../runtime/index.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
 import type { ModuleCompiler } from './compiler.ts';
 import {
   type ActivateResult,
+  type BreakerStatus,
   checkUsable,
   type RegistryError,
   type RegistryEvent,
@@ -46,13 +53,20 @@ export type OpenRegistryResult = { ok: true; registry: Registry } | { ok: false;
 interface TenantState {
   readonly spec: TenantSpec;
   active: VersionScript | undefined;
-  /** Loaded versions: the active one, and older ones still pinned or in their dialog grace period. */
+  /** Loaded versions: the active one, older ones still pinned or in their dialog grace period, standby. */
   readonly loaded: Map<number, VersionScript>;
+  readonly breaker: CircuitBreaker | undefined;
+  /** The breaker tripped and its rollback is under way. */
+  tripping: boolean;
+  /** The last good version, kept loaded for fail-open tenants. */
+  fallback: VersionScript | undefined;
+  /** Bumped by every fallback refresh: only the latest one applies. */
+  fallbackGeneration: number;
 }
 
 type LoadResult = { ok: true; script: VersionScript; meta: ModuleMeta } | { ok: false; error: RegistryError };
 
-export class Registry {
+export class Registry implements ScriptGuard {
   readonly #tenants = new Map<string, TenantState>();
   readonly #store: ModuleStore;
   readonly #compiler: ModuleCompiler;
@@ -69,8 +83,17 @@ export class Registry {
     this.#linker = options.linker;
     this.#log = options.log;
     this.#scriptLog = options.scriptLog ?? options.log;
-    for (const spec of options.tenants)
-      this.#tenants.set(spec.name, { spec, active: undefined, loaded: new Map() });
+    for (const spec of options.tenants) {
+      this.#tenants.set(spec.name, {
+        spec,
+        active: undefined,
+        loaded: new Map(),
+        breaker: spec.breaker && new CircuitBreaker(spec.breaker),
+        tripping: false,
+        fallback: undefined,
+        fallbackGeneration: 0,
+      });
+    }
   }
 
   /** Brings back each tenant's active version (falling back past corrupt ones), or imports its route. */
@@ -79,6 +102,7 @@ export class Registry {
     for (const tenant of registry.#tenants.values()) {
       const error = await registry.#boot(tenant);
       if (error) return { ok: false, error };
+      await registry.#refreshFallback(tenant);
     }
     return { ok: true, registry };
   }
@@ -182,7 +206,10 @@ export class Registry {
     const record = this.#store.version(tenant, version);
     const unusable = checkUsable(tenant, version, record);
     if (unusable) return { ok: false, error: unusable };
-    if (t.active?.version === version) return this.#unchanged(t);
+    if (t.active?.version === version) {
+      if (t.active.blocked) return this.#exclusive(async () => this.#reopen(t, by));
+      return this.#unchanged(t);
+    }
     return this.#switchTo(t, record!, 'activate', by, undefined);
   }
 
@@ -203,6 +230,27 @@ export class Registry {
     }
     const record = this.#store.version(tenant, target.version)!;
     return this.#switchTo(t, record, 'rollback', by, { expected: current.id, previous: target.previous });
+  }
+
+  // ---- ScriptGuard: what the core asks when a route failed ---------------------------------------------
+
+  policy(script: Script): FailurePolicy {
+    const t = this.#tenants.get(script.tenant);
+    if (!t) throw new Error(`a script of unknown tenant '${script.tenant}'`);
+    return t.spec.failurePolicy;
+  }
+
+  fallback(script: Script): Script | undefined {
+    const fallback = this.#tenants.get(script.tenant)?.fallback;
+    return fallback === script ? undefined : fallback;
+  }
+
+  failed(script: Script, cause: FailureCause): void {
+    const t = this.#tenants.get(script.tenant);
+    // Only the active version's failures count: a draining version or the fail-open one is not the
+    // tenant's choice any more, and a blocked or tripping tenant is being handled.
+    if (!t?.breaker || t.active !== script || t.tripping || t.active.blocked) return;
+    if (t.breaker.record(performance.now())) this.#trip(t, t.active, cause);
   }
 
   /** Retained versions of a tenant, newest first, with what is loaded and pinned. */
@@ -229,6 +277,10 @@ export class Registry {
       active: t.active?.version,
       activatedAt: current?.at,
       activatedBy: current?.by,
+      activationKind: current?.kind,
+      failurePolicy: t.spec.failurePolicy,
+      fallback: t.fallback?.version,
+      breaker: this.#breakerStatus(t),
       loaded: [...t.loaded.values()]
         .sort((a, b) => b.version - a.version)
         .map((s) => ({
@@ -239,9 +291,15 @@ export class Registry {
           failures: s.runner.stats.failures,
           path: s.runner.module.meta.path,
           loadedAt: new Date(s.loadedAt).toISOString(),
+          standby: s.standby,
         })),
       retained: this.#store.versions(tenant).length,
     };
+  }
+
+  /** The tenant's activations, newest first: how each version became active, when and by whom. */
+  activations(tenant: string, limit?: number): ActivationRecord[] | undefined {
+    return this.#tenants.has(tenant) ? this.#store.activations(tenant, limit) : undefined;
   }
 
   async close(): Promise<void> {
@@ -465,6 +523,8 @@ export class Registry {
     const commitStart = performance.now();
     try {
       this.#store.activate(name, script.version, kind, by, previous);
+      // An operator's choice: the version may be rolled back to again even if the breaker tripped on it.
+      if (kind === 'activate' || kind === 'rollback') this.#store.clearTrip(name, script.version);
     } catch (err) {
       return { ok: false, error: storeError(`activate ${name} v${script.version}`, err) };
     }
@@ -472,15 +532,170 @@ export class Registry {
     const old = t.active;
     t.loaded.set(script.version, script);
     t.active = script;
+    script.unblock();
     script.activate();
     old?.deactivate(t.spec.dialogGraceMs);
+    t.breaker?.reset();
     const swapMs = performance.now() - swapStart;
     this.#log.info(
       { tenant: name, version: script.version, from: old?.version, kind, by },
       'version activated',
     );
     this.#emit({ kind: 'activation', tenant: name, how: kind, version: script.version });
+    if (old?.blocked) this.#cleared(t, script, by);
+    void this.#refreshFallback(t);
     return { ok: true, commitMs: swapStart - commitStart, swapMs };
+  }
+
+  // ---- circuit breaker and fail-open version ------------------------------------------------------------
+
+  /**
+   * The breaker tripped on the active version: it is marked (never a rollback target again until an
+   * operator activates it) and the tenant rolls back to its last good version, the most recent earlier
+   * activation whose version the breaker never tripped on; with none, the tenant answers fail-closed.
+   * Each trip marks one more version, so automatic rollbacks end once the good versions are used up.
+   */
+  #trip(t: TenantState, script: VersionScript, cause: FailureCause): void {
+    const name = t.spec.name;
+    const settings = t.breaker!.settings;
+    const reply = t.spec.failurePolicy.reply;
+    t.tripping = true;
+    try {
+      this.#store.markTripped(name, script.version, cause);
+    } catch (err) {
+      this.#log.error({ tenant: name, err: (err as Error).message }, 'cannot record the breaker trip');
+    }
+    const current = this.#store.current(name);
+    const tripped = this.#trippedVersions(name);
+    const target = this.#store.rollbackTarget(name, (v) => !tripped.has(v.version));
+    const fields = {
+      tenant: name,
+      version: script.version,
+      cause,
+      failures: settings.failures,
+      windowS: settings.windowMs / 1000,
+    };
+    const failClosed = (why: string) => {
+      script.block(reply);
+      t.tripping = false;
+      this.#log.error(
+        fields,
+        `circuit breaker tripped: ${why}; requests get ${reply.status} ${reply.reason} until an operator activates a version`,
+      );
+      this.#emit({ kind: 'breaker', tenant: name, version: script.version, outcome: 'fail-closed' });
+    };
+    if (current === undefined || target === undefined) {
+      failClosed('no good version to roll back to');
+      return;
+    }
+    this.#log.error(
+      { ...fields, to: target.version },
+      `circuit breaker tripped: rolling back to v${target.version}, the last good version`,
+    );
+    const record = this.#store.version(name, target.version)!;
+    const rollback = { expected: current.id, previous: target.previous };
+    void this.#switchTo(t, record, 'breaker', 'breaker', rollback)
+      .then((result) => {
+        t.tripping = false;
+        if (result.ok) {
+          this.#emit({
+            kind: 'breaker',
+            tenant: name,
+            version: script.version,
+            outcome: 'rollback',
+            to: target.version,
+          });
+        } else if (t.active === script) failClosed(`the rollback failed (${result.error.message})`);
+      })
+      .catch((err: unknown) => {
+        t.tripping = false;
+        this.#log.error({ tenant: name, err: (err as Error).message }, 'breaker rollback failed: a bug');
+      });
+  }
+
+  /** An operator activated the blocked active version again: the breaker starts afresh. */
+  #reopen(t: TenantState, by: string): ActivateResult {
+    const script = t.active!;
+    const name = t.spec.name;
+    try {
+      this.#store.activate(name, script.version, 'activate', by);
+      this.#store.clearTrip(name, script.version);
+    } catch (err) {
+      return { ok: false, error: storeError(`activate ${name} v${script.version}`, err) };
+    }
+    script.unblock();
+    t.breaker?.reset();
+    this.#emit({ kind: 'activation', tenant: name, how: 'activate', version: script.version });
+    this.#cleared(t, script, by);
+    void this.#refreshFallback(t);
+    return {
+      ok: true,
+      tenant: name,
+      from: script.version,
+      to: script.version,
+      changed: true,
+      timings: { loadMs: 0, commitMs: 0, swapMs: 0 },
+    };
+  }
+
+  #cleared(t: TenantState, script: VersionScript, by: string): void {
+    this.#log.warn(
+      { tenant: t.spec.name, version: script.version, by },
+      'circuit breaker cleared: an operator activated a version',
+    );
+    this.#emit({ kind: 'breaker', tenant: t.spec.name, version: script.version, outcome: 'cleared' });
+  }
+
+  #trippedVersions(tenant: string): Set<number> {
+    return new Set(this.#store.trips(tenant).map((trip) => trip.version));
+  }
+
+  /**
+   * Loads the version fail-open runs failed routes on (the rollback target: the last good version) and
+   * keeps it loaded; only the latest of overlapping refreshes applies.
+   */
+  async #refreshFallback(t: TenantState): Promise<void> {
+    if (t.spec.failurePolicy.mode !== 'fail-open') return;
+    const generation = ++t.fallbackGeneration;
+    const name = t.spec.name;
+    const tripped = this.#trippedVersions(name);
+    const target = this.#store.rollbackTarget(name, (v) => !tripped.has(v.version));
+    let script = target === undefined ? undefined : t.loaded.get(target.version);
+    if (target !== undefined && script === undefined) {
+      const loaded = await this.#load(t, this.#store.version(name, target.version)!);
+      if (loaded.ok) script = loaded.script;
+      else {
+        this.#log.error(
+          { tenant: name, version: target.version, code: loaded.error.code },
+          `the fail-open version does not load: ${loaded.error.message}`,
+        );
+      }
+    }
+    if (generation !== t.fallbackGeneration || script === t.fallback) return;
+    const old = t.fallback;
+    t.fallback = script;
+    if (script) {
+      t.loaded.set(script.version, script);
+      script.setStandby(true);
+    }
+    old?.setStandby(false);
+    this.#log.info(
+      { tenant: name, version: script?.version, active: t.active?.version },
+      script ? 'fail-open version ready' : 'no fail-open version: failed routes get the fail-closed reply',
+    );
+  }
+
+  #breakerStatus(t: TenantState): BreakerStatus {
+    const b = t.breaker;
+    const tripped = this.#store.trips(t.spec.name);
+    if (!b) return { state: 'off', failures: undefined, windowS: undefined, recent: 0, tripped };
+    return {
+      state: t.active?.blocked ? 'open' : t.tripping ? 'tripping' : 'closed',
+      failures: b.settings.failures,
+      windowS: b.settings.windowMs / 1000,
+      recent: b.recent(performance.now()),
+      tripped,
+    };
   }
 
   #unchanged(t: TenantState): ActivateResult {

@@ -1,8 +1,9 @@
 // What the registry's operations return and report: errors as values, upload timings, activation
 // results, tenant status and events. The admin API serializes these as they are.
+import type { FailureMode, FailureReply } from '../core/failure-policy.ts';
 import type { ModuleMeta } from '../runtime/index.ts';
 import type { CompileFailure } from './compiler.ts';
-import type { ActivationKind, VersionRecord } from './store.ts';
+import type { ActivationKind, TripRecord, VersionRecord } from './store.ts';
 
 export type RegistryErrorCode =
   | CompileFailure['code']
@@ -71,6 +72,23 @@ export interface LoadedVersionStatus {
   readonly failures: number;
   readonly path: ModuleMeta['path'];
   readonly loadedAt: string;
+  /** Kept loaded as the version fail-open runs failed routes on. */
+  readonly standby: boolean;
+}
+
+/**
+ * The circuit breaker: `closed` (counting), `tripping` (rolling back now), `open` (no good version was
+ * left: the tenant's requests get the fail-closed reply until an operator activates a version), `off`.
+ */
+export interface BreakerStatus {
+  readonly state: 'closed' | 'tripping' | 'open' | 'off';
+  /** Failures that trip it, and within how many seconds. */
+  readonly failures: number | undefined;
+  readonly windowS: number | undefined;
+  /** Failures of the active version within the window now. */
+  readonly recent: number;
+  /** Versions it tripped on (never rolled back to until an operator activates them). */
+  readonly tripped: readonly TripRecord[];
 }
 
 export interface TenantStatus {
@@ -78,8 +96,14 @@ export interface TenantStatus {
   readonly active: number | undefined;
   readonly activatedAt: string | undefined;
   readonly activatedBy: string | undefined;
+  /** How the active version became active (`breaker`: the circuit breaker rolled back to it). */
+  readonly activationKind: ActivationKind | undefined;
   readonly loaded: readonly LoadedVersionStatus[];
   readonly retained: number;
+  readonly failurePolicy: { readonly mode: FailureMode; readonly reply: FailureReply };
+  /** The version fail-open runs failed routes on now. */
+  readonly fallback: number | undefined;
+  readonly breaker: BreakerStatus;
 }
 
 export interface VersionInfo extends VersionRecord {
@@ -103,7 +127,16 @@ export type RegistryEvent =
       readonly how: ActivationKind;
       readonly version: number;
     }
-  | { readonly kind: 'unload'; readonly tenant: string; readonly version: number };
+  | { readonly kind: 'unload'; readonly tenant: string; readonly version: number }
+  | {
+      readonly kind: 'breaker';
+      readonly tenant: string;
+      /** The version it tripped on (cleared: the one an operator activated). */
+      readonly version: number;
+      /** rollback: to `to`; fail-closed: no good version left; cleared: an operator activated a version. */
+      readonly outcome: 'rollback' | 'fail-closed' | 'cleared';
+      readonly to?: number;
+    };
 
 export function unknownTenant(tenant: string): RegistryError {
   return { code: 'unknown-tenant', message: `no tenant is named '${tenant}'` };

@@ -1,13 +1,15 @@
 // The ScriptSelector the core asks for every request: tenant by socket and domain, then the tenant's active
 // version (or, for an in-dialog request naming a version still in its grace period, that one). A message
 // no tenant takes goes to the configured `unmatched` tenant or is refused statelessly; so is a message of a
-// tenant that has no version yet (503).
+// tenant that has no version yet (503), and one of a tenant whose circuit breaker left it fail-closed (the
+// tenant's fail-closed reply, without running its script).
 import type { Script, ScriptSelector } from '../core/script.ts';
 import { SipRequest, type SipResponse } from '../sip/index.ts';
 import type { Source } from '../transport/index.ts';
 import { dialogVersion } from './dialog-pin.ts';
 import type { Registry } from './registry.ts';
 import type { TenantMatcher } from './tenant-matcher.ts';
+import type { VersionScript } from './version-script.ts';
 
 /** Sends a stateless reply to a request the registry will not route (never called for ACK or replies). */
 export type Refuse = (request: SipRequest, source: Source, status: number, reason: string) => void;
@@ -19,6 +21,8 @@ export interface SelectorCounters {
   noVersion: number;
   /** In-dialog requests run on the version their Route named rather than the active one. */
   dialogPinned: number;
+  /** Requests answered fail-closed because the tenant's circuit breaker tripped with no version left. */
+  failClosed: number;
 }
 
 export interface SelectorOptions {
@@ -31,7 +35,7 @@ export interface SelectorOptions {
 }
 
 export class RegistrySelector implements ScriptSelector {
-  readonly counters: SelectorCounters = { unmatched: 0, noVersion: 0, dialogPinned: 0 };
+  readonly counters: SelectorCounters = { unmatched: 0, noVersion: 0, dialogPinned: 0, failClosed: 0 };
   readonly #registry: Registry;
   readonly #matcher: TenantMatcher;
   readonly #unmatchedTenant: string | undefined;
@@ -63,18 +67,23 @@ export class RegistrySelector implements ScriptSelector {
         return undefined;
       }
     }
+    let script: VersionScript | undefined;
     if (this.#dialogTenants.has(tenant) && msg instanceof SipRequest) {
       const version = dialogVersion(msg);
-      const pinned = version === undefined ? undefined : this.#registry.dialogScript(tenant, version);
-      if (pinned) {
-        this.counters.dialogPinned++;
-        return pinned;
-      }
+      script = version === undefined ? undefined : this.#registry.dialogScript(tenant, version);
+      if (script) this.counters.dialogPinned++;
     }
-    const script = this.#registry.active(tenant);
+    script ??= this.#registry.active(tenant);
     if (!script) {
       this.counters.noVersion++;
       this.#refuseRequest(msg, source, 503, 'Service Unavailable');
+      return undefined;
+    }
+    const blocked = script.blocked;
+    if (blocked) {
+      this.counters.failClosed++;
+      this.#refuseRequest(msg, source, blocked.status, blocked.reason);
+      return undefined;
     }
     return script;
   }

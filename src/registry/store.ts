@@ -23,8 +23,20 @@ export interface VersionRecord {
   readonly problem: string | undefined;
 }
 
-/** How a version became active: an operator's choice, a rollback, the boot fallback, or the config route. */
-export type ActivationKind = 'activate' | 'rollback' | 'fallback' | 'initial';
+/**
+ * How a version became active: an operator's choice, a rollback, the boot fallback, the config route, or
+ * the circuit breaker rolling back from a version whose routes kept failing.
+ */
+export type ActivationKind = 'activate' | 'rollback' | 'fallback' | 'initial' | 'breaker';
+
+/** A version the circuit breaker tripped on: never a rollback target again until an operator activates it. */
+export interface TripRecord {
+  readonly tenant: string;
+  readonly version: number;
+  readonly at: string;
+  /** The failure cause of the invocation that tripped it. */
+  readonly cause: string;
+}
 
 export interface ActivationRecord {
   readonly id: number;
@@ -95,6 +107,13 @@ const SCHEMA = `
     by TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS activations_tenant ON activations (tenant, id);
+  CREATE TABLE IF NOT EXISTS trips (
+    tenant TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    cause TEXT NOT NULL,
+    PRIMARY KEY (tenant, version)
+  );
 `;
 
 interface VersionRow {
@@ -285,6 +304,33 @@ export class ModuleStore {
     });
   }
 
+  /** The tenant's activations, newest first (at most `limit`). */
+  activations(tenant: string, limit = 50): ActivationRecord[] {
+    const rows = this.#db
+      .prepare('SELECT * FROM activations WHERE tenant = ? ORDER BY id DESC LIMIT ?')
+      .all(tenant, limit);
+    return (rows as unknown as ActivationRow[]).map(activationRecord);
+  }
+
+  /** Records that the circuit breaker tripped on `version`. */
+  markTripped(tenant: string, version: number, cause: string): void {
+    this.#db
+      .prepare('INSERT OR REPLACE INTO trips (tenant, version, at, cause) VALUES (?, ?, ?, ?)')
+      .run(tenant, version, new Date().toISOString(), cause);
+  }
+
+  /** An operator activated the version again: it may be a rollback target again. */
+  clearTrip(tenant: string, version: number): void {
+    this.#db.prepare('DELETE FROM trips WHERE tenant = ? AND version = ?').run(tenant, version);
+  }
+
+  /** The tenant's versions the breaker tripped on. */
+  trips(tenant: string): TripRecord[] {
+    return this.#db
+      .prepare('SELECT * FROM trips WHERE tenant = ? ORDER BY version')
+      .all(tenant) as unknown as TripRecord[];
+  }
+
   /**
    * Where a rollback goes: the activation before the current one whose version is still retained, ready
    * and different from the active version; undefined when history holds none.
@@ -321,7 +367,11 @@ export class ModuleStore {
     if (doomed.length === 0) return [];
     this.#transaction(() => {
       const del = this.#db.prepare('DELETE FROM versions WHERE tenant = ? AND version = ?');
-      for (const v of doomed) del.run(tenant, v.version);
+      const untrip = this.#db.prepare('DELETE FROM trips WHERE tenant = ? AND version = ?');
+      for (const v of doomed) {
+        del.run(tenant, v.version);
+        untrip.run(tenant, v.version);
+      }
     });
     const stillNamed = this.#db.prepare('SELECT 1 FROM versions WHERE sha256 = ? LIMIT 1');
     for (const sha of new Set(doomed.map((v) => v.sha256))) {

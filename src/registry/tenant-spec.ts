@@ -1,7 +1,19 @@
 // A tenant as the registry sees it, made from the configuration: what it matches, its initial route, how
-// many versions it keeps, and the sandbox settings its modules are compiled and run with.
+// many versions it keeps, and the sandbox settings its modules are compiled and run with: limits,
+// capabilities, failure policy, circuit breaker, relay allow-list and defines.
 import type { Config, TenantConfig } from '../config/schema.ts';
+import { DestinationAllowList } from '../core/destination-allow-list.ts';
+import { DEFAULT_FAILURE_POLICY, DEFAULT_FAILURE_REPLY, type FailurePolicy } from '../core/failure-policy.ts';
 import type { InvocationLimits, ModuleLimits } from '../runtime/index.ts';
+import { reasonPhrase } from '../sip/index.ts';
+
+/** N failed invocations within a window trip the breaker. */
+export interface BreakerSettings {
+  readonly failures: number;
+  readonly windowMs: number;
+}
+
+export const DEFAULT_BREAKER: BreakerSettings = { failures: 20, windowMs: 60_000 };
 
 export interface TenantSpec {
   readonly name: string;
@@ -17,27 +29,44 @@ export interface TenantSpec {
   readonly capabilities: readonly string[] | undefined;
   readonly moduleLimits: Partial<ModuleLimits>;
   readonly invocationLimits: Partial<InvocationLimits>;
+  /** What a failed route's message gets. */
+  readonly failurePolicy: FailurePolicy;
+  /** Undefined: no circuit breaker. */
+  readonly breaker: BreakerSettings | undefined;
+  /** Where the tenant's script may relay; undefined: anywhere (the implicit `default` tenant only). */
+  readonly relayAllow: DestinationAllowList | undefined;
+  /** The tenant's own defines (kx.get-def), over the top-level ones. */
+  readonly defines: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_TENANT = 'default';
 
+/**
+ * A catch-all tenant with every default: the implicit `default` tenant of `serve` without tenants (the
+ * operator's own route, which may relay anywhere, as the examples do), and a base for tests.
+ */
+export function catchAllTenant(name: string, over: Partial<TenantSpec> = {}): TenantSpec {
+  return {
+    name,
+    sockets: [],
+    domains: [],
+    route: undefined,
+    retain: 10,
+    dialogGraceMs: 0,
+    capabilities: undefined,
+    moduleLimits: {},
+    invocationLimits: {},
+    failurePolicy: DEFAULT_FAILURE_POLICY,
+    breaker: DEFAULT_BREAKER,
+    relayAllow: undefined,
+    defines: {},
+    ...over,
+  };
+}
+
 /** The tenants of a configuration; without any, one catch-all `default` tenant running `config.route`. */
 export function tenantSpecs(config: Config): TenantSpec[] {
-  if (config.tenants.length === 0) {
-    return [
-      {
-        name: DEFAULT_TENANT,
-        sockets: [],
-        domains: [],
-        route: config.route,
-        retain: 10,
-        dialogGraceMs: 0,
-        capabilities: undefined,
-        moduleLimits: {},
-        invocationLimits: {},
-      },
-    ];
-  }
+  if (config.tenants.length === 0) return [catchAllTenant(DEFAULT_TENANT, { route: config.route })];
   return config.tenants.map(specOf);
 }
 
@@ -59,11 +88,33 @@ function specOf(t: TenantConfig): TenantSpec {
     invocationLimits: defined({
       fuel: l.fuel,
       maxStringBytes: l.max_string_bytes,
+      maxArgumentBytes: l.max_argument_bytes,
       maxKsrCalls: l.max_ksr_calls,
       maxLogBytes: l.max_log_bytes,
       deadlineMs: l.deadline_ms,
     }),
+    failurePolicy: policyOf(t.failure_policy),
+    breaker: t.circuit_breaker.enabled
+      ? { failures: t.circuit_breaker.failures, windowMs: t.circuit_breaker.window_s * 1000 }
+      : undefined,
+    relayAllow: allowListOf(t),
+    defines: t.defines,
   };
+}
+
+function policyOf(p: TenantConfig['failure_policy']): FailurePolicy {
+  if (p.mode !== 'fail-closed' || p.reply === undefined)
+    return { mode: p.mode, reply: DEFAULT_FAILURE_REPLY };
+  const { status, reason } = p.reply;
+  return { mode: 'fail-closed', reply: { status, reason: reason ?? reasonPhrase(status) } };
+}
+
+function allowListOf(t: TenantConfig): DestinationAllowList {
+  if (t.relay_allow === undefined) return DestinationAllowList.nowhere();
+  const parsed = DestinationAllowList.parse(t.relay_allow);
+  // The schema parsed it already: a failure here is a bug.
+  if (!parsed.ok) throw new Error(`tenants.${t.name}.relay_allow: ${parsed.error}`);
+  return parsed.list;
 }
 
 /** Drops undefined values, so spreading the result over the runtime defaults keeps them. */

@@ -1,7 +1,9 @@
 // One loaded module version of one tenant: the Script the core runs messages on. It counts the
-// transactions (and dialogs) that pinned it; once it is no longer active, its pins are gone and any dialog
-// grace period is over, it tells the registry, which unloads it.
+// transactions (and dialogs) that pinned it; once it is no longer active, its pins are gone, any dialog
+// grace period is over and it is not held as the tenant's fail-open version, it tells the registry, which
+// unloads it.
 import type { Logger } from 'pino';
+import type { FailureReply } from '../core/failure-policy.ts';
 import type { Script } from '../core/script.ts';
 import type { ModuleRunner } from '../runtime/index.ts';
 
@@ -18,6 +20,9 @@ export class VersionScript implements Script {
   #graceUntil = 0;
   #graceTimer: NodeJS.Timeout | undefined;
   #unloaded = false;
+  /** Kept loaded as the version fail-open runs failed routes on. */
+  #standby = false;
+  #blocked: FailureReply | undefined = undefined;
   readonly #onIdle: (script: VersionScript) => void;
 
   constructor(
@@ -46,6 +51,32 @@ export class VersionScript implements Script {
 
   get unloaded(): boolean {
     return this.#unloaded;
+  }
+
+  get standby(): boolean {
+    return this.#standby;
+  }
+
+  /**
+   * Set when the circuit breaker tripped on this active version and no good version was left: its
+   * tenant's new requests get this reply without running it, until an operator activates a version.
+   */
+  get blocked(): FailureReply | undefined {
+    return this.#blocked;
+  }
+
+  block(reply: FailureReply): void {
+    this.#blocked = reply;
+  }
+
+  unblock(): void {
+    this.#blocked = undefined;
+  }
+
+  /** Keeps the version loaded as the tenant's fail-open version (or lets it go). */
+  setStandby(on: boolean): void {
+    this.#standby = on;
+    if (!on) this.#maybeIdle();
   }
 
   /** True while an in-dialog request naming this version may still run on it. */
@@ -95,7 +126,8 @@ export class VersionScript implements Script {
   }
 
   #maybeIdle(): void {
-    if (this.#active || this.#pins > 0 || this.#unloaded || Date.now() < this.#graceUntil) return;
+    if (this.#active || this.#standby || this.#pins > 0 || this.#unloaded || Date.now() < this.#graceUntil)
+      return;
     this.#onIdle(this);
   }
 }

@@ -12,6 +12,7 @@ export { NonInviteClientTransaction } from './non-invite-client-transaction.ts';
 export { NonInviteServerTransaction } from './non-invite-server-transaction.ts';
 export {
   type BranchDraft,
+  type BranchVerdict,
   MAX_BRANCHES,
   type OutboundInterface,
   type ProxyClientEntry,
@@ -19,6 +20,7 @@ export {
   ProxyTransaction,
   type ProxyTransactionInit,
   type RelayOutcome,
+  type TransactionRouteState,
   type TransactionRoutes,
 } from './proxy-transaction.ts';
 export { type Interface, type RecordRouteRequest, recordRouteValues } from './record-route.ts';

@@ -65,17 +65,37 @@ export interface ProxyEnvironment {
 /** A branch about to be sent, as the branch route sees and may change it. */
 export interface BranchDraft {
   readonly index: number;
-  readonly request: SipRequest;
+  /** The branch's request; replaced by a fresh copy when a failed branch route's changes are discarded. */
+  request: SipRequest;
   dstUri: string | undefined;
   flags: number;
 }
 
+/** What becomes of a branch after its branch route: sent, dropped, or ended with a local final response. */
+export type BranchVerdict = 'send' | 'drop' | { readonly status: number; readonly reason: string };
+
+/** What a route may change on a transaction: put back when the route fails (a failure policy). */
+export interface TransactionRouteState {
+  readonly pending: number;
+  readonly onFailure: string | undefined;
+  readonly onBranch: string | undefined;
+  readonly onReply: string | undefined;
+  readonly dropReplies: 'a' | 'l' | 'n';
+  readonly fr: number;
+  readonly frInv: number;
+  readonly recordRoute: RecordRouteRequest | undefined;
+}
+
 /** The script's routes for one transaction, bound by the server to the module version that created it. */
 export interface TransactionRoutes {
-  /** Runs the branch route `name`; false when the script dropped the branch. */
-  branch(tx: ProxyTransaction, name: string, draft: BranchDraft): boolean;
-  /** Runs the onreply route `name` for a response of `branch`; false when the script dropped it. */
-  onReply(tx: ProxyTransaction, name: string, response: SipResponse, branch: Branch): boolean;
+  /** Runs the branch route `name` on `draft`: whether the branch is sent, dropped or ended locally. */
+  branch(tx: ProxyTransaction, name: string, draft: BranchDraft): BranchVerdict;
+  /**
+   * Runs the onreply route `name` for a response of `branch`: the response to go on with (the route may
+   * have changed it, or a failed route's changes were discarded), undefined when it is dropped. A final
+   * response cannot be dropped: undefined then keeps `response`.
+   */
+  onReply(tx: ProxyTransaction, name: string, response: SipResponse, branch: Branch): SipResponse | undefined;
   /** Runs the failure route `name` (t_relay in it adds branches, t_reply answers). */
   failure(tx: ProxyTransaction, name: string): void;
   /** Why the tenant may not send to `hop`, or undefined when it may. */
@@ -327,19 +347,64 @@ export class ProxyTransaction implements ServerTransactionUser {
     }
   }
 
+  /**
+   * Forgets a transaction whose request route failed before anything was relayed (a failure policy drops
+   * the request or runs it again on another version): nothing more is sent for it, it leaves the table
+   * and its script is unpinned.
+   */
+  abandon(): void {
+    if (this.#finalStatus !== undefined || this.branches.length > 0) return;
+    this.#pending = [];
+    this.#lifetime.cancel();
+    this.server.terminate();
+  }
+
+  /** What a route may change here, to restore if the route fails. */
+  routeState(): TransactionRouteState {
+    return {
+      pending: this.#pending.length,
+      onFailure: this.onFailure,
+      onBranch: this.onBranch,
+      onReply: this.onReply,
+      dropReplies: this.dropReplies,
+      fr: this.fr,
+      frInv: this.frInv,
+      recordRoute: this.recordRoute,
+    };
+  }
+
+  /** Puts back what a failed route changed: its settings, and the branches it queued are not sent. */
+  restoreRouteState(state: TransactionRouteState): void {
+    this.#pending.length = Math.min(this.#pending.length, state.pending);
+    this.onFailure = state.onFailure;
+    this.onBranch = state.onBranch;
+    this.onReply = state.onReply;
+    this.dropReplies = state.dropReplies;
+    this.fr = state.fr;
+    this.frInv = state.frInv;
+    this.recordRoute = state.recordRoute;
+  }
+
   // ---- from the branches ------------------------------------------------------------------------------------
 
-  branchProvisional(branch: Branch, response: SipResponse): void {
-    if (this.onReply !== undefined && !this.#routes.onReply(this, this.onReply, response, branch)) return;
+  branchProvisional(branch: Branch, received: SipResponse): void {
+    const response =
+      this.onReply === undefined ? received : this.#routes.onReply(this, this.onReply, received, branch);
+    if (response === undefined) return;
     if (response.status > 100 && this.#finalStatus === undefined) this.#forward(response);
   }
 
   branchFinal(branch: Branch): void {
-    const final = branch.final!;
-    const response = final.response;
-    if (response !== undefined && this.onReply !== undefined) {
-      this.#routes.onReply(this, this.onReply, response, branch); // a final response cannot be dropped
+    let final = branch.final!;
+    if (final.response !== undefined && this.onReply !== undefined) {
+      // A final response cannot be dropped; the route may give back another copy (its changes discarded).
+      const kept = this.#routes.onReply(this, this.onReply, final.response, branch);
+      if (kept !== undefined && kept !== final.response) {
+        final = { ...final, response: kept };
+        branch.final = final;
+      }
     }
+    const response = final.response;
     if (response !== undefined && final.status < 300) {
       this.picked = branch;
       if (this.isInvite) {
@@ -354,8 +419,9 @@ export class ProxyTransaction implements ServerTransactionUser {
   }
 
   /** A 2xx on a branch this proxy had ended already (timer C, cancel): forwarded all the same. */
-  lateSuccess(branch: Branch, response: SipResponse): void {
-    if (this.onReply !== undefined) this.#routes.onReply(this, this.onReply, response, branch);
+  lateSuccess(branch: Branch, received: SipResponse): void {
+    const response =
+      (this.onReply !== undefined && this.#routes.onReply(this, this.onReply, received, branch)) || received;
     if (this.isInvite)
       this.#cancelOthers(branch, [`SIP;cause=${response.status};text="Call completed elsewhere"`]);
     this.#forward(response);
@@ -408,7 +474,7 @@ export class ProxyTransaction implements ServerTransactionUser {
 
   #startBranch(p: Pending, leg: number): void {
     const index = this.branches.length;
-    const request = p.message.clone();
+    let request = p.message.clone();
     let hop = p.hop;
     let flags = p.branch.flags;
     const fail = (status: number, reason: string, detail: string) => {
@@ -423,8 +489,14 @@ export class ProxyTransaction implements ServerTransactionUser {
     }
     if (this.onBranch !== undefined) {
       const draft: BranchDraft = { index, request, dstUri: p.branch.dstUri, flags };
-      if (!this.#routes.branch(this, this.onBranch, draft)) {
+      const verdict = this.#routes.branch(this, this.onBranch, draft);
+      request = draft.request;
+      if (verdict === 'drop') {
         this.log.debug({ branch: index }, 'branch dropped by the branch route');
+        return;
+      }
+      if (verdict !== 'send') {
+        fail(verdict.status, verdict.reason, 'its branch route failed');
         return;
       }
       flags = draft.flags;

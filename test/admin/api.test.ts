@@ -29,10 +29,7 @@ beforeAll(async () => {
       operator_token_env: 'UNUSED_TOKEN_VARIABLE',
       max_upload_bytes: MAX_UPLOAD,
     },
-    tenants: [
-      { name: 'acme', token: ACME, match: { sockets: [], domains: [] }, retain: 10, dialog_grace_s: 0 },
-      { name: 'beta', match: { sockets: [], domains: [] }, retain: 10, dialog_grace_s: 0 },
-    ],
+    tenants: [{ name: 'acme', token: ACME }, { name: 'beta' }],
     registry: opened.registry,
     sources: {},
     log: silentLogger,
@@ -169,6 +166,18 @@ describe('upload, versions, activate, rollback', () => {
     expect(opened.registry.active('acme')?.version).toBe(1);
   });
 
+  it('lists the activation history newest first: which version, how, by whom', async () => {
+    const r = await call('GET', '/v1/tenants/acme/activations', { token: ACME });
+    expect(r.status).toBe(200);
+    const rows = (r.json.activations as Record<string, unknown>[]).map((a) => [a.version, a.kind, a.by]);
+    expect(rows).toEqual([
+      [1, 'rollback', 'tenant:acme'],
+      [2, 'activate', 'tenant:acme'],
+      [1, 'activate', 'tenant:acme'],
+    ]);
+    expect((await call('GET', '/v1/tenants/beta/activations', { token: ACME })).status).toBe(403);
+  });
+
   it('status shows the active version and the pins of every loaded version', async () => {
     const old = opened.registry.active('acme')!;
     old.pin();
@@ -176,7 +185,14 @@ describe('upload, versions, activate, rollback', () => {
       await upload('acme', route.stamp(12), ACME);
       const r = await call('GET', '/v1/tenants/acme', { token: ACME });
       expect(r.status).toBe(200);
-      expect(r.json).toMatchObject({ tenant: 'acme', active: 3, activatedBy: 'tenant:acme' });
+      expect(r.json).toMatchObject({
+        tenant: 'acme',
+        active: 3,
+        activatedBy: 'tenant:acme',
+        activationKind: 'activate',
+        failurePolicy: { mode: 'fail-closed', reply: { status: 500, reason: 'Server Internal Error' } },
+        breaker: { state: 'closed', failures: 20, windowS: 60, recent: 0, tripped: [] },
+      });
       expect((r.json.loaded as Record<string, unknown>[]).map((l) => [l.version, l.active, l.pins])).toEqual([
         [3, true, 0],
         [1, false, 1],
@@ -283,7 +299,7 @@ describe('health and metrics', () => {
   it('health needs no token and reports tenants without a version', async () => {
     const r = await call('GET', '/health');
     expect(r.status).toBe(503);
-    expect(r.json).toMatchObject({ status: 'degraded', tenantsWithoutVersion: 1 });
+    expect(r.json).toMatchObject({ status: 'degraded', tenantsWithoutVersion: 1, tenantsFailClosed: 0 });
   });
 
   it('metrics are Prometheus text with the registry figures', async () => {
@@ -298,5 +314,7 @@ describe('health and metrics', () => {
     expect(r.text).toMatch(/^kemi_version_pins\{tenant="acme",version="3"\} 0$/m);
     expect(r.text).toMatch(/^kemi_upload_to_active_seconds_count\{tenant="acme"\} \d+$/m);
     expect(r.text).toMatch(/^kemi_process_cpu_seconds_total /m);
+    expect(r.text).toMatch(/^kemi_breaker_open\{tenant="acme"\} 0$/m);
+    expect(r.text).toMatch(/^kemi_breaker_recent_failures\{tenant="acme"\} 0$/m);
   });
 });

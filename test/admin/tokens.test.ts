@@ -1,20 +1,15 @@
 // Tokens from the configuration and the environment; every missing or weak one names what to set.
 import { describe, expect, it } from 'vitest';
 import { resolveTokens } from '../../src/admin/index.ts';
-import type { AdminConfig, TenantConfig } from '../../src/config/schema.ts';
+import type { TenantTokenConfig } from '../../src/admin/tokens.ts';
+import type { AdminConfig } from '../../src/config/schema.ts';
 
 const admin: AdminConfig = {
   listen: '127.0.0.1:0',
   operator_token_env: 'KEMI_WASM_ADMIN_TOKEN',
   max_upload_bytes: 1024,
 };
-const tenant = (over: Partial<TenantConfig>): TenantConfig => ({
-  name: 'acme',
-  match: { sockets: [], domains: [] },
-  retain: 10,
-  dialog_grace_s: 0,
-  ...over,
-});
+const tenant = (over: Partial<TenantTokenConfig>): TenantTokenConfig => ({ name: 'acme', ...over });
 
 describe('resolveTokens', () => {
   it('reads the operator token from the environment when the file has none', () => {

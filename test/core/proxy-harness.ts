@@ -2,6 +2,8 @@
 // messages go in with receive(), what the server sends is recorded, timers fire when the test advances
 // the clock. The caller (UAC) is 192.0.2.1:5060, the proxy 127.0.0.1:5060, callees 192.0.2.20-29:5060.
 
+import type { Logger } from 'pino';
+import type { ScriptGuard } from '../../src/core/failure-policy.ts';
 import { Myself } from '../../src/core/myself.ts';
 import { fixedScript, type Script } from '../../src/core/script.ts';
 import { SipCore } from '../../src/core/sip-core.ts';
@@ -9,7 +11,7 @@ import type { AuthorizeDestination } from '../../src/core/transaction-host.ts';
 import type { RouteContext } from '../../src/kemi/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
-import type { ModuleRunner, Outcome } from '../../src/runtime/index.ts';
+import type { FailureCause, ModuleRunner, Outcome, RouteName } from '../../src/runtime/index.ts';
 import { parseMessage, type SipRequest, type SipResponse } from '../../src/sip/index.ts';
 import type { TimerValues } from '../../src/tm/index.ts';
 import type { AddressTarget, SendResult, SendTarget, Source, Transport } from '../../src/transport/index.ts';
@@ -37,12 +39,29 @@ function ksrFor(ctx: RouteContext): Ksr {
   };
 }
 
-/** A script whose routes are JS functions; `invocations` lists every route run ("named-route:failover"). */
-export function jsScript(routes: JsScript, version = 1): Script & { invocations: string[] } {
+/** A route that fails as a guest would: the invocation ends with `cause` (a trap by default). */
+export class RouteFailure extends Error {
+  readonly failureCause: FailureCause;
+  constructor(message = 'unreachable', cause: FailureCause = 'trap') {
+    super(message);
+    this.failureCause = cause;
+  }
+}
+
+/**
+ * A script whose routes are JS functions; `invocations` lists every route run ("named-route:failover").
+ * A route that throws RouteFailure fails its invocation with the failure's cause.
+ */
+export function jsScript(
+  routes: JsScript,
+  version = 1,
+  tenant = 'default',
+  log: Logger = silentLogger,
+): Script & { invocations: string[] } {
   const invocations: string[] = [];
   const runner = {
     meter: { chargeLog: () => {} },
-    invoke(route: string, ctx: RouteContext, name?: string): Outcome {
+    invoke(route: RouteName, ctx: RouteContext, name?: string): Outcome {
       invocations.push(name === undefined ? route : `${route}:${name}`);
       const fn =
         route === 'request-route'
@@ -50,11 +69,16 @@ export function jsScript(routes: JsScript, version = 1): Script & { invocations:
           : route === 'reply-route'
             ? routes.reply
             : routes.named?.[name!];
-      fn?.(ctx, ksrFor(ctx));
+      try {
+        fn?.(ctx, ksrFor(ctx));
+      } catch (error) {
+        if (!(error instanceof RouteFailure)) throw error;
+        return { ok: false, route, cause: error.failureCause, message: `${route}: ${error.message}`, error };
+      }
       return { ok: true };
     },
   } as unknown as ModuleRunner;
-  return Object.assign(fixedScript('default', version, runner, silentLogger), { invocations });
+  return Object.assign(fixedScript(tenant, version, runner, log.child({ tenant, version })), { invocations });
 }
 
 export interface Sent {
@@ -136,6 +160,8 @@ export interface HarnessOptions {
   readonly timers?: Partial<TimerValues>;
   readonly authorizeDestination?: AuthorizeDestination;
   readonly defines?: Record<string, string>;
+  readonly tenantDefines?: Record<string, Record<string, string>>;
+  readonly guard?: ScriptGuard;
   /** The selector's choice per message (default: always `script`). */
   readonly select?: () => Script | undefined;
 }
@@ -153,6 +179,8 @@ export function proxyHarness(options: HarnessOptions): ProxyHarness {
     timers: options.timers,
     authorizeDestination: options.authorizeDestination,
     defines: options.defines,
+    tenantDefines: options.tenantDefines,
+    guard: options.guard,
     recordRouteParams: (script) => `;kwv=${script.version}`,
   });
   const harness: ProxyHarness = {

@@ -50,7 +50,15 @@ describe('hot reload under stateful SIPp load', () => {
     server = await startRegistryServer(
       {
         data_dir: join(dir, 'data'),
-        tenants: [{ name: 'acme', retain: 30, dialog_grace_s: 5 }],
+        tenants: [
+          {
+            name: 'acme',
+            retain: 30,
+            dialog_grace_s: 5,
+            // A configured tenant relays nowhere unless allowed: here only to the callee.
+            relay_allow: { cidrs: ['127.0.0.1/32'], ports: [uasPort] },
+          },
+        ],
         defines: { PRIMARY: `sip:127.0.0.1:${uasPort}` },
       },
       dir,

@@ -38,7 +38,11 @@ describe('config', () => {
           retain: 3,
           dialog_grace_s: 30,
           capabilities: ['sl', 'pv'],
-          limits: { fuel: 1000, max_memory_bytes: 1 << 20, deadline_ms: 5 },
+          limits: { fuel: 1000, max_memory_bytes: 1 << 20, deadline_ms: 5, max_argument_bytes: 4096 },
+          failure_policy: { mode: 'fail-closed', reply: { status: 503, reason: 'Script Failed' } },
+          circuit_breaker: { failures: 5, window_s: 10 },
+          relay_allow: { hosts: ['*.carrier.example'], cidrs: ['192.0.2.0/24'], ports: [5060, '5080-5090'] },
+          defines: { PRIMARY: 'sip:192.0.2.20' },
         },
         { name: 'rest' },
       ],
@@ -60,9 +64,44 @@ describe('config', () => {
       dialogGraceMs: 30_000,
       capabilities: ['sl', 'pv'],
       moduleLimits: { maxMemoryBytes: 1 << 20 },
-      invocationLimits: { fuel: 1000, deadlineMs: 5 },
+      invocationLimits: { fuel: 1000, deadlineMs: 5, maxArgumentBytes: 4096 },
+      failurePolicy: { mode: 'fail-closed', reply: { status: 503, reason: 'Script Failed' } },
+      breaker: { failures: 5, windowMs: 10_000 },
+      relayAllow: expect.anything(),
+      defines: { PRIMARY: 'sip:192.0.2.20' },
     });
+    const hop = (host: string, port = 5060) => ({ proto: 'udp' as const, host, port });
+    expect(acme.relayAllow?.check(hop('sbc.carrier.example', 5085))).toEqual({ ok: true });
+    expect(acme.relayAllow?.check(hop('192.0.2.9'))).toEqual({ ok: true });
+    expect(acme.relayAllow?.check(hop('192.0.2.9', 22))).toMatchObject({ ok: false });
     expect(rest).toMatchObject({ name: 'rest', sockets: [], domains: [], retain: 10, dialogGraceMs: 0 });
+  });
+
+  it('defaults: fail-closed 500, a breaker of 20 failures in 60 s, no relaying for a configured tenant', () => {
+    const [rest] = tenantSpecs(ok({ tenants: [{ name: 'rest' }] }));
+    expect(rest.failurePolicy).toEqual({
+      mode: 'fail-closed',
+      reply: { status: 500, reason: 'Server Internal Error' },
+    });
+    expect(rest.breaker).toEqual({ failures: 20, windowMs: 60_000 });
+    expect(rest.relayAllow?.check({ proto: 'udp', host: '192.0.2.1', port: 5060 })).toEqual({
+      ok: false,
+      reason: '192.0.2.1 is not in relay_allow: none: the tenant has no relay_allow',
+    });
+    expect(rest.defines).toEqual({});
+    // The implicit tenant of `serve` without tenants relays anywhere.
+    expect(tenantSpecs(ok({}))[0].relayAllow).toBeUndefined();
+    const [open] = tenantSpecs(
+      ok({
+        tenants: [{ name: 'o', failure_policy: { mode: 'fail-open' }, circuit_breaker: { enabled: false } }],
+      }),
+    );
+    expect(open.failurePolicy.mode).toBe('fail-open');
+    expect(open.breaker).toBeUndefined();
+    const [phrase] = tenantSpecs(
+      ok({ tenants: [{ name: 'p', failure_policy: { mode: 'fail-closed', reply: { status: 480 } } }] }),
+    );
+    expect(phrase.failurePolicy.reply).toEqual({ status: 480, reason: 'Temporarily Unavailable' });
   });
 
   it('the parsed config validates again unchanged (the serve command re-checks it with overrides)', () => {
@@ -98,6 +137,30 @@ describe('config', () => {
     );
     expect(error({ tenants: [{ name: 'a', token: 'acme-token-0123456789', token_env: 'X' }] })).toMatch(
       /tenants\[0\]\.token: give token or token_env, not both/,
+    );
+    expect(error({ tenants: [{ name: 'a', failure_policy: { mode: 'retry' } }] })).toMatch(
+      /tenants\[0\]\.failure_policy/,
+    );
+    expect(
+      error({ tenants: [{ name: 'a', failure_policy: { mode: 'fail-closed', reply: { status: 200 } } }] }),
+    ).toMatch(/tenants\[0\]\.failure_policy\.reply\.status/);
+    expect(
+      error({ tenants: [{ name: 'a', failure_policy: { mode: 'drop', reply: { status: 500 } } }] }),
+    ).toMatch(/unknown key 'reply' in tenants\[0\]\.failure_policy/);
+    expect(error({ tenants: [{ name: 'a', circuit_breaker: { failures: 0 } }] })).toMatch(
+      /tenants\[0\]\.circuit_breaker\.failures/,
+    );
+    expect(
+      error({ tenants: [{ name: 'a', relay_allow: { cidrs: ['10.0.0.0/8', '10.0.0.0/33'] } }] }),
+    ).toMatch(/tenants\[0\]\.relay_allow: cidrs\[1\]: '10\.0\.0\.0\/33': the prefix length must be 0 to 32/);
+    expect(error({ tenants: [{ name: 'a', relay_allow: { ports: ['5060-5000'] } }] })).toMatch(
+      /tenants\[0\]\.relay_allow: ports\[0\]: '5060-5000' is not a range of ports/,
+    );
+    expect(error({ tenants: [{ name: 'a', relay_allow: { hosts: ['evil host'] } }] })).toMatch(
+      /tenants\[0\]\.relay_allow: hosts\[0\]: 'evil host' is not a host name/,
+    );
+    expect(error({ tenants: [{ name: 'a', defines: { 'not-an-identifier': 'x' } }] })).toMatch(
+      /tenants\[0\]\.defines/,
     );
   });
 });

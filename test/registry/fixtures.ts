@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { buildGuest } from '../../src/build/index.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const PLACEHOLDER = 'VVVVVVVV';
+/** The 8 characters each stamped version replaces with its number. */
+export const PLACEHOLDER = 'VVVVVVVV';
 
 /** The route of every stamped version: request route answers 200 with `X-Version: <version>`. */
 const STAMPED_ROUTE = `

@@ -1,9 +1,11 @@
 // A registry over a real store and the real compile worker, for tests; and a way to ask a script which
 // version it is (its stamped route answers with X-Version).
+import type { Logger } from 'pino';
 import type { Script } from '../../../src/core/script.ts';
 import { ksrModules } from '../../../src/kemi/index.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import {
+  catchAllTenant,
   type ModuleCompiler,
   ModuleStore,
   Registry,
@@ -14,18 +16,7 @@ import { Linker } from '../../../src/runtime/index.ts';
 import { contextFor, INVITE } from '../../kemi/fixture.ts';
 
 export function spec(name: string, over: Partial<TenantSpec> = {}): TenantSpec {
-  return {
-    name,
-    sockets: [],
-    domains: [],
-    route: undefined,
-    retain: 10,
-    dialogGraceMs: 0,
-    capabilities: undefined,
-    moduleLimits: {},
-    invocationLimits: {},
-    ...over,
-  };
+  return catchAllTenant(name, over);
 }
 
 export interface Opened {
@@ -39,6 +30,7 @@ export async function openRegistry(
   compiler: ModuleCompiler,
   tenants: TenantSpec[],
   dir?: string,
+  scriptLog?: Logger,
 ): Promise<Opened> {
   const s = await ModuleStore.open({ dir });
   if (!s.ok) throw new Error(s.error);
@@ -48,6 +40,7 @@ export async function openRegistry(
     compiler,
     linker: new Linker(ksrModules),
     log: silentLogger,
+    scriptLog,
   });
   if (!r.ok) {
     await s.store.close();

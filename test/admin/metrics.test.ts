@@ -1,0 +1,65 @@
+// The metrics the message path feeds: route failures and failure-policy outcomes per tenant, refused relay
+// destinations, the transaction layer's counters and table sizes, and the circuit breaker's events.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminMetrics } from '../../src/admin/index.ts';
+import { createCoreCounters } from '../../src/core/counters.ts';
+import { ModuleCompiler } from '../../src/registry/index.ts';
+import { createTmCounters } from '../../src/tm/index.ts';
+import { buildStampedRoute } from '../registry/fixtures.ts';
+import { type Opened, openRegistry, spec } from '../registry/helpers/setup.ts';
+
+let compiler: ModuleCompiler;
+let opened: Opened;
+
+beforeAll(async () => {
+  compiler = new ModuleCompiler();
+  const route = await buildStampedRoute();
+  opened = await openRegistry(compiler, [spec('acme', { breaker: { failures: 2, windowMs: 60_000 } })]);
+  await opened.registry.upload('acme', route.stamp(1), { by: 'test', activate: true });
+}, 60_000);
+
+afterAll(async () => {
+  await opened?.close();
+  await compiler?.close();
+});
+
+describe('metrics of the message path', () => {
+  it('count failures and policy outcomes per tenant, refused relays, tm counters, breaker events', async () => {
+    const core = createCoreCounters();
+    core.routeFailures = { acme: { fuel: 3, trap: 1 }, beta: { memory: 2 } };
+    core.policyOutcomes = { acme: { reply: 3, fallback: 1 }, beta: { drop: 2 } };
+    core.destinationsRefused = { acme: 5 };
+    const tm = createTmCounters();
+    tm.serverTransactions = 7;
+    tm.failureRoutes = 2;
+    const metrics = new AdminMetrics({
+      registry: opened.registry,
+      core: () => core,
+      tm: () => ({ counters: tm, serverTransactions: 4, clientTransactions: 6 }),
+    });
+    try {
+      // Two failures of the only version: the breaker leaves the tenant fail-closed.
+      const script = opened.registry.active('acme')!;
+      opened.registry.failed(script, 'trap');
+      opened.registry.failed(script, 'trap');
+      const text = await metrics.text();
+      for (const line of [
+        'kemi_route_failures_total{tenant="acme",cause="fuel"} 3',
+        'kemi_route_failures_total{tenant="beta",cause="memory"} 2',
+        'kemi_failure_policy_total{tenant="acme",outcome="fallback"} 1',
+        'kemi_failure_policy_total{tenant="beta",outcome="drop"} 2',
+        'kemi_relay_refused_total{tenant="acme"} 5',
+        'kemi_tm_server_transactions_total 7',
+        'kemi_tm_failure_routes_total 2',
+        'kemi_tm_server_transactions 4',
+        'kemi_tm_client_transactions 6',
+        'kemi_breaker_events_total{tenant="acme",outcome="fail-closed"} 1',
+        'kemi_breaker_open{tenant="acme"} 1',
+      ]) {
+        expect(text.split('\n')).toContain(line);
+      }
+    } finally {
+      metrics.close();
+    }
+  });
+});
