@@ -1,6 +1,8 @@
-// Hostile routes for the sandbox tests (test/sandbox): each file holds one attack a tenant's script could
-// make. request-route runs the attack named by the R-URI user (INVITE sip:infinite-loop@...), named-route
-// the one named by its argument. guest-examples/hostile/rust behaves the same.
+// Hostile routes for the sandbox tests (test/sandbox, test/e2e/sandbox): each file holds one attack a
+// tenant's script could make. request-route runs the attack named by the R-URI user (INVITE
+// sip:infinite-loop@...) and, if the attack returns, answers (the reply of the last refused relay, or
+// 200 Attack Returned) so a caller sees what came back; named-route runs the attack named by its
+// argument. guest-examples/hostile/rust behaves the same.
 import { KSR } from '../../../assemblyscript/sdk';
 import { deepRecursion } from './deep-recursion';
 import { ksrFlood, logFlood } from './floods';
@@ -37,7 +39,10 @@ function attack(name: string): void {
 
 export function request_route(): void {
   const name = KSR.pv.get('$rU');
-  if (name !== null) attack(name);
+  if (name === null) return;
+  attack(name);
+  if (name === 'relay-forbidden') KSR.sl.sl_reply_error();
+  else KSR.sl.sl_send_reply(200, 'Attack Returned');
 }
 
 export function reply_route(): void {}

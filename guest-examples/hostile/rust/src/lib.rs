@@ -1,6 +1,8 @@
-//! Hostile routes for the sandbox tests (test/sandbox): each module holds one attack a tenant's script
-//! could make. request-route runs the attack named by the R-URI user (INVITE sip:infinite-loop@...),
-//! named-route the one named by its argument. guest-examples/hostile/assemblyscript behaves the same.
+//! Hostile routes for the sandbox tests (test/sandbox, test/e2e/sandbox): each module holds one attack a
+//! tenant's script could make. request-route runs the attack named by the R-URI user (INVITE
+//! sip:infinite-loop@...) and, if the attack returns, answers (the reply of the last refused relay, or
+//! 200 Attack Returned) so a caller sees what came back; named-route runs the attack named by its
+//! argument. guest-examples/hostile/assemblyscript behaves the same.
 
 mod deep_recursion;
 mod floods;
@@ -44,6 +46,11 @@ pub(crate) fn record(attempt: &str, result: i32) {
 fn request_route() {
     if let Some(name) = ksr::pv::get("$rU") {
         attack(&name);
+        if name == "relay-forbidden" {
+            ksr::sl::sl_reply_error();
+        } else {
+            ksr::sl::sl_send_reply(200, "Attack Returned");
+        }
     }
 }
 
