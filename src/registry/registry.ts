@@ -534,6 +534,9 @@ export class Registry implements ScriptGuard {
     t.active = script;
     script.unblock();
     script.activate();
+    // Before the old version is let go: when it is the new fail-open version it stays loaded (the refresh
+    // runs synchronously up to its first await, which a loaded version never reaches).
+    void this.#refreshFallback(t);
     old?.deactivate(t.spec.dialogGraceMs);
     t.breaker?.reset();
     const swapMs = performance.now() - swapStart;
@@ -543,7 +546,6 @@ export class Registry implements ScriptGuard {
     );
     this.#emit({ kind: 'activation', tenant: name, how: kind, version: script.version });
     if (old?.blocked) this.#cleared(t, script, by);
-    void this.#refreshFallback(t);
     return { ok: true, commitMs: swapStart - commitStart, swapMs };
   }
 
