@@ -1,5 +1,5 @@
-// `kemi-wasm status [--tenant T]`: active version and in-flight transactions per loaded version, for every
-// tenant the token sees (or one).
+// `kemi-wasm status [--tenant T]`: active version and in-flight transactions per loaded version, and the
+// circuit breaker of the active one, for every tenant the token sees (or one).
 import type { Command } from 'commander';
 import type { TenantStatus } from '../registry/index.ts';
 import { AdminClient, type ConnectionOptions, connectionOptions, fail } from './admin-client.ts';
@@ -28,16 +28,31 @@ async function status(opts: ConnectionOptions, one: boolean): Promise<number> {
   const tenants = 'tenants' in result.body ? result.body.tenants : [result.body];
   const rows = tenants.flatMap((t) =>
     t.loaded.length === 0
-      ? [[t.tenant, '-', 'no version', '', '', '']]
+      ? [[t.tenant, '-', 'no version', '', '', '', '']]
       : t.loaded.map((l) => [
           t.tenant,
           String(l.version),
-          l.active ? 'active' : 'draining',
+          l.active
+            ? t.breaker.state === 'open'
+              ? 'fail-closed'
+              : 'active'
+            : l.standby
+              ? 'standby'
+              : 'draining',
           String(l.pins),
           String(l.invocations),
           l.path,
+          l.active ? breaker(t) : '',
         ]),
   );
-  process.stdout.write(table(['TENANT', 'VERSION', 'STATE', 'IN-FLIGHT', 'INVOCATIONS', 'ABI'], rows));
+  process.stdout.write(
+    table(['TENANT', 'VERSION', 'STATE', 'IN-FLIGHT', 'INVOCATIONS', 'ABI', 'BREAKER'], rows),
+  );
   return 0;
+}
+
+/** `closed 2/20` (failures in the window / the threshold), `open`, `tripping` or `off`. */
+function breaker(t: TenantStatus): string {
+  const b = t.breaker;
+  return b.state === 'closed' ? `closed ${b.recent}/${b.failures}` : b.state;
 }

@@ -106,7 +106,7 @@ describe('kemi-wasm deploy, versions, activate, rollback, status', () => {
       ['other', null],
     ]);
     const table = await runCli(['status', '--tenant', 'acme'], env);
-    expect(table.stdout).toMatch(/^acme +2 +active +0 +\d+ +fast$/m);
+    expect(table.stdout).toMatch(/^acme +2 +active +0 +\d+ +fast +closed 0\/20$/m);
   });
 
   it('errors are one line naming the fix, with exit code 1', async () => {
