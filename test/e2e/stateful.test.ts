@@ -2,7 +2,7 @@
 // over UDP and TCP: calls with Record-Route honoured, CANCEL before the answer, failover from a 503 to the
 // second destination, timeouts ending in 408, retransmissions absorbed under packet loss, and a change of
 // transport (double Record-Route). Every process is bounded in calls and time and stopped by PID.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,7 +169,15 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
         const lossy = await startServerProcess(['--config', config]);
         try {
           const loss = [...TOLERANT, '-lost', '10'];
-          const callee = await startSippUas(scenario('uas-call.xml'), {
+          // The callee answers BYE retransmissions for 4 s after the last; under loss the proxy's timer E
+          // spaces them T2 = 4 s apart, so one lost retransmission would end the callee early and the
+          // BYE would time out (408). A 10 s window outlasts any gap the proxy leaves.
+          const patient = join(out, 'uas-call-patient.xml');
+          const uas = readFileSync(scenario('uas-call.xml'), 'utf8');
+          const patientText = uas.replace('timeout="4000"', 'timeout="10000"');
+          expect(patientText).not.toBe(uas);
+          writeFileSync(patient, patientText);
+          const callee = await startSippUas(patient, {
             transport,
             port: primary,
             calls: 50,
