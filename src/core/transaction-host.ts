@@ -19,6 +19,7 @@ import {
   E_ADM_PROHIBITED,
   E_UNSPEC,
   hostPort,
+  InviteServerTransaction,
   type NextHop,
   newBranchId,
   nextHop,
@@ -110,9 +111,18 @@ export class TransactionHost implements TmHost {
    */
   absorb(request: SipRequest, key: string): boolean {
     const tx = this.table.lookup(key, request);
-    if (tx === undefined || tx.server.receiveRequest(request) !== 'absorbed') return false;
+    if (tx !== undefined && tx.server.receiveRequest(request) === 'absorbed') {
+      this.counters.retransmissionsAbsorbed++;
+      tx.log.debug({ method: request.method }, 'absorbed by its transaction');
+      return true;
+    }
+    // The ACK of a 2xx made here (t-reply) is a new transaction (17.1.1.3) that ends at this server.
+    const invite = request.method === 'ACK' && tx === undefined ? this.table.matchAck(request) : undefined;
+    if (invite === undefined) return false;
+    const server = invite.server;
+    if (!(server instanceof InviteServerTransaction) || !server.ackLocal2xx(request)) return false;
     this.counters.retransmissionsAbsorbed++;
-    tx.log.debug({ method: request.method }, 'absorbed by its transaction');
+    invite.log.debug('ACK of the local 2xx absorbed');
     return true;
   }
 

@@ -1,7 +1,9 @@
 // The INVITE server transaction (RFC 3261 17.2.1, with the Accepted state of RFC 6026 7.1): answers
 // retransmitted INVITEs with the last response, retransmits a non-2xx final response on timer G over
 // unreliable transports until the ACK comes (timer H gives up), absorbs that ACK, and after a 2xx stays
-// Accepted so that further 2xx responses (forwarded from other branches) still go out through it.
+// Accepted so that further 2xx responses (forwarded from other branches) still go out through it. A 2xx
+// made here (t-reply) has no UAS behind it to retransmit it, so the transaction does that job of the UAS
+// core (13.3.1.4, as Kamailio's tm does): over UDP from T1 doubling to T2 until its ACK, for 64*T1 at most.
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { SendResult } from '../transport/index.ts';
 import type { Timer } from './clock.ts';
@@ -30,6 +32,8 @@ export class InviteServerTransaction {
   #timerG: Timer | undefined;
   #timerH: Timer | undefined;
   #lingering: Timer | undefined;
+  /** A 2xx made here (t-reply), which this transaction retransmits until its ACK (13.3.1.4). */
+  #local2xx: Buffer | undefined;
 
   constructor(
     request: SipRequest,
@@ -55,8 +59,11 @@ export class InviteServerTransaction {
     return this.#finalToTag;
   }
 
-  /** Sends a response from the TU; false when the state allows none (a final one went out already). */
-  respond(response: SipResponse): boolean {
+  /**
+   * Sends a response from the TU; false when the state allows none (a final one went out already).
+   * `local`: the response was made here, not forwarded (a local 2xx is retransmitted until its ACK).
+   */
+  respond(response: SipResponse, local = false): boolean {
     const status = response.status;
     if (this.#state === 'accepted') {
       if (status < 200 || status >= 300) return false;
@@ -76,7 +83,16 @@ export class InviteServerTransaction {
     if (status < 300) {
       this.#state = 'accepted';
       this.#last = undefined;
-      this.#lingering = clock.schedule(timers.wait, () => this.terminate()); // timer L
+      let linger = timers.wait; // timer L
+      if (local) {
+        this.#local2xx = bytes;
+        linger = Math.max(linger, 64 * timers.t1);
+        if (!this.#transport.reliable) {
+          this.#intervalG = timers.t1;
+          this.#timerG = clock.schedule(this.#intervalG, this.#fireG);
+        }
+      }
+      this.#lingering = clock.schedule(linger, () => this.terminate());
       return true;
     }
     this.#state = 'completed';
@@ -89,10 +105,23 @@ export class InviteServerTransaction {
     return true;
   }
 
+  /**
+   * The ACK of a 2xx made here (same To tag): stops its retransmissions. False when there is no such 2xx,
+   * so an ACK of a forwarded 2xx goes on end to end.
+   */
+  ackLocal2xx(ack: SipRequest): boolean {
+    if (this.#state !== 'accepted' || this.#local2xx === undefined || ack.to?.tag !== this.#finalToTag) {
+      return false;
+    }
+    this.#timerG?.cancel();
+    this.#timerG = undefined;
+    return true;
+  }
+
   /** A request that matched this transaction: a retransmitted INVITE or an ACK. */
   receiveRequest(request: SipRequest): ServerReceipt {
     if (request.method === 'ACK') {
-      if (this.#state === 'accepted') return 'pass';
+      if (this.#state === 'accepted') return this.ackLocal2xx(request) ? 'absorbed' : 'pass';
       if (this.#state === 'completed') {
         this.#timerG?.cancel();
         this.#timerH?.cancel();
@@ -114,12 +143,15 @@ export class InviteServerTransaction {
     this.#lingering?.cancel();
     this.#state = 'terminated';
     this.#last = undefined;
+    this.#local2xx = undefined;
     this.#user.terminated();
   }
 
   readonly #fireG = (): void => {
-    if (this.#state !== 'completed' || !this.#last) return;
-    this.#send(this.#last);
+    const bytes =
+      this.#state === 'completed' ? this.#last : this.#state === 'accepted' ? this.#local2xx : undefined;
+    if (bytes === undefined) return;
+    this.#send(bytes);
     this.#intervalG = Math.min(2 * this.#intervalG, this.#timing.timers.t2);
     this.#timerG = this.#timing.clock.schedule(this.#intervalG, this.#fireG);
   };

@@ -320,7 +320,7 @@ export class ProxyTransaction implements ServerTransactionUser {
       toTag: status > 100 ? this.env.localTag(this.request) : undefined,
       headers,
     });
-    if (!this.server.respond(response)) return false;
+    if (!this.server.respond(response, true)) return false;
     this.env.counters.localReplies++;
     this.#lastStatus = status;
     if (status >= 200) this.#answered(status, [`SIP;cause=${status}`]);

@@ -4,7 +4,7 @@ export interface TmCounters {
   serverTransactions: number;
   /** Client transactions created for branches. */
   clientTransactions: number;
-  /** Requests absorbed by a server transaction: retransmissions, and ACKs of non-2xx responses. */
+  /** Requests absorbed by a server transaction: retransmissions, ACKs of non-2xx and of local 2xx responses. */
   retransmissionsAbsorbed: number;
   /** Responses forwarded upstream. */
   repliesRelayed: number;

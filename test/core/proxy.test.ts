@@ -551,6 +551,31 @@ describe('stateful replies', () => {
     expect(script.invocations).toEqual(['request-route']);
   });
 
+  it('t-reply 200 to an INVITE: retransmitted until its ACK, which ends here without a route', () => {
+    const routes = exampleRoutes({
+      request: (_ctx, ksr) => {
+        ksr('tm', 't-newtran');
+        ksr('tm', 't-reply', 200, 'OK');
+      },
+    });
+    const { h, script } = setup(routes);
+    h.receive(uacRequest());
+    h.clock.advance(500);
+    h.clock.advance(1000);
+    expect(h.lines('192.0.2.1')).toEqual([
+      'SIP/2.0 100 Trying',
+      'SIP/2.0 200 OK',
+      'SIP/2.0 200 OK',
+      'SIP/2.0 200 OK',
+    ]);
+    const ok = h.sentTo('192.0.2.1')[1].message;
+    h.receive(uacRequest('ACK', { branch: 'z9hG4bK-ack2xx', toTag: ok.to!.tag }));
+    h.clock.advance(30_000);
+    expect(h.lines('192.0.2.1')).toHaveLength(4);
+    expect(script.invocations).toEqual(['request-route']);
+    expect(h.core.tm.counters.retransmissionsAbsorbed).toBe(1);
+  });
+
   it('sl.send-reply is stateful once the transaction exists', () => {
     const routes = exampleRoutes({
       request: (_ctx, ksr) => {

@@ -113,6 +113,63 @@ describe('InviteServerTransaction', () => {
     expect(events).toEqual(['terminated']);
   });
 
+  it('retransmits a 2xx made here (T1 doubling to T2) until the ACK with its To tag, for 64*T1 at most', () => {
+    const t = timing({ wait: 5000 });
+    const transport = new RecordingTransport();
+    const { events, u } = user();
+    const req = request();
+    const tx = new InviteServerTransaction(req, transport, u, t);
+    expect(tx.respond(response(req, 200, 'a'), true)).toBe(true);
+    const times: number[] = [];
+    for (let now = 0; now < 16_000; now += 100) {
+      const before = transport.sent.length;
+      t.clock.advance(100);
+      if (transport.sent.length > before) times.push(t.clock.now());
+    }
+    expect(times).toEqual([500, 1500, 3500, 7500, 11_500, 15_500]);
+    expect(tx.ackLocal2xx(ack('other'))).toBe(false);
+    expect(tx.receiveRequest(ack('a'))).toBe('absorbed');
+    const sent = transport.sent.length;
+    t.clock.advance(16_000 - 1);
+    expect(transport.sent).toHaveLength(sent);
+    expect(tx.state).toBe('accepted');
+    t.clock.advance(1);
+    expect(events).toEqual(['terminated']);
+  });
+
+  it('gives up retransmitting a local 2xx that is never acknowledged after 64*T1', () => {
+    const t = timing({ wait: 5000 });
+    const transport = new RecordingTransport();
+    const { events, u } = user();
+    const req = request();
+    const tx = new InviteServerTransaction(req, transport, u, t);
+    tx.respond(response(req, 200, 'a'), true);
+    t.clock.advance(64 * 500);
+    const sent = transport.sent.length;
+    expect(events).toEqual(['terminated']);
+    t.clock.advance(60_000);
+    expect(transport.sent).toHaveLength(sent);
+    expect(tx.ackLocal2xx(ack('a'))).toBe(false);
+  });
+
+  it('sends a local 2xx once over a reliable transport, yet takes its ACK', () => {
+    const t = timing();
+    const transport = new RecordingTransport(true);
+    const req = request();
+    const tx = new InviteServerTransaction(req, transport, user().u, t);
+    tx.respond(response(req, 200, 'a'), true);
+    t.clock.advance(10_000);
+    expect(transport.sent).toHaveLength(1);
+    expect(tx.ackLocal2xx(ack('a'))).toBe(true);
+  });
+
+  it('never takes the ACK of a forwarded 2xx: that one goes on end to end', () => {
+    const req = request();
+    const tx = new InviteServerTransaction(req, new RecordingTransport(), user().u, timing());
+    tx.respond(response(req, 200, 'a'));
+    expect(tx.ackLocal2xx(ack('a'))).toBe(false);
+  });
+
   it('refuses responses once a non-2xx final one went out', () => {
     const req = request();
     const tx = new InviteServerTransaction(req, new RecordingTransport(), user().u, timing());
