@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModuleCompiler } from '../../src/registry/index.ts';
 import { HTABLE_DEFAULTS, HtableStore } from '../../src/state/htable.ts';
 import { proxyHarness, uacRequest } from '../core/proxy-harness.ts';
-import { buildStampedRoute, PLACEHOLDER } from '../registry/fixtures.ts';
+import { buildStampedRoute, HTABLE_ROUTE, PLACEHOLDER } from '../registry/fixtures.ts';
 import { type Opened, openRegistry, spec } from '../registry/helpers/setup.ts';
 
 /** Counts its invocations in a global; reports what it found before writing its own $var and flag. */
@@ -34,39 +34,6 @@ export function request_route(): void {
   KSR.hdr.append_to_reply('X-Var-Before: ' + orNull(before) + '\\r\\n');
   KSR.hdr.append_to_reply('X-Flag-Before: ' + (flagged ? 'yes' : 'no') + '\\r\\n');
   KSR.hdr.append_to_reply('X-Define: ' + orNull(KSR.kx.get_def('SECRET')) + '\\r\\n');
-  KSR.hdr.append_to_reply('X-Build: ${PLACEHOLDER}\\r\\n');
-  KSR.sl.sl_send_reply(200, 'OK');
-}
-
-export function reply_route(): void {}
-
-export function named_route(name: string): void {}
-`;
-
-/**
- * Counts calls per caller in htable `calls` and remembers the last caller in `$sht(calls=>last)`; answers
- * with what it found. Every tenant declares a table named `calls`.
- */
-const HTABLE_ROUTE = `
-import { KSR } from '../../sdk';
-
-export * from '../../sdk/exports';
-
-function orNull(value: string | null): string {
-  return value === null ? 'null' : value;
-}
-
-export function request_route(): void {
-  const user = orNull(KSR.pv.get('$rU'));
-  const last = KSR.pv.get('$sht(calls=>last)');
-  const count = KSR.htable.sht_inc('calls', user);
-  KSR.pv.sets('$sht(calls=>last)', user);
-  KSR.htable.sht_sets('calls', 'user:' + user, 'seen');
-  KSR.hdr.append_to_reply('X-Count: ' + count.toString() + '\\r\\n');
-  KSR.hdr.append_to_reply('X-Last: ' + orNull(last) + '\\r\\n');
-  KSR.hdr.append_to_reply('X-Get: ' + orNull(KSR.htable.sht_get('calls', user)) + '\\r\\n');
-  KSR.hdr.append_to_reply('X-Seen-Alice: ' + KSR.htable.sht_is_null('calls', 'user:alice').toString() + '\\r\\n');
-  KSR.hdr.append_to_reply('X-Undeclared: ' + KSR.htable.sht_sets('other', 'k', 'v').toString() + '\\r\\n');
   KSR.hdr.append_to_reply('X-Build: ${PLACEHOLDER}\\r\\n');
   KSR.sl.sl_send_reply(200, 'OK');
 }
