@@ -23,6 +23,7 @@ import {
 } from './registry/index.ts';
 import { checkBindings, ksrPackage, Linker } from './runtime/index.ts';
 import { createResponse } from './sip/index.ts';
+import { HtableStore } from './state/htable.ts';
 import { Transport } from './transport/index.ts';
 
 export interface Server {
@@ -131,6 +132,8 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     timers: tmTimers(config.tm),
     defines: config.defines,
     tenantDefines: Object.fromEntries(specs.map((spec) => [spec.name, spec.defines])),
+    // Made once: a tenant's items outlive its module versions (activation, rollback, fail-open).
+    htables: new HtableStore(Object.fromEntries(specs.map((spec) => [spec.name, spec.htables]))),
     guard: registry,
     // A tenant without an allow-list (the implicit default tenant) relays anywhere.
     authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? ALLOWED,

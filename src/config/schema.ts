@@ -1,6 +1,7 @@
 // The configuration file's schema: every key, its type and default, in one place. Errors name the key.
 import { z } from 'zod';
 import { DestinationAllowList } from '../core/destination-allow-list.ts';
+import { htablesSchema } from './htable-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
 
 const listenSpec = z
@@ -129,6 +130,8 @@ const tenantSchema = z
     relay_allow: relayAllow.optional(),
     /** Defines only this tenant's scripts read (over the top-level `defines`). */
     defines: definesSchema,
+    /** The tenant's htables (KSR.htable, $sht): its own, kept across versions (htable-schema.ts). */
+    htables: htablesSchema,
   })
   .strict();
 
@@ -181,6 +184,8 @@ export const configSchema = z
     defines: definesSchema,
     /** Where module versions are stored (files + SQLite). Absent: versions live in memory until exit. */
     data_dir: z.string().min(1).optional(),
+    /** The htables of the implicit `default` tenant when `tenants` is empty (htable-schema.ts). */
+    htables: htablesSchema,
     /** The admin HTTP API; off when absent. */
     admin: adminSchema.optional(),
     /** Tenants in match order (the first that matches takes the message). Empty: one catch-all `default`. */
@@ -227,6 +232,13 @@ export const configSchema = z
         code: 'custom',
         path: ['route'],
         message: 'with tenants configured, give each tenant its route (tenants[].route)',
+      });
+    }
+    if (config.tenants.length > 0 && Object.keys(config.htables).length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['htables'],
+        message: 'with tenants configured, declare each tenant its htables (tenants[].htables)',
       });
     }
     if ('tenant' in config.unmatched && config.tenants.length > 0 && !names.has(config.unmatched.tenant)) {

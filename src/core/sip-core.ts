@@ -16,6 +16,7 @@ import {
   type SipResponse,
   utf8ToByteString,
 } from '../sip/index.ts';
+import type { HtableStore } from '../state/htable.ts';
 import {
   type Clock,
   DEFAULT_TIMER_VALUES,
@@ -48,6 +49,8 @@ export interface SipCoreOptions {
   readonly defines?: Readonly<Record<string, string>>;
   /** Defines of one tenant (over `defines`), by tenant. */
   readonly tenantDefines?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Every tenant's htables (KSR.htable); scripts of a tenant reach only its own. None when absent. */
+  readonly htables?: HtableStore;
   /** Failure policies, the fail-open version and the circuit breaker; fail-closed 500 when absent. */
   readonly guard?: ScriptGuard;
   /** Decides every relay destination of a tenant's script; all allowed when absent. */
@@ -60,6 +63,8 @@ export class SipCore implements RouteHost {
   readonly counters: CoreCounters = createCoreCounters();
   /** The transaction layer: the tm functions' host, its counters and table. */
   readonly tm: TransactionHost;
+  /** The htables the KSR functions reach, by the route context's tenant. */
+  readonly htables: HtableStore | undefined;
   readonly #transport: Transport;
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
@@ -75,6 +80,7 @@ export class SipCore implements RouteHost {
     this.#selector = options.selector;
     this.#log = options.log;
     this.#parseLimits = options.parseLimits;
+    this.htables = options.htables;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
     this.#defines = defineMap(options.defines ?? {});
     this.#tenantDefines = new Map(

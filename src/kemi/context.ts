@@ -3,6 +3,7 @@
 // reads the outcome after the route returns. `host` is what the functions ask of the server.
 import type { Logger } from 'pino';
 import { SipRequest, SipResponse } from '../sip/index.ts';
+import type { HtableStore } from '../state/htable.ts';
 import type { DestinationBranch, NextHop, ProxyTransaction, RecordRouteRequest } from '../tm/index.ts';
 import type { Source } from '../transport/index.ts';
 
@@ -23,6 +24,8 @@ export interface RouteHost {
   readonly tm?: TmHost;
   /** A configured define (Kamailio's `#!define`) for the script's tenant, or undefined. */
   getDefine?(ctx: RouteContext, name: string): string | undefined;
+  /** Every tenant's htables; the htable functions only ever look up the context's tenant. */
+  readonly htables?: HtableStore;
 }
 
 /** What the tm functions need from the server; each returns a KEMI code (1, 0, or negative). */

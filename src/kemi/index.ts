@@ -4,6 +4,7 @@ import { core } from './core.ts';
 import { corex } from './corex.ts';
 import type { KsrModule } from './define.ts';
 import { hdr } from './hdr.ts';
+import { htable } from './htable.ts';
 import { kx } from './kx.ts';
 import { maxfwd } from './maxfwd.ts';
 import { pv } from './pv.ts';
@@ -42,4 +43,5 @@ export const ksrModules: readonly KsrModule[] = [
   rr,
   corex,
   kx,
+  htable,
 ];

@@ -2,6 +2,7 @@
 // used by the `pv` interface and by xlog's formatter. A name is `$xy` or `$xy(arg)`.
 import { formatUri, type NameAddr, parseUri, type SipUri } from '../sip/index.ts';
 import type { PvValue, RouteContext } from './context.ts';
+import { tenantTable, writeItem } from './htable.ts';
 
 interface PseudoVariable {
   /** True when the name takes an argument in parentheses (`$hdr(Name)`). */
@@ -13,6 +14,14 @@ interface PseudoVariable {
 
 const ruri = (ctx: RouteContext) => ctx.request?.parsedUri;
 const defaultPort = (uri: SipUri) => (uri.scheme === 'sips' ? 5061 : 5060);
+
+/** `$sht(table=>key)`: the table and the key (taken as written: no variables are expanded in it). */
+function htableItem(ctx: RouteContext, arg: string): [table: string, key: string] | undefined {
+  const at = arg.indexOf('=>');
+  if (at > 0) return [arg.slice(0, at), arg.slice(at + 2)];
+  ctx.log.error({ ksr: 'pv' }, `'$sht(${arg})': expected $sht(table=>key)`);
+  return undefined;
+}
 
 /** Rewrites one part of the R-URI; false when there is no R-URI or the result does not parse. */
 function setRuriPart(ctx: RouteContext, change: (uri: SipUri) => SipUri): boolean {
@@ -114,6 +123,17 @@ const VARIABLES: Record<string, PseudoVariable> = {
   Ts: { get: () => Math.floor(Date.now() / 1000) },
   hdr: { arg: true, get: (ctx, name) => headerBody(ctx, name) },
   hdrc: { arg: true, get: (ctx, name) => ctx.msg.getFieldValues(name).length },
+  sht: {
+    arg: true,
+    get: (ctx, arg) => {
+      const item = htableItem(ctx, arg);
+      return item && tenantTable(ctx, item[0])?.get(item[1]);
+    },
+    set: (ctx, v, arg) => {
+      const item = htableItem(ctx, arg);
+      return item !== undefined && writeItem(ctx, item[0], item[1], v);
+    },
+  },
   var: {
     arg: true,
     get: (ctx, name) => ctx.vars.get(name),

@@ -1,11 +1,13 @@
 // A tenant as the registry sees it, made from the configuration: what it matches, its initial route, how
 // many versions it keeps, and the sandbox settings its modules are compiled and run with: limits,
 // capabilities, failure policy, circuit breaker, relay allow-list and defines.
+import { htableSpecs } from '../config/htable-schema.ts';
 import type { Config, TenantConfig } from '../config/schema.ts';
 import { DestinationAllowList } from '../core/destination-allow-list.ts';
 import { DEFAULT_FAILURE_POLICY, DEFAULT_FAILURE_REPLY, type FailurePolicy } from '../core/failure-policy.ts';
 import type { InvocationLimits, ModuleLimits } from '../runtime/index.ts';
 import { reasonPhrase } from '../sip/index.ts';
+import type { HtableSpec } from '../state/htable.ts';
 
 /** N failed invocations within a window trip the breaker. */
 export interface BreakerSettings {
@@ -37,6 +39,8 @@ export interface TenantSpec {
   readonly relayAllow: DestinationAllowList | undefined;
   /** The tenant's own defines (kx.get-def), over the top-level ones. */
   readonly defines: Readonly<Record<string, string>>;
+  /** The tenant's htables by name (KSR.htable); their items belong to the tenant, not to a version. */
+  readonly htables: Readonly<Record<string, HtableSpec>>;
 }
 
 export const DEFAULT_TENANT = 'default';
@@ -60,13 +64,15 @@ export function catchAllTenant(name: string, over: Partial<TenantSpec> = {}): Te
     breaker: DEFAULT_BREAKER,
     relayAllow: undefined,
     defines: {},
+    htables: {},
     ...over,
   };
 }
 
 /** The tenants of a configuration; without any, one catch-all `default` tenant running `config.route`. */
 export function tenantSpecs(config: Config): TenantSpec[] {
-  if (config.tenants.length === 0) return [catchAllTenant(DEFAULT_TENANT, { route: config.route })];
+  if (config.tenants.length === 0)
+    return [catchAllTenant(DEFAULT_TENANT, { route: config.route, htables: htableSpecs(config.htables) })];
   return config.tenants.map(specOf);
 }
 
@@ -99,6 +105,7 @@ function specOf(t: TenantConfig): TenantSpec {
       : undefined,
     relayAllow: allowListOf(t),
     defines: t.defines,
+    htables: htableSpecs(t.htables),
   };
 }
 

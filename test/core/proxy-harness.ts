@@ -13,6 +13,7 @@ import { ksrModules } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { FailureCause, ModuleRunner, Outcome, RouteName } from '../../src/runtime/index.ts';
 import { parseMessage, type SipRequest, type SipResponse } from '../../src/sip/index.ts';
+import type { HtableStore } from '../../src/state/htable.ts';
 import type { TimerValues } from '../../src/tm/index.ts';
 import type { AddressTarget, SendResult, SendTarget, Source, Transport } from '../../src/transport/index.ts';
 import { VirtualClock } from '../tm/virtual-clock.ts';
@@ -161,6 +162,7 @@ export interface HarnessOptions {
   readonly authorizeDestination?: AuthorizeDestination;
   readonly defines?: Record<string, string>;
   readonly tenantDefines?: Record<string, Record<string, string>>;
+  readonly htables?: HtableStore;
   readonly guard?: ScriptGuard;
   /** The selector's choice per message (default: always `script`). */
   readonly select?: () => Script | undefined;
@@ -180,6 +182,7 @@ export function proxyHarness(options: HarnessOptions): ProxyHarness {
     authorizeDestination: options.authorizeDestination,
     defines: options.defines,
     tenantDefines: options.tenantDefines,
+    htables: options.htables,
     guard: options.guard,
     recordRouteParams: (script) => `;kwv=${script.version}`,
   });

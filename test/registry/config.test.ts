@@ -43,6 +43,7 @@ describe('config', () => {
           circuit_breaker: { failures: 5, window_s: 10 },
           relay_allow: { hosts: ['*.carrier.example'], cidrs: ['192.0.2.0/24'], ports: [5060, '5080-5090'] },
           defines: { PRIMARY: 'sip:192.0.2.20' },
+          htables: { ipban: { autoexpire: 300 }, calls: { max_items: 100, initval: 5 } },
         },
         { name: 'rest' },
       ],
@@ -69,6 +70,10 @@ describe('config', () => {
       breaker: { failures: 5, windowMs: 10_000 },
       relayAllow: expect.anything(),
       defines: { PRIMARY: 'sip:192.0.2.20' },
+      htables: {
+        ipban: { maxItems: 10_000, maxKeyBytes: 256, maxValueBytes: 1024, autoexpire: 300, initval: 0 },
+        calls: { maxItems: 100, maxKeyBytes: 256, maxValueBytes: 1024, autoexpire: 0, initval: 5 },
+      },
     });
     const hop = (host: string, port = 5060) => ({ proto: 'udp' as const, host, port });
     expect(acme.relayAllow?.check(hop('sbc.carrier.example', 5085))).toEqual({ ok: true });
@@ -89,6 +94,11 @@ describe('config', () => {
       reason: '192.0.2.1 is not in relay_allow: none: the tenant has no relay_allow',
     });
     expect(rest.defines).toEqual({});
+    expect(rest.htables).toEqual({});
+    // The implicit default tenant's htables are the top-level ones.
+    expect(tenantSpecs(ok({ htables: { a: { autoexpire: 60 } } }))[0].htables).toEqual({
+      a: { maxItems: 10_000, maxKeyBytes: 256, maxValueBytes: 1024, autoexpire: 60, initval: 0 },
+    });
     // The implicit tenant of `serve` without tenants relays anywhere.
     expect(tenantSpecs(ok({}))[0].relayAllow).toBeUndefined();
     const [open] = tenantSpecs(
@@ -161,6 +171,21 @@ describe('config', () => {
     );
     expect(error({ tenants: [{ name: 'a', defines: { 'not-an-identifier': 'x' } }] })).toMatch(
       /tenants\[0\]\.defines/,
+    );
+    expect(error({ tenants: [{ name: 'a', htables: { 'bad name': {} } }] })).toMatch(
+      /tenants\[0\]\.htables.*an htable name is letters, digits and "_"/,
+    );
+    expect(error({ tenants: [{ name: 'a', htables: { t: { size: 8 } } }] })).toMatch(
+      /unknown key 'size' in tenants\[0\]\.htables\.t/,
+    );
+    expect(error({ tenants: [{ name: 'a', htables: { t: { max_items: 0 } } }] })).toMatch(
+      /tenants\[0\]\.htables\.t\.max_items/,
+    );
+    expect(error({ tenants: [{ name: 'a', htables: { t: { initval: 2 ** 31 } } }] })).toMatch(
+      /tenants\[0\]\.htables\.t\.initval/,
+    );
+    expect(error({ htables: { t: {} }, tenants: [{ name: 'a' }] })).toMatch(
+      /htables: with tenants configured, declare each tenant its htables/,
     );
   });
 });

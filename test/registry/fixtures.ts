@@ -79,6 +79,39 @@ export function named_route(name: string): void {
 }
 `;
 
+/**
+ * Counts calls per caller in htable `calls` and remembers the last caller in `$sht(calls=>last)`; answers
+ * with what it found. Every tenant declares a table named `calls`.
+ */
+export const HTABLE_ROUTE = `
+import { KSR } from '../../sdk';
+
+export * from '../../sdk/exports';
+
+function orNull(value: string | null): string {
+  return value === null ? 'null' : value;
+}
+
+export function request_route(): void {
+  const user = orNull(KSR.pv.get('$rU'));
+  const last = KSR.pv.get('$sht(calls=>last)');
+  const count = KSR.htable.sht_inc('calls', user);
+  KSR.pv.sets('$sht(calls=>last)', user);
+  KSR.htable.sht_sets('calls', 'user:' + user, 'seen');
+  KSR.hdr.append_to_reply('X-Count: ' + count.toString() + '\\r\\n');
+  KSR.hdr.append_to_reply('X-Last: ' + orNull(last) + '\\r\\n');
+  KSR.hdr.append_to_reply('X-Get: ' + orNull(KSR.htable.sht_get('calls', user)) + '\\r\\n');
+  KSR.hdr.append_to_reply('X-Seen-Alice: ' + KSR.htable.sht_is_null('calls', 'user:alice').toString() + '\\r\\n');
+  KSR.hdr.append_to_reply('X-Undeclared: ' + KSR.htable.sht_sets('other', 'k', 'v').toString() + '\\r\\n');
+  KSR.hdr.append_to_reply('X-Build: ${PLACEHOLDER}\\r\\n');
+  KSR.sl.sl_send_reply(200, 'OK');
+}
+
+export function reply_route(): void {}
+
+export function named_route(name: string): void {}
+`;
+
 export interface StampedRoute {
   /** The component whose replies carry `X-Version: <version, 8 digits>`. */
   stamp(version: number): Uint8Array;

@@ -5,8 +5,9 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModuleCompiler } from '../../src/registry/index.ts';
+import { HTABLE_DEFAULTS, HtableStore } from '../../src/state/htable.ts';
 import { proxyHarness, uacRequest } from '../core/proxy-harness.ts';
-import { buildStampedRoute, PLACEHOLDER } from '../registry/fixtures.ts';
+import { buildStampedRoute, HTABLE_ROUTE, PLACEHOLDER } from '../registry/fixtures.ts';
 import { type Opened, openRegistry, spec } from '../registry/helpers/setup.ts';
 
 /** Counts its invocations in a global; reports what it found before writing its own $var and flag. */
@@ -50,13 +51,44 @@ beforeAll(async () => {
   compiler = new ModuleCompiler();
   const route = await buildStampedRoute(ROUTE);
   const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-  opened = await openRegistry(compiler, [spec('alpha'), spec('beta')], undefined, log);
+  opened = await openRegistry(
+    compiler,
+    [spec('alpha'), spec('beta'), spec('gamma'), spec('delta'), spec('narrow', { capabilities: NARROW })],
+    undefined,
+    log,
+  );
   const bytes = route.stamp(1);
   for (const tenant of ['alpha', 'beta']) {
     const up = await opened.registry.upload(tenant, bytes, { by: 'test', activate: true });
     if (!up.ok) throw new Error(up.error.message);
   }
+  const htableRoute = await buildStampedRoute(HTABLE_ROUTE);
+  htableV1 = htableRoute.stamp(1);
+  htableV2 = htableRoute.stamp(2);
+  for (const tenant of ['gamma', 'delta']) {
+    const up = await opened.registry.upload(tenant, htableV1, { by: 'test', activate: true });
+    if (!up.ok) throw new Error(up.error.message);
+  }
 }, 120_000);
+
+/** Every interface but htable. */
+const NARROW = [
+  'core',
+  'x',
+  'pv',
+  'hdr',
+  'sl',
+  'maxfwd',
+  'siputils',
+  'sanity',
+  'xlog',
+  'tm',
+  'rr',
+  'corex',
+  'kx',
+];
+let htableV1: Uint8Array;
+let htableV2: Uint8Array;
 
 afterAll(async () => {
   await opened?.close();
@@ -97,5 +129,57 @@ describe('two tenants running the same component', () => {
     const beta = opened.registry.active('beta')!.runner;
     expect(alpha).not.toBe(beta);
     expect([alpha.stats.invocations, beta.stats.invocations]).toEqual([4, 1]);
+  });
+});
+
+describe('htable: two tenants, one table name', () => {
+  it("each reads only its own items, through the fast path; a new version keeps the tenant's items", async () => {
+    let tenant = 'gamma';
+    const h = proxyHarness({
+      script: opened.registry.active('gamma')!,
+      htables: new HtableStore({ gamma: { calls: HTABLE_DEFAULTS }, delta: { calls: HTABLE_DEFAULTS } }),
+      select: () => opened.registry.active(tenant),
+    });
+    let n = 0;
+    const ask = (user: string) => {
+      h.receive(uacRequest('OPTIONS', { uri: `sip:${user}@proxy.example.com`, branch: `z9hG4bK-ht-${++n}` }));
+      const reply = h.sentTo('192.0.2.1').at(-1)!.message;
+      return ['X-Count', 'X-Last', 'X-Get', 'X-Seen-Alice', 'X-Undeclared', 'X-Build'].map((name) =>
+        reply.get(name),
+      );
+    };
+    expect(opened.registry.active('gamma')!.runner.module.path).toBe('fast');
+    expect(ask('alice')).toEqual(['1', 'null', '1', '-1', '-1', '00000001']);
+    expect(ask('alice')).toEqual(['2', 'alice', '2', '-1', '-1', '00000001']);
+    tenant = 'delta';
+    // Same component, same table name, same keys: delta's table is its own.
+    expect(ask('bob')).toEqual(['1', 'null', '1', '1', '-1', '00000001']);
+    expect(ask('alice')).toEqual(['1', 'bob', '1', '-1', '-1', '00000001']);
+    tenant = 'gamma';
+    expect(ask('alice')).toEqual(['3', 'alice', '3', '-1', '-1', '00000001']);
+
+    // A hot reload: version 2 becomes active; the items belong to the tenant, not to the version.
+    const up = await opened.registry.upload('gamma', htableV2, { by: 'test', activate: true });
+    if (!up.ok) throw new Error(up.error.message);
+    expect(ask('alice')).toEqual(['4', 'alice', '4', '-1', '-1', '00000002']);
+    const back = await opened.registry.rollback('gamma', 'test');
+    expect(back.ok).toBe(true);
+    expect(ask('carol')).toEqual(['1', 'alice', '1', '-1', '-1', '00000001']);
+    expect(h.core.htables!.tenant('gamma')!.table('calls')!.get('last')).toBe('carol');
+    expect(h.core.htables!.tenant('delta')!.table('calls')!.get('last')).toBe('alice');
+
+    const undeclared = lines.filter((l) => String(l.msg).startsWith("htable 'other'"));
+    expect(new Set(undeclared.map((l) => [l.tenant, l.msg].join(' ')))).toEqual(
+      new Set([
+        "gamma htable 'other' is not declared for tenant 'gamma'",
+        "delta htable 'other' is not declared for tenant 'delta'",
+      ]),
+    );
+  });
+
+  it('a tenant not granted htable cannot load a module that imports it', async () => {
+    const up = await opened.registry.upload('narrow', htableV1, { by: 'test', activate: true });
+    expect(up).toMatchObject({ ok: false, error: { code: 'capability' } });
+    expect(up.ok || up.error.message).toMatch(/htable/);
   });
 });

@@ -351,6 +351,44 @@ declare function kx__get_def(name_ptr: usize, name_len: usize, ret_area: usize):
 @external('kemi:ksr/kx@0.1.0', 'get-defn')
 declare function kx__get_defn(name_ptr: usize, name_len: usize): i32;
 
+// htable
+// @ts-ignore: decorator
+@external('kemi:ksr/htable@0.1.0', 'sht-get')
+declare function htable__sht_get(table_ptr: usize, table_len: usize, key_ptr: usize, key_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/htable@0.1.0', 'sht-gete')
+declare function htable__sht_gete(table_ptr: usize, table_len: usize, key_ptr: usize, key_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/htable@0.1.0', 'sht-sets')
+declare function htable__sht_sets(table_ptr: usize, table_len: usize, key_ptr: usize, key_len: usize, value_ptr: usize, value_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/htable@0.1.0', 'sht-seti')
+declare function htable__sht_seti(table_ptr: usize, table_len: usize, key_ptr: usize, key_len: usize, value: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/htable@0.1.0', 'sht-inc')
+declare function htable__sht_inc(table_ptr: usize, table_len: usize, key_ptr: usize, key_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/htable@0.1.0', 'sht-dec')
+declare function htable__sht_dec(table_ptr: usize, table_len: usize, key_ptr: usize, key_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/htable@0.1.0', 'sht-rm')
+declare function htable__sht_rm(table_ptr: usize, table_len: usize, key_ptr: usize, key_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/htable@0.1.0', 'sht-is-null')
+declare function htable__sht_is_null(table_ptr: usize, table_len: usize, key_ptr: usize, key_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/htable@0.1.0', 'sht-reset')
+declare function htable__sht_reset(table_ptr: usize, table_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/htable@0.1.0', 'sht-rm-name-re')
+declare function htable__sht_rm_name_re(table_ptr: usize, table_len: usize, re_ptr: usize, re_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/htable@0.1.0', 'sht-rm-value-re')
+declare function htable__sht_rm_value_re(table_ptr: usize, table_len: usize, re_ptr: usize, re_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/htable@0.1.0', 'sht-match-name')
+declare function htable__sht_match_name(table_ptr: usize, table_len: usize, op_ptr: usize, op_len: usize, value_ptr: usize, value_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -1091,6 +1129,111 @@ export namespace KSR {
     export function get_defn(name: string): i32 {
       const name_utf8 = String.UTF8.encode(name);
       return kx__get_defn(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+  }
+
+  /**
+   * Hash tables (Kamailio's `htable` module, `KSR.htable`): named tables of string or integer items that
+   * outlive a message and a module version. Tables are declared per tenant in the configuration (`htables`);
+   * a script reaches only its own tenant's tables, and naming an undeclared one is an error (logged)
+   * answering -1. Each table has caps on items, key and value bytes, and may expire items `autoexpire`
+   * seconds after their last write. The items are also `$sht(table=>key)` through `pv`.
+   */
+  export namespace htable {
+    /** The value of the item, or none when it is absent. Integer items are given in decimal. */
+    export function sht_get(table: string, key: string): string | null {
+      const table_utf8 = String.UTF8.encode(table);
+      const key_utf8 = String.UTF8.encode(key);
+      htable__sht_get(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(key_utf8), <usize>key_utf8.byteLength, RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The value of the item, or "" when it is absent. */
+    export function sht_gete(table: string, key: string): string {
+      const table_utf8 = String.UTF8.encode(table);
+      const key_utf8 = String.UTF8.encode(key);
+      htable__sht_gete(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(key_utf8), <usize>key_utf8.byteLength, RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** Set the item to a string. 1, or -1 (undeclared table, key or value over its cap, table full). */
+    export function sht_sets(table: string, key: string, value: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const key_utf8 = String.UTF8.encode(key);
+      const value_utf8 = String.UTF8.encode(value);
+      return htable__sht_sets(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(key_utf8), <usize>key_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** Set the item to an integer. 1, or -1. */
+    export function sht_seti(table: string, key: string, value: i32): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const key_utf8 = String.UTF8.encode(key);
+      return htable__sht_seti(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(key_utf8), <usize>key_utf8.byteLength, value);
+    }
+
+    /**
+     * Add 1 to an integer item (a missing item starts at the table's `initval`, 0 by default); the new value,
+     * or -255 when the table is undeclared, the item holds a string or the table is full.
+     */
+    export function sht_inc(table: string, key: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const key_utf8 = String.UTF8.encode(key);
+      return htable__sht_inc(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(key_utf8), <usize>key_utf8.byteLength);
+    }
+
+    /** Subtract 1 from an integer item, as `sht-inc`. */
+    export function sht_dec(table: string, key: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const key_utf8 = String.UTF8.encode(key);
+      return htable__sht_dec(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(key_utf8), <usize>key_utf8.byteLength);
+    }
+
+    /** Remove the item. 1 (also when it was absent), or -1 for an undeclared table. */
+    export function sht_rm(table: string, key: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const key_utf8 = String.UTF8.encode(key);
+      return htable__sht_rm(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(key_utf8), <usize>key_utf8.byteLength);
+    }
+
+    /** 1 if the item is absent, -1 if it is present (or the table undeclared). */
+    export function sht_is_null(table: string, key: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const key_utf8 = String.UTF8.encode(key);
+      return htable__sht_is_null(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(key_utf8), <usize>key_utf8.byteLength);
+    }
+
+    /** Remove every item of the table. 1, or -1. */
+    export function sht_reset(table: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      return htable__sht_reset(changetype<usize>(table_utf8), <usize>table_utf8.byteLength);
+    }
+
+    /**
+     * Remove the items whose key matches the regular expression `re` (linear-time engine, no backreferences
+     * or lookaround, 256 bytes at most). 1, or -1.
+     */
+    export function sht_rm_name_re(table: string, re: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const re_utf8 = String.UTF8.encode(re);
+      return htable__sht_rm_name_re(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(re_utf8), <usize>re_utf8.byteLength);
+    }
+
+    /** Remove the string items whose value matches `re`. 1, or -1. */
+    export function sht_rm_value_re(table: string, re: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const re_utf8 = String.UTF8.encode(re);
+      return htable__sht_rm_value_re(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(re_utf8), <usize>re_utf8.byteLength);
+    }
+
+    /**
+     * 1 if a key of the table matches `value` by `op`: "eq" equal, "sw" starts with, "re" regular expression;
+     * else -1.
+     */
+    export function sht_match_name(table: string, op: string, value: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const op_utf8 = String.UTF8.encode(op);
+      const value_utf8 = String.UTF8.encode(value);
+      return htable__sht_match_name(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(op_utf8), <usize>op_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
     }
   }
 }

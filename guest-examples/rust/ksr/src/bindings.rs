@@ -295,6 +295,36 @@ mod raw {
             pub fn get_defn(name_ptr: *const u8, name_len: usize) -> i32;
         }
     }
+
+    pub mod htable {
+        #[link(wasm_import_module = "kemi:ksr/htable@0.1.0")]
+        extern "C" {
+            #[link_name = "sht-get"]
+            pub fn sht_get(table_ptr: *const u8, table_len: usize, key_ptr: *const u8, key_len: usize, ret_area: *mut u8);
+            #[link_name = "sht-gete"]
+            pub fn sht_gete(table_ptr: *const u8, table_len: usize, key_ptr: *const u8, key_len: usize, ret_area: *mut u8);
+            #[link_name = "sht-sets"]
+            pub fn sht_sets(table_ptr: *const u8, table_len: usize, key_ptr: *const u8, key_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+            #[link_name = "sht-seti"]
+            pub fn sht_seti(table_ptr: *const u8, table_len: usize, key_ptr: *const u8, key_len: usize, value: i32) -> i32;
+            #[link_name = "sht-inc"]
+            pub fn sht_inc(table_ptr: *const u8, table_len: usize, key_ptr: *const u8, key_len: usize) -> i32;
+            #[link_name = "sht-dec"]
+            pub fn sht_dec(table_ptr: *const u8, table_len: usize, key_ptr: *const u8, key_len: usize) -> i32;
+            #[link_name = "sht-rm"]
+            pub fn sht_rm(table_ptr: *const u8, table_len: usize, key_ptr: *const u8, key_len: usize) -> i32;
+            #[link_name = "sht-is-null"]
+            pub fn sht_is_null(table_ptr: *const u8, table_len: usize, key_ptr: *const u8, key_len: usize) -> i32;
+            #[link_name = "sht-reset"]
+            pub fn sht_reset(table_ptr: *const u8, table_len: usize) -> i32;
+            #[link_name = "sht-rm-name-re"]
+            pub fn sht_rm_name_re(table_ptr: *const u8, table_len: usize, re_ptr: *const u8, re_len: usize) -> i32;
+            #[link_name = "sht-rm-value-re"]
+            pub fn sht_rm_value_re(table_ptr: *const u8, table_len: usize, re_ptr: *const u8, re_len: usize) -> i32;
+            #[link_name = "sht-match-name"]
+            pub fn sht_match_name(table_ptr: *const u8, table_len: usize, op_ptr: *const u8, op_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -927,6 +957,84 @@ pub mod kx {
     /// The value of define `name` as an integer; 0 if absent or not an integer.
     pub fn get_defn(name: &str) -> i32 {
         unsafe { super::raw::kx::get_defn(name.as_ptr(), name.len()) }
+    }
+}
+
+/// Hash tables (Kamailio's `htable` module, `KSR.htable`): named tables of string or integer items that
+/// outlive a message and a module version. Tables are declared per tenant in the configuration (`htables`); a
+/// script reaches only its own tenant's tables, and naming an undeclared one is an error (logged) answering
+/// -1. Each table has caps on items, key and value bytes, and may expire items `autoexpire` seconds after
+/// their last write. The items are also `$sht(table=>key)` through `pv`.
+pub mod htable {
+    /// The value of the item, or none when it is absent. Integer items are given in decimal.
+    pub fn sht_get(table: &str, key: &str) -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::htable::sht_get(table.as_ptr(), table.len(), key.as_ptr(), key.len(), ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The value of the item, or "" when it is absent.
+    pub fn sht_gete(table: &str, key: &str) -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::htable::sht_gete(table.as_ptr(), table.len(), key.as_ptr(), key.len(), ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// Set the item to a string. 1, or -1 (undeclared table, key or value over its cap, table full).
+    pub fn sht_sets(table: &str, key: &str, value: &str) -> i32 {
+        unsafe { super::raw::htable::sht_sets(table.as_ptr(), table.len(), key.as_ptr(), key.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// Set the item to an integer. 1, or -1.
+    pub fn sht_seti(table: &str, key: &str, value: i32) -> i32 {
+        unsafe { super::raw::htable::sht_seti(table.as_ptr(), table.len(), key.as_ptr(), key.len(), value) }
+    }
+
+    /// Add 1 to an integer item (a missing item starts at the table's `initval`, 0 by default); the new
+    /// value, or -255 when the table is undeclared, the item holds a string or the table is full.
+    pub fn sht_inc(table: &str, key: &str) -> i32 {
+        unsafe { super::raw::htable::sht_inc(table.as_ptr(), table.len(), key.as_ptr(), key.len()) }
+    }
+
+    /// Subtract 1 from an integer item, as `sht-inc`.
+    pub fn sht_dec(table: &str, key: &str) -> i32 {
+        unsafe { super::raw::htable::sht_dec(table.as_ptr(), table.len(), key.as_ptr(), key.len()) }
+    }
+
+    /// Remove the item. 1 (also when it was absent), or -1 for an undeclared table.
+    pub fn sht_rm(table: &str, key: &str) -> i32 {
+        unsafe { super::raw::htable::sht_rm(table.as_ptr(), table.len(), key.as_ptr(), key.len()) }
+    }
+
+    /// 1 if the item is absent, -1 if it is present (or the table undeclared).
+    pub fn sht_is_null(table: &str, key: &str) -> i32 {
+        unsafe { super::raw::htable::sht_is_null(table.as_ptr(), table.len(), key.as_ptr(), key.len()) }
+    }
+
+    /// Remove every item of the table. 1, or -1.
+    pub fn sht_reset(table: &str) -> i32 {
+        unsafe { super::raw::htable::sht_reset(table.as_ptr(), table.len()) }
+    }
+
+    /// Remove the items whose key matches the regular expression `re` (linear-time engine, no backreferences
+    /// or lookaround, 256 bytes at most). 1, or -1.
+    pub fn sht_rm_name_re(table: &str, re: &str) -> i32 {
+        unsafe { super::raw::htable::sht_rm_name_re(table.as_ptr(), table.len(), re.as_ptr(), re.len()) }
+    }
+
+    /// Remove the string items whose value matches `re`. 1, or -1.
+    pub fn sht_rm_value_re(table: &str, re: &str) -> i32 {
+        unsafe { super::raw::htable::sht_rm_value_re(table.as_ptr(), table.len(), re.as_ptr(), re.len()) }
+    }
+
+    /// 1 if a key of the table matches `value` by `op`: "eq" equal, "sw" starts with, "re" regular
+    /// expression; else -1.
+    pub fn sht_match_name(table: &str, op: &str, value: &str) -> i32 {
+        unsafe { super::raw::htable::sht_match_name(table.as_ptr(), table.len(), op.as_ptr(), op.len(), value.as_ptr(), value.len()) }
     }
 }
 
