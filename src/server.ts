@@ -158,6 +158,7 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
         }),
         selector: () => selector.counters,
         transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),
+        htables: () => sipCore.htables,
       },
       log: log.child({ layer: 'admin' }),
     });

@@ -5,6 +5,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
 import type { CoreCounters } from '../core/counters.ts';
 import type { Registry, SelectorCounters } from '../registry/index.ts';
+import type { HtableStore } from '../state/htable.ts';
 import type { TmCounters } from '../tm/index.ts';
 import type { TransportCounters } from '../transport/counters.ts';
 
@@ -21,6 +22,7 @@ export interface MetricSources {
   readonly tm?: () => TmSource;
   readonly selector?: () => SelectorCounters;
   readonly transport?: () => { readonly counters: TransportCounters; readonly connections: number };
+  readonly htables?: () => HtableStore | undefined;
 }
 
 /** The tm counters as metrics (`kemi_tm_<name>_total`). */
@@ -188,6 +190,25 @@ export class AdminMetrics {
       gauge(register, 'kemi_tm_client_transactions', 'Client transactions in the table', [], () => [
         [{}, tm().clientTransactions],
       ]);
+    }
+    if (sources.htables) {
+      const htables = sources.htables;
+      mirror(
+        register,
+        'kemi_htable_writes_refused_total',
+        'htable writes refused by tenant and cap',
+        ['tenant', 'reason'],
+        () =>
+          (htables()?.tenants ?? []).flatMap((t) =>
+            Object.entries(t.refused).map(([reason, n]): [Labels, number] => [
+              { tenant: t.tenant, reason },
+              n,
+            ]),
+          ),
+      );
+      gauge(register, 'kemi_htable_items', 'Items held in htables by tenant', ['tenant'], () =>
+        (htables()?.tenants ?? []).map((t): [Labels, number] => [{ tenant: t.tenant }, t.items]),
+      );
     }
     if (selector) {
       const s = selector;

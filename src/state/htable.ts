@@ -209,6 +209,13 @@ export class TenantHtables {
   get names(): string[] {
     return [...this.#tables.keys()];
   }
+
+  /** Items held in all the tenant's tables (expired ones not yet swept included). */
+  get items(): number {
+    let n = 0;
+    for (const table of this.#tables.values()) n += table.size;
+    return n;
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminMetrics } from '../../src/admin/index.ts';
 import { createCoreCounters } from '../../src/core/counters.ts';
 import { ModuleCompiler } from '../../src/registry/index.ts';
+import { HtableStore } from '../../src/state/htable.ts';
 import { createTmCounters } from '../../src/tm/index.ts';
 import { buildStampedRoute } from '../registry/fixtures.ts';
 import { type Opened, openRegistry, spec } from '../registry/helpers/setup.ts';
@@ -32,10 +33,17 @@ describe('metrics of the message path', () => {
     const tm = createTmCounters();
     tm.serverTransactions = 7;
     tm.failureRoutes = 2;
+    const spec = { maxItems: 1, maxKeyBytes: 8, maxValueBytes: 8, autoexpire: 0, initval: 0 };
+    const htables = new HtableStore({ acme: { calls: spec } });
+    const calls = htables.tenant('acme')!.table('calls')!;
+    calls.set('a', 'x');
+    calls.set('b', 'y'); // the table is full
+    calls.set('a', 'far too long');
     const metrics = new AdminMetrics({
       registry: opened.registry,
       core: () => core,
       tm: () => ({ counters: tm, serverTransactions: 4, clientTransactions: 6 }),
+      htables: () => htables,
     });
     try {
       // Two failures of the only version: the breaker leaves the tenant fail-closed.
@@ -55,6 +63,9 @@ describe('metrics of the message path', () => {
         'kemi_tm_client_transactions 6',
         'kemi_breaker_events_total{tenant="acme",outcome="fail-closed"} 1',
         'kemi_breaker_open{tenant="acme"} 1',
+        'kemi_htable_writes_refused_total{tenant="acme",reason="items"} 1',
+        'kemi_htable_writes_refused_total{tenant="acme",reason="value-bytes"} 1',
+        'kemi_htable_items{tenant="acme"} 1',
       ]) {
         expect(text.split('\n')).toContain(line);
       }
