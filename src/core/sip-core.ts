@@ -4,7 +4,7 @@
 // what the route decided, or, when the route failed, the tenant's failure policy on the message as it was
 // received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
-import type { RouteContext, RouteHost } from '../kemi/index.ts';
+import type { LocationHost, RouteContext, RouteHost } from '../kemi/index.ts';
 import type { Failure } from '../runtime/index.ts';
 import {
   addReceived,
@@ -54,12 +54,15 @@ export interface SipCoreOptions {
   readonly authorizeDestination?: AuthorizeDestination;
   /** URI parameters for a script's Record-Route entries (the registry's dialog pinning: ";kwv=7"). */
   readonly recordRouteParams?: (script: Script) => string;
+  /** The registrar's location store and per-tenant settings; the registrar functions fail without it. */
+  readonly location?: LocationHost;
 }
 
 export class SipCore implements RouteHost {
   readonly counters: CoreCounters = createCoreCounters();
   /** The transaction layer: the tm functions' host, its counters and table. */
   readonly tm: TransactionHost;
+  readonly location: LocationHost | undefined;
   readonly #transport: Transport;
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
@@ -75,6 +78,7 @@ export class SipCore implements RouteHost {
     this.#selector = options.selector;
     this.#log = options.log;
     this.#parseLimits = options.parseLimits;
+    this.location = options.location;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
     this.#defines = defineMap(options.defines ?? {});
     this.#tenantDefines = new Map(

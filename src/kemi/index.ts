@@ -7,6 +7,7 @@ import { hdr } from './hdr.ts';
 import { kx } from './kx.ts';
 import { maxfwd } from './maxfwd.ts';
 import { pv } from './pv.ts';
+import { registrar } from './registrar.ts';
 import { rr } from './rr.ts';
 import { sanity } from './sanity.ts';
 import { siputils } from './siputils.ts';
@@ -17,6 +18,7 @@ import { xlog } from './xlog.ts';
 
 export {
   type Finish,
+  type LocationHost,
   type LogMeter,
   type PvValue,
   type RecordRouteState,
@@ -42,4 +44,5 @@ export const ksrModules: readonly KsrModule[] = [
   rr,
   corex,
   kx,
+  registrar,
 ];

@@ -1,11 +1,12 @@
 // A tenant as the registry sees it, made from the configuration: what it matches, its initial route, how
 // many versions it keeps, and the sandbox settings its modules are compiled and run with: limits,
 // capabilities, failure policy, circuit breaker, relay allow-list and defines.
-import type { Config, TenantConfig } from '../config/schema.ts';
+import { type Config, type RegistrarConfig, registrarDefaults, type TenantConfig } from '../config/schema.ts';
 import { DestinationAllowList } from '../core/destination-allow-list.ts';
 import { DEFAULT_FAILURE_POLICY, DEFAULT_FAILURE_REPLY, type FailurePolicy } from '../core/failure-policy.ts';
 import type { InvocationLimits, ModuleLimits } from '../runtime/index.ts';
 import { reasonPhrase } from '../sip/index.ts';
+import { DEFAULT_REGISTRAR, type RegistrarSettings } from '../state/index.ts';
 
 /** N failed invocations within a window trip the breaker. */
 export interface BreakerSettings {
@@ -37,6 +38,8 @@ export interface TenantSpec {
   readonly relayAllow: DestinationAllowList | undefined;
   /** The tenant's own defines (kx.get-def), over the top-level ones. */
   readonly defines: Readonly<Record<string, string>>;
+  /** Expiry bounds and binding caps of the tenant's registrar. */
+  readonly registrar: RegistrarSettings;
 }
 
 export const DEFAULT_TENANT = 'default';
@@ -60,17 +63,39 @@ export function catchAllTenant(name: string, over: Partial<TenantSpec> = {}): Te
     breaker: DEFAULT_BREAKER,
     relayAllow: undefined,
     defines: {},
+    registrar: DEFAULT_REGISTRAR,
     ...over,
   };
 }
 
 /** The tenants of a configuration; without any, one catch-all `default` tenant running `config.route`. */
 export function tenantSpecs(config: Config): TenantSpec[] {
-  if (config.tenants.length === 0) return [catchAllTenant(DEFAULT_TENANT, { route: config.route })];
-  return config.tenants.map(specOf);
+  if (config.tenants.length === 0)
+    return [
+      catchAllTenant(DEFAULT_TENANT, {
+        route: config.route,
+        registrar: registrarOf(config.registrar, undefined),
+      }),
+    ];
+  return config.tenants.map((t) => specOf(t, config.registrar));
 }
 
-function specOf(t: TenantConfig): TenantSpec {
+/** The tenant's registrar settings: its own keys over the top-level ones over the defaults. */
+export function registrarOf(
+  global: RegistrarConfig | undefined,
+  own: RegistrarConfig | undefined,
+): RegistrarSettings {
+  const r = { ...registrarDefaults, ...defined(global ?? {}), ...defined(own ?? {}) };
+  return {
+    defaultExpires: r.default_expires,
+    minExpires: r.min_expires,
+    maxExpires: r.max_expires,
+    maxContacts: r.max_contacts,
+    maxBindings: r.max_bindings,
+  };
+}
+
+function specOf(t: TenantConfig, registrar: RegistrarConfig | undefined): TenantSpec {
   const l = t.limits ?? {};
   return {
     name: t.name,
@@ -99,6 +124,7 @@ function specOf(t: TenantConfig): TenantSpec {
       : undefined,
     relayAllow: allowListOf(t),
     defines: t.defines,
+    registrar: registrarOf(registrar, t.registrar),
   };
 }
 

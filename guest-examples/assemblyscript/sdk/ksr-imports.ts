@@ -351,6 +351,26 @@ declare function kx__get_def(name_ptr: usize, name_len: usize, ret_area: usize):
 @external('kemi:ksr/kx@0.1.0', 'get-defn')
 declare function kx__get_defn(name_ptr: usize, name_len: usize): i32;
 
+// registrar
+// @ts-ignore: decorator
+@external('kemi:ksr/registrar@0.1.0', 'save')
+declare function registrar__save(table_ptr: usize, table_len: usize, flags: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/registrar@0.1.0', 'lookup')
+declare function registrar__lookup(table_ptr: usize, table_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/registrar@0.1.0', 'lookup-uri')
+declare function registrar__lookup_uri(table_ptr: usize, table_len: usize, uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/registrar@0.1.0', 'registered')
+declare function registrar__registered(table_ptr: usize, table_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/registrar@0.1.0', 'registered-uri')
+declare function registrar__registered_uri(table_ptr: usize, table_len: usize, uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/registrar@0.1.0', 'unregister')
+declare function registrar__unregister(table_ptr: usize, table_len: usize, aor_ptr: usize, aor_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -1091,6 +1111,62 @@ export namespace KSR {
     export function get_defn(name: string): i32 {
       const name_utf8 = String.UTF8.encode(name);
       return kx__get_defn(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+  }
+
+  /**
+   * REGISTER processing and the location service (Kamailio's `registrar` and `usrloc` modules, RFC 3261
+   * 10.3). Bindings live in the server's location store under the script's tenant: `table` ("location") names
+   * a set of bindings within the tenant, never another tenant's. An AoR is "user@host" of a sip: or sips: URI
+   * (host in lower case; scheme, port and parameters do not count).
+   */
+  export namespace registrar {
+    /**
+     * Process the REGISTER: bind its contacts (expires parameter, else Expires header, else the default;
+     * below min_expires: 423; above max_expires: cut), remove those with expires 0 (`Contact: *` with
+     * `Expires: 0`: all), refuse an older CSeq of the same Call-ID (500), and reply 200 with every binding.
+     * Flags: 0x02 no reply, 0x04 the request's contacts replace all others. 1 inserted, 2 updated, 3 deleted,
+     * 4 only returned; -1 an error (the reply says which) or not a REGISTER.
+     */
+    export function save(table: string, flags: i32): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      return registrar__save(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, flags);
+    }
+
+    /**
+     * The R-URI's AoR: the best binding (highest q, then newest) becomes the R-URI, the others are appended
+     * as branches for `tm.t-relay` (parallel) or `tm.t-load-contacts` (serial). 1 found, -1 none, -3 error.
+     */
+    export function lookup(table: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      return registrar__lookup(changetype<usize>(table_utf8), <usize>table_utf8.byteLength);
+    }
+
+    /** `lookup` for the AoR of `uri`; the R-URI is set as for `lookup`. */
+    export function lookup_uri(table: string, uri: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const uri_utf8 = String.UTF8.encode(uri);
+      return registrar__lookup_uri(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength);
+    }
+
+    /** 1 if the R-URI's AoR has bindings, else -1. */
+    export function registered(table: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      return registrar__registered(changetype<usize>(table_utf8), <usize>table_utf8.byteLength);
+    }
+
+    /** 1 if the AoR of `uri` has bindings, else -1. */
+    export function registered_uri(table: string, uri: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const uri_utf8 = String.UTF8.encode(uri);
+      return registrar__registered_uri(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength);
+    }
+
+    /** Remove every binding of `aor` (a URI, or "user@host"). 1, or -1. */
+    export function unregister(table: string, aor: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const aor_utf8 = String.UTF8.encode(aor);
+      return registrar__unregister(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(aor_utf8), <usize>aor_utf8.byteLength);
     }
   }
 }
