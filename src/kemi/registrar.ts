@@ -124,6 +124,9 @@ function plan(
     const remove = existing.map((b) => b.contact);
     return { changes: { remove, put: [] }, added: false, updated: false, removed: remove.length > 0 };
   }
+  // No Contact: a query for the current bindings (10.3 step 6).
+  if (values.length === 0)
+    return { changes: { remove: [], put: [] }, added: false, updated: false, removed: false };
   const contacts = request.contacts;
   if (contacts === undefined || contacts === '*')
     return new Refusal(400, 'Bad Contact', 'a Contact value does not parse');
@@ -309,10 +312,10 @@ export const registrar = defineModule(
   [
     fn(
       'save',
-      "Store the REGISTER's contacts in `table` and reply (flag 0x02: no reply; 0x04: replace all).",
+      "Store the REGISTER's contacts in `table` and reply (`mode` flags 0x02: no reply, 0x04: replace all).",
       [
         ['table', 'string'],
-        ['flags', 's32'],
+        ['mode', 's32'],
       ],
       's32',
       (ctx, table, flags) => save(ctx, table, flags),

@@ -354,7 +354,7 @@ declare function kx__get_defn(name_ptr: usize, name_len: usize): i32;
 // registrar
 // @ts-ignore: decorator
 @external('kemi:ksr/registrar@0.1.0', 'save')
-declare function registrar__save(table_ptr: usize, table_len: usize, flags: i32): i32;
+declare function registrar__save(table_ptr: usize, table_len: usize, mode: i32): i32;
 // @ts-ignore: decorator
 @external('kemi:ksr/registrar@0.1.0', 'lookup')
 declare function registrar__lookup(table_ptr: usize, table_len: usize): i32;
@@ -1125,12 +1125,12 @@ export namespace KSR {
      * Process the REGISTER: bind its contacts (expires parameter, else Expires header, else the default;
      * below min_expires: 423; above max_expires: cut), remove those with expires 0 (`Contact: *` with
      * `Expires: 0`: all), refuse an older CSeq of the same Call-ID (500), and reply 200 with every binding.
-     * Flags: 0x02 no reply, 0x04 the request's contacts replace all others. 1 inserted, 2 updated, 3 deleted,
-     * 4 only returned; -1 an error (the reply says which) or not a REGISTER.
+     * `mode` holds Kamailio's save flags: 0x02 no reply, 0x04 the request's contacts replace all others. 1
+     * inserted, 2 updated, 3 deleted, 4 only returned; -1 an error (the reply says which), not a REGISTER.
      */
-    export function save(table: string, flags: i32): i32 {
+    export function save(table: string, mode: i32): i32 {
       const table_utf8 = String.UTF8.encode(table);
-      return registrar__save(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, flags);
+      return registrar__save(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, mode);
     }
 
     /**

@@ -300,7 +300,7 @@ mod raw {
         #[link(wasm_import_module = "kemi:ksr/registrar@0.1.0")]
         extern "C" {
             #[link_name = "save"]
-            pub fn save(table_ptr: *const u8, table_len: usize, flags: i32) -> i32;
+            pub fn save(table_ptr: *const u8, table_len: usize, mode: i32) -> i32;
             #[link_name = "lookup"]
             pub fn lookup(table_ptr: *const u8, table_len: usize) -> i32;
             #[link_name = "lookup-uri"]
@@ -956,10 +956,10 @@ pub mod registrar {
     /// Process the REGISTER: bind its contacts (expires parameter, else Expires header, else the default;
     /// below min_expires: 423; above max_expires: cut), remove those with expires 0 (`Contact: *` with
     /// `Expires: 0`: all), refuse an older CSeq of the same Call-ID (500), and reply 200 with every binding.
-    /// Flags: 0x02 no reply, 0x04 the request's contacts replace all others. 1 inserted, 2 updated, 3
-    /// deleted, 4 only returned; -1 an error (the reply says which) or not a REGISTER.
-    pub fn save(table: &str, flags: i32) -> i32 {
-        unsafe { super::raw::registrar::save(table.as_ptr(), table.len(), flags) }
+    /// `mode` holds Kamailio's save flags: 0x02 no reply, 0x04 the request's contacts replace all others. 1
+    /// inserted, 2 updated, 3 deleted, 4 only returned; -1 an error (the reply says which), not a REGISTER.
+    pub fn save(table: &str, mode: i32) -> i32 {
+        unsafe { super::raw::registrar::save(table.as_ptr(), table.len(), mode) }
     }
 
     /// The R-URI's AoR: the best binding (highest q, then newest) becomes the R-URI, the others are appended
