@@ -23,7 +23,13 @@ import {
 } from './registry/index.ts';
 import { checkBindings, ksrPackage, Linker } from './runtime/index.ts';
 import { createResponse } from './sip/index.ts';
-import { HtableStore } from './state/htable.ts';
+import {
+  DEFAULT_REGISTRAR,
+  DEFAULT_SWEEP_INTERVAL_S,
+  HtableStore,
+  LocationStore,
+  SWEEP_BATCH,
+} from './state/index.ts';
 import { Transport } from './transport/index.ts';
 
 export interface Server {
@@ -82,6 +88,26 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     );
   }
 
+  // Bindings live beside the module store (the data dir lock covers both), or in memory without a data dir.
+  const openedLocation = LocationStore.open({ dir: config.data_dir });
+  if (!openedLocation.ok) return fail(openedLocation.error);
+  const location = openedLocation.store;
+  stops.push(async () => location.close());
+  const stateLog = log.child({ layer: 'state' });
+  const sweepEvery = (config.registrar?.sweep_interval_s ?? DEFAULT_SWEEP_INTERVAL_S) * 1000;
+  const sweeper = setInterval(() => {
+    try {
+      const swept = location.sweep(SWEEP_BATCH);
+      if (swept > 0) stateLog.debug({ swept }, 'location: expired bindings removed');
+    } catch (err) {
+      stateLog.error({ err }, 'location: sweep failed');
+    }
+  }, sweepEvery);
+  sweeper.unref();
+  stops.push(async () => clearInterval(sweeper));
+  const registrarSettings = new Map(specs.map((spec) => [spec.name, spec.registrar]));
+  stateLog.info({ where: location.where }, 'location store open');
+
   const compiler = new ModuleCompiler();
   compiler.warm();
   stops.push(() => compiler.close());
@@ -138,6 +164,10 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     // A tenant without an allow-list (the implicit default tenant) relays anywhere.
     authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? ALLOWED,
     recordRouteParams: (script) => `;${dialogRouteParam(script.version)}`,
+    location: {
+      store: location,
+      settings: (tenant) => registrarSettings.get(tenant) ?? DEFAULT_REGISTRAR,
+    },
   });
   for (const local of transport.localAddresses)
     log.info({ listen: `${local.proto}:${local.address}:${local.port}` }, 'listening');

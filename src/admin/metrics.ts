@@ -5,7 +5,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
 import type { CoreCounters } from '../core/counters.ts';
 import type { Registry, SelectorCounters } from '../registry/index.ts';
-import type { HtableStore } from '../state/htable.ts';
+import type { HtableStore } from '../state/index.ts';
 import type { TmCounters } from '../tm/index.ts';
 import type { TransportCounters } from '../transport/counters.ts';
 

@@ -1,6 +1,7 @@
 // The configuration file's schema: every key, its type and default, in one place. Errors name the key.
 import { z } from 'zod';
 import { DestinationAllowList } from '../core/destination-allow-list.ts';
+import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
 
@@ -98,6 +99,25 @@ const relayAllow = z
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
   });
 
+/**
+ * The registrar (KSR registrar, src/kemi/registrar.ts) of a tenant; absent keys take the top-level
+ * `[registrar]` values, then the defaults (in brackets): default_expires (3600 s), min_expires (60 s; a
+ * shorter non-zero expiry gets 423), max_expires (86 400 s; longer is cut), max_contacts (10 bindings per
+ * AoR; more gets 503), max_bindings (10 000 bindings per tenant over all its tables; more gets 503).
+ */
+const registrarSettings = z
+  .object({
+    default_expires: z.number().int().min(1).max(31_536_000).optional(),
+    min_expires: z.number().int().min(0).max(31_536_000).optional(),
+    max_expires: z.number().int().min(1).max(31_536_000).optional(),
+    // A lookup forks to at most 12 branches (tm's MAX_BRANCHES).
+    max_contacts: z.number().int().min(1).max(12).optional(),
+    max_bindings: z.number().int().min(1).max(10_000_000).optional(),
+  })
+  .strict();
+
+export type RegistrarConfig = z.infer<typeof registrarSettings>;
+
 const tenantSchema = z
   .object({
     name: tenantName,
@@ -132,6 +152,8 @@ const tenantSchema = z
     defines: definesSchema,
     /** The tenant's htables (KSR.htable, $sht): its own, kept across versions (htable-schema.ts). */
     htables: htablesSchema,
+    /** Registrar settings of this tenant (over the top-level `registrar`). */
+    registrar: registrarSettings.optional(),
   })
   .strict();
 
@@ -166,6 +188,15 @@ const unmatchedSchema = z.union([
 
 export type UnmatchedConfig = z.infer<typeof unmatchedSchema>;
 
+/** The registrar defaults (src/state/registrar-settings.ts) in the configuration's words. */
+export const registrarDefaults = {
+  default_expires: DEFAULT_REGISTRAR.defaultExpires,
+  min_expires: DEFAULT_REGISTRAR.minExpires,
+  max_expires: DEFAULT_REGISTRAR.maxExpires,
+  max_contacts: DEFAULT_REGISTRAR.maxContacts,
+  max_bindings: DEFAULT_REGISTRAR.maxBindings,
+};
+
 export const configSchema = z
   .object({
     /** SIP listeners. */
@@ -191,6 +222,14 @@ export const configSchema = z
     /** Tenants in match order (the first that matches takes the message). Empty: one catch-all `default`. */
     tenants: z.array(tenantSchema).default([]),
     unmatched: unmatchedSchema.default({ reply: 404 }),
+    /**
+     * Registrar settings of every tenant (each may override them), and how often expired bindings are swept
+     * from the location store (`location.db` in data_dir; in memory without one) [60 s, 1000 at a time].
+     */
+    registrar: registrarSettings
+      .extend({ sweep_interval_s: z.number().positive().max(86_400).optional() })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -227,6 +266,24 @@ export const configSchema = z
       }
       catchAll = tenant.name;
     }
+    const expiryBounds = (r: RegistrarConfig | undefined, path: (string | number)[]) => {
+      const merged = { ...registrarDefaults, ...config.registrar, ...r };
+      if (merged.min_expires > merged.max_expires)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'min_expires'],
+          message: `min_expires ${merged.min_expires} is above max_expires ${merged.max_expires}`,
+        });
+      else if (merged.default_expires < merged.min_expires || merged.default_expires > merged.max_expires)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'default_expires'],
+          message: `default_expires ${merged.default_expires} is not within min_expires ${merged.min_expires} and max_expires ${merged.max_expires}`,
+        });
+    };
+    expiryBounds(undefined, ['registrar']);
+    for (const [i, tenant] of config.tenants.entries())
+      if (tenant.registrar) expiryBounds(tenant.registrar, ['tenants', i, 'registrar']);
     if (config.tenants.length > 0 && config.route !== undefined) {
       ctx.addIssue({
         code: 'custom',

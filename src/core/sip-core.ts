@@ -4,7 +4,7 @@
 // what the route decided, or, when the route failed, the tenant's failure policy on the message as it was
 // received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
-import type { RouteContext, RouteHost } from '../kemi/index.ts';
+import type { LocationHost, RouteContext, RouteHost } from '../kemi/index.ts';
 import type { Failure } from '../runtime/index.ts';
 import {
   addReceived,
@@ -16,7 +16,7 @@ import {
   type SipResponse,
   utf8ToByteString,
 } from '../sip/index.ts';
-import type { HtableStore } from '../state/htable.ts';
+import type { HtableStore } from '../state/index.ts';
 import {
   type Clock,
   DEFAULT_TIMER_VALUES,
@@ -57,6 +57,8 @@ export interface SipCoreOptions {
   readonly authorizeDestination?: AuthorizeDestination;
   /** URI parameters for a script's Record-Route entries (the registry's dialog pinning: ";kwv=7"). */
   readonly recordRouteParams?: (script: Script) => string;
+  /** The registrar's location store and per-tenant settings; the registrar functions fail without it. */
+  readonly location?: LocationHost;
 }
 
 export class SipCore implements RouteHost {
@@ -65,6 +67,7 @@ export class SipCore implements RouteHost {
   readonly tm: TransactionHost;
   /** The htables the KSR functions reach, by the route context's tenant. */
   readonly htables: HtableStore | undefined;
+  readonly location: LocationHost | undefined;
   readonly #transport: Transport;
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
@@ -81,6 +84,7 @@ export class SipCore implements RouteHost {
     this.#log = options.log;
     this.#parseLimits = options.parseLimits;
     this.htables = options.htables;
+    this.location = options.location;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
     this.#defines = defineMap(options.defines ?? {});
     this.#tenantDefines = new Map(

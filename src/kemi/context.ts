@@ -3,7 +3,7 @@
 // reads the outcome after the route returns. `host` is what the functions ask of the server.
 import type { Logger } from 'pino';
 import { SipRequest, SipResponse } from '../sip/index.ts';
-import type { HtableStore } from '../state/htable.ts';
+import type { HtableStore, LocationStore, RegistrarSettings } from '../state/index.ts';
 import type { DestinationBranch, NextHop, ProxyTransaction, RecordRouteRequest } from '../tm/index.ts';
 import type { Source } from '../transport/index.ts';
 
@@ -26,6 +26,14 @@ export interface RouteHost {
   getDefine?(ctx: RouteContext, name: string): string | undefined;
   /** Every tenant's htables; the htable functions only ever look up the context's tenant. */
   readonly htables?: HtableStore;
+  /** The location service of the registrar functions; absent on a server without one (they then fail). */
+  readonly location?: LocationHost;
+}
+
+/** The location store and each tenant's registrar settings. */
+export interface LocationHost {
+  readonly store: LocationStore;
+  settings(tenant: string): RegistrarSettings;
 }
 
 /** What the tm functions need from the server; each returns a KEMI code (1, 0, or negative). */

@@ -2,7 +2,7 @@
 // declared in the configuration; the functions name a table of the route context's tenant and nothing
 // else, so no call can reach another tenant's items. Failures (an undeclared table, a cap, sht-inc on a
 // string) are logged with the reason, as Kamailio does, and answer -1 (-255 for sht-inc / sht-dec).
-import type { Htable, HtValue } from '../state/htable.ts';
+import type { Htable, HtValue } from '../state/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule, fn } from './define.ts';
 import { MAX_INPUT_BYTES, scriptRegex } from './script-regex.ts';

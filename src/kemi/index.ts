@@ -8,6 +8,7 @@ import { htable } from './htable.ts';
 import { kx } from './kx.ts';
 import { maxfwd } from './maxfwd.ts';
 import { pv } from './pv.ts';
+import { registrar } from './registrar.ts';
 import { rr } from './rr.ts';
 import { sanity } from './sanity.ts';
 import { siputils } from './siputils.ts';
@@ -18,6 +19,7 @@ import { xlog } from './xlog.ts';
 
 export {
   type Finish,
+  type LocationHost,
   type LogMeter,
   type PvValue,
   type RecordRouteState,
@@ -44,4 +46,5 @@ export const ksrModules: readonly KsrModule[] = [
   corex,
   kx,
   htable,
+  registrar,
 ];

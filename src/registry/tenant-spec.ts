@@ -2,12 +2,13 @@
 // many versions it keeps, and the sandbox settings its modules are compiled and run with: limits,
 // capabilities, failure policy, circuit breaker, relay allow-list and defines.
 import { htableSpecs } from '../config/htable-schema.ts';
-import type { Config, TenantConfig } from '../config/schema.ts';
+import { type Config, type RegistrarConfig, registrarDefaults, type TenantConfig } from '../config/schema.ts';
 import { DestinationAllowList } from '../core/destination-allow-list.ts';
 import { DEFAULT_FAILURE_POLICY, DEFAULT_FAILURE_REPLY, type FailurePolicy } from '../core/failure-policy.ts';
 import type { InvocationLimits, ModuleLimits } from '../runtime/index.ts';
 import { reasonPhrase } from '../sip/index.ts';
-import type { HtableSpec } from '../state/htable.ts';
+import type { HtableSpec } from '../state/index.ts';
+import { DEFAULT_REGISTRAR, type RegistrarSettings } from '../state/index.ts';
 
 /** N failed invocations within a window trip the breaker. */
 export interface BreakerSettings {
@@ -41,6 +42,8 @@ export interface TenantSpec {
   readonly defines: Readonly<Record<string, string>>;
   /** The tenant's htables by name (KSR.htable); their items belong to the tenant, not to a version. */
   readonly htables: Readonly<Record<string, HtableSpec>>;
+  /** Expiry bounds and binding caps of the tenant's registrar. */
+  readonly registrar: RegistrarSettings;
 }
 
 export const DEFAULT_TENANT = 'default';
@@ -65,6 +68,7 @@ export function catchAllTenant(name: string, over: Partial<TenantSpec> = {}): Te
     relayAllow: undefined,
     defines: {},
     htables: {},
+    registrar: DEFAULT_REGISTRAR,
     ...over,
   };
 }
@@ -72,11 +76,32 @@ export function catchAllTenant(name: string, over: Partial<TenantSpec> = {}): Te
 /** The tenants of a configuration; without any, one catch-all `default` tenant running `config.route`. */
 export function tenantSpecs(config: Config): TenantSpec[] {
   if (config.tenants.length === 0)
-    return [catchAllTenant(DEFAULT_TENANT, { route: config.route, htables: htableSpecs(config.htables) })];
-  return config.tenants.map(specOf);
+    return [
+      catchAllTenant(DEFAULT_TENANT, {
+        route: config.route,
+        htables: htableSpecs(config.htables),
+        registrar: registrarOf(config.registrar, undefined),
+      }),
+    ];
+  return config.tenants.map((t) => specOf(t, config.registrar));
 }
 
-function specOf(t: TenantConfig): TenantSpec {
+/** The tenant's registrar settings: its own keys over the top-level ones over the defaults. */
+export function registrarOf(
+  global: RegistrarConfig | undefined,
+  own: RegistrarConfig | undefined,
+): RegistrarSettings {
+  const r = { ...registrarDefaults, ...defined(global ?? {}), ...defined(own ?? {}) };
+  return {
+    defaultExpires: r.default_expires,
+    minExpires: r.min_expires,
+    maxExpires: r.max_expires,
+    maxContacts: r.max_contacts,
+    maxBindings: r.max_bindings,
+  };
+}
+
+function specOf(t: TenantConfig, registrar: RegistrarConfig | undefined): TenantSpec {
   const l = t.limits ?? {};
   return {
     name: t.name,
@@ -106,6 +131,7 @@ function specOf(t: TenantConfig): TenantSpec {
     relayAllow: allowListOf(t),
     defines: t.defines,
     htables: htableSpecs(t.htables),
+    registrar: registrarOf(registrar, t.registrar),
   };
 }
 

@@ -17,6 +17,7 @@ export { type Contact, parseContact, parseContacts } from './contact.ts';
 export { type CSeq, MAX_CSEQ, parseCSeq } from './cseq.ts';
 export { parseHeaderLine } from './header-line.ts';
 export { canonicalHeaderName, headerKey } from './header-names.ts';
+export { parseDeltaSeconds } from './integers.ts';
 export { ipAddressKey } from './ip-address.ts';
 export type { HeaderFieldView } from './message.ts';
 export { SipMessage } from './message.ts';

@@ -113,6 +113,8 @@ export interface SippOptions {
   readonly service?: string;
   readonly extra?: string[];
   readonly timeoutSeconds?: number;
+  /** SIPp's own port; a free one when absent. */
+  readonly localPort?: number;
 }
 
 /** Runs SIPp with `scenarioFile` against 127.0.0.1:port until `calls` calls are done (bounded in time). */
@@ -128,7 +130,7 @@ export async function runSipp(scenarioFile: string, options: SippOptions): Promi
     '-i',
     '127.0.0.1',
     '-p',
-    String(await freePort()),
+    String(options.localPort ?? (await freePort())),
     '-m',
     String(options.calls),
     '-r',

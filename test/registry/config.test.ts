@@ -44,10 +44,12 @@ describe('config', () => {
           relay_allow: { hosts: ['*.carrier.example'], cidrs: ['192.0.2.0/24'], ports: [5060, '5080-5090'] },
           defines: { PRIMARY: 'sip:192.0.2.20' },
           htables: { ipban: { autoexpire: 300 }, calls: { max_items: 100, initval: 5 } },
+          registrar: { max_contacts: 3, max_bindings: 500 },
         },
         { name: 'rest' },
       ],
       unmatched: { tenant: 'rest' },
+      registrar: { default_expires: 600, max_bindings: 2000, sweep_interval_s: 5 },
     });
     expect(config.admin).toEqual({
       listen: '127.0.0.1:8060',
@@ -74,7 +76,15 @@ describe('config', () => {
         ipban: { maxItems: 10_000, maxKeyBytes: 256, maxValueBytes: 1024, autoexpire: 300, initval: 0 },
         calls: { maxItems: 100, maxKeyBytes: 256, maxValueBytes: 1024, autoexpire: 0, initval: 5 },
       },
+      registrar: {
+        defaultExpires: 600,
+        minExpires: 60,
+        maxExpires: 86_400,
+        maxContacts: 3,
+        maxBindings: 500,
+      },
     });
+    expect(rest.registrar).toEqual({ ...acme.registrar, maxContacts: 10, maxBindings: 2000 });
     const hop = (host: string, port = 5060) => ({ proto: 'udp' as const, host, port });
     expect(acme.relayAllow?.check(hop('sbc.carrier.example', 5085))).toEqual({ ok: true });
     expect(acme.relayAllow?.check(hop('192.0.2.9'))).toEqual({ ok: true });
@@ -112,6 +122,26 @@ describe('config', () => {
       ok({ tenants: [{ name: 'p', failure_policy: { mode: 'fail-closed', reply: { status: 480 } } }] }),
     );
     expect(phrase.failurePolicy.reply).toEqual({ status: 480, reason: 'Temporarily Unavailable' });
+  });
+
+  it('registrar: defaults, and expiry bounds that contradict each other name their key', () => {
+    expect(tenantSpecs(ok({}))[0].registrar).toEqual({
+      defaultExpires: 3600,
+      minExpires: 60,
+      maxExpires: 86_400,
+      maxContacts: 10,
+      maxBindings: 10_000,
+    });
+    expect(error({ registrar: { min_expires: 100, max_expires: 50 } })).toMatch(
+      /registrar\.min_expires: min_expires 100 is above max_expires 50/,
+    );
+    expect(error({ tenants: [{ name: 'a', registrar: { default_expires: 30 } }] })).toMatch(
+      /tenants\[0\]\.registrar\.default_expires: default_expires 30 is not within min_expires 60/,
+    );
+    expect(error({ registrar: { max_contacts: 13 } })).toMatch(/registrar\.max_contacts/);
+    expect(error({ tenants: [{ name: 'a', registrar: { sweep_interval_s: 1 } }] })).toMatch(
+      /tenants\[0\]\.registrar/,
+    );
   });
 
   it('the parsed config validates again unchanged (the serve command re-checks it with overrides)', () => {

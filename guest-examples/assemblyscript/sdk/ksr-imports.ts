@@ -389,6 +389,26 @@ declare function htable__sht_rm_value_re(table_ptr: usize, table_len: usize, re_
 @external('kemi:ksr/htable@0.1.0', 'sht-match-name')
 declare function htable__sht_match_name(table_ptr: usize, table_len: usize, op_ptr: usize, op_len: usize, value_ptr: usize, value_len: usize): i32;
 
+// registrar
+// @ts-ignore: decorator
+@external('kemi:ksr/registrar@0.1.0', 'save')
+declare function registrar__save(table_ptr: usize, table_len: usize, mode: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/registrar@0.1.0', 'lookup')
+declare function registrar__lookup(table_ptr: usize, table_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/registrar@0.1.0', 'lookup-uri')
+declare function registrar__lookup_uri(table_ptr: usize, table_len: usize, uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/registrar@0.1.0', 'registered')
+declare function registrar__registered(table_ptr: usize, table_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/registrar@0.1.0', 'registered-uri')
+declare function registrar__registered_uri(table_ptr: usize, table_len: usize, uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/registrar@0.1.0', 'unregister')
+declare function registrar__unregister(table_ptr: usize, table_len: usize, aor_ptr: usize, aor_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -1234,6 +1254,62 @@ export namespace KSR {
       const op_utf8 = String.UTF8.encode(op);
       const value_utf8 = String.UTF8.encode(value);
       return htable__sht_match_name(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(op_utf8), <usize>op_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+  }
+
+  /**
+   * REGISTER processing and the location service (Kamailio's `registrar` and `usrloc` modules, RFC 3261
+   * 10.3). Bindings live in the server's location store under the script's tenant: `table` ("location") names
+   * a set of bindings within the tenant, never another tenant's. An AoR is "user@host" of a sip: or sips: URI
+   * (host in lower case; scheme, port and parameters do not count).
+   */
+  export namespace registrar {
+    /**
+     * Process the REGISTER: bind its contacts (expires parameter, else Expires header, else the default;
+     * below min_expires: 423; above max_expires: cut), remove those with expires 0 (`Contact: *` with
+     * `Expires: 0`: all), refuse an older CSeq of the same Call-ID (500), and reply 200 with every binding.
+     * `mode` holds Kamailio's save flags: 0x02 no reply, 0x04 the request's contacts replace all others. 1
+     * inserted, 2 updated, 3 deleted, 4 only returned; -1 an error (the reply says which), not a REGISTER.
+     */
+    export function save(table: string, mode: i32): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      return registrar__save(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, mode);
+    }
+
+    /**
+     * The R-URI's AoR: the best binding (highest q, then newest) becomes the R-URI, the others are appended
+     * as branches for `tm.t-relay` (parallel) or `tm.t-load-contacts` (serial). 1 found, -1 none, -3 error.
+     */
+    export function lookup(table: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      return registrar__lookup(changetype<usize>(table_utf8), <usize>table_utf8.byteLength);
+    }
+
+    /** `lookup` for the AoR of `uri`; the R-URI is set as for `lookup`. */
+    export function lookup_uri(table: string, uri: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const uri_utf8 = String.UTF8.encode(uri);
+      return registrar__lookup_uri(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength);
+    }
+
+    /** 1 if the R-URI's AoR has bindings, else -1. */
+    export function registered(table: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      return registrar__registered(changetype<usize>(table_utf8), <usize>table_utf8.byteLength);
+    }
+
+    /** 1 if the AoR of `uri` has bindings, else -1. */
+    export function registered_uri(table: string, uri: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const uri_utf8 = String.UTF8.encode(uri);
+      return registrar__registered_uri(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength);
+    }
+
+    /** Remove every binding of `aor` (a URI, or "user@host"). 1, or -1. */
+    export function unregister(table: string, aor: string): i32 {
+      const table_utf8 = String.UTF8.encode(table);
+      const aor_utf8 = String.UTF8.encode(aor);
+      return registrar__unregister(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(aor_utf8), <usize>aor_utf8.byteLength);
     }
   }
 }

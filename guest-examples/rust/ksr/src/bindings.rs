@@ -325,6 +325,24 @@ mod raw {
             pub fn sht_match_name(table_ptr: *const u8, table_len: usize, op_ptr: *const u8, op_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
         }
     }
+
+    pub mod registrar {
+        #[link(wasm_import_module = "kemi:ksr/registrar@0.1.0")]
+        extern "C" {
+            #[link_name = "save"]
+            pub fn save(table_ptr: *const u8, table_len: usize, mode: i32) -> i32;
+            #[link_name = "lookup"]
+            pub fn lookup(table_ptr: *const u8, table_len: usize) -> i32;
+            #[link_name = "lookup-uri"]
+            pub fn lookup_uri(table_ptr: *const u8, table_len: usize, uri_ptr: *const u8, uri_len: usize) -> i32;
+            #[link_name = "registered"]
+            pub fn registered(table_ptr: *const u8, table_len: usize) -> i32;
+            #[link_name = "registered-uri"]
+            pub fn registered_uri(table_ptr: *const u8, table_len: usize, uri_ptr: *const u8, uri_len: usize) -> i32;
+            #[link_name = "unregister"]
+            pub fn unregister(table_ptr: *const u8, table_len: usize, aor_ptr: *const u8, aor_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -1035,6 +1053,47 @@ pub mod htable {
     /// expression; else -1.
     pub fn sht_match_name(table: &str, op: &str, value: &str) -> i32 {
         unsafe { super::raw::htable::sht_match_name(table.as_ptr(), table.len(), op.as_ptr(), op.len(), value.as_ptr(), value.len()) }
+    }
+}
+
+/// REGISTER processing and the location service (Kamailio's `registrar` and `usrloc` modules, RFC 3261 10.3).
+/// Bindings live in the server's location store under the script's tenant: `table` ("location") names a set
+/// of bindings within the tenant, never another tenant's. An AoR is "user@host" of a sip: or sips: URI (host
+/// in lower case; scheme, port and parameters do not count).
+pub mod registrar {
+    /// Process the REGISTER: bind its contacts (expires parameter, else Expires header, else the default;
+    /// below min_expires: 423; above max_expires: cut), remove those with expires 0 (`Contact: *` with
+    /// `Expires: 0`: all), refuse an older CSeq of the same Call-ID (500), and reply 200 with every binding.
+    /// `mode` holds Kamailio's save flags: 0x02 no reply, 0x04 the request's contacts replace all others. 1
+    /// inserted, 2 updated, 3 deleted, 4 only returned; -1 an error (the reply says which), not a REGISTER.
+    pub fn save(table: &str, mode: i32) -> i32 {
+        unsafe { super::raw::registrar::save(table.as_ptr(), table.len(), mode) }
+    }
+
+    /// The R-URI's AoR: the best binding (highest q, then newest) becomes the R-URI, the others are appended
+    /// as branches for `tm.t-relay` (parallel) or `tm.t-load-contacts` (serial). 1 found, -1 none, -3 error.
+    pub fn lookup(table: &str) -> i32 {
+        unsafe { super::raw::registrar::lookup(table.as_ptr(), table.len()) }
+    }
+
+    /// `lookup` for the AoR of `uri`; the R-URI is set as for `lookup`.
+    pub fn lookup_uri(table: &str, uri: &str) -> i32 {
+        unsafe { super::raw::registrar::lookup_uri(table.as_ptr(), table.len(), uri.as_ptr(), uri.len()) }
+    }
+
+    /// 1 if the R-URI's AoR has bindings, else -1.
+    pub fn registered(table: &str) -> i32 {
+        unsafe { super::raw::registrar::registered(table.as_ptr(), table.len()) }
+    }
+
+    /// 1 if the AoR of `uri` has bindings, else -1.
+    pub fn registered_uri(table: &str, uri: &str) -> i32 {
+        unsafe { super::raw::registrar::registered_uri(table.as_ptr(), table.len(), uri.as_ptr(), uri.len()) }
+    }
+
+    /// Remove every binding of `aor` (a URI, or "user@host"). 1, or -1.
+    pub fn unregister(table: &str, aor: &str) -> i32 {
+        unsafe { super::raw::registrar::unregister(table.as_ptr(), table.len(), aor.as_ptr(), aor.len()) }
     }
 }
 

@@ -1,0 +1,58 @@
+// A registrar and proxy, the shape of Kamailio's KEMI example with registration (the same as
+// guest-examples/rust/registrar): sanity and Max-Forwards checks, REGISTER for this server saved in the
+// "location" table (the reply is save's own 200, or its 4xx/5xx), in-dialog requests by loose routing,
+// initial requests looked up in "location" and relayed to every binding in parallel (404 when the AoR has
+// none). The bindings are the tenant's own: another tenant's script never finds them.
+import { KSR } from '../../sdk';
+
+export * from '../../sdk/exports';
+
+export function request_route(): void {
+  if (KSR.maxfwd.process_maxfwd(10) < 0) {
+    KSR.sl.sl_send_reply(483, 'Too Many Hops');
+    return KSR.x.exit();
+  }
+  if (KSR.sanity.sanity_check(17895, 7) < 0) {
+    KSR.xlog.xerr('malformed SIP request from $si:$sp');
+    return KSR.x.exit();
+  }
+  if (KSR.is_method('CANCEL')) {
+    if (KSR.tm.t_check_trans() > 0) relay();
+    return KSR.x.exit();
+  }
+  if (KSR.siputils.has_totag() > 0) return within_dialog();
+
+  if (KSR.is_method('REGISTER')) {
+    // save replies itself: 200 with the bindings, 423, 400, 500 or 503.
+    if (KSR.registrar.save('location', 0) < 0) KSR.xlog.xnotice('REGISTER for $tu from $si:$sp refused');
+    return KSR.x.exit();
+  }
+
+  KSR.hdr.remove('Route');
+  if (KSR.is_method_in('IS')) KSR.rr.record_route();
+  const found = KSR.registrar.lookup('location');
+  if (found < 0) {
+    KSR.sl.send_reply(404, 'Not Found');
+    return KSR.x.exit();
+  }
+  relay();
+}
+
+function within_dialog(): void {
+  if (KSR.rr.loose_route() > 0) return relay();
+  if (KSR.is_method('ACK')) {
+    if (KSR.tm.t_check_trans() > 0) relay();
+    return KSR.x.exit();
+  }
+  KSR.sl.sl_send_reply(404, 'Not here');
+  KSR.x.exit();
+}
+
+function relay(): void {
+  if (KSR.tm.t_relay() < 0) KSR.sl.sl_reply_error();
+  KSR.x.exit();
+}
+
+export function reply_route(): void {}
+
+export function named_route(_name: string): void {}

@@ -1,0 +1,382 @@
+// KSR registrar: REGISTER processing (RFC 3261 10.3) and location lookups (Kamailio's registrar module over
+// usrloc). The bindings live in the server's location store (state/location-store.ts) under the tenant of
+// the route context: a script names only the table ("location"), never the tenant, so one tenant's
+// REGISTER is never another tenant's location. Return codes are Kamailio's.
+import { type Contact, parseDeltaSeconds, parseUri, type SipRequest, uriEquals } from '../sip/index.ts';
+import type { Binding, BindingChanges, LocationStore, RegistrarSettings } from '../state/index.ts';
+import { MAX_BRANCHES } from '../tm/index.ts';
+import type { RouteContext } from './context.ts';
+import { defineModule, fn } from './define.ts';
+
+/** save flag: do not send the reply (Kamailio's REG_SAVE_NORPL_FL). */
+export const SAVE_NO_REPLY = 0x02;
+/** save flag: the request's contacts replace every other binding of the AoR (REG_SAVE_REPL_FL). */
+export const SAVE_REPLACE = 0x04;
+
+/** Longest AoR, contact URI, Call-ID and User-Agent kept (bytes): a binding's size is bounded. */
+export const MAX_AOR_BYTES = 256;
+export const MAX_CONTACT_BYTES = 512;
+const MAX_CALL_ID_BYTES = 255;
+const MAX_USER_AGENT_BYTES = 255;
+
+const TABLE = /^[A-Za-z0-9_]{1,64}$/;
+
+/**
+ * The address-of-record of a sip: or sips: URI as usrloc keys it: "user@host" (or "host"), the host in lower
+ * case, the user with its escapes normalised; scheme, port and parameters do not count (Kamailio's default,
+ * use_domain on). Undefined for anything else.
+ */
+export function addressOfRecord(text: string): string | undefined {
+  const uri = parseUri(text) ?? (text.includes(':') ? undefined : parseUri(`sip:${text}`));
+  if (uri === undefined || uri.scheme === 'tel' || uri.host === '') return undefined;
+  const host = uri.host.toLowerCase();
+  return uri.user === undefined ? host : `${normalizeUser(uri.user)}@${host}`;
+}
+
+function normalizeUser(user: string): string {
+  if (user.indexOf('%') < 0) return user;
+  return user.replace(/%([0-9a-fA-F]{2})/g, (written, hex: string) => {
+    const c = String.fromCharCode(Number.parseInt(hex, 16));
+    return /[A-Za-z0-9\-_.!~*'()]/.test(c) ? c : written.toUpperCase();
+  });
+}
+
+interface Scope {
+  readonly store: LocationStore;
+  readonly settings: RegistrarSettings;
+  readonly tenant: string;
+}
+
+/** The tenant's location scope, or why there is none. */
+function scopeOf(ctx: RouteContext, table: string): Scope | string {
+  const location = ctx.host.location;
+  if (!location) return 'this server has no location service';
+  if (ctx.tenant === undefined) return 'the route has no tenant';
+  if (!TABLE.test(table)) return `table '${table.slice(0, 80)}' is not 1-64 letters, digits or "_"`;
+  return { store: location.store, settings: location.settings(ctx.tenant), tenant: ctx.tenant };
+}
+
+function sameContact(a: string, b: string): boolean {
+  return a === b || uriEquals(a, b);
+}
+
+function secondsLeft(b: Binding, now: number): number {
+  return Math.max(0, Math.ceil((b.expiresAt - now) / 1000));
+}
+
+function formatQ(q: number): string {
+  return q === 1 ? '1' : q.toFixed(3).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** A REGISTER that could not be processed: the reply it gets. */
+class Refusal {
+  readonly status: number;
+  readonly reason: string;
+  readonly detail: string;
+  readonly headers: [string, string][];
+  constructor(status: number, reason: string, detail: string, headers: [string, string][] = []) {
+    this.status = status;
+    this.reason = reason;
+    this.detail = detail;
+    this.headers = headers;
+  }
+}
+
+type Plan = { changes: BindingChanges; added: boolean; updated: boolean; removed: boolean };
+
+/** What the REGISTER asks for (RFC 3261 10.3 steps 6-7), checked against the AoR's current bindings. */
+function plan(
+  request: SipRequest,
+  ctx: RouteContext,
+  scope: Scope,
+  existing: readonly Binding[],
+  flags: number,
+): Plan | Refusal {
+  const { settings } = scope;
+  const now = scope.store.now();
+  const expiresText = request.get('Expires');
+  const headerExpires = expiresText === undefined ? undefined : parseDeltaSeconds(expiresText.trim());
+  if (headerExpires === -1)
+    return new Refusal(400, 'Bad Expires', `Expires '${expiresText}' is not a number`);
+  const callId = request.callId;
+  const cseq = request.cseq.seq;
+  if (callId.length > MAX_CALL_ID_BYTES)
+    return new Refusal(400, 'Call-ID Too Long', `Call-ID longer than ${MAX_CALL_ID_BYTES} bytes`);
+  // RFC 3261 10.3 step 7: a binding of this Call-ID with a CSeq at least as high means an older request.
+  const outOfOrder = (b: Binding | undefined) =>
+    b !== undefined && b.callId === callId && cseq <= b.cseq
+      ? new Refusal(
+          500,
+          'Server Internal Error',
+          `CSeq ${cseq} is not higher than ${b.cseq} of the binding ${b.contact} (same Call-ID)`,
+          [['Retry-After', '1']],
+        )
+      : undefined;
+
+  const values = request.getAll('Contact').map((v) => v.trim());
+  if (values.includes('*')) {
+    if (values.length > 1) return new Refusal(400, 'Invalid Request', "Contact '*' beside other contacts");
+    if (headerExpires !== 0) return new Refusal(400, 'Invalid Request', "Contact '*' needs 'Expires: 0'");
+    for (const b of existing) {
+      const refusal = outOfOrder(b);
+      if (refusal) return refusal;
+    }
+    const remove = existing.map((b) => b.contact);
+    return { changes: { remove, put: [] }, added: false, updated: false, removed: remove.length > 0 };
+  }
+  // No Contact: a query for the current bindings (10.3 step 6).
+  if (values.length === 0)
+    return { changes: { remove: [], put: [] }, added: false, updated: false, removed: false };
+  const contacts = request.contacts;
+  if (contacts === undefined || contacts === '*')
+    return new Refusal(400, 'Bad Contact', 'a Contact value does not parse');
+
+  const userAgent = request.get('User-Agent')?.slice(0, MAX_USER_AGENT_BYTES);
+  const source = `${ctx.source.proto}:${ctx.source.remote.address}:${ctx.source.remote.port}`;
+  const remove: string[] = [];
+  const put: Binding[] = [];
+  let added = false;
+  let updated = false;
+  for (const contact of contacts as readonly Contact[]) {
+    if (contact.uri.length > MAX_CONTACT_BYTES)
+      return new Refusal(400, 'Contact Too Long', `a contact URI is longer than ${MAX_CONTACT_BYTES} bytes`);
+    let expires = contact.expires ?? headerExpires ?? settings.defaultExpires;
+    if (expires !== 0 && expires < settings.minExpires) {
+      return new Refusal(
+        423,
+        'Interval Too Brief',
+        `expires ${expires} of ${contact.uri} is below min_expires ${settings.minExpires}`,
+        [['Min-Expires', String(settings.minExpires)]],
+      );
+    }
+    expires = Math.min(expires, settings.maxExpires);
+    const match = existing.find((b) => sameContact(b.contact, contact.uri));
+    const refusal = outOfOrder(match);
+    if (refusal) return refusal;
+    const key = match?.contact ?? contact.uri;
+    // A contact named twice in one request: the last one counts.
+    const again = put.findIndex((b) => b.contact === key);
+    if (again >= 0) put.splice(again, 1);
+    if (expires === 0) {
+      if (match) remove.push(key);
+      continue;
+    }
+    if (match) updated = true;
+    else added = true;
+    put.push({
+      contact: key,
+      q: contact.q,
+      expiresAt: now + expires * 1000,
+      callId,
+      cseq,
+      source,
+      userAgent,
+      updatedAt: now,
+    });
+  }
+  if (flags & SAVE_REPLACE) {
+    for (const b of existing)
+      if (!put.some((p) => p.contact === b.contact) && !remove.includes(b.contact)) remove.push(b.contact);
+  }
+  return { changes: { remove, put }, added, updated, removed: remove.length > 0 };
+}
+
+function save(ctx: RouteContext, table: string, flags: number): number {
+  const ksr = 'save';
+  const request = ctx.request;
+  if (request?.method !== 'REGISTER') {
+    ctx.log.error({ ksr }, 'save needs a REGISTER request');
+    return -1;
+  }
+  const scope = scopeOf(ctx, table);
+  if (typeof scope === 'string') {
+    ctx.log.error({ ksr }, scope);
+    return -1;
+  }
+  const reply = (status: number, reason: string, headers: [string, string][]) => {
+    if (flags & SAVE_NO_REPLY) return;
+    ctx.replyHeaders.push(...headers);
+    ctx.host.sendReply(ctx, status, reason);
+  };
+  const refuse = (r: Refusal) => {
+    ctx.log.warn({ ksr, table, status: r.status }, `REGISTER refused: ${r.detail}`);
+    ctx.pendingError = { status: r.status, reason: r.reason };
+    reply(r.status, r.reason, r.headers);
+    return -1;
+  };
+  const toUri = request.to?.uri;
+  const aor = toUri === undefined ? undefined : addressOfRecord(toUri);
+  if (aor === undefined)
+    return refuse(new Refusal(400, 'Bad To URI', 'the To URI is not a sip: or sips: URI'));
+  if (aor.length > MAX_AOR_BYTES)
+    return refuse(new Refusal(400, 'AoR Too Long', `the AoR is longer than ${MAX_AOR_BYTES} bytes`));
+  const { store, settings, tenant } = scope;
+  try {
+    const existing = store.bindings(tenant, table, aor);
+    const planned = plan(request, ctx, scope, existing, flags);
+    if (planned instanceof Refusal) return refuse(planned);
+    let bindings = existing;
+    const { changes } = planned;
+    if (changes.put.length + changes.remove.length > 0) {
+      const applied = store.apply(tenant, table, aor, changes, settings);
+      if (!applied.ok) {
+        const what = applied.full === 'aor' ? `the AoR ${aor}` : `tenant ${tenant}`;
+        return refuse(
+          new Refusal(
+            503,
+            'Too Many Registered Contacts',
+            `${what} has ${applied.count} bindings, the limit is ${applied.limit}` +
+              (applied.full === 'aor' ? ' (max_contacts)' : ' (max_bindings)'),
+          ),
+        );
+      }
+      bindings = applied.bindings;
+    }
+    const now = store.now();
+    const contacts = bindings.map((b): [string, string] => [
+      'Contact',
+      `<${b.contact}>;expires=${secondsLeft(b, now)}${b.q === undefined ? '' : `;q=${formatQ(b.q)}`}`,
+    ]);
+    reply(200, 'OK', contacts);
+    // Kamailio's codes: 1 contacts inserted, 2 updated, 3 deleted, 4 returned (a query).
+    return planned.added ? 1 : planned.updated ? 2 : planned.removed ? 3 : 4;
+  } catch (err) {
+    ctx.log.error({ ksr, err }, 'the location store failed');
+    return refuse(new Refusal(500, 'Server Internal Error', 'the location store failed'));
+  }
+}
+
+/** Bindings of the AoR of `uri`, or a negative code (logged). */
+function bindingsOf(ctx: RouteContext, ksr: string, table: string, uri: string): Binding[] | number {
+  const scope = scopeOf(ctx, table);
+  if (typeof scope === 'string') {
+    ctx.log.error({ ksr }, scope);
+    return -3;
+  }
+  const aor = addressOfRecord(uri);
+  if (aor === undefined) {
+    ctx.log.error({ ksr }, `'${uri.slice(0, 80)}' is not a sip: or sips: URI`);
+    return -3;
+  }
+  try {
+    return scope.store.bindings(scope.tenant, table, aor);
+  } catch (err) {
+    ctx.log.error({ ksr, err }, 'the location store failed');
+    return -3;
+  }
+}
+
+/**
+ * Kamailio's lookup: the best binding's contact becomes the R-URI, the others are appended as branches
+ * (t-relay forks to all of them; t-load-contacts orders them for serial forking). 1 found, -1 none, -3 error.
+ */
+function lookup(ctx: RouteContext, ksr: string, table: string, uri: string | undefined): number {
+  const request = ctx.request;
+  if (!request) {
+    ctx.log.error({ ksr }, 'only a request can be looked up');
+    return -3;
+  }
+  const found = bindingsOf(ctx, ksr, table, uri ?? request.uri);
+  if (typeof found === 'number') return found;
+  if (found.length === 0) return -1;
+  const [first, ...rest] = found;
+  if (!request.setUri(first.contact)) {
+    ctx.log.error({ ksr }, `the contact '${first.contact}' is not a URI`);
+    return -3;
+  }
+  ctx.ruriQ = first.q;
+  ctx.appendedBranches ??= [];
+  for (const b of rest) {
+    if (ctx.appendedBranches.length + 1 >= MAX_BRANCHES) {
+      ctx.log.warn({ ksr }, `only ${MAX_BRANCHES} branches: ${found.length} bindings found`);
+      break;
+    }
+    ctx.appendedBranches.push({ uri: b.contact, dstUri: undefined, q: b.q, flags: 0 });
+  }
+  return 1;
+}
+
+function registered(ctx: RouteContext, ksr: string, table: string, uri: string | undefined): number {
+  const text = uri ?? ctx.request?.uri;
+  if (text === undefined) {
+    ctx.log.error({ ksr }, 'not a request: give the URI');
+    return -1;
+  }
+  const found = bindingsOf(ctx, ksr, table, text);
+  return typeof found !== 'number' && found.length > 0 ? 1 : -1;
+}
+
+export const registrar = defineModule(
+  'registrar',
+  "REGISTER processing and the location service (Kamailio's registrar and usrloc modules).",
+  [
+    fn(
+      'save',
+      "Store the REGISTER's contacts in `table` and reply (`mode` flags 0x02: no reply, 0x04: replace all).",
+      [
+        ['table', 'string'],
+        ['mode', 's32'],
+      ],
+      's32',
+      (ctx, table, flags) => save(ctx, table, flags),
+    ),
+    fn(
+      'lookup',
+      "R-URI and branches from the R-URI AoR's bindings.",
+      [['table', 'string']],
+      's32',
+      (ctx, table) => lookup(ctx, 'lookup', table, undefined),
+    ),
+    fn(
+      'lookup-uri',
+      "R-URI and branches from the bindings of `uri`'s AoR.",
+      [
+        ['table', 'string'],
+        ['uri', 'string'],
+      ],
+      's32',
+      (ctx, table, uri) => lookup(ctx, 'lookup-uri', table, uri),
+    ),
+    fn('registered', 'Whether the R-URI AoR has bindings.', [['table', 'string']], 's32', (ctx, table) =>
+      registered(ctx, 'registered', table, undefined),
+    ),
+    fn(
+      'registered-uri',
+      "Whether `uri`'s AoR has bindings.",
+      [
+        ['table', 'string'],
+        ['uri', 'string'],
+      ],
+      's32',
+      (ctx, table, uri) => registered(ctx, 'registered-uri', table, uri),
+    ),
+    fn(
+      'unregister',
+      'Remove every binding of `aor`.',
+      [
+        ['table', 'string'],
+        ['aor', 'string'],
+      ],
+      's32',
+      (ctx, table, aorText) => {
+        const ksr = 'unregister';
+        const scope = scopeOf(ctx, table);
+        const aor = addressOfRecord(aorText);
+        if (typeof scope === 'string' || aor === undefined) {
+          ctx.log.error(
+            { ksr },
+            typeof scope === 'string' ? scope : `'${aorText.slice(0, 80)}' is not an AoR`,
+          );
+          return -1;
+        }
+        try {
+          scope.store.removeAor(scope.tenant, table, aor);
+          return 1;
+        } catch (err) {
+          ctx.log.error({ ksr, err }, 'the location store failed');
+          return -1;
+        }
+      },
+    ),
+  ],
+);

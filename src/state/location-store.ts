@@ -1,0 +1,235 @@
+// The location service (Kamailio's usrloc): bindings of an address-of-record to contacts, kept in SQLite
+// (`location.db` in the data dir, or an in-memory database without one). Every row is keyed by
+// (tenant, table, aor, contact): the tenant comes from the route context, never from the script, so no
+// lookup can reach another tenant's bindings. Expired bindings are never returned, are removed when their
+// AoR is read or written, and are swept in bounded batches (sweep()).
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+/** One binding as stored. Times are milliseconds of the wall clock (bindings outlive the process). */
+export interface Binding {
+  readonly contact: string;
+  /** q value 0..1; undefined ranks below every given value (Kamailio's Q_UNSPECIFIED). */
+  readonly q: number | undefined;
+  /** When the binding expires. */
+  readonly expiresAt: number;
+  readonly callId: string;
+  readonly cseq: number;
+  /** Where the REGISTER came from: "udp:192.0.2.1:5060". */
+  readonly source: string;
+  readonly userAgent: string | undefined;
+  /** When the binding was last refreshed (newest first among equal q). */
+  readonly updatedAt: number;
+}
+
+/** What one REGISTER changes for one AoR, applied all at once. */
+export interface BindingChanges {
+  /** Contacts removed (expires 0, or every contact for `*`). */
+  readonly remove: readonly string[];
+  /** Bindings added or refreshed (keyed by contact). */
+  readonly put: readonly Binding[];
+}
+
+export interface LocationLimits {
+  /** Bindings per AoR (Kamailio's max_contacts). */
+  readonly maxContacts: number;
+  /** Bindings per tenant over all its tables. */
+  readonly maxBindings: number;
+}
+
+export type ApplyResult =
+  | { ok: true; bindings: Binding[] }
+  | { ok: false; full: 'aor' | 'tenant'; count: number; limit: number };
+
+export type Clock = () => number;
+
+export interface LocationOptions {
+  /** Data directory; undefined keeps the bindings in memory (lost at exit). */
+  readonly dir: string | undefined;
+  /** Milliseconds since the epoch; Date.now unless a test injects one. */
+  readonly now?: Clock;
+}
+
+export type LocationOpenResult = { ok: true; store: LocationStore } | { ok: false; error: string };
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS bindings (
+    tenant TEXT NOT NULL,
+    tbl TEXT NOT NULL,
+    aor TEXT NOT NULL,
+    contact TEXT NOT NULL,
+    q INTEGER,
+    expires_at INTEGER NOT NULL,
+    call_id TEXT NOT NULL,
+    cseq INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    user_agent TEXT,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, tbl, aor, contact)
+  );
+  CREATE INDEX IF NOT EXISTS bindings_expiry ON bindings (expires_at);
+  CREATE INDEX IF NOT EXISTS bindings_tenant ON bindings (tenant, expires_at);
+`;
+
+interface Row {
+  contact: string;
+  q: number | null;
+  expires_at: number;
+  call_id: string;
+  cseq: number;
+  source: string;
+  user_agent: string | null;
+  updated_at: number;
+}
+
+const toBinding = (r: Row): Binding => ({
+  contact: r.contact,
+  q: r.q === null ? undefined : r.q / 1000,
+  expiresAt: r.expires_at,
+  callId: r.call_id,
+  cseq: r.cseq,
+  source: r.source,
+  userAgent: r.user_agent ?? undefined,
+  updatedAt: r.updated_at,
+});
+
+export class LocationStore {
+  /** Where the bindings live, for log lines. */
+  readonly where: string;
+  readonly now: Clock;
+  readonly #db: DatabaseSync;
+  readonly #select;
+  readonly #purgeAor;
+  readonly #countAor;
+  readonly #countTenant;
+  readonly #delete;
+  readonly #upsert;
+  readonly #deleteAor;
+  readonly #sweep;
+
+  private constructor(db: DatabaseSync, where: string, now: Clock) {
+    this.#db = db;
+    this.where = where;
+    this.now = now;
+    // Highest q first (unspecified last), then the newest refresh: the order lookup forks in.
+    this.#select = db.prepare(
+      `SELECT contact, q, expires_at, call_id, cseq, source, user_agent, updated_at FROM bindings
+       WHERE tenant = ? AND tbl = ? AND aor = ? AND expires_at > ?
+       ORDER BY coalesce(q, -1) DESC, updated_at DESC, contact`,
+    );
+    this.#purgeAor = db.prepare(
+      'DELETE FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND expires_at <= ?',
+    );
+    this.#countAor = db.prepare(
+      'SELECT count(*) AS n FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND expires_at > ?',
+    );
+    this.#countTenant = db.prepare('SELECT count(*) AS n FROM bindings WHERE tenant = ? AND expires_at > ?');
+    this.#delete = db.prepare(
+      'DELETE FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND contact = ?',
+    );
+    this.#upsert = db.prepare(
+      `INSERT INTO bindings (tenant, tbl, aor, contact, q, expires_at, call_id, cseq, source, user_agent, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant, tbl, aor, contact) DO UPDATE SET q = excluded.q, expires_at = excluded.expires_at,
+         call_id = excluded.call_id, cseq = excluded.cseq, source = excluded.source,
+         user_agent = excluded.user_agent, updated_at = excluded.updated_at`,
+    );
+    this.#deleteAor = db.prepare('DELETE FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ?');
+    this.#sweep = db.prepare(
+      `DELETE FROM bindings WHERE rowid IN
+         (SELECT rowid FROM bindings WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
+    );
+  }
+
+  static open(options: LocationOptions): LocationOpenResult {
+    const now = options.now ?? Date.now;
+    const file = options.dir === undefined ? ':memory:' : join(options.dir, 'location.db');
+    try {
+      const db = new DatabaseSync(file);
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 1000;');
+      db.exec(SCHEMA);
+      return { ok: true, store: new LocationStore(db, options.dir ?? 'memory', now) };
+    } catch (err) {
+      return { ok: false, error: `cannot open the location store ${file}: ${(err as Error).message}` };
+    }
+  }
+
+  /** The AoR's live bindings, best first; its expired ones are removed on the way. */
+  bindings(tenant: string, table: string, aor: string): Binding[] {
+    const now = this.now();
+    this.#purgeAor.run(tenant, table, aor, now);
+    return (this.#select.all(tenant, table, aor, now) as unknown as Row[]).map(toBinding);
+  }
+
+  /** Live bindings of the tenant over all its tables. */
+  count(tenant: string): number {
+    return (this.#countTenant.get(tenant, this.now()) as { n: number }).n;
+  }
+
+  /**
+   * Applies one REGISTER's changes to an AoR in one transaction: nothing changes when the AoR would hold
+   * more than `maxContacts` bindings, or the tenant more than `maxBindings`.
+   */
+  apply(
+    tenant: string,
+    table: string,
+    aor: string,
+    changes: BindingChanges,
+    limits: LocationLimits,
+  ): ApplyResult {
+    const now = this.now();
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      this.#purgeAor.run(tenant, table, aor, now);
+      const before = (this.#countAor.get(tenant, table, aor, now) as { n: number }).n;
+      for (const contact of changes.remove) this.#delete.run(tenant, table, aor, contact);
+      for (const b of changes.put) {
+        this.#upsert.run(
+          tenant,
+          table,
+          aor,
+          b.contact,
+          b.q === undefined ? null : Math.round(b.q * 1000),
+          b.expiresAt,
+          b.callId,
+          b.cseq,
+          b.source,
+          b.userAgent ?? null,
+          b.updatedAt,
+        );
+      }
+      const after = (this.#countAor.get(tenant, table, aor, now) as { n: number }).n;
+      if (after > before) {
+        if (after > limits.maxContacts) {
+          this.#db.exec('ROLLBACK');
+          return { ok: false, full: 'aor', count: before, limit: limits.maxContacts };
+        }
+        const total = (this.#countTenant.get(tenant, now) as { n: number }).n;
+        if (total > limits.maxBindings) {
+          this.#db.exec('ROLLBACK');
+          return { ok: false, full: 'tenant', count: total - (after - before), limit: limits.maxBindings };
+        }
+      }
+      const bindings = (this.#select.all(tenant, table, aor, now) as unknown as Row[]).map(toBinding);
+      this.#db.exec('COMMIT');
+      return { ok: true, bindings };
+    } catch (err) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** Removes every binding of the AoR; how many there were. */
+  removeAor(tenant: string, table: string, aor: string): number {
+    return Number(this.#deleteAor.run(tenant, table, aor).changes);
+  }
+
+  /** Removes at most `limit` expired bindings (every tenant); how many it removed. */
+  sweep(limit = 1000): number {
+    return Number(this.#sweep.run(this.now(), limit).changes);
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}

@@ -1,0 +1,124 @@
+// The registrar example between real SIPp user agents, over UDP, on a server with two tenants (each on its
+// own socket, both running the example, both with a data dir): a UA registers its own address through
+// tenant A, a SIPp callee listens on that address, and calls to the AoR through A reach it; the same AoR
+// through tenant B is not found (404); after a restart of the server the binding is still there. Every
+// process is bounded in calls and time and stopped by PID.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGuest } from '../../src/build/index.ts';
+import {
+  freePort,
+  runSipp,
+  type ServerProcess,
+  type SippRun,
+  scenario,
+  startServerProcess,
+} from './harness.ts';
+import { type SippUas, startSippUas } from './sipp-uas.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-registrar-'));
+const CALLS = 5;
+const TOLERANT = ['-default_behaviors', 'all,-abortunexp'];
+
+let server: ServerProcess | undefined;
+let config: string;
+let ports: { a: number; b: number; ua: number };
+
+async function finished(uas: SippUas, ms = 15_000): Promise<SippRun> {
+  const timer = setTimeout(() => void uas.stop(), ms);
+  const run = await uas.done;
+  clearTimeout(timer);
+  return run;
+}
+
+function expectAll(run: SippRun, calls: number): void {
+  expect(run.failed, run.output).toBe(0);
+  expect(run.successful, run.output).toBe(calls);
+}
+
+const sipp = (file: string, port: number, service: string, calls: number, localPort?: number) =>
+  runSipp(scenario(file), { transport: 'udp', port, calls, rate: 20, service, localPort, extra: TOLERANT });
+
+/** alice's callee on the address she registered, for `calls` calls through tenant A. */
+async function callAlice(calls: number): Promise<void> {
+  const callee = await startSippUas(scenario('uas-call.xml'), {
+    transport: 'udp',
+    port: ports.ua,
+    calls,
+    extra: TOLERANT,
+  });
+  expectAll(await sipp('uac-call.xml', ports.a, 'alice', calls), calls);
+  expectAll(await finished(callee), calls);
+}
+
+beforeAll(async () => {
+  const built = await buildGuest('guest-examples/assemblyscript/registrar', {
+    out: join(dir, 'registrar.wasm'),
+  });
+  if (!built.ok) throw new Error(built.error.message);
+  ports = { a: await freePort(), b: await freePort(), ua: await freePort() };
+  const socket = (port: number) => `udp:127.0.0.1:${port}`;
+  const tenant = (name: string, port: number) => ({
+    name,
+    match: { sockets: [socket(port)] },
+    route: built.out,
+    relay_allow: { cidrs: ['127.0.0.1/32'] },
+    capabilities: [
+      'core',
+      'x',
+      'pv',
+      'hdr',
+      'sl',
+      'maxfwd',
+      'siputils',
+      'sanity',
+      'xlog',
+      'tm',
+      'rr',
+      'registrar',
+    ],
+  });
+  config = join(dir, 'kemi.yaml');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      listen: [socket(ports.a), socket(ports.b)],
+      data_dir: join(dir, 'data'),
+      log_level: 'info',
+      tenants: [tenant('a', ports.a), tenant('b', ports.b)],
+      registrar: { min_expires: 10 },
+    }),
+  );
+  server = await startServerProcess(['--config', config]);
+}, 120_000);
+
+afterAll(async () => {
+  if (server) expect(await server.stop()).toBe(0);
+});
+
+describe('the registrar example over UDP', () => {
+  it('a UA registers its own address through tenant A; calls to its AoR through A reach it', async () => {
+    expectAll(await sipp('register.xml', ports.a, 'alice', 1, ports.ua), 1);
+    await callAlice(CALLS);
+    const saved = server!.lines.filter((l) => l.msg === 'location store open');
+    expect(saved[0]).toMatchObject({ where: join(dir, 'data') });
+  }, 60_000);
+
+  it('an AoR nobody registered gets 404', async () => {
+    expectAll(await sipp('invite-404.xml', ports.a, 'bob', 2), 2);
+  }, 30_000);
+
+  it("tenant B does not find tenant A's registration: 404 for the same AoR", async () => {
+    expectAll(await sipp('invite-404.xml', ports.b, 'alice', 2), 2);
+  }, 30_000);
+
+  it('the binding survives a restart of the server (location.db in the data dir)', async () => {
+    expect(await server!.stop()).toBe(0);
+    server = undefined;
+    server = await startServerProcess(['--config', config]);
+    await callAlice(2);
+    expectAll(await sipp('invite-404.xml', ports.b, 'alice', 1), 1);
+  }, 90_000);
+});
