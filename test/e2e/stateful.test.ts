@@ -169,12 +169,14 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
         const lossy = await startServerProcess(['--config', config]);
         try {
           const loss = [...TOLERANT, '-lost', '10'];
-          // The callee answers BYE retransmissions for 4 s after the last; under loss the proxy's timer E
-          // spaces them T2 = 4 s apart, so one lost retransmission would end the callee early and the
-          // BYE would time out (408). A 10 s window outlasts any gap the proxy leaves.
+          // A callee answers a BYE's retransmissions for as long as its transaction lives (timer J, 32 s
+          // over UDP); the scenario stands in with a window after the last BYE it saw (4 s by default).
+          // Under loss that window must outlast both the proxy's timer E spacing (T2 = 4 s) and the
+          // caller's retransmissions (SIPp sends 5, the last 11.5 s after the first): the proxy absorbs
+          // them for wt_timer (5 s), then forwards a late one anew, and the callee must still answer it.
           const patient = join(out, 'uas-call-patient.xml');
           const uas = readFileSync(scenario('uas-call.xml'), 'utf8');
-          const patientText = uas.replace('timeout="4000"', 'timeout="10000"');
+          const patientText = uas.replace('timeout="4000"', 'timeout="16000"');
           expect(patientText).not.toBe(uas);
           writeFileSync(patient, patientText);
           const callee = await startSippUas(patient, {
