@@ -1,8 +1,8 @@
 // The registrar example between real SIPp user agents, over UDP, on a server with two tenants (each on its
-// own socket, both running the example, both with a data dir): a UA registers its own address through
-// tenant A, a SIPp callee listens on that address, and calls to the AoR through A reach it; the same AoR
-// through tenant B is not found (404); after a restart of the server the binding is still there. Every
-// process is bounded in calls and time and stopped by PID.
+// own socket, with a data dir): A runs the AssemblyScript example, B the Rust one. A UA registers its own
+// address through one tenant, a SIPp callee listens on that address, and calls to the AoR through that
+// tenant reach it; the same AoR through the other tenant is not found (404); after a restart of the server
+// the binding is still there. Every process is bounded in calls and time and stopped by PID.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ const TOLERANT = ['-default_behaviors', 'all,-abortunexp'];
 
 let server: ServerProcess | undefined;
 let config: string;
-let ports: { a: number; b: number; ua: number };
+let ports: { a: number; b: number; ua: number; ub: number };
 
 async function finished(uas: SippUas, ms = 15_000): Promise<SippRun> {
   const timer = setTimeout(() => void uas.stop(), ms);
@@ -41,29 +41,35 @@ function expectAll(run: SippRun, calls: number): void {
 const sipp = (file: string, port: number, service: string, calls: number, localPort?: number) =>
   runSipp(scenario(file), { transport: 'udp', port, calls, rate: 20, service, localPort, extra: TOLERANT });
 
-/** alice's callee on the address she registered, for `calls` calls through tenant A. */
-async function callAlice(calls: number): Promise<void> {
+/** The callee on the address `user` registered (at `uaPort`), for `calls` calls through `tenantPort`. */
+async function call(user: string, tenantPort: number, uaPort: number, calls: number): Promise<void> {
   const callee = await startSippUas(scenario('uas-call.xml'), {
     transport: 'udp',
-    port: ports.ua,
+    port: uaPort,
     calls,
     extra: TOLERANT,
   });
-  expectAll(await sipp('uac-call.xml', ports.a, 'alice', calls), calls);
+  expectAll(await sipp('uac-call.xml', tenantPort, user, calls), calls);
   expectAll(await finished(callee), calls);
 }
 
+const callAlice = (calls: number) => call('alice', ports.a, ports.ua, calls);
+
 beforeAll(async () => {
-  const built = await buildGuest('guest-examples/assemblyscript/registrar', {
-    out: join(dir, 'registrar.wasm'),
-  });
-  if (!built.ok) throw new Error(built.error.message);
-  ports = { a: await freePort(), b: await freePort(), ua: await freePort() };
+  const routes: string[] = [];
+  for (const language of ['assemblyscript', 'rust']) {
+    const built = await buildGuest(`guest-examples/${language}/registrar`, {
+      out: join(dir, `registrar-${language}.wasm`),
+    });
+    if (!built.ok) throw new Error(built.error.message);
+    routes.push(built.out);
+  }
+  ports = { a: await freePort(), b: await freePort(), ua: await freePort(), ub: await freePort() };
   const socket = (port: number) => `udp:127.0.0.1:${port}`;
-  const tenant = (name: string, port: number) => ({
+  const tenant = (name: string, port: number, route: string) => ({
     name,
     match: { sockets: [socket(port)] },
-    route: built.out,
+    route,
     relay_allow: { cidrs: ['127.0.0.1/32'] },
     capabilities: [
       'core',
@@ -87,7 +93,7 @@ beforeAll(async () => {
       listen: [socket(ports.a), socket(ports.b)],
       data_dir: join(dir, 'data'),
       log_level: 'info',
-      tenants: [tenant('a', ports.a), tenant('b', ports.b)],
+      tenants: [tenant('a', ports.a, routes[0]), tenant('b', ports.b, routes[1])],
       registrar: { min_expires: 10 },
     }),
   );
@@ -113,6 +119,12 @@ describe('the registrar example over UDP', () => {
   it("tenant B does not find tenant A's registration: 404 for the same AoR", async () => {
     expectAll(await sipp('invite-404.xml', ports.b, 'alice', 2), 2);
   }, 30_000);
+
+  it('the Rust example in tenant B: bob registers through B, calls through B reach him, A does not find him', async () => {
+    expectAll(await sipp('register.xml', ports.b, 'bob', 1, ports.ub), 1);
+    await call('bob', ports.b, ports.ub, CALLS);
+    expectAll(await sipp('invite-404.xml', ports.a, 'bob', 2), 2);
+  }, 60_000);
 
   it('the binding survives a restart of the server (location.db in the data dir)', async () => {
     expect(await server!.stop()).toBe(0);
