@@ -167,6 +167,7 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     location: {
       store: location,
       settings: (tenant) => registrarSettings.get(tenant) ?? DEFAULT_REGISTRAR,
+      refused: {},
     },
   });
   for (const local of transport.localAddresses)
@@ -189,6 +190,7 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
         selector: () => selector.counters,
         transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),
         htables: () => sipCore.htables,
+        location: () => sipCore.location,
       },
       log: log.child({ layer: 'admin' }),
     });

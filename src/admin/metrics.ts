@@ -4,6 +4,7 @@
 // plain numbers elsewhere are mirrored at scrape time; registry events are counted as they happen.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
 import type { CoreCounters } from '../core/counters.ts';
+import type { LocationHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters } from '../registry/index.ts';
 import type { HtableStore } from '../state/index.ts';
 import type { TmCounters } from '../tm/index.ts';
@@ -23,6 +24,7 @@ export interface MetricSources {
   readonly selector?: () => SelectorCounters;
   readonly transport?: () => { readonly counters: TransportCounters; readonly connections: number };
   readonly htables?: () => HtableStore | undefined;
+  readonly location?: () => LocationHost | undefined;
 }
 
 /** The tm counters as metrics (`kemi_tm_<name>_total`). */
@@ -208,6 +210,25 @@ export class AdminMetrics {
       );
       gauge(register, 'kemi_htable_items', 'Items held in htables by tenant', ['tenant'], () =>
         (htables()?.tenants ?? []).map((t): [Labels, number] => [{ tenant: t.tenant }, t.items]),
+      );
+    }
+    if (sources.location) {
+      const location = sources.location;
+      gauge(register, 'kemi_location_bindings', 'Live registrar bindings by tenant', ['tenant'], () =>
+        Object.entries(location()?.store.countsByTenant() ?? {}).map(([tenant, n]): [Labels, number] => [
+          { tenant },
+          n,
+        ]),
+      );
+      mirror(
+        register,
+        'kemi_registrar_refused_total',
+        'REGISTERs refused by save, by tenant and reply status',
+        ['tenant', 'status'],
+        () =>
+          Object.entries(location()?.refused ?? {}).flatMap(([tenant, byStatus]) =>
+            Object.entries(byStatus).map(([status, n]): [Labels, number] => [{ tenant, status }, n]),
+          ),
       );
     }
     if (selector) {

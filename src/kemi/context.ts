@@ -34,6 +34,8 @@ export interface RouteHost {
 export interface LocationHost {
   readonly store: LocationStore;
   settings(tenant: string): RegistrarSettings;
+  /** REGISTERs refused by `save`, by tenant, then reply status (metrics). */
+  readonly refused: Record<string, Record<string, number>>;
 }
 
 /** What the tm functions need from the server; each returns a KEMI code (1, 0, or negative). */

@@ -45,6 +45,7 @@ interface Scope {
   readonly store: LocationStore;
   readonly settings: RegistrarSettings;
   readonly tenant: string;
+  readonly refused: Record<string, Record<string, number>>;
 }
 
 /** The tenant's location scope, or why there is none. */
@@ -53,7 +54,12 @@ function scopeOf(ctx: RouteContext, table: string): Scope | string {
   if (!location) return 'this server has no location service';
   if (ctx.tenant === undefined) return 'the route has no tenant';
   if (!TABLE.test(table)) return `table '${table.slice(0, 80)}' is not 1-64 letters, digits or "_"`;
-  return { store: location.store, settings: location.settings(ctx.tenant), tenant: ctx.tenant };
+  return {
+    store: location.store,
+    settings: location.settings(ctx.tenant),
+    tenant: ctx.tenant,
+    refused: location.refused,
+  };
 }
 
 function sameContact(a: string, b: string): boolean {
@@ -200,6 +206,8 @@ function save(ctx: RouteContext, table: string, flags: number): number {
   };
   const refuse = (r: Refusal) => {
     ctx.log.warn({ ksr, table, status: r.status }, `REGISTER refused: ${r.detail}`);
+    const counts = (scope.refused[scope.tenant] ??= {});
+    counts[r.status] = (counts[r.status] ?? 0) + 1;
     ctx.pendingError = { status: r.status, reason: r.reason };
     reply(r.status, r.reason, r.headers);
     return -1;

@@ -102,6 +102,7 @@ export class LocationStore {
   readonly #purgeAor;
   readonly #countAor;
   readonly #countTenant;
+  readonly #countByTenant;
   readonly #delete;
   readonly #upsert;
   readonly #deleteAor;
@@ -124,6 +125,9 @@ export class LocationStore {
       'SELECT count(*) AS n FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND expires_at > ?',
     );
     this.#countTenant = db.prepare('SELECT count(*) AS n FROM bindings WHERE tenant = ? AND expires_at > ?');
+    this.#countByTenant = db.prepare(
+      'SELECT tenant, count(*) AS n FROM bindings WHERE expires_at > ? GROUP BY tenant',
+    );
     this.#delete = db.prepare(
       'DELETE FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND contact = ?',
     );
@@ -159,6 +163,12 @@ export class LocationStore {
     const now = this.now();
     this.#purgeAor.run(tenant, table, aor, now);
     return (this.#select.all(tenant, table, aor, now) as unknown as Row[]).map(toBinding);
+  }
+
+  /** Live bindings per tenant (metrics). */
+  countsByTenant(): Record<string, number> {
+    const rows = this.#countByTenant.all(this.now()) as { tenant: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.tenant, r.n]));
   }
 
   /** Live bindings of the tenant over all its tables. */

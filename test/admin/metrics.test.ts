@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminMetrics } from '../../src/admin/index.ts';
 import { createCoreCounters } from '../../src/core/counters.ts';
 import { ModuleCompiler } from '../../src/registry/index.ts';
-import { HtableStore } from '../../src/state/htable.ts';
+import { DEFAULT_REGISTRAR, HtableStore, LocationStore } from '../../src/state/index.ts';
 import { createTmCounters } from '../../src/tm/index.ts';
 import { buildStampedRoute } from '../registry/fixtures.ts';
 import { type Opened, openRegistry, spec } from '../registry/helpers/setup.ts';
@@ -39,11 +39,35 @@ describe('metrics of the message path', () => {
     calls.set('a', 'x');
     calls.set('b', 'y'); // the table is full
     calls.set('a', 'far too long');
+    const locationStore = LocationStore.open({ dir: undefined });
+    if (!locationStore.ok) throw new Error(locationStore.error);
+    const binding = {
+      q: undefined,
+      userAgent: undefined,
+      callId: 'c',
+      cseq: 1,
+      source: 'udp:192.0.2.1:5060',
+      updatedAt: Date.now(),
+    };
+    const put = (contact: string) => ({ ...binding, contact, expiresAt: Date.now() + 60_000 });
+    locationStore.store.apply(
+      'acme',
+      'location',
+      'bob@acme.example',
+      { remove: [], put: [put('sip:bob@192.0.2.1'), put('sip:bob@192.0.2.2')] },
+      { maxContacts: 10, maxBindings: 10 },
+    );
+    const location = {
+      store: locationStore.store,
+      settings: () => DEFAULT_REGISTRAR,
+      refused: { acme: { 423: 2 } },
+    };
     const metrics = new AdminMetrics({
       registry: opened.registry,
       core: () => core,
       tm: () => ({ counters: tm, serverTransactions: 4, clientTransactions: 6 }),
       htables: () => htables,
+      location: () => location,
     });
     try {
       // Two failures of the only version: the breaker leaves the tenant fail-closed.
@@ -66,6 +90,8 @@ describe('metrics of the message path', () => {
         'kemi_htable_writes_refused_total{tenant="acme",reason="items"} 1',
         'kemi_htable_writes_refused_total{tenant="acme",reason="value-bytes"} 1',
         'kemi_htable_items{tenant="acme"} 1',
+        'kemi_location_bindings{tenant="acme"} 2',
+        'kemi_registrar_refused_total{tenant="acme",status="423"} 2',
       ]) {
         expect(text.split('\n')).toContain(line);
       }

@@ -28,7 +28,7 @@ function world(settings: Partial<RegistrarSettings> = {}): World {
   return {
     clock,
     store: r.store,
-    location: { store: r.store, settings: () => ({ ...DEFAULT_REGISTRAR, ...settings }) },
+    location: { store: r.store, settings: () => ({ ...DEFAULT_REGISTRAR, ...settings }), refused: {} },
   };
 }
 
@@ -155,6 +155,7 @@ describe('registrar.save', () => {
     expect(brief.reply).toMatchObject({ status: 423, reason: 'Interval Too Brief' });
     expect(brief.reply.headers).toContainEqual(['Min-Expires', '60']);
     expect(w.store.count('acme')).toBe(0);
+    expect(w.location.refused).toEqual({ acme: { 423: 1 } });
     const long = save(w, register({ contacts: ['<sip:bob@10.0.0.1>'], expires: '100000' }));
     expect(long.contacts).toEqual(['<sip:bob@10.0.0.1>;expires=7200']);
   });
