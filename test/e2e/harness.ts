@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const scenario = (name: string) => join(root, 'test/e2e/scenarios', name);
@@ -168,4 +169,10 @@ export async function runSipp(scenarioFile: string, options: SippOptions): Promi
     return m ? Number(m[1]) : -1;
   };
   return { code, successful: count('Successful call'), failed: count('Failed call'), output };
+}
+
+/** Every one of `calls` calls of the SIPp run succeeded (its screen is the message when not). */
+export function expectAll(run: SippRun, calls: number): void {
+  expect(run.failed, run.output).toBe(0);
+  expect(run.successful, run.output).toBe(calls);
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildStampedRoute, versionStamp } from '../registry/fixtures.ts';
-import { runSipp, scenario } from './harness.ts';
+import { expectAll, runSipp, scenario } from './harness.ts';
 import { admin, OPERATOR_TOKEN, type RegistryServer, startRegistryServer } from './registry-server.ts';
 
 const RATE = 300;
@@ -74,8 +74,7 @@ describe('hot reload under SIPp load', () => {
     }
     const run = await load;
 
-    expect(run.failed, run.output).toBe(0);
-    expect(run.successful, run.output).toBe(CALLS);
+    expectAll(run, CALLS);
     // Every reply named a deployed version; most versions served traffic.
     const seen = readFileSync(logFile, 'latin1')
       .split('\n')

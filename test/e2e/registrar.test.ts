@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGuest } from '../../src/build/index.ts';
+import { ksrModules } from '../../src/kemi/index.ts';
 import {
+  expectAll,
   freePort,
   runSipp,
   type ServerProcess,
@@ -16,7 +18,7 @@ import {
   scenario,
   startServerProcess,
 } from './harness.ts';
-import { type SippUas, startSippUas } from './sipp-uas.ts';
+import { finished, startSippUas } from './sipp-uas.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-registrar-'));
 const CALLS = 5;
@@ -25,18 +27,6 @@ const TOLERANT = ['-default_behaviors', 'all,-abortunexp'];
 let server: ServerProcess | undefined;
 let config: string;
 let ports: { a: number; b: number; ua: number; ub: number };
-
-async function finished(uas: SippUas, ms = 15_000): Promise<SippRun> {
-  const timer = setTimeout(() => void uas.stop(), ms);
-  const run = await uas.done;
-  clearTimeout(timer);
-  return run;
-}
-
-function expectAll(run: SippRun, calls: number): void {
-  expect(run.failed, run.output).toBe(0);
-  expect(run.successful, run.output).toBe(calls);
-}
 
 const sipp = (file: string, port: number, service: string, calls: number, localPort?: number) =>
   runSipp(scenario(file), { transport: 'udp', port, calls, rate: 20, service, localPort, extra: TOLERANT });
@@ -71,20 +61,8 @@ beforeAll(async () => {
     match: { sockets: [socket(port)] },
     route,
     relay_allow: { cidrs: ['127.0.0.1/32'] },
-    capabilities: [
-      'core',
-      'x',
-      'pv',
-      'hdr',
-      'sl',
-      'maxfwd',
-      'siputils',
-      'sanity',
-      'xlog',
-      'tm',
-      'rr',
-      'registrar',
-    ],
+    // Granted every interface but htable (the example needs none): registrar must be among them.
+    capabilities: ksrModules.map((m) => m.name).filter((name) => name !== 'htable'),
   });
   config = join(dir, 'kemi.yaml');
   writeFileSync(

@@ -85,3 +85,11 @@ export async function startSippUas(scenarioFile: string, options: SippUasOptions
     },
   };
 }
+
+/** The callee's run, waited for at most `ms` (then stopped) after the caller finished. */
+export async function finished(uas: SippUas, ms = 15_000): Promise<SippRun> {
+  const timer = setTimeout(() => void uas.stop(), ms);
+  const run = await uas.done;
+  clearTimeout(timer);
+  return run;
+}

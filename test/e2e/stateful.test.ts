@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGuest } from '../../src/build/index.ts';
 import {
+  expectAll,
   freePort,
   runSipp,
   type ServerProcess,
@@ -15,7 +16,7 @@ import {
   scenario,
   startServerProcess,
 } from './harness.ts';
-import { type SippUas, startSippUas } from './sipp-uas.ts';
+import { finished, startSippUas } from './sipp-uas.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'kemi-e2e-proxy-'));
 const guests = {
@@ -25,19 +26,6 @@ const guests = {
 const CALLS = 20;
 /** SIPp may see 180s and 200 retransmissions reordered or repeated: do not abort calls on them. */
 const TOLERANT = ['-default_behaviors', 'all,-abortunexp'];
-
-/** The callee's run, waited for a bounded time after the caller finished. */
-async function finished(uas: SippUas, ms = 15_000): Promise<SippRun> {
-  const timer = setTimeout(() => void uas.stop(), ms);
-  const run = await uas.done;
-  clearTimeout(timer);
-  return run;
-}
-
-function expectAll(run: SippRun, calls: number): void {
-  expect(run.failed, run.output).toBe(0);
-  expect(run.successful, run.output).toBe(calls);
-}
 
 describe.each(Object.entries(guests))('the %s proxy example', (language, dir) => {
   let wasm: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGuest } from '../../src/build/index.ts';
-import { runSipp, type ServerProcess, scenario, startServerProcess } from './harness.ts';
+import { expectAll, runSipp, type ServerProcess, scenario, startServerProcess } from './harness.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'kemi-e2e-'));
 const guests = {
@@ -50,8 +50,7 @@ describe.each(Object.entries(guests))('the %s example route', (language, dir) =>
         calls: 10,
         rate: 100,
       });
-      expect(run.failed, run.output).toBe(0);
-      expect(run.successful, run.output).toBe(10);
+      expectAll(run, 10);
       expect(run.code).toBe(0);
     });
   });

@@ -55,7 +55,13 @@ export interface TestContext {
   sent: Sent[];
 }
 
-export function contextFor(text: string, kind: RouteKind = 'request', source: Source = SOURCE): TestContext {
+/** A context for `text`; `host` adds to (or replaces) the recording host's services. */
+export function contextFor(
+  text: string,
+  kind: RouteKind = 'request',
+  source: Source = SOURCE,
+  extra: Partial<RouteHost> = {},
+): TestContext {
   const parsed = parseMessage(text, { datagram: true });
   if (!parsed.ok) throw new Error(`fixture does not parse: ${parsed.error.detail}`);
   const sent: Sent[] = [];
@@ -69,6 +75,7 @@ export function contextFor(text: string, kind: RouteKind = 'request', source: So
     sendReply: record(true),
     isMyself: (host, port) =>
       (host === '127.0.0.1' || host === 'myself.test') && (port === undefined || port === 5060),
+    ...extra,
   };
   return { ctx: new RouteContext(kind, parsed.message, source, host, silentLogger), sent };
 }

@@ -2,12 +2,10 @@
 // 200's Contact list, no-reply flag) and lookup (R-URI and branches by q), on the location store with an
 // injected clock; the tenant comes from the route context.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LocationHost, RouteContext, type RouteHost } from '../../src/kemi/index.ts';
+import type { LocationHost } from '../../src/kemi/index.ts';
 import { addressOfRecord, registrar } from '../../src/kemi/registrar.ts';
-import { silentLogger } from '../../src/logger.ts';
-import { parseMessage } from '../../src/sip/index.ts';
 import { DEFAULT_REGISTRAR, LocationStore, type RegistrarSettings } from '../../src/state/index.ts';
-import { call, INVITE, type Sent, SOURCE } from './fixture.ts';
+import { call, contextFor, INVITE, SOURCE } from './fixture.ts';
 
 const stores: LocationStore[] = [];
 afterEach(() => {
@@ -57,23 +55,9 @@ function register(opts: {
 }
 
 function context(w: World, text: string, tenant = 'acme') {
-  const parsed = parseMessage(text, { datagram: true });
-  if (!parsed.ok) throw new Error(parsed.error.detail);
-  const sent: Sent[] = [];
-  const record = (stateful: boolean) => (ctx: RouteContext, status: number, reason: string) => {
-    sent.push({ status, reason, headers: [...ctx.replyHeaders], stateful });
-    ctx.replied = status;
-    return true;
-  };
-  const host: RouteHost = {
-    slReply: record(false),
-    sendReply: record(true),
-    isMyself: () => false,
-    location: w.location,
-  };
-  const ctx = new RouteContext('request', parsed.message, SOURCE, host, silentLogger);
-  ctx.tenant = tenant;
-  return { ctx, sent };
+  const made = contextFor(text, 'request', SOURCE, { location: w.location, isMyself: () => false });
+  made.ctx.tenant = tenant;
+  return made;
 }
 
 function save(w: World, text: string, flags = 0, tenant = 'acme') {

@@ -6,25 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGuest } from '../../src/build/index.ts';
+import { ksrModules } from '../../src/kemi/index.ts';
 import { ModuleCompiler } from '../../src/registry/index.ts';
 import { type Opened, openRegistry, spec } from './helpers/setup.ts';
 
 const compiler = new ModuleCompiler();
 const opened: Opened[] = [];
 let component: Uint8Array;
-const ALL_BUT_REGISTRAR = [
-  'core',
-  'x',
-  'pv',
-  'hdr',
-  'sl',
-  'maxfwd',
-  'siputils',
-  'sanity',
-  'xlog',
-  'tm',
-  'rr',
-];
+const ALL_BUT_REGISTRAR = ksrModules.map((m) => m.name).filter((name) => name !== 'registrar');
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kemi-registrar-cap-'));

@@ -4,6 +4,7 @@
 // message its own context, logs carry the tenant, defines are looked up per tenant.
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ksrModules } from '../../src/kemi/index.ts';
 import { ModuleCompiler } from '../../src/registry/index.ts';
 import { HTABLE_DEFAULTS, HtableStore } from '../../src/state/htable.ts';
 import { proxyHarness, uacRequest } from '../core/proxy-harness.ts';
@@ -72,21 +73,7 @@ beforeAll(async () => {
 }, 120_000);
 
 /** Every interface but htable. */
-const NARROW = [
-  'core',
-  'x',
-  'pv',
-  'hdr',
-  'sl',
-  'maxfwd',
-  'siputils',
-  'sanity',
-  'xlog',
-  'tm',
-  'rr',
-  'corex',
-  'kx',
-];
+const NARROW = ksrModules.map((m) => m.name).filter((name) => name !== 'htable');
 let htableV1: Uint8Array;
 let htableV2: Uint8Array;
 

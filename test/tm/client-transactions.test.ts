@@ -4,7 +4,7 @@ import type { SipResponse } from '../../src/sip/index.ts';
 import { InviteClientTransaction } from '../../src/tm/invite-client-transaction.ts';
 import { NonInviteClientTransaction } from '../../src/tm/non-invite-client-transaction.ts';
 import type { ClientTransactionUser } from '../../src/tm/transaction.ts';
-import { RecordingTransport, request, response, settle, timing } from './fixtures.ts';
+import { RecordingTransport, request, response, sendTimes, settle, timing } from './fixtures.ts';
 
 function user() {
   const events: string[] = [];
@@ -19,21 +19,6 @@ function user() {
     terminated: () => events.push('terminated'),
   };
   return { events, responses, u };
-}
-
-/** Times (ms) at which the transport sent something, as the virtual clock advances step by step. */
-function sendTimes(t: ReturnType<typeof timing>, transport: RecordingTransport, until: number, step = 100) {
-  const times: number[] = [];
-  let seen = transport.sent.length;
-  if (seen > 0) times.push(0);
-  for (let now = step; now <= until; now += step) {
-    t.clock.advance(step);
-    while (seen < transport.sent.length) {
-      times.push(t.clock.now());
-      seen++;
-    }
-  }
-  return times;
 }
 
 describe('InviteClientTransaction', () => {

@@ -75,3 +75,23 @@ export function timing(overrides: Partial<TimerValues> = {}): TransactionTiming 
 
 /** Lets promise callbacks (send results) run. */
 export const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Times (ms) at which the transport sent something, as the virtual clock advances step by step. */
+export function sendTimes(
+  t: ReturnType<typeof timing>,
+  transport: RecordingTransport,
+  until: number,
+  step = 100,
+) {
+  const times: number[] = [];
+  let seen = transport.sent.length;
+  if (seen > 0) times.push(0);
+  for (let now = step; now <= until; now += step) {
+    t.clock.advance(step);
+    while (seen < transport.sent.length) {
+      times.push(t.clock.now());
+      seen++;
+    }
+  }
+  return times;
+}

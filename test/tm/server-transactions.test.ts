@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InviteServerTransaction } from '../../src/tm/invite-server-transaction.ts';
 import { NonInviteServerTransaction } from '../../src/tm/non-invite-server-transaction.ts';
 import type { ServerTransactionUser } from '../../src/tm/transaction.ts';
-import { RecordingTransport, request, response, timing } from './fixtures.ts';
+import { RecordingTransport, request, response, sendTimes, timing } from './fixtures.ts';
 
 function user() {
   const events: string[] = [];
@@ -42,13 +42,7 @@ describe('InviteServerTransaction', () => {
     const req = request();
     const tx = new InviteServerTransaction(req, transport, u, t);
     tx.respond(response(req, 486));
-    const times: number[] = [];
-    for (let now = 0; now < 16_000; now += 100) {
-      const before = transport.sent.length;
-      t.clock.advance(100);
-      if (transport.sent.length > before) times.push(t.clock.now());
-    }
-    expect(times).toEqual([500, 1500, 3500, 7500, 11_500, 15_500]);
+    expect(sendTimes(t, transport, 16_000)).toEqual([0, 500, 1500, 3500, 7500, 11_500, 15_500]);
     expect(tx.receiveRequest(ack())).toBe('absorbed');
     expect(tx.state).toBe('confirmed');
     expect(tx.receiveRequest(ack())).toBe('absorbed');
@@ -120,13 +114,7 @@ describe('InviteServerTransaction', () => {
     const req = request();
     const tx = new InviteServerTransaction(req, transport, u, t);
     expect(tx.respond(response(req, 200, 'a'), true)).toBe(true);
-    const times: number[] = [];
-    for (let now = 0; now < 16_000; now += 100) {
-      const before = transport.sent.length;
-      t.clock.advance(100);
-      if (transport.sent.length > before) times.push(t.clock.now());
-    }
-    expect(times).toEqual([500, 1500, 3500, 7500, 11_500, 15_500]);
+    expect(sendTimes(t, transport, 16_000)).toEqual([0, 500, 1500, 3500, 7500, 11_500, 15_500]);
     expect(tx.ackLocal2xx(ack('other'))).toBe(false);
     expect(tx.receiveRequest(ack('a'))).toBe('absorbed');
     const sent = transport.sent.length;
