@@ -206,7 +206,8 @@ function save(ctx: RouteContext, table: string, flags: number): number {
   };
   const refuse = (r: Refusal) => {
     ctx.log.warn({ ksr, table, status: r.status }, `REGISTER refused: ${r.detail}`);
-    const counts = (scope.refused[scope.tenant] ??= {});
+    scope.refused[scope.tenant] ??= {};
+    const counts = scope.refused[scope.tenant];
     counts[r.status] = (counts[r.status] ?? 0) + 1;
     ctx.pendingError = { status: r.status, reason: r.reason };
     reply(r.status, r.reason, r.headers);
