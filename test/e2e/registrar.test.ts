@@ -9,15 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGuest } from '../../src/build/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
-import {
-  expectAll,
-  freePort,
-  runSipp,
-  type ServerProcess,
-  type SippRun,
-  scenario,
-  startServerProcess,
-} from './harness.ts';
+import { expectAll, freePort, runSipp, type ServerProcess, scenario, startServerProcess } from './harness.ts';
 import { finished, startSippUas } from './sipp-uas.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-registrar-'));
