@@ -7,8 +7,7 @@ import { DestinationAllowList } from '../core/destination-allow-list.ts';
 import { DEFAULT_FAILURE_POLICY, DEFAULT_FAILURE_REPLY, type FailurePolicy } from '../core/failure-policy.ts';
 import type { InvocationLimits, ModuleLimits } from '../runtime/index.ts';
 import { reasonPhrase } from '../sip/index.ts';
-import type { HtableSpec } from '../state/index.ts';
-import { DEFAULT_REGISTRAR, type RegistrarSettings } from '../state/index.ts';
+import { DEFAULT_REGISTRAR, type HtableSpec, type RegistrarSettings } from '../state/index.ts';
 
 /** N failed invocations within a window trip the breaker. */
 export interface BreakerSettings {

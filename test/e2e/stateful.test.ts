@@ -59,6 +59,10 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
       expect(await server?.stop()).toBe(0);
     });
 
+    /** A SIPp callee running `file` on `port` for `calls` calls. */
+    const callee = (file: string, port: number, calls = CALLS) =>
+      startSippUas(scenario(file), { transport, port, calls, extra: TOLERANT });
+
     const caller = (file: string, calls = CALLS, extra: string[] = [], via = transport) =>
       runSipp(scenario(file), {
         transport: via,
@@ -69,63 +73,33 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
       });
 
     it('routes INVITE/180/200/ACK/BYE to PRIMARY and back, ACK and BYE following Record-Route', async () => {
-      const callee = await startSippUas(scenario('uas-call.xml'), {
-        transport,
-        port: primary,
-        calls: CALLS,
-        extra: TOLERANT,
-      });
+      const uas = await callee('uas-call.xml', primary);
       expectAll(await caller('uac-call.xml'), CALLS);
-      expectAll(await finished(callee), CALLS);
+      expectAll(await finished(uas), CALLS);
       const records = server.lines.filter((l) => String(l.msg).startsWith('reply 180 Ringing to INVITE'));
       expect(records.length).toBeGreaterThanOrEqual(CALLS);
       expect(records[0]).toMatchObject({ tenant: 'default', version: 1, script: 'info' });
     });
 
     it('passes a CANCEL before the answer: 200 for the CANCEL, CANCEL downstream, 487 upstream', async () => {
-      const callee = await startSippUas(scenario('uas-cancel.xml'), {
-        transport,
-        port: primary,
-        calls: CALLS,
-        extra: TOLERANT,
-      });
+      const uas = await callee('uas-cancel.xml', primary);
       expectAll(await caller('uac-cancel.xml'), CALLS);
-      expectAll(await finished(callee), CALLS);
+      expectAll(await finished(uas), CALLS);
     });
 
     it('fails over to SECONDARY when PRIMARY answers 503, and the call completes there', async () => {
-      const broken = await startSippUas(scenario('uas-503.xml'), {
-        transport,
-        port: primary,
-        calls: CALLS,
-        extra: TOLERANT,
-      });
-      const callee = await startSippUas(scenario('uas-call.xml'), {
-        transport,
-        port: secondary,
-        calls: CALLS,
-        extra: TOLERANT,
-      });
+      const broken = await callee('uas-503.xml', primary);
+      const uas = await callee('uas-call.xml', secondary);
       expectAll(await caller('uac-call.xml'), CALLS);
       expectAll(await finished(broken), CALLS);
-      expectAll(await finished(callee), CALLS);
+      expectAll(await finished(uas), CALLS);
       const failovers = server.lines.filter((l) => String(l.msg).includes('failed with 503: failing over'));
       expect(failovers.length).toBeGreaterThanOrEqual(CALLS);
     });
 
     it('answers 408 when nobody answers (timer C on PRIMARY, then on SECONDARY), cancelling both', async () => {
-      const first = await startSippUas(scenario('uas-cancel.xml'), {
-        transport,
-        port: primary,
-        calls: 5,
-        extra: TOLERANT,
-      });
-      const second = await startSippUas(scenario('uas-cancel.xml'), {
-        transport,
-        port: secondary,
-        calls: 5,
-        extra: TOLERANT,
-      });
+      const first = await callee('uas-cancel.xml', primary, 5);
+      const second = await callee('uas-cancel.xml', secondary, 5);
       expectAll(await caller('uac-timeout.xml', 5), 5);
       expectAll(await finished(first), 5);
       expectAll(await finished(second), 5);
@@ -155,11 +129,11 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
           // caller's retransmissions (SIPp sends 5, the last 11.5 s after the first): the proxy absorbs
           // them for wt_timer (5 s), then forwards a late one anew, and the callee must still answer it.
           const patient = join(out, 'uas-call-patient.xml');
-          const uas = readFileSync(scenario('uas-call.xml'), 'utf8');
-          const patientText = uas.replace('timeout="4000"', 'timeout="16000"');
-          expect(patientText).not.toBe(uas);
+          const text = readFileSync(scenario('uas-call.xml'), 'utf8');
+          const patientText = text.replace('timeout="4000"', 'timeout="16000"');
+          expect(patientText).not.toBe(text);
           writeFileSync(patient, patientText);
-          const callee = await startSippUas(patient, {
+          const lossyCallee = await startSippUas(patient, {
             transport,
             port: primary,
             calls: 50,
@@ -174,7 +148,7 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
             timeoutSeconds: 90,
           });
           expectAll(run, 50);
-          await finished(callee, 40_000);
+          await finished(lossyCallee, 40_000);
           expect(lossy.lines.filter((l) => l.msg === 'absorbed by its transaction').length).toBeGreaterThan(
             0,
           );
@@ -184,14 +158,9 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
       }, 150_000);
     } else {
       it('takes a UDP caller to the TCP callee, record-routing both sides (double Record-Route)', async () => {
-        const callee = await startSippUas(scenario('uas-call.xml'), {
-          transport,
-          port: primary,
-          calls: 5,
-          extra: TOLERANT,
-        });
+        const uas = await callee('uas-call.xml', primary, 5);
         expectAll(await caller('uac-call.xml', 5, [], 'udp'), 5);
-        expectAll(await finished(callee), 5);
+        expectAll(await finished(uas), 5);
       });
     }
   });
