@@ -9,11 +9,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGuest } from '../src/build/index.ts';
-import { ksrModules, RouteContext, type RouteHost } from '../src/kemi/index.ts';
+import { ksrModules, RouteContext } from '../src/kemi/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { compile, createRunner, Linker, type ModuleRunner, type RoutePath } from '../src/runtime/index.ts';
 import { parseMessage, type SipRequest } from '../src/sip/index.ts';
 import type { Source } from '../src/transport/index.ts';
+import { notingHost } from './noting-host.ts';
 
 const ROUNDS = 7;
 const PER_ROUND = 20_000;
@@ -24,17 +25,7 @@ const source: Source = {
   local: { address: '127.0.0.1', port: 5060 },
 };
 
-const host: RouteHost = {
-  slReply: (ctx, status) => {
-    ctx.replied = status;
-    return true;
-  },
-  sendReply: (ctx, status) => {
-    ctx.replied = status;
-    return true;
-  },
-  isMyself: (h, port) => h === '127.0.0.1' && (port === undefined || port === 5060),
-};
+const host = notingHost;
 
 const request = (method: string, ruri: string) =>
   [

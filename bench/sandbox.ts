@@ -18,7 +18,7 @@ import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
 import { buildGuest } from '../src/build/index.ts';
 import type { KsrFunction, KsrModule, Param } from '../src/kemi/define.ts';
-import { ksrModules, RouteContext, type RouteHost } from '../src/kemi/index.ts';
+import { ksrModules, RouteContext } from '../src/kemi/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import {
   type CompiledModule,
@@ -34,6 +34,7 @@ import type { Context } from '../src/runtime/store.ts';
 import { parseMessage, SipRequest } from '../src/sip/index.ts';
 import { INVITE, SOURCE } from '../test/kemi/fixture.ts';
 import { Guest } from '../test/runtime/helpers/guest.ts';
+import { notingHost } from './noting-host.ts';
 
 const QUICK = process.argv.includes('--quick');
 const SECTIONS = new Set(
@@ -118,17 +119,7 @@ const cannedTables: KsrModule[] = ksrPackage.interfaces.map((i) => ({
 const cannedCtx = {} as Context;
 
 // The server's tables over parsed messages, with a host that notes replies instead of sending them.
-const host: RouteHost = {
-  slReply: (ctx, status) => {
-    ctx.replied = status;
-    return true;
-  },
-  sendReply: (ctx, status) => {
-    ctx.replied = status;
-    return true;
-  },
-  isMyself: (h, port) => h === '127.0.0.1' && (port === undefined || port === 5060),
-};
+const host = notingHost;
 // As in production, script logs at info are written (here to /dev/null): xlog expands them.
 const infoLogger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
 function routeContext(text: string, log = silentLogger): RouteContext {
