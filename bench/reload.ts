@@ -99,7 +99,7 @@ async function bench(language: 'assemblyscript' | 'rust'): Promise<void> {
   const spec = catchAllTenant('bench', { retain: ROUNDS + 1 });
   const open = await Registry.open({
     tenants: [spec],
-    store: opened.store,
+    store: opened.value.store,
     compiler,
     linker,
     log: silentLogger,
@@ -123,7 +123,7 @@ async function bench(language: 'assemblyscript' | 'rust'): Promise<void> {
   });
   await registry.close();
   await compiler.close();
-  await opened.store.close();
+  await opened.value.store.close();
 
   const size = `${(built.component.length / 1024).toFixed(1)} KiB`;
   console.log(`\n${language} hello (${size}), ${ROUNDS} uploads, ${path} path`);

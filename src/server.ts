@@ -72,7 +72,7 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
 
   const opened = await ModuleStore.open({ dir: config.data_dir });
   if (!opened.ok) return { ok: false, error: opened.error };
-  const { store, report } = opened;
+  const { store, report } = opened.value;
   stops.push(() => store.close());
   const storeLog = log.child({ layer: 'registry' });
   if (report.sweptTemp + report.orphans > 0) {

@@ -16,16 +16,14 @@ export type {
   VersionInfo,
 } from './results.ts';
 export { type Refuse, RegistrySelector, type SelectorCounters } from './selector.ts';
-export {
-  type ActivationKind,
-  type ActivationRecord,
-  ModuleStore,
-  type OpenReport,
-  type StoreOptions,
-  type TripRecord,
-  type VersionRecord,
-  type VersionState,
-} from './store.ts';
+export { ModuleStore, type OpenedStore, type OpenReport, type StoreOptions } from './store.ts';
+export type {
+  ActivationKind,
+  ActivationRecord,
+  TripRecord,
+  VersionRecord,
+  VersionState,
+} from './store-schema.ts';
 export { type BoundSocket, TenantMatcher } from './tenant-matcher.ts';
 export {
   type BreakerSettings,

@@ -31,7 +31,8 @@ import {
   unknownTenant,
   type VersionInfo,
 } from './results.ts';
-import type { ActivationKind, ActivationRecord, ModuleStore, VersionRecord } from './store.ts';
+import type { ModuleStore } from './store.ts';
+import type { ActivationKind, ActivationRecord, VersionRecord } from './store-schema.ts';
 import type { TenantSpec } from './tenant-spec.ts';
 import { VersionScript } from './version-script.ts';
 

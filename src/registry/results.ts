@@ -3,7 +3,7 @@
 import type { FailureMode, FailureReply } from '../core/failure-policy.ts';
 import type { ModuleMeta } from '../runtime/index.ts';
 import type { CompileFailure } from './compiler.ts';
-import type { ActivationKind, TripRecord, VersionRecord } from './store.ts';
+import type { ActivationKind, TripRecord, VersionRecord } from './store-schema.ts';
 
 export type RegistryErrorCode =
   | CompileFailure['code']
