@@ -105,7 +105,7 @@ async function bench(language: 'assemblyscript' | 'rust'): Promise<void> {
     log: silentLogger,
   });
   if (!open.ok) throw new Error(open.error);
-  const registry = open.registry;
+  const registry = open.value;
   await registry.upload('bench', uploads[0], { by: 'bench', activate: true }); // warms the worker
   const timings: UploadTimings[] = [];
   let path = '';
@@ -116,8 +116,8 @@ async function bench(language: 'assemblyscript' | 'rust'): Promise<void> {
       const up = await registry.upload('bench', bytes, { by: 'bench', activate: true });
       if (!up.ok) throw new Error(up.error.message);
       wall.push(performance.now() - start);
-      timings.push(up.timings);
-      path = up.path;
+      timings.push(up.value.timings);
+      path = up.value.path;
       await pause();
     }
   });

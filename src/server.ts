@@ -121,7 +121,7 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     scriptLog: log,
   });
   if (!opening.ok) return fail(opening.error);
-  const { registry } = opening;
+  const registry = opening.value;
   stops.push(() => registry.close());
   storeLog.info({ where: store.where, tenants: registry.tenantNames }, 'registry open');
 

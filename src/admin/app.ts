@@ -147,7 +147,7 @@ export function createAdminApp(options: AdminAppOptions): Hono<Env> {
         activate,
       });
       if (!result.ok) return registryError(c, result.error);
-      const v = result.version;
+      const { version: v, ...up } = result.value;
       return c.json(
         {
           tenant,
@@ -157,11 +157,11 @@ export function createAdminApp(options: AdminAppOptions): Hono<Env> {
           world: v.world,
           createdAt: v.createdAt,
           createdBy: v.createdBy,
-          activated: result.activated,
-          path: result.path,
-          fallbackReason: result.fallbackReason,
-          timings: result.timings,
-          pruned: result.pruned,
+          activated: up.activated,
+          path: up.path,
+          fallbackReason: up.fallbackReason,
+          timings: up.timings,
+          pruned: up.pruned,
         },
         201,
       );
@@ -185,8 +185,7 @@ export function createAdminApp(options: AdminAppOptions): Hono<Env> {
       by(c.get('principal'), c.req.header('x-kemi-user')),
     );
     if (!result.ok) return registryError(c, result.error);
-    const { ok: _, ...body } = result;
-    return c.json(body);
+    return c.json(result.value);
   });
 
   app.post('/v1/tenants/:tenant/rollback', async (c) => {
@@ -195,8 +194,7 @@ export function createAdminApp(options: AdminAppOptions): Hono<Env> {
       by(c.get('principal'), c.req.header('x-kemi-user')),
     );
     if (!result.ok) return registryError(c, result.error);
-    const { ok: _, ...body } = result;
-    return c.json(body);
+    return c.json(result.value);
   });
 
   return app;

@@ -265,6 +265,15 @@ export class ModuleStore {
     return undefined;
   }
 
+  /**
+   * The tenant's last good version: the rollback target, skipping versions the circuit breaker tripped on.
+   * The breaker rolls back to it, and fail-open runs failed routes on it.
+   */
+  lastGood(tenant: string): ActivationRecord | undefined {
+    const tripped = new Set(this.trips(tenant).map((trip) => trip.version));
+    return this.rollbackTarget(tenant, (v) => !tripped.has(v.version));
+  }
+
   markCorrupt(tenant: string, version: number, problem: string): void {
     this.#db
       .prepare(`UPDATE versions SET state = 'corrupt', problem = ? WHERE tenant = ? AND version = ?`)

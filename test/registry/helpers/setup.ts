@@ -47,13 +47,13 @@ export async function openRegistry(
     throw new Error(r.error);
   }
   const events: RegistryEvent[] = [];
-  r.registry.subscribe((e) => events.push(e));
+  r.value.subscribe((e) => events.push(e));
   return {
-    registry: r.registry,
+    registry: r.value,
     store: s.value.store,
     events,
     close: async () => {
-      await r.registry.close();
+      await r.value.close();
       await s.value.store.close();
     },
   };
