@@ -18,6 +18,7 @@ import {
   type DestinationBranch,
   E_ADM_PROHIBITED,
   E_UNSPEC,
+  forwardMaxForwards,
   hostPort,
   InviteServerTransaction,
   type NextHop,
@@ -288,12 +289,7 @@ export class TransactionHost implements TmHost {
     if (local === undefined) return E_UNSPEC;
     const ack = ctx.request!.clone();
     if (target.uri !== ack.uri) ack.setUri(target.uri);
-    const maxForwards = ack.maxForwards;
-    if (maxForwards === undefined) ack.setHeader('Max-Forwards', '70');
-    else if (maxForwards === ctx.receivedMaxForwards) {
-      if (maxForwards === 0) return E_UNSPEC;
-      ack.setHeader('Max-Forwards', String(maxForwards - 1));
-    }
+    if (!forwardMaxForwards(ack, ctx.receivedMaxForwards)) return E_UNSPEC;
     ack.pushVia(
       `SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
     );

@@ -12,6 +12,7 @@ import { Branch } from './branch.ts';
 import type { Timer } from './clock.ts';
 import type { DestinationBranch } from './destination-set.ts';
 import { InviteServerTransaction } from './invite-server-transaction.ts';
+import { forwardMaxForwards } from './max-forwards.ts';
 import { hostPort, type NextHop, nextHop } from './next-hop.ts';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.ts';
 import { type RecordRouteRequest, recordRouteValues } from './record-route.ts';
@@ -509,15 +510,9 @@ export class ProxyTransaction implements ServerTransactionUser {
         hop = again.hop;
       }
     }
-    // 16.6 step 3, unless the script's process-maxfwd did it already.
-    const maxForwards = request.maxForwards;
-    if (maxForwards === undefined) request.setHeader('Max-Forwards', '70');
-    else if (maxForwards === this.#receivedMaxForwards) {
-      if (maxForwards === 0) {
-        fail(483, 'Too Many Hops', 'Max-Forwards is 0');
-        return;
-      }
-      request.setHeader('Max-Forwards', String(maxForwards - 1));
+    if (!forwardMaxForwards(request, this.#receivedMaxForwards)) {
+      fail(483, 'Too Many Hops', 'Max-Forwards is 0');
+      return;
     }
     const local = this.env.listenerFor(hop.proto, hop.host, this.source);
     if (local === undefined) {
