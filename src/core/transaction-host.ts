@@ -7,6 +7,7 @@
 // routes fails, what it changed is put back and the tenant's failure policy decides (docs/sandbox.md).
 import type { Logger } from 'pino';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
+import { ok } from '../result.ts';
 import type { Failure } from '../runtime/index.ts';
 import { addReceived, responseDestination, type SipRequest, type SipResponse } from '../sip/index.ts';
 import {
@@ -273,13 +274,12 @@ export class TransactionHost implements TmHost {
     const script = ctx === this.#routing ? this.#routingScript : undefined;
     const target = targets[0];
     if (script === undefined || target === undefined) return E_UNSPEC;
-    const found =
-      forced === undefined ? nextHop(target.dstUri ?? target.uri) : { ok: true as const, hop: forced };
+    const found = forced === undefined ? nextHop(target.dstUri ?? target.uri) : ok(forced);
     if (!found.ok) {
-      ctx.log.warn({ code: found.error.code }, `ACK not relayed: ${found.error.detail}`);
+      ctx.log.warn({ code: found.error.code }, `ACK not relayed: ${found.error.message}`);
       return found.error.code;
     }
-    const hop = found.hop;
+    const hop = found.value;
     const why = this.#refuse(script, hop);
     if (why !== undefined) {
       ctx.log.warn({ code: E_ADM_PROHIBITED }, `ACK not relayed: ${why}`);

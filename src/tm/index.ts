@@ -8,7 +8,7 @@ export { InviteClientTransaction } from './invite-client-transaction.ts';
 export { InviteServerTransaction } from './invite-server-transaction.ts';
 export { type LooseRouteOutcome, looseRoute, uriParams } from './loose-route.ts';
 export { forwardMaxForwards } from './max-forwards.ts';
-export { forcedHop, hostPort, type NextHop, type NextHopResult, nextHop } from './next-hop.ts';
+export { forcedHop, hostPort, type NextHop, nextHop } from './next-hop.ts';
 export { NonInviteClientTransaction } from './non-invite-client-transaction.ts';
 export { NonInviteServerTransaction } from './non-invite-server-transaction.ts';
 export {

@@ -5,6 +5,7 @@
 // best response is forwarded. It runs the script's branch, onreply and failure routes through
 // TransactionRoutes, which the server binds to the module version that created the transaction.
 import type { Logger } from 'pino';
+import { err, ok, type Result } from '../result.ts';
 import { createResponse, type SipRequest, type SipResponse } from '../sip/index.ts';
 import type { AddressTarget, Endpoint, Proto, SendResult, SendTarget, Source } from '../transport/index.ts';
 import { bestResponse } from './best-response.ts';
@@ -122,7 +123,8 @@ export interface ProxyTransactionInit {
   readonly log: Logger;
 }
 
-export type RelayOutcome = { ok: true; branches: number } | { ok: false; error: RelayError };
+/** What relay() did: how many branches it queued, or why it queued none. */
+export type RelayOutcome = Result<number, RelayError>;
 
 interface Pending {
   readonly message: SipRequest;
@@ -288,20 +290,20 @@ export class ProxyTransaction implements ServerTransactionUser {
         first ??= hop.error;
         this.log.warn(
           { uri: branch.dstUri ?? branch.uri, code: hop.error.code },
-          `relay refused: ${hop.error.detail}`,
+          `relay refused: ${hop.error.message}`,
         );
         continue;
       }
-      this.#pending.push({ message, branch, hop: hop.hop, forced: forced !== undefined });
+      this.#pending.push({ message, branch, hop: hop.value, forced: forced !== undefined });
       queued++;
     }
-    if (queued === 0) return { ok: false, error: first! };
+    if (queued === 0) return err(first!);
     if (!this.#relayed) {
       this.#relayed = true;
       this.relayedRequest = message;
       this.relayedDstUri = targets[0].dstUri;
     }
-    return { ok: true, branches: queued };
+    return ok(queued);
   }
 
   /** Sends the branches relay() queued, each through the branch route when one is set. */
@@ -456,21 +458,17 @@ export class ProxyTransaction implements ServerTransactionUser {
   // ---- internals --------------------------------------------------------------------------------------------
 
   #refused(error: RelayError): RelayOutcome {
-    this.log.warn({ code: error.code }, `relay refused: ${error.detail}`);
-    return { ok: false, error };
+    this.log.warn({ code: error.code }, `relay refused: ${error.message}`);
+    return err(error);
   }
 
-  #hopFor(branch: DestinationBranch, forced: NextHop | undefined) {
-    const found =
-      forced === undefined ? nextHop(branch.dstUri ?? branch.uri) : { ok: true as const, hop: forced };
+  #hopFor(branch: DestinationBranch, forced: NextHop | undefined): Result<NextHop, RelayError> {
+    const found = forced === undefined ? nextHop(branch.dstUri ?? branch.uri) : ok(forced);
     if (!found.ok) return found;
-    const why = this.#routes.refuse(found.hop);
+    const why = this.#routes.refuse(found.value);
     if (why === undefined) return found;
-    const where = `${found.hop.proto}:${hostPort(found.hop.host, found.hop.port)}`;
-    return {
-      ok: false as const,
-      error: relayError(E_ADM_PROHIBITED, `destination ${where} refused: ${why}`),
-    };
+    const where = `${found.value.proto}:${hostPort(found.value.host, found.value.port)}`;
+    return err(relayError(E_ADM_PROHIBITED, `destination ${where} refused: ${why}`));
   }
 
   #startBranch(p: Pending, leg: number): void {
@@ -504,10 +502,10 @@ export class ProxyTransaction implements ServerTransactionUser {
       if (!p.forced && (draft.dstUri !== p.branch.dstUri || request.uri !== p.branch.uri)) {
         const again = this.#hopFor({ ...p.branch, uri: request.uri, dstUri: draft.dstUri }, undefined);
         if (!again.ok) {
-          fail(again.error.status, again.error.reason, again.error.detail);
+          fail(again.error.status, again.error.reason, again.error.message);
           return;
         }
-        hop = again.hop;
+        hop = again.value;
       }
     }
     if (!forwardMaxForwards(request, this.#receivedMaxForwards)) {
