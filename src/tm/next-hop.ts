@@ -6,7 +6,7 @@
 import { err, ok, type Result } from '../result.ts';
 import { parseUri } from '../sip/index.ts';
 import type { Proto } from '../transport/index.ts';
-import { E_BAD_PROTO, E_BAD_URI, type RelayError, relayError } from './relay-error.ts';
+import { E_ADM_PROHIBITED, E_BAD_PROTO, E_BAD_URI, type RelayError, relayError } from './relay-error.ts';
 
 export interface NextHop {
   readonly proto: Proto;
@@ -46,6 +46,23 @@ export function forcedHop(proto: string, host: string, port: number): Result<Nex
     return err(relayError(E_BAD_URI, `'${host}:${port}' is not a host and port`));
   }
   return ok({ proto: known, host: unbracket(host), port });
+}
+
+/**
+ * The next hop for `uri` (or `forced`, t_relay_to_proto_addr) when the tenant may send there: `refuse` is
+ * its allow-list, saying why not.
+ */
+export function allowedHop(
+  uri: string,
+  forced: NextHop | undefined,
+  refuse: (hop: NextHop) => string | undefined,
+): Result<NextHop, RelayError> {
+  const found = forced === undefined ? nextHop(uri) : ok(forced);
+  if (!found.ok) return found;
+  const why = refuse(found.value);
+  if (why === undefined) return found;
+  const where = `${found.value.proto}:${hostPort(found.value.host, found.value.port)}`;
+  return err(relayError(E_ADM_PROHIBITED, `destination ${where} refused: ${why}`));
 }
 
 function unbracket(host: string): string {
