@@ -2,7 +2,7 @@
 // transaction layer; route names given to t-on-failure/-branch/-reply are named routes of the module,
 // run later on the module version that created the transaction. Return codes are Kamailio's: 1 for
 // success/true, -1 for false, the E_* codes of tm/relay-error.ts for relay failures.
-import { byFallingQ, forcedHop, type NextHop, relayError, takeHighestQ } from '../tm/index.ts';
+import { byFallingQ, forcedHop, type NextHop, relayReply, takeHighestQ } from '../tm/index.ts';
 import type { RouteContext, TmSettings } from './context.ts';
 import { defineModule, fn } from './define.ts';
 import { ruriBranch, takeDestinationSet } from './destination.ts';
@@ -29,7 +29,7 @@ function relay(ctx: RouteContext, ksr: string, forced?: NextHop): number {
   if (!tm) return refuse(ctx, ksr, 'this server has no transaction layer');
   const code = tm.relay(ctx, takeDestinationSet(ctx), forced);
   if (code < 0) {
-    const error = relayError(code, '');
+    const error = relayReply(code);
     ctx.pendingError = { status: error.status, reason: error.reason };
   }
   return code;
@@ -80,10 +80,10 @@ export const tm = defineModule('tm', "Stateful processing (Kamailio's tm module)
       const hop = forcedHop(proto, host, port);
       if (!hop.ok) {
         ctx.pendingError = { status: hop.error.status, reason: hop.error.reason };
-        ctx.log.error({ ksr: 't-relay-to-proto-addr' }, hop.error.detail);
+        ctx.log.error({ ksr: 't-relay-to-proto-addr' }, hop.error.message);
         return hop.error.code;
       }
-      return relay(ctx, 't-relay-to-proto-addr', hop.hop);
+      return relay(ctx, 't-relay-to-proto-addr', hop.value);
     },
   ),
   fn('t-on-failure', 'Set the failure route.', [['name', 'string']], 's32', (ctx, name) =>

@@ -9,7 +9,8 @@ import { createCancel } from './hop-by-hop.ts';
 import { InviteClientTransaction } from './invite-client-transaction.ts';
 import type { NextHop } from './next-hop.ts';
 import { NonInviteClientTransaction } from './non-invite-client-transaction.ts';
-import type { ProxyClientEntry, ProxyTransaction } from './proxy-transaction.ts';
+import type { ProxyClientEntry } from './proxy-environment.ts';
+import type { ProxyTransaction } from './proxy-transaction.ts';
 import type { ClientTransactionUser, TransactionTransport } from './transaction.ts';
 
 export interface BranchFinal {
