@@ -80,6 +80,36 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
 
 const PROTOS = ['udp', 'tcp'] as const;
 
+/** A counter of registry events, counted as they happen (metrics.ts subscribes). */
+export interface EventMetric {
+  readonly name: string;
+  readonly help: string;
+  readonly labels: readonly string[];
+}
+
+export const EVENT_METRICS = {
+  uploads: {
+    name: 'kemi_uploads_total',
+    help: 'Module uploads by tenant and result (ok or the refusal code)',
+    labels: ['tenant', 'result'],
+  },
+  activations: {
+    name: 'kemi_activations_total',
+    help: 'Version activations by tenant and kind (activate, rollback, fallback, initial, breaker)',
+    labels: ['tenant', 'kind'],
+  },
+  unloads: {
+    name: 'kemi_version_unloads_total',
+    help: 'Old versions unloaded once nothing pinned them',
+    labels: ['tenant'],
+  },
+  breakers: {
+    name: 'kemi_breaker_events_total',
+    help: 'Circuit breaker events by tenant and outcome (rollback, fail-closed, cleared)',
+    labels: ['tenant', 'outcome'],
+  },
+} as const satisfies Record<string, EventMetric>;
+
 export const METRICS: MetricTable = {
   registry: [
     gauge('kemi_tenant_active_version', 'The active version number per tenant', ['tenant'], (tenants) =>

@@ -4,7 +4,16 @@
 // counted as they happen; everything else is declared in metric-table.ts and set from one status snapshot
 // per scrape.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
-import { METRICS, type MetricDef, type MetricSources, type Snapshot, snapshot } from './metric-table.ts';
+import {
+  EVENT_METRICS,
+  type EventMetric,
+  type Labels,
+  METRICS,
+  type MetricDef,
+  type MetricSources,
+  type Snapshot,
+  snapshot,
+} from './metric-table.ts';
 
 export type { MetricSources, TmSource } from './metric-table.ts';
 
@@ -22,12 +31,9 @@ export class AdminMetrics {
     const registers = [this.prom];
     collectDefaultMetrics({ register: this.prom, prefix: 'kemi_' });
 
-    const uploads = new Counter({
-      name: 'kemi_uploads_total',
-      help: 'Module uploads by tenant and result (ok or the refusal code)',
-      labelNames: ['tenant', 'result'],
-      registers,
-    });
+    const counter = (m: EventMetric) =>
+      new Counter({ name: m.name, help: m.help, labelNames: m.labels, registers });
+    const uploads = counter(EVENT_METRICS.uploads);
     const uploadSeconds = new Histogram({
       name: 'kemi_upload_to_active_seconds',
       help: 'Time from a received upload to the version stored (and active, when asked)',
@@ -35,24 +41,9 @@ export class AdminMetrics {
       buckets: [0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 15],
       registers,
     });
-    const activations = new Counter({
-      name: 'kemi_activations_total',
-      help: 'Version activations by tenant and kind (activate, rollback, fallback, initial, breaker)',
-      labelNames: ['tenant', 'kind'],
-      registers,
-    });
-    const unloads = new Counter({
-      name: 'kemi_version_unloads_total',
-      help: 'Old versions unloaded once nothing pinned them',
-      labelNames: ['tenant'],
-      registers,
-    });
-    const breakers = new Counter({
-      name: 'kemi_breaker_events_total',
-      help: 'Circuit breaker events by tenant and outcome (rollback, fail-closed, cleared)',
-      labelNames: ['tenant', 'outcome'],
-      registers,
-    });
+    const activations = counter(EVENT_METRICS.activations);
+    const unloads = counter(EVENT_METRICS.unloads);
+    const breakers = counter(EVENT_METRICS.breakers);
     this.#unsubscribe = sources.registry.subscribe((e) => {
       if (e.kind === 'upload') {
         uploads.inc({ tenant: e.tenant, result: e.ok ? 'ok' : (e.code ?? 'error') });
@@ -85,23 +76,19 @@ export class AdminMetrics {
     const defs: readonly MetricDef<Snapshot[K]>[] = METRICS[key];
     for (const def of defs) {
       const options = { name: def.name, help: def.help, labelNames: def.labels, registers };
-      if (def.kind === 'counter') {
-        const counter = new Counter(options);
-        this.#mirrors.push((s) => {
-          counter.reset();
-          const part = s[key];
-          if (part === undefined) return;
-          for (const [labels, value] of def.read(part)) if (value > 0) counter.inc(labels, value);
-        });
-      } else {
-        const gauge = new Gauge(options);
-        this.#mirrors.push((s) => {
-          gauge.reset();
-          const part = s[key];
-          if (part === undefined) return;
-          for (const [labels, value] of def.read(part)) gauge.set(labels, value);
-        });
-      }
+      const metric = def.kind === 'counter' ? new Counter(options) : new Gauge(options);
+      // A counter is only ever incremented: rows of 0 stay out, as for a counter that never counted.
+      const set =
+        metric instanceof Counter
+          ? (labels: Labels, value: number) => {
+              if (value > 0) metric.inc(labels, value);
+            }
+          : (labels: Labels, value: number) => metric.set(labels, value);
+      this.#mirrors.push((s) => {
+        metric.reset();
+        const part = s[key];
+        if (part !== undefined) for (const [labels, value] of def.read(part)) set(labels, value);
+      });
     }
   }
 }
