@@ -184,7 +184,7 @@ export function createAdminApp(options: AdminAppOptions) {
   );
 }
 
-/** The upload is the component's bytes, typed as such. */
+/** An upload must say it is a component (application/wasm, or octet-stream): 415 otherwise. */
 const wasmBody = createMiddleware<Env>(async (c, next) => {
   const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/wasm' && type !== 'application/octet-stream') {

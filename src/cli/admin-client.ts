@@ -3,8 +3,7 @@
 // server's own types, src/admin/app.ts), and a one-line error that names the fix.
 import type { Command } from 'commander';
 import { type ClientResponse, hc } from 'hono/client';
-import type { AdminApp } from '../admin/app.ts';
-import type { ErrorBody } from '../admin/errors.ts';
+import type { AdminApp, ErrorBody } from '../admin/index.ts';
 import { err, ok, type Result } from '../result.ts';
 
 export interface ConnectionOptions {
