@@ -195,8 +195,8 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
       log: log.child({ layer: 'admin' }),
     });
     if (!startedAdmin.ok) return fail(startedAdmin.error);
-    admin = startedAdmin.admin;
-    stops.push(() => startedAdmin.admin.close());
+    admin = startedAdmin.value;
+    stops.push(() => startedAdmin.value.close());
   }
 
   return {
