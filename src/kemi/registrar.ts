@@ -6,7 +6,7 @@ import { type Contact, parseDeltaSeconds, parseUri, type SipRequest, uriEquals }
 import type { Binding, BindingChanges, LocationStore, RegistrarSettings } from '../state/index.ts';
 import { MAX_BRANCHES } from '../tm/index.ts';
 import type { RouteContext } from './context.ts';
-import { defineModule, fn } from './define.ts';
+import { defineModule } from './define.ts';
 
 /** save flag: do not send the reply (Kamailio's REG_SAVE_NORPL_FL). */
 export const SAVE_NO_REPLY = 0x02;
@@ -315,77 +315,26 @@ function registered(ctx: RouteContext, ksr: string, table: string, uri: string |
   return typeof found !== 'number' && found.length > 0 ? 1 : -1;
 }
 
-export const registrar = defineModule(
-  'registrar',
-  "REGISTER processing and the location service (Kamailio's registrar and usrloc modules).",
-  [
-    fn(
-      'save',
-      "Store the REGISTER's contacts in `table` and reply (`mode` flags 0x02: no reply, 0x04: replace all).",
-      [
-        ['table', 'string'],
-        ['mode', 's32'],
-      ],
-      's32',
-      (ctx, table, flags) => save(ctx, table, flags),
-    ),
-    fn(
-      'lookup',
-      "R-URI and branches from the R-URI AoR's bindings.",
-      [['table', 'string']],
-      's32',
-      (ctx, table) => lookup(ctx, 'lookup', table, undefined),
-    ),
-    fn(
-      'lookup-uri',
-      "R-URI and branches from the bindings of `uri`'s AoR.",
-      [
-        ['table', 'string'],
-        ['uri', 'string'],
-      ],
-      's32',
-      (ctx, table, uri) => lookup(ctx, 'lookup-uri', table, uri),
-    ),
-    fn('registered', 'Whether the R-URI AoR has bindings.', [['table', 'string']], 's32', (ctx, table) =>
-      registered(ctx, 'registered', table, undefined),
-    ),
-    fn(
-      'registered-uri',
-      "Whether `uri`'s AoR has bindings.",
-      [
-        ['table', 'string'],
-        ['uri', 'string'],
-      ],
-      's32',
-      (ctx, table, uri) => registered(ctx, 'registered-uri', table, uri),
-    ),
-    fn(
-      'unregister',
-      'Remove every binding of `aor`.',
-      [
-        ['table', 'string'],
-        ['aor', 'string'],
-      ],
-      's32',
-      (ctx, table, aorText) => {
-        const ksr = 'unregister';
-        const scope = scopeOf(ctx, table);
-        const aor = addressOfRecord(aorText);
-        if (typeof scope === 'string' || aor === undefined) {
-          ctx.log.error(
-            { ksr },
-            typeof scope === 'string' ? scope : `'${aorText.slice(0, 80)}' is not an AoR`,
-          );
-          return -1;
-        }
-        try {
-          scope.store.removeAor(scope.tenant, table, aor);
-          return 1;
-        } catch (err) {
-          ctx.log.error({ ksr, err }, 'the location store failed');
-          return -1;
-        }
-      },
-    ),
-  ],
-);
+export const registrar = defineModule('registrar', {
+  save: (ctx, table, flags) => save(ctx, table, flags),
+  lookup: (ctx, table) => lookup(ctx, 'lookup', table, undefined),
+  'lookup-uri': (ctx, table, uri) => lookup(ctx, 'lookup-uri', table, uri),
+  registered: (ctx, table) => registered(ctx, 'registered', table, undefined),
+  'registered-uri': (ctx, table, uri) => registered(ctx, 'registered-uri', table, uri),
+  unregister: (ctx, table, aorText) => {
+    const ksr = 'unregister';
+    const scope = scopeOf(ctx, table);
+    const aor = addressOfRecord(aorText);
+    if (typeof scope === 'string' || aor === undefined) {
+      ctx.log.error({ ksr }, typeof scope === 'string' ? scope : `'${aorText.slice(0, 80)}' is not an AoR`);
+      return -1;
+    }
+    try {
+      scope.store.removeAor(scope.tenant, table, aor);
+      return 1;
+    } catch (err) {
+      ctx.log.error({ ksr, err }, 'the location store failed');
+      return -1;
+    }
+  },
+});
