@@ -3,7 +3,7 @@
 import { parseUri, type SipUri } from '../sip/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
-import { lookupPv, writePv } from './pseudo-variables.ts';
+import { writePv } from './pseudo-variables.ts';
 import { scriptLog } from './script-log.ts';
 
 const method = (ctx: RouteContext) => ctx.request?.method ?? ctx.msg.cseq.method;
@@ -56,8 +56,8 @@ function isFlagSet(ctx: RouteContext, word: 'flags' | 'branchFlags', flag: numbe
 }
 
 function setPv(ctx: RouteContext, name: string, value: string | undefined): boolean {
-  const found = lookupPv(name);
-  return found.ok && writePv(ctx, found.ref, value) === undefined;
+  const found = ctx.host.pvNames.lookup(name);
+  return found.ok && writePv(ctx, found.value, value).ok;
 }
 
 export const core = defineModule('core', {

@@ -5,7 +5,7 @@
 import type { Htable, HtValue } from '../state/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
-import { MAX_INPUT_BYTES, scriptRegex } from './script-regex.ts';
+import { MAX_INPUT_BYTES } from './script-regex.ts';
 
 /** What sht-inc and sht-dec answer on failure (Kamailio's value). */
 export const HT_ADD_FAILED = -255;
@@ -50,12 +50,12 @@ function add(ctx: RouteContext, name: string, key: string, delta: number): numbe
 function removeMatching(ctx: RouteContext, name: string, re: string, by: 'key' | 'value'): number {
   const table = tenantTable(ctx, name);
   if (table === undefined) return -1;
-  const regex = scriptRegex(re);
-  if (typeof regex === 'string') {
-    ctx.log.error({ ksr: 'htable', htable: name }, regex);
+  const regex = ctx.host.regexes.compile(re);
+  if (!regex.ok) {
+    ctx.log.error({ ksr: 'htable', htable: name }, regex.error);
     return -1;
   }
-  const matches = (text: string) => text.length <= MAX_INPUT_BYTES && regex.test(text);
+  const matches = (text: string) => text.length <= MAX_INPUT_BYTES && regex.value.test(text);
   table.removeWhere((key, value) =>
     by === 'key' ? matches(key) : typeof value === 'string' && matches(value),
   );
@@ -71,12 +71,12 @@ function matchName(ctx: RouteContext, name: string, op: string, value: string): 
     case 'sw':
       return code(table.someKey((key) => key.startsWith(value)));
     case 're': {
-      const regex = scriptRegex(value);
-      if (typeof regex === 'string') {
-        ctx.log.error({ ksr: 'htable', htable: name }, regex);
+      const regex = ctx.host.regexes.compile(value);
+      if (!regex.ok) {
+        ctx.log.error({ ksr: 'htable', htable: name }, regex.error);
         return -1;
       }
-      return code(table.someKey((key) => key.length <= MAX_INPUT_BYTES && regex.test(key)));
+      return code(table.someKey((key) => key.length <= MAX_INPUT_BYTES && regex.value.test(key)));
     }
     default:
       ctx.log.error({ ksr: 'htable', htable: name }, `sht-match-name: unknown operator '${op}' (eq, sw, re)`);

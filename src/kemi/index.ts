@@ -30,6 +30,8 @@ export {
   type TmSettings,
 } from './context.ts';
 export type { KsrFunction, KsrModule } from './define.ts';
+export { PvNames } from './pseudo-variables.ts';
+export { ScriptRegexes } from './script-regex.ts';
 
 export const ksrModules: readonly KsrModule[] = [
   core,

@@ -2,11 +2,11 @@
 // the reason, as Kamailio does; reads then give $null.
 import type { PvValue, RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
-import { lookupPv, type PvRef, readPv, writePv } from './pseudo-variables.ts';
+import { type PvRef, readPv, writePv } from './pseudo-variables.ts';
 
 function resolve(ctx: RouteContext, name: string): PvRef | undefined {
-  const found = lookupPv(name);
-  if (found.ok) return found.ref;
+  const found = ctx.host.pvNames.lookup(name);
+  if (found.ok) return found.value;
   ctx.log.error({ ksr: 'pv' }, found.error);
   return undefined;
 }
@@ -18,8 +18,8 @@ function read(ctx: RouteContext, name: string): PvValue {
 
 function write(ctx: RouteContext, name: string, value: string | number | undefined): void {
   const ref = resolve(ctx, name);
-  const error = ref && writePv(ctx, ref, value);
-  if (error) ctx.log.error({ ksr: 'pv' }, error);
+  const written = ref && writePv(ctx, ref, value);
+  if (written && !written.ok) ctx.log.error({ ksr: 'pv' }, written.error);
 }
 
 const text = (value: PvValue, absent: string) => (value === undefined ? absent : String(value));

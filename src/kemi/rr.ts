@@ -5,7 +5,6 @@ import { parseUri } from '../sip/index.ts';
 import { looseRoute } from '../tm/index.ts';
 import type { RecordRouteState, RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
-import { scriptRegexTest } from './script-regex.ts';
 
 const yes = (test: boolean) => (test ? 1 : -1);
 const NONE: RecordRouteState = { enabled: false, params: '', preset: undefined };
@@ -78,12 +77,12 @@ export const rr = defineModule('rr', {
   'check-route-param': (ctx, re) => {
     const params = ctx.localRouteParams;
     if (params === undefined) return -1;
-    const matched = scriptRegexTest(re, params);
-    if (typeof matched === 'string') {
-      ctx.log.error({ ksr: 'check-route-param' }, matched);
+    const matched = ctx.host.regexes.test(re, params);
+    if (!matched.ok) {
+      ctx.log.error({ ksr: 'check-route-param' }, matched.error);
       return -1;
     }
-    return yes(matched);
+    return yes(matched.value);
   },
   'is-direction': (ctx, dir) => {
     if (dir !== 'downstream' && dir !== 'upstream') {

@@ -4,6 +4,7 @@
 // exponential pattern; backreferences and lookaround, which it cannot run, are refused), patterns and
 // inputs have a length cap, and only short patterns are cached (scripts use a handful of fixed ones).
 import { setFlagsFromString } from 'node:v8';
+import { err, ok, type Result } from '../result.ts';
 
 /** Longest pattern accepted, in bytes. */
 export const MAX_PATTERN_BYTES = 256;
@@ -18,46 +19,52 @@ const LINEAR_FLAG = 'l';
 /** Whether V8's linear-time engine is on (it is behind a flag; set once, before any pattern compiles). */
 export const LINEAR_REGEX = enableLinearEngine();
 
-const cache = new Map<string, RegExp | string>();
+/**
+ * Compiles and matches script patterns, keeping the short ones compiled. One per server (the RouteHost owns
+ * it), so the cache lives as long as the scripts that fill it and a test starts with an empty one.
+ */
+export class ScriptRegexes {
+  readonly #cache = new Map<string, Result<RegExp, string>>();
 
-/** The compiled pattern, or the reason it is refused. */
-export function scriptRegex(pattern: string): RegExp | string {
-  let found = cache.get(pattern);
-  if (found !== undefined) return found;
-  if (pattern.length > MAX_PATTERN_BYTES) {
-    return `regular expression of ${pattern.length} bytes refused: the limit is ${MAX_PATTERN_BYTES}`;
+  /** The compiled pattern, or the reason it is refused. */
+  compile(pattern: string): Result<RegExp, string> {
+    let found = this.#cache.get(pattern);
+    if (found !== undefined) return found;
+    if (pattern.length > MAX_PATTERN_BYTES) {
+      return err(`regular expression of ${pattern.length} bytes refused: the limit is ${MAX_PATTERN_BYTES}`);
+    }
+    found = compile(pattern);
+    if (pattern.length <= CACHED_PATTERN_BYTES) {
+      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+      this.#cache.set(pattern, found);
+    }
+    return found;
   }
-  found = compile(pattern);
-  if (pattern.length <= CACHED_PATTERN_BYTES) {
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(pattern, found);
+
+  /** Whether `input` matches `pattern`, or the reason the pattern or the input is refused. */
+  test(pattern: string, input: string): Result<boolean, string> {
+    const regex = this.compile(pattern);
+    if (!regex.ok) return regex;
+    if (input.length > MAX_INPUT_BYTES) {
+      return err(`input of ${input.length} bytes not matched: the limit is ${MAX_INPUT_BYTES}`);
+    }
+    try {
+      return ok(regex.value.test(input));
+    } catch (e) {
+      return err(`regular expression '${short(pattern)}' failed: ${(e as Error).message}`);
+    }
   }
-  return found;
 }
 
-/** Whether `input` matches `pattern`, or the reason the pattern or the input is refused. */
-export function scriptRegexTest(pattern: string, input: string): boolean | string {
-  const regex = scriptRegex(pattern);
-  if (typeof regex === 'string') return regex;
-  if (input.length > MAX_INPUT_BYTES) {
-    return `input of ${input.length} bytes not matched: the limit is ${MAX_INPUT_BYTES}`;
-  }
+function compile(pattern: string): Result<RegExp, string> {
   try {
-    return regex.test(input);
-  } catch (err) {
-    return `regular expression '${short(pattern)}' failed: ${(err as Error).message}`;
-  }
-}
-
-function compile(pattern: string): RegExp | string {
-  try {
-    return new RegExp(pattern, LINEAR_REGEX ? LINEAR_FLAG : '');
-  } catch (err) {
-    const message = (err as Error).message;
+    return ok(new RegExp(pattern, LINEAR_REGEX ? LINEAR_FLAG : ''));
+  } catch (e) {
+    const message = (e as Error).message;
     const why = /linear time/.test(message)
       ? 'backreferences and lookaround are not supported (patterns run in linear time)'
       : message;
-    return `bad regular expression '${short(pattern)}': ${why}`;
+    return err(`bad regular expression '${short(pattern)}': ${why}`);
   }
 }
 

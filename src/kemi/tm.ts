@@ -6,7 +6,6 @@ import { byFallingQ, forcedHop, type NextHop, relayError, takeHighestQ } from '.
 import type { RouteContext, TmSettings } from './context.ts';
 import { defineModule } from './define.ts';
 import { ruriBranch, takeDestinationSet } from './destination.ts';
-import { scriptRegexTest } from './script-regex.ts';
 
 const yes = (test: boolean) => (test ? 1 : -1);
 
@@ -124,9 +123,9 @@ export const tm = defineModule('tm', {
   't-check-status': (ctx, re) => {
     const status = statusOf(ctx);
     if (status === undefined || status === 0) return -1;
-    const matched = scriptRegexTest(re, String(status));
-    if (typeof matched === 'string') return refuse(ctx, 't-check-status', matched);
-    return yes(matched);
+    const matched = ctx.host.regexes.test(re, String(status));
+    if (!matched.ok) return refuse(ctx, 't-check-status', matched.error);
+    return yes(matched.value);
   },
   't-set-fr': (ctx, frInv, fr) => {
     if (!(frInv >= 0 && fr >= 0))

@@ -2,7 +2,7 @@
 // are replaced by their values, `<null>` for $null; a name the table does not know stays as written.
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
-import { lookupPv, readPv } from './pseudo-variables.ts';
+import { readPv } from './pseudo-variables.ts';
 import { scriptLog, scriptLogEnabled } from './script-log.ts';
 
 const isNameChar = (c: number) =>
@@ -28,9 +28,9 @@ export function expand(ctx: RouteContext, format: string): string {
       if (close > end && close - i <= MAX_NAME) end = close + 1;
     }
     if (end - i > MAX_NAME) continue;
-    const found = lookupPv(format.slice(i, end));
+    const found = ctx.host.pvNames.lookup(format.slice(i, end));
     if (!found.ok) continue;
-    const value = readPv(ctx, found.ref);
+    const value = readPv(ctx, found.value);
     out += format.slice(from, i) + (value === undefined ? '<null>' : String(value));
     from = end;
     i = end - 1;
