@@ -1,6 +1,5 @@
 // Kamailio's pseudo-variables by name: one table of readers (and writers where Kamailio allows writes),
 // used by the `pv` interface and by xlog's formatter. A name is `$xy` or `$xy(arg)`.
-
 import { err, ok, type Result } from '../result.ts';
 import { formatUri, type NameAddr, parseUri, type SipUri } from '../sip/index.ts';
 import type { PvValue, RouteContext } from './context.ts';
