@@ -6,6 +6,7 @@ import { byFallingQ, forcedHop, type NextHop, relayError, takeHighestQ } from '.
 import type { RouteContext, TmSettings } from './context.ts';
 import { defineModule } from './define.ts';
 import { ruriBranch, takeDestinationSet } from './destination.ts';
+import { checkReply } from './sl.ts';
 
 const yes = (test: boolean) => (test ? 1 : -1);
 
@@ -56,12 +57,9 @@ function statusOf(ctx: RouteContext): number | undefined {
 }
 
 function validReply(ctx: RouteContext, ksr: string, code: number, reason: string): boolean {
-  if (!ctx.request || ctx.request.method === 'ACK')
-    return refuse(ctx, ksr, 'only a request other than ACK is answered') > 0;
-  if (!Number.isInteger(code) || code < 100 || code > 699)
-    return refuse(ctx, ksr, `status ${code} is not 100..699`) > 0;
-  if (/[\r\n\0]/.test(reason)) return refuse(ctx, ksr, 'the reason phrase holds CR, LF or NUL') > 0;
-  return true;
+  const checked = checkReply(ctx, code, reason);
+  if (!checked.ok) refuse(ctx, ksr, checked.error);
+  return checked.ok;
 }
 
 export const tm = defineModule('tm', {
