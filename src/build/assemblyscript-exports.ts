@@ -4,8 +4,7 @@
 // lifts each string parameter through the SDK's `__ksr_lift_string` before calling the route.
 import type { WitWorld } from '../runtime/wit.ts';
 import { lowerFunction } from './bindings/abi.ts';
-import { AS_PARAM_TYPE } from './bindings/assemblyscript.ts';
-import { asIdent, snakeCase } from './bindings/names.ts';
+import { guestParams, snakeCase } from './bindings/names.ts';
 import { type StepResult, stepError, stepOk } from './types.ts';
 
 export const LIFT_STRING_EXPORT = '__ksr_lift_string';
@@ -42,8 +41,7 @@ export async function renameAssemblyScriptExports(
     for (const fn of world.exports) {
       const lowered = lowerFunction(fn, world.name);
       const asName = snakeCase(fn.name);
-      const params = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM_TYPE[p.kind]}`).join(', ');
-      const signature = `${asName}(${params}): void`;
+      const signature = `${asName}(${guestParams(lowered, 'assemblyscript')}): void`;
       const internal = exported.get(asName);
       if (internal === undefined) {
         return stepError(
