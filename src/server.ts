@@ -66,8 +66,8 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
   if (config.tenants.length === 0 && specs[0].route === undefined) {
     const bundled = await bundledRoute();
     if (!bundled.ok) return { ok: false, error: bundled.error };
-    if (bundled.built) log.info({ path: bundled.path }, 'built the bundled AssemblyScript route');
-    specs[0] = { ...specs[0], route: bundled.path };
+    if (bundled.value.built) log.info({ path: bundled.value.path }, 'built the bundled AssemblyScript route');
+    specs[0] = { ...specs[0], route: bundled.value.path };
   }
 
   const opened = await ModuleStore.open({ dir: config.data_dir });
