@@ -16,14 +16,38 @@ const CACHE_LIMIT = 512;
 
 /** The flag of V8's linear-time engine (no backtracking). */
 const LINEAR_FLAG = 'l';
-/** Whether V8's linear-time engine is on (it is behind a flag; set once, before any pattern compiles). */
-export const LINEAR_REGEX = enableLinearEngine();
+
+/**
+ * Turns on V8's linear-time engine, which is behind a process-wide V8 flag, and says whether it is on. Only
+ * the composition root (src/server.ts) calls it, once at startup, before any script pattern compiles; the
+ * tests do in test/setup.ts. Importing this module changes no flag.
+ */
+export function enableLinearRegexEngine(): boolean {
+  try {
+    setFlagsFromString('--enable-experimental-regexp-engine');
+  } catch {
+    // An engine without the flag: linearEngineOn says so.
+  }
+  return linearEngineOn();
+}
+
+/** Whether V8 takes the linear-time engine's flag (a literal with it would not even parse without). */
+function linearEngineOn(): boolean {
+  try {
+    new RegExp('a', LINEAR_FLAG);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Compiles and matches script patterns, keeping the short ones compiled. One per server (the RouteHost owns
  * it), so the cache lives as long as the scripts that fill it and a test starts with an empty one.
  */
 export class ScriptRegexes {
+  /** Whether patterns run on the linear-time engine (enableLinearRegexEngine ran before this was made). */
+  readonly linear = linearEngineOn();
   readonly #cache = new Map<string, Result<RegExp, string>>();
 
   /** The compiled pattern, or the reason it is refused. */
@@ -33,7 +57,7 @@ export class ScriptRegexes {
     if (pattern.length > MAX_PATTERN_BYTES) {
       return err(`regular expression of ${pattern.length} bytes refused: the limit is ${MAX_PATTERN_BYTES}`);
     }
-    found = compile(pattern);
+    found = compile(pattern, this.linear ? LINEAR_FLAG : '');
     if (pattern.length <= CACHED_PATTERN_BYTES) {
       if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
       this.#cache.set(pattern, found);
@@ -56,9 +80,9 @@ export class ScriptRegexes {
   }
 }
 
-function compile(pattern: string): Result<RegExp, string> {
+function compile(pattern: string, flags: string): Result<RegExp, string> {
   try {
-    return ok(new RegExp(pattern, LINEAR_REGEX ? LINEAR_FLAG : ''));
+    return ok(new RegExp(pattern, flags));
   } catch (e) {
     const message = (e as Error).message;
     const why = /linear time/.test(message)
@@ -70,14 +94,4 @@ function compile(pattern: string): Result<RegExp, string> {
 
 function short(pattern: string): string {
   return pattern.length > 64 ? `${pattern.slice(0, 64)}...` : pattern;
-}
-
-function enableLinearEngine(): boolean {
-  try {
-    setFlagsFromString('--enable-experimental-regexp-engine');
-    new RegExp('a', LINEAR_FLAG); // a literal would not even parse without the flag
-    return true;
-  } catch {
-    return false;
-  }
 }
