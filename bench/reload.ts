@@ -74,7 +74,7 @@ async function bench(language: 'assemblyscript' | 'rust'): Promise<void> {
   const built = await buildGuest(`guest-examples/${language}/hello`, { out: join(dir, 'hello.wasm') });
   if (!built.ok) throw new Error(built.error.message);
   const uploads = Array.from({ length: ROUNDS + 1 }, (_, i) =>
-    withCustomSection(built.component, `round ${i}`),
+    withCustomSection(built.value.component, `round ${i}`),
   );
 
   // Baseline: compile + link on the main thread, no store.
@@ -125,7 +125,7 @@ async function bench(language: 'assemblyscript' | 'rust'): Promise<void> {
   await compiler.close();
   await opened.value.store.close();
 
-  const size = `${(built.component.length / 1024).toFixed(1)} KiB`;
+  const size = `${(built.value.component.length / 1024).toFixed(1)} KiB`;
   console.log(`\n${language} hello (${size}), ${ROUNDS} uploads, ${path} path`);
   const rows: [string, number[]][] = [
     ['validate', timings.map((t) => t.validateMs)],

@@ -122,7 +122,7 @@ for (const [language, dir] of [
 ] as const) {
   const built = await buildGuest(dir, { out: join(out, `${language}.wasm`) });
   if (!built.ok) throw new Error(built.error.message);
-  components[language] = built.component;
+  components[language] = built.value.component;
 }
 
 const runners: [string, (ctx: RouteContext) => void][] = [['plain TypeScript', helloRoute]];

@@ -53,7 +53,7 @@ const out = mkdtempSync(join(tmpdir(), 'kemi-sandbox-bench-'));
 async function build(dir: string, name: string): Promise<Uint8Array> {
   const built = await buildGuest(dir, { out: join(out, `${name}.wasm`) });
   if (!built.ok) throw new Error(`${dir}: ${built.error.message}\n${built.error.output ?? ''}`);
-  return built.component;
+  return built.value.component;
 }
 const components = {
   helloAs: await build('guest-examples/assemblyscript/hello', 'hello-as'),

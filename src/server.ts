@@ -10,7 +10,7 @@ import { localToTag } from './core/local-tag.ts';
 import { Myself } from './core/myself.ts';
 import { replyTarget } from './core/reply-target.ts';
 import { SipCore } from './core/sip-core.ts';
-import { ksrModules } from './kemi/index.ts';
+import { enableLinearRegexEngine, ksrModules } from './kemi/index.ts';
 import {
   dialogRouteParam,
   ModuleCompiler,
@@ -47,6 +47,9 @@ export type StartResult = { ok: true; server: Server } | { ok: false; error: str
 const ALLOWED = { ok: true } as const;
 
 export async function startServer(config: Config, log: Logger): Promise<StartResult> {
+  // The process-wide V8 flags the server needs, set here and nowhere else: V8's linear-time regexp engine
+  // for script patterns (src/kemi/script-regex.ts), before the first one compiles.
+  enableLinearRegexEngine();
   const mismatches = checkBindings(ksrPackage, ksrModules);
   if (mismatches.length > 0) {
     const list = mismatches.map((m) => `${m.interface}.${m.function}: ${m.problem}`).join('; ');
@@ -66,8 +69,8 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
   if (config.tenants.length === 0 && specs[0].route === undefined) {
     const bundled = await bundledRoute();
     if (!bundled.ok) return { ok: false, error: bundled.error };
-    if (bundled.built) log.info({ path: bundled.path }, 'built the bundled AssemblyScript route');
-    specs[0] = { ...specs[0], route: bundled.path };
+    if (bundled.value.built) log.info({ path: bundled.value.path }, 'built the bundled AssemblyScript route');
+    specs[0] = { ...specs[0], route: bundled.value.path };
   }
 
   const opened = await ModuleStore.open({ dir: config.data_dir });

@@ -4,7 +4,13 @@
 // what the route decided, or, when the route failed, the tenant's failure policy on the message as it was
 // received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
-import type { LocationHost, RouteContext, RouteHost } from '../kemi/index.ts';
+import {
+  type LocationHost,
+  PvNames,
+  type RouteContext,
+  type RouteHost,
+  ScriptRegexes,
+} from '../kemi/index.ts';
 import type { Failure } from '../runtime/index.ts';
 import {
   addReceived,
@@ -68,6 +74,8 @@ export class SipCore implements RouteHost {
   /** The htables the KSR functions reach, by the route context's tenant. */
   readonly htables: HtableStore | undefined;
   readonly location: LocationHost | undefined;
+  readonly pvNames = new PvNames();
+  readonly regexes = new ScriptRegexes();
   readonly #transport: Transport;
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;

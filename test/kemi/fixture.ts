@@ -1,7 +1,13 @@
 // A route context over a parsed message, with a host that records the replies the functions send.
 
 import type { KsrModule } from '../../src/kemi/define.ts';
-import { RouteContext, type RouteHost, type RouteKind } from '../../src/kemi/index.ts';
+import {
+  PvNames,
+  RouteContext,
+  type RouteHost,
+  type RouteKind,
+  ScriptRegexes,
+} from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { parseMessage } from '../../src/sip/index.ts';
 import type { Source } from '../../src/transport/index.ts';
@@ -75,6 +81,8 @@ export function contextFor(
     sendReply: record(true),
     isMyself: (host, port) =>
       (host === '127.0.0.1' || host === 'myself.test') && (port === undefined || port === 5060),
+    pvNames: new PvNames(),
+    regexes: new ScriptRegexes(),
     ...extra,
   };
   return { ctx: new RouteContext(kind, parsed.message, source, host, silentLogger), sent };

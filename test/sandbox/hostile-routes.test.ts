@@ -6,7 +6,7 @@
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KsrModule } from '../../src/kemi/define.ts';
-import { ksrModules, RouteContext, type RouteHost } from '../../src/kemi/index.ts';
+import { ksrModules, PvNames, RouteContext, type RouteHost, ScriptRegexes } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { FailureCause, ModuleRunner } from '../../src/runtime/index.ts';
 import { parseMessage, parseUri, SipRequest } from '../../src/sip/index.ts';
@@ -74,6 +74,10 @@ const original = (() => {
 })();
 
 /** Every relay a route asked the transaction layer for, by context. */
+// One of each per server: every context of these attacks shares them, as the server's routes do.
+const pvNames = new PvNames();
+const regexes = new ScriptRegexes();
+
 const relays = new WeakMap<RouteContext, { targets: DestinationBranch[]; forced: NextHop | undefined }[]>();
 
 /**
@@ -88,6 +92,8 @@ function relayContext(): RouteContext {
     slReply: () => true,
     sendReply: () => true,
     isMyself: () => false,
+    pvNames,
+    regexes,
     tm: {
       newTransaction: () => 1,
       relay: (_ctx, targets, forced) => {
@@ -108,7 +114,13 @@ function relayContext(): RouteContext {
 function loggingContext(attack: string): RouteContext {
   const parsed = parseMessage(INVITE.replace('sip:bob@', `sip:${attack}@`), { datagram: true });
   if (!parsed.ok) throw new Error(parsed.error.detail);
-  const host: RouteHost = { slReply: () => true, sendReply: () => true, isMyself: () => false };
+  const host: RouteHost = {
+    slReply: () => true,
+    sendReply: () => true,
+    isMyself: () => false,
+    pvNames,
+    regexes,
+  };
   const log = pino({ level: 'info' }, { write: () => {} });
   return new RouteContext('request', parsed.message, SOURCE, host, log);
 }
