@@ -128,7 +128,7 @@ export class SipCore implements RouteHost {
       }
       return;
     }
-    const msg = parsed.message;
+    const msg = parsed.value;
     if (msg instanceof SipRequest) {
       this.counters.requests++;
       addReceived(msg, source.remote);
@@ -143,7 +143,7 @@ export class SipCore implements RouteHost {
   framingError(error: FramingError, source: Source): void {
     countBy(this.counters.parseErrors, error.kind);
     const head = error.head && parseMessage(error.head, { datagram: true, limits: this.#parseLimits });
-    const request = head?.ok && head.message instanceof SipRequest ? head.message : undefined;
+    const request = head?.ok && head.value instanceof SipRequest ? head.value : undefined;
     this.#log.warn({ connection: source.connectionId }, `TCP framing error: ${error.reason}`);
     if (!request || request.method === 'ACK') return;
     this.counters.rejected++;
@@ -355,8 +355,8 @@ export class SipCore implements RouteHost {
     const parsed = parseMessage(bytes, { datagram: source.proto === 'udp', limits: this.#parseLimits });
     if (!parsed.ok)
       throw new Error(`a message that parsed once does not parse again: ${parsed.error.detail}`);
-    if (parsed.message instanceof SipRequest) addReceived(parsed.message, source.remote);
-    return parsed.message;
+    if (parsed.value instanceof SipRequest) addReceived(parsed.value, source.remote);
+    return parsed.value;
   }
 
   // ---- sending --------------------------------------------------------------------------------------------

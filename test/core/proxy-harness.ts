@@ -121,7 +121,7 @@ class FakeTransport {
     const t = target as AddressTarget;
     const parsed = parseMessage(bytes);
     if (!parsed.ok) throw new Error(`the server sent an unparseable message: ${parsed.error.detail}`);
-    this.sent.push({ target: t, text: bytes.toString('latin1'), message: parsed.message });
+    this.sent.push({ target: t, text: bytes.toString('latin1'), message: parsed.value });
     const where = `${t.address}:${t.port}`;
     if (this.failing.has(where)) {
       return Promise.resolve({

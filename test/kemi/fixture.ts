@@ -77,7 +77,7 @@ export function contextFor(
       (host === '127.0.0.1' || host === 'myself.test') && (port === undefined || port === 5060),
     ...extra,
   };
-  return { ctx: new RouteContext(kind, parsed.message, source, host, silentLogger), sent };
+  return { ctx: new RouteContext(kind, parsed.value, source, host, silentLogger), sent };
 }
 
 /** Calls a KSR function of `module` by its WIT name, as the runtime would. */

@@ -21,7 +21,7 @@ export function request(method = 'INVITE', extra: string[] = [], branch = 'z9hG4
   ].join('\r\n');
   const parsed = parseMessage(text);
   if (!parsed.ok) throw new Error(parsed.error.detail);
-  return parsed.message as SipRequest;
+  return parsed.value as SipRequest;
 }
 
 export function response(req: SipRequest, status: number, toTag = 'tt', reason = 'Reason'): SipResponse {
@@ -38,7 +38,7 @@ export function response(req: SipRequest, status: number, toTag = 'tt', reason =
   ].join('\r\n');
   const parsed = parseMessage(text);
   if (!parsed.ok) throw new Error(parsed.error.detail);
-  return parsed.message as SipResponse;
+  return parsed.value as SipResponse;
 }
 
 const OK: SendResult = {
