@@ -133,7 +133,7 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     onFramingError: (error, source) => core?.framingError(error, source),
   });
   if (!started.ok) return fail(started.error);
-  const transport = started.transport;
+  const transport = started.value;
   stops.push(() => transport.close());
 
   const coreLog = log.child({ layer: 'core' });

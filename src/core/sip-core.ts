@@ -141,13 +141,13 @@ export class SipCore implements RouteHost {
 
   /** A TCP stream that could not be framed: answer 400 before the transport closes it, when we can. */
   framingError(error: FramingError, source: Source): void {
-    countBy(this.counters.parseErrors, error.kind);
+    countBy(this.counters.parseErrors, error.code);
     const head = error.head && parseMessage(error.head, { datagram: true, limits: this.#parseLimits });
     const request = head?.ok && head.value instanceof SipRequest ? head.value : undefined;
-    this.#log.warn({ connection: source.connectionId }, `TCP framing error: ${error.reason}`);
+    this.#log.warn({ connection: source.connectionId }, `TCP framing error: ${error.message}`);
     if (!request || request.method === 'ACK') return;
     this.counters.rejected++;
-    const reply = createResponse(request, 400, error.reason.replace(/[\r\n]/g, ' '), {
+    const reply = createResponse(request, 400, error.message.replace(/[\r\n]/g, ' '), {
       toTag: localToTag(request),
     });
     this.#send({ connectionId: source.connectionId! }, reply.toBuffer(), this.#log);
@@ -369,7 +369,7 @@ export class SipCore implements RouteHost {
     void this.#transport.send(target, bytes).then((result) => {
       if (result.ok) return;
       this.counters.sendErrors++;
-      log.warn({ kind: result.error.kind }, `send failed: ${result.error.message}`);
+      log.warn({ kind: result.error.code }, `send failed: ${result.error.message}`);
     });
   }
 }

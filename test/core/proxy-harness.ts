@@ -127,7 +127,7 @@ class FakeTransport {
       return Promise.resolve({
         ok: false,
         error: {
-          kind: 'connection-refused',
+          code: 'connection-refused',
           target: `${t.proto}:${where}`,
           message: `connect to ${where} refused`,
         },
@@ -135,9 +135,7 @@ class FakeTransport {
     }
     return Promise.resolve({
       ok: true,
-      proto: t.proto,
-      local: PROXY,
-      remote: { address: t.address, port: t.port },
+      value: { proto: t.proto, local: PROXY, remote: { address: t.address, port: t.port } },
     });
   }
 }

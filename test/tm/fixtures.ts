@@ -43,9 +43,11 @@ export function response(req: SipRequest, status: number, toTag = 'tt', reason =
 
 const OK: SendResult = {
   ok: true,
-  proto: 'udp',
-  local: { address: '127.0.0.1', port: 5060 },
-  remote: { address: '192.0.2.20', port: 5060 },
+  value: {
+    proto: 'udp',
+    local: { address: '127.0.0.1', port: 5060 },
+    remote: { address: '192.0.2.20', port: 5060 },
+  },
 };
 
 /** A transport that records what was sent (as text) and answers with `result`. */
