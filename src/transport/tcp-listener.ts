@@ -24,21 +24,20 @@ export class TcpListener {
     accept: (socket: Socket, listener: TcpListener) => void,
   ): Promise<Result<TcpListener>> {
     const server = createServer({ noDelay: true });
-    return bindListener(
-      server,
-      'tcp',
+    return bindListener(server, {
+      proto: 'tcp',
       address,
-      specText,
+      spec: specText,
       // IPv6 listeners are v6-only so that `tcp:0.0.0.0:P` and `tcp:[::]:P` can both be listed.
-      (onBound) =>
+      listen: (onBound) =>
         server.listen({ host: address, port, ipv6Only: familyOf(address) === 6, exclusive: true }, onBound),
-      () => {
+      bound: () => {
         const bound = server.address();
         if (bound === null || typeof bound === 'string')
           throw new Error(`tcp listener ${specText}: not an IP socket`);
         return bound;
       },
-      (local) => {
+      adopt: (local) => {
         const listener = new TcpListener(server, local);
         server.on('connection', (socket) => accept(socket, listener));
         server.on('error', (err: NodeJS.ErrnoException) => {
@@ -50,7 +49,7 @@ export class TcpListener {
         });
         return listener;
       },
-    );
+    });
   }
 
   /** Stops accepting; resolves once the server has closed (its connections are closed by the owner). */

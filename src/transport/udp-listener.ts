@@ -36,15 +36,14 @@ export class UdpListener {
     const family = familyOf(address);
     // IPv6 sockets are v6-only so that `udp:0.0.0.0:P` and `udp:[::]:P` can both be listed.
     const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
-    return bindListener(
-      socket,
-      'udp',
+    return bindListener(socket, {
+      proto: 'udp',
       address,
-      specText,
-      (onBound) => socket.bind({ address, port, exclusive: true }, onBound),
-      () => socket.address(),
-      (local) => new UdpListener(socket, local, ctx),
-    );
+      spec: specText,
+      listen: (onBound) => socket.bind({ address, port, exclusive: true }, onBound),
+      bound: () => socket.address(),
+      adopt: (local) => new UdpListener(socket, local, ctx),
+    });
   }
 
   #receive(msg: Buffer, remote: Endpoint): void {
