@@ -91,7 +91,7 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
   // Bindings live beside the module store (the data dir lock covers both), or in memory without a data dir.
   const openedLocation = LocationStore.open({ dir: config.data_dir });
   if (!openedLocation.ok) return fail(openedLocation.error);
-  const location = openedLocation.store;
+  const location = openedLocation.value;
   stops.push(async () => location.close());
   const stateLog = log.child({ layer: 'state' });
   const sweepEvery = (config.registrar?.sweep_interval_s ?? DEFAULT_SWEEP_INTERVAL_S) * 1000;
