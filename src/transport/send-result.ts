@@ -101,6 +101,6 @@ export function sendFailure(
   target: string,
   message: string,
   systemCode?: string,
-): SendResult {
+): Result<never, SendError> {
   return err(systemCode === undefined ? { code, target, message } : { code, systemCode, target, message });
 }

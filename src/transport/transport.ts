@@ -22,6 +22,7 @@ import { type Resolve, type ResolveError, resolveHost } from './resolve.ts';
 import {
   type AddressTarget,
   isConnectionTarget,
+  type SendError,
   type SendResult,
   type SendTarget,
   sendErrorCode,
@@ -70,7 +71,7 @@ export class Transport {
   readonly #listeners: Listener[] = [];
   readonly #connections = new ConnectionTable();
   /** Outgoing connects in progress, by remote endpoint, so concurrent sends share one connection. */
-  readonly #connecting = new Map<string, Promise<TcpConnection | SendResult>>();
+  readonly #connecting = new Map<string, Promise<Result<TcpConnection, SendError>>>();
   readonly #abort = new AbortController();
   readonly #hostAddresses = interfaceAddresses();
   #nextConnectionId = 1;
@@ -183,7 +184,8 @@ export class Transport {
 
   /**
    * Sends one message. Never rejects: every failure, from an unresolvable name to a refused connect or a
-   * connection closed under the write, is an `{ ok: false, error }` naming the target; `value` says where the bytes went.
+   * connection closed under the write, is an `{ ok: false, error }` naming the target. On success `value`
+   * says where the bytes went.
    */
   async send(target: SendTarget, bytes: Buffer): Promise<SendResult> {
     if (isConnectionTarget(target)) {
@@ -277,11 +279,11 @@ export class Transport {
     const existing = this.#connections.find(remote);
     if (existing) return existing.send(bytes, text);
     const opened = await this.#connect(remote, listener, text);
-    return opened instanceof TcpConnection ? opened.send(bytes, text) : opened;
+    return opened.ok ? opened.value.send(bytes, text) : opened;
   }
 
   /** Opens (or joins an opening of) a connection to `remote`, bound to the listener's address. */
-  #connect(remote: Endpoint, listener: Listener, text: string): Promise<TcpConnection | SendResult> {
+  #connect(remote: Endpoint, listener: Listener, text: string): Promise<Result<TcpConnection, SendError>> {
     const key = formatEndpoint(remote);
     const pending = this.#connecting.get(key);
     if (pending) return pending;
@@ -316,7 +318,7 @@ export class Transport {
         }
         const connection = this.#adopt(result.value, 'outbound');
         this.#counters.connectionsOpened++;
-        return connection;
+        return ok(connection);
       },
     );
     this.#connecting.set(key, opening);
@@ -366,18 +368,16 @@ export class Transport {
     return (this.#options.resolve ?? resolveHost)(host, families);
   }
 
-  #closed(proto: Proto, text: string): SendResult {
+  #closed(proto: Proto, text: string): Result<never, SendError> {
     return this.#fail(proto, sendFailure('transport-closed', text, `send to ${text}: transport is closed`));
   }
 
-  #fail(proto: Proto | undefined, result: SendResult): SendResult {
-    if (!result.ok) {
+  #fail(proto: Proto | undefined, failure: Result<never, SendError>): Result<never, SendError> {
+    if (!failure.ok) {
       if (proto) this.#counters[proto].sendErrors++;
-      this.#log.warn(
-        { target: result.error.target, kind: result.error.code, code: result.error.systemCode },
-        'send failed',
-      );
+      const { target, code, systemCode } = failure.error;
+      this.#log.warn({ target, kind: code, code: systemCode }, 'send failed');
     }
-    return result;
+    return failure;
   }
 }
