@@ -52,7 +52,7 @@ function contexts(text: string, n: number): RouteContext[] {
   for (let i = 0; i < n; i++) {
     const parsed = parseMessage(text);
     if (!parsed.ok) throw new Error(parsed.error.detail);
-    out.push(new RouteContext('request', parsed.message as SipRequest, source, host, silentLogger));
+    out.push(new RouteContext('request', parsed.value as SipRequest, source, host, silentLogger));
   }
   return out;
 }

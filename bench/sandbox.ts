@@ -124,8 +124,8 @@ const host = notingHost;
 const infoLogger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
 function routeContext(text: string, log = silentLogger): RouteContext {
   const parsed = parseMessage(text, { datagram: true });
-  if (!parsed.ok || !(parsed.message instanceof SipRequest)) throw new Error('bench message');
-  return new RouteContext('request', parsed.message, SOURCE, host, log);
+  if (!parsed.ok || !(parsed.value instanceof SipRequest)) throw new Error('bench message');
+  return new RouteContext('request', parsed.value, SOURCE, host, log);
 }
 
 async function compiled(bytes: Uint8Array, fuel: boolean): Promise<CompiledModule> {

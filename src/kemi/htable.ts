@@ -31,7 +31,8 @@ export function writeItem(ctx: RouteContext, name: string, key: string, value: H
     return true;
   }
   const written = table.set(key, value);
-  if (!written.ok) ctx.log.error({ ksr: 'htable', htable: name, refused: written.reason }, written.error);
+  if (!written.ok)
+    ctx.log.error({ ksr: 'htable', htable: name, refused: written.error.code }, written.error.message);
   return written.ok;
 }
 
@@ -42,7 +43,7 @@ function add(ctx: RouteContext, name: string, key: string, delta: number): numbe
   if (table === undefined) return HT_ADD_FAILED;
   const added = table.add(key, delta);
   if (added.ok) return added.value;
-  ctx.log.error({ ksr: 'htable', htable: name, refused: added.reason }, added.error);
+  ctx.log.error({ ksr: 'htable', htable: name, refused: added.error.code }, added.error.message);
   return HT_ADD_FAILED;
 }
 

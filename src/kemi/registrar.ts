@@ -229,18 +229,8 @@ function save(ctx: RouteContext, table: string, flags: number): number {
     const { changes, added, updated, removed } = planned.value;
     if (changes.put.length + changes.remove.length > 0) {
       const applied = store.apply(tenant, table, aor, changes, settings);
-      if (!applied.ok) {
-        const what = applied.full === 'aor' ? `the AoR ${aor}` : `tenant ${tenant}`;
-        return refuse(
-          refusal(
-            503,
-            'Too Many Registered Contacts',
-            `${what} has ${applied.count} bindings, the limit is ${applied.limit}` +
-              (applied.full === 'aor' ? ' (max_contacts)' : ' (max_bindings)'),
-          ),
-        );
-      }
-      bindings = applied.bindings;
+      if (!applied.ok) return refuse(refusal(503, 'Too Many Registered Contacts', applied.error.message));
+      bindings = applied.value;
     }
     const now = store.now();
     const contacts = bindings.map((b): [string, string] => [

@@ -143,7 +143,7 @@ export class Branch implements ClientTransactionUser {
 
   transportError(error: SendError): void {
     this.#owner.env.counters.sendFailures++;
-    this.#owner.log.warn({ branch: this.index, kind: error.kind }, `branch ${this.index}: ${error.message}`);
+    this.#owner.log.warn({ branch: this.index, kind: error.code }, `branch ${this.index}: ${error.message}`);
     if (this.final !== undefined) return;
     this.final = { status: 503, reason: 'Service Unavailable', response: undefined, local: true };
     this.#owner.branchFinal(this);

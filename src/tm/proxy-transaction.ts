@@ -286,9 +286,9 @@ export class ProxyTransaction implements ServerTransactionUser {
 
   // ---- ServerTransactionUser --------------------------------------------------------------------------------
 
-  transportError(error: { message: string; kind: string }): void {
+  transportError(error: { message: string; code: string }): void {
     this.env.counters.sendFailures++;
-    this.log.warn({ kind: error.kind }, `response not sent upstream: ${error.message}`);
+    this.log.warn({ kind: error.code }, `response not sent upstream: ${error.message}`);
   }
 
   ackTimeout(): void {

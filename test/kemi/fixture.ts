@@ -85,7 +85,7 @@ export function contextFor(
     regexes: new ScriptRegexes(),
     ...extra,
   };
-  return { ctx: new RouteContext(kind, parsed.message, source, host, silentLogger), sent };
+  return { ctx: new RouteContext(kind, parsed.value, source, host, silentLogger), sent };
 }
 
 /** Calls a KSR function of `module` by its WIT name, as the runtime would. */

@@ -41,7 +41,7 @@ function contextOf(store: HtableStore, tenant: string | undefined) {
     pvNames: new PvNames(),
     regexes: new ScriptRegexes(),
   };
-  const ctx = new RouteContext('request', parsed.message, SOURCE, host, log);
+  const ctx = new RouteContext('request', parsed.value, SOURCE, host, log);
   ctx.tenant = tenant;
   const ht = (name: string, ...args: (string | number)[]) => call(htable, name, ctx, ...args);
   const errors = () => lines.filter((l) => l.level === 50).map((l) => l.msg);

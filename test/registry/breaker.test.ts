@@ -248,5 +248,5 @@ function options(): SipRequest {
   ].join('\r\n');
   const parsed = parseMessage(text, { datagram: true });
   if (!parsed.ok) throw new Error(parsed.error.detail);
-  return parsed.message as SipRequest;
+  return parsed.value as SipRequest;
 }

@@ -69,8 +69,8 @@ const ATTEMPTS = [
 
 const original = (() => {
   const parsed = parseMessage(INVITE.replace('sip:bob@', 'sip:header-forging@'), { datagram: true });
-  if (!parsed.ok || !(parsed.message instanceof SipRequest)) throw new Error('the INVITE fixture');
-  return parsed.message;
+  if (!parsed.ok || !(parsed.value instanceof SipRequest)) throw new Error('the INVITE fixture');
+  return parsed.value;
 })();
 
 /** Every relay a route asked the transaction layer for, by context. */
@@ -105,7 +105,7 @@ function relayContext(): RouteContext {
       checkTransaction: () => -1,
     },
   };
-  const ctx = new RouteContext('request', parsed.message, SOURCE, host, silentLogger);
+  const ctx = new RouteContext('request', parsed.value, SOURCE, host, silentLogger);
   relays.set(ctx, asked);
   return ctx;
 }
@@ -122,7 +122,7 @@ function loggingContext(attack: string): RouteContext {
     regexes,
   };
   const log = pino({ level: 'info' }, { write: () => {} });
-  return new RouteContext('request', parsed.message, SOURCE, host, log);
+  return new RouteContext('request', parsed.value, SOURCE, host, log);
 }
 
 const ATTACKS: readonly Attack[] = [
@@ -214,9 +214,9 @@ const ATTACKS: readonly Attack[] = [
       const wire = parseMessage(msg.toString(), { datagram: true });
       expect(wire.ok).toBe(true);
       if (!wire.ok) return;
-      expect(wire.message.getFieldValues('Via')).toEqual(original.getFieldValues('Via'));
-      expect(wire.message.has('X-Innocent')).toBe(false);
-      expect(wire.message.toString()).toBe(original.toString());
+      expect(wire.value.getFieldValues('Via')).toEqual(original.getFieldValues('Via'));
+      expect(wire.value.has('X-Innocent')).toBe(false);
+      expect(wire.value.toString()).toBe(original.toString());
     },
   },
   {
