@@ -143,9 +143,9 @@ export class Registry implements ScriptGuard {
     const start = performance.now();
     const compiled = await this.#compiler.compile(bytes, compileOptions(t.spec));
     if (!compiled.ok) return this.#uploadFailed(tenant, compiled.error);
-    const meta = compiled.module.meta;
+    const meta = compiled.value.module.meta;
     const linkStart = performance.now();
-    const linked = createRunner(compiled.module, this.#linker, runnerOptions(t.spec));
+    const linked = createRunner(compiled.value.module, this.#linker, runnerOptions(t.spec));
     if (!linked.ok) return this.#uploadFailed(tenant, linked.error);
     const linkMs = performance.now() - linkStart;
 
@@ -169,14 +169,14 @@ export class Registry implements ScriptGuard {
       let commitMs = 0;
       let swapMs = 0;
       if (how.activate) {
-        const script = this.#script(tenant, record.version, meta.sha256, linked.runner);
+        const script = this.#script(tenant, record.version, meta.sha256, linked.value);
         const swapped = this.#swap(t, script, 'activate', how.by);
         if (!swapped.ok) return this.#uploadFailed(tenant, swapped.error);
         ({ commitMs, swapMs } = swapped);
       }
       const pruned = await this.#prune(t);
       const workerMs =
-        compiled.wallMs - meta.timings.validateMs - meta.timings.rewriteMs - meta.timings.compileMs;
+        compiled.value.wallMs - meta.timings.validateMs - meta.timings.rewriteMs - meta.timings.compileMs;
       const timings: UploadTimings = {
         ...meta.timings,
         workerMs,
@@ -390,12 +390,12 @@ export class Registry implements ScriptGuard {
     }
     const compiled = await this.#compiler.compile(bytes, compileOptions(t.spec));
     if (!compiled.ok) return `route ${path} refused (${compiled.error.code}): ${compiled.error.message}`;
-    const linked = createRunner(compiled.module, this.#linker, runnerOptions(t.spec));
+    const linked = createRunner(compiled.value.module, this.#linker, runnerOptions(t.spec));
     if (!linked.ok) return `route ${path} refused (${linked.error.code}): ${linked.error.message}`;
-    const meta = compiled.module.meta;
+    const meta = compiled.value.module.meta;
     const record = await this.#storeVersion(name, meta, bytes, 'config');
     if ('code' in record) return `tenant '${name}': ${record.message}`;
-    const script = this.#script(name, record.version, meta.sha256, linked.runner);
+    const script = this.#script(name, record.version, meta.sha256, linked.value);
     const swapped = this.#swap(t, script, 'initial', 'config');
     if (!swapped.ok) return `tenant '${name}': ${swapped.error.message}`;
     this.#log.info(
@@ -425,11 +425,11 @@ export class Registry implements ScriptGuard {
     if (!bytes) return this.#corrupt(record, 'file missing');
     const compiled = await this.#compiler.compile(bytes, compileOptions(t.spec));
     if (!compiled.ok) return { ok: false, error: compiled.error };
-    const meta = compiled.module.meta;
+    const meta = compiled.value.module.meta;
     if (meta.sha256 !== record.sha256) return this.#corrupt(record, `content hash is ${meta.sha256}`);
-    const linked = createRunner(compiled.module, this.#linker, runnerOptions(t.spec));
+    const linked = createRunner(compiled.value.module, this.#linker, runnerOptions(t.spec));
     if (!linked.ok) return { ok: false, error: linked.error };
-    return { ok: true, script: this.#script(name, record.version, record.sha256, linked.runner), meta };
+    return { ok: true, script: this.#script(name, record.version, record.sha256, linked.value), meta };
   }
 
   /** Stores the bytes durably, then records them as the tenant's next version. */
