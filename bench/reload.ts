@@ -22,8 +22,10 @@ import {
   Registry,
   type UploadTimings,
 } from '../src/registry/index.ts';
-import { createRunner, Engine, Linker } from '../src/runtime/index.ts';
+import { createRunner, Engine, Linker, setV8Flags } from '../src/runtime/index.ts';
 
+// V8 flags as src/server.ts sets them at start-up (see src/runtime/v8-flags.ts).
+setV8Flags();
 const engine = new Engine();
 const ROUNDS = Number(process.argv[2] ?? 20);
 const AIM_SWAP_MS = 1;

@@ -11,11 +11,20 @@ import { join } from 'node:path';
 import { buildGuest } from '../src/build/index.ts';
 import { ksrModules, RouteContext } from '../src/kemi/index.ts';
 import { silentLogger } from '../src/logger.ts';
-import { createRunner, Engine, Linker, type ModuleRunner, type RoutePath } from '../src/runtime/index.ts';
+import {
+  createRunner,
+  Engine,
+  Linker,
+  type ModuleRunner,
+  type RoutePath,
+  setV8Flags,
+} from '../src/runtime/index.ts';
 import { parseMessage, type SipRequest } from '../src/sip/index.ts';
 import type { Source } from '../src/transport/index.ts';
 import { notingHost } from './noting-host.ts';
 
+// V8 flags as src/server.ts sets them at start-up (see src/runtime/v8-flags.ts).
+setV8Flags();
 const engine = new Engine();
 const ROUNDS = 7;
 const PER_ROUND = 20_000;

@@ -29,6 +29,7 @@ import {
   Linker,
   type ModuleRunner,
   type RouteName,
+  setV8Flags,
 } from '../src/runtime/index.ts';
 import type { Context } from '../src/runtime/store.ts';
 import { parseMessage, SipRequest } from '../src/sip/index.ts';
@@ -36,6 +37,8 @@ import { INVITE, SOURCE } from '../test/kemi/fixture.ts';
 import { Guest } from '../test/runtime/helpers/guest.ts';
 import { notingHost } from './noting-host.ts';
 
+// V8 flags as src/server.ts sets them at start-up (see src/runtime/v8-flags.ts).
+setV8Flags();
 const engine = new Engine();
 const QUICK = process.argv.includes('--quick');
 const SECTIONS = new Set(

@@ -21,7 +21,7 @@ import {
   TenantMatcher,
   tenantSpecs,
 } from './registry/index.ts';
-import { checkBindings, ksrPackage, Linker } from './runtime/index.ts';
+import { checkBindings, ksrPackage, Linker, setV8Flags } from './runtime/index.ts';
 import { createResponse } from './sip/index.ts';
 import {
   DEFAULT_REGISTRAR,
@@ -47,6 +47,8 @@ export type StartResult = { ok: true; server: Server } | { ok: false; error: str
 const ALLOWED = { ok: true } as const;
 
 export async function startServer(config: Config, log: Logger): Promise<StartResult> {
+  // Process-wide, so set here, once, before any script runs (see src/runtime/v8-flags.ts).
+  setV8Flags();
   const mismatches = checkBindings(ksrPackage, ksrModules);
   if (mismatches.length > 0) {
     const list = mismatches.map((m) => `${m.interface}.${m.function}: ${m.problem}`).join('; ');

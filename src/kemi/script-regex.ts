@@ -3,7 +3,6 @@
 // host work without limit: patterns run on V8's linear-time engine (the `l` flag: no backtracking, so no
 // exponential pattern; backreferences and lookaround, which it cannot run, are refused), patterns and
 // inputs have a length cap, and only short patterns are cached (scripts use a handful of fixed ones).
-import { setFlagsFromString } from 'node:v8';
 
 /** Longest pattern accepted, in bytes. */
 export const MAX_PATTERN_BYTES = 256;
@@ -15,8 +14,18 @@ const CACHE_LIMIT = 512;
 
 /** The flag of V8's linear-time engine (no backtracking). */
 const LINEAR_FLAG = 'l';
-/** Whether V8's linear-time engine is on (it is behind a flag; set once, before any pattern compiles). */
-export const LINEAR_REGEX = enableLinearEngine();
+/**
+ * Whether V8's linear-time engine is on. It is behind a process-wide flag, which the composition root sets
+ * at start-up (setV8Flags in src/runtime/v8-flags.ts), not this module on import.
+ */
+export function linearRegex(): boolean {
+  try {
+    new RegExp('a', LINEAR_FLAG); // a literal would not even parse without the flag
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const cache = new Map<string, RegExp | string>();
 
@@ -51,7 +60,7 @@ export function scriptRegexTest(pattern: string, input: string): boolean | strin
 
 function compile(pattern: string): RegExp | string {
   try {
-    return new RegExp(pattern, LINEAR_REGEX ? LINEAR_FLAG : '');
+    return new RegExp(pattern, linearRegex() ? LINEAR_FLAG : '');
   } catch (err) {
     const message = (err as Error).message;
     const why = /linear time/.test(message)
@@ -63,14 +72,4 @@ function compile(pattern: string): RegExp | string {
 
 function short(pattern: string): string {
   return pattern.length > 64 ? `${pattern.slice(0, 64)}...` : pattern;
-}
-
-function enableLinearEngine(): boolean {
-  try {
-    setFlagsFromString('--enable-experimental-regexp-engine');
-    new RegExp('a', LINEAR_FLAG); // a literal would not even parse without the flag
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -43,4 +43,5 @@ export {
 } from './supervised-worker.ts';
 export { ThreadTranspiler } from './thread-transpiler.ts';
 export { type Transpiled, type TranspileResult, type Transpiler, WorkerTranspiler } from './transpile.ts';
+export { setV8Flags } from './v8-flags.ts';
 export { ksrPackage, parseWit, qualifiedName, type WitPackage } from './wit.ts';
