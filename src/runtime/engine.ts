@@ -126,8 +126,9 @@ async function compile(
 
   const { shape } = valid;
   if (shape?.ok) {
+    const fast = shape.value;
     // The single core module of the fast path owns its fuel global (cheaper to reach than an import).
-    const rewritten = rewriteCore(shape.core, { ...rewriteOptions, fuelGlobal: 'export' }, shape.coreInfo);
+    const rewritten = rewriteCore(fast.core, { ...rewriteOptions, fuelGlobal: 'export' }, fast.coreInfo);
     if (!rewritten.ok) {
       return fail(REWRITE_ERRORS[rewritten.error.code], `the core module: ${rewritten.error.message}`);
     }
@@ -139,8 +140,8 @@ async function compile(
       path: 'fast',
       meta: fastMeta,
       core: core.value,
-      bindings: shape.bindings,
-      postReturn: shape.postReturn,
+      bindings: fast.bindings,
+      postReturn: fast.postReturn,
     });
   }
 
@@ -171,7 +172,7 @@ async function compile(
     cores[rewritten[i][0]] = c.value;
   }
   const fallbackReason =
-    options.path === 'jco' ? 'the jco path was requested' : shape?.ok === false ? shape.reason : undefined;
+    options.path === 'jco' ? 'the jco path was requested' : shape?.ok === false ? shape.error : undefined;
   const jcoMeta: ModuleMeta = { ...meta, path: 'jco', fallbackReason, timings: timings(t2) };
   return ok({
     path: 'jco',

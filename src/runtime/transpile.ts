@@ -5,7 +5,7 @@
 // process restarts. So jco runs only in a thread that can be thrown away: `ThreadTranspiler` in a worker
 // (the compile worker, or the validator worker of `WorkerTranspiler`), which retires the thread after a trap.
 import type { transpileBytes } from '@bytecodealliance/jco-transpile';
-import type { Result } from '../result.ts';
+import { err, type Result } from '../result.ts';
 import { SupervisedWorker } from './supervised-worker.ts';
 
 export type Transpiled = Awaited<ReturnType<typeof transpileBytes>>;
@@ -32,9 +32,7 @@ export class WorkerTranspiler implements Transpiler {
 
   async transpile(bytes: Uint8Array): Promise<TranspileResult> {
     const done = await this.#worker.run(bytes);
-    return done.ok
-      ? done.value.reply
-      : { ok: false, error: 'the component validator stopped while checking it' };
+    return done.ok ? done.value.reply : err('the component validator stopped while checking it');
   }
 
   close(): Promise<void> {

@@ -83,17 +83,11 @@ export async function validate(
       shape = fastShape(bytes, info, pkg, world);
     } catch (e) {
       if (!(e instanceof BinaryFormatError)) throw e;
-      shape = {
-        ok: false,
-        reason: `a core module uses a construct the fast path does not read: ${e.message}`,
-      };
+      shape = err(`a core module uses a construct the fast path does not read: ${e.message}`);
     }
   }
   if (options.path === 'fast' && !shape?.ok) {
-    return fail(
-      'path',
-      `the fast path cannot run this component: ${shape?.ok === false ? shape.reason : ''}`,
-    );
+    return fail('path', `the fast path cannot run this component: ${shape?.ok === false ? shape.error : ''}`);
   }
   return ok({ info, transpiled: transpiled.value, shape });
 }
