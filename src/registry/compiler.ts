@@ -55,9 +55,8 @@ export class ModuleCompiler {
       const { code, message } = done.error;
       if (code === 'timeout')
         return fail('timeout', `compiling took longer than ${this.#timeoutMs} ms: refused`);
-      if (code === 'threw') return fail('crashed', `the compiler ${message}`);
-      if (code === 'lost') return fail('crashed', `the compile worker ${message}`);
-      return fail('crashed', `the compiler ${message}`);
+      // `threw`: a bug in the engine, with its stack; `lost`: the worker died; `closed`: so was the compiler.
+      return fail('crashed', `the ${code === 'lost' ? 'compile worker' : 'compiler'} ${message}`);
     }
     const { reply, wallMs } = done.value;
     return reply.ok ? ok({ module: reply.value, wallMs }) : reply;
