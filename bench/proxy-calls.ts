@@ -1,5 +1,5 @@
 // Calls through the proxy at a fixed rate: SIPp (bench UAC) -> proxy -> SIPp (UAS), INVITE/180/200/ACK/
-// BYE/200 with Record-Route honoured (test/e2e/scenarios/uac-call.xml, uas-call.xml). First through
+// BYE/200 with Record-Route honoured (fixtures/sipp-scenarios/uac-call.xml, uas-call.xml). First through
 // kemi-wasm running the AssemblyScript proxy example, then through Kamailio 5.6 running the same routing
 // in KEMI Lua (bench/kamailio/), measured in the same run as the baseline. Prints SIPp's successful and
 // failed calls, each proxy's CPU time per call (utime+stime from /proc of all its processes) and the ratio.
@@ -10,9 +10,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, runSipp, type SippRun, scenario } from '../fixtures/sipp.ts';
+import { startSippUas } from '../fixtures/sipp-uas.ts';
 import { buildGuest } from '../src/build/index.ts';
-import { freePort, runSipp, type SippRun, scenario } from '../test/e2e/harness.ts';
-import { startSippUas } from '../test/e2e/sipp-uas.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);

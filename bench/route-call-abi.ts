@@ -2,12 +2,13 @@
 // calls made by plain JS (the baseline, measured in the same run). Each route invocation makes CALLS calls
 // of one shape; the figure is the invocation time divided by CALLS (median of ROUNDS rounds).
 //   node_modules/.bin/node bench/route-call-abi.ts
+
+import { Guest } from '../fixtures/guest.ts';
 import type { KsrFunction, KsrModule } from '../src/kemi/define.ts';
 import { compile, type RoutePath } from '../src/runtime/engine.ts';
 import { Linker } from '../src/runtime/linker.ts';
 import { createRunner, type ModuleRunner } from '../src/runtime/runner.ts';
 import type { Context } from '../src/runtime/store.ts';
-import { Guest } from '../test/runtime/helpers/guest.ts';
 
 const CALLS = 1000;
 const INVOCATIONS = 300;

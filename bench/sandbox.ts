@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
+import { Guest } from '../fixtures/guest.ts';
+import { INVITE, SOURCE } from '../fixtures/messages.ts';
 import { buildGuest } from '../src/build/index.ts';
 import type { KsrFunction, KsrModule, Param } from '../src/kemi/define.ts';
 import { ksrModules, RouteContext } from '../src/kemi/index.ts';
@@ -32,8 +34,6 @@ import {
 } from '../src/runtime/index.ts';
 import type { Context } from '../src/runtime/store.ts';
 import { parseMessage, SipRequest } from '../src/sip/index.ts';
-import { INVITE, SOURCE } from '../test/kemi/fixture.ts';
-import { Guest } from '../test/runtime/helpers/guest.ts';
 import { notingHost } from './noting-host.ts';
 
 const QUICK = process.argv.includes('--quick');

@@ -12,9 +12,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { componentFromWat } from '../../fixtures/guest.ts';
+import { freePort, runSipp, type SippRun, scenario } from '../../fixtures/sipp.ts';
 import { buildGuest } from '../../src/build/index.ts';
-import { componentFromWat } from '../runtime/helpers/guest.ts';
-import { freePort, runSipp, type SippRun, scenario } from './harness.ts';
 import {
   admin,
   OPERATOR_TOKEN,

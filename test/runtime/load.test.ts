@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { componentFromWat, Guest, ksrWit } from '../../fixtures/guest.ts';
+import { wasmTools } from '../../fixtures/wasm-tools.ts';
 import { type CompileOptions, type CompileResult, compile } from '../../src/runtime/engine.ts';
 import { Linker } from '../../src/runtime/linker.ts';
 import type { LoadError } from '../../src/runtime/load-error.ts';
 import { createRunner } from '../../src/runtime/runner.ts';
-import { componentFromWat, Guest, ksrWit } from './helpers/guest.ts';
 import { asContext, recordingTables, testContext } from './helpers/tables.ts';
-import { wasmTools } from './helpers/wasm-tools.ts';
 
 async function refused(bytes: Uint8Array, options?: CompileOptions): Promise<LoadError> {
   const result = await compile(bytes, options);

@@ -4,8 +4,8 @@
 // on the default budget. Each guest counts its iterations through pv.seti, so that with the old accounting
 // the test ends (on the KSR call limit, with another cause) instead of hanging.
 import { describe, expect, it } from 'vitest';
+import { Guest } from '../../fixtures/guest.ts';
 import { compile } from '../../src/runtime/index.ts';
-import { Guest } from '../runtime/helpers/guest.ts';
 import { PATHS, runnerFor } from '../runtime/helpers/run.ts';
 import { asContext, testContext } from '../runtime/helpers/tables.ts';
 

@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { componentFromWat, ksrWit } from '../../fixtures/guest.ts';
+import { wasmTools } from '../../fixtures/wasm-tools.ts';
 import { renameAssemblyScriptExports } from '../../src/build/assemblyscript-exports.ts';
 import { findWorld, SCRIPT_WORLD } from '../../src/build/bindings/world.ts';
 import { compileAssemblyScript } from '../../src/build/compile-assemblyscript.ts';
@@ -19,8 +21,6 @@ import {
   type LoadError,
 } from '../../src/runtime/index.ts';
 import { contextFor, INVITE } from '../kemi/fixture.ts';
-import { componentFromWat, ksrWit } from '../runtime/helpers/guest.ts';
-import { wasmTools } from '../runtime/helpers/wasm-tools.ts';
 import { buildAll, fullGc, HELLO, HOSTILE, LANGUAGES, MiB } from './helpers.ts';
 
 // Safety bounds, not measurements: the slowest refusal here takes about half a second.
