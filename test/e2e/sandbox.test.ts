@@ -28,14 +28,14 @@ const SCRIPT_FAILED = { status: 503, reason: 'Script Failed' };
 /** The neighbour's load: runs of this many seconds at RATE until the attacks are over. */
 const RATE = 50;
 const RUN_SECONDS = 4;
-// Bounds on what docs/sandbox.md reports (measured by this file, which prints the figures): the slowest
-// attack answered in 31 ms (the memory bomb); the neighbour's OPTIONS took a median of 0.4-0.7 ms, p99 13-20
-// ms and max 33-57 ms, during the infinite-loop flood median 0.5 ms, p99 14 ms, max 35 ms. The bounds leave
-// several times that for a loaded 2-core CI machine; a hostile route holding the event loop for one of its
-// limits' worth (a fuel budget is 10-30 ms, 0.5 s at worst) on each request would break them.
+// Bounds on the figures this file prints (docs/sandbox.md quotes them): the slowest attack was answered in
+// 31-33 ms (the memory bomb); the neighbour's OPTIONS took a median of 0.4-1.3 ms, p99 13-29 ms and max 33-57
+// ms (a few probes land on an attack's event-loop turn), during the infinite-loop flood a median of 0.5-1.1
+// ms, p99 13-14 ms, max 16-35 ms. The bounds leave five times that or more for a loaded 2-core CI machine,
+// where a route that held the event loop past its limits would break them.
 const ATTACK_ANSWERED_MS = 250;
 const NEIGHBOUR_MEDIAN_MS = 10;
-const NEIGHBOUR_P99_MS = 100;
+const NEIGHBOUR_P99_MS = 150;
 const NEIGHBOUR_MAX_MS = 500;
 
 let server: RegistryServer;
