@@ -1,8 +1,9 @@
 // Calls through the proxy at a fixed rate: SIPp (bench UAC) -> proxy -> SIPp (UAS), INVITE/180/200/ACK/
-// BYE/200 with Record-Route honoured (test/e2e/scenarios/uac-call.xml, uas-call.xml). First through
-// kemi-wasm running the AssemblyScript proxy example, then through Kamailio 5.6 running the same routing
-// in KEMI Lua (bench/kamailio/), measured in the same run as the baseline. Prints SIPp's successful and
-// failed calls, each proxy's CPU time per call (utime+stime from /proc of all its processes) and the ratio.
+// BYE/200 with Record-Route honoured (fixtures/sipp-scenarios/uac-call.xml, uas-call.xml). First through
+// kemi-wasm running the AssemblyScript proxy example, then through the installed Kamailio (its version as
+// `kamailio -v` reports it) running the same routing in KEMI Lua (bench/kamailio/), measured in the same run
+// as the baseline. Prints SIPp's successful and failed calls, each proxy's CPU time (utime+stime from /proc
+// of all its processes) per successful call, and the ratio, only when no call failed on either proxy.
 //   node_modules/.bin/node bench/proxy-calls.ts [--rate 500] [--seconds 20] [--no-kamailio]
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -10,9 +11,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, runSipp, type SippRun, scenario } from '../fixtures/sipp.ts';
+import { startSippUas } from '../fixtures/sipp-uas.ts';
 import { buildGuest } from '../src/build/index.ts';
-import { freePort, runSipp, type SippRun, scenario } from '../test/e2e/harness.ts';
-import { startSippUas } from '../test/e2e/sipp-uas.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -155,10 +156,20 @@ async function stop(child: ChildProcess, exited: Promise<number | null>): Promis
   clearTimeout(kill);
 }
 
+/** "Kamailio 5.6.3", from the first line of `kamailio -v` ("version: kamailio 5.6.3 (x86_64/linux)"). */
+function kamailioVersion(): string {
+  const out = spawnSync('kamailio', ['-v'], { encoding: 'utf8' });
+  const version = /^version: kamailio (\S+)/im.exec(`${out.stdout}${out.stderr}`)?.[1];
+  if (version === undefined) throw new Error(`kamailio -v: no version in ${out.stdout}${out.stderr}`);
+  return `Kamailio ${version}`;
+}
+
 async function kamailio(): Promise<Figures> {
   const port = await freePort();
   const uasPort = await freePort();
-  const cfg = readFileSync(join(root, 'bench/kamailio/proxy.cfg'), 'utf8')
+  const template = readFileSync(join(root, 'bench/kamailio/proxy.cfg'), 'utf8');
+  const children = /^children=(\d+)/m.exec(template)?.[1] ?? '?';
+  const cfg = template
     .replaceAll('@PORT@', String(port))
     .replaceAll('@PRIMARY@', `sip:127.0.0.1:${uasPort}`)
     .replaceAll('@LUA@', join(root, 'bench/kamailio/proxy.lua'));
@@ -180,19 +191,32 @@ async function kamailio(): Promise<Figures> {
     await answering(port).catch((err) => {
       throw new Error(`${err.message}: ${stderr}`);
     });
-    return await load('Kamailio 5.6 (KEMI Lua, 2 children)', child.pid!, port, uasPort);
+    return await load(`${kamailioVersion()} (KEMI Lua, ${children} children)`, child.pid!, port, uasPort);
   } finally {
     await stop(child, exited);
   }
 }
 
+/** Every call of the run went through: the caller and the callee each counted CALLS and no failure. */
+const allPassed = (f: Figures) =>
+  f.caller.successful === CALLS &&
+  f.caller.failed === 0 &&
+  f.callee.successful === CALLS &&
+  f.callee.failed === 0;
+
+/** CPU per successful call (calls that failed cost the proxy less, or nothing: they are not counted). */
+const perCallUs = (f: Figures) => (f.cpuMs * 1000) / f.caller.successful;
+
 function report(f: Figures): string {
-  const perCall = (f.cpuMs * 1000) / CALLS;
+  const cpu =
+    f.caller.successful > 0
+      ? `${(f.cpuMs / 1000).toFixed(2)} s for ${f.caller.successful} successful calls = ${perCallUs(f).toFixed(1)} µs per call`
+      : `${(f.cpuMs / 1000).toFixed(2)} s, no successful call`;
   return [
     `${f.name}`,
     `  caller (SIPp uac): ${f.caller.successful} successful, ${f.caller.failed} failed of ${CALLS}`,
     `  callee (SIPp uas): ${f.callee.successful} successful, ${f.callee.failed} failed`,
-    `  proxy CPU: ${(f.cpuMs / 1000).toFixed(2)} s for ${CALLS} calls = ${perCall.toFixed(1)} µs per call`,
+    `  proxy CPU: ${cpu}`,
   ].join('\n');
 }
 
@@ -204,6 +228,10 @@ console.log(report(ours));
 if (!args.includes('--no-kamailio')) {
   const theirs = await kamailio();
   console.log(report(theirs));
-  const ratio = ours.cpuMs / theirs.cpuMs;
-  console.log(`ratio: kemi-wasm uses ${ratio.toFixed(2)}x the CPU per call of Kamailio`);
+  if (allPassed(ours) && allPassed(theirs)) {
+    const ratio = perCallUs(ours) / perCallUs(theirs);
+    console.log(`ratio: kemi-wasm uses ${ratio.toFixed(2)}x the CPU per call of Kamailio`);
+  } else {
+    console.log('no ratio: calls failed (see above), so the two runs did not do the same work');
+  }
 }

@@ -2,8 +2,10 @@
 // against the KSR tables (the baseline), and as the AssemblyScript and Rust components on the fast
 // canonical-ABI path and on jco's glue. Prints ns per route call and per KSR call, and the ratios.
 // The host under the route records replies instead of sending them, so the figures are routing alone.
-// "binding/KSR call" is what a component adds per KSR call over the same route in TypeScript:
-// (component ns/route - TypeScript ns/route) / KSR calls: the cost of crossing the boundary.
+// "over TS per KSR call" is what a component adds over the same route in TypeScript, spread over its KSR
+// calls: (component ns/route - TypeScript ns/route) / KSR calls. It is the guest's own code (AssemblyScript
+// encodes its strings to UTF-8, for one) plus the binding, not the cost of crossing the boundary alone:
+// bench/route-call-abi.ts measures that.
 //   node_modules/.bin/node bench/route-call.ts
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -168,7 +170,7 @@ for (const [label, text] of Object.entries(messages)) {
     const binding =
       name === runners[0][0]
         ? ''
-        : `  ${((ns - baseline) / calls).toFixed(0).padStart(5)} ns binding/KSR call`;
+        : `  ${((ns - baseline) / calls).toFixed(0).padStart(5)} ns over TS per KSR call`;
     console.log(
       `  ${name.padEnd(28)} ${ns.toFixed(0).padStart(7)} ns/route  x${(ns / baseline).toFixed(2)} vs plain TS${binding}`,
     );

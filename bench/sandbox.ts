@@ -7,18 +7,22 @@
 //   3. the hostile routes of guest-examples/hostile under the default limits, over the server's KSR tables:
 //      cause, time to stop, fuel used, memory held right after.
 //   4. 200 failing invocations in a row: time per failure and memory left after a full GC.
-//   5. host work no runtime limit sees yet (docs/sandbox.md): one KSR call's CPU, host state kept across
-//      invocations.
-//   node_modules/.bin/node bench/sandbox.ts [--quick] [--sections=1,2,3,4,5]
+//   5. host work: host state kept across invocations (pv names), and script regexes on V8's linear-time
+//      engine against a backtracking RegExp.
+//   6. how long the default fuel budget lasts: WAT routes spinning until it runs out, wall time.
+//   node_modules/.bin/node bench/sandbox.ts [--quick] [--sections=1,2,3,4,5,6]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
+import { Guest } from '../fixtures/guest.ts';
+import { INVITE, SOURCE } from '../fixtures/messages.ts';
 import { buildGuest } from '../src/build/index.ts';
 import type { KsrFunction, KsrModule, Param } from '../src/kemi/define.ts';
 import { ksrModules, RouteContext } from '../src/kemi/index.ts';
+import { ScriptRegexes } from '../src/kemi/script-regex.ts';
 import { silentLogger } from '../src/logger.ts';
 import {
   type CompiledModule,
@@ -33,8 +37,6 @@ import {
 } from '../src/runtime/index.ts';
 import type { Context } from '../src/runtime/store.ts';
 import { parseMessage, SipRequest } from '../src/sip/index.ts';
-import { INVITE, SOURCE } from '../test/kemi/fixture.ts';
-import { Guest } from '../test/runtime/helpers/guest.ts';
 import { notingHost } from './noting-host.ts';
 
 // V8 flags as src/server.ts sets them at start-up (see src/runtime/v8-flags.ts).
@@ -42,7 +44,7 @@ setV8Flags();
 const engine = new Engine();
 const QUICK = process.argv.includes('--quick');
 const SECTIONS = new Set(
-  (process.argv.find((a) => a.startsWith('--sections='))?.slice(11) ?? '1,2,3,4,5').split(','),
+  (process.argv.find((a) => a.startsWith('--sections='))?.slice(11) ?? '1,2,3,4,5,6').split(','),
 );
 const ROUNDS = QUICK ? 9 : 201;
 const ROUND_MS = QUICK ? 5 : 2;
@@ -260,6 +262,30 @@ if (SECTIONS.has('1')) {
     console.log(`${label.padEnd(38)} ${fmtNs(a)} ${fmtNs(b)}  ${`x${(b / a).toFixed(3)}`.padStart(9)}`);
   }
   console.log(`geometric mean of the ratios: x${geomean(whole).toFixed(3)}`);
+
+  // Why the runner reads the fuel left only when asked: each access to a WebAssembly.Global from JS.
+  console.log('\n1c. one access to an i64 WebAssembly.Global from JS, against a JS property');
+  // lib.dom's types make every Global a number; an i64 one holds a bigint.
+  const global = new WebAssembly.Global({ value: 'i64', mutable: true }, 50_000_000n) as unknown as {
+    value: bigint;
+  };
+  const plainObject = { value: 50_000_000n };
+  let seen = 0n;
+  const [read, write, property] = compare(
+    [
+      () => {
+        seen += global.value;
+      },
+      () => {
+        global.value = 49_999_999n;
+      },
+      () => {
+        seen += plainObject.value;
+      },
+    ],
+    same(undefined),
+  );
+  console.log(`read ${fmtNs(read)}, write ${fmtNs(write)}, a JS property ${fmtNs(property)} (${seen > 0n})`);
   done();
 }
 
@@ -424,6 +450,130 @@ if (SECTIONS.has('5')) {
     console.log(
       `${label.padEnd(16)} 10 invocations: ${mib(process.memoryUsage().heapUsed - before)} of JS heap kept after GC`,
     );
+  }
+
+  console.log(
+    '\n5b. script regexes (t-check-status, check-route-param): one match, linear-time engine vs backtracking',
+  );
+  const matchNs = (test: (input: string) => unknown, input: string) => {
+    const [ns] = compare([() => test(input)], same(undefined));
+    return ns;
+  };
+  const regexes = new ScriptRegexes();
+  const script = (pattern: string) => (input: string) => {
+    const matched = regexes.test(pattern, input);
+    if (!matched.ok) throw new Error(matched.error);
+  };
+  const cases: [string, string, string][] = [
+    ['(a+)+$ over 26 characters', '(a+)+$', `${'a'.repeat(25)}!`],
+    ['(a+)+$ over 1 KiB', '(a+)+$', `${'a'.repeat(1023)}!`],
+    ['256 bytes of .* over 1 KiB', '.*'.repeat(128), 'a'.repeat(1024)],
+    ['^5[0-9][0-9]$ on a status code', '^5[0-9][0-9]$', '503'],
+  ];
+  for (const [label, pattern, input] of cases) {
+    const ns = matchNs(script(pattern), input);
+    console.log(`${label.padEnd(34)} linear ${fmtNs(ns)}`);
+  }
+  const status = /^5[0-9][0-9]$/;
+  console.log(
+    `${'^5[0-9][0-9]$ on a status code'.padEnd(34)} backtracking ${fmtNs(matchNs((x) => status.test(x), '503'))}`,
+  );
+  // Backtracking doubles its work with each character: timed once each (after one short warm-up match),
+  // it is far too slow to repeat.
+  /(a+)+$/.test('aaaaaaaaaa!');
+  for (const n of QUICK ? [16, 18] : [20, 22, 24]) {
+    const input = `${'a'.repeat(n - 1)}!`;
+    const t = performance.now();
+    /(a+)+$/.test(input);
+    console.log(
+      `${`(a+)+$ over ${n} characters`.padEnd(34)} backtracking ${(performance.now() - t).toFixed(1)} ms`,
+    );
+  }
+  done();
+}
+
+// ---- 6. how long the default fuel budget lasts ---------------------------------------------------------
+
+if (SECTIONS.has('6')) {
+  const done = sectionStart();
+  console.log(
+    '\n6. how long the default fuel budget lasts: WAT routes spinning until it runs out (fast path)',
+  );
+  const chain = (g: Guest) => {
+    // Dependent loads at pseudo-random places over 64 MiB: each address needs the previous load (of a zero),
+    // so every one waits for a cache (and TLB) miss. The worst case found for time per unit of fuel.
+    g.memoryPages = 1024;
+    g.route(
+      'request-route',
+      `(local $p i32) (loop $l
+         (local.set $p (i32.and (i32.add (i32.mul (local.get $p) (i32.const 1103515245))
+           (i32.add (i32.const 12345) (i32.load (local.get $p)))) (i32.const 0x3fffffc)))
+         (br $l))`,
+    );
+  };
+  const routes: [string, (g: Guest) => void][] = [
+    ['tight loop', (g) => g.route('request-route', '(loop $l (br $l))')],
+    [
+      'counter loop',
+      (g) =>
+        g.route(
+          'request-route',
+          '(local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))',
+        ),
+    ],
+    [
+      '16 MiB memory.fill per iteration',
+      (g) => {
+        g.memoryPages = 256;
+        g.route(
+          'request-route',
+          '(loop $l (memory.fill (i32.const 0) (i32.const 7) (i32.const 16777216)) (br $l))',
+        );
+      },
+    ],
+    [
+      '8 MiB memory.copy per iteration',
+      (g) => {
+        g.memoryPages = 256;
+        g.route(
+          'request-route',
+          '(loop $l (memory.copy (i32.const 0) (i32.const 8388608) (i32.const 8388608)) (br $l))',
+        );
+      },
+    ],
+    [
+      '20 000-instruction loop body',
+      (g) => {
+        g.field('(global $x (mut i32) (i32.const 1))');
+        const body = '(global.set $x (i32.xor (i32.mul (global.get $x) (i32.const 31)) (i32.const 7)))';
+        g.route('request-route', `(loop $l ${body.repeat(20_000)} (br $l))`);
+      },
+    ],
+    [
+      'recursion: fib(40)',
+      (g) => {
+        g.field(`(func $fib (param $n i32) (result i32)
+          (if (result i32) (i32.lt_u (local.get $n) (i32.const 2)) (then (local.get $n))
+            (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1))) (call $fib (i32.sub (local.get $n) (i32.const 2)))))))`);
+        g.route('request-route', g.echoI32('(call $fib (i32.const 40))'));
+      },
+    ],
+    ['dependent cache-missing loads over 64 MiB', chain],
+  ];
+  console.log(`${'route'.padEnd(42)} ${'ms'.padStart(8)}  (median of ${QUICK ? 3 : 7}, 50 M units each)`);
+  for (const [label, build] of routes) {
+    const g = new Guest();
+    build(g);
+    const runner = runnerOf(await compiled(await g.component(), true), cannedTables);
+    const times: number[] = [];
+    for (let i = 0; i < (QUICK ? 3 : 7); i++) {
+      const t = performance.now();
+      const outcome = runner.invoke('request-route', cannedCtx);
+      times.push(performance.now() - t);
+      if (outcome.ok || outcome.cause !== 'fuel') throw new Error(`${label}: expected to run out of fuel`);
+    }
+    const median = times.toSorted((a, b) => a - b)[times.length >> 1];
+    console.log(`${label.padEnd(42)} ${median.toFixed(1).padStart(8)}`);
   }
   done();
 }

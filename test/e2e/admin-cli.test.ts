@@ -4,8 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../fixtures/sipp.ts';
 import { buildStampedRoute } from '../registry/fixtures.ts';
-import { freePort } from './harness.ts';
 import {
   admin,
   OPERATOR_TOKEN,

@@ -1,16 +1,12 @@
-// End-to-end harness: a real kemi-wasm server process and real SIPp runs on loopback, every run bounded in
-// calls and time, every process stopped by its PID.
+// End-to-end harness: a real kemi-wasm server process on loopback, stopped by its PID, and the check of a
+// SIPp run (SIPp itself: fixtures/sipp.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import type { SippRun } from '../../fixtures/sipp.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-export const scenario = (name: string) => join(root, 'test/e2e/scenarios', name);
 
 export interface ServerProcess {
   readonly pid: number;
@@ -79,96 +75,6 @@ function stopProcess(child: ChildProcess): Promise<number | null> {
     });
     child.kill('SIGTERM');
   });
-}
-
-/** A port free for both UDP and TCP on 127.0.0.1, for SIPp's own socket. */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const u = createSocket('udp4');
-      u.once('error', () => resolve(false));
-      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
-}
-
-export interface SippRun {
-  readonly code: number | null;
-  readonly successful: number;
-  readonly failed: number;
-  readonly output: string;
-}
-
-export interface SippOptions {
-  readonly transport: 'udp' | 'tcp';
-  readonly port: number;
-  readonly calls: number;
-  readonly rate?: number;
-  readonly service?: string;
-  readonly extra?: string[];
-  readonly timeoutSeconds?: number;
-  /** SIPp's own port; a free one when absent. */
-  readonly localPort?: number;
-}
-
-/** Runs SIPp with `scenarioFile` against 127.0.0.1:port until `calls` calls are done (bounded in time). */
-export async function runSipp(scenarioFile: string, options: SippOptions): Promise<SippRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'kemi-sipp-'));
-  const timeout = options.timeoutSeconds ?? 30;
-  const args = [
-    `127.0.0.1:${options.port}`,
-    '-sf',
-    scenarioFile,
-    '-t',
-    options.transport === 'udp' ? 'u1' : 't1',
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(options.localPort ?? (await freePort())),
-    '-m',
-    String(options.calls),
-    '-r',
-    String(options.rate ?? 50),
-    '-s',
-    options.service ?? 'service',
-    '-recv_timeout',
-    '5000',
-    '-timeout',
-    `${timeout}s`,
-    '-timeout_error',
-    '-nostdin',
-    '-trace_err',
-    '-error_file',
-    join(dir, 'errors.log'),
-    ...(options.extra ?? []),
-  ];
-  const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), (timeout + 10) * 1000);
-    child.once('exit', (c) => {
-      clearTimeout(kill);
-      resolve(c);
-    });
-  });
-  const count = (label: string) => {
-    const m = new RegExp(`${label}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`).exec(output);
-    return m ? Number(m[1]) : -1;
-  };
-  return { code, successful: count('Successful call'), failed: count('Failed call'), output };
 }
 
 /** Every one of `calls` calls of the SIPp run succeeded (its screen is the message when not). */

@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runSipp, scenario } from '../../fixtures/sipp.ts';
 import { buildStampedRoute, versionStamp } from '../registry/fixtures.ts';
-import { expectAll, runSipp, scenario } from './harness.ts';
+import { expectAll } from './harness.ts';
 import { admin, OPERATOR_TOKEN, type RegistryServer, startRegistryServer } from './registry-server.ts';
 
 const RATE = 300;

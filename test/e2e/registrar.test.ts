@@ -7,10 +7,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, runSipp, scenario } from '../../fixtures/sipp.ts';
+import { finished, startSippUas } from '../../fixtures/sipp-uas.ts';
 import { buildGuest } from '../../src/build/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
-import { expectAll, freePort, runSipp, type ServerProcess, scenario, startServerProcess } from './harness.ts';
-import { finished, startSippUas } from './sipp-uas.ts';
+import { expectAll, type ServerProcess, startServerProcess } from './harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-registrar-'));
 const CALLS = 5;

@@ -12,9 +12,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { componentFromWat } from '../../fixtures/guest.ts';
+import { freePort, runSipp, type SippRun, scenario } from '../../fixtures/sipp.ts';
 import { buildGuest } from '../../src/build/index.ts';
-import { componentFromWat } from '../runtime/helpers/guest.ts';
-import { freePort, runSipp, type SippRun, scenario } from './harness.ts';
 import {
   admin,
   OPERATOR_TOKEN,
@@ -28,6 +28,15 @@ const SCRIPT_FAILED = { status: 503, reason: 'Script Failed' };
 /** The neighbour's load: runs of this many seconds at RATE until the attacks are over. */
 const RATE = 50;
 const RUN_SECONDS = 4;
+// Bounds on the figures this file prints (docs/sandbox.md quotes them): the slowest attack was answered in
+// 31-33 ms (the memory bomb); the neighbour's OPTIONS took a median of 0.4-1.3 ms, p99 13-29 ms and max 33-57
+// ms (a few probes land on an attack's event-loop turn), during the infinite-loop flood a median of 0.5-1.1
+// ms, p99 13-14 ms, max 16-35 ms. The bounds leave five times that or more for a loaded 2-core CI machine,
+// where a route that held the event loop past its limits would break them.
+const ATTACK_ANSWERED_MS = 250;
+const NEIGHBOUR_MEDIAN_MS = 10;
+const NEIGHBOUR_P99_MS = 150;
+const NEIGHBOUR_MAX_MS = 500;
 
 let server: RegistryServer;
 let ports: Record<'good' | 'closed' | 'open' | 'drop', number>;
@@ -106,10 +115,12 @@ async function attack(
   expect([tenant, name, run.failed, run.successful], run.output).toEqual([tenant, name, 0, calls]);
   const started = performance.now();
   const reply = await optionsOnce(ports[tenant], `sip:${name}@127.0.0.1:${ports[tenant]}`, 2000);
-  const ms = (performance.now() - started).toFixed(1);
+  const ms = performance.now() - started;
   measured.push(
-    `${tenant} ${name}: ${reply ? `${reply.split('\r\n')[0].slice(8)} in ${ms} ms` : 'no answer'}`,
+    `${tenant} ${name}: ${reply ? `${reply.split('\r\n')[0].slice(8)} in ${ms.toFixed(1)} ms` : 'no answer'}`,
   );
+  // Stopped promptly: the answer (when the tenant answers at all) came within the bound.
+  if (reply !== undefined) expect(ms, `${tenant} ${name}`).toBeLessThan(ATTACK_ANSWERED_MS);
 }
 
 async function tenantStatus(tenant: string): Promise<Record<string, unknown>> {
@@ -286,8 +297,9 @@ describe('hostile tenants next to a well-behaved one', () => {
       0,
     );
     expect(metric(m, 'kemi_failure_policy_total', 'tenant="closed",outcome="reply"')).toBe(failures);
-    // metadata, SSH, $du, $ru, and the R-URI plus the appended branch: 6 refusals per call.
-    expect(metric(m, 'kemi_relay_refused_total', 'tenant="closed"')).toBeGreaterThanOrEqual(18);
+    // metadata, SSH, $du, $ru, and the R-URI plus the appended branch: 6 refusals per request, for the 3
+    // SIPp calls and the timed one (a retransmission may add 6 more).
+    expect(metric(m, 'kemi_relay_refused_total', 'tenant="closed"')).toBeGreaterThanOrEqual(24);
     const lines = server.process.lines.filter(
       (l) => l.tenant === 'closed' && l.msg?.toString().startsWith('route failed'),
     );
@@ -416,18 +428,32 @@ describe('hostile tenants next to a well-behaved one', () => {
     expect(m).not.toMatch(/^kemi_route_failures_total\{tenant="good"/m);
     const times = await probes;
     expect(times.filter((t) => t.ms === undefined)).toEqual([]);
-    const figures = (ms: number[]) => {
-      const sorted = ms.sort((a, b) => a - b);
-      const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))].toFixed(1);
-      return `${sorted.length} timed OPTIONS: median ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms`;
+    const quantiles = (ms: number[]) => {
+      const sorted = ms.toSorted((a, b) => a - b);
+      const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))];
+      return { n: sorted.length, median: q(0.5), p99: q(0.99), max: q(1) };
     };
-    const during = times.filter((t) => t.at >= flood.from && t.at <= flood.to);
+    const all = quantiles(times.map((t) => t.ms!));
+    const during = quantiles(times.filter((t) => t.at >= flood.from && t.at <= flood.to).map((t) => t.ms!));
+    const figures = (f: typeof all) =>
+      `${f.n} timed OPTIONS: median ${f.median.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms`;
+    // The figures docs/sandbox.md quotes.
     console.log(
       [
-        `neighbour: ${calls} SIPp calls in ${runs.length} runs, 0 failed; ${figures(times.map((t) => t.ms!))}`,
-        `  during the infinite-loop flood: ${figures(during.map((t) => t.ms!))}`,
+        `neighbour: ${calls} SIPp calls in ${runs.length} runs, 0 failed; ${figures(all)}`,
+        `  during the infinite-loop flood: ${figures(during)}`,
         ...measured,
       ].join('\n'),
     );
+    // The flood lasts 3 s and the probes come every 20 ms or so: enough of them for a p99.
+    expect(during.n).toBeGreaterThanOrEqual(50);
+    for (const [when, f] of [
+      ['whole run', all],
+      ['during the flood', during],
+    ] as const) {
+      expect(f.median, `${when}: ${figures(f)}`).toBeLessThan(NEIGHBOUR_MEDIAN_MS);
+      expect(f.p99, `${when}: ${figures(f)}`).toBeLessThan(NEIGHBOUR_P99_MS);
+      expect(f.max, `${when}: ${figures(f)}`).toBeLessThan(NEIGHBOUR_MAX_MS);
+    }
   }, 60_000);
 });

@@ -6,9 +6,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, runSipp, scenario } from '../../fixtures/sipp.ts';
+import { finished, startSippUas } from '../../fixtures/sipp-uas.ts';
 import { buildGuest } from '../../src/build/index.ts';
-import { expectAll, freePort, runSipp, type ServerProcess, scenario, startServerProcess } from './harness.ts';
-import { finished, startSippUas } from './sipp-uas.ts';
+import { expectAll, type ServerProcess, startServerProcess } from './harness.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'kemi-e2e-proxy-'));
 const guests = {

@@ -4,8 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSipp, scenario } from '../../fixtures/sipp.ts';
 import { buildGuest } from '../../src/build/index.ts';
-import { expectAll, runSipp, type ServerProcess, scenario, startServerProcess } from './harness.ts';
+import { expectAll, type ServerProcess, startServerProcess } from './harness.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'kemi-e2e-'));
 const guests = {

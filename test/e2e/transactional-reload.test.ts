@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, runSipp, scenario } from '../../fixtures/sipp.ts';
+import { type SippUas, startSippUas } from '../../fixtures/sipp-uas.ts';
 import { buildStampedRoute, STAMPED_PROXY_ROUTE, versionStamp } from '../registry/fixtures.ts';
-import { freePort, runSipp, scenario } from './harness.ts';
 import { admin, OPERATOR_TOKEN, type RegistryServer, startRegistryServer } from './registry-server.ts';
-import { type SippUas, startSippUas } from './sipp-uas.ts';
 
 const RATE = 300;
 const SECONDS = 30;

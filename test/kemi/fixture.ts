@@ -1,5 +1,6 @@
 // A route context over a parsed message, with a host that records the replies the functions send.
 
+import { SOURCE } from '../../fixtures/messages.ts';
 import type { KsrModule } from '../../src/kemi/define.ts';
 import {
   PvNames,
@@ -12,42 +13,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { parseMessage } from '../../src/sip/index.ts';
 import type { Source } from '../../src/transport/index.ts';
 
-export const INVITE = [
-  'INVITE sip:bob@example.com:5070;transport=udp;lr SIP/2.0',
-  'Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1;rport',
-  'Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-0',
-  'Max-Forwards: 70',
-  'From: "Alice A" <sip:alice@example.org>;tag=ft1',
-  'To: Bob <sip:bob@example.com>',
-  'Call-ID: call-1@10.0.0.1',
-  'CSeq: 101 INVITE',
-  'Contact: <sip:alice@10.0.0.1:5060>',
-  'User-Agent: test-ua/1.0',
-  'X-Custom: one',
-  'X-Custom: two',
-  'Content-Type: application/sdp',
-  'Content-Length: 4',
-  '',
-  'v=0\n',
-].join('\r\n');
-
-export const REPLY = [
-  'SIP/2.0 486 Busy Here',
-  'Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1',
-  'From: <sip:alice@example.org>;tag=ft1',
-  'To: <sip:bob@example.com>;tag=tt9',
-  'Call-ID: call-1@10.0.0.1',
-  'CSeq: 101 INVITE',
-  'Content-Length: 0',
-  '',
-  '',
-].join('\r\n');
-
-export const SOURCE: Source = {
-  proto: 'udp',
-  remote: { address: '10.0.0.1', port: 5062 },
-  local: { address: '127.0.0.1', port: 5060 },
-};
+export { INVITE, REPLY, SOURCE } from '../../fixtures/messages.ts';
 
 export interface Sent {
   status: number;

@@ -1,7 +1,7 @@
 // Every ABI shape of the KSR world, on both paths: parameters (string, s32), results (none, s32, bool,
 // string, option<string>), multibyte UTF-8 both ways, empty and long strings, memory growth during a call.
 import { describe, expect, it } from 'vitest';
-import { Guest } from './helpers/guest.ts';
+import { Guest } from '../../fixtures/guest.ts';
 import { bytes, PATHS, runnerFor } from './helpers/run.ts';
 import { asContext, testContext } from './helpers/tables.ts';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { Guest } from '../../fixtures/guest.ts';
+import { wasmTools } from '../../fixtures/wasm-tools.ts';
 import { BinaryFormatError } from '../../src/runtime/byte-reader.ts';
 import { readComponent, StructureLimitError } from '../../src/runtime/component-reader.ts';
 import { witFunc } from '../../src/runtime/component-types.ts';
-import { Guest } from './helpers/guest.ts';
 import { engine } from './helpers/run.ts';
-import { wasmTools } from './helpers/wasm-tools.ts';
 
 /** A component whose nested components each instantiate the level below `fanout` times. */
 function instantiationBomb(depth: number, fanout: number): string {

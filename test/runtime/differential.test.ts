@@ -2,10 +2,10 @@
 // and sent back), every variable, exit/drop and the outcome must be identical. The "every function" guest
 // calls each function of the world once, so the fast binding and the glue are compared on the whole API.
 import { describe, expect, it } from 'vitest';
+import { Guest } from '../../fixtures/guest.ts';
 import type { RouteName } from '../../src/runtime/instance.ts';
 import type { Outcome } from '../../src/runtime/runner.ts';
 import { ksrPackage } from '../../src/runtime/wit.ts';
-import { Guest } from './helpers/guest.ts';
 import { bytes, runnerFor } from './helpers/run.ts';
 import { asContext, type TestContext, testContext } from './helpers/tables.ts';
 

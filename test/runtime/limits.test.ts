@@ -1,8 +1,8 @@
 // Hostile or broken guests on both paths: each failure is an outcome with the right cause, never an
 // exception out of invoke, and the next invocation runs on a fresh instance.
 import { describe, expect, it } from 'vitest';
+import { Guest } from '../../fixtures/guest.ts';
 import type { ModuleRunner } from '../../src/runtime/runner.ts';
-import { Guest } from './helpers/guest.ts';
 import { PATHS, type RunSetup, runnerFor } from './helpers/run.ts';
 import { asContext, testContext } from './helpers/tables.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { wasmTools } from '../../fixtures/wasm-tools.ts';
 import { readCoreModule } from '../../src/runtime/core-module.ts';
 import { capLimits } from '../../src/runtime/limits-patch.ts';
 import { rewriteCore } from '../../src/runtime/rewrite.ts';
-import { wasmTools } from './helpers/wasm-tools.ts';
 
 const PAGE = 65536;
 

@@ -1,7 +1,7 @@
 // Instances: one per module, reused across invocations; replaced after a failure; the context bound only
 // during an invocation; control flow recorded without unwinding the guest.
 import { describe, expect, it } from 'vitest';
-import { Guest } from './helpers/guest.ts';
+import { Guest } from '../../fixtures/guest.ts';
 import { PATHS, runnerFor } from './helpers/run.ts';
 import { asContext, testContext } from './helpers/tables.ts';
 

@@ -2,11 +2,11 @@
 // building the attack corpus, and each is now closed at load or at invocation. The guests are WAT, wrapped
 // as components the way wit-component does (or by hand where wit-component would refuse).
 import { describe, expect, it } from 'vitest';
+import { componentFromWat, Guest } from '../../fixtures/guest.ts';
+import { wasmTools } from '../../fixtures/wasm-tools.ts';
 import type { RoutePath } from '../../src/runtime/index.ts';
-import { componentFromWat, Guest } from '../runtime/helpers/guest.ts';
 import { engine, PATHS, runnerFor } from '../runtime/helpers/run.ts';
 import { asContext, testContext } from '../runtime/helpers/tables.ts';
-import { wasmTools } from '../runtime/helpers/wasm-tools.ts';
 
 const OTHER_ROUTES = `(func (export "reply-route")) (func (export "named-route") (param i32 i32))
   (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1024))`;

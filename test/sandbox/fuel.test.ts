@@ -4,7 +4,7 @@
 // on the default budget. Each guest counts its iterations through pv.seti, so that with the old accounting
 // the test ends (on the KSR call limit, with another cause) instead of hanging.
 import { describe, expect, it } from 'vitest';
-import { Guest } from '../runtime/helpers/guest.ts';
+import { Guest } from '../../fixtures/guest.ts';
 import { engine, PATHS, runnerFor } from '../runtime/helpers/run.ts';
 import { asContext, testContext } from '../runtime/helpers/tables.ts';
 
