@@ -44,7 +44,7 @@ export interface Server {
 
 export type StartResult = { ok: true; server: Server } | { ok: false; error: string };
 
-const ALLOWED = { ok: true } as const;
+const ALLOWED = { ok: true, value: undefined } as const;
 
 export async function startServer(config: Config, log: Logger): Promise<StartResult> {
   const mismatches = checkBindings(ksrPackage, ksrModules);

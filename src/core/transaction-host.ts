@@ -7,6 +7,7 @@
 // routes fails, what it changed is put back and the tenant's failure policy decides (docs/sandbox.md).
 import type { Logger } from 'pino';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
+import { ok, type Result } from '../result.ts';
 import type { Failure } from '../runtime/index.ts';
 import { addReceived, responseDestination, type SipRequest, type SipResponse } from '../sip/index.ts';
 import {
@@ -41,13 +42,13 @@ import { replyTarget } from './reply-target.ts';
 import { type RouteInvoker, scriptContext } from './route-invoker.ts';
 import type { Script } from './script.ts';
 
-/** Whether a tenant's script may send to a destination; refusals carry the reason for the log. */
-export type DestinationDecision = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/**
+ * The choke point of every relay destination: the sandbox's allow-list of hosts, CIDRs and ports. A
+ * refusal's error is the reason, for the log.
+ */
+export type AuthorizeDestination = (script: Script, target: NextHop) => Result<void, string>;
 
-/** The choke point of every relay destination: the sandbox's allow-list of hosts, CIDRs and ports. */
-export type AuthorizeDestination = (script: Script, target: NextHop) => DestinationDecision;
-
-export const allowAllDestinations: AuthorizeDestination = () => ({ ok: true });
+export const allowAllDestinations: AuthorizeDestination = () => ok(undefined);
 
 export interface TransactionHostOptions {
   readonly transport: Transport;
@@ -314,7 +315,7 @@ export class TransactionHost implements TmHost {
     const decision = this.#options.authorizeDestination(script, hop);
     if (decision.ok) return undefined;
     countBy(this.#options.counters.destinationsRefused, script.tenant);
-    return `${hop.proto}:${hostPort(hop.host, hop.port)} is not allowed for tenant ${script.tenant}: ${decision.reason}`;
+    return `${hop.proto}:${hostPort(hop.host, hop.port)} is not allowed for tenant ${script.tenant}: ${decision.error}`;
   }
 
   /** The routes of a transaction, bound to the script that created it. */

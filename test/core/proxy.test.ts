@@ -2,6 +2,7 @@
 // message with virtual time: relaying, absorbing retransmissions, forwarding responses, the failure,
 // branch and onreply routes, CANCEL, timeouts, forking and the script a transaction is pinned to.
 import { describe, expect, it } from 'vitest';
+import { err, ok } from '../../src/result.ts';
 import type { SipRequest } from '../../src/sip/index.ts';
 import { calleeResponse, exampleRoutes, jsScript, proxyHarness, uacRequest } from './proxy-harness.ts';
 
@@ -436,7 +437,7 @@ describe('the destination choke point', () => {
       script,
       defines,
       authorizeDestination: (_s, target) =>
-        target.host === CALLEE ? { ok: false, reason: 'not on the allow-list' } : { ok: true },
+        target.host === CALLEE ? err('not on the allow-list') : ok(undefined),
     });
     h.receive(uacRequest('OPTIONS'));
     expect(codes).toEqual([-510]);
@@ -449,8 +450,7 @@ describe('the destination choke point', () => {
     const h = proxyHarness({
       script,
       defines,
-      authorizeDestination: (_s, target) =>
-        target.host === SECOND ? { ok: false, reason: 'no' } : { ok: true },
+      authorizeDestination: (_s, target) => (target.host === SECOND ? err('no') : ok(undefined)),
     });
     h.receive(uacRequest());
     h.receive(calleeResponse(h.sentTo(CALLEE)[0].message, 503), { address: CALLEE, port: 5060 });
