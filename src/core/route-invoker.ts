@@ -21,9 +21,7 @@ export function scriptContext(
   host: RouteHost,
   log: Logger,
 ): RouteContext {
-  const ctx = new RouteContext(kind, msg, source, host, log);
-  ctx.tenant = script.tenant;
-  return ctx;
+  return new RouteContext(kind, msg, source, host, log, script);
 }
 
 export class RouteInvoker {

@@ -157,21 +157,21 @@ export class SipCore implements RouteHost {
 
   slReply(ctx: RouteContext, status: number, reason: string): boolean {
     // A failure route answers through its transaction: a stateless reply would race the best response.
-    if (ctx.kind === 'failure' && ctx.transaction) return this.tm.reply(ctx, status, reason) > 0;
+    if (ctx.kind === 'failure' && ctx.tm.transaction) return this.tm.reply(ctx, status, reason) > 0;
     const request = ctx.request!;
-    if (ctx.forceRport) addReceived(request, ctx.source.remote, true);
+    if (ctx.answer.forceRport) addReceived(request, ctx.source.remote, true);
     const response = createResponse(request, status, reason, {
       toTag: status > 100 ? localToTag(request) : undefined,
-      headers: ctx.replyHeaders,
+      headers: ctx.answer.replyHeaders,
     });
     this.counters.localReplies++;
-    ctx.replied = status;
+    ctx.answer.replied = status;
     this.#send(replyTarget(request, ctx.source), response.toBuffer(), ctx.log);
     return true;
   }
 
   sendReply(ctx: RouteContext, status: number, reason: string): boolean {
-    return ctx.transaction ? this.tm.reply(ctx, status, reason) > 0 : this.slReply(ctx, status, reason);
+    return ctx.tm.transaction ? this.tm.reply(ctx, status, reason) > 0 : this.slReply(ctx, status, reason);
   }
 
   isMyself(host: string, port: number | undefined, secure: boolean): boolean {
@@ -216,20 +216,20 @@ export class SipCore implements RouteHost {
       this,
       script.log.child({ callId: request.callId }),
     );
-    ctx.transactionKey = key;
-    ctx.receivedMaxForwards = request.maxForwards;
+    ctx.tm.key = key;
+    ctx.tm.receivedMaxForwards = request.maxForwards;
     this.tm.bind(ctx, script);
     const failure = this.#invoker.invoke(script, 'request-route', ctx);
     this.tm.bind(undefined, undefined);
     if (failure) return { ctx, failure };
-    if (ctx.afterRoute) for (const send of ctx.afterRoute) send();
-    const tx = ctx.transaction;
+    if (ctx.tm.afterRoute) for (const send of ctx.tm.afterRoute) send();
+    const tx = ctx.tm.transaction;
     if (tx) {
       tx.startPending();
       // Made, then answered statelessly (t-relay refused, sl-reply-error): nothing will use it; left, it
       // would pin the version and answer 408 at the end of its lifetime.
-      if (!tx.relayed && tx.finalStatus === undefined && ctx.replied !== undefined) tx.abandon();
-    } else if (ctx.replied === undefined && !ctx.dropped && request.method !== 'ACK')
+      if (!tx.relayed && tx.finalStatus === undefined && ctx.answer.replied !== undefined) tx.abandon();
+    } else if (ctx.answer.replied === undefined && !ctx.answer.dropped && request.method !== 'ACK')
       this.counters.unhandled++;
     return { ctx, failure: undefined };
   }
@@ -250,8 +250,8 @@ export class SipCore implements RouteHost {
   ): void {
     const invoker = this.#invoker;
     const policy = invoker.policy(script);
-    const tx = ctx.transaction;
-    if (ctx.replied !== undefined || tx?.finalStatus !== undefined) {
+    const tx = ctx.tm.transaction;
+    if (ctx.answer.replied !== undefined || tx?.finalStatus !== undefined) {
       tx?.abandon();
       invoker.settle(script, ctx, failure, policy, 'none');
       return;
@@ -276,7 +276,7 @@ export class SipCore implements RouteHost {
   /** The configured reply: through the transaction the route made, else statelessly. Never to an ACK. */
   #failClosed(ctx: RouteContext, policy: FailurePolicy, bytes: Buffer, source: Source): PolicyOutcome {
     const { status, reason } = policy.reply;
-    const tx = ctx.transaction;
+    const tx = ctx.tm.transaction;
     if (tx) {
       tx.reply(status, reason); // drops what t-relay queued
       return 'reply';
@@ -304,7 +304,7 @@ export class SipCore implements RouteHost {
       const log = tx?.log ?? script.log.child({ callId: received.callId });
       const run = this.#replyRoute(script, received, source, tx, log);
       if (run.failure) response = this.#replyFailed(script, run.ctx, run.failure, bytes, source, tx);
-      else if (run.ctx.dropped) response = undefined;
+      else if (run.ctx.answer.dropped) response = undefined;
     }
     if (response === undefined) this.counters.repliesDropped++;
     else if (entry) this.tm.deliver(entry, response, source);
@@ -319,7 +319,7 @@ export class SipCore implements RouteHost {
     log: Logger,
   ): { ctx: RouteContext; failure: Failure | undefined } {
     const ctx = scriptContext(script, 'reply', response, source, this, log);
-    ctx.transaction = tx;
+    ctx.tm.transaction = tx;
     return { ctx, failure: this.#invoker.invoke(script, 'reply-route', ctx) };
   }
 
@@ -347,7 +347,7 @@ export class SipCore implements RouteHost {
       invoker.settle(fallback, again.ctx, again.failure, policy, 'drop');
       return undefined;
     }
-    return again.ctx.dropped ? undefined : response;
+    return again.ctx.answer.dropped ? undefined : response;
   }
 
   /** The message as received, parsed again: what a failed route changed on its copy is not there. */

@@ -161,31 +161,31 @@ export class TransactionHost implements TmHost {
   // ---- TmHost -------------------------------------------------------------------------------------------------
 
   newTransaction(ctx: RouteContext): number {
-    if (ctx.transaction) return 1;
+    if (ctx.tm.transaction) return 1;
     return this.#open(ctx) === undefined ? -1 : 1;
   }
 
   relay(ctx: RouteContext, targets: readonly DestinationBranch[], forced?: NextHop): number {
     const request = ctx.request!;
     if (request.method === 'ACK') return this.#forwardAck(ctx, targets, forced);
-    if (request.method === 'CANCEL' && ctx.kind === 'request' && !ctx.transaction) {
+    if (request.method === 'CANCEL' && ctx.kind === 'request' && !ctx.tm.transaction) {
       const invite = this.table.matchCancelled(request);
       if (invite !== undefined) return this.#cancel(ctx, invite);
     }
-    const tx = ctx.transaction ?? (ctx.kind === 'request' ? this.#open(ctx) : undefined);
+    const tx = ctx.tm.transaction ?? (ctx.kind === 'request' ? this.#open(ctx) : undefined);
     if (tx === undefined) return E_UNSPEC;
     if (ctx.kind === 'request') {
-      tx.flags = ctx.flags;
-      tx.contacts = ctx.contacts;
+      tx.flags = ctx.flags.message;
+      tx.contacts = ctx.relay.contacts;
     }
-    const rr = ctx.recordRoute;
+    const rr = ctx.relay.recordRoute;
     tx.recordRoute = rr?.enabled ? { params: rr.params, preset: rr.preset } : undefined;
     const outcome = tx.relay(request.clone(), targets, forced);
     return outcome.ok ? 1 : outcome.error.code;
   }
 
   reply(ctx: RouteContext, status: number, reason: string): number {
-    const tx = ctx.transaction;
+    const tx = ctx.tm.transaction;
     if (tx === undefined) {
       ctx.log.error({ ksr: 't-reply' }, 'no transaction for this request: call t-newtran first');
       return -1;
@@ -194,17 +194,17 @@ export class TransactionHost implements TmHost {
       ctx.log.error({ ksr: 't-reply' }, `cannot reply from a ${ctx.kind} route`);
       return -1;
     }
-    if (!tx.reply(status, reason, ctx.replyHeaders)) {
+    if (!tx.reply(status, reason, ctx.answer.replyHeaders)) {
       ctx.log.error({ ksr: 't-reply', status }, `the transaction was answered already (${tx.finalStatus})`);
       return -1;
     }
-    ctx.replied = status;
+    ctx.answer.replied = status;
     return 1;
   }
 
   checkTransaction(ctx: RouteContext): number {
     const request = ctx.request;
-    if (!request) return ctx.transaction ? 1 : -1;
+    if (!request) return ctx.tm.transaction ? 1 : -1;
     if (request.method === 'CANCEL') return this.table.matchCancelled(request) ? 1 : -1;
     if (request.method === 'ACK') {
       const status = this.table.matchAck(request)?.finalStatus;
@@ -219,7 +219,7 @@ export class TransactionHost implements TmHost {
   #open(ctx: RouteContext): ProxyTransaction | undefined {
     const request = ctx.request;
     const script = ctx === this.#routing ? this.#routingScript : undefined;
-    if (request === undefined || script === undefined || ctx.transactionKey === undefined) {
+    if (request === undefined || script === undefined || ctx.tm.key === undefined) {
       ctx.log.error({ ksr: 't-newtran' }, 'a transaction is made only for a request in the request route');
       return undefined;
     }
@@ -228,14 +228,14 @@ export class TransactionHost implements TmHost {
       return undefined;
     }
     const received = request.clone();
-    if (ctx.forceRport) addReceived(received, ctx.source.remote, true);
+    if (ctx.answer.forceRport) addReceived(received, ctx.source.remote, true);
     const tx = ProxyTransaction.open(this.#env, this.#routesFor(script), {
       owner: script,
-      key: ctx.transactionKey,
+      key: ctx.tm.key,
       request: received,
       source: ctx.source,
       upstream: replyTarget(received, ctx.source),
-      receivedMaxForwards: ctx.receivedMaxForwards,
+      receivedMaxForwards: ctx.tm.receivedMaxForwards,
       recordRouteParams: this.#options.recordRouteParams(script),
       log: ctx.log,
     });
@@ -244,7 +244,7 @@ export class TransactionHost implements TmHost {
       return undefined;
     }
     script.pin();
-    const s = ctx.tmSettings;
+    const s = ctx.relay.settings;
     if (s !== undefined) {
       tx.onFailure = s.onFailure;
       tx.onBranch = s.onBranch;
@@ -253,7 +253,7 @@ export class TransactionHost implements TmHost {
       if (s.frInv !== undefined) tx.frInv = s.frInv;
       if (s.dropReplies !== undefined) tx.dropReplies = s.dropReplies;
     }
-    ctx.transaction = tx;
+    ctx.tm.transaction = tx;
     if (tx.isInvite) tx.trying();
     return tx;
   }
@@ -263,7 +263,7 @@ export class TransactionHost implements TmHost {
     const tx = this.#open(ctx);
     if (tx === undefined) return E_UNSPEC;
     tx.reply(200, 'OK');
-    ctx.replied = 200;
+    ctx.answer.replied = 200;
     invite.cancel(ctx.request!.getFieldValues('Reason'));
     return 1;
   }
@@ -291,7 +291,7 @@ export class TransactionHost implements TmHost {
     if (target.uri !== ack.uri) ack.setUri(target.uri);
     const maxForwards = ack.maxForwards;
     if (maxForwards === undefined) ack.setHeader('Max-Forwards', '70');
-    else if (maxForwards === ctx.receivedMaxForwards) {
+    else if (maxForwards === ctx.tm.receivedMaxForwards) {
       if (maxForwards === 0) return E_UNSPEC;
       ack.setHeader('Max-Forwards', String(maxForwards - 1));
     }
@@ -301,8 +301,8 @@ export class TransactionHost implements TmHost {
     const proto: Proto = hop.proto;
     const bytes = ack.toBuffer();
     // Sent once the route returns: a route that fails after relaying sends nothing.
-    ctx.afterRoute ??= [];
-    ctx.afterRoute.push(() => {
+    ctx.tm.afterRoute ??= [];
+    ctx.tm.afterRoute.push(() => {
       void this.#options.transport.send(
         { proto, address: hop.host, port: hop.port, local: local.listener },
         bytes,
@@ -359,21 +359,21 @@ export class TransactionHost implements TmHost {
         this.#options.host,
         this.#logFor(s, tx),
       );
-      ctx.transaction = tx;
-      ctx.flags = tx.flags;
-      ctx.branchFlags = draft.flags;
-      ctx.dstUri = draft.dstUri;
-      ctx.branchIndex = draft.index;
+      ctx.tm.transaction = tx;
+      ctx.flags.message = tx.flags;
+      ctx.flags.branch = draft.flags;
+      ctx.relay.dstUri = draft.dstUri;
+      ctx.tm.branchIndex = draft.index;
       const failure = invoker.invoke(s, 'named-route', ctx, name);
       if (failure === undefined) {
-        draft.dstUri = ctx.dstUri;
-        draft.flags = ctx.branchFlags;
+        draft.dstUri = ctx.relay.dstUri;
+        draft.flags = ctx.flags.branch;
       }
       return { ctx, failure };
     };
     let ran = script;
     let { ctx, failure } = run(script);
-    if (failure === undefined) return ctx.dropped ? 'drop' : 'send';
+    if (failure === undefined) return ctx.answer.dropped ? 'drop' : 'send';
     const policy = invoker.policy(script);
     const fallback = invoker.fallback(script, policy);
     if (fallback) {
@@ -381,7 +381,7 @@ export class TransactionHost implements TmHost {
       draft.request = pristine;
       ran = fallback;
       ({ ctx, failure } = run(fallback));
-      if (failure === undefined) return ctx.dropped ? 'drop' : 'send';
+      if (failure === undefined) return ctx.answer.dropped ? 'drop' : 'send';
     }
     draft.request = pristine;
     if (policy.mode === 'drop') {
@@ -409,24 +409,24 @@ export class TransactionHost implements TmHost {
     const pristine = response.clone();
     const run = (s: Script, msg: SipResponse): { ctx: RouteContext; failure: Failure | undefined } => {
       const ctx = scriptContext(s, 'onreply', msg, source, host, this.#logFor(s, tx));
-      ctx.transaction = tx;
-      ctx.flags = tx.flags;
-      ctx.branchFlags = branch.flags;
-      ctx.branchIndex = branch.index;
+      ctx.tm.transaction = tx;
+      ctx.flags.message = tx.flags;
+      ctx.flags.branch = branch.flags;
+      ctx.tm.branchIndex = branch.index;
       const failure = invoker.invoke(s, 'named-route', ctx, name);
-      if (failure === undefined) tx.flags = ctx.flags;
+      if (failure === undefined) tx.flags = ctx.flags.message;
       return { ctx, failure };
     };
     let ran = script;
     let { ctx, failure } = run(script, response);
-    if (failure === undefined) return ctx.dropped ? undefined : response;
+    if (failure === undefined) return ctx.answer.dropped ? undefined : response;
     const policy = invoker.policy(script);
     const fallback = invoker.fallback(script, policy);
     if (fallback) {
       invoker.settle(script, ctx, failure, policy, 'fallback', name);
       ran = fallback;
       ({ ctx, failure } = run(fallback, pristine));
-      if (failure === undefined) return ctx.dropped ? undefined : pristine;
+      if (failure === undefined) return ctx.answer.dropped ? undefined : pristine;
     }
     const final = response.status >= 200;
     invoker.settle(ran, ctx, failure, policy, final ? 'forward' : 'drop', name);
@@ -445,15 +445,15 @@ export class TransactionHost implements TmHost {
     const run = (s: Script): { ctx: RouteContext; failure: Failure | undefined } => {
       const request = (tx.relayedRequest ?? tx.request).clone();
       const ctx = scriptContext(s, 'failure', request, tx.source, host, this.#logFor(s, tx));
-      ctx.transaction = tx;
-      ctx.flags = tx.flags;
-      ctx.dstUri = tx.relayedDstUri;
-      ctx.contacts = tx.contacts;
-      if (tx.recordRoute) ctx.recordRoute = { ...tx.recordRoute, enabled: true };
+      ctx.tm.transaction = tx;
+      ctx.flags.message = tx.flags;
+      ctx.relay.dstUri = tx.relayedDstUri;
+      ctx.relay.contacts = tx.contacts;
+      if (tx.recordRoute) ctx.relay.recordRoute = { ...tx.recordRoute, enabled: true };
       const failure = invoker.invoke(s, 'named-route', ctx, name);
       if (failure === undefined) {
-        tx.flags = ctx.flags;
-        tx.contacts = ctx.contacts;
+        tx.flags = ctx.flags.message;
+        tx.contacts = ctx.relay.contacts;
       } else if (tx.finalStatus === undefined) tx.restoreRouteState(saved);
       return { ctx, failure };
     };

@@ -1,7 +1,7 @@
 // KSR core functions (Kamailio's `KSR.*`): method tests, "is this me", flags, R-URI and $du setters, rport,
 // logging.
 import { parseUri, type SipUri } from '../sip/index.ts';
-import type { RouteContext } from './context.ts';
+import type { RouteContext, RouteFlags } from './context.ts';
 import { defineModule, fn } from './define.ts';
 import { lookupPv, writePv } from './pseudo-variables.ts';
 import { scriptLog } from './script-log.ts';
@@ -38,22 +38,22 @@ function flagBit(ctx: RouteContext, flag: number, fn: string): number | undefine
 }
 
 /** setflag/resetflag/isflagset over one of the context's flag words (`b` prefix: the branch's). */
-function flagFunctions(prefix: '' | 'b', word: 'flags' | 'branchFlags', what: string) {
+function flagFunctions(prefix: '' | 'b', word: keyof RouteFlags, what: string) {
   const named = (verb: string) => `${verb}${prefix}flag`;
   return [
     fn(named('set'), `Set a ${what} flag.`, [['flag', 's32']], 'bool', (ctx, flag) => {
       const bit = flagBit(ctx, flag, named('set'));
-      if (bit !== undefined) ctx[word] |= bit;
+      if (bit !== undefined) ctx.flags[word] |= bit;
       return bit !== undefined;
     }),
     fn(named('reset'), `Reset a ${what} flag.`, [['flag', 's32']], 'bool', (ctx, flag) => {
       const bit = flagBit(ctx, flag, named('reset'));
-      if (bit !== undefined) ctx[word] &= ~bit;
+      if (bit !== undefined) ctx.flags[word] &= ~bit;
       return bit !== undefined;
     }),
     fn(`is${prefix}flagset`, `Test a ${what} flag.`, [['flag', 's32']], 'bool', (ctx, flag) => {
       const bit = flagBit(ctx, flag, `is${prefix}flagset`);
-      return bit !== undefined && (ctx[word] & bit) !== 0;
+      return bit !== undefined && (ctx.flags[word] & bit) !== 0;
     }),
   ];
 }
@@ -100,8 +100,8 @@ export const core = defineModule('core', "Core KEMI functions (Kamailio's KSR.*)
   fn('is-myself-srcip', 'True if the source IP is a listen address.', [], 'bool', (ctx) =>
     ctx.host.isMyself(ctx.source.remote.address, undefined, false),
   ),
-  ...flagFunctions('', 'flags', 'message'),
-  ...flagFunctions('b', 'branchFlags', 'branch'),
+  ...flagFunctions('', 'message', 'message'),
+  ...flagFunctions('b', 'branch', 'branch'),
   fn('seturi', 'Replace the R-URI.', [['uri', 'string']], 'bool', (ctx, uri) => setPv(ctx, '$ru', uri)),
   fn('setuser', 'Replace the R-URI user.', [['user', 'string']], 'bool', (ctx, user) =>
     setPv(ctx, '$rU', user),
@@ -117,14 +117,14 @@ export const core = defineModule('core', "Core KEMI functions (Kamailio's KSR.*)
     (ctx, uri) => uri !== '' && setPv(ctx, '$du', uri),
   ),
   fn('resetdsturi', 'Clear $du.', [], 'bool', (ctx) => setPv(ctx, '$du', undefined)),
-  fn('isdsturiset', 'True if $du is set.', [], 'bool', (ctx) => ctx.dstUri !== undefined),
+  fn('isdsturiset', 'True if $du is set.', [], 'bool', (ctx) => ctx.relay.dstUri !== undefined),
   fn('force-rport', 'Reply to the source port.', [], 'bool', (ctx) => {
     if (!ctx.request) return false;
-    ctx.forceRport = true;
+    ctx.answer.forceRport = true;
     return true;
   }),
   fn('set-drop', 'Drop the message when the route returns.', [], 'none', (ctx) => {
-    ctx.dropped = true;
+    ctx.answer.dropped = true;
   }),
   fn(
     'log',

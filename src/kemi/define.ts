@@ -52,7 +52,8 @@ export function fn<const P extends readonly Param[], R extends ResultType>(
 ): KsrFunction {
   // After x.exit / x.drop the route is over: later calls are ignored and answer their type's "no".
   const ignored = IGNORED[result];
-  const guarded = (ctx: RouteContext, ...args: ArgsOf<P>) => (ctx.finished ? ignored : impl(ctx, ...args));
+  const guarded = (ctx: RouteContext, ...args: ArgsOf<P>) =>
+    ctx.answer.finished ? ignored : impl(ctx, ...args);
   return { name, doc, params, result, impl: guarded };
 }
 

@@ -157,7 +157,7 @@ export const hdr = defineModule('hdr', "Header operations (Kamailio's KSR.hdr)."
     (ctx, hdrval) => {
       const fields = fieldsOf(ctx, hdrval, 'append-to-reply');
       if (!fields) return -1;
-      for (const f of fields) ctx.replyHeaders.push([f.name, f.value]);
+      for (const f of fields) ctx.answer.replyHeaders.push([f.name, f.value]);
       return 1;
     },
   ),

@@ -25,7 +25,7 @@ function recordable(ctx: RouteContext, ksr: string): boolean {
 }
 
 function record(ctx: RouteContext, change: (rr: RecordRouteState) => RecordRouteState): number {
-  ctx.recordRoute = change(ctx.recordRoute ?? NONE);
+  ctx.relay.recordRoute = change(ctx.relay.recordRoute ?? NONE);
   return 1;
 }
 
@@ -67,7 +67,7 @@ export const rr = defineModule('rr', "Record-Route and loose routing (Kamailio's
     },
   ),
   fn('remove-record-route', 'Undo record-route.', [], 's32', (ctx) => {
-    ctx.recordRoute = undefined;
+    ctx.relay.recordRoute = undefined;
     return 1;
   }),
   fn(
@@ -93,8 +93,8 @@ export const rr = defineModule('rr', "Record-Route and loose routing (Kamailio's
     const outcome = looseRoute(request, (uri) =>
       ctx.host.isMyself(uri.host, uri.port, uri.scheme === 'sips'),
     );
-    if (outcome.dstUri !== undefined) ctx.dstUri = outcome.dstUri;
-    if (outcome.localParams !== undefined) ctx.localRouteParams = outcome.localParams;
+    if (outcome.dstUri !== undefined) ctx.relay.dstUri = outcome.dstUri;
+    if (outcome.localParams !== undefined) ctx.relay.localRouteParams = outcome.localParams;
     return outcome.code;
   }),
   fn(
@@ -103,7 +103,7 @@ export const rr = defineModule('rr', "Record-Route and loose routing (Kamailio's
     [['re', 'string']],
     's32',
     (ctx, re) => {
-      const params = ctx.localRouteParams;
+      const params = ctx.relay.localRouteParams;
       if (params === undefined) return -1;
       const matched = scriptRegexTest(re, params);
       if (typeof matched === 'string') {
@@ -123,7 +123,8 @@ export const rr = defineModule('rr', "Record-Route and loose routing (Kamailio's
         ctx.log.error({ ksr: 'is-direction' }, `direction '${dir}' is not downstream or upstream`);
         return -1;
       }
-      const ftag = ctx.localRouteParams && parseUri(`sip:x;${ctx.localRouteParams}`)?.params.get('ftag');
+      const ftag =
+        ctx.relay.localRouteParams && parseUri(`sip:x;${ctx.relay.localRouteParams}`)?.params.get('ftag');
       if (ftag === undefined) return -1;
       const downstream = ftag === ctx.msg.from?.tag;
       return yes(dir === 'downstream' ? downstream : !downstream);

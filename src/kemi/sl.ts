@@ -50,7 +50,7 @@ export const sl = defineModule('sl', "Stateless replies (Kamailio's sl module)."
     (ctx, code, reason) => reply(ctx, code, reason, 'send-reply', (c, s, r) => c.host.sendReply(c, s, r)),
   ),
   fn('sl-reply-error', 'Send the reply for the last error.', [], 's32', (ctx) => {
-    const error = ctx.pendingError ?? { status: 500, reason: 'Server Internal Error' };
+    const error = ctx.answer.pendingError ?? { status: 500, reason: 'Server Internal Error' };
     return reply(ctx, error.status, error.reason, 'sl-reply-error', (c, s, r) => c.host.slReply(c, s, r));
   }),
 ]);

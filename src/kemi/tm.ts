@@ -16,8 +16,8 @@ function refuse(ctx: RouteContext, ksr: string, why: string): number {
 }
 
 function settings(ctx: RouteContext): TmSettings {
-  ctx.tmSettings ??= {};
-  return ctx.tmSettings;
+  ctx.relay.settings ??= {};
+  return ctx.relay.settings;
 }
 
 function relay(ctx: RouteContext, ksr: string, forced?: NextHop): number {
@@ -30,14 +30,14 @@ function relay(ctx: RouteContext, ksr: string, forced?: NextHop): number {
   const code = tm.relay(ctx, takeDestinationSet(ctx), forced);
   if (code < 0) {
     const error = relayError(code, '');
-    ctx.pendingError = { status: error.status, reason: error.reason };
+    ctx.answer.pendingError = { status: error.status, reason: error.reason };
   }
   return code;
 }
 
 function onRoute(ctx: RouteContext, ksr: string, name: string, set: (s: TmSettings) => void): number {
   if (name === '') return refuse(ctx, ksr, 'the route name is empty');
-  const tx = ctx.transaction;
+  const tx = ctx.tm.transaction;
   if (tx) {
     const s: TmSettings = {};
     set(s);
@@ -50,10 +50,10 @@ function onRoute(ctx: RouteContext, ksr: string, name: string, set: (s: TmSettin
 
 /** The status t-check-status looks at: the reply in reply routes, the winning one in a failure route. */
 function statusOf(ctx: RouteContext): number | undefined {
-  const tx = ctx.transaction;
+  const tx = ctx.tm.transaction;
   if (ctx.reply) return ctx.reply.status;
   if (ctx.kind === 'failure') return tx?.picked?.final?.status;
-  return tx?.lastStatus || ctx.replied;
+  return tx?.lastStatus || ctx.answer.replied;
 }
 
 function validReply(ctx: RouteContext, ksr: string, code: number, reason: string): boolean {
@@ -79,7 +79,7 @@ export const tm = defineModule('tm', "Stateful processing (Kamailio's tm module)
     (ctx, proto, host, port) => {
       const hop = forcedHop(proto, host, port);
       if (!hop.ok) {
-        ctx.pendingError = { status: hop.error.status, reason: hop.error.reason };
+        ctx.answer.pendingError = { status: hop.error.status, reason: hop.error.reason };
         ctx.log.error({ ksr: 't-relay-to-proto-addr' }, hop.error.detail);
         return hop.error.code;
       }
@@ -107,8 +107,8 @@ export const tm = defineModule('tm', "Stateful processing (Kamailio's tm module)
     [['target', 'string']],
     's32',
     (ctx, target) => {
-      const tx = ctx.transaction;
-      const s = ctx.tmSettings;
+      const tx = ctx.tm.transaction;
+      const s = ctx.relay.settings;
       switch (target) {
         case 'failure_route':
           return yes((tx?.onFailure ?? s?.onFailure) !== undefined);
@@ -154,18 +154,18 @@ export const tm = defineModule('tm', "Stateful processing (Kamailio's tm module)
     's32',
     (ctx, code, reason) => {
       if (!validReply(ctx, 't-send-reply', code, reason) || !ctx.host.tm) return -1;
-      if (!ctx.transaction && ctx.host.tm.newTransaction(ctx) < 0) return -1;
+      if (!ctx.tm.transaction && ctx.host.tm.newTransaction(ctx) < 0) return -1;
       return ctx.host.tm.reply(ctx, code, reason);
     },
   ),
   fn('t-is-canceled', 'The caller cancelled the transaction.', [], 's32', (ctx) =>
-    yes(ctx.transaction?.canceled === true),
+    yes(ctx.tm.transaction?.canceled === true),
   ),
   fn('t-branch-timeout', 'The failed branch timed out.', [], 's32', (ctx) =>
-    yes(ctx.transaction?.picked?.timedOut === true),
+    yes(ctx.tm.transaction?.picked?.timedOut === true),
   ),
   fn('t-branch-replied', 'The failed branch got a reply before.', [], 's32', (ctx) =>
-    yes(ctx.transaction?.picked?.replied === true),
+    yes(ctx.tm.transaction?.picked?.replied === true),
   ),
   fn('t-check-status', 'The reply status matches a regex.', [['re', 'string']], 's32', (ctx, re) => {
     const status = statusOf(ctx);
@@ -185,7 +185,7 @@ export const tm = defineModule('tm', "Stateful processing (Kamailio's tm module)
     (ctx, frInv, fr) => {
       if (!(frInv >= 0 && fr >= 0))
         return refuse(ctx, 't-set-fr', `timeouts ${frInv}, ${fr} must not be negative`);
-      if (ctx.transaction) ctx.transaction.setTimeouts(frInv, fr);
+      if (ctx.tm.transaction) ctx.tm.transaction.setTimeouts(frInv, fr);
       else {
         const s = settings(ctx);
         if (frInv > 0) s.frInv = frInv;
@@ -195,30 +195,30 @@ export const tm = defineModule('tm', "Stateful processing (Kamailio's tm module)
     },
   ),
   fn('t-reset-fr', 'Back to the configured timeouts.', [], 's32', (ctx) => {
-    const tx = ctx.transaction;
+    const tx = ctx.tm.transaction;
     if (tx) tx.setTimeouts(tx.env.timing.timers.frInv, tx.env.timing.timers.fr);
-    else if (ctx.tmSettings) ctx.tmSettings.fr = ctx.tmSettings.frInv = undefined;
+    else if (ctx.relay.settings) ctx.relay.settings.fr = ctx.relay.settings.frInv = undefined;
     return 1;
   }),
   fn('t-load-contacts', 'Order the destination set by q for serial forking.', [], 's32', (ctx) => {
     if (!ctx.request) return refuse(ctx, 't-load-contacts', 'not a request');
-    const all = [ruriBranch(ctx), ...(ctx.appendedBranches ?? [])];
+    const all = [ruriBranch(ctx), ...(ctx.relay.appended ?? [])];
     if (all.length < 2) return 1;
-    ctx.contacts = byFallingQ(all);
-    ctx.appendedBranches = undefined;
+    ctx.relay.contacts = byFallingQ(all);
+    ctx.relay.appended = undefined;
     return 1;
   }),
   fn('t-next-contacts', 'Take the contacts of the highest q as destination set.', [], 's32', (ctx) => {
     const request = ctx.request;
     if (!request) return refuse(ctx, 't-next-contacts', 'not a request');
-    const group = takeHighestQ(ctx.contacts ?? []);
+    const group = takeHighestQ(ctx.relay.contacts ?? []);
     if (group.length === 0) return -2;
     const [first, ...rest] = group;
     if (!request.setUri(first.uri)) return refuse(ctx, 't-next-contacts', `'${first.uri}' is not a URI`);
-    ctx.dstUri = first.dstUri;
-    ctx.ruriQ = first.q;
-    ctx.branchFlags = first.flags;
-    ctx.appendedBranches = rest;
+    ctx.relay.dstUri = first.dstUri;
+    ctx.relay.ruriQ = first.q;
+    ctx.flags.branch = first.flags;
+    ctx.relay.appended = rest;
     return 1;
   }),
   fn(
@@ -230,7 +230,7 @@ export const tm = defineModule('tm', "Stateful processing (Kamailio's tm module)
       const m = mode === '' ? 'a' : mode;
       if (m !== 'a' && m !== 'l' && m !== 'n')
         return refuse(ctx, 't-drop-replies', `mode '${mode}' is not a, l or n`);
-      if (ctx.transaction) ctx.transaction.dropReplies = m;
+      if (ctx.tm.transaction) ctx.tm.transaction.dropReplies = m;
       else settings(ctx).dropReplies = m;
       return 1;
     },

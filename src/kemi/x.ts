@@ -4,10 +4,10 @@ import { defineModule, fn } from './define.ts';
 
 export const x = defineModule('x', "Control flow (Kamailio's KSR.x).", [
   fn('exit', 'Stop the route.', [], 'none', (ctx) => {
-    ctx.finished = 'exit';
+    ctx.answer.finished = 'exit';
   }),
   fn('drop', 'Stop the route and drop the message.', [], 'none', (ctx) => {
-    ctx.finished = 'drop';
-    ctx.dropped = true;
+    ctx.answer.finished = 'drop';
+    ctx.answer.dropped = true;
   }),
 ]);

@@ -1,7 +1,7 @@
 // A route context over a parsed message, with a host that records the replies the functions send.
 
 import type { KsrModule } from '../../src/kemi/define.ts';
-import { RouteContext, type RouteHost, type RouteKind } from '../../src/kemi/index.ts';
+import { RouteContext, type RouteHost, type RouteKind, type RouteScript } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { parseMessage } from '../../src/sip/index.ts';
 import type { Source } from '../../src/transport/index.ts';
@@ -61,13 +61,14 @@ export function contextFor(
   kind: RouteKind = 'request',
   source: Source = SOURCE,
   extra: Partial<RouteHost> = {},
+  script?: RouteScript,
 ): TestContext {
   const parsed = parseMessage(text, { datagram: true });
   if (!parsed.ok) throw new Error(`fixture does not parse: ${parsed.error.detail}`);
   const sent: Sent[] = [];
   const record = (stateful: boolean) => (ctx: RouteContext, status: number, reason: string) => {
-    sent.push({ status, reason, headers: [...ctx.replyHeaders], stateful });
-    ctx.replied = status;
+    sent.push({ status, reason, headers: [...ctx.answer.replyHeaders], stateful });
+    ctx.answer.replied = status;
     return true;
   };
   const host: RouteHost = {
@@ -77,7 +78,7 @@ export function contextFor(
       (host === '127.0.0.1' || host === 'myself.test') && (port === undefined || port === 5060),
     ...extra,
   };
-  return { ctx: new RouteContext(kind, parsed.message, source, host, silentLogger), sent };
+  return { ctx: new RouteContext(kind, parsed.message, source, host, silentLogger, script), sent };
 }
 
 /** Calls a KSR function of `module` by its WIT name, as the runtime would. */
