@@ -2,7 +2,7 @@
 // INVITE, retransmits it on timer A over unreliable transports, gives up on timer B, ACKs non-2xx final
 // responses hop by hop, and passes every 2xx up (a proxy forwards each one, retransmissions included).
 import type { SipRequest, SipResponse } from '../sip/index.ts';
-import type { SendResult } from '../transport/index.ts';
+import type { SendResult, Source } from '../transport/index.ts';
 import type { Timer } from './clock.ts';
 import { createAck } from './hop-by-hop.ts';
 import type { ClientTransactionUser, TransactionTiming, TransactionTransport } from './transaction.ts';
@@ -54,7 +54,7 @@ export class InviteClientTransaction {
     this.#timerB = clock.schedule(this.#timeoutB, this.#fireB);
   }
 
-  receiveResponse(response: SipResponse): void {
+  receiveResponse(response: SipResponse, source: Source): void {
     const status = response.status;
     switch (this.#state) {
       case 'calling':
@@ -62,18 +62,18 @@ export class InviteClientTransaction {
         if (status < 200) {
           this.#state = 'proceeding';
           this.#stopRequestTimers();
-          this.#user.receiveResponse(response);
+          this.#user.receiveResponse(response, source);
         } else if (status < 300) {
           this.#stopRequestTimers();
           this.#state = 'accepted';
-          this.#user.receiveResponse(response);
+          this.#user.receiveResponse(response, source);
           this.#linger();
         } else {
           this.#stopRequestTimers();
           this.#state = 'completed';
           this.#ack = createAck(this.request, response).toBuffer();
           this.#send(this.#ack);
-          this.#user.receiveResponse(response);
+          this.#user.receiveResponse(response, source);
           this.#linger();
         }
         return;
@@ -82,7 +82,7 @@ export class InviteClientTransaction {
         if (status >= 300 && this.#ack) this.#send(this.#ack);
         return;
       case 'accepted':
-        if (status >= 200 && status < 300) this.#user.receiveResponse(response);
+        if (status >= 200 && status < 300) this.#user.receiveResponse(response, source);
         return;
       case 'terminated':
         return;

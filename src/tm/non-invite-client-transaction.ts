@@ -2,7 +2,7 @@
 // unreliable transports (doubling up to T2, then every T2 once a provisional response came), gives up on
 // timer F, and absorbs retransmitted final responses for T4 (timer K).
 import type { SipRequest, SipResponse } from '../sip/index.ts';
-import type { SendResult } from '../transport/index.ts';
+import type { SendResult, Source } from '../transport/index.ts';
 import type { Timer } from './clock.ts';
 import type { ClientTransactionUser, TransactionTiming, TransactionTransport } from './transaction.ts';
 
@@ -52,16 +52,16 @@ export class NonInviteClientTransaction {
     this.#timerF = clock.schedule(this.#timeoutF, this.#fireF);
   }
 
-  receiveResponse(response: SipResponse): void {
+  receiveResponse(response: SipResponse, source: Source): void {
     if (this.#state !== 'trying' && this.#state !== 'proceeding') return; // Completed absorbs retransmissions
     if (response.status < 200) {
       this.#state = 'proceeding';
-      this.#user.receiveResponse(response);
+      this.#user.receiveResponse(response, source);
       return;
     }
     this.#stopRequestTimers();
     this.#state = 'completed';
-    this.#user.receiveResponse(response);
+    this.#user.receiveResponse(response, source);
     if (this.state !== 'completed') return; // the TU ended it meanwhile
     if (this.#transport.reliable) this.terminate();
     else this.#timerK = this.#timing.clock.schedule(this.#timing.timers.t4, () => this.terminate());

@@ -91,11 +91,17 @@ export interface TransactionRoutes {
   /** Runs the branch route `name` on `draft`: whether the branch is sent, dropped or ended locally. */
   branch(tx: ProxyTransaction, name: string, draft: BranchDraft): BranchVerdict;
   /**
-   * Runs the onreply route `name` for a response of `branch`: the response to go on with (the route may
-   * have changed it, or a failed route's changes were discarded), undefined when it is dropped. A final
-   * response cannot be dropped: undefined then keeps `response`.
+   * Runs the onreply route `name` for a response of `branch` that came from `source`: the response to go
+   * on with (the route may have changed it, or a failed route's changes were discarded), undefined when it
+   * is dropped. A final response cannot be dropped: undefined then keeps `response`.
    */
-  onReply(tx: ProxyTransaction, name: string, response: SipResponse, branch: Branch): SipResponse | undefined;
+  onReply(
+    tx: ProxyTransaction,
+    name: string,
+    response: SipResponse,
+    branch: Branch,
+    source: Source | undefined,
+  ): SipResponse | undefined;
   /** Runs the failure route `name` (t_relay in it adds branches, t_reply answers). */
   failure(tx: ProxyTransaction, name: string): void;
   /** Why the tenant may not send to `hop`, or undefined when it may. */
@@ -387,18 +393,21 @@ export class ProxyTransaction implements ServerTransactionUser {
 
   // ---- from the branches ------------------------------------------------------------------------------------
 
-  branchProvisional(branch: Branch, received: SipResponse): void {
+  branchProvisional(branch: Branch, received: SipResponse, source: Source): void {
     const response =
-      this.onReply === undefined ? received : this.#routes.onReply(this, this.onReply, received, branch);
+      this.onReply === undefined
+        ? received
+        : this.#routes.onReply(this, this.onReply, received, branch, source);
     if (response === undefined) return;
     if (response.status > 100 && this.#finalStatus === undefined) this.#forward(response);
   }
 
-  branchFinal(branch: Branch): void {
+  /** `source`: where the final response came from; undefined for one made up here. */
+  branchFinal(branch: Branch, source?: Source): void {
     let final = branch.final!;
     if (final.response !== undefined && this.onReply !== undefined) {
       // A final response cannot be dropped; the route may give back another copy (its changes discarded).
-      const kept = this.#routes.onReply(this, this.onReply, final.response, branch);
+      const kept = this.#routes.onReply(this, this.onReply, final.response, branch, source);
       if (kept !== undefined && kept !== final.response) {
         final = { ...final, response: kept };
         branch.final = final;
@@ -419,9 +428,10 @@ export class ProxyTransaction implements ServerTransactionUser {
   }
 
   /** A 2xx on a branch this proxy had ended already (timer C, cancel): forwarded all the same. */
-  lateSuccess(branch: Branch, received: SipResponse): void {
+  lateSuccess(branch: Branch, received: SipResponse, source: Source): void {
     const response =
-      (this.onReply !== undefined && this.#routes.onReply(this, this.onReply, received, branch)) || received;
+      (this.onReply !== undefined && this.#routes.onReply(this, this.onReply, received, branch, source)) ||
+      received;
     if (this.isInvite)
       this.#cancelOthers(branch, [`SIP;cause=${response.status};text="Call completed elsewhere"`]);
     this.#forward(response);

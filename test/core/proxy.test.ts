@@ -397,6 +397,24 @@ describe('branch and onreply routes', () => {
     expect(h.sentTo(SECOND)).toHaveLength(0);
   });
 
+  it("gives the onreply route the response's source ($si, $sp), not the caller's", () => {
+    const seen: unknown[] = [];
+    const routes = exampleRoutes({
+      request: (_ctx, ksr) => {
+        ksr('core', 'setdsturi', `sip:${CALLEE}`);
+        ksr('tm', 't-on-reply', 'replies');
+        ksr('tm', 't-relay');
+      },
+      named: {
+        replies: (_ctx, ksr) => seen.push(`${ksr('pv', 'get', '$si')}:${ksr('pv', 'get', '$sp')}`),
+      },
+    });
+    const { h } = setup(routes);
+    h.receive(uacRequest());
+    h.receive(calleeResponse(forwarded(h), 180), { address: CALLEE, port: 5071 });
+    expect(seen).toEqual([`${CALLEE}:5071`]);
+  });
+
   it('runs the onreply route for each reply; a dropped provisional is not forwarded', () => {
     const routes = exampleRoutes({
       request: (_ctx, ksr) => {
