@@ -1,6 +1,6 @@
 // The route host of the benches: replies are noted on the context instead of sent, and 127.0.0.1:5060 is
 // the server itself.
-import type { RouteHost } from '../src/kemi/index.ts';
+import { PvNames, type RouteHost, ScriptRegexes } from '../src/kemi/index.ts';
 
 export const notingHost: RouteHost = {
   slReply: (ctx, status) => {
@@ -12,4 +12,6 @@ export const notingHost: RouteHost = {
     return true;
   },
   isMyself: (h, port) => h === '127.0.0.1' && (port === undefined || port === 5060),
+  pvNames: new PvNames(),
+  regexes: new ScriptRegexes(),
 };

@@ -36,7 +36,7 @@ let sink = 0;
 function oursReads(): void {
   const result = parseMessage(data, { datagram: true });
   if (!result.ok) throw new Error(result.error.detail);
-  const m = result.message as SipRequest;
+  const m = result.value as SipRequest;
   sink +=
     m.uri.length +
     m.via.branch!.length +
@@ -57,7 +57,7 @@ function sipReads(): void {
 function oursEdit(): void {
   const result = parseMessage(data, { datagram: true });
   if (!result.ok) throw new Error(result.error.detail);
-  const m = result.message as SipRequest;
+  const m = result.value as SipRequest;
   m.pushVia(NEW_VIA);
   m.setUri(NEW_URI);
   sink += m.toBuffer().length;
@@ -113,7 +113,7 @@ function checkSameReads(): void {
   const ours = parseMessage(data, { datagram: true });
   const theirs = sip.parse(data)!;
   if (!ours.ok) throw new Error(ours.error.detail);
-  const m = ours.message as SipRequest;
+  const m = ours.value as SipRequest;
   const same =
     m.uri === theirs.uri &&
     m.via.branch === theirs.headers.via[0].params.branch &&

@@ -101,7 +101,7 @@ async function kemiWasm(): Promise<Figures> {
     config,
     [
       `listen = ["udp:127.0.0.1:${port}"]`,
-      `route = "${built.out}"`,
+      `route = "${built.value.out}"`,
       'log_level = "warn"',
       '[defines]',
       `PRIMARY = "sip:127.0.0.1:${uasPort}"`,

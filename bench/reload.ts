@@ -74,7 +74,7 @@ async function bench(language: 'assemblyscript' | 'rust'): Promise<void> {
   const built = await buildGuest(`guest-examples/${language}/hello`, { out: join(dir, 'hello.wasm') });
   if (!built.ok) throw new Error(built.error.message);
   const uploads = Array.from({ length: ROUNDS + 1 }, (_, i) =>
-    withCustomSection(built.component, `round ${i}`),
+    withCustomSection(built.value.component, `round ${i}`),
   );
 
   // Baseline: compile + link on the main thread, no store.
@@ -99,13 +99,13 @@ async function bench(language: 'assemblyscript' | 'rust'): Promise<void> {
   const spec = catchAllTenant('bench', { retain: ROUNDS + 1 });
   const open = await Registry.open({
     tenants: [spec],
-    store: opened.store,
+    store: opened.value.store,
     compiler,
     linker,
     log: silentLogger,
   });
   if (!open.ok) throw new Error(open.error);
-  const registry = open.registry;
+  const registry = open.value;
   await registry.upload('bench', uploads[0], { by: 'bench', activate: true }); // warms the worker
   const timings: UploadTimings[] = [];
   let path = '';
@@ -116,16 +116,16 @@ async function bench(language: 'assemblyscript' | 'rust'): Promise<void> {
       const up = await registry.upload('bench', bytes, { by: 'bench', activate: true });
       if (!up.ok) throw new Error(up.error.message);
       wall.push(performance.now() - start);
-      timings.push(up.timings);
-      path = up.path;
+      timings.push(up.value.timings);
+      path = up.value.path;
       await pause();
     }
   });
   await registry.close();
   await compiler.close();
-  await opened.store.close();
+  await opened.value.store.close();
 
-  const size = `${(built.component.length / 1024).toFixed(1)} KiB`;
+  const size = `${(built.value.component.length / 1024).toFixed(1)} KiB`;
   console.log(`\n${language} hello (${size}), ${ROUNDS} uploads, ${path} path`);
   const rows: [string, number[]][] = [
     ['validate', timings.map((t) => t.validateMs)],

@@ -76,11 +76,9 @@ type Impl = KsrFunction['impl'];
 const tables: KsrModule[] = [
   {
     name: 'pv',
-    doc: '',
     functions: [
       {
         name: 'get',
-        doc: '',
         params: [['name', 'string']],
         result: 'option<string>',
         impl: impls.get as unknown as Impl,
@@ -89,18 +87,15 @@ const tables: KsrModule[] = [
   },
   {
     name: 'core',
-    doc: '',
     functions: [
       {
         name: 'setflag',
-        doc: '',
         params: [['flag', 's32']],
         result: 'bool',
         impl: impls.setflag as unknown as Impl,
       },
       {
         name: 'info',
-        doc: '',
         params: [['msg', 'string']],
         result: 'none',
         impl: impls.info as unknown as Impl,
@@ -109,11 +104,9 @@ const tables: KsrModule[] = [
   },
   {
     name: 'sl',
-    doc: '',
     functions: [
       {
         name: 'sl-send-reply',
-        doc: '',
         params: [
           ['code', 's32'],
           ['reason', 'string'],

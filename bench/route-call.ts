@@ -52,7 +52,7 @@ function contexts(text: string, n: number): RouteContext[] {
   for (let i = 0; i < n; i++) {
     const parsed = parseMessage(text);
     if (!parsed.ok) throw new Error(parsed.error.detail);
-    out.push(new RouteContext('request', parsed.message as SipRequest, source, host, silentLogger));
+    out.push(new RouteContext('request', parsed.value as SipRequest, source, host, silentLogger));
   }
   return out;
 }
@@ -122,7 +122,7 @@ for (const [language, dir] of [
 ] as const) {
   const built = await buildGuest(dir, { out: join(out, `${language}.wasm`) });
   if (!built.ok) throw new Error(built.error.message);
-  components[language] = built.component;
+  components[language] = built.value.component;
 }
 
 const runners: [string, (ctx: RouteContext) => void][] = [['plain TypeScript', helloRoute]];

@@ -53,7 +53,7 @@ const out = mkdtempSync(join(tmpdir(), 'kemi-sandbox-bench-'));
 async function build(dir: string, name: string): Promise<Uint8Array> {
   const built = await buildGuest(dir, { out: join(out, `${name}.wasm`) });
   if (!built.ok) throw new Error(`${dir}: ${built.error.message}\n${built.error.output ?? ''}`);
-  return built.component;
+  return built.value.component;
 }
 const components = {
   helloAs: await build('guest-examples/assemblyscript/hello', 'hello-as'),
@@ -124,8 +124,8 @@ const host = notingHost;
 const infoLogger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
 function routeContext(text: string, log = silentLogger): RouteContext {
   const parsed = parseMessage(text, { datagram: true });
-  if (!parsed.ok || !(parsed.message instanceof SipRequest)) throw new Error('bench message');
-  return new RouteContext('request', parsed.message, SOURCE, host, log);
+  if (!parsed.ok || !(parsed.value instanceof SipRequest)) throw new Error('bench message');
+  return new RouteContext('request', parsed.value, SOURCE, host, log);
 }
 
 async function compiled(bytes: Uint8Array, fuel: boolean): Promise<CompiledModule> {

@@ -10,7 +10,7 @@ import { localToTag } from './core/local-tag.ts';
 import { Myself } from './core/myself.ts';
 import { replyTarget } from './core/reply-target.ts';
 import { SipCore } from './core/sip-core.ts';
-import { ksrModules } from './kemi/index.ts';
+import { enableLinearRegexEngine, ksrModules } from './kemi/index.ts';
 import {
   dialogRouteParam,
   ModuleCompiler,
@@ -21,6 +21,7 @@ import {
   TenantMatcher,
   tenantSpecs,
 } from './registry/index.ts';
+import { err, ok, type Result } from './result.ts';
 import { checkBindings, ksrPackage, Linker } from './runtime/index.ts';
 import { createResponse } from './sip/index.ts';
 import {
@@ -42,37 +43,38 @@ export interface Server {
   close(): Promise<void>;
 }
 
-export type StartResult = { ok: true; server: Server } | { ok: false; error: string };
-
 const ALLOWED = { ok: true, value: undefined } as const;
 
-export async function startServer(config: Config, log: Logger): Promise<StartResult> {
+export async function startServer(config: Config, log: Logger): Promise<Result<Server>> {
+  // The process-wide V8 flags the server needs, set here and nowhere else: V8's linear-time regexp engine
+  // for script patterns (src/kemi/script-regex.ts), before the first one compiles.
+  enableLinearRegexEngine();
   const mismatches = checkBindings(ksrPackage, ksrModules);
   if (mismatches.length > 0) {
     const list = mismatches.map((m) => `${m.interface}.${m.function}: ${m.problem}`).join('; ');
-    return { ok: false, error: `KSR tables do not match wit/ksr.wit: ${list}` };
+    return err(`KSR tables do not match wit/ksr.wit: ${list}`);
   }
   // Stopped in reverse order on close() or when a later step fails.
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
   };
-  const fail = async (error: string): Promise<StartResult> => {
+  const fail = async (error: string): Promise<Result<Server>> => {
     await stopAll();
-    return { ok: false, error };
+    return err(error);
   };
 
   const specs = tenantSpecs(config);
   if (config.tenants.length === 0 && specs[0].route === undefined) {
     const bundled = await bundledRoute();
-    if (!bundled.ok) return { ok: false, error: bundled.error };
-    if (bundled.built) log.info({ path: bundled.path }, 'built the bundled AssemblyScript route');
-    specs[0] = { ...specs[0], route: bundled.path };
+    if (!bundled.ok) return err(bundled.error);
+    if (bundled.value.built) log.info({ path: bundled.value.path }, 'built the bundled AssemblyScript route');
+    specs[0] = { ...specs[0], route: bundled.value.path };
   }
 
   const opened = await ModuleStore.open({ dir: config.data_dir });
-  if (!opened.ok) return { ok: false, error: opened.error };
-  const { store, report } = opened;
+  if (!opened.ok) return err(opened.error);
+  const { store, report } = opened.value;
   stops.push(() => store.close());
   const storeLog = log.child({ layer: 'registry' });
   if (report.sweptTemp + report.orphans > 0) {
@@ -91,7 +93,7 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
   // Bindings live beside the module store (the data dir lock covers both), or in memory without a data dir.
   const openedLocation = LocationStore.open({ dir: config.data_dir });
   if (!openedLocation.ok) return fail(openedLocation.error);
-  const location = openedLocation.store;
+  const location = openedLocation.value;
   stops.push(async () => location.close());
   const stateLog = log.child({ layer: 'state' });
   const sweepEvery = (config.registrar?.sweep_interval_s ?? DEFAULT_SWEEP_INTERVAL_S) * 1000;
@@ -121,7 +123,7 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     scriptLog: log,
   });
   if (!opening.ok) return fail(opening.error);
-  const { registry } = opening;
+  const registry = opening.value;
   stops.push(() => registry.close());
   storeLog.info({ where: store.where, tenants: registry.tenantNames }, 'registry open');
 
@@ -133,7 +135,7 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
     onFramingError: (error, source) => core?.framingError(error, source),
   });
   if (!started.ok) return fail(started.error);
-  const transport = started.transport;
+  const transport = started.value;
   stops.push(() => transport.close());
 
   const coreLog = log.child({ layer: 'core' });
@@ -195,12 +197,9 @@ export async function startServer(config: Config, log: Logger): Promise<StartRes
       log: log.child({ layer: 'admin' }),
     });
     if (!startedAdmin.ok) return fail(startedAdmin.error);
-    admin = startedAdmin.admin;
-    stops.push(() => startedAdmin.admin.close());
+    admin = startedAdmin.value;
+    stops.push(() => startedAdmin.value.close());
   }
 
-  return {
-    ok: true,
-    server: { transport, core, registry, selector, admin, close: stopAll },
-  };
+  return ok({ transport, core, registry, selector, admin, close: stopAll });
 }

@@ -8,8 +8,9 @@
 //   POST /v1/tenants/:tenant/versions[?activate=1] upload a component (body: the .wasm bytes)
 //   POST /v1/tenants/:tenant/activate              body {"version": N}
 //   POST /v1/tenants/:tenant/rollback              back to the version active before the current one
-// Every error is `{ error, reason }` with a 4xx/5xx status (errors.ts).
-import { Hono } from 'hono';
+// Every error is `{ error, reason }` with a 4xx/5xx status (errors.ts). The routes are chained so that Hono
+// infers their inputs and responses: AdminApp is the type the CLI's client (hono/client) is checked against.
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
@@ -29,11 +30,13 @@ export interface AdminAppOptions {
 
 type Env = { Variables: { principal: Principal } };
 
-const activateBody = z.object({ version: z.number().int().positive() }).strict();
+const ACTIVATE_BODY = z.object({ version: z.number().int().positive() }).strict();
 /** A name the client may add to "created by" (X-Kemi-User), e.g. the operator's login. */
 const USER = /^[\w.@-]{1,64}$/;
 
-export function createAdminApp(options: AdminAppOptions): Hono<Env> {
+export type AdminApp = ReturnType<typeof createAdminApp>;
+
+export function createAdminApp(options: AdminAppOptions) {
   const { registry, tokens, metrics, log } = options;
   const app = new Hono<Env>();
   const started = Date.now();
@@ -43,49 +46,6 @@ export function createAdminApp(options: AdminAppOptions): Hono<Env> {
     return jsonError(c, 500, 'internal', `internal error while handling ${c.req.method} ${c.req.path}`);
   });
   app.notFound((c) => jsonError(c, 404, 'not-found', `no route ${c.req.method} ${c.req.path}`));
-
-  app.get('/health', (c) => {
-    const missing = registry.tenantNames.filter((t) => registry.active(t) === undefined).length;
-    const failClosed = registry.tenantNames.filter((t) => registry.active(t)?.blocked).length;
-    const healthy = missing + failClosed === 0;
-    const body = {
-      status: healthy ? 'ok' : 'degraded',
-      tenantsWithoutVersion: missing,
-      tenantsFailClosed: failClosed,
-      uptimeS: Math.round((Date.now() - started) / 1000),
-    };
-    return c.json(body, healthy ? 200 : 503);
-  });
-
-  // Everything below needs a bearer token.
-  app.use('*', async (c, next) => {
-    const header = c.req.header('authorization');
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) {
-      c.header('WWW-Authenticate', 'Bearer');
-      return jsonError(c, 401, 'unauthorized', 'missing bearer token: send "Authorization: Bearer <token>"');
-    }
-    const principal = tokens.lookup(match[1]);
-    if (!principal) {
-      c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
-      return jsonError(c, 401, 'unauthorized', 'the bearer token is not valid for this server');
-    }
-    c.set('principal', principal);
-    await next();
-  });
-
-  app.get('/metrics', async (c) => {
-    if (c.get('principal').kind !== 'operator') {
-      return jsonError(c, 403, 'forbidden', 'metrics need the operator token');
-    }
-    return c.body(await metrics.text(), 200, { 'Content-Type': metrics.contentType });
-  });
-
-  app.get('/v1/status', (c) => {
-    const principal = c.get('principal');
-    const tenants = registry.tenantNames.filter((t) => canSee(principal, t)).map((t) => registry.status(t));
-    return c.json({ uptimeS: Math.round((Date.now() - started) / 1000), tenants });
-  });
 
   // Tenant scope: the tenant must exist and be visible to the token.
   const tenantGuard = createMiddleware<Env>(async (c, next) => {
@@ -98,115 +58,183 @@ export function createAdminApp(options: AdminAppOptions): Hono<Env> {
       return jsonError(c, 404, 'unknown-tenant', `no tenant is named '${tenant}'`);
     await next();
   });
-  app.use('/v1/tenants/:tenant/*', tenantGuard);
-  app.use('/v1/tenants/:tenant', tenantGuard);
 
-  app.get('/v1/tenants/:tenant', (c) => c.json(registry.status(c.req.param('tenant'))));
-
-  app.get('/v1/tenants/:tenant/versions', (c) => {
-    const tenant = c.req.param('tenant');
-    return c.json({ tenant, versions: registry.versions(tenant) });
-  });
-
-  app.get('/v1/tenants/:tenant/activations', (c) => {
-    const tenant = c.req.param('tenant');
-    return c.json({ tenant, activations: registry.activations(tenant) });
-  });
-
-  app.post(
-    '/v1/tenants/:tenant/versions',
-    bodyLimit({
-      maxSize: options.maxUploadBytes,
-      onError: (c) =>
-        jsonError(
-          c,
-          413,
-          'too-large',
-          `the upload is larger than admin.max_upload_bytes (${options.maxUploadBytes} bytes)`,
-        ),
-    }),
-    async (c) => {
-      const tenant = c.req.param('tenant');
-      const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-      if (type !== 'application/wasm' && type !== 'application/octet-stream') {
-        return jsonError(
-          c,
-          415,
-          'unsupported-media-type',
-          `send the component as application/wasm, not '${type || 'no content type'}'`,
-        );
-      }
-      const activate = parseFlag(c.req.query('activate'));
-      if (activate === undefined)
-        return jsonError(c, 400, 'bad-request', 'query parameter activate: expected 1/0/true/false');
-      const bytes = new Uint8Array(await c.req.arrayBuffer());
-      if (bytes.length === 0)
-        return jsonError(c, 400, 'bad-request', 'the request body is empty: send the .wasm bytes');
-      const result = await registry.upload(tenant, bytes, {
-        by: by(c.get('principal'), c.req.header('x-kemi-user')),
-        activate,
-      });
-      if (!result.ok) return registryError(c, result.error);
-      const v = result.version;
-      return c.json(
-        {
-          tenant,
-          version: v.version,
-          sha256: v.sha256,
-          size: v.size,
-          world: v.world,
-          createdAt: v.createdAt,
-          createdBy: v.createdBy,
-          activated: result.activated,
-          path: result.path,
-          fallbackReason: result.fallbackReason,
-          timings: result.timings,
-          pruned: result.pruned,
+  return (
+    app
+      .get('/health', (c) => {
+        const missing = registry.tenantNames.filter((t) => registry.active(t) === undefined).length;
+        const failClosed = registry.tenantNames.filter((t) => registry.active(t)?.blocked).length;
+        const healthy = missing + failClosed === 0;
+        const body = {
+          status: healthy ? 'ok' : 'degraded',
+          tenantsWithoutVersion: missing,
+          tenantsFailClosed: failClosed,
+          uptimeS: Math.round((Date.now() - started) / 1000),
+        };
+        return c.json(body, healthy ? 200 : 503);
+      })
+      // Everything below needs a bearer token.
+      .use('*', async (c, next) => {
+        const header = c.req.header('authorization');
+        const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+        if (!match) {
+          c.header('WWW-Authenticate', 'Bearer');
+          return jsonError(
+            c,
+            401,
+            'unauthorized',
+            'missing bearer token: send "Authorization: Bearer <token>"',
+          );
+        }
+        const principal = tokens.lookup(match[1]);
+        if (!principal) {
+          c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+          return jsonError(c, 401, 'unauthorized', 'the bearer token is not valid for this server');
+        }
+        c.set('principal', principal);
+        await next();
+      })
+      .get('/metrics', async (c) => {
+        if (c.get('principal').kind !== 'operator') {
+          return jsonError(c, 403, 'forbidden', 'metrics need the operator token');
+        }
+        return c.body(await metrics.text(), 200, { 'Content-Type': metrics.contentType });
+      })
+      .get('/v1/status', (c) => {
+        const principal = c.get('principal');
+        const tenants = registry.tenantNames
+          .filter((t) => canSee(principal, t))
+          .flatMap((t) => registry.status(t) ?? []);
+        return c.json({ uptimeS: Math.round((Date.now() - started) / 1000), tenants });
+      })
+      .use('/v1/tenants/:tenant/*', tenantGuard)
+      .use('/v1/tenants/:tenant', tenantGuard)
+      .get('/v1/tenants/:tenant', (c) => c.json(registry.status(c.req.param('tenant'))))
+      .get('/v1/tenants/:tenant/versions', (c) => {
+        const tenant = c.req.param('tenant');
+        return c.json({ tenant, versions: registry.versions(tenant) });
+      })
+      .get('/v1/tenants/:tenant/activations', (c) => {
+        const tenant = c.req.param('tenant');
+        return c.json({ tenant, activations: registry.activations(tenant) });
+      })
+      .post(
+        '/v1/tenants/:tenant/versions',
+        bodyLimit({
+          maxSize: options.maxUploadBytes,
+          onError: (c) =>
+            jsonError(
+              c,
+              413,
+              'too-large',
+              `the upload is larger than admin.max_upload_bytes (${options.maxUploadBytes} bytes)`,
+            ),
+        }),
+        wasmBody,
+        activateFlag,
+        async (c) => {
+          const tenant = c.req.param('tenant');
+          const bytes = new Uint8Array(await c.req.arrayBuffer());
+          if (bytes.length === 0)
+            return jsonError(c, 400, 'bad-request', 'the request body is empty: send the .wasm bytes');
+          const result = await registry.upload(tenant, bytes, {
+            by: by(c.get('principal'), c.req.header('x-kemi-user')),
+            activate: c.req.valid('query').activate,
+          });
+          if (!result.ok) return registryError(c, result.error);
+          const { version: v, ...up } = result.value;
+          return c.json(
+            {
+              tenant,
+              version: v.version,
+              sha256: v.sha256,
+              size: v.size,
+              world: v.world,
+              createdAt: v.createdAt,
+              createdBy: v.createdBy,
+              activated: up.activated,
+              path: up.path,
+              fallbackReason: up.fallbackReason,
+              timings: up.timings,
+              pruned: up.pruned,
+            },
+            201,
+          );
         },
-        201,
-      );
-    },
+      )
+      .post('/v1/tenants/:tenant/activate', activateBody, async (c) => {
+        const result = await registry.activate(
+          c.req.param('tenant'),
+          c.req.valid('json').version,
+          by(c.get('principal'), c.req.header('x-kemi-user')),
+        );
+        if (!result.ok) return registryError(c, result.error);
+        return c.json(result.value);
+      })
+      .post('/v1/tenants/:tenant/rollback', async (c) => {
+        const result = await registry.rollback(
+          c.req.param('tenant'),
+          by(c.get('principal'), c.req.header('x-kemi-user')),
+        );
+        if (!result.ok) return registryError(c, result.error);
+        return c.json(result.value);
+      })
   );
-
-  app.post('/v1/tenants/:tenant/activate', async (c) => {
-    const tenant = c.req.param('tenant');
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      return jsonError(c, 400, 'bad-request', 'the body must be JSON: {"version": N}');
-    }
-    const parsed = activateBody.safeParse(raw);
-    if (!parsed.success)
-      return jsonError(c, 400, 'bad-request', 'the body must be {"version": N} with N a positive integer');
-    const result = await registry.activate(
-      tenant,
-      parsed.data.version,
-      by(c.get('principal'), c.req.header('x-kemi-user')),
-    );
-    if (!result.ok) return registryError(c, result.error);
-    const { ok: _, ...body } = result;
-    return c.json(body);
-  });
-
-  app.post('/v1/tenants/:tenant/rollback', async (c) => {
-    const result = await registry.rollback(
-      c.req.param('tenant'),
-      by(c.get('principal'), c.req.header('x-kemi-user')),
-    );
-    if (!result.ok) return registryError(c, result.error);
-    const { ok: _, ...body } = result;
-    return c.json(body);
-  });
-
-  return app;
 }
 
-function registryError(c: Parameters<typeof jsonError>[0], error: RegistryError): Response {
+/** An upload must say it is a component (application/wasm, or octet-stream): 415 otherwise. */
+const wasmBody = createMiddleware<Env>(async (c, next) => {
+  const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/wasm' && type !== 'application/octet-stream') {
+    return jsonError(
+      c,
+      415,
+      'unsupported-media-type',
+      `send the component as application/wasm, not '${type || 'no content type'}'`,
+    );
+  }
+  await next();
+});
+
+/** `?activate`, `?activate=1` and `?activate=true` ask for it; absent, 0 and false do not. */
+const activateFlag = createMiddleware<
+  Env,
+  string,
+  { in: { query: { activate?: string } }; out: { query: { activate: boolean } } }
+>(async (c, next) => {
+  const activate = parseFlag(c.req.query('activate'));
+  if (activate === undefined)
+    return jsonError(c, 400, 'bad-request', 'query parameter activate: expected 1/0/true/false');
+  c.req.addValidatedData('query', { activate });
+  await next();
+});
+
+/**
+ * `{"version": N}`, read whatever the content type (hono's json validator would skip a body not sent as
+ * JSON, and answer malformed JSON with its own error).
+ */
+const activateBody = createMiddleware<
+  Env,
+  string,
+  { in: { json: { version: number } }; out: { json: { version: number } } }
+>(async (c, next) => {
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    return jsonError(c, 400, 'bad-request', 'the body must be JSON: {"version": N}');
+  }
+  const parsed = ACTIVATE_BODY.safeParse(raw);
+  if (!parsed.success)
+    return jsonError(c, 400, 'bad-request', 'the body must be {"version": N} with N a positive integer');
+  c.req.addValidatedData('json', parsed.data);
+  await next();
+});
+
+function registryError(c: Context, error: RegistryError) {
   return jsonError(c, REGISTRY_STATUS[error.code], error.code, error.message);
 }
 
-/** `?activate`, `?activate=1` and `?activate=true` ask for it; absent, 0 and false do not. */
 function parseFlag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === '0' || value === 'false') return false;
   if (value === '' || value === '1' || value === 'true') return true;

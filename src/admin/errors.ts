@@ -9,8 +9,15 @@ export interface ErrorBody {
   readonly reason: string;
 }
 
-export function jsonError(c: Context, status: ContentfulStatusCode, error: string, reason: string): Response {
-  return c.json({ error, reason } satisfies ErrorBody, status);
+/** The error as a typed JSON response, so that clients see ErrorBody among a route's responses. */
+export function jsonError<S extends ContentfulStatusCode>(
+  c: Context,
+  status: S,
+  error: string,
+  reason: string,
+) {
+  const body: ErrorBody = { error, reason };
+  return c.json(body, status);
 }
 
 /** The HTTP status for each registry refusal: the module's fault (4xx) or the server's (5xx). */

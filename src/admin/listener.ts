@@ -6,6 +6,7 @@ import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { AdminConfig } from '../config/schema.ts';
 import type { Registry } from '../registry/index.ts';
+import { err, ok, type Result } from '../result.ts';
 import { createAdminApp } from './app.ts';
 import { AdminMetrics, type MetricSources } from './metrics.ts';
 import { resolveTokens, type TenantTokenConfig } from './tokens.ts';
@@ -17,7 +18,8 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-export type AdminStartResult = { ok: true; admin: AdminServer } | { ok: false; error: string };
+/** The running admin API, or why it did not start (a start-up message for the operator). */
+export type AdminStartResult = Result<AdminServer, string>;
 
 export interface AdminOptions {
   readonly config: AdminConfig;
@@ -35,7 +37,7 @@ export async function startAdmin(options: AdminOptions): Promise<AdminStartResul
   const metrics = new AdminMetrics({ registry: options.registry, ...options.sources });
   const app = createAdminApp({
     registry: options.registry,
-    tokens: tokens.tokens,
+    tokens: tokens.value,
     metrics,
     maxUploadBytes: options.config.max_upload_bytes,
     log: options.log,
@@ -48,23 +50,20 @@ export async function startAdmin(options: AdminOptions): Promise<AdminStartResul
   if (bound instanceof Error) {
     metrics.close();
     const code = (bound as NodeJS.ErrnoException).code ?? bound.message;
-    return { ok: false, error: `admin.listen ${options.config.listen}: cannot listen (${code})` };
+    return err(`admin.listen ${options.config.listen}: cannot listen (${code})`);
   }
   const url = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
   options.log.info({ url }, 'admin listening');
-  return {
-    ok: true,
-    admin: {
-      url,
-      metrics,
-      close: () =>
-        new Promise<void>((resolve) => {
-          metrics.close();
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    },
-  };
+  return ok({
+    url,
+    metrics,
+    close: () =>
+      new Promise<void>((resolve) => {
+        metrics.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  });
 }
 
 function splitHostPort(listen: string): { host: string; port: number } {

@@ -3,13 +3,15 @@
 // and looked up by digest, so comparing never walks a secret character by character.
 import { createHash } from 'node:crypto';
 import type { AdminConfig, TenantConfig } from '../config/schema.ts';
+import { err, ok, type Result } from '../result.ts';
 
 /** What the tokens need of a tenant's configuration. */
 export type TenantTokenConfig = Pick<TenantConfig, 'name' | 'token' | 'token_env'>;
 
 export type Principal = { readonly kind: 'operator' } | { readonly kind: 'tenant'; readonly tenant: string };
 
-export type TokenResult = { ok: true; tokens: TokenTable } | { ok: false; error: string };
+/** The tokens, or which key or variable to set (a start-up message for the operator). */
+export type TokenResult = Result<TokenTable, string>;
 
 const MIN_LENGTH = 16;
 
@@ -37,40 +39,27 @@ export function resolveTokens(
   const table = new TokenTable();
   const operator = admin.operator_token ?? env[admin.operator_token_env];
   if (!operator) {
-    return {
-      ok: false,
-      error: `admin.operator_token: set it, or the environment variable ${admin.operator_token_env}`,
-    };
+    return err(`admin.operator_token: set it, or the environment variable ${admin.operator_token_env}`);
   }
   if (operator.length < MIN_LENGTH) {
-    return {
-      ok: false,
-      error: `${admin.operator_token_env}: a token needs at least ${MIN_LENGTH} characters`,
-    };
+    return err(`${admin.operator_token_env}: a token needs at least ${MIN_LENGTH} characters`);
   }
   table.add(operator, { kind: 'operator' });
   for (const [i, t] of tenants.entries()) {
     let token = t.token;
     if (token === undefined && t.token_env !== undefined) {
       token = env[t.token_env];
-      if (!token)
-        return {
-          ok: false,
-          error: `tenants[${i}].token_env: the environment variable ${t.token_env} is not set`,
-        };
+      if (!token) return err(`tenants[${i}].token_env: the environment variable ${t.token_env} is not set`);
       if (token.length < MIN_LENGTH) {
-        return { ok: false, error: `${t.token_env}: a token needs at least ${MIN_LENGTH} characters` };
+        return err(`${t.token_env}: a token needs at least ${MIN_LENGTH} characters`);
       }
     }
     if (token === undefined) continue;
     if (!table.add(token, { kind: 'tenant', tenant: t.name })) {
-      return {
-        ok: false,
-        error: `tenants[${i}].token: the same token is already given to the operator or another tenant`,
-      };
+      return err(`tenants[${i}].token: the same token is already given to the operator or another tenant`);
     }
   }
-  return { ok: true, tokens: table };
+  return ok(table);
 }
 
 function digest(token: string): string {

@@ -2,11 +2,12 @@
 // The entry exports each route under its snake_case name (`named_route(name: string)`); this rewrites the
 // core module so that the world's exports exist under their WIT names, with a small glue function that
 // lifts each string parameter through the SDK's `__ksr_lift_string` before calling the route.
+
+import { ok } from '../result.ts';
 import type { WitWorld } from '../runtime/wit.ts';
 import { lowerFunction } from './bindings/abi.ts';
-import { AS_PARAM_TYPE } from './bindings/assemblyscript.ts';
-import { asIdent, snakeCase } from './bindings/names.ts';
-import { type StepResult, stepError, stepOk } from './types.ts';
+import { guestParams, snakeCase } from './bindings/names.ts';
+import { type StepResult, stepError } from './types.ts';
 
 export const LIFT_STRING_EXPORT = '__ksr_lift_string';
 const SDK_EXPORTS_HINT =
@@ -42,8 +43,7 @@ export async function renameAssemblyScriptExports(
     for (const fn of world.exports) {
       const lowered = lowerFunction(fn, world.name);
       const asName = snakeCase(fn.name);
-      const params = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM_TYPE[p.kind]}`).join(', ');
-      const signature = `${asName}(${params}): void`;
+      const signature = `${asName}(${guestParams(lowered, 'assemblyscript')}): void`;
       const internal = exported.get(asName);
       if (internal === undefined) {
         return stepError(
@@ -98,7 +98,7 @@ export async function renameAssemblyScriptExports(
         'post-process',
         'binaryen produced an invalid module (a kemi-wasm bug: please report it)',
       );
-    return stepOk({ core: module.emitBinary(), renamed });
+    return ok({ core: module.emitBinary(), renamed });
   } finally {
     module.dispose();
   }

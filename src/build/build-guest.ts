@@ -2,6 +2,7 @@
 // report their time: detect, compile, post-process (AssemblyScript only), embed, component, validate, write.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { err, ok } from '../result.ts';
 import { ksrPackage } from '../runtime/wit.ts';
 import { renameAssemblyScriptExports } from './assemblyscript-exports.ts';
 import { findWorld, SCRIPT_WORLD } from './bindings/world.ts';
@@ -11,15 +12,19 @@ import { compileAssemblyScript } from './compile-assemblyscript.ts';
 import { compileRust } from './compile-rust.ts';
 import { embedWit, newComponent } from './componentize.ts';
 import { detectProject } from './detect.ts';
-import type { BuildOptions, BuildProgress, BuildResult, BuildStepName, StepResult } from './types.ts';
+import {
+  type BuildError,
+  type BuildOptions,
+  type BuildProgress,
+  type BuildResult,
+  type BuildStepName,
+  type StepResult,
+  stepError,
+} from './types.ts';
 
 export async function buildGuest(dir: string, options: BuildOptions = {}): Promise<BuildResult> {
   const steps: BuildProgress[] = [];
-  const fail = (result: StepResult<unknown> & { ok: false }): BuildResult => ({
-    ok: false,
-    error: result.error,
-    steps,
-  });
+  const fail = (result: { readonly error: BuildError }): BuildResult => err({ ...result.error, steps });
   // Times one step and reports it when it succeeds; `describe` turns its value into the progress line.
   async function step<T>(
     name: BuildStepName,
@@ -100,8 +105,7 @@ export async function buildGuest(dir: string, options: BuildOptions = {}): Promi
   );
   if (!written.ok) return fail(written);
 
-  return {
-    ok: true,
+  return ok({
     language: project.language,
     name: project.name,
     out,
@@ -109,16 +113,16 @@ export async function buildGuest(dir: string, options: BuildOptions = {}): Promi
     core,
     warnings: compiled.value.warnings,
     steps,
-  };
+  });
 }
 
 async function writeOutput(out: string, bytes: Uint8Array): Promise<StepResult<void>> {
   try {
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, bytes);
-    return { ok: true, value: undefined };
-  } catch (err) {
-    return { ok: false, error: { step: 'write', message: `cannot write ${out}: ${(err as Error).message}` } };
+    return ok(undefined);
+  } catch (e) {
+    return stepError('write', `cannot write ${out}: ${(e as Error).message}`);
   }
 }
 

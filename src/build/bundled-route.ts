@@ -3,6 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { err, ok, type Result } from '../result.ts';
 import { buildGuest } from './build-guest.ts';
 import type { BuildProgress } from './types.ts';
 
@@ -10,7 +11,8 @@ const examples = fileURLToPath(new URL('../../guest-examples/assemblyscript/', i
 export const BUNDLED_ROUTE_DIR = join(examples, 'hello');
 const OUT = join(BUNDLED_ROUTE_DIR, 'build', 'hello.wasm');
 
-export type BundledRoute = { ok: true; path: string; built: boolean } | { ok: false; error: string };
+/** The route's path, and whether it was built now; or why it could not be built (for the operator). */
+export type BundledRoute = Result<{ readonly path: string; readonly built: boolean }, string>;
 
 async function newestSource(dir: string): Promise<number> {
   let newest = 0;
@@ -26,8 +28,8 @@ export async function bundledRoute(onProgress?: (p: BuildProgress) => void): Pro
     (s) => s.mtimeMs,
     () => 0,
   );
-  if (built > 0 && built >= (await newestSource(examples))) return { ok: true, path: OUT, built: false };
+  if (built > 0 && built >= (await newestSource(examples))) return ok({ path: OUT, built: false });
   const result = await buildGuest(BUNDLED_ROUTE_DIR, { out: OUT, onProgress });
-  if (!result.ok) return { ok: false, error: `cannot build the bundled route: ${result.error.message}` };
-  return { ok: true, path: OUT, built: true };
+  if (!result.ok) return err(`cannot build the bundled route: ${result.error.message}`);
+  return ok({ path: OUT, built: true });
 }

@@ -1,8 +1,9 @@
 // Reads a built component's world back (jco's componentWit) and checks it is a routing script: every
 // import a kemi:ksr interface, every route of the script world exported.
 import { componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
+import { ok } from '../result.ts';
 import type { WitPackage, WitWorld } from '../runtime/wit.ts';
-import { type StepResult, stepError, stepOk } from './types.ts';
+import { type StepResult, stepError } from './types.ts';
 
 export interface ComponentShape {
   /** `kemi:ksr/pv@0.1.0` ... */
@@ -34,5 +35,5 @@ export async function checkComponent(
     );
   const missing = world.exports.map((f) => f.name).filter((name) => !shape.exports.includes(name));
   if (missing.length > 0) return stepError('validate', `the component does not export ${missing.join(', ')}`);
-  return stepOk(shape);
+  return ok(shape);
 }

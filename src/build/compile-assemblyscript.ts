@@ -1,8 +1,10 @@
 // Compiles an AssemblyScript project with the in-process compiler (no child process, output kept in
 // memory). The flags make a guest that suits a long-lived instance: the incremental GC frees what each
 // message allocated, and `abort` traps instead of importing env.abort, which a component may not import.
+
+import { ok } from '../result.ts';
 import type { GuestProject } from './detect.ts';
-import { type CompiledModule, type StepResult, stepError, stepOk } from './types.ts';
+import { type CompiledModule, type StepResult, stepError } from './types.ts';
 
 export const ASC_FLAGS: readonly string[] = [
   '-O3',
@@ -49,5 +51,5 @@ export async function compileAssemblyScript(
     );
   }
   if (!core) return stepError('compile', `${project.name}: asc finished without writing a module`, output);
-  return stepOk({ core, warnings: output, command });
+  return ok({ core, warnings: output, command });
 }

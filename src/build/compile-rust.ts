@@ -4,8 +4,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ok } from '../result.ts';
 import type { GuestProject } from './detect.ts';
-import { type CompiledModule, type RustToolchain, type StepResult, stepError, stepOk } from './types.ts';
+import { type CompiledModule, type RustToolchain, type StepResult, stepError } from './types.ts';
 
 export const DEBIAN_RUST: RustToolchain = { rustc: '/usr/bin/rustc', cargo: '/usr/bin/cargo' };
 
@@ -62,7 +63,7 @@ export async function compileRust(
       output || undefined,
     );
   }
-  return stepOk({ core: readFileSync(wasm), warnings: output, command });
+  return ok({ core: readFileSync(wasm), warnings: output, command });
 }
 
 /** Why the toolchain cannot build wasm32, or undefined when it can. */

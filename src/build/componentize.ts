@@ -2,13 +2,14 @@
 // component type (utf8 strings), then let wit-component build the component.
 import { readFileSync } from 'node:fs';
 import { componentEmbed, componentNew } from '@bytecodealliance/jco-transpile/wasm-tools';
-import { type StepResult, stepError, stepOk } from './types.ts';
+import { ok } from '../result.ts';
+import { type StepResult, stepError } from './types.ts';
 
 const witSource = readFileSync(new URL('../../wit/ksr.wit', import.meta.url), 'utf8');
 
 export async function embedWit(core: Uint8Array, world: string): Promise<StepResult<Uint8Array>> {
   try {
-    return stepOk(await componentEmbed({ binary: core, witSource, world, stringEncoding: 'utf8' }));
+    return ok(await componentEmbed({ binary: core, witSource, world, stringEncoding: 'utf8' }));
   } catch (err) {
     return stepError(
       'embed',
@@ -20,7 +21,7 @@ export async function embedWit(core: Uint8Array, world: string): Promise<StepRes
 
 export async function newComponent(embedded: Uint8Array): Promise<StepResult<Uint8Array>> {
   try {
-    return stepOk(await componentNew(embedded));
+    return ok(await componentNew(embedded));
   } catch (err) {
     return stepError(
       'component',

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { type StepResult, stepError, stepOk } from './types.ts';
+import { ok } from '../result.ts';
+import { type StepResult, stepError } from './types.ts';
 
 export type GuestProject =
   | {
@@ -51,7 +52,7 @@ function detectRust(dir: string, manifest: string): StepResult<GuestProject> {
     return stepError('detect', `${manifest} does not parse: ${(err as Error).message.split('\n')[0]}`);
   }
   if (typeof name !== 'string') return stepError('detect', `${manifest} has no [package] name: add one`);
-  return stepOk({ language: 'rust', dir, name, manifest });
+  return ok({ language: 'rust', dir, name, manifest });
 }
 
 function detectAssemblyScript(
@@ -86,12 +87,12 @@ function detectAssemblyScript(
     const pkgName = (pkg.value as { name?: unknown }).name;
     if (typeof pkgName === 'string' && pkgName !== '') name = pkgName.replace(/^@[^/]+\//, '');
   }
-  return stepOk({ language: 'assemblyscript', dir, name, entries });
+  return ok({ language: 'assemblyscript', dir, name, entries });
 }
 
 function readJson(path: string): StepResult<unknown> {
   try {
-    return stepOk(JSON.parse(readFileSync(path, 'utf8')));
+    return ok(JSON.parse(readFileSync(path, 'utf8')));
   } catch (err) {
     return stepError('detect', `${path} is not valid JSON: ${(err as Error).message}`);
   }

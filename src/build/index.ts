@@ -2,11 +2,12 @@
 export { buildGuest } from './build-guest.ts';
 export type {
   BuildError,
+  BuildFailure,
   BuildOptions,
   BuildProgress,
   BuildResult,
   BuildStepName,
-  BuildSuccess,
+  BuiltGuest,
   GuestLanguage,
   RustToolchain,
 } from './types.ts';

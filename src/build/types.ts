@@ -1,5 +1,6 @@
 // The vocabulary of a guest build: its steps, its progress events, its outcome. Build failures are
 // expected (a typo in a route, a missing toolchain), so they are values that say how to fix them.
+import { err, type Problem, type Result } from '../result.ts';
 
 export type GuestLanguage = 'assemblyscript' | 'rust';
 
@@ -35,16 +36,14 @@ export interface BuildOptions {
   readonly rustToolchain?: RustToolchain;
 }
 
-export interface BuildError {
-  readonly step: BuildStepName;
-  /** One line that names the problem and the fix. */
-  readonly message: string;
+/** Why a build failed: `code` is the step that failed, `message` one line that names the problem and the fix. */
+export interface BuildError extends Problem<BuildStepName> {
   /** The compiler's own output, for compile errors. */
   readonly output?: string;
 }
 
-export interface BuildSuccess {
-  readonly ok: true;
+/** A component built from a guest project. */
+export interface BuiltGuest {
   readonly language: GuestLanguage;
   readonly name: string;
   /** Absolute path of the component written. */
@@ -57,13 +56,12 @@ export interface BuildSuccess {
   readonly steps: readonly BuildProgress[];
 }
 
-export interface BuildFailure {
-  readonly ok: false;
-  readonly error: BuildError;
+/** A failed build: the failure, and the steps that succeeded before it. */
+export interface BuildFailure extends BuildError {
   readonly steps: readonly BuildProgress[];
 }
 
-export type BuildResult = BuildSuccess | BuildFailure;
+export type BuildResult = Result<BuiltGuest, BuildFailure>;
 
 /** What a compiler step hands on. */
 export interface CompiledModule {
@@ -75,14 +73,8 @@ export interface CompiledModule {
 }
 
 /** The outcome of one step. */
-export type StepResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: BuildError };
-
-export function stepOk<T>(value: T): StepResult<T> {
-  return { ok: true, value };
-}
+export type StepResult<T> = Result<T, BuildError>;
 
 export function stepError(step: BuildStepName, message: string, output?: string): StepResult<never> {
-  return { ok: false, error: output === undefined ? { step, message } : { step, message, output } };
+  return err(output === undefined ? { code: step, message } : { code: step, message, output });
 }

@@ -1,7 +1,7 @@
 // `kemi-wasm activate VERSION [--tenant T]`: makes a retained version the active one.
 import type { Command } from 'commander';
 import { AdminClient, type ConnectionOptions, connectionOptions, fail } from './admin-client.ts';
-import { printSwitch, type SwitchBody } from './rollback.ts';
+import { printSwitch } from './rollback.ts';
 
 export function registerActivate(program: Command): void {
   connectionOptions(
@@ -19,8 +19,10 @@ async function activate(text: string, opts: ConnectionOptions): Promise<number> 
   if (!/^[1-9][0-9]*$/.test(text))
     return fail('activate', `'${text}' is not a version number: see kemi-wasm versions`);
   const client = new AdminClient(opts);
-  const result = await client.call<SwitchBody>('POST', client.tenantPath('/activate'), { json: { version } });
+  const result = await client.call((_, tenant) =>
+    tenant.activate.$post({ param: client.param, json: { version } }),
+  );
   if (!result.ok) return fail('activate', result.error);
-  printSwitch(result.body, opts.json === true);
+  printSwitch(result.value, opts.json === true);
   return 0;
 }

@@ -1,6 +1,10 @@
 // What the deploy/versions/activate/rollback/status commands share: the server URL and token (flags, else
-// environment), one HTTP call to the admin API, and a one-line error that names the fix.
+// environment), one call to the admin API through Hono's typed client (paths, inputs and answers are the
+// server's own types, src/admin/app.ts), and a one-line error that names the fix.
 import type { Command } from 'commander';
+import { type ClientResponse, hc } from 'hono/client';
+import type { AdminApp, ErrorBody } from '../admin/index.ts';
+import { err, ok, type Result } from '../result.ts';
 
 export interface ConnectionOptions {
   server?: string;
@@ -20,7 +24,20 @@ export function connectionOptions(command: Command): Command {
     .option('--json', 'print the server response as JSON');
 }
 
-export type CallResult<T> = { ok: true; body: T } | { ok: false; error: string };
+/** The admin API as the server declares it. */
+export type AdminApi = ReturnType<typeof hc<AdminApp>>;
+
+/** The routes of one tenant (`/v1/tenants/:tenant/...`). */
+export type TenantApi = AdminApi['v1']['tenants'][':tenant'];
+
+/** What a successful call answers: the route's JSON bodies other than the error shape. */
+export type Answer<R> = R extends ClientResponse<infer T, number, 'json'> ? Exclude<T, ErrorBody> : never;
+
+/** The answer of one endpoint of the client, e.g. `AnswerOf<TenantApi['rollback']['$post']>`. */
+export type AnswerOf<F extends (...args: never[]) => Promise<unknown>> = Answer<Awaited<ReturnType<F>>>;
+
+/** The answer, or the one line to print: the server's reason, or why the server was not reached. */
+export type CallResult<T> = Result<T, string>;
 
 export class AdminClient {
   readonly server: string;
@@ -34,52 +51,44 @@ export class AdminClient {
     this.tenant = opts.tenant ?? (env.KEMI_WASM_TENANT || 'default');
   }
 
-  tenantPath(suffix = ''): string {
-    return `/v1/tenants/${encodeURIComponent(this.tenant)}${suffix}`;
+  /** The `:tenant` path parameter (the client puts parameters into the path as given). */
+  get param(): { tenant: string } {
+    return { tenant: encodeURIComponent(this.tenant) };
   }
 
-  async call<T>(
-    method: string,
-    path: string,
-    body?: { json: unknown } | { wasm: Uint8Array },
-  ): Promise<CallResult<T>> {
-    if (!this.#token) return { ok: false, error: 'no token: give --token or set KEMI_WASM_TOKEN' };
+  /** Sends one request through the typed client; an error status becomes the server's reason. */
+  async call<R extends ClientResponse<unknown, number, 'json'>>(
+    send: (api: AdminApi, tenant: TenantApi) => Promise<R>,
+  ): Promise<CallResult<Answer<R>>> {
+    if (!this.#token) return err('no token: give --token or set KEMI_WASM_TOKEN');
     const headers: Record<string, string> = { authorization: `Bearer ${this.#token}` };
     const user = process.env.USER;
     if (user) headers['x-kemi-user'] = user;
-    let payload: string | Uint8Array | undefined;
-    if (body && 'json' in body) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body.json);
-    } else if (body) {
-      headers['content-type'] = 'application/wasm';
-      payload = body.wasm;
-    }
-    let res: Response;
+    const api = hc<AdminApp>(this.server, { headers });
+    let res: R;
     try {
-      res = await fetch(`${this.server}${path}`, { method, headers, body: payload as RequestInit['body'] });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (err as Error).message;
-      return {
-        ok: false,
-        error: `cannot reach ${this.server} (${why}): is the server running with an admin section? give --server or KEMI_WASM_SERVER`,
-      };
+      res = await send(api, api.v1.tenants[':tenant']);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      return err(
+        `cannot reach ${this.server} (${why}): is the server running with an admin section? give --server or KEMI_WASM_SERVER`,
+      );
     }
     const text = await res.text();
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      return {
-        ok: false,
-        error: `${this.server} answered ${res.status} with something that is not JSON: is it a kemi-wasm admin URL?`,
-      };
+      return err(
+        `${this.server} answered ${res.status} with something that is not JSON: is it a kemi-wasm admin URL?`,
+      );
     }
-    if (res.ok) return { ok: true, body: parsed as T };
-    const reason = (parsed as { reason?: string }).reason ?? text;
-    if (res.status === 401) return { ok: false, error: `${reason} (give --token or set KEMI_WASM_TOKEN)` };
-    return { ok: false, error: reason };
+    // The server's own declaration of what this route answers.
+    if (res.ok) return ok(parsed as Answer<R>);
+    const reason = (parsed as Partial<ErrorBody>).reason ?? text;
+    if (res.status === 401) return err(`${reason} (give --token or set KEMI_WASM_TOKEN)`);
+    return err(reason);
   }
 }
 

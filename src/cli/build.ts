@@ -27,10 +27,10 @@ export async function runBuild(dir: string, out: string | undefined): Promise<nu
     process.stderr.write(`kemi-wasm build: ${result.error.message}\n`);
     return 1;
   }
-  if (result.warnings) process.stderr.write(`${result.warnings.trimEnd()}\n`);
+  if (result.value.warnings) process.stderr.write(`${result.value.warnings.trimEnd()}\n`);
   const seconds = ((performance.now() - start) / 1000).toFixed(1);
-  const size = `${(result.component.length / 1024).toFixed(1)} KiB`;
-  process.stdout.write(`built ${displayPath(result.out)} (${size}) in ${seconds} s\n`);
+  const size = `${(result.value.component.length / 1024).toFixed(1)} KiB`;
+  process.stdout.write(`built ${displayPath(result.value.out)} (${size}) in ${seconds} s\n`);
   return 0;
 }
 

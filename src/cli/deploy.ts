@@ -9,18 +9,6 @@ interface DeployOptions extends ConnectionOptions {
   activate: boolean;
 }
 
-interface UploadBody {
-  tenant: string;
-  version: number;
-  sha256: string;
-  size: number;
-  activated: boolean;
-  path: string;
-  fallbackReason?: string;
-  pruned: number[];
-  timings: Record<string, number>;
-}
-
 export function registerDeploy(program: Command): void {
   connectionOptions(
     program
@@ -51,15 +39,14 @@ async function deploy(file: string, opts: DeployOptions): Promise<number> {
   say(`  read      ${basename(file)} (${kib(bytes.length)})`);
   say(`  upload    to ${client.server}, tenant ${client.tenant}${opts.activate ? '' : ' (not activating)'}`);
   const start = performance.now();
-  const result = await client.call<UploadBody>(
-    'POST',
-    client.tenantPath(`/versions${opts.activate ? '?activate=1' : ''}`),
-    {
-      wasm: bytes,
-    },
+  const result = await client.call((_, tenant) =>
+    tenant.versions.$post(
+      { param: client.param, query: opts.activate ? { activate: '1' } : {} },
+      { headers: { 'content-type': 'application/wasm' }, init: { body: bytes } },
+    ),
   );
   if (!result.ok) return fail('deploy', result.error);
-  const b = result.body;
+  const b = result.value;
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(b, null, 2)}\n`);
     return 0;

@@ -1,14 +1,17 @@
 // `kemi-wasm rollback [--tenant T]`: returns the tenant to the version active before the current one.
 import type { Command } from 'commander';
-import { AdminClient, type ConnectionOptions, connectionOptions, fail, ms } from './admin-client.ts';
+import {
+  AdminClient,
+  type AnswerOf,
+  type ConnectionOptions,
+  connectionOptions,
+  fail,
+  ms,
+  type TenantApi,
+} from './admin-client.ts';
 
-export interface SwitchBody {
-  tenant: string;
-  from: number | null;
-  to: number;
-  changed: boolean;
-  timings: { loadMs: number; commitMs: number; swapMs: number };
-}
+/** What activate and rollback answer: the switch from one active version to another. */
+type Switch = AnswerOf<TenantApi['rollback']['$post']>;
 
 export function registerRollback(program: Command): void {
   connectionOptions(
@@ -22,13 +25,13 @@ export function registerRollback(program: Command): void {
 
 async function rollback(opts: ConnectionOptions): Promise<number> {
   const client = new AdminClient(opts);
-  const result = await client.call<SwitchBody>('POST', client.tenantPath('/rollback'));
+  const result = await client.call((_, tenant) => tenant.rollback.$post({ param: client.param }));
   if (!result.ok) return fail('rollback', result.error);
-  printSwitch(result.body, opts.json === true);
+  printSwitch(result.value, opts.json === true);
   return 0;
 }
 
-export function printSwitch(b: SwitchBody, json: boolean): void {
+export function printSwitch(b: Switch, json: boolean): void {
   if (json) {
     process.stdout.write(`${JSON.stringify(b, null, 2)}\n`);
     return;

@@ -37,19 +37,19 @@ async function serve(opts: ServeOptions): Promise<number> {
   const loaded = opts.config ? await loadConfig(opts.config) : validateConfig({});
   if (!loaded.ok) return fail(loaded.error);
   const overrides = {
-    ...loaded.config,
+    ...loaded.value,
     ...(opts.listen && { listen: opts.listen }),
     ...(opts.route && { route: opts.route }),
     ...(opts.logLevel && { log_level: opts.logLevel }),
   };
   const checked = validateConfig(overrides, 'command line');
   if (!checked.ok) return fail(checked.error);
-  const config = checked.config;
+  const config = checked.value;
 
   const log = createLogger(config.log_level);
   const started = await startServer(config, log);
   if (!started.ok) return fail(started.error);
-  const { server } = started;
+  const server = started.value;
   log.info('ready');
 
   await new Promise<void>((resolve) => {

@@ -1,8 +1,14 @@
 // `kemi-wasm status [--tenant T]`: active version and in-flight transactions per loaded version, and the
 // circuit breaker of the active one, for every tenant the token sees (or one).
 import type { Command } from 'commander';
-import type { TenantStatus } from '../registry/index.ts';
-import { AdminClient, type ConnectionOptions, connectionOptions, fail } from './admin-client.ts';
+import {
+  AdminClient,
+  type AnswerOf,
+  type ConnectionOptions,
+  connectionOptions,
+  fail,
+  type TenantApi,
+} from './admin-client.ts';
 import { table } from './table.ts';
 
 export function registerStatus(program: Command): void {
@@ -18,14 +24,14 @@ export function registerStatus(program: Command): void {
 async function status(opts: ConnectionOptions, one: boolean): Promise<number> {
   const client = new AdminClient(opts);
   const result = one
-    ? await client.call<TenantStatus>('GET', client.tenantPath())
-    : await client.call<{ uptimeS: number; tenants: TenantStatus[] }>('GET', '/v1/status');
+    ? await client.call((_, tenant) => tenant.$get({ param: client.param }))
+    : await client.call((api) => api.v1.status.$get());
   if (!result.ok) return fail('status', result.error);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(result.body, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(result.value, null, 2)}\n`);
     return 0;
   }
-  const tenants = 'tenants' in result.body ? result.body.tenants : [result.body];
+  const tenants = 'tenants' in result.value ? result.value.tenants : [result.value];
   const rows = tenants.flatMap((t) =>
     t.loaded.length === 0
       ? [[t.tenant, '-', 'no version', '', '', '', '']]
@@ -52,7 +58,7 @@ async function status(opts: ConnectionOptions, one: boolean): Promise<number> {
 }
 
 /** `closed 2/20` (failures in the window / the threshold), `open`, `tripping` or `off`. */
-function breaker(t: TenantStatus): string {
+function breaker(t: AnswerOf<TenantApi['$get']>): string {
   const b = t.breaker;
   return b.state === 'closed' ? `closed ${b.recent}/${b.failures}` : b.state;
 }

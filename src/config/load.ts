@@ -5,44 +5,34 @@ import { extname } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { err, ok, type Result } from '../result.ts';
 import { type Config, configSchema } from './schema.ts';
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
-
-export async function loadConfig(path: string): Promise<ConfigResult> {
+export async function loadConfig(path: string): Promise<Result<Config>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch (err) {
-    return {
-      ok: false,
-      error: `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`,
-    };
+  } catch (error) {
+    return err(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
   const format = extname(path).toLowerCase();
   let raw: unknown;
   try {
     if (format === '.toml') raw = parseToml(text);
     else if (format === '.yaml' || format === '.yml') raw = parseYaml(text);
-    else
-      return {
-        ok: false,
-        error: `config file ${path}: unknown format '${format}', use .toml, .yaml or .yml`,
-      };
-  } catch (err) {
-    return {
-      ok: false,
-      error: `config file ${path} is not valid ${format.slice(1).toUpperCase()}: ${(err as Error).message}`,
-    };
+    else return err(`config file ${path}: unknown format '${format}', use .toml, .yaml or .yml`);
+  } catch (error) {
+    return err(
+      `config file ${path} is not valid ${format.slice(1).toUpperCase()}: ${(error as Error).message}`,
+    );
   }
   return validateConfig(raw ?? {}, path);
 }
 
 /** Validates an already parsed object (also used for the defaults and for command-line overrides). */
-export function validateConfig(raw: unknown, source = 'config'): ConfigResult {
+export function validateConfig(raw: unknown, source = 'config'): Result<Config> {
   const parsed = configSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, config: parsed.data };
-  return { ok: false, error: `${source}: ${formatIssues(parsed.error.issues)}` };
+  return parsed.success ? ok(parsed.data) : err(`${source}: ${formatIssues(parsed.error.issues)}`);
 }
 
 function formatIssues(issues: readonly z.core.$ZodIssue[]): string {

@@ -4,7 +4,13 @@
 // what the route decided, or, when the route failed, the tenant's failure policy on the message as it was
 // received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
-import type { LocationHost, RouteContext, RouteHost } from '../kemi/index.ts';
+import {
+  type LocationHost,
+  PvNames,
+  type RouteContext,
+  type RouteHost,
+  ScriptRegexes,
+} from '../kemi/index.ts';
 import {
   addReceived,
   createResponse,
@@ -67,6 +73,8 @@ export class SipCore implements RouteHost {
   /** The htables the KSR functions reach, by the route context's tenant. */
   readonly htables: HtableStore | undefined;
   readonly location: LocationHost | undefined;
+  readonly pvNames = new PvNames();
+  readonly regexes = new ScriptRegexes();
   readonly #transport: Transport;
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
@@ -127,7 +135,7 @@ export class SipCore implements RouteHost {
       }
       return;
     }
-    const msg = parsed.message;
+    const msg = parsed.value;
     if (msg instanceof SipRequest) {
       this.counters.requests++;
       addReceived(msg, source.remote);
@@ -140,13 +148,13 @@ export class SipCore implements RouteHost {
 
   /** A TCP stream that could not be framed: answer 400 before the transport closes it, when we can. */
   framingError(error: FramingError, source: Source): void {
-    countBy(this.counters.parseErrors, error.kind);
+    countBy(this.counters.parseErrors, error.code);
     const head = error.head && parseMessage(error.head, { datagram: true, limits: this.#parseLimits });
-    const request = head?.ok && head.message instanceof SipRequest ? head.message : undefined;
-    this.#log.warn({ connection: source.connectionId }, `TCP framing error: ${error.reason}`);
+    const request = head?.ok && head.value instanceof SipRequest ? head.value : undefined;
+    this.#log.warn({ connection: source.connectionId }, `TCP framing error: ${error.message}`);
     if (!request || request.method === 'ACK') return;
     this.counters.rejected++;
-    const reply = createResponse(request, 400, error.reason.replace(/[\r\n]/g, ' '), {
+    const reply = createResponse(request, 400, error.message.replace(/[\r\n]/g, ' '), {
       toTag: localToTag(request),
     });
     this.#send({ connectionId: source.connectionId! }, reply.toBuffer(), this.#log);
@@ -309,8 +317,8 @@ export class SipCore implements RouteHost {
     const parsed = parseMessage(bytes, { datagram: source.proto === 'udp', limits: this.#parseLimits });
     if (!parsed.ok)
       throw new Error(`a message that parsed once does not parse again: ${parsed.error.detail}`);
-    if (parsed.message instanceof SipRequest) addReceived(parsed.message, source.remote);
-    return parsed.message;
+    if (parsed.value instanceof SipRequest) addReceived(parsed.value, source.remote);
+    return parsed.value;
   }
 
   // ---- sending --------------------------------------------------------------------------------------------
@@ -323,7 +331,7 @@ export class SipCore implements RouteHost {
     void this.#transport.send(target, bytes).then((result) => {
       if (result.ok) return;
       this.counters.sendErrors++;
-      log.warn({ kind: result.error.kind }, `send failed: ${result.error.message}`);
+      log.warn({ kind: result.error.code }, `send failed: ${result.error.message}`);
     });
   }
 }

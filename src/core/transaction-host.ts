@@ -15,6 +15,7 @@ import {
   type DestinationBranch,
   E_ADM_PROHIBITED,
   E_UNSPEC,
+  forwardMaxForwards,
   hostPort,
   InviteServerTransaction,
   type NextHop,
@@ -254,13 +255,12 @@ export class TransactionHost implements TmHost {
     const script = requestRouteScript(ctx);
     const target = targets[0];
     if (script === undefined || target === undefined) return E_UNSPEC;
-    const found =
-      forced === undefined ? nextHop(target.dstUri ?? target.uri) : { ok: true as const, hop: forced };
+    const found = forced === undefined ? nextHop(target.dstUri ?? target.uri) : ok(forced);
     if (!found.ok) {
-      ctx.log.warn({ code: found.error.code }, `ACK not relayed: ${found.error.detail}`);
+      ctx.log.warn({ code: found.error.code }, `ACK not relayed: ${found.error.message}`);
       return found.error.code;
     }
-    const hop = found.hop;
+    const hop = found.value;
     const why = this.#refuse(script, hop);
     if (why !== undefined) {
       ctx.log.warn({ code: E_ADM_PROHIBITED }, `ACK not relayed: ${why}`);
@@ -270,12 +270,7 @@ export class TransactionHost implements TmHost {
     if (local === undefined) return E_UNSPEC;
     const ack = ctx.request!.clone();
     if (target.uri !== ack.uri) ack.setUri(target.uri);
-    const maxForwards = ack.maxForwards;
-    if (maxForwards === undefined) ack.setHeader('Max-Forwards', '70');
-    else if (maxForwards === ctx.tm.receivedMaxForwards) {
-      if (maxForwards === 0) return E_UNSPEC;
-      ack.setHeader('Max-Forwards', String(maxForwards - 1));
-    }
+    if (!forwardMaxForwards(ack, ctx.tm.receivedMaxForwards)) return E_UNSPEC;
     ack.pushVia(
       `SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
     );

@@ -7,6 +7,8 @@ import { SipRequest, SipResponse } from '../sip/index.ts';
 import type { HtableStore, LocationStore, RegistrarSettings } from '../state/index.ts';
 import type { DestinationBranch, NextHop, ProxyTransaction, RecordRouteRequest } from '../tm/index.ts';
 import type { Source } from '../transport/index.ts';
+import type { PvNames } from './pseudo-variables.ts';
+import type { ScriptRegexes } from './script-regex.ts';
 
 export type RouteKind = 'request' | 'reply' | 'failure' | 'branch' | 'onreply' | 'event';
 
@@ -29,6 +31,10 @@ export interface RouteHost {
   readonly htables?: HtableStore;
   /** The location service of the registrar functions; absent on a server without one (they then fail). */
   readonly location?: LocationHost;
+  /** Pseudo-variable names resolved so far: kept across messages, for the server's lifetime. */
+  readonly pvNames: PvNames;
+  /** Script regular expressions compiled so far: kept across messages, for the server's lifetime. */
+  readonly regexes: ScriptRegexes;
 }
 
 /** The location store and each tenant's registrar settings. */

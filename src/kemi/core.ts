@@ -2,8 +2,8 @@
 // logging.
 import { parseUri, type SipUri } from '../sip/index.ts';
 import type { RouteContext, RouteFlags } from './context.ts';
-import { defineModule, fn } from './define.ts';
-import { lookupPv, writePv } from './pseudo-variables.ts';
+import { defineModule } from './define.ts';
+import { writePv } from './pseudo-variables.ts';
 import { scriptLog } from './script-log.ts';
 
 const method = (ctx: RouteContext) => ctx.request?.method ?? ctx.msg.cseq.method;
@@ -37,109 +37,66 @@ function flagBit(ctx: RouteContext, flag: number, fn: string): number | undefine
   return undefined;
 }
 
-/** setflag/resetflag/isflagset over one of the context's flag words (`b` prefix: the branch's). */
-function flagFunctions(prefix: '' | 'b', word: keyof RouteFlags, what: string) {
-  const named = (verb: string) => `${verb}${prefix}flag`;
-  return [
-    fn(named('set'), `Set a ${what} flag.`, [['flag', 's32']], 'bool', (ctx, flag) => {
-      const bit = flagBit(ctx, flag, named('set'));
-      if (bit !== undefined) ctx.flags[word] |= bit;
-      return bit !== undefined;
-    }),
-    fn(named('reset'), `Reset a ${what} flag.`, [['flag', 's32']], 'bool', (ctx, flag) => {
-      const bit = flagBit(ctx, flag, named('reset'));
-      if (bit !== undefined) ctx.flags[word] &= ~bit;
-      return bit !== undefined;
-    }),
-    fn(`is${prefix}flagset`, `Test a ${what} flag.`, [['flag', 's32']], 'bool', (ctx, flag) => {
-      const bit = flagBit(ctx, flag, `is${prefix}flagset`);
-      return bit !== undefined && (ctx.flags[word] & bit) !== 0;
-    }),
-  ];
+/** setflag/resetflag/isflagset over one of the context's flag words: `fn` names the function in logs. */
+function setFlag(ctx: RouteContext, word: keyof RouteFlags, flag: number, fn: string): boolean {
+  const bit = flagBit(ctx, flag, fn);
+  if (bit !== undefined) ctx.flags[word] |= bit;
+  return bit !== undefined;
+}
+
+function resetFlag(ctx: RouteContext, word: keyof RouteFlags, flag: number, fn: string): boolean {
+  const bit = flagBit(ctx, flag, fn);
+  if (bit !== undefined) ctx.flags[word] &= ~bit;
+  return bit !== undefined;
+}
+
+function isFlagSet(ctx: RouteContext, word: keyof RouteFlags, flag: number, fn: string): boolean {
+  const bit = flagBit(ctx, flag, fn);
+  return bit !== undefined && (ctx.flags[word] & bit) !== 0;
 }
 
 function setPv(ctx: RouteContext, name: string, value: string | undefined): boolean {
-  const found = lookupPv(name);
-  return found.ok && writePv(ctx, found.ref, value) === undefined;
+  const found = ctx.host.pvNames.lookup(name);
+  return found.ok && writePv(ctx, found.value, value).ok;
 }
 
-const logAt = (level: string) =>
-  fn(level, `Log at ${level} level.`, [['msg', 'string']], 'none', (ctx, msg) => scriptLog(ctx, level, msg));
-
-export const core = defineModule('core', "Core KEMI functions (Kamailio's KSR.*).", [
-  fn(
-    'is-method',
-    'True if the method equals `method`.',
-    [['method', 'string']],
-    'bool',
-    (ctx, m) => method(ctx).toUpperCase() === m.toUpperCase(),
-  ),
-  fn(
-    'is-method-in',
-    'True if the method is one of the letters.',
-    [['methods', 'string']],
-    'bool',
-    (ctx, letters) => {
-      const m = method(ctx);
-      for (const letter of letters) if (METHOD_LETTERS[letter.toUpperCase()] === m) return true;
-      return false;
-    },
-  ),
-  fn('is-myself', 'True if `uri` names this server.', [['uri', 'string']], 'bool', (ctx, uri) =>
-    isMyselfUri(ctx, parseUri(uri)),
-  ),
-  fn('is-myself-ruri', '`is-myself` on the R-URI.', [], 'bool', (ctx) =>
-    isMyselfUri(ctx, ctx.request?.parsedUri),
-  ),
-  fn('is-myself-furi', '`is-myself` on the From URI.', [], 'bool', (ctx) =>
-    isMyselfUri(ctx, uriOf(ctx.msg.from?.uri)),
-  ),
-  fn('is-myself-turi', '`is-myself` on the To URI.', [], 'bool', (ctx) =>
-    isMyselfUri(ctx, uriOf(ctx.msg.to?.uri)),
-  ),
-  fn('is-myself-srcip', 'True if the source IP is a listen address.', [], 'bool', (ctx) =>
-    ctx.host.isMyself(ctx.source.remote.address, undefined, false),
-  ),
-  ...flagFunctions('', 'message', 'message'),
-  ...flagFunctions('b', 'branch', 'branch'),
-  fn('seturi', 'Replace the R-URI.', [['uri', 'string']], 'bool', (ctx, uri) => setPv(ctx, '$ru', uri)),
-  fn('setuser', 'Replace the R-URI user.', [['user', 'string']], 'bool', (ctx, user) =>
-    setPv(ctx, '$rU', user),
-  ),
-  fn('sethost', 'Replace the R-URI host.', [['host', 'string']], 'bool', (ctx, host) =>
-    setPv(ctx, '$rd', host),
-  ),
-  fn(
-    'setdsturi',
-    'Set $du.',
-    [['uri', 'string']],
-    'bool',
-    (ctx, uri) => uri !== '' && setPv(ctx, '$du', uri),
-  ),
-  fn('resetdsturi', 'Clear $du.', [], 'bool', (ctx) => setPv(ctx, '$du', undefined)),
-  fn('isdsturiset', 'True if $du is set.', [], 'bool', (ctx) => ctx.relay.dstUri !== undefined),
-  fn('force-rport', 'Reply to the source port.', [], 'bool', (ctx) => {
+export const core = defineModule('core', {
+  'is-method': (ctx, m) => method(ctx).toUpperCase() === m.toUpperCase(),
+  'is-method-in': (ctx, letters) => {
+    const m = method(ctx);
+    for (const letter of letters) if (METHOD_LETTERS[letter.toUpperCase()] === m) return true;
+    return false;
+  },
+  'is-myself': (ctx, uri) => isMyselfUri(ctx, parseUri(uri)),
+  'is-myself-ruri': (ctx) => isMyselfUri(ctx, ctx.request?.parsedUri),
+  'is-myself-furi': (ctx) => isMyselfUri(ctx, uriOf(ctx.msg.from?.uri)),
+  'is-myself-turi': (ctx) => isMyselfUri(ctx, uriOf(ctx.msg.to?.uri)),
+  'is-myself-srcip': (ctx) => ctx.host.isMyself(ctx.source.remote.address, undefined, false),
+  setflag: (ctx, flag) => setFlag(ctx, 'message', flag, 'setflag'),
+  resetflag: (ctx, flag) => resetFlag(ctx, 'message', flag, 'resetflag'),
+  isflagset: (ctx, flag) => isFlagSet(ctx, 'message', flag, 'isflagset'),
+  setbflag: (ctx, flag) => setFlag(ctx, 'branch', flag, 'setbflag'),
+  resetbflag: (ctx, flag) => resetFlag(ctx, 'branch', flag, 'resetbflag'),
+  isbflagset: (ctx, flag) => isFlagSet(ctx, 'branch', flag, 'isbflagset'),
+  seturi: (ctx, uri) => setPv(ctx, '$ru', uri),
+  setuser: (ctx, user) => setPv(ctx, '$rU', user),
+  sethost: (ctx, host) => setPv(ctx, '$rd', host),
+  setdsturi: (ctx, uri) => uri !== '' && setPv(ctx, '$du', uri),
+  resetdsturi: (ctx) => setPv(ctx, '$du', undefined),
+  isdsturiset: (ctx) => ctx.relay.dstUri !== undefined,
+  'force-rport': (ctx) => {
     if (!ctx.request) return false;
     ctx.answer.forceRport = true;
     return true;
-  }),
-  fn('set-drop', 'Drop the message when the route returns.', [], 'none', (ctx) => {
+  },
+  'set-drop': (ctx) => {
     ctx.answer.dropped = true;
-  }),
-  fn(
-    'log',
-    'Log at a level.',
-    [
-      ['level', 'string'],
-      ['msg', 'string'],
-    ],
-    'none',
-    (ctx, level, msg) => scriptLog(ctx, level, msg),
-  ),
-  logAt('dbg'),
-  logAt('info'),
-  logAt('notice'),
-  logAt('warn'),
-  logAt('err'),
-  logAt('crit'),
-]);
+  },
+  log: (ctx, level, msg) => scriptLog(ctx, level, msg),
+  dbg: (ctx, msg) => scriptLog(ctx, 'dbg', msg),
+  info: (ctx, msg) => scriptLog(ctx, 'info', msg),
+  notice: (ctx, msg) => scriptLog(ctx, 'notice', msg),
+  warn: (ctx, msg) => scriptLog(ctx, 'warn', msg),
+  err: (ctx, msg) => scriptLog(ctx, 'err', msg),
+  crit: (ctx, msg) => scriptLog(ctx, 'crit', msg),
+});

@@ -3,7 +3,7 @@
 import { parseUri } from '../sip/index.ts';
 import { MAX_BRANCHES, parseQ } from '../tm/index.ts';
 import type { RouteContext } from './context.ts';
-import { defineModule, fn } from './define.ts';
+import { defineModule } from './define.ts';
 import { ruriBranch } from './destination.ts';
 
 function append(
@@ -30,28 +30,15 @@ function append(
   return 1;
 }
 
-export const corex = defineModule('corex', "The destination set (Kamailio's corex module).", [
-  fn('append-branch', 'Add the R-URI (with $du, q and branch flags) as a branch.', [], 's32', (ctx) =>
-    append(ctx, 'append-branch', '', undefined, true),
-  ),
-  fn('append-branch-uri', 'Add a branch to `uri`.', [['uri', 'string']], 's32', (ctx, uri) =>
-    append(ctx, 'append-branch-uri', uri, undefined, false),
-  ),
-  fn(
-    'append-branch-uri-q',
-    'Add a branch to `uri` with q value `q` ("0.5").',
-    [
-      ['uri', 'string'],
-      ['q', 'string'],
-    ],
-    's32',
-    (ctx, uri, q) => {
-      const value = parseQ(q);
-      if (value === undefined) {
-        ctx.log.error({ ksr: 'append-branch-uri-q' }, `q '${q}' is not a q value (0 to 1, 3 decimals)`);
-        return -1;
-      }
-      return append(ctx, 'append-branch-uri-q', uri, value, false);
-    },
-  ),
-]);
+export const corex = defineModule('corex', {
+  'append-branch': (ctx) => append(ctx, 'append-branch', '', undefined, true),
+  'append-branch-uri': (ctx, uri) => append(ctx, 'append-branch-uri', uri, undefined, false),
+  'append-branch-uri-q': (ctx, uri, q) => {
+    const value = parseQ(q);
+    if (value === undefined) {
+      ctx.log.error({ ksr: 'append-branch-uri-q' }, `q '${q}' is not a q value (0 to 1, 3 decimals)`);
+      return -1;
+    }
+    return append(ctx, 'append-branch-uri-q', uri, value, false);
+  },
+});

@@ -1,7 +1,10 @@
-// The shape of a KSR module: one table of functions per WIT interface, as Kamailio declares one KEMI
-// export table per module. The same table drives the canonical-ABI binding (runtime/), the check against
-// wit/ksr.wit, and the generated API docs.
+// The shape of a KSR module: one table per WIT interface, as Kamailio declares one KEMI export table per
+// module. A table only maps function names to implementations: names, parameters, results and docs come
+// from wit/ksr.wit through the generated KSR_INTERFACES, so tsc refuses a table that lacks, misnames or
+// mistypes a function. The same tables drive the canonical-ABI binding (runtime/) and the startup check
+// against wit/ksr.wit.
 import type { RouteContext } from './context.ts';
+import { KSR_INTERFACES } from './generated/ksr.ts';
 
 /** WIT types a KSR parameter can have. */
 export type ParamType = 'string' | 's32';
@@ -25,36 +28,53 @@ type ArgsOf<P extends readonly Param[]> = {
   -readonly [K in keyof P]: P[K] extends readonly [string, infer T] ? ValueOf<T> : never;
 };
 
-export interface KsrFunction {
-  /** WIT name, kebab-case (`sl-send-reply`). */
-  readonly name: string;
-  readonly doc: string;
+/** A function's WIT signature, as the generated KSR_INTERFACES states it. */
+export interface KsrSignature {
   readonly params: readonly Param[];
   readonly result: ResultType;
-  // biome-ignore lint/suspicious/noExplicitAny: the table is heterogeneous; `fn` checks each entry.
+}
+
+/** The interfaces of the script world, by WIT name. */
+export type InterfaceName = keyof typeof KSR_INTERFACES;
+type Signatures<N extends InterfaceName> = (typeof KSR_INTERFACES)[N];
+
+/** The table of interface `N`: every WIT function, by its WIT name, with the arguments and result of its WIT type. */
+export type KsrTable<N extends InterfaceName> = {
+  readonly [F in keyof Signatures<N>]: Signatures<N>[F] extends KsrSignature
+    ? (ctx: RouteContext, ...args: ArgsOf<Signatures<N>[F]['params']>) => ValueOf<Signatures<N>[F]['result']>
+    : never;
+};
+
+export interface KsrFunction extends KsrSignature {
+  /** WIT name, kebab-case (`sl-send-reply`). */
+  readonly name: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the table is heterogeneous; KsrTable checks each entry.
   readonly impl: (ctx: RouteContext, ...args: any[]) => unknown;
 }
 
 export interface KsrModule {
   /** WIT interface name (`sl`); imported by guests as `kemi:ksr/<name>@<version>`. */
   readonly name: string;
-  readonly doc: string;
   readonly functions: readonly KsrFunction[];
 }
 
-/** One KSR function; `impl`'s argument and result types follow from `params` and `result`. */
-export function fn<const P extends readonly Param[], R extends ResultType>(
-  name: string,
-  doc: string,
-  params: P,
-  result: R,
-  impl: (ctx: RouteContext, ...args: ArgsOf<P>) => ValueOf<R>,
-): KsrFunction {
-  // After x.exit / x.drop the route is over: later calls are ignored and answer their type's "no".
-  const ignored = IGNORED[result];
-  const guarded = (ctx: RouteContext, ...args: ArgsOf<P>) =>
-    ctx.answer.finished ? ignored : impl(ctx, ...args);
-  return { name, doc, params, result, impl: guarded };
+/** The KSR module of interface `name`, its signatures taken from the contract. */
+export function defineModule<N extends InterfaceName>(name: N, table: KsrTable<N>): KsrModule {
+  // tsc already refuses what is checked here; this names the mistake in a table built around the types.
+  const signatures: Record<string, KsrSignature> | undefined = KSR_INTERFACES[name];
+  if (!signatures) throw new Error(`wit/ksr.wit's world imports no interface '${name}'`);
+  const functions = Object.entries(table).map(([fn, impl]): KsrFunction => {
+    if (!Object.hasOwn(signatures, fn))
+      throw new Error(`wit/ksr.wit's interface ${name} has no function '${fn}'`);
+    const { params, result } = signatures[fn];
+    // After x.exit / x.drop the route is over: later calls are ignored and answer their type's "no".
+    const ignored = IGNORED[result];
+    const run = impl as KsrFunction['impl'];
+    const guarded = (ctx: RouteContext, ...args: unknown[]) =>
+      ctx.answer.finished ? ignored : run(ctx, ...args);
+    return { name: fn, params, result, impl: guarded };
+  });
+  return { name, functions };
 }
 
 const IGNORED: Record<ResultType, unknown> = {
@@ -64,7 +84,3 @@ const IGNORED: Record<ResultType, unknown> = {
   bool: false,
   'option<string>': undefined,
 };
-
-export function defineModule(name: string, doc: string, functions: KsrFunction[]): KsrModule {
-  return { name, doc, functions };
-}

@@ -3,7 +3,7 @@
 // serialization keep them right), so scripts cannot add or remove them: a forged Via would steer replies.
 import { headerKey, parseHeaderLine } from '../sip/index.ts';
 import type { RouteContext } from './context.ts';
-import { defineModule, fn } from './define.ts';
+import { defineModule } from './define.ts';
 
 const RESERVED = new Set(['via', 'content-length']);
 
@@ -63,102 +63,37 @@ function removeAll(ctx: RouteContext, hname: string, fnName: string): number {
   return removed > 0 ? removed : -1;
 }
 
-export const hdr = defineModule('hdr', "Header operations (Kamailio's KSR.hdr).", [
-  fn('append', 'Add after the last header.', [['hdrval', 'string']], 's32', (ctx, hdrval) =>
-    addAll(ctx, hdrval, 'append', (name, value) => ctx.msg.appendHeader(name, value)),
-  ),
-  fn(
-    'append-after',
-    'Add after the first `hname`.',
-    [
-      ['hdrval', 'string'],
-      ['hname', 'string'],
-    ],
-    's32',
-    (ctx, hdrval, hname) => {
-      let after = hname;
-      return addAll(ctx, hdrval, 'append-after', (name, value) => {
-        const ok = ctx.msg.insertHeaderAfter(after, name, value);
-        after = name;
-        return ok;
-      });
-    },
-  ),
-  fn('insert', 'Add before the first header.', [['hdrval', 'string']], 's32', (ctx, hdrval) =>
-    prependAll(ctx, hdrval, 'insert'),
-  ),
-  fn(
-    'insert-before',
-    'Add before the first `hname`.',
-    [
-      ['hdrval', 'string'],
-      ['hname', 'string'],
-    ],
-    's32',
-    (ctx, hdrval, hname) =>
-      addAll(ctx, hdrval, 'insert-before', (name, value) => ctx.msg.insertHeaderBefore(hname, name, value)),
-  ),
-  fn('remove', 'Remove every `hname`.', [['hname', 'string']], 's32', (ctx, hname) =>
-    removeAll(ctx, hname, 'remove'),
-  ),
-  fn(
-    'rmappend',
-    'Remove every `hname`, then append.',
-    [
-      ['hname', 'string'],
-      ['hdrval', 'string'],
-    ],
-    's32',
-    (ctx, hname, hdrval) => {
-      if (!reservedOk(ctx, hname, 'rmappend')) return -1;
-      ctx.msg.removeHeader(hname);
-      return addAll(ctx, hdrval, 'rmappend', (name, value) => ctx.msg.appendHeader(name, value));
-    },
-  ),
-  fn(
-    'rminsert',
-    'Remove every `hname`, then insert.',
-    [
-      ['hname', 'string'],
-      ['hdrval', 'string'],
-    ],
-    's32',
-    (ctx, hname, hdrval) => {
-      if (!reservedOk(ctx, hname, 'rminsert')) return -1;
-      ctx.msg.removeHeader(hname);
-      return prependAll(ctx, hdrval, 'rminsert');
-    },
-  ),
-  fn('is-present', '1 if present.', [['hname', 'string']], 's32', (ctx, hname) =>
-    ctx.msg.has(hname) ? 1 : -1,
-  ),
-  fn(
-    'get',
-    'The first `hname` body.',
-    [['hname', 'string']],
-    'option<string>',
-    (ctx, hname) => ctx.msg.getFieldValues(hname)[0],
-  ),
-  fn(
-    'get-idx',
-    'The `hname` body at `idx`.',
-    [
-      ['hname', 'string'],
-      ['idx', 's32'],
-    ],
-    'option<string>',
-    (ctx, hname, idx) => ctx.msg.getFieldValues(hname).at(idx),
-  ),
-  fn(
-    'append-to-reply',
-    'Add a header to the generated reply.',
-    [['hdrval', 'string']],
-    's32',
-    (ctx, hdrval) => {
-      const fields = fieldsOf(ctx, hdrval, 'append-to-reply');
-      if (!fields) return -1;
-      for (const f of fields) ctx.answer.replyHeaders.push([f.name, f.value]);
-      return 1;
-    },
-  ),
-]);
+export const hdr = defineModule('hdr', {
+  append: (ctx, hdrval) => addAll(ctx, hdrval, 'append', (name, value) => ctx.msg.appendHeader(name, value)),
+  'append-after': (ctx, hdrval, hname) => {
+    let after = hname;
+    return addAll(ctx, hdrval, 'append-after', (name, value) => {
+      const ok = ctx.msg.insertHeaderAfter(after, name, value);
+      after = name;
+      return ok;
+    });
+  },
+  insert: (ctx, hdrval) => prependAll(ctx, hdrval, 'insert'),
+  'insert-before': (ctx, hdrval, hname) =>
+    addAll(ctx, hdrval, 'insert-before', (name, value) => ctx.msg.insertHeaderBefore(hname, name, value)),
+  remove: (ctx, hname) => removeAll(ctx, hname, 'remove'),
+  rmappend: (ctx, hname, hdrval) => {
+    if (!reservedOk(ctx, hname, 'rmappend')) return -1;
+    ctx.msg.removeHeader(hname);
+    return addAll(ctx, hdrval, 'rmappend', (name, value) => ctx.msg.appendHeader(name, value));
+  },
+  rminsert: (ctx, hname, hdrval) => {
+    if (!reservedOk(ctx, hname, 'rminsert')) return -1;
+    ctx.msg.removeHeader(hname);
+    return prependAll(ctx, hdrval, 'rminsert');
+  },
+  'is-present': (ctx, hname) => (ctx.msg.has(hname) ? 1 : -1),
+  get: (ctx, hname) => ctx.msg.getFieldValues(hname)[0],
+  'get-idx': (ctx, hname, idx) => ctx.msg.getFieldValues(hname).at(idx),
+  'append-to-reply': (ctx, hdrval) => {
+    const fields = fieldsOf(ctx, hdrval, 'append-to-reply');
+    if (!fields) return -1;
+    for (const f of fields) ctx.answer.replyHeaders.push([f.name, f.value]);
+    return 1;
+  },
+});

@@ -4,8 +4,8 @@
 // string) are logged with the reason, as Kamailio does, and answer -1 (-255 for sht-inc / sht-dec).
 import type { Htable, HtValue } from '../state/index.ts';
 import type { RouteContext } from './context.ts';
-import { defineModule, fn } from './define.ts';
-import { MAX_INPUT_BYTES, scriptRegex } from './script-regex.ts';
+import { defineModule } from './define.ts';
+import { MAX_INPUT_BYTES } from './script-regex.ts';
 
 /** What sht-inc and sht-dec answer on failure (Kamailio's value). */
 export const HT_ADD_FAILED = -255;
@@ -31,7 +31,8 @@ export function writeItem(ctx: RouteContext, name: string, key: string, value: H
     return true;
   }
   const written = table.set(key, value);
-  if (!written.ok) ctx.log.error({ ksr: 'htable', htable: name, refused: written.reason }, written.error);
+  if (!written.ok)
+    ctx.log.error({ ksr: 'htable', htable: name, refused: written.error.code }, written.error.message);
   return written.ok;
 }
 
@@ -42,7 +43,7 @@ function add(ctx: RouteContext, name: string, key: string, delta: number): numbe
   if (table === undefined) return HT_ADD_FAILED;
   const added = table.add(key, delta);
   if (added.ok) return added.value;
-  ctx.log.error({ ksr: 'htable', htable: name, refused: added.reason }, added.error);
+  ctx.log.error({ ksr: 'htable', htable: name, refused: added.error.code }, added.error.message);
   return HT_ADD_FAILED;
 }
 
@@ -50,12 +51,12 @@ function add(ctx: RouteContext, name: string, key: string, delta: number): numbe
 function removeMatching(ctx: RouteContext, name: string, re: string, by: 'key' | 'value'): number {
   const table = tenantTable(ctx, name);
   if (table === undefined) return -1;
-  const regex = scriptRegex(re);
-  if (typeof regex === 'string') {
-    ctx.log.error({ ksr: 'htable', htable: name }, regex);
+  const regex = ctx.host.regexes.compile(re);
+  if (!regex.ok) {
+    ctx.log.error({ ksr: 'htable', htable: name }, regex.error);
     return -1;
   }
-  const matches = (text: string) => text.length <= MAX_INPUT_BYTES && regex.test(text);
+  const matches = (text: string) => text.length <= MAX_INPUT_BYTES && regex.value.test(text);
   table.removeWhere((key, value) =>
     by === 'key' ? matches(key) : typeof value === 'string' && matches(value),
   );
@@ -71,12 +72,12 @@ function matchName(ctx: RouteContext, name: string, op: string, value: string): 
     case 'sw':
       return code(table.someKey((key) => key.startsWith(value)));
     case 're': {
-      const regex = scriptRegex(value);
-      if (typeof regex === 'string') {
-        ctx.log.error({ ksr: 'htable', htable: name }, regex);
+      const regex = ctx.host.regexes.compile(value);
+      if (!regex.ok) {
+        ctx.log.error({ ksr: 'htable', htable: name }, regex.error);
         return -1;
       }
-      return code(table.someKey((key) => key.length <= MAX_INPUT_BYTES && regex.test(key)));
+      return code(table.someKey((key) => key.length <= MAX_INPUT_BYTES && regex.value.test(key)));
     }
     default:
       ctx.log.error({ ksr: 'htable', htable: name }, `sht-match-name: unknown operator '${op}' (eq, sw, re)`);
@@ -86,93 +87,34 @@ function matchName(ctx: RouteContext, name: string, op: string, value: string): 
 
 const read = (ctx: RouteContext, name: string, key: string) => tenantTable(ctx, name)?.get(key);
 
-const TABLE_KEY = [
-  ['table', 'string'],
-  ['key', 'string'],
-] as const;
-
-export const htable = defineModule(
-  'htable',
-  "Hash tables that outlive a message and a module version (Kamailio's KSR.htable), declared per tenant.",
-  [
-    fn(
-      'sht-get',
-      'The value of the item (integers in decimal), or none.',
-      TABLE_KEY,
-      'option<string>',
-      (ctx, t, k) => {
-        const value = read(ctx, t, k);
-        return value === undefined ? undefined : String(value);
-      },
-    ),
-    fn('sht-gete', 'The value of the item, or "".', TABLE_KEY, 'string', (ctx, t, k) => {
-      const value = read(ctx, t, k);
-      return value === undefined ? '' : String(value);
-    }),
-    fn(
-      'sht-sets',
-      'Set the item to a string; 1, or -1.',
-      [...TABLE_KEY, ['value', 'string']],
-      's32',
-      (ctx, t, k, v) => code(writeItem(ctx, t, k, v)),
-    ),
-    fn(
-      'sht-seti',
-      'Set the item to an integer; 1, or -1.',
-      [...TABLE_KEY, ['value', 's32']],
-      's32',
-      (ctx, t, k, v) => code(writeItem(ctx, t, k, v)),
-    ),
-    fn('sht-inc', 'Add 1 to an integer item; the new value, or -255.', TABLE_KEY, 's32', (ctx, t, k) =>
-      add(ctx, t, k, 1),
-    ),
-    fn('sht-dec', 'Subtract 1 from an integer item; the new value, or -255.', TABLE_KEY, 's32', (ctx, t, k) =>
-      add(ctx, t, k, -1),
-    ),
-    fn('sht-rm', 'Remove the item; 1, or -1.', TABLE_KEY, 's32', (ctx, t, k) => {
-      const table = tenantTable(ctx, t);
-      table?.remove(k);
-      return code(table !== undefined);
-    }),
-    fn('sht-is-null', '1 if the item is absent, -1 if present.', TABLE_KEY, 's32', (ctx, t, k) => {
-      const table = tenantTable(ctx, t);
-      return code(table !== undefined && table.get(k) === undefined);
-    }),
-    fn('sht-reset', 'Remove every item of the table; 1, or -1.', [['table', 'string']], 's32', (ctx, t) => {
-      const table = tenantTable(ctx, t);
-      table?.reset();
-      return code(table !== undefined);
-    }),
-    fn(
-      'sht-rm-name-re',
-      'Remove the items whose key matches the regular expression; 1, or -1.',
-      [
-        ['table', 'string'],
-        ['re', 'string'],
-      ],
-      's32',
-      (ctx, t, re) => removeMatching(ctx, t, re, 'key'),
-    ),
-    fn(
-      'sht-rm-value-re',
-      'Remove the string items whose value matches the regular expression; 1, or -1.',
-      [
-        ['table', 'string'],
-        ['re', 'string'],
-      ],
-      's32',
-      (ctx, t, re) => removeMatching(ctx, t, re, 'value'),
-    ),
-    fn(
-      'sht-match-name',
-      '1 if a key matches `value` by `op` ("eq", "sw" starts with, "re"), else -1.',
-      [
-        ['table', 'string'],
-        ['op', 'string'],
-        ['value', 'string'],
-      ],
-      's32',
-      (ctx, t, op, v) => matchName(ctx, t, op, v),
-    ),
-  ],
-);
+export const htable = defineModule('htable', {
+  'sht-get': (ctx, t, k) => {
+    const value = read(ctx, t, k);
+    return value === undefined ? undefined : String(value);
+  },
+  'sht-gete': (ctx, t, k) => {
+    const value = read(ctx, t, k);
+    return value === undefined ? '' : String(value);
+  },
+  'sht-sets': (ctx, t, k, v) => code(writeItem(ctx, t, k, v)),
+  'sht-seti': (ctx, t, k, v) => code(writeItem(ctx, t, k, v)),
+  'sht-inc': (ctx, t, k) => add(ctx, t, k, 1),
+  'sht-dec': (ctx, t, k) => add(ctx, t, k, -1),
+  'sht-rm': (ctx, t, k) => {
+    const table = tenantTable(ctx, t);
+    table?.remove(k);
+    return code(table !== undefined);
+  },
+  'sht-is-null': (ctx, t, k) => {
+    const table = tenantTable(ctx, t);
+    return code(table !== undefined && table.get(k) === undefined);
+  },
+  'sht-reset': (ctx, t) => {
+    const table = tenantTable(ctx, t);
+    table?.reset();
+    return code(table !== undefined);
+  },
+  'sht-rm-name-re': (ctx, t, re) => removeMatching(ctx, t, re, 'key'),
+  'sht-rm-value-re': (ctx, t, re) => removeMatching(ctx, t, re, 'value'),
+  'sht-match-name': (ctx, t, op, v) => matchName(ctx, t, op, v),
+});

@@ -1,5 +1,5 @@
 // Every KSR module the host implements, in the order of wit/ksr.wit's world: the one list the runtime
-// binds and the docs and binding checks walk.
+// binds and the startup binding check walks.
 import { core } from './core.ts';
 import { corex } from './corex.ts';
 import type { KsrModule } from './define.ts';
@@ -35,6 +35,8 @@ export {
   type TmState,
 } from './context.ts';
 export type { KsrFunction, KsrModule } from './define.ts';
+export { PvNames } from './pseudo-variables.ts';
+export { enableLinearRegexEngine, ScriptRegexes } from './script-regex.ts';
 
 export const ksrModules: readonly KsrModule[] = [
   core,

@@ -1,21 +1,13 @@
 // KSR kx: values the configuration defines for the script (Kamailio's `#!define NAME value`, read with
 // KSR.kx.get_def / get_defn), so one module can relay to destinations each deployment sets.
-import { defineModule, fn } from './define.ts';
+import { defineModule } from './define.ts';
 
-export const kx = defineModule('kx', "Configuration values (Kamailio's KSR.kx).", [
-  fn('get-def', 'The value of define `name`, or none.', [['name', 'string']], 'option<string>', (ctx, name) =>
-    ctx.host.getDefine?.(ctx, name),
-  ),
-  fn(
-    'get-defn',
-    'The value of define `name` as an integer, 0 if absent or not one.',
-    [['name', 'string']],
-    's32',
-    (ctx, name) => {
-      const value = ctx.host.getDefine?.(ctx, name);
-      if (value === undefined || !/^\s*[+-]?[0-9]+\s*$/.test(value)) return 0;
-      const n = Number(value);
-      return n >= -0x80000000 && n <= 0x7fffffff ? n : 0;
-    },
-  ),
-]);
+export const kx = defineModule('kx', {
+  'get-def': (ctx, name) => ctx.host.getDefine?.(ctx, name),
+  'get-defn': (ctx, name) => {
+    const value = ctx.host.getDefine?.(ctx, name);
+    if (value === undefined || !/^\s*[+-]?[0-9]+\s*$/.test(value)) return 0;
+    const n = Number(value);
+    return n >= -0x80000000 && n <= 0x7fffffff ? n : 0;
+  },
+});

@@ -1,5 +1,6 @@
 // Kamailio's pseudo-variables by name: one table of readers (and writers where Kamailio allows writes),
 // used by the `pv` interface and by xlog's formatter. A name is `$xy` or `$xy(arg)`.
+import { err, ok, type Result } from '../result.ts';
 import { formatUri, type NameAddr, parseUri, type SipUri } from '../sip/index.ts';
 import type { PvValue, RouteContext } from './context.ts';
 import { tenantTable, writeItem } from './htable.ts';
@@ -152,39 +153,43 @@ export interface PvRef {
   readonly arg: string;
 }
 
-export type PvLookup = { ok: true; ref: PvRef } | { ok: false; error: string };
-
 const NAME = /^\$([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?$/;
 
 // Scripts ask for the same few names on every message: resolve each once. Bounded in entries and in name
 // length, so a script inventing names (or huge ones) cannot make the host keep them.
-const cache = new Map<string, PvLookup>();
 const CACHE_LIMIT = 4096;
 const CACHED_NAME_LIMIT = 128;
 
-/** Resolves `$name` or `$name(arg)`; the error names what is wrong with it. */
-export function lookupPv(text: string): PvLookup {
-  let found = cache.get(text);
-  if (found === undefined) {
-    found = resolve(text);
-    if (text.length > CACHED_NAME_LIMIT) return found;
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(text, found);
+/**
+ * Resolves pseudo-variable names, keeping what it resolved. One per server (the RouteHost owns it), so the
+ * cache lives as long as the scripts that fill it and a test starts with an empty one.
+ */
+export class PvNames {
+  readonly #cache = new Map<string, Result<PvRef, string>>();
+
+  /** Resolves `$name` or `$name(arg)`; the error names what is wrong with it. */
+  lookup(text: string): Result<PvRef, string> {
+    let found = this.#cache.get(text);
+    if (found === undefined) {
+      found = resolve(text);
+      if (text.length > CACHED_NAME_LIMIT) return found;
+      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+      this.#cache.set(text, found);
+    }
+    return found;
   }
-  return found;
 }
 
-function resolve(text: string): PvLookup {
+function resolve(text: string): Result<PvRef, string> {
   const m = NAME.exec(text);
-  if (!m)
-    return { ok: false, error: `malformed pseudo-variable name '${text}' (expected $name or $name(arg))` };
+  if (!m) return err(`malformed pseudo-variable name '${text}' (expected $name or $name(arg))`);
   const spec = Object.hasOwn(VARIABLES, m[1]) ? VARIABLES[m[1]] : undefined;
-  if (!spec) return { ok: false, error: `unknown pseudo-variable '${text}'` };
+  if (!spec) return err(`unknown pseudo-variable '${text}'`);
   const arg = m[2];
   if (spec.arg && (arg === undefined || arg === ''))
-    return { ok: false, error: `'$${m[1]}' needs an argument: $${m[1]}(name)` };
-  if (!spec.arg && arg !== undefined) return { ok: false, error: `'$${m[1]}' takes no argument` };
-  return { ok: true, ref: { text, spec, arg: arg ?? '' } };
+    return err(`'$${m[1]}' needs an argument: $${m[1]}(name)`);
+  if (!spec.arg && arg !== undefined) return err(`'$${m[1]}' takes no argument`);
+  return ok({ text, spec, arg: arg ?? '' });
 }
 
 /** The value of a resolved variable. */
@@ -197,10 +202,11 @@ export function writePv(
   ctx: RouteContext,
   ref: PvRef,
   value: string | number | undefined,
-): string | undefined {
-  if (!ref.spec.set) return `pseudo-variable '${ref.text}' is read-only`;
-  if (!ref.spec.set(ctx, value, ref.arg)) return `pseudo-variable '${ref.text}' refused the value '${value}'`;
-  return undefined;
+): Result<void, string> {
+  if (!ref.spec.set) return err(`pseudo-variable '${ref.text}' is read-only`);
+  if (!ref.spec.set(ctx, value, ref.arg))
+    return err(`pseudo-variable '${ref.text}' refused the value '${value}'`);
+  return ok(undefined);
 }
 
 /** Names the table knows, for docs and error hints. */

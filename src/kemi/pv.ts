@@ -1,12 +1,12 @@
 // KSR pv: pseudo-variable reads and writes by Kamailio name. A bad name or a refused write is logged with
 // the reason, as Kamailio does; reads then give $null.
 import type { PvValue, RouteContext } from './context.ts';
-import { defineModule, fn } from './define.ts';
-import { lookupPv, type PvRef, readPv, writePv } from './pseudo-variables.ts';
+import { defineModule } from './define.ts';
+import { type PvRef, readPv, writePv } from './pseudo-variables.ts';
 
 function resolve(ctx: RouteContext, name: string): PvRef | undefined {
-  const found = lookupPv(name);
-  if (found.ok) return found.ref;
+  const found = ctx.host.pvNames.lookup(name);
+  if (found.ok) return found.value;
   ctx.log.error({ ksr: 'pv' }, found.error);
   return undefined;
 }
@@ -18,66 +18,28 @@ function read(ctx: RouteContext, name: string): PvValue {
 
 function write(ctx: RouteContext, name: string, value: string | number | undefined): void {
   const ref = resolve(ctx, name);
-  const error = ref && writePv(ctx, ref, value);
-  if (error) ctx.log.error({ ksr: 'pv' }, error);
+  const written = ref && writePv(ctx, ref, value);
+  if (written && !written.ok) ctx.log.error({ ksr: 'pv' }, written.error);
 }
 
 const text = (value: PvValue, absent: string) => (value === undefined ? absent : String(value));
 
-export const pv = defineModule('pv', "Pseudo-variables (Kamailio's KSR.pv).", [
-  fn('get', 'The value, or none for $null.', [['name', 'string']], 'option<string>', (ctx, name) => {
+export const pv = defineModule('pv', {
+  get: (ctx, name) => {
     const value = read(ctx, name);
     return value === undefined ? undefined : String(value);
-  }),
-  fn('gete', 'The value, or "".', [['name', 'string']], 'string', (ctx, name) => text(read(ctx, name), '')),
-  fn(
-    'getvn',
-    'The value as an integer, or `vn`.',
-    [
-      ['name', 'string'],
-      ['vn', 's32'],
-    ],
-    's32',
-    (ctx, name, vn) => {
-      const value = read(ctx, name);
-      const n =
-        typeof value === 'number' ? value : value === undefined || value === '' ? Number.NaN : Number(value);
-      return Number.isInteger(n) && n >= -0x80000000 && n <= 0x7fffffff ? n : vn;
-    },
-  ),
-  fn(
-    'getvs',
-    'The value, or `vs`.',
-    [
-      ['name', 'string'],
-      ['vs', 'string'],
-    ],
-    'string',
-    (ctx, name, vs) => text(read(ctx, name), vs),
-  ),
-  fn('getw', 'The value, or "<<null>>".', [['name', 'string']], 'string', (ctx, name) =>
-    text(read(ctx, name), '<<null>>'),
-  ),
-  fn(
-    'sets',
-    'Assign a string.',
-    [
-      ['name', 'string'],
-      ['value', 'string'],
-    ],
-    'none',
-    (ctx, name, value) => write(ctx, name, value),
-  ),
-  fn(
-    'seti',
-    'Assign an integer.',
-    [
-      ['name', 'string'],
-      ['value', 's32'],
-    ],
-    'none',
-    (ctx, name, value) => write(ctx, name, value),
-  ),
-  fn('unset', 'Set to $null.', [['name', 'string']], 'none', (ctx, name) => write(ctx, name, undefined)),
-  fn('is-null', 'True if $null.', [['name', 'string']], 'bool', (ctx, name) => read(ctx, name) === undefined),
-]);
+  },
+  gete: (ctx, name) => text(read(ctx, name), ''),
+  getvn: (ctx, name, vn) => {
+    const value = read(ctx, name);
+    const n =
+      typeof value === 'number' ? value : value === undefined || value === '' ? Number.NaN : Number(value);
+    return Number.isInteger(n) && n >= -0x80000000 && n <= 0x7fffffff ? n : vn;
+  },
+  getvs: (ctx, name, vs) => text(read(ctx, name), vs),
+  getw: (ctx, name) => text(read(ctx, name), '<<null>>'),
+  sets: (ctx, name, value) => write(ctx, name, value),
+  seti: (ctx, name, value) => write(ctx, name, value),
+  unset: (ctx, name) => write(ctx, name, undefined),
+  'is-null': (ctx, name) => read(ctx, name) === undefined,
+});

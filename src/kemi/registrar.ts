@@ -2,11 +2,12 @@
 // usrloc). The bindings live in the server's location store (state/location-store.ts) under the tenant of
 // the route context: a script names only the table ("location"), never the tenant, so one tenant's
 // REGISTER is never another tenant's location. Return codes are Kamailio's.
+import { err, ok, type Result } from '../result.ts';
 import { type Contact, parseDeltaSeconds, parseUri, type SipRequest, uriEquals } from '../sip/index.ts';
 import type { Binding, BindingChanges, LocationStore, RegistrarSettings } from '../state/index.ts';
 import { MAX_BRANCHES } from '../tm/index.ts';
 import type { RouteContext } from './context.ts';
-import { defineModule, fn } from './define.ts';
+import { defineModule } from './define.ts';
 
 /** save flag: do not send the reply (Kamailio's REG_SAVE_NORPL_FL). */
 export const SAVE_NO_REPLY = 0x02;
@@ -49,17 +50,17 @@ interface Scope {
 }
 
 /** The tenant's location scope, or why there is none. */
-function scopeOf(ctx: RouteContext, table: string): Scope | string {
+function scopeOf(ctx: RouteContext, table: string): Result<Scope, string> {
   const location = ctx.host.location;
-  if (!location) return 'this server has no location service';
-  if (ctx.tenant === undefined) return 'the route has no tenant';
-  if (!TABLE.test(table)) return `table '${table.slice(0, 80)}' is not 1-64 letters, digits or "_"`;
-  return {
+  if (!location) return err('this server has no location service');
+  if (ctx.tenant === undefined) return err('the route has no tenant');
+  if (!TABLE.test(table)) return err(`table '${table.slice(0, 80)}' is not 1-64 letters, digits or "_"`);
+  return ok({
     store: location.store,
     settings: location.settings(ctx.tenant),
     tenant: ctx.tenant,
     refused: location.refused,
-  };
+  });
 }
 
 function sameContact(a: string, b: string): boolean {
@@ -74,18 +75,16 @@ function formatQ(q: number): string {
   return q === 1 ? '1' : q.toFixed(3).replace(/0+$/, '').replace(/\.$/, '');
 }
 
-/** A REGISTER that could not be processed: the reply it gets. */
-class Refusal {
+/** A REGISTER that could not be processed: the reply it gets, and why (logged). */
+interface Refusal {
   readonly status: number;
   readonly reason: string;
   readonly detail: string;
   readonly headers: [string, string][];
-  constructor(status: number, reason: string, detail: string, headers: [string, string][] = []) {
-    this.status = status;
-    this.reason = reason;
-    this.detail = detail;
-    this.headers = headers;
-  }
+}
+
+function refusal(status: number, reason: string, detail: string, headers: [string, string][] = []): Refusal {
+  return { status, reason, detail, headers };
 }
 
 type Plan = { changes: BindingChanges; added: boolean; updated: boolean; removed: boolean };
@@ -97,21 +96,21 @@ function plan(
   scope: Scope,
   existing: readonly Binding[],
   flags: number,
-): Plan | Refusal {
+): Result<Plan, Refusal> {
   const { settings } = scope;
   const now = scope.store.now();
   const expiresText = request.get('Expires');
   const headerExpires = expiresText === undefined ? undefined : parseDeltaSeconds(expiresText.trim());
   if (headerExpires === -1)
-    return new Refusal(400, 'Bad Expires', `Expires '${expiresText}' is not a number`);
+    return err(refusal(400, 'Bad Expires', `Expires '${expiresText}' is not a number`));
   const callId = request.callId;
   const cseq = request.cseq.seq;
   if (callId.length > MAX_CALL_ID_BYTES)
-    return new Refusal(400, 'Call-ID Too Long', `Call-ID longer than ${MAX_CALL_ID_BYTES} bytes`);
+    return err(refusal(400, 'Call-ID Too Long', `Call-ID longer than ${MAX_CALL_ID_BYTES} bytes`));
   // RFC 3261 10.3 step 7: a binding of this Call-ID with a CSeq at least as high means an older request.
   const outOfOrder = (b: Binding | undefined) =>
     b !== undefined && b.callId === callId && cseq <= b.cseq
-      ? new Refusal(
+      ? refusal(
           500,
           'Server Internal Error',
           `CSeq ${cseq} is not higher than ${b.cseq} of the binding ${b.contact} (same Call-ID)`,
@@ -121,21 +120,21 @@ function plan(
 
   const values = request.getAll('Contact').map((v) => v.trim());
   if (values.includes('*')) {
-    if (values.length > 1) return new Refusal(400, 'Invalid Request', "Contact '*' beside other contacts");
-    if (headerExpires !== 0) return new Refusal(400, 'Invalid Request', "Contact '*' needs 'Expires: 0'");
+    if (values.length > 1) return err(refusal(400, 'Invalid Request', "Contact '*' beside other contacts"));
+    if (headerExpires !== 0) return err(refusal(400, 'Invalid Request', "Contact '*' needs 'Expires: 0'"));
     for (const b of existing) {
-      const refusal = outOfOrder(b);
-      if (refusal) return refusal;
+      const refused = outOfOrder(b);
+      if (refused) return err(refused);
     }
     const remove = existing.map((b) => b.contact);
-    return { changes: { remove, put: [] }, added: false, updated: false, removed: remove.length > 0 };
+    return ok({ changes: { remove, put: [] }, added: false, updated: false, removed: remove.length > 0 });
   }
   // No Contact: a query for the current bindings (10.3 step 6).
   if (values.length === 0)
-    return { changes: { remove: [], put: [] }, added: false, updated: false, removed: false };
+    return ok({ changes: { remove: [], put: [] }, added: false, updated: false, removed: false });
   const contacts = request.contacts;
   if (contacts === undefined || contacts === '*')
-    return new Refusal(400, 'Bad Contact', 'a Contact value does not parse');
+    return err(refusal(400, 'Bad Contact', 'a Contact value does not parse'));
 
   const userAgent = request.get('User-Agent')?.slice(0, MAX_USER_AGENT_BYTES);
   const source = `${ctx.source.proto}:${ctx.source.remote.address}:${ctx.source.remote.port}`;
@@ -145,20 +144,22 @@ function plan(
   let updated = false;
   for (const contact of contacts as readonly Contact[]) {
     if (contact.uri.length > MAX_CONTACT_BYTES)
-      return new Refusal(400, 'Contact Too Long', `a contact URI is longer than ${MAX_CONTACT_BYTES} bytes`);
+      return err(refusal(400, 'Contact Too Long', `a contact URI is longer than ${MAX_CONTACT_BYTES} bytes`));
     let expires = contact.expires ?? headerExpires ?? settings.defaultExpires;
     if (expires !== 0 && expires < settings.minExpires) {
-      return new Refusal(
-        423,
-        'Interval Too Brief',
-        `expires ${expires} of ${contact.uri} is below min_expires ${settings.minExpires}`,
-        [['Min-Expires', String(settings.minExpires)]],
+      return err(
+        refusal(
+          423,
+          'Interval Too Brief',
+          `expires ${expires} of ${contact.uri} is below min_expires ${settings.minExpires}`,
+          [['Min-Expires', String(settings.minExpires)]],
+        ),
       );
     }
     expires = Math.min(expires, settings.maxExpires);
     const match = existing.find((b) => sameContact(b.contact, contact.uri));
-    const refusal = outOfOrder(match);
-    if (refusal) return refusal;
+    const refused = outOfOrder(match);
+    if (refused) return err(refused);
     const key = match?.contact ?? contact.uri;
     // A contact named twice in one request: the last one counts.
     const again = put.findIndex((b) => b.contact === key);
@@ -184,7 +185,7 @@ function plan(
     for (const b of existing)
       if (!put.some((p) => p.contact === b.contact) && !remove.includes(b.contact)) remove.push(b.contact);
   }
-  return { changes: { remove, put }, added, updated, removed: remove.length > 0 };
+  return ok({ changes: { remove, put }, added, updated, removed: remove.length > 0 });
 }
 
 function save(ctx: RouteContext, table: string, flags: number): number {
@@ -194,11 +195,12 @@ function save(ctx: RouteContext, table: string, flags: number): number {
     ctx.log.error({ ksr }, 'save needs a REGISTER request');
     return -1;
   }
-  const scope = scopeOf(ctx, table);
-  if (typeof scope === 'string') {
-    ctx.log.error({ ksr }, scope);
+  const scoped = scopeOf(ctx, table);
+  if (!scoped.ok) {
+    ctx.log.error({ ksr }, scoped.error);
     return -1;
   }
+  const scope = scoped.value;
   const reply = (status: number, reason: string, headers: [string, string][]) => {
     if (flags & SAVE_NO_REPLY) return;
     ctx.answer.replyHeaders.push(...headers);
@@ -215,31 +217,20 @@ function save(ctx: RouteContext, table: string, flags: number): number {
   };
   const toUri = request.to?.uri;
   const aor = toUri === undefined ? undefined : addressOfRecord(toUri);
-  if (aor === undefined)
-    return refuse(new Refusal(400, 'Bad To URI', 'the To URI is not a sip: or sips: URI'));
+  if (aor === undefined) return refuse(refusal(400, 'Bad To URI', 'the To URI is not a sip: or sips: URI'));
   if (aor.length > MAX_AOR_BYTES)
-    return refuse(new Refusal(400, 'AoR Too Long', `the AoR is longer than ${MAX_AOR_BYTES} bytes`));
+    return refuse(refusal(400, 'AoR Too Long', `the AoR is longer than ${MAX_AOR_BYTES} bytes`));
   const { store, settings, tenant } = scope;
   try {
     const existing = store.bindings(tenant, table, aor);
     const planned = plan(request, ctx, scope, existing, flags);
-    if (planned instanceof Refusal) return refuse(planned);
+    if (!planned.ok) return refuse(planned.error);
     let bindings = existing;
-    const { changes } = planned;
+    const { changes, added, updated, removed } = planned.value;
     if (changes.put.length + changes.remove.length > 0) {
       const applied = store.apply(tenant, table, aor, changes, settings);
-      if (!applied.ok) {
-        const what = applied.full === 'aor' ? `the AoR ${aor}` : `tenant ${tenant}`;
-        return refuse(
-          new Refusal(
-            503,
-            'Too Many Registered Contacts',
-            `${what} has ${applied.count} bindings, the limit is ${applied.limit}` +
-              (applied.full === 'aor' ? ' (max_contacts)' : ' (max_bindings)'),
-          ),
-        );
-      }
-      bindings = applied.bindings;
+      if (!applied.ok) return refuse(refusal(503, 'Too Many Registered Contacts', applied.error.message));
+      bindings = applied.value;
     }
     const now = store.now();
     const contacts = bindings.map((b): [string, string] => [
@@ -248,20 +239,21 @@ function save(ctx: RouteContext, table: string, flags: number): number {
     ]);
     reply(200, 'OK', contacts);
     // Kamailio's codes: 1 contacts inserted, 2 updated, 3 deleted, 4 returned (a query).
-    return planned.added ? 1 : planned.updated ? 2 : planned.removed ? 3 : 4;
+    return added ? 1 : updated ? 2 : removed ? 3 : 4;
   } catch (err) {
     ctx.log.error({ ksr, err }, 'the location store failed');
-    return refuse(new Refusal(500, 'Server Internal Error', 'the location store failed'));
+    return refuse(refusal(500, 'Server Internal Error', 'the location store failed'));
   }
 }
 
 /** Bindings of the AoR of `uri`, or a negative code (logged). */
 function bindingsOf(ctx: RouteContext, ksr: string, table: string, uri: string): Binding[] | number {
-  const scope = scopeOf(ctx, table);
-  if (typeof scope === 'string') {
-    ctx.log.error({ ksr }, scope);
+  const scoped = scopeOf(ctx, table);
+  if (!scoped.ok) {
+    ctx.log.error({ ksr }, scoped.error);
     return -3;
   }
+  const scope = scoped.value;
   const aor = addressOfRecord(uri);
   if (aor === undefined) {
     ctx.log.error({ ksr }, `'${uri.slice(0, 80)}' is not a sip: or sips: URI`);
@@ -315,77 +307,26 @@ function registered(ctx: RouteContext, ksr: string, table: string, uri: string |
   return typeof found !== 'number' && found.length > 0 ? 1 : -1;
 }
 
-export const registrar = defineModule(
-  'registrar',
-  "REGISTER processing and the location service (Kamailio's registrar and usrloc modules).",
-  [
-    fn(
-      'save',
-      "Store the REGISTER's contacts in `table` and reply (`mode` flags 0x02: no reply, 0x04: replace all).",
-      [
-        ['table', 'string'],
-        ['mode', 's32'],
-      ],
-      's32',
-      (ctx, table, flags) => save(ctx, table, flags),
-    ),
-    fn(
-      'lookup',
-      "R-URI and branches from the R-URI AoR's bindings.",
-      [['table', 'string']],
-      's32',
-      (ctx, table) => lookup(ctx, 'lookup', table, undefined),
-    ),
-    fn(
-      'lookup-uri',
-      "R-URI and branches from the bindings of `uri`'s AoR.",
-      [
-        ['table', 'string'],
-        ['uri', 'string'],
-      ],
-      's32',
-      (ctx, table, uri) => lookup(ctx, 'lookup-uri', table, uri),
-    ),
-    fn('registered', 'Whether the R-URI AoR has bindings.', [['table', 'string']], 's32', (ctx, table) =>
-      registered(ctx, 'registered', table, undefined),
-    ),
-    fn(
-      'registered-uri',
-      "Whether `uri`'s AoR has bindings.",
-      [
-        ['table', 'string'],
-        ['uri', 'string'],
-      ],
-      's32',
-      (ctx, table, uri) => registered(ctx, 'registered-uri', table, uri),
-    ),
-    fn(
-      'unregister',
-      'Remove every binding of `aor`.',
-      [
-        ['table', 'string'],
-        ['aor', 'string'],
-      ],
-      's32',
-      (ctx, table, aorText) => {
-        const ksr = 'unregister';
-        const scope = scopeOf(ctx, table);
-        const aor = addressOfRecord(aorText);
-        if (typeof scope === 'string' || aor === undefined) {
-          ctx.log.error(
-            { ksr },
-            typeof scope === 'string' ? scope : `'${aorText.slice(0, 80)}' is not an AoR`,
-          );
-          return -1;
-        }
-        try {
-          scope.store.removeAor(scope.tenant, table, aor);
-          return 1;
-        } catch (err) {
-          ctx.log.error({ ksr, err }, 'the location store failed');
-          return -1;
-        }
-      },
-    ),
-  ],
-);
+export const registrar = defineModule('registrar', {
+  save: (ctx, table, flags) => save(ctx, table, flags),
+  lookup: (ctx, table) => lookup(ctx, 'lookup', table, undefined),
+  'lookup-uri': (ctx, table, uri) => lookup(ctx, 'lookup-uri', table, uri),
+  registered: (ctx, table) => registered(ctx, 'registered', table, undefined),
+  'registered-uri': (ctx, table, uri) => registered(ctx, 'registered-uri', table, uri),
+  unregister: (ctx, table, aorText) => {
+    const ksr = 'unregister';
+    const scope = scopeOf(ctx, table);
+    const aor = addressOfRecord(aorText);
+    if (!scope.ok || aor === undefined) {
+      ctx.log.error({ ksr }, !scope.ok ? scope.error : `'${aorText.slice(0, 80)}' is not an AoR`);
+      return -1;
+    }
+    try {
+      scope.value.store.removeAor(scope.value.tenant, table, aor);
+      return 1;
+    } catch (err) {
+      ctx.log.error({ ksr, err }, 'the location store failed');
+      return -1;
+    }
+  },
+});

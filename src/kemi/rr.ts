@@ -4,8 +4,7 @@
 import { parseUri } from '../sip/index.ts';
 import { looseRoute } from '../tm/index.ts';
 import type { RecordRouteState, RouteContext } from './context.ts';
-import { defineModule, fn } from './define.ts';
-import { scriptRegexTest } from './script-regex.ts';
+import { defineModule } from './define.ts';
 
 const yes = (test: boolean) => (test ? 1 : -1);
 const NONE: RecordRouteState = { enabled: false, params: '', preset: undefined };
@@ -29,62 +28,40 @@ function record(ctx: RouteContext, change: (rr: RecordRouteState) => RecordRoute
   return 1;
 }
 
-export const rr = defineModule('rr', "Record-Route and loose routing (Kamailio's rr module).", [
-  fn('record-route', 'Add a Record-Route with this server.', [], 's32', (ctx) =>
+export const rr = defineModule('rr', {
+  'record-route': (ctx) =>
     recordable(ctx, 'record-route') ? record(ctx, (r) => ({ ...r, enabled: true, preset: undefined })) : -1,
-  ),
-  fn(
-    'record-route-params',
-    'record-route with URI parameters.',
-    [['params', 'string']],
-    's32',
-    (ctx, params) => {
-      if (!recordable(ctx, 'record-route-params')) return -1;
-      if (params !== '' && !PARAMS.test(params)) {
-        ctx.log.error({ ksr: 'record-route-params' }, `'${params}' is not ;name=value parameters`);
-        return -1;
-      }
-      return record(ctx, (r) => ({ enabled: true, params: r.params + params, preset: undefined }));
-    },
-  ),
-  fn(
-    'record-route-preset',
-    'Add Record-Route with the given address(es).',
-    [
-      ['addr1', 'string'],
-      ['addr2', 'string'],
-    ],
-    's32',
-    (ctx, addr1, addr2) => {
-      if (!recordable(ctx, 'record-route-preset')) return -1;
-      const addresses = addr2 === '' ? [addr1] : [addr1, addr2];
-      const bad = addresses.find((a) => !ADDRESS.test(a));
-      if (bad !== undefined) {
-        ctx.log.error({ ksr: 'record-route-preset' }, `'${bad}' is not host[:port][;params] (no scheme)`);
-        return -1;
-      }
-      return record(ctx, (r) => ({ ...r, enabled: true, preset: addresses }));
-    },
-  ),
-  fn('remove-record-route', 'Undo record-route.', [], 's32', (ctx) => {
+  'record-route-params': (ctx, params) => {
+    if (!recordable(ctx, 'record-route-params')) return -1;
+    if (params !== '' && !PARAMS.test(params)) {
+      ctx.log.error({ ksr: 'record-route-params' }, `'${params}' is not ;name=value parameters`);
+      return -1;
+    }
+    return record(ctx, (r) => ({ enabled: true, params: r.params + params, preset: undefined }));
+  },
+  'record-route-preset': (ctx, addr1, addr2) => {
+    if (!recordable(ctx, 'record-route-preset')) return -1;
+    const addresses = addr2 === '' ? [addr1] : [addr1, addr2];
+    const bad = addresses.find((a) => !ADDRESS.test(a));
+    if (bad !== undefined) {
+      ctx.log.error({ ksr: 'record-route-preset' }, `'${bad}' is not host[:port][;params] (no scheme)`);
+      return -1;
+    }
+    return record(ctx, (r) => ({ ...r, enabled: true, preset: addresses }));
+  },
+  'remove-record-route': (ctx) => {
     ctx.relay.recordRoute = undefined;
     return 1;
-  }),
-  fn(
-    'add-rr-param',
-    'Add URI parameters to our Record-Route.',
-    [['param', 'string']],
-    's32',
-    (ctx, param) => {
-      if (!recordable(ctx, 'add-rr-param')) return -1;
-      if (!PARAMS.test(param)) {
-        ctx.log.error({ ksr: 'add-rr-param' }, `'${param}' is not ;name=value parameters`);
-        return -1;
-      }
-      return record(ctx, (r) => ({ ...r, params: r.params + param }));
-    },
-  ),
-  fn('loose-route', 'Route by the Route headers.', [], 's32', (ctx) => {
+  },
+  'add-rr-param': (ctx, param) => {
+    if (!recordable(ctx, 'add-rr-param')) return -1;
+    if (!PARAMS.test(param)) {
+      ctx.log.error({ ksr: 'add-rr-param' }, `'${param}' is not ;name=value parameters`);
+      return -1;
+    }
+    return record(ctx, (r) => ({ ...r, params: r.params + param }));
+  },
+  'loose-route': (ctx) => {
     const request = ctx.request;
     if (!request || ctx.kind !== 'request') {
       ctx.log.error({ ksr: 'loose-route' }, 'loose-route runs on requests in the request route');
@@ -96,38 +73,26 @@ export const rr = defineModule('rr', "Record-Route and loose routing (Kamailio's
     if (outcome.dstUri !== undefined) ctx.relay.dstUri = outcome.dstUri;
     if (outcome.localParams !== undefined) ctx.relay.localRouteParams = outcome.localParams;
     return outcome.code;
-  }),
-  fn(
-    'check-route-param',
-    'Our Route entry has matching parameters.',
-    [['re', 'string']],
-    's32',
-    (ctx, re) => {
-      const params = ctx.relay.localRouteParams;
-      if (params === undefined) return -1;
-      const matched = scriptRegexTest(re, params);
-      if (typeof matched === 'string') {
-        ctx.log.error({ ksr: 'check-route-param' }, matched);
-        return -1;
-      }
-      return yes(matched);
-    },
-  ),
-  fn(
-    'is-direction',
-    "'downstream' (from the caller) or 'upstream'.",
-    [['dir', 'string']],
-    's32',
-    (ctx, dir) => {
-      if (dir !== 'downstream' && dir !== 'upstream') {
-        ctx.log.error({ ksr: 'is-direction' }, `direction '${dir}' is not downstream or upstream`);
-        return -1;
-      }
-      const ftag =
-        ctx.relay.localRouteParams && parseUri(`sip:x;${ctx.relay.localRouteParams}`)?.params.get('ftag');
-      if (ftag === undefined) return -1;
-      const downstream = ftag === ctx.msg.from?.tag;
-      return yes(dir === 'downstream' ? downstream : !downstream);
-    },
-  ),
-]);
+  },
+  'check-route-param': (ctx, re) => {
+    const params = ctx.relay.localRouteParams;
+    if (params === undefined) return -1;
+    const matched = ctx.host.regexes.test(re, params);
+    if (!matched.ok) {
+      ctx.log.error({ ksr: 'check-route-param' }, matched.error);
+      return -1;
+    }
+    return yes(matched.value);
+  },
+  'is-direction': (ctx, dir) => {
+    if (dir !== 'downstream' && dir !== 'upstream') {
+      ctx.log.error({ ksr: 'is-direction' }, `direction '${dir}' is not downstream or upstream`);
+      return -1;
+    }
+    const ftag =
+      ctx.relay.localRouteParams && parseUri(`sip:x;${ctx.relay.localRouteParams}`)?.params.get('ftag');
+    if (ftag === undefined) return -1;
+    const downstream = ftag === ctx.msg.from?.tag;
+    return yes(dir === 'downstream' ? downstream : !downstream);
+  },
+});

@@ -2,7 +2,7 @@
 // kind of 4xx/5xx. A failed check replies (never to an ACK) and returns -1; replies pass every check.
 import { parseUri } from '../sip/index.ts';
 import type { RouteContext } from './context.ts';
-import { defineModule, fn } from './define.ts';
+import { defineModule } from './define.ts';
 
 interface Failure {
   status: number;
@@ -173,18 +173,7 @@ function sanityCheck(ctx: RouteContext, msgChecks: number, uriChecks: number): n
   return -1;
 }
 
-export const sanity = defineModule('sanity', "Request sanity checks (Kamailio's sanity module).", [
-  fn(
-    'sanity-check',
-    'Run the given checks.',
-    [
-      ['msg-checks', 's32'],
-      ['uri-checks', 's32'],
-    ],
-    's32',
-    (ctx, m, u) => sanityCheck(ctx, m, u),
-  ),
-  fn('sanity-check-defaults', "Run Kamailio's default checks.", [], 's32', (ctx) =>
-    sanityCheck(ctx, DEFAULT_MSG_CHECKS, DEFAULT_URI_CHECKS),
-  ),
-]);
+export const sanity = defineModule('sanity', {
+  'sanity-check': (ctx, m, u) => sanityCheck(ctx, m, u),
+  'sanity-check-defaults': (ctx) => sanityCheck(ctx, DEFAULT_MSG_CHECKS, DEFAULT_URI_CHECKS),
+});

@@ -4,6 +4,7 @@
 // exponential pattern; backreferences and lookaround, which it cannot run, are refused), patterns and
 // inputs have a length cap, and only short patterns are cached (scripts use a handful of fixed ones).
 import { setFlagsFromString } from 'node:v8';
+import { err, ok, type Result } from '../result.ts';
 
 /** Longest pattern accepted, in bytes. */
 export const MAX_PATTERN_BYTES = 256;
@@ -15,62 +16,82 @@ const CACHE_LIMIT = 512;
 
 /** The flag of V8's linear-time engine (no backtracking). */
 const LINEAR_FLAG = 'l';
-/** Whether V8's linear-time engine is on (it is behind a flag; set once, before any pattern compiles). */
-export const LINEAR_REGEX = enableLinearEngine();
 
-const cache = new Map<string, RegExp | string>();
-
-/** The compiled pattern, or the reason it is refused. */
-export function scriptRegex(pattern: string): RegExp | string {
-  let found = cache.get(pattern);
-  if (found !== undefined) return found;
-  if (pattern.length > MAX_PATTERN_BYTES) {
-    return `regular expression of ${pattern.length} bytes refused: the limit is ${MAX_PATTERN_BYTES}`;
+/**
+ * Turns on V8's linear-time engine, which is behind a process-wide V8 flag, and says whether it is on. Only
+ * the composition root (src/server.ts) calls it, once at startup, before any script pattern compiles; the
+ * tests do in test/setup.ts. Importing this module changes no flag.
+ */
+export function enableLinearRegexEngine(): boolean {
+  try {
+    setFlagsFromString('--enable-experimental-regexp-engine');
+  } catch {
+    // An engine without the flag: linearEngineOn says so.
   }
-  found = compile(pattern);
-  if (pattern.length <= CACHED_PATTERN_BYTES) {
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(pattern, found);
-  }
-  return found;
+  return linearEngineOn();
 }
 
-/** Whether `input` matches `pattern`, or the reason the pattern or the input is refused. */
-export function scriptRegexTest(pattern: string, input: string): boolean | string {
-  const regex = scriptRegex(pattern);
-  if (typeof regex === 'string') return regex;
-  if (input.length > MAX_INPUT_BYTES) {
-    return `input of ${input.length} bytes not matched: the limit is ${MAX_INPUT_BYTES}`;
-  }
+/** Whether V8 takes the linear-time engine's flag (a literal with it would not even parse without). */
+function linearEngineOn(): boolean {
   try {
-    return regex.test(input);
-  } catch (err) {
-    return `regular expression '${short(pattern)}' failed: ${(err as Error).message}`;
+    new RegExp('a', LINEAR_FLAG);
+    return true;
+  } catch {
+    return false;
   }
 }
 
-function compile(pattern: string): RegExp | string {
+/**
+ * Compiles and matches script patterns, keeping the short ones compiled. One per server (the RouteHost owns
+ * it), so the cache lives as long as the scripts that fill it and a test starts with an empty one.
+ */
+export class ScriptRegexes {
+  /** Whether patterns run on the linear-time engine (enableLinearRegexEngine ran before this was made). */
+  readonly linear = linearEngineOn();
+  readonly #cache = new Map<string, Result<RegExp, string>>();
+
+  /** The compiled pattern, or the reason it is refused. */
+  compile(pattern: string): Result<RegExp, string> {
+    let found = this.#cache.get(pattern);
+    if (found !== undefined) return found;
+    if (pattern.length > MAX_PATTERN_BYTES) {
+      return err(`regular expression of ${pattern.length} bytes refused: the limit is ${MAX_PATTERN_BYTES}`);
+    }
+    found = compile(pattern, this.linear ? LINEAR_FLAG : '');
+    if (pattern.length <= CACHED_PATTERN_BYTES) {
+      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+      this.#cache.set(pattern, found);
+    }
+    return found;
+  }
+
+  /** Whether `input` matches `pattern`, or the reason the pattern or the input is refused. */
+  test(pattern: string, input: string): Result<boolean, string> {
+    const regex = this.compile(pattern);
+    if (!regex.ok) return regex;
+    if (input.length > MAX_INPUT_BYTES) {
+      return err(`input of ${input.length} bytes not matched: the limit is ${MAX_INPUT_BYTES}`);
+    }
+    try {
+      return ok(regex.value.test(input));
+    } catch (e) {
+      return err(`regular expression '${short(pattern)}' failed: ${(e as Error).message}`);
+    }
+  }
+}
+
+function compile(pattern: string, flags: string): Result<RegExp, string> {
   try {
-    return new RegExp(pattern, LINEAR_REGEX ? LINEAR_FLAG : '');
-  } catch (err) {
-    const message = (err as Error).message;
+    return ok(new RegExp(pattern, flags));
+  } catch (e) {
+    const message = (e as Error).message;
     const why = /linear time/.test(message)
       ? 'backreferences and lookaround are not supported (patterns run in linear time)'
       : message;
-    return `bad regular expression '${short(pattern)}': ${why}`;
+    return err(`bad regular expression '${short(pattern)}': ${why}`);
   }
 }
 
 function short(pattern: string): string {
   return pattern.length > 64 ? `${pattern.slice(0, 64)}...` : pattern;
-}
-
-function enableLinearEngine(): boolean {
-  try {
-    setFlagsFromString('--enable-experimental-regexp-engine');
-    new RegExp('a', LINEAR_FLAG); // a literal would not even parse without the flag
-    return true;
-  } catch {
-    return false;
-  }
 }

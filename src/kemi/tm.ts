@@ -2,11 +2,11 @@
 // transaction layer; route names given to t-on-failure/-branch/-reply are named routes of the module,
 // run later on the module version that created the transaction. Return codes are Kamailio's: 1 for
 // success/true, -1 for false, the E_* codes of tm/relay-error.ts for relay failures.
-import { byFallingQ, forcedHop, type NextHop, relayError, takeHighestQ } from '../tm/index.ts';
+import { byFallingQ, forcedHop, type NextHop, relayReply, takeHighestQ } from '../tm/index.ts';
 import type { RouteContext, TmSettings } from './context.ts';
-import { defineModule, fn } from './define.ts';
+import { defineModule } from './define.ts';
 import { ruriBranch, takeDestinationSet } from './destination.ts';
-import { scriptRegexTest } from './script-regex.ts';
+import { checkReply } from './sl.ts';
 
 const yes = (test: boolean) => (test ? 1 : -1);
 
@@ -29,7 +29,7 @@ function relay(ctx: RouteContext, ksr: string, forced?: NextHop): number {
   if (!tm) return refuse(ctx, ksr, 'this server has no transaction layer');
   const code = tm.relay(ctx, takeDestinationSet(ctx), forced);
   if (code < 0) {
-    const error = relayError(code, '');
+    const error = relayReply(code);
     ctx.answer.pendingError = { status: error.status, reason: error.reason };
   }
   return code;
@@ -57,158 +57,100 @@ function statusOf(ctx: RouteContext): number | undefined {
 }
 
 function validReply(ctx: RouteContext, ksr: string, code: number, reason: string): boolean {
-  if (!ctx.request || ctx.request.method === 'ACK')
-    return refuse(ctx, ksr, 'only a request other than ACK is answered') > 0;
-  if (!Number.isInteger(code) || code < 100 || code > 699)
-    return refuse(ctx, ksr, `status ${code} is not 100..699`) > 0;
-  if (/[\r\n\0]/.test(reason)) return refuse(ctx, ksr, 'the reason phrase holds CR, LF or NUL') > 0;
-  return true;
+  const checked = checkReply(ctx, code, reason);
+  if (!checked.ok) refuse(ctx, ksr, checked.error);
+  return checked.ok;
 }
 
-export const tm = defineModule('tm', "Stateful processing (Kamailio's tm module).", [
-  fn('t-relay', 'Relay statefully to the destination set.', [], 's32', (ctx) => relay(ctx, 't-relay')),
-  fn(
-    't-relay-to-proto-addr',
-    'Relay statefully to a given address.',
-    [
-      ['proto', 'string'],
-      ['host', 'string'],
-      ['port', 's32'],
-    ],
-    's32',
-    (ctx, proto, host, port) => {
-      const hop = forcedHop(proto, host, port);
-      if (!hop.ok) {
-        ctx.answer.pendingError = { status: hop.error.status, reason: hop.error.reason };
-        ctx.log.error({ ksr: 't-relay-to-proto-addr' }, hop.error.detail);
-        return hop.error.code;
-      }
-      return relay(ctx, 't-relay-to-proto-addr', hop.hop);
-    },
-  ),
-  fn('t-on-failure', 'Set the failure route.', [['name', 'string']], 's32', (ctx, name) =>
+export const tm = defineModule('tm', {
+  't-relay': (ctx) => relay(ctx, 't-relay'),
+  't-relay-to-proto-addr': (ctx, proto, host, port) => {
+    const hop = forcedHop(proto, host, port);
+    if (!hop.ok) {
+      ctx.answer.pendingError = { status: hop.error.status, reason: hop.error.reason };
+      ctx.log.error({ ksr: 't-relay-to-proto-addr' }, hop.error.message);
+      return hop.error.code;
+    }
+    return relay(ctx, 't-relay-to-proto-addr', hop.value);
+  },
+  't-on-failure': (ctx, name) =>
     onRoute(ctx, 't-on-failure', name, (s) => {
       s.onFailure = name;
     }),
-  ),
-  fn('t-on-branch', 'Set the branch route.', [['name', 'string']], 's32', (ctx, name) =>
+  't-on-branch': (ctx, name) =>
     onRoute(ctx, 't-on-branch', name, (s) => {
       s.onBranch = name;
     }),
-  ),
-  fn('t-on-reply', 'Set the onreply route.', [['name', 'string']], 's32', (ctx, name) =>
+  't-on-reply': (ctx, name) =>
     onRoute(ctx, 't-on-reply', name, (s) => {
       s.onReply = name;
     }),
-  ),
-  fn(
-    't-is-set',
-    'Whether a route of the transaction is set.',
-    [['target', 'string']],
-    's32',
-    (ctx, target) => {
-      const tx = ctx.tm.transaction;
-      const s = ctx.relay.settings;
-      switch (target) {
-        case 'failure_route':
-          return yes((tx?.onFailure ?? s?.onFailure) !== undefined);
-        case 'branch_route':
-          return yes((tx?.onBranch ?? s?.onBranch) !== undefined);
-        case 'onreply_route':
-          return yes((tx?.onReply ?? s?.onReply) !== undefined);
-        default:
-          return refuse(
-            ctx,
-            't-is-set',
-            `unknown target '${target}' (failure_route, branch_route, onreply_route)`,
-          );
-      }
-    },
-  ),
-  fn('t-check-trans', 'Whether the message belongs to a transaction.', [], 's32', (ctx) =>
-    ctx.host.tm ? ctx.host.tm.checkTransaction(ctx) : -1,
-  ),
-  fn('t-newtran', 'Create the transaction of the request.', [], 's32', (ctx) =>
+  't-is-set': (ctx, target) => {
+    const tx = ctx.tm.transaction;
+    const s = ctx.relay.settings;
+    switch (target) {
+      case 'failure_route':
+        return yes((tx?.onFailure ?? s?.onFailure) !== undefined);
+      case 'branch_route':
+        return yes((tx?.onBranch ?? s?.onBranch) !== undefined);
+      case 'onreply_route':
+        return yes((tx?.onReply ?? s?.onReply) !== undefined);
+      default:
+        return refuse(
+          ctx,
+          't-is-set',
+          `unknown target '${target}' (failure_route, branch_route, onreply_route)`,
+        );
+    }
+  },
+  't-check-trans': (ctx) => (ctx.host.tm ? ctx.host.tm.checkTransaction(ctx) : -1),
+  't-newtran': (ctx) =>
     ctx.host.tm ? ctx.host.tm.newTransaction(ctx) : refuse(ctx, 't-newtran', 'no transaction layer'),
-  ),
-  fn(
-    't-reply',
-    'Reply statefully.',
-    [
-      ['code', 's32'],
-      ['reason', 'string'],
-    ],
-    's32',
-    (ctx, code, reason) => {
-      if (!validReply(ctx, 't-reply', code, reason) || !ctx.host.tm) return -1;
-      return ctx.host.tm.reply(ctx, code, reason);
-    },
-  ),
-  fn(
-    't-send-reply',
-    'Create the transaction if needed, then reply statefully.',
-    [
-      ['code', 's32'],
-      ['reason', 'string'],
-    ],
-    's32',
-    (ctx, code, reason) => {
-      if (!validReply(ctx, 't-send-reply', code, reason) || !ctx.host.tm) return -1;
-      if (!ctx.tm.transaction && ctx.host.tm.newTransaction(ctx) < 0) return -1;
-      return ctx.host.tm.reply(ctx, code, reason);
-    },
-  ),
-  fn('t-is-canceled', 'The caller cancelled the transaction.', [], 's32', (ctx) =>
-    yes(ctx.tm.transaction?.canceled === true),
-  ),
-  fn('t-branch-timeout', 'The failed branch timed out.', [], 's32', (ctx) =>
-    yes(ctx.tm.transaction?.picked?.timedOut === true),
-  ),
-  fn('t-branch-replied', 'The failed branch got a reply before.', [], 's32', (ctx) =>
-    yes(ctx.tm.transaction?.picked?.replied === true),
-  ),
-  fn('t-check-status', 'The reply status matches a regex.', [['re', 'string']], 's32', (ctx, re) => {
+  't-reply': (ctx, code, reason) => {
+    if (!validReply(ctx, 't-reply', code, reason) || !ctx.host.tm) return -1;
+    return ctx.host.tm.reply(ctx, code, reason);
+  },
+  't-send-reply': (ctx, code, reason) => {
+    if (!validReply(ctx, 't-send-reply', code, reason) || !ctx.host.tm) return -1;
+    if (!ctx.tm.transaction && ctx.host.tm.newTransaction(ctx) < 0) return -1;
+    return ctx.host.tm.reply(ctx, code, reason);
+  },
+  't-is-canceled': (ctx) => yes(ctx.tm.transaction?.canceled === true),
+  't-branch-timeout': (ctx) => yes(ctx.tm.transaction?.picked?.timedOut === true),
+  't-branch-replied': (ctx) => yes(ctx.tm.transaction?.picked?.replied === true),
+  't-check-status': (ctx, re) => {
     const status = statusOf(ctx);
     if (status === undefined || status === 0) return -1;
-    const matched = scriptRegexTest(re, String(status));
-    if (typeof matched === 'string') return refuse(ctx, 't-check-status', matched);
-    return yes(matched);
-  }),
-  fn(
-    't-set-fr',
-    'Set the final response timeouts (ms; 0 keeps one).',
-    [
-      ['fr-inv', 's32'],
-      ['fr', 's32'],
-    ],
-    's32',
-    (ctx, frInv, fr) => {
-      if (!(frInv >= 0 && fr >= 0))
-        return refuse(ctx, 't-set-fr', `timeouts ${frInv}, ${fr} must not be negative`);
-      if (ctx.tm.transaction) ctx.tm.transaction.setTimeouts(frInv, fr);
-      else {
-        const s = settings(ctx);
-        if (frInv > 0) s.frInv = frInv;
-        if (fr > 0) s.fr = fr;
-      }
-      return 1;
-    },
-  ),
-  fn('t-reset-fr', 'Back to the configured timeouts.', [], 's32', (ctx) => {
+    const matched = ctx.host.regexes.test(re, String(status));
+    if (!matched.ok) return refuse(ctx, 't-check-status', matched.error);
+    return yes(matched.value);
+  },
+  't-set-fr': (ctx, frInv, fr) => {
+    if (!(frInv >= 0 && fr >= 0))
+      return refuse(ctx, 't-set-fr', `timeouts ${frInv}, ${fr} must not be negative`);
+    if (ctx.tm.transaction) ctx.tm.transaction.setTimeouts(frInv, fr);
+    else {
+      const s = settings(ctx);
+      if (frInv > 0) s.frInv = frInv;
+      if (fr > 0) s.fr = fr;
+    }
+    return 1;
+  },
+  't-reset-fr': (ctx) => {
     const tx = ctx.tm.transaction;
     if (tx) tx.setTimeouts(tx.env.timing.timers.frInv, tx.env.timing.timers.fr);
     else if (ctx.relay.settings) ctx.relay.settings.fr = ctx.relay.settings.frInv = undefined;
     return 1;
-  }),
-  fn('t-load-contacts', 'Order the destination set by q for serial forking.', [], 's32', (ctx) => {
+  },
+  't-load-contacts': (ctx) => {
     if (!ctx.request) return refuse(ctx, 't-load-contacts', 'not a request');
     const all = [ruriBranch(ctx), ...(ctx.relay.appended ?? [])];
     if (all.length < 2) return 1;
     ctx.relay.contacts = byFallingQ(all);
     ctx.relay.appended = undefined;
     return 1;
-  }),
-  fn('t-next-contacts', 'Take the contacts of the highest q as destination set.', [], 's32', (ctx) => {
+  },
+  't-next-contacts': (ctx) => {
     const request = ctx.request;
     if (!request) return refuse(ctx, 't-next-contacts', 'not a request');
     const group = takeHighestQ(ctx.relay.contacts ?? []);
@@ -220,19 +162,13 @@ export const tm = defineModule('tm', "Stateful processing (Kamailio's tm module)
     ctx.flags.branch = first.flags;
     ctx.relay.appended = rest;
     return 1;
-  }),
-  fn(
-    't-drop-replies',
-    "Drop earlier replies when forking anew ('a' all, 'l' last, 'n' none).",
-    [['mode', 'string']],
-    's32',
-    (ctx, mode) => {
-      const m = mode === '' ? 'a' : mode;
-      if (m !== 'a' && m !== 'l' && m !== 'n')
-        return refuse(ctx, 't-drop-replies', `mode '${mode}' is not a, l or n`);
-      if (ctx.tm.transaction) ctx.tm.transaction.dropReplies = m;
-      else settings(ctx).dropReplies = m;
-      return 1;
-    },
-  ),
-]);
+  },
+  't-drop-replies': (ctx, mode) => {
+    const m = mode === '' ? 'a' : mode;
+    if (m !== 'a' && m !== 'l' && m !== 'n')
+      return refuse(ctx, 't-drop-replies', `mode '${mode}' is not a, l or n`);
+    if (ctx.tm.transaction) ctx.tm.transaction.dropReplies = m;
+    else settings(ctx).dropReplies = m;
+    return 1;
+  },
+});

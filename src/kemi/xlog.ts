@@ -1,8 +1,8 @@
 // KSR xlog: log lines with pseudo-variables expanded (Kamailio's xlog module). `$name` and `$name(arg)`
 // are replaced by their values, `<null>` for $null; a name the table does not know stays as written.
 import type { RouteContext } from './context.ts';
-import { defineModule, fn } from './define.ts';
-import { lookupPv, readPv } from './pseudo-variables.ts';
+import { defineModule } from './define.ts';
+import { readPv } from './pseudo-variables.ts';
 import { scriptLog, scriptLogEnabled } from './script-log.ts';
 
 const isNameChar = (c: number) =>
@@ -28,9 +28,9 @@ export function expand(ctx: RouteContext, format: string): string {
       if (close > end && close - i <= MAX_NAME) end = close + 1;
     }
     if (end - i > MAX_NAME) continue;
-    const found = lookupPv(format.slice(i, end));
+    const found = ctx.host.pvNames.lookup(format.slice(i, end));
     if (!found.ok) continue;
-    const value = readPv(ctx, found.ref);
+    const value = readPv(ctx, found.value);
     out += format.slice(from, i) + (value === undefined ? '<null>' : String(value));
     from = end;
     i = end - 1;
@@ -45,27 +45,13 @@ function xlogAt(ctx: RouteContext, level: string, format: string): void {
   else ctx.logMeter?.chargeLog(format.length);
 }
 
-const logAt = (name: string, level: string) =>
-  fn(name, `Log at ${level} level.`, [['format', 'string']], 'none', (ctx, format) =>
-    xlogAt(ctx, level, format),
-  );
-
-export const xlog = defineModule('xlog', "Formatted logging (Kamailio's xlog module).", [
-  fn(
-    'xlog',
-    'Log at a level.',
-    [
-      ['level', 'string'],
-      ['format', 'string'],
-    ],
-    'none',
-    (ctx, level, format) => xlogAt(ctx, level, format),
-  ),
-  logAt('xdbg', 'dbg'),
-  logAt('xinfo', 'info'),
-  logAt('xnotice', 'notice'),
-  logAt('xwarn', 'warn'),
-  logAt('xerr', 'err'),
-  logAt('xcrit', 'crit'),
-  logAt('xalert', 'alert'),
-]);
+export const xlog = defineModule('xlog', {
+  xlog: (ctx, level, format) => xlogAt(ctx, level, format),
+  xdbg: (ctx, format) => xlogAt(ctx, 'dbg', format),
+  xinfo: (ctx, format) => xlogAt(ctx, 'info', format),
+  xnotice: (ctx, format) => xlogAt(ctx, 'notice', format),
+  xwarn: (ctx, format) => xlogAt(ctx, 'warn', format),
+  xerr: (ctx, format) => xlogAt(ctx, 'err', format),
+  xcrit: (ctx, format) => xlogAt(ctx, 'crit', format),
+  xalert: (ctx, format) => xlogAt(ctx, 'alert', format),
+});

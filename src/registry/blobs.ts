@@ -5,11 +5,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { err, ok, type Result } from '../result.ts';
 
 /** Steps of a file write, reported to `onStep` (tests stop the process there to simulate a crash). */
 export type WriteStep = 'temp-written' | 'renamed';
 
-export type BlobCheck = { ok: true } | { ok: false; problem: string };
+/** A blob's check: fine, or what is wrong with it (recorded as the version's problem). */
+export type BlobCheck = Result<undefined, string>;
 
 export interface BlobStore {
   /** Where blobs live, for log lines ('memory' without a data directory). */
@@ -78,9 +80,9 @@ export class FileBlobs implements BlobStore {
   async get(sha256: string): Promise<Uint8Array | undefined> {
     try {
       return await readFile(this.#path(sha256));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
     }
   }
 
@@ -89,12 +91,11 @@ export class FileBlobs implements BlobStore {
     const hash = createHash('sha256');
     try {
       for await (const chunk of createReadStream(this.#path(sha256))) hash.update(chunk as Buffer);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return { ok: false, problem: code === 'ENOENT' ? 'file missing' : `unreadable (${code ?? err})` };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return err(code === 'ENOENT' ? 'file missing' : `unreadable (${code ?? e})`);
     }
-    const actual = hash.digest('hex');
-    return actual === sha256 ? { ok: true } : { ok: false, problem: `content hash is ${actual}` };
+    return verdict(sha256, hash.digest('hex'));
   }
 
   async delete(sha256: string): Promise<void> {
@@ -105,6 +106,10 @@ export class FileBlobs implements BlobStore {
     const names = await readdir(this.where);
     return names.filter((n) => n.endsWith('.wasm') && SHA256.test(n.slice(0, -5))).map((n) => n.slice(0, -5));
   }
+}
+
+function verdict(sha256: string, actual: string): BlobCheck {
+  return actual === sha256 ? ok(undefined) : err(`content hash is ${actual}`);
 }
 
 /** Makes a rename durable: the directory entry is on disk once this returns. */
@@ -131,9 +136,8 @@ export class MemoryBlobs implements BlobStore {
 
   async check(sha256: string): Promise<BlobCheck> {
     const bytes = this.#blobs.get(sha256);
-    if (!bytes) return { ok: false, problem: 'missing' };
-    const actual = createHash('sha256').update(bytes).digest('hex');
-    return actual === sha256 ? { ok: true } : { ok: false, problem: `content hash is ${actual}` };
+    if (!bytes) return err('missing');
+    return verdict(sha256, createHash('sha256').update(bytes).digest('hex'));
   }
 
   async delete(sha256: string): Promise<void> {

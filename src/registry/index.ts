@@ -2,30 +2,26 @@
 export type { CompileFailure, CompileOutcome, CompilerOptions } from './compiler.ts';
 export { ModuleCompiler } from './compiler.ts';
 export { DIALOG_VERSION_PARAM, dialogRouteParam, dialogVersion } from './dialog-pin.ts';
-export { type OpenRegistryResult, Registry, type RegistryOptions, WORLD } from './registry.ts';
+export { Registry, type RegistryOptions } from './registry.ts';
 export type {
+  Activated,
   ActivateResult,
-  BreakerStatus,
-  LoadedVersionStatus,
   RegistryError,
   RegistryErrorCode,
   RegistryEvent,
-  TenantStatus,
+  Uploaded,
   UploadResult,
   UploadTimings,
-  VersionInfo,
 } from './results.ts';
 export { type Refuse, RegistrySelector, type SelectorCounters } from './selector.ts';
-export {
-  type ActivationKind,
-  type ActivationRecord,
-  ModuleStore,
-  type OpenReport,
-  type StoreOptions,
-  type TripRecord,
-  type VersionRecord,
-  type VersionState,
-} from './store.ts';
+export { ModuleStore, type OpenedStore, type OpenReport, type StoreOptions } from './store.ts';
+export type {
+  ActivationKind,
+  ActivationRecord,
+  TripRecord,
+  VersionRecord,
+  VersionState,
+} from './store-schema.ts';
 export { type BoundSocket, TenantMatcher } from './tenant-matcher.ts';
 export {
   type BreakerSettings,
@@ -35,4 +31,6 @@ export {
   type TenantSpec,
   tenantSpecs,
 } from './tenant-spec.ts';
+export type { BreakerStatus, LoadedVersionStatus, TenantStatus, VersionInfo } from './tenant-status.ts';
+export { WORLD } from './version-loader.ts';
 export { VersionScript } from './version-script.ts';

@@ -1,9 +1,9 @@
-// What the registry's operations return and report: errors as values, upload timings, activation
-// results, tenant status and events. The admin API serializes these as they are.
-import type { FailureMode, FailureReply } from '../core/failure-policy.ts';
+// What the registry's operations return and report: errors as values, upload timings, activation results
+// and events (tenant status is in tenant-status.ts). The admin API serializes the values as they are.
+import { fail, ok, type Problem, type Result } from '../result.ts';
 import type { ModuleMeta } from '../runtime/index.ts';
 import type { CompileFailure } from './compiler.ts';
-import type { ActivationKind, TripRecord, VersionRecord } from './store.ts';
+import type { ActivationKind, VersionRecord } from './store-schema.ts';
 
 export type RegistryErrorCode =
   | CompileFailure['code']
@@ -20,10 +20,8 @@ export type RegistryErrorCode =
   /** The store could not be written or read (disk full, permissions). */
   | 'store';
 
-export interface RegistryError {
-  readonly code: RegistryErrorCode;
-  readonly message: string;
-}
+/** Why an upload, activation or rollback was refused (the admin API maps each code to a status). */
+export type RegistryError = Problem<RegistryErrorCode>;
 
 /** Milliseconds per step from upload to active; `swap` is the in-memory switch alone. */
 export interface UploadTimings {
@@ -39,78 +37,29 @@ export interface UploadTimings {
   readonly totalMs: number;
 }
 
-export type UploadResult =
-  | {
-      readonly ok: true;
-      readonly version: VersionRecord;
-      readonly activated: boolean;
-      readonly path: ModuleMeta['path'];
-      readonly fallbackReason: string | undefined;
-      readonly timings: UploadTimings;
-      /** Versions removed by retention. */
-      readonly pruned: readonly number[];
-    }
-  | { readonly ok: false; readonly error: RegistryError };
-
-export type ActivateResult =
-  | {
-      readonly ok: true;
-      readonly tenant: string;
-      readonly from: number | undefined;
-      readonly to: number;
-      readonly changed: boolean;
-      readonly timings: { readonly loadMs: number; readonly commitMs: number; readonly swapMs: number };
-    }
-  | { readonly ok: false; readonly error: RegistryError };
-
-export interface LoadedVersionStatus {
-  readonly version: number;
-  readonly active: boolean;
-  /** Transactions (and pinned dialogs) in flight on this version. */
-  readonly pins: number;
-  readonly invocations: number;
-  readonly failures: number;
+/** A stored upload: its version, whether it became active, and what it cost. */
+export interface Uploaded {
+  readonly version: VersionRecord;
+  readonly activated: boolean;
   readonly path: ModuleMeta['path'];
-  readonly loadedAt: string;
-  /** Kept loaded as the version fail-open runs failed routes on. */
-  readonly standby: boolean;
+  readonly fallbackReason: string | undefined;
+  readonly timings: UploadTimings;
+  /** Versions removed by retention. */
+  readonly pruned: readonly number[];
 }
 
-/**
- * The circuit breaker: `closed` (counting), `tripping` (rolling back now), `open` (no good version was
- * left: the tenant's requests get the fail-closed reply until an operator activates a version), `off`.
- */
-export interface BreakerStatus {
-  readonly state: 'closed' | 'tripping' | 'open' | 'off';
-  /** Failures that trip it, and within how many seconds. */
-  readonly failures: number | undefined;
-  readonly windowS: number | undefined;
-  /** Failures of the active version within the window now. */
-  readonly recent: number;
-  /** Versions it tripped on (never rolled back to until an operator activates them). */
-  readonly tripped: readonly TripRecord[];
-}
+export type UploadResult = Result<Uploaded, RegistryError>;
 
-export interface TenantStatus {
+/** An activation or rollback that took effect (`changed` false: the version was active already). */
+export interface Activated {
   readonly tenant: string;
-  readonly active: number | undefined;
-  readonly activatedAt: string | undefined;
-  readonly activatedBy: string | undefined;
-  /** How the active version became active (`breaker`: the circuit breaker rolled back to it). */
-  readonly activationKind: ActivationKind | undefined;
-  readonly loaded: readonly LoadedVersionStatus[];
-  readonly retained: number;
-  readonly failurePolicy: { readonly mode: FailureMode; readonly reply: FailureReply };
-  /** The version fail-open runs failed routes on now. */
-  readonly fallback: number | undefined;
-  readonly breaker: BreakerStatus;
+  readonly from: number | undefined;
+  readonly to: number;
+  readonly changed: boolean;
+  readonly timings: { readonly loadMs: number; readonly commitMs: number; readonly swapMs: number };
 }
 
-export interface VersionInfo extends VersionRecord {
-  readonly active: boolean;
-  readonly loaded: boolean;
-  readonly pins: number;
-}
+export type ActivateResult = Result<Activated, RegistryError>;
 
 /** What the registry reports as it happens (metrics subscribe). */
 export type RegistryEvent =
@@ -142,26 +91,27 @@ export function unknownTenant(tenant: string): RegistryError {
   return { code: 'unknown-tenant', message: `no tenant is named '${tenant}'` };
 }
 
-export function checkUsable(
+/** The retained version, when it is there and not corrupt. */
+export function usable(
   tenant: string,
   version: number,
   record: VersionRecord | undefined,
-): RegistryError | undefined {
-  if (!record)
-    return { code: 'unknown-version', message: `tenant '${tenant}' has no retained version ${version}` };
+): Result<VersionRecord, RegistryError> {
+  if (!record) return fail('unknown-version', `tenant '${tenant}' has no retained version ${version}`);
   if (record.state === 'corrupt') {
-    return {
-      code: 'corrupt',
-      message: `${tenant} v${version} is corrupt (${record.problem ?? 'hash mismatch'}): deploy it again`,
-    };
+    return fail(
+      'corrupt',
+      `${tenant} v${version} is corrupt (${record.problem ?? 'hash mismatch'}): deploy it again`,
+    );
   }
-  return undefined;
+  return ok(record);
 }
 
-export function storeError(what: string, err: unknown): RegistryError {
-  const e = err as NodeJS.ErrnoException;
+/** A store write or read that threw (disk full, permissions), as a refusal. */
+export function storeError(what: string, thrown: unknown): RegistryError {
+  const e = thrown as NodeJS.ErrnoException;
   return {
     code: 'store',
-    message: `cannot ${what}: ${e.code ? `${e.code} ` : ''}${e.message ?? String(err)}`,
+    message: `cannot ${what}: ${e.code ? `${e.code} ` : ''}${e.message ?? String(thrown)}`,
   };
 }

@@ -1,53 +1,25 @@
-// The module store: component files by content (blobs.ts) and their metadata in SQLite: per tenant the
-// versions (number, sha256, size, world, created, by whom, state) and the history of activations. The
-// database is the truth: a version row is written only after its file is durable, and the active version
-// is the one the last committed activation names, so a crash at any point leaves a consistent store.
+// The module store: component files by content (blobs.ts) and their metadata in SQLite (store-schema.ts):
+// per tenant the versions (number, sha256, size, world, created, by whom, state) and the history of
+// activations. The database is the truth: a version row is written only after its file is durable, and the
+// active version is the one the last committed activation names, so a crash at any point leaves a
+// consistent store.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { type BlobStore, FileBlobs, MemoryBlobs, type WriteStep } from './blobs.ts';
+import type { DatabaseSync } from 'node:sqlite';
+import { err, ok, type Result } from '../result.ts';
+import { type BlobCheck, type BlobStore, FileBlobs, MemoryBlobs, type WriteStep } from './blobs.ts';
 import { lockDataDir } from './data-dir-lock.ts';
-
-export type VersionState = 'ready' | 'corrupt';
-
-export interface VersionRecord {
-  readonly tenant: string;
-  readonly version: number;
-  readonly sha256: string;
-  readonly size: number;
-  readonly world: string;
-  readonly createdAt: string;
-  readonly createdBy: string;
-  readonly state: VersionState;
-  /** Why the version is corrupt. */
-  readonly problem: string | undefined;
-}
-
-/**
- * How a version became active: an operator's choice, a rollback, the boot fallback, the config route, or
- * the circuit breaker rolling back from a version whose routes kept failing.
- */
-export type ActivationKind = 'activate' | 'rollback' | 'fallback' | 'initial' | 'breaker';
-
-/** A version the circuit breaker tripped on: never a rollback target again until an operator activates it. */
-export interface TripRecord {
-  readonly tenant: string;
-  readonly version: number;
-  readonly at: string;
-  /** The failure cause of the invocation that tripped it. */
-  readonly cause: string;
-}
-
-export interface ActivationRecord {
-  readonly id: number;
-  readonly tenant: string;
-  readonly version: number;
-  /** The activation this one replaced (followed back by rollback). */
-  readonly previous: number | undefined;
-  readonly kind: ActivationKind;
-  readonly at: string;
-  readonly by: string;
-}
+import {
+  type ActivationKind,
+  type ActivationRecord,
+  type ActivationRow,
+  activationRecord,
+  openDatabase,
+  type TripRecord,
+  type VersionRecord,
+  type VersionRow,
+  versionRecord,
+} from './store-schema.ts';
 
 export interface NewVersion {
   readonly sha256: string;
@@ -73,70 +45,14 @@ export interface StoreOptions {
   readonly onWriteStep?: (step: WriteStep) => void;
 }
 
-export type OpenResult = { ok: true; store: ModuleStore; report: OpenReport } | { ok: false; error: string };
+/** An open store, and what opening it found and repaired. */
+export interface OpenedStore {
+  readonly store: ModuleStore;
+  readonly report: OpenReport;
+}
 
 /** Activation history kept per tenant; rollback follows it back at most this far. */
 const HISTORY = 200;
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS tenants (
-    name TEXT PRIMARY KEY,
-    last_version INTEGER NOT NULL DEFAULT 0,
-    activation INTEGER
-  );
-  CREATE TABLE IF NOT EXISTS versions (
-    tenant TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    sha256 TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    world TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    created_by TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('ready', 'corrupt')),
-    problem TEXT,
-    PRIMARY KEY (tenant, version)
-  );
-  CREATE INDEX IF NOT EXISTS versions_sha256 ON versions (sha256);
-  CREATE TABLE IF NOT EXISTS activations (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    tenant TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    previous INTEGER,
-    kind TEXT NOT NULL,
-    at TEXT NOT NULL,
-    by TEXT NOT NULL
-  );
-  CREATE INDEX IF NOT EXISTS activations_tenant ON activations (tenant, id);
-  CREATE TABLE IF NOT EXISTS trips (
-    tenant TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    at TEXT NOT NULL,
-    cause TEXT NOT NULL,
-    PRIMARY KEY (tenant, version)
-  );
-`;
-
-interface VersionRow {
-  tenant: string;
-  version: number;
-  sha256: string;
-  size: number;
-  world: string;
-  created_at: string;
-  created_by: string;
-  state: VersionState;
-  problem: string | null;
-}
-
-interface ActivationRow {
-  id: number;
-  tenant: string;
-  version: number;
-  previous: number | null;
-  kind: ActivationKind;
-  at: string;
-  by: string;
-}
 
 export class ModuleStore {
   readonly blobs: BlobStore;
@@ -152,34 +68,33 @@ export class ModuleStore {
     this.#release = release;
   }
 
-  static async open(options: StoreOptions): Promise<OpenResult> {
+  /** Opens (creating) the store; the error is a start-up message for the operator. */
+  static async open(options: StoreOptions): Promise<Result<OpenedStore, string>> {
     const { dir } = options;
     if (dir === undefined) {
       const store = new ModuleStore(openDatabase(':memory:'), new MemoryBlobs(), 'memory', async () => {});
-      return { ok: true, store, report: { sweptTemp: 0, orphans: 0, corrupt: [] } };
+      return ok({ store, report: { sweptTemp: 0, orphans: 0, corrupt: [] } });
     }
     try {
       await mkdir(dir, { recursive: true });
-    } catch (err) {
-      return {
-        ok: false,
-        error: `cannot create data_dir ${dir}: ${(err as NodeJS.ErrnoException).code ?? err}`,
-      };
+    } catch (e) {
+      return err(`cannot create data_dir ${dir}: ${(e as NodeJS.ErrnoException).code ?? e}`);
     }
     const lock = await lockDataDir(dir);
     if (!lock.ok) return lock;
+    const { release } = lock.value;
     let db: DatabaseSync;
     let opened: Awaited<ReturnType<typeof FileBlobs.open>>;
     try {
       opened = await FileBlobs.open(join(dir, 'modules'), options.onWriteStep);
       db = openDatabase(join(dir, 'registry.db'));
-    } catch (err) {
-      await lock.release();
-      return { ok: false, error: `cannot open the module store in ${dir}: ${(err as Error).message}` };
+    } catch (e) {
+      await release();
+      return err(`cannot open the module store in ${dir}: ${(e as Error).message}`);
     }
-    const store = new ModuleStore(db, opened.blobs, dir, lock.release);
+    const store = new ModuleStore(db, opened.blobs, dir, release);
     const { orphans, corrupt } = await store.#check();
-    return { ok: true, store, report: { sweptTemp: opened.swept, orphans, corrupt } };
+    return ok({ store, report: { sweptTemp: opened.swept, orphans, corrupt } });
   }
 
   /** Boot check: every ready version's file must hash to its sha256; files no version names are removed. */
@@ -188,13 +103,13 @@ export class ModuleStore {
     const rows = this.#db
       .prepare(`SELECT * FROM versions WHERE state = 'ready'`)
       .all() as unknown as VersionRow[];
-    const verdicts = new Map<string, Promise<{ ok: true } | { ok: false; problem: string }>>();
+    const verdicts = new Map<string, Promise<BlobCheck>>();
     for (const row of rows) {
       if (!verdicts.has(row.sha256)) verdicts.set(row.sha256, this.blobs.check(row.sha256));
       const verdict = await verdicts.get(row.sha256)!;
       if (verdict.ok) continue;
-      this.markCorrupt(row.tenant, row.version, verdict.problem);
-      corrupt.push({ tenant: row.tenant, version: row.version, problem: verdict.problem });
+      this.markCorrupt(row.tenant, row.version, verdict.error);
+      corrupt.push({ tenant: row.tenant, version: row.version, problem: verdict.error });
     }
     const named = new Set(
       (this.#db.prepare('SELECT DISTINCT sha256 FROM versions').all() as { sha256: string }[]).map(
@@ -350,6 +265,15 @@ export class ModuleStore {
     return undefined;
   }
 
+  /**
+   * The tenant's last good version: the rollback target, skipping versions the circuit breaker tripped on.
+   * The breaker rolls back to it, and fail-open runs failed routes on it.
+   */
+  lastGood(tenant: string): ActivationRecord | undefined {
+    const tripped = new Set(this.trips(tenant).map((trip) => trip.version));
+    return this.rollbackTarget(tenant, (v) => !tripped.has(v.version));
+  }
+
   markCorrupt(tenant: string, version: number, problem: string): void {
     this.#db
       .prepare(`UPDATE versions SET state = 'corrupt', problem = ? WHERE tenant = ? AND version = ?`)
@@ -397,38 +321,4 @@ export class ModuleStore {
       throw err;
     }
   }
-}
-
-function openDatabase(path: string): DatabaseSync {
-  const db = new DatabaseSync(path);
-  // WAL with synchronous=FULL: a committed activation survives power loss, readers never block the writer.
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
-  db.exec(SCHEMA);
-  return db;
-}
-
-function versionRecord(row: VersionRow): VersionRecord {
-  return {
-    tenant: row.tenant,
-    version: row.version,
-    sha256: row.sha256,
-    size: row.size,
-    world: row.world,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    state: row.state,
-    problem: row.problem ?? undefined,
-  };
-}
-
-function activationRecord(row: ActivationRow): ActivationRecord {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    version: row.version,
-    previous: row.previous ?? undefined,
-    kind: row.kind,
-    at: row.at,
-    by: row.by,
-  };
 }

@@ -1,7 +1,8 @@
 // Keeps the KSR tables and wit/ksr.wit in step: every function of every interface the world imports must
 // have a table entry with the same parameters (names and types) and result, no table may define anything
-// the WIT does not, and every type must be one the canonical-ABI binding handles. The server calls this at
-// startup; a test runs it on the real tables.
+// the WIT does not, and every type must be one the canonical-ABI binding handles. The tables take their
+// signatures from src/kemi/generated/ksr.ts (tsc checks them against it), so at startup this catches a
+// generated file older than the WIT it runs with; a test runs it on the real tables.
 import type { KsrModule } from '../kemi/define.ts';
 import { BINDABLE_PARAMS, BINDABLE_RESULTS } from './fast-binding.ts';
 import type { WitPackage } from './wit.ts';

@@ -23,5 +23,5 @@ export function createRequest(parts: RequestParts): SipRequest {
   const parsed = parseMessage(text, { limits: UNLIMITED });
   if (!parsed.ok)
     throw new TypeError(`cannot build the request: ${parsed.error.reason}: ${parsed.error.detail}`);
-  return parsed.message as SipRequest;
+  return parsed.value as SipRequest;
 }

@@ -48,5 +48,5 @@ export function createResponse(
   const parsed = parseMessage(text, { limits: UNLIMITED });
   if (!parsed.ok)
     throw new TypeError(`cannot build the response: ${parsed.error.reason}: ${parsed.error.detail}`);
-  return parsed.message as SipResponse;
+  return parsed.value as SipResponse;
 }

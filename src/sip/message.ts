@@ -1,38 +1,28 @@
 // The part of SipRequest and SipResponse they share (RFC 3261 7): header reads, typed header accessors
-// parsed on first use, edits, body, serialization and clone.
+// parsed on first use, edits, body and clone; the one object every layer reads and edits a message through.
 //
 // A message keeps the text it was parsed from and a list of header fields pointing into it. Edits never
 // change that text or a field: they replace the list (copy on write) with new fields where needed, so a
-// clone() shares everything until one side edits, and serialization copies the octets of every untouched
-// field verbatim. Edits keep the message answerable: they refuse to leave it without a parseable top Via,
-// exactly one From and To (an edited one must parse), one valid Call-ID and CSeq, or with an invalid
-// Max-Forwards; Content-Length is kept right by setBody and serialization alone.
+// clone() shares everything until one side edits. The rule an edit must keep (the message stays
+// answerable) is in field-list.ts; the wire form (untouched fields copied verbatim) in wire-runs.ts.
 //
 // All text is byte strings (byte-string.ts): one character per octet.
 
 import { isByteString } from './byte-string.ts';
-import { isCallId } from './call-id.ts';
 import { type Contact, parseContacts } from './contact.ts';
-import { type CSeq, MAX_CSEQ, parseCSeqIn } from './cseq.ts';
+import { type CSeq, parseCSeqIn } from './cseq.ts';
+import { indexOfKey, keepsAnswerable, nthIndexOfKey, replaceAll, topVia } from './field-list.ts';
 import { digitsOf, elementValue, type RangeParser, slotValue } from './field-values.ts';
 import { HeaderField } from './header-field.ts';
 import { headerKey } from './header-names.ts';
 import { type NameAddr, parseNameAddrIn } from './name-addr.ts';
 import { parseViaIn, type Via } from './via.ts';
-import { Runs } from './wire-runs.ts';
+import { messageRuns, type Runs, type WireParts } from './wire-runs.ts';
 
 /** What parseMessage hands a new message. Internal to this layer. */
-export interface MessageInit {
-  source: string;
+export interface MessageInit extends WireParts {
   fields: HeaderField[];
   version: string;
-  /** [startLineStart, startLineEnd): the start line with its terminator. */
-  startLineStart: number;
-  startLineEnd: number;
-  /** [headersEnd, bodyStart): the empty line that ends the headers. */
-  headersEnd: number;
-  bodyStart: number;
-  bodyEnd: number;
 }
 
 /** A header field as read: the name as written and the value (continuation lines joined). */
@@ -122,7 +112,7 @@ export abstract class SipMessage {
 
   /** The top Via value. parseMessage and edits guarantee one. */
   get via(): Via {
-    return this.topVia(this.fieldList)!;
+    return topVia(this.fieldList)!;
   }
 
   /** All Via values, top first; undefined when one does not parse. */
@@ -254,7 +244,7 @@ export abstract class SipMessage {
   /** Removes the `index`th field named `name` (0 first, -1 last); false when there is none or refused. */
   removeHeaderAt(name: string, index: number): boolean {
     const key = headerKey(name);
-    const at = this.nthIndex(key, index);
+    const at = nthIndexOfKey(this.fieldList, key, index);
     return at >= 0 && this.commit(key, this.fieldList.toSpliced(at, 1));
   }
 
@@ -312,65 +302,27 @@ export abstract class SipMessage {
 
   /** The message as octets: untouched parts copied verbatim, edits applied, Content-Length right. */
   toBuffer(): Buffer {
-    const runs = this.runs();
-    const out = Buffer.allocUnsafe(runs.length);
-    let pos = 0;
-    for (let i = 0; i < runs.count; i++) {
-      const text = runs.texts[i];
-      const start = runs.bounds[2 * i];
-      const end = runs.bounds[2 * i + 1];
-      out.write(start === 0 && end === text.length ? text : text.slice(start, end), pos, 'latin1');
-      pos += end - start;
-    }
-    return out;
+    return this.runs().toBuffer();
   }
 
   /** The message as a byte string. */
   toString(): string {
-    const runs = this.runs();
-    let out = '';
-    for (let i = 0; i < runs.count; i++)
-      out += runs.texts[i].slice(runs.bounds[2 * i], runs.bounds[2 * i + 1]);
-    return out;
+    return this.runs().toString();
   }
 
   // ---- internals ----------------------------------------------------------------------------------------
 
-  /**
-   * The wire form as runs of text ranges, in order, ranges that continue one another merged: an unedited
-   * message is one run of the received text.
-   */
   private runs(): Runs {
-    const runs = new Runs();
-    const wire = this.wire;
-    if (this.startLineChanged) runs.add(`${this.startLine}\r\n`);
-    else runs.addRange(wire.source, wire.startLineStart, wire.startLineEnd);
-    let hasLength = false;
-    for (const field of this.fieldList) {
-      runs.addRange(field.source, field.start, field.end);
-      if (field.key === 'content-length') hasLength = true;
-    }
-    if (!hasLength) runs.add(`Content-Length: ${this.bodyLength}\r\n`);
-    runs.addRange(wire.source, wire.headersEnd, wire.bodyStart);
-    if (this.newBody === undefined) runs.addRange(wire.source, wire.bodyStart, wire.bodyEnd);
-    else runs.add(this.newBody);
-    return runs;
+    return messageRuns(
+      this.wire,
+      this.startLineChanged ? this.startLine : undefined,
+      this.fieldList,
+      this.newBody,
+    );
   }
 
   protected indexOf(key: string, from: number): number {
-    const fields = this.fieldList;
-    for (let i = from; i < fields.length; i++) if (fields[i].key === key) return i;
-    return -1;
-  }
-
-  // Index of the `index`th field with `key`, negative counting from the last; -1 when out of range.
-  private nthIndex(key: string, index: number): number {
-    const positions: number[] = [];
-    this.fieldList.forEach((f, i) => {
-      if (f.key === key) positions.push(i);
-    });
-    const at = index < 0 ? positions.length + index : index;
-    return at >= 0 && at < positions.length ? positions[at] : -1;
+    return indexOfKey(this.fieldList, key, from);
   }
 
   private insertAt(index: number, name: string, value: string): boolean {
@@ -381,47 +333,14 @@ export abstract class SipMessage {
 
   /** Adopts `next` as the field list if it keeps the message answerable for header `key`. */
   private commit(key: string, next: HeaderField[]): boolean {
-    if (!this.allows(key, next)) return false;
+    if (!keepsAnswerable(key, next, (cseq) => this.acceptsCSeq(cseq))) return false;
     this.fieldList = next;
     return true;
-  }
-
-  private allows(key: string, next: HeaderField[]): boolean {
-    switch (key) {
-      case 'content-length':
-        return false;
-      case 'via':
-        return this.topVia(next) !== undefined;
-      case 'from':
-      case 'to':
-        return slotValue(exactlyOne(next, key), parseNameAddrIn) !== undefined;
-      case 'call-id': {
-        const field = exactlyOne(next, key);
-        return field !== undefined && isCallId(field.valueSource, field.valueFrom, field.valueTo);
-      }
-      case 'cseq': {
-        const cseq = slotValue(exactlyOne(next, key), parseCSeqIn);
-        return cseq !== undefined && cseq.seq <= MAX_CSEQ && this.acceptsCSeq(cseq);
-      }
-      case 'max-forwards': {
-        const fields = next.filter((f) => f.key === key);
-        return fields.length === 0 || (fields.length === 1 && digitsOf(fields[0]) >= 0);
-      }
-      default:
-        return true;
-    }
   }
 
   /** Whether `cseq` suits this message (a request demands its own method). */
   protected acceptsCSeq(_cseq: CSeq): boolean {
     return true;
-  }
-
-  private topVia(fields: HeaderField[]): Via | undefined {
-    for (const field of fields) {
-      if (field.key === 'via' && field.elementCount > 0) return elementValue(field, 0, parseViaIn);
-    }
-    return undefined;
   }
 
   private single<T>(key: string, parse: RangeParser<T>): T | undefined {
@@ -461,29 +380,4 @@ export abstract class SipMessage {
 
 function parseRoute(text: string, start: number, end: number): NameAddr | undefined {
   return parseNameAddrIn(text, start, end, true);
-}
-
-function exactlyOne(fields: HeaderField[], key: string): HeaderField | undefined {
-  let found: HeaderField | undefined;
-  for (const field of fields) {
-    if (field.key !== key) continue;
-    if (found !== undefined) return undefined;
-    found = field;
-  }
-  return found;
-}
-
-// `fields` with the first field of `key` replaced by `field` and the others of that key dropped.
-function replaceAll(fields: HeaderField[], key: string, field: HeaderField): HeaderField[] {
-  const out: HeaderField[] = [];
-  let placed = false;
-  for (const f of fields) {
-    if (f.key !== key) out.push(f);
-    else if (!placed) {
-      out.push(field);
-      placed = true;
-    }
-  }
-  if (!placed) out.push(field);
-  return out;
 }

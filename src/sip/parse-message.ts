@@ -14,6 +14,7 @@
 //   when there is a body.
 // Limits (parse-limits.ts) bound size, header count, line length and Via count.
 
+import { err, ok, type Result } from '../result.ts';
 import { charClass, TOKEN } from './char-classes.ts';
 import { MAX_CSEQ, parseCSeqIn } from './cseq.ts';
 import { digitsOf, elementValue, slotValue } from './field-values.ts';
@@ -40,8 +41,6 @@ export interface ParseOptions {
   datagram?: boolean;
 }
 
-export type ParseResult = { ok: true; message: SipRequest | SipResponse } | { ok: false; error: ParseError };
-
 const VIA = headerName('via')!;
 const FROM = headerName('from')!;
 const TO = headerName('to')!;
@@ -50,8 +49,12 @@ const CSEQ = headerName('cseq')!;
 const CONTENT_LENGTH = headerName('content-length')!;
 const MAX_FORWARDS = headerName('max-forwards')!;
 
-function fail(src: string, limits: ParseLimits, fault: ParseFault): { ok: false; error: ParseError } {
-  return { ok: false, error: { status: 400, ...fault, ...readableParts(src, limits) } };
+function fail(
+  src: string,
+  limits: ParseLimits,
+  fault: ParseFault,
+): Result<SipRequest | SipResponse, ParseError> {
+  return err({ status: 400, ...fault, ...readableParts(src, limits) });
 }
 
 // Finds the LF ending the line that starts at `from` while checking that every CR stands right before an
@@ -81,7 +84,10 @@ class LineReader {
 }
 
 /** Parses one SIP message: a Buffer, or a byte string (one character per octet, see byte-string.ts). */
-export function parseMessage(data: Buffer | string, options?: ParseOptions): ParseResult {
+export function parseMessage(
+  data: Buffer | string,
+  options?: ParseOptions,
+): Result<SipRequest | SipResponse, ParseError> {
   // The message reads and writes from this copy only, so the caller may reuse `data` afterwards.
   const src = typeof data === 'string' ? data : data.toString('latin1');
   const limits = options?.limits === undefined ? DEFAULT_PARSE_LIMITS : withDefaults(options.limits);
@@ -119,8 +125,9 @@ export function parseMessage(data: Buffer | string, options?: ParseOptions): Par
     });
   }
 
-  const startLine = parseStartLine(src, pos, lineEnd);
-  if ('detail' in startLine) return fail(src, limits, startLine);
+  const parsedStartLine = parseStartLine(src, pos, lineEnd);
+  if (!parsedStartLine.ok) return fail(src, limits, parsedStartLine.error);
+  const startLine = parsedStartLine.value;
   const startLineEnd = lf + 1;
 
   // ---- header fields ----
@@ -357,12 +364,11 @@ export function parseMessage(data: Buffer | string, options?: ParseOptions): Par
     bodyStart,
     bodyEnd,
   };
-  return {
-    ok: true,
-    message: startLine.isResponse
+  return ok(
+    startLine.isResponse
       ? new SipResponse(init, startLine.status, startLine.reason)
       : new SipRequest(init, startLine.method, startLine.uri),
-  };
+  );
 }
 
 // A limit left undefined (or not a number) keeps its default rather than lifting the bound.
@@ -391,7 +397,7 @@ function badHeader(
   limits: ParseLimits,
   field: HeaderField,
   detail: string,
-): { ok: false; error: ParseError } {
+): Result<SipRequest | SipResponse, ParseError> {
   const name = field.known?.name ?? field.name;
   return fail(src, limits, {
     reason: `Bad ${name}`,

@@ -10,6 +10,14 @@ import { trimWsp } from './split-list.ts';
 
 export type ReadableParts = Pick<ParseError, 'kind' | 'method' | 'vias' | 'from' | 'to' | 'callId' | 'cseq'>;
 
+// The headers read once (the first one counts), by header key.
+const SINGLE = new Map<string, 'from' | 'to' | 'callId' | 'cseq'>([
+  ['from', 'from'],
+  ['to', 'to'],
+  ['call-id', 'callId'],
+  ['cseq', 'cseq'],
+]);
+
 export function readableParts(src: string, limits: ParseLimits): ReadableParts {
   const parts: ReadableParts = { kind: undefined, vias: [] };
   const end = Math.min(src.length, limits.maxMessageSize);
@@ -47,22 +55,12 @@ export function readableParts(src: string, limits: ParseLimits): ReadableParts {
     const value = trimWsp(line, colon + 1, line.endsWith('\r') ? line.length - 1 : line.length);
     // An empty value, or one that would need its own line terminators, cannot be echoed in a reply.
     if (value === '' || !isRunOf(name, 0, name.length, TOKEN) || /[\r\n\0]/.test(value)) continue;
-    switch (headerKey(name)) {
-      case 'via':
-        parts.vias.push(value);
-        break;
-      case 'from':
-        parts.from ??= value;
-        break;
-      case 'to':
-        parts.to ??= value;
-        break;
-      case 'call-id':
-        parts.callId ??= value;
-        break;
-      case 'cseq':
-        parts.cseq ??= value;
-        break;
+    const key = headerKey(name);
+    if (key === 'via') {
+      parts.vias.push(value);
+    } else {
+      const part = SINGLE.get(key);
+      if (part !== undefined) parts[part] ??= value;
     }
   }
   return parts;

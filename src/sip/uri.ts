@@ -89,25 +89,14 @@ function parseSipUri(text: string, scheme: 'sip' | 'sips', p: number): SipUri | 
     port = value;
   }
 
-  let params = NO_PARAMS;
-  if (text.charCodeAt(p) === 59) {
-    const into = new Map<string, string>();
-    p = parsePairs(text, p, end, 59, PARAM, true, into);
-    if (p < 0) return undefined;
-    params = into;
-  }
-
-  let headers = NO_PARAMS;
-  if (text.charCodeAt(p) === 63) {
-    const into = new Map<string, string>();
-    // headers = "?" header *( "&" header ); header = hname "=" hvalue; the leading "?" acts as the first "&".
-    p = parsePairs(text, p, end, 38, HNV, false, into);
-    if (p < 0) return undefined;
-    headers = into;
-  }
-
+  // A malformed pair leaves p at -1, which is no "?" and not the end.
+  const params = text.charCodeAt(p) === 59 ? new Map<string, string>() : undefined;
+  if (params !== undefined) p = parsePairs(text, p, end, 59, PARAM, true, params);
+  // headers = "?" header *( "&" header ); header = hname "=" hvalue; the leading "?" acts as the first "&".
+  const headers = text.charCodeAt(p) === 63 ? new Map<string, string>() : undefined;
+  if (headers !== undefined) p = parsePairs(text, p, end, 38, HNV, false, headers);
   if (p !== end) return undefined;
-  return { scheme, user, password, host, port, params, headers };
+  return { scheme, user, password, host, port, params: params ?? NO_PARAMS, headers: headers ?? NO_PARAMS };
 }
 
 /**
@@ -159,20 +148,17 @@ function parseTelUri(text: string, p: number): SipUri | undefined {
     else if (c !== 45 && c !== 46 && c !== 40 && c !== 41) return undefined;
   }
   if (digits === 0) return undefined;
-  let params = NO_PARAMS;
-  if (numberEnd < end) {
-    const into = new Map<string, string>();
-    if (parsePairs(text, numberEnd, end, 59, PARAM, true, into) !== end) return undefined;
-    params = into;
-  }
-  if (!global && !params.has('phone-context')) return undefined;
+  const params = numberEnd < end ? new Map<string, string>() : undefined;
+  if (params !== undefined && parsePairs(text, numberEnd, end, 59, PARAM, true, params) !== end)
+    return undefined;
+  if (!global && !params?.has('phone-context')) return undefined;
   return {
     scheme: 'tel',
     user: text.slice(p, numberEnd),
     password: undefined,
     host: '',
     port: undefined,
-    params,
+    params: params ?? NO_PARAMS,
     headers: NO_PARAMS,
   };
 }

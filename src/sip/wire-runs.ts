@@ -1,5 +1,8 @@
-// The wire form of a message as runs of text ranges (received text, edited lines, new body), merged where
-// one continues the previous, so an unedited message is one run copied in one go.
+// Serialization: the wire form of a message as runs of text ranges (received text, edited lines, new body),
+// merged where one continues the previous, so an unedited message is one run copied in one go, and every
+// untouched field is copied verbatim.
+
+import type { HeaderField } from './header-field.ts';
 
 /** Text ranges in order, merged where one continues the previous. */
 export class Runs {
@@ -24,4 +27,62 @@ export class Runs {
     this.bounds.push(start, end);
     this.count++;
   }
+
+  /** The runs as octets (every text is a byte string). */
+  toBuffer(): Buffer {
+    const out = Buffer.allocUnsafe(this.length);
+    let pos = 0;
+    for (let i = 0; i < this.count; i++) {
+      const text = this.texts[i];
+      const start = this.bounds[2 * i];
+      const end = this.bounds[2 * i + 1];
+      out.write(start === 0 && end === text.length ? text : text.slice(start, end), pos, 'latin1');
+      pos += end - start;
+    }
+    return out;
+  }
+
+  toString(): string {
+    let out = '';
+    for (let i = 0; i < this.count; i++)
+      out += this.texts[i].slice(this.bounds[2 * i], this.bounds[2 * i + 1]);
+    return out;
+  }
+}
+
+/** Where the parts of a received message lie in the text it was parsed from. */
+export interface WireParts {
+  readonly source: string;
+  /** [startLineStart, startLineEnd): the start line with its terminator. */
+  readonly startLineStart: number;
+  readonly startLineEnd: number;
+  /** [headersEnd, bodyStart): the empty line that ends the headers. */
+  readonly headersEnd: number;
+  readonly bodyStart: number;
+  readonly bodyEnd: number;
+}
+
+/**
+ * The runs of a message: `startLine` when it was changed (else the received one), the fields in order, a
+ * Content-Length of `body` (or the received body's length) when no field carries one, and the body.
+ */
+export function messageRuns(
+  wire: WireParts,
+  startLine: string | undefined,
+  fields: readonly HeaderField[],
+  body: string | undefined,
+): Runs {
+  const runs = new Runs();
+  if (startLine !== undefined) runs.add(`${startLine}\r\n`);
+  else runs.addRange(wire.source, wire.startLineStart, wire.startLineEnd);
+  let hasLength = false;
+  for (const field of fields) {
+    runs.addRange(field.source, field.start, field.end);
+    if (field.key === 'content-length') hasLength = true;
+  }
+  if (!hasLength) runs.add(`Content-Length: ${body?.length ?? wire.bodyEnd - wire.bodyStart}\r\n`);
+  runs.addRange(wire.source, wire.headersEnd, wire.bodyStart);
+  if (body === undefined) runs.addRange(wire.source, wire.bodyStart, wire.bodyEnd);
+  else runs.add(body);
+  return runs;
 }

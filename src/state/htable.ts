@@ -5,6 +5,8 @@
 // Expiry is lazy (an expired item reads as absent) plus a bounded sweep on writes: items are kept in the
 // order of their last write, which with one autoexpire per table is the order they expire in.
 
+import { fail, ok, type Problem, type Result } from '../result.ts';
+
 /** An item's value: strings are byte strings (one char per octet), integers are s32. */
 export type HtValue = string | number;
 
@@ -33,7 +35,8 @@ export const HTABLE_DEFAULTS: HtableSpec = {
 /** Why a write was refused; each counted per tenant. */
 export type HtRefusal = 'items' | 'key-bytes' | 'value-bytes' | 'not-integer';
 
-export type HtWrite<T = undefined> = { ok: true; value: T } | { ok: false; reason: HtRefusal; error: string };
+/** A write: the value written, or why it was refused (`code`) and what was refused, for the log. */
+export type HtWrite<T = undefined> = Result<T, Problem<HtRefusal>>;
 
 /** Milliseconds since some epoch; injected so tests run on virtual time. */
 export type HtClock = () => number;
@@ -88,7 +91,7 @@ export class Htable {
     const refused = this.#check(key, value);
     if (refused) return refused;
     this.#write(key, value);
-    return { ok: true, value: undefined };
+    return ok(undefined);
   }
 
   /** Adds `delta` to an integer item (a missing one starts at initval); the new value (s32, wrapping). */
@@ -101,7 +104,7 @@ export class Htable {
     const refused = this.#check(key, value);
     if (refused) return refused;
     this.#write(key, value);
-    return { ok: true, value };
+    return ok(value);
   }
 
   /** Removes the item; false when there was none. */
@@ -177,9 +180,9 @@ export class Htable {
     this.#items.set(key, { value, expires });
   }
 
-  #refuse(reason: HtRefusal, error: string): HtWrite<never> {
-    this.#refused(reason);
-    return { ok: false, reason, error };
+  #refuse(code: HtRefusal, message: string): HtWrite<never> {
+    this.#refused(code);
+    return fail(code, message);
   }
 }
 

@@ -13,12 +13,11 @@ export {
   TenantHtables,
 } from './htable.ts';
 export {
-  type ApplyResult,
   type Binding,
   type BindingChanges,
   type Clock,
+  type LocationFull,
   type LocationLimits,
-  type LocationOpenResult,
   type LocationOptions,
   LocationStore,
 } from './location-store.ts';

@@ -5,6 +5,7 @@
 // AoR is read or written, and are swept in bounded batches (sweep()).
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { err, ok, type Problem, type Result } from '../result.ts';
 
 /** One binding as stored. Times are milliseconds of the wall clock (bindings outlive the process). */
 export interface Binding {
@@ -37,9 +38,12 @@ export interface LocationLimits {
   readonly maxBindings: number;
 }
 
-export type ApplyResult =
-  | { ok: true; bindings: Binding[] }
-  | { ok: false; full: 'aor' | 'tenant'; count: number; limit: number };
+/** An apply refused because the AoR (max_contacts) or the tenant (max_bindings) would hold too many bindings. */
+export interface LocationFull extends Problem<'aor-full' | 'tenant-full'> {
+  /** Bindings held before the apply. */
+  readonly count: number;
+  readonly limit: number;
+}
 
 export type Clock = () => number;
 
@@ -49,8 +53,6 @@ export interface LocationOptions {
   /** Milliseconds since the epoch; Date.now unless a test injects one. */
   readonly now?: Clock;
 }
-
-export type LocationOpenResult = { ok: true; store: LocationStore } | { ok: false; error: string };
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS bindings (
@@ -145,16 +147,16 @@ export class LocationStore {
     );
   }
 
-  static open(options: LocationOptions): LocationOpenResult {
+  static open(options: LocationOptions): Result<LocationStore> {
     const now = options.now ?? Date.now;
     const file = options.dir === undefined ? ':memory:' : join(options.dir, 'location.db');
     try {
       const db = new DatabaseSync(file);
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 1000;');
       db.exec(SCHEMA);
-      return { ok: true, store: new LocationStore(db, options.dir ?? 'memory', now) };
-    } catch (err) {
-      return { ok: false, error: `cannot open the location store ${file}: ${(err as Error).message}` };
+      return ok(new LocationStore(db, options.dir ?? 'memory', now));
+    } catch (error) {
+      return err(`cannot open the location store ${file}: ${(error as Error).message}`);
     }
   }
 
@@ -186,7 +188,7 @@ export class LocationStore {
     aor: string,
     changes: BindingChanges,
     limits: LocationLimits,
-  ): ApplyResult {
+  ): Result<Binding[], LocationFull> {
     const now = this.now();
     this.#db.exec('BEGIN IMMEDIATE');
     try {
@@ -212,20 +214,20 @@ export class LocationStore {
       if (after > before) {
         if (after > limits.maxContacts) {
           this.#db.exec('ROLLBACK');
-          return { ok: false, full: 'aor', count: before, limit: limits.maxContacts };
+          return full('aor-full', `the AoR ${aor}`, before, limits.maxContacts);
         }
         const total = (this.#countTenant.get(tenant, now) as { n: number }).n;
         if (total > limits.maxBindings) {
           this.#db.exec('ROLLBACK');
-          return { ok: false, full: 'tenant', count: total - (after - before), limit: limits.maxBindings };
+          return full('tenant-full', `tenant ${tenant}`, total - (after - before), limits.maxBindings);
         }
       }
       const bindings = (this.#select.all(tenant, table, aor, now) as unknown as Row[]).map(toBinding);
       this.#db.exec('COMMIT');
-      return { ok: true, bindings };
-    } catch (err) {
+      return ok(bindings);
+    } catch (error) {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
-      throw err;
+      throw error;
     }
   }
 
@@ -242,4 +244,19 @@ export class LocationStore {
   close(): void {
     if (this.#db.isOpen) this.#db.close();
   }
+}
+
+function full(
+  code: LocationFull['code'],
+  what: string,
+  count: number,
+  limit: number,
+): Result<never, LocationFull> {
+  const setting = code === 'aor-full' ? 'max_contacts' : 'max_bindings';
+  return err({
+    code,
+    message: `${what} has ${count} bindings, the limit is ${limit} (${setting})`,
+    count,
+    limit,
+  });
 }

@@ -9,7 +9,8 @@ import { createCancel } from './hop-by-hop.ts';
 import { InviteClientTransaction } from './invite-client-transaction.ts';
 import type { NextHop } from './next-hop.ts';
 import { NonInviteClientTransaction } from './non-invite-client-transaction.ts';
-import type { ProxyClientEntry, ProxyTransaction } from './proxy-transaction.ts';
+import type { ProxyClientEntry } from './proxy-environment.ts';
+import type { ProxyTransaction } from './proxy-transaction.ts';
 import type { ClientTransactionUser, TransactionTransport } from './transaction.ts';
 
 export interface BranchFinal {
@@ -145,7 +146,7 @@ export class Branch implements ClientTransactionUser {
 
   transportError(error: SendError): void {
     this.#owner.env.counters.sendFailures++;
-    this.#owner.log.warn({ branch: this.index, kind: error.kind }, `branch ${this.index}: ${error.message}`);
+    this.#owner.log.warn({ branch: this.index, kind: error.code }, `branch ${this.index}: ${error.message}`);
     if (this.final !== undefined) return;
     this.final = { status: 503, reason: 'Service Unavailable', response: undefined, local: true };
     this.#owner.branchFinal(this);

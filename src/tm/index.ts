@@ -7,24 +7,24 @@ export { byFallingQ, type DestinationBranch, parseQ, takeHighestQ } from './dest
 export { InviteClientTransaction } from './invite-client-transaction.ts';
 export { InviteServerTransaction } from './invite-server-transaction.ts';
 export { type LooseRouteOutcome, looseRoute, uriParams } from './loose-route.ts';
-export { forcedHop, hostPort, type NextHop, type NextHopResult, nextHop } from './next-hop.ts';
+export { forwardMaxForwards } from './max-forwards.ts';
+export { allowedHop, forcedHop, hostPort, type NextHop, nextHop } from './next-hop.ts';
 export { NonInviteClientTransaction } from './non-invite-client-transaction.ts';
 export { NonInviteServerTransaction } from './non-invite-server-transaction.ts';
-export {
-  type BranchDraft,
-  type BranchVerdict,
-  MAX_BRANCHES,
-  type OutboundInterface,
-  type ProxyClientEntry,
-  type ProxyEnvironment,
-  ProxyTransaction,
-  type ProxyTransactionInit,
-  type RelayOutcome,
-  type TransactionRouteState,
-  type TransactionRoutes,
-} from './proxy-transaction.ts';
+export type {
+  BranchDraft,
+  BranchVerdict,
+  OutboundInterface,
+  ProxyClientEntry,
+  ProxyEnvironment,
+  ProxyTransactionInit,
+  TransactionRouteState,
+  TransactionRoutes,
+} from './proxy-environment.ts';
+export { ProxyTransaction, type RelayOutcome } from './proxy-transaction.ts';
 export { type Interface, type RecordRouteRequest, recordRouteValues } from './record-route.ts';
 export * from './relay-error.ts';
+export { MAX_BRANCHES } from './relay-queue.ts';
 export { DEFAULT_TIMER_VALUES, type TimerValues } from './timer-values.ts';
 export { createTmCounters, type TmCounters } from './tm-counters.ts';
 export type {

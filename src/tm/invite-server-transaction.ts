@@ -5,23 +5,17 @@
 // made here (t-reply) has no UAS behind it to retransmit it, so the transaction does that job of the UAS
 // core (13.3.1.4, as Kamailio's tm does): over UDP from T1 doubling to T2 until its ACK, for 64*T1 at most.
 import type { SipRequest, SipResponse } from '../sip/index.ts';
-import type { SendResult } from '../transport/index.ts';
 import type { Timer } from './clock.ts';
-import type {
-  ServerReceipt,
-  ServerTransactionUser,
-  TransactionTiming,
-  TransactionTransport,
+import {
+  type ServerReceipt,
+  type ServerTransactionUser,
+  Transaction,
+  type TransactionArgs,
 } from './transaction.ts';
 
 export type InviteServerState = 'proceeding' | 'completed' | 'confirmed' | 'accepted' | 'terminated';
 
-export class InviteServerTransaction {
-  readonly request: SipRequest;
-  #state: InviteServerState = 'proceeding';
-  readonly #transport: TransactionTransport;
-  readonly #user: ServerTransactionUser;
-  readonly #timing: TransactionTiming;
+export class InviteServerTransaction extends Transaction<InviteServerState, ServerTransactionUser> {
   /** The last provisional (Proceeding) or final (Completed) response, for retransmissions. */
   #last: Buffer | undefined;
   /** The status of the final response sent, if one was. */
@@ -35,20 +29,8 @@ export class InviteServerTransaction {
   /** A 2xx made here (t-reply), which this transaction retransmits until its ACK (13.3.1.4). */
   #local2xx: Buffer | undefined;
 
-  constructor(
-    request: SipRequest,
-    transport: TransactionTransport,
-    user: ServerTransactionUser,
-    timing: TransactionTiming,
-  ) {
-    this.request = request;
-    this.#transport = transport;
-    this.#user = user;
-    this.#timing = timing;
-  }
-
-  get state(): InviteServerState {
-    return this.#state;
+  constructor(...args: TransactionArgs<ServerTransactionUser>) {
+    super('proceeding', ...args);
   }
 
   get finalStatus(): number | undefined {
@@ -65,29 +47,29 @@ export class InviteServerTransaction {
    */
   respond(response: SipResponse, local = false): boolean {
     const status = response.status;
-    if (this.#state === 'accepted') {
+    if (this.state === 'accepted') {
       if (status < 200 || status >= 300) return false;
-      this.#send(response.toBuffer());
+      this.send(response.toBuffer());
       return true;
     }
-    if (this.#state !== 'proceeding') return false;
+    if (this.state !== 'proceeding') return false;
     const bytes = response.toBuffer();
-    this.#send(bytes);
+    this.send(bytes);
     if (status < 200) {
       this.#last = bytes;
       return true;
     }
     this.#finalStatus = status;
     this.#finalToTag = response.to?.tag;
-    const { clock, timers } = this.#timing;
+    const { clock, timers } = this.timing;
     if (status < 300) {
-      this.#state = 'accepted';
+      this.enter('accepted');
       this.#last = undefined;
       let linger = timers.wait; // timer L
       if (local) {
         this.#local2xx = bytes;
         linger = Math.max(linger, 64 * timers.t1);
-        if (!this.#transport.reliable) {
+        if (!this.transport.reliable) {
           this.#intervalG = timers.t1;
           this.#timerG = clock.schedule(this.#intervalG, this.#fireG);
         }
@@ -95,9 +77,9 @@ export class InviteServerTransaction {
       this.#lingering = clock.schedule(linger, () => this.terminate());
       return true;
     }
-    this.#state = 'completed';
+    this.enter('completed');
     this.#last = bytes;
-    if (!this.#transport.reliable) {
+    if (!this.transport.reliable) {
       this.#intervalG = timers.t1;
       this.#timerG = clock.schedule(this.#intervalG, this.#fireG);
     }
@@ -110,7 +92,7 @@ export class InviteServerTransaction {
    * so an ACK of a forwarded 2xx goes on end to end.
    */
   ackLocal2xx(ack: SipRequest): boolean {
-    if (this.#state !== 'accepted' || this.#local2xx === undefined || ack.to?.tag !== this.#finalToTag) {
+    if (this.state !== 'accepted' || this.#local2xx === undefined || ack.to?.tag !== this.#finalToTag) {
       return false;
     }
     this.#timerG?.cancel();
@@ -121,52 +103,41 @@ export class InviteServerTransaction {
   /** A request that matched this transaction: a retransmitted INVITE or an ACK. */
   receiveRequest(request: SipRequest): ServerReceipt {
     if (request.method === 'ACK') {
-      if (this.#state === 'accepted') return this.ackLocal2xx(request) ? 'absorbed' : 'pass';
-      if (this.#state === 'completed') {
+      if (this.state === 'accepted') return this.ackLocal2xx(request) ? 'absorbed' : 'pass';
+      if (this.state === 'completed') {
         this.#timerG?.cancel();
         this.#timerH?.cancel();
-        this.#state = 'confirmed';
+        this.enter('confirmed');
         this.#last = undefined;
-        if (this.#transport.reliable) this.terminate();
-        else this.#lingering = this.#timing.clock.schedule(this.#timing.timers.t4, () => this.terminate()); // I
+        if (this.transport.reliable) this.terminate();
+        else this.#lingering = this.timing.clock.schedule(this.timing.timers.t4, () => this.terminate()); // I
       }
       return 'absorbed';
     }
-    if ((this.#state === 'proceeding' || this.#state === 'completed') && this.#last) this.#send(this.#last);
+    if ((this.state === 'proceeding' || this.state === 'completed') && this.#last) this.send(this.#last);
     return 'absorbed';
   }
 
-  terminate(): void {
-    if (this.#state === 'terminated') return;
+  protected override release(): void {
     this.#timerG?.cancel();
     this.#timerH?.cancel();
     this.#lingering?.cancel();
-    this.#state = 'terminated';
     this.#last = undefined;
     this.#local2xx = undefined;
-    this.#user.terminated();
   }
 
   readonly #fireG = (): void => {
     const bytes =
-      this.#state === 'completed' ? this.#last : this.#state === 'accepted' ? this.#local2xx : undefined;
+      this.state === 'completed' ? this.#last : this.state === 'accepted' ? this.#local2xx : undefined;
     if (bytes === undefined) return;
-    this.#send(bytes);
-    this.#intervalG = Math.min(2 * this.#intervalG, this.#timing.timers.t2);
-    this.#timerG = this.#timing.clock.schedule(this.#intervalG, this.#fireG);
+    this.send(bytes);
+    this.#intervalG = Math.min(2 * this.#intervalG, this.timing.timers.t2);
+    this.#timerG = this.timing.clock.schedule(this.#intervalG, this.#fireG);
   };
 
   readonly #fireH = (): void => {
-    if (this.#state !== 'completed') return;
-    this.#user.ackTimeout();
+    if (this.state !== 'completed') return;
+    this.user.ackTimeout();
     this.terminate();
-  };
-
-  #send(bytes: Buffer): void {
-    void this.#transport.send(bytes).then(this.#sent);
-  }
-
-  readonly #sent = (result: SendResult): void => {
-    if (!result.ok && this.#state !== 'terminated') this.#user.transportError(result.error);
   };
 }

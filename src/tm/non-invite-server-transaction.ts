@@ -2,41 +2,23 @@
 // the last response once there is one) and lingers after its final response for timer J over unreliable
 // transports, so late retransmissions still get that response.
 import type { SipRequest, SipResponse } from '../sip/index.ts';
-import type { SendResult } from '../transport/index.ts';
 import type { Timer } from './clock.ts';
-import type {
-  ServerReceipt,
-  ServerTransactionUser,
-  TransactionTiming,
-  TransactionTransport,
+import {
+  type ServerReceipt,
+  type ServerTransactionUser,
+  Transaction,
+  type TransactionArgs,
 } from './transaction.ts';
 
 export type NonInviteServerState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
-export class NonInviteServerTransaction {
-  readonly request: SipRequest;
-  #state: NonInviteServerState = 'trying';
-  readonly #transport: TransactionTransport;
-  readonly #user: ServerTransactionUser;
-  readonly #timing: TransactionTiming;
+export class NonInviteServerTransaction extends Transaction<NonInviteServerState, ServerTransactionUser> {
   #last: Buffer | undefined;
   #finalStatus: number | undefined;
   #timerJ: Timer | undefined;
 
-  constructor(
-    request: SipRequest,
-    transport: TransactionTransport,
-    user: ServerTransactionUser,
-    timing: TransactionTiming,
-  ) {
-    this.request = request;
-    this.#transport = transport;
-    this.#user = user;
-    this.#timing = timing;
-  }
-
-  get state(): NonInviteServerState {
-    return this.#state;
+  constructor(...args: TransactionArgs<ServerTransactionUser>) {
+    super('trying', ...args);
   }
 
   get finalStatus(): number | undefined {
@@ -45,40 +27,29 @@ export class NonInviteServerTransaction {
 
   /** Sends a response from the TU; false once a final response went out. */
   respond(response: SipResponse): boolean {
-    if (this.#state !== 'trying' && this.#state !== 'proceeding') return false;
+    if (this.state !== 'trying' && this.state !== 'proceeding') return false;
     const bytes = response.toBuffer();
     this.#last = bytes;
-    this.#send(bytes);
+    this.send(bytes);
     if (response.status < 200) {
-      this.#state = 'proceeding';
+      this.enter('proceeding');
       return true;
     }
     this.#finalStatus = response.status;
-    this.#state = 'completed';
-    if (this.#transport.reliable) this.terminate();
-    else this.#timerJ = this.#timing.clock.schedule(this.#timing.timers.wait, () => this.terminate());
+    this.enter('completed');
+    if (this.transport.reliable) this.terminate();
+    else this.#timerJ = this.timing.clock.schedule(this.timing.timers.wait, () => this.terminate());
     return true;
   }
 
   /** A retransmission of the request: answered with the last response, if any. */
   receiveRequest(_request: SipRequest): ServerReceipt {
-    if (this.#last && (this.#state === 'proceeding' || this.#state === 'completed')) this.#send(this.#last);
+    if (this.#last && (this.state === 'proceeding' || this.state === 'completed')) this.send(this.#last);
     return 'absorbed';
   }
 
-  terminate(): void {
-    if (this.#state === 'terminated') return;
+  protected override release(): void {
     this.#timerJ?.cancel();
-    this.#state = 'terminated';
     this.#last = undefined;
-    this.#user.terminated();
   }
-
-  #send(bytes: Buffer): void {
-    void this.#transport.send(bytes).then(this.#sent);
-  }
-
-  readonly #sent = (result: SendResult): void => {
-    if (!result.ok && this.#state !== 'terminated') this.#user.transportError(result.error);
-  };
 }

@@ -1,15 +1,6 @@
 // Why a relay failed, as Kamailio's tm says it: the negative code t_relay returns (ser's error.h values, so
 // scripts ported from Kamailio compare against the same numbers) and the reply sl_reply_error sends for it.
-
-export interface RelayError {
-  /** Kamailio's error code (negative). */
-  readonly code: number;
-  /** The reply `sl.sl-reply-error` sends for it. */
-  readonly status: number;
-  readonly reason: string;
-  /** One line for the log: what was refused and why. */
-  readonly detail: string;
-}
+// Shaped as a Problem (src/result.ts), with Kamailio's numbers as its closed code union.
 
 export const E_UNSPEC = -1;
 export const E_TOO_MANY_BRANCHES = -12;
@@ -22,19 +13,47 @@ export const E_CANCELED = -487;
 /** The destination is not on the tenant's allow-list (Kamailio's E_ADM_PROHIBITED). */
 export const E_ADM_PROHIBITED = -510;
 
-const REPLIES: Record<number, readonly [number, string]> = {
-  [E_UNSPEC]: [500, 'Server Internal Error'],
-  [E_TOO_MANY_BRANCHES]: [500, 'Too Many Branches'],
-  [E_BAD_REQ]: [400, 'Bad Request'],
-  [E_SEND]: [503, 'Service Unavailable'],
-  [E_BAD_ADDRESS]: [500, 'Unresolvable Destination'],
-  [E_BAD_URI]: [400, 'Bad Request-URI'],
-  [E_BAD_PROTO]: [500, 'Unsupported Transport'],
-  [E_CANCELED]: [487, 'Request Terminated'],
-  [E_ADM_PROHIBITED]: [403, 'Destination Not Allowed'],
+export type RelayCode =
+  | typeof E_UNSPEC
+  | typeof E_TOO_MANY_BRANCHES
+  | typeof E_BAD_REQ
+  | typeof E_SEND
+  | typeof E_BAD_ADDRESS
+  | typeof E_BAD_URI
+  | typeof E_BAD_PROTO
+  | typeof E_CANCELED
+  | typeof E_ADM_PROHIBITED;
+
+/** The reply `sl.sl-reply-error` sends for a relay failure. */
+export interface RelayReply {
+  readonly status: number;
+  readonly reason: string;
+}
+
+export interface RelayError extends RelayReply {
+  /** Kamailio's error code (negative): what t_relay returns to the script. */
+  readonly code: RelayCode;
+  /** One line for the log: what was refused and why. */
+  readonly message: string;
+}
+
+const REPLIES: Record<RelayCode, RelayReply> = {
+  [E_UNSPEC]: { status: 500, reason: 'Server Internal Error' },
+  [E_TOO_MANY_BRANCHES]: { status: 500, reason: 'Too Many Branches' },
+  [E_BAD_REQ]: { status: 400, reason: 'Bad Request' },
+  [E_SEND]: { status: 503, reason: 'Service Unavailable' },
+  [E_BAD_ADDRESS]: { status: 500, reason: 'Unresolvable Destination' },
+  [E_BAD_URI]: { status: 400, reason: 'Bad Request-URI' },
+  [E_BAD_PROTO]: { status: 500, reason: 'Unsupported Transport' },
+  [E_CANCELED]: { status: 487, reason: 'Request Terminated' },
+  [E_ADM_PROHIBITED]: { status: 403, reason: 'Destination Not Allowed' },
 };
 
-export function relayError(code: number, detail: string): RelayError {
-  const [status, reason] = REPLIES[code] ?? REPLIES[E_UNSPEC];
-  return { code, status, reason, detail };
+export function relayError(code: RelayCode, message: string): RelayError {
+  return { code, ...REPLIES[code], message };
+}
+
+/** The reply for what t_relay returned (a code it does not know answers as E_UNSPEC). */
+export function relayReply(code: number): RelayReply {
+  return REPLIES[code as RelayCode] ?? REPLIES[E_UNSPEC];
 }

@@ -5,5 +5,5 @@ import { parseMessage, type SipResponse } from '../sip/index.ts';
 export function remapStatus(response: SipResponse, status: number, reason: string): SipResponse {
   const text = response.toString();
   const parsed = parseMessage(`SIP/2.0 ${status} ${reason}${text.slice(text.indexOf('\r\n'))}`);
-  return parsed.ok ? (parsed.message as SipResponse) : response;
+  return parsed.ok ? (parsed.value as SipResponse) : response;
 }

@@ -1,6 +1,7 @@
-// What the four transaction state machines (RFC 3261 17) share: how they send, and what they tell the
-// transaction user (TU) above them. A transaction owns its timers; the TU owns what a response means.
-import type { SipResponse } from '../sip/index.ts';
+// What the four transaction state machines (RFC 3261 17) share: how they send, what they tell the
+// transaction user (TU) above them, and how they end. A transaction owns its timers; the TU owns what a
+// response means.
+import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { SendError, SendResult, Source } from '../transport/index.ts';
 import type { Clock } from './clock.ts';
 import type { TimerValues } from './timer-values.ts';
@@ -50,3 +51,64 @@ export type ServerReceipt =
   | 'absorbed'
   /** Not the transaction's business: route it (an ACK for a 2xx matched by RFC 2543 rules). */
   | 'pass';
+
+/** What a transaction is made with: its request, the way out, its TU, time. */
+export type TransactionArgs<U> = [
+  request: SipRequest,
+  transport: TransactionTransport,
+  user: U,
+  timing: TransactionTiming,
+];
+
+/**
+ * The part of the four state machines that is the same (as SIP.js's Transaction): the request, the
+ * transport, the TU and time; sends that do not wait and report a failure to the TU while the transaction
+ * lives; and the Terminated state, entered once, after the timers stopped.
+ */
+export abstract class Transaction<S extends string, U extends ClientTransactionUser | ServerTransactionUser> {
+  readonly request: SipRequest;
+  protected readonly transport: TransactionTransport;
+  protected readonly user: U;
+  protected readonly timing: TransactionTiming;
+  #state: S | 'terminated';
+
+  protected constructor(initial: S, ...[request, transport, user, timing]: TransactionArgs<U>) {
+    this.request = request;
+    this.transport = transport;
+    this.user = user;
+    this.timing = timing;
+    this.#state = initial;
+  }
+
+  get state(): S | 'terminated' {
+    return this.#state;
+  }
+
+  /** Ends the transaction now (also when the TU gives up on it, e.g. after a CANCEL never answered). */
+  terminate(): void {
+    if (this.#state === 'terminated') return;
+    this.release();
+    this.#state = 'terminated';
+    this.user.terminated();
+  }
+
+  protected enter(state: S): void {
+    this.#state = state;
+  }
+
+  /** Stops every timer of the state machine and drops what it kept for retransmissions. */
+  protected abstract release(): void;
+
+  protected send(bytes: Buffer): void {
+    void this.transport.send(bytes).then(this.#sent);
+  }
+
+  /** A send failed (17.1.4, 17.2.4): the TU hears of it. */
+  protected sendFailed(error: SendError): void {
+    this.user.transportError(error);
+  }
+
+  readonly #sent = (result: SendResult): void => {
+    if (!result.ok && this.#state !== 'terminated') this.sendFailed(result.error);
+  };
+}

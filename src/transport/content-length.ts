@@ -2,21 +2,19 @@
 // Content-Length mandatory on stream transports; without it the stream cannot be split, so the frame fails.
 // Works on latin1 text (one char per octet) so offsets are byte offsets.
 
-export type ContentLengthResult =
-  | { ok: true; length: number }
-  | {
-      ok: false;
-      kind: 'missing-content-length' | 'malformed-content-length';
-      reason: string;
-      offset: number;
-    };
+import { err, ok, type Problem, type Result } from '../result.ts';
+
+export interface ContentLengthError extends Problem<'missing-content-length' | 'malformed-content-length'> {
+  /** Byte offset in the header section: the bad header, or the end when there is none. */
+  readonly offset: number;
+}
 
 // Header name, optional whitespace, colon (RFC 3261 HCOLON); `l` is the compact form.
 const CONTENT_LENGTH = /^(?:content-length|l)[ \t]*:/i;
 const DIGITS = /^[0-9]{1,10}$/;
 
 /** `head` is the header section without the final CRLFCRLF; its first line is the start line. */
-export function findContentLength(head: string): ContentLengthResult {
+export function findContentLength(head: string): Result<number, ContentLengthError> {
   let found: { length: number; offset: number } | undefined;
   let lineStart = head.indexOf('\r\n');
   if (lineStart < 0) return missing(head.length);
@@ -38,34 +36,31 @@ export function findContentLength(head: string): ContentLengthResult {
       }
       value = value.trim();
       if (!DIGITS.test(value)) {
-        return {
-          ok: false,
-          kind: 'malformed-content-length',
-          reason: `Content-Length value '${value.slice(0, 40)}' is not a number`,
+        return err({
+          code: 'malformed-content-length',
+          message: `Content-Length value '${value.slice(0, 40)}' is not a number`,
           offset: lineStart,
-        };
+        });
       }
       const length = Number(value);
       if (found && found.length !== length) {
-        return {
-          ok: false,
-          kind: 'malformed-content-length',
-          reason: `Content-Length ${length} contradicts an earlier Content-Length ${found.length} at byte ${found.offset}`,
+        return err({
+          code: 'malformed-content-length',
+          message: `Content-Length ${length} contradicts an earlier Content-Length ${found.length} at byte ${found.offset}`,
           offset: lineStart,
-        };
+        });
       }
       found ??= { length, offset: lineStart };
     }
     lineStart = lineEnd + 2;
   }
-  return found ? { ok: true, length: found.length } : missing(head.length);
+  return found ? ok(found.length) : missing(head.length);
 }
 
-function missing(offset: number): ContentLengthResult {
-  return {
-    ok: false,
-    kind: 'missing-content-length',
-    reason: 'no Content-Length header, required on stream transports (RFC 3261 18.3)',
+function missing(offset: number): Result<number, ContentLengthError> {
+  return err({
+    code: 'missing-content-length',
+    message: 'no Content-Length header, required on stream transports (RFC 3261 18.3)',
     offset,
-  };
+  });
 }

@@ -1,6 +1,8 @@
 // Resource limits of the transport layer. Every limit has a default chosen for a proxy on a public address;
 // the config layer passes overrides. Time values are milliseconds.
 
+import { err, ok, type Result } from '../result.ts';
+
 export interface TransportLimits {
   /** Largest SIP message accepted, start line + headers + body (UDP datagram or framed TCP message). */
   readonly maxMessageBytes: number;
@@ -32,25 +34,21 @@ export const DEFAULT_LIMITS: TransportLimits = {
   closeLingerMs: 2_000,
 };
 
-export type LimitsResult = { ok: true; limits: TransportLimits } | { ok: false; error: string };
-
 /** Merges overrides onto the defaults; rejects values that are not non-negative integers (or 0 where positive). */
-export function resolveLimits(overrides: Partial<TransportLimits> = {}): LimitsResult {
+export function resolveLimits(overrides: Partial<TransportLimits> = {}): Result<TransportLimits> {
   const limits = { ...DEFAULT_LIMITS, ...overrides };
   for (const [name, value] of Object.entries(limits) as [keyof TransportLimits, number][]) {
     const mayBeZero = name === 'maxConnectionsPerIp';
     if (!Number.isSafeInteger(value) || value < 0 || (value === 0 && !mayBeZero)) {
-      return {
-        ok: false,
-        error: `transport limit ${name}: ${value} is not a ${mayBeZero ? 'non-negative' : 'positive'} integer`,
-      };
+      return err(
+        `transport limit ${name}: ${value} is not a ${mayBeZero ? 'non-negative' : 'positive'} integer`,
+      );
     }
   }
   if (limits.maxHeaderBytes > limits.maxMessageBytes) {
-    return {
-      ok: false,
-      error: `transport limit maxHeaderBytes (${limits.maxHeaderBytes}) exceeds maxMessageBytes (${limits.maxMessageBytes})`,
-    };
+    return err(
+      `transport limit maxHeaderBytes (${limits.maxHeaderBytes}) exceeds maxMessageBytes (${limits.maxMessageBytes})`,
+    );
   }
-  return { ok: true, limits };
+  return ok(limits);
 }

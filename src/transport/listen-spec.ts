@@ -1,6 +1,7 @@
 // Listen specs as operators write them: `udp:127.0.0.1:5060`, `tcp:[::1]:5060`, `udp:0.0.0.0:0`.
 // A host may also be a name (`tcp:localhost:5060`); it is resolved when the transport starts.
 import { isIP, isIPv4, isIPv6 } from 'node:net';
+import { err, ok, type Result } from '../result.ts';
 import { PROTOS, type Proto } from './endpoint.ts';
 
 export interface ListenSpec {
@@ -11,16 +12,14 @@ export interface ListenSpec {
   readonly port: number;
 }
 
-export type ListenSpecResult = { ok: true; spec: ListenSpec } | { ok: false; error: string };
-
 const HOSTNAME =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
-export function parseListenSpec(text: string): ListenSpecResult {
-  const fail = (why: string): ListenSpecResult => ({
-    ok: false,
-    error: `listen spec '${text}': ${why} (expected PROTO:HOST:PORT, e.g. udp:127.0.0.1:5060 or tcp:[::1]:5060)`,
-  });
+export function parseListenSpec(text: string): Result<ListenSpec> {
+  const fail = (why: string) =>
+    err(
+      `listen spec '${text}': ${why} (expected PROTO:HOST:PORT, e.g. udp:127.0.0.1:5060 or tcp:[::1]:5060)`,
+    );
   const colon = text.indexOf(':');
   if (colon < 0) return fail('no protocol');
   const proto = text.slice(0, colon).toLowerCase();
@@ -53,5 +52,5 @@ export function parseListenSpec(text: string): ListenSpecResult {
   if (!/^\d{1,5}$/.test(portText)) return fail(`port '${portText}' is not a number`);
   const port = Number(portText);
   if (port > 65535) return fail(`port ${port} is out of range 0-65535`);
-  return { ok: true, spec: { proto: proto as Proto, host: isIP(host) ? host.toLowerCase() : host, port } };
+  return ok({ proto: proto as Proto, host: isIP(host) ? host.toLowerCase() : host, port });
 }

@@ -1,5 +1,6 @@
 // What send() takes and gives back. Failures are values: a transaction layer maps any of them to a 503 for
-// the branch (RFC 3261 16.7 step 10 / 17.1.4); `kind` lets it tell "try the next target" from a local fault.
+// the branch (RFC 3261 16.7 step 10 / 17.1.4); `code` lets it tell "try the next target" from a local fault.
+import { err, type Problem, type Result } from '../result.ts';
 import type { Endpoint, Proto } from './endpoint.ts';
 
 /** Send to an address; for TCP an open connection to it is reused, else one is opened. */
@@ -25,7 +26,7 @@ export interface ConnectionTarget {
 
 export type SendTarget = AddressTarget | ConnectionTarget;
 
-export type SendErrorKind =
+export type SendErrorCode =
   /** The target is not a valid address/port. */
   | 'invalid-target'
   /** The host name did not resolve. */
@@ -43,40 +44,38 @@ export type SendErrorKind =
   | 'write-buffer-full'
   /** The OS refused the datagram as too big (EMSGSIZE). */
   | 'message-too-large'
-  /** Other errors from the OS (EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL ...): see `code`. */
+  /** Other errors from the OS (EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL ...): see `systemCode`. */
   | 'network'
   /** The transport is closing or closed. */
   | 'transport-closed';
 
-export interface SendError {
-  readonly kind: SendErrorKind;
+/** `message` is one line: what failed, where and why. */
+export interface SendError extends Problem<SendErrorCode> {
   /** The OS or Node error code when there is one (`ECONNREFUSED`, `ENOTFOUND`, `EMSGSIZE` ...). */
-  readonly code?: string;
+  readonly systemCode?: string;
   /** The target as text: `tcp:127.0.0.1:5060`, `tcp:[::1]:5060`, `connection 12`. */
   readonly target: string;
-  /** One line: what failed, where and why. */
-  readonly message: string;
 }
 
-export type SendResult =
-  | {
-      readonly ok: true;
-      readonly proto: Proto;
-      /** The address and port the bytes left from. */
-      readonly local: Endpoint;
-      readonly remote: Endpoint;
-      /** TCP: the connection used, reusable for later sends in the same dialog/transaction. */
-      readonly connectionId?: number;
-    }
-  | { readonly ok: false; readonly error: SendError };
+/** Where the bytes went. */
+export interface Sent {
+  readonly proto: Proto;
+  /** The address and port the bytes left from. */
+  readonly local: Endpoint;
+  readonly remote: Endpoint;
+  /** TCP: the connection used, reusable for later sends in the same dialog/transaction. */
+  readonly connectionId?: number;
+}
+
+export type SendResult = Result<Sent, SendError>;
 
 export function isConnectionTarget(target: SendTarget): target is ConnectionTarget {
   return !('proto' in target);
 }
 
-/** Maps a Node/OS error code to a SendErrorKind. */
-export function kindOfCode(code: string | undefined): SendErrorKind {
-  switch (code) {
+/** Maps a Node/OS error code to a SendErrorCode. */
+export function sendErrorCode(systemCode: string | undefined): SendErrorCode {
+  switch (systemCode) {
     case 'ECONNREFUSED':
       return 'connection-refused';
     case 'ENOTFOUND':
@@ -97,9 +96,11 @@ export function kindOfCode(code: string | undefined): SendErrorKind {
   }
 }
 
-export function sendFailure(kind: SendErrorKind, target: string, message: string, code?: string): SendResult {
-  return {
-    ok: false,
-    error: code === undefined ? { kind, target, message } : { kind, code, target, message },
-  };
+export function sendFailure(
+  code: SendErrorCode,
+  target: string,
+  message: string,
+  systemCode?: string,
+): Result<never, SendError> {
+  return err(systemCode === undefined ? { code, target, message } : { code, systemCode, target, message });
 }

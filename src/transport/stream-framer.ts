@@ -3,18 +3,17 @@
 // CRLFCRLF is a keep-alive ping (RFC 5626 3.5.1) the caller answers with a CRLF pong.
 // Each byte is scanned once: a partial message is kept in a growable buffer and the header search resumes
 // where it stopped, so a peer sending one byte at a time costs linear work.
+import type { Problem } from '../result.ts';
 import { findContentLength } from './content-length.ts';
 
-export type FramingErrorKind =
+export type FramingErrorCode =
   | 'missing-content-length'
   | 'malformed-content-length'
   | 'header-too-large'
   | 'message-too-large';
 
-export interface FramingError {
-  readonly kind: FramingErrorKind;
-  /** What was wrong, with the limit or value involved. */
-  readonly reason: string;
+/** `message` says what was wrong, with the limit or value involved. */
+export interface FramingError extends Problem<FramingErrorCode> {
   /** Offset in the stream (bytes since the connection opened) where the failing message starts. */
   readonly streamOffset: number;
   /** Byte offset inside the message where the problem was found (the bad header, or the limit reached). */
@@ -112,8 +111,8 @@ export class StreamFramer {
         const headLength = headerEnd < 0 ? available : headerEnd - pos + 4;
         if (headLength > this.#limits.maxHeaderBytes) {
           return this.#fail(events, pos, {
-            kind: 'header-too-large',
-            reason: `no end of headers within maxHeaderBytes (${this.#limits.maxHeaderBytes})`,
+            code: 'header-too-large',
+            message: `no end of headers within maxHeaderBytes (${this.#limits.maxHeaderBytes})`,
             offset: this.#limits.maxHeaderBytes,
           });
         }
@@ -123,15 +122,12 @@ export class StreamFramer {
         }
         const head = () => Buffer.from(view.subarray(pos, pos + headLength));
         const contentLength = findContentLength(view.toString('latin1', pos, headerEnd));
-        if (!contentLength.ok) {
-          const { kind, reason, offset } = contentLength;
-          return this.#fail(events, pos, { kind, reason, offset, head: head() });
-        }
-        const total = headLength + contentLength.length;
+        if (!contentLength.ok) return this.#fail(events, pos, { ...contentLength.error, head: head() });
+        const total = headLength + contentLength.value;
         if (total > this.#limits.maxMessageBytes) {
           return this.#fail(events, pos, {
-            kind: 'message-too-large',
-            reason: `message of ${total} bytes (Content-Length ${contentLength.length}) exceeds maxMessageBytes (${this.#limits.maxMessageBytes})`,
+            code: 'message-too-large',
+            message: `message of ${total} bytes (Content-Length ${contentLength.value}) exceeds maxMessageBytes (${this.#limits.maxMessageBytes})`,
             offset: headLength,
             head: head(),
           });

@@ -1,9 +1,14 @@
 // Opens an outgoing TCP connection with a deadline: a peer that drops SYNs must not hold a transaction
 // until the OS gives up (minutes).
 import { connect, type Socket } from 'node:net';
+import { err, ok, type Result } from '../result.ts';
 import type { Endpoint } from './endpoint.ts';
 
-export type ConnectResult = { ok: true; socket: Socket } | { ok: false; code: string; timedOut: boolean };
+/** `systemCode` is the socket's error code; `timedOut` when the deadline passed first. */
+export interface ConnectError {
+  readonly systemCode: string;
+  readonly timedOut: boolean;
+}
 
 /** `from` binds the local address (port chosen by the OS); `abort` cancels, as on transport close. */
 export function connectTcp(
@@ -11,7 +16,7 @@ export function connectTcp(
   from: string | undefined,
   timeoutMs: number,
   abort: AbortSignal,
-): Promise<ConnectResult> {
+): Promise<Result<Socket, ConnectError>> {
   return new Promise((resolve) => {
     const socket = connect({
       host: remote.address,
@@ -19,7 +24,7 @@ export function connectTcp(
       ...(from === undefined ? {} : { localAddress: from }),
       noDelay: true,
     });
-    const finish = (result: ConnectResult) => {
+    const finish = (result: Result<Socket, ConnectError>) => {
       clearTimeout(timer);
       abort.removeEventListener('abort', onAbort);
       // Keep a listener so an error racing the handover cannot crash the process; TcpConnection logs its own.
@@ -29,11 +34,11 @@ export function connectTcp(
       if (!result.ok) socket.destroy();
       resolve(result);
     };
-    const onConnect = () => finish({ ok: true, socket });
-    const onError = (err: NodeJS.ErrnoException) =>
-      finish({ ok: false, code: err.code ?? 'ECONNABORTED', timedOut: false });
-    const onAbort = () => finish({ ok: false, code: 'ECONNABORTED', timedOut: false });
-    const timer = setTimeout(() => finish({ ok: false, code: 'ETIMEDOUT', timedOut: true }), timeoutMs);
+    const onConnect = () => finish(ok(socket));
+    const onError = (error: NodeJS.ErrnoException) =>
+      finish(err({ systemCode: error.code ?? 'ECONNABORTED', timedOut: false }));
+    const onAbort = () => finish(err({ systemCode: 'ECONNABORTED', timedOut: false }));
+    const timer = setTimeout(() => finish(err({ systemCode: 'ETIMEDOUT', timedOut: true })), timeoutMs);
     socket.once('connect', onConnect);
     socket.once('error', onError);
     abort.addEventListener('abort', onAbort, { once: true });

@@ -1,8 +1,9 @@
 // One TCP connection, accepted or opened: frames the incoming stream into messages, answers keep-alive
 // pings, enforces the idle timeout and queues outgoing messages with a bound on unread bytes.
 import type { Socket } from 'node:net';
+import { ok } from '../result.ts';
 import { type Endpoint, formatEndpoint, normalizeAddress } from './endpoint.ts';
-import { kindOfCode, type SendResult, sendFailure } from './send-result.ts';
+import { type SendResult, sendErrorCode, sendFailure } from './send-result.ts';
 import type { Source } from './source.ts';
 import { type FrameEvent, StreamFramer } from './stream-framer.ts';
 import type { TransportContext } from './transport-context.ts';
@@ -76,7 +77,7 @@ export class TcpConnection {
       counters.tcp.sendErrors++;
       if (!result.ok)
         log.warn(
-          { ...this.#logFields(), target, kind: result.error.kind, code: result.error.code },
+          { ...this.#logFields(), target, kind: result.error.code, code: result.error.systemCode },
           'tcp send failed',
         );
       return result;
@@ -110,7 +111,7 @@ export class TcpConnection {
           resolve(
             fail(
               sendFailure(
-                kindOfCode(code),
+                sendErrorCode(code),
                 target,
                 `send to ${target} over connection ${this.id} failed: ${code ?? err.message}`,
                 code,
@@ -121,7 +122,7 @@ export class TcpConnection {
         }
         counters.tcp.sent++;
         counters.tcp.bytesSent += bytes.length;
-        resolve({ ok: true, proto: 'tcp', local: this.local, remote: this.remote, connectionId: this.id });
+        resolve(ok({ proto: 'tcp', local: this.local, remote: this.remote, connectionId: this.id }));
       });
     });
   }
@@ -154,8 +155,8 @@ export class TcpConnection {
         log.warn(
           {
             ...this.#logFields(),
-            kind: event.error.kind,
-            reason: event.error.reason,
+            kind: event.error.code,
+            reason: event.error.message,
             streamOffset: event.error.streamOffset,
           },
           'tcp framing error, closing',

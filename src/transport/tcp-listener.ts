@@ -1,9 +1,10 @@
 // One listening TCP socket. Accepted sockets go to the owner, which applies the connection limits.
 import { createServer, type Server, type Socket } from 'node:net';
-import { familyOf, formatEndpoint, normalizeAddress } from './endpoint.ts';
+import type { Result } from '../result.ts';
+import { bindListener } from './bind-listener.ts';
+import { familyOf, formatEndpoint } from './endpoint.ts';
 import type { LocalAddress } from './local-addresses.ts';
 import type { TransportContext } from './transport-context.ts';
-import type { BindResult } from './udp-listener.ts';
 
 export class TcpListener {
   readonly local: LocalAddress;
@@ -21,32 +22,22 @@ export class TcpListener {
     specText: string,
     ctx: TransportContext,
     accept: (socket: Socket, listener: TcpListener) => void,
-  ): Promise<BindResult<TcpListener>> {
-    const family = familyOf(address);
+  ): Promise<Result<TcpListener>> {
     const server = createServer({ noDelay: true });
-    return new Promise((resolve) => {
-      const onError = (err: NodeJS.ErrnoException) => {
-        server.close();
-        resolve({
-          ok: false,
-          code: err.code,
-          error: `listen ${specText}: cannot bind: ${err.code ?? err.message}`,
-        });
-      };
-      server.once('error', onError);
+    return bindListener(server, {
+      proto: 'tcp',
+      address,
+      spec: specText,
       // IPv6 listeners are v6-only so that `tcp:0.0.0.0:P` and `tcp:[::]:P` can both be listed.
-      server.listen({ host: address, port, ipv6Only: family === 6, exclusive: true }, () => {
-        server.off('error', onError);
+      listen: (onBound) =>
+        server.listen({ host: address, port, ipv6Only: familyOf(address) === 6, exclusive: true }, onBound),
+      bound: () => {
         const bound = server.address();
         if (bound === null || typeof bound === 'string')
           throw new Error(`tcp listener ${specText}: not an IP socket`);
-        const local: LocalAddress = {
-          proto: 'tcp',
-          family,
-          address: normalizeAddress(bound.address),
-          port: bound.port,
-          spec: specText,
-        };
+        return bound;
+      },
+      adopt: (local) => {
         const listener = new TcpListener(server, local);
         server.on('connection', (socket) => accept(socket, listener));
         server.on('error', (err: NodeJS.ErrnoException) => {
@@ -56,8 +47,8 @@ export class TcpListener {
             'tcp listener error',
           );
         });
-        resolve({ ok: true, listener });
-      });
+        return listener;
+      },
     });
   }
 

@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
+import { err, ok, type Result } from '../result.ts';
 import { ConnectionTable } from './connection-table.ts';
 import { createCounters, type TransportCounters } from './counters.ts';
 import {
@@ -17,13 +18,14 @@ import {
 import { resolveLimits, type TransportLimits } from './limits.ts';
 import { parseListenSpec } from './listen-spec.ts';
 import { interfaceAddresses, type LocalAddress, matchesLocal } from './local-addresses.ts';
-import { type Resolve, type ResolveResult, resolveHost } from './resolve.ts';
+import { type Resolve, type ResolveError, resolveHost } from './resolve.ts';
 import {
   type AddressTarget,
   isConnectionTarget,
-  kindOfCode,
+  type SendError,
   type SendResult,
   type SendTarget,
+  sendErrorCode,
   sendFailure,
 } from './send-result.ts';
 import type { Source } from './source.ts';
@@ -51,8 +53,6 @@ export interface TransportOptions {
   readonly resolve?: Resolve;
 }
 
-export type StartResult = { ok: true; transport: Transport } | { ok: false; error: string };
-
 export interface ConnectionInfo {
   readonly id: number;
   readonly direction: Direction;
@@ -71,7 +71,7 @@ export class Transport {
   readonly #listeners: Listener[] = [];
   readonly #connections = new ConnectionTable();
   /** Outgoing connects in progress, by remote endpoint, so concurrent sends share one connection. */
-  readonly #connecting = new Map<string, Promise<TcpConnection | SendResult>>();
+  readonly #connecting = new Map<string, Promise<Result<TcpConnection, SendError>>>();
   readonly #abort = new AbortController();
   readonly #hostAddresses = interfaceAddresses();
   #nextConnectionId = 1;
@@ -107,41 +107,41 @@ export class Transport {
   }
 
   /** Parses the listen specs, binds every listener, and fails as a whole (nothing left open) if one cannot. */
-  static async start(options: TransportOptions): Promise<StartResult> {
+  static async start(options: TransportOptions): Promise<Result<Transport>> {
     const limits = resolveLimits(options.limits);
     if (!limits.ok) return limits;
-    if (options.listen.length === 0) return { ok: false, error: 'transport: no listen specs given' };
+    if (options.listen.length === 0) return err('transport: no listen specs given');
     const specs = [];
     for (const text of options.listen) {
       const parsed = parseListenSpec(text);
       if (!parsed.ok) return parsed;
-      specs.push({ text, ...parsed.spec });
+      specs.push({ text, ...parsed.value });
     }
 
-    const transport = new Transport(options, limits.limits);
+    const transport = new Transport(options, limits.value);
     for (const spec of specs) {
       const host = await transport.#resolve(spec.host, [4, 6]);
       if (!host.ok) {
         await transport.close();
-        return { ok: false, error: `listen spec '${spec.text}': ${host.message}` };
+        return err(`listen spec '${spec.text}': ${host.error.message}`);
       }
       const bound =
         spec.proto === 'udp'
-          ? await UdpListener.bind(host.address, spec.port, spec.text, transport.#ctx)
-          : await TcpListener.bind(host.address, spec.port, spec.text, transport.#ctx, (socket, listener) =>
+          ? await UdpListener.bind(host.value, spec.port, spec.text, transport.#ctx)
+          : await TcpListener.bind(host.value, spec.port, spec.text, transport.#ctx, (socket, listener) =>
               transport.#accept(socket, listener),
             );
       if (!bound.ok) {
         await transport.close();
-        return { ok: false, error: bound.error };
+        return bound;
       }
-      transport.#listeners.push(bound.listener);
+      transport.#listeners.push(bound.value);
       transport.#log.info(
-        { proto: spec.proto, local: formatEndpoint(bound.listener.local), spec: spec.text },
+        { proto: spec.proto, local: formatEndpoint(bound.value.local), spec: spec.text },
         'listening',
       );
     }
-    return { ok: true, transport };
+    return ok(transport);
   }
 
   /** Live counters: plain numbers, read them at any time. */
@@ -184,7 +184,8 @@ export class Transport {
 
   /**
    * Sends one message. Never rejects: every failure, from an unresolvable name to a refused connect or a
-   * connection closed under the write, is an `{ ok: false, error }` naming the target.
+   * connection closed under the write, is an `{ ok: false, error }` naming the target. On success `value`
+   * says where the bytes went.
    */
   async send(target: SendTarget, bytes: Buffer): Promise<SendResult> {
     if (isConnectionTarget(target)) {
@@ -254,13 +255,14 @@ export class Transport {
     }
     const resolved = await this.#resolve(target.address, families);
     if (!resolved.ok) {
+      const { systemCode, message } = resolved.error;
       return this.#fail(
         proto,
-        sendFailure(kindOfCode(resolved.code), text, `send to ${text}: ${resolved.message}`, resolved.code),
+        sendFailure(sendErrorCode(systemCode), text, `send to ${text}: ${message}`, systemCode),
       );
     }
     if (this.#closing) return this.#closed(proto, text);
-    const remote: Endpoint = { address: resolved.address, port: target.port };
+    const remote: Endpoint = { address: resolved.value, port: target.port };
     const listener = candidates.find((l) => l.local.family === familyOf(remote.address));
     if (!listener) {
       return this.#fail(
@@ -277,11 +279,11 @@ export class Transport {
     const existing = this.#connections.find(remote);
     if (existing) return existing.send(bytes, text);
     const opened = await this.#connect(remote, listener, text);
-    return opened instanceof TcpConnection ? opened.send(bytes, text) : opened;
+    return opened.ok ? opened.value.send(bytes, text) : opened;
   }
 
   /** Opens (or joins an opening of) a connection to `remote`, bound to the listener's address. */
-  #connect(remote: Endpoint, listener: Listener, text: string): Promise<TcpConnection | SendResult> {
+  #connect(remote: Endpoint, listener: Listener, text: string): Promise<Result<TcpConnection, SendError>> {
     const key = formatEndpoint(remote);
     const pending = this.#connecting.get(key);
     if (pending) return pending;
@@ -303,19 +305,20 @@ export class Transport {
         this.#connecting.delete(key);
         if (!result.ok) {
           if (this.#closing) return this.#closed('tcp', text);
-          const kind = result.timedOut ? 'connect-timeout' : kindOfCode(result.code);
-          const why = result.timedOut
+          const { systemCode, timedOut } = result.error;
+          const code = timedOut ? 'connect-timeout' : sendErrorCode(systemCode);
+          const why = timedOut
             ? `no answer within connectTimeoutMs (${this.limits.connectTimeoutMs})`
-            : result.code;
-          return this.#fail('tcp', sendFailure(kind, text, `connect to ${text} failed: ${why}`, result.code));
+            : systemCode;
+          return this.#fail('tcp', sendFailure(code, text, `connect to ${text} failed: ${why}`, systemCode));
         }
         if (this.#closing) {
-          result.socket.destroy();
+          result.value.destroy();
           return this.#closed('tcp', text);
         }
-        const connection = this.#adopt(result.socket, 'outbound');
+        const connection = this.#adopt(result.value, 'outbound');
         this.#counters.connectionsOpened++;
-        return connection;
+        return ok(connection);
       },
     );
     this.#connecting.set(key, opening);
@@ -360,23 +363,21 @@ export class Transport {
   }
 
   /** IP literals are used as they are; only names go to the resolver. */
-  #resolve(host: string, families: readonly (4 | 6)[]): Promise<ResolveResult> {
-    if (isIP(host)) return Promise.resolve({ ok: true, address: normalizeAddress(host) });
+  #resolve(host: string, families: readonly (4 | 6)[]): Promise<Result<string, ResolveError>> {
+    if (isIP(host)) return Promise.resolve(ok(normalizeAddress(host)));
     return (this.#options.resolve ?? resolveHost)(host, families);
   }
 
-  #closed(proto: Proto, text: string): SendResult {
+  #closed(proto: Proto, text: string): Result<never, SendError> {
     return this.#fail(proto, sendFailure('transport-closed', text, `send to ${text}: transport is closed`));
   }
 
-  #fail(proto: Proto | undefined, result: SendResult): SendResult {
-    if (!result.ok) {
+  #fail(proto: Proto | undefined, failure: Result<never, SendError>): Result<never, SendError> {
+    if (!failure.ok) {
       if (proto) this.#counters[proto].sendErrors++;
-      this.#log.warn(
-        { target: result.error.target, kind: result.error.kind, code: result.error.code },
-        'send failed',
-      );
+      const { target, code, systemCode } = failure.error;
+      this.#log.warn({ target, kind: code, code: systemCode }, 'send failed');
     }
-    return result;
+    return failure;
   }
 }

@@ -1,12 +1,12 @@
 // One UDP socket: receives whole datagrams and sends from the listen address, so replies leave from the
 // port requests arrived on. The socket is unconnected: Linux does not report ICMP port unreachable for it.
 import { createSocket, type Socket } from 'node:dgram';
+import { ok, type Result } from '../result.ts';
+import { bindListener } from './bind-listener.ts';
 import { type Endpoint, familyOf, formatEndpoint, normalizeAddress } from './endpoint.ts';
 import type { LocalAddress } from './local-addresses.ts';
-import { kindOfCode, type SendResult, sendFailure } from './send-result.ts';
+import { type SendResult, sendErrorCode, sendFailure } from './send-result.ts';
 import type { TransportContext } from './transport-context.ts';
-
-export type BindResult<T> = { ok: true; listener: T } | { ok: false; error: string; code?: string };
 
 export class UdpListener {
   readonly local: LocalAddress;
@@ -32,32 +32,17 @@ export class UdpListener {
     port: number,
     specText: string,
     ctx: TransportContext,
-  ): Promise<BindResult<UdpListener>> {
+  ): Promise<Result<UdpListener>> {
     const family = familyOf(address);
     // IPv6 sockets are v6-only so that `udp:0.0.0.0:P` and `udp:[::]:P` can both be listed.
     const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
-    return new Promise((resolve) => {
-      const onError = (err: NodeJS.ErrnoException) => {
-        socket.close();
-        resolve({
-          ok: false,
-          code: err.code,
-          error: `listen ${specText}: cannot bind: ${err.code ?? err.message}`,
-        });
-      };
-      socket.once('error', onError);
-      socket.bind({ address, port, exclusive: true }, () => {
-        socket.off('error', onError);
-        const bound = socket.address();
-        const local: LocalAddress = {
-          proto: 'udp',
-          family,
-          address: normalizeAddress(bound.address),
-          port: bound.port,
-          spec: specText,
-        };
-        resolve({ ok: true, listener: new UdpListener(socket, local, ctx) });
-      });
+    return bindListener(socket, {
+      proto: 'udp',
+      address,
+      spec: specText,
+      listen: (onBound) => socket.bind({ address, port, exclusive: true }, onBound),
+      bound: () => socket.address(),
+      adopt: (local) => new UdpListener(socket, local, ctx),
     });
   }
 
@@ -93,7 +78,7 @@ export class UdpListener {
         log.warn({ target, code, err: err.message }, 'udp send failed');
         resolve(
           sendFailure(
-            kindOfCode(code),
+            sendErrorCode(code),
             target,
             `send to ${target} from ${spec(this.local)} failed: ${code ?? err.message}`,
             code,
@@ -105,7 +90,7 @@ export class UdpListener {
           if (err) return fail(err);
           counters.udp.sent++;
           counters.udp.bytesSent += bytes.length;
-          resolve({ ok: true, proto: 'udp', local: this.local, remote });
+          resolve(ok({ proto: 'udp', local: this.local, remote }));
         });
       } catch (err) {
         // Thrown synchronously when the socket is already closed.

@@ -35,7 +35,7 @@ beforeAll(async () => {
     log: silentLogger,
   });
   if (!started.ok) throw new Error(started.error);
-  admin = started.admin;
+  admin = started.value;
 }, 60_000);
 
 afterAll(async () => {

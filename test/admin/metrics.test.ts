@@ -50,7 +50,7 @@ describe('metrics of the message path', () => {
       updatedAt: Date.now(),
     };
     const put = (contact: string) => ({ ...binding, contact, expiresAt: Date.now() + 60_000 });
-    locationStore.store.apply(
+    locationStore.value.apply(
       'acme',
       'location',
       'bob@acme.example',
@@ -58,7 +58,7 @@ describe('metrics of the message path', () => {
       { maxContacts: 10, maxBindings: 10 },
     );
     const location = {
-      store: locationStore.store,
+      store: locationStore.value,
       settings: () => DEFAULT_REGISTRAR,
       refused: { acme: { 423: 2 } },
     };

@@ -15,8 +15,8 @@ describe('resolveTokens', () => {
   it('reads the operator token from the environment when the file has none', () => {
     const r = resolveTokens(admin, [], { KEMI_WASM_ADMIN_TOKEN: 'from-the-environment-123' });
     if (!r.ok) throw new Error(r.error);
-    expect(r.tokens.lookup('from-the-environment-123')).toEqual({ kind: 'operator' });
-    expect(r.tokens.lookup('something-else-entirely')).toBeUndefined();
+    expect(r.value.lookup('from-the-environment-123')).toEqual({ kind: 'operator' });
+    expect(r.value.lookup('something-else-entirely')).toBeUndefined();
   });
 
   it('names the key and the variable when no operator token is given', () => {
@@ -41,8 +41,8 @@ describe('resolveTokens', () => {
       { BETA_TOKEN: 'beta-token-0123456789' },
     );
     if (!r.ok) throw new Error(r.error);
-    expect(r.tokens.lookup('acme-token-0123456789')).toEqual({ kind: 'tenant', tenant: 'acme' });
-    expect(r.tokens.lookup('beta-token-0123456789')).toEqual({ kind: 'tenant', tenant: 'beta' });
+    expect(r.value.lookup('acme-token-0123456789')).toEqual({ kind: 'tenant', tenant: 'acme' });
+    expect(r.value.lookup('beta-token-0123456789')).toEqual({ kind: 'tenant', tenant: 'beta' });
   });
 
   it('names an unset token variable', () => {

@@ -48,14 +48,14 @@ export function named_route(name: string): void {}
 `;
 
 function failure(result: BuildResult) {
-  if (result.ok) throw new Error(`expected a failure, built ${result.out}`);
+  if (result.ok) throw new Error(`expected a failure, built ${result.value.out}`);
   return result.error;
 }
 
 describe('buildGuest refuses what it cannot build', () => {
   it('a folder that does not exist', async () => {
     const error = failure(await buildGuest(join(scratch, 'missing')));
-    expect(error.step).toBe('detect');
+    expect(error.code).toBe('detect');
     expect(error.message).toMatch(/missing does not exist$/);
   });
 
@@ -67,7 +67,7 @@ describe('buildGuest refuses what it cannot build', () => {
 
   it('a folder that is not a guest project, naming both layouts', async () => {
     const error = failure(await buildGuest(project({ 'README.md': '# nothing' })));
-    expect(error.step).toBe('detect');
+    expect(error.code).toBe('detect');
     expect(error.message).toMatch(/is not a guest project: expected Cargo\.toml \(Rust\) or asconfig\.json/);
   });
 
@@ -84,7 +84,7 @@ describe('AssemblyScript', () => {
         `import { KSR } from '${sdk}';\nexport * from '${sdk}/exports';\n${ROUTES}\nexport function x(): void { KSR.sl.sl_send_reply('404', 1); }\n`,
     );
     const error = failure(await buildGuest(dir));
-    expect(error.step).toBe('compile');
+    expect(error.code).toBe('compile');
     expect(error.message).toMatch(/the AssemblyScript compiler reported errors/);
     expect(error.output).toMatch(/ERROR TS2322: Type '~lib\/string\/String' is not assignable to type 'i32'/);
     expect(error.output).toMatch(/assembly\/index\.ts/);
@@ -96,7 +96,7 @@ describe('AssemblyScript', () => {
         `export * from '${sdk}/exports';\nexport function request_route(): void {}\nexport function reply_route(): void {}\n`,
     );
     const error = failure(await buildGuest(dir));
-    expect(error.step).toBe('post-process');
+    expect(error.code).toBe('post-process');
     expect(error.message).toBe(
       'the entry file does not export the route named_route: add export function named_route(name: string): void',
     );
@@ -127,7 +127,7 @@ describe('AssemblyScript', () => {
         ROUTES.replace('request_route(): void {}', 'request_route(): void { now(); }'),
     );
     const error = failure(await buildGuest(dir));
-    expect(error.step).toBe('check');
+    expect(error.code).toBe('check');
     expect(error.message).toBe(
       'the module imports env.now: a route may import only kemi:ksr interfaces: remove the code that needs it',
     );
@@ -141,7 +141,7 @@ describe('Rust', () => {
         'fn n(_: &str) {}\nksr::export_routes!(r, r, n);\n',
     );
     const error = failure(await buildGuest(dir));
-    expect(error.step).toBe('compile');
+    expect(error.code).toBe('compile');
     expect(error.message).toBe('broken: cargo build failed');
     expect(error.output).toMatch(/error\[E0308\]: mismatched types/);
     expect(error.output).toMatch(/src\/lib\.rs:1/);
@@ -190,7 +190,7 @@ describe('a failing assertion traps instead of importing an abort handler', () =
     );
     const result = await buildGuest(dir);
     if (!result.ok) throw new Error(result.error.message);
-    expect(runRequest(result.core)).toThrow(/unreachable/);
+    expect(runRequest(result.value.core)).toThrow(/unreachable/);
   });
 
   it('Rust panic', async () => {
@@ -199,7 +199,7 @@ describe('a failing assertion traps instead of importing an abort handler', () =
     );
     const result = await buildGuest(dir);
     if (!result.ok) throw new Error(`${result.error.message}\n${result.error.output}`);
-    expect(runRequest(result.core)).toThrow(/unreachable/);
+    expect(runRequest(result.value.core)).toThrow(/unreachable/);
   });
 });
 

@@ -1,15 +1,16 @@
-// The guest SDK bindings and docs/ksr-api.md are generated from wit/ksr.wit and committed; they must not
-// drift from the contract (fix: npm run gen).
+// The guest SDK bindings, docs/ksr-api.md and the host's KSR signatures are generated from wit/ksr.wit and
+// committed; they must not drift from the contract (fix: npm run gen).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateApiDocs } from '../../src/build/bindings/api-docs.ts';
 import { generateAssemblyScript } from '../../src/build/bindings/assemblyscript.ts';
-import { generateGuestSdks } from '../../src/build/bindings/index.ts';
+import { generateHostSignatures } from '../../src/build/bindings/host.ts';
+import { generateFromWit } from '../../src/build/bindings/index.ts';
 import { generateRust } from '../../src/build/bindings/rust.ts';
 import { ksrPackage, parseWit } from '../../src/runtime/wit.ts';
 
-describe('generated guest bindings', () => {
-  it.each(generateGuestSdks(ksrPackage).map((f) => [f.path, f]))(
+describe('files generated from wit/ksr.wit', () => {
+  it.each(generateFromWit(ksrPackage).map((f) => [f.path, f]))(
     '%s is up to date with wit/ksr.wit (npm run gen)',
     (_, file) => {
       const onDisk = readFileSync(new URL(`../../${file.path}`, import.meta.url), 'utf8');
@@ -33,6 +34,9 @@ describe('generated guest bindings', () => {
     );
     expect(generateRust(changed, 'script', header)).toContain('pub fn exit_branch(code: i32) -> bool {');
     expect(generateApiDocs(changed, 'script', header)).toContain('ksr::x::exit_branch(code: i32) -> bool');
+    expect(generateHostSignatures(changed, 'script', header)).toContain(
+      "    /** Leave the route after the current branch. */\n    'exit-branch': { params: [['code', 's32']], result: 'bool' },",
+    );
   });
 
   it('refuses a WIT type it has no lowering for, naming the function', () => {
@@ -42,6 +46,6 @@ describe('generated guest bindings', () => {
         '  exit: func(code: u64);',
       ),
     );
-    expect(() => generateGuestSdks(changed)).toThrow(/x\.exit: WIT parameter type 'u64'/);
+    expect(() => generateFromWit(changed)).toThrow(/x\.exit: WIT parameter type 'u64'/);
   });
 });

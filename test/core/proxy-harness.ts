@@ -121,13 +121,13 @@ class FakeTransport {
     const t = target as AddressTarget;
     const parsed = parseMessage(bytes);
     if (!parsed.ok) throw new Error(`the server sent an unparseable message: ${parsed.error.detail}`);
-    this.sent.push({ target: t, text: bytes.toString('latin1'), message: parsed.message });
+    this.sent.push({ target: t, text: bytes.toString('latin1'), message: parsed.value });
     const where = `${t.address}:${t.port}`;
     if (this.failing.has(where)) {
       return Promise.resolve({
         ok: false,
         error: {
-          kind: 'connection-refused',
+          code: 'connection-refused',
           target: `${t.proto}:${where}`,
           message: `connect to ${where} refused`,
         },
@@ -135,9 +135,7 @@ class FakeTransport {
     }
     return Promise.resolve({
       ok: true,
-      proto: t.proto,
-      local: PROXY,
-      remote: { address: t.address, port: t.port },
+      value: { proto: t.proto, local: PROXY, remote: { address: t.address, port: t.port } },
     });
   }
 }

@@ -44,7 +44,7 @@ beforeAll(async () => {
       out: join(dir, `registrar-${language}.wasm`),
     });
     if (!built.ok) throw new Error(built.error.message);
-    routes.push(built.out);
+    routes.push(built.value.out);
   }
   ports = { a: await freePort(), b: await freePort(), ua: await freePort(), ub: await freePort() };
   const socket = (port: number) => `udp:127.0.0.1:${port}`;

@@ -143,9 +143,9 @@ beforeAll(async () => {
   };
   if (!built.hostile.ok) throw new Error(built.hostile.error.message);
   if (!built.hello.ok) throw new Error(built.hello.error.message);
-  hostile = built.hostile.component;
-  hello = built.hello.component;
-  helloCore = built.hello.core;
+  hostile = built.hostile.value.component;
+  hello = built.hello.value.component;
+  helloCore = built.hello.value.core;
   ports = {
     good: await freePort(),
     closed: await freePort(),
@@ -160,14 +160,14 @@ beforeAll(async () => {
         {
           name: 'good',
           match: { sockets: [socket('good')] },
-          route: built.hello.out,
+          route: built.hello.value.out,
           // Only what the hello route imports: an upload importing more is refused.
           capabilities: ['core', 'x', 'pv', 'sl', 'xlog', 'sanity', 'maxfwd'],
         },
         {
           name: 'closed',
           match: { sockets: [socket('closed')] },
-          route: built.hostile.out,
+          route: built.hostile.value.out,
           failure_policy: { mode: 'fail-closed', reply: SCRIPT_FAILED },
           circuit_breaker: { failures: 1000, window_s: 60 },
           relay_allow: { cidrs: ['127.0.0.1/32'], ports: [5060] },
@@ -176,14 +176,14 @@ beforeAll(async () => {
         {
           name: 'open',
           match: { sockets: [socket('open')] },
-          route: built.hello.out,
+          route: built.hello.value.out,
           failure_policy: { mode: 'fail-open' },
           circuit_breaker: { failures: 5, window_s: 60 },
         },
         {
           name: 'drop',
           match: { sockets: [socket('drop')] },
-          route: built.hostile.out,
+          route: built.hostile.value.out,
           failure_policy: { mode: 'drop' },
           circuit_breaker: { failures: 3, window_s: 60 },
         },

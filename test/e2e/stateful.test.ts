@@ -25,7 +25,7 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
   beforeAll(async () => {
     const built = await buildGuest(dir, { out: join(out, `${language}.wasm`) });
     if (!built.ok) throw new Error(built.error.message);
-    wasm = built.out;
+    wasm = built.value.out;
   }, 120_000);
 
   describe.each(['udp', 'tcp'] as const)('with its callees over %s', (transport) => {

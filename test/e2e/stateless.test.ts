@@ -34,7 +34,7 @@ describe.each(Object.entries(guests))('the %s example route', (language, dir) =>
       '--listen',
       'tcp:127.0.0.1:0',
       '--route',
-      built.out,
+      built.value.out,
     ]);
   }, 120_000);
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { componentShape } from '../../src/build/check-component.ts';
 import { buildGuest } from '../../src/build/index.ts';
-import type { BuildSuccess } from '../../src/build/types.ts';
+import type { BuiltGuest } from '../../src/build/types.ts';
 import { type Guest, instantiateGuest, type Responder } from './stub-host.ts';
 
 const LANGUAGES = ['assemblyscript', 'rust'] as const;
@@ -15,7 +15,7 @@ type Language = (typeof LANGUAGES)[number];
 const exampleDir = (language: Language) =>
   fileURLToPath(new URL(`../../guest-examples/${language}/hello`, import.meta.url));
 
-const built = {} as Record<Language, BuildSuccess>;
+const built = {} as Record<Language, BuiltGuest>;
 let outDir = '';
 
 beforeAll(async () => {
@@ -23,7 +23,7 @@ beforeAll(async () => {
   for (const language of LANGUAGES) {
     const result = await buildGuest(exampleDir(language), { out: join(outDir, `${language}.wasm`) });
     if (!result.ok) throw new Error(`${language}: ${result.error.message}\n${result.error.output ?? ''}`);
-    built[language] = result;
+    built[language] = result.value;
   }
 }, 120_000);
 

@@ -1,7 +1,14 @@
 // A route context over a parsed message, with a host that records the replies the functions send.
 
 import type { KsrModule } from '../../src/kemi/define.ts';
-import { RouteContext, type RouteHost, type RouteKind, type RouteScript } from '../../src/kemi/index.ts';
+import {
+  PvNames,
+  RouteContext,
+  type RouteHost,
+  type RouteKind,
+  type RouteScript,
+  ScriptRegexes,
+} from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { parseMessage } from '../../src/sip/index.ts';
 import type { Source } from '../../src/transport/index.ts';
@@ -76,9 +83,11 @@ export function contextFor(
     sendReply: record(true),
     isMyself: (host, port) =>
       (host === '127.0.0.1' || host === 'myself.test') && (port === undefined || port === 5060),
+    pvNames: new PvNames(),
+    regexes: new ScriptRegexes(),
     ...extra,
   };
-  return { ctx: new RouteContext(kind, parsed.message, source, host, silentLogger, script), sent };
+  return { ctx: new RouteContext(kind, parsed.value, source, host, silentLogger, script), sent };
 }
 
 /** Calls a KSR function of `module` by its WIT name, as the runtime would. */

@@ -3,7 +3,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { HT_ADD_FAILED, htable } from '../../src/kemi/htable.ts';
-import { RouteContext, type RouteHost } from '../../src/kemi/index.ts';
+import { PvNames, RouteContext, type RouteHost, ScriptRegexes } from '../../src/kemi/index.ts';
 import { pv } from '../../src/kemi/pv.ts';
 import { parseMessage } from '../../src/sip/index.ts';
 import { HTABLE_DEFAULTS, type HtableSpec, HtableStore } from '../../src/state/htable.ts';
@@ -38,9 +38,11 @@ function contextOf(store: HtableStore, tenant: string | undefined) {
     sendReply: () => true,
     isMyself: () => false,
     htables: store,
+    pvNames: new PvNames(),
+    regexes: new ScriptRegexes(),
   };
   const script = tenant === undefined ? undefined : { tenant, version: 1 };
-  const ctx = new RouteContext('request', parsed.message, SOURCE, host, log, script);
+  const ctx = new RouteContext('request', parsed.value, SOURCE, host, log, script);
   const ht = (name: string, ...args: (string | number)[]) => call(htable, name, ctx, ...args);
   const errors = () => lines.filter((l) => l.level === 50).map((l) => l.msg);
   return { ctx, ht, errors };

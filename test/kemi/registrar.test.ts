@@ -22,11 +22,11 @@ function world(settings: Partial<RegistrarSettings> = {}): World {
   const clock = { t: 1_700_000_000_000 };
   const r = LocationStore.open({ dir: undefined, now: () => clock.t });
   if (!r.ok) throw new Error(r.error);
-  stores.push(r.store);
+  stores.push(r.value);
   return {
     clock,
-    store: r.store,
-    location: { store: r.store, settings: () => ({ ...DEFAULT_REGISTRAR, ...settings }), refused: {} },
+    store: r.value,
+    location: { store: r.value, settings: () => ({ ...DEFAULT_REGISTRAR, ...settings }), refused: {} },
   };
 }
 

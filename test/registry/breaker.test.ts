@@ -6,7 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FailurePolicy } from '../../src/core/failure-policy.ts';
+import { DEFAULT_FAILURE_POLICY, type FailurePolicy } from '../../src/core/failure-policy.ts';
+import { fixedScript } from '../../src/core/script.ts';
 import { CircuitBreaker } from '../../src/registry/circuit-breaker.ts';
 import {
   ModuleCompiler,
@@ -136,7 +137,7 @@ describe('the circuit breaker', () => {
     // More failures change nothing; the operator activating the version again clears the breaker.
     fail(o, 5);
     const again = await o.registry.activate('acme', 1, 'operator:alice');
-    expect(again).toMatchObject({ ok: true, from: 1, to: 1, changed: true });
+    expect(again).toMatchObject({ ok: true, value: { from: 1, to: 1, changed: true } });
     expect(script.blocked).toBeUndefined();
     expect(o.registry.status('acme')?.breaker).toMatchObject({ state: 'closed', recent: 0, tripped: [] });
     expect(selector.select(options(), source)).toBe(script);
@@ -172,7 +173,7 @@ describe('the circuit breaker', () => {
     fail(o, 3);
     await until(() => activeVersion(o) === 1, 'the rollback');
     await deploy(o, 3);
-    expect(await o.registry.activate('acme', 2, 'operator')).toMatchObject({ ok: true, to: 2 });
+    expect(await o.registry.activate('acme', 2, 'operator')).toMatchObject({ ok: true, value: { to: 2 } });
     expect(o.registry.status('acme')?.breaker.tripped).toEqual([]);
     fail(o, 3);
     await until(() => activeVersion(o) === 3, 'the rollback to v3');
@@ -221,6 +222,18 @@ describe('the fail-open version', () => {
   });
 });
 
+describe('the failure policy', () => {
+  it("is the tenant's; a script of a tenant the registry does not serve gets the default fail-closed", async () => {
+    const o = await open();
+    await deploy(o, 1);
+    const script = o.registry.active('acme')!;
+    expect(o.registry.policy(script)).toBe(CLOSED);
+    const stranger = fixedScript('nobody', 1, script.runner, script.log);
+    expect(o.registry.policy(stranger)).toBe(DEFAULT_FAILURE_POLICY);
+    expect(o.registry.fallback(stranger)).toBeUndefined();
+  });
+});
+
 function options(): SipRequest {
   const text = [
     'OPTIONS sip:acme.example SIP/2.0',
@@ -235,5 +248,5 @@ function options(): SipRequest {
   ].join('\r\n');
   const parsed = parseMessage(text, { datagram: true });
   if (!parsed.ok) throw new Error(parsed.error.detail);
-  return parsed.message as SipRequest;
+  return parsed.value as SipRequest;
 }

@@ -6,7 +6,7 @@ import { tenantSpecs } from '../../src/registry/index.ts';
 const ok = (raw: unknown) => {
   const r = validateConfig(raw);
   if (!r.ok) throw new Error(r.error);
-  return r.config;
+  return r.value;
 };
 const error = (raw: unknown) => {
   const r = validateConfig(raw);

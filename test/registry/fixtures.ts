@@ -138,7 +138,7 @@ async function build(source: string): Promise<StampedRoute> {
   writeFileSync(join(project, 'assembly/index.ts'), source);
   const built = await buildGuest(project, { out: join(dir, 'stamped.wasm') });
   if (!built.ok) throw new Error(`stamped route: ${built.error.message}\n${built.error.output ?? ''}`);
-  const template = built.component;
+  const template = built.value.component;
   // AssemblyScript keeps string literals as UTF-16LE.
   const needle = Buffer.from(PLACEHOLDER, 'utf16le');
   const offsets: number[] = [];
@@ -169,5 +169,5 @@ export function versionStamp(version: number): string {
 export async function helloComponent(language: 'assemblyscript' | 'rust', out: string): Promise<Uint8Array> {
   const built = await buildGuest(join(root, `guest-examples/${language}/hello`), { out });
   if (!built.ok) throw new Error(built.error.message);
-  return built.component;
+  return built.value.component;
 }

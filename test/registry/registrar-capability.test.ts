@@ -19,7 +19,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kemi-registrar-cap-'));
   const built = await buildGuest('guest-examples/assemblyscript/registrar', { out: join(dir, 'r.wasm') });
   if (!built.ok) throw new Error(built.error.message);
-  component = await readFile(built.out);
+  component = await readFile(built.value.out);
 }, 60_000);
 
 afterAll(async () => {

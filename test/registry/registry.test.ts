@@ -39,9 +39,9 @@ describe('upload and activate', () => {
     expect(registry.active('acme')).toBeUndefined();
     const up = await registry.upload('acme', route.stamp(41), by);
     if (!up.ok) throw new Error(up.error.message);
-    expect(up.version).toMatchObject({ tenant: 'acme', version: 1, state: 'ready', createdBy: 'test' });
-    expect(up.activated).toBe(true);
-    expect(up.path).toBe('fast');
+    expect(up.value.version).toMatchObject({ tenant: 'acme', version: 1, state: 'ready', createdBy: 'test' });
+    expect(up.value.activated).toBe(true);
+    expect(up.value.path).toBe('fast');
     expect(registry.active('acme')?.version).toBe(1);
     expect(stampOf(registry.active('acme'))).toBe(41);
   });
@@ -59,14 +59,14 @@ describe('upload and activate', () => {
     const { registry } = await open();
     await registry.upload('acme', route.stamp(1), by);
     const up = await registry.upload('acme', route.stamp(2), { by: 'test', activate: false });
-    expect(up.ok && up.activated).toBe(false);
+    expect(up.ok && up.value.activated).toBe(false);
     expect(registry.active('acme')?.version).toBe(1);
     expect(registry.versions('acme')?.map((v) => [v.version, v.active, v.loaded])).toEqual([
       [2, false, false],
       [1, true, true],
     ]);
     const act = await registry.activate('acme', 2, 'test');
-    expect(act).toMatchObject({ ok: true, from: 1, to: 2, changed: true });
+    expect(act).toMatchObject({ ok: true, value: { from: 1, to: 2, changed: true } });
     expect(stampOf(registry.active('acme'))).toBe(2);
   });
 
@@ -84,11 +84,11 @@ describe('upload and activate', () => {
       'swapMs',
       'totalMs',
     ]) {
-      expect(up.timings[key as keyof typeof up.timings]).toBeGreaterThanOrEqual(0);
+      expect(up.value.timings[key as keyof typeof up.value.timings]).toBeGreaterThanOrEqual(0);
     }
     expect(events).toEqual([
       { kind: 'activation', tenant: 'acme', how: 'activate', version: 1 },
-      { kind: 'upload', tenant: 'acme', ok: true, timings: up.timings },
+      { kind: 'upload', tenant: 'acme', ok: true, timings: up.value.timings },
     ]);
   });
 });
@@ -148,9 +148,9 @@ describe('rollback and retention', () => {
   it('rollback returns to the previous active version, and again to the one before', async () => {
     const { registry } = await open();
     for (const v of [1, 2, 3]) await registry.upload('acme', route.stamp(v), by);
-    expect(await registry.rollback('acme', 'test')).toMatchObject({ ok: true, from: 3, to: 2 });
+    expect(await registry.rollback('acme', 'test')).toMatchObject({ ok: true, value: { from: 3, to: 2 } });
     expect(stampOf(registry.active('acme'))).toBe(2);
-    expect(await registry.rollback('acme', 'test')).toMatchObject({ ok: true, from: 2, to: 1 });
+    expect(await registry.rollback('acme', 'test')).toMatchObject({ ok: true, value: { from: 2, to: 1 } });
     expect(stampOf(registry.active('acme'))).toBe(1);
     expect(await registry.rollback('acme', 'test')).toMatchObject({
       ok: false,
@@ -165,7 +165,7 @@ describe('rollback and retention', () => {
       await registry.upload('acme', route.stamp(v), { by: 'test', activate: false });
     expect(registry.versions('acme')?.map((v) => v.version)).toEqual([5, 4, 3, 1]);
     const last = await registry.upload('acme', route.stamp(6), by);
-    expect(last.ok && last.pruned).toEqual([1, 3]);
+    expect(last.ok && last.value.pruned).toEqual([1, 3]);
     expect(registry.versions('acme')?.map((v) => v.version)).toEqual([6, 5, 4]);
   });
 
@@ -173,9 +173,9 @@ describe('rollback and retention', () => {
     const { registry } = await open();
     for (const v of [1, 2, 3]) await registry.upload('acme', route.stamp(v * 10), by);
     expect(registry.status('acme')?.loaded.map((l) => l.version)).toEqual([3]);
-    expect(await registry.activate('acme', 1, 'test')).toMatchObject({ ok: true, from: 3, to: 1 });
+    expect(await registry.activate('acme', 1, 'test')).toMatchObject({ ok: true, value: { from: 3, to: 1 } });
     expect(stampOf(registry.active('acme'))).toBe(10);
-    expect(await registry.activate('acme', 1, 'test')).toMatchObject({ ok: true, changed: false });
+    expect(await registry.activate('acme', 1, 'test')).toMatchObject({ ok: true, value: { changed: false } });
   });
 
   it('concurrent uploads get distinct versions and the last activation wins everywhere', async () => {
@@ -183,7 +183,7 @@ describe('rollback and retention', () => {
     const results = await Promise.all(
       [1, 2, 3, 4, 5].map((v) => registry.upload('acme', route.stamp(v), by)),
     );
-    const versions = results.map((r) => (r.ok ? r.version.version : 0));
+    const versions = results.map((r) => (r.ok ? r.value.version.version : 0));
     expect([...versions].sort()).toEqual([1, 2, 3, 4, 5]);
     const active = registry.active('acme')!;
     expect(store.current('acme')?.version).toBe(active.version);
@@ -280,14 +280,14 @@ describe('restart', () => {
     await first.close();
     opened.length = 0;
     if (!up.ok) throw new Error(up.error.message);
-    writeFileSync(join(dir, 'modules', `${up.version.sha256}.wasm`), route.stamp(99));
+    writeFileSync(join(dir, 'modules', `${up.value.version.sha256}.wasm`), route.stamp(99));
 
     const { registry, store } = await open([spec('acme')], dir);
     expect(stampOf(registry.active('acme'))).toBe(2);
     expect(store.current('acme')).toMatchObject({ version: 2, kind: 'fallback', by: 'boot' });
     expect(store.version('acme', 3)).toMatchObject({ state: 'corrupt' });
     // Rolling back from the fallback goes on to the version before it.
-    expect(await registry.rollback('acme', 'test')).toMatchObject({ ok: true, to: 1 });
+    expect(await registry.rollback('acme', 'test')).toMatchObject({ ok: true, value: { to: 1 } });
   });
 
   it('imports the configured route as version 1 when the store has none, and not again', async () => {

@@ -50,7 +50,7 @@ function request(method: string, uri: string, extra: string[] = []): SipRequest 
   ].join('\r\n');
   const parsed = parseMessage(text, { datagram: true });
   if (!parsed.ok) throw new Error(parsed.error.detail);
-  return parsed.message as SipRequest;
+  return parsed.value as SipRequest;
 }
 
 interface Refused {

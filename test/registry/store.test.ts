@@ -15,16 +15,16 @@ const open: ModuleStore[] = [];
 async function openStore(dir: string | undefined): Promise<ModuleStore> {
   const r = await ModuleStore.open({ dir });
   if (!r.ok) throw new Error(r.error);
-  open.push(r.store);
-  return r.store;
+  open.push(r.value.store);
+  return r.value.store;
 }
 
 async function reopen(dir: string) {
   for (const s of open.splice(0)) await s.close();
   const r = await ModuleStore.open({ dir });
   if (!r.ok) throw new Error(r.error);
-  open.push(r.store);
-  return r;
+  open.push(r.value.store);
+  return r.value;
 }
 
 function blob(text: string) {

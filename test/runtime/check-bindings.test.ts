@@ -55,7 +55,7 @@ describe('checkBindings', () => {
     const extra = recordingTables().map((t) =>
       t.name === 'x' ? { ...t, functions: [...t.functions, { ...t.functions[0], name: 'abort' }] } : t,
     );
-    extra.push({ name: 'textops', doc: '', functions: [] });
+    extra.push({ name: 'textops', functions: [] });
     const found = checkBindings(ksrPackage, extra);
     expect(found).toContainEqual({ interface: 'x', function: 'abort', problem: 'not in the WIT contract' });
     expect(found).toContainEqual({
@@ -80,8 +80,7 @@ world script {
 }`);
     const core: KsrModule = {
       name: 'core',
-      doc: '',
-      functions: [{ name: 'sizes', doc: '', params: [], result: 'none', impl: () => undefined }],
+      functions: [{ name: 'sizes', params: [], result: 'none', impl: () => undefined }],
     };
     const found = checkBindings(pkg, [core]);
     expect(found).toContainEqual({

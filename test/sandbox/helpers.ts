@@ -35,7 +35,7 @@ export async function buildAll<K extends string>(
     for (const [key, dir] of Object.entries(projects) as [K, string][]) {
       const result = await buildGuest(root(dir), { out: join(out, `${key}.wasm`) });
       if (!result.ok) throw new Error(`${dir}: ${result.error.message}\n${result.error.output ?? ''}`);
-      built[key] = result.component;
+      built[key] = result.value.component;
     }
     return built;
   } finally {

@@ -6,7 +6,7 @@
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KsrModule } from '../../src/kemi/define.ts';
-import { ksrModules, RouteContext, type RouteHost } from '../../src/kemi/index.ts';
+import { ksrModules, PvNames, RouteContext, type RouteHost, ScriptRegexes } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { FailureCause, ModuleRunner } from '../../src/runtime/index.ts';
 import { parseMessage, parseUri, SipRequest } from '../../src/sip/index.ts';
@@ -69,11 +69,15 @@ const ATTEMPTS = [
 
 const original = (() => {
   const parsed = parseMessage(INVITE.replace('sip:bob@', 'sip:header-forging@'), { datagram: true });
-  if (!parsed.ok || !(parsed.message instanceof SipRequest)) throw new Error('the INVITE fixture');
-  return parsed.message;
+  if (!parsed.ok || !(parsed.value instanceof SipRequest)) throw new Error('the INVITE fixture');
+  return parsed.value;
 })();
 
 /** Every relay a route asked the transaction layer for, by context. */
+// One of each per server: every context of these attacks shares them, as the server's routes do.
+const pvNames = new PvNames();
+const regexes = new ScriptRegexes();
+
 const relays = new WeakMap<RouteContext, { targets: DestinationBranch[]; forced: NextHop | undefined }[]>();
 
 /**
@@ -88,6 +92,8 @@ function relayContext(): RouteContext {
     slReply: () => true,
     sendReply: () => true,
     isMyself: () => false,
+    pvNames,
+    regexes,
     tm: {
       newTransaction: () => 1,
       relay: (_ctx, targets, forced) => {
@@ -99,7 +105,7 @@ function relayContext(): RouteContext {
       checkTransaction: () => -1,
     },
   };
-  const ctx = new RouteContext('request', parsed.message, SOURCE, host, silentLogger);
+  const ctx = new RouteContext('request', parsed.value, SOURCE, host, silentLogger);
   relays.set(ctx, asked);
   return ctx;
 }
@@ -108,9 +114,15 @@ function relayContext(): RouteContext {
 function loggingContext(attack: string): RouteContext {
   const parsed = parseMessage(INVITE.replace('sip:bob@', `sip:${attack}@`), { datagram: true });
   if (!parsed.ok) throw new Error(parsed.error.detail);
-  const host: RouteHost = { slReply: () => true, sendReply: () => true, isMyself: () => false };
+  const host: RouteHost = {
+    slReply: () => true,
+    sendReply: () => true,
+    isMyself: () => false,
+    pvNames,
+    regexes,
+  };
   const log = pino({ level: 'info' }, { write: () => {} });
-  return new RouteContext('request', parsed.message, SOURCE, host, log);
+  return new RouteContext('request', parsed.value, SOURCE, host, log);
 }
 
 const ATTACKS: readonly Attack[] = [
@@ -202,9 +214,9 @@ const ATTACKS: readonly Attack[] = [
       const wire = parseMessage(msg.toString(), { datagram: true });
       expect(wire.ok).toBe(true);
       if (!wire.ok) return;
-      expect(wire.message.getFieldValues('Via')).toEqual(original.getFieldValues('Via'));
-      expect(wire.message.has('X-Innocent')).toBe(false);
-      expect(wire.message.toString()).toBe(original.toString());
+      expect(wire.value.getFieldValues('Via')).toEqual(original.getFieldValues('Via'));
+      expect(wire.value.has('X-Innocent')).toBe(false);
+      expect(wire.value.toString()).toBe(original.toString());
     },
   },
   {

@@ -55,8 +55,8 @@ beforeAll(async () => {
   hostile = built.hostile;
   const result = await buildGuest(HELLO.assemblyscript, { out: '/dev/null' });
   if (!result.ok) throw new Error(result.error.message);
-  hello = result.component;
-  helloCore = result.core;
+  hello = result.value.component;
+  helloCore = result.value.core;
 }, 120_000);
 
 describe('malformed uploads', () => {
@@ -249,7 +249,7 @@ describe.each(LANGUAGES)('forbidden import (wasi:filesystem) in %s', (language) 
     const result = await buildGuest(dir, { out: '/dev/null' });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.step).toBe('check');
+    expect(result.error.code).toBe('check');
     expect(result.error.message).toContain(
       'the module imports wasi:filesystem/preopens@0.2.0.get-directories: a route reaches the host only through KSR, not WASI',
     );

@@ -45,7 +45,7 @@ export function response(extra: readonly string[] = [], status = '200 OK'): stri
 export function parsed(data: string | Buffer, datagram = false): SipRequest | SipResponse {
   const result = parseMessage(data, { datagram });
   if (!result.ok) throw new Error(`${result.error.reason}: ${result.error.detail} at ${result.error.offset}`);
-  return result.message;
+  return result.value;
 }
 
 /** parsed(), typed as a request. */

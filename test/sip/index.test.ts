@@ -38,9 +38,9 @@ describe('the public surface of src/sip', () => {
     );
     const result = sip.parseMessage(data, { datagram: true });
     expect(result.ok).toBe(true);
-    if (!result.ok || !(result.message instanceof sip.SipRequest)) return;
-    sip.addReceived(result.message, { address: '192.0.2.1', port: 40000 });
-    const reply = sip.createResponse(result.message, 200, undefined, { toTag: 'x' });
+    if (!result.ok || !(result.value instanceof sip.SipRequest)) return;
+    sip.addReceived(result.value, { address: '192.0.2.1', port: 40000 });
+    const reply = sip.createResponse(result.value, 200, undefined, { toTag: 'x' });
     expect(sip.responseDestination(reply.via)).toEqual({
       transport: 'UDP',
       reuseConnection: false,

@@ -37,8 +37,8 @@ function parseAnyhow(data: Buffer): void {
   for (const datagram of [false, true]) {
     const result = parseMessage(data, { datagram });
     if (result.ok) {
-      readAll(result.message);
-      const again = parseMessage(result.message.toBuffer(), { datagram });
+      readAll(result.value);
+      const again = parseMessage(result.value.toBuffer(), { datagram });
       expect(again.ok).toBe(true);
     } else {
       expect(result.error.offset).toBeGreaterThanOrEqual(0);
@@ -69,7 +69,7 @@ describe('parseMessage never throws', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
         for (const datagram of [false, true]) {
           const result = parseMessage(`INVITE sip:a@b.example SIP/2.0\r\n${text}`, { datagram });
-          if (result.ok) readAll(result.message);
+          if (result.ok) readAll(result.value);
           else rejectionReply(result.error);
         }
       }),
@@ -202,7 +202,7 @@ describe('generated messages', () => {
         const result = parseMessage(Buffer.from(text, 'latin1'));
         expect(result.ok).toBe(true);
         if (!result.ok) return;
-        const m = result.message;
+        const m = result.value;
         expect(m.toString()).toBe(text);
         expect(m.body).toBe(body);
         const names = new Set(headers.map((h) => h.name.toLowerCase()));
@@ -227,7 +227,7 @@ describe('generated messages', () => {
       fc.property(generated, fc.array(edit, { maxLength: 5 }), ({ text }, edits) => {
         const m = parseMessage(text);
         if (!m.ok) throw new Error('generated message did not parse');
-        const message = m.message;
+        const message = m.value;
         // The model: header lines as [name, value] in order, and the body.
         const model = message.headerFields().map((f) => [f.name, f.value] as [string, string]);
         let body = message.body;
@@ -258,9 +258,9 @@ describe('generated messages', () => {
         const reparsed = parseMessage(message.toBuffer());
         expect(reparsed.ok).toBe(true);
         if (!reparsed.ok) return;
-        expect(reparsed.message.headerFields().map((f) => [f.name, f.value])).toEqual(model);
-        expect(reparsed.message.body).toBe(body);
-        expect(reparsed.message.toString()).toBe(message.toString());
+        expect(reparsed.value.headerFields().map((f) => [f.name, f.value])).toEqual(model);
+        expect(reparsed.value.body).toBe(body);
+        expect(reparsed.value.toString()).toBe(message.toString());
       }),
       RUNS,
     );
@@ -271,11 +271,11 @@ describe('generated messages', () => {
       fc.property(generated, fc.nat(), textValue, ({ text }, pick, value) => {
         const m = parseMessage(text);
         if (!m.ok) throw new Error('generated message did not parse');
-        const fields = m.message.headerFields();
+        const fields = m.value.headerFields();
         const target = fields[pick % fields.length];
         const lines = text.slice(0, text.indexOf('\r\n\r\n') + 2).split('\r\n');
-        if (!m.message.setHeader(target.name, value)) return;
-        const out = m.message.toString();
+        if (!m.value.setHeader(target.name, value)) return;
+        const out = m.value.toString();
         const outLines = new Set(out.slice(0, out.indexOf('\r\n\r\n')).split('\r\n'));
         for (const line of lines) {
           const name = line.slice(0, Math.max(0, line.indexOf(':')));
@@ -300,8 +300,8 @@ describe('generated messages', () => {
           const m = parseMessage(text);
           expect(m.ok).toBe(true);
           if (!m.ok) return;
-          expect(m.message.get('Subject')).toBe(words.join(' '));
-          expect(m.message.toString()).toBe(text);
+          expect(m.value.get('Subject')).toBe(words.join(' '));
+          expect(m.value.toString()).toBe(text);
         },
       ),
       RUNS,

@@ -34,7 +34,7 @@ describe('Htable', () => {
     expect(t.add('n', 1)).toEqual({ ok: true, value: 11 });
     expect(t.add('n', -3)).toEqual({ ok: true, value: 8 });
     t.set('s', 'text');
-    expect(t.add('s', 1)).toMatchObject({ ok: false, reason: 'not-integer' });
+    expect(t.add('s', 1)).toMatchObject({ ok: false, error: { code: 'not-integer' } });
     expect(t.get('s')).toBe('text');
     t.set('max', 0x7fffffff);
     expect(t.add('max', 1)).toEqual({ ok: true, value: -0x80000000 });
@@ -69,7 +69,7 @@ describe('Htable', () => {
   it('writes sweep expired items in bounded batches, and all of them before refusing at the cap', () => {
     const { t, clock, refused } = table({ autoexpire: 1, maxItems: 100 });
     for (let i = 0; i < 100; i++) t.set(`k${i}`, i);
-    expect(t.set('one-more', 1)).toMatchObject({ ok: false, reason: 'items' });
+    expect(t.set('one-more', 1)).toMatchObject({ ok: false, error: { code: 'items' } });
     clock.now += 1_000;
     expect(t.set('fresh', 1).ok).toBe(true); // at the cap: every expired item swept first
     expect(t.size).toBe(1);
@@ -82,21 +82,19 @@ describe('Htable', () => {
 
   it('caps keys, values and items; replacing an item at the cap is allowed', () => {
     const { t, refused } = table({ maxItems: 2, maxKeyBytes: 4, maxValueBytes: 3 });
-    expect(t.set('12345', 'v')).toMatchObject({ ok: false, reason: 'key-bytes' });
+    expect(t.set('12345', 'v')).toMatchObject({ ok: false, error: { code: 'key-bytes' } });
     expect(t.set('k', 'long')).toMatchObject({
       ok: false,
-      reason: 'value-bytes',
-      error: "value of 4 bytes refused by htable 't': the limit is 3",
+      error: { code: 'value-bytes', message: "value of 4 bytes refused by htable 't': the limit is 3" },
     });
     expect(t.set('k', 2 ** 30).ok).toBe(true); // integers are not value bytes
     expect(t.set('l', 'abc').ok).toBe(true);
     expect(t.set('m', 'abc')).toMatchObject({
       ok: false,
-      reason: 'items',
-      error: "htable 't' is full: 2 items",
+      error: { code: 'items', message: "htable 't' is full: 2 items" },
     });
     expect(t.set('l', 'xyz').ok).toBe(true);
-    expect(t.add('m', 1)).toMatchObject({ ok: false, reason: 'items' });
+    expect(t.add('m', 1)).toMatchObject({ ok: false, error: { code: 'items' } });
     expect(refused).toEqual(['key-bytes', 'value-bytes', 'items', 'items']);
   });
 

@@ -16,8 +16,8 @@ afterEach(() => {
 function open(dir: string | undefined, clock: { t: number }): LocationStore {
   const r = LocationStore.open({ dir, now: () => clock.t });
   if (!r.ok) throw new Error(r.error);
-  opened.push(r.store);
-  return r.store;
+  opened.push(r.value);
+  return r.value;
 }
 
 const LIMITS = { maxContacts: 10, maxBindings: 100 };
@@ -134,7 +134,15 @@ describe('LocationStore', () => {
       { remove: [], put: [binding('sip:3@1', clock.t)] },
       limits,
     );
-    expect(over).toEqual({ ok: false, full: 'aor', count: 2, limit: 2 });
+    expect(over).toEqual({
+      ok: false,
+      error: {
+        code: 'aor-full',
+        message: 'the AoR bob@x has 2 bindings, the limit is 2 (max_contacts)',
+        count: 2,
+        limit: 2,
+      },
+    });
     // Replacing one keeps the count: allowed.
     const swap = s.apply(
       'a',
@@ -143,12 +151,20 @@ describe('LocationStore', () => {
       { remove: ['sip:1@1'], put: [binding('sip:3@1', clock.t)] },
       limits,
     );
-    expect(swap.ok && swap.bindings.map((b) => b.contact).sort()).toEqual(['sip:2@1', 'sip:3@1']);
+    expect(swap.ok && swap.value.map((b) => b.contact).sort()).toEqual(['sip:2@1', 'sip:3@1']);
     expect(
       s.apply('a', 'location', 'ann@x', { remove: [], put: [binding('sip:a@1', clock.t)] }, limits).ok,
     ).toBe(true);
     const full = s.apply('a', 'other', 'eve@x', { remove: [], put: [binding('sip:e@1', clock.t)] }, limits);
-    expect(full).toEqual({ ok: false, full: 'tenant', count: 3, limit: 3 });
+    expect(full).toEqual({
+      ok: false,
+      error: {
+        code: 'tenant-full',
+        message: 'tenant a has 3 bindings, the limit is 3 (max_bindings)',
+        count: 3,
+        limit: 3,
+      },
+    });
     expect(s.bindings('a', 'other', 'eve@x')).toEqual([]);
     // Another tenant has its own quota.
     expect(

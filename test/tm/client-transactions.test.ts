@@ -23,7 +23,7 @@ function user() {
       responses.push(r);
     },
     timeout: () => events.push('timeout'),
-    transportError: (e) => events.push(`transport-error ${e.kind}`),
+    transportError: (e) => events.push(`transport-error ${e.code}`),
     terminated: () => events.push('terminated'),
   };
   return { events, responses, u };
@@ -129,7 +129,7 @@ describe('InviteClientTransaction', () => {
     const transport = new RecordingTransport(true);
     transport.result = {
       ok: false,
-      error: { kind: 'connection-refused', target: 'tcp:192.0.2.20:5060', message: 'refused' },
+      error: { code: 'connection-refused', target: 'tcp:192.0.2.20:5060', message: 'refused' },
     };
     const { events, u } = user();
     new InviteClientTransaction(request(), transport, u, t).start();

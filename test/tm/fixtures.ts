@@ -21,7 +21,7 @@ export function request(method = 'INVITE', extra: string[] = [], branch = 'z9hG4
   ].join('\r\n');
   const parsed = parseMessage(text);
   if (!parsed.ok) throw new Error(parsed.error.detail);
-  return parsed.message as SipRequest;
+  return parsed.value as SipRequest;
 }
 
 export function response(req: SipRequest, status: number, toTag = 'tt', reason = 'Reason'): SipResponse {
@@ -38,14 +38,16 @@ export function response(req: SipRequest, status: number, toTag = 'tt', reason =
   ].join('\r\n');
   const parsed = parseMessage(text);
   if (!parsed.ok) throw new Error(parsed.error.detail);
-  return parsed.message as SipResponse;
+  return parsed.value as SipResponse;
 }
 
 const OK: SendResult = {
   ok: true,
-  proto: 'udp',
-  local: { address: '127.0.0.1', port: 5060 },
-  remote: { address: '192.0.2.20', port: 5060 },
+  value: {
+    proto: 'udp',
+    local: { address: '127.0.0.1', port: 5060 },
+    remote: { address: '192.0.2.20', port: 5060 },
+  },
 };
 
 /** A transport that records what was sent (as text) and answers with `result`. */

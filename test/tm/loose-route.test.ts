@@ -21,7 +21,7 @@ function request(uri: string, routes: string[], toTag?: string): SipRequest {
   ].join('\r\n');
   const parsed = parseMessage(text);
   if (!parsed.ok) throw new Error(parsed.error.detail);
-  return parsed.message as SipRequest;
+  return parsed.value as SipRequest;
 }
 
 describe('looseRoute', () => {

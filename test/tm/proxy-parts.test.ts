@@ -61,20 +61,20 @@ describe('nextHop', () => {
   it('takes host, port (5060 by default) and transport (UDP by default) from the URI', () => {
     expect(nextHop('sip:bob@192.0.2.9')).toEqual({
       ok: true,
-      hop: { proto: 'udp', host: '192.0.2.9', port: 5060 },
+      value: { proto: 'udp', host: '192.0.2.9', port: 5060 },
     });
     expect(nextHop('sip:p.example.com:5070;transport=TCP;lr')).toEqual({
       ok: true,
-      hop: { proto: 'tcp', host: 'p.example.com', port: 5070 },
+      value: { proto: 'tcp', host: 'p.example.com', port: 5070 },
     });
     expect(nextHop('sip:[2001:db8::2]:5062')).toEqual({
       ok: true,
-      hop: { proto: 'udp', host: '2001:db8::2', port: 5062 },
+      value: { proto: 'udp', host: '2001:db8::2', port: 5062 },
     });
   });
 
   it('sends to maddr when present', () => {
-    expect(nextHop('sip:bob@example.com;maddr=192.0.2.50')).toMatchObject({ hop: { host: '192.0.2.50' } });
+    expect(nextHop('sip:bob@example.com;maddr=192.0.2.50')).toMatchObject({ value: { host: '192.0.2.50' } });
   });
 
   it('refuses what the server cannot send to, with Kamailio codes', () => {
@@ -86,7 +86,7 @@ describe('nextHop', () => {
     expect(forcedHop('tcp', 'h;x', 1)).toMatchObject({ ok: false, error: { code: -479 } });
     expect(forcedHop('TCP', '192.0.2.1', 5080)).toEqual({
       ok: true,
-      hop: { proto: 'tcp', host: '192.0.2.1', port: 5080 },
+      value: { proto: 'tcp', host: '192.0.2.1', port: 5080 },
     });
   });
 });

@@ -8,7 +8,7 @@ import { RecordingTransport, request, response, sendTimes, timing } from './fixt
 function user() {
   const events: string[] = [];
   const u: ServerTransactionUser = {
-    transportError: (e) => events.push(`transport-error ${e.kind}`),
+    transportError: (e) => events.push(`transport-error ${e.code}`),
     ackTimeout: () => events.push('ack-timeout'),
     terminated: () => events.push('terminated'),
   };

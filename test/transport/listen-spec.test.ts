@@ -12,7 +12,7 @@ describe('parseListenSpec', () => {
     ['udp:localhost:5060', { proto: 'udp', host: 'localhost', port: 5060 }],
     ['udp:sip.example.com:5080', { proto: 'udp', host: 'sip.example.com', port: 5080 }],
   ])('parses %s', (text, spec) => {
-    expect(parseListenSpec(text)).toEqual({ ok: true, spec });
+    expect(parseListenSpec(text)).toEqual({ ok: true, value: spec });
   });
 
   it.each([
@@ -43,9 +43,9 @@ describe('parseListenSpec', () => {
 
 describe('resolveLimits', () => {
   it('returns the defaults without overrides, and applies overrides', () => {
-    expect(resolveLimits()).toEqual({ ok: true, limits: DEFAULT_LIMITS });
+    expect(resolveLimits()).toEqual({ ok: true, value: DEFAULT_LIMITS });
     const result = resolveLimits({ idleTimeoutMs: 50, maxConnectionsPerIp: 3 });
-    expect(result.ok && result.limits).toEqual({
+    expect(result.ok && result.value).toEqual({
       ...DEFAULT_LIMITS,
       idleTimeoutMs: 50,
       maxConnectionsPerIp: 3,

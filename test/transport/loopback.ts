@@ -73,7 +73,7 @@ export async function startHarness(
     ...extra,
   });
   if (!started.ok) throw new Error(started.error);
-  const transport = started.transport;
+  const transport = started.value;
   harness = {
     transport,
     received,

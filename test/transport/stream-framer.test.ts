@@ -164,7 +164,7 @@ describe('StreamFramer: errors', () => {
   it('fails a message without Content-Length and hands back its header section', () => {
     const text = `${head}\r\nbody`;
     const [error] = errors(feed([bytesOf(text)]));
-    expect(error.kind).toBe('missing-content-length');
+    expect(error.code).toBe('missing-content-length');
     expect(error.head?.toString('latin1')).toBe(`${head}\r\n`);
     expect(error.streamOffset).toBe(0);
   });
@@ -174,7 +174,7 @@ describe('StreamFramer: errors', () => {
     (value) => {
       const text = `${head}Content-Length: ${value}\r\n\r\n`;
       const [error] = errors(feed([bytesOf(text)]));
-      expect(error.kind).toBe('malformed-content-length');
+      expect(error.code).toBe('malformed-content-length');
       expect(error.offset).toBe(head.indexOf('Call-ID') + 'Call-ID: x\r\n'.length);
     },
   );
@@ -182,8 +182,8 @@ describe('StreamFramer: errors', () => {
   it('fails two Content-Length headers that disagree', () => {
     const text = `${head}Content-Length: 3\r\nl: 4\r\n\r\nabcd`;
     const [error] = errors(feed([bytesOf(text)]));
-    expect(error.kind).toBe('malformed-content-length');
-    expect(error.reason).toContain('contradicts');
+    expect(error.code).toBe('malformed-content-length');
+    expect(error.message).toContain('contradicts');
   });
 
   it('fails a header section that has no end within maxHeaderBytes, also when fed byte by byte', () => {
@@ -192,7 +192,7 @@ describe('StreamFramer: errors', () => {
     for (const chunks of [[bytesOf(text)], [...bytesOf(text)].map((b) => Buffer.from([b]))]) {
       const events = feed(chunks, limits);
       expect(events).toHaveLength(1);
-      expect(errors(events)[0].kind).toBe('header-too-large');
+      expect(errors(events)[0].code).toBe('header-too-large');
     }
   });
 
@@ -200,7 +200,7 @@ describe('StreamFramer: errors', () => {
     const limits = { maxHeaderBytes: 100, maxMessageBytes: 200 };
     const framer = new StreamFramer(limits);
     const [event] = framer.push(bytesOf(`${head}Content-Length: 1000\r\n\r\n`));
-    expect(event.type === 'error' && event.error.kind).toBe('message-too-large');
+    expect(event.type === 'error' && event.error.code).toBe('message-too-large');
     expect(framer.buffered).toBe(0);
   });
 

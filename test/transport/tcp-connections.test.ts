@@ -52,13 +52,15 @@ for (const lo of LOOPBACKS) {
       );
       expect(byAddress).toEqual({
         ok: true,
-        proto: 'tcp',
-        local: source.local,
-        remote: source.remote,
-        connectionId: source.connectionId,
+        value: {
+          proto: 'tcp',
+          local: source.local,
+          remote: source.remote,
+          connectionId: source.connectionId,
+        },
       });
       const byId = await server.transport.send({ connectionId: source.connectionId ?? -1 }, bytes(reply));
-      expect(byId.ok && byId.connectionId).toBe(source.connectionId);
+      expect(byId.ok && byId.value.connectionId).toBe(source.connectionId);
       await client.waitFor(reply + reply);
       expect(server.transport.counters).toMatchObject({ connectionsAccepted: 1, connectionsOpened: 0 });
       expect(server.transport.connectionCount).toBe(1);
@@ -71,7 +73,7 @@ for (const lo of LOOPBACKS) {
       const results = await Promise.all(
         ['c1', 'c2', 'c3'].map((id) => a.transport.send(target, bytes(sipRequest('OPTIONS', id)))),
       );
-      const ids = new Set(results.map((r) => r.ok && r.connectionId));
+      const ids = new Set(results.map((r) => r.ok && r.value.connectionId));
       expect(ids.size).toBe(1);
       const [connectionId] = ids;
       expect(connectionId).toBeTypeOf('number');
@@ -110,8 +112,8 @@ for (const lo of LOOPBACKS) {
       expect(result).toEqual({
         ok: false,
         error: {
-          kind: 'connection-refused',
-          code: 'ECONNREFUSED',
+          code: 'connection-refused',
+          systemCode: 'ECONNREFUSED',
           target: `tcp:${lo.bracketed}:${port}`,
           message: `connect to tcp:${lo.bracketed}:${port} failed: ECONNREFUSED`,
         },
@@ -135,17 +137,17 @@ describe('TCP connection lifetime', () => {
     expect(await b.transport.closeConnection(source.connectionId ?? -1)).toBe(false);
     await until(() => a.transport.connectionCount === 0, 'a to see the connection close');
 
-    const byId = await a.transport.send({ connectionId: first.connectionId ?? -1 }, bytes('x'));
+    const byId = await a.transport.send({ connectionId: first.value.connectionId ?? -1 }, bytes('x'));
     expect(!byId.ok && byId.error).toMatchObject({
-      kind: 'connection-closed',
-      target: `connection ${first.connectionId}`,
+      code: 'connection-closed',
+      target: `connection ${first.value.connectionId}`,
     });
     const fallback = await a.transport.send(
-      { ...target, connectionId: first.connectionId },
+      { ...target, connectionId: first.value.connectionId },
       bytes(sipRequest('OPTIONS', 'two')),
     );
     expect(fallback.ok).toBe(true);
-    expect(fallback.ok && fallback.connectionId).not.toBe(first.connectionId);
+    expect(fallback.ok && fallback.value.connectionId).not.toBe(first.value.connectionId);
     expect(a.transport.counters.connectionsOpened).toBe(2);
     await b.message(1);
   });
@@ -161,7 +163,7 @@ describe('TCP connection lifetime', () => {
       expect(result.ok).toBe(false);
       if (!result.ok) {
         expect(result.error).toMatchObject({
-          kind: 'connect-timeout',
+          code: 'connect-timeout',
           target: `tcp:127.0.0.1:${silentPeer.port}`,
         });
         expect(result.error.message).toContain('connectTimeoutMs (200)');
@@ -198,7 +200,7 @@ describe('TCP connection lifetime', () => {
       { proto: 'tcp', address: '127.0.0.1', port: await closedTcpPort('127.0.0.1') },
       bytes('x'),
     );
-    expect(!out.ok && out.error.kind).toBe('too-many-connections');
+    expect(!out.ok && out.error.code).toBe('too-many-connections');
   });
 
   it('rejects inbound connections over maxConnectionsPerIp', async () => {
@@ -228,7 +230,7 @@ describe('TCP connection lifetime', () => {
       await new Promise((r) => setImmediate(r));
     }
     const result = failure ?? { ok: true };
-    expect(!result.ok && result.error.kind).toBe('write-buffer-full');
+    expect(!result.ok && result.error.code).toBe('write-buffer-full');
   });
 });
 
@@ -244,7 +246,7 @@ describe('Transport.close', () => {
       await new Promise((r) => setTimeout(r, 50)); // let the connect start
       await a.transport.close();
       const result = await pending;
-      expect(!result.ok && result.error.kind).toBe('transport-closed');
+      expect(!result.ok && result.error.code).toBe('transport-closed');
     } finally {
       await silentPeer.release();
     }
@@ -262,8 +264,8 @@ describe('Transport.close', () => {
     expect(server.transport.connectionCount).toBe(0);
     await expect(connectRaw('127.0.0.1', port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     const after = await server.transport.send({ connectionId: source.connectionId ?? -1 }, bytes('x'));
-    expect(!after.ok && after.error.kind).toBe('transport-closed');
+    expect(!after.ok && after.error.code).toBe('transport-closed');
     const udp = await server.transport.send({ proto: 'udp', address: '127.0.0.1', port: 9 }, bytes('x'));
-    expect(!udp.ok && udp.error.kind).toBe('transport-closed');
+    expect(!udp.ok && udp.error.code).toBe('transport-closed');
   });
 });

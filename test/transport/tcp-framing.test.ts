@@ -79,7 +79,7 @@ describe('TCP framing errors', () => {
     harness = await startHarness(['tcp:127.0.0.1:0'], {}, (h, error, source) => {
       void h.transport.send(
         { connectionId: source.connectionId ?? -1 },
-        Buffer.from(`SIP/2.0 400 ${error.kind}\r\n\r\n`),
+        Buffer.from(`SIP/2.0 400 ${error.code}\r\n\r\n`),
       );
     });
     peer = await connectRaw('127.0.0.1', harness.listener('tcp').port);
@@ -92,7 +92,7 @@ describe('TCP framing errors', () => {
     expect(peer.text()).toBe('SIP/2.0 400 malformed-content-length\r\n\r\n');
     expect(harness.received.map((r) => r.bytes.toString('latin1'))).toEqual([good]);
     const [{ error, source }] = harness.framingErrors;
-    expect(error).toMatchObject({ kind: 'malformed-content-length', streamOffset: good.length });
+    expect(error).toMatchObject({ code: 'malformed-content-length', streamOffset: good.length });
     expect(error.head?.toString('latin1')).toBe(bad);
     expect(source.remote.port).toBe(peerPort);
     expect(harness.transport.counters.framingErrors).toBe(1);
@@ -104,7 +104,7 @@ describe('TCP framing errors', () => {
     peer = await connectRaw('127.0.0.1', harness.listener('tcp').port);
     await write(peer, 'MESSAGE sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\nbody');
     await peer.closed;
-    expect(harness.framingErrors.map((f) => f.error.kind)).toEqual(['missing-content-length']);
+    expect(harness.framingErrors.map((f) => f.error.code)).toEqual(['missing-content-length']);
   });
 
   it('closes a stream whose message exceeds maxMessageBytes', async () => {
@@ -114,7 +114,7 @@ describe('TCP framing errors', () => {
     peer = await connectRaw('127.0.0.1', harness.listener('tcp').port);
     await write(peer, sipRequest('MESSAGE', 'big', 'x'.repeat(1000)));
     await peer.closed;
-    expect(harness.framingErrors.map((f) => f.error.kind)).toEqual(['message-too-large']);
+    expect(harness.framingErrors.map((f) => f.error.code)).toEqual(['message-too-large']);
     expect(harness.received).toHaveLength(0);
   });
 
@@ -125,7 +125,7 @@ describe('TCP framing errors', () => {
     peer = await connectRaw('127.0.0.1', harness.listener('tcp').port);
     await write(peer, `MESSAGE sip:a@b SIP/2.0\r\nX-Filler: ${'y'.repeat(600)}`);
     await peer.closed;
-    expect(harness.framingErrors.map((f) => f.error.kind)).toEqual(['header-too-large']);
+    expect(harness.framingErrors.map((f) => f.error.code)).toEqual(['header-too-large']);
   });
 
   it('contains a throwing onFramingError and still closes the connection', async () => {

@@ -30,15 +30,15 @@ describe('Transport.start', () => {
     const { port } = harness.listener('udp');
     const both = await Transport.start({ listen: [`udp:0.0.0.0:${port}`], logger: silent, onMessage: noop });
     expect(both.ok).toBe(true);
-    if (both.ok) await both.transport.close();
+    if (both.ok) await both.value.close();
   });
 
   it('resolves a host name in a listen spec', async () => {
     harness = await startHarness(['tcp:localhost:0'], {
       resolve: async (host) =>
         host === 'localhost'
-          ? { ok: true, address: '127.0.0.1' }
-          : { ok: false, code: 'ENOTFOUND', message: 'no' },
+          ? { ok: true, value: '127.0.0.1' }
+          : { ok: false, error: { systemCode: 'ENOTFOUND', message: 'no' } },
     });
     expect(harness.listener('tcp').address).toBe('127.0.0.1');
   });

@@ -95,9 +95,7 @@ for (const lo of LOOPBACKS) {
       );
       expect(result).toEqual({
         ok: true,
-        proto: 'udp',
-        local,
-        remote: { address: lo.host, port: peer.port },
+        value: { proto: 'udp', local, remote: { address: lo.host, port: peer.port } },
       });
       await until(() => peer?.received.length === 1, 'the peer to receive the reply');
       expect(peer.received[0]).toEqual(reply);
@@ -118,8 +116,8 @@ for (const lo of LOOPBACKS) {
       expect(result.ok).toBe(false);
       if (!result.ok) {
         expect(result.error).toMatchObject({
-          kind: 'message-too-large',
-          code: 'EMSGSIZE',
+          code: 'message-too-large',
+          systemCode: 'EMSGSIZE',
           target: `udp:${lo.bracketed}:${peer.port}`,
         });
         expect(result.error.message).toContain(`udp:${lo.bracketed}:${peer.port}`);
@@ -133,8 +131,7 @@ describe('UDP send target errors', () => {
   it('reports an unresolvable host name as a value', async () => {
     const resolve: Resolve = async (host) => ({
       ok: false,
-      code: 'ENOTFOUND',
-      message: `cannot resolve '${host}': ENOTFOUND`,
+      error: { systemCode: 'ENOTFOUND', message: `cannot resolve '${host}': ENOTFOUND` },
     });
     harness = await startHarness(['udp:127.0.0.1:0'], { resolve });
     const result = await harness.transport.send(
@@ -144,8 +141,8 @@ describe('UDP send target errors', () => {
     expect(result).toEqual({
       ok: false,
       error: {
-        kind: 'unresolvable',
-        code: 'ENOTFOUND',
+        code: 'unresolvable',
+        systemCode: 'ENOTFOUND',
         target: 'udp:nowhere.invalid:5060',
         message: "send to udp:nowhere.invalid:5060: cannot resolve 'nowhere.invalid': ENOTFOUND",
       },
@@ -159,19 +156,19 @@ describe('UDP send target errors', () => {
       { proto: 'udp', address: 'localhost', port: peer.port },
       Buffer.from('hi'),
     );
-    expect(result.ok && result.remote).toEqual({ address: '127.0.0.1', port: peer.port });
+    expect(result.ok && result.value.remote).toEqual({ address: '127.0.0.1', port: peer.port });
     await until(() => peer?.received.length === 1, 'the datagram sent to localhost');
   });
 
   it('reports no-listener for a family or protocol it does not listen on', async () => {
     harness = await startHarness(['udp:127.0.0.1:0']);
     const v6 = await harness.transport.send({ proto: 'udp', address: '::1', port: 5060 }, Buffer.from('x'));
-    expect(!v6.ok && v6.error.kind).toBe('no-listener');
+    expect(!v6.ok && v6.error.code).toBe('no-listener');
     const tcp = await harness.transport.send(
       { proto: 'tcp', address: '127.0.0.1', port: 5060 },
       Buffer.from('x'),
     );
-    expect(!tcp.ok && tcp.error.kind).toBe('no-listener');
+    expect(!tcp.ok && tcp.error.code).toBe('no-listener');
     const from = await harness.transport.send(
       { proto: 'udp', address: '127.0.0.1', port: 5060, local: { address: '127.0.0.1', port: 1 } },
       Buffer.from('x'),
@@ -185,7 +182,7 @@ describe('UDP send target errors', () => {
       { proto: 'udp', address: '127.0.0.1', port },
       Buffer.from('x'),
     );
-    expect(!result.ok && result.error.kind).toBe('invalid-target');
+    expect(!result.ok && result.error.code).toBe('invalid-target');
   });
 });
 

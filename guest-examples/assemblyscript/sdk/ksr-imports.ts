@@ -1,4 +1,4 @@
-// Generated from wit/ksr.wit by scripts/gen-guest-sdks.ts (npm run gen). Do not edit.
+// Generated from wit/ksr.wit by scripts/gen-ksr-bindings.ts (npm run gen). Do not edit.
 import { liftOptionStringResult, liftStringResult, RET_AREA } from './abi';
 
 // core

@@ -2,9 +2,7 @@
 // signature, its description, and the KEMI-style call in each guest language.
 import type { WitPackage } from '../../runtime/wit.ts';
 import { type LoweredFunction, lowerFunction } from './abi.ts';
-import { AS_PARAM_TYPE, AS_RESULT_TYPE } from './assemblyscript.ts';
-import { asIdent, rustIdent, snakeCase } from './names.ts';
-import { RUST_PARAM_TYPE, RUST_RESULT_TYPE } from './rust.ts';
+import { asIdent, guestParams, RESULT_TYPE, rustIdent, snakeCase } from './names.ts';
 import { findWorld, importedInterfaces, TOP_LEVEL_INTERFACE } from './world.ts';
 
 export function generateApiDocs(pkg: WitPackage, worldName: string, header: string): string {
@@ -35,14 +33,10 @@ export function generateApiDocs(pkg: WitPackage, worldName: string, header: stri
   const routes = [['WIT export', 'AssemblyScript (entry file)', 'Rust']];
   for (const fn of world.exports) {
     const lowered = lowerFunction(fn, worldName);
-    const asParams = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM_TYPE[p.kind]}`).join(', ');
-    const rustParams = lowered.params
-      .map((p) => `${rustIdent(p.name)}: ${RUST_PARAM_TYPE[p.kind]}`)
-      .join(', ');
     routes.push([
       `\`${fn.name}: ${witSignature(lowered)}\``,
-      `\`export function ${snakeCase(fn.name)}(${asParams}): void\``,
-      `\`fn ${snakeCase(fn.name)}(${rustParams})\` in \`ksr::export_routes!\``,
+      `\`export function ${snakeCase(fn.name)}(${guestParams(lowered, 'assemblyscript')}): void\``,
+      `\`fn ${snakeCase(fn.name)}(${guestParams(lowered, 'rust')})\` in \`ksr::export_routes!\``,
     ]);
   }
   out.push(...markdownTable(routes));
@@ -66,10 +60,6 @@ export function generateApiDocs(pkg: WitPackage, worldName: string, header: stri
       const rustPath = top
         ? `ksr::${rustIdent(fn.name)}`
         : `ksr::${rustIdent(iface.name)}::${rustIdent(fn.name)}`;
-      const asParams = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM_TYPE[p.kind]}`).join(', ');
-      const rustParams = lowered.params
-        .map((p) => `${rustIdent(p.name)}: ${RUST_PARAM_TYPE[p.kind]}`)
-        .join(', ');
       out.push(
         '',
         `### ${iface.name}.${fn.name}`,
@@ -77,8 +67,8 @@ export function generateApiDocs(pkg: WitPackage, worldName: string, header: stri
         ...(fn.doc ? [fn.doc, ''] : []),
         '```text',
         `WIT             ${fn.name}: ${witSignature(lowered)}`,
-        `AssemblyScript  ${asPath}(${asParams}): ${AS_RESULT_TYPE[lowered.result]}`,
-        `Rust            ${rustPath}(${rustParams})${RUST_RESULT_TYPE[lowered.result]}`,
+        `AssemblyScript  ${asPath}(${guestParams(lowered, 'assemblyscript')}): ${RESULT_TYPE[lowered.result].assemblyscript}`,
+        `Rust            ${rustPath}(${guestParams(lowered, 'rust')})${RESULT_TYPE[lowered.result].rust}`,
         '```',
       );
     }

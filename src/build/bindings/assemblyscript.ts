@@ -3,32 +3,10 @@
 // them under KEMI's names. Strings go out as UTF-8 ArrayBuffers (collected by the GC); strings coming back
 // are decoded and their host-allocated buffers freed by the helpers in sdk/abi.ts.
 import type { WitInterface, WitPackage } from '../../runtime/wit.ts';
-import {
-  type LoweredFunction,
-  lowerFunction,
-  type ParamKind,
-  type ResultKind,
-  usesReturnArea,
-} from './abi.ts';
+import { type LoweredFunction, lowerFunction, usesReturnArea } from './abi.ts';
 import { jsDoc } from './doc-text.ts';
-import { asIdent, snakeCase } from './names.ts';
+import { asIdent, guestParams, RESULT_TYPE, snakeCase } from './names.ts';
 import { importedInterfaces, TOP_LEVEL_INTERFACE } from './world.ts';
-
-/** AssemblyScript types of WIT parameters and results (also used by the API docs). */
-export const AS_PARAM_TYPE: Record<ParamKind, string> = {
-  string: 'string',
-  s32: 'i32',
-  u32: 'u32',
-  bool: 'bool',
-};
-export const AS_RESULT_TYPE: Record<ResultKind, string> = {
-  none: 'void',
-  s32: 'i32',
-  u32: 'u32',
-  bool: 'bool',
-  string: 'string',
-  'option<string>': 'string | null',
-};
 
 /** The text of sdk/ksr-imports.ts; `header` is the do-not-edit notice. */
 export function generateAssemblyScript(pkg: WitPackage, world: string, header: string): string {
@@ -123,10 +101,9 @@ function wrapper(iface: WitInterface, lowered: LoweredFunction, indent: string):
       lines.push(`${call};`, 'return liftOptionStringResult(RET_AREA);');
       break;
   }
-  const params = lowered.params.map((p) => `${asIdent(p.name)}: ${AS_PARAM_TYPE[p.kind]}`).join(', ');
   return [
     ...jsDoc(lowered.fn.doc, indent),
-    `${indent}export function ${asIdent(lowered.fn.name)}(${params}): ${AS_RESULT_TYPE[lowered.result]} {`,
+    `${indent}export function ${asIdent(lowered.fn.name)}(${guestParams(lowered, 'assemblyscript')}): ${RESULT_TYPE[lowered.result].assemblyscript} {`,
     ...lines.map((line) => `${indent}  ${line}`),
     `${indent}}`,
   ];

@@ -1,5 +1,7 @@
-// How WIT names become guest-language names. KEMI spells its functions in snake_case
+// How WIT names and types become guest-language ones. KEMI spells its functions in snake_case
 // (`KSR.sl.sl_send_reply`), so both SDKs and the AssemblyScript export renaming use the same rule.
+import type { GuestLanguage } from '../types.ts';
+import type { LoweredFunction, ParamKind, ResultKind } from './abi.ts';
 
 /** `sl-send-reply` -> `sl_send_reply` */
 export function snakeCase(witName: string): string {
@@ -33,4 +35,32 @@ export function rustIdent(witName: string): string {
 export function asIdent(witName: string): string {
   const name = snakeCase(witName);
   return ASSEMBLYSCRIPT_RESERVED.has(name) ? `${name}_` : name;
+}
+
+/** Each WIT parameter type in each guest language. */
+export const PARAM_TYPE: Record<ParamKind, Record<GuestLanguage, string>> = {
+  string: { assemblyscript: 'string', rust: '&str' },
+  s32: { assemblyscript: 'i32', rust: 'i32' },
+  u32: { assemblyscript: 'u32', rust: 'u32' },
+  bool: { assemblyscript: 'bool', rust: 'bool' },
+};
+
+/** Each WIT result type in each guest language; Rust's as the `-> T` suffix of a signature. */
+export const RESULT_TYPE: Record<ResultKind, Record<GuestLanguage, string>> = {
+  none: { assemblyscript: 'void', rust: '' },
+  s32: { assemblyscript: 'i32', rust: ' -> i32' },
+  u32: { assemblyscript: 'u32', rust: ' -> u32' },
+  bool: { assemblyscript: 'bool', rust: ' -> bool' },
+  string: { assemblyscript: 'string', rust: ' -> String' },
+  'option<string>': { assemblyscript: 'string | null', rust: ' -> Option<String>' },
+};
+
+const IDENT: Record<GuestLanguage, (witName: string) => string> = {
+  assemblyscript: asIdent,
+  rust: rustIdent,
+};
+
+/** A function's parameter list in `language`: `name: type, ...`. */
+export function guestParams(lowered: LoweredFunction, language: GuestLanguage): string {
+  return lowered.params.map((p) => `${IDENT[language](p.name)}: ${PARAM_TYPE[p.kind][language]}`).join(', ');
 }

@@ -2,32 +2,10 @@
 // `#[link(wasm_import_module = ...)]` blocks, one safe wrapper per KSR function under KEMI's names
 // (`ksr::pv::get("$ru") -> Option<String>`), and the `export_routes!` macro for the world's exports.
 import type { WitInterface, WitPackage } from '../../runtime/wit.ts';
-import {
-  type LoweredFunction,
-  lowerFunction,
-  type ParamKind,
-  type ResultKind,
-  usesReturnArea,
-} from './abi.ts';
+import { type LoweredFunction, lowerFunction, usesReturnArea } from './abi.ts';
 import { rustDoc } from './doc-text.ts';
-import { rustIdent, snakeCase } from './names.ts';
+import { guestParams, RESULT_TYPE, rustIdent, snakeCase } from './names.ts';
 import { findWorld, importedInterfaces, TOP_LEVEL_INTERFACE } from './world.ts';
-
-/** Rust types of WIT parameters and results (`-> T` suffixes; also used by the API docs). */
-export const RUST_PARAM_TYPE: Record<ParamKind, string> = {
-  string: '&str',
-  s32: 'i32',
-  u32: 'u32',
-  bool: 'bool',
-};
-export const RUST_RESULT_TYPE: Record<ResultKind, string> = {
-  none: '',
-  s32: ' -> i32',
-  u32: ' -> u32',
-  bool: ' -> bool',
-  string: ' -> String',
-  'option<string>': ' -> Option<String>',
-};
 
 /** The text of ksr/src/bindings.rs; `header` is the do-not-edit notice. */
 export function generateRust(pkg: WitPackage, worldName: string, header: string): string {
@@ -123,10 +101,9 @@ function wrapper(iface: WitInterface, lowered: LoweredFunction, indent: string, 
       body.push('unsafe {', `    ${call};`, '    ret.take_option_string()', '}');
       break;
   }
-  const params = lowered.params.map((p) => `${rustIdent(p.name)}: ${RUST_PARAM_TYPE[p.kind]}`).join(', ');
   return [
     ...rustDoc(lowered.fn.doc, indent),
-    `${indent}pub fn ${rustIdent(lowered.fn.name)}(${params})${RUST_RESULT_TYPE[lowered.result]} {`,
+    `${indent}pub fn ${rustIdent(lowered.fn.name)}(${guestParams(lowered, 'rust')})${RESULT_TYPE[lowered.result].rust} {`,
     ...body.map((line) => `${indent}    ${line}`),
     `${indent}}`,
   ];
@@ -141,12 +118,7 @@ function exportMacro(pkg: WitPackage, worldName: string): string[] {
       throw new Error(`world export ${e.fn.name}: only results of 'none' are supported`);
   }
   const metas = exports.map((e) => `$${snakeCase(e.fn.name)}:path`).join(', ');
-  const usage = exports
-    .map(
-      (e) =>
-        `fn ${snakeCase(e.fn.name)}(${e.params.map((p) => `${snakeCase(p.name)}: ${RUST_PARAM_TYPE[p.kind]}`).join(', ')})`,
-    )
-    .join(', ');
+  const usage = exports.map((e) => `fn ${snakeCase(e.fn.name)}(${guestParams(e, 'rust')})`).join(', ');
   const lines = [
     `/// Exports the routes of the \`${worldName}\` world, given in this order: ${usage}.`,
     '///',

@@ -11,9 +11,10 @@ const opened = await ModuleStore.open({
   },
 });
 if (!opened.ok) throw new Error(opened.error);
+const { store } = opened.value;
 const bytes = new TextEncoder().encode(text);
 const sha256 = createHash('sha256').update(bytes).digest('hex');
-await opened.store.putBlob(sha256, bytes);
-opened.store.addVersion('acme', { sha256, size: bytes.length, world: 'w', createdBy: 'crash' });
-opened.store.activate('acme', 2, 'activate', 'crash');
-await opened.store.close();
+await store.putBlob(sha256, bytes);
+store.addVersion('acme', { sha256, size: bytes.length, world: 'w', createdBy: 'crash' });
+store.activate('acme', 2, 'activate', 'crash');
+await store.close();

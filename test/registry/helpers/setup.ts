@@ -36,25 +36,25 @@ export async function openRegistry(
   if (!s.ok) throw new Error(s.error);
   const r = await Registry.open({
     tenants,
-    store: s.store,
+    store: s.value.store,
     compiler,
     linker: new Linker(ksrModules),
     log: silentLogger,
     scriptLog,
   });
   if (!r.ok) {
-    await s.store.close();
+    await s.value.store.close();
     throw new Error(r.error);
   }
   const events: RegistryEvent[] = [];
-  r.registry.subscribe((e) => events.push(e));
+  r.value.subscribe((e) => events.push(e));
   return {
-    registry: r.registry,
-    store: s.store,
+    registry: r.value,
+    store: s.value.store,
     events,
     close: async () => {
-      await r.registry.close();
-      await s.store.close();
+      await r.value.close();
+      await s.value.store.close();
     },
   };
 }

@@ -53,10 +53,8 @@ function impl(iface: string, name: string, result: string): KsrFunction['impl'] 
 export function recordingTables(): KsrModule[] {
   return ksrPackage.interfaces.map((i) => ({
     name: i.name,
-    doc: i.doc,
     functions: i.functions.map((f) => ({
       name: f.name,
-      doc: f.doc,
       params: f.params.map((p) => [p.name, p.type] as unknown as Param),
       result: f.result as KsrFunction['result'],
       impl: impl(i.name, f.name, f.result),

@@ -1,4 +1,4 @@
-// Generated from wit/ksr.wit by scripts/gen-guest-sdks.ts (npm run gen). Do not edit.
+// Generated from wit/ksr.wit by scripts/gen-ksr-bindings.ts (npm run gen). Do not edit.
 
 // The lowered imports: strings as (ptr, len), big results through a return area.
 mod raw {

@@ -1,13 +1,13 @@
-// Regenerates the guest SDK bindings and docs/ksr-api.md from wit/ksr.wit.
+// Regenerates the guest SDK bindings, docs/ksr-api.md and the host's KSR signatures from wit/ksr.wit.
 // `--check` writes nothing and exits 1 when a file is out of date (for CI).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { generateGuestSdks } from '../src/build/bindings/index.ts';
+import { generateFromWit } from '../src/build/bindings/index.ts';
 import { ksrPackage } from '../src/runtime/wit.ts';
 
 const root = new URL('../', import.meta.url);
 const check = process.argv.includes('--check');
 let stale = 0;
-for (const file of generateGuestSdks(ksrPackage)) {
+for (const file of generateFromWit(ksrPackage)) {
   const url = new URL(file.path, root);
   let current: string | undefined;
   try {
@@ -24,4 +24,4 @@ for (const file of generateGuestSdks(ksrPackage)) {
   }
 }
 if (check && stale > 0) process.exit(1);
-if (!check && stale === 0) console.log('guest SDK bindings and docs/ksr-api.md are up to date');
+if (!check && stale === 0) console.log('the files generated from wit/ksr.wit are up to date');

@@ -1,0 +1,327 @@
+// Every metric whose value lives elsewhere (the registry's status, the message path's plain-number
+// counters), declared once: name, help, labels and how to read its rows from one status snapshot. A scrape
+// takes the snapshot once (snapshot() below) and every metric of the table reads from it.
+import type { CoreCounters } from '../core/counters.ts';
+import type { LocationHost } from '../kemi/index.ts';
+import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
+import type { HtableStore, TenantHtables } from '../state/index.ts';
+import type { TmCounters } from '../tm/index.ts';
+import type { TransportCounters } from '../transport/counters.ts';
+
+/** The transaction layer's counters and the sizes of its table. */
+export interface TmSource {
+  readonly counters: TmCounters;
+  readonly serverTransactions: number;
+  readonly clientTransactions: number;
+}
+
+export interface TransportSource {
+  readonly counters: TransportCounters;
+  readonly connections: number;
+}
+
+/** Where the values come from; every source but the registry is optional (tests give a few). */
+export interface MetricSources {
+  readonly registry: Registry;
+  readonly core?: () => CoreCounters;
+  readonly tm?: () => TmSource;
+  readonly selector?: () => SelectorCounters;
+  readonly transport?: () => TransportSource;
+  readonly htables?: () => HtableStore | undefined;
+  readonly location?: () => LocationHost | undefined;
+}
+
+/** What one scrape reads of each source. */
+export interface Snapshot {
+  readonly registry: readonly TenantStatus[];
+  readonly core: CoreCounters;
+  readonly tm: TmSource;
+  readonly selector: SelectorCounters;
+  readonly transport: TransportSource;
+  readonly htables: readonly TenantHtables[];
+  readonly location: {
+    readonly bindings: Record<string, number>;
+    readonly refused: LocationHost['refused'];
+  };
+}
+
+export type Labels = Record<string, string>;
+export type Rows = readonly (readonly [Labels, number])[];
+
+/**
+ * `counter`: a count kept as a plain number elsewhere, set at scrape time (rows of 0 are left out, as a
+ * counter that never counted); `gauge`: a level, every row set.
+ */
+export interface MetricDef<S> {
+  readonly kind: 'counter' | 'gauge';
+  readonly name: string;
+  readonly help: string;
+  readonly labels: readonly string[];
+  readonly read: (part: S) => Rows;
+}
+
+/** The table, by the source each metric reads: a metric exists when its source was given. */
+export type MetricTable = { readonly [K in keyof Snapshot]: readonly MetricDef<Snapshot[K]>[] };
+
+/** Reads every given source once. */
+export function snapshot(sources: MetricSources): Partial<Snapshot> {
+  const { registry } = sources;
+  const location = sources.location?.();
+  return {
+    registry: registry.tenantNames.flatMap((tenant) => registry.status(tenant) ?? []),
+    core: sources.core?.(),
+    tm: sources.tm?.(),
+    selector: sources.selector?.(),
+    transport: sources.transport?.(),
+    htables: sources.htables?.()?.tenants,
+    location: location && { bindings: location.store.countsByTenant(), refused: location.refused },
+  };
+}
+
+const PROTOS = ['udp', 'tcp'] as const;
+
+/** A counter of registry events, counted as they happen (metrics.ts subscribes). */
+export interface EventMetric {
+  readonly name: string;
+  readonly help: string;
+  readonly labels: readonly string[];
+}
+
+export const EVENT_METRICS = {
+  uploads: {
+    name: 'kemi_uploads_total',
+    help: 'Module uploads by tenant and result (ok or the refusal code)',
+    labels: ['tenant', 'result'],
+  },
+  activations: {
+    name: 'kemi_activations_total',
+    help: 'Version activations by tenant and kind (activate, rollback, fallback, initial, breaker)',
+    labels: ['tenant', 'kind'],
+  },
+  unloads: {
+    name: 'kemi_version_unloads_total',
+    help: 'Old versions unloaded once nothing pinned them',
+    labels: ['tenant'],
+  },
+  breakers: {
+    name: 'kemi_breaker_events_total',
+    help: 'Circuit breaker events by tenant and outcome (rollback, fail-closed, cleared)',
+    labels: ['tenant', 'outcome'],
+  },
+} as const satisfies Record<string, EventMetric>;
+
+export const METRICS: MetricTable = {
+  registry: [
+    gauge('kemi_tenant_active_version', 'The active version number per tenant', ['tenant'], (tenants) =>
+      tenants.flatMap((t) => (t.active === undefined ? [] : [row({ tenant: t.tenant }, t.active)])),
+    ),
+    gauge(
+      'kemi_version_pins',
+      'Transactions and dialogs in flight per loaded version',
+      ['tenant', 'version'],
+      (tenants) =>
+        tenants.flatMap((t) =>
+          t.loaded.map((l) => row({ tenant: t.tenant, version: String(l.version) }, l.pins)),
+        ),
+    ),
+    gauge(
+      'kemi_loaded_versions',
+      'Versions loaded per tenant (active + draining + fail-open standby)',
+      ['tenant'],
+      (tenants) => tenants.map((t) => row({ tenant: t.tenant }, t.loaded.length)),
+    ),
+    gauge(
+      'kemi_breaker_open',
+      'Tenants left fail-closed by their circuit breaker (1) until an operator activates a version',
+      ['tenant'],
+      (tenants) => tenants.map((t) => row({ tenant: t.tenant }, t.breaker.state === 'open' ? 1 : 0)),
+    ),
+    gauge(
+      'kemi_breaker_recent_failures',
+      "Failed invocations of the tenant's active version within its breaker window",
+      ['tenant'],
+      (tenants) => tenants.map((t) => row({ tenant: t.tenant }, t.breaker.recent)),
+    ),
+  ],
+  core: [
+    counter('kemi_sip_requests_total', 'SIP requests parsed', [], (c) => one(c.requests)),
+    counter('kemi_sip_replies_total', 'SIP replies parsed', [], (c) => one(c.replies)),
+    counter('kemi_sip_rejected_total', 'Broken requests answered 400/505/513', [], (c) => one(c.rejected)),
+    counter('kemi_sip_replies_dropped_total', 'Replies no transaction took', [], (c) =>
+      one(c.repliesDropped),
+    ),
+    counter('kemi_sip_acks_absorbed_total', 'ACKs to locally generated replies absorbed', [], (c) =>
+      one(c.acksAbsorbed),
+    ),
+    counter(
+      'kemi_sip_unhandled_total',
+      'Requests whose route neither replied, relayed nor dropped',
+      [],
+      (c) => one(c.unhandled),
+    ),
+    counter('kemi_sip_local_replies_total', 'Replies generated by the server', [], (c) =>
+      one(c.localReplies),
+    ),
+    counter('kemi_sip_send_errors_total', 'Sends of the message path that failed', [], (c) =>
+      one(c.sendErrors),
+    ),
+    counter('kemi_sip_parse_errors_total', 'Messages that did not parse, by reason', ['reason'], (c) =>
+      Object.entries(c.parseErrors).map(([reason, n]) => row({ reason }, n)),
+    ),
+    counter(
+      'kemi_route_failures_total',
+      'Route invocations that failed, by tenant and cause (fuel, memory, stack, trap, limit, host)',
+      ['tenant', 'cause'],
+      (c) => byTenant(c.routeFailures, 'cause'),
+    ),
+    counter(
+      'kemi_failure_policy_total',
+      'What failure policies did with the messages of failed routes (reply, fallback, drop, forward, none)',
+      ['tenant', 'outcome'],
+      (c) => byTenant(c.policyOutcomes, 'outcome'),
+    ),
+    counter(
+      'kemi_relay_refused_total',
+      "Relay destinations refused by the tenant's allow-list",
+      ['tenant'],
+      (c) => Object.entries(c.destinationsRefused).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+  ],
+  tm: [
+    ...(
+      [
+        ['serverTransactions', 'server_transactions', 'Proxy (server) transactions created'],
+        ['clientTransactions', 'client_transactions', 'Client transactions created for branches'],
+        ['retransmissionsAbsorbed', 'retransmissions_absorbed', 'Retransmissions and ACKs absorbed'],
+        ['repliesRelayed', 'replies_relayed', 'Responses forwarded upstream'],
+        ['repliesAbsorbed', 'replies_absorbed', 'Responses not forwarded'],
+        ['localReplies', 'local_replies', 'Responses made up for a transaction'],
+        ['timeouts', 'timeouts', 'Branches that timed out (timers B, F, C)'],
+        ['sendFailures', 'send_failures', 'Transaction sends that failed'],
+        ['cancelsSent', 'cancels_sent', 'CANCELs sent to branches'],
+        ['failureRoutes', 'failure_routes', 'Failure routes run'],
+        ['statelessReplies', 'stateless_replies', 'Responses forwarded by their Via (no transaction)'],
+      ] as const
+    ).map(([key, name, help]) =>
+      counter<TmSource>(`kemi_tm_${name}_total`, help, [], (tm) => one(tm.counters[key])),
+    ),
+    gauge('kemi_tm_server_transactions', 'Server transactions in the table', [], (tm) =>
+      one(tm.serverTransactions),
+    ),
+    gauge('kemi_tm_client_transactions', 'Client transactions in the table', [], (tm) =>
+      one(tm.clientTransactions),
+    ),
+  ],
+  htables: [
+    counter(
+      'kemi_htable_writes_refused_total',
+      'htable writes refused by tenant and cap',
+      ['tenant', 'reason'],
+      (tenants) =>
+        tenants.flatMap((t) =>
+          Object.entries(t.refused).map(([reason, n]) => row({ tenant: t.tenant, reason }, n)),
+        ),
+    ),
+    gauge('kemi_htable_items', 'Items held in htables by tenant', ['tenant'], (tenants) =>
+      tenants.map((t) => row({ tenant: t.tenant }, t.items)),
+    ),
+  ],
+  location: [
+    gauge('kemi_location_bindings', 'Live registrar bindings by tenant', ['tenant'], (l) =>
+      Object.entries(l.bindings).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter(
+      'kemi_registrar_refused_total',
+      'REGISTERs refused by save, by tenant and reply status',
+      ['tenant', 'status'],
+      (l) => byTenant(l.refused, 'status'),
+    ),
+  ],
+  selector: [
+    counter('kemi_unmatched_requests_total', 'Requests no tenant matched', [], (s) => one(s.unmatched)),
+    counter('kemi_no_version_requests_total', 'Requests refused: tenant has no version', [], (s) =>
+      one(s.noVersion),
+    ),
+    counter('kemi_dialog_pinned_requests_total', 'In-dialog requests run on their pinned version', [], (s) =>
+      one(s.dialogPinned),
+    ),
+    counter(
+      'kemi_breaker_fail_closed_requests_total',
+      'Requests answered fail-closed without running the script: the tenant breaker is open',
+      [],
+      (s) => one(s.failClosed),
+    ),
+  ],
+  transport: [
+    ...(
+      [
+        ['received', 'kemi_transport_messages_received_total', 'Messages received'],
+        ['bytesReceived', 'kemi_transport_bytes_received_total', 'Bytes received'],
+        ['sent', 'kemi_transport_messages_sent_total', 'Messages sent'],
+        ['bytesSent', 'kemi_transport_bytes_sent_total', 'Bytes sent'],
+        ['sendErrors', 'kemi_transport_send_errors_total', 'Sends that failed'],
+        ['keepalives', 'kemi_transport_keepalives_total', 'CRLF keepalives seen'],
+      ] as const
+    ).map(([key, name, help]) =>
+      counter<TransportSource>(name, help, ['proto'], (t) =>
+        PROTOS.map((proto) => row({ proto }, t.counters[proto][key])),
+      ),
+    ),
+    ...(
+      [
+        ['dropped', 'kemi_transport_dropped_total', 'Datagrams ignored (empty or too large)'],
+        ['framingErrors', 'kemi_transport_framing_errors_total', 'TCP streams closed as unframeable'],
+        ['connectionsAccepted', 'kemi_transport_connections_accepted_total', 'Inbound TCP connections'],
+        ['connectionsOpened', 'kemi_transport_connections_opened_total', 'Outbound TCP connections'],
+        [
+          'connectionsRejected',
+          'kemi_transport_connections_rejected_total',
+          'Inbound connections over the limits',
+        ],
+        ['connectionsClosed', 'kemi_transport_connections_closed_total', 'TCP connections closed'],
+        ['idleTimeouts', 'kemi_transport_idle_timeouts_total', 'TCP connections closed when idle'],
+        ['socketErrors', 'kemi_transport_socket_errors_total', 'Socket errors outside sends'],
+        [
+          'handlerErrors',
+          'kemi_transport_handler_errors_total',
+          'Exceptions from the message handler (bugs)',
+        ],
+      ] as const
+    ).map(([key, name, help]) => counter<TransportSource>(name, help, [], (t) => one(t.counters[key]))),
+    gauge('kemi_transport_connections', 'Open TCP connections', [], (t) => one(t.connections)),
+  ],
+};
+
+function counter<S>(
+  name: string,
+  help: string,
+  labels: readonly string[],
+  read: (part: S) => Rows,
+): MetricDef<S> {
+  return { kind: 'counter', name, help, labels, read };
+}
+
+function gauge<S>(
+  name: string,
+  help: string,
+  labels: readonly string[],
+  read: (part: S) => Rows,
+): MetricDef<S> {
+  return { kind: 'gauge', name, help, labels, read };
+}
+
+function row(labels: Labels, value: number): readonly [Labels, number] {
+  return [labels, value];
+}
+
+/** The one row of an unlabelled metric. */
+function one(value: number): Rows {
+  return [[{}, value]];
+}
+
+/** Rows of a per-tenant table as labelled values. */
+function byTenant(table: Record<string, Record<string, number>>, label: string): Rows {
+  return Object.entries(table).flatMap(([tenant, counts]) =>
+    Object.entries(counts).map(([key, n]) => row({ tenant, [label]: key }, n)),
+  );
+}

@@ -1,0 +1,409 @@
+// Generated from wit/ksr.wit by scripts/gen-ksr-bindings.ts (npm run gen). Do not edit.
+import type { KsrSignature } from '../define.ts';
+
+/** The interfaces world `script` imports, in its order: each function's WIT parameters and result. */
+export const KSR_INTERFACES = {
+  /**
+   * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters,
+   * logging.
+   */
+  'core': {
+    /** True if the message's method (CSeq method for replies) equals `method` (case-insensitive). */
+    'is-method': { params: [['method', 'string']], result: 'bool' },
+    /**
+     * True if the method is one of the letters: I INVITE, A ACK, B BYE, C CANCEL, R REGISTER, M MESSAGE, O
+     * OPTIONS, S SUBSCRIBE, P PUBLISH, N NOTIFY, U UPDATE, F INFO, K PRACK (KEMI's letters; F and K are
+     * ours).
+     */
+    'is-method-in': { params: [['methods', 'string']], result: 'bool' },
+    /** True if the host and port of `uri` are one of the server's listen addresses or configured domains. */
+    'is-myself': { params: [['uri', 'string']], result: 'bool' },
+    /** `is-myself` on the request URI. */
+    'is-myself-ruri': { params: [], result: 'bool' },
+    /** `is-myself` on the From URI. */
+    'is-myself-furi': { params: [], result: 'bool' },
+    /** `is-myself` on the To URI. */
+    'is-myself-turi': { params: [], result: 'bool' },
+    /** True if the source IP is one of the server's listen addresses. */
+    'is-myself-srcip': { params: [], result: 'bool' },
+    /** Set message flag `flag` (0..31); false if out of range. */
+    'setflag': { params: [['flag', 's32']], result: 'bool' },
+    /** Reset message flag `flag` (0..31). */
+    'resetflag': { params: [['flag', 's32']], result: 'bool' },
+    /** True if message flag `flag` is set. */
+    'isflagset': { params: [['flag', 's32']], result: 'bool' },
+    /** Set branch flag `flag` (0..31) of the current branch. */
+    'setbflag': { params: [['flag', 's32']], result: 'bool' },
+    /** Reset branch flag `flag` of the current branch. */
+    'resetbflag': { params: [['flag', 's32']], result: 'bool' },
+    /** True if branch flag `flag` of the current branch is set. */
+    'isbflagset': { params: [['flag', 's32']], result: 'bool' },
+    /** Replace the request URI; false if `uri` does not parse. */
+    'seturi': { params: [['uri', 'string']], result: 'bool' },
+    /** Replace the user part of the request URI. */
+    'setuser': { params: [['user', 'string']], result: 'bool' },
+    /** Replace the host part of the request URI. */
+    'sethost': { params: [['host', 'string']], result: 'bool' },
+    /** Set the destination URI ($du, outbound proxy); false if `uri` does not parse. */
+    'setdsturi': { params: [['uri', 'string']], result: 'bool' },
+    /** Clear the destination URI. */
+    'resetdsturi': { params: [], result: 'bool' },
+    /** True if a destination URI is set. */
+    'isdsturiset': { params: [], result: 'bool' },
+    /** Add `rport` to the top Via of the request and send replies to the source port (RFC 3581). */
+    'force-rport': { params: [], result: 'bool' },
+    /** Mark the message to be dropped when the route returns; unlike `x.drop` the route goes on. */
+    'set-drop': { params: [], result: 'none' },
+    /** Log `msg` at `level` ("dbg", "info", "notice", "warn", "err", "crit"; anything else logs as "err"). */
+    'log': { params: [['level', 'string'], ['msg', 'string']], result: 'none' },
+    /** Log at debug level. */
+    'dbg': { params: [['msg', 'string']], result: 'none' },
+    /** Log at info level. */
+    'info': { params: [['msg', 'string']], result: 'none' },
+    /** Log at notice level. */
+    'notice': { params: [['msg', 'string']], result: 'none' },
+    /** Log at warning level. */
+    'warn': { params: [['msg', 'string']], result: 'none' },
+    /** Log at error level. */
+    'err': { params: [['msg', 'string']], result: 'none' },
+    /** Log at critical level. */
+    'crit': { params: [['msg', 'string']], result: 'none' },
+  },
+  /**
+   * Control flow (Kamailio's `KSR.x`). After either call every further action of the route is ignored: the
+   * guest should return from the route right away.
+   */
+  'x': {
+    /** Stop the route; what it already did (a reply sent, a relay started) stands. */
+    'exit': { params: [], result: 'none' },
+    /** Stop the route and drop the message: a request is not forwarded, a reply is not passed upstream. */
+    'drop': { params: [], result: 'none' },
+  },
+  /**
+   * Pseudo-variables (Kamailio's `KSR.pv`): `$ru`, `$fU`, `$hdr(Name)`, `$var(x)` ... by their Kamailio
+   * names. An unknown or malformed name is logged as an error naming it; reads then give none, writes do
+   * nothing.
+   */
+  'pv': {
+    /** The value, or none for `$null`. Integer variables are given in decimal. */
+    'get': { params: [['name', 'string']], result: 'option<string>' },
+    /** The value, or "" for `$null`. */
+    'gete': { params: [['name', 'string']], result: 'string' },
+    /** The value as an integer, or `vn` for `$null` or a value that is not an integer. */
+    'getvn': { params: [['name', 'string'], ['vn', 's32']], result: 's32' },
+    /** The value, or `vs` for `$null`. */
+    'getvs': { params: [['name', 'string'], ['vs', 'string']], result: 'string' },
+    /** The value, or "<<null>>" for `$null`. */
+    'getw': { params: [['name', 'string']], result: 'string' },
+    /** Assign a string to a writable variable. */
+    'sets': { params: [['name', 'string'], ['value', 'string']], result: 'none' },
+    /** Assign an integer to a writable variable. */
+    'seti': { params: [['name', 'string'], ['value', 's32']], result: 'none' },
+    /** Set a variable to `$null` (for `$du`: clear the destination URI). */
+    'unset': { params: [['name', 'string']], result: 'none' },
+    /** True if the variable is `$null`. */
+    'is-null': { params: [['name', 'string']], result: 'bool' },
+  },
+  /**
+   * Header operations (Kamailio's `KSR.hdr`). `hdrval` is a whole header line, "Name: value", with or without
+   * the trailing CRLF. Names match case-insensitively and in compact form.
+   */
+  'hdr': {
+    /** Add the header after the last header; 1 on success, -1 on a malformed line. */
+    'append': { params: [['hdrval', 'string']], result: 's32' },
+    /** Add the header after the first header named `hname`; -1 if there is none. */
+    'append-after': { params: [['hdrval', 'string'], ['hname', 'string']], result: 's32' },
+    /** Add the header before the first header. */
+    'insert': { params: [['hdrval', 'string']], result: 's32' },
+    /** Add the header before the first header named `hname`; -1 if there is none. */
+    'insert-before': { params: [['hdrval', 'string'], ['hname', 'string']], result: 's32' },
+    /** Remove every header named `hname`; the number removed, or -1 if none. */
+    'remove': { params: [['hname', 'string']], result: 's32' },
+    /** Remove every header named `hname`, then append `hdrval`. */
+    'rmappend': { params: [['hname', 'string'], ['hdrval', 'string']], result: 's32' },
+    /** Remove every header named `hname`, then insert `hdrval`. */
+    'rminsert': { params: [['hname', 'string'], ['hdrval', 'string']], result: 's32' },
+    /** 1 if a header named `hname` exists, -1 if not. */
+    'is-present': { params: [['hname', 'string']], result: 's32' },
+    /** The body of the first header named `hname`. */
+    'get': { params: [['hname', 'string']], result: 'option<string>' },
+    /** The body of the header named `hname` at `idx` (0 first, -1 last). */
+    'get-idx': { params: [['hname', 'string'], ['idx', 's32']], result: 'option<string>' },
+    /** Add a header to the reply the server will generate for this request (sl or tm). */
+    'append-to-reply': { params: [['hdrval', 'string']], result: 's32' },
+  },
+  /** Stateless replies (Kamailio's `sl` module). */
+  'sl': {
+    /** Send a reply without creating a transaction; 1 on success, -1 on failure. */
+    'sl-send-reply': { params: [['code', 's32'], ['reason', 'string']], result: 's32' },
+    /** Reply statefully if a transaction exists for the request, else statelessly. */
+    'send-reply': { params: [['code', 's32'], ['reason', 'string']], result: 's32' },
+    /** Send the reply for the last internal error (e.g. 400 for a message that did not parse). */
+    'sl-reply-error': { params: [], result: 's32' },
+  },
+  /** Max-Forwards handling (Kamailio's `maxfwd` module). */
+  'maxfwd': {
+    /**
+     * Decrement Max-Forwards, or add it with `limit` if absent (and cap it at `limit`). 2 when added, 1 when
+     * decremented, -1 when it was already 0 (the route should reply 483), -2 when malformed.
+     */
+    'process-maxfwd': { params: [['limit', 's32']], result: 's32' },
+    /** 1 if Max-Forwards is lower than `limit`, -1 if not, -2 if absent or malformed. */
+    'is-maxfwd-lt': { params: [['limit', 's32']], result: 's32' },
+  },
+  /** SIP helpers (Kamailio's `siputils` module). 1 means true, -1 false. */
+  'siputils': {
+    /** To header has a tag: the request is within a dialog. */
+    'has-totag': { params: [], result: 's32' },
+    /** The message is a request. */
+    'is-request': { params: [], result: 's32' },
+    /** The message is a reply. */
+    'is-reply': { params: [], result: 's32' },
+    /** The request has a single Via: it comes straight from the UA. */
+    'is-first-hop': { params: [], result: 's32' },
+    /** The user of `uri` is an E.164 number (+ and 2 to 15 digits). */
+    'is-uri-user-e164': { params: [['uri', 'string']], result: 's32' },
+    /** `number` is an E.164 number. */
+    'is-e164': { params: [['number', 'string']], result: 's32' },
+    /** The request URI has parameter `name`. */
+    'uri-param': { params: [['name', 'string']], result: 's32' },
+    /** The request URI has parameter `name` equal to `value`. */
+    'uri-param-value': { params: [['name', 'string'], ['value', 'string']], result: 's32' },
+    /** Append `param` ("name" or "name=value") to the request URI's parameters. */
+    'add-uri-param': { params: [['param', 'string']], result: 's32' },
+    /** The two URIs are equal by RFC 3261 19.1.4. */
+    'cmp-uri': { params: [['uri1', 'string'], ['uri2', 'string']], result: 's32' },
+    /** The two URIs have the same user and host. */
+    'cmp-aor': { params: [['uri1', 'string'], ['uri2', 'string']], result: 's32' },
+  },
+  /**
+   * Request sanity checks (Kamailio's `sanity` module). Check bits for `msg-checks`: 1 R-URI SIP version, 2
+   * R-URI scheme, 4 required headers, 8 Via SIP version, 16 Via protocol, 32 CSeq method, 64 CSeq value, 128
+   * Content-Length, 256 Expires value, 512 Proxy-Require, 1024 URIs parse, 2048 digest credentials, 4096
+   * duplicate To tag, 8192 Authorization header, 16384 top Via. `uri-checks`: 1 R-URI, 2 From, 4 To, 8
+   * Contact (run when bit 1024 is set). A failed check sends the matching 4xx/5xx reply (never to an ACK) and
+   * returns -1; replies pass every check.
+   */
+  'sanity': {
+    /** Run the given checks; 1 if the message passes. */
+    'sanity-check': { params: [['msg-checks', 's32'], ['uri-checks', 's32']], result: 's32' },
+    /** Run Kamailio's default checks (msg 17895, uri 7). */
+    'sanity-check-defaults': { params: [], result: 's32' },
+  },
+  /** Formatted logging (Kamailio's `xlog` module): `$ru`, `$ci`, `$var(x)` ... in the text are expanded. */
+  'xlog': {
+    /** Log at `level` ("dbg", "info", "notice", "warn", "err", "crit", "alert"). */
+    'xlog': { params: [['level', 'string'], ['format', 'string']], result: 'none' },
+    'xdbg': { params: [['format', 'string']], result: 'none' },
+    'xinfo': { params: [['format', 'string']], result: 'none' },
+    'xnotice': { params: [['format', 'string']], result: 'none' },
+    'xwarn': { params: [['format', 'string']], result: 'none' },
+    'xerr': { params: [['format', 'string']], result: 'none' },
+    'xcrit': { params: [['format', 'string']], result: 'none' },
+    'xalert': { params: [['format', 'string']], result: 'none' },
+  },
+  /**
+   * Stateful processing (Kamailio's `tm` module): transactions (RFC 3261 17) and the proxy core (16). Relay
+   * failures return Kamailio's error codes: -1 unspecified, -12 too many branches, -478 bad next hop, -479
+   * bad URI, -480 unsupported transport, -487 the transaction was cancelled, -510 destination not allowed for
+   * this tenant. `sl.sl-reply-error` then sends the matching reply. Route names given to `t-on-*` are named
+   * routes of this module: the host calls `named-route` with them later, on the module version that created
+   * the transaction even if another one was activated meanwhile.
+   */
+  'tm': {
+    /**
+     * Relay statefully to the destination set: the request URI (or `$du`) plus the branches added with
+     * `corex.append-branch*`, in parallel. The transaction is created if needed; branches are sent when the
+     * route returns. An ACK is forwarded statelessly; a CANCEL of a known INVITE is answered 200 and its
+     * pending branches are cancelled (RFC 3261 16.10). In a failure route the request URI's branch counts
+     * only if the route changed `$ru` or `$du`. 1 on success, a negative code on failure.
+     */
+    't-relay': { params: [], result: 's32' },
+    /** `t-relay` with every branch sent to `host`:`port` over `proto` ("udp", "tcp"). */
+    't-relay-to-proto-addr': { params: [['proto', 'string'], ['host', 'string'], ['port', 's32']], result: 's32' },
+    /**
+     * Run named route `name` when the transaction ends with a negative final response, before it is sent
+     * upstream (a failure route can relay anew or reply). Armed once: set it again in the failure route.
+     */
+    't-on-failure': { params: [['name', 'string']], result: 's32' },
+    /**
+     * Run named route `name` for each branch before it is sent (change headers, `$ru`, `$du`; `x.drop`
+     * discards the branch).
+     */
+    't-on-branch': { params: [['name', 'string']], result: 's32' },
+    /** Run named route `name` for each reply the transaction receives (`x.drop` drops a provisional one). */
+    't-on-reply': { params: [['name', 'string']], result: 's32' },
+    /**
+     * 1 if the route is set for the transaction: `target` is "failure_route", "branch_route" or
+     * "onreply_route"; -1 if not.
+     */
+    't-is-set': { params: [['target', 'string']], result: 's32' },
+    /**
+     * For a CANCEL: 1 if the INVITE it cancels has a transaction. For an ACK to a 2xx: 1 if its INVITE
+     * transaction is still known. Otherwise -1 (retransmissions and ACKs to negative replies never reach the
+     * route: the transaction layer absorbs them).
+     */
+    't-check-trans': { params: [], result: 's32' },
+    /** Create the transaction of the request (retransmissions are absorbed from now on); 1, or -1. */
+    't-newtran': { params: [], result: 's32' },
+    /** Reply statefully (the transaction must exist); 1, or -1. */
+    't-reply': { params: [['code', 's32'], ['reason', 'string']], result: 's32' },
+    /** Create the transaction if needed and reply statefully; 1, or -1. */
+    't-send-reply': { params: [['code', 's32'], ['reason', 'string']], result: 's32' },
+    /** 1 if the caller cancelled the transaction. */
+    't-is-canceled': { params: [], result: 's32' },
+    /** In a failure route: 1 if the failed branch timed out. */
+    't-branch-timeout': { params: [], result: 's32' },
+    /** In a failure route: 1 if the failed branch had received a reply before its final one. */
+    't-branch-replied': { params: [], result: 's32' },
+    /**
+     * 1 if the status matches the regular expression `re`: the current reply in reply routes, the winning
+     * reply in a failure route, the last reply sent in the request route.
+     */
+    't-check-status': { params: [['re', 'string']], result: 's32' },
+    /**
+     * Set the final response timeouts in ms: `fr-inv` after a provisional reply to an INVITE (timer C), `fr`
+     * otherwise (timers B and F); 0 keeps the current value.
+     */
+    't-set-fr': { params: [['fr-inv', 's32'], ['fr', 's32']], result: 's32' },
+    /** Back to the configured timeouts. */
+    't-reset-fr': { params: [], result: 's32' },
+    /** Serial forking: order the destination set by falling q value and keep it for `t-next-contacts`. */
+    't-load-contacts': { params: [], result: 's32' },
+    /**
+     * Serial forking: make the contacts with the highest remaining q the destination set (the first as
+     * request URI). 1, or -2 when none is left.
+     */
+    't-next-contacts': { params: [], result: 's32' },
+    /**
+     * In a failure route, before relaying anew: which earlier replies to drop from the best-response choice,
+     * "a" (or "") all (the default), "l" those of the last round of branches, "n" none.
+     */
+    't-drop-replies': { params: [['mode', 'string']], result: 's32' },
+  },
+  /** Record-Route and loose routing (Kamailio's `rr` module, RFC 3261 16.4, 16.6, 16.12). */
+  'rr': {
+    /**
+     * Record-route the request: each branch gets `<sip:ADDR:PORT;lr;ftag=...>` with the listener it leaves
+     * from, or two such entries (with `r2=on`) when the transport or interface changes. 1, or -1.
+     */
+    'record-route': { params: [], result: 's32' },
+    /** `record-route` with URI parameters added (";name=value"). */
+    'record-route-params': { params: [['params', 'string']], result: 's32' },
+    /**
+     * Record-route with the given addresses ("host[:port][;params]", no scheme); with `addr2` not empty two
+     * entries (outbound `addr1`, then inbound `addr2`; add ";r2=on" to both).
+     */
+    'record-route-preset': { params: [['addr1', 'string'], ['addr2', 'string']], result: 's32' },
+    /** Undo `record-route*` for this request. */
+    'remove-record-route': { params: [], result: 's32' },
+    /**
+     * Add URI parameters (";name=value") to this server's Record-Route entries, before or after
+     * `record-route`.
+     */
+    'add-rr-param': { params: [['param', 'string']], result: 's32' },
+    /**
+     * Route the request by its Route headers: our own entries are removed, the next one becomes the next hop
+     * (`$du` for a loose router). 1 routed (within a dialog), -1 no Route header (or only ours on an initial
+     * request), -3 an initial request routed by a preloaded Route set.
+     */
+    'loose-route': { params: [], result: 's32' },
+    /** After `loose-route`: 1 if the parameters of our own Route entry match the regular expression `re`. */
+    'check-route-param': { params: [['re', 'string']], result: 's32' },
+    /**
+     * After `loose-route`: 1 if the in-dialog request goes `dir`: "downstream" (sent by the caller) or
+     * "upstream" (sent by the callee), by the ftag parameter of our Route entry.
+     */
+    'is-direction': { params: [['dir', 'string']], result: 's32' },
+  },
+  /** The destination set (Kamailio's `corex` module): more branches for `tm.t-relay`. */
+  'corex': {
+    /** Add the request URI (with `$du`, its q and the branch flags) as a new branch; 1, or -1. */
+    'append-branch': { params: [], result: 's32' },
+    /** Add a branch to `uri`. */
+    'append-branch-uri': { params: [['uri', 'string']], result: 's32' },
+    /** Add a branch to `uri` with q value `q` ("0.5"), for `tm.t-load-contacts`. */
+    'append-branch-uri-q': { params: [['uri', 'string'], ['q', 'string']], result: 's32' },
+  },
+  /**
+   * Configuration values (Kamailio's `KSR.kx`): the `defines` of the server configuration, Kamailio's
+   * `#!define NAME value`.
+   */
+  'kx': {
+    /** The value of define `name`, or none. */
+    'get-def': { params: [['name', 'string']], result: 'option<string>' },
+    /** The value of define `name` as an integer; 0 if absent or not an integer. */
+    'get-defn': { params: [['name', 'string']], result: 's32' },
+  },
+  /**
+   * Hash tables (Kamailio's `htable` module, `KSR.htable`): named tables of string or integer items that
+   * outlive a message and a module version. Tables are declared per tenant in the configuration (`htables`);
+   * a script reaches only its own tenant's tables, and naming an undeclared one is an error (logged)
+   * answering -1. Each table has caps on items, key and value bytes, and may expire items `autoexpire`
+   * seconds after their last write. The items are also `$sht(table=>key)` through `pv`.
+   */
+  'htable': {
+    /** The value of the item, or none when it is absent. Integer items are given in decimal. */
+    'sht-get': { params: [['table', 'string'], ['key', 'string']], result: 'option<string>' },
+    /** The value of the item, or "" when it is absent. */
+    'sht-gete': { params: [['table', 'string'], ['key', 'string']], result: 'string' },
+    /** Set the item to a string. 1, or -1 (undeclared table, key or value over its cap, table full). */
+    'sht-sets': { params: [['table', 'string'], ['key', 'string'], ['value', 'string']], result: 's32' },
+    /** Set the item to an integer. 1, or -1. */
+    'sht-seti': { params: [['table', 'string'], ['key', 'string'], ['value', 's32']], result: 's32' },
+    /**
+     * Add 1 to an integer item (a missing item starts at the table's `initval`, 0 by default); the new value,
+     * or -255 when the table is undeclared, the item holds a string or the table is full.
+     */
+    'sht-inc': { params: [['table', 'string'], ['key', 'string']], result: 's32' },
+    /** Subtract 1 from an integer item, as `sht-inc`. */
+    'sht-dec': { params: [['table', 'string'], ['key', 'string']], result: 's32' },
+    /** Remove the item. 1 (also when it was absent), or -1 for an undeclared table. */
+    'sht-rm': { params: [['table', 'string'], ['key', 'string']], result: 's32' },
+    /** 1 if the item is absent, -1 if it is present (or the table undeclared). */
+    'sht-is-null': { params: [['table', 'string'], ['key', 'string']], result: 's32' },
+    /** Remove every item of the table. 1, or -1. */
+    'sht-reset': { params: [['table', 'string']], result: 's32' },
+    /**
+     * Remove the items whose key matches the regular expression `re` (linear-time engine, no backreferences
+     * or lookaround, 256 bytes at most). 1, or -1.
+     */
+    'sht-rm-name-re': { params: [['table', 'string'], ['re', 'string']], result: 's32' },
+    /** Remove the string items whose value matches `re`. 1, or -1. */
+    'sht-rm-value-re': { params: [['table', 'string'], ['re', 'string']], result: 's32' },
+    /**
+     * 1 if a key of the table matches `value` by `op`: "eq" equal, "sw" starts with, "re" regular expression;
+     * else -1.
+     */
+    'sht-match-name': { params: [['table', 'string'], ['op', 'string'], ['value', 'string']], result: 's32' },
+  },
+  /**
+   * REGISTER processing and the location service (Kamailio's `registrar` and `usrloc` modules, RFC 3261
+   * 10.3). Bindings live in the server's location store under the script's tenant: `table` ("location") names
+   * a set of bindings within the tenant, never another tenant's. An AoR is "user@host" of a sip: or sips: URI
+   * (host in lower case; scheme, port and parameters do not count).
+   */
+  'registrar': {
+    /**
+     * Process the REGISTER: bind its contacts (expires parameter, else Expires header, else the default;
+     * below min_expires: 423; above max_expires: cut), remove those with expires 0 (`Contact: *` with
+     * `Expires: 0`: all), refuse an older CSeq of the same Call-ID (500), and reply 200 with every binding.
+     * `mode` holds Kamailio's save flags: 0x02 no reply, 0x04 the request's contacts replace all others. 1
+     * inserted, 2 updated, 3 deleted, 4 only returned; -1 an error (the reply says which), not a REGISTER.
+     */
+    'save': { params: [['table', 'string'], ['mode', 's32']], result: 's32' },
+    /**
+     * The R-URI's AoR: the best binding (highest q, then newest) becomes the R-URI, the others are appended
+     * as branches for `tm.t-relay` (parallel) or `tm.t-load-contacts` (serial). 1 found, -1 none, -3 error.
+     */
+    'lookup': { params: [['table', 'string']], result: 's32' },
+    /** `lookup` for the AoR of `uri`; the R-URI is set as for `lookup`. */
+    'lookup-uri': { params: [['table', 'string'], ['uri', 'string']], result: 's32' },
+    /** 1 if the R-URI's AoR has bindings, else -1. */
+    'registered': { params: [['table', 'string']], result: 's32' },
+    /** 1 if the AoR of `uri` has bindings, else -1. */
+    'registered-uri': { params: [['table', 'string'], ['uri', 'string']], result: 's32' },
+    /** Remove every binding of `aor` (a URI, or "user@host"). 1, or -1. */
+    'unregister': { params: [['table', 'string'], ['aor', 'string']], result: 's32' },
+  },
+} as const satisfies Record<string, Record<string, KsrSignature>>;

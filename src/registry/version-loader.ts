@@ -1,0 +1,148 @@
+// Turns bytes into a runnable version and back: compiles in the worker and links under the tenant's
+// capabilities, stores a new version durably, loads a stored one (checking its content hash), and unloads a
+// version once nothing holds it any more (not active, no pins, no dialog grace, not the fail-open standby).
+import type { Logger } from 'pino';
+import { err, fail, ok, type Result } from '../result.ts';
+import {
+  type CompiledModule,
+  createRunner,
+  ksrPackage,
+  type Linker,
+  type ModuleMeta,
+  type ModuleRunner,
+} from '../runtime/index.ts';
+import type { ModuleCompiler } from './compiler.ts';
+import type { TenantState } from './registry-context.ts';
+import { type RegistryError, type RegistryEvent, storeError } from './results.ts';
+import type { ModuleStore } from './store.ts';
+import type { VersionRecord } from './store-schema.ts';
+import type { TenantSpec } from './tenant-spec.ts';
+import { VersionScript } from './version-script.ts';
+
+export const WORLD = `${ksrPackage.name}/script@${ksrPackage.version}`;
+
+/** Compiled and linked bytes, not yet a version. */
+export interface Prepared {
+  readonly meta: ModuleMeta;
+  readonly runner: ModuleRunner;
+  /** The worker round trip of the compile. */
+  readonly wallMs: number;
+  readonly linkMs: number;
+}
+
+/** A stored version loaded as a script (not yet active). */
+export interface Loaded {
+  readonly script: VersionScript;
+  readonly meta: ModuleMeta;
+}
+
+export interface VersionLoaderOptions {
+  readonly store: ModuleStore;
+  readonly compiler: ModuleCompiler;
+  readonly linker: Linker;
+  readonly log: Logger;
+  /** Parent of each version's script logger (bound to tenant and version). */
+  readonly scriptLog: Logger;
+  readonly tenant: (name: string) => TenantState | undefined;
+  readonly emit: (event: RegistryEvent) => void;
+}
+
+export class VersionLoader {
+  readonly #o: VersionLoaderOptions;
+
+  constructor(options: VersionLoaderOptions) {
+    this.#o = options;
+  }
+
+  /** Compiles `bytes` off the event loop and links them for the tenant. */
+  async prepare(spec: TenantSpec, bytes: Uint8Array): Promise<Result<Prepared, RegistryError>> {
+    const compiled = await this.#compile(spec, bytes);
+    if (!compiled.ok) return compiled;
+    const linkStart = performance.now();
+    const linked = this.#link(spec, compiled.value.module);
+    if (!linked.ok) return linked;
+    const { module, wallMs } = compiled.value;
+    return ok({ meta: module.meta, runner: linked.value, wallMs, linkMs: performance.now() - linkStart });
+  }
+
+  /** Compiles a stored version in the worker and links it; the script is not yet active. */
+  async load(t: TenantState, record: VersionRecord): Promise<Result<Loaded, RegistryError>> {
+    const name = t.spec.name;
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await this.#o.store.readBlob(record.sha256);
+    } catch (thrown) {
+      return err(storeError(`read ${name} v${record.version}`, thrown));
+    }
+    if (!bytes) return this.#corrupt(record, 'file missing');
+    const compiled = await this.#compile(t.spec, bytes);
+    if (!compiled.ok) return compiled;
+    const { meta } = compiled.value.module;
+    if (meta.sha256 !== record.sha256) return this.#corrupt(record, `content hash is ${meta.sha256}`);
+    const linked = this.#link(t.spec, compiled.value.module);
+    if (!linked.ok) return linked;
+    return ok({ script: this.script(name, record.version, record.sha256, linked.value), meta });
+  }
+
+  /** Stores the bytes durably, then records them as the tenant's next version. */
+  async store(
+    tenant: string,
+    meta: ModuleMeta,
+    bytes: Uint8Array,
+    by: string,
+  ): Promise<Result<VersionRecord, RegistryError>> {
+    const { store } = this.#o;
+    try {
+      await store.putBlob(meta.sha256, bytes);
+      return ok(
+        store.addVersion(tenant, { sha256: meta.sha256, size: meta.size, world: WORLD, createdBy: by }),
+      );
+    } catch (thrown) {
+      return err(storeError(`store a version of '${tenant}'`, thrown));
+    }
+  }
+
+  script(tenant: string, version: number, sha256: string, runner: ModuleRunner): VersionScript {
+    const log = this.#o.scriptLog.child({ tenant, version });
+    return new VersionScript(tenant, version, sha256, runner, log, this.#onIdle);
+  }
+
+  async #compile(
+    spec: TenantSpec,
+    bytes: Uint8Array,
+  ): Promise<Result<{ module: CompiledModule; wallMs: number }, RegistryError>> {
+    const options = {
+      limits: spec.moduleLimits,
+      ...(spec.capabilities && { capabilities: spec.capabilities }),
+    };
+    const compiled = await this.#o.compiler.compile(bytes, options);
+    return compiled.ok ? ok({ module: compiled.module, wallMs: compiled.wallMs }) : err(compiled.error);
+  }
+
+  #link(spec: TenantSpec, module: CompiledModule): Result<ModuleRunner, RegistryError> {
+    const options = {
+      limits: spec.invocationLimits,
+      ...(spec.capabilities && { capabilities: spec.capabilities }),
+    };
+    const linked = createRunner(module, this.#o.linker, options);
+    return linked.ok ? ok(linked.runner) : err(linked.error);
+  }
+
+  #corrupt(record: VersionRecord, problem: string): Result<never, RegistryError> {
+    this.#o.store.markCorrupt(record.tenant, record.version, problem);
+    this.#o.log.error(
+      { tenant: record.tenant, version: record.version, problem },
+      'stored version is corrupt',
+    );
+    return fail('corrupt', `${record.tenant} v${record.version} is corrupt: ${problem}`);
+  }
+
+  readonly #onIdle = (script: VersionScript): void => {
+    const t = this.#o.tenant(script.tenant);
+    if (!t || t.loaded.get(script.version) !== script || t.active === script) return;
+    t.loaded.delete(script.version);
+    script.markUnloaded();
+    script.log.info({ invocations: script.runner.stats.invocations }, 'version unloaded');
+    this.#o.emit({ kind: 'unload', tenant: script.tenant, version: script.version });
+  };
+}

@@ -1,0 +1,86 @@
+// Request forwarding (RFC 3261 16.6) for one branch of a proxy transaction: a copy of the request with
+// the branch's Request-URI (step 2); the branch route (Kamailio's t_on_branch), which may change that copy
+// and its $du (so its next hop), drop the branch or end it; Max-Forwards (step 3); Record-Route (step 4);
+// the interface to send from (steps 6-7); our Via (step 8). A branch that cannot be sent ends at once with
+// a final response made here, which the response context weighs like any other.
+import type { AddressTarget, Endpoint } from '../transport/index.ts';
+import { Branch } from './branch.ts';
+import { forwardMaxForwards } from './max-forwards.ts';
+import { allowedHop, hostPort, type NextHop } from './next-hop.ts';
+import type { BranchDraft, TransactionRoutes } from './proxy-environment.ts';
+import type { ProxyTransaction } from './proxy-transaction.ts';
+import { recordRouteValues } from './record-route.ts';
+import type { QueuedBranch } from './relay-queue.ts';
+
+/** What forwarding takes from the transaction besides its public state. */
+export interface Forwarding {
+  readonly routes: TransactionRoutes;
+  /** Max-Forwards as received: a branch still carrying it was not processed by the script (step 3). */
+  readonly receivedMaxForwards: number | undefined;
+  /** URI parameters added to every Record-Route entry of the transaction (";kwv=7"). */
+  readonly recordRouteParams: string;
+}
+
+/**
+ * The next branch of `tx` for `queued`, in round `leg`: ready to start, or ended already (its `final` set)
+ * when it cannot be sent; undefined when the branch route dropped it.
+ */
+export function forwardBranch(
+  tx: ProxyTransaction,
+  forwarding: Forwarding,
+  queued: QueuedBranch,
+  leg: number,
+): Branch | undefined {
+  const index = tx.branches.length;
+  const target = queued.target;
+  let request = queued.message.clone();
+  let hop = queued.hop;
+  let flags = target.flags;
+  const ended = (status: number, reason: string, why: string): Branch => {
+    tx.log.warn({ branch: index, status }, `branch ${index} not sent: ${why}`);
+    const branch = new Branch(tx, index, leg, request, hop, targetOf(hop, undefined), '', flags);
+    branch.fail(status, reason);
+    return branch;
+  };
+  if (request.uri !== target.uri && !request.setUri(target.uri)) {
+    return ended(400, 'Bad Request-URI', `'${target.uri}' is not a URI`);
+  }
+  if (tx.onBranch !== undefined) {
+    const draft: BranchDraft = { index, request, dstUri: target.dstUri, flags };
+    const verdict = forwarding.routes.branch(tx, tx.onBranch, draft);
+    request = draft.request;
+    if (verdict === 'drop') {
+      tx.log.debug({ branch: index }, 'branch dropped by the branch route');
+      return undefined;
+    }
+    if (verdict !== 'send') return ended(verdict.status, verdict.reason, 'its branch route failed');
+    flags = draft.flags;
+    if (!queued.forced && (draft.dstUri !== target.dstUri || request.uri !== target.uri)) {
+      const again = allowedHop(draft.dstUri ?? request.uri, undefined, (h) => forwarding.routes.refuse(h));
+      if (!again.ok) return ended(again.error.status, again.error.reason, again.error.message);
+      hop = again.value;
+    }
+  }
+  if (!forwardMaxForwards(request, forwarding.receivedMaxForwards)) {
+    return ended(483, 'Too Many Hops', 'Max-Forwards is 0');
+  }
+  const local = tx.env.listenerFor(hop.proto, hop.host, tx.source);
+  if (local === undefined) return ended(503, 'Service Unavailable', `no ${hop.proto} listener to send from`);
+  if (tx.recordRoute !== undefined && tx.method !== 'ACK' && tx.method !== 'CANCEL') {
+    const inbound = tx.env.listenerFor(tx.source.proto, tx.source.remote.address, tx.source) ?? local;
+    const values = recordRouteValues(
+      { params: tx.recordRoute.params + forwarding.recordRouteParams, preset: tx.recordRoute.preset },
+      { proto: tx.source.proto, ...inbound },
+      { proto: hop.proto, ...local },
+      tx.request.from?.tag,
+    );
+    for (let i = values.length - 1; i >= 0; i--) request.prependHeader('Record-Route', values[i]);
+  }
+  const id = tx.env.newBranch();
+  request.pushVia(`SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${id}`);
+  return new Branch(tx, index, leg, request, hop, targetOf(hop, local.listener), id, flags);
+}
+
+function targetOf(hop: NextHop, local: Endpoint | undefined): AddressTarget {
+  return { proto: hop.proto, address: hop.host, port: hop.port, local };
+}
