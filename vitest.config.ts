@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The process-wide V8 flags src/server.ts sets at startup, for code the tests run without a server.
+    // What src/server.ts does at start-up for the whole process (V8 flags), done for each test file.
     setupFiles: ['test/setup.ts'],
     // e2e suites start real servers and SIPp on loopback ports: run files one after another.
     fileParallelism: false,

@@ -22,8 +22,11 @@ import {
   Registry,
   type UploadTimings,
 } from '../src/registry/index.ts';
-import { compile, createRunner, Linker } from '../src/runtime/index.ts';
+import { createRunner, Engine, Linker, setV8Flags } from '../src/runtime/index.ts';
 
+// V8 flags as src/server.ts sets them at start-up (see src/runtime/v8-flags.ts).
+setV8Flags();
+const engine = new Engine();
 const ROUNDS = Number(process.argv[2] ?? 20);
 const AIM_SWAP_MS = 1;
 const AIM_TOTAL_MS = 300;
@@ -79,14 +82,14 @@ async function bench(language: 'assemblyscript' | 'rust'): Promise<void> {
 
   // Baseline: compile + link on the main thread, no store.
   const linker = new Linker(ksrModules);
-  await compile(uploads[0]);
+  await engine.compile(uploads[0]);
   const baseline: number[] = [];
   const base = await stall(async () => {
     for (const bytes of uploads.slice(1)) {
       const start = performance.now();
-      const compiled = await compile(bytes);
+      const compiled = await engine.compile(bytes);
       if (!compiled.ok) throw new Error(compiled.error.message);
-      if (!createRunner(compiled.module, linker).ok) throw new Error('link failed');
+      if (!createRunner(compiled.value, linker).ok) throw new Error('link failed');
       baseline.push(performance.now() - start);
       await pause();
     }

@@ -3,12 +3,13 @@
 // of one shape; the figure is the invocation time divided by CALLS (median of ROUNDS rounds).
 //   node_modules/.bin/node bench/route-call-abi.ts
 import type { KsrFunction, KsrModule } from '../src/kemi/define.ts';
-import { compile, type RoutePath } from '../src/runtime/engine.ts';
+import { Engine, type RoutePath } from '../src/runtime/engine.ts';
 import { Linker } from '../src/runtime/linker.ts';
 import { createRunner, type ModuleRunner } from '../src/runtime/runner.ts';
 import type { Context } from '../src/runtime/store.ts';
 import { Guest } from '../test/runtime/helpers/guest.ts';
 
+const engine = new Engine();
 const CALLS = 1000;
 const INVOCATIONS = 300;
 const ROUNDS = 9;
@@ -125,11 +126,11 @@ async function runner(shape: Shape | undefined, path: RoutePath, fuel: boolean):
     'request-route',
     `(local $i i32) (loop $l ${body} (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${CALLS}))))`,
   );
-  const compiled = await compile(await g.component(), { path, limits: { fuel } });
+  const compiled = await engine.compile(await g.component(), { path, limits: { fuel } });
   if (!compiled.ok) throw new Error(compiled.error.message);
-  const linked = createRunner(compiled.module, new Linker(tables), { limits: { maxKsrCalls: CALLS * 2 } });
+  const linked = createRunner(compiled.value, new Linker(tables), { limits: { maxKsrCalls: CALLS * 2 } });
   if (!linked.ok) throw new Error(linked.error.message);
-  return linked.runner;
+  return linked.value;
 }
 
 function median(xs: number[]): number {
@@ -201,11 +202,11 @@ console.log(
 // Per-invocation overhead: an empty route, fast path with fuel, vs a plain JS function call.
 {
   const g = new Guest();
-  const compiled = await compile(await g.component(), { path: 'fast' });
+  const compiled = await engine.compile(await g.component(), { path: 'fast' });
   if (!compiled.ok) throw new Error(compiled.error.message);
-  const linked = createRunner(compiled.module, new Linker(tables));
+  const linked = createRunner(compiled.value, new Linker(tables));
   if (!linked.ok) throw new Error(linked.error.message);
-  const r = linked.runner;
+  const r = linked.value;
   const emptyRoute = () => {
     for (let i = 0; i < CALLS; i++) r.invoke('request-route', ctx);
   };

@@ -11,11 +11,21 @@ import { join } from 'node:path';
 import { buildGuest } from '../src/build/index.ts';
 import { ksrModules, RouteContext } from '../src/kemi/index.ts';
 import { silentLogger } from '../src/logger.ts';
-import { compile, createRunner, Linker, type ModuleRunner, type RoutePath } from '../src/runtime/index.ts';
+import {
+  createRunner,
+  Engine,
+  Linker,
+  type ModuleRunner,
+  type RoutePath,
+  setV8Flags,
+} from '../src/runtime/index.ts';
 import { parseMessage, type SipRequest } from '../src/sip/index.ts';
 import type { Source } from '../src/transport/index.ts';
 import { notingHost } from './noting-host.ts';
 
+// V8 flags as src/server.ts sets them at start-up (see src/runtime/v8-flags.ts).
+setV8Flags();
+const engine = new Engine();
 const ROUNDS = 7;
 const PER_ROUND = 20_000;
 
@@ -87,11 +97,11 @@ function helloRoute(ctx: RouteContext): void {
 }
 
 async function runnerFor(component: Uint8Array, path: RoutePath): Promise<ModuleRunner> {
-  const compiled = await compile(component, { path });
+  const compiled = await engine.compile(component, { path });
   if (!compiled.ok) throw new Error(compiled.error.message);
-  const linked = createRunner(compiled.module, new Linker(ksrModules));
+  const linked = createRunner(compiled.value, new Linker(ksrModules));
   if (!linked.ok) throw new Error(linked.error.message);
-  return linked.runner;
+  return linked.value;
 }
 
 function median(values: number[]): number {

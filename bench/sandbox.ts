@@ -22,13 +22,14 @@ import { ksrModules, RouteContext } from '../src/kemi/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import {
   type CompiledModule,
-  compile,
   createRunner,
+  Engine,
   type InvocationLimits,
   ksrPackage,
   Linker,
   type ModuleRunner,
   type RouteName,
+  setV8Flags,
 } from '../src/runtime/index.ts';
 import type { Context } from '../src/runtime/store.ts';
 import { parseMessage, SipRequest } from '../src/sip/index.ts';
@@ -36,6 +37,9 @@ import { INVITE, SOURCE } from '../test/kemi/fixture.ts';
 import { Guest } from '../test/runtime/helpers/guest.ts';
 import { notingHost } from './noting-host.ts';
 
+// V8 flags as src/server.ts sets them at start-up (see src/runtime/v8-flags.ts).
+setV8Flags();
+const engine = new Engine();
 const QUICK = process.argv.includes('--quick');
 const SECTIONS = new Set(
   (process.argv.find((a) => a.startsWith('--sections='))?.slice(11) ?? '1,2,3,4,5').split(','),
@@ -129,15 +133,15 @@ function routeContext(text: string, log = silentLogger): RouteContext {
 }
 
 async function compiled(bytes: Uint8Array, fuel: boolean): Promise<CompiledModule> {
-  const result = await compile(bytes, { limits: { fuel } });
+  const result = await engine.compile(bytes, { limits: { fuel } });
   if (!result.ok) throw new Error(result.error.message);
-  return result.module;
+  return result.value;
 }
 
 function runnerOf(module: CompiledModule, tables: readonly KsrModule[], limits?: Partial<InvocationLimits>) {
   const linked = createRunner(module, new Linker(tables), { limits });
   if (!linked.ok) throw new Error(linked.error.message);
-  return linked.runner;
+  return linked.value;
 }
 
 /** CPU time (user + system) of this process since `from`, in ns. */
@@ -370,9 +374,9 @@ if (SECTIONS.has('4')) {
     ['AssemblyScript', components.hostileAs],
     ['Rust', components.hostileRust],
   ] as const) {
-    const module = await compile(bytes, { limits: { maxMemoryBytes: 8 * MiB } });
+    const module = await engine.compile(bytes, { limits: { maxMemoryBytes: 8 * MiB } });
     if (!module.ok) throw new Error(module.error.message);
-    const runner = runnerOf(module.module, ksrModules, { fuel: 60_000_000 });
+    const runner = runnerOf(module.value, ksrModules, { fuel: 60_000_000 });
     const run = (i: number) => {
       const ctx = routeContext(INVITE.replace('sip:bob@', `sip:${rotation[i % rotation.length]}@`));
       ctx.logMeter = runner.meter;

@@ -10,7 +10,7 @@ import { localToTag } from './core/local-tag.ts';
 import { Myself } from './core/myself.ts';
 import { replyTarget } from './core/reply-target.ts';
 import { SipCore } from './core/sip-core.ts';
-import { enableLinearRegexEngine, ksrModules } from './kemi/index.ts';
+import { ksrModules } from './kemi/index.ts';
 import {
   dialogRouteParam,
   ModuleCompiler,
@@ -22,7 +22,7 @@ import {
   tenantSpecs,
 } from './registry/index.ts';
 import { err, ok, type Result } from './result.ts';
-import { checkBindings, ksrPackage, Linker } from './runtime/index.ts';
+import { checkBindings, ksrPackage, Linker, setV8Flags } from './runtime/index.ts';
 import { createResponse } from './sip/index.ts';
 import {
   DEFAULT_REGISTRAR,
@@ -46,9 +46,8 @@ export interface Server {
 const ALLOWED = { ok: true, value: undefined } as const;
 
 export async function startServer(config: Config, log: Logger): Promise<Result<Server>> {
-  // The process-wide V8 flags the server needs, set here and nowhere else: V8's linear-time regexp engine
-  // for script patterns (src/kemi/script-regex.ts), before the first one compiles.
-  enableLinearRegexEngine();
+  // Process-wide, so set here, once, before any script runs (see src/runtime/v8-flags.ts).
+  setV8Flags();
   const mismatches = checkBindings(ksrPackage, ksrModules);
   if (mismatches.length > 0) {
     const list = mismatches.map((m) => `${m.interface}.${m.function}: ${m.problem}`).join('; ');

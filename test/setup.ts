@@ -1,5 +1,5 @@
-// What src/server.ts, the composition root, sets for the whole process before anything runs: the tests
-// run kemi code without a server, so they set it here (vitest.config.ts setupFiles).
-import { enableLinearRegexEngine } from '../src/kemi/index.ts';
+// Run by vitest before each test file (vitest.config.ts): what the composition root (src/server.ts) does for
+// the whole process at start-up, for tests that build contexts, tables and runtimes without it.
+import { setV8Flags } from '../src/runtime/v8-flags.ts';
 
-enableLinearRegexEngine();
+setV8Flags();

@@ -36,7 +36,7 @@ export {
 } from './context.ts';
 export type { KsrFunction, KsrModule } from './define.ts';
 export { PvNames } from './pseudo-variables.ts';
-export { enableLinearRegexEngine, ScriptRegexes } from './script-regex.ts';
+export { linearRegex, ScriptRegexes } from './script-regex.ts';
 
 export const ksrModules: readonly KsrModule[] = [
   core,

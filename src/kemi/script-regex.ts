@@ -3,7 +3,6 @@
 // host work without limit: patterns run on V8's linear-time engine (the `l` flag: no backtracking, so no
 // exponential pattern; backreferences and lookaround, which it cannot run, are refused), patterns and
 // inputs have a length cap, and only short patterns are cached (scripts use a handful of fixed ones).
-import { setFlagsFromString } from 'node:v8';
 import { err, ok, type Result } from '../result.ts';
 
 /** Longest pattern accepted, in bytes. */
@@ -16,25 +15,13 @@ const CACHE_LIMIT = 512;
 
 /** The flag of V8's linear-time engine (no backtracking). */
 const LINEAR_FLAG = 'l';
-
 /**
- * Turns on V8's linear-time engine, which is behind a process-wide V8 flag, and says whether it is on. Only
- * the composition root (src/server.ts) calls it, once at startup, before any script pattern compiles; the
- * tests do in test/setup.ts. Importing this module changes no flag.
+ * Whether V8's linear-time engine is on. It is behind a process-wide flag, which the composition root sets
+ * at start-up (setV8Flags in src/runtime/v8-flags.ts), not this module on import.
  */
-export function enableLinearRegexEngine(): boolean {
+export function linearRegex(): boolean {
   try {
-    setFlagsFromString('--enable-experimental-regexp-engine');
-  } catch {
-    // An engine without the flag: linearEngineOn says so.
-  }
-  return linearEngineOn();
-}
-
-/** Whether V8 takes the linear-time engine's flag (a literal with it would not even parse without). */
-function linearEngineOn(): boolean {
-  try {
-    new RegExp('a', LINEAR_FLAG);
+    new RegExp('a', LINEAR_FLAG); // a literal would not even parse without the flag
     return true;
   } catch {
     return false;
@@ -46,8 +33,8 @@ function linearEngineOn(): boolean {
  * it), so the cache lives as long as the scripts that fill it and a test starts with an empty one.
  */
 export class ScriptRegexes {
-  /** Whether patterns run on the linear-time engine (enableLinearRegexEngine ran before this was made). */
-  readonly linear = linearEngineOn();
+  /** Whether patterns run on the linear-time engine (setV8Flags ran before this was made). */
+  readonly linear = linearRegex();
   readonly #cache = new Map<string, Result<RegExp, string>>();
 
   /** The compiled pattern, or the reason it is refused. */

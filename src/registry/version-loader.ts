@@ -115,8 +115,7 @@ export class VersionLoader {
       limits: spec.moduleLimits,
       ...(spec.capabilities && { capabilities: spec.capabilities }),
     };
-    const compiled = await this.#o.compiler.compile(bytes, options);
-    return compiled.ok ? ok({ module: compiled.module, wallMs: compiled.wallMs }) : err(compiled.error);
+    return this.#o.compiler.compile(bytes, options);
   }
 
   #link(spec: TenantSpec, module: CompiledModule): Result<ModuleRunner, RegistryError> {
@@ -124,8 +123,7 @@ export class VersionLoader {
       limits: spec.invocationLimits,
       ...(spec.capabilities && { capabilities: spec.capabilities }),
     };
-    const linked = createRunner(module, this.#o.linker, options);
-    return linked.ok ? ok(linked.runner) : err(linked.error);
+    return createRunner(module, this.#o.linker, options);
   }
 
   #corrupt(record: VersionRecord, problem: string): Result<never, RegistryError> {

@@ -43,26 +43,22 @@ export class ByteReader {
 
   /** Unsigned LEB128, at most 32 bits. */
   u32(): number {
-    const start = this.pos;
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = this.u8();
-      if (shift === 28 && byte > 0x0f) this.fail('integer too large', start);
-      result += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return result;
-      shift += 7;
-    }
+    return this.uleb(32);
   }
 
   /** Unsigned LEB128 up to 64 bits, as a JS number (exact below 2^53; memory64 limits fit). */
   u64(): number {
+    return this.uleb(64);
+  }
+
+  private uleb(bits: 32 | 64): number {
     const start = this.pos;
     let result = 0;
     let shift = 0;
     for (;;) {
       const byte = this.u8();
-      if (shift > 63) this.fail('integer too large', start);
+      // The fifth byte of a u32 carries its last 4 bits; a u64 ends by the tenth byte.
+      if (bits === 32 ? shift === 28 && byte > 0x0f : shift > 63) this.fail('integer too large', start);
       result += (byte & 0x7f) * 2 ** shift;
       if ((byte & 0x80) === 0) return result;
       shift += 7;

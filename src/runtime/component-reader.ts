@@ -509,11 +509,8 @@ class ComponentReader {
         s.u8();
         s.u32();
         return { sort: 'module' };
-      case 0x01: {
-        const t = scope.types[s.u32()];
-        if (t?.kind !== 'func') s.fail('function import or export of a non-function type', at);
-        return { sort: 'func', type: t };
-      }
+      case 0x01:
+        return { sort: 'func', type: this.typeOfSort(s, scope, 'func', at) };
       case 0x02:
         if (s.u8() === 0x00) s.u32();
         else this.valType(s, scope);
@@ -525,13 +522,25 @@ class ComponentReader {
       case 0x04:
         s.u32();
         return { sort: 'component' };
-      case 0x05: {
-        const t = scope.types[s.u32()];
-        if (t?.kind !== 'instance') s.fail('instance import or export of a non-instance type', at);
-        return { sort: 'instance', type: t };
-      }
+      case 0x05:
+        return { sort: 'instance', type: this.typeOfSort(s, scope, 'instance', at) };
     }
     return s.fail(`unsupported extern type 0x${tag.toString(16)}`, at);
+  }
+
+  /** The type an import or export of a function or instance refers to, which must be of that kind. */
+  private typeOfSort<K extends 'func' | 'instance'>(
+    s: ByteReader,
+    scope: Scope,
+    kind: K,
+    at: number,
+  ): Extract<ComponentType, { kind: K }> {
+    const t = scope.types[s.u32()];
+    if (t?.kind !== kind) {
+      const what = kind === 'func' ? 'function' : 'instance';
+      s.fail(`${what} import or export of a non-${what} type`, at);
+    }
+    return t as Extract<ComponentType, { kind: K }>;
   }
 }
 

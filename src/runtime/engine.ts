@@ -1,15 +1,19 @@
-// The engine: from uploaded bytes to a compiled module, as a pure async function of (bytes, options) whose
-// result is structured-cloneable (WebAssembly.Module is transferable by postMessage), so the registry can run
-// it in a worker thread. Steps: size cap -> structure read and bomb guard -> world and capability check ->
-// full validation by jco (transpile) -> choice of path -> rewrite (fuel, caps) -> WebAssembly.compile.
+// The engine: from uploaded bytes to a compiled module, as an async function of (bytes, options) whose result
+// is structured-cloneable (WebAssembly.Module is transferable by postMessage), so the registry can run it in
+// a worker thread. Steps: size cap -> structure read and bomb guard -> world and capability check -> full
+// validation by jco (transpile) -> choice of path -> rewrite (fuel, caps) -> WebAssembly.compile.
+// The engine owns its transpiler (see transpile.ts): a validator worker by default; in the compile worker,
+// jco in that thread, so that no worker starts another.
 import { createHash } from 'node:crypto';
+import { fail, ok, type Result } from '../result.ts';
 import { BinaryFormatError } from './byte-reader.ts';
 import type { ComponentInfo, StructureLimits } from './component-reader.ts';
 import type { CoreBinding } from './fast-shape.ts';
 import { prepareGlue } from './glue.ts';
 import { defaultModuleLimits, type ModuleLimits } from './limits.ts';
-import { type LoadError, loadError } from './load-error.ts';
-import { type RewriteOptions, type RewriteResult, rewriteCore } from './rewrite.ts';
+import type { LoadError } from './load-error.ts';
+import { type RewriteOptions, type RewriteProblem, type RewriteResult, rewriteCore } from './rewrite.ts';
+import { type Transpiler, WorkerTranspiler } from './transpile.ts';
 import { validate } from './validate.ts';
 import { ksrPackage, type WitPackage } from './wit.ts';
 import { interfaceOf } from './world-check.ts';
@@ -66,17 +70,38 @@ export interface JcoModule {
 
 export type CompiledModule = FastModule | JcoModule;
 
-export type CompileResult =
-  | { readonly ok: true; readonly module: CompiledModule }
-  | { readonly ok: false; readonly error: LoadError };
+export type CompileResult = Result<CompiledModule, LoadError>;
 
-export async function compile(bytes: Uint8Array, options: CompileOptions = {}): Promise<CompileResult> {
+export class Engine {
+  readonly #transpiler: Transpiler;
+
+  constructor(transpiler: Transpiler = new WorkerTranspiler()) {
+    this.#transpiler = transpiler;
+  }
+
+  /** Validates, rewrites and compiles `bytes`; a refusal is a value, never a throw. */
+  compile(bytes: Uint8Array, options: CompileOptions = {}): Promise<CompileResult> {
+    return compile(bytes, options, this.#transpiler);
+  }
+
+  /** Ends the engine's validator worker, if it has one. */
+  close(): Promise<void> {
+    return this.#transpiler.close();
+  }
+}
+
+async function compile(
+  bytes: Uint8Array,
+  options: CompileOptions,
+  transpiler: Transpiler,
+): Promise<CompileResult> {
   const limits: ModuleLimits = { ...defaultModuleLimits, ...options.limits };
   const pkg = options.pkg ?? ksrPackage;
   const world = options.world ?? 'script';
   const t0 = performance.now();
-  const valid = await validate(bytes, options, limits, pkg, world);
-  if (!valid.ok) return valid;
+  const validated = await validate(bytes, options, limits, pkg, world, transpiler);
+  if (!validated.ok) return validated;
+  const valid = validated.value;
   const t1 = performance.now();
 
   const rewriteOptions: RewriteOptions = {
@@ -101,28 +126,28 @@ export async function compile(bytes: Uint8Array, options: CompileOptions = {}): 
 
   const { shape } = valid;
   if (shape?.ok) {
+    const fast = shape.value;
     // The single core module of the fast path owns its fuel global (cheaper to reach than an import).
-    const rewritten = rewriteCore(shape.core, { ...rewriteOptions, fuelGlobal: 'export' }, shape.coreInfo);
-    if (!rewritten.ok) return fail(REWRITE_ERRORS[rewritten.kind], `the core module: ${rewritten.message}`);
+    const rewritten = rewriteCore(fast.core, { ...rewriteOptions, fuelGlobal: 'export' }, fast.coreInfo);
+    if (!rewritten.ok) {
+      return fail(REWRITE_ERRORS[rewritten.error.code], `the core module: ${rewritten.error.message}`);
+    }
     const t2 = performance.now();
-    const core = await compileCore('the core module', rewritten.bytes);
+    const core = await compileCore('the core module', rewritten.value.bytes);
     if (!core.ok) return core;
     const fastMeta: ModuleMeta = { ...meta, path: 'fast', fallbackReason: undefined, timings: timings(t2) };
-    return {
-      ok: true,
-      module: {
-        path: 'fast',
-        meta: fastMeta,
-        core: core.module,
-        bindings: shape.bindings,
-        postReturn: shape.postReturn,
-      },
-    };
+    return ok({
+      path: 'fast',
+      meta: fastMeta,
+      core: core.value,
+      bindings: fast.bindings,
+      postReturn: fast.postReturn,
+    });
   }
 
   const files = valid.transpiled.files;
   const glue = prepareGlue(new TextDecoder().decode(files['component.js']));
-  if (!glue.ok) return fail('unsupported', glue.reason);
+  if (!glue.ok) return fail('unsupported', glue.error);
   const rewritten: [string, Uint8Array][] = [];
   for (const [name, file] of Object.entries(files)) {
     if (!name.endsWith('.wasm')) continue;
@@ -136,49 +161,39 @@ export async function compile(bytes: Uint8Array, options: CompileOptions = {}): 
         `core module ${name} uses a construct this runtime does not read: ${e.message}`,
       );
     }
-    if (!r.ok) return fail(REWRITE_ERRORS[r.kind], `core module ${name}: ${r.message}`);
-    rewritten.push([name, r.bytes]);
+    if (!r.ok) return fail(REWRITE_ERRORS[r.error.code], `core module ${name}: ${r.error.message}`);
+    rewritten.push([name, r.value.bytes]);
   }
   const t2 = performance.now();
   const compiled = await Promise.all(rewritten.map(([name, b]) => compileCore(`core module ${name}`, b)));
   const cores: Record<string, WebAssembly.Module> = {};
   for (const [i, c] of compiled.entries()) {
     if (!c.ok) return c;
-    cores[rewritten[i][0]] = c.module;
+    cores[rewritten[i][0]] = c.value;
   }
   const fallbackReason =
-    options.path === 'jco' ? 'the jco path was requested' : shape?.ok === false ? shape.reason : undefined;
+    options.path === 'jco' ? 'the jco path was requested' : shape?.ok === false ? shape.error : undefined;
   const jcoMeta: ModuleMeta = { ...meta, path: 'jco', fallbackReason, timings: timings(t2) };
-  return {
-    ok: true,
-    module: {
-      path: 'jco',
-      meta: jcoMeta,
-      glueHash: createHash('sha256').update(glue.body).digest('hex'),
-      glueBody: glue.body,
-      cores,
-      importKeys: valid.transpiled.imports,
-    },
-  };
+  return ok({
+    path: 'jco',
+    meta: jcoMeta,
+    glueHash: createHash('sha256').update(glue.value).digest('hex'),
+    glueBody: glue.value,
+    cores,
+    importKeys: valid.transpiled.imports,
+  });
 }
 
-const REWRITE_ERRORS: Record<'cap' | 'reserved' | 'unsafe' | 'rewrite', LoadError['code']> = {
+const REWRITE_ERRORS: Record<RewriteProblem['code'], LoadError['code']> = {
   cap: 'limit',
   reserved: 'import',
   unsafe: 'unsupported',
   rewrite: 'unsupported',
 };
 
-function fail(code: LoadError['code'], message: string): { readonly ok: false; readonly error: LoadError } {
-  return { ok: false, error: loadError(code, message) };
-}
-
-async function compileCore(
-  what: string,
-  bytes: Uint8Array,
-): Promise<{ ok: true; module: WebAssembly.Module } | { ok: false; error: LoadError }> {
+async function compileCore(what: string, bytes: Uint8Array): Promise<Result<WebAssembly.Module, LoadError>> {
   try {
-    return { ok: true, module: await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>) };
+    return ok(await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
   } catch (e) {
     return fail(
       'malformed',

@@ -3,6 +3,7 @@
 // the memory/realloc cycle of lowered imports, with UTF-8 strings and nothing but lift/lower canonicals.
 // Then the guest's core imports and exports must have exactly the signatures the WIT implies, because the
 // fast path instantiates that core module directly with host functions written for those signatures.
+import { err, ok, type Result } from '../result.ts';
 import { liftedSignature, loweredSignature } from './canonical-abi.ts';
 import type { ComponentInfo } from './component-reader.ts';
 import { type CoreModuleInfo, funcSig, readCoreModule, sameSig, sigText } from './core-module.ts';
@@ -15,16 +16,17 @@ export interface CoreBinding {
   readonly fn: string;
 }
 
-export type FastShape =
-  | {
-      readonly ok: true;
-      readonly core: Uint8Array;
-      readonly coreInfo: CoreModuleInfo;
-      readonly bindings: readonly CoreBinding[];
-      /** Routes whose `cabi_post_<route>` the guest exports. */
-      readonly postReturn: readonly string[];
-    }
-  | { readonly ok: false; readonly reason: string };
+/** The guest's core module as the fast path runs it. */
+export interface FastCore {
+  readonly core: Uint8Array;
+  readonly coreInfo: CoreModuleInfo;
+  readonly bindings: readonly CoreBinding[];
+  /** Routes whose `cabi_post_<route>` the guest exports. */
+  readonly postReturn: readonly string[];
+}
+
+/** The fast path's view of the component, or why it cannot take it. */
+export type FastShape = Result<FastCore, string>;
 
 const REALLOC = { params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'] } as const;
 
@@ -34,7 +36,7 @@ export function fastShape(
   pkg: WitPackage,
   worldName: string,
 ): FastShape {
-  const no = (reason: string): FastShape => ({ ok: false, reason });
+  const no = (reason: string): FastShape => err(reason);
   if (info.nestedComponents > 0 || info.componentInstances > 0) return no('it contains nested components');
   if (info.otherCanon > 0) return no('it uses canonical built-ins other than lift and lower');
   if (info.hasStart) return no('it has a component start function');
@@ -109,7 +111,7 @@ export function fastShape(
       postReturn.push(route.name);
     }
   }
-  return { ok: true, core: guest.core, coreInfo: gi, bindings, postReturn };
+  return ok({ core: guest.core, coreInfo: gi, bindings, postReturn });
 }
 
 function exportsKind(info: CoreModuleInfo, name: string, kind: string): boolean {

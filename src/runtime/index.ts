@@ -5,7 +5,7 @@ export {
   type CompiledModule,
   type CompileOptions,
   type CompileResult,
-  compile,
+  Engine,
   type FastModule,
   type JcoModule,
   type ModuleMeta,
@@ -34,4 +34,14 @@ export {
   type RunnerResult,
 } from './runner.ts';
 export type { Context } from './store.ts';
+export {
+  type Done,
+  SupervisedWorker,
+  type SupervisedWorkerOptions,
+  serveJobs,
+  type WorkerProblem,
+} from './supervised-worker.ts';
+export { ThreadTranspiler } from './thread-transpiler.ts';
+export { type Transpiled, type TranspileResult, type Transpiler, WorkerTranspiler } from './transpile.ts';
+export { setV8Flags } from './v8-flags.ts';
 export { ksrPackage, parseWit, qualifiedName, type WitPackage } from './wit.ts';

@@ -2,7 +2,6 @@
 // Calls may throw (traps, host limits); the runner turns that into an outcome and discards the instance.
 import type { CompiledModule, FastModule, JcoModule } from './engine.ts';
 import { copyIn } from './fast-binding.ts';
-import { glueInstantiate } from './glue.ts';
 import { FUEL_EXPORT, RUNTIME_IMPORT } from './instrument.ts';
 import { HostLimitError } from './limits.ts';
 import { type Linker, runtimeGlobals } from './linker.ts';
@@ -58,7 +57,7 @@ function instantiateFast(module: FastModule, linker: Linker, store: Store): Rout
 }
 
 function instantiateJco(module: JcoModule, linker: Linker, store: Store): RouteInstance {
-  const instantiateGlue = glueInstantiate(module.glueHash, module.glueBody);
+  const instantiateGlue = linker.glue.instantiate(module.glueHash, module.glueBody);
   const globals = runtimeGlobals(store);
   const exports = instantiateGlue(
     (name) => {

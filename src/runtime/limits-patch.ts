@@ -2,6 +2,7 @@
 // byte for byte, so `memory.grow`/`table.grow` past the cap return -1 inside the engine. A module whose
 // initial size is already above the cap is refused. Done on bytes (not through binaryen) because it is
 // exact, costs microseconds and also applies when no other rewrite is wanted.
+import { err, ok, type Result } from '../result.ts';
 import { ByteReader, encodeU } from './byte-reader.ts';
 import { type CoreModuleInfo, type Limits, readCoreModule } from './core-module.ts';
 
@@ -12,9 +13,8 @@ export interface Caps {
   readonly tableElements?: number;
 }
 
-export type CapResult =
-  | { readonly ok: true; readonly bytes: Uint8Array }
-  | { readonly ok: false; readonly message: string };
+/** The capped module's bytes, or which memory or table starts above its cap. */
+export type CapResult = Result<Uint8Array, string>;
 
 const WASM_PAGE = 65536;
 
@@ -29,10 +29,9 @@ export function capLimits(
     const pageBytes = mem.flags & 0x08 ? 2 ** new ByteReader(mem.tail).u32() : WASM_PAGE;
     const capPages = Math.floor(caps.memoryBytes / pageBytes);
     if (mem.min > capPages) {
-      return {
-        ok: false,
-        message: `memory ${i} starts at ${mem.min} pages (${mem.min * pageBytes} bytes), above the memory cap of ${caps.memoryBytes} bytes`,
-      };
+      return err(
+        `memory ${i} starts at ${mem.min} pages (${mem.min * pageBytes} bytes), above the memory cap of ${caps.memoryBytes} bytes`,
+      );
     }
     const edit = capEdit(mem, capPages);
     if (edit) edits.push(edit);
@@ -40,16 +39,14 @@ export function capLimits(
   for (const [i, table] of info.tables.entries()) {
     if (caps.tableElements === undefined) break;
     if (table.min > caps.tableElements) {
-      return {
-        ok: false,
-        message: `table ${i} starts with ${table.min} elements, above the table cap of ${caps.tableElements}`,
-      };
+      return err(
+        `table ${i} starts with ${table.min} elements, above the table cap of ${caps.tableElements}`,
+      );
     }
     const edit = capEdit(table, caps.tableElements);
     if (edit) edits.push(edit);
   }
-  if (edits.length === 0) return { ok: true, bytes };
-  return { ok: true, bytes: splice(bytes, info, edits) };
+  return ok(edits.length === 0 ? bytes : splice(bytes, info, edits));
 }
 
 function capEdit(limits: Limits, cap: number): { start: number; end: number; bytes: number[] } | undefined {

@@ -1,10 +1,12 @@
 // The linker: the KSR tables bound as host functions, per path. For the fast path it hands out the
 // generated canonical-ABI functions (one factory per KSR function, generated on first use); for jco's glue it
 // wraps the same tables in functions taking and returning JS strings, converting at that boundary. It also
-// refuses to link a module that imports a function the tables lack or an interface the tenant lacks.
+// refuses to link a module that imports a function the tables lack or an interface the tenant lacks. Its
+// caches (the factories, jco's compiled glue) live as long as it does: one linker per server.
 import type { KsrFunction, KsrModule } from '../kemi/define.ts';
 import type { CompiledModule, FastModule, JcoModule } from './engine.ts';
 import { type Factory, type HostFunction, type HostImpl, helpers, hostFactory } from './fast-binding.ts';
+import { GlueCache } from './glue.ts';
 import {
   FUEL_EXHAUSTED_GLOBAL,
   FUEL_GLOBAL,
@@ -21,6 +23,8 @@ const WIDE = /[^\0-\xff]/;
 
 export class Linker {
   readonly pkg: WitPackage;
+  /** jco's glue compiled once per glue text, for the instances of jco-path modules. */
+  readonly glue = new GlueCache();
   private readonly tables = new Map<string, Map<string, KsrFunction>>();
   private readonly factories = new Map<string, Factory>();
 

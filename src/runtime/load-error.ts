@@ -1,4 +1,5 @@
 // Why a module was refused at load. A value, not an exception: hostile or broken uploads are expected.
+import type { Problem } from '../result.ts';
 
 export type LoadErrorCode =
   /** Larger than ModuleLimits.maxComponentBytes. */
@@ -22,11 +23,8 @@ export type LoadErrorCode =
   /** The fast path was required but the component's shape does not allow it. */
   | 'path';
 
-export interface LoadError {
-  readonly code: LoadErrorCode;
-  /** What was wrong and where: the import, export, byte offset or limit. */
-  readonly message: string;
-}
+/** Its message says what was wrong and where: the import, export, byte offset or limit. */
+export type LoadError = Problem<LoadErrorCode>;
 
 export function loadError(code: LoadErrorCode, message: string): LoadError {
   return { code, message };

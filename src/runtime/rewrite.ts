@@ -1,6 +1,7 @@
 // The rewrite of one core module before compilation: binaryen instrumentation (fuel, memory.grow guard),
 // then the memory/table caps on the bytes. A module without code (wit-component's fixup module) only gets
 // the caps.
+import { fail, ok, type Problem, type Result } from '../result.ts';
 import { type CoreModuleInfo, readCoreModule } from './core-module.ts';
 import { MeterError } from './fuel-meter.ts';
 import { FUEL_EXPORT, type FuelGlobal, instrument, RUNTIME_IMPORT } from './instrument.ts';
@@ -14,17 +15,16 @@ export interface RewriteOptions {
   readonly tableElements: number | undefined;
 }
 
-export type RewriteResult =
-  | { readonly ok: true; readonly bytes: Uint8Array; readonly instrumented: boolean }
-  /**
-   * 'cap': above a memory/table cap; 'reserved': imports the runtime's module; 'unsafe': uses a feature
-   * no limit can bound; 'rewrite': binaryen failed.
-   */
-  | {
-      readonly ok: false;
-      readonly kind: 'cap' | 'reserved' | 'unsafe' | 'rewrite';
-      readonly message: string;
-    };
+/**
+ * 'cap': above a memory/table cap; 'reserved': imports the runtime's module; 'unsafe': uses a feature no
+ * limit can bound; 'rewrite': binaryen failed.
+ */
+export type RewriteProblem = Problem<'cap' | 'reserved' | 'unsafe' | 'rewrite'>;
+
+export type RewriteResult = Result<
+  { readonly bytes: Uint8Array; readonly instrumented: boolean },
+  RewriteProblem
+>;
 
 export function rewriteCore(
   bytes: Uint8Array,
@@ -34,22 +34,17 @@ export function rewriteCore(
   // A module that already imports the fuel globals could be handed them and refill its own fuel.
   const reserved = info.imports.find((i) => i.module === RUNTIME_IMPORT);
   if (reserved) {
-    return {
-      ok: false,
-      kind: 'reserved',
-      message: `it imports '${reserved.name}' from the runtime's reserved module '${RUNTIME_IMPORT}'`,
-    };
+    return fail(
+      'reserved',
+      `it imports '${reserved.name}' from the runtime's reserved module '${RUNTIME_IMPORT}'`,
+    );
   }
   // A module exporting the runtime's fuel export name would clash with the rewrite's own export.
   if (info.exports.some((e) => e.name === FUEL_EXPORT)) {
-    return {
-      ok: false,
-      kind: 'rewrite',
-      message: `it exports '${FUEL_EXPORT}', a name the runtime reserves`,
-    };
+    return fail('rewrite', `it exports '${FUEL_EXPORT}', a name the runtime reserves`);
   }
   const unsafe = unsafeFeature(info);
-  if (unsafe) return { ok: false, kind: 'unsafe', message: unsafe };
+  if (unsafe) return fail('unsafe', unsafe);
   let out = bytes;
   const instrumented = info.functions.length > 0 && (options.fuel || options.memoryBytes !== undefined);
   if (instrumented) {
@@ -64,13 +59,11 @@ export function rewriteCore(
         e instanceof MeterError
           ? `it cannot be metered: ${e.message}`
           : `binaryen could not rewrite it: ${describe(e)}`;
-      return { ok: false, kind: 'rewrite', message };
+      return fail('rewrite', message);
     }
   }
   const capped = capLimits(out, { memoryBytes: options.memoryBytes, tableElements: options.tableElements });
-  return capped.ok
-    ? { ok: true, bytes: capped.bytes, instrumented }
-    : { ok: false, kind: 'cap', message: capped.message };
+  return capped.ok ? ok({ bytes: capped.value, instrumented }) : fail('cap', capped.error);
 }
 
 /** Why the module uses a feature that escapes every limit, or undefined. */

@@ -1,6 +1,7 @@
 // Runs a compiled module's routes: one instance reused across invocations; each invocation binds the
 // context, opens the budgets and returns an outcome value. A failed invocation discards the instance and
 // the next one gets a fresh instance made from the compiled module (a trap may leave guest state corrupt).
+import { err, ok, type Result } from '../result.ts';
 import type { CompiledModule } from './engine.ts';
 import { isStackOverflow } from './fast-binding.ts';
 import { instantiate, type RouteInstance, type RouteName } from './instance.ts';
@@ -48,9 +49,7 @@ export interface RunnerOptions {
   readonly capabilities?: readonly string[];
 }
 
-export type RunnerResult =
-  | { readonly ok: true; readonly runner: ModuleRunner }
-  | { readonly ok: false; readonly error: LoadError };
+export type RunnerResult = Result<ModuleRunner, LoadError>;
 
 /** Links `module` against the tables under the tenant's capabilities and returns its runner. */
 export function createRunner(
@@ -59,11 +58,8 @@ export function createRunner(
   options: RunnerOptions = {},
 ): RunnerResult {
   const refused = linker.check(module, options.capabilities ? new Set(options.capabilities) : undefined);
-  if (refused) return { ok: false, error: refused };
-  return {
-    ok: true,
-    runner: new ModuleRunner(module, linker, { ...defaultInvocationLimits, ...options.limits }),
-  };
+  if (refused) return err(refused);
+  return ok(new ModuleRunner(module, linker, { ...defaultInvocationLimits, ...options.limits }));
 }
 
 export class ModuleRunner {

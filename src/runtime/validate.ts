@@ -1,6 +1,7 @@
 // The checks of the load pipeline, before anything is rewritten: size cap, preamble, the structure read
 // (bomb guard), the world and capability check, jco's full validation, and the choice of path. Every
 // refusal is a LoadError value saying what and where.
+import { err, fail, ok, type Result } from '../result.ts';
 import { BinaryFormatError } from './byte-reader.ts';
 import {
   type ComponentInfo,
@@ -13,15 +14,14 @@ import { isCoreModule } from './core-module.ts';
 import type { CompileOptions } from './engine.ts';
 import { type FastShape, fastShape } from './fast-shape.ts';
 import type { ModuleLimits } from './limits.ts';
-import { type LoadError, loadError } from './load-error.ts';
-import { type Transpiled, transpile as transpileInWorker } from './transpile.ts';
+import type { LoadError } from './load-error.ts';
+import type { Transpiled, Transpiler } from './transpile.ts';
 import type { WitPackage } from './wit.ts';
 import { checkWorld } from './world-check.ts';
 
 export type { Transpiled } from './transpile.ts';
 
 export interface Validated {
-  readonly ok: true;
   readonly info: ComponentInfo;
   readonly transpiled: Transpiled;
   /** Undefined when the jco path was requested. */
@@ -34,12 +34,8 @@ export async function validate(
   limits: ModuleLimits,
   pkg: WitPackage,
   world: string,
-): Promise<Validated | { readonly ok: false; readonly error: LoadError }> {
-  const fail = (code: LoadError['code'], message: string) => ({
-    ok: false as const,
-    error: loadError(code, message),
-  });
-
+  transpiler: Transpiler,
+): Promise<Result<Validated, LoadError>> {
   if (bytes.length > limits.maxComponentBytes) {
     return fail(
       'too-large',
@@ -65,10 +61,10 @@ export async function validate(
     if (e instanceof StructureLimitError) return fail('structure', e.message);
     if (!(e instanceof BinaryFormatError)) throw e;
     // Malformed, or valid but outside what the reader decodes: jco's validator tells which.
-    const invalid = await transpile(bytes);
+    const invalid = await transpiler.transpile(bytes);
     return invalid.ok
       ? fail('unsupported', `the component uses a construct this runtime does not read: ${e.message}`)
-      : fail('malformed', invalid.message);
+      : fail('malformed', `invalid component: ${invalid.error}`);
   }
   const refused = checkWorld(
     info,
@@ -76,10 +72,10 @@ export async function validate(
     world,
     options.capabilities ? new Set(options.capabilities) : undefined,
   );
-  if (refused) return { ok: false, error: refused };
+  if (refused) return err(refused);
 
-  const transpiled = await transpile(bytes);
-  if (!transpiled.ok) return fail('malformed', transpiled.message);
+  const transpiled = await transpiler.transpile(bytes);
+  if (!transpiled.ok) return fail('malformed', `invalid component: ${transpiled.error}`);
 
   let shape: FastShape | undefined;
   if (options.path !== 'jco') {
@@ -87,25 +83,11 @@ export async function validate(
       shape = fastShape(bytes, info, pkg, world);
     } catch (e) {
       if (!(e instanceof BinaryFormatError)) throw e;
-      shape = {
-        ok: false,
-        reason: `a core module uses a construct the fast path does not read: ${e.message}`,
-      };
+      shape = err(`a core module uses a construct the fast path does not read: ${e.message}`);
     }
   }
   if (options.path === 'fast' && !shape?.ok) {
-    return fail(
-      'path',
-      `the fast path cannot run this component: ${shape?.ok === false ? shape.reason : ''}`,
-    );
+    return fail('path', `the fast path cannot run this component: ${shape?.ok === false ? shape.error : ''}`);
   }
-  return { ok: true, info, transpiled: transpiled.result, shape };
-}
-
-/** jco's transpile, which also validates the whole component (function bodies included). */
-async function transpile(
-  bytes: Uint8Array,
-): Promise<{ ok: true; result: Transpiled } | { ok: false; message: string }> {
-  const transpiled = await transpileInWorker(bytes);
-  return transpiled.ok ? transpiled : { ok: false, message: `invalid component: ${transpiled.message}` };
+  return ok({ info, transpiled: transpiled.value, shape });
 }

@@ -22,9 +22,9 @@ describe('ModuleCompiler', () => {
     const route = await buildStampedRoute();
     const out = await make().compile(route.stamp(3));
     if (!out.ok) throw new Error(out.error.message);
-    expect(out.module.path).toBe('fast');
-    expect(out.module.meta.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const linked = createRunner(out.module, new Linker(ksrModules));
+    expect(out.value.module.path).toBe('fast');
+    expect(out.value.module.meta.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const linked = createRunner(out.value.module, new Linker(ksrModules));
     expect(linked.ok).toBe(true);
   }, 60_000);
 
@@ -37,6 +37,25 @@ describe('ModuleCompiler', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'malformed' } });
     expect(worse.ok).toBe(false);
   });
+
+  it('refuses an upload that makes the validator trap, and compiles the next one on a new thread', async () => {
+    // 14 bytes on which jco's transpiler panics: jco runs in the compile worker's thread, which is dead for
+    // every later transpile after that, so the worker retires and the next upload gets a new one.
+    const trap = Uint8Array.from([
+      0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x3d, 0xb5, 0xc2, 0xfb, 0x81, 0x0c,
+    ]);
+    const route = await buildStampedRoute();
+    const c = make();
+    const [trapped, next] = await Promise.all([c.compile(trap), c.compile(route.stamp(2))]);
+    expect(trapped).toEqual({
+      ok: false,
+      error: {
+        code: 'malformed',
+        message: 'invalid component: wasm trap: wasm `unreachable` instruction executed',
+      },
+    });
+    expect(next.ok).toBe(true);
+  }, 60_000);
 
   it('refuses a compile that runs past the deadline', async () => {
     const route = await buildStampedRoute();

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BinaryFormatError } from '../../src/runtime/byte-reader.ts';
 import { readComponent, StructureLimitError } from '../../src/runtime/component-reader.ts';
 import { witFunc } from '../../src/runtime/component-types.ts';
-import { compile } from '../../src/runtime/engine.ts';
 import { Guest } from './helpers/guest.ts';
+import { engine } from './helpers/run.ts';
 import { wasmTools } from './helpers/wasm-tools.ts';
 
 /** A component whose nested components each instantiate the level below `fanout` times. */
@@ -48,7 +48,7 @@ describe('component reader', () => {
     const tools = await wasmTools();
     const deep = tools.parse(`${'(component '.repeat(40)}${')'.repeat(40)}`);
     expect(() => readComponent(deep)).toThrow(StructureLimitError);
-    const result = await compile(deep);
+    const result = await engine.compile(deep);
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('structure');
@@ -60,7 +60,7 @@ describe('component reader', () => {
     const tools = await wasmTools();
     const bomb = tools.parse(instantiationBomb(6, 10));
     expect(bomb.length).toBeLessThan(1000);
-    const result = await compile(bomb);
+    const result = await engine.compile(bomb);
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('structure');

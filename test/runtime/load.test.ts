@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { type CompileOptions, type CompileResult, compile } from '../../src/runtime/engine.ts';
+import type { CompileOptions, CompileResult } from '../../src/runtime/engine.ts';
 import { Linker } from '../../src/runtime/linker.ts';
 import type { LoadError } from '../../src/runtime/load-error.ts';
 import { createRunner } from '../../src/runtime/runner.ts';
 import { componentFromWat, Guest, ksrWit } from './helpers/guest.ts';
+import { engine } from './helpers/run.ts';
 import { asContext, recordingTables, testContext } from './helpers/tables.ts';
 import { wasmTools } from './helpers/wasm-tools.ts';
 
 async function refused(bytes: Uint8Array, options?: CompileOptions): Promise<LoadError> {
-  const result = await compile(bytes, options);
+  const result = await engine.compile(bytes, options);
   if (result.ok) throw new Error('expected the module to be refused');
   return result.error;
 }
@@ -39,10 +40,10 @@ const ROUTES = `(func (export "request-route")) (func (export "reply-route"))
 describe('loading a module', () => {
   it('accepts a route component and describes it', async () => {
     const bytes = await simpleGuest().component();
-    const result = await compile(bytes);
+    const result = await engine.compile(bytes);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const { meta } = result.module;
+    const { meta } = result.value;
     expect(meta.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(meta.size).toBe(bytes.length);
     expect(meta.path).toBe('fast');
@@ -101,7 +102,7 @@ describe('loading a module', () => {
       code: 'capability',
       message: "import 'kemi:ksr/sl@0.1.0': interface 'sl' is not granted to this tenant (granted: core, pv)",
     });
-    expect((await compile(bytes, { capabilities: ['pv', 'sl'] })).ok).toBe(true);
+    expect((await engine.compile(bytes, { capabilities: ['pv', 'sl'] })).ok).toBe(true);
   });
 
   it('refuses another version of the KSR package', async () => {
@@ -176,9 +177,9 @@ describe('loading a module', () => {
       tools.componentEmbed({ binary: core, witSource: ksrWit, world: 'script', stringEncoding: 'utf16' }),
       undefined,
     );
-    const auto = await compile(utf16);
-    expect(auto.ok && auto.module.path).toBe('jco');
-    expect(auto.ok && auto.module.meta.fallbackReason).toBe('its strings are utf16');
+    const auto = await engine.compile(utf16);
+    expect(auto.ok && auto.value.path).toBe('jco');
+    expect(auto.ok && auto.value.meta.fallbackReason).toBe('its strings are utf16');
     expect(await refused(utf16, { path: 'fast' })).toEqual({
       code: 'path',
       message: 'the fast path cannot run this component: its strings are utf16',
@@ -186,7 +187,7 @@ describe('loading a module', () => {
   });
 
   it('gives a result that can be posted to another thread and run there', async () => {
-    const result = await compile(await simpleGuest().component());
+    const result = await engine.compile(await simpleGuest().component());
     const { port1, port2 } = new MessageChannel();
     const received = new Promise<CompileResult>((resolve) => port1.once('message', resolve));
     port2.postMessage(result);
@@ -194,10 +195,10 @@ describe('loading a module', () => {
     port1.close();
     expect(copy.ok).toBe(true);
     if (!copy.ok) return;
-    const linked = createRunner(copy.module, new Linker(recordingTables()));
+    const linked = createRunner(copy.value, new Linker(recordingTables()));
     if (!linked.ok) throw new Error(linked.error.message);
     const ctx = testContext({ 'pv.get': 'x' });
-    expect(linked.runner.invoke('request-route', asContext(ctx))).toEqual({ ok: true });
+    expect(linked.value.invoke('request-route', asContext(ctx))).toEqual({ ok: true });
     expect(ctx.calls).toEqual([
       ['pv.get', '$ru'],
       ['sl.sl-send-reply', 404, 'Not Found'],

@@ -27,31 +27,31 @@ describe('memory and table caps', () => {
     const capped = capLimits(bytes, { memoryBytes: 10 * PAGE, tableElements: 4 });
     expect(capped.ok).toBe(true);
     if (!capped.ok) return;
-    const info = readCoreModule(capped.bytes);
+    const info = readCoreModule(capped.value);
     expect(info.memories.map((m) => [m.min, m.max])).toEqual([[2, 10]]);
     expect(info.tables.map((t) => [t.min, t.max])).toEqual([
       [1, 4],
       [3, 4],
     ]);
-    expect(WebAssembly.validate(capped.bytes as Uint8Array<ArrayBuffer>)).toBe(true);
+    expect(WebAssembly.validate(capped.value as Uint8Array<ArrayBuffer>)).toBe(true);
   });
 
   it('adds a maximum to a memory that has none', async () => {
     const capped = capLimits(await core('(module (memory 1))'), { memoryBytes: 10 * PAGE });
-    expect(capped.ok && readCoreModule(capped.bytes).memories[0].max).toBe(10);
+    expect(capped.ok && readCoreModule(capped.value).memories[0].max).toBe(10);
   });
 
   it('keeps a smaller declared maximum', async () => {
     const bytes = await core('(module (memory 1 2))');
     const capped = capLimits(bytes, { memoryBytes: 10 * PAGE });
-    expect(capped.ok && readCoreModule(capped.bytes).memories[0].max).toBe(2);
+    expect(capped.ok && readCoreModule(capped.value).memories[0].max).toBe(2);
   });
 
   it('refuses a module whose initial memory or table is above the cap', async () => {
     const mem = capLimits(await core('(module (memory 20))'), { memoryBytes: 10 * PAGE });
-    expect(mem).toEqual({ ok: false, message: expect.stringContaining('memory 0 starts at 20 pages') });
+    expect(mem).toEqual({ ok: false, error: expect.stringContaining('memory 0 starts at 20 pages') });
     const table = capLimits(await core('(module (table 50 funcref))'), { tableElements: 10 });
-    expect(table).toEqual({ ok: false, message: expect.stringContaining('table 0 starts with 50 elements') });
+    expect(table).toEqual({ ok: false, error: expect.stringContaining('table 0 starts with 50 elements') });
   });
 
   it('makes memory.grow fail past the cap', async () => {
@@ -61,7 +61,7 @@ describe('memory and table caps', () => {
     const r = rewriteCore(bytes, { fuel: false, memoryBytes: 4 * PAGE, tableElements: undefined });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const { exports, globals } = instantiate(r.bytes);
+    const { exports, globals } = instantiate(r.value.bytes);
     expect(exports.grow(3)).toBe(1);
     expect(globals['memory-exhausted'].value).toBe(0);
     expect(exports.grow(1)).toBe(-1);
@@ -77,7 +77,7 @@ describe('memory64', () => {
     const r = rewriteCore(bytes, { fuel: false, memoryBytes: 4 * PAGE, tableElements: undefined });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const { exports, globals } = instantiate(r.bytes);
+    const { exports, globals } = instantiate(r.value.bytes);
     const grow = exports.grow as unknown as (pages: bigint) => bigint;
     expect(grow(3n)).toBe(1n);
     expect(grow(1n)).toBe(-1n);
@@ -96,7 +96,7 @@ describe('fuel instrumentation', () => {
     const r = rewriteCore(await core(loop), { fuel: true, memoryBytes: undefined, tableElements: undefined });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const { exports, globals } = instantiate(r.bytes, 1000);
+    const { exports, globals } = instantiate(r.value.bytes, 1000);
     expect(exports.count(10)).toBe(10);
     // Entry: the final local.get. Each iteration: local.set, i32.add, local.get, i32.const, br_if,
     // i32.lt_u and two local.get. Nothing at exit.
@@ -105,8 +105,8 @@ describe('fuel instrumentation', () => {
 
   it('traps when the fuel runs out, leaving the global negative', async () => {
     const r = rewriteCore(await core(loop), { fuel: true, memoryBytes: undefined, tableElements: undefined });
-    if (!r.ok) throw new Error(r.message);
-    const { exports, globals } = instantiate(r.bytes, 100_000);
+    if (!r.ok) throw new Error(r.error.message);
+    const { exports, globals } = instantiate(r.value.bytes, 100_000);
     expect(() => exports.forever()).toThrow(WebAssembly.RuntimeError);
     expect(globals.fuel.value).toBeLessThan(0);
   });
@@ -130,8 +130,10 @@ describe('fuel instrumentation', () => {
     const r = rewriteCore(bytes, { fuel: true, memoryBytes: undefined, tableElements: undefined });
     expect(r).toEqual({
       ok: false,
-      kind: 'reserved',
-      message: "it imports 'fuel' from the runtime's reserved module 'kemi:runtime'",
+      error: {
+        code: 'reserved',
+        message: "it imports 'fuel' from the runtime's reserved module 'kemi:runtime'",
+      },
     });
   });
 
@@ -140,6 +142,6 @@ describe('fuel instrumentation', () => {
       '(module (import "a" "f" (func)) (table 1 funcref) (elem (i32.const 0) func 0))',
     );
     const r = rewriteCore(bytes, { fuel: true, memoryBytes: PAGE, tableElements: 10 });
-    expect(r.ok && r.instrumented).toBe(false);
+    expect(r.ok && r.value.instrumented).toBe(false);
   });
 });

@@ -2,9 +2,9 @@
 // building the attack corpus, and each is now closed at load or at invocation. The guests are WAT, wrapped
 // as components the way wit-component does (or by hand where wit-component would refuse).
 import { describe, expect, it } from 'vitest';
-import { compile, type RoutePath } from '../../src/runtime/index.ts';
+import type { RoutePath } from '../../src/runtime/index.ts';
 import { componentFromWat, Guest } from '../runtime/helpers/guest.ts';
-import { PATHS, runnerFor } from '../runtime/helpers/run.ts';
+import { engine, PATHS, runnerFor } from '../runtime/helpers/run.ts';
 import { asContext, testContext } from '../runtime/helpers/tables.ts';
 import { wasmTools } from '../runtime/helpers/wasm-tools.ts';
 
@@ -26,7 +26,7 @@ describe('escapes closed at load', () => {
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br_if $l (i32.lt_u (local.get $i) (i32.const 1000)))))
       ${OTHER_ROUTES})`);
-    const result = await compile(bytes);
+    const result = await engine.compile(bytes);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toEqual({
@@ -58,7 +58,7 @@ describe('escapes closed at load', () => {
       (func (export "named-route") (param "name" string)
         (canon lift (core func $a "named-route") (memory (core memory $a "memory"))
           (realloc (core func $a "cabi_realloc")))))`);
-    const result = await compile(bytes);
+    const result = await engine.compile(bytes);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('unsupported');

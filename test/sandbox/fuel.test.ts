@@ -4,9 +4,8 @@
 // on the default budget. Each guest counts its iterations through pv.seti, so that with the old accounting
 // the test ends (on the KSR call limit, with another cause) instead of hanging.
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../src/runtime/index.ts';
 import { Guest } from '../runtime/helpers/guest.ts';
-import { PATHS, runnerFor } from '../runtime/helpers/run.ts';
+import { engine, PATHS, runnerFor } from '../runtime/helpers/run.ts';
 import { asContext, testContext } from '../runtime/helpers/tables.ts';
 
 /** A route looping over `work`, counting its iterations in $var(n). */
@@ -82,7 +81,7 @@ describe('what fuel cannot meter', () => {
     const g = new Guest();
     g.route('request-route', '(block $caught (try_table (catch_all $caught) (loop $l (br $l))))');
     const bytes = await g.component();
-    const result = await compile(bytes);
+    const result = await engine.compile(bytes);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toEqual({
@@ -90,6 +89,6 @@ describe('what fuel cannot meter', () => {
       message:
         'the core module: it cannot be metered: function 1 uses try_table, which the fuel rewrite cannot look inside',
     });
-    expect((await compile(bytes, { limits: { fuel: false } })).ok).toBe(true);
+    expect((await engine.compile(bytes, { limits: { fuel: false } })).ok).toBe(true);
   });
 });

@@ -12,13 +12,13 @@ import type { KsrModule } from '../../src/kemi/define.ts';
 import { ksrModules, type RouteContext } from '../../src/kemi/index.ts';
 import {
   type CompileOptions,
-  compile,
   createRunner,
   type InvocationLimits,
   Linker,
   type ModuleRunner,
 } from '../../src/runtime/index.ts';
 import { contextFor, INVITE, type Sent } from '../kemi/fixture.ts';
+import { engine } from '../runtime/helpers/run.ts';
 
 export const LANGUAGES = ['assemblyscript', 'rust'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -61,14 +61,14 @@ export interface TenantSetup {
 
 /** Compiles `bytes` and links one runner for a tenant, as the server would; throws on a refusal. */
 export async function tenant(bytes: Uint8Array, setup: TenantSetup = {}): Promise<ModuleRunner> {
-  const compiled = await compile(bytes, { ...setup.compile, capabilities: setup.capabilities });
+  const compiled = await engine.compile(bytes, { ...setup.compile, capabilities: setup.capabilities });
   if (!compiled.ok) throw new Error(`compile refused: ${compiled.error.code}: ${compiled.error.message}`);
-  const linked = createRunner(compiled.module, new Linker(setup.tables ?? ksrModules), {
+  const linked = createRunner(compiled.value, new Linker(setup.tables ?? ksrModules), {
     limits: setup.limits,
     capabilities: setup.capabilities,
   });
   if (!linked.ok) throw new Error(`link refused: ${linked.error.message}`);
-  return linked.runner;
+  return linked.value;
 }
 
 /** An INVITE whose R-URI user names the attack the hostile routes run; log bytes charged to `runner`. */

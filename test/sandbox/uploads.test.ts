@@ -11,8 +11,8 @@ import { detectProject } from '../../src/build/detect.ts';
 import { buildGuest } from '../../src/build/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
 import {
+  type CompileOptions,
   type CompileResult,
-  compile,
   createRunner,
   ksrPackage,
   Linker,
@@ -20,6 +20,7 @@ import {
 } from '../../src/runtime/index.ts';
 import { contextFor, INVITE } from '../kemi/fixture.ts';
 import { componentFromWat, ksrWit } from '../runtime/helpers/guest.ts';
+import { engine } from '../runtime/helpers/run.ts';
 import { wasmTools } from '../runtime/helpers/wasm-tools.ts';
 import { buildAll, fullGc, HELLO, HOSTILE, LANGUAGES, MiB } from './helpers.ts';
 
@@ -28,14 +29,11 @@ const BOUND_MS = 10_000;
 const HEAP_BOUND = 400 * MiB;
 
 /** Compiles `bytes` and checks it was refused promptly without a large heap; returns the error. */
-async function refusedPromptly(
-  bytes: Uint8Array,
-  options?: Parameters<typeof compile>[1],
-): Promise<LoadError> {
+async function refusedPromptly(bytes: Uint8Array, options?: CompileOptions): Promise<LoadError> {
   fullGc();
   const heap = process.memoryUsage().heapUsed;
   const started = performance.now();
-  const result: CompileResult = await compile(bytes, options);
+  const result: CompileResult = await engine.compile(bytes, options);
   expect(performance.now() - started).toBeLessThan(BOUND_MS);
   expect(process.memoryUsage().heapUsed - heap).toBeLessThan(HEAP_BOUND);
   if (result.ok) throw new Error('expected the upload to be refused');
@@ -179,7 +177,7 @@ describe('malformed uploads', () => {
       code: 'malformed',
       message: 'invalid component: wasm trap: wasm `unreachable` instruction executed',
     });
-    const [again, next] = await Promise.all([compile(hostile), compile(hello)]);
+    const [again, next] = await Promise.all([engine.compile(hostile), engine.compile(hello)]);
     expect(again.ok && next.ok).toBe(true);
   });
 
@@ -187,7 +185,7 @@ describe('malformed uploads', () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.uint8Array({ maxLength: 4096 }), async (preamble, junk) => {
         const bytes = preamble ? concat(PREAMBLE, junk) : junk;
-        const result = await compile(bytes);
+        const result = await engine.compile(bytes);
         expect(result.ok).toBe(false);
         if (!result.ok) expect(result.error.message.length).toBeGreaterThan(0);
       }),
@@ -205,12 +203,12 @@ describe('malformed uploads', () => {
         async (flips) => {
           const bytes = Uint8Array.from(hello);
           for (const [at, xor] of flips) bytes[at] ^= xor;
-          const result = await compile(bytes, { limits: { maxMemoryBytes: 16 * MiB } });
+          const result = await engine.compile(bytes, { limits: { maxMemoryBytes: 16 * MiB } });
           if (!result.ok) return;
-          const linked = createRunner(result.module, new Linker(ksrModules), { limits: { fuel: 1_000_000 } });
+          const linked = createRunner(result.value, new Linker(ksrModules), { limits: { fuel: 1_000_000 } });
           if (!linked.ok) return;
           // Whatever the mutant does, the runtime gives an outcome (a thrown exception fails the property).
-          linked.runner.invoke('request-route', contextFor(INVITE).ctx);
+          linked.value.invoke('request-route', contextFor(INVITE).ctx);
         },
       ),
       { numRuns: 25 },
@@ -228,9 +226,9 @@ describe('capabilities', () => {
   });
 
   it('refuses at link a module compiled for more than the tenant is granted', async () => {
-    const compiled = await compile(hostile);
+    const compiled = await engine.compile(hostile);
     if (!compiled.ok) throw new Error(compiled.error.message);
-    const linked = createRunner(compiled.module, new Linker(ksrModules), {
+    const linked = createRunner(compiled.value, new Linker(ksrModules), {
       capabilities: ['core', 'pv', 'sl'],
     });
     expect(linked.ok).toBe(false);
