@@ -4,11 +4,11 @@ import { PvNames, type RouteHost, ScriptRegexes } from '../src/kemi/index.ts';
 
 export const notingHost: RouteHost = {
   slReply: (ctx, status) => {
-    ctx.replied = status;
+    ctx.answer.replied = status;
     return true;
   },
   sendReply: (ctx, status) => {
-    ctx.replied = status;
+    ctx.answer.replied = status;
     return true;
   },
   isMyself: (h, port) => h === '127.0.0.1' && (port === undefined || port === 5060),

@@ -119,8 +119,8 @@ function measure(text: string, run: (ctx: RouteContext) => void, expected: numbe
     const t0 = process.hrtime.bigint();
     for (const ctx of batch) run(ctx);
     const ns = Number(process.hrtime.bigint() - t0) / PER_ROUND;
-    if (batch[PER_ROUND - 1].replied !== expected)
-      throw new Error(`route replied ${batch[PER_ROUND - 1].replied}`);
+    if (batch[PER_ROUND - 1].answer.replied !== expected)
+      throw new Error(`route replied ${batch[PER_ROUND - 1].answer.replied}`);
     if (r > 0) rounds.push(ns); // the first round warms up
   }
   return median(rounds);
@@ -161,7 +161,7 @@ for (const [label, text] of Object.entries(messages)) {
   const [ctx] = contexts(text, 1);
   probe.invoke('request-route', ctx);
   const calls = probe.last.ksrCalls;
-  const expected = ctx.replied!;
+  const expected = ctx.answer.replied!;
   console.log(`\n${label}: ${calls} KSR calls per route`);
   let baseline = 0;
   for (const [name, run] of runners) {

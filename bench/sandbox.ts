@@ -253,7 +253,7 @@ if (SECTIONS.has('1')) {
     const metered = runnerOf(await compiled(bytes, true), ksrModules);
     const invite = (r: ModuleRunner) => (ctx: RouteContext) => {
       r.invoke('request-route', ctx);
-      if (ctx.replied !== 404) throw new Error(`${label}: replied ${ctx.replied}`);
+      if (ctx.answer.replied !== 404) throw new Error(`${label}: replied ${ctx.answer.replied}`);
     };
     const [a, b] = compare([invite(plain), invite(metered)], (n) =>
       Array.from({ length: n }, () => routeContext(INVITE)),

@@ -43,7 +43,7 @@ export interface Server {
   close(): Promise<void>;
 }
 
-const ALLOWED = { ok: true } as const;
+const ALLOWED = { ok: true, value: undefined } as const;
 
 export async function startServer(config: Config, log: Logger): Promise<Result<Server>> {
   // Process-wide, so set here, once, before any script runs (see src/runtime/v8-flags.ts).

@@ -3,6 +3,7 @@
 // against name patterns (a name is never resolved here: the transport resolves it when it sends, so a
 // listed name is trusted with whatever its DNS answers), and the port against port ranges.
 import { BlockList, isIP } from 'node:net';
+import { err, ok, type Result } from '../result.ts';
 import type { NextHop } from '../tm/index.ts';
 
 /** relay_allow as configured. */
@@ -15,13 +16,10 @@ export interface AllowListSpec {
   readonly ports?: readonly (number | string)[];
 }
 
-export type AllowDecision = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/** Whether a tenant may send somewhere; a refusal's error says which part of the list failed (for the log). */
+export type AllowDecision = Result<void, string>;
 
-export type AllowListResult =
-  | { readonly ok: true; readonly list: DestinationAllowList }
-  | { readonly ok: false; readonly error: string };
-
-const ALLOWED: AllowDecision = Object.freeze({ ok: true });
+const ALLOWED: AllowDecision = Object.freeze(ok(undefined));
 
 export class DestinationAllowList {
   readonly #addresses = new BlockList();
@@ -42,32 +40,32 @@ export class DestinationAllowList {
   }
 
   /** Parses a configured allow-list; the error names the entry (`cidrs[1]: ...`). */
-  static parse(spec: AllowListSpec): AllowListResult {
+  static parse(spec: AllowListSpec): Result<DestinationAllowList, string> {
     const list = new DestinationAllowList(describe(spec));
     for (const [i, host] of (spec.hosts ?? []).entries()) {
       const error = list.#addHost(host);
-      if (error) return { ok: false, error: `hosts[${i}]: ${error}` };
+      if (error) return err(`hosts[${i}]: ${error}`);
     }
     for (const [i, cidr] of (spec.cidrs ?? []).entries()) {
       const error = list.#addCidr(cidr);
-      if (error) return { ok: false, error: `cidrs[${i}]: ${error}` };
+      if (error) return err(`cidrs[${i}]: ${error}`);
     }
     if (spec.ports !== undefined) {
       list.#ranges = [];
       for (const [i, port] of spec.ports.entries()) {
         const range = portRange(port);
-        if (typeof range === 'string') return { ok: false, error: `ports[${i}]: ${range}` };
-        list.#ranges.push(range);
+        if (!range.ok) return err(`ports[${i}]: ${range.error}`);
+        list.#ranges.push(range.value);
       }
     }
-    return { ok: true, list };
+    return ok(list);
   }
 
   /** Whether the tenant may send to `hop`; a refusal says which part failed. */
   check(hop: NextHop): AllowDecision {
     const ranges = this.#ranges;
     if (ranges !== undefined && !ranges.some(([low, high]) => hop.port >= low && hop.port <= high)) {
-      return { ok: false, reason: `port ${hop.port} is not in relay_allow: ${this.#text}` };
+      return err(`port ${hop.port} is not in relay_allow: ${this.#text}`);
     }
     const family = isIP(hop.host);
     if (family !== 0) {
@@ -77,11 +75,11 @@ export class DestinationAllowList {
       } catch {
         inside = false; // an address BlockList cannot read (a zone id): not on the list
       }
-      return inside ? ALLOWED : { ok: false, reason: `${hop.host} is not in relay_allow: ${this.#text}` };
+      return inside ? ALLOWED : err(`${hop.host} is not in relay_allow: ${this.#text}`);
     }
     return this.#nameAllowed(hop.host)
       ? ALLOWED
-      : { ok: false, reason: `host name ${hop.host} is not in relay_allow: ${this.#text}` };
+      : err(`host name ${hop.host} is not in relay_allow: ${this.#text}`);
   }
 
   toString(): string {
@@ -125,15 +123,16 @@ export class DestinationAllowList {
   }
 }
 
-function portRange(port: number | string): [number, number] | string {
+function portRange(port: number | string): Result<[number, number], string> {
   const valid = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
-  if (typeof port === 'number') return valid(port) ? [port, port] : `${port} is not a port (1-65535)`;
+  if (typeof port === 'number')
+    return valid(port) ? ok([port, port]) : err(`${port} is not a port (1-65535)`);
   const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(port);
-  if (!m) return `'${port}' is not a port or a range such as 5060-5080`;
+  if (!m) return err(`'${port}' is not a port or a range such as 5060-5080`);
   const low = Number(m[1]);
   const high = m[2] === undefined ? low : Number(m[2]);
-  if (!valid(low) || !valid(high) || high < low) return `'${port}' is not a range of ports (1-65535)`;
-  return [low, high];
+  if (!valid(low) || !valid(high) || high < low) return err(`'${port}' is not a range of ports (1-65535)`);
+  return ok([low, high]);
 }
 
 function describe(spec: AllowListSpec): string {

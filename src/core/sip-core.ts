@@ -11,7 +11,6 @@ import {
   type RouteHost,
   ScriptRegexes,
 } from '../kemi/index.ts';
-import type { Failure } from '../runtime/index.ts';
 import {
   addReceived,
   createResponse,
@@ -37,7 +36,7 @@ import { defaultGuard, type FailurePolicy, type PolicyOutcome, type ScriptGuard 
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { replyTarget } from './reply-target.ts';
-import { RouteInvoker, scriptContext } from './route-invoker.ts';
+import { type PolicedRoute, RouteInvoker, scriptContext } from './route-invoker.ts';
 import type { Script, ScriptSelector } from './script.ts';
 import { type AuthorizeDestination, allowAllDestinations, TransactionHost } from './transaction-host.ts';
 
@@ -165,21 +164,21 @@ export class SipCore implements RouteHost {
 
   slReply(ctx: RouteContext, status: number, reason: string): boolean {
     // A failure route answers through its transaction: a stateless reply would race the best response.
-    if (ctx.kind === 'failure' && ctx.transaction) return this.tm.reply(ctx, status, reason) > 0;
+    if (ctx.kind === 'failure' && ctx.tm.transaction) return this.tm.reply(ctx, status, reason) > 0;
     const request = ctx.request!;
-    if (ctx.forceRport) addReceived(request, ctx.source.remote, true);
+    if (ctx.answer.forceRport) addReceived(request, ctx.source.remote, true);
     const response = createResponse(request, status, reason, {
       toTag: status > 100 ? localToTag(request) : undefined,
-      headers: ctx.replyHeaders,
+      headers: ctx.answer.replyHeaders,
     });
     this.counters.localReplies++;
-    ctx.replied = status;
+    ctx.answer.replied = status;
     this.#send(replyTarget(request, ctx.source), response.toBuffer(), ctx.log);
     return true;
   }
 
   sendReply(ctx: RouteContext, status: number, reason: string): boolean {
-    return ctx.transaction ? this.tm.reply(ctx, status, reason) > 0 : this.slReply(ctx, status, reason);
+    return ctx.tm.transaction ? this.tm.reply(ctx, status, reason) > 0 : this.slReply(ctx, status, reason);
   }
 
   isMyself(host: string, port: number | undefined, secure: boolean): boolean {
@@ -205,86 +204,60 @@ export class SipCore implements RouteHost {
       this.#log.warn({ callId: request.callId }, `no tenant takes ${request.method} ${request.uri}: dropped`);
       return;
     }
-    const run = this.#requestRoute(script, request, source, key);
-    if (run.failure) this.#requestFailed(script, run.ctx, run.failure, bytes, source, key, true);
-  }
-
-  /** Runs the request route; when it returns, carries out what it decided. */
-  #requestRoute(
-    script: Script,
-    request: SipRequest,
-    source: Source,
-    key: string,
-  ): { ctx: RouteContext; failure: Failure | undefined } {
-    const ctx = scriptContext(
-      script,
-      'request',
-      request,
-      source,
-      this,
-      script.log.child({ callId: request.callId }),
-    );
-    ctx.transactionKey = key;
-    ctx.receivedMaxForwards = request.maxForwards;
-    this.tm.bind(ctx, script);
-    const failure = this.#invoker.invoke(script, 'request-route', ctx);
-    this.tm.bind(undefined, undefined);
-    if (failure) return { ctx, failure };
-    if (ctx.afterRoute) for (const send of ctx.afterRoute) send();
-    const tx = ctx.transaction;
-    if (tx) {
-      tx.startPending();
-      // Made, then answered statelessly (t-relay refused, sl-reply-error): nothing will use it; left, it
-      // would pin the version and answer 408 at the end of its lifetime.
-      if (!tx.relayed && tx.finalStatus === undefined && ctx.replied !== undefined) tx.abandon();
-    } else if (ctx.replied === undefined && !ctx.dropped && request.method !== 'ACK')
-      this.counters.unhandled++;
-    return { ctx, failure: undefined };
+    this.#invoker.run(script, this.#requestRoute(request, source, bytes, key));
   }
 
   /**
-   * A failed request route: what it queued (relays, a stateless ACK, reply headers) is discarded with its
-   * context, then the tenant's policy applies to the request as received. A route that answered before it
-   * failed keeps its answer; an ACK is never answered.
+   * The request route, and what is left to do when it returns. When it failed, what it queued (relays, a
+   * stateless ACK, reply headers) is discarded with its context, then the tenant's policy applies to the
+   * request as received. A route that answered before it failed keeps its answer; an ACK is never answered.
    */
-  #requestFailed(
-    script: Script,
-    ctx: RouteContext,
-    failure: Failure,
-    bytes: Buffer,
-    source: Source,
-    key: string,
-    mayFallBack: boolean,
-  ): void {
-    const invoker = this.#invoker;
-    const policy = invoker.policy(script);
-    const tx = ctx.transaction;
-    if (ctx.replied !== undefined || tx?.finalStatus !== undefined) {
-      tx?.abandon();
-      invoker.settle(script, ctx, failure, policy, 'none');
-      return;
-    }
-    const fallback = mayFallBack ? invoker.fallback(script, policy) : undefined;
-    if (fallback) {
-      tx?.abandon();
-      invoker.settle(script, ctx, failure, policy, 'fallback');
-      const request = this.#asReceived(bytes, source) as SipRequest;
-      const again = this.#requestRoute(fallback, request, source, key);
-      if (again.failure) this.#requestFailed(fallback, again.ctx, again.failure, bytes, source, key, false);
-      return;
-    }
-    if (policy.mode === 'drop') {
-      tx?.abandon();
-      invoker.settle(script, ctx, failure, policy, 'drop');
-      return;
-    }
-    invoker.settle(script, ctx, failure, policy, this.#failClosed(ctx, policy, bytes, source));
+  #requestRoute(request: SipRequest, source: Source, bytes: Buffer, key: string): PolicedRoute<void> {
+    const answered = (ctx: RouteContext) =>
+      ctx.answer.replied !== undefined || ctx.tm.transaction?.finalStatus !== undefined;
+    return {
+      route: 'request-route',
+      context: (script, retry) => {
+        const msg = retry ? (this.#asReceived(bytes, source) as SipRequest) : request;
+        const ctx = scriptContext(
+          script,
+          'request',
+          msg,
+          source,
+          this,
+          script.log.child({ callId: msg.callId }),
+        );
+        ctx.tm.key = key;
+        ctx.tm.receivedMaxForwards = msg.maxForwards;
+        return ctx;
+      },
+      returned: (ctx) => {
+        if (ctx.tm.afterRoute) for (const send of ctx.tm.afterRoute) send();
+        const tx = ctx.tm.transaction;
+        if (tx) {
+          tx.startPending();
+          // Made, then answered statelessly (t-relay refused, sl-reply-error): nothing will use it; left, it
+          // would pin the version and answer 408 at the end of its lifetime.
+          if (!tx.relayed && tx.finalStatus === undefined && ctx.answer.replied !== undefined) tx.abandon();
+        } else if (ctx.answer.replied === undefined && !ctx.answer.dropped && request.method !== 'ACK')
+          this.counters.unhandled++;
+      },
+      answered,
+      retrying: (ctx) => ctx.tm.transaction?.abandon(),
+      failed: (ctx, policy) => {
+        const left = answered(ctx) ? 'none' : policy.mode === 'drop' ? 'drop' : undefined;
+        if (left === undefined)
+          return { outcome: this.#failClosed(ctx, policy, bytes, source), value: undefined };
+        ctx.tm.transaction?.abandon();
+        return { outcome: left, value: undefined };
+      },
+    };
   }
 
   /** The configured reply: through the transaction the route made, else statelessly. Never to an ACK. */
   #failClosed(ctx: RouteContext, policy: FailurePolicy, bytes: Buffer, source: Source): PolicyOutcome {
     const { status, reason } = policy.reply;
-    const tx = ctx.transaction;
+    const tx = ctx.tm.transaction;
     if (tx) {
       tx.reply(status, reason); // drops what t-relay queued
       return 'reply';
@@ -300,62 +273,43 @@ export class SipCore implements RouteHost {
   /**
    * A response: the reply route runs first (on the transaction's script when the response matches a
    * transaction), as Kamailio's core reply_route does; unless it dropped the response, the transaction
-   * takes it, or it is forwarded statelessly by its Via. When the route fails, the response goes on only
-   * if fail-open ran the route on the previous version and that kept it (a response is never answered).
+   * takes it, or it is forwarded statelessly by its Via.
    */
   #onReply(received: SipResponse, source: Source, bytes: Buffer): void {
     const entry = this.tm.matchResponse(received);
     const tx = entry?.owner;
     const script = tx ? this.tm.scriptOf(tx) : this.#selector.select(received, source);
-    let response: SipResponse | undefined = received;
-    if (script) {
-      const log = tx?.log ?? script.log.child({ callId: received.callId });
-      const run = this.#replyRoute(script, received, source, tx, log);
-      if (run.failure) response = this.#replyFailed(script, run.ctx, run.failure, bytes, source, tx);
-      else if (run.ctx.dropped) response = undefined;
-    }
+    const response = script
+      ? this.#invoker.run(script, this.#replyRoute(received, source, bytes, tx))
+      : received;
     if (response === undefined) this.counters.repliesDropped++;
     else if (entry) this.tm.deliver(entry, response, source);
     else if (!this.tm.forwardStateless(response)) this.counters.repliesDropped++;
   }
 
+  /**
+   * The reply route: the response to go on with, or undefined when it is dropped. When the route fails,
+   * the response goes on only if fail-open ran the route on the previous version and that kept it (a
+   * response is never answered).
+   */
   #replyRoute(
-    script: Script,
-    response: SipResponse,
+    received: SipResponse,
     source: Source,
-    tx: ProxyTransaction | undefined,
-    log: Logger,
-  ): { ctx: RouteContext; failure: Failure | undefined } {
-    const ctx = scriptContext(script, 'reply', response, source, this, log);
-    ctx.transaction = tx;
-    return { ctx, failure: this.#invoker.invoke(script, 'reply-route', ctx) };
-  }
-
-  /** The response to go on with after a failed reply route: fail-open's, or none (dropped). */
-  #replyFailed(
-    script: Script,
-    ctx: RouteContext,
-    failure: Failure,
     bytes: Buffer,
-    source: Source,
     tx: ProxyTransaction | undefined,
-  ): SipResponse | undefined {
-    const invoker = this.#invoker;
-    const policy = invoker.policy(script);
-    const fallback = invoker.fallback(script, policy);
-    if (!fallback) {
-      invoker.settle(script, ctx, failure, policy, 'drop');
-      return undefined;
-    }
-    invoker.settle(script, ctx, failure, policy, 'fallback');
-    const response = this.#asReceived(bytes, source) as SipResponse;
-    const log = fallback.log.child({ callId: response.callId });
-    const again = this.#replyRoute(fallback, response, source, tx, log);
-    if (again.failure) {
-      invoker.settle(fallback, again.ctx, again.failure, policy, 'drop');
-      return undefined;
-    }
-    return again.ctx.dropped ? undefined : response;
+  ): PolicedRoute<SipResponse | undefined> {
+    return {
+      route: 'reply-route',
+      context: (script, retry) => {
+        const msg = retry ? (this.#asReceived(bytes, source) as SipResponse) : received;
+        const log = (!retry && tx?.log) || script.log.child({ callId: msg.callId });
+        const ctx = scriptContext(script, 'reply', msg, source, this, log);
+        ctx.tm.transaction = tx;
+        return ctx;
+      },
+      returned: (ctx) => (ctx.answer.dropped ? undefined : ctx.reply),
+      failed: () => ({ outcome: 'drop', value: undefined }),
+    };
   }
 
   /** The message as received, parsed again: what a failed route changed on its copy is not there. */

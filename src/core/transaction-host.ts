@@ -1,19 +1,15 @@
 // The transaction layer on the message path (RFC 3261 16, 17): it matches incoming requests and responses
 // to transactions before any route runs (retransmissions and ACKs of negative replies are absorbed there),
-// makes transactions for the tm functions (it is their TmHost), and runs each transaction's branch,
-// onreply and failure routes on the script that created it: that script is pinned for the transaction's
-// life, so a version activated meanwhile never sees it. Every relay destination (branches, failover,
-// forking, stateless ACKs) passes authorizeDestination, the tenant's allow-list hook. When one of those
-// routes fails, what it changed is put back and the tenant's failure policy decides (docs/sandbox.md).
+// makes transactions for the tm functions (it is their TmHost) on the script of the request route that
+// asks (the context carries it), and runs each transaction's branch, onreply and failure routes on that
+// script (transaction-routes.ts): it is pinned for the transaction's life, so a version activated
+// meanwhile never sees it. Every relay destination (branches, failover, forking, stateless ACKs) passes
+// authorizeDestination, the tenant's allow-list hook.
 import type { Logger } from 'pino';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
-import { ok } from '../result.ts';
-import type { Failure } from '../runtime/index.ts';
+import { ok, type Result } from '../result.ts';
 import { addReceived, responseDestination, type SipRequest, type SipResponse } from '../sip/index.ts';
 import {
-  type Branch,
-  type BranchDraft,
-  type BranchVerdict,
   type Clock,
   createTmCounters,
   type DestinationBranch,
@@ -40,16 +36,17 @@ import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
 import { replyTarget } from './reply-target.ts';
-import { type RouteInvoker, scriptContext } from './route-invoker.ts';
+import { type RouteInvoker, scriptOf } from './route-invoker.ts';
 import type { Script } from './script.ts';
+import { scriptRoutes } from './transaction-routes.ts';
 
-/** Whether a tenant's script may send to a destination; refusals carry the reason for the log. */
-export type DestinationDecision = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/**
+ * The choke point of every relay destination: the sandbox's allow-list of hosts, CIDRs and ports. A
+ * refusal's error is the reason, for the log.
+ */
+export type AuthorizeDestination = (script: Script, target: NextHop) => Result<void, string>;
 
-/** The choke point of every relay destination: the sandbox's allow-list of hosts, CIDRs and ports. */
-export type AuthorizeDestination = (script: Script, target: NextHop) => DestinationDecision;
-
-export const allowAllDestinations: AuthorizeDestination = () => ({ ok: true });
+export const allowAllDestinations: AuthorizeDestination = () => ok(undefined);
 
 export interface TransactionHostOptions {
   readonly transport: Transport;
@@ -72,13 +69,8 @@ export class TransactionHost implements TmHost {
   readonly table = new TransactionTable<ProxyTransaction, ProxyClientEntry>();
   readonly #options: TransactionHostOptions;
   readonly #env: ProxyEnvironment;
-  /** The request route running now and its script: the only context t-newtran / t-relay make one for. */
-  #routing: RouteContext | undefined;
-  #routingScript: Script | undefined;
   /** Each script's transaction routes, made once: they only close over the script. */
   readonly #routes = new WeakMap<Script, TransactionRoutes>();
-  /** The source of the response being delivered ($si in an onreply route). */
-  #replySource: Source | undefined;
 
   constructor(options: TransactionHostOptions) {
     this.#options = options;
@@ -94,12 +86,6 @@ export class TransactionHost implements TmHost {
       defer: (task) => options.invoker.defer(task),
       newBranch: newBranchId,
     };
-  }
-
-  /** Ties a request route's context to the script running it, while the route runs. */
-  bind(ctx: RouteContext | undefined, script: Script | undefined): void {
-    this.#routing = ctx;
-    this.#routingScript = script;
   }
 
   /** The script a transaction runs its routes on. */
@@ -135,12 +121,7 @@ export class TransactionHost implements TmHost {
 
   /** Hands a response to its client transaction (and so to its branch and transaction). */
   deliver(entry: ProxyClientEntry, response: SipResponse, source: Source): void {
-    this.#replySource = source;
-    try {
-      entry.receiveResponse(response);
-    } finally {
-      this.#replySource = undefined;
-    }
+    entry.receiveResponse(response, source);
   }
 
   /**
@@ -162,31 +143,31 @@ export class TransactionHost implements TmHost {
   // ---- TmHost -------------------------------------------------------------------------------------------------
 
   newTransaction(ctx: RouteContext): number {
-    if (ctx.transaction) return 1;
+    if (ctx.tm.transaction) return 1;
     return this.#open(ctx) === undefined ? -1 : 1;
   }
 
   relay(ctx: RouteContext, targets: readonly DestinationBranch[], forced?: NextHop): number {
     const request = ctx.request!;
     if (request.method === 'ACK') return this.#forwardAck(ctx, targets, forced);
-    if (request.method === 'CANCEL' && ctx.kind === 'request' && !ctx.transaction) {
+    if (request.method === 'CANCEL' && ctx.kind === 'request' && !ctx.tm.transaction) {
       const invite = this.table.matchCancelled(request);
       if (invite !== undefined) return this.#cancel(ctx, invite);
     }
-    const tx = ctx.transaction ?? (ctx.kind === 'request' ? this.#open(ctx) : undefined);
+    const tx = ctx.tm.transaction ?? (ctx.kind === 'request' ? this.#open(ctx) : undefined);
     if (tx === undefined) return E_UNSPEC;
     if (ctx.kind === 'request') {
-      tx.flags = ctx.flags;
-      tx.contacts = ctx.contacts;
+      tx.flags = ctx.flags.message;
+      tx.contacts = ctx.relay.contacts;
     }
-    const rr = ctx.recordRoute;
+    const rr = ctx.relay.recordRoute;
     tx.recordRoute = rr?.enabled ? { params: rr.params, preset: rr.preset } : undefined;
     const outcome = tx.relay(request.clone(), targets, forced);
     return outcome.ok ? 1 : outcome.error.code;
   }
 
   reply(ctx: RouteContext, status: number, reason: string): number {
-    const tx = ctx.transaction;
+    const tx = ctx.tm.transaction;
     if (tx === undefined) {
       ctx.log.error({ ksr: 't-reply' }, 'no transaction for this request: call t-newtran first');
       return -1;
@@ -195,17 +176,17 @@ export class TransactionHost implements TmHost {
       ctx.log.error({ ksr: 't-reply' }, `cannot reply from a ${ctx.kind} route`);
       return -1;
     }
-    if (!tx.reply(status, reason, ctx.replyHeaders)) {
+    if (!tx.reply(status, reason, ctx.answer.replyHeaders)) {
       ctx.log.error({ ksr: 't-reply', status }, `the transaction was answered already (${tx.finalStatus})`);
       return -1;
     }
-    ctx.replied = status;
+    ctx.answer.replied = status;
     return 1;
   }
 
   checkTransaction(ctx: RouteContext): number {
     const request = ctx.request;
-    if (!request) return ctx.transaction ? 1 : -1;
+    if (!request) return ctx.tm.transaction ? 1 : -1;
     if (request.method === 'CANCEL') return this.table.matchCancelled(request) ? 1 : -1;
     if (request.method === 'ACK') {
       const status = this.table.matchAck(request)?.finalStatus;
@@ -219,8 +200,8 @@ export class TransactionHost implements TmHost {
   /** Makes the transaction of a request route's request (t-newtran, or the first t-relay). */
   #open(ctx: RouteContext): ProxyTransaction | undefined {
     const request = ctx.request;
-    const script = ctx === this.#routing ? this.#routingScript : undefined;
-    if (request === undefined || script === undefined || ctx.transactionKey === undefined) {
+    const script = requestRouteScript(ctx);
+    if (request === undefined || script === undefined || ctx.tm.key === undefined) {
       ctx.log.error({ ksr: 't-newtran' }, 'a transaction is made only for a request in the request route');
       return undefined;
     }
@@ -229,14 +210,14 @@ export class TransactionHost implements TmHost {
       return undefined;
     }
     const received = request.clone();
-    if (ctx.forceRport) addReceived(received, ctx.source.remote, true);
+    if (ctx.answer.forceRport) addReceived(received, ctx.source.remote, true);
     const tx = ProxyTransaction.open(this.#env, this.#routesFor(script), {
       owner: script,
-      key: ctx.transactionKey,
+      key: ctx.tm.key,
       request: received,
       source: ctx.source,
       upstream: replyTarget(received, ctx.source),
-      receivedMaxForwards: ctx.receivedMaxForwards,
+      receivedMaxForwards: ctx.tm.receivedMaxForwards,
       recordRouteParams: this.#options.recordRouteParams(script),
       log: ctx.log,
     });
@@ -245,7 +226,7 @@ export class TransactionHost implements TmHost {
       return undefined;
     }
     script.pin();
-    const s = ctx.tmSettings;
+    const s = ctx.relay.settings;
     if (s !== undefined) {
       tx.onFailure = s.onFailure;
       tx.onBranch = s.onBranch;
@@ -254,7 +235,7 @@ export class TransactionHost implements TmHost {
       if (s.frInv !== undefined) tx.frInv = s.frInv;
       if (s.dropReplies !== undefined) tx.dropReplies = s.dropReplies;
     }
-    ctx.transaction = tx;
+    ctx.tm.transaction = tx;
     if (tx.isInvite) tx.trying();
     return tx;
   }
@@ -264,14 +245,14 @@ export class TransactionHost implements TmHost {
     const tx = this.#open(ctx);
     if (tx === undefined) return E_UNSPEC;
     tx.reply(200, 'OK');
-    ctx.replied = 200;
+    ctx.answer.replied = 200;
     invite.cancel(ctx.request!.getFieldValues('Reason'));
     return 1;
   }
 
   /** An ACK for a 2xx goes on statelessly (it is a transaction of its own, end to end). */
   #forwardAck(ctx: RouteContext, targets: readonly DestinationBranch[], forced: NextHop | undefined): number {
-    const script = ctx === this.#routing ? this.#routingScript : undefined;
+    const script = requestRouteScript(ctx);
     const target = targets[0];
     if (script === undefined || target === undefined) return E_UNSPEC;
     const found = forced === undefined ? nextHop(target.dstUri ?? target.uri) : ok(forced);
@@ -289,15 +270,15 @@ export class TransactionHost implements TmHost {
     if (local === undefined) return E_UNSPEC;
     const ack = ctx.request!.clone();
     if (target.uri !== ack.uri) ack.setUri(target.uri);
-    if (!forwardMaxForwards(ack, ctx.receivedMaxForwards)) return E_UNSPEC;
+    if (!forwardMaxForwards(ack, ctx.tm.receivedMaxForwards)) return E_UNSPEC;
     ack.pushVia(
       `SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
     );
     const proto: Proto = hop.proto;
     const bytes = ack.toBuffer();
     // Sent once the route returns: a route that fails after relaying sends nothing.
-    ctx.afterRoute ??= [];
-    ctx.afterRoute.push(() => {
+    ctx.tm.afterRoute ??= [];
+    ctx.tm.afterRoute.push(() => {
       void this.#options.transport.send(
         { proto, address: hop.host, port: hop.port, local: local.listener },
         bytes,
@@ -310,7 +291,7 @@ export class TransactionHost implements TmHost {
     const decision = this.#options.authorizeDestination(script, hop);
     if (decision.ok) return undefined;
     countBy(this.#options.counters.destinationsRefused, script.tenant);
-    return `${hop.proto}:${hostPort(hop.host, hop.port)} is not allowed for tenant ${script.tenant}: ${decision.reason}`;
+    return `${hop.proto}:${hostPort(hop.host, hop.port)} is not allowed for tenant ${script.tenant}: ${decision.error}`;
   }
 
   /** The routes of a transaction, bound to the script that created it. */
@@ -324,158 +305,19 @@ export class TransactionHost implements TmHost {
   }
 
   #makeRoutes(script: Script): TransactionRoutes {
+    const { invoker, host } = this.#options;
     return {
+      ...scriptRoutes(script, invoker, host),
       refuse: (hop) => this.#refuse(script, hop),
       ended: () => script.unpin(),
-      branch: (tx, name, draft) => this.#branchRoute(script, tx, name, draft),
-      onReply: (tx, name, response, branch) => this.#onReplyRoute(script, tx, name, response, branch),
-      failure: (tx, name) => this.#failureRoute(script, tx, name),
     };
   }
+}
 
-  /** The log of a transaction route run by `script`: the transaction's, or one naming the fallback. */
-  #logFor(script: Script, tx: ProxyTransaction): Logger {
-    return script === tx.owner ? tx.log : script.log.child({ callId: tx.request.callId });
-  }
-
-  /**
-   * A branch route. Failed: the branch is dropped (drop), ends with the configured reply as its local
-   * final response (fail-closed), or the route runs on the previous version on a fresh copy (fail-open).
-   */
-  #branchRoute(script: Script, tx: ProxyTransaction, name: string, draft: BranchDraft): BranchVerdict {
-    const { invoker } = this.#options;
-    const pristine = draft.request.clone();
-    const run = (s: Script): { ctx: RouteContext; failure: Failure | undefined } => {
-      const ctx = scriptContext(
-        s,
-        'branch',
-        draft.request,
-        tx.source,
-        this.#options.host,
-        this.#logFor(s, tx),
-      );
-      ctx.transaction = tx;
-      ctx.flags = tx.flags;
-      ctx.branchFlags = draft.flags;
-      ctx.dstUri = draft.dstUri;
-      ctx.branchIndex = draft.index;
-      const failure = invoker.invoke(s, 'named-route', ctx, name);
-      if (failure === undefined) {
-        draft.dstUri = ctx.dstUri;
-        draft.flags = ctx.branchFlags;
-      }
-      return { ctx, failure };
-    };
-    let ran = script;
-    let { ctx, failure } = run(script);
-    if (failure === undefined) return ctx.dropped ? 'drop' : 'send';
-    const policy = invoker.policy(script);
-    const fallback = invoker.fallback(script, policy);
-    if (fallback) {
-      invoker.settle(script, ctx, failure, policy, 'fallback', name);
-      draft.request = pristine;
-      ran = fallback;
-      ({ ctx, failure } = run(fallback));
-      if (failure === undefined) return ctx.dropped ? 'drop' : 'send';
-    }
-    draft.request = pristine;
-    if (policy.mode === 'drop') {
-      invoker.settle(ran, ctx, failure, policy, 'drop', name);
-      return 'drop';
-    }
-    invoker.settle(ran, ctx, failure, policy, 'reply', name);
-    return policy.reply;
-  }
-
-  /**
-   * An onreply route, run on the response the transaction received. Failed: fail-open runs it on the
-   * previous version on a fresh copy; otherwise a provisional response is dropped and a final one (which
-   * no onreply route can drop) goes on as received, without the failed route's changes.
-   */
-  #onReplyRoute(
-    script: Script,
-    tx: ProxyTransaction,
-    name: string,
-    response: SipResponse,
-    branch: Branch,
-  ): SipResponse | undefined {
-    const { invoker, host } = this.#options;
-    const source = this.#replySource ?? tx.source;
-    const pristine = response.clone();
-    const run = (s: Script, msg: SipResponse): { ctx: RouteContext; failure: Failure | undefined } => {
-      const ctx = scriptContext(s, 'onreply', msg, source, host, this.#logFor(s, tx));
-      ctx.transaction = tx;
-      ctx.flags = tx.flags;
-      ctx.branchFlags = branch.flags;
-      ctx.branchIndex = branch.index;
-      const failure = invoker.invoke(s, 'named-route', ctx, name);
-      if (failure === undefined) tx.flags = ctx.flags;
-      return { ctx, failure };
-    };
-    let ran = script;
-    let { ctx, failure } = run(script, response);
-    if (failure === undefined) return ctx.dropped ? undefined : response;
-    const policy = invoker.policy(script);
-    const fallback = invoker.fallback(script, policy);
-    if (fallback) {
-      invoker.settle(script, ctx, failure, policy, 'fallback', name);
-      ran = fallback;
-      ({ ctx, failure } = run(fallback, pristine));
-      if (failure === undefined) return ctx.dropped ? undefined : pristine;
-    }
-    const final = response.status >= 200;
-    invoker.settle(ran, ctx, failure, policy, final ? 'forward' : 'drop', name);
-    return final ? pristine : undefined;
-  }
-
-  /**
-   * A failure route. Failed: its queued branches and settings are discarded; then the transaction is
-   * answered with the configured reply (fail-closed), the route runs on the previous version
-   * (fail-open), or the transaction goes on as if no failure route had run: its best response goes
-   * upstream (drop).
-   */
-  #failureRoute(script: Script, tx: ProxyTransaction, name: string): void {
-    const { invoker, host } = this.#options;
-    const saved = tx.routeState();
-    const run = (s: Script): { ctx: RouteContext; failure: Failure | undefined } => {
-      const request = (tx.relayedRequest ?? tx.request).clone();
-      const ctx = scriptContext(s, 'failure', request, tx.source, host, this.#logFor(s, tx));
-      ctx.transaction = tx;
-      ctx.flags = tx.flags;
-      ctx.dstUri = tx.relayedDstUri;
-      ctx.contacts = tx.contacts;
-      if (tx.recordRoute) ctx.recordRoute = { ...tx.recordRoute, enabled: true };
-      const failure = invoker.invoke(s, 'named-route', ctx, name);
-      if (failure === undefined) {
-        tx.flags = ctx.flags;
-        tx.contacts = ctx.contacts;
-      } else if (tx.finalStatus === undefined) tx.restoreRouteState(saved);
-      return { ctx, failure };
-    };
-    let ran = script;
-    let { ctx, failure } = run(script);
-    if (failure === undefined) return;
-    const policy = invoker.policy(script);
-    if (tx.finalStatus !== undefined) {
-      invoker.settle(script, ctx, failure, policy, 'none', name);
-      return;
-    }
-    const fallback = invoker.fallback(script, policy);
-    if (fallback) {
-      invoker.settle(script, ctx, failure, policy, 'fallback', name);
-      ran = fallback;
-      ({ ctx, failure } = run(fallback));
-      if (failure === undefined) return;
-      if (tx.finalStatus !== undefined) {
-        invoker.settle(fallback, ctx, failure, policy, 'none', name);
-        return;
-      }
-    }
-    if (policy.mode === 'drop') {
-      invoker.settle(ran, ctx, failure, policy, 'drop', name);
-      return;
-    }
-    tx.reply(policy.reply.status, policy.reply.reason);
-    invoker.settle(ran, ctx, failure, policy, 'reply', name);
-  }
+/**
+ * The script of a request route's context: the only context t-newtran and t-relay make a transaction
+ * for (the server gives it the request's transaction key; branch, onreply and failure routes have none).
+ */
+function requestRouteScript(ctx: RouteContext): Script | undefined {
+  return ctx.kind === 'request' && ctx.tm.key !== undefined ? scriptOf(ctx) : undefined;
 }

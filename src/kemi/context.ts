@@ -1,6 +1,7 @@
-// The state one route invocation sees: the message, where it came from, per-message variables and flags,
-// and what the route decided. KSR functions (the tables in this folder) read and change it; the server
-// reads the outcome after the route returns. `host` is what the functions ask of the server.
+// The state one route invocation sees: the message, where it came from, the script it runs on,
+// per-message variables and flags, and what the route decided. KSR functions (the tables in this folder)
+// read and change it; the server reads the outcome after the route returns. Each part has one writer (see
+// RouteContext). `host` is what the functions ask of the server.
 import type { Logger } from 'pino';
 import { SipRequest, SipResponse } from '../sip/index.ts';
 import type { HtableStore, LocationStore, RegistrarSettings } from '../state/index.ts';
@@ -79,6 +80,86 @@ export interface LogMeter {
 /** A pseudo-variable value: `$null` is undefined. */
 export type PvValue = string | number | undefined;
 
+/**
+ * The module version a route runs on, as the KSR functions see it: its tenant (whose htables, defines and
+ * location they reach) and version. The server's Script (src/core/script.ts) is one.
+ */
+export interface RouteScript {
+  readonly tenant: string;
+  readonly version: number;
+}
+
+/** The flag words of `setflag` and `setbflag`. Written by the KSR functions. */
+export interface RouteFlags {
+  /** Message flags 0..31. */
+  message: number;
+  /** Flags of the current branch 0..31 (the R-URI's branch in a request route). */
+  branch: number;
+}
+
+/**
+ * How the request is to be relayed: the destination set and the settings t-relay takes over. Written by
+ * the KSR functions (core, corex, rr, tm, registrar); the server reads it when the request is relayed.
+ */
+export interface RelayPlan {
+  /** `$du`: where to send the request instead of its R-URI. */
+  dstUri: string | undefined;
+  /** q value of the R-URI's branch (append-branch-uri-q, t-next-contacts). */
+  ruriQ: number | undefined;
+  /** Branches added with append-branch (the destination set after the R-URI's branch). */
+  appended: DestinationBranch[] | undefined;
+  /** What t-load-contacts left for t-next-contacts, by falling q. */
+  contacts: DestinationBranch[] | undefined;
+  /** record-route and add-rr-param for this request, applied to every branch. */
+  recordRoute: RecordRouteState | undefined;
+  /** The URI parameters of our own Route entry that loose-route removed ("lr;ftag=..."). */
+  localRouteParams: string | undefined;
+  /** t-on-*, t-set-fr and t-drop-replies made before the transaction exists; t-relay copies them in. */
+  settings: TmSettings | undefined;
+}
+
+/**
+ * How the message is answered, or not forwarded. Written by the KSR functions, except `replied`, which the
+ * server (the RouteHost) sets when it sent the reply a KSR function asked for.
+ */
+export interface Answer {
+  /** Status of the reply sent for this request, if one was. */
+  replied: number | undefined;
+  /** Header fields to add to the reply the server generates (`hdr.append-to-reply`). */
+  readonly replyHeaders: [name: string, value: string][];
+  /** Replies go to the source port (`force-rport`). */
+  forceRport: boolean;
+  /** The reply `sl-reply-error` sends: the last failure a KSR function found. */
+  pendingError: { status: number; reason: string } | undefined;
+  /** The message is not to be forwarded (`set-drop`, `x.drop`). */
+  dropped: boolean;
+  /** Set by `x.exit`/`x.drop`: every later KSR call of this route is ignored. */
+  finished: Finish | undefined;
+}
+
+/**
+ * The transaction side of the route. Written by the server (src/core: the request route's key and
+ * Max-Forwards, the transaction a failure, branch or onreply route runs for, the transaction t-newtran or
+ * t-relay made through the TmHost); the KSR functions read it.
+ */
+export interface TmState {
+  /** The transaction: made by t-newtran/t-relay, or the one a failure, branch or onreply route runs for. */
+  transaction: ProxyTransaction | undefined;
+  /** A request route's: its request's transaction key (tm/transaction-key.ts); only it makes a transaction. */
+  key: string | undefined;
+  /** Max-Forwards as received (the proxy core applies 16.6 step 3 when the script did not). */
+  receivedMaxForwards: number | undefined;
+  /** The branch a branch or onreply route runs for ($T_branch_idx). */
+  branchIndex: number | undefined;
+  /** Sends that wait for the route to return (a stateless ACK): dropped with the route if it fails. */
+  afterRoute: (() => void)[] | undefined;
+}
+
+/**
+ * One route invocation's state, in parts each written by one layer: what the server gives it (read-only,
+ * set when the context is made), `vars`, `flags`, `relay` and `answer` (written by the KSR functions) and
+ * `tm` (written by the server's transaction layer).
+ */
 export class RouteContext {
   readonly kind: RouteKind;
   readonly msg: SipRequest | SipResponse;
@@ -86,62 +167,60 @@ export class RouteContext {
   readonly host: RouteHost;
   /** Carries tenant, version and Call-ID bindings. */
   readonly log: Logger;
-  /** The tenant whose script runs (its defines); set by the server. */
-  tenant: string | undefined = undefined;
-  /** `$var(name)`: script variables that live for this message. */
-  readonly vars = new Map<string, string | number>();
-  /** Message flags 0..31 (`setflag`). */
-  flags = 0;
-  /** Flags of the current branch 0..31 (`setbflag`). */
-  branchFlags = 0;
-  /** `$du`: where to send the request instead of its R-URI. */
-  dstUri: string | undefined = undefined;
-  /** Replies go to the source port (`force-rport`). */
-  forceRport = false;
-  /** Header fields to add to the reply the server generates (`hdr.append-to-reply`). */
-  readonly replyHeaders: [name: string, value: string][] = [];
-  /** Set by `x.exit`/`x.drop`: every later KSR call of this route is ignored. */
-  finished: Finish | undefined = undefined;
-  /** The message is not to be forwarded (`set-drop`, `x.drop`). */
-  dropped = false;
-  /** Status of the reply sent for this request, if one was. */
-  replied: number | undefined = undefined;
-  /** The reply `sl-reply-error` sends: the last failure a KSR function found. */
-  pendingError: { status: number; reason: string } | undefined = undefined;
-  /** Charged with the bytes of every script log line. */
-  logMeter: LogMeter | undefined = undefined;
+  /** The module version the route runs on; undefined only for a context made outside the server (tests). */
+  readonly script: RouteScript | undefined;
   /** `$ou`: the R-URI as received, before the route changed it. */
   readonly originalUri: string | undefined;
-  /** The transaction: made by t-newtran/t-relay, or the one a failure, branch or onreply route runs for. */
-  transaction: ProxyTransaction | undefined = undefined;
-  /** Set by the server for a request route: the request's transaction key (tm/transaction-key.ts). */
-  transactionKey: string | undefined = undefined;
-  /** Max-Forwards as received (the proxy core applies 16.6 step 3 when the script did not). */
-  receivedMaxForwards: number | undefined = undefined;
-  /** tm settings made before the transaction exists. */
-  tmSettings: TmSettings | undefined = undefined;
-  /** Branches added with append-branch (the destination set after the R-URI's branch). */
-  appendedBranches: DestinationBranch[] | undefined = undefined;
-  /** q value of the R-URI's branch (append-branch-uri-q, t-next-contacts). */
-  ruriQ: number | undefined = undefined;
-  /** What t-load-contacts left for t-next-contacts, by falling q. */
-  contacts: DestinationBranch[] | undefined = undefined;
-  /** record-route and add-rr-param for this request, applied to every branch. */
-  recordRoute: RecordRouteState | undefined = undefined;
-  /** The URI parameters of our own Route entry that loose-route removed ("lr;ftag=..."). */
-  localRouteParams: string | undefined = undefined;
-  /** The branch a branch or onreply route runs for ($T_branch_idx). */
-  branchIndex: number | undefined = undefined;
-  /** Sends that wait for the route to return (a stateless ACK): dropped with the route if it fails. */
-  afterRoute: (() => void)[] | undefined = undefined;
+  /** Charged with the bytes of every script log line; set by whoever runs the route. */
+  logMeter: LogMeter | undefined = undefined;
+  /** `$var(name)`: script variables that live for this message. */
+  readonly vars = new Map<string, string | number>();
+  readonly flags: RouteFlags = { message: 0, branch: 0 };
+  readonly relay: RelayPlan = {
+    dstUri: undefined,
+    ruriQ: undefined,
+    appended: undefined,
+    contacts: undefined,
+    recordRoute: undefined,
+    localRouteParams: undefined,
+    settings: undefined,
+  };
+  readonly answer: Answer = {
+    replied: undefined,
+    replyHeaders: [],
+    forceRport: false,
+    pendingError: undefined,
+    dropped: false,
+    finished: undefined,
+  };
+  readonly tm: TmState = {
+    transaction: undefined,
+    key: undefined,
+    receivedMaxForwards: undefined,
+    branchIndex: undefined,
+    afterRoute: undefined,
+  };
 
-  constructor(kind: RouteKind, msg: SipRequest | SipResponse, source: Source, host: RouteHost, log: Logger) {
+  constructor(
+    kind: RouteKind,
+    msg: SipRequest | SipResponse,
+    source: Source,
+    host: RouteHost,
+    log: Logger,
+    script?: RouteScript,
+  ) {
     this.kind = kind;
     this.msg = msg;
     this.source = source;
     this.host = host;
     this.log = log;
+    this.script = script;
     this.originalUri = msg instanceof SipRequest ? msg.uri : undefined;
+  }
+
+  /** The tenant whose script runs (its htables, defines, location), if known. */
+  get tenant(): string | undefined {
+    return this.script?.tenant;
   }
 
   /** The message as a request, or undefined for a reply. */

@@ -1,7 +1,7 @@
 // KSR core functions (Kamailio's `KSR.*`): method tests, "is this me", flags, R-URI and $du setters, rport,
 // logging.
 import { parseUri, type SipUri } from '../sip/index.ts';
-import type { RouteContext } from './context.ts';
+import type { RouteContext, RouteFlags } from './context.ts';
 import { defineModule } from './define.ts';
 import { writePv } from './pseudo-variables.ts';
 import { scriptLog } from './script-log.ts';
@@ -38,21 +38,21 @@ function flagBit(ctx: RouteContext, flag: number, fn: string): number | undefine
 }
 
 /** setflag/resetflag/isflagset over one of the context's flag words: `fn` names the function in logs. */
-function setFlag(ctx: RouteContext, word: 'flags' | 'branchFlags', flag: number, fn: string): boolean {
+function setFlag(ctx: RouteContext, word: keyof RouteFlags, flag: number, fn: string): boolean {
   const bit = flagBit(ctx, flag, fn);
-  if (bit !== undefined) ctx[word] |= bit;
+  if (bit !== undefined) ctx.flags[word] |= bit;
   return bit !== undefined;
 }
 
-function resetFlag(ctx: RouteContext, word: 'flags' | 'branchFlags', flag: number, fn: string): boolean {
+function resetFlag(ctx: RouteContext, word: keyof RouteFlags, flag: number, fn: string): boolean {
   const bit = flagBit(ctx, flag, fn);
-  if (bit !== undefined) ctx[word] &= ~bit;
+  if (bit !== undefined) ctx.flags[word] &= ~bit;
   return bit !== undefined;
 }
 
-function isFlagSet(ctx: RouteContext, word: 'flags' | 'branchFlags', flag: number, fn: string): boolean {
+function isFlagSet(ctx: RouteContext, word: keyof RouteFlags, flag: number, fn: string): boolean {
   const bit = flagBit(ctx, flag, fn);
-  return bit !== undefined && (ctx[word] & bit) !== 0;
+  return bit !== undefined && (ctx.flags[word] & bit) !== 0;
 }
 
 function setPv(ctx: RouteContext, name: string, value: string | undefined): boolean {
@@ -72,25 +72,25 @@ export const core = defineModule('core', {
   'is-myself-furi': (ctx) => isMyselfUri(ctx, uriOf(ctx.msg.from?.uri)),
   'is-myself-turi': (ctx) => isMyselfUri(ctx, uriOf(ctx.msg.to?.uri)),
   'is-myself-srcip': (ctx) => ctx.host.isMyself(ctx.source.remote.address, undefined, false),
-  setflag: (ctx, flag) => setFlag(ctx, 'flags', flag, 'setflag'),
-  resetflag: (ctx, flag) => resetFlag(ctx, 'flags', flag, 'resetflag'),
-  isflagset: (ctx, flag) => isFlagSet(ctx, 'flags', flag, 'isflagset'),
-  setbflag: (ctx, flag) => setFlag(ctx, 'branchFlags', flag, 'setbflag'),
-  resetbflag: (ctx, flag) => resetFlag(ctx, 'branchFlags', flag, 'resetbflag'),
-  isbflagset: (ctx, flag) => isFlagSet(ctx, 'branchFlags', flag, 'isbflagset'),
+  setflag: (ctx, flag) => setFlag(ctx, 'message', flag, 'setflag'),
+  resetflag: (ctx, flag) => resetFlag(ctx, 'message', flag, 'resetflag'),
+  isflagset: (ctx, flag) => isFlagSet(ctx, 'message', flag, 'isflagset'),
+  setbflag: (ctx, flag) => setFlag(ctx, 'branch', flag, 'setbflag'),
+  resetbflag: (ctx, flag) => resetFlag(ctx, 'branch', flag, 'resetbflag'),
+  isbflagset: (ctx, flag) => isFlagSet(ctx, 'branch', flag, 'isbflagset'),
   seturi: (ctx, uri) => setPv(ctx, '$ru', uri),
   setuser: (ctx, user) => setPv(ctx, '$rU', user),
   sethost: (ctx, host) => setPv(ctx, '$rd', host),
   setdsturi: (ctx, uri) => uri !== '' && setPv(ctx, '$du', uri),
   resetdsturi: (ctx) => setPv(ctx, '$du', undefined),
-  isdsturiset: (ctx) => ctx.dstUri !== undefined,
+  isdsturiset: (ctx) => ctx.relay.dstUri !== undefined,
   'force-rport': (ctx) => {
     if (!ctx.request) return false;
-    ctx.forceRport = true;
+    ctx.answer.forceRport = true;
     return true;
   },
   'set-drop': (ctx) => {
-    ctx.dropped = true;
+    ctx.answer.dropped = true;
   },
   log: (ctx, level, msg) => scriptLog(ctx, level, msg),
   dbg: (ctx, msg) => scriptLog(ctx, 'dbg', msg),

@@ -21,12 +21,12 @@ function append(
     ctx.log.error({ ksr }, `'${uri}' is not a SIP URI`);
     return -1;
   }
-  ctx.appendedBranches ??= [];
-  if (ctx.appendedBranches.length + 1 >= MAX_BRANCHES) {
+  ctx.relay.appended ??= [];
+  if (ctx.relay.appended.length + 1 >= MAX_BRANCHES) {
     ctx.log.error({ ksr }, `the destination set has ${MAX_BRANCHES} branches already`);
     return -1;
   }
-  ctx.appendedBranches.push(fromRuri ? ruriBranch(ctx) : { uri, dstUri: undefined, q, flags: 0 });
+  ctx.relay.appended.push(fromRuri ? ruriBranch(ctx) : { uri, dstUri: undefined, q, flags: 0 });
   return 1;
 }
 

@@ -70,7 +70,8 @@ export function defineModule<N extends InterfaceName>(name: N, table: KsrTable<N
     // After x.exit / x.drop the route is over: later calls are ignored and answer their type's "no".
     const ignored = IGNORED[result];
     const run = impl as KsrFunction['impl'];
-    const guarded = (ctx: RouteContext, ...args: unknown[]) => (ctx.finished ? ignored : run(ctx, ...args));
+    const guarded = (ctx: RouteContext, ...args: unknown[]) =>
+      ctx.answer.finished ? ignored : run(ctx, ...args);
     return { name: fn, params, result, impl: guarded };
   });
   return { name, functions };

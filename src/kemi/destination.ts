@@ -5,7 +5,7 @@ import type { RouteContext } from './context.ts';
 
 /** The R-URI's branch. */
 export function ruriBranch(ctx: RouteContext): DestinationBranch {
-  return { uri: ctx.request!.uri, dstUri: ctx.dstUri, q: ctx.ruriQ, flags: ctx.branchFlags };
+  return { uri: ctx.request!.uri, dstUri: ctx.relay.dstUri, q: ctx.relay.ruriQ, flags: ctx.flags.branch };
 }
 
 /**
@@ -14,13 +14,13 @@ export function ruriBranch(ctx: RouteContext): DestinationBranch {
  * branch that just failed.
  */
 export function takeDestinationSet(ctx: RouteContext): DestinationBranch[] {
-  const appended = ctx.appendedBranches ?? [];
-  ctx.appendedBranches = undefined;
-  const tx = ctx.transaction;
+  const appended = ctx.relay.appended ?? [];
+  ctx.relay.appended = undefined;
+  const tx = ctx.tm.transaction;
   const changed =
     ctx.kind !== 'failure' ||
     tx === undefined ||
     ctx.request!.uri !== tx.relayedRequest?.uri ||
-    ctx.dstUri !== tx.relayedDstUri;
+    ctx.relay.dstUri !== tx.relayedDstUri;
   return changed ? [ruriBranch(ctx), ...appended] : appended;
 }

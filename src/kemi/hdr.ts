@@ -93,7 +93,7 @@ export const hdr = defineModule('hdr', {
   'append-to-reply': (ctx, hdrval) => {
     const fields = fieldsOf(ctx, hdrval, 'append-to-reply');
     if (!fields) return -1;
-    for (const f of fields) ctx.replyHeaders.push([f.name, f.value]);
+    for (const f of fields) ctx.answer.replyHeaders.push([f.name, f.value]);
     return 1;
   },
 });

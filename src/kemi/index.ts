@@ -18,16 +18,21 @@ import { x } from './x.ts';
 import { xlog } from './xlog.ts';
 
 export {
+  type Answer,
   type Finish,
   type LocationHost,
   type LogMeter,
   type PvValue,
   type RecordRouteState,
+  type RelayPlan,
   RouteContext,
+  type RouteFlags,
   type RouteHost,
   type RouteKind,
+  type RouteScript,
   type TmHost,
   type TmSettings,
+  type TmState,
 } from './context.ts';
 export type { KsrFunction, KsrModule } from './define.ts';
 export { PvNames } from './pseudo-variables.ts';

@@ -11,7 +11,7 @@ export const maxfwd = defineModule('maxfwd', {
     const value = request.maxForwards;
     if (value === undefined) return request.setHeader('Max-Forwards', String(limit)) ? 2 : -2;
     if (value === 0) {
-      ctx.pendingError = { status: 483, reason: 'Too Many Hops' };
+      ctx.answer.pendingError = { status: 483, reason: 'Too Many Hops' };
       return -1;
     }
     return request.setHeader('Max-Forwards', String(Math.min(value, limit) - 1)) ? 1 : -2;

@@ -77,10 +77,10 @@ const VARIABLES: Record<string, PseudoVariable> = {
   rz: { get: (ctx) => ruri(ctx)?.scheme },
   ou: { get: (ctx) => ctx.originalUri },
   du: {
-    get: (ctx) => ctx.dstUri,
+    get: (ctx) => ctx.relay.dstUri,
     set: (ctx, v) => {
-      if (v === undefined || v === '') ctx.dstUri = undefined;
-      else if (parseUri(String(v))) ctx.dstUri = String(v);
+      if (v === undefined || v === '') ctx.relay.dstUri = undefined;
+      else if (parseUri(String(v))) ctx.relay.dstUri = String(v);
       else return false;
       return true;
     },
@@ -112,15 +112,15 @@ const VARIABLES: Record<string, PseudoVariable> = {
   T_reply_code: {
     get: (ctx) =>
       ctx.reply?.status ??
-      (ctx.kind === 'failure' ? ctx.transaction?.picked?.final?.status : ctx.transaction?.lastStatus) ??
+      (ctx.kind === 'failure' ? ctx.tm.transaction?.picked?.final?.status : ctx.tm.transaction?.lastStatus) ??
       0,
   },
   T_reply_reason: {
     get: (ctx) =>
-      ctx.reply?.reason ?? (ctx.kind === 'failure' ? ctx.transaction?.picked?.final?.reason : undefined),
+      ctx.reply?.reason ?? (ctx.kind === 'failure' ? ctx.tm.transaction?.picked?.final?.reason : undefined),
   },
   // The branch a branch or onreply route runs for; else how many branches the transaction has; -1 without.
-  T_branch_idx: { get: (ctx) => ctx.branchIndex ?? ctx.transaction?.branches.length ?? -1 },
+  T_branch_idx: { get: (ctx) => ctx.tm.branchIndex ?? ctx.tm.transaction?.branches.length ?? -1 },
   Ts: { get: () => Math.floor(Date.now() / 1000) },
   hdr: { arg: true, get: (ctx, name) => headerBody(ctx, name) },
   hdrc: { arg: true, get: (ctx, name) => ctx.msg.getFieldValues(name).length },

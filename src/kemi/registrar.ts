@@ -203,7 +203,7 @@ function save(ctx: RouteContext, table: string, flags: number): number {
   const scope = scoped.value;
   const reply = (status: number, reason: string, headers: [string, string][]) => {
     if (flags & SAVE_NO_REPLY) return;
-    ctx.replyHeaders.push(...headers);
+    ctx.answer.replyHeaders.push(...headers);
     ctx.host.sendReply(ctx, status, reason);
   };
   const refuse = (r: Refusal) => {
@@ -211,7 +211,7 @@ function save(ctx: RouteContext, table: string, flags: number): number {
     scope.refused[scope.tenant] ??= {};
     const counts = scope.refused[scope.tenant];
     counts[r.status] = (counts[r.status] ?? 0) + 1;
-    ctx.pendingError = { status: r.status, reason: r.reason };
+    ctx.answer.pendingError = { status: r.status, reason: r.reason };
     reply(r.status, r.reason, r.headers);
     return -1;
   };
@@ -285,14 +285,14 @@ function lookup(ctx: RouteContext, ksr: string, table: string, uri: string | und
     ctx.log.error({ ksr }, `the contact '${first.contact}' is not a URI`);
     return -3;
   }
-  ctx.ruriQ = first.q;
-  ctx.appendedBranches ??= [];
+  ctx.relay.ruriQ = first.q;
+  ctx.relay.appended ??= [];
   for (const b of rest) {
-    if (ctx.appendedBranches.length + 1 >= MAX_BRANCHES) {
+    if (ctx.relay.appended.length + 1 >= MAX_BRANCHES) {
       ctx.log.warn({ ksr }, `only ${MAX_BRANCHES} branches: ${found.length} bindings found`);
       break;
     }
-    ctx.appendedBranches.push({ uri: b.contact, dstUri: undefined, q: b.q, flags: 0 });
+    ctx.relay.appended.push({ uri: b.contact, dstUri: undefined, q: b.q, flags: 0 });
   }
   return 1;
 }

@@ -24,7 +24,7 @@ function recordable(ctx: RouteContext, ksr: string): boolean {
 }
 
 function record(ctx: RouteContext, change: (rr: RecordRouteState) => RecordRouteState): number {
-  ctx.recordRoute = change(ctx.recordRoute ?? NONE);
+  ctx.relay.recordRoute = change(ctx.relay.recordRoute ?? NONE);
   return 1;
 }
 
@@ -50,7 +50,7 @@ export const rr = defineModule('rr', {
     return record(ctx, (r) => ({ ...r, enabled: true, preset: addresses }));
   },
   'remove-record-route': (ctx) => {
-    ctx.recordRoute = undefined;
+    ctx.relay.recordRoute = undefined;
     return 1;
   },
   'add-rr-param': (ctx, param) => {
@@ -70,12 +70,12 @@ export const rr = defineModule('rr', {
     const outcome = looseRoute(request, (uri) =>
       ctx.host.isMyself(uri.host, uri.port, uri.scheme === 'sips'),
     );
-    if (outcome.dstUri !== undefined) ctx.dstUri = outcome.dstUri;
-    if (outcome.localParams !== undefined) ctx.localRouteParams = outcome.localParams;
+    if (outcome.dstUri !== undefined) ctx.relay.dstUri = outcome.dstUri;
+    if (outcome.localParams !== undefined) ctx.relay.localRouteParams = outcome.localParams;
     return outcome.code;
   },
   'check-route-param': (ctx, re) => {
-    const params = ctx.localRouteParams;
+    const params = ctx.relay.localRouteParams;
     if (params === undefined) return -1;
     const matched = ctx.host.regexes.test(re, params);
     if (!matched.ok) {
@@ -89,7 +89,8 @@ export const rr = defineModule('rr', {
       ctx.log.error({ ksr: 'is-direction' }, `direction '${dir}' is not downstream or upstream`);
       return -1;
     }
-    const ftag = ctx.localRouteParams && parseUri(`sip:x;${ctx.localRouteParams}`)?.params.get('ftag');
+    const ftag =
+      ctx.relay.localRouteParams && parseUri(`sip:x;${ctx.relay.localRouteParams}`)?.params.get('ftag');
     if (ftag === undefined) return -1;
     const downstream = ftag === ctx.msg.from?.tag;
     return yes(dir === 'downstream' ? downstream : !downstream);

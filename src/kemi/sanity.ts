@@ -165,9 +165,9 @@ function sanityCheck(ctx: RouteContext, msgChecks: number, uriChecks: number): n
   if (!failure) return 1;
 
   ctx.log.info({ ksr: 'sanity-check' }, `sanity check failed: ${failure.status} ${failure.reason}`);
-  ctx.pendingError = { status: failure.status, reason: failure.reason };
+  ctx.answer.pendingError = { status: failure.status, reason: failure.reason };
   if (ctx.request.method !== 'ACK') {
-    ctx.replyHeaders.push(...(failure.headers ?? []));
+    ctx.answer.replyHeaders.push(...(failure.headers ?? []));
     ctx.host.slReply(ctx, failure.status, failure.reason);
   }
   return -1;

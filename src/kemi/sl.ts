@@ -36,7 +36,7 @@ export const sl = defineModule('sl', {
   'send-reply': (ctx, code, reason) =>
     reply(ctx, code, reason, 'send-reply', (c, s, r) => c.host.sendReply(c, s, r)),
   'sl-reply-error': (ctx) => {
-    const error = ctx.pendingError ?? { status: 500, reason: 'Server Internal Error' };
+    const error = ctx.answer.pendingError ?? { status: 500, reason: 'Server Internal Error' };
     return reply(ctx, error.status, error.reason, 'sl-reply-error', (c, s, r) => c.host.slReply(c, s, r));
   },
 });

@@ -16,8 +16,8 @@ function refuse(ctx: RouteContext, ksr: string, why: string): number {
 }
 
 function settings(ctx: RouteContext): TmSettings {
-  ctx.tmSettings ??= {};
-  return ctx.tmSettings;
+  ctx.relay.settings ??= {};
+  return ctx.relay.settings;
 }
 
 function relay(ctx: RouteContext, ksr: string, forced?: NextHop): number {
@@ -30,14 +30,14 @@ function relay(ctx: RouteContext, ksr: string, forced?: NextHop): number {
   const code = tm.relay(ctx, takeDestinationSet(ctx), forced);
   if (code < 0) {
     const error = relayReply(code);
-    ctx.pendingError = { status: error.status, reason: error.reason };
+    ctx.answer.pendingError = { status: error.status, reason: error.reason };
   }
   return code;
 }
 
 function onRoute(ctx: RouteContext, ksr: string, name: string, set: (s: TmSettings) => void): number {
   if (name === '') return refuse(ctx, ksr, 'the route name is empty');
-  const tx = ctx.transaction;
+  const tx = ctx.tm.transaction;
   if (tx) {
     const s: TmSettings = {};
     set(s);
@@ -50,10 +50,10 @@ function onRoute(ctx: RouteContext, ksr: string, name: string, set: (s: TmSettin
 
 /** The status t-check-status looks at: the reply in reply routes, the winning one in a failure route. */
 function statusOf(ctx: RouteContext): number | undefined {
-  const tx = ctx.transaction;
+  const tx = ctx.tm.transaction;
   if (ctx.reply) return ctx.reply.status;
   if (ctx.kind === 'failure') return tx?.picked?.final?.status;
-  return tx?.lastStatus || ctx.replied;
+  return tx?.lastStatus || ctx.answer.replied;
 }
 
 function validReply(ctx: RouteContext, ksr: string, code: number, reason: string): boolean {
@@ -67,7 +67,7 @@ export const tm = defineModule('tm', {
   't-relay-to-proto-addr': (ctx, proto, host, port) => {
     const hop = forcedHop(proto, host, port);
     if (!hop.ok) {
-      ctx.pendingError = { status: hop.error.status, reason: hop.error.reason };
+      ctx.answer.pendingError = { status: hop.error.status, reason: hop.error.reason };
       ctx.log.error({ ksr: 't-relay-to-proto-addr' }, hop.error.message);
       return hop.error.code;
     }
@@ -86,8 +86,8 @@ export const tm = defineModule('tm', {
       s.onReply = name;
     }),
   't-is-set': (ctx, target) => {
-    const tx = ctx.transaction;
-    const s = ctx.tmSettings;
+    const tx = ctx.tm.transaction;
+    const s = ctx.relay.settings;
     switch (target) {
       case 'failure_route':
         return yes((tx?.onFailure ?? s?.onFailure) !== undefined);
@@ -112,12 +112,12 @@ export const tm = defineModule('tm', {
   },
   't-send-reply': (ctx, code, reason) => {
     if (!validReply(ctx, 't-send-reply', code, reason) || !ctx.host.tm) return -1;
-    if (!ctx.transaction && ctx.host.tm.newTransaction(ctx) < 0) return -1;
+    if (!ctx.tm.transaction && ctx.host.tm.newTransaction(ctx) < 0) return -1;
     return ctx.host.tm.reply(ctx, code, reason);
   },
-  't-is-canceled': (ctx) => yes(ctx.transaction?.canceled === true),
-  't-branch-timeout': (ctx) => yes(ctx.transaction?.picked?.timedOut === true),
-  't-branch-replied': (ctx) => yes(ctx.transaction?.picked?.replied === true),
+  't-is-canceled': (ctx) => yes(ctx.tm.transaction?.canceled === true),
+  't-branch-timeout': (ctx) => yes(ctx.tm.transaction?.picked?.timedOut === true),
+  't-branch-replied': (ctx) => yes(ctx.tm.transaction?.picked?.replied === true),
   't-check-status': (ctx, re) => {
     const status = statusOf(ctx);
     if (status === undefined || status === 0) return -1;
@@ -128,7 +128,7 @@ export const tm = defineModule('tm', {
   't-set-fr': (ctx, frInv, fr) => {
     if (!(frInv >= 0 && fr >= 0))
       return refuse(ctx, 't-set-fr', `timeouts ${frInv}, ${fr} must not be negative`);
-    if (ctx.transaction) ctx.transaction.setTimeouts(frInv, fr);
+    if (ctx.tm.transaction) ctx.tm.transaction.setTimeouts(frInv, fr);
     else {
       const s = settings(ctx);
       if (frInv > 0) s.frInv = frInv;
@@ -137,37 +137,37 @@ export const tm = defineModule('tm', {
     return 1;
   },
   't-reset-fr': (ctx) => {
-    const tx = ctx.transaction;
+    const tx = ctx.tm.transaction;
     if (tx) tx.setTimeouts(tx.env.timing.timers.frInv, tx.env.timing.timers.fr);
-    else if (ctx.tmSettings) ctx.tmSettings.fr = ctx.tmSettings.frInv = undefined;
+    else if (ctx.relay.settings) ctx.relay.settings.fr = ctx.relay.settings.frInv = undefined;
     return 1;
   },
   't-load-contacts': (ctx) => {
     if (!ctx.request) return refuse(ctx, 't-load-contacts', 'not a request');
-    const all = [ruriBranch(ctx), ...(ctx.appendedBranches ?? [])];
+    const all = [ruriBranch(ctx), ...(ctx.relay.appended ?? [])];
     if (all.length < 2) return 1;
-    ctx.contacts = byFallingQ(all);
-    ctx.appendedBranches = undefined;
+    ctx.relay.contacts = byFallingQ(all);
+    ctx.relay.appended = undefined;
     return 1;
   },
   't-next-contacts': (ctx) => {
     const request = ctx.request;
     if (!request) return refuse(ctx, 't-next-contacts', 'not a request');
-    const group = takeHighestQ(ctx.contacts ?? []);
+    const group = takeHighestQ(ctx.relay.contacts ?? []);
     if (group.length === 0) return -2;
     const [first, ...rest] = group;
     if (!request.setUri(first.uri)) return refuse(ctx, 't-next-contacts', `'${first.uri}' is not a URI`);
-    ctx.dstUri = first.dstUri;
-    ctx.ruriQ = first.q;
-    ctx.branchFlags = first.flags;
-    ctx.appendedBranches = rest;
+    ctx.relay.dstUri = first.dstUri;
+    ctx.relay.ruriQ = first.q;
+    ctx.flags.branch = first.flags;
+    ctx.relay.appended = rest;
     return 1;
   },
   't-drop-replies': (ctx, mode) => {
     const m = mode === '' ? 'a' : mode;
     if (m !== 'a' && m !== 'l' && m !== 'n')
       return refuse(ctx, 't-drop-replies', `mode '${mode}' is not a, l or n`);
-    if (ctx.transaction) ctx.transaction.dropReplies = m;
+    if (ctx.tm.transaction) ctx.tm.transaction.dropReplies = m;
     else settings(ctx).dropReplies = m;
     return 1;
   },

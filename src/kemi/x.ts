@@ -4,10 +4,10 @@ import { defineModule } from './define.ts';
 
 export const x = defineModule('x', {
   exit: (ctx) => {
-    ctx.finished = 'exit';
+    ctx.answer.finished = 'exit';
   },
   drop: (ctx) => {
-    ctx.finished = 'drop';
-    ctx.dropped = true;
+    ctx.answer.finished = 'drop';
+    ctx.answer.dropped = true;
   },
 });

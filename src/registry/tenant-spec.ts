@@ -146,7 +146,7 @@ function allowListOf(t: TenantConfig): DestinationAllowList {
   const parsed = DestinationAllowList.parse(t.relay_allow);
   // The schema parsed it already: a failure here is a bug.
   if (!parsed.ok) throw new Error(`tenants.${t.name}.relay_allow: ${parsed.error}`);
-  return parsed.list;
+  return parsed.value;
 }
 
 /** Drops undefined values, so spreading the result over the runtime defaults keeps them. */

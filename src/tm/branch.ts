@@ -3,7 +3,7 @@
 // Kamailio's cancel_b_method 1 does). A branch ends with one final response, received or made up here
 // (408 on timeout, 503 on a send failure, 487 once the transaction was cancelled).
 import type { SipRequest, SipResponse } from '../sip/index.ts';
-import type { AddressTarget, SendError } from '../transport/index.ts';
+import type { AddressTarget, SendError, Source } from '../transport/index.ts';
 import type { Timer } from './clock.ts';
 import { createCancel } from './hop-by-hop.ts';
 import { InviteClientTransaction } from './invite-client-transaction.ts';
@@ -83,7 +83,10 @@ export class Branch implements ClientTransactionUser {
       ? new InviteClientTransaction(this.request, transport, this, timing, this.#owner.fr)
       : new NonInviteClientTransaction(this.request, transport, this, timing, this.#owner.fr);
     const client = this.#client;
-    this.#entry = { owner: this.#owner, receiveResponse: (response) => client.receiveResponse(response) };
+    this.#entry = {
+      owner: this.#owner,
+      receiveResponse: (response, source) => client.receiveResponse(response, source),
+    };
     env.table.addClient(this.id, this.request.method, this.#entry);
     env.counters.clientTransactions++;
     this.#owner.subtransactionStarted();
@@ -111,7 +114,7 @@ export class Branch implements ClientTransactionUser {
 
   // ---- ClientTransactionUser --------------------------------------------------------------------------------
 
-  receiveResponse(response: SipResponse): void {
+  receiveResponse(response: SipResponse, source: Source): void {
     const status = response.status;
     if (status < 200) {
       if (this.isInvite && this.final === undefined) {
@@ -120,7 +123,7 @@ export class Branch implements ClientTransactionUser {
       }
       if (this.#cancelWanted !== undefined) this.#sendCancel(this.#cancelWanted);
       if (this.final === undefined) {
-        this.#owner.branchProvisional(this, response);
+        this.#owner.branchProvisional(this, response, source);
         this.replied = true;
       }
       return;
@@ -129,11 +132,11 @@ export class Branch implements ClientTransactionUser {
     this.#timerC = undefined;
     if (this.final !== undefined) {
       // Already ended here (timer C, cancel): a 2xx still has to reach the caller (16.7 step 5).
-      if (status < 300) this.#owner.lateSuccess(this, response);
+      if (status < 300) this.#owner.lateSuccess(this, response, source);
       return;
     }
     this.final = { status, reason: response.reason, response, local: false };
-    this.#owner.branchFinal(this);
+    this.#owner.branchFinal(this, source);
   }
 
   timeout(): void {
@@ -190,7 +193,7 @@ export class Branch implements ClientTransactionUser {
     const client = this.#client;
     const entry: ProxyClientEntry = {
       owner: this.#owner,
-      receiveResponse: (response) => cancel.receiveResponse(response),
+      receiveResponse: (response, source) => cancel.receiveResponse(response, source),
     };
     const cancel: NonInviteClientTransaction = new NonInviteClientTransaction(
       createCancel(this.request, reasons),

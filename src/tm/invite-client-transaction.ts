@@ -2,6 +2,7 @@
 // INVITE, retransmits it on timer A over unreliable transports, gives up on timer B, ACKs non-2xx final
 // responses hop by hop, and passes every 2xx up (a proxy forwards each one, retransmissions included).
 import type { SipResponse } from '../sip/index.ts';
+import type { Source } from '../transport/index.ts';
 import { ClientTransaction, type ClientTransactionArgs } from './client-transaction.ts';
 import type { Timer } from './clock.ts';
 import { createAck } from './hop-by-hop.ts';
@@ -16,7 +17,7 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
     super('calling', ...args);
   }
 
-  receiveResponse(response: SipResponse): void {
+  receiveResponse(response: SipResponse, source: Source): void {
     const status = response.status;
     switch (this.state) {
       case 'calling':
@@ -24,16 +25,16 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
         this.stopRequestTimers();
         if (status < 200) {
           this.enter('proceeding');
-          this.user.receiveResponse(response);
+          this.user.receiveResponse(response, source);
         } else if (status < 300) {
           this.enter('accepted');
-          this.user.receiveResponse(response);
+          this.user.receiveResponse(response, source);
           this.#linger();
         } else {
           this.enter('completed');
           this.#ack = createAck(this.request, response).toBuffer();
           this.send(this.#ack);
-          this.user.receiveResponse(response);
+          this.user.receiveResponse(response, source);
           this.#linger();
         }
         return;
@@ -42,7 +43,7 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
         if (status >= 300 && this.#ack) this.send(this.#ack);
         return;
       case 'accepted':
-        if (status >= 200 && status < 300) this.user.receiveResponse(response);
+        if (status >= 200 && status < 300) this.user.receiveResponse(response, source);
         return;
       case 'terminated':
         return;

@@ -2,6 +2,7 @@
 // unreliable transports (doubling up to T2, then every T2 once a provisional response came), gives up on
 // timer F, and absorbs retransmitted final responses for T4 (timer K).
 import type { SipResponse } from '../sip/index.ts';
+import type { Source } from '../transport/index.ts';
 import { ClientTransaction, type ClientTransactionArgs } from './client-transaction.ts';
 import type { Timer } from './clock.ts';
 
@@ -14,16 +15,16 @@ export class NonInviteClientTransaction extends ClientTransaction<NonInviteClien
     super('trying', ...args);
   }
 
-  receiveResponse(response: SipResponse): void {
+  receiveResponse(response: SipResponse, source: Source): void {
     if (!this.sendingRequest) return; // Completed absorbs retransmissions
     if (response.status < 200) {
       this.enter('proceeding');
-      this.user.receiveResponse(response);
+      this.user.receiveResponse(response, source);
       return;
     }
     this.stopRequestTimers();
     this.enter('completed');
-    this.user.receiveResponse(response);
+    this.user.receiveResponse(response, source);
     if (this.state !== 'completed') return; // the TU ended it meanwhile
     if (this.transport.reliable) this.terminate();
     else this.#timerK = this.timing.clock.schedule(this.timing.timers.t4, () => this.terminate());

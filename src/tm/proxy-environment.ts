@@ -74,11 +74,17 @@ export interface TransactionRoutes {
   /** Runs the branch route `name` on `draft`: whether the branch is sent, dropped or ended locally. */
   branch(tx: ProxyTransaction, name: string, draft: BranchDraft): BranchVerdict;
   /**
-   * Runs the onreply route `name` for a response of `branch`: the response to go on with (the route may
-   * have changed it, or a failed route's changes were discarded), undefined when it is dropped. A final
-   * response cannot be dropped: undefined then keeps `response`.
+   * Runs the onreply route `name` for a response of `branch` that came from `source`: the response to go
+   * on with (the route may have changed it, or a failed route's changes were discarded), undefined when it
+   * is dropped. A final response cannot be dropped: undefined then keeps `response`.
    */
-  onReply(tx: ProxyTransaction, name: string, response: SipResponse, branch: Branch): SipResponse | undefined;
+  onReply(
+    tx: ProxyTransaction,
+    name: string,
+    response: SipResponse,
+    branch: Branch,
+    source: Source | undefined,
+  ): SipResponse | undefined;
   /** Runs the failure route `name` (t_relay in it adds branches, t_reply answers). */
   failure(tx: ProxyTransaction, name: string): void;
   /** Why the tenant may not send to `hop`, or undefined when it may. */

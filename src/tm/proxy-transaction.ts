@@ -262,17 +262,18 @@ export class ProxyTransaction implements ServerTransactionUser {
 
   // ---- from the branches ------------------------------------------------------------------------------------
 
-  branchProvisional(branch: Branch, received: SipResponse): void {
-    this.#responses.provisional(branch, received);
+  branchProvisional(branch: Branch, received: SipResponse, source: Source): void {
+    this.#responses.provisional(branch, received, source);
   }
 
-  branchFinal(branch: Branch): void {
-    this.#responses.final(branch);
+  /** `source`: where the final response came from; undefined for one made up here. */
+  branchFinal(branch: Branch, source?: Source): void {
+    this.#responses.final(branch, source);
   }
 
   /** A 2xx on a branch this proxy had ended already (timer C, cancel): forwarded all the same. */
-  lateSuccess(branch: Branch, received: SipResponse): void {
-    this.#responses.lateSuccess(branch, received);
+  lateSuccess(branch: Branch, received: SipResponse, source: Source): void {
+    this.#responses.lateSuccess(branch, received, source);
   }
 
   subtransactionStarted(): void {

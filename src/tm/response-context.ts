@@ -6,7 +6,7 @@
 // best-response.ts) is forwarded, 503 as 500. Responses made here (t_reply) go out through it too, so it
 // is the one record of what was sent.
 import { createResponse, type SipResponse } from '../sip/index.ts';
-import type { SendTarget } from '../transport/index.ts';
+import type { SendTarget, Source } from '../transport/index.ts';
 import { bestResponse } from './best-response.ts';
 import type { Branch } from './branch.ts';
 import { runFailureRoute } from './failure-route.ts';
@@ -81,18 +81,19 @@ export class ResponseContext {
     return true;
   }
 
-  provisional(branch: Branch, received: SipResponse): void {
-    const response = this.#onReply(branch, received);
+  provisional(branch: Branch, received: SipResponse, source: Source): void {
+    const response = this.#onReply(branch, received, source);
     if (response === undefined) return;
     if (response.status > 100 && this.#finalStatus === undefined) this.#forward(response);
   }
 
-  final(branch: Branch): void {
+  /** `source`: where the final response came from; undefined for one made up here. */
+  final(branch: Branch, source?: Source): void {
     const tx = this.#tx;
     let final = branch.final!;
     if (final.response !== undefined) {
       // A final response cannot be dropped; the route may give back another copy (its changes discarded).
-      const kept = this.#onReply(branch, final.response);
+      const kept = this.#onReply(branch, final.response, source);
       if (kept !== undefined && kept !== final.response) {
         final = { ...final, response: kept };
         branch.final = final;
@@ -113,8 +114,8 @@ export class ResponseContext {
   }
 
   /** A 2xx on a branch this proxy had ended already (timer C, cancel): forwarded all the same. */
-  lateSuccess(branch: Branch, received: SipResponse): void {
-    const response = this.#onReply(branch, received) || received;
+  lateSuccess(branch: Branch, received: SipResponse, source: Source): void {
+    const response = this.#onReply(branch, received, source) || received;
     if (this.#tx.isInvite) {
       cancelPending(
         this.#tx.branches,
@@ -134,9 +135,9 @@ export class ResponseContext {
   }
 
   /** The response as the onreply route leaves it (undefined: dropped), or as received without one. */
-  #onReply(branch: Branch, received: SipResponse): SipResponse | undefined {
+  #onReply(branch: Branch, received: SipResponse, source: Source | undefined): SipResponse | undefined {
     const name = this.#tx.onReply;
-    return name === undefined ? received : this.#routes.onReply(this.#tx, name, received, branch);
+    return name === undefined ? received : this.#routes.onReply(this.#tx, name, received, branch, source);
   }
 
   #allFinal(): boolean {

@@ -2,6 +2,7 @@
 // 17.1.3 and 17.2.3 that decide whether a message is a retransmission, an ACK or CANCEL for a known
 // transaction, a response to one of our branches, or new.
 import type { SipRequest, SipResponse } from '../sip/index.ts';
+import type { Source } from '../transport/index.ts';
 import { clientKey, responseKey, serverKey, serverMatches } from './transaction-key.ts';
 
 /** What the table keeps per server transaction: the request as received, and its final To tag. */
@@ -12,7 +13,8 @@ export interface ServerEntry {
 
 /** What the table keeps per client transaction. */
 export interface ClientEntry {
-  receiveResponse(response: SipResponse): void;
+  /** A response from the network, and where it came from. */
+  receiveResponse(response: SipResponse, source: Source): void;
 }
 
 export class TransactionTable<S extends ServerEntry, C extends ClientEntry> {

@@ -2,7 +2,7 @@
 // transaction user (TU) above them, and how they end. A transaction owns its timers; the TU owns what a
 // response means.
 import type { SipRequest, SipResponse } from '../sip/index.ts';
-import type { SendError, SendResult } from '../transport/index.ts';
+import type { SendError, SendResult, Source } from '../transport/index.ts';
 import type { Clock } from './clock.ts';
 import type { TimerValues } from './timer-values.ts';
 
@@ -22,8 +22,11 @@ export interface TransactionTiming {
 
 /** What a client transaction tells its TU (for a proxy: one branch). */
 export interface ClientTransactionUser {
-  /** A response to pass up: every provisional and final one, and in Accepted each further 2xx. */
-  receiveResponse(response: SipResponse): void;
+  /**
+   * A response to pass up (every provisional and final one, and in Accepted each further 2xx), with where
+   * it came from.
+   */
+  receiveResponse(response: SipResponse, source: Source): void;
   /** Timer B or F fired before a final response (the TU treats it as a 408, 17.1.1.2 and 17.1.2.2). */
   timeout(): void;
   /** The request could not be sent (17.1.4: the TU treats it as a 503). */

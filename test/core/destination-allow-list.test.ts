@@ -6,7 +6,7 @@ import { type AllowListSpec, DestinationAllowList } from '../../src/core/destina
 function list(spec: AllowListSpec): DestinationAllowList {
   const parsed = DestinationAllowList.parse(spec);
   if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.list;
+  return parsed.value;
 }
 
 const allowed = (l: DestinationAllowList, host: string, port = 5060) =>
@@ -47,15 +47,15 @@ describe('the relay allow-list', () => {
     expect(allowed(carrier, '198.51.100.7', 5089)).toBe(true);
     expect(carrier.check({ proto: 'tcp', host: '198.51.100.7', port: 22 })).toEqual({
       ok: false,
-      reason: expect.stringMatching(/^port 22 is not in relay_allow: hosts \["sbc\.carrier\.example"/),
+      error: expect.stringMatching(/^port 22 is not in relay_allow: hosts \["sbc\.carrier\.example"/),
     });
     expect(carrier.check({ proto: 'udp', host: '10.0.0.5', port: 5060 })).toEqual({
       ok: false,
-      reason: expect.stringMatching(/^10\.0\.0\.5 is not in relay_allow: /),
+      error: expect.stringMatching(/^10\.0\.0\.5 is not in relay_allow: /),
     });
     expect(carrier.check({ proto: 'udp', host: 'evil.example', port: 5060 })).toEqual({
       ok: false,
-      reason: expect.stringMatching(/^host name evil\.example is not in relay_allow: /),
+      error: expect.stringMatching(/^host name evil\.example is not in relay_allow: /),
     });
   });
 
@@ -70,7 +70,7 @@ describe('the relay allow-list', () => {
     expect(allowed(list({}), '192.0.2.1')).toBe(false);
     expect(DestinationAllowList.nowhere().check({ proto: 'udp', host: 'a.example', port: 5060 })).toEqual({
       ok: false,
-      reason: 'host name a.example is not in relay_allow: none: the tenant has no relay_allow',
+      error: 'host name a.example is not in relay_allow: none: the tenant has no relay_allow',
     });
   });
 

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { FailurePolicy, ScriptGuard } from '../../src/core/failure-policy.ts';
 import type { Script } from '../../src/core/script.ts';
+import { err } from '../../src/result.ts';
 import type { SipRequest } from '../../src/sip/index.ts';
 import {
   calleeResponse,
@@ -383,7 +384,7 @@ describe('transactions and tenants', () => {
       1,
       'acme',
     );
-    const h = proxyHarness({ script, authorizeDestination: () => ({ ok: false, reason: 'not listed' }) });
+    const h = proxyHarness({ script, authorizeDestination: () => err('not listed') });
     h.receive(uacRequest());
     expect(h.core.tm.table.serverCount).toBe(0);
     expect(script.pins).toBe(0);

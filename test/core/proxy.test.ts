@@ -2,6 +2,7 @@
 // message with virtual time: relaying, absorbing retransmissions, forwarding responses, the failure,
 // branch and onreply routes, CANCEL, timeouts, forking and the script a transaction is pinned to.
 import { describe, expect, it } from 'vitest';
+import { err, ok } from '../../src/result.ts';
 import type { SipRequest } from '../../src/sip/index.ts';
 import { calleeResponse, exampleRoutes, jsScript, proxyHarness, uacRequest } from './proxy-harness.ts';
 
@@ -396,6 +397,24 @@ describe('branch and onreply routes', () => {
     expect(h.sentTo(SECOND)).toHaveLength(0);
   });
 
+  it("gives the onreply route the response's source ($si, $sp), not the caller's", () => {
+    const seen: unknown[] = [];
+    const routes = exampleRoutes({
+      request: (_ctx, ksr) => {
+        ksr('core', 'setdsturi', `sip:${CALLEE}`);
+        ksr('tm', 't-on-reply', 'replies');
+        ksr('tm', 't-relay');
+      },
+      named: {
+        replies: (_ctx, ksr) => seen.push(`${ksr('pv', 'get', '$si')}:${ksr('pv', 'get', '$sp')}`),
+      },
+    });
+    const { h } = setup(routes);
+    h.receive(uacRequest());
+    h.receive(calleeResponse(forwarded(h), 180), { address: CALLEE, port: 5071 });
+    expect(seen).toEqual([`${CALLEE}:5071`]);
+  });
+
   it('runs the onreply route for each reply; a dropped provisional is not forwarded', () => {
     const routes = exampleRoutes({
       request: (_ctx, ksr) => {
@@ -436,7 +455,7 @@ describe('the destination choke point', () => {
       script,
       defines,
       authorizeDestination: (_s, target) =>
-        target.host === CALLEE ? { ok: false, reason: 'not on the allow-list' } : { ok: true },
+        target.host === CALLEE ? err('not on the allow-list') : ok(undefined),
     });
     h.receive(uacRequest('OPTIONS'));
     expect(codes).toEqual([-510]);
@@ -449,8 +468,7 @@ describe('the destination choke point', () => {
     const h = proxyHarness({
       script,
       defines,
-      authorizeDestination: (_s, target) =>
-        target.host === SECOND ? { ok: false, reason: 'no' } : { ok: true },
+      authorizeDestination: (_s, target) => (target.host === SECOND ? err('no') : ok(undefined)),
     });
     h.receive(uacRequest());
     h.receive(calleeResponse(h.sentTo(CALLEE)[0].message, 503), { address: CALLEE, port: 5060 });

@@ -66,7 +66,7 @@ describe('core flags', () => {
     expect(call(core, 'setflag', ctx, flag)).toBe(false);
     expect(call(core, 'isflagset', ctx, flag)).toBe(false);
     expect(call(core, 'setbflag', ctx, flag)).toBe(false);
-    expect(ctx.flags).toBe(0);
+    expect(ctx.flags.message).toBe(0);
   });
 });
 
@@ -86,7 +86,7 @@ describe('core URI setters', () => {
     expect(call(core, 'setdsturi', ctx, 'sip:10.0.0.2:5080')).toBe(true);
     expect(call(core, 'isdsturiset', ctx)).toBe(true);
     expect(call(core, 'setdsturi', ctx, 'nonsense')).toBe(false);
-    expect(ctx.dstUri).toBe('sip:10.0.0.2:5080');
+    expect(ctx.relay.dstUri).toBe('sip:10.0.0.2:5080');
     expect(call(core, 'resetdsturi', ctx)).toBe(true);
     expect(call(core, 'isdsturiset', ctx)).toBe(false);
   });
@@ -101,9 +101,9 @@ describe('core force-rport, set-drop, logging', () => {
     const { ctx } = contextFor(INVITE);
     expect(call(core, 'force-rport', ctx)).toBe(true);
     call(core, 'set-drop', ctx);
-    expect(ctx.forceRport).toBe(true);
-    expect(ctx.dropped).toBe(true);
-    expect(ctx.finished).toBeUndefined();
+    expect(ctx.answer.forceRport).toBe(true);
+    expect(ctx.answer.dropped).toBe(true);
+    expect(ctx.answer.finished).toBeUndefined();
     expect(call(core, 'is-method', ctx, 'INVITE')).toBe(true);
   });
   it('log functions accept any level name', () => {
@@ -118,8 +118,8 @@ describe('x.exit and x.drop', () => {
   it('exit ignores every later call of the route', () => {
     const { ctx, sent } = contextFor(INVITE);
     call(x, 'exit', ctx);
-    expect(ctx.finished).toBe('exit');
-    expect(ctx.dropped).toBe(false);
+    expect(ctx.answer.finished).toBe('exit');
+    expect(ctx.answer.dropped).toBe(false);
     expect(call(sl, 'sl-send-reply', ctx, 404, 'Not Found')).toBe(-1);
     expect(call(core, 'is-method', ctx, 'INVITE')).toBe(false);
     expect(call(pv, 'get', ctx, '$ru')).toBeUndefined();
@@ -130,7 +130,7 @@ describe('x.exit and x.drop', () => {
   it('drop also marks the message dropped', () => {
     const { ctx } = contextFor(INVITE);
     call(x, 'drop', ctx);
-    expect(ctx.finished).toBe('drop');
-    expect(ctx.dropped).toBe(true);
+    expect(ctx.answer.finished).toBe('drop');
+    expect(ctx.answer.dropped).toBe(true);
   });
 });

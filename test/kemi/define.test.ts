@@ -30,7 +30,7 @@ describe('defineModule', () => {
     });
     const { ctx } = contextFor(INVITE);
     expect(maxfwd.functions[0].impl(ctx, 70)).toBe(1);
-    ctx.finished = 'exit';
+    ctx.answer.finished = 'exit';
     expect(maxfwd.functions[0].impl(ctx, 70)).toBe(-1);
     expect(calls).toEqual(['process-maxfwd']);
   });

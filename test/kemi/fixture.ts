@@ -7,6 +7,7 @@ import {
   RouteContext,
   type RouteHost,
   type RouteKind,
+  type RouteScript,
   ScriptRegexes,
 } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -33,13 +34,14 @@ export function contextFor(
   kind: RouteKind = 'request',
   source: Source = SOURCE,
   extra: Partial<RouteHost> = {},
+  script?: RouteScript,
 ): TestContext {
   const parsed = parseMessage(text, { datagram: true });
   if (!parsed.ok) throw new Error(`fixture does not parse: ${parsed.error.detail}`);
   const sent: Sent[] = [];
   const record = (stateful: boolean) => (ctx: RouteContext, status: number, reason: string) => {
-    sent.push({ status, reason, headers: [...ctx.replyHeaders], stateful });
-    ctx.replied = status;
+    sent.push({ status, reason, headers: [...ctx.answer.replyHeaders], stateful });
+    ctx.answer.replied = status;
     return true;
   };
   const host: RouteHost = {
@@ -51,7 +53,7 @@ export function contextFor(
     regexes: new ScriptRegexes(),
     ...extra,
   };
-  return { ctx: new RouteContext(kind, parsed.value, source, host, silentLogger), sent };
+  return { ctx: new RouteContext(kind, parsed.value, source, host, silentLogger, script), sent };
 }
 
 /** Calls a KSR function of `module` by its WIT name, as the runtime would. */

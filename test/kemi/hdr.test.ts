@@ -76,7 +76,7 @@ describe('hdr', () => {
     const { ctx } = contextFor(INVITE);
     expect(call(hdr, 'append-to-reply', ctx, 'X-Reason: test\r\n')).toBe(1);
     expect(call(hdr, 'append-to-reply', ctx, 'oops')).toBe(-1);
-    expect(ctx.replyHeaders).toEqual([['X-Reason', 'test']]);
+    expect(ctx.answer.replyHeaders).toEqual([['X-Reason', 'test']]);
   });
 });
 

@@ -41,8 +41,8 @@ function contextOf(store: HtableStore, tenant: string | undefined) {
     pvNames: new PvNames(),
     regexes: new ScriptRegexes(),
   };
-  const ctx = new RouteContext('request', parsed.value, SOURCE, host, log);
-  ctx.tenant = tenant;
+  const script = tenant === undefined ? undefined : { tenant, version: 1 };
+  const ctx = new RouteContext('request', parsed.value, SOURCE, host, log, script);
   const ht = (name: string, ...args: (string | number)[]) => call(htable, name, ctx, ...args);
   const errors = () => lines.filter((l) => l.level === 50).map((l) => l.msg);
   return { ctx, ht, errors };
@@ -229,9 +229,9 @@ describe('KSR htable', () => {
 
   it('after x.exit every function answers its "no" without touching the table', () => {
     const { ctx, ht } = setup();
-    ctx.finished = 'exit';
+    ctx.answer.finished = 'exit';
     expect(ht('sht-sets', 't', 'k', 'v')).toBe(-1);
-    ctx.finished = undefined;
+    ctx.answer.finished = undefined;
     expect(ht('sht-get', 't', 'k')).toBeUndefined();
   });
 });

@@ -102,7 +102,7 @@ describe('pv writes', () => {
   it('$du set, read and unset', () => {
     const { ctx } = contextFor(INVITE);
     call(pv, 'sets', ctx, '$du', 'sip:10.1.1.1:5080;transport=tcp');
-    expect(ctx.dstUri).toBe('sip:10.1.1.1:5080;transport=tcp');
+    expect(ctx.relay.dstUri).toBe('sip:10.1.1.1:5080;transport=tcp');
     expect(call(pv, 'is-null', ctx, '$du')).toBe(false);
     call(pv, 'unset', ctx, '$du');
     expect(call(pv, 'is-null', ctx, '$du')).toBe(true);

@@ -54,10 +54,9 @@ function register(opts: {
   return lines.join('\r\n');
 }
 
-function context(w: World, text: string, tenant = 'acme') {
-  const made = contextFor(text, 'request', SOURCE, { location: w.location, isMyself: () => false });
-  made.ctx.tenant = tenant;
-  return made;
+function context(w: World, text: string, tenant: string | null = 'acme') {
+  const script = tenant === null ? undefined : { tenant, version: 1 };
+  return contextFor(text, 'request', SOURCE, { location: w.location, isMyself: () => false }, script);
 }
 
 function save(w: World, text: string, flags = 0, tenant = 'acme') {
@@ -77,8 +76,8 @@ function lookup(w: World, uri = 'sip:bob@example.com', tenant = 'acme') {
   return {
     code,
     ruri: ctx.request!.uri,
-    q: ctx.ruriQ,
-    branches: (ctx.appendedBranches ?? []).map((b) => [b.uri, b.q]),
+    q: ctx.relay.ruriQ,
+    branches: (ctx.relay.appended ?? []).map((b) => [b.uri, b.q]),
   };
 }
 
@@ -290,8 +289,7 @@ describe('registrar.save', () => {
 
   it('fails without a location service or a tenant', () => {
     const w = world();
-    const { ctx } = context(w, register({ contacts: ['<sip:1@h>'] }));
-    ctx.tenant = undefined;
+    const { ctx } = context(w, register({ contacts: ['<sip:1@h>'] }), null);
     expect(call(registrar, 'save', ctx, 'location', 0)).toBe(-1);
     expect(call(registrar, 'lookup', ctx, 'location')).toBe(-3);
   });

@@ -69,7 +69,7 @@ describe('sanity-check', () => {
       expect(call(sanity, 'sanity-check', ctx, msgBits, uriBits)).toBe(-1);
       expect(sent).toHaveLength(1);
       expect(sent[0].status).toBe(status);
-      expect(ctx.pendingError?.status).toBe(status);
+      expect(ctx.answer.pendingError?.status).toBe(status);
       // The same message passes every other check.
       const others = ALL_MSG & ~msgBits & ~related;
       const other = contextFor(variant(from, to));

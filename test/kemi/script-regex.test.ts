@@ -53,9 +53,9 @@ describe('script regular expressions', () => {
   it('check-route-param refuses a caller-sized Route parameter instead of matching it', () => {
     const huge = `p=${'a'.repeat(MAX_INPUT_BYTES)}`;
     const { ctx } = contextFor(INVITE);
-    ctx.localRouteParams = `lr;${huge}`;
+    ctx.relay.localRouteParams = `lr;${huge}`;
     expect(call(rr, 'check-route-param', ctx, '(a+)+$')).toBe(-1);
-    ctx.localRouteParams = 'lr;nat=yes';
+    ctx.relay.localRouteParams = 'lr;nat=yes';
     expect(call(rr, 'check-route-param', ctx, 'nat=yes')).toBe(1);
   });
 });

@@ -101,7 +101,7 @@ describe('config', () => {
     expect(rest.breaker).toEqual({ failures: 20, windowMs: 60_000 });
     expect(rest.relayAllow?.check({ proto: 'udp', host: '192.0.2.1', port: 5060 })).toEqual({
       ok: false,
-      reason: '192.0.2.1 is not in relay_allow: none: the tenant has no relay_allow',
+      error: '192.0.2.1 is not in relay_allow: none: the tenant has no relay_allow',
     });
     expect(rest.defines).toEqual({});
     expect(rest.htables).toEqual({});

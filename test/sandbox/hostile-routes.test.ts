@@ -210,8 +210,8 @@ const ATTACKS: readonly Attack[] = [
       expect(msg.getFieldValues('Via')).toEqual(original.getFieldValues('Via'));
       expect(msg.getFieldValues('Content-Length')).toEqual(['4']);
       expect(ctx.request?.uri).toBe(original.uri);
-      expect(ctx.dstUri).toBeUndefined();
-      expect(ctx.replyHeaders).toEqual([]);
+      expect(ctx.relay.dstUri).toBeUndefined();
+      expect(ctx.answer.replyHeaders).toEqual([]);
       // What would go on the wire parses back to the same Vias, with nothing smuggled in.
       const wire = parseMessage(msg.toString(), { datagram: true });
       expect(wire.ok).toBe(true);

@@ -4,7 +4,15 @@ import type { SipResponse } from '../../src/sip/index.ts';
 import { InviteClientTransaction } from '../../src/tm/invite-client-transaction.ts';
 import { NonInviteClientTransaction } from '../../src/tm/non-invite-client-transaction.ts';
 import type { ClientTransactionUser } from '../../src/tm/transaction.ts';
+import type { Source } from '../../src/transport/index.ts';
 import { RecordingTransport, request, response, sendTimes, settle, timing } from './fixtures.ts';
+
+/** Where the responses come from (the next hop). */
+const FROM: Source = {
+  proto: 'udp',
+  remote: { address: '192.0.2.20', port: 5060 },
+  local: { address: '127.0.0.1', port: 5060 },
+};
 
 function user() {
   const events: string[] = [];
@@ -51,7 +59,7 @@ describe('InviteClientTransaction', () => {
     const tx = new InviteClientTransaction(req, transport, u, t);
     tx.start();
     t.clock.advance(600);
-    tx.receiveResponse(response(req, 180));
+    tx.receiveResponse(response(req, 180), FROM);
     t.clock.advance(60_000);
     expect(transport.sent).toHaveLength(2);
     expect(tx.state).toBe('proceeding');
@@ -66,7 +74,7 @@ describe('InviteClientTransaction', () => {
     const tx = new InviteClientTransaction(req, transport, u, t);
     tx.start();
     const busy = response(req, 486, 'callee');
-    tx.receiveResponse(busy);
+    tx.receiveResponse(busy, FROM);
     expect(tx.state).toBe('completed');
     const ack = transport.sent[1];
     expect(ack).toMatch(/^ACK sip:bob@192\.0\.2\.20:5060 SIP\/2\.0\r\n/);
@@ -74,7 +82,7 @@ describe('InviteClientTransaction', () => {
     expect(ack).toContain('To: <sip:bob@example.com>;tag=callee\r\n');
     expect(ack).toContain('CSeq: 7 ACK\r\n');
     expect(ack).toContain('Route: <sip:p2.example.com;lr>\r\n');
-    tx.receiveResponse(response(req, 486, 'callee'));
+    tx.receiveResponse(response(req, 486, 'callee'), FROM);
     expect(transport.lines).toEqual([
       'INVITE sip:bob@192.0.2.20:5060 SIP/2.0',
       'ACK sip:bob@192.0.2.20:5060 SIP/2.0',
@@ -95,7 +103,7 @@ describe('InviteClientTransaction', () => {
     const req = request();
     const tx = new InviteClientTransaction(req, transport, u, t);
     tx.start();
-    tx.receiveResponse(response(req, 503));
+    tx.receiveResponse(response(req, 503), FROM);
     expect(transport.lines[1]).toMatch(/^ACK /);
     expect(events).toEqual(['response 503', 'terminated']);
   });
@@ -107,9 +115,9 @@ describe('InviteClientTransaction', () => {
     const req = request();
     const tx = new InviteClientTransaction(req, transport, u, t);
     tx.start();
-    tx.receiveResponse(response(req, 200, 'a'));
-    tx.receiveResponse(response(req, 200, 'a'));
-    tx.receiveResponse(response(req, 486, 'a'));
+    tx.receiveResponse(response(req, 200, 'a'), FROM);
+    tx.receiveResponse(response(req, 200, 'a'), FROM);
+    tx.receiveResponse(response(req, 486, 'a'), FROM);
     expect(tx.state).toBe('accepted');
     expect(transport.sent).toHaveLength(1);
     t.clock.advance(5000);
@@ -149,7 +157,7 @@ describe('NonInviteClientTransaction', () => {
     const tx = new NonInviteClientTransaction(req, transport, u, t);
     tx.start();
     t.clock.advance(600);
-    tx.receiveResponse(response(req, 100));
+    tx.receiveResponse(response(req, 100), FROM);
     const times = sendTimes(t, transport, 12_000);
     expect(times.slice(1)).toEqual([1500, 5500, 9500]);
     expect(tx.state).toBe('proceeding');
@@ -163,8 +171,8 @@ describe('NonInviteClientTransaction', () => {
     const req = request('BYE');
     const tx = new NonInviteClientTransaction(req, transport, u, t);
     tx.start();
-    tx.receiveResponse(response(req, 200));
-    tx.receiveResponse(response(req, 200));
+    tx.receiveResponse(response(req, 200), FROM);
+    tx.receiveResponse(response(req, 200), FROM);
     t.clock.advance(10_000);
     expect(transport.sent).toHaveLength(1);
     expect(events).toEqual(['response 200', 'terminated']);
@@ -177,7 +185,7 @@ describe('NonInviteClientTransaction', () => {
     const req = request('BYE');
     const tx = new NonInviteClientTransaction(req, transport, u, t);
     tx.start();
-    tx.receiveResponse(response(req, 481));
+    tx.receiveResponse(response(req, 481), FROM);
     expect(events).toEqual(['response 481', 'terminated']);
     expect(t.clock.pending).toBe(0);
   });

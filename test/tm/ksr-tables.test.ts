@@ -17,12 +17,12 @@ describe('rr', () => {
   it('record-route records the wish (entries are written per branch); add-rr-param adds before or after', () => {
     const { ctx } = contextFor(INVITE);
     expect(call(rr, 'add-rr-param', ctx, ';a=1')).toBe(1);
-    expect(ctx.recordRoute).toEqual({ enabled: false, params: ';a=1', preset: undefined });
+    expect(ctx.relay.recordRoute).toEqual({ enabled: false, params: ';a=1', preset: undefined });
     expect(call(rr, 'record-route', ctx)).toBe(1);
     expect(call(rr, 'add-rr-param', ctx, ';b')).toBe(1);
-    expect(ctx.recordRoute).toEqual({ enabled: true, params: ';a=1;b', preset: undefined });
+    expect(ctx.relay.recordRoute).toEqual({ enabled: true, params: ';a=1;b', preset: undefined });
     expect(call(rr, 'remove-record-route', ctx)).toBe(1);
-    expect(ctx.recordRoute).toBeUndefined();
+    expect(ctx.relay.recordRoute).toBeUndefined();
   });
 
   it('refuses parameters that are not ;name=value and preset addresses with a scheme', () => {
@@ -32,7 +32,7 @@ describe('rr', () => {
     expect(call(rr, 'record-route-params', ctx, ';ok=1;also')).toBe(1);
     expect(call(rr, 'record-route-preset', ctx, 'sip:1.2.3.4', '')).toBe(-1);
     expect(call(rr, 'record-route-preset', ctx, '1.2.3.4:5090;r2=on', '[2001:db8::1];r2=on')).toBe(1);
-    expect(ctx.recordRoute?.preset).toEqual(['1.2.3.4:5090;r2=on', '[2001:db8::1];r2=on']);
+    expect(ctx.relay.recordRoute?.preset).toEqual(['1.2.3.4:5090;r2=on', '[2001:db8::1];r2=on']);
   });
 
   it('does not record-route a reply', () => {
@@ -81,7 +81,7 @@ describe('corex', () => {
     expect(call(corex, 'append-branch-uri-q', ctx, 'sip:dave@example.net', '0.7')).toBe(1);
     expect(call(corex, 'append-branch-uri', ctx, 'nonsense')).toBe(-1);
     expect(call(corex, 'append-branch-uri-q', ctx, 'sip:e@example.net', '2')).toBe(-1);
-    expect(ctx.appendedBranches).toEqual([
+    expect(ctx.relay.appended).toEqual([
       { uri: 'sip:bob@example.com:5070;transport=udp;lr', dstUri: 'sip:10.0.0.5', q: undefined, flags: 0 },
       { uri: 'sip:carol@example.net', dstUri: undefined, q: undefined, flags: 0 },
       { uri: 'sip:dave@example.net', dstUri: undefined, q: 0.7, flags: 0 },
@@ -124,7 +124,7 @@ describe('tm without a transaction', () => {
     expect(call(tm, 't-set-fr', ctx, -1, 0)).toBe(-1);
     expect(call(tm, 't-drop-replies', ctx, 'l')).toBe(1);
     expect(call(tm, 't-drop-replies', ctx, 'x')).toBe(-1);
-    expect(ctx.tmSettings).toEqual({
+    expect(ctx.relay.settings).toEqual({
       onFailure: 'failover',
       onBranch: 'branch',
       onReply: 'reply',
@@ -151,7 +151,7 @@ describe('tm without a transaction', () => {
     expect(call(tm, 't-check-status', reply, '[')).toBe(-1);
     const request = contextFor(INVITE).ctx;
     expect(call(tm, 't-check-status', request, '.')).toBe(-1);
-    request.replied = 404;
+    request.answer.replied = 404;
     expect(call(tm, 't-check-status', request, '404')).toBe(1);
   });
 
@@ -161,13 +161,13 @@ describe('tm without a transaction', () => {
     call(corex, 'append-branch-uri-q', ctx, 'sip:b@example.net', '1');
     call(corex, 'append-branch-uri-q', ctx, 'sip:c@example.net', '0.5');
     expect(call(tm, 't-load-contacts', ctx)).toBe(1);
-    expect(ctx.appendedBranches).toBeUndefined();
+    expect(ctx.relay.appended).toBeUndefined();
     expect(call(tm, 't-next-contacts', ctx)).toBe(1);
     expect(ctx.request!.uri).toBe('sip:b@example.net');
-    expect(ctx.appendedBranches).toEqual([]);
+    expect(ctx.relay.appended).toEqual([]);
     expect(call(tm, 't-next-contacts', ctx)).toBe(1);
     expect(ctx.request!.uri).toBe('sip:a@example.net');
-    expect(ctx.appendedBranches?.map((b) => b.uri)).toEqual(['sip:c@example.net']);
+    expect(ctx.relay.appended?.map((b) => b.uri)).toEqual(['sip:c@example.net']);
     expect(call(tm, 't-next-contacts', ctx)).toBe(1);
     expect(ctx.request!.uri).toBe('sip:bob@example.com:5070;transport=udp;lr'); // the R-URI, q unspecified
     expect(call(tm, 't-next-contacts', ctx)).toBe(-2);
@@ -176,7 +176,7 @@ describe('tm without a transaction', () => {
   it('does nothing for a single destination (t-load-contacts)', () => {
     const { ctx } = contextFor(INVITE);
     expect(call(tm, 't-load-contacts', ctx)).toBe(1);
-    expect(ctx.contacts).toBeUndefined();
+    expect(ctx.relay.contacts).toBeUndefined();
   });
 
   it('reports no transaction in the tmx pseudo-variables, and $bs is the body size', () => {

@@ -1,0 +1,135 @@
+// A transaction's branch, onreply and failure routes (the tm layer calls them through TransactionRoutes),
+// each run on the script that created the transaction under the tenant's failure policy (RouteInvoker.run).
+// What is their own: the context each starts from (the branch about to be sent, the response received and
+// its source, the relayed request), what a route that returned hands back to the transaction, and what
+// reply, forward or drop means for each kind (docs/sandbox.md).
+import type { Logger } from 'pino';
+import type { RouteHost } from '../kemi/index.ts';
+import type { SipResponse } from '../sip/index.ts';
+import type { Branch, BranchDraft, BranchVerdict, ProxyTransaction, TransactionRoutes } from '../tm/index.ts';
+import type { Source } from '../transport/index.ts';
+import { type RouteInvoker, scriptContext } from './route-invoker.ts';
+import type { Script } from './script.ts';
+
+/** The routes of `script`'s transactions that run script code. */
+export function scriptRoutes(
+  script: Script,
+  invoker: RouteInvoker,
+  host: RouteHost,
+): Pick<TransactionRoutes, 'branch' | 'onReply' | 'failure'> {
+  /** The log of a route run by `s`: the transaction's, or one naming the fallback version. */
+  const logFor = (s: Script, tx: ProxyTransaction): Logger =>
+    s === tx.owner ? tx.log : s.log.child({ callId: tx.request.callId });
+
+  /**
+   * A branch route. Failed: the branch is dropped (drop), ends with the configured reply as its local
+   * final response (fail-closed), or the route runs on the previous version on a fresh copy (fail-open).
+   */
+  function branch(tx: ProxyTransaction, name: string, draft: BranchDraft): BranchVerdict {
+    const pristine = draft.request.clone();
+    return invoker.run<BranchVerdict>(script, {
+      route: 'named-route',
+      name,
+      context: (s, retry) => {
+        if (retry) draft.request = pristine.clone();
+        const ctx = scriptContext(s, 'branch', draft.request, tx.source, host, logFor(s, tx));
+        ctx.tm.transaction = tx;
+        ctx.tm.branchIndex = draft.index;
+        ctx.flags.message = tx.flags;
+        ctx.flags.branch = draft.flags;
+        ctx.relay.dstUri = draft.dstUri;
+        return ctx;
+      },
+      returned: (ctx) => {
+        draft.dstUri = ctx.relay.dstUri;
+        draft.flags = ctx.flags.branch;
+        return ctx.answer.dropped ? 'drop' : 'send';
+      },
+      failed: (_ctx, policy) => {
+        draft.request = pristine;
+        if (policy.mode === 'drop') return { outcome: 'drop', value: 'drop' };
+        return { outcome: 'reply', value: policy.reply };
+      },
+    });
+  }
+
+  /**
+   * An onreply route, run on the response the transaction received from `source`. Failed: fail-open runs
+   * it on the previous version on a fresh copy; otherwise a provisional response is dropped and a final
+   * one (which no onreply route can drop) goes on as received, without the failed route's changes.
+   */
+  function onReply(
+    tx: ProxyTransaction,
+    name: string,
+    response: SipResponse,
+    branch: Branch,
+    source: Source,
+  ): SipResponse | undefined {
+    const pristine = response.clone();
+    return invoker.run<SipResponse | undefined>(script, {
+      route: 'named-route',
+      name,
+      context: (s, retry) => {
+        const msg = retry ? pristine.clone() : response;
+        const ctx = scriptContext(s, 'onreply', msg, source, host, logFor(s, tx));
+        ctx.tm.transaction = tx;
+        ctx.tm.branchIndex = branch.index;
+        ctx.flags.message = tx.flags;
+        ctx.flags.branch = branch.flags;
+        return ctx;
+      },
+      returned: (ctx) => {
+        tx.flags = ctx.flags.message;
+        return ctx.answer.dropped ? undefined : ctx.reply;
+      },
+      failed: () =>
+        response.status >= 200
+          ? { outcome: 'forward', value: pristine }
+          : { outcome: 'drop', value: undefined },
+    });
+  }
+
+  /**
+   * A failure route. Failed: its queued branches and settings are put back; then the transaction is
+   * answered with the configured reply (fail-closed), the route runs on the previous version
+   * (fail-open), or the transaction goes on as if no failure route had run: its best response goes
+   * upstream (drop). A route that answered the transaction before it failed keeps its answer.
+   */
+  function failure(tx: ProxyTransaction, name: string): void {
+    const saved = tx.routeState();
+    const answered = () => tx.finalStatus !== undefined;
+    invoker.run<void>(script, {
+      route: 'named-route',
+      name,
+      context: (s) => {
+        const request = (tx.relayedRequest ?? tx.request).clone();
+        const ctx = scriptContext(s, 'failure', request, tx.source, host, logFor(s, tx));
+        ctx.tm.transaction = tx;
+        ctx.flags.message = tx.flags;
+        ctx.relay.dstUri = tx.relayedDstUri;
+        ctx.relay.contacts = tx.contacts;
+        if (tx.recordRoute) ctx.relay.recordRoute = { ...tx.recordRoute, enabled: true };
+        return ctx;
+      },
+      returned: (ctx) => {
+        tx.flags = ctx.flags.message;
+        tx.contacts = ctx.relay.contacts;
+      },
+      answered,
+      retrying: () => tx.restoreRouteState(saved),
+      failed: (_ctx, policy) => {
+        if (answered()) return { outcome: 'none', value: undefined };
+        tx.restoreRouteState(saved);
+        if (policy.mode === 'drop') return { outcome: 'drop', value: undefined };
+        tx.reply(policy.reply.status, policy.reply.reason);
+        return { outcome: 'reply', value: undefined };
+      },
+    });
+  }
+
+  return {
+    branch,
+    onReply: (tx, name, response, b, source) => onReply(tx, name, response, b, source ?? tx.source),
+    failure,
+  };
+}
