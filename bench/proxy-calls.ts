@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, runSipp, type SippRun, scenario } from '../fixtures/sipp.ts';
 import { startSippUas } from '../fixtures/sipp-uas.ts';
-import { buildGuest } from '../src/build/index.ts';
+import { buildGuest } from '../src/builder/index.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -102,7 +102,7 @@ async function kemiWasm(): Promise<Figures> {
     config,
     [
       `listen = ["udp:127.0.0.1:${port}"]`,
-      `route = "${built.value.out}"`,
+      `module = "${built.value.out}"`,
       'log_level = "warn"',
       '[defines]',
       `PRIMARY = "sip:127.0.0.1:${uasPort}"`,

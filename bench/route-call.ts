@@ -10,7 +10,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildGuest } from '../src/build/index.ts';
+import { buildGuest } from '../src/builder/index.ts';
 import { ksrModules, RouteContext } from '../src/kemi/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import {

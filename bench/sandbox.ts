@@ -19,7 +19,7 @@ import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
 import { Guest } from '../fixtures/guest.ts';
 import { INVITE, SOURCE } from '../fixtures/messages.ts';
-import { buildGuest } from '../src/build/index.ts';
+import { buildGuest } from '../src/builder/index.ts';
 import type { KsrFunction, KsrModule, Param } from '../src/kemi/define.ts';
 import { ksrModules, RouteContext } from '../src/kemi/index.ts';
 import { ScriptRegexes } from '../src/kemi/script-regex.ts';

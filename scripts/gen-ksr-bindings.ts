@@ -1,7 +1,7 @@
 // Regenerates the guest SDK bindings, docs/ksr-api.md and the host's KSR signatures from wit/ksr.wit.
 // `--check` writes nothing and exits 1 when a file is out of date (for CI).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { generateFromWit } from '../src/build/bindings/index.ts';
+import { generateFromWit } from '../src/builder/bindings/index.ts';
 import { ksrPackage } from '../src/runtime/wit.ts';
 
 const root = new URL('../', import.meta.url);

@@ -3,13 +3,9 @@
 // can be stopped with close().
 import type { Logger } from 'pino';
 import { type AdminServer, startAdmin } from './admin/index.ts';
-import { bundledRoute } from './build/bundled-route.ts';
+import { bundledRoute } from './builder/bundled-route.ts';
 import type { Config } from './config/schema.ts';
 import { tmTimers } from './config/tm-schema.ts';
-import { localToTag } from './core/local-tag.ts';
-import { Myself } from './core/myself.ts';
-import { replyTarget } from './core/reply-target.ts';
-import { SipCore } from './core/sip-core.ts';
 import { ksrModules } from './kemi/index.ts';
 import {
   dialogRouteParam,
@@ -22,6 +18,10 @@ import {
   tenantSpecs,
 } from './registry/index.ts';
 import { err, ok, type Result } from './result.ts';
+import { localToTag } from './router/local-tag.ts';
+import { Myself } from './router/myself.ts';
+import { replyTarget } from './router/reply-target.ts';
+import { Router } from './router/router.ts';
 import { checkBindings, ksrPackage, Linker, setV8Flags } from './runtime/index.ts';
 import { createResponse } from './sip/index.ts';
 import {
@@ -35,7 +35,7 @@ import { Transport } from './transport/index.ts';
 
 export interface Server {
   readonly transport: Transport;
-  readonly core: SipCore;
+  readonly core: Router;
   readonly registry: Registry;
   readonly selector: RegistrySelector;
   /** Undefined when the configuration has no `admin` section. */
@@ -64,11 +64,11 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   };
 
   const specs = tenantSpecs(config);
-  if (config.tenants.length === 0 && specs[0].route === undefined) {
+  if (config.tenants.length === 0 && specs[0].module === undefined) {
     const bundled = await bundledRoute();
     if (!bundled.ok) return err(bundled.error);
     if (bundled.value.built) log.info({ path: bundled.value.path }, 'built the bundled AssemblyScript route');
-    specs[0] = { ...specs[0], route: bundled.value.path };
+    specs[0] = { ...specs[0], module: bundled.value.path };
   }
 
   const opened = await ModuleStore.open({ dir: config.data_dir });
@@ -126,7 +126,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   stops.push(() => registry.close());
   storeLog.info({ where: store.where, tenants: registry.tenantNames }, 'registry open');
 
-  let core: SipCore | undefined;
+  let core: Router | undefined;
   const started = await Transport.start({
     listen: config.listen,
     logger: log.child({ layer: 'transport' }),
@@ -151,7 +151,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     refuse,
   });
   const allowLists = new Map(specs.map((spec) => [spec.name, spec.relayAllow]));
-  core = new SipCore({
+  core = new Router({
     transport,
     myself: new Myself(transport, config.domains),
     selector,

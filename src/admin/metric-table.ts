@@ -1,9 +1,10 @@
 // Every metric whose value lives elsewhere (the registry's status, the message path's plain-number
 // counters), declared once: name, help, labels and how to read its rows from one status snapshot. A scrape
 // takes the snapshot once (snapshot() below) and every metric of the table reads from it.
-import type { CoreCounters } from '../core/counters.ts';
+
 import type { LocationHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
+import type { CoreCounters } from '../router/counters.ts';
 import type { HtableStore, TenantHtables } from '../state/index.ts';
 import type { TmCounters } from '../tm/index.ts';
 import type { TransportCounters } from '../transport/counters.ts';

@@ -2,8 +2,8 @@
 // step. A failure prints one line naming the fix (and the compiler's output for a compile error), exit 1.
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { buildGuest } from '../build/index.ts';
-import type { BuildProgress } from '../build/types.ts';
+import { buildGuest } from '../builder/index.ts';
+import type { BuildProgress } from '../builder/types.ts';
 
 export function registerBuild(program: Command): void {
   program

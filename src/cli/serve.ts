@@ -1,6 +1,6 @@
-// `kemi-wasm serve [--config FILE] [--listen SPEC]... [--route FILE.wasm]`: runs the SIP server until
+// `kemi-wasm serve [--config FILE] [--listen SPEC]... [--module FILE.wasm]`: runs the SIP server until
 // SIGINT/SIGTERM. Without arguments: UDP and TCP on 127.0.0.1:5060 with the bundled example route.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { loadConfig, validateConfig } from '../config/load.ts';
 import { createLogger } from '../logger.ts';
 import { startServer } from '../server.ts';
@@ -8,6 +8,8 @@ import { startServer } from '../server.ts';
 interface ServeOptions {
   config?: string;
   listen?: string[];
+  module?: string;
+  /** The old name of --module, still accepted with a warning. */
   route?: string;
   logLevel?: string;
 }
@@ -22,7 +24,8 @@ export function registerServe(program: Command): void {
       'listen on PROTO:HOST:PORT (repeatable; replaces the configured list)',
       collect,
     )
-    .option('-r, --route <file>', 'routing script component (.wasm)')
+    .option('-m, --module <file>', 'the module (component .wasm) whose routes serve every message')
+    .addOption(new Option('-r, --route <file>', 'old name of --module').hideHelp())
     .option('--log-level <level>', 'trace, debug, info, warn, error, silent')
     .action(async (opts: ServeOptions) => {
       process.exitCode = await serve(opts);
@@ -36,10 +39,14 @@ function collect(value: string, previous: string[] = []): string[] {
 async function serve(opts: ServeOptions): Promise<number> {
   const loaded = opts.config ? await loadConfig(opts.config) : validateConfig({});
   if (!loaded.ok) return fail(loaded.error);
+  if (opts.route !== undefined && opts.module !== undefined)
+    return fail('give --module only (--route is its old name)');
+  const module = opts.module ?? opts.route;
+  const { warnings, ...base } = loaded.value;
   const overrides = {
-    ...loaded.value,
+    ...base,
     ...(opts.listen && { listen: opts.listen }),
-    ...(opts.route && { route: opts.route }),
+    ...(module && { module }),
     ...(opts.logLevel && { log_level: opts.logLevel }),
   };
   const checked = validateConfig(overrides, 'command line');
@@ -47,6 +54,8 @@ async function serve(opts: ServeOptions): Promise<number> {
   const config = checked.value;
 
   const log = createLogger(config.log_level);
+  for (const warning of warnings) log.warn(warning);
+  if (opts.route !== undefined) log.warn("'--route' is deprecated: use '--module'");
   const started = await startServer(config, log);
   if (!started.ok) return fail(started.error);
   const server = started.value;

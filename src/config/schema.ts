@@ -1,6 +1,6 @@
 // The configuration file's schema: every key, its type and default, in one place. Errors name the key.
 import { z } from 'zod';
-import { DestinationAllowList } from '../core/destination-allow-list.ts';
+import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
@@ -86,7 +86,7 @@ const circuitBreaker = z
   .strict()
   .default({ enabled: true, failures: 20, window_s: 60 });
 
-/** Where the tenant's script may relay: host names, CIDRs, ports (src/core/destination-allow-list.ts). */
+/** Where the tenant's script may relay: host names, CIDRs, ports (src/router/destination-allow-list.ts). */
 const relayAllow = z
   .object({
     hosts: z.array(z.string().min(1)).optional(),
@@ -132,8 +132,8 @@ const tenantSchema = z
       })
       .strict()
       .default({ sockets: [], domains: [] }),
-    /** Component imported as version 1 when the store holds no active version for the tenant. */
-    route: z.string().min(1).optional(),
+    /** Module (a component .wasm) imported as version 1 when the store holds no active version for the tenant. */
+    module: z.string().min(1).optional(),
     /** How many versions the store keeps (the newest ones, plus the active one). */
     retain: z.number().int().min(1).max(1000).default(10),
     /** Seconds an old version stays loaded for in-dialog requests that name it; 0 turns dialog pinning off. */
@@ -204,10 +204,10 @@ export const configSchema = z
     /** Domains that `is-myself` accepts besides the listen addresses. */
     domains: z.array(z.string().min(1)).default([]),
     /**
-     * The routing script (a component .wasm) of the implicit `default` tenant when `tenants` is empty; the
-     * bundled AssemblyScript example when absent.
+     * The module (a component .wasm) of the implicit `default` tenant when `tenants` is empty; the bundled
+     * AssemblyScript example when absent.
      */
-    route: z.string().min(1).optional(),
+    module: z.string().min(1).optional(),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     /** Transaction timers (Kamailio's tm parameters, in ms). */
     tm: tmSchema,
@@ -284,11 +284,11 @@ export const configSchema = z
     expiryBounds(undefined, ['registrar']);
     for (const [i, tenant] of config.tenants.entries())
       if (tenant.registrar) expiryBounds(tenant.registrar, ['tenants', i, 'registrar']);
-    if (config.tenants.length > 0 && config.route !== undefined) {
+    if (config.tenants.length > 0 && config.module !== undefined) {
       ctx.addIssue({
         code: 'custom',
-        path: ['route'],
-        message: 'with tenants configured, give each tenant its route (tenants[].route)',
+        path: ['module'],
+        message: 'with tenants configured, give each tenant its module (tenants[].module)',
       });
     }
     if (config.tenants.length > 0 && Object.keys(config.htables).length > 0) {
@@ -307,4 +307,5 @@ export const configSchema = z
     }
   });
 
-export type Config = z.infer<typeof configSchema>;
+/** A validated configuration, with what the operator should change in it (renamed keys). */
+export type Config = z.infer<typeof configSchema> & { readonly warnings: readonly string[] };

@@ -82,7 +82,7 @@ export type PvValue = string | number | undefined;
 
 /**
  * The module version a route runs on, as the KSR functions see it: its tenant (whose htables, defines and
- * location they reach) and version. The server's Script (src/core/script.ts) is one.
+ * location they reach) and version. The server's Script (src/router/script.ts) is one.
  */
 export interface RouteScript {
   readonly tenant: string;
@@ -138,7 +138,7 @@ export interface Answer {
 }
 
 /**
- * The transaction side of the route. Written by the server (src/core: the request route's key and
+ * The transaction side of the route. Written by the server (src/router: the request route's key and
  * Max-Forwards, the transaction a failure, branch or onreply route runs for, the transaction t-newtran or
  * t-relay made through the TmHost); the KSR functions read it.
  */

@@ -3,10 +3,10 @@
 // assignment: from the next message on, the new version serves the tenant, and the old one drains.
 import { err, fail, ok, type Result } from '../result.ts';
 import { refreshFallback } from './fail-open.ts';
+import type { ManagedScript } from './managed-script.ts';
 import type { RegistryContext, TenantState } from './registry-context.ts';
 import { type ActivateResult, type RegistryError, storeError, unknownTenant, usable } from './results.ts';
 import type { ActivationKind, VersionRecord } from './store-schema.ts';
-import type { VersionScript } from './version-script.ts';
 
 /** Milliseconds of the store commit and of the in-memory switch. */
 export interface SwapTimings {
@@ -102,7 +102,7 @@ export async function switchTo(
 export function swap(
   ctx: RegistryContext,
   t: TenantState,
-  script: VersionScript,
+  script: ManagedScript,
   kind: ActivationKind,
   by: string,
   /** The activation a later rollback returns to; default: the one being replaced. */
@@ -160,7 +160,7 @@ function reopen(ctx: RegistryContext, t: TenantState, by: string): ActivateResul
 }
 
 /** The breaker had left the tenant fail-closed; an operator's activation ends that. */
-function cleared(ctx: RegistryContext, t: TenantState, script: VersionScript, by: string): void {
+function cleared(ctx: RegistryContext, t: TenantState, script: ManagedScript, by: string): void {
   ctx.log.warn(
     { tenant: t.spec.name, version: script.version, by },
     'circuit breaker cleared: an operator activated a version',

@@ -49,7 +49,7 @@ export async function boot(ctx: RegistryContext, t: TenantState): Promise<Result
     }
     ctx.log.error({ tenant: name }, 'no stored version of this tenant loads');
   }
-  if (t.spec.route === undefined) {
+  if (t.spec.module === undefined) {
     if (!current)
       ctx.log.warn(
         { tenant: name },
@@ -57,7 +57,7 @@ export async function boot(ctx: RegistryContext, t: TenantState): Promise<Result
       );
     return ok(undefined);
   }
-  return importRoute(ctx, t, t.spec.route);
+  return importModule(ctx, t, t.spec.module);
 }
 
 /**
@@ -88,7 +88,7 @@ function candidates(
 }
 
 /** Imports the configured route file as a new version and activates it. */
-async function importRoute(
+async function importModule(
   ctx: RegistryContext,
   t: TenantState,
   path: string,

@@ -3,8 +3,8 @@
 // is left, until an operator activates a version.
 import type { FailureCause } from '../runtime/index.ts';
 import { switchTo } from './activation.ts';
+import type { ManagedScript } from './managed-script.ts';
 import type { RegistryContext, TenantState } from './registry-context.ts';
-import type { VersionScript } from './version-script.ts';
 
 /**
  * The breaker tripped on the active version: it is marked (never a rollback target again until an
@@ -12,7 +12,7 @@ import type { VersionScript } from './version-script.ts';
  * activation whose version the breaker never tripped on; with none, the tenant answers fail-closed.
  * Each trip marks one more version, so automatic rollbacks end once the good versions are used up.
  */
-export function trip(ctx: RegistryContext, t: TenantState, script: VersionScript, cause: FailureCause): void {
+export function trip(ctx: RegistryContext, t: TenantState, script: ManagedScript, cause: FailureCause): void {
   const name = t.spec.name;
   const settings = t.breaker!.settings;
   const reply = t.spec.failurePolicy.reply;

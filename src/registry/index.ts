@@ -2,6 +2,7 @@
 export type { CompileFailure, CompileOutcome, CompilerOptions } from './compiler.ts';
 export { ModuleCompiler } from './compiler.ts';
 export { DIALOG_VERSION_PARAM, dialogRouteParam, dialogVersion } from './dialog-pin.ts';
+export { ManagedScript } from './managed-script.ts';
 export { Registry, type RegistryOptions } from './registry.ts';
 export type {
   Activated,
@@ -33,4 +34,3 @@ export {
 } from './tenant-spec.ts';
 export type { BreakerStatus, LoadedVersionStatus, TenantStatus, VersionInfo } from './tenant-status.ts';
 export { WORLD } from './version-loader.ts';
-export { VersionScript } from './version-script.ts';

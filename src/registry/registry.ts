@@ -2,18 +2,19 @@
 // the selector and the admin API use; upload, activation, boot, the breaker's trip and the fail-open
 // version are each in their own file (README.md has the table), as functions over registry-context.ts.
 // Every change is committed to the store before it takes effect, so a restart brings back the last
-// activated version. The registry is also the core's ScriptGuard: the tenant's failure policy, its
+// activated version. The registry is also the router's ScriptGuard: the tenant's failure policy, its
 // fail-open version, and the failure count of its circuit breaker.
 import type { Logger } from 'pino';
-import { DEFAULT_FAILURE_POLICY, type FailurePolicy, type ScriptGuard } from '../core/failure-policy.ts';
-import type { Script } from '../core/script.ts';
 import { ok, type Result } from '../result.ts';
+import { DEFAULT_FAILURE_POLICY, type FailurePolicy, type ScriptGuard } from '../router/failure-policy.ts';
+import type { Script } from '../router/script.ts';
 import type { FailureCause, Linker } from '../runtime/index.ts';
 import { activate, rollback } from './activation.ts';
 import { boot } from './boot.ts';
 import { trip } from './breaker-trip.ts';
 import type { ModuleCompiler } from './compiler.ts';
 import { refreshFallback } from './fail-open.ts';
+import type { ManagedScript } from './managed-script.ts';
 import { type RegistryContext, serializer, type TenantState, tenantState } from './registry-context.ts';
 import type { ActivateResult, RegistryEvent, UploadResult } from './results.ts';
 import type { ModuleStore } from './store.ts';
@@ -22,7 +23,6 @@ import type { TenantSpec } from './tenant-spec.ts';
 import { type TenantStatus, tenantStatus, type VersionInfo, versionInfos } from './tenant-status.ts';
 import { upload } from './upload.ts';
 import { VersionLoader } from './version-loader.ts';
-import type { VersionScript } from './version-script.ts';
 
 export interface RegistryOptions {
   readonly tenants: readonly TenantSpec[];
@@ -59,7 +59,7 @@ export class Registry implements ScriptGuard {
   }
 
   /**
-   * Brings back each tenant's active version (falling back past corrupt ones), or imports its route. The
+   * Brings back each tenant's active version (falling back past corrupt ones), or imports its module. The
    * error is a start-up message for the operator.
    */
   static async open(options: RegistryOptions): Promise<Result<Registry, string>> {
@@ -81,12 +81,12 @@ export class Registry implements ScriptGuard {
   }
 
   /** The script serving new messages of `tenant` now (the hot path: one map lookup). */
-  active(tenant: string): VersionScript | undefined {
+  active(tenant: string): ManagedScript | undefined {
     return this.#tenants.get(tenant)?.active;
   }
 
   /** A loaded version still selectable for in-dialog requests (active or in its grace period). */
-  dialogScript(tenant: string, version: number): VersionScript | undefined {
+  dialogScript(tenant: string, version: number): ManagedScript | undefined {
     const script = this.#tenants.get(tenant)?.loaded.get(version);
     return script?.inGrace ? script : undefined;
   }
@@ -112,7 +112,7 @@ export class Registry implements ScriptGuard {
     return rollback(this.#ctx, this.#tenants.get(tenant), tenant, by);
   }
 
-  // ---- ScriptGuard: what the core asks when a route failed ---------------------------------------------
+  // ---- ScriptGuard: what the router asks when a route failed ---------------------------------------------
 
   /**
    * The failure policy of the script's tenant. Every script the registry serves has its tenant here; any

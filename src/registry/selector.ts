@@ -1,15 +1,15 @@
-// The ScriptSelector the core asks for every request: tenant by socket and domain, then the tenant's active
+// The ScriptSelector the router asks for every request: tenant by socket and domain, then the tenant's active
 // version (or, for an in-dialog request naming a version still in its grace period, that one). A message
 // no tenant takes goes to the configured `unmatched` tenant or is refused statelessly; so is a message of a
 // tenant that has no version yet (503), and one of a tenant whose circuit breaker left it fail-closed (the
 // tenant's fail-closed reply, without running its script).
-import type { Script, ScriptSelector } from '../core/script.ts';
+import type { Script, ScriptSelector } from '../router/script.ts';
 import { SipRequest, type SipResponse } from '../sip/index.ts';
 import type { Source } from '../transport/index.ts';
 import { dialogVersion } from './dialog-pin.ts';
+import type { ManagedScript } from './managed-script.ts';
 import type { Registry } from './registry.ts';
 import type { TenantMatcher } from './tenant-matcher.ts';
-import type { VersionScript } from './version-script.ts';
 
 /** Sends a stateless reply to a request the registry will not route (never called for ACK or replies). */
 export type Refuse = (request: SipRequest, source: Source, status: number, reason: string) => void;
@@ -67,7 +67,7 @@ export class RegistrySelector implements ScriptSelector {
         return undefined;
       }
     }
-    let script: VersionScript | undefined;
+    let script: ManagedScript | undefined;
     if (this.#dialogTenants.has(tenant) && msg instanceof SipRequest) {
       const version = dialogVersion(msg);
       script = version === undefined ? undefined : this.#registry.dialogScript(tenant, version);

@@ -1,10 +1,14 @@
-// A tenant as the registry sees it, made from the configuration: what it matches, its initial route, how
+// A tenant as the registry sees it, made from the configuration: what it matches, its initial module, how
 // many versions it keeps, and the sandbox settings its modules are compiled and run with: limits,
 // capabilities, failure policy, circuit breaker, relay allow-list and defines.
 import { htableSpecs } from '../config/htable-schema.ts';
 import { type Config, type RegistrarConfig, registrarDefaults, type TenantConfig } from '../config/schema.ts';
-import { DestinationAllowList } from '../core/destination-allow-list.ts';
-import { DEFAULT_FAILURE_POLICY, DEFAULT_FAILURE_REPLY, type FailurePolicy } from '../core/failure-policy.ts';
+import { DestinationAllowList } from '../router/destination-allow-list.ts';
+import {
+  DEFAULT_FAILURE_POLICY,
+  DEFAULT_FAILURE_REPLY,
+  type FailurePolicy,
+} from '../router/failure-policy.ts';
 import type { InvocationLimits, ModuleLimits } from '../runtime/index.ts';
 import { reasonPhrase } from '../sip/index.ts';
 import { DEFAULT_REGISTRAR, type HtableSpec, type RegistrarSettings } from '../state/index.ts';
@@ -24,7 +28,7 @@ export interface TenantSpec {
   /** Request-URI hosts (`example.com`, `*.example.com`); empty: any domain. */
   readonly domains: readonly string[];
   /** Component imported as the first version when the store has none; undefined: none. */
-  readonly route: string | undefined;
+  readonly module: string | undefined;
   readonly retain: number;
   /** How long a replaced version stays selectable for in-dialog requests that name it (0: off). */
   readonly dialogGraceMs: number;
@@ -56,7 +60,7 @@ export function catchAllTenant(name: string, over: Partial<TenantSpec> = {}): Te
     name,
     sockets: [],
     domains: [],
-    route: undefined,
+    module: undefined,
     retain: 10,
     dialogGraceMs: 0,
     capabilities: undefined,
@@ -72,12 +76,12 @@ export function catchAllTenant(name: string, over: Partial<TenantSpec> = {}): Te
   };
 }
 
-/** The tenants of a configuration; without any, one catch-all `default` tenant running `config.route`. */
+/** The tenants of a configuration; without any, one catch-all `default` tenant running `config.module`. */
 export function tenantSpecs(config: Config): TenantSpec[] {
   if (config.tenants.length === 0)
     return [
       catchAllTenant(DEFAULT_TENANT, {
-        route: config.route,
+        module: config.module,
         htables: htableSpecs(config.htables),
         registrar: registrarOf(config.registrar, undefined),
       }),
@@ -106,7 +110,7 @@ function specOf(t: TenantConfig, registrar: RegistrarConfig | undefined): Tenant
     name: t.name,
     sockets: t.match.sockets,
     domains: t.match.domains.map((d) => d.toLowerCase()),
-    route: t.route,
+    module: t.module,
     retain: t.retain,
     dialogGraceMs: t.dialog_grace_s * 1000,
     capabilities: t.capabilities,

@@ -1,7 +1,7 @@
 // What the registry reports about a tenant (the admin API's status and versions bodies, as they are): its
 // active version and how it became active, the loaded versions with their pins, the failure policy, the
 // fail-open version and the circuit breaker.
-import type { FailureMode, FailureReply } from '../core/failure-policy.ts';
+import type { FailureMode, FailureReply } from '../router/failure-policy.ts';
 import type { ModuleMeta } from '../runtime/index.ts';
 import type { RegistryContext, TenantState } from './registry-context.ts';
 import type { ActivationKind, TripRecord, VersionRecord } from './store-schema.ts';

@@ -12,12 +12,12 @@ import {
   type ModuleRunner,
 } from '../runtime/index.ts';
 import type { ModuleCompiler } from './compiler.ts';
+import { ManagedScript } from './managed-script.ts';
 import type { TenantState } from './registry-context.ts';
 import { type RegistryError, type RegistryEvent, storeError } from './results.ts';
 import type { ModuleStore } from './store.ts';
 import type { VersionRecord } from './store-schema.ts';
 import type { TenantSpec } from './tenant-spec.ts';
-import { VersionScript } from './version-script.ts';
 
 export const WORLD = `${ksrPackage.name}/script@${ksrPackage.version}`;
 
@@ -32,7 +32,7 @@ export interface Prepared {
 
 /** A stored version loaded as a script (not yet active). */
 export interface Loaded {
-  readonly script: VersionScript;
+  readonly script: ManagedScript;
   readonly meta: ModuleMeta;
 }
 
@@ -102,9 +102,9 @@ export class VersionLoader {
     }
   }
 
-  script(tenant: string, version: number, sha256: string, runner: ModuleRunner): VersionScript {
+  script(tenant: string, version: number, sha256: string, runner: ModuleRunner): ManagedScript {
     const log = this.#o.scriptLog.child({ tenant, version });
-    return new VersionScript(tenant, version, sha256, runner, log, this.#onIdle);
+    return new ManagedScript(tenant, version, sha256, runner, log, this.#onIdle);
   }
 
   async #compile(
@@ -135,7 +135,7 @@ export class VersionLoader {
     return fail('corrupt', `${record.tenant} v${record.version} is corrupt: ${problem}`);
   }
 
-  readonly #onIdle = (script: VersionScript): void => {
+  readonly #onIdle = (script: ManagedScript): void => {
     const t = this.#o.tenant(script.tenant);
     if (!t || t.loaded.get(script.version) !== script || t.active === script) return;
     t.loaded.delete(script.version);

@@ -2,8 +2,8 @@
 // destinations, the transaction layer's counters and table sizes, and the circuit breaker's events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminMetrics } from '../../src/admin/index.ts';
-import { createCoreCounters } from '../../src/core/counters.ts';
 import { ModuleCompiler } from '../../src/registry/index.ts';
+import { createCoreCounters } from '../../src/router/counters.ts';
 import { DEFAULT_REGISTRAR, HtableStore, LocationStore } from '../../src/state/index.ts';
 import { createTmCounters } from '../../src/tm/index.ts';
 import { buildStampedRoute } from '../registry/fixtures.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runSipp, scenario } from '../../fixtures/sipp.ts';
 import { finished, startSippUas } from '../../fixtures/sipp-uas.ts';
-import { buildGuest } from '../../src/build/index.ts';
+import { buildGuest } from '../../src/builder/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
 import { expectAll, type ServerProcess, startServerProcess } from './harness.ts';
 

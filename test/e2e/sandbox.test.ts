@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { componentFromWat } from '../../fixtures/guest.ts';
 import { freePort, runSipp, type SippRun, scenario } from '../../fixtures/sipp.ts';
-import { buildGuest } from '../../src/build/index.ts';
+import { buildGuest } from '../../src/builder/index.ts';
 import {
   admin,
   OPERATOR_TOKEN,

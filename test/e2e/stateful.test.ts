@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runSipp, scenario } from '../../fixtures/sipp.ts';
 import { finished, startSippUas } from '../../fixtures/sipp-uas.ts';
-import { buildGuest } from '../../src/build/index.ts';
+import { buildGuest } from '../../src/builder/index.ts';
 import { expectAll, type ServerProcess, startServerProcess } from './harness.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'kemi-e2e-proxy-'));
@@ -43,7 +43,7 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
         config,
         [
           'listen = ["udp:127.0.0.1:0", "tcp:127.0.0.1:0"]',
-          `route = "${wasm}"`,
+          `module = "${wasm}"`,
           'log_level = "debug"',
           '[tm]',
           'fr_inv_timer = 1500',
@@ -115,7 +115,7 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
           config,
           [
             'listen = ["udp:127.0.0.1:0"]',
-            `route = "${wasm}"`,
+            `module = "${wasm}"`,
             'log_level = "debug"',
             '[defines]',
             `PRIMARY = "sip:127.0.0.1:${primary}"`,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSipp, scenario } from '../../fixtures/sipp.ts';
-import { buildGuest } from '../../src/build/index.ts';
+import { buildGuest } from '../../src/builder/index.ts';
 import { expectAll, type ServerProcess, startServerProcess } from './harness.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'kemi-e2e-'));
@@ -23,6 +23,9 @@ const expectations: [file: string, what: string][] = [
   ['unknown-version.xml', 'an unknown SIP version gets 505'],
 ];
 
+/** The Rust suite starts its server with the old name of --module, which must keep working. */
+const oldFlag = (language: string) => language === 'rust';
+
 describe.each(Object.entries(guests))('the %s example route', (language, dir) => {
   let server: ServerProcess;
 
@@ -34,7 +37,7 @@ describe.each(Object.entries(guests))('the %s example route', (language, dir) =>
       'udp:127.0.0.1:0',
       '--listen',
       'tcp:127.0.0.1:0',
-      '--route',
+      oldFlag(language) ? '--route' : '--module',
       built.value.out,
     ]);
   }, 120_000);
@@ -54,6 +57,11 @@ describe.each(Object.entries(guests))('the %s example route', (language, dir) =>
       expectAll(run, 10);
       expect(run.code).toBe(0);
     });
+  });
+
+  it('serves under --module, and under its old name --route with a warning naming the new one', () => {
+    const warned = server.lines.some((l) => l.msg === "'--route' is deprecated: use '--module'");
+    expect(warned).toBe(oldFlag(language));
   });
 
   it('logs one line per request with method and Call-ID, tagged with tenant and version', () => {

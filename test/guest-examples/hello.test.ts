@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { componentShape } from '../../src/build/check-component.ts';
-import { buildGuest } from '../../src/build/index.ts';
-import type { BuiltGuest } from '../../src/build/types.ts';
+import { componentShape } from '../../src/builder/check-component.ts';
+import { buildGuest } from '../../src/builder/index.ts';
+import type { BuiltGuest } from '../../src/builder/types.ts';
 import { type Guest, instantiateGuest, type Responder } from './stub-host.ts';
 
 const LANGUAGES = ['assemblyscript', 'rust'] as const;

@@ -1,8 +1,8 @@
 // A stand-in for the runtime in tests: instantiates a guest's core module with host functions that
 // implement every lowered KSR import of wit/ksr.wit (canonical ABI, utf8), record each call as text, and
 // answer through a responder. It checks what the guest does, not how the real runtime binds it.
-import { lowerFunction, type ResultKind, usesReturnArea } from '../../src/build/bindings/abi.ts';
-import { findWorld, importedInterfaces, SCRIPT_WORLD } from '../../src/build/bindings/world.ts';
+import { lowerFunction, type ResultKind, usesReturnArea } from '../../src/builder/bindings/abi.ts';
+import { findWorld, importedInterfaces, SCRIPT_WORLD } from '../../src/builder/bindings/world.ts';
 import { ksrPackage, qualifiedName } from '../../src/runtime/wit.ts';
 
 /** A string result may be given as raw bytes, to send the guest something that is not UTF-8. */

@@ -1,4 +1,4 @@
-// The registry as the core's ScriptGuard: the circuit breaker (N failures of the active version within a
+// The registry as the router's ScriptGuard: the circuit breaker (N failures of the active version within a
 // window roll the tenant back to its last good version, marked `breaker` in the activation history; with
 // none left, the tenant is fail-closed until an operator activates a version), no flapping between bad
 // versions (across restarts too), and the version fail-open runs on, kept loaded.
@@ -6,8 +6,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_FAILURE_POLICY, type FailurePolicy } from '../../src/core/failure-policy.ts';
-import { fixedScript } from '../../src/core/script.ts';
 import { CircuitBreaker } from '../../src/registry/circuit-breaker.ts';
 import {
   ModuleCompiler,
@@ -15,7 +13,9 @@ import {
   TenantMatcher,
   type TenantSpec,
 } from '../../src/registry/index.ts';
-import type { VersionScript } from '../../src/registry/version-script.ts';
+import type { ManagedScript } from '../../src/registry/managed-script.ts';
+import { DEFAULT_FAILURE_POLICY, type FailurePolicy } from '../../src/router/failure-policy.ts';
+import { fixedScript } from '../../src/router/script.ts';
 import { parseMessage, type SipRequest } from '../../src/sip/index.ts';
 import { buildStampedRoute, type StampedRoute } from './fixtures.ts';
 import { type Opened, openRegistry, spec } from './helpers/setup.ts';
@@ -56,7 +56,7 @@ async function deploy(o: Opened, ...stamps: number[]) {
   }
 }
 
-/** What the core does for each failed invocation of the active version. */
+/** What the router does for each failed invocation of the active version. */
 function fail(o: Opened, times: number, cause: 'trap' | 'fuel' = 'trap') {
   for (let i = 0; i < times; i++) o.registry.failed(o.registry.active('acme')!, cause);
 }
@@ -196,7 +196,7 @@ describe('the fail-open version', () => {
     expect(o.registry.fallback(first)).toBeUndefined();
     await deploy(o, 2);
     // The replaced version is kept as it is, never unloaded and compiled again.
-    const v1 = o.registry.fallback(o.registry.active('acme')!) as VersionScript;
+    const v1 = o.registry.fallback(o.registry.active('acme')!) as ManagedScript;
     expect(v1).toBe(first);
     expect(v1.version).toBe(1);
     expect(o.registry.policy(v1)).toBe(OPEN);

@@ -15,14 +15,37 @@ const error = (raw: unknown) => {
 };
 
 describe('config', () => {
-  it('without tenants, one catch-all default tenant runs the configured route', () => {
-    const config = ok({ route: 'x.wasm' });
+  it('without tenants, one catch-all default tenant runs the configured module', () => {
+    const config = ok({ module: 'x.wasm' });
+    expect(config.warnings).toEqual([]);
     expect(config.admin).toBeUndefined();
     expect(config.data_dir).toBeUndefined();
     expect(config.unmatched).toEqual({ reply: 404 });
     expect(tenantSpecs(config)).toEqual([
-      expect.objectContaining({ name: 'default', sockets: [], domains: [], route: 'x.wasm', retain: 10 }),
+      expect.objectContaining({ name: 'default', sockets: [], domains: [], module: 'x.wasm', retain: 10 }),
     ]);
+  });
+
+  it("takes 'route', the old name of 'module', with a warning naming the new key; both at once is an error", () => {
+    const config = ok({ route: 'x.wasm' });
+    expect(config.warnings).toEqual(["config: 'route' is deprecated: rename it 'module'"]);
+    expect(tenantSpecs(config)[0].module).toBe('x.wasm');
+    const tenants = ok({
+      tenants: [
+        { name: 'a', match: { domains: ['a.example'] } },
+        { name: 'b', route: 'b.wasm' },
+      ],
+    });
+    expect(tenants.warnings).toEqual([
+      "config: 'tenants[1].route' is deprecated: rename it 'tenants[1].module'",
+    ]);
+    expect(tenantSpecs(tenants).map((t) => t.module)).toEqual([undefined, 'b.wasm']);
+    expect(error({ route: 'x.wasm', module: 'y.wasm' })).toBe(
+      "config: route: give 'module' only ('route' is its old name)",
+    );
+    expect(error({ tenants: [{ name: 'a', route: 'x.wasm', module: 'y.wasm' }] })).toBe(
+      "config: tenants[0].route: give 'module' only ('route' is its old name)",
+    );
   });
 
   it('reads tenants with matches, retention, grace, limits and capabilities', () => {
@@ -34,7 +57,7 @@ describe('config', () => {
         {
           name: 'acme',
           match: { sockets: ['udp:127.0.0.1:5070'], domains: ['Acme.example', '*.acme.example'] },
-          route: 'acme.wasm',
+          module: 'acme.wasm',
           retain: 3,
           dialog_grace_s: 30,
           capabilities: ['sl', 'pv'],
@@ -62,7 +85,7 @@ describe('config', () => {
       name: 'acme',
       sockets: ['udp:127.0.0.1:5070'],
       domains: ['acme.example', '*.acme.example'],
-      route: 'acme.wasm',
+      module: 'acme.wasm',
       retain: 3,
       dialogGraceMs: 30_000,
       capabilities: ['sl', 'pv'],
@@ -145,8 +168,10 @@ describe('config', () => {
   });
 
   it('the parsed config validates again unchanged (the serve command re-checks it with overrides)', () => {
-    const config = ok({ tenants: [{ name: 'acme', route: 'a.wasm' }], admin: {} });
-    expect(ok(config)).toEqual(config);
+    const config = ok({ tenants: [{ name: 'acme', module: 'a.wasm' }], admin: {} });
+    const { warnings, ...raw } = config; // what serve re-checks: the file's keys, not what was said of them
+    expect(warnings).toEqual([]);
+    expect(ok(raw)).toEqual(config);
   });
 
   it('names each mistake by key', () => {
@@ -162,7 +187,7 @@ describe('config', () => {
     expect(error({ tenants: [{ name: 'a' }, { name: 'b' }] })).toMatch(
       /tenants\[1\]\.match: tenant 'a' already matches every message/,
     );
-    expect(error({ route: 'x.wasm', tenants: [{ name: 'a' }] })).toMatch(/route: with tenants configured/);
+    expect(error({ module: 'x.wasm', tenants: [{ name: 'a' }] })).toMatch(/module: with tenants configured/);
     expect(error({ tenants: [{ name: 'a' }], unmatched: { tenant: 'b' } })).toMatch(
       /unmatched\.tenant: no tenant is named 'b'/,
     );

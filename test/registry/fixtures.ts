@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildGuest } from '../../src/build/index.ts';
+import { buildGuest } from '../../src/builder/index.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** The 8 characters each stamped version replaces with its number. */

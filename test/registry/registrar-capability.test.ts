@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGuest } from '../../src/build/index.ts';
+import { buildGuest } from '../../src/builder/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
 import { ModuleCompiler } from '../../src/registry/index.ts';
 import { type Opened, openRegistry, spec } from './helpers/setup.ts';

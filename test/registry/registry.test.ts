@@ -298,12 +298,12 @@ describe('restart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kemi-registry-'));
     const file = join(dir, 'route.wasm');
     writeFileSync(file, route.stamp(5));
-    const first = await open([spec('acme', { route: file })], join(dir, 'data'));
+    const first = await open([spec('acme', { module: file })], join(dir, 'data'));
     expect(stampOf(first.registry.active('acme'))).toBe(5);
     await first.registry.upload('acme', route.stamp(6), by);
     await first.close();
     opened.length = 0;
-    const { registry } = await open([spec('acme', { route: file })], join(dir, 'data'));
+    const { registry } = await open([spec('acme', { module: file })], join(dir, 'data'));
     expect(stampOf(registry.active('acme'))).toBe(6);
     expect(registry.versions('acme')?.map((v) => [v.version, v.createdBy])).toEqual([
       [2, 'test'],
@@ -315,7 +315,7 @@ describe('restart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kemi-registry-'));
     const file = join(dir, 'route.wasm');
     writeFileSync(file, 'not wasm');
-    await expect(openRegistry(compiler, [spec('acme', { route: file })])).rejects.toThrow(
+    await expect(openRegistry(compiler, [spec('acme', { module: file })])).rejects.toThrow(
       new RegExp(`route ${file} refused \\(malformed\\)`),
     );
   });

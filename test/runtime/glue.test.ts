@@ -3,7 +3,7 @@
 // the jco path silently running unpatched glue (a per-call read of process.env) or refusing every module.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGuest } from '../../src/build/index.ts';
+import { buildGuest } from '../../src/builder/index.ts';
 import { GLUE_PATCHES, prepareGlue } from '../../src/runtime/glue.ts';
 import { WorkerTranspiler } from '../../src/runtime/transpile.ts';
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { expect } from 'vitest';
-import { buildGuest } from '../../src/build/index.ts';
+import { buildGuest } from '../../src/builder/index.ts';
 import type { KsrModule } from '../../src/kemi/define.ts';
 import { ksrModules, type RouteContext } from '../../src/kemi/index.ts';
 import {

@@ -222,7 +222,7 @@ const ATTACKS: readonly Attack[] = [
     },
   },
   {
-    // The allow-list is the server's (src/core); here a stand-in proves that every way a route has to a
+    // The allow-list is the server's (src/router); here a stand-in proves that every way a route has to a
     // destination goes through the transaction layer's decision, with the destination the route named.
     name: 'relay-forbidden',
     cause: 'none',

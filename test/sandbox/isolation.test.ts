@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ksrModules } from '../../src/kemi/index.ts';
 import { ModuleCompiler } from '../../src/registry/index.ts';
 import { HTABLE_DEFAULTS, HtableStore } from '../../src/state/htable.ts';
-import { proxyHarness, uacRequest } from '../core/proxy-harness.ts';
 import { buildStampedRoute, HTABLE_ROUTE, PLACEHOLDER } from '../registry/fixtures.ts';
 import { type Opened, openRegistry, spec } from '../registry/helpers/setup.ts';
+import { proxyHarness, uacRequest } from '../router/proxy-harness.ts';
 
 /** Counts its invocations in a global; reports what it found before writing its own $var and flag. */
 const ROUTE = `

@@ -5,12 +5,12 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { componentFromWat, ksrWit } from '../../fixtures/guest.ts';
 import { wasmTools } from '../../fixtures/wasm-tools.ts';
-import { renameAssemblyScriptExports } from '../../src/build/assemblyscript-exports.ts';
-import { findWorld, SCRIPT_WORLD } from '../../src/build/bindings/world.ts';
-import { compileAssemblyScript } from '../../src/build/compile-assemblyscript.ts';
-import { compileRust } from '../../src/build/compile-rust.ts';
-import { detectProject } from '../../src/build/detect.ts';
-import { buildGuest } from '../../src/build/index.ts';
+import { renameAssemblyScriptExports } from '../../src/builder/assemblyscript-exports.ts';
+import { findWorld, SCRIPT_WORLD } from '../../src/builder/bindings/world.ts';
+import { compileAssemblyScript } from '../../src/builder/compile-assemblyscript.ts';
+import { compileRust } from '../../src/builder/compile-rust.ts';
+import { detectProject } from '../../src/builder/detect.ts';
+import { buildGuest } from '../../src/builder/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
 import {
   type CompileOptions,

@@ -1,5 +1,5 @@
 // The KSR tables of the tm, rr, corex and kx interfaces on a route context, without a transaction layer
-// behind them (test/core/proxy.test.ts runs them against the real one).
+// behind them (test/router/proxy.test.ts runs them against the real one).
 import { describe, expect, it } from 'vitest';
 import { corex } from '../../src/kemi/corex.ts';
 import { kx } from '../../src/kemi/kx.ts';

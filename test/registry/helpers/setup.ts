@@ -1,7 +1,6 @@
 // A registry over a real store and the real compile worker, for tests; and a way to ask a script which
 // version it is (its stamped route answers with X-Version).
 import type { Logger } from 'pino';
-import type { Script } from '../../../src/core/script.ts';
 import { ksrModules } from '../../../src/kemi/index.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import {
@@ -12,6 +11,7 @@ import {
   type RegistryEvent,
   type TenantSpec,
 } from '../../../src/registry/index.ts';
+import type { Script } from '../../../src/router/script.ts';
 import { Linker } from '../../../src/runtime/index.ts';
 import { contextFor, INVITE } from '../../kemi/fixture.ts';
 

@@ -1,16 +1,16 @@
-// A SipCore on a fake transport and virtual time, with routes written in JS against the real KSR tables:
+// A Router on a fake transport and virtual time, with routes written in JS against the real KSR tables:
 // messages go in with receive(), what the server sends is recorded, timers fire when the test advances
 // the clock. The caller (UAC) is 192.0.2.1:5060, the proxy 127.0.0.1:5060, callees 192.0.2.20-29:5060.
 
 import type { Logger } from 'pino';
-import type { ScriptGuard } from '../../src/core/failure-policy.ts';
-import { Myself } from '../../src/core/myself.ts';
-import { fixedScript, type Script } from '../../src/core/script.ts';
-import { SipCore } from '../../src/core/sip-core.ts';
-import type { AuthorizeDestination } from '../../src/core/transaction-host.ts';
 import type { RouteContext } from '../../src/kemi/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
+import type { ScriptGuard } from '../../src/router/failure-policy.ts';
+import { Myself } from '../../src/router/myself.ts';
+import { Router } from '../../src/router/router.ts';
+import { fixedScript, type Script } from '../../src/router/script.ts';
+import type { AuthorizeDestination } from '../../src/router/transaction-host.ts';
 import type { FailureCause, ModuleRunner, Outcome, RouteName } from '../../src/runtime/index.ts';
 import { parseMessage, type SipRequest, type SipResponse } from '../../src/sip/index.ts';
 import type { HtableStore } from '../../src/state/htable.ts';
@@ -141,7 +141,7 @@ class FakeTransport {
 }
 
 export interface ProxyHarness {
-  readonly core: SipCore;
+  readonly core: Router;
   readonly clock: VirtualClock;
   readonly transport: FakeTransport;
   /** Hands a message to the server as if it came from `from` (the UAC by default). */
@@ -170,7 +170,7 @@ export function proxyHarness(options: HarnessOptions): ProxyHarness {
   const clock = new VirtualClock();
   const transport = new FakeTransport();
   const t = transport as unknown as Transport;
-  const core = new SipCore({
+  const core = new Router({
     transport: t,
     myself: new Myself(t, ['proxy.example.com']),
     selector: { select: options.select ?? (() => options.script) },

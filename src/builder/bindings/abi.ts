@@ -18,14 +18,14 @@ export const RETURN_AREA_ALIGN = 4;
 export function paramKind(type: string, where: string): ParamKind {
   if (PARAM_KINDS.includes(type)) return type as ParamKind;
   throw new Error(
-    `${where}: WIT parameter type '${type}' has no lowering yet; add it to src/build/bindings/abi.ts`,
+    `${where}: WIT parameter type '${type}' has no lowering yet; add it to src/builder/bindings/abi.ts`,
   );
 }
 
 export function resultKind(type: string, where: string): ResultKind {
   if (RESULT_KINDS.includes(type)) return type as ResultKind;
   throw new Error(
-    `${where}: WIT result type '${type}' has no lowering yet; add it to src/build/bindings/abi.ts`,
+    `${where}: WIT result type '${type}' has no lowering yet; add it to src/builder/bindings/abi.ts`,
   );
 }
 

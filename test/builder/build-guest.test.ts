@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildGuest } from '../../src/build/index.ts';
-import type { BuildResult } from '../../src/build/types.ts';
+import { buildGuest } from '../../src/builder/index.ts';
+import type { BuildResult } from '../../src/builder/types.ts';
 import { instantiateGuest } from '../guest-examples/stub-host.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));

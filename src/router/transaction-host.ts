@@ -50,7 +50,7 @@ export const allowAllDestinations: AuthorizeDestination = () => ok(undefined);
 
 export interface TransactionHostOptions {
   readonly transport: Transport;
-  /** The RouteHost the contexts of transaction routes get (the SipCore). */
+  /** The RouteHost the contexts of transaction routes get (the Router). */
   readonly host: RouteHost;
   readonly invoker: RouteInvoker;
   /** Where refused destinations are counted. */

@@ -1,13 +1,13 @@
-// One loaded module version of one tenant: the Script the core runs messages on. It counts the
+// One loaded module version of one tenant: the Script the router runs messages on. It counts the
 // transactions (and dialogs) that pinned it; once it is no longer active, its pins are gone, any dialog
 // grace period is over and it is not held as the tenant's fail-open version, it tells the registry, which
 // unloads it.
 import type { Logger } from 'pino';
-import type { FailureReply } from '../core/failure-policy.ts';
-import type { Script } from '../core/script.ts';
+import type { FailureReply } from '../router/failure-policy.ts';
+import type { Script } from '../router/script.ts';
 import type { ModuleRunner } from '../runtime/index.ts';
 
-export class VersionScript implements Script {
+export class ManagedScript implements Script {
   readonly tenant: string;
   readonly version: number;
   readonly runner: ModuleRunner;
@@ -23,7 +23,7 @@ export class VersionScript implements Script {
   /** Kept loaded as the version fail-open runs failed routes on. */
   #standby = false;
   #blocked: FailureReply | undefined = undefined;
-  readonly #onIdle: (script: VersionScript) => void;
+  readonly #onIdle: (script: ManagedScript) => void;
 
   constructor(
     tenant: string,
@@ -31,7 +31,7 @@ export class VersionScript implements Script {
     sha256: string,
     runner: ModuleRunner,
     log: Logger,
-    onIdle: (script: VersionScript) => void,
+    onIdle: (script: ManagedScript) => void,
   ) {
     this.tenant = tenant;
     this.version = version;

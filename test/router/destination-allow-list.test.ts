@@ -1,7 +1,7 @@
 // A tenant's relay allow-list: addresses against CIDRs (v4, v6, v4-mapped), names against name patterns
 // (never resolved), ports against ranges; each refusal says which part failed.
 import { describe, expect, it } from 'vitest';
-import { type AllowListSpec, DestinationAllowList } from '../../src/core/destination-allow-list.ts';
+import { type AllowListSpec, DestinationAllowList } from '../../src/router/destination-allow-list.ts';
 
 function list(spec: AllowListSpec): DestinationAllowList {
   const parsed = DestinationAllowList.parse(spec);

@@ -29,7 +29,7 @@ export const DEFAULT_FAILURE_POLICY: FailurePolicy = { mode: 'fail-closed', repl
  */
 export type PolicyOutcome = 'reply' | 'fallback' | 'drop' | 'forward' | 'none';
 
-/** The registry's side of failure handling; the core asks it for every failed invocation. */
+/** The registry's side of failure handling; the router asks it for every failed invocation. */
 export interface ScriptGuard {
   /** The failure policy of the script's tenant. */
   policy(script: Script): FailurePolicy;

@@ -2,11 +2,11 @@
 // committed; they must not drift from the contract (fix: npm run gen).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateApiDocs } from '../../src/build/bindings/api-docs.ts';
-import { generateAssemblyScript } from '../../src/build/bindings/assemblyscript.ts';
-import { generateHostSignatures } from '../../src/build/bindings/host.ts';
-import { generateFromWit } from '../../src/build/bindings/index.ts';
-import { generateRust } from '../../src/build/bindings/rust.ts';
+import { generateApiDocs } from '../../src/builder/bindings/api-docs.ts';
+import { generateAssemblyScript } from '../../src/builder/bindings/assemblyscript.ts';
+import { generateHostSignatures } from '../../src/builder/bindings/host.ts';
+import { generateFromWit } from '../../src/builder/bindings/index.ts';
+import { generateRust } from '../../src/builder/bindings/rust.ts';
 import { ksrPackage, parseWit } from '../../src/runtime/wit.ts';
 
 describe('files generated from wit/ksr.wit', () => {

@@ -5,9 +5,9 @@
 // tenant and cause, and what the guard (the circuit breaker) is told.
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { FailurePolicy, ScriptGuard } from '../../src/core/failure-policy.ts';
-import type { Script } from '../../src/core/script.ts';
 import { err } from '../../src/result.ts';
+import type { FailurePolicy, ScriptGuard } from '../../src/router/failure-policy.ts';
+import type { Script } from '../../src/router/script.ts';
 import type { SipRequest } from '../../src/sip/index.ts';
 import {
   calleeResponse,

@@ -40,7 +40,7 @@ import { type PolicedRoute, RouteInvoker, scriptContext } from './route-invoker.
 import type { Script, ScriptSelector } from './script.ts';
 import { type AuthorizeDestination, allowAllDestinations, TransactionHost } from './transaction-host.ts';
 
-export interface SipCoreOptions {
+export interface RouterOptions {
   readonly transport: Transport;
   readonly myself: Myself;
   readonly selector: ScriptSelector;
@@ -66,7 +66,7 @@ export interface SipCoreOptions {
   readonly location?: LocationHost;
 }
 
-export class SipCore implements RouteHost {
+export class Router implements RouteHost {
   readonly counters: CoreCounters = createCoreCounters();
   /** The transaction layer: the tm functions' host, its counters and table. */
   readonly tm: TransactionHost;
@@ -84,7 +84,7 @@ export class SipCore implements RouteHost {
   readonly #defines: ReadonlyMap<string, string>;
   readonly #tenantDefines: ReadonlyMap<string, ReadonlyMap<string, string>>;
 
-  constructor(options: SipCoreOptions) {
+  constructor(options: RouterOptions) {
     this.#transport = options.transport;
     this.#myself = options.myself;
     this.#selector = options.selector;
