@@ -1,6 +1,6 @@
 // At start: each tenant gets back its active version from the store; when that one no longer loads (its
 // file is corrupt, or the engine now refuses it), the last good version before it, else the newest that
-// loads. A tenant the store knows nothing of imports its configured route as version 1.
+// loads. A tenant the store knows nothing of imports its configured module as version 1.
 import { readFile } from 'node:fs/promises';
 import { err, ok, type Result } from '../result.ts';
 import { swap } from './activation.ts';
@@ -87,7 +87,7 @@ function candidates(
   });
 }
 
-/** Imports the configured route file as a new version and activates it. */
+/** Imports the configured module file as a new version and activates it. */
 async function importModule(
   ctx: RegistryContext,
   t: TenantState,
@@ -98,10 +98,10 @@ async function importModule(
   try {
     bytes = await readFile(path);
   } catch (thrown) {
-    return err(`cannot read route ${path}: ${(thrown as NodeJS.ErrnoException).code ?? thrown}`);
+    return err(`cannot read module ${path}: ${(thrown as NodeJS.ErrnoException).code ?? thrown}`);
   }
   const prepared = await ctx.loader.prepare(t.spec, bytes);
-  if (!prepared.ok) return err(`route ${path} refused (${prepared.error.code}): ${prepared.error.message}`);
+  if (!prepared.ok) return err(`module ${path} refused (${prepared.error.code}): ${prepared.error.message}`);
   const { meta, runner } = prepared.value;
   const stored = await ctx.loader.store(name, meta, bytes, 'config');
   if (!stored.ok) return err(`tenant '${name}': ${stored.error.message}`);
@@ -119,7 +119,7 @@ async function importModule(
       abi: meta.path,
       imports: meta.imports.length,
     },
-    'route loaded',
+    'module loaded',
   );
   return ok(undefined);
 }
