@@ -4,7 +4,7 @@
 
 import type { LocationHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
-import type { CoreCounters } from '../router/counters.ts';
+import type { RouterCounters } from '../router/counters.ts';
 import type { HtableStore, TenantHtables } from '../state/index.ts';
 import type { TmCounters } from '../tm/index.ts';
 import type { TransportCounters } from '../transport/counters.ts';
@@ -24,7 +24,7 @@ export interface TransportSource {
 /** Where the values come from; every source but the registry is optional (tests give a few). */
 export interface MetricSources {
   readonly registry: Registry;
-  readonly core?: () => CoreCounters;
+  readonly core?: () => RouterCounters;
   readonly tm?: () => TmSource;
   readonly selector?: () => SelectorCounters;
   readonly transport?: () => TransportSource;
@@ -35,7 +35,7 @@ export interface MetricSources {
 /** What one scrape reads of each source. */
 export interface Snapshot {
   readonly registry: readonly TenantStatus[];
-  readonly core: CoreCounters;
+  readonly core: RouterCounters;
   readonly tm: TmSource;
   readonly selector: SelectorCounters;
   readonly transport: TransportSource;

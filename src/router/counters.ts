@@ -1,5 +1,5 @@
 // Counts of what happened to messages on the path from socket to route, read by metrics and tests.
-export interface CoreCounters {
+export interface RouterCounters {
   requests: number;
   replies: number;
   /** Messages that did not parse, by the parser's reason ("Bad CSeq", "Too Many Headers" ...). */
@@ -23,7 +23,7 @@ export interface CoreCounters {
   sendErrors: number;
 }
 
-export function createCoreCounters(): CoreCounters {
+export function createRouterCounters(): RouterCounters {
   return {
     requests: 0,
     replies: 0,

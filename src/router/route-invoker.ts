@@ -11,7 +11,7 @@ import { RouteContext, type RouteHost, type RouteKind } from '../kemi/index.ts';
 import type { Failure, RouteName } from '../runtime/index.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { Source } from '../transport/index.ts';
-import { type CoreCounters, countIn } from './counters.ts';
+import { type RouterCounters, countIn } from './counters.ts';
 import type { FailurePolicy, PolicyOutcome, ScriptGuard } from './failure-policy.ts';
 import type { Script } from './script.ts';
 
@@ -62,12 +62,12 @@ export interface PolicedRoute<T> {
 }
 
 export class RouteInvoker {
-  readonly #counters: CoreCounters;
+  readonly #counters: RouterCounters;
   readonly #guard: ScriptGuard;
   #depth = 0;
   #deferred: (() => void)[] = [];
 
-  constructor(counters: CoreCounters, guard: ScriptGuard) {
+  constructor(counters: RouterCounters, guard: ScriptGuard) {
     this.#counters = counters;
     this.#guard = guard;
   }

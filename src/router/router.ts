@@ -31,7 +31,7 @@ import {
   type TimerValues,
 } from '../tm/index.ts';
 import type { FramingError, SendTarget, Source, Transport } from '../transport/index.ts';
-import { type CoreCounters, countBy, createCoreCounters } from './counters.ts';
+import { type RouterCounters, countBy, createRouterCounters } from './counters.ts';
 import { defaultGuard, type FailurePolicy, type PolicyOutcome, type ScriptGuard } from './failure-policy.ts';
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
@@ -67,7 +67,7 @@ export interface RouterOptions {
 }
 
 export class Router implements RouteHost {
-  readonly counters: CoreCounters = createCoreCounters();
+  readonly counters: RouterCounters = createRouterCounters();
   /** The transaction layer: the tm functions' host, its counters and table. */
   readonly tm: TransactionHost;
   /** The htables the KSR functions reach, by the route context's tenant. */

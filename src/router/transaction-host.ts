@@ -31,7 +31,7 @@ import {
   TransactionTable,
 } from '../tm/index.ts';
 import type { Proto, Source, Transport } from '../transport/index.ts';
-import { type CoreCounters, countBy } from './counters.ts';
+import { type RouterCounters, countBy } from './counters.ts';
 import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
@@ -54,7 +54,7 @@ export interface TransactionHostOptions {
   readonly host: RouteHost;
   readonly invoker: RouteInvoker;
   /** Where refused destinations are counted. */
-  readonly counters: CoreCounters;
+  readonly counters: RouterCounters;
   readonly myself: Myself;
   readonly timers: TimerValues;
   readonly clock: Clock;

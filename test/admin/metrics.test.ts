@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminMetrics } from '../../src/admin/index.ts';
 import { ModuleCompiler } from '../../src/registry/index.ts';
-import { createCoreCounters } from '../../src/router/counters.ts';
+import { createRouterCounters } from '../../src/router/counters.ts';
 import { DEFAULT_REGISTRAR, HtableStore, LocationStore } from '../../src/state/index.ts';
 import { createTmCounters } from '../../src/tm/index.ts';
 import { buildStampedRoute } from '../registry/fixtures.ts';
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 describe('metrics of the message path', () => {
   it('count failures and policy outcomes per tenant, refused relays, tm counters, breaker events', async () => {
-    const core = createCoreCounters();
+    const core = createRouterCounters();
     core.routeFailures = { acme: { fuel: 3, trap: 1 }, beta: { memory: 2 } };
     core.policyOutcomes = { acme: { reply: 3, fallback: 1 }, beta: { drop: 2 } };
     core.destinationsRefused = { acme: 5 };
