@@ -164,6 +164,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     guard: registry,
     // A tenant without an allow-list (the implicit default tenant) relays anywhere.
     authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? ALLOWED,
+    relayToSelf: config.relay_to_self,
     recordRouteParams: (script) => `;${dialogRouteParam(script.version)}`,
     location: {
       store: location,

@@ -187,6 +187,15 @@ export const METRICS: MetricTable = {
       ['tenant'],
       (c) => Object.entries(c.destinationsRefused).map(([tenant, n]) => row({ tenant }, n)),
     ),
+    counter(
+      'kemi_relay_self_refused_total',
+      "Relay destinations refused for being one of the server's own sockets",
+      ['tenant'],
+      (c) => Object.entries(c.selfRelaysRefused).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter('kemi_sip_loops_detected_total', 'Requests that looped back (482 Loop Detected)', [], (c) =>
+      one(c.loopsDetected),
+    ),
   ],
   tm: [
     ...(

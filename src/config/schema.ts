@@ -201,6 +201,11 @@ export const configSchema = z
   .object({
     /** SIP listeners. */
     listen: z.array(listenSpec).min(1).default(['udp:127.0.0.1:5060', 'tcp:127.0.0.1:5060']),
+    /**
+     * Scripts may relay to the server's own listen addresses (a request injected that way looks to every
+     * route as if the proxy sent it, and may loop). Off: such a relay is refused (-510, 403).
+     */
+    relay_to_self: z.boolean().default(false),
     /** Domains that `is-myself` accepts besides the listen addresses. */
     domains: z.array(z.string().min(1)).default([]),
     /**

@@ -149,6 +149,8 @@ export interface TmState {
   key: string | undefined;
   /** Max-Forwards as received (the proxy core applies 16.6 step 3 when the script did not). */
   receivedMaxForwards: number | undefined;
+  /** The loop hash of the request as received (tm/loop-detection.ts): the branches of its transaction carry it. */
+  loopTag: string | undefined;
   /** The branch a branch or onreply route runs for ($T_branch_idx). */
   branchIndex: number | undefined;
   /** Sends that wait for the route to return (a stateless ACK): dropped with the route if it fails. */
@@ -197,6 +199,7 @@ export class RouteContext {
     transaction: undefined,
     key: undefined,
     receivedMaxForwards: undefined,
+    loopTag: undefined,
     branchIndex: undefined,
     afterRoute: undefined,
   };

@@ -20,6 +20,10 @@ export interface RouterCounters {
   policyOutcomes: Record<string, Record<string, number>>;
   /** Relay destinations refused by a tenant's allow-list, by tenant. */
   destinationsRefused: Record<string, number>;
+  /** Of those, destinations that are one of the server's own sockets (relay_to_self off), by tenant. */
+  selfRelaysRefused: Record<string, number>;
+  /** Requests that came back with a branch this server minted for them (RFC 3261 16.3 step 4): 482. */
+  loopsDetected: number;
   sendErrors: number;
 }
 
@@ -36,6 +40,8 @@ export function createRouterCounters(): RouterCounters {
     routeFailures: {},
     policyOutcomes: {},
     destinationsRefused: {},
+    selfRelaysRefused: {},
+    loopsDetected: 0,
     sendErrors: 0,
   };
 }

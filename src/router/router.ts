@@ -25,13 +25,15 @@ import type { HtableStore } from '../state/index.ts';
 import {
   type Clock,
   DEFAULT_TIMER_VALUES,
+  hasLooped,
+  loopTag,
   type ProxyTransaction,
   serverKey,
   systemClock,
   type TimerValues,
 } from '../tm/index.ts';
 import type { FramingError, SendTarget, Source, Transport } from '../transport/index.ts';
-import { type RouterCounters, countBy, createRouterCounters } from './counters.ts';
+import { countBy, createRouterCounters, type RouterCounters } from './counters.ts';
 import { defaultGuard, type FailurePolicy, type PolicyOutcome, type ScriptGuard } from './failure-policy.ts';
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
@@ -60,6 +62,8 @@ export interface RouterOptions {
   readonly guard?: ScriptGuard;
   /** Decides every relay destination of a tenant's script; all allowed when absent. */
   readonly authorizeDestination?: AuthorizeDestination;
+  /** Scripts may relay to the server's own sockets (config relay_to_self); refused when absent. */
+  readonly relayToSelf?: boolean;
   /** URI parameters for a script's Record-Route entries (the registry's dialog pinning: ";kwv=7"). */
   readonly recordRouteParams?: (script: Script) => string;
   /** The registrar's location store and per-tenant settings; the registrar functions fail without it. */
@@ -109,6 +113,7 @@ export class Router implements RouteHost {
       timers: { ...DEFAULT_TIMER_VALUES, ...options.timers },
       clock: options.clock ?? systemClock,
       authorizeDestination: options.authorizeDestination ?? allowAllDestinations,
+      relayToSelf: options.relayToSelf ?? false,
       recordRouteParams: options.recordRouteParams ?? (() => ''),
       log: options.log,
     });
@@ -195,6 +200,10 @@ export class Router implements RouteHost {
   #onRequest(request: SipRequest, source: Source, bytes: Buffer): void {
     const key = serverKey(request);
     if (this.tm.absorb(request, key)) return;
+    if (request.method !== 'ACK' && this.#looped(request)) {
+      this.#refuseLoop(request, source);
+      return;
+    }
     if (request.method === 'ACK' && isLocalTag(request.to?.tag)) {
       this.counters.acksAbsorbed++;
       return;
@@ -229,6 +238,8 @@ export class Router implements RouteHost {
         );
         ctx.tm.key = key;
         ctx.tm.receivedMaxForwards = msg.maxForwards;
+        // Before the route rewrites anything: a branch carries the hash of the request as received.
+        ctx.tm.loopTag = loopTag(msg);
         return ctx;
       },
       returned: (ctx) => {
@@ -319,6 +330,23 @@ export class Router implements RouteHost {
       throw new Error(`a message that parsed once does not parse again: ${parsed.error.detail}`);
     if (parsed.value instanceof SipRequest) addReceived(parsed.value, source.remote);
     return parsed.value;
+  }
+
+  /** RFC 3261 16.3 step 4: the request carries a branch of ours minted for this very request. */
+  #looped(request: SipRequest): boolean {
+    return hasLooped(request, (via) => this.#myself.is(via.host, via.port, via.transport === 'TLS'));
+  }
+
+  /** 482 Loop Detected, statelessly: no route runs, so no tenant sees the request a second time. */
+  #refuseLoop(request: SipRequest, source: Source): void {
+    this.counters.loopsDetected++;
+    this.#log.warn(
+      { callId: request.callId, source: `${source.proto}:${source.remote.address}:${source.remote.port}` },
+      `${request.method} looped back to this server: answered 482`,
+    );
+    const reply = createResponse(request, 482, 'Loop Detected', { toTag: localToTag(request) });
+    this.counters.localReplies++;
+    this.#send(replyTarget(request, source), reply.toBuffer(), this.#log);
   }
 
   // ---- sending --------------------------------------------------------------------------------------------

@@ -31,10 +31,11 @@ import {
   TransactionTable,
 } from '../tm/index.ts';
 import type { Proto, Source, Transport } from '../transport/index.ts';
-import { type RouterCounters, countBy } from './counters.ts';
+import { countBy, type RouterCounters } from './counters.ts';
 import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
+import { isOwnSocket } from './own-socket.ts';
 import { replyTarget } from './reply-target.ts';
 import { type RouteInvoker, scriptOf } from './route-invoker.ts';
 import type { Script } from './script.ts';
@@ -59,6 +60,8 @@ export interface TransactionHostOptions {
   readonly timers: TimerValues;
   readonly clock: Clock;
   readonly authorizeDestination: AuthorizeDestination;
+  /** The operator's relay_to_self: scripts may relay to the server's own sockets (off: refused). */
+  readonly relayToSelf: boolean;
   /** URI parameters added to a script's Record-Route entries (";kwv=7" for dialog pinning). */
   readonly recordRouteParams: (script: Script) => string;
   readonly log: Logger;
@@ -218,6 +221,7 @@ export class TransactionHost implements TmHost {
       source: ctx.source,
       upstream: replyTarget(received, ctx.source),
       receivedMaxForwards: ctx.tm.receivedMaxForwards,
+      loopTag: ctx.tm.loopTag,
       recordRouteParams: this.#options.recordRouteParams(script),
       log: ctx.log,
     });
@@ -288,6 +292,11 @@ export class TransactionHost implements TmHost {
   }
 
   #refuse(script: Script, hop: NextHop): string | undefined {
+    if (!this.#options.relayToSelf && isOwnSocket(this.#options.transport, hop)) {
+      countBy(this.#options.counters.destinationsRefused, script.tenant);
+      countBy(this.#options.counters.selfRelaysRefused, script.tenant);
+      return `${hop.proto}:${hostPort(hop.host, hop.port)} is one of this server's own sockets (relay_to_self is off)`;
+    }
     const decision = this.#options.authorizeDestination(script, hop);
     if (decision.ok) return undefined;
     countBy(this.#options.counters.destinationsRefused, script.tenant);

@@ -8,10 +8,10 @@ import { BRANCH_MAGIC_COOKIE, type SipRequest } from '../sip/index.ts';
 const PREFIX = `${BRANCH_MAGIC_COOKIE}${randomBytes(4).toString('hex')}`;
 let counter = 0;
 
-/** A branch no other request of this process carries. */
-export function newBranchId(): string {
+/** A branch no other request of this process carries, ending with `suffix` (a loop hash). */
+export function newBranchId(suffix = ''): string {
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
-  return `${PREFIX}.${counter.toString(36)}`;
+  return `${PREFIX}.${counter.toString(36)}${suffix}`;
 }
 
 /** The branch for a stateless forward of `request`: the same for the same incoming top Via. */

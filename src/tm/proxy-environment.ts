@@ -41,8 +41,8 @@ export interface ProxyEnvironment {
   localTag(request: SipRequest): string;
   /** Runs `task` when no route is running (routes never nest: a guest instance is never re-entered). */
   defer(task: () => void): void;
-  /** A new Via branch parameter (magic cookie first, unique to this process). */
-  newBranch(): string;
+  /** A new Via branch parameter (magic cookie first, unique to this process), ending with `suffix`. */
+  newBranch(suffix?: string): string;
 }
 
 /** A branch about to be sent, as the branch route sees and may change it. */
@@ -103,6 +103,8 @@ export interface ProxyTransactionInit {
   readonly upstream: SendTarget;
   /** Max-Forwards as received: if a branch still carries it, the script did not process it (16.6 step 3). */
   readonly receivedMaxForwards: number | undefined;
+  /** The loop hash of the request as received (loop-detection.ts), carried by every branch; none: no hash. */
+  readonly loopTag?: string;
   /** URI parameters the server adds to every Record-Route entry of this transaction (";kwv=7"). */
   readonly recordRouteParams?: string;
   /** The server's own data for the transaction (the script it is pinned to); opaque here. */

@@ -12,6 +12,7 @@ import type { Branch } from './branch.ts';
 import type { Timer } from './clock.ts';
 import type { DestinationBranch } from './destination-set.ts';
 import { InviteServerTransaction } from './invite-server-transaction.ts';
+import { loopSuffix } from './loop-detection.ts';
 import { allowedHop, type NextHop } from './next-hop.ts';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.ts';
 import type {
@@ -102,6 +103,7 @@ export class ProxyTransaction implements ServerTransactionUser {
       routes,
       receivedMaxForwards: init.receivedMaxForwards,
       recordRouteParams: init.recordRouteParams ?? '',
+      branchSuffix: init.loopTag === undefined ? '' : loopSuffix(init.loopTag),
     };
     this.#queue = new RelayQueue(init.log);
     this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream, () =>

@@ -19,6 +19,8 @@ export interface Forwarding {
   readonly receivedMaxForwards: number | undefined;
   /** URI parameters added to every Record-Route entry of the transaction (";kwv=7"). */
   readonly recordRouteParams: string;
+  /** Appended to every branch id: the loop hash of the request as received (loop-detection.ts). */
+  readonly branchSuffix: string;
 }
 
 /**
@@ -76,7 +78,7 @@ export function forwardBranch(
     );
     for (let i = values.length - 1; i >= 0; i--) request.prependHeader('Record-Route', values[i]);
   }
-  const id = tx.env.newBranch();
+  const id = tx.env.newBranch(forwarding.branchSuffix);
   request.pushVia(`SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${id}`);
   return new Branch(tx, index, leg, request, hop, targetOf(hop, local.listener), id, flags);
 }

@@ -87,4 +87,20 @@ describe('hdr against hostile input', () => {
     expect(call(hdr, 'append', ctx, `X-A: 1${'\r\n'.repeat(200_000)}x`)).toBe(-1);
     expect(call(hdr, 'append', ctx, `X-A: 1${'\r\n'.repeat(200_000)}`)).toBe(1);
   });
+
+  it('Max-Forwards only goes down: a higher value is refused, before rmappend removes anything', () => {
+    const { ctx } = contextFor(INVITE);
+    const start = ctx.request!.maxForwards!;
+    expect(call(hdr, 'rmappend', ctx, 'Max-Forwards', `Max-Forwards: ${start + 1}`)).toBe(-1);
+    expect(ctx.request!.maxForwards).toBe(start);
+    expect(call(hdr, 'rminsert', ctx, 'max-forwards', 'Max-Forwards: 255')).toBe(-1);
+    expect(call(hdr, 'rmappend', ctx, 'Max-Forwards', `Max-Forwards: ${start - 1}`)).toBe(1);
+    expect(ctx.request!.maxForwards).toBe(start - 1);
+    // Removed, it cannot come back higher than it was when received.
+    ctx.tm.receivedMaxForwards = start;
+    expect(call(hdr, 'remove', ctx, 'Max-Forwards')).toBe(1);
+    expect(call(hdr, 'append', ctx, `Max-Forwards: ${start + 1}`)).toBe(-1);
+    expect(call(hdr, 'append', ctx, 'X-A: 1\r\nMax-Forwards: 0x10')).toBe(-1);
+    expect(ctx.msg.has('X-A')).toBe(false);
+  });
 });

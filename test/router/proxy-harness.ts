@@ -162,6 +162,8 @@ export interface HarnessOptions {
   readonly tenantDefines?: Record<string, Record<string, string>>;
   readonly htables?: HtableStore;
   readonly guard?: ScriptGuard;
+  /** The operator's relay_to_self (off by default). */
+  readonly relayToSelf?: boolean;
   /** The selector's choice per message (default: always `script`). */
   readonly select?: () => Script | undefined;
 }
@@ -182,6 +184,7 @@ export function proxyHarness(options: HarnessOptions): ProxyHarness {
     tenantDefines: options.tenantDefines,
     htables: options.htables,
     guard: options.guard,
+    relayToSelf: options.relayToSelf,
     recordRouteParams: (script) => `;kwv=${script.version}`,
   });
   const harness: ProxyHarness = {

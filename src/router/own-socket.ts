@@ -1,0 +1,29 @@
+// "Would this destination reach one of the server's own sockets?", asked of every relay destination (an IP
+// literal, or the address a name resolved to). A script relaying to the server itself injects requests that
+// a route (its own or another tenant's) sees as coming from the proxy, and loops: refused unless the
+// operator sets relay_to_self. Stricter than Myself.is: the kernel delivers 0.0.0.0 and :: to the loopback
+// interface, and a wildcard listener receives every local address, loopback range included.
+import { BlockList, isIP } from 'node:net';
+import type { NextHop } from '../tm/index.ts';
+import { normalizeAddress, type Transport } from '../transport/index.ts';
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+const UNSPECIFIED = new Set(['0.0.0.0', '::']);
+
+/** True when `hop` (an IP literal) reaches a listener of `transport` on its protocol and port. */
+export function isOwnSocket(transport: Transport, hop: NextHop): boolean {
+  const address = normalizeAddress(hop.host);
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (transport.isLocal(address, hop.port, hop.proto)) return true;
+  const listeners = transport.localAddresses.filter((l) => l.proto === hop.proto && l.port === hop.port);
+  if (listeners.length === 0) return false;
+  const loopback = UNSPECIFIED.has(address) || LOOPBACK.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  const wildcard = listeners.some((l) => UNSPECIFIED.has(l.address));
+  if (wildcard) return loopback || transport.isLocal(address);
+  // 0.0.0.0 and :: are delivered to the loopback address of their family.
+  return UNSPECIFIED.has(address) && listeners.some((l) => LOOPBACK.check(l.address, `ipv${l.family}`));
+}

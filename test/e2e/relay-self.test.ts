@@ -1,0 +1,165 @@
+// A hostile tenant script relaying into the server itself (issue 11, "Relay into the server itself"), against
+// a real `kemi-wasm serve`: the tenant's allow-list covers 127.0.0.1 (the proxy's own address), its route
+// relays to the Request-URI. Its own socket is refused (403, counted, logged) and the request does not come
+// back in; a request that a peer sends straight back gets 482 (RFC 3261 16.3 step 4); a route that writes
+// Max-Forwards: 70 on a request received with 5 forwards 4. Loopback only, every process stopped by PID.
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Guest } from '../../fixtures/guest.ts';
+import { type ServerProcess, startServerProcess } from './harness.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-relay-self-'));
+let server: ServerProcess;
+let proxyPort: number;
+const sockets: Socket[] = [];
+
+/** The route: with X-Raise, set Max-Forwards to 70 (rmappend); then t-relay, sl-reply-error on failure. */
+function relayRoute(): Guest {
+  const g = new Guest();
+  const raise = g.call('hdr', 'rmappend', ['Max-Forwards', 'Max-Forwards: 70']);
+  const present = g.call('hdr', 'is-present', ['X-Raise']);
+  const relay = g.call('tm', 't-relay', []);
+  const replyError = g.call('sl', 'sl-reply-error', []);
+  return g.route(
+    'request-route',
+    `(if (i32.gt_s ${present} (i32.const 0)) (then (drop ${raise})))
+     (if (i32.lt_s ${relay} (i32.const 0)) (then (drop ${replyError})))`,
+  );
+}
+
+async function udpSocket(): Promise<Socket & { port: number }> {
+  const socket = createSocket('udp4');
+  sockets.push(socket);
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return Object.assign(socket, { port: socket.address().port });
+}
+
+function request(
+  port: number,
+  opts: { callId: string; uri: string; maxForwards?: number; extra?: string[] },
+) {
+  return [
+    `OPTIONS ${opts.uri} SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${port};rport;branch=z9hG4bK-${opts.callId}`,
+    `Max-Forwards: ${opts.maxForwards ?? 70}`,
+    'From: <sip:attacker@127.0.0.1>;tag=a1',
+    'To: <sip:bob@127.0.0.1>',
+    `Call-ID: ${opts.callId}`,
+    'CSeq: 1 OPTIONS',
+    ...(opts.extra ?? []),
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/** The first message on `socket` whose text passes `test`, within `ms`; undefined when none came. */
+function next(socket: Socket, test: (text: string) => boolean, ms = 3000): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      socket.off('message', on);
+      resolve(undefined);
+    }, ms);
+    const on = (msg: Buffer) => {
+      const text = msg.toString('latin1');
+      if (!test(text)) return;
+      clearTimeout(timer);
+      socket.off('message', on);
+      resolve(text);
+    };
+    socket.on('message', on);
+  });
+}
+
+const finalTo = (callId: string) => (text: string) =>
+  /^SIP\/2\.0 [2-6]\d\d /.test(text) && text.includes(`Call-ID: ${callId}`);
+
+beforeAll(async () => {
+  const wasm = join(dir, 'relay.wasm');
+  writeFileSync(wasm, await relayRoute().component());
+  const config = join(dir, 'kemi.yaml');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      listen: ['udp:127.0.0.1:0'],
+      log_level: 'info',
+      tenants: [{ name: 'relayer', module: wasm, relay_allow: { cidrs: ['127.0.0.1/32'] } }],
+    }),
+  );
+  server = await startServerProcess(['--config', config]);
+  proxyPort = server.ports.udp!;
+}, 60_000);
+
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  if (server) expect(await server.stop()).toBe(0);
+});
+
+describe("a tenant relaying to the proxy's own address", () => {
+  it('is refused with 403 and the request does not come back in', async () => {
+    const caller = await udpSocket();
+    const callId = 'self-1';
+    const answer = next(caller, finalTo(callId));
+    caller.send(
+      request(caller.port, { callId, uri: `sip:bob@127.0.0.1:${proxyPort}` }),
+      proxyPort,
+      '127.0.0.1',
+    );
+    expect((await answer)?.split('\r\n')[0]).toBe('SIP/2.0 403 Destination Not Allowed');
+    // Give a relayed copy time to arrive: only the caller's request ever ran a route.
+    await new Promise((r) => setTimeout(r, 300));
+    const refusals = server.lines.filter((l) => String(l.msg).includes("this server's own sockets"));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({ tenant: 'relayer', callId });
+    expect(server.lines.filter((l) => String(l.msg).includes('looped back'))).toHaveLength(0);
+  });
+});
+
+describe('a request that loops through a peer', () => {
+  it('gets 482 Loop Detected from the proxy on its way back, which reaches the caller', async () => {
+    const caller = await udpSocket();
+    // A misconfigured peer: everything it receives goes back to the proxy, unchanged (bounded).
+    const reflector = await udpSocket();
+    let reflected = 0;
+    let requests = 0;
+    reflector.on('message', (msg) => {
+      if (msg.toString('latin1').startsWith('OPTIONS ')) requests++;
+      if (reflected++ < 200) reflector.send(msg, proxyPort, '127.0.0.1');
+    });
+    const callId = 'loop-1';
+    const answer = next(caller, finalTo(callId));
+    caller.send(
+      request(caller.port, { callId, uri: `sip:bob@127.0.0.1:${reflector.port}` }),
+      proxyPort,
+      '127.0.0.1',
+    );
+    expect((await answer)?.split('\r\n')[0]).toBe('SIP/2.0 482 Loop Detected');
+    // The request went round once: the proxy relayed it to the peer a single time.
+    expect(requests).toBe(1);
+  });
+});
+
+describe('Max-Forwards written by the script', () => {
+  it('a route setting Max-Forwards: 70 on a request received with 5 forwards 4', async () => {
+    const caller = await udpSocket();
+    const callee = await udpSocket();
+    const callId = 'maxfwd-1';
+    const arrived = next(callee, (text) => text.startsWith('OPTIONS '));
+    caller.send(
+      request(caller.port, {
+        callId,
+        uri: `sip:bob@127.0.0.1:${callee.port}`,
+        maxForwards: 5,
+        extra: ['X-Raise: 1'],
+      }),
+      proxyPort,
+      '127.0.0.1',
+    );
+    const text = await arrived;
+    expect(text).toBeDefined();
+    expect(/\r\nMax-Forwards: *(\d+)\r\n/i.exec(text!)?.[1]).toBe('4');
+  });
+});
