@@ -151,6 +151,9 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     refuse,
   });
   const allowLists = new Map(specs.map((spec) => [spec.name, spec.relayAllow]));
+  for (const spec of specs)
+    for (const warning of spec.relayAllow?.warnings ?? [])
+      coreLog.warn({ tenant: spec.name }, `relay_allow: ${warning}`);
   core = new Router({
     transport,
     myself: new Myself(transport, config.domains),
@@ -165,6 +168,11 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     // A tenant without an allow-list (the implicit default tenant) relays anywhere.
     authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? ALLOWED,
     relayToSelf: config.relay_to_self,
+    resolverLimits: {
+      cacheTtlMs: config.relay_dns.cache_ttl_ms,
+      cacheEntries: config.relay_dns.cache_entries,
+      timeoutMs: config.relay_dns.timeout_ms,
+    },
     recordRouteParams: (script) => `;${dialogRouteParam(script.version)}`,
     location: {
       store: location,

@@ -206,6 +206,19 @@ export const configSchema = z
      * route as if the proxy sent it, and may loop). Off: such a relay is refused (-510, 403).
      */
     relay_to_self: z.boolean().default(false),
+    /**
+     * Resolution of relay destinations' host names (once per branch): how long an answer is reused
+     * [30 000 ms], how many names are kept [1024], how long a lookup may take before the branch fails
+     * [2000 ms].
+     */
+    relay_dns: z
+      .object({
+        cache_ttl_ms: z.number().int().nonnegative().max(86_400_000).default(30_000),
+        cache_entries: z.number().int().nonnegative().max(1_000_000).default(1024),
+        timeout_ms: z.number().int().positive().max(60_000).default(2000),
+      })
+      .strict()
+      .default({ cache_ttl_ms: 30_000, cache_entries: 1024, timeout_ms: 2000 }),
     /** Domains that `is-myself` accepts besides the listen addresses. */
     domains: z.array(z.string().min(1)).default([]),
     /**

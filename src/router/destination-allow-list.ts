@@ -1,10 +1,14 @@
 // A tenant's relay allow-list: where its script may send SIP (every branch, failover, fork and stateless
-// ACK passes authorizeDestination, which asks this). Addresses are checked against CIDRs, host names
-// against name patterns (a name is never resolved here: the transport resolves it when it sends, so a
-// listed name is trusted with whatever its DNS answers), and the port against port ranges.
+// ACK passes authorizeDestination, which asks this). Addresses are checked against CIDRs of their own
+// family only: IPv4 (and an IPv6 address carrying IPv4, address-family.ts) against IPv4 entries, IPv6
+// against IPv6 entries, so `::/0` never admits 127.0.0.1. Host names are checked against name patterns (a
+// name is never resolved here: the branch resolves it when it sends, so a listed name is trusted with
+// whatever its DNS answers); a name that looks like a number (`127.1`, `0x7f.1`) is no name. The port is
+// checked against port ranges.
 import { BlockList, isIP } from 'node:net';
 import { err, ok, type Result } from '../result.ts';
-import type { NextHop } from '../tm/index.ts';
+import { looksNumeric, type NextHop } from '../tm/index.ts';
+import { carryingRangesIn, familyAddress } from './address-family.ts';
 
 /** relay_allow as configured. */
 export interface AllowListSpec {
@@ -22,7 +26,11 @@ export type AllowDecision = Result<void, string>;
 const ALLOWED: AllowDecision = Object.freeze(ok(undefined));
 
 export class DestinationAllowList {
-  readonly #addresses = new BlockList();
+  /** IPv4 entries; IPv6 entries. Two lists: one BlockList would match IPv4 against `::ffff:0:0/96`. */
+  readonly #v4 = new BlockList();
+  readonly #v6 = new BlockList();
+  /** What the operator should know about the list (IPv6 entries covering IPv4-carrying ranges). */
+  readonly warnings: string[] = [];
   readonly #names = new Set<string>();
   /** Parent domains of `*.domain` patterns, with their leading dot (".example.com"). */
   readonly #suffixes: string[] = [];
@@ -67,16 +75,18 @@ export class DestinationAllowList {
     if (ranges !== undefined && !ranges.some(([low, high]) => hop.port >= low && hop.port <= high)) {
       return err(`port ${hop.port} is not in relay_allow: ${this.#text}`);
     }
-    const family = isIP(hop.host);
-    if (family !== 0) {
+    const ip = familyAddress(hop.host);
+    if (ip !== undefined) {
       let inside = false;
       try {
-        inside = this.#addresses.check(hop.host, family === 4 ? 'ipv4' : 'ipv6');
+        inside = ip.family === 4 ? this.#v4.check(ip.address, 'ipv4') : this.#v6.check(ip.address, 'ipv6');
       } catch {
         inside = false; // an address BlockList cannot read (a zone id): not on the list
       }
-      return inside ? ALLOWED : err(`${hop.host} is not in relay_allow: ${this.#text}`);
+      const as = ip.address === hop.host ? '' : ` (IPv${ip.family} ${ip.address})`;
+      return inside ? ALLOWED : err(`${hop.host}${as} is not in relay_allow: ${this.#text}`);
     }
+    if (looksNumeric(hop.host)) return err(`'${hop.host}' is an address in disguise, not a host name`);
     return this.#nameAllowed(hop.host)
       ? ALLOWED
       : err(`host name ${hop.host} is not in relay_allow: ${this.#text}`);
@@ -103,6 +113,7 @@ export class DestinationAllowList {
     if (!/^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(name)) {
       return `'${host}' is not a host name, *.domain or *`;
     }
+    if (looksNumeric(name)) return `'${host}' looks like a number: list addresses in cidrs`;
     if (name.startsWith('*.')) this.#suffixes.push(name.slice(1));
     else this.#names.add(name);
     return undefined;
@@ -118,7 +129,16 @@ export class DestinationAllowList {
     if (!/^\d{1,3}$/.test(slash < 0 ? String(max) : cidr.slice(slash + 1)) || prefix > max) {
       return `'${cidr}': the prefix length must be 0 to ${max}`;
     }
-    this.#addresses.addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
+    if (family === 4) this.#v4.addSubnet(address, prefix, 'ipv4');
+    else {
+      this.#v6.addSubnet(address, prefix, 'ipv6');
+      const carrying = carryingRangesIn(address, prefix);
+      if (carrying.length > 0) {
+        this.warnings.push(
+          `${cidr} covers ${carrying.join(', ')}: IPv6 addresses there carry IPv4 and are checked as IPv4, against the IPv4 entries only`,
+        );
+      }
+    }
     return undefined;
   }
 }

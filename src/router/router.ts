@@ -32,8 +32,9 @@ import {
   systemClock,
   type TimerValues,
 } from '../tm/index.ts';
-import type { FramingError, SendTarget, Source, Transport } from '../transport/index.ts';
+import type { FramingError, Resolve, SendTarget, Source, Transport } from '../transport/index.ts';
 import { countBy, createRouterCounters, type RouterCounters } from './counters.ts';
+import { DEFAULT_RESOLVER_LIMITS, type ResolverLimits } from './destination-resolver.ts';
 import { defaultGuard, type FailurePolicy, type PolicyOutcome, type ScriptGuard } from './failure-policy.ts';
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
@@ -64,6 +65,9 @@ export interface RouterOptions {
   readonly authorizeDestination?: AuthorizeDestination;
   /** Scripts may relay to the server's own sockets (config relay_to_self); refused when absent. */
   readonly relayToSelf?: boolean;
+  /** Resolution of relay destinations' host names (OS resolver) and its cache and timeout (defaults). */
+  readonly resolve?: Resolve;
+  readonly resolverLimits?: Partial<ResolverLimits>;
   /** URI parameters for a script's Record-Route entries (the registry's dialog pinning: ";kwv=7"). */
   readonly recordRouteParams?: (script: Script) => string;
   /** The registrar's location store and per-tenant settings; the registrar functions fail without it. */
@@ -114,6 +118,8 @@ export class Router implements RouteHost {
       clock: options.clock ?? systemClock,
       authorizeDestination: options.authorizeDestination ?? allowAllDestinations,
       relayToSelf: options.relayToSelf ?? false,
+      resolve: options.resolve,
+      resolverLimits: { ...DEFAULT_RESOLVER_LIMITS, ...options.resolverLimits },
       recordRouteParams: options.recordRouteParams ?? (() => ''),
       log: options.log,
     });

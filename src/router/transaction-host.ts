@@ -5,9 +5,11 @@
 // script (transaction-routes.ts): it is pinned for the transaction's life, so a version activated
 // meanwhile never sees it. Every relay destination (branches, failover, forking, stateless ACKs) passes
 // authorizeDestination, the tenant's allow-list hook.
+
+import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
-import { ok, type Result } from '../result.ts';
+import { err, ok, type Result } from '../result.ts';
 import { addReceived, responseDestination, type SipRequest, type SipResponse } from '../sip/index.ts';
 import {
   type Clock,
@@ -18,6 +20,7 @@ import {
   forwardMaxForwards,
   hostPort,
   InviteServerTransaction,
+  looksNumeric,
   type NextHop,
   newBranchId,
   nextHop,
@@ -30,8 +33,9 @@ import {
   type TransactionRoutes,
   TransactionTable,
 } from '../tm/index.ts';
-import type { Proto, Source, Transport } from '../transport/index.ts';
+import { type Proto, type Resolve, resolveHost, type Source, type Transport } from '../transport/index.ts';
 import { countBy, type RouterCounters } from './counters.ts';
+import { DestinationResolver, type ResolverLimits } from './destination-resolver.ts';
 import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
@@ -62,6 +66,10 @@ export interface TransactionHostOptions {
   readonly authorizeDestination: AuthorizeDestination;
   /** The operator's relay_to_self: scripts may relay to the server's own sockets (off: refused). */
   readonly relayToSelf: boolean;
+  /** Resolves the host names of relay destinations (the OS resolver when absent). */
+  readonly resolve?: Resolve;
+  /** Cache and timeout of that resolution. */
+  readonly resolverLimits: ResolverLimits;
   /** URI parameters added to a script's Record-Route entries (";kwv=7" for dialog pinning). */
   readonly recordRouteParams: (script: Script) => string;
   readonly log: Logger;
@@ -74,9 +82,15 @@ export class TransactionHost implements TmHost {
   readonly #env: ProxyEnvironment;
   /** Each script's transaction routes, made once: they only close over the script. */
   readonly #routes = new WeakMap<Script, TransactionRoutes>();
+  readonly #resolver: DestinationResolver;
 
   constructor(options: TransactionHostOptions) {
     this.#options = options;
+    this.#resolver = new DestinationResolver(
+      options.resolve ?? resolveHost,
+      options.resolverLimits,
+      options.clock,
+    );
     const transport = options.transport;
     const interfaces = new OutboundInterfaces(transport);
     this.#env = {
@@ -280,23 +294,48 @@ export class TransactionHost implements TmHost {
     );
     const proto: Proto = hop.proto;
     const bytes = ack.toBuffer();
+    const log = ctx.log;
     // Sent once the route returns: a route that fails after relaying sends nothing.
     ctx.tm.afterRoute ??= [];
+    const send = (address: string) =>
+      void this.#options.transport.send({ proto, address, port: hop.port, local: local.listener }, bytes);
     ctx.tm.afterRoute.push(() => {
-      void this.#options.transport.send(
-        { proto, address: hop.host, port: hop.port, local: local.listener },
-        bytes,
-      );
+      if (isIP(hop.host) !== 0) return send(hop.host);
+      void this.#resolveFor(script, hop, [isIP(local.listener.address) === 6 ? 6 : 4]).then((address) => {
+        if (address.ok) send(address.value);
+        else log.warn(`ACK not relayed: ${address.error}`);
+      });
     });
     return 1;
   }
 
+  /**
+   * The address to send to for `hop`: an IP literal as it is (refuse() decided it), a name resolved once
+   * through the cache and checked again as an address, so a name cannot lead into the server itself.
+   */
+  async #resolveFor(
+    script: Script,
+    hop: NextHop,
+    families: readonly (4 | 6)[],
+  ): Promise<Result<string, string>> {
+    if (isIP(hop.host) !== 0) return ok(hop.host);
+    if (looksNumeric(hop.host)) return err(`'${hop.host}' is an IP address in disguise, not a host name`);
+    const found = await this.#resolver.resolve(hop.host, families);
+    if (!found.ok) return err(found.error.message);
+    const why = this.#refuseOwn(script, { ...hop, host: found.value });
+    return why === undefined ? found : err(`${hop.host} resolved to ${found.value}: ${why}`);
+  }
+
+  #refuseOwn(script: Script, hop: NextHop): string | undefined {
+    if (this.#options.relayToSelf || !isOwnSocket(this.#options.transport, hop)) return undefined;
+    countBy(this.#options.counters.destinationsRefused, script.tenant);
+    countBy(this.#options.counters.selfRelaysRefused, script.tenant);
+    return `${hop.proto}:${hostPort(hop.host, hop.port)} is one of this server's own sockets (relay_to_self is off)`;
+  }
+
   #refuse(script: Script, hop: NextHop): string | undefined {
-    if (!this.#options.relayToSelf && isOwnSocket(this.#options.transport, hop)) {
-      countBy(this.#options.counters.destinationsRefused, script.tenant);
-      countBy(this.#options.counters.selfRelaysRefused, script.tenant);
-      return `${hop.proto}:${hostPort(hop.host, hop.port)} is one of this server's own sockets (relay_to_self is off)`;
-    }
+    const own = this.#refuseOwn(script, hop);
+    if (own !== undefined) return own;
     const decision = this.#options.authorizeDestination(script, hop);
     if (decision.ok) return undefined;
     countBy(this.#options.counters.destinationsRefused, script.tenant);
@@ -318,6 +357,7 @@ export class TransactionHost implements TmHost {
     return {
       ...scriptRoutes(script, invoker, host),
       refuse: (hop) => this.#refuse(script, hop),
+      resolve: (hop, families) => this.#resolveFor(script, hop, families),
       ended: () => script.unpin(),
     };
   }

@@ -2,6 +2,8 @@
 // transaction, timer C, and the CANCEL of the branch (9.1: only once a provisional response came, as
 // Kamailio's cancel_b_method 1 does). A branch ends with one final response, received or made up here
 // (408 on timeout, 503 on a send failure, 487 once the transaction was cancelled).
+import { isIP } from 'node:net';
+import { err, ok, type Result } from '../result.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { AddressTarget, SendError, Source } from '../transport/index.ts';
 import type { Timer } from './clock.ts';
@@ -49,6 +51,8 @@ export class Branch implements ClientTransactionUser {
   #cancelWanted: readonly string[] | undefined;
   #timerC: Timer | undefined;
   #giveUp: Timer | undefined;
+  /** Where the branch's messages go: its target with a host name resolved, once for all its sends. */
+  #resolved: Promise<Result<AddressTarget, SendError>> | undefined;
 
   constructor(
     owner: ProxyTransaction,
@@ -164,7 +168,30 @@ export class Branch implements ClientTransactionUser {
   #transport(): TransactionTransport {
     const send = this.#owner.env.send;
     const target = this.target;
-    return { reliable: target.proto === 'tcp', send: (bytes) => send(target, bytes) };
+    // An IP literal goes out at once (refuse() decided it when the branch was queued).
+    if (isIP(target.address) !== 0)
+      return { reliable: target.proto === 'tcp', send: (bytes) => send(target, bytes) };
+    return {
+      reliable: target.proto === 'tcp',
+      send: (bytes) => this.#destination().then((to) => (to.ok ? send(to.value, bytes) : to)),
+    };
+  }
+
+  /** The target with its host resolved (and checked again), asked once: a name never answers twice. */
+  #destination(): Promise<Result<AddressTarget, SendError>> {
+    const target = this.target;
+    const local = target.local?.address;
+    const families: (4 | 6)[] = local === undefined ? [4, 6] : [isIP(local) === 6 ? 6 : 4];
+    this.#resolved ??= this.#owner.resolveHop(this.hop, families).then((address) => {
+      if (address.ok) return ok({ ...target, address: address.value });
+      const where = `${target.proto}:${target.address}:${target.port}`;
+      return err({
+        code: 'unresolvable' as const,
+        target: where,
+        message: `send to ${where}: ${address.error}`,
+      });
+    });
+    return this.#resolved;
   }
 
   /** A timeout, or no answer to our CANCEL: 408, or 487 once the caller cancelled. */

@@ -9,7 +9,7 @@ export { InviteServerTransaction } from './invite-server-transaction.ts';
 export { hasLooped, loopTag } from './loop-detection.ts';
 export { type LooseRouteOutcome, looseRoute, uriParams } from './loose-route.ts';
 export { forwardMaxForwards, INITIAL_MAX_FORWARDS, maxForwardsCeiling } from './max-forwards.ts';
-export { allowedHop, forcedHop, hostPort, type NextHop, nextHop } from './next-hop.ts';
+export { allowedHop, forcedHop, hostPort, looksNumeric, type NextHop, nextHop } from './next-hop.ts';
 export { NonInviteClientTransaction } from './non-invite-client-transaction.ts';
 export { NonInviteServerTransaction } from './non-invite-server-transaction.ts';
 export type {

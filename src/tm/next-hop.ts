@@ -1,12 +1,22 @@
 // Where a request goes (RFC 3261 16.6 steps 6-7, RFC 3263 4 without NAPTR/SRV): the destination URI ($du)
 // when set, else the Request-URI; its maddr or host, its port (5060 when absent) and its transport
-// parameter (UDP when absent). Host names are resolved by the transport when sending. The server speaks
-// UDP and TCP: sips: and other transports are refused here rather than failing later.
+// parameter (UDP when absent). Host names are resolved when the branch is sent. The server speaks UDP and
+// TCP: sips: and other transports are refused here rather than failing later. A host that is not an IP
+// literal but looks like a number (`127.1`, `2130706433`, `0x7f.1`, `0177.0.0.1`) is refused too: the
+// resolver (inet_aton) would read it as an IPv4 address the allow-list never saw as one.
 
+import { isIP } from 'node:net';
 import { err, ok, type Result } from '../result.ts';
 import { parseUri } from '../sip/index.ts';
 import type { Proto } from '../transport/index.ts';
-import { E_ADM_PROHIBITED, E_BAD_PROTO, E_BAD_URI, type RelayError, relayError } from './relay-error.ts';
+import {
+  E_ADM_PROHIBITED,
+  E_BAD_ADDRESS,
+  E_BAD_PROTO,
+  E_BAD_URI,
+  type RelayError,
+  relayError,
+} from './relay-error.ts';
 
 export interface NextHop {
   readonly proto: Proto;
@@ -34,7 +44,23 @@ export function nextHop(uri: string): Result<NextHop, RelayError> {
     );
   }
   const host = unbracket(parsed.params.get('maddr') || parsed.host);
+  if (looksNumeric(host)) return err(disguised(host));
   return ok({ proto, host, port: parsed.port ?? 5060 });
+}
+
+/**
+ * True for a host name whose last label is a number (decimal, octal with a leading 0, or 0x hex), as the
+ * WHATWG URL standard's "ends in a number" test: getaddrinfo reads `127.1`, `2130706433`, `0x7f.1` and
+ * `0177.0.0.1` as IPv4 addresses, and no DNS top-level label is numeric. IP literals are not names: false.
+ */
+export function looksNumeric(host: string): boolean {
+  if (isIP(unbracket(host)) !== 0) return false;
+  const labels = host.replace(/\.$/, '').split('.');
+  return /^(0x[0-9a-f]*|\d+)$/i.test(labels[labels.length - 1]);
+}
+
+function disguised(host: string): RelayError {
+  return relayError(E_BAD_ADDRESS, `'${host.slice(0, 64)}' is an IP address in disguise, not a host name`);
 }
 
 /** A next hop given by the script (t_relay_to_proto_addr). */
@@ -45,6 +71,7 @@ export function forcedHop(proto: string, host: string, port: number): Result<Nex
   if (host === '' || /[\s;,<>]/.test(host) || !Number.isInteger(port) || port < 1 || port > 65535) {
     return err(relayError(E_BAD_URI, `'${host}:${port}' is not a host and port`));
   }
+  if (looksNumeric(host)) return err(disguised(host));
   return ok({ proto: known, host: unbracket(host), port });
 }
 

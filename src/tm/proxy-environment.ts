@@ -4,6 +4,7 @@
 // how routes run: it hands them drafts and reads verdicts.
 
 import type { Logger } from 'pino';
+import type { Result } from '../result.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { Endpoint, Proto, SendResult, SendTarget, Source } from '../transport/index.ts';
 import type { Branch } from './branch.ts';
@@ -89,6 +90,11 @@ export interface TransactionRoutes {
   failure(tx: ProxyTransaction, name: string): void;
   /** Why the tenant may not send to `hop`, or undefined when it may. */
   refuse(hop: NextHop): string | undefined;
+  /**
+   * The address a branch to `hop` is sent to, in one of `families`: an IP literal as it is, a host name
+   * resolved once (cached, bounded in time) and checked again as an address; the error says why not.
+   */
+  resolve(hop: NextHop, families: readonly (4 | 6)[]): Promise<Result<string, string>>;
   /** The transaction is over (the server unpins its module version). */
   ended(tx: ProxyTransaction): void;
 }

@@ -199,6 +199,11 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.#responses.checkCompletion();
   }
 
+  /** The address a branch to `hop` goes to (TransactionRoutes.resolve). */
+  resolveHop(hop: NextHop, families: readonly (4 | 6)[]): Promise<Result<string, string>> {
+    return this.#routes.resolve(hop, families);
+  }
+
   /** Sends a response made here (t_reply); false when a final response went out already. */
   reply(status: number, reason: string, headers?: ReadonlyArray<readonly [string, string]>): boolean {
     return this.#responses.reply(status, reason, headers);

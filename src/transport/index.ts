@@ -7,7 +7,7 @@ export { DEFAULT_LIMITS } from './limits.ts';
 export type { ListenSpec } from './listen-spec.ts';
 export { parseListenSpec } from './listen-spec.ts';
 export type { LocalAddress } from './local-addresses.ts';
-export type { Resolve, ResolveError } from './resolve.ts';
+export { type Resolve, type ResolveError, resolveHost } from './resolve.ts';
 export type {
   AddressTarget,
   ConnectionTarget,

@@ -3,79 +3,16 @@
 // relays to the Request-URI. Its own socket is refused (403, counted, logged) and the request does not come
 // back in; a request that a peer sends straight back gets 482 (RFC 3261 16.3 step 4); a route that writes
 // Max-Forwards: 70 on a request received with 5 forwards 4. Loopback only, every process stopped by PID.
-import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Guest } from '../../fixtures/guest.ts';
 import { type ServerProcess, startServerProcess } from './harness.ts';
+import { closeSockets, finalTo, next, relayRoute, request, udpSocket } from './raw-sip.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-relay-self-'));
 let server: ServerProcess;
 let proxyPort: number;
-const sockets: Socket[] = [];
-
-/** The route: with X-Raise, set Max-Forwards to 70 (rmappend); then t-relay, sl-reply-error on failure. */
-function relayRoute(): Guest {
-  const g = new Guest();
-  const raise = g.call('hdr', 'rmappend', ['Max-Forwards', 'Max-Forwards: 70']);
-  const present = g.call('hdr', 'is-present', ['X-Raise']);
-  const relay = g.call('tm', 't-relay', []);
-  const replyError = g.call('sl', 'sl-reply-error', []);
-  return g.route(
-    'request-route',
-    `(if (i32.gt_s ${present} (i32.const 0)) (then (drop ${raise})))
-     (if (i32.lt_s ${relay} (i32.const 0)) (then (drop ${replyError})))`,
-  );
-}
-
-async function udpSocket(): Promise<Socket & { port: number }> {
-  const socket = createSocket('udp4');
-  sockets.push(socket);
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  return Object.assign(socket, { port: socket.address().port });
-}
-
-function request(
-  port: number,
-  opts: { callId: string; uri: string; maxForwards?: number; extra?: string[] },
-) {
-  return [
-    `OPTIONS ${opts.uri} SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:${port};rport;branch=z9hG4bK-${opts.callId}`,
-    `Max-Forwards: ${opts.maxForwards ?? 70}`,
-    'From: <sip:attacker@127.0.0.1>;tag=a1',
-    'To: <sip:bob@127.0.0.1>',
-    `Call-ID: ${opts.callId}`,
-    'CSeq: 1 OPTIONS',
-    ...(opts.extra ?? []),
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
-}
-
-/** The first message on `socket` whose text passes `test`, within `ms`; undefined when none came. */
-function next(socket: Socket, test: (text: string) => boolean, ms = 3000): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      socket.off('message', on);
-      resolve(undefined);
-    }, ms);
-    const on = (msg: Buffer) => {
-      const text = msg.toString('latin1');
-      if (!test(text)) return;
-      clearTimeout(timer);
-      socket.off('message', on);
-      resolve(text);
-    };
-    socket.on('message', on);
-  });
-}
-
-const finalTo = (callId: string) => (text: string) =>
-  /^SIP\/2\.0 [2-6]\d\d /.test(text) && text.includes(`Call-ID: ${callId}`);
 
 beforeAll(async () => {
   const wasm = join(dir, 'relay.wasm');
@@ -94,7 +31,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const s of sockets) s.close();
+  closeSockets();
   if (server) expect(await server.stop()).toBe(0);
 });
 

@@ -97,4 +97,60 @@ describe('the relay allow-list', () => {
       error: "hosts[0]: 'a..b!' is not a host name, *.domain or *",
     });
   });
+
+  it('checks IPv4 only against IPv4 entries: ::/0 admits no IPv4 address, mapped or carried', () => {
+    const v6 = list({ cidrs: ['::/0'] });
+    expect(allowed(v6, '2001:db8::1')).toBe(true);
+    expect(allowed(v6, '::1')).toBe(true);
+    for (const host of [
+      '127.0.0.1',
+      '169.254.169.254',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '[::ffff:169.254.169.254]',
+      '::ffff:0:7f00:1',
+      '64:ff9b::7f00:1',
+      '::127.0.0.1',
+    ]) {
+      expect([host, allowed(v6, host)]).toEqual([host, false]);
+    }
+    expect(v6.check({ proto: 'udp', host: '64:ff9b::a9fe:a9fe', port: 5060 })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^64:ff9b::a9fe:a9fe \(IPv4 169\.254\.169\.254\) is not in relay_allow/),
+    });
+  });
+
+  it('checks an IPv6 address carrying IPv4 as that IPv4 address, against the IPv4 entries', () => {
+    const v4 = list({ cidrs: ['192.0.2.0/24'] });
+    for (const host of ['::ffff:192.0.2.7', '64:ff9b::c000:207', '::ffff:0:c000:207', '::192.0.2.7']) {
+      expect([host, allowed(v4, host)]).toEqual([host, true]);
+    }
+    expect(allowed(list({ cidrs: ['::ffff:192.0.2.0/120'] }), '192.0.2.7')).toBe(false);
+  });
+
+  it('warns at load about IPv6 entries covering the IPv4-carrying ranges, and only those', () => {
+    expect(list({ cidrs: ['::/0'] }).warnings).toEqual([
+      expect.stringMatching(
+        /^::\/0 covers ::ffff:0:0\/96 \(IPv4-mapped\), ::ffff:0:0:0\/96 .*64:ff9b::\/96 \(NAT64\), ::\/96/,
+      ),
+    ]);
+    expect(list({ cidrs: ['::ffff:10.0.0.0/104'] }).warnings).toEqual([
+      expect.stringContaining('covers ::ffff:0:0/96 (IPv4-mapped)'),
+    ]);
+    expect(list({ cidrs: ['64:ff9b::/96'] }).warnings).toHaveLength(1);
+    expect(list({ cidrs: ['2001:db8::/32', '0.0.0.0/0', 'fe80::/10'] }).warnings).toEqual([]);
+  });
+
+  it('refuses numeric-looking names, which the resolver would read as IPv4 addresses', () => {
+    const any = list({ hosts: ['*'] });
+    for (const host of ['127.1', '2130706433', '0x7f.1', '0177.0.0.1', '0x7f000001', '10.0.0.1.']) {
+      expect([host, allowed(any, host)]).toEqual([host, false]);
+    }
+    expect(allowed(any, 'sip1.example')).toBe(true);
+    expect(allowed(any, '1.example')).toBe(true);
+    expect(DestinationAllowList.parse({ hosts: ['127.1'] })).toEqual({
+      ok: false,
+      error: "hosts[0]: '127.1' looks like a number: list addresses in cidrs",
+    });
+  });
 });

@@ -15,7 +15,14 @@ import type { FailureCause, ModuleRunner, Outcome, RouteName } from '../../src/r
 import { parseMessage, type SipRequest, type SipResponse } from '../../src/sip/index.ts';
 import type { HtableStore } from '../../src/state/htable.ts';
 import type { TimerValues } from '../../src/tm/index.ts';
-import type { AddressTarget, SendResult, SendTarget, Source, Transport } from '../../src/transport/index.ts';
+import type {
+  AddressTarget,
+  Resolve,
+  SendResult,
+  SendTarget,
+  Source,
+  Transport,
+} from '../../src/transport/index.ts';
 import { VirtualClock } from '../tm/virtual-clock.ts';
 
 /** A route in JS: gets the context and the KSR caller. */
@@ -164,6 +171,8 @@ export interface HarnessOptions {
   readonly guard?: ScriptGuard;
   /** The operator's relay_to_self (off by default). */
   readonly relayToSelf?: boolean;
+  /** Resolves relay destinations' host names (none resolve when absent). */
+  readonly resolve?: Resolve;
   /** The selector's choice per message (default: always `script`). */
   readonly select?: () => Script | undefined;
 }
@@ -185,6 +194,9 @@ export function proxyHarness(options: HarnessOptions): ProxyHarness {
     htables: options.htables,
     guard: options.guard,
     relayToSelf: options.relayToSelf,
+    resolve:
+      options.resolve ??
+      (async (host) => ({ ok: false, error: { systemCode: 'ENOTFOUND', message: `no such name ${host}` } })),
     recordRouteParams: (script) => `;kwv=${script.version}`,
   });
   const harness: ProxyHarness = {
