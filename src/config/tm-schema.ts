@@ -1,7 +1,7 @@
 // Configuration of the transaction layer and of the scripts' defines: the `tm` section (Kamailio's tm
 // timer parameters, same names, milliseconds) and `defines` (Kamailio's `#!define NAME value`).
 import { z } from 'zod';
-import type { TimerValues } from '../tm/index.ts';
+import { DEFAULT_TIMER_VALUES, type TimerValues } from '../tm/index.ts';
 
 const ms = z.number().int().positive();
 
@@ -23,8 +23,28 @@ export const tmSchema = z
     max_inv_lifetime: ms.optional(),
     /** The same for other methods (32000). */
     max_noninv_lifetime: ms.optional(),
+    /** The most a script may set fr_timer to with t-set-fr (60000). */
+    max_fr_timer: ms.optional(),
+    /** The most a script may set fr_inv_timer to with t-set-fr (180000). */
+    max_fr_inv_timer: ms.optional(),
   })
   .strict()
+  .superRefine((tm, ctx) => {
+    // The configured timers are what t-reset-fr restores: they must be within the maxima scripts get.
+    const pairs = [
+      ['fr_timer', tm.fr_timer, 'max_fr_timer', tm.max_fr_timer ?? DEFAULT_TIMER_VALUES.maxFr],
+      [
+        'fr_inv_timer',
+        tm.fr_inv_timer,
+        'max_fr_inv_timer',
+        tm.max_fr_inv_timer ?? DEFAULT_TIMER_VALUES.maxFrInv,
+      ],
+    ] as const;
+    for (const [key, value, maxKey, max] of pairs) {
+      if (value !== undefined && value > max)
+        ctx.addIssue({ code: 'custom', path: [key], message: `${key} ${value} is above ${maxKey} ${max}` });
+    }
+  })
   .default({});
 
 export type TmConfig = z.infer<typeof tmSchema>;
@@ -44,5 +64,7 @@ export function tmTimers(tm: TmConfig): Partial<TimerValues> {
   if (tm.wt_timer !== undefined) values.wait = tm.wt_timer;
   if (tm.max_inv_lifetime !== undefined) values.maxInviteLifetime = tm.max_inv_lifetime;
   if (tm.max_noninv_lifetime !== undefined) values.maxNonInviteLifetime = tm.max_noninv_lifetime;
+  if (tm.max_fr_timer !== undefined) values.maxFr = tm.max_fr_timer;
+  if (tm.max_fr_inv_timer !== undefined) values.maxFrInv = tm.max_fr_inv_timer;
   return values;
 }

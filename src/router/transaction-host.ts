@@ -249,8 +249,8 @@ export class TransactionHost implements TmHost {
       tx.onFailure = s.onFailure;
       tx.onBranch = s.onBranch;
       tx.onReply = s.onReply;
-      if (s.fr !== undefined) tx.fr = s.fr;
-      if (s.frInv !== undefined) tx.frInv = s.frInv;
+      // Through setTimeouts: the configured maxima apply to what the script asked before t-relay too.
+      tx.setTimeouts(s.frInv ?? 0, s.fr ?? 0);
       if (s.dropReplies !== undefined) tx.dropReplies = s.dropReplies;
     }
     ctx.tm.transaction = tx;

@@ -109,6 +109,31 @@ export class Branch implements ClientTransactionUser {
     else if (this.#client?.state === 'calling') this.#cancelWanted = reasons;
   }
 
+  /** The branch's client transaction (or its CANCEL) has not ended yet. */
+  get running(): boolean {
+    const client = this.#client?.state;
+    const cancel = this.#cancel?.state;
+    return (
+      (client !== undefined && client !== 'terminated') || (cancel !== undefined && cancel !== 'terminated')
+    );
+  }
+
+  /**
+   * The transaction's lifetime is over: the branch ends now, whatever its state. A proceeding INVITE is
+   * cancelled (the CANCEL runs on the configured timers, never a script's); the client transaction stops
+   * retransmitting and waiting, and the branch's final response is made up here if it had none.
+   */
+  expire(): void {
+    const client = this.#client;
+    if (client === undefined || client.state === 'terminated') return;
+    if (this.final === undefined && this.isInvite && client.state === 'proceeding') this.#sendCancel([]);
+    this.#cancelWanted = undefined;
+    this.#timerC?.cancel();
+    this.#giveUp?.cancel();
+    this.#endLocally();
+    client.terminate();
+  }
+
   /** Sets the final-response timer C anew (t_set_fr while the branch is proceeding). */
   restartTimerC(): void {
     if (this.#timerC === undefined) return;

@@ -106,9 +106,7 @@ export class ProxyTransaction implements ServerTransactionUser {
       branchSuffix: init.loopTag === undefined ? '' : loopSuffix(init.loopTag),
     };
     this.#queue = new RelayQueue(init.log);
-    this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream, () =>
-      this.#lifetime.cancel(),
-    );
+    this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream);
     const transport = {
       reliable: init.source.proto === 'tcp',
       send: (bytes: Buffer) => env.send(init.upstream, bytes),
@@ -220,11 +218,21 @@ export class ProxyTransaction implements ServerTransactionUser {
     }
   }
 
-  /** t_set_fr once the transaction exists: later branches use the new values, running timers C restart. */
+  /**
+   * t_set_fr: later branches use the new values, running timers C restart; 0 keeps a value. A value above
+   * the configured maximum (maxFr, maxFrInv) is cut to it: a script cannot keep a branch for days.
+   */
   setTimeouts(frInv: number, fr: number): void {
-    if (fr > 0) this.fr = fr;
+    const { maxFr, maxFrInv } = this.env.timing.timers;
+    if (fr > maxFr || frInv > maxFrInv) {
+      this.log.warn(
+        { fr, frInv, maxFr, maxFrInv },
+        't-set-fr: timeouts above the configured maxima are cut to them',
+      );
+    }
+    if (fr > 0) this.fr = Math.min(fr, maxFr);
     if (frInv > 0) {
-      this.frInv = frInv;
+      this.frInv = Math.min(frInv, maxFrInv);
       for (const branch of this.branches) if (branch.final === undefined) branch.restartTimerC();
     }
   }
@@ -321,12 +329,19 @@ export class ProxyTransaction implements ServerTransactionUser {
     return undefined;
   }
 
-  // Kamailio's max_inv_lifetime / max_noninv_lifetime: a transaction never answered is answered 408.
+  // Kamailio's max_inv_lifetime / max_noninv_lifetime: a transaction never answered is answered 408, and
+  // every branch still running ends now (answered or not: a branch cancelled after a 2xx elsewhere may
+  // still be calling on a long timer B), so the transaction ends and its script is unpinned.
   readonly #expire = (): void => {
-    if (this.finalStatus !== undefined) return;
-    this.log.warn({ lifetime: true }, 'transaction lifetime exceeded: answering 408');
-    this.#queue.clear();
-    this.reply(408, 'Request Timeout');
+    const live = this.branches.filter((b) => b.running).length;
+    if (this.finalStatus === undefined) {
+      this.log.warn({ lifetime: true, branches: live }, 'transaction lifetime exceeded: answering 408');
+      this.#queue.clear();
+      this.reply(408, 'Request Timeout');
+    } else if (live > 0) {
+      this.log.warn({ lifetime: true, branches: live }, 'transaction lifetime exceeded: ending its branches');
+    }
+    for (const branch of this.branches) branch.expire();
   };
 
   #maybeEnd(): void {

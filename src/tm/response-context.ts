@@ -30,26 +30,17 @@ export class ResponseContext {
   readonly #queue: RelayQueue;
   /** Where responses go (RFC 3261 18.2.2 / RFC 3581), for a 2xx the server transaction no longer takes. */
   readonly #upstream: SendTarget;
-  /** Told once, when the final response went upstream. */
-  readonly #onAnswered: () => void;
   #finalStatus: number | undefined = undefined;
   #lastStatus = 0;
   /** A 6xx came: no new branches (step 5). */
   #closedToBranches = false;
   #completing = false;
 
-  constructor(
-    tx: ProxyTransaction,
-    routes: TransactionRoutes,
-    queue: RelayQueue,
-    upstream: SendTarget,
-    onAnswered: () => void,
-  ) {
+  constructor(tx: ProxyTransaction, routes: TransactionRoutes, queue: RelayQueue, upstream: SendTarget) {
     this.#tx = tx;
     this.#routes = routes;
     this.#queue = queue;
     this.#upstream = upstream;
-    this.#onAnswered = onAnswered;
   }
 
   /** Status of the final response sent upstream, if one was. */
@@ -188,7 +179,6 @@ export class ResponseContext {
     if (this.#finalStatus !== undefined) return;
     this.#finalStatus = status;
     this.#queue.clear();
-    this.#onAnswered();
     cancelPending(this.#tx.branches, reasons);
   }
 }

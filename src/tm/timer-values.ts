@@ -7,6 +7,9 @@
 //   I, K      absorb ACK / response retransmissions:                   T4 (0 on reliable transports)
 //   D, J, L, M  linger after completion to absorb late messages:       wait    (Kamailio wt_timer; RFC 3261
 //             and RFC 6026 say 32 s / 64*T1, Kamailio 5 s: a busy proxy keeps far fewer transactions)
+//
+// A script's t-set-fr is capped at maxFr / maxFrInv, and nothing of a proxy transaction outlives its
+// lifetime (maxInviteLifetime / maxNonInviteLifetime): every branch still running then is ended.
 
 export interface TimerValues {
   /** RTT estimate (ms). */
@@ -25,6 +28,10 @@ export interface TimerValues {
   readonly maxInviteLifetime: number;
   /** The same for non-INVITE transactions (Kamailio max_noninv_lifetime) (ms). */
   readonly maxNonInviteLifetime: number;
+  /** The most a script may set timers B/F to with t-set-fr (ms). */
+  readonly maxFr: number;
+  /** The most a script may set timer C to with t-set-fr (ms). */
+  readonly maxFrInv: number;
 }
 
 export const DEFAULT_TIMER_VALUES: TimerValues = Object.freeze({
@@ -36,4 +43,6 @@ export const DEFAULT_TIMER_VALUES: TimerValues = Object.freeze({
   wait: 5000,
   maxInviteLifetime: 180_000,
   maxNonInviteLifetime: 32_000,
+  maxFr: 60_000,
+  maxFrInv: 180_000,
 });
