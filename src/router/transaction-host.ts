@@ -31,7 +31,7 @@ import {
   TransactionTable,
 } from '../tm/index.ts';
 import type { Proto, Source, Transport } from '../transport/index.ts';
-import { type RouterCounters, countBy } from './counters.ts';
+import { countBy, type RouterCounters } from './counters.ts';
 import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
