@@ -24,17 +24,18 @@ export type FailureCause =
   /** A KSR implementation threw: a bug in the host, reported with the function's name. */
   | 'host';
 
+/** Why an invocation failed: the route, the kind of failure, one line for the log, and what was thrown. */
 export interface Failure {
-  readonly ok: false;
   readonly route: RouteName;
   readonly cause: FailureCause;
   readonly message: string;
   readonly error: unknown;
 }
 
-export type Outcome = { readonly ok: true } | Failure;
+export type Outcome = Result<void, Failure>;
 
-export const OK: Outcome = Object.freeze({ ok: true });
+/** The success of every invocation: shared and frozen, so a route that returns allocates no outcome. */
+export const OK: Outcome = Object.freeze(ok(undefined));
 
 const CAUGHT = 'the route caught a host error and went on: ';
 
@@ -141,10 +142,10 @@ export class ModuleRunner {
     this.current = undefined;
   }
 
-  private failed(route: RouteName, error: unknown, store: Store, prefix: string): Failure {
+  private failed(route: RouteName, error: unknown, store: Store, prefix: string): Outcome {
     this.stats.failures++;
     const { cause, message } = classify(error, store, this.module.meta.maxMemoryBytes);
-    return { ok: false, route, cause, message: `${route}: ${prefix}${message}`, error };
+    return err({ route, cause, message: `${route}: ${prefix}${message}`, error });
   }
 }
 
