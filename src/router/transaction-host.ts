@@ -7,7 +7,7 @@
 // authorizeDestination, the tenant's allow-list hook.
 import type { Logger } from 'pino';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
-import { ok, type Result } from '../result.ts';
+import { OK, ok, type Result } from '../result.ts';
 import { addReceived, responseDestination, type SipRequest, type SipResponse } from '../sip/index.ts';
 import {
   type Clock,
@@ -46,7 +46,7 @@ import { scriptRoutes } from './transaction-routes.ts';
  */
 export type AuthorizeDestination = (script: Script, target: NextHop) => Result<void, string>;
 
-export const allowAllDestinations: AuthorizeDestination = () => ok(undefined);
+export const allowAllDestinations: AuthorizeDestination = () => OK;
 
 export interface TransactionHostOptions {
   readonly transport: Transport;

@@ -1,7 +1,7 @@
 // Runs a compiled module's routes: one instance reused across invocations; each invocation binds the
 // context, opens the budgets and returns an outcome value. A failed invocation discards the instance and
 // the next one gets a fresh instance made from the compiled module (a trap may leave guest state corrupt).
-import { err, ok, type Result } from '../result.ts';
+import { err, OK, ok, type Result } from '../result.ts';
 import type { CompiledModule } from './engine.ts';
 import { isStackOverflow } from './fast-binding.ts';
 import { instantiate, type RouteInstance, type RouteName } from './instance.ts';
@@ -32,10 +32,8 @@ export interface Failure {
   readonly error: unknown;
 }
 
+/** A route that returned gives the shared OK (src/result.ts): the per-message path allocates no outcome. */
 export type Outcome = Result<void, Failure>;
-
-/** The success of every invocation: shared and frozen, so a route that returns allocates no outcome. */
-export const OK: Outcome = Object.freeze(ok(undefined));
 
 const CAUGHT = 'the route caught a host error and went on: ';
 

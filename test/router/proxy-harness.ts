@@ -6,19 +6,13 @@ import type { Logger } from 'pino';
 import type { RouteContext } from '../../src/kemi/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { err } from '../../src/result.ts';
+import { err, OK } from '../../src/result.ts';
 import type { ScriptGuard } from '../../src/router/failure-policy.ts';
 import { Myself } from '../../src/router/myself.ts';
 import { Router } from '../../src/router/router.ts';
 import { fixedScript, type Script } from '../../src/router/script.ts';
 import type { AuthorizeDestination } from '../../src/router/transaction-host.ts';
-import {
-  type FailureCause,
-  type ModuleRunner,
-  OK,
-  type Outcome,
-  type RouteName,
-} from '../../src/runtime/index.ts';
+import type { FailureCause, ModuleRunner, Outcome, RouteName } from '../../src/runtime/index.ts';
 import { parseMessage, type SipRequest, type SipResponse } from '../../src/sip/index.ts';
 import type { HtableStore } from '../../src/state/htable.ts';
 import type { TimerValues } from '../../src/tm/index.ts';

@@ -2,7 +2,7 @@
 // during an invocation; control flow recorded without unwinding the guest.
 import { describe, expect, it } from 'vitest';
 import { Guest } from '../../fixtures/guest.ts';
-import { OK } from '../../src/runtime/index.ts';
+import { OK } from '../../src/result.ts';
 import { PATHS, runnerFor } from './helpers/run.ts';
 import { asContext, testContext } from './helpers/tables.ts';
 
