@@ -17,7 +17,7 @@ import {
   TenantMatcher,
   tenantSpecs,
 } from './registry/index.ts';
-import { err, ok, type Result } from './result.ts';
+import { err, OK, ok, type Result } from './result.ts';
 import { localToTag } from './router/local-tag.ts';
 import { Myself } from './router/myself.ts';
 import { replyTarget } from './router/reply-target.ts';
@@ -42,8 +42,6 @@ export interface Server {
   readonly admin: AdminServer | undefined;
   close(): Promise<void>;
 }
-
-const ALLOWED = { ok: true, value: undefined } as const;
 
 export async function startServer(config: Config, log: Logger): Promise<Result<Server>> {
   // Process-wide, so set here, once, before any script runs (see src/runtime/v8-flags.ts).
@@ -163,7 +161,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     htables: new HtableStore(Object.fromEntries(specs.map((spec) => [spec.name, spec.htables]))),
     guard: registry,
     // A tenant without an allow-list (the implicit default tenant) relays anywhere.
-    authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? ALLOWED,
+    authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? OK,
     recordRouteParams: (script) => `;${dialogRouteParam(script.version)}`,
     location: {
       store: location,

@@ -46,8 +46,9 @@ export class AdminMetrics {
     const breakers = counter(EVENT_METRICS.breakers);
     this.#unsubscribe = sources.registry.subscribe((e) => {
       if (e.kind === 'upload') {
-        uploads.inc({ tenant: e.tenant, result: e.ok ? 'ok' : (e.code ?? 'error') });
-        if (e.timings) uploadSeconds.observe({ tenant: e.tenant }, e.timings.totalMs / 1000);
+        const { result } = e;
+        uploads.inc({ tenant: e.tenant, result: result.ok ? 'ok' : result.error.code });
+        if (result.ok) uploadSeconds.observe({ tenant: e.tenant }, result.value.totalMs / 1000);
       } else if (e.kind === 'activation') activations.inc({ tenant: e.tenant, kind: e.how });
       else if (e.kind === 'breaker') breakers.inc({ tenant: e.tenant, outcome: e.outcome });
       else unloads.inc({ tenant: e.tenant });

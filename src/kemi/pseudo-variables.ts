@@ -1,6 +1,6 @@
 // Kamailio's pseudo-variables by name: one table of readers (and writers where Kamailio allows writes),
 // used by the `pv` interface and by xlog's formatter. A name is `$xy` or `$xy(arg)`.
-import { err, ok, type Result } from '../result.ts';
+import { err, OK, ok, type Result } from '../result.ts';
 import { formatUri, type NameAddr, parseUri, type SipUri } from '../sip/index.ts';
 import type { PvValue, RouteContext } from './context.ts';
 import { tenantTable, writeItem } from './htable.ts';
@@ -206,7 +206,7 @@ export function writePv(
   if (!ref.spec.set) return err(`pseudo-variable '${ref.text}' is read-only`);
   if (!ref.spec.set(ctx, value, ref.arg))
     return err(`pseudo-variable '${ref.text}' refused the value '${value}'`);
-  return ok(undefined);
+  return OK;
 }
 
 /** Names the table knows, for docs and error hints. */

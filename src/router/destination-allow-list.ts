@@ -3,7 +3,7 @@
 // against name patterns (a name is never resolved here: the transport resolves it when it sends, so a
 // listed name is trusted with whatever its DNS answers), and the port against port ranges.
 import { BlockList, isIP } from 'node:net';
-import { err, ok, type Result } from '../result.ts';
+import { err, OK, ok, type Result } from '../result.ts';
 import type { NextHop } from '../tm/index.ts';
 
 /** relay_allow as configured. */
@@ -18,8 +18,6 @@ export interface AllowListSpec {
 
 /** Whether a tenant may send somewhere; a refusal's error says which part of the list failed (for the log). */
 export type AllowDecision = Result<void, string>;
-
-const ALLOWED: AllowDecision = Object.freeze(ok(undefined));
 
 export class DestinationAllowList {
   readonly #addresses = new BlockList();
@@ -75,10 +73,10 @@ export class DestinationAllowList {
       } catch {
         inside = false; // an address BlockList cannot read (a zone id): not on the list
       }
-      return inside ? ALLOWED : err(`${hop.host} is not in relay_allow: ${this.#text}`);
+      return inside ? OK : err(`${hop.host} is not in relay_allow: ${this.#text}`);
     }
     return this.#nameAllowed(hop.host)
-      ? ALLOWED
+      ? OK
       : err(`host name ${hop.host} is not in relay_allow: ${this.#text}`);
   }
 

@@ -31,7 +31,7 @@ import {
   type TimerValues,
 } from '../tm/index.ts';
 import type { FramingError, SendTarget, Source, Transport } from '../transport/index.ts';
-import { type RouterCounters, countBy, createRouterCounters } from './counters.ts';
+import { countBy, createRouterCounters, type RouterCounters } from './counters.ts';
 import { defaultGuard, type FailurePolicy, type PolicyOutcome, type ScriptGuard } from './failure-policy.ts';
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';

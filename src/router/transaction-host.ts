@@ -7,7 +7,7 @@
 // authorizeDestination, the tenant's allow-list hook.
 import type { Logger } from 'pino';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
-import { ok, type Result } from '../result.ts';
+import { OK, ok, type Result } from '../result.ts';
 import { addReceived, responseDestination, type SipRequest, type SipResponse } from '../sip/index.ts';
 import {
   type Clock,
@@ -31,7 +31,7 @@ import {
   TransactionTable,
 } from '../tm/index.ts';
 import type { Proto, Source, Transport } from '../transport/index.ts';
-import { type RouterCounters, countBy } from './counters.ts';
+import { countBy, type RouterCounters } from './counters.ts';
 import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
@@ -46,7 +46,7 @@ import { scriptRoutes } from './transaction-routes.ts';
  */
 export type AuthorizeDestination = (script: Script, target: NextHop) => Result<void, string>;
 
-export const allowAllDestinations: AuthorizeDestination = () => ok(undefined);
+export const allowAllDestinations: AuthorizeDestination = () => OK;
 
 export interface TransactionHostOptions {
   readonly transport: Transport;

@@ -28,7 +28,6 @@ export {
   type FailureCause,
   type HostMeter,
   ModuleRunner,
-  OK,
   type Outcome,
   type RunnerOptions,
   type RunnerResult,

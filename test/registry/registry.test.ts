@@ -92,7 +92,7 @@ describe('upload and activate', () => {
     expect(totalMs).toBeGreaterThanOrEqual(sum - 1e-6);
     expect(events).toEqual([
       { kind: 'activation', tenant: 'acme', how: 'activate', version: 1 },
-      { kind: 'upload', tenant: 'acme', ok: true, timings: up.value.timings },
+      { kind: 'upload', tenant: 'acme', result: { ok: true, value: up.value.timings } },
     ]);
   });
 });
