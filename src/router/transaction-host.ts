@@ -31,11 +31,11 @@ import {
   TransactionTable,
 } from '../tm/index.ts';
 import type { Proto, Source, Transport } from '../transport/index.ts';
-import { type RouterCounters, countBy } from './counters.ts';
+import { countBy, type RouterCounters } from './counters.ts';
 import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
-import { replyTarget } from './reply-target.ts';
+import { type ReplyTargetOptions, replyTarget } from './reply-target.ts';
 import { type RouteInvoker, scriptOf } from './route-invoker.ts';
 import type { Script } from './script.ts';
 import { scriptRoutes } from './transaction-routes.ts';
@@ -61,6 +61,8 @@ export interface TransactionHostOptions {
   readonly authorizeDestination: AuthorizeDestination;
   /** URI parameters added to a script's Record-Route entries (";kwv=7" for dialog pinning). */
   readonly recordRouteParams: (script: Script) => string;
+  /** How replies are addressed (multicast maddr or not). */
+  readonly replyOptions?: ReplyTargetOptions;
   readonly log: Logger;
 }
 
@@ -216,7 +218,7 @@ export class TransactionHost implements TmHost {
       key: ctx.tm.key,
       request: received,
       source: ctx.source,
-      upstream: replyTarget(received, ctx.source),
+      upstream: replyTarget(received, ctx.source, this.#options.replyOptions),
       receivedMaxForwards: ctx.tm.receivedMaxForwards,
       recordRouteParams: this.#options.recordRouteParams(script),
       log: ctx.log,
