@@ -113,3 +113,18 @@ export async function until(done: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!done() && Date.now() < end) await sleep(20);
 }
+
+/** The response a UAS sends to `request` (text as received): its Via, From, To (with a tag), Call-ID, CSeq. */
+export function responseText(request: string, status: number, reason = 'OK'): string {
+  const lines = request.split('\r\n');
+  const copied = lines.filter((l) => /^(Via|From|Call-ID|CSeq|Record-Route):/i.test(l));
+  const to = lines.find((l) => /^To:/i.test(l))!;
+  return [
+    `SIP/2.0 ${status} ${reason}`,
+    ...copied,
+    to.includes(';tag=') ? to : `${to};tag=uas1`,
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+}
