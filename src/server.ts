@@ -136,10 +136,11 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   stops.push(() => transport.close());
 
   const coreLog = log.child({ layer: 'core' });
+  const replyOptions = { multicast: config.multicast_replies };
   // A stateless reply for requests the registry does not route (no tenant, or no version yet).
   const refuse: Refuse = (request, source, status, reason) => {
     const reply = createResponse(request, status, reason, { toTag: localToTag(request) });
-    void transport.send(replyTarget(request, source), reply.toBuffer());
+    void transport.send(replyTarget(request, source, replyOptions), reply.toBuffer());
   };
   const selector = new RegistrySelector({
     registry,
@@ -152,6 +153,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   core = new Router({
     transport,
     myself: new Myself(transport, config.domains),
+    multicastReplies: config.multicast_replies,
     selector,
     log: coreLog,
     timers: tmTimers(config.tm),

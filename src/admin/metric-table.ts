@@ -202,6 +202,11 @@ export const METRICS: MetricTable = {
         ['cancelsSent', 'cancels_sent', 'CANCELs sent to branches'],
         ['failureRoutes', 'failure_routes', 'Failure routes run'],
         ['statelessReplies', 'stateless_replies', 'Responses forwarded by their Via (no transaction)'],
+        [
+          'statelessRepliesRefused',
+          'stateless_replies_refused',
+          'Responses naming us with a branch not minted here for their next Via: dropped',
+        ],
       ] as const
     ).map(([key, name, help]) =>
       counter<TmSource>(`kemi_tm_${name}_total`, help, [], (tm) => one(tm.counters[key])),

@@ -223,6 +223,11 @@ export const configSchema = z
     tenants: z.array(tenantSchema).default([]),
     unmatched: unmatchedSchema.default({ reply: 404 }),
     /**
+     * Replies follow a Via `maddr` that names a multicast group (RFC 3261 18.2.2). Off: every reply goes to
+     * the request's source, so a Via cannot steer replies to a third party (docs/sandbox.md).
+     */
+    multicast_replies: z.boolean().default(false),
+    /**
      * Registrar settings of every tenant (each may override them), and how often expired bindings are swept
      * from the location store (`location.db` in data_dir; in memory without one) [60 s, 1000 at a time].
      */

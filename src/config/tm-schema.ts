@@ -1,7 +1,7 @@
 // Configuration of the transaction layer and of the scripts' defines: the `tm` section (Kamailio's tm
 // timer parameters, same names, milliseconds) and `defines` (Kamailio's `#!define NAME value`).
 import { z } from 'zod';
-import type { TimerValues } from '../tm/index.ts';
+import { DEFAULT_TIMER_VALUES, type TimerValues } from '../tm/index.ts';
 
 const ms = z.number().int().positive();
 
@@ -25,6 +25,20 @@ export const tmSchema = z
     max_noninv_lifetime: ms.optional(),
   })
   .strict()
+  // Timer G doubles from T1 up to T2 until timer H (64*T1): with T2 >= T1 a final response is sent at most
+  // 64 times per INVITE (11 at the defaults). A T2 below T1 would retransmit it 64*T1/T2 times, to a UDP
+  // source nobody verified (docs/sandbox.md, reply amplification).
+  .superRefine((tm, ctx) => {
+    const t1 = tm.retr_timer1 ?? DEFAULT_TIMER_VALUES.t1;
+    const t2 = tm.retr_timer2 ?? DEFAULT_TIMER_VALUES.t2;
+    if (t2 < t1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [tm.retr_timer2 === undefined ? 'retr_timer1' : 'retr_timer2'],
+        message: `retr_timer2 (T2, ${t2}) must be at least retr_timer1 (T1, ${t1}): retransmissions are bounded by 64*T1/T2`,
+      });
+    }
+  })
   .default({});
 
 export type TmConfig = z.infer<typeof tmSchema>;

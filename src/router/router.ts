@@ -35,7 +35,7 @@ import { countBy, createRouterCounters, type RouterCounters } from './counters.t
 import { defaultGuard, type FailurePolicy, type PolicyOutcome, type ScriptGuard } from './failure-policy.ts';
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
-import { replyTarget } from './reply-target.ts';
+import { type ReplyTargetOptions, replyTarget } from './reply-target.ts';
 import { type PolicedRoute, RouteInvoker, scriptContext } from './route-invoker.ts';
 import type { Script, ScriptSelector } from './script.ts';
 import { type AuthorizeDestination, allowAllDestinations, TransactionHost } from './transaction-host.ts';
@@ -64,6 +64,8 @@ export interface RouterOptions {
   readonly recordRouteParams?: (script: Script) => string;
   /** The registrar's location store and per-tenant settings; the registrar functions fail without it. */
   readonly location?: LocationHost;
+  /** Replies follow a Via maddr naming a multicast group (config `multicast_replies`); off when absent. */
+  readonly multicastReplies?: boolean;
 }
 
 export class Router implements RouteHost {
@@ -83,6 +85,7 @@ export class Router implements RouteHost {
   readonly #invoker: RouteInvoker;
   readonly #defines: ReadonlyMap<string, string>;
   readonly #tenantDefines: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  readonly #replyOptions: ReplyTargetOptions;
 
   constructor(options: RouterOptions) {
     this.#transport = options.transport;
@@ -90,6 +93,7 @@ export class Router implements RouteHost {
     this.#selector = options.selector;
     this.#log = options.log;
     this.#parseLimits = options.parseLimits;
+    this.#replyOptions = { multicast: options.multicastReplies ?? false };
     this.htables = options.htables;
     this.location = options.location;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
@@ -110,6 +114,7 @@ export class Router implements RouteHost {
       clock: options.clock ?? systemClock,
       authorizeDestination: options.authorizeDestination ?? allowAllDestinations,
       recordRouteParams: options.recordRouteParams ?? (() => ''),
+      replyOptions: this.#replyOptions,
       log: options.log,
     });
   }
@@ -173,7 +178,7 @@ export class Router implements RouteHost {
     });
     this.counters.localReplies++;
     ctx.answer.replied = status;
-    this.#send(replyTarget(request, ctx.source), response.toBuffer(), ctx.log);
+    this.#send(replyTarget(request, ctx.source, this.#replyOptions), response.toBuffer(), ctx.log);
     return true;
   }
 
@@ -266,7 +271,7 @@ export class Router implements RouteHost {
     const request = this.#asReceived(bytes, source) as SipRequest;
     const response = createResponse(request, status, reason, { toTag: localToTag(request) });
     this.counters.localReplies++;
-    this.#send(replyTarget(request, source), response.toBuffer(), ctx.log);
+    this.#send(replyTarget(request, source, this.#replyOptions), response.toBuffer(), ctx.log);
     return 'reply';
   }
 

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
 import { OK, ok, type Result } from '../result.ts';
-import { addReceived, responseDestination, type SipRequest, type SipResponse } from '../sip/index.ts';
+import { addReceived, type SipRequest, type SipResponse } from '../sip/index.ts';
 import {
   type Clock,
   createTmCounters,
@@ -25,6 +25,7 @@ import {
   type ProxyEnvironment,
   ProxyTransaction,
   statelessBranchId,
+  statelessReplyTarget,
   type TimerValues,
   type TmCounters,
   type TransactionRoutes,
@@ -35,7 +36,7 @@ import { countBy, type RouterCounters } from './counters.ts';
 import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
-import { replyTarget } from './reply-target.ts';
+import { type ReplyTargetOptions, replyTarget } from './reply-target.ts';
 import { type RouteInvoker, scriptOf } from './route-invoker.ts';
 import type { Script } from './script.ts';
 import { scriptRoutes } from './transaction-routes.ts';
@@ -61,6 +62,8 @@ export interface TransactionHostOptions {
   readonly authorizeDestination: AuthorizeDestination;
   /** URI parameters added to a script's Record-Route entries (";kwv=7" for dialog pinning). */
   readonly recordRouteParams: (script: Script) => string;
+  /** How replies are addressed (multicast maddr or not). */
+  readonly replyOptions?: ReplyTargetOptions;
   readonly log: Logger;
 }
 
@@ -126,17 +129,31 @@ export class TransactionHost implements TmHost {
 
   /**
    * A response no transaction knows (a 2xx retransmitted after its transaction ended ...): forwarded by its
-   * Via like a stateless proxy (16.11) when the top Via is ours; false when dropped.
+   * Via like a stateless proxy (16.11) when the top Via is ours and its branch was minted here for the hop
+   * the next Via names (branch-ids.ts), over UDP or the request's own TCP connection, never a new one. Any
+   * other response naming us is a forgery that would make the server a relay to any host and port (issue
+   * 11): dropped, counted and logged. False when dropped.
    */
   forwardStateless(response: SipResponse): boolean {
     const via = response.via;
     if (!this.#options.myself.is(via.host, via.port, via.transport === 'TLS')) return false;
+    const branch = via.branch;
     if (response.popVia() === undefined) return false;
-    const next = responseDestination(response.via);
-    const proto = next.transport.toLowerCase();
-    if (proto !== 'udp' && proto !== 'tcp') return false;
+    const target = statelessReplyTarget(branch, response.via);
+    if (target === undefined) {
+      this.counters.statelessRepliesRefused++;
+      this.#options.log.warn(
+        { status: response.status, callId: response.callId },
+        'stateless response not forwarded: its branch was not minted here for the next Via',
+      );
+      return false;
+    }
     this.counters.statelessReplies++;
-    void this.#options.transport.send({ proto, address: next.host, port: next.port }, response.toBuffer());
+    this.#options.log.debug(
+      { status: response.status, callId: response.callId },
+      'response forwarded statelessly',
+    );
+    void this.#options.transport.send(target, response.toBuffer());
     return true;
   }
 
@@ -216,7 +233,7 @@ export class TransactionHost implements TmHost {
       key: ctx.tm.key,
       request: received,
       source: ctx.source,
-      upstream: replyTarget(received, ctx.source),
+      upstream: replyTarget(received, ctx.source, this.#options.replyOptions),
       receivedMaxForwards: ctx.tm.receivedMaxForwards,
       recordRouteParams: this.#options.recordRouteParams(script),
       log: ctx.log,

@@ -41,8 +41,11 @@ export interface ProxyEnvironment {
   localTag(request: SipRequest): string;
   /** Runs `task` when no route is running (routes never nest: a guest instance is never re-entered). */
   defer(task: () => void): void;
-  /** A new Via branch parameter (magic cookie first, unique to this process). */
-  newBranch(): string;
+  /**
+   * A new Via branch parameter (magic cookie first, unique to this process), signed for `upstream`, the
+   * transaction's reply target, so a response outliving the transaction may go back there statelessly.
+   */
+  newBranch(upstream: SendTarget): string;
 }
 
 /** A branch about to be sent, as the branch route sees and may change it. */

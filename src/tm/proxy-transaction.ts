@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { err, type Result } from '../result.ts';
 import { createResponse, type SipRequest, type SipResponse } from '../sip/index.ts';
-import type { Source } from '../transport/index.ts';
+import type { SendTarget, Source } from '../transport/index.ts';
 import type { Branch } from './branch.ts';
 import type { Timer } from './clock.ts';
 import type { DestinationBranch } from './destination-set.ts';
@@ -35,6 +35,8 @@ export class ProxyTransaction implements ServerTransactionUser {
   /** The request as received (local replies are built from it). */
   readonly request: SipRequest;
   readonly source: Source;
+  /** Where responses go (ProxyTransactionInit.upstream); branches are signed for it (branch-ids.ts). */
+  readonly upstream: SendTarget;
   readonly log: Logger;
   readonly env: ProxyEnvironment;
   readonly server: InviteServerTransaction | NonInviteServerTransaction;
@@ -94,6 +96,7 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.key = init.key;
     this.request = init.request;
     this.source = init.source;
+    this.upstream = init.upstream;
     this.log = init.log;
     this.owner = init.owner;
     this.fr = env.timing.timers.fr;

@@ -76,7 +76,7 @@ export function forwardBranch(
     );
     for (let i = values.length - 1; i >= 0; i--) request.prependHeader('Record-Route', values[i]);
   }
-  const id = tx.env.newBranch();
+  const id = tx.env.newBranch(tx.upstream);
   request.pushVia(`SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${id}`);
   return new Branch(tx, index, leg, request, hop, targetOf(hop, local.listener), id, flags);
 }
