@@ -6,6 +6,7 @@ import { type AdminServer, startAdmin } from './admin/index.ts';
 import { bundledRoute } from './builder/bundled-route.ts';
 import type { Config } from './config/schema.ts';
 import { tmTimers } from './config/tm-schema.ts';
+import { transportLimits } from './config/transport-schema.ts';
 import { ksrModules } from './kemi/index.ts';
 import {
   dialogRouteParam,
@@ -132,6 +133,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     logger: log.child({ layer: 'transport' }),
     onMessage: (bytes, source) => core?.receive(bytes, source),
     onFramingError: (error, source) => core?.framingError(error, source),
+    limits: transportLimits(config.transport),
   });
   if (!started.ok) return fail(started.error);
   const transport = started.value;

@@ -279,6 +279,21 @@ export const METRICS: MetricTable = {
           'kemi_transport_connections_rejected_total',
           'Inbound connections over the limits',
         ],
+        [
+          'connectionsRejectedPerIp',
+          'kemi_transport_connections_rejected_per_ip_total',
+          'Inbound connections over max_connections_per_ip (part of connections_rejected)',
+        ],
+        [
+          'outboundRefused',
+          'kemi_transport_outbound_refused_total',
+          'Outbound connects refused at max_outbound_connections',
+        ],
+        [
+          'messageTimeouts',
+          'kemi_transport_message_timeouts_total',
+          'TCP connections closed with a message incomplete after message_timeout_ms',
+        ],
         ['connectionsClosed', 'kemi_transport_connections_closed_total', 'TCP connections closed'],
         ['idleTimeouts', 'kemi_transport_idle_timeouts_total', 'TCP connections closed when idle'],
         ['socketErrors', 'kemi_transport_socket_errors_total', 'Socket errors outside sends'],

@@ -4,6 +4,7 @@ import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
+import { transportSchema } from './transport-schema.ts';
 
 const listenSpec = z
   .string()
@@ -211,6 +212,8 @@ export const configSchema = z
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     /** Transaction timers (Kamailio's tm parameters, in ms). */
     tm: tmSchema,
+    /** TCP connection budgets and the message-completion timeout (transport-schema.ts). */
+    transport: transportSchema,
     /** Values scripts read with kx.get-def / get-defn (Kamailio's `#!define`). */
     defines: definesSchema,
     /** Where module versions are stored (files + SQLite). Absent: versions live in memory until exit. */

@@ -287,14 +287,16 @@ export class Transport {
     const key = formatEndpoint(remote);
     const pending = this.#connecting.get(key);
     if (pending) return pending;
-    if (this.#connections.size + this.#connecting.size >= this.limits.maxConnections) {
+    const { maxOutboundConnections } = this.limits;
+    if (this.#connections.count('outbound') + this.#connecting.size >= maxOutboundConnections) {
+      this.#counters.outboundRefused++;
       return Promise.resolve(
         this.#fail(
           'tcp',
           sendFailure(
             'too-many-connections',
             text,
-            `send to ${text}: maxConnections (${this.limits.maxConnections}) reached`,
+            `send to ${text}: maxOutboundConnections (${maxOutboundConnections}) reached`,
           ),
         ),
       );
@@ -332,12 +334,14 @@ export class Transport {
       return;
     }
     const ip = normalizeAddress(socket.remoteAddress);
-    const { maxConnections, maxConnectionsPerIp } = this.limits;
-    const full = this.#connections.size + this.#connecting.size >= maxConnections;
-    if (full || (maxConnectionsPerIp > 0 && this.#connections.inboundFrom(ip) >= maxConnectionsPerIp)) {
+    const { maxInboundConnections, maxConnectionsPerIp } = this.limits;
+    const full = this.#connections.count('inbound') >= maxInboundConnections;
+    const perIp = maxConnectionsPerIp > 0 && this.#connections.inboundFrom(ip) >= maxConnectionsPerIp;
+    if (full || perIp) {
       this.#counters.connectionsRejected++;
+      if (!full) this.#counters.connectionsRejectedPerIp++;
       const limit = full
-        ? `maxConnections (${maxConnections})`
+        ? `maxInboundConnections (${maxInboundConnections})`
         : `maxConnectionsPerIp (${maxConnectionsPerIp})`;
       this.#log.warn(
         { remote: `${ip}:${socket.remotePort}`, local: `tcp:${formatEndpoint(listener.local)}`, limit },
