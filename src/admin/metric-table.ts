@@ -30,6 +30,8 @@ export interface MetricSources {
   readonly transport?: () => TransportSource;
   readonly htables?: () => HtableStore | undefined;
   readonly location?: () => LocationHost | undefined;
+  /** Log lines suppressed by the rate limit (src/log-limit.ts), by cause. */
+  readonly logs?: () => Readonly<Record<string, number>>;
 }
 
 /** What one scrape reads of each source. */
@@ -44,6 +46,7 @@ export interface Snapshot {
     readonly bindings: Record<string, number>;
     readonly refused: LocationHost['refused'];
   };
+  readonly logs: Readonly<Record<string, number>>;
 }
 
 export type Labels = Record<string, string>;
@@ -76,6 +79,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     transport: sources.transport?.(),
     htables: sources.htables?.()?.tenants,
     location: location && { bindings: location.store.countsByTenant(), refused: location.refused },
+    logs: sources.logs?.(),
   };
 }
 
@@ -305,6 +309,14 @@ export const METRICS: MetricTable = {
       ] as const
     ).map(([key, name, help]) => counter<TransportSource>(name, help, [], (t) => one(t.counters[key]))),
     gauge('kemi_transport_connections', 'Open TCP connections', [], (t) => one(t.connections)),
+  ],
+  logs: [
+    counter(
+      'kemi_log_lines_suppressed_total',
+      'Log lines not written by the per-cause rate limit (a summary line counts them)',
+      ['cause'],
+      (suppressed) => Object.entries(suppressed).map(([cause, n]) => row({ cause }, n)),
+    ),
   ],
 };
 

@@ -11,7 +11,7 @@ import { RouteContext, type RouteHost, type RouteKind } from '../kemi/index.ts';
 import type { Failure, RouteName } from '../runtime/index.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { Source } from '../transport/index.ts';
-import { type RouterCounters, countIn } from './counters.ts';
+import { countIn, type RouterCounters } from './counters.ts';
 import type { FailurePolicy, PolicyOutcome, ScriptGuard } from './failure-policy.ts';
 import type { Script } from './script.ts';
 

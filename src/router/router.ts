@@ -11,6 +11,7 @@ import {
   type RouteHost,
   ScriptRegexes,
 } from '../kemi/index.ts';
+import { LogLimiter } from '../log-limit.ts';
 import {
   addReceived,
   createResponse,
@@ -31,7 +32,7 @@ import {
   type TimerValues,
 } from '../tm/index.ts';
 import type { FramingError, SendTarget, Source, Transport } from '../transport/index.ts';
-import { type RouterCounters, countBy, createRouterCounters } from './counters.ts';
+import { countBy, createRouterCounters, type RouterCounters } from './counters.ts';
 import { defaultGuard, type FailurePolicy, type PolicyOutcome, type ScriptGuard } from './failure-policy.ts';
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
@@ -64,6 +65,8 @@ export interface RouterOptions {
   readonly recordRouteParams?: (script: Script) => string;
   /** The registrar's location store and per-tenant settings; the registrar functions fail without it. */
   readonly location?: LocationHost;
+  /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
+  readonly logLimit?: LogLimiter;
 }
 
 export class Router implements RouteHost {
@@ -79,6 +82,7 @@ export class Router implements RouteHost {
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
   readonly #log: Logger;
+  readonly #logLimit: LogLimiter;
   readonly #parseLimits: Partial<ParseLimits> | undefined;
   readonly #invoker: RouteInvoker;
   readonly #defines: ReadonlyMap<string, string>;
@@ -89,6 +93,7 @@ export class Router implements RouteHost {
     this.#myself = options.myself;
     this.#selector = options.selector;
     this.#log = options.log;
+    this.#logLimit = options.logLimit ?? new LogLimiter();
     this.#parseLimits = options.parseLimits;
     this.htables = options.htables;
     this.location = options.location;
@@ -111,6 +116,7 @@ export class Router implements RouteHost {
       authorizeDestination: options.authorizeDestination ?? allowAllDestinations,
       recordRouteParams: options.recordRouteParams ?? (() => ''),
       log: options.log,
+      logLimit: this.#logLimit,
     });
   }
 
@@ -121,7 +127,9 @@ export class Router implements RouteHost {
       const { error } = parsed;
       countBy(this.counters.parseErrors, error.reason);
       const reply = rejectionReply(error);
-      this.#log.warn(
+      this.#logLimit.warn(
+        this.#log,
+        'unparseable',
         {
           source: `${source.proto}:${source.remote.address}:${source.remote.port}`,
           offset: error.offset,
@@ -151,7 +159,12 @@ export class Router implements RouteHost {
     countBy(this.counters.parseErrors, error.code);
     const head = error.head && parseMessage(error.head, { datagram: true, limits: this.#parseLimits });
     const request = head?.ok && head.value instanceof SipRequest ? head.value : undefined;
-    this.#log.warn({ connection: source.connectionId }, `TCP framing error: ${error.message}`);
+    this.#logLimit.warn(
+      this.#log,
+      'framing-error',
+      { connection: source.connectionId },
+      `TCP framing error: ${error.message}`,
+    );
     if (!request || request.method === 'ACK') return;
     this.counters.rejected++;
     const reply = createResponse(request, 400, error.message.replace(/[\r\n]/g, ' '), {
@@ -201,7 +214,12 @@ export class Router implements RouteHost {
     }
     const script = this.#selector.select(request, source);
     if (!script) {
-      this.#log.warn({ callId: request.callId }, `no tenant takes ${request.method} ${request.uri}: dropped`);
+      this.#logLimit.warn(
+        this.#log,
+        'no-tenant',
+        { callId: request.callId },
+        `no tenant takes ${request.method} ${request.uri}: dropped`,
+      );
       return;
     }
     this.#invoker.run(script, this.#requestRoute(request, source, bytes, key));
@@ -331,7 +349,12 @@ export class Router implements RouteHost {
     void this.#transport.send(target, bytes).then((result) => {
       if (result.ok) return;
       this.counters.sendErrors++;
-      log.warn({ kind: result.error.code }, `send failed: ${result.error.message}`);
+      this.#logLimit.warn(
+        log,
+        'reply-send-failed',
+        { kind: result.error.code },
+        `send failed: ${result.error.message}`,
+      );
     });
   }
 }

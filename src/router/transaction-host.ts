@@ -7,6 +7,7 @@
 // authorizeDestination, the tenant's allow-list hook.
 import type { Logger } from 'pino';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
+import type { LogLimiter } from '../log-limit.ts';
 import { ok, type Result } from '../result.ts';
 import { addReceived, responseDestination, type SipRequest, type SipResponse } from '../sip/index.ts';
 import {
@@ -31,7 +32,7 @@ import {
   TransactionTable,
 } from '../tm/index.ts';
 import type { Proto, Source, Transport } from '../transport/index.ts';
-import { type RouterCounters, countBy } from './counters.ts';
+import { countBy, type RouterCounters } from './counters.ts';
 import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
@@ -62,6 +63,8 @@ export interface TransactionHostOptions {
   /** URI parameters added to a script's Record-Route entries (";kwv=7" for dialog pinning). */
   readonly recordRouteParams: (script: Script) => string;
   readonly log: Logger;
+  /** Rate limit of the lines a peer (or a script) can cause once per message. */
+  readonly logLimit: LogLimiter;
 }
 
 export class TransactionHost implements TmHost {
@@ -85,6 +88,7 @@ export class TransactionHost implements TmHost {
       localTag: localToTag,
       defer: (task) => options.invoker.defer(task),
       newBranch: newBranchId,
+      logLimit: options.logLimit,
     };
   }
 
@@ -257,13 +261,23 @@ export class TransactionHost implements TmHost {
     if (script === undefined || target === undefined) return E_UNSPEC;
     const found = forced === undefined ? nextHop(target.dstUri ?? target.uri) : ok(forced);
     if (!found.ok) {
-      ctx.log.warn({ code: found.error.code }, `ACK not relayed: ${found.error.message}`);
+      this.#options.logLimit.warn(
+        ctx.log,
+        'ack-not-relayed',
+        { code: found.error.code },
+        `ACK not relayed: ${found.error.message}`,
+      );
       return found.error.code;
     }
     const hop = found.value;
     const why = this.#refuse(script, hop);
     if (why !== undefined) {
-      ctx.log.warn({ code: E_ADM_PROHIBITED }, `ACK not relayed: ${why}`);
+      this.#options.logLimit.warn(
+        ctx.log,
+        'ack-not-relayed',
+        { code: E_ADM_PROHIBITED },
+        `ACK not relayed: ${why}`,
+      );
       return E_ADM_PROHIBITED;
     }
     const local = this.#env.listenerFor(hop.proto, hop.host, ctx.source);

@@ -4,6 +4,7 @@
 // how routes run: it hands them drafts and reads verdicts.
 
 import type { Logger } from 'pino';
+import type { LogLimiter } from '../log-limit.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { Endpoint, Proto, SendResult, SendTarget, Source } from '../transport/index.ts';
 import type { Branch } from './branch.ts';
@@ -43,6 +44,8 @@ export interface ProxyEnvironment {
   defer(task: () => void): void;
   /** A new Via branch parameter (magic cookie first, unique to this process). */
   newBranch(): string;
+  /** Rate limit of the lines a peer can cause once per transaction (a send that failed, a timeout). */
+  readonly logLimit: LogLimiter;
 }
 
 /** A branch about to be sent, as the branch route sees and may change it. */

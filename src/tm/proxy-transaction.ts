@@ -289,7 +289,12 @@ export class ProxyTransaction implements ServerTransactionUser {
 
   transportError(error: { message: string; code: string }): void {
     this.env.counters.sendFailures++;
-    this.log.warn({ kind: error.code }, `response not sent upstream: ${error.message}`);
+    this.env.logLimit.warn(
+      this.log,
+      'response-not-sent',
+      { kind: error.code },
+      `response not sent upstream: ${error.message}`,
+    );
   }
 
   ackTimeout(): void {
@@ -317,7 +322,12 @@ export class ProxyTransaction implements ServerTransactionUser {
   // Kamailio's max_inv_lifetime / max_noninv_lifetime: a transaction never answered is answered 408.
   readonly #expire = (): void => {
     if (this.finalStatus !== undefined) return;
-    this.log.warn({ lifetime: true }, 'transaction lifetime exceeded: answering 408');
+    this.env.logLimit.warn(
+      this.log,
+      'lifetime-exceeded',
+      { lifetime: true },
+      'transaction lifetime exceeded: answering 408',
+    );
     this.#queue.clear();
     this.reply(408, 'Request Timeout');
   };

@@ -75,11 +75,13 @@ export class TcpConnection {
   }
 
   send(bytes: Buffer, target: string): Promise<SendResult> {
-    const { counters, limits, log } = this.#ctx;
+    const { counters, limits, log, logLimit } = this.#ctx;
     const fail = (result: SendResult): SendResult => {
       counters.tcp.sendErrors++;
       if (!result.ok)
-        log.warn(
+        logLimit.warn(
+          log,
+          'tcp-send-failed',
           { ...this.#logFields(), target, kind: result.error.code, code: result.error.systemCode },
           'tcp send failed',
         );
@@ -157,9 +159,11 @@ export class TcpConnection {
     }
     if (this.#incomplete !== undefined || !this.#framer.inMessage || this.#closing) return;
     this.#incomplete = setTimeout(() => {
-      const { counters, limits, log } = this.#ctx;
+      const { counters, limits, log, logLimit } = this.#ctx;
       counters.messageTimeouts++;
-      log.warn(
+      logLimit.warn(
+        log,
+        'tcp-message-timeout',
         { ...this.#logFields(), buffered: this.#framer.buffered, limit: limits.messageTimeoutMs },
         'tcp message not complete within messageTimeoutMs, closing',
       );
@@ -169,7 +173,7 @@ export class TcpConnection {
   }
 
   #handle(event: FrameEvent): void {
-    const { counters, log } = this.#ctx;
+    const { counters, log, logLimit } = this.#ctx;
     switch (event.type) {
       case 'message':
         counters.tcp.received++;
@@ -182,7 +186,9 @@ export class TcpConnection {
         return;
       case 'error':
         counters.framingErrors++;
-        log.warn(
+        logLimit.warn(
+          log,
+          'tcp-framing-error',
           {
             ...this.#logFields(),
             kind: event.error.code,

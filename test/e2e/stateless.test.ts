@@ -85,7 +85,9 @@ describe('npm start default', () => {
       });
       expect(run.successful, run.output).toBe(3);
       expect(
-        server.lines.some((l) => l.msg === 'module loaded' && String(l.path).includes('assemblyscript/hello')),
+        server.lines.some(
+          (l) => l.msg === 'module loaded' && String(l.path).includes('assemblyscript/hello'),
+        ),
       ).toBe(true);
     } finally {
       expect(await server.stop()).toBe(0);

@@ -134,7 +134,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const socket of [...peers.map((p) => p.socket), ...relaySockets]) socket.destroy();
-  await new Promise((r) => relay?.close(r));
+  if (relay) await new Promise((r) => relay.close(r));
   expect(await server?.process.stop()).toBe(0);
 });
 
