@@ -2,7 +2,10 @@
 // refused, a send that failed): without it a flood writes a line per packet and fills the disk at line rate.
 // Each cause may write `lines` lines per interval; the rest of that interval's lines are counted, and one
 // line at the end of the interval says how many were suppressed. Causes are constants of the code, never
-// values from a message, so the table of causes stays as small as the code's list of them.
+// values from a message, so the table of causes stays as small as the code's list of them. A logger bound
+// to a tenant (the script loggers, `tenant` in their bindings) has budgets of its own: one tenant's flood
+// does not silence another's lines. Written lines carry `logCause`; the values they echo (the message and
+// string fields, often from a message or a script) are cut to a few hundred bytes.
 import type { Logger } from 'pino';
 
 export type LimitedLevel = 'error' | 'warn' | 'info';
@@ -23,6 +26,15 @@ export interface LogLimitOptions {
 }
 
 export const DEFAULT_LOG_LIMIT: LogLimitOptions = { lines: 10, intervalMs: 10_000 };
+
+/** Longest message text and string field value a limited line writes. */
+export const MAX_MESSAGE_CHARS = 512;
+export const MAX_FIELD_CHARS = 256;
+
+/** `text` cut to `max` characters, saying how long it was. */
+export function truncateForLog(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} chars)`;
+}
 
 /** Node's timers, unref'd: a pending summary never keeps a stopping process alive. */
 const systemClock: LimiterClock = {
@@ -59,7 +71,9 @@ export class LogLimiter {
   }
 
   /** Writes `msg` with `fields` on `log` at `level`, unless `cause` has used its lines this interval. */
-  write(log: Logger, level: LimitedLevel, cause: string, fields: object, msg: string): void {
+  write(log: Logger, level: LimitedLevel, logCause: string, fields: object, msg: string): void {
+    const tenant = (log.bindings() as { tenant?: unknown }).tenant;
+    const cause = typeof tenant === 'string' ? `${tenant}/${logCause}` : logCause;
     const now = this.#clock.now();
     let window = this.#windows.get(cause);
     if (window && now - window.start >= this.#intervalMs) {
@@ -72,7 +86,7 @@ export class LogLimiter {
     }
     if (window.written < this.#lines) {
       window.written++;
-      log[level]({ ...fields, cause }, msg);
+      log[level]({ ...truncateFields(fields), logCause }, truncateForLog(msg, MAX_MESSAGE_CHARS));
       return;
     }
     window.suppressed++;
@@ -100,8 +114,18 @@ export class LogLimiter {
     if (window.suppressed === 0) return;
     const seconds = Math.round(this.#intervalMs / 100) / 10;
     window.log[window.level](
-      { cause, suppressed: window.suppressed, intervalS: seconds },
+      { logCause: cause, suppressed: window.suppressed, intervalS: seconds },
       `suppressed ${window.suppressed} lines of ${cause} in the last ${seconds} s`,
     );
   }
+}
+
+function truncateFields(fields: object): object {
+  let out: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(fields)) {
+    if (typeof value !== 'string' || value.length <= MAX_FIELD_CHARS) continue;
+    out ??= { ...fields };
+    out[key] = truncateForLog(value, MAX_FIELD_CHARS);
+  }
+  return out ?? fields;
 }

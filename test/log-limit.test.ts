@@ -50,7 +50,7 @@ describe('LogLimiter', () => {
     for (let i = 0; i < 100; i++) limiter.warn(log, 'unparseable', { i }, `bad ${i}`);
     await flush();
     expect(lines.map((l) => l.msg)).toEqual(['bad 0', 'bad 1', 'bad 2']);
-    expect(lines[0]).toMatchObject({ level: 40, cause: 'unparseable', i: 0 });
+    expect(lines[0]).toMatchObject({ level: 40, logCause: 'unparseable', i: 0 });
     expect(limiter.suppressed).toEqual({ unparseable: 97 });
 
     advance(999);
@@ -60,7 +60,7 @@ describe('LogLimiter', () => {
     await flush();
     expect(lines[3]).toMatchObject({
       level: 40,
-      cause: 'unparseable',
+      logCause: 'unparseable',
       suppressed: 97,
       intervalS: 1,
       msg: 'suppressed 97 lines of unparseable in the last 1 s',

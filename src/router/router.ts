@@ -82,7 +82,8 @@ export class Router implements RouteHost {
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
   readonly #log: Logger;
-  readonly #logLimit: LogLimiter;
+  /** Rate limit of per-message lines, the peers' and the scripts' (per tenant). */
+  readonly logLimit: LogLimiter;
   readonly #parseLimits: Partial<ParseLimits> | undefined;
   readonly #invoker: RouteInvoker;
   readonly #defines: ReadonlyMap<string, string>;
@@ -93,7 +94,7 @@ export class Router implements RouteHost {
     this.#myself = options.myself;
     this.#selector = options.selector;
     this.#log = options.log;
-    this.#logLimit = options.logLimit ?? new LogLimiter();
+    this.logLimit = options.logLimit ?? new LogLimiter();
     this.#parseLimits = options.parseLimits;
     this.htables = options.htables;
     this.location = options.location;
@@ -116,7 +117,7 @@ export class Router implements RouteHost {
       authorizeDestination: options.authorizeDestination ?? allowAllDestinations,
       recordRouteParams: options.recordRouteParams ?? (() => ''),
       log: options.log,
-      logLimit: this.#logLimit,
+      logLimit: this.logLimit,
     });
   }
 
@@ -127,7 +128,7 @@ export class Router implements RouteHost {
       const { error } = parsed;
       countBy(this.counters.parseErrors, error.reason);
       const reply = rejectionReply(error);
-      this.#logLimit.warn(
+      this.logLimit.warn(
         this.#log,
         'unparseable',
         {
@@ -159,7 +160,7 @@ export class Router implements RouteHost {
     countBy(this.counters.parseErrors, error.code);
     const head = error.head && parseMessage(error.head, { datagram: true, limits: this.#parseLimits });
     const request = head?.ok && head.value instanceof SipRequest ? head.value : undefined;
-    this.#logLimit.warn(
+    this.logLimit.warn(
       this.#log,
       'framing-error',
       { connection: source.connectionId },
@@ -214,7 +215,7 @@ export class Router implements RouteHost {
     }
     const script = this.#selector.select(request, source);
     if (!script) {
-      this.#logLimit.warn(
+      this.logLimit.warn(
         this.#log,
         'no-tenant',
         { callId: request.callId },
@@ -349,7 +350,7 @@ export class Router implements RouteHost {
     void this.#transport.send(target, bytes).then((result) => {
       if (result.ok) return;
       this.counters.sendErrors++;
-      this.#logLimit.warn(
+      this.logLimit.warn(
         log,
         'reply-send-failed',
         { kind: result.error.code },

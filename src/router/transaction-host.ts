@@ -6,6 +6,7 @@
 // meanwhile never sees it. Every relay destination (branches, failover, forking, stateless ACKs) passes
 // authorizeDestination, the tenant's allow-list hook.
 import type { Logger } from 'pino';
+import { hostLog } from '../kemi/host-log.ts';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import { ok, type Result } from '../result.ts';
@@ -173,15 +174,27 @@ export class TransactionHost implements TmHost {
   reply(ctx: RouteContext, status: number, reason: string): number {
     const tx = ctx.tm.transaction;
     if (tx === undefined) {
-      ctx.log.error({ ksr: 't-reply' }, 'no transaction for this request: call t-newtran first');
+      hostLog(
+        ctx,
+        'error',
+        't-reply',
+        { ksr: 't-reply' },
+        'no transaction for this request: call t-newtran first',
+      );
       return -1;
     }
     if (ctx.kind !== 'request' && ctx.kind !== 'failure') {
-      ctx.log.error({ ksr: 't-reply' }, `cannot reply from a ${ctx.kind} route`);
+      hostLog(ctx, 'error', 't-reply', { ksr: 't-reply' }, `cannot reply from a ${ctx.kind} route`);
       return -1;
     }
     if (!tx.reply(status, reason, ctx.answer.replyHeaders)) {
-      ctx.log.error({ ksr: 't-reply', status }, `the transaction was answered already (${tx.finalStatus})`);
+      hostLog(
+        ctx,
+        'error',
+        't-reply',
+        { ksr: 't-reply', status },
+        `the transaction was answered already (${tx.finalStatus})`,
+      );
       return -1;
     }
     ctx.answer.replied = status;
@@ -206,11 +219,17 @@ export class TransactionHost implements TmHost {
     const request = ctx.request;
     const script = requestRouteScript(ctx);
     if (request === undefined || script === undefined || ctx.tm.key === undefined) {
-      ctx.log.error({ ksr: 't-newtran' }, 'a transaction is made only for a request in the request route');
+      hostLog(
+        ctx,
+        'error',
+        't-newtran',
+        { ksr: 't-newtran' },
+        'a transaction is made only for a request in the request route',
+      );
       return undefined;
     }
     if (request.method === 'ACK') {
-      ctx.log.error({ ksr: 't-newtran' }, 'an ACK has no transaction of its own');
+      hostLog(ctx, 'error', 't-newtran', { ksr: 't-newtran' }, 'an ACK has no transaction of its own');
       return undefined;
     }
     const received = request.clone();
@@ -226,7 +245,7 @@ export class TransactionHost implements TmHost {
       log: ctx.log,
     });
     if (tx === undefined) {
-      ctx.log.warn('a transaction for this request exists already');
+      hostLog(ctx, 'warn', 't-newtran', {}, 'a transaction for this request exists already');
       return undefined;
     }
     script.pin();
@@ -261,8 +280,9 @@ export class TransactionHost implements TmHost {
     if (script === undefined || target === undefined) return E_UNSPEC;
     const found = forced === undefined ? nextHop(target.dstUri ?? target.uri) : ok(forced);
     if (!found.ok) {
-      this.#options.logLimit.warn(
-        ctx.log,
+      hostLog(
+        ctx,
+        'warn',
         'ack-not-relayed',
         { code: found.error.code },
         `ACK not relayed: ${found.error.message}`,

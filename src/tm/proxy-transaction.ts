@@ -103,7 +103,7 @@ export class ProxyTransaction implements ServerTransactionUser {
       receivedMaxForwards: init.receivedMaxForwards,
       recordRouteParams: init.recordRouteParams ?? '',
     };
-    this.#queue = new RelayQueue(init.log);
+    this.#queue = new RelayQueue(init.log, env.logLimit);
     this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream, () =>
       this.#lifetime.cancel(),
     );
@@ -169,7 +169,12 @@ export class ProxyTransaction implements ServerTransactionUser {
   relay(message: SipRequest, targets: readonly DestinationBranch[], forced?: NextHop): RelayOutcome {
     const closed = this.#closedToBranches();
     if (closed !== undefined) {
-      this.log.warn({ code: closed.code }, `relay refused: ${closed.message}`);
+      this.env.logLimit.warn(
+        this.log,
+        'relay-refused',
+        { code: closed.code },
+        `relay refused: ${closed.message}`,
+      );
       return err(closed);
     }
     const refuse = (hop: NextHop) => this.#routes.refuse(hop);

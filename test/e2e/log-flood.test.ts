@@ -61,10 +61,10 @@ describe('log flood', () => {
 
     // The summary of the last interval comes at its end.
     const summaries = () =>
-      server.process.lines.slice(before).filter((l) => l.cause === 'unparseable' && 'suppressed' in l);
+      server.process.lines.slice(before).filter((l) => l.logCause === 'unparseable' && 'suppressed' in l);
     const suppressedSum = () => summaries().reduce((n, l) => n + Number(l.suppressed), 0);
     const written = () =>
-      server.process.lines.slice(before).filter((l) => l.cause === 'unparseable' && !('suppressed' in l));
+      server.process.lines.slice(before).filter((l) => l.logCause === 'unparseable' && !('suppressed' in l));
     const deadline = Date.now() + 5000 + INTERVAL_S * 1000;
     while (written().length + suppressedSum() < DATAGRAMS && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
