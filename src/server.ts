@@ -4,9 +4,12 @@
 import type { Logger } from 'pino';
 import { type AdminServer, startAdmin } from './admin/index.ts';
 import { bundledRoute } from './builder/bundled-route.ts';
+import { logLimitOptions } from './config/log-limit-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmTimers } from './config/tm-schema.ts';
+import { transportLimits } from './config/transport-schema.ts';
 import { ksrModules } from './kemi/index.ts';
+import { LogLimiter } from './log-limit.ts';
 import {
   dialogRouteParam,
   ModuleCompiler,
@@ -124,12 +127,16 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   stops.push(() => registry.close());
   storeLog.info({ where: store.where, tenants: registry.tenantNames }, 'registry open');
 
+  // One limiter for the transport and the router: a cause is counted once however many layers log it.
+  const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
   let core: Router | undefined;
   const started = await Transport.start({
     listen: config.listen,
     logger: log.child({ layer: 'transport' }),
     onMessage: (bytes, source) => core?.receive(bytes, source),
     onFramingError: (error, source) => core?.framingError(error, source),
+    limits: transportLimits(config.transport),
+    logLimit,
   });
   if (!started.ok) return fail(started.error);
   const transport = started.value;
@@ -170,6 +177,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
       settings: (tenant) => registrarSettings.get(tenant) ?? DEFAULT_REGISTRAR,
       refused: {},
     },
+    logLimit,
   });
   for (const local of transport.localAddresses)
     log.info({ listen: `${local.proto}:${local.address}:${local.port}` }, 'listening');
@@ -192,6 +200,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),
         htables: () => sipCore.htables,
         location: () => sipCore.location,
+        logs: () => logLimit.suppressed,
       },
       log: log.child({ layer: 'admin' }),
     });

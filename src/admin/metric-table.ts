@@ -30,6 +30,8 @@ export interface MetricSources {
   readonly transport?: () => TransportSource;
   readonly htables?: () => HtableStore | undefined;
   readonly location?: () => LocationHost | undefined;
+  /** Log lines suppressed by the rate limit (src/log-limit.ts), by cause. */
+  readonly logs?: () => Readonly<Record<string, number>>;
 }
 
 /** What one scrape reads of each source. */
@@ -44,6 +46,7 @@ export interface Snapshot {
     readonly bindings: Record<string, number>;
     readonly refused: LocationHost['refused'];
   };
+  readonly logs: Readonly<Record<string, number>>;
 }
 
 export type Labels = Record<string, string>;
@@ -76,6 +79,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     transport: sources.transport?.(),
     htables: sources.htables?.()?.tenants,
     location: location && { bindings: location.store.countsByTenant(), refused: location.refused },
+    logs: sources.logs?.(),
   };
 }
 
@@ -284,6 +288,21 @@ export const METRICS: MetricTable = {
           'kemi_transport_connections_rejected_total',
           'Inbound connections over the limits',
         ],
+        [
+          'connectionsRejectedPerIp',
+          'kemi_transport_connections_rejected_per_ip_total',
+          'Inbound connections over max_connections_per_ip (part of connections_rejected)',
+        ],
+        [
+          'outboundRefused',
+          'kemi_transport_outbound_refused_total',
+          'Outbound connects refused at max_outbound_connections',
+        ],
+        [
+          'messageTimeouts',
+          'kemi_transport_message_timeouts_total',
+          'TCP connections closed with a message incomplete after message_timeout_ms',
+        ],
         ['connectionsClosed', 'kemi_transport_connections_closed_total', 'TCP connections closed'],
         ['idleTimeouts', 'kemi_transport_idle_timeouts_total', 'TCP connections closed when idle'],
         ['socketErrors', 'kemi_transport_socket_errors_total', 'Socket errors outside sends'],
@@ -295,6 +314,14 @@ export const METRICS: MetricTable = {
       ] as const
     ).map(([key, name, help]) => counter<TransportSource>(name, help, [], (t) => one(t.counters[key]))),
     gauge('kemi_transport_connections', 'Open TCP connections', [], (t) => one(t.connections)),
+  ],
+  logs: [
+    counter(
+      'kemi_log_lines_suppressed_total',
+      'Log lines not written by the per-cause rate limit (a summary line counts them)',
+      ['cause'],
+      (suppressed) => Object.entries(suppressed).map(([cause, n]) => row({ cause }, n)),
+    ),
   ],
 };
 

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { htablesSchema } from './htable-schema.ts';
+import { logLimitSchema } from './log-limit-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
+import { transportSchema } from './transport-schema.ts';
 
 const listenSpec = z
   .string()
@@ -209,8 +211,12 @@ export const configSchema = z
      */
     module: z.string().min(1).optional(),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Rate limit of the log lines a peer can cause once per message (log-limit-schema.ts). */
+    log_limit: logLimitSchema,
     /** Transaction timers (Kamailio's tm parameters, in ms). */
     tm: tmSchema,
+    /** TCP connection budgets and the message-completion timeout (transport-schema.ts). */
+    transport: transportSchema,
     /** Values scripts read with kx.get-def / get-defn (Kamailio's `#!define`). */
     defines: definesSchema,
     /** Where module versions are stored (files + SQLite). Absent: versions live in memory until exit. */

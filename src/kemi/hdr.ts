@@ -4,6 +4,7 @@
 import { headerKey, parseHeaderLine } from '../sip/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
+import { hostLog } from './host-log.ts';
 
 const RESERVED = new Set(['via', 'content-length']);
 
@@ -22,7 +23,7 @@ function fieldsOf(
   for (const line of lines) {
     const field = parseHeaderLine(line);
     if (!field) {
-      ctx.log.error({ ksr: fnName }, `malformed header line '${line}'`);
+      hostLog(ctx, 'error', fnName, { ksr: fnName }, `malformed header line '${line}'`);
       return undefined;
     }
     if (!reservedOk(ctx, field.name, fnName)) return undefined;
@@ -33,7 +34,7 @@ function fieldsOf(
 
 function reservedOk(ctx: RouteContext, name: string, fnName: string): boolean {
   if (!RESERVED.has(headerKey(name))) return true;
-  ctx.log.error({ ksr: fnName }, `scripts cannot change ${name} headers`);
+  hostLog(ctx, 'error', fnName, { ksr: fnName }, `scripts cannot change ${name} headers`);
   return false;
 }
 

@@ -3,6 +3,7 @@
 import { err, OK, type Result } from '../result.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
+import { hostLog } from './host-log.ts';
 
 /** Whether the context's request can be answered with `status` and `reason`, or why not (sl and tm). */
 export function checkReply(ctx: RouteContext, status: number, reason: string): Result<void, string> {
@@ -24,7 +25,7 @@ function reply(
 ): number {
   const checked = checkReply(ctx, status, reason);
   if (!checked.ok) {
-    ctx.log.error({ ksr: fnName }, `cannot reply ${status}: ${checked.error}`);
+    hostLog(ctx, 'error', fnName, { ksr: fnName }, `cannot reply ${status}: ${checked.error}`);
     return -1;
   }
   return send(ctx, status, reason) ? 1 : -1;

@@ -11,6 +11,7 @@ import {
   type RouteHost,
   ScriptRegexes,
 } from '../kemi/index.ts';
+import { LogLimiter } from '../log-limit.ts';
 import {
   addReceived,
   createResponse,
@@ -66,6 +67,8 @@ export interface RouterOptions {
   readonly location?: LocationHost;
   /** Replies follow a Via maddr naming a multicast group (config `multicast_replies`); off when absent. */
   readonly multicastReplies?: boolean;
+  /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
+  readonly logLimit?: LogLimiter;
 }
 
 export class Router implements RouteHost {
@@ -81,6 +84,8 @@ export class Router implements RouteHost {
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
   readonly #log: Logger;
+  /** Rate limit of per-message lines, the peers' and the scripts' (per tenant). */
+  readonly logLimit: LogLimiter;
   readonly #parseLimits: Partial<ParseLimits> | undefined;
   readonly #invoker: RouteInvoker;
   readonly #defines: ReadonlyMap<string, string>;
@@ -92,6 +97,7 @@ export class Router implements RouteHost {
     this.#myself = options.myself;
     this.#selector = options.selector;
     this.#log = options.log;
+    this.logLimit = options.logLimit ?? new LogLimiter();
     this.#parseLimits = options.parseLimits;
     this.#replyOptions = { multicast: options.multicastReplies ?? false };
     this.htables = options.htables;
@@ -116,6 +122,7 @@ export class Router implements RouteHost {
       recordRouteParams: options.recordRouteParams ?? (() => ''),
       replyOptions: this.#replyOptions,
       log: options.log,
+      logLimit: this.logLimit,
     });
   }
 
@@ -126,7 +133,9 @@ export class Router implements RouteHost {
       const { error } = parsed;
       countBy(this.counters.parseErrors, error.reason);
       const reply = rejectionReply(error);
-      this.#log.warn(
+      this.logLimit.warn(
+        this.#log,
+        'unparseable',
         {
           source: `${source.proto}:${source.remote.address}:${source.remote.port}`,
           offset: error.offset,
@@ -156,7 +165,12 @@ export class Router implements RouteHost {
     countBy(this.counters.parseErrors, error.code);
     const head = error.head && parseMessage(error.head, { datagram: true, limits: this.#parseLimits });
     const request = head?.ok && head.value instanceof SipRequest ? head.value : undefined;
-    this.#log.warn({ connection: source.connectionId }, `TCP framing error: ${error.message}`);
+    this.logLimit.warn(
+      this.#log,
+      'framing-error',
+      { connection: source.connectionId },
+      `TCP framing error: ${error.message}`,
+    );
     if (!request || request.method === 'ACK') return;
     this.counters.rejected++;
     const reply = createResponse(request, 400, error.message.replace(/[\r\n]/g, ' '), {
@@ -206,7 +220,12 @@ export class Router implements RouteHost {
     }
     const script = this.#selector.select(request, source);
     if (!script) {
-      this.#log.warn({ callId: request.callId }, `no tenant takes ${request.method} ${request.uri}: dropped`);
+      this.logLimit.warn(
+        this.#log,
+        'no-tenant',
+        { callId: request.callId },
+        `no tenant takes ${request.method} ${request.uri}: dropped`,
+      );
       return;
     }
     this.#invoker.run(script, this.#requestRoute(request, source, bytes, key));
@@ -336,7 +355,12 @@ export class Router implements RouteHost {
     void this.#transport.send(target, bytes).then((result) => {
       if (result.ok) return;
       this.counters.sendErrors++;
-      log.warn({ kind: result.error.code }, `send failed: ${result.error.message}`);
+      this.logLimit.warn(
+        log,
+        'reply-send-failed',
+        { kind: result.error.code },
+        `send failed: ${result.error.message}`,
+      );
     });
   }
 }

@@ -6,7 +6,9 @@
 // meanwhile never sees it. Every relay destination (branches, failover, forking, stateless ACKs) passes
 // authorizeDestination, the tenant's allow-list hook.
 import type { Logger } from 'pino';
+import { hostLog } from '../kemi/host-log.ts';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
+import type { LogLimiter } from '../log-limit.ts';
 import { OK, ok, type Result } from '../result.ts';
 import { addReceived, type SipRequest, type SipResponse } from '../sip/index.ts';
 import {
@@ -65,6 +67,8 @@ export interface TransactionHostOptions {
   /** How replies are addressed (multicast maddr or not). */
   readonly replyOptions?: ReplyTargetOptions;
   readonly log: Logger;
+  /** Rate limit of the lines a peer (or a script) can cause once per message. */
+  readonly logLimit: LogLimiter;
 }
 
 export class TransactionHost implements TmHost {
@@ -88,6 +92,7 @@ export class TransactionHost implements TmHost {
       localTag: localToTag,
       defer: (task) => options.invoker.defer(task),
       newBranch: newBranchId,
+      logLimit: options.logLimit,
     };
   }
 
@@ -142,7 +147,9 @@ export class TransactionHost implements TmHost {
     const target = statelessReplyTarget(branch, response.via);
     if (target === undefined) {
       this.counters.statelessRepliesRefused++;
-      this.#options.log.warn(
+      this.#options.logLimit.warn(
+        this.#options.log,
+        'stateless-response-refused',
         { status: response.status, callId: response.callId },
         'stateless response not forwarded: its branch was not minted here for the next Via',
       );
@@ -186,15 +193,27 @@ export class TransactionHost implements TmHost {
   reply(ctx: RouteContext, status: number, reason: string): number {
     const tx = ctx.tm.transaction;
     if (tx === undefined) {
-      ctx.log.error({ ksr: 't-reply' }, 'no transaction for this request: call t-newtran first');
+      hostLog(
+        ctx,
+        'error',
+        't-reply',
+        { ksr: 't-reply' },
+        'no transaction for this request: call t-newtran first',
+      );
       return -1;
     }
     if (ctx.kind !== 'request' && ctx.kind !== 'failure') {
-      ctx.log.error({ ksr: 't-reply' }, `cannot reply from a ${ctx.kind} route`);
+      hostLog(ctx, 'error', 't-reply', { ksr: 't-reply' }, `cannot reply from a ${ctx.kind} route`);
       return -1;
     }
     if (!tx.reply(status, reason, ctx.answer.replyHeaders)) {
-      ctx.log.error({ ksr: 't-reply', status }, `the transaction was answered already (${tx.finalStatus})`);
+      hostLog(
+        ctx,
+        'error',
+        't-reply',
+        { ksr: 't-reply', status },
+        `the transaction was answered already (${tx.finalStatus})`,
+      );
       return -1;
     }
     ctx.answer.replied = status;
@@ -219,11 +238,17 @@ export class TransactionHost implements TmHost {
     const request = ctx.request;
     const script = requestRouteScript(ctx);
     if (request === undefined || script === undefined || ctx.tm.key === undefined) {
-      ctx.log.error({ ksr: 't-newtran' }, 'a transaction is made only for a request in the request route');
+      hostLog(
+        ctx,
+        'error',
+        't-newtran',
+        { ksr: 't-newtran' },
+        'a transaction is made only for a request in the request route',
+      );
       return undefined;
     }
     if (request.method === 'ACK') {
-      ctx.log.error({ ksr: 't-newtran' }, 'an ACK has no transaction of its own');
+      hostLog(ctx, 'error', 't-newtran', { ksr: 't-newtran' }, 'an ACK has no transaction of its own');
       return undefined;
     }
     const received = request.clone();
@@ -239,7 +264,7 @@ export class TransactionHost implements TmHost {
       log: ctx.log,
     });
     if (tx === undefined) {
-      ctx.log.warn('a transaction for this request exists already');
+      hostLog(ctx, 'warn', 't-newtran', {}, 'a transaction for this request exists already');
       return undefined;
     }
     script.pin();
@@ -274,13 +299,24 @@ export class TransactionHost implements TmHost {
     if (script === undefined || target === undefined) return E_UNSPEC;
     const found = forced === undefined ? nextHop(target.dstUri ?? target.uri) : ok(forced);
     if (!found.ok) {
-      ctx.log.warn({ code: found.error.code }, `ACK not relayed: ${found.error.message}`);
+      hostLog(
+        ctx,
+        'warn',
+        'ack-not-relayed',
+        { code: found.error.code },
+        `ACK not relayed: ${found.error.message}`,
+      );
       return found.error.code;
     }
     const hop = found.value;
     const why = this.#refuse(script, hop);
     if (why !== undefined) {
-      ctx.log.warn({ code: E_ADM_PROHIBITED }, `ACK not relayed: ${why}`);
+      this.#options.logLimit.warn(
+        ctx.log,
+        'ack-not-relayed',
+        { code: E_ADM_PROHIBITED },
+        `ACK not relayed: ${why}`,
+      );
       return E_ADM_PROHIBITED;
     }
     const local = this.#env.listenerFor(hop.proto, hop.host, ctx.source);

@@ -4,6 +4,7 @@
 // how routes run: it hands them drafts and reads verdicts.
 
 import type { Logger } from 'pino';
+import type { LogLimiter } from '../log-limit.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { Endpoint, Proto, SendResult, SendTarget, Source } from '../transport/index.ts';
 import type { Branch } from './branch.ts';
@@ -46,6 +47,8 @@ export interface ProxyEnvironment {
    * transaction's reply target, so a response outliving the transaction may go back there statelessly.
    */
   newBranch(upstream: SendTarget): string;
+  /** Rate limit of the lines a peer can cause once per transaction (a send that failed, a timeout). */
+  readonly logLimit: LogLimiter;
 }
 
 /** A branch about to be sent, as the branch route sees and may change it. */

@@ -106,7 +106,7 @@ export class ProxyTransaction implements ServerTransactionUser {
       receivedMaxForwards: init.receivedMaxForwards,
       recordRouteParams: init.recordRouteParams ?? '',
     };
-    this.#queue = new RelayQueue(init.log);
+    this.#queue = new RelayQueue(init.log, env.logLimit);
     this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream, () =>
       this.#lifetime.cancel(),
     );
@@ -172,7 +172,12 @@ export class ProxyTransaction implements ServerTransactionUser {
   relay(message: SipRequest, targets: readonly DestinationBranch[], forced?: NextHop): RelayOutcome {
     const closed = this.#closedToBranches();
     if (closed !== undefined) {
-      this.log.warn({ code: closed.code }, `relay refused: ${closed.message}`);
+      this.env.logLimit.warn(
+        this.log,
+        'relay-refused',
+        { code: closed.code },
+        `relay refused: ${closed.message}`,
+      );
       return err(closed);
     }
     const refuse = (hop: NextHop) => this.#routes.refuse(hop);
@@ -292,7 +297,12 @@ export class ProxyTransaction implements ServerTransactionUser {
 
   transportError(error: { message: string; code: string }): void {
     this.env.counters.sendFailures++;
-    this.log.warn({ kind: error.code }, `response not sent upstream: ${error.message}`);
+    this.env.logLimit.warn(
+      this.log,
+      'response-not-sent',
+      { kind: error.code },
+      `response not sent upstream: ${error.message}`,
+    );
   }
 
   ackTimeout(): void {
@@ -320,7 +330,12 @@ export class ProxyTransaction implements ServerTransactionUser {
   // Kamailio's max_inv_lifetime / max_noninv_lifetime: a transaction never answered is answered 408.
   readonly #expire = (): void => {
     if (this.finalStatus !== undefined) return;
-    this.log.warn({ lifetime: true }, 'transaction lifetime exceeded: answering 408');
+    this.env.logLimit.warn(
+      this.log,
+      'lifetime-exceeded',
+      { lifetime: true },
+      'transaction lifetime exceeded: answering 408',
+    );
     this.#queue.clear();
     this.reply(408, 'Request Timeout');
   };

@@ -37,7 +37,12 @@ export function forwardBranch(
   let hop = queued.hop;
   let flags = target.flags;
   const ended = (status: number, reason: string, why: string): Branch => {
-    tx.log.warn({ branch: index, status }, `branch ${index} not sent: ${why}`);
+    tx.env.logLimit.warn(
+      tx.log,
+      'branch-not-sent',
+      { branch: index, status },
+      `branch ${index} not sent: ${why}`,
+    );
     const branch = new Branch(tx, index, leg, request, hop, targetOf(hop, undefined), '', flags);
     branch.fail(status, reason);
     return branch;
