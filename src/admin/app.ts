@@ -25,6 +25,8 @@ export interface AdminAppOptions {
   readonly tokens: TokenTable;
   readonly metrics: AdminMetrics;
   readonly maxUploadBytes: number;
+  /** The body limit of every route but the upload (activate's `{"version": N}` and the rest). */
+  readonly maxJsonBytes: number;
   readonly log: Logger;
 }
 
@@ -40,6 +42,28 @@ export function createAdminApp(options: AdminAppOptions) {
   const { registry, tokens, metrics, log } = options;
   const app = new Hono<Env>();
   const started = Date.now();
+
+  /**
+   * 413, counted and logged; the connection closes after it, so that the rest of the body is not read
+   * (keep-alive would have the server read it to the end to find the next request).
+   */
+  const tooLarge = (c: Context, reason: string) => {
+    metrics.refused('too-large');
+    log.warn(
+      { path: c.req.path, length: c.req.header('content-length') },
+      `admin request refused: ${reason}`,
+    );
+    c.header('Connection', 'close');
+    return jsonError(c, 413, 'too-large', reason);
+  };
+  const jsonLimit = bodyLimit({
+    maxSize: options.maxJsonBytes,
+    onError: (c) =>
+      tooLarge(
+        c,
+        `the body is larger than admin.max_json_bytes (${options.maxJsonBytes} bytes): this route takes a small JSON body`,
+      ),
+  });
 
   app.onError((err, c) => {
     log.error({ err: err.message, path: c.req.path }, 'admin request failed');
@@ -94,6 +118,9 @@ export function createAdminApp(options: AdminAppOptions) {
         c.set('principal', principal);
         await next();
       })
+      // Every route but the upload reads at most a few bytes of JSON: a larger body is refused before
+      // it is read (Content-Length), or as soon as a chunked one grows past the limit.
+      .use('*', (c, next) => (isUpload(c) ? next() : jsonLimit(c, next)))
       .get('/metrics', async (c) => {
         if (c.get('principal').kind !== 'operator') {
           return jsonError(c, 403, 'forbidden', 'metrics need the operator token');
@@ -123,12 +150,7 @@ export function createAdminApp(options: AdminAppOptions) {
         bodyLimit({
           maxSize: options.maxUploadBytes,
           onError: (c) =>
-            jsonError(
-              c,
-              413,
-              'too-large',
-              `the upload is larger than admin.max_upload_bytes (${options.maxUploadBytes} bytes)`,
-            ),
+            tooLarge(c, `the upload is larger than admin.max_upload_bytes (${options.maxUploadBytes} bytes)`),
         }),
         wasmBody,
         activateFlag,
@@ -180,6 +202,13 @@ export function createAdminApp(options: AdminAppOptions) {
         return c.json(result.value);
       })
   );
+}
+
+const UPLOAD_PATH = /^\/v1\/tenants\/[^/]+\/versions\/?$/;
+
+/** The upload route, the one route with its own (larger) body limit. */
+function isUpload(c: Context): boolean {
+  return c.req.method === 'POST' && UPLOAD_PATH.test(c.req.path);
 }
 
 /** An upload must say it is a component (application/wasm, or octet-stream): 415 otherwise. */

@@ -40,6 +40,7 @@ export async function startAdmin(options: AdminOptions): Promise<AdminStartResul
     tokens: tokens.value,
     metrics,
     maxUploadBytes: options.config.max_upload_bytes,
+    maxJsonBytes: options.config.max_json_bytes,
     log: options.log,
   });
   const server = serve({ fetch: app.fetch, hostname: host, port }) as Server;

@@ -109,6 +109,11 @@ export const EVENT_METRICS = {
     help: 'Circuit breaker events by tenant and outcome (rollback, fail-closed, cleared)',
     labels: ['tenant', 'outcome'],
   },
+  adminRefused: {
+    name: 'kemi_admin_refused_total',
+    help: 'Admin requests refused by a resource limit, by reason (too-large, uploads-busy) and tenant',
+    labels: ['reason', 'tenant'],
+  },
 } as const satisfies Record<string, EventMetric>;
 
 export const METRICS: MetricTable = {

@@ -175,6 +175,15 @@ const adminSchema = z
       .int()
       .positive()
       .default(32 * 1024 * 1024),
+    /**
+     * Bodies of every other route (activate's `{"version": N}`, ...) larger than this get 413 at once: a
+     * token holder cannot make the server buffer megabytes for a few bytes of JSON.
+     */
+    max_json_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024),
   })
   .strict();
 

@@ -8,6 +8,7 @@ const admin: AdminConfig = {
   listen: '127.0.0.1:0',
   operator_token_env: 'KEMI_WASM_ADMIN_TOKEN',
   max_upload_bytes: 1024,
+  max_json_bytes: 1024,
 };
 const tenant = (over: Partial<TenantTokenConfig>): TenantTokenConfig => ({ name: 'acme', ...over });
 
