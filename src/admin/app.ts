@@ -19,6 +19,7 @@ import type { Registry, RegistryError } from '../registry/index.ts';
 import { jsonError, REGISTRY_STATUS } from './errors.ts';
 import type { AdminMetrics } from './metrics.ts';
 import { canSee, type Principal, principalName, type TokenTable } from './tokens.ts';
+import { type UploadSlotLimits, UploadSlots } from './upload-slots.ts';
 
 export interface AdminAppOptions {
   readonly registry: Registry;
@@ -27,12 +28,16 @@ export interface AdminAppOptions {
   readonly maxUploadBytes: number;
   /** The body limit of every route but the upload (activate's `{"version": N}` and the rest). */
   readonly maxJsonBytes: number;
+  /** Uploads in flight per tenant and in all; beyond them 429 before the body is read. */
+  readonly maxUploads: UploadSlotLimits;
   readonly log: Logger;
 }
 
 type Env = { Variables: { principal: Principal } };
 
 const ACTIVATE_BODY = z.object({ version: z.number().int().positive() }).strict();
+/** Seconds a client refused for uploads in flight is asked to wait: about one compile of a large upload. */
+const UPLOAD_RETRY_AFTER_S = 2;
 /** A name the client may add to "created by" (X-Kemi-User), e.g. the operator's login. */
 const USER = /^[\w.@-]{1,64}$/;
 
@@ -56,6 +61,29 @@ export function createAdminApp(options: AdminAppOptions) {
     c.header('Connection', 'close');
     return jsonError(c, 413, 'too-large', reason);
   };
+  // An upload holds a slot from before its body is read to its answer (upload-slots.ts).
+  const slots = new UploadSlots(options.maxUploads);
+  const uploadSlot = createMiddleware<Env>(async (c, next) => {
+    const tenant = c.req.param('tenant') ?? '';
+    const slot = slots.acquire(tenant);
+    if (!slot.ok) {
+      const reason =
+        slot.cap === 'tenant'
+          ? `tenant '${tenant}' already has ${slot.limit} uploads in flight (admin.max_uploads_in_flight_per_tenant): retry when one is answered`
+          : `the server already has ${slot.limit} uploads in flight (admin.max_uploads_in_flight): retry later`;
+      metrics.refused(`uploads-busy-${slot.cap}`, tenant);
+      log.warn({ tenant, cap: slot.cap, limit: slot.limit }, `upload refused: ${reason}`);
+      c.header('Retry-After', String(UPLOAD_RETRY_AFTER_S));
+      // The body is not read: closing is cheaper than draining it.
+      c.header('Connection', 'close');
+      return jsonError(c, 429, 'too-many-uploads', reason);
+    }
+    try {
+      await next();
+    } finally {
+      slot.release();
+    }
+  });
   const jsonLimit = bodyLimit({
     maxSize: options.maxJsonBytes,
     onError: (c) =>
@@ -147,6 +175,7 @@ export function createAdminApp(options: AdminAppOptions) {
       })
       .post(
         '/v1/tenants/:tenant/versions',
+        uploadSlot,
         bodyLimit({
           maxSize: options.maxUploadBytes,
           onError: (c) =>

@@ -184,6 +184,10 @@ const adminSchema = z
       .int()
       .positive()
       .default(16 * 1024),
+    /** Uploads answered 429 beyond this many in flight (received, compiling or storing) per tenant ... */
+    max_uploads_in_flight_per_tenant: z.number().int().positive().default(2),
+    /** ... and in all: each one is a body in memory and a compile waiting. */
+    max_uploads_in_flight: z.number().int().positive().default(8),
   })
   .strict();
 

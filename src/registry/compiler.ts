@@ -1,5 +1,7 @@
 // Compiles uploads in the compile worker (a supervised worker, see src/runtime/supervised-worker.ts), one job
-// at a time. The worker stays up between jobs (its first transpile costs a few hundred ms, later ones tens of
+// at a time, the tenants with jobs waiting taking turns. The breaker's rollbacks and fail-open refreshes
+// compile in a lane of their own (a second worker, started on first use): they never wait for an upload,
+// queued or running. The worker stays up between jobs (its first transpile costs a few hundred ms, later ones tens of
 // ms). A job that runs past the deadline or a worker that dies is a failure of that upload only: the worker
 // is replaced and the next job runs normally. A crash is not retried: it may be the upload's own doing (a
 // memory bomb), and a second try would double its cost.
@@ -24,6 +26,17 @@ export interface Compiled {
 
 export type CompileOutcome = Result<Compiled, CompileFailure>;
 
+/** Whose compile it is, and whether it may wait behind uploads. */
+export interface CompileLane {
+  /** The tenant: tenants with compiles waiting take turns. */
+  readonly tenant: string;
+  /**
+   * A stored version the tenant needs now, not an upload (the breaker's rollback, the fail-open
+   * version): compiled in the urgent lane, never behind an upload.
+   */
+  readonly urgent?: boolean;
+}
+
 export interface CompilerOptions {
   /** Longest a single compile may take (default 60 s). */
   readonly timeoutMs?: number;
@@ -34,14 +47,18 @@ export interface CompilerOptions {
 export class ModuleCompiler {
   readonly #timeoutMs: number;
   readonly #worker: SupervisedWorker<CompileJob, CompileResult>;
+  readonly #urgent: SupervisedWorker<CompileJob, CompileResult>;
 
   constructor(options: CompilerOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 60_000;
-    this.#worker = new SupervisedWorker({
-      url: new URL('./compile-worker.ts', import.meta.url),
-      timeoutMs: this.#timeoutMs,
-      resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 1024 },
-    });
+    const lane = () =>
+      new SupervisedWorker<CompileJob, CompileResult>({
+        url: new URL('./compile-worker.ts', import.meta.url),
+        timeoutMs: this.#timeoutMs,
+        resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 1024 },
+      });
+    this.#worker = lane();
+    this.#urgent = lane();
   }
 
   /** Starts the worker now, so the first upload does not pay for it. */
@@ -49,8 +66,13 @@ export class ModuleCompiler {
     this.#worker.warm();
   }
 
-  async compile(bytes: Uint8Array, options: CompileOptions = {}): Promise<CompileOutcome> {
-    const done = await this.#worker.run({ bytes, options });
+  async compile(
+    bytes: Uint8Array,
+    options: CompileOptions = {},
+    lane: CompileLane = { tenant: '' },
+  ): Promise<CompileOutcome> {
+    const worker = lane.urgent ? this.#urgent : this.#worker;
+    const done = await worker.run({ bytes, options }, lane.tenant);
     if (!done.ok) {
       const { code, message } = done.error;
       if (code === 'timeout')
@@ -62,7 +84,7 @@ export class ModuleCompiler {
     return reply.ok ? ok({ module: reply.value, wallMs }) : reply;
   }
 
-  close(): Promise<void> {
-    return this.#worker.close();
+  async close(): Promise<void> {
+    await Promise.all([this.#worker.close(), this.#urgent.close()]);
   }
 }

@@ -56,7 +56,7 @@ export class VersionLoader {
 
   /** Compiles `bytes` off the event loop and links them for the tenant. */
   async prepare(spec: TenantSpec, bytes: Uint8Array): Promise<Result<Prepared, RegistryError>> {
-    const compiled = await this.#compile(spec, bytes);
+    const compiled = await this.#compile(spec, bytes, false);
     if (!compiled.ok) return compiled;
     const linkStart = performance.now();
     const linked = this.#link(spec, compiled.value.module);
@@ -65,8 +65,11 @@ export class VersionLoader {
     return ok({ meta: module.meta, runner: linked.value, wallMs, linkMs: performance.now() - linkStart });
   }
 
-  /** Compiles a stored version in the worker and links it; the script is not yet active. */
-  async load(t: TenantState, record: VersionRecord): Promise<Result<Loaded, RegistryError>> {
+  /**
+   * Compiles a stored version in the worker and links it; the script is not yet active. `urgent` (the
+   * breaker's rollback, the fail-open version) compiles in the lane that never waits behind uploads.
+   */
+  async load(t: TenantState, record: VersionRecord, urgent = false): Promise<Result<Loaded, RegistryError>> {
     const name = t.spec.name;
     let bytes: Uint8Array | undefined;
     try {
@@ -75,7 +78,7 @@ export class VersionLoader {
       return err(storeError(`read ${name} v${record.version}`, thrown));
     }
     if (!bytes) return this.#corrupt(record, 'file missing');
-    const compiled = await this.#compile(t.spec, bytes);
+    const compiled = await this.#compile(t.spec, bytes, urgent);
     if (!compiled.ok) return compiled;
     const { meta } = compiled.value.module;
     if (meta.sha256 !== record.sha256) return this.#corrupt(record, `content hash is ${meta.sha256}`);
@@ -110,12 +113,13 @@ export class VersionLoader {
   async #compile(
     spec: TenantSpec,
     bytes: Uint8Array,
+    urgent: boolean,
   ): Promise<Result<{ module: CompiledModule; wallMs: number }, RegistryError>> {
     const options = {
       limits: spec.moduleLimits,
       ...(spec.capabilities && { capabilities: spec.capabilities }),
     };
-    return this.#o.compiler.compile(bytes, options);
+    return this.#o.compiler.compile(bytes, options, { tenant: spec.name, urgent });
   }
 
   #link(spec: TenantSpec, module: CompiledModule): Result<ModuleRunner, RegistryError> {

@@ -1,10 +1,11 @@
-// One job at a time in a worker thread, supervised: the worker is started on first use and kept between jobs
+// One job at a time in a worker thread, supervised (jobs wait in a queue fair between their keys): the worker is started on first use and kept between jobs
 // (its first job pays for loading the modules, later ones do not); a job past its deadline, a worker that
 // dies, or a worker that says its own state is spoilt ends that worker, and the next job gets a new one.
 // Both workers of the runtime (the compile worker, the component validator) are one of these; a worker never
 // starts another, so a worker's resource limits bound everything a job does.
 import { parentPort, type ResourceLimits, Worker } from 'node:worker_threads';
 import { fail, ok, type Problem, type Result } from '../result.ts';
+import { FairQueue } from './fair-queue.ts';
 
 export interface SupervisedWorkerOptions {
   /** The worker's entry module; it calls `serveJobs`. */
@@ -47,7 +48,7 @@ interface Pending<J, R> {
 
 export class SupervisedWorker<J, R> {
   readonly #options: SupervisedWorkerOptions;
-  readonly #queue: Pending<J, R>[] = [];
+  readonly #queue = new FairQueue<Pending<J, R>>();
   #worker: Worker | undefined;
   #running:
     | { readonly pending: Pending<J, R>; readonly timer?: NodeJS.Timeout; readonly start: number }
@@ -64,11 +65,14 @@ export class SupervisedWorker<J, R> {
     if (!this.#closed) this.#ensureWorker();
   }
 
-  /** Runs `job` after those before it; never throws. */
-  run(job: J): Promise<Result<Done<R>, WorkerProblem>> {
+  /**
+   * Runs `job` after those of its `key` before it, the keys waiting taking turns (src/runtime/fair-queue.ts);
+   * never throws.
+   */
+  run(job: J, key = ''): Promise<Result<Done<R>, WorkerProblem>> {
     if (this.#closed) return Promise.resolve(fail('closed', 'is closed'));
     return new Promise((resolve) => {
-      this.#queue.push({ id: this.#nextId++, job, resolve, tries: 0 });
+      this.#queue.push(key, { id: this.#nextId++, job, resolve, tries: 0 });
       this.#next();
     });
   }
@@ -76,7 +80,7 @@ export class SupervisedWorker<J, R> {
   /** Refuses the queued jobs and the running one, and ends the worker. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const p of this.#queue.splice(0)) p.resolve(fail('closed', 'was closed'));
+    for (const p of this.#queue.drain()) p.resolve(fail('closed', 'was closed'));
     this.#finish(fail('closed', 'was closed'));
     const worker = this.#worker;
     this.#worker = undefined;

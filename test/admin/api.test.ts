@@ -30,6 +30,8 @@ beforeAll(async () => {
       operator_token_env: 'UNUSED_TOKEN_VARIABLE',
       max_upload_bytes: MAX_UPLOAD,
       max_json_bytes: MAX_JSON,
+      max_uploads_in_flight_per_tenant: 2,
+      max_uploads_in_flight: 8,
     },
     tenants: [{ name: 'acme', token: ACME }, { name: 'beta' }],
     registry: opened.registry,

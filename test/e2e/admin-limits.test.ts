@@ -2,10 +2,11 @@
 // before they are read. Raw sockets stand for the attacker, so that the test sees when the answer comes
 // (before the body was sent) and how much of the body the server read.
 import { mkdtempSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildStampedRoute } from '../registry/fixtures.ts';
 import { admin, OPERATOR_TOKEN, type RegistryServer, startRegistryServer } from './registry-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-admin-limits-'));
@@ -14,7 +15,20 @@ let server: RegistryServer;
 
 beforeAll(async () => {
   server = await startRegistryServer(
-    { data_dir: join(dir, 'data'), tenants: [{ name: 'acme', token: ACME_TOKEN }] },
+    {
+      data_dir: join(dir, 'data'),
+      tenants: [
+        { name: 'acme', token: ACME_TOKEN, match: { domains: ['acme.example'] } },
+        { name: 'beta', match: { domains: ['beta.example'] } },
+        { name: 'gamma', match: { domains: ['gamma.example'] } },
+      ],
+      admin: {
+        listen: '127.0.0.1:0',
+        operator_token: OPERATOR_TOKEN,
+        max_uploads_in_flight_per_tenant: 3,
+        max_uploads_in_flight: 4,
+      },
+    },
     dir,
   );
 }, 60_000);
@@ -36,7 +50,7 @@ interface RawReply {
  */
 function rawPost(
   path: string,
-  options: { bodyBytes: number; chunked: boolean; timeoutMs?: number },
+  options: { bodyBytes: number; chunked: boolean; timeoutMs?: number; type?: string },
 ): Promise<RawReply> {
   const url = new URL(server.adminUrl);
   return new Promise((resolve, reject) => {
@@ -66,7 +80,7 @@ function rawPost(
       const length = options.chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${options.bodyBytes}`;
       socket.write(
         `POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${ACME_TOKEN}\r\n` +
-          `Content-Type: application/json\r\n${length}\r\n\r\n${options.chunked ? '17\r\n' : ''}` +
+          `Content-Type: ${options.type ?? 'application/json'}\r\n${length}\r\n\r\n${options.chunked ? '17\r\n' : ''}` +
           `{"version": 1, "pad": "${options.chunked ? '\r\n' : ''}`,
       );
       // 16 KiB a millisecond: paced, so that the server's answer is read before it resets the connection.
@@ -110,4 +124,80 @@ describe('admin JSON body limit', () => {
     });
     expect(await res.text()).toMatch(/kemi_admin_refused_total\{reason="too-large",tenant=""\} 2/);
   });
+});
+
+/** An upload whose head is sent and whose body never comes: it holds its slot until the socket closes. */
+function holdUpload(tenant: string): Promise<Socket> {
+  const url = new URL(server.adminUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(url.port), url.hostname, () => {
+      socket.write(
+        `POST /v1/tenants/${tenant}/versions HTTP/1.1\r\nHost: ${url.host}\r\n` +
+          `Authorization: Bearer ${OPERATOR_TOKEN}\r\nContent-Type: application/wasm\r\nContent-Length: 100000\r\n\r\n`,
+      );
+      resolve(socket);
+    });
+    socket.on('error', () => {});
+  });
+}
+
+describe('uploads in flight', () => {
+  it('answers 429 with a reason and Retry-After beyond the per-tenant and global caps, before the body', async () => {
+    const held = await Promise.all([holdUpload('acme'), holdUpload('acme'), holdUpload('acme')]);
+    try {
+      // Let the server take the three heads.
+      await new Promise((r) => setTimeout(r, 300));
+      const mine = await rawPost('/v1/tenants/acme/versions', {
+        bodyBytes: 32 * MIB,
+        chunked: false,
+        type: 'application/wasm',
+      });
+      expect(mine.head).toMatch(/^HTTP\/1\.1 429 /);
+      expect(mine.head.toLowerCase()).toContain('retry-after: 2');
+      expect(mine.head).toContain('max_uploads_in_flight_per_tenant');
+      expect(mine.sentBeforeAnswer).toBe(0);
+
+      held.push(await holdUpload('beta'));
+      await new Promise((r) => setTimeout(r, 300));
+      const res = await fetch(`${server.adminUrl}/v1/tenants/gamma/versions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/wasm' },
+        body: new Uint8Array(1000),
+      });
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('2');
+      expect(await res.json()).toEqual({
+        error: 'too-many-uploads',
+        reason: expect.stringContaining('admin.max_uploads_in_flight)'),
+      });
+    } finally {
+      for (const socket of held) socket.destroy();
+    }
+    // The abandoned uploads gave their slots back.
+    const route = await buildStampedRoute();
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await admin(server.adminUrl, 'POST', '/v1/tenants/gamma/versions', route.stamp(7));
+    expect(after.status, JSON.stringify(after.body)).toBe(201);
+  }, 60_000);
+
+  it("compiles a tenant's upload that arrives during another tenant's burst before the burst's end", async () => {
+    const route = await buildStampedRoute();
+    const order: string[] = [];
+    const upload = (tenant: string, stamp: number, name: string) =>
+      admin(server.adminUrl, 'POST', `/v1/tenants/${tenant}/versions`, route.stamp(stamp)).then((r) => {
+        expect(r.status, JSON.stringify(r.body)).toBe(201);
+        order.push(name);
+      });
+    const burst = [1, 2, 3].map((n) => upload('acme', 100 + n, `acme${n}`));
+    await new Promise((r) => setTimeout(r, 20));
+    await Promise.all([...burst, upload('beta', 200, 'beta')]);
+    // First come first served would put beta last, behind all three of acme's compiles.
+    expect(order.indexOf('beta')).toBeLessThan(3);
+    const metrics = await fetch(`${server.adminUrl}/metrics`, {
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+    });
+    const text = await metrics.text();
+    expect(text).toMatch(/kemi_admin_refused_total\{reason="uploads-busy-tenant",tenant="acme"\} 1/);
+    expect(text).toMatch(/kemi_admin_refused_total\{reason="uploads-busy-global",tenant="gamma"\} 1/);
+  }, 60_000);
 });

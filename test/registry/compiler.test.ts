@@ -66,6 +66,27 @@ describe('ModuleCompiler', () => {
     });
   }, 60_000);
 
+  it('compiles an urgent job (breaker rollback, fail-open) in its own lane, not behind uploads', async () => {
+    const route = await buildStampedRoute();
+    const c = make();
+    // Both lanes warm, so that only the queue decides the order.
+    await Promise.all([
+      c.compile(route.stamp(1)),
+      c.compile(route.stamp(2), {}, { tenant: 'a', urgent: true }),
+    ]);
+    const order: string[] = [];
+    const compile = (name: string, lane: { tenant: string; urgent?: boolean }) =>
+      c.compile(route.stamp(order.length + 10), {}, lane).then((out) => {
+        expect(out.ok).toBe(true);
+        order.push(name);
+      });
+    const uploads = [1, 2, 3, 4, 5, 6].map((n) => compile(`upload${n}`, { tenant: 'burst' }));
+    await compile('urgent', { tenant: 'a', urgent: true });
+    await Promise.all(uploads);
+    // Six uploads run one after another in the upload lane; the urgent one ran beside them.
+    expect(order.indexOf('urgent')).toBeLessThan(order.indexOf('upload6'));
+  }, 60_000);
+
   it('refuses work after close', async () => {
     const c = make();
     await c.close();
