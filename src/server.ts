@@ -109,7 +109,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   const registrarSettings = new Map(specs.map((spec) => [spec.name, spec.registrar]));
   stateLog.info({ where: location.where }, 'location store open');
 
-  const compiler = new ModuleCompiler();
+  const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
   compiler.warm();
   stops.push(() => compiler.close());
   const linker = new Linker(ksrModules);

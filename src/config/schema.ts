@@ -232,6 +232,14 @@ export const configSchema = z
     htables: htablesSchema,
     /** The admin HTTP API; off when absent. */
     admin: adminSchema.optional(),
+    /**
+     * The compile processes (uploads, and loading stored versions): `max_memory_mb` bounds each one's
+     * resident memory, JS heap, WebAssembly and native memory together [1024]; past it the compile fails.
+     */
+    compile: z
+      .object({ max_memory_mb: z.number().int().min(256).max(65_536).optional() })
+      .strict()
+      .optional(),
     /** Tenants in match order (the first that matches takes the message). Empty: one catch-all `default`. */
     tenants: z.array(tenantSchema).default([]),
     unmatched: unmatchedSchema.default({ reply: 404 }),

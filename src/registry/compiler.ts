@@ -1,16 +1,20 @@
-// Compiles uploads in the compile worker (a supervised worker, see src/runtime/supervised-worker.ts), one job
-// at a time, the tenants with jobs waiting taking turns. The breaker's rollbacks and fail-open refreshes
-// compile in a lane of their own (a second worker, started on first use): they never wait for an upload,
-// queued or running. The worker stays up between jobs (its first transpile costs a few hundred ms, later ones tens of
-// ms). A job that runs past the deadline or a worker that dies is a failure of that upload only: the worker
+// Compiles uploads in the compile process (a supervised worker run as a child process bounded in all its
+// memory, see src/runtime/supervised-worker.ts and job-host.ts), one job at a time, the tenants with jobs
+// waiting taking turns. The breaker's rollbacks and fail-open refreshes compile in a lane of their own (a
+// second process, started on first use): they never wait for an upload, queued or running. The process
+// stays up between jobs (its first transpile costs a few hundred ms, later ones tens of ms). It sends the
+// rewritten cores back as bytes, known to compile; they are compiled again here (V8 compiles off the event
+// loop), since a WebAssembly.Module cannot cross processes. A job that runs past the deadline or a process
+// that dies (an upload that needs more memory than the bound) is a failure of that upload only: the process
 // is replaced and the next job runs normally. A crash is not retried: it may be the upload's own doing (a
 // memory bomb), and a second try would double its cost.
 import { fail, ok, type Problem, type Result } from '../result.ts';
 import {
   type CompiledModule,
   type CompileOptions,
-  type CompileResult,
   type LoadErrorCode,
+  materialize,
+  type PortableResult,
   SupervisedWorker,
 } from '../runtime/index.ts';
 import type { CompileJob } from './compile-worker.ts';
@@ -40,22 +44,32 @@ export interface CompileLane {
 export interface CompilerOptions {
   /** Longest a single compile may take (default 60 s). */
   readonly timeoutMs?: number;
-  /** Heap of the worker, MB (default 1024): a memory bomb ends the worker, not the server. */
-  readonly maxHeapMb?: number;
+  /**
+   * Resident memory of each compile process, MiB (default 1024, `compile.max_memory_mb`): JS heap,
+   * WebAssembly and native memory together. A memory bomb ends the compile, not the server.
+   */
+  readonly maxMemoryMb?: number;
 }
+
+/** An ordinary compile peaks at about 300 MiB resident (jco and V8 loaded): room for large uploads. */
+export const DEFAULT_COMPILE_MEMORY_MB = 1024;
 
 export class ModuleCompiler {
   readonly #timeoutMs: number;
-  readonly #worker: SupervisedWorker<CompileJob, CompileResult>;
-  readonly #urgent: SupervisedWorker<CompileJob, CompileResult>;
+  readonly #maxMemoryMb: number;
+  readonly #worker: SupervisedWorker<CompileJob, PortableResult>;
+  readonly #urgent: SupervisedWorker<CompileJob, PortableResult>;
 
   constructor(options: CompilerOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 60_000;
+    const maxMemoryMb = options.maxMemoryMb ?? DEFAULT_COMPILE_MEMORY_MB;
+    this.#maxMemoryMb = maxMemoryMb;
     const lane = () =>
-      new SupervisedWorker<CompileJob, CompileResult>({
+      new SupervisedWorker<CompileJob, PortableResult>({
         url: new URL('./compile-worker.ts', import.meta.url),
         timeoutMs: this.#timeoutMs,
-        resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 1024 },
+        // The JS heap alone gets at most the whole bound: V8 then collects before the watch kills.
+        process: { maxMemoryMb, maxHeapMb: maxMemoryMb },
       });
     this.#worker = lane();
     this.#urgent = lane();
@@ -77,11 +91,20 @@ export class ModuleCompiler {
       const { code, message } = done.error;
       if (code === 'timeout')
         return fail('timeout', `compiling took longer than ${this.#timeoutMs} ms: refused`);
-      // `threw`: a bug in the engine, with its stack; `lost`: the worker died; `closed`: so was the compiler.
-      return fail('crashed', `the ${code === 'lost' ? 'compile worker' : 'compiler'} ${message}`);
+      // `threw`: a bug in the engine, with its stack; `lost`: the process died (out of memory, above
+      // compile.max_memory_mb, as a rule); `closed`: so was the compiler.
+      if (code === 'lost') {
+        return fail(
+          'crashed',
+          `the compile process ${message}: the upload needs more than compile.max_memory_mb (${this.#maxMemoryMb} MiB) to compile, or crashed it`,
+        );
+      }
+      return fail('crashed', `the compiler ${message}`);
     }
     const { reply, wallMs } = done.value;
-    return reply.ok ? ok({ module: reply.value, wallMs }) : reply;
+    if (!reply.ok) return reply;
+    const module = await materialize(reply.value);
+    return module.ok ? ok({ module: module.value, wallMs }) : module;
   }
 
   async close(): Promise<void> {
