@@ -30,6 +30,8 @@ export interface MetricSources {
   readonly transport?: () => TransportSource;
   readonly htables?: () => HtableStore | undefined;
   readonly location?: () => LocationHost | undefined;
+  /** Guarded callbacks (timers) that threw, by what they were (src/callback-guard.ts). */
+  readonly callbacks?: () => ReadonlyMap<string, number>;
 }
 
 /** What one scrape reads of each source. */
@@ -44,6 +46,7 @@ export interface Snapshot {
     readonly bindings: Record<string, number>;
     readonly refused: LocationHost['refused'];
   };
+  readonly callbacks: ReadonlyMap<string, number>;
 }
 
 export type Labels = Record<string, string>;
@@ -76,6 +79,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     transport: sources.transport?.(),
     htables: sources.htables?.()?.tenants,
     location: location && { bindings: location.store.countsByTenant(), refused: location.refused },
+    callbacks: sources.callbacks?.(),
   };
 }
 
@@ -241,6 +245,14 @@ export const METRICS: MetricTable = {
       'REGISTERs refused by save, by tenant and reply status',
       ['tenant', 'status'],
       (l) => byTenant(l.refused, 'status'),
+    ),
+  ],
+  callbacks: [
+    counter(
+      'kemi_callback_errors_total',
+      'Timer callbacks that threw, caught by the guard (src/callback-guard.ts), by what they were',
+      ['what'],
+      (errors) => [...errors].map(([what, n]) => row({ what }, n)),
     ),
   ],
   selector: [

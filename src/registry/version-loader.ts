@@ -2,6 +2,7 @@
 // capabilities, stores a new version durably, loads a stored one (checking its content hash), and unloads a
 // version once nothing holds it any more (not active, no pins, no dialog grace, not the fail-open standby).
 import type { Logger } from 'pino';
+import type { CallbackGuard } from '../callback-guard.ts';
 import { err, fail, ok, type Result } from '../result.ts';
 import {
   type CompiledModule,
@@ -45,6 +46,8 @@ export interface VersionLoaderOptions {
   readonly scriptLog: Logger;
   readonly tenant: (name: string) => TenantState | undefined;
   readonly emit: (event: RegistryEvent) => void;
+  /** Schedules each version's dialog grace timer. */
+  readonly timers: CallbackGuard;
 }
 
 export class VersionLoader {
@@ -107,7 +110,7 @@ export class VersionLoader {
 
   script(tenant: string, version: number, sha256: string, runner: ModuleRunner): ManagedScript {
     const log = this.#o.scriptLog.child({ tenant, version });
-    return new ManagedScript(tenant, version, sha256, runner, log, this.#onIdle);
+    return new ManagedScript(tenant, version, sha256, runner, log, this.#onIdle, this.#o.timers);
   }
 
   async #compile(
