@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { type AdminServer, startAdmin } from './admin/index.ts';
 import { bundledRoute } from './builder/bundled-route.ts';
+import { CallbackGuard } from './callback-guard.ts';
 import { logLimitOptions } from './config/log-limit-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmTimers } from './config/tm-schema.ts';
@@ -56,6 +57,9 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   }
   // Stopped in reverse order on close() or when a later step fails.
   const stops: (() => Promise<void>)[] = [];
+  // Every timer of the server is scheduled through this guard: a throwing callback is logged and counted,
+  // never the end of the process (src/callback-guard.ts).
+  const timers = new CallbackGuard(log.child({ layer: 'timers' }));
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
   };
@@ -97,20 +101,15 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   stops.push(async () => location.close());
   const stateLog = log.child({ layer: 'state' });
   const sweepEvery = (config.registrar?.sweep_interval_s ?? DEFAULT_SWEEP_INTERVAL_S) * 1000;
-  const sweeper = setInterval(() => {
-    try {
-      const swept = location.sweep(SWEEP_BATCH);
-      if (swept > 0) stateLog.debug({ swept }, 'location: expired bindings removed');
-    } catch (err) {
-      stateLog.error({ err }, 'location: sweep failed');
-    }
-  }, sweepEvery);
-  sweeper.unref();
-  stops.push(async () => clearInterval(sweeper));
+  const sweeper = timers.interval('location-sweep', sweepEvery, () => {
+    const swept = location.sweep(SWEEP_BATCH);
+    if (swept > 0) stateLog.debug({ swept }, 'location: expired bindings removed');
+  });
+  stops.push(async () => sweeper.cancel());
   const registrarSettings = new Map(specs.map((spec) => [spec.name, spec.registrar]));
   stateLog.info({ where: location.where }, 'location store open');
 
-  const compiler = new ModuleCompiler();
+  const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
   compiler.warm();
   stops.push(() => compiler.close());
   const linker = new Linker(ksrModules);
@@ -121,6 +120,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     linker,
     log: storeLog,
     scriptLog: log,
+    timers,
   });
   if (!opening.ok) return fail(opening.error);
   const registry = opening.value;
@@ -164,6 +164,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     selector,
     log: coreLog,
     timers: tmTimers(config.tm),
+    clock: timers.clock,
     defines: config.defines,
     tenantDefines: Object.fromEntries(specs.map((spec) => [spec.name, spec.defines])),
     // Made once: a tenant's items outlive its module versions (activation, rollback, fail-open).
@@ -201,6 +202,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         htables: () => sipCore.htables,
         location: () => sipCore.location,
         logs: () => logLimit.suppressed,
+        callbacks: () => timers.errors,
       },
       log: log.child({ layer: 'admin' }),
     });

@@ -32,6 +32,8 @@ export interface MetricSources {
   readonly location?: () => LocationHost | undefined;
   /** Log lines suppressed by the rate limit (src/log-limit.ts), by cause. */
   readonly logs?: () => Readonly<Record<string, number>>;
+  /** Guarded callbacks (timers) that threw, by what they were (src/callback-guard.ts). */
+  readonly callbacks?: () => ReadonlyMap<string, number>;
 }
 
 /** What one scrape reads of each source. */
@@ -47,6 +49,7 @@ export interface Snapshot {
     readonly refused: LocationHost['refused'];
   };
   readonly logs: Readonly<Record<string, number>>;
+  readonly callbacks: ReadonlyMap<string, number>;
 }
 
 export type Labels = Record<string, string>;
@@ -80,6 +83,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     htables: sources.htables?.()?.tenants,
     location: location && { bindings: location.store.countsByTenant(), refused: location.refused },
     logs: sources.logs?.(),
+    callbacks: sources.callbacks?.(),
   };
 }
 
@@ -112,6 +116,11 @@ export const EVENT_METRICS = {
     name: 'kemi_breaker_events_total',
     help: 'Circuit breaker events by tenant and outcome (rollback, fail-closed, cleared)',
     labels: ['tenant', 'outcome'],
+  },
+  adminRefused: {
+    name: 'kemi_admin_refused_total',
+    help: 'Admin requests refused by a resource limit, by reason (too-large, uploads-busy) and tenant',
+    labels: ['reason', 'tenant'],
   },
 } as const satisfies Record<string, EventMetric>;
 
@@ -245,6 +254,14 @@ export const METRICS: MetricTable = {
       'REGISTERs refused by save, by tenant and reply status',
       ['tenant', 'status'],
       (l) => byTenant(l.refused, 'status'),
+    ),
+  ],
+  callbacks: [
+    counter(
+      'kemi_callback_errors_total',
+      'Timer callbacks that threw, caught by the guard (src/callback-guard.ts), by what they were',
+      ['what'],
+      (errors) => [...errors].map(([what, n]) => row({ what }, n)),
     ),
   ],
   selector: [

@@ -25,6 +25,7 @@ export class AdminMetrics {
   readonly #sources: MetricSources;
   readonly #mirrors: Mirror[] = [];
   readonly #unsubscribe: () => void;
+  readonly #refused: Counter;
 
   constructor(sources: MetricSources) {
     this.#sources = sources;
@@ -44,6 +45,7 @@ export class AdminMetrics {
     const activations = counter(EVENT_METRICS.activations);
     const unloads = counter(EVENT_METRICS.unloads);
     const breakers = counter(EVENT_METRICS.breakers);
+    this.#refused = counter(EVENT_METRICS.adminRefused);
     this.#unsubscribe = sources.registry.subscribe((e) => {
       if (e.kind === 'upload') {
         const { result } = e;
@@ -57,6 +59,11 @@ export class AdminMetrics {
     for (const key of Object.keys(METRICS) as (keyof Snapshot)[]) {
       if (key === 'registry' || sources[key] !== undefined) this.#declare(key, registers);
     }
+  }
+
+  /** An admin request refused to protect the server (body too large, too many uploads in flight). */
+  refused(reason: string, tenant = ''): void {
+    this.#refused.inc({ reason, tenant });
   }
 
   async text(): Promise<string> {

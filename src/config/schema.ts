@@ -177,6 +177,19 @@ const adminSchema = z
       .int()
       .positive()
       .default(32 * 1024 * 1024),
+    /**
+     * Bodies of every other route (activate's `{"version": N}`, ...) larger than this get 413 at once: a
+     * token holder cannot make the server buffer megabytes for a few bytes of JSON.
+     */
+    max_json_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024),
+    /** Uploads answered 429 beyond this many in flight (received, compiling or storing) per tenant ... */
+    max_uploads_in_flight_per_tenant: z.number().int().positive().default(2),
+    /** ... and in all: each one is a body in memory and a compile waiting. */
+    max_uploads_in_flight: z.number().int().positive().default(8),
   })
   .strict();
 
@@ -225,6 +238,14 @@ export const configSchema = z
     htables: htablesSchema,
     /** The admin HTTP API; off when absent. */
     admin: adminSchema.optional(),
+    /**
+     * The compile processes (uploads, and loading stored versions): `max_memory_mb` bounds each one's
+     * resident memory, JS heap, WebAssembly and native memory together [1024]; past it the compile fails.
+     */
+    compile: z
+      .object({ max_memory_mb: z.number().int().min(256).max(65_536).optional() })
+      .strict()
+      .optional(),
     /** Tenants in match order (the first that matches takes the message). Empty: one catch-all `default`. */
     tenants: z.array(tenantSchema).default([]),
     unmatched: unmatchedSchema.default({ reply: 404 }),
