@@ -187,7 +187,7 @@ for (const shape of shapes) {
   const jco = await runner(shape, 'jco', true);
   for (const r of [fast, fastFuel, jco]) {
     const outcome = r.invoke('request-route', ctx);
-    if (!outcome.ok) throw new Error(`${shape.name}: ${outcome.message}`);
+    if (!outcome.ok) throw new Error(`${shape.name}: ${outcome.error.message}`);
   }
   const js = measure(() => {
     for (let i = 0; i < CALLS; i++) shape.js(bench);

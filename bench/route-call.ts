@@ -145,7 +145,7 @@ for (const [language, component] of Object.entries(components)) {
       `${language}, ${path === 'fast' ? 'fast path' : 'jco glue'}`,
       (ctx) => {
         const outcome = runner.invoke('request-route', ctx);
-        if (!outcome.ok) throw new Error(outcome.message);
+        if (!outcome.ok) throw new Error(outcome.error.message);
       },
     ]);
   }

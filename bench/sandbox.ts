@@ -226,7 +226,7 @@ if (SECTIONS.has('1')) {
     const plain = runnerOf(await compiled(bytes, false), cannedTables);
     const metered = runnerOf(await compiled(bytes, true), cannedTables);
     const check = metered.invoke(route, cannedCtx);
-    if (!check.ok) throw new Error(`${label}: ${check.message}`);
+    if (!check.ok) throw new Error(`${label}: ${check.error.message}`);
     const units = metered.last.fuelUsed;
     const [a, b] = compare(
       [() => plain.invoke(route, cannedCtx), () => metered.invoke(route, cannedCtx)],
@@ -307,7 +307,7 @@ if (SECTIONS.has('2')) {
     const trap = routeContext(INVITE);
     const ok = () => {
       const o = runner.invoke('request-route', benign);
-      if (!o.ok) throw new Error(o.message);
+      if (!o.ok) throw new Error(o.error.message);
     };
     const [reused, fresh, trapped] = compare(
       [
@@ -318,7 +318,7 @@ if (SECTIONS.has('2')) {
         },
         () => {
           const o = runner.invoke('named-route', trap, 'trap-unreachable');
-          if (o.ok || o.cause !== 'trap') throw new Error('expected a trap');
+          if (o.ok || o.error.cause !== 'trap') throw new Error('expected a trap');
           ok();
         },
       ],
@@ -379,9 +379,9 @@ if (SECTIONS.has('3')) {
       const after = process.memoryUsage();
       const external = after.external + after.arrayBuffers - before.external - before.arrayBuffers;
       const heap = after.heapUsed - before.heapUsed;
-      const message = outcome.ok ? '' : outcome.message.replace(/^request-route: /, '').slice(0, 80);
+      const message = outcome.ok ? '' : outcome.error.message.replace(/^request-route: /, '').slice(0, 80);
       console.log(
-        `${attack.padEnd(19)} ${lang.padEnd(4)} ${(outcome.ok ? 'ok' : outcome.cause).padEnd(7)} ${ms.toFixed(1).padStart(6)} ${String(runner.last.fuelUsed).padStart(10)} ${String(runner.last.ksrCalls).padStart(5)} ${mib(external).padStart(9)} ${mib(heap).padStart(9)}  ${message}`,
+        `${attack.padEnd(19)} ${lang.padEnd(4)} ${(outcome.ok ? 'ok' : outcome.error.cause).padEnd(7)} ${ms.toFixed(1).padStart(6)} ${String(runner.last.fuelUsed).padStart(10)} ${String(runner.last.ksrCalls).padStart(5)} ${mib(external).padStart(9)} ${mib(heap).padStart(9)}  ${message}`,
       );
     }
   }
@@ -570,7 +570,8 @@ if (SECTIONS.has('6')) {
       const t = performance.now();
       const outcome = runner.invoke('request-route', cannedCtx);
       times.push(performance.now() - t);
-      if (outcome.ok || outcome.cause !== 'fuel') throw new Error(`${label}: expected to run out of fuel`);
+      if (outcome.ok || outcome.error.cause !== 'fuel')
+        throw new Error(`${label}: expected to run out of fuel`);
     }
     const median = times.toSorted((a, b) => a - b)[times.length >> 1];
     console.log(`${label.padEnd(42)} ${median.toFixed(1).padStart(8)}`);

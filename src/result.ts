@@ -16,6 +16,9 @@ export function ok<T>(value: T): { readonly ok: true; readonly value: T } {
   return { ok: true, value };
 }
 
+/** The success that carries no value, shared and frozen: a hot path that succeeds allocates nothing. */
+export const OK: { readonly ok: true; readonly value: undefined } = Object.freeze(ok(undefined));
+
 export function err<E>(error: E): { readonly ok: false; readonly error: E } {
   return { ok: false, error };
 }

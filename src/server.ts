@@ -4,9 +4,13 @@
 import type { Logger } from 'pino';
 import { type AdminServer, startAdmin } from './admin/index.ts';
 import { bundledRoute } from './builder/bundled-route.ts';
+import { CallbackGuard } from './callback-guard.ts';
+import { logLimitOptions } from './config/log-limit-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmTimers } from './config/tm-schema.ts';
+import { transportLimits } from './config/transport-schema.ts';
 import { ksrModules } from './kemi/index.ts';
+import { LogLimiter } from './log-limit.ts';
 import {
   dialogRouteParam,
   ModuleCompiler,
@@ -17,7 +21,7 @@ import {
   TenantMatcher,
   tenantSpecs,
 } from './registry/index.ts';
-import { err, ok, type Result } from './result.ts';
+import { err, OK, ok, type Result } from './result.ts';
 import { localToTag } from './router/local-tag.ts';
 import { Myself } from './router/myself.ts';
 import { replyTarget } from './router/reply-target.ts';
@@ -43,8 +47,6 @@ export interface Server {
   close(): Promise<void>;
 }
 
-const ALLOWED = { ok: true, value: undefined } as const;
-
 export async function startServer(config: Config, log: Logger): Promise<Result<Server>> {
   // Process-wide, so set here, once, before any script runs (see src/runtime/v8-flags.ts).
   setV8Flags();
@@ -55,6 +57,9 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   }
   // Stopped in reverse order on close() or when a later step fails.
   const stops: (() => Promise<void>)[] = [];
+  // Every timer of the server is scheduled through this guard: a throwing callback is logged and counted,
+  // never the end of the process (src/callback-guard.ts).
+  const timers = new CallbackGuard(log.child({ layer: 'timers' }));
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
   };
@@ -96,20 +101,15 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   stops.push(async () => location.close());
   const stateLog = log.child({ layer: 'state' });
   const sweepEvery = (config.registrar?.sweep_interval_s ?? DEFAULT_SWEEP_INTERVAL_S) * 1000;
-  const sweeper = setInterval(() => {
-    try {
-      const swept = location.sweep(SWEEP_BATCH);
-      if (swept > 0) stateLog.debug({ swept }, 'location: expired bindings removed');
-    } catch (err) {
-      stateLog.error({ err }, 'location: sweep failed');
-    }
-  }, sweepEvery);
-  sweeper.unref();
-  stops.push(async () => clearInterval(sweeper));
+  const sweeper = timers.interval('location-sweep', sweepEvery, () => {
+    const swept = location.sweep(SWEEP_BATCH);
+    if (swept > 0) stateLog.debug({ swept }, 'location: expired bindings removed');
+  });
+  stops.push(async () => sweeper.cancel());
   const registrarSettings = new Map(specs.map((spec) => [spec.name, spec.registrar]));
   stateLog.info({ where: location.where }, 'location store open');
 
-  const compiler = new ModuleCompiler();
+  const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
   compiler.warm();
   stops.push(() => compiler.close());
   const linker = new Linker(ksrModules);
@@ -120,28 +120,34 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     linker,
     log: storeLog,
     scriptLog: log,
+    timers,
   });
   if (!opening.ok) return fail(opening.error);
   const registry = opening.value;
   stops.push(() => registry.close());
   storeLog.info({ where: store.where, tenants: registry.tenantNames }, 'registry open');
 
+  // One limiter for the transport and the router: a cause is counted once however many layers log it.
+  const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
   let core: Router | undefined;
   const started = await Transport.start({
     listen: config.listen,
     logger: log.child({ layer: 'transport' }),
     onMessage: (bytes, source) => core?.receive(bytes, source),
     onFramingError: (error, source) => core?.framingError(error, source),
+    limits: transportLimits(config.transport),
+    logLimit,
   });
   if (!started.ok) return fail(started.error);
   const transport = started.value;
   stops.push(() => transport.close());
 
   const coreLog = log.child({ layer: 'core' });
+  const replyOptions = { multicast: config.multicast_replies };
   // A stateless reply for requests the registry does not route (no tenant, or no version yet).
   const refuse: Refuse = (request, source, status, reason) => {
     const reply = createResponse(request, status, reason, { toTag: localToTag(request) });
-    void transport.send(replyTarget(request, source), reply.toBuffer());
+    void transport.send(replyTarget(request, source, replyOptions), reply.toBuffer());
   };
   const selector = new RegistrySelector({
     registry,
@@ -157,16 +163,18 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   core = new Router({
     transport,
     myself: new Myself(transport, config.domains),
+    multicastReplies: config.multicast_replies,
     selector,
     log: coreLog,
     timers: tmTimers(config.tm),
+    clock: timers.clock,
     defines: config.defines,
     tenantDefines: Object.fromEntries(specs.map((spec) => [spec.name, spec.defines])),
     // Made once: a tenant's items outlive its module versions (activation, rollback, fail-open).
     htables: new HtableStore(Object.fromEntries(specs.map((spec) => [spec.name, spec.htables]))),
     guard: registry,
     // A tenant without an allow-list (the implicit default tenant) relays anywhere.
-    authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? ALLOWED,
+    authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? OK,
     relayToSelf: config.relay_to_self,
     resolverLimits: {
       cacheTtlMs: config.relay_dns.cache_ttl_ms,
@@ -179,6 +187,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
       settings: (tenant) => registrarSettings.get(tenant) ?? DEFAULT_REGISTRAR,
       refused: {},
     },
+    logLimit,
   });
   for (const local of transport.localAddresses)
     log.info({ listen: `${local.proto}:${local.address}:${local.port}` }, 'listening');
@@ -201,6 +210,8 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),
         htables: () => sipCore.htables,
         location: () => sipCore.location,
+        logs: () => logLimit.suppressed,
+        callbacks: () => timers.errors,
       },
       log: log.child({ layer: 'admin' }),
     });

@@ -19,18 +19,25 @@ import type { Registry, RegistryError } from '../registry/index.ts';
 import { jsonError, REGISTRY_STATUS } from './errors.ts';
 import type { AdminMetrics } from './metrics.ts';
 import { canSee, type Principal, principalName, type TokenTable } from './tokens.ts';
+import { type UploadSlotLimits, UploadSlots } from './upload-slots.ts';
 
 export interface AdminAppOptions {
   readonly registry: Registry;
   readonly tokens: TokenTable;
   readonly metrics: AdminMetrics;
   readonly maxUploadBytes: number;
+  /** The body limit of every route but the upload (activate's `{"version": N}` and the rest). */
+  readonly maxJsonBytes: number;
+  /** Uploads in flight per tenant and in all; beyond them 429 before the body is read. */
+  readonly maxUploads: UploadSlotLimits;
   readonly log: Logger;
 }
 
 type Env = { Variables: { principal: Principal } };
 
 const ACTIVATE_BODY = z.object({ version: z.number().int().positive() }).strict();
+/** Seconds a client refused for uploads in flight is asked to wait: about one compile of a large upload. */
+const UPLOAD_RETRY_AFTER_S = 2;
 /** A name the client may add to "created by" (X-Kemi-User), e.g. the operator's login. */
 const USER = /^[\w.@-]{1,64}$/;
 
@@ -40,6 +47,51 @@ export function createAdminApp(options: AdminAppOptions) {
   const { registry, tokens, metrics, log } = options;
   const app = new Hono<Env>();
   const started = Date.now();
+
+  /**
+   * 413, counted and logged; the connection closes after it, so that the rest of the body is not read
+   * (keep-alive would have the server read it to the end to find the next request).
+   */
+  const tooLarge = (c: Context, reason: string) => {
+    metrics.refused('too-large');
+    log.warn(
+      { path: c.req.path, length: c.req.header('content-length') },
+      `admin request refused: ${reason}`,
+    );
+    c.header('Connection', 'close');
+    return jsonError(c, 413, 'too-large', reason);
+  };
+  // An upload holds a slot from before its body is read to its answer (upload-slots.ts).
+  const slots = new UploadSlots(options.maxUploads);
+  const uploadSlot = createMiddleware<Env>(async (c, next) => {
+    const tenant = c.req.param('tenant') ?? '';
+    const slot = slots.acquire(tenant);
+    if (!slot.ok) {
+      const reason =
+        slot.cap === 'tenant'
+          ? `tenant '${tenant}' already has ${slot.limit} uploads in flight (admin.max_uploads_in_flight_per_tenant): retry when one is answered`
+          : `the server already has ${slot.limit} uploads in flight (admin.max_uploads_in_flight): retry later`;
+      metrics.refused(`uploads-busy-${slot.cap}`, tenant);
+      log.warn({ tenant, cap: slot.cap, limit: slot.limit }, `upload refused: ${reason}`);
+      c.header('Retry-After', String(UPLOAD_RETRY_AFTER_S));
+      // The body is not read: closing is cheaper than draining it.
+      c.header('Connection', 'close');
+      return jsonError(c, 429, 'too-many-uploads', reason);
+    }
+    try {
+      await next();
+    } finally {
+      slot.release();
+    }
+  });
+  const jsonLimit = bodyLimit({
+    maxSize: options.maxJsonBytes,
+    onError: (c) =>
+      tooLarge(
+        c,
+        `the body is larger than admin.max_json_bytes (${options.maxJsonBytes} bytes): this route takes a small JSON body`,
+      ),
+  });
 
   app.onError((err, c) => {
     log.error({ err: err.message, path: c.req.path }, 'admin request failed');
@@ -94,6 +146,9 @@ export function createAdminApp(options: AdminAppOptions) {
         c.set('principal', principal);
         await next();
       })
+      // Every route but the upload reads at most a few bytes of JSON: a larger body is refused before
+      // it is read (Content-Length), or as soon as a chunked one grows past the limit.
+      .use('*', (c, next) => (isUpload(c) ? next() : jsonLimit(c, next)))
       .get('/metrics', async (c) => {
         if (c.get('principal').kind !== 'operator') {
           return jsonError(c, 403, 'forbidden', 'metrics need the operator token');
@@ -120,15 +175,11 @@ export function createAdminApp(options: AdminAppOptions) {
       })
       .post(
         '/v1/tenants/:tenant/versions',
+        uploadSlot,
         bodyLimit({
           maxSize: options.maxUploadBytes,
           onError: (c) =>
-            jsonError(
-              c,
-              413,
-              'too-large',
-              `the upload is larger than admin.max_upload_bytes (${options.maxUploadBytes} bytes)`,
-            ),
+            tooLarge(c, `the upload is larger than admin.max_upload_bytes (${options.maxUploadBytes} bytes)`),
         }),
         wasmBody,
         activateFlag,
@@ -180,6 +231,13 @@ export function createAdminApp(options: AdminAppOptions) {
         return c.json(result.value);
       })
   );
+}
+
+const UPLOAD_PATH = /^\/v1\/tenants\/[^/]+\/versions\/?$/;
+
+/** The upload route, the one route with its own (larger) body limit. */
+function isUpload(c: Context): boolean {
+  return c.req.method === 'POST' && UPLOAD_PATH.test(c.req.path);
 }
 
 /** An upload must say it is a component (application/wasm, or octet-stream): 415 otherwise. */

@@ -40,6 +40,11 @@ export async function startAdmin(options: AdminOptions): Promise<AdminStartResul
     tokens: tokens.value,
     metrics,
     maxUploadBytes: options.config.max_upload_bytes,
+    maxJsonBytes: options.config.max_json_bytes,
+    maxUploads: {
+      perTenant: options.config.max_uploads_in_flight_per_tenant,
+      global: options.config.max_uploads_in_flight,
+    },
     log: options.log,
   });
   const server = serve({ fetch: app.fetch, hostname: host, port }) as Server;

@@ -30,6 +30,10 @@ export interface MetricSources {
   readonly transport?: () => TransportSource;
   readonly htables?: () => HtableStore | undefined;
   readonly location?: () => LocationHost | undefined;
+  /** Log lines suppressed by the rate limit (src/log-limit.ts), by cause. */
+  readonly logs?: () => Readonly<Record<string, number>>;
+  /** Guarded callbacks (timers) that threw, by what they were (src/callback-guard.ts). */
+  readonly callbacks?: () => ReadonlyMap<string, number>;
 }
 
 /** What one scrape reads of each source. */
@@ -44,6 +48,8 @@ export interface Snapshot {
     readonly bindings: Record<string, number>;
     readonly refused: LocationHost['refused'];
   };
+  readonly logs: Readonly<Record<string, number>>;
+  readonly callbacks: ReadonlyMap<string, number>;
 }
 
 export type Labels = Record<string, string>;
@@ -76,6 +82,8 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     transport: sources.transport?.(),
     htables: sources.htables?.()?.tenants,
     location: location && { bindings: location.store.countsByTenant(), refused: location.refused },
+    logs: sources.logs?.(),
+    callbacks: sources.callbacks?.(),
   };
 }
 
@@ -108,6 +116,11 @@ export const EVENT_METRICS = {
     name: 'kemi_breaker_events_total',
     help: 'Circuit breaker events by tenant and outcome (rollback, fail-closed, cleared)',
     labels: ['tenant', 'outcome'],
+  },
+  adminRefused: {
+    name: 'kemi_admin_refused_total',
+    help: 'Admin requests refused by a resource limit, by reason (too-large, uploads-busy) and tenant',
+    labels: ['reason', 'tenant'],
   },
 } as const satisfies Record<string, EventMetric>;
 
@@ -211,6 +224,11 @@ export const METRICS: MetricTable = {
         ['cancelsSent', 'cancels_sent', 'CANCELs sent to branches'],
         ['failureRoutes', 'failure_routes', 'Failure routes run'],
         ['statelessReplies', 'stateless_replies', 'Responses forwarded by their Via (no transaction)'],
+        [
+          'statelessRepliesRefused',
+          'stateless_replies_refused',
+          'Responses naming us with a branch not minted here for their next Via: dropped',
+        ],
       ] as const
     ).map(([key, name, help]) =>
       counter<TmSource>(`kemi_tm_${name}_total`, help, [], (tm) => one(tm.counters[key])),
@@ -245,6 +263,14 @@ export const METRICS: MetricTable = {
       'REGISTERs refused by save, by tenant and reply status',
       ['tenant', 'status'],
       (l) => byTenant(l.refused, 'status'),
+    ),
+  ],
+  callbacks: [
+    counter(
+      'kemi_callback_errors_total',
+      'Timer callbacks that threw, caught by the guard (src/callback-guard.ts), by what they were',
+      ['what'],
+      (errors) => [...errors].map(([what, n]) => row({ what }, n)),
     ),
   ],
   selector: [
@@ -288,6 +314,21 @@ export const METRICS: MetricTable = {
           'kemi_transport_connections_rejected_total',
           'Inbound connections over the limits',
         ],
+        [
+          'connectionsRejectedPerIp',
+          'kemi_transport_connections_rejected_per_ip_total',
+          'Inbound connections over max_connections_per_ip (part of connections_rejected)',
+        ],
+        [
+          'outboundRefused',
+          'kemi_transport_outbound_refused_total',
+          'Outbound connects refused at max_outbound_connections',
+        ],
+        [
+          'messageTimeouts',
+          'kemi_transport_message_timeouts_total',
+          'TCP connections closed with a message incomplete after message_timeout_ms',
+        ],
         ['connectionsClosed', 'kemi_transport_connections_closed_total', 'TCP connections closed'],
         ['idleTimeouts', 'kemi_transport_idle_timeouts_total', 'TCP connections closed when idle'],
         ['socketErrors', 'kemi_transport_socket_errors_total', 'Socket errors outside sends'],
@@ -299,6 +340,14 @@ export const METRICS: MetricTable = {
       ] as const
     ).map(([key, name, help]) => counter<TransportSource>(name, help, [], (t) => one(t.counters[key]))),
     gauge('kemi_transport_connections', 'Open TCP connections', [], (t) => one(t.connections)),
+  ],
+  logs: [
+    counter(
+      'kemi_log_lines_suppressed_total',
+      'Log lines not written by the per-cause rate limit (a summary line counts them)',
+      ['cause'],
+      (suppressed) => Object.entries(suppressed).map(([cause, n]) => row({ cause }, n)),
+    ),
   ],
 };
 

@@ -25,6 +25,7 @@ export class AdminMetrics {
   readonly #sources: MetricSources;
   readonly #mirrors: Mirror[] = [];
   readonly #unsubscribe: () => void;
+  readonly #refused: Counter;
 
   constructor(sources: MetricSources) {
     this.#sources = sources;
@@ -44,10 +45,12 @@ export class AdminMetrics {
     const activations = counter(EVENT_METRICS.activations);
     const unloads = counter(EVENT_METRICS.unloads);
     const breakers = counter(EVENT_METRICS.breakers);
+    this.#refused = counter(EVENT_METRICS.adminRefused);
     this.#unsubscribe = sources.registry.subscribe((e) => {
       if (e.kind === 'upload') {
-        uploads.inc({ tenant: e.tenant, result: e.ok ? 'ok' : (e.code ?? 'error') });
-        if (e.timings) uploadSeconds.observe({ tenant: e.tenant }, e.timings.totalMs / 1000);
+        const { result } = e;
+        uploads.inc({ tenant: e.tenant, result: result.ok ? 'ok' : result.error.code });
+        if (result.ok) uploadSeconds.observe({ tenant: e.tenant }, result.value.totalMs / 1000);
       } else if (e.kind === 'activation') activations.inc({ tenant: e.tenant, kind: e.how });
       else if (e.kind === 'breaker') breakers.inc({ tenant: e.tenant, outcome: e.outcome });
       else unloads.inc({ tenant: e.tenant });
@@ -56,6 +59,11 @@ export class AdminMetrics {
     for (const key of Object.keys(METRICS) as (keyof Snapshot)[]) {
       if (key === 'registry' || sources[key] !== undefined) this.#declare(key, registers);
     }
+  }
+
+  /** An admin request refused to protect the server (body too large, too many uploads in flight). */
+  refused(reason: string, tenant = ''): void {
+    this.#refused.inc({ reason, tenant });
   }
 
   async text(): Promise<string> {

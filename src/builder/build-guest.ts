@@ -2,7 +2,7 @@
 // report their time: detect, compile, post-process (AssemblyScript only), embed, component, validate, write.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { err, ok } from '../result.ts';
+import { err, OK, ok } from '../result.ts';
 import { ksrPackage } from '../runtime/wit.ts';
 import { renameAssemblyScriptExports } from './assemblyscript-exports.ts';
 import { findWorld, SCRIPT_WORLD } from './bindings/world.ts';
@@ -120,7 +120,7 @@ async function writeOutput(out: string, bytes: Uint8Array): Promise<StepResult<v
   try {
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, bytes);
-    return ok(undefined);
+    return OK;
   } catch (e) {
     return stepError('write', `cannot write ${out}: ${(e as Error).message}`);
   }

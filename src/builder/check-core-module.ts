@@ -1,7 +1,7 @@
 // Checks a guest's core module against the script world before wit-component sees it, so that the usual
 // mistakes get a message that names the fix instead of a component-encoding error.
 
-import { ok } from '../result.ts';
+import { OK } from '../result.ts';
 import type { WitPackage, WitWorld } from '../runtime/wit.ts';
 import { qualifiedName } from '../runtime/wit.ts';
 import { importedInterfaces } from './bindings/world.ts';
@@ -44,7 +44,7 @@ export function checkCoreModule(core: Uint8Array, pkg: WitPackage, world: WitWor
     if (exports.get(fn.name) !== 'function')
       return stepError('check', `the module does not export the route ${fn.name}`);
   }
-  return ok(undefined);
+  return OK;
 }
 
 function foreignImportHint(module: string, name: string): string {

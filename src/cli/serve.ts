@@ -54,6 +54,7 @@ async function serve(opts: ServeOptions): Promise<number> {
   const config = checked.value;
 
   const log = createLogger(config.log_level);
+  const crash = onUncaught(log);
   for (const warning of warnings) log.warn(warning);
   if (opts.route !== undefined) log.warn("'--route' is deprecated: use '--module'");
   const started = await startServer(config, log);
@@ -61,16 +62,54 @@ async function serve(opts: ServeOptions): Promise<number> {
   const server = started.value;
   log.info('ready');
 
-  await new Promise<void>((resolve) => {
+  const crashed = await new Promise<boolean>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'shutting down');
-      resolve();
+      resolve(false);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    void crash.then(() => resolve(true));
   });
+  if (!crashed) {
+    await server.close();
+    return 0;
+  }
+  // Closing may itself hang on the state the bug left: bounded, then the exit is forced.
+  setTimeout(() => process.exit(EXIT_BUG), CRASH_CLOSE_MS).unref();
   await server.close();
-  return 0;
+  return EXIT_BUG;
+}
+
+/** Exit code after an uncaught exception (EX_SOFTWARE): a bug, for the supervisor to restart the server. */
+const EXIT_BUG = 70;
+/** Longest the orderly stop after an uncaught exception may take. */
+const CRASH_CLOSE_MS = 5000;
+
+/**
+ * The uncaughtException policy. What the server knows may throw is guarded where it runs: message delivery
+ * (src/transport/transport.ts), timers (src/callback-guard.ts), admin requests (src/admin/app.ts onError),
+ * script failures (the failure policy). An exception that still escapes (or a rejection nobody handled,
+ * which Node raises as one) is a bug of unknown extent: the state it interrupted (a transaction half
+ * updated, a store write) cannot be trusted, so the server does not go on. It logs the error at fatal with
+ * its stack, stops as on SIGTERM (bounded by CRASH_CLOSE_MS) and exits with EXIT_BUG. The promise settles at
+ * the first one; later ones are logged only.
+ */
+function onUncaught(log: ReturnType<typeof createLogger>): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = false;
+    process.on('uncaughtException', (err, origin) => {
+      log.fatal(
+        { err, origin },
+        seen
+          ? 'another uncaught exception while stopping'
+          : `uncaught exception (a bug): stopping, exit ${EXIT_BUG}`,
+      );
+      if (!seen) process.exitCode = EXIT_BUG;
+      seen = true;
+      resolve();
+    });
+  });
 }
 
 function fail(message: string): number {

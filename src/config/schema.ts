@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { htablesSchema } from './htable-schema.ts';
+import { logLimitSchema } from './log-limit-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
+import { transportSchema } from './transport-schema.ts';
 
 const listenSpec = z
   .string()
@@ -175,6 +177,19 @@ const adminSchema = z
       .int()
       .positive()
       .default(32 * 1024 * 1024),
+    /**
+     * Bodies of every other route (activate's `{"version": N}`, ...) larger than this get 413 at once: a
+     * token holder cannot make the server buffer megabytes for a few bytes of JSON.
+     */
+    max_json_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024),
+    /** Uploads answered 429 beyond this many in flight (received, compiling or storing) per tenant ... */
+    max_uploads_in_flight_per_tenant: z.number().int().positive().default(2),
+    /** ... and in all: each one is a body in memory and a compile waiting. */
+    max_uploads_in_flight: z.number().int().positive().default(8),
   })
   .strict();
 
@@ -227,8 +242,12 @@ export const configSchema = z
      */
     module: z.string().min(1).optional(),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Rate limit of the log lines a peer can cause once per message (log-limit-schema.ts). */
+    log_limit: logLimitSchema,
     /** Transaction timers (Kamailio's tm parameters, in ms). */
     tm: tmSchema,
+    /** TCP connection budgets and the message-completion timeout (transport-schema.ts). */
+    transport: transportSchema,
     /** Values scripts read with kx.get-def / get-defn (Kamailio's `#!define`). */
     defines: definesSchema,
     /** Where module versions are stored (files + SQLite). Absent: versions live in memory until exit. */
@@ -237,9 +256,22 @@ export const configSchema = z
     htables: htablesSchema,
     /** The admin HTTP API; off when absent. */
     admin: adminSchema.optional(),
+    /**
+     * The compile processes (uploads, and loading stored versions): `max_memory_mb` bounds each one's
+     * resident memory, JS heap, WebAssembly and native memory together [1024]; past it the compile fails.
+     */
+    compile: z
+      .object({ max_memory_mb: z.number().int().min(256).max(65_536).optional() })
+      .strict()
+      .optional(),
     /** Tenants in match order (the first that matches takes the message). Empty: one catch-all `default`. */
     tenants: z.array(tenantSchema).default([]),
     unmatched: unmatchedSchema.default({ reply: 404 }),
+    /**
+     * Replies follow a Via `maddr` that names a multicast group (RFC 3261 18.2.2). Off: every reply goes to
+     * the request's source, so a Via cannot steer replies to a third party (docs/sandbox.md).
+     */
+    multicast_replies: z.boolean().default(false),
     /**
      * Registrar settings of every tenant (each may override them), and how often expired bindings are swept
      * from the location store (`location.db` in data_dir; in memory without one) [60 s, 1000 at a time].

@@ -29,7 +29,19 @@ export const tmSchema = z
     max_fr_inv_timer: ms.optional(),
   })
   .strict()
+  // Timer G doubles from T1 up to T2 until timer H (64*T1): with T2 >= T1 a final response is sent at most
+  // 64 times per INVITE (11 at the defaults). A T2 below T1 would retransmit it 64*T1/T2 times, to a UDP
+  // source nobody verified (docs/sandbox.md, reply amplification).
   .superRefine((tm, ctx) => {
+    const t1 = tm.retr_timer1 ?? DEFAULT_TIMER_VALUES.t1;
+    const t2 = tm.retr_timer2 ?? DEFAULT_TIMER_VALUES.t2;
+    if (t2 < t1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [tm.retr_timer2 === undefined ? 'retr_timer1' : 'retr_timer2'],
+        message: `retr_timer2 (T2, ${t2}) must be at least retr_timer1 (T1, ${t1}): retransmissions are bounded by 64*T1/T2`,
+      });
+    }
     // The configured timers are what t-reset-fr restores: they must be within the maxima scripts get.
     const pairs = [
       ['fr_timer', tm.fr_timer, 'max_fr_timer', tm.max_fr_timer ?? DEFAULT_TIMER_VALUES.maxFr],

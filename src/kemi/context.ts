@@ -2,7 +2,9 @@
 // per-message variables and flags, and what the route decided. KSR functions (the tables in this folder)
 // read and change it; the server reads the outcome after the route returns. Each part has one writer (see
 // RouteContext). `host` is what the functions ask of the server.
+
 import type { Logger } from 'pino';
+import type { LogLimiter } from '../log-limit.ts';
 import { SipRequest, SipResponse } from '../sip/index.ts';
 import type { HtableStore, LocationStore, RegistrarSettings } from '../state/index.ts';
 import type { DestinationBranch, NextHop, ProxyTransaction, RecordRouteRequest } from '../tm/index.ts';
@@ -35,6 +37,8 @@ export interface RouteHost {
   readonly pvNames: PvNames;
   /** Script regular expressions compiled so far: kept across messages, for the server's lifetime. */
   readonly regexes: ScriptRegexes;
+  /** Rate limit of the lines the server writes for a script (host-log.ts); unlimited when absent. */
+  readonly logLimit?: LogLimiter;
 }
 
 /** The location store and each tenant's registrar settings. */

@@ -3,6 +3,7 @@
 import { parseUri, type SipUri } from '../sip/index.ts';
 import type { RouteContext, RouteFlags } from './context.ts';
 import { defineModule } from './define.ts';
+import { hostLog } from './host-log.ts';
 import { writePv } from './pseudo-variables.ts';
 import { scriptLog } from './script-log.ts';
 
@@ -33,7 +34,7 @@ const uriOf = (value: string | undefined) => (value === undefined ? undefined : 
 /** A flag index 0..31, or undefined (logged) when out of range. */
 function flagBit(ctx: RouteContext, flag: number, fn: string): number | undefined {
   if (Number.isInteger(flag) && flag >= 0 && flag <= 31) return 1 << flag;
-  ctx.log.error({ ksr: fn }, `flag ${flag} is out of range 0..31`);
+  hostLog(ctx, 'error', fn, { ksr: fn }, `flag ${flag} is out of range 0..31`);
   return undefined;
 }
 

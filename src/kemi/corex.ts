@@ -5,6 +5,7 @@ import { MAX_BRANCHES, parseQ } from '../tm/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
 import { ruriBranch } from './destination.ts';
+import { hostLog } from './host-log.ts';
 
 function append(
   ctx: RouteContext,
@@ -14,16 +15,16 @@ function append(
   fromRuri: boolean,
 ): number {
   if (!ctx.request) {
-    ctx.log.error({ ksr }, 'only a request has a destination set');
+    hostLog(ctx, 'error', ksr, { ksr }, 'only a request has a destination set');
     return -1;
   }
   if (!fromRuri && parseUri(uri) === undefined) {
-    ctx.log.error({ ksr }, `'${uri}' is not a SIP URI`);
+    hostLog(ctx, 'error', ksr, { ksr }, `'${uri}' is not a SIP URI`);
     return -1;
   }
   ctx.relay.appended ??= [];
   if (ctx.relay.appended.length + 1 >= MAX_BRANCHES) {
-    ctx.log.error({ ksr }, `the destination set has ${MAX_BRANCHES} branches already`);
+    hostLog(ctx, 'error', ksr, { ksr }, `the destination set has ${MAX_BRANCHES} branches already`);
     return -1;
   }
   ctx.relay.appended.push(fromRuri ? ruriBranch(ctx) : { uri, dstUri: undefined, q, flags: 0 });
@@ -36,7 +37,13 @@ export const corex = defineModule('corex', {
   'append-branch-uri-q': (ctx, uri, q) => {
     const value = parseQ(q);
     if (value === undefined) {
-      ctx.log.error({ ksr: 'append-branch-uri-q' }, `q '${q}' is not a q value (0 to 1, 3 decimals)`);
+      hostLog(
+        ctx,
+        'error',
+        'append-branch-uri-q',
+        { ksr: 'append-branch-uri-q' },
+        `q '${q}' is not a q value (0 to 1, 3 decimals)`,
+      );
       return -1;
     }
     return append(ctx, 'append-branch-uri-q', uri, value, false);

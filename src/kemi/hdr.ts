@@ -7,6 +7,7 @@ import { headerKey, parseHeaderLine } from '../sip/index.ts';
 import { INITIAL_MAX_FORWARDS } from '../tm/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
+import { hostLog } from './host-log.ts';
 
 const RESERVED = new Set(['via', 'content-length']);
 
@@ -26,7 +27,7 @@ function fieldsOf(
   for (const line of lines) {
     const field = parseHeaderLine(line);
     if (!field) {
-      ctx.log.error({ ksr: fnName }, `malformed header line '${line}'`);
+      hostLog(ctx, 'error', fnName, { ksr: fnName }, `malformed header line '${line}'`);
       return undefined;
     }
     if (!reservedOk(ctx, field.name, fnName)) return undefined;
@@ -38,7 +39,7 @@ function fieldsOf(
 
 function reservedOk(ctx: RouteContext, name: string, fnName: string): boolean {
   if (!RESERVED.has(headerKey(name))) return true;
-  ctx.log.error({ ksr: fnName }, `scripts cannot change ${name} headers`);
+  hostLog(ctx, 'error', fnName, { ksr: fnName }, `scripts cannot change ${name} headers`);
   return false;
 }
 

@@ -5,6 +5,7 @@
 import type { Htable, HtValue } from '../state/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
+import { hostLog } from './host-log.ts';
 import { MAX_INPUT_BYTES } from './script-regex.ts';
 
 /** What sht-inc and sht-dec answer on failure (Kamailio's value). */
@@ -14,7 +15,10 @@ export const HT_ADD_FAILED = -255;
 export function tenantTable(ctx: RouteContext, name: string): Htable | undefined {
   const table = ctx.host.htables?.tenant(ctx.tenant)?.table(name);
   if (table === undefined) {
-    ctx.log.error(
+    hostLog(
+      ctx,
+      'error',
+      'htable',
       { ksr: 'htable', htable: name },
       `htable '${name}' is not declared for tenant '${ctx.tenant ?? '(none)'}'`,
     );
@@ -32,7 +36,13 @@ export function writeItem(ctx: RouteContext, name: string, key: string, value: H
   }
   const written = table.set(key, value);
   if (!written.ok)
-    ctx.log.error({ ksr: 'htable', htable: name, refused: written.error.code }, written.error.message);
+    hostLog(
+      ctx,
+      'error',
+      'htable',
+      { ksr: 'htable', htable: name, refused: written.error.code },
+      written.error.message,
+    );
   return written.ok;
 }
 
@@ -43,7 +53,13 @@ function add(ctx: RouteContext, name: string, key: string, delta: number): numbe
   if (table === undefined) return HT_ADD_FAILED;
   const added = table.add(key, delta);
   if (added.ok) return added.value;
-  ctx.log.error({ ksr: 'htable', htable: name, refused: added.error.code }, added.error.message);
+  hostLog(
+    ctx,
+    'error',
+    'htable',
+    { ksr: 'htable', htable: name, refused: added.error.code },
+    added.error.message,
+  );
   return HT_ADD_FAILED;
 }
 
@@ -53,7 +69,7 @@ function removeMatching(ctx: RouteContext, name: string, re: string, by: 'key' |
   if (table === undefined) return -1;
   const regex = ctx.host.regexes.compile(re);
   if (!regex.ok) {
-    ctx.log.error({ ksr: 'htable', htable: name }, regex.error);
+    hostLog(ctx, 'error', 'htable', { ksr: 'htable', htable: name }, regex.error);
     return -1;
   }
   const matches = (text: string) => text.length <= MAX_INPUT_BYTES && regex.value.test(text);
@@ -74,13 +90,19 @@ function matchName(ctx: RouteContext, name: string, op: string, value: string): 
     case 're': {
       const regex = ctx.host.regexes.compile(value);
       if (!regex.ok) {
-        ctx.log.error({ ksr: 'htable', htable: name }, regex.error);
+        hostLog(ctx, 'error', 'htable', { ksr: 'htable', htable: name }, regex.error);
         return -1;
       }
       return code(table.someKey((key) => key.length <= MAX_INPUT_BYTES && regex.value.test(key)));
     }
     default:
-      ctx.log.error({ ksr: 'htable', htable: name }, `sht-match-name: unknown operator '${op}' (eq, sw, re)`);
+      hostLog(
+        ctx,
+        'error',
+        'htable',
+        { ksr: 'htable', htable: name },
+        `sht-match-name: unknown operator '${op}' (eq, sw, re)`,
+      );
       return -1;
   }
 }

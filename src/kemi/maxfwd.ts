@@ -1,11 +1,18 @@
 // KSR maxfwd: Max-Forwards (RFC 3261 16.3 step 2, 16.6 step 3), with Kamailio's return codes.
 import { defineModule } from './define.ts';
+import { hostLog } from './host-log.ts';
 
 export const maxfwd = defineModule('maxfwd', {
   'process-maxfwd': (ctx, limit) => {
     const request = ctx.request;
     if (!request || !Number.isInteger(limit) || limit < 1 || limit > 255) {
-      ctx.log.error({ ksr: 'process-maxfwd' }, request ? `limit ${limit} is not 1..255` : 'not a request');
+      hostLog(
+        ctx,
+        'error',
+        'process-maxfwd',
+        { ksr: 'process-maxfwd' },
+        request ? `limit ${limit} is not 1..255` : 'not a request',
+      );
       return -2;
     }
     const value = request.maxForwards;

@@ -1,8 +1,9 @@
 // Kamailio's pseudo-variables by name: one table of readers (and writers where Kamailio allows writes),
 // used by the `pv` interface and by xlog's formatter. A name is `$xy` or `$xy(arg)`.
-import { err, ok, type Result } from '../result.ts';
+import { err, OK, ok, type Result } from '../result.ts';
 import { formatUri, type NameAddr, parseUri, type SipUri } from '../sip/index.ts';
 import type { PvValue, RouteContext } from './context.ts';
+import { hostLog } from './host-log.ts';
 import { tenantTable, writeItem } from './htable.ts';
 
 interface PseudoVariable {
@@ -20,7 +21,7 @@ const defaultPort = (uri: SipUri) => (uri.scheme === 'sips' ? 5061 : 5060);
 function htableItem(ctx: RouteContext, arg: string): [table: string, key: string] | undefined {
   const at = arg.indexOf('=>');
   if (at > 0) return [arg.slice(0, at), arg.slice(at + 2)];
-  ctx.log.error({ ksr: 'pv' }, `'$sht(${arg})': expected $sht(table=>key)`);
+  hostLog(ctx, 'error', 'pv', { ksr: 'pv' }, `'$sht(${arg})': expected $sht(table=>key)`);
   return undefined;
 }
 
@@ -206,7 +207,7 @@ export function writePv(
   if (!ref.spec.set) return err(`pseudo-variable '${ref.text}' is read-only`);
   if (!ref.spec.set(ctx, value, ref.arg))
     return err(`pseudo-variable '${ref.text}' refused the value '${value}'`);
-  return ok(undefined);
+  return OK;
 }
 
 /** Names the table knows, for docs and error hints. */

@@ -2,12 +2,13 @@
 // the reason, as Kamailio does; reads then give $null.
 import type { PvValue, RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
+import { hostLog } from './host-log.ts';
 import { type PvRef, readPv, writePv } from './pseudo-variables.ts';
 
 function resolve(ctx: RouteContext, name: string): PvRef | undefined {
   const found = ctx.host.pvNames.lookup(name);
   if (found.ok) return found.value;
-  ctx.log.error({ ksr: 'pv' }, found.error);
+  hostLog(ctx, 'error', 'pv', { ksr: 'pv' }, found.error);
   return undefined;
 }
 
@@ -19,7 +20,7 @@ function read(ctx: RouteContext, name: string): PvValue {
 function write(ctx: RouteContext, name: string, value: string | number | undefined): void {
   const ref = resolve(ctx, name);
   const written = ref && writePv(ctx, ref, value);
-  if (written && !written.ok) ctx.log.error({ ksr: 'pv' }, written.error);
+  if (written && !written.ok) hostLog(ctx, 'error', 'pv', { ksr: 'pv' }, written.error);
 }
 
 const text = (value: PvValue, absent: string) => (value === undefined ? absent : String(value));

@@ -8,6 +8,7 @@ import type { Binding, BindingChanges, LocationStore, RegistrarSettings } from '
 import { MAX_BRANCHES } from '../tm/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
+import { hostLog } from './host-log.ts';
 
 /** save flag: do not send the reply (Kamailio's REG_SAVE_NORPL_FL). */
 export const SAVE_NO_REPLY = 0x02;
@@ -192,12 +193,12 @@ function save(ctx: RouteContext, table: string, flags: number): number {
   const ksr = 'save';
   const request = ctx.request;
   if (request?.method !== 'REGISTER') {
-    ctx.log.error({ ksr }, 'save needs a REGISTER request');
+    hostLog(ctx, 'error', ksr, { ksr }, 'save needs a REGISTER request');
     return -1;
   }
   const scoped = scopeOf(ctx, table);
   if (!scoped.ok) {
-    ctx.log.error({ ksr }, scoped.error);
+    hostLog(ctx, 'error', ksr, { ksr }, scoped.error);
     return -1;
   }
   const scope = scoped.value;
@@ -207,7 +208,7 @@ function save(ctx: RouteContext, table: string, flags: number): number {
     ctx.host.sendReply(ctx, status, reason);
   };
   const refuse = (r: Refusal) => {
-    ctx.log.warn({ ksr, table, status: r.status }, `REGISTER refused: ${r.detail}`);
+    hostLog(ctx, 'warn', ksr, { ksr, table, status: r.status }, `REGISTER refused: ${r.detail}`);
     scope.refused[scope.tenant] ??= {};
     const counts = scope.refused[scope.tenant];
     counts[r.status] = (counts[r.status] ?? 0) + 1;
@@ -241,7 +242,7 @@ function save(ctx: RouteContext, table: string, flags: number): number {
     // Kamailio's codes: 1 contacts inserted, 2 updated, 3 deleted, 4 returned (a query).
     return added ? 1 : updated ? 2 : removed ? 3 : 4;
   } catch (err) {
-    ctx.log.error({ ksr, err }, 'the location store failed');
+    hostLog(ctx, 'error', ksr, { ksr, err }, 'the location store failed');
     return refuse(refusal(500, 'Server Internal Error', 'the location store failed'));
   }
 }
@@ -250,19 +251,19 @@ function save(ctx: RouteContext, table: string, flags: number): number {
 function bindingsOf(ctx: RouteContext, ksr: string, table: string, uri: string): Binding[] | number {
   const scoped = scopeOf(ctx, table);
   if (!scoped.ok) {
-    ctx.log.error({ ksr }, scoped.error);
+    hostLog(ctx, 'error', ksr, { ksr }, scoped.error);
     return -3;
   }
   const scope = scoped.value;
   const aor = addressOfRecord(uri);
   if (aor === undefined) {
-    ctx.log.error({ ksr }, `'${uri.slice(0, 80)}' is not a sip: or sips: URI`);
+    hostLog(ctx, 'error', ksr, { ksr }, `'${uri.slice(0, 80)}' is not a sip: or sips: URI`);
     return -3;
   }
   try {
     return scope.store.bindings(scope.tenant, table, aor);
   } catch (err) {
-    ctx.log.error({ ksr, err }, 'the location store failed');
+    hostLog(ctx, 'error', ksr, { ksr, err }, 'the location store failed');
     return -3;
   }
 }
@@ -274,7 +275,7 @@ function bindingsOf(ctx: RouteContext, ksr: string, table: string, uri: string):
 function lookup(ctx: RouteContext, ksr: string, table: string, uri: string | undefined): number {
   const request = ctx.request;
   if (!request) {
-    ctx.log.error({ ksr }, 'only a request can be looked up');
+    hostLog(ctx, 'error', ksr, { ksr }, 'only a request can be looked up');
     return -3;
   }
   const found = bindingsOf(ctx, ksr, table, uri ?? request.uri);
@@ -282,14 +283,14 @@ function lookup(ctx: RouteContext, ksr: string, table: string, uri: string | und
   if (found.length === 0) return -1;
   const [first, ...rest] = found;
   if (!request.setUri(first.contact)) {
-    ctx.log.error({ ksr }, `the contact '${first.contact}' is not a URI`);
+    hostLog(ctx, 'error', ksr, { ksr }, `the contact '${first.contact}' is not a URI`);
     return -3;
   }
   ctx.relay.ruriQ = first.q;
   ctx.relay.appended ??= [];
   for (const b of rest) {
     if (ctx.relay.appended.length + 1 >= MAX_BRANCHES) {
-      ctx.log.warn({ ksr }, `only ${MAX_BRANCHES} branches: ${found.length} bindings found`);
+      hostLog(ctx, 'warn', ksr, { ksr }, `only ${MAX_BRANCHES} branches: ${found.length} bindings found`);
       break;
     }
     ctx.relay.appended.push({ uri: b.contact, dstUri: undefined, q: b.q, flags: 0 });
@@ -300,7 +301,7 @@ function lookup(ctx: RouteContext, ksr: string, table: string, uri: string | und
 function registered(ctx: RouteContext, ksr: string, table: string, uri: string | undefined): number {
   const text = uri ?? ctx.request?.uri;
   if (text === undefined) {
-    ctx.log.error({ ksr }, 'not a request: give the URI');
+    hostLog(ctx, 'error', ksr, { ksr }, 'not a request: give the URI');
     return -1;
   }
   const found = bindingsOf(ctx, ksr, table, text);
@@ -318,14 +319,20 @@ export const registrar = defineModule('registrar', {
     const scope = scopeOf(ctx, table);
     const aor = addressOfRecord(aorText);
     if (!scope.ok || aor === undefined) {
-      ctx.log.error({ ksr }, !scope.ok ? scope.error : `'${aorText.slice(0, 80)}' is not an AoR`);
+      hostLog(
+        ctx,
+        'error',
+        ksr,
+        { ksr },
+        !scope.ok ? scope.error : `'${aorText.slice(0, 80)}' is not an AoR`,
+      );
       return -1;
     }
     try {
       scope.value.store.removeAor(scope.value.tenant, table, aor);
       return 1;
     } catch (err) {
-      ctx.log.error({ ksr, err }, 'the location store failed');
+      hostLog(ctx, 'error', ksr, { ksr, err }, 'the location store failed');
       return -1;
     }
   },

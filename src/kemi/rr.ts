@@ -5,6 +5,7 @@ import { parseUri } from '../sip/index.ts';
 import { looseRoute } from '../tm/index.ts';
 import type { RecordRouteState, RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
+import { hostLog } from './host-log.ts';
 
 const yes = (test: boolean) => (test ? 1 : -1);
 const NONE: RecordRouteState = { enabled: false, params: '', preset: undefined };
@@ -17,7 +18,7 @@ const ADDRESS = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-.]+)(:[0-9]{1,5})?(;[^\s<>,;]+
 function recordable(ctx: RouteContext, ksr: string): boolean {
   const method = ctx.request?.method;
   if (method === undefined || ctx.kind === 'reply' || ctx.kind === 'onreply') {
-    ctx.log.error({ ksr }, 'only a request can be record-routed');
+    hostLog(ctx, 'error', ksr, { ksr }, 'only a request can be record-routed');
     return false;
   }
   return true;
@@ -34,7 +35,13 @@ export const rr = defineModule('rr', {
   'record-route-params': (ctx, params) => {
     if (!recordable(ctx, 'record-route-params')) return -1;
     if (params !== '' && !PARAMS.test(params)) {
-      ctx.log.error({ ksr: 'record-route-params' }, `'${params}' is not ;name=value parameters`);
+      hostLog(
+        ctx,
+        'error',
+        'record-route-params',
+        { ksr: 'record-route-params' },
+        `'${params}' is not ;name=value parameters`,
+      );
       return -1;
     }
     return record(ctx, (r) => ({ enabled: true, params: r.params + params, preset: undefined }));
@@ -44,7 +51,13 @@ export const rr = defineModule('rr', {
     const addresses = addr2 === '' ? [addr1] : [addr1, addr2];
     const bad = addresses.find((a) => !ADDRESS.test(a));
     if (bad !== undefined) {
-      ctx.log.error({ ksr: 'record-route-preset' }, `'${bad}' is not host[:port][;params] (no scheme)`);
+      hostLog(
+        ctx,
+        'error',
+        'record-route-preset',
+        { ksr: 'record-route-preset' },
+        `'${bad}' is not host[:port][;params] (no scheme)`,
+      );
       return -1;
     }
     return record(ctx, (r) => ({ ...r, enabled: true, preset: addresses }));
@@ -56,7 +69,13 @@ export const rr = defineModule('rr', {
   'add-rr-param': (ctx, param) => {
     if (!recordable(ctx, 'add-rr-param')) return -1;
     if (!PARAMS.test(param)) {
-      ctx.log.error({ ksr: 'add-rr-param' }, `'${param}' is not ;name=value parameters`);
+      hostLog(
+        ctx,
+        'error',
+        'add-rr-param',
+        { ksr: 'add-rr-param' },
+        `'${param}' is not ;name=value parameters`,
+      );
       return -1;
     }
     return record(ctx, (r) => ({ ...r, params: r.params + param }));
@@ -64,7 +83,13 @@ export const rr = defineModule('rr', {
   'loose-route': (ctx) => {
     const request = ctx.request;
     if (!request || ctx.kind !== 'request') {
-      ctx.log.error({ ksr: 'loose-route' }, 'loose-route runs on requests in the request route');
+      hostLog(
+        ctx,
+        'error',
+        'loose-route',
+        { ksr: 'loose-route' },
+        'loose-route runs on requests in the request route',
+      );
       return -1;
     }
     const outcome = looseRoute(request, (uri) =>
@@ -79,14 +104,20 @@ export const rr = defineModule('rr', {
     if (params === undefined) return -1;
     const matched = ctx.host.regexes.test(re, params);
     if (!matched.ok) {
-      ctx.log.error({ ksr: 'check-route-param' }, matched.error);
+      hostLog(ctx, 'error', 'check-route-param', { ksr: 'check-route-param' }, matched.error);
       return -1;
     }
     return yes(matched.value);
   },
   'is-direction': (ctx, dir) => {
     if (dir !== 'downstream' && dir !== 'upstream') {
-      ctx.log.error({ ksr: 'is-direction' }, `direction '${dir}' is not downstream or upstream`);
+      hostLog(
+        ctx,
+        'error',
+        'is-direction',
+        { ksr: 'is-direction' },
+        `direction '${dir}' is not downstream or upstream`,
+      );
       return -1;
     }
     const ftag =

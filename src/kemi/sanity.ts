@@ -3,6 +3,7 @@
 import { parseUri } from '../sip/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
+import { hostLog } from './host-log.ts';
 
 interface Failure {
   status: number;
@@ -164,7 +165,13 @@ function sanityCheck(ctx: RouteContext, msgChecks: number, uriChecks: number): n
     (msgChecks & 1024 ? firstFailure(ctx, URI_CHECKS, uriChecks) : undefined);
   if (!failure) return 1;
 
-  ctx.log.info({ ksr: 'sanity-check' }, `sanity check failed: ${failure.status} ${failure.reason}`);
+  hostLog(
+    ctx,
+    'info',
+    'sanity-check',
+    { ksr: 'sanity-check' },
+    `sanity check failed: ${failure.status} ${failure.reason}`,
+  );
   ctx.answer.pendingError = { status: failure.status, reason: failure.reason };
   if (ctx.request.method !== 'ACK') {
     ctx.answer.replyHeaders.push(...(failure.headers ?? []));

@@ -6,12 +6,13 @@ import { byFallingQ, forcedHop, type NextHop, relayReply, takeHighestQ } from '.
 import type { RouteContext, TmSettings } from './context.ts';
 import { defineModule } from './define.ts';
 import { ruriBranch, takeDestinationSet } from './destination.ts';
+import { hostLog } from './host-log.ts';
 import { checkReply } from './sl.ts';
 
 const yes = (test: boolean) => (test ? 1 : -1);
 
 function refuse(ctx: RouteContext, ksr: string, why: string): number {
-  ctx.log.error({ ksr }, why);
+  hostLog(ctx, 'error', ksr, { ksr }, why);
   return -1;
 }
 
@@ -68,7 +69,7 @@ export const tm = defineModule('tm', {
     const hop = forcedHop(proto, host, port);
     if (!hop.ok) {
       ctx.answer.pendingError = { status: hop.error.status, reason: hop.error.reason };
-      ctx.log.error({ ksr: 't-relay-to-proto-addr' }, hop.error.message);
+      hostLog(ctx, 'error', 't-relay-to-proto-addr', { ksr: 't-relay-to-proto-addr' }, hop.error.message);
       return hop.error.code;
     }
     return relay(ctx, 't-relay-to-proto-addr', hop.value);

@@ -73,7 +73,8 @@ export async function switchTo(
   const loadStart = performance.now();
   let script = t.loaded.get(record.version);
   if (!script) {
-    const loaded = await ctx.loader.load(t, record);
+    // The breaker's rollback must not wait for uploads to compile: the urgent lane.
+    const loaded = await ctx.loader.load(t, record, kind === 'breaker');
     if (!loaded.ok) return loaded;
     script = loaded.value.script;
   }

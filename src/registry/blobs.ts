@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { err, ok, type Result } from '../result.ts';
+import { err, OK, type Result } from '../result.ts';
 
 /** Steps of a file write, reported to `onStep` (tests stop the process there to simulate a crash). */
 export type WriteStep = 'temp-written' | 'renamed';
@@ -109,7 +109,7 @@ export class FileBlobs implements BlobStore {
 }
 
 function verdict(sha256: string, actual: string): BlobCheck {
-  return actual === sha256 ? ok(undefined) : err(`content hash is ${actual}`);
+  return actual === sha256 ? OK : err(`content hash is ${actual}`);
 }
 
 /** Makes a rename durable: the directory entry is on disk once this returns. */

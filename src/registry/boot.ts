@@ -2,7 +2,7 @@
 // file is corrupt, or the engine now refuses it), the last good version before it, else the newest that
 // loads. A tenant the store knows nothing of imports its configured module as version 1.
 import { readFile } from 'node:fs/promises';
-import { err, ok, type Result } from '../result.ts';
+import { err, OK, type Result } from '../result.ts';
 import { swap } from './activation.ts';
 import type { RegistryContext, TenantState } from './registry-context.ts';
 import type { ActivationRecord, VersionRecord } from './store-schema.ts';
@@ -45,7 +45,7 @@ export async function boot(ctx: RegistryContext, t: TenantState): Promise<Result
           'active version unusable: fell back to the last good version',
         );
       }
-      return ok(undefined);
+      return OK;
     }
     ctx.log.error({ tenant: name }, 'no stored version of this tenant loads');
   }
@@ -55,7 +55,7 @@ export async function boot(ctx: RegistryContext, t: TenantState): Promise<Result
         { tenant: name },
         'tenant has no version yet: its messages are refused until one is deployed',
       );
-    return ok(undefined);
+    return OK;
   }
   return importModule(ctx, t, t.spec.module);
 }
@@ -121,5 +121,5 @@ async function importModule(
     },
     'module loaded',
   );
-  return ok(undefined);
+  return OK;
 }

@@ -1,14 +1,20 @@
-// Compiles uploads in the compile worker (a supervised worker, see src/runtime/supervised-worker.ts), one job
-// at a time. The worker stays up between jobs (its first transpile costs a few hundred ms, later ones tens of
-// ms). A job that runs past the deadline or a worker that dies is a failure of that upload only: the worker
+// Compiles uploads in the compile process (a supervised worker run as a child process bounded in all its
+// memory, see src/runtime/supervised-worker.ts and job-host.ts), one job at a time, the tenants with jobs
+// waiting taking turns. The breaker's rollbacks and fail-open refreshes compile in a lane of their own (a
+// second process, started on first use): they never wait for an upload, queued or running. The process
+// stays up between jobs (its first transpile costs a few hundred ms, later ones tens of ms). It sends the
+// rewritten cores back as bytes, known to compile; they are compiled again here (V8 compiles off the event
+// loop), since a WebAssembly.Module cannot cross processes. A job that runs past the deadline or a process
+// that dies (an upload that needs more memory than the bound) is a failure of that upload only: the process
 // is replaced and the next job runs normally. A crash is not retried: it may be the upload's own doing (a
 // memory bomb), and a second try would double its cost.
 import { fail, ok, type Problem, type Result } from '../result.ts';
 import {
   type CompiledModule,
   type CompileOptions,
-  type CompileResult,
   type LoadErrorCode,
+  materialize,
+  type PortableResult,
   SupervisedWorker,
 } from '../runtime/index.ts';
 import type { CompileJob } from './compile-worker.ts';
@@ -24,24 +30,49 @@ export interface Compiled {
 
 export type CompileOutcome = Result<Compiled, CompileFailure>;
 
+/** Whose compile it is, and whether it may wait behind uploads. */
+export interface CompileLane {
+  /** The tenant: tenants with compiles waiting take turns. */
+  readonly tenant: string;
+  /**
+   * A stored version the tenant needs now, not an upload (the breaker's rollback, the fail-open
+   * version): compiled in the urgent lane, never behind an upload.
+   */
+  readonly urgent?: boolean;
+}
+
 export interface CompilerOptions {
   /** Longest a single compile may take (default 60 s). */
   readonly timeoutMs?: number;
-  /** Heap of the worker, MB (default 1024): a memory bomb ends the worker, not the server. */
-  readonly maxHeapMb?: number;
+  /**
+   * Resident memory of each compile process, MiB (default 1024, `compile.max_memory_mb`): JS heap,
+   * WebAssembly and native memory together. A memory bomb ends the compile, not the server.
+   */
+  readonly maxMemoryMb?: number;
 }
+
+/** An ordinary compile peaks at about 300 MiB resident (jco and V8 loaded): room for large uploads. */
+export const DEFAULT_COMPILE_MEMORY_MB = 1024;
 
 export class ModuleCompiler {
   readonly #timeoutMs: number;
-  readonly #worker: SupervisedWorker<CompileJob, CompileResult>;
+  readonly #maxMemoryMb: number;
+  readonly #worker: SupervisedWorker<CompileJob, PortableResult>;
+  readonly #urgent: SupervisedWorker<CompileJob, PortableResult>;
 
   constructor(options: CompilerOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 60_000;
-    this.#worker = new SupervisedWorker({
-      url: new URL('./compile-worker.ts', import.meta.url),
-      timeoutMs: this.#timeoutMs,
-      resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 1024 },
-    });
+    const maxMemoryMb = options.maxMemoryMb ?? DEFAULT_COMPILE_MEMORY_MB;
+    this.#maxMemoryMb = maxMemoryMb;
+    const lane = () =>
+      new SupervisedWorker<CompileJob, PortableResult>({
+        url: new URL('./compile-worker.ts', import.meta.url),
+        timeoutMs: this.#timeoutMs,
+        // The JS heap alone gets at most the whole bound: V8 then collects before the watch kills.
+        process: { maxMemoryMb, maxHeapMb: maxMemoryMb },
+      });
+    this.#worker = lane();
+    this.#urgent = lane();
   }
 
   /** Starts the worker now, so the first upload does not pay for it. */
@@ -49,20 +80,34 @@ export class ModuleCompiler {
     this.#worker.warm();
   }
 
-  async compile(bytes: Uint8Array, options: CompileOptions = {}): Promise<CompileOutcome> {
-    const done = await this.#worker.run({ bytes, options });
+  async compile(
+    bytes: Uint8Array,
+    options: CompileOptions = {},
+    lane: CompileLane = { tenant: '' },
+  ): Promise<CompileOutcome> {
+    const worker = lane.urgent ? this.#urgent : this.#worker;
+    const done = await worker.run({ bytes, options }, lane.tenant);
     if (!done.ok) {
       const { code, message } = done.error;
       if (code === 'timeout')
         return fail('timeout', `compiling took longer than ${this.#timeoutMs} ms: refused`);
-      // `threw`: a bug in the engine, with its stack; `lost`: the worker died; `closed`: so was the compiler.
-      return fail('crashed', `the ${code === 'lost' ? 'compile worker' : 'compiler'} ${message}`);
+      // `threw`: a bug in the engine, with its stack; `lost`: the process died (out of memory, above
+      // compile.max_memory_mb, as a rule); `closed`: so was the compiler.
+      if (code === 'lost') {
+        return fail(
+          'crashed',
+          `the compile process ${message}: the upload needs more than compile.max_memory_mb (${this.#maxMemoryMb} MiB) to compile, or crashed it`,
+        );
+      }
+      return fail('crashed', `the compiler ${message}`);
     }
     const { reply, wallMs } = done.value;
-    return reply.ok ? ok({ module: reply.value, wallMs }) : reply;
+    if (!reply.ok) return reply;
+    const module = await materialize(reply.value);
+    return module.ok ? ok({ module: module.value, wallMs }) : module;
   }
 
-  close(): Promise<void> {
-    return this.#worker.close();
+  async close(): Promise<void> {
+    await Promise.all([this.#worker.close(), this.#urgent.close()]);
   }
 }

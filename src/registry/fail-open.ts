@@ -14,7 +14,8 @@ export async function refreshFallback(ctx: RegistryContext, t: TenantState): Pro
   const target = ctx.store.lastGood(name);
   let script = target === undefined ? undefined : t.loaded.get(target.version);
   if (target !== undefined && script === undefined) {
-    const loaded = await ctx.loader.load(t, ctx.store.version(name, target.version)!);
+    // Failed routes wait for this version: the urgent lane, never behind uploads.
+    const loaded = await ctx.loader.load(t, ctx.store.version(name, target.version)!, true);
     if (loaded.ok) script = loaded.value.script;
     else {
       ctx.log.error(

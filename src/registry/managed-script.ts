@@ -2,10 +2,13 @@
 // transactions (and dialogs) that pinned it; once it is no longer active, its pins are gone, any dialog
 // grace period is over and it is not held as the tenant's fail-open version, it tells the registry, which
 // unloads it.
+
 import type { Logger } from 'pino';
+import type { CallbackGuard } from '../callback-guard.ts';
 import type { FailureReply } from '../router/failure-policy.ts';
 import type { Script } from '../router/script.ts';
 import type { ModuleRunner } from '../runtime/index.ts';
+import type { Timer } from '../tm/clock.ts';
 
 export class ManagedScript implements Script {
   readonly tenant: string;
@@ -18,7 +21,8 @@ export class ManagedScript implements Script {
   #active = false;
   /** Until when in-dialog requests may still select this version after it stopped being active. */
   #graceUntil = 0;
-  #graceTimer: NodeJS.Timeout | undefined;
+  #graceTimer: Timer | undefined;
+  readonly #timers: CallbackGuard;
   #unloaded = false;
   /** Kept loaded as the version fail-open runs failed routes on. */
   #standby = false;
@@ -32,7 +36,10 @@ export class ManagedScript implements Script {
     runner: ModuleRunner,
     log: Logger,
     onIdle: (script: ManagedScript) => void,
+    /** Schedules the dialog grace timer (guarded: a throw in it is logged, never fatal). */
+    timers: CallbackGuard,
   ) {
+    this.#timers = timers;
     this.tenant = tenant;
     this.version = version;
     this.sha256 = sha256;
@@ -102,27 +109,26 @@ export class ManagedScript implements Script {
   activate(): void {
     this.#active = true;
     this.#graceUntil = 0;
-    clearTimeout(this.#graceTimer);
+    this.#graceTimer?.cancel();
   }
 
   /** Called by the registry when another version replaces this one; `graceMs` keeps it for dialogs. */
   deactivate(graceMs: number): void {
     this.#active = false;
     this.#graceUntil = graceMs > 0 ? Date.now() + graceMs : 0;
-    clearTimeout(this.#graceTimer);
+    this.#graceTimer?.cancel();
     if (graceMs > 0) {
-      this.#graceTimer = setTimeout(() => {
+      this.#graceTimer = this.#timers.timeout('dialog-grace', graceMs, () => {
         this.#graceUntil = 0;
         this.#maybeIdle();
-      }, graceMs);
-      this.#graceTimer.unref();
+      });
     } else this.#maybeIdle();
   }
 
   /** Called by the registry when it drops the version; later lookups no longer find it. */
   markUnloaded(): void {
     this.#unloaded = true;
-    clearTimeout(this.#graceTimer);
+    this.#graceTimer?.cancel();
   }
 
   #maybeIdle(): void {

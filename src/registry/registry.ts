@@ -4,7 +4,9 @@
 // Every change is committed to the store before it takes effect, so a restart brings back the last
 // activated version. The registry is also the router's ScriptGuard: the tenant's failure policy, its
 // fail-open version, and the failure count of its circuit breaker.
+
 import type { Logger } from 'pino';
+import { CallbackGuard } from '../callback-guard.ts';
 import { ok, type Result } from '../result.ts';
 import { DEFAULT_FAILURE_POLICY, type FailurePolicy, type ScriptGuard } from '../router/failure-policy.ts';
 import type { Script } from '../router/script.ts';
@@ -33,6 +35,8 @@ export interface RegistryOptions {
   readonly log: Logger;
   /** Parent of each version's script logger (bound to tenant and version); default `log`. */
   readonly scriptLog?: Logger;
+  /** Where timers are scheduled, guarded (src/callback-guard.ts); default: one of the registry's own. */
+  readonly timers?: CallbackGuard;
 }
 
 export class Registry implements ScriptGuard {
@@ -53,6 +57,7 @@ export class Registry implements ScriptGuard {
       scriptLog: options.scriptLog ?? log,
       tenant: (name) => this.#tenants.get(name),
       emit,
+      timers: options.timers ?? new CallbackGuard(log),
     });
     this.#ctx = { store, loader, log, emit, exclusive: serializer() };
     for (const spec of options.tenants) this.#tenants.set(spec.name, tenantState(spec));

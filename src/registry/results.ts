@@ -66,9 +66,7 @@ export type RegistryEvent =
   | {
       readonly kind: 'upload';
       readonly tenant: string;
-      readonly ok: boolean;
-      readonly code?: string;
-      readonly timings?: UploadTimings;
+      readonly result: Result<UploadTimings, RegistryError>;
     }
   | {
       readonly kind: 'activation';

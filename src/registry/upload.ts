@@ -55,7 +55,7 @@ export async function upload(
       swapMs,
       totalMs: performance.now() - start,
     };
-    ctx.emit({ kind: 'upload', tenant, ok: true, timings });
+    ctx.emit({ kind: 'upload', tenant, result: ok(timings) });
     return ok({
       version: ctx.store.version(tenant, record.version) ?? record,
       activated: how.activate,
@@ -83,6 +83,6 @@ async function prune(ctx: RegistryContext, t: TenantState): Promise<number[]> {
 
 function refused(ctx: RegistryContext, tenant: string, error: RegistryError): UploadResult {
   ctx.log.warn({ tenant, code: error.code }, `upload refused: ${error.message}`);
-  ctx.emit({ kind: 'upload', tenant, ok: false, code: error.code });
+  ctx.emit({ kind: 'upload', tenant, result: err(error) });
   return err(error);
 }

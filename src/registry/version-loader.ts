@@ -2,6 +2,7 @@
 // capabilities, stores a new version durably, loads a stored one (checking its content hash), and unloads a
 // version once nothing holds it any more (not active, no pins, no dialog grace, not the fail-open standby).
 import type { Logger } from 'pino';
+import type { CallbackGuard } from '../callback-guard.ts';
 import { err, fail, ok, type Result } from '../result.ts';
 import {
   type CompiledModule,
@@ -45,6 +46,8 @@ export interface VersionLoaderOptions {
   readonly scriptLog: Logger;
   readonly tenant: (name: string) => TenantState | undefined;
   readonly emit: (event: RegistryEvent) => void;
+  /** Schedules each version's dialog grace timer. */
+  readonly timers: CallbackGuard;
 }
 
 export class VersionLoader {
@@ -56,7 +59,7 @@ export class VersionLoader {
 
   /** Compiles `bytes` off the event loop and links them for the tenant. */
   async prepare(spec: TenantSpec, bytes: Uint8Array): Promise<Result<Prepared, RegistryError>> {
-    const compiled = await this.#compile(spec, bytes);
+    const compiled = await this.#compile(spec, bytes, false);
     if (!compiled.ok) return compiled;
     const linkStart = performance.now();
     const linked = this.#link(spec, compiled.value.module);
@@ -65,8 +68,11 @@ export class VersionLoader {
     return ok({ meta: module.meta, runner: linked.value, wallMs, linkMs: performance.now() - linkStart });
   }
 
-  /** Compiles a stored version in the worker and links it; the script is not yet active. */
-  async load(t: TenantState, record: VersionRecord): Promise<Result<Loaded, RegistryError>> {
+  /**
+   * Compiles a stored version in the worker and links it; the script is not yet active. `urgent` (the
+   * breaker's rollback, the fail-open version) compiles in the lane that never waits behind uploads.
+   */
+  async load(t: TenantState, record: VersionRecord, urgent = false): Promise<Result<Loaded, RegistryError>> {
     const name = t.spec.name;
     let bytes: Uint8Array | undefined;
     try {
@@ -75,7 +81,7 @@ export class VersionLoader {
       return err(storeError(`read ${name} v${record.version}`, thrown));
     }
     if (!bytes) return this.#corrupt(record, 'file missing');
-    const compiled = await this.#compile(t.spec, bytes);
+    const compiled = await this.#compile(t.spec, bytes, urgent);
     if (!compiled.ok) return compiled;
     const { meta } = compiled.value.module;
     if (meta.sha256 !== record.sha256) return this.#corrupt(record, `content hash is ${meta.sha256}`);
@@ -104,18 +110,19 @@ export class VersionLoader {
 
   script(tenant: string, version: number, sha256: string, runner: ModuleRunner): ManagedScript {
     const log = this.#o.scriptLog.child({ tenant, version });
-    return new ManagedScript(tenant, version, sha256, runner, log, this.#onIdle);
+    return new ManagedScript(tenant, version, sha256, runner, log, this.#onIdle, this.#o.timers);
   }
 
   async #compile(
     spec: TenantSpec,
     bytes: Uint8Array,
+    urgent: boolean,
   ): Promise<Result<{ module: CompiledModule; wallMs: number }, RegistryError>> {
     const options = {
       limits: spec.moduleLimits,
       ...(spec.capabilities && { capabilities: spec.capabilities }),
     };
-    return this.#o.compiler.compile(bytes, options);
+    return this.#o.compiler.compile(bytes, options, { tenant: spec.name, urgent });
   }
 
   #link(spec: TenantSpec, module: CompiledModule): Result<ModuleRunner, RegistryError> {

@@ -6,7 +6,7 @@
 // whatever its DNS answers); a name that looks like a number (`127.1`, `0x7f.1`) is no name. The port is
 // checked against port ranges.
 import { BlockList, isIP } from 'node:net';
-import { err, ok, type Result } from '../result.ts';
+import { err, OK, ok, type Result } from '../result.ts';
 import { looksNumeric, type NextHop } from '../tm/index.ts';
 import { carryingRangesIn, familyAddress } from './address-family.ts';
 
@@ -22,8 +22,6 @@ export interface AllowListSpec {
 
 /** Whether a tenant may send somewhere; a refusal's error says which part of the list failed (for the log). */
 export type AllowDecision = Result<void, string>;
-
-const ALLOWED: AllowDecision = Object.freeze(ok(undefined));
 
 export class DestinationAllowList {
   /** IPv4 entries; IPv6 entries. Two lists: one BlockList would match IPv4 against `::ffff:0:0/96`. */
@@ -84,11 +82,11 @@ export class DestinationAllowList {
         inside = false; // an address BlockList cannot read (a zone id): not on the list
       }
       const as = ip.address === hop.host ? '' : ` (IPv${ip.family} ${ip.address})`;
-      return inside ? ALLOWED : err(`${hop.host}${as} is not in relay_allow: ${this.#text}`);
+      return inside ? OK : err(`${hop.host}${as} is not in relay_allow: ${this.#text}`);
     }
     if (looksNumeric(hop.host)) return err(`'${hop.host}' is an address in disguise, not a host name`);
     return this.#nameAllowed(hop.host)
-      ? ALLOWED
+      ? OK
       : err(`host name ${hop.host} is not in relay_allow: ${this.#text}`);
   }
 

@@ -112,8 +112,8 @@ export class RouteInvoker {
     try {
       const outcome = script.runner.invoke(route, ctx, name);
       if (!outcome.ok) {
-        failure = outcome;
-        countIn(this.#counters.routeFailures, script.tenant, outcome.cause);
+        failure = outcome.error;
+        countIn(this.#counters.routeFailures, script.tenant, failure.cause);
       }
     } finally {
       this.#depth--;

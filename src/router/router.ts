@@ -11,6 +11,7 @@ import {
   type RouteHost,
   ScriptRegexes,
 } from '../kemi/index.ts';
+import { LogLimiter } from '../log-limit.ts';
 import {
   addReceived,
   createResponse,
@@ -38,7 +39,7 @@ import { DEFAULT_RESOLVER_LIMITS, type ResolverLimits } from './destination-reso
 import { defaultGuard, type FailurePolicy, type PolicyOutcome, type ScriptGuard } from './failure-policy.ts';
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
-import { replyTarget } from './reply-target.ts';
+import { type ReplyTargetOptions, replyTarget } from './reply-target.ts';
 import { type PolicedRoute, RouteInvoker, scriptContext } from './route-invoker.ts';
 import type { Script, ScriptSelector } from './script.ts';
 import { type AuthorizeDestination, allowAllDestinations, TransactionHost } from './transaction-host.ts';
@@ -72,6 +73,10 @@ export interface RouterOptions {
   readonly recordRouteParams?: (script: Script) => string;
   /** The registrar's location store and per-tenant settings; the registrar functions fail without it. */
   readonly location?: LocationHost;
+  /** Replies follow a Via maddr naming a multicast group (config `multicast_replies`); off when absent. */
+  readonly multicastReplies?: boolean;
+  /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
+  readonly logLimit?: LogLimiter;
 }
 
 export class Router implements RouteHost {
@@ -87,17 +92,22 @@ export class Router implements RouteHost {
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
   readonly #log: Logger;
+  /** Rate limit of per-message lines, the peers' and the scripts' (per tenant). */
+  readonly logLimit: LogLimiter;
   readonly #parseLimits: Partial<ParseLimits> | undefined;
   readonly #invoker: RouteInvoker;
   readonly #defines: ReadonlyMap<string, string>;
   readonly #tenantDefines: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  readonly #replyOptions: ReplyTargetOptions;
 
   constructor(options: RouterOptions) {
     this.#transport = options.transport;
     this.#myself = options.myself;
     this.#selector = options.selector;
     this.#log = options.log;
+    this.logLimit = options.logLimit ?? new LogLimiter();
     this.#parseLimits = options.parseLimits;
+    this.#replyOptions = { multicast: options.multicastReplies ?? false };
     this.htables = options.htables;
     this.location = options.location;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
@@ -121,7 +131,9 @@ export class Router implements RouteHost {
       resolve: options.resolve,
       resolverLimits: { ...DEFAULT_RESOLVER_LIMITS, ...options.resolverLimits },
       recordRouteParams: options.recordRouteParams ?? (() => ''),
+      replyOptions: this.#replyOptions,
       log: options.log,
+      logLimit: this.logLimit,
     });
   }
 
@@ -132,7 +144,9 @@ export class Router implements RouteHost {
       const { error } = parsed;
       countBy(this.counters.parseErrors, error.reason);
       const reply = rejectionReply(error);
-      this.#log.warn(
+      this.logLimit.warn(
+        this.#log,
+        'unparseable',
         {
           source: `${source.proto}:${source.remote.address}:${source.remote.port}`,
           offset: error.offset,
@@ -162,7 +176,12 @@ export class Router implements RouteHost {
     countBy(this.counters.parseErrors, error.code);
     const head = error.head && parseMessage(error.head, { datagram: true, limits: this.#parseLimits });
     const request = head?.ok && head.value instanceof SipRequest ? head.value : undefined;
-    this.#log.warn({ connection: source.connectionId }, `TCP framing error: ${error.message}`);
+    this.logLimit.warn(
+      this.#log,
+      'framing-error',
+      { connection: source.connectionId },
+      `TCP framing error: ${error.message}`,
+    );
     if (!request || request.method === 'ACK') return;
     this.counters.rejected++;
     const reply = createResponse(request, 400, error.message.replace(/[\r\n]/g, ' '), {
@@ -184,7 +203,7 @@ export class Router implements RouteHost {
     });
     this.counters.localReplies++;
     ctx.answer.replied = status;
-    this.#send(replyTarget(request, ctx.source), response.toBuffer(), ctx.log);
+    this.#send(replyTarget(request, ctx.source, this.#replyOptions), response.toBuffer(), ctx.log);
     return true;
   }
 
@@ -216,7 +235,12 @@ export class Router implements RouteHost {
     }
     const script = this.#selector.select(request, source);
     if (!script) {
-      this.#log.warn({ callId: request.callId }, `no tenant takes ${request.method} ${request.uri}: dropped`);
+      this.logLimit.warn(
+        this.#log,
+        'no-tenant',
+        { callId: request.callId },
+        `no tenant takes ${request.method} ${request.uri}: dropped`,
+      );
       return;
     }
     this.#invoker.run(script, this.#requestRoute(request, source, bytes, key));
@@ -283,7 +307,7 @@ export class Router implements RouteHost {
     const request = this.#asReceived(bytes, source) as SipRequest;
     const response = createResponse(request, status, reason, { toTag: localToTag(request) });
     this.counters.localReplies++;
-    this.#send(replyTarget(request, source), response.toBuffer(), ctx.log);
+    this.#send(replyTarget(request, source, this.#replyOptions), response.toBuffer(), ctx.log);
     return 'reply';
   }
 
@@ -365,7 +389,12 @@ export class Router implements RouteHost {
     void this.#transport.send(target, bytes).then((result) => {
       if (result.ok) return;
       this.counters.sendErrors++;
-      log.warn({ kind: result.error.code }, `send failed: ${result.error.message}`);
+      this.logLimit.warn(
+        log,
+        'reply-send-failed',
+        { kind: result.error.code },
+        `send failed: ${result.error.message}`,
+      );
     });
   }
 }

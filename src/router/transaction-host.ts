@@ -8,9 +8,11 @@
 
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
+import { hostLog } from '../kemi/host-log.ts';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
-import { err, ok, type Result } from '../result.ts';
-import { addReceived, responseDestination, type SipRequest, type SipResponse } from '../sip/index.ts';
+import type { LogLimiter } from '../log-limit.ts';
+import { err, OK, ok, type Result } from '../result.ts';
+import { addReceived, type SipRequest, type SipResponse } from '../sip/index.ts';
 import {
   type Clock,
   createTmCounters,
@@ -28,6 +30,7 @@ import {
   type ProxyEnvironment,
   ProxyTransaction,
   statelessBranchId,
+  statelessReplyTarget,
   type TimerValues,
   type TmCounters,
   type TransactionRoutes,
@@ -40,7 +43,7 @@ import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
 import { isOwnSocket } from './own-socket.ts';
-import { replyTarget } from './reply-target.ts';
+import { type ReplyTargetOptions, replyTarget } from './reply-target.ts';
 import { type RouteInvoker, scriptOf } from './route-invoker.ts';
 import type { Script } from './script.ts';
 import { scriptRoutes } from './transaction-routes.ts';
@@ -51,7 +54,7 @@ import { scriptRoutes } from './transaction-routes.ts';
  */
 export type AuthorizeDestination = (script: Script, target: NextHop) => Result<void, string>;
 
-export const allowAllDestinations: AuthorizeDestination = () => ok(undefined);
+export const allowAllDestinations: AuthorizeDestination = () => OK;
 
 export interface TransactionHostOptions {
   readonly transport: Transport;
@@ -72,7 +75,11 @@ export interface TransactionHostOptions {
   readonly resolverLimits: ResolverLimits;
   /** URI parameters added to a script's Record-Route entries (";kwv=7" for dialog pinning). */
   readonly recordRouteParams: (script: Script) => string;
+  /** How replies are addressed (multicast maddr or not). */
+  readonly replyOptions?: ReplyTargetOptions;
   readonly log: Logger;
+  /** Rate limit of the lines a peer (or a script) can cause once per message. */
+  readonly logLimit: LogLimiter;
 }
 
 export class TransactionHost implements TmHost {
@@ -102,6 +109,7 @@ export class TransactionHost implements TmHost {
       localTag: localToTag,
       defer: (task) => options.invoker.defer(task),
       newBranch: newBranchId,
+      logLimit: options.logLimit,
     };
   }
 
@@ -143,17 +151,33 @@ export class TransactionHost implements TmHost {
 
   /**
    * A response no transaction knows (a 2xx retransmitted after its transaction ended ...): forwarded by its
-   * Via like a stateless proxy (16.11) when the top Via is ours; false when dropped.
+   * Via like a stateless proxy (16.11) when the top Via is ours and its branch was minted here for the hop
+   * the next Via names (branch-ids.ts), over UDP or the request's own TCP connection, never a new one. Any
+   * other response naming us is a forgery that would make the server a relay to any host and port (issue
+   * 11): dropped, counted and logged. False when dropped.
    */
   forwardStateless(response: SipResponse): boolean {
     const via = response.via;
     if (!this.#options.myself.is(via.host, via.port, via.transport === 'TLS')) return false;
+    const branch = via.branch;
     if (response.popVia() === undefined) return false;
-    const next = responseDestination(response.via);
-    const proto = next.transport.toLowerCase();
-    if (proto !== 'udp' && proto !== 'tcp') return false;
+    const target = statelessReplyTarget(branch, response.via);
+    if (target === undefined) {
+      this.counters.statelessRepliesRefused++;
+      this.#options.logLimit.warn(
+        this.#options.log,
+        'stateless-response-refused',
+        { status: response.status, callId: response.callId },
+        'stateless response not forwarded: its branch was not minted here for the next Via',
+      );
+      return false;
+    }
     this.counters.statelessReplies++;
-    void this.#options.transport.send({ proto, address: next.host, port: next.port }, response.toBuffer());
+    this.#options.log.debug(
+      { status: response.status, callId: response.callId },
+      'response forwarded statelessly',
+    );
+    void this.#options.transport.send(target, response.toBuffer());
     return true;
   }
 
@@ -186,15 +210,27 @@ export class TransactionHost implements TmHost {
   reply(ctx: RouteContext, status: number, reason: string): number {
     const tx = ctx.tm.transaction;
     if (tx === undefined) {
-      ctx.log.error({ ksr: 't-reply' }, 'no transaction for this request: call t-newtran first');
+      hostLog(
+        ctx,
+        'error',
+        't-reply',
+        { ksr: 't-reply' },
+        'no transaction for this request: call t-newtran first',
+      );
       return -1;
     }
     if (ctx.kind !== 'request' && ctx.kind !== 'failure') {
-      ctx.log.error({ ksr: 't-reply' }, `cannot reply from a ${ctx.kind} route`);
+      hostLog(ctx, 'error', 't-reply', { ksr: 't-reply' }, `cannot reply from a ${ctx.kind} route`);
       return -1;
     }
     if (!tx.reply(status, reason, ctx.answer.replyHeaders)) {
-      ctx.log.error({ ksr: 't-reply', status }, `the transaction was answered already (${tx.finalStatus})`);
+      hostLog(
+        ctx,
+        'error',
+        't-reply',
+        { ksr: 't-reply', status },
+        `the transaction was answered already (${tx.finalStatus})`,
+      );
       return -1;
     }
     ctx.answer.replied = status;
@@ -219,11 +255,17 @@ export class TransactionHost implements TmHost {
     const request = ctx.request;
     const script = requestRouteScript(ctx);
     if (request === undefined || script === undefined || ctx.tm.key === undefined) {
-      ctx.log.error({ ksr: 't-newtran' }, 'a transaction is made only for a request in the request route');
+      hostLog(
+        ctx,
+        'error',
+        't-newtran',
+        { ksr: 't-newtran' },
+        'a transaction is made only for a request in the request route',
+      );
       return undefined;
     }
     if (request.method === 'ACK') {
-      ctx.log.error({ ksr: 't-newtran' }, 'an ACK has no transaction of its own');
+      hostLog(ctx, 'error', 't-newtran', { ksr: 't-newtran' }, 'an ACK has no transaction of its own');
       return undefined;
     }
     const received = request.clone();
@@ -233,14 +275,14 @@ export class TransactionHost implements TmHost {
       key: ctx.tm.key,
       request: received,
       source: ctx.source,
-      upstream: replyTarget(received, ctx.source),
+      upstream: replyTarget(received, ctx.source, this.#options.replyOptions),
       receivedMaxForwards: ctx.tm.receivedMaxForwards,
       loopTag: ctx.tm.loopTag,
       recordRouteParams: this.#options.recordRouteParams(script),
       log: ctx.log,
     });
     if (tx === undefined) {
-      ctx.log.warn('a transaction for this request exists already');
+      hostLog(ctx, 'warn', 't-newtran', {}, 'a transaction for this request exists already');
       return undefined;
     }
     script.pin();
@@ -275,13 +317,24 @@ export class TransactionHost implements TmHost {
     if (script === undefined || target === undefined) return E_UNSPEC;
     const found = forced === undefined ? nextHop(target.dstUri ?? target.uri) : ok(forced);
     if (!found.ok) {
-      ctx.log.warn({ code: found.error.code }, `ACK not relayed: ${found.error.message}`);
+      hostLog(
+        ctx,
+        'warn',
+        'ack-not-relayed',
+        { code: found.error.code },
+        `ACK not relayed: ${found.error.message}`,
+      );
       return found.error.code;
     }
     const hop = found.value;
     const why = this.#refuse(script, hop);
     if (why !== undefined) {
-      ctx.log.warn({ code: E_ADM_PROHIBITED }, `ACK not relayed: ${why}`);
+      this.#options.logLimit.warn(
+        ctx.log,
+        'ack-not-relayed',
+        { code: E_ADM_PROHIBITED },
+        `ACK not relayed: ${why}`,
+      );
       return E_ADM_PROHIBITED;
     }
     const local = this.#env.listenerFor(hop.proto, hop.host, ctx.source);

@@ -47,30 +47,38 @@ export interface ModuleMeta {
   readonly timings: { readonly validateMs: number; readonly rewriteMs: number; readonly compileMs: number };
 }
 
-export interface FastModule {
+/**
+ * `C` is how a core module is held: compiled (`WebAssembly.Module`, the default), or as its rewritten bytes
+ * (`Uint8Array`: a `PortableModule`, which can cross a process boundary; a WebAssembly.Module cannot).
+ */
+export interface FastModule<C = WebAssembly.Module> {
   readonly path: 'fast';
   readonly meta: ModuleMeta;
-  readonly core: WebAssembly.Module;
+  readonly core: C;
   /** The guest's core imports in order, each bound to a WIT function. */
   readonly bindings: readonly CoreBinding[];
   /** Routes with a `cabi_post_<route>` export. */
   readonly postReturn: readonly string[];
 }
 
-export interface JcoModule {
+export interface JcoModule<C = WebAssembly.Module> {
   readonly path: 'jco';
   readonly meta: ModuleMeta;
   readonly glueHash: string;
   /** Function body returning the glue's `instantiate` (see glue.ts). */
   readonly glueBody: string;
-  readonly cores: Readonly<Record<string, WebAssembly.Module>>;
+  readonly cores: Readonly<Record<string, C>>;
   /** Interface keys the glue reads from its imports object (`kemi:ksr/pv`). */
   readonly importKeys: readonly string[];
 }
 
-export type CompiledModule = FastModule | JcoModule;
+export type CompiledModule<C = WebAssembly.Module> = FastModule<C> | JcoModule<C>;
 
 export type CompileResult = Result<CompiledModule, LoadError>;
+
+/** A compiled module with its cores as bytes (each known to compile): what a compile process sends back. */
+export type PortableModule = CompiledModule<Uint8Array>;
+export type PortableResult = Result<PortableModule, LoadError>;
 
 export class Engine {
   readonly #transpiler: Transpiler;
@@ -81,7 +89,18 @@ export class Engine {
 
   /** Validates, rewrites and compiles `bytes`; a refusal is a value, never a throw. */
   compile(bytes: Uint8Array, options: CompileOptions = {}): Promise<CompileResult> {
-    return compile(bytes, options, this.#transpiler);
+    return compile(bytes, options, this.#transpiler, compileCore);
+  }
+
+  /**
+   * As compile(), with each core module compiled (so that a module V8 refuses is refused here) but returned
+   * as its bytes: for a compile in another process, whose caller then calls `materialize`.
+   */
+  compilePortable(bytes: Uint8Array, options: CompileOptions = {}): Promise<PortableResult> {
+    return compile(bytes, options, this.#transpiler, async (what, core) => {
+      const compiled = await compileCore(what, core);
+      return compiled.ok ? ok(core) : compiled;
+    });
   }
 
   /** Ends the engine's validator worker, if it has one. */
@@ -90,11 +109,30 @@ export class Engine {
   }
 }
 
-async function compile(
+/** Compiles the cores of a portable module in this process (V8 compiles off the event loop). */
+export async function materialize(module: PortableModule): Promise<CompileResult> {
+  if (module.path === 'fast') {
+    const core = await compileCore('the core module', module.core);
+    return core.ok ? ok({ ...module, core: core.value }) : core;
+  }
+  const names = Object.keys(module.cores);
+  const compiled = await Promise.all(names.map((n) => compileCore(`core module ${n}`, module.cores[n])));
+  const cores: Record<string, WebAssembly.Module> = {};
+  for (const [i, c] of compiled.entries()) {
+    if (!c.ok) return c;
+    cores[names[i]] = c.value;
+  }
+  return ok({ ...module, cores });
+}
+
+type CoreCompiler<C> = (what: string, bytes: Uint8Array) => Promise<Result<C, LoadError>>;
+
+async function compile<C>(
   bytes: Uint8Array,
   options: CompileOptions,
   transpiler: Transpiler,
-): Promise<CompileResult> {
+  coreOf: CoreCompiler<C>,
+): Promise<Result<CompiledModule<C>, LoadError>> {
   const limits: ModuleLimits = { ...defaultModuleLimits, ...options.limits };
   const pkg = options.pkg ?? ksrPackage;
   const world = options.world ?? 'script';
@@ -133,7 +171,7 @@ async function compile(
       return fail(REWRITE_ERRORS[rewritten.error.code], `the core module: ${rewritten.error.message}`);
     }
     const t2 = performance.now();
-    const core = await compileCore('the core module', rewritten.value.bytes);
+    const core = await coreOf('the core module', rewritten.value.bytes);
     if (!core.ok) return core;
     const fastMeta: ModuleMeta = { ...meta, path: 'fast', fallbackReason: undefined, timings: timings(t2) };
     return ok({
@@ -165,8 +203,8 @@ async function compile(
     rewritten.push([name, r.value.bytes]);
   }
   const t2 = performance.now();
-  const compiled = await Promise.all(rewritten.map(([name, b]) => compileCore(`core module ${name}`, b)));
-  const cores: Record<string, WebAssembly.Module> = {};
+  const compiled = await Promise.all(rewritten.map(([name, b]) => coreOf(`core module ${name}`, b)));
+  const cores: Record<string, C> = {};
   for (const [i, c] of compiled.entries()) {
     if (!c.ok) return c;
     cores[rewritten[i][0]] = c.value;

@@ -9,6 +9,9 @@ export {
   type FastModule,
   type JcoModule,
   type ModuleMeta,
+  materialize,
+  type PortableModule,
+  type PortableResult,
   type RoutePath,
 } from './engine.ts';
 export type { RouteName } from './instance.ts';
@@ -28,7 +31,6 @@ export {
   type FailureCause,
   type HostMeter,
   ModuleRunner,
-  OK,
   type Outcome,
   type RunnerOptions,
   type RunnerResult,

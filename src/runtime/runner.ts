@@ -1,7 +1,7 @@
 // Runs a compiled module's routes: one instance reused across invocations; each invocation binds the
 // context, opens the budgets and returns an outcome value. A failed invocation discards the instance and
 // the next one gets a fresh instance made from the compiled module (a trap may leave guest state corrupt).
-import { err, ok, type Result } from '../result.ts';
+import { err, OK, ok, type Result } from '../result.ts';
 import type { CompiledModule } from './engine.ts';
 import { isStackOverflow } from './fast-binding.ts';
 import { instantiate, type RouteInstance, type RouteName } from './instance.ts';
@@ -24,17 +24,16 @@ export type FailureCause =
   /** A KSR implementation threw: a bug in the host, reported with the function's name. */
   | 'host';
 
+/** Why an invocation failed: the route, the kind of failure, one line for the log, and what was thrown. */
 export interface Failure {
-  readonly ok: false;
   readonly route: RouteName;
   readonly cause: FailureCause;
   readonly message: string;
   readonly error: unknown;
 }
 
-export type Outcome = { readonly ok: true } | Failure;
-
-export const OK: Outcome = Object.freeze({ ok: true });
+/** A route that returned gives the shared OK (src/result.ts): the per-message path allocates no outcome. */
+export type Outcome = Result<void, Failure>;
 
 const CAUGHT = 'the route caught a host error and went on: ';
 
@@ -141,10 +140,10 @@ export class ModuleRunner {
     this.current = undefined;
   }
 
-  private failed(route: RouteName, error: unknown, store: Store, prefix: string): Failure {
+  private failed(route: RouteName, error: unknown, store: Store, prefix: string): Outcome {
     this.stats.failures++;
     const { cause, message } = classify(error, store, this.module.meta.maxMemoryBytes);
-    return { ok: false, route, cause, message: `${route}: ${prefix}${message}`, error };
+    return err({ route, cause, message: `${route}: ${prefix}${message}`, error });
   }
 }
 

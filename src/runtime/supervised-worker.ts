@@ -1,10 +1,13 @@
-// One job at a time in a worker thread, supervised: the worker is started on first use and kept between jobs
+// One job at a time in a worker thread or a child process (job-host.ts), supervised (jobs wait in a queue
+// fair between their keys): the worker is started on first use and kept between jobs
 // (its first job pays for loading the modules, later ones do not); a job past its deadline, a worker that
 // dies, or a worker that says its own state is spoilt ends that worker, and the next job gets a new one.
 // Both workers of the runtime (the compile worker, the component validator) are one of these; a worker never
 // starts another, so a worker's resource limits bound everything a job does.
-import { parentPort, type ResourceLimits, Worker } from 'node:worker_threads';
+import { parentPort, type ResourceLimits } from 'node:worker_threads';
 import { fail, ok, type Problem, type Result } from '../result.ts';
+import { FairQueue } from './fair-queue.ts';
+import { type JobHost, type ProcessIsolation, processHost, threadHost } from './job-host.ts';
 
 export interface SupervisedWorkerOptions {
   /** The worker's entry module; it calls `serveJobs`. */
@@ -13,6 +16,11 @@ export interface SupervisedWorkerOptions {
   readonly timeoutMs?: number;
   /** The worker's heap and stack limits: a job that runs past them ends the worker, not the process. */
   readonly resourceLimits?: ResourceLimits;
+  /**
+   * Run the jobs in a child process bounded in all its memory (job-host.ts) instead of a thread; the
+   * replies then cross a process boundary (structured clone: no WebAssembly.Module).
+   */
+  readonly process?: ProcessIsolation;
   /**
    * Times a job is sent to a new worker after its worker died under it. Only where a job is pure and a
    * crash may not be its own doing; 0 (the default) where retrying a hostile job would double its cost.
@@ -47,8 +55,8 @@ interface Pending<J, R> {
 
 export class SupervisedWorker<J, R> {
   readonly #options: SupervisedWorkerOptions;
-  readonly #queue: Pending<J, R>[] = [];
-  #worker: Worker | undefined;
+  readonly #queue = new FairQueue<Pending<J, R>>();
+  #worker: JobHost | undefined;
   #running:
     | { readonly pending: Pending<J, R>; readonly timer?: NodeJS.Timeout; readonly start: number }
     | undefined;
@@ -64,11 +72,14 @@ export class SupervisedWorker<J, R> {
     if (!this.#closed) this.#ensureWorker();
   }
 
-  /** Runs `job` after those before it; never throws. */
-  run(job: J): Promise<Result<Done<R>, WorkerProblem>> {
+  /**
+   * Runs `job` after those of its `key` before it, the keys waiting taking turns (src/runtime/fair-queue.ts);
+   * never throws.
+   */
+  run(job: J, key = ''): Promise<Result<Done<R>, WorkerProblem>> {
     if (this.#closed) return Promise.resolve(fail('closed', 'is closed'));
     return new Promise((resolve) => {
-      this.#queue.push({ id: this.#nextId++, job, resolve, tries: 0 });
+      this.#queue.push(key, { id: this.#nextId++, job, resolve, tries: 0 });
       this.#next();
     });
   }
@@ -76,36 +87,40 @@ export class SupervisedWorker<J, R> {
   /** Refuses the queued jobs and the running one, and ends the worker. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const p of this.#queue.splice(0)) p.resolve(fail('closed', 'was closed'));
+    for (const p of this.#queue.drain()) p.resolve(fail('closed', 'was closed'));
     this.#finish(fail('closed', 'was closed'));
     const worker = this.#worker;
     this.#worker = undefined;
-    await worker?.terminate();
+    worker?.end();
   }
 
-  #ensureWorker(): Worker {
+  #ensureWorker(): JobHost {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(this.#options.url, { resourceLimits: this.#options.resourceLimits });
+    const { url, resourceLimits, process } = this.#options;
+    const events = {
+      onMessage: (envelope: unknown) => this.#message(worker, envelope as Envelope<R>),
+      onLost: (why: string) => this.#lost(worker, why),
+    };
+    const worker = process ? processHost(url, process, events) : threadHost(url, resourceLimits, events);
     // Referenced only while a job is out, so that an idle worker does not keep the process alive.
     worker.unref();
-    worker.on('message', (envelope: Envelope<R>) => {
-      const running = this.#running;
-      if (this.#worker !== worker || envelope.id !== running?.pending.id) return;
-      if ('threw' in envelope) {
-        this.#finish(fail('threw', `failed: ${envelope.threw}`));
-        return;
-      }
-      // The worker's state is spoilt for later jobs (this job made it so): the next job gets a new worker.
-      if (envelope.retire) this.#end(worker);
-      this.#finish(ok({ reply: envelope.reply, wallMs: performance.now() - running.start }));
-    });
-    worker.on('error', (e) => this.#lost(worker, `failed: ${e.message}`));
-    worker.on('exit', (code) => this.#lost(worker, `exited with code ${code}`));
     this.#worker = worker;
     return worker;
   }
 
-  #lost(worker: Worker, why: string): void {
+  #message(worker: JobHost, envelope: Envelope<R>): void {
+    const running = this.#running;
+    if (this.#worker !== worker || envelope.id !== running?.pending.id) return;
+    if ('threw' in envelope) {
+      this.#finish(fail('threw', `failed: ${envelope.threw}`));
+      return;
+    }
+    // The worker's state is spoilt for later jobs (this job made it so): the next job gets a new worker.
+    if (envelope.retire) this.#end(worker);
+    this.#finish(ok({ reply: envelope.reply, wallMs: performance.now() - running.start }));
+  }
+
+  #lost(worker: JobHost, why: string): void {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
     const running = this.#running;
@@ -118,9 +133,9 @@ export class SupervisedWorker<J, R> {
     } else this.#finish(fail('lost', why));
   }
 
-  #end(worker: Worker): void {
+  #end(worker: JobHost): void {
     if (this.#worker === worker) this.#worker = undefined;
-    void worker.terminate();
+    worker.end();
   }
 
   #next(): void {
@@ -139,7 +154,7 @@ export class SupervisedWorker<J, R> {
     pending.tries++;
     this.#running = { pending, timer, start: performance.now() };
     worker.ref();
-    worker.postMessage({ id: pending.id, job: pending.job });
+    worker.send({ id: pending.id, job: pending.job });
   }
 
   #finish(result: Result<Done<R>, WorkerProblem>): void {
@@ -158,8 +173,8 @@ export class SupervisedWorker<J, R> {
  * job (the job left state behind that would fail the next ones); a throw is reported as a bug, with its stack.
  */
 export function serveJobs<J, R>(handle: (job: J) => Promise<{ reply: R; retire: boolean }>): void {
-  const port = parentPort;
-  if (!port) throw new Error('serveJobs runs in a worker thread');
+  const port = parentPort ?? childPort();
+  if (!port) throw new Error('serveJobs runs in a worker thread or a child process with an IPC channel');
   port.on('message', async ({ id, job }: { id: number; job: J }) => {
     let envelope: Envelope<R>;
     try {
@@ -169,4 +184,16 @@ export function serveJobs<J, R>(handle: (job: J) => Promise<{ reply: R; retire: 
     }
     port.postMessage(envelope);
   });
+}
+
+/** The IPC channel of a child process, as a port; the process ends when its parent goes. */
+function childPort() {
+  const send = process.send?.bind(process);
+  if (!send) return undefined;
+  process.once('disconnect', () => process.exit(0));
+  return {
+    on: (event: 'message', listener: (message: { id: number; job: never }) => void) =>
+      process.on(event, listener),
+    postMessage: (message: unknown) => send(message),
+  };
 }

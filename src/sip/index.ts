@@ -18,7 +18,7 @@ export { type CSeq, MAX_CSEQ, parseCSeq } from './cseq.ts';
 export { parseHeaderLine } from './header-line.ts';
 export { canonicalHeaderName, headerKey } from './header-names.ts';
 export { parseDeltaSeconds } from './integers.ts';
-export { ipAddressKey, ipv6Groups } from './ip-address.ts';
+export { ipAddressKey, ipv6Groups, isMulticastAddress } from './ip-address.ts';
 export type { HeaderFieldView } from './message.ts';
 export { SipMessage } from './message.ts';
 export { formatNameAddr, type NameAddr, parseNameAddr } from './name-addr.ts';

@@ -114,3 +114,12 @@ export function ipAddressKey(text: string): string | undefined {
 function dotted(value: number): string {
   return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
 }
+
+/** True for an IPv4 (224.0.0.0/4) or IPv6 (ff00::/8) multicast address; false for names and unicast. */
+export function isMulticastAddress(text: string): boolean {
+  const key = ipAddressKey(text);
+  if (key === undefined) return false;
+  if (key.includes(':')) return key.startsWith('ff') && key.indexOf(':') === 4;
+  const first = Number(key.slice(0, key.indexOf('.')));
+  return first >= 224 && first <= 239;
+}

@@ -1,7 +1,9 @@
 // rejectionReply: the 400 / 505 / 513 a server sends back for a request that did not parse (RFC 3261
 // 8.2.6, 16.3, 18.3), made from what of it could be read. Replies need the Via values (where to send, and
-// for the client to match) and the CSeq; without them, or for an ACK (never answered), or for a response,
-// there is no reply and the caller drops and counts the message.
+// for the client to match); without them, or for an ACK (never answered), or for a response, there is no
+// reply and the caller drops and counts the message. A CSeq that is missing or unreadable is answered
+// with "CSeq: 0 <method of the request line>": the client matches a response by its top Via branch and the
+// CSeq method (17.1.3), so it still learns why, instead of retransmitting into silence (issue 11).
 
 import { parseCSeq } from './cseq.ts';
 import { parseNameAddr } from './name-addr.ts';
@@ -17,15 +19,16 @@ import { parseVia } from './via.ts';
 export function rejectionReply(error: ParseError): Buffer | undefined {
   if (
     error.kind !== 'request' ||
+    error.method === undefined ||
     error.method === 'ACK' ||
-    error.vias.length === 0 ||
-    error.cseq === undefined
+    error.vias.length === 0
   ) {
     return undefined;
   }
   const top = splitList(error.vias[0])[0];
-  if (top === undefined || parseVia(top) === undefined || parseCSeq(error.cseq) === undefined)
-    return undefined;
+  if (top === undefined || parseVia(top) === undefined) return undefined;
+  const cseq =
+    error.cseq !== undefined && parseCSeq(error.cseq) !== undefined ? error.cseq : `0 ${error.method}`;
 
   let text = `SIP/2.0 ${error.status} ${error.reason}\r\n`;
   for (const via of error.vias) text += `Via: ${via}\r\n`;
@@ -38,7 +41,7 @@ export function rejectionReply(error: ParseError): Buffer | undefined {
         : `To: ${error.to}\r\n`;
   }
   if (error.callId !== undefined) text += `Call-ID: ${error.callId}\r\n`;
-  text += `CSeq: ${error.cseq}\r\nContent-Length: 0\r\n\r\n`;
+  text += `CSeq: ${cseq}\r\nContent-Length: 0\r\n\r\n`;
   return Buffer.from(text, 'latin1');
 }
 

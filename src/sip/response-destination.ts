@@ -1,8 +1,11 @@
-// Where a response goes, from the top Via of the request (RFC 3261 18.2.2 with RFC 3581 4 and 18.2.2's
-// reliable-transport rule): over the request's connection for reliable transports (or a new one to received
-// or sent-by, at the sent-by port, when it closed), else to maddr, else to received and rport, else to
-// sent-by. Ports default to 5060, or 5061 for TLS transports.
+// Where a response goes by a Via alone (RFC 3261 18.2.2 with RFC 3581 4 and 18.2.2's reliable-transport
+// rule): over the request's connection for reliable transports (received or sent-by, at the sent-by port,
+// name the peer), else to maddr when multicast is enabled and it names a multicast group, else to received
+// and rport, else to sent-by. Ports default to 5060, or 5061 for TLS transports.
+// A Via is what a peer wrote: replies to a request go by its source instead (router/reply-target.ts); this
+// serves a Via this server wrote received/rport into itself (the next Via of a forwarded response).
 
+import { isMulticastAddress } from './ip-address.ts';
 import type { Via } from './via.ts';
 
 export interface ResponseDestination {
@@ -20,7 +23,12 @@ export interface ResponseDestination {
 const RELIABLE = new Set(['TCP', 'TLS', 'SCTP', 'TLS-SCTP', 'WS', 'WSS']);
 const SECURE = new Set(['TLS', 'TLS-SCTP', 'WSS']);
 
-export function responseDestination(via: Via): ResponseDestination {
+export interface DestinationOptions {
+  /** Honour maddr when it names a multicast group (off: a unicast maddr would steer replies anywhere). */
+  readonly multicast?: boolean;
+}
+
+export function responseDestination(via: Via, options: DestinationOptions = {}): ResponseDestination {
   const transport = via.transport;
   const defaultPort = SECURE.has(transport) ? 5061 : 5060;
   const rport = typeof via.rport === 'number' ? via.rport : undefined;
@@ -32,7 +40,7 @@ export function responseDestination(via: Via): ResponseDestination {
       port: via.port ?? defaultPort,
     };
   }
-  if (via.maddr !== undefined) {
+  if (options.multicast && via.maddr !== undefined && isMulticastAddress(via.maddr)) {
     return {
       transport,
       reuseConnection: false,

@@ -1,6 +1,8 @@
 // What a server does to the top Via of a request it receives (RFC 3261 18.2.1, RFC 3581 4): add `received`
 // with the source IP when the sent-by host differs from it, and fill `rport` with the source port when the
 // client asked for it (or the script forces it, Kamailio's force_rport), which also requires `received`.
+// Values the client wrote itself are never kept (issue 11): a Via that carries received, or rport with a
+// value, gets both overwritten from the source, so no Via downstream or echoed back names a third party.
 // A pure function of the message and the source: the transport layer stays SIP-free.
 
 import { ipAddressKey } from './ip-address.ts';
@@ -19,10 +21,10 @@ export interface SourceAddress {
  */
 export function addReceived(request: SipRequest, source: SourceAddress, forceRport = false): boolean {
   const via = request.via;
-  const fillRport = via.rport === true || forceRport;
+  const fillRport = via.rport !== undefined || forceRport;
   const sameHost =
     ipAddressKey(via.host) !== undefined && ipAddressKey(via.host) === ipAddressKey(source.address);
-  if (!fillRport && sameHost) return false;
+  if (!fillRport && sameHost && via.received === undefined) return false;
   const params = new Map(via.params);
   params.set('received', source.address);
   if (fillRport) params.set('rport', String(source.port));

@@ -5,7 +5,7 @@
 // Expiry is lazy (an expired item reads as absent) plus a bounded sweep on writes: items are kept in the
 // order of their last write, which with one autoexpire per table is the order they expire in.
 
-import { fail, ok, type Problem, type Result } from '../result.ts';
+import { fail, OK, ok, type Problem, type Result } from '../result.ts';
 
 /** An item's value: strings are byte strings (one char per octet), integers are s32. */
 export type HtValue = string | number;
@@ -91,7 +91,7 @@ export class Htable {
     const refused = this.#check(key, value);
     if (refused) return refused;
     this.#write(key, value);
-    return ok(undefined);
+    return OK;
   }
 
   /** Adds `delta` to an integer item (a missing one starts at initval); the new value (s32, wrapping). */

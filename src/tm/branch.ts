@@ -175,7 +175,12 @@ export class Branch implements ClientTransactionUser {
 
   transportError(error: SendError): void {
     this.#owner.env.counters.sendFailures++;
-    this.#owner.log.warn({ branch: this.index, kind: error.code }, `branch ${this.index}: ${error.message}`);
+    this.#owner.env.logLimit.warn(
+      this.#owner.log,
+      'branch-send-failed',
+      { branch: this.index, kind: error.code },
+      `branch ${this.index}: ${error.message}`,
+    );
     if (this.final !== undefined) return;
     this.final = { status: 503, reason: 'Service Unavailable', response: undefined, local: true };
     this.#owner.branchFinal(this);
@@ -253,7 +258,13 @@ export class Branch implements ClientTransactionUser {
       {
         receiveResponse: () => {},
         timeout: () => {},
-        transportError: (error) => this.#owner.log.warn({ branch: this.index }, `CANCEL: ${error.message}`),
+        transportError: (error) =>
+          env.logLimit.warn(
+            this.#owner.log,
+            'cancel-send-failed',
+            { branch: this.index },
+            `CANCEL: ${error.message}`,
+          ),
         terminated: () => {
           env.table.removeClient(this.id, 'CANCEL', entry);
           this.#owner.subtransactionEnded();

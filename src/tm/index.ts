@@ -1,7 +1,7 @@
 // The transaction layer (RFC 3261 17) and the stateful proxy core (16), as Kamailio's tm and rr modules
 // provide them to scripts. Knows SIP and the transport, nothing of wasm or of the KSR tables.
 export { Branch, type BranchFinal } from './branch.ts';
-export { newBranchId, statelessBranchId } from './branch-ids.ts';
+export { newBranchId, statelessBranchId, statelessReplyTarget } from './branch-ids.ts';
 export { type Clock, systemClock, type Timer } from './clock.ts';
 export { byFallingQ, type DestinationBranch, parseQ, takeHighestQ } from './destination-set.ts';
 export { InviteClientTransaction } from './invite-client-transaction.ts';

@@ -4,6 +4,7 @@
 // how routes run: it hands them drafts and reads verdicts.
 
 import type { Logger } from 'pino';
+import type { LogLimiter } from '../log-limit.ts';
 import type { Result } from '../result.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { Endpoint, Proto, SendResult, SendTarget, Source } from '../transport/index.ts';
@@ -42,8 +43,14 @@ export interface ProxyEnvironment {
   localTag(request: SipRequest): string;
   /** Runs `task` when no route is running (routes never nest: a guest instance is never re-entered). */
   defer(task: () => void): void;
-  /** A new Via branch parameter (magic cookie first, unique to this process), ending with `suffix`. */
-  newBranch(suffix?: string): string;
+  /**
+   * A new Via branch parameter (magic cookie first, unique to this process), signed for `upstream`, the
+   * transaction's reply target, so a response outliving the transaction may go back there statelessly;
+   * ending with `suffix` (the loop hash).
+   */
+  newBranch(upstream: SendTarget, suffix?: string): string;
+  /** Rate limit of the lines a peer can cause once per transaction (a send that failed, a timeout). */
+  readonly logLimit: LogLimiter;
 }
 
 /** A branch about to be sent, as the branch route sees and may change it. */

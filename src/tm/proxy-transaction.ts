@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { err, type Result } from '../result.ts';
 import { createResponse, type SipRequest, type SipResponse } from '../sip/index.ts';
-import type { Source } from '../transport/index.ts';
+import type { SendTarget, Source } from '../transport/index.ts';
 import type { Branch } from './branch.ts';
 import type { Timer } from './clock.ts';
 import type { DestinationBranch } from './destination-set.ts';
@@ -36,6 +36,8 @@ export class ProxyTransaction implements ServerTransactionUser {
   /** The request as received (local replies are built from it). */
   readonly request: SipRequest;
   readonly source: Source;
+  /** Where responses go (ProxyTransactionInit.upstream); branches are signed for it (branch-ids.ts). */
+  readonly upstream: SendTarget;
   readonly log: Logger;
   readonly env: ProxyEnvironment;
   readonly server: InviteServerTransaction | NonInviteServerTransaction;
@@ -95,6 +97,7 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.key = init.key;
     this.request = init.request;
     this.source = init.source;
+    this.upstream = init.upstream;
     this.log = init.log;
     this.owner = init.owner;
     this.fr = env.timing.timers.fr;
@@ -105,7 +108,7 @@ export class ProxyTransaction implements ServerTransactionUser {
       recordRouteParams: init.recordRouteParams ?? '',
       branchSuffix: init.loopTag === undefined ? '' : loopSuffix(init.loopTag),
     };
-    this.#queue = new RelayQueue(init.log);
+    this.#queue = new RelayQueue(init.log, env.logLimit);
     this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream);
     const transport = {
       reliable: init.source.proto === 'tcp',
@@ -169,7 +172,12 @@ export class ProxyTransaction implements ServerTransactionUser {
   relay(message: SipRequest, targets: readonly DestinationBranch[], forced?: NextHop): RelayOutcome {
     const closed = this.#closedToBranches();
     if (closed !== undefined) {
-      this.log.warn({ code: closed.code }, `relay refused: ${closed.message}`);
+      this.env.logLimit.warn(
+        this.log,
+        'relay-refused',
+        { code: closed.code },
+        `relay refused: ${closed.message}`,
+      );
       return err(closed);
     }
     const refuse = (hop: NextHop) => this.#routes.refuse(hop);
@@ -304,7 +312,12 @@ export class ProxyTransaction implements ServerTransactionUser {
 
   transportError(error: { message: string; code: string }): void {
     this.env.counters.sendFailures++;
-    this.log.warn({ kind: error.code }, `response not sent upstream: ${error.message}`);
+    this.env.logLimit.warn(
+      this.log,
+      'response-not-sent',
+      { kind: error.code },
+      `response not sent upstream: ${error.message}`,
+    );
   }
 
   ackTimeout(): void {
@@ -335,7 +348,12 @@ export class ProxyTransaction implements ServerTransactionUser {
   readonly #expire = (): void => {
     const live = this.branches.filter((b) => b.running).length;
     if (this.finalStatus === undefined) {
-      this.log.warn({ lifetime: true, branches: live }, 'transaction lifetime exceeded: answering 408');
+      this.env.logLimit.warn(
+        this.log,
+        'lifetime-exceeded',
+        { lifetime: true, branches: live },
+        'transaction lifetime exceeded: answering 408',
+      );
       this.#queue.clear();
       this.reply(408, 'Request Timeout');
     } else if (live > 0) {

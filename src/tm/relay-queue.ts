@@ -3,6 +3,7 @@
 // of forking once the route returned, so a route that fails after t_relay sends nothing (what it queued
 // is dropped with its other changes).
 import type { Logger } from 'pino';
+import type { LogLimiter } from '../log-limit.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { SipRequest } from '../sip/index.ts';
 import type { DestinationBranch } from './destination-set.ts';
@@ -24,12 +25,15 @@ export interface QueuedBranch {
 
 export class RelayQueue {
   readonly #log: Logger;
+  readonly #logLimit: LogLimiter;
   #queued: QueuedBranch[] = [];
   /** The round of forking sent last: 1 from the request route, one more per failure route that relays. */
   #leg = 0;
 
-  constructor(log: Logger) {
+  /** Refusals are a script's doing, many per message at worst: `logLimit` bounds their lines per tenant. */
+  constructor(log: Logger, logLimit: LogLimiter) {
     this.#log = log;
+    this.#logLimit = logLimit;
   }
 
   get length(): number {
@@ -55,22 +59,30 @@ export class RelayQueue {
     if (sent + this.#queued.length + targets.length > MAX_BRANCHES) {
       return this.#refused(relayError(E_TOO_MANY_BRANCHES, `more than ${MAX_BRANCHES} branches`));
     }
-    let first: RelayError | undefined;
+    let first: { error: RelayError; uri: string } | undefined;
+    let refused = 0;
     let queued = 0;
     for (const target of targets) {
       const hop = resolve(target);
       if (!hop.ok) {
-        first ??= hop.error;
-        this.#log.warn(
-          { uri: target.dstUri ?? target.uri, code: hop.error.code },
-          `relay refused: ${hop.error.message}`,
-        );
+        first ??= { error: hop.error, uri: target.dstUri ?? target.uri };
+        refused++;
         continue;
       }
       this.#queued.push({ message, target, hop: hop.value, forced });
       queued++;
     }
-    return queued === 0 ? err(first!) : ok(queued);
+    // One line for the destinations refused in this call, with their count: the first names the reason.
+    if (first !== undefined) {
+      const others = refused > 1 ? ` (and ${refused - 1} more destinations refused)` : '';
+      this.#logLimit.warn(
+        this.#log,
+        'relay-refused',
+        { uri: first.uri, code: first.error.code, refused },
+        `relay refused: ${first.error.message}${others}`,
+      );
+    }
+    return queued === 0 ? err(first!.error) : ok(queued);
   }
 
   /** Empties the queue: its branches as the next round of forking, and that round's number. */
@@ -91,7 +103,7 @@ export class RelayQueue {
 
   /** Logs a refusal of the whole relay (t_relay then returns its code). */
   #refused(error: RelayError): Result<number, RelayError> {
-    this.#log.warn({ code: error.code }, `relay refused: ${error.message}`);
+    this.#logLimit.warn(this.#log, 'relay-refused', { code: error.code }, `relay refused: ${error.message}`);
     return err(error);
   }
 }

@@ -39,7 +39,12 @@ export function forwardBranch(
   let hop = queued.hop;
   let flags = target.flags;
   const ended = (status: number, reason: string, why: string): Branch => {
-    tx.log.warn({ branch: index, status }, `branch ${index} not sent: ${why}`);
+    tx.env.logLimit.warn(
+      tx.log,
+      'branch-not-sent',
+      { branch: index, status },
+      `branch ${index} not sent: ${why}`,
+    );
     const branch = new Branch(tx, index, leg, request, hop, targetOf(hop, undefined), '', flags);
     branch.fail(status, reason);
     return branch;
@@ -78,7 +83,7 @@ export function forwardBranch(
     );
     for (let i = values.length - 1; i >= 0; i--) request.prependHeader('Record-Route', values[i]);
   }
-  const id = tx.env.newBranch(forwarding.branchSuffix);
+  const id = tx.env.newBranch(tx.upstream, forwarding.branchSuffix);
   request.pushVia(`SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${id}`);
   return new Branch(tx, index, leg, request, hop, targetOf(hop, local.listener), id, flags);
 }

@@ -20,6 +20,8 @@ export interface TmCounters {
   failureRoutes: number;
   /** Replies that matched no transaction and were forwarded by their Via. */
   statelessReplies: number;
+  /** Replies that matched no transaction, named us in their top Via, but whose branch we did not sign. */
+  statelessRepliesRefused: number;
 }
 
 export function createTmCounters(): TmCounters {
@@ -35,5 +37,6 @@ export function createTmCounters(): TmCounters {
     cancelsSent: 0,
     failureRoutes: 0,
     statelessReplies: 0,
+    statelessRepliesRefused: 0,
   };
 }

@@ -1,12 +1,14 @@
 // Open TCP connections, by id and by remote address:port, so a reply or a later request to the same peer
 // reuses the connection (RFC 3261 18.2.2, RFC 5923 style reuse) instead of opening another.
 import { type Endpoint, formatEndpoint, normalizeAddress } from './endpoint.ts';
-import type { TcpConnection } from './tcp-connection.ts';
+import type { Direction, TcpConnection } from './tcp-connection.ts';
 
 export class ConnectionTable {
   readonly #byId = new Map<number, TcpConnection>();
   readonly #byRemote = new Map<string, Set<TcpConnection>>();
   readonly #inboundPerIp = new Map<string, number>();
+  /** Open connections by direction: each has its own budget (limits.ts). */
+  readonly #byDirection = { inbound: 0, outbound: 0 };
 
   get size(): number {
     return this.#byId.size;
@@ -21,6 +23,7 @@ export class ConnectionTable {
       this.#byRemote.set(key, peers);
     }
     peers.add(connection);
+    this.#byDirection[connection.direction]++;
     if (connection.direction === 'inbound') {
       const ip = connection.remote.address;
       this.#inboundPerIp.set(ip, (this.#inboundPerIp.get(ip) ?? 0) + 1);
@@ -34,6 +37,7 @@ export class ConnectionTable {
     const peers = this.#byRemote.get(key);
     peers?.delete(connection);
     if (peers?.size === 0) this.#byRemote.delete(key);
+    this.#byDirection[connection.direction]--;
     if (connection.direction === 'inbound') {
       const ip = connection.remote.address;
       const left = (this.#inboundPerIp.get(ip) ?? 1) - 1;
@@ -54,6 +58,10 @@ export class ConnectionTable {
     let newest: TcpConnection | undefined;
     for (const connection of peers ?? []) if (connection.open) newest = connection;
     return newest;
+  }
+
+  count(direction: Direction): number {
+    return this.#byDirection[direction];
   }
 
   inboundFrom(ip: string): number {

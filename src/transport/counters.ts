@@ -22,8 +22,14 @@ export interface TransportCounters {
   framingErrors: number;
   connectionsAccepted: number;
   connectionsOpened: number;
-  /** Inbound connections closed at once because of maxConnections or maxConnectionsPerIp. */
+  /** Inbound connections closed at once because of maxInboundConnections or maxConnectionsPerIp. */
   connectionsRejected: number;
+  /** The part of connectionsRejected refused by maxConnectionsPerIp. */
+  connectionsRejectedPerIp: number;
+  /** Outbound connects refused because maxOutboundConnections was reached (the send fails). */
+  outboundRefused: number;
+  /** Connections closed because a message was not complete within messageTimeoutMs of its first byte. */
+  messageTimeouts: number;
   connectionsClosed: number;
   idleTimeouts: number;
   /** Socket errors outside a send (resets, listener errors). */
@@ -50,6 +56,9 @@ export function createCounters(): TransportCounters {
     connectionsAccepted: 0,
     connectionsOpened: 0,
     connectionsRejected: 0,
+    connectionsRejectedPerIp: 0,
+    outboundRefused: 0,
+    messageTimeouts: 0,
     connectionsClosed: 0,
     idleTimeouts: 0,
     socketErrors: 0,

@@ -8,10 +8,24 @@ export interface TransportLimits {
   readonly maxMessageBytes: number;
   /** Largest header section (start line up to CRLFCRLF) buffered while looking for its end on a stream. */
   readonly maxHeaderBytes: number;
-  /** Open TCP connections at once, inbound and outbound together. */
-  readonly maxConnections: number;
-  /** Open inbound TCP connections from one remote IP; 0 means no per-IP limit. */
+  /**
+   * Open inbound TCP connections at once. A budget of its own, apart from outbound ones, so peers that fill
+   * it cannot stop the relays the proxy opens.
+   */
+  readonly maxInboundConnections: number;
+  /** Open (and opening) outbound TCP connections at once: relays and replies to a closed connection's source. */
+  readonly maxOutboundConnections: number;
+  /**
+   * Open inbound TCP connections from one remote IP, so one source cannot hold the whole inbound budget;
+   * 0 means no per-IP limit.
+   */
   readonly maxConnectionsPerIp: number;
+  /**
+   * A message whose first byte has arrived must be complete (headers and body) within this time, or the
+   * connection is closed. Counted from the first byte and never extended by later ones, so a peer dripping
+   * a byte at a time (which keeps resetting the idle timeout) cannot hold a connection with half a message.
+   */
+  readonly messageTimeoutMs: number;
   /** A TCP connection with no traffic either way for this long is closed. */
   readonly idleTimeoutMs: number;
   /** An outgoing TCP connect that has not completed by then fails with 'connect-timeout'. */
@@ -26,8 +40,11 @@ export const DEFAULT_LIMITS: TransportLimits = {
   // Kamailio's BUF_SIZE; also the largest UDP payload.
   maxMessageBytes: 65_535,
   maxHeaderBytes: 32_768,
-  maxConnections: 2048,
-  maxConnectionsPerIp: 0,
+  maxInboundConnections: 2048,
+  maxOutboundConnections: 1024,
+  // Room for a NAT'd site or an SBC with many flows; an operator with bigger ones raises it.
+  maxConnectionsPerIp: 64,
+  messageTimeoutMs: 10_000,
   idleTimeoutMs: 120_000,
   connectTimeoutMs: 10_000,
   maxPendingWriteBytes: 1_048_576,

@@ -38,7 +38,7 @@ export type SendErrorCode =
   | 'connect-timeout'
   /** The connection was closed, reset (ECONNRESET, EPIPE), or closed while the bytes were queued. */
   | 'connection-closed'
-  /** maxConnections reached: no new outgoing connection. */
+  /** maxOutboundConnections reached: no new outgoing connection. */
   | 'too-many-connections'
   /** The peer does not read: maxPendingWriteBytes would be exceeded. */
   | 'write-buffer-full'

@@ -61,6 +61,14 @@ export class StreamFramer {
     return this.#failed;
   }
 
+  /**
+   * Whether a message has started and is not complete: some of its bytes (not CRLF keep-alives between
+   * messages) have arrived. The connection times its completion from then.
+   */
+  get inMessage(): boolean {
+    return !this.#failed && (this.#total !== undefined || this.#scanned > 0);
+  }
+
   /** Bytes held while waiting for the rest of a message. */
   get buffered(): number {
     return this.#end - this.#start;

@@ -1,5 +1,5 @@
 // One TCP connection, accepted or opened: frames the incoming stream into messages, answers keep-alive
-// pings, enforces the idle timeout and queues outgoing messages with a bound on unread bytes.
+// pings, enforces the idle and message-completion timeouts and queues outgoing messages with a bound on unread bytes.
 import type { Socket } from 'node:net';
 import { ok } from '../result.ts';
 import { type Endpoint, formatEndpoint, normalizeAddress } from './endpoint.ts';
@@ -24,6 +24,8 @@ export class TcpConnection {
   readonly #closed: Promise<void>;
   #closing = false;
   #linger: NodeJS.Timeout | undefined;
+  /** Runs from the first byte of an incomplete message until it completes (limits.messageTimeoutMs). */
+  #incomplete: NodeJS.Timeout | undefined;
 
   /** `socket` must be connected. `onClosed` runs once when the socket has closed, for any reason. */
   constructor(
@@ -58,6 +60,7 @@ export class TcpConnection {
       socket.once('close', () => {
         this.#closing = true;
         clearTimeout(this.#linger);
+        clearTimeout(this.#incomplete);
         ctx.counters.connectionsClosed++;
         ctx.log.debug(this.#logFields(), 'tcp connection closed');
         onClosed(this);
@@ -72,11 +75,13 @@ export class TcpConnection {
   }
 
   send(bytes: Buffer, target: string): Promise<SendResult> {
-    const { counters, limits, log } = this.#ctx;
+    const { counters, limits, log, logLimit } = this.#ctx;
     const fail = (result: SendResult): SendResult => {
       counters.tcp.sendErrors++;
       if (!result.ok)
-        log.warn(
+        logLimit.warn(
+          log,
+          'tcp-send-failed',
           { ...this.#logFields(), target, kind: result.error.code, code: result.error.systemCode },
           'tcp send failed',
         );
@@ -135,11 +140,40 @@ export class TcpConnection {
   }
 
   #receive(chunk: Buffer): void {
-    for (const event of this.#framer.push(chunk)) this.#handle(event);
+    let completed = false;
+    for (const event of this.#framer.push(chunk)) {
+      if (event.type === 'message') completed = true;
+      this.#handle(event);
+    }
+    this.#watchCompletion(completed);
+  }
+
+  /**
+   * Starts the completion clock when a message has begun, stops it when one completes. Bytes that do not
+   * complete a message leave it running: a drip of single bytes cannot extend it.
+   */
+  #watchCompletion(completed: boolean): void {
+    if (completed || !this.#framer.inMessage || this.#closing) {
+      clearTimeout(this.#incomplete);
+      this.#incomplete = undefined;
+    }
+    if (this.#incomplete !== undefined || !this.#framer.inMessage || this.#closing) return;
+    this.#incomplete = setTimeout(() => {
+      const { counters, limits, log, logLimit } = this.#ctx;
+      counters.messageTimeouts++;
+      logLimit.warn(
+        log,
+        'tcp-message-timeout',
+        { ...this.#logFields(), buffered: this.#framer.buffered, limit: limits.messageTimeoutMs },
+        'tcp message not complete within messageTimeoutMs, closing',
+      );
+      this.#closing = true;
+      this.#socket.destroy();
+    }, this.#ctx.limits.messageTimeoutMs);
   }
 
   #handle(event: FrameEvent): void {
-    const { counters, log } = this.#ctx;
+    const { counters, log, logLimit } = this.#ctx;
     switch (event.type) {
       case 'message':
         counters.tcp.received++;
@@ -152,7 +186,9 @@ export class TcpConnection {
         return;
       case 'error':
         counters.framingErrors++;
-        log.warn(
+        logLimit.warn(
+          log,
+          'tcp-framing-error',
           {
             ...this.#logFields(),
             kind: event.error.code,

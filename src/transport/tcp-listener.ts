@@ -42,7 +42,10 @@ export class TcpListener {
         server.on('connection', (socket) => accept(socket, listener));
         server.on('error', (err: NodeJS.ErrnoException) => {
           ctx.counters.socketErrors++;
-          ctx.log.warn(
+          // Accept failures (EMFILE ...) come once per connection attempt: limited like the rest.
+          ctx.logLimit.warn(
+            ctx.log,
+            'tcp-listener-error',
             { local: `tcp:${formatEndpoint(local)}`, code: err.code, err: err.message },
             'tcp listener error',
           );

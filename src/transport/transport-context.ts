@@ -1,5 +1,6 @@
 // What listeners and connections share with the Transport that owns them.
 import type { Logger } from 'pino';
+import type { LogLimiter } from '../log-limit.ts';
 import type { TransportCounters } from './counters.ts';
 import type { TransportLimits } from './limits.ts';
 import type { Source } from './source.ts';
@@ -9,6 +10,8 @@ export interface TransportContext {
   readonly limits: TransportLimits;
   readonly counters: TransportCounters;
   readonly log: Logger;
+  /** Every line a peer can cause once per message or connection goes through it. */
+  readonly logLimit: LogLimiter;
   /** Hands a received message to the caller; a throwing handler is logged, never propagated. */
   deliver(bytes: Buffer, source: Source): void;
   /** Reports a stream that cannot be framed, before its connection is closed. */

@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
+import { LogLimiter } from '../log-limit.ts';
 import { err, ok, type Result } from '../result.ts';
 import { ConnectionTable } from './connection-table.ts';
 import { createCounters, type TransportCounters } from './counters.ts';
@@ -51,6 +52,8 @@ export interface TransportOptions {
   readonly limits?: Partial<TransportLimits>;
   /** Host name resolution for listen specs and send targets; default: the OS resolver. */
   readonly resolve?: Resolve;
+  /** Rate limit of the lines peers can cause (one per datagram, connection or send); default limits when absent. */
+  readonly logLimit?: LogLimiter;
 }
 
 export interface ConnectionInfo {
@@ -83,16 +86,23 @@ export class Transport {
     this.#log = options.logger.child({ component: 'transport' });
     const counters = this.#counters;
     const log = this.#log;
+    const logLimit = options.logLimit ?? new LogLimiter();
     this.#ctx = {
       limits,
       counters,
       log,
+      logLimit,
       deliver: (bytes, source) => {
         try {
           options.onMessage(bytes, source);
         } catch (err) {
           counters.handlerErrors++;
-          log.error({ err, proto: source.proto, remote: formatEndpoint(source.remote) }, 'onMessage threw');
+          logLimit.error(
+            log,
+            'handler-error',
+            { err, proto: source.proto, remote: formatEndpoint(source.remote) },
+            'onMessage threw',
+          );
         }
       },
       framingError: (error, source) => {
@@ -100,7 +110,12 @@ export class Transport {
           options.onFramingError?.(error, source);
         } catch (err) {
           counters.handlerErrors++;
-          log.error({ err, remote: formatEndpoint(source.remote) }, 'onFramingError threw');
+          logLimit.error(
+            log,
+            'handler-error',
+            { err, remote: formatEndpoint(source.remote) },
+            'onFramingError threw',
+          );
         }
       },
     };
@@ -287,14 +302,16 @@ export class Transport {
     const key = formatEndpoint(remote);
     const pending = this.#connecting.get(key);
     if (pending) return pending;
-    if (this.#connections.size + this.#connecting.size >= this.limits.maxConnections) {
+    const { maxOutboundConnections } = this.limits;
+    if (this.#connections.count('outbound') + this.#connecting.size >= maxOutboundConnections) {
+      this.#counters.outboundRefused++;
       return Promise.resolve(
         this.#fail(
           'tcp',
           sendFailure(
             'too-many-connections',
             text,
-            `send to ${text}: maxConnections (${this.limits.maxConnections}) reached`,
+            `send to ${text}: maxOutboundConnections (${maxOutboundConnections}) reached`,
           ),
         ),
       );
@@ -332,14 +349,18 @@ export class Transport {
       return;
     }
     const ip = normalizeAddress(socket.remoteAddress);
-    const { maxConnections, maxConnectionsPerIp } = this.limits;
-    const full = this.#connections.size + this.#connecting.size >= maxConnections;
-    if (full || (maxConnectionsPerIp > 0 && this.#connections.inboundFrom(ip) >= maxConnectionsPerIp)) {
+    const { maxInboundConnections, maxConnectionsPerIp } = this.limits;
+    const full = this.#connections.count('inbound') >= maxInboundConnections;
+    const perIp = maxConnectionsPerIp > 0 && this.#connections.inboundFrom(ip) >= maxConnectionsPerIp;
+    if (full || perIp) {
       this.#counters.connectionsRejected++;
+      if (!full) this.#counters.connectionsRejectedPerIp++;
       const limit = full
-        ? `maxConnections (${maxConnections})`
+        ? `maxInboundConnections (${maxInboundConnections})`
         : `maxConnectionsPerIp (${maxConnectionsPerIp})`;
-      this.#log.warn(
+      this.#ctx.logLimit.warn(
+        this.#log,
+        'tcp-connection-rejected',
         { remote: `${ip}:${socket.remotePort}`, local: `tcp:${formatEndpoint(listener.local)}`, limit },
         'tcp connection rejected',
       );
@@ -376,7 +397,12 @@ export class Transport {
     if (!failure.ok) {
       if (proto) this.#counters[proto].sendErrors++;
       const { target, code, systemCode } = failure.error;
-      this.#log.warn({ target, kind: code, code: systemCode }, 'send failed');
+      this.#ctx.logLimit.warn(
+        this.#log,
+        'transport-send-failed',
+        { target, kind: code, code: systemCode },
+        'send failed',
+      );
     }
     return failure;
   }

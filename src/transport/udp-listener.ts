@@ -22,7 +22,12 @@ export class UdpListener {
     );
     socket.on('error', (err: NodeJS.ErrnoException) => {
       ctx.counters.socketErrors++;
-      ctx.log.warn({ local: spec(local), code: err.code, err: err.message }, 'udp socket error');
+      ctx.logLimit.warn(
+        ctx.log,
+        'udp-socket-error',
+        { local: spec(local), code: err.code, err: err.message },
+        'udp socket error',
+      );
     });
   }
 
@@ -47,7 +52,7 @@ export class UdpListener {
   }
 
   #receive(msg: Buffer, remote: Endpoint): void {
-    const { counters, limits, log } = this.#ctx;
+    const { counters, limits, log, logLimit } = this.#ctx;
     if (msg.length === 0) {
       counters.dropped++;
       return;
@@ -58,7 +63,9 @@ export class UdpListener {
     }
     if (msg.length > limits.maxMessageBytes) {
       counters.dropped++;
-      log.warn(
+      logLimit.warn(
+        log,
+        'udp-oversize',
         { remote: formatEndpoint(remote), bytes: msg.length, limit: limits.maxMessageBytes },
         'udp datagram over maxMessageBytes dropped',
       );
@@ -70,12 +77,12 @@ export class UdpListener {
   }
 
   send(bytes: Buffer, remote: Endpoint, target: string): Promise<SendResult> {
-    const { counters, log } = this.#ctx;
+    const { counters, log, logLimit } = this.#ctx;
     return new Promise((resolve) => {
       const fail = (err: Error) => {
         const code = (err as NodeJS.ErrnoException).code;
         counters.udp.sendErrors++;
-        log.warn({ target, code, err: err.message }, 'udp send failed');
+        logLimit.warn(log, 'udp-send-failed', { target, code, err: err.message }, 'udp send failed');
         resolve(
           sendFailure(
             sendErrorCode(code),

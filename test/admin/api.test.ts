@@ -10,6 +10,7 @@ import { type Opened, openRegistry, spec } from '../registry/helpers/setup.ts';
 const OPERATOR = 'operator-token-0123456789';
 const ACME = 'acme-token-0123456789abc';
 const MAX_UPLOAD = 64 * 1024;
+const MAX_JSON = 1024;
 
 let compiler: ModuleCompiler;
 let route: StampedRoute;
@@ -28,6 +29,9 @@ beforeAll(async () => {
       operator_token: OPERATOR,
       operator_token_env: 'UNUSED_TOKEN_VARIABLE',
       max_upload_bytes: MAX_UPLOAD,
+      max_json_bytes: MAX_JSON,
+      max_uploads_in_flight_per_tenant: 2,
+      max_uploads_in_flight: 8,
     },
     tenants: [{ name: 'acme', token: ACME }, { name: 'beta' }],
     registry: opened.registry,
@@ -222,6 +226,42 @@ describe('refusals', () => {
     const res = await fetch(`${admin.url}/v1/tenants/acme/versions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${OPERATOR}`, 'content-type': 'application/wasm' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: string }).error).toBe('too-large');
+  });
+
+  it('refuses a JSON body larger than max_json_bytes from its Content-Length, and closes the connection', async () => {
+    const body = JSON.stringify({ version: 1, pad: 'x'.repeat(MAX_JSON) });
+    const r = await call('POST', '/v1/tenants/acme/activate', {
+      token: ACME,
+      body,
+      type: 'application/json',
+    });
+    expect(r.status).toBe(413);
+    expect(r.json).toEqual({ error: 'too-large', reason: expect.stringContaining(`(${MAX_JSON} bytes)`) });
+    expect(r.headers.get('connection')).toBe('close');
+    const rollback = await call('POST', '/v1/tenants/acme/rollback', {
+      token: ACME,
+      body,
+      type: 'application/json',
+    });
+    expect(rollback.status).toBe(413);
+  });
+
+  it('refuses a chunked JSON body once it grows past max_json_bytes', async () => {
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"version": 1, "pad": "'));
+        for (let i = 0; i < 4; i++) controller.enqueue(new Uint8Array(MAX_JSON / 2).fill(0x78));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${admin.url}/v1/tenants/acme/activate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ACME}`, 'content-type': 'application/json' },
       body,
       duplex: 'half',
     } as RequestInit);

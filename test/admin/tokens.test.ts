@@ -8,6 +8,9 @@ const admin: AdminConfig = {
   listen: '127.0.0.1:0',
   operator_token_env: 'KEMI_WASM_ADMIN_TOKEN',
   max_upload_bytes: 1024,
+  max_json_bytes: 1024,
+  max_uploads_in_flight_per_tenant: 2,
+  max_uploads_in_flight: 8,
 };
 const tenant = (over: Partial<TenantTokenConfig>): TenantTokenConfig => ({ name: 'acme', ...over });
 

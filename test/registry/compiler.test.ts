@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ksrModules } from '../../src/kemi/index.ts';
 import { ModuleCompiler } from '../../src/registry/index.ts';
 import { createRunner, Linker } from '../../src/runtime/index.ts';
-import { buildStampedRoute } from './fixtures.ts';
+import { buildStampedRoute, padCoreModules } from './fixtures.ts';
 
 const compilers: ModuleCompiler[] = [];
 afterEach(async () => {
@@ -64,6 +64,40 @@ describe('ModuleCompiler', () => {
       ok: false,
       error: { code: 'timeout', message: 'compiling took longer than 1 ms: refused' },
     });
+  }, 60_000);
+
+  it('compiles an urgent job (breaker rollback, fail-open) in its own lane, not behind uploads', async () => {
+    const route = await buildStampedRoute();
+    const c = make();
+    // Both lanes warm, so that only the queue decides the order.
+    await Promise.all([
+      c.compile(route.stamp(1)),
+      c.compile(route.stamp(2), {}, { tenant: 'a', urgent: true }),
+    ]);
+    const order: string[] = [];
+    const compile = (name: string, lane: { tenant: string; urgent?: boolean }) =>
+      c.compile(route.stamp(order.length + 10), {}, lane).then((out) => {
+        expect(out.ok).toBe(true);
+        order.push(name);
+      });
+    const uploads = [1, 2, 3, 4, 5, 6].map((n) => compile(`upload${n}`, { tenant: 'burst' }));
+    await compile('urgent', { tenant: 'a', urgent: true });
+    await Promise.all(uploads);
+    // Six uploads run one after another in the upload lane; the urgent one ran beside them.
+    expect(order.indexOf('urgent')).toBeLessThan(order.indexOf('upload6'));
+  }, 60_000);
+
+  it('ends a compile whose process passes its memory bound outside the JS heap, and compiles the next', async () => {
+    const route = await buildStampedRoute();
+    const c = new ModuleCompiler({ maxMemoryMb: 400 });
+    compilers.push(c);
+    // About 470 MiB resident (jco's WebAssembly memory, the rewriter's buffers), little of it JS heap.
+    const hostile = await c.compile(padCoreModules(route.stamp(1), 10 * 1024 * 1024));
+    expect(hostile).toMatchObject({
+      ok: false,
+      error: { code: 'crashed', message: expect.stringMatching(/above its bound of 400 MiB/) },
+    });
+    expect((await c.compile(route.stamp(2))).ok).toBe(true);
   }, 60_000);
 
   it('refuses work after close', async () => {

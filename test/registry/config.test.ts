@@ -79,6 +79,9 @@ describe('config', () => {
       operator_token: 'operator-token-0123456789',
       operator_token_env: 'KEMI_WASM_ADMIN_TOKEN',
       max_upload_bytes: 32 * 1024 * 1024,
+      max_json_bytes: 16 * 1024,
+      max_uploads_in_flight_per_tenant: 2,
+      max_uploads_in_flight: 8,
     });
     const [acme, rest] = tenantSpecs(config);
     expect(acme).toEqual({

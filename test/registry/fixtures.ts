@@ -171,3 +171,58 @@ export async function helloComponent(language: 'assemblyscript' | 'rust', out: s
   if (!built.ok) throw new Error(built.error.message);
   return built.value.component;
 }
+
+/**
+ * `component` with a custom section of `bytes` zero bytes added to each of its core modules: a valid upload
+ * that costs the compile (jco's validator copies each module into its WebAssembly memory, the rewriter into
+ * buffers) several times its size in memory outside the JS heap.
+ */
+export function padCoreModules(component: Uint8Array, bytes: number): Uint8Array {
+  const custom = (size: number) => {
+    const name = [4, ...new TextEncoder().encode('pad!')];
+    return concat([Uint8Array.from([0, ...leb(name.length + size), ...name]), new Uint8Array(size)]);
+  };
+  const parts: Uint8Array[] = [component.subarray(0, 8)];
+  let i = 8;
+  while (i < component.length) {
+    const id = component[i];
+    let j = i + 1;
+    let size = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = component[j++];
+      size += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    const body = component.subarray(j, j + size);
+    if (id === 1) {
+      // A core module section: the module, then the custom section, under a new size.
+      const padded = concat([body, custom(bytes)]);
+      parts.push(Uint8Array.from([1, ...leb(padded.length)]), padded);
+    } else parts.push(component.subarray(i, j + size));
+    i = j + size;
+  }
+  return concat(parts);
+}
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n > 0) b |= 0x80;
+    out.push(b);
+  } while (n > 0);
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

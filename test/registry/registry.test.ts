@@ -92,7 +92,7 @@ describe('upload and activate', () => {
     expect(totalMs).toBeGreaterThanOrEqual(sum - 1e-6);
     expect(events).toEqual([
       { kind: 'activation', tenant: 'acme', how: 'activate', version: 1 },
-      { kind: 'upload', tenant: 'acme', ok: true, timings: up.value.timings },
+      { kind: 'upload', tenant: 'acme', result: { ok: true, value: up.value.timings } },
     ]);
   });
 });
@@ -311,12 +311,12 @@ describe('restart', () => {
     ]);
   });
 
-  it('a route file that does not load stops the start with its reason', async () => {
+  it('a module file that does not load stops the start with its reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kemi-registry-'));
     const file = join(dir, 'route.wasm');
     writeFileSync(file, 'not wasm');
     await expect(openRegistry(compiler, [spec('acme', { module: file })])).rejects.toThrow(
-      new RegExp(`route ${file} refused \\(malformed\\)`),
+      new RegExp(`module ${file} refused \\(malformed\\)`),
     );
   });
 });

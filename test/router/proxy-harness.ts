@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { RouteContext } from '../../src/kemi/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { err, OK } from '../../src/result.ts';
 import type { ScriptGuard } from '../../src/router/failure-policy.ts';
 import { Myself } from '../../src/router/myself.ts';
 import { Router } from '../../src/router/router.ts';
@@ -81,9 +82,9 @@ export function jsScript(
         fn?.(ctx, ksrFor(ctx));
       } catch (error) {
         if (!(error instanceof RouteFailure)) throw error;
-        return { ok: false, route, cause: error.failureCause, message: `${route}: ${error.message}`, error };
+        return err({ route, cause: error.failureCause, message: `${route}: ${error.message}`, error });
       }
-      return { ok: true };
+      return OK;
     },
   } as unknown as ModuleRunner;
   return Object.assign(fixedScript(tenant, version, runner, log.child({ tenant, version })), { invocations });

@@ -511,27 +511,52 @@ describe('in-dialog requests and stateless parts', () => {
     expect(h.core.tm.table.serverCount).toBe(0);
   });
 
-  it('forwards a response no transaction knows by its Via when the top Via is ours', () => {
+  it('forwards a 2xx that outlived its transaction by its Via: our branch is signed for the caller', () => {
     const { h } = setup();
-    h.receive(
-      [
-        'SIP/2.0 200 OK',
-        'Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-gone',
-        'Via: SIP/2.0/UDP 192.0.2.1:5070;branch=z9hG4bK-uac;received=192.0.2.1;rport=5071',
-        'From: <sip:a@b>;tag=1',
-        'To: <sip:c@d>;tag=2',
-        'Call-ID: late',
-        'CSeq: 1 INVITE',
-        'Content-Length: 0',
-        '',
-        '',
-      ].join('\r\n'),
-      { address: CALLEE, port: 5060 },
-    );
+    h.receive(uacRequest('INVITE', { extra: [] }), { address: '192.0.2.1', port: 5071 });
+    const invite = forwarded(h);
+    h.receive(calleeResponse(invite, 200), { address: CALLEE, port: 5060 });
+    h.clock.advance(60_000);
+    expect(h.core.tm.table.serverCount).toBe(0);
+    h.receive(calleeResponse(invite, 200), { address: CALLEE, port: 5060 });
     const sent = h.sentTo('192.0.2.1');
-    expect(sent).toHaveLength(1);
-    expect(sent[0].target.port).toBe(5071);
-    expect(sent[0].message.getAll('Via')).toHaveLength(1);
+    expect(sent.map((s) => s.text.split('\r\n')[0])).toEqual([
+      'SIP/2.0 100 Trying',
+      'SIP/2.0 200 Reason',
+      'SIP/2.0 200 Reason',
+    ]);
+    // The caller's Via has no rport: the sent-by port, as for the transaction's own replies.
+    expect(sent[2].target).toEqual({ proto: 'udp', address: '192.0.2.1', port: 5060 });
+    expect(sent[2].message.getAll('Via')).toEqual(['SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-uac1']);
+    expect(h.core.tm.counters.statelessReplies).toBe(1);
+  });
+
+  it('drops a response naming us whose branch was not minted here for its next Via (issue 11)', () => {
+    const { h } = setup();
+    h.receive(uacRequest());
+    const invite = forwarded(h);
+    h.receive(calleeResponse(invite, 200), { address: CALLEE, port: 5060 });
+    h.clock.advance(60_000);
+    const late = calleeResponse(invite, 200);
+    const forged = [
+      // our real branch, the next Via pointed elsewhere
+      late.replace('192.0.2.1:5060;', '192.0.2.66:5060;'),
+      late.replace(
+        /Via: SIP\/2\.0\/UDP 192\.0\.2\.1:5060;[^\r]*/,
+        'Via: SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bK1',
+      ),
+      // a branch of its own, or none
+      late.replace(invite.via.branch!, 'z9hG4bK-gone'),
+      late.replace(`;branch=${invite.via.branch!}`, ''),
+    ];
+    for (const text of forged) h.receive(text, { address: CALLEE, port: 5060 });
+    expect(h.lines()).toEqual([
+      'SIP/2.0 100 Trying',
+      'INVITE sip:bob@proxy.example.com SIP/2.0',
+      'SIP/2.0 200 Reason',
+    ]);
+    expect(h.core.tm.counters.statelessRepliesRefused).toBe(4);
+    expect(h.core.tm.counters.statelessReplies).toBe(0);
   });
 
   it('decrements Max-Forwards when the script did not, and adds 70 when absent (16.6 step 3)', () => {

@@ -125,6 +125,6 @@ describe.each(PATHS)('canonical ABI on the %s path', (path) => {
     g.route('request-route', g.call('core', 'info', [{ wat: '(i32.const 65000) (i32.const 1000)' }]));
     const runner = await runnerFor(await g.component(), path);
     const outcome = runner.invoke('request-route', asContext(testContext()));
-    expect(outcome).toMatchObject({ ok: false, cause: 'trap', route: 'request-route' });
+    expect(outcome).toMatchObject({ ok: false, error: { cause: 'trap', route: 'request-route' } });
   });
 });

@@ -125,7 +125,7 @@ async function trace(s: Scenario, path: 'fast' | 'jco'): Promise<Trace> {
   for (const [route, name] of s.invocations) {
     const ctx: TestContext = testContext(s.responses());
     const outcome: Outcome = runner.invoke(route, asContext(ctx), name);
-    outcomes.push(outcome.ok ? true : outcome.cause);
+    outcomes.push(outcome.ok ? true : outcome.error.cause);
     contexts.push({ calls: ctx.calls, vars: [...ctx.vars], exited: ctx.exited, dropped: ctx.dropped });
   }
   return { outcomes, contexts };

@@ -24,8 +24,8 @@ describe.each(PATHS)('limits on the %s path', (path) => {
       runner: { limits: { fuel: 1_000_000 } },
     });
     const outcome = runner.invoke('request-route', asContext(testContext()));
-    expect(outcome).toMatchObject({ ok: false, cause: 'fuel' });
-    expect(outcome.ok || outcome.message).toContain('budget of 1000000 units');
+    expect(outcome).toMatchObject({ ok: false, error: { cause: 'fuel' } });
+    expect(outcome.ok || outcome.error.message).toContain('budget of 1000000 units');
     expect(runner.last.fuelUsed).toBeGreaterThan(1_000_000);
   });
 
@@ -36,8 +36,8 @@ describe.each(PATHS)('limits on the %s path', (path) => {
       compile: { limits: { maxMemoryBytes: 8 * MB } },
     });
     const outcome = runner.invoke('request-route', asContext(testContext()));
-    expect(outcome).toMatchObject({ ok: false, cause: 'memory' });
-    expect(outcome.ok || outcome.message).toContain('8388608-byte cap');
+    expect(outcome).toMatchObject({ ok: false, error: { cause: 'memory' } });
+    expect(outcome.ok || outcome.error.message).toContain('8388608-byte cap');
   });
 
   it('reports deep recursion as a stack overflow', async () => {
@@ -50,7 +50,7 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     );
     expect(runner.invoke('request-route', asContext(testContext()))).toMatchObject({
       ok: false,
-      cause: 'stack',
+      error: { cause: 'stack' },
     });
   });
 
@@ -59,7 +59,7 @@ describe.each(PATHS)('limits on the %s path', (path) => {
       g.route('request-route', '(drop (i32.load (i32.const -4)))'),
     );
     const outcome = runner.invoke('request-route', asContext(testContext()));
-    expect(outcome).toMatchObject({ ok: false, cause: 'trap', route: 'request-route' });
+    expect(outcome).toMatchObject({ ok: false, error: { cause: 'trap', route: 'request-route' } });
   });
 
   it('refuses a huge string from the guest before copying it', async () => {
@@ -69,8 +69,8 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     });
     const ctx = testContext();
     const outcome = runner.invoke('request-route', asContext(ctx));
-    expect(outcome).toMatchObject({ ok: false, cause: 'limit' });
-    expect(outcome.ok || outcome.message).toContain(
+    expect(outcome).toMatchObject({ ok: false, error: { cause: 'limit' } });
+    expect(outcome.ok || outcome.error.message).toContain(
       "core.info: argument 'msg' is 2000000 bytes, above the 1048576-byte string limit",
     );
     expect(ctx.calls).toEqual([]);
@@ -86,8 +86,8 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     );
     const ctx = testContext({ 'pv.gete': 'x'.repeat(1001) });
     const outcome = runner.invoke('request-route', asContext(ctx));
-    expect(outcome).toMatchObject({ ok: false, cause: 'limit' });
-    expect(outcome.ok || outcome.message).toContain(
+    expect(outcome).toMatchObject({ ok: false, error: { cause: 'limit' } });
+    expect(outcome.ok || outcome.error.message).toContain(
       'pv.gete: result is 1001 bytes, above the 1000-byte string limit',
     );
   });
@@ -106,8 +106,8 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     );
     const ctx = testContext();
     const outcome = runner.invoke('request-route', asContext(ctx));
-    expect(outcome).toMatchObject({ ok: false, cause: 'limit' });
-    expect(outcome.ok || outcome.message).toContain('more than 10000 KSR calls in one invocation');
+    expect(outcome).toMatchObject({ ok: false, error: { cause: 'limit' } });
+    expect(outcome.ok || outcome.error.message).toContain('more than 10000 KSR calls in one invocation');
     expect(ctx.calls).toHaveLength(10_000);
   });
 
@@ -129,8 +129,7 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     const outcome = runner.invoke('request-route', asContext(ctx));
     expect(outcome).toMatchObject({
       ok: false,
-      cause: 'limit',
-      message: expect.stringContaining('log output exceeds 5000 bytes'),
+      error: { cause: 'limit', message: expect.stringContaining('log output exceeds 5000 bytes') },
     });
     expect(ctx.calls).toHaveLength(51);
     // Outside an invocation the meter charges nothing.
@@ -158,8 +157,7 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     const outcome = runner.invoke('request-route', asContext(ctx));
     expect(outcome).toMatchObject({
       ok: false,
-      cause: 'limit',
-      message: expect.stringContaining('past its wall-clock deadline'),
+      error: { cause: 'limit', message: expect.stringContaining('past its wall-clock deadline') },
     });
     expect(ctx.calls.length).toBeLessThan(100);
   });
@@ -167,6 +165,6 @@ describe.each(PATHS)('limits on the %s path', (path) => {
   it('refuses a named-route name above the string limit', async () => {
     const runner = await guestRunner(path, () => {}, { runner: { limits: { maxStringBytes: 10 } } });
     const outcome = runner.invoke('named-route', asContext(testContext()), 'x'.repeat(11));
-    expect(outcome).toMatchObject({ ok: false, cause: 'limit', route: 'named-route' });
+    expect(outcome).toMatchObject({ ok: false, error: { cause: 'limit', route: 'named-route' } });
   });
 });

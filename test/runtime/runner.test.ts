@@ -2,6 +2,7 @@
 // during an invocation; control flow recorded without unwinding the guest.
 import { describe, expect, it } from 'vitest';
 import { Guest } from '../../fixtures/guest.ts';
+import { OK } from '../../src/result.ts';
 import { PATHS, runnerFor } from './helpers/run.ts';
 import { asContext, testContext } from './helpers/tables.ts';
 
@@ -24,7 +25,8 @@ describe.each(PATHS)('module runner on the %s path', (path) => {
     const counts: unknown[] = [];
     for (let i = 0; i < 3; i++) {
       const ctx = testContext();
-      expect(runner.invoke('request-route', asContext(ctx))).toEqual({ ok: true });
+      // The shared success value: a route that returns allocates no outcome.
+      expect(runner.invoke('request-route', asContext(ctx))).toBe(OK);
       counts.push(ctx.vars.get('count'));
     }
     expect(counts).toEqual([1, 2, 3]);
@@ -35,7 +37,7 @@ describe.each(PATHS)('module runner on the %s path', (path) => {
     const runner = await runnerFor(await counter().component(), path);
     runner.invoke('request-route', asContext(testContext()));
     const failed = runner.invoke('request-route', asContext(testContext({ 'core.isflagset': true })));
-    expect(failed).toMatchObject({ ok: false, cause: 'trap' });
+    expect(failed).toMatchObject({ ok: false, error: { cause: 'trap' } });
     const ctx = testContext();
     expect(runner.invoke('request-route', asContext(ctx))).toEqual({ ok: true });
     expect(ctx.vars.get('count')).toBe(1);
@@ -66,8 +68,7 @@ describe.each(PATHS)('module runner on the %s path', (path) => {
     const outcome = runner.invoke('request-route', asContext(testContext({ 'pv.gete': boom })));
     expect(outcome).toMatchObject({
       ok: false,
-      cause: 'host',
-      message: 'request-route: KSR function pv.gete threw: no message bound',
+      error: { cause: 'host', message: 'request-route: KSR function pv.gete threw: no message bound' },
     });
     expect(runner.invoke('request-route', asContext(testContext({ 'pv.gete': 'ok' })))).toEqual({ ok: true });
   });
@@ -79,8 +80,7 @@ describe.each(PATHS)('module runner on the %s path', (path) => {
     const outcome = runner.invoke('request-route', asContext(testContext({ 'pv.gete': 'snow ☃' })));
     expect(outcome).toMatchObject({
       ok: false,
-      cause: 'host',
-      message: expect.stringContaining('char above 0xFF'),
+      error: { cause: 'host', message: expect.stringContaining('char above 0xFF') },
     });
   });
 
@@ -93,8 +93,10 @@ describe.each(PATHS)('module runner on the %s path', (path) => {
     const outcome = runner.invoke('request-route', asContext(ctx));
     expect(outcome).toMatchObject({
       ok: false,
-      cause: 'limit',
-      message: 'request-route: instantiation failed: core.setflag called outside a route invocation',
+      error: {
+        cause: 'limit',
+        message: 'request-route: instantiation failed: core.setflag called outside a route invocation',
+      },
     });
     expect(ctx.calls).toEqual([]);
   });

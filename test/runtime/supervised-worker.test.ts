@@ -36,6 +36,15 @@ describe('SupervisedWorker', () => {
     expect(a.threadId).toBe(b.threadId);
   });
 
+  it('takes turns between keys: a key arriving during a burst runs second, not behind the burst', async () => {
+    const w = make();
+    const order: string[] = [];
+    const job = (key: string, value: number) =>
+      w.run({ action: 'echo', value }, key).then(() => order.push(`${key}${value}`));
+    await Promise.all([job('a', 1), job('a', 2), job('a', 3), job('b', 1)]);
+    expect(order).toEqual(['a1', 'a2', 'b1', 'a3']);
+  });
+
   it('replaces a worker that retires after its job', async () => {
     const w = make();
     const first = await reply(w, { action: 'retire', value: 1 });

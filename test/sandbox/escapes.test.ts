@@ -91,9 +91,11 @@ describe.each(PATHS)('escapes closed at invocation on the %s path', (path) => {
     const outcome = runner.invoke('request-route', asContext(ctx));
     expect(outcome).toMatchObject({
       ok: false,
-      cause: 'limit',
-      message:
-        'request-route: the route caught a host error and went on: core.setflag: more than 10000 KSR calls in one invocation',
+      error: {
+        cause: 'limit',
+        message:
+          'request-route: the route caught a host error and went on: core.setflag: more than 10000 KSR calls in one invocation',
+      },
     });
     expect(ctx.calls).toHaveLength(10_000);
     // The instance that caught it is discarded like any failed one.
@@ -115,9 +117,11 @@ describe.each(PATHS)('escapes closed at invocation on the %s path', (path) => {
     const ctx = testContext();
     expect(runner.invoke('request-route', asContext(ctx))).toMatchObject({
       ok: false,
-      cause: 'limit',
-      message:
-        'request-route: pv.sets: the string arguments of this invocation total more than 1000000 bytes',
+      error: {
+        cause: 'limit',
+        message:
+          'request-route: pv.sets: the string arguments of this invocation total more than 1000000 bytes',
+      },
     });
     expect(ctx.calls).toHaveLength(9);
   });
@@ -128,8 +132,10 @@ describe.each(PATHS)('escapes closed at invocation on the %s path', (path) => {
     );
     expect(runner.invoke('request-route', asContext(testContext()))).toMatchObject({
       ok: false,
-      cause: 'limit',
-      message: expect.stringContaining('caught a host error and went on: core.info: argument'),
+      error: {
+        cause: 'limit',
+        message: expect.stringContaining('caught a host error and went on: core.info: argument'),
+      },
     });
   });
 
@@ -137,7 +143,7 @@ describe.each(PATHS)('escapes closed at invocation on the %s path', (path) => {
     const deep = await catching(path, () => '(drop (call $deep (i32.const 0)))');
     expect(deep.invoke('request-route', asContext(testContext()))).toMatchObject({
       ok: false,
-      cause: 'stack',
+      error: { cause: 'stack' },
     });
   });
 });
@@ -150,7 +156,9 @@ it('fails a route that catches the bad-pointer trap on the fast path', async () 
   );
   expect(runner.invoke('request-route', asContext(testContext()))).toMatchObject({
     ok: false,
-    cause: 'trap',
-    message: expect.stringContaining('(1000 bytes at 1310000) is outside guest memory'),
+    error: {
+      cause: 'trap',
+      message: expect.stringContaining('(1000 bytes at 1310000) is outside guest memory'),
+    },
   });
 });

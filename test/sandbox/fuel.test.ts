@@ -37,7 +37,7 @@ describe.each(PATHS)('fuel on the %s path', (path) => {
       g.field(`(data $seg "${'\\00'.repeat(65536)}")`);
       looping(g, op);
     }, 300_000);
-    expect(outcome).toMatchObject({ ok: false, cause: 'fuel' });
+    expect(outcome).toMatchObject({ ok: false, error: { cause: 'fuel' } });
     // 1 MiB costs 65 536 units (and 64 KiB 4096): a handful of iterations, not 10 000.
     expect(iterations).toBeLessThanOrEqual(op.includes('init') ? 75 : 5);
   });
@@ -50,7 +50,7 @@ describe.each(PATHS)('fuel on the %s path', (path) => {
       g.field('(global $x (mut i32) (i32.const 1))');
       looping(g, body);
     }, 300_000);
-    expect(outcome).toMatchObject({ ok: false, cause: 'fuel' });
+    expect(outcome).toMatchObject({ ok: false, error: { cause: 'fuel' } });
     expect(iterations).toBeLessThanOrEqual(5);
   });
 
@@ -59,7 +59,7 @@ describe.each(PATHS)('fuel on the %s path', (path) => {
       g.field('(func $again (param i32) (return_call $again (i32.add (local.get 0) (i32.const 1))))');
       g.route('request-route', '(call $again (i32.const 0))');
     }, 1_000_000);
-    expect(outcome).toMatchObject({ ok: false, cause: 'fuel' });
+    expect(outcome).toMatchObject({ ok: false, error: { cause: 'fuel' } });
   });
 
   it('stops a start function that spins, at instantiation, as out of fuel', async () => {
@@ -68,9 +68,11 @@ describe.each(PATHS)('fuel on the %s path', (path) => {
     }, 1_000_000);
     expect(outcome).toMatchObject({
       ok: false,
-      cause: 'fuel',
-      message:
-        'request-route: instantiation failed: out of fuel: the route used up its budget of 1000000 units',
+      error: {
+        cause: 'fuel',
+        message:
+          'request-route: instantiation failed: out of fuel: the route used up its budget of 1000000 units',
+      },
     });
     expect(runner.stats.instances).toBe(0);
   });

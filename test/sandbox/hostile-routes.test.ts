@@ -326,8 +326,8 @@ describe.each(LANGUAGES)('hostile routes in %s', (language) => {
 
       if (attack.cause === 'none') expect(outcome).toEqual({ ok: true });
       else {
-        expect(outcome).toMatchObject({ ok: false, route: 'request-route', cause: attack.cause });
-        expect(outcome.ok || outcome.message).toContain(attack.message);
+        expect(outcome).toMatchObject({ ok: false, error: { route: 'request-route', cause: attack.cause } });
+        expect(outcome.ok || outcome.error.message).toContain(attack.message);
       }
       attack.check?.(ctx, runner);
       // A charge may take the fuel below zero by its weight (the static cost of one loop body).

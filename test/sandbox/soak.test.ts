@@ -58,7 +58,7 @@ describe.each(LANGUAGES)('%s hostile routes run 200 times in a row', (language) 
     for (let i = 0; i < ROUNDS; i++) {
       const outcome = run(i);
       expect(outcome.ok).toBe(false);
-      if (!outcome.ok) causes.set(outcome.cause, (causes.get(outcome.cause) ?? 0) + 1);
+      if (!outcome.ok) causes.set(outcome.error.cause, (causes.get(outcome.error.cause) ?? 0) + 1);
     }
     const grown = memoryInUse() - before;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ipAddressKey, ipv6Groups, isIPv4, isIPv6 } from '../../src/sip/ip-address.ts';
+import { ipAddressKey, ipv6Groups, isIPv4, isIPv6, isMulticastAddress } from '../../src/sip/ip-address.ts';
 
 describe('isIPv4', () => {
   it.each(['192.0.2.1', '0.0.0.0', '255.255.255.255', '01.2.3.4'])('accepts %s', (text) => {
@@ -63,4 +63,20 @@ describe('ipAddressKey', () => {
     expect(ipAddressKey('example.com')).toBeUndefined();
     expect(ipAddressKey('[::1')).toBeUndefined();
   });
+});
+
+describe('isMulticastAddress', () => {
+  it.each(['224.0.0.1', '239.255.255.255', 'ff02::1', '[FF0E::101]', '::ffff:239.1.2.3'])(
+    'accepts %s',
+    (a) => {
+      expect(isMulticastAddress(a)).toBe(true);
+    },
+  );
+
+  it.each(['223.255.255.255', '240.0.0.1', '127.0.0.1', 'fe80::1', 'f::1', '::1', 'example.com', ''])(
+    'refuses %s',
+    (a) => {
+      expect(isMulticastAddress(a)).toBe(false);
+    },
+  );
 });

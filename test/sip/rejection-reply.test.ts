@@ -83,8 +83,27 @@ describe('rejectionReply', () => {
   });
 
   it.each([
+    [
+      'without CSeq',
+      () => errorOf(text([...requestHead().filter((l) => !l.startsWith('CSeq')), 'Content-Length: 0'])),
+    ],
+    ['whose CSeq does not parse', () => errorOf(request().replace('CSeq: 314159 INVITE', 'CSeq: x INVITE'))],
+    ['whose CSeq is empty', () => errorOf(request().replace('CSeq: 314159 INVITE', 'CSeq:'))],
+  ])('answers a request %s with CSeq 0 and the request-line method (issue 11)', (_why, error) => {
+    const reply = rejectionReply(error())!.toString('latin1');
+    expect(reply).toMatch(/^SIP\/2\.0 400 (Bad|Missing) CSeq\r\n/);
+    expect(reply).toContain('\r\nVia: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n');
+    expect(reply).toContain('\r\nCSeq: 0 INVITE\r\n');
+    expect(parsedResponse(reply).cseq).toEqual({ seq: 0, method: 'INVITE' });
+  });
+
+  it.each([
     ['a response', () => errorOf(response().replace('CSeq: 314159 INVITE', 'CSeq: x'))],
     ['an ACK', () => errorOf(request([], '', 'ACK').replace('Max-Forwards: 70', 'Max-Forwards: x'))],
+    [
+      'an ACK whose CSeq does not parse',
+      () => errorOf(request([], '', 'ACK').replace('CSeq: 314159 ACK', 'CSeq: x ACK')),
+    ],
     [
       'a request without Via',
       () => errorOf(text([...requestHead().filter((l) => !l.startsWith('Via')), 'Content-Length: 0'])),
@@ -92,14 +111,6 @@ describe('rejectionReply', () => {
     [
       'a request whose top Via does not parse',
       () => errorOf(request().replace('SIP/2.0/UDP pc33', 'SIP/2.0/UDP pc33..')),
-    ],
-    [
-      'a request without CSeq',
-      () => errorOf(text([...requestHead().filter((l) => !l.startsWith('CSeq')), 'Content-Length: 0'])),
-    ],
-    [
-      'a request whose CSeq does not parse',
-      () => errorOf(request().replace('CSeq: 314159 INVITE', 'CSeq: x INVITE')),
     ],
     ['garbage', () => errorOf('\x16\x03\x01 not sip at all\r\n\r\n')],
   ])('gives no reply for %s', (_why, error) => {

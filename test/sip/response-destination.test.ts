@@ -25,19 +25,36 @@ describe('responseDestination (RFC 3261 18.2.2, RFC 3581 4)', () => {
     expect(destination('SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bK1').reuseConnection).toBe(true);
   });
 
-  it('sends to maddr with the ttl (default 1)', () => {
-    expect(
-      destination('SIP/2.0/UDP client.example.com;maddr=239.255.255.1;ttl=5;received=192.0.2.1'),
-    ).toEqual({
+  it('sends to a multicast maddr with the ttl (default 1) only when multicast is enabled', () => {
+    const via = 'SIP/2.0/UDP client.example.com;maddr=239.255.255.1;ttl=5;received=192.0.2.1';
+    expect(responseDestination(parseVia(via)!, { multicast: true })).toEqual({
       transport: 'UDP',
       reuseConnection: false,
       host: '239.255.255.1',
       port: 5060,
       ttl: 5,
     });
-    expect(destination('SIP/2.0/UDP client.example.com:5070;maddr=239.255.255.1')).toMatchObject({
-      port: 5070,
-      ttl: 1,
+    expect(
+      responseDestination(parseVia('SIP/2.0/UDP client.example.com:5070;maddr=[ff02::1]')!, {
+        multicast: true,
+      }),
+    ).toMatchObject({ host: 'ff02::1', port: 5070, ttl: 1 });
+    expect(destination(via)).toEqual({
+      transport: 'UDP',
+      reuseConnection: false,
+      host: '192.0.2.1',
+      port: 5060,
+    });
+  });
+
+  it('ignores a unicast maddr, multicast enabled or not (it would steer replies anywhere)', () => {
+    const via = parseVia('SIP/2.0/UDP client.example.com;maddr=192.0.2.99;received=192.0.2.1')!;
+    expect(responseDestination(via, { multicast: true })).toEqual(responseDestination(via));
+    expect(responseDestination(via)).toEqual({
+      transport: 'UDP',
+      reuseConnection: false,
+      host: '192.0.2.1',
+      port: 5060,
     });
   });
 

@@ -46,6 +46,18 @@ describe('addReceived (RFC 3261 18.2.1, RFC 3581 4)', () => {
     expect(m.get('Via')).toBe('SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK1;received=203.0.113.7;rport=40000');
   });
 
+  it('overwrites a received and an rport the client wrote, even when sent-by is the source (issue 11)', () => {
+    const forged = withVia('SIP/2.0/UDP 192.0.2.9:5060;received=198.51.100.7;rport=9;branch=z9hG4bK1');
+    expect(addReceived(forged, { address: '192.0.2.9', port: 61000 })).toBe(true);
+    expect(forged.get('Via')).toBe(
+      'SIP/2.0/UDP 192.0.2.9:5060;received=192.0.2.9;rport=61000;branch=z9hG4bK1',
+    );
+    const received = withVia('SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bK1;Received=198.51.100.7');
+    expect(addReceived(received, { address: '192.0.2.9', port: 61000 })).toBe(true);
+    expect(received.via.received).toBe('192.0.2.9');
+    expect(received.via.rport).toBeUndefined();
+  });
+
   it('changes only the top Via value of its field', () => {
     const m = parsedRequest(
       request().replace(

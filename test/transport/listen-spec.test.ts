@@ -54,7 +54,8 @@ describe('resolveLimits', () => {
 
   it.each([
     [{ idleTimeoutMs: 0 }, 'idleTimeoutMs: 0 is not a positive integer'],
-    [{ maxConnections: -1 }, 'maxConnections: -1'],
+    [{ maxInboundConnections: -1 }, 'maxInboundConnections: -1'],
+    [{ messageTimeoutMs: 0 }, 'messageTimeoutMs: 0 is not a positive integer'],
     [{ maxMessageBytes: 1.5 }, 'maxMessageBytes: 1.5'],
     [{ maxConnectionsPerIp: -1 }, 'maxConnectionsPerIp: -1 is not a non-negative integer'],
     [{ maxHeaderBytes: 100_000 }, 'maxHeaderBytes (100000) exceeds maxMessageBytes (65535)'],

@@ -101,9 +101,10 @@ export interface RawTcpPeer {
   waitFor(text: string): Promise<void>;
 }
 
-export function connectRaw(host: string, port: number): Promise<RawTcpPeer> {
+/** `localAddress` picks the source address (another loopback address is another source IP). */
+export function connectRaw(host: string, port: number, localAddress?: string): Promise<RawTcpPeer> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, noDelay: true });
+    const socket = connect({ host, port, noDelay: true, ...(localAddress ? { localAddress } : {}) });
     const chunks: Buffer[] = [];
     let isClosed = false;
     socket.on('data', (c) => chunks.push(c));

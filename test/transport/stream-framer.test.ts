@@ -261,3 +261,36 @@ describe('StreamFramer: property', () => {
     );
   });
 });
+
+describe('StreamFramer: inMessage (the start of the completion clock)', () => {
+  it('is true from the first byte of a message to its last, body included, and false between messages', () => {
+    const msg = sipMessage('body');
+    const framer = new StreamFramer(LIMITS);
+    expect(framer.inMessage).toBe(false);
+    const states: boolean[] = [];
+    for (let i = 0; i < msg.length; i++) {
+      framer.push(msg.subarray(i, i + 1));
+      states.push(framer.inMessage);
+    }
+    expect(states.slice(0, -1).every(Boolean)).toBe(true);
+    expect(states.at(-1)).toBe(false);
+  });
+
+  it('is false while only CRLF keep-alives (whole or partial) are pending', () => {
+    const framer = new StreamFramer(LIMITS);
+    for (const chunk of ['\r\n', '\r', '\n\r\n', '\r\n']) {
+      framer.push(bytesOf(chunk));
+      expect(framer.inMessage).toBe(false);
+    }
+  });
+
+  it('is true for a message begun after a complete one in the same chunk, and false after an error', () => {
+    const msg = sipMessage('');
+    const framer = new StreamFramer(LIMITS);
+    framer.push(Buffer.concat([msg, msg.subarray(0, 5)]));
+    expect(framer.inMessage).toBe(true);
+    framer.push(bytesOf('x'.repeat(LIMITS.maxHeaderBytes)));
+    expect(framer.failed).toBe(true);
+    expect(framer.inMessage).toBe(false);
+  });
+});

@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/transport/limits.ts';
 import type { SendResult } from '../../src/transport/send-result.ts';
 import {
   closedTcpPort,
@@ -25,8 +26,8 @@ async function start(...args: Parameters<typeof startHarness>): Promise<Harness>
   harnesses.push(h);
   return h;
 }
-async function raw(host: string, port: number): Promise<RawTcpPeer> {
-  const p = await connectRaw(host, port);
+async function raw(host: string, port: number, from?: string): Promise<RawTcpPeer> {
+  const p = await connectRaw(host, port, from);
   peers.push(p);
   return p;
 }
@@ -184,34 +185,112 @@ describe('TCP connection lifetime', () => {
     expect(server.transport.counters.connectionsClosed).toBe(1);
   });
 
-  it('rejects inbound connections over maxConnections and counts them', async () => {
-    const server = await start(['tcp:127.0.0.1:0'], { limits: { maxConnections: 2 } });
+  it('rejects inbound connections over maxInboundConnections, and still opens outbound ones', async () => {
+    const server = await start(['tcp:127.0.0.1:0'], { limits: { maxInboundConnections: 2 } });
+    const peer = await start(['tcp:127.0.0.1:0']);
     const { port } = server.listener('tcp');
     const first = await raw('127.0.0.1', port);
-    const second = await raw('127.0.0.1', port);
+    const second = await raw('127.0.0.1', port, '127.0.0.2');
     await until(() => server.transport.connectionCount === 2, 'two connections');
-    const third = await raw('127.0.0.1', port);
+    const third = await raw('127.0.0.1', port, '127.0.0.3');
     await third.closed;
-    expect(server.transport.counters.connectionsRejected).toBe(1);
+    expect(server.transport.counters).toMatchObject({ connectionsRejected: 1, connectionsRejectedPerIp: 0 });
     expect(first.isClosed() || second.isClosed()).toBe(false);
 
-    // And refuses to open an outgoing one while full.
+    // The inbound budget is full; the outbound one is apart, so a relay still gets its connection.
+    const out = await server.transport.send(
+      { proto: 'tcp', address: '127.0.0.1', port: peer.listener('tcp').port },
+      bytes(sipRequest('OPTIONS', 'outbound-while-inbound-full')),
+    );
+    expect(out.ok).toBe(true);
+    await peer.message(0);
+    expect(server.transport.counters.connectionsOpened).toBe(1);
+  });
+
+  it('refuses outbound connects over maxOutboundConnections and counts them', async () => {
+    const server = await start(['tcp:127.0.0.1:0'], { limits: { maxOutboundConnections: 1 } });
+    const peer = await start(['tcp:127.0.0.1:0']);
+    const first = await server.transport.send(
+      { proto: 'tcp', address: '127.0.0.1', port: peer.listener('tcp').port },
+      bytes(sipRequest('OPTIONS', 'first')),
+    );
+    expect(first.ok).toBe(true);
     const out = await server.transport.send(
       { proto: 'tcp', address: '127.0.0.1', port: await closedTcpPort('127.0.0.1') },
       bytes('x'),
     );
     expect(!out.ok && out.error.code).toBe('too-many-connections');
+    expect(!out.ok && out.error.message).toContain('maxOutboundConnections (1)');
+    expect(server.transport.counters.outboundRefused).toBe(1);
+    // Inbound connections do not use the outbound budget.
+    const inbound = await raw('127.0.0.1', server.listener('tcp').port);
+    inbound.socket.write(sipRequest('OPTIONS', 'inbound'));
+    await server.message(0);
   });
 
-  it('rejects inbound connections over maxConnectionsPerIp', async () => {
+  it('rejects inbound connections over maxConnectionsPerIp; another source still connects', async () => {
     const server = await start(['tcp:127.0.0.1:0'], { limits: { maxConnectionsPerIp: 1 } });
     const { port } = server.listener('tcp');
     await raw('127.0.0.1', port);
     await until(() => server.transport.connectionCount === 1, 'one connection');
     const second = await raw('127.0.0.1', port);
     await second.closed;
-    expect(server.transport.counters.connectionsRejected).toBe(1);
+    expect(server.transport.counters).toMatchObject({ connectionsRejected: 1, connectionsRejectedPerIp: 1 });
     expect(server.transport.connectionCount).toBe(1);
+    const other = await raw('127.0.0.1', port, '127.0.0.2');
+    other.socket.write(sipRequest('OPTIONS', 'other-source'));
+    expect((await server.message(0)).source.remote.address).toBe('127.0.0.2');
+  });
+
+  it('limits inbound connections per IP by default', async () => {
+    const { maxConnectionsPerIp } = DEFAULT_LIMITS;
+    expect(maxConnectionsPerIp).toBeGreaterThan(0);
+    const server = await start(['tcp:127.0.0.1:0']);
+    const { port } = server.listener('tcp');
+    for (let i = 0; i < maxConnectionsPerIp; i++) await raw('127.0.0.1', port);
+    await until(() => server.transport.connectionCount === maxConnectionsPerIp, 'the cap to fill');
+    const over = await raw('127.0.0.1', port);
+    await over.closed;
+    expect(server.transport.counters.connectionsRejectedPerIp).toBe(1);
+  });
+
+  it('closes a connection whose message is not complete within messageTimeoutMs, a drip notwithstanding', async () => {
+    const server = await start(['tcp:127.0.0.1:0'], { limits: { messageTimeoutMs: 300 } });
+    const client = await raw('127.0.0.1', server.listener('tcp').port);
+    const opened = Date.now();
+    const head = sipRequest('OPTIONS', 'drip');
+    // One byte every 50 ms: each resets the idle timeout, none may extend the completion timeout.
+    let sent = 0;
+    const drip = setInterval(() => {
+      if (!client.isClosed() && sent < head.length - 1) client.socket.write(head[sent++]);
+    }, 50);
+    try {
+      await client.closed;
+    } finally {
+      clearInterval(drip);
+    }
+    const elapsed = Date.now() - opened;
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(2000);
+    expect(server.transport.counters).toMatchObject({ messageTimeouts: 1, idleTimeouts: 0 });
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('keeps a connection whose messages complete in time, and does not time CRLF keep-alives', async () => {
+    const server = await start(['tcp:127.0.0.1:0'], { limits: { messageTimeoutMs: 200 } });
+    const client = await raw('127.0.0.1', server.listener('tcp').port);
+    const pause = () => new Promise((r) => setTimeout(r, 120));
+    const message = sipRequest('OPTIONS', 'split', 'body');
+    for (const id of [0, 1, 2]) {
+      // A message in two parts 120 ms apart, then a lone CRLF (a keep-alive some clients send) left pending.
+      client.socket.write(message.slice(0, 30));
+      await pause();
+      client.socket.write(`${message.slice(30)}\r\n`);
+      await server.message(id);
+      await pause();
+    }
+    expect(client.isClosed()).toBe(false);
+    expect(server.transport.counters.messageTimeouts).toBe(0);
   });
 
   it('fails a send when the peer leaves maxPendingWriteBytes unread', async () => {

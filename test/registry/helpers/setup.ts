@@ -64,7 +64,7 @@ export function stampOf(script: Script | undefined): number | undefined {
   if (!script) return undefined;
   const { ctx, sent } = contextFor(INVITE);
   const outcome = script.runner.invoke('request-route', ctx);
-  if (!outcome.ok) throw new Error(outcome.message);
+  if (!outcome.ok) throw new Error(outcome.error.message);
   const header = sent[0]?.headers.find(([name]) => name === 'X-Version');
   return header ? Number(header[1]) : undefined;
 }
