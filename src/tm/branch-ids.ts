@@ -10,12 +10,13 @@
 // random key) over the counter and the transaction's upstream: for UDP the address and port, which the
 // next Via must name again (we wrote its received/rport); for TCP the id of the request's connection, which
 // is the only way the response may go (never a new connection).
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { BRANCH_MAGIC_COOKIE, ipAddressKey, type SipRequest, type Via } from '../sip/index.ts';
 import type { SendTarget } from '../transport/index.ts';
 
 const PREFIX = `${BRANCH_MAGIC_COOKIE}${randomBytes(4).toString('hex')}`;
-const KEY = randomBytes(32);
+// A KeyObject made once: createHmac with a Buffer key makes one per call, five times the cost of the MAC.
+const KEY = createSecretKey(randomBytes(32));
 /** 64 bits of HMAC-SHA256, as hex: a forgery is one guess in 2^64 per datagram. */
 const MAC_HEX = 16;
 let counter = 0;
