@@ -3,30 +3,15 @@
 // as 127.0.0.1 or as the IPv4-mapped [::ffff:127.0.0.1], is refused (403) and the listener there gets
 // nothing; the server warns at load that the entry covers the IPv4-carrying ranges. Loopback only, every
 // process stopped by PID.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServerProcess } from './harness.ts';
-import { closeSockets, finalTo, next, relayRoute, request, udpSocket } from './raw-sip.ts';
+import type { ServerProcess } from './harness.ts';
+import { closeSockets, finalTo, next, request, startRelayServer, udpSocket } from './raw-sip.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-allow-family-'));
 let server: ServerProcess;
 let proxyPort: number;
 
 beforeAll(async () => {
-  const wasm = join(dir, 'relay.wasm');
-  writeFileSync(wasm, await relayRoute().component());
-  const config = join(dir, 'kemi.yaml');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      listen: ['udp:127.0.0.1:0'],
-      log_level: 'info',
-      tenants: [{ name: 'v6only', module: wasm, relay_allow: { cidrs: ['::/0'] } }],
-    }),
-  );
-  server = await startServerProcess(['--config', config]);
+  server = await startRelayServer('v6only', { cidrs: ['::/0'] });
   proxyPort = server.ports.udp!;
 }, 60_000);
 

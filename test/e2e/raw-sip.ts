@@ -1,7 +1,11 @@
 // Raw SIP over UDP for the e2e tests that attack a server from a plain socket: the attacker, a peer and a
 // victim listener are node:dgram sockets on 127.0.0.1 (ephemeral ports), and the tenant route is a WAT guest.
 import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Guest } from '../../fixtures/guest.ts';
+import { type ServerProcess, startServerProcess } from './harness.ts';
 
 const sockets: Socket[] = [];
 
@@ -22,6 +26,23 @@ export function relayRoute(): Guest {
     `(if (i32.gt_s ${present} (i32.const 0)) (then (drop ${raise})))
      (if (i32.lt_s ${relay} (i32.const 0)) (then (drop ${replyError})))`,
   );
+}
+
+/** A server on an ephemeral UDP port whose one tenant runs relayRoute() under `relayAllow`. */
+export async function startRelayServer(tenant: string, relayAllow: object): Promise<ServerProcess> {
+  const dir = mkdtempSync(join(tmpdir(), `kemi-e2e-${tenant}-`));
+  const wasm = join(dir, 'relay.wasm');
+  writeFileSync(wasm, await relayRoute().component());
+  const config = join(dir, 'kemi.yaml');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      listen: ['udp:127.0.0.1:0'],
+      log_level: 'info',
+      tenants: [{ name: tenant, module: wasm, relay_allow: relayAllow }],
+    }),
+  );
+  return startServerProcess(['--config', config]);
 }
 
 /** A UDP socket on 127.0.0.1, an ephemeral port. */

@@ -3,30 +3,15 @@
 // relays to the Request-URI. Its own socket is refused (403, counted, logged) and the request does not come
 // back in; a request that a peer sends straight back gets 482 (RFC 3261 16.3 step 4); a route that writes
 // Max-Forwards: 70 on a request received with 5 forwards 4. Loopback only, every process stopped by PID.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServerProcess } from './harness.ts';
-import { closeSockets, finalTo, next, relayRoute, request, udpSocket } from './raw-sip.ts';
+import type { ServerProcess } from './harness.ts';
+import { closeSockets, finalTo, next, request, startRelayServer, udpSocket } from './raw-sip.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-relay-self-'));
 let server: ServerProcess;
 let proxyPort: number;
 
 beforeAll(async () => {
-  const wasm = join(dir, 'relay.wasm');
-  writeFileSync(wasm, await relayRoute().component());
-  const config = join(dir, 'kemi.yaml');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      listen: ['udp:127.0.0.1:0'],
-      log_level: 'info',
-      tenants: [{ name: 'relayer', module: wasm, relay_allow: { cidrs: ['127.0.0.1/32'] } }],
-    }),
-  );
-  server = await startServerProcess(['--config', config]);
+  server = await startRelayServer('relayer', { cidrs: ['127.0.0.1/32'] });
   proxyPort = server.ports.udp!;
 }, 60_000);
 
