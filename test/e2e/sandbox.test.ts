@@ -32,11 +32,13 @@ const RUN_SECONDS = 4;
 // 31-33 ms (the memory bomb); the neighbour's OPTIONS took a median of 0.4-1.3 ms, p99 13-29 ms and max 33-57
 // ms (a few probes land on an attack's event-loop turn), during the infinite-loop flood a median of 0.5-1.1
 // ms, p99 13-14 ms, max 16-35 ms. The bounds leave five times that or more for a loaded 2-core CI machine,
-// where a route that held the event loop past its limits would break them.
+// where a route that held the event loop past its limits would break them. The max is one probe of ~500: on
+// a machine busy with other work it reached 570 ms once, so its bound is a second (a route held to its
+// fuel budget never takes that long; one that ran unbounded would).
 const ATTACK_ANSWERED_MS = 250;
 const NEIGHBOUR_MEDIAN_MS = 10;
 const NEIGHBOUR_P99_MS = 150;
-const NEIGHBOUR_MAX_MS = 500;
+const NEIGHBOUR_MAX_MS = 1000;
 
 let server: RegistryServer;
 let ports: Record<'good' | 'closed' | 'open' | 'drop', number>;
