@@ -7,7 +7,7 @@ import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { logLimitOptions } from './config/log-limit-schema.ts';
 import type { Config } from './config/schema.ts';
-import { tmTimers } from './config/tm-schema.ts';
+import { tmCaps, tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
 import { ksrModules } from './kemi/index.ts';
 import { LogLimiter } from './log-limit.ts';
@@ -167,6 +167,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     selector,
     log: coreLog,
     timers: tmTimers(config.tm),
+    transactionCaps: tmCaps(config.tm),
     clock: timers.clock,
     defines: config.defines,
     tenantDefines: Object.fromEntries(specs.map((spec) => [spec.name, spec.defines])),
@@ -205,6 +206,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
           counters: sipCore.tm.counters,
           serverTransactions: sipCore.tm.table.serverCount,
           clientTransactions: sipCore.tm.table.clientCount,
+          liveByTenant: sipCore.tm.caps.byTenant(),
         }),
         selector: () => selector.counters,
         transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),

@@ -14,6 +14,8 @@ export interface TmSource {
   readonly counters: TmCounters;
   readonly serverTransactions: number;
   readonly clientTransactions: number;
+  /** Live proxy transactions by tenant (what the transaction caps count). */
+  readonly liveByTenant?: Readonly<Record<string, number>>;
 }
 
 export interface TransportSource {
@@ -206,6 +208,12 @@ export const METRICS: MetricTable = {
       ['tenant'],
       (c) => Object.entries(c.selfRelaysRefused).map(([tenant, n]) => row({ tenant }, n)),
     ),
+    counter(
+      'kemi_tm_transactions_refused_total',
+      'Requests refused a transaction by a full cap (tenant, global): answered 503 with Retry-After',
+      ['tenant', 'cap'],
+      (c) => byTenant(c.transactionsRefused, 'cap'),
+    ),
     counter('kemi_sip_loops_detected_total', 'Requests that looped back (482 Loop Detected)', [], (c) =>
       one(c.loopsDetected),
     ),
@@ -238,6 +246,12 @@ export const METRICS: MetricTable = {
     ),
     gauge('kemi_tm_client_transactions', 'Client transactions in the table', [], (tm) =>
       one(tm.clientTransactions),
+    ),
+    gauge(
+      'kemi_tm_live_transactions',
+      'Live proxy transactions by tenant (the caps count them)',
+      ['tenant'],
+      (tm) => Object.entries(tm.liveByTenant ?? {}).map(([tenant, n]) => row({ tenant }, n)),
     ),
   ],
   htables: [

@@ -1,7 +1,12 @@
 // Configuration of the transaction layer and of the scripts' defines: the `tm` section (Kamailio's tm
 // timer parameters, same names, milliseconds) and `defines` (Kamailio's `#!define NAME value`).
 import { z } from 'zod';
-import { DEFAULT_TIMER_VALUES, type TimerValues } from '../tm/index.ts';
+import {
+  DEFAULT_TIMER_VALUES,
+  DEFAULT_TRANSACTION_CAPS,
+  type TimerValues,
+  type TransactionCapLimits,
+} from '../tm/index.ts';
 
 const ms = z.number().int().positive();
 
@@ -27,6 +32,19 @@ export const tmSchema = z
     max_fr_timer: ms.optional(),
     /** The most a script may set fr_inv_timer to with t-set-fr (180000). */
     max_fr_inv_timer: ms.optional(),
+    /**
+     * Timer G retransmissions of a final response to a UDP source, which may be spoofed (4; 0: sent once).
+     * Timer H is unchanged: a late ACK or retransmitted INVITE is still answered (docs/sandbox.md).
+     */
+    max_reply_retransmissions: z.number().int().min(0).max(64).optional(),
+    /**
+     * Live transactions in all (100 000) and of one tenant (20 000); a request whose route asks for one
+     * more gets 503 with Retry-After, statelessly (src/tm/transaction-caps.ts has the sizing).
+     */
+    max_transactions: z.number().int().positive().max(10_000_000).optional(),
+    max_transactions_per_tenant: z.number().int().positive().max(10_000_000).optional(),
+    /** The Retry-After of that 503, in seconds (5). */
+    retry_after_s: z.number().int().min(0).max(86_400).optional(),
   })
   .strict()
   // Timer G doubles from T1 up to T2 until timer H (64*T1): with T2 >= T1 a final response is sent at most
@@ -78,5 +96,16 @@ export function tmTimers(tm: TmConfig): Partial<TimerValues> {
   if (tm.max_noninv_lifetime !== undefined) values.maxNonInviteLifetime = tm.max_noninv_lifetime;
   if (tm.max_fr_timer !== undefined) values.maxFr = tm.max_fr_timer;
   if (tm.max_fr_inv_timer !== undefined) values.maxFrInv = tm.max_fr_inv_timer;
+  if (tm.max_reply_retransmissions !== undefined)
+    values.maxReplyRetransmissions = tm.max_reply_retransmissions;
   return values;
+}
+
+/** The transaction caps the config sets, with the defaults for those absent. */
+export function tmCaps(tm: TmConfig): TransactionCapLimits {
+  return {
+    global: tm.max_transactions ?? DEFAULT_TRANSACTION_CAPS.global,
+    perTenant: tm.max_transactions_per_tenant ?? DEFAULT_TRANSACTION_CAPS.perTenant,
+    retryAfterS: tm.retry_after_s ?? DEFAULT_TRANSACTION_CAPS.retryAfterS,
+  };
 }

@@ -159,6 +159,11 @@ export interface TmState {
   branchIndex: number | undefined;
   /** Sends that wait for the route to return (a stateless ACK): dropped with the route if it fails. */
   afterRoute: (() => void)[] | undefined;
+  /**
+   * Set when a transaction cap refused this request its transaction: the Retry-After (seconds) of the 503
+   * it is answered with (by sl-reply-error, or by the server when the route leaves it unanswered).
+   */
+  overload: number | undefined;
 }
 
 /**
@@ -206,6 +211,7 @@ export class RouteContext {
     loopTag: undefined,
     branchIndex: undefined,
     afterRoute: undefined,
+    overload: undefined,
   };
 
   constructor(

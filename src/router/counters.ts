@@ -22,6 +22,11 @@ export interface RouterCounters {
   destinationsRefused: Record<string, number>;
   /** Of those, destinations that are one of the server's own sockets (relay_to_self off), by tenant. */
   selfRelaysRefused: Record<string, number>;
+  /**
+   * Requests refused a transaction because a cap was full, by tenant, then cap (`tenant`: its own
+   * max_transactions_per_tenant, `global`: max_transactions); each answered 503 with Retry-After.
+   */
+  transactionsRefused: Record<string, Record<string, number>>;
   /** Requests that came back with a branch this server minted for them (RFC 3261 16.3 step 4): 482. */
   loopsDetected: number;
   sendErrors: number;
@@ -41,6 +46,7 @@ export function createRouterCounters(): RouterCounters {
     policyOutcomes: {},
     destinationsRefused: {},
     selfRelaysRefused: {},
+    transactionsRefused: {},
     loopsDetected: 0,
     sendErrors: 0,
   };

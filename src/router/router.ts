@@ -26,12 +26,14 @@ import type { HtableStore } from '../state/index.ts';
 import {
   type Clock,
   DEFAULT_TIMER_VALUES,
+  DEFAULT_TRANSACTION_CAPS,
   hasLooped,
   loopTag,
   type ProxyTransaction,
   serverKey,
   systemClock,
   type TimerValues,
+  type TransactionCapLimits,
 } from '../tm/index.ts';
 import type { FramingError, Resolve, SendTarget, Source, Transport } from '../transport/index.ts';
 import { countBy, createRouterCounters, type RouterCounters } from './counters.ts';
@@ -52,6 +54,8 @@ export interface RouterOptions {
   readonly parseLimits?: Partial<ParseLimits>;
   /** Transaction timers (T1, T2, T4, fr, fr_inv, wait ...); the defaults for those absent. */
   readonly timers?: Partial<TimerValues>;
+  /** Caps on live transactions and the Retry-After of a refusal (config tm.max_transactions ...). */
+  readonly transactionCaps?: Partial<TransactionCapLimits>;
   /** The clock of the transaction timers (virtual time in tests). */
   readonly clock?: Clock;
   /** Kamailio's `#!define` values, read by scripts with kx.get-def: every tenant's. */
@@ -125,6 +129,7 @@ export class Router implements RouteHost {
       counters: this.counters,
       myself: options.myself,
       timers: { ...DEFAULT_TIMER_VALUES, ...options.timers },
+      caps: { ...DEFAULT_TRANSACTION_CAPS, ...options.transactionCaps },
       clock: options.clock ?? systemClock,
       authorizeDestination: options.authorizeDestination ?? allowAllDestinations,
       relayToSelf: options.relayToSelf ?? false,
@@ -199,7 +204,7 @@ export class Router implements RouteHost {
     if (ctx.answer.forceRport) addReceived(request, ctx.source.remote, true);
     const response = createResponse(request, status, reason, {
       toTag: status > 100 ? localToTag(request) : undefined,
-      headers: ctx.answer.replyHeaders,
+      headers: overloadHeaders(ctx, status),
     });
     this.counters.localReplies++;
     ctx.answer.replied = status;
@@ -280,8 +285,12 @@ export class Router implements RouteHost {
           // Made, then answered statelessly (t-relay refused, sl-reply-error): nothing will use it; left, it
           // would pin the version and answer 408 at the end of its lifetime.
           if (!tx.relayed && tx.finalStatus === undefined && ctx.answer.replied !== undefined) tx.abandon();
-        } else if (ctx.answer.replied === undefined && !ctx.answer.dropped && request.method !== 'ACK')
-          this.counters.unhandled++;
+        } else if (ctx.answer.replied === undefined && !ctx.answer.dropped && request.method !== 'ACK') {
+          // Refused a transaction by a cap and left unanswered: the 503 the caller must see, or it would
+          // retransmit into the same full table (and each retransmission runs the route again).
+          if (ctx.tm.overload !== undefined) this.slReply(ctx, 503, 'Service Unavailable');
+          else this.counters.unhandled++;
+        }
       },
       answered,
       retrying: (ctx) => ctx.tm.transaction?.abandon(),
@@ -397,6 +406,17 @@ export class Router implements RouteHost {
       );
     });
   }
+}
+
+/**
+ * The headers of a stateless reply: the script's (append-to-reply), and for a 503 to a request a
+ * transaction cap refused, Retry-After (RFC 3261 21.5.4) unless the script set one itself.
+ */
+function overloadHeaders(ctx: RouteContext, status: number): ReadonlyArray<readonly [string, string]> {
+  const headers = ctx.answer.replyHeaders;
+  if (status !== 503 || ctx.tm.overload === undefined) return headers;
+  if (headers.some(([name]) => name.toLowerCase() === 'retry-after')) return headers;
+  return [...headers, ['Retry-After', String(ctx.tm.overload)]];
 }
 
 function defineMap(defines: Readonly<Record<string, string>>): Map<string, string> {

@@ -4,7 +4,9 @@
 // asks (the context carries it), and runs each transaction's branch, onreply and failure routes on that
 // script (transaction-routes.ts): it is pinned for the transaction's life, so a version activated
 // meanwhile never sees it. Every relay destination (branches, failover, forking, stateless ACKs) passes
-// authorizeDestination, the tenant's allow-list hook.
+// authorizeDestination, the tenant's allow-list hook. Each transaction counts against the global and the
+// tenant's cap (tm/transaction-caps.ts) from when it is made to when it ends; past a cap none is made and
+// the tm function returns E_OUT_OF_MEM, leaving the request to a stateless 503 with Retry-After.
 
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
@@ -18,6 +20,7 @@ import {
   createTmCounters,
   type DestinationBranch,
   E_ADM_PROHIBITED,
+  E_OUT_OF_MEM,
   E_UNSPEC,
   forwardMaxForwards,
   hostPort,
@@ -33,11 +36,13 @@ import {
   statelessReplyTarget,
   type TimerValues,
   type TmCounters,
+  type TransactionCapLimits,
+  TransactionCaps,
   type TransactionRoutes,
   TransactionTable,
 } from '../tm/index.ts';
 import { type Proto, type Resolve, resolveHost, type Source, type Transport } from '../transport/index.ts';
-import { countBy, type RouterCounters } from './counters.ts';
+import { countBy, countIn, type RouterCounters } from './counters.ts';
 import { DestinationResolver, type ResolverLimits } from './destination-resolver.ts';
 import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
@@ -65,6 +70,8 @@ export interface TransactionHostOptions {
   readonly counters: RouterCounters;
   readonly myself: Myself;
   readonly timers: TimerValues;
+  /** The caps on live transactions, in all and per tenant, and the Retry-After of a refusal. */
+  readonly caps: TransactionCapLimits;
   readonly clock: Clock;
   readonly authorizeDestination: AuthorizeDestination;
   /** The operator's relay_to_self: scripts may relay to the server's own sockets (off: refused). */
@@ -85,6 +92,8 @@ export interface TransactionHostOptions {
 export class TransactionHost implements TmHost {
   readonly counters: TmCounters = createTmCounters();
   readonly table = new TransactionTable<ProxyTransaction, ProxyClientEntry>();
+  /** Live transactions against their caps, in all and by tenant. */
+  readonly caps: TransactionCaps;
   readonly #options: TransactionHostOptions;
   readonly #env: ProxyEnvironment;
   /** Each script's transaction routes, made once: they only close over the script. */
@@ -93,6 +102,7 @@ export class TransactionHost implements TmHost {
 
   constructor(options: TransactionHostOptions) {
     this.#options = options;
+    this.caps = new TransactionCaps(options.caps);
     this.#resolver = new DestinationResolver(
       options.resolve ?? resolveHost,
       options.resolverLimits,
@@ -185,7 +195,8 @@ export class TransactionHost implements TmHost {
 
   newTransaction(ctx: RouteContext): number {
     if (ctx.tm.transaction) return 1;
-    return this.#open(ctx) === undefined ? -1 : 1;
+    const opened = this.#open(ctx);
+    return opened.ok ? 1 : opened.error;
   }
 
   relay(ctx: RouteContext, targets: readonly DestinationBranch[], forced?: NextHop): number {
@@ -195,8 +206,13 @@ export class TransactionHost implements TmHost {
       const invite = this.table.matchCancelled(request);
       if (invite !== undefined) return this.#cancel(ctx, invite);
     }
-    const tx = ctx.tm.transaction ?? (ctx.kind === 'request' ? this.#open(ctx) : undefined);
-    if (tx === undefined) return E_UNSPEC;
+    let tx = ctx.tm.transaction;
+    if (tx === undefined) {
+      if (ctx.kind !== 'request') return E_UNSPEC;
+      const opened = this.#open(ctx);
+      if (!opened.ok) return opened.error;
+      tx = opened.value;
+    }
     if (ctx.kind === 'request') {
       tx.flags = ctx.flags.message;
       tx.contacts = ctx.relay.contacts;
@@ -250,8 +266,11 @@ export class TransactionHost implements TmHost {
 
   // ---- internals ----------------------------------------------------------------------------------------------
 
-  /** Makes the transaction of a request route's request (t-newtran, or the first t-relay). */
-  #open(ctx: RouteContext): ProxyTransaction | undefined {
+  /**
+   * Makes the transaction of a request route's request (t-newtran, or the first t-relay); the error is
+   * the tm function's code. `force`: made past the caps (a CANCEL of a known INVITE).
+   */
+  #open(ctx: RouteContext, force = false): Result<ProxyTransaction, number> {
     const request = ctx.request;
     const script = requestRouteScript(ctx);
     if (request === undefined || script === undefined || ctx.tm.key === undefined) {
@@ -262,12 +281,14 @@ export class TransactionHost implements TmHost {
         { ksr: 't-newtran' },
         'a transaction is made only for a request in the request route',
       );
-      return undefined;
+      return err(E_UNSPEC);
     }
     if (request.method === 'ACK') {
       hostLog(ctx, 'error', 't-newtran', { ksr: 't-newtran' }, 'an ACK has no transaction of its own');
-      return undefined;
+      return err(E_UNSPEC);
     }
+    const full = this.caps.acquire(script.tenant, force);
+    if (full !== undefined) return err(this.#refuseOverCap(ctx, script, full));
     const received = request.clone();
     if (ctx.answer.forceRport) addReceived(received, ctx.source.remote, true);
     const tx = ProxyTransaction.open(this.#env, this.#routesFor(script), {
@@ -282,8 +303,9 @@ export class TransactionHost implements TmHost {
       log: ctx.log,
     });
     if (tx === undefined) {
+      this.caps.release(script.tenant);
       hostLog(ctx, 'warn', 't-newtran', {}, 'a transaction for this request exists already');
-      return undefined;
+      return err(E_UNSPEC);
     }
     script.pin();
     const s = ctx.relay.settings;
@@ -297,13 +319,38 @@ export class TransactionHost implements TmHost {
     }
     ctx.tm.transaction = tx;
     if (tx.isInvite) tx.trying();
-    return tx;
+    return ok(tx);
+  }
+
+  /**
+   * A cap is full: nothing is made; counted and logged (per tenant, rate-limited). The request is left to
+   * a 503 with Retry-After: sl-reply-error sends it, or the server does once the route returns unanswered.
+   */
+  #refuseOverCap(ctx: RouteContext, script: Script, cap: 'global' | 'tenant'): number {
+    const { caps } = this;
+    countIn(this.#options.counters.transactionsRefused, script.tenant, cap);
+    ctx.tm.overload = caps.limits.retryAfterS;
+    ctx.answer.pendingError = { status: 503, reason: 'Service Unavailable' };
+    const [live, limit] =
+      cap === 'tenant'
+        ? [caps.liveOf(script.tenant), caps.limits.perTenant]
+        : [caps.total, caps.limits.global];
+    hostLog(
+      ctx,
+      'warn',
+      'transaction-cap',
+      { cap, live, limit },
+      `no transaction for ${ctx.request?.method}: ${cap === 'tenant' ? `tenant ${script.tenant}` : 'the server'} has ${live} live (max_transactions${cap === 'tenant' ? '_per_tenant' : ''} ${limit}); 503`,
+    );
+    return E_OUT_OF_MEM;
   }
 
   /** A CANCEL for a known INVITE (16.10): answered 200 in its own transaction, the branches cancelled. */
   #cancel(ctx: RouteContext, invite: ProxyTransaction): number {
-    const tx = this.#open(ctx);
-    if (tx === undefined) return E_UNSPEC;
+    // Past the caps: one CANCEL per INVITE (it carries the INVITE's branch), and it frees the INVITE's.
+    const opened = this.#open(ctx, true);
+    if (!opened.ok) return opened.error;
+    const tx = opened.value;
     tx.reply(200, 'OK');
     ctx.answer.replied = 200;
     invite.cancel(ctx.request!.getFieldValues('Reason'));
@@ -411,7 +458,10 @@ export class TransactionHost implements TmHost {
       ...scriptRoutes(script, invoker, host),
       refuse: (hop) => this.#refuse(script, hop),
       resolve: (hop, families) => this.#resolveFor(script, hop, families),
-      ended: () => script.unpin(),
+      ended: () => {
+        this.caps.release(script.tenant);
+        script.unpin();
+      },
     };
   }
 }

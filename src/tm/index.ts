@@ -35,5 +35,11 @@ export type {
   TransactionTiming,
   TransactionTransport,
 } from './transaction.ts';
+export {
+  DEFAULT_TRANSACTION_CAPS,
+  type TransactionCap,
+  type TransactionCapLimits,
+  TransactionCaps,
+} from './transaction-caps.ts';
 export { clientKey, hasMagicCookie, serverKey } from './transaction-key.ts';
 export { type ClientEntry, type ServerEntry, TransactionTable } from './transaction-table.ts';

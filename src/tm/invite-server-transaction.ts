@@ -4,6 +4,9 @@
 // Accepted so that further 2xx responses (forwarded from other branches) still go out through it. A 2xx
 // made here (t-reply) has no UAS behind it to retransmit it, so the transaction does that job of the UAS
 // core (13.3.1.4, as Kamailio's tm does): over UDP from T1 doubling to T2 until its ACK, for 64*T1 at most.
+// Timer G retransmits a final response at most timers.maxReplyRetransmissions times (issue 11: the UDP
+// source nobody verified may be a spoofed third party); timer H and the lingering states are unchanged, so
+// a late ACK is still absorbed and a retransmitted INVITE still gets the response (one for one).
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { Timer } from './clock.ts';
 import {
@@ -23,6 +26,8 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
   /** The To tag of the final response: a 2543 ACK matches by it (17.2.3). */
   #finalToTag: string | undefined;
   #intervalG = 0;
+  /** Timer G retransmissions sent of the current final response. */
+  #retransmissionsG = 0;
   #timerG: Timer | undefined;
   #timerH: Timer | undefined;
   #lingering: Timer | undefined;
@@ -69,20 +74,14 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
       if (local) {
         this.#local2xx = bytes;
         linger = Math.max(linger, 64 * timers.t1);
-        if (!this.transport.reliable) {
-          this.#intervalG = timers.t1;
-          this.#timerG = clock.schedule(this.#intervalG, this.#fireG);
-        }
+        this.#startG();
       }
       this.#lingering = clock.schedule(linger, () => this.terminate());
       return true;
     }
     this.enter('completed');
     this.#last = bytes;
-    if (!this.transport.reliable) {
-      this.#intervalG = timers.t1;
-      this.#timerG = clock.schedule(this.#intervalG, this.#fireG);
-    }
+    this.#startG();
     this.#timerH = clock.schedule(64 * timers.t1, this.#fireH);
     return true;
   }
@@ -118,6 +117,15 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     return 'absorbed';
   }
 
+  /** Timer G for the final response just sent: over UDP only, and only when retransmissions are allowed. */
+  #startG(): void {
+    const { clock, timers } = this.timing;
+    if (this.transport.reliable || timers.maxReplyRetransmissions <= 0) return;
+    this.#intervalG = timers.t1;
+    this.#retransmissionsG = 0;
+    this.#timerG = clock.schedule(this.#intervalG, this.#fireG);
+  }
+
   protected override release(): void {
     this.#timerG?.cancel();
     this.#timerH?.cancel();
@@ -131,6 +139,8 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
       this.state === 'completed' ? this.#last : this.state === 'accepted' ? this.#local2xx : undefined;
     if (bytes === undefined) return;
     this.send(bytes);
+    this.#timerG = undefined;
+    if (++this.#retransmissionsG >= this.timing.timers.maxReplyRetransmissions) return;
     this.#intervalG = Math.min(2 * this.#intervalG, this.timing.timers.t2);
     this.#timerG = this.timing.clock.schedule(this.#intervalG, this.#fireG);
   };

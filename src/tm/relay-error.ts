@@ -3,6 +3,11 @@
 // Shaped as a Problem (src/result.ts), with Kamailio's numbers as its closed code union.
 
 export const E_UNSPEC = -1;
+/**
+ * No transaction could be made: Kamailio's code when tm cannot allocate one; here when a transaction cap
+ * is full (transaction-caps.ts). Kamailio answers it 500; here 503 with Retry-After (RFC 3261 21.5.4).
+ */
+export const E_OUT_OF_MEM = -2;
 export const E_TOO_MANY_BRANCHES = -12;
 export const E_BAD_REQ = -400;
 export const E_SEND = -477;
@@ -15,6 +20,7 @@ export const E_ADM_PROHIBITED = -510;
 
 export type RelayCode =
   | typeof E_UNSPEC
+  | typeof E_OUT_OF_MEM
   | typeof E_TOO_MANY_BRANCHES
   | typeof E_BAD_REQ
   | typeof E_SEND
@@ -39,6 +45,7 @@ export interface RelayError extends RelayReply {
 
 const REPLIES: Record<RelayCode, RelayReply> = {
   [E_UNSPEC]: { status: 500, reason: 'Server Internal Error' },
+  [E_OUT_OF_MEM]: { status: 503, reason: 'Service Unavailable' },
   [E_TOO_MANY_BRANCHES]: { status: 500, reason: 'Too Many Branches' },
   [E_BAD_REQ]: { status: 400, reason: 'Bad Request' },
   [E_SEND]: { status: 503, reason: 'Service Unavailable' },

@@ -10,6 +10,9 @@
 //
 // A script's t-set-fr is capped at maxFr / maxFrInv, and nothing of a proxy transaction outlives its
 // lifetime (maxInviteLifetime / maxNonInviteLifetime): every branch still running then is ended.
+//
+// Timer G sends a final response at most maxReplyRetransmissions times more (issue 11): the request's UDP
+// source may be spoofed, so every retransmission the ACK does not stop is a datagram sent to a third party.
 
 export interface TimerValues {
   /** RTT estimate (ms). */
@@ -32,6 +35,12 @@ export interface TimerValues {
   readonly maxFr: number;
   /** The most a script may set timer C to with t-set-fr (ms). */
   readonly maxFrInv: number;
+  /**
+   * How many times timer G retransmits a final response (non-2xx, or a 2xx made here) over UDP; the first
+   * send is not counted. RFC 3261 has no cap (about 10 until timer H at the defaults); past this one the
+   * transaction stays Completed until timer H, absorbing the ACK and answering a retransmitted request.
+   */
+  readonly maxReplyRetransmissions: number;
 }
 
 export const DEFAULT_TIMER_VALUES: TimerValues = Object.freeze({
@@ -45,4 +54,6 @@ export const DEFAULT_TIMER_VALUES: TimerValues = Object.freeze({
   maxNonInviteLifetime: 32_000,
   maxFr: 60_000,
   maxFrInv: 180_000,
+  // 1 + 4 sends over 7.5 s (T1 500 ms doubling): all lost only at a loss rate few calls survive anyway.
+  maxReplyRetransmissions: 4,
 });

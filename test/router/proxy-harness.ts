@@ -15,7 +15,7 @@ import type { AuthorizeDestination } from '../../src/router/transaction-host.ts'
 import type { FailureCause, ModuleRunner, Outcome, RouteName } from '../../src/runtime/index.ts';
 import { parseMessage, type SipRequest, type SipResponse } from '../../src/sip/index.ts';
 import type { HtableStore } from '../../src/state/htable.ts';
-import type { TimerValues } from '../../src/tm/index.ts';
+import type { TimerValues, TransactionCapLimits } from '../../src/tm/index.ts';
 import type {
   AddressTarget,
   Resolve,
@@ -165,6 +165,8 @@ export interface ProxyHarness {
 export interface HarnessOptions {
   readonly script: Script;
   readonly timers?: Partial<TimerValues>;
+  /** Transaction caps (the defaults when absent). */
+  readonly caps?: Partial<TransactionCapLimits>;
   readonly authorizeDestination?: AuthorizeDestination;
   readonly defines?: Record<string, string>;
   readonly tenantDefines?: Record<string, Record<string, string>>;
@@ -175,7 +177,7 @@ export interface HarnessOptions {
   /** Resolves relay destinations' host names (none resolve when absent). */
   readonly resolve?: Resolve;
   /** The selector's choice per message (default: always `script`). */
-  readonly select?: () => Script | undefined;
+  readonly select?: (msg: SipRequest | SipResponse, source: Source) => Script | undefined;
 }
 
 export function proxyHarness(options: HarnessOptions): ProxyHarness {
@@ -189,6 +191,7 @@ export function proxyHarness(options: HarnessOptions): ProxyHarness {
     log: silentLogger,
     clock,
     timers: options.timers,
+    transactionCaps: options.caps,
     authorizeDestination: options.authorizeDestination,
     defines: options.defines,
     tenantDefines: options.tenantDefines,

@@ -36,7 +36,8 @@ describe('InviteServerTransaction', () => {
   });
 
   it('retransmits a non-2xx final response on timer G (T1 doubling to T2) until the ACK, then lingers T4', () => {
-    const t = timing({ t4: 5000 });
+    // RFC 3261's schedule: no cap below what timer H allows.
+    const t = timing({ t4: 5000, maxReplyRetransmissions: 64 });
     const transport = new RecordingTransport();
     const { events, u } = user();
     const req = request();
@@ -52,6 +53,51 @@ describe('InviteServerTransaction', () => {
     t.clock.advance(1);
     expect(transport.sent).toHaveLength(sent);
     expect(events).toEqual(['terminated']);
+  });
+
+  it('retransmits a final response to a UDP source at most maxReplyRetransmissions times (issue 11)', () => {
+    const t = timing(); // the default cap: 4
+    const transport = new RecordingTransport();
+    const { events, u } = user();
+    const req = request();
+    const tx = new InviteServerTransaction(req, transport, u, t);
+    tx.respond(response(req, 486));
+    // 1 + 4 sends; timer H (64*T1) still ends the transaction, not the cap.
+    expect(sendTimes(t, transport, 31_900)).toEqual([0, 500, 1500, 3500, 7500]);
+    expect(tx.state).toBe('completed');
+    // A retransmitted INVITE is still answered (one for one), a late ACK still absorbed.
+    tx.receiveRequest(req);
+    expect(transport.sent).toHaveLength(6);
+    expect(tx.receiveRequest(ack())).toBe('absorbed');
+    expect(tx.state).toBe('confirmed');
+    t.clock.advance(100_000);
+    expect(transport.sent).toHaveLength(6);
+    expect(events).toEqual(['terminated']);
+  });
+
+  it('with maxReplyRetransmissions 0 sends a final response once, and a local 2xx once, until timer H / 64*T1', () => {
+    const t = timing({ maxReplyRetransmissions: 0 });
+    const transport = new RecordingTransport();
+    const { events, u } = user();
+    const req = request();
+    const busy = new InviteServerTransaction(req, transport, u, t);
+    busy.respond(response(req, 486));
+    const ok = new InviteServerTransaction(req, transport, u, t);
+    ok.respond(response(req, 200, 'a'), true);
+    t.clock.advance(64 * 500 - 1);
+    expect(transport.lines).toEqual(['SIP/2.0 486 Reason', 'SIP/2.0 200 Reason']);
+    t.clock.advance(1);
+    expect(events).toEqual(['ack-timeout', 'terminated', 'terminated']);
+  });
+
+  it('caps the retransmissions of a local 2xx the same way', () => {
+    const t = timing({ maxReplyRetransmissions: 2 });
+    const transport = new RecordingTransport();
+    const req = request();
+    const tx = new InviteServerTransaction(req, transport, user().u, t);
+    tx.respond(response(req, 200, 'a'), true);
+    expect(sendTimes(t, transport, 31_900)).toEqual([0, 500, 1500]);
+    expect(tx.receiveRequest(ack('a'))).toBe('absorbed');
   });
 
   it('answers a retransmitted INVITE in Completed with the final response', () => {
@@ -108,7 +154,7 @@ describe('InviteServerTransaction', () => {
   });
 
   it('retransmits a 2xx made here (T1 doubling to T2) until the ACK with its To tag, for 64*T1 at most', () => {
-    const t = timing({ wait: 5000 });
+    const t = timing({ wait: 5000, maxReplyRetransmissions: 64 });
     const transport = new RecordingTransport();
     const { events, u } = user();
     const req = request();
