@@ -204,11 +204,14 @@ export const KSR_INTERFACES = {
   },
   /**
    * Stateful processing (Kamailio's `tm` module): transactions (RFC 3261 17) and the proxy core (16). Relay
-   * failures return Kamailio's error codes: -1 unspecified, -12 too many branches, -478 bad next hop, -479
-   * bad URI, -480 unsupported transport, -487 the transaction was cancelled, -510 destination not allowed for
-   * this tenant. `sl.sl-reply-error` then sends the matching reply. Route names given to `t-on-*` are named
-   * routes of this module: the host calls `named-route` with them later, on the module version that created
-   * the transaction even if another one was activated meanwhile.
+   * failures return Kamailio's error codes: -1 unspecified, -2 no transaction could be made (here: a
+   * transaction cap is full, `tm.max_transactions` or `tm.max_transactions_per_tenant`), -12 too many
+   * branches, -478 bad next hop, -479 bad URI, -480 unsupported transport, -487 the transaction was
+   * cancelled, -510 destination not allowed for this tenant. `sl.sl-reply-error` then sends the matching
+   * reply: for -2 503 with Retry-After (Kamailio: 500), which the server also sends itself when the route
+   * leaves such a request unanswered (unless it dropped it). Route names given to `t-on-*` are named routes
+   * of this module: the host calls `named-route` with them later, on the module version that created the
+   * transaction even if another one was activated meanwhile.
    */
   'tm': {
     /**
@@ -244,7 +247,10 @@ export const KSR_INTERFACES = {
      * route: the transaction layer absorbs them).
      */
     't-check-trans': { params: [], result: 's32' },
-    /** Create the transaction of the request (retransmissions are absorbed from now on); 1, or -1. */
+    /**
+     * Create the transaction of the request (retransmissions are absorbed from now on); 1, -2 when a
+     * transaction cap is full (as for `t-relay`), or -1.
+     */
     't-newtran': { params: [], result: 's32' },
     /** Reply statefully (the transaction must exist); 1, or -1. */
     't-reply': { params: [['code', 's32'], ['reason', 'string']], result: 's32' },
