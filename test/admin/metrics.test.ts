@@ -30,6 +30,7 @@ describe('metrics of the message path', () => {
     core.routeFailures = { acme: { fuel: 3, trap: 1 }, beta: { memory: 2 } };
     core.policyOutcomes = { acme: { reply: 3, fallback: 1 }, beta: { drop: 2 } };
     core.destinationsRefused = { acme: 5 };
+    core.transactionsRefused = { acme: { tenant: 30 }, beta: { global: 2 } };
     const tm = createTmCounters();
     tm.serverTransactions = 7;
     tm.failureRoutes = 2;
@@ -65,7 +66,12 @@ describe('metrics of the message path', () => {
     const metrics = new AdminMetrics({
       registry: opened.registry,
       core: () => core,
-      tm: () => ({ counters: tm, serverTransactions: 4, clientTransactions: 6 }),
+      tm: () => ({
+        counters: tm,
+        serverTransactions: 4,
+        clientTransactions: 6,
+        liveByTenant: { acme: 3, beta: 1 },
+      }),
       htables: () => htables,
       location: () => location,
     });
@@ -85,6 +91,10 @@ describe('metrics of the message path', () => {
         'kemi_tm_failure_routes_total 2',
         'kemi_tm_server_transactions 4',
         'kemi_tm_client_transactions 6',
+        'kemi_tm_transactions_refused_total{tenant="acme",cap="tenant"} 30',
+        'kemi_tm_transactions_refused_total{tenant="beta",cap="global"} 2',
+        'kemi_tm_live_transactions{tenant="acme"} 3',
+        'kemi_tm_live_transactions{tenant="beta"} 1',
         'kemi_breaker_events_total{tenant="acme",outcome="fail-closed"} 1',
         'kemi_breaker_open{tenant="acme"} 1',
         'kemi_htable_writes_refused_total{tenant="acme",reason="items"} 1',
