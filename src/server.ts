@@ -40,9 +40,8 @@ import {
 } from './state/index.ts';
 import { Transport } from './transport/index.ts';
 
-/** How often expired pike entries are swept, and how many per tenant at most each time. */
+/** How often pike generations holding only expired addresses are dropped. */
 const PIKE_SWEEP_INTERVAL_MS = 10_000;
-const PIKE_SWEEP_BATCH = 10_000;
 
 export interface Server {
   readonly transport: Transport;
@@ -123,10 +122,10 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   const addresses = openedAddresses.value;
   stops.push(async () => addresses.close());
   const permissions = { store: addresses, denied: {} };
-  // Expired addresses also go as new ones come; the sweep frees a quiet server's memory.
+  // New addresses turn the generations over; the sweep frees a quiet server's memory.
   const pike = new PikeStore(pikeSettings(config.pike));
   const pikeSweeper = timers.interval('pike-sweep', PIKE_SWEEP_INTERVAL_MS, () => {
-    pike.sweep(PIKE_SWEEP_BATCH);
+    pike.sweep();
   });
   stops.push(async () => pikeSweeper.cancel());
 

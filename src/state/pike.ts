@@ -5,12 +5,13 @@
 // forgotten remove_latency seconds after its last request.
 //
 // Kamailio swaps every node's counters on a timer; here each entry swaps lazily from the unit number it was
-// last touched in, so a check is O(1) and nothing runs between requests. Memory is bounded: the entries live
-// in one Map in the order of their last request (a hit moves its entry to the end), so the oldest are the
-// first to expire, and a new address beyond max_entries evicts the least recently seen one. A flood of
-// random source addresses thus costs a fixed amount of memory, and evicts only addresses that have sent
-// nothing for longer than the newest max_entries ones: a flooding source, which sends all the time, is
-// never the one evicted.
+// last touched in, so a check is O(1) and nothing runs between requests. Memory is bounded by two
+// generations of at most max_entries / 2 addresses each: a request's address goes to (or moves into) the
+// young generation; when it is full, the old generation is forgotten whole and the young one becomes old.
+// (One Map in last-request order with eviction from its front would cost O(holes) per eviction in V8.)
+// A flood of random source addresses thus costs a fixed amount of memory and only evicts addresses that
+// sent nothing while max_entries / 2 new ones arrived: a flooding source, which sends all the time, keeps
+// moving into the young generation and is never the one forgotten.
 import type { IpValue } from './ip-prefix.ts';
 
 export interface PikeSettings {
@@ -55,10 +56,15 @@ export type PikeClock = () => number;
 export class PikeTable {
   readonly #settings: PikeSettings;
   readonly #clock: PikeClock;
-  readonly #entries = new Map<string, Entry>();
+  readonly #generation: number;
+  #young = new Map<string, Entry>();
+  #old = new Map<string, Entry>();
+  /** The last request (ms) of each generation: a generation whose last one is expired holds only expired. */
+  #youngLast = Number.NEGATIVE_INFINITY;
+  #oldLast = Number.NEGATIVE_INFINITY;
   readonly #unitMs: number;
   readonly #latencyMs: number;
-  /** Addresses detected as flooding (each -2); requests answered -1; entries evicted at the cap. */
+  /** Addresses detected as flooding (each -2); requests answered -1; addresses forgotten at the cap. */
   detected = 0;
   blocked = 0;
   evicted = 0;
@@ -66,13 +72,14 @@ export class PikeTable {
   constructor(settings: PikeSettings, clock: PikeClock) {
     this.#settings = settings;
     this.#clock = clock;
+    this.#generation = Math.max(1, Math.floor(settings.maxEntries / 2));
     this.#unitMs = settings.samplingTimeUnit * 1000;
     this.#latencyMs = settings.removeLatency * 1000;
   }
 
-  /** Addresses tracked now (expired ones not yet swept included). */
+  /** Addresses held now (expired ones not yet swept included); at most max_entries. */
   get size(): number {
-    return this.#entries.size;
+    return this.#young.size + this.#old.size;
   }
 
   /** Counts one request from `ip` and answers whether it floods. */
@@ -80,19 +87,20 @@ export class PikeTable {
     const now = this.#clock();
     const unit = Math.floor(now / this.#unitMs);
     const key = keyOf(ip);
-    let entry = this.#entries.get(key);
-    if (entry !== undefined) {
-      // Out and in again: the Map stays in the order of the last request.
-      this.#entries.delete(key);
-      if (now - entry.last >= this.#latencyMs) entry = undefined;
-      else this.#advance(entry, unit);
-    }
+    let entry = this.#young.get(key);
     if (entry === undefined) {
-      this.#makeRoom(now);
+      entry = this.#old.get(key);
+      if (entry !== undefined) this.#old.delete(key);
+      if (entry === undefined || now - entry.last >= this.#latencyMs) {
+        entry = { previous: 0, current: 0, unit, blocked: false, last: now };
+      } else this.#advance(entry, unit);
+      this.#admit(key, entry);
+    } else if (now - entry.last >= this.#latencyMs) {
       entry = { previous: 0, current: 0, unit, blocked: false, last: now };
-    }
-    this.#entries.set(key, entry);
+      this.#young.set(key, entry);
+    } else this.#advance(entry, unit);
     entry.last = now;
+    this.#youngLast = now;
     if (entry.current < MAX_HITS) entry.current++;
     if (entry.blocked) {
       this.blocked++;
@@ -106,9 +114,30 @@ export class PikeTable {
     return PIKE_OK;
   }
 
-  /** Forgets expired addresses from the oldest, `limit` at most. */
-  sweep(limit = Number.POSITIVE_INFINITY): number {
-    return this.#sweepBefore(this.#clock(), limit);
+  /** Forgets the generations that hold only expired addresses; how many addresses went. */
+  sweep(): number {
+    const now = this.#clock();
+    let removed = 0;
+    if (now - this.#oldLast >= this.#latencyMs) {
+      removed += this.#old.size;
+      this.#old = new Map();
+    }
+    if (now - this.#youngLast >= this.#latencyMs) {
+      removed += this.#young.size;
+      this.#young = new Map();
+    }
+    return removed;
+  }
+
+  /** Puts an address into the young generation, turning generations over when it is full. */
+  #admit(key: string, entry: Entry): void {
+    if (this.#young.size >= this.#generation) {
+      this.evicted += this.#old.size;
+      this.#old = this.#young;
+      this.#oldLast = this.#youngLast;
+      this.#young = new Map();
+    }
+    this.#young.set(key, entry);
   }
 
   /** Moves the counters to `unit`: Kamailio's swap at each unit's end, and its unblock of a cooled address. */
@@ -124,30 +153,6 @@ export class PikeTable {
   #hot(entry: Entry): boolean {
     const max = this.#settings.reqsDensityPerUnit;
     return entry.previous >= max || entry.current >= max || (entry.previous + entry.current) >> 1 >= max;
-  }
-
-  /** Room for one new address: expired ones go first, then the least recently seen. */
-  #makeRoom(now: number): void {
-    if (this.#entries.size < this.#settings.maxEntries) {
-      this.#sweepBefore(now, 2);
-      return;
-    }
-    if (this.#sweepBefore(now, 1) > 0) return;
-    const oldest = this.#entries.keys().next();
-    if (!oldest.done) {
-      this.#entries.delete(oldest.value);
-      this.evicted++;
-    }
-  }
-
-  #sweepBefore(now: number, limit: number): number {
-    let removed = 0;
-    for (const [key, entry] of this.#entries) {
-      if (removed >= limit || now - entry.last < this.#latencyMs) break;
-      this.#entries.delete(key);
-      removed++;
-    }
-    return removed;
   }
 }
 
@@ -189,10 +194,10 @@ export class PikeStore {
     return table;
   }
 
-  /** Forgets expired addresses of every tenant, `limit` per tenant at most; how many. */
-  sweep(limit: number): number {
+  /** Forgets the expired generations of every tenant; how many addresses went. */
+  sweep(): number {
     let removed = 0;
-    for (const table of this.#tables.values()) removed += table.sweep(limit);
+    for (const table of this.#tables.values()) removed += table.sweep();
     return removed;
   }
 
