@@ -28,7 +28,6 @@ function setup(over: Partial<PikeSettings> = {}) {
   const hit = (address: string, n = 1) => {
     const ip = parseIp(address)!;
     const verdicts: number[] = [];
-    const peak = 0;
     for (let i = 0; i < n; i++) verdicts.push(table.check(ip));
     return verdicts;
   };
