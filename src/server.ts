@@ -6,6 +6,7 @@ import { type AdminServer, startAdmin } from './admin/index.ts';
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { logLimitOptions } from './config/log-limit-schema.ts';
+import { pikeSettings } from './config/pike-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmCaps, tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
@@ -29,13 +30,18 @@ import { Router } from './router/router.ts';
 import { checkBindings, ksrPackage, Linker, setV8Flags } from './runtime/index.ts';
 import { createResponse } from './sip/index.ts';
 import {
+  AddressStore,
   DEFAULT_REGISTRAR,
   DEFAULT_SWEEP_INTERVAL_S,
   HtableStore,
   LocationStore,
+  PikeStore,
   SWEEP_BATCH,
 } from './state/index.ts';
 import { Transport } from './transport/index.ts';
+
+/** How often pike generations holding only expired addresses are dropped. */
+const PIKE_SWEEP_INTERVAL_MS = 10_000;
 
 export interface Server {
   readonly transport: Transport;
@@ -108,6 +114,20 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   stops.push(async () => sweeper.cancel());
   const registrarSettings = new Map(specs.map((spec) => [spec.name, spec.registrar]));
   stateLog.info({ where: location.where }, 'location store open');
+  const openedAddresses = AddressStore.open({
+    dir: config.data_dir,
+    maxPerTenant: config.permissions.max_addresses_per_tenant,
+  });
+  if (!openedAddresses.ok) return fail(openedAddresses.error);
+  const addresses = openedAddresses.value;
+  stops.push(async () => addresses.close());
+  const permissions = { store: addresses, denied: {} };
+  // New addresses turn the generations over; the sweep frees a quiet server's memory.
+  const pike = new PikeStore(pikeSettings(config.pike));
+  const pikeSweeper = timers.interval('pike-sweep', PIKE_SWEEP_INTERVAL_MS, () => {
+    pike.sweep();
+  });
+  stops.push(async () => pikeSweeper.cancel());
 
   const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
   compiler.warm();
@@ -188,6 +208,8 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
       settings: (tenant) => registrarSettings.get(tenant) ?? DEFAULT_REGISTRAR,
       refused: {},
     },
+    permissions,
+    pike,
     logLimit,
   });
   for (const local of transport.localAddresses)
@@ -200,6 +222,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
       config: config.admin,
       tenants: config.tenants,
       registry,
+      addresses,
       sources: {
         core: () => sipCore.counters,
         tm: () => ({
@@ -212,6 +235,8 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),
         htables: () => sipCore.htables,
         location: () => sipCore.location,
+        permissions: () => sipCore.permissions,
+        pike: () => sipCore.pike,
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
       },

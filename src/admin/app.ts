@@ -8,6 +8,7 @@
 //   POST /v1/tenants/:tenant/versions[?activate=1] upload a component (body: the .wasm bytes)
 //   POST /v1/tenants/:tenant/activate              body {"version": N}
 //   POST /v1/tenants/:tenant/rollback              back to the version active before the current one
+//   GET|POST|DELETE /v1/tenants/:tenant/addresses  the permissions address table (address-routes.ts)
 // Every error is `{ error, reason }` with a 4xx/5xx status (errors.ts). The routes are chained so that Hono
 // infers their inputs and responses: AdminApp is the type the CLI's client (hono/client) is checked against.
 import { type Context, Hono } from 'hono';
@@ -16,6 +17,8 @@ import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Registry, RegistryError } from '../registry/index.ts';
+import type { AddressStore } from '../state/index.ts';
+import { addressRoutes } from './address-routes.ts';
 import { jsonError, REGISTRY_STATUS } from './errors.ts';
 import type { AdminMetrics } from './metrics.ts';
 import { canSee, type Principal, principalName, type TokenTable } from './tokens.ts';
@@ -31,6 +34,8 @@ export interface AdminAppOptions {
   /** Uploads in flight per tenant and in all; beyond them 429 before the body is read. */
   readonly maxUploads: UploadSlotLimits;
   readonly log: Logger;
+  /** The permissions address tables; the address routes answer 503 without them. */
+  readonly addresses?: AddressStore;
 }
 
 type Env = { Variables: { principal: Principal } };
@@ -230,6 +235,7 @@ export function createAdminApp(options: AdminAppOptions) {
         if (!result.ok) return registryError(c, result.error);
         return c.json(result.value);
       })
+      .route('/v1/tenants/:tenant/addresses', addressRoutes(options.addresses, log))
   );
 }
 

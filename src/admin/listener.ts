@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { AdminConfig } from '../config/schema.ts';
 import type { Registry } from '../registry/index.ts';
 import { err, ok, type Result } from '../result.ts';
+import type { AddressStore } from '../state/index.ts';
 import { createAdminApp } from './app.ts';
 import { AdminMetrics, type MetricSources } from './metrics.ts';
 import { resolveTokens, type TenantTokenConfig } from './tokens.ts';
@@ -25,6 +26,8 @@ export interface AdminOptions {
   readonly config: AdminConfig;
   readonly tenants: readonly TenantTokenConfig[];
   readonly registry: Registry;
+  /** The permissions address tables behind the address routes. */
+  readonly addresses?: AddressStore;
   readonly sources: Omit<MetricSources, 'registry'>;
   readonly log: Logger;
   readonly env?: NodeJS.ProcessEnv;
@@ -46,6 +49,7 @@ export async function startAdmin(options: AdminOptions): Promise<AdminStartResul
       global: options.config.max_uploads_in_flight,
     },
     log: options.log,
+    addresses: options.addresses,
   });
   const server = serve({ fetch: app.fetch, hostname: host, port }) as Server;
   const bound = await new Promise<AddressInfo | Error>((resolve) => {

@@ -2,10 +2,10 @@
 // counters), declared once: name, help, labels and how to read its rows from one status snapshot. A scrape
 // takes the snapshot once (snapshot() below) and every metric of the table reads from it.
 
-import type { LocationHost } from '../kemi/index.ts';
+import type { LocationHost, PermissionsHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
 import type { RouterCounters } from '../router/counters.ts';
-import type { HtableStore, TenantHtables } from '../state/index.ts';
+import type { HtableStore, PikeCounts, PikeStore, TenantHtables } from '../state/index.ts';
 import type { TmCounters } from '../tm/index.ts';
 import type { TransportCounters } from '../transport/counters.ts';
 
@@ -32,6 +32,8 @@ export interface MetricSources {
   readonly transport?: () => TransportSource;
   readonly htables?: () => HtableStore | undefined;
   readonly location?: () => LocationHost | undefined;
+  readonly permissions?: () => PermissionsHost | undefined;
+  readonly pike?: () => PikeStore | undefined;
   /** Log lines suppressed by the rate limit (src/log-limit.ts), by cause. */
   readonly logs?: () => Readonly<Record<string, number>>;
   /** Guarded callbacks (timers) that threw, by what they were (src/callback-guard.ts). */
@@ -50,6 +52,11 @@ export interface Snapshot {
     readonly bindings: Record<string, number>;
     readonly refused: LocationHost['refused'];
   };
+  readonly permissions: {
+    readonly addresses: Record<string, number>;
+    readonly denied: PermissionsHost['denied'];
+  };
+  readonly pike: readonly PikeCounts[];
   readonly logs: Readonly<Record<string, number>>;
   readonly callbacks: ReadonlyMap<string, number>;
 }
@@ -76,6 +83,7 @@ export type MetricTable = { readonly [K in keyof Snapshot]: readonly MetricDef<S
 export function snapshot(sources: MetricSources): Partial<Snapshot> {
   const { registry } = sources;
   const location = sources.location?.();
+  const permissions = sources.permissions?.();
   return {
     registry: registry.tenantNames.flatMap((tenant) => registry.status(tenant) ?? []),
     core: sources.core?.(),
@@ -84,6 +92,11 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     transport: sources.transport?.(),
     htables: sources.htables?.()?.tenants,
     location: location && { bindings: location.store.countsByTenant(), refused: location.refused },
+    permissions: permissions && {
+      addresses: permissions.store.countsByTenant(),
+      denied: permissions.denied,
+    },
+    pike: sources.pike?.()?.counts(),
     logs: sources.logs?.(),
     callbacks: sources.callbacks?.(),
   };
@@ -277,6 +290,40 @@ export const METRICS: MetricTable = {
       'REGISTERs refused by save, by tenant and reply status',
       ['tenant', 'status'],
       (l) => byTenant(l.refused, 'status'),
+    ),
+  ],
+  permissions: [
+    gauge('kemi_permission_addresses', 'Rows of the permissions address table by tenant', ['tenant'], (p) =>
+      Object.entries(p.addresses).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter(
+      'kemi_permission_denied_total',
+      'Permissions checks answered -1 (address not trusted), by tenant and function',
+      ['tenant', 'function'],
+      (p) => byTenant(p.denied, 'function'),
+    ),
+  ],
+  pike: [
+    counter(
+      'kemi_pike_detections_total',
+      'Addresses pike found flooding (answered -2), by tenant',
+      ['tenant'],
+      (ts) => ts.map((t) => row({ tenant: t.tenant }, t.detected)),
+    ),
+    counter(
+      'kemi_pike_blocked_total',
+      'Requests pike answered -1 (flooding detected before), by tenant',
+      ['tenant'],
+      (ts) => ts.map((t) => row({ tenant: t.tenant }, t.blocked)),
+    ),
+    counter(
+      'kemi_pike_evicted_total',
+      'Addresses forgotten by pike at its cap (pike.max_entries), by tenant',
+      ['tenant'],
+      (ts) => ts.map((t) => row({ tenant: t.tenant }, t.evicted)),
+    ),
+    gauge('kemi_pike_addresses', 'Addresses pike tracks, by tenant', ['tenant'], (ts) =>
+      ts.map((t) => row({ tenant: t.tenant }, t.entries)),
     ),
   ],
   callbacks: [

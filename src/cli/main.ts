@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerActivate } from './activate.ts';
+import { registerAddress } from './address.ts';
 import { registerBuild } from './build.ts';
 import { registerDeploy } from './deploy.ts';
 import { registerRollback } from './rollback.ts';
@@ -24,5 +25,6 @@ registerVersions(program);
 registerActivate(program);
 registerRollback(program);
 registerStatus(program);
+registerAddress(program);
 
 await program.parseAsync(process.argv);

@@ -4,6 +4,8 @@ import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { logLimitSchema } from './log-limit-schema.ts';
+import { permissionsSchema } from './permissions-schema.ts';
+import { pikeSchema } from './pike-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
 import { transportSchema } from './transport-schema.ts';
 
@@ -280,6 +282,10 @@ export const configSchema = z
       .extend({ sweep_interval_s: z.number().positive().max(86_400).optional() })
       .strict()
       .optional(),
+    /** The permissions address tables (`addresses.db` in data_dir; in memory without one). */
+    permissions: permissionsSchema,
+    /** Flood detection (KSR.pike): Kamailio's parameters and the per-tenant cap. */
+    pike: pikeSchema,
   })
   .strict()
   .superRefine((config, ctx) => {

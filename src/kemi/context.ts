@@ -6,7 +6,13 @@
 import type { Logger } from 'pino';
 import type { LogLimiter } from '../log-limit.ts';
 import { SipRequest, SipResponse } from '../sip/index.ts';
-import type { HtableStore, LocationStore, RegistrarSettings } from '../state/index.ts';
+import type {
+  AddressStore,
+  HtableStore,
+  LocationStore,
+  PikeStore,
+  RegistrarSettings,
+} from '../state/index.ts';
 import type { DestinationBranch, NextHop, ProxyTransaction, RecordRouteRequest } from '../tm/index.ts';
 import type { Source } from '../transport/index.ts';
 import type { PvNames } from './pseudo-variables.ts';
@@ -33,6 +39,10 @@ export interface RouteHost {
   readonly htables?: HtableStore;
   /** The location service of the registrar functions; absent on a server without one (they then fail). */
   readonly location?: LocationHost;
+  /** The permissions address tables; the permissions functions answer -1 without them. */
+  readonly permissions?: PermissionsHost;
+  /** Every tenant's pike table; pike answers 1 (not flooding) without it, as Kamailio on an error. */
+  readonly pike?: PikeStore;
   /** Pseudo-variable names resolved so far: kept across messages, for the server's lifetime. */
   readonly pvNames: PvNames;
   /** Script regular expressions compiled so far: kept across messages, for the server's lifetime. */
@@ -47,6 +57,13 @@ export interface LocationHost {
   settings(tenant: string): RegistrarSettings;
   /** REGISTERs refused by `save`, by tenant, then reply status (metrics). */
   readonly refused: Record<string, Record<string, number>>;
+}
+
+/** The address tables of the permissions functions and their denials. */
+export interface PermissionsHost {
+  readonly store: AddressStore;
+  /** Checks answered -1, by tenant, then function (metrics). */
+  readonly denied: Record<string, Record<string, number>>;
 }
 
 /** What the tm functions need from the server; each returns a KEMI code (1, 0, or negative). */

@@ -7,6 +7,8 @@ import { hdr } from './hdr.ts';
 import { htable } from './htable.ts';
 import { kx } from './kx.ts';
 import { maxfwd } from './maxfwd.ts';
+import { permissions } from './permissions.ts';
+import { pike } from './pike.ts';
 import { pv } from './pv.ts';
 import { registrar } from './registrar.ts';
 import { rr } from './rr.ts';
@@ -22,6 +24,7 @@ export {
   type Finish,
   type LocationHost,
   type LogMeter,
+  type PermissionsHost,
   type PvValue,
   type RecordRouteState,
   type RelayPlan,
@@ -54,4 +57,6 @@ export const ksrModules: readonly KsrModule[] = [
   kx,
   htable,
   registrar,
+  permissions,
+  pike,
 ];

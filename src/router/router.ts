@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import {
   type LocationHost,
+  type PermissionsHost,
   PvNames,
   type RouteContext,
   type RouteHost,
@@ -22,7 +23,7 @@ import {
   type SipResponse,
   utf8ToByteString,
 } from '../sip/index.ts';
-import type { HtableStore } from '../state/index.ts';
+import type { HtableStore, PikeStore } from '../state/index.ts';
 import {
   type Clock,
   DEFAULT_TIMER_VALUES,
@@ -77,6 +78,10 @@ export interface RouterOptions {
   readonly recordRouteParams?: (script: Script) => string;
   /** The registrar's location store and per-tenant settings; the registrar functions fail without it. */
   readonly location?: LocationHost;
+  /** The permissions address tables (KSR.permissions); the functions answer -1 without them. */
+  readonly permissions?: PermissionsHost;
+  /** Every tenant's pike table (KSR.pike); pike answers 1 without it. */
+  readonly pike?: PikeStore;
   /** Replies follow a Via maddr naming a multicast group (config `multicast_replies`); off when absent. */
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
@@ -90,6 +95,8 @@ export class Router implements RouteHost {
   /** The htables the KSR functions reach, by the route context's tenant. */
   readonly htables: HtableStore | undefined;
   readonly location: LocationHost | undefined;
+  readonly permissions: PermissionsHost | undefined;
+  readonly pike: PikeStore | undefined;
   readonly pvNames = new PvNames();
   readonly regexes = new ScriptRegexes();
   readonly #transport: Transport;
@@ -114,6 +121,8 @@ export class Router implements RouteHost {
     this.#replyOptions = { multicast: options.multicastReplies ?? false };
     this.htables = options.htables;
     this.location = options.location;
+    this.permissions = options.permissions;
+    this.pike = options.pike;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
     this.#defines = defineMap(options.defines ?? {});
     this.#tenantDefines = new Map(

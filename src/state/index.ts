@@ -1,5 +1,15 @@
 // Server state that outlives a message and a module version, one store per kind, namespaced by tenant:
-// htables (in memory) and the registrar's location (node:sqlite).
+// htables and pike (in memory), the registrar's location and the permissions address table (node:sqlite).
+
+export { type AddressEntry, AddressIndex, type IndexedEntry } from './address-index.ts';
+export {
+  type AddressInput,
+  type AddressProblem,
+  type AddressRefusal,
+  AddressStore,
+  type AddressStoreOptions,
+  MAX_TAG_BYTES,
+} from './address-store.ts';
 export {
   HTABLE_DEFAULTS,
   Htable,
@@ -13,6 +23,17 @@ export {
   TenantHtables,
 } from './htable.ts';
 export {
+  FAMILY_BITS,
+  formatIp,
+  formatPrefix,
+  type IpFamily,
+  type IpPrefix,
+  type IpValue,
+  maskValue,
+  parseIp,
+  parsePrefix,
+} from './ip-prefix.ts';
+export {
   type Binding,
   type BindingChanges,
   type Clock,
@@ -21,6 +42,18 @@ export {
   type LocationOptions,
   LocationStore,
 } from './location-store.ts';
+export {
+  PIKE_DEFAULTS,
+  PIKE_DETECTED,
+  PIKE_FLOODING,
+  PIKE_OK,
+  type PikeClock,
+  type PikeCounts,
+  type PikeSettings,
+  PikeStore,
+  PikeTable,
+  type PikeVerdict,
+} from './pike.ts';
 export {
   DEFAULT_REGISTRAR,
   DEFAULT_SWEEP_INTERVAL_S,

@@ -409,6 +409,28 @@ declare function registrar__registered_uri(table_ptr: usize, table_len: usize, u
 @external('kemi:ksr/registrar@0.1.0', 'unregister')
 declare function registrar__unregister(table_ptr: usize, table_len: usize, aor_ptr: usize, aor_len: usize): i32;
 
+// permissions
+// @ts-ignore: decorator
+@external('kemi:ksr/permissions@0.1.0', 'allow-source-address')
+declare function permissions__allow_source_address(group: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/permissions@0.1.0', 'allow-address')
+declare function permissions__allow_address(group: i32, addr_ptr: usize, addr_len: usize, port: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/permissions@0.1.0', 'allow-source-address-group')
+declare function permissions__allow_source_address_group(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/permissions@0.1.0', 'allow-address-group')
+declare function permissions__allow_address_group(addr_ptr: usize, addr_len: usize, port: i32): i32;
+
+// pike
+// @ts-ignore: decorator
+@external('kemi:ksr/pike@0.1.0', 'pike-check-req')
+declare function pike__pike_check_req(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/pike@0.1.0', 'pike-check-ip')
+declare function pike__pike_check_ip(ip_ptr: usize, ip_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -1316,6 +1338,71 @@ export namespace KSR {
       const table_utf8 = String.UTF8.encode(table);
       const aor_utf8 = String.UTF8.encode(aor);
       return registrar__unregister(changetype<usize>(table_utf8), <usize>table_utf8.byteLength, changetype<usize>(aor_utf8), <usize>aor_utf8.byteLength);
+    }
+  }
+
+  /**
+   * Trusted peers by address (Kamailio's `permissions` module, its address table). Each tenant has its own
+   * table of rows (group, IP address or range or host name, port, tag) provisioned with `kemi-wasm address`
+   * or the admin API; a script reaches only its tenant's rows. A row's port 0 matches any port. An IPv4
+   * address never matches an IPv6 row nor the reverse (an IPv4-mapped IPv6 address counts as IPv4).
+   * Differences from Kamailio 5.6: a row's tag is not written to an AVP (Kamailio does so only with its
+   * `peer_tag_avp` parameter, unset by default; kemi-wasm has no AVPs), it is shown by `kemi-wasm address
+   * list`; when rows of several groups match, the lowest group answers (Kamailio: the first in its hash
+   * order); a `/0` range is refused when provisioned (Kamailio reads mask 0 as a single address); changes
+   * take effect at once, without `permissions.addressReload`; `allow_trusted` (the trusted table) is absent.
+   */
+  export namespace permissions {
+    /** 1 if the request's source address and port ($si, $sp) match a row of `group`, else -1. */
+    export function allow_source_address(group: i32): i32 {
+      return permissions__allow_source_address(group);
+    }
+
+    /**
+     * 1 if `addr` (an IP address, or a host name compared as written) and `port` match a row of `group`, else
+     * -1.
+     */
+    export function allow_address(group: i32, addr: string, port: i32): i32 {
+      const addr_utf8 = String.UTF8.encode(addr);
+      return permissions__allow_address(group, changetype<usize>(addr_utf8), <usize>addr_utf8.byteLength, port);
+    }
+
+    /**
+     * The group of a row matching the source address and port (a single-address row before a range; the
+     * lowest group among several), or -1.
+     */
+    export function allow_source_address_group(): i32 {
+      return permissions__allow_source_address_group();
+    }
+
+    /** The group of a row matching `addr` and `port`, as `allow-source-address-group`, or -1. */
+    export function allow_address_group(addr: string, port: i32): i32 {
+      const addr_utf8 = String.UTF8.encode(addr);
+      return permissions__allow_address_group(changetype<usize>(addr_utf8), <usize>addr_utf8.byteLength, port);
+    }
+  }
+
+  /**
+   * Flood detection by source address (Kamailio's `pike` module): requests per address are counted over
+   * `[pike] sampling_time_unit` seconds; an address sending `reqs_density_per_unit` or more in a unit (or as
+   * the mean of two) is flooding until a unit ends below that. The counts are the tenant's own: another
+   * tenant's checks never block an address for this one. 1 not flooding; -2 flooding, detected by this
+   * request; -1 flooding, detected before. Differences from Kamailio 5.6: each address is counted from its
+   * first request, so detection comes at `reqs_density_per_unit` exactly (Kamailio counts a new address in
+   * its prefix tree first: between 1 and 3 times the density for IPv4, 8 times for IPv6); `pike-check-ip`
+   * takes IPv6 too (5.6 reads IPv4 only); a tenant tracks `[pike] max_entries` addresses at most, forgetting
+   * those quiet the longest.
+   */
+  export namespace pike {
+    /** Count the request's source address ($si) and answer as above. */
+    export function pike_check_req(): i32 {
+      return pike__pike_check_req();
+    }
+
+    /** Count `ip` (IPv4 or IPv6) and answer as above; -1 for a string that is no IP address. */
+    export function pike_check_ip(ip: string): i32 {
+      const ip_utf8 = String.UTF8.encode(ip);
+      return pike__pike_check_ip(changetype<usize>(ip_utf8), <usize>ip_utf8.byteLength);
     }
   }
 }

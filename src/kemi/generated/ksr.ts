@@ -412,4 +412,48 @@ export const KSR_INTERFACES = {
     /** Remove every binding of `aor` (a URI, or "user@host"). 1, or -1. */
     'unregister': { params: [['table', 'string'], ['aor', 'string']], result: 's32' },
   },
+  /**
+   * Trusted peers by address (Kamailio's `permissions` module, its address table). Each tenant has its own
+   * table of rows (group, IP address or range or host name, port, tag) provisioned with `kemi-wasm address`
+   * or the admin API; a script reaches only its tenant's rows. A row's port 0 matches any port. An IPv4
+   * address never matches an IPv6 row nor the reverse (an IPv4-mapped IPv6 address counts as IPv4).
+   * Differences from Kamailio 5.6: a row's tag is not written to an AVP (Kamailio does so only with its
+   * `peer_tag_avp` parameter, unset by default; kemi-wasm has no AVPs), it is shown by `kemi-wasm address
+   * list`; when rows of several groups match, the lowest group answers (Kamailio: the first in its hash
+   * order); a `/0` range is refused when provisioned (Kamailio reads mask 0 as a single address); changes
+   * take effect at once, without `permissions.addressReload`; `allow_trusted` (the trusted table) is absent.
+   */
+  'permissions': {
+    /** 1 if the request's source address and port ($si, $sp) match a row of `group`, else -1. */
+    'allow-source-address': { params: [['group', 's32']], result: 's32' },
+    /**
+     * 1 if `addr` (an IP address, or a host name compared as written) and `port` match a row of `group`, else
+     * -1.
+     */
+    'allow-address': { params: [['group', 's32'], ['addr', 'string'], ['port', 's32']], result: 's32' },
+    /**
+     * The group of a row matching the source address and port (a single-address row before a range; the
+     * lowest group among several), or -1.
+     */
+    'allow-source-address-group': { params: [], result: 's32' },
+    /** The group of a row matching `addr` and `port`, as `allow-source-address-group`, or -1. */
+    'allow-address-group': { params: [['addr', 'string'], ['port', 's32']], result: 's32' },
+  },
+  /**
+   * Flood detection by source address (Kamailio's `pike` module): requests per address are counted over
+   * `[pike] sampling_time_unit` seconds; an address sending `reqs_density_per_unit` or more in a unit (or as
+   * the mean of two) is flooding until a unit ends below that. The counts are the tenant's own: another
+   * tenant's checks never block an address for this one. 1 not flooding; -2 flooding, detected by this
+   * request; -1 flooding, detected before. Differences from Kamailio 5.6: each address is counted from its
+   * first request, so detection comes at `reqs_density_per_unit` exactly (Kamailio counts a new address in
+   * its prefix tree first: between 1 and 3 times the density for IPv4, 8 times for IPv6); `pike-check-ip`
+   * takes IPv6 too (5.6 reads IPv4 only); a tenant tracks `[pike] max_entries` addresses at most, forgetting
+   * those quiet the longest.
+   */
+  'pike': {
+    /** Count the request's source address ($si) and answer as above. */
+    'pike-check-req': { params: [], result: 's32' },
+    /** Count `ip` (IPv4 or IPv6) and answer as above; -1 for a string that is no IP address. */
+    'pike-check-ip': { params: [['ip', 'string']], result: 's32' },
+  },
 } as const satisfies Record<string, Record<string, KsrSignature>>;

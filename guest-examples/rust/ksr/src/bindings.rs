@@ -343,6 +343,30 @@ mod raw {
             pub fn unregister(table_ptr: *const u8, table_len: usize, aor_ptr: *const u8, aor_len: usize) -> i32;
         }
     }
+
+    pub mod permissions {
+        #[link(wasm_import_module = "kemi:ksr/permissions@0.1.0")]
+        extern "C" {
+            #[link_name = "allow-source-address"]
+            pub fn allow_source_address(group: i32) -> i32;
+            #[link_name = "allow-address"]
+            pub fn allow_address(group: i32, addr_ptr: *const u8, addr_len: usize, port: i32) -> i32;
+            #[link_name = "allow-source-address-group"]
+            pub fn allow_source_address_group() -> i32;
+            #[link_name = "allow-address-group"]
+            pub fn allow_address_group(addr_ptr: *const u8, addr_len: usize, port: i32) -> i32;
+        }
+    }
+
+    pub mod pike {
+        #[link(wasm_import_module = "kemi:ksr/pike@0.1.0")]
+        extern "C" {
+            #[link_name = "pike-check-req"]
+            pub fn pike_check_req() -> i32;
+            #[link_name = "pike-check-ip"]
+            pub fn pike_check_ip(ip_ptr: *const u8, ip_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -1098,6 +1122,60 @@ pub mod registrar {
     /// Remove every binding of `aor` (a URI, or "user@host"). 1, or -1.
     pub fn unregister(table: &str, aor: &str) -> i32 {
         unsafe { super::raw::registrar::unregister(table.as_ptr(), table.len(), aor.as_ptr(), aor.len()) }
+    }
+}
+
+/// Trusted peers by address (Kamailio's `permissions` module, its address table). Each tenant has its own
+/// table of rows (group, IP address or range or host name, port, tag) provisioned with `kemi-wasm address` or
+/// the admin API; a script reaches only its tenant's rows. A row's port 0 matches any port. An IPv4 address
+/// never matches an IPv6 row nor the reverse (an IPv4-mapped IPv6 address counts as IPv4). Differences from
+/// Kamailio 5.6: a row's tag is not written to an AVP (Kamailio does so only with its `peer_tag_avp`
+/// parameter, unset by default; kemi-wasm has no AVPs), it is shown by `kemi-wasm address list`; when rows of
+/// several groups match, the lowest group answers (Kamailio: the first in its hash order); a `/0` range is
+/// refused when provisioned (Kamailio reads mask 0 as a single address); changes take effect at once, without
+/// `permissions.addressReload`; `allow_trusted` (the trusted table) is absent.
+pub mod permissions {
+    /// 1 if the request's source address and port ($si, $sp) match a row of `group`, else -1.
+    pub fn allow_source_address(group: i32) -> i32 {
+        unsafe { super::raw::permissions::allow_source_address(group) }
+    }
+
+    /// 1 if `addr` (an IP address, or a host name compared as written) and `port` match a row of `group`,
+    /// else -1.
+    pub fn allow_address(group: i32, addr: &str, port: i32) -> i32 {
+        unsafe { super::raw::permissions::allow_address(group, addr.as_ptr(), addr.len(), port) }
+    }
+
+    /// The group of a row matching the source address and port (a single-address row before a range; the
+    /// lowest group among several), or -1.
+    pub fn allow_source_address_group() -> i32 {
+        unsafe { super::raw::permissions::allow_source_address_group() }
+    }
+
+    /// The group of a row matching `addr` and `port`, as `allow-source-address-group`, or -1.
+    pub fn allow_address_group(addr: &str, port: i32) -> i32 {
+        unsafe { super::raw::permissions::allow_address_group(addr.as_ptr(), addr.len(), port) }
+    }
+}
+
+/// Flood detection by source address (Kamailio's `pike` module): requests per address are counted over
+/// `[pike] sampling_time_unit` seconds; an address sending `reqs_density_per_unit` or more in a unit (or as
+/// the mean of two) is flooding until a unit ends below that. The counts are the tenant's own: another
+/// tenant's checks never block an address for this one. 1 not flooding; -2 flooding, detected by this
+/// request; -1 flooding, detected before. Differences from Kamailio 5.6: each address is counted from its
+/// first request, so detection comes at `reqs_density_per_unit` exactly (Kamailio counts a new address in its
+/// prefix tree first: between 1 and 3 times the density for IPv4, 8 times for IPv6); `pike-check-ip` takes
+/// IPv6 too (5.6 reads IPv4 only); a tenant tracks `[pike] max_entries` addresses at most, forgetting those
+/// quiet the longest.
+pub mod pike {
+    /// Count the request's source address ($si) and answer as above.
+    pub fn pike_check_req() -> i32 {
+        unsafe { super::raw::pike::pike_check_req() }
+    }
+
+    /// Count `ip` (IPv4 or IPv6) and answer as above; -1 for a string that is no IP address.
+    pub fn pike_check_ip(ip: &str) -> i32 {
+        unsafe { super::raw::pike::pike_check_ip(ip.as_ptr(), ip.len()) }
     }
 }
 
