@@ -155,11 +155,13 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   storeLog.info({ where: pinKey.value.where }, 'dialog pin key ready');
   const pins = new DialogPins(pinKey.value.key);
   const myself = new Myself(transport, config.domains);
+  // Tenants with dialog pinning on: only their Record-Route entries carry a pin (an HMAC per transaction).
+  const dialogTenants = new Set(specs.filter((s) => s.dialogGraceMs > 0).map((s) => s.name));
   const selector = new RegistrySelector({
     registry,
     matcher: new TenantMatcher(specs, transport.localAddresses),
     unmatched: config.unmatched,
-    dialogTenants: new Set(specs.filter((s) => s.dialogGraceMs > 0).map((s) => s.name)),
+    dialogTenants,
     pins,
     isOwnUri: (uri) => myself.is(uri.host, uri.port, uri.scheme === 'sips'),
     refuse,
@@ -190,7 +192,9 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
       timeoutMs: config.relay_dns.timeout_ms,
     },
     recordRouteParams: (script, request) =>
-      `;${pins.routeParam(script.tenant, script.version, request.callId)}`,
+      dialogTenants.has(script.tenant)
+        ? `;${pins.routeParam(script.tenant, script.version, request.callId)}`
+        : '',
     location: {
       store: location,
       settings: (tenant) => registrarSettings.get(tenant) ?? DEFAULT_REGISTRAR,
