@@ -13,7 +13,8 @@ import { transportLimits } from './config/transport-schema.ts';
 import { ksrModules } from './kemi/index.ts';
 import { LogLimiter } from './log-limit.ts';
 import {
-  dialogRouteParam,
+  DialogPins,
+  loadPinKey,
   ModuleCompiler,
   ModuleStore,
   type Refuse,
@@ -169,11 +170,20 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     const reply = createResponse(request, status, reason, { toTag: localToTag(request) });
     void transport.send(replyTarget(request, source, replyOptions), reply.toBuffer());
   };
+  const pinKey = await loadPinKey(config.data_dir);
+  if (!pinKey.ok) return fail(pinKey.error);
+  storeLog.info({ where: pinKey.value.where }, 'dialog pin key ready');
+  const pins = new DialogPins(pinKey.value.key);
+  const myself = new Myself(transport, config.domains);
+  // Tenants with dialog pinning on: only their Record-Route entries carry a pin (an HMAC per transaction).
+  const dialogTenants = new Set(specs.filter((s) => s.dialogGraceMs > 0).map((s) => s.name));
   const selector = new RegistrySelector({
     registry,
     matcher: new TenantMatcher(specs, transport.localAddresses),
     unmatched: config.unmatched,
-    dialogTenants: new Set(specs.filter((s) => s.dialogGraceMs > 0).map((s) => s.name)),
+    dialogTenants,
+    pins,
+    isOwnUri: (uri) => myself.is(uri.host, uri.port, uri.scheme === 'sips'),
     refuse,
   });
   const allowLists = new Map(specs.map((spec) => [spec.name, spec.relayAllow]));
@@ -182,7 +192,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
       coreLog.warn({ tenant: spec.name }, `relay_allow: ${warning}`);
   core = new Router({
     transport,
-    myself: new Myself(transport, config.domains),
+    myself,
     multicastReplies: config.multicast_replies,
     selector,
     log: coreLog,
@@ -202,7 +212,10 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
       cacheEntries: config.relay_dns.cache_entries,
       timeoutMs: config.relay_dns.timeout_ms,
     },
-    recordRouteParams: (script) => `;${dialogRouteParam(script.version)}`,
+    recordRouteParams: (script, request) =>
+      dialogTenants.has(script.tenant)
+        ? `;${pins.routeParam(script.tenant, script.version, request.callId)}`
+        : '',
     location: {
       store: location,
       settings: (tenant) => registrarSettings.get(tenant) ?? DEFAULT_REGISTRAR,

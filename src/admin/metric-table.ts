@@ -129,7 +129,7 @@ export const EVENT_METRICS = {
   },
   breakers: {
     name: 'kemi_breaker_events_total',
-    help: 'Circuit breaker events by tenant and outcome (rollback, fail-closed, cleared)',
+    help: 'Circuit breaker events by tenant and outcome (rollback, fail-closed, cleared, revoked)',
     labels: ['tenant', 'outcome'],
   },
   adminRefused: {
@@ -170,6 +170,13 @@ export const METRICS: MetricTable = {
       "Failed invocations of the tenant's active version within its breaker window",
       ['tenant'],
       (tenants) => tenants.map((t) => row({ tenant: t.tenant }, t.breaker.recent)),
+    ),
+    counter(
+      'kemi_inactive_version_failures_total',
+      'Failed invocations of versions other than the active one (in-dialog requests pinned to them, ' +
+        "their transactions' routes, fail-open runs); each version's own breaker counts them",
+      ['tenant'],
+      (tenants) => tenants.map((t) => row({ tenant: t.tenant }, t.inactiveFailures)),
     ),
   ],
   core: [
@@ -341,6 +348,13 @@ export const METRICS: MetricTable = {
     ),
     counter('kemi_dialog_pinned_requests_total', 'In-dialog requests run on their pinned version', [], (s) =>
       one(s.dialogPinned),
+    ),
+    counter(
+      'kemi_dialog_pin_refused_total',
+      'In-dialog requests whose version pin was ignored (run on the active version), by reason ' +
+        '(unverified: forged or of another dialog or tenant; not-ours: not our Route entry; revoked)',
+      ['reason'],
+      (s) => Object.entries(s.dialogPinRefused).map(([reason, n]) => row({ reason }, n)),
     ),
     counter(
       'kemi_breaker_fail_closed_requests_total',

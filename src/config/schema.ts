@@ -142,6 +142,11 @@ const tenantSchema = z
     retain: z.number().int().min(1).max(1000).default(10),
     /** Seconds an old version stays loaded for in-dialog requests that name it; 0 turns dialog pinning off. */
     dialog_grace_s: z.number().nonnegative().default(0),
+    /**
+     * The grace period runs from the replaced version's last transaction; this bounds it after the
+     * replacement (default: one hour, or dialog_grace_s when longer).
+     */
+    dialog_grace_max_s: z.number().positive().optional(),
     /** Admin API token that sees and changes only this tenant (or `token_env`: read from the environment). */
     token: token.optional(),
     token_env: envName.optional(),
@@ -304,6 +309,13 @@ export const configSchema = z
             message: `${socket} is not one of the listen specs (${config.listen.join(', ')})`,
           });
         }
+      }
+      if (tenant.dialog_grace_max_s !== undefined && tenant.dialog_grace_max_s < tenant.dialog_grace_s) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', i, 'dialog_grace_max_s'],
+          message: `dialog_grace_max_s ${tenant.dialog_grace_max_s} is below dialog_grace_s ${tenant.dialog_grace_s}`,
+        });
       }
       if (tenant.token && tenant.token_env) {
         ctx.addIssue({

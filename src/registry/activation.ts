@@ -127,7 +127,12 @@ export function swap(
   // Before the old version is let go: when it is the new fail-open version it stays loaded (the refresh
   // runs synchronously up to its first await, which a loaded version never reaches).
   void refreshFallback(ctx, t);
-  old?.deactivate(t.spec.dialogGraceMs);
+  // A version the breaker or an operator rolled back from was removed for failing: no dialog grace.
+  old?.deactivate({
+    graceMs: t.spec.dialogGraceMs,
+    maxGraceMs: t.spec.dialogGraceMaxMs,
+    revoked: kind === 'breaker' || kind === 'rollback',
+  });
   t.breaker?.reset();
   const swapMs = performance.now() - swapStart;
   ctx.log.info({ tenant: name, version: script.version, from: old?.version, kind, by }, 'version activated');

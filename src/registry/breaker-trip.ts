@@ -3,6 +3,7 @@
 // is left, until an operator activates a version.
 import type { FailureCause } from '../runtime/index.ts';
 import { switchTo } from './activation.ts';
+import { refreshFallback } from './fail-open.ts';
 import type { ManagedScript } from './managed-script.ts';
 import type { RegistryContext, TenantState } from './registry-context.ts';
 
@@ -67,4 +68,40 @@ export function trip(ctx: RegistryContext, t: TenantState, script: ManagedScript
       t.tripping = false;
       ctx.log.error({ tenant: name, err: (thrown as Error).message }, 'breaker rollback failed: a bug');
     });
+}
+
+/**
+ * The breaker counted enough failures of a version that is no longer active (in-dialog requests pinned to
+ * it, its transactions' routes, fail-open runs): it is marked as a trip on the active one would mark it
+ * (never a rollback or fail-open target until an operator activates it) and revoked: its transactions
+ * finish on it, new in-dialog requests naming it run on the active version.
+ */
+export function revokeFailing(
+  ctx: RegistryContext,
+  t: TenantState,
+  script: ManagedScript,
+  cause: FailureCause,
+): void {
+  const name = t.spec.name;
+  const settings = t.breaker!.settings;
+  try {
+    ctx.store.markTripped(name, script.version, cause);
+  } catch (thrown) {
+    ctx.log.error({ tenant: name, err: (thrown as Error).message }, 'cannot record the breaker trip');
+  }
+  script.revoke();
+  ctx.log.error(
+    {
+      tenant: name,
+      version: script.version,
+      active: t.active?.version,
+      cause,
+      failures: settings.failures,
+      windowS: settings.windowMs / 1000,
+    },
+    'circuit breaker tripped on a replaced version: in-dialog requests naming it run on the active version',
+  );
+  ctx.emit({ kind: 'breaker', tenant: name, version: script.version, outcome: 'revoked' });
+  // It may have been the fail-open version: the last good one is another now.
+  void refreshFallback(ctx, t);
 }

@@ -1,8 +1,15 @@
 // The registry's public surface, for the server, the admin API and the transaction layer.
 export type { CompileFailure, CompileOutcome, CompilerOptions } from './compiler.ts';
 export { ModuleCompiler } from './compiler.ts';
-export { DIALOG_VERSION_PARAM, dialogRouteParam, dialogVersion } from './dialog-pin.ts';
+export {
+  DIALOG_VERSION_PARAM,
+  DialogPins,
+  type IsOwnUri,
+  type PinClaim,
+  type PinRefusal,
+} from './dialog-pin.ts';
 export { ManagedScript } from './managed-script.ts';
+export { loadPinKey, PIN_KEY_FILE, type PinKey } from './pin-key.ts';
 export { Registry, type RegistryOptions } from './registry.ts';
 export type {
   Activated,

@@ -2,6 +2,13 @@
 // transactions (and dialogs) that pinned it; once it is no longer active, its pins are gone, any dialog
 // grace period is over and it is not held as the tenant's fail-open version, it tells the registry, which
 // unloads it.
+//
+// Dialog grace (issue 11): a replaced version takes in-dialog requests that name it while it holds
+// transactions and for the tenant's grace period after the last one ended (Kamailio keeps a dialog's
+// module while the dialog is in use; here a late ACK or BYE after a long transaction still finds its
+// version), never beyond `maxGraceMs` after it was replaced (a UA sending in-dialog requests cannot keep a
+// version forever). A version removed for failing (the breaker, an operator's rollback) is revoked: no
+// grace at all, its running transactions finish on it, new in-dialog requests go to the active version.
 
 import type { Logger } from 'pino';
 import type { CallbackGuard } from '../callback-guard.ts';
@@ -9,6 +16,18 @@ import type { FailureReply } from '../router/failure-policy.ts';
 import type { Script } from '../router/script.ts';
 import type { ModuleRunner } from '../runtime/index.ts';
 import type { Timer } from '../tm/clock.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import type { BreakerSettings } from './tenant-spec.ts';
+
+/** How a replaced version keeps taking in-dialog requests. */
+export interface DialogGrace {
+  /** After the last transaction of the version ended (0: dialog pinning off). */
+  readonly graceMs: number;
+  /** After the version was replaced, whatever its transactions do. */
+  readonly maxGraceMs: number;
+  /** Removed for failing: no grace. */
+  readonly revoked: boolean;
+}
 
 export class ManagedScript implements Script {
   readonly tenant: string;
@@ -21,7 +40,13 @@ export class ManagedScript implements Script {
   #active = false;
   /** Until when in-dialog requests may still select this version after it stopped being active. */
   #graceUntil = 0;
+  /** The bound of #graceUntil however often pins are released (replaced at + max grace). */
+  #graceLimit = 0;
+  #graceMs = 0;
+  #revoked = false;
   #graceTimer: Timer | undefined;
+  /** Failures counted while not active (the tenant's breaker counts the active version's). */
+  #breaker: CircuitBreaker | undefined;
   readonly #timers: CallbackGuard;
   #unloaded = false;
   /** Kept loaded as the version fail-open runs failed routes on. */
@@ -88,7 +113,33 @@ export class ManagedScript implements Script {
 
   /** True while an in-dialog request naming this version may still run on it. */
   get inGrace(): boolean {
-    return this.#active || Date.now() < this.#graceUntil;
+    if (this.#active) return true;
+    if (this.#revoked) return false;
+    const now = Date.now();
+    return now < this.#graceLimit && (this.#pins > 0 || now < this.#graceUntil);
+  }
+
+  /** Removed for failing (breaker, operator rollback): in-dialog requests naming it go elsewhere. */
+  get revoked(): boolean {
+    return this.#revoked;
+  }
+
+  /**
+   * Counts a failure of this version while it is not active, with the tenant's breaker settings; true when
+   * it is the N-th within the window (the caller revokes it).
+   */
+  recordInactiveFailure(settings: BreakerSettings, now: number): boolean {
+    this.#breaker ??= new CircuitBreaker(settings);
+    return this.#breaker.record(now);
+  }
+
+  /** No more grace: the breaker tripped on this replaced version. */
+  revoke(): void {
+    if (this.#active) return;
+    this.#revoked = true;
+    this.#graceUntil = 0;
+    this.#graceTimer?.cancel();
+    this.#maybeIdle();
   }
 
   pin(): void {
@@ -102,26 +153,33 @@ export class ManagedScript implements Script {
       return;
     }
     this.#pins--;
-    if (this.#pins === 0) this.#maybeIdle();
+    if (this.#pins > 0) return;
+    // The grace period runs from the last released pin, within the bound set at deactivation.
+    if (!this.#active && !this.#revoked && this.#graceMs > 0) this.#extendGrace();
+    this.#maybeIdle();
   }
 
   /** Called by the registry when this version becomes the active one. */
   activate(): void {
     this.#active = true;
+    this.#revoked = false;
+    this.#breaker = undefined;
     this.#graceUntil = 0;
+    this.#graceLimit = 0;
     this.#graceTimer?.cancel();
   }
 
-  /** Called by the registry when another version replaces this one; `graceMs` keeps it for dialogs. */
-  deactivate(graceMs: number): void {
+  /** Called by the registry when another version replaces this one; `grace` keeps it for dialogs. */
+  deactivate(grace: DialogGrace): void {
     this.#active = false;
-    this.#graceUntil = graceMs > 0 ? Date.now() + graceMs : 0;
+    this.#revoked = grace.revoked;
+    this.#graceMs = grace.revoked ? 0 : grace.graceMs;
     this.#graceTimer?.cancel();
-    if (graceMs > 0) {
-      this.#graceTimer = this.#timers.timeout('dialog-grace', graceMs, () => {
-        this.#graceUntil = 0;
-        this.#maybeIdle();
-      });
+    this.#graceUntil = 0;
+    this.#graceLimit = 0;
+    if (this.#graceMs > 0) {
+      this.#graceLimit = Date.now() + Math.max(grace.maxGraceMs, this.#graceMs);
+      this.#extendGrace();
     } else this.#maybeIdle();
   }
 
@@ -129,6 +187,24 @@ export class ManagedScript implements Script {
   markUnloaded(): void {
     this.#unloaded = true;
     this.#graceTimer?.cancel();
+  }
+
+  /** Grace until `graceMs` from now (bounded), with the timer that lets the version go at its end. */
+  #extendGrace(): void {
+    const now = Date.now();
+    this.#graceTimer?.cancel();
+    this.#graceTimer = undefined;
+    this.#graceUntil = Math.min(now + this.#graceMs, this.#graceLimit);
+    if (this.#graceUntil <= now) {
+      this.#graceUntil = 0;
+      return;
+    }
+    this.#graceTimer = this.#timers.timeout('dialog-grace', this.#graceUntil - now, () => {
+      // Each extension replaced this timer: when it fires, the grace is over.
+      this.#graceTimer = undefined;
+      this.#graceUntil = 0;
+      this.#maybeIdle();
+    });
   }
 
   #maybeIdle(): void {

@@ -21,6 +21,11 @@ export interface TenantState {
   fallback: ManagedScript | undefined;
   /** Bumped by every fallback refresh: only the latest one applies. */
   fallbackGeneration: number;
+  /**
+   * Failed invocations of versions other than the active one (in-dialog requests pinned to them, their
+   * transactions' routes, fail-open runs); each version's own breaker counts them too.
+   */
+  inactiveFailures: number;
 }
 
 export function tenantState(spec: TenantSpec): TenantState {
@@ -32,6 +37,7 @@ export function tenantState(spec: TenantSpec): TenantState {
     tripping: false,
     fallback: undefined,
     fallbackGeneration: 0,
+    inactiveFailures: 0,
   };
 }
 

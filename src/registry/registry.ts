@@ -13,7 +13,7 @@ import type { Script } from '../router/script.ts';
 import type { FailureCause, Linker } from '../runtime/index.ts';
 import { activate, rollback } from './activation.ts';
 import { boot } from './boot.ts';
-import { trip } from './breaker-trip.ts';
+import { revokeFailing, trip } from './breaker-trip.ts';
 import type { ModuleCompiler } from './compiler.ts';
 import { refreshFallback } from './fail-open.ts';
 import type { ManagedScript } from './managed-script.ts';
@@ -90,9 +90,13 @@ export class Registry implements ScriptGuard {
     return this.#tenants.get(tenant)?.active;
   }
 
-  /** A loaded version still selectable for in-dialog requests (active or in its grace period). */
-  dialogScript(tenant: string, version: number): ManagedScript | undefined {
+  /**
+   * A loaded version still selectable for in-dialog requests (active, or replaced and in its grace
+   * period), or `revoked` when it was removed for failing; undefined when it is gone.
+   */
+  dialogScript(tenant: string, version: number): ManagedScript | 'revoked' | undefined {
     const script = this.#tenants.get(tenant)?.loaded.get(version);
+    if (script?.revoked) return 'revoked';
     return script?.inGrace ? script : undefined;
   }
 
@@ -134,10 +138,27 @@ export class Registry implements ScriptGuard {
 
   failed(script: Script, cause: FailureCause): void {
     const t = this.#tenants.get(script.tenant);
-    // Only the active version's failures count: a draining version or the fail-open one is not the
-    // tenant's choice any more, and a blocked or tripping tenant is being handled.
-    if (!t?.breaker || t.active !== script || t.tripping || t.active.blocked) return;
+    if (!t) return;
+    if (t.active !== script) {
+      this.#failedInactive(t, script, cause);
+      return;
+    }
+    // A blocked or tripping tenant is being handled.
+    if (!t.breaker || t.tripping || t.active.blocked) return;
     if (t.breaker.record(performance.now())) trip(this.#ctx, t, t.active, cause);
+  }
+
+  /**
+   * A replaced (or fail-open) version failed: counted, and by its own breaker with the tenant's settings;
+   * when that trips, the version is marked as the breaker marks an active one and loses its grace, so
+   * in-dialog requests naming it go to the active version.
+   */
+  #failedInactive(t: TenantState, script: Script, cause: FailureCause): void {
+    t.inactiveFailures++;
+    const managed = t.loaded.get(script.version);
+    if (!t.breaker || managed !== script || managed.revoked) return;
+    if (managed.recordInactiveFailure(t.breaker.settings, performance.now()))
+      revokeFailing(this.#ctx, t, managed, cause);
   }
 
   // ---- queries ------------------------------------------------------------------------------------------

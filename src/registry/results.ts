@@ -80,8 +80,11 @@ export type RegistryEvent =
       readonly tenant: string;
       /** The version it tripped on (cleared: the one an operator activated). */
       readonly version: number;
-      /** rollback: to `to`; fail-closed: no good version left; cleared: an operator activated a version. */
-      readonly outcome: 'rollback' | 'fail-closed' | 'cleared';
+      /**
+       * rollback: to `to`; fail-closed: no good version left; cleared: an operator activated a version;
+       * revoked: it tripped on a replaced version, which lost its dialog grace.
+       */
+      readonly outcome: 'rollback' | 'fail-closed' | 'cleared' | 'revoked';
       readonly to?: number;
     };
 

@@ -1,12 +1,13 @@
 // The ScriptSelector the router asks for every request: tenant by socket and domain, then the tenant's active
-// version (or, for an in-dialog request naming a version still in its grace period, that one). A message
+// version (or, for an in-dialog request whose own Route entry carries a verified pin of a version still in
+// its grace period, that one: dialog-pin.ts). A message
 // no tenant takes goes to the configured `unmatched` tenant or is refused statelessly; so is a message of a
 // tenant that has no version yet (503), and one of a tenant whose circuit breaker left it fail-closed (the
 // tenant's fail-closed reply, without running its script).
 import type { Script, ScriptSelector } from '../router/script.ts';
 import { SipRequest, type SipResponse } from '../sip/index.ts';
 import type { Source } from '../transport/index.ts';
-import { dialogVersion } from './dialog-pin.ts';
+import type { DialogPins, IsOwnUri, PinRefusal } from './dialog-pin.ts';
 import type { ManagedScript } from './managed-script.ts';
 import type { Registry } from './registry.ts';
 import type { TenantMatcher } from './tenant-matcher.ts';
@@ -21,6 +22,12 @@ export interface SelectorCounters {
   noVersion: number;
   /** In-dialog requests run on the version their Route named rather than the active one. */
   dialogPinned: number;
+  /**
+   * In-dialog requests whose pin was ignored (they ran on the active version): `unverified` (forged, or
+   * minted for another dialog or tenant), `not-ours` (in a Route entry that does not name this server),
+   * `revoked` (a version removed for failing).
+   */
+  dialogPinRefused: Record<PinRefusal, number>;
   /** Requests answered fail-closed because the tenant's circuit breaker tripped with no version left. */
   failClosed: number;
 }
@@ -31,16 +38,28 @@ export interface SelectorOptions {
   readonly unmatched: { readonly tenant: string } | { readonly reply: number };
   /** Tenants with dialog pinning on (dialog grace period above 0). */
   readonly dialogTenants: ReadonlySet<string>;
+  /** Verifies the pins in Route entries (the key the Record-Route entries were signed with). */
+  readonly pins: DialogPins;
+  /** Whether a Route URI names this server: only our own entry carries our pin. */
+  readonly isOwnUri: IsOwnUri;
   readonly refuse: Refuse;
 }
 
 export class RegistrySelector implements ScriptSelector {
-  readonly counters: SelectorCounters = { unmatched: 0, noVersion: 0, dialogPinned: 0, failClosed: 0 };
+  readonly counters: SelectorCounters = {
+    unmatched: 0,
+    noVersion: 0,
+    dialogPinned: 0,
+    dialogPinRefused: { unverified: 0, 'not-ours': 0, revoked: 0 },
+    failClosed: 0,
+  };
   readonly #registry: Registry;
   readonly #matcher: TenantMatcher;
   readonly #unmatchedTenant: string | undefined;
   readonly #unmatchedReply: number;
   readonly #dialogTenants: ReadonlySet<string>;
+  readonly #pins: DialogPins;
+  readonly #isOwnUri: IsOwnUri;
   readonly #refuse: Refuse;
 
   constructor(options: SelectorOptions) {
@@ -49,6 +68,8 @@ export class RegistrySelector implements ScriptSelector {
     this.#unmatchedTenant = 'tenant' in options.unmatched ? options.unmatched.tenant : undefined;
     this.#unmatchedReply = 'reply' in options.unmatched ? options.unmatched.reply : 404;
     this.#dialogTenants = options.dialogTenants;
+    this.#pins = options.pins;
+    this.#isOwnUri = options.isOwnUri;
     this.#refuse = options.refuse;
   }
 
@@ -68,11 +89,7 @@ export class RegistrySelector implements ScriptSelector {
       }
     }
     let script: ManagedScript | undefined;
-    if (this.#dialogTenants.has(tenant) && msg instanceof SipRequest) {
-      const version = dialogVersion(msg);
-      script = version === undefined ? undefined : this.#registry.dialogScript(tenant, version);
-      if (script) this.counters.dialogPinned++;
-    }
+    if (this.#dialogTenants.has(tenant) && msg instanceof SipRequest) script = this.#pinned(msg, tenant);
     script ??= this.#registry.active(tenant);
     if (!script) {
       this.counters.noVersion++;
@@ -85,6 +102,23 @@ export class RegistrySelector implements ScriptSelector {
       this.#refuseRequest(msg, source, blocked.status, blocked.reason);
       return undefined;
     }
+    return script;
+  }
+
+  /** The version a verified pin names, while it takes dialogs; undefined (counted when refused) else. */
+  #pinned(request: SipRequest, tenant: string): ManagedScript | undefined {
+    const claim = this.#pins.claim(request, tenant, this.#isOwnUri);
+    if (claim.kind === 'none') return undefined;
+    if (claim.kind === 'refused') {
+      this.counters.dialogPinRefused[claim.reason]++;
+      return undefined;
+    }
+    const script = this.#registry.dialogScript(tenant, claim.version);
+    if (script === 'revoked') {
+      this.counters.dialogPinRefused.revoked++;
+      return undefined;
+    }
+    if (script) this.counters.dialogPinned++;
     return script;
   }
 

@@ -32,6 +32,8 @@ export interface TenantSpec {
   readonly retain: number;
   /** How long a replaced version stays selectable for in-dialog requests that name it (0: off). */
   readonly dialogGraceMs: number;
+  /** The bound of that period after the version was replaced, however long its transactions last. */
+  readonly dialogGraceMaxMs: number;
   readonly capabilities: readonly string[] | undefined;
   readonly moduleLimits: Partial<ModuleLimits>;
   readonly invocationLimits: Partial<InvocationLimits>;
@@ -50,6 +52,8 @@ export interface TenantSpec {
 }
 
 export const DEFAULT_TENANT = 'default';
+/** One hour: a replaced version takes no in-dialog requests later than this (unless configured longer). */
+export const DEFAULT_DIALOG_GRACE_MAX_MS = 3_600_000;
 
 /**
  * A catch-all tenant with every default: the implicit `default` tenant of `serve` without tenants (the
@@ -63,6 +67,7 @@ export function catchAllTenant(name: string, over: Partial<TenantSpec> = {}): Te
     module: undefined,
     retain: 10,
     dialogGraceMs: 0,
+    dialogGraceMaxMs: DEFAULT_DIALOG_GRACE_MAX_MS,
     capabilities: undefined,
     moduleLimits: {},
     invocationLimits: {},
@@ -113,6 +118,8 @@ function specOf(t: TenantConfig, registrar: RegistrarConfig | undefined): Tenant
     module: t.module,
     retain: t.retain,
     dialogGraceMs: t.dialog_grace_s * 1000,
+    dialogGraceMaxMs:
+      (t.dialog_grace_max_s ?? Math.max(t.dialog_grace_s, DEFAULT_DIALOG_GRACE_MAX_MS / 1000)) * 1000,
     capabilities: t.capabilities,
     moduleLimits: defined({
       maxComponentBytes: l.max_component_bytes,

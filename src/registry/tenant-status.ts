@@ -17,6 +17,8 @@ export interface LoadedVersionStatus {
   readonly loadedAt: string;
   /** Kept loaded as the version fail-open runs failed routes on. */
   readonly standby: boolean;
+  /** Removed for failing (breaker, operator rollback): in-dialog requests naming it go elsewhere. */
+  readonly revoked: boolean;
 }
 
 /**
@@ -47,6 +49,8 @@ export interface TenantStatus {
   /** The version fail-open runs failed routes on now. */
   readonly fallback: number | undefined;
   readonly breaker: BreakerStatus;
+  /** Failed invocations of versions other than the active one (pinned dialogs, fail-open runs). */
+  readonly inactiveFailures: number;
 }
 
 export interface VersionInfo extends VersionRecord {
@@ -78,8 +82,10 @@ export function tenantStatus(ctx: RegistryContext, t: TenantState): TenantStatus
         path: s.runner.module.meta.path,
         loadedAt: new Date(s.loadedAt).toISOString(),
         standby: s.standby,
+        revoked: s.revoked,
       })),
     retained: ctx.store.versions(tenant).length,
+    inactiveFailures: t.inactiveFailures,
   };
 }
 

@@ -74,8 +74,9 @@ export interface RouterOptions {
   /** Resolution of relay destinations' host names (OS resolver) and its cache and timeout (defaults). */
   readonly resolve?: Resolve;
   readonly resolverLimits?: Partial<ResolverLimits>;
-  /** URI parameters for a script's Record-Route entries (the registry's dialog pinning: ";kwv=7"). */
-  readonly recordRouteParams?: (script: Script) => string;
+  /** URI parameters for the Record-Route entries of a script's transaction for a request (the registry's
+   *  dialog pinning: ";kwv=7.<mac>", signed for the tenant, version and Call-ID). */
+  readonly recordRouteParams?: (script: Script, request: SipRequest) => string;
   /** The registrar's location store and per-tenant settings; the registrar functions fail without it. */
   readonly location?: LocationHost;
   /** The permissions address tables (KSR.permissions); the functions answer -1 without them. */

@@ -80,8 +80,8 @@ export interface TransactionHostOptions {
   readonly resolve?: Resolve;
   /** Cache and timeout of that resolution. */
   readonly resolverLimits: ResolverLimits;
-  /** URI parameters added to a script's Record-Route entries (";kwv=7" for dialog pinning). */
-  readonly recordRouteParams: (script: Script) => string;
+  /** URI parameters added to the Record-Route entries of a script's transaction for `request` (";kwv=..."). */
+  readonly recordRouteParams: (script: Script, request: SipRequest) => string;
   /** How replies are addressed (multicast maddr or not). */
   readonly replyOptions?: ReplyTargetOptions;
   readonly log: Logger;
@@ -299,7 +299,7 @@ export class TransactionHost implements TmHost {
       upstream: replyTarget(received, ctx.source, this.#options.replyOptions),
       receivedMaxForwards: ctx.tm.receivedMaxForwards,
       loopTag: ctx.tm.loopTag,
-      recordRouteParams: this.#options.recordRouteParams(script),
+      recordRouteParams: this.#options.recordRouteParams(script, received),
       log: ctx.log,
     });
     if (tx === undefined) {

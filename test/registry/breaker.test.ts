@@ -2,12 +2,15 @@
 // window roll the tenant back to its last good version, marked `breaker` in the activation history; with
 // none left, the tenant is fail-closed until an operator activates a version), no flapping between bad
 // versions (across restarts too), and the version fail-open runs on, kept loaded.
+
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../src/registry/circuit-breaker.ts';
 import {
+  DialogPins,
   ModuleCompiler,
   RegistrySelector,
   TenantMatcher,
@@ -95,19 +98,59 @@ describe('the circuit breaker', () => {
     ]);
   });
 
-  it('counts only the active version, and failures spread wider than the window do not trip it', async () => {
-    const o = await open();
-    await deploy(o, 1, 2);
-    const old = o.registry.dialogScript('acme', 2)!;
-    await deploy(o, 3);
-    for (let i = 0; i < 10; i++) o.registry.failed(old, 'trap');
-    expect(activeVersion(o)).toBe(3);
+  it('failures spread wider than the window do not trip it', () => {
     const b = new CircuitBreaker({ failures: 3, windowMs: 1000 });
     // Three within 1 s: 0, 600, 1200 span 1200 ms; 600, 1200, 1500 span 900 ms.
     expect([b.record(0), b.record(600), b.record(1200), b.record(1500)]).toEqual([false, false, false, true]);
     expect(b.recent(1500)).toBe(3);
     b.reset();
     expect([b.recent(1500), b.record(1800)]).toEqual([0, false]);
+  });
+
+  it("counts a replaced version's failures on its own breaker, which revokes it and leaves the active one be", async () => {
+    const o = await open({ dialogGraceMs: 60_000 });
+    await deploy(o, 1, 2);
+    const old = o.registry.active('acme')!;
+    await deploy(o, 3);
+    // A transaction of the old version still runs (it keeps it loaded).
+    old.pin();
+    expect(o.registry.dialogScript('acme', 2)).toBe(old);
+    o.registry.failed(old, 'trap');
+    o.registry.failed(old, 'trap');
+    expect(o.registry.dialogScript('acme', 2)).toBe(old);
+    expect(o.registry.status('acme')).toMatchObject({ inactiveFailures: 2, breaker: { recent: 0 } });
+    o.registry.failed(old, 'trap');
+    expect(activeVersion(o)).toBe(3);
+    expect(o.registry.dialogScript('acme', 2)).toBe('revoked');
+    for (let i = 0; i < 5; i++) o.registry.failed(old, 'trap');
+    const status = o.registry.status('acme')!;
+    expect(status).toMatchObject({ active: 3, inactiveFailures: 8 });
+    expect(status.breaker).toMatchObject({
+      state: 'closed',
+      recent: 0,
+      tripped: [expect.objectContaining({ version: 2, cause: 'trap' })],
+    });
+    expect(status.loaded.find((l) => l.version === 2)).toMatchObject({ revoked: true, pins: 1 });
+    expect(o.events.filter((e) => e.kind === 'breaker')).toEqual([
+      { kind: 'breaker', tenant: 'acme', version: 2, outcome: 'revoked' },
+    ]);
+    // Its transaction ends: no grace is left, it unloads.
+    old.unpin();
+    expect(o.registry.dialogScript('acme', 2)).toBeUndefined();
+    expect(o.registry.status('acme')?.loaded.map((l) => l.version)).not.toContain(2);
+  });
+
+  it('gives the version it rolled back from no dialog grace', async () => {
+    const o = await open({ dialogGraceMs: 60_000 });
+    await deploy(o, 1, 2);
+    const bad = o.registry.active('acme')!;
+    bad.pin();
+    fail(o, 3);
+    await until(() => activeVersion(o) === 1, 'the rollback');
+    expect(o.registry.dialogScript('acme', 2)).toBe('revoked');
+    expect(o.registry.dialogScript('acme', 1)).toMatchObject({ version: 1 });
+    bad.unpin();
+    expect(o.registry.dialogScript('acme', 2)).toBeUndefined();
   });
 
   it('with no good version left, the tenant is fail-closed until an operator activates a version', async () => {
@@ -125,6 +168,8 @@ describe('the circuit breaker', () => {
       matcher: new TenantMatcher([spec('acme')], []),
       unmatched: { reply: 404 },
       dialogTenants: new Set(),
+      pins: new DialogPins(createSecretKey(randomBytes(32))),
+      isOwnUri: () => true,
       refuse: (_r, _s, status) => refused.push(status),
     });
     const source = {

@@ -91,6 +91,7 @@ describe('config', () => {
       module: 'acme.wasm',
       retain: 3,
       dialogGraceMs: 30_000,
+      dialogGraceMaxMs: 3_600_000,
       capabilities: ['sl', 'pv'],
       moduleLimits: { maxMemoryBytes: 1 << 20 },
       invocationLimits: { fuel: 1000, deadlineMs: 5, maxArgumentBytes: 4096 },

@@ -251,9 +251,50 @@ describe('pinning and unloading', () => {
     await registry.upload('acme', route.stamp(1), by);
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     await registry.upload('acme', route.stamp(2), by);
-    expect(registry.dialogScript('acme', 1)?.version).toBe(1);
-    expect(registry.dialogScript('acme', 2)?.version).toBe(2);
+    expect(registry.dialogScript('acme', 1)).toMatchObject({ version: 1 });
+    expect(registry.dialogScript('acme', 2)).toMatchObject({ version: 2 });
     vi.advanceTimersByTime(60_001);
+    expect(registry.dialogScript('acme', 1)).toBeUndefined();
+    expect(registry.status('acme')?.loaded.map((l) => l.version)).toEqual([2]);
+  });
+
+  it('counts the grace period from the last transaction of the replaced version, within its bound', async () => {
+    const { registry } = await open([spec('acme', { dialogGraceMs: 5_000, dialogGraceMaxMs: 30_000 })]);
+    await registry.upload('acme', route.stamp(1), by);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const old = registry.active('acme')!;
+    old.pin(); // an INVITE transaction that outlives the grace period
+    await registry.upload('acme', route.stamp(2), by);
+    vi.advanceTimersByTime(8_000);
+    // Past the grace period counted from the replacement, but its transaction still runs.
+    expect(registry.dialogScript('acme', 1)).toBe(old);
+    old.unpin();
+    vi.advanceTimersByTime(4_000);
+    // The late ACK or BYE of that dialog still finds its version: grace runs from the last unpin.
+    expect(registry.dialogScript('acme', 1)).toBe(old);
+    // In-dialog requests keep it busy, but never beyond the bound after the replacement.
+    for (let at = 12_000; at < 28_000; at += 4_000) {
+      old.pin();
+      vi.advanceTimersByTime(1_000);
+      old.unpin();
+      vi.advanceTimersByTime(3_000);
+      expect(registry.dialogScript('acme', 1)).toBe(old);
+    }
+    old.pin();
+    vi.advanceTimersByTime(2_001);
+    expect(registry.dialogScript('acme', 1)).toBeUndefined();
+    old.unpin();
+    expect(registry.status('acme')?.loaded.map((l) => l.version)).toEqual([2]);
+  });
+
+  it('ends the grace period of a replaced version without transactions after the grace period', async () => {
+    const { registry } = await open([spec('acme', { dialogGraceMs: 5_000, dialogGraceMaxMs: 30_000 })]);
+    await registry.upload('acme', route.stamp(1), by);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    await registry.upload('acme', route.stamp(2), by);
+    vi.advanceTimersByTime(4_999);
+    expect(registry.dialogScript('acme', 1)).toMatchObject({ version: 1 });
+    vi.advanceTimersByTime(2);
     expect(registry.dialogScript('acme', 1)).toBeUndefined();
     expect(registry.status('acme')?.loaded.map((l) => l.version)).toEqual([2]);
   });
