@@ -5,11 +5,12 @@ import type { Logger } from 'pino';
 import { type AdminServer, startAdmin } from './admin/index.ts';
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
+import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { logLimitOptions } from './config/log-limit-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
-import { ksrModules } from './kemi/index.ts';
+import { type AuthHost, ksrModules } from './kemi/index.ts';
 import { LogLimiter } from './log-limit.ts';
 import {
   dialogRouteParam,
@@ -33,6 +34,9 @@ import {
   DEFAULT_SWEEP_INTERVAL_S,
   HtableStore,
   LocationStore,
+  loadAuthSecret,
+  NonceIssuer,
+  SubscriberStore,
   SWEEP_BATCH,
 } from './state/index.ts';
 import { Transport } from './transport/index.ts';
@@ -108,6 +112,32 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   stops.push(async () => sweeper.cancel());
   const registrarSettings = new Map(specs.map((spec) => [spec.name, spec.registrar]));
   stateLog.info({ where: location.where }, 'location store open');
+
+  // Subscribers and the nonce secret live beside the bindings; without a data dir, in memory.
+  const authConfig = config.auth;
+  const openedSubscribers = SubscriberStore.open({
+    dir: config.data_dir,
+    maxSubscribers: authConfig.max_subscribers,
+    storePasswords: authConfig.store_passwords,
+  });
+  if (!openedSubscribers.ok) return fail(openedSubscribers.error);
+  const subscribers = openedSubscribers.value;
+  stops.push(async () => subscribers.close());
+  const secretEnv = authConfig.secret_env;
+  if (secretEnv !== undefined && !process.env[secretEnv])
+    return fail(`auth.secret_env: the environment variable ${secretEnv} is not set`);
+  const secret = loadAuthSecret({
+    given: authConfig.secret ?? (secretEnv === undefined ? undefined : process.env[secretEnv]),
+    dataDir: config.data_dir,
+  });
+  if (!secret.ok) return fail(`auth: ${secret.error}`);
+  const auth: AuthHost = {
+    nonces: new NonceIssuer(secret.value, nonceSettings(authConfig)),
+    subscribers,
+    settings: authSettings(authConfig),
+    failures: {},
+  };
+  stateLog.info({ where: subscribers.where }, 'subscriber store open');
 
   const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
   compiler.warm();
@@ -187,6 +217,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
       settings: (tenant) => registrarSettings.get(tenant) ?? DEFAULT_REGISTRAR,
       refused: {},
     },
+    auth,
     logLimit,
   });
   for (const local of transport.localAddresses)
@@ -210,6 +241,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),
         htables: () => sipCore.htables,
         location: () => sipCore.location,
+        auth: () => sipCore.auth,
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
       },

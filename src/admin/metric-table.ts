@@ -2,7 +2,7 @@
 // counters), declared once: name, help, labels and how to read its rows from one status snapshot. A scrape
 // takes the snapshot once (snapshot() below) and every metric of the table reads from it.
 
-import type { LocationHost } from '../kemi/index.ts';
+import type { AuthHost, LocationHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
 import type { RouterCounters } from '../router/counters.ts';
 import type { HtableStore, TenantHtables } from '../state/index.ts';
@@ -30,6 +30,8 @@ export interface MetricSources {
   readonly transport?: () => TransportSource;
   readonly htables?: () => HtableStore | undefined;
   readonly location?: () => LocationHost | undefined;
+  /** The auth functions' failures and the subscriber store. */
+  readonly auth?: () => AuthHost | undefined;
   /** Log lines suppressed by the rate limit (src/log-limit.ts), by cause. */
   readonly logs?: () => Readonly<Record<string, number>>;
   /** Guarded callbacks (timers) that threw, by what they were (src/callback-guard.ts). */
@@ -47,6 +49,10 @@ export interface Snapshot {
   readonly location: {
     readonly bindings: Record<string, number>;
     readonly refused: LocationHost['refused'];
+  };
+  readonly auth: {
+    readonly subscribers: Record<string, number>;
+    readonly failures: AuthHost['failures'];
   };
   readonly logs: Readonly<Record<string, number>>;
   readonly callbacks: ReadonlyMap<string, number>;
@@ -74,6 +80,7 @@ export type MetricTable = { readonly [K in keyof Snapshot]: readonly MetricDef<S
 export function snapshot(sources: MetricSources): Partial<Snapshot> {
   const { registry } = sources;
   const location = sources.location?.();
+  const auth = sources.auth?.();
   return {
     registry: registry.tenantNames.flatMap((tenant) => registry.status(tenant) ?? []),
     core: sources.core?.(),
@@ -82,6 +89,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     transport: sources.transport?.(),
     htables: sources.htables?.()?.tenants,
     location: location && { bindings: location.store.countsByTenant(), refused: location.refused },
+    auth: auth && { subscribers: auth.subscribers.countsByTenant(), failures: auth.failures },
     logs: sources.logs?.(),
     callbacks: sources.callbacks?.(),
   };
@@ -263,6 +271,17 @@ export const METRICS: MetricTable = {
       'REGISTERs refused by save, by tenant and reply status',
       ['tenant', 'status'],
       (l) => byTenant(l.refused, 'status'),
+    ),
+  ],
+  auth: [
+    gauge('kemi_subscribers', 'Subscribers (auth_db) by tenant', ['tenant'], (a) =>
+      Object.entries(a.subscribers).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter(
+      'kemi_auth_failures_total',
+      'Digest checks that failed, by tenant and cause (no-credentials, wrong-password, unknown-user, stale-nonce, nonce-reused, user-mismatch, error)',
+      ['tenant', 'cause'],
+      (a) => byTenant(a.failures, 'cause'),
     ),
   ],
   callbacks: [

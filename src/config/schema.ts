@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
+import { AUTH_DEFAULTS, authSchema } from './auth-schema.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { logLimitSchema } from './log-limit-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
@@ -280,6 +281,8 @@ export const configSchema = z
       .extend({ sweep_interval_s: z.number().positive().max(86_400).optional() })
       .strict()
       .optional(),
+    /** Digest authentication and the subscriber store of every tenant (auth-schema.ts). */
+    auth: authSchema.default(AUTH_DEFAULTS),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -9,6 +9,7 @@ import { SipRequest, SipResponse } from '../sip/index.ts';
 import type { HtableStore, LocationStore, RegistrarSettings } from '../state/index.ts';
 import type { DestinationBranch, NextHop, ProxyTransaction, RecordRouteRequest } from '../tm/index.ts';
 import type { Source } from '../transport/index.ts';
+import type { AuthHost } from './digest-auth.ts';
 import type { PvNames } from './pseudo-variables.ts';
 import type { ScriptRegexes } from './script-regex.ts';
 
@@ -33,6 +34,8 @@ export interface RouteHost {
   readonly htables?: HtableStore;
   /** The location service of the registrar functions; absent on a server without one (they then fail). */
   readonly location?: LocationHost;
+  /** Digest nonces and the subscribers of the auth functions; absent on a server without them (they fail). */
+  readonly auth?: AuthHost;
   /** Pseudo-variable names resolved so far: kept across messages, for the server's lifetime. */
   readonly pvNames: PvNames;
   /** Script regular expressions compiled so far: kept across messages, for the server's lifetime. */

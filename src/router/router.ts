@@ -5,6 +5,7 @@
 // received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
 import {
+  type AuthHost,
   type LocationHost,
   PvNames,
   type RouteContext,
@@ -73,6 +74,8 @@ export interface RouterOptions {
   readonly recordRouteParams?: (script: Script) => string;
   /** The registrar's location store and per-tenant settings; the registrar functions fail without it. */
   readonly location?: LocationHost;
+  /** Nonces and subscribers of the auth functions; they fail without it. */
+  readonly auth?: AuthHost;
   /** Replies follow a Via maddr naming a multicast group (config `multicast_replies`); off when absent. */
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
@@ -86,6 +89,7 @@ export class Router implements RouteHost {
   /** The htables the KSR functions reach, by the route context's tenant. */
   readonly htables: HtableStore | undefined;
   readonly location: LocationHost | undefined;
+  readonly auth: AuthHost | undefined;
   readonly pvNames = new PvNames();
   readonly regexes = new ScriptRegexes();
   readonly #transport: Transport;
@@ -110,6 +114,7 @@ export class Router implements RouteHost {
     this.#replyOptions = { multicast: options.multicastReplies ?? false };
     this.htables = options.htables;
     this.location = options.location;
+    this.auth = options.auth;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
     this.#defines = defineMap(options.defines ?? {});
     this.#tenantDefines = new Map(
