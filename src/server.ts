@@ -245,6 +245,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
       },
+      subscribers,
       log: log.child({ layer: 'admin' }),
     });
     if (!startedAdmin.ok) return fail(startedAdmin.error);

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { AdminConfig } from '../config/schema.ts';
 import type { Registry } from '../registry/index.ts';
 import { err, ok, type Result } from '../result.ts';
+import type { SubscriberStore } from '../state/index.ts';
 import { createAdminApp } from './app.ts';
 import { AdminMetrics, type MetricSources } from './metrics.ts';
 import { resolveTokens, type TenantTokenConfig } from './tokens.ts';
@@ -26,6 +27,8 @@ export interface AdminOptions {
   readonly tenants: readonly TenantTokenConfig[];
   readonly registry: Registry;
   readonly sources: Omit<MetricSources, 'registry'>;
+  /** The subscriber store the provisioning routes edit; they answer 404 without it. */
+  readonly subscribers?: SubscriberStore;
   readonly log: Logger;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -45,6 +48,7 @@ export async function startAdmin(options: AdminOptions): Promise<AdminStartResul
       perTenant: options.config.max_uploads_in_flight_per_tenant,
       global: options.config.max_uploads_in_flight,
     },
+    subscribers: options.subscribers,
     log: options.log,
   });
   const server = serve({ fetch: app.fetch, hostname: host, port }) as Server;

@@ -7,6 +7,7 @@ import { registerDeploy } from './deploy.ts';
 import { registerRollback } from './rollback.ts';
 import { registerServe } from './serve.ts';
 import { registerStatus } from './status.ts';
+import { registerSubscriber } from './subscriber.ts';
 import { registerVersions } from './versions.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -24,5 +25,6 @@ registerVersions(program);
 registerActivate(program);
 registerRollback(program);
 registerStatus(program);
+registerSubscriber(program);
 
 await program.parseAsync(process.argv);
