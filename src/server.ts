@@ -134,7 +134,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   const auth: AuthHost = {
     nonces: new NonceIssuer(secret.value, nonceSettings(authConfig)),
     subscribers,
-    settings: authSettings(authConfig),
+    settings: authSettings(authConfig, config.tenants),
     failures: {},
   };
   stateLog.info({ where: subscribers.where }, 'subscriber store open');

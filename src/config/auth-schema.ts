@@ -6,6 +6,12 @@ import { DEFAULT_NONCE_SETTINGS, type NonceSettings } from '../state/nonces.ts';
 
 const checks = z.number().int().min(0).max(15).default(0);
 
+/** Digest algorithms a challenge offers, one header each, in this order (SHA-256 first is RFC 8760's advice). */
+export const authAlgorithms = z
+  .array(z.enum(['MD5', 'SHA-256']))
+  .min(1)
+  .refine((list) => new Set(list).size === list.length, 'an algorithm is listed twice');
+
 export const authSchema = z
   .object({
     /**
@@ -28,11 +34,7 @@ export const authSchema = z
     /** Nonces tracked for replay protection [65 536]: 8 bytes each; an older one in flight turns stale. */
     nc_array_size: z.number().int().min(1).max(16_777_216).default(DEFAULT_NONCE_SETTINGS.trackedNonces),
     /** Algorithms every challenge offers, one header each, in this order [MD5]. */
-    algorithms: z
-      .array(z.enum(['MD5', 'SHA-256']))
-      .min(1)
-      .refine((list) => new Set(list).size === list.length, 'an algorithm is listed twice')
-      .default(['MD5']),
+    algorithms: authAlgorithms.default(['MD5']),
     /** Request parts sealed into the nonce (1 R-URI, 2 Call-ID, 4 From tag, 8 source IP) [0]. */
     checks_register: checks,
     checks_no_dlg: checks,
@@ -67,9 +69,16 @@ export function nonceSettings(a: AuthConfig): NonceSettings {
   };
 }
 
-export function authSettings(a: AuthConfig): AuthSettings {
+/** The settings, with the tenants' own algorithm lists (`tenants[].auth_algorithms`). */
+export function authSettings(
+  a: AuthConfig,
+  tenants: readonly { name: string; auth_algorithms?: AuthConfig['algorithms'] }[],
+): AuthSettings {
   return {
     algorithms: a.algorithms,
+    tenantAlgorithms: new Map(
+      tenants.flatMap((t) => (t.auth_algorithms ? [[t.name, t.auth_algorithms]] : [])),
+    ),
     checksRegister: a.checks_register,
     checksNoDialog: a.checks_no_dlg,
     checksInDialog: a.checks_in_dlg,

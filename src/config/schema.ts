@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
-import { AUTH_DEFAULTS, authSchema } from './auth-schema.ts';
+import { AUTH_DEFAULTS, authAlgorithms, authSchema } from './auth-schema.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { logLimitSchema } from './log-limit-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
@@ -157,6 +157,8 @@ const tenantSchema = z
     htables: htablesSchema,
     /** Registrar settings of this tenant (over the top-level `registrar`). */
     registrar: registrarSettings.optional(),
+    /** Algorithms this tenant's challenges offer, in order (over `auth.algorithms`). */
+    auth_algorithms: authAlgorithms.optional(),
   })
   .strict();
 

@@ -24,8 +24,10 @@ import { hostLog } from './host-log.ts';
 
 /** The auth settings of the server (config `auth`). */
 export interface AuthSettings {
-  /** Algorithms every challenge offers, one header each, in this order. */
+  /** Algorithms every challenge offers, one header each, in this order ... */
   readonly algorithms: readonly DigestHash[];
+  /** ... unless the tenant has its own list. */
+  readonly tenantAlgorithms: ReadonlyMap<string, readonly DigestHash[]>;
   /** Extra nonce checks (NONCE_CHECK_* bits) for REGISTER, out-of-dialog and in-dialog requests. */
   readonly checksRegister: number;
   readonly checksNoDialog: number;
@@ -276,7 +278,11 @@ export function challengeValues(ctx: RouteContext, host: AuthHost, realm: string
     flags & CHALLENGE_QOP_AUTH_INT ? ', qop="auth-int"' : flags & CHALLENGE_QOP_AUTH ? ', qop="auth"' : '';
   const stale = flags & CHALLENGE_STALE ? ', stale=true' : '';
   const chosen = perMessage.get(ctx)?.algorithm;
-  const algorithms = chosen ? [chosen] : host.settings.algorithms;
+  const { settings } = host;
+  const algorithms = chosen
+    ? [chosen]
+    : ((ctx.tenant === undefined ? undefined : settings.tenantAlgorithms.get(ctx.tenant)) ??
+      settings.algorithms);
   return algorithms.map(
     (algorithm) => `Digest realm=${quote(realm)}, nonce="${nonce}"${qop}${stale}, algorithm=${algorithm}`,
   );

@@ -16,6 +16,7 @@ afterEach(() => {
 
 const SETTINGS: AuthSettings = {
   algorithms: ['SHA-256', 'MD5'],
+  tenantAlgorithms: new Map([['md5only', ['MD5']]]),
   checksRegister: 0,
   checksNoDialog: 0,
   checksInDialog: 0,
@@ -131,6 +132,18 @@ describe('auth challenges', () => {
     call(auth, 'www-challenge', t.ctx, 'example.org', 0);
     expect(t.sent[0].headers).toHaveLength(1);
     expect(t.sent[0].headers[0][1]).toMatch(/^Digest realm="example.org", nonce="[^"]+", algorithm=MD5$/);
+  });
+
+  it("offers the tenant's own algorithm list over the server's", () => {
+    const t = contextFor(
+      request('REGISTER'),
+      'request',
+      undefined,
+      { auth: authHost() },
+      { tenant: 'md5only', version: 1 },
+    );
+    call(auth, 'www-challenge', t.ctx, 'example.org', 0);
+    expect(t.sent[0].headers.map(([, v]) => v.replace(/.*algorithm=/, ''))).toEqual(['MD5']);
   });
 
   it('sends 500 when no challenge can be made, unless flag 4', () => {
