@@ -61,7 +61,7 @@ function authenticated(): bool {
     const realm = KSR.pv.gete('$fd');
     const rc = KSR.auth_db.auth_check(realm, 'subscriber', 1);
     if (rc < 0) {
-      KSR.auth.auth_challenge(realm, rc == -4 ? 1 | 16 : 1);
+      KSR.auth.auth_challenge(realm, rc === -4 ? 1 | 16 : 1);
       return false;
     }
     if (!KSR.is_method_in('RP')) KSR.auth.consume_credentials();

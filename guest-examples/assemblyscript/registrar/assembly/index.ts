@@ -50,8 +50,8 @@ function authenticated(): bool {
   const realm = KSR.pv.gete('$fd');
   const rc = KSR.auth_db.auth_check(realm, 'subscriber', 1);
   if (rc > 0) return true;
-  if (rc != -5) KSR.xlog.xnotice('REGISTER for $tu from $si:$sp: authentication failed (' + rc.toString() + ')');
-  KSR.auth.auth_challenge(realm, rc == -4 ? 1 | 16 : 1);
+  if (rc !== -5) KSR.xlog.xnotice(`REGISTER for $tu from $si:$sp: authentication failed (${rc.toString()})`);
+  KSR.auth.auth_challenge(realm, rc === -4 ? 1 | 16 : 1);
   return false;
 }
 
