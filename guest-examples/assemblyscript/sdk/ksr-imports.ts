@@ -1428,8 +1428,8 @@ export namespace KSR {
     }
 
     /**
-     * The algorithm the challenges of this message offer ("MD5" or "SHA-256"), over the configuration. 1, or
-     * -1 for an algorithm the server does not verify.
+     * The algorithm the challenges of this message offer ("MD5" or "SHA-256"), over the configuration
+     * (Kamailio's sets it for the process). 1, or -1 for an algorithm the server does not verify.
      */
     export function auth_algorithm(algorithm: string): i32 {
       const algorithm_utf8 = String.UTF8.encode(algorithm);

@@ -444,8 +444,8 @@ export const KSR_INTERFACES = {
      */
     'pv-auth-check': { params: [['realm', 'string'], ['passwd', 'string'], ['flag-bits', 's32'], ['checks', 's32']], result: 's32' },
     /**
-     * The algorithm the challenges of this message offer ("MD5" or "SHA-256"), over the configuration. 1, or
-     * -1 for an algorithm the server does not verify.
+     * The algorithm the challenges of this message offer ("MD5" or "SHA-256"), over the configuration
+     * (Kamailio's sets it for the process). 1, or -1 for an algorithm the server does not verify.
      */
     'auth-algorithm': { params: [['algorithm', 'string']], result: 's32' },
   },

@@ -1186,8 +1186,8 @@ pub mod auth {
         unsafe { super::raw::auth::pv_auth_check(realm.as_ptr(), realm.len(), passwd.as_ptr(), passwd.len(), flag_bits, checks) }
     }
 
-    /// The algorithm the challenges of this message offer ("MD5" or "SHA-256"), over the configuration. 1, or
-    /// -1 for an algorithm the server does not verify.
+    /// The algorithm the challenges of this message offer ("MD5" or "SHA-256"), over the configuration
+    /// (Kamailio's sets it for the process). 1, or -1 for an algorithm the server does not verify.
     pub fn auth_algorithm(algorithm: &str) -> i32 {
         unsafe { super::raw::auth::auth_algorithm(algorithm.as_ptr(), algorithm.len()) }
     }
