@@ -5,12 +5,13 @@ import type { Logger } from 'pino';
 import { type AdminServer, startAdmin } from './admin/index.ts';
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
+import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { logLimitOptions } from './config/log-limit-schema.ts';
 import { pikeSettings } from './config/pike-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmCaps, tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
-import { ksrModules } from './kemi/index.ts';
+import { type AuthHost, ksrModules } from './kemi/index.ts';
 import { LogLimiter } from './log-limit.ts';
 import {
   DialogPins,
@@ -37,6 +38,9 @@ import {
   HtableStore,
   LocationStore,
   PikeStore,
+  loadAuthSecret,
+  NonceIssuer,
+  SubscriberStore,
   SWEEP_BATCH,
 } from './state/index.ts';
 import { Transport } from './transport/index.ts';
@@ -129,6 +133,32 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     pike.sweep();
   });
   stops.push(async () => pikeSweeper.cancel());
+
+  // Subscribers and the nonce secret live beside the bindings; without a data dir, in memory.
+  const authConfig = config.auth;
+  const openedSubscribers = SubscriberStore.open({
+    dir: config.data_dir,
+    maxSubscribers: authConfig.max_subscribers,
+    storePasswords: authConfig.store_passwords,
+  });
+  if (!openedSubscribers.ok) return fail(openedSubscribers.error);
+  const subscribers = openedSubscribers.value;
+  stops.push(async () => subscribers.close());
+  const secretEnv = authConfig.secret_env;
+  if (secretEnv !== undefined && !process.env[secretEnv])
+    return fail(`auth.secret_env: the environment variable ${secretEnv} is not set`);
+  const secret = loadAuthSecret({
+    given: authConfig.secret ?? (secretEnv === undefined ? undefined : process.env[secretEnv]),
+    dataDir: config.data_dir,
+  });
+  if (!secret.ok) return fail(`auth: ${secret.error}`);
+  const auth: AuthHost = {
+    nonces: new NonceIssuer(secret.value, nonceSettings(authConfig)),
+    subscribers,
+    settings: authSettings(authConfig, config.tenants),
+    failures: {},
+  };
+  stateLog.info({ where: subscribers.where }, 'subscriber store open');
 
   const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
   compiler.warm();
@@ -223,6 +253,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     },
     permissions,
     pike,
+    auth,
     logLimit,
   });
   for (const local of transport.localAddresses)
@@ -250,9 +281,11 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         location: () => sipCore.location,
         permissions: () => sipCore.permissions,
         pike: () => sipCore.pike,
+        auth: () => sipCore.auth,
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
       },
+      subscribers,
       log: log.child({ layer: 'admin' }),
     });
     if (!startedAdmin.ok) return fail(startedAdmin.error);

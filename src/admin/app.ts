@@ -9,6 +9,11 @@
 //   POST /v1/tenants/:tenant/activate              body {"version": N}
 //   POST /v1/tenants/:tenant/rollback              back to the version active before the current one
 //   GET|POST|DELETE /v1/tenants/:tenant/addresses  the permissions address table (address-routes.ts)
+//   GET  /v1/tenants/:tenant/subscribers           subscribers (no digests, no passwords), ?limit=&offset=
+//   POST /v1/tenants/:tenant/subscribers           add one: {"username", "domain", "password", "table"?}
+//   POST /v1/tenants/:tenant/subscribers/import    add many: {"subscribers": [...], "replace"?, "table"?}
+//   PUT  /v1/tenants/:tenant/subscribers/:domain/:username   new password: {"password", "table"?}
+//   DELETE /v1/tenants/:tenant/subscribers/:domain/:username[?table=]
 // Every error is `{ error, reason }` with a 4xx/5xx status (errors.ts). The routes are chained so that Hono
 // infers their inputs and responses: AdminApp is the type the CLI's client (hono/client) is checked against.
 import { type Context, Hono } from 'hono';
@@ -17,10 +22,21 @@ import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Registry, RegistryError } from '../registry/index.ts';
-import type { AddressStore } from '../state/index.ts';
+import type { AddressStore, SubscriberStore } from '../state/index.ts';
 import { addressRoutes } from './address-routes.ts';
 import { jsonError, REGISTRY_STATUS } from './errors.ts';
 import type { AdminMetrics } from './metrics.ts';
+import {
+  ADD_BODY,
+  IMPORT_BODY,
+  jsonBody,
+  newSubscriber,
+  noStore,
+  PASSWORD_BODY,
+  pageQuery,
+  subscriberError,
+  tableQuery,
+} from './subscriber-routes.ts';
 import { canSee, type Principal, principalName, type TokenTable } from './tokens.ts';
 import { type UploadSlotLimits, UploadSlots } from './upload-slots.ts';
 
@@ -33,6 +49,8 @@ export interface AdminAppOptions {
   readonly maxJsonBytes: number;
   /** Uploads in flight per tenant and in all; beyond them 429 before the body is read. */
   readonly maxUploads: UploadSlotLimits;
+  /** Every tenant's subscribers (auth_db); the subscriber routes answer 404 without it. */
+  readonly subscribers?: SubscriberStore;
   readonly log: Logger;
   /** The permissions address tables; the address routes answer 503 without them. */
   readonly addresses?: AddressStore;
@@ -49,7 +67,7 @@ const USER = /^[\w.@-]{1,64}$/;
 export type AdminApp = ReturnType<typeof createAdminApp>;
 
 export function createAdminApp(options: AdminAppOptions) {
-  const { registry, tokens, metrics, log } = options;
+  const { registry, tokens, metrics, log, subscribers } = options;
   const app = new Hono<Env>();
   const started = Date.now();
 
@@ -236,6 +254,79 @@ export function createAdminApp(options: AdminAppOptions) {
         return c.json(result.value);
       })
       .route('/v1/tenants/:tenant/addresses', addressRoutes(options.addresses, log))
+      .get('/v1/tenants/:tenant/subscribers', pageQuery, (c) => {
+        if (!subscribers) return noStore(c);
+        const tenant = c.req.param('tenant');
+        const { limit, offset } = c.req.valid('query');
+        return c.json({
+          tenant,
+          total: subscribers.count(tenant),
+          subscribers: subscribers.list(tenant, limit, offset),
+        });
+      })
+      .post(
+        '/v1/tenants/:tenant/subscribers',
+        jsonBody(ADD_BODY, '{"username", "domain", "password", "table"?}'),
+        (c) => {
+          if (!subscribers) return noStore(c);
+          const tenant = c.req.param('tenant');
+          const body = c.req.valid('json');
+          const added = subscribers.add(tenant, body.table, newSubscriber(body));
+          if (!added.ok) return subscriberError(c, added.error);
+          log.info(
+            { tenant, table: body.table, username: body.username, domain: body.domain },
+            'subscriber added',
+          );
+          return c.json(
+            { tenant, table: body.table, username: body.username, domain: body.domain.toLowerCase() },
+            201,
+          );
+        },
+      )
+      .post(
+        '/v1/tenants/:tenant/subscribers/import',
+        jsonBody(IMPORT_BODY, '{"subscribers": [{"username", "domain", "password"}], "replace"?, "table"?}'),
+        (c) => {
+          if (!subscribers) return noStore(c);
+          const tenant = c.req.param('tenant');
+          const body = c.req.valid('json');
+          const done = subscribers.addAll(
+            tenant,
+            body.table,
+            body.subscribers.map(newSubscriber),
+            body.replace,
+          );
+          if (!done.ok) return subscriberError(c, done.error);
+          log.info({ tenant, table: body.table, ...done.value }, 'subscribers imported');
+          return c.json({ tenant, table: body.table, ...done.value });
+        },
+      )
+      .put(
+        '/v1/tenants/:tenant/subscribers/:domain/:username',
+        jsonBody(PASSWORD_BODY, '{"password", "table"?}'),
+        (c) => {
+          if (!subscribers) return noStore(c);
+          const { tenant, domain, username } = c.req.param();
+          const body = c.req.valid('json');
+          const changed = subscribers.setPassword(tenant, body.table, {
+            username,
+            domain,
+            password: body.password,
+          });
+          if (!changed.ok) return subscriberError(c, changed.error);
+          log.info({ tenant, table: body.table, username, domain }, 'subscriber password changed');
+          return c.json({ tenant, table: body.table, username, domain: domain.toLowerCase() });
+        },
+      )
+      .delete('/v1/tenants/:tenant/subscribers/:domain/:username', tableQuery, (c) => {
+        if (!subscribers) return noStore(c);
+        const { tenant, domain, username } = c.req.param();
+        const { table } = c.req.valid('query');
+        const removed = subscribers.remove(tenant, table, username, domain);
+        if (!removed.ok) return subscriberError(c, removed.error);
+        log.info({ tenant, table, username, domain }, 'subscriber removed');
+        return c.json({ tenant, table, username, domain: domain.toLowerCase() });
+      })
   );
 }
 

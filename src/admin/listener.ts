@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { AdminConfig } from '../config/schema.ts';
 import type { Registry } from '../registry/index.ts';
 import { err, ok, type Result } from '../result.ts';
-import type { AddressStore } from '../state/index.ts';
+import type { AddressStore, SubscriberStore } from '../state/index.ts';
 import { createAdminApp } from './app.ts';
 import { AdminMetrics, type MetricSources } from './metrics.ts';
 import { resolveTokens, type TenantTokenConfig } from './tokens.ts';
@@ -29,6 +29,8 @@ export interface AdminOptions {
   /** The permissions address tables behind the address routes. */
   readonly addresses?: AddressStore;
   readonly sources: Omit<MetricSources, 'registry'>;
+  /** The subscriber store the provisioning routes edit; they answer 404 without it. */
+  readonly subscribers?: SubscriberStore;
   readonly log: Logger;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -48,6 +50,7 @@ export async function startAdmin(options: AdminOptions): Promise<AdminStartResul
       perTenant: options.config.max_uploads_in_flight_per_tenant,
       global: options.config.max_uploads_in_flight,
     },
+    subscribers: options.subscribers,
     log: options.log,
     addresses: options.addresses,
   });

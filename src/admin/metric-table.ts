@@ -2,7 +2,7 @@
 // counters), declared once: name, help, labels and how to read its rows from one status snapshot. A scrape
 // takes the snapshot once (snapshot() below) and every metric of the table reads from it.
 
-import type { LocationHost, PermissionsHost } from '../kemi/index.ts';
+import type { AuthHost, LocationHost, PermissionsHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
 import type { RouterCounters } from '../router/counters.ts';
 import type { HtableStore, PikeCounts, PikeStore, TenantHtables } from '../state/index.ts';
@@ -34,6 +34,8 @@ export interface MetricSources {
   readonly location?: () => LocationHost | undefined;
   readonly permissions?: () => PermissionsHost | undefined;
   readonly pike?: () => PikeStore | undefined;
+  /** The auth functions' failures and the subscriber store. */
+  readonly auth?: () => AuthHost | undefined;
   /** Log lines suppressed by the rate limit (src/log-limit.ts), by cause. */
   readonly logs?: () => Readonly<Record<string, number>>;
   /** Guarded callbacks (timers) that threw, by what they were (src/callback-guard.ts). */
@@ -57,6 +59,10 @@ export interface Snapshot {
     readonly denied: PermissionsHost['denied'];
   };
   readonly pike: readonly PikeCounts[];
+  readonly auth: {
+    readonly subscribers: Record<string, number>;
+    readonly failures: AuthHost['failures'];
+  };
   readonly logs: Readonly<Record<string, number>>;
   readonly callbacks: ReadonlyMap<string, number>;
 }
@@ -84,6 +90,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
   const { registry } = sources;
   const location = sources.location?.();
   const permissions = sources.permissions?.();
+  const auth = sources.auth?.();
   return {
     registry: registry.tenantNames.flatMap((tenant) => registry.status(tenant) ?? []),
     core: sources.core?.(),
@@ -97,6 +104,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
       denied: permissions.denied,
     },
     pike: sources.pike?.()?.counts(),
+    auth: auth && { subscribers: auth.subscribers.countsByTenant(), failures: auth.failures },
     logs: sources.logs?.(),
     callbacks: sources.callbacks?.(),
   };
@@ -331,6 +339,17 @@ export const METRICS: MetricTable = {
     ),
     gauge('kemi_pike_addresses', 'Addresses pike tracks, by tenant', ['tenant'], (ts) =>
       ts.map((t) => row({ tenant: t.tenant }, t.entries)),
+    ),
+  ],
+  auth: [
+    gauge('kemi_subscribers', 'Subscribers (auth_db) by tenant', ['tenant'], (a) =>
+      Object.entries(a.subscribers).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter(
+      'kemi_auth_failures_total',
+      'Digest checks that failed, by tenant and cause (no-credentials, wrong-password, unknown-user, stale-nonce, nonce-reused, user-mismatch, error)',
+      ['tenant', 'cause'],
+      (a) => byTenant(a.failures, 'cause'),
     ),
   ],
   callbacks: [

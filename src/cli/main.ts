@@ -8,6 +8,7 @@ import { registerDeploy } from './deploy.ts';
 import { registerRollback } from './rollback.ts';
 import { registerServe } from './serve.ts';
 import { registerStatus } from './status.ts';
+import { registerSubscriber } from './subscriber.ts';
 import { registerVersions } from './versions.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -26,5 +27,6 @@ registerActivate(program);
 registerRollback(program);
 registerStatus(program);
 registerAddress(program);
+registerSubscriber(program);
 
 await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
+import { AUTH_DEFAULTS, authAlgorithms, authSchema } from './auth-schema.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { logLimitSchema } from './log-limit-schema.ts';
 import { permissionsSchema } from './permissions-schema.ts';
@@ -163,6 +164,8 @@ const tenantSchema = z
     htables: htablesSchema,
     /** Registrar settings of this tenant (over the top-level `registrar`). */
     registrar: registrarSettings.optional(),
+    /** Algorithms this tenant's challenges offer, in order (over `auth.algorithms`). */
+    auth_algorithms: authAlgorithms.optional(),
   })
   .strict();
 
@@ -291,6 +294,8 @@ export const configSchema = z
     permissions: permissionsSchema,
     /** Flood detection (KSR.pike): Kamailio's parameters and the per-tenant cap. */
     pike: pikeSchema,
+    /** Digest authentication and the subscriber store of every tenant (auth-schema.ts). */
+    auth: authSchema.default(AUTH_DEFAULTS),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,5 +1,7 @@
 // Every KSR module the host implements, in the order of wit/ksr.wit's world: the one list the runtime
 // binds and the startup binding check walks.
+import { auth } from './auth.ts';
+import { authDb } from './auth-db.ts';
 import { core } from './core.ts';
 import { corex } from './corex.ts';
 import type { KsrModule } from './define.ts';
@@ -38,6 +40,7 @@ export {
   type TmState,
 } from './context.ts';
 export type { KsrFunction, KsrModule } from './define.ts';
+export { type AuthHost, type AuthSettings, FAILURE_CAUSE } from './digest-auth.ts';
 export { PvNames } from './pseudo-variables.ts';
 export { linearRegex, ScriptRegexes } from './script-regex.ts';
 
@@ -59,4 +62,6 @@ export const ksrModules: readonly KsrModule[] = [
   registrar,
   permissions,
   pike,
+  auth,
+  authDb,
 ];

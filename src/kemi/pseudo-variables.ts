@@ -3,6 +3,7 @@
 import { err, OK, ok, type Result } from '../result.ts';
 import { formatUri, type NameAddr, parseUri, type SipUri } from '../sip/index.ts';
 import type { PvValue, RouteContext } from './context.ts';
+import { findCredentials, headerFor, splitUsername } from './digest-auth.ts';
 import { hostLog } from './host-log.ts';
 import { tenantTable, writeItem } from './htable.ts';
 
@@ -50,7 +51,23 @@ function nameAddrVariables(header: 'from' | 'to', prefix: string): Record<string
 
 const headerBody = (ctx: RouteContext, name: string) => ctx.msg.getFieldValues(name)[0];
 
+/** The first Digest credentials a check would read (Authorization for REGISTER, else Proxy-Authorization). */
+function credentials(ctx: RouteContext) {
+  if (!ctx.request) return undefined;
+  const found = findCredentials(ctx, headerFor(ctx), undefined);
+  return typeof found === 'string' ? undefined : found.credentials;
+}
+
+/** Kamailio's $au (user part of the auth username), $aU (all of it), $ad (its domain) and $ar (realm). */
+const AUTH_VARIABLES: Record<string, PseudoVariable> = {
+  au: { get: (ctx) => splitUsername(credentials(ctx)?.username ?? '').user || undefined },
+  aU: { get: (ctx) => credentials(ctx)?.username },
+  ad: { get: (ctx) => splitUsername(credentials(ctx)?.username ?? '').domain },
+  ar: { get: (ctx) => credentials(ctx)?.realm },
+};
+
 const VARIABLES: Record<string, PseudoVariable> = {
+  ...AUTH_VARIABLES,
   ru: {
     get: (ctx) => ctx.request?.uri,
     set: (ctx, v) => v !== undefined && !!ctx.request?.setUri(String(v)),

@@ -5,6 +5,7 @@
 // received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
 import {
+  type AuthHost,
   type LocationHost,
   type PermissionsHost,
   PvNames,
@@ -83,6 +84,8 @@ export interface RouterOptions {
   readonly permissions?: PermissionsHost;
   /** Every tenant's pike table (KSR.pike); pike answers 1 without it. */
   readonly pike?: PikeStore;
+  /** Nonces and subscribers of the auth functions; they fail without it. */
+  readonly auth?: AuthHost;
   /** Replies follow a Via maddr naming a multicast group (config `multicast_replies`); off when absent. */
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
@@ -98,6 +101,7 @@ export class Router implements RouteHost {
   readonly location: LocationHost | undefined;
   readonly permissions: PermissionsHost | undefined;
   readonly pike: PikeStore | undefined;
+  readonly auth: AuthHost | undefined;
   readonly pvNames = new PvNames();
   readonly regexes = new ScriptRegexes();
   readonly #transport: Transport;
@@ -124,6 +128,7 @@ export class Router implements RouteHost {
     this.location = options.location;
     this.permissions = options.permissions;
     this.pike = options.pike;
+    this.auth = options.auth;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
     this.#defines = defineMap(options.defines ?? {});
     this.#tenantDefines = new Map(

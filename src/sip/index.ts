@@ -26,6 +26,7 @@ export { formatParams, type Params } from './params.ts';
 export type { ParseError } from './parse-error.ts';
 export { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.ts';
 export { type ParseOptions, parseMessage } from './parse-message.ts';
+export { quote } from './quoted-string.ts';
 export { reasonPhrase } from './reason-phrases.ts';
 export { rejectionReply } from './rejection-reply.ts';
 export { SipRequest } from './request.ts';

@@ -1,5 +1,6 @@
 // Server state that outlives a message and a module version, one store per kind, namespaced by tenant:
-// htables and pike (in memory), the registrar's location and the permissions address table (node:sqlite).
+// htables, pike and digest nonces (in memory); the registrar's location, the permissions address table and
+// the subscribers (node:sqlite).
 
 export { type AddressEntry, AddressIndex, type IndexedEntry } from './address-index.ts';
 export {
@@ -10,6 +11,7 @@ export {
   type AddressStoreOptions,
   MAX_TAG_BYTES,
 } from './address-store.ts';
+export { loadAuthSecret, SECRET_FILE, type SecretSource } from './auth-secret.ts';
 export {
   HTABLE_DEFAULTS,
   Htable,
@@ -43,6 +45,16 @@ export {
   LocationStore,
 } from './location-store.ts';
 export {
+  DEFAULT_NONCE_SETTINGS,
+  NONCE_CHECK_CALL_ID,
+  NONCE_CHECK_FROM_TAG,
+  NONCE_CHECK_RURI,
+  NONCE_CHECK_SOURCE_IP,
+  NonceIssuer,
+  type NonceSettings,
+  type NonceVerdict,
+} from './nonces.ts';
+export {
   PIKE_DEFAULTS,
   PIKE_DETECTED,
   PIKE_FLOODING,
@@ -60,3 +72,13 @@ export {
   type RegistrarSettings,
   SWEEP_BATCH,
 } from './registrar-settings.ts';
+export {
+  invalidSubscriber,
+  type NewSubscriber,
+  type Subscriber,
+  type SubscriberError,
+  type SubscriberInfo,
+  type SubscriberOptions,
+  SubscriberStore,
+  TABLE_NAME,
+} from './subscriber-store.ts';

@@ -431,6 +431,49 @@ declare function pike__pike_check_req(): i32;
 @external('kemi:ksr/pike@0.1.0', 'pike-check-ip')
 declare function pike__pike_check_ip(ip_ptr: usize, ip_len: usize): i32;
 
+// auth
+// @ts-ignore: decorator
+@external('kemi:ksr/auth@0.1.0', 'consume-credentials')
+declare function auth__consume_credentials(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/auth@0.1.0', 'has-credentials')
+declare function auth__has_credentials(realm_ptr: usize, realm_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/auth@0.1.0', 'www-challenge')
+declare function auth__www_challenge(realm_ptr: usize, realm_len: usize, flag_bits: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/auth@0.1.0', 'proxy-challenge')
+declare function auth__proxy_challenge(realm_ptr: usize, realm_len: usize, flag_bits: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/auth@0.1.0', 'auth-challenge')
+declare function auth__auth_challenge(realm_ptr: usize, realm_len: usize, flag_bits: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/auth@0.1.0', 'pv-www-authenticate')
+declare function auth__pv_www_authenticate(realm_ptr: usize, realm_len: usize, passwd_ptr: usize, passwd_len: usize, flag_bits: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/auth@0.1.0', 'pv-proxy-authenticate')
+declare function auth__pv_proxy_authenticate(realm_ptr: usize, realm_len: usize, passwd_ptr: usize, passwd_len: usize, flag_bits: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/auth@0.1.0', 'pv-auth-check')
+declare function auth__pv_auth_check(realm_ptr: usize, realm_len: usize, passwd_ptr: usize, passwd_len: usize, flag_bits: i32, checks: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/auth@0.1.0', 'auth-algorithm')
+declare function auth__auth_algorithm(algorithm_ptr: usize, algorithm_len: usize): i32;
+
+// auth-db
+// @ts-ignore: decorator
+@external('kemi:ksr/auth-db@0.1.0', 'auth-check')
+declare function auth_db__auth_check(realm_ptr: usize, realm_len: usize, table_ptr: usize, table_len: usize, flag_bits: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/auth-db@0.1.0', 'is-subscriber')
+declare function auth_db__is_subscriber(uri_ptr: usize, uri_len: usize, table_ptr: usize, table_len: usize, flag_bits: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/auth-db@0.1.0', 'www-authenticate')
+declare function auth_db__www_authenticate(realm_ptr: usize, realm_len: usize, table_ptr: usize, table_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/auth-db@0.1.0', 'proxy-authenticate')
+declare function auth_db__proxy_authenticate(realm_ptr: usize, realm_len: usize, table_ptr: usize, table_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -1403,6 +1446,128 @@ export namespace KSR {
     export function pike_check_ip(ip: string): i32 {
       const ip_utf8 = String.UTF8.encode(ip);
       return pike__pike_check_ip(changetype<usize>(ip_utf8), <usize>ip_utf8.byteLength);
+    }
+  }
+
+  /**
+   * Digest authentication (Kamailio's `auth` module; RFC 2617, RFC 7616): challenges, credential checks
+   * against a password the script gives, and the credentials' removal. Nonces seal their expiry with the
+   * server's secret; with nonce-count (or one-time nonces) a replayed response is refused (-6). `flag-bits`
+   * of the challenges: 1 qop=auth, 2 qop=auth-int, 4 no 500 reply on an internal error, 16 stale=true. The
+   * challenge offers one header per algorithm of the configuration (`auth.algorithms`), in its order.
+   */
+  export namespace auth {
+    /**
+     * Remove the credentials a successful check used from the request (they are not forwarded). 1, or -1 when
+     * no check succeeded (ACK, CANCEL, PRACK: -1).
+     */
+    export function consume_credentials(): i32 {
+      return auth__consume_credentials();
+    }
+
+    /** 1 if the request has Authorization or Proxy-Authorization Digest credentials for `realm`, else -1. */
+    export function has_credentials(realm: string): i32 {
+      const realm_utf8 = String.UTF8.encode(realm);
+      return auth__has_credentials(changetype<usize>(realm_utf8), <usize>realm_utf8.byteLength);
+    }
+
+    /**
+     * Reply 401 with a WWW-Authenticate challenge for `realm`. 1 sent; -2 the challenge could not be made
+     * (500 sent unless flag 4); -3 the reply could not be sent.
+     */
+    export function www_challenge(realm: string, flag_bits: i32): i32 {
+      const realm_utf8 = String.UTF8.encode(realm);
+      return auth__www_challenge(changetype<usize>(realm_utf8), <usize>realm_utf8.byteLength, flag_bits);
+    }
+
+    /** Reply 407 with a Proxy-Authenticate challenge; codes as `www-challenge`. */
+    export function proxy_challenge(realm: string, flag_bits: i32): i32 {
+      const realm_utf8 = String.UTF8.encode(realm);
+      return auth__proxy_challenge(changetype<usize>(realm_utf8), <usize>realm_utf8.byteLength, flag_bits);
+    }
+
+    /** `www-challenge` for a REGISTER, `proxy-challenge` for every other request. */
+    export function auth_challenge(realm: string, flag_bits: i32): i32 {
+      const realm_utf8 = String.UTF8.encode(realm);
+      return auth__auth_challenge(changetype<usize>(realm_utf8), <usize>realm_utf8.byteLength, flag_bits);
+    }
+
+    /**
+     * Check the Authorization credentials for `realm` against `passwd` (flag 1: `passwd` is HA1; flag 32: a
+     * failure does not spend the nonce-count). 1 ok; -1 error (also a nonce not ours); -2 wrong password; -4
+     * stale nonce; -5 no credentials for the realm; -6 nonce reused.
+     */
+    export function pv_www_authenticate(realm: string, passwd: string, flag_bits: i32): i32 {
+      const realm_utf8 = String.UTF8.encode(realm);
+      const passwd_utf8 = String.UTF8.encode(passwd);
+      return auth__pv_www_authenticate(changetype<usize>(realm_utf8), <usize>realm_utf8.byteLength, changetype<usize>(passwd_utf8), <usize>passwd_utf8.byteLength, flag_bits);
+    }
+
+    /** `pv-www-authenticate` on the Proxy-Authorization credentials. */
+    export function pv_proxy_authenticate(realm: string, passwd: string, flag_bits: i32): i32 {
+      const realm_utf8 = String.UTF8.encode(realm);
+      const passwd_utf8 = String.UTF8.encode(passwd);
+      return auth__pv_proxy_authenticate(changetype<usize>(realm_utf8), <usize>realm_utf8.byteLength, changetype<usize>(passwd_utf8), <usize>passwd_utf8.byteLength, flag_bits);
+    }
+
+    /**
+     * `pv-www-authenticate` for a REGISTER, `pv-proxy-authenticate` otherwise; `checks` 1: the auth user must
+     * be the To user (REGISTER) or the From user (others), else -8.
+     */
+    export function pv_auth_check(realm: string, passwd: string, flag_bits: i32, checks: i32): i32 {
+      const realm_utf8 = String.UTF8.encode(realm);
+      const passwd_utf8 = String.UTF8.encode(passwd);
+      return auth__pv_auth_check(changetype<usize>(realm_utf8), <usize>realm_utf8.byteLength, changetype<usize>(passwd_utf8), <usize>passwd_utf8.byteLength, flag_bits, checks);
+    }
+
+    /**
+     * The algorithm the challenges of this message offer ("MD5" or "SHA-256"), over the configuration
+     * (Kamailio's sets it for the process). 1, or -1 for an algorithm the server does not verify.
+     */
+    export function auth_algorithm(algorithm: string): i32 {
+      const algorithm_utf8 = String.UTF8.encode(algorithm);
+      return auth__auth_algorithm(changetype<usize>(algorithm_utf8), <usize>algorithm_utf8.byteLength);
+    }
+  }
+
+  /**
+   * Subscribers and their passwords (Kamailio's `auth_db` module): the checks of `auth` against the tenant's
+   * subscriber table, provisioned with `kemi-wasm subscriber` or the admin API. `table` ("subscriber") names
+   * a table within the script's tenant, never another tenant's.
+   */
+  export namespace auth_db {
+    /**
+     * Check the credentials of the request (Authorization for REGISTER, else Proxy-Authorization) for `realm`
+     * against `table`. `flag-bits` 1: the auth user must be the From user (REGISTER and PUBLISH: From and To;
+     * PUBLISH also the R-URI), 2 with 1: INVITE, BYE, PRACK, UPDATE and MESSAGE are not checked. 1 ok; -1
+     * error; -2 wrong password; -3 unknown user; -4 stale nonce; -5 no credentials; -6 nonce reused; -8 auth
+     * user differs from From/To. ACK and CANCEL: 1. Sets $au and $ar.
+     */
+    export function auth_check(realm: string, table: string, flag_bits: i32): i32 {
+      const realm_utf8 = String.UTF8.encode(realm);
+      const table_utf8 = String.UTF8.encode(table);
+      return auth_db__auth_check(changetype<usize>(realm_utf8), <usize>realm_utf8.byteLength, changetype<usize>(table_utf8), <usize>table_utf8.byteLength, flag_bits);
+    }
+
+    /** 1 if the user (and with flag 1 the domain) of `uri` is a subscriber of `table`, else -1. */
+    export function is_subscriber(uri: string, table: string, flag_bits: i32): i32 {
+      const uri_utf8 = String.UTF8.encode(uri);
+      const table_utf8 = String.UTF8.encode(table);
+      return auth_db__is_subscriber(changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength, changetype<usize>(table_utf8), <usize>table_utf8.byteLength, flag_bits);
+    }
+
+    /** Check the Authorization credentials; codes as `auth-check`. */
+    export function www_authenticate(realm: string, table: string): i32 {
+      const realm_utf8 = String.UTF8.encode(realm);
+      const table_utf8 = String.UTF8.encode(table);
+      return auth_db__www_authenticate(changetype<usize>(realm_utf8), <usize>realm_utf8.byteLength, changetype<usize>(table_utf8), <usize>table_utf8.byteLength);
+    }
+
+    /** Check the Proxy-Authorization credentials; codes as `auth-check`. */
+    export function proxy_authenticate(realm: string, table: string): i32 {
+      const realm_utf8 = String.UTF8.encode(realm);
+      const table_utf8 = String.UTF8.encode(table);
+      return auth_db__proxy_authenticate(changetype<usize>(realm_utf8), <usize>realm_utf8.byteLength, changetype<usize>(table_utf8), <usize>table_utf8.byteLength);
     }
   }
 }

@@ -456,4 +456,68 @@ export const KSR_INTERFACES = {
     /** Count `ip` (IPv4 or IPv6) and answer as above; -1 for a string that is no IP address. */
     'pike-check-ip': { params: [['ip', 'string']], result: 's32' },
   },
+  /**
+   * Digest authentication (Kamailio's `auth` module; RFC 2617, RFC 7616): challenges, credential checks
+   * against a password the script gives, and the credentials' removal. Nonces seal their expiry with the
+   * server's secret; with nonce-count (or one-time nonces) a replayed response is refused (-6). `flag-bits`
+   * of the challenges: 1 qop=auth, 2 qop=auth-int, 4 no 500 reply on an internal error, 16 stale=true. The
+   * challenge offers one header per algorithm of the configuration (`auth.algorithms`), in its order.
+   */
+  'auth': {
+    /**
+     * Remove the credentials a successful check used from the request (they are not forwarded). 1, or -1 when
+     * no check succeeded (ACK, CANCEL, PRACK: -1).
+     */
+    'consume-credentials': { params: [], result: 's32' },
+    /** 1 if the request has Authorization or Proxy-Authorization Digest credentials for `realm`, else -1. */
+    'has-credentials': { params: [['realm', 'string']], result: 's32' },
+    /**
+     * Reply 401 with a WWW-Authenticate challenge for `realm`. 1 sent; -2 the challenge could not be made
+     * (500 sent unless flag 4); -3 the reply could not be sent.
+     */
+    'www-challenge': { params: [['realm', 'string'], ['flag-bits', 's32']], result: 's32' },
+    /** Reply 407 with a Proxy-Authenticate challenge; codes as `www-challenge`. */
+    'proxy-challenge': { params: [['realm', 'string'], ['flag-bits', 's32']], result: 's32' },
+    /** `www-challenge` for a REGISTER, `proxy-challenge` for every other request. */
+    'auth-challenge': { params: [['realm', 'string'], ['flag-bits', 's32']], result: 's32' },
+    /**
+     * Check the Authorization credentials for `realm` against `passwd` (flag 1: `passwd` is HA1; flag 32: a
+     * failure does not spend the nonce-count). 1 ok; -1 error (also a nonce not ours); -2 wrong password; -4
+     * stale nonce; -5 no credentials for the realm; -6 nonce reused.
+     */
+    'pv-www-authenticate': { params: [['realm', 'string'], ['passwd', 'string'], ['flag-bits', 's32']], result: 's32' },
+    /** `pv-www-authenticate` on the Proxy-Authorization credentials. */
+    'pv-proxy-authenticate': { params: [['realm', 'string'], ['passwd', 'string'], ['flag-bits', 's32']], result: 's32' },
+    /**
+     * `pv-www-authenticate` for a REGISTER, `pv-proxy-authenticate` otherwise; `checks` 1: the auth user must
+     * be the To user (REGISTER) or the From user (others), else -8.
+     */
+    'pv-auth-check': { params: [['realm', 'string'], ['passwd', 'string'], ['flag-bits', 's32'], ['checks', 's32']], result: 's32' },
+    /**
+     * The algorithm the challenges of this message offer ("MD5" or "SHA-256"), over the configuration
+     * (Kamailio's sets it for the process). 1, or -1 for an algorithm the server does not verify.
+     */
+    'auth-algorithm': { params: [['algorithm', 'string']], result: 's32' },
+  },
+  /**
+   * Subscribers and their passwords (Kamailio's `auth_db` module): the checks of `auth` against the tenant's
+   * subscriber table, provisioned with `kemi-wasm subscriber` or the admin API. `table` ("subscriber") names
+   * a table within the script's tenant, never another tenant's.
+   */
+  'auth-db': {
+    /**
+     * Check the credentials of the request (Authorization for REGISTER, else Proxy-Authorization) for `realm`
+     * against `table`. `flag-bits` 1: the auth user must be the From user (REGISTER and PUBLISH: From and To;
+     * PUBLISH also the R-URI), 2 with 1: INVITE, BYE, PRACK, UPDATE and MESSAGE are not checked. 1 ok; -1
+     * error; -2 wrong password; -3 unknown user; -4 stale nonce; -5 no credentials; -6 nonce reused; -8 auth
+     * user differs from From/To. ACK and CANCEL: 1. Sets $au and $ar.
+     */
+    'auth-check': { params: [['realm', 'string'], ['table', 'string'], ['flag-bits', 's32']], result: 's32' },
+    /** 1 if the user (and with flag 1 the domain) of `uri` is a subscriber of `table`, else -1. */
+    'is-subscriber': { params: [['uri', 'string'], ['table', 'string'], ['flag-bits', 's32']], result: 's32' },
+    /** Check the Authorization credentials; codes as `auth-check`. */
+    'www-authenticate': { params: [['realm', 'string'], ['table', 'string']], result: 's32' },
+    /** Check the Proxy-Authorization credentials; codes as `auth-check`. */
+    'proxy-authenticate': { params: [['realm', 'string'], ['table', 'string']], result: 's32' },
+  },
 } as const satisfies Record<string, Record<string, KsrSignature>>;

@@ -1,7 +1,10 @@
 // A stateful proxy route, the shape of Kamailio's basic KEMI example without registration (the same as
 // guest-examples/rust/proxy): sanity and Max-Forwards checks, CANCEL handling, in-dialog requests by loose
-// routing (404 without a Route), record-routing, relay to the configured PRIMARY destination, a failure
-// route that fails over once to SECONDARY on 5xx or timeout, and an onreply route that logs.
+// routing (404 without a Route), with the define WITH_AUTH Kamailio's route[AUTH] (initial requests from a
+// local user, From domain this server, authenticated against the tenant's "subscriber" table with a 407
+// challenge; no relaying between two foreign domains), record-routing, relay to the configured PRIMARY
+// destination, a failure route that fails over once to SECONDARY on 5xx or timeout, and an onreply route
+// that logs.
 import { KSR } from '../../sdk';
 
 export * from '../../sdk/exports';
@@ -32,6 +35,8 @@ export function request_route(): void {
 
   if (KSR.siputils.has_totag() > 0) return within_dialog();
 
+  if (KSR.kx.get_def('WITH_AUTH') !== null && !authenticated()) return KSR.x.exit();
+
   // Initial requests: preloaded Route headers are not honoured; dialogs are record-routed.
   KSR.hdr.remove('Route');
   if (KSR.is_method_in('IS')) KSR.rr.record_route();
@@ -43,6 +48,28 @@ export function request_route(): void {
   KSR.setdsturi(primary);
   if (KSR.is_method('INVITE')) KSR.tm.t_on_failure('failover');
   relay();
+}
+
+/**
+ * Kamailio's route[AUTH]: a request from a local user (From domain is this server) must carry credentials
+ * of a subscriber (its From user), else a 407 challenge goes back; they are then removed, not relayed.
+ * qop=auth (flag 1) lets nonce counts refuse a replay; after a stale nonce (-4) the challenge says
+ * stale=true (16). A request from elsewhere is relayed only to this server's domain (no open relay).
+ */
+function authenticated(): bool {
+  if (KSR.is_myself_furi()) {
+    const realm = KSR.pv.gete('$fd');
+    const rc = KSR.auth_db.auth_check(realm, 'subscriber', 1);
+    if (rc < 0) {
+      KSR.auth.auth_challenge(realm, rc === -4 ? 1 | 16 : 1);
+      return false;
+    }
+    if (!KSR.is_method_in('RP')) KSR.auth.consume_credentials();
+  } else if (!KSR.is_myself_ruri()) {
+    KSR.sl.sl_send_reply(403, 'Not relaying');
+    return false;
+  }
+  return true;
 }
 
 function within_dialog(): void {

@@ -1,6 +1,7 @@
 // A registrar and proxy, the shape of Kamailio's KEMI example with registration (the same as
-// guest-examples/rust/registrar): sanity and Max-Forwards checks, REGISTER for this server saved in the
-// "location" table (the reply is save's own 200, or its 4xx/5xx), in-dialog requests by loose routing,
+// guest-examples/rust/registrar): sanity and Max-Forwards checks, REGISTER authenticated against the
+// tenant's "subscriber" table (digest, 401 challenge: provision with `kemi-wasm subscriber add`) and then
+// saved in the "location" table (the reply is save's own 200, or its 4xx/5xx), in-dialog requests by loose routing,
 // initial requests looked up in "location" and relayed to every binding in parallel (404 when the AoR has
 // none). The bindings are the tenant's own: another tenant's script never finds them.
 import { KSR } from '../../sdk';
@@ -23,6 +24,7 @@ export function request_route(): void {
   if (KSR.siputils.has_totag() > 0) return within_dialog();
 
   if (KSR.is_method('REGISTER')) {
+    if (!authenticated()) return KSR.x.exit();
     // save replies itself: 200 with the bindings, 423, 400, 500 or 503.
     if (KSR.registrar.save('location', 0) < 0) KSR.xlog.xnotice('REGISTER for $tu from $si:$sp refused');
     return KSR.x.exit();
@@ -36,6 +38,21 @@ export function request_route(): void {
     return KSR.x.exit();
   }
   relay();
+}
+
+/**
+ * Kamailio's route[AUTH] for a REGISTER: the From user (who must also be the To user) knows the password
+ * of a subscriber of the From domain, else a 401 challenge goes back. qop=auth (flag 1) makes the UA count
+ * its uses of a nonce, so a replayed REGISTER is refused; after a stale nonce (-4) the challenge says
+ * stale=true (flag 16) and the UA answers it without asking its user again.
+ */
+function authenticated(): bool {
+  const realm = KSR.pv.gete('$fd');
+  const rc = KSR.auth_db.auth_check(realm, 'subscriber', 1);
+  if (rc > 0) return true;
+  if (rc !== -5) KSR.xlog.xnotice(`REGISTER for $tu from $si:$sp: authentication failed (${rc.toString()})`);
+  KSR.auth.auth_challenge(realm, rc === -4 ? 1 | 16 : 1);
+  return false;
 }
 
 function within_dialog(): void {

@@ -367,6 +367,44 @@ mod raw {
             pub fn pike_check_ip(ip_ptr: *const u8, ip_len: usize) -> i32;
         }
     }
+
+    pub mod auth {
+        #[link(wasm_import_module = "kemi:ksr/auth@0.1.0")]
+        extern "C" {
+            #[link_name = "consume-credentials"]
+            pub fn consume_credentials() -> i32;
+            #[link_name = "has-credentials"]
+            pub fn has_credentials(realm_ptr: *const u8, realm_len: usize) -> i32;
+            #[link_name = "www-challenge"]
+            pub fn www_challenge(realm_ptr: *const u8, realm_len: usize, flag_bits: i32) -> i32;
+            #[link_name = "proxy-challenge"]
+            pub fn proxy_challenge(realm_ptr: *const u8, realm_len: usize, flag_bits: i32) -> i32;
+            #[link_name = "auth-challenge"]
+            pub fn auth_challenge(realm_ptr: *const u8, realm_len: usize, flag_bits: i32) -> i32;
+            #[link_name = "pv-www-authenticate"]
+            pub fn pv_www_authenticate(realm_ptr: *const u8, realm_len: usize, passwd_ptr: *const u8, passwd_len: usize, flag_bits: i32) -> i32;
+            #[link_name = "pv-proxy-authenticate"]
+            pub fn pv_proxy_authenticate(realm_ptr: *const u8, realm_len: usize, passwd_ptr: *const u8, passwd_len: usize, flag_bits: i32) -> i32;
+            #[link_name = "pv-auth-check"]
+            pub fn pv_auth_check(realm_ptr: *const u8, realm_len: usize, passwd_ptr: *const u8, passwd_len: usize, flag_bits: i32, checks: i32) -> i32;
+            #[link_name = "auth-algorithm"]
+            pub fn auth_algorithm(algorithm_ptr: *const u8, algorithm_len: usize) -> i32;
+        }
+    }
+
+    pub mod auth_db {
+        #[link(wasm_import_module = "kemi:ksr/auth-db@0.1.0")]
+        extern "C" {
+            #[link_name = "auth-check"]
+            pub fn auth_check(realm_ptr: *const u8, realm_len: usize, table_ptr: *const u8, table_len: usize, flag_bits: i32) -> i32;
+            #[link_name = "is-subscriber"]
+            pub fn is_subscriber(uri_ptr: *const u8, uri_len: usize, table_ptr: *const u8, table_len: usize, flag_bits: i32) -> i32;
+            #[link_name = "www-authenticate"]
+            pub fn www_authenticate(realm_ptr: *const u8, realm_len: usize, table_ptr: *const u8, table_len: usize) -> i32;
+            #[link_name = "proxy-authenticate"]
+            pub fn proxy_authenticate(realm_ptr: *const u8, realm_len: usize, table_ptr: *const u8, table_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -1176,6 +1214,93 @@ pub mod pike {
     /// Count `ip` (IPv4 or IPv6) and answer as above; -1 for a string that is no IP address.
     pub fn pike_check_ip(ip: &str) -> i32 {
         unsafe { super::raw::pike::pike_check_ip(ip.as_ptr(), ip.len()) }
+    }
+}
+
+/// Digest authentication (Kamailio's `auth` module; RFC 2617, RFC 7616): challenges, credential checks
+/// against a password the script gives, and the credentials' removal. Nonces seal their expiry with the
+/// server's secret; with nonce-count (or one-time nonces) a replayed response is refused (-6). `flag-bits` of
+/// the challenges: 1 qop=auth, 2 qop=auth-int, 4 no 500 reply on an internal error, 16 stale=true. The
+/// challenge offers one header per algorithm of the configuration (`auth.algorithms`), in its order.
+pub mod auth {
+    /// Remove the credentials a successful check used from the request (they are not forwarded). 1, or -1
+    /// when no check succeeded (ACK, CANCEL, PRACK: -1).
+    pub fn consume_credentials() -> i32 {
+        unsafe { super::raw::auth::consume_credentials() }
+    }
+
+    /// 1 if the request has Authorization or Proxy-Authorization Digest credentials for `realm`, else -1.
+    pub fn has_credentials(realm: &str) -> i32 {
+        unsafe { super::raw::auth::has_credentials(realm.as_ptr(), realm.len()) }
+    }
+
+    /// Reply 401 with a WWW-Authenticate challenge for `realm`. 1 sent; -2 the challenge could not be made
+    /// (500 sent unless flag 4); -3 the reply could not be sent.
+    pub fn www_challenge(realm: &str, flag_bits: i32) -> i32 {
+        unsafe { super::raw::auth::www_challenge(realm.as_ptr(), realm.len(), flag_bits) }
+    }
+
+    /// Reply 407 with a Proxy-Authenticate challenge; codes as `www-challenge`.
+    pub fn proxy_challenge(realm: &str, flag_bits: i32) -> i32 {
+        unsafe { super::raw::auth::proxy_challenge(realm.as_ptr(), realm.len(), flag_bits) }
+    }
+
+    /// `www-challenge` for a REGISTER, `proxy-challenge` for every other request.
+    pub fn auth_challenge(realm: &str, flag_bits: i32) -> i32 {
+        unsafe { super::raw::auth::auth_challenge(realm.as_ptr(), realm.len(), flag_bits) }
+    }
+
+    /// Check the Authorization credentials for `realm` against `passwd` (flag 1: `passwd` is HA1; flag 32: a
+    /// failure does not spend the nonce-count). 1 ok; -1 error (also a nonce not ours); -2 wrong password; -4
+    /// stale nonce; -5 no credentials for the realm; -6 nonce reused.
+    pub fn pv_www_authenticate(realm: &str, passwd: &str, flag_bits: i32) -> i32 {
+        unsafe { super::raw::auth::pv_www_authenticate(realm.as_ptr(), realm.len(), passwd.as_ptr(), passwd.len(), flag_bits) }
+    }
+
+    /// `pv-www-authenticate` on the Proxy-Authorization credentials.
+    pub fn pv_proxy_authenticate(realm: &str, passwd: &str, flag_bits: i32) -> i32 {
+        unsafe { super::raw::auth::pv_proxy_authenticate(realm.as_ptr(), realm.len(), passwd.as_ptr(), passwd.len(), flag_bits) }
+    }
+
+    /// `pv-www-authenticate` for a REGISTER, `pv-proxy-authenticate` otherwise; `checks` 1: the auth user
+    /// must be the To user (REGISTER) or the From user (others), else -8.
+    pub fn pv_auth_check(realm: &str, passwd: &str, flag_bits: i32, checks: i32) -> i32 {
+        unsafe { super::raw::auth::pv_auth_check(realm.as_ptr(), realm.len(), passwd.as_ptr(), passwd.len(), flag_bits, checks) }
+    }
+
+    /// The algorithm the challenges of this message offer ("MD5" or "SHA-256"), over the configuration
+    /// (Kamailio's sets it for the process). 1, or -1 for an algorithm the server does not verify.
+    pub fn auth_algorithm(algorithm: &str) -> i32 {
+        unsafe { super::raw::auth::auth_algorithm(algorithm.as_ptr(), algorithm.len()) }
+    }
+}
+
+/// Subscribers and their passwords (Kamailio's `auth_db` module): the checks of `auth` against the tenant's
+/// subscriber table, provisioned with `kemi-wasm subscriber` or the admin API. `table` ("subscriber") names a
+/// table within the script's tenant, never another tenant's.
+pub mod auth_db {
+    /// Check the credentials of the request (Authorization for REGISTER, else Proxy-Authorization) for
+    /// `realm` against `table`. `flag-bits` 1: the auth user must be the From user (REGISTER and PUBLISH:
+    /// From and To; PUBLISH also the R-URI), 2 with 1: INVITE, BYE, PRACK, UPDATE and MESSAGE are not
+    /// checked. 1 ok; -1 error; -2 wrong password; -3 unknown user; -4 stale nonce; -5 no credentials; -6
+    /// nonce reused; -8 auth user differs from From/To. ACK and CANCEL: 1. Sets $au and $ar.
+    pub fn auth_check(realm: &str, table: &str, flag_bits: i32) -> i32 {
+        unsafe { super::raw::auth_db::auth_check(realm.as_ptr(), realm.len(), table.as_ptr(), table.len(), flag_bits) }
+    }
+
+    /// 1 if the user (and with flag 1 the domain) of `uri` is a subscriber of `table`, else -1.
+    pub fn is_subscriber(uri: &str, table: &str, flag_bits: i32) -> i32 {
+        unsafe { super::raw::auth_db::is_subscriber(uri.as_ptr(), uri.len(), table.as_ptr(), table.len(), flag_bits) }
+    }
+
+    /// Check the Authorization credentials; codes as `auth-check`.
+    pub fn www_authenticate(realm: &str, table: &str) -> i32 {
+        unsafe { super::raw::auth_db::www_authenticate(realm.as_ptr(), realm.len(), table.as_ptr(), table.len()) }
+    }
+
+    /// Check the Proxy-Authorization credentials; codes as `auth-check`.
+    pub fn proxy_authenticate(realm: &str, table: &str) -> i32 {
+        unsafe { super::raw::auth_db::proxy_authenticate(realm.as_ptr(), realm.len(), table.as_ptr(), table.len()) }
     }
 }
 

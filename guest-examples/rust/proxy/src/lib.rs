@@ -1,10 +1,12 @@
 //! A stateful proxy route, the shape of Kamailio's basic KEMI example without registration (the same as
 //! guest-examples/assemblyscript/proxy): sanity and Max-Forwards checks, CANCEL handling, in-dialog
-//! requests by loose routing (404 without a Route), record-routing, relay to the configured PRIMARY
-//! destination, a failure route that fails over once to SECONDARY on 5xx or timeout, and an onreply route
-//! that logs.
+//! requests by loose routing (404 without a Route), with the define WITH_AUTH Kamailio's route[AUTH]
+//! (initial requests from a local user, From domain this server, authenticated against the tenant's
+//! "subscriber" table with a 407 challenge; no relaying between two foreign domains), record-routing, relay
+//! to the configured PRIMARY destination, a failure route that fails over once to SECONDARY on 5xx or
+//! timeout, and an onreply route that logs.
 
-use ksr::{hdr, kx, maxfwd, pv, rr, sanity, siputils, sl, tm, x, xlog};
+use ksr::{auth, auth_db, hdr, kx, maxfwd, pv, rr, sanity, siputils, sl, tm, x, xlog};
 
 /// Message flag: the transaction failed over once already.
 const FLT_FAILOVER: i32 = 1;
@@ -36,6 +38,10 @@ fn request_route() {
         return within_dialog();
     }
 
+    if kx::get_def("WITH_AUTH").is_some() && !authenticated() {
+        return x::exit();
+    }
+
     // Initial requests: preloaded Route headers are not honoured; dialogs are record-routed.
     hdr::remove("Route");
     if ksr::is_method_in("IS") {
@@ -53,6 +59,28 @@ fn request_route() {
         tm::t_on_failure("failover");
     }
     relay();
+}
+
+/// Kamailio's route[AUTH]: a request from a local user (From domain is this server) must carry credentials
+/// of a subscriber (its From user), else a 407 challenge goes back; they are then removed, not relayed.
+/// qop=auth (flag 1) lets nonce counts refuse a replay; after a stale nonce (-4) the challenge says
+/// stale=true (16). A request from elsewhere is relayed only to this server's domain (no open relay).
+fn authenticated() -> bool {
+    if ksr::is_myself_furi() {
+        let realm = pv::gete("$fd");
+        let rc = auth_db::auth_check(&realm, "subscriber", 1);
+        if rc < 0 {
+            auth::auth_challenge(&realm, if rc == -4 { 1 | 16 } else { 1 });
+            return false;
+        }
+        if !ksr::is_method_in("RP") {
+            auth::consume_credentials();
+        }
+    } else if !ksr::is_myself_ruri() {
+        sl::sl_send_reply(403, "Not relaying");
+        return false;
+    }
+    true
 }
 
 fn within_dialog() {

@@ -1,10 +1,11 @@
 //! A registrar and proxy, the shape of Kamailio's KEMI example with registration (the same as
-//! guest-examples/assemblyscript/registrar): sanity and Max-Forwards checks, REGISTER for this server
-//! saved in the "location" table (the reply is save's own 200, or its 4xx/5xx), in-dialog requests by
+//! guest-examples/assemblyscript/registrar): sanity and Max-Forwards checks, REGISTER authenticated
+//! against the tenant's "subscriber" table (digest, 401 challenge: provision with `kemi-wasm subscriber
+//! add`) and then saved in the "location" table (the reply is save's own 200, or its 4xx/5xx), in-dialog requests by
 //! loose routing, initial requests looked up in "location" and relayed to every binding in parallel (404
 //! when the AoR has none). The bindings are the tenant's own: another tenant's script never finds them.
 
-use ksr::{hdr, maxfwd, registrar, rr, sanity, siputils, sl, tm, x, xlog};
+use ksr::{auth, auth_db, hdr, maxfwd, pv, registrar, rr, sanity, siputils, sl, tm, x, xlog};
 
 fn request_route() {
     if maxfwd::process_maxfwd(10) < 0 {
@@ -26,6 +27,9 @@ fn request_route() {
     }
 
     if ksr::is_method("REGISTER") {
+        if !authenticated() {
+            return x::exit();
+        }
         // save replies itself: 200 with the bindings, 423, 400, 500 or 503.
         if registrar::save("location", 0) < 0 {
             xlog::xnotice("REGISTER for $tu from $si:$sp refused");
@@ -42,6 +46,23 @@ fn request_route() {
         return x::exit();
     }
     relay();
+}
+
+/// Kamailio's route[AUTH] for a REGISTER: the From user (who must also be the To user) knows the password
+/// of a subscriber of the From domain, else a 401 challenge goes back. qop=auth (flag 1) makes the UA count
+/// its uses of a nonce, so a replayed REGISTER is refused; after a stale nonce (-4) the challenge says
+/// stale=true (flag 16) and the UA answers it without asking its user again.
+fn authenticated() -> bool {
+    let realm = pv::gete("$fd");
+    let rc = auth_db::auth_check(&realm, "subscriber", 1);
+    if rc > 0 {
+        return true;
+    }
+    if rc != -5 {
+        xlog::xnotice(&format!("REGISTER for $tu from $si:$sp: authentication failed ({rc})"));
+    }
+    auth::auth_challenge(&realm, if rc == -4 { 1 | 16 } else { 1 });
+    false
 }
 
 fn within_dialog() {
