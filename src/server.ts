@@ -37,9 +37,9 @@ import {
   DEFAULT_SWEEP_INTERVAL_S,
   HtableStore,
   LocationStore,
-  PikeStore,
   loadAuthSecret,
   NonceIssuer,
+  PikeStore,
   SubscriberStore,
   SWEEP_BATCH,
 } from './state/index.ts';
