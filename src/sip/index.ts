@@ -24,7 +24,12 @@ export { SipMessage } from './message.ts';
 export { formatNameAddr, type NameAddr, parseNameAddr } from './name-addr.ts';
 export { formatParams, type Params } from './params.ts';
 export type { ParseError } from './parse-error.ts';
-export { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.ts';
+export {
+  DEFAULT_EDIT_LIMITS,
+  DEFAULT_PARSE_LIMITS,
+  type EditLimits,
+  type ParseLimits,
+} from './parse-limits.ts';
 export { type ParseOptions, parseMessage } from './parse-message.ts';
 export { reasonPhrase } from './reason-phrases.ts';
 export { rejectionReply } from './rejection-reply.ts';
