@@ -22,6 +22,8 @@ export interface RouterCounters {
   destinationsRefused: Record<string, number>;
   /** Of those, destinations that are one of the server's own sockets (relay_to_self off), by tenant. */
   selfRelaysRefused: Record<string, number>;
+  /** Script edits refused for taking a message or a reply past max_message_bytes / max_header_fields, by tenant. */
+  editsRefused: Record<string, number>;
   /** Requests that came back with a branch this server minted for them (RFC 3261 16.3 step 4): 482. */
   loopsDetected: number;
   sendErrors: number;
@@ -41,6 +43,7 @@ export function createRouterCounters(): RouterCounters {
     policyOutcomes: {},
     destinationsRefused: {},
     selfRelaysRefused: {},
+    editsRefused: {},
     loopsDetected: 0,
     sendErrors: 0,
   };

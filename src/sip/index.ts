@@ -19,7 +19,7 @@ export { parseHeaderLine } from './header-line.ts';
 export { canonicalHeaderName, headerKey } from './header-names.ts';
 export { parseDeltaSeconds } from './integers.ts';
 export { ipAddressKey, ipv6Groups, isMulticastAddress } from './ip-address.ts';
-export type { HeaderFieldView } from './message.ts';
+export type { HeaderFieldView, HeaderPosition, NewHeader } from './message.ts';
 export { SipMessage } from './message.ts';
 export { formatNameAddr, type NameAddr, parseNameAddr } from './name-addr.ts';
 export { formatParams, type Params } from './params.ts';
