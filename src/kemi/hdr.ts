@@ -12,7 +12,14 @@ import { INITIAL_MAX_FORWARDS } from '../tm/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
 import { hostLog } from './host-log.ts';
-import { inputFits, lineBytes, messageFits, pushReplyHeaders, replyFits } from './message-budget.ts';
+import {
+  inputFits,
+  lineBytes,
+  linesFit,
+  messageFits,
+  pushReplyHeaders,
+  replyFits,
+} from './message-budget.ts';
 
 const RESERVED = new Set(['via', 'content-length']);
 
@@ -28,6 +35,7 @@ function fieldsOf(
   // run of line ends followed by text, which a script controls.
   let end = hdrval.length;
   while (end > 0 && (hdrval.charCodeAt(end - 1) === 10 || hdrval.charCodeAt(end - 1) === 13)) end--;
+  if (!linesFit(ctx, fnName, hdrval, end)) return undefined;
   const lines = hdrval.slice(0, end).split(/\r?\n/);
   const fields = [];
   for (const line of lines) {

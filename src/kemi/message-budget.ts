@@ -31,6 +31,22 @@ export function inputFits(ctx: RouteContext, fn: string, length: number): boolea
   return false;
 }
 
+/**
+ * Whether `text` up to `end` holds no more header lines than a whole message may carry; counted before the
+ * lines are parsed (16 000 short lines once took 30 ms or more to parse only to be refused).
+ */
+export function linesFit(ctx: RouteContext, fn: string, text: string, end: number): boolean {
+  const max = editLimits(ctx).maxHeaderFields;
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) {
+    if (++lines > max) {
+      refuseEdit(ctx, fn, `the argument holds more than max_header_fields ${max} lines`);
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Why the current message would be over a limit with `fields` more header fields and `bytes` more octets. */
 function messageOverflow(ctx: RouteContext, fields: number, bytes: number): string | undefined {
   const limits = editLimits(ctx);
