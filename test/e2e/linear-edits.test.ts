@@ -21,9 +21,10 @@ const ROUNDS = 4;
 const ATTACK_MS = 3000;
 /** A pause after each attack: a flood of any request would slow the neighbour; one attack must not. */
 const ATTACK_GAP_MS = 5;
-// Bounds on the neighbour's round trips while the attacks run. Measured with the fix: p99 2-6 ms, max
-// 8-25 ms (see the printed line); before, one attack held the event loop 1.7 s or more. The bounds leave
-// room for a loaded 2-core machine, never for a route that holds the server for a second.
+// Bounds on the neighbour's round trips while the attacks run. Measured with the fix on a 2-core machine
+// under a load average of 20: p99 21 ms, max 59 ms, as with the neighbour alone (p99 22 ms); before, the
+// attacks took 90 s to answer (or went unanswered) and one held the event loop 1.7 s or more. The bounds
+// leave room for a loaded machine, never for a route that holds the server for a second.
 const NEIGHBOUR_P99_MS = 100;
 const NEIGHBOUR_MAX_MS = 1000;
 
@@ -162,7 +163,7 @@ describe('host work linear in the input', () => {
       for (let round = 0; round < ROUNDS || performance.now() - from < ATTACK_MS; round++) {
         for (const attack of Object.keys(answers)) {
           const started = performance.now();
-          const reply = await optionsOnce(ports.hostile, `sip:${attack}@127.0.0.1:${ports.hostile}`, 10_000);
+          const reply = await optionsOnce(ports.hostile, `sip:${attack}@127.0.0.1:${ports.hostile}`, 5000);
           attackMs.push(performance.now() - started);
           answers[attack].push(statusLine(reply) ?? 'no answer');
           await new Promise((r) => setTimeout(r, ATTACK_GAP_MS));
@@ -173,15 +174,7 @@ describe('host work linear in the input', () => {
     }
     const times = (await probes).sort((a, b) => a - b);
 
-    // Each edit refused where it was made: Kamailio's -1 reached the script, which still answered.
     const rounds = answers.append.length;
-    expect(rounds).toBeGreaterThanOrEqual(ROUNDS);
-    expect(answers).toEqual({
-      append: Array(rounds).fill('SIP/2.0 200 codes -1'),
-      fields: Array(rounds).fill('SIP/2.0 200 codes -1'),
-      reply: Array(rounds).fill('SIP/2.0 200 codes -1 -1 -1 -1'),
-    });
-
     const p50 = percentile(times, 50);
     const p99 = percentile(times, 99);
     const max = times[times.length - 1];
@@ -190,6 +183,14 @@ describe('host work linear in the input', () => {
         `neighbour ${times.length} probes: median ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms ` +
         `(alone before: median ${percentile(quiet, 50).toFixed(1)} ms, p99 ${percentile(quiet, 99).toFixed(1)} ms)`,
     );
+    // Each edit refused where it was made: Kamailio's -1 reached the script, which still answered.
+    expect(rounds).toBeGreaterThanOrEqual(ROUNDS);
+    expect(answers).toEqual({
+      append: Array(rounds).fill('SIP/2.0 200 codes -1'),
+      fields: Array(rounds).fill('SIP/2.0 200 codes -1'),
+      reply: Array(rounds).fill('SIP/2.0 200 codes -1 -1 -1 -1'),
+    });
+
     expect(times.length).toBeGreaterThan(10);
     expect(p99).toBeLessThan(NEIGHBOUR_P99_MS);
     expect(max).toBeLessThan(NEIGHBOUR_MAX_MS);
