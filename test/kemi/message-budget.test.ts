@@ -71,13 +71,17 @@ describe('message limits on header edits', () => {
     const { ctx } = limited({ maxMessageBytes: 65_535, maxHeaderFields: 20 });
     const log = { error: (fields: unknown, msg: string) => logged.push({ fields, msg }) };
     const scoped = Object.assign(Object.create(Object.getPrototypeOf(ctx)), ctx, { log });
+    const room = 20 - ctx.msg.headerCount;
     expect(call(hdr, 'append', scoped, lines(100))).toBe(-1);
+    expect(call(hdr, 'append', scoped, lines(room + 1))).toBe(-1);
     expect(logged).toEqual([
       {
         fields: { ksr: 'append', limit: 'edit' },
-        msg: expect.stringMatching(
-          /^append refused: the message would have \d+ header fields, more than max_header_fields 20$/,
-        ),
+        msg: 'append refused: the argument holds more than max_header_fields 20 lines',
+      },
+      {
+        fields: { ksr: 'append', limit: 'edit' },
+        msg: `append refused: the message would have 21 header fields, more than max_header_fields 20`,
       },
     ]);
   });
