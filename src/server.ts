@@ -255,6 +255,11 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     pike,
     auth,
     logLimit,
+    parseLimits: { maxMessageSize: config.message_limits.max_message_bytes },
+    editLimits: {
+      maxMessageBytes: config.message_limits.max_message_bytes,
+      maxHeaderFields: config.message_limits.max_header_fields,
+    },
   });
   for (const local of transport.localAddresses)
     log.info({ listen: `${local.proto}:${local.address}:${local.port}` }, 'listening');

@@ -242,6 +242,12 @@ export const METRICS: MetricTable = {
       ['tenant', 'cap'],
       (c) => byTenant(c.transactionsRefused, 'cap'),
     ),
+    counter(
+      'kemi_edits_refused_total',
+      'Script edits refused for taking a message or reply past max_message_bytes or max_header_fields',
+      ['tenant'],
+      (c) => Object.entries(c.editsRefused).map(([tenant, n]) => row({ tenant }, n)),
+    ),
     counter('kemi_sip_loops_detected_total', 'Requests that looped back (482 Loop Detected)', [], (c) =>
       one(c.loopsDetected),
     ),

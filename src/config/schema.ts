@@ -252,6 +252,19 @@ export const configSchema = z
      */
     module: z.string().min(1).optional(),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /**
+     * Bounds on one SIP message, Kamailio's BUF_SIZE (src/sip/parse-limits.ts): `max_message_bytes` [65 535,
+     * the most the transport receives] bounds a received message (larger: 513) and every script edit of the
+     * request it routes or the reply it builds; `max_header_fields` [256] bounds the header fields of those
+     * edits (the parser takes at most 128). An edit past either is refused where it is made (-1).
+     */
+    message_limits: z
+      .object({
+        max_message_bytes: z.number().int().min(1024).max(65_535).default(65_535),
+        max_header_fields: z.number().int().min(32).max(4096).default(256),
+      })
+      .strict()
+      .default({ max_message_bytes: 65_535, max_header_fields: 256 }),
     /** Rate limit of the log lines a peer can cause once per message (log-limit-schema.ts). */
     log_limit: logLimitSchema,
     /** Transaction timers (Kamailio's tm parameters, in ms). */

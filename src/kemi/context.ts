@@ -5,7 +5,7 @@
 
 import type { Logger } from 'pino';
 import type { LogLimiter } from '../log-limit.ts';
-import { SipRequest, SipResponse } from '../sip/index.ts';
+import { type EditLimits, SipRequest, SipResponse } from '../sip/index.ts';
 import type {
   AddressStore,
   HtableStore,
@@ -52,6 +52,10 @@ export interface RouteHost {
   readonly regexes: ScriptRegexes;
   /** Rate limit of the lines the server writes for a script (host-log.ts); unlimited when absent. */
   readonly logLimit?: LogLimiter;
+  /** Caps on the message a route edits and the reply it builds (message-budget.ts); defaults when absent. */
+  readonly editLimits?: EditLimits;
+  /** Edits refused by editLimits, by tenant (metrics); not counted when absent. */
+  readonly editsRefused?: Record<string, number>;
 }
 
 /** The location store and each tenant's registrar settings. */
@@ -151,6 +155,8 @@ export interface Answer {
   replied: number | undefined;
   /** Header fields to add to the reply the server generates (`hdr.append-to-reply`). */
   readonly replyHeaders: [name: string, value: string][];
+  /** Octets of replyHeaders as written ("name: value" CRLF each); kept by pushReplyHeaders (message-budget.ts). */
+  replyHeaderBytes: number;
   /** Replies go to the source port (`force-rport`). */
   forceRport: boolean;
   /** The reply `sl-reply-error` sends: the last failure a KSR function found. */
@@ -219,6 +225,7 @@ export class RouteContext {
   readonly answer: Answer = {
     replied: undefined,
     replyHeaders: [],
+    replyHeaderBytes: 0,
     forceRport: false,
     pendingError: undefined,
     dropped: false,

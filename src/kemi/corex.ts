@@ -6,6 +6,7 @@ import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
 import { ruriBranch } from './destination.ts';
 import { hostLog } from './host-log.ts';
+import { inputFits, uriFits } from './message-budget.ts';
 
 function append(
   ctx: RouteContext,
@@ -18,6 +19,9 @@ function append(
     hostLog(ctx, 'error', ksr, { ksr }, 'only a request has a destination set');
     return -1;
   }
+  // A branch's URI becomes its R-URI: held to the message's limits, and refused before it is parsed when
+  // longer than a whole message.
+  if (!fromRuri && !(inputFits(ctx, ksr, uri.length) && uriFits(ctx, ksr, uri))) return -1;
   if (!fromRuri && parseUri(uri) === undefined) {
     hostLog(ctx, 'error', ksr, { ksr }, `'${uri}' is not a SIP URI`);
     return -1;

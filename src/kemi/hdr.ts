@@ -3,11 +3,23 @@
 // serialization keep them right), so scripts cannot add or remove them: a forged Via would steer replies.
 // Max-Forwards may only go down: an edit that would raise it above the request's value is refused (the
 // proxy core caps what it forwards all the same: tm/max-forwards.ts).
-import { headerKey, parseHeaderLine } from '../sip/index.ts';
+// Every edit is bounded (message-budget.ts): `hdrval` longer than a whole message is refused before it is
+// parsed, and an edit that would take the message (or the reply) past max_header_fields or
+// max_message_bytes is refused whole, before anything changes (Kamailio refuses a message over BUF_SIZE).
+// The lines of one call are added in one edit, so a call costs time linear in its input.
+import { type HeaderPosition, headerKey, type NewHeader, parseHeaderLine } from '../sip/index.ts';
 import { INITIAL_MAX_FORWARDS } from '../tm/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
 import { hostLog } from './host-log.ts';
+import {
+  inputFits,
+  lineBytes,
+  linesFit,
+  messageFits,
+  pushReplyHeaders,
+  replyFits,
+} from './message-budget.ts';
 
 const RESERVED = new Set(['via', 'content-length']);
 
@@ -17,11 +29,13 @@ function fieldsOf(
   hdrval: string,
   fnName: string,
   maxForwards: number | undefined,
-): { name: string; value: string }[] | undefined {
+): NewHeader[] | undefined {
+  if (!inputFits(ctx, fnName, hdrval.length)) return undefined;
   // Trailing line ends trimmed by a scan: a regex anchored at the end backtracks quadratically on a long
   // run of line ends followed by text, which a script controls.
   let end = hdrval.length;
   while (end > 0 && (hdrval.charCodeAt(end - 1) === 10 || hdrval.charCodeAt(end - 1) === 13)) end--;
+  if (!linesFit(ctx, fnName, hdrval, end)) return undefined;
   const lines = hdrval.slice(0, end).split(/\r?\n/);
   const fields = [];
   for (const line of lines) {
@@ -61,32 +75,45 @@ function maxForwardsOk(
   if (limit === undefined || headerKey(field.name) !== 'max-forwards') return true;
   const value = field.value.trim();
   if (/^\d{1,3}$/.test(value) && Number(value) <= limit) return true;
-  ctx.log.error({ ksr: fnName }, `Max-Forwards may only decrease: '${value.slice(0, 16)}' is above ${limit}`);
+  hostLog(
+    ctx,
+    'error',
+    fnName,
+    { ksr: fnName },
+    `Max-Forwards may only decrease: '${value.slice(0, 16)}' is above ${limit}`,
+  );
   return false;
 }
 
-/** Adds the fields of `hdrval` with `add`, keeping their order; 1, or -1 when any was refused. */
-function addAll(
+function bytesOf(fields: readonly NewHeader[]): number {
+  let bytes = 0;
+  for (const f of fields) bytes += lineBytes(f.name, f.value);
+  return bytes;
+}
+
+/** Adds the fields of `hdrval` at `position` in one edit, keeping their order; 1, or -1 when refused. */
+function addAll(ctx: RouteContext, hdrval: string, fnName: string, position: HeaderPosition): number {
+  const fields = fieldsOf(ctx, hdrval, fnName, maxForwardsLimit(ctx));
+  if (!fields || !messageFits(ctx, fnName, fields.length, bytesOf(fields))) return -1;
+  return ctx.msg.addHeaders(position, fields) ? 1 : -1;
+}
+
+/** Removes the fields named `hname`, then adds those of `hdrval` at `position` (rmappend, rminsert). */
+function replace(
   ctx: RouteContext,
+  hname: string,
   hdrval: string,
   fnName: string,
-  add: (name: string, value: string, index: number) => boolean,
+  position: 'first' | 'last',
 ): number {
+  if (!reservedOk(ctx, hname, fnName)) return -1;
+  // Checked before the removal, against the value before it: these cannot raise Max-Forwards either.
   const fields = fieldsOf(ctx, hdrval, fnName, maxForwardsLimit(ctx));
   if (!fields) return -1;
-  return fields.every((f, i) => add(f.name, f.value, i)) ? 1 : -1;
-}
-
-/** Adds the fields of `hdrval` before the first header, keeping their order. */
-function prependAll(ctx: RouteContext, hdrval: string, fnName: string): number {
-  const fields = fieldsOf(ctx, hdrval, fnName, maxForwardsLimit(ctx));
-  if (!fields) return -1;
-  return prependFields(ctx, fields);
-}
-
-function prependFields(ctx: RouteContext, fields: { name: string; value: string }[]): number {
-  // Prepending in reverse keeps the lines in their order.
-  return fields.reverse().every((f) => ctx.msg.prependHeader(f.name, f.value)) ? 1 : -1;
+  const removed = ctx.msg.measure(hname);
+  if (!messageFits(ctx, fnName, fields.length - removed.fields, bytesOf(fields) - removed.bytes)) return -1;
+  ctx.msg.removeHeader(hname);
+  return ctx.msg.addHeaders(position, fields) ? 1 : -1;
 }
 
 function removeAll(ctx: RouteContext, hname: string, fnName: string): number {
@@ -96,41 +123,23 @@ function removeAll(ctx: RouteContext, hname: string, fnName: string): number {
 }
 
 export const hdr = defineModule('hdr', {
-  append: (ctx, hdrval) => addAll(ctx, hdrval, 'append', (name, value) => ctx.msg.appendHeader(name, value)),
-  'append-after': (ctx, hdrval, hname) => {
-    let after = hname;
-    return addAll(ctx, hdrval, 'append-after', (name, value) => {
-      const ok = ctx.msg.insertHeaderAfter(after, name, value);
-      after = name;
-      return ok;
-    });
-  },
-  insert: (ctx, hdrval) => prependAll(ctx, hdrval, 'insert'),
-  'insert-before': (ctx, hdrval, hname) =>
-    addAll(ctx, hdrval, 'insert-before', (name, value) => ctx.msg.insertHeaderBefore(hname, name, value)),
+  append: (ctx, hdrval) => addAll(ctx, hdrval, 'append', 'last'),
+  'append-after': (ctx, hdrval, hname) => addAll(ctx, hdrval, 'append-after', { after: hname }),
+  insert: (ctx, hdrval) => addAll(ctx, hdrval, 'insert', 'first'),
+  'insert-before': (ctx, hdrval, hname) => addAll(ctx, hdrval, 'insert-before', { before: hname }),
   remove: (ctx, hname) => removeAll(ctx, hname, 'remove'),
-  rmappend: (ctx, hname, hdrval) => {
-    if (!reservedOk(ctx, hname, 'rmappend')) return -1;
-    // Checked before the removal, against the value before it: rmappend cannot raise Max-Forwards either.
-    const fields = fieldsOf(ctx, hdrval, 'rmappend', maxForwardsLimit(ctx));
-    if (!fields) return -1;
-    ctx.msg.removeHeader(hname);
-    return fields.every((f) => ctx.msg.appendHeader(f.name, f.value)) ? 1 : -1;
-  },
-  rminsert: (ctx, hname, hdrval) => {
-    if (!reservedOk(ctx, hname, 'rminsert')) return -1;
-    const fields = fieldsOf(ctx, hdrval, 'rminsert', maxForwardsLimit(ctx));
-    if (!fields) return -1;
-    ctx.msg.removeHeader(hname);
-    return prependFields(ctx, fields);
-  },
+  rmappend: (ctx, hname, hdrval) => replace(ctx, hname, hdrval, 'rmappend', 'last'),
+  rminsert: (ctx, hname, hdrval) => replace(ctx, hname, hdrval, 'rminsert', 'first'),
   'is-present': (ctx, hname) => (ctx.msg.has(hname) ? 1 : -1),
   get: (ctx, hname) => ctx.msg.getFieldValues(hname)[0],
   'get-idx': (ctx, hname, idx) => ctx.msg.getFieldValues(hname).at(idx),
   'append-to-reply': (ctx, hdrval) => {
     const fields = fieldsOf(ctx, hdrval, 'append-to-reply', undefined);
-    if (!fields) return -1;
-    for (const f of fields) ctx.answer.replyHeaders.push([f.name, f.value]);
+    if (!fields || !replyFits(ctx, 'append-to-reply', fields.length, bytesOf(fields))) return -1;
+    pushReplyHeaders(
+      ctx,
+      fields.map((f) => [f.name, f.value]),
+    );
     return 1;
   },
 });

@@ -6,6 +6,7 @@ import type { PvValue, RouteContext } from './context.ts';
 import { findCredentials, headerFor, splitUsername } from './digest-auth.ts';
 import { hostLog } from './host-log.ts';
 import { tenantTable, writeItem } from './htable.ts';
+import { inputFits, uriFits } from './message-budget.ts';
 
 interface PseudoVariable {
   /** True when the name takes an argument in parentheses (`$hdr(Name)`). */
@@ -26,12 +27,24 @@ function htableItem(ctx: RouteContext, arg: string): [table: string, key: string
   return undefined;
 }
 
-/** Rewrites one part of the R-URI; false when there is no R-URI or the result does not parse. */
-function setRuriPart(ctx: RouteContext, change: (uri: SipUri) => SipUri): boolean {
+/**
+ * Rewrites one part of the R-URI to a value of `length` octets; false when there is no R-URI, the result
+ * does not parse, or it would take the message past its limits (message-budget.ts).
+ */
+function setRuriPart(ctx: RouteContext, length: number, change: (uri: SipUri) => SipUri): boolean {
   const req = ctx.request;
   const uri = req?.parsedUri;
-  return uri !== undefined && req!.setUri(formatUri(change(uri)));
+  if (uri === undefined || !inputFits(ctx, 'pv', length)) return false;
+  const next = formatUri(change(uri));
+  return uriFits(ctx, 'pv', next) && req!.setUri(next);
 }
+
+/** Sets the R-URI to `value` when the message stays within its limits. */
+function setRuri(ctx: RouteContext, value: string): boolean {
+  return ctx.request !== undefined && uriFits(ctx, 'pv', value) && ctx.request.setUri(value);
+}
+
+const textOf = (v: string | number | undefined) => (v === undefined ? '' : String(v));
 
 /** Readers of a name-addr header: the URI, its user and host, the display name and the tag. */
 function nameAddrVariables(header: 'from' | 'to', prefix: string): Record<string, PseudoVariable> {
@@ -70,16 +83,20 @@ const VARIABLES: Record<string, PseudoVariable> = {
   ...AUTH_VARIABLES,
   ru: {
     get: (ctx) => ctx.request?.uri,
-    set: (ctx, v) => v !== undefined && !!ctx.request?.setUri(String(v)),
+    set: (ctx, v) => v !== undefined && setRuri(ctx, String(v)),
   },
   rU: {
     get: (ctx) => ruri(ctx)?.user,
     set: (ctx, v) =>
-      setRuriPart(ctx, (u) => ({ ...u, user: v === undefined || v === '' ? undefined : String(v) })),
+      setRuriPart(ctx, textOf(v).length, (u) => ({
+        ...u,
+        user: v === undefined || v === '' ? undefined : String(v),
+      })),
   },
   rd: {
     get: (ctx) => ruri(ctx)?.host,
-    set: (ctx, v) => v !== undefined && v !== '' && setRuriPart(ctx, (u) => ({ ...u, host: String(v) })),
+    set: (ctx, v) =>
+      v !== undefined && v !== '' && setRuriPart(ctx, textOf(v).length, (u) => ({ ...u, host: String(v) })),
   },
   rp: {
     get: (ctx) => {
@@ -89,7 +106,7 @@ const VARIABLES: Record<string, PseudoVariable> = {
     set: (ctx, v) => {
       const port = v === undefined || v === '' ? undefined : Number(v);
       if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) return false;
-      return setRuriPart(ctx, (u) => ({ ...u, port }));
+      return setRuriPart(ctx, 5, (u) => ({ ...u, port }));
     },
   },
   rz: { get: (ctx) => ruri(ctx)?.scheme },
@@ -98,7 +115,8 @@ const VARIABLES: Record<string, PseudoVariable> = {
     get: (ctx) => ctx.relay.dstUri,
     set: (ctx, v) => {
       if (v === undefined || v === '') ctx.relay.dstUri = undefined;
-      else if (parseUri(String(v))) ctx.relay.dstUri = String(v);
+      // A destination longer than a whole message is refused before it is parsed.
+      else if (inputFits(ctx, 'pv', String(v).length) && parseUri(String(v))) ctx.relay.dstUri = String(v);
       else return false;
       return true;
     },

@@ -9,6 +9,7 @@ import { MAX_BRANCHES } from '../tm/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
 import { hostLog } from './host-log.ts';
+import { pushReplyHeaders } from './message-budget.ts';
 
 /** save flag: do not send the reply (Kamailio's REG_SAVE_NORPL_FL). */
 export const SAVE_NO_REPLY = 0x02;
@@ -204,7 +205,7 @@ function save(ctx: RouteContext, table: string, flags: number): number {
   const scope = scoped.value;
   const reply = (status: number, reason: string, headers: [string, string][]) => {
     if (flags & SAVE_NO_REPLY) return;
-    ctx.answer.replyHeaders.push(...headers);
+    pushReplyHeaders(ctx, headers);
     ctx.host.sendReply(ctx, status, reason);
   };
   const refuse = (r: Refusal) => {

@@ -1,11 +1,14 @@
 // KSR rr: Record-Route and loose routing (Kamailio's rr module, RFC 3261 16.4, 16.6, 16.12). record-route
 // only records the wish: the entries are written per branch when it is sent, with the listener it leaves
-// from (two entries when the transport or interface changes). Return codes are Kamailio's.
+// from (two entries when the transport or interface changes). Return codes are Kamailio's. Parameters and
+// preset addresses end up in every branch's Record-Route, so they are held to the message's limits
+// (message-budget.ts) when recorded, and one longer than a whole message is refused before it is parsed.
 import { parseUri } from '../sip/index.ts';
 import { looseRoute } from '../tm/index.ts';
 import type { RecordRouteState, RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
 import { hostLog } from './host-log.ts';
+import { inputFits, messageFits } from './message-budget.ts';
 
 const yes = (test: boolean) => (test ? 1 : -1);
 const NONE: RecordRouteState = { enabled: false, params: '', preset: undefined };
@@ -24,6 +27,14 @@ function recordable(ctx: RouteContext, ksr: string): boolean {
   return true;
 }
 
+/** Whether `added` more octets in the Record-Route entries keep the message within its limits. */
+function recordFits(ctx: RouteContext, ksr: string, added: number): boolean {
+  if (!inputFits(ctx, ksr, added)) return false;
+  const rr = ctx.relay.recordRoute;
+  const held = (rr?.params.length ?? 0) + (rr?.preset?.reduce((n, a) => n + a.length, 0) ?? 0);
+  return messageFits(ctx, ksr, 0, held + added);
+}
+
 function record(ctx: RouteContext, change: (rr: RecordRouteState) => RecordRouteState): number {
   ctx.relay.recordRoute = change(ctx.relay.recordRoute ?? NONE);
   return 1;
@@ -33,7 +44,8 @@ export const rr = defineModule('rr', {
   'record-route': (ctx) =>
     recordable(ctx, 'record-route') ? record(ctx, (r) => ({ ...r, enabled: true, preset: undefined })) : -1,
   'record-route-params': (ctx, params) => {
-    if (!recordable(ctx, 'record-route-params')) return -1;
+    if (!recordable(ctx, 'record-route-params') || !recordFits(ctx, 'record-route-params', params.length))
+      return -1;
     if (params !== '' && !PARAMS.test(params)) {
       hostLog(
         ctx,
@@ -47,7 +59,11 @@ export const rr = defineModule('rr', {
     return record(ctx, (r) => ({ enabled: true, params: r.params + params, preset: undefined }));
   },
   'record-route-preset': (ctx, addr1, addr2) => {
-    if (!recordable(ctx, 'record-route-preset')) return -1;
+    if (
+      !recordable(ctx, 'record-route-preset') ||
+      !recordFits(ctx, 'record-route-preset', addr1.length + addr2.length)
+    )
+      return -1;
     const addresses = addr2 === '' ? [addr1] : [addr1, addr2];
     const bad = addresses.find((a) => !ADDRESS.test(a));
     if (bad !== undefined) {
@@ -67,7 +83,7 @@ export const rr = defineModule('rr', {
     return 1;
   },
   'add-rr-param': (ctx, param) => {
-    if (!recordable(ctx, 'add-rr-param')) return -1;
+    if (!recordable(ctx, 'add-rr-param') || !recordFits(ctx, 'add-rr-param', param.length)) return -1;
     if (!PARAMS.test(param)) {
       hostLog(
         ctx,

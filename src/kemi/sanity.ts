@@ -4,6 +4,7 @@ import { parseUri } from '../sip/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
 import { hostLog } from './host-log.ts';
+import { pushReplyHeaders } from './message-budget.ts';
 
 interface Failure {
   status: number;
@@ -174,7 +175,7 @@ function sanityCheck(ctx: RouteContext, msgChecks: number, uriChecks: number): n
   );
   ctx.answer.pendingError = { status: failure.status, reason: failure.reason };
   if (ctx.request.method !== 'ACK') {
-    ctx.answer.replyHeaders.push(...(failure.headers ?? []));
+    pushReplyHeaders(ctx, failure.headers ?? []);
     ctx.host.slReply(ctx, failure.status, failure.reason);
   }
   return -1;

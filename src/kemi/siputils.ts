@@ -1,8 +1,9 @@
 // KSR siputils: small tests on the message and URIs (Kamailio's siputils module): 1 true, -1 false, -2 for
-// a URI that does not parse.
+// a URI that does not parse. add-uri-param keeps the message within its limits (message-budget.ts).
 import { formatUri, parseUri, type SipUri, uriEquals } from '../sip/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
+import { inputFits, uriFits } from './message-budget.ts';
 
 const E164 = /^\+[0-9]{2,15}$/;
 const yes = (test: boolean) => (test ? 1 : -1);
@@ -39,11 +40,13 @@ export const siputils = defineModule('siputils', {
   'add-uri-param': (ctx, param) => {
     const request = ctx.request;
     const uri = request?.parsedUri;
+    if (!uri || !inputFits(ctx, 'add-uri-param', param.length)) return -1;
     const m = /^([^=;\s]+)(?:=([^;\s]*))?$/.exec(param);
-    if (!uri || !m) return -1;
+    if (!m) return -1;
     const params = new Map(uri.params);
     params.set(m[1].toLowerCase(), m[2] ?? '');
-    return request!.setUri(formatUri({ ...uri, params })) ? 1 : -1;
+    const next = formatUri({ ...uri, params });
+    return uriFits(ctx, 'add-uri-param', next) && request!.setUri(next) ? 1 : -1;
   },
   'cmp-uri': (_ctx, a, b) => compareUris(a, b, uriEquals),
   'cmp-aor': (_ctx, a, b) =>

@@ -27,6 +27,8 @@ export interface RouterCounters {
    * max_transactions_per_tenant, `global`: max_transactions); each answered 503 with Retry-After.
    */
   transactionsRefused: Record<string, Record<string, number>>;
+  /** Script edits refused for taking a message or a reply past max_message_bytes / max_header_fields, by tenant. */
+  editsRefused: Record<string, number>;
   /** Requests that came back with a branch this server minted for them (RFC 3261 16.3 step 4): 482. */
   loopsDetected: number;
   sendErrors: number;
@@ -47,6 +49,7 @@ export function createRouterCounters(): RouterCounters {
     destinationsRefused: {},
     selfRelaysRefused: {},
     transactionsRefused: {},
+    editsRefused: {},
     loopsDetected: 0,
     sendErrors: 0,
   };

@@ -17,6 +17,8 @@ import { LogLimiter } from '../log-limit.ts';
 import {
   addReceived,
   createResponse,
+  DEFAULT_EDIT_LIMITS,
+  type EditLimits,
   type ParseLimits,
   parseMessage,
   rejectionReply,
@@ -54,6 +56,8 @@ export interface RouterOptions {
   readonly selector: ScriptSelector;
   readonly log: Logger;
   readonly parseLimits?: Partial<ParseLimits>;
+  /** Caps on the message a route edits and the reply it builds (config `message_limits`); defaults when absent. */
+  readonly editLimits?: Partial<EditLimits>;
   /** Transaction timers (T1, T2, T4, fr, fr_inv, wait ...); the defaults for those absent. */
   readonly timers?: Partial<TimerValues>;
   /** Caps on live transactions and the Retry-After of a refusal (config tm.max_transactions ...). */
@@ -103,6 +107,9 @@ export class Router implements RouteHost {
   readonly pike: PikeStore | undefined;
   readonly auth: AuthHost | undefined;
   readonly pvNames = new PvNames();
+  readonly editLimits: EditLimits;
+  /** Edits refused by editLimits, by tenant: the counters' table, which the KSR functions count into. */
+  readonly editsRefused: Record<string, number>;
   readonly regexes = new ScriptRegexes();
   readonly #transport: Transport;
   readonly #myself: Myself;
@@ -123,6 +130,8 @@ export class Router implements RouteHost {
     this.#log = options.log;
     this.logLimit = options.logLimit ?? new LogLimiter();
     this.#parseLimits = options.parseLimits;
+    this.editLimits = { ...DEFAULT_EDIT_LIMITS, ...options.editLimits };
+    this.editsRefused = this.counters.editsRefused;
     this.#replyOptions = { multicast: options.multicastReplies ?? false };
     this.htables = options.htables;
     this.location = options.location;

@@ -11,6 +11,16 @@ import type { HeaderField } from './header-field.ts';
 import { parseNameAddrIn } from './name-addr.ts';
 import { parseViaIn, type Via } from './via.ts';
 
+const GUARDED = new Set(['content-length', 'via', 'from', 'to', 'call-id', 'cseq', 'max-forwards']);
+
+/**
+ * Whether an edit of the fields named `key` must be checked with keepsAnswerable; an edit of any other
+ * field keeps the message answerable whatever it is, so it may change the list in place.
+ */
+export function isGuardedKey(key: string): boolean {
+  return GUARDED.has(key);
+}
+
 /** Whether the message may adopt `next`, an edit of the fields named `key`; `acceptsCSeq` checks the method. */
 export function keepsAnswerable(
   key: string,

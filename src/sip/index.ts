@@ -19,12 +19,17 @@ export { parseHeaderLine } from './header-line.ts';
 export { canonicalHeaderName, headerKey } from './header-names.ts';
 export { parseDeltaSeconds } from './integers.ts';
 export { ipAddressKey, ipv6Groups, isMulticastAddress } from './ip-address.ts';
-export type { HeaderFieldView } from './message.ts';
+export type { HeaderFieldView, HeaderPosition, NewHeader } from './message.ts';
 export { SipMessage } from './message.ts';
 export { formatNameAddr, type NameAddr, parseNameAddr } from './name-addr.ts';
 export { formatParams, type Params } from './params.ts';
 export type { ParseError } from './parse-error.ts';
-export { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.ts';
+export {
+  DEFAULT_EDIT_LIMITS,
+  DEFAULT_PARSE_LIMITS,
+  type EditLimits,
+  type ParseLimits,
+} from './parse-limits.ts';
 export { type ParseOptions, parseMessage } from './parse-message.ts';
 export { quote } from './quoted-string.ts';
 export { reasonPhrase } from './reason-phrases.ts';

@@ -81,11 +81,11 @@ describe('hdr', () => {
 });
 
 describe('hdr against hostile input', () => {
-  // A quadratic scan of these 400 kB would run far past the test timeout.
+  // A quadratic scan of these 60 kB would run far past the test timeout.
   it('a long run of line ends followed by text is refused', () => {
     const { ctx } = contextFor(INVITE);
-    expect(call(hdr, 'append', ctx, `X-A: 1${'\r\n'.repeat(200_000)}x`)).toBe(-1);
-    expect(call(hdr, 'append', ctx, `X-A: 1${'\r\n'.repeat(200_000)}`)).toBe(1);
+    expect(call(hdr, 'append', ctx, `X-A: 1${'\r\n'.repeat(30_000)}x`)).toBe(-1);
+    expect(call(hdr, 'append', ctx, `X-A: 1${'\r\n'.repeat(30_000)}`)).toBe(1);
   });
 
   it('Max-Forwards only goes down: a higher value is refused, before rmappend removes anything', () => {

@@ -346,6 +346,85 @@ describe('edits', () => {
   });
 });
 
+describe('size and batch edits', () => {
+  it('size and headerBytes follow every kind of edit without serializing', () => {
+    const m = parsedRequest(INVITE);
+    const check = () => {
+      expect(m.size).toBe(m.toBuffer().length);
+      // Counted afresh from the serialized form: the kept count never drifts.
+      expect(m.headerBytes).toBe(parsedRequest(m.toBuffer()).headerBytes);
+    };
+    check();
+    m.appendHeader('X-A', 'one');
+    check();
+    m.addHeaders({ after: 'From' }, [
+      { name: 'X-B', value: 'two' },
+      { name: 'X-C', value: 'three' },
+    ]);
+    check();
+    m.removeHeader('X-A');
+    check();
+    m.setUri('sip:someone-else@example.org');
+    check();
+    m.pushVia('SIP/2.0/UDP p.example.com;branch=z9hG4bKa');
+    check();
+    m.setBody('v=0\r\n');
+    check();
+    expect(m.clone().size).toBe(m.size);
+  });
+
+  it('measure counts the fields of a name and their octets', () => {
+    const m = parsedRequest(INVITE);
+    m.addHeaders('last', [
+      { name: 'X-M', value: 'a' },
+      { name: 'x-m', value: 'bb' },
+    ]);
+    expect(m.measure('X-M')).toEqual({ fields: 2, bytes: 'X-M: a\r\n'.length + 'x-m: bb\r\n'.length });
+    expect(m.measure('X-None')).toEqual({ fields: 0, bytes: 0 });
+  });
+
+  it('addHeaders adds all in order at the position, or none', () => {
+    const m = parsedRequest(INVITE);
+    const before = m.toString();
+    expect(
+      m.addHeaders('first', [
+        { name: 'X-A', value: '1' },
+        { name: 'Bad Name', value: '2' },
+      ]),
+    ).toBe(false);
+    expect(m.addHeaders({ before: 'Nope' }, [{ name: 'X-A', value: '1' }])).toBe(false);
+    expect(
+      m.addHeaders('last', [
+        { name: 'X-A', value: '1' },
+        { name: 'From', value: '<sip:x@y>' },
+      ]),
+    ).toBe(false);
+    expect(m.toString()).toBe(before);
+    expect(
+      m.addHeaders({ before: 'Call-ID' }, [
+        { name: 'X-A', value: '1' },
+        { name: 'X-B', value: '2' },
+      ]),
+    ).toBe(true);
+    const names = m.headerFields().map((f) => f.name);
+    expect(names.slice(names.indexOf('Call-ID') - 2, names.indexOf('Call-ID') + 1)).toEqual([
+      'X-A',
+      'X-B',
+      'Call-ID',
+    ]);
+  });
+
+  it('adds 20 000 fields in one edit, in order', () => {
+    const m = parsedRequest(INVITE);
+    const many = Array.from({ length: 20_000 }, (_, i) => ({ name: 'X-N', value: String(i) }));
+    expect(m.addHeaders({ after: 'Via' }, many)).toBe(true);
+    const values = m.getFieldValues('X-N');
+    expect(values).toHaveLength(20_000);
+    expect(values[19_999]).toBe('19999');
+    expect(m.size).toBe(m.toBuffer().length);
+  });
+});
+
 describe('clone', () => {
   it('gives independent copies that share the received text', () => {
     const original = parsedRequest(INVITE);
@@ -363,6 +442,21 @@ describe('clone', () => {
     expect(b.bodyLength).toBe(0);
     expect(parsedRequest(a.toBuffer()).uri).toBe('sip:bob@192.0.2.1');
     expect(parsedRequest(b.toBuffer()).has('Content-Type')).toBe(false);
+  });
+
+  it('keeps a clone apart from edits made in place after it, on either side', () => {
+    const original = parsedRequest(INVITE);
+    original.appendHeader('X-A', '1');
+    const copy = original.clone();
+    original.appendHeader('X-B', '2');
+    original.removeHeader('X-A');
+    copy.prependHeader('X-C', '3');
+    expect(original.getFieldValues('X-A')).toEqual([]);
+    expect(original.getFieldValues('X-B')).toEqual(['2']);
+    expect(copy.getFieldValues('X-A')).toEqual(['1']);
+    expect(copy.has('X-B')).toBe(false);
+    expect(copy.headerFields()[0].name).toBe('X-C');
+    expect(original.has('X-C')).toBe(false);
   });
 
   it('copies edits made before the clone', () => {

@@ -629,7 +629,10 @@ pub mod pv {
 }
 
 /// Header operations (Kamailio's `KSR.hdr`). `hdrval` is a whole header line, "Name: value", with or without
-/// the trailing CRLF. Names match case-insensitively and in compact form.
+/// the trailing CRLF. Names match case-insensitively and in compact form. The lines of one `hdrval` are added
+/// all or none: -1, and nothing changed, when one is malformed or when they would take the message (for
+/// `append-to-reply`, the reply) past the server's `max_header_fields` or `max_message_bytes`, as Kamailio
+/// refuses a message over BUF_SIZE.
 pub mod hdr {
     /// Add the header after the last header; 1 on success, -1 on a malformed line.
     pub fn append(hdrval: &str) -> i32 {
