@@ -181,6 +181,14 @@ export class RouteContext {
   logMeter: LogMeter | undefined = undefined;
   /** `$var(name)`: script variables that live for this message. */
   readonly vars = new Map<string, string | number>();
+  /**
+   * `$avp(name)`: attribute-value pairs. A request route's own until t-relay hands them to the transaction;
+   * the transaction's branch, onreply and failure routes then share them (as Kamailio keeps AVPs with
+   * the transaction).
+   */
+  avps = new Map<string, string | number>();
+  /** `$rc`: the code of the last KSR function that returned one (define.ts writes it). */
+  lastCode = 0;
   readonly flags: RouteFlags = { message: 0, branch: 0 };
   readonly relay: RelayPlan = {
     dstUri: undefined,

@@ -199,6 +199,7 @@ export class TransactionHost implements TmHost {
     if (tx === undefined) return E_UNSPEC;
     if (ctx.kind === 'request') {
       tx.flags = ctx.flags.message;
+      tx.avps = ctx.avps;
       tx.contacts = ctx.relay.contacts;
     }
     const rr = ctx.relay.recordRoute;

@@ -36,6 +36,7 @@ export function scriptRoutes(
         ctx.tm.transaction = tx;
         ctx.tm.branchIndex = draft.index;
         ctx.flags.message = tx.flags;
+        if (tx.avps) ctx.avps = tx.avps;
         ctx.flags.branch = draft.flags;
         ctx.relay.dstUri = draft.dstUri;
         return ctx;
@@ -75,6 +76,7 @@ export function scriptRoutes(
         ctx.tm.transaction = tx;
         ctx.tm.branchIndex = branch.index;
         ctx.flags.message = tx.flags;
+        if (tx.avps) ctx.avps = tx.avps;
         ctx.flags.branch = branch.flags;
         return ctx;
       },
@@ -106,6 +108,7 @@ export function scriptRoutes(
         const ctx = scriptContext(s, 'failure', request, tx.source, host, logFor(s, tx));
         ctx.tm.transaction = tx;
         ctx.flags.message = tx.flags;
+        if (tx.avps) ctx.avps = tx.avps;
         ctx.relay.dstUri = tx.relayedDstUri;
         ctx.relay.contacts = tx.contacts;
         if (tx.recordRoute) ctx.relay.recordRoute = { ...tx.recordRoute, enabled: true };

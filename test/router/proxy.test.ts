@@ -333,6 +333,35 @@ describe('forking', () => {
   });
 });
 
+describe('$avp through the transaction', () => {
+  // Kamailio keeps a request's AVPs with its transaction (tm moves them on t_relay): the failure route of
+  // etc/kamailio.cfg reads $avp(oexten) the request route set.
+  it('an $avp set before t-relay is read and written by the failure route', () => {
+    let seen: unknown;
+    const routes = exampleRoutes({
+      request: (_ctx, ksr) => {
+        ksr('pv', 'sets', '$avp(oexten)', 'bob');
+        ksr('core', 'setdsturi', `sip:${CALLEE}`);
+        ksr('tm', 't-on-failure', 'vm');
+        ksr('tm', 't-relay');
+      },
+      named: {
+        vm: (_ctx, ksr) => {
+          seen = ksr('pv', 'get', '$avp(oexten)');
+          ksr('core', 'seturi', `sip:${ksr('pv', 'get', '$avp(oexten)')}@${SECOND}`);
+          ksr('core', 'setdsturi', `sip:${SECOND}`);
+          ksr('tm', 't-relay');
+        },
+      },
+    });
+    const { h } = setup(routes);
+    h.receive(uacRequest());
+    h.receive(calleeResponse(forwarded(h, CALLEE), 486), { address: CALLEE, port: 5060 });
+    expect(seen).toBe('bob');
+    expect(forwarded(h, SECOND).uri).toBe(`sip:bob@${SECOND}`);
+  });
+});
+
 describe('the script a transaction runs on', () => {
   it('runs failure and onreply routes on the version that created the transaction after another was activated', () => {
     const first = jsScript(
