@@ -164,6 +164,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     transport,
     myself: new Myself(transport, config.domains),
     multicastReplies: config.multicast_replies,
+    maxfwdLimit: config.maxfwd.max_limit,
     selector,
     log: coreLog,
     timers: tmTimers(config.tm),

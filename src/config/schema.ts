@@ -1,5 +1,6 @@
 // The configuration file's schema: every key, its type and default, in one place. Errors name the key.
 import { z } from 'zod';
+import { DEFAULT_MAXFWD_LIMIT } from '../kemi/maxfwd.ts';
 import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { htablesSchema } from './htable-schema.ts';
@@ -272,6 +273,14 @@ export const configSchema = z
      * the request's source, so a Via cannot steer replies to a third party (docs/sandbox.md).
      */
     multicast_replies: z.boolean().default(false),
+    /**
+     * Kamailio's maxfwd module parameter `max_limit` [70]: `process_maxfwd` caps a received Max-Forwards at
+     * it before decrementing.
+     */
+    maxfwd: z
+      .object({ max_limit: z.number().int().min(0).max(255).default(DEFAULT_MAXFWD_LIMIT) })
+      .strict()
+      .default({ max_limit: DEFAULT_MAXFWD_LIMIT }),
     /**
      * Registrar settings of every tenant (each may override them), and how often expired bindings are swept
      * from the location store (`location.db` in data_dir; in memory without one) [60 s, 1000 at a time].

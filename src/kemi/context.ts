@@ -39,6 +39,8 @@ export interface RouteHost {
   readonly regexes: ScriptRegexes;
   /** Rate limit of the lines the server writes for a script (host-log.ts); unlimited when absent. */
   readonly logLimit?: LogLimiter;
+  /** maxfwd's `max_limit`: the highest Max-Forwards process-maxfwd lets through; 70 when absent. */
+  readonly maxfwdLimit?: number;
 }
 
 /** The location store and each tenant's registrar settings. */

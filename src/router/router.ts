@@ -77,6 +77,8 @@ export interface RouterOptions {
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
   readonly logLimit?: LogLimiter;
+  /** maxfwd's `max_limit` (config `maxfwd.max_limit`); 70 when absent. */
+  readonly maxfwdLimit?: number;
 }
 
 export class Router implements RouteHost {
@@ -86,6 +88,7 @@ export class Router implements RouteHost {
   /** The htables the KSR functions reach, by the route context's tenant. */
   readonly htables: HtableStore | undefined;
   readonly location: LocationHost | undefined;
+  readonly maxfwdLimit: number | undefined;
   readonly pvNames = new PvNames();
   readonly regexes = new ScriptRegexes();
   readonly #transport: Transport;
@@ -110,6 +113,7 @@ export class Router implements RouteHost {
     this.#replyOptions = { multicast: options.multicastReplies ?? false };
     this.htables = options.htables;
     this.location = options.location;
+    this.maxfwdLimit = options.maxfwdLimit;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
     this.#defines = defineMap(options.defines ?? {});
     this.#tenantDefines = new Map(

@@ -1096,7 +1096,9 @@ pub mod sl {
         unsafe { super::raw::sl::send_reply(code, reason.as_ptr(), reason.len()) }
     }
 
-    /// Send the reply for the last internal error (e.g. 400 for a message that did not parse).
+    /// Send the reply for the last internal error as Kamailio's err2reason_phrase words it: a failed relay's
+    /// code (-477 gives 477, -478 478, -479 479, -487 487, -12 500, -510 403 Destination Not Allowed, others
+    /// 500), with the reason "text (N/SL)"; 500 without one.
     pub fn sl_reply_error() -> i32 {
         unsafe { super::raw::sl::sl_reply_error() }
     }
@@ -1104,13 +1106,15 @@ pub mod sl {
 
 /// Max-Forwards handling (Kamailio's `maxfwd` module).
 pub mod maxfwd {
-    /// Decrement Max-Forwards, or add it with `limit` if absent (and cap it at `limit`). 2 when added, 1 when
-    /// decremented, -1 when it was already 0 (the route should reply 483), -2 when malformed.
+    /// Add Max-Forwards with `limit` (0..255) if absent, else decrement it after capping it at the server's
+    /// `maxfwd.max_limit` (70: a received 70 becomes 69). 2 when added, 1 when decremented, -1 when it was
+    /// already 0 (the route should reply 483) or `limit` is out of range, -2 when malformed.
     pub fn process_maxfwd(limit: i32) -> i32 {
         unsafe { super::raw::maxfwd::process_maxfwd(limit) }
     }
 
-    /// 1 if Max-Forwards is lower than `limit`, -1 if not, -2 if absent or malformed.
+    /// 1 if Max-Forwards is lower than `limit`, -1 if not (or `limit` is not 0..255), -2 if absent, -3 if
+    /// malformed.
     pub fn is_maxfwd_lt(limit: i32) -> i32 {
         unsafe { super::raw::maxfwd::is_maxfwd_lt(limit) }
     }
