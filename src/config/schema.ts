@@ -105,8 +105,11 @@ const relayAllow = z
 /**
  * The registrar (KSR registrar, src/kemi/registrar.ts) of a tenant; absent keys take the top-level
  * `[registrar]` values, then the defaults (in brackets): default_expires (3600 s), min_expires (60 s; a
- * shorter non-zero expiry gets 423), max_expires (86 400 s; longer is cut), max_contacts (10 bindings per
- * AoR; more gets 503), max_bindings (10 000 bindings per tenant over all its tables; more gets 503).
+ * shorter non-zero expiry is raised to it), min_expires_mode (0; 1: a shorter one gets 423 instead),
+ * max_expires (86 400 s; longer is cut), max_contacts (10 bindings per AoR; more gets 503), max_bindings
+ * (10 000 bindings per tenant over all its tables; more gets 503), method_filtering (0; 1: lookup skips
+ * bindings whose Allow lacks the method and answers -2 when only such are left), use_path (0; 1: the
+ * REGISTER's Path is stored and lookup routes through it). The 0/1 keys are Kamailio's registrar parameters.
  */
 const registrarSettings = z
   .object({
@@ -116,6 +119,9 @@ const registrarSettings = z
     // A lookup forks to at most 12 branches (tm's MAX_BRANCHES).
     max_contacts: z.number().int().min(1).max(12).optional(),
     max_bindings: z.number().int().min(1).max(10_000_000).optional(),
+    min_expires_mode: z.union([z.literal(0), z.literal(1)]).optional(),
+    method_filtering: z.union([z.literal(0), z.literal(1)]).optional(),
+    use_path: z.union([z.literal(0), z.literal(1)]).optional(),
   })
   .strict();
 
@@ -211,6 +217,9 @@ export const registrarDefaults = {
   max_expires: DEFAULT_REGISTRAR.maxExpires,
   max_contacts: DEFAULT_REGISTRAR.maxContacts,
   max_bindings: DEFAULT_REGISTRAR.maxBindings,
+  min_expires_mode: DEFAULT_REGISTRAR.minExpiresMode,
+  method_filtering: DEFAULT_REGISTRAR.methodFiltering,
+  use_path: DEFAULT_REGISTRAR.usePath,
 };
 
 export const configSchema = z

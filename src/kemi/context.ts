@@ -112,6 +112,8 @@ export interface RelayPlan {
   dstUri: string | undefined;
   /** q value of the R-URI's branch (append-branch-uri-q, t-next-contacts). */
   ruriQ: number | undefined;
+  /** The R-URI branch's Path (Kamailio's path vector, set by registrar lookup): Route headers of the branch. */
+  ruriPath: string | undefined;
   /** Branches added with append-branch (the destination set after the R-URI's branch). */
   appended: DestinationBranch[] | undefined;
   /** What t-load-contacts left for t-next-contacts, by falling q. */
@@ -195,6 +197,7 @@ export class RouteContext {
   readonly relay: RelayPlan = {
     dstUri: undefined,
     ruriQ: undefined,
+    ruriPath: undefined,
     appended: undefined,
     contacts: undefined,
     recordRoute: undefined,

@@ -159,6 +159,7 @@ export const tm = defineModule('tm', {
     if (!request.setUri(first.uri)) return refuse(ctx, 't-next-contacts', `'${first.uri}' is not a URI`);
     ctx.relay.dstUri = first.dstUri;
     ctx.relay.ruriQ = first.q;
+    ctx.relay.ruriPath = first.path;
     ctx.flags.branch = first.flags;
     ctx.relay.appended = rest;
     return 1;

@@ -52,6 +52,10 @@ export function forwardBranch(
   if (request.uri !== target.uri && !request.setUri(target.uri)) {
     return ended(400, 'Bad Request-URI', `'${target.uri}' is not a URI`);
   }
+  // Kamailio's path vector: a registered Path goes first in the branch's Route set.
+  if (target.path !== undefined && !request.prependHeader('Route', target.path)) {
+    return ended(500, 'Server Internal Error', `the registered Path '${target.path}' is not a Route value`);
+  }
   if (tx.onBranch !== undefined) {
     const draft: BranchDraft = { index, request, dstUri: target.dstUri, flags };
     const verdict = forwarding.routes.branch(tx, tx.onBranch, draft);

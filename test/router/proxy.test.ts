@@ -334,6 +334,26 @@ describe('forking', () => {
   });
 });
 
+describe('a registered Path (registrar lookup with use_path)', () => {
+  // registrar lookup.c: set_path_vector + set_dst_uri: the branch goes to the Path's first hop with the
+  // Path as its Route set (RFC 3327 5.3).
+  it('is the Route set of the R-URI branch, sent to its first hop', () => {
+    const routes = exampleRoutes({
+      request: (ctx, ksr) => {
+        ksr('core', 'seturi', 'sip:bob@192.168.1.5:5060');
+        ctx.relay.ruriPath = `<sip:${SECOND};lr>`;
+        ksr('core', 'setdsturi', `sip:${SECOND};lr`);
+        ksr('tm', 't-relay');
+      },
+    });
+    const { h } = setup(routes);
+    h.receive(uacRequest());
+    const invite = forwarded(h, SECOND);
+    expect(invite.uri).toBe('sip:bob@192.168.1.5:5060');
+    expect(invite.getFieldValues('Route')).toEqual([`<sip:${SECOND};lr>`]);
+  });
+});
+
 describe('$avp through the transaction', () => {
   // Kamailio keeps a request's AVPs with its transaction (tm moves them on t_relay): the failure route of
   // etc/kamailio.cfg reads $avp(oexten) the request route set.

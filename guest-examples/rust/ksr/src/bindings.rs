@@ -1972,16 +1972,23 @@ pub mod htable {
 /// in lower case; scheme, port and parameters do not count).
 pub mod registrar {
     /// Process the REGISTER: bind its contacts (expires parameter, else Expires header, else the default;
-    /// below min_expires: 423; above max_expires: cut), remove those with expires 0 (`Contact: *` with
-    /// `Expires: 0`: all), refuse an older CSeq of the same Call-ID (500), and reply 200 with every binding.
-    /// `mode` holds Kamailio's save flags: 0x02 no reply, 0x04 the request's contacts replace all others. 1
-    /// inserted, 2 updated, 3 deleted, 4 only returned; -1 an error (the reply says which), not a REGISTER.
+    /// below min_expires: raised to it, or 423 with `min_expires_mode` 1; above max_expires: cut), remove
+    /// those with expires 0 (`Contact: *` with `Expires: 0`: all), refuse a lower CSeq of the same Call-ID
+    /// (400; the same CSeq within 20 s is a retransmission, answered like the original), and reply 200 with
+    /// every binding. A binding keeps `$avp(RECEIVED)` as its received address (set it to `kx.get-srcuri()`
+    /// for a UA behind a NAT, as Kamailio's fix_nated_register does), with `use_path` 1 the Path, and the
+    /// methods of the Allow header (or the contact's methods parameter). `mode` holds Kamailio's save flags:
+    /// 0x02 no reply, 0x04 the request's contacts replace all others. 1 inserted, 2 updated, 3 deleted, 4
+    /// only returned; -1 an error (the reply says which), not a REGISTER.
     pub fn save(table: &str, mode: i32) -> i32 {
         unsafe { super::raw::registrar::save(table.as_ptr(), table.len(), mode) }
     }
 
     /// The R-URI's AoR: the best binding (highest q, then newest) becomes the R-URI, the others are appended
-    /// as branches for `tm.t-relay` (parallel) or `tm.t-load-contacts` (serial). 1 found, -1 none, -3 error.
+    /// as branches for `tm.t-relay` (parallel) or `tm.t-load-contacts` (serial). Each goes to its Path (as
+    /// Route set, `$du` its first hop), else its received address (`$du`); `$du` is reset otherwise. With
+    /// `method_filtering` 1 bindings whose UA does not allow the method are skipped. 1 found, -1 none, -2
+    /// only bindings that do not allow the method (Kamailio's scripts reply 405), -3 error.
     pub fn lookup(table: &str) -> i32 {
         unsafe { super::raw::registrar::lookup(table.as_ptr(), table.len()) }
     }
