@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGuest } from '../../src/builder/index.ts';
 import { type ServerProcess, startServerProcess } from './harness.ts';
-import { statuses, type UdpPeer, udpPeer, until } from './raw-peer.ts';
+import { responseText, statuses, type UdpPeer, udpPeer, until } from './raw-peer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-fidelity-'));
 const sdk = fileURLToPath(new URL('../../guest-examples/assemblyscript/sdk', import.meta.url));
@@ -185,5 +185,36 @@ describe('registrar on the wire', () => {
     await until(() => ua.received.some((t) => t.startsWith('OPTIONS ')), 5_000);
     const relayed = ua.received.find((t) => t.startsWith('OPTIONS '));
     expect(relayed?.split('\r\n')[0]).toBe(`OPTIONS ${contact} SIP/2.0`);
+  });
+});
+
+describe('tm on the wire', () => {
+  // RFC 3261 9.1 and RFC 3326: a forked call answered on one phone; the other had not sent a provisional
+  // yet, so its CANCEL waits for one, and then carries the Reason Kamailio's tm gives it.
+  it('a CANCEL held for the ringing phone keeps Reason: SIP;cause=200 (Call completed elsewhere)', async () => {
+    const phone1 = await peer();
+    const phone2 = await peer();
+    const caller = await peer();
+    for (const [ua, callId] of [
+      [phone1, 'dave-reg-1'],
+      [phone2, 'dave-reg-2'],
+    ] as const) {
+      await ua.send(
+        register(ua, { user: 'dave', contact: `sip:dave@127.0.0.1:${ua.port}`, callId, cseq: 1 }),
+        sipPort,
+      );
+      await until(() => finals(ua, callId).length >= 1, 5_000);
+      expect(statuses(finals(ua, callId))).toEqual([200]);
+    }
+    await caller.send(request(caller, 'INVITE', 'dave', 'dave-call'), sipPort);
+    const invite = (ua: UdpPeer) => ua.received.find((t) => t.startsWith('INVITE '));
+    await until(() => invite(phone1) !== undefined && invite(phone2) !== undefined, 5_000);
+    await phone1.send(responseText(invite(phone1)!, 200, 'OK'), sipPort);
+    await until(() => finals(caller, 'dave-call').some((t) => t.startsWith('SIP/2.0 200')), 5_000);
+    await phone2.send(responseText(invite(phone2)!, 180, 'Ringing'), sipPort);
+    await until(() => phone2.received.some((t) => t.startsWith('CANCEL ')), 5_000);
+    const cancel = phone2.received.find((t) => t.startsWith('CANCEL '));
+    expect(cancel).toBeDefined();
+    expect(cancel).toContain('\r\nReason: SIP;cause=200;text="Call completed elsewhere"\r\n');
   });
 });

@@ -262,6 +262,22 @@ describe('forking', () => {
     expect(h.lines('192.0.2.1').at(-1)).toBe('SIP/2.0 200 OK');
   });
 
+  // RFC 3261 9.1: a CANCEL for a branch without a provisional response waits for one; Kamailio's tm keeps
+  // the Reason the 2xx asked for (RFC 3326), so the other phone does not log a missed call.
+  it('a CANCEL held until the branch provisional keeps the Reason a 2xx on another branch asked for', () => {
+    const { h } = setup(forking());
+    h.receive(uacRequest());
+    const a = forwarded(h, CALLEE);
+    const b = forwarded(h, SECOND);
+    h.receive(calleeResponse(b, 200, 'OK', 'b'), { address: SECOND, port: 5060 });
+    expect(h.lines('192.0.2.1').at(-1)).toBe('SIP/2.0 200 OK');
+    expect(forwarded(h, CALLEE).method).toBe('INVITE');
+    h.receive(calleeResponse(a, 180), { address: CALLEE, port: 5060 });
+    const cancel = forwarded(h, CALLEE);
+    expect(cancel.method).toBe('CANCEL');
+    expect(cancel.get('Reason')).toBe('SIP;cause=200;text="Call completed elsewhere"');
+  });
+
   it('picks the best final response: 486 over 503 and over a timeout', () => {
     const routes = forking((ksr) => ksr('corex', 'append-branch-uri', 'sip:dave@192.0.2.22'));
     routes.named = {};
