@@ -39,11 +39,15 @@ export function scriptRoutes(
         if (tx.avps) ctx.avps = tx.avps;
         ctx.flags.branch = draft.flags;
         ctx.relay.dstUri = draft.dstUri;
+        // rr in a branch route (Kamailio allows record_route and add_rr_param there) acts on this branch.
+        if (draft.recordRoute) ctx.relay.recordRoute = { ...draft.recordRoute, enabled: true };
         return ctx;
       },
       returned: (ctx) => {
         draft.dstUri = ctx.relay.dstUri;
         draft.flags = ctx.flags.branch;
+        const rr = ctx.relay.recordRoute;
+        draft.recordRoute = rr?.enabled ? { params: rr.params, preset: rr.preset } : undefined;
         return ctx.answer.dropped ? 'drop' : 'send';
       },
       failed: (_ctx, policy) => {

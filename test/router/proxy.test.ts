@@ -278,6 +278,25 @@ describe('forking', () => {
     expect(cancel.get('Reason')).toBe('SIP;cause=200;text="Call completed elsewhere"');
   });
 
+  // Kamailio rr: add_rr_param and record_route may be used in BRANCH_ROUTE; they change that branch's
+  // Record-Route (kemi-wasm returned 1 and lost the parameter).
+  it('add-rr-param and remove-record-route in a branch route act on that branch', () => {
+    const routes = forking((ksr) => {
+      ksr('rr', 'record-route');
+      ksr('tm', 't-on-branch', 'per-branch');
+    });
+    routes.named = {
+      'per-branch': (_ctx, ksr) => {
+        if ((ksr('pv', 'get', '$ru') as string).includes('carol')) ksr('rr', 'remove-record-route');
+        else expect(ksr('rr', 'add-rr-param', ';nat=yes')).toBe(1);
+      },
+    };
+    const { h } = setup(routes);
+    h.receive(uacRequest());
+    expect(forwarded(h, CALLEE).get('Record-Route')).toBe('<sip:127.0.0.1:5060;lr;ftag=from1;nat=yes;kwv=1>');
+    expect(forwarded(h, SECOND).get('Record-Route')).toBeUndefined();
+  });
+
   it('picks the best final response: 486 over 503 and over a timeout', () => {
     const routes = forking((ksr) => ksr('corex', 'append-branch-uri', 'sip:dave@192.0.2.22'));
     routes.named = {};

@@ -1644,7 +1644,8 @@ export namespace KSR {
 
     /**
      * Add URI parameters (";name=value") to this server's Record-Route entries, before or after
-     * `record-route`.
+     * `record-route`. In a branch route (as `record-route` and `remove-record-route` there) it acts on that
+     * branch only.
      */
     export function add_rr_param(param: string): i32 {
       const param_utf8 = String.UTF8.encode(param);

@@ -409,7 +409,8 @@ export const KSR_INTERFACES = {
     'remove-record-route': { params: [], result: 's32' },
     /**
      * Add URI parameters (";name=value") to this server's Record-Route entries, before or after
-     * `record-route`.
+     * `record-route`. In a branch route (as `record-route` and `remove-record-route` there) it acts on that
+     * branch only.
      */
     'add-rr-param': { params: [['param', 'string']], result: 's32' },
     /**

@@ -1373,7 +1373,8 @@ pub mod rr {
     }
 
     /// Add URI parameters (";name=value") to this server's Record-Route entries, before or after
-    /// `record-route`.
+    /// `record-route`. In a branch route (as `record-route` and `remove-record-route` there) it acts on that
+    /// branch only.
     pub fn add_rr_param(param: &str) -> i32 {
         unsafe { super::raw::rr::add_rr_param(param.as_ptr(), param.len()) }
     }
