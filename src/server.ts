@@ -165,6 +165,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     myself: new Myself(transport, config.domains),
     multicastReplies: config.multicast_replies,
     maxfwdLimit: config.maxfwd.max_limit,
+    sanityNoReply: config.sanity.noreply === 1,
     selector,
     log: coreLog,
     timers: tmTimers(config.tm),

@@ -291,6 +291,14 @@ export const configSchema = z
       .strict()
       .default({ max_limit: DEFAULT_MAXFWD_LIMIT }),
     /**
+     * Kamailio's sanity module parameter `noreply` [0]: 1 keeps a failed check's reply for the script's
+     * `sanity_reply` (or its own reply) instead of sending it.
+     */
+    sanity: z
+      .object({ noreply: z.union([z.literal(0), z.literal(1)]).default(0) })
+      .strict()
+      .default({ noreply: 0 }),
+    /**
      * Registrar settings of every tenant (each may override them), and how often expired bindings are swept
      * from the location store (`location.db` in data_dir; in memory without one) [60 s, 1000 at a time].
      */

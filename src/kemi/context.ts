@@ -41,6 +41,15 @@ export interface RouteHost {
   readonly logLimit?: LogLimiter;
   /** maxfwd's `max_limit`: the highest Max-Forwards process-maxfwd lets through; 70 when absent. */
   readonly maxfwdLimit?: number;
+  /** sanity's `noreply`: a failed check keeps its reply for sanity-reply instead of sending it. */
+  readonly sanityNoReply?: boolean;
+}
+
+/** The reply a failed sanity check asks for. */
+export interface SanityFailure {
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: [string, string][];
 }
 
 /** The location store and each tenant's registrar settings. */
@@ -141,6 +150,8 @@ export interface Answer {
   pendingError: { status: number; reason: string } | undefined;
   /** The message is not to be forwarded (`set-drop`, `x.drop`). */
   dropped: boolean;
+  /** With sanity's noreply: the reply of the failed sanity check, for `sanity-reply`. */
+  sanityFailure: SanityFailure | undefined;
   /** Set by `x.exit`/`x.drop`: every later KSR call of this route is ignored. */
   finished: Finish | undefined;
 }
@@ -210,6 +221,7 @@ export class RouteContext {
     forceRport: false,
     pendingError: undefined,
     dropped: false,
+    sanityFailure: undefined,
     finished: undefined,
   };
   readonly tm: TmState = {

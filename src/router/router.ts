@@ -79,6 +79,8 @@ export interface RouterOptions {
   readonly logLimit?: LogLimiter;
   /** maxfwd's `max_limit` (config `maxfwd.max_limit`); 70 when absent. */
   readonly maxfwdLimit?: number;
+  /** sanity's `noreply` (config `sanity.noreply`); off when absent. */
+  readonly sanityNoReply?: boolean;
 }
 
 export class Router implements RouteHost {
@@ -89,6 +91,7 @@ export class Router implements RouteHost {
   readonly htables: HtableStore | undefined;
   readonly location: LocationHost | undefined;
   readonly maxfwdLimit: number | undefined;
+  readonly sanityNoReply: boolean;
   readonly pvNames = new PvNames();
   readonly regexes = new ScriptRegexes();
   readonly #transport: Transport;
@@ -114,6 +117,7 @@ export class Router implements RouteHost {
     this.htables = options.htables;
     this.location = options.location;
     this.maxfwdLimit = options.maxfwdLimit;
+    this.sanityNoReply = options.sanityNoReply ?? false;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
     this.#defines = defineMap(options.defines ?? {});
     this.#tenantDefines = new Map(

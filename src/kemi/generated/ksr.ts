@@ -287,18 +287,26 @@ export const KSR_INTERFACES = {
     'cmp-aor': { params: [['uri1', 'string'], ['uri2', 'string']], result: 's32' },
   },
   /**
-   * Request sanity checks (Kamailio's `sanity` module). Check bits for `msg-checks`: 1 R-URI SIP version, 2
-   * R-URI scheme, 4 required headers, 8 Via SIP version, 16 Via protocol, 32 CSeq method, 64 CSeq value, 128
-   * Content-Length, 256 Expires value, 512 Proxy-Require, 1024 URIs parse, 2048 digest credentials, 4096
-   * duplicate To tag, 8192 Authorization header, 16384 top Via. `uri-checks`: 1 R-URI, 2 From, 4 To, 8
-   * Contact (run when bit 1024 is set). A failed check sends the matching 4xx/5xx reply (never to an ACK) and
-   * returns -1; replies pass every check.
+   * Sanity checks (Kamailio's `sanity` module), in its order and with its replies. Check bits for
+   * `msg-checks`: 1 R-URI SIP version, 2 R-URI scheme, 4 From/To/Call-ID/CSeq once each, 16384 top Via, 8 Via
+   * SIP version, 16 Via protocol (both no-ops in Kamailio 5.6), 32 CSeq method, 64 CSeq value, 128
+   * Content-Length, 256 Expires value, 512 Proxy-Require (420), 1024 URIs parse, 2048 digest credentials
+   * (another scheme fails), 8192 digest credentials (another scheme passes), 4096 duplicate From/To tag.
+   * `uri-checks`: 1 R-URI, 2 From, 4 To, 8 Contact (run when bit 1024 is set). A failed check sends its reply
+   * (none to an ACK or a reply, none for bits 4 and 16384, none with the server's `sanity.noreply`: then
+   * `sanity-reply` sends it) and returns -1. On a reply the request-line checks (1, 2, 32, R-URI) do not
+   * apply.
    */
   'sanity': {
     /** Run the given checks; 1 if the message passes. */
     'sanity-check': { params: [['msg-checks', 's32'], ['uri-checks', 's32']], result: 's32' },
     /** Run Kamailio's default checks (msg 17895, uri 7). */
     'sanity-check-defaults': { params: [], result: 's32' },
+    /**
+     * With `sanity.noreply`: send the reply the failed check kept (500 Server Sanity Failure without one). 1
+     * (also when there is nothing to do: no noreply, an ACK, a reply), -1 when it could not be sent.
+     */
+    'sanity-reply': { params: [], result: 's32' },
   },
   /** Formatted logging (Kamailio's `xlog` module): `$ru`, `$ci`, `$var(x)` ... in the text are expanded. */
   'xlog': {
