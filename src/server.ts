@@ -224,6 +224,8 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     transport,
     myself,
     multicastReplies: config.multicast_replies,
+    maxfwdLimit: config.maxfwd.max_limit,
+    sanityNoReply: config.sanity.noreply === 1,
     selector,
     log: coreLog,
     timers: tmTimers(config.tm),

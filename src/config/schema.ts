@@ -1,5 +1,6 @@
 // The configuration file's schema: every key, its type and default, in one place. Errors name the key.
 import { z } from 'zod';
+import { DEFAULT_MAXFWD_LIMIT } from '../kemi/maxfwd.ts';
 import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { AUTH_DEFAULTS, authAlgorithms, authSchema } from './auth-schema.ts';
@@ -107,8 +108,11 @@ const relayAllow = z
 /**
  * The registrar (KSR registrar, src/kemi/registrar.ts) of a tenant; absent keys take the top-level
  * `[registrar]` values, then the defaults (in brackets): default_expires (3600 s), min_expires (60 s; a
- * shorter non-zero expiry gets 423), max_expires (86 400 s; longer is cut), max_contacts (10 bindings per
- * AoR; more gets 503), max_bindings (10 000 bindings per tenant over all its tables; more gets 503).
+ * shorter non-zero expiry is raised to it), min_expires_mode (0; 1: a shorter one gets 423 instead),
+ * max_expires (86 400 s; longer is cut), max_contacts (10 bindings per AoR; more gets 503), max_bindings
+ * (10 000 bindings per tenant over all its tables; more gets 503), method_filtering (0; 1: lookup skips
+ * bindings whose Allow lacks the method and answers -2 when only such are left), use_path (0; 1: the
+ * REGISTER's Path is stored and lookup routes through it). The 0/1 keys are Kamailio's registrar parameters.
  */
 const registrarSettings = z
   .object({
@@ -118,6 +122,9 @@ const registrarSettings = z
     // A lookup forks to at most 12 branches (tm's MAX_BRANCHES).
     max_contacts: z.number().int().min(1).max(12).optional(),
     max_bindings: z.number().int().min(1).max(10_000_000).optional(),
+    min_expires_mode: z.union([z.literal(0), z.literal(1)]).optional(),
+    method_filtering: z.union([z.literal(0), z.literal(1)]).optional(),
+    use_path: z.union([z.literal(0), z.literal(1)]).optional(),
   })
   .strict();
 
@@ -220,6 +227,9 @@ export const registrarDefaults = {
   max_expires: DEFAULT_REGISTRAR.maxExpires,
   max_contacts: DEFAULT_REGISTRAR.maxContacts,
   max_bindings: DEFAULT_REGISTRAR.maxBindings,
+  min_expires_mode: DEFAULT_REGISTRAR.minExpiresMode,
+  method_filtering: DEFAULT_REGISTRAR.methodFiltering,
+  use_path: DEFAULT_REGISTRAR.usePath,
 };
 
 export const configSchema = z
@@ -295,6 +305,22 @@ export const configSchema = z
      * the request's source, so a Via cannot steer replies to a third party (docs/sandbox.md).
      */
     multicast_replies: z.boolean().default(false),
+    /**
+     * Kamailio's maxfwd module parameter `max_limit` [70]: `process_maxfwd` caps a received Max-Forwards at
+     * it before decrementing.
+     */
+    maxfwd: z
+      .object({ max_limit: z.number().int().min(0).max(255).default(DEFAULT_MAXFWD_LIMIT) })
+      .strict()
+      .default({ max_limit: DEFAULT_MAXFWD_LIMIT }),
+    /**
+     * Kamailio's sanity module parameter `noreply` [0]: 1 keeps a failed check's reply for the script's
+     * `sanity_reply` (or its own reply) instead of sending it.
+     */
+    sanity: z
+      .object({ noreply: z.union([z.literal(0), z.literal(1)]).default(0) })
+      .strict()
+      .default({ noreply: 0 }),
     /**
      * Registrar settings of every tenant (each may override them), and how often expired bindings are swept
      * from the location store (`location.db` in data_dir; in memory without one) [60 s, 1000 at a time].

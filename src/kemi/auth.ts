@@ -23,6 +23,7 @@ import {
   verifyCredentials,
 } from './digest-auth.ts';
 import { hostLog } from './host-log.ts';
+import { lineBytes, pushReplyHeaders, replyFits } from './message-budget.ts';
 
 /** pv-* flag 1: the password argument is an HA1 already. */
 const PASSWORD_IS_HA1 = 1;
@@ -52,8 +53,11 @@ function challenge(ctx: RouteContext, fnName: string, kind: Kind, realm: string,
   const stripped = stripRealm(host, realm);
   if (stripped === '' || /[\r\n\0]/.test(stripped))
     return refuse('the realm is empty or holds CR, LF or NUL');
-  for (const value of challengeValues(ctx, host, stripped, flags))
-    ctx.answer.replyHeaders.push([header, value]);
+  const lines = challengeValues(ctx, host, stripped, flags).map((value) => [header, value] as const);
+  const bytes = lines.reduce((n, [name, value]) => n + lineBytes(name, value), 0);
+  // A realm as long as the reply may be is refused here, at the edit, as every reply header is.
+  if (!replyFits(ctx, fnName, lines.length, bytes)) return -2;
+  pushReplyHeaders(ctx, lines);
   return ctx.host.sendReply(ctx, status, reason) ? 1 : -3;
 }
 

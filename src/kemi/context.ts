@@ -56,6 +56,17 @@ export interface RouteHost {
   readonly editLimits?: EditLimits;
   /** Edits refused by editLimits, by tenant (metrics); not counted when absent. */
   readonly editsRefused?: Record<string, number>;
+  /** maxfwd's `max_limit`: the highest Max-Forwards process-maxfwd lets through; 70 when absent. */
+  readonly maxfwdLimit?: number;
+  /** sanity's `noreply`: a failed check keeps its reply for sanity-reply instead of sending it. */
+  readonly sanityNoReply?: boolean;
+}
+
+/** The reply a failed sanity check asks for. */
+export interface SanityFailure {
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: [string, string][];
 }
 
 /** The location store and each tenant's registrar settings. */
@@ -134,6 +145,8 @@ export interface RelayPlan {
   dstUri: string | undefined;
   /** q value of the R-URI's branch (append-branch-uri-q, t-next-contacts). */
   ruriQ: number | undefined;
+  /** The R-URI branch's Path (Kamailio's path vector, set by registrar lookup): Route headers of the branch. */
+  ruriPath: string | undefined;
   /** Branches added with append-branch (the destination set after the R-URI's branch). */
   appended: DestinationBranch[] | undefined;
   /** What t-load-contacts left for t-next-contacts, by falling q. */
@@ -163,6 +176,8 @@ export interface Answer {
   pendingError: { status: number; reason: string } | undefined;
   /** The message is not to be forwarded (`set-drop`, `x.drop`). */
   dropped: boolean;
+  /** With sanity's noreply: the reply of the failed sanity check, for `sanity-reply`. */
+  sanityFailure: SanityFailure | undefined;
   /** Set by `x.exit`/`x.drop`: every later KSR call of this route is ignored. */
   finished: Finish | undefined;
 }
@@ -212,10 +227,19 @@ export class RouteContext {
   logMeter: LogMeter | undefined = undefined;
   /** `$var(name)`: script variables that live for this message. */
   readonly vars = new Map<string, string | number>();
+  /**
+   * `$avp(name)`: attribute-value pairs. A request route's own until t-relay hands them to the transaction;
+   * the transaction's branch, onreply and failure routes then share them (as Kamailio keeps AVPs with
+   * the transaction).
+   */
+  avps = new Map<string, string | number>();
+  /** `$rc`: the code of the last KSR function that returned one (define.ts writes it). */
+  lastCode = 0;
   readonly flags: RouteFlags = { message: 0, branch: 0 };
   readonly relay: RelayPlan = {
     dstUri: undefined,
     ruriQ: undefined,
+    ruriPath: undefined,
     appended: undefined,
     contacts: undefined,
     recordRoute: undefined,
@@ -229,6 +253,7 @@ export class RouteContext {
     forceRport: false,
     pendingError: undefined,
     dropped: false,
+    sanityFailure: undefined,
     finished: undefined,
   };
   readonly tm: TmState = {

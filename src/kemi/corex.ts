@@ -52,4 +52,9 @@ export const corex = defineModule('corex', {
     }
     return append(ctx, 'append-branch-uri-q', uri, value, false);
   },
+  // corex_mod.c ki_has_ruri_user: -1 for a reply or an R-URI without user.
+  'has-ruri-user': (ctx) => {
+    const user = ctx.request?.parsedUri?.user;
+    return user !== undefined && user !== '' ? 1 : -1;
+  },
 });

@@ -72,6 +72,26 @@ export function defineModule<N extends InterfaceName>(name: N, table: KsrTable<N
     const run = impl as KsrFunction['impl'];
     const guarded = (ctx: RouteContext, ...args: unknown[]) =>
       ctx.answer.finished ? ignored : run(ctx, ...args);
+    // `$rc`: the code the last function returning one gave (a bool as 1 / -1), as a native Kamailio
+    // script's $rc holds the last action's.
+    if (result === 's32')
+      return {
+        name: fn,
+        params,
+        result,
+        impl: (ctx, ...args) => (ctx.lastCode = guarded(ctx, ...args) as number),
+      };
+    if (result === 'bool')
+      return {
+        name: fn,
+        params,
+        result,
+        impl: (ctx, ...args) => {
+          const value = guarded(ctx, ...args) as boolean;
+          ctx.lastCode = value ? 1 : -1;
+          return value;
+        },
+      };
     return { name: fn, params, result, impl: guarded };
   });
   return { name, functions };

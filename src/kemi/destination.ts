@@ -5,7 +5,13 @@ import type { RouteContext } from './context.ts';
 
 /** The R-URI's branch. */
 export function ruriBranch(ctx: RouteContext): DestinationBranch {
-  return { uri: ctx.request!.uri, dstUri: ctx.relay.dstUri, q: ctx.relay.ruriQ, flags: ctx.flags.branch };
+  const branch = {
+    uri: ctx.request!.uri,
+    dstUri: ctx.relay.dstUri,
+    q: ctx.relay.ruriQ,
+    flags: ctx.flags.branch,
+  };
+  return ctx.relay.ruriPath === undefined ? branch : { ...branch, path: ctx.relay.ruriPath };
 }
 
 /**

@@ -132,7 +132,12 @@ export const hdr = defineModule('hdr', {
   rminsert: (ctx, hname, hdrval) => replace(ctx, hname, hdrval, 'rminsert', 'first'),
   'is-present': (ctx, hname) => (ctx.msg.has(hname) ? 1 : -1),
   get: (ctx, hname) => ctx.msg.getFieldValues(hname)[0],
+  // gete/getw: Kamailio's sr_kemi_hdr_get_mode with SR_KEMI_XVAL_NULL_EMPTY / _PRINT.
+  gete: (ctx, hname) => ctx.msg.getFieldValues(hname)[0] ?? '',
+  getw: (ctx, hname) => ctx.msg.getFieldValues(hname)[0] ?? '<<null>>',
   'get-idx': (ctx, hname, idx) => ctx.msg.getFieldValues(hname).at(idx),
+  'gete-idx': (ctx, hname, idx) => ctx.msg.getFieldValues(hname).at(idx) ?? '',
+  'getw-idx': (ctx, hname, idx) => ctx.msg.getFieldValues(hname).at(idx) ?? '<<null>>',
   'append-to-reply': (ctx, hdrval) => {
     const fields = fieldsOf(ctx, hdrval, 'append-to-reply', undefined);
     if (!fields || !replyFits(ctx, 'append-to-reply', fields.length, bytesOf(fields))) return -1;

@@ -7,6 +7,7 @@ import { findCredentials, headerFor, splitUsername } from './digest-auth.ts';
 import { hostLog } from './host-log.ts';
 import { tenantTable, writeItem } from './htable.ts';
 import { inputFits, uriFits } from './message-budget.ts';
+import { expand } from './xlog.ts';
 
 interface PseudoVariable {
   /** True when the name takes an argument in parentheses (`$hdr(Name)`). */
@@ -19,10 +20,16 @@ interface PseudoVariable {
 const ruri = (ctx: RouteContext) => ctx.request?.parsedUri;
 const defaultPort = (uri: SipUri) => (uri.scheme === 'sips' ? 5061 : 5060);
 
-/** `$sht(table=>key)`: the table and the key (taken as written: no variables are expanded in it). */
+/**
+ * `$sht(table=>key)`: the table and the key, with the pseudo-variables in the key expanded
+ * ("$sht(ipban=>$si)"), as Kamailio's pv_parse_ht_name / pv_printf_s do.
+ */
 function htableItem(ctx: RouteContext, arg: string): [table: string, key: string] | undefined {
   const at = arg.indexOf('=>');
-  if (at > 0) return [arg.slice(0, at), arg.slice(at + 2)];
+  if (at > 0) {
+    const key = arg.slice(at + 2);
+    return [arg.slice(0, at), key.includes('$') ? expand(ctx, key) : key];
+  }
   hostLog(ctx, 'error', 'pv', { ksr: 'pv' }, `'$sht(${arg})': expected $sht(table=>key)`);
   return undefined;
 }
@@ -61,6 +68,8 @@ function nameAddrVariables(header: 'from' | 'to', prefix: string): Record<string
     [`${prefix}t`]: { get: (ctx) => value(ctx)?.tag },
   };
 }
+
+const avpName = (name: string) => (name.startsWith('s:') ? name.slice(2) : name);
 
 const headerBody = (ctx: RouteContext, name: string) => ctx.msg.getFieldValues(name)[0];
 
@@ -171,6 +180,18 @@ const VARIABLES: Record<string, PseudoVariable> = {
       return item !== undefined && writeItem(ctx, item[0], item[1], v);
     },
   },
+  // One value per name: an assignment replaces it ($null removes it). `s:name` is `name`, as in Kamailio.
+  avp: {
+    arg: true,
+    get: (ctx, name) => ctx.avps.get(avpName(name)),
+    set: (ctx, v, name) => {
+      if (v === undefined) ctx.avps.delete(avpName(name));
+      else ctx.avps.set(avpName(name), v);
+      return true;
+    },
+  },
+  rc: { get: (ctx) => ctx.lastCode },
+  retcode: { get: (ctx) => ctx.lastCode },
   var: {
     arg: true,
     get: (ctx, name) => ctx.vars.get(name),

@@ -23,6 +23,24 @@ function write(ctx: RouteContext, name: string, value: string | number | undefin
   if (written && !written.ok) hostLog(ctx, 'error', 'pv', { ksr: 'pv' }, written.error);
 }
 
+/**
+ * What Kamailio's str2sint (src/core/ut.h str2snval) leaves in its result, which sr_kemi_pv_geti returns
+ * whatever str2sint answered: an optional sign and the digits up to the first other character ("12ab" is
+ * 12, "ab" 0), saturated at the s32 bounds.
+ */
+function str2sint(value: string): number {
+  const neg = value[0] === '-';
+  let i = neg || value[0] === '+' ? 1 : 0;
+  let n = 0;
+  for (; i < value.length; i++) {
+    const c = value.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) break;
+    n = n * 10 + c;
+    if (n > 0x80000000) break;
+  }
+  return neg ? Math.max(-n, -0x80000000) : Math.min(n, 0x7fffffff);
+}
+
 const text = (value: PvValue, absent: string) => (value === undefined ? absent : String(value));
 
 export const pv = defineModule('pv', {
@@ -36,6 +54,13 @@ export const pv = defineModule('pv', {
     const n =
       typeof value === 'number' ? value : value === undefined || value === '' ? Number.NaN : Number(value);
     return Number.isInteger(n) && n >= -0x80000000 && n <= 0x7fffffff ? n : vn;
+  },
+  // sr_kemi_pv_geti (src/core/kemi.c): 0 for $null, an integer as it is, a string through str2sint.
+  geti: (ctx, name) => {
+    const value = read(ctx, name);
+    if (value === undefined) return 0;
+    if (typeof value === 'number') return value | 0;
+    return str2sint(value);
   },
   getvs: (ctx, name, vs) => text(read(ctx, name), vs),
   getw: (ctx, name) => text(read(ctx, name), '<<null>>'),

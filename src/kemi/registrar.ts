@@ -4,12 +4,15 @@
 // REGISTER is never another tenant's location. Return codes are Kamailio's.
 import { err, ok, type Result } from '../result.ts';
 import { type Contact, parseDeltaSeconds, parseUri, type SipRequest, uriEquals } from '../sip/index.ts';
-import type { Binding, BindingChanges, LocationStore, RegistrarSettings } from '../state/index.ts';
-import { MAX_BRANCHES } from '../tm/index.ts';
+import type { Binding, BindingChanges } from '../state/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
 import { hostLog } from './host-log.ts';
 import { pushReplyHeaders } from './message-budget.ts';
+import { lookup, registered } from './registrar-lookup.ts';
+import { addressOfRecord, type Scope, scopeOf } from './registrar-scope.ts';
+
+export { addressOfRecord } from './registrar-scope.ts';
 
 /** save flag: do not send the reply (Kamailio's REG_SAVE_NORPL_FL). */
 export const SAVE_NO_REPLY = 0x02;
@@ -21,48 +24,52 @@ export const MAX_AOR_BYTES = 256;
 export const MAX_CONTACT_BYTES = 512;
 const MAX_CALL_ID_BYTES = 255;
 const MAX_USER_AGENT_BYTES = 255;
-
-const TABLE = /^[A-Za-z0-9_]{1,64}$/;
+const MAX_PATH_BYTES = 1024;
+/** usrloc's cseq_delay (20 s): how long the same CSeq again counts as a retransmission. */
+export const CSEQ_DELAY_MS = 20_000;
+/** The AVP fix_nated_register fills and registrar's received_avp names in Kamailio's basic config. */
+const RECEIVED_AVP = 'RECEIVED';
 
 /**
- * The address-of-record of a sip: or sips: URI as usrloc keys it: "user@host" (or "host"), the host in lower
- * case, the user with its escapes normalised; scheme, port and parameters do not count (Kamailio's default,
- * use_domain on). Undefined for anything else.
+ * What a binding keeps besides its contact: `received`, the address a NATed UA is reached at (the value of
+ * $avp(RECEIVED), as nathelper's fix_nated_register leaves it: `KSR.kx.get_srcuri()`), and with use_path
+ * the REGISTER's Path.
  */
-export function addressOfRecord(text: string): string | undefined {
-  const uri = parseUri(text) ?? (text.includes(':') ? undefined : parseUri(`sip:${text}`));
-  if (uri === undefined || uri.scheme === 'tel' || uri.host === '') return undefined;
-  const host = uri.host.toLowerCase();
-  return uri.user === undefined ? host : `${normalizeUser(uri.user)}@${host}`;
+function bindingExtras(
+  request: SipRequest,
+  ctx: RouteContext,
+  usePath: boolean,
+): Result<{ received?: string; path?: string }, Refusal> {
+  const extras: { received?: string; path?: string } = {};
+  const received = ctx.avps.get(RECEIVED_AVP);
+  if (received !== undefined) {
+    const uri = String(received);
+    if (uri.length > MAX_CONTACT_BYTES || parseUri(uri) === undefined)
+      return err(
+        refusal(500, 'Server Internal Error', `$avp(${RECEIVED_AVP}) '${uri.slice(0, 80)}' is not a SIP URI`),
+      );
+    extras.received = uri;
+  }
+  const path = usePath ? request.getFieldValues('Path') : [];
+  if (path.length > 0) {
+    const value = path.join(', ');
+    if (value.length > MAX_PATH_BYTES)
+      return err(refusal(400, 'Bad Request', `the Path is longer than ${MAX_PATH_BYTES} bytes`));
+    extras.path = value;
+  }
+  return ok(extras);
 }
 
-function normalizeUser(user: string): string {
-  if (user.indexOf('%') < 0) return user;
-  return user.replace(/%([0-9a-fA-F]{2})/g, (written, hex: string) => {
-    const c = String.fromCharCode(Number.parseInt(hex, 16));
-    return /[A-Za-z0-9\-_.!~*'()]/.test(c) ? c : written.toUpperCase();
-  });
-}
-
-interface Scope {
-  readonly store: LocationStore;
-  readonly settings: RegistrarSettings;
-  readonly tenant: string;
-  readonly refused: Record<string, Record<string, number>>;
-}
-
-/** The tenant's location scope, or why there is none. */
-function scopeOf(ctx: RouteContext, table: string): Result<Scope, string> {
-  const location = ctx.host.location;
-  if (!location) return err('this server has no location service');
-  if (ctx.tenant === undefined) return err('the route has no tenant');
-  if (!TABLE.test(table)) return err(`table '${table.slice(0, 80)}' is not 1-64 letters, digits or "_"`);
-  return ok({
-    store: location.store,
-    settings: location.settings(ctx.tenant),
-    tenant: ctx.tenant,
-    refused: location.refused,
-  });
+/** usrloc's methods: the contact's methods parameter, else the REGISTER's Allow; every method without. */
+function methodsOf(contact: Contact, request: SipRequest): { methods?: string } {
+  const param = contact.params.get('methods');
+  const list = param !== undefined ? [param.replace(/^"|"$/g, '')] : request.getFieldValues('Allow');
+  if (list.length === 0) return {};
+  const names = list
+    .flatMap((v) => v.split(','))
+    .map((m) => m.trim().toUpperCase())
+    .filter((m) => m !== '');
+  return names.length === 0 ? {} : { methods: [...new Set(names)].join(',').slice(0, 255) };
 }
 
 function sameContact(a: string, b: string): boolean {
@@ -109,24 +116,27 @@ function plan(
   const cseq = request.cseq.seq;
   if (callId.length > MAX_CALL_ID_BYTES)
     return err(refusal(400, 'Call-ID Too Long', `Call-ID longer than ${MAX_CALL_ID_BYTES} bytes`));
-  // RFC 3261 10.3 step 7: a binding of this Call-ID with a CSeq at least as high means an older request.
-  const outOfOrder = (b: Binding | undefined) =>
-    b !== undefined && b.callId === callId && cseq <= b.cseq
-      ? refusal(
-          500,
-          'Server Internal Error',
-          `CSeq ${cseq} is not higher than ${b.cseq} of the binding ${b.contact} (same Call-ID)`,
-          [['Retry-After', '1']],
-        )
-      : undefined;
+  // RFC 3261 10.3 step 7 as usrloc's get_ucontact applies it: a binding of this Call-ID with a higher CSeq
+  // means an older request (400); the same CSeq within cseq_delay of the binding's last change is the
+  // retransmission of the REGISTER that made it: the binding stays and the request is answered as before.
+  const order = (b: Binding | undefined): 'new' | 'retransmission' | Refusal => {
+    if (b === undefined || b.callId !== callId || cseq > b.cseq) return 'new';
+    if (cseq === b.cseq && now < b.updatedAt + CSEQ_DELAY_MS) return 'retransmission';
+    return refusal(
+      400,
+      'Bad Request',
+      `CSeq ${cseq} is not higher than ${b.cseq} of the binding ${b.contact}`,
+      [['P-Registrar-Error', 'Invalid CSeq number']],
+    );
+  };
 
   const values = request.getAll('Contact').map((v) => v.trim());
   if (values.includes('*')) {
     if (values.length > 1) return err(refusal(400, 'Invalid Request', "Contact '*' beside other contacts"));
     if (headerExpires !== 0) return err(refusal(400, 'Invalid Request', "Contact '*' needs 'Expires: 0'"));
     for (const b of existing) {
-      const refused = outOfOrder(b);
-      if (refused) return err(refused);
+      const verdict = order(b);
+      if (typeof verdict !== 'string') return err(verdict);
     }
     const remove = existing.map((b) => b.contact);
     return ok({ changes: { remove, put: [] }, added: false, updated: false, removed: remove.length > 0 });
@@ -140,6 +150,8 @@ function plan(
 
   const userAgent = request.get('User-Agent')?.slice(0, MAX_USER_AGENT_BYTES);
   const source = `${ctx.source.proto}:${ctx.source.remote.address}:${ctx.source.remote.port}`;
+  const extra = bindingExtras(request, ctx, settings.usePath === 1);
+  if (!extra.ok) return err(extra.error);
   const remove: string[] = [];
   const put: Binding[] = [];
   let added = false;
@@ -148,20 +160,27 @@ function plan(
     if (contact.uri.length > MAX_CONTACT_BYTES)
       return err(refusal(400, 'Contact Too Long', `a contact URI is longer than ${MAX_CONTACT_BYTES} bytes`));
     let expires = contact.expires ?? headerExpires ?? settings.defaultExpires;
+    // sip_msg.c calc_contact_expires: below min_expires is raised to it, or refused in min_expires_mode.
     if (expires !== 0 && expires < settings.minExpires) {
-      return err(
-        refusal(
-          423,
-          'Interval Too Brief',
-          `expires ${expires} of ${contact.uri} is below min_expires ${settings.minExpires}`,
-          [['Min-Expires', String(settings.minExpires)]],
-        ),
-      );
+      if (settings.minExpiresMode === 1)
+        return err(
+          refusal(
+            423,
+            'Interval Too Brief',
+            `expires ${expires} of ${contact.uri} is below min_expires ${settings.minExpires}`,
+            [
+              ['Min-Expires', String(settings.minExpires)],
+              ['P-Registrar-Error', 'Interval too brief'],
+            ],
+          ),
+        );
+      expires = settings.minExpires;
     }
     expires = Math.min(expires, settings.maxExpires);
     const match = existing.find((b) => sameContact(b.contact, contact.uri));
-    const refused = outOfOrder(match);
-    if (refused) return err(refused);
+    const verdict = order(match);
+    if (typeof verdict !== 'string') return err(verdict);
+    if (verdict === 'retransmission') continue;
     const key = match?.contact ?? contact.uri;
     // A contact named twice in one request: the last one counts.
     const again = put.findIndex((b) => b.contact === key);
@@ -181,6 +200,8 @@ function plan(
       source,
       userAgent,
       updatedAt: now,
+      ...extra.value,
+      ...methodsOf(contact, request),
     });
   }
   if (flags & SAVE_REPLACE) {
@@ -239,6 +260,9 @@ function save(ctx: RouteContext, table: string, flags: number): number {
       'Contact',
       `<${b.contact}>;expires=${secondsLeft(b, now)}${b.q === undefined ? '' : `;q=${formatQ(b.q)}`}`,
     ]);
+    // RFC 3327 5.3: a registrar that stored the Path returns it in the 200 (Kamailio: path_mode on).
+    if (settings.usePath === 1)
+      for (const value of request.getFieldValues('Path')) contacts.push(['Path', value]);
     reply(200, 'OK', contacts);
     // Kamailio's codes: 1 contacts inserted, 2 updated, 3 deleted, 4 returned (a query).
     return added ? 1 : updated ? 2 : removed ? 3 : 4;
@@ -246,67 +270,6 @@ function save(ctx: RouteContext, table: string, flags: number): number {
     hostLog(ctx, 'error', ksr, { ksr, err }, 'the location store failed');
     return refuse(refusal(500, 'Server Internal Error', 'the location store failed'));
   }
-}
-
-/** Bindings of the AoR of `uri`, or a negative code (logged). */
-function bindingsOf(ctx: RouteContext, ksr: string, table: string, uri: string): Binding[] | number {
-  const scoped = scopeOf(ctx, table);
-  if (!scoped.ok) {
-    hostLog(ctx, 'error', ksr, { ksr }, scoped.error);
-    return -3;
-  }
-  const scope = scoped.value;
-  const aor = addressOfRecord(uri);
-  if (aor === undefined) {
-    hostLog(ctx, 'error', ksr, { ksr }, `'${uri.slice(0, 80)}' is not a sip: or sips: URI`);
-    return -3;
-  }
-  try {
-    return scope.store.bindings(scope.tenant, table, aor);
-  } catch (err) {
-    hostLog(ctx, 'error', ksr, { ksr, err }, 'the location store failed');
-    return -3;
-  }
-}
-
-/**
- * Kamailio's lookup: the best binding's contact becomes the R-URI, the others are appended as branches
- * (t-relay forks to all of them; t-load-contacts orders them for serial forking). 1 found, -1 none, -3 error.
- */
-function lookup(ctx: RouteContext, ksr: string, table: string, uri: string | undefined): number {
-  const request = ctx.request;
-  if (!request) {
-    hostLog(ctx, 'error', ksr, { ksr }, 'only a request can be looked up');
-    return -3;
-  }
-  const found = bindingsOf(ctx, ksr, table, uri ?? request.uri);
-  if (typeof found === 'number') return found;
-  if (found.length === 0) return -1;
-  const [first, ...rest] = found;
-  if (!request.setUri(first.contact)) {
-    hostLog(ctx, 'error', ksr, { ksr }, `the contact '${first.contact}' is not a URI`);
-    return -3;
-  }
-  ctx.relay.ruriQ = first.q;
-  ctx.relay.appended ??= [];
-  for (const b of rest) {
-    if (ctx.relay.appended.length + 1 >= MAX_BRANCHES) {
-      hostLog(ctx, 'warn', ksr, { ksr }, `only ${MAX_BRANCHES} branches: ${found.length} bindings found`);
-      break;
-    }
-    ctx.relay.appended.push({ uri: b.contact, dstUri: undefined, q: b.q, flags: 0 });
-  }
-  return 1;
-}
-
-function registered(ctx: RouteContext, ksr: string, table: string, uri: string | undefined): number {
-  const text = uri ?? ctx.request?.uri;
-  if (text === undefined) {
-    hostLog(ctx, 'error', ksr, { ksr }, 'not a request: give the URI');
-    return -1;
-  }
-  const found = bindingsOf(ctx, ksr, table, text);
-  return typeof found !== 'number' && found.length > 0 ? 1 : -1;
 }
 
 export const registrar = defineModule('registrar', {

@@ -1,37 +1,30 @@
-// KSR sanity: Kamailio's request sanity checks, selected by the same bits, each answering with the same
-// kind of 4xx/5xx. A failed check replies (never to an ACK) and returns -1; replies pass every check.
+// KSR sanity: Kamailio 5.6's sanity checks (src/modules/sanity/sanity.c), selected by the same bits, run in
+// the same order, failing with the same replies. A failed check replies (never to an ACK or a reply) and
+// returns -1; some failures Kamailio sends no reply for (a message without From/To/Call-ID/CSeq, a broken
+// top Via, a credentials header of another scheme under bit 2048). With the `sanity.noreply` setting the
+// reply is kept for `sanity-reply` instead. On a reply (onreply routes) the checks of the request line
+// (bits 1, 2, 32 and the R-URI check) do not apply: Kamailio reads a reply's first line as a request's there.
 import { parseUri } from '../sip/index.ts';
-import type { RouteContext } from './context.ts';
+import type { RouteContext, SanityFailure } from './context.ts';
 import { defineModule } from './define.ts';
 import { hostLog } from './host-log.ts';
 import { pushReplyHeaders } from './message-budget.ts';
 
-interface Failure {
-  status: number;
-  reason: string;
-  /** Header fields to add to the reply (420's Unsupported). */
-  headers?: [string, string][];
-}
+/** A failed check: the reply it asks for, or none (Kamailio's FL_MSG_NOREPLY). */
+type Failure = SanityFailure | 'no-reply';
 
 type Check = (ctx: RouteContext) => Failure | undefined;
 
-const UNSIGNED = /^[0-9]{1,10}$/;
-const fail = (status: number, reason: string): Failure => ({ status, reason });
+const fail = (status: number, reason: string, headers: [string, string][] = []): Failure => ({
+  status,
+  reason,
+  headers,
+});
 
-/** Authorization-style credentials: `scheme name=value, name="value", ...`. */
-function credentialsWellFormed(value: string): boolean {
-  const m = /^\s*([A-Za-z][A-Za-z0-9._-]*)\s+(.+)$/.exec(value);
-  if (!m) return false;
-  const param = /\s*[A-Za-z0-9._-]+\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,"]+)\s*(,|$)/y;
-  let p = 0;
-  const rest = m[2];
-  while (p < rest.length) {
-    param.lastIndex = p;
-    if (!param.exec(rest)) return false;
-    p = param.lastIndex;
-  }
-  return true;
-}
+/** Kamailio's str2valid_uint: 1 to 10 digits, at most 2^32 - 1. */
+const validUint = (text: string) => /^[0-9]{1,10}$/.test(text) && Number(text) <= 0xffffffff;
+
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 
 function tagCount(value: string): number {
   // Parameters of a name-addr follow its '>'; of an addr-spec, the first ';'.
@@ -39,44 +32,100 @@ function tagCount(value: string): number {
   return (value.slice(close + 1).match(/;\s*tag\s*=/gi) ?? []).length;
 }
 
-/** The message checks by bit, in Kamailio's order. */
+/** Digest parameters by lower-case name, or undefined when the header does not parse. */
+function digestParams(rest: string): Map<string, string> | undefined {
+  const params = new Map<string, string>();
+  const param = /\s*([A-Za-z0-9._-]+)\s*=\s*("((?:[^"\\]|\\.)*)"|[^\s,"]+)\s*(,|$)/y;
+  let p = 0;
+  while (p < rest.length) {
+    param.lastIndex = p;
+    const m = param.exec(rest);
+    if (!m) return undefined;
+    params.set(m[1].toLowerCase(), m[3] ?? m[2]);
+    p = param.lastIndex;
+  }
+  return params;
+}
+
+/**
+ * sanity.c check_digest_only over Authorization, then Proxy-Authorization: 'other' at the first header of
+ * another scheme (Kamailio's SANITY_CHECK_NOT_APPLICABLE), else the first failure.
+ */
+function checkDigest(ctx: RouteContext): Failure | 'other' | undefined {
+  const values = [
+    ...ctx.msg.getFieldValues('Authorization'),
+    ...ctx.msg.getFieldValues('Proxy-Authorization'),
+  ];
+  for (const value of values) {
+    const m = /^\s*([A-Za-z][A-Za-z0-9._-]*)(?:\s+([\s\S]*))?$/.exec(value);
+    if (!m) return fail(400, 'Bad Auth Header');
+    if (m[1].toLowerCase() !== 'digest') return 'other';
+    const params = digestParams(m[2] ?? '');
+    if (!params) return fail(400, 'Bad Auth Header');
+    // digest.c check_dig_cred: username, realm, nonce, uri and response present; with qop, cnonce and nc.
+    const required = ['username', 'realm', 'nonce', 'uri', 'response'];
+    const qop = params.get('qop')?.toLowerCase();
+    if (qop === 'auth' || qop === 'auth-int') required.push('cnonce', 'nc');
+    if (required.some((name) => !params.has(name))) return fail(400, 'Bad Auth Credentials');
+    if (params.get('username') === '') return fail(400, 'Auth Empty User');
+    if (params.get('nonce') === '') return fail(400, 'Auth Empty Nonce');
+    if (params.get('response') === '') return fail(400, 'Auth Empty Response');
+  }
+  return undefined;
+}
+
+/** Request-line checks: skipped for a reply. */
+const requestOnly =
+  (check: Check): Check =>
+  (ctx) =>
+    ctx.request ? check(ctx) : undefined;
+
+/** The message checks by bit, in the order sanity.c's sanity_check runs them. */
 const MSG_CHECKS: [bit: number, check: Check][] = [
   [
     1,
-    (ctx) =>
+    requestOnly((ctx) =>
       ctx.msg.version.toUpperCase() === 'SIP/2.0' ? undefined : fail(505, 'Version Not Supported (R-URI)'),
+    ),
   ],
   [
     2,
-    (ctx) => {
-      const scheme = ctx.request?.parsedUri?.scheme;
-      return scheme ? undefined : fail(416, 'Unsupported URI Scheme in Request URI');
-    },
+    requestOnly((ctx) => {
+      if (ctx.request!.parsedUri) return undefined;
+      const scheme = SCHEME.exec(ctx.request!.uri)?.[1].toLowerCase();
+      return scheme !== undefined && !['sip', 'sips', 'tel'].includes(scheme)
+        ? fail(416, 'Unsupported URI Scheme in Request URI')
+        : fail(400, 'Bad Request URI');
+    }),
   ],
   [
     4,
-    (ctx) => {
-      for (const name of ['To', 'From', 'CSeq', 'Call-ID', 'Via'])
-        if (!ctx.msg.has(name)) return fail(400, `Missing Required Header in Request (${name})`);
-      return undefined;
-    },
+    // check_required_headers: the transaction's From, To, Call-ID and CSeq, once each; no reply.
+    (ctx) =>
+      ['From', 'To', 'Call-ID', 'CSeq'].some((name) => ctx.msg.getAll(name).length !== 1)
+        ? 'no-reply'
+        : undefined,
   ],
+  [16384, (ctx) => (ctx.msg.via.host !== '' ? undefined : 'no-reply')],
+  // Bits 8 and 16 are no-ops in Kamailio 5.6 (its Via parser already refuses what they would catch); here
+  // they check (docs/ksr-api.md, Differences from Kamailio).
   [8, (ctx) => (ctx.msg.via.version === '2.0' ? undefined : fail(505, 'Version Not Supported (Via)'))],
   [
     16,
     (ctx) =>
       ctx.msg.via.transport.toLowerCase() === ctx.source.proto
         ? undefined
-        : fail(400, 'Via Transport Mismatch'),
+        : fail(400, 'Transport Missmatch in Topmost Via'),
   ],
   [
     32,
-    (ctx) =>
+    requestOnly((ctx) =>
       ctx.msg.cseq.method === ctx.request!.method
         ? undefined
         : fail(400, 'CSeq method does not match request method'),
+    ),
   ],
-  [64, (ctx) => (ctx.msg.cseq.seq < 2 ** 31 ? undefined : fail(400, 'CSeq number is illegal'))],
+  [64, (ctx) => (ctx.msg.cseq.seq <= 0xffffffff ? undefined : fail(400, 'CSeq number is illegal'))],
   [
     128,
     (ctx) => {
@@ -89,60 +138,66 @@ const MSG_CHECKS: [bit: number, check: Check][] = [
   [
     256,
     (ctx) => {
-      const expires = ctx.msg.get('Expires');
-      return expires === undefined || UNSIGNED.test(expires) ? undefined : fail(400, 'Expires not a number');
+      const expires = ctx.msg.get('Expires')?.trim();
+      if (expires === undefined) return undefined;
+      if (expires === '') return fail(400, 'Missing number in Expires header');
+      return validUint(expires) ? undefined : fail(400, 'Expires value is illegal');
     },
   ],
   [
     512,
     (ctx) => {
-      // No extension needs a proxy's support here: every Proxy-Require option tag is unsupported (RFC 3261 8.2.2.3).
-      const required = ctx.msg.getAll('Proxy-Require');
-      if (required.length === 0) return undefined;
-      return { status: 420, reason: 'Bad Extension', headers: [['Unsupported', required.join(', ')]] };
+      // No extension needs a proxy's support here (Kamailio's proxy_require parameter, empty by default):
+      // the first option tag is unsupported (RFC 3261 8.2.2.3).
+      const first = ctx.msg
+        .getFieldValues('Proxy-Require')
+        .flatMap((v) => v.split(','))
+        .map((t) => t.trim())
+        .find((t) => t !== '');
+      return first === undefined
+        ? undefined
+        : fail(420, 'Bad Proxy Require Extension', [['Unsupported', first]]);
     },
   ],
-  [1024, () => undefined], // URI checks: run with the uri-checks bits below.
+  [1024, () => undefined], // URI checks: sanityCheck runs URI_CHECKS here, with the uri-checks bits.
   [
     2048,
     (ctx) => {
-      for (const name of ['Authorization', 'Proxy-Authorization'])
-        for (const value of ctx.msg.getFieldValues(name))
-          if (!credentialsWellFormed(value)) return fail(400, `Bad ${name} Credentials`);
-      return undefined;
-    },
-  ],
-  [
-    4096,
-    (ctx) => {
-      for (const name of ['From', 'To'])
-        if (tagCount(ctx.msg.getFieldValues(name)[0] ?? '') > 1) return fail(400, `Duplicate tag in ${name}`);
-      return undefined;
+      const found = checkDigest(ctx);
+      return found === 'other' ? 'no-reply' : found;
     },
   ],
   [
     8192,
     (ctx) => {
-      for (const value of ctx.msg.getFieldValues('Authorization'))
-        if (!/^\s*Digest\s/i.test(value)) return fail(400, 'Authorization header is not Digest');
+      const found = checkDigest(ctx);
+      return found === 'other' ? undefined : found;
+    },
+  ],
+  [
+    4096,
+    (ctx) => {
+      if (tagCount(ctx.msg.getFieldValues('From')[0] ?? '') > 1) return fail(400, 'Many From Tag Params');
+      if (tagCount(ctx.msg.getFieldValues('To')[0] ?? '') > 1) return fail(400, 'Many To Tag Params');
       return undefined;
     },
   ],
-  [16384, (ctx) => (ctx.msg.via.host !== '' ? undefined : fail(400, 'Malformed Via'))],
 ];
 
-/** The URI checks by bit: R-URI, From, To, Contact. */
+/** The URI checks by bit (sanity.c check_parse_uris): R-URI, From, To, Contact. */
 const URI_CHECKS: [bit: number, check: Check][] = [
-  [1, (ctx) => (ctx.request?.parsedUri ? undefined : fail(400, 'Bad Request URI'))],
-  [2, (ctx) => (parseUri(ctx.msg.from?.uri ?? '') ? undefined : fail(400, 'Bad From URI'))],
-  [4, (ctx) => (parseUri(ctx.msg.to?.uri ?? '') ? undefined : fail(400, 'Bad To URI'))],
+  [1, requestOnly((ctx) => (ctx.request!.parsedUri ? undefined : fail(400, 'Bad Request URI')))],
+  [2, (ctx) => (parseUri(ctx.msg.from?.uri ?? '') ? undefined : fail(400, 'Invalid From Header'))],
+  // Kamailio's reason phrase, as it spells it.
+  [4, (ctx) => (parseUri(ctx.msg.to?.uri ?? '') ? undefined : fail(400, 'Ivalid To Header'))],
   [
     8,
     (ctx) => {
       if (!ctx.msg.has('Contact')) return undefined;
       const contacts = ctx.msg.contacts;
       if (contacts === '*') return undefined;
-      return contacts?.every((c) => parseUri(c.uri)) ? undefined : fail(400, 'Bad Contact URI');
+      if (contacts === undefined) return fail(400, 'Bad Contact Header');
+      return contacts.every((c) => parseUri(c.uri)) ? undefined : fail(400, 'Bad Contact URI');
     },
   ],
 ];
@@ -151,31 +206,33 @@ const URI_CHECKS: [bit: number, check: Check][] = [
 export const DEFAULT_MSG_CHECKS = 17895;
 export const DEFAULT_URI_CHECKS = 7;
 
-function firstFailure(ctx: RouteContext, checks: [number, Check][], bits: number): Failure | undefined {
+function firstFailure(
+  ctx: RouteContext,
+  checks: [number, Check][],
+  bits: number,
+  uriChecks = 0,
+): Failure | undefined {
   for (const [bit, check] of checks) {
-    const failure = bits & bit ? check(ctx) : undefined;
+    if (!(bits & bit)) continue;
+    const failure =
+      bit === 1024 && checks === MSG_CHECKS ? firstFailure(ctx, URI_CHECKS, uriChecks) : check(ctx);
     if (failure) return failure;
   }
   return undefined;
 }
 
 function sanityCheck(ctx: RouteContext, msgChecks: number, uriChecks: number): number {
-  if (!ctx.request) return 1;
-  const failure =
-    firstFailure(ctx, MSG_CHECKS, msgChecks) ??
-    (msgChecks & 1024 ? firstFailure(ctx, URI_CHECKS, uriChecks) : undefined);
+  const failure = firstFailure(ctx, MSG_CHECKS, msgChecks, uriChecks);
   if (!failure) return 1;
 
-  hostLog(
-    ctx,
-    'info',
-    'sanity-check',
-    { ksr: 'sanity-check' },
-    `sanity check failed: ${failure.status} ${failure.reason}`,
-  );
+  const what = failure === 'no-reply' ? 'no reply' : `${failure.status} ${failure.reason}`;
+  hostLog(ctx, 'info', 'sanity-check', { ksr: 'sanity-check' }, `sanity check failed: ${what}`);
+  // sanity.c sanity_reply: never to a reply or an ACK; kept for sanity-reply with noreply.
+  if (failure === 'no-reply' || !ctx.request || ctx.request.method === 'ACK') return -1;
   ctx.answer.pendingError = { status: failure.status, reason: failure.reason };
-  if (ctx.request.method !== 'ACK') {
-    pushReplyHeaders(ctx, failure.headers ?? []);
+  if (ctx.host.sanityNoReply) ctx.answer.sanityFailure = failure;
+  else {
+    pushReplyHeaders(ctx, failure.headers);
     ctx.host.slReply(ctx, failure.status, failure.reason);
   }
   return -1;
@@ -184,4 +241,11 @@ function sanityCheck(ctx: RouteContext, msgChecks: number, uriChecks: number): n
 export const sanity = defineModule('sanity', {
   'sanity-check': (ctx, m, u) => sanityCheck(ctx, m, u),
   'sanity-check-defaults': (ctx) => sanityCheck(ctx, DEFAULT_MSG_CHECKS, DEFAULT_URI_CHECKS),
+  // sanity.c ki_sanity_reply: only with noreply; the kept reply, else 500 Server Sanity Failure.
+  'sanity-reply': (ctx) => {
+    if (!ctx.request || ctx.request.method === 'ACK' || !ctx.host.sanityNoReply) return 1;
+    const failure = ctx.answer.sanityFailure ?? { status: 500, reason: 'Server Sanity Failure', headers: [] };
+    pushReplyHeaders(ctx, failure.headers);
+    return ctx.host.slReply(ctx, failure.status, failure.reason) ? 1 : -1;
+  },
 });

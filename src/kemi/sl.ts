@@ -3,6 +3,7 @@
 // over max_message_bytes or max_header_fields (message-budget.ts) is refused with -1, as Kamailio refuses
 // one over BUF_SIZE.
 import { err, OK, type Result } from '../result.ts';
+import { E_UNSPEC, relayReply } from '../tm/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
 import { hostLog } from './host-log.ts';
@@ -45,8 +46,10 @@ export const sl = defineModule('sl', {
     reply(ctx, code, reason, 'sl-send-reply', (c, s, r) => c.host.slReply(c, s, r)),
   'send-reply': (ctx, code, reason) =>
     reply(ctx, code, reason, 'send-reply', (c, s, r) => c.host.sendReply(c, s, r)),
+  // sl_funcs.c sl_reply_error: err2reason_phrase of the last internal error; without one Kamailio's
+  // ser_error is E_UNSPEC (-1): 500.
   'sl-reply-error': (ctx) => {
-    const error = ctx.answer.pendingError ?? { status: 500, reason: 'Server Internal Error' };
+    const error = ctx.answer.pendingError ?? relayReply(E_UNSPEC);
     return reply(ctx, error.status, error.reason, 'sl-reply-error', (c, s, r) => c.host.slReply(c, s, r));
   },
 });

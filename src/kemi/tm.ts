@@ -30,8 +30,7 @@ function relay(ctx: RouteContext, ksr: string, forced?: NextHop): number {
   if (!tm) return refuse(ctx, ksr, 'this server has no transaction layer');
   const code = tm.relay(ctx, takeDestinationSet(ctx), forced);
   if (code < 0) {
-    const error = relayReply(code);
-    ctx.answer.pendingError = { status: error.status, reason: error.reason };
+    ctx.answer.pendingError = relayReply(code);
   }
   return code;
 }
@@ -68,7 +67,7 @@ export const tm = defineModule('tm', {
   't-relay-to-proto-addr': (ctx, proto, host, port) => {
     const hop = forcedHop(proto, host, port);
     if (!hop.ok) {
-      ctx.answer.pendingError = { status: hop.error.status, reason: hop.error.reason };
+      ctx.answer.pendingError = relayReply(hop.error.code);
       hostLog(ctx, 'error', 't-relay-to-proto-addr', { ksr: 't-relay-to-proto-addr' }, hop.error.message);
       return hop.error.code;
     }
@@ -160,6 +159,7 @@ export const tm = defineModule('tm', {
     if (!request.setUri(first.uri)) return refuse(ctx, 't-next-contacts', `'${first.uri}' is not a URI`);
     ctx.relay.dstUri = first.dstUri;
     ctx.relay.ruriQ = first.q;
+    ctx.relay.ruriPath = first.path;
     ctx.flags.branch = first.flags;
     ctx.relay.appended = rest;
     return 1;

@@ -106,6 +106,9 @@ export function registrarOf(
     maxExpires: r.max_expires,
     maxContacts: r.max_contacts,
     maxBindings: r.max_bindings,
+    minExpiresMode: r.min_expires_mode,
+    methodFiltering: r.method_filtering,
+    usePath: r.use_path,
   };
 }
 

@@ -94,6 +94,10 @@ export interface RouterOptions {
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
   readonly logLimit?: LogLimiter;
+  /** maxfwd's `max_limit` (config `maxfwd.max_limit`); 70 when absent. */
+  readonly maxfwdLimit?: number;
+  /** sanity's `noreply` (config `sanity.noreply`); off when absent. */
+  readonly sanityNoReply?: boolean;
 }
 
 export class Router implements RouteHost {
@@ -106,6 +110,8 @@ export class Router implements RouteHost {
   readonly permissions: PermissionsHost | undefined;
   readonly pike: PikeStore | undefined;
   readonly auth: AuthHost | undefined;
+  readonly maxfwdLimit: number | undefined;
+  readonly sanityNoReply: boolean;
   readonly pvNames = new PvNames();
   readonly editLimits: EditLimits;
   /** Edits refused by editLimits, by tenant: the counters' table, which the KSR functions count into. */
@@ -138,6 +144,8 @@ export class Router implements RouteHost {
     this.permissions = options.permissions;
     this.pike = options.pike;
     this.auth = options.auth;
+    this.maxfwdLimit = options.maxfwdLimit;
+    this.sanityNoReply = options.sanityNoReply ?? false;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
     this.#defines = defineMap(options.defines ?? {});
     this.#tenantDefines = new Map(

@@ -215,6 +215,7 @@ export class TransactionHost implements TmHost {
     }
     if (ctx.kind === 'request') {
       tx.flags = ctx.flags.message;
+      tx.avps = ctx.avps;
       tx.contacts = ctx.relay.contacts;
     }
     const rr = ctx.relay.recordRoute;

@@ -36,13 +36,18 @@ export function scriptRoutes(
         ctx.tm.transaction = tx;
         ctx.tm.branchIndex = draft.index;
         ctx.flags.message = tx.flags;
+        if (tx.avps) ctx.avps = tx.avps;
         ctx.flags.branch = draft.flags;
         ctx.relay.dstUri = draft.dstUri;
+        // rr in a branch route (Kamailio allows record_route and add_rr_param there) acts on this branch.
+        if (draft.recordRoute) ctx.relay.recordRoute = { ...draft.recordRoute, enabled: true };
         return ctx;
       },
       returned: (ctx) => {
         draft.dstUri = ctx.relay.dstUri;
         draft.flags = ctx.flags.branch;
+        const rr = ctx.relay.recordRoute;
+        draft.recordRoute = rr?.enabled ? { params: rr.params, preset: rr.preset } : undefined;
         return ctx.answer.dropped ? 'drop' : 'send';
       },
       failed: (_ctx, policy) => {
@@ -75,6 +80,7 @@ export function scriptRoutes(
         ctx.tm.transaction = tx;
         ctx.tm.branchIndex = branch.index;
         ctx.flags.message = tx.flags;
+        if (tx.avps) ctx.avps = tx.avps;
         ctx.flags.branch = branch.flags;
         return ctx;
       },
@@ -106,6 +112,7 @@ export function scriptRoutes(
         const ctx = scriptContext(s, 'failure', request, tx.source, host, logFor(s, tx));
         ctx.tm.transaction = tx;
         ctx.flags.message = tx.flags;
+        if (tx.avps) ctx.avps = tx.avps;
         ctx.relay.dstUri = tx.relayedDstUri;
         ctx.relay.contacts = tx.contacts;
         if (tx.recordRoute) ctx.relay.recordRoute = { ...tx.recordRoute, enabled: true };

@@ -104,7 +104,9 @@ export function runtimeGlobals(store: Store): Record<string, WebAssembly.Global>
 
 /** jco's JS name for a WIT function name: lower camel case. */
 export function camel(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  // Each later word title-cased, as jco's heck does: `is-INVITE` is `isInvite`.
+  const [first, ...rest] = name.split('-');
+  return first.toLowerCase() + rest.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
 }
 
 /** A KSR function for jco's glue: JS strings in and out, byte strings for the table, same limits. */

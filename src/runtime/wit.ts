@@ -47,7 +47,7 @@ export class WitSyntaxError extends Error {
   }
 }
 
-const FUNCTION = /^(?:export\s+)?([a-z][a-z0-9-]*)\s*:\s*func\s*\((.*)\)\s*(?:->\s*(.+?))?\s*;$/;
+const FUNCTION = /^(?:export\s+)?([a-z][a-zA-Z0-9-]*)\s*:\s*func\s*\((.*)\)\s*(?:->\s*(.+?))?\s*;$/;
 
 /** Parses WIT source text. Throws WitSyntaxError for anything outside the subset. */
 export function parseWit(source: string): WitPackage {

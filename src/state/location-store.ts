@@ -21,6 +21,12 @@ export interface Binding {
   readonly userAgent: string | undefined;
   /** When the binding was last refreshed (newest first among equal q). */
   readonly updatedAt: number;
+  /** Where to send requests for the contact when it is behind a NAT (usrloc's received): a SIP URI. */
+  readonly received?: string;
+  /** The REGISTER's Path header values, comma-separated (usrloc's path): requests go through it. */
+  readonly path?: string;
+  /** Methods the UA accepts (Contact methods parameter, else Allow), upper case, comma-separated; all when absent. */
+  readonly methods?: string;
 }
 
 /** What one REGISTER changes for one AoR, applied all at once. */
@@ -67,6 +73,9 @@ const SCHEMA = `
     source TEXT NOT NULL,
     user_agent TEXT,
     updated_at INTEGER NOT NULL,
+    received TEXT,
+    path TEXT,
+    methods TEXT,
     PRIMARY KEY (tenant, tbl, aor, contact)
   );
   CREATE INDEX IF NOT EXISTS bindings_expiry ON bindings (expires_at);
@@ -82,6 +91,20 @@ interface Row {
   source: string;
   user_agent: string | null;
   updated_at: number;
+  received: string | null;
+  path: string | null;
+  methods: string | null;
+}
+
+/** Columns added after the first release: a location.db written before them gets them on open. */
+const ADDED_COLUMNS = ['received', 'path', 'methods'];
+
+function addMissingColumns(db: DatabaseSync): void {
+  const have = new Set(
+    (db.prepare('PRAGMA table_info(bindings)').all() as { name: string }[]).map((c) => c.name),
+  );
+  for (const column of ADDED_COLUMNS)
+    if (!have.has(column)) db.exec(`ALTER TABLE bindings ADD COLUMN ${column} TEXT`);
 }
 
 const toBinding = (r: Row): Binding => ({
@@ -93,6 +116,9 @@ const toBinding = (r: Row): Binding => ({
   source: r.source,
   userAgent: r.user_agent ?? undefined,
   updatedAt: r.updated_at,
+  ...(r.received !== null && { received: r.received }),
+  ...(r.path !== null && { path: r.path }),
+  ...(r.methods !== null && { methods: r.methods }),
 });
 
 export class LocationStore {
@@ -116,7 +142,8 @@ export class LocationStore {
     this.now = now;
     // Highest q first (unspecified last), then the newest refresh: the order lookup forks in.
     this.#select = db.prepare(
-      `SELECT contact, q, expires_at, call_id, cseq, source, user_agent, updated_at FROM bindings
+      `SELECT contact, q, expires_at, call_id, cseq, source, user_agent, updated_at, received, path, methods
+       FROM bindings
        WHERE tenant = ? AND tbl = ? AND aor = ? AND expires_at > ?
        ORDER BY coalesce(q, -1) DESC, updated_at DESC, contact`,
     );
@@ -134,11 +161,13 @@ export class LocationStore {
       'DELETE FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND contact = ?',
     );
     this.#upsert = db.prepare(
-      `INSERT INTO bindings (tenant, tbl, aor, contact, q, expires_at, call_id, cseq, source, user_agent, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO bindings (tenant, tbl, aor, contact, q, expires_at, call_id, cseq, source, user_agent, updated_at,
+         received, path, methods)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, tbl, aor, contact) DO UPDATE SET q = excluded.q, expires_at = excluded.expires_at,
          call_id = excluded.call_id, cseq = excluded.cseq, source = excluded.source,
-         user_agent = excluded.user_agent, updated_at = excluded.updated_at`,
+         user_agent = excluded.user_agent, updated_at = excluded.updated_at, received = excluded.received,
+         path = excluded.path, methods = excluded.methods`,
     );
     this.#deleteAor = db.prepare('DELETE FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ?');
     this.#sweep = db.prepare(
@@ -154,6 +183,7 @@ export class LocationStore {
       const db = new DatabaseSync(file);
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 1000;');
       db.exec(SCHEMA);
+      addMissingColumns(db);
       return ok(new LocationStore(db, options.dir ?? 'memory', now));
     } catch (error) {
       return err(`cannot open the location store ${file}: ${(error as Error).message}`);
@@ -208,6 +238,9 @@ export class LocationStore {
           b.source,
           b.userAgent ?? null,
           b.updatedAt,
+          b.received ?? null,
+          b.path ?? null,
+          b.methods ?? null,
         );
       }
       const after = (this.#countAor.get(tenant, table, aor, now) as { n: number }).n;

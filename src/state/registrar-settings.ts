@@ -4,8 +4,14 @@
 export interface RegistrarSettings {
   /** Seconds a contact is bound for when neither its expires parameter nor an Expires header says. */
   readonly defaultExpires: number;
-  /** A shorter non-zero expiry is refused with 423 Interval Too Brief (and Min-Expires). */
+  /** A shorter non-zero expiry is raised to it, or refused with 423 (and Min-Expires) in min_expires_mode. */
   readonly minExpires: number;
+  /** Kamailio's min_expires_mode: 1 refuses an expiry below min_expires with 423, 0 raises it. */
+  readonly minExpiresMode: 0 | 1;
+  /** Kamailio's method_filtering: 1 makes lookup skip bindings whose UA does not allow the method (-2). */
+  readonly methodFiltering: 0 | 1;
+  /** Kamailio's use_path: 1 stores the REGISTER's Path (lookup routes through it), 0 ignores it. */
+  readonly usePath: 0 | 1;
   /** A longer expiry is cut to this. */
   readonly maxExpires: number;
   /** Bindings per address-of-record; one more is refused with 503 Too Many Registered Contacts. */
@@ -17,6 +23,9 @@ export interface RegistrarSettings {
 export const DEFAULT_REGISTRAR: RegistrarSettings = {
   defaultExpires: 3600,
   minExpires: 60,
+  minExpiresMode: 0,
+  methodFiltering: 0,
+  usePath: 0,
   maxExpires: 86_400,
   maxContacts: 10,
   maxBindings: 10_000,

@@ -102,11 +102,15 @@ export class Branch implements ClientTransactionUser {
     this.final = { status, reason, response: undefined, local: true };
   }
 
-  /** Cancels the branch (16.10): a CANCEL now if it is proceeding, else once a provisional comes. */
+  /**
+   * Cancels the branch (16.10): a CANCEL now if it is proceeding, else once a provisional comes (9.1). The
+   * first cancellation's Reason stands, as for a CANCEL already sent: a 2xx elsewhere asks with "Call
+   * completed elsewhere" and then answers the transaction, which cancels again without a Reason.
+   */
   cancel(reasons: readonly string[]): void {
     if (!this.isInvite || this.#cancel !== undefined || this.final?.local === false) return;
     if (this.#client?.state === 'proceeding') this.#sendCancel(reasons);
-    else if (this.#client?.state === 'calling') this.#cancelWanted = reasons;
+    else if (this.#client?.state === 'calling') this.#cancelWanted ??= reasons;
   }
 
   /** The branch's client transaction (or its CANCEL) has not ended yet. */

@@ -10,6 +10,8 @@ export interface DestinationBranch {
   readonly q: number | undefined;
   /** Branch flags (setbflag). */
   readonly flags: number;
+  /** A registered Path (registrar lookup): sent as the branch's Route header, comma-separated values. */
+  readonly path?: string;
 }
 
 /** The q value of a q parameter as written ("0.5", "1", "1.000"), or undefined when it is not one. */

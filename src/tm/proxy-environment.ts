@@ -60,6 +60,8 @@ export interface BranchDraft {
   request: SipRequest;
   dstUri: string | undefined;
   flags: number;
+  /** The branch's Record-Route (the transaction's, as record-route / add-rr-param in its branch route left it). */
+  recordRoute: RecordRouteRequest | undefined;
 }
 
 /** What becomes of a branch after its branch route: sent, dropped, or ended with a local final response. */

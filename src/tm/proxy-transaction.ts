@@ -53,6 +53,8 @@ export class ProxyTransaction implements ServerTransactionUser {
   frInv: number;
   /** Message flags as they were at t_relay; failure and onreply routes start from them. */
   flags = 0;
+  /** The request's AVPs (`$avp(name)`) from t_relay on, shared by the transaction's routes. */
+  avps: Map<string, string | number> | undefined = undefined;
   /** What t_load_contacts left for t_next_contacts. */
   contacts: DestinationBranch[] | undefined = undefined;
   recordRoute: RecordRouteRequest | undefined = undefined;

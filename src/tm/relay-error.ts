@@ -43,24 +43,35 @@ export interface RelayError extends RelayReply {
   readonly message: string;
 }
 
-const REPLIES: Record<RelayCode, RelayReply> = {
-  [E_UNSPEC]: { status: 500, reason: 'Server Internal Error' },
-  [E_OUT_OF_MEM]: { status: 503, reason: 'Service Unavailable' },
-  [E_TOO_MANY_BRANCHES]: { status: 500, reason: 'Too Many Branches' },
-  [E_BAD_REQ]: { status: 400, reason: 'Bad Request' },
-  [E_SEND]: { status: 503, reason: 'Service Unavailable' },
-  [E_BAD_ADDRESS]: { status: 500, reason: 'Unresolvable Destination' },
-  [E_BAD_URI]: { status: 400, reason: 'Bad Request-URI' },
-  [E_BAD_PROTO]: { status: 500, reason: 'Unsupported Transport' },
-  [E_CANCELED]: { status: 487, reason: 'Request Terminated' },
-  [E_ADM_PROHIBITED]: { status: 403, reason: 'Destination Not Allowed' },
+/**
+ * Kamailio 5.6's err2reason_phrase (src/core/error.c): the status and text for each internal error. The
+ * reason phrase is "text (N/SIG)" with SIG "SL" from sl_reply_error and "TM" when tm ends a branch
+ * (kill_transaction). Codes it does not list answer 500 "I'm terribly sorry, server error occurred".
+ */
+const ERR2REASON: Partial<Record<RelayCode, { status: number; text: string }>> = {
+  [E_SEND]: { status: 477, text: 'Unfortunately error on sending to next hop occurred' },
+  [E_BAD_ADDRESS]: { status: 478, text: 'Unresolvable destination' },
+  [E_BAD_REQ]: { status: 400, text: 'Bad Request' },
+  [E_BAD_URI]: { status: 479, text: 'Regretfully, we were not able to process the URI' },
+  [E_TOO_MANY_BRANCHES]: { status: 500, text: 'Forking capacity exceeded' },
+  [E_CANCELED]: { status: 487, text: 'Transaction canceled' },
 };
+const SERVER_ERROR = { status: 500, text: "I'm terribly sorry, server error occurred" };
 
-export function relayError(code: RelayCode, message: string): RelayError {
-  return { code, ...REPLIES[code], message };
+/** Who answers: sl_reply_error ("SL") or the transaction layer ("TM"), as err2reason_phrase's signature. */
+export type ErrorSignature = 'SL' | 'TM';
+
+/** The reply for what t_relay returned (a code err2reason does not list answers 500). */
+export function relayReply(code: number, signature: ErrorSignature = 'SL'): RelayReply {
+  // The tenant's allow-list is kemi-wasm's (docs/ksr-api.md, Differences from Kamailio): it says so.
+  if (code === E_ADM_PROHIBITED) return { status: 403, reason: 'Destination Not Allowed' };
+  // A full transaction cap asks the peer to come back (503 + Retry-After), where Kamailio's 500 says nothing.
+  if (code === E_OUT_OF_MEM) return { status: 503, reason: 'Service Unavailable' };
+  const { status, text } = ERR2REASON[code as RelayCode] ?? SERVER_ERROR;
+  return { status, reason: `${text} (${-code}/${signature})` };
 }
 
-/** The reply for what t_relay returned (a code it does not know answers as E_UNSPEC). */
-export function relayReply(code: number): RelayReply {
-  return REPLIES[code as RelayCode] ?? REPLIES[E_UNSPEC];
+/** A relay failure; its reply is the one the transaction layer sends when it ends a branch with it. */
+export function relayError(code: RelayCode, message: string): RelayError {
+  return { code, ...relayReply(code, 'TM'), message };
 }

@@ -38,6 +38,7 @@ export function forwardBranch(
   let request = queued.message.clone();
   let hop = queued.hop;
   let flags = target.flags;
+  let recordRoute = tx.recordRoute;
   const ended = (status: number, reason: string, why: string): Branch => {
     tx.env.logLimit.warn(
       tx.log,
@@ -52,8 +53,12 @@ export function forwardBranch(
   if (request.uri !== target.uri && !request.setUri(target.uri)) {
     return ended(400, 'Bad Request-URI', `'${target.uri}' is not a URI`);
   }
+  // Kamailio's path vector: a registered Path goes first in the branch's Route set.
+  if (target.path !== undefined && !request.prependHeader('Route', target.path)) {
+    return ended(500, 'Server Internal Error', `the registered Path '${target.path}' is not a Route value`);
+  }
   if (tx.onBranch !== undefined) {
-    const draft: BranchDraft = { index, request, dstUri: target.dstUri, flags };
+    const draft: BranchDraft = { index, request, dstUri: target.dstUri, flags, recordRoute };
     const verdict = forwarding.routes.branch(tx, tx.onBranch, draft);
     request = draft.request;
     if (verdict === 'drop') {
@@ -62,6 +67,7 @@ export function forwardBranch(
     }
     if (verdict !== 'send') return ended(verdict.status, verdict.reason, 'its branch route failed');
     flags = draft.flags;
+    recordRoute = draft.recordRoute;
     if (!queued.forced && (draft.dstUri !== target.dstUri || request.uri !== target.uri)) {
       const again = allowedHop(draft.dstUri ?? request.uri, undefined, (h) => forwarding.routes.refuse(h));
       if (!again.ok) return ended(again.error.status, again.error.reason, again.error.message);
@@ -73,10 +79,10 @@ export function forwardBranch(
   }
   const local = tx.env.listenerFor(hop.proto, hop.host, tx.source);
   if (local === undefined) return ended(503, 'Service Unavailable', `no ${hop.proto} listener to send from`);
-  if (tx.recordRoute !== undefined && tx.method !== 'ACK' && tx.method !== 'CANCEL') {
+  if (recordRoute !== undefined && tx.method !== 'ACK' && tx.method !== 'CANCEL') {
     const inbound = tx.env.listenerFor(tx.source.proto, tx.source.remote.address, tx.source) ?? local;
     const values = recordRouteValues(
-      { params: tx.recordRoute.params + forwarding.recordRouteParams, preset: tx.recordRoute.preset },
+      { params: recordRoute.params + forwarding.recordRouteParams, preset: recordRoute.preset },
       { proto: tx.source.proto, ...inbound },
       { proto: hop.proto, ...local },
       tx.request.from?.tag,

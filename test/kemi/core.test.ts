@@ -3,7 +3,7 @@ import { core } from '../../src/kemi/core.ts';
 import { pv } from '../../src/kemi/pv.ts';
 import { sl } from '../../src/kemi/sl.ts';
 import { x } from '../../src/kemi/x.ts';
-import { call, contextFor, INVITE, REPLY } from './fixture.ts';
+import { call, contextFor, INVITE, REPLY, SOURCE } from './fixture.ts';
 
 describe('core method tests', () => {
   it('is-method matches case-insensitively, on the CSeq method for replies', () => {
@@ -17,6 +17,104 @@ describe('core method tests', () => {
     expect(call(core, 'is-method-in', ctx, 'ABI')).toBe(true);
     expect(call(core, 'is-method-in', ctx, 'abc')).toBe(false);
     expect(call(core, 'is-method-in', ctx, '')).toBe(false);
+  });
+
+  // Kamailio 5.6 src/core/kemi.c sr_kemi_core_is_method_in: E PRACK, F REFER, K KDMQ, G GET, T POST, V PUT,
+  // D DELETE; INFO has no letter; a method it does not know (METHOD_OTHER) matches none.
+  it.each([
+    ['PRACK', 'E', 'FK'],
+    ['REFER', 'F', 'EK'],
+    ['KDMQ', 'K', 'EF'],
+    ['GET', 'g', 'T'],
+    ['POST', 'T', 'V'],
+    ['PUT', 'v', 'T'],
+    ['DELETE', 'D', 'GTV'],
+    ['UPDATE', 'u', 'E'],
+    ['INFO', '', 'IABCMREPSNOFGUKDTV'],
+    ['FOO', '', 'IABCMREPSNOFGUKDTV'],
+  ])('is-method-in letters as kemi.c: %s', (m, yes, no) => {
+    const { ctx } = contextFor(withMethod(m));
+    if (yes) expect(call(core, 'is-method-in', ctx, yes)).toBe(true);
+    expect(call(core, 'is-method-in', ctx, no)).toBe(false);
+  });
+
+  // kemi.c sr_kemi_core_match_method_id: "A|B" is a list of standard methods (parse_methods); one
+  // unknown name makes the whole test false; a non-standard request method is only compared literally.
+  it('is-method accepts a | list of standard methods (kemi.c sr_kemi_core_match_method_id)', () => {
+    expect(call(core, 'is-method', contextFor(INVITE).ctx, 'BYE|INVITE')).toBe(true);
+    expect(call(core, 'is-method', contextFor(INVITE).ctx, 'bye|invite')).toBe(true);
+    expect(call(core, 'is-method', contextFor(INVITE).ctx, 'BYE|CANCEL')).toBe(false);
+    expect(call(core, 'is-method', contextFor(INVITE).ctx, 'INVITE|FOO')).toBe(false);
+    expect(call(core, 'is-method', contextFor(REPLY).ctx, 'ACK|INVITE')).toBe(true);
+    expect(call(core, 'is-method', contextFor(withMethod('FOO')).ctx, 'FOO|BAR')).toBe(false);
+    expect(call(core, 'is-method', contextFor(withMethod('FOO')).ctx, 'foo')).toBe(true);
+  });
+
+  it('is-INVITE ... is-DELETE test one method each (kemi.c sr_kemi_core_is_method_type)', () => {
+    const names = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'REGISTER', 'OPTIONS', 'SUBSCRIBE', 'PUBLISH', 'NOTIFY'];
+    names.push('REFER', 'INFO', 'UPDATE', 'PRACK', 'MESSAGE', 'KDMQ', 'GET', 'POST', 'PUT', 'DELETE');
+    for (const m of names) {
+      const { ctx } = contextFor(withMethod(m));
+      for (const other of names) expect(call(core, `is-${other}`, ctx), `${m} is-${other}`).toBe(m === other);
+    }
+    expect(call(core, 'is-INVITE', contextFor(REPLY).ctx)).toBe(true);
+  });
+});
+
+/** INVITE with another method in the request line and CSeq. */
+function withMethod(m: string): string {
+  return INVITE.replace(/^INVITE /, `${m} `).replace('CSeq: 101 INVITE', `CSeq: 101 ${m}`);
+}
+
+describe('core protocol tests (kemi.c sr_kemi_core_is_proto_*, _to_proto_*)', () => {
+  const tcp = { ...SOURCE, proto: 'tcp' as const };
+  it('is-UDP, is-TCP, is-proto by the transport the message arrived over; TLS, SCTP and WS never', () => {
+    const udp = contextFor(INVITE).ctx;
+    const overTcp = contextFor(INVITE, 'request', tcp).ctx;
+    expect(call(core, 'is-UDP', udp)).toBe(true);
+    expect(call(core, 'is-TCP', udp)).toBe(false);
+    expect(call(core, 'is-TCP', overTcp)).toBe(true);
+    for (const f of ['is-TLS', 'is-SCTP', 'is-WS', 'is-WSS', 'is-WSX'])
+      expect(call(core, f, overTcp)).toBe(false);
+    expect(call(core, 'is-proto', udp, 'tu')).toBe(true);
+    expect(call(core, 'is-proto', udp, 'TESVW')).toBe(false);
+    expect(call(core, 'is-proto', overTcp, 'T')).toBe(true);
+    expect(call(core, 'is-ipv4', udp)).toBe(true);
+    expect(call(core, 'is-ipv6', udp)).toBe(false);
+    expect(call(core, 'is-src-port', udp, 5062)).toBe(true);
+    expect(call(core, 'is-dst-port', udp, 5060)).toBe(true);
+    expect(call(core, 'is-dst-port', udp, 5062)).toBe(false);
+  });
+
+  it('to-* read the transport parameter of $du, else the R-URI; none without one (parse_uri sets no default)', () => {
+    const { ctx } = contextFor(INVITE); // R-URI ;transport=udp
+    expect(call(core, 'to-UDP', ctx)).toBe(true);
+    expect(call(core, 'to-TCP', ctx)).toBe(false);
+    expect(call(core, 'setdsturi', ctx, 'sip:10.1.1.1;transport=TCP')).toBe(true);
+    expect(call(core, 'to-TCP', ctx)).toBe(true);
+    expect(call(core, 'to-UDP', ctx)).toBe(false);
+    expect(call(core, 'to-ipv4', ctx)).toBe(true);
+    expect(call(core, 'setdsturi', ctx, 'sip:[2001:db8::1]')).toBe(true);
+    for (const f of ['to-UDP', 'to-TCP', 'to-TLS', 'to-SCTP', 'to-WS', 'to-WSS', 'to-WSX'])
+      expect(call(core, f, ctx)).toBe(false);
+    expect(call(core, 'to-ipv6', ctx)).toBe(true);
+    expect(call(core, 'setdsturi', ctx, 'sip:proxy.example.com;transport=ws')).toBe(true);
+    expect(call(core, 'to-WS', ctx)).toBe(true);
+    expect(call(core, 'to-WSX', ctx)).toBe(true);
+    expect(call(core, 'to-ipv4', ctx)).toBe(false);
+    expect(call(core, 'setdsturi', ctx, 'sip:proxy.example.com;transport=wss')).toBe(true);
+    expect(call(core, 'to-WSS', ctx)).toBe(false);
+  });
+
+  it('to-* on a reply read its second Via', () => {
+    const reply = REPLY.replace(
+      'CSeq:',
+      'Via: SIP/2.0/TCP 10.0.0.9;branch=z9hG4bK-0;received=192.0.2.4\r\nCSeq:',
+    );
+    const { ctx } = contextFor(reply, 'reply');
+    expect(call(core, 'to-TCP', ctx)).toBe(true);
+    expect(call(core, 'to-UDP', ctx)).toBe(false);
+    expect(call(core, 'to-ipv4', ctx)).toBe(true);
   });
 });
 

@@ -235,3 +235,20 @@ describe('KSR htable', () => {
     expect(ht('sht-get', 't', 'k')).toBeUndefined();
   });
 });
+
+// Kamailio's htable pv_parse_ht_name parses the key as a format (pv_printf_s): "$sht(ipban=>$si)" is the
+// item named by the source address, as the basic KEMI scripts (kamailio-basic-kemi-python.py) use it.
+describe('$sht keys with pseudo-variables', () => {
+  it('are expanded before the item is read or written', () => {
+    const { ctx, ht } = setup();
+    const p = (name: string, ...args: (string | number)[]) => call(pv, name, ctx, ...args);
+    expect(p('is-null', '$sht(t=>$si)')).toBe(true);
+    p('seti', '$sht(t=>$si)', 1);
+    expect(ht('sht-get', 't', '10.0.0.1')).toBe('1');
+    expect(ht('sht-get', 't', '$si')).toBeUndefined();
+    p('sets', '$var(k)', 'x');
+    p('sets', '$sht(t=>ban::$var(k)::$fU)', 'v');
+    expect(ht('sht-get', 't', 'ban::x::alice')).toBe('v');
+    expect(p('get', '$sht(t=>ban::$var(k)::$fU)')).toBe('v');
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hdr } from '../../src/kemi/hdr.ts';
 import { pvNames } from '../../src/kemi/pseudo-variables.ts';
 import { pv } from '../../src/kemi/pv.ts';
 import { call, contextFor, INVITE, REPLY } from './fixture.ts';
@@ -183,5 +184,66 @@ describe('pv fallbacks', () => {
       '$var(name)',
     ])
       expect(pvNames).toContain(name);
+  });
+});
+
+// src/core/kemi.c sr_kemi_pv_geti: 0 for $null, an integer as is, a string through str2sint, whose
+// result stays what it parsed up to the first non-digit (src/core/ut.h str2snval), held at INT_MIN/MAX.
+describe('pv.geti', () => {
+  it('gives integers as Kamailio str2sint leaves them', () => {
+    const { ctx } = contextFor(INVITE);
+    const geti = (name: string) => call(pv, 'geti', ctx, name);
+    expect(geti('$cs')).toBe(101);
+    expect(geti('$du')).toBe(0);
+    expect(geti('$sp')).toBe(5062);
+    for (const [v, n] of [
+      ['42', 42],
+      ['-7', -7],
+      ['+9', 9],
+      ['12ab', 12],
+      ['ab', 0],
+      ['', 0],
+      ['99999999999', 2147483647],
+      ['-99999999999', -2147483648],
+    ] as const) {
+      call(pv, 'sets', ctx, '$var(x)', v);
+      expect(geti('$var(x)'), v).toBe(n);
+    }
+  });
+});
+
+describe('$avp and $rc', () => {
+  it('$avp(name) holds one value per name; s:name is name; $null removes it', () => {
+    const { ctx } = contextFor(INVITE);
+    call(pv, 'sets', ctx, '$avp(oexten)', 'bob');
+    expect(call(pv, 'get', ctx, '$avp(oexten)')).toBe('bob');
+    expect(call(pv, 'get', ctx, '$avp(s:oexten)')).toBe('bob');
+    call(pv, 'seti', ctx, '$avp(RECEIVED)', 3);
+    expect(call(pv, 'getvn', ctx, '$avp(RECEIVED)', 0)).toBe(3);
+    call(pv, 'unset', ctx, '$avp(oexten)');
+    expect(call(pv, 'is-null', ctx, '$avp(oexten)')).toBe(true);
+  });
+
+  it('$rc is the code of the last KSR function that returned one (a bool as 1 / -1)', () => {
+    const { ctx } = contextFor(INVITE);
+    expect(call(pv, 'get', ctx, '$rc')).toBe('0');
+    // The runtime calls the tables' functions; `call` does the same.
+    expect(call(hdr, 'is-present', ctx, 'X-None')).toBe(-1);
+    expect(call(pv, 'getvn', ctx, '$rc', 99)).toBe(-1);
+    expect(call(pv, 'geti', ctx, '$retcode')).toBe(-1);
+    expect(call(hdr, 'remove', ctx, 'X-Custom')).toBe(2);
+    expect(call(pv, 'get', ctx, '$rc')).toBe('2');
+  });
+});
+
+describe('hdr.gete / hdr.getw (kemi.c sr_kemi_hdr_gete, _getw)', () => {
+  it('give "" and "<<null>>" for a missing header', () => {
+    const { ctx } = contextFor(INVITE);
+    expect(call(hdr, 'gete', ctx, 'User-Agent')).toBe('test-ua/1.0');
+    expect(call(hdr, 'gete', ctx, 'X-None')).toBe('');
+    expect(call(hdr, 'getw', ctx, 'X-None')).toBe('<<null>>');
+    expect(call(hdr, 'getw-idx', ctx, 'X-Custom', -1)).toBe('two');
+    expect(call(hdr, 'gete-idx', ctx, 'X-Custom', 5)).toBe('');
+    expect(call(hdr, 'getw-idx', ctx, 'X-Custom', 5)).toBe('<<null>>');
   });
 });

@@ -2,7 +2,9 @@
 // 200's Contact list, no-reply flag) and lookup (R-URI and branches by q), on the location store with an
 // injected clock; the tenant comes from the route context.
 import { afterEach, describe, expect, it } from 'vitest';
+import { ruriBranch } from '../../src/kemi/destination.ts';
 import type { LocationHost } from '../../src/kemi/index.ts';
+import { pv } from '../../src/kemi/pv.ts';
 import { addressOfRecord, registrar } from '../../src/kemi/registrar.ts';
 import { DEFAULT_REGISTRAR, LocationStore, type RegistrarSettings } from '../../src/state/index.ts';
 import { call, contextFor, INVITE, SOURCE } from './fixture.ts';
@@ -131,16 +133,27 @@ describe('registrar.save', () => {
     expect(w.store.count('acme')).toBe(0);
   });
 
-  it('refuses an expiry below min_expires with 423 and Min-Expires; cuts one above max_expires', () => {
+  // registrar sip_msg.c calc_contact_expires: below min_expires is raised to it (min_expires_mode 0, the
+  // default) or refused with 423, Min-Expires and P-Registrar-Error (min_expires_mode 1); above
+  // max_expires is cut.
+  it('raises an expiry below min_expires to it; cuts one above max_expires', () => {
     const w = world({ minExpires: 60, maxExpires: 7200 });
+    const brief = save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=59'] }));
+    expect(brief.code).toBe(1);
+    expect(brief.contacts).toEqual(['<sip:bob@10.0.0.1>;expires=60']);
+    const long = save(w, register({ contacts: ['<sip:bob@10.0.0.1>'], expires: '100000', cseq: 2 }));
+    expect(long.contacts).toEqual(['<sip:bob@10.0.0.1>;expires=7200']);
+  });
+
+  it('in min_expires_mode 1 refuses an expiry below min_expires with 423 and Min-Expires', () => {
+    const w = world({ minExpires: 60, minExpiresMode: 1 });
     const brief = save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=59'] }));
     expect(brief.code).toBe(-1);
     expect(brief.reply).toMatchObject({ status: 423, reason: 'Interval Too Brief' });
     expect(brief.reply.headers).toContainEqual(['Min-Expires', '60']);
+    expect(brief.reply.headers).toContainEqual(['P-Registrar-Error', 'Interval too brief']);
     expect(w.store.count('acme')).toBe(0);
     expect(w.location.refused).toEqual({ acme: { 423: 1 } });
-    const long = save(w, register({ contacts: ['<sip:bob@10.0.0.1>'], expires: '100000' }));
-    expect(long.contacts).toEqual(['<sip:bob@10.0.0.1>;expires=7200']);
   });
 
   it('removes one binding with expires 0, and every binding with * and Expires: 0', () => {
@@ -171,16 +184,17 @@ describe('registrar.save', () => {
     expect(lookup(w).code).toBe(1);
   });
 
-  it('aborts a request of the same Call-ID whose CSeq is not higher (10.3 step 7): 500, nothing changed', () => {
+  // usrloc urecord.c get_ucontact: a lower CSeq of the same Call-ID is refused (registrar reply.c: 400 with
+  // P-Registrar-Error: Invalid CSeq number); the same CSeq is a retransmission while within cseq_delay
+  // (20 s) of the binding's last change, refused after.
+  it('refuses a request of the same Call-ID whose CSeq is lower (10.3 step 7): 400, nothing changed', () => {
     const w = world();
     save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=600'], cseq: 5 }));
-    for (const cseq of [5, 4]) {
-      const r = save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=0'], cseq }));
-      expect(r.code).toBe(-1);
-      expect(r.reply.status).toBe(500);
-      const star = save(w, register({ contacts: ['*'], expires: '0', cseq }));
-      expect(star.reply.status).toBe(500);
-    }
+    const r = save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=0'], cseq: 4 }));
+    expect(r.code).toBe(-1);
+    expect(r.reply).toMatchObject({ status: 400, reason: 'Bad Request' });
+    expect(r.reply.headers).toContainEqual(['P-Registrar-Error', 'Invalid CSeq number']);
+    expect(save(w, register({ contacts: ['*'], expires: '0', cseq: 4 })).reply.status).toBe(400);
     expect(lookup(w).code).toBe(1);
     // Another Call-ID (the UA restarted) may update it with any CSeq.
     const other = save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=0'], callId: 'new', cseq: 1 }));
@@ -188,6 +202,25 @@ describe('registrar.save', () => {
     // A higher CSeq of the same Call-ID refreshes.
     save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=600'], cseq: 6 }));
     expect(save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=900'], cseq: 7 })).code).toBe(2);
+  });
+
+  it('answers a retransmitted REGISTER (same Call-ID and CSeq) like the original within cseq_delay', () => {
+    const w = world();
+    const first = save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=600'], cseq: 5 }));
+    w.clock.t += 1_000;
+    const again = save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=600'], cseq: 5 }));
+    expect(again.reply.status).toBe(200);
+    expect(again.contacts).toEqual(['<sip:bob@10.0.0.1>;expires=599']);
+    expect(first.contacts).toEqual(['<sip:bob@10.0.0.1>;expires=600']);
+    // A retransmitted de-registration after the binding went is answered 200 with no binding.
+    save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=0'], cseq: 6 }));
+    expect(save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=0'], cseq: 6 })).reply.status).toBe(200);
+    // The same CSeq once cseq_delay has passed is out of order.
+    save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=600'], cseq: 7 }));
+    w.clock.t += 20_000;
+    expect(save(w, register({ contacts: ['<sip:bob@10.0.0.1>;expires=600'], cseq: 7 })).reply.status).toBe(
+      400,
+    );
   });
 
   it('matches contacts by URI equality when refreshing', () => {
@@ -292,5 +325,68 @@ describe('registrar.save', () => {
     const { ctx } = context(w, register({ contacts: ['<sip:1@h>'] }), null);
     expect(call(registrar, 'save', ctx, 'location', 0)).toBe(-1);
     expect(call(registrar, 'lookup', ctx, 'location')).toBe(-3);
+  });
+});
+
+describe('registrar.lookup: method filtering, received and Path (lookup.c)', () => {
+  const invite = (method = 'INVITE') =>
+    INVITE.replace(
+      'INVITE sip:bob@example.com:5070;transport=udp;lr',
+      `${method} sip:bob@example.com`,
+    ).replace('CSeq: 101 INVITE', `CSeq: 101 ${method}`);
+  const registerWith = (extra: string[], contacts = ['<sip:bob@10.0.0.1>']) =>
+    register({ contacts }).replace('Content-Length: 0', [...extra, 'Content-Length: 0'].join('\r\n'));
+
+  it('with method_filtering 1: -2 when no binding allows the method (the script answers 405), others skipped', () => {
+    const w = world({ methodFiltering: 1 });
+    save(w, registerWith(['Allow: INVITE, ACK, BYE, CANCEL']));
+    const msg = context(w, invite('MESSAGE'));
+    expect(call(registrar, 'lookup', msg.ctx, 'location')).toBe(-2);
+    const inv = context(w, invite());
+    expect(call(registrar, 'lookup', inv.ctx, 'location')).toBe(1);
+    // A binding whose contact says methods="MESSAGE" takes the MESSAGE.
+    save(w, register({ contacts: ['<sip:bob@10.0.0.2>;methods="MESSAGE"'], callId: 'c2' }));
+    const msg2 = context(w, invite('MESSAGE'));
+    expect(call(registrar, 'lookup', msg2.ctx, 'location')).toBe(1);
+    expect(msg2.ctx.request!.uri).toBe('sip:bob@10.0.0.2');
+    expect(msg2.ctx.relay.appended).toEqual([]);
+  });
+
+  it('with method_filtering 0 (the default) Allow does not matter', () => {
+    const w = world();
+    save(w, registerWith(['Allow: INVITE']));
+    expect(call(registrar, 'lookup', context(w, invite('MESSAGE')).ctx, 'location')).toBe(1);
+  });
+
+  it('the received address ($avp(RECEIVED) at save, as fix_nated_register sets it) becomes $du', () => {
+    const w = world();
+    const reg = context(w, register({ contacts: ['<sip:bob@192.168.1.5:5060>;q=0.9'] }));
+    call(pv, 'sets', reg.ctx, '$avp(RECEIVED)', 'sip:203.0.113.7:40123');
+    expect(call(registrar, 'save', reg.ctx, 'location', 0)).toBe(1);
+    save(w, register({ contacts: ['<sip:bob@10.0.0.9>;q=0.1'], callId: 'other' }));
+    const { ctx } = context(w, invite());
+    call(pv, 'sets', ctx, '$du', 'sip:stale.example.com');
+    expect(call(registrar, 'lookup', ctx, 'location')).toBe(1);
+    expect(ctx.request!.uri).toBe('sip:bob@192.168.1.5:5060');
+    expect(ctx.relay.dstUri).toBe('sip:203.0.113.7:40123');
+    // lookup resets $du: the branch of a binding without received has none.
+    expect(ctx.relay.appended).toEqual([{ uri: 'sip:bob@10.0.0.9', dstUri: undefined, q: 0.1, flags: 0 }]);
+  });
+
+  it('with use_path 1: the Path is stored, echoed in the 200, and lookup routes through it', () => {
+    const w = world({ usePath: 1 });
+    const r = save(w, registerWith(['Path: <sip:edge.example.net;lr;received=sip:198.51.100.2>']));
+    expect(r.reply.headers).toContainEqual(['Path', '<sip:edge.example.net;lr;received=sip:198.51.100.2>']);
+    const { ctx } = context(w, invite());
+    expect(call(registrar, 'lookup', ctx, 'location')).toBe(1);
+    expect(ctx.relay.dstUri).toBe('sip:edge.example.net;lr;received=sip:198.51.100.2');
+    expect(ctx.relay.ruriPath).toBe('<sip:edge.example.net;lr;received=sip:198.51.100.2>');
+    expect(ruriBranch(ctx).path).toBe('<sip:edge.example.net;lr;received=sip:198.51.100.2>');
+    // use_path 0 (the default) ignores Path.
+    const plain = world();
+    save(plain, registerWith(['Path: <sip:edge.example.net;lr>']));
+    const p = context(plain, invite());
+    call(registrar, 'lookup', p.ctx, 'location');
+    expect(p.ctx.relay.dstUri).toBeUndefined();
   });
 });

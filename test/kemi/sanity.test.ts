@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sanity } from '../../src/kemi/sanity.ts';
-import { call, contextFor, INVITE, REPLY } from './fixture.ts';
+import { call, contextFor, INVITE, REPLY, SOURCE } from './fixture.ts';
 
 const ALL_MSG = 0x7fff;
 const ALL_URI = 15;
@@ -18,7 +18,7 @@ describe('sanity-check', () => {
     expect(sent).toEqual([]);
   });
 
-  it('replies pass', () => {
+  it('a well-formed reply passes', () => {
     expect(call(sanity, 'sanity-check', contextFor(REPLY, 'reply').ctx, ALL_MSG, ALL_URI)).toBe(1);
   });
 
@@ -59,7 +59,15 @@ describe('sanity-check', () => {
     ],
     ['credentials', 2048, 0, 'X-Custom: one', 400, 'Authorization: Digest garbage', 8192],
     ['duplicate tag', 4096, 0, ';tag=ft1', 400, ';tag=ft1;tag=ft2', 0],
-    ['Authorization scheme', 8192, 0, 'X-Custom: one', 400, 'Authorization: Basic YWxhZGRpbjpvcGVu', 2048],
+    [
+      'digest without a response',
+      8192,
+      0,
+      'X-Custom: one',
+      400,
+      'Authorization: Digest username="a", realm="r", nonce="n", uri="sip:x"',
+      2048,
+    ],
   ];
 
   it.each(failures)(
@@ -79,10 +87,80 @@ describe('sanity-check', () => {
     },
   );
 
-  it('420 lists the unsupported option tags', () => {
+  // sanity.c check_proxy_require: 420 Bad Proxy Require Extension naming the first unsupported tag.
+  it('420 names the first unsupported option tag', () => {
     const { ctx, sent } = contextFor(variant('X-Custom: one', 'Proxy-Require: foo, bar'));
     call(sanity, 'sanity-check', ctx, 512, 0);
-    expect(sent[0].headers).toEqual([['Unsupported', 'foo, bar']]);
+    expect(sent[0]).toMatchObject({ status: 420, reason: 'Bad Proxy Require Extension' });
+    expect(sent[0].headers).toEqual([['Unsupported', 'foo']]);
+  });
+
+  // sanity.c check_digest_only / check_dig_cred and the reason phrases Kamailio sends.
+  it.each([
+    ['Digest username="", realm="r", nonce="n", uri="sip:x", response="x"', 'Auth Empty User'],
+    ['Digest username="a", realm="r", nonce="", uri="sip:x", response="x"', 'Auth Empty Nonce'],
+    ['Digest username="a", realm="r", nonce="n", uri="sip:x", response=""', 'Auth Empty Response'],
+    [
+      'Digest username="a", realm="r", nonce="n", uri="sip:x", response="x", qop=auth',
+      'Bad Auth Credentials',
+    ],
+    ['Digest garbage', 'Bad Auth Header'],
+  ])('digest credentials %s: 400 %s', (value, reason) => {
+    const { ctx, sent } = contextFor(variant('X-Custom: one', `Proxy-Authorization: ${value}`));
+    expect(call(sanity, 'sanity-check', ctx, 2048, 0)).toBe(-1);
+    expect(sent[0]).toMatchObject({ status: 400, reason });
+  });
+
+  it('another scheme fails bit 2048 without a reply and passes bit 8192 (check_digest / check_authorization)', () => {
+    const text = variant('X-Custom: one', 'Authorization: Basic YWxhZGRpbjpvcGVu');
+    const a = contextFor(text);
+    expect(call(sanity, 'sanity-check', a.ctx, 2048, 0)).toBe(-1);
+    expect(a.sent).toEqual([]);
+    expect(call(sanity, 'sanity-check', contextFor(text).ctx, 8192, 0)).toBe(1);
+  });
+
+  it('Kamailio reason phrases: Expires, From, To, duplicate tags', () => {
+    const reason = (from: string, to: string, msg: number, uri = 0) => {
+      const { ctx, sent } = contextFor(variant(from, to));
+      call(sanity, 'sanity-check', ctx, msg, uri);
+      return sent[0]?.reason;
+    };
+    expect(reason('X-Custom: one', 'Expires: soon', 256)).toBe('Expires value is illegal');
+    expect(reason('X-Custom: one', 'Expires: 4294967295', 256)).toBeUndefined();
+    expect(reason('X-Custom: one', 'Expires: 4294967296', 256)).toBe('Expires value is illegal');
+    expect(reason('From: "Alice A" <sip:', 'From: "Alice A" <mailto:', 1024, 2)).toBe('Invalid From Header');
+    expect(reason('To: Bob <sip:', 'To: Bob <urn:', 1024, 4)).toBe('Ivalid To Header');
+    expect(reason(';tag=ft1', ';tag=ft1;tag=ft2', 4096)).toBe('Many From Tag Params');
+    expect(reason('INVITE sip:bob@example.com:5070;transport=udp;lr', 'INVITE sip:@', 2)).toBe(
+      'Bad Request URI',
+    );
+  });
+
+  // sanity_mod.c: sanity_check is allowed in ONREPLY_ROUTE; sanity_reply never answers a reply.
+  it('on a reply: the message checks run, the request-line ones do not, and nothing is sent', () => {
+    const bad = REPLY.replace('Content-Length: 0', 'Expires: soon\r\nContent-Length: 0');
+    const r = contextFor(bad, 'reply');
+    expect(call(sanity, 'sanity-check', r.ctx, 256, 0)).toBe(-1);
+    expect(r.sent).toEqual([]);
+    expect(call(sanity, 'sanity-check', contextFor(REPLY, 'reply').ctx, 1 | 2 | 32, 1)).toBe(1);
+  });
+
+  // sanity noreply + sanity_reply (sanity.c ki_sanity_reply).
+  it('with noreply the reply is kept for sanity-reply; without a failure sanity-reply sends 500', () => {
+    const host = { sanityNoReply: true };
+    const { ctx, sent } = contextFor(variant('X-Custom: one', 'Proxy-Require: foo'), 'request', SOURCE, host);
+    expect(call(sanity, 'sanity-check', ctx, 512, 0)).toBe(-1);
+    expect(sent).toEqual([]);
+    expect(call(sanity, 'sanity-reply', ctx)).toBe(1);
+    expect(sent[0]).toMatchObject({ status: 420, reason: 'Bad Proxy Require Extension' });
+    expect(sent[0].headers).toEqual([['Unsupported', 'foo']]);
+    const none = contextFor(INVITE, 'request', SOURCE, host);
+    expect(call(sanity, 'sanity-reply', none.ctx)).toBe(1);
+    expect(none.sent[0]).toMatchObject({ status: 500, reason: 'Server Sanity Failure' });
+    // Without noreply sanity-reply does nothing.
+    const plain = contextFor(INVITE);
+    expect(call(sanity, 'sanity-reply', plain.ctx)).toBe(1);
+    expect(plain.sent).toEqual([]);
   });
 
   it('well-formed digest credentials pass', () => {

@@ -109,6 +109,9 @@ describe('config', () => {
         maxExpires: 86_400,
         maxContacts: 3,
         maxBindings: 500,
+        minExpiresMode: 0,
+        methodFiltering: 0,
+        usePath: 0,
       },
     });
     expect(rest.registrar).toEqual({ ...acme.registrar, maxContacts: 10, maxBindings: 2000 });
@@ -158,7 +161,16 @@ describe('config', () => {
       maxExpires: 86_400,
       maxContacts: 10,
       maxBindings: 10_000,
+      minExpiresMode: 0,
+      methodFiltering: 0,
+      usePath: 0,
     });
+    // Kamailio's registrar parameters min_expires_mode, method_filtering and use_path: 0 or 1.
+    const strict = tenantSpecs(ok({ registrar: { min_expires_mode: 1, method_filtering: 1, use_path: 1 } }));
+    expect(strict[0].registrar).toMatchObject({ minExpiresMode: 1, methodFiltering: 1, usePath: 1 });
+    expect(error({ registrar: { min_expires_mode: 2 } })).toMatch(/registrar\.min_expires_mode/);
+    expect(ok({}).maxfwd).toEqual({ max_limit: 70 });
+    expect(error({ maxfwd: { max_limit: 256 } })).toMatch(/maxfwd\.max_limit/);
     expect(error({ registrar: { min_expires: 100, max_expires: 50 } })).toMatch(
       /registrar\.min_expires: min_expires 100 is above max_expires 50/,
     );

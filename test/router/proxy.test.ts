@@ -33,7 +33,8 @@ describe('relaying a call', () => {
     expect(invite.via.host).toBe('127.0.0.1');
     expect(invite.via.branch).toMatch(/^z9hG4bK/);
     expect(invite.get('Record-Route')).toBe('<sip:127.0.0.1:5060;lr;ftag=from1;kwv=1>');
-    expect(invite.maxForwards).toBe(9);
+    // process_maxfwd(10) on a received 70: capped at maxfwd's max_limit (70), then decremented (maxfwd.c).
+    expect(invite.maxForwards).toBe(69);
     expect(script.pins).toBe(1);
   });
 
@@ -261,6 +262,41 @@ describe('forking', () => {
     expect(h.lines('192.0.2.1').at(-1)).toBe('SIP/2.0 200 OK');
   });
 
+  // RFC 3261 9.1: a CANCEL for a branch without a provisional response waits for one; Kamailio's tm keeps
+  // the Reason the 2xx asked for (RFC 3326), so the other phone does not log a missed call.
+  it('a CANCEL held until the branch provisional keeps the Reason a 2xx on another branch asked for', () => {
+    const { h } = setup(forking());
+    h.receive(uacRequest());
+    const a = forwarded(h, CALLEE);
+    const b = forwarded(h, SECOND);
+    h.receive(calleeResponse(b, 200, 'OK', 'b'), { address: SECOND, port: 5060 });
+    expect(h.lines('192.0.2.1').at(-1)).toBe('SIP/2.0 200 OK');
+    expect(forwarded(h, CALLEE).method).toBe('INVITE');
+    h.receive(calleeResponse(a, 180), { address: CALLEE, port: 5060 });
+    const cancel = forwarded(h, CALLEE);
+    expect(cancel.method).toBe('CANCEL');
+    expect(cancel.get('Reason')).toBe('SIP;cause=200;text="Call completed elsewhere"');
+  });
+
+  // Kamailio rr: add_rr_param and record_route may be used in BRANCH_ROUTE; they change that branch's
+  // Record-Route (kemi-wasm returned 1 and lost the parameter).
+  it('add-rr-param and remove-record-route in a branch route act on that branch', () => {
+    const routes = forking((ksr) => {
+      ksr('rr', 'record-route');
+      ksr('tm', 't-on-branch', 'per-branch');
+    });
+    routes.named = {
+      'per-branch': (_ctx, ksr) => {
+        if ((ksr('pv', 'get', '$ru') as string).includes('carol')) ksr('rr', 'remove-record-route');
+        else expect(ksr('rr', 'add-rr-param', ';nat=yes')).toBe(1);
+      },
+    };
+    const { h } = setup(routes);
+    h.receive(uacRequest());
+    expect(forwarded(h, CALLEE).get('Record-Route')).toBe('<sip:127.0.0.1:5060;lr;ftag=from1;nat=yes;kwv=1>');
+    expect(forwarded(h, SECOND).get('Record-Route')).toBeUndefined();
+  });
+
   it('picks the best final response: 486 over 503 and over a timeout', () => {
     const routes = forking((ksr) => ksr('corex', 'append-branch-uri', 'sip:dave@192.0.2.22'));
     routes.named = {};
@@ -330,6 +366,55 @@ describe('forking', () => {
       port: 5060,
     });
     expect((invites().at(-1)!.message as SipRequest).uri).toBe('sip:low@192.0.2.23');
+  });
+});
+
+describe('a registered Path (registrar lookup with use_path)', () => {
+  // registrar lookup.c: set_path_vector + set_dst_uri: the branch goes to the Path's first hop with the
+  // Path as its Route set (RFC 3327 5.3).
+  it('is the Route set of the R-URI branch, sent to its first hop', () => {
+    const routes = exampleRoutes({
+      request: (ctx, ksr) => {
+        ksr('core', 'seturi', 'sip:bob@192.168.1.5:5060');
+        ctx.relay.ruriPath = `<sip:${SECOND};lr>`;
+        ksr('core', 'setdsturi', `sip:${SECOND};lr`);
+        ksr('tm', 't-relay');
+      },
+    });
+    const { h } = setup(routes);
+    h.receive(uacRequest());
+    const invite = forwarded(h, SECOND);
+    expect(invite.uri).toBe('sip:bob@192.168.1.5:5060');
+    expect(invite.getFieldValues('Route')).toEqual([`<sip:${SECOND};lr>`]);
+  });
+});
+
+describe('$avp through the transaction', () => {
+  // Kamailio keeps a request's AVPs with its transaction (tm moves them on t_relay): the failure route of
+  // etc/kamailio.cfg reads $avp(oexten) the request route set.
+  it('an $avp set before t-relay is read and written by the failure route', () => {
+    let seen: unknown;
+    const routes = exampleRoutes({
+      request: (_ctx, ksr) => {
+        ksr('pv', 'sets', '$avp(oexten)', 'bob');
+        ksr('core', 'setdsturi', `sip:${CALLEE}`);
+        ksr('tm', 't-on-failure', 'vm');
+        ksr('tm', 't-relay');
+      },
+      named: {
+        vm: (_ctx, ksr) => {
+          seen = ksr('pv', 'get', '$avp(oexten)');
+          ksr('core', 'seturi', `sip:${ksr('pv', 'get', '$avp(oexten)')}@${SECOND}`);
+          ksr('core', 'setdsturi', `sip:${SECOND}`);
+          ksr('tm', 't-relay');
+        },
+      },
+    });
+    const { h } = setup(routes);
+    h.receive(uacRequest());
+    h.receive(calleeResponse(forwarded(h, CALLEE), 486), { address: CALLEE, port: 5060 });
+    expect(seen).toBe('bob');
+    expect(forwarded(h, SECOND).uri).toBe(`sip:bob@${SECOND}`);
   });
 });
 

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Binding, LocationStore } from '../../src/state/index.ts';
 
@@ -211,5 +212,33 @@ describe('LocationStore', () => {
     expect(again.bindings('a', 'location', 'bob@x')).toEqual([
       binding('sip:b@1', clock.t, { q: 0.5, userAgent: 'ua' }),
     ]);
+  });
+
+  it('keeps received, path and methods, and adds their columns to a location.db written before them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kemi-location-old-'));
+    dirs.push(dir);
+    const old = new DatabaseSync(join(dir, 'location.db'));
+    old.exec(`CREATE TABLE bindings (tenant TEXT NOT NULL, tbl TEXT NOT NULL, aor TEXT NOT NULL,
+      contact TEXT NOT NULL, q INTEGER, expires_at INTEGER NOT NULL, call_id TEXT NOT NULL,
+      cseq INTEGER NOT NULL, source TEXT NOT NULL, user_agent TEXT, updated_at INTEGER NOT NULL,
+      PRIMARY KEY (tenant, tbl, aor, contact))`);
+    old.exec(`INSERT INTO bindings VALUES ('a', 'location', 'bob@x', 'sip:bob@10.0.0.1', NULL, 9e15, 'c', 1,
+      'udp:10.0.0.1:5060', NULL, 1)`);
+    old.close();
+    const clock = { t: 1_000 };
+    const store = open(dir, clock);
+    expect(store.bindings('a', 'location', 'bob@x').map((b) => b.contact)).toEqual(['sip:bob@10.0.0.1']);
+    const extra = { received: 'sip:203.0.113.7:4000', path: '<sip:edge;lr>', methods: 'INVITE,ACK' };
+    expect(
+      store.apply(
+        'a',
+        'location',
+        'bob@x',
+        { remove: [], put: [binding('sip:bob@10.0.0.2', 1_000, extra)] },
+        LIMITS,
+      ).ok,
+    ).toBe(true);
+    const got = store.bindings('a', 'location', 'bob@x').find((b) => b.contact === 'sip:bob@10.0.0.2');
+    expect(got).toMatchObject(extra);
   });
 });

@@ -81,7 +81,11 @@ describe('nextHop', () => {
     expect(nextHop('tel:+123')).toMatchObject({ ok: false, error: { code: -480 } });
     expect(nextHop('sips:bob@example.com')).toMatchObject({ ok: false, error: { code: -480 } });
     expect(nextHop('sip:bob@example.com;transport=sctp')).toMatchObject({ ok: false, error: { code: -480 } });
-    expect(nextHop('not a uri')).toMatchObject({ ok: false, error: { code: -479, status: 400 } });
+    // error.c err2reason_phrase: E_BAD_URI is 479, worded "... (479/TM)" when tm ends a branch with it.
+    expect(nextHop('not a uri')).toMatchObject({
+      ok: false,
+      error: { code: -479, status: 479, reason: 'Regretfully, we were not able to process the URI (479/TM)' },
+    });
     expect(forcedHop('ws', 'h', 1)).toMatchObject({ ok: false, error: { code: -480 } });
     expect(forcedHop('tcp', 'h;x', 1)).toMatchObject({ ok: false, error: { code: -479 } });
     expect(forcedHop('TCP', '192.0.2.1', 5080)).toEqual({

@@ -9,6 +9,126 @@ declare function core__is_method(method_ptr: usize, method_len: usize): i32;
 @external('kemi:ksr/core@0.1.0', 'is-method-in')
 declare function core__is_method_in(methods_ptr: usize, methods_len: usize): i32;
 // @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-INVITE')
+declare function core__is_INVITE(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-ACK')
+declare function core__is_ACK(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-BYE')
+declare function core__is_BYE(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-CANCEL')
+declare function core__is_CANCEL(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-REGISTER')
+declare function core__is_REGISTER(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-OPTIONS')
+declare function core__is_OPTIONS(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-SUBSCRIBE')
+declare function core__is_SUBSCRIBE(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-PUBLISH')
+declare function core__is_PUBLISH(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-NOTIFY')
+declare function core__is_NOTIFY(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-REFER')
+declare function core__is_REFER(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-INFO')
+declare function core__is_INFO(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-UPDATE')
+declare function core__is_UPDATE(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-PRACK')
+declare function core__is_PRACK(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-MESSAGE')
+declare function core__is_MESSAGE(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-KDMQ')
+declare function core__is_KDMQ(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-GET')
+declare function core__is_GET(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-POST')
+declare function core__is_POST(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-PUT')
+declare function core__is_PUT(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-DELETE')
+declare function core__is_DELETE(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-UDP')
+declare function core__is_UDP(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-TCP')
+declare function core__is_TCP(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-TLS')
+declare function core__is_TLS(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-SCTP')
+declare function core__is_SCTP(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-WS')
+declare function core__is_WS(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-WSS')
+declare function core__is_WSS(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-WSX')
+declare function core__is_WSX(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-proto')
+declare function core__is_proto(protos_ptr: usize, protos_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-ipv4')
+declare function core__is_ipv4(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-ipv6')
+declare function core__is_ipv6(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-src-port')
+declare function core__is_src_port(port: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'is-dst-port')
+declare function core__is_dst_port(port: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'to-UDP')
+declare function core__to_UDP(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'to-TCP')
+declare function core__to_TCP(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'to-TLS')
+declare function core__to_TLS(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'to-SCTP')
+declare function core__to_SCTP(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'to-WS')
+declare function core__to_WS(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'to-WSS')
+declare function core__to_WSS(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'to-WSX')
+declare function core__to_WSX(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'to-ipv4')
+declare function core__to_ipv4(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'to-ipv6')
+declare function core__to_ipv6(): i32;
+// @ts-ignore: decorator
 @external('kemi:ksr/core@0.1.0', 'is-myself')
 declare function core__is_myself(uri_ptr: usize, uri_len: usize): i32;
 // @ts-ignore: decorator
@@ -112,6 +232,9 @@ declare function pv__getvs(name_ptr: usize, name_len: usize, vs_ptr: usize, vs_l
 @external('kemi:ksr/pv@0.1.0', 'getw')
 declare function pv__getw(name_ptr: usize, name_len: usize, ret_area: usize): void;
 // @ts-ignore: decorator
+@external('kemi:ksr/pv@0.1.0', 'geti')
+declare function pv__geti(name_ptr: usize, name_len: usize): i32;
+// @ts-ignore: decorator
 @external('kemi:ksr/pv@0.1.0', 'sets')
 declare function pv__sets(name_ptr: usize, name_len: usize, value_ptr: usize, value_len: usize): void;
 // @ts-ignore: decorator
@@ -153,8 +276,20 @@ declare function hdr__is_present(hname_ptr: usize, hname_len: usize): i32;
 @external('kemi:ksr/hdr@0.1.0', 'get')
 declare function hdr__get(hname_ptr: usize, hname_len: usize, ret_area: usize): void;
 // @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'gete')
+declare function hdr__gete(hname_ptr: usize, hname_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'getw')
+declare function hdr__getw(hname_ptr: usize, hname_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
 @external('kemi:ksr/hdr@0.1.0', 'get-idx')
 declare function hdr__get_idx(hname_ptr: usize, hname_len: usize, idx: i32, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'gete-idx')
+declare function hdr__gete_idx(hname_ptr: usize, hname_len: usize, idx: i32, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/hdr@0.1.0', 'getw-idx')
+declare function hdr__getw_idx(hname_ptr: usize, hname_len: usize, idx: i32, ret_area: usize): void;
 // @ts-ignore: decorator
 @external('kemi:ksr/hdr@0.1.0', 'append-to-reply')
 declare function hdr__append_to_reply(hdrval_ptr: usize, hdrval_len: usize): i32;
@@ -220,6 +355,9 @@ declare function sanity__sanity_check(msg_checks: i32, uri_checks: i32): i32;
 // @ts-ignore: decorator
 @external('kemi:ksr/sanity@0.1.0', 'sanity-check-defaults')
 declare function sanity__sanity_check_defaults(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/sanity@0.1.0', 'sanity-reply')
+declare function sanity__sanity_reply(): i32;
 
 // xlog
 // @ts-ignore: decorator
@@ -342,14 +480,188 @@ declare function corex__append_branch_uri(uri_ptr: usize, uri_len: usize): i32;
 // @ts-ignore: decorator
 @external('kemi:ksr/corex@0.1.0', 'append-branch-uri-q')
 declare function corex__append_branch_uri_q(uri_ptr: usize, uri_len: usize, q_ptr: usize, q_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/corex@0.1.0', 'has-ruri-user')
+declare function corex__has_ruri_user(): i32;
 
 // kx
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-ruri')
+declare function kx__get_ruri(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-ruser')
+declare function kx__get_ruser(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'getw-ruser')
+declare function kx__getw_ruser(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'gete-ruser')
+declare function kx__gete_ruser(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-rhost')
+declare function kx__get_rhost(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'getw-rhost')
+declare function kx__getw_rhost(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'gete-rhost')
+declare function kx__gete_rhost(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-ouri')
+declare function kx__get_ouri(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-furi')
+declare function kx__get_furi(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-fuser')
+declare function kx__get_fuser(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'getw-fuser')
+declare function kx__getw_fuser(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'gete-fuser')
+declare function kx__gete_fuser(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-fhost')
+declare function kx__get_fhost(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'getw-fhost')
+declare function kx__getw_fhost(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'gete-fhost')
+declare function kx__gete_fhost(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-turi')
+declare function kx__get_turi(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-tuser')
+declare function kx__get_tuser(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'gete-tuser')
+declare function kx__gete_tuser(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'getw-tuser')
+declare function kx__getw_tuser(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-thost')
+declare function kx__get_thost(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'gete-thost')
+declare function kx__gete_thost(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'getw-thost')
+declare function kx__getw_thost(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-duri')
+declare function kx__get_duri(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'gete-duri')
+declare function kx__gete_duri(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'getw-duri')
+declare function kx__getw_duri(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-cturi')
+declare function kx__get_cturi(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'gete-cturi')
+declare function kx__gete_cturi(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'getw-cturi')
+declare function kx__getw_cturi(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-nhuri')
+declare function kx__get_nhuri(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-srcuri')
+declare function kx__get_srcuri(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-srcaddr-sock')
+declare function kx__get_srcaddr_sock(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-ua')
+declare function kx__get_ua(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'gete-ua')
+declare function kx__gete_ua(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'getw-ua')
+declare function kx__getw_ua(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-srcip')
+declare function kx__get_srcip(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-srcport')
+declare function kx__get_srcport(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-rcvip')
+declare function kx__get_rcvip(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-rcvport')
+declare function kx__get_rcvport(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-rcvadvip')
+declare function kx__get_rcvadvip(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-rcvadvport')
+declare function kx__get_rcvadvport(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-rcvaddr-sock')
+declare function kx__get_rcvaddr_sock(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-proto')
+declare function kx__get_proto(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-protoid')
+declare function kx__get_protoid(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-method')
+declare function kx__get_method(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-status')
+declare function kx__get_status(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'gets-status')
+declare function kx__gets_status(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-body')
+declare function kx__get_body(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'getw-body')
+declare function kx__getw_body(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'gete-body')
+declare function kx__gete_body(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-bodylen')
+declare function kx__get_bodylen(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-timestamp')
+declare function kx__get_timestamp(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-callid')
+declare function kx__get_callid(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-msgbuf')
+declare function kx__get_msgbuf(ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-msglen')
+declare function kx__get_msglen(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'get-msgtype')
+declare function kx__get_msgtype(): i32;
 // @ts-ignore: decorator
 @external('kemi:ksr/kx@0.1.0', 'get-def')
 declare function kx__get_def(name_ptr: usize, name_len: usize, ret_area: usize): void;
 // @ts-ignore: decorator
 @external('kemi:ksr/kx@0.1.0', 'get-defn')
 declare function kx__get_defn(name_ptr: usize, name_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'ifdef')
+declare function kx__ifdef(name_ptr: usize, name_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/kx@0.1.0', 'ifndef')
+declare function kx__ifndef(name_ptr: usize, name_len: usize): i32;
 
 // htable
 // @ts-ignore: decorator
@@ -478,19 +790,229 @@ declare function auth_db__proxy_authenticate(realm_ptr: usize, realm_len: usize,
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
 export namespace KSR {
-  /** True if the message's method (CSeq method for replies) equals `method` (case-insensitive). */
+  /**
+   * True if the message's method (CSeq method for replies) equals `method` (case-insensitive), or, for a list
+   * of standard methods separated by `|` ("INVITE|BYE"), is one of them.
+   */
   export function is_method(method: string): bool {
     const method_utf8 = String.UTF8.encode(method);
     return core__is_method(changetype<usize>(method_utf8), <usize>method_utf8.byteLength) != 0;
   }
 
   /**
-   * True if the method is one of the letters: I INVITE, A ACK, B BYE, C CANCEL, R REGISTER, M MESSAGE, O
-   * OPTIONS, S SUBSCRIBE, P PUBLISH, N NOTIFY, U UPDATE, F INFO, K PRACK (KEMI's letters; F and K are ours).
+   * True if the method is one of the letters (either case): I INVITE, A ACK, B BYE, C CANCEL, R REGISTER, M
+   * MESSAGE, O OPTIONS, S SUBSCRIBE, P PUBLISH, N NOTIFY, U UPDATE, E PRACK, F REFER, K KDMQ, G GET, T POST,
+   * V PUT, D DELETE (Kamailio's letters; INFO has none). Other methods never match.
    */
   export function is_method_in(methods: string): bool {
     const methods_utf8 = String.UTF8.encode(methods);
     return core__is_method_in(changetype<usize>(methods_utf8), <usize>methods_utf8.byteLength) != 0;
+  }
+
+  /** The method (CSeq method for replies) is INVITE. */
+  export function is_INVITE(): bool {
+    return core__is_INVITE() != 0;
+  }
+
+  /** The method is ACK. */
+  export function is_ACK(): bool {
+    return core__is_ACK() != 0;
+  }
+
+  /** The method is BYE. */
+  export function is_BYE(): bool {
+    return core__is_BYE() != 0;
+  }
+
+  /** The method is CANCEL. */
+  export function is_CANCEL(): bool {
+    return core__is_CANCEL() != 0;
+  }
+
+  /** The method is REGISTER. */
+  export function is_REGISTER(): bool {
+    return core__is_REGISTER() != 0;
+  }
+
+  /** The method is OPTIONS. */
+  export function is_OPTIONS(): bool {
+    return core__is_OPTIONS() != 0;
+  }
+
+  /** The method is SUBSCRIBE. */
+  export function is_SUBSCRIBE(): bool {
+    return core__is_SUBSCRIBE() != 0;
+  }
+
+  /** The method is PUBLISH. */
+  export function is_PUBLISH(): bool {
+    return core__is_PUBLISH() != 0;
+  }
+
+  /** The method is NOTIFY. */
+  export function is_NOTIFY(): bool {
+    return core__is_NOTIFY() != 0;
+  }
+
+  /** The method is REFER. */
+  export function is_REFER(): bool {
+    return core__is_REFER() != 0;
+  }
+
+  /** The method is INFO. */
+  export function is_INFO(): bool {
+    return core__is_INFO() != 0;
+  }
+
+  /** The method is UPDATE. */
+  export function is_UPDATE(): bool {
+    return core__is_UPDATE() != 0;
+  }
+
+  /** The method is PRACK. */
+  export function is_PRACK(): bool {
+    return core__is_PRACK() != 0;
+  }
+
+  /** The method is MESSAGE. */
+  export function is_MESSAGE(): bool {
+    return core__is_MESSAGE() != 0;
+  }
+
+  /** The method is KDMQ. */
+  export function is_KDMQ(): bool {
+    return core__is_KDMQ() != 0;
+  }
+
+  /** The method is GET. */
+  export function is_GET(): bool {
+    return core__is_GET() != 0;
+  }
+
+  /** The method is POST. */
+  export function is_POST(): bool {
+    return core__is_POST() != 0;
+  }
+
+  /** The method is PUT. */
+  export function is_PUT(): bool {
+    return core__is_PUT() != 0;
+  }
+
+  /** The method is DELETE. */
+  export function is_DELETE(): bool {
+    return core__is_DELETE() != 0;
+  }
+
+  /** The message arrived over UDP. */
+  export function is_UDP(): bool {
+    return core__is_UDP() != 0;
+  }
+
+  /** The message arrived over TCP. */
+  export function is_TCP(): bool {
+    return core__is_TCP() != 0;
+  }
+
+  /** The message arrived over TLS (never: the server listens on UDP and TCP). */
+  export function is_TLS(): bool {
+    return core__is_TLS() != 0;
+  }
+
+  /** The message arrived over SCTP (never). */
+  export function is_SCTP(): bool {
+    return core__is_SCTP() != 0;
+  }
+
+  /** The message arrived over WebSocket (never). */
+  export function is_WS(): bool {
+    return core__is_WS() != 0;
+  }
+
+  /** The message arrived over secure WebSocket (never). */
+  export function is_WSS(): bool {
+    return core__is_WSS() != 0;
+  }
+
+  /** The message arrived over WebSocket, secure or not (never). */
+  export function is_WSX(): bool {
+    return core__is_WSX() != 0;
+  }
+
+  /**
+   * The message arrived over one of the protocols given by letter: u UDP, t TCP, e TLS, s SCTP, v WS, w WSS.
+   */
+  export function is_proto(protos: string): bool {
+    const protos_utf8 = String.UTF8.encode(protos);
+    return core__is_proto(changetype<usize>(protos_utf8), <usize>protos_utf8.byteLength) != 0;
+  }
+
+  /** The message arrived on an IPv4 address. */
+  export function is_ipv4(): bool {
+    return core__is_ipv4() != 0;
+  }
+
+  /** The message arrived on an IPv6 address. */
+  export function is_ipv6(): bool {
+    return core__is_ipv6() != 0;
+  }
+
+  /** The message came from source port `port`. */
+  export function is_src_port(port: i32): bool {
+    return core__is_src_port(port) != 0;
+  }
+
+  /** The message arrived on local port `port`. */
+  export function is_dst_port(port: i32): bool {
+    return core__is_dst_port(port) != 0;
+  }
+
+  /**
+   * The next hop's URI (`$du`, else the R-URI; for a reply, the second Via) says transport=udp. Like
+   * Kamailio, a URI without a transport parameter matches none of the `to-*` protocol tests.
+   */
+  export function to_UDP(): bool {
+    return core__to_UDP() != 0;
+  }
+
+  /** The next hop's URI says transport=tcp (a reply: the second Via is TCP). */
+  export function to_TCP(): bool {
+    return core__to_TCP() != 0;
+  }
+
+  /** The next hop's URI says transport=tls. */
+  export function to_TLS(): bool {
+    return core__to_TLS() != 0;
+  }
+
+  /** The next hop's URI says transport=sctp. */
+  export function to_SCTP(): bool {
+    return core__to_SCTP() != 0;
+  }
+
+  /** The next hop's URI says transport=ws. */
+  export function to_WS(): bool {
+    return core__to_WS() != 0;
+  }
+
+  /** The next hop's URI says transport=wss. */
+  export function to_WSS(): bool {
+    return core__to_WSS() != 0;
+  }
+
+  /** The next hop's URI says transport=ws or wss. */
+  export function to_WSX(): bool {
+    return core__to_WSX() != 0;
+  }
+
+  /** The next hop's host is an IPv4 address (a reply: the second Via's received, else its host). */
+  export function to_ipv4(): bool {
+    return core__to_ipv4() != 0;
+  }
+
+  /** The next hop's host is an IPv6 address. */
+  export function to_ipv6(): bool {
+    return core__to_ipv6() != 0;
   }
 
   /** True if the host and port of `uri` are one of the server's listen addresses or configured domains. */
@@ -693,6 +1215,15 @@ export namespace KSR {
       return liftStringResult(RET_AREA);
     }
 
+    /**
+     * The value as an integer: 0 for `$null`; for a string, its sign and leading digits ("12ab" gives 12,
+     * "ab" 0), held at the s32 bounds (Kamailio's str2sint).
+     */
+    export function geti(name: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      return pv__geti(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+
     /** Assign a string to a writable variable. */
     export function sets(name: string, value: string): void {
       const name_utf8 = String.UTF8.encode(name);
@@ -786,11 +1317,39 @@ export namespace KSR {
       return liftOptionStringResult(RET_AREA);
     }
 
+    /** The body of the first header named `hname`, or "" when there is none. */
+    export function gete(hname: string): string {
+      const hname_utf8 = String.UTF8.encode(hname);
+      hdr__gete(changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength, RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The body of the first header named `hname`, or "<<null>>" when there is none. */
+    export function getw(hname: string): string {
+      const hname_utf8 = String.UTF8.encode(hname);
+      hdr__getw(changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength, RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
     /** The body of the header named `hname` at `idx` (0 first, -1 last). */
     export function get_idx(hname: string, idx: i32): string | null {
       const hname_utf8 = String.UTF8.encode(hname);
       hdr__get_idx(changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength, idx, RET_AREA);
       return liftOptionStringResult(RET_AREA);
+    }
+
+    /** `get-idx`, or "" when there is no such header. */
+    export function gete_idx(hname: string, idx: i32): string {
+      const hname_utf8 = String.UTF8.encode(hname);
+      hdr__gete_idx(changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength, idx, RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** `get-idx`, or "<<null>>" when there is no such header. */
+    export function getw_idx(hname: string, idx: i32): string {
+      const hname_utf8 = String.UTF8.encode(hname);
+      hdr__getw_idx(changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength, idx, RET_AREA);
+      return liftStringResult(RET_AREA);
     }
 
     /** Add a header to the reply the server will generate for this request (sl or tm). */
@@ -814,7 +1373,11 @@ export namespace KSR {
       return sl__send_reply(code, changetype<usize>(reason_utf8), <usize>reason_utf8.byteLength);
     }
 
-    /** Send the reply for the last internal error (e.g. 400 for a message that did not parse). */
+    /**
+     * Send the reply for the last internal error as Kamailio's err2reason_phrase words it: a failed relay's
+     * code (-477 gives 477, -478 478, -479 479, -487 487, -12 500, -510 403 Destination Not Allowed, others
+     * 500), with the reason "text (N/SL)"; 500 without one.
+     */
     export function sl_reply_error(): i32 {
       return sl__sl_reply_error();
     }
@@ -823,14 +1386,18 @@ export namespace KSR {
   /** Max-Forwards handling (Kamailio's `maxfwd` module). */
   export namespace maxfwd {
     /**
-     * Decrement Max-Forwards, or add it with `limit` if absent (and cap it at `limit`). 2 when added, 1 when
-     * decremented, -1 when it was already 0 (the route should reply 483), -2 when malformed.
+     * Add Max-Forwards with `limit` (0..255) if absent, else decrement it after capping it at the server's
+     * `maxfwd.max_limit` (70: a received 70 becomes 69). 2 when added, 1 when decremented, -1 when it was
+     * already 0 (the route should reply 483) or `limit` is out of range, -2 when malformed.
      */
     export function process_maxfwd(limit: i32): i32 {
       return maxfwd__process_maxfwd(limit);
     }
 
-    /** 1 if Max-Forwards is lower than `limit`, -1 if not, -2 if absent or malformed. */
+    /**
+     * 1 if Max-Forwards is lower than `limit`, -1 if not (or `limit` is not 0..255), -2 if absent, -3 if
+     * malformed.
+     */
     export function is_maxfwd_lt(limit: i32): i32 {
       return maxfwd__is_maxfwd_lt(limit);
     }
@@ -905,12 +1472,15 @@ export namespace KSR {
   }
 
   /**
-   * Request sanity checks (Kamailio's `sanity` module). Check bits for `msg-checks`: 1 R-URI SIP version, 2
-   * R-URI scheme, 4 required headers, 8 Via SIP version, 16 Via protocol, 32 CSeq method, 64 CSeq value, 128
-   * Content-Length, 256 Expires value, 512 Proxy-Require, 1024 URIs parse, 2048 digest credentials, 4096
-   * duplicate To tag, 8192 Authorization header, 16384 top Via. `uri-checks`: 1 R-URI, 2 From, 4 To, 8
-   * Contact (run when bit 1024 is set). A failed check sends the matching 4xx/5xx reply (never to an ACK) and
-   * returns -1; replies pass every check.
+   * Sanity checks (Kamailio's `sanity` module), in its order and with its replies. Check bits for
+   * `msg-checks`: 1 R-URI SIP version, 2 R-URI scheme, 4 From/To/Call-ID/CSeq once each, 16384 top Via, 8 Via
+   * SIP version, 16 Via protocol (both no-ops in Kamailio 5.6), 32 CSeq method, 64 CSeq value, 128
+   * Content-Length, 256 Expires value, 512 Proxy-Require (420), 1024 URIs parse, 2048 digest credentials
+   * (another scheme fails), 8192 digest credentials (another scheme passes), 4096 duplicate From/To tag.
+   * `uri-checks`: 1 R-URI, 2 From, 4 To, 8 Contact (run when bit 1024 is set). A failed check sends its reply
+   * (none to an ACK or a reply, none for bits 4 and 16384, none with the server's `sanity.noreply`: then
+   * `sanity-reply` sends it) and returns -1. On a reply the request-line checks (1, 2, 32, R-URI) do not
+   * apply.
    */
   export namespace sanity {
     /** Run the given checks; 1 if the message passes. */
@@ -921,6 +1491,14 @@ export namespace KSR {
     /** Run Kamailio's default checks (msg 17895, uri 7). */
     export function sanity_check_defaults(): i32 {
       return sanity__sanity_check_defaults();
+    }
+
+    /**
+     * With `sanity.noreply`: send the reply the failed check kept (500 Server Sanity Failure without one). 1
+     * (also when there is nothing to do: no noreply, an ACK, a reply), -1 when it could not be sent.
+     */
+    export function sanity_reply(): i32 {
+      return sanity__sanity_reply();
     }
   }
 
@@ -1154,7 +1732,8 @@ export namespace KSR {
 
     /**
      * Add URI parameters (";name=value") to this server's Record-Route entries, before or after
-     * `record-route`.
+     * `record-route`. In a branch route (as `record-route` and `remove-record-route` there) it acts on that
+     * branch only.
      */
     export function add_rr_param(param: string): i32 {
       const param_utf8 = String.UTF8.encode(param);
@@ -1205,13 +1784,320 @@ export namespace KSR {
       const q_utf8 = String.UTF8.encode(q);
       return corex__append_branch_uri_q(changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength, changetype<usize>(q_utf8), <usize>q_utf8.byteLength);
     }
+
+    /** 1 if the request URI has a user part, -1 if not (or for a reply). */
+    export function has_ruri_user(): i32 {
+      return corex__has_ruri_user();
+    }
   }
 
   /**
-   * Configuration values (Kamailio's `KSR.kx`): the `defines` of the server configuration, Kamailio's
-   * `#!define NAME value`.
+   * Message attributes and configuration values (Kamailio's `KSR.kx`, module kemix). The `get-*` form gives
+   * none where Kamailio gives $null, `gete-*` gives "" and `getw-*` "<<null>>". Defines are those of the
+   * server configuration (`defines`), Kamailio's `#!define NAME value`.
    */
   export namespace kx {
+    /** The request URI as the route has it now ($ru); none for a reply. */
+    export function get_ruri(): string | null {
+      kx__get_ruri(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The user of the request URI ($rU). */
+    export function get_ruser(): string | null {
+      kx__get_ruser(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    export function getw_ruser(): string {
+      kx__getw_ruser(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    export function gete_ruser(): string {
+      kx__gete_ruser(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The host of the request URI ($rd). */
+    export function get_rhost(): string | null {
+      kx__get_rhost(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    export function getw_rhost(): string {
+      kx__getw_rhost(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    export function gete_rhost(): string {
+      kx__gete_rhost(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The request URI as received ($ou). */
+    export function get_ouri(): string | null {
+      kx__get_ouri(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The From URI ($fu). */
+    export function get_furi(): string | null {
+      kx__get_furi(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The user of the From URI ($fU). */
+    export function get_fuser(): string | null {
+      kx__get_fuser(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    export function getw_fuser(): string {
+      kx__getw_fuser(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    export function gete_fuser(): string {
+      kx__gete_fuser(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The host of the From URI ($fd). */
+    export function get_fhost(): string | null {
+      kx__get_fhost(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    export function getw_fhost(): string {
+      kx__getw_fhost(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    export function gete_fhost(): string {
+      kx__gete_fhost(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The To URI ($tu). */
+    export function get_turi(): string | null {
+      kx__get_turi(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The user of the To URI ($tU). */
+    export function get_tuser(): string | null {
+      kx__get_tuser(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    export function gete_tuser(): string {
+      kx__gete_tuser(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    export function getw_tuser(): string {
+      kx__getw_tuser(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The host of the To URI ($td). */
+    export function get_thost(): string | null {
+      kx__get_thost(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    export function gete_thost(): string {
+      kx__gete_thost(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    export function getw_thost(): string {
+      kx__getw_thost(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The destination URI ($du). */
+    export function get_duri(): string | null {
+      kx__get_duri(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    export function gete_duri(): string {
+      kx__gete_duri(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    export function getw_duri(): string {
+      kx__getw_duri(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The URI of the first Contact (none for `Contact: *`). */
+    export function get_cturi(): string | null {
+      kx__get_cturi(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    export function gete_cturi(): string {
+      kx__gete_cturi(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    export function getw_cturi(): string {
+      kx__getw_cturi(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The next hop: $du if set, else the request URI. */
+    export function get_nhuri(): string | null {
+      kx__get_nhuri(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The source as a SIP URI: "sip:IP:PORT", with ";transport=tcp" when not UDP. */
+    export function get_srcuri(): string {
+      kx__get_srcuri(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The source as "proto:IP:PORT". */
+    export function get_srcaddr_sock(): string {
+      kx__get_srcaddr_sock(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The User-Agent header's body. */
+    export function get_ua(): string | null {
+      kx__get_ua(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    export function gete_ua(): string {
+      kx__gete_ua(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    export function getw_ua(): string {
+      kx__getw_ua(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The source IP address ($si). */
+    export function get_srcip(): string {
+      kx__get_srcip(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The source port ($sp). */
+    export function get_srcport(): i32 {
+      return kx__get_srcport();
+    }
+
+    /** The local IP address the message arrived on ($Ri). */
+    export function get_rcvip(): string | null {
+      kx__get_rcvip(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The local port the message arrived on ($Rp). */
+    export function get_rcvport(): i32 {
+      return kx__get_rcvport();
+    }
+
+    /** The advertised address of the receiving socket; the server advertises none, so `get-rcvip`. */
+    export function get_rcvadvip(): string | null {
+      kx__get_rcvadvip(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The advertised port of the receiving socket; `get-rcvport`. */
+    export function get_rcvadvport(): i32 {
+      return kx__get_rcvadvport();
+    }
+
+    /** The receiving socket as "proto:IP:PORT". */
+    export function get_rcvaddr_sock(): string {
+      kx__get_rcvaddr_sock(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The transport the message arrived over, lower case ("udp", "tcp"). */
+    export function get_proto(): string {
+      kx__get_proto(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** Kamailio's number of that transport: 1 UDP, 2 TCP, 3 TLS, 4 SCTP, 5 WS, 6 WSS. */
+    export function get_protoid(): i32 {
+      return kx__get_protoid();
+    }
+
+    /** The method of a request, the CSeq method of a reply. */
+    export function get_method(): string | null {
+      kx__get_method(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The status of a reply; -1 for a request. */
+    export function get_status(): i32 {
+      return kx__get_status();
+    }
+
+    /** The status of a reply as text; none for a request. */
+    export function gets_status(): string | null {
+      kx__gets_status(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** The message body; none when empty. */
+    export function get_body(): string | null {
+      kx__get_body(RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    export function getw_body(): string {
+      kx__getw_body(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    export function gete_body(): string {
+      kx__gete_body(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The length of the body in bytes. */
+    export function get_bodylen(): i32 {
+      return kx__get_bodylen();
+    }
+
+    /** The current time in seconds since the epoch. */
+    export function get_timestamp(): i32 {
+      return kx__get_timestamp();
+    }
+
+    /** The Call-ID. */
+    export function get_callid(): string {
+      kx__get_callid(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The whole message as received (changes the route made are not in it). */
+    export function get_msgbuf(): string {
+      kx__get_msgbuf(RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** The length of the message as received. */
+    export function get_msglen(): i32 {
+      return kx__get_msglen();
+    }
+
+    /** 1 for a request, 2 for a reply. */
+    export function get_msgtype(): i32 {
+      return kx__get_msgtype();
+    }
+
     /** The value of define `name`, or none. */
     export function get_def(name: string): string | null {
       const name_utf8 = String.UTF8.encode(name);
@@ -1223,6 +2109,18 @@ export namespace KSR {
     export function get_defn(name: string): i32 {
       const name_utf8 = String.UTF8.encode(name);
       return kx__get_defn(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+
+    /** True if define `name` exists. */
+    export function ifdef(name: string): bool {
+      const name_utf8 = String.UTF8.encode(name);
+      return kx__ifdef(changetype<usize>(name_utf8), <usize>name_utf8.byteLength) != 0;
+    }
+
+    /** True if define `name` does not exist. */
+    export function ifndef(name: string): bool {
+      const name_utf8 = String.UTF8.encode(name);
+      return kx__ifndef(changetype<usize>(name_utf8), <usize>name_utf8.byteLength) != 0;
     }
   }
 
@@ -1340,10 +2238,14 @@ export namespace KSR {
   export namespace registrar {
     /**
      * Process the REGISTER: bind its contacts (expires parameter, else Expires header, else the default;
-     * below min_expires: 423; above max_expires: cut), remove those with expires 0 (`Contact: *` with
-     * `Expires: 0`: all), refuse an older CSeq of the same Call-ID (500), and reply 200 with every binding.
-     * `mode` holds Kamailio's save flags: 0x02 no reply, 0x04 the request's contacts replace all others. 1
-     * inserted, 2 updated, 3 deleted, 4 only returned; -1 an error (the reply says which), not a REGISTER.
+     * below min_expires: raised to it, or 423 with `min_expires_mode` 1; above max_expires: cut), remove
+     * those with expires 0 (`Contact: *` with `Expires: 0`: all), refuse a lower CSeq of the same Call-ID
+     * (400; the same CSeq within 20 s is a retransmission, answered like the original), and reply 200 with
+     * every binding. A binding keeps `$avp(RECEIVED)` as its received address (set it to `kx.get-srcuri()`
+     * for a UA behind a NAT, as Kamailio's fix_nated_register does), with `use_path` 1 the Path, and the
+     * methods of the Allow header (or the contact's methods parameter). `mode` holds Kamailio's save flags:
+     * 0x02 no reply, 0x04 the request's contacts replace all others. 1 inserted, 2 updated, 3 deleted, 4 only
+     * returned; -1 an error (the reply says which), not a REGISTER.
      */
     export function save(table: string, mode: i32): i32 {
       const table_utf8 = String.UTF8.encode(table);
@@ -1352,7 +2254,10 @@ export namespace KSR {
 
     /**
      * The R-URI's AoR: the best binding (highest q, then newest) becomes the R-URI, the others are appended
-     * as branches for `tm.t-relay` (parallel) or `tm.t-load-contacts` (serial). 1 found, -1 none, -3 error.
+     * as branches for `tm.t-relay` (parallel) or `tm.t-load-contacts` (serial). Each goes to its Path (as
+     * Route set, `$du` its first hop), else its received address (`$du`); `$du` is reset otherwise. With
+     * `method_filtering` 1 bindings whose UA does not allow the method are skipped. 1 found, -1 none, -2 only
+     * bindings that do not allow the method (Kamailio's scripts reply 405), -3 error.
      */
     export function lookup(table: string): i32 {
       const table_utf8 = String.UTF8.encode(table);

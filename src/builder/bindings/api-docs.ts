@@ -1,5 +1,6 @@
 // Generates docs/ksr-api.md: one section per interface of the script world, each function with its WIT
 // signature, its description, and the KEMI-style call in each guest language.
+import { KAMAILIO_DIFFERENCES } from '../../kemi/differences.ts';
 import type { WitPackage } from '../../runtime/wit.ts';
 import { type LoweredFunction, lowerFunction } from './abi.ts';
 import { asIdent, guestParams, RESULT_TYPE, rustIdent, snakeCase } from './names.ts';
@@ -41,6 +42,9 @@ export function generateApiDocs(pkg: WitPackage, worldName: string, header: stri
   }
   out.push(...markdownTable(routes));
   out.push('', '## Interfaces', '');
+  out.push(
+    '- [Differences from Kamailio](#differences-from-kamailio): what deliberately differs from Kamailio 5.6.',
+  );
   for (const iface of ifaces) {
     out.push(`- [${iface.name}](#${iface.name}): ${firstSentence(iface.doc)}`);
   }
@@ -73,8 +77,31 @@ export function generateApiDocs(pkg: WitPackage, worldName: string, header: stri
       );
     }
   }
-  out.push('');
+  out.push('', ...differencesSection(), '');
   return out.join('\n');
+}
+
+/** The table of src/kemi/differences.ts, with each function under its KEMI name. */
+function differencesSection(): string[] {
+  const rows = [['KSR', 'In kemi-wasm']];
+  for (const d of KAMAILIO_DIFFERENCES) {
+    const dot = d.ksr.indexOf('.');
+    const named = d.ksr.startsWith('$') || dot < 0 || d.ksr.includes(' ');
+    const iface = d.ksr.slice(0, dot);
+    const kemi = named
+      ? d.ksr
+      : `KSR.${iface === TOP_LEVEL_INTERFACE ? '' : `${iface}.`}${snakeCase(d.ksr.slice(dot + 1))}`;
+    rows.push([`\`${kemi}\``, d.difference.replaceAll('|', '\\|')]);
+  }
+  return [
+    '## Differences from Kamailio',
+    '',
+    'Where a function with a Kamailio name deliberately behaves otherwise than in Kamailio 5.6 (generated from ' +
+      "[src/kemi/differences.ts](../src/kemi/differences.ts)). Everything else follows Kamailio's source: names, " +
+      'parameters, return codes, replies and side effects.',
+    '',
+    ...markdownTable(rows),
+  ];
 }
 
 function witSignature(lowered: LoweredFunction): string {

@@ -8,14 +8,103 @@ export const KSR_INTERFACES = {
    * logging.
    */
   'core': {
-    /** True if the message's method (CSeq method for replies) equals `method` (case-insensitive). */
+    /**
+     * True if the message's method (CSeq method for replies) equals `method` (case-insensitive), or, for a
+     * list of standard methods separated by `|` ("INVITE|BYE"), is one of them.
+     */
     'is-method': { params: [['method', 'string']], result: 'bool' },
     /**
-     * True if the method is one of the letters: I INVITE, A ACK, B BYE, C CANCEL, R REGISTER, M MESSAGE, O
-     * OPTIONS, S SUBSCRIBE, P PUBLISH, N NOTIFY, U UPDATE, F INFO, K PRACK (KEMI's letters; F and K are
-     * ours).
+     * True if the method is one of the letters (either case): I INVITE, A ACK, B BYE, C CANCEL, R REGISTER, M
+     * MESSAGE, O OPTIONS, S SUBSCRIBE, P PUBLISH, N NOTIFY, U UPDATE, E PRACK, F REFER, K KDMQ, G GET, T
+     * POST, V PUT, D DELETE (Kamailio's letters; INFO has none). Other methods never match.
      */
     'is-method-in': { params: [['methods', 'string']], result: 'bool' },
+    /** The method (CSeq method for replies) is INVITE. */
+    'is-INVITE': { params: [], result: 'bool' },
+    /** The method is ACK. */
+    'is-ACK': { params: [], result: 'bool' },
+    /** The method is BYE. */
+    'is-BYE': { params: [], result: 'bool' },
+    /** The method is CANCEL. */
+    'is-CANCEL': { params: [], result: 'bool' },
+    /** The method is REGISTER. */
+    'is-REGISTER': { params: [], result: 'bool' },
+    /** The method is OPTIONS. */
+    'is-OPTIONS': { params: [], result: 'bool' },
+    /** The method is SUBSCRIBE. */
+    'is-SUBSCRIBE': { params: [], result: 'bool' },
+    /** The method is PUBLISH. */
+    'is-PUBLISH': { params: [], result: 'bool' },
+    /** The method is NOTIFY. */
+    'is-NOTIFY': { params: [], result: 'bool' },
+    /** The method is REFER. */
+    'is-REFER': { params: [], result: 'bool' },
+    /** The method is INFO. */
+    'is-INFO': { params: [], result: 'bool' },
+    /** The method is UPDATE. */
+    'is-UPDATE': { params: [], result: 'bool' },
+    /** The method is PRACK. */
+    'is-PRACK': { params: [], result: 'bool' },
+    /** The method is MESSAGE. */
+    'is-MESSAGE': { params: [], result: 'bool' },
+    /** The method is KDMQ. */
+    'is-KDMQ': { params: [], result: 'bool' },
+    /** The method is GET. */
+    'is-GET': { params: [], result: 'bool' },
+    /** The method is POST. */
+    'is-POST': { params: [], result: 'bool' },
+    /** The method is PUT. */
+    'is-PUT': { params: [], result: 'bool' },
+    /** The method is DELETE. */
+    'is-DELETE': { params: [], result: 'bool' },
+    /** The message arrived over UDP. */
+    'is-UDP': { params: [], result: 'bool' },
+    /** The message arrived over TCP. */
+    'is-TCP': { params: [], result: 'bool' },
+    /** The message arrived over TLS (never: the server listens on UDP and TCP). */
+    'is-TLS': { params: [], result: 'bool' },
+    /** The message arrived over SCTP (never). */
+    'is-SCTP': { params: [], result: 'bool' },
+    /** The message arrived over WebSocket (never). */
+    'is-WS': { params: [], result: 'bool' },
+    /** The message arrived over secure WebSocket (never). */
+    'is-WSS': { params: [], result: 'bool' },
+    /** The message arrived over WebSocket, secure or not (never). */
+    'is-WSX': { params: [], result: 'bool' },
+    /**
+     * The message arrived over one of the protocols given by letter: u UDP, t TCP, e TLS, s SCTP, v WS, w
+     * WSS.
+     */
+    'is-proto': { params: [['protos', 'string']], result: 'bool' },
+    /** The message arrived on an IPv4 address. */
+    'is-ipv4': { params: [], result: 'bool' },
+    /** The message arrived on an IPv6 address. */
+    'is-ipv6': { params: [], result: 'bool' },
+    /** The message came from source port `port`. */
+    'is-src-port': { params: [['port', 's32']], result: 'bool' },
+    /** The message arrived on local port `port`. */
+    'is-dst-port': { params: [['port', 's32']], result: 'bool' },
+    /**
+     * The next hop's URI (`$du`, else the R-URI; for a reply, the second Via) says transport=udp. Like
+     * Kamailio, a URI without a transport parameter matches none of the `to-*` protocol tests.
+     */
+    'to-UDP': { params: [], result: 'bool' },
+    /** The next hop's URI says transport=tcp (a reply: the second Via is TCP). */
+    'to-TCP': { params: [], result: 'bool' },
+    /** The next hop's URI says transport=tls. */
+    'to-TLS': { params: [], result: 'bool' },
+    /** The next hop's URI says transport=sctp. */
+    'to-SCTP': { params: [], result: 'bool' },
+    /** The next hop's URI says transport=ws. */
+    'to-WS': { params: [], result: 'bool' },
+    /** The next hop's URI says transport=wss. */
+    'to-WSS': { params: [], result: 'bool' },
+    /** The next hop's URI says transport=ws or wss. */
+    'to-WSX': { params: [], result: 'bool' },
+    /** The next hop's host is an IPv4 address (a reply: the second Via's received, else its host). */
+    'to-ipv4': { params: [], result: 'bool' },
+    /** The next hop's host is an IPv6 address. */
+    'to-ipv6': { params: [], result: 'bool' },
     /** True if the host and port of `uri` are one of the server's listen addresses or configured domains. */
     'is-myself': { params: [['uri', 'string']], result: 'bool' },
     /** `is-myself` on the request URI. */
@@ -95,6 +184,11 @@ export const KSR_INTERFACES = {
     'getvs': { params: [['name', 'string'], ['vs', 'string']], result: 'string' },
     /** The value, or "<<null>>" for `$null`. */
     'getw': { params: [['name', 'string']], result: 'string' },
+    /**
+     * The value as an integer: 0 for `$null`; for a string, its sign and leading digits ("12ab" gives 12,
+     * "ab" 0), held at the s32 bounds (Kamailio's str2sint).
+     */
+    'geti': { params: [['name', 'string']], result: 's32' },
     /** Assign a string to a writable variable. */
     'sets': { params: [['name', 'string'], ['value', 'string']], result: 'none' },
     /** Assign an integer to a writable variable. */
@@ -130,8 +224,16 @@ export const KSR_INTERFACES = {
     'is-present': { params: [['hname', 'string']], result: 's32' },
     /** The body of the first header named `hname`. */
     'get': { params: [['hname', 'string']], result: 'option<string>' },
+    /** The body of the first header named `hname`, or "" when there is none. */
+    'gete': { params: [['hname', 'string']], result: 'string' },
+    /** The body of the first header named `hname`, or "<<null>>" when there is none. */
+    'getw': { params: [['hname', 'string']], result: 'string' },
     /** The body of the header named `hname` at `idx` (0 first, -1 last). */
     'get-idx': { params: [['hname', 'string'], ['idx', 's32']], result: 'option<string>' },
+    /** `get-idx`, or "" when there is no such header. */
+    'gete-idx': { params: [['hname', 'string'], ['idx', 's32']], result: 'string' },
+    /** `get-idx`, or "<<null>>" when there is no such header. */
+    'getw-idx': { params: [['hname', 'string'], ['idx', 's32']], result: 'string' },
     /** Add a header to the reply the server will generate for this request (sl or tm). */
     'append-to-reply': { params: [['hdrval', 'string']], result: 's32' },
   },
@@ -141,17 +243,25 @@ export const KSR_INTERFACES = {
     'sl-send-reply': { params: [['code', 's32'], ['reason', 'string']], result: 's32' },
     /** Reply statefully if a transaction exists for the request, else statelessly. */
     'send-reply': { params: [['code', 's32'], ['reason', 'string']], result: 's32' },
-    /** Send the reply for the last internal error (e.g. 400 for a message that did not parse). */
+    /**
+     * Send the reply for the last internal error as Kamailio's err2reason_phrase words it: a failed relay's
+     * code (-477 gives 477, -478 478, -479 479, -487 487, -12 500, -510 403 Destination Not Allowed, others
+     * 500), with the reason "text (N/SL)"; 500 without one.
+     */
     'sl-reply-error': { params: [], result: 's32' },
   },
   /** Max-Forwards handling (Kamailio's `maxfwd` module). */
   'maxfwd': {
     /**
-     * Decrement Max-Forwards, or add it with `limit` if absent (and cap it at `limit`). 2 when added, 1 when
-     * decremented, -1 when it was already 0 (the route should reply 483), -2 when malformed.
+     * Add Max-Forwards with `limit` (0..255) if absent, else decrement it after capping it at the server's
+     * `maxfwd.max_limit` (70: a received 70 becomes 69). 2 when added, 1 when decremented, -1 when it was
+     * already 0 (the route should reply 483) or `limit` is out of range, -2 when malformed.
      */
     'process-maxfwd': { params: [['limit', 's32']], result: 's32' },
-    /** 1 if Max-Forwards is lower than `limit`, -1 if not, -2 if absent or malformed. */
+    /**
+     * 1 if Max-Forwards is lower than `limit`, -1 if not (or `limit` is not 0..255), -2 if absent, -3 if
+     * malformed.
+     */
     'is-maxfwd-lt': { params: [['limit', 's32']], result: 's32' },
   },
   /** SIP helpers (Kamailio's `siputils` module). 1 means true, -1 false. */
@@ -180,18 +290,26 @@ export const KSR_INTERFACES = {
     'cmp-aor': { params: [['uri1', 'string'], ['uri2', 'string']], result: 's32' },
   },
   /**
-   * Request sanity checks (Kamailio's `sanity` module). Check bits for `msg-checks`: 1 R-URI SIP version, 2
-   * R-URI scheme, 4 required headers, 8 Via SIP version, 16 Via protocol, 32 CSeq method, 64 CSeq value, 128
-   * Content-Length, 256 Expires value, 512 Proxy-Require, 1024 URIs parse, 2048 digest credentials, 4096
-   * duplicate To tag, 8192 Authorization header, 16384 top Via. `uri-checks`: 1 R-URI, 2 From, 4 To, 8
-   * Contact (run when bit 1024 is set). A failed check sends the matching 4xx/5xx reply (never to an ACK) and
-   * returns -1; replies pass every check.
+   * Sanity checks (Kamailio's `sanity` module), in its order and with its replies. Check bits for
+   * `msg-checks`: 1 R-URI SIP version, 2 R-URI scheme, 4 From/To/Call-ID/CSeq once each, 16384 top Via, 8 Via
+   * SIP version, 16 Via protocol (both no-ops in Kamailio 5.6), 32 CSeq method, 64 CSeq value, 128
+   * Content-Length, 256 Expires value, 512 Proxy-Require (420), 1024 URIs parse, 2048 digest credentials
+   * (another scheme fails), 8192 digest credentials (another scheme passes), 4096 duplicate From/To tag.
+   * `uri-checks`: 1 R-URI, 2 From, 4 To, 8 Contact (run when bit 1024 is set). A failed check sends its reply
+   * (none to an ACK or a reply, none for bits 4 and 16384, none with the server's `sanity.noreply`: then
+   * `sanity-reply` sends it) and returns -1. On a reply the request-line checks (1, 2, 32, R-URI) do not
+   * apply.
    */
   'sanity': {
     /** Run the given checks; 1 if the message passes. */
     'sanity-check': { params: [['msg-checks', 's32'], ['uri-checks', 's32']], result: 's32' },
     /** Run Kamailio's default checks (msg 17895, uri 7). */
     'sanity-check-defaults': { params: [], result: 's32' },
+    /**
+     * With `sanity.noreply`: send the reply the failed check kept (500 Server Sanity Failure without one). 1
+     * (also when there is nothing to do: no noreply, an ACK, a reply), -1 when it could not be sent.
+     */
+    'sanity-reply': { params: [], result: 's32' },
   },
   /** Formatted logging (Kamailio's `xlog` module): `$ru`, `$ci`, `$var(x)` ... in the text are expanded. */
   'xlog': {
@@ -308,7 +426,8 @@ export const KSR_INTERFACES = {
     'remove-record-route': { params: [], result: 's32' },
     /**
      * Add URI parameters (";name=value") to this server's Record-Route entries, before or after
-     * `record-route`.
+     * `record-route`. In a branch route (as `record-route` and `remove-record-route` there) it acts on that
+     * branch only.
      */
     'add-rr-param': { params: [['param', 'string']], result: 's32' },
     /**
@@ -333,16 +452,113 @@ export const KSR_INTERFACES = {
     'append-branch-uri': { params: [['uri', 'string']], result: 's32' },
     /** Add a branch to `uri` with q value `q` ("0.5"), for `tm.t-load-contacts`. */
     'append-branch-uri-q': { params: [['uri', 'string'], ['q', 'string']], result: 's32' },
+    /** 1 if the request URI has a user part, -1 if not (or for a reply). */
+    'has-ruri-user': { params: [], result: 's32' },
   },
   /**
-   * Configuration values (Kamailio's `KSR.kx`): the `defines` of the server configuration, Kamailio's
-   * `#!define NAME value`.
+   * Message attributes and configuration values (Kamailio's `KSR.kx`, module kemix). The `get-*` form gives
+   * none where Kamailio gives $null, `gete-*` gives "" and `getw-*` "<<null>>". Defines are those of the
+   * server configuration (`defines`), Kamailio's `#!define NAME value`.
    */
   'kx': {
+    /** The request URI as the route has it now ($ru); none for a reply. */
+    'get-ruri': { params: [], result: 'option<string>' },
+    /** The user of the request URI ($rU). */
+    'get-ruser': { params: [], result: 'option<string>' },
+    'getw-ruser': { params: [], result: 'string' },
+    'gete-ruser': { params: [], result: 'string' },
+    /** The host of the request URI ($rd). */
+    'get-rhost': { params: [], result: 'option<string>' },
+    'getw-rhost': { params: [], result: 'string' },
+    'gete-rhost': { params: [], result: 'string' },
+    /** The request URI as received ($ou). */
+    'get-ouri': { params: [], result: 'option<string>' },
+    /** The From URI ($fu). */
+    'get-furi': { params: [], result: 'option<string>' },
+    /** The user of the From URI ($fU). */
+    'get-fuser': { params: [], result: 'option<string>' },
+    'getw-fuser': { params: [], result: 'string' },
+    'gete-fuser': { params: [], result: 'string' },
+    /** The host of the From URI ($fd). */
+    'get-fhost': { params: [], result: 'option<string>' },
+    'getw-fhost': { params: [], result: 'string' },
+    'gete-fhost': { params: [], result: 'string' },
+    /** The To URI ($tu). */
+    'get-turi': { params: [], result: 'option<string>' },
+    /** The user of the To URI ($tU). */
+    'get-tuser': { params: [], result: 'option<string>' },
+    'gete-tuser': { params: [], result: 'string' },
+    'getw-tuser': { params: [], result: 'string' },
+    /** The host of the To URI ($td). */
+    'get-thost': { params: [], result: 'option<string>' },
+    'gete-thost': { params: [], result: 'string' },
+    'getw-thost': { params: [], result: 'string' },
+    /** The destination URI ($du). */
+    'get-duri': { params: [], result: 'option<string>' },
+    'gete-duri': { params: [], result: 'string' },
+    'getw-duri': { params: [], result: 'string' },
+    /** The URI of the first Contact (none for `Contact: *`). */
+    'get-cturi': { params: [], result: 'option<string>' },
+    'gete-cturi': { params: [], result: 'string' },
+    'getw-cturi': { params: [], result: 'string' },
+    /** The next hop: $du if set, else the request URI. */
+    'get-nhuri': { params: [], result: 'option<string>' },
+    /** The source as a SIP URI: "sip:IP:PORT", with ";transport=tcp" when not UDP. */
+    'get-srcuri': { params: [], result: 'string' },
+    /** The source as "proto:IP:PORT". */
+    'get-srcaddr-sock': { params: [], result: 'string' },
+    /** The User-Agent header's body. */
+    'get-ua': { params: [], result: 'option<string>' },
+    'gete-ua': { params: [], result: 'string' },
+    'getw-ua': { params: [], result: 'string' },
+    /** The source IP address ($si). */
+    'get-srcip': { params: [], result: 'string' },
+    /** The source port ($sp). */
+    'get-srcport': { params: [], result: 's32' },
+    /** The local IP address the message arrived on ($Ri). */
+    'get-rcvip': { params: [], result: 'option<string>' },
+    /** The local port the message arrived on ($Rp). */
+    'get-rcvport': { params: [], result: 's32' },
+    /** The advertised address of the receiving socket; the server advertises none, so `get-rcvip`. */
+    'get-rcvadvip': { params: [], result: 'option<string>' },
+    /** The advertised port of the receiving socket; `get-rcvport`. */
+    'get-rcvadvport': { params: [], result: 's32' },
+    /** The receiving socket as "proto:IP:PORT". */
+    'get-rcvaddr-sock': { params: [], result: 'string' },
+    /** The transport the message arrived over, lower case ("udp", "tcp"). */
+    'get-proto': { params: [], result: 'string' },
+    /** Kamailio's number of that transport: 1 UDP, 2 TCP, 3 TLS, 4 SCTP, 5 WS, 6 WSS. */
+    'get-protoid': { params: [], result: 's32' },
+    /** The method of a request, the CSeq method of a reply. */
+    'get-method': { params: [], result: 'option<string>' },
+    /** The status of a reply; -1 for a request. */
+    'get-status': { params: [], result: 's32' },
+    /** The status of a reply as text; none for a request. */
+    'gets-status': { params: [], result: 'option<string>' },
+    /** The message body; none when empty. */
+    'get-body': { params: [], result: 'option<string>' },
+    'getw-body': { params: [], result: 'string' },
+    'gete-body': { params: [], result: 'string' },
+    /** The length of the body in bytes. */
+    'get-bodylen': { params: [], result: 's32' },
+    /** The current time in seconds since the epoch. */
+    'get-timestamp': { params: [], result: 's32' },
+    /** The Call-ID. */
+    'get-callid': { params: [], result: 'string' },
+    /** The whole message as received (changes the route made are not in it). */
+    'get-msgbuf': { params: [], result: 'string' },
+    /** The length of the message as received. */
+    'get-msglen': { params: [], result: 's32' },
+    /** 1 for a request, 2 for a reply. */
+    'get-msgtype': { params: [], result: 's32' },
     /** The value of define `name`, or none. */
     'get-def': { params: [['name', 'string']], result: 'option<string>' },
     /** The value of define `name` as an integer; 0 if absent or not an integer. */
     'get-defn': { params: [['name', 'string']], result: 's32' },
+    /** True if define `name` exists. */
+    'ifdef': { params: [['name', 'string']], result: 'bool' },
+    /** True if define `name` does not exist. */
+    'ifndef': { params: [['name', 'string']], result: 'bool' },
   },
   /**
    * Hash tables (Kamailio's `htable` module, `KSR.htable`): named tables of string or integer items that
@@ -395,15 +611,22 @@ export const KSR_INTERFACES = {
   'registrar': {
     /**
      * Process the REGISTER: bind its contacts (expires parameter, else Expires header, else the default;
-     * below min_expires: 423; above max_expires: cut), remove those with expires 0 (`Contact: *` with
-     * `Expires: 0`: all), refuse an older CSeq of the same Call-ID (500), and reply 200 with every binding.
-     * `mode` holds Kamailio's save flags: 0x02 no reply, 0x04 the request's contacts replace all others. 1
-     * inserted, 2 updated, 3 deleted, 4 only returned; -1 an error (the reply says which), not a REGISTER.
+     * below min_expires: raised to it, or 423 with `min_expires_mode` 1; above max_expires: cut), remove
+     * those with expires 0 (`Contact: *` with `Expires: 0`: all), refuse a lower CSeq of the same Call-ID
+     * (400; the same CSeq within 20 s is a retransmission, answered like the original), and reply 200 with
+     * every binding. A binding keeps `$avp(RECEIVED)` as its received address (set it to `kx.get-srcuri()`
+     * for a UA behind a NAT, as Kamailio's fix_nated_register does), with `use_path` 1 the Path, and the
+     * methods of the Allow header (or the contact's methods parameter). `mode` holds Kamailio's save flags:
+     * 0x02 no reply, 0x04 the request's contacts replace all others. 1 inserted, 2 updated, 3 deleted, 4 only
+     * returned; -1 an error (the reply says which), not a REGISTER.
      */
     'save': { params: [['table', 'string'], ['mode', 's32']], result: 's32' },
     /**
      * The R-URI's AoR: the best binding (highest q, then newest) becomes the R-URI, the others are appended
-     * as branches for `tm.t-relay` (parallel) or `tm.t-load-contacts` (serial). 1 found, -1 none, -3 error.
+     * as branches for `tm.t-relay` (parallel) or `tm.t-load-contacts` (serial). Each goes to its Path (as
+     * Route set, `$du` its first hop), else its received address (`$du`); `$du` is reset otherwise. With
+     * `method_filtering` 1 bindings whose UA does not allow the method are skipped. 1 found, -1 none, -2 only
+     * bindings that do not allow the method (Kamailio's scripts reply 405), -3 error.
      */
     'lookup': { params: [['table', 'string']], result: 's32' },
     /** `lookup` for the AoR of `uri`; the R-URI is set as for `lookup`. */

@@ -9,6 +9,86 @@ mod raw {
             pub fn is_method(method_ptr: *const u8, method_len: usize) -> i32;
             #[link_name = "is-method-in"]
             pub fn is_method_in(methods_ptr: *const u8, methods_len: usize) -> i32;
+            #[link_name = "is-INVITE"]
+            pub fn is_INVITE() -> i32;
+            #[link_name = "is-ACK"]
+            pub fn is_ACK() -> i32;
+            #[link_name = "is-BYE"]
+            pub fn is_BYE() -> i32;
+            #[link_name = "is-CANCEL"]
+            pub fn is_CANCEL() -> i32;
+            #[link_name = "is-REGISTER"]
+            pub fn is_REGISTER() -> i32;
+            #[link_name = "is-OPTIONS"]
+            pub fn is_OPTIONS() -> i32;
+            #[link_name = "is-SUBSCRIBE"]
+            pub fn is_SUBSCRIBE() -> i32;
+            #[link_name = "is-PUBLISH"]
+            pub fn is_PUBLISH() -> i32;
+            #[link_name = "is-NOTIFY"]
+            pub fn is_NOTIFY() -> i32;
+            #[link_name = "is-REFER"]
+            pub fn is_REFER() -> i32;
+            #[link_name = "is-INFO"]
+            pub fn is_INFO() -> i32;
+            #[link_name = "is-UPDATE"]
+            pub fn is_UPDATE() -> i32;
+            #[link_name = "is-PRACK"]
+            pub fn is_PRACK() -> i32;
+            #[link_name = "is-MESSAGE"]
+            pub fn is_MESSAGE() -> i32;
+            #[link_name = "is-KDMQ"]
+            pub fn is_KDMQ() -> i32;
+            #[link_name = "is-GET"]
+            pub fn is_GET() -> i32;
+            #[link_name = "is-POST"]
+            pub fn is_POST() -> i32;
+            #[link_name = "is-PUT"]
+            pub fn is_PUT() -> i32;
+            #[link_name = "is-DELETE"]
+            pub fn is_DELETE() -> i32;
+            #[link_name = "is-UDP"]
+            pub fn is_UDP() -> i32;
+            #[link_name = "is-TCP"]
+            pub fn is_TCP() -> i32;
+            #[link_name = "is-TLS"]
+            pub fn is_TLS() -> i32;
+            #[link_name = "is-SCTP"]
+            pub fn is_SCTP() -> i32;
+            #[link_name = "is-WS"]
+            pub fn is_WS() -> i32;
+            #[link_name = "is-WSS"]
+            pub fn is_WSS() -> i32;
+            #[link_name = "is-WSX"]
+            pub fn is_WSX() -> i32;
+            #[link_name = "is-proto"]
+            pub fn is_proto(protos_ptr: *const u8, protos_len: usize) -> i32;
+            #[link_name = "is-ipv4"]
+            pub fn is_ipv4() -> i32;
+            #[link_name = "is-ipv6"]
+            pub fn is_ipv6() -> i32;
+            #[link_name = "is-src-port"]
+            pub fn is_src_port(port: i32) -> i32;
+            #[link_name = "is-dst-port"]
+            pub fn is_dst_port(port: i32) -> i32;
+            #[link_name = "to-UDP"]
+            pub fn to_UDP() -> i32;
+            #[link_name = "to-TCP"]
+            pub fn to_TCP() -> i32;
+            #[link_name = "to-TLS"]
+            pub fn to_TLS() -> i32;
+            #[link_name = "to-SCTP"]
+            pub fn to_SCTP() -> i32;
+            #[link_name = "to-WS"]
+            pub fn to_WS() -> i32;
+            #[link_name = "to-WSS"]
+            pub fn to_WSS() -> i32;
+            #[link_name = "to-WSX"]
+            pub fn to_WSX() -> i32;
+            #[link_name = "to-ipv4"]
+            pub fn to_ipv4() -> i32;
+            #[link_name = "to-ipv6"]
+            pub fn to_ipv6() -> i32;
             #[link_name = "is-myself"]
             pub fn is_myself(uri_ptr: *const u8, uri_len: usize) -> i32;
             #[link_name = "is-myself-ruri"]
@@ -87,6 +167,8 @@ mod raw {
             pub fn getvs(name_ptr: *const u8, name_len: usize, vs_ptr: *const u8, vs_len: usize, ret_area: *mut u8);
             #[link_name = "getw"]
             pub fn getw(name_ptr: *const u8, name_len: usize, ret_area: *mut u8);
+            #[link_name = "geti"]
+            pub fn geti(name_ptr: *const u8, name_len: usize) -> i32;
             #[link_name = "sets"]
             pub fn sets(name_ptr: *const u8, name_len: usize, value_ptr: *const u8, value_len: usize);
             #[link_name = "seti"]
@@ -119,8 +201,16 @@ mod raw {
             pub fn is_present(hname_ptr: *const u8, hname_len: usize) -> i32;
             #[link_name = "get"]
             pub fn get(hname_ptr: *const u8, hname_len: usize, ret_area: *mut u8);
+            #[link_name = "gete"]
+            pub fn gete(hname_ptr: *const u8, hname_len: usize, ret_area: *mut u8);
+            #[link_name = "getw"]
+            pub fn getw(hname_ptr: *const u8, hname_len: usize, ret_area: *mut u8);
             #[link_name = "get-idx"]
             pub fn get_idx(hname_ptr: *const u8, hname_len: usize, idx: i32, ret_area: *mut u8);
+            #[link_name = "gete-idx"]
+            pub fn gete_idx(hname_ptr: *const u8, hname_len: usize, idx: i32, ret_area: *mut u8);
+            #[link_name = "getw-idx"]
+            pub fn getw_idx(hname_ptr: *const u8, hname_len: usize, idx: i32, ret_area: *mut u8);
             #[link_name = "append-to-reply"]
             pub fn append_to_reply(hdrval_ptr: *const u8, hdrval_len: usize) -> i32;
         }
@@ -183,6 +273,8 @@ mod raw {
             pub fn sanity_check(msg_checks: i32, uri_checks: i32) -> i32;
             #[link_name = "sanity-check-defaults"]
             pub fn sanity_check_defaults() -> i32;
+            #[link_name = "sanity-reply"]
+            pub fn sanity_reply() -> i32;
         }
     }
 
@@ -283,16 +375,132 @@ mod raw {
             pub fn append_branch_uri(uri_ptr: *const u8, uri_len: usize) -> i32;
             #[link_name = "append-branch-uri-q"]
             pub fn append_branch_uri_q(uri_ptr: *const u8, uri_len: usize, q_ptr: *const u8, q_len: usize) -> i32;
+            #[link_name = "has-ruri-user"]
+            pub fn has_ruri_user() -> i32;
         }
     }
 
     pub mod kx {
         #[link(wasm_import_module = "kemi:ksr/kx@0.1.0")]
         extern "C" {
+            #[link_name = "get-ruri"]
+            pub fn get_ruri(ret_area: *mut u8);
+            #[link_name = "get-ruser"]
+            pub fn get_ruser(ret_area: *mut u8);
+            #[link_name = "getw-ruser"]
+            pub fn getw_ruser(ret_area: *mut u8);
+            #[link_name = "gete-ruser"]
+            pub fn gete_ruser(ret_area: *mut u8);
+            #[link_name = "get-rhost"]
+            pub fn get_rhost(ret_area: *mut u8);
+            #[link_name = "getw-rhost"]
+            pub fn getw_rhost(ret_area: *mut u8);
+            #[link_name = "gete-rhost"]
+            pub fn gete_rhost(ret_area: *mut u8);
+            #[link_name = "get-ouri"]
+            pub fn get_ouri(ret_area: *mut u8);
+            #[link_name = "get-furi"]
+            pub fn get_furi(ret_area: *mut u8);
+            #[link_name = "get-fuser"]
+            pub fn get_fuser(ret_area: *mut u8);
+            #[link_name = "getw-fuser"]
+            pub fn getw_fuser(ret_area: *mut u8);
+            #[link_name = "gete-fuser"]
+            pub fn gete_fuser(ret_area: *mut u8);
+            #[link_name = "get-fhost"]
+            pub fn get_fhost(ret_area: *mut u8);
+            #[link_name = "getw-fhost"]
+            pub fn getw_fhost(ret_area: *mut u8);
+            #[link_name = "gete-fhost"]
+            pub fn gete_fhost(ret_area: *mut u8);
+            #[link_name = "get-turi"]
+            pub fn get_turi(ret_area: *mut u8);
+            #[link_name = "get-tuser"]
+            pub fn get_tuser(ret_area: *mut u8);
+            #[link_name = "gete-tuser"]
+            pub fn gete_tuser(ret_area: *mut u8);
+            #[link_name = "getw-tuser"]
+            pub fn getw_tuser(ret_area: *mut u8);
+            #[link_name = "get-thost"]
+            pub fn get_thost(ret_area: *mut u8);
+            #[link_name = "gete-thost"]
+            pub fn gete_thost(ret_area: *mut u8);
+            #[link_name = "getw-thost"]
+            pub fn getw_thost(ret_area: *mut u8);
+            #[link_name = "get-duri"]
+            pub fn get_duri(ret_area: *mut u8);
+            #[link_name = "gete-duri"]
+            pub fn gete_duri(ret_area: *mut u8);
+            #[link_name = "getw-duri"]
+            pub fn getw_duri(ret_area: *mut u8);
+            #[link_name = "get-cturi"]
+            pub fn get_cturi(ret_area: *mut u8);
+            #[link_name = "gete-cturi"]
+            pub fn gete_cturi(ret_area: *mut u8);
+            #[link_name = "getw-cturi"]
+            pub fn getw_cturi(ret_area: *mut u8);
+            #[link_name = "get-nhuri"]
+            pub fn get_nhuri(ret_area: *mut u8);
+            #[link_name = "get-srcuri"]
+            pub fn get_srcuri(ret_area: *mut u8);
+            #[link_name = "get-srcaddr-sock"]
+            pub fn get_srcaddr_sock(ret_area: *mut u8);
+            #[link_name = "get-ua"]
+            pub fn get_ua(ret_area: *mut u8);
+            #[link_name = "gete-ua"]
+            pub fn gete_ua(ret_area: *mut u8);
+            #[link_name = "getw-ua"]
+            pub fn getw_ua(ret_area: *mut u8);
+            #[link_name = "get-srcip"]
+            pub fn get_srcip(ret_area: *mut u8);
+            #[link_name = "get-srcport"]
+            pub fn get_srcport() -> i32;
+            #[link_name = "get-rcvip"]
+            pub fn get_rcvip(ret_area: *mut u8);
+            #[link_name = "get-rcvport"]
+            pub fn get_rcvport() -> i32;
+            #[link_name = "get-rcvadvip"]
+            pub fn get_rcvadvip(ret_area: *mut u8);
+            #[link_name = "get-rcvadvport"]
+            pub fn get_rcvadvport() -> i32;
+            #[link_name = "get-rcvaddr-sock"]
+            pub fn get_rcvaddr_sock(ret_area: *mut u8);
+            #[link_name = "get-proto"]
+            pub fn get_proto(ret_area: *mut u8);
+            #[link_name = "get-protoid"]
+            pub fn get_protoid() -> i32;
+            #[link_name = "get-method"]
+            pub fn get_method(ret_area: *mut u8);
+            #[link_name = "get-status"]
+            pub fn get_status() -> i32;
+            #[link_name = "gets-status"]
+            pub fn gets_status(ret_area: *mut u8);
+            #[link_name = "get-body"]
+            pub fn get_body(ret_area: *mut u8);
+            #[link_name = "getw-body"]
+            pub fn getw_body(ret_area: *mut u8);
+            #[link_name = "gete-body"]
+            pub fn gete_body(ret_area: *mut u8);
+            #[link_name = "get-bodylen"]
+            pub fn get_bodylen() -> i32;
+            #[link_name = "get-timestamp"]
+            pub fn get_timestamp() -> i32;
+            #[link_name = "get-callid"]
+            pub fn get_callid(ret_area: *mut u8);
+            #[link_name = "get-msgbuf"]
+            pub fn get_msgbuf(ret_area: *mut u8);
+            #[link_name = "get-msglen"]
+            pub fn get_msglen() -> i32;
+            #[link_name = "get-msgtype"]
+            pub fn get_msgtype() -> i32;
             #[link_name = "get-def"]
             pub fn get_def(name_ptr: *const u8, name_len: usize, ret_area: *mut u8);
             #[link_name = "get-defn"]
             pub fn get_defn(name_ptr: *const u8, name_len: usize) -> i32;
+            #[link_name = "ifdef"]
+            pub fn ifdef(name_ptr: *const u8, name_len: usize) -> i32;
+            #[link_name = "ifndef"]
+            pub fn ifndef(name_ptr: *const u8, name_len: usize) -> i32;
         }
     }
 
@@ -408,15 +616,218 @@ mod raw {
 }
 
 // core: KEMI calls these on KSR itself.
-/// True if the message's method (CSeq method for replies) equals `method` (case-insensitive).
+/// True if the message's method (CSeq method for replies) equals `method` (case-insensitive), or, for a list
+/// of standard methods separated by `|` ("INVITE|BYE"), is one of them.
 pub fn is_method(method: &str) -> bool {
     unsafe { raw::core::is_method(method.as_ptr(), method.len()) != 0 }
 }
 
-/// True if the method is one of the letters: I INVITE, A ACK, B BYE, C CANCEL, R REGISTER, M MESSAGE, O
-/// OPTIONS, S SUBSCRIBE, P PUBLISH, N NOTIFY, U UPDATE, F INFO, K PRACK (KEMI's letters; F and K are ours).
+/// True if the method is one of the letters (either case): I INVITE, A ACK, B BYE, C CANCEL, R REGISTER, M
+/// MESSAGE, O OPTIONS, S SUBSCRIBE, P PUBLISH, N NOTIFY, U UPDATE, E PRACK, F REFER, K KDMQ, G GET, T POST, V
+/// PUT, D DELETE (Kamailio's letters; INFO has none). Other methods never match.
 pub fn is_method_in(methods: &str) -> bool {
     unsafe { raw::core::is_method_in(methods.as_ptr(), methods.len()) != 0 }
+}
+
+/// The method (CSeq method for replies) is INVITE.
+pub fn is_INVITE() -> bool {
+    unsafe { raw::core::is_INVITE() != 0 }
+}
+
+/// The method is ACK.
+pub fn is_ACK() -> bool {
+    unsafe { raw::core::is_ACK() != 0 }
+}
+
+/// The method is BYE.
+pub fn is_BYE() -> bool {
+    unsafe { raw::core::is_BYE() != 0 }
+}
+
+/// The method is CANCEL.
+pub fn is_CANCEL() -> bool {
+    unsafe { raw::core::is_CANCEL() != 0 }
+}
+
+/// The method is REGISTER.
+pub fn is_REGISTER() -> bool {
+    unsafe { raw::core::is_REGISTER() != 0 }
+}
+
+/// The method is OPTIONS.
+pub fn is_OPTIONS() -> bool {
+    unsafe { raw::core::is_OPTIONS() != 0 }
+}
+
+/// The method is SUBSCRIBE.
+pub fn is_SUBSCRIBE() -> bool {
+    unsafe { raw::core::is_SUBSCRIBE() != 0 }
+}
+
+/// The method is PUBLISH.
+pub fn is_PUBLISH() -> bool {
+    unsafe { raw::core::is_PUBLISH() != 0 }
+}
+
+/// The method is NOTIFY.
+pub fn is_NOTIFY() -> bool {
+    unsafe { raw::core::is_NOTIFY() != 0 }
+}
+
+/// The method is REFER.
+pub fn is_REFER() -> bool {
+    unsafe { raw::core::is_REFER() != 0 }
+}
+
+/// The method is INFO.
+pub fn is_INFO() -> bool {
+    unsafe { raw::core::is_INFO() != 0 }
+}
+
+/// The method is UPDATE.
+pub fn is_UPDATE() -> bool {
+    unsafe { raw::core::is_UPDATE() != 0 }
+}
+
+/// The method is PRACK.
+pub fn is_PRACK() -> bool {
+    unsafe { raw::core::is_PRACK() != 0 }
+}
+
+/// The method is MESSAGE.
+pub fn is_MESSAGE() -> bool {
+    unsafe { raw::core::is_MESSAGE() != 0 }
+}
+
+/// The method is KDMQ.
+pub fn is_KDMQ() -> bool {
+    unsafe { raw::core::is_KDMQ() != 0 }
+}
+
+/// The method is GET.
+pub fn is_GET() -> bool {
+    unsafe { raw::core::is_GET() != 0 }
+}
+
+/// The method is POST.
+pub fn is_POST() -> bool {
+    unsafe { raw::core::is_POST() != 0 }
+}
+
+/// The method is PUT.
+pub fn is_PUT() -> bool {
+    unsafe { raw::core::is_PUT() != 0 }
+}
+
+/// The method is DELETE.
+pub fn is_DELETE() -> bool {
+    unsafe { raw::core::is_DELETE() != 0 }
+}
+
+/// The message arrived over UDP.
+pub fn is_UDP() -> bool {
+    unsafe { raw::core::is_UDP() != 0 }
+}
+
+/// The message arrived over TCP.
+pub fn is_TCP() -> bool {
+    unsafe { raw::core::is_TCP() != 0 }
+}
+
+/// The message arrived over TLS (never: the server listens on UDP and TCP).
+pub fn is_TLS() -> bool {
+    unsafe { raw::core::is_TLS() != 0 }
+}
+
+/// The message arrived over SCTP (never).
+pub fn is_SCTP() -> bool {
+    unsafe { raw::core::is_SCTP() != 0 }
+}
+
+/// The message arrived over WebSocket (never).
+pub fn is_WS() -> bool {
+    unsafe { raw::core::is_WS() != 0 }
+}
+
+/// The message arrived over secure WebSocket (never).
+pub fn is_WSS() -> bool {
+    unsafe { raw::core::is_WSS() != 0 }
+}
+
+/// The message arrived over WebSocket, secure or not (never).
+pub fn is_WSX() -> bool {
+    unsafe { raw::core::is_WSX() != 0 }
+}
+
+/// The message arrived over one of the protocols given by letter: u UDP, t TCP, e TLS, s SCTP, v WS, w WSS.
+pub fn is_proto(protos: &str) -> bool {
+    unsafe { raw::core::is_proto(protos.as_ptr(), protos.len()) != 0 }
+}
+
+/// The message arrived on an IPv4 address.
+pub fn is_ipv4() -> bool {
+    unsafe { raw::core::is_ipv4() != 0 }
+}
+
+/// The message arrived on an IPv6 address.
+pub fn is_ipv6() -> bool {
+    unsafe { raw::core::is_ipv6() != 0 }
+}
+
+/// The message came from source port `port`.
+pub fn is_src_port(port: i32) -> bool {
+    unsafe { raw::core::is_src_port(port) != 0 }
+}
+
+/// The message arrived on local port `port`.
+pub fn is_dst_port(port: i32) -> bool {
+    unsafe { raw::core::is_dst_port(port) != 0 }
+}
+
+/// The next hop's URI (`$du`, else the R-URI; for a reply, the second Via) says transport=udp. Like Kamailio,
+/// a URI without a transport parameter matches none of the `to-*` protocol tests.
+pub fn to_UDP() -> bool {
+    unsafe { raw::core::to_UDP() != 0 }
+}
+
+/// The next hop's URI says transport=tcp (a reply: the second Via is TCP).
+pub fn to_TCP() -> bool {
+    unsafe { raw::core::to_TCP() != 0 }
+}
+
+/// The next hop's URI says transport=tls.
+pub fn to_TLS() -> bool {
+    unsafe { raw::core::to_TLS() != 0 }
+}
+
+/// The next hop's URI says transport=sctp.
+pub fn to_SCTP() -> bool {
+    unsafe { raw::core::to_SCTP() != 0 }
+}
+
+/// The next hop's URI says transport=ws.
+pub fn to_WS() -> bool {
+    unsafe { raw::core::to_WS() != 0 }
+}
+
+/// The next hop's URI says transport=wss.
+pub fn to_WSS() -> bool {
+    unsafe { raw::core::to_WSS() != 0 }
+}
+
+/// The next hop's URI says transport=ws or wss.
+pub fn to_WSX() -> bool {
+    unsafe { raw::core::to_WSX() != 0 }
+}
+
+/// The next hop's host is an IPv4 address (a reply: the second Via's received, else its host).
+pub fn to_ipv4() -> bool {
+    unsafe { raw::core::to_ipv4() != 0 }
+}
+
+/// The next hop's host is an IPv6 address.
+pub fn to_ipv6() -> bool {
+    unsafe { raw::core::to_ipv6() != 0 }
 }
 
 /// True if the host and port of `uri` are one of the server's listen addresses or configured domains.
@@ -607,6 +1018,12 @@ pub mod pv {
         }
     }
 
+    /// The value as an integer: 0 for `$null`; for a string, its sign and leading digits ("12ab" gives 12,
+    /// "ab" 0), held at the s32 bounds (Kamailio's str2sint).
+    pub fn geti(name: &str) -> i32 {
+        unsafe { super::raw::pv::geti(name.as_ptr(), name.len()) }
+    }
+
     /// Assign a string to a writable variable.
     pub fn sets(name: &str, value: &str) {
         unsafe { super::raw::pv::sets(name.as_ptr(), name.len(), value.as_ptr(), value.len()) }
@@ -683,12 +1100,48 @@ pub mod hdr {
         }
     }
 
+    /// The body of the first header named `hname`, or "" when there is none.
+    pub fn gete(hname: &str) -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::hdr::gete(hname.as_ptr(), hname.len(), ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The body of the first header named `hname`, or "<<null>>" when there is none.
+    pub fn getw(hname: &str) -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::hdr::getw(hname.as_ptr(), hname.len(), ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
     /// The body of the header named `hname` at `idx` (0 first, -1 last).
     pub fn get_idx(hname: &str, idx: i32) -> Option<String> {
         let mut ret = crate::rt::RetArea::new();
         unsafe {
             super::raw::hdr::get_idx(hname.as_ptr(), hname.len(), idx, ret.as_mut_ptr());
             ret.take_option_string()
+        }
+    }
+
+    /// `get-idx`, or "" when there is no such header.
+    pub fn gete_idx(hname: &str, idx: i32) -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::hdr::gete_idx(hname.as_ptr(), hname.len(), idx, ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// `get-idx`, or "<<null>>" when there is no such header.
+    pub fn getw_idx(hname: &str, idx: i32) -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::hdr::getw_idx(hname.as_ptr(), hname.len(), idx, ret.as_mut_ptr());
+            ret.take_string()
         }
     }
 
@@ -710,7 +1163,9 @@ pub mod sl {
         unsafe { super::raw::sl::send_reply(code, reason.as_ptr(), reason.len()) }
     }
 
-    /// Send the reply for the last internal error (e.g. 400 for a message that did not parse).
+    /// Send the reply for the last internal error as Kamailio's err2reason_phrase words it: a failed relay's
+    /// code (-477 gives 477, -478 478, -479 479, -487 487, -12 500, -510 403 Destination Not Allowed, others
+    /// 500), with the reason "text (N/SL)"; 500 without one.
     pub fn sl_reply_error() -> i32 {
         unsafe { super::raw::sl::sl_reply_error() }
     }
@@ -718,13 +1173,15 @@ pub mod sl {
 
 /// Max-Forwards handling (Kamailio's `maxfwd` module).
 pub mod maxfwd {
-    /// Decrement Max-Forwards, or add it with `limit` if absent (and cap it at `limit`). 2 when added, 1 when
-    /// decremented, -1 when it was already 0 (the route should reply 483), -2 when malformed.
+    /// Add Max-Forwards with `limit` (0..255) if absent, else decrement it after capping it at the server's
+    /// `maxfwd.max_limit` (70: a received 70 becomes 69). 2 when added, 1 when decremented, -1 when it was
+    /// already 0 (the route should reply 483) or `limit` is out of range, -2 when malformed.
     pub fn process_maxfwd(limit: i32) -> i32 {
         unsafe { super::raw::maxfwd::process_maxfwd(limit) }
     }
 
-    /// 1 if Max-Forwards is lower than `limit`, -1 if not, -2 if absent or malformed.
+    /// 1 if Max-Forwards is lower than `limit`, -1 if not (or `limit` is not 0..255), -2 if absent, -3 if
+    /// malformed.
     pub fn is_maxfwd_lt(limit: i32) -> i32 {
         unsafe { super::raw::maxfwd::is_maxfwd_lt(limit) }
     }
@@ -788,12 +1245,15 @@ pub mod siputils {
     }
 }
 
-/// Request sanity checks (Kamailio's `sanity` module). Check bits for `msg-checks`: 1 R-URI SIP version, 2
-/// R-URI scheme, 4 required headers, 8 Via SIP version, 16 Via protocol, 32 CSeq method, 64 CSeq value, 128
-/// Content-Length, 256 Expires value, 512 Proxy-Require, 1024 URIs parse, 2048 digest credentials, 4096
-/// duplicate To tag, 8192 Authorization header, 16384 top Via. `uri-checks`: 1 R-URI, 2 From, 4 To, 8 Contact
-/// (run when bit 1024 is set). A failed check sends the matching 4xx/5xx reply (never to an ACK) and returns
-/// -1; replies pass every check.
+/// Sanity checks (Kamailio's `sanity` module), in its order and with its replies. Check bits for
+/// `msg-checks`: 1 R-URI SIP version, 2 R-URI scheme, 4 From/To/Call-ID/CSeq once each, 16384 top Via, 8 Via
+/// SIP version, 16 Via protocol (both no-ops in Kamailio 5.6), 32 CSeq method, 64 CSeq value, 128
+/// Content-Length, 256 Expires value, 512 Proxy-Require (420), 1024 URIs parse, 2048 digest credentials
+/// (another scheme fails), 8192 digest credentials (another scheme passes), 4096 duplicate From/To tag.
+/// `uri-checks`: 1 R-URI, 2 From, 4 To, 8 Contact (run when bit 1024 is set). A failed check sends its reply
+/// (none to an ACK or a reply, none for bits 4 and 16384, none with the server's `sanity.noreply`: then
+/// `sanity-reply` sends it) and returns -1. On a reply the request-line checks (1, 2, 32, R-URI) do not
+/// apply.
 pub mod sanity {
     /// Run the given checks; 1 if the message passes.
     pub fn sanity_check(msg_checks: i32, uri_checks: i32) -> i32 {
@@ -803,6 +1263,12 @@ pub mod sanity {
     /// Run Kamailio's default checks (msg 17895, uri 7).
     pub fn sanity_check_defaults() -> i32 {
         unsafe { super::raw::sanity::sanity_check_defaults() }
+    }
+
+    /// With `sanity.noreply`: send the reply the failed check kept (500 Server Sanity Failure without one). 1
+    /// (also when there is nothing to do: no noreply, an ACK, a reply), -1 when it could not be sent.
+    pub fn sanity_reply() -> i32 {
+        unsafe { super::raw::sanity::sanity_reply() }
     }
 }
 
@@ -987,7 +1453,8 @@ pub mod rr {
     }
 
     /// Add URI parameters (";name=value") to this server's Record-Route entries, before or after
-    /// `record-route`.
+    /// `record-route`. In a branch route (as `record-route` and `remove-record-route` there) it acts on that
+    /// branch only.
     pub fn add_rr_param(param: &str) -> i32 {
         unsafe { super::raw::rr::add_rr_param(param.as_ptr(), param.len()) }
     }
@@ -1027,11 +1494,456 @@ pub mod corex {
     pub fn append_branch_uri_q(uri: &str, q: &str) -> i32 {
         unsafe { super::raw::corex::append_branch_uri_q(uri.as_ptr(), uri.len(), q.as_ptr(), q.len()) }
     }
+
+    /// 1 if the request URI has a user part, -1 if not (or for a reply).
+    pub fn has_ruri_user() -> i32 {
+        unsafe { super::raw::corex::has_ruri_user() }
+    }
 }
 
-/// Configuration values (Kamailio's `KSR.kx`): the `defines` of the server configuration, Kamailio's
-/// `#!define NAME value`.
+/// Message attributes and configuration values (Kamailio's `KSR.kx`, module kemix). The `get-*` form gives
+/// none where Kamailio gives $null, `gete-*` gives "" and `getw-*` "<<null>>". Defines are those of the
+/// server configuration (`defines`), Kamailio's `#!define NAME value`.
 pub mod kx {
+    /// The request URI as the route has it now ($ru); none for a reply.
+    pub fn get_ruri() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_ruri(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The user of the request URI ($rU).
+    pub fn get_ruser() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_ruser(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    pub fn getw_ruser() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::getw_ruser(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    pub fn gete_ruser() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::gete_ruser(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The host of the request URI ($rd).
+    pub fn get_rhost() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_rhost(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    pub fn getw_rhost() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::getw_rhost(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    pub fn gete_rhost() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::gete_rhost(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The request URI as received ($ou).
+    pub fn get_ouri() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_ouri(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The From URI ($fu).
+    pub fn get_furi() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_furi(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The user of the From URI ($fU).
+    pub fn get_fuser() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_fuser(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    pub fn getw_fuser() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::getw_fuser(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    pub fn gete_fuser() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::gete_fuser(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The host of the From URI ($fd).
+    pub fn get_fhost() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_fhost(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    pub fn getw_fhost() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::getw_fhost(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    pub fn gete_fhost() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::gete_fhost(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The To URI ($tu).
+    pub fn get_turi() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_turi(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The user of the To URI ($tU).
+    pub fn get_tuser() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_tuser(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    pub fn gete_tuser() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::gete_tuser(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    pub fn getw_tuser() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::getw_tuser(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The host of the To URI ($td).
+    pub fn get_thost() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_thost(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    pub fn gete_thost() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::gete_thost(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    pub fn getw_thost() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::getw_thost(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The destination URI ($du).
+    pub fn get_duri() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_duri(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    pub fn gete_duri() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::gete_duri(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    pub fn getw_duri() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::getw_duri(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The URI of the first Contact (none for `Contact: *`).
+    pub fn get_cturi() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_cturi(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    pub fn gete_cturi() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::gete_cturi(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    pub fn getw_cturi() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::getw_cturi(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The next hop: $du if set, else the request URI.
+    pub fn get_nhuri() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_nhuri(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The source as a SIP URI: "sip:IP:PORT", with ";transport=tcp" when not UDP.
+    pub fn get_srcuri() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_srcuri(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The source as "proto:IP:PORT".
+    pub fn get_srcaddr_sock() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_srcaddr_sock(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The User-Agent header's body.
+    pub fn get_ua() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_ua(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    pub fn gete_ua() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::gete_ua(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    pub fn getw_ua() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::getw_ua(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The source IP address ($si).
+    pub fn get_srcip() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_srcip(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The source port ($sp).
+    pub fn get_srcport() -> i32 {
+        unsafe { super::raw::kx::get_srcport() }
+    }
+
+    /// The local IP address the message arrived on ($Ri).
+    pub fn get_rcvip() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_rcvip(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The local port the message arrived on ($Rp).
+    pub fn get_rcvport() -> i32 {
+        unsafe { super::raw::kx::get_rcvport() }
+    }
+
+    /// The advertised address of the receiving socket; the server advertises none, so `get-rcvip`.
+    pub fn get_rcvadvip() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_rcvadvip(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The advertised port of the receiving socket; `get-rcvport`.
+    pub fn get_rcvadvport() -> i32 {
+        unsafe { super::raw::kx::get_rcvadvport() }
+    }
+
+    /// The receiving socket as "proto:IP:PORT".
+    pub fn get_rcvaddr_sock() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_rcvaddr_sock(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The transport the message arrived over, lower case ("udp", "tcp").
+    pub fn get_proto() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_proto(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// Kamailio's number of that transport: 1 UDP, 2 TCP, 3 TLS, 4 SCTP, 5 WS, 6 WSS.
+    pub fn get_protoid() -> i32 {
+        unsafe { super::raw::kx::get_protoid() }
+    }
+
+    /// The method of a request, the CSeq method of a reply.
+    pub fn get_method() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_method(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The status of a reply; -1 for a request.
+    pub fn get_status() -> i32 {
+        unsafe { super::raw::kx::get_status() }
+    }
+
+    /// The status of a reply as text; none for a request.
+    pub fn gets_status() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::gets_status(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// The message body; none when empty.
+    pub fn get_body() -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_body(ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    pub fn getw_body() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::getw_body(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    pub fn gete_body() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::gete_body(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The length of the body in bytes.
+    pub fn get_bodylen() -> i32 {
+        unsafe { super::raw::kx::get_bodylen() }
+    }
+
+    /// The current time in seconds since the epoch.
+    pub fn get_timestamp() -> i32 {
+        unsafe { super::raw::kx::get_timestamp() }
+    }
+
+    /// The Call-ID.
+    pub fn get_callid() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_callid(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The whole message as received (changes the route made are not in it).
+    pub fn get_msgbuf() -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::kx::get_msgbuf(ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// The length of the message as received.
+    pub fn get_msglen() -> i32 {
+        unsafe { super::raw::kx::get_msglen() }
+    }
+
+    /// 1 for a request, 2 for a reply.
+    pub fn get_msgtype() -> i32 {
+        unsafe { super::raw::kx::get_msgtype() }
+    }
+
     /// The value of define `name`, or none.
     pub fn get_def(name: &str) -> Option<String> {
         let mut ret = crate::rt::RetArea::new();
@@ -1044,6 +1956,16 @@ pub mod kx {
     /// The value of define `name` as an integer; 0 if absent or not an integer.
     pub fn get_defn(name: &str) -> i32 {
         unsafe { super::raw::kx::get_defn(name.as_ptr(), name.len()) }
+    }
+
+    /// True if define `name` exists.
+    pub fn ifdef(name: &str) -> bool {
+        unsafe { super::raw::kx::ifdef(name.as_ptr(), name.len()) != 0 }
+    }
+
+    /// True if define `name` does not exist.
+    pub fn ifndef(name: &str) -> bool {
+        unsafe { super::raw::kx::ifndef(name.as_ptr(), name.len()) != 0 }
     }
 }
 
@@ -1131,16 +2053,23 @@ pub mod htable {
 /// in lower case; scheme, port and parameters do not count).
 pub mod registrar {
     /// Process the REGISTER: bind its contacts (expires parameter, else Expires header, else the default;
-    /// below min_expires: 423; above max_expires: cut), remove those with expires 0 (`Contact: *` with
-    /// `Expires: 0`: all), refuse an older CSeq of the same Call-ID (500), and reply 200 with every binding.
-    /// `mode` holds Kamailio's save flags: 0x02 no reply, 0x04 the request's contacts replace all others. 1
-    /// inserted, 2 updated, 3 deleted, 4 only returned; -1 an error (the reply says which), not a REGISTER.
+    /// below min_expires: raised to it, or 423 with `min_expires_mode` 1; above max_expires: cut), remove
+    /// those with expires 0 (`Contact: *` with `Expires: 0`: all), refuse a lower CSeq of the same Call-ID
+    /// (400; the same CSeq within 20 s is a retransmission, answered like the original), and reply 200 with
+    /// every binding. A binding keeps `$avp(RECEIVED)` as its received address (set it to `kx.get-srcuri()`
+    /// for a UA behind a NAT, as Kamailio's fix_nated_register does), with `use_path` 1 the Path, and the
+    /// methods of the Allow header (or the contact's methods parameter). `mode` holds Kamailio's save flags:
+    /// 0x02 no reply, 0x04 the request's contacts replace all others. 1 inserted, 2 updated, 3 deleted, 4
+    /// only returned; -1 an error (the reply says which), not a REGISTER.
     pub fn save(table: &str, mode: i32) -> i32 {
         unsafe { super::raw::registrar::save(table.as_ptr(), table.len(), mode) }
     }
 
     /// The R-URI's AoR: the best binding (highest q, then newest) becomes the R-URI, the others are appended
-    /// as branches for `tm.t-relay` (parallel) or `tm.t-load-contacts` (serial). 1 found, -1 none, -3 error.
+    /// as branches for `tm.t-relay` (parallel) or `tm.t-load-contacts` (serial). Each goes to its Path (as
+    /// Route set, `$du` its first hop), else its received address (`$du`); `$du` is reset otherwise. With
+    /// `method_filtering` 1 bindings whose UA does not allow the method are skipped. 1 found, -1 none, -2
+    /// only bindings that do not allow the method (Kamailio's scripts reply 405), -3 error.
     pub fn lookup(table: &str) -> i32 {
         unsafe { super::raw::registrar::lookup(table.as_ptr(), table.len()) }
     }

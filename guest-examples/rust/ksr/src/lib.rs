@@ -20,6 +20,8 @@
 //! is a module (`ksr::pv::get("$ru")`). `x::exit()` and `x::drop()` only tell the host the route is over:
 //! return right after them. The functions are generated from wit/ksr.wit into `bindings.rs`.
 
+// KEMI spells some functions with upper-case words (`KSR.is_INVITE`, `KSR.to_UDP`): the SDK keeps them.
+#[allow(non_snake_case)]
 mod bindings;
 #[doc(hidden)]
 pub mod rt;

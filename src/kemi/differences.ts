@@ -1,0 +1,155 @@
+// Where a KSR function deliberately differs from Kamailio 5.6, one entry per difference: the table "Differences
+// from Kamailio" in docs/ksr-api.md is generated from this list (npm run gen), and test/kemi/differences.test.ts
+// checks that each entry names a function the host tables implement (or, for `absent`, one they do not), so
+// the table cannot outlive what it describes.
+
+export interface KamailioDifference {
+  /**
+   * What differs: a KSR function by WIT interface and name ("x.exit", "core.is-TLS"), a pseudo-variable
+   * ("$rc") or a module parameter ("registrar received_avp").
+   */
+  readonly ksr: string;
+  /** The function is Kamailio's but not provided here (it must not be in wit/ksr.wit). */
+  readonly absent?: true;
+  /** How kemi-wasm behaves, and why. */
+  readonly difference: string;
+}
+
+export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
+  {
+    ksr: 'x.exit',
+    difference:
+      'Does not unwind the guest: later KSR calls of the route are ignored (answer their type\'s "no"), so the ' +
+      'script should return right after it. What the route did stands.',
+  },
+  {
+    ksr: 'x.drop',
+    difference: 'As `x.exit`: the guest must return; the message is then not forwarded.',
+  },
+  {
+    ksr: 'core.is-TLS',
+    difference:
+      'Always false, as `is_SCTP`, `is_WS`, `is_WSS` and `is_WSX`: the server listens on UDP and TCP only.',
+  },
+  {
+    ksr: 'core.is-ipv4',
+    difference:
+      'Spelled `is_ipv4` (also `is_ipv6`, `to_ipv4`, `to_ipv6`) where KEMI says `is_IPv4`: a WIT name cannot mix ' +
+      'cases within a word.',
+  },
+  {
+    ksr: 'maxfwd.process-maxfwd',
+    difference: 'On a reply returns -1 (Kamailio would add Max-Forwards to the reply).',
+  },
+  {
+    ksr: 'sl.sl-reply-error',
+    difference:
+      "After t_relay's -510 (the tenant's `relay_allow` refused the destination, kemi-wasm's own check) sends " +
+      '403 Destination Not Allowed; after its -2 (a full transaction cap) 503 with Retry-After; after a failed ' +
+      'sanity check or registrar save it repeats that reply. Kamailio ' +
+      'answers what err2reason_phrase makes of its last internal error.',
+  },
+  {
+    ksr: 'sanity.sanity-check',
+    difference:
+      'Bits 8 (Via SIP version) and 16 (Via transport) check (no-ops in Kamailio 5.6). On a reply the request-line ' +
+      'checks (1, 2, 32, R-URI) are skipped. A message failing bit 4 never reaches a script: the parser refuses it.',
+  },
+  {
+    ksr: 'registrar.save',
+    difference:
+      "Bindings are the tenant's (the table names a set within it). The received address is always taken from " +
+      '`$avp(RECEIVED)` (Kamailio: the `received_avp` parameter); `cseq_delay` is 20 s; with `use_path` any Path is ' +
+      'stored (path_mode lazy: no 420 when the UA lacks Supported: path); `Contact: *` also obeys the CSeq order ' +
+      '(RFC 3261 10.3, which Kamailio skips for it).',
+  },
+  {
+    ksr: 'registrar.lookup',
+    difference:
+      "Forks to at most 12 bindings (tm's branch limit); Path entries of our own are not skipped (path_check_local).",
+  },
+  {
+    ksr: 'hdr.append',
+    difference:
+      'No hdr function can add or remove Via or Content-Length (the server keeps them right), nor raise ' +
+      'Max-Forwards.',
+  },
+  {
+    ksr: 'tm.t-relay',
+    difference:
+      "Relays only to sip: URIs over UDP or TCP, and only to the tenant's `relay_allow` destinations (-510 " +
+      'otherwise).',
+  },
+  {
+    ksr: 'kx.get-msgbuf',
+    difference:
+      'The message as the route has it now (also `get_msglen`); Kamailio gives the buffer as received.',
+  },
+  {
+    ksr: 'kx.get-rcvadvip',
+    difference:
+      'The server advertises no other address: the same as `get_rcvip` (and `get_rcvadvport` as `get_rcvport`).',
+  },
+  {
+    ksr: 'kx.get-env',
+    absent: true,
+    difference:
+      "Not provided (nor `get_envn`): the server's environment is not the tenant's. Use `kx.get_def`.",
+  },
+  {
+    ksr: 'kx.get-send-sock',
+    absent: true,
+    difference:
+      'Not provided, nor `get_send_sock_name`, `get_send_sock_port`, `get_rcv_sock_name` and `get_conid`: a ' +
+      'script cannot choose or name sockets.',
+  },
+  {
+    ksr: 'kx.get-au',
+    absent: true,
+    difference: 'Not provided here (nor `getw_au`, `gete_au`): read the user of the credentials with `$au`.',
+  },
+  {
+    ksr: '$rc',
+    difference:
+      "The code of the last KSR function that returned one (a bool as 1 or -1), as a native Kamailio script's " +
+      "$rc holds its last action's; in Kamailio's KEMI it is not updated by KSR calls.",
+  },
+  {
+    ksr: '$avp(name)',
+    difference:
+      'One value per name: an assignment replaces it ($null removes it); no stacked values or `$avp(name[n])`. ' +
+      'Kept with the transaction from t-relay on, as in Kamailio.',
+  },
+  {
+    ksr: 'tm.t-newtran',
+    difference:
+      'Returns -2 (E_OUT_OF_MEM, as t-relay) when the tenant or the server is at its transaction cap ' +
+      '(`tm.max_transactions_per_tenant`, `tm.max_transactions`); the server answers 503 with Retry-After when ' +
+      'the route does not answer itself.',
+  },
+  {
+    ksr: 'permissions.allow-source-address',
+    difference:
+      "The tenant's own address table. A row's tag is not written to an AVP (Kamailio: only with `peer_tag_avp`); " +
+      'when rows of several groups match, the lowest group answers; a `/0` range is refused when provisioned; ' +
+      'changes take effect at once (no reload command); `allow_trusted` is not provided.',
+  },
+  {
+    ksr: 'pike.pike-check-req',
+    difference:
+      "Counts per tenant (no tenant's script can ban an address for another) and each address from its first " +
+      'request, so detection comes at `reqs_density_per_unit` exactly; `pike_check_ip` takes IPv6 too; at most ' +
+      '`pike.max_entries` addresses per tenant, the quietest forgotten first.',
+  },
+  {
+    ksr: 'auth.auth-algorithm',
+    difference:
+      'Sets the algorithm for the current message only (Kamailio: for the process); SHA-512-256 is not offered.',
+  },
+  {
+    ksr: 'auth.auth-challenge',
+    difference:
+      'Nonce-count tracking (`auth.nonce_count`) is on by default (Kamailio: off), so a replayed response gets -6; ' +
+      '-sess algorithms are accepted with stored HA1s.',
+  },
+];
