@@ -13,13 +13,18 @@ import { type Context, fuelUsed, Store } from './store.ts';
 export type FailureCause =
   /** The fuel budget ran out (a loop or recursion that does not end). */
   | 'fuel'
+  /**
+   * The invocation ran past its wall-clock deadline (`deadlineMs`): seen at a fuel checkpoint inside guest
+   * code, or at a KSR call.
+   */
+  | 'deadline'
   /** A memory.grow was refused at the memory cap and the guest then trapped. */
   | 'memory'
   /** The call stack overflowed (deep recursion). */
   | 'stack'
   /** Any other trap: unreachable, out-of-bounds access, bad pointer passed to a KSR function ... */
   | 'trap'
-  /** A host-side limit: string size, KSR call count, log bytes, deadline, KSR call outside a route. */
+  /** A host-side limit: string size, KSR call count, log bytes, KSR call outside a route. */
   | 'limit'
   /** A KSR implementation threw: a bug in the host, reported with the function's name. */
   | 'host';
@@ -74,8 +79,8 @@ export class ModuleRunner {
   // What `last.fuelUsed` reads: the fuel globals and budget only, not the store (it would keep a failed
   // instance's memory alive).
   private lastFuel: WebAssembly.Global | undefined = undefined;
-  private lastFuelExhausted: WebAssembly.Global | undefined = undefined;
-  private lastBudget = 0;
+  private lastGranted = 0;
+  private lastSpent: number | undefined = undefined;
   private readonly linker: Linker;
   private current: { readonly instance: RouteInstance; readonly store: Store } | undefined;
 
@@ -87,7 +92,7 @@ export class ModuleRunner {
     const runner = this;
     this.last = {
       get fuelUsed() {
-        return fuelUsed(runner.lastFuel, runner.lastFuelExhausted, runner.lastBudget);
+        return fuelUsed(runner.lastFuel, runner.lastGranted, runner.lastSpent);
       },
       ksrCalls: 0,
       logBytes: 0,
@@ -100,7 +105,9 @@ export class ModuleRunner {
     if (!current) {
       const fuel = this.module.meta.fuel ? (this.module.path === 'fast' ? 'export' : 'import') : undefined;
       const store = new Store(fuel, this.module.meta.maxMemoryBytes !== undefined);
+      // A start function runs with the first invocation's budget and deadline.
       store.setFuel(Math.min(this.limits.fuel, 0x7fffffff));
+      store.setDeadline(performance.now(), this.limits.deadlineMs);
       try {
         current = { instance: instantiate(this.module, this.linker, store), store };
       } catch (e) {
@@ -127,8 +134,8 @@ export class ModuleRunner {
       return this.failed(route, first, store, first === e ? '' : CAUGHT);
     } finally {
       this.lastFuel = store.fuel;
-      this.lastFuelExhausted = store.fuelExhausted;
-      this.lastBudget = store.fuelBudget;
+      this.lastGranted = store.granted;
+      this.lastSpent = store.stopped === undefined ? undefined : store.spent;
       this.last.ksrCalls = Math.min(store.calls, store.maxCalls + 1);
       this.last.logBytes = store.logBytes;
       store.end();
@@ -154,8 +161,15 @@ export function classify(
   memoryCap: number | undefined,
 ): { cause: FailureCause; message: string } {
   const text = error instanceof Error ? error.message : String(error);
-  if (error instanceof HostLimitError) return { cause: 'limit', message: text };
+  if (error instanceof HostLimitError)
+    return { cause: error.limit === 'deadline' ? 'deadline' : 'limit', message: text };
   if (store.hostFault) return { cause: 'host', message: `KSR function ${store.hostFault} threw: ${text}` };
+  if (store.stopped === 'deadline') {
+    return {
+      cause: 'deadline',
+      message: `deadline: the route ran past its wall-clock budget of ${store.deadlineMs} ms (${store.spent} fuel units used)`,
+    };
+  }
   if (store.outOfFuel()) {
     return {
       cause: 'fuel',
