@@ -18,10 +18,18 @@ const EMPTY = Buffer.alloc(0) as GuestBytes;
 /**
  * Fuel units the host hands a guest at a time: the guest's fuel global counts down one slice, then its
  * checkpoint calls `tick` (instrument.ts), which checks the budget and the deadline and hands out the next.
- * About 1 ms of the slowest code per unit on the reference machine (bench/fuel-calibration.ts), so a route
- * overruns its deadline by about that much at most; a route that uses less never calls `tick`.
+ * A slice is about 1 ms of the slowest code per unit on the reference machine (dependent cache-missing loads,
+ * ~115 ns per unit: bench/fuel-calibration.ts), so a route overruns its deadline by about that much at most,
+ * and 5-20 us of ordinary code, so a tick (~70 ns) costs long routes about 1 %.
  */
-export const CHECKPOINT_UNITS = 1_000_000;
+export const CHECKPOINT_UNITS = 10_000;
+/**
+ * The first slice of an invocation is larger, so that ordinary routes never call `tick` (the hello and proxy
+ * examples use 100-50 000 units). It lasts 2-7 ms of dependent cache-missing loads and ~20 ms of first writes
+ * to fresh memory pages (page faults, at most 16 384 per instance under the 64 MiB memory cap) on the
+ * reference machine: the first checkpoint comes about when the default deadline does.
+ */
+export const FIRST_SLICE_UNITS = 64_000;
 
 /** Why `tick` ended an invocation: its fuel budget or its wall-clock deadline was spent. */
 export type Stop = 'fuel' | 'deadline';
@@ -98,7 +106,7 @@ export class Store {
   /** Opens a fuel budget: the first slice goes to the guest's fuel global. */
   setFuel(budget: number): void {
     this.fuelBudget = budget;
-    this.granted = Math.min(budget, CHECKPOINT_UNITS);
+    this.granted = Math.min(budget, FIRST_SLICE_UNITS);
     this.stopped = undefined;
     if (this.fuel) this.fuel.value = this.granted;
     else if (this.fuelMode === 'export')
@@ -135,8 +143,8 @@ export class Store {
     return this.stopped === 'fuel';
   }
 
-  /** Binds the context and opens the invocation's budgets. */
-  begin(ctx: Context, limits: InvocationLimits, now: number): void {
+  /** Binds the context and opens the invocation's budgets; `deadlineMs` is the limit's, or a cold route's. */
+  begin(ctx: Context, limits: InvocationLimits, now: number, deadlineMs: number): void {
     this.ctx = ctx;
     this.calls = 0;
     this.maxCalls = limits.maxKsrCalls;
@@ -145,7 +153,7 @@ export class Store {
     this.maxArguments = limits.maxArgumentBytes;
     this.logBytes = 0;
     this.maxLog = limits.maxLogBytes;
-    this.setDeadline(now, limits.deadlineMs);
+    this.setDeadline(now, deadlineMs);
     this.hostFault = undefined;
     this.raised = undefined;
     this.setFuel(Math.min(limits.fuel, 0x7fffffff));
