@@ -8,7 +8,7 @@ import { instantiate, type RouteInstance, type RouteName } from './instance.ts';
 import { defaultInvocationLimits, HostLimitError, type InvocationLimits } from './limits.ts';
 import type { Linker } from './linker.ts';
 import type { LoadError } from './load-error.ts';
-import { type Context, fuelUsed, Store } from './store.ts';
+import { CHECKPOINT_UNITS, type Context, FIRST_SLICE_UNITS, fuelUsed, Store } from './store.ts';
 
 export type FailureCause =
   /** The fuel budget ran out (a loop or recursion that does not end). */
@@ -113,11 +113,13 @@ export class ModuleRunner {
   invoke(route: RouteName, ctx: Context, name?: string): Outcome {
     this.stats.invocations++;
     let current = this.current;
+    let firstSlice = FIRST_SLICE_UNITS;
     if (!current) {
+      firstSlice = CHECKPOINT_UNITS;
       const fuel = this.module.meta.fuel ? (this.module.path === 'fast' ? 'export' : 'import') : undefined;
       const store = new Store(fuel, this.module.meta.maxMemoryBytes !== undefined);
       // A start function runs with the first invocation's budget and deadline.
-      store.setFuel(Math.min(this.limits.fuel, 0x7fffffff));
+      store.setFuel(Math.min(this.limits.fuel, 0x7fffffff), CHECKPOINT_UNITS);
       store.setDeadline(performance.now(), this.coldDeadline(this.stats.instances === 0));
       try {
         current = { instance: instantiate(this.module, this.linker, store), store };
@@ -129,7 +131,7 @@ export class ModuleRunner {
     }
     const store = current.store;
     const bit = ROUTE_BIT[route];
-    store.begin(ctx, this.limits, performance.now(), this.coldDeadline((this.warm & bit) === 0));
+    store.begin(ctx, this.limits, performance.now(), this.coldDeadline((this.warm & bit) === 0), firstSlice);
     this.warm |= bit;
     try {
       current.instance.call(route, name);

@@ -18,16 +18,19 @@ const EMPTY = Buffer.alloc(0) as GuestBytes;
 /**
  * Fuel units the host hands a guest at a time: the guest's fuel global counts down one slice, then its
  * checkpoint calls `tick` (instrument.ts), which checks the budget and the deadline and hands out the next.
- * A slice is about 1 ms of the slowest code per unit on the reference machine (dependent cache-missing loads,
- * ~115 ns per unit: bench/fuel-calibration.ts), so a route overruns its deadline by about that much at most,
- * and 5-20 us of ordinary code, so a tick (~70 ns) costs long routes about 1 %.
+ * On the reference machine (2-core VM, loaded) a slice lasts up to ~5 ms of the slowest code per unit, first
+ * writes to fresh memory pages (page faults of 5-15 us, ~13 units each), ~0.6 ms of dependent cache-missing
+ * loads, and 2-3 us of ordinary code (bench/fuel-calibration.ts): a route overruns its deadline by about one
+ * slice at most, and a tick (~70 ns) costs a long route 2-3 %; a route that uses less never calls it.
  */
-export const CHECKPOINT_UNITS = 10_000;
+export const CHECKPOINT_UNITS = 5_000;
 /**
- * The first slice of an invocation is larger, so that ordinary routes never call `tick` (the hello and proxy
- * examples use 100-50 000 units). It lasts 2-7 ms of dependent cache-missing loads and ~20 ms of first writes
- * to fresh memory pages (page faults, at most 16 384 per instance under the 64 MiB memory cap) on the
- * reference machine: the first checkpoint comes about when the default deadline does.
+ * The first slice of an invocation on a warm instance is larger, so that ordinary routes never call `tick`
+ * (the hello and proxy examples use 100-50 000 units). It lasts 2-7 ms of dependent cache-missing loads on
+ * the reference machine. An instance's first invocation (and its start function) gets CHECKPOINT_UNITS
+ * instead: its memory is fresh, and the first write to each 4 KiB page is a page fault of 5-17 us on that
+ * machine under load (~13 units each), so a slice of 64 000 units could run 60-70 ms. A warm instance meets
+ * fresh pages only after a memory.grow, at most 16 384 of them in its life under the 64 MiB memory cap.
  */
 export const FIRST_SLICE_UNITS = 64_000;
 
@@ -104,9 +107,9 @@ export class Store {
   }
 
   /** Opens a fuel budget: the first slice goes to the guest's fuel global. */
-  setFuel(budget: number): void {
+  setFuel(budget: number, firstSlice: number): void {
     this.fuelBudget = budget;
-    this.granted = Math.min(budget, FIRST_SLICE_UNITS);
+    this.granted = Math.min(budget, firstSlice);
     this.stopped = undefined;
     if (this.fuel) this.fuel.value = this.granted;
     else if (this.fuelMode === 'export')
@@ -143,8 +146,11 @@ export class Store {
     return this.stopped === 'fuel';
   }
 
-  /** Binds the context and opens the invocation's budgets; `deadlineMs` is the limit's, or a cold route's. */
-  begin(ctx: Context, limits: InvocationLimits, now: number, deadlineMs: number): void {
+  /**
+   * Binds the context and opens the invocation's budgets; `deadlineMs` is the limit's, or a cold route's;
+   * `firstSlice` is FIRST_SLICE_UNITS, or CHECKPOINT_UNITS on a fresh instance.
+   */
+  begin(ctx: Context, limits: InvocationLimits, now: number, deadlineMs: number, firstSlice: number): void {
     this.ctx = ctx;
     this.calls = 0;
     this.maxCalls = limits.maxKsrCalls;
@@ -156,7 +162,7 @@ export class Store {
     this.setDeadline(now, deadlineMs);
     this.hostFault = undefined;
     this.raised = undefined;
-    this.setFuel(Math.min(limits.fuel, 0x7fffffff));
+    this.setFuel(Math.min(limits.fuel, 0x7fffffff), firstSlice);
   }
 
   setDeadline(now: number, ms: number): void {
