@@ -214,7 +214,7 @@ export const METRICS: MetricTable = {
     ),
     counter(
       'kemi_route_failures_total',
-      'Route invocations that failed, by tenant and cause (fuel, memory, stack, trap, limit, host)',
+      'Route invocations that failed, by tenant and cause (fuel, deadline, memory, stack, trap, limit, host)',
       ['tenant', 'cause'],
       (c) => byTenant(c.routeFailures, 'cause'),
     ),

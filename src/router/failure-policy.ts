@@ -1,4 +1,4 @@
-// What the server does with a message whose route failed (trap, fuel, memory, stack, host limit): the
+// What the server does with a message whose route failed (trap, fuel, deadline, memory, stack, host limit): the
 // tenant's failure policy. The core applies it per route kind (docs/sandbox.md has the table); the
 // registry says which policy a script's tenant has, which version fail-open runs on, and counts failures
 // for the circuit breaker (ScriptGuard).

@@ -1,13 +1,19 @@
 // Fuel weights. binaryen's `log-execution` pass (C++, sees every expression kind) has put a hook call at
 // each function entry, loop header, `return` and function end. This walk over binaryen.js's expression API
 // refines that placement without weakening it:
-//   - the entry and loop-header hooks become charges of the static cost of the code they guard (the number
-//     of expressions in the function body or loop body, nested loops excluded), so fuel counts work, not
-//     iterations: a loop whose body is 20 000 instructions pays 20 000 units per iteration, not 1;
+//   - the entry and loop-header hooks become charges of the static cost of the code they guard (the weights
+//     of the expressions in the function body or loop body, nested loops excluded, plus CHARGE_WEIGHT for
+//     the charge itself), so fuel counts work, not iterations: a loop whose body is 20 000 instructions pays
+//     20 000 units per iteration, not 1;
 //   - the hooks before a `return` and at the function end are removed: charging entries and loop headers
 //     already bounds every loop and every recursion, exits only doubled the cost of a call;
 //   - the size operand of memory.fill, memory.copy and memory.init goes through a charge of one unit per
-//     16 bytes, so one instruction cannot do megabytes of work for one unit.
+//     2 bytes, so one instruction cannot do megabytes of work for one unit.
+// Most expressions weigh 1; those that cost far more wall time than that weigh more (WEIGHTS), so that the
+// default budget lasts about as long whatever the code does (bench/fuel-calibration.ts measures ns per unit
+// per kind of code). One kind is left to the deadline on purpose: loads whose addresses depend on the
+// previous load's value and miss every cache take ~1 us each on the reference machine, 1000 times a load that
+// hits; weighing every load for that case would make ordinary code 100-1000 times dearer.
 // An expression kind the walk cannot look inside (binaryen.js has no accessors for it: try_table,
 // throw_ref, table.fill/copy/init ...) makes the module refused, so no loop or bulk operation is hidden.
 // A hook the walk does not classify keeps its 1-unit charge.
@@ -15,8 +21,11 @@ import binaryen from 'binaryen';
 
 type Ref = number;
 
-/** Bytes of a bulk memory operation per fuel unit (a shift: 1 << 4 = 16 bytes). */
-export const BULK_SHIFT = 4;
+/** Bytes of a bulk memory operation per fuel unit (a shift: 1 << 1 = 2 bytes; ~1 ns each when memory-bound). */
+export const BULK_SHIFT = 1;
+
+/** What a charge adds to the code it guards: its own load, subtract, store and branch on the fuel global. */
+export const CHARGE_WEIGHT = 2;
 
 /** Names of the functions the charges call (added by the caller, inlined afterwards). */
 export interface MeterNames {
@@ -50,6 +59,45 @@ const setCallTarget = B.Call.setTarget as unknown as (e: Ref, name: string) => v
 const E: Record<string, number> = {};
 for (const [key, value] of Object.entries(binaryen as object)) {
   if (key.endsWith('Id') && typeof value === 'number') E[key.slice(0, -2)] = value;
+}
+
+/**
+ * Weights above 1, from bench/fuel-calibration.ts on the reference machine (2-core VM, Node 24), each about
+ * the wall time of the expression in units of ~1 ns: memory.grow and table.grow are runtime calls of ~1.4 us;
+ * an indirect call ~10 times a direct one; integer division and remainder chains ~15 ns; a load or store one
+ * more unit for its address computation and bounds check.
+ */
+const WEIGHTS: Record<number, number> = {
+  [E.MemoryGrow]: 1000,
+  [E.TableGrow]: 1000,
+  [E.CallIndirect]: 10,
+  [E.CallRef]: 10,
+  [E.Load]: 2,
+  [E.Store]: 2,
+  [E.SIMDLoad]: 2,
+  [E.SIMDLoadStoreLane]: 2,
+  [E.AtomicRMW]: 2,
+  [E.AtomicCmpxchg]: 2,
+};
+const DIVISIONS = new Set(
+  [
+    'DivSInt32',
+    'DivUInt32',
+    'RemSInt32',
+    'RemUInt32',
+    'DivSInt64',
+    'DivUInt64',
+    'RemSInt64',
+    'RemUInt64',
+  ].map((op) => (binaryen as unknown as Record<string, number>)[op]),
+);
+const DIVISION_WEIGHT = 10;
+
+/** The weight of one expression (not counting its children). */
+function weightOf(e: Ref, id: number): number {
+  if (id === E.Nop) return 0;
+  if (id === E.Binary && DIVISIONS.has(B.Binary.getOp(e))) return DIVISION_WEIGHT;
+  return WEIGHTS[id] ?? 1;
 }
 
 const operands = (n: number, at: (i: number) => Ref): Ref[] => Array.from({ length: n }, (_, i) => at(i));
@@ -161,7 +209,7 @@ function meterFunction(
 
   /** Opens a region whose head is `head` (a function or loop body): its leading hook is the region's. */
   const open = (head: Ref): void => {
-    const region: Region = { hook: undefined, weight: 0 };
+    const region: Region = { hook: undefined, weight: CHARGE_WEIGHT };
     regions.push(region);
     const r = regions.length - 1;
     if (binaryen.getExpressionId(head) === E.Block && B.Block.getNumChildren(head) > 0) {
@@ -200,7 +248,7 @@ function meterFunction(
         `function ${fn} uses ${expressionKind(id)}, which the fuel rewrite cannot look inside`,
       );
     }
-    if (id !== E.Nop) regions[r].weight++;
+    regions[r].weight += weightOf(e, id);
     if (id === E.MemoryFill || id === E.MemoryCopy || id === E.MemoryInit) bulk.push(e);
     for (const child of children(e)) if (child) stack.push([child, r]);
   }
@@ -208,7 +256,7 @@ function meterFunction(
   for (const region of regions) {
     if (region.hook === undefined) continue;
     setCallTarget(region.hook, names.charge);
-    B.Const.setValueI32(B.Call.getOperandAt(region.hook, 0), Math.max(1, region.weight));
+    B.Const.setValueI32(B.Call.getOperandAt(region.hook, 0), region.weight);
     stats.charges++;
   }
   for (const [block, k] of exits) {

@@ -4,7 +4,7 @@ import type { CompiledModule, FastModule, JcoModule } from './engine.ts';
 import { copyIn } from './fast-binding.ts';
 import { FUEL_EXPORT, RUNTIME_IMPORT } from './instrument.ts';
 import { HostLimitError } from './limits.ts';
-import { type Linker, runtimeGlobals } from './linker.ts';
+import { type Linker, runtimeImports } from './linker.ts';
 import type { Store } from './store.ts';
 
 export type RouteName = 'request-route' | 'reply-route' | 'named-route';
@@ -58,7 +58,7 @@ function instantiateFast(module: FastModule, linker: Linker, store: Store): Rout
 
 function instantiateJco(module: JcoModule, linker: Linker, store: Store): RouteInstance {
   const instantiateGlue = linker.glue.instantiate(module.glueHash, module.glueBody);
-  const globals = runtimeGlobals(store);
+  const runtime = runtimeImports(store);
   const exports = instantiateGlue(
     (name) => {
       const core = module.cores[name];
@@ -66,7 +66,7 @@ function instantiateJco(module: JcoModule, linker: Linker, store: Store): RouteI
       return core;
     },
     linker.jcoImports(module, store),
-    (core, imports) => new WebAssembly.Instance(core, { ...imports, [RUNTIME_IMPORT]: globals }),
+    (core, imports) => new WebAssembly.Instance(core, { ...imports, [RUNTIME_IMPORT]: runtime }),
   );
   if (typeof (exports as { then?: unknown }).then === 'function') {
     throw new Error('jco glue instantiated asynchronously (the component needs async imports)');

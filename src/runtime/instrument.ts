@@ -4,15 +4,21 @@
 // every grow. fuel-meter.ts then turns the entry and loop hooks into charges weighted by the code they guard,
 // drops the exit hooks and charges bulk memory operations by size. The hooks and charges are small defined
 // functions, inlined:
-//   charge(w):  fuel -= w; if (fuel < 0) unreachable        (fuel: an imported mutable i32 global)
+//   charge(w):  fuel -= w; if (fuel < 0) checkpoint()        (fuel: an i32 global, see below)
 //   grow:       if (result == -1) memory-exhausted = 1       (an imported mutable i32 global)
+// The fuel global holds the units left until the next checkpoint, not the whole budget: the host hands the
+// budget out in slices (store.ts, CHECKPOINT_UNITS). `checkpoint` is the slow path, a defined function that
+// is never inlined: it calls the host import `tick(fuel)`, which accounts the slice, compares the wall clock
+// with the invocation's deadline and returns the next slice, or -1 when the budget or the deadline is spent;
+// the guest then executes `unreachable`. A trap is not an exception: a guest cannot catch it, and no guest
+// code can reach the fuel global or the import (the world check refuses the reserved module). So the
+// deadline is enforced inside pure guest code, on whatever thread runs it, without interrupting the thread.
 // The fuel global is either imported (the host's WebAssembly.Global, shared by all the core modules of a
 // component on the jco path) or, on the fast path, the module's own exported global: V8 reaches an imported
 // mutable global through one more indirection, which cost 15-20 % of a route's guest time in tight loops. An
-// own global starts from the immutable import `fuel-init`, and a charge that traps sets the imported flag
-// `fuel-exhausted` first, since a global of a failed instantiation cannot be read.
-// The host sets the fuel before each invocation; after a trap, fuel < 0 (or fuel-exhausted = 1) means "out of
-// fuel" and memory-exhausted = 1 means a grow was refused (the memory cap) before the trap.
+// own global starts from the immutable import `fuel-init`.
+// The host sets the fuel before each invocation; after a trap, the store says whether `tick` stopped it
+// ('fuel' or 'deadline'), and memory-exhausted = 1 means a grow was refused (the memory cap) before the trap.
 import binaryen from 'binaryen';
 import { BULK_SHIFT, type MeterNames, meter } from './fuel-meter.ts';
 
@@ -20,7 +26,8 @@ import { BULK_SHIFT, type MeterNames, meter } from './fuel-meter.ts';
 export const RUNTIME_IMPORT = 'kemi:runtime';
 export const FUEL_GLOBAL = 'fuel';
 export const FUEL_INIT_GLOBAL = 'fuel-init';
-export const FUEL_EXHAUSTED_GLOBAL = 'fuel-exhausted';
+/** The checkpoint's host import: tick(fuel left in the slice) -> the next slice, or -1 to trap. */
+export const TICK_IMPORT = 'tick';
 export const MEMORY_EXHAUSTED_GLOBAL = 'memory-exhausted';
 /** Name under which a module that owns its fuel global exports it; no guest may export it itself. */
 export const FUEL_EXPORT = 'kemi:fuel';
@@ -55,8 +62,8 @@ const BASE_FEATURES =
   F.Atomics |
   F.CallIndirectOverlong;
 
-// The charge measures 12 expressions (15 with the fuel-exhausted flag); binaryen inlines functions up to this
-// size at every call site.
+// The charge measures 12 expressions; binaryen inlines functions up to this size at every call site (the
+// checkpoint is kept out by name).
 const HOOK_INLINE_SIZE = 15;
 
 export function instrument(bytes: Uint8Array, options: InstrumentOptions): Uint8Array {
@@ -80,12 +87,10 @@ export function instrument(bytes: Uint8Array, options: InstrumentOptions): Uint8
 
     const fuel = uniqueGlobal(module, 'kemi$fuel');
     const exhausted = uniqueGlobal(module, 'kemi$memory_exhausted');
-    const outOfFuel = options.fuel ? addFuelGlobal(module, fuel, options.fuelGlobal ?? 'import') : undefined;
-    // What a charge does when the fuel is gone.
-    const trap = () =>
-      outOfFuel
-        ? module.block(null, [module.global.set(outOfFuel, module.i32.const(1)), module.unreachable()])
-        : module.unreachable();
+    const checkpoint = uniqueFunction(module, 'kemi$checkpoint');
+    if (options.fuel) addFuelGlobal(module, fuel, options.fuelGlobal ?? 'import');
+    // What a charge does when the slice is spent.
+    const slow = () => module.call(checkpoint, [], binaryen.none);
     if (options.memoryGuard)
       module.addGlobalImport(exhausted, RUNTIME_IMPORT, MEMORY_EXHAUSTED_GLOBAL, binaryen.i32, true);
 
@@ -99,18 +104,19 @@ export function instrument(bytes: Uint8Array, options: InstrumentOptions): Uint8
         bulk64: uniqueFunction(module, 'kemi$bulk64'),
       };
       meter(module, names);
-      addCharges(module, names, fuel, trap);
+      addCharges(module, names, fuel, slow);
+      addCheckpoint(module, checkpoint, fuel);
     }
     for (const hook of hooks) {
       module.removeFunction(hook.name);
-      const body = hookBody(module, hook, fuel, exhausted, trap);
+      const body = hookBody(module, hook, fuel, exhausted, slow);
       // Hooks no pass called (the load/store ones instrument-memory always declares) are simply dropped.
       if (body !== undefined) module.addFunction(hook.name, hook.params, hook.results, [], body);
     }
     // Only the hooks are inlined: the guest's own functions (named by index, the name section being gone)
     // keep their calls, so code size and stack depth stay as the guest built them.
-    for (let digit = 0; digit < 10; digit++) {
-      binaryen.setPassArgument('no-inline', `${digit}*`);
+    for (const pattern of [...'0123456789'].map((digit) => `${digit}*`).concat(checkpoint)) {
+      binaryen.setPassArgument('no-inline', pattern);
       module.runPasses(['no-inline']);
     }
     binaryen.setPassArgument('no-inline', null);
@@ -156,13 +162,13 @@ function hookBody(
   hook: Hook,
   fuel: string,
   exhausted: string,
-  trap: () => number,
+  checkpoint: () => number,
 ): number | undefined {
   // A hook fuel-meter.ts left in place: 1 unit.
   if (hook.base === 'log_execution') {
     return m.block(null, [
       m.global.set(fuel, m.i32.sub(m.global.get(fuel, binaryen.i32), m.i32.const(1))),
-      m.if(m.i32.lt_s(m.global.get(fuel, binaryen.i32), m.i32.const(0)), trap()),
+      m.if(m.i32.lt_s(m.global.get(fuel, binaryen.i32), m.i32.const(0)), checkpoint()),
     ]);
   }
   // memory_grow_pre(id, delta) -> delta; memory_grow_post(id, result) -> result (i32, or i64 for memory64).
@@ -182,29 +188,46 @@ function hookBody(
   return undefined;
 }
 
-/** Adds the fuel global (imported, or own and exported); returns the fuel-exhausted flag for an own one. */
-function addFuelGlobal(m: binaryen.Module, fuel: string, where: FuelGlobal): string | undefined {
+/** Adds the fuel global: imported, or the module's own (started from `fuel-init`) and exported. */
+function addFuelGlobal(m: binaryen.Module, fuel: string, where: FuelGlobal): void {
   if (where === 'import') {
     m.addGlobalImport(fuel, RUNTIME_IMPORT, FUEL_GLOBAL, binaryen.i32, true);
-    return undefined;
+    return;
   }
   const init = uniqueGlobal(m, 'kemi$fuel_init');
-  const out = uniqueGlobal(m, 'kemi$fuel_exhausted');
   m.addGlobalImport(init, RUNTIME_IMPORT, FUEL_INIT_GLOBAL, binaryen.i32, false);
-  m.addGlobalImport(out, RUNTIME_IMPORT, FUEL_EXHAUSTED_GLOBAL, binaryen.i32, true);
   m.addGlobal(fuel, binaryen.i32, true, m.global.get(init, binaryen.i32));
   m.addGlobalExport(fuel, FUEL_EXPORT);
-  return out;
+}
+
+/**
+ * checkpoint(): fuel = tick(fuel); if (fuel < 0) unreachable. The slow path of every charge, taken once per
+ * slice: the host decides whether the invocation goes on (it returns the next slice) or ends (-1).
+ */
+function addCheckpoint(m: binaryen.Module, name: string, fuel: string): void {
+  const tick = uniqueFunction(m, 'kemi$tick');
+  m.addFunctionImport(tick, RUNTIME_IMPORT, TICK_IMPORT, binaryen.i32, binaryen.i32);
+  const { i32, none } = binaryen;
+  m.addFunction(
+    name,
+    none,
+    none,
+    [],
+    m.block(null, [
+      m.global.set(fuel, m.call(tick, [m.global.get(fuel, i32)], i32)),
+      m.if(m.i32.lt_s(m.global.get(fuel, i32), m.i32.const(0)), m.unreachable()),
+    ]),
+  );
 }
 
 /** charge(units) and the bulk-memory charges of fuel-meter.ts, over the fuel global. */
-function addCharges(m: binaryen.Module, names: MeterNames, fuel: string, trap: () => number): void {
+function addCharges(m: binaryen.Module, names: MeterNames, fuel: string, checkpoint: () => number): void {
   const { i32, i64, none } = binaryen;
   // units in local 0, the new fuel in local 1: one read of the global.
   const charge = (units: number) => [
     m.local.set(1, m.i32.sub(m.global.get(fuel, i32), units)),
     m.global.set(fuel, m.local.get(1, i32)),
-    m.if(m.i32.lt_s(m.local.get(1, i32), m.i32.const(0)), trap()),
+    m.if(m.i32.lt_s(m.local.get(1, i32), m.i32.const(0)), checkpoint()),
   ];
   m.addFunction(names.charge, i32, none, [i32], m.block(null, charge(m.local.get(0, i32))));
   const bulk32 = m.i32.shr_u(m.local.get(0, i32), m.i32.const(BULK_SHIFT));

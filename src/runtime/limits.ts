@@ -6,10 +6,12 @@ export interface ModuleLimits {
   /** Largest upload accepted, in bytes; checked before anything is parsed. */
   readonly maxComponentBytes: number;
   /**
-   * Instrument every core module for fuel: each function entry is charged the number of expressions of its
-   * body, each loop iteration those of the loop body (nested loops excluded), and memory.fill/copy/init one
-   * unit per 16 bytes (see fuel-meter.ts). The per-invocation budget is `InvocationLimits.fuel`. Fuel counts
-   * guest work only: time spent inside KSR host functions is covered by `maxKsrCalls` and the deadline.
+   * Instrument every core module for fuel: each function entry is charged the weights of the expressions of
+   * its body, each loop iteration those of the loop body (nested loops excluded), and memory.fill/copy/init
+   * one unit per 2 bytes (see fuel-meter.ts for the weights). The per-invocation budget is
+   * `InvocationLimits.fuel`; the same instrumentation enforces `InvocationLimits.deadlineMs` inside guest
+   * code. Fuel counts guest work only: time spent inside KSR host functions is covered by `maxKsrCalls` and
+   * the deadline.
    */
   readonly fuel: boolean;
   /**
@@ -23,7 +25,7 @@ export interface ModuleLimits {
   readonly maxTableElements: number | undefined;
 }
 
-/** Checked on every invocation of a route; a hit fails the invocation with cause 'limit' (or 'fuel'). */
+/** Checked on every invocation of a route; a hit fails the invocation with cause 'limit' (or 'fuel', 'deadline'). */
 export interface InvocationLimits {
   /** Fuel units per invocation (see ModuleLimits.fuel), including `cabi_realloc` calls made by the host. */
   readonly fuel: number;
@@ -44,10 +46,11 @@ export interface InvocationLimits {
   /** Largest number of log bytes in one invocation, as charged by the log tables through `HostMeter`. */
   readonly maxLogBytes: number;
   /**
-   * Wall-clock budget of one invocation in milliseconds, measured from the start of the call. It is checked
-   * at KSR calls (every 16th call, and on the call that exceeds `maxKsrCalls`), where fuel cannot reach:
-   * it stops a route that spends its time in host functions. It cannot interrupt guest code that makes no
-   * KSR call; fuel does that. A route that returns late is not failed after the fact.
+   * Wall-clock budget of one invocation in milliseconds, measured from the start of the call; past it the
+   * invocation fails with cause 'deadline'. Checked inside guest code at each fuel checkpoint (once per
+   * slice of fuel: store.ts, CHECKPOINT_UNITS), so a loop that calls nothing is stopped too, and at KSR calls
+   * (every 16th call, and on the call that exceeds `maxKsrCalls`), so a route that spends its time in host
+   * functions is. A route that returns late is not failed after the fact. Needs fuel on (ModuleLimits.fuel).
    */
   readonly deadlineMs: number;
 }
@@ -60,14 +63,17 @@ export const defaultModuleLimits: ModuleLimits = {
 };
 
 export const defaultInvocationLimits: InvocationLimits = {
-  // About 10-30 ms of guest code on the reference machine (0.5 s at worst, for a chain of cache-missing
-  // loads); the hello routes need 100-20 000 units, AssemblyScript's UTF-8 encoder about 230 per character.
-  fuel: 50_000_000,
+  // About 10 ms of the slowest compute-bound code on the reference machine (bench/fuel-calibration.ts);
+  // memory-latency-bound code (dependent cache-missing loads) runs longer and meets the deadline instead.
+  // The hello routes need 100-50 000 units, AssemblyScript's UTF-8 encoder about 300 per character.
+  fuel: 10_000_000,
   maxStringBytes: 1024 * 1024,
   maxArgumentBytes: 4 * 1024 * 1024,
   maxKsrCalls: 10_000,
   maxLogBytes: 64 * 1024,
-  deadlineMs: 100,
+  // Twice what the fuel budget lasts on the slowest compute-bound code, and far above any real route (a few
+  // microseconds): only memory-latency-bound guest code or slow host work meets it.
+  deadlineMs: 20,
 };
 
 export type HostLimit = 'string' | 'arguments' | 'calls' | 'log' | 'deadline' | 'context';

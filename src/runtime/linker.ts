@@ -8,11 +8,11 @@ import type { CompiledModule, FastModule, JcoModule } from './engine.ts';
 import { type Factory, type HostFunction, type HostImpl, helpers, hostFactory } from './fast-binding.ts';
 import { GlueCache } from './glue.ts';
 import {
-  FUEL_EXHAUSTED_GLOBAL,
   FUEL_GLOBAL,
   FUEL_INIT_GLOBAL,
   MEMORY_EXHAUSTED_GLOBAL,
   RUNTIME_IMPORT,
+  TICK_IMPORT,
 } from './instrument.ts';
 import { HostLimitError } from './limits.ts';
 import { type LoadError, loadError } from './load-error.ts';
@@ -54,7 +54,7 @@ export class Linker {
 
   /** Imports object for the guest's core module on the fast path, bound to `store`. */
   fastImports(module: FastModule, store: Store): WebAssembly.Imports {
-    const imports: Record<string, Record<string, HostFunction | WebAssembly.Global>> = {};
+    const imports: Record<string, Record<string, HostFunction | RuntimeImport>> = {};
     for (const { iface, fn } of module.bindings) {
       const key = `${iface}.${fn}`;
       let factory = this.factories.get(key);
@@ -67,7 +67,7 @@ export class Linker {
       imports[moduleName] ??= {};
       imports[moduleName][fn] = factory(store, impl, helpers);
     }
-    imports[RUNTIME_IMPORT] = runtimeGlobals(store);
+    imports[RUNTIME_IMPORT] = runtimeImports(store);
     return imports as WebAssembly.Imports;
   }
 
@@ -93,13 +93,16 @@ export class Linker {
   }
 }
 
-export function runtimeGlobals(store: Store): Record<string, WebAssembly.Global> {
-  const globals: Record<string, WebAssembly.Global> = {};
-  if (store.fuelMode === 'import' && store.fuel) globals[FUEL_GLOBAL] = store.fuel;
-  if (store.fuelInit) globals[FUEL_INIT_GLOBAL] = store.fuelInit;
-  if (store.fuelExhausted) globals[FUEL_EXHAUSTED_GLOBAL] = store.fuelExhausted;
-  if (store.memoryExhausted) globals[MEMORY_EXHAUSTED_GLOBAL] = store.memoryExhausted;
-  return globals;
+type RuntimeImport = WebAssembly.Global | ((left: number) => number);
+
+/** What the rewrite makes a core module import from `kemi:runtime`: the fuel globals and the checkpoint. */
+export function runtimeImports(store: Store): Record<string, RuntimeImport> {
+  const imports: Record<string, RuntimeImport> = {};
+  if (store.fuelMode === 'import' && store.fuel) imports[FUEL_GLOBAL] = store.fuel;
+  if (store.fuelInit) imports[FUEL_INIT_GLOBAL] = store.fuelInit;
+  if (store.fuelMode) imports[TICK_IMPORT] = store.tick;
+  if (store.memoryExhausted) imports[MEMORY_EXHAUSTED_GLOBAL] = store.memoryExhausted;
+  return imports;
 }
 
 /** jco's JS name for a WIT function name: lower camel case. */

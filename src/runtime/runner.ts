@@ -8,18 +8,23 @@ import { instantiate, type RouteInstance, type RouteName } from './instance.ts';
 import { defaultInvocationLimits, HostLimitError, type InvocationLimits } from './limits.ts';
 import type { Linker } from './linker.ts';
 import type { LoadError } from './load-error.ts';
-import { type Context, fuelUsed, Store } from './store.ts';
+import { CHECKPOINT_UNITS, type Context, FIRST_SLICE_UNITS, fuelUsed, Store } from './store.ts';
 
 export type FailureCause =
   /** The fuel budget ran out (a loop or recursion that does not end). */
   | 'fuel'
+  /**
+   * The invocation ran past its wall-clock deadline (`deadlineMs`): seen at a fuel checkpoint inside guest
+   * code, or at a KSR call.
+   */
+  | 'deadline'
   /** A memory.grow was refused at the memory cap and the guest then trapped. */
   | 'memory'
   /** The call stack overflowed (deep recursion). */
   | 'stack'
   /** Any other trap: unreachable, out-of-bounds access, bad pointer passed to a KSR function ... */
   | 'trap'
-  /** A host-side limit: string size, KSR call count, log bytes, deadline, KSR call outside a route. */
+  /** A host-side limit: string size, KSR call count, log bytes, KSR call outside a route. */
   | 'limit'
   /** A KSR implementation threw: a bug in the host, reported with the function's name. */
   | 'host';
@@ -36,6 +41,15 @@ export interface Failure {
 export type Outcome = Result<void, Failure>;
 
 const CAUGHT = 'the route caught a host error and went on: ';
+
+/**
+ * The deadline of a route's first invocation on a runner (and of its first instantiation), when the limit is
+ * lower: V8 compiles a module's functions on their first call and the JS bindings are cold, which took 12-50
+ * ms for the AssemblyScript examples on the 2-core reference machine under load, against ~0.1 ms warm. At
+ * most one such invocation per route kind and version; fuel still bounds it.
+ */
+export const COLD_DEADLINE_MS = 250;
+const ROUTE_BIT: Record<RouteName, number> = { 'request-route': 1, 'reply-route': 2, 'named-route': 4 };
 
 /** What the log tables use to report bytes written; the charge applies to the invocation in progress. */
 export interface HostMeter {
@@ -74,9 +88,11 @@ export class ModuleRunner {
   // What `last.fuelUsed` reads: the fuel globals and budget only, not the store (it would keep a failed
   // instance's memory alive).
   private lastFuel: WebAssembly.Global | undefined = undefined;
-  private lastFuelExhausted: WebAssembly.Global | undefined = undefined;
-  private lastBudget = 0;
+  private lastGranted = 0;
+  private lastSpent: number | undefined = undefined;
   private readonly linker: Linker;
+  /** ROUTE_BIT of each route kind that has run on this runner: the others get COLD_DEADLINE_MS. */
+  private warm = 0;
   private current: { readonly instance: RouteInstance; readonly store: Store } | undefined;
 
   constructor(module: CompiledModule, linker: Linker, limits: InvocationLimits) {
@@ -87,7 +103,7 @@ export class ModuleRunner {
     const runner = this;
     this.last = {
       get fuelUsed() {
-        return fuelUsed(runner.lastFuel, runner.lastFuelExhausted, runner.lastBudget);
+        return fuelUsed(runner.lastFuel, runner.lastGranted, runner.lastSpent);
       },
       ksrCalls: 0,
       logBytes: 0,
@@ -97,10 +113,14 @@ export class ModuleRunner {
   invoke(route: RouteName, ctx: Context, name?: string): Outcome {
     this.stats.invocations++;
     let current = this.current;
+    let firstSlice = FIRST_SLICE_UNITS;
     if (!current) {
+      firstSlice = CHECKPOINT_UNITS;
       const fuel = this.module.meta.fuel ? (this.module.path === 'fast' ? 'export' : 'import') : undefined;
       const store = new Store(fuel, this.module.meta.maxMemoryBytes !== undefined);
-      store.setFuel(Math.min(this.limits.fuel, 0x7fffffff));
+      // A start function runs with the first invocation's budget and deadline.
+      store.setFuel(Math.min(this.limits.fuel, 0x7fffffff), CHECKPOINT_UNITS);
+      store.setDeadline(performance.now(), this.coldDeadline(this.stats.instances === 0));
       try {
         current = { instance: instantiate(this.module, this.linker, store), store };
       } catch (e) {
@@ -110,7 +130,9 @@ export class ModuleRunner {
       this.stats.instances++;
     }
     const store = current.store;
-    store.begin(ctx, this.limits, performance.now());
+    const bit = ROUTE_BIT[route];
+    store.begin(ctx, this.limits, performance.now(), this.coldDeadline((this.warm & bit) === 0), firstSlice);
+    this.warm |= bit;
     try {
       current.instance.call(route, name);
       // The guest caught what the host threw (exception handling) and returned: fail it all the same.
@@ -127,12 +149,16 @@ export class ModuleRunner {
       return this.failed(route, first, store, first === e ? '' : CAUGHT);
     } finally {
       this.lastFuel = store.fuel;
-      this.lastFuelExhausted = store.fuelExhausted;
-      this.lastBudget = store.fuelBudget;
+      this.lastGranted = store.granted;
+      this.lastSpent = store.stopped === undefined ? undefined : store.spent;
       this.last.ksrCalls = Math.min(store.calls, store.maxCalls + 1);
       this.last.logBytes = store.logBytes;
       store.end();
     }
+  }
+
+  private coldDeadline(cold: boolean): number {
+    return cold ? Math.max(this.limits.deadlineMs, COLD_DEADLINE_MS) : this.limits.deadlineMs;
   }
 
   /** Drops the current instance; the next invocation makes a fresh one. */
@@ -154,8 +180,15 @@ export function classify(
   memoryCap: number | undefined,
 ): { cause: FailureCause; message: string } {
   const text = error instanceof Error ? error.message : String(error);
-  if (error instanceof HostLimitError) return { cause: 'limit', message: text };
+  if (error instanceof HostLimitError)
+    return { cause: error.limit === 'deadline' ? 'deadline' : 'limit', message: text };
   if (store.hostFault) return { cause: 'host', message: `KSR function ${store.hostFault} threw: ${text}` };
+  if (store.stopped === 'deadline') {
+    return {
+      cause: 'deadline',
+      message: `deadline: the route ran past its wall-clock budget of ${store.deadlineMs} ms (${store.spent} fuel units used)`,
+    };
+  }
   if (store.outOfFuel()) {
     return {
       cause: 'fuel',

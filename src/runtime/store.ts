@@ -14,6 +14,28 @@ export interface GuestBytes extends Buffer {
 }
 
 const EMPTY = Buffer.alloc(0) as GuestBytes;
+
+/**
+ * Fuel units the host hands a guest at a time: the guest's fuel global counts down one slice, then its
+ * checkpoint calls `tick` (instrument.ts), which checks the budget and the deadline and hands out the next.
+ * On the reference machine (2-core VM, loaded) a slice lasts up to ~5 ms of the slowest code per unit, first
+ * writes to fresh memory pages (page faults of 5-15 us, ~13 units each), ~0.6 ms of dependent cache-missing
+ * loads, and 2-3 us of ordinary code (bench/fuel-calibration.ts): a route overruns its deadline by about one
+ * slice at most, and a tick (~70 ns) costs a long route 2-3 %; a route that uses less never calls it.
+ */
+export const CHECKPOINT_UNITS = 5_000;
+/**
+ * The first slice of an invocation on a warm instance is larger, so that ordinary routes never call `tick`
+ * (the hello and proxy examples use 100-50 000 units). It lasts 2-7 ms of dependent cache-missing loads on
+ * the reference machine. An instance's first invocation (and its start function) gets CHECKPOINT_UNITS
+ * instead: its memory is fresh, and the first write to each 4 KiB page is a page fault of 5-17 us on that
+ * machine under load (~13 units each), so a slice of 64 000 units could run 60-70 ms. A warm instance meets
+ * fresh pages only after a memory.grow, at most 16 384 of them in its life under the 64 MiB memory cap.
+ */
+export const FIRST_SLICE_UNITS = 64_000;
+
+/** Why `tick` ended an invocation: its fuel budget or its wall-clock deadline was spent. */
+export type Stop = 'fuel' | 'deadline';
 const EMPTY_I32 = new Int32Array(0);
 
 export class Store {
@@ -27,8 +49,9 @@ export class Store {
   maxArguments = 0;
   logBytes = 0;
   maxLog = 0;
-  /** performance.now() value after which the invocation is over its wall-clock budget. */
+  /** performance.now() value after which the invocation is over its wall-clock budget, and that budget. */
   deadline = 0;
+  deadlineMs = 0;
   /** Set when a KSR implementation threw: `pv.get`. */
   hostFault: string | undefined = undefined;
   /**
@@ -38,17 +61,23 @@ export class Store {
   raised: unknown = undefined;
 
   /**
-   * The fuel counter: created here and imported by the guest ('import', jco path), or the guest's own global,
-   * adopted from its exports after instantiation ('export', fast path; see instrument.ts).
+   * The fuel counter: the units left in the current slice. Created here and imported by the guest ('import',
+   * jco path), or the guest's own global, adopted from its exports after instantiation ('export', fast path;
+   * see instrument.ts).
    */
   fuel: WebAssembly.Global | undefined;
-  /** 'export' mode: the budget the guest's own fuel global starts from (immutable, made per instantiation). */
+  /** 'export' mode: the first slice the guest's own fuel global starts from (immutable, per instantiation). */
   fuelInit: WebAssembly.Global | undefined = undefined;
-  /** 'export' mode: set to 1 by the guest when a charge traps. */
-  readonly fuelExhausted: WebAssembly.Global | undefined;
   readonly memoryExhausted: WebAssembly.Global | undefined;
   readonly fuelMode: 'import' | 'export' | undefined;
   fuelBudget = 0;
+  /** Units handed to the guest so far in this invocation: used = granted - fuel left in the slice. */
+  granted = 0;
+  /** Set by `tick` when it ended the invocation, with the fuel used then. */
+  stopped: Stop | undefined = undefined;
+  spent = 0;
+  /** The guest's checkpoint import (`kemi:runtime` `tick`), bound to this store. */
+  readonly tick: (left: number) => number;
 
   memory: WebAssembly.Memory | undefined = undefined;
   realloc: ((oldPtr: number, oldSize: number, align: number, newSize: number) => number) | undefined =
@@ -59,8 +88,7 @@ export class Store {
   constructor(fuel: 'import' | 'export' | undefined, memoryGuard: boolean) {
     this.fuelMode = fuel;
     this.fuel = fuel === 'import' ? new WebAssembly.Global({ value: 'i32', mutable: true }, 0) : undefined;
-    this.fuelExhausted =
-      fuel === 'export' ? new WebAssembly.Global({ value: 'i32', mutable: true }, 0) : undefined;
+    this.tick = (left) => this.checkpoint(left);
     this.memoryExhausted = memoryGuard
       ? new WebAssembly.Global({ value: 'i32', mutable: true }, 0)
       : undefined;
@@ -78,11 +106,14 @@ export class Store {
     return this.u8;
   }
 
-  setFuel(budget: number): void {
+  /** Opens a fuel budget: the first slice goes to the guest's fuel global. */
+  setFuel(budget: number, firstSlice: number): void {
     this.fuelBudget = budget;
-    if (this.fuel) this.fuel.value = budget;
-    else if (this.fuelMode === 'export') this.fuelInit = new WebAssembly.Global({ value: 'i32' }, budget);
-    // fuel-exhausted is set only by a trap, after which the store is discarded: no reset (it costs ~12 ns).
+    this.granted = Math.min(budget, firstSlice);
+    this.stopped = undefined;
+    if (this.fuel) this.fuel.value = this.granted;
+    else if (this.fuelMode === 'export')
+      this.fuelInit = new WebAssembly.Global({ value: 'i32' }, this.granted);
     if (this.memoryExhausted) this.memoryExhausted.value = 0;
   }
 
@@ -91,13 +122,35 @@ export class Store {
     this.fuel = global;
   }
 
-  /** True when a fuel charge trapped (fuel below zero). */
-  outOfFuel(): boolean {
-    return this.fuelExhausted?.value === 1 || (this.fuel !== undefined && this.fuel.value < 0);
+  /**
+   * The guest's checkpoint: `left` units are left of the slice (below zero: the charge that overdrew it).
+   * Returns the next slice, or -1 (the guest traps) when the budget or the deadline is spent.
+   */
+  checkpoint(left: number): number {
+    const used = this.granted - left;
+    if (used > this.fuelBudget) return this.stop('fuel', used);
+    if (performance.now() > this.deadline) return this.stop('deadline', used);
+    const slice = Math.min(CHECKPOINT_UNITS, this.fuelBudget - used);
+    this.granted = used + slice;
+    return slice;
   }
 
-  /** Binds the context and opens the invocation's budgets. */
-  begin(ctx: Context, limits: InvocationLimits, now: number): void {
+  private stop(why: Stop, used: number): number {
+    this.stopped = why;
+    this.spent = used;
+    return -1;
+  }
+
+  /** True when a fuel charge trapped because the budget was spent. */
+  outOfFuel(): boolean {
+    return this.stopped === 'fuel';
+  }
+
+  /**
+   * Binds the context and opens the invocation's budgets; `deadlineMs` is the limit's, or a cold route's;
+   * `firstSlice` is FIRST_SLICE_UNITS, or CHECKPOINT_UNITS on a fresh instance.
+   */
+  begin(ctx: Context, limits: InvocationLimits, now: number, deadlineMs: number, firstSlice: number): void {
     this.ctx = ctx;
     this.calls = 0;
     this.maxCalls = limits.maxKsrCalls;
@@ -106,10 +159,15 @@ export class Store {
     this.maxArguments = limits.maxArgumentBytes;
     this.logBytes = 0;
     this.maxLog = limits.maxLogBytes;
-    this.deadline = now + limits.deadlineMs;
+    this.setDeadline(now, deadlineMs);
     this.hostFault = undefined;
     this.raised = undefined;
-    this.setFuel(Math.min(limits.fuel, 0x7fffffff));
+    this.setFuel(Math.min(limits.fuel, 0x7fffffff), firstSlice);
+  }
+
+  setDeadline(now: number, ms: number): void {
+    this.deadline = now + ms;
+    this.deadlineMs = ms;
   }
 
   /** Releases the context: any KSR call from now on (there should be none) fails. */
@@ -119,7 +177,7 @@ export class Store {
   }
 
   fuelUsed(): number {
-    return fuelUsed(this.fuel, this.fuelExhausted, this.fuelBudget);
+    return fuelUsed(this.fuel, this.granted, this.stopped === undefined ? undefined : this.spent);
   }
 
   /** Charges log bytes against the invocation's budget; throws HostLimitError past it. */
@@ -140,13 +198,15 @@ export class Store {
   }
 }
 
-/** Fuel used out of `budget`, from the fuel globals of a store. */
+/**
+ * Fuel used in an invocation: what `tick` counted when it ended it, or the units granted less those left in
+ * the slice; 0 when the fuel global is out of reach (an own global of a failed instantiation).
+ */
 export function fuelUsed(
   fuel: WebAssembly.Global | undefined,
-  exhausted: WebAssembly.Global | undefined,
-  budget: number,
+  granted: number,
+  spent: number | undefined,
 ): number {
-  if (fuel) return budget - fuel.value;
-  // An own fuel global out of reach: the instantiation failed; all of it if the start function ran dry.
-  return exhausted?.value === 1 ? budget + 1 : 0;
+  if (spent !== undefined) return spent;
+  return fuel ? granted - fuel.value : 0;
 }

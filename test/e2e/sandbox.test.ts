@@ -184,7 +184,11 @@ beforeAll(async () => {
           failure_policy: { mode: 'fail-closed', reply: SCRIPT_FAILED },
           circuit_breaker: { failures: 1000, window_s: 60 },
           relay_allow: { cidrs: ['127.0.0.1/32'], ports: [5060] },
-          limits: { max_component_bytes: 1024 * 1024 },
+          // The fuel budget these attacks were aimed at (the default before fuel was calibrated in wall time:
+          // 10 M units now, where AssemblyScript's string building runs out of fuel before it meets the memory
+          // cap or the log limit), and a deadline that leaves each to its own limit on a loaded machine (the
+          // default is 20 ms); test/e2e/route-deadline.test.ts attacks the deadline.
+          limits: { max_component_bytes: 1024 * 1024, fuel: 50_000_000, deadline_ms: 1000 },
         },
         {
           name: 'open',

@@ -2,7 +2,8 @@
 // exception out of invoke, and the next invocation runs on a fresh instance.
 import { describe, expect, it } from 'vitest';
 import { Guest } from '../../fixtures/guest.ts';
-import type { ModuleRunner } from '../../src/runtime/runner.ts';
+import { COLD_DEADLINE_MS, type ModuleRunner } from '../../src/runtime/runner.ts';
+import { FIRST_SLICE_UNITS } from '../../src/runtime/store.ts';
 import { PATHS, type RunSetup, runnerFor } from './helpers/run.ts';
 import { asContext, testContext } from './helpers/tables.ts';
 
@@ -27,6 +28,26 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     expect(outcome).toMatchObject({ ok: false, error: { cause: 'fuel' } });
     expect(outcome.ok || outcome.error.message).toContain('budget of 1000000 units');
     expect(runner.last.fuelUsed).toBeGreaterThan(1_000_000);
+  });
+
+  it('stops a loop that makes no KSR call at its deadline, well within its fuel', async () => {
+    const runner = await guestRunner(path, (g) => g.route('request-route', '(loop $forever (br $forever))'), {
+      runner: { limits: { fuel: 2_000_000_000, deadlineMs: 20 } },
+    });
+    // The first invocation of a route is cold (V8 compiles on first call): it gets COLD_DEADLINE_MS.
+    for (const ms of [COLD_DEADLINE_MS, 20]) {
+      const outcome = runner.invoke('request-route', asContext(testContext()));
+      expect(outcome).toMatchObject({
+        ok: false,
+        error: { cause: 'deadline', message: expect.stringContaining(`wall-clock budget of ${ms} ms`) },
+      });
+      // Stopped by a checkpoint: more than the first slice spent, far from the budget.
+      expect(runner.last.fuelUsed).toBeGreaterThan(FIRST_SLICE_UNITS);
+      expect(runner.last.fuelUsed).toBeLessThan(2_000_000_000);
+    }
+    // The next invocation gets a fresh instance and its own deadline.
+    expect(runner.invoke('reply-route', asContext(testContext()))).toEqual({ ok: true, value: undefined });
+    expect(runner.stats.instances).toBe(3);
   });
 
   it('reports a memory bomb as memory exhaustion at the cap', async () => {
@@ -157,7 +178,7 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     const outcome = runner.invoke('request-route', asContext(ctx));
     expect(outcome).toMatchObject({
       ok: false,
-      error: { cause: 'limit', message: expect.stringContaining('past its wall-clock deadline') },
+      error: { cause: 'deadline', message: expect.stringContaining('past its wall-clock deadline') },
     });
     expect(ctx.calls.length).toBeLessThan(100);
   });

@@ -31,7 +31,8 @@ import {
 // take seconds.
 const BOUND_MS = 2_000;
 // Generous, so that each attack meets the limit it is aimed at (fuel counts expressions: AssemblyScript's
-// UTF-8 encoder costs about 230 units per character); the CPU attack gets a small budget.
+// UTF-8 encoder costs about 300 units per character), and so is the deadline (60 s) but for the attack aimed
+// at it; the CPU attack gets a small budget.
 const FUEL = 500_000_000;
 const SPIN_FUEL = 5_000_000;
 
@@ -133,6 +134,14 @@ const ATTACKS: readonly Attack[] = [
     cause: 'fuel',
     message: `budget of ${SPIN_FUEL} units`,
     setup: { limits: { fuel: SPIN_FUEL } },
+  },
+  {
+    // Dependent cache-missing loads, no KSR call: within its fuel, stopped by the deadline inside guest code
+    // (the first round is a cold route, with COLD_DEADLINE_MS).
+    name: 'pointer-chase',
+    cause: 'deadline',
+    message: 'ran past its wall-clock budget of',
+    setup: { limits: { fuel: 2_000_000_000, deadlineMs: 20 } },
   },
   {
     name: 'memory-bomb',
@@ -312,7 +321,7 @@ describe.each(LANGUAGES)('hostile routes in %s', (language) => {
     const during: boolean[] = [];
     const runner = await tenant(hostile[language], {
       ...attack.setup,
-      limits: { fuel: FUEL, ...attack.setup?.limits },
+      limits: { fuel: FUEL, deadlineMs: 60_000, ...attack.setup?.limits },
       tables: interleaving(neighbourServes, during),
     });
 

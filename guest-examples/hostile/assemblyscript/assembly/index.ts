@@ -11,6 +11,7 @@ import { headerRedos, pvNameHoard, xlogAmplify } from './host-work';
 import { bogusLength, bogusPointer, bogusRetptr, hoardHostMemory, hugeString } from './huge-string';
 import { infiniteLoop } from './infinite-loop';
 import { memoryBomb } from './memory-bomb';
+import { pointerChase } from './pointer-chase';
 import { relayForbidden } from './relay';
 import { trapOutOfBounds, trapUnreachable } from './trap';
 
@@ -19,6 +20,7 @@ export * from '../../../assemblyscript/sdk/exports';
 function attack(name: string): void {
   if (name === 'infinite-loop') infiniteLoop();
   else if (name === 'memory-bomb') memoryBomb();
+  else if (name === 'pointer-chase') pointerChase();
   else if (name === 'deep-recursion') deepRecursion();
   else if (name === 'trap-unreachable') trapUnreachable();
   else if (name === 'trap-out-of-bounds') trapOutOfBounds();

@@ -11,6 +11,7 @@ mod host_work;
 mod huge_string;
 mod infinite_loop;
 mod memory_bomb;
+mod pointer_chase;
 mod raw;
 mod relay;
 mod trap;
@@ -19,6 +20,7 @@ fn attack(name: &str) {
     match name {
         "infinite-loop" => infinite_loop::infinite_loop(),
         "memory-bomb" => memory_bomb::memory_bomb(),
+        "pointer-chase" => pointer_chase::pointer_chase(),
         "deep-recursion" => deep_recursion::deep_recursion(),
         "trap-unreachable" => trap::trap_unreachable(),
         "trap-out-of-bounds" => trap::trap_out_of_bounds(),
