@@ -6,7 +6,7 @@
 // digest itself covers SHA-256, a wrong password, an unknown user, a stale nonce, a replayed
 // Authorization and a tenant's subscribers unseen by another tenant. Every process is bounded and stopped
 // by PID; every port is ephemeral.
-import type { Socket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { freePort, runSipp, scenario } from '../../fixtures/sipp.ts';
 import { finished, startSippUas } from '../../fixtures/sipp-uas.ts';
 import { buildGuest } from '../../src/builder/index.ts';
 import { expectAll, type ServerProcess, startServerProcess } from './harness.ts';
-import { sleep } from './raw-peer.ts';
+import { sleep, type UdpPeer, udpPeer, until } from './raw-peer.ts';
 import { closeSockets, next, udpSocket } from './raw-sip.ts';
 import { OPERATOR_TOKEN, runCli } from './registry-server.ts';
 
@@ -72,7 +72,7 @@ beforeAll(async () => {
           module: out['assemblyscript/proxy'],
           relay_allow: { cidrs: ['127.0.0.1/32'] },
           auth_algorithms: ['MD5'],
-          defines: { WITH_AUTH: '1', PRIMARY: `sip:127.0.0.1:${ports.callee}` },
+          defines: { WITH_AUTH: '1', WITH_IPAUTH: '1', PRIMARY: `sip:127.0.0.1:${ports.callee}` },
         },
       ],
     }),
@@ -273,5 +273,56 @@ describe('digest authentication of initial requests (proxy example, WITH_AUTH)',
     });
     expectAll(run, calls);
     expectAll(await finished(callee), calls);
+  }, 60_000);
+
+  it('WITH_IPAUTH: an INVITE from a trusted peer (address group 1) is relayed without a challenge; others get 407', async () => {
+    const added = await runCli(['address', 'add', '127.0.0.2', '--group', '1'], {
+      KEMI_WASM_SERVER: adminUrl,
+      KEMI_WASM_TOKEN: OPERATOR_TOKEN,
+      KEMI_WASM_TENANT: 'p',
+    });
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    // The callee listens where PRIMARY points (the SIPp UAS of the test above has stopped).
+    const callee = createSocket('udp4');
+    const onCallee: string[] = [];
+    callee.on('message', (m) => onCallee.push(m.toString('latin1')));
+    await new Promise<void>((resolve) => callee.bind(ports.callee, '127.0.0.1', resolve));
+    const trusted = await udpPeer('127.0.0.2');
+    const stranger = await udpPeer('127.0.0.3');
+    const invite = (peer: UdpPeer, callId: string) =>
+      [
+        'INVITE sip:bob@example.test SIP/2.0',
+        `Via: SIP/2.0/UDP ${peer.address}:${peer.port};rport;branch=z9hG4bK-${callId}`,
+        'Max-Forwards: 70',
+        `From: <sip:carol@example.test>;tag=f-${callId}`,
+        'To: <sip:bob@example.test>',
+        `Call-ID: ${callId}`,
+        'CSeq: 1 INVITE',
+        `Contact: <sip:carol@${peer.address}:${peer.port}>`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
+    try {
+      await trusted.send(invite(trusted, 'ipauth-trusted'), ports.p);
+      await stranger.send(invite(stranger, 'ipauth-stranger'), ports.p);
+      await until(
+        () =>
+          onCallee.some((t) => t.includes('Call-ID: ipauth-trusted')) &&
+          stranger.received.some((t) => t.startsWith('SIP/2.0 407')),
+        5_000,
+      );
+      expect(onCallee.some((t) => t.startsWith('INVITE ') && t.includes('Call-ID: ipauth-trusted'))).toBe(
+        true,
+      );
+      expect(onCallee.some((t) => t.includes('ipauth-stranger'))).toBe(false);
+      expect(stranger.received.some((t) => t.startsWith('SIP/2.0 407'))).toBe(true);
+      expect(trusted.received.some((t) => t.startsWith('SIP/2.0 407'))).toBe(false);
+    } finally {
+      await trusted.close();
+      await stranger.close();
+      await new Promise<void>((resolve) => callee.close(() => resolve()));
+    }
   }, 60_000);
 });

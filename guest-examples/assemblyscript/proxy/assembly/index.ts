@@ -2,9 +2,9 @@
 // guest-examples/rust/proxy): sanity and Max-Forwards checks, CANCEL handling, in-dialog requests by loose
 // routing (404 without a Route), with the define WITH_AUTH Kamailio's route[AUTH] (initial requests from a
 // local user, From domain this server, authenticated against the tenant's "subscriber" table with a 407
-// challenge; no relaying between two foreign domains), record-routing, relay to the configured PRIMARY
-// destination, a failure route that fails over once to SECONDARY on 5xx or timeout, and an onreply route
-// that logs.
+// challenge; no relaying between two foreign domains; with WITH_IPAUTH too, peers of address group 1
+// trusted without credentials), record-routing, relay to the configured PRIMARY destination, a failure
+// route that fails over once to SECONDARY on 5xx or timeout, and an onreply route that logs.
 import { KSR } from '../../sdk';
 
 export * from '../../sdk/exports';
@@ -57,6 +57,13 @@ export function request_route(): void {
  * stale=true (16). A request from elsewhere is relayed only to this server's domain (no open relay).
  */
 function authenticated(): bool {
+  // WITH_IPAUTH: a request (not a REGISTER) from a trusted peer of address group 1 needs no credentials.
+  if (
+    KSR.kx.get_def('WITH_IPAUTH') !== null &&
+    !KSR.is_method('REGISTER') &&
+    KSR.permissions.allow_source_address(1) > 0
+  )
+    return true;
   if (KSR.is_myself_furi()) {
     const realm = KSR.pv.gete('$fd');
     const rc = KSR.auth_db.auth_check(realm, 'subscriber', 1);

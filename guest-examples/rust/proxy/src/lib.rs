@@ -2,11 +2,12 @@
 //! guest-examples/assemblyscript/proxy): sanity and Max-Forwards checks, CANCEL handling, in-dialog
 //! requests by loose routing (404 without a Route), with the define WITH_AUTH Kamailio's route[AUTH]
 //! (initial requests from a local user, From domain this server, authenticated against the tenant's
-//! "subscriber" table with a 407 challenge; no relaying between two foreign domains), record-routing, relay
-//! to the configured PRIMARY destination, a failure route that fails over once to SECONDARY on 5xx or
-//! timeout, and an onreply route that logs.
+//! "subscriber" table with a 407 challenge; no relaying between two foreign domains; with WITH_IPAUTH
+//! too, peers of address group 1 trusted without credentials), record-routing, relay to the configured
+//! PRIMARY destination, a failure route that fails over once to SECONDARY on 5xx or timeout, and an
+//! onreply route that logs.
 
-use ksr::{auth, auth_db, hdr, kx, maxfwd, pv, rr, sanity, siputils, sl, tm, x, xlog};
+use ksr::{auth, auth_db, hdr, kx, maxfwd, permissions, pv, rr, sanity, siputils, sl, tm, x, xlog};
 
 /// Message flag: the transaction failed over once already.
 const FLT_FAILOVER: i32 = 1;
@@ -66,6 +67,13 @@ fn request_route() {
 /// qop=auth (flag 1) lets nonce counts refuse a replay; after a stale nonce (-4) the challenge says
 /// stale=true (16). A request from elsewhere is relayed only to this server's domain (no open relay).
 fn authenticated() -> bool {
+    // WITH_IPAUTH: a request (not a REGISTER) from a trusted peer of address group 1 needs no credentials.
+    if kx::get_def("WITH_IPAUTH").is_some()
+        && !ksr::is_method("REGISTER")
+        && permissions::allow_source_address(1) > 0
+    {
+        return true;
+    }
     if ksr::is_myself_furi() {
         let realm = pv::gete("$fd");
         let rc = auth_db::auth_check(&realm, "subscriber", 1);
