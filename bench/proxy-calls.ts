@@ -4,7 +4,10 @@
 // `kamailio -v` reports it) running the same routing in KEMI Lua (bench/kamailio/), measured in the same run
 // as the baseline. Prints SIPp's successful and failed calls, each proxy's CPU time (utime+stime from /proc
 // of all its processes) per successful call, and the ratio, only when no call failed on either proxy.
-//   node_modules/.bin/node bench/proxy-calls.ts [--rate 500] [--seconds 20] [--no-kamailio]
+// With --auth, a second kemi-wasm run uses the same example with WITH_AUTH (Kamailio's route[AUTH]): each
+// INVITE is challenged (407, ACK), then sent again with MD5 digest credentials of a provisioned subscriber
+// (fixtures/sipp-scenarios/uac-auth-call.xml), and its CPU per call is printed next to the plain run's.
+//   node_modules/.bin/node bench/proxy-calls.ts [--rate 500] [--seconds 20] [--no-kamailio] [--auth]
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -64,8 +67,22 @@ interface Figures {
   readonly cpuMs: number;
 }
 
+/** SIPp's caller: the plain call, or the one that answers a digest challenge as subscriber `carol`. */
+const PLAIN = { scenario: 'uac-call.xml', extra: [] as string[] };
+const AUTH = {
+  scenario: 'uac-auth-call.xml',
+  extra: ['-au', 'carol', '-ap', 'carol-pw'],
+  service: 'carol',
+};
+
 /** Runs the load against a proxy on `port` whose process is `pid`, the UAS on `uasPort`. */
-async function load(name: string, pid: number, port: number, uasPort: number): Promise<Figures> {
+async function load(
+  name: string,
+  pid: number,
+  port: number,
+  uasPort: number,
+  uac: { scenario: string; extra: string[]; service?: string } = PLAIN,
+): Promise<Figures> {
   const callee = await startSippUas(scenario('uas-call.xml'), {
     transport: 'udp',
     port: uasPort,
@@ -74,12 +91,13 @@ async function load(name: string, pid: number, port: number, uasPort: number): P
     timeoutSeconds: SECONDS + 60,
   });
   const before = cpuMs(pid);
-  const caller = await runSipp(scenario('uac-call.xml'), {
+  const caller = await runSipp(scenario(uac.scenario), {
     transport: 'udp',
     port,
     calls: CALLS,
     rate: RATE,
-    extra: [...SIPP, '-rate_max', String(RATE)],
+    service: uac.service,
+    extra: [...SIPP, ...uac.extra, '-rate_max', String(RATE)],
     timeoutSeconds: SECONDS + 40,
   });
   const cpu = cpuMs(pid) - before;
@@ -90,13 +108,17 @@ async function load(name: string, pid: number, port: number, uasPort: number): P
   return { name, caller, callee: finished ?? (await callee.stop()), cpuMs: cpu };
 }
 
-async function kemiWasm(): Promise<Figures> {
+/** The bench's operator token for the admin API (loopback only, this run only). */
+const TOKEN = 'bench-operator-token-0123456789';
+
+async function kemiWasm(auth = false): Promise<Figures> {
   const built = await buildGuest(join(root, 'guest-examples/assemblyscript/proxy'), {
     out: join(dir, 'proxy.wasm'),
   });
   if (!built.ok) throw new Error(built.error.message);
   const port = await freePort();
   const uasPort = await freePort();
+  const adminPort = await freePort();
   const config = join(dir, 'kemi-wasm.toml');
   writeFileSync(
     config,
@@ -104,8 +126,11 @@ async function kemiWasm(): Promise<Figures> {
       `listen = ["udp:127.0.0.1:${port}"]`,
       `module = "${built.value.out}"`,
       'log_level = "warn"',
+      ...(auth ? ['domains = ["example.test"]'] : []),
       '[defines]',
       `PRIMARY = "sip:127.0.0.1:${uasPort}"`,
+      ...(auth ? ['WITH_AUTH = "1"'] : []),
+      ...(auth ? ['[admin]', `listen = "127.0.0.1:${adminPort}"`, `operator_token = "${TOKEN}"`] : []),
     ].join('\n'),
   );
   // Quiet logging, as Kamailio's: no line per reply. So "ready" is not logged: wait for a SIP answer.
@@ -115,7 +140,15 @@ async function kemiWasm(): Promise<Figures> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   try {
     await answering(port);
-    return await load('kemi-wasm (AssemblyScript proxy example)', child.pid!, port, uasPort);
+    if (!auth) return await load('kemi-wasm (AssemblyScript proxy example)', child.pid!, port, uasPort);
+    const added = await fetch(`http://127.0.0.1:${adminPort}/v1/tenants/default/subscribers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'carol', domain: 'example.test', password: 'carol-pw' }),
+    });
+    if (added.status !== 201) throw new Error(`adding the subscriber: ${added.status} ${await added.text()}`);
+    const name = 'kemi-wasm (the same example with WITH_AUTH: 407, then digest MD5 per INVITE)';
+    return await load(name, child.pid!, port, uasPort, AUTH);
   } finally {
     await stop(child, exited);
   }
@@ -225,6 +258,14 @@ console.log(
 );
 const ours = await kemiWasm();
 console.log(report(ours));
+if (args.includes('--auth')) {
+  const authenticated = await kemiWasm(true);
+  console.log(report(authenticated));
+  if (allPassed(ours) && allPassed(authenticated)) {
+    const ratio = perCallUs(authenticated) / perCallUs(ours);
+    console.log(`authentication: ${ratio.toFixed(2)}x the CPU per call of the plain run`);
+  } else console.log('no ratio: calls failed (see above), so the two runs did not do the same work');
+}
 if (!args.includes('--no-kamailio')) {
   const theirs = await kamailio();
   console.log(report(theirs));
