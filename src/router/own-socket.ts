@@ -27,3 +27,32 @@ export function isOwnSocket(transport: Transport, hop: NextHop): boolean {
   // 0.0.0.0 and :: are delivered to the loopback address of their family.
   return UNSPECIFIED.has(address) && listeners.some((l) => LOOPBACK.check(l.address, `ipv${l.family}`));
 }
+
+/**
+ * isOwnSocket remembered per protocol, address and port: the answer depends only on the listeners and the
+ * host's addresses as found at start, which do not change while the server runs, and it is asked for
+ * every relay (two or three times per call). Bounded: a script choosing destinations at will only makes
+ * the cache start over.
+ */
+export class OwnSockets {
+  readonly #transport: Transport;
+  readonly #known = new Map<string, boolean>();
+  readonly #maxEntries: number;
+
+  constructor(transport: Transport, maxEntries = 1024) {
+    this.#transport = transport;
+    this.#maxEntries = maxEntries;
+  }
+
+  /** isOwnSocket(transport, hop). */
+  reaches(hop: NextHop): boolean {
+    const key = `${hop.proto} ${hop.port} ${hop.host}`;
+    let own = this.#known.get(key);
+    if (own === undefined) {
+      own = isOwnSocket(this.#transport, hop);
+      if (this.#known.size >= this.#maxEntries) this.#known.clear();
+      this.#known.set(key, own);
+    }
+    return own;
+  }
+}
