@@ -36,8 +36,10 @@ export function isOwnSocket(transport: Transport, hop: NextHop): boolean {
  */
 export class OwnSockets {
   readonly #transport: Transport;
-  readonly #known = new Map<string, boolean>();
+  /** By protocol, host and port: no key string to build per relay. */
+  readonly #known = new Map<string, Map<string, Map<number, boolean>>>();
   readonly #maxEntries: number;
+  #entries = 0;
 
   constructor(transport: Transport, maxEntries = 1024) {
     this.#transport = transport;
@@ -46,12 +48,18 @@ export class OwnSockets {
 
   /** isOwnSocket(transport, hop). */
   reaches(hop: NextHop): boolean {
-    const key = `${hop.proto} ${hop.port} ${hop.host}`;
-    let own = this.#known.get(key);
+    let byHost = this.#known.get(hop.proto);
+    if (byHost === undefined) this.#known.set(hop.proto, (byHost = new Map()));
+    let byPort = byHost.get(hop.host);
+    if (byPort === undefined) byHost.set(hop.host, (byPort = new Map()));
+    let own = byPort.get(hop.port);
     if (own === undefined) {
       own = isOwnSocket(this.#transport, hop);
-      if (this.#known.size >= this.#maxEntries) this.#known.clear();
-      this.#known.set(key, own);
+      if (++this.#entries > this.#maxEntries) {
+        this.#known.clear();
+        this.#entries = 1;
+        this.#known.set(hop.proto, new Map([[hop.host, new Map([[hop.port, own]])]]));
+      } else byPort.set(hop.port, own);
     }
     return own;
   }

@@ -77,8 +77,9 @@ export class Transport {
   readonly #connecting = new Map<string, Promise<Result<TcpConnection, SendError>>>();
   readonly #abort = new AbortController();
   readonly #hostAddresses = interfaceAddresses();
-  /** #udpListener's answers: by local endpoint, the IPv4 and the IPv6 listener. */
-  readonly #udpByLocal = new Map<string, [UdpListener | undefined, UdpListener | undefined]>();
+  /** #udpListener's answers, the IPv4 and the IPv6 listener: by local endpoint object, and for any. */
+  readonly #udpByLocal = new WeakMap<Endpoint, [UdpListener | undefined, UdpListener | undefined]>();
+  #udpFromAny: [UdpListener | undefined, UdpListener | undefined] | undefined;
   #nextConnectionId = 1;
   #closing: Promise<void> | undefined;
 
@@ -232,8 +233,8 @@ export class Transport {
    * #sendToAddress picks it. Remembered: the listeners do not change once the transport started.
    */
   #udpListener(local: Endpoint | undefined, family: 4 | 6): UdpListener | undefined {
-    const key = local === undefined ? '' : `${local.port} ${local.address}`;
-    let byFamily = this.#udpByLocal.get(key);
+    // By the endpoint object (senders pass a listener's own `local`), no key string per datagram.
+    let byFamily = local === undefined ? this.#udpFromAny : this.#udpByLocal.get(local);
     if (byFamily === undefined) {
       const address = local && normalizeAddress(local.address);
       const candidates = this.#listeners.filter(
@@ -245,8 +246,8 @@ export class Transport {
       const v4 = pick(4);
       const v6 = pick(6);
       byFamily = [v4 instanceof UdpListener ? v4 : undefined, v6 instanceof UdpListener ? v6 : undefined];
-      if (this.#udpByLocal.size >= 64) this.#udpByLocal.clear();
-      this.#udpByLocal.set(key, byFamily);
+      if (local === undefined) this.#udpFromAny = byFamily;
+      else this.#udpByLocal.set(local, byFamily);
     }
     return byFamily[family === 4 ? 0 : 1];
   }
