@@ -48,19 +48,24 @@ export class OwnSockets {
 
   /** isOwnSocket(transport, hop). */
   reaches(hop: NextHop): boolean {
-    let byHost = this.#known.get(hop.proto);
-    if (byHost === undefined) this.#known.set(hop.proto, (byHost = new Map()));
-    let byPort = byHost.get(hop.host);
-    if (byPort === undefined) byHost.set(hop.host, (byPort = new Map()));
-    let own = byPort.get(hop.port);
-    if (own === undefined) {
-      own = isOwnSocket(this.#transport, hop);
-      if (++this.#entries > this.#maxEntries) {
-        this.#known.clear();
-        this.#entries = 1;
-        this.#known.set(hop.proto, new Map([[hop.host, new Map([[hop.port, own]])]]));
-      } else byPort.set(hop.port, own);
+    const known = this.#known.get(hop.proto)?.get(hop.host)?.get(hop.port);
+    if (known !== undefined) return known;
+    const own = isOwnSocket(this.#transport, hop);
+    if (++this.#entries > this.#maxEntries) {
+      this.#known.clear();
+      this.#entries = 1;
     }
+    let byHost = this.#known.get(hop.proto);
+    if (byHost === undefined) {
+      byHost = new Map();
+      this.#known.set(hop.proto, byHost);
+    }
+    let byPort = byHost.get(hop.host);
+    if (byPort === undefined) {
+      byPort = new Map();
+      byHost.set(hop.host, byPort);
+    }
+    byPort.set(hop.port, own);
     return own;
   }
 }
