@@ -27,3 +27,45 @@ export function isOwnSocket(transport: Transport, hop: NextHop): boolean {
   // 0.0.0.0 and :: are delivered to the loopback address of their family.
   return UNSPECIFIED.has(address) && listeners.some((l) => LOOPBACK.check(l.address, `ipv${l.family}`));
 }
+
+/**
+ * isOwnSocket remembered per protocol, address and port: the answer depends only on the listeners and the
+ * host's addresses as found at start, which do not change while the server runs, and it is asked for
+ * every relay (two or three times per call). Bounded: a script choosing destinations at will only makes
+ * the cache start over.
+ */
+export class OwnSockets {
+  readonly #transport: Transport;
+  /** By protocol, host and port: no key string to build per relay. */
+  readonly #known = new Map<string, Map<string, Map<number, boolean>>>();
+  readonly #maxEntries: number;
+  #entries = 0;
+
+  constructor(transport: Transport, maxEntries = 1024) {
+    this.#transport = transport;
+    this.#maxEntries = maxEntries;
+  }
+
+  /** isOwnSocket(transport, hop). */
+  reaches(hop: NextHop): boolean {
+    const known = this.#known.get(hop.proto)?.get(hop.host)?.get(hop.port);
+    if (known !== undefined) return known;
+    const own = isOwnSocket(this.#transport, hop);
+    if (++this.#entries > this.#maxEntries) {
+      this.#known.clear();
+      this.#entries = 1;
+    }
+    let byHost = this.#known.get(hop.proto);
+    if (byHost === undefined) {
+      byHost = new Map();
+      this.#known.set(hop.proto, byHost);
+    }
+    let byPort = byHost.get(hop.host);
+    if (byPort === undefined) {
+      byPort = new Map();
+      byHost.set(hop.host, byPort);
+    }
+    byPort.set(hop.port, own);
+    return own;
+  }
+}

@@ -305,8 +305,9 @@ export class Router implements RouteHost {
         );
         ctx.tm.key = key;
         ctx.tm.receivedMaxForwards = msg.maxForwards;
-        // Before the route rewrites anything: a branch carries the hash of the request as received.
-        ctx.tm.loopTag = loopTag(msg);
+        // Before the route rewrites anything: a branch carries the hash of the request as received. An ACK
+        // never has a transaction, so no branch of its own to carry it.
+        ctx.tm.loopTag = msg.method === 'ACK' ? undefined : loopTag(msg);
         return ctx;
       },
       returned: (ctx) => {

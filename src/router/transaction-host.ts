@@ -47,7 +47,7 @@ import { DestinationResolver, type ResolverLimits } from './destination-resolver
 import { localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
-import { isOwnSocket } from './own-socket.ts';
+import { OwnSockets } from './own-socket.ts';
 import { type ReplyTargetOptions, replyTarget } from './reply-target.ts';
 import { type RouteInvoker, scriptOf } from './route-invoker.ts';
 import type { Script } from './script.ts';
@@ -99,10 +99,12 @@ export class TransactionHost implements TmHost {
   /** Each script's transaction routes, made once: they only close over the script. */
   readonly #routes = new WeakMap<Script, TransactionRoutes>();
   readonly #resolver: DestinationResolver;
+  readonly #ownSockets: OwnSockets;
 
   constructor(options: TransactionHostOptions) {
     this.#options = options;
     this.caps = new TransactionCaps(options.caps);
+    this.#ownSockets = new OwnSockets(options.transport);
     this.#resolver = new DestinationResolver(
       options.resolve ?? resolveHost,
       options.resolverLimits,
@@ -428,7 +430,7 @@ export class TransactionHost implements TmHost {
   }
 
   #refuseOwn(script: Script, hop: NextHop): string | undefined {
-    if (this.#options.relayToSelf || !isOwnSocket(this.#options.transport, hop)) return undefined;
+    if (this.#options.relayToSelf || !this.#ownSockets.reaches(hop)) return undefined;
     countBy(this.#options.counters.destinationsRefused, script.tenant);
     countBy(this.#options.counters.selfRelaysRefused, script.tenant);
     return `${hop.proto}:${hostPort(hop.host, hop.port)} is one of this server's own sockets (relay_to_self is off)`;

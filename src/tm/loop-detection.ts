@@ -40,28 +40,62 @@ export function hasLooped(request: SipRequest, mine: (via: Via) => boolean): boo
   return false;
 }
 
+// The two lanes, mixed part by part (no array of parts, no joined or lower-cased copies: this runs for every
+// request a transaction is made for).
+let laneA = 0;
+let laneB = 0;
+
 function loopHash(request: SipRequest, topVia: Via): string {
-  let a = 0x811c9dc5;
-  let b = 0x6a09e667;
-  for (const part of [
-    request.to?.tag ?? '',
-    request.from?.tag ?? '',
-    request.callId,
-    request.uri,
-    topVia.host.toLowerCase(),
-    String(topVia.port ?? ''),
-    topVia.branch ?? '',
-    String(request.cseq.seq),
-    request.getFieldValues('Proxy-Require').join(','),
-    request.getFieldValues('Proxy-Authorization').join(','),
-  ]) {
-    for (let i = 0; i <= part.length; i++) {
-      const c = i < part.length ? part.charCodeAt(i) : 10; // a line end after each part
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
+  laneA = 0x811c9dc5;
+  laneB = 0x6a09e667;
+  mixPart(request.to?.tag ?? '');
+  mixPart(request.from?.tag ?? '');
+  mixPart(request.callId);
+  mixPart(request.uri);
+  mixLowerCase(topVia.host);
+  mixPart(topVia.port === undefined ? '' : String(topVia.port));
+  mixPart(topVia.branch ?? '');
+  mixPart(String(request.cseq.seq));
+  mixValues(request.getFieldValues('Proxy-Require'));
+  mixValues(request.getFieldValues('Proxy-Authorization'));
+  return hex8(laneA) + hex8(laneB);
+}
+
+function mix(c: number): void {
+  laneA = Math.imul(laneA ^ c, 0x01000193);
+  laneB = Math.imul(laneB ^ c, 0x5bd1e995);
+}
+
+/** The part's characters, then a line end. */
+function mixPart(part: string): void {
+  for (let i = 0; i < part.length; i++) mix(part.charCodeAt(i));
+  mix(10);
+}
+
+/** As mixPart(part.toLowerCase()). */
+function mixLowerCase(part: string): void {
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c > 0x7f) {
+      mixPart(part.toLowerCase()); // lower-casing beyond ASCII is toLowerCase's
+      return;
     }
   }
-  return hex8(a) + hex8(b);
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    mix(c >= 65 && c <= 90 ? c + 32 : c);
+  }
+  mix(10);
+}
+
+/** As mixPart(values.join(',')). */
+function mixValues(values: readonly string[]): void {
+  for (let v = 0; v < values.length; v++) {
+    if (v > 0) mix(44);
+    const value = values[v];
+    for (let i = 0; i < value.length; i++) mix(value.charCodeAt(i));
+  }
+  mix(10);
 }
 
 function hex8(n: number): string {

@@ -18,6 +18,8 @@ const V4_MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
  * (`::ffff:1.2.3.4`) as IPv4. Zone ids (`fe80::1%eth0`) are kept as written. Other strings pass unchanged.
  */
 export function normalizeAddress(address: string): string {
+  // Every IPv6 spelling has a colon: IPv4 and names pass without the regular expressions (per datagram).
+  if (!address.includes(':')) return address;
   const mapped = V4_MAPPED.exec(address);
   if (mapped) return mapped[1];
   if (!isIPv6(address)) return address;
@@ -27,13 +29,13 @@ export function normalizeAddress(address: string): string {
 
 /** `1.2.3.4:5060` or `[::1]:5060`, for keys and log lines. */
 export function formatEndpoint(endpoint: Endpoint): string {
-  return isIPv6(endpoint.address)
+  return endpoint.address.includes(':') && isIPv6(endpoint.address)
     ? `[${endpoint.address}]:${endpoint.port}`
     : `${endpoint.address}:${endpoint.port}`;
 }
 
 export function familyOf(address: string): 4 | 6 {
-  return isIPv6(address) ? 6 : 4;
+  return address.includes(':') && isIPv6(address) ? 6 : 4;
 }
 
 export function isWildcard(address: string): boolean {

@@ -77,6 +77,9 @@ export class Transport {
   readonly #connecting = new Map<string, Promise<Result<TcpConnection, SendError>>>();
   readonly #abort = new AbortController();
   readonly #hostAddresses = interfaceAddresses();
+  /** #udpListener's answers, the IPv4 and the IPv6 listener: by local endpoint object, and for any. */
+  readonly #udpByLocal = new WeakMap<Endpoint, [UdpListener | undefined, UdpListener | undefined]>();
+  #udpFromAny: [UdpListener | undefined, UdpListener | undefined] | undefined;
   #nextConnectionId = 1;
   #closing: Promise<void> | undefined;
 
@@ -202,7 +205,54 @@ export class Transport {
    * connection closed under the write, is an `{ ok: false, error }` naming the target. On success `value`
    * says where the bytes went.
    */
-  async send(target: SendTarget, bytes: Buffer): Promise<SendResult> {
+  send(target: SendTarget, bytes: Buffer): Promise<SendResult> {
+    if (!isConnectionTarget(target) && target.proto === 'udp' && this.#closing === undefined) {
+      const sent = this.#sendUdpToLiteral(target, bytes);
+      if (sent !== undefined) return sent;
+    }
+    return this.#send(target, bytes);
+  }
+
+  /**
+   * The per-datagram case, without the general path's resolution and listener search: UDP to an IP literal
+   * from a listener that is there. Undefined when the general path must decide (names, bad ports, no
+   * listener for the family), which then also words the failure.
+   */
+  #sendUdpToLiteral(target: AddressTarget, bytes: Buffer): Promise<SendResult> | undefined {
+    const { address, port } = target;
+    if (!Number.isInteger(port) || port < 1 || port > 65535 || isIP(address) === 0) return undefined;
+    const remote: Endpoint = { address: normalizeAddress(address), port };
+    const listener = this.#udpListener(target.local, familyOf(remote.address));
+    if (listener === undefined) return undefined;
+    const text = `udp:${address.includes(':') ? `[${address}]` : address}:${port}`;
+    return listener.send(bytes, remote, text);
+  }
+
+  /**
+   * The UDP listener a send from `local` (any when undefined) to an address of `family` leaves from, as
+   * #sendToAddress picks it. Remembered: the listeners do not change once the transport started.
+   */
+  #udpListener(local: Endpoint | undefined, family: 4 | 6): UdpListener | undefined {
+    // By the endpoint object (senders pass a listener's own `local`), no key string per datagram.
+    let byFamily = local === undefined ? this.#udpFromAny : this.#udpByLocal.get(local);
+    if (byFamily === undefined) {
+      const address = local && normalizeAddress(local.address);
+      const candidates = this.#listeners.filter(
+        (l) =>
+          l.local.proto === 'udp' &&
+          (local === undefined || (l.local.port === local.port && l.local.address === address)),
+      );
+      const pick = (f: 4 | 6) => candidates.find((l) => l.local.family === f);
+      const v4 = pick(4);
+      const v6 = pick(6);
+      byFamily = [v4 instanceof UdpListener ? v4 : undefined, v6 instanceof UdpListener ? v6 : undefined];
+      if (local === undefined) this.#udpFromAny = byFamily;
+      else this.#udpByLocal.set(local, byFamily);
+    }
+    return byFamily[family === 4 ? 0 : 1];
+  }
+
+  async #send(target: SendTarget, bytes: Buffer): Promise<SendResult> {
     if (isConnectionTarget(target)) {
       const text = `connection ${target.connectionId}`;
       if (this.#closing) return this.#closed('tcp', text);

@@ -26,6 +26,29 @@ function lastRequestTo(h: ReturnType<typeof proxyHarness>, address: string): Sip
 }
 
 describe("the server's own sockets as a relay destination", () => {
+  it('keeps refusing an own socket and allowing another host when the answers are remembered', () => {
+    const codes: unknown[] = [];
+    const uris = ['sip:127.0.0.1:5060', `sip:${CALLEE}:5060`, 'sip:127.0.0.1:5060', `sip:${CALLEE}:5060`];
+    let next = 0;
+    const h = proxyHarness({
+      script: jsScript(
+        exampleRoutes({
+          request: (_ctx, ksr) => {
+            ksr('core', 'setdsturi', uris[next++]);
+            const code = ksr('tm', 't-relay');
+            codes.push(code);
+            if (typeof code === 'number' && code < 0) ksr('sl', 'sl-reply-error');
+          },
+        }),
+      ),
+    });
+    for (let i = 0; i < uris.length; i++)
+      h.receive(uacRequest('OPTIONS', { branch: `z9hG4bK-own${i}`, cseq: i + 1 }));
+    expect(codes).toEqual([-510, 1, -510, 1]);
+    expect(h.lines('127.0.0.1')).toEqual([]);
+    expect(h.core.counters.selfRelaysRefused).toEqual({ default: 2 });
+  });
+
   for (const uri of ['sip:127.0.0.1:5060', 'sip:0.0.0.0:5060', 'sip:[::ffff:127.0.0.1]:5060']) {
     it(`refuses ${uri}: t-relay returns -510, 403 upstream, counted per tenant`, () => {
       const codes: unknown[] = [];
