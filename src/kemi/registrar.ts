@@ -202,6 +202,8 @@ function plan(
       updatedAt: now,
       ...extra.value,
       ...methodsOf(contact, request),
+      // usrloc keeps the branch flags as the contact's cflags (nat_bflag among them).
+      ...(ctx.flags.branch !== 0 && { flags: ctx.flags.branch }),
     });
   }
   if (flags & SAVE_REPLACE) {

@@ -27,6 +27,11 @@ export interface Binding {
   readonly path?: string;
   /** Methods the UA accepts (Contact methods parameter, else Allow), upper case, comma-separated; all when absent. */
   readonly methods?: string;
+  /**
+   * The branch flags set when the REGISTER was saved (usrloc's cflags): lookup gives them back to the
+   * branch, and the NAT keepalive pings the bindings whose nat_bflag is set. 0 when absent.
+   */
+  readonly flags?: number;
 }
 
 /** What one REGISTER changes for one AoR, applied all at once. */
@@ -76,6 +81,7 @@ const SCHEMA = `
     received TEXT,
     path TEXT,
     methods TEXT,
+    cflags INTEGER,
     PRIMARY KEY (tenant, tbl, aor, contact)
   );
   CREATE INDEX IF NOT EXISTS bindings_expiry ON bindings (expires_at);
@@ -94,17 +100,23 @@ interface Row {
   received: string | null;
   path: string | null;
   methods: string | null;
+  cflags: number | null;
 }
 
 /** Columns added after the first release: a location.db written before them gets them on open. */
-const ADDED_COLUMNS = ['received', 'path', 'methods'];
+const ADDED_COLUMNS: readonly [name: string, type: string][] = [
+  ['received', 'TEXT'],
+  ['path', 'TEXT'],
+  ['methods', 'TEXT'],
+  ['cflags', 'INTEGER'],
+];
 
 function addMissingColumns(db: DatabaseSync): void {
   const have = new Set(
     (db.prepare('PRAGMA table_info(bindings)').all() as { name: string }[]).map((c) => c.name),
   );
-  for (const column of ADDED_COLUMNS)
-    if (!have.has(column)) db.exec(`ALTER TABLE bindings ADD COLUMN ${column} TEXT`);
+  for (const [column, type] of ADDED_COLUMNS)
+    if (!have.has(column)) db.exec(`ALTER TABLE bindings ADD COLUMN ${column} ${type}`);
 }
 
 const toBinding = (r: Row): Binding => ({
@@ -119,6 +131,7 @@ const toBinding = (r: Row): Binding => ({
   ...(r.received !== null && { received: r.received }),
   ...(r.path !== null && { path: r.path }),
   ...(r.methods !== null && { methods: r.methods }),
+  ...(r.cflags !== null && r.cflags !== 0 && { flags: r.cflags }),
 });
 
 export class LocationStore {
@@ -142,7 +155,7 @@ export class LocationStore {
     this.now = now;
     // Highest q first (unspecified last), then the newest refresh: the order lookup forks in.
     this.#select = db.prepare(
-      `SELECT contact, q, expires_at, call_id, cseq, source, user_agent, updated_at, received, path, methods
+      `SELECT contact, q, expires_at, call_id, cseq, source, user_agent, updated_at, received, path, methods, cflags
        FROM bindings
        WHERE tenant = ? AND tbl = ? AND aor = ? AND expires_at > ?
        ORDER BY coalesce(q, -1) DESC, updated_at DESC, contact`,
@@ -162,12 +175,12 @@ export class LocationStore {
     );
     this.#upsert = db.prepare(
       `INSERT INTO bindings (tenant, tbl, aor, contact, q, expires_at, call_id, cseq, source, user_agent, updated_at,
-         received, path, methods)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         received, path, methods, cflags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, tbl, aor, contact) DO UPDATE SET q = excluded.q, expires_at = excluded.expires_at,
          call_id = excluded.call_id, cseq = excluded.cseq, source = excluded.source,
          user_agent = excluded.user_agent, updated_at = excluded.updated_at, received = excluded.received,
-         path = excluded.path, methods = excluded.methods`,
+         path = excluded.path, methods = excluded.methods, cflags = excluded.cflags`,
     );
     this.#deleteAor = db.prepare('DELETE FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ?');
     this.#sweep = db.prepare(
@@ -241,6 +254,7 @@ export class LocationStore {
           b.received ?? null,
           b.path ?? null,
           b.methods ?? null,
+          b.flags ?? null,
         );
       }
       const after = (this.#countAor.get(tenant, table, aor, now) as { n: number }).n;
