@@ -34,6 +34,31 @@ export interface Binding {
   readonly flags?: number;
 }
 
+/** A binding as the NAT keepalive reads it (LocationStore.pingBatch). */
+export interface PingEntry {
+  readonly id: number;
+  readonly table: string;
+  readonly aor: string;
+  readonly contact: string;
+  readonly received?: string;
+  /** "udp:192.0.2.1:5060": where the REGISTER came from. */
+  readonly source: string;
+  readonly updatedAt: number;
+  /** The branch flags saved with it (0 when none). */
+  readonly flags: number;
+}
+
+interface PingRow {
+  id: number;
+  tbl: string;
+  aor: string;
+  contact: string;
+  received: string | null;
+  source: string;
+  updated_at: number;
+  cflags: number | null;
+}
+
 /** What one REGISTER changes for one AoR, applied all at once. */
 export interface BindingChanges {
   /** Contacts removed (expires 0, or every contact for `*`). */
@@ -148,6 +173,8 @@ export class LocationStore {
   readonly #upsert;
   readonly #deleteAor;
   readonly #sweep;
+  readonly #pingBatch;
+  readonly #deleteStale;
 
   private constructor(db: DatabaseSync, where: string, now: Clock) {
     this.#db = db;
@@ -186,6 +213,15 @@ export class LocationStore {
     this.#sweep = db.prepare(
       `DELETE FROM bindings WHERE rowid IN
          (SELECT rowid FROM bindings WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
+    );
+    // The NAT keepalive walks a tenant's live bindings by rowid, a batch per round (nat-keepalive.ts).
+    this.#pingBatch = db.prepare(
+      `SELECT rowid AS id, tbl, aor, contact, received, source, updated_at, cflags FROM bindings
+       WHERE tenant = ? AND rowid > ? AND expires_at > ? ORDER BY rowid LIMIT ?`,
+    );
+    // Only while the binding is the one pinged: a REGISTER since then (updated_at) keeps it.
+    this.#deleteStale = db.prepare(
+      'DELETE FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND contact = ? AND updated_at <= ?',
     );
   }
 
@@ -281,6 +317,29 @@ export class LocationStore {
   /** Removes every binding of the AoR; how many there were. */
   removeAor(tenant: string, table: string, aor: string): number {
     return Number(this.#deleteAor.run(tenant, table, aor).changes);
+  }
+
+  /**
+   * At most `limit` live bindings of `tenant` with a rowid above `after`, by rowid: the NAT keepalive's
+   * batch for one round (it goes on from the last id next round, and from 0 when a batch comes back short).
+   */
+  pingBatch(tenant: string, after: number, limit: number): PingEntry[] {
+    const rows = this.#pingBatch.all(tenant, after, this.now(), limit) as unknown as PingRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      table: r.tbl,
+      aor: r.aor,
+      contact: r.contact,
+      ...(r.received !== null && { received: r.received }),
+      source: r.source,
+      updatedAt: r.updated_at,
+      flags: r.cflags ?? 0,
+    }));
+  }
+
+  /** Removes a binding unless a REGISTER refreshed it after `updatedAt`; whether it was removed. */
+  removeStale(tenant: string, table: string, aor: string, contact: string, updatedAt: number): boolean {
+    return Number(this.#deleteStale.run(tenant, table, aor, contact, updatedAt).changes) > 0;
   }
 
   /** Removes at most `limit` expired bindings (every tenant); how many it removed. */
