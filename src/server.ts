@@ -200,23 +200,6 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   if (!started.ok) return fail(started.error);
   const transport = started.value;
   stops.push(() => transport.close());
-  const pingInterfaces = new OutboundInterfaces(transport);
-  keepalive = new NatKeepalive(
-    natPingSettings(config.nathelper),
-    location,
-    {
-      pick: (host) =>
-        pingInterfaces.pick('udp', host, {
-          proto: 'udp',
-          remote: { address: host, port: 0 },
-          local: { address: '', port: 0 },
-        }),
-      send: (target, bytes) => transport.send(target, bytes),
-    },
-    log.child({ layer: 'natping' }),
-  );
-  const pinger = keepalive.start(timers);
-  if (pinger) stops.push(async () => pinger.cancel());
 
   const coreLog = log.child({ layer: 'core' });
   const replyOptions = { multicast: config.multicast_replies };
@@ -245,6 +228,27 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   for (const spec of specs)
     for (const warning of spec.relayAllow?.warnings ?? [])
       coreLog.warn({ tenant: spec.name }, `relay_allow: ${warning}`);
+  const pingInterfaces = new OutboundInterfaces(transport);
+  keepalive = new NatKeepalive(
+    natPingSettings(config.nathelper),
+    location,
+    {
+      pick: (host) =>
+        pingInterfaces.pick('udp', host, {
+          proto: 'udp',
+          remote: { address: host, port: 0 },
+          local: { address: '', port: 0 },
+        }),
+      // A ping goes where the tenant may relay, never to this server itself (it would run a route).
+      allowed: (tenant, host, port) =>
+        !transport.isLocal(host, port, 'udp') &&
+        (allowLists.get(tenant)?.check({ proto: 'udp', host, port }).ok ?? true),
+      send: (target, bytes) => transport.send(target, bytes),
+    },
+    log.child({ layer: 'natping' }),
+  );
+  const pinger = keepalive.start(timers);
+  if (pinger) stops.push(async () => pinger.cancel());
   core = new Router({
     transport,
     myself,

@@ -365,7 +365,7 @@ export const METRICS: MetricTable = {
   natping: [
     counter(
       'kemi_natping_total',
-      'NAT keepalive events by tenant: sent, failed (send error), replied (reply absorbed), capped (a round cut at ' +
+      'NAT keepalive events by tenant: sent, failed (send error), refused (outside relay_allow, or this server), replied (reply absorbed), capped (a round cut at ' +
         'nathelper.max_pings_per_interval), removed (no reply within keepalive_timeout)',
       ['tenant', 'event'],
       (n) => byTenant(n, 'event'),

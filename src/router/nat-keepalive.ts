@@ -5,7 +5,8 @@
 // Replies to the SIP pings are recognised by their Call-ID, absorbed before any route runs, and counted;
 // with keepalive_timeout a SIP-pinged binding that stops answering is removed (usrloc's keepalive). Each
 // tenant gets at most max_pings_per_interval pings a round; the next round goes on where it stopped.
-// Sent from the server's own UDP listeners; the timer runs under the callback guard.
+// Sent from the server's own UDP listeners, only where the tenant may relay (relay_allow) and never to the
+// server itself; the timer runs under the callback guard.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CallbackGuard } from '../callback-guard.ts';
@@ -38,10 +39,12 @@ export interface NatPingSettings {
 export interface PingTransport {
   /** The UDP listener for `host` and the concrete address that names it (outbound-interface.ts). */
   pick(host: string): OutboundInterface | undefined;
+  /** Whether `tenant` may send to host:port (its relay_allow; never the server itself). */
+  allowed(tenant: string, host: string, port: number): boolean;
   send(target: SendTarget, bytes: Buffer): Promise<SendResult>;
 }
 
-export type PingEvent = 'sent' | 'failed' | 'replied' | 'capped' | 'removed';
+export type PingEvent = 'sent' | 'failed' | 'refused' | 'replied' | 'capped' | 'removed';
 
 const SIP_PORT = 5060;
 const ZEROES = Buffer.alloc(4);
@@ -111,7 +114,7 @@ export class NatKeepalive {
   }
 
   #count(tenant: string, event: PingEvent): void {
-    this.counts[tenant] ??= { sent: 0, failed: 0, replied: 0, capped: 0, removed: 0 };
+    this.counts[tenant] ??= { sent: 0, failed: 0, refused: 0, replied: 0, capped: 0, removed: 0 };
     this.counts[tenant][event]++;
   }
 
@@ -136,6 +139,10 @@ export class NatKeepalive {
     if (transport !== undefined && transport !== 'udp') return;
     const host = target.host.replace(/^\[(.*)\]$/, '$1');
     const port = target.port ?? SIP_PORT;
+    if (!this.#transport.allowed(tenant, host, port)) {
+      this.#count(tenant, 'refused');
+      return;
+    }
     const out = this.#transport.pick(host);
     if (out === undefined) return;
     const sip = (entry.flags & s.sipFlag) !== 0 || (!s.natOnly && s.sipFlag !== 0);

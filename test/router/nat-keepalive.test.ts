@@ -41,6 +41,7 @@ function world(settings: Partial<NatPingSettings> = {}) {
     { ...SETTINGS, ...settings },
     store,
     {
+      allowed: (_tenant, host) => host !== '203.0.113.66',
       pick: () => ({ listener: { address: '127.0.0.1', port: 5060 }, address: '127.0.0.1', port: 5060 }),
       send: async (target, bytes) => {
         const t = target as AddressTarget;
@@ -85,6 +86,7 @@ describe('NAT keepalive rounds', () => {
     w.bind('t', 'plain', 'sip:c@192.0.2.1', 0);
     w.bind('t', 'off', 'sip:d@10.0.0.7', NAT | OFF);
     w.bind('t', 'tcp', 'sip:e@10.0.0.8;transport=tcp', NAT | SIP);
+    w.bind('t', 'outside', 'sip:f@203.0.113.66', NAT | SIP);
     w.keepalive.round();
     await flush();
     expect(w.sent.map((s) => s.to).sort()).toEqual(['10.0.0.6:5062', '198.51.100.7:40000']);
@@ -95,7 +97,7 @@ describe('NAT keepalive rounds', () => {
     expect(options).toContain('From: <sip:pinger@kemi.test>;tag=');
     expect(options).toContain('To: <sip:a@10.0.0.5:5060>');
     expect(w.sent.find((s) => s.to === '10.0.0.6:5062')!.text).toBe('\0\0\0\0');
-    expect(w.keepalive.counts.t.sent).toBe(2);
+    expect(w.keepalive.counts.t).toMatchObject({ sent: 2, refused: 1 });
   });
 
   it('without ping_nated_only every binding is pinged, all by SIP once sipping_bflag is set', async () => {
