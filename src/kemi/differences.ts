@@ -168,8 +168,8 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
   {
     ksr: 'nathelper.fix-nated-sdp',
     difference:
-      'The lines it adds (`a=oldmediaip`, `a=direction:active`, `a=nortpproxy:yes`) are whole lines ending as the ' +
-      "body's lines do; `nortpproxy_str` is fixed. Kamailio inserts CRLF and the line at the body's end.",
+      "`nortpproxy_str` is fixed (`a=nortpproxy:yes`) and `append_sdp_oldmediaip` on, as Kamailio's defaults; " +
+      'in a body whose lines end in LF alone, the lines it adds end in LF too (Kamailio: CRLF).',
   },
   {
     ksr: 'nathelper.set-contact-alias-trim',

@@ -227,6 +227,22 @@ describe('fix_nated_sdp', () => {
     );
   });
 
+  it('writes the body Kamailio 5.6.3 forwards for the same body and source, byte for byte, for modes 2 and 15', () => {
+    const kamailio2 =
+      'v=0\r\no=alice 1 1 IN IP4 10.0.0.5\r\ns=-\r\nc=IN IP4 198.51.100.7\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n' +
+      'a=rtcp:4001 IN IP4 198.51.100.7\r\na=oldmediaip:10.0.0.5\r\na=oldmediaip:10.0.0.5\r\n';
+    const kamailio15 =
+      'v=0\r\no=alice 1 1 IN IP4 198.51.100.7\r\ns=-\r\nc=IN IP4 198.51.100.7\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n' +
+      'a=rtcp:4001 IN IP4 198.51.100.7\r\na=direction:active\r\na=nortpproxy:yes\r\na=oldmediaip:10.0.0.5\r\n' +
+      'a=oldmediaip:10.0.0.5\r\na=oldmediaip:10.0.0.5\r\n';
+    const two = sdpCtx();
+    expect(run(two, 'fix-nated-sdp', 2)).toBe(1);
+    expect(two.msg.body).toBe(kamailio2);
+    const fifteen = sdpCtx();
+    expect(run(fifteen, 'fix-nated-sdp', 15)).toBe(1);
+    expect(fifteen.msg.body).toBe(kamailio15);
+  });
+
   it('a null or already right address is left alone (2); no body is -1', () => {
     expect(run(sdpCtx(SDP.replaceAll('10.0.0.5', '0.0.0.0')), 'fix-nated-sdp', 2)).toBe(2);
     expect(run(sdpCtx(SDP.replaceAll('10.0.0.5', '198.51.100.7')), 'fix-nated-sdp', 2)).toBe(2);
