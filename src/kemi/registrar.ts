@@ -260,7 +260,9 @@ function save(ctx: RouteContext, table: string, flags: number): number {
     const now = store.now();
     const contacts = bindings.map((b): [string, string] => [
       'Contact',
-      `<${b.contact}>;expires=${secondsLeft(b, now)}${b.q === undefined ? '' : `;q=${formatQ(b.q)}`}`,
+      // Kamailio's build_contact: expires, q, then the received address a NATed binding was saved with.
+      `<${b.contact}>;expires=${secondsLeft(b, now)}${b.q === undefined ? '' : `;q=${formatQ(b.q)}`}` +
+        (b.received === undefined ? '' : `;received="${b.received}"`),
     ]);
     // RFC 3327 5.3: a registrar that stored the Path returns it in the 200 (Kamailio: path_mode on).
     if (settings.usePath === 1)

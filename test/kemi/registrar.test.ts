@@ -395,10 +395,15 @@ describe('registrar.lookup: method filtering, received and Path (lookup.c)', () 
 describe('registrar with nathelper', () => {
   it('save keeps the branch flags (nat_bflag) and fix_nated_register`s received; lookup gives both back', () => {
     const w = world();
-    const { ctx } = context(w, register({ contacts: ['<sip:bob@10.0.0.5:5060>'] }));
+    const { ctx, sent } = context(w, register({ contacts: ['<sip:bob@10.0.0.5:5060>'] }));
     ctx.flags.branch = 1 << 6;
     expect(call(nathelper, 'fix-nated-register', ctx)).toBe(1);
     expect(call(registrar, 'save', ctx, 'location', 0)).toBe(1);
+    // As Kamailio 5.6.3 answers (checked): the received address as a Contact parameter of the 200.
+    expect(sent[0].headers).toContainEqual([
+      'Contact',
+      `<sip:bob@10.0.0.5:5060>;expires=3600;received="sip:${SOURCE.remote.address}:${SOURCE.remote.port}"`,
+    ]);
     const [binding] = w.store.bindings('acme', 'location', 'bob@example.com');
     expect(binding.flags).toBe(64);
     expect(binding.received).toBe(`sip:${SOURCE.remote.address}:${SOURCE.remote.port}`);

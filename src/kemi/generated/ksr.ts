@@ -754,9 +754,10 @@ export const KSR_INTERFACES = {
    * the message within its limits (message-budget.ts). The server pings registered contacts itself
    * (`[nathelper] natping_interval`, README). Differences from Kamailio 5.6 in the keepalive: a round pings
    * its bindings at once (Kamailio spreads them over the interval), at most `max_pings_per_interval` per
-   * tenant; a binding's Path is not followed; `keepalive_timeout` removes only SIP-pinged bindings;
-   * `natping_socket`, `force_socket`, `udpping_from_path` and `natping_processes` are absent. The functions'
-   * differences are in the table below.
+   * tenant; a binding's Path is not followed; `keepalive_timeout` removes only SIP-pinged bindings; the SIP
+   * ping's From and To are in angle brackets (Kamailio writes them bare); `natping_socket`, `force_socket`,
+   * `udpping_from_path` and `natping_processes` are absent. The functions' differences are in the table
+   * below.
    */
   'nathelper': {
     /**

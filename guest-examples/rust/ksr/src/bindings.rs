@@ -2271,9 +2271,9 @@ pub mod auth_db {
 /// message within its limits (message-budget.ts). The server pings registered contacts itself (`[nathelper]
 /// natping_interval`, README). Differences from Kamailio 5.6 in the keepalive: a round pings its bindings at
 /// once (Kamailio spreads them over the interval), at most `max_pings_per_interval` per tenant; a binding's
-/// Path is not followed; `keepalive_timeout` removes only SIP-pinged bindings; `natping_socket`,
-/// `force_socket`, `udpping_from_path` and `natping_processes` are absent. The functions' differences are in
-/// the table below.
+/// Path is not followed; `keepalive_timeout` removes only SIP-pinged bindings; the SIP ping's From and To are
+/// in angle brackets (Kamailio writes them bare); `natping_socket`, `force_socket`, `udpping_from_path` and
+/// `natping_processes` are absent. The functions' differences are in the table below.
 pub mod nathelper {
     /// 1 if one of the tests in `flag-bits` holds, else -1. Bits: 1 the Contact's host is a private address,
     /// 2 the source address differs from the top Via's host, 4 the top Via's host is private, 8 the SDP's c=
