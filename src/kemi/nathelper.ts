@@ -11,9 +11,8 @@ import { hostLog } from './host-log.ts';
 import { inputFits, messageFits, uriFits } from './message-budget.ts';
 import { isPrivateAddress, PROTO_NUMBERS, sameAddress, sourceHost, sourceUri } from './nat-address.ts';
 import { FIX_MEDIA_IP, FIX_ORIGIN_IP, mediaAddresses, rewriteSdp } from './nat-sdp.ts';
+import { RECEIVED_AVP } from './registrar.ts';
 
-/** The AVP registrar's save reads the received address from (Kamailio's basic cfg: received_avp). */
-export const RECEIVED_AVP = 'RECEIVED';
 const SIP_PORT = 5060;
 
 /** Messages whose Contact one of the Contact functions changed already. */

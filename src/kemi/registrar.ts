@@ -28,7 +28,7 @@ const MAX_PATH_BYTES = 1024;
 /** usrloc's cseq_delay (20 s): how long the same CSeq again counts as a retransmission. */
 export const CSEQ_DELAY_MS = 20_000;
 /** The AVP fix_nated_register fills and registrar's received_avp names in Kamailio's basic config. */
-const RECEIVED_AVP = 'RECEIVED';
+export const RECEIVED_AVP = 'RECEIVED';
 
 /**
  * What a binding keeps besides its contact: `received`, the address a NATed UA is reached at (the value of
