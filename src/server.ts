@@ -7,6 +7,7 @@ import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { logLimitOptions } from './config/log-limit-schema.ts';
+import { natPingSettings } from './config/nathelper-schema.ts';
 import { pikeSettings } from './config/pike-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmCaps, tmTimers } from './config/tm-schema.ts';
@@ -27,6 +28,8 @@ import {
 import { err, OK, ok, type Result } from './result.ts';
 import { localToTag } from './router/local-tag.ts';
 import { Myself } from './router/myself.ts';
+import { NatKeepalive } from './router/nat-keepalive.ts';
+import { OutboundInterfaces } from './router/outbound-interface.ts';
 import { replyTarget } from './router/reply-target.ts';
 import { Router } from './router/router.ts';
 import { checkBindings, ksrPackage, Linker, setV8Flags } from './runtime/index.ts';
@@ -181,10 +184,15 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   // One limiter for the transport and the router: a cause is counted once however many layers log it.
   const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
   let core: Router | undefined;
+  let keepalive: NatKeepalive | undefined;
   const started = await Transport.start({
     listen: config.listen,
     logger: log.child({ layer: 'transport' }),
-    onMessage: (bytes, source) => core?.receive(bytes, source),
+    // Replies to the NAT keepalive's pings are absorbed before the message path (no route runs).
+    onMessage: (bytes, source) => {
+      if (source.proto === 'udp' && keepalive?.absorb(bytes)) return;
+      core?.receive(bytes, source);
+    },
     onFramingError: (error, source) => core?.framingError(error, source),
     limits: transportLimits(config.transport),
     logLimit,
@@ -220,6 +228,27 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   for (const spec of specs)
     for (const warning of spec.relayAllow?.warnings ?? [])
       coreLog.warn({ tenant: spec.name }, `relay_allow: ${warning}`);
+  const pingInterfaces = new OutboundInterfaces(transport);
+  keepalive = new NatKeepalive(
+    natPingSettings(config.nathelper),
+    location,
+    {
+      pick: (host) =>
+        pingInterfaces.pick('udp', host, {
+          proto: 'udp',
+          remote: { address: host, port: 0 },
+          local: { address: '', port: 0 },
+        }),
+      // A ping goes where the tenant may relay, never to this server itself (it would run a route).
+      allowed: (tenant, host, port) =>
+        !transport.isLocal(host, port, 'udp') &&
+        (allowLists.get(tenant)?.check({ proto: 'udp', host, port }).ok ?? true),
+      send: (target, bytes) => transport.send(target, bytes),
+    },
+    log.child({ layer: 'natping' }),
+  );
+  const pinger = keepalive.start(timers);
+  if (pinger) stops.push(async () => pinger.cancel());
   core = new Router({
     transport,
     myself,
@@ -291,6 +320,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         auth: () => sipCore.auth,
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
+        natping: () => keepalive.counts,
       },
       subscribers,
       log: log.child({ layer: 'admin' }),

@@ -40,6 +40,8 @@ export interface MetricSources {
   readonly logs?: () => Readonly<Record<string, number>>;
   /** Guarded callbacks (timers) that threw, by what they were (src/callback-guard.ts). */
   readonly callbacks?: () => ReadonlyMap<string, number>;
+  /** The NAT keepalive's pings, replies and removals, by tenant then event (src/router/nat-keepalive.ts). */
+  readonly natping?: () => Record<string, Record<string, number>>;
 }
 
 /** What one scrape reads of each source. */
@@ -65,6 +67,7 @@ export interface Snapshot {
   };
   readonly logs: Readonly<Record<string, number>>;
   readonly callbacks: ReadonlyMap<string, number>;
+  readonly natping: Record<string, Record<string, number>>;
 }
 
 export type Labels = Record<string, string>;
@@ -107,6 +110,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     auth: auth && { subscribers: auth.subscribers.countsByTenant(), failures: auth.failures },
     logs: sources.logs?.(),
     callbacks: sources.callbacks?.(),
+    natping: sources.natping?.(),
   };
 }
 
@@ -356,6 +360,15 @@ export const METRICS: MetricTable = {
       'Digest checks that failed, by tenant and cause (no-credentials, wrong-password, unknown-user, stale-nonce, nonce-reused, user-mismatch, error)',
       ['tenant', 'cause'],
       (a) => byTenant(a.failures, 'cause'),
+    ),
+  ],
+  natping: [
+    counter(
+      'kemi_natping_total',
+      'NAT keepalive events by tenant: sent, failed (send error), refused (outside relay_allow, or this server), replied (reply absorbed), capped (a round cut at ' +
+        'nathelper.max_pings_per_interval), removed (no reply within keepalive_timeout)',
+      ['tenant', 'event'],
+      (n) => byTenant(n, 'event'),
     ),
   ],
   callbacks: [

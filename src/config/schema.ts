@@ -6,6 +6,7 @@ import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { AUTH_DEFAULTS, authAlgorithms, authSchema } from './auth-schema.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { logLimitSchema } from './log-limit-schema.ts';
+import { nathelperSchema } from './nathelper-schema.ts';
 import { permissionsSchema } from './permissions-schema.ts';
 import { pikeSchema } from './pike-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
@@ -336,6 +337,8 @@ export const configSchema = z
     pike: pikeSchema,
     /** Digest authentication and the subscriber store of every tenant (auth-schema.ts). */
     auth: authSchema.default(AUTH_DEFAULTS),
+    /** NAT keepalive of registered contacts (KSR.nathelper; nathelper-schema.ts). */
+    nathelper: nathelperSchema,
   })
   .strict()
   .superRefine((config, ctx) => {

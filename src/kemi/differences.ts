@@ -152,4 +152,29 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
       'Nonce-count tracking (`auth.nonce_count`) is on by default (Kamailio: off), so a replayed response gets -6; ' +
       '-sess algorithms are accepted with stored HA1s.',
   },
+  {
+    ksr: 'nathelper.nat-uac-test',
+    difference:
+      'Bit 64 (WebSocket) never holds: the server has no WebSocket transport; bit 512 (destination differs from ' +
+      'the R-URI) tests nothing. Addresses written in the message are private only as IPv4 (as Kamailio), the ' +
+      'source also as IPv4-mapped IPv6.',
+  },
+  {
+    ksr: 'nathelper.fix-nated-register',
+    difference:
+      'Always writes `$avp(RECEIVED)`, the AVP registrar save reads (Kamailio: the AVP its `received_avp` ' +
+      'parameter names, nothing without one).',
+  },
+  {
+    ksr: 'nathelper.fix-nated-sdp',
+    difference:
+      "`nortpproxy_str` is fixed (`a=nortpproxy:yes`) and `append_sdp_oldmediaip` on, as Kamailio's defaults; " +
+      'in a body whose lines end in LF alone, the lines it adds end in LF too (Kamailio: CRLF).',
+  },
+  {
+    ksr: 'nathelper.set-contact-alias-trim',
+    absent: true,
+    difference:
+      'Not provided, as `handle_ruri_alias_mode` and `set_alias_to_pv`: `set_contact_alias` and `handle_ruri_alias` cover the basic script.',
+  },
 ];

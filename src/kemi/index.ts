@@ -9,6 +9,7 @@ import { hdr } from './hdr.ts';
 import { htable } from './htable.ts';
 import { kx } from './kx.ts';
 import { maxfwd } from './maxfwd.ts';
+import { nathelper } from './nathelper.ts';
 import { permissions } from './permissions.ts';
 import { pike } from './pike.ts';
 import { pv } from './pv.ts';
@@ -64,4 +65,5 @@ export const ksrModules: readonly KsrModule[] = [
   pike,
   auth,
   authDb,
+  nathelper,
 ];

@@ -44,8 +44,8 @@ function pathHop(path: string): string | undefined {
 /** The branch a binding becomes: its contact, with its Path or received address as the next hop. */
 function branchOf(b: Binding): DestinationBranch {
   if (b.path !== undefined)
-    return { uri: b.contact, dstUri: pathHop(b.path), q: b.q, flags: 0, path: b.path };
-  return { uri: b.contact, dstUri: b.received, q: b.q, flags: 0 };
+    return { uri: b.contact, dstUri: pathHop(b.path), q: b.q, flags: b.flags ?? 0, path: b.path };
+  return { uri: b.contact, dstUri: b.received, q: b.q, flags: b.flags ?? 0 };
 }
 
 /** lookup / lookup_uri: 1 found, -1 none, -2 only bindings that do not allow the method, -3 error. */
@@ -69,6 +69,8 @@ export function lookup(ctx: RouteContext, ksr: string, table: string, uri: strin
   ctx.relay.dstUri = first.dstUri;
   ctx.relay.ruriPath = first.path;
   ctx.relay.ruriQ = first.q;
+  // lookup.c: the binding's cflags become the R-URI branch's flags (so a script sees its nat_bflag).
+  ctx.flags.branch = first.flags;
   ctx.relay.appended ??= [];
   for (const b of rest) {
     if (ctx.relay.appended.length + 1 >= MAX_BRANCHES) {

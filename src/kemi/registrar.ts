@@ -28,7 +28,7 @@ const MAX_PATH_BYTES = 1024;
 /** usrloc's cseq_delay (20 s): how long the same CSeq again counts as a retransmission. */
 export const CSEQ_DELAY_MS = 20_000;
 /** The AVP fix_nated_register fills and registrar's received_avp names in Kamailio's basic config. */
-const RECEIVED_AVP = 'RECEIVED';
+export const RECEIVED_AVP = 'RECEIVED';
 
 /**
  * What a binding keeps besides its contact: `received`, the address a NATed UA is reached at (the value of
@@ -202,6 +202,8 @@ function plan(
       updatedAt: now,
       ...extra.value,
       ...methodsOf(contact, request),
+      // usrloc keeps the branch flags as the contact's cflags (nat_bflag among them).
+      ...(ctx.flags.branch !== 0 && { flags: ctx.flags.branch }),
     });
   }
   if (flags & SAVE_REPLACE) {
@@ -258,7 +260,9 @@ function save(ctx: RouteContext, table: string, flags: number): number {
     const now = store.now();
     const contacts = bindings.map((b): [string, string] => [
       'Contact',
-      `<${b.contact}>;expires=${secondsLeft(b, now)}${b.q === undefined ? '' : `;q=${formatQ(b.q)}`}`,
+      // Kamailio's build_contact: expires, q, then the received address a NATed binding was saved with.
+      `<${b.contact}>;expires=${secondsLeft(b, now)}${b.q === undefined ? '' : `;q=${formatQ(b.q)}`}` +
+        (b.received === undefined ? '' : `;received="${b.received}"`),
     ]);
     // RFC 3327 5.3: a registrar that stored the Path returns it in the 200 (Kamailio: path_mode on).
     if (settings.usePath === 1)

@@ -43,6 +43,7 @@ export {
   type LocationLimits,
   type LocationOptions,
   LocationStore,
+  type PingEntry,
 } from './location-store.ts';
 export {
   DEFAULT_NONCE_SETTINGS,

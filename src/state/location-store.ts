@@ -27,6 +27,36 @@ export interface Binding {
   readonly path?: string;
   /** Methods the UA accepts (Contact methods parameter, else Allow), upper case, comma-separated; all when absent. */
   readonly methods?: string;
+  /**
+   * The branch flags set when the REGISTER was saved (usrloc's cflags): lookup gives them back to the
+   * branch, and the NAT keepalive pings the bindings whose nat_bflag is set. 0 when absent.
+   */
+  readonly flags?: number;
+}
+
+/** A binding as the NAT keepalive reads it (LocationStore.pingBatch). */
+export interface PingEntry {
+  readonly id: number;
+  readonly table: string;
+  readonly aor: string;
+  readonly contact: string;
+  readonly received?: string;
+  /** "udp:192.0.2.1:5060": where the REGISTER came from. */
+  readonly source: string;
+  readonly updatedAt: number;
+  /** The branch flags saved with it (0 when none). */
+  readonly flags: number;
+}
+
+interface PingRow {
+  id: number;
+  tbl: string;
+  aor: string;
+  contact: string;
+  received: string | null;
+  source: string;
+  updated_at: number;
+  cflags: number | null;
 }
 
 /** What one REGISTER changes for one AoR, applied all at once. */
@@ -76,6 +106,7 @@ const SCHEMA = `
     received TEXT,
     path TEXT,
     methods TEXT,
+    cflags INTEGER,
     PRIMARY KEY (tenant, tbl, aor, contact)
   );
   CREATE INDEX IF NOT EXISTS bindings_expiry ON bindings (expires_at);
@@ -94,17 +125,23 @@ interface Row {
   received: string | null;
   path: string | null;
   methods: string | null;
+  cflags: number | null;
 }
 
 /** Columns added after the first release: a location.db written before them gets them on open. */
-const ADDED_COLUMNS = ['received', 'path', 'methods'];
+const ADDED_COLUMNS: readonly [name: string, type: string][] = [
+  ['received', 'TEXT'],
+  ['path', 'TEXT'],
+  ['methods', 'TEXT'],
+  ['cflags', 'INTEGER'],
+];
 
 function addMissingColumns(db: DatabaseSync): void {
   const have = new Set(
     (db.prepare('PRAGMA table_info(bindings)').all() as { name: string }[]).map((c) => c.name),
   );
-  for (const column of ADDED_COLUMNS)
-    if (!have.has(column)) db.exec(`ALTER TABLE bindings ADD COLUMN ${column} TEXT`);
+  for (const [column, type] of ADDED_COLUMNS)
+    if (!have.has(column)) db.exec(`ALTER TABLE bindings ADD COLUMN ${column} ${type}`);
 }
 
 const toBinding = (r: Row): Binding => ({
@@ -119,6 +156,7 @@ const toBinding = (r: Row): Binding => ({
   ...(r.received !== null && { received: r.received }),
   ...(r.path !== null && { path: r.path }),
   ...(r.methods !== null && { methods: r.methods }),
+  ...(r.cflags !== null && r.cflags !== 0 && { flags: r.cflags }),
 });
 
 export class LocationStore {
@@ -135,6 +173,8 @@ export class LocationStore {
   readonly #upsert;
   readonly #deleteAor;
   readonly #sweep;
+  readonly #pingBatch;
+  readonly #deleteStale;
 
   private constructor(db: DatabaseSync, where: string, now: Clock) {
     this.#db = db;
@@ -142,7 +182,7 @@ export class LocationStore {
     this.now = now;
     // Highest q first (unspecified last), then the newest refresh: the order lookup forks in.
     this.#select = db.prepare(
-      `SELECT contact, q, expires_at, call_id, cseq, source, user_agent, updated_at, received, path, methods
+      `SELECT contact, q, expires_at, call_id, cseq, source, user_agent, updated_at, received, path, methods, cflags
        FROM bindings
        WHERE tenant = ? AND tbl = ? AND aor = ? AND expires_at > ?
        ORDER BY coalesce(q, -1) DESC, updated_at DESC, contact`,
@@ -162,17 +202,26 @@ export class LocationStore {
     );
     this.#upsert = db.prepare(
       `INSERT INTO bindings (tenant, tbl, aor, contact, q, expires_at, call_id, cseq, source, user_agent, updated_at,
-         received, path, methods)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         received, path, methods, cflags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, tbl, aor, contact) DO UPDATE SET q = excluded.q, expires_at = excluded.expires_at,
          call_id = excluded.call_id, cseq = excluded.cseq, source = excluded.source,
          user_agent = excluded.user_agent, updated_at = excluded.updated_at, received = excluded.received,
-         path = excluded.path, methods = excluded.methods`,
+         path = excluded.path, methods = excluded.methods, cflags = excluded.cflags`,
     );
     this.#deleteAor = db.prepare('DELETE FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ?');
     this.#sweep = db.prepare(
       `DELETE FROM bindings WHERE rowid IN
          (SELECT rowid FROM bindings WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
+    );
+    // The NAT keepalive walks a tenant's live bindings by rowid, a batch per round (nat-keepalive.ts).
+    this.#pingBatch = db.prepare(
+      `SELECT rowid AS id, tbl, aor, contact, received, source, updated_at, cflags FROM bindings
+       WHERE tenant = ? AND rowid > ? AND expires_at > ? ORDER BY rowid LIMIT ?`,
+    );
+    // Only while the binding is the one pinged: a REGISTER since then (updated_at) keeps it.
+    this.#deleteStale = db.prepare(
+      'DELETE FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND contact = ? AND updated_at <= ?',
     );
   }
 
@@ -241,6 +290,7 @@ export class LocationStore {
           b.received ?? null,
           b.path ?? null,
           b.methods ?? null,
+          b.flags ?? null,
         );
       }
       const after = (this.#countAor.get(tenant, table, aor, now) as { n: number }).n;
@@ -267,6 +317,29 @@ export class LocationStore {
   /** Removes every binding of the AoR; how many there were. */
   removeAor(tenant: string, table: string, aor: string): number {
     return Number(this.#deleteAor.run(tenant, table, aor).changes);
+  }
+
+  /**
+   * At most `limit` live bindings of `tenant` with a rowid above `after`, by rowid: the NAT keepalive's
+   * batch for one round (it goes on from the last id next round, and from 0 when a batch comes back short).
+   */
+  pingBatch(tenant: string, after: number, limit: number): PingEntry[] {
+    const rows = this.#pingBatch.all(tenant, after, this.now(), limit) as unknown as PingRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      table: r.tbl,
+      aor: r.aor,
+      contact: r.contact,
+      ...(r.received !== null && { received: r.received }),
+      source: r.source,
+      updatedAt: r.updated_at,
+      flags: r.cflags ?? 0,
+    }));
+  }
+
+  /** Removes a binding unless a REGISTER refreshed it after `updatedAt`; whether it was removed. */
+  removeStale(tenant: string, table: string, aor: string, contact: string, updatedAt: number): boolean {
+    return Number(this.#deleteStale.run(tenant, table, aor, contact, updatedAt).changes) > 0;
   }
 
   /** Removes at most `limit` expired bindings (every tenant); how many it removed. */

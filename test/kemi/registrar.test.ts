@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ruriBranch } from '../../src/kemi/destination.ts';
 import type { LocationHost } from '../../src/kemi/index.ts';
+import { nathelper } from '../../src/kemi/nathelper.ts';
 import { pv } from '../../src/kemi/pv.ts';
 import { addressOfRecord, registrar } from '../../src/kemi/registrar.ts';
 import { DEFAULT_REGISTRAR, LocationStore, type RegistrarSettings } from '../../src/state/index.ts';
@@ -388,5 +389,30 @@ describe('registrar.lookup: method filtering, received and Path (lookup.c)', () 
     const p = context(plain, invite());
     call(registrar, 'lookup', p.ctx, 'location');
     expect(p.ctx.relay.dstUri).toBeUndefined();
+  });
+});
+
+describe('registrar with nathelper', () => {
+  it('save keeps the branch flags (nat_bflag) and fix_nated_register`s received; lookup gives both back', () => {
+    const w = world();
+    const { ctx, sent } = context(w, register({ contacts: ['<sip:bob@10.0.0.5:5060>'] }));
+    ctx.flags.branch = 1 << 6;
+    expect(call(nathelper, 'fix-nated-register', ctx)).toBe(1);
+    expect(call(registrar, 'save', ctx, 'location', 0)).toBe(1);
+    // As Kamailio 5.6.3 answers (checked): the received address as a Contact parameter of the 200.
+    expect(sent[0].headers).toContainEqual([
+      'Contact',
+      `<sip:bob@10.0.0.5:5060>;expires=3600;received="sip:${SOURCE.remote.address}:${SOURCE.remote.port}"`,
+    ]);
+    const [binding] = w.store.bindings('acme', 'location', 'bob@example.com');
+    expect(binding.flags).toBe(64);
+    expect(binding.received).toBe(`sip:${SOURCE.remote.address}:${SOURCE.remote.port}`);
+    const inv = context(
+      w,
+      INVITE.replace('sip:bob@example.com:5070;transport=udp;lr', 'sip:bob@example.com'),
+    ).ctx;
+    expect(call(registrar, 'lookup', inv, 'location')).toBe(1);
+    expect(inv.flags.branch).toBe(64);
+    expect(inv.relay.dstUri).toBe(binding.received);
   });
 });

@@ -786,6 +786,41 @@ declare function auth_db__www_authenticate(realm_ptr: usize, realm_len: usize, t
 @external('kemi:ksr/auth-db@0.1.0', 'proxy-authenticate')
 declare function auth_db__proxy_authenticate(realm_ptr: usize, realm_len: usize, table_ptr: usize, table_len: usize): i32;
 
+// nathelper
+// @ts-ignore: decorator
+@external('kemi:ksr/nathelper@0.1.0', 'nat-uac-test')
+declare function nathelper__nat_uac_test(flag_bits: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/nathelper@0.1.0', 'fix-nated-contact')
+declare function nathelper__fix_nated_contact(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/nathelper@0.1.0', 'fix-nated-register')
+declare function nathelper__fix_nated_register(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/nathelper@0.1.0', 'set-contact-alias')
+declare function nathelper__set_contact_alias(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/nathelper@0.1.0', 'add-contact-alias')
+declare function nathelper__add_contact_alias(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/nathelper@0.1.0', 'add-contact-alias-addr')
+declare function nathelper__add_contact_alias_addr(ip_ptr: usize, ip_len: usize, port_ptr: usize, port_len: usize, proto_ptr: usize, proto_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/nathelper@0.1.0', 'handle-ruri-alias')
+declare function nathelper__handle_ruri_alias(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/nathelper@0.1.0', 'add-rcv-param')
+declare function nathelper__add_rcv_param(flag_bits: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/nathelper@0.1.0', 'is-rfc1918')
+declare function nathelper__is_rfc1918(ip_ptr: usize, ip_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/nathelper@0.1.0', 'fix-nated-sdp')
+declare function nathelper__fix_nated_sdp(mode: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/nathelper@0.1.0', 'fix-nated-sdp-ip')
+declare function nathelper__fix_nated_sdp_ip(mode: i32, ip_ptr: usize, ip_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -2476,6 +2511,112 @@ export namespace KSR {
       const realm_utf8 = String.UTF8.encode(realm);
       const table_utf8 = String.UTF8.encode(table);
       return auth_db__proxy_authenticate(changetype<usize>(realm_utf8), <usize>realm_utf8.byteLength, changetype<usize>(table_utf8), <usize>table_utf8.byteLength);
+    }
+  }
+
+  /**
+   * NAT traversal helpers (Kamailio's `nathelper` module). Private addresses are RFC 1918's, 100.64.0.0/10
+   * (RFC 6598) and 192.0.0.0/29 (Kamailio's default `nat_addr_mode` 1); IPv6 addresses are never private. The
+   * Contact functions change the first Contact's URI, and only once per message: a second call of
+   * `fix-nated-contact`, `set-contact-alias` or `add-contact-alias*` answers -1, as Kamailio's. Edits keep
+   * the message within its limits (message-budget.ts). The server pings registered contacts itself
+   * (`[nathelper] natping_interval`, README). Differences from Kamailio 5.6 in the keepalive: a round pings
+   * its bindings at once (Kamailio spreads them over the interval), at most `max_pings_per_interval` per
+   * tenant; a binding's Path is not followed; `keepalive_timeout` removes only SIP-pinged bindings; the SIP
+   * ping's From and To are in angle brackets (Kamailio writes them bare); `natping_socket`, `force_socket`,
+   * `udpping_from_path` and `natping_processes` are absent. The functions' differences are in the table
+   * below.
+   */
+  export namespace nathelper {
+    /**
+     * 1 if one of the tests in `flag-bits` holds, else -1. Bits: 1 the Contact's host is a private address, 2
+     * the source address differs from the top Via's host, 4 the top Via's host is private, 8 the SDP's c=
+     * address is private, 16 the source port differs from the top Via's port (5060 when absent), 32 the
+     * source address is private, 64 the request came over WebSocket.
+     */
+    export function nat_uac_test(flag_bits: i32): i32 {
+      return nathelper__nat_uac_test(flag_bits);
+    }
+
+    /**
+     * Replace host and port of the first Contact's URI with the source address and port (a maddr parameter is
+     * removed). 1, or -1 (no Contact, or the Contact was changed before).
+     */
+    export function fix_nated_contact(): i32 {
+      return nathelper__fix_nated_contact();
+    }
+
+    /**
+     * Keep the source address as `$avp(RECEIVED)` (Kamailio's `received_avp` of its basic cfg): `save` stores
+     * it as the binding's received address, where `lookup` then sends. 1, or -1.
+     */
+    export function fix_nated_register(): i32 {
+      return nathelper__fix_nated_register();
+    }
+
+    /**
+     * Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS) to the first Contact's URI. 1, or
+     * -1.
+     */
+    export function set_contact_alias(): i32 {
+      return nathelper__set_contact_alias();
+    }
+
+    /**
+     * `set-contact-alias` unless the Contact's host and port are the source already (2); the Contact is put
+     * in angle brackets when it has none. 1 added, 2 not needed (or no Contact), -1 error.
+     */
+    export function add_contact_alias(): i32 {
+      return nathelper__add_contact_alias();
+    }
+
+    /**
+     * `add-contact-alias` with the address given: `ip`, `port` (1..65535) and `proto` ("udp", "tcp", "tls",
+     * "sctp", "ws", "wss"). 1, or -1 for a value that is not one of these.
+     */
+    export function add_contact_alias_addr(ip: string, port: string, proto: string): i32 {
+      const ip_utf8 = String.UTF8.encode(ip);
+      const port_utf8 = String.UTF8.encode(port);
+      const proto_utf8 = String.UTF8.encode(proto);
+      return nathelper__add_contact_alias_addr(changetype<usize>(ip_utf8), <usize>ip_utf8.byteLength, changetype<usize>(port_utf8), <usize>port_utf8.byteLength, changetype<usize>(proto_utf8), <usize>proto_utf8.byteLength);
+    }
+
+    /**
+     * If the R-URI has an alias parameter: set `$du` to its address and remove it from the R-URI. 1 done, 2
+     * no alias parameter, -1 a malformed one.
+     */
+    export function handle_ruri_alias(): i32 {
+      return nathelper__handle_ruri_alias();
+    }
+
+    /**
+     * Add the source address as `received` to every Contact: `flag-bits` 0 as a header parameter in quotes
+     * (`;received="sip:ip:port"`), 1 as a URI parameter (UDP only, else -1). 1, or -1.
+     */
+    export function add_rcv_param(flag_bits: i32): i32 {
+      return nathelper__add_rcv_param(flag_bits);
+    }
+
+    /** 1 if `ip` is a private IPv4 address, else -1. */
+    export function is_rfc1918(ip: string): i32 {
+      const ip_utf8 = String.UTF8.encode(ip);
+      return nathelper__is_rfc1918(changetype<usize>(ip_utf8), <usize>ip_utf8.byteLength);
+    }
+
+    /**
+     * Rewrite the SDP for a NATed UA, `mode` bits: 1 add `a=direction:active` to each media, 2 the c=
+     * addresses (and a=rtcp), 4 add `a=nortpproxy:yes`, 8 the o= address (and a=rtcp). The new address is the
+     * source address; each one replaced is kept as `a=oldmediaip:`. 1 changed, 2 nothing to change, -1 no
+     * body or a malformed line.
+     */
+    export function fix_nated_sdp(mode: i32): i32 {
+      return nathelper__fix_nated_sdp(mode);
+    }
+
+    /** `fix-nated-sdp` with the new address `ip` (the source address when empty). */
+    export function fix_nated_sdp_ip(mode: i32, ip: string): i32 {
+      const ip_utf8 = String.UTF8.encode(ip);
+      return nathelper__fix_nated_sdp_ip(mode, changetype<usize>(ip_utf8), <usize>ip_utf8.byteLength);
     }
   }
 }

@@ -746,4 +746,72 @@ export const KSR_INTERFACES = {
     /** Check the Proxy-Authorization credentials; codes as `auth-check`. */
     'proxy-authenticate': { params: [['realm', 'string'], ['table', 'string']], result: 's32' },
   },
+  /**
+   * NAT traversal helpers (Kamailio's `nathelper` module). Private addresses are RFC 1918's, 100.64.0.0/10
+   * (RFC 6598) and 192.0.0.0/29 (Kamailio's default `nat_addr_mode` 1); IPv6 addresses are never private. The
+   * Contact functions change the first Contact's URI, and only once per message: a second call of
+   * `fix-nated-contact`, `set-contact-alias` or `add-contact-alias*` answers -1, as Kamailio's. Edits keep
+   * the message within its limits (message-budget.ts). The server pings registered contacts itself
+   * (`[nathelper] natping_interval`, README). Differences from Kamailio 5.6 in the keepalive: a round pings
+   * its bindings at once (Kamailio spreads them over the interval), at most `max_pings_per_interval` per
+   * tenant; a binding's Path is not followed; `keepalive_timeout` removes only SIP-pinged bindings; the SIP
+   * ping's From and To are in angle brackets (Kamailio writes them bare); `natping_socket`, `force_socket`,
+   * `udpping_from_path` and `natping_processes` are absent. The functions' differences are in the table
+   * below.
+   */
+  'nathelper': {
+    /**
+     * 1 if one of the tests in `flag-bits` holds, else -1. Bits: 1 the Contact's host is a private address, 2
+     * the source address differs from the top Via's host, 4 the top Via's host is private, 8 the SDP's c=
+     * address is private, 16 the source port differs from the top Via's port (5060 when absent), 32 the
+     * source address is private, 64 the request came over WebSocket.
+     */
+    'nat-uac-test': { params: [['flag-bits', 's32']], result: 's32' },
+    /**
+     * Replace host and port of the first Contact's URI with the source address and port (a maddr parameter is
+     * removed). 1, or -1 (no Contact, or the Contact was changed before).
+     */
+    'fix-nated-contact': { params: [], result: 's32' },
+    /**
+     * Keep the source address as `$avp(RECEIVED)` (Kamailio's `received_avp` of its basic cfg): `save` stores
+     * it as the binding's received address, where `lookup` then sends. 1, or -1.
+     */
+    'fix-nated-register': { params: [], result: 's32' },
+    /**
+     * Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS) to the first Contact's URI. 1, or
+     * -1.
+     */
+    'set-contact-alias': { params: [], result: 's32' },
+    /**
+     * `set-contact-alias` unless the Contact's host and port are the source already (2); the Contact is put
+     * in angle brackets when it has none. 1 added, 2 not needed (or no Contact), -1 error.
+     */
+    'add-contact-alias': { params: [], result: 's32' },
+    /**
+     * `add-contact-alias` with the address given: `ip`, `port` (1..65535) and `proto` ("udp", "tcp", "tls",
+     * "sctp", "ws", "wss"). 1, or -1 for a value that is not one of these.
+     */
+    'add-contact-alias-addr': { params: [['ip', 'string'], ['port', 'string'], ['proto', 'string']], result: 's32' },
+    /**
+     * If the R-URI has an alias parameter: set `$du` to its address and remove it from the R-URI. 1 done, 2
+     * no alias parameter, -1 a malformed one.
+     */
+    'handle-ruri-alias': { params: [], result: 's32' },
+    /**
+     * Add the source address as `received` to every Contact: `flag-bits` 0 as a header parameter in quotes
+     * (`;received="sip:ip:port"`), 1 as a URI parameter (UDP only, else -1). 1, or -1.
+     */
+    'add-rcv-param': { params: [['flag-bits', 's32']], result: 's32' },
+    /** 1 if `ip` is a private IPv4 address, else -1. */
+    'is-rfc1918': { params: [['ip', 'string']], result: 's32' },
+    /**
+     * Rewrite the SDP for a NATed UA, `mode` bits: 1 add `a=direction:active` to each media, 2 the c=
+     * addresses (and a=rtcp), 4 add `a=nortpproxy:yes`, 8 the o= address (and a=rtcp). The new address is the
+     * source address; each one replaced is kept as `a=oldmediaip:`. 1 changed, 2 nothing to change, -1 no
+     * body or a malformed line.
+     */
+    'fix-nated-sdp': { params: [['mode', 's32']], result: 's32' },
+    /** `fix-nated-sdp` with the new address `ip` (the source address when empty). */
+    'fix-nated-sdp-ip': { params: [['mode', 's32'], ['ip', 'string']], result: 's32' },
+  },
 } as const satisfies Record<string, Record<string, KsrSignature>>;

@@ -613,6 +613,34 @@ mod raw {
             pub fn proxy_authenticate(realm_ptr: *const u8, realm_len: usize, table_ptr: *const u8, table_len: usize) -> i32;
         }
     }
+
+    pub mod nathelper {
+        #[link(wasm_import_module = "kemi:ksr/nathelper@0.1.0")]
+        extern "C" {
+            #[link_name = "nat-uac-test"]
+            pub fn nat_uac_test(flag_bits: i32) -> i32;
+            #[link_name = "fix-nated-contact"]
+            pub fn fix_nated_contact() -> i32;
+            #[link_name = "fix-nated-register"]
+            pub fn fix_nated_register() -> i32;
+            #[link_name = "set-contact-alias"]
+            pub fn set_contact_alias() -> i32;
+            #[link_name = "add-contact-alias"]
+            pub fn add_contact_alias() -> i32;
+            #[link_name = "add-contact-alias-addr"]
+            pub fn add_contact_alias_addr(ip_ptr: *const u8, ip_len: usize, port_ptr: *const u8, port_len: usize, proto_ptr: *const u8, proto_len: usize) -> i32;
+            #[link_name = "handle-ruri-alias"]
+            pub fn handle_ruri_alias() -> i32;
+            #[link_name = "add-rcv-param"]
+            pub fn add_rcv_param(flag_bits: i32) -> i32;
+            #[link_name = "is-rfc1918"]
+            pub fn is_rfc1918(ip_ptr: *const u8, ip_len: usize) -> i32;
+            #[link_name = "fix-nated-sdp"]
+            pub fn fix_nated_sdp(mode: i32) -> i32;
+            #[link_name = "fix-nated-sdp-ip"]
+            pub fn fix_nated_sdp_ip(mode: i32, ip_ptr: *const u8, ip_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -2233,6 +2261,86 @@ pub mod auth_db {
     /// Check the Proxy-Authorization credentials; codes as `auth-check`.
     pub fn proxy_authenticate(realm: &str, table: &str) -> i32 {
         unsafe { super::raw::auth_db::proxy_authenticate(realm.as_ptr(), realm.len(), table.as_ptr(), table.len()) }
+    }
+}
+
+/// NAT traversal helpers (Kamailio's `nathelper` module). Private addresses are RFC 1918's, 100.64.0.0/10
+/// (RFC 6598) and 192.0.0.0/29 (Kamailio's default `nat_addr_mode` 1); IPv6 addresses are never private. The
+/// Contact functions change the first Contact's URI, and only once per message: a second call of
+/// `fix-nated-contact`, `set-contact-alias` or `add-contact-alias*` answers -1, as Kamailio's. Edits keep the
+/// message within its limits (message-budget.ts). The server pings registered contacts itself (`[nathelper]
+/// natping_interval`, README). Differences from Kamailio 5.6 in the keepalive: a round pings its bindings at
+/// once (Kamailio spreads them over the interval), at most `max_pings_per_interval` per tenant; a binding's
+/// Path is not followed; `keepalive_timeout` removes only SIP-pinged bindings; the SIP ping's From and To are
+/// in angle brackets (Kamailio writes them bare); `natping_socket`, `force_socket`, `udpping_from_path` and
+/// `natping_processes` are absent. The functions' differences are in the table below.
+pub mod nathelper {
+    /// 1 if one of the tests in `flag-bits` holds, else -1. Bits: 1 the Contact's host is a private address,
+    /// 2 the source address differs from the top Via's host, 4 the top Via's host is private, 8 the SDP's c=
+    /// address is private, 16 the source port differs from the top Via's port (5060 when absent), 32 the
+    /// source address is private, 64 the request came over WebSocket.
+    pub fn nat_uac_test(flag_bits: i32) -> i32 {
+        unsafe { super::raw::nathelper::nat_uac_test(flag_bits) }
+    }
+
+    /// Replace host and port of the first Contact's URI with the source address and port (a maddr parameter
+    /// is removed). 1, or -1 (no Contact, or the Contact was changed before).
+    pub fn fix_nated_contact() -> i32 {
+        unsafe { super::raw::nathelper::fix_nated_contact() }
+    }
+
+    /// Keep the source address as `$avp(RECEIVED)` (Kamailio's `received_avp` of its basic cfg): `save`
+    /// stores it as the binding's received address, where `lookup` then sends. 1, or -1.
+    pub fn fix_nated_register() -> i32 {
+        unsafe { super::raw::nathelper::fix_nated_register() }
+    }
+
+    /// Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS) to the first Contact's URI. 1, or
+    /// -1.
+    pub fn set_contact_alias() -> i32 {
+        unsafe { super::raw::nathelper::set_contact_alias() }
+    }
+
+    /// `set-contact-alias` unless the Contact's host and port are the source already (2); the Contact is put
+    /// in angle brackets when it has none. 1 added, 2 not needed (or no Contact), -1 error.
+    pub fn add_contact_alias() -> i32 {
+        unsafe { super::raw::nathelper::add_contact_alias() }
+    }
+
+    /// `add-contact-alias` with the address given: `ip`, `port` (1..65535) and `proto` ("udp", "tcp", "tls",
+    /// "sctp", "ws", "wss"). 1, or -1 for a value that is not one of these.
+    pub fn add_contact_alias_addr(ip: &str, port: &str, proto: &str) -> i32 {
+        unsafe { super::raw::nathelper::add_contact_alias_addr(ip.as_ptr(), ip.len(), port.as_ptr(), port.len(), proto.as_ptr(), proto.len()) }
+    }
+
+    /// If the R-URI has an alias parameter: set `$du` to its address and remove it from the R-URI. 1 done, 2
+    /// no alias parameter, -1 a malformed one.
+    pub fn handle_ruri_alias() -> i32 {
+        unsafe { super::raw::nathelper::handle_ruri_alias() }
+    }
+
+    /// Add the source address as `received` to every Contact: `flag-bits` 0 as a header parameter in quotes
+    /// (`;received="sip:ip:port"`), 1 as a URI parameter (UDP only, else -1). 1, or -1.
+    pub fn add_rcv_param(flag_bits: i32) -> i32 {
+        unsafe { super::raw::nathelper::add_rcv_param(flag_bits) }
+    }
+
+    /// 1 if `ip` is a private IPv4 address, else -1.
+    pub fn is_rfc1918(ip: &str) -> i32 {
+        unsafe { super::raw::nathelper::is_rfc1918(ip.as_ptr(), ip.len()) }
+    }
+
+    /// Rewrite the SDP for a NATed UA, `mode` bits: 1 add `a=direction:active` to each media, 2 the c=
+    /// addresses (and a=rtcp), 4 add `a=nortpproxy:yes`, 8 the o= address (and a=rtcp). The new address is
+    /// the source address; each one replaced is kept as `a=oldmediaip:`. 1 changed, 2 nothing to change, -1
+    /// no body or a malformed line.
+    pub fn fix_nated_sdp(mode: i32) -> i32 {
+        unsafe { super::raw::nathelper::fix_nated_sdp(mode) }
+    }
+
+    /// `fix-nated-sdp` with the new address `ip` (the source address when empty).
+    pub fn fix_nated_sdp_ip(mode: i32, ip: &str) -> i32 {
+        unsafe { super::raw::nathelper::fix_nated_sdp_ip(mode, ip.as_ptr(), ip.len()) }
     }
 }
 
