@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AddressProblem, AddressRefusal, AddressStore } from '../state/index.ts';
 import { jsonError } from './errors.ts';
+import { jsonBody } from './json-body.ts';
 
 const ROW = z
   .object({
@@ -24,34 +25,6 @@ const ROW = z
 const IMPORT = z.object({ addresses: z.array(ROW).min(1).max(10_000) }).strict();
 
 const STATUS: Record<AddressRefusal, ContentfulStatusCode> = { invalid: 400, duplicate: 409, full: 409 };
-
-/** The JSON body checked against `schema`; 400 naming the first problem otherwise. */
-function jsonBody<T extends z.ZodType>(schema: T, shape: string) {
-  return createMiddleware<
-    { Variables: Record<string, never> },
-    string,
-    { in: { json: z.input<T> }; out: { json: z.output<T> } }
-  >(async (c, next) => {
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      return jsonError(c, 400, 'bad-request', `the body must be JSON: ${shape}`);
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return jsonError(
-        c,
-        400,
-        'bad-request',
-        `${issue.path.join('.') || 'body'}: ${issue.message} (${shape})`,
-      );
-    }
-    c.req.addValidatedData('json', parsed.data as object);
-    await next();
-  });
-}
 
 /** `?group=N`: one group's rows; absent, every row. */
 const groupQuery = createMiddleware<

@@ -26,17 +26,7 @@ import type { AddressStore, SubscriberStore } from '../state/index.ts';
 import { addressRoutes } from './address-routes.ts';
 import { jsonError, REGISTRY_STATUS } from './errors.ts';
 import type { AdminMetrics } from './metrics.ts';
-import {
-  ADD_BODY,
-  IMPORT_BODY,
-  jsonBody,
-  newSubscriber,
-  noStore,
-  PASSWORD_BODY,
-  pageQuery,
-  subscriberError,
-  tableQuery,
-} from './subscriber-routes.ts';
+import { subscriberRoutes } from './subscriber-routes.ts';
 import { canSee, type Principal, principalName, type TokenTable } from './tokens.ts';
 import { type UploadSlotLimits, UploadSlots } from './upload-slots.ts';
 
@@ -254,79 +244,7 @@ export function createAdminApp(options: AdminAppOptions) {
         return c.json(result.value);
       })
       .route('/v1/tenants/:tenant/addresses', addressRoutes(options.addresses, log))
-      .get('/v1/tenants/:tenant/subscribers', pageQuery, (c) => {
-        if (!subscribers) return noStore(c);
-        const tenant = c.req.param('tenant');
-        const { limit, offset } = c.req.valid('query');
-        return c.json({
-          tenant,
-          total: subscribers.count(tenant),
-          subscribers: subscribers.list(tenant, limit, offset),
-        });
-      })
-      .post(
-        '/v1/tenants/:tenant/subscribers',
-        jsonBody(ADD_BODY, '{"username", "domain", "password", "table"?}'),
-        (c) => {
-          if (!subscribers) return noStore(c);
-          const tenant = c.req.param('tenant');
-          const body = c.req.valid('json');
-          const added = subscribers.add(tenant, body.table, newSubscriber(body));
-          if (!added.ok) return subscriberError(c, added.error);
-          log.info(
-            { tenant, table: body.table, username: body.username, domain: body.domain },
-            'subscriber added',
-          );
-          return c.json(
-            { tenant, table: body.table, username: body.username, domain: body.domain.toLowerCase() },
-            201,
-          );
-        },
-      )
-      .post(
-        '/v1/tenants/:tenant/subscribers/import',
-        jsonBody(IMPORT_BODY, '{"subscribers": [{"username", "domain", "password"}], "replace"?, "table"?}'),
-        (c) => {
-          if (!subscribers) return noStore(c);
-          const tenant = c.req.param('tenant');
-          const body = c.req.valid('json');
-          const done = subscribers.addAll(
-            tenant,
-            body.table,
-            body.subscribers.map(newSubscriber),
-            body.replace,
-          );
-          if (!done.ok) return subscriberError(c, done.error);
-          log.info({ tenant, table: body.table, ...done.value }, 'subscribers imported');
-          return c.json({ tenant, table: body.table, ...done.value });
-        },
-      )
-      .put(
-        '/v1/tenants/:tenant/subscribers/:domain/:username',
-        jsonBody(PASSWORD_BODY, '{"password", "table"?}'),
-        (c) => {
-          if (!subscribers) return noStore(c);
-          const { tenant, domain, username } = c.req.param();
-          const body = c.req.valid('json');
-          const changed = subscribers.setPassword(tenant, body.table, {
-            username,
-            domain,
-            password: body.password,
-          });
-          if (!changed.ok) return subscriberError(c, changed.error);
-          log.info({ tenant, table: body.table, username, domain }, 'subscriber password changed');
-          return c.json({ tenant, table: body.table, username, domain: domain.toLowerCase() });
-        },
-      )
-      .delete('/v1/tenants/:tenant/subscribers/:domain/:username', tableQuery, (c) => {
-        if (!subscribers) return noStore(c);
-        const { tenant, domain, username } = c.req.param();
-        const { table } = c.req.valid('query');
-        const removed = subscribers.remove(tenant, table, username, domain);
-        if (!removed.ok) return subscriberError(c, removed.error);
-        log.info({ tenant, table, username, domain }, 'subscriber removed');
-        return c.json({ tenant, table, username, domain: domain.toLowerCase() });
-      })
+      .route('/v1/tenants/:tenant/subscribers', subscriberRoutes(subscribers, log))
   );
 }
 

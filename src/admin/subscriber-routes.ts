@@ -3,13 +3,15 @@
 // tenant token reaches only its own tenant's subscribers. A password is read from the body and never
 // written anywhere but its digests (and the plaintext column when auth.store_passwords is on): no log line
 // and no answer carries it.
-import type { Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { NewSubscriber, SubscriberError, SubscriberStore } from '../state/index.ts';
 import { TABLE_NAME } from '../state/index.ts';
 import { jsonError } from './errors.ts';
+import { jsonBody } from './json-body.ts';
 
 export const DEFAULT_TABLE = 'subscriber';
 /** Subscribers listed per page at most. */
@@ -27,34 +29,6 @@ export const IMPORT_BODY = z
 export type AddBody = z.infer<typeof ADD_BODY>;
 export type PasswordBody = z.infer<typeof PASSWORD_BODY>;
 export type ImportBody = z.infer<typeof IMPORT_BODY>;
-
-/** A JSON body checked against `schema`; 400 naming the first problem (never echoing a value). */
-export function jsonBody<T extends z.ZodType>(schema: T, shape: string) {
-  return createMiddleware<
-    { Variables: Record<string, unknown> },
-    string,
-    { in: { json: z.input<T> }; out: { json: z.output<T> } }
-  >(async (c, next) => {
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      return jsonError(c, 400, 'bad-request', `the body must be JSON: ${shape}`);
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return jsonError(
-        c,
-        400,
-        'bad-request',
-        `${issue.path.join('.') || 'body'}: ${issue.message} (${shape})`,
-      );
-    }
-    c.req.addValidatedData('json', parsed.data as object);
-    await next();
-  });
-}
 
 const STATUS: Record<SubscriberError['code'], ContentfulStatusCode> = {
   exists: 409,
@@ -108,4 +82,70 @@ export const tableQuery = createMiddleware<
   await next();
 });
 
-export type { SubscriberStore };
+/** The subscriber routes of one tenant, mounted under /v1/tenants/:tenant/subscribers (app.ts guards it). */
+export function subscriberRoutes(store: SubscriberStore | undefined, log: Logger) {
+  const tenantOf = (c: Context) => c.req.param('tenant') ?? '';
+  return new Hono()
+    .get('/', pageQuery, (c) => {
+      if (!store) return noStore(c);
+      const tenant = tenantOf(c);
+      const { limit, offset } = c.req.valid('query');
+      return c.json({
+        tenant,
+        total: store.count(tenant),
+        subscribers: store.list(tenant, limit, offset),
+      });
+    })
+    .post('/', jsonBody(ADD_BODY, '{"username", "domain", "password", "table"?}'), (c) => {
+      if (!store) return noStore(c);
+      const tenant = tenantOf(c);
+      const body = c.req.valid('json');
+      const added = store.add(tenant, body.table, newSubscriber(body));
+      if (!added.ok) return subscriberError(c, added.error);
+      log.info(
+        { tenant, table: body.table, username: body.username, domain: body.domain },
+        'subscriber added',
+      );
+      return c.json(
+        { tenant, table: body.table, username: body.username, domain: body.domain.toLowerCase() },
+        201,
+      );
+    })
+    .post(
+      '/import',
+      jsonBody(IMPORT_BODY, '{"subscribers": [{"username", "domain", "password"}], "replace"?, "table"?}'),
+      (c) => {
+        if (!store) return noStore(c);
+        const tenant = tenantOf(c);
+        const body = c.req.valid('json');
+        const done = store.addAll(tenant, body.table, body.subscribers.map(newSubscriber), body.replace);
+        if (!done.ok) return subscriberError(c, done.error);
+        log.info({ tenant, table: body.table, ...done.value }, 'subscribers imported');
+        return c.json({ tenant, table: body.table, ...done.value });
+      },
+    )
+    .put('/:domain/:username', jsonBody(PASSWORD_BODY, '{"password", "table"?}'), (c) => {
+      if (!store) return noStore(c);
+      const { domain, username } = c.req.param();
+      const tenant = tenantOf(c);
+      const body = c.req.valid('json');
+      const changed = store.setPassword(tenant, body.table, {
+        username,
+        domain,
+        password: body.password,
+      });
+      if (!changed.ok) return subscriberError(c, changed.error);
+      log.info({ tenant, table: body.table, username, domain }, 'subscriber password changed');
+      return c.json({ tenant, table: body.table, username, domain: domain.toLowerCase() });
+    })
+    .delete('/:domain/:username', tableQuery, (c) => {
+      if (!store) return noStore(c);
+      const { domain, username } = c.req.param();
+      const tenant = tenantOf(c);
+      const { table } = c.req.valid('query');
+      const removed = store.remove(tenant, table, username, domain);
+      if (!removed.ok) return subscriberError(c, removed.error);
+      log.info({ tenant, table, username, domain }, 'subscriber removed');
+      return c.json({ tenant, table, username, domain: domain.toLowerCase() });
+    });
+}
