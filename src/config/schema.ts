@@ -8,6 +8,7 @@ import { htablesSchema } from './htable-schema.ts';
 import { logLimitSchema } from './log-limit-schema.ts';
 import { permissionsSchema } from './permissions-schema.ts';
 import { pikeSchema } from './pike-schema.ts';
+import { rtpengineSchema } from './rtpengine-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
 import { transportSchema } from './transport-schema.ts';
 
@@ -336,6 +337,8 @@ export const configSchema = z
     pike: pikeSchema,
     /** Digest authentication and the subscriber store of every tenant (auth-schema.ts). */
     auth: authSchema.default(AUTH_DEFAULTS),
+    /** The media relays of KSR rtpengine (rtpengine-schema.ts). */
+    rtpengine: rtpengineSchema,
   })
   .strict()
   .superRefine((config, ctx) => {
