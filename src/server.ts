@@ -8,6 +8,7 @@ import { CallbackGuard } from './callback-guard.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { logLimitOptions } from './config/log-limit-schema.ts';
 import { pikeSettings } from './config/pike-schema.ts';
+import { ngSettings } from './config/rtpengine-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmCaps, tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
@@ -29,6 +30,7 @@ import { localToTag } from './router/local-tag.ts';
 import { Myself } from './router/myself.ts';
 import { replyTarget } from './router/reply-target.ts';
 import { Router } from './router/router.ts';
+import { NgClient } from './rtpengine/index.ts';
 import { checkBindings, ksrPackage, Linker, setV8Flags } from './runtime/index.ts';
 import { createResponse } from './sip/index.ts';
 import {
@@ -129,6 +131,12 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   const permissions = { store: addresses, denied: {} };
   // New addresses turn the generations over; the sweep frees a quiet server's memory.
   const pike = new PikeStore(pikeSettings(config.pike));
+  const relays = ngSettings(config.rtpengine);
+  const rtpengine =
+    relays.instances.length > 0
+      ? { client: new NgClient(relays), failed: {} as Record<string, number> }
+      : undefined;
+  if (rtpengine) stops.push(async () => rtpengine.client.close());
   const pikeSweeper = timers.interval('pike-sweep', PIKE_SWEEP_INTERVAL_MS, () => {
     pike.sweep();
   });
@@ -256,6 +264,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     permissions,
     pike,
     auth,
+    rtpengine,
     logLimit,
     parseLimits: { maxMessageSize: config.message_limits.max_message_bytes },
     editLimits: {
@@ -289,6 +298,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         permissions: () => sipCore.permissions,
         pike: () => sipCore.pike,
         auth: () => sipCore.auth,
+        rtpengine: () => sipCore.rtpengine,
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
       },

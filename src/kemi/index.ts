@@ -14,6 +14,7 @@ import { pike } from './pike.ts';
 import { pv } from './pv.ts';
 import { registrar } from './registrar.ts';
 import { rr } from './rr.ts';
+import { rtpengine } from './rtpengine.ts';
 import { sanity } from './sanity.ts';
 import { siputils } from './siputils.ts';
 import { sl } from './sl.ts';
@@ -35,6 +36,7 @@ export {
   type RouteHost,
   type RouteKind,
   type RouteScript,
+  type RtpengineHost,
   type TmHost,
   type TmSettings,
   type TmState,
@@ -64,4 +66,5 @@ export const ksrModules: readonly KsrModule[] = [
   pike,
   auth,
   authDb,
+  rtpengine,
 ];

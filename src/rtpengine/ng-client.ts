@@ -77,6 +77,11 @@ export class NgClient {
     return this.#pending.size;
   }
 
+  /** Whether a command for `callId` has an enabled instance to go to now. */
+  available(callId: string): boolean {
+    return !this.#closed && this.#select(callId, new Set()) !== undefined;
+  }
+
   /** Whether `instance` is left out now, after it did not answer. */
   disabled(instance: NgInstance): boolean {
     const until = this.#disabledUntil.get(instance);
