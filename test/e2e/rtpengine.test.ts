@@ -50,7 +50,12 @@ async function startProxy(ngPort: number, callee: number): Promise<ServerProcess
     JSON.stringify({
       listen: ['udp:127.0.0.1:0'],
       log_level: 'info',
-      rtpengine: { instances: [{ sock: `udp:127.0.0.1:${ngPort}`, weight: 1 }], tout_ms: 200, retr: 2 },
+      rtpengine: {
+        instances: [{ sock: `udp:127.0.0.1:${ngPort}`, weight: 1 }],
+        tout_ms: 200,
+        retr: 2,
+        disable_tout: 0,
+      },
       tenants: [
         {
           name: 'rtp',
@@ -250,5 +255,32 @@ describe('rtpengine through kemi-wasm serve', () => {
     // Held for the two sends of 200 ms each before it went on unchanged.
     expect(Date.now() - sent).toBeGreaterThanOrEqual(350);
     expect(deadServer.lines.some((l) => String(l.msg).includes('no rtpengine instance answered'))).toBe(true);
+  });
+
+  it('a CANCEL while the INVITE is held ends it with 487, and nothing reaches the callee', async () => {
+    const callId = `rtp-cancel-${Date.now()}`;
+    const callerSip = await udpSocket();
+    const text = invite(callId, callerSip.port, sdp('127.0.0.2', 40_002));
+    const reachedCallee = next(calleeSip, (t) => t.includes(callId), 1500);
+    const terminated = next(callerSip, (t) => t.startsWith('SIP/2.0 487') && t.includes(callId), 5000);
+    const cancelled = next(
+      callerSip,
+      (t) => t.startsWith('SIP/2.0 200') && t.includes('CSeq: 1 CANCEL'),
+      5000,
+    );
+    callerSip.send(text, deadServer.ports.udp!, '127.0.0.1');
+    await sleep(100);
+    // The CANCEL matches the INVITE (same branch, Call-ID, From, CSeq number); the route relays it (t-relay).
+    const cancel = text
+      .replace(/^INVITE /, 'CANCEL ')
+      .replace('CSeq: 1 INVITE', 'CSeq: 1 CANCEL')
+      .replace(
+        /Content-Type: application\/sdp\r\nContent-Length: \d+\r\n\r\n[\s\S]*$/,
+        'Content-Length: 0\r\n\r\n',
+      );
+    callerSip.send(cancel, deadServer.ports.udp!, '127.0.0.1');
+    expect(await cancelled, '200 to the CANCEL').toBeDefined();
+    expect(await terminated, '487 to the INVITE').toBeDefined();
+    expect(await reachedCallee).toBeUndefined();
   });
 });
