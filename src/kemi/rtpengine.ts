@@ -62,18 +62,17 @@ function run(ctx: RouteContext, command: Command, flags: string): number {
   if (!host.client.available(callId)) return refuse(ctx, ksr, 'no rtpengine instance is enabled');
 
   const log = ctx.log;
+  const limiter = ctx.host.logLimit;
   const tenant = ctx.tenant ?? '';
   const outcome = host.client.command(callId, dict);
   const answered = outcome.then((result): MessageEdit | undefined => {
     if (!result.ok) {
       host.failed[tenant] = (host.failed[tenant] ?? 0) + 1;
-      hostLog(
-        ctx,
-        'warn',
-        'rtpengine-failed',
-        { ksr, code: result.error.code },
-        `${ksr}: ${result.error.message}`,
-      );
+      // After the route returned: rate-limited like a host line, charged to no invocation.
+      const line = `${ksr}: ${result.error.message}`;
+      const fields = { ksr, code: result.error.code };
+      if (limiter) limiter.write(log, 'warn', 'rtpengine-failed', fields, line);
+      else log.warn(fields, line);
       return undefined;
     }
     if (command === 'query') log.debug({ ksr, reply: result.value }, 'rtpengine query');
