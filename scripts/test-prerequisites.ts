@@ -1,4 +1,4 @@
-// Runs before the test suite: the e2e tests need SIPp and Debian's Rust toolchain for wasm32.
+// Runs before the test suite: the e2e tests need SIPp, Debian's Rust toolchain for wasm32 and rtpengine.
 // As root it installs what is missing; otherwise it stops with the exact command to run. It never lets
 // the suite start without them, so no test is silently skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -23,6 +23,11 @@ const prerequisites: Prerequisite[] = [
     what: 'the Rust standard library for wasm32-unknown-unknown',
     present: () => existsSync('/usr/lib/rustlib/wasm32-unknown-unknown'),
     packages: ['libstd-rust-dev-wasm32'],
+  },
+  {
+    what: 'the rtpengine media relay (/usr/bin/rtpengine)',
+    present: () => existsSync('/usr/bin/rtpengine'),
+    packages: ['rtpengine-daemon'],
   },
 ];
 

@@ -9,6 +9,7 @@ import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { logLimitOptions } from './config/log-limit-schema.ts';
 import { natPingSettings } from './config/nathelper-schema.ts';
 import { pikeSettings } from './config/pike-schema.ts';
+import { ngSettings } from './config/rtpengine-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmCaps, tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
@@ -32,6 +33,7 @@ import { NatKeepalive } from './router/nat-keepalive.ts';
 import { OutboundInterfaces } from './router/outbound-interface.ts';
 import { replyTarget } from './router/reply-target.ts';
 import { Router } from './router/router.ts';
+import { NgClient } from './rtpengine/index.ts';
 import { checkBindings, ksrPackage, Linker, setV8Flags } from './runtime/index.ts';
 import { createResponse } from './sip/index.ts';
 import {
@@ -132,6 +134,12 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   const permissions = { store: addresses, denied: {} };
   // New addresses turn the generations over; the sweep frees a quiet server's memory.
   const pike = new PikeStore(pikeSettings(config.pike));
+  const relays = ngSettings(config.rtpengine);
+  const rtpengine =
+    relays.instances.length > 0
+      ? { client: new NgClient(relays), failed: {} as Record<string, number> }
+      : undefined;
+  if (rtpengine) stops.push(async () => rtpengine.client.close());
   const pikeSweeper = timers.interval('pike-sweep', PIKE_SWEEP_INTERVAL_MS, () => {
     pike.sweep();
   });
@@ -285,6 +293,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     permissions,
     pike,
     auth,
+    rtpengine,
     logLimit,
     parseLimits: { maxMessageSize: config.message_limits.max_message_bytes },
     editLimits: {
@@ -318,6 +327,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         permissions: () => sipCore.permissions,
         pike: () => sipCore.pike,
         auth: () => sipCore.auth,
+        rtpengine: () => sipCore.rtpengine,
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
         natping: () => keepalive.counts,

@@ -2,7 +2,7 @@
 // counters), declared once: name, help, labels and how to read its rows from one status snapshot. A scrape
 // takes the snapshot once (snapshot() below) and every metric of the table reads from it.
 
-import type { AuthHost, LocationHost, PermissionsHost } from '../kemi/index.ts';
+import type { AuthHost, LocationHost, PermissionsHost, RtpengineHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
 import type { RouterCounters } from '../router/counters.ts';
 import type { HtableStore, PikeCounts, PikeStore, TenantHtables } from '../state/index.ts';
@@ -36,6 +36,8 @@ export interface MetricSources {
   readonly pike?: () => PikeStore | undefined;
   /** The auth functions' failures and the subscriber store. */
   readonly auth?: () => AuthHost | undefined;
+  /** The rtpengine functions' commands that came to nothing, by tenant. */
+  readonly rtpengine?: () => RtpengineHost | undefined;
   /** Log lines suppressed by the rate limit (src/log-limit.ts), by cause. */
   readonly logs?: () => Readonly<Record<string, number>>;
   /** Guarded callbacks (timers) that threw, by what they were (src/callback-guard.ts). */
@@ -65,6 +67,7 @@ export interface Snapshot {
     readonly subscribers: Record<string, number>;
     readonly failures: AuthHost['failures'];
   };
+  readonly rtpengine: { readonly failed: RtpengineHost['failed']; readonly pending: number };
   readonly logs: Readonly<Record<string, number>>;
   readonly callbacks: ReadonlyMap<string, number>;
   readonly natping: Record<string, Record<string, number>>;
@@ -94,6 +97,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
   const location = sources.location?.();
   const permissions = sources.permissions?.();
   const auth = sources.auth?.();
+  const rtpengine = sources.rtpengine?.();
   return {
     registry: registry.tenantNames.flatMap((tenant) => registry.status(tenant) ?? []),
     core: sources.core?.(),
@@ -108,6 +112,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     },
     pike: sources.pike?.()?.counts(),
     auth: auth && { subscribers: auth.subscribers.countsByTenant(), failures: auth.failures },
+    rtpengine: rtpengine && { failed: rtpengine.failed, pending: rtpengine.client.pending },
     logs: sources.logs?.(),
     callbacks: sources.callbacks?.(),
     natping: sources.natping?.(),
@@ -350,6 +355,17 @@ export const METRICS: MetricTable = {
     gauge('kemi_pike_addresses', 'Addresses pike tracks, by tenant', ['tenant'], (ts) =>
       ts.map((t) => row({ tenant: t.tenant }, t.entries)),
     ),
+  ],
+  rtpengine: [
+    counter(
+      'kemi_rtpengine_failures_total',
+      'rtpengine commands no instance answered or answered with an error (message sent unchanged), by tenant',
+      ['tenant'],
+      (r) => Object.entries(r.failed).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    gauge('kemi_rtpengine_pending', 'rtpengine commands waiting for a reply', [], (r) => [
+      row({}, r.pending),
+    ]),
   ],
   auth: [
     gauge('kemi_subscribers', 'Subscribers (auth_db) by tenant', ['tenant'], (a) =>

@@ -9,6 +9,7 @@ import { logLimitSchema } from './log-limit-schema.ts';
 import { nathelperSchema } from './nathelper-schema.ts';
 import { permissionsSchema } from './permissions-schema.ts';
 import { pikeSchema } from './pike-schema.ts';
+import { rtpengineSchema } from './rtpengine-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
 import { transportSchema } from './transport-schema.ts';
 
@@ -339,6 +340,8 @@ export const configSchema = z
     auth: authSchema.default(AUTH_DEFAULTS),
     /** NAT keepalive of registered contacts (KSR.nathelper; nathelper-schema.ts). */
     nathelper: nathelperSchema,
+    /** The media relays of KSR rtpengine (rtpengine-schema.ts). */
+    rtpengine: rtpengineSchema,
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -5,6 +5,7 @@
 
 import type { Logger } from 'pino';
 import type { LogLimiter } from '../log-limit.ts';
+import type { NgClient } from '../rtpengine/ng-client.ts';
 import { type EditLimits, SipRequest, SipResponse } from '../sip/index.ts';
 import type {
   AddressStore,
@@ -42,6 +43,8 @@ export interface RouteHost {
   readonly location?: LocationHost;
   /** The permissions address tables; the permissions functions answer -1 without them. */
   readonly permissions?: PermissionsHost;
+  /** The rtpengine client of the rtpengine functions; absent without `[rtpengine] instances` (they fail). */
+  readonly rtpengine?: RtpengineHost;
   /** Every tenant's pike table; pike answers 1 (not flooding) without it, as Kamailio on an error. */
   readonly pike?: PikeStore;
   /** Digest nonces and the subscribers of the auth functions; absent on a server without them (they fail). */
@@ -60,6 +63,12 @@ export interface RouteHost {
   readonly maxfwdLimit?: number;
   /** sanity's `noreply`: a failed check keeps its reply for sanity-reply instead of sending it. */
   readonly sanityNoReply?: boolean;
+}
+
+/** The media relay client and the commands that came to nothing (no reply, an error), by tenant. */
+export interface RtpengineHost {
+  readonly client: NgClient;
+  readonly failed: Record<string, number>;
 }
 
 /** The reply a failed sanity check asks for. */

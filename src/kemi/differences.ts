@@ -177,4 +177,33 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
     difference:
       'Not provided, as `handle_ruri_alias_mode` and `set_alias_to_pv`: `set_contact_alias` and `handle_ruri_alias` cover the basic script.',
   },
+  {
+    ksr: 'rtpengine.rtpengine-manage',
+    difference:
+      'Does not block: 1 means the command went to an enabled instance (-1: none enabled, no SDP, bad flags), and ' +
+      'the message is held until rtpengine answered: its branches (t-relay), the response upstream or the ' +
+      'stateless ACK go out with the new SDP then. A command no instance answered, or answered with an error, ' +
+      'leaves the message unchanged (logged, `kemi_rtpengine_failures_total`) where Kamailio would return -1 ' +
+      'to the script. An edit asked for after t-relay does not reach the relayed copy (as in Kamailio, where ' +
+      't_relay sent already). In a failure route the offer updates the call without a delete first. The ' +
+      "parameter is named `options` (`flags` is a WIT keyword). One set of instances (Kamailio's set 0); " +
+      '`rtpengine_sock` is `[rtpengine] instances`.',
+  },
+  {
+    ksr: 'rtpengine.rtpengine-offer',
+    difference: 'As `rtpengine-manage`: not blocking, the message held until the answer.',
+  },
+  {
+    ksr: 'rtpengine.rtpengine-answer',
+    difference: 'As `rtpengine-manage`: not blocking, the message held until the answer.',
+  },
+  {
+    ksr: 'rtpengine.rtpengine-delete',
+    difference: 'Not blocking and the message is not held: 1 once the delete went to an instance.',
+  },
+  {
+    ksr: 'rtpengine.rtpengine-query',
+    difference:
+      'Not blocking: 1 once the query went to an instance; the statistics are logged at debug level (no $rtpstat).',
+  },
 ];

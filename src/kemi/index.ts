@@ -15,6 +15,7 @@ import { pike } from './pike.ts';
 import { pv } from './pv.ts';
 import { registrar } from './registrar.ts';
 import { rr } from './rr.ts';
+import { rtpengine } from './rtpengine.ts';
 import { sanity } from './sanity.ts';
 import { siputils } from './siputils.ts';
 import { sl } from './sl.ts';
@@ -36,6 +37,7 @@ export {
   type RouteHost,
   type RouteKind,
   type RouteScript,
+  type RtpengineHost,
   type TmHost,
   type TmSettings,
   type TmState,
@@ -66,4 +68,5 @@ export const ksrModules: readonly KsrModule[] = [
   auth,
   authDb,
   nathelper,
+  rtpengine,
 ];

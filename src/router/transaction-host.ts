@@ -14,7 +14,7 @@ import { hostLog } from '../kemi/host-log.ts';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import { err, OK, ok, type Result } from '../result.ts';
-import { addReceived, type SipRequest, type SipResponse } from '../sip/index.ts';
+import { addReceived, heldUntil, inheritHold, type SipRequest, type SipResponse } from '../sip/index.ts';
 import {
   type Clock,
   createTmCounters,
@@ -189,7 +189,9 @@ export class TransactionHost implements TmHost {
       { status: response.status, callId: response.callId },
       'response forwarded statelessly',
     );
-    void this.#options.transport.send(target, response.toBuffer());
+    const held = heldUntil(response);
+    if (held === undefined) void this.#options.transport.send(target, response.toBuffer());
+    else void held.then(() => this.#options.transport.send(target, response.toBuffer()));
     return true;
   }
 
@@ -222,7 +224,9 @@ export class TransactionHost implements TmHost {
     }
     const rr = ctx.relay.recordRoute;
     tx.recordRoute = rr?.enabled ? { params: rr.params, preset: rr.preset } : undefined;
-    const outcome = tx.relay(request.clone(), targets, forced);
+    const copy = request.clone();
+    inheritHold(request, copy); // an SDP edit asked for before t-relay (rtpengine) lands on the branches
+    const outcome = tx.relay(copy, targets, forced);
     return outcome.ok ? 1 : outcome.error.code;
   }
 
@@ -396,18 +400,27 @@ export class TransactionHost implements TmHost {
       `SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
     );
     const proto: Proto = hop.proto;
-    const bytes = ack.toBuffer();
+    inheritHold(ctx.request!, ack);
     const log = ctx.log;
     // Sent once the route returns: a route that fails after relaying sends nothing.
     ctx.tm.afterRoute ??= [];
     const send = (address: string) =>
-      void this.#options.transport.send({ proto, address, port: hop.port, local: local.listener }, bytes);
-    ctx.tm.afterRoute.push(() => {
+      void this.#options.transport.send(
+        { proto, address, port: hop.port, local: local.listener },
+        ack.toBuffer(),
+      );
+    const forward = () => {
       if (isIP(hop.host) !== 0) return send(hop.host);
       void this.#resolveFor(script, hop, [isIP(local.listener.address) === 6 ? 6 : 4]).then((address) => {
         if (address.ok) send(address.value);
         else log.warn(`ACK not relayed: ${address.error}`);
       });
+    };
+    ctx.tm.afterRoute.push(() => {
+      // An ACK carrying the SDP answer waits for rtpengine's edit (sip/message-hold.ts).
+      const held = heldUntil(ack);
+      if (held === undefined) forward();
+      else void held.then(forward);
     });
     return 1;
   }

@@ -21,6 +21,7 @@ export { parseDeltaSeconds } from './integers.ts';
 export { ipAddressKey, ipv6Groups, isMulticastAddress } from './ip-address.ts';
 export type { HeaderFieldView, HeaderPosition, NewHeader } from './message.ts';
 export { SipMessage } from './message.ts';
+export { heldUntil, holdMessage, inheritHold, type MessageEdit } from './message-hold.ts';
 export { formatNameAddr, type NameAddr, parseNameAddr } from './name-addr.ts';
 export { formatParams, type Params } from './params.ts';
 export type { ParseError } from './parse-error.ts';

@@ -197,6 +197,16 @@ export class ProxyTransaction implements ServerTransactionUser {
   /** Sends the branches relay() queued as one round, each through the branch route when one is set. */
   startPending(): void {
     if (this.#queue.length === 0) return;
+    const held = this.#queue.held();
+    if (held !== undefined) {
+      // An edit of the request is under way (rtpengine's SDP): the round goes once it landed. A CANCEL
+      // meanwhile emptied the queue: nothing went out, the INVITE ends with 487 as before any relay.
+      void held.then(() => {
+        if (this.#queue.length > 0) this.startPending();
+        else if (this.#canceled && this.branches.length === 0) this.reply(487, 'Request Terminated');
+      });
+      return;
+    }
     const { queued, leg } = this.#queue.take();
     for (const next of queued) {
       const branch = forwardBranch(this, this.#forwarding, next, leg);

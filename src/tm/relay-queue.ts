@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { LogLimiter } from '../log-limit.ts';
 import { err, ok, type Result } from '../result.ts';
-import type { SipRequest } from '../sip/index.ts';
+import { heldUntil, type SipRequest } from '../sip/index.ts';
 import type { DestinationBranch } from './destination-set.ts';
 import type { NextHop } from './next-hop.ts';
 import { E_TOO_MANY_BRANCHES, E_UNSPEC, type RelayError, relayError } from './relay-error.ts';
@@ -90,6 +90,15 @@ export class RelayQueue {
     const queued = this.#queued;
     this.#queued = [];
     return { queued, leg: ++this.#leg };
+  }
+
+  /** The release of a hold on a queued branch's message (an SDP edit under way): the round waits for it. */
+  held(): Promise<void> | undefined {
+    for (const { message } of this.#queued) {
+      const held = heldUntil(message);
+      if (held !== undefined) return held;
+    }
+    return undefined;
   }
 
   clear(): void {

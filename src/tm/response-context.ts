@@ -5,7 +5,7 @@
 // 2xx, the failure route may answer or fork anew (failure-route.ts); else the best response (step 6,
 // best-response.ts) is forwarded, 503 as 500. Responses made here (t_reply) go out through it too, so it
 // is the one record of what was sent.
-import { createResponse, type SipResponse } from '../sip/index.ts';
+import { createResponse, heldUntil, type SipResponse } from '../sip/index.ts';
 import type { SendTarget, Source } from '../transport/index.ts';
 import { bestResponse } from './best-response.ts';
 import type { Branch } from './branch.ts';
@@ -164,6 +164,20 @@ export class ResponseContext {
     const status = response.status;
     const out = status === 503 ? remapStatus(response, 500, 'Server Internal Error') : response;
     counters.repliesRelayed++;
+    const held = heldUntil(out);
+    if (held !== undefined) {
+      // Its SDP edit (rtpengine) is under way: the context counts it sent now, so nothing else goes out in
+      // its place; the bytes go once the edit landed.
+      if (status < 200 || this.#finalStatus === undefined) {
+        this.#lastStatus = status;
+        if (status >= 200) this.#answered(status, []);
+      }
+      void held.then(() => {
+        if (!this.#tx.server.respond(out) && status >= 200 && status < 300)
+          void this.#tx.env.send(this.#upstream, out.toBuffer());
+      });
+      return;
+    }
     if (this.#tx.server.respond(out)) {
       this.#lastStatus = status;
       if (status >= 200) this.#answered(status, []);

@@ -53,7 +53,9 @@ beforeAll(async () => {
       listen: ['udp:127.0.0.1:0'],
       // No relay_allow: a configured tenant relays nowhere, so every t-relay is refused.
       // Fuel for the guest to encode 3.6 MB of arguments: the budget is not what this test is about.
-      tenants: [{ name: 'hostile', module: built.value.out, limits: { fuel: 1_000_000_000, deadline_ms: 5000 } }],
+      tenants: [
+        { name: 'hostile', module: built.value.out, limits: { fuel: 1_000_000_000, deadline_ms: 5000 } },
+      ],
       log_limit: { lines: LINES, interval_s: 2 },
     },
     dir,

@@ -821,6 +821,23 @@ declare function nathelper__fix_nated_sdp(mode: i32): i32;
 @external('kemi:ksr/nathelper@0.1.0', 'fix-nated-sdp-ip')
 declare function nathelper__fix_nated_sdp_ip(mode: i32, ip_ptr: usize, ip_len: usize): i32;
 
+// rtpengine
+// @ts-ignore: decorator
+@external('kemi:ksr/rtpengine@0.1.0', 'rtpengine-manage')
+declare function rtpengine__rtpengine_manage(options_ptr: usize, options_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/rtpengine@0.1.0', 'rtpengine-offer')
+declare function rtpengine__rtpengine_offer(options_ptr: usize, options_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/rtpengine@0.1.0', 'rtpengine-answer')
+declare function rtpengine__rtpengine_answer(options_ptr: usize, options_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/rtpengine@0.1.0', 'rtpengine-delete')
+declare function rtpengine__rtpengine_delete(options_ptr: usize, options_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/rtpengine@0.1.0', 'rtpengine-query')
+declare function rtpengine__rtpengine_query(options_ptr: usize, options_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -2617,6 +2634,50 @@ export namespace KSR {
     export function fix_nated_sdp_ip(mode: i32, ip: string): i32 {
       const ip_utf8 = String.UTF8.encode(ip);
       return nathelper__fix_nated_sdp_ip(mode, changetype<usize>(ip_utf8), <usize>ip_utf8.byteLength);
+    }
+  }
+
+  /**
+   * The media relay (Kamailio's `rtpengine` module): the SDP of the message is sent to an rtpengine of
+   * `[rtpengine] instances` over its ng protocol and replaced by the one it answers, so media flows through
+   * the relay. `options` is Kamailio's `flags` parameter (a WIT keyword), its flag strings: "replace-origin
+   * replace-session-connection ICE=remove RTP/AVP direction=external trust-address". The call does not block:
+   * 1 says the command went to an instance, and the message is held until rtpengine answered (if every
+   * instance failed, it goes on unchanged); -1: no instance enabled, no SDP where one is needed, or bad flags
+   * (docs/ksr-api.md).
+   */
+  export namespace rtpengine {
+    /**
+     * Offer for an INVITE/UPDATE with SDP, answer for an ACK with SDP and for a 1xx/2xx with SDP (an offer
+     * when the INVITE had none), delete for CANCEL, BYE and a reply >= 300 to an INVITE. 1, or -1.
+     */
+    export function rtpengine_manage(options: string): i32 {
+      const options_utf8 = String.UTF8.encode(options);
+      return rtpengine__rtpengine_manage(changetype<usize>(options_utf8), <usize>options_utf8.byteLength);
+    }
+
+    /** The offer of the message's SDP. 1, or -1. */
+    export function rtpengine_offer(options: string): i32 {
+      const options_utf8 = String.UTF8.encode(options);
+      return rtpengine__rtpengine_offer(changetype<usize>(options_utf8), <usize>options_utf8.byteLength);
+    }
+
+    /** The answer of the message's SDP. 1, or -1. */
+    export function rtpengine_answer(options: string): i32 {
+      const options_utf8 = String.UTF8.encode(options);
+      return rtpengine__rtpengine_answer(changetype<usize>(options_utf8), <usize>options_utf8.byteLength);
+    }
+
+    /** Ends the call (or the from-tag's/to-tag's branch of it) on the relay. 1, or -1. */
+    export function rtpengine_delete(options: string): i32 {
+      const options_utf8 = String.UTF8.encode(options);
+      return rtpengine__rtpengine_delete(changetype<usize>(options_utf8), <usize>options_utf8.byteLength);
+    }
+
+    /** Asks the relay about the call (its statistics are logged at debug level). 1, or -1. */
+    export function rtpengine_query(options: string): i32 {
+      const options_utf8 = String.UTF8.encode(options);
+      return rtpengine__rtpengine_query(changetype<usize>(options_utf8), <usize>options_utf8.byteLength);
     }
   }
 }

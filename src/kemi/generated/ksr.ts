@@ -814,4 +814,28 @@ export const KSR_INTERFACES = {
     /** `fix-nated-sdp` with the new address `ip` (the source address when empty). */
     'fix-nated-sdp-ip': { params: [['mode', 's32'], ['ip', 'string']], result: 's32' },
   },
+  /**
+   * The media relay (Kamailio's `rtpengine` module): the SDP of the message is sent to an rtpengine of
+   * `[rtpengine] instances` over its ng protocol and replaced by the one it answers, so media flows through
+   * the relay. `options` is Kamailio's `flags` parameter (a WIT keyword), its flag strings: "replace-origin
+   * replace-session-connection ICE=remove RTP/AVP direction=external trust-address". The call does not block:
+   * 1 says the command went to an instance, and the message is held until rtpengine answered (if every
+   * instance failed, it goes on unchanged); -1: no instance enabled, no SDP where one is needed, or bad flags
+   * (docs/ksr-api.md).
+   */
+  'rtpengine': {
+    /**
+     * Offer for an INVITE/UPDATE with SDP, answer for an ACK with SDP and for a 1xx/2xx with SDP (an offer
+     * when the INVITE had none), delete for CANCEL, BYE and a reply >= 300 to an INVITE. 1, or -1.
+     */
+    'rtpengine-manage': { params: [['options', 'string']], result: 's32' },
+    /** The offer of the message's SDP. 1, or -1. */
+    'rtpengine-offer': { params: [['options', 'string']], result: 's32' },
+    /** The answer of the message's SDP. 1, or -1. */
+    'rtpengine-answer': { params: [['options', 'string']], result: 's32' },
+    /** Ends the call (or the from-tag's/to-tag's branch of it) on the relay. 1, or -1. */
+    'rtpengine-delete': { params: [['options', 'string']], result: 's32' },
+    /** Asks the relay about the call (its statistics are logged at debug level). 1, or -1. */
+    'rtpengine-query': { params: [['options', 'string']], result: 's32' },
+  },
 } as const satisfies Record<string, Record<string, KsrSignature>>;

@@ -641,6 +641,22 @@ mod raw {
             pub fn fix_nated_sdp_ip(mode: i32, ip_ptr: *const u8, ip_len: usize) -> i32;
         }
     }
+
+    pub mod rtpengine {
+        #[link(wasm_import_module = "kemi:ksr/rtpengine@0.1.0")]
+        extern "C" {
+            #[link_name = "rtpengine-manage"]
+            pub fn rtpengine_manage(options_ptr: *const u8, options_len: usize) -> i32;
+            #[link_name = "rtpengine-offer"]
+            pub fn rtpengine_offer(options_ptr: *const u8, options_len: usize) -> i32;
+            #[link_name = "rtpengine-answer"]
+            pub fn rtpengine_answer(options_ptr: *const u8, options_len: usize) -> i32;
+            #[link_name = "rtpengine-delete"]
+            pub fn rtpengine_delete(options_ptr: *const u8, options_len: usize) -> i32;
+            #[link_name = "rtpengine-query"]
+            pub fn rtpengine_query(options_ptr: *const u8, options_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -2341,6 +2357,41 @@ pub mod nathelper {
     /// `fix-nated-sdp` with the new address `ip` (the source address when empty).
     pub fn fix_nated_sdp_ip(mode: i32, ip: &str) -> i32 {
         unsafe { super::raw::nathelper::fix_nated_sdp_ip(mode, ip.as_ptr(), ip.len()) }
+    }
+}
+
+/// The media relay (Kamailio's `rtpengine` module): the SDP of the message is sent to an rtpengine of
+/// `[rtpengine] instances` over its ng protocol and replaced by the one it answers, so media flows through
+/// the relay. `options` is Kamailio's `flags` parameter (a WIT keyword), its flag strings: "replace-origin
+/// replace-session-connection ICE=remove RTP/AVP direction=external trust-address". The call does not block:
+/// 1 says the command went to an instance, and the message is held until rtpengine answered (if every
+/// instance failed, it goes on unchanged); -1: no instance enabled, no SDP where one is needed, or bad flags
+/// (docs/ksr-api.md).
+pub mod rtpengine {
+    /// Offer for an INVITE/UPDATE with SDP, answer for an ACK with SDP and for a 1xx/2xx with SDP (an offer
+    /// when the INVITE had none), delete for CANCEL, BYE and a reply >= 300 to an INVITE. 1, or -1.
+    pub fn rtpengine_manage(options: &str) -> i32 {
+        unsafe { super::raw::rtpengine::rtpengine_manage(options.as_ptr(), options.len()) }
+    }
+
+    /// The offer of the message's SDP. 1, or -1.
+    pub fn rtpengine_offer(options: &str) -> i32 {
+        unsafe { super::raw::rtpengine::rtpengine_offer(options.as_ptr(), options.len()) }
+    }
+
+    /// The answer of the message's SDP. 1, or -1.
+    pub fn rtpengine_answer(options: &str) -> i32 {
+        unsafe { super::raw::rtpengine::rtpengine_answer(options.as_ptr(), options.len()) }
+    }
+
+    /// Ends the call (or the from-tag's/to-tag's branch of it) on the relay. 1, or -1.
+    pub fn rtpengine_delete(options: &str) -> i32 {
+        unsafe { super::raw::rtpengine::rtpengine_delete(options.as_ptr(), options.len()) }
+    }
+
+    /// Asks the relay about the call (its statistics are logged at debug level). 1, or -1.
+    pub fn rtpengine_query(options: &str) -> i32 {
+        unsafe { super::raw::rtpengine::rtpengine_query(options.as_ptr(), options.len()) }
     }
 }
 
