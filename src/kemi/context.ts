@@ -170,6 +170,8 @@ export interface Answer {
   readonly replyHeaders: [name: string, value: string][];
   /** Octets of replyHeaders as written ("name: value" CRLF each); kept by pushReplyHeaders (message-budget.ts). */
   replyHeaderBytes: number;
+  /** The body of the reply the server generates (`textops.set-reply-body`). */
+  replyBody: { readonly body: string; readonly contentType: string } | undefined;
   /** Replies go to the source port (`force-rport`). */
   forceRport: boolean;
   /** The reply `sl-reply-error` sends: the last failure a KSR function found. */
@@ -250,6 +252,7 @@ export class RouteContext {
     replied: undefined,
     replyHeaders: [],
     replyHeaderBytes: 0,
+    replyBody: undefined,
     forceRport: false,
     pendingError: undefined,
     dropped: false,

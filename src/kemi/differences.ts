@@ -152,4 +152,32 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
       'Nonce-count tracking (`auth.nonce_count`) is on by default (Kamailio: off), so a replayed response gets -6; ' +
       '-sess algorithms are accepted with stored HA1s.',
   },
+  {
+    ksr: 'textops.search',
+    difference:
+      'Patterns run on a linear-time engine: backreferences and lookaround are refused (-1), patterns over 256 ' +
+      'bytes too; `.` does not match CR (POSIX REG_NEWLINE: it does) and `\\` escapes within brackets. ' +
+      'Searches see the message as edited so far (Kamailio: as received, until `msg_apply_changes`).',
+  },
+  {
+    ksr: 'textops.subst',
+    difference:
+      'Matches each header line ("Name: value", no CRLF) and then the body on their own, so a match never ' +
+      'spans two lines; edits apply at once. A substitution touching Via or Content-Length, raising ' +
+      'Max-Forwards, leaving a malformed line or the message over its limits is refused whole (-1).',
+  },
+  {
+    ksr: 'textops.remove-hf-re',
+    difference: 'Never removes Via or Content-Length headers (they belong to the server).',
+  },
+  {
+    ksr: 'textops.has-body-type',
+    difference:
+      'Compares "type/subtype" as text, case-insensitively (Kamailio decodes known MIME types and refuses others).',
+  },
+  {
+    ksr: 'textopsx.msg-apply-changes',
+    difference:
+      'Edits apply at once, so there is nothing left to apply: it only answers as Kamailio (1, or -1 outside a request route for a request).',
+  },
 ];

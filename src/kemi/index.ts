@@ -17,6 +17,7 @@ import { rr } from './rr.ts';
 import { sanity } from './sanity.ts';
 import { siputils } from './siputils.ts';
 import { sl } from './sl.ts';
+import { textops, textopsx } from './textops.ts';
 import { tm } from './tm.ts';
 import { x } from './x.ts';
 import { xlog } from './xlog.ts';
@@ -64,4 +65,6 @@ export const ksrModules: readonly KsrModule[] = [
   pike,
   auth,
   authDb,
+  textops,
+  textopsx,
 ];

@@ -237,6 +237,8 @@ export class Router implements RouteHost {
     const response = createResponse(request, status, reason, {
       toTag: status > 100 ? localToTag(request) : undefined,
       headers: overloadHeaders(ctx, status),
+      body: ctx.answer.replyBody?.body,
+      contentType: ctx.answer.replyBody?.contentType,
     });
     this.counters.localReplies++;
     ctx.answer.replied = status;

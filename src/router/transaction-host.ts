@@ -240,7 +240,7 @@ export class TransactionHost implements TmHost {
       hostLog(ctx, 'error', 't-reply', { ksr: 't-reply' }, `cannot reply from a ${ctx.kind} route`);
       return -1;
     }
-    if (!tx.reply(status, reason, ctx.answer.replyHeaders)) {
+    if (!tx.reply(status, reason, ctx.answer.replyHeaders, ctx.answer.replyBody)) {
       hostLog(
         ctx,
         'error',

@@ -16,6 +16,12 @@ import type { RelayQueue } from './relay-queue.ts';
 import { remapStatus } from './remap-status.ts';
 
 /** Cancels every branch of `branches` still waiting for its final response, but `winner` (16.10, 16.7). */
+/** The body of a reply the proxy makes itself (the script's `set-reply-body`). */
+export interface LocalReplyBody {
+  readonly body: string;
+  readonly contentType: string;
+}
+
 export function cancelPending(
   branches: readonly Branch[],
   reasons: readonly string[],
@@ -58,12 +64,19 @@ export class ResponseContext {
   }
 
   /** Sends a response made here (t_reply); false when a final response went out already. */
-  reply(status: number, reason: string, headers?: ReadonlyArray<readonly [string, string]>): boolean {
+  reply(
+    status: number,
+    reason: string,
+    headers?: ReadonlyArray<readonly [string, string]>,
+    body?: LocalReplyBody,
+  ): boolean {
     if (this.#finalStatus !== undefined) return false;
     const tx = this.#tx;
     const response = createResponse(tx.request, status, reason, {
       toTag: status > 100 ? tx.env.localTag(tx.request) : undefined,
       headers,
+      body: body?.body,
+      contentType: body?.contentType,
     });
     if (!tx.server.respond(response, true)) return false;
     tx.env.counters.localReplies++;

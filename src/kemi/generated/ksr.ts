@@ -746,4 +746,54 @@ export const KSR_INTERFACES = {
     /** Check the Proxy-Authorization credentials; codes as `auth-check`. */
     'proxy-authenticate': { params: [['realm', 'string'], ['table', 'string']], result: 's32' },
   },
+  /**
+   * Text operations on the message (Kamailio's `textops` module). Patterns are POSIX extended expressions as
+   * Kamailio compiles them (case-insensitive, `.` and `^`/`$` within a line; `subst` takes its own flags),
+   * run in linear time: backreferences and lookaround are refused (-1), as are patterns over 256 bytes. Edits
+   * apply at once (Kamailio's apply when the message is sent: see `textopsx.msg-apply-changes`) and are
+   * bounded as `hdr`'s: Via and Content-Length belong to the server, Max-Forwards may only go down, and an
+   * edit that would take the message past `max_header_fields` or `max_message_bytes` is refused whole.
+   */
+  'textops': {
+    /** 1 if a header named `hname` exists (any case, compact form too), -1 if not. */
+    'is-present-hf': { params: [['hname', 'string']], result: 's32' },
+    /** 1 if a header name matches the pattern `ematch`, -1 if not. */
+    'is-present-hf-re': { params: [['ematch', 'string']], result: 's32' },
+    /** 1 if the pattern matches the message (start line, headers and body), -1 if not. */
+    'search': { params: [['sre', 'string']], result: 's32' },
+    /** 1 if the pattern matches the body, -1 if not or there is no body. */
+    'search-body': { params: [['sre', 'string']], result: 's32' },
+    /**
+     * Apply "/regex/replacement/flags" (flags i, s, g; \0-\9, \u and $pv in the replacement) to the header
+     * lines and the body, not the start line; 1 if something was replaced, -1 if nothing matched or refused.
+     */
+    'subst': { params: [['subst', 'string']], result: 's32' },
+    /** `subst` on the Request-URI, which it sets; 1 if replaced, -1 if not. */
+    'subst-uri': { params: [['subst', 'string']], result: 's32' },
+    /** `subst` on the body only (Content-Length follows); 1 if replaced, -1 if not. */
+    'subst-body': { params: [['subst', 'string']], result: 's32' },
+    /** Remove every header whose name matches the pattern; 1 if one was removed, -1 if none. */
+    'remove-hf-re': { params: [['ematch', 'string']], result: 's32' },
+    /** 1 if the message has a body (Content-Length above 0), -1 if not. */
+    'has-body': { params: [], result: 's32' },
+    /** `has-body`, and its Content-Type (application/sdp when absent) is `ctype` ("type/subtype"). */
+    'has-body-type': { params: [['ctype', 'string']], result: 's32' },
+    /**
+     * Replace the body with `nb` and Content-Type with `nc`; -1 when either is empty or the message would
+     * exceed its limits.
+     */
+    'set-body': { params: [['nb', 'string'], ['nc', 'string']], result: 's32' },
+    /** The body (and its Content-Type) of the reply the server generates for this request, sl or tm. */
+    'set-reply-body': { params: [['nb', 'string'], ['nc', 'string']], result: 's32' },
+  },
+  /** More text operations (Kamailio's `textopsx` module). */
+  'textopsx': {
+    /**
+     * Kamailio applies the pending edits to the message buffer here. Edits apply at once in kemi-wasm, so
+     * this only answers as Kamailio: 1 in a request route or for a reply, -1 in another route.
+     */
+    'msg-apply-changes': { params: [], result: 's32' },
+    /** Remove the body (Content-Length 0, Content-Type dropped); 1. */
+    'remove-body': { params: [], result: 's32' },
+  },
 } as const satisfies Record<string, Record<string, KsrSignature>>;
