@@ -5,7 +5,7 @@
 import type { AuthHost, LocationHost, PermissionsHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
 import type { RouterCounters } from '../router/counters.ts';
-import type { HtableStore, PikeCounts, PikeStore, TenantHtables } from '../state/index.ts';
+import type { AccStore, HtableStore, PikeCounts, PikeStore, TenantHtables } from '../state/index.ts';
 import type { TmCounters } from '../tm/index.ts';
 import type { TransportCounters } from '../transport/counters.ts';
 
@@ -36,6 +36,7 @@ export interface MetricSources {
   readonly pike?: () => PikeStore | undefined;
   /** The auth functions' failures and the subscriber store. */
   readonly auth?: () => AuthHost | undefined;
+  readonly acc?: () => AccStore | undefined;
   /** Log lines suppressed by the rate limit (src/log-limit.ts), by cause. */
   readonly logs?: () => Readonly<Record<string, number>>;
   /** Guarded callbacks (timers) that threw, by what they were (src/callback-guard.ts). */
@@ -63,6 +64,7 @@ export interface Snapshot {
     readonly subscribers: Record<string, number>;
     readonly failures: AuthHost['failures'];
   };
+  readonly acc: { readonly written: Record<string, number>; readonly refused: Record<string, number> };
   readonly logs: Readonly<Record<string, number>>;
   readonly callbacks: ReadonlyMap<string, number>;
 }
@@ -105,6 +107,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     },
     pike: sources.pike?.()?.counts(),
     auth: auth && { subscribers: auth.subscribers.countsByTenant(), failures: auth.failures },
+    acc: sources.acc?.(),
     logs: sources.logs?.(),
     callbacks: sources.callbacks?.(),
   };
@@ -356,6 +359,17 @@ export const METRICS: MetricTable = {
       'Digest checks that failed, by tenant and cause (no-credentials, wrong-password, unknown-user, stale-nonce, nonce-reused, user-mismatch, error)',
       ['tenant', 'cause'],
       (a) => byTenant(a.failures, 'cause'),
+    ),
+  ],
+  acc: [
+    counter('kemi_acc_records_total', 'Accounting records written (acc), by tenant', ['tenant'], (a) =>
+      Object.entries(a.written).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter(
+      'kemi_acc_records_refused_total',
+      'Accounting records refused at the cap (acc.max_rows_per_tenant), by tenant',
+      ['tenant'],
+      (a) => Object.entries(a.refused).map(([tenant, n]) => row({ tenant }, n)),
     ),
   ],
   callbacks: [

@@ -15,6 +15,7 @@ import type {
 } from '../state/index.ts';
 import type { DestinationBranch, NextHop, ProxyTransaction, RecordRouteRequest } from '../tm/index.ts';
 import type { Source } from '../transport/index.ts';
+import type { AccHost } from './accounting.ts';
 import type { AuthHost } from './digest-auth.ts';
 import type { PvNames } from './pseudo-variables.ts';
 import type { ScriptRegexes } from './script-regex.ts';
@@ -44,6 +45,8 @@ export interface RouteHost {
   readonly permissions?: PermissionsHost;
   /** Every tenant's pike table; pike answers 1 (not flooding) without it, as Kamailio on an error. */
   readonly pike?: PikeStore;
+  /** The accounting store and settings (acc); absent: nothing is accounted, acc-request fails. */
+  readonly acc?: AccHost;
   /** Digest nonces and the subscribers of the auth functions; absent on a server without them (they fail). */
   readonly auth?: AuthHost;
   /** Pseudo-variable names resolved so far: kept across messages, for the server's lifetime. */

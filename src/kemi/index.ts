@@ -1,5 +1,6 @@
 // Every KSR module the host implements, in the order of wit/ksr.wit's world: the one list the runtime
 // binds and the startup binding check walks.
+import { acc } from './acc.ts';
 import { auth } from './auth.ts';
 import { authDb } from './auth-db.ts';
 import { core } from './core.ts';
@@ -22,6 +23,7 @@ import { tm } from './tm.ts';
 import { x } from './x.ts';
 import { xlog } from './xlog.ts';
 
+export { type AccHost, accountReply } from './accounting.ts';
 export {
   type Answer,
   type Finish,
@@ -67,4 +69,5 @@ export const ksrModules: readonly KsrModule[] = [
   authDb,
   textops,
   textopsx,
+  acc,
 ];

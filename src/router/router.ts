@@ -5,6 +5,7 @@
 // received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
 import {
+  type AccHost,
   type AuthHost,
   type LocationHost,
   type PermissionsHost,
@@ -90,6 +91,8 @@ export interface RouterOptions {
   readonly pike?: PikeStore;
   /** Nonces and subscribers of the auth functions; they fail without it. */
   readonly auth?: AuthHost;
+  /** Accounting records and settings (acc); nothing is accounted without it. */
+  readonly acc?: AccHost;
   /** Replies follow a Via maddr naming a multicast group (config `multicast_replies`); off when absent. */
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
@@ -110,6 +113,7 @@ export class Router implements RouteHost {
   readonly permissions: PermissionsHost | undefined;
   readonly pike: PikeStore | undefined;
   readonly auth: AuthHost | undefined;
+  readonly acc: AccHost | undefined;
   readonly maxfwdLimit: number | undefined;
   readonly sanityNoReply: boolean;
   readonly pvNames = new PvNames();
@@ -144,6 +148,7 @@ export class Router implements RouteHost {
     this.permissions = options.permissions;
     this.pike = options.pike;
     this.auth = options.auth;
+    this.acc = options.acc;
     this.maxfwdLimit = options.maxfwdLimit;
     this.sanityNoReply = options.sanityNoReply ?? false;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);

@@ -41,6 +41,8 @@ export class ResponseContext {
   /** A 6xx came: no new branches (step 5). */
   #closedToBranches = false;
   #completing = false;
+  /** The final response went to the routes' `responded` (a second 2xx of a fork does not). */
+  #finalReported = false;
 
   constructor(tx: ProxyTransaction, routes: TransactionRoutes, queue: RelayQueue, upstream: SendTarget) {
     this.#tx = tx;
@@ -82,6 +84,7 @@ export class ResponseContext {
     tx.env.counters.localReplies++;
     this.#lastStatus = status;
     if (status >= 200) this.#answered(status, [`SIP;cause=${status}`]);
+    this.#sent(response);
     return true;
   }
 
@@ -180,12 +183,22 @@ export class ResponseContext {
     if (this.#tx.server.respond(out)) {
       this.#lastStatus = status;
       if (status >= 200) this.#answered(status, []);
+      this.#sent(out);
     } else if (status >= 200 && status < 300) {
       // A 2xx after the final response (a forking race): it must reach the caller all the same.
       void this.#tx.env.send(this.#upstream, out.toBuffer());
     } else {
       counters.repliesAbsorbed++;
     }
+  }
+
+  /** Tells the routes of a response sent upstream: every provisional one, the first final one only. */
+  #sent(response: SipResponse): void {
+    if (response.status >= 200) {
+      if (this.#finalReported) return;
+      this.#finalReported = true;
+    }
+    this.#routes.responded?.(this.#tx, response);
   }
 
   #answered(status: number, reasons: readonly string[]): void {

@@ -832,6 +832,11 @@ declare function textopsx__msg_apply_changes(): i32;
 @external('kemi:ksr/textopsx@0.1.0', 'remove-body')
 declare function textopsx__remove_body(): i32;
 
+// acc
+// @ts-ignore: decorator
+@external('kemi:ksr/acc@0.1.0', 'acc-request')
+declare function acc__acc_request(comment_ptr: usize, comment_len: usize, table_ptr: usize, table_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -2627,6 +2632,27 @@ export namespace KSR {
     /** Remove the body (Content-Length 0, Content-Type dropped); 1. */
     export function remove_body(): i32 {
       return textopsx__remove_body();
+    }
+  }
+
+  /**
+   * Accounting (Kamailio's `acc` module). Transactions whose request carries the tenant's accounting flags
+   * (its `[acc]` settings: db_flag, db_missed_flag, failed_transaction_flag ...) are recorded when they send
+   * their reply, into the tenant's `acc` and `missed_calls` tables (`kemi-wasm acc`, the admin API), with the
+   * `db_extra` columns evaluated on the request then. A tenant keeps `acc.max_rows_per_tenant` records at
+   * most; more are refused and counted.
+   */
+  export namespace acc {
+    /**
+     * Record the current request in `table` (and log it): code and reason from `comment` ("200 OK"; without
+     * three leading digits the whole comment is the reason). 1; -1 for an empty comment or table, a comment
+     * holding a pseudo-variable (as Kamailio's KEMI), a table name that is not 1-64 letters, digits or _, or
+     * a record refused by the cap.
+     */
+    export function acc_request(comment: string, table: string): i32 {
+      const comment_utf8 = String.UTF8.encode(comment);
+      const table_utf8 = String.UTF8.encode(table);
+      return acc__acc_request(changetype<usize>(comment_utf8), <usize>comment_utf8.byteLength, changetype<usize>(table_utf8), <usize>table_utf8.byteLength);
     }
   }
 }

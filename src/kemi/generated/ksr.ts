@@ -796,4 +796,20 @@ export const KSR_INTERFACES = {
     /** Remove the body (Content-Length 0, Content-Type dropped); 1. */
     'remove-body': { params: [], result: 's32' },
   },
+  /**
+   * Accounting (Kamailio's `acc` module). Transactions whose request carries the tenant's accounting flags
+   * (its `[acc]` settings: db_flag, db_missed_flag, failed_transaction_flag ...) are recorded when they send
+   * their reply, into the tenant's `acc` and `missed_calls` tables (`kemi-wasm acc`, the admin API), with the
+   * `db_extra` columns evaluated on the request then. A tenant keeps `acc.max_rows_per_tenant` records at
+   * most; more are refused and counted.
+   */
+  'acc': {
+    /**
+     * Record the current request in `table` (and log it): code and reason from `comment` ("200 OK"; without
+     * three leading digits the whole comment is the reason). 1; -1 for an empty comment or table, a comment
+     * holding a pseudo-variable (as Kamailio's KEMI), a table name that is not 1-64 letters, digits or _, or
+     * a record refused by the cap.
+     */
+    'acc-request': { params: [['comment', 'string'], ['table', 'string']], result: 's32' },
+  },
 } as const satisfies Record<string, Record<string, KsrSignature>>;

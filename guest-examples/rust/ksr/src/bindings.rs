@@ -653,6 +653,14 @@ mod raw {
             pub fn remove_body() -> i32;
         }
     }
+
+    pub mod acc {
+        #[link(wasm_import_module = "kemi:ksr/acc@0.1.0")]
+        extern "C" {
+            #[link_name = "acc-request"]
+            pub fn acc_request(comment_ptr: *const u8, comment_len: usize, table_ptr: *const u8, table_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -2357,6 +2365,21 @@ pub mod textopsx {
     /// Remove the body (Content-Length 0, Content-Type dropped); 1.
     pub fn remove_body() -> i32 {
         unsafe { super::raw::textopsx::remove_body() }
+    }
+}
+
+/// Accounting (Kamailio's `acc` module). Transactions whose request carries the tenant's accounting flags
+/// (its `[acc]` settings: db_flag, db_missed_flag, failed_transaction_flag ...) are recorded when they send
+/// their reply, into the tenant's `acc` and `missed_calls` tables (`kemi-wasm acc`, the admin API), with the
+/// `db_extra` columns evaluated on the request then. A tenant keeps `acc.max_rows_per_tenant` records at
+/// most; more are refused and counted.
+pub mod acc {
+    /// Record the current request in `table` (and log it): code and reason from `comment` ("200 OK"; without
+    /// three leading digits the whole comment is the reason). 1; -1 for an empty comment or table, a comment
+    /// holding a pseudo-variable (as Kamailio's KEMI), a table name that is not 1-64 letters, digits or _, or
+    /// a record refused by the cap.
+    pub fn acc_request(comment: &str, table: &str) -> i32 {
+        unsafe { super::raw::acc::acc_request(comment.as_ptr(), comment.len(), table.as_ptr(), table.len()) }
     }
 }
 
