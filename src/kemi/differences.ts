@@ -180,4 +180,11 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
     difference:
       'Edits apply at once, so there is nothing left to apply: it only answers as Kamailio (1, or -1 outside a request route for a request).',
   },
+  {
+    ksr: 'acc.acc-request',
+    difference:
+      'Any table name of 1-64 letters, digits and _ is a table of the tenant (Kamailio writes to an existing ' +
+      'database table); records live in acc.db, each value cut at 255 octets, the extra columns kept ' +
+      'together as JSON; the log line is a structured log entry.',
+  },
 ];

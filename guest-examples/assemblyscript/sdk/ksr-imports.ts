@@ -2640,7 +2640,8 @@ export namespace KSR {
    * (its `[acc]` settings: db_flag, db_missed_flag, failed_transaction_flag ...) are recorded when they send
    * their reply, into the tenant's `acc` and `missed_calls` tables (`kemi-wasm acc`, the admin API), with the
    * `db_extra` columns evaluated on the request then. A tenant keeps `acc.max_rows_per_tenant` records at
-   * most; more are refused and counted.
+   * most; more are refused and counted. Difference from Kamailio 5.6: a missed call is recorded once, with
+   * the final reply (Kamailio: at the first failed branch, before the failure route runs).
    */
   export namespace acc {
     /**
