@@ -31,6 +31,16 @@ export interface AccountedReply {
 
 const flagSet = (flags: number, flag: number) => flag >= 0 && (flags & (1 << flag)) !== 0;
 
+/** Whether `flags` carry one of the settings' accounting or missed-call flags: else nothing to do. */
+export function accountable(settings: AccSettings, flags: number): boolean {
+  return (
+    flagSet(flags, settings.dbFlag) ||
+    flagSet(flags, settings.logFlag) ||
+    flagSet(flags, settings.dbMissedFlag) ||
+    flagSet(flags, settings.logMissedFlag)
+  );
+}
+
 /** `columns` evaluated on the context's message: "" for a variable without value. */
 function extras(ctx: RouteContext, columns: AccSettings['dbExtra']): Record<string, string> {
   const out: Record<string, string> = {};

@@ -4,7 +4,7 @@
 // its source, the relayed request), what a route that returned hands back to the transaction, and what
 // reply, forward or drop means for each kind (docs/sandbox.md).
 import type { Logger } from 'pino';
-import { accountReply } from '../kemi/accounting.ts';
+import { accountable, accountReply } from '../kemi/accounting.ts';
 import type { RouteHost } from '../kemi/index.ts';
 import type { SipResponse } from '../sip/index.ts';
 import type { Branch, BranchDraft, BranchVerdict, ProxyTransaction, TransactionRoutes } from '../tm/index.ts';
@@ -141,7 +141,8 @@ export function scriptRoutes(
    * transaction's source, with the transaction's flags; missed-call flags it used are cleared.
    */
   function responded(tx: ProxyTransaction, response: SipResponse): void {
-    if (host.acc === undefined || tx.flags === 0) return;
+    // Most transactions carry no accounting flag: answered before a context is made.
+    if (host.acc === undefined || !accountable(host.acc.settings(script.tenant), tx.flags)) return;
     const request = tx.picked?.request ?? tx.relayedRequest ?? tx.request;
     const ctx = scriptContext(script, 'request', request, tx.source, host, tx.log);
     ctx.flags.message = tx.flags;
