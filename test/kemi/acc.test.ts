@@ -102,6 +102,44 @@ describe('accountReply', () => {
   });
 });
 
+describe('detect_direction', () => {
+  it("swaps the tags of a request going upstream (its Route's ftag is not the From tag)", () => {
+    const { store } = host();
+    const settings = accSettings({ max_rows_per_tenant: 10, db_flag: 1, detect_direction: true }, undefined);
+    const accHost: AccHost = { store, settings: () => settings };
+    const routed = (ftag: string) =>
+      INVITE.replace('Max-Forwards: 70', `Route: <sip:127.0.0.1;lr;ftag=${ftag}>\r\nMax-Forwards: 70`);
+    const down = contextFor(routed('ft1'), 'request', undefined, { acc: accHost }, script('alpha')).ctx;
+    const up = contextFor(routed('tt'), 'request', undefined, { acc: accHost }, script('alpha')).ctx;
+    accountReply(down, 0b10, { status: 200, reason: 'OK', toTag: 'tt', hasBody: false });
+    accountReply(up, 0b10, { status: 200, reason: 'OK', toTag: 'tt', hasBody: false });
+    expect(list(store, 'alpha').map((r) => [r.from_tag, r.to_tag])).toEqual([
+      ['ft1', 'tt'],
+      ['tt', 'ft1'],
+    ]);
+  });
+});
+
+describe('report_cancels', () => {
+  it('a flagged CANCEL is accounted only with report_cancels', () => {
+    const cancel = INVITE.replace('INVITE sip:', 'CANCEL sip:').replace(
+      'CSeq: 101 INVITE',
+      'CSeq: 101 CANCEL',
+    );
+    for (const reportCancels of [false, true]) {
+      const { store } = host();
+      const settings = accSettings(
+        { max_rows_per_tenant: 10, db_flag: 1, report_cancels: reportCancels },
+        undefined,
+      );
+      const accHost: AccHost = { store, settings: () => settings };
+      const { ctx } = contextFor(cancel, 'request', undefined, { acc: accHost }, script('alpha'));
+      accountReply(ctx, 0b10, { status: 200, reason: 'OK', toTag: 'tt', hasBody: false });
+      expect(list(store, 'alpha').map((r) => r.method)).toEqual(reportCancels ? ['CANCEL'] : []);
+    }
+  });
+});
+
 describe('acc config', () => {
   it('takes Kamailio-style extras, refuses others; a tenant overrides the top-level keys', () => {
     expect(accSchema.parse({ db_extra: ACC_BASIC_EXTRA }).db_extra).toBe(ACC_BASIC_EXTRA);
