@@ -64,7 +64,11 @@ export interface Snapshot {
     readonly subscribers: Record<string, number>;
     readonly failures: AuthHost['failures'];
   };
-  readonly acc: { readonly written: Record<string, number>; readonly refused: Record<string, number> };
+  readonly acc: {
+    readonly written: Record<string, number>;
+    readonly refused: Record<string, number>;
+    readonly lost: number;
+  };
   readonly logs: Readonly<Record<string, number>>;
   readonly callbacks: ReadonlyMap<string, number>;
 }
@@ -370,6 +374,12 @@ export const METRICS: MetricTable = {
       'Accounting records refused at the cap (acc.max_rows_per_tenant), by tenant',
       ['tenant'],
       (a) => Object.entries(a.refused).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter(
+      'kemi_acc_records_lost_total',
+      'Accounting records lost to a failed insert (disk errors)',
+      [],
+      (a) => one(a.lost),
     ),
   ],
   callbacks: [

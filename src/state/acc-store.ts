@@ -130,6 +130,9 @@ export class AccStore {
   readonly refused: Record<string, number> = {};
   /** Records written, by tenant (metrics). */
   readonly written: Record<string, number> = {};
+  /** Records lost to a failed insert (a full disk ...): a batch is dropped, never retried without end. */
+  lost = 0;
+  #closed = false;
   readonly #db: DatabaseSync;
   readonly #maxRows: number;
   readonly #insert: StatementSync;
@@ -169,6 +172,8 @@ export class AccStore {
 
   /** Queues `record` for `tenant`'s `table`; false (counted) when the tenant holds its cap of records. */
   write(tenant: string, table: string, record: AccRecord): boolean {
+    // A transaction that ends while the server stops has nowhere to go.
+    if (this.#closed) return false;
     const rows = this.count(tenant);
     if (rows >= this.#maxRows) {
       this.refused[tenant] = (this.refused[tenant] ?? 0) + 1;
@@ -186,7 +191,12 @@ export class AccStore {
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      this.#write(FLUSH_BATCH);
+      if (this.#closed) return;
+      try {
+        this.#write(FLUSH_BATCH);
+      } catch {
+        // Counted in `lost` (#write forgot the batch): a disk error must not stop the server.
+      }
       if (this.#pending.length > 0) this.#schedule();
     });
   }
@@ -234,8 +244,9 @@ export class AccStore {
       }
       this.#db.exec('COMMIT');
     } catch (error) {
-      this.#db.exec('ROLLBACK');
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       // The batch is lost: forget its rows so the cap counts what is stored.
+      this.lost += batch.length;
       this.#rows.clear();
       throw error;
     }
@@ -266,7 +277,12 @@ export class AccStore {
   }
 
   close(): void {
-    this.flush();
-    this.#db.close();
+    if (this.#closed) return;
+    try {
+      this.flush();
+    } finally {
+      this.#closed = true;
+      this.#db.close();
+    }
   }
 }

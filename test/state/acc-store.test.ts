@@ -56,5 +56,8 @@ describe('AccStore', () => {
       'c2',
     ]);
     again.close();
+    // A transaction ending while the server stops: refused, nothing thrown.
+    expect(again.write('b', 'acc', record('c5'))).toBe(false);
+    again.close();
   });
 });
