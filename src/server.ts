@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { type AdminServer, startAdmin } from './admin/index.ts';
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
+import { accSettings } from './config/acc-schema.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { logLimitOptions } from './config/log-limit-schema.ts';
 import { natPingSettings } from './config/nathelper-schema.ts';
@@ -13,7 +14,7 @@ import { ngSettings } from './config/rtpengine-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmCaps, tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
-import { type AuthHost, ksrModules } from './kemi/index.ts';
+import { type AccHost, type AuthHost, ksrModules } from './kemi/index.ts';
 import { LogLimiter } from './log-limit.ts';
 import {
   DialogPins,
@@ -37,6 +38,7 @@ import { NgClient } from './rtpengine/index.ts';
 import { checkBindings, ksrPackage, Linker, setV8Flags } from './runtime/index.ts';
 import { createResponse } from './sip/index.ts';
 import {
+  AccStore,
   AddressStore,
   DEFAULT_REGISTRAR,
   DEFAULT_SWEEP_INTERVAL_S,
@@ -170,6 +172,14 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     failures: {},
   };
   stateLog.info({ where: subscribers.where }, 'subscriber store open');
+  const openedAcc = AccStore.open({ dir: config.data_dir, maxRowsPerTenant: config.acc.max_rows_per_tenant });
+  if (!openedAcc.ok) return fail(openedAcc.error);
+  const accStore = openedAcc.value;
+  stops.push(async () => accStore.close());
+  const accByTenant = new Map(config.tenants.map((t) => [t.name, accSettings(config.acc, t.acc)]));
+  const accDefault = accSettings(config.acc, undefined);
+  const acc: AccHost = { store: accStore, settings: (tenant) => accByTenant.get(tenant) ?? accDefault };
+  stateLog.info({ where: accStore.where }, 'accounting store open');
 
   const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
   compiler.warm();
@@ -294,6 +304,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     pike,
     auth,
     rtpengine,
+    acc,
     logLimit,
     parseLimits: { maxMessageSize: config.message_limits.max_message_bytes },
     editLimits: {
@@ -328,11 +339,13 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         pike: () => sipCore.pike,
         auth: () => sipCore.auth,
         rtpengine: () => sipCore.rtpengine,
+        acc: () => accStore,
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
         natping: () => keepalive.counts,
       },
       subscribers,
+      acc: accStore,
       log: log.child({ layer: 'admin' }),
     });
     if (!startedAdmin.ok) return fail(startedAdmin.error);

@@ -14,6 +14,7 @@
 //   POST /v1/tenants/:tenant/subscribers/import    add many: {"subscribers": [...], "replace"?, "table"?}
 //   PUT  /v1/tenants/:tenant/subscribers/:domain/:username   new password: {"password", "table"?}
 //   DELETE /v1/tenants/:tenant/subscribers/:domain/:username[?table=]
+//   GET  /v1/tenants/:tenant/acc                   accounting records, ?table=acc|missed_calls&limit=&offset=&since=
 // Every error is `{ error, reason }` with a 4xx/5xx status (errors.ts). The routes are chained so that Hono
 // infers their inputs and responses: AdminApp is the type the CLI's client (hono/client) is checked against.
 import { type Context, Hono } from 'hono';
@@ -22,7 +23,8 @@ import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Registry, RegistryError } from '../registry/index.ts';
-import type { AddressStore, SubscriberStore } from '../state/index.ts';
+import type { AccStore, AddressStore, SubscriberStore } from '../state/index.ts';
+import { accQuery } from './acc-routes.ts';
 import { addressRoutes } from './address-routes.ts';
 import { jsonError, REGISTRY_STATUS } from './errors.ts';
 import type { AdminMetrics } from './metrics.ts';
@@ -44,6 +46,8 @@ export interface AdminAppOptions {
   readonly log: Logger;
   /** The permissions address tables; the address routes answer 503 without them. */
   readonly addresses?: AddressStore;
+  /** Every tenant's accounting records; the acc route answers 404 without them. */
+  readonly acc?: AccStore;
 }
 
 type Env = { Variables: { principal: Principal } };
@@ -245,6 +249,13 @@ export function createAdminApp(options: AdminAppOptions) {
       })
       .route('/v1/tenants/:tenant/addresses', addressRoutes(options.addresses, log))
       .route('/v1/tenants/:tenant/subscribers', subscriberRoutes(subscribers, log))
+      .get('/v1/tenants/:tenant/acc', accQuery, (c) => {
+        const acc = options.acc;
+        if (!acc) return jsonError(c, 404, 'no-acc-store', 'this server has no accounting store');
+        const tenant = c.req.param('tenant');
+        const query = c.req.valid('query');
+        return c.json({ tenant, table: query.table, records: acc.list(tenant, query) });
+      })
   );
 }
 

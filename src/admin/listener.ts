@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { AdminConfig } from '../config/schema.ts';
 import type { Registry } from '../registry/index.ts';
 import { err, ok, type Result } from '../result.ts';
-import type { AddressStore, SubscriberStore } from '../state/index.ts';
+import type { AccStore, AddressStore, SubscriberStore } from '../state/index.ts';
 import { createAdminApp } from './app.ts';
 import { AdminMetrics, type MetricSources } from './metrics.ts';
 import { resolveTokens, type TenantTokenConfig } from './tokens.ts';
@@ -31,6 +31,8 @@ export interface AdminOptions {
   readonly sources: Omit<MetricSources, 'registry'>;
   /** The subscriber store the provisioning routes edit; they answer 404 without it. */
   readonly subscribers?: SubscriberStore;
+  /** The accounting records the acc route reads; it answers 404 without them. */
+  readonly acc?: AccStore;
   readonly log: Logger;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -51,6 +53,7 @@ export async function startAdmin(options: AdminOptions): Promise<AdminStartResul
       global: options.config.max_uploads_in_flight,
     },
     subscribers: options.subscribers,
+    acc: options.acc,
     log: options.log,
     addresses: options.addresses,
   });

@@ -5,7 +5,7 @@
 import type { AuthHost, LocationHost, PermissionsHost, RtpengineHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
 import type { RouterCounters } from '../router/counters.ts';
-import type { HtableStore, PikeCounts, PikeStore, TenantHtables } from '../state/index.ts';
+import type { AccStore, HtableStore, PikeCounts, PikeStore, TenantHtables } from '../state/index.ts';
 import type { TmCounters } from '../tm/index.ts';
 import type { TransportCounters } from '../transport/counters.ts';
 
@@ -38,6 +38,7 @@ export interface MetricSources {
   readonly auth?: () => AuthHost | undefined;
   /** The rtpengine functions' commands that came to nothing, by tenant. */
   readonly rtpengine?: () => RtpengineHost | undefined;
+  readonly acc?: () => AccStore | undefined;
   /** Log lines suppressed by the rate limit (src/log-limit.ts), by cause. */
   readonly logs?: () => Readonly<Record<string, number>>;
   /** Guarded callbacks (timers) that threw, by what they were (src/callback-guard.ts). */
@@ -68,6 +69,11 @@ export interface Snapshot {
     readonly failures: AuthHost['failures'];
   };
   readonly rtpengine: { readonly failed: RtpengineHost['failed']; readonly pending: number };
+  readonly acc: {
+    readonly written: Record<string, number>;
+    readonly refused: Record<string, number>;
+    readonly lost: number;
+  };
   readonly logs: Readonly<Record<string, number>>;
   readonly callbacks: ReadonlyMap<string, number>;
   readonly natping: Record<string, Record<string, number>>;
@@ -113,6 +119,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     pike: sources.pike?.()?.counts(),
     auth: auth && { subscribers: auth.subscribers.countsByTenant(), failures: auth.failures },
     rtpengine: rtpengine && { failed: rtpengine.failed, pending: rtpengine.client.pending },
+    acc: sources.acc?.(),
     logs: sources.logs?.(),
     callbacks: sources.callbacks?.(),
     natping: sources.natping?.(),
@@ -385,6 +392,23 @@ export const METRICS: MetricTable = {
         'nathelper.max_pings_per_interval), removed (no reply within keepalive_timeout)',
       ['tenant', 'event'],
       (n) => byTenant(n, 'event'),
+    ),
+  ],
+  acc: [
+    counter('kemi_acc_records_total', 'Accounting records written (acc), by tenant', ['tenant'], (a) =>
+      Object.entries(a.written).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter(
+      'kemi_acc_records_refused_total',
+      'Accounting records refused at the cap (acc.max_rows_per_tenant), by tenant',
+      ['tenant'],
+      (a) => Object.entries(a.refused).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter(
+      'kemi_acc_records_lost_total',
+      'Accounting records lost to a failed insert (disk errors)',
+      [],
+      (a) => one(a.lost),
     ),
   ],
   callbacks: [

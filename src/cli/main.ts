@@ -1,6 +1,7 @@
 // The `kemi-wasm` command. Each subcommand lives in its own file and registers itself on the program.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerAcc } from './acc.ts';
 import { registerActivate } from './activate.ts';
 import { registerAddress } from './address.ts';
 import { registerBuild } from './build.ts';
@@ -28,5 +29,6 @@ registerRollback(program);
 registerStatus(program);
 registerAddress(program);
 registerSubscriber(program);
+registerAcc(program);
 
 await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_MAXFWD_LIMIT } from '../kemi/maxfwd.ts';
 import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
+import { accSchema, tenantAccSchema } from './acc-schema.ts';
 import { AUTH_DEFAULTS, authAlgorithms, authSchema } from './auth-schema.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { logLimitSchema } from './log-limit-schema.ts';
@@ -176,6 +177,8 @@ const tenantSchema = z
     registrar: registrarSettings.optional(),
     /** Algorithms this tenant's challenges offer, in order (over `auth.algorithms`). */
     auth_algorithms: authAlgorithms.optional(),
+    /** Accounting settings of this tenant (over the top-level `acc`; acc-schema.ts). */
+    acc: tenantAccSchema.optional(),
   })
   .strict();
 
@@ -342,6 +345,8 @@ export const configSchema = z
     nathelper: nathelperSchema,
     /** The media relays of KSR rtpengine (rtpengine-schema.ts). */
     rtpengine: rtpengineSchema,
+    /** Accounting (KSR acc): Kamailio's acc parameters and the per-tenant cap (acc-schema.ts, `acc.db`). */
+    acc: accSchema,
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -16,6 +16,7 @@ import type {
 } from '../state/index.ts';
 import type { DestinationBranch, NextHop, ProxyTransaction, RecordRouteRequest } from '../tm/index.ts';
 import type { Source } from '../transport/index.ts';
+import type { AccHost } from './accounting.ts';
 import type { AuthHost } from './digest-auth.ts';
 import type { PvNames } from './pseudo-variables.ts';
 import type { ScriptRegexes } from './script-regex.ts';
@@ -47,6 +48,8 @@ export interface RouteHost {
   readonly rtpengine?: RtpengineHost;
   /** Every tenant's pike table; pike answers 1 (not flooding) without it, as Kamailio on an error. */
   readonly pike?: PikeStore;
+  /** The accounting store and settings (acc); absent: nothing is accounted, acc-request fails. */
+  readonly acc?: AccHost;
   /** Digest nonces and the subscribers of the auth functions; absent on a server without them (they fail). */
   readonly auth?: AuthHost;
   /** Pseudo-variable names resolved so far: kept across messages, for the server's lifetime. */
@@ -179,6 +182,8 @@ export interface Answer {
   readonly replyHeaders: [name: string, value: string][];
   /** Octets of replyHeaders as written ("name: value" CRLF each); kept by pushReplyHeaders (message-budget.ts). */
   replyHeaderBytes: number;
+  /** The body of the reply the server generates (`textops.set-reply-body`). */
+  replyBody: { readonly body: string; readonly contentType: string } | undefined;
   /** Replies go to the source port (`force-rport`). */
   forceRport: boolean;
   /** The reply `sl-reply-error` sends: the last failure a KSR function found. */
@@ -259,6 +264,7 @@ export class RouteContext {
     replied: undefined,
     replyHeaders: [],
     replyHeaderBytes: 0,
+    replyBody: undefined,
     forceRport: false,
     pendingError: undefined,
     dropped: false,

@@ -206,4 +206,39 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
     difference:
       'Not blocking: 1 once the query went to an instance; the statistics are logged at debug level (no $rtpstat).',
   },
+  {
+    ksr: 'textops.search',
+    difference:
+      'Patterns run on a linear-time engine: backreferences and lookaround are refused (-1), patterns over 256 ' +
+      'bytes too; `.` does not match CR (POSIX REG_NEWLINE: it does) and `\\` escapes within brackets. ' +
+      'Searches see the message as edited so far (Kamailio: as received, until `msg_apply_changes`).',
+  },
+  {
+    ksr: 'textops.subst',
+    difference:
+      'Matches each header line ("Name: value", no CRLF) and then the body on their own, so a match never ' +
+      'spans two lines; edits apply at once. A substitution touching Via or Content-Length, raising ' +
+      'Max-Forwards, leaving a malformed line or the message over its limits is refused whole (-1).',
+  },
+  {
+    ksr: 'textops.remove-hf-re',
+    difference: 'Never removes Via or Content-Length headers (they belong to the server).',
+  },
+  {
+    ksr: 'textops.has-body-type',
+    difference:
+      'Compares "type/subtype" as text, case-insensitively (Kamailio decodes known MIME types and refuses others).',
+  },
+  {
+    ksr: 'textopsx.msg-apply-changes',
+    difference:
+      'Edits apply at once, so there is nothing left to apply: it only answers as Kamailio (1, or -1 outside a request route for a request).',
+  },
+  {
+    ksr: 'acc.acc-request',
+    difference:
+      'Any table name of 1-64 letters, digits and _ is a table of the tenant (Kamailio writes to an existing ' +
+      'database table); records live in acc.db, each value cut at 255 octets, the extra columns kept ' +
+      'together as JSON; the log line is a structured log entry.',
+  },
 ];

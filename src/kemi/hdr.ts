@@ -24,7 +24,7 @@ import {
 const RESERVED = new Set(['via', 'content-length']);
 
 /** The header fields in `hdrval`, or undefined (logged) when a line is malformed or reserved. */
-function fieldsOf(
+export function fieldsOf(
   ctx: RouteContext,
   hdrval: string,
   fnName: string,
@@ -51,7 +51,7 @@ function fieldsOf(
   return fields;
 }
 
-function reservedOk(ctx: RouteContext, name: string, fnName: string): boolean {
+export function reservedOk(ctx: RouteContext, name: string, fnName: string): boolean {
   if (!RESERVED.has(headerKey(name))) return true;
   hostLog(ctx, 'error', fnName, { ksr: fnName }, `scripts cannot change ${name} headers`);
   return false;
@@ -61,7 +61,7 @@ function reservedOk(ctx: RouteContext, name: string, fnName: string): boolean {
  * The highest Max-Forwards a script may write on the current request: the value it carries now, else the
  * value it was received with (else 70); undefined for a reply (its Max-Forwards means nothing).
  */
-function maxForwardsLimit(ctx: RouteContext): number | undefined {
+export function maxForwardsLimit(ctx: RouteContext): number | undefined {
   if (!ctx.request) return undefined;
   return ctx.request.maxForwards ?? ctx.tm.receivedMaxForwards ?? INITIAL_MAX_FORWARDS;
 }
@@ -85,7 +85,7 @@ function maxForwardsOk(
   return false;
 }
 
-function bytesOf(fields: readonly NewHeader[]): number {
+export function bytesOf(fields: readonly NewHeader[]): number {
   let bytes = 0;
   for (const f of fields) bytes += lineBytes(f.name, f.value);
   return bytes;

@@ -1,5 +1,6 @@
 // Every KSR module the host implements, in the order of wit/ksr.wit's world: the one list the runtime
 // binds and the startup binding check walks.
+import { acc } from './acc.ts';
 import { auth } from './auth.ts';
 import { authDb } from './auth-db.ts';
 import { core } from './core.ts';
@@ -19,10 +20,12 @@ import { rtpengine } from './rtpengine.ts';
 import { sanity } from './sanity.ts';
 import { siputils } from './siputils.ts';
 import { sl } from './sl.ts';
+import { textops, textopsx } from './textops.ts';
 import { tm } from './tm.ts';
 import { x } from './x.ts';
 import { xlog } from './xlog.ts';
 
+export { type AccHost, accountReply } from './accounting.ts';
 export {
   type Answer,
   type Finish,
@@ -69,4 +72,7 @@ export const ksrModules: readonly KsrModule[] = [
   authDb,
   nathelper,
   rtpengine,
+  textops,
+  textopsx,
+  acc,
 ];

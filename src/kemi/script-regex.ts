@@ -4,6 +4,7 @@
 // exponential pattern; backreferences and lookaround, which it cannot run, are refused), patterns and
 // inputs have a length cap, and only short patterns are cached (scripts use a handful of fixed ones).
 import { err, ok, type Result } from '../result.ts';
+import { type PosixFlags, posixToJs } from './posix-regex.ts';
 
 /** Longest pattern accepted, in bytes. */
 export const MAX_PATTERN_BYTES = 256;
@@ -36,6 +37,8 @@ export class ScriptRegexes {
   /** Whether patterns run on the linear-time engine (setV8Flags ran before this was made). */
   readonly linear = linearRegex();
   readonly #cache = new Map<string, Result<RegExp, string>>();
+  /** compilePosix's patterns, by flags and pattern (apart: a key could read as a plain pattern). */
+  readonly #posixCache = new Map<string, Result<RegExp, string>>();
 
   /** The compiled pattern, or the reason it is refused. */
   compile(pattern: string): Result<RegExp, string> {
@@ -48,6 +51,30 @@ export class ScriptRegexes {
     if (pattern.length <= CACHED_PATTERN_BYTES) {
       if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
       this.#cache.set(pattern, found);
+    }
+    return found;
+  }
+
+  /**
+   * A POSIX pattern of textops (posix-regex.ts) compiled with Kamailio's flags, `global` for a substitution
+   * of every match; cached with the flags, under the same limits as `compile`.
+   */
+  compilePosix(pattern: string, flags: PosixFlags & { readonly global?: boolean }): Result<RegExp, string> {
+    const js = `${flags.global ? 'g' : ''}${flags.newline ? 'm' : 's'}`;
+    const key = `${flags.icase ? 'i' : ''}${js}/${pattern}`;
+    let found = this.#posixCache.get(key);
+    if (found !== undefined) return found;
+    if (pattern.length > MAX_PATTERN_BYTES) {
+      return err(`regular expression of ${pattern.length} bytes refused: the limit is ${MAX_PATTERN_BYTES}`);
+    }
+    const translated = posixToJs(pattern, flags);
+    found =
+      'error' in translated
+        ? err(`bad regular expression '${short(pattern)}': ${translated.error}`)
+        : compile(translated.source, `${this.linear ? LINEAR_FLAG : ''}${js}`, pattern);
+    if (pattern.length <= CACHED_PATTERN_BYTES) {
+      if (this.#posixCache.size >= CACHE_LIMIT) this.#posixCache.clear();
+      this.#posixCache.set(key, found);
     }
     return found;
   }
@@ -67,7 +94,7 @@ export class ScriptRegexes {
   }
 }
 
-function compile(pattern: string, flags: string): Result<RegExp, string> {
+function compile(pattern: string, flags: string, written = pattern): Result<RegExp, string> {
   try {
     return ok(new RegExp(pattern, flags));
   } catch (e) {
@@ -75,7 +102,7 @@ function compile(pattern: string, flags: string): Result<RegExp, string> {
     const why = /linear time/.test(message)
       ? 'backreferences and lookaround are not supported (patterns run in linear time)'
       : message;
-    return err(`bad regular expression '${short(pattern)}': ${why}`);
+    return err(`bad regular expression '${short(written)}': ${why}`);
   }
 }
 

@@ -5,6 +5,7 @@
 // received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
 import {
+  type AccHost,
   type AuthHost,
   type LocationHost,
   type PermissionsHost,
@@ -93,6 +94,8 @@ export interface RouterOptions {
   readonly auth?: AuthHost;
   /** The media relay client of the rtpengine functions; they fail without it. */
   readonly rtpengine?: RtpengineHost;
+  /** Accounting records and settings (acc); nothing is accounted without it. */
+  readonly acc?: AccHost;
   /** Replies follow a Via maddr naming a multicast group (config `multicast_replies`); off when absent. */
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
@@ -114,6 +117,7 @@ export class Router implements RouteHost {
   readonly pike: PikeStore | undefined;
   readonly auth: AuthHost | undefined;
   readonly rtpengine: RtpengineHost | undefined;
+  readonly acc: AccHost | undefined;
   readonly maxfwdLimit: number | undefined;
   readonly sanityNoReply: boolean;
   readonly pvNames = new PvNames();
@@ -149,6 +153,7 @@ export class Router implements RouteHost {
     this.pike = options.pike;
     this.auth = options.auth;
     this.rtpengine = options.rtpengine;
+    this.acc = options.acc;
     this.maxfwdLimit = options.maxfwdLimit;
     this.sanityNoReply = options.sanityNoReply ?? false;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
@@ -242,6 +247,8 @@ export class Router implements RouteHost {
     const response = createResponse(request, status, reason, {
       toTag: status > 100 ? localToTag(request) : undefined,
       headers: overloadHeaders(ctx, status),
+      body: ctx.answer.replyBody?.body,
+      contentType: ctx.answer.replyBody?.contentType,
     });
     this.counters.localReplies++;
     ctx.answer.replied = status;

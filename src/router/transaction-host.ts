@@ -246,7 +246,9 @@ export class TransactionHost implements TmHost {
       hostLog(ctx, 'error', 't-reply', { ksr: 't-reply' }, `cannot reply from a ${ctx.kind} route`);
       return -1;
     }
-    if (!tx.reply(status, reason, ctx.answer.replyHeaders)) {
+    // The request route's flags as the reply leaves (acc reads them; t-relay keeps them so too).
+    if (ctx.kind === 'request') tx.flags = ctx.flags.message;
+    if (!tx.reply(status, reason, ctx.answer.replyHeaders, ctx.answer.replyBody)) {
       hostLog(
         ctx,
         'error',

@@ -4,6 +4,7 @@
 // its source, the relayed request), what a route that returned hands back to the transaction, and what
 // reply, forward or drop means for each kind (docs/sandbox.md).
 import type { Logger } from 'pino';
+import { accountable, accountReply } from '../kemi/accounting.ts';
 import type { RouteHost } from '../kemi/index.ts';
 import type { SipResponse } from '../sip/index.ts';
 import type { Branch, BranchDraft, BranchVerdict, ProxyTransaction, TransactionRoutes } from '../tm/index.ts';
@@ -16,7 +17,7 @@ export function scriptRoutes(
   script: Script,
   invoker: RouteInvoker,
   host: RouteHost,
-): Pick<TransactionRoutes, 'branch' | 'onReply' | 'failure'> {
+): Pick<TransactionRoutes, 'branch' | 'onReply' | 'failure' | 'responded'> {
   /** The log of a route run by `s`: the transaction's, or one naming the fallback version. */
   const logFor = (s: Script, tx: ProxyTransaction): Logger =>
     s === tx.owner ? tx.log : s.log.child({ callId: tx.request.callId });
@@ -134,7 +135,27 @@ export function scriptRoutes(
     });
   }
 
+  /**
+   * Accounting (acc) of a response the transaction sent: evaluated on the request as sent to the answering
+   * branch ($rU is its R-URI, as Kamailio's acc sets new_uri to the winning branch's), from the
+   * transaction's source, with the transaction's flags; missed-call flags it used are cleared.
+   */
+  function responded(tx: ProxyTransaction, response: SipResponse): void {
+    // Most transactions carry no accounting flag: answered before a context is made.
+    if (host.acc === undefined || !accountable(host.acc.settings(script.tenant), tx.flags)) return;
+    const request = tx.picked?.request ?? tx.relayedRequest ?? tx.request;
+    const ctx = scriptContext(script, 'request', request, tx.source, host, tx.log);
+    ctx.flags.message = tx.flags;
+    tx.flags = accountReply(ctx, tx.flags, {
+      status: response.status,
+      reason: response.reason,
+      toTag: response.to?.tag,
+      hasBody: response.bodyLength > 0,
+    });
+  }
+
   return {
+    responded,
     branch,
     onReply: (tx, name, response, b, source) => onReply(tx, name, response, b, source ?? tx.source),
     failure,

@@ -341,6 +341,34 @@ export abstract class SipMessage {
     return removed;
   }
 
+  /**
+   * Replaces the fields at the indexes of `changes` with the fields given (none: removed), in one edit:
+   * all of them, or none (false) when a replacement is malformed or the message would not stay answerable.
+   */
+  rewriteHeaders(changes: ReadonlyMap<number, readonly NewHeader[]>): boolean {
+    const next: HeaderField[] = [];
+    const guarded = new Set<string>();
+    for (let i = 0; i < this.fieldList.length; i++) {
+      const old = this.fieldList[i];
+      const change = changes.get(i);
+      if (change === undefined) {
+        next.push(old);
+        continue;
+      }
+      if (isGuardedKey(old.key)) guarded.add(old.key);
+      for (const header of change) {
+        const field = HeaderField.create(header.name, header.value);
+        if (field === undefined) return false;
+        if (isGuardedKey(field.key)) guarded.add(field.key);
+        next.push(field);
+      }
+    }
+    for (const key of guarded)
+      if (!keepsAnswerable(key, next, (cseq) => this.acceptsCSeq(cseq))) return false;
+    this.adopt(next);
+    return true;
+  }
+
   /** Removes the `index`th field named `name` (0 first, -1 last); false when there is none or refused. */
   removeHeaderAt(name: string, index: number): boolean {
     const key = headerKey(name);

@@ -2,6 +2,15 @@
 // htables, pike and digest nonces (in memory); the registrar's location, the permissions address table and
 // the subscribers (node:sqlite).
 
+export {
+  ACC_OFF,
+  ACC_TABLE_NAME,
+  type AccListQuery,
+  type AccRecord,
+  type AccRow,
+  type AccSettings,
+  AccStore,
+} from './acc-store.ts';
 export { type AddressEntry, AddressIndex, type IndexedEntry } from './address-index.ts';
 export {
   type AddressInput,

@@ -104,6 +104,11 @@ export interface TransactionRoutes {
    * resolved once (cached, bounded in time) and checked again as an address; the error says why not.
    */
   resolve(hop: NextHop, families: readonly (4 | 6)[]): Promise<Result<string, string>>;
+  /**
+   * The transaction sent `response` upstream (tm's TMCB_RESPONSE_OUT): each provisional response, and its
+   * final response once. Accounting (acc) hooks here.
+   */
+  responded?(tx: ProxyTransaction, response: SipResponse): void;
   /** The transaction is over (the server unpins its module version). */
   ended(tx: ProxyTransaction): void;
 }

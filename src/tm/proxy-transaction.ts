@@ -25,7 +25,7 @@ import type { RecordRouteRequest } from './record-route.ts';
 import { E_CANCELED, E_UNSPEC, type RelayError, relayError } from './relay-error.ts';
 import { RelayQueue } from './relay-queue.ts';
 import { type Forwarding, forwardBranch } from './request-forwarding.ts';
-import { cancelPending, ResponseContext } from './response-context.ts';
+import { cancelPending, type LocalReplyBody, ResponseContext } from './response-context.ts';
 import type { ServerTransactionUser } from './transaction.ts';
 
 /** What relay() did: how many branches it queued, or why it queued none. */
@@ -223,8 +223,13 @@ export class ProxyTransaction implements ServerTransactionUser {
   }
 
   /** Sends a response made here (t_reply); false when a final response went out already. */
-  reply(status: number, reason: string, headers?: ReadonlyArray<readonly [string, string]>): boolean {
-    return this.#responses.reply(status, reason, headers);
+  reply(
+    status: number,
+    reason: string,
+    headers?: ReadonlyArray<readonly [string, string]>,
+    body?: LocalReplyBody,
+  ): boolean {
+    return this.#responses.reply(status, reason, headers, body);
   }
 
   /** The caller cancelled the request (16.10): cancel every pending branch. */

@@ -16,6 +16,12 @@ import type { RelayQueue } from './relay-queue.ts';
 import { remapStatus } from './remap-status.ts';
 
 /** Cancels every branch of `branches` still waiting for its final response, but `winner` (16.10, 16.7). */
+/** The body of a reply the proxy makes itself (the script's `set-reply-body`). */
+export interface LocalReplyBody {
+  readonly body: string;
+  readonly contentType: string;
+}
+
 export function cancelPending(
   branches: readonly Branch[],
   reasons: readonly string[],
@@ -35,6 +41,8 @@ export class ResponseContext {
   /** A 6xx came: no new branches (step 5). */
   #closedToBranches = false;
   #completing = false;
+  /** The final response went to the routes' `responded` (a second 2xx of a fork does not). */
+  #finalReported = false;
 
   constructor(tx: ProxyTransaction, routes: TransactionRoutes, queue: RelayQueue, upstream: SendTarget) {
     this.#tx = tx;
@@ -58,17 +66,25 @@ export class ResponseContext {
   }
 
   /** Sends a response made here (t_reply); false when a final response went out already. */
-  reply(status: number, reason: string, headers?: ReadonlyArray<readonly [string, string]>): boolean {
+  reply(
+    status: number,
+    reason: string,
+    headers?: ReadonlyArray<readonly [string, string]>,
+    body?: LocalReplyBody,
+  ): boolean {
     if (this.#finalStatus !== undefined) return false;
     const tx = this.#tx;
     const response = createResponse(tx.request, status, reason, {
       toTag: status > 100 ? tx.env.localTag(tx.request) : undefined,
       headers,
+      body: body?.body,
+      contentType: body?.contentType,
     });
     if (!tx.server.respond(response, true)) return false;
     tx.env.counters.localReplies++;
     this.#lastStatus = status;
     if (status >= 200) this.#answered(status, [`SIP;cause=${status}`]);
+    this.#sent(response);
     return true;
   }
 
@@ -181,12 +197,22 @@ export class ResponseContext {
     if (this.#tx.server.respond(out)) {
       this.#lastStatus = status;
       if (status >= 200) this.#answered(status, []);
+      this.#sent(out);
     } else if (status >= 200 && status < 300) {
       // A 2xx after the final response (a forking race): it must reach the caller all the same.
       void this.#tx.env.send(this.#upstream, out.toBuffer());
     } else {
       counters.repliesAbsorbed++;
     }
+  }
+
+  /** Tells the routes of a response sent upstream: every provisional one, the first final one only. */
+  #sent(response: SipResponse): void {
+    if (response.status >= 200) {
+      if (this.#finalReported) return;
+      this.#finalReported = true;
+    }
+    this.#routes.responded?.(this.#tx, response);
   }
 
   #answered(status: number, reasons: readonly string[]): void {

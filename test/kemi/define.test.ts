@@ -53,6 +53,6 @@ describe('defineModule', () => {
       'is-maxfwd-lt': () => 1,
     });
     // @ts-expect-error an interface the world does not import
-    expect(() => defineModule('textops', {})).toThrow("wit/ksr.wit's world imports no interface 'textops'");
+    expect(() => defineModule('cfgutils', {})).toThrow("wit/ksr.wit's world imports no interface 'cfgutils'");
   });
 });

@@ -3,7 +3,7 @@
 // the clock. The caller (UAC) is 192.0.2.1:5060, the proxy 127.0.0.1:5060, callees 192.0.2.20-29:5060.
 
 import type { Logger } from 'pino';
-import type { RouteContext } from '../../src/kemi/index.ts';
+import type { AccHost, RouteContext } from '../../src/kemi/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { err, OK } from '../../src/result.ts';
@@ -176,6 +176,8 @@ export interface HarnessOptions {
   readonly relayToSelf?: boolean;
   /** Resolves relay destinations' host names (none resolve when absent). */
   readonly resolve?: Resolve;
+  /** Accounting (acc): nothing is accounted when absent. */
+  readonly acc?: AccHost;
   /** The selector's choice per message (default: always `script`). */
   readonly select?: (msg: SipRequest | SipResponse, source: Source) => Script | undefined;
 }
@@ -198,6 +200,7 @@ export function proxyHarness(options: HarnessOptions): ProxyHarness {
     htables: options.htables,
     guard: options.guard,
     relayToSelf: options.relayToSelf,
+    acc: options.acc,
     resolve:
       options.resolve ??
       (async (host) => ({ ok: false, error: { systemCode: 'ENOTFOUND', message: `no such name ${host}` } })),

@@ -679,6 +679,27 @@ describe('stateful replies', () => {
     expect(script.invocations).toEqual(['request-route']);
   });
 
+  it('textops.set-reply-body: the stateful and the stateless reply carry the body and its Content-Type', () => {
+    const routes = exampleRoutes({
+      request: (ctx, ksr) => {
+        ksr('textops', 'set-reply-body', 'no one home', 'text/plain');
+        if (ctx.request?.method === 'INVITE') {
+          ksr('tm', 't-newtran');
+          ksr('tm', 't-reply', 486, 'Busy Here');
+        } else ksr('sl', 'sl-send-reply', 404, 'Not Here');
+      },
+    });
+    const { h } = setup(routes);
+    h.receive(uacRequest());
+    h.receive(uacRequest('OPTIONS', { branch: 'z9hG4bK-opt', cseq: 2 }));
+    const [, busy, notHere] = h.sentTo('192.0.2.1').map((s) => s.message);
+    for (const reply of [busy, notHere]) {
+      expect(reply.body).toBe('no one home');
+      expect(reply.get('Content-Type')).toBe('text/plain');
+      expect(reply.contentLength).toBe(11);
+    }
+  });
+
   it('t-reply 200 to an INVITE: retransmitted until its ACK, which ends here without a route', () => {
     const routes = exampleRoutes({
       request: (_ctx, ksr) => {

@@ -55,11 +55,11 @@ describe('checkBindings', () => {
     const extra = recordingTables().map((t) =>
       t.name === 'x' ? { ...t, functions: [...t.functions, { ...t.functions[0], name: 'abort' }] } : t,
     );
-    extra.push({ name: 'textops', functions: [] });
+    extra.push({ name: 'cfgutils', functions: [] });
     const found = checkBindings(ksrPackage, extra);
     expect(found).toContainEqual({ interface: 'x', function: 'abort', problem: 'not in the WIT contract' });
     expect(found).toContainEqual({
-      interface: 'textops',
+      interface: 'cfgutils',
       function: '*',
       problem: "world 'script' does not import this interface",
     });

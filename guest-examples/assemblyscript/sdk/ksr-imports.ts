@@ -838,6 +838,57 @@ declare function rtpengine__rtpengine_delete(options_ptr: usize, options_len: us
 @external('kemi:ksr/rtpengine@0.1.0', 'rtpengine-query')
 declare function rtpengine__rtpengine_query(options_ptr: usize, options_len: usize): i32;
 
+// textops
+// @ts-ignore: decorator
+@external('kemi:ksr/textops@0.1.0', 'is-present-hf')
+declare function textops__is_present_hf(hname_ptr: usize, hname_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/textops@0.1.0', 'is-present-hf-re')
+declare function textops__is_present_hf_re(ematch_ptr: usize, ematch_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/textops@0.1.0', 'search')
+declare function textops__search(sre_ptr: usize, sre_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/textops@0.1.0', 'search-body')
+declare function textops__search_body(sre_ptr: usize, sre_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/textops@0.1.0', 'subst')
+declare function textops__subst(subst_ptr: usize, subst_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/textops@0.1.0', 'subst-uri')
+declare function textops__subst_uri(subst_ptr: usize, subst_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/textops@0.1.0', 'subst-body')
+declare function textops__subst_body(subst_ptr: usize, subst_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/textops@0.1.0', 'remove-hf-re')
+declare function textops__remove_hf_re(ematch_ptr: usize, ematch_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/textops@0.1.0', 'has-body')
+declare function textops__has_body(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/textops@0.1.0', 'has-body-type')
+declare function textops__has_body_type(ctype_ptr: usize, ctype_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/textops@0.1.0', 'set-body')
+declare function textops__set_body(nb_ptr: usize, nb_len: usize, nc_ptr: usize, nc_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/textops@0.1.0', 'set-reply-body')
+declare function textops__set_reply_body(nb_ptr: usize, nb_len: usize, nc_ptr: usize, nc_len: usize): i32;
+
+// textopsx
+// @ts-ignore: decorator
+@external('kemi:ksr/textopsx@0.1.0', 'msg-apply-changes')
+declare function textopsx__msg_apply_changes(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/textopsx@0.1.0', 'remove-body')
+declare function textopsx__remove_body(): i32;
+
+// acc
+// @ts-ignore: decorator
+@external('kemi:ksr/acc@0.1.0', 'acc-request')
+declare function acc__acc_request(comment_ptr: usize, comment_len: usize, table_ptr: usize, table_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -2678,6 +2729,133 @@ export namespace KSR {
     export function rtpengine_query(options: string): i32 {
       const options_utf8 = String.UTF8.encode(options);
       return rtpengine__rtpengine_query(changetype<usize>(options_utf8), <usize>options_utf8.byteLength);
+    }
+  }
+
+  /**
+   * Text operations on the message (Kamailio's `textops` module). Patterns are POSIX extended expressions as
+   * Kamailio compiles them (case-insensitive, `.` and `^`/`$` within a line; `subst` takes its own flags),
+   * run in linear time: backreferences and lookaround are refused (-1), as are patterns over 256 bytes. Edits
+   * apply at once (Kamailio's apply when the message is sent: see `textopsx.msg-apply-changes`) and are
+   * bounded as `hdr`'s: Via and Content-Length belong to the server, Max-Forwards may only go down, and an
+   * edit that would take the message past `max_header_fields` or `max_message_bytes` is refused whole.
+   */
+  export namespace textops {
+    /** 1 if a header named `hname` exists (any case, compact form too), -1 if not. */
+    export function is_present_hf(hname: string): i32 {
+      const hname_utf8 = String.UTF8.encode(hname);
+      return textops__is_present_hf(changetype<usize>(hname_utf8), <usize>hname_utf8.byteLength);
+    }
+
+    /** 1 if a header name matches the pattern `ematch`, -1 if not. */
+    export function is_present_hf_re(ematch: string): i32 {
+      const ematch_utf8 = String.UTF8.encode(ematch);
+      return textops__is_present_hf_re(changetype<usize>(ematch_utf8), <usize>ematch_utf8.byteLength);
+    }
+
+    /** 1 if the pattern matches the message (start line, headers and body), -1 if not. */
+    export function search(sre: string): i32 {
+      const sre_utf8 = String.UTF8.encode(sre);
+      return textops__search(changetype<usize>(sre_utf8), <usize>sre_utf8.byteLength);
+    }
+
+    /** 1 if the pattern matches the body, -1 if not or there is no body. */
+    export function search_body(sre: string): i32 {
+      const sre_utf8 = String.UTF8.encode(sre);
+      return textops__search_body(changetype<usize>(sre_utf8), <usize>sre_utf8.byteLength);
+    }
+
+    /**
+     * Apply "/regex/replacement/flags" (flags i, s, g; \0-\9, \u and $pv in the replacement) to the header
+     * lines and the body, not the start line; 1 if something was replaced, -1 if nothing matched or refused.
+     */
+    export function subst(subst: string): i32 {
+      const subst_utf8 = String.UTF8.encode(subst);
+      return textops__subst(changetype<usize>(subst_utf8), <usize>subst_utf8.byteLength);
+    }
+
+    /** `subst` on the Request-URI, which it sets; 1 if replaced, -1 if not. */
+    export function subst_uri(subst: string): i32 {
+      const subst_utf8 = String.UTF8.encode(subst);
+      return textops__subst_uri(changetype<usize>(subst_utf8), <usize>subst_utf8.byteLength);
+    }
+
+    /** `subst` on the body only (Content-Length follows); 1 if replaced, -1 if not. */
+    export function subst_body(subst: string): i32 {
+      const subst_utf8 = String.UTF8.encode(subst);
+      return textops__subst_body(changetype<usize>(subst_utf8), <usize>subst_utf8.byteLength);
+    }
+
+    /** Remove every header whose name matches the pattern; 1 if one was removed, -1 if none. */
+    export function remove_hf_re(ematch: string): i32 {
+      const ematch_utf8 = String.UTF8.encode(ematch);
+      return textops__remove_hf_re(changetype<usize>(ematch_utf8), <usize>ematch_utf8.byteLength);
+    }
+
+    /** 1 if the message has a body (Content-Length above 0), -1 if not. */
+    export function has_body(): i32 {
+      return textops__has_body();
+    }
+
+    /** `has-body`, and its Content-Type (application/sdp when absent) is `ctype` ("type/subtype"). */
+    export function has_body_type(ctype: string): i32 {
+      const ctype_utf8 = String.UTF8.encode(ctype);
+      return textops__has_body_type(changetype<usize>(ctype_utf8), <usize>ctype_utf8.byteLength);
+    }
+
+    /**
+     * Replace the body with `nb` and Content-Type with `nc`; -1 when either is empty or the message would
+     * exceed its limits.
+     */
+    export function set_body(nb: string, nc: string): i32 {
+      const nb_utf8 = String.UTF8.encode(nb);
+      const nc_utf8 = String.UTF8.encode(nc);
+      return textops__set_body(changetype<usize>(nb_utf8), <usize>nb_utf8.byteLength, changetype<usize>(nc_utf8), <usize>nc_utf8.byteLength);
+    }
+
+    /** The body (and its Content-Type) of the reply the server generates for this request, sl or tm. */
+    export function set_reply_body(nb: string, nc: string): i32 {
+      const nb_utf8 = String.UTF8.encode(nb);
+      const nc_utf8 = String.UTF8.encode(nc);
+      return textops__set_reply_body(changetype<usize>(nb_utf8), <usize>nb_utf8.byteLength, changetype<usize>(nc_utf8), <usize>nc_utf8.byteLength);
+    }
+  }
+
+  /** More text operations (Kamailio's `textopsx` module). */
+  export namespace textopsx {
+    /**
+     * Kamailio applies the pending edits to the message buffer here. Edits apply at once in kemi-wasm, so
+     * this only answers as Kamailio: 1 in a request route or for a reply, -1 in another route.
+     */
+    export function msg_apply_changes(): i32 {
+      return textopsx__msg_apply_changes();
+    }
+
+    /** Remove the body (Content-Length 0, Content-Type dropped); 1. */
+    export function remove_body(): i32 {
+      return textopsx__remove_body();
+    }
+  }
+
+  /**
+   * Accounting (Kamailio's `acc` module). Transactions whose request carries the tenant's accounting flags
+   * (its `[acc]` settings: db_flag, db_missed_flag, failed_transaction_flag ...) are recorded when they send
+   * their reply, into the tenant's `acc` and `missed_calls` tables (`kemi-wasm acc`, the admin API), with the
+   * `db_extra` columns evaluated on the request then. A tenant keeps `acc.max_rows_per_tenant` records at
+   * most; more are refused and counted. Difference from Kamailio 5.6: a missed call is recorded once, with
+   * the final reply (Kamailio: at the first failed branch, before the failure route runs).
+   */
+  export namespace acc {
+    /**
+     * Record the current request in `table` (and log it): code and reason from `comment` ("200 OK"; without
+     * three leading digits the whole comment is the reason). 1; -1 for an empty comment or table, a comment
+     * holding a pseudo-variable (as Kamailio's KEMI), a table name that is not 1-64 letters, digits or _, or
+     * a record refused by the cap.
+     */
+    export function acc_request(comment: string, table: string): i32 {
+      const comment_utf8 = String.UTF8.encode(comment);
+      const table_utf8 = String.UTF8.encode(table);
+      return acc__acc_request(changetype<usize>(comment_utf8), <usize>comment_utf8.byteLength, changetype<usize>(table_utf8), <usize>table_utf8.byteLength);
     }
   }
 }

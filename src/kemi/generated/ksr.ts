@@ -838,4 +838,71 @@ export const KSR_INTERFACES = {
     /** Asks the relay about the call (its statistics are logged at debug level). 1, or -1. */
     'rtpengine-query': { params: [['options', 'string']], result: 's32' },
   },
+  /**
+   * Text operations on the message (Kamailio's `textops` module). Patterns are POSIX extended expressions as
+   * Kamailio compiles them (case-insensitive, `.` and `^`/`$` within a line; `subst` takes its own flags),
+   * run in linear time: backreferences and lookaround are refused (-1), as are patterns over 256 bytes. Edits
+   * apply at once (Kamailio's apply when the message is sent: see `textopsx.msg-apply-changes`) and are
+   * bounded as `hdr`'s: Via and Content-Length belong to the server, Max-Forwards may only go down, and an
+   * edit that would take the message past `max_header_fields` or `max_message_bytes` is refused whole.
+   */
+  'textops': {
+    /** 1 if a header named `hname` exists (any case, compact form too), -1 if not. */
+    'is-present-hf': { params: [['hname', 'string']], result: 's32' },
+    /** 1 if a header name matches the pattern `ematch`, -1 if not. */
+    'is-present-hf-re': { params: [['ematch', 'string']], result: 's32' },
+    /** 1 if the pattern matches the message (start line, headers and body), -1 if not. */
+    'search': { params: [['sre', 'string']], result: 's32' },
+    /** 1 if the pattern matches the body, -1 if not or there is no body. */
+    'search-body': { params: [['sre', 'string']], result: 's32' },
+    /**
+     * Apply "/regex/replacement/flags" (flags i, s, g; \0-\9, \u and $pv in the replacement) to the header
+     * lines and the body, not the start line; 1 if something was replaced, -1 if nothing matched or refused.
+     */
+    'subst': { params: [['subst', 'string']], result: 's32' },
+    /** `subst` on the Request-URI, which it sets; 1 if replaced, -1 if not. */
+    'subst-uri': { params: [['subst', 'string']], result: 's32' },
+    /** `subst` on the body only (Content-Length follows); 1 if replaced, -1 if not. */
+    'subst-body': { params: [['subst', 'string']], result: 's32' },
+    /** Remove every header whose name matches the pattern; 1 if one was removed, -1 if none. */
+    'remove-hf-re': { params: [['ematch', 'string']], result: 's32' },
+    /** 1 if the message has a body (Content-Length above 0), -1 if not. */
+    'has-body': { params: [], result: 's32' },
+    /** `has-body`, and its Content-Type (application/sdp when absent) is `ctype` ("type/subtype"). */
+    'has-body-type': { params: [['ctype', 'string']], result: 's32' },
+    /**
+     * Replace the body with `nb` and Content-Type with `nc`; -1 when either is empty or the message would
+     * exceed its limits.
+     */
+    'set-body': { params: [['nb', 'string'], ['nc', 'string']], result: 's32' },
+    /** The body (and its Content-Type) of the reply the server generates for this request, sl or tm. */
+    'set-reply-body': { params: [['nb', 'string'], ['nc', 'string']], result: 's32' },
+  },
+  /** More text operations (Kamailio's `textopsx` module). */
+  'textopsx': {
+    /**
+     * Kamailio applies the pending edits to the message buffer here. Edits apply at once in kemi-wasm, so
+     * this only answers as Kamailio: 1 in a request route or for a reply, -1 in another route.
+     */
+    'msg-apply-changes': { params: [], result: 's32' },
+    /** Remove the body (Content-Length 0, Content-Type dropped); 1. */
+    'remove-body': { params: [], result: 's32' },
+  },
+  /**
+   * Accounting (Kamailio's `acc` module). Transactions whose request carries the tenant's accounting flags
+   * (its `[acc]` settings: db_flag, db_missed_flag, failed_transaction_flag ...) are recorded when they send
+   * their reply, into the tenant's `acc` and `missed_calls` tables (`kemi-wasm acc`, the admin API), with the
+   * `db_extra` columns evaluated on the request then. A tenant keeps `acc.max_rows_per_tenant` records at
+   * most; more are refused and counted. Difference from Kamailio 5.6: a missed call is recorded once, with
+   * the final reply (Kamailio: at the first failed branch, before the failure route runs).
+   */
+  'acc': {
+    /**
+     * Record the current request in `table` (and log it): code and reason from `comment` ("200 OK"; without
+     * three leading digits the whole comment is the reason). 1; -1 for an empty comment or table, a comment
+     * holding a pseudo-variable (as Kamailio's KEMI), a table name that is not 1-64 letters, digits or _, or
+     * a record refused by the cap.
+     */
+    'acc-request': { params: [['comment', 'string'], ['table', 'string']], result: 's32' },
+  },
 } as const satisfies Record<string, Record<string, KsrSignature>>;

@@ -657,6 +657,54 @@ mod raw {
             pub fn rtpengine_query(options_ptr: *const u8, options_len: usize) -> i32;
         }
     }
+
+    pub mod textops {
+        #[link(wasm_import_module = "kemi:ksr/textops@0.1.0")]
+        extern "C" {
+            #[link_name = "is-present-hf"]
+            pub fn is_present_hf(hname_ptr: *const u8, hname_len: usize) -> i32;
+            #[link_name = "is-present-hf-re"]
+            pub fn is_present_hf_re(ematch_ptr: *const u8, ematch_len: usize) -> i32;
+            #[link_name = "search"]
+            pub fn search(sre_ptr: *const u8, sre_len: usize) -> i32;
+            #[link_name = "search-body"]
+            pub fn search_body(sre_ptr: *const u8, sre_len: usize) -> i32;
+            #[link_name = "subst"]
+            pub fn subst(subst_ptr: *const u8, subst_len: usize) -> i32;
+            #[link_name = "subst-uri"]
+            pub fn subst_uri(subst_ptr: *const u8, subst_len: usize) -> i32;
+            #[link_name = "subst-body"]
+            pub fn subst_body(subst_ptr: *const u8, subst_len: usize) -> i32;
+            #[link_name = "remove-hf-re"]
+            pub fn remove_hf_re(ematch_ptr: *const u8, ematch_len: usize) -> i32;
+            #[link_name = "has-body"]
+            pub fn has_body() -> i32;
+            #[link_name = "has-body-type"]
+            pub fn has_body_type(ctype_ptr: *const u8, ctype_len: usize) -> i32;
+            #[link_name = "set-body"]
+            pub fn set_body(nb_ptr: *const u8, nb_len: usize, nc_ptr: *const u8, nc_len: usize) -> i32;
+            #[link_name = "set-reply-body"]
+            pub fn set_reply_body(nb_ptr: *const u8, nb_len: usize, nc_ptr: *const u8, nc_len: usize) -> i32;
+        }
+    }
+
+    pub mod textopsx {
+        #[link(wasm_import_module = "kemi:ksr/textopsx@0.1.0")]
+        extern "C" {
+            #[link_name = "msg-apply-changes"]
+            pub fn msg_apply_changes() -> i32;
+            #[link_name = "remove-body"]
+            pub fn remove_body() -> i32;
+        }
+    }
+
+    pub mod acc {
+        #[link(wasm_import_module = "kemi:ksr/acc@0.1.0")]
+        extern "C" {
+            #[link_name = "acc-request"]
+            pub fn acc_request(comment_ptr: *const u8, comment_len: usize, table_ptr: *const u8, table_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -2392,6 +2440,106 @@ pub mod rtpengine {
     /// Asks the relay about the call (its statistics are logged at debug level). 1, or -1.
     pub fn rtpengine_query(options: &str) -> i32 {
         unsafe { super::raw::rtpengine::rtpengine_query(options.as_ptr(), options.len()) }
+    }
+}
+
+/// Text operations on the message (Kamailio's `textops` module). Patterns are POSIX extended expressions as
+/// Kamailio compiles them (case-insensitive, `.` and `^`/`$` within a line; `subst` takes its own flags), run
+/// in linear time: backreferences and lookaround are refused (-1), as are patterns over 256 bytes. Edits
+/// apply at once (Kamailio's apply when the message is sent: see `textopsx.msg-apply-changes`) and are
+/// bounded as `hdr`'s: Via and Content-Length belong to the server, Max-Forwards may only go down, and an
+/// edit that would take the message past `max_header_fields` or `max_message_bytes` is refused whole.
+pub mod textops {
+    /// 1 if a header named `hname` exists (any case, compact form too), -1 if not.
+    pub fn is_present_hf(hname: &str) -> i32 {
+        unsafe { super::raw::textops::is_present_hf(hname.as_ptr(), hname.len()) }
+    }
+
+    /// 1 if a header name matches the pattern `ematch`, -1 if not.
+    pub fn is_present_hf_re(ematch: &str) -> i32 {
+        unsafe { super::raw::textops::is_present_hf_re(ematch.as_ptr(), ematch.len()) }
+    }
+
+    /// 1 if the pattern matches the message (start line, headers and body), -1 if not.
+    pub fn search(sre: &str) -> i32 {
+        unsafe { super::raw::textops::search(sre.as_ptr(), sre.len()) }
+    }
+
+    /// 1 if the pattern matches the body, -1 if not or there is no body.
+    pub fn search_body(sre: &str) -> i32 {
+        unsafe { super::raw::textops::search_body(sre.as_ptr(), sre.len()) }
+    }
+
+    /// Apply "/regex/replacement/flags" (flags i, s, g; \0-\9, \u and $pv in the replacement) to the header
+    /// lines and the body, not the start line; 1 if something was replaced, -1 if nothing matched or refused.
+    pub fn subst(subst: &str) -> i32 {
+        unsafe { super::raw::textops::subst(subst.as_ptr(), subst.len()) }
+    }
+
+    /// `subst` on the Request-URI, which it sets; 1 if replaced, -1 if not.
+    pub fn subst_uri(subst: &str) -> i32 {
+        unsafe { super::raw::textops::subst_uri(subst.as_ptr(), subst.len()) }
+    }
+
+    /// `subst` on the body only (Content-Length follows); 1 if replaced, -1 if not.
+    pub fn subst_body(subst: &str) -> i32 {
+        unsafe { super::raw::textops::subst_body(subst.as_ptr(), subst.len()) }
+    }
+
+    /// Remove every header whose name matches the pattern; 1 if one was removed, -1 if none.
+    pub fn remove_hf_re(ematch: &str) -> i32 {
+        unsafe { super::raw::textops::remove_hf_re(ematch.as_ptr(), ematch.len()) }
+    }
+
+    /// 1 if the message has a body (Content-Length above 0), -1 if not.
+    pub fn has_body() -> i32 {
+        unsafe { super::raw::textops::has_body() }
+    }
+
+    /// `has-body`, and its Content-Type (application/sdp when absent) is `ctype` ("type/subtype").
+    pub fn has_body_type(ctype: &str) -> i32 {
+        unsafe { super::raw::textops::has_body_type(ctype.as_ptr(), ctype.len()) }
+    }
+
+    /// Replace the body with `nb` and Content-Type with `nc`; -1 when either is empty or the message would
+    /// exceed its limits.
+    pub fn set_body(nb: &str, nc: &str) -> i32 {
+        unsafe { super::raw::textops::set_body(nb.as_ptr(), nb.len(), nc.as_ptr(), nc.len()) }
+    }
+
+    /// The body (and its Content-Type) of the reply the server generates for this request, sl or tm.
+    pub fn set_reply_body(nb: &str, nc: &str) -> i32 {
+        unsafe { super::raw::textops::set_reply_body(nb.as_ptr(), nb.len(), nc.as_ptr(), nc.len()) }
+    }
+}
+
+/// More text operations (Kamailio's `textopsx` module).
+pub mod textopsx {
+    /// Kamailio applies the pending edits to the message buffer here. Edits apply at once in kemi-wasm, so
+    /// this only answers as Kamailio: 1 in a request route or for a reply, -1 in another route.
+    pub fn msg_apply_changes() -> i32 {
+        unsafe { super::raw::textopsx::msg_apply_changes() }
+    }
+
+    /// Remove the body (Content-Length 0, Content-Type dropped); 1.
+    pub fn remove_body() -> i32 {
+        unsafe { super::raw::textopsx::remove_body() }
+    }
+}
+
+/// Accounting (Kamailio's `acc` module). Transactions whose request carries the tenant's accounting flags
+/// (its `[acc]` settings: db_flag, db_missed_flag, failed_transaction_flag ...) are recorded when they send
+/// their reply, into the tenant's `acc` and `missed_calls` tables (`kemi-wasm acc`, the admin API), with the
+/// `db_extra` columns evaluated on the request then. A tenant keeps `acc.max_rows_per_tenant` records at
+/// most; more are refused and counted. Difference from Kamailio 5.6: a missed call is recorded once, with the
+/// final reply (Kamailio: at the first failed branch, before the failure route runs).
+pub mod acc {
+    /// Record the current request in `table` (and log it): code and reason from `comment` ("200 OK"; without
+    /// three leading digits the whole comment is the reason). 1; -1 for an empty comment or table, a comment
+    /// holding a pseudo-variable (as Kamailio's KEMI), a table name that is not 1-64 letters, digits or _, or
+    /// a record refused by the cap.
+    pub fn acc_request(comment: &str, table: &str) -> i32 {
+        unsafe { super::raw::acc::acc_request(comment.as_ptr(), comment.len(), table.as_ptr(), table.len()) }
     }
 }
 
