@@ -7,6 +7,7 @@
 // runs (a KSR call that would run another route, as completing a transaction from inside a CANCEL's route
 // would, is deferred until the outermost route returned).
 import type { Logger } from 'pino';
+import { hostLog } from '../kemi/host-log.ts';
 import { RouteContext, type RouteHost, type RouteKind } from '../kemi/index.ts';
 import type { Failure, RouteName } from '../runtime/index.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
@@ -114,7 +115,7 @@ export class RouteInvoker {
       if (!outcome.ok) {
         failure = outcome.error;
         countIn(this.#counters.routeFailures, script.tenant, failure.cause);
-      }
+      } else if (script.runner.last.overran) this.#slow(script, ctx, name ?? route);
     } finally {
       this.#depth--;
     }
@@ -147,6 +148,16 @@ export class RouteInvoker {
       `route failed: ${failure.message}; ${describe(outcome, policy)}`,
     );
     this.#guard.failed(script, failure.cause);
+  }
+
+  /**
+   * A route that returned after its deadline: its work stands, but it counts toward the breaker as a
+   * failure (cause `slow`), so a route that is slow without ever being stopped still rolls back.
+   */
+  #slow(script: Script, ctx: RouteContext, route: string): void {
+    countIn(this.#counters.routeFailures, script.tenant, 'slow');
+    hostLog(ctx, 'warn', 'slow-route', { route }, 'route returned after its deadline (counted as slow)');
+    this.#guard.failed(script, 'slow');
   }
 
   #drain(): void {

@@ -27,7 +27,13 @@ export type FailureCause =
   /** A host-side limit: string size, KSR call count, log bytes, KSR call outside a route. */
   | 'limit'
   /** A KSR implementation threw: a bug in the host, reported with the function's name. */
-  | 'host';
+  | 'host'
+  /**
+   * The route returned, but after its deadline (the time went where no checkpoint sees it: inside KSR
+   * calls between the checks). Not a failure of the message (what the route did stands); counted toward
+   * the circuit breaker as one.
+   */
+  | 'slow';
 
 /** Why an invocation failed: the route, the kind of failure, one line for the log, and what was thrown. */
 export interface Failure {
@@ -84,7 +90,7 @@ export class ModuleRunner {
    * Figures of the last invocation. `fuelUsed` is read from the fuel global when asked (a read costs about
    * 15 ns, as much as a small route's metering), so it is valid until the next invocation starts.
    */
-  readonly last: { readonly fuelUsed: number; ksrCalls: number; logBytes: number };
+  readonly last: { readonly fuelUsed: number; ksrCalls: number; logBytes: number; overran: boolean };
   // What `last.fuelUsed` reads: the fuel globals and budget only, not the store (it would keep a failed
   // instance's memory alive).
   private lastFuel: WebAssembly.Global | undefined = undefined;
@@ -107,6 +113,7 @@ export class ModuleRunner {
       },
       ksrCalls: 0,
       logBytes: 0,
+      overran: false,
     };
   }
 
@@ -140,9 +147,12 @@ export class ModuleRunner {
         this.current = undefined;
         return this.failed(route, store.raised, store, CAUGHT);
       }
+      // One clock read per invocation: a route that returned past its deadline is slow (RouteInvoker).
+      this.last.overran = performance.now() > store.deadline;
       return OK;
     } catch (e) {
       this.current = undefined;
+      this.last.overran = false;
       // A guest that caught what the host threw may fail later for it (jco's glue notices the call it
       // lost): the host's error is the cause.
       const first = store.raised ?? e;

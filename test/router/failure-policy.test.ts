@@ -426,3 +426,24 @@ describe('transactions and tenants', () => {
     ]);
   });
 });
+
+describe('a route that returns after its deadline', () => {
+  it('keeps what it did (the relay goes out), is counted as slow, and the guard is told', async () => {
+    const { h, script, failed, failures } = setup(
+      {
+        request: (_ctx, ksr) => {
+          ksr('core', 'setdsturi', `sip:${CALLEE}:5060`);
+          ksr('tm', 't-relay');
+          return 'overran';
+        },
+      },
+      CLOSED,
+    );
+    h.receive(uacRequest());
+    await h.settle();
+    expect(sentTo(h, CALLEE)[0]).toMatch(/^INVITE /);
+    expect(failed).toEqual([`${script.tenant} v${script.version}: slow`]);
+    expect(h.core.counters.routeFailures).toEqual({ acme: { slow: 1 } });
+    expect(failures()).toEqual([]);
+  });
+});

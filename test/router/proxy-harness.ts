@@ -27,7 +27,8 @@ import type {
 import { VirtualClock } from '../tm/virtual-clock.ts';
 
 /** A route in JS: gets the context and the KSR caller. */
-export type JsRoute = (ctx: RouteContext, ksr: Ksr) => void;
+/** A route in JS; returning 'overran' stands for a guest that returned after its deadline. */
+export type JsRoute = (ctx: RouteContext, ksr: Ksr) => void | 'overran';
 
 export interface JsScript {
   request?: JsRoute;
@@ -70,7 +71,9 @@ export function jsScript(
   const invocations: string[] = [];
   const runner = {
     meter: { chargeLog: () => {} },
+    last: { fuelUsed: 0, ksrCalls: 0, logBytes: 0, overran: false },
     invoke(route: RouteName, ctx: RouteContext, name?: string): Outcome {
+      runner.last.overran = false;
       invocations.push(name === undefined ? route : `${route}:${name}`);
       const fn =
         route === 'request-route'
@@ -79,7 +82,7 @@ export function jsScript(
             ? routes.reply
             : routes.named?.[name!];
       try {
-        fn?.(ctx, ksrFor(ctx));
+        runner.last.overran = fn?.(ctx, ksrFor(ctx)) === 'overran';
       } catch (error) {
         if (!(error instanceof RouteFailure)) throw error;
         return err({ route, cause: error.failureCause, message: `${route}: ${error.message}`, error });

@@ -491,7 +491,9 @@ describe('branch and onreply routes', () => {
         ksr('tm', 't-relay');
       },
       named: {
-        replies: (_ctx, ksr) => seen.push(`${ksr('pv', 'get', '$si')}:${ksr('pv', 'get', '$sp')}`),
+        replies: (_ctx, ksr) => {
+          seen.push(`${ksr('pv', 'get', '$si')}:${ksr('pv', 'get', '$sp')}`);
+        },
       },
     });
     const { h } = setup(routes);

@@ -190,6 +190,37 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     expect(ctx.calls.length).toBeLessThan(100);
   });
 
+  it('reports a route that returns after its deadline as overran (its calls made between the checks)', async () => {
+    const slow = () => {
+      const until = performance.now() + 5;
+      while (performance.now() < until);
+      return 1;
+    };
+    // Ten slow calls: fewer than the 16 between deadline checks at KSR calls, and no fuel checkpoint.
+    const runner = await guestRunner(
+      path,
+      (g) => {
+        g.ref('core', 'setflag');
+        g.route(
+          'request-route',
+          '(local $i i32) (loop $l (drop (call $core.setflag (i32.const 1))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))',
+        );
+      },
+      { runner: { limits: { deadlineMs: 20 } } },
+    );
+    const quick = testContext({ 'core.setflag': () => 1 });
+    // The first invocation has the cold grace; the second is warm.
+    expect(runner.invoke('request-route', asContext(quick))).toEqual({ ok: true });
+    expect(runner.invoke('request-route', asContext(quick))).toEqual({ ok: true });
+    expect(runner.last.overran).toBe(false);
+    const ctx = testContext({ 'core.setflag': slow });
+    expect(runner.invoke('request-route', asContext(ctx))).toEqual({ ok: true });
+    expect(ctx.calls).toHaveLength(10);
+    expect(runner.last.overran).toBe(true);
+    expect(runner.invoke('request-route', asContext(quick))).toEqual({ ok: true });
+    expect(runner.last.overran).toBe(false);
+  });
+
   it('refuses a named-route name above the string limit', async () => {
     const runner = await guestRunner(path, () => {}, { runner: { limits: { maxStringBytes: 10 } } });
     const outcome = runner.invoke('named-route', asContext(testContext()), 'x'.repeat(11));
