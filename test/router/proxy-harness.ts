@@ -26,9 +26,11 @@ import type {
 } from '../../src/transport/index.ts';
 import { VirtualClock } from '../tm/virtual-clock.ts';
 
-/** A route in JS: gets the context and the KSR caller. */
-/** A route in JS; returning 'overran' stands for a guest that returned after its deadline. */
-export type JsRoute = (ctx: RouteContext, ksr: Ksr) => void | 'overran';
+/**
+ * A route in JS: gets the context and the KSR caller. Returning 'overran' stands for a guest that returned
+ * after its deadline; any other value is ignored.
+ */
+export type JsRoute = (ctx: RouteContext, ksr: Ksr) => unknown;
 
 export interface JsScript {
   request?: JsRoute;
