@@ -2,16 +2,11 @@
 // tenant tokens confined to their tenant, and bad queries refused.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminServer, startAdmin } from '../../src/admin/index.ts';
-import { ModuleCompiler } from '../../src/registry/index.ts';
+import type { AdminServer } from '../../src/admin/index.ts';
 import { type AccRecord, AccStore } from '../../src/state/index.ts';
-import { type Opened, openRegistry, spec } from '../registry/helpers/setup.ts';
+import { ACME, OPERATOR, startTestAdmin, type TestAdmin } from './test-admin.ts';
 
-const OPERATOR = 'operator-token-0123456789';
-const ACME = 'acme-token-0123456789abc';
-
-let compiler: ModuleCompiler;
-let opened: Opened;
+let server: TestAdmin;
 let admin: AdminServer;
 let store: AccStore;
 
@@ -27,38 +22,18 @@ const record = (callId: string, code: string, time: number): AccRecord => ({
 });
 
 beforeAll(async () => {
-  compiler = new ModuleCompiler();
-  opened = await openRegistry(compiler, [spec('acme'), spec('beta')]);
   const s = AccStore.open({ dir: undefined, maxRowsPerTenant: 100 });
   if (!s.ok) throw new Error(s.error);
   store = s.value;
   store.write('acme', 'acc', record('c1', '200', Date.parse('2026-01-01T00:00:00Z')));
   store.write('acme', 'acc', record('c2', '200', Date.parse('2026-01-02T00:00:00Z')));
   store.write('acme', 'missed_calls', record('c3', '486', Date.parse('2026-01-03T00:00:00Z')));
-  const started = await startAdmin({
-    config: {
-      listen: '127.0.0.1:0',
-      operator_token: OPERATOR,
-      operator_token_env: 'UNUSED_TOKEN_VARIABLE',
-      max_upload_bytes: 1024,
-      max_json_bytes: 16 * 1024,
-      max_uploads_in_flight_per_tenant: 2,
-      max_uploads_in_flight: 8,
-    },
-    tenants: [{ name: 'acme', token: ACME }, { name: 'beta' }],
-    registry: opened.registry,
-    sources: {},
-    acc: store,
-    log: pino({ level: 'silent' }),
-  });
-  if (!started.ok) throw new Error(started.error);
-  admin = started.value;
+  server = await startTestAdmin({ acc: store, log: pino({ level: 'silent' }) });
+  admin = server.admin;
 }, 60_000);
 
 afterAll(async () => {
-  await admin?.close();
-  await opened?.close();
-  await compiler?.close();
+  await server?.close();
   store?.close();
 });
 

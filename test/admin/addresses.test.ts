@@ -2,55 +2,32 @@
 // JSON refusals (invalid, duplicate, cap, unknown row), a tenant token confined to its own table, and the
 // permissions and pike metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminServer, startAdmin } from '../../src/admin/index.ts';
+import type { AdminServer } from '../../src/admin/index.ts';
 import type { PermissionsHost } from '../../src/kemi/index.ts';
-import { silentLogger } from '../../src/logger.ts';
-import { ModuleCompiler } from '../../src/registry/index.ts';
 import { AddressStore, PikeStore, parseIp } from '../../src/state/index.ts';
-import { type Opened, openRegistry, spec } from '../registry/helpers/setup.ts';
+import { ACME, OPERATOR, startTestAdmin, type TestAdmin } from './test-admin.ts';
 
-const OPERATOR = 'operator-token-0123456789';
-const ACME = 'acme-token-0123456789abc';
-
-let compiler: ModuleCompiler;
-let opened: Opened;
+let server: TestAdmin;
 let admin: AdminServer;
 let store: AddressStore;
 const permissions: PermissionsHost = { store: undefined as unknown as AddressStore, denied: {} };
 const pike = new PikeStore({ samplingTimeUnit: 2, reqsDensityPerUnit: 2, removeLatency: 10, maxEntries: 10 });
 
 beforeAll(async () => {
-  compiler = new ModuleCompiler();
-  opened = await openRegistry(compiler, [spec('acme'), spec('beta')]);
   const addresses = AddressStore.open({ dir: undefined, maxPerTenant: 4 });
   if (!addresses.ok) throw new Error(addresses.error);
   store = addresses.value;
   Object.assign(permissions, { store });
-  const started = await startAdmin({
-    config: {
-      listen: '127.0.0.1:0',
-      operator_token: OPERATOR,
-      operator_token_env: 'UNUSED_TOKEN_VARIABLE',
-      max_upload_bytes: 1024,
-      max_json_bytes: 16 * 1024,
-      max_uploads_in_flight_per_tenant: 2,
-      max_uploads_in_flight: 8,
-    },
-    tenants: [{ name: 'acme', token: ACME }, { name: 'beta' }],
-    registry: opened.registry,
+  server = await startTestAdmin({
     addresses: store,
     sources: { permissions: () => permissions, pike: () => pike },
-    log: silentLogger,
   });
-  if (!started.ok) throw new Error(started.error);
-  admin = started.value;
+  admin = server.admin;
 }, 60_000);
 
 afterAll(async () => {
-  await admin?.close();
+  await server?.close();
   store?.close();
-  await opened?.close();
-  await compiler?.close();
 });
 
 async function call(method: string, path: string, token = OPERATOR, body?: unknown) {

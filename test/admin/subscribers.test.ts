@@ -3,25 +3,19 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminServer, startAdmin } from '../../src/admin/index.ts';
-import { ModuleCompiler } from '../../src/registry/index.ts';
+import type { AdminServer } from '../../src/admin/index.ts';
 import { computeHa1 } from '../../src/sip/digest.ts';
 import { SubscriberStore } from '../../src/state/index.ts';
-import { type Opened, openRegistry, spec } from '../registry/helpers/setup.ts';
+import { ACME, OPERATOR, startTestAdmin, type TestAdmin } from './test-admin.ts';
 
-const OPERATOR = 'operator-token-0123456789';
-const ACME = 'acme-token-0123456789abc';
 const PASSWORD = 'never-logged-p4ssw0rd';
 
-let compiler: ModuleCompiler;
-let opened: Opened;
+let server: TestAdmin;
 let admin: AdminServer;
 let store: SubscriberStore;
 const logged: string[] = [];
 
 beforeAll(async () => {
-  compiler = new ModuleCompiler();
-  opened = await openRegistry(compiler, [spec('acme'), spec('beta')]);
   const s = SubscriberStore.open({ dir: undefined, maxSubscribers: 4, storePasswords: false });
   if (!s.ok) throw new Error(s.error);
   store = s.value;
@@ -31,30 +25,12 @@ beforeAll(async () => {
       done();
     },
   });
-  const started = await startAdmin({
-    config: {
-      listen: '127.0.0.1:0',
-      operator_token: OPERATOR,
-      operator_token_env: 'UNUSED_TOKEN_VARIABLE',
-      max_upload_bytes: 1024,
-      max_json_bytes: 16 * 1024,
-      max_uploads_in_flight_per_tenant: 2,
-      max_uploads_in_flight: 8,
-    },
-    tenants: [{ name: 'acme', token: ACME }, { name: 'beta' }],
-    registry: opened.registry,
-    sources: {},
-    subscribers: store,
-    log: pino({ level: 'debug' }, sink),
-  });
-  if (!started.ok) throw new Error(started.error);
-  admin = started.value;
+  server = await startTestAdmin({ subscribers: store, log: pino({ level: 'debug' }, sink) });
+  admin = server.admin;
 }, 60_000);
 
 afterAll(async () => {
-  await admin?.close();
-  await opened?.close();
-  await compiler?.close();
+  await server?.close();
   store?.close();
 });
 

@@ -164,23 +164,28 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     expect(() => runner.meter.chargeLog(1e9)).not.toThrow();
   });
 
-  it('stops a route that spends its time in host calls past the deadline', async () => {
-    const slow = () => {
-      const until = performance.now() + 5;
-      while (performance.now() < until);
-      return 1;
-    };
-    const runner = await guestRunner(
+  /** A host function that takes 5 ms. */
+  const slow = () => {
+    const until = performance.now() + 5;
+    while (performance.now() < until);
+    return 1;
+  };
+  /** A route calling core.setflag `n` times, with a 20 ms deadline. */
+  const setflagLoop = (n: number) =>
+    guestRunner(
       path,
       (g) => {
         g.ref('core', 'setflag');
         g.route(
           'request-route',
-          '(local $i i32) (loop $l (drop (call $core.setflag (i32.const 1))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))',
+          `(local $i i32) (loop $l (drop (call $core.setflag (i32.const 1))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))`,
         );
       },
       { runner: { limits: { deadlineMs: 20 } } },
     );
+
+  it('stops a route that spends its time in host calls past the deadline', async () => {
+    const runner = await setflagLoop(100);
     const ctx = testContext({ 'core.setflag': slow });
     const outcome = runner.invoke('request-route', asContext(ctx));
     expect(outcome).toMatchObject({
@@ -191,23 +196,8 @@ describe.each(PATHS)('limits on the %s path', (path) => {
   });
 
   it('reports a route that returns after its deadline as overran (its calls made between the checks)', async () => {
-    const slow = () => {
-      const until = performance.now() + 5;
-      while (performance.now() < until);
-      return 1;
-    };
     // Ten slow calls: fewer than the 16 between deadline checks at KSR calls, and no fuel checkpoint.
-    const runner = await guestRunner(
-      path,
-      (g) => {
-        g.ref('core', 'setflag');
-        g.route(
-          'request-route',
-          '(local $i i32) (loop $l (drop (call $core.setflag (i32.const 1))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))',
-        );
-      },
-      { runner: { limits: { deadlineMs: 20 } } },
-    );
+    const runner = await setflagLoop(10);
     const quick = testContext({ 'core.setflag': () => 1 });
     // The first invocation has the cold grace; the second is warm.
     expect(runner.invoke('request-route', asContext(quick))).toEqual({ ok: true });
