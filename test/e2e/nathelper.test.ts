@@ -5,16 +5,13 @@
 // address, the server pings it with OPTIONS every natping_interval (replies absorbed and counted), and a
 // UA that is not NATed is never pinged (ping_nated_only). A request relayed to an unregistered target gets
 // its private Contact and SDP c= rewritten to the source (fix_nated_contact, fix_nated_sdp).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Guest } from '../../fixtures/guest.ts';
-import { type ServerProcess, startServerProcess } from './harness.ts';
+import type { ServerProcess } from './harness.ts';
 import { responseText, type UdpPeer, udpPeer, until } from './raw-peer.ts';
+import { startGuestServer } from './raw-sip.ts';
 import { OPERATOR_TOKEN } from './registry-server.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-nathelper-'));
 let server: ServerProcess;
 let sipPort: number;
 const peers: UdpPeer[] = [];
@@ -116,27 +113,17 @@ async function registered(peer: UdpPeer, user: string, contact: string, via: str
 }
 
 beforeAll(async () => {
-  const wasm = join(dir, 'nat.wasm');
-  writeFileSync(wasm, await natRoute().component());
-  const config = join(dir, 'kemi.yaml');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      listen: ['udp:127.0.0.1:0'],
-      log_level: 'info',
-      tenants: [{ name: 'nat', module: wasm, relay_allow: { cidrs: ['127.0.0.0/8'] } }],
-      registrar: { min_expires: 10 },
-      nathelper: {
-        natping_interval: 1,
-        ping_nated_only: 1,
-        nat_bflag: 6,
-        sipping_bflag: 7,
-        sipping_from: 'sip:pinger@kemi.test',
-      },
-      admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
-    }),
-  );
-  server = await startServerProcess(['--config', config]);
+  server = await startGuestServer({ name: 'nat', relay_allow: { cidrs: ['127.0.0.0/8'] } }, natRoute(), {
+    registrar: { min_expires: 10 },
+    nathelper: {
+      natping_interval: 1,
+      ping_nated_only: 1,
+      nat_bflag: 6,
+      sipping_bflag: 7,
+      sipping_from: 'sip:pinger@kemi.test',
+    },
+    admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
+  });
   sipPort = server.ports.udp!;
 }, 60_000);
 

@@ -29,20 +29,33 @@ export function relayRoute(): Guest {
 }
 
 /** A server on an ephemeral UDP port whose one tenant runs relayRoute() under `relayAllow`. */
-export async function startRelayServer(tenant: string, relayAllow: object): Promise<ServerProcess> {
-  const dir = mkdtempSync(join(tmpdir(), `kemi-e2e-${tenant}-`));
-  const wasm = join(dir, 'relay.wasm');
-  writeFileSync(wasm, await relayRoute().component());
-  const config = join(dir, 'kemi.yaml');
+export function startRelayServer(tenant: string, relayAllow: object): Promise<ServerProcess> {
+  return startGuestServer({ name: tenant, relay_allow: relayAllow }, relayRoute());
+}
+
+/**
+ * A server on an ephemeral UDP port whose one tenant (`tenant`: its name and other keys) runs `guest`;
+ * `config` adds top-level keys.
+ */
+export async function startGuestServer(
+  tenant: { name: string } & Record<string, unknown>,
+  guest: Guest,
+  config: object = {},
+): Promise<ServerProcess> {
+  const dir = mkdtempSync(join(tmpdir(), `kemi-e2e-${tenant.name}-`));
+  const wasm = join(dir, 'route.wasm');
+  writeFileSync(wasm, await guest.component());
+  const file = join(dir, 'kemi.yaml');
   writeFileSync(
-    config,
+    file,
     JSON.stringify({
       listen: ['udp:127.0.0.1:0'],
       log_level: 'info',
-      tenants: [{ name: tenant, module: wasm, relay_allow: relayAllow }],
+      ...config,
+      tenants: [{ ...tenant, module: wasm }],
     }),
   );
-  return startServerProcess(['--config', config]);
+  return startServerProcess(['--config', file]);
 }
 
 /** A UDP socket on 127.0.0.1, an ephemeral port. */
