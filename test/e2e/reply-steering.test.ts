@@ -104,10 +104,12 @@ describe('reply steering (issue 11)', () => {
       });
       await attacker.send(text, server.ports.udp!);
     }
-    await until(() => attacker.received.length >= 2, 3000);
+    // Only the answers to these two requests: a retransmitted 408 of the test before may still arrive.
+    const answers = () => attacker.received.filter((t) => /^Call-ID: sl[01]\r?$/m.test(t));
+    await until(() => answers().length >= 2, 3000);
     await sleep(200);
     expect(victim.received).toEqual([]);
-    expect(statuses(attacker.received)).toEqual([404, 404]);
+    expect(statuses(answers())).toEqual([404, 404]);
   });
 
   it('over TCP, a reply whose connection closed dials no new address (the Via names a listener)', async () => {
