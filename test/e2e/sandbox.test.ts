@@ -35,7 +35,9 @@ const RUN_SECONDS = 4;
 // where a route that held the event loop past its limits would break them. The max is one probe of ~500: on
 // a machine busy with other work it reached 570 ms once, so its bound is a second (a route held to its
 // fuel budget never takes that long; one that ran unbounded would).
-const ATTACK_ANSWERED_MS = 250;
+// An attack's first invocation on a fresh runner has the cold grace (COLD_DEADLINE_MS, 250 ms, while V8
+// compiles): its answer may come that late plus a fresh instance, so the bound sits above it.
+const ATTACK_ANSWERED_MS = 400;
 const NEIGHBOUR_MEDIAN_MS = 10;
 const NEIGHBOUR_P99_MS = 150;
 const NEIGHBOUR_MAX_MS = 1000;
