@@ -81,14 +81,27 @@ export class SipUa {
   readonly received: Received[] = [];
   private readonly waiters = new Set<() => void>();
 
+  private readonly socket: Socket;
+  readonly address: string;
+  readonly port: number;
+  private readonly target: { address: string; port: number };
+  readonly user: string;
+  private readonly options: UaOptions;
+
   private constructor(
-    private readonly socket: Socket,
-    readonly address: string,
-    readonly port: number,
-    private readonly target: { address: string; port: number },
-    readonly user: string,
-    private readonly options: UaOptions,
+    socket: Socket,
+    address: string,
+    port: number,
+    target: { address: string; port: number },
+    user: string,
+    options: UaOptions,
   ) {
+    this.socket = socket;
+    this.address = address;
+    this.port = port;
+    this.target = target;
+    this.user = user;
+    this.options = options;
     socket.on('message', (msg, rinfo) => {
       this.received.push({ text: msg.toString('latin1'), address: rinfo.address, port: rinfo.port });
       for (const w of this.waiters) w();
