@@ -1,4 +1,5 @@
-// Runs before the test suite: the e2e tests need SIPp, Debian's Rust toolchain for wasm32 and rtpengine.
+// Runs before the test suite: the e2e tests need SIPp, Debian's Rust toolchain for wasm32, rtpengine, and
+// Kamailio 5.6 with Lua and SQLite (the reference target of the basic-script suite, test/e2e/basic).
 // As root it installs what is missing; otherwise it stops with the exact command to run. It never lets
 // the suite start without them, so no test is silently skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -28,6 +29,25 @@ const prerequisites: Prerequisite[] = [
     what: 'the rtpengine media relay (/usr/bin/rtpengine)',
     present: () => existsSync('/usr/bin/rtpengine'),
     packages: ['rtpengine-daemon'],
+  },
+  {
+    what: 'Kamailio (/usr/sbin/kamailio and its basic KEMI example)',
+    present: () =>
+      existsSync('/usr/sbin/kamailio') &&
+      existsSync('/usr/share/doc/kamailio/examples/kemi/kamailio-basic-kemi-lua.lua'),
+    packages: ['kamailio'],
+  },
+  {
+    what: "Kamailio's Lua engine (app_lua)",
+    present: () => existsSync('/usr/lib/x86_64-linux-gnu/kamailio/modules/app_lua.so'),
+    packages: ['kamailio-lua-modules'],
+  },
+  {
+    what: "Kamailio's SQLite driver and schema (db_sqlite)",
+    present: () =>
+      existsSync('/usr/lib/x86_64-linux-gnu/kamailio/modules/db_sqlite.so') &&
+      existsSync('/usr/share/kamailio/db_sqlite/standard-create.sql'),
+    packages: ['kamailio-sqlite-modules'],
   },
 ];
 
