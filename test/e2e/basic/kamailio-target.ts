@@ -3,7 +3,8 @@
 // substitutions below (docs/kamailio-basic.md lists and explains each): db_sqlite for db_mysql, rtpengine
 // for rtpproxy (cfg and Lua), the Lua's path. Every define is on (the cfg defines WITH_MYSQL, WITH_AUTH,
 // WITH_IPAUTH, WITH_USRLOCDB, WITH_NAT, WITH_ANTIFLOOD and WITH_ACCDB itself; -A adds WITH_CFGLUA and
-// DBURL); -l puts it on one loopback UDP port. Started in the foreground (-DD -E), stopped by its PID.
+// DBURL); -l puts it on one loopback UDP port and --alias gives it the suite's domain (the cfg's
+// commented-out alias line). Started in the foreground (-DD -E), stopped by its PID.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { freePort } from '../../../fixtures/sipp.ts';
-import type { AccRow, Provisioning, Target } from './target.ts';
+import { type AccRow, BASIC_DOMAIN, type Provisioning, type Target } from './target.ts';
 
 export const KAMAILIO_BIN = '/usr/sbin/kamailio';
 const EXAMPLES = '/usr/share/doc/kamailio/examples/kemi';
@@ -139,7 +140,7 @@ export class KamailioTarget implements Target {
         cfgPath,
       ),
     );
-    createDatabase(this.dbPath, p, this.sip.address);
+    createDatabase(this.dbPath, p, BASIC_DOMAIN);
     // Kamailio takes its port from the command line: a free one, again if another process took it first.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
@@ -166,6 +167,7 @@ export class KamailioTarget implements Target {
         runDir,
         '-l',
         `udp:127.0.0.1:${port}`,
+        `--alias=${BASIC_DOMAIN}`,
         '-A',
         'WITH_CFGLUA',
         '-A',

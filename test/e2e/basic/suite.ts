@@ -22,9 +22,9 @@ import {
   statusOf,
   tagOf,
 } from './sip-ua.ts';
-import type { Subscriber, Target } from './target.ts';
+import { BASIC_DOMAIN, type Subscriber, type Target } from './target.ts';
 
-/** Subscribers of the SIP domain (the target's address, as the cfg has no alias). */
+/** Subscribers of the SIP domain (BASIC_DOMAIN). */
 // Each case registers its own users: a second binding of an AoR would fork the next case's calls to it.
 const USERS = [
   'alice',
@@ -72,7 +72,7 @@ export function basicSuite(makeTarget: () => Target): void {
     return u;
   }
 
-  const domain = () => target.sip.address;
+  const domain = () => BASIC_DOMAIN;
   const aor = (user: string) => `${user}@${domain()}`;
 
   /** REGISTERs `u` (digest answered), optionally with an Allow header; the final response. */
@@ -235,6 +235,12 @@ export function basicSuite(makeTarget: () => Target): void {
     it('an OPTIONS to the server itself (no user) is answered 200 Keepalive', async () => {
       const u = await ua('keepalive');
       const r = await options(u, { uri: `sip:${target.sip.address}:${target.sip.port}` });
+      expect(r && `${statusOf(r.text)} ${reasonOf(r.text)}`).toBe('200 Keepalive');
+    });
+
+    it("an OPTIONS to the server's IP without a port is a keepalive too (a URI without port is any port)", async () => {
+      const u = await ua('keepalive');
+      const r = await options(u, { uri: `sip:${target.sip.address}` });
       expect(r && `${statusOf(r.text)} ${reasonOf(r.text)}`).toBe('200 Keepalive');
     });
 
@@ -727,7 +733,10 @@ export function basicSuite(makeTarget: () => Target): void {
       await callee.reply(bye!, 200, 'OK');
       expect(statusOf((await caller.finalResponse(call.callId, 3, 'BYE'))!.text)).toBe(200);
       const rows = await waitRows('acc', call.callId, 2);
-      expect(rows.map((r) => [r.method, r.sip_code, r.sip_reason])).toEqual([
+      expect(
+        rows.map((r) => [r.method, r.sip_code, r.sip_reason]),
+        errorsIn(target.log()),
+      ).toEqual([
         ['INVITE', '200', 'OK'],
         ['BYE', '200', 'OK'],
       ]);
@@ -793,6 +802,15 @@ export function basicSuite(makeTarget: () => Target): void {
       await sleep(100);
     }
   }
+}
+
+/** The error and warning lines of a target's log (the message of a failed accounting case). */
+function errorsIn(log: string): string {
+  return log
+    .split('\n')
+    .filter((l) => /ERROR|WARN|"level":(40|50)/.test(l))
+    .slice(-40)
+    .join('\n');
 }
 
 async function until(done: () => boolean, ms: number): Promise<void> {

@@ -4,6 +4,13 @@
 // its own way and reads the accounting rows back from its own store.
 import type { RunningRtpengine } from '../../../fixtures/rtpengine.ts';
 
+/**
+ * The SIP domain of the suite's subscribers: the alias the cfg has commented out (`#alias="sip.mydomain.com"`),
+ * given to Kamailio with --alias and listed in guest-examples/basic/kemi.toml's `domains`. Phones address
+ * the domain, not the server's IP and port.
+ */
+export const BASIC_DOMAIN = 'sip.mydomain.com';
+
 /** A local subscriber (auth_db `subscriber` row, domain = the SIP domain). */
 export interface Subscriber {
   readonly username: string;
