@@ -14,7 +14,14 @@ import type {
   PikeStore,
   RegistrarSettings,
 } from '../state/index.ts';
-import type { DestinationBranch, NextHop, ProxyTransaction, RecordRouteRequest } from '../tm/index.ts';
+import type {
+  DestinationBranch,
+  NextHop,
+  PretranEntry,
+  PretranTable,
+  ProxyTransaction,
+  RecordRouteRequest,
+} from '../tm/index.ts';
 import type { Source } from '../transport/index.ts';
 import type { AccHost } from './accounting.ts';
 import type { AuthHost } from './digest-auth.ts';
@@ -36,6 +43,8 @@ export interface RouteHost {
   isMyself(host: string, port: number | undefined, secure: boolean): boolean;
   /** The transaction layer; absent on a server without one (the tm functions then fail). */
   readonly tm?: TmHost;
+  /** Requests being processed before their transaction exists (tmx t-precheck-trans); -1 without it. */
+  readonly pretran?: PretranTable;
   /** A configured define (Kamailio's `#!define`) for the script's tenant, or undefined. */
   getDefine?(ctx: RouteContext, name: string): string | undefined;
   /** Every tenant's htables; the htable functions only ever look up the context's tenant. */
@@ -186,6 +195,8 @@ export interface Answer {
   replyBody: { readonly body: string; readonly contentType: string } | undefined;
   /** Replies go to the source port (`force-rport`). */
   forceRport: boolean;
+  /** Replies never open a TCP connection (`set-reply-no-connect`); a transaction takes it when made. */
+  noConnect: boolean;
   /** The reply `sl-reply-error` sends: the last failure a KSR function found. */
   pendingError: { status: number; reason: string } | undefined;
   /** The message is not to be forwarded (`set-drop`, `x.drop`). */
@@ -214,6 +225,8 @@ export interface TmState {
   branchIndex: number | undefined;
   /** Sends that wait for the route to return (a stateless ACK): dropped with the route if it fails. */
   afterRoute: (() => void)[] | undefined;
+  /** This request's entry in the host's pretran table (t-precheck-trans); left when the request is done. */
+  pretran: PretranEntry | undefined;
   /**
    * Set when a transaction cap refused this request its transaction: the Retry-After (seconds) of the 503
    * it is answered with (by sl-reply-error, or by the server when the route leaves it unanswered).
@@ -266,6 +279,7 @@ export class RouteContext {
     replyHeaderBytes: 0,
     replyBody: undefined,
     forceRport: false,
+    noConnect: false,
     pendingError: undefined,
     dropped: false,
     sanityFailure: undefined,
@@ -278,6 +292,7 @@ export class RouteContext {
     loopTag: undefined,
     branchIndex: undefined,
     afterRoute: undefined,
+    pretran: undefined,
     overload: undefined,
   };
 

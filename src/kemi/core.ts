@@ -228,6 +228,11 @@ export const core = defineModule('core', {
     ctx.answer.forceRport = true;
     return true;
   },
+  // Kamailio sets SND_F_FORCE_CON_REUSE on the message's reply flags whatever the message: always true.
+  'set-reply-no-connect': (ctx) => {
+    ctx.answer.noConnect = true;
+    return true;
+  },
   'set-drop': (ctx) => {
     ctx.answer.dropped = true;
   },

@@ -241,4 +241,12 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
       'database table); records live in acc.db, each value cut at 255 octets, the extra columns kept ' +
       'together as JSON; the log line is a structured log entry.',
   },
+  {
+    ksr: 'tmx.t-precheck-trans',
+    difference:
+      'Routes run one at a time, so a retransmission can only find a copy whose route returned and whose ' +
+      'request is still held (an rtpengine command pending); the entry is left when the hold is released ' +
+      '(Kamailio: at the end of the script). A copy without Via branch matches only another without one ' +
+      '(Kamailio then ignores the branch).',
+  },
 ];

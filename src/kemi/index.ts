@@ -22,6 +22,7 @@ import { siputils } from './siputils.ts';
 import { sl } from './sl.ts';
 import { textops, textopsx } from './textops.ts';
 import { tm } from './tm.ts';
+import { tmx } from './tmx.ts';
 import { x } from './x.ts';
 import { xlog } from './xlog.ts';
 
@@ -49,6 +50,7 @@ export type { KsrFunction, KsrModule } from './define.ts';
 export { type AuthHost, type AuthSettings, FAILURE_CAUSE } from './digest-auth.ts';
 export { PvNames } from './pseudo-variables.ts';
 export { linearRegex, ScriptRegexes } from './script-regex.ts';
+export { leavePretranWhenDone } from './tmx.ts';
 
 export const ksrModules: readonly KsrModule[] = [
   core,
@@ -61,6 +63,7 @@ export const ksrModules: readonly KsrModule[] = [
   sanity,
   xlog,
   tm,
+  tmx,
   rr,
   corex,
   kx,

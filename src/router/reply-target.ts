@@ -6,6 +6,8 @@
 //   names another transport (its sent-by port is a stream listener's), else at the sent-by port (RFC 3261
 //   18.1.1: a client listens there on its own host). addReceived (via-received.ts) has written received and
 //   rport from the source already, so the Via of the response says the same.
+// - set-reply-no-connect (noConnect): TCP replies use an open connection only; none opened (Kamailio's
+//   SND_F_FORCE_CON_REUSE).
 // - maddr is ignored, unless the operator enabled multicast replies and it names a multicast group.
 import { responseDestination, type SipRequest } from '../sip/index.ts';
 import type { AddressTarget, Source } from '../transport/index.ts';
@@ -13,6 +15,8 @@ import type { AddressTarget, Source } from '../transport/index.ts';
 export interface ReplyTargetOptions {
   /** Honour a Via maddr that names a multicast group (config `multicast_replies`, off by default). */
   readonly multicast?: boolean;
+  /** TCP: never open a connection for the reply (set-reply-no-connect). */
+  readonly noConnect?: boolean;
 }
 
 export function replyTarget(
@@ -22,7 +26,14 @@ export function replyTarget(
 ): AddressTarget {
   const { address, port } = source.remote;
   if (source.proto === 'tcp') {
-    return { proto: 'tcp', address, port, connectionId: source.connectionId, local: source.local };
+    const target = {
+      proto: 'tcp',
+      address,
+      port,
+      connectionId: source.connectionId,
+      local: source.local,
+    } as const;
+    return options.noConnect ? { ...target, noConnect: true } : target;
   }
   const via = request.via;
   if (options.multicast) {

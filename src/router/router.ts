@@ -8,6 +8,7 @@ import {
   type AccHost,
   type AuthHost,
   type LocationHost,
+  leavePretranWhenDone,
   type PermissionsHost,
   PvNames,
   type RouteContext,
@@ -35,6 +36,7 @@ import {
   DEFAULT_TRANSACTION_CAPS,
   hasLooped,
   loopTag,
+  PretranTable,
   type ProxyTransaction,
   serverKey,
   systemClock,
@@ -125,6 +127,8 @@ export class Router implements RouteHost {
   /** Edits refused by editLimits, by tenant: the counters' table, which the KSR functions count into. */
   readonly editsRefused: Record<string, number>;
   readonly regexes = new ScriptRegexes();
+  /** Requests whose route called t-precheck-trans, until they are done with (tmx). */
+  readonly pretran = new PretranTable();
   readonly #transport: Transport;
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
@@ -252,7 +256,8 @@ export class Router implements RouteHost {
     });
     this.counters.localReplies++;
     ctx.answer.replied = status;
-    this.#send(replyTarget(request, ctx.source, this.#replyOptions), response.toBuffer(), ctx.log);
+    const options = { ...this.#replyOptions, noConnect: ctx.answer.noConnect };
+    this.#send(replyTarget(request, ctx.source, options), response.toBuffer(), ctx.log);
     return true;
   }
 
@@ -323,6 +328,7 @@ export class Router implements RouteHost {
         return ctx;
       },
       returned: (ctx) => {
+        leavePretranWhenDone(ctx);
         if (ctx.tm.afterRoute) for (const send of ctx.tm.afterRoute) send();
         const tx = ctx.tm.transaction;
         if (tx) {
@@ -338,8 +344,12 @@ export class Router implements RouteHost {
         }
       },
       answered,
-      retrying: (ctx) => ctx.tm.transaction?.abandon(),
+      retrying: (ctx) => {
+        ctx.tm.pretran?.leave();
+        ctx.tm.transaction?.abandon();
+      },
       failed: (ctx, policy) => {
+        ctx.tm.pretran?.leave();
         const left = answered(ctx) ? 'none' : policy.mode === 'drop' ? 'drop' : undefined;
         if (left === undefined)
           return { outcome: this.#failClosed(ctx, policy, bytes, source), value: undefined };
@@ -361,7 +371,8 @@ export class Router implements RouteHost {
     const request = this.#asReceived(bytes, source) as SipRequest;
     const response = createResponse(request, status, reason, { toTag: localToTag(request) });
     this.counters.localReplies++;
-    this.#send(replyTarget(request, source, this.#replyOptions), response.toBuffer(), ctx.log);
+    const options = { ...this.#replyOptions, noConnect: ctx.answer.noConnect };
+    this.#send(replyTarget(request, source, options), response.toBuffer(), ctx.log);
     return 'reply';
   }
 

@@ -305,7 +305,10 @@ export class TransactionHost implements TmHost {
       key: ctx.tm.key,
       request: received,
       source: ctx.source,
-      upstream: replyTarget(received, ctx.source, this.#options.replyOptions),
+      upstream: replyTarget(received, ctx.source, {
+        ...this.#options.replyOptions,
+        noConnect: ctx.answer.noConnect,
+      }),
       receivedMaxForwards: ctx.tm.receivedMaxForwards,
       loopTag: ctx.tm.loopTag,
       recordRouteParams: this.#options.recordRouteParams(script, received),

@@ -12,6 +12,7 @@ export { forwardMaxForwards, INITIAL_MAX_FORWARDS, maxForwardsCeiling } from './
 export { allowedHop, forcedHop, hostPort, looksNumeric, type NextHop, nextHop } from './next-hop.ts';
 export { NonInviteClientTransaction } from './non-invite-client-transaction.ts';
 export { NonInviteServerTransaction } from './non-invite-server-transaction.ts';
+export { type PretranEntry, PretranTable } from './pretran-table.ts';
 export type {
   BranchDraft,
   BranchVerdict,

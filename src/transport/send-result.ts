@@ -17,6 +17,8 @@ export interface AddressTarget {
    * its local end.
    */
   readonly local?: Endpoint;
+  /** TCP: only an open connection to the address is used; fails with 'connection-closed' when none is. */
+  readonly noConnect?: boolean;
 }
 
 /** Send over an existing TCP connection only; fails with 'connection-closed' if it is gone. */

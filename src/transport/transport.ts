@@ -343,6 +343,12 @@ export class Transport {
 
     const existing = this.#connections.find(remote);
     if (existing) return existing.send(bytes, text);
+    if (target.noConnect) {
+      return this.#fail(
+        'tcp',
+        sendFailure('connection-closed', text, `send to ${text}: no open connection (no-connect)`),
+      );
+    }
     const opened = await this.#connect(remote, listener, text);
     return opened.ok ? opened.value.send(bytes, text) : opened;
   }

@@ -18,6 +18,19 @@ describe('siputils', () => {
     expect(call(siputils, 'is-first-hop', rep)).toBe(1);
   });
 
+  it('is-first-hop on a reply: as Kamailio 5.6, by its top Record-Route', () => {
+    const withRr = (rr: string, source = SOURCE) =>
+      contextFor(REPLY.replace('Call-ID:', `Record-Route: ${rr}\r\nCall-ID:`), 'onreply', source).ctx;
+    // Top Record-Route is this server (the fixture host's 127.0.0.1:5060), the reply came from elsewhere.
+    expect(call(siputils, 'is-first-hop', withRr('<sip:127.0.0.1;lr>'))).toBe(1);
+    // Not an IP address, not this server: not first hop.
+    expect(call(siputils, 'is-first-hop', withRr('<sip:myself.test;lr>'))).toBe(-1);
+    expect(call(siputils, 'is-first-hop', withRr('<sip:10.9.9.9;lr>'))).toBe(-1);
+    // Came from the very address of the Record-Route: a loop.
+    const self = { ...SOURCE, remote: { address: '127.0.0.1', port: 5060 } };
+    expect(call(siputils, 'is-first-hop', withRr('<sip:127.0.0.1;lr>', self))).toBe(-1);
+  });
+
   it('E.164', () => {
     const { ctx } = contextFor(INVITE);
     expect(call(siputils, 'is-e164', ctx, '+4915112345')).toBe(1);

@@ -73,4 +73,17 @@ describe('replyTarget (issue 11: the source decides, never the Via)', () => {
       local: TCP.local,
     });
   });
+
+  it('TCP with noConnect (set-reply-no-connect): the same target, marked never to open a connection', () => {
+    const m = parsedRequest(request());
+    expect(replyTarget(m, TCP, { noConnect: true })).toEqual({
+      proto: 'tcp',
+      address: '198.51.100.7',
+      port: 40000,
+      connectionId: 9,
+      local: TCP.local,
+      noConnect: true,
+    });
+    expect(replyTarget(m, TCP)).not.toHaveProperty('noConnect');
+  });
 });

@@ -153,6 +153,25 @@ describe('TCP connection lifetime', () => {
     await b.message(1);
   });
 
+  it('with noConnect (set-reply-no-connect) reuses an open connection and never opens one', async () => {
+    const a = await start(['tcp:127.0.0.1:0']);
+    const b = await start(['tcp:127.0.0.1:0']);
+    const target = { proto: 'tcp' as const, address: '127.0.0.1', port: b.listener('tcp').port };
+    const refused = await a.transport.send({ ...target, noConnect: true }, bytes(sipRequest('OPTIONS', 'x')));
+    expect(!refused.ok && refused.error).toMatchObject({ code: 'connection-closed' });
+    expect(a.transport.counters.connectionsOpened).toBe(0);
+
+    const first = await a.transport.send(target, bytes(sipRequest('OPTIONS', 'one')));
+    if (!first.ok) throw new Error(first.error.message);
+    const reused = await a.transport.send(
+      { ...target, noConnect: true },
+      bytes(sipRequest('OPTIONS', 'two')),
+    );
+    expect(reused.ok && reused.value.connectionId).toBe(first.value.connectionId);
+    expect(a.transport.counters.connectionsOpened).toBe(1);
+    await b.message(1);
+  });
+
   it('reports a connect that gets no answer as connect-timeout', async () => {
     const a = await start(['tcp:127.0.0.1:0'], { limits: { connectTimeoutMs: 200 } });
     const silentPeer = await unansweredTcpPort();

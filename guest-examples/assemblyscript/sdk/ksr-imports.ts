@@ -183,6 +183,9 @@ declare function core__isdsturiset(): i32;
 @external('kemi:ksr/core@0.1.0', 'force-rport')
 declare function core__force_rport(): i32;
 // @ts-ignore: decorator
+@external('kemi:ksr/core@0.1.0', 'set-reply-no-connect')
+declare function core__set_reply_no_connect(): i32;
+// @ts-ignore: decorator
 @external('kemi:ksr/core@0.1.0', 'set-drop')
 declare function core__set_drop(): void;
 // @ts-ignore: decorator
@@ -443,6 +446,14 @@ declare function tm__t_next_contacts(): i32;
 // @ts-ignore: decorator
 @external('kemi:ksr/tm@0.1.0', 't-drop-replies')
 declare function tm__t_drop_replies(mode_ptr: usize, mode_len: usize): i32;
+
+// tmx
+// @ts-ignore: decorator
+@external('kemi:ksr/tmx@0.1.0', 't-precheck-trans')
+declare function tmx__t_precheck_trans(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/tmx@0.1.0', 't-is-branch-route')
+declare function tmx__t_is_branch_route(): i32;
 
 // rr
 // @ts-ignore: decorator
@@ -1213,6 +1224,15 @@ export namespace KSR {
     return core__force_rport() != 0;
   }
 
+  /**
+   * Replies to this request never open a new TCP connection: they go over an open connection to the request's
+   * source, or are not sent (Kamailio's SND_F_FORCE_CON_REUSE). A transaction takes the setting when it is
+   * made, so call it before `tm.t-newtran`/`tm.t-relay`. Always true.
+   */
+  export function set_reply_no_connect(): bool {
+    return core__set_reply_no_connect() != 0;
+  }
+
   /** Mark the message to be dropped when the route returns; unlike `x.drop` the route goes on. */
   export function set_drop(): void {
     core__set_drop();
@@ -1799,6 +1819,24 @@ export namespace KSR {
     export function t_drop_replies(mode: string): i32 {
       const mode_utf8 = String.UTF8.encode(mode);
       return tm__t_drop_replies(changetype<usize>(mode_utf8), <usize>mode_utf8.byteLength);
+    }
+  }
+
+  /** Transaction extensions (Kamailio's `tmx` module). */
+  export namespace tmx {
+    /**
+     * In the request route: 1 when another copy of the same transaction's request is still being processed
+     * (its route called `t-precheck-trans` and has not returned, or returned and the request is still held,
+     * e.g. by an rtpengine command), so this one is a retransmission that came before the transaction
+     * existed; -1 otherwise, and always for ACK and CANCEL (not tracked) and outside the request route.
+     */
+    export function t_precheck_trans(): i32 {
+      return tmx__t_precheck_trans();
+    }
+
+    /** 1 inside a branch route (`tm.t-on-branch`), -1 elsewhere. */
+    export function t_is_branch_route(): i32 {
+      return tmx__t_is_branch_route();
     }
   }
 

@@ -141,6 +141,12 @@ export const KSR_INTERFACES = {
     'isdsturiset': { params: [], result: 'bool' },
     /** Add `rport` to the top Via of the request and send replies to the source port (RFC 3581). */
     'force-rport': { params: [], result: 'bool' },
+    /**
+     * Replies to this request never open a new TCP connection: they go over an open connection to the
+     * request's source, or are not sent (Kamailio's SND_F_FORCE_CON_REUSE). A transaction takes the setting
+     * when it is made, so call it before `tm.t-newtran`/`tm.t-relay`. Always true.
+     */
+    'set-reply-no-connect': { params: [], result: 'bool' },
     /** Mark the message to be dropped when the route returns; unlike `x.drop` the route goes on. */
     'set-drop': { params: [], result: 'none' },
     /** Log `msg` at `level` ("dbg", "info", "notice", "warn", "err", "crit"; anything else logs as "err"). */
@@ -407,6 +413,18 @@ export const KSR_INTERFACES = {
      * "a" (or "") all (the default), "l" those of the last round of branches, "n" none.
      */
     't-drop-replies': { params: [['mode', 'string']], result: 's32' },
+  },
+  /** Transaction extensions (Kamailio's `tmx` module). */
+  'tmx': {
+    /**
+     * In the request route: 1 when another copy of the same transaction's request is still being processed
+     * (its route called `t-precheck-trans` and has not returned, or returned and the request is still held,
+     * e.g. by an rtpengine command), so this one is a retransmission that came before the transaction
+     * existed; -1 otherwise, and always for ACK and CANCEL (not tracked) and outside the request route.
+     */
+    't-precheck-trans': { params: [], result: 's32' },
+    /** 1 inside a branch route (`tm.t-on-branch`), -1 elsewhere. */
+    't-is-branch-route': { params: [], result: 's32' },
   },
   /** Record-Route and loose routing (Kamailio's `rr` module, RFC 3261 16.4, 16.6, 16.12). */
   'rr': {

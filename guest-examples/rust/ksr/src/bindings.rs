@@ -125,6 +125,8 @@ mod raw {
             pub fn isdsturiset() -> i32;
             #[link_name = "force-rport"]
             pub fn force_rport() -> i32;
+            #[link_name = "set-reply-no-connect"]
+            pub fn set_reply_no_connect() -> i32;
             #[link_name = "set-drop"]
             pub fn set_drop();
             #[link_name = "log"]
@@ -341,6 +343,16 @@ mod raw {
             pub fn t_next_contacts() -> i32;
             #[link_name = "t-drop-replies"]
             pub fn t_drop_replies(mode_ptr: *const u8, mode_len: usize) -> i32;
+        }
+    }
+
+    pub mod tmx {
+        #[link(wasm_import_module = "kemi:ksr/tmx@0.1.0")]
+        extern "C" {
+            #[link_name = "t-precheck-trans"]
+            pub fn t_precheck_trans() -> i32;
+            #[link_name = "t-is-branch-route"]
+            pub fn t_is_branch_route() -> i32;
         }
     }
 
@@ -1012,6 +1024,13 @@ pub fn force_rport() -> bool {
     unsafe { raw::core::force_rport() != 0 }
 }
 
+/// Replies to this request never open a new TCP connection: they go over an open connection to the request's
+/// source, or are not sent (Kamailio's SND_F_FORCE_CON_REUSE). A transaction takes the setting when it is
+/// made, so call it before `tm.t-newtran`/`tm.t-relay`. Always true.
+pub fn set_reply_no_connect() -> bool {
+    unsafe { raw::core::set_reply_no_connect() != 0 }
+}
+
 /// Mark the message to be dropped when the route returns; unlike `x.drop` the route goes on.
 pub fn set_drop() {
     unsafe { raw::core::set_drop() }
@@ -1517,6 +1536,22 @@ pub mod tm {
     /// "a" (or "") all (the default), "l" those of the last round of branches, "n" none.
     pub fn t_drop_replies(mode: &str) -> i32 {
         unsafe { super::raw::tm::t_drop_replies(mode.as_ptr(), mode.len()) }
+    }
+}
+
+/// Transaction extensions (Kamailio's `tmx` module).
+pub mod tmx {
+    /// In the request route: 1 when another copy of the same transaction's request is still being processed
+    /// (its route called `t-precheck-trans` and has not returned, or returned and the request is still held,
+    /// e.g. by an rtpengine command), so this one is a retransmission that came before the transaction
+    /// existed; -1 otherwise, and always for ACK and CANCEL (not tracked) and outside the request route.
+    pub fn t_precheck_trans() -> i32 {
+        unsafe { super::raw::tmx::t_precheck_trans() }
+    }
+
+    /// 1 inside a branch route (`tm.t-on-branch`), -1 elsewhere.
+    pub fn t_is_branch_route() -> i32 {
+        unsafe { super::raw::tmx::t_is_branch_route() }
     }
 }
 
