@@ -4,8 +4,9 @@
 // requests come from an address that is not the server's own (ksr_route_reqinit's antiflood branch runs),
 // check the first routes of the script end to end: a scanner is answered 200 OK before anything else, an
 // OPTIONS keepalive to the server with no user gets 200 Keepalive, a REGISTER without credentials is
-// challenged (401) and one answering the challenge is saved (200 with the binding). The per-route suite
-// of both ports is test/e2e/basic/.
+// challenged (401) and one answering the challenge is saved (200 with the binding), and a call to a
+// registered user is relayed to his contact through the branch, onreply and failure routes the script arms
+// by their Lua names. The per-route suite of both ports is test/e2e/basic/.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerChallenge, parseChallenge } from '../../fixtures/digest-client.ts';
 import { buildGuest } from '../../src/builder/index.ts';
 import { type ServerProcess, startServerProcess } from './harness.ts';
-import { type UdpPeer, udpPeer, until } from './raw-peer.ts';
+import { responseText, type UdpPeer, udpPeer, until } from './raw-peer.ts';
 import { OPERATOR_TOKEN, runCli } from './registry-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-basic-rust-'));
@@ -32,7 +33,8 @@ beforeAll(async () => {
       // The cfg's alias: the users' domain is this server on any port.
       domains: ['basic.test'],
       data_dir: join(dir, 'data'),
-      log_level: 'info',
+      // ksr_branch_manage and ksr_onreply_manage write KSR.dbg lines: the test reads them.
+      log_level: 'debug',
       admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
       tenants: [
         {
@@ -40,6 +42,8 @@ beforeAll(async () => {
           module: built.value.out,
           // WITH_ANTIFLOOD: the table pike's offenders are banned in (the cfg's htable "ipban").
           htables: { ipban: { autoexpire: 300 } },
+          // The registered UAs are on loopback (127.0.0.2): ksr_route_relay may send there.
+          relay_allow: { cidrs: ['127.0.0.0/8'] },
         },
       ],
     }),
@@ -47,13 +51,15 @@ beforeAll(async () => {
   server = await startServerProcess(['--config', config]);
   port = server.ports.udp!;
   const admin = server.lines.find((l) => l.msg === 'admin listening');
-  const added = await runCli(['subscriber', 'add', 'alice@basic.test', '--password', 'alice-pw'], {
-    KEMI_WASM_SERVER: String(admin?.url),
-    KEMI_WASM_TOKEN: OPERATOR_TOKEN,
-    KEMI_WASM_TENANT: 'basic',
-  });
-  expect(added.stderr).toBe('');
-  expect(added.code).toBe(0);
+  for (const user of ['alice', 'bob']) {
+    const added = await runCli(['subscriber', 'add', `${user}@basic.test`, '--password', `${user}-pw`], {
+      KEMI_WASM_SERVER: String(admin?.url),
+      KEMI_WASM_TOKEN: OPERATOR_TOKEN,
+      KEMI_WASM_TENANT: 'basic',
+    });
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+  }
 }, 300_000);
 
 afterAll(async () => {
@@ -188,5 +194,64 @@ describe('the Rust port of the basic KEMI script', () => {
       uri: 'sip:basic.test',
     });
     expect(statusLine(await exchange(p, register(3, wrong)))).toMatch(/^SIP\/2\.0 401 /);
+  }, 30_000);
+
+  it('ksr_route_location and ksr_route_relay: an INVITE to the registered user reaches his contact (Record-Route); his 486 comes back after ksr_failure_manage', async () => {
+    // bob registers (the challenge answered) from his own socket.
+    const bob = await peer();
+    const register = (cseq: number, authorization?: string) =>
+      sip(bob, {
+        method: 'REGISTER',
+        uri: 'sip:basic.test',
+        from: 'sip:bob@basic.test',
+        to: 'sip:bob@basic.test',
+        callId: 'basic-rust-register-bob',
+        cseq,
+        extra: [
+          `Contact: <sip:bob@127.0.0.2:${bob.port}>`,
+          'Expires: 60',
+          ...(authorization ? [`Authorization: ${authorization}`] : []),
+        ],
+      });
+    const challenged = await exchange(bob, register(1));
+    const challenge = parseChallenge(/^WWW-Authenticate: (.*)$/im.exec(challenged)![1].trim());
+    const authorization = answerChallenge(challenge, {
+      username: 'bob',
+      password: 'bob-pw',
+      method: 'REGISTER',
+      uri: 'sip:basic.test',
+    });
+    expect(statusLine(await exchange(bob, register(2, authorization)))).toBe('SIP/2.0 200 OK');
+
+    // A caller of a foreign domain calls a local user: ksr_route_auth lets it through (not an open relay:
+    // the R-URI is this server), ksr_route_location finds bob's binding, ksr_route_relay arms the branch,
+    // onreply and failure routes and relays.
+    const caller = await peer();
+    const invite = sip(caller, {
+      method: 'INVITE',
+      uri: 'sip:bob@basic.test',
+      from: 'sip:carol@example.net',
+      to: 'sip:bob@basic.test',
+      callId: 'basic-rust-call',
+      extra: [`Contact: <sip:carol@127.0.0.2:${caller.port}>`],
+    });
+    await caller.send(invite, port);
+    const isInvite = (t: string) => t.startsWith(`INVITE sip:bob@127.0.0.2:${bob.port} `);
+    await until(() => bob.received.some(isInvite), 5000);
+    const relayed = bob.received.find(isInvite);
+    expect(relayed).toBeDefined();
+    expect(relayed).toMatch(/^Record-Route: <sip:127\.0\.0\.1[:;][^>]*lr[^>]*>/m);
+
+    // bob is busy: the failure route (ksr_failure_manage) runs and the 486 goes back to the caller.
+    const isFinal = (t: string) => t.startsWith('SIP/2.0 486 ') && t.includes('Call-ID: basic-rust-call');
+    await bob.send(responseText(relayed!, 486, 'Busy Here'), port);
+    await until(() => caller.received.some(isFinal), 5000);
+    expect(caller.received.some(isFinal)).toBe(true);
+
+    // The named routes ran under their Lua names: their KSR.dbg lines are in the log.
+    const scriptLines = () => server!.lines.filter((l) => l.script === 'dbg').map((l) => String(l.msg));
+    await until(() => scriptLines().includes('incoming reply'), 5000);
+    expect(scriptLines()).toContain(`new branch [0] to sip:bob@127.0.0.2:${bob.port}`);
+    expect(scriptLines()).toContain('incoming reply');
   }, 30_000);
 });
