@@ -239,7 +239,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     unmatched: config.unmatched,
     dialogTenants,
     pins,
-    isOwnUri: (uri) => myself.is(uri.host, uri.port, uri.scheme === 'sips'),
+    isOwnUri: (uri) => myself.is(uri.host, uri.port),
     refuse,
   });
   const allowLists = new Map(specs.map((spec) => [spec.name, spec.relayAllow]));

@@ -40,7 +40,7 @@ export interface RouteHost {
   /** Replies statefully when the request has a transaction, else statelessly. */
   sendReply(ctx: RouteContext, status: number, reason: string): boolean;
   /** True when host (and port, when given) name this server: a listen address or a configured domain. */
-  isMyself(host: string, port: number | undefined, secure: boolean): boolean;
+  isMyself(host: string, port: number | undefined): boolean;
   /** The transaction layer; absent on a server without one (the tm functions then fail). */
   readonly tm?: TmHost;
   /** Requests being processed before their transaction exists (tmx t-precheck-trans); -1 without it. */

@@ -126,7 +126,7 @@ function nextHopFamily(ctx: RouteContext): 4 | 6 | 0 {
 }
 
 const isMyselfUri = (ctx: RouteContext, uri: SipUri | undefined) =>
-  uri !== undefined && uri.scheme !== 'tel' && ctx.host.isMyself(uri.host, uri.port, uri.scheme === 'sips');
+  uri !== undefined && uri.scheme !== 'tel' && ctx.host.isMyself(uri.host, uri.port);
 
 const uriOf = (value: string | undefined) => (value === undefined ? undefined : parseUri(value));
 
@@ -210,7 +210,7 @@ export const core = defineModule('core', {
   'is-myself-ruri': (ctx) => isMyselfUri(ctx, ctx.request?.parsedUri),
   'is-myself-furi': (ctx) => isMyselfUri(ctx, uriOf(ctx.msg.from?.uri)),
   'is-myself-turi': (ctx) => isMyselfUri(ctx, uriOf(ctx.msg.to?.uri)),
-  'is-myself-srcip': (ctx) => ctx.host.isMyself(ctx.source.remote.address, undefined, false),
+  'is-myself-srcip': (ctx) => ctx.host.isMyself(ctx.source.remote.address, undefined),
   setflag: (ctx, flag) => setFlag(ctx, 'message', flag, 'setflag'),
   resetflag: (ctx, flag) => resetFlag(ctx, 'message', flag, 'resetflag'),
   isflagset: (ctx, flag) => isFlagSet(ctx, 'message', flag, 'isflagset'),

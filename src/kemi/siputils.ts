@@ -30,7 +30,7 @@ function isFirstHop(ctx: RouteContext): number {
   const host = uri.host.startsWith('[') ? uri.host.slice(1, -1) : uri.host;
   if (isIP(host) === 0) return -1;
   const transport = uri.params.get('transport')?.toLowerCase();
-  if (!ctx.host.isMyself(host, uri.port, uri.scheme === 'sips' || transport === 'tls')) return -1;
+  if (!ctx.host.isMyself(host, uri.port)) return -1;
   const { remote } = ctx.source;
   const looped =
     remote.address === host &&

@@ -12,12 +12,13 @@ export class Myself {
   }
 
   /**
-   * True for a configured domain (any port) or a local IP listening on `port`; without a port the SIP
-   * default applies (5060, 5061 for sips), as a URI without port means it.
+   * True for a configured domain (any port) or a local IP listening on `port`. Without a port, a local IP
+   * listening on any port: Kamailio's check_self passes port 0, which grep_sock_info takes as "any", so
+   * `sip:127.0.0.1` is the server itself whatever port it listens on.
    */
-  is(host: string, port: number | undefined, secure: boolean): boolean {
+  is(host: string, port: number | undefined): boolean {
     const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
     if (this.#domains.has(bare.toLowerCase())) return true;
-    return this.#transport.isLocal(bare, port ?? (secure ? 5061 : 5060));
+    return this.#transport.isLocal(bare, port);
   }
 }

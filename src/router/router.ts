@@ -265,8 +265,8 @@ export class Router implements RouteHost {
     return ctx.tm.transaction ? this.tm.reply(ctx, status, reason) > 0 : this.slReply(ctx, status, reason);
   }
 
-  isMyself(host: string, port: number | undefined, secure: boolean): boolean {
-    return this.#myself.is(host, port, secure);
+  isMyself(host: string, port: number | undefined): boolean {
+    return this.#myself.is(host, port);
   }
 
   getDefine(ctx: RouteContext, name: string): string | undefined {
@@ -429,7 +429,7 @@ export class Router implements RouteHost {
 
   /** RFC 3261 16.3 step 4: the request carries a branch of ours minted for this very request. */
   #looped(request: SipRequest): boolean {
-    return hasLooped(request, (via) => this.#myself.is(via.host, via.port, via.transport === 'TLS'));
+    return hasLooped(request, (via) => this.#myself.is(via.host, via.port));
   }
 
   /** 482 Loop Detected, statelessly: no route runs, so no tenant sees the request a second time. */

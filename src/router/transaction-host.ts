@@ -170,7 +170,7 @@ export class TransactionHost implements TmHost {
    */
   forwardStateless(response: SipResponse): boolean {
     const via = response.via;
-    if (!this.#options.myself.is(via.host, via.port, via.transport === 'TLS')) return false;
+    if (!this.#options.myself.is(via.host, via.port)) return false;
     const branch = via.branch;
     if (response.popVia() === undefined) return false;
     const target = statelessReplyTarget(branch, response.via);
