@@ -6,7 +6,7 @@
 // TransactionRoutes, which the server binds to the module version that created the transaction.
 import type { Logger } from 'pino';
 import { err, type Result } from '../result.ts';
-import { createResponse, type SipRequest, type SipResponse } from '../sip/index.ts';
+import { createResponse, heldUntil, type SipRequest, type SipResponse } from '../sip/index.ts';
 import type { SendTarget, Source } from '../transport/index.ts';
 import type { Branch } from './branch.ts';
 import type { Timer } from './clock.ts';
@@ -208,12 +208,18 @@ export class ProxyTransaction implements ServerTransactionUser {
       return;
     }
     const { queued, leg } = this.#queue.take();
+    const round: Branch[] = [];
     for (const next of queued) {
       const branch = forwardBranch(this, this.#forwarding, next, leg);
       if (branch === undefined) continue;
       this.branches.push(branch);
-      if (branch.final === undefined) branch.start();
+      if (branch.final === undefined) round.push(branch);
     }
+    const edits = round.map((b) => heldUntil(b.request)).filter((held) => held !== undefined);
+    if (edits.length === 0) for (const branch of round) branch.start();
+    // A branch route asked for an edit of its copy (rtpengine's SDP in Kamailio's branch_route): the round
+    // goes once every edit landed, as Kamailio sends the branches after its blocking call returned.
+    else void Promise.all(edits).then(() => this.#startHeld(round));
     this.#responses.checkCompletion();
   }
 
@@ -347,6 +353,16 @@ export class ProxyTransaction implements ServerTransactionUser {
   }
 
   // ---- internals --------------------------------------------------------------------------------------------
+
+  /** Starts a round that waited for its edits; a CANCEL or a final response meanwhile ends it unsent. */
+  #startHeld(round: readonly Branch[]): void {
+    const closed = this.#closedToBranches();
+    for (const branch of round) {
+      if (closed === undefined) branch.start();
+      else branch.fail(this.#canceled ? 487 : 500, this.#canceled ? 'Request Terminated' : 'Not Sent');
+    }
+    this.#responses.checkCompletion();
+  }
 
   /** Why no branch may be added any more, or undefined while they may. */
   #closedToBranches(): RelayError | undefined {

@@ -3,7 +3,7 @@
 // transaction made after it; t_precheck_trans finds a copy of a request while the first copy's route runs
 // or its request is held, and not after.
 import { describe, expect, it } from 'vitest';
-import { holdMessage } from '../../src/sip/index.ts';
+import { holdMessage, type SipMessage, type SipRequest } from '../../src/sip/index.ts';
 import { calleeResponse, jsScript, proxyHarness, UAC, uacRequest } from './proxy-harness.ts';
 
 const defines = { PRIMARY: 'sip:192.0.2.20:5060' };
@@ -81,5 +81,46 @@ describe('tmx.t-precheck-trans on the message path', () => {
     h.receive(uacRequest('MESSAGE'));
     expect(seen).toEqual([-1, -1]);
     expect(h.core.pretran.size).toBe(0);
+  });
+});
+
+describe('an edit asked for in a branch route (rtpengine_manage in ksr_branch_manage)', () => {
+  function heldBranch() {
+    let release: () => void = () => {};
+    const script = jsScript({
+      request: (ctx, ksr) => {
+        ksr('tm', 't-on-branch', 'manage');
+        ctx.relay.dstUri = defines.PRIMARY;
+        ksr('tm', 't-relay');
+      },
+      named: {
+        manage: (ctx) => {
+          const edit = (m: SipMessage) => m.setHeader('X-Edited', 'yes');
+          holdMessage(ctx.msg, new Promise((resolve) => (release = () => resolve(edit))));
+        },
+      },
+    });
+    return { h: proxyHarness({ script, defines }), release: () => release() };
+  }
+
+  it('sends the branch once the edit landed, with the edit', async () => {
+    const { h, release } = heldBranch();
+    h.receive(uacRequest('INVITE'));
+    expect(h.sentTo('192.0.2.20')).toHaveLength(0);
+    release();
+    await h.settle();
+    const [invite] = h.sentTo('192.0.2.20');
+    expect((invite.message as SipRequest).get('X-Edited')).toBe('yes');
+  });
+
+  it('a CANCEL while the edit is under way: nothing goes to the callee, the caller gets 487', async () => {
+    const { h, release } = heldBranch();
+    h.receive(uacRequest('INVITE'));
+    h.receive(uacRequest('CANCEL'));
+    release();
+    await h.settle();
+    await h.settle();
+    expect(h.sentTo('192.0.2.20')).toHaveLength(0);
+    expect(h.lines('192.0.2.1').at(-1)).toBe('SIP/2.0 487 Request Terminated');
   });
 });
