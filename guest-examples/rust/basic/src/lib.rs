@@ -345,12 +345,12 @@ fn ksr_route_natmanage() {
         return;
     }
 
-    // rtpproxy_manage("co") in the Lua: "c" rewrites the session connection (c=), "o" the origin (o=),
-    // to the relay. rtpengine spells them "replace-session-connection" and "replace-origin", the flags
-    // of Kamailio's own kamailio.cfg WITH_RTPENGINE. The missing "r" (do not trust the SDP address) needs
-    // no rtpengine flag: rtpengine learns each side's real address from its first RTP packets (symmetric
-    // RTP, its default), which is what reaches a UA behind NAT.
-    rtpengine::rtpengine_manage("replace-origin replace-session-connection");
+    // rtpproxy_manage("co") in the Lua rewrites the c= (c) and o= (o) addresses of the SDP to the relay's
+    // and, without rtpproxy's "r" (trust the address), sends media to the address the SIP message came
+    // from rather than the one in the SDP, which a NATed UA fills with its unreachable private address.
+    // rtpengine's words for the same: replace-session-connection, replace-origin and SIP-source-address
+    // (rtpengine itself trusts the SDP address by default). The AssemblyScript port passes the same.
+    rtpengine::rtpengine_manage("replace-origin replace-session-connection SIP-source-address");
 
     if siputils::is_request() > 0 && siputils::has_totag() < 0 && tmx::t_is_branch_route() > 0 {
         rr::add_rr_param(";nat=yes");
