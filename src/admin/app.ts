@@ -1,5 +1,6 @@
 // The admin HTTP API as a Hono app (served by listener.ts on its own socket). Routes:
 //   GET  /health                                   no token: liveness and whether every tenant has a version
+//   /ui/...                                        the admin page (page/page-routes.ts): log-in cookie, not bearer
 //   GET  /metrics                                  operator: Prometheus text
 //   GET  /v1/status                                every visible tenant's status
 //   GET  /v1/tenants/:tenant                       one tenant's status (active version, loaded versions, pins)
@@ -28,8 +29,10 @@ import { accQuery } from './acc-routes.ts';
 import { addressRoutes } from './address-routes.ts';
 import { jsonError, REGISTRY_STATUS } from './errors.ts';
 import type { AdminMetrics } from './metrics.ts';
+import { adminPage } from './page/page-routes.ts';
+import { PAGE_PATH, PageSessions } from './page/session.ts';
 import { subscriberRoutes } from './subscriber-routes.ts';
-import { canSee, type Principal, principalName, type TokenTable } from './tokens.ts';
+import { canSee, type Principal, recordedBy, type TokenTable } from './tokens.ts';
 import { type UploadSlotLimits, UploadSlots } from './upload-slots.ts';
 
 export interface AdminAppOptions {
@@ -55,8 +58,6 @@ type Env = { Variables: { principal: Principal } };
 const ACTIVATE_BODY = z.object({ version: z.number().int().positive() }).strict();
 /** Seconds a client refused for uploads in flight is asked to wait: about one compile of a large upload. */
 const UPLOAD_RETRY_AFTER_S = 2;
-/** A name the client may add to "created by" (X-Kemi-User), e.g. the operator's login. */
-const USER = /^[\w.@-]{1,64}$/;
 
 export type AdminApp = ReturnType<typeof createAdminApp>;
 
@@ -142,6 +143,20 @@ export function createAdminApp(options: AdminAppOptions) {
         };
         return c.json(body, healthy ? 200 : 503);
       })
+      // The page reads its log-in cookie and nothing else; the API below reads the bearer token and never
+      // a cookie, so a browser's cookie cannot act on the API.
+      .route(
+        PAGE_PATH,
+        adminPage({
+          registry,
+          sessions: new PageSessions(tokens),
+          metrics,
+          slots,
+          maxUploadBytes: options.maxUploadBytes,
+          maxFormBytes: options.maxJsonBytes,
+          log,
+        }),
+      )
       // Everything below needs a bearer token.
       .use('*', async (c, next) => {
         const header = c.req.header('authorization');
@@ -206,7 +221,7 @@ export function createAdminApp(options: AdminAppOptions) {
           if (bytes.length === 0)
             return jsonError(c, 400, 'bad-request', 'the request body is empty: send the .wasm bytes');
           const result = await registry.upload(tenant, bytes, {
-            by: by(c.get('principal'), c.req.header('x-kemi-user')),
+            by: recordedBy(c.get('principal'), c.req.header('x-kemi-user')),
             activate: c.req.valid('query').activate,
           });
           if (!result.ok) return registryError(c, result.error);
@@ -234,7 +249,7 @@ export function createAdminApp(options: AdminAppOptions) {
         const result = await registry.activate(
           c.req.param('tenant'),
           c.req.valid('json').version,
-          by(c.get('principal'), c.req.header('x-kemi-user')),
+          recordedBy(c.get('principal'), c.req.header('x-kemi-user')),
         );
         if (!result.ok) return registryError(c, result.error);
         return c.json(result.value);
@@ -242,7 +257,7 @@ export function createAdminApp(options: AdminAppOptions) {
       .post('/v1/tenants/:tenant/rollback', async (c) => {
         const result = await registry.rollback(
           c.req.param('tenant'),
-          by(c.get('principal'), c.req.header('x-kemi-user')),
+          recordedBy(c.get('principal'), c.req.header('x-kemi-user')),
         );
         if (!result.ok) return registryError(c, result.error);
         return c.json(result.value);
@@ -323,9 +338,4 @@ function parseFlag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === '0' || value === 'false') return false;
   if (value === '' || value === '1' || value === 'true') return true;
   return undefined;
-}
-
-function by(principal: Principal, user: string | undefined): string {
-  const name = principalName(principal);
-  return user && USER.test(user) ? `${name}:${user}` : name;
 }
