@@ -16,6 +16,7 @@
 //   PUT  /v1/tenants/:tenant/subscribers/:domain/:username   new password: {"password", "table"?}
 //   DELETE /v1/tenants/:tenant/subscribers/:domain/:username[?table=]
 //   GET  /v1/tenants/:tenant/acc                   accounting records, ?table=acc|missed_calls&limit=&offset=&since=
+//   GET  /v1/tenants/:tenant/trace?call_id=        the recent messages of a call, in order (trace-routes.ts)
 // Every error is `{ error, reason }` with a 4xx/5xx status (errors.ts). The routes are chained so that Hono
 // infers their inputs and responses: AdminApp is the type the CLI's client (hono/client) is checked against.
 import { type Context, Hono } from 'hono';
@@ -33,6 +34,7 @@ import { adminPage } from './page/page-routes.ts';
 import { PAGE_PATH, PageSessions } from './page/session.ts';
 import { subscriberRoutes } from './subscriber-routes.ts';
 import { canSee, type Principal, recordedBy, type TokenTable } from './tokens.ts';
+import { type TraceStore, traceRoutes } from './trace-routes.ts';
 import { type UploadSlotLimits, UploadSlots } from './upload-slots.ts';
 
 export interface AdminAppOptions {
@@ -51,6 +53,8 @@ export interface AdminAppOptions {
   readonly addresses?: AddressStore;
   /** Every tenant's accounting records; the acc route answers 404 without them. */
   readonly acc?: AccStore;
+  /** The recent-trace store; the trace route answers 404 without it. */
+  readonly trace?: TraceStore;
 }
 
 type Env = { Variables: { principal: Principal } };
@@ -264,6 +268,7 @@ export function createAdminApp(options: AdminAppOptions) {
       })
       .route('/v1/tenants/:tenant/addresses', addressRoutes(options.addresses, log))
       .route('/v1/tenants/:tenant/subscribers', subscriberRoutes(subscribers, log))
+      .route('/v1/tenants/:tenant/trace', traceRoutes(options.trace))
       .get('/v1/tenants/:tenant/acc', accQuery, (c) => {
         const acc = options.acc;
         if (!acc) return jsonError(c, 404, 'no-acc-store', 'this server has no accounting store');
