@@ -158,6 +158,7 @@ export function createAdminApp(options: AdminAppOptions) {
           slots,
           maxUploadBytes: options.maxUploadBytes,
           maxFormBytes: options.maxJsonBytes,
+          trace: options.trace,
           log,
         }),
       )

@@ -14,23 +14,41 @@ export interface TraceStore {
 /** A Call-ID the query may name: the bytes a Call-ID has, bounded. */
 const CALL_ID = /^[\x21-\x7e]{1,256}$/;
 
+/** One traced message as the API and the admin page show it. */
+export interface TracedMessage {
+  readonly time: string;
+  readonly direction: string;
+  readonly proto: string;
+  readonly local: string;
+  readonly remote: string;
+  readonly firstLine: string;
+  readonly version: number | undefined;
+  readonly text: string;
+}
+
+/** The messages of a call in the tenant's ring, oldest first; undefined when the Call-ID is not one. */
+export function traceOfCall(store: TraceStore, tenant: string, callId: string): TracedMessage[] | undefined {
+  if (!CALL_ID.test(callId)) return undefined;
+  return store.ring.call(tenant, callId).map((record) => ({
+    time: new Date(record.time).toISOString(),
+    direction: record.direction,
+    proto: record.proto,
+    local: endpointText(record.proto, record.local),
+    remote: endpointText(record.proto, record.remote),
+    firstLine: record.firstLine,
+    version: record.version,
+    text: redactedText(record.bytes, store.redactBodies),
+  }));
+}
+
 export function traceRoutes(store: TraceStore | undefined) {
   return new Hono().get('/', (c) => {
     if (!store) return jsonError(c, 404, 'no-trace-store', 'this server keeps no message trace');
     const tenant = c.req.param('tenant') ?? '';
     const callId = c.req.query('call_id') ?? '';
-    if (!CALL_ID.test(callId))
+    const messages = traceOfCall(store, tenant, callId);
+    if (!messages)
       return jsonError(c, 400, 'bad-request', 'query parameter call_id: 1-256 printable characters');
-    const messages = store.ring.call(tenant, callId).map((record) => ({
-      time: new Date(record.time).toISOString(),
-      direction: record.direction,
-      proto: record.proto,
-      local: endpointText(record.proto, record.local),
-      remote: endpointText(record.proto, record.remote),
-      firstLine: record.firstLine,
-      version: record.version,
-      text: redactedText(record.bytes, store.redactBodies),
-    }));
     return c.json({ tenant, callId, messages });
   });
 }

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../../src/admin/page/session.ts';
 import { countersFragment, tenantPage } from '../../src/admin/page/tenant-view.ts';
+import { traceView } from '../../src/admin/page/trace-view.ts';
 import { errorPage, noticeView, tenantsPage } from '../../src/admin/page/views.ts';
 import type { TenantStatus, VersionInfo } from '../../src/registry/index.ts';
 import { DEFAULT_FAILURE_REPLY } from '../../src/router/failure-policy.ts';
@@ -110,5 +111,31 @@ describe('the admin page escapes tenant-controlled strings', () => {
     expectInert(await render(countersFragment([{ name: ATTACK, labels: { [ATTACK]: ATTACK }, value: 1 }])));
     expectInert(await render(noticeView({ kind: 'ok', title: ATTACK, lines: [ATTACK] })));
     expectInert(await render(errorPage(ATTACK, ATTACK, session)));
+    expectInert(await render(traceView({ kind: 'refused', reason: ATTACK })));
+  });
+
+  it('the trace of a call: Call-ID, first line, addresses and message text', async () => {
+    const text = await render(
+      traceView({
+        kind: 'messages',
+        callId: ATTACK,
+        messages: [
+          {
+            time: 'now',
+            direction: 'in',
+            proto: 'udp',
+            local: ATTACK,
+            remote: ATTACK,
+            firstLine: ATTACK,
+            version: 1,
+            text: `INVITE sip:x SIP/2.0\r\nSubject: ${ATTACK}\r\n</pre><script>alert(2)</script>`,
+          },
+        ],
+      }),
+    );
+    expectInert(text);
+    expect(text).not.toContain('</pre><script>');
+    expect(text).toContain('&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
+    expect(text.split(ESCAPED).length - 1).toBe(5);
   });
 });

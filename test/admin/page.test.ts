@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminServer, startAdmin } from '../../src/admin/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { ModuleCompiler } from '../../src/registry/index.ts';
+import { TraceRing, traceRecord } from '../../src/trace/index.ts';
 import { buildStampedRoute, type StampedRoute } from '../registry/fixtures.ts';
 import { type Opened, openRegistry, spec } from '../registry/helpers/setup.ts';
 
@@ -16,12 +17,37 @@ let route: StampedRoute;
 let opened: Opened;
 let admin: AdminServer;
 
+const LOCAL = { address: '127.0.0.1', port: 5060 };
+const REMOTE = { address: '192.0.2.1', port: 5070 };
+const ATTACK = '<script>alert(1)</script>';
+
+/** A request whose headers carry markup and credentials, as any peer may send them. */
+function message(callId: string): Buffer {
+  return Buffer.from(
+    `MESSAGE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5070;branch=z9hG4bK-${callId}\r\n` +
+      `From: "${ATTACK}" <sip:alice@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\nCall-ID: ${callId}\r\n` +
+      `CSeq: 1 MESSAGE\r\nSubject: ${ATTACK}\r\nAuthorization: Digest username="alice", response="secret0123"\r\n` +
+      `Content-Length: 0\r\n\r\n`,
+    'latin1',
+  );
+}
+
 beforeAll(async () => {
   compiler = new ModuleCompiler();
   compiler.warm();
   route = await buildStampedRoute();
   opened = await openRegistry(compiler, [spec('acme'), spec('beta')]);
   await opened.registry.upload('beta', route.stamp(1), { by: 'test', activate: true });
+  const ring = new TraceRing(50);
+  for (const [tenant, callId] of [
+    ['acme', 'call-a'],
+    ['beta', 'call-b'],
+  ]) {
+    const record = traceRecord('in', 'udp', LOCAL, REMOTE, message(callId));
+    record.tenant = tenant;
+    record.version = 1;
+    ring.push(tenant, record);
+  }
   const started = await startAdmin({
     config: {
       listen: '127.0.0.1:0',
@@ -34,6 +60,7 @@ beforeAll(async () => {
     },
     tenants: [{ name: 'acme', token: ACME }, { name: 'beta' }],
     registry: opened.registry,
+    trace: { ring, redactBodies: false },
     sources: {},
     log: silentLogger,
   });
@@ -223,5 +250,35 @@ describe('forms', () => {
     const text = await (await send('/ui/tenants/acme/counters', { cookie })).text();
     expect(text).toContain('data-metric="kemi_tenant_active_version"');
     expect(text).toContain('data-metric="kemi_uploads_total"');
+  });
+});
+
+describe('the trace of a Call-ID', () => {
+  it("shows the call's messages escaped, with credentials redacted", async () => {
+    const { cookie } = await logIn(ACME);
+    const res = await send('/ui/tenants/acme/trace?call_id=call-a', { cookie });
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain('1 messages of <code>call-a</code>');
+    expect(text).toContain('MESSAGE sip:bob@example.com SIP/2.0');
+    expect(text).toContain('Subject: &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(text).not.toContain(ATTACK);
+    expect(text).toContain('Authorization: &lt;redacted&gt;');
+    expect(text).not.toContain('secret0123');
+  });
+
+  it("a tenant token reads its own tenant's trace only", async () => {
+    const { cookie } = await logIn(ACME);
+    expect((await send('/ui/tenants/beta/trace?call_id=call-b', { cookie })).status).toBe(403);
+    const mine = await (await send('/ui/tenants/acme/trace?call_id=call-b', { cookie })).text();
+    expect(mine).toContain('No traced message has the Call-ID');
+    expect(mine).not.toContain('MESSAGE sip:bob');
+  });
+
+  it('a Call-ID that cannot be one is refused', async () => {
+    const { cookie } = await logIn(ACME);
+    const res = await send(`/ui/tenants/acme/trace?call_id=${encodeURIComponent('a b')}`, { cookie });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('a Call-ID is 1-256 printable characters');
   });
 });

@@ -5,6 +5,7 @@
 //   GET  /ui/tenants/:tenant/counters             the live counters (a fragment the page's script refreshes)
 //   POST /ui/tenants/:tenant/versions             upload (multipart: wasm, activate), shows the validation
 //   POST /ui/tenants/:tenant/activate | rollback
+//   GET  /ui/tenants/:tenant/trace?call_id=       the tenant page with the message trace of that call
 // Every POST but the log-in needs the log-in cookie, the form's CSRF field and, from a browser, the page's
 // own origin (session.ts); a tenant token sees and changes its own tenant only, as on the API.
 import { type Context, Hono } from 'hono';
@@ -16,10 +17,12 @@ import type { Registry, RegistryError } from '../../registry/index.ts';
 import { REGISTRY_STATUS } from '../errors.ts';
 import type { AdminMetrics } from '../metrics.ts';
 import { canSee, recordedBy } from '../tokens.ts';
+import { type TraceStore, traceOfCall } from '../trace-routes.ts';
 import type { UploadSlots } from '../upload-slots.ts';
 import { PAGE_HEADERS, SCRIPT, STYLE } from './assets.ts';
 import { PAGE_PATH, type PageSessions, type Session, sameOrigin } from './session.ts';
 import { countersFragment, tenantPage } from './tenant-view.ts';
+import { type TraceOutcome, traceView } from './trace-view.ts';
 import { errorPage, loginPage, type Markup, type Notice, tenantsPage } from './views.ts';
 
 export interface AdminPageOptions {
@@ -31,6 +34,8 @@ export interface AdminPageOptions {
   readonly maxUploadBytes: number;
   /** The body limit of the page's small forms (log-in, activate, rollback). */
   readonly maxFormBytes: number;
+  /** The recent-trace store the trace view reads (none: the view says the server keeps no trace). */
+  readonly trace?: TraceStore;
   readonly log: Logger;
 }
 
@@ -131,7 +136,12 @@ export function adminPage(options: AdminPageOptions) {
   app.use('/tenants/:tenant/*', tenantGuard);
 
   /** The tenant's page, with what an action did (its status: the action's). */
-  const showTenant = async (c: Context<PageEnv>, notice?: Notice, status: ContentfulStatusCode = 200) => {
+  const showTenant = async (
+    c: Context<PageEnv>,
+    notice?: Notice,
+    status: ContentfulStatusCode = 200,
+    trace?: Markup,
+  ) => {
     const tenant = c.req.param('tenant') ?? '';
     const markup = tenantPage(c.get('session'), {
       status: registry.status(tenant)!,
@@ -139,6 +149,7 @@ export function adminPage(options: AdminPageOptions) {
       activations: registry.activations(tenant, 20) ?? [],
       counters: await metrics.tenantRows(tenant),
       notice,
+      trace,
     });
     return page(c, markup, status);
   };
@@ -153,6 +164,17 @@ export function adminPage(options: AdminPageOptions) {
   app.get('/tenants/:tenant/counters', async (c) =>
     page(c, countersFragment(await metrics.tenantRows(c.req.param('tenant')))),
   );
+  app.get('/tenants/:tenant/trace', (c) => {
+    const callId = c.req.query('call_id') ?? '';
+    const messages = options.trace && traceOfCall(options.trace, c.req.param('tenant'), callId);
+    const outcome: TraceOutcome = !options.trace
+      ? { kind: 'refused', reason: 'this server keeps no message trace' }
+      : messages
+        ? { kind: 'messages', callId, messages }
+        : { kind: 'refused', reason: 'a Call-ID is 1-256 printable characters' };
+    const status = outcome.kind === 'messages' ? 200 : options.trace ? 400 : 404;
+    return showTenant(c, undefined, status, traceView(outcome));
+  });
   app.post('/tenants/:tenant/activate', formLimit, async (c) => {
     const form = await checkedForm(c);
     if (!form) return csrfRefused(c);

@@ -13,7 +13,7 @@ export interface TenantPageData {
   readonly activations: readonly ActivationRecord[];
   readonly counters: readonly TenantMetricRow[];
   readonly notice?: Notice;
-  /** The Call-ID the trace form shows, and the trace below it (trace-view.ts). */
+  /** The trace of the Call-ID the trace form asked for (trace-view.ts). */
   readonly trace?: Markup;
 }
 
