@@ -1,4 +1,5 @@
-// Runs before the test suite: the e2e tests need SIPp, Debian's Rust toolchain for wasm32 and rtpengine.
+// Runs before the test suite: the e2e tests need SIPp, Debian's Rust toolchain for wasm32, rtpengine and
+// Debian's chromium (the admin page tests drive it with puppeteer-core, which downloads no browser).
 // As root it installs what is missing; otherwise it stops with the exact command to run. It never lets
 // the suite start without them, so no test is silently skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -28,6 +29,11 @@ const prerequisites: Prerequisite[] = [
     what: 'the rtpengine media relay (/usr/bin/rtpengine)',
     present: () => existsSync('/usr/bin/rtpengine'),
     packages: ['rtpengine-daemon'],
+  },
+  {
+    what: "Debian's chromium (/usr/bin/chromium) for the admin page tests",
+    present: () => existsSync('/usr/bin/chromium'),
+    packages: ['chromium'],
   },
 ];
 
