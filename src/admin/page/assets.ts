@@ -24,7 +24,8 @@ const box = document.getElementById('counters');
 if (box && box.dataset.src) {
   setInterval(async () => {
     const res = await fetch(box.dataset.src, { credentials: 'same-origin' });
-    if (res.ok) box.innerHTML = await res.text();
+    // Redirected: the log-in ended (the answer is the log-in page, not counters).
+    if (res.ok && !res.redirected) box.innerHTML = await res.text();
   }, 2000);
 }
 `;
