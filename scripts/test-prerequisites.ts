@@ -1,5 +1,6 @@
-// Runs before the test suite: the e2e tests need SIPp, Debian's Rust toolchain for wasm32, rtpengine, and
-// Kamailio 5.6 with Lua and SQLite (the reference target of the basic-script suite, test/e2e/basic).
+// Runs before the test suite: the e2e tests need SIPp, Debian's Rust toolchain for wasm32, rtpengine,
+// Kamailio 5.6 with Lua and SQLite (the reference target of the basic-script suite, test/e2e/basic) and
+// Debian's chromium (the admin page tests drive it with puppeteer-core, which downloads no browser).
 // As root it installs what is missing; otherwise it stops with the exact command to run. It never lets
 // the suite start without them, so no test is silently skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -48,6 +49,11 @@ const prerequisites: Prerequisite[] = [
       existsSync('/usr/lib/x86_64-linux-gnu/kamailio/modules/db_sqlite.so') &&
       existsSync('/usr/share/kamailio/db_sqlite/standard-create.sql'),
     packages: ['kamailio-sqlite-modules'],
+  },
+  {
+    what: "Debian's chromium (/usr/bin/chromium) for the admin page tests",
+    present: () => existsSync('/usr/bin/chromium'),
+    packages: ['chromium'],
   },
 ];
 

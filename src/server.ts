@@ -50,6 +50,7 @@ import {
   SubscriberStore,
   SWEEP_BATCH,
 } from './state/index.ts';
+import { createTrace } from './trace/index.ts';
 import { Transport } from './transport/index.ts';
 
 /** How often pike generations holding only expired addresses are dropped. */
@@ -267,7 +268,11 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   );
   const pinger = keepalive.start(timers);
   if (pinger) stops.push(async () => pinger.cancel());
+  // The transport reports every message it writes; the router every message it takes (src/trace/).
+  const traced = createTrace(config.trace, log.child({ layer: 'trace' }));
+  transport.wireTap = traced.trace;
   core = new Router({
+    trace: traced.trace,
     transport,
     myself,
     multicastReplies: config.multicast_replies,
@@ -346,6 +351,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
       },
       subscribers,
       acc: accStore,
+      trace: traced,
       log: log.child({ layer: 'admin' }),
     });
     if (!startedAdmin.ok) return fail(startedAdmin.error);

@@ -1,5 +1,6 @@
 // The admin HTTP API as a Hono app (served by listener.ts on its own socket). Routes:
 //   GET  /health                                   no token: liveness and whether every tenant has a version
+//   /ui/...                                        the admin page (page/page-routes.ts): log-in cookie, not bearer
 //   GET  /metrics                                  operator: Prometheus text
 //   GET  /v1/status                                every visible tenant's status
 //   GET  /v1/tenants/:tenant                       one tenant's status (active version, loaded versions, pins)
@@ -15,6 +16,7 @@
 //   PUT  /v1/tenants/:tenant/subscribers/:domain/:username   new password: {"password", "table"?}
 //   DELETE /v1/tenants/:tenant/subscribers/:domain/:username[?table=]
 //   GET  /v1/tenants/:tenant/acc                   accounting records, ?table=acc|missed_calls&limit=&offset=&since=
+//   GET  /v1/tenants/:tenant/trace?call_id=        the recent messages of a call, in order (trace-routes.ts)
 // Every error is `{ error, reason }` with a 4xx/5xx status (errors.ts). The routes are chained so that Hono
 // infers their inputs and responses: AdminApp is the type the CLI's client (hono/client) is checked against.
 import { type Context, Hono } from 'hono';
@@ -28,8 +30,11 @@ import { accQuery } from './acc-routes.ts';
 import { addressRoutes } from './address-routes.ts';
 import { jsonError, REGISTRY_STATUS } from './errors.ts';
 import type { AdminMetrics } from './metrics.ts';
+import { adminPage } from './page/page-routes.ts';
+import { PAGE_PATH, PageSessions } from './page/session.ts';
 import { subscriberRoutes } from './subscriber-routes.ts';
-import { canSee, type Principal, principalName, type TokenTable } from './tokens.ts';
+import { canSee, type Principal, recordedBy, type TokenTable } from './tokens.ts';
+import { type TraceStore, traceRoutes } from './trace-routes.ts';
 import { type UploadSlotLimits, UploadSlots } from './upload-slots.ts';
 
 export interface AdminAppOptions {
@@ -48,6 +53,8 @@ export interface AdminAppOptions {
   readonly addresses?: AddressStore;
   /** Every tenant's accounting records; the acc route answers 404 without them. */
   readonly acc?: AccStore;
+  /** The recent-trace store; the trace route answers 404 without it. */
+  readonly trace?: TraceStore;
 }
 
 type Env = { Variables: { principal: Principal } };
@@ -55,8 +62,6 @@ type Env = { Variables: { principal: Principal } };
 const ACTIVATE_BODY = z.object({ version: z.number().int().positive() }).strict();
 /** Seconds a client refused for uploads in flight is asked to wait: about one compile of a large upload. */
 const UPLOAD_RETRY_AFTER_S = 2;
-/** A name the client may add to "created by" (X-Kemi-User), e.g. the operator's login. */
-const USER = /^[\w.@-]{1,64}$/;
 
 export type AdminApp = ReturnType<typeof createAdminApp>;
 
@@ -142,6 +147,21 @@ export function createAdminApp(options: AdminAppOptions) {
         };
         return c.json(body, healthy ? 200 : 503);
       })
+      // The page reads its log-in cookie and nothing else; the API below reads the bearer token and never
+      // a cookie, so a browser's cookie cannot act on the API.
+      .route(
+        PAGE_PATH,
+        adminPage({
+          registry,
+          sessions: new PageSessions(tokens),
+          metrics,
+          slots,
+          maxUploadBytes: options.maxUploadBytes,
+          maxFormBytes: options.maxJsonBytes,
+          trace: options.trace,
+          log,
+        }),
+      )
       // Everything below needs a bearer token.
       .use('*', async (c, next) => {
         const header = c.req.header('authorization');
@@ -206,7 +226,7 @@ export function createAdminApp(options: AdminAppOptions) {
           if (bytes.length === 0)
             return jsonError(c, 400, 'bad-request', 'the request body is empty: send the .wasm bytes');
           const result = await registry.upload(tenant, bytes, {
-            by: by(c.get('principal'), c.req.header('x-kemi-user')),
+            by: recordedBy(c.get('principal'), c.req.header('x-kemi-user')),
             activate: c.req.valid('query').activate,
           });
           if (!result.ok) return registryError(c, result.error);
@@ -234,7 +254,7 @@ export function createAdminApp(options: AdminAppOptions) {
         const result = await registry.activate(
           c.req.param('tenant'),
           c.req.valid('json').version,
-          by(c.get('principal'), c.req.header('x-kemi-user')),
+          recordedBy(c.get('principal'), c.req.header('x-kemi-user')),
         );
         if (!result.ok) return registryError(c, result.error);
         return c.json(result.value);
@@ -242,13 +262,14 @@ export function createAdminApp(options: AdminAppOptions) {
       .post('/v1/tenants/:tenant/rollback', async (c) => {
         const result = await registry.rollback(
           c.req.param('tenant'),
-          by(c.get('principal'), c.req.header('x-kemi-user')),
+          recordedBy(c.get('principal'), c.req.header('x-kemi-user')),
         );
         if (!result.ok) return registryError(c, result.error);
         return c.json(result.value);
       })
       .route('/v1/tenants/:tenant/addresses', addressRoutes(options.addresses, log))
       .route('/v1/tenants/:tenant/subscribers', subscriberRoutes(subscribers, log))
+      .route('/v1/tenants/:tenant/trace', traceRoutes(options.trace))
       .get('/v1/tenants/:tenant/acc', accQuery, (c) => {
         const acc = options.acc;
         if (!acc) return jsonError(c, 404, 'no-acc-store', 'this server has no accounting store');
@@ -323,9 +344,4 @@ function parseFlag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === '0' || value === 'false') return false;
   if (value === '' || value === '1' || value === 'true') return true;
   return undefined;
-}
-
-function by(principal: Principal, user: string | undefined): string {
-  const name = principalName(principal);
-  return user && USER.test(user) ? `${name}:${user}` : name;
 }

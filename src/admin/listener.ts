@@ -11,6 +11,7 @@ import type { AccStore, AddressStore, SubscriberStore } from '../state/index.ts'
 import { createAdminApp } from './app.ts';
 import { AdminMetrics, type MetricSources } from './metrics.ts';
 import { resolveTokens, type TenantTokenConfig } from './tokens.ts';
+import type { TraceStore } from './trace-routes.ts';
 
 export interface AdminServer {
   /** `http://127.0.0.1:8060` with the bound port. */
@@ -33,6 +34,8 @@ export interface AdminOptions {
   readonly subscribers?: SubscriberStore;
   /** The accounting records the acc route reads; it answers 404 without them. */
   readonly acc?: AccStore;
+  /** The recent-trace store the trace route reads; it answers 404 without it. */
+  readonly trace?: TraceStore;
   readonly log: Logger;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -54,6 +57,7 @@ export async function startAdmin(options: AdminOptions): Promise<AdminStartResul
     },
     subscribers: options.subscribers,
     acc: options.acc,
+    trace: options.trace,
     log: options.log,
     addresses: options.addresses,
   });

@@ -17,6 +17,13 @@ import {
 
 export type { MetricSources, TmSource } from './metric-table.ts';
 
+/** One row of a tenant's metrics: the metric, its labels but the tenant, the value. */
+export interface TenantMetricRow {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string | number | undefined>>;
+  readonly value: number;
+}
+
 /** A metric of the table: sets its rows from a snapshot. */
 type Mirror = (s: Partial<Snapshot>) => void;
 
@@ -70,6 +77,27 @@ export class AdminMetrics {
     const s = snapshot(this.#sources);
     for (const mirror of this.#mirrors) mirror(s);
     return this.prom.metrics();
+  }
+
+  /**
+   * The counters and gauges of one tenant as the scrape would show them (rows labelled with the tenant),
+   * for the admin page: name, the other labels, value.
+   */
+  async tenantRows(tenant: string): Promise<TenantMetricRow[]> {
+    const s = snapshot(this.#sources);
+    for (const mirror of this.#mirrors) mirror(s);
+    const rows: TenantMetricRow[] = [];
+    for (const metric of await this.prom.getMetricsAsJSON()) {
+      // prom-client types it as an enum, but the value is the exposition name ('counter', 'histogram' ...).
+      const type = String(metric.type);
+      if (type !== 'counter' && type !== 'gauge') continue;
+      for (const { labels, value } of metric.values) {
+        if (labels.tenant !== tenant) continue;
+        const { tenant: _, ...rest } = labels;
+        rows.push({ name: metric.name, labels: rest, value });
+      }
+    }
+    return rows;
   }
 
   get contentType(): string {

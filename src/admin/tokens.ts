@@ -71,6 +71,15 @@ export function principalName(p: Principal): string {
   return p.kind === 'operator' ? 'operator' : `tenant:${p.tenant}`;
 }
 
+/** A name the client may add to "created by" (X-Kemi-User), e.g. the operator's login. */
+const USER = /^[\w.@-]{1,64}$/;
+
+/** Who an upload or activation is recorded as: the principal, with the client's user name when valid. */
+export function recordedBy(principal: Principal, user: string | undefined): string {
+  const name = principalName(principal);
+  return user && USER.test(user) ? `${name}:${user}` : name;
+}
+
 export function canSee(p: Principal, tenant: string): boolean {
   return p.kind === 'operator' || p.tenant === tenant;
 }

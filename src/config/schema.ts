@@ -12,6 +12,7 @@ import { permissionsSchema } from './permissions-schema.ts';
 import { pikeSchema } from './pike-schema.ts';
 import { rtpengineSchema } from './rtpengine-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
+import { traceSchema } from './trace-schema.ts';
 import { transportSchema } from './transport-schema.ts';
 
 const listenSpec = z
@@ -283,6 +284,8 @@ export const configSchema = z
       .default({ max_message_bytes: 65_535, max_header_fields: 256 }),
     /** Rate limit of the log lines a peer can cause once per message (log-limit-schema.ts). */
     log_limit: logLimitSchema,
+    /** The message trace: scope, recent-trace store, HEP export (trace-schema.ts). */
+    trace: traceSchema,
     /** Transaction timers (Kamailio's tm parameters, in ms). */
     tm: tmSchema,
     /** TCP connection budgets and the message-completion timeout (transport-schema.ts). */

@@ -43,6 +43,7 @@ import {
   type TimerValues,
   type TransactionCapLimits,
 } from '../tm/index.ts';
+import type { MessageTrace } from '../trace/index.ts';
 import type { FramingError, Resolve, SendTarget, Source, Transport } from '../transport/index.ts';
 import { countBy, createRouterCounters, type RouterCounters } from './counters.ts';
 import { DEFAULT_RESOLVER_LIMITS, type ResolverLimits } from './destination-resolver.ts';
@@ -106,6 +107,8 @@ export interface RouterOptions {
   readonly maxfwdLimit?: number;
   /** sanity's `noreply` (config `sanity.noreply`); off when absent. */
   readonly sanityNoReply?: boolean;
+  /** The message trace: told of every received message and of the script it runs on. None when absent. */
+  readonly trace?: MessageTrace;
 }
 
 export class Router implements RouteHost {
@@ -140,9 +143,11 @@ export class Router implements RouteHost {
   readonly #defines: ReadonlyMap<string, string>;
   readonly #tenantDefines: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly #replyOptions: ReplyTargetOptions;
+  readonly #trace: MessageTrace | undefined;
 
   constructor(options: RouterOptions) {
     this.#transport = options.transport;
+    this.#trace = options.trace;
     this.#myself = options.myself;
     this.#selector = options.selector;
     this.#log = options.log;
@@ -190,7 +195,21 @@ export class Router implements RouteHost {
 
   /** Every message the transport hands over. */
   receive(bytes: Buffer, source: Source): void {
+    const trace = this.#trace;
+    if (trace === undefined || !trace.on) {
+      this.#receive(bytes, source, undefined);
+      return;
+    }
+    try {
+      this.#receive(bytes, source, trace);
+    } finally {
+      trace.close();
+    }
+  }
+
+  #receive(bytes: Buffer, source: Source, trace: MessageTrace | undefined): void {
     const parsed = parseMessage(bytes, { datagram: source.proto === 'udp', limits: this.#parseLimits });
+    if (trace !== undefined) trace.received(bytes, source, parsed.ok ? parsed.value : undefined);
     if (!parsed.ok) {
       const { error } = parsed;
       countBy(this.counters.parseErrors, error.reason);
@@ -288,6 +307,7 @@ export class Router implements RouteHost {
       return;
     }
     const script = this.#selector.select(request, source);
+    if (script !== undefined) this.#attribute(script);
     if (!script) {
       this.logLimit.warn(
         this.#log,
@@ -385,6 +405,7 @@ export class Router implements RouteHost {
     const entry = this.tm.matchResponse(received);
     const tx = entry?.owner;
     const script = tx ? this.tm.scriptOf(tx) : this.#selector.select(received, source);
+    if (script !== undefined) this.#attribute(script);
     const response = script
       ? this.#invoker.run(script, this.#replyRoute(received, source, bytes, tx))
       : received;
@@ -416,6 +437,12 @@ export class Router implements RouteHost {
       returned: (ctx) => (ctx.answer.dropped ? undefined : ctx.reply),
       failed: () => ({ outcome: 'drop', value: undefined }),
     };
+  }
+
+  /** Names the tenant and version of the message being traced. */
+  #attribute(script: Script): void {
+    const trace = this.#trace;
+    if (trace?.on) trace.attribute(script.tenant, script.version);
   }
 
   /** The message as received, parsed again: what a failed route changed on its copy is not there. */

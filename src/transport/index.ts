@@ -22,3 +22,4 @@ export type { FramingError, FramingErrorCode } from './stream-framer.ts';
 export type { Direction } from './tcp-connection.ts';
 export type { ConnectionInfo, TransportOptions } from './transport.ts';
 export { Transport } from './transport.ts';
+export type { WireTap } from './transport-context.ts';

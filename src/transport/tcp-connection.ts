@@ -109,6 +109,8 @@ export class TcpConnection {
         ),
       );
     }
+    const tap = this.#ctx.tap;
+    if (tap !== undefined) tap.sent(bytes, 'tcp', this.local, this.remote);
     return new Promise((resolve) => {
       this.#socket.write(bytes, (err) => {
         if (err) {

@@ -34,7 +34,7 @@ import type { FramingError } from './stream-framer.ts';
 import { connectTcp } from './tcp-connect.ts';
 import { type Direction, TcpConnection } from './tcp-connection.ts';
 import { TcpListener } from './tcp-listener.ts';
-import type { TransportContext } from './transport-context.ts';
+import type { TransportContext, WireTap } from './transport-context.ts';
 import { UdpListener } from './udp-listener.ts';
 
 export interface TransportOptions {
@@ -91,6 +91,7 @@ export class Transport {
     const log = this.#log;
     const logLimit = options.logLimit ?? new LogLimiter();
     this.#ctx = {
+      tap: undefined,
       limits,
       counters,
       log,
@@ -160,6 +161,11 @@ export class Transport {
       );
     }
     return ok(transport);
+  }
+
+  /** Tells `tap` of every message written to a socket from now on (the message trace). */
+  set wireTap(tap: WireTap | undefined) {
+    this.#ctx.tap = tap;
   }
 
   /** Live counters: plain numbers, read them at any time. */

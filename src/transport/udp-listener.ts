@@ -99,6 +99,9 @@ export class UdpListener {
         );
       };
       try {
+        // Told before the write: a record of what was sent never follows the answer to it.
+        const tap = this.#ctx.tap;
+        if (tap !== undefined) tap.sent(bytes, 'udp', this.local, remote);
         this.#socket.send(bytes, remote.port, remote.address, (err) => {
           if (err) return fail(err);
           counters.udp.sent++;
