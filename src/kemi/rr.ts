@@ -108,9 +108,7 @@ export const rr = defineModule('rr', {
       );
       return -1;
     }
-    const outcome = looseRoute(request, (uri) =>
-      ctx.host.isMyself(uri.host, uri.port),
-    );
+    const outcome = looseRoute(request, (uri) => ctx.host.isMyself(uri.host, uri.port));
     if (outcome.dstUri !== undefined) ctx.relay.dstUri = outcome.dstUri;
     if (outcome.localParams !== undefined) ctx.relay.localRouteParams = outcome.localParams;
     return outcome.code;
