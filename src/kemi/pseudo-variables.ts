@@ -3,6 +3,7 @@
 import { err, OK, ok, type Result } from '../result.ts';
 import { formatUri, type NameAddr, parseUri, type SipUri } from '../sip/index.ts';
 import type { PvValue, RouteContext } from './context.ts';
+import { messageDialog } from './dialog-tracking.ts';
 import { findCredentials, headerFor, splitUsername } from './digest-auth.ts';
 import { hostLog } from './host-log.ts';
 import { tenantTable, writeItem } from './htable.ts';
@@ -188,6 +189,17 @@ const VARIABLES: Record<string, PseudoVariable> = {
       if (v === undefined) ctx.avps.delete(avpName(name));
       else ctx.avps.set(avpName(name), v);
       return true;
+    },
+  },
+  // The message's dialog's variables (dialog module); without a dialog a read is $null, a write refused.
+  dlg_var: {
+    arg: true,
+    get: (ctx, name) => messageDialog(ctx)?.vars.get(name),
+    set: (ctx, v, name) => {
+      const dialog = messageDialog(ctx);
+      const store = ctx.host.dialogs?.store;
+      if (dialog === undefined || store === undefined) return false;
+      return store.setVar(dialog, name, v === undefined ? undefined : String(v));
     },
   },
   rc: { get: (ctx) => ctx.lastCode },

@@ -195,6 +195,11 @@ export class TransactionHost implements TmHost {
     return true;
   }
 
+  /** Why `tenant`'s script may not send to `hop` (own sockets, allow-list), or undefined: dialog BYEs. */
+  refuseFor(tenant: string, hop: NextHop): string | undefined {
+    return this.#refuse({ tenant } as Script, hop);
+  }
+
   // ---- TmHost -------------------------------------------------------------------------------------------------
 
   newTransaction(ctx: RouteContext): number {
