@@ -117,7 +117,8 @@ export function followInDialog(ctx: RouteContext): DialogRecord | undefined {
   const method = request.method;
   if (method === 'CANCEL') return dialog; // the INVITE's transaction ends it (487)
   const leg = upstream ? dialog.callee : dialog.caller;
-  if (method !== 'ACK' && request.cseq.seq > leg.cseq) leg.cseq = request.cseq.seq;
+  // The party's CSeq space is its own: the last number it used, whatever it was (Kamailio's dlg_update_cseq).
+  if (method !== 'ACK') leg.cseq = request.cseq.seq;
   if (method === 'ACK') {
     if (dialog.state === DLG_STATE.confirmedNa) dialog.state = DLG_STATE.confirmed;
   } else if (method === 'BYE') {

@@ -1,7 +1,7 @@
 // KSR dialog: Kamailio's dialog module KEMI exports (dialog.c's sr_kemi_dialog_exports) over the tenant's
 // dialog table (src/state/dialog-store.ts); how messages move a dialog is dialog-tracking.ts. Every function
 // reaches only the context tenant's dialogs and declared profiles. Return codes are Kamailio's: 1 or -1.
-import type { DialogRecord, DialogStore } from '../state/dialog-store.ts';
+import { type DialogRecord, type DialogStore, DLG_STATE } from '../state/dialog-store.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
 import { manage, messageDialog } from './dialog-tracking.ts';
@@ -129,7 +129,7 @@ function setTimeout(ctx: RouteContext, timeout: number): number {
 function bye(ctx: RouteContext, side: string): number {
   const found = current(ctx);
   const host = ctx.host.dialogs;
-  if (found === undefined || host === undefined) return -1;
+  if (found === undefined || host === undefined || found.dialog.state === DLG_STATE.deleted) return -1;
   const lower = side.toLowerCase();
   const which = lower === 'caller' || lower === 'callee' ? lower : 'both';
   if (!host.bye(found.dialog, which)) return fail(ctx, 'dlg-bye', 'no BYE could be sent for this dialog');
