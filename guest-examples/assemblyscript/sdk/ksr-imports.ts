@@ -3097,7 +3097,10 @@ export namespace KSR {
       return dialog__get_profile_size(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength, changetype<usize>(pv_utf8), <usize>pv_utf8.byteLength);
     }
 
-    /** Store in `pv` the number of the tenant's dialogs in the profile (every value). 1, or -1. */
+    /**
+     * Store in `pv` the number of the tenant's dialogs in a profile without value. 1, or -1 (also for a
+     * profile with values, as Kamailio).
+     */
     export function get_profile_size_static(profile: string, pv: string): i32 {
       const profile_utf8 = String.UTF8.encode(profile);
       const pv_utf8 = String.UTF8.encode(pv);

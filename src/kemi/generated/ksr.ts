@@ -972,7 +972,10 @@ export const KSR_INTERFACES = {
      * that value. 1, or -1 (undeclared profile, empty value for a profile with values, bad pv).
      */
     'get-profile-size': { params: [['profile', 'string'], ['value', 'string'], ['pv', 'string']], result: 's32' },
-    /** Store in `pv` the number of the tenant's dialogs in the profile (every value). 1, or -1. */
+    /**
+     * Store in `pv` the number of the tenant's dialogs in a profile without value. 1, or -1 (also for a
+     * profile with values, as Kamailio).
+     */
     'get-profile-size-static': { params: [['profile', 'string'], ['pv', 'string']], result: 's32' },
   },
 } as const satisfies Record<string, Record<string, KsrSignature>>;

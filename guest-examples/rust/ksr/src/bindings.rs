@@ -2728,7 +2728,8 @@ pub mod dialog {
         unsafe { super::raw::dialog::get_profile_size(profile.as_ptr(), profile.len(), value.as_ptr(), value.len(), pv.as_ptr(), pv.len()) }
     }
 
-    /// Store in `pv` the number of the tenant's dialogs in the profile (every value). 1, or -1.
+    /// Store in `pv` the number of the tenant's dialogs in a profile without value. 1, or -1 (also for a
+    /// profile with values, as Kamailio).
     pub fn get_profile_size_static(profile: &str, pv: &str) -> i32 {
         unsafe { super::raw::dialog::get_profile_size_static(profile.as_ptr(), profile.len(), pv.as_ptr(), pv.len()) }
     }
