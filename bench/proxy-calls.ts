@@ -7,7 +7,10 @@
 // With --auth, a second kemi-wasm run uses the same example with WITH_AUTH (Kamailio's route[AUTH]): each
 // INVITE is challenged (407, ACK), then sent again with MD5 digest credentials of a provisioned subscriber
 // (fixtures/sipp-scenarios/uac-auth-call.xml), and its CPU per call is printed next to the plain run's.
-//   node_modules/.bin/node bench/proxy-calls.ts [--rate 500] [--seconds 20] [--no-kamailio] [--auth]
+// With --dialog, a second kemi-wasm run uses the same example with WITH_DIALOG (every INVITE tracked with
+// dlg_manage: its dialog made, followed through 180/200/ACK and ended by the BYE), and its CPU per call is
+// printed next to the plain run's, with the ratio: the cost of dialog tracking.
+//   node_modules/.bin/node bench/proxy-calls.ts [--rate 500] [--seconds 20] [--no-kamailio] [--auth] [--dialog]
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -111,7 +114,8 @@ async function load(
 /** The bench's operator token for the admin API (loopback only, this run only). */
 const TOKEN = 'bench-operator-token-0123456789';
 
-async function kemiWasm(auth = false): Promise<Figures> {
+async function kemiWasm(mode: 'plain' | 'auth' | 'dialog' = 'plain'): Promise<Figures> {
+  const auth = mode === 'auth';
   const built = await buildGuest(join(root, 'guest-examples/assemblyscript/proxy'), {
     out: join(dir, 'proxy.wasm'),
   });
@@ -130,6 +134,7 @@ async function kemiWasm(auth = false): Promise<Figures> {
       '[defines]',
       `PRIMARY = "sip:127.0.0.1:${uasPort}"`,
       ...(auth ? ['WITH_AUTH = "1"'] : []),
+      ...(mode === 'dialog' ? ['WITH_DIALOG = "1"'] : []),
       ...(auth ? ['[admin]', `listen = "127.0.0.1:${adminPort}"`, `operator_token = "${TOKEN}"`] : []),
     ].join('\n'),
   );
@@ -140,6 +145,10 @@ async function kemiWasm(auth = false): Promise<Figures> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   try {
     await answering(port);
+    if (mode === 'dialog') {
+      const name = 'kemi-wasm (the same example with WITH_DIALOG: dlg_manage per INVITE)';
+      return await load(name, child.pid!, port, uasPort);
+    }
     if (!auth) return await load('kemi-wasm (AssemblyScript proxy example)', child.pid!, port, uasPort);
     const added = await fetch(`http://127.0.0.1:${adminPort}/v1/tenants/default/subscribers`, {
       method: 'POST',
@@ -259,11 +268,22 @@ console.log(
 const ours = await kemiWasm();
 console.log(report(ours));
 if (args.includes('--auth')) {
-  const authenticated = await kemiWasm(true);
+  const authenticated = await kemiWasm('auth');
   console.log(report(authenticated));
   if (allPassed(ours) && allPassed(authenticated)) {
     const ratio = perCallUs(authenticated) / perCallUs(ours);
     console.log(`authentication: ${ratio.toFixed(2)}x the CPU per call of the plain run`);
+  } else console.log('no ratio: calls failed (see above), so the two runs did not do the same work');
+}
+if (args.includes('--dialog')) {
+  const tracked = await kemiWasm('dialog');
+  console.log(report(tracked));
+  if (allPassed(ours) && allPassed(tracked)) {
+    const ratio = perCallUs(tracked) / perCallUs(ours);
+    console.log(
+      `dialog tracking: ${perCallUs(tracked).toFixed(1)} µs per call on, ${perCallUs(ours).toFixed(1)} µs off: ` +
+        `${ratio.toFixed(2)}x the CPU per call of the plain run`,
+    );
   } else console.log('no ratio: calls failed (see above), so the two runs did not do the same work');
 }
 if (!args.includes('--no-kamailio')) {

@@ -7,6 +7,7 @@ import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { accSettings } from './config/acc-schema.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
+import { dialogSettings } from './config/dialog-schema.ts';
 import { logLimitOptions } from './config/log-limit-schema.ts';
 import { natPingSettings } from './config/nathelper-schema.ts';
 import { pikeSettings } from './config/pike-schema.ts';
@@ -42,6 +43,7 @@ import {
   AddressStore,
   DEFAULT_REGISTRAR,
   DEFAULT_SWEEP_INTERVAL_S,
+  DialogStore,
   HtableStore,
   LocationStore,
   loadAuthSecret,
@@ -181,6 +183,12 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   const accDefault = accSettings(config.acc, undefined);
   const acc: AccHost = { store: accStore, settings: (tenant) => accByTenant.get(tenant) ?? accDefault };
   stateLog.info({ where: accStore.where }, 'accounting store open');
+  const dialogByTenant = new Map(
+    config.tenants.map((t) => [t.name, dialogSettings(config.dialog, t.dialog)]),
+  );
+  const dialogDefault = dialogSettings(config.dialog, undefined);
+  // Made once: dialogs belong to their tenant and outlive activations and reloads of its versions.
+  const dialogs = new DialogStore((tenant) => dialogByTenant.get(tenant) ?? dialogDefault, timers.clock);
 
   const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
   compiler.warm();
@@ -310,6 +318,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     auth,
     rtpengine,
     acc,
+    dialogs,
     logLimit,
     parseLimits: { maxMessageSize: config.message_limits.max_message_bytes },
     editLimits: {
@@ -345,6 +354,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         auth: () => sipCore.auth,
         rtpengine: () => sipCore.rtpengine,
         acc: () => accStore,
+        dialogs: () => sipCore.dialogByes && { store: dialogs, byes: sipCore.dialogByes.counters },
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
         natping: () => keepalive.counts,

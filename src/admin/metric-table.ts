@@ -5,6 +5,7 @@
 import type { AuthHost, LocationHost, PermissionsHost, RtpengineHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
 import type { RouterCounters } from '../router/counters.ts';
+import type { DialogCounters, DialogStore } from '../state/dialog-store.ts';
 import type { AccStore, HtableStore, PikeCounts, PikeStore, TenantHtables } from '../state/index.ts';
 import type { TmCounters } from '../tm/index.ts';
 import type { TransportCounters } from '../transport/counters.ts';
@@ -39,6 +40,13 @@ export interface MetricSources {
   /** The rtpengine functions' commands that came to nothing, by tenant. */
   readonly rtpengine?: () => RtpengineHost | undefined;
   readonly acc?: () => AccStore | undefined;
+  /** Tracked dialogs (KSR.dialog) and the BYEs the server sent for them, by tenant. */
+  readonly dialogs?: () =>
+    | {
+        readonly store: DialogStore;
+        readonly byes: { sent: Record<string, number>; refused: Record<string, number> };
+      }
+    | undefined;
   /** Log lines suppressed by the rate limit (src/log-limit.ts), by cause. */
   readonly logs?: () => Readonly<Record<string, number>>;
   /** Guarded callbacks (timers) that threw, by what they were (src/callback-guard.ts). */
@@ -74,6 +82,11 @@ export interface Snapshot {
     readonly refused: Record<string, number>;
     readonly lost: number;
   };
+  readonly dialogs: {
+    readonly active: Record<string, number>;
+    readonly counters: DialogCounters;
+    readonly byes: { sent: Record<string, number>; refused: Record<string, number> };
+  };
   readonly logs: Readonly<Record<string, number>>;
   readonly callbacks: ReadonlyMap<string, number>;
   readonly natping: Record<string, Record<string, number>>;
@@ -104,6 +117,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
   const permissions = sources.permissions?.();
   const auth = sources.auth?.();
   const rtpengine = sources.rtpengine?.();
+  const dialogs = sources.dialogs?.();
   return {
     registry: registry.tenantNames.flatMap((tenant) => registry.status(tenant) ?? []),
     core: sources.core?.(),
@@ -120,6 +134,11 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     auth: auth && { subscribers: auth.subscribers.countsByTenant(), failures: auth.failures },
     rtpengine: rtpengine && { failed: rtpengine.failed, pending: rtpengine.client.pending },
     acc: sources.acc?.(),
+    dialogs: dialogs && {
+      active: dialogs.store.activeByTenant(),
+      counters: dialogs.store.counters,
+      byes: dialogs.byes,
+    },
     logs: sources.logs?.(),
     callbacks: sources.callbacks?.(),
     natping: sources.natping?.(),
@@ -409,6 +428,35 @@ export const METRICS: MetricTable = {
       'Accounting records lost to a failed insert (disk errors)',
       [],
       (a) => one(a.lost),
+    ),
+  ],
+  dialogs: [
+    gauge('kemi_dialogs_active', 'Tracked dialogs (KSR.dialog) alive, by tenant', ['tenant'], (d) =>
+      Object.entries(d.active).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter('kemi_dialogs_created_total', 'Dialogs created by dlg_manage, by tenant', ['tenant'], (d) =>
+      Object.entries(d.counters.created).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter(
+      'kemi_dialogs_refused_total',
+      'Dialogs refused at the cap (dialog.max_dialogs): dlg_manage answered -1, by tenant',
+      ['tenant'],
+      (d) => Object.entries(d.counters.refused).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter(
+      'kemi_dialogs_ended_total',
+      'Dialogs ended, by tenant and reason (bye, failed, timeout, dlg-bye)',
+      ['tenant', 'reason'],
+      (d) => byTenant(d.counters.ended, 'reason'),
+    ),
+    counter(
+      'kemi_dialog_byes_total',
+      'BYEs the server sent to end dialogs (dlg_bye, timeout with send_bye), by tenant and outcome (sent, refused)',
+      ['tenant', 'outcome'],
+      (d) => [
+        ...Object.entries(d.byes.sent).map(([tenant, n]) => row({ tenant, outcome: 'sent' }, n)),
+        ...Object.entries(d.byes.refused).map(([tenant, n]) => row({ tenant, outcome: 'refused' }, n)),
+      ],
     ),
   ],
   callbacks: [

@@ -5,6 +5,7 @@ import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { accSchema, tenantAccSchema } from './acc-schema.ts';
 import { AUTH_DEFAULTS, authAlgorithms, authSchema } from './auth-schema.ts';
+import { dialogSchema, tenantDialogSchema } from './dialog-schema.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { logLimitSchema } from './log-limit-schema.ts';
 import { nathelperSchema } from './nathelper-schema.ts';
@@ -180,6 +181,8 @@ const tenantSchema = z
     auth_algorithms: authAlgorithms.optional(),
     /** Accounting settings of this tenant (over the top-level `acc`; acc-schema.ts). */
     acc: tenantAccSchema.optional(),
+    /** Dialog settings and profiles of this tenant (over the top-level `dialog`; dialog-schema.ts). */
+    dialog: tenantDialogSchema.optional(),
   })
   .strict();
 
@@ -350,6 +353,8 @@ export const configSchema = z
     rtpengine: rtpengineSchema,
     /** Accounting (KSR acc): Kamailio's acc parameters and the per-tenant cap (acc-schema.ts, `acc.db`). */
     acc: accSchema,
+    /** Dialog tracking (KSR dialog): Kamailio's dialog parameters, profiles and per-tenant caps. */
+    dialog: dialogSchema,
   })
   .strict()
   .superRefine((config, ctx) => {

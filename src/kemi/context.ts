@@ -24,6 +24,7 @@ import type {
 } from '../tm/index.ts';
 import type { Source } from '../transport/index.ts';
 import type { AccHost } from './accounting.ts';
+import { type DialogContext, type DialogHost, newDialogContext } from './dialog-tracking.ts';
 import type { AuthHost } from './digest-auth.ts';
 import type { PvNames } from './pseudo-variables.ts';
 import type { ScriptRegexes } from './script-regex.ts';
@@ -61,6 +62,8 @@ export interface RouteHost {
   readonly acc?: AccHost;
   /** Digest nonces and the subscribers of the auth functions; absent on a server without them (they fail). */
   readonly auth?: AuthHost;
+  /** Every tenant's dialogs (KSR.dialog); the dialog functions fail without it. */
+  readonly dialogs?: DialogHost;
   /** Pseudo-variable names resolved so far: kept across messages, for the server's lifetime. */
   readonly pvNames: PvNames;
   /** Script regular expressions compiled so far: kept across messages, for the server's lifetime. */
@@ -263,6 +266,8 @@ export class RouteContext {
   /** `$rc`: the code of the last KSR function that returned one (define.ts writes it). */
   lastCode = 0;
   readonly flags: RouteFlags = { message: 0, branch: 0 };
+  /** The message's dialog and what dialog functions set before it exists (Kamailio's dlg_ctx). */
+  readonly dlg: DialogContext = newDialogContext();
   readonly relay: RelayPlan = {
     dstUri: undefined,
     ruriQ: undefined,

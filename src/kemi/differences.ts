@@ -249,4 +249,47 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
       '(Kamailio: at the end of the script). A copy without Via branch matches only another without one ' +
       '(Kamailio then ignores the branch).',
   },
+  {
+    ksr: 'dialog.dlg-manage',
+    difference:
+      "In-dialog requests are matched by Call-ID and tags (Kamailio's seq_match_mode 2 without the `did` " +
+      'Record-Route parameter), when loose-route finds our own Route entry or dlg-manage sees them. Dialogs ' +
+      'are kept in memory per tenant (db_mode 0): a restart forgets them. A dialog made in a request route ' +
+      'whose INVITE is not relayed (answered statelessly, dropped, the route failed) ends as failed at once. ' +
+      "Past the tenant's `dialog.max_dialogs` it answers -1.",
+  },
+  {
+    ksr: 'dialog.dlg-bye',
+    difference:
+      "The next hop of each BYE must be an IP address (no DNS from a timer) allowed by the tenant's " +
+      '`relay_allow`; the dialog ends when the BYEs are sent (Kamailio: at the first BYE reply), and the ' +
+      "replies to them are absorbed without running the reply route. The timeout's BYEs follow `dialog.send_bye` " +
+      '(Kamailio also takes `$dlg_ctx(timeout_bye)`, not provided).',
+  },
+  {
+    ksr: 'dialog.set-dlg-profile',
+    difference:
+      "Profiles are the tenant's (declared per tenant); a dialog is in a profile with a given value once, so " +
+      'setting it again does not count it twice.',
+  },
+  {
+    ksr: '$dlg',
+    difference:
+      'Reads h_id, state, callid, from_uri, to_uri, from_tag, to_tag, from_cseq, to_cseq, from_contact, ' +
+      'to_contact, lifetime, sflags and start_ts; other attributes are $null. `$dlg_ctx` is not provided.',
+  },
+  {
+    ksr: 'dialog.dlg-set-state',
+    absent: true,
+    difference:
+      'Not provided, nor dlg_update_state, dlg_set_property, dlg_reset_property, dlg_set_timeout_id, ' +
+      'dlg_update_contact, dlg_update_socket, var_getw, dlg_bridge, dlg_refer_did, dlg_refer_cid, ' +
+      'dlg_req_within4, dlg_remove_dialogs_from_node: states move only with the SIP messages, and the server ' +
+      'sends no requests in a dialog but its BYEs.',
+  },
+  {
+    ksr: 'dialog.dlg-db-load-callid',
+    absent: true,
+    difference: 'Not provided, nor dlg_db_load_extra: dialogs are not stored in a database.',
+  },
 ];

@@ -6,6 +6,7 @@ import { authDb } from './auth-db.ts';
 import { core } from './core.ts';
 import { corex } from './corex.ts';
 import type { KsrModule } from './define.ts';
+import { dialog } from './dialog.ts';
 import { hdr } from './hdr.ts';
 import { htable } from './htable.ts';
 import { kx } from './kx.ts';
@@ -47,6 +48,13 @@ export {
   type TmState,
 } from './context.ts';
 export type { KsrFunction, KsrModule } from './define.ts';
+export {
+  type DialogContext,
+  type DialogHost,
+  dialogResponded,
+  followInDialog,
+  settleDialog,
+} from './dialog-tracking.ts';
 export { type AuthHost, type AuthSettings, FAILURE_CAUSE } from './digest-auth.ts';
 export { PvNames } from './pseudo-variables.ts';
 export { linearRegex, ScriptRegexes } from './script-regex.ts';
@@ -78,4 +86,5 @@ export const ksrModules: readonly KsrModule[] = [
   textops,
   textopsx,
   acc,
+  dialog,
 ];

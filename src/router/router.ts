@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import {
   type AccHost,
   type AuthHost,
+  type DialogHost,
   type LocationHost,
   leavePretranWhenDone,
   type PermissionsHost,
@@ -15,6 +16,7 @@ import {
   type RouteHost,
   type RtpengineHost,
   ScriptRegexes,
+  settleDialog,
 } from '../kemi/index.ts';
 import { LogLimiter } from '../log-limit.ts';
 import {
@@ -29,6 +31,7 @@ import {
   type SipResponse,
   utf8ToByteString,
 } from '../sip/index.ts';
+import type { DialogStore } from '../state/dialog-store.ts';
 import type { HtableStore, PikeStore } from '../state/index.ts';
 import {
   type Clock,
@@ -47,11 +50,12 @@ import type { MessageTrace } from '../trace/index.ts';
 import type { FramingError, Resolve, SendTarget, Source, Transport } from '../transport/index.ts';
 import { countBy, createRouterCounters, type RouterCounters } from './counters.ts';
 import { DEFAULT_RESOLVER_LIMITS, type ResolverLimits } from './destination-resolver.ts';
+import { DialogByes } from './dialog-bye.ts';
 import { defaultGuard, type FailurePolicy, type PolicyOutcome, type ScriptGuard } from './failure-policy.ts';
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { type ReplyTargetOptions, replyTarget } from './reply-target.ts';
-import { type PolicedRoute, RouteInvoker, scriptContext } from './route-invoker.ts';
+import { type PolicedRoute, RouteInvoker, scriptContext, scriptOf } from './route-invoker.ts';
 import type { Script, ScriptSelector } from './script.ts';
 import { type AuthorizeDestination, allowAllDestinations, TransactionHost } from './transaction-host.ts';
 
@@ -99,6 +103,8 @@ export interface RouterOptions {
   readonly rtpengine?: RtpengineHost;
   /** Accounting records and settings (acc); nothing is accounted without it. */
   readonly acc?: AccHost;
+  /** Every tenant's dialogs (KSR.dialog); the dialog functions fail without it. */
+  readonly dialogs?: DialogStore;
   /** Replies follow a Via maddr naming a multicast group (config `multicast_replies`); off when absent. */
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
@@ -123,6 +129,9 @@ export class Router implements RouteHost {
   readonly auth: AuthHost | undefined;
   readonly rtpengine: RtpengineHost | undefined;
   readonly acc: AccHost | undefined;
+  readonly dialogs: DialogHost | undefined;
+  /** The BYEs the server sends for dialogs (dlg_bye, timeouts with send_bye); absent without dialogs. */
+  readonly dialogByes: DialogByes | undefined;
   readonly maxfwdLimit: number | undefined;
   readonly sanityNoReply: boolean;
   readonly pvNames = new PvNames();
@@ -191,6 +200,28 @@ export class Router implements RouteHost {
       log: options.log,
       logLimit: this.logLimit,
     });
+    const store = options.dialogs;
+    if (store !== undefined) {
+      const byes = new DialogByes({
+        transport: options.transport,
+        timing: {
+          clock: options.clock ?? systemClock,
+          timers: { ...DEFAULT_TIMER_VALUES, ...options.timers },
+        },
+        refuse: (tenant, hop) => this.tm.refuseFor(tenant, hop),
+        log: options.log.child({ layer: 'dialog' }),
+        logLimit: this.logLimit,
+      });
+      this.dialogByes = byes;
+      this.dialogs = { store, pin: pinScript, bye: (dialog, side) => byes.bye(dialog, side) };
+      // A confirmed dialog whose lifetime ran out: BYE both ways first when the tenant's send_bye asks.
+      store.onExpired((dialog) => {
+        if (store.settings(dialog.tenant).sendBye) byes.bye(dialog, 'both');
+      });
+    } else {
+      this.dialogByes = undefined;
+      this.dialogs = undefined;
+    }
   }
 
   /** Every message the transport hands over. */
@@ -351,6 +382,7 @@ export class Router implements RouteHost {
         leavePretranWhenDone(ctx);
         if (ctx.tm.afterRoute) for (const send of ctx.tm.afterRoute) send();
         const tx = ctx.tm.transaction;
+        settleDialog(ctx, tx?.relayed ?? false);
         if (tx) {
           tx.startPending();
           // Made, then answered statelessly (t-relay refused, sl-reply-error): nothing will use it; left, it
@@ -366,10 +398,12 @@ export class Router implements RouteHost {
       answered,
       retrying: (ctx) => {
         ctx.tm.pretran?.leave();
+        settleDialog(ctx, false);
         ctx.tm.transaction?.abandon();
       },
       failed: (ctx, policy) => {
         ctx.tm.pretran?.leave();
+        settleDialog(ctx, false);
         const left = answered(ctx) ? 'none' : policy.mode === 'drop' ? 'drop' : undefined;
         if (left === undefined)
           return { outcome: this.#failClosed(ctx, policy, bytes, source), value: undefined };
@@ -402,6 +436,7 @@ export class Router implements RouteHost {
    * takes it, or it is forwarded statelessly by its Via.
    */
   #onReply(received: SipResponse, source: Source, bytes: Buffer): void {
+    if (this.dialogByes?.absorb(received, source)) return;
     const entry = this.tm.matchResponse(received);
     const tx = entry?.owner;
     const script = tx ? this.tm.scriptOf(tx) : this.#selector.select(received, source);
@@ -500,6 +535,18 @@ function overloadHeaders(ctx: RouteContext, status: number): ReadonlyArray<reado
   if (status !== 503 || ctx.tm.overload === undefined) return headers;
   if (headers.some(([name]) => name.toLowerCase() === 'retry-after')) return headers;
   return [...headers, ['Retry-After', String(ctx.tm.overload)]];
+}
+
+/** The dialog's hold on the context's module version: released once, however often called. */
+function pinScript(ctx: RouteContext): () => void {
+  const script = scriptOf(ctx);
+  if (script === undefined) return () => {};
+  script.pin();
+  let held = true;
+  return () => {
+    if (held) script.unpin();
+    held = false;
+  };
 }
 
 function defineMap(defines: Readonly<Record<string, string>>): Map<string, string> {

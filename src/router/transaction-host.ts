@@ -195,6 +195,12 @@ export class TransactionHost implements TmHost {
     return true;
   }
 
+  /** Why `tenant`'s script may not send to `hop` (own sockets, allow-list), or undefined: dialog BYEs. */
+  refuseFor(tenant: string, hop: NextHop): string | undefined {
+    // A dialog outlives the script object that made it; the checks read only the script's tenant.
+    return this.#refuse({ tenant } as Script, hop);
+  }
+
   // ---- TmHost -------------------------------------------------------------------------------------------------
 
   newTransaction(ctx: RouteContext): number {

@@ -900,6 +900,77 @@ declare function textopsx__remove_body(): i32;
 @external('kemi:ksr/acc@0.1.0', 'acc-request')
 declare function acc__acc_request(comment_ptr: usize, comment_len: usize, table_ptr: usize, table_len: usize): i32;
 
+// dialog
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-manage')
+declare function dialog__dlg_manage(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'is-known-dlg')
+declare function dialog__is_known_dlg(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-set-timeout')
+declare function dialog__dlg_set_timeout(timeout: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-bye')
+declare function dialog__dlg_bye(side_ptr: usize, side_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-get')
+declare function dialog__dlg_get(callid_ptr: usize, callid_len: usize, ftag_ptr: usize, ftag_len: usize, ttag_ptr: usize, ttag_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-set-var')
+declare function dialog__dlg_set_var(callid_ptr: usize, callid_len: usize, ftag_ptr: usize, ftag_len: usize, ttag_ptr: usize, ttag_len: usize, key_ptr: usize, key_len: usize, value_ptr: usize, value_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-get-var')
+declare function dialog__dlg_get_var(callid_ptr: usize, callid_len: usize, ftag_ptr: usize, ftag_len: usize, ttag_ptr: usize, ttag_len: usize, key_ptr: usize, key_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'var-sets')
+declare function dialog__var_sets(name_ptr: usize, name_len: usize, value_ptr: usize, value_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'var-get')
+declare function dialog__var_get(name_ptr: usize, name_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'var-gete')
+declare function dialog__var_gete(name_ptr: usize, name_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'var-rm')
+declare function dialog__var_rm(name_ptr: usize, name_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'var-is-null')
+declare function dialog__var_is_null(name_ptr: usize, name_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-setflag')
+declare function dialog__dlg_setflag(flag: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-resetflag')
+declare function dialog__dlg_resetflag(flag: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-isflagset')
+declare function dialog__dlg_isflagset(flag: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'set-dlg-profile')
+declare function dialog__set_dlg_profile(profile_ptr: usize, profile_len: usize, value_ptr: usize, value_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'set-dlg-profile-static')
+declare function dialog__set_dlg_profile_static(profile_ptr: usize, profile_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'unset-dlg-profile')
+declare function dialog__unset_dlg_profile(profile_ptr: usize, profile_len: usize, value_ptr: usize, value_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'unset-dlg-profile-static')
+declare function dialog__unset_dlg_profile_static(profile_ptr: usize, profile_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'is-in-profile')
+declare function dialog__is_in_profile(profile_ptr: usize, profile_len: usize, value_ptr: usize, value_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'is-in-profile-static')
+declare function dialog__is_in_profile_static(profile_ptr: usize, profile_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'get-profile-size')
+declare function dialog__get_profile_size(profile_ptr: usize, profile_len: usize, value_ptr: usize, value_len: usize, pv_ptr: usize, pv_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'get-profile-size-static')
+declare function dialog__get_profile_size_static(profile_ptr: usize, profile_len: usize, pv_ptr: usize, pv_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -2894,6 +2965,184 @@ export namespace KSR {
       const comment_utf8 = String.UTF8.encode(comment);
       const table_utf8 = String.UTF8.encode(table);
       return acc__acc_request(changetype<usize>(comment_utf8), <usize>comment_utf8.byteLength, changetype<usize>(table_utf8), <usize>table_utf8.byteLength);
+    }
+  }
+
+  /**
+   * Dialog tracking (Kamailio's `dialog` module): calls the script asked to follow with `dlg-manage`, their
+   * state (unconfirmed, early, confirmed, deleted), variables, flags and profiles. A dialog belongs to the
+   * tenant and finishes on the module version that created it; a tenant holds `dialog.max_dialogs` at most.
+   * Profiles must be declared in the config (`dialog.profiles_with_value`, `dialog.profiles_no_value`). "The
+   * dialog" of a function is the message's: made by `dlg-manage` in this route, matched for an in-dialog
+   * request, or chosen by `dlg-get`.
+   */
+  export namespace dialog {
+    /**
+     * Track the call: an initial INVITE gets a new dialog, an in-dialog request updates its dialog. 1, or -1
+     * (not a request route, not an INVITE, the tenant holds its maximum of dialogs).
+     */
+    export function dlg_manage(): i32 {
+      return dialog__dlg_manage();
+    }
+
+    /** 1 if the message belongs to a tracked dialog, else -1. */
+    export function is_known_dlg(): i32 {
+      return dialog__is_known_dlg();
+    }
+
+    /**
+     * Set the dialog's lifetime in seconds (restarts the timer of a confirmed dialog). 1, or -1 (no dialog).
+     */
+    export function dlg_set_timeout(timeout: i32): i32 {
+      return dialog__dlg_set_timeout(timeout);
+    }
+
+    /**
+     * Send BYE to "caller", "callee" or (any other value) both sides of the dialog, from this server with
+     * CSeq + 1 over the route set; the dialog then ends. 1, or -1.
+     */
+    export function dlg_bye(side: string): i32 {
+      const side_utf8 = String.UTF8.encode(side);
+      return dialog__dlg_bye(changetype<usize>(side_utf8), <usize>side_utf8.byteLength);
+    }
+
+    /** Make the dialog of Call-ID and tags the one later functions act on. 1, or -1 (none such). */
+    export function dlg_get(callid: string, ftag: string, ttag: string): i32 {
+      const callid_utf8 = String.UTF8.encode(callid);
+      const ftag_utf8 = String.UTF8.encode(ftag);
+      const ttag_utf8 = String.UTF8.encode(ttag);
+      return dialog__dlg_get(changetype<usize>(callid_utf8), <usize>callid_utf8.byteLength, changetype<usize>(ftag_utf8), <usize>ftag_utf8.byteLength, changetype<usize>(ttag_utf8), <usize>ttag_utf8.byteLength);
+    }
+
+    /** Set a variable of the dialog of Call-ID and tags. 1, or -1. */
+    export function dlg_set_var(callid: string, ftag: string, ttag: string, key: string, value: string): i32 {
+      const callid_utf8 = String.UTF8.encode(callid);
+      const ftag_utf8 = String.UTF8.encode(ftag);
+      const ttag_utf8 = String.UTF8.encode(ttag);
+      const key_utf8 = String.UTF8.encode(key);
+      const value_utf8 = String.UTF8.encode(value);
+      return dialog__dlg_set_var(changetype<usize>(callid_utf8), <usize>callid_utf8.byteLength, changetype<usize>(ftag_utf8), <usize>ftag_utf8.byteLength, changetype<usize>(ttag_utf8), <usize>ttag_utf8.byteLength, changetype<usize>(key_utf8), <usize>key_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** A variable of the dialog of Call-ID and tags, or none. */
+    export function dlg_get_var(callid: string, ftag: string, ttag: string, key: string): string | null {
+      const callid_utf8 = String.UTF8.encode(callid);
+      const ftag_utf8 = String.UTF8.encode(ftag);
+      const ttag_utf8 = String.UTF8.encode(ttag);
+      const key_utf8 = String.UTF8.encode(key);
+      dialog__dlg_get_var(changetype<usize>(callid_utf8), <usize>callid_utf8.byteLength, changetype<usize>(ftag_utf8), <usize>ftag_utf8.byteLength, changetype<usize>(ttag_utf8), <usize>ttag_utf8.byteLength, changetype<usize>(key_utf8), <usize>key_utf8.byteLength, RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** Set a variable of the dialog (`$dlg_var(name)`). 1, or -1 (no dialog). */
+    export function var_sets(name: string, value: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      const value_utf8 = String.UTF8.encode(value);
+      return dialog__var_sets(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** A variable of the dialog, or none. */
+    export function var_get(name: string): string | null {
+      const name_utf8 = String.UTF8.encode(name);
+      dialog__var_get(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** A variable of the dialog, or "". */
+    export function var_gete(name: string): string {
+      const name_utf8 = String.UTF8.encode(name);
+      dialog__var_gete(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** Remove a variable of the dialog. 1, or -1 (no dialog). */
+    export function var_rm(name: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      return dialog__var_rm(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+
+    /** 1 if the variable is absent (or there is no dialog), -1 if it is set. */
+    export function var_is_null(name: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      return dialog__var_is_null(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+
+    /** Set dialog flag 0..31 (kept for the dialog dlg-manage makes later in the route). 1, or -1. */
+    export function dlg_setflag(flag: i32): i32 {
+      return dialog__dlg_setflag(flag);
+    }
+
+    /** Reset dialog flag 0..31. 1, or -1. */
+    export function dlg_resetflag(flag: i32): i32 {
+      return dialog__dlg_resetflag(flag);
+    }
+
+    /** 1 if dialog flag 0..31 is set, else -1. */
+    export function dlg_isflagset(flag: i32): i32 {
+      return dialog__dlg_isflagset(flag);
+    }
+
+    /**
+     * Add the dialog to a profile with a value (before dlg-manage in a request route: once it is made). 1, or
+     * -1 (undeclared profile, empty value for a profile with values, no dialog).
+     */
+    export function set_dlg_profile(profile: string, value: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      const value_utf8 = String.UTF8.encode(value);
+      return dialog__set_dlg_profile(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** Add the dialog to a profile without value. 1, or -1. */
+    export function set_dlg_profile_static(profile: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      return dialog__set_dlg_profile_static(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength);
+    }
+
+    /** Remove the dialog from a profile with that value. 1, or -1 (not in it, no dialog). */
+    export function unset_dlg_profile(profile: string, value: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      const value_utf8 = String.UTF8.encode(value);
+      return dialog__unset_dlg_profile(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** Remove the dialog from a profile without value. 1, or -1. */
+    export function unset_dlg_profile_static(profile: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      return dialog__unset_dlg_profile_static(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength);
+    }
+
+    /** 1 if the dialog is in the profile with that value, else -1. */
+    export function is_in_profile(profile: string, value: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      const value_utf8 = String.UTF8.encode(value);
+      return dialog__is_in_profile(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** 1 if the dialog is in the profile (with any value), else -1. */
+    export function is_in_profile_static(profile: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      return dialog__is_in_profile_static(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength);
+    }
+
+    /**
+     * Store in `pv` (`$var(name)` or `$avp(name)`) the number of the tenant's dialogs in the profile with
+     * that value. 1, or -1 (undeclared profile, empty value for a profile with values, bad pv).
+     */
+    export function get_profile_size(profile: string, value: string, pv: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      const value_utf8 = String.UTF8.encode(value);
+      const pv_utf8 = String.UTF8.encode(pv);
+      return dialog__get_profile_size(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength, changetype<usize>(pv_utf8), <usize>pv_utf8.byteLength);
+    }
+
+    /**
+     * Store in `pv` the number of the tenant's dialogs in a profile without value. 1, or -1 (also for a
+     * profile with values, as Kamailio).
+     */
+    export function get_profile_size_static(profile: string, pv: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      const pv_utf8 = String.UTF8.encode(pv);
+      return dialog__get_profile_size_static(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength, changetype<usize>(pv_utf8), <usize>pv_utf8.byteLength);
     }
   }
 }

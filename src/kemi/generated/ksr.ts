@@ -923,4 +923,77 @@ export const KSR_INTERFACES = {
      */
     'acc-request': { params: [['comment', 'string'], ['table', 'string']], result: 's32' },
   },
+  /**
+   * Dialog tracking (Kamailio's `dialog` module): calls the script asked to follow with `dlg-manage`, their
+   * state (unconfirmed, early, confirmed, deleted), variables, flags and profiles. A dialog belongs to the
+   * tenant and finishes on the module version that created it; a tenant holds `dialog.max_dialogs` at most.
+   * Profiles must be declared in the config (`dialog.profiles_with_value`, `dialog.profiles_no_value`). "The
+   * dialog" of a function is the message's: made by `dlg-manage` in this route, matched for an in-dialog
+   * request, or chosen by `dlg-get`.
+   */
+  'dialog': {
+    /**
+     * Track the call: an initial INVITE gets a new dialog, an in-dialog request updates its dialog. 1, or -1
+     * (not a request route, not an INVITE, the tenant holds its maximum of dialogs).
+     */
+    'dlg-manage': { params: [], result: 's32' },
+    /** 1 if the message belongs to a tracked dialog, else -1. */
+    'is-known-dlg': { params: [], result: 's32' },
+    /**
+     * Set the dialog's lifetime in seconds (restarts the timer of a confirmed dialog). 1, or -1 (no dialog).
+     */
+    'dlg-set-timeout': { params: [['timeout', 's32']], result: 's32' },
+    /**
+     * Send BYE to "caller", "callee" or (any other value) both sides of the dialog, from this server with
+     * CSeq + 1 over the route set; the dialog then ends. 1, or -1.
+     */
+    'dlg-bye': { params: [['side', 'string']], result: 's32' },
+    /** Make the dialog of Call-ID and tags the one later functions act on. 1, or -1 (none such). */
+    'dlg-get': { params: [['callid', 'string'], ['ftag', 'string'], ['ttag', 'string']], result: 's32' },
+    /** Set a variable of the dialog of Call-ID and tags. 1, or -1. */
+    'dlg-set-var': { params: [['callid', 'string'], ['ftag', 'string'], ['ttag', 'string'], ['key', 'string'], ['value', 'string']], result: 's32' },
+    /** A variable of the dialog of Call-ID and tags, or none. */
+    'dlg-get-var': { params: [['callid', 'string'], ['ftag', 'string'], ['ttag', 'string'], ['key', 'string']], result: 'option<string>' },
+    /** Set a variable of the dialog (`$dlg_var(name)`). 1, or -1 (no dialog). */
+    'var-sets': { params: [['name', 'string'], ['value', 'string']], result: 's32' },
+    /** A variable of the dialog, or none. */
+    'var-get': { params: [['name', 'string']], result: 'option<string>' },
+    /** A variable of the dialog, or "". */
+    'var-gete': { params: [['name', 'string']], result: 'string' },
+    /** Remove a variable of the dialog. 1, or -1 (no dialog). */
+    'var-rm': { params: [['name', 'string']], result: 's32' },
+    /** 1 if the variable is absent (or there is no dialog), -1 if it is set. */
+    'var-is-null': { params: [['name', 'string']], result: 's32' },
+    /** Set dialog flag 0..31 (kept for the dialog dlg-manage makes later in the route). 1, or -1. */
+    'dlg-setflag': { params: [['flag', 's32']], result: 's32' },
+    /** Reset dialog flag 0..31. 1, or -1. */
+    'dlg-resetflag': { params: [['flag', 's32']], result: 's32' },
+    /** 1 if dialog flag 0..31 is set, else -1. */
+    'dlg-isflagset': { params: [['flag', 's32']], result: 's32' },
+    /**
+     * Add the dialog to a profile with a value (before dlg-manage in a request route: once it is made). 1, or
+     * -1 (undeclared profile, empty value for a profile with values, no dialog).
+     */
+    'set-dlg-profile': { params: [['profile', 'string'], ['value', 'string']], result: 's32' },
+    /** Add the dialog to a profile without value. 1, or -1. */
+    'set-dlg-profile-static': { params: [['profile', 'string']], result: 's32' },
+    /** Remove the dialog from a profile with that value. 1, or -1 (not in it, no dialog). */
+    'unset-dlg-profile': { params: [['profile', 'string'], ['value', 'string']], result: 's32' },
+    /** Remove the dialog from a profile without value. 1, or -1. */
+    'unset-dlg-profile-static': { params: [['profile', 'string']], result: 's32' },
+    /** 1 if the dialog is in the profile with that value, else -1. */
+    'is-in-profile': { params: [['profile', 'string'], ['value', 'string']], result: 's32' },
+    /** 1 if the dialog is in the profile (with any value), else -1. */
+    'is-in-profile-static': { params: [['profile', 'string']], result: 's32' },
+    /**
+     * Store in `pv` (`$var(name)` or `$avp(name)`) the number of the tenant's dialogs in the profile with
+     * that value. 1, or -1 (undeclared profile, empty value for a profile with values, bad pv).
+     */
+    'get-profile-size': { params: [['profile', 'string'], ['value', 'string'], ['pv', 'string']], result: 's32' },
+    /**
+     * Store in `pv` the number of the tenant's dialogs in a profile without value. 1, or -1 (also for a
+     * profile with values, as Kamailio).
+     */
+    'get-profile-size-static': { params: [['profile', 'string'], ['pv', 'string']], result: 's32' },
+  },
 } as const satisfies Record<string, Record<string, KsrSignature>>;

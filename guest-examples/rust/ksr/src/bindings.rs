@@ -717,6 +717,58 @@ mod raw {
             pub fn acc_request(comment_ptr: *const u8, comment_len: usize, table_ptr: *const u8, table_len: usize) -> i32;
         }
     }
+
+    pub mod dialog {
+        #[link(wasm_import_module = "kemi:ksr/dialog@0.1.0")]
+        extern "C" {
+            #[link_name = "dlg-manage"]
+            pub fn dlg_manage() -> i32;
+            #[link_name = "is-known-dlg"]
+            pub fn is_known_dlg() -> i32;
+            #[link_name = "dlg-set-timeout"]
+            pub fn dlg_set_timeout(timeout: i32) -> i32;
+            #[link_name = "dlg-bye"]
+            pub fn dlg_bye(side_ptr: *const u8, side_len: usize) -> i32;
+            #[link_name = "dlg-get"]
+            pub fn dlg_get(callid_ptr: *const u8, callid_len: usize, ftag_ptr: *const u8, ftag_len: usize, ttag_ptr: *const u8, ttag_len: usize) -> i32;
+            #[link_name = "dlg-set-var"]
+            pub fn dlg_set_var(callid_ptr: *const u8, callid_len: usize, ftag_ptr: *const u8, ftag_len: usize, ttag_ptr: *const u8, ttag_len: usize, key_ptr: *const u8, key_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+            #[link_name = "dlg-get-var"]
+            pub fn dlg_get_var(callid_ptr: *const u8, callid_len: usize, ftag_ptr: *const u8, ftag_len: usize, ttag_ptr: *const u8, ttag_len: usize, key_ptr: *const u8, key_len: usize, ret_area: *mut u8);
+            #[link_name = "var-sets"]
+            pub fn var_sets(name_ptr: *const u8, name_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+            #[link_name = "var-get"]
+            pub fn var_get(name_ptr: *const u8, name_len: usize, ret_area: *mut u8);
+            #[link_name = "var-gete"]
+            pub fn var_gete(name_ptr: *const u8, name_len: usize, ret_area: *mut u8);
+            #[link_name = "var-rm"]
+            pub fn var_rm(name_ptr: *const u8, name_len: usize) -> i32;
+            #[link_name = "var-is-null"]
+            pub fn var_is_null(name_ptr: *const u8, name_len: usize) -> i32;
+            #[link_name = "dlg-setflag"]
+            pub fn dlg_setflag(flag: i32) -> i32;
+            #[link_name = "dlg-resetflag"]
+            pub fn dlg_resetflag(flag: i32) -> i32;
+            #[link_name = "dlg-isflagset"]
+            pub fn dlg_isflagset(flag: i32) -> i32;
+            #[link_name = "set-dlg-profile"]
+            pub fn set_dlg_profile(profile_ptr: *const u8, profile_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+            #[link_name = "set-dlg-profile-static"]
+            pub fn set_dlg_profile_static(profile_ptr: *const u8, profile_len: usize) -> i32;
+            #[link_name = "unset-dlg-profile"]
+            pub fn unset_dlg_profile(profile_ptr: *const u8, profile_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+            #[link_name = "unset-dlg-profile-static"]
+            pub fn unset_dlg_profile_static(profile_ptr: *const u8, profile_len: usize) -> i32;
+            #[link_name = "is-in-profile"]
+            pub fn is_in_profile(profile_ptr: *const u8, profile_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+            #[link_name = "is-in-profile-static"]
+            pub fn is_in_profile_static(profile_ptr: *const u8, profile_len: usize) -> i32;
+            #[link_name = "get-profile-size"]
+            pub fn get_profile_size(profile_ptr: *const u8, profile_len: usize, value_ptr: *const u8, value_len: usize, pv_ptr: *const u8, pv_len: usize) -> i32;
+            #[link_name = "get-profile-size-static"]
+            pub fn get_profile_size_static(profile_ptr: *const u8, profile_len: usize, pv_ptr: *const u8, pv_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -2575,6 +2627,146 @@ pub mod acc {
     /// a record refused by the cap.
     pub fn acc_request(comment: &str, table: &str) -> i32 {
         unsafe { super::raw::acc::acc_request(comment.as_ptr(), comment.len(), table.as_ptr(), table.len()) }
+    }
+}
+
+/// Dialog tracking (Kamailio's `dialog` module): calls the script asked to follow with `dlg-manage`, their
+/// state (unconfirmed, early, confirmed, deleted), variables, flags and profiles. A dialog belongs to the
+/// tenant and finishes on the module version that created it; a tenant holds `dialog.max_dialogs` at most.
+/// Profiles must be declared in the config (`dialog.profiles_with_value`, `dialog.profiles_no_value`). "The
+/// dialog" of a function is the message's: made by `dlg-manage` in this route, matched for an in-dialog
+/// request, or chosen by `dlg-get`.
+pub mod dialog {
+    /// Track the call: an initial INVITE gets a new dialog, an in-dialog request updates its dialog. 1, or -1
+    /// (not a request route, not an INVITE, the tenant holds its maximum of dialogs).
+    pub fn dlg_manage() -> i32 {
+        unsafe { super::raw::dialog::dlg_manage() }
+    }
+
+    /// 1 if the message belongs to a tracked dialog, else -1.
+    pub fn is_known_dlg() -> i32 {
+        unsafe { super::raw::dialog::is_known_dlg() }
+    }
+
+    /// Set the dialog's lifetime in seconds (restarts the timer of a confirmed dialog). 1, or -1 (no dialog).
+    pub fn dlg_set_timeout(timeout: i32) -> i32 {
+        unsafe { super::raw::dialog::dlg_set_timeout(timeout) }
+    }
+
+    /// Send BYE to "caller", "callee" or (any other value) both sides of the dialog, from this server with
+    /// CSeq + 1 over the route set; the dialog then ends. 1, or -1.
+    pub fn dlg_bye(side: &str) -> i32 {
+        unsafe { super::raw::dialog::dlg_bye(side.as_ptr(), side.len()) }
+    }
+
+    /// Make the dialog of Call-ID and tags the one later functions act on. 1, or -1 (none such).
+    pub fn dlg_get(callid: &str, ftag: &str, ttag: &str) -> i32 {
+        unsafe { super::raw::dialog::dlg_get(callid.as_ptr(), callid.len(), ftag.as_ptr(), ftag.len(), ttag.as_ptr(), ttag.len()) }
+    }
+
+    /// Set a variable of the dialog of Call-ID and tags. 1, or -1.
+    pub fn dlg_set_var(callid: &str, ftag: &str, ttag: &str, key: &str, value: &str) -> i32 {
+        unsafe { super::raw::dialog::dlg_set_var(callid.as_ptr(), callid.len(), ftag.as_ptr(), ftag.len(), ttag.as_ptr(), ttag.len(), key.as_ptr(), key.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// A variable of the dialog of Call-ID and tags, or none.
+    pub fn dlg_get_var(callid: &str, ftag: &str, ttag: &str, key: &str) -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::dialog::dlg_get_var(callid.as_ptr(), callid.len(), ftag.as_ptr(), ftag.len(), ttag.as_ptr(), ttag.len(), key.as_ptr(), key.len(), ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// Set a variable of the dialog (`$dlg_var(name)`). 1, or -1 (no dialog).
+    pub fn var_sets(name: &str, value: &str) -> i32 {
+        unsafe { super::raw::dialog::var_sets(name.as_ptr(), name.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// A variable of the dialog, or none.
+    pub fn var_get(name: &str) -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::dialog::var_get(name.as_ptr(), name.len(), ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// A variable of the dialog, or "".
+    pub fn var_gete(name: &str) -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::dialog::var_gete(name.as_ptr(), name.len(), ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// Remove a variable of the dialog. 1, or -1 (no dialog).
+    pub fn var_rm(name: &str) -> i32 {
+        unsafe { super::raw::dialog::var_rm(name.as_ptr(), name.len()) }
+    }
+
+    /// 1 if the variable is absent (or there is no dialog), -1 if it is set.
+    pub fn var_is_null(name: &str) -> i32 {
+        unsafe { super::raw::dialog::var_is_null(name.as_ptr(), name.len()) }
+    }
+
+    /// Set dialog flag 0..31 (kept for the dialog dlg-manage makes later in the route). 1, or -1.
+    pub fn dlg_setflag(flag: i32) -> i32 {
+        unsafe { super::raw::dialog::dlg_setflag(flag) }
+    }
+
+    /// Reset dialog flag 0..31. 1, or -1.
+    pub fn dlg_resetflag(flag: i32) -> i32 {
+        unsafe { super::raw::dialog::dlg_resetflag(flag) }
+    }
+
+    /// 1 if dialog flag 0..31 is set, else -1.
+    pub fn dlg_isflagset(flag: i32) -> i32 {
+        unsafe { super::raw::dialog::dlg_isflagset(flag) }
+    }
+
+    /// Add the dialog to a profile with a value (before dlg-manage in a request route: once it is made). 1,
+    /// or -1 (undeclared profile, empty value for a profile with values, no dialog).
+    pub fn set_dlg_profile(profile: &str, value: &str) -> i32 {
+        unsafe { super::raw::dialog::set_dlg_profile(profile.as_ptr(), profile.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// Add the dialog to a profile without value. 1, or -1.
+    pub fn set_dlg_profile_static(profile: &str) -> i32 {
+        unsafe { super::raw::dialog::set_dlg_profile_static(profile.as_ptr(), profile.len()) }
+    }
+
+    /// Remove the dialog from a profile with that value. 1, or -1 (not in it, no dialog).
+    pub fn unset_dlg_profile(profile: &str, value: &str) -> i32 {
+        unsafe { super::raw::dialog::unset_dlg_profile(profile.as_ptr(), profile.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// Remove the dialog from a profile without value. 1, or -1.
+    pub fn unset_dlg_profile_static(profile: &str) -> i32 {
+        unsafe { super::raw::dialog::unset_dlg_profile_static(profile.as_ptr(), profile.len()) }
+    }
+
+    /// 1 if the dialog is in the profile with that value, else -1.
+    pub fn is_in_profile(profile: &str, value: &str) -> i32 {
+        unsafe { super::raw::dialog::is_in_profile(profile.as_ptr(), profile.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// 1 if the dialog is in the profile (with any value), else -1.
+    pub fn is_in_profile_static(profile: &str) -> i32 {
+        unsafe { super::raw::dialog::is_in_profile_static(profile.as_ptr(), profile.len()) }
+    }
+
+    /// Store in `pv` (`$var(name)` or `$avp(name)`) the number of the tenant's dialogs in the profile with
+    /// that value. 1, or -1 (undeclared profile, empty value for a profile with values, bad pv).
+    pub fn get_profile_size(profile: &str, value: &str, pv: &str) -> i32 {
+        unsafe { super::raw::dialog::get_profile_size(profile.as_ptr(), profile.len(), value.as_ptr(), value.len(), pv.as_ptr(), pv.len()) }
+    }
+
+    /// Store in `pv` the number of the tenant's dialogs in a profile without value. 1, or -1 (also for a
+    /// profile with values, as Kamailio).
+    pub fn get_profile_size_static(profile: &str, pv: &str) -> i32 {
+        unsafe { super::raw::dialog::get_profile_size_static(profile.as_ptr(), profile.len(), pv.as_ptr(), pv.len()) }
     }
 }
 
