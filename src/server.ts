@@ -14,6 +14,8 @@ import { ngSettings } from './config/rtpengine-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmCaps, tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
+import { Dispatcher } from './dispatcher/dispatcher.ts';
+import { DispatcherProber } from './dispatcher/prober.ts';
 import { type AccHost, type AuthHost, ksrModules } from './kemi/index.ts';
 import { LogLimiter } from './log-limit.ts';
 import {
@@ -30,7 +32,7 @@ import {
 import { err, OK, ok, type Result } from './result.ts';
 import { localToTag } from './router/local-tag.ts';
 import { Myself } from './router/myself.ts';
-import { NatKeepalive } from './router/nat-keepalive.ts';
+import { NatKeepalive, type PingTransport } from './router/nat-keepalive.ts';
 import { OutboundInterfaces } from './router/outbound-interface.ts';
 import { replyTarget } from './router/reply-target.ts';
 import { Router } from './router/router.ts';
@@ -42,6 +44,7 @@ import {
   AddressStore,
   DEFAULT_REGISTRAR,
   DEFAULT_SWEEP_INTERVAL_S,
+  DispatcherStore,
   HtableStore,
   LocationStore,
   loadAuthSecret,
@@ -54,6 +57,8 @@ import { Transport } from './transport/index.ts';
 
 /** How often pike generations holding only expired addresses are dropped. */
 const PIKE_SWEEP_INTERVAL_MS = 10_000;
+/** How often expired call-load cells are dropped (Kamailio's ds_hash_check_interval, 30 s). */
+const DS_HASH_CHECK_INTERVAL_MS = 30_000;
 
 export interface Server {
   readonly transport: Transport;
@@ -176,6 +181,22 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   if (!openedAcc.ok) return fail(openedAcc.error);
   const accStore = openedAcc.value;
   stops.push(async () => accStore.close());
+  // Destination sets: each tenant's config and admin-API rows (`dispatcher.db` beside the other stores).
+  const openedDispatcher = DispatcherStore.open(config.data_dir);
+  if (!openedDispatcher.ok) return fail(openedDispatcher.error);
+  const dispatcherStore = openedDispatcher.value;
+  stops.push(async () => dispatcherStore.close());
+  const dispatcher = new Dispatcher({
+    config: config.dispatcher,
+    tenants: new Map(config.tenants.map((t) => [t.name, t.dispatcher])),
+    store: dispatcherStore,
+    log: log.child({ layer: 'dispatcher' }),
+  });
+  const loadExpiry = timers.interval('dispatcher-load-expiry', DS_HASH_CHECK_INTERVAL_MS, () => {
+    dispatcher.expireLoads();
+  });
+  stops.push(async () => loadExpiry.cancel());
+  stateLog.info({ where: dispatcherStore.where }, 'dispatcher table open');
   const accByTenant = new Map(config.tenants.map((t) => [t.name, accSettings(config.acc, t.acc)]));
   const accDefault = accSettings(config.acc, undefined);
   const acc: AccHost = { store: accStore, settings: (tenant) => accByTenant.get(tenant) ?? accDefault };
@@ -203,12 +224,13 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
   let core: Router | undefined;
   let keepalive: NatKeepalive | undefined;
+  let prober: DispatcherProber | undefined;
   const started = await Transport.start({
     listen: config.listen,
     logger: log.child({ layer: 'transport' }),
     // Replies to the NAT keepalive's pings are absorbed before the message path (no route runs).
     onMessage: (bytes, source) => {
-      if (source.proto === 'udp' && keepalive?.absorb(bytes)) return;
+      if (source.proto === 'udp' && (keepalive?.absorb(bytes) || prober?.absorb(bytes))) return;
       core?.receive(bytes, source);
     },
     onFramingError: (error, source) => core?.framingError(error, source),
@@ -247,24 +269,32 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     for (const warning of spec.relayAllow?.warnings ?? [])
       coreLog.warn({ tenant: spec.name }, `relay_allow: ${warning}`);
   const pingInterfaces = new OutboundInterfaces(transport);
+  // The NAT keepalive and the dispatcher's probes send alike: from our UDP listeners, where the tenant
+  // may relay, never to this server itself (it would run a route).
+  const pingTransport: PingTransport = {
+    pick: (host) =>
+      pingInterfaces.pick('udp', host, {
+        proto: 'udp',
+        remote: { address: host, port: 0 },
+        local: { address: '', port: 0 },
+      }),
+    allowed: (tenant, host, port) =>
+      !transport.isLocal(host, port, 'udp') &&
+      (allowLists.get(tenant)?.check({ proto: 'udp', host, port }).ok ?? true),
+    send: (target, bytes) => transport.send(target, bytes),
+  };
   keepalive = new NatKeepalive(
     natPingSettings(config.nathelper),
     location,
-    {
-      pick: (host) =>
-        pingInterfaces.pick('udp', host, {
-          proto: 'udp',
-          remote: { address: host, port: 0 },
-          local: { address: '', port: 0 },
-        }),
-      // A ping goes where the tenant may relay, never to this server itself (it would run a route).
-      allowed: (tenant, host, port) =>
-        !transport.isLocal(host, port, 'udp') &&
-        (allowLists.get(tenant)?.check({ proto: 'udp', host, port }).ok ?? true),
-      send: (target, bytes) => transport.send(target, bytes),
-    },
+    pingTransport,
     log.child({ layer: 'natping' }),
   );
+  prober = new DispatcherProber(dispatcher, pingTransport, {
+    intervalMs: config.dispatcher.ds_ping_interval * 1000,
+    maxPerTenant: config.dispatcher.max_pings_per_interval,
+  });
+  const probing = prober.start(timers);
+  if (probing) stops.push(async () => probing.cancel());
   const pinger = keepalive.start(timers);
   if (pinger) stops.push(async () => pinger.cancel());
   core = new Router({
@@ -305,6 +335,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     auth,
     rtpengine,
     acc,
+    dispatcher,
     logLimit,
     parseLimits: { maxMessageSize: config.message_limits.max_message_bytes },
     editLimits: {
@@ -343,7 +374,9 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
         natping: () => keepalive.counts,
+        dispatcher: () => dispatcher,
       },
+      dispatcher,
       subscribers,
       acc: accStore,
       log: log.child({ layer: 'admin' }),

@@ -9,6 +9,7 @@
 //   POST /v1/tenants/:tenant/activate              body {"version": N}
 //   POST /v1/tenants/:tenant/rollback              back to the version active before the current one
 //   GET|POST|DELETE /v1/tenants/:tenant/addresses  the permissions address table (address-routes.ts)
+//   GET|POST|DELETE /v1/tenants/:tenant/dispatcher the dispatcher's destinations, POST .../reload (dispatcher-routes.ts)
 //   GET  /v1/tenants/:tenant/subscribers           subscribers (no digests, no passwords), ?limit=&offset=
 //   POST /v1/tenants/:tenant/subscribers           add one: {"username", "domain", "password", "table"?}
 //   POST /v1/tenants/:tenant/subscribers/import    add many: {"subscribers": [...], "replace"?, "table"?}
@@ -22,10 +23,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { Registry, RegistryError } from '../registry/index.ts';
 import type { AccStore, AddressStore, SubscriberStore } from '../state/index.ts';
 import { accQuery } from './acc-routes.ts';
 import { addressRoutes } from './address-routes.ts';
+import { dispatcherRoutes } from './dispatcher-routes.ts';
 import { jsonError, REGISTRY_STATUS } from './errors.ts';
 import type { AdminMetrics } from './metrics.ts';
 import { subscriberRoutes } from './subscriber-routes.ts';
@@ -48,6 +51,8 @@ export interface AdminAppOptions {
   readonly addresses?: AddressStore;
   /** Every tenant's accounting records; the acc route answers 404 without them. */
   readonly acc?: AccStore;
+  /** Every tenant's destination sets; the dispatcher routes answer 503 without them. */
+  readonly dispatcher?: Dispatcher;
 }
 
 type Env = { Variables: { principal: Principal } };
@@ -248,6 +253,7 @@ export function createAdminApp(options: AdminAppOptions) {
         return c.json(result.value);
       })
       .route('/v1/tenants/:tenant/addresses', addressRoutes(options.addresses, log))
+      .route('/v1/tenants/:tenant/dispatcher', dispatcherRoutes(options.dispatcher, log))
       .route('/v1/tenants/:tenant/subscribers', subscriberRoutes(subscribers, log))
       .get('/v1/tenants/:tenant/acc', accQuery, (c) => {
         const acc = options.acc;

@@ -5,6 +5,7 @@ import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { accSchema, tenantAccSchema } from './acc-schema.ts';
 import { AUTH_DEFAULTS, authAlgorithms, authSchema } from './auth-schema.ts';
+import { dispatcherSchema, tenantDispatcherSchema } from './dispatcher-schema.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { logLimitSchema } from './log-limit-schema.ts';
 import { nathelperSchema } from './nathelper-schema.ts';
@@ -179,6 +180,8 @@ const tenantSchema = z
     auth_algorithms: authAlgorithms.optional(),
     /** Accounting settings of this tenant (over the top-level `acc`; acc-schema.ts). */
     acc: tenantAccSchema.optional(),
+    /** Dispatcher parameters and destination sets of this tenant (dispatcher-schema.ts). */
+    dispatcher: tenantDispatcherSchema.optional(),
   })
   .strict();
 
@@ -347,6 +350,8 @@ export const configSchema = z
     rtpengine: rtpengineSchema,
     /** Accounting (KSR acc): Kamailio's acc parameters and the per-tenant cap (acc-schema.ts, `acc.db`). */
     acc: accSchema,
+    /** Load balancing (KSR dispatcher): Kamailio's parameters, probing, caps (dispatcher-schema.ts). */
+    dispatcher: dispatcherSchema,
   })
   .strict()
   .superRefine((config, ctx) => {

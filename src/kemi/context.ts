@@ -4,6 +4,7 @@
 // RouteContext). `host` is what the functions ask of the server.
 
 import type { Logger } from 'pino';
+import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import type { NgClient } from '../rtpengine/ng-client.ts';
 import { type EditLimits, SipRequest, SipResponse } from '../sip/index.ts';
@@ -52,6 +53,8 @@ export interface RouteHost {
   readonly acc?: AccHost;
   /** Digest nonces and the subscribers of the auth functions; absent on a server without them (they fail). */
   readonly auth?: AuthHost;
+  /** Every tenant's destination sets (dispatcher); absent: the dispatcher functions answer -1. */
+  readonly dispatcher?: Dispatcher;
   /** Pseudo-variable names resolved so far: kept across messages, for the server's lifetime. */
   readonly pvNames: PvNames;
   /** Script regular expressions compiled so far: kept across messages, for the server's lifetime. */

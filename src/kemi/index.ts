@@ -6,6 +6,7 @@ import { authDb } from './auth-db.ts';
 import { core } from './core.ts';
 import { corex } from './corex.ts';
 import type { KsrModule } from './define.ts';
+import { dispatcher } from './dispatcher.ts';
 import { hdr } from './hdr.ts';
 import { htable } from './htable.ts';
 import { kx } from './kx.ts';
@@ -75,4 +76,5 @@ export const ksrModules: readonly KsrModule[] = [
   textops,
   textopsx,
   acc,
+  dispatcher,
 ];

@@ -4,6 +4,7 @@
 // what the route decided, or, when the route failed, the tenant's failure policy on the message as it was
 // received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
+import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import {
   type AccHost,
   type AuthHost,
@@ -96,6 +97,8 @@ export interface RouterOptions {
   readonly rtpengine?: RtpengineHost;
   /** Accounting records and settings (acc); nothing is accounted without it. */
   readonly acc?: AccHost;
+  /** Every tenant's destination sets (KSR.dispatcher); the functions answer -1 without them. */
+  readonly dispatcher?: Dispatcher;
   /** Replies follow a Via maddr naming a multicast group (config `multicast_replies`); off when absent. */
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
@@ -118,6 +121,7 @@ export class Router implements RouteHost {
   readonly auth: AuthHost | undefined;
   readonly rtpengine: RtpengineHost | undefined;
   readonly acc: AccHost | undefined;
+  readonly dispatcher: Dispatcher | undefined;
   readonly maxfwdLimit: number | undefined;
   readonly sanityNoReply: boolean;
   readonly pvNames = new PvNames();
@@ -154,6 +158,7 @@ export class Router implements RouteHost {
     this.auth = options.auth;
     this.rtpengine = options.rtpengine;
     this.acc = options.acc;
+    this.dispatcher = options.dispatcher;
     this.maxfwdLimit = options.maxfwdLimit;
     this.sanityNoReply = options.sanityNoReply ?? false;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);

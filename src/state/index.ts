@@ -21,6 +21,7 @@ export {
   MAX_TAG_BYTES,
 } from './address-store.ts';
 export { loadAuthSecret, SECRET_FILE, type SecretSource } from './auth-secret.ts';
+export { type DispatcherRow, type DispatcherRowInput, DispatcherStore } from './dispatcher-store.ts';
 export {
   HTABLE_DEFAULTS,
   Htable,
