@@ -29,7 +29,7 @@ export function registerDispatcher(program: Command): void {
     dispatcher
       .command('add <uri>')
       .description('add a destination to a set and reload the sets')
-      .option('-s, --set <n>', 'the set (ds_select_dst(set, alg))', '1')
+      .option('--set <n>', 'the set (ds_select_dst(set, alg))', '1')
       .option('--flags <n>', 'state flags: 1 inactive, 4 disabled, 8 probing', '0')
       .option('-p, --priority <n>', 'higher first in the set', '0')
       .option('-a, --attrs <text>', 'Kamailio attrs: "duid=gw1;weight=50;maxload=20"', ''),
