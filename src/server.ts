@@ -181,22 +181,6 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   if (!openedAcc.ok) return fail(openedAcc.error);
   const accStore = openedAcc.value;
   stops.push(async () => accStore.close());
-  // Destination sets: each tenant's config and admin-API rows (`dispatcher.db` beside the other stores).
-  const openedDispatcher = DispatcherStore.open(config.data_dir);
-  if (!openedDispatcher.ok) return fail(openedDispatcher.error);
-  const dispatcherStore = openedDispatcher.value;
-  stops.push(async () => dispatcherStore.close());
-  const dispatcher = new Dispatcher({
-    config: config.dispatcher,
-    tenants: new Map(config.tenants.map((t) => [t.name, t.dispatcher])),
-    store: dispatcherStore,
-    log: log.child({ layer: 'dispatcher' }),
-  });
-  const loadExpiry = timers.interval('dispatcher-load-expiry', DS_HASH_CHECK_INTERVAL_MS, () => {
-    dispatcher.expireLoads();
-  });
-  stops.push(async () => loadExpiry.cancel());
-  stateLog.info({ where: dispatcherStore.where }, 'dispatcher table open');
   const accByTenant = new Map(config.tenants.map((t) => [t.name, accSettings(config.acc, t.acc)]));
   const accDefault = accSettings(config.acc, undefined);
   const acc: AccHost = { store: accStore, settings: (tenant) => accByTenant.get(tenant) ?? accDefault };
@@ -222,6 +206,23 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
 
   // One limiter for the transport and the router: a cause is counted once however many layers log it.
   const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
+  // Destination sets: each tenant's config and admin-API rows (`dispatcher.db` beside the other stores).
+  const openedDispatcher = DispatcherStore.open(config.data_dir);
+  if (!openedDispatcher.ok) return fail(openedDispatcher.error);
+  const dispatcherStore = openedDispatcher.value;
+  stops.push(async () => dispatcherStore.close());
+  const dispatcher = new Dispatcher({
+    config: config.dispatcher,
+    tenants: new Map(config.tenants.map((t) => [t.name, t.dispatcher])),
+    store: dispatcherStore,
+    log: log.child({ layer: 'dispatcher' }),
+    logLimit,
+  });
+  const loadExpiry = timers.interval('dispatcher-load-expiry', DS_HASH_CHECK_INTERVAL_MS, () => {
+    dispatcher.expireLoads();
+  });
+  stops.push(async () => loadExpiry.cancel());
+  stateLog.info({ where: dispatcherStore.where }, 'dispatcher table open');
   let core: Router | undefined;
   let keepalive: NatKeepalive | undefined;
   let prober: DispatcherProber | undefined;

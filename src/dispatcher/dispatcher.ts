@@ -109,7 +109,9 @@ export class Dispatcher {
       cause: change.cause,
     };
     const msg = change.up ? 'dispatcher: destination up' : 'dispatcher: destination down';
-    const { log, logLimit } = this.#options;
+    // A logger bound to the tenant: one tenant's flapping destinations do not silence another's lines.
+    const log = this.#options.log.child({ tenant });
+    const { logLimit } = this.#options;
     if (logLimit) logLimit.warn(log, change.up ? 'dispatcher-up' : 'dispatcher-down', fields, msg);
     else log.warn(fields, msg);
   }
