@@ -3,7 +3,7 @@
 // Kamailio's dispatcher.list each: set, uri, flags, priority, attrs), and the caps that bound the module:
 // destinations per tenant (config and admin API together), probes per tenant and round, call-load cells.
 import { z } from 'zod';
-import type { DestinationInput } from '../dispatcher/destination-set.ts';
+import { checkDestinationUri, type DestinationInput } from '../dispatcher/destination-set.ts';
 import type { DispatcherSettings } from '../dispatcher/tenant-dispatcher.ts';
 
 const REPLY_CODES = /^\s*((code|class)\s*=\s*\d+\s*(;\s*|$))*$/i;
@@ -29,7 +29,11 @@ const destination = z
   .object({
     /** The set (Kamailio's setid). */
     set: z.number().int().min(0).max(0x7fffffff),
-    uri: z.string().min(1).max(512),
+    uri: z
+      .string()
+      .min(1)
+      .max(512)
+      .refine((uri) => checkDestinationUri(uri).ok, { message: 'expected a sip: or sips: URI' }),
     /** State flags: 1 inactive, 2 trying, 4 disabled, 8 probing [0]. */
     flags: z.number().int().min(0).max(31).default(0),
     /** Higher first in the set (algorithm 8 picks the highest) [0]. */

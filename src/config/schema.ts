@@ -378,6 +378,14 @@ export const configSchema = z
           message: `dialog_grace_max_s ${tenant.dialog_grace_max_s} is below dialog_grace_s ${tenant.dialog_grace_s}`,
         });
       }
+      const destinations = tenant.dispatcher?.destinations.length ?? 0;
+      if (destinations > config.dispatcher.max_destinations_per_tenant) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', i, 'dispatcher', 'destinations'],
+          message: `${destinations} destinations pass dispatcher.max_destinations_per_tenant (${config.dispatcher.max_destinations_per_tenant})`,
+        });
+      }
       if (tenant.token && tenant.token_env) {
         ctx.addIssue({
           code: 'custom',
