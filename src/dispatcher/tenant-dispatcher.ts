@@ -1,9 +1,10 @@
 // One tenant's dispatcher: its destination sets, their selection by Kamailio's algorithms
 // (ds_manage_routes), state changes (ds_update_state with ds_probing_threshold / ds_inactive_threshold),
-// and the call load of algorithm 10 (Kamailio's load hash table: one cell per Call-ID naming the set and
-// the destination's duid, dropped by ds_load_unset / a BYE through ds_load_update / the dialog's end, or
-// when it expires). Everything here is in memory and bounded: a set's size by the store and config, the
-// load cells by `max_calls_per_tenant`.
+// what the prober pings and makes of its replies, and the call load of algorithm 10 (call-load.ts).
+// Everything here is in memory and bounded: the sets by max_destinations_per_tenant, the load cells by
+// max_calls_per_tenant.
+
+import { CallLoad } from './call-load.ts';
 import {
   buildSets,
   type Destination,
@@ -73,13 +74,6 @@ export type SelectResult =
   | { readonly ok: false; readonly why: string }
   | { readonly ok: true; readonly chosen: Destination; readonly records: DsRecord[] };
 
-interface LoadCell {
-  readonly set: number;
-  readonly duid: string;
-  confirmed: boolean;
-  readonly at: number;
-}
-
 /** A destination going down or coming up, with why (the reply code, or the script's mark). */
 export interface StateChange {
   readonly set: number;
@@ -93,9 +87,8 @@ export class TenantDispatcher {
   readonly name: string;
   settings: DispatcherSettings;
   sets = new Map<number, DestinationSet>();
-  readonly #loads = new Map<string, LoadCell>();
+  readonly #load: CallLoad;
   readonly #onChange: (change: StateChange) => void;
-  readonly #now: () => number;
 
   constructor(
     name: string,
@@ -106,7 +99,11 @@ export class TenantDispatcher {
     this.name = name;
     this.settings = settings;
     this.#onChange = onChange;
-    this.#now = now;
+    this.#load = new CallLoad(
+      () => this.sets,
+      () => this.settings,
+      now,
+    );
   }
 
   /** Replaces the sets (ds_reload), keeping the state and load of destinations that stay; the refused rows. */
@@ -121,7 +118,7 @@ export class TenantDispatcher {
   }
 
   get loadCells(): number {
-    return this.#loads.size;
+    return this.#load.size;
   }
 
   /** ds_manage_routes: the destination of `setId` chosen by `alg`, and the failover records after it. */
@@ -179,7 +176,7 @@ export class TenantDispatcher {
           if (least < 0)
             return { ok: false, why: `set [${setId}]: every destination is inactive or at maxload` };
           hash = least;
-          if (!this.#addLoad(input.callId, set, least)) algorithm = 0;
+          if (!this.#load.add(input.callId, set, least)) algorithm = 0;
           break;
         }
         case 11:
@@ -283,31 +280,9 @@ export class TenantDispatcher {
     return true;
   }
 
-  #addLoad(callId: string, set: DestinationSet, index: number): boolean {
-    const d = set.list[index];
-    if (d.attrs.duid === '' || this.#loads.has(callId) || this.#loads.size >= this.settings.maxCalls)
-      return false;
-    this.#loads.set(callId, { set: set.id, duid: d.attrs.duid, confirmed: false, at: this.#now() });
-    d.load++;
-    return true;
-  }
-
-  #byDuid(setId: number, duid: string): Destination | undefined {
-    const lower = duid.toLowerCase();
-    return this.sets.get(setId)?.list.find((d) => d.attrs.duid.toLowerCase() === lower);
-  }
-
   /** ds_load_replace (ds_next_dst under algorithm 10): 0 moved, -1 no cell, -2 no destination `duid`. */
   replaceLoad(callId: string, duid: string): 0 | -1 | -2 {
-    const cell = this.#loads.get(callId);
-    if (cell === undefined || duid === '') return -1;
-    const next = this.#byDuid(cell.set, duid);
-    if (next === undefined) return -2;
-    const old = this.#byDuid(cell.set, cell.duid);
-    if (old !== undefined && old.load > 0) old.load--;
-    this.#loads.set(callId, { set: cell.set, duid: next.attrs.duid, confirmed: false, at: this.#now() });
-    next.load++;
-    return 0;
+    return this.#load.replace(callId, duid);
   }
 
   /**
@@ -315,34 +290,17 @@ export class TenantDispatcher {
    * module calls when a dialog ends (Dispatcher.releaseCallLoad). False when the call holds no load.
    */
   removeLoad(callId: string): boolean {
-    const cell = this.#loads.get(callId);
-    if (cell === undefined) return false;
-    this.#loads.delete(callId);
-    const d = this.#byDuid(cell.set, cell.duid);
-    if (d === undefined) return false;
-    if (d.load > 0) d.load--;
-    return true;
+    return this.#load.remove(callId);
   }
 
   /** ds_load_state(DS_LOAD_CONFIRMED): a 2xx answered the INVITE. False when the call holds no load. */
   confirmLoad(callId: string): boolean {
-    const cell = this.#loads.get(callId);
-    if (cell === undefined) return false;
-    cell.confirmed = true;
-    return true;
+    return this.#load.confirm(callId);
   }
 
   /** ds_ht_timer: cells past their lifetime free their load; how many. */
   expireLoads(): number {
-    const now = this.#now();
-    let expired = 0;
-    for (const [callId, cell] of this.#loads) {
-      const life = cell.confirmed ? this.settings.loadExpireMs : this.settings.loadInitExpireMs;
-      if (now - cell.at < life) continue;
-      this.removeLoad(callId);
-      expired++;
-    }
-    return expired;
+    return this.#load.expire();
   }
 
   /** Which states the prober pings (ds_ping_result_helper), skipping disabled ones. */
