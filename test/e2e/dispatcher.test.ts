@@ -113,7 +113,8 @@ beforeAll(async () => {
     out: join(dir, 'dispatcher.wasm'),
   });
   if (!built.ok) throw new Error(built.error.message);
-  for (const name of ['fo', 'rr', 'w', 'h', 'f', 'silent', 'busy', 'good']) ports[name] = await freePort();
+  for (const name of ['fo', 'rr', 'w', 'h', 'f', 'l', 'silent', 'busy', 'good'])
+    ports[name] = await freePort();
   for (const name of ['a', 'b', 'c', 'd']) callees[name] = await new RawCallee().start();
   const socket = (port: number) => `udp:127.0.0.1:${port}`;
   const sip = (port: number) => `sip:127.0.0.1:${port}`;
@@ -129,7 +130,7 @@ beforeAll(async () => {
   writeFileSync(
     config,
     JSON.stringify({
-      listen: ['fo', 'rr', 'w', 'h', 'f'].map((n) => socket(ports[n])),
+      listen: ['fo', 'rr', 'w', 'h', 'f', 'l'].map((n) => socket(ports[n])),
       data_dir: join(dir, 'data'),
       log_level: 'info',
       admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
@@ -159,6 +160,10 @@ beforeAll(async () => {
         tenant('f', 1, [
           { set: 1, uri: callees.c.uri },
           { set: 1, uri: callees.d.uri },
+        ]),
+        tenant('l', 10, [
+          { set: 1, uri: callees.a.uri, duid: 'a', maxload: 1 },
+          { set: 1, uri: callees.b.uri, duid: 'b', maxload: 1 },
         ]),
       ],
     }),
@@ -273,5 +278,22 @@ describe('dispatcher distribution (raw callees)', () => {
     resetCounts();
     expect((await calls('f', 10)).successful).toBe(10);
     expect([callees.c.invites, callees.d.invites].sort((x, y) => x - y)).toEqual([0, 10]);
+  }, 90_000);
+
+  it('call load (10): each call takes a slot of maxload 1 and its BYE (ds_load_update) frees it', async () => {
+    resetCounts();
+    // One call at a time: with the slots not freed, the third call would find both destinations full (404).
+    const run = await runSipp(scenario('uac-call.xml'), {
+      transport: 'udp',
+      port: ports.l,
+      calls: 6,
+      rate: 100,
+      service: 'bob',
+      timeoutSeconds: 60,
+      extra: ['-l', '1'],
+    });
+    expect(run.successful, run.output).toBe(6);
+    expect(callees.a.invites + callees.b.invites).toBe(6);
+    expect(await metrics()).toContain('kemi_dispatcher_calls{tenant="l"} 0');
   }, 90_000);
 });
