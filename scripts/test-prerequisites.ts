@@ -1,4 +1,4 @@
-// Runs before the test suite: the e2e tests need SIPp, Debian's Rust toolchain for wasm32 and rtpengine.
+// Runs before the test suite: the e2e tests need SIPp, Debian's Rust toolchain for wasm32, rtpengine and Kamailio.
 // As root it installs what is missing; otherwise it stops with the exact command to run. It never lets
 // the suite start without them, so no test is silently skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -28,6 +28,11 @@ const prerequisites: Prerequisite[] = [
     what: 'the rtpengine media relay (/usr/bin/rtpengine)',
     present: () => existsSync('/usr/bin/rtpengine'),
     packages: ['rtpengine-daemon'],
+  },
+  {
+    what: 'Kamailio (kamailio), which the dispatcher fidelity e2e runs beside kemi-wasm',
+    present: () => onPath('kamailio') || existsSync('/usr/sbin/kamailio'),
+    packages: ['kamailio'],
   },
 ];
 

@@ -101,7 +101,6 @@ beforeAll(async () => {
       'log_stderror=yes',
       'children=1',
       `listen=udp:127.0.0.1:${port}`,
-      'mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"',
       'loadmodule "tm.so"',
       'loadmodule "sl.so"',
       'loadmodule "pv.so"',
