@@ -2594,12 +2594,13 @@ pub mod acc {
 /// Load balancing and failover over destination sets (Kamailio's `dispatcher` module). Each tenant has its
 /// own sets: from its `[tenants.dispatcher]` config and from the admin API (`kemi-wasm dispatcher`); a script
 /// reaches only its tenant's sets. A destination has Kamailio's state flags (1 inactive, 2 trying, 4
-/// disabled, 8 probing), priority (a set lists higher priorities first) and attributes (`duid`, `weight`,
-/// `rweight`, `maxload`, `socket`). Algorithms: 0 Call-ID hash, 1 From URI hash, 2 To URI hash, 4 round
-/// robin, 8 first by priority, 9 weight, 10 call load (least loaded by `duid`, at most `maxload` calls), 11
-/// relative weight; others use the first active destination, as Kamailio's do for an algorithm they lack.
-/// With the `flags` parameter's bit 2 (failover, Kamailio's DS_FAILOVER_ON) the other active destinations of
-/// the set are kept with the transaction for `ds-next-dst` in a failure route.
+/// disabled, 8 probing), priority (a set lists higher priorities first, equal ones last line first, as
+/// Kamailio) and attributes (`duid`, `weight`, `rweight`, `maxload`, `socket`). Algorithms: 0 Call-ID hash, 1
+/// From URI hash, 2 To URI hash, 3 R-URI hash (the hashes are Kamailio's: the same message picks the same
+/// destination), 4 round robin, 6 random, 8 first by priority, 9 weight, 10 call load (least loaded by
+/// `duid`, at most `maxload` calls), 11 relative weight; others use the first active destination. With the
+/// `flags` parameter's bit 2 (failover, Kamailio's DS_FAILOVER_ON) the other active destinations of the set
+/// are kept with the transaction for `ds-next-dst` in a failure route.
 pub mod dispatcher {
     /// Select a destination of `set` with algorithm `alg` and set it as `$du` (the outbound proxy). 1, or -1
     /// (no such set, no active destination, `$du` already set with `force_dst` 0, alg 10 on a full set).
