@@ -1,7 +1,7 @@
 // The hash algorithms of KSR dispatcher against Kamailio 5.6 itself: a real `kamailio` (installed) loads
 // the same destination list and answers each INVITE with the destination its ds_select_dst picked ($du as
 // the reason phrase); kemi-wasm's selection for the same message must be the same destination, for Call-ID
-// (0), From URI (1) and To URI (2) hashes over varied values (bytes above 127 included: Kamailio hashes
+// (0), From URI (1), To URI (2) and R-URI (3) hashes over varied values (bytes above 127 included: Kamailio hashes
 // signed chars) and for the first round-robin pick (Kamailio's set order: equal priorities, last line
 // first). Kamailio runs on an ephemeral port and is stopped by PID.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -47,13 +47,15 @@ interface Sample {
   readonly callId: string;
   readonly from: string;
   readonly to: string;
+  /** The R-URI (algorithm 3); this Kamailio's own address when absent. */
+  readonly ruri?: string;
 }
 
 /** Kamailio's choice for `sample`: the reason phrase of its reply. */
 async function kamailioPick(sample: Sample): Promise<string> {
   const own = socket.address().port;
   const text = [
-    `INVITE sip:x@127.0.0.1:${port} SIP/2.0`,
+    `INVITE ${sample.ruri ?? `sip:x@127.0.0.1:${port}`} SIP/2.0`,
     `Via: SIP/2.0/UDP 127.0.0.1:${own};branch=z9hG4bK${Math.random().toString(16).slice(2)}`,
     'Max-Forwards: 70',
     `From: <${sample.from}>;tag=1`,
@@ -81,7 +83,7 @@ function ourPick(t: TenantDispatcher, sample: Sample): string {
     callId: sample.callId,
     fromUri: sample.from,
     toUri: sample.to,
-    ruri: `sip:x@127.0.0.1:${port}`,
+    ruri: sample.ruri ?? `sip:x@127.0.0.1:${port}`,
     isInvite: true,
     dstUriSet: false,
   });
@@ -166,6 +168,14 @@ describe('dispatcher hashes as Kamailio 5.6 computes them', () => {
       callId: `t${i}`,
       from: 'sip:a@b',
       to: `sip:${i % 5 ? `callee${i}@` : ''}to${i}.example`,
+    });
+  for (let i = 0; i < 15; i++)
+    samples.push({
+      alg: 3,
+      callId: `r${i}`,
+      from: 'sip:a@b',
+      to: 'sip:c@d',
+      ruri: `sip:dial${i * 31}@127.0.0.1:${i % 3 === 0 ? 5060 : 5070 + i}`,
     });
 
   it('picks the same destination for every Call-ID, From and To sample', async () => {
