@@ -7,6 +7,7 @@
 // most max_pings_per_interval per tenant and round (the next round goes on where it stopped), over UDP from
 // the server's own listeners, only where the tenant may relay (relay_allow) and never to the server itself.
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { CallbackGuard } from '../callback-guard.ts';
 import type { PingTransport } from '../router/nat-keepalive.ts';
 import { parseMessage, parseUri, SipResponse } from '../sip/index.ts';
@@ -83,6 +84,8 @@ export class DispatcherProber {
     const transport = target.params.get('transport')?.toLowerCase();
     if (transport !== undefined && transport !== 'udp') return;
     const host = target.host.replace(/^\[(.*)\]$/, '$1');
+    // A host name would need a DNS lookup per probe; such destinations keep the state the script gives them.
+    if (isIP(host) === 0) return;
     const port = target.port ?? (target.scheme === 'sips' ? 5061 : 5060);
     if (!this.#transport.allowed(t.name, host, port)) {
       this.#dispatcher.count(t.name, 'probe_refused');

@@ -263,8 +263,8 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
     ksr: 'dispatcher.ds-is-active',
     difference:
       'Probing (`ds_probing_mode`, `ds_ping_interval`, `ds_probing_threshold`, `ds_inactive_threshold`, ' +
-      '`ds_ping_reply_codes`) sends each probe once over UDP (a destination with another transport is not ' +
-      'probed), a probe unanswered by the next round counts as 408, at most `max_pings_per_interval` per tenant and ' +
+      '`ds_ping_reply_codes`) sends each probe once over UDP (a destination with another transport, or named by ' +
+      'a host name, is not probed), a probe unanswered by the next round counts as 408, at most `max_pings_per_interval` per tenant and ' +
       "round and only where the tenant's `relay_allow` lets it relay. The event routes `dispatcher:dst-down` / " +
       '`dst-up` do not run: state changes are logged and counted (kemi_dispatcher_events_total, ' +
       'kemi_dispatcher_destination_up). No latency statistics, `ds_ping_socket` or `obproxy` attribute.',

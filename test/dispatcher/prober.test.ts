@@ -115,6 +115,17 @@ describe('dispatcher probing', () => {
     expect(w.sent.map((s) => s.to)).toEqual(['10.0.0.3:5060', '10.0.0.2:5060', '10.0.0.1:5060']);
   });
 
+  it('does not probe a destination named by a host name or over another transport', async () => {
+    const w = world({ ds_probing_mode: 1 }, [
+      'sip:gw.example.com',
+      'sip:10.0.0.1;transport=tcp',
+      'sip:10.0.0.2',
+    ]);
+    w.prober.round();
+    await w.flush();
+    expect(w.sent.map((s) => s.to)).toEqual(['10.0.0.2:5060']);
+  });
+
   it('ignores replies that are not to its probes', () => {
     const w = world({ ds_probing_mode: 1 }, ['sip:10.0.0.1']);
     expect(w.answer('Call-ID: someone-else\r\n', 200)).toBe(false);
