@@ -125,9 +125,11 @@ function update(ctx: RouteContext, ksr: string, next: boolean, mode: SetOp): num
   }
 }
 
-function markDst(ctx: RouteContext, ksr: string, state: number): number {
+/** ds_mark_dst: `state` given, or Kamailio's default: inactive, and probing under ds_probing_mode 1. */
+function markDst(ctx: RouteContext, ksr: string, given: number | undefined): number {
   const t = tenantOf(ctx, ksr);
   if (t === undefined) return -1;
+  const state = given ?? DS_INACTIVE | (t.settings.probingMode === DS_PROBE_ALL ? DS_PROBING : 0);
   if (!t.failover) return refuse(ctx, ksr, 'failover support disabled (dispatcher flags 2)');
   const current = dsXavps(ctx).records[0];
   if (current === undefined) return -1;
@@ -190,17 +192,9 @@ export const dispatcher = defineModule('dispatcher', {
   'ds-next-domain': (ctx) => update(ctx, 'ds-next-domain', true, 'ruri'),
   'ds-set-dst': (ctx) => update(ctx, 'ds-set-dst', false, 'dst-uri'),
   'ds-set-domain': (ctx) => update(ctx, 'ds-set-domain', false, 'ruri'),
-  'ds-mark-dst': (ctx) => {
-    const t = ctx.host.dispatcher?.tenant(ctx.tenant ?? '');
-    const probing = t?.settings.probingMode === DS_PROBE_ALL ? DS_PROBING : 0;
-    return markDst(ctx, 'ds-mark-dst', DS_INACTIVE | probing);
-  },
+  'ds-mark-dst': (ctx) => markDst(ctx, 'ds-mark-dst', undefined),
   'ds-mark-dst-state': (ctx, letters) => {
-    if (letters === '') {
-      const t = ctx.host.dispatcher?.tenant(ctx.tenant ?? '');
-      const probing = t?.settings.probingMode === DS_PROBE_ALL ? DS_PROBING : 0;
-      return markDst(ctx, 'ds-mark-dst-state', DS_INACTIVE | probing);
-    }
+    if (letters === '') return markDst(ctx, 'ds-mark-dst-state', undefined);
     const state = parseStateLetters(letters);
     if (state < 0) return refuse(ctx, 'ds-mark-dst-state', `failed to parse state flags: ${letters}`);
     return markDst(ctx, 'ds-mark-dst-state', state);
