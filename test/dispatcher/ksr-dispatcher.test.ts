@@ -220,6 +220,28 @@ describe('failover', () => {
   });
 });
 
+describe('ds-mark-dst defaults', () => {
+  it('marks inactive and probing under ds_probing_mode 1, inactive only otherwise', () => {
+    for (const [mode, state] of [
+      [1, 'IP'],
+      [0, 'IX'],
+    ] as const) {
+      const d = makeDispatcher([{ uri: A }], { ds_probing_mode: mode });
+      const { ds } = route(d);
+      expect(ds('ds-select-dst', 1, 8)).toBe(1);
+      expect(ds('ds-mark-dst')).toBe(1);
+      expect(d.list('acme')[0].state).toBe(state);
+    }
+  });
+
+  it('ds-load-unset on an INVITE whose destination took no slot answers 0 and frees nothing', () => {
+    const d = makeDispatcher([{ uri: A }]);
+    const { ds } = route(d);
+    expect(ds('ds-select-dst', 1, 4)).toBe(1);
+    expect(ds('ds-load-unset')).toBe(0);
+  });
+});
+
 describe('state thresholds', () => {
   it('ds_probing_threshold failures make a destination inactive, ds_inactive_threshold replies active', () => {
     const d = makeDispatcher([{ uri: A }], {
