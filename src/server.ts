@@ -15,6 +15,8 @@ import { ngSettings } from './config/rtpengine-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmCaps, tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
+import { Dispatcher } from './dispatcher/dispatcher.ts';
+import { DispatcherProber } from './dispatcher/prober.ts';
 import { type AccHost, type AuthHost, ksrModules } from './kemi/index.ts';
 import { LogLimiter } from './log-limit.ts';
 import {
@@ -31,7 +33,7 @@ import {
 import { err, OK, ok, type Result } from './result.ts';
 import { localToTag } from './router/local-tag.ts';
 import { Myself } from './router/myself.ts';
-import { NatKeepalive } from './router/nat-keepalive.ts';
+import { NatKeepalive, type PingTransport } from './router/nat-keepalive.ts';
 import { OutboundInterfaces } from './router/outbound-interface.ts';
 import { replyTarget } from './router/reply-target.ts';
 import { Router } from './router/router.ts';
@@ -44,6 +46,7 @@ import {
   DEFAULT_REGISTRAR,
   DEFAULT_SWEEP_INTERVAL_S,
   DialogStore,
+  DispatcherStore,
   HtableStore,
   LocationStore,
   loadAuthSecret,
@@ -57,6 +60,8 @@ import { Transport } from './transport/index.ts';
 
 /** How often pike generations holding only expired addresses are dropped. */
 const PIKE_SWEEP_INTERVAL_MS = 10_000;
+/** How often expired call-load cells are dropped (Kamailio's ds_hash_check_interval, 30 s). */
+const DS_HASH_CHECK_INTERVAL_MS = 30_000;
 
 export interface Server {
   readonly transport: Transport;
@@ -210,14 +215,35 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
 
   // One limiter for the transport and the router: a cause is counted once however many layers log it.
   const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
+  // Destination sets: each tenant's config and admin-API rows (`dispatcher.db` beside the other stores).
+  const openedDispatcher = DispatcherStore.open(config.data_dir);
+  if (!openedDispatcher.ok) return fail(openedDispatcher.error);
+  const dispatcherStore = openedDispatcher.value;
+  stops.push(async () => dispatcherStore.close());
+  const dispatcher = new Dispatcher({
+    config: config.dispatcher,
+    tenants: new Map(config.tenants.map((t) => [t.name, t.dispatcher])),
+    store: dispatcherStore,
+    log: log.child({ layer: 'dispatcher' }),
+    logLimit,
+  });
+  // Algorithm 10 (call load) follows the dialogs, as Kamailio's dispatcher registers dialog callbacks.
+  dialogs.onConfirmed((dialog) => dispatcher.confirmCallLoad(dialog.tenant, dialog.callId));
+  dialogs.onEnded(({ dialog }) => dispatcher.releaseCallLoad(dialog.tenant, dialog.callId));
+  const loadExpiry = timers.interval('dispatcher-load-expiry', DS_HASH_CHECK_INTERVAL_MS, () => {
+    dispatcher.expireLoads();
+  });
+  stops.push(async () => loadExpiry.cancel());
+  stateLog.info({ where: dispatcherStore.where }, 'dispatcher table open');
   let core: Router | undefined;
   let keepalive: NatKeepalive | undefined;
+  let prober: DispatcherProber | undefined;
   const started = await Transport.start({
     listen: config.listen,
     logger: log.child({ layer: 'transport' }),
     // Replies to the NAT keepalive's pings are absorbed before the message path (no route runs).
     onMessage: (bytes, source) => {
-      if (source.proto === 'udp' && keepalive?.absorb(bytes)) return;
+      if (source.proto === 'udp' && (keepalive?.absorb(bytes) || prober?.absorb(bytes))) return;
       core?.receive(bytes, source);
     },
     onFramingError: (error, source) => core?.framingError(error, source),
@@ -256,24 +282,32 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     for (const warning of spec.relayAllow?.warnings ?? [])
       coreLog.warn({ tenant: spec.name }, `relay_allow: ${warning}`);
   const pingInterfaces = new OutboundInterfaces(transport);
+  // The NAT keepalive and the dispatcher's probes send alike: from our UDP listeners, where the tenant
+  // may relay, never to this server itself (it would run a route).
+  const pingTransport: PingTransport = {
+    pick: (host) =>
+      pingInterfaces.pick('udp', host, {
+        proto: 'udp',
+        remote: { address: host, port: 0 },
+        local: { address: '', port: 0 },
+      }),
+    allowed: (tenant, host, port) =>
+      !transport.isLocal(host, port, 'udp') &&
+      (allowLists.get(tenant)?.check({ proto: 'udp', host, port }).ok ?? true),
+    send: (target, bytes) => transport.send(target, bytes),
+  };
   keepalive = new NatKeepalive(
     natPingSettings(config.nathelper),
     location,
-    {
-      pick: (host) =>
-        pingInterfaces.pick('udp', host, {
-          proto: 'udp',
-          remote: { address: host, port: 0 },
-          local: { address: '', port: 0 },
-        }),
-      // A ping goes where the tenant may relay, never to this server itself (it would run a route).
-      allowed: (tenant, host, port) =>
-        !transport.isLocal(host, port, 'udp') &&
-        (allowLists.get(tenant)?.check({ proto: 'udp', host, port }).ok ?? true),
-      send: (target, bytes) => transport.send(target, bytes),
-    },
+    pingTransport,
     log.child({ layer: 'natping' }),
   );
+  prober = new DispatcherProber(dispatcher, pingTransport, {
+    intervalMs: config.dispatcher.ds_ping_interval * 1000,
+    maxPerTenant: config.dispatcher.max_pings_per_interval,
+  });
+  const probing = prober.start(timers);
+  if (probing) stops.push(async () => probing.cancel());
   const pinger = keepalive.start(timers);
   if (pinger) stops.push(async () => pinger.cancel());
   // The transport reports every message it writes; the router every message it takes (src/trace/).
@@ -319,6 +353,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     rtpengine,
     acc,
     dialogs,
+    dispatcher,
     logLimit,
     parseLimits: { maxMessageSize: config.message_limits.max_message_bytes },
     editLimits: {
@@ -358,7 +393,9 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
         natping: () => keepalive.counts,
+        dispatcher: () => dispatcher,
       },
+      dispatcher,
       subscribers,
       acc: accStore,
       trace: traced,

@@ -2,6 +2,7 @@
 // counters), declared once: name, help, labels and how to read its rows from one status snapshot. A scrape
 // takes the snapshot once (snapshot() below) and every metric of the table reads from it.
 
+import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { AuthHost, LocationHost, PermissionsHost, RtpengineHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
 import type { RouterCounters } from '../router/counters.ts';
@@ -53,6 +54,18 @@ export interface MetricSources {
   readonly callbacks?: () => ReadonlyMap<string, number>;
   /** The NAT keepalive's pings, replies and removals, by tenant then event (src/router/nat-keepalive.ts). */
   readonly natping?: () => Record<string, Record<string, number>>;
+  /** The dispatcher's destinations, state changes, probes and call load (src/dispatcher/dispatcher.ts). */
+  readonly dispatcher?: () => Dispatcher | undefined;
+}
+
+/** What a scrape reads of the dispatcher. */
+export interface DispatcherSnapshot {
+  /** Events by tenant: down, up, probe_sent, probe_failed, probe_timeout, probe_refused, probe_capped. */
+  readonly events: Record<string, Record<string, number>>;
+  /** Every running destination: 1 when it can be selected (neither inactive nor disabled). */
+  readonly destinations: readonly { tenant: string; set: number; uri: string; up: boolean }[];
+  /** Calls held by algorithm 10, by tenant. */
+  readonly calls: Record<string, number>;
 }
 
 /** What one scrape reads of each source. */
@@ -90,6 +103,7 @@ export interface Snapshot {
   readonly logs: Readonly<Record<string, number>>;
   readonly callbacks: ReadonlyMap<string, number>;
   readonly natping: Record<string, Record<string, number>>;
+  readonly dispatcher: DispatcherSnapshot;
 }
 
 export type Labels = Record<string, string>;
@@ -142,7 +156,21 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     logs: sources.logs?.(),
     callbacks: sources.callbacks?.(),
     natping: sources.natping?.(),
+    dispatcher: dispatcherSnapshot(sources.dispatcher?.()),
   };
+}
+
+function dispatcherSnapshot(d: Dispatcher | undefined): DispatcherSnapshot | undefined {
+  if (d === undefined) return undefined;
+  const destinations: { tenant: string; set: number; uri: string; up: boolean }[] = [];
+  const calls: Record<string, number> = {};
+  for (const t of d.active) {
+    calls[t.name] = t.loadCells;
+    for (const set of t.sets.values())
+      for (const dest of set.list)
+        destinations.push({ tenant: t.name, set: set.id, uri: dest.uri, up: (dest.flags & 5) === 0 });
+  }
+  return { events: d.counts, destinations, calls };
 }
 
 const PROTOS = ['udp', 'tcp'] as const;
@@ -411,6 +439,28 @@ export const METRICS: MetricTable = {
         'nathelper.max_pings_per_interval), removed (no reply within keepalive_timeout)',
       ['tenant', 'event'],
       (n) => byTenant(n, 'event'),
+    ),
+  ],
+  dispatcher: [
+    counter(
+      'kemi_dispatcher_events_total',
+      'Dispatcher events by tenant: down and up (a destination changed state), probe_sent, probe_failed (send error), probe_timeout (no reply by the next round), ' +
+        'probe_refused (outside relay_allow, or this server), probe_capped (a round cut at dispatcher.max_pings_per_interval)',
+      ['tenant', 'event'],
+      (d) => byTenant(d.events, 'event'),
+    ),
+    gauge(
+      'kemi_dispatcher_destination_up',
+      'Dispatcher destinations: 1 active, 0 inactive or disabled, by tenant, set and URI',
+      ['tenant', 'set', 'uri'],
+      (d) =>
+        d.destinations.map((x) => row({ tenant: x.tenant, set: String(x.set), uri: x.uri }, x.up ? 1 : 0)),
+    ),
+    gauge(
+      'kemi_dispatcher_calls',
+      'Calls counted by the call-load algorithm (10), by tenant',
+      ['tenant'],
+      (d) => Object.entries(d.calls).map(([tenant, n]) => row({ tenant }, n)),
     ),
   ],
   acc: [

@@ -6,6 +6,7 @@ import { registerActivate } from './activate.ts';
 import { registerAddress } from './address.ts';
 import { registerBuild } from './build.ts';
 import { registerDeploy } from './deploy.ts';
+import { registerDispatcher } from './dispatcher.ts';
 import { registerRollback } from './rollback.ts';
 import { registerServe } from './serve.ts';
 import { registerStatus } from './status.ts';
@@ -30,5 +31,6 @@ registerStatus(program);
 registerAddress(program);
 registerSubscriber(program);
 registerAcc(program);
+registerDispatcher(program);
 
 await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { accSchema, tenantAccSchema } from './acc-schema.ts';
 import { AUTH_DEFAULTS, authAlgorithms, authSchema } from './auth-schema.ts';
 import { dialogSchema, tenantDialogSchema } from './dialog-schema.ts';
+import { dispatcherSchema, tenantDispatcherSchema } from './dispatcher-schema.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { logLimitSchema } from './log-limit-schema.ts';
 import { nathelperSchema } from './nathelper-schema.ts';
@@ -183,6 +184,8 @@ const tenantSchema = z
     acc: tenantAccSchema.optional(),
     /** Dialog settings and profiles of this tenant (over the top-level `dialog`; dialog-schema.ts). */
     dialog: tenantDialogSchema.optional(),
+    /** Dispatcher parameters and destination sets of this tenant (dispatcher-schema.ts). */
+    dispatcher: tenantDispatcherSchema.optional(),
   })
   .strict();
 
@@ -355,6 +358,8 @@ export const configSchema = z
     acc: accSchema,
     /** Dialog tracking (KSR dialog): Kamailio's dialog parameters, profiles and per-tenant caps. */
     dialog: dialogSchema,
+    /** Load balancing (KSR dispatcher): Kamailio's parameters, probing, caps (dispatcher-schema.ts). */
+    dispatcher: dispatcherSchema,
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -379,6 +384,14 @@ export const configSchema = z
           code: 'custom',
           path: ['tenants', i, 'dialog_grace_max_s'],
           message: `dialog_grace_max_s ${tenant.dialog_grace_max_s} is below dialog_grace_s ${tenant.dialog_grace_s}`,
+        });
+      }
+      const destinations = tenant.dispatcher?.destinations.length ?? 0;
+      if (destinations > config.dispatcher.max_destinations_per_tenant) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', i, 'dispatcher', 'destinations'],
+          message: `${destinations} destinations pass dispatcher.max_destinations_per_tenant (${config.dispatcher.max_destinations_per_tenant})`,
         });
       }
       if (tenant.token && tenant.token_env) {

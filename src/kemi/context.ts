@@ -4,6 +4,7 @@
 // RouteContext). `host` is what the functions ask of the server.
 
 import type { Logger } from 'pino';
+import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import type { NgClient } from '../rtpengine/ng-client.ts';
 import { type EditLimits, SipRequest, SipResponse } from '../sip/index.ts';
@@ -64,6 +65,8 @@ export interface RouteHost {
   readonly auth?: AuthHost;
   /** Every tenant's dialogs (KSR.dialog); the dialog functions fail without it. */
   readonly dialogs?: DialogHost;
+  /** Every tenant's destination sets (dispatcher); absent: the dispatcher functions answer -1. */
+  readonly dispatcher?: Dispatcher;
   /** Pseudo-variable names resolved so far: kept across messages, for the server's lifetime. */
   readonly pvNames: PvNames;
   /** Script regular expressions compiled so far: kept across messages, for the server's lifetime. */

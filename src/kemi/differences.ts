@@ -292,4 +292,50 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
     absent: true,
     difference: 'Not provided, nor dlg_db_load_extra: dialogs are not stored in a database.',
   },
+  {
+    ksr: 'dispatcher.ds-select-dst',
+    difference:
+      'Also `ds-select-domain`, `ds-select` and their `-limit` forms. Algorithms 0-4, 6 and 8-11 as Kamailio; 5 (auth ' +
+      'username), 7 (pseudo-variable hash), 12 (parallel) and 13 (latency) use the first active destination, as ' +
+      'Kamailio does for an algorithm it lacks. No `use_default`. Destination host names are not resolved when ' +
+      'loaded (the relay resolves them); the `socket`/`sockname` attributes are kept but do not force the send ' +
+      'socket (the outbound interface follows the destination). The failover records (`$xavp(_dsdst_)`, ' +
+      '`$xavp(_dsctx_)`) stay with the transaction for ds-next-dst but cannot be read by the script. Each ' +
+      'tenant has its own sets (config `[tenants.dispatcher]` and `kemi-wasm dispatcher`); a reload keeps the ' +
+      'state and call load of destinations that remain.',
+  },
+  {
+    ksr: 'dispatcher.ds-is-from-list',
+    difference:
+      'Also `ds-is-from-lists`, `-mode` and `-uri`. Only destinations whose host is an IP address match (no DNS); ' +
+      'with `-uri` the URI must name an IP address, else -1. `setid_pvname` and `attrs_pvname` are not set.',
+  },
+  {
+    ksr: 'dispatcher.ds-is-active',
+    difference:
+      'Probing (`ds_probing_mode`, `ds_ping_interval`, `ds_probing_threshold`, `ds_inactive_threshold`, ' +
+      '`ds_ping_reply_codes`) sends each probe once over UDP (a destination with another transport, or named by ' +
+      'a host name, is not probed), a probe unanswered by the next round counts as 408, at most `max_pings_per_interval` per tenant and ' +
+      "round and only where the tenant's `relay_allow` lets it relay. The event routes `dispatcher:dst-down` / " +
+      '`dst-up` do not run: state changes are logged and counted (kemi_dispatcher_events_total, ' +
+      'kemi_dispatcher_destination_up). No latency statistics, `ds_ping_socket` or `obproxy` attribute.',
+  },
+  {
+    ksr: 'dispatcher.ds-load-update',
+    difference:
+      'Also `ds-load-unset`. The call-load cells of algorithm 10 are per tenant, at most ' +
+      '`dispatcher.max_calls_per_tenant` (past it a selection falls back to algorithm 0, as Kamailio when a cell ' +
+      'cannot be added); the dialog module frees a call whose dialog ends (Dispatcher.releaseCallLoad).',
+  },
+  {
+    ksr: 'dispatcher.ds-reload',
+    absent: true,
+    difference:
+      'Sets are reloaded by the admin API / `kemi-wasm dispatcher reload` (and at once by add and rm).',
+  },
+  {
+    ksr: 'dispatcher.ds-select-routes',
+    absent: true,
+    difference: 'Not provided, nor `ds_mark_addr`, `ds_oc_set_attrs`, `ds_dsg_fetch` and `$dsv`.',
+  },
 ];

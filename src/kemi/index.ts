@@ -7,6 +7,7 @@ import { core } from './core.ts';
 import { corex } from './corex.ts';
 import type { KsrModule } from './define.ts';
 import { dialog } from './dialog.ts';
+import { dispatcher } from './dispatcher.ts';
 import { hdr } from './hdr.ts';
 import { htable } from './htable.ts';
 import { kx } from './kx.ts';
@@ -87,4 +88,5 @@ export const ksrModules: readonly KsrModule[] = [
   textopsx,
   acc,
   dialog,
+  dispatcher,
 ];

@@ -4,6 +4,7 @@
 // what the route decided, or, when the route failed, the tenant's failure policy on the message as it was
 // received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
+import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import {
   type AccHost,
   type AuthHost,
@@ -105,6 +106,8 @@ export interface RouterOptions {
   readonly acc?: AccHost;
   /** Every tenant's dialogs (KSR.dialog); the dialog functions fail without it. */
   readonly dialogs?: DialogStore;
+  /** Every tenant's destination sets (KSR.dispatcher); the functions answer -1 without them. */
+  readonly dispatcher?: Dispatcher;
   /** Replies follow a Via maddr naming a multicast group (config `multicast_replies`); off when absent. */
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
@@ -132,6 +135,7 @@ export class Router implements RouteHost {
   readonly dialogs: DialogHost | undefined;
   /** The BYEs the server sends for dialogs (dlg_bye, timeouts with send_bye); absent without dialogs. */
   readonly dialogByes: DialogByes | undefined;
+  readonly dispatcher: Dispatcher | undefined;
   readonly maxfwdLimit: number | undefined;
   readonly sanityNoReply: boolean;
   readonly pvNames = new PvNames();
@@ -172,6 +176,7 @@ export class Router implements RouteHost {
     this.auth = options.auth;
     this.rtpengine = options.rtpengine;
     this.acc = options.acc;
+    this.dispatcher = options.dispatcher;
     this.maxfwdLimit = options.maxfwdLimit;
     this.sanityNoReply = options.sanityNoReply ?? false;
     this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);

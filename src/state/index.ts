@@ -30,6 +30,7 @@ export {
   DialogStore,
   DLG_STATE,
 } from './dialog-store.ts';
+export { type DispatcherRow, type DispatcherRowInput, DispatcherStore } from './dispatcher-store.ts';
 export {
   HTABLE_DEFAULTS,
   Htable,

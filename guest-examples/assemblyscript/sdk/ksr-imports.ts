@@ -971,6 +971,71 @@ declare function dialog__get_profile_size(profile_ptr: usize, profile_len: usize
 @external('kemi:ksr/dialog@0.1.0', 'get-profile-size-static')
 declare function dialog__get_profile_size_static(profile_ptr: usize, profile_len: usize, pv_ptr: usize, pv_len: usize): i32;
 
+// dispatcher
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-select-dst')
+declare function dispatcher__ds_select_dst(set: i32, alg: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-select-dst-limit')
+declare function dispatcher__ds_select_dst_limit(set: i32, alg: i32, limit: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-select-domain')
+declare function dispatcher__ds_select_domain(set: i32, alg: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-select-domain-limit')
+declare function dispatcher__ds_select_domain_limit(set: i32, alg: i32, limit: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-select')
+declare function dispatcher__ds_select(set: i32, alg: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-select-limit')
+declare function dispatcher__ds_select_limit(set: i32, alg: i32, limit: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-next-dst')
+declare function dispatcher__ds_next_dst(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-next-domain')
+declare function dispatcher__ds_next_domain(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-set-dst')
+declare function dispatcher__ds_set_dst(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-set-domain')
+declare function dispatcher__ds_set_domain(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-mark-dst')
+declare function dispatcher__ds_mark_dst(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-mark-dst-state')
+declare function dispatcher__ds_mark_dst_state(state_ptr: usize, state_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-is-from-lists')
+declare function dispatcher__ds_is_from_lists(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-is-from-list')
+declare function dispatcher__ds_is_from_list(set: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-is-from-list-mode')
+declare function dispatcher__ds_is_from_list_mode(set: i32, mode: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-is-from-list-uri')
+declare function dispatcher__ds_is_from_list_uri(set: i32, mode: i32, uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-list-exists')
+declare function dispatcher__ds_list_exists(set: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-is-active')
+declare function dispatcher__ds_is_active(set: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-is-active-uri')
+declare function dispatcher__ds_is_active_uri(set: i32, uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-load-update')
+declare function dispatcher__ds_load_update(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-load-unset')
+declare function dispatcher__ds_load_unset(): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -3143,6 +3208,149 @@ export namespace KSR {
       const profile_utf8 = String.UTF8.encode(profile);
       const pv_utf8 = String.UTF8.encode(pv);
       return dialog__get_profile_size_static(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength, changetype<usize>(pv_utf8), <usize>pv_utf8.byteLength);
+    }
+  }
+
+  /**
+   * Load balancing and failover over destination sets (Kamailio's `dispatcher` module). Each tenant has its
+   * own sets: from its `[tenants.dispatcher]` config and from the admin API (`kemi-wasm dispatcher`); a
+   * script reaches only its tenant's sets. A destination has Kamailio's state flags (1 inactive, 2 trying, 4
+   * disabled, 8 probing), priority (a set lists higher priorities first, equal ones last line first, as
+   * Kamailio) and attributes (`duid`, `weight`, `rweight`, `maxload`, `socket`). Algorithms: 0 Call-ID hash,
+   * 1 From URI hash, 2 To URI hash, 3 R-URI hash (the hashes are Kamailio's: the same message picks the same
+   * destination), 4 round robin, 6 random, 8 first by priority, 9 weight, 10 call load (least loaded by
+   * `duid`, at most `maxload` calls), 11 relative weight; others use the first active destination. With the
+   * `flags` parameter's bit 2 (failover, Kamailio's DS_FAILOVER_ON) the other active destinations of the set
+   * are kept with the transaction for `ds-next-dst` in a failure route.
+   */
+  export namespace dispatcher {
+    /**
+     * Select a destination of `set` with algorithm `alg` and set it as `$du` (the outbound proxy). 1, or -1
+     * (no such set, no active destination, `$du` already set with `force_dst` 0, alg 10 on a full set).
+     */
+    export function ds_select_dst(set: i32, alg: i32): i32 {
+      return dispatcher__ds_select_dst(set, alg);
+    }
+
+    /** `ds-select-dst` keeping at most `limit` destinations for failover (0: all). */
+    export function ds_select_dst_limit(set: i32, alg: i32, limit: i32): i32 {
+      return dispatcher__ds_select_dst_limit(set, alg, limit);
+    }
+
+    /** As `ds-select-dst`, writing the destination's host:port into the R-URI (its user kept). 1, or -1. */
+    export function ds_select_domain(set: i32, alg: i32): i32 {
+      return dispatcher__ds_select_domain(set, alg);
+    }
+
+    /** `ds-select-domain` keeping at most `limit` destinations for failover (0: all). */
+    export function ds_select_domain_limit(set: i32, alg: i32, limit: i32): i32 {
+      return dispatcher__ds_select_domain_limit(set, alg, limit);
+    }
+
+    /** As `ds-select-dst` without touching `$du` or the R-URI: only the failover list is filled. 1, or -1. */
+    export function ds_select(set: i32, alg: i32): i32 {
+      return dispatcher__ds_select(set, alg);
+    }
+
+    /** `ds-select` keeping at most `limit` destinations (0: all). */
+    export function ds_select_limit(set: i32, alg: i32, limit: i32): i32 {
+      return dispatcher__ds_select_limit(set, alg, limit);
+    }
+
+    /**
+     * Drop the current destination of the failover list and set `$du` to the next one. 1, or -1 (none left,
+     * failover off).
+     */
+    export function ds_next_dst(): i32 {
+      return dispatcher__ds_next_dst();
+    }
+
+    /** As `ds-next-dst`, writing the R-URI's host:port. 1, or -1. */
+    export function ds_next_domain(): i32 {
+      return dispatcher__ds_next_domain();
+    }
+
+    /** Set `$du` to the current destination of the failover list. 1, or -1. */
+    export function ds_set_dst(): i32 {
+      return dispatcher__ds_set_dst();
+    }
+
+    /** Write the current destination of the failover list into the R-URI's host:port. 1, or -1. */
+    export function ds_set_domain(): i32 {
+      return dispatcher__ds_set_domain();
+    }
+
+    /** Mark the current destination inactive (and probing with `ds_probing_mode` 1). 1, or -1. */
+    export function ds_mark_dst(): i32 {
+      return dispatcher__ds_mark_dst();
+    }
+
+    /**
+     * Mark the current destination with `state`: letters a (active), i (inactive), t (trying), d (disabled),
+     * p (probing). 1, or -1 (bad letters, failover off, no current destination).
+     */
+    export function ds_mark_dst_state(state: string): i32 {
+      const state_utf8 = String.UTF8.encode(state);
+      return dispatcher__ds_mark_dst_state(changetype<usize>(state_utf8), <usize>state_utf8.byteLength);
+    }
+
+    /**
+     * 1 if the source address and port ($si, $sp) are those of a destination of any set (any transport), else
+     * -1.
+     */
+    export function ds_is_from_lists(): i32 {
+      return dispatcher__ds_is_from_lists();
+    }
+
+    /** 1 if the source address and port are those of a destination of `set` (-1: any set), else -1. */
+    export function ds_is_from_list(set: i32): i32 {
+      return dispatcher__ds_is_from_list(set);
+    }
+
+    /**
+     * As `ds-is-from-list` with Kamailio's match `mode` bits: 1 ignore the port, 2 ignore the transport, 4
+     * only active destinations.
+     */
+    export function ds_is_from_list_mode(set: i32, mode: i32): i32 {
+      return dispatcher__ds_is_from_list_mode(set, mode);
+    }
+
+    /** As `ds-is-from-list-mode` for the address, port and transport of `uri` instead of the source. */
+    export function ds_is_from_list_uri(set: i32, mode: i32, uri: string): i32 {
+      const uri_utf8 = String.UTF8.encode(uri);
+      return dispatcher__ds_is_from_list_uri(set, mode, changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength);
+    }
+
+    /** 1 if the tenant has destination set `set`, else -1. */
+    export function ds_list_exists(set: i32): i32 {
+      return dispatcher__ds_list_exists(set);
+    }
+
+    /** 1 if `set` has an active destination, else -1. */
+    export function ds_is_active(set: i32): i32 {
+      return dispatcher__ds_is_active(set);
+    }
+
+    /** 1 if `uri` is an active destination of `set`, else -1. */
+    export function ds_is_active_uri(set: i32, uri: string): i32 {
+      const uri_utf8 = String.UTF8.encode(uri);
+      return dispatcher__ds_is_active_uri(set, changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength);
+    }
+
+    /**
+     * Call load (alg 10): a BYE or CANCEL frees the call's slot, a 2xx to its INVITE confirms it. 0, as
+     * Kamailio's KEMI export returns.
+     */
+    export function ds_load_update(): i32 {
+      return dispatcher__ds_load_update();
+    }
+
+    /**
+     * Call load (alg 10), for a failure route: free the slot of the message's call. 0 freed (or an INVITE
+     * whose current destination took no slot), -1 the call holds no slot.
+     */
+    export function ds_load_unset(): i32 {
+      return dispatcher__ds_load_unset();
     }
   }
 }

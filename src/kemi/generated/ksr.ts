@@ -996,4 +996,81 @@ export const KSR_INTERFACES = {
      */
     'get-profile-size-static': { params: [['profile', 'string'], ['pv', 'string']], result: 's32' },
   },
+  /**
+   * Load balancing and failover over destination sets (Kamailio's `dispatcher` module). Each tenant has its
+   * own sets: from its `[tenants.dispatcher]` config and from the admin API (`kemi-wasm dispatcher`); a
+   * script reaches only its tenant's sets. A destination has Kamailio's state flags (1 inactive, 2 trying, 4
+   * disabled, 8 probing), priority (a set lists higher priorities first, equal ones last line first, as
+   * Kamailio) and attributes (`duid`, `weight`, `rweight`, `maxload`, `socket`). Algorithms: 0 Call-ID hash,
+   * 1 From URI hash, 2 To URI hash, 3 R-URI hash (the hashes are Kamailio's: the same message picks the same
+   * destination), 4 round robin, 6 random, 8 first by priority, 9 weight, 10 call load (least loaded by
+   * `duid`, at most `maxload` calls), 11 relative weight; others use the first active destination. With the
+   * `flags` parameter's bit 2 (failover, Kamailio's DS_FAILOVER_ON) the other active destinations of the set
+   * are kept with the transaction for `ds-next-dst` in a failure route.
+   */
+  'dispatcher': {
+    /**
+     * Select a destination of `set` with algorithm `alg` and set it as `$du` (the outbound proxy). 1, or -1
+     * (no such set, no active destination, `$du` already set with `force_dst` 0, alg 10 on a full set).
+     */
+    'ds-select-dst': { params: [['set', 's32'], ['alg', 's32']], result: 's32' },
+    /** `ds-select-dst` keeping at most `limit` destinations for failover (0: all). */
+    'ds-select-dst-limit': { params: [['set', 's32'], ['alg', 's32'], ['limit', 's32']], result: 's32' },
+    /** As `ds-select-dst`, writing the destination's host:port into the R-URI (its user kept). 1, or -1. */
+    'ds-select-domain': { params: [['set', 's32'], ['alg', 's32']], result: 's32' },
+    /** `ds-select-domain` keeping at most `limit` destinations for failover (0: all). */
+    'ds-select-domain-limit': { params: [['set', 's32'], ['alg', 's32'], ['limit', 's32']], result: 's32' },
+    /** As `ds-select-dst` without touching `$du` or the R-URI: only the failover list is filled. 1, or -1. */
+    'ds-select': { params: [['set', 's32'], ['alg', 's32']], result: 's32' },
+    /** `ds-select` keeping at most `limit` destinations (0: all). */
+    'ds-select-limit': { params: [['set', 's32'], ['alg', 's32'], ['limit', 's32']], result: 's32' },
+    /**
+     * Drop the current destination of the failover list and set `$du` to the next one. 1, or -1 (none left,
+     * failover off).
+     */
+    'ds-next-dst': { params: [], result: 's32' },
+    /** As `ds-next-dst`, writing the R-URI's host:port. 1, or -1. */
+    'ds-next-domain': { params: [], result: 's32' },
+    /** Set `$du` to the current destination of the failover list. 1, or -1. */
+    'ds-set-dst': { params: [], result: 's32' },
+    /** Write the current destination of the failover list into the R-URI's host:port. 1, or -1. */
+    'ds-set-domain': { params: [], result: 's32' },
+    /** Mark the current destination inactive (and probing with `ds_probing_mode` 1). 1, or -1. */
+    'ds-mark-dst': { params: [], result: 's32' },
+    /**
+     * Mark the current destination with `state`: letters a (active), i (inactive), t (trying), d (disabled),
+     * p (probing). 1, or -1 (bad letters, failover off, no current destination).
+     */
+    'ds-mark-dst-state': { params: [['state', 'string']], result: 's32' },
+    /**
+     * 1 if the source address and port ($si, $sp) are those of a destination of any set (any transport), else
+     * -1.
+     */
+    'ds-is-from-lists': { params: [], result: 's32' },
+    /** 1 if the source address and port are those of a destination of `set` (-1: any set), else -1. */
+    'ds-is-from-list': { params: [['set', 's32']], result: 's32' },
+    /**
+     * As `ds-is-from-list` with Kamailio's match `mode` bits: 1 ignore the port, 2 ignore the transport, 4
+     * only active destinations.
+     */
+    'ds-is-from-list-mode': { params: [['set', 's32'], ['mode', 's32']], result: 's32' },
+    /** As `ds-is-from-list-mode` for the address, port and transport of `uri` instead of the source. */
+    'ds-is-from-list-uri': { params: [['set', 's32'], ['mode', 's32'], ['uri', 'string']], result: 's32' },
+    /** 1 if the tenant has destination set `set`, else -1. */
+    'ds-list-exists': { params: [['set', 's32']], result: 's32' },
+    /** 1 if `set` has an active destination, else -1. */
+    'ds-is-active': { params: [['set', 's32']], result: 's32' },
+    /** 1 if `uri` is an active destination of `set`, else -1. */
+    'ds-is-active-uri': { params: [['set', 's32'], ['uri', 'string']], result: 's32' },
+    /**
+     * Call load (alg 10): a BYE or CANCEL frees the call's slot, a 2xx to its INVITE confirms it. 0, as
+     * Kamailio's KEMI export returns.
+     */
+    'ds-load-update': { params: [], result: 's32' },
+    /**
+     * Call load (alg 10), for a failure route: free the slot of the message's call. 0 freed (or an INVITE
+     * whose current destination took no slot), -1 the call holds no slot.
+     */
+    'ds-load-unset': { params: [], result: 's32' },
+  },
 } as const satisfies Record<string, Record<string, KsrSignature>>;
