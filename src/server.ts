@@ -227,9 +227,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     log: log.child({ layer: 'dispatcher' }),
     logLimit,
   });
-  // Algorithm 10 (call load) follows the dialogs, as Kamailio's dispatcher registers dialog callbacks.
-  dialogs.onConfirmed((dialog) => dispatcher.confirmCallLoad(dialog.tenant, dialog.callId));
-  dialogs.onEnded(({ dialog }) => dispatcher.releaseCallLoad(dialog.tenant, dialog.callId));
+  dispatcher.followDialogs(dialogs);
   const loadExpiry = timers.interval('dispatcher-load-expiry', DS_HASH_CHECK_INTERVAL_MS, () => {
     dispatcher.expireLoads();
   });

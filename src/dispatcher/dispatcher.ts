@@ -11,6 +11,7 @@ import {
 } from '../config/dispatcher-schema.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import { err, ok, type Problem, type Result } from '../result.ts';
+import type { DialogStore } from '../state/dialog-store.ts';
 import type { DispatcherRow, DispatcherStore } from '../state/dispatcher-store.ts';
 import { checkDestinationUri, type DestinationInput, DS_STATES_ALL } from './destination-set.ts';
 import { type StateChange, TenantDispatcher } from './tenant-dispatcher.ts';
@@ -191,9 +192,14 @@ export class Dispatcher {
     return this.#tenants.get(tenant)?.removeLoad(callId) ?? false;
   }
 
-  /** Algorithm 10's other hook: the call's INVITE was answered 2xx (ds_load_state confirmed). */
-  confirmCallLoad(tenant: string, callId: string): boolean {
-    return this.#tenants.get(tenant)?.confirmLoad(callId) ?? false;
+  /**
+   * Algorithm 10 follows the tenant's dialogs as Kamailio's registers dialog callbacks: a confirmed dialog
+   * confirms its call's load, an ended one frees it, so a call the dialog timeout ends (whose BYE no route
+   * sees) frees its slot too.
+   */
+  followDialogs(dialogs: Pick<DialogStore, 'onConfirmed' | 'onEnded'>): void {
+    dialogs.onConfirmed((d) => this.#tenants.get(d.tenant)?.confirmLoad(d.callId));
+    dialogs.onEnded(({ dialog }) => this.releaseCallLoad(dialog.tenant, dialog.callId));
   }
 
   /** Expired call-load cells of every tenant are dropped (ds_ht_timer). */

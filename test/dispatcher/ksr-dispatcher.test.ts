@@ -7,7 +7,7 @@ import { configuredDestinations, dispatcherSchema } from '../../src/config/dispa
 import { Dispatcher } from '../../src/dispatcher/dispatcher.ts';
 import { dispatcher as ksr } from '../../src/kemi/dispatcher.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { DispatcherStore } from '../../src/state/index.ts';
+import { DialogStore, DispatcherStore } from '../../src/state/index.ts';
 import { call, contextFor, INVITE } from '../kemi/fixture.ts';
 
 type Dest = TenantDispatcherConfig['destinations'][number];
@@ -296,6 +296,34 @@ describe('call load (algorithm 10)', () => {
     expect(d.releaseCallLoad('acme', 'c1@h')).toBe(false);
     expect(second.ds('ds-load-unset')).toBe(0);
     expect(second.ds('ds-load-unset')).toBe(-1);
+    expect(d.list('acme').map((x) => x.load)).toEqual([0, 0]);
+  });
+
+  it('follows the dialogs: an ended dialog (here its timeout, no BYE routed) frees its call slot', () => {
+    const d = loaded();
+    const timers: (() => void)[] = [];
+    const dialogs = new DialogStore(
+      () => ({
+        defaultTimeout: 60,
+        sendBye: false,
+        maxDialogs: 10,
+        maxVars: 4,
+        maxVarBytes: 64,
+        profilesWithValue: new Set(),
+        profilesNoValue: new Set(),
+      }),
+      { now: () => 0, schedule: (_ms, fire) => (timers.push(fire), { cancel: () => {} }) },
+    );
+    d.followDialogs(dialogs);
+    expect(route(d, invite('c1@h')).ds('ds-select-dst', 1, 10)).toBe(1);
+    const leg = { tag: undefined, contact: undefined, routeSet: [], cseq: 1 };
+    const dialog = dialogs.create(
+      { tenant: 'acme', version: 1, callId: 'c1@h', fromUri: A, toUri: B, caller: leg, callee: { ...leg } },
+      () => {},
+    )!;
+    dialogs.confirm(dialog);
+    expect(d.list('acme').map((x) => x.load)).toEqual([1, 0]);
+    for (const fire of timers) fire();
     expect(d.list('acme').map((x) => x.load)).toEqual([0, 0]);
   });
 
