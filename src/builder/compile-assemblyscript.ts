@@ -15,6 +15,15 @@ export const ASC_FLAGS: readonly string[] = [
   '--noColors',
 ];
 
+/**
+ * The compiler and binaryen are optional peer dependencies of the package: only building AssemblyScript
+ * guests needs them, so a server install does not carry them. They resolve from kemi-wasm's own location.
+ */
+export const ASSEMBLYSCRIPT_MISSING =
+  'building AssemblyScript needs the compiler, an optional dependency of kemi-wasm: install it where ' +
+  'kemi-wasm is installed, npm install --save-dev assemblyscript@^0.28.20 binaryen@130.0.0 (with -g for a ' +
+  'global kemi-wasm)';
+
 type Asc = typeof import('assemblyscript/asc').default;
 
 export async function compileAssemblyScript(
@@ -23,11 +32,10 @@ export async function compileAssemblyScript(
   let asc: Asc;
   try {
     asc = (await import('assemblyscript/asc')).default;
+    // The post-process step's tool: checked here so that one message names everything to install.
+    await import('binaryen');
   } catch {
-    return stepError(
-      'compile',
-      'the AssemblyScript compiler (assemblyscript) is not installed: run npm install',
-    );
+    return stepError('compile', ASSEMBLYSCRIPT_MISSING);
   }
   const outFile = 'kemi-wasm-guest.wasm';
   let core: Uint8Array | undefined;

@@ -10,6 +10,7 @@ import { registerRollback } from './rollback.ts';
 import { registerServe } from './serve.ts';
 import { registerStatus } from './status.ts';
 import { registerSubscriber } from './subscriber.ts';
+import { registerTest } from './test.ts';
 import { registerVersions } from './versions.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -22,6 +23,7 @@ const program = new Command('kemi-wasm')
 
 registerServe(program);
 registerBuild(program);
+registerTest(program);
 registerDeploy(program);
 registerVersions(program);
 registerActivate(program);

@@ -18,6 +18,7 @@ import {
   SupervisedWorker,
 } from '../runtime/index.ts';
 import type { CompileJob } from './compile-worker.ts';
+import { siblingModule } from '../module-url.ts';
 
 /** The engine's refusal, or `timeout` / `crashed` for the worker itself. */
 export type CompileFailure = Problem<LoadErrorCode | 'timeout' | 'crashed'>;
@@ -66,7 +67,7 @@ export class ModuleCompiler {
     this.#maxMemoryMb = maxMemoryMb;
     const lane = () =>
       new SupervisedWorker<CompileJob, PortableResult>({
-        url: new URL('./compile-worker.ts', import.meta.url),
+        url: siblingModule('compile-worker', import.meta.url),
         timeoutMs: this.#timeoutMs,
         // The JS heap alone gets at most the whole bound: V8 then collects before the watch kills.
         process: { maxMemoryMb, maxHeapMb: maxMemoryMb },
