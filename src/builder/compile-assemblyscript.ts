@@ -4,6 +4,7 @@
 
 import { ok } from '../result.ts';
 import type { GuestProject } from './detect.ts';
+import { importOptional } from './optional-import.ts';
 import { type CompiledModule, type StepResult, stepError } from './types.ts';
 
 export const ASC_FLAGS: readonly string[] = [
@@ -17,7 +18,8 @@ export const ASC_FLAGS: readonly string[] = [
 
 /**
  * The compiler and binaryen are optional peer dependencies of the package: only building AssemblyScript
- * guests needs them, so a server install does not carry them. They resolve from kemi-wasm's own location.
+ * guests needs them, so a server install does not carry them. They resolve from the
+ * project first (its package.json may list them), then from kemi-wasm's own location.
  */
 export const ASSEMBLYSCRIPT_MISSING =
   'building AssemblyScript needs the compiler, an optional dependency of kemi-wasm: install it where ' +
@@ -31,9 +33,9 @@ export async function compileAssemblyScript(
 ): Promise<StepResult<CompiledModule>> {
   let asc: Asc;
   try {
-    asc = (await import('assemblyscript/asc')).default;
+    asc = (await importOptional<{ default: Asc }>('assemblyscript/asc', project.dir)).default;
     // The post-process step's tool: checked here so that one message names everything to install.
-    await import('binaryen');
+    await importOptional('binaryen', project.dir);
   } catch {
     return stepError('compile', ASSEMBLYSCRIPT_MISSING);
   }

@@ -6,6 +6,7 @@ import { registerActivate } from './activate.ts';
 import { registerAddress } from './address.ts';
 import { registerBuild } from './build.ts';
 import { registerDeploy } from './deploy.ts';
+import { registerInit } from './init.ts';
 import { registerRollback } from './rollback.ts';
 import { registerServe } from './serve.ts';
 import { registerStatus } from './status.ts';
@@ -21,6 +22,7 @@ const program = new Command('kemi-wasm')
   .description('SIP routing with WebAssembly components and Kamailio KEMI-style KSR functions')
   .version(version);
 
+registerInit(program);
 registerServe(program);
 registerBuild(program);
 registerTest(program);

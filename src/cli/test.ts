@@ -43,6 +43,7 @@ function print(result: CaseResult, verbose: boolean): void {
   process.stdout.write(`${passed ? 'ok  ' : 'FAIL'}  ${result.name}\n`);
   for (const problem of result.problems) process.stdout.write(`        ${problem}\n`);
   if (passed && !verbose) return;
+  for (const problem of result.run.problems) process.stdout.write(`        ! ${problem}\n`);
   for (const call of result.run.calls) process.stdout.write(`        | ${call}\n`);
   for (const sent of result.run.sent)
     process.stdout.write(`        > ${sent.to.proto}:${sent.to.address}:${sent.to.port}  ${sent.line}\n`);

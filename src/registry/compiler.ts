@@ -8,6 +8,8 @@
 // that dies (an upload that needs more memory than the bound) is a failure of that upload only: the process
 // is replaced and the next job runs normally. A crash is not retried: it may be the upload's own doing (a
 // memory bomb), and a second try would double its cost.
+
+import { siblingModule } from '../module-url.ts';
 import { fail, ok, type Problem, type Result } from '../result.ts';
 import {
   type CompiledModule,
@@ -18,7 +20,6 @@ import {
   SupervisedWorker,
 } from '../runtime/index.ts';
 import type { CompileJob } from './compile-worker.ts';
-import { siblingModule } from '../module-url.ts';
 
 /** The engine's refusal, or `timeout` / `crashed` for the worker itself. */
 export type CompileFailure = Problem<LoadErrorCode | 'timeout' | 'crashed'>;

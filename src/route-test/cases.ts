@@ -26,7 +26,9 @@ const expectation = z
     /** KSR calls that must happen in this order (others may come between), e.g. `tm.t_relay()`. */
     calls: z.array(z.string().min(1)).optional(),
     /** KSR functions that must not be called, by name (`tm.t_relay`, `is_method`). */
-    not_calls: z.array(z.string().regex(/^\w+(\.\w+)?$/, 'expected a KSR function name, e.g. tm.t_relay')).optional(),
+    not_calls: z
+      .array(z.string().regex(/^\w+(\.\w+)?$/, 'expected a KSR function name, e.g. tm.t_relay'))
+      .optional(),
   })
   .strict();
 

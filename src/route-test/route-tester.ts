@@ -3,10 +3,10 @@
 // it through `kemi-wasm test` (src/cli/test.ts) or import it; each message reports the KSR calls the route
 // made and what went out (the reply to the sender, requests relayed elsewhere).
 import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
 import { authSettings, nonceSettings } from '../config/auth-schema.ts';
 import { validateConfig } from '../config/load.ts';
 import { type AuthHost, type KsrModule, ksrModules } from '../kemi/index.ts';
-import { silentLogger } from '../logger.ts';
 import { err, ok, type Result } from '../result.ts';
 import { Myself } from '../router/myself.ts';
 import { Router } from '../router/router.ts';
@@ -18,6 +18,8 @@ import type { AddressTarget, SendResult, SendTarget, Transport } from '../transp
 
 /** The server's own address in a test: requests to it are "myself". */
 export const TEST_SERVER = { address: '127.0.0.1', port: 5060 } as const;
+/** The wall-clock bound of one route invocation in a test. */
+export const TEST_DEADLINE_MS = 5000;
 /** Where a test message comes from unless the case says otherwise. */
 export const TEST_SENDER = { address: '192.0.2.1', port: 5060 } as const;
 
@@ -40,6 +42,8 @@ export interface RouteRun {
   /** Every KSR call, in order, as the script wrote it (without `KSR.`): `sl.sl_send_reply(404, "Not Found")
    *  = 1`, `is_method("INVITE") = true`. */
   readonly calls: readonly string[];
+  /** What the server logged at warn or above while routing the message (a trap, a refused relay). */
+  readonly problems: readonly string[];
   /** The response sent back to the sender, if any (the last one: a 100 Trying may come before). */
   readonly reply: SipResponse | undefined;
   /** Requests the server sent on (relays), in order. */
@@ -73,7 +77,11 @@ export async function createRouteTester(
     await engine.close();
     return err(`the route does not load: ${compiled.error.code}: ${compiled.error.message}`);
   }
-  const runner = createRunner(compiled.value, new Linker(recordingTables(calls)));
+  // The fuel budget is the server's; the wall-clock deadline is generous: a test proves what a route does,
+  // and a loaded machine (CI) must not turn a slow first call into a failure.
+  const runner = createRunner(compiled.value, new Linker(recordingTables(calls)), {
+    limits: { deadlineMs: TEST_DEADLINE_MS },
+  });
   if (!runner.ok) {
     await engine.close();
     return err(`the route does not link: ${runner.error.message}`);
@@ -104,12 +112,18 @@ export async function createRouteTester(
   };
   const transport = new OfflineTransport();
   const t = transport as unknown as Transport;
-  const script = fixedScript('default', 1, runner.value, silentLogger);
+  // What the server would log at warn and above (a trap, a refused relay) is part of what a case shows.
+  const problems: string[] = [];
+  const log = pino(
+    { level: 'warn', base: undefined, timestamp: false },
+    { write: (line: string) => problems.push(logLine(line)) },
+  );
+  const script = fixedScript('default', 1, runner.value, log);
   const router = new Router({
     transport: t,
     myself: new Myself(t, options.domains ?? []),
     selector: { select: () => script },
-    log: silentLogger,
+    log,
     defines: options.defines,
     location: { store: location.value, settings: () => DEFAULT_REGISTRAR, refused: {} },
     auth,
@@ -123,6 +137,7 @@ export async function createRouteTester(
   return ok({
     async run(message, from = { proto: 'udp', ...TEST_SENDER }) {
       calls.length = 0;
+      problems.length = 0;
       transport.sent.length = 0;
       router.receive(Buffer.from(wireFormat(message), 'latin1'), {
         proto: from.proto,
@@ -137,6 +152,7 @@ export async function createRouteTester(
       );
       return {
         calls: [...calls],
+        problems: [...problems],
         reply: toSender.at(-1)?.message as SipResponse | undefined,
         relayed: sent.filter((s) => !(s.message instanceof SipResponse)),
         sent,
@@ -148,6 +164,15 @@ export async function createRouteTester(
       await engine.close();
     },
   });
+}
+
+/** A pino JSON line as `message (key=value ...)`. */
+function logLine(json: string): string {
+  const { msg, level: _level, ...rest } = JSON.parse(json) as Record<string, unknown>;
+  const fields = Object.entries(rest).map(
+    ([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`,
+  );
+  return fields.length > 0 ? `${msg} (${fields.join(' ')})` : String(msg);
 }
 
 /**

@@ -5,9 +5,9 @@
 // process restarts. So jco runs only in a thread that can be thrown away: `ThreadTranspiler` in a worker
 // (the compile worker, or the validator worker of `WorkerTranspiler`), which retires the thread after a trap.
 import type { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { siblingModule } from '../module-url.ts';
 import { err, type Result } from '../result.ts';
 import { SupervisedWorker } from './supervised-worker.ts';
-import { siblingModule } from '../module-url.ts';
 
 export type Transpiled = Awaited<ReturnType<typeof transpileBytes>>;
 /** The transpiled component, or jco's reason for refusing it. */
