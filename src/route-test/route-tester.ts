@@ -147,13 +147,12 @@ export async function createRouteTester(
       // Relays resolve and send asynchronously: let them settle.
       for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
       const sent = [...transport.sent];
-      const toSender = sent.filter(
-        (s) => s.message instanceof SipResponse && s.to.address === from.address && s.to.port === from.port,
-      );
+      // One message in: every response going out answers it (to its Via, as RFC 3261 18.2.2 says).
+      const responses = sent.filter((s) => s.message instanceof SipResponse);
       return {
         calls: [...calls],
         problems: [...problems],
-        reply: toSender.at(-1)?.message as SipResponse | undefined,
+        reply: responses.at(-1)?.message as SipResponse | undefined,
         relayed: sent.filter((s) => !(s.message instanceof SipResponse)),
         sent,
       };
