@@ -2,6 +2,7 @@
 // memory). The flags make a guest that suits a long-lived instance: the incremental GC frees what each
 // message allocated, and `abort` traps instead of importing env.abort, which a component may not import.
 
+import { readFileSync } from 'node:fs';
 import { ok } from '../result.ts';
 import type { GuestProject } from './detect.ts';
 import { importOptional } from './optional-import.ts';
@@ -18,13 +19,19 @@ export const ASC_FLAGS: readonly string[] = [
 
 /**
  * The compiler and binaryen are optional peer dependencies of the package: only building AssemblyScript
- * guests needs them, so a server install does not carry them. They resolve from the
- * project first (its package.json may list them), then from kemi-wasm's own location.
+ * guests needs them, so a server install does not carry them. They resolve from the project first (its
+ * package.json may list them, as `kemi-wasm init` writes), then from kemi-wasm's own location; the message
+ * names the versions kemi-wasm's package.json asks for.
  */
-export const ASSEMBLYSCRIPT_MISSING =
-  'building AssemblyScript needs the compiler, an optional dependency of kemi-wasm: install it where ' +
-  'kemi-wasm is installed, npm install --save-dev assemblyscript@^0.28.20 binaryen@130.0.0 (with -g for a ' +
-  'global kemi-wasm)';
+export function assemblyScriptMissing(dir: string): string {
+  const { peerDependencies: peers } = JSON.parse(
+    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  ) as { peerDependencies: Record<string, string> };
+  return (
+    'building AssemblyScript needs its compiler, an optional dependency of kemi-wasm: in ' +
+    `${dir} run npm install --save-dev assemblyscript@${peers.assemblyscript} binaryen@${peers.binaryen}`
+  );
+}
 
 type Asc = typeof import('assemblyscript/asc').default;
 
@@ -37,7 +44,7 @@ export async function compileAssemblyScript(
     // The post-process step's tool: checked here so that one message names everything to install.
     await importOptional('binaryen', project.dir);
   } catch {
-    return stepError('compile', ASSEMBLYSCRIPT_MISSING);
+    return stepError('compile', assemblyScriptMissing(project.dir));
   }
   const outFile = 'kemi-wasm-guest.wasm';
   let core: Uint8Array | undefined;

@@ -1,8 +1,8 @@
-// The npm package as a user gets it: `npm pack` this project, `npm install` the tarball (with the optional
-// AssemblyScript compiler) into an empty project, then run the installed `kemi-wasm`: serve answers SIP
-// OPTIONS with the prebuilt bundled route (nothing written into the install folder), init + build + test
-// make routes in both languages, and deploy puts one on the running server. One install for the file: it
-// is the slow part (the npm registry).
+// The npm package as a user gets it: `npm pack` this project, `npm install` the tarball into an empty
+// project, then run the installed `kemi-wasm`: serve answers SIP OPTIONS with the prebuilt bundled route
+// (nothing written into the install folder), init + build + test make routes in both languages (the
+// AssemblyScript compiler, an optional peer, installed by the route's own package.json), and deploy puts one
+// on the running server. One install of kemi-wasm for the file: it is the slow part (the npm registry).
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,10 @@ const kemi = (cwd: string, args: string[], extra: Record<string, string> = {}) =
     env: { ...env, ...extra },
   });
 
+/** `npm install [packages]` in `cwd`. */
+const npmInstall = (cwd: string, ...packages: string[]) =>
+  run('npm', ['install', '--no-audit', '--no-fund', ...packages], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
+
 let server: ServerProcess | undefined;
 let adminUrl = '';
 let installFiles: string[] = [];
@@ -57,18 +61,7 @@ beforeAll(async () => {
   const tarball = join(root, (JSON.parse(packed.stdout) as { filename: string }[])[0].filename);
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), '{ "name": "a-user-project", "private": true }\n');
-  await run(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      tarball,
-      `assemblyscript@${own.peerDependencies.assemblyscript}`,
-      `binaryen@${own.peerDependencies.binaryen}`,
-    ],
-    { cwd: project, env, maxBuffer: 64 * 1024 * 1024 },
-  );
+  await npmInstall(project, tarball);
   installFiles = snapshot(installed);
   const config = join(root, 'kemi.yaml');
   writeFileSync(
@@ -120,6 +113,17 @@ describe('the npm package, installed', () => {
   it('init, build and test an AssemblyScript route, then deploy it to the running server', async () => {
     await kemi(root, ['init', '--lang', 'assemblyscript', '--template', 'proxy', 'edge']);
     const dir = join(root, 'edge');
+    // The compiler is an optional peer: not installed with kemi-wasm, and the build says how to get it.
+    const refused = await kemi(dir, ['build', '.']).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toContain(
+      `npm install --save-dev assemblyscript@${own.peerDependencies.assemblyscript} binaryen@${own.peerDependencies.binaryen}`,
+    );
+    // The project's package.json lists it: installed there, kemi-wasm (installed elsewhere) finds it.
+    await npmInstall(dir);
     expect((await kemi(dir, ['build', '.'])).stdout).toMatch(/^built build\/edge\.wasm/m);
     expect((await kemi(dir, ['test', 'build/edge.wasm', 'test/cases.yaml'])).stdout).toMatch(/^3 passed$/m);
     const deployed = await kemi(dir, ['deploy', 'build/edge.wasm'], {
@@ -129,7 +133,7 @@ describe('the npm package, installed', () => {
     expect(deployed.stdout).toMatch(/^deployed default v2: active/m);
     // The proxy route answers a keepalive with its own reason phrase.
     expect(await options('pack-deployed')).toBe('SIP/2.0 200 Keepalive');
-  }, 180_000);
+  }, 300_000);
 
   it('init, build and test a Rust route', async () => {
     await kemi(root, ['init', '--lang', 'rust', '--template', 'hello', 'first']);
