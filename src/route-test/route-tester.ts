@@ -70,6 +70,10 @@ export async function createRouteTester(
   component: Uint8Array,
   options: RouteTesterOptions = {},
 ): Promise<Result<RouteTester, string>> {
+  // The auth functions get the server's default settings (and a subscriber table of the test's own).
+  const defaults = validateConfig({});
+  if (!defaults.ok) return err(defaults.error);
+  const authConfig = defaults.value.auth;
   const calls: string[] = [];
   const engine = new Engine();
   const compiled = await engine.compile(component);
@@ -91,16 +95,13 @@ export async function createRouteTester(
     await engine.close();
     return err(location.error);
   }
-  // The auth functions with the server's default settings and a subscriber table of the test's own.
-  const defaults = validateConfig({});
-  if (!defaults.ok) return err(defaults.error);
-  const authConfig = defaults.value.auth;
   const subscribers = SubscriberStore.open({
     dir: undefined,
     maxSubscribers: authConfig.max_subscribers,
     storePasswords: true,
   });
   if (!subscribers.ok) {
+    location.value.close();
     await engine.close();
     return err(subscribers.error);
   }

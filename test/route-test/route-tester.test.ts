@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Guest } from '../../fixtures/guest.ts';
 import { buildGuest } from '../../src/builder/index.ts';
 import { createRouteTester, loadCases, runCases } from '../../src/route-test/index.ts';
 
@@ -67,6 +68,23 @@ describe('createRouteTester', () => {
       ]);
       // The reply goes to the source address and the Via's port (no rport asked): RFC 3261 18.2.2.
       expect(second.sent.map((s) => `${s.to.address}:${s.to.port}`)).toEqual(['192.0.2.7:5060']);
+    } finally {
+      await tester.value.close();
+    }
+  });
+
+  it('shows a route that traps: the failure the server logs and its fail-closed reply', async () => {
+    const g = new Guest();
+    const trapping = await g
+      .route('request-route', `(drop ${g.call('maxfwd', 'process-maxfwd', [10])}) unreachable`)
+      .component();
+    const tester = await createRouteTester(trapping);
+    if (!tester.ok) throw new Error(tester.error);
+    try {
+      const run = await tester.value.run(invite('sip:bob@example.com', 'c3'));
+      expect(run.calls).toEqual(['maxfwd.process_maxfwd(10) = 1']);
+      expect(run.reply?.status).toBe(500);
+      expect(run.problems.join('\n')).toMatch(/trap/);
     } finally {
       await tester.value.close();
     }
