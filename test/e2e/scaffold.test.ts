@@ -76,8 +76,9 @@ describe('kemi-wasm init, build, test, serve', () => {
     );
     const failed = await kemi(dir, 'test', 'build/assemblyscript-hello.wasm', cases).then(
       () => undefined,
-      (e: { code: number; stdout: string }) => e,
+      (e: { code: number; stdout: string; stderr: string }) => e,
     );
+    expect(failed?.stderr).toBe('');
     expect(failed?.code).toBe(1);
     expect(failed?.stdout).toContain('FAIL  INVITE relayed');
     expect(failed?.stdout).toContain('relayed_to: expected 192.0.2.20:5060, got none');
