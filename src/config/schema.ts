@@ -275,6 +275,8 @@ export const configSchema = z
      */
     module: z.string().min(1).optional(),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Log lines as JSON (`json`), human-readable (`pretty`), or `auto`: pretty when stdout is a terminal. */
+    log_format: z.enum(['auto', 'json', 'pretty']).default('auto'),
     /**
      * Bounds on one SIP message, Kamailio's BUF_SIZE (src/sip/parse-limits.ts): `max_message_bytes` [65 535,
      * the most the transport receives] bounds a received message (larger: 513) and every script edit of the

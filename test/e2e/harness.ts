@@ -17,10 +17,20 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
+/** Which kemi-wasm to start: this clone's by default, or an installed one (test/package). */
+export interface ServerCommand {
+  readonly bin: string;
+  readonly cwd: string;
+}
+
 /** Starts `kemi-wasm serve` with `args` and waits until it listens (or fails to). */
-export async function startServerProcess(args: string[], timeoutMs = 30_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(root, 'bin/kemi-wasm.js'), 'serve', ...args], {
-    cwd: root,
+export async function startServerProcess(
+  args: string[],
+  timeoutMs = 30_000,
+  command: ServerCommand = { bin: join(root, 'bin/kemi-wasm.js'), cwd: root },
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [command.bin, 'serve', ...args], {
+    cwd: command.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];
