@@ -271,6 +271,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   // The transport reports every message it writes; the router every message it takes (src/trace/).
   const traced = createTrace(config.trace, log.child({ layer: 'trace' }));
   transport.wireTap = traced.trace;
+  if (traced.hep) stops.push(async () => traced.hep?.close());
   core = new Router({
     trace: traced.trace,
     transport,
@@ -348,6 +349,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
         natping: () => keepalive.counts,
+        hep: () => traced.hep,
       },
       subscribers,
       acc: accStore,

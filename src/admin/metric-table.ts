@@ -7,6 +7,7 @@ import type { Registry, SelectorCounters, TenantStatus } from '../registry/index
 import type { RouterCounters } from '../router/counters.ts';
 import type { AccStore, HtableStore, PikeCounts, PikeStore, TenantHtables } from '../state/index.ts';
 import type { TmCounters } from '../tm/index.ts';
+import type { HepCounters } from '../trace/hep-client.ts';
 import type { TransportCounters } from '../transport/counters.ts';
 
 /** The transaction layer's counters and the sizes of its table. */
@@ -45,6 +46,13 @@ export interface MetricSources {
   readonly callbacks?: () => ReadonlyMap<string, number>;
   /** The NAT keepalive's pings, replies and removals, by tenant then event (src/router/nat-keepalive.ts). */
   readonly natping?: () => Record<string, Record<string, number>>;
+  /** The HEP export's captures sent and dropped, and its queue (src/trace/hep-client.ts). */
+  readonly hep?: () => HepSource | undefined;
+}
+
+export interface HepSource {
+  readonly counters: HepCounters;
+  readonly pending: number;
 }
 
 /** What one scrape reads of each source. */
@@ -77,6 +85,7 @@ export interface Snapshot {
   readonly logs: Readonly<Record<string, number>>;
   readonly callbacks: ReadonlyMap<string, number>;
   readonly natping: Record<string, Record<string, number>>;
+  readonly hep: HepSource;
 }
 
 export type Labels = Record<string, string>;
@@ -123,6 +132,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     logs: sources.logs?.(),
     callbacks: sources.callbacks?.(),
     natping: sources.natping?.(),
+    hep: sources.hep?.(),
   };
 }
 
@@ -493,6 +503,20 @@ export const METRICS: MetricTable = {
       ] as const
     ).map(([key, name, help]) => counter<TransportSource>(name, help, [], (t) => one(t.counters[key]))),
     gauge('kemi_transport_connections', 'Open TCP connections', [], (t) => one(t.connections)),
+  ],
+  hep: [
+    counter(
+      'kemi_hep_captures_total',
+      'HEP captures by outcome: sent (handed to the socket), dropped (queue full: collector down or slow), too-large (over 64 KiB), error (socket errors)',
+      ['outcome'],
+      (h) => [
+        row({ outcome: 'sent' }, h.counters.sent),
+        row({ outcome: 'dropped' }, h.counters.dropped),
+        row({ outcome: 'too-large' }, h.counters.tooLarge),
+        row({ outcome: 'error' }, h.counters.errors),
+      ],
+    ),
+    gauge('kemi_hep_queue', 'HEP captures waiting for the collector', [], (h) => one(h.pending)),
   ],
   logs: [
     counter(
