@@ -27,6 +27,15 @@ export type RouteKind = 'request' | 'reply' | 'failure' | 'branch' | 'onreply' |
 export type Finish = 'exit' | 'drop';
 
 /** What KSR functions need from the server around them. */
+/** The message trace as the siptrace functions reach it (src/trace/message-trace.ts). */
+export interface SipTraceHost {
+  /**
+   * Captures the received message being routed for `tenant` (and with "t" the rest of its transaction);
+   * false when there is none, or no collector to send it to.
+   */
+  capture(tenant: string, mode: 'm' | 't'): boolean;
+}
+
 export interface RouteHost {
   /** Sends a stateless reply to the context's request; false when it could not be sent. */
   slReply(ctx: RouteContext, status: number, reason: string): boolean;
@@ -36,6 +45,8 @@ export interface RouteHost {
   isMyself(host: string, port: number | undefined, secure: boolean): boolean;
   /** The transaction layer; absent on a server without one (the tm functions then fail). */
   readonly tm?: TmHost;
+  /** The message trace of the siptrace functions; they answer -1 without it. */
+  readonly siptrace?: SipTraceHost;
   /** A configured define (Kamailio's `#!define`) for the script's tenant, or undefined. */
   getDefine?(ctx: RouteContext, name: string): string | undefined;
   /** Every tenant's htables; the htable functions only ever look up the context's tenant. */

@@ -18,6 +18,7 @@ import { registrar } from './registrar.ts';
 import { rr } from './rr.ts';
 import { rtpengine } from './rtpengine.ts';
 import { sanity } from './sanity.ts';
+import { siptrace } from './siptrace.ts';
 import { siputils } from './siputils.ts';
 import { sl } from './sl.ts';
 import { textops, textopsx } from './textops.ts';
@@ -41,6 +42,7 @@ export {
   type RouteKind,
   type RouteScript,
   type RtpengineHost,
+  type SipTraceHost,
   type TmHost,
   type TmSettings,
   type TmState,
@@ -75,4 +77,5 @@ export const ksrModules: readonly KsrModule[] = [
   textops,
   textopsx,
   acc,
+  siptrace,
 ];

@@ -128,6 +128,8 @@ export class Router implements RouteHost {
   /** Edits refused by editLimits, by tenant: the counters' table, which the KSR functions count into. */
   readonly editsRefused: Record<string, number>;
   readonly regexes = new ScriptRegexes();
+  /** The message trace, for KSR siptrace. */
+  readonly siptrace: MessageTrace | undefined;
   readonly #transport: Transport;
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
@@ -144,6 +146,7 @@ export class Router implements RouteHost {
   constructor(options: RouterOptions) {
     this.#transport = options.transport;
     this.#trace = options.trace;
+    this.siptrace = options.trace;
     this.#myself = options.myself;
     this.#selector = options.selector;
     this.#log = options.log;

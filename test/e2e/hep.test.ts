@@ -88,14 +88,19 @@ async function collector(proto: 'udp' | 'tcp') {
   return { port, received, close: () => server.close() };
 }
 
-/** Record-routes an initial INVITE to the callee; in-dialog requests follow their Route; ACKs by their transaction. */
-async function proxyRoute(callee: string): Promise<Uint8Array> {
+/**
+ * Record-routes an initial INVITE to the callee; in-dialog requests follow their Route. With `traceMode`,
+ * the INVITE calls KSR.siptrace.sip_trace_mode with it first.
+ */
+async function proxyRoute(callee: string, traceMode?: string): Promise<Uint8Array> {
   const g = new Guest();
   const relay = `(if (i32.lt_s ${g.call('tm', 't-relay', [])} (i32.const 0)) (then (drop ${g.call('sl', 'sl-reply-error', [])})))`;
+  const trace = traceMode === undefined ? '' : `(drop ${g.call('siptrace', 'sip-trace-mode', [traceMode])})`;
   g.route(
     'request-route',
     `(if (i32.gt_s ${g.call('siputils', 'has-totag', [])} (i32.const 0))
        (then (drop ${g.call('rr', 'loose-route', [])}) ${relay} (return)))
+     ${trace}
      (drop ${g.call('rr', 'record-route', [])})
      (drop ${g.call('core', 'setdsturi', [callee])})
      ${relay}`,
@@ -128,71 +133,79 @@ const EXPECTED = [
   'out 200',
 ];
 
+/** A server relaying one SIPp call with `trace` config (its hep added), the collector's packets after it. */
+async function tracedCall(hepProto: 'udp' | 'tcp', trace: object, traceMode?: string) {
+  const hep = await collector(hepProto);
+  closers.push(hep.close);
+  const proxyPort = await freePort();
+  const calleePort = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), `kemi-e2e-hep-${hepProto}-`));
+  const module = join(dir, 'route.wasm');
+  writeFileSync(module, await proxyRoute(`sip:127.0.0.1:${calleePort}`, traceMode));
+  const config = join(dir, 'kemi.yaml');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      listen: [`udp:127.0.0.1:${proxyPort}`],
+      log_level: 'info',
+      admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
+      trace: {
+        ...trace,
+        hep: {
+          address: `127.0.0.1:${hep.port}`,
+          proto: hepProto,
+          capture_id: CAPTURE_ID,
+          tenant_tags: { acme: 'acme-node' },
+        },
+      },
+      tenants: [{ name: 'acme', module, relay_allow: { cidrs: ['127.0.0.0/8'] } }],
+    }),
+  );
+  const server = await startServerProcess(['--config', config]);
+  servers.push(server);
+  const callee = await startSippUas(scenario('uas-call.xml'), {
+    transport: 'udp',
+    port: calleePort,
+    calls: 1,
+    extra: TOLERANT,
+  });
+  expectAll(
+    await runSipp(scenario('uac-call.xml'), {
+      transport: 'udp',
+      port: proxyPort,
+      calls: 1,
+      service: 'bob',
+      extra: TOLERANT,
+    }),
+    1,
+  );
+  expectAll(await finished(callee), 1);
+  return { hep, server, proxyPort };
+}
+
+/** Waits for `count` packets (bounded), then "in|out what" of each distinct one, in arrival order. */
+async function arrived(hep: { received: Hep[] }, proxyPort: number, count: number): Promise<string[]> {
+  const deadline = Date.now() + 10_000;
+  while (hep.received.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  // Let late packets (ones that should not come) arrive too.
+  await new Promise((r) => setTimeout(r, 300));
+  // A retransmission (SIPp resends after 500 ms on a slow machine) is the same message again: left out.
+  const distinct = hep.received.filter(
+    (h, i) => hep.received.findIndex((o) => o.payload === h.payload && o.dstPort === h.dstPort) === i,
+  );
+  return distinct.map((h) => {
+    const first = h.payload.slice(0, h.payload.indexOf('\r\n'));
+    const what = first.startsWith('SIP/2.0 ') ? first.split(' ')[1] : first.split(' ')[0];
+    return `${h.dstPort === proxyPort ? 'in' : 'out'} ${what}`;
+  });
+}
+
 describe.each(['udp', 'tcp'] as const)('HEP export over %s', (hepProto) => {
   it("sends every message of a SIPp call, whole and in order, and the store answers the call's trace", async () => {
-    const hep = await collector(hepProto);
-    closers.push(hep.close);
-    const proxyPort = await freePort();
-    const calleePort = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), `kemi-e2e-hep-${hepProto}-`));
-    const module = join(dir, 'route.wasm');
-    writeFileSync(module, await proxyRoute(`sip:127.0.0.1:${calleePort}`));
-    const config = join(dir, 'kemi.yaml');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        listen: [`udp:127.0.0.1:${proxyPort}`],
-        log_level: 'info',
-        admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
-        trace: {
-          scope: 'tenants',
-          tenants: ['acme'],
-          hep: {
-            address: `127.0.0.1:${hep.port}`,
-            proto: hepProto,
-            capture_id: CAPTURE_ID,
-            tenant_tags: { acme: 'acme-node' },
-          },
-        },
-        tenants: [{ name: 'acme', module, relay_allow: { cidrs: ['127.0.0.0/8'] } }],
-      }),
-    );
-    const server = await startServerProcess(['--config', config]);
-    servers.push(server);
-    const callee = await startSippUas(scenario('uas-call.xml'), {
-      transport: 'udp',
-      port: calleePort,
-      calls: 1,
-      extra: TOLERANT,
-    });
-    expectAll(
-      await runSipp(scenario('uac-call.xml'), {
-        transport: 'udp',
-        port: proxyPort,
-        calls: 1,
-        service: 'bob',
-        extra: TOLERANT,
-      }),
-      1,
-    );
-    expectAll(await finished(callee), 1);
-
-    const deadline = Date.now() + 10_000;
-    while (hep.received.length < EXPECTED.length && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-
+    const { hep, server, proxyPort } = await tracedCall(hepProto, { scope: 'tenants', tenants: ['acme'] });
+    expect(await arrived(hep, proxyPort, EXPECTED.length)).toEqual(EXPECTED);
     const callIds = new Set(hep.received.map((h) => /^Call-ID:\s*(.+)$/im.exec(h.payload)?.[1].trim()));
     expect(callIds.size).toBe(1);
-    // A retransmission (SIPp resends after 500 ms on a slow machine) is the same message again: left out.
-    const distinct = hep.received.filter(
-      (h, i) => hep.received.findIndex((o) => o.payload === h.payload && o.dstPort === h.dstPort) === i,
-    );
-    const seen = distinct.map((h) => {
-      const first = h.payload.slice(0, h.payload.indexOf('\r\n'));
-      const what = first.startsWith('SIP/2.0 ') ? first.split(' ')[1] : first.split(' ')[0];
-      return `${h.dstPort === proxyPort ? 'in' : 'out'} ${what}`;
-    });
-    expect(seen).toEqual(EXPECTED);
     let last = 0;
     for (const h of hep.received) {
       expect(h).toMatchObject({
@@ -226,5 +239,22 @@ describe.each(['udp', 'tcp'] as const)('HEP export over %s', (hepProto) => {
     expect(json.messages).toHaveLength(hep.received.length);
     expect(json.messages[0]).toMatchObject({ direction: 'in' });
     expect(json.messages[0].firstLine).toMatch(/^INVITE sip:bob@/);
+  }, 90_000);
+});
+
+describe('KSR.siptrace with the trace scope off', () => {
+  it('sip_trace_mode("t") on the INVITE captures its transaction (and its ACK), not the BYE', async () => {
+    const { hep, proxyPort } = await tracedCall('udp', { scope: 'none' }, 't');
+    expect(await arrived(hep, proxyPort, 9)).toEqual(EXPECTED.slice(0, 9));
+  }, 90_000);
+
+  it('sip_trace_mode("m") captures the INVITE as received only', async () => {
+    const { hep, proxyPort } = await tracedCall('udp', { scope: 'none' }, 'm');
+    expect(await arrived(hep, proxyPort, 1)).toEqual(['in INVITE']);
+  }, 90_000);
+
+  it('captures nothing without a script asking', async () => {
+    const { hep, proxyPort } = await tracedCall('udp', { scope: 'none' });
+    expect(await arrived(hep, proxyPort, 0)).toEqual([]);
   }, 90_000);
 });

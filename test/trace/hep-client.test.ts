@@ -22,6 +22,7 @@ function record(size: number): TraceRecord {
     bytes: Buffer.alloc(size, 'x'),
     tenant: 'acme',
     version: 1,
+    forced: false,
   };
 }
 

@@ -705,6 +705,16 @@ mod raw {
             pub fn acc_request(comment_ptr: *const u8, comment_len: usize, table_ptr: *const u8, table_len: usize) -> i32;
         }
     }
+
+    pub mod siptrace {
+        #[link(wasm_import_module = "kemi:ksr/siptrace@0.1.0")]
+        extern "C" {
+            #[link_name = "sip-trace"]
+            pub fn sip_trace() -> i32;
+            #[link_name = "sip-trace-mode"]
+            pub fn sip_trace_mode(mode_ptr: *const u8, mode_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -2540,6 +2550,26 @@ pub mod acc {
     /// a record refused by the cap.
     pub fn acc_request(comment: &str, table: &str) -> i32 {
         unsafe { super::raw::acc::acc_request(comment.as_ptr(), comment.len(), table.as_ptr(), table.len()) }
+    }
+}
+
+/// Message capture (Kamailio's `siptrace` module) to the server's HEP collector (config `trace.hep`) and the
+/// tenant's recent-trace store (admin API `GET /v1/tenants/:tenant/trace`). The collector is the operator's:
+/// a script cannot name another destination (Kamailio's sip_trace_dst*, which would let a script send copies
+/// of traffic to any address, are not offered).
+pub mod siptrace {
+    /// Capture the current message as received. 1; -1 when the server keeps no trace (no collector and no
+    /// store) or there is no received message (a route run by a timer).
+    pub fn sip_trace() -> i32 {
+        unsafe { super::raw::siptrace::sip_trace() }
+    }
+
+    /// Capture by `mode`: "m" the current message; "t" the current message and every later message of its
+    /// transaction (same Call-ID and CSeq number, so its ACK and CANCEL too), received and sent; "d" (dialog)
+    /// traces the current message only, as Kamailio does without its dialog module. Another or empty mode is
+    /// "m". Return codes as `sip-trace`.
+    pub fn sip_trace_mode(mode: &str) -> i32 {
+        unsafe { super::raw::siptrace::sip_trace_mode(mode.as_ptr(), mode.len()) }
     }
 }
 
