@@ -135,6 +135,8 @@ const registrarSettings = z
 
 export type RegistrarConfig = z.infer<typeof registrarSettings>;
 
+const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
 const tenantSchema = z
   .object({
     name: tenantName,
@@ -180,6 +182,8 @@ const tenantSchema = z
     auth_algorithms: authAlgorithms.optional(),
     /** Accounting settings of this tenant (over the top-level `acc`; acc-schema.ts). */
     acc: tenantAccSchema.optional(),
+    /** Log level of this tenant's lines (its scripts' and the message trace's), over `log_level`. */
+    log_level: logLevel.optional(),
   })
   .strict();
 
@@ -268,7 +272,7 @@ export const configSchema = z
      * AssemblyScript example when absent.
      */
     module: z.string().min(1).optional(),
-    log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    log_level: logLevel.default('info'),
     /**
      * Bounds on one SIP message, Kamailio's BUF_SIZE (src/sip/parse-limits.ts): `max_message_bytes` [65 535,
      * the most the transport receives] bounds a received message (larger: 513) and every script edit of the

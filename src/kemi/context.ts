@@ -69,6 +69,8 @@ export interface RouteHost {
   readonly regexes: ScriptRegexes;
   /** Rate limit of the lines the server writes for a script (host-log.ts); unlimited when absent. */
   readonly logLimit?: LogLimiter;
+  /** Rate limit of the scripts' own lines (xlog, core log), per tenant; unlimited when absent. */
+  readonly scriptLogLimit?: LogLimiter;
   /** Caps on the message a route edits and the reply it builds (message-budget.ts); defaults when absent. */
   readonly editLimits?: EditLimits;
   /** Edits refused by editLimits, by tenant (metrics); not counted when absent. */

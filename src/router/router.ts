@@ -101,6 +101,8 @@ export interface RouterOptions {
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
   readonly logLimit?: LogLimiter;
+  /** Rate limit of the scripts' own log lines, per tenant; unlimited when absent. */
+  readonly scriptLogLimit?: LogLimiter;
   /** maxfwd's `max_limit` (config `maxfwd.max_limit`); 70 when absent. */
   readonly maxfwdLimit?: number;
   /** sanity's `noreply` (config `sanity.noreply`); off when absent. */
@@ -136,6 +138,7 @@ export class Router implements RouteHost {
   readonly #log: Logger;
   /** Rate limit of per-message lines, the peers' and the scripts' (per tenant). */
   readonly logLimit: LogLimiter;
+  readonly scriptLogLimit: LogLimiter | undefined;
   readonly #parseLimits: Partial<ParseLimits> | undefined;
   readonly #invoker: RouteInvoker;
   readonly #defines: ReadonlyMap<string, string>;
@@ -151,6 +154,7 @@ export class Router implements RouteHost {
     this.#selector = options.selector;
     this.#log = options.log;
     this.logLimit = options.logLimit ?? new LogLimiter();
+    this.scriptLogLimit = options.scriptLogLimit;
     this.#parseLimits = options.parseLimits;
     this.editLimits = { ...DEFAULT_EDIT_LIMITS, ...options.editLimits };
     this.editsRefused = this.counters.editsRefused;
