@@ -361,6 +361,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         callbacks: () => timers.errors,
         natping: () => keepalive.counts,
         hep: () => traced.hep,
+        scripts: () => sipCore.scriptStats,
       },
       subscribers,
       acc: accStore,

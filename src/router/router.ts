@@ -49,8 +49,9 @@ import { defaultGuard, type FailurePolicy, type PolicyOutcome, type ScriptGuard 
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { type ReplyTargetOptions, replyTarget } from './reply-target.ts';
-import { type PolicedRoute, RouteInvoker, scriptContext } from './route-invoker.ts';
+import { type PolicedRoute, RouteInvoker, scriptContext, scriptOf } from './route-invoker.ts';
 import type { Script, ScriptSelector } from './script.ts';
+import { ScriptStats } from './script-stats.ts';
 import { type AuthorizeDestination, allowAllDestinations, TransactionHost } from './transaction-host.ts';
 
 export interface RouterOptions {
@@ -113,6 +114,8 @@ export interface RouterOptions {
 
 export class Router implements RouteHost {
   readonly counters: RouterCounters = createRouterCounters();
+  /** Per tenant and version: requests, replies, route invocations, durations, fuel, failures. */
+  readonly scriptStats = new ScriptStats();
   /** The transaction layer: the tm functions' host, its counters and table. */
   readonly tm: TransactionHost;
   /** The htables the KSR functions reach, by the route context's tenant. */
@@ -168,7 +171,7 @@ export class Router implements RouteHost {
     this.acc = options.acc;
     this.maxfwdLimit = options.maxfwdLimit;
     this.sanityNoReply = options.sanityNoReply ?? false;
-    this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
+    this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard, this.scriptStats);
     this.#defines = defineMap(options.defines ?? {});
     this.#tenantDefines = new Map(
       Object.entries(options.tenantDefines ?? {}).map(([tenant, defines]) => [
@@ -319,6 +322,7 @@ export class Router implements RouteHost {
       );
       return;
     }
+    this.scriptStats.request(script);
     this.#invoker.run(script, this.#requestRoute(request, source, bytes, key));
   }
 
@@ -351,6 +355,8 @@ export class Router implements RouteHost {
       },
       returned: (ctx) => {
         if (ctx.tm.afterRoute) for (const send of ctx.tm.afterRoute) send();
+        const ran = scriptOf(ctx);
+        if (ctx.answer.replied !== undefined && ran) this.scriptStats.reply(ran, 'local', ctx.answer.replied);
         const tx = ctx.tm.transaction;
         if (tx) {
           tx.startPending();
@@ -401,7 +407,10 @@ export class Router implements RouteHost {
     const entry = this.tm.matchResponse(received);
     const tx = entry?.owner;
     const script = tx ? this.tm.scriptOf(tx) : this.#selector.select(received, source);
-    if (script !== undefined) this.#attribute(script);
+    if (script !== undefined) {
+      this.#attribute(script);
+      this.scriptStats.reply(script, 'received', received.status);
+    }
     const response = script
       ? this.#invoker.run(script, this.#replyRoute(received, source, bytes, tx))
       : received;

@@ -239,6 +239,28 @@ describe.each(['udp', 'tcp'] as const)('HEP export over %s', (hepProto) => {
     expect(json.messages).toHaveLength(hep.received.length);
     expect(json.messages[0]).toMatchObject({ direction: 'in' });
     expect(json.messages[0].firstLine).toMatch(/^INVITE sip:bob@/);
+
+    // The per-version metrics saw the same call: INVITE, ACK and BYE routed; 180, 200, 200 received.
+    const metrics = await (
+      await fetch(`${adminUrl}/metrics`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })
+    ).text();
+    const value = (series: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((l) => l.startsWith(`${series} `))
+          ?.split(' ')[1],
+      );
+    expect(value('kemi_script_requests_total{tenant="acme",version="1"}')).toBe(3);
+    expect(value('kemi_script_replies_total{tenant="acme",version="1",source="received",class="2xx"}')).toBe(
+      2,
+    );
+    expect(value('kemi_script_route_seconds_count{tenant="acme",version="1",route="request-route"}')).toBe(3);
+    expect(
+      value('kemi_script_route_seconds_bucket{tenant="acme",version="1",route="request-route",le="+Inf"}'),
+    ).toBe(3);
+    expect(value('kemi_script_fuel_total{tenant="acme",version="1"}')).toBeGreaterThan(0);
+    expect(value('kemi_hep_captures_total{outcome="sent"}')).toBe(hep.received.length);
   }, 90_000);
 });
 
