@@ -429,6 +429,22 @@ export const configSchema = z
         message: 'with tenants configured, declare each tenant its htables (tenants[].htables)',
       });
     }
+    // The implicit `default` tenant when none is configured.
+    const known = config.tenants.length > 0 ? names : new Set(['default']);
+    for (const [i, name] of config.trace.tenants.entries())
+      if (!known.has(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trace', 'tenants', i],
+          message: `no tenant is named '${name}'`,
+        });
+    for (const name of Object.keys(config.trace.hep?.tenant_tags ?? {}))
+      if (!known.has(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trace', 'hep', 'tenant_tags', name],
+          message: `no tenant is named '${name}'`,
+        });
     if ('tenant' in config.unmatched && config.tenants.length > 0 && !names.has(config.unmatched.tenant)) {
       ctx.addIssue({
         code: 'custom',
