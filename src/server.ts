@@ -8,7 +8,7 @@ import { CallbackGuard } from './callback-guard.ts';
 import { accSettings } from './config/acc-schema.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { dialogSettings } from './config/dialog-schema.ts';
-import { logLimitOptions } from './config/log-limit-schema.ts';
+import { logLimitOptions, scriptLogLimitOptions } from './config/log-limit-schema.ts';
 import { natPingSettings } from './config/nathelper-schema.ts';
 import { pikeSettings } from './config/pike-schema.ts';
 import { ngSettings } from './config/rtpengine-schema.ts';
@@ -199,6 +199,11 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   compiler.warm();
   stops.push(() => compiler.close());
   const linker = new Linker(ksrModules);
+  // Tenants logging at another level than the server (config tenants[].log_level): their scripts' lines
+  // and their message trace lines.
+  const tenantLogLevels: Record<string, string> = Object.fromEntries(
+    config.tenants.flatMap((t) => (t.log_level === undefined ? [] : [[t.name, t.log_level]])),
+  );
   const opening = await Registry.open({
     tenants: specs,
     store,
@@ -206,6 +211,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     linker,
     log: storeLog,
     scriptLog: log,
+    scriptLogLevels: tenantLogLevels,
     timers,
   });
   if (!opening.ok) return fail(opening.error);
@@ -309,8 +315,13 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   const pinger = keepalive.start(timers);
   if (pinger) stops.push(async () => pinger.cancel());
   // The transport reports every message it writes; the router every message it takes (src/trace/).
-  const traced = createTrace(config.trace, log.child({ layer: 'trace' }));
+  const traceLog = log.child({ layer: 'trace' });
+  const traced = createTrace(config.trace, traceLog, {
+    tenantLog: tenantLoggers(traceLog, tenantLogLevels),
+    anyTenantDebug: Object.values(tenantLogLevels).some((level) => level === 'debug' || level === 'trace'),
+  });
   transport.wireTap = traced.trace;
+  if (traced.hep) stops.push(async () => traced.hep?.close());
   core = new Router({
     trace: traced.trace,
     transport,
@@ -353,6 +364,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     dialogs,
     dispatcher,
     logLimit,
+    scriptLogLimit: new LogLimiter(scriptLogLimitOptions(config.log_limit)),
     parseLimits: { maxMessageSize: config.message_limits.max_message_bytes },
     editLimits: {
       maxMessageBytes: config.message_limits.max_message_bytes,
@@ -392,6 +404,8 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         callbacks: () => timers.errors,
         natping: () => keepalive.counts,
         dispatcher: () => dispatcher,
+        hep: () => traced.hep,
+        scripts: () => sipCore.scriptStats,
       },
       dispatcher,
       subscribers,
@@ -405,4 +419,19 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   }
 
   return ok({ transport, core, registry, selector, admin, close: stopAll });
+}
+
+/** The logger of a tenant's lines under `parent`: at the tenant's own level when it has one, made once. */
+function tenantLoggers(parent: Logger, levels: Readonly<Record<string, string>>): (tenant: string) => Logger {
+  const made = new Map<string, Logger>();
+  return (tenant) => {
+    const level = levels[tenant];
+    if (level === undefined) return parent;
+    let log = made.get(tenant);
+    if (log === undefined) {
+      log = parent.child({}, { level });
+      made.set(tenant, log);
+    }
+    return log;
+  };
 }

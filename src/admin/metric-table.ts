@@ -6,9 +6,11 @@ import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { AuthHost, LocationHost, PermissionsHost, RtpengineHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
 import type { RouterCounters } from '../router/counters.ts';
+import type { ScriptStats, VersionStats } from '../router/script-stats.ts';
 import type { DialogCounters, DialogStore } from '../state/dialog-store.ts';
 import type { AccStore, HtableStore, PikeCounts, PikeStore, TenantHtables } from '../state/index.ts';
 import type { TmCounters } from '../tm/index.ts';
+import type { HepCounters } from '../trace/hep-client.ts';
 import type { TransportCounters } from '../transport/counters.ts';
 
 /** The transaction layer's counters and the sizes of its table. */
@@ -56,6 +58,10 @@ export interface MetricSources {
   readonly natping?: () => Record<string, Record<string, number>>;
   /** The dispatcher's destinations, state changes, probes and call load (src/dispatcher/dispatcher.ts). */
   readonly dispatcher?: () => Dispatcher | undefined;
+  /** Per tenant and version: requests, replies, route invocations and durations, fuel, failures. */
+  readonly scripts?: () => ScriptStats;
+  /** The HEP export's captures sent and dropped, and its queue (src/trace/hep-client.ts). */
+  readonly hep?: () => HepSource | undefined;
 }
 
 /** What a scrape reads of the dispatcher. */
@@ -66,6 +72,11 @@ export interface DispatcherSnapshot {
   readonly destinations: readonly { tenant: string; set: number; uri: string; up: boolean }[];
   /** Calls held by algorithm 10, by tenant. */
   readonly calls: Record<string, number>;
+}
+
+export interface HepSource {
+  readonly counters: HepCounters;
+  readonly pending: number;
 }
 
 /** What one scrape reads of each source. */
@@ -104,6 +115,8 @@ export interface Snapshot {
   readonly callbacks: ReadonlyMap<string, number>;
   readonly natping: Record<string, Record<string, number>>;
   readonly dispatcher: DispatcherSnapshot;
+  readonly hep: HepSource;
+  readonly scripts: readonly VersionStats[];
 }
 
 export type Labels = Record<string, string>;
@@ -132,8 +145,12 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
   const auth = sources.auth?.();
   const rtpengine = sources.rtpengine?.();
   const dialogs = sources.dialogs?.();
+  const tenants = registry.tenantNames.flatMap((tenant) => registry.status(tenant) ?? []);
+  // Only the versions loaded now: the series of a version that is gone go with it.
+  const loaded = new Set(tenants.flatMap((t) => t.loaded.map((l) => `${t.tenant}\0${l.version}`)));
   return {
-    registry: registry.tenantNames.flatMap((tenant) => registry.status(tenant) ?? []),
+    registry: tenants,
+    scripts: sources.scripts?.().rows(loaded),
     core: sources.core?.(),
     tm: sources.tm?.(),
     selector: sources.selector?.(),
@@ -157,6 +174,7 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     callbacks: sources.callbacks?.(),
     natping: sources.natping?.(),
     dispatcher: dispatcherSnapshot(sources.dispatcher?.()),
+    hep: sources.hep?.(),
   };
 }
 
@@ -592,6 +610,64 @@ export const METRICS: MetricTable = {
     ).map(([key, name, help]) => counter<TransportSource>(name, help, [], (t) => one(t.counters[key]))),
     gauge('kemi_transport_connections', 'Open TCP connections', [], (t) => one(t.connections)),
   ],
+  scripts: [
+    counter(
+      'kemi_script_requests_total',
+      'Requests routed by each loaded version',
+      ['tenant', 'version'],
+      (s) => s.map((v) => row(versionLabels(v), v.requests)),
+    ),
+    counter(
+      'kemi_script_replies_total',
+      'Replies by class per loaded version: received (its reply route saw them) or local (it answered statelessly)',
+      ['tenant', 'version', 'source', 'class'],
+      (s) =>
+        s.flatMap((v) =>
+          Object.entries(v.replies).map(([key, n]) => {
+            const [source, klass] = key.split(' ');
+            return row({ ...versionLabels(v), source, class: klass }, n);
+          }),
+        ),
+    ),
+    counter(
+      'kemi_script_route_invocations_total',
+      'Route invocations per loaded version and route (request-route, reply-route, named-route)',
+      ['tenant', 'version', 'route'],
+      (s) =>
+        s.flatMap((v) =>
+          Object.entries(v.invocations).map(([route, n]) => row({ ...versionLabels(v), route }, n)),
+        ),
+    ),
+    counter(
+      'kemi_script_fuel_total',
+      'Fuel (instrumented wasm work units) used by each loaded version',
+      ['tenant', 'version'],
+      (s) => s.map((v) => row(versionLabels(v), v.fuel)),
+    ),
+    counter(
+      'kemi_script_failures_total',
+      'Route failures per loaded version by cause (fuel, deadline, trap, memory, slow ...)',
+      ['tenant', 'version', 'cause'],
+      (s) =>
+        s.flatMap((v) =>
+          Object.entries(v.failures).map(([cause, n]) => row({ ...versionLabels(v), cause }, n)),
+        ),
+    ),
+  ],
+  hep: [
+    counter(
+      'kemi_hep_captures_total',
+      'HEP captures by outcome: sent (handed to the socket), dropped (queue full: collector down or slow), too-large (over 64 KiB), error (socket errors)',
+      ['outcome'],
+      (h) => [
+        row({ outcome: 'sent' }, h.counters.sent),
+        row({ outcome: 'dropped' }, h.counters.dropped),
+        row({ outcome: 'too-large' }, h.counters.tooLarge),
+        row({ outcome: 'error' }, h.counters.errors),
+      ],
+    ),
+    gauge('kemi_hep_queue', 'HEP captures waiting for the collector', [], (h) => one(h.pending)),
+  ],
   logs: [
     counter(
       'kemi_log_lines_suppressed_total',
@@ -634,4 +710,8 @@ function byTenant(table: Record<string, Record<string, number>>, label: string):
   return Object.entries(table).flatMap(([tenant, counts]) =>
     Object.entries(counts).map(([key, n]) => row({ tenant, [label]: key }, n)),
   );
+}
+
+export function versionLabels(v: VersionStats): Labels {
+  return { tenant: v.tenant, version: String(v.version) };
 }

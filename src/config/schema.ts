@@ -137,6 +137,8 @@ const registrarSettings = z
 
 export type RegistrarConfig = z.infer<typeof registrarSettings>;
 
+const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
 const tenantSchema = z
   .object({
     name: tenantName,
@@ -186,6 +188,8 @@ const tenantSchema = z
     dialog: tenantDialogSchema.optional(),
     /** Dispatcher parameters and destination sets of this tenant (dispatcher-schema.ts). */
     dispatcher: tenantDispatcherSchema.optional(),
+    /** Log level of this tenant's lines (its scripts' and the message trace's), over `log_level`. */
+    log_level: logLevel.optional(),
   })
   .strict();
 
@@ -274,7 +278,7 @@ export const configSchema = z
      * AssemblyScript example when absent.
      */
     module: z.string().min(1).optional(),
-    log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    log_level: logLevel.default('info'),
     /** Log lines as JSON (`json`), human-readable (`pretty`), or `auto`: pretty when stdout is a terminal. */
     log_format: z.enum(['auto', 'json', 'pretty']).default('auto'),
     /**
@@ -445,6 +449,22 @@ export const configSchema = z
         message: 'with tenants configured, declare each tenant its htables (tenants[].htables)',
       });
     }
+    // The implicit `default` tenant when none is configured.
+    const known = config.tenants.length > 0 ? names : new Set(['default']);
+    for (const [i, name] of config.trace.tenants.entries())
+      if (!known.has(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trace', 'tenants', i],
+          message: `no tenant is named '${name}'`,
+        });
+    for (const name of Object.keys(config.trace.hep?.tenant_tags ?? {}))
+      if (!known.has(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trace', 'hep', 'tenant_tags', name],
+          message: `no tenant is named '${name}'`,
+        });
     if ('tenant' in config.unmatched && config.tenants.length > 0 && !names.has(config.unmatched.tenant)) {
       ctx.addIssue({
         code: 'custom',

@@ -36,6 +36,15 @@ export type RouteKind = 'request' | 'reply' | 'failure' | 'branch' | 'onreply' |
 export type Finish = 'exit' | 'drop';
 
 /** What KSR functions need from the server around them. */
+/** The message trace as the siptrace functions reach it (src/trace/message-trace.ts). */
+export interface SipTraceHost {
+  /**
+   * Captures the received message being routed for `tenant` (and with "t" the rest of its transaction);
+   * false when there is none, or no collector to send it to.
+   */
+  capture(tenant: string, mode: 'm' | 't'): boolean;
+}
+
 export interface RouteHost {
   /** Sends a stateless reply to the context's request; false when it could not be sent. */
   slReply(ctx: RouteContext, status: number, reason: string): boolean;
@@ -47,6 +56,8 @@ export interface RouteHost {
   readonly tm?: TmHost;
   /** Requests being processed before their transaction exists (tmx t-precheck-trans); -1 without it. */
   readonly pretran?: PretranTable;
+  /** The message trace of the siptrace functions; they answer -1 without it. */
+  readonly siptrace?: SipTraceHost;
   /** A configured define (Kamailio's `#!define`) for the script's tenant, or undefined. */
   getDefine?(ctx: RouteContext, name: string): string | undefined;
   /** Every tenant's htables; the htable functions only ever look up the context's tenant. */
@@ -73,6 +84,8 @@ export interface RouteHost {
   readonly regexes: ScriptRegexes;
   /** Rate limit of the lines the server writes for a script (host-log.ts); unlimited when absent. */
   readonly logLimit?: LogLimiter;
+  /** Rate limit of the scripts' own lines (xlog, core log), per tenant; unlimited when absent. */
+  readonly scriptLogLimit?: LogLimiter;
   /** Caps on the message a route edits and the reply it builds (message-budget.ts); defaults when absent. */
   readonly editLimits?: EditLimits;
   /** Edits refused by editLimits, by tenant (metrics); not counted when absent. */

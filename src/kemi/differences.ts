@@ -338,4 +338,28 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
     absent: true,
     difference: 'Not provided, nor `ds_mark_addr`, `ds_oc_set_attrs`, `ds_dsg_fetch` and `$dsv`.',
   },
+  {
+    ksr: 'siptrace.sip-trace',
+    difference:
+      "Captures go to the HEP collector of the config (`trace.hep`) only, and into the tenant's recent-trace " +
+      'store; -1 when the server has no collector. Kamailio can also write to a database or duplicate to a SIP URI.',
+  },
+  {
+    ksr: 'siptrace.sip-trace-mode',
+    difference:
+      '"t" follows the transaction by Call-ID and CSeq number (so its ACK and CANCEL too); "d" traces the ' +
+      'current message only, as Kamailio does without its dialog module (there is no dialog module here).',
+  },
+  {
+    ksr: 'siptrace.sip-trace-dst',
+    absent: true,
+    difference:
+      'Not offered (nor sip_trace_dst_cid, sip_trace_dst_cid_type, sip_trace_msg): a destination chosen by a ' +
+      "tenant's script would let it send copies of traffic to any address.",
+  },
+  {
+    ksr: 'siptrace.hlog',
+    absent: true,
+    difference: 'Not offered (nor hlog_cid): HEP log packets are not exported.',
+  },
 ];

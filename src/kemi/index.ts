@@ -20,6 +20,7 @@ import { registrar } from './registrar.ts';
 import { rr } from './rr.ts';
 import { rtpengine } from './rtpengine.ts';
 import { sanity } from './sanity.ts';
+import { siptrace } from './siptrace.ts';
 import { siputils } from './siputils.ts';
 import { sl } from './sl.ts';
 import { textops, textopsx } from './textops.ts';
@@ -44,6 +45,7 @@ export {
   type RouteKind,
   type RouteScript,
   type RtpengineHost,
+  type SipTraceHost,
   type TmHost,
   type TmSettings,
   type TmState,
@@ -89,4 +91,5 @@ export const ksrModules: readonly KsrModule[] = [
   acc,
   dialog,
   dispatcher,
+  siptrace,
 ];

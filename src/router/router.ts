@@ -58,6 +58,7 @@ import type { Myself } from './myself.ts';
 import { type ReplyTargetOptions, replyTarget } from './reply-target.ts';
 import { type PolicedRoute, RouteInvoker, scriptContext, scriptOf } from './route-invoker.ts';
 import type { Script, ScriptSelector } from './script.ts';
+import { ScriptStats } from './script-stats.ts';
 import { type AuthorizeDestination, allowAllDestinations, TransactionHost } from './transaction-host.ts';
 
 export interface RouterOptions {
@@ -112,6 +113,8 @@ export interface RouterOptions {
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
   readonly logLimit?: LogLimiter;
+  /** Rate limit of the scripts' own log lines, per tenant; unlimited when absent. */
+  readonly scriptLogLimit?: LogLimiter;
   /** maxfwd's `max_limit` (config `maxfwd.max_limit`); 70 when absent. */
   readonly maxfwdLimit?: number;
   /** sanity's `noreply` (config `sanity.noreply`); off when absent. */
@@ -122,6 +125,8 @@ export interface RouterOptions {
 
 export class Router implements RouteHost {
   readonly counters: RouterCounters = createRouterCounters();
+  /** Per tenant and version: requests, replies, route invocations, durations, fuel, failures. */
+  readonly scriptStats = new ScriptStats();
   /** The transaction layer: the tm functions' host, its counters and table. */
   readonly tm: TransactionHost;
   /** The htables the KSR functions reach, by the route context's tenant. */
@@ -145,12 +150,15 @@ export class Router implements RouteHost {
   readonly regexes = new ScriptRegexes();
   /** Requests whose route called t-precheck-trans, until they are done with (tmx). */
   readonly pretran = new PretranTable();
+  /** The message trace, for KSR siptrace. */
+  readonly siptrace: MessageTrace | undefined;
   readonly #transport: Transport;
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
   readonly #log: Logger;
   /** Rate limit of per-message lines, the peers' and the scripts' (per tenant). */
   readonly logLimit: LogLimiter;
+  readonly scriptLogLimit: LogLimiter | undefined;
   readonly #parseLimits: Partial<ParseLimits> | undefined;
   readonly #invoker: RouteInvoker;
   readonly #defines: ReadonlyMap<string, string>;
@@ -161,10 +169,12 @@ export class Router implements RouteHost {
   constructor(options: RouterOptions) {
     this.#transport = options.transport;
     this.#trace = options.trace;
+    this.siptrace = options.trace;
     this.#myself = options.myself;
     this.#selector = options.selector;
     this.#log = options.log;
     this.logLimit = options.logLimit ?? new LogLimiter();
+    this.scriptLogLimit = options.scriptLogLimit;
     this.#parseLimits = options.parseLimits;
     this.editLimits = { ...DEFAULT_EDIT_LIMITS, ...options.editLimits };
     this.editsRefused = this.counters.editsRefused;
@@ -179,7 +189,7 @@ export class Router implements RouteHost {
     this.dispatcher = options.dispatcher;
     this.maxfwdLimit = options.maxfwdLimit;
     this.sanityNoReply = options.sanityNoReply ?? false;
-    this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
+    this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard, this.scriptStats);
     this.#defines = defineMap(options.defines ?? {});
     this.#tenantDefines = new Map(
       Object.entries(options.tenantDefines ?? {}).map(([tenant, defines]) => [
@@ -353,6 +363,7 @@ export class Router implements RouteHost {
       );
       return;
     }
+    this.scriptStats.request(script);
     this.#invoker.run(script, this.#requestRoute(request, source, bytes, key));
   }
 
@@ -386,6 +397,8 @@ export class Router implements RouteHost {
       returned: (ctx) => {
         leavePretranWhenDone(ctx);
         if (ctx.tm.afterRoute) for (const send of ctx.tm.afterRoute) send();
+        const ran = scriptOf(ctx);
+        if (ctx.answer.replied !== undefined && ran) this.scriptStats.reply(ran, 'local', ctx.answer.replied);
         const tx = ctx.tm.transaction;
         settleDialog(ctx, tx?.relayed ?? false);
         if (tx) {
@@ -445,7 +458,10 @@ export class Router implements RouteHost {
     const entry = this.tm.matchResponse(received);
     const tx = entry?.owner;
     const script = tx ? this.tm.scriptOf(tx) : this.#selector.select(received, source);
-    if (script !== undefined) this.#attribute(script);
+    if (script !== undefined) {
+      this.#attribute(script);
+      this.scriptStats.reply(script, 'received', received.status);
+    }
     const response = script
       ? this.#invoker.run(script, this.#replyRoute(received, source, bytes, tx))
       : received;

@@ -312,7 +312,13 @@ describe('call load (algorithm 10)', () => {
         profilesWithValue: new Set(),
         profilesNoValue: new Set(),
       }),
-      { now: () => 0, schedule: (_ms, fire) => (timers.push(fire), { cancel: () => {} }) },
+      {
+        now: () => 0,
+        schedule: (_ms, fire) => {
+          timers.push(fire);
+          return { cancel: () => {} };
+        },
+      },
     );
     d.followDialogs(dialogs);
     expect(route(d, invite('c1@h')).ds('ds-select-dst', 1, 10)).toBe(1);

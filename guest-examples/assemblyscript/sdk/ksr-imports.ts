@@ -1036,6 +1036,14 @@ declare function dispatcher__ds_load_update(): i32;
 @external('kemi:ksr/dispatcher@0.1.0', 'ds-load-unset')
 declare function dispatcher__ds_load_unset(): i32;
 
+// siptrace
+// @ts-ignore: decorator
+@external('kemi:ksr/siptrace@0.1.0', 'sip-trace')
+declare function siptrace__sip_trace(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/siptrace@0.1.0', 'sip-trace-mode')
+declare function siptrace__sip_trace_mode(mode_ptr: usize, mode_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -3351,6 +3359,33 @@ export namespace KSR {
      */
     export function ds_load_unset(): i32 {
       return dispatcher__ds_load_unset();
+    }
+  }
+
+  /**
+   * Message capture (Kamailio's `siptrace` module) to the server's HEP collector (config `trace.hep`) and the
+   * tenant's recent-trace store (admin API `GET /v1/tenants/:tenant/trace`). The collector is the operator's:
+   * a script cannot name another destination (Kamailio's sip_trace_dst*, which would let a script send copies
+   * of traffic to any address, are not offered).
+   */
+  export namespace siptrace {
+    /**
+     * Capture the current message as received. 1; -1 when the server keeps no trace (no collector and no
+     * store) or there is no received message (a route run by a timer).
+     */
+    export function sip_trace(): i32 {
+      return siptrace__sip_trace();
+    }
+
+    /**
+     * Capture by `mode`: "m" the current message; "t" the current message and every later message of its
+     * transaction (same Call-ID and CSeq number, so its ACK and CANCEL too), received and sent; "d" (dialog)
+     * traces the current message only, as Kamailio does without its dialog module. Another or empty mode is
+     * "m". Return codes as `sip-trace`.
+     */
+    export function sip_trace_mode(mode: string): i32 {
+      const mode_utf8 = String.UTF8.encode(mode);
+      return siptrace__sip_trace_mode(changetype<usize>(mode_utf8), <usize>mode_utf8.byteLength);
     }
   }
 }

@@ -1073,4 +1073,24 @@ export const KSR_INTERFACES = {
      */
     'ds-load-unset': { params: [], result: 's32' },
   },
+  /**
+   * Message capture (Kamailio's `siptrace` module) to the server's HEP collector (config `trace.hep`) and the
+   * tenant's recent-trace store (admin API `GET /v1/tenants/:tenant/trace`). The collector is the operator's:
+   * a script cannot name another destination (Kamailio's sip_trace_dst*, which would let a script send copies
+   * of traffic to any address, are not offered).
+   */
+  'siptrace': {
+    /**
+     * Capture the current message as received. 1; -1 when the server keeps no trace (no collector and no
+     * store) or there is no received message (a route run by a timer).
+     */
+    'sip-trace': { params: [], result: 's32' },
+    /**
+     * Capture by `mode`: "m" the current message; "t" the current message and every later message of its
+     * transaction (same Call-ID and CSeq number, so its ACK and CANCEL too), received and sent; "d" (dialog)
+     * traces the current message only, as Kamailio does without its dialog module. Another or empty mode is
+     * "m". Return codes as `sip-trace`.
+     */
+    'sip-trace-mode': { params: [['mode', 'string']], result: 's32' },
+  },
 } as const satisfies Record<string, Record<string, KsrSignature>>;

@@ -817,6 +817,16 @@ mod raw {
             pub fn ds_load_unset() -> i32;
         }
     }
+
+    pub mod siptrace {
+        #[link(wasm_import_module = "kemi:ksr/siptrace@0.1.0")]
+        extern "C" {
+            #[link_name = "sip-trace"]
+            pub fn sip_trace() -> i32;
+            #[link_name = "sip-trace-mode"]
+            pub fn sip_trace_mode(mode_ptr: *const u8, mode_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -2939,6 +2949,26 @@ pub mod dispatcher {
     /// whose current destination took no slot), -1 the call holds no slot.
     pub fn ds_load_unset() -> i32 {
         unsafe { super::raw::dispatcher::ds_load_unset() }
+    }
+}
+
+/// Message capture (Kamailio's `siptrace` module) to the server's HEP collector (config `trace.hep`) and the
+/// tenant's recent-trace store (admin API `GET /v1/tenants/:tenant/trace`). The collector is the operator's:
+/// a script cannot name another destination (Kamailio's sip_trace_dst*, which would let a script send copies
+/// of traffic to any address, are not offered).
+pub mod siptrace {
+    /// Capture the current message as received. 1; -1 when the server keeps no trace (no collector and no
+    /// store) or there is no received message (a route run by a timer).
+    pub fn sip_trace() -> i32 {
+        unsafe { super::raw::siptrace::sip_trace() }
+    }
+
+    /// Capture by `mode`: "m" the current message; "t" the current message and every later message of its
+    /// transaction (same Call-ID and CSeq number, so its ACK and CANCEL too), received and sent; "d" (dialog)
+    /// traces the current message only, as Kamailio does without its dialog module. Another or empty mode is
+    /// "m". Return codes as `sip-trace`.
+    pub fn sip_trace_mode(mode: &str) -> i32 {
+        unsafe { super::raw::siptrace::sip_trace_mode(mode.as_ptr(), mode.len()) }
     }
 }
 
