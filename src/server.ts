@@ -14,6 +14,7 @@ import { ngSettings } from './config/rtpengine-schema.ts';
 import type { Config } from './config/schema.ts';
 import { tmCaps, tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
+import { dnsServersOf } from './dns/resolv-conf.ts';
 import { type AccHost, type AuthHost, ksrModules } from './kemi/index.ts';
 import { LogLimiter } from './log-limit.ts';
 import {
@@ -294,8 +295,13 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     resolverLimits: {
       cacheTtlMs: config.relay_dns.cache_ttl_ms,
       cacheEntries: config.relay_dns.cache_entries,
+      negativeTtlMs: config.relay_dns.negative_ttl_ms,
       timeoutMs: config.relay_dns.timeout_ms,
+      queryTimeoutMs: config.relay_dns.query_timeout_ms,
+      maxTargets: config.relay_dns.max_targets,
     },
+    dnsServers: dnsServersOf(config.relay_dns.servers),
+    dnsFailover: config.relay_dns.failover,
     recordRouteParams: (script, request) =>
       dialogTenants.has(script.tenant)
         ? `;${pins.routeParam(script.tenant, script.version, request.callId)}`

@@ -281,6 +281,16 @@ export const METRICS: MetricTable = {
         ['sendFailures', 'send_failures', 'Transaction sends that failed'],
         ['cancelsSent', 'cancels_sent', 'CANCELs sent to branches'],
         ['failureRoutes', 'failure_routes', 'Failure routes run'],
+        [
+          'unresolved',
+          'unresolved_branches',
+          'Branches to a host name that did not resolve to an allowed target',
+        ],
+        [
+          'dnsFailovers',
+          'dns_failovers',
+          'Branches to the next DNS target after a 503, timeout or send error',
+        ],
         ['statelessReplies', 'stateless_replies', 'Responses forwarded by their Via (no transaction)'],
         [
           'statelessRepliesRefused',
