@@ -341,6 +341,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
           serverTransactions: sipCore.tm.table.serverCount,
           clientTransactions: sipCore.tm.table.clientCount,
           liveByTenant: sipCore.tm.caps.byTenant(),
+          dns: sipCore.tm.dns,
         }),
         selector: () => selector.counters,
         transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),

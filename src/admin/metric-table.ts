@@ -16,6 +16,13 @@ export interface TmSource {
   readonly clientTransactions: number;
   /** Live proxy transactions by tenant (what the transaction caps count). */
   readonly liveByTenant?: Readonly<Record<string, number>>;
+  /** The relay resolver's DNS questions asked, answered from the cache, failed; answers cached now. */
+  readonly dns?: {
+    readonly queries: number;
+    readonly cacheHits: number;
+    readonly failures: number;
+    readonly cached: number;
+  };
 }
 
 export interface TransportSource {
@@ -301,6 +308,22 @@ export const METRICS: MetricTable = {
     ).map(([key, name, help]) =>
       counter<TmSource>(`kemi_tm_${name}_total`, help, [], (tm) => one(tm.counters[key])),
     ),
+    counter<TmSource>('kemi_dns_queries_total', 'DNS questions asked for relay next hops', [], (tm) =>
+      one(tm.dns?.queries ?? 0),
+    ),
+    counter<TmSource>(
+      'kemi_dns_cache_hits_total',
+      'DNS answers for relay next hops taken from the cache',
+      [],
+      (tm) => one(tm.dns?.cacheHits ?? 0),
+    ),
+    counter<TmSource>(
+      'kemi_dns_query_failures_total',
+      'DNS questions that timed out or got SERVFAIL/REFUSED',
+      [],
+      (tm) => one(tm.dns?.failures ?? 0),
+    ),
+    gauge<TmSource>('kemi_dns_cache_entries', 'DNS answers cached now', [], (tm) => one(tm.dns?.cached ?? 0)),
     gauge('kemi_tm_server_transactions', 'Server transactions in the table', [], (tm) =>
       one(tm.serverTransactions),
     ),

@@ -140,6 +140,11 @@ export class TransactionHost implements TmHost {
     };
   }
 
+  /** The relay resolver's counts and its cache's size (metrics). */
+  get dns(): { queries: number; cacheHits: number; failures: number; cached: number } {
+    return { ...this.#resolver.counters, cached: this.#resolver.size };
+  }
+
   /** The script a transaction runs its routes on. */
   scriptOf(tx: ProxyTransaction): Script {
     return tx.owner as Script;

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { DnsQuery } from '../../src/dns/dns-client.ts';
 import { orderSrv } from '../../src/dns/rfc3263.ts';
 import { err, ok } from '../../src/result.ts';
+import { DestinationAllowList } from '../../src/router/destination-allow-list.ts';
 import { DestinationResolver, type ResolverLimits } from '../../src/router/destination-resolver.ts';
 import type { SipRequest } from '../../src/sip/index.ts';
 import { forcedHop, nextHop } from '../../src/tm/index.ts';
@@ -372,5 +373,41 @@ describe('host names on the message path', () => {
     expect(h.lines('127.0.0.1')).toEqual([]);
     expect(h.lines('192.0.2.1')).toEqual(['SIP/2.0 503 Service Unavailable']);
     expect(h.core.counters.selfRelaysRefused).toEqual({ default: 1 });
+  });
+
+  it('checks every resolved address against relay_allow: a listed name pointing at a private address is refused', async () => {
+    const allow = DestinationAllowList.parse({ hosts: ['*.tenant.example'], cidrs: ['192.0.2.0/24'] });
+    if (!allow.ok) throw new Error(allow.error);
+    const dns = fakeDns({ 'sip.tenant.example': '10.0.0.5' });
+    const h = proxyHarness({
+      script: jsScript(relayTo('sip:sip.tenant.example:5060')),
+      resolve: dns.resolve,
+      authorizeDestination: (_script, hop) => allow.value.check(hop),
+    });
+    h.receive(uacRequest('OPTIONS'));
+    await h.settle();
+    await h.settle();
+    expect(h.sentTo('10.0.0.5')).toEqual([]);
+    expect(h.lines('192.0.2.1')).toEqual(['SIP/2.0 503 Service Unavailable']);
+    expect(h.core.counters.destinationsRefused).toEqual({ default: 1 });
+    expect(h.core.tm.counters.unresolved).toBe(1);
+  });
+
+  it('a CANCEL while the name is being resolved ends the branch 487: nothing is sent afterwards', async () => {
+    const dns = fakeDns({});
+    const h = proxyHarness({ script: jsScript(relayTo('sip:hang.example')), resolve: dns.resolve });
+    h.receive(uacRequest('INVITE'));
+    await h.settle();
+    h.receive(uacRequest('CANCEL'));
+    await h.settle();
+    await h.settle();
+    expect(h.lines('192.0.2.1')).toEqual([
+      'SIP/2.0 100 Trying',
+      'SIP/2.0 200 OK',
+      'SIP/2.0 487 Request Terminated',
+    ]);
+    h.clock.advance(10_000); // the lookup's bound passes: the branch is over already
+    await h.settle();
+    expect(h.transport.sent.filter((s) => s.target.address !== '192.0.2.1')).toEqual([]);
   });
 });
