@@ -7,6 +7,7 @@
 import type { Answer } from 'dns-packet';
 import { DnsCache, type DnsCounters, type Lookup } from '../dns/dns-cache.ts';
 import { type DnsQuery, type DnsServer, dnsQuery } from '../dns/dns-client.ts';
+import { systemHosts, withHostsFile } from '../dns/hosts-file.ts';
 import { type DnsTarget, type LookupFn, resolveTargets, type TargetQuery } from '../dns/rfc3263.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Clock } from '../tm/index.ts';
@@ -36,9 +37,12 @@ export const DEFAULT_RESOLVER_LIMITS: ResolverLimits = Object.freeze({
   maxTargets: 16,
 });
 
-/** Where answers come from: DNS servers (a query per record type), or a getaddrinfo-like function. */
+/**
+ * Where answers come from: DNS servers (a query per record type; `hosts`, /etc/hosts by default, answers
+ * A/AAAA for the names it lists first), or a getaddrinfo-like function.
+ */
 export type ResolverSource =
-  | { readonly servers: readonly DnsServer[] }
+  | { readonly servers: readonly DnsServer[]; readonly hosts?: Map<string, string[]> }
   | { readonly query: DnsQuery }
   | { readonly resolve: Resolve };
 
@@ -59,7 +63,11 @@ export class DestinationResolver {
     this.#random = random;
     const query =
       'servers' in source
-        ? dnsQuery(source.servers, limits.queryTimeoutMs)
+        ? withHostsFile(
+            dnsQuery(source.servers, limits.queryTimeoutMs),
+            source.hosts ?? systemHosts(),
+            Math.ceil(limits.cacheTtlMs / 1000),
+          )
         : 'query' in source
           ? source.query
           : addressQuery(source.resolve, limits.cacheTtlMs);
