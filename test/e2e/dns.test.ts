@@ -32,6 +32,7 @@ beforeAll(async () => {
     { name: 'acme', relay_allow: { hosts: ['*.dns.test'], cidrs: ['127.0.0.1/32'] } },
     relayRoute(),
     {
+      listen: ['udp:127.0.0.1:0', 'tcp:127.0.0.1:0'],
       relay_dns: { servers: [`127.0.0.1:${dns.port}`], query_timeout_ms: 500, timeout_ms: DNS_TIMEOUT },
       tm: { fr_timer: FR_TIMER },
     },
@@ -106,6 +107,19 @@ describe('RFC 3263 resolution and DNS failover', () => {
     expectAll(await finished(uas), 1);
     // A transport given, no port: SRV straight away, no NAPTR.
     expect(dns.questions.filter((q) => q.includes('busy.dns.test'))).toEqual(['SRV _sip._udp.busy.dns.test']);
+  }, 30_000);
+
+  it('a TCP target that refuses the connection: the transport error fails over to the next target', async () => {
+    const [refused, up] = [await freePort(), await freePort()];
+    const uas = await startSippUas(scenario('uas-options.xml'), { transport: 'tcp', port: up, calls: 1 });
+    dns.zone.set('_sip._tcp.refused.dns.test', [
+      srvRecord('_sip._tcp.refused.dns.test', 'host.dns.test', refused, 10),
+      srvRecord('_sip._tcp.refused.dns.test', 'host.dns.test', up, 20),
+    ]);
+    expect(await options('dns-tcp-1', 'sip:bob@refused.dns.test;transport=tcp')).toBe('SIP/2.0 200 OK');
+    expectAll(await finished(uas), 1);
+    const line = await logLine((msg) => msg.startsWith('branch 0: ') && msg.includes(`:${refused}`));
+    expect(line).toMatchObject({ level: 'warn', callId: 'dns-tcp-1' });
   }, 30_000);
 
   it('an answer is reused for its TTL, and asked again once it expired', async () => {
