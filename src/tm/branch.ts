@@ -128,6 +128,11 @@ export class Branch implements ClientTransactionUser {
     void this.#owner.resolveHop(this.hop).then((found) => {
       this.#resolving = false;
       if (this.final !== undefined) return; // cancelled or expired meanwhile
+      // Answered meanwhile by another branch (a non-INVITE has no CANCEL): this one ends unsent.
+      if (this.#owner.finalStatus !== undefined) {
+        this.fail(500, 'Not Sent');
+        return;
+      }
       if (!found.ok) {
         this.#owner.env.counters.unresolved++;
         this.#owner.env.logLimit.warn(
@@ -142,11 +147,6 @@ export class Branch implements ClientTransactionUser {
       this.#targets = found.value;
       this.#sendToNextTarget();
     });
-  }
-
-  /** The targets left after this branch's own (what a failover branch would use). */
-  get targetsLeft(): number {
-    return this.#targets?.length ?? 0;
   }
 
   #sendToNextTarget(): void {
