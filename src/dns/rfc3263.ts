@@ -1,6 +1,6 @@
 // RFC 3263 4: the ordered targets of a SIP URI's host name. A port given: the name's A/AAAA addresses. A
 // transport given without a port: its SRV records (_sip._udp, _sip._tcp), else A/AAAA on the default port.
-// Neither: the name's NAPTR records for the SIP services this server speaks (SIP+D2U, SIP+D2T; "s" flag,
+// Neither: the name's NAPTR records for the SIP services this server has listeners for ("s" flag,
 // by order then preference), each leading to SRV records; no NAPTR: SRV for each transport in turn (the
 // first that has records, as Kamailio's dns_srv_sip_resolve); no SRV: A/AAAA on 5060 over UDP. SRV records
 // go by priority, and within one by RFC 2782's weighted random pick. The whole list is what a branch may
@@ -39,7 +39,16 @@ export interface TargetOptions {
 
 export type LookupFn = (name: string, type: 'A' | 'AAAA' | 'SRV' | 'NAPTR') => Promise<Lookup>;
 
-const NAPTR_SERVICES: Record<string, Proto> = { 'sip+d2u': 'udp', 'sip+d2t': 'tcp' };
+// RFC 3263 4.1 and RFC 7118 11: each service names a transport; one the server has no listener for (TLS,
+// WebSocket, SCTP here) is discarded, as 4.1 asks, and taken once such a listener exists.
+const NAPTR_SERVICES: Record<string, string> = {
+  'sip+d2u': 'udp',
+  'sip+d2t': 'tcp',
+  'sips+d2t': 'tls',
+  'sip+d2w': 'ws',
+  'sips+d2w': 'wss',
+  'sip+d2s': 'sctp',
+};
 const SRV_PREFIX: Record<string, string> = { udp: '_sip._udp', tcp: '_sip._tcp', tls: '_sips._tcp' };
 
 /** The targets of `query`, best first; an error when none (no record, or every lookup failed). */
@@ -52,17 +61,21 @@ export async function resolveTargets(
   if (query.port !== undefined) {
     return addresses(host, query.proto ?? 'udp', query.port, lookup, options);
   }
-  if (query.proto !== undefined) {
+  if (query.proto !== undefined && SRV_PREFIX[query.proto] !== undefined) {
     const srv = await srvTargets(host, query.proto, lookup, options);
     if (!srv.ok || srv.value.length > 0) return srv;
     return addresses(host, query.proto, 5060, lookup, options);
   }
+  // A transport with no SRV convention (WebSocket): the name's addresses on the default port.
+  if (query.proto !== undefined) return addresses(host, query.proto, 5060, lookup, options);
   const naptr = await lookup(host, 'NAPTR');
   const services = naptr.ok ? naptrServices(naptr.value, options.protos) : [];
   const rounds: { proto: Proto; replacement: string }[][] =
     services.length > 0
       ? [services]
-      : options.protos.map((proto) => [{ proto, replacement: `${SRV_PREFIX[proto]}.${host}` }]);
+      : options.protos
+          .filter((proto) => SRV_PREFIX[proto] !== undefined)
+          .map((proto) => [{ proto, replacement: `${SRV_PREFIX[proto]}.${host}` }]);
   for (const round of rounds) {
     const targets: DnsTarget[] = [];
     for (const s of round) {
@@ -87,7 +100,7 @@ export function naptrServices(
   const usable: (NaptrData & { proto: Proto })[] = [];
   for (const r of records) {
     if (r.type !== 'NAPTR') continue;
-    const proto = NAPTR_SERVICES[r.data.services.toLowerCase()];
+    const proto = NAPTR_SERVICES[r.data.services.toLowerCase()] as Proto | undefined;
     if (proto === undefined || !protos.includes(proto) || r.data.flags.toLowerCase() !== 's') continue;
     usable.push({ ...r.data, proto });
   }
