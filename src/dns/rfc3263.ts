@@ -64,10 +64,11 @@ export async function resolveTargets(
   if (query.proto !== undefined && SRV_PREFIX[query.proto] !== undefined) {
     const srv = await srvTargets(host, query.proto, lookup, options);
     if (!srv.ok || srv.value.length > 0) return srv;
-    return addresses(host, query.proto, 5060, lookup, options);
+    return addresses(host, query.proto, defaultPort(query.proto), lookup, options);
   }
   // A transport with no SRV convention (WebSocket): the name's addresses on the default port.
-  if (query.proto !== undefined) return addresses(host, query.proto, 5060, lookup, options);
+  if (query.proto !== undefined)
+    return addresses(host, query.proto, defaultPort(query.proto), lookup, options);
   const naptr = await lookup(host, 'NAPTR');
   const services = naptr.ok ? naptrServices(naptr.value, options.protos) : [];
   const rounds: { proto: Proto; replacement: string }[][] =
@@ -90,6 +91,11 @@ export async function resolveTargets(
     }
   }
   return addresses(host, 'udp', 5060, lookup, options);
+}
+
+/** RFC 3261 19.1.2: 5061 for SIP over TLS, 5060 otherwise. */
+function defaultPort(proto: Proto): number {
+  return (proto as string) === 'tls' ? 5061 : 5060;
 }
 
 /** NAPTR records for services we speak, in order then preference (RFC 3403), as SRV names. */
