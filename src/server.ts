@@ -17,6 +17,7 @@ import { tmCaps, tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
 import { Dispatcher } from './dispatcher/dispatcher.ts';
 import { DispatcherProber } from './dispatcher/prober.ts';
+import { dnsServersOf } from './dns/resolv-conf.ts';
 import { type AccHost, type AuthHost, ksrModules } from './kemi/index.ts';
 import { LogLimiter } from './log-limit.ts';
 import {
@@ -345,8 +346,13 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     resolverLimits: {
       cacheTtlMs: config.relay_dns.cache_ttl_ms,
       cacheEntries: config.relay_dns.cache_entries,
+      negativeTtlMs: config.relay_dns.negative_ttl_ms,
       timeoutMs: config.relay_dns.timeout_ms,
+      queryTimeoutMs: config.relay_dns.query_timeout_ms,
+      maxTargets: config.relay_dns.max_targets,
     },
+    dnsServers: dnsServersOf(config.relay_dns.servers),
+    dnsFailover: config.relay_dns.failover,
     recordRouteParams: (script, request) =>
       dialogTenants.has(script.tenant)
         ? `;${pins.routeParam(script.tenant, script.version, request.callId)}`
@@ -389,6 +395,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
           serverTransactions: sipCore.tm.table.serverCount,
           clientTransactions: sipCore.tm.table.clientCount,
           liveByTenant: sipCore.tm.caps.byTenant(),
+          dns: sipCore.tm.dns,
         }),
         selector: () => selector.counters,
         transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),

@@ -20,6 +20,13 @@ export interface TmSource {
   readonly clientTransactions: number;
   /** Live proxy transactions by tenant (what the transaction caps count). */
   readonly liveByTenant?: Readonly<Record<string, number>>;
+  /** The relay resolver's DNS questions asked, answered from the cache, failed; answers cached now. */
+  readonly dns?: {
+    readonly queries: number;
+    readonly cacheHits: number;
+    readonly failures: number;
+    readonly cached: number;
+  };
 }
 
 export interface TransportSource {
@@ -346,6 +353,16 @@ export const METRICS: MetricTable = {
         ['sendFailures', 'send_failures', 'Transaction sends that failed'],
         ['cancelsSent', 'cancels_sent', 'CANCELs sent to branches'],
         ['failureRoutes', 'failure_routes', 'Failure routes run'],
+        [
+          'unresolved',
+          'unresolved_branches',
+          'Branches to a host name that did not resolve to an allowed target',
+        ],
+        [
+          'dnsFailovers',
+          'dns_failovers',
+          'Branches to the next DNS target after a 503, timeout or send error',
+        ],
         ['statelessReplies', 'stateless_replies', 'Responses forwarded by their Via (no transaction)'],
         [
           'statelessRepliesRefused',
@@ -356,6 +373,22 @@ export const METRICS: MetricTable = {
     ).map(([key, name, help]) =>
       counter<TmSource>(`kemi_tm_${name}_total`, help, [], (tm) => one(tm.counters[key])),
     ),
+    counter<TmSource>('kemi_dns_queries_total', 'DNS questions asked for relay next hops', [], (tm) =>
+      one(tm.dns?.queries ?? 0),
+    ),
+    counter<TmSource>(
+      'kemi_dns_cache_hits_total',
+      'DNS answers for relay next hops taken from the cache',
+      [],
+      (tm) => one(tm.dns?.cacheHits ?? 0),
+    ),
+    counter<TmSource>(
+      'kemi_dns_query_failures_total',
+      'DNS questions that timed out or got SERVFAIL/REFUSED',
+      [],
+      (tm) => one(tm.dns?.failures ?? 0),
+    ),
+    gauge<TmSource>('kemi_dns_cache_entries', 'DNS answers cached now', [], (tm) => one(tm.dns?.cached ?? 0)),
     gauge('kemi_tm_server_transactions', 'Server transactions in the table', [], (tm) =>
       one(tm.serverTransactions),
     ),

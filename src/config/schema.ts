@@ -1,5 +1,6 @@
 // The configuration file's schema: every key, its type and default, in one place. Errors name the key.
 import { z } from 'zod';
+import { parseDnsServer } from '../dns/resolv-conf.ts';
 import { DEFAULT_MAXFWD_LIMIT } from '../kemi/maxfwd.ts';
 import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
@@ -259,18 +260,43 @@ export const configSchema = z
      */
     relay_to_self: z.boolean().default(false),
     /**
-     * Resolution of relay destinations' host names (once per branch): how long an answer is reused
-     * [30 000 ms], how many names are kept [1024], how long a lookup may take before the branch fails
-     * [2000 ms].
+     * Resolution of relay destinations' host names, once per branch (RFC 3263: NAPTR, SRV, A/AAAA;
+     * docs/dns.md): the DNS servers asked [/etc/resolv.conf's], the longest an answer is reused whatever
+     * its TTL [3 600 000 ms], how long "no such name/record" is kept at most [30 000 ms], how many answers
+     * are kept [1024], one query's timeout per server [1000 ms], one whole lookup's bound before the branch
+     * fails [4000 ms], how many targets a name gives a branch [16], and failover to the next target on a
+     * 503, a timeout or a transport error [on] (Kamailio's use_dns_failover).
      */
     relay_dns: z
       .object({
-        cache_ttl_ms: z.number().int().nonnegative().max(86_400_000).default(30_000),
+        servers: z
+          .array(
+            z.string().superRefine((spec, ctx) => {
+              const parsed = parseDnsServer(spec);
+              if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+            }),
+          )
+          .max(8)
+          .default([]),
+        cache_ttl_ms: z.number().int().nonnegative().max(86_400_000).default(3_600_000),
+        negative_ttl_ms: z.number().int().nonnegative().max(86_400_000).default(30_000),
         cache_entries: z.number().int().nonnegative().max(1_000_000).default(1024),
-        timeout_ms: z.number().int().positive().max(60_000).default(2000),
+        query_timeout_ms: z.number().int().positive().max(60_000).default(1000),
+        timeout_ms: z.number().int().positive().max(60_000).default(4000),
+        max_targets: z.number().int().min(1).max(64).default(16),
+        failover: z.boolean().default(true),
       })
       .strict()
-      .default({ cache_ttl_ms: 30_000, cache_entries: 1024, timeout_ms: 2000 }),
+      .default({
+        servers: [],
+        cache_ttl_ms: 3_600_000,
+        negative_ttl_ms: 30_000,
+        cache_entries: 1024,
+        query_timeout_ms: 1000,
+        timeout_ms: 4000,
+        max_targets: 16,
+        failover: true,
+      }),
     /** Domains that `is-myself` accepts besides the listen addresses. */
     domains: z.array(z.string().min(1)).default([]),
     /**

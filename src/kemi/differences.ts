@@ -81,6 +81,15 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
       'otherwise).',
   },
   {
+    ksr: 'tm.t-set-disable-failover',
+    absent: true,
+    difference:
+      'Not provided: DNS failover to the next target of a name (Kamailio `use_dns_failover`, on here by ' +
+      'default as are NAPTR and SRV weighting) is the server setting `relay_dns.failover` (docs/dns.md). A name ' +
+      'is resolved when its branch is sent: `t-relay` to a name that does not resolve returns 1 and the branch ' +
+      'ends 503 (Kamailio resolves inside t_relay and returns -478).',
+  },
+  {
     ksr: 'kx.get-msgbuf',
     difference:
       'The message as the route has it now (also `get_msglen`); Kamailio gives the buffer as received.',

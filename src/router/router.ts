@@ -5,6 +5,7 @@
 // received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
 import type { Dispatcher } from '../dispatcher/dispatcher.ts';
+import type { DnsServer } from '../dns/dns-client.ts';
 import {
   type AccHost,
   type AuthHost,
@@ -87,9 +88,14 @@ export interface RouterOptions {
   readonly authorizeDestination?: AuthorizeDestination;
   /** Scripts may relay to the server's own sockets (config relay_to_self); refused when absent. */
   readonly relayToSelf?: boolean;
-  /** Resolution of relay destinations' host names (OS resolver) and its cache and timeout (defaults). */
+  /**
+   * Resolution of relay destinations' host names: RFC 3263 against `dnsServers` (/etc/resolv.conf's when
+   * absent), or A/AAAA from `resolve` (tests); its cache, timeouts and bounds (defaults), and failover.
+   */
   readonly resolve?: Resolve;
+  readonly dnsServers?: readonly DnsServer[];
   readonly resolverLimits?: Partial<ResolverLimits>;
+  readonly dnsFailover?: boolean;
   /** URI parameters for the Record-Route entries of a script's transaction for a request (the registry's
    *  dialog pinning: ";kwv=7.<mac>", signed for the tenant, version and Call-ID). */
   readonly recordRouteParams?: (script: Script, request: SipRequest) => string;
@@ -209,6 +215,8 @@ export class Router implements RouteHost {
       authorizeDestination: options.authorizeDestination ?? allowAllDestinations,
       relayToSelf: options.relayToSelf ?? false,
       resolve: options.resolve,
+      dnsServers: options.dnsServers,
+      dnsFailover: options.dnsFailover,
       resolverLimits: { ...DEFAULT_RESOLVER_LIMITS, ...options.resolverLimits },
       recordRouteParams: options.recordRouteParams ?? (() => ''),
       replyOptions: this.#replyOptions,

@@ -1,6 +1,7 @@
-// Where a request goes (RFC 3261 16.6 steps 6-7, RFC 3263 4 without NAPTR/SRV): the destination URI ($du)
-// when set, else the Request-URI; its maddr or host, its port (5060 when absent) and its transport
-// parameter (UDP when absent). Host names are resolved when the branch is sent. The server speaks UDP and
+// Where a request goes (RFC 3261 16.6 steps 6-7): the destination URI ($du) when set, else the Request-URI;
+// its maddr or host, its port (5060 when absent) and its transport parameter (UDP when absent). Host names
+// are resolved when the branch is sent (RFC 3263: NAPTR and SRV when the URI gave no port, and no transport
+// for NAPTR; src/dns/rfc3263.ts), which may choose another port and transport. The server speaks UDP and
 // TCP: sips: and other transports are refused here rather than failing later. A host that is not an IP
 // literal but looks like a number (`127.1`, `2130706433`, `0x7f.1`, `0177.0.0.1`) is refused too: the
 // resolver (inet_aton) would read it as an IPv4 address the allow-list never saw as one.
@@ -23,6 +24,9 @@ export interface NextHop {
   /** IP literal (IPv6 without brackets) or host name. */
   readonly host: string;
   readonly port: number;
+  /** The URI gave the port / the transport (a host name then skips SRV / NAPTR, RFC 3263 4). */
+  readonly explicitPort?: boolean;
+  readonly explicitProto?: boolean;
 }
 
 const PROTOS: Record<string, Proto> = { udp: 'udp', tcp: 'tcp' };
@@ -36,7 +40,8 @@ export function nextHop(uri: string): Result<NextHop, RelayError> {
       relayError(E_BAD_PROTO, `cannot relay to '${uri}': only sip: URIs over UDP or TCP are supported`),
     );
   }
-  const transport = (parsed.params.get('transport') ?? 'udp').toLowerCase();
+  const given = parsed.params.get('transport');
+  const transport = (given ?? 'udp').toLowerCase();
   const proto = PROTOS[transport];
   if (proto === undefined) {
     return err(
@@ -45,7 +50,13 @@ export function nextHop(uri: string): Result<NextHop, RelayError> {
   }
   const host = unbracket(parsed.params.get('maddr') || parsed.host);
   if (looksNumeric(host)) return err(disguised(host));
-  return ok({ proto, host, port: parsed.port ?? 5060 });
+  return ok({
+    proto,
+    host,
+    port: parsed.port ?? 5060,
+    explicitPort: parsed.port !== undefined,
+    explicitProto: given !== undefined,
+  });
 }
 
 /**
@@ -72,7 +83,7 @@ export function forcedHop(proto: string, host: string, port: number): Result<Nex
     return err(relayError(E_BAD_URI, `'${host}:${port}' is not a host and port`));
   }
   if (looksNumeric(host)) return err(disguised(host));
-  return ok({ proto: known, host: unbracket(host), port });
+  return ok({ proto: known, host: unbracket(host), port, explicitPort: true, explicitProto: true });
 }
 
 /**

@@ -58,18 +58,18 @@ describe('bestResponse (RFC 3261 16.7 step 6)', () => {
 });
 
 describe('nextHop', () => {
-  it('takes host, port (5060 by default) and transport (UDP by default) from the URI', () => {
+  it('takes host, port (5060 by default) and transport (UDP by default) from the URI, saying which it gave', () => {
     expect(nextHop('sip:bob@192.0.2.9')).toEqual({
       ok: true,
-      value: { proto: 'udp', host: '192.0.2.9', port: 5060 },
+      value: { proto: 'udp', host: '192.0.2.9', port: 5060, explicitPort: false, explicitProto: false },
     });
     expect(nextHop('sip:p.example.com:5070;transport=TCP;lr')).toEqual({
       ok: true,
-      value: { proto: 'tcp', host: 'p.example.com', port: 5070 },
+      value: { proto: 'tcp', host: 'p.example.com', port: 5070, explicitPort: true, explicitProto: true },
     });
     expect(nextHop('sip:[2001:db8::2]:5062')).toEqual({
       ok: true,
-      value: { proto: 'udp', host: '2001:db8::2', port: 5062 },
+      value: { proto: 'udp', host: '2001:db8::2', port: 5062, explicitPort: true, explicitProto: false },
     });
   });
 
@@ -90,7 +90,7 @@ describe('nextHop', () => {
     expect(forcedHop('tcp', 'h;x', 1)).toMatchObject({ ok: false, error: { code: -479 } });
     expect(forcedHop('TCP', '192.0.2.1', 5080)).toEqual({
       ok: true,
-      value: { proto: 'tcp', host: '192.0.2.1', port: 5080 },
+      value: { proto: 'tcp', host: '192.0.2.1', port: 5080, explicitPort: true, explicitProto: true },
     });
   });
 });
