@@ -402,7 +402,7 @@ export class TransactionHost implements TmHost {
     if (target.uri !== ack.uri) ack.setUri(target.uri);
     if (!forwardMaxForwards(ack, ctx.tm.receivedMaxForwards)) return E_UNSPEC;
     ack.pushVia(
-      `SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
+      `SIP/2.0/${(local.proto ?? hop.proto).toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
     );
     const proto: Proto = hop.proto;
     inheritHold(ctx.request!, ack);
@@ -411,7 +411,7 @@ export class TransactionHost implements TmHost {
     ctx.tm.afterRoute ??= [];
     const send = (address: string) =>
       void this.#options.transport.send(
-        { proto, address, port: hop.port, local: local.listener },
+        { proto, address, port: hop.port, local: local.listener, ...(hop.secure ? { secure: true } : {}) },
         ack.toBuffer(),
       );
     const forward = () => {

@@ -204,9 +204,9 @@ export class Branch implements ClientTransactionUser {
     const target = this.target;
     // An IP literal goes out at once (refuse() decided it when the branch was queued).
     if (isIP(target.address) !== 0)
-      return { reliable: target.proto === 'tcp', send: (bytes) => send(target, bytes) };
+      return { reliable: target.proto !== 'udp', send: (bytes) => send(target, bytes) };
     return {
-      reliable: target.proto === 'tcp',
+      reliable: target.proto !== 'udp',
       send: (bytes) => this.#destination().then((to) => (to.ok ? send(to.value, bytes) : to)),
     };
   }

@@ -83,17 +83,19 @@ export function forwardBranch(
     const inbound = tx.env.listenerFor(tx.source.proto, tx.source.remote.address, tx.source) ?? local;
     const values = recordRouteValues(
       { params: recordRoute.params + forwarding.recordRouteParams, preset: recordRoute.preset },
-      { proto: tx.source.proto, ...inbound },
-      { proto: hop.proto, ...local },
+      { ...inbound, proto: inbound.proto ?? tx.source.proto },
+      { ...local, proto: local.proto ?? hop.proto },
       tx.request.from?.tag,
     );
     for (let i = values.length - 1; i >= 0; i--) request.prependHeader('Record-Route', values[i]);
   }
   const id = tx.env.newBranch(tx.upstream, forwarding.branchSuffix);
-  request.pushVia(`SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${id}`);
+  const via = (local.proto ?? hop.proto).toUpperCase();
+  request.pushVia(`SIP/2.0/${via} ${hostPort(local.address, local.port)};branch=${id}`);
   return new Branch(tx, index, leg, request, hop, targetOf(hop, local.listener), id, flags);
 }
 
 function targetOf(hop: NextHop, local: Endpoint | undefined): AddressTarget {
-  return { proto: hop.proto, address: hop.host, port: hop.port, local };
+  const target = { proto: hop.proto, address: hop.host, port: hop.port, local };
+  return hop.secure ? { ...target, secure: true } : target;
 }
