@@ -52,7 +52,7 @@ import {
   SWEEP_BATCH,
 } from './state/index.ts';
 import { createTrace } from './trace/index.ts';
-import { TlsContexts, Transport } from './transport/index.ts';
+import { DEFAULT_LIMITS, TlsContexts, Transport } from './transport/index.ts';
 
 /** How often pike generations holding only expired addresses are dropped. */
 const PIKE_SWEEP_INTERVAL_MS = 10_000;
@@ -220,7 +220,12 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
       core?.receive(bytes, source);
     },
     onFramingError: (error, source) => core?.framingError(error, source),
-    limits: transportLimits(config.transport),
+    // One bound on a message for every transport: a WebSocket frame over it is closed with 1009.
+    limits: {
+      ...transportLimits(config.transport),
+      maxMessageBytes: config.message_limits.max_message_bytes,
+      maxHeaderBytes: Math.min(DEFAULT_LIMITS.maxHeaderBytes, config.message_limits.max_message_bytes),
+    },
     logLimit,
   });
   if (!started.ok) return fail(started.error);
