@@ -24,6 +24,7 @@ export class WsConnection implements Connection {
   readonly #ctx: TransportContext;
   readonly #closed: Promise<void>;
   #closing = false;
+  readonly #liveness: NodeJS.Timeout;
 
   constructor(
     id: number,
@@ -42,12 +43,27 @@ export class WsConnection implements Connection {
     this.source = { proto, remote: this.remote, local: this.local, connectionId: id };
     const { counters, log, logLimit } = ctx;
 
-    socket.setTimeout(ctx.limits.idleTimeoutMs);
-    socket.on('timeout', () => {
-      counters.idleTimeouts++;
-      log.debug(this.#logFields(), 'websocket idle, closing');
-      ws.terminate();
+    // Browsers send nothing between registration refreshes (JsSIP: every 600 s), so silence is not idleness
+    // here: a WebSocket ping goes out every idleTimeoutMs / 2 and a connection whose peer did not answer
+    // the previous one is closed (counted as an idle timeout).
+    let answered = true;
+    ws.on('pong', () => {
+      answered = true;
     });
+    this.#liveness = setInterval(
+      () => {
+        if (!answered) {
+          counters.idleTimeouts++;
+          log.debug(this.#logFields(), 'websocket did not answer a ping, closing');
+          ws.terminate();
+          return;
+        }
+        answered = false;
+        ws.ping();
+      },
+      Math.max(1000, ctx.limits.idleTimeoutMs / 2),
+    );
+    this.#liveness.unref();
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
       // A frame of CRLFs only is a keep-alive some clients send: not a message.
@@ -77,6 +93,7 @@ export class WsConnection implements Connection {
     this.#closed = new Promise((resolve) => {
       socket.once('close', () => {
         this.#closing = true;
+        clearInterval(this.#liveness);
         counters.connectionsClosed++;
         log.debug(this.#logFields(), 'websocket closed');
         onClosed(this);

@@ -38,8 +38,8 @@ async function start(listen: string[], limits = {}): Promise<Harness> {
 }
 
 /** A client with the sip subprotocol (or `protocols`); resolves once open, with what it reads. */
-async function client(url: string, protocols: string[] = ['sip']) {
-  const ws = new WebSocket(url, protocols, { ca: ca.caPem });
+async function client(url: string, protocols: string[] = ['sip'], autoPong = true) {
+  const ws = new WebSocket(url, protocols, { ca: ca.caPem, autoPong });
   clients.push(ws);
   const frames: string[] = [];
   ws.on('message', (data) => frames.push(data.toString()));
@@ -127,6 +127,18 @@ describe('WebSocket transport', () => {
     const next = await client(`ws://127.0.0.1:${port}`);
     next.ws.send(sipRequest('OPTIONS', 'after'));
     expect((await h.message(0)).bytes.toString('latin1')).toContain('Call-ID: after');
+  });
+
+  it('keeps a silent client that answers pings, closes one that does not', async () => {
+    const h = await start(['ws:127.0.0.1:0'], { idleTimeoutMs: 2000 });
+    const url = `ws://127.0.0.1:${h.listener('ws').port}`;
+    const quiet = await client(url);
+    const deaf = await client(url, ['sip'], false);
+    await deaf.closed;
+    expect(h.transport.counters.idleTimeouts).toBe(1);
+    expect(quiet.ws.readyState).toBe(WebSocket.OPEN);
+    quiet.ws.send(sipRequest('OPTIONS', 'still-here'));
+    expect((await h.message(0)).bytes.toString('latin1')).toContain('Call-ID: still-here');
   });
 
   it('applies the per-IP connection budget to upgrades', async () => {
