@@ -104,6 +104,7 @@ function settle(
       clearTimeout(timer);
       tls.off(event, onSecure);
       tls.off('error', onError);
+      tls.off('close', onClose);
       tls.on('error', () => {}); // the connection object logs its own errors from here
       if (!result.ok) tls.destroy();
       resolve(result);
@@ -115,6 +116,17 @@ function settle(
         err({ systemCode: code, timedOut: false, reason: error.message, verify: VERIFY_CODES.has(code) }),
       );
     };
+    // A peer that closes before the handshake ends emits no error on the server side: without this the
+    // deadline timer would run on (and hold the process at shutdown).
+    const onClose = () =>
+      finish(
+        err({
+          systemCode: 'ECONNRESET',
+          timedOut: false,
+          reason: 'closed during the handshake',
+          verify: false,
+        }),
+      );
     const timer = setTimeout(
       () =>
         finish(
@@ -124,5 +136,6 @@ function settle(
     );
     tls.once(event, onSecure);
     tls.once('error', onError);
+    tls.once('close', onClose);
   });
 }

@@ -5,7 +5,7 @@
 // new outbound TLS connection, verified against the configured CA; one whose certificate the CA did not
 // sign is refused (the caller gets an error reply, the failure is counted), and the server goes on.
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,7 @@ let other: TestCa;
 let server: ServerProcess | undefined;
 let ports: { udp: number; tls: number };
 let adminUrl: string;
+let proxyCert: { certificate: string; key: string };
 const listeners: Server[] = [];
 const sockets: TlsSocketType[] = [];
 
@@ -101,7 +102,11 @@ async function rawInvite(user: string): Promise<number> {
 beforeAll(async () => {
   ca = createTestCa('kemi e2e CA');
   other = createTestCa('not trusted');
-  const proxyCert = ca.issue('proxy', { ips: ['127.0.0.1'] });
+  const issued = ca.issue('proxy', { ips: ['127.0.0.1'] });
+  // The server reads a copy, which the reload test overwrites.
+  proxyCert = { certificate: join(dir, 'live.crt'), key: join(dir, 'live.key') };
+  copyFileSync(issued.certificate, proxyCert.certificate);
+  copyFileSync(issued.key, proxyCert.key);
   const built = await buildGuest('guest-examples/assemblyscript/registrar', {
     out: join(dir, 'registrar.wasm'),
   });
@@ -203,5 +208,35 @@ describe('TLS through kemi-wasm serve', () => {
     expect(await metric('kemi_transport_tls_handshake_failures_total')).toBe(1);
     // The server goes on: alice's connection still carries calls.
     expect(await rawInvite('nobody')).toBe(404);
+  }, 60_000);
+
+  it('SIGHUP reloads the certificate: new handshakes get the new one, a broken file keeps the old', async () => {
+    const subject = async () => {
+      const socket = await connectProxy();
+      const cn = String(socket.getPeerCertificate().subject.CN);
+      socket.destroy();
+      return cn;
+    };
+    expect(await subject()).toBe('proxy');
+    const rotated = ca.issue('proxy-rotated', { ips: ['127.0.0.1'] });
+    copyFileSync(rotated.certificate, proxyCert.certificate);
+    copyFileSync(rotated.key, proxyCert.key);
+    const reloaded = () => server!.lines.filter((l) => l.msg === 'tls certificates reloaded').length;
+    process.kill(server!.pid, 'SIGHUP');
+    await expect.poll(reloaded, { timeout: 10_000 }).toBe(1);
+    expect(await subject()).toBe('proxy-rotated');
+    // A key that does not belong to the certificate: the reload fails, logged, the rotated one stays.
+    copyFileSync(ca.issue('other', { ips: ['127.0.0.1'] }).key, proxyCert.key);
+    process.kill(server!.pid, 'SIGHUP');
+    await expect
+      .poll(
+        () =>
+          server!.lines.filter((l) => l.msg === 'tls reload failed, the previous certificates stay').length,
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(1);
+    expect(await subject()).toBe('proxy-rotated');
   }, 60_000);
 });

@@ -26,6 +26,19 @@ describe('recordRouteValues', () => {
     ]);
   });
 
+  it('names TLS with transport=tls and both WebSocket flavours with transport=ws (RFC 7118)', () => {
+    const tls = { proto: 'tls' as const, address: '10.0.0.1', port: 5061 };
+    const wss = { proto: 'wss' as const, address: '10.0.0.1', port: 8443 };
+    const ws = { proto: 'ws' as const, address: '10.0.0.1', port: 8080 };
+    expect(recordRouteValues({ params: '', preset: undefined }, wss, tls, undefined)).toEqual([
+      '<sip:10.0.0.1:5061;transport=tls;r2=on;lr>',
+      '<sip:10.0.0.1:8443;transport=ws;r2=on;lr>',
+    ]);
+    expect(recordRouteValues({ params: '', preset: undefined }, udp, ws, undefined)[0]).toBe(
+      '<sip:10.0.0.1:8080;transport=ws;r2=on;lr>',
+    );
+  });
+
   it('writes two entries when the interface changes', () => {
     expect(recordRouteValues({ params: '', preset: undefined }, udp, other, undefined)).toHaveLength(2);
   });

@@ -5,7 +5,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCa, type TestCa } from '../../fixtures/tls-certs.ts';
 import { TlsContexts, type TlsSettings } from '../../src/transport/tls-contexts.ts';
-import { type Harness, sipRequest, startHarness, until } from './loopback.ts';
+import { connectRaw, type Harness, sipRequest, startHarness, until } from './loopback.ts';
 
 let ca: TestCa;
 let other: TestCa;
@@ -175,6 +175,15 @@ describe('TLS transport', () => {
     );
     expect(sent.ok).toBe(true);
     expect((await b.message(0)).bytes.toString('latin1')).toContain('Call-ID: known');
+  });
+
+  it('ends a handshake at once when the peer closes during it (no timer left to the deadline)', async () => {
+    const b = await start(['tls:127.0.0.1:0'], contexts({ certificates: [server] }));
+    const peer = await connectRaw('127.0.0.1', b.listener('tls').port);
+    peer.socket.write('\x16\x03\x01'); // the start of a ClientHello, then nothing
+    peer.socket.destroy();
+    // Well before connectTimeoutMs (10 s): the close ends it.
+    await until(() => b.transport.counters.tlsHandshakeFailures === 1, 'the handshake to end', 3000);
   });
 
   it('reloads certificates without a restart; a failed reload keeps the old ones', async () => {
