@@ -508,7 +508,8 @@ export class Transport {
       this.#log,
       'tcp-connection-rejected',
       { remote: `${ip}:${socket.remotePort}`, local, limit },
-      'connection rejected',
+      // "tcp connection rejected", "tls ...", "wss ...": the listener's protocol first.
+      `${local.slice(0, local.indexOf(':'))} connection rejected`,
     );
     return false;
   }
