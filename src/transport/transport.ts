@@ -185,7 +185,16 @@ export class Transport {
     if (proto === 'tcp' || proto === 'tls') {
       return TcpListener.bind(address, port, text, ctx, (socket, l) => this.#accept(socket, l), proto);
     }
-    const secure = proto === 'wss' ? (socket: Socket) => this.#handshake(socket, text) : undefined;
+    // wss: the budgets apply at accept (before the TLS handshake) and again at the upgrade.
+    const local = `${proto}:${address}:${port}`;
+    const secure =
+      proto === 'wss'
+        ? (socket: Socket) => {
+            if (this.#admit(socket, local)) return this.#handshake(socket, text);
+            socket.destroy();
+            return Promise.resolve(undefined);
+          }
+        : undefined;
     return WsListener.bind(
       proto,
       address,
@@ -193,7 +202,7 @@ export class Transport {
       text,
       ctx,
       secure,
-      (socket) => this.#admit(socket as Socket, `${proto}:${address}:${port}`),
+      (socket) => this.#admit(socket as Socket, local),
       (ws, request, l) => this.#acceptWs(ws, request, l),
     );
   }

@@ -141,12 +141,15 @@ describe('WebSocket transport', () => {
     expect((await h.message(0)).bytes.toString('latin1')).toContain('Call-ID: still-here');
   });
 
-  it('applies the per-IP connection budget to upgrades', async () => {
-    const h = await start(['ws:127.0.0.1:0'], { maxConnectionsPerIp: 1 });
-    const port = h.listener('ws').port;
-    await client(`ws://127.0.0.1:${port}`);
-    const second = await client(`ws://127.0.0.1:${port}`).catch((e: Error) => e);
-    expect(second).toBeInstanceOf(Error);
-    expect(h.transport.counters.connectionsRejectedPerIp).toBe(1);
-  });
+  for (const proto of ['ws', 'wss'] as const) {
+    it(`${proto}: applies the per-IP connection budget (wss: before the TLS handshake)`, async () => {
+      const h = await start([`${proto}:127.0.0.1:0`], { maxConnectionsPerIp: 1 });
+      const port = h.listener(proto).port;
+      await client(`${proto}://127.0.0.1:${port}`);
+      const second = await client(`${proto}://127.0.0.1:${port}`).catch((e: Error) => e);
+      expect(second).toBeInstanceOf(Error);
+      expect(h.transport.counters.connectionsRejectedPerIp).toBe(1);
+      expect(h.transport.counters.tlsHandshakeFailures).toBe(0);
+    });
+  }
 });
