@@ -5,7 +5,8 @@
 // browser user: its SDP is plain RTP/AVP, which a WebRTC browser cannot take, so the browser answers 488;
 // that proves the UDP caller's INVITE reached the browser over the browser's own WebSocket connection (the
 // registrar saved it, nat_uac_test 64 / fix_nated_register), with a double Record-Route between the UDP and
-// WSS legs, and that the browser's reply came back to the UDP caller and the hop-by-hop ACK was absorbed.
+// WSS legs (asserted on the INVITE the browser got), and that the browser's reply came back to the UDP
+// caller (SIPp waits for the 488 and ACKs it).
 // Chromium trusts the proxy's certificate by its public key only (--ignore-certificate-errors-spki-list,
 // for the throwaway test CA's leaf), not by ignoring certificate errors.
 import { createHash, X509Certificate } from 'node:crypto';
