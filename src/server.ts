@@ -13,6 +13,7 @@ import { natPingSettings } from './config/nathelper-schema.ts';
 import { pikeSettings } from './config/pike-schema.ts';
 import { ngSettings } from './config/rtpengine-schema.ts';
 import type { Config } from './config/schema.ts';
+import { tlsSettings } from './config/tls-schema.ts';
 import { tmCaps, tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
 import { Dispatcher } from './dispatcher/dispatcher.ts';
@@ -57,7 +58,7 @@ import {
   SWEEP_BATCH,
 } from './state/index.ts';
 import { createTrace } from './trace/index.ts';
-import { Transport } from './transport/index.ts';
+import { DEFAULT_LIMITS, TlsContexts, Transport } from './transport/index.ts';
 
 /** How often pike generations holding only expired addresses are dropped. */
 const PIKE_SWEEP_INTERVAL_MS = 10_000;
@@ -243,8 +244,14 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   let core: Router | undefined;
   let keepalive: NatKeepalive | undefined;
   let prober: DispatcherProber | undefined;
+  // Certificates load whenever some are configured or a TLS/WSS listener needs them (it fails without).
+  const tlsConfigured =
+    config.tls.certificates.length > 0 || config.tls.ca.length > 0 || !config.tls.verify_next_hop;
+  const tls = tlsConfigured ? TlsContexts.load(tlsSettings(config.tls)) : undefined;
+  if (tls !== undefined && !tls.ok) return fail(tls.error);
   const started = await Transport.start({
     listen: config.listen,
+    ...(tls === undefined ? {} : { tls: tls.value }),
     logger: log.child({ layer: 'transport' }),
     // Replies to the NAT keepalive's pings are absorbed before the message path (no route runs).
     onMessage: (bytes, source) => {
@@ -252,7 +259,12 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
       core?.receive(bytes, source);
     },
     onFramingError: (error, source) => core?.framingError(error, source),
-    limits: transportLimits(config.transport),
+    // One bound on a message for every transport: a WebSocket frame over it is closed with 1009.
+    limits: {
+      ...transportLimits(config.transport),
+      maxMessageBytes: config.message_limits.max_message_bytes,
+      maxHeaderBytes: Math.min(DEFAULT_LIMITS.maxHeaderBytes, config.message_limits.max_message_bytes),
+    },
     logLimit,
   });
   if (!started.ok) return fail(started.error);

@@ -198,7 +198,7 @@ function dispatcherSnapshot(d: Dispatcher | undefined): DispatcherSnapshot | und
   return { events: d.counts, destinations, calls };
 }
 
-const PROTOS = ['udp', 'tcp'] as const;
+const PROTOS = ['udp', 'tcp', 'tls', 'ws', 'wss'] as const;
 
 /** A counter of registry events, counted as they happen (metrics.ts subscribes). */
 export interface EventMetric {
@@ -635,13 +635,35 @@ export const METRICS: MetricTable = {
         ['idleTimeouts', 'kemi_transport_idle_timeouts_total', 'TCP connections closed when idle'],
         ['socketErrors', 'kemi_transport_socket_errors_total', 'Socket errors outside sends'],
         [
+          'tlsHandshakeFailures',
+          'kemi_transport_tls_handshake_failures_total',
+          'TLS handshakes that failed, inbound and outbound',
+        ],
+        [
+          'tlsVerifyFailures',
+          'kemi_transport_tls_verify_failures_total',
+          'Outbound TLS handshakes refused because the next hop certificate did not verify',
+        ],
+        [
+          'wsUpgradesRefused',
+          'kemi_transport_ws_upgrades_refused_total',
+          'WebSocket upgrades refused (no sip subprotocol, or plain HTTP)',
+        ],
+        [
+          'wsOversizedFrames',
+          'kemi_transport_ws_oversized_frames_total',
+          'WebSocket connections closed with 1009: a frame over max_message_bytes',
+        ],
+        [
           'handlerErrors',
           'kemi_transport_handler_errors_total',
           'Exceptions from the message handler (bugs)',
         ],
       ] as const
     ).map(([key, name, help]) => counter<TransportSource>(name, help, [], (t) => one(t.counters[key]))),
-    gauge('kemi_transport_connections', 'Open TCP connections', [], (t) => one(t.connections)),
+    gauge('kemi_transport_connections', 'Open TCP, TLS and WebSocket connections', [], (t) =>
+      one(t.connections),
+    ),
   ],
   scripts: [
     counter(

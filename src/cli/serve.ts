@@ -77,6 +77,8 @@ async function serve(opts: ServeOptions): Promise<number> {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // SIGHUP reads the TLS certificates and CAs again (docs/transports.md); a failed reload keeps the old ones.
+    process.on('SIGHUP', () => void server.transport.reloadTls());
     void crash.then(() => resolve(true));
   });
   if (!crashed) {

@@ -14,6 +14,7 @@ import { nathelperSchema } from './nathelper-schema.ts';
 import { permissionsSchema } from './permissions-schema.ts';
 import { pikeSchema } from './pike-schema.ts';
 import { rtpengineSchema } from './rtpengine-schema.ts';
+import { tlsSchema } from './tls-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
 import { traceSchema } from './trace-schema.ts';
 import { transportSchema } from './transport-schema.ts';
@@ -21,8 +22,8 @@ import { transportSchema } from './transport-schema.ts';
 const listenSpec = z
   .string()
   .regex(
-    /^(udp|tcp):(\[[0-9A-Fa-f:.]+\]|[^:\s]+):\d{1,5}$/,
-    'expected PROTO:HOST:PORT, e.g. udp:127.0.0.1:5060',
+    /^(udp|tcp|tls|ws|wss):(\[[0-9A-Fa-f:.]+\]|[^:\s]+):\d{1,5}$/,
+    'expected PROTO:HOST:PORT (udp, tcp, tls, ws, wss), e.g. udp:127.0.0.1:5060',
   );
 
 /** Tenant names appear in URLs, metrics labels and log lines: keep them plain. */
@@ -328,6 +329,8 @@ export const configSchema = z
     tm: tmSchema,
     /** TCP connection budgets and the message-completion timeout (transport-schema.ts). */
     transport: transportSchema,
+    /** Certificates and CAs of TLS and WSS (docs/transports.md). */
+    tls: tlsSchema,
     /** Values scripts read with kx.get-def / get-defn (Kamailio's `#!define`). */
     defines: definesSchema,
     /** Where module versions are stored (files + SQLite). Absent: versions live in memory until exit. */

@@ -27,9 +27,8 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
     difference: 'As `x.exit`: the guest must return; the message is then not forwarded.',
   },
   {
-    ksr: 'core.is-TLS',
-    difference:
-      'Always false, as `is_SCTP`, `is_WS`, `is_WSS` and `is_WSX`: the server listens on UDP and TCP only.',
+    ksr: 'core.is-SCTP',
+    difference: 'Always false: the server listens on UDP, TCP, TLS, WS and WSS, not SCTP.',
   },
   {
     ksr: 'core.is-ipv4',
@@ -77,8 +76,12 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
   {
     ksr: 'tm.t-relay',
     difference:
-      "Relays only to sip: URIs over UDP or TCP, and only to the tenant's `relay_allow` destinations (-510 " +
-      'otherwise).',
+      "Relays only to the tenant's `relay_allow` destinations (-510 otherwise); SCTP next hops are refused " +
+      '(-480). A next hop over ws or wss (transport=ws, as RFC 7118 and Kamailio write both) is reached only ' +
+      'over an open connection the peer made (Kamailio cannot dial WebSocket peers either); with none the ' +
+      'branch fails as a send error. Such a request leaves from the first ws listener, else the first wss ' +
+      'one, and its Via names that listener (WS or WSS). sips: next hops go over TLS with the certificate ' +
+      'verified even when `tls.verify_next_hop` is off.',
   },
   {
     ksr: 'tm.t-set-disable-failover',

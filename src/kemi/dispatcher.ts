@@ -151,7 +151,7 @@ function parseStateLetters(text: string): number {
   return flags;
 }
 
-const SOURCE_PROTO = { udp: 1, tcp: 2 } as const;
+const SOURCE_PROTO = { udp: 1, tcp: 2, tls: 3, ws: 5, wss: 6 } as const;
 
 function fromList(
   ctx: RouteContext,

@@ -14,7 +14,7 @@ import { fixedScript } from '../router/script.ts';
 import { createRunner, Engine, Linker } from '../runtime/index.ts';
 import { parseMessage, type SipRequest, SipResponse } from '../sip/index.ts';
 import { DEFAULT_REGISTRAR, LocationStore, NonceIssuer, SubscriberStore } from '../state/index.ts';
-import type { AddressTarget, SendResult, SendTarget, Transport } from '../transport/index.ts';
+import type { AddressTarget, Proto, SendResult, SendTarget, Transport } from '../transport/index.ts';
 
 /** The server's own address in a test: requests to it are "myself". */
 export const TEST_SERVER = { address: '127.0.0.1', port: 5060 } as const;
@@ -24,7 +24,7 @@ export const TEST_DEADLINE_MS = 5000;
 export const TEST_SENDER = { address: '192.0.2.1', port: 5060 } as const;
 
 export interface Peer {
-  readonly proto: 'udp' | 'tcp';
+  readonly proto: Proto;
   readonly address: string;
   readonly port: number;
 }

@@ -262,7 +262,10 @@ export class Router implements RouteHost {
   }
 
   #receive(bytes: Buffer, source: Source, trace: MessageTrace | undefined): void {
-    const parsed = parseMessage(bytes, { datagram: source.proto === 'udp', limits: this.#parseLimits });
+    const parsed = parseMessage(bytes, {
+      datagram: source.proto === 'udp' || source.proto === 'ws' || source.proto === 'wss',
+      limits: this.#parseLimits,
+    });
     if (trace !== undefined) trace.received(bytes, source, parsed.ok ? parsed.value : undefined);
     if (!parsed.ok) {
       const { error } = parsed;
@@ -511,7 +514,10 @@ export class Router implements RouteHost {
 
   /** The message as received, parsed again: what a failed route changed on its copy is not there. */
   #asReceived(bytes: Buffer, source: Source): SipRequest | SipResponse {
-    const parsed = parseMessage(bytes, { datagram: source.proto === 'udp', limits: this.#parseLimits });
+    const parsed = parseMessage(bytes, {
+      datagram: source.proto === 'udp' || source.proto === 'ws' || source.proto === 'wss',
+      limits: this.#parseLimits,
+    });
     if (!parsed.ok)
       throw new Error(`a message that parsed once does not parse again: ${parsed.error.detail}`);
     if (parsed.value instanceof SipRequest) addReceived(parsed.value, source.remote);

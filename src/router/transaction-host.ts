@@ -428,7 +428,7 @@ export class TransactionHost implements TmHost {
     if (target.uri !== ack.uri) ack.setUri(target.uri);
     if (!forwardMaxForwards(ack, ctx.tm.receivedMaxForwards)) return E_UNSPEC;
     ack.pushVia(
-      `SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
+      `SIP/2.0/${(local.proto ?? hop.proto).toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
     );
     const proto: Proto = hop.proto;
     inheritHold(ctx.request!, ack);
@@ -436,7 +436,10 @@ export class TransactionHost implements TmHost {
     // Sent once the route returns: a route that fails after relaying sends nothing.
     ctx.tm.afterRoute ??= [];
     const send = (address: string, port = hop.port) =>
-      void this.#options.transport.send({ proto, address, port, local: local.listener }, ack.toBuffer());
+      void this.#options.transport.send(
+        { proto, address, port, local: local.listener, ...(hop.secure ? { secure: true } : {}) },
+        ack.toBuffer(),
+      );
     const forward = () => {
       if (isIP(hop.host) !== 0) return send(hop.host);
       // A stateless ACK goes to the name's first target of the listener's family (no failover: no branch).
@@ -468,8 +471,10 @@ export class TransactionHost implements TmHost {
     if (isIP(hop.host) !== 0) return ok([hop]);
     if (looksNumeric(hop.host)) return err(`'${hop.host}' is an IP address in disguise, not a host name`);
     const listeners = this.#options.transport.localAddresses;
-    // The transports listened on, in the order of the listen specs (tried in that order without NAPTR).
-    const protos = [...new Set(listeners.map((l) => l.proto))];
+    // The transports listened on, in the order of the listen specs (tried in that order without NAPTR); a
+    // sips: hop only over TLS (RFC 3263 4.1), and its targets stay `secure` (their certificate verified).
+    const listened = [...new Set(listeners.map((l) => l.proto))];
+    const protos = hop.secure ? listened.filter((p) => p === 'tls' || p === 'wss') : listened;
     const usable = hop.explicitProto ? [hop.proto] : protos;
     const families = ([4, 6] as const).filter((f) =>
       listeners.some((l) => l.family === f && usable.includes(l.proto)),
@@ -484,7 +489,12 @@ export class TransactionHost implements TmHost {
     const allowed: NextHop[] = [];
     const refused: string[] = [];
     for (const target of found.value) {
-      const to: NextHop = { proto: target.proto, host: normalizeAddress(target.address), port: target.port };
+      const to: NextHop = {
+        proto: target.proto,
+        host: normalizeAddress(target.address),
+        port: target.port,
+        ...(hop.secure ? { secure: true } : {}),
+      };
       const why = this.#refuse(script, to);
       if (why === undefined) allowed.push(to);
       else refused.push(why);

@@ -320,7 +320,7 @@ export class Branch implements ClientTransactionUser {
   #transport(): TransactionTransport {
     const send = this.#owner.env.send;
     const target = this.target;
-    return { reliable: target.proto === 'tcp', send: (bytes) => send(target, bytes) };
+    return { reliable: target.proto !== 'udp', send: (bytes) => send(target, bytes) };
   }
 
   /** A timeout, or no answer to our CANCEL: 408, or 487 once the caller cancelled. */

@@ -28,6 +28,11 @@ export interface OutboundInterface {
   /** A concrete address of it (never a wildcard). */
   readonly address: string;
   readonly port: number;
+  /**
+   * The listener's protocol when it differs from the one asked for: a ws next hop (RFC 7118 writes
+   * transport=ws for both) leaves from a wss listener when that is what there is. Via and Record-Route name it.
+   */
+  readonly proto?: Proto;
 }
 
 /** What all proxy transactions of a server share. */

@@ -113,7 +113,7 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.#queue = new RelayQueue(init.log, env.logLimit);
     this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream);
     const transport = {
-      reliable: init.source.proto === 'tcp',
+      reliable: init.source.proto !== 'udp',
       send: (bytes: Buffer) => env.send(init.upstream, bytes),
     };
     const invite = init.request.method === 'INVITE';

@@ -96,14 +96,15 @@ export function forwardBranch(
       const inbound = tx.env.listenerFor(tx.source.proto, tx.source.remote.address, tx.source) ?? local;
       const values = recordRouteValues(
         { params: route.params + forwarding.recordRouteParams, preset: route.preset },
-        { proto: tx.source.proto, ...inbound },
-        { proto: to.proto, ...local },
+        { ...inbound, proto: inbound.proto ?? tx.source.proto },
+        { ...local, proto: local.proto ?? to.proto },
         tx.request.from?.tag,
       );
       for (let i = values.length - 1; i >= 0; i--) out.prependHeader('Record-Route', values[i]);
     }
     const id = tx.env.newBranch(tx.upstream, forwarding.branchSuffix);
-    out.pushVia(`SIP/2.0/${to.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${id}`);
+    const via = (local.proto ?? to.proto).toUpperCase();
+    out.pushVia(`SIP/2.0/${via} ${hostPort(local.address, local.port)};branch=${id}`);
     return ok({ request: out, target: targetOf(to, local.listener), id });
   };
   if (isIP(hop.host) === 0) return new Branch(tx, index, leg, hop, flags, { request, addressing });
@@ -113,5 +114,6 @@ export function forwardBranch(
 }
 
 function targetOf(hop: NextHop, local: Endpoint | undefined): AddressTarget {
-  return { proto: hop.proto, address: hop.host, port: hop.port, local };
+  const target = { proto: hop.proto, address: hop.host, port: hop.port, local };
+  return hop.secure ? { ...target, secure: true } : target;
 }

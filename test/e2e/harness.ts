@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export interface ServerProcess {
   readonly pid: number;
   /** Actual bound ports by proto. */
-  readonly ports: { udp?: number; tcp?: number };
+  readonly ports: { udp?: number; tcp?: number; tls?: number; ws?: number; wss?: number };
   /** Every log line so far, parsed. */
   readonly lines: Record<string, unknown>[];
   stop(): Promise<number | null>;
@@ -35,7 +35,7 @@ export async function startServerProcess(
   });
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
-  const ports: { udp?: number; tcp?: number } = {};
+  const ports: ServerProcess['ports'] = {};
   let pending = '';
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -53,8 +53,10 @@ export async function startServerProcess(
         if (!part.trim()) continue;
         const line = JSON.parse(part) as Record<string, unknown>;
         lines.push(line);
-        const listen = typeof line.listen === 'string' ? /^(udp|tcp):.*:(\d+)$/.exec(line.listen) : null;
-        if (listen && line.msg === 'listening') ports[listen[1] as 'udp' | 'tcp'] = Number(listen[2]);
+        const listen =
+          typeof line.listen === 'string' ? /^(udp|tcp|tls|ws|wss):.*:(\d+)$/.exec(line.listen) : null;
+        if (listen && line.msg === 'listening')
+          ports[listen[1] as keyof ServerProcess['ports']] = Number(listen[2]);
         if (line.msg === 'ready') {
           clearTimeout(timer);
           resolve();

@@ -1172,7 +1172,7 @@ export namespace KSR {
     return core__is_TCP() != 0;
   }
 
-  /** The message arrived over TLS (never: the server listens on UDP and TCP). */
+  /** The message arrived over TLS (a `tls:` listener). */
   export function is_TLS(): bool {
     return core__is_TLS() != 0;
   }
@@ -1182,17 +1182,17 @@ export namespace KSR {
     return core__is_SCTP() != 0;
   }
 
-  /** The message arrived over WebSocket (never). */
+  /** The message arrived over WebSocket (a `ws:` listener). */
   export function is_WS(): bool {
     return core__is_WS() != 0;
   }
 
-  /** The message arrived over secure WebSocket (never). */
+  /** The message arrived over secure WebSocket (a `wss:` listener). */
   export function is_WSS(): bool {
     return core__is_WSS() != 0;
   }
 
-  /** The message arrived over WebSocket, secure or not (never). */
+  /** The message arrived over WebSocket, secure or not. */
   export function is_WSX(): bool {
     return core__is_WSX() != 0;
   }
@@ -2805,8 +2805,8 @@ export namespace KSR {
     }
 
     /**
-     * Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS) to the first Contact's URI. 1, or
-     * -1.
+     * Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS, 5 WS, 6 WSS) to the first Contact's
+     * URI. 1, or -1.
      */
     export function set_contact_alias(): i32 {
       return nathelper__set_contact_alias();

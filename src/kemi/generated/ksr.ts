@@ -61,15 +61,15 @@ export const KSR_INTERFACES = {
     'is-UDP': { params: [], result: 'bool' },
     /** The message arrived over TCP. */
     'is-TCP': { params: [], result: 'bool' },
-    /** The message arrived over TLS (never: the server listens on UDP and TCP). */
+    /** The message arrived over TLS (a `tls:` listener). */
     'is-TLS': { params: [], result: 'bool' },
     /** The message arrived over SCTP (never). */
     'is-SCTP': { params: [], result: 'bool' },
-    /** The message arrived over WebSocket (never). */
+    /** The message arrived over WebSocket (a `ws:` listener). */
     'is-WS': { params: [], result: 'bool' },
-    /** The message arrived over secure WebSocket (never). */
+    /** The message arrived over secure WebSocket (a `wss:` listener). */
     'is-WSS': { params: [], result: 'bool' },
-    /** The message arrived over WebSocket, secure or not (never). */
+    /** The message arrived over WebSocket, secure or not. */
     'is-WSX': { params: [], result: 'bool' },
     /**
      * The message arrived over one of the protocols given by letter: u UDP, t TCP, e TLS, s SCTP, v WS, w
@@ -796,8 +796,8 @@ export const KSR_INTERFACES = {
      */
     'fix-nated-register': { params: [], result: 's32' },
     /**
-     * Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS) to the first Contact's URI. 1, or
-     * -1.
+     * Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS, 5 WS, 6 WSS) to the first Contact's
+     * URI. 1, or -1.
      */
     'set-contact-alias': { params: [], result: 's32' },
     /**

@@ -948,7 +948,7 @@ pub fn is_TCP() -> bool {
     unsafe { raw::core::is_TCP() != 0 }
 }
 
-/// The message arrived over TLS (never: the server listens on UDP and TCP).
+/// The message arrived over TLS (a `tls:` listener).
 pub fn is_TLS() -> bool {
     unsafe { raw::core::is_TLS() != 0 }
 }
@@ -958,17 +958,17 @@ pub fn is_SCTP() -> bool {
     unsafe { raw::core::is_SCTP() != 0 }
 }
 
-/// The message arrived over WebSocket (never).
+/// The message arrived over WebSocket (a `ws:` listener).
 pub fn is_WS() -> bool {
     unsafe { raw::core::is_WS() != 0 }
 }
 
-/// The message arrived over secure WebSocket (never).
+/// The message arrived over secure WebSocket (a `wss:` listener).
 pub fn is_WSS() -> bool {
     unsafe { raw::core::is_WSS() != 0 }
 }
 
-/// The message arrived over WebSocket, secure or not (never).
+/// The message arrived over WebSocket, secure or not.
 pub fn is_WSX() -> bool {
     unsafe { raw::core::is_WSX() != 0 }
 }
@@ -2504,8 +2504,8 @@ pub mod nathelper {
         unsafe { super::raw::nathelper::fix_nated_register() }
     }
 
-    /// Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS) to the first Contact's URI. 1, or
-    /// -1.
+    /// Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS, 5 WS, 6 WSS) to the first Contact's
+    /// URI. 1, or -1.
     pub fn set_contact_alias() -> i32 {
         unsafe { super::raw::nathelper::set_contact_alias() }
     }
