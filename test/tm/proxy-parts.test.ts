@@ -93,7 +93,14 @@ describe('nextHop', () => {
   it('routes sips: over verified TLS (5061), transport=tls over TLS and transport=ws over a WebSocket', () => {
     expect(nextHop('sips:bob@example.com')).toEqual({
       ok: true,
-      value: { proto: 'tls', host: 'example.com', port: 5061, secure: true },
+      value: {
+        proto: 'tls',
+        host: 'example.com',
+        port: 5061,
+        secure: true,
+        explicitPort: false,
+        explicitProto: false,
+      },
     });
     // sips: wins over the transport parameter, except that a WebSocket stays one (wss).
     expect(nextHop('sips:bob@192.0.2.1:5070;transport=tcp')).toMatchObject({
@@ -103,11 +110,11 @@ describe('nextHop', () => {
     expect(nextHop('sips:bob@192.0.2.1;transport=ws')).toMatchObject({ ok: true, value: { proto: 'wss' } });
     expect(nextHop('sip:bob@192.0.2.1;transport=TLS')).toEqual({
       ok: true,
-      value: { proto: 'tls', host: '192.0.2.1', port: 5061 },
+      value: { proto: 'tls', host: '192.0.2.1', port: 5061, explicitPort: false, explicitProto: true },
     });
     expect(nextHop('sip:192.0.2.1:40000;transport=ws')).toEqual({
       ok: true,
-      value: { proto: 'ws', host: '192.0.2.1', port: 40000 },
+      value: { proto: 'ws', host: '192.0.2.1', port: 40000, explicitPort: true, explicitProto: true },
     });
     expect(forcedHop('wss', '192.0.2.1', 8443)).toMatchObject({ ok: true, value: { proto: 'wss' } });
   });
