@@ -1,4 +1,4 @@
-// A stub resolver's query: one question to the configured recursive resolvers, over UDP with a fresh
+// A DNS client's query (RFC 1034's "stub resolver" part): one question to the configured recursive resolvers, over UDP with a fresh
 // socket and a random id per query (RFC 5452: an off-path answer has to guess both), and again over TCP
 // when the answer came truncated (RFC 7766). The answer must echo our id and question; anything else on
 // the socket is ignored. Each server gets `queryTimeoutMs`, in order; the caller bounds the whole lookup.
