@@ -1,6 +1,7 @@
 // The log form of `kemi-wasm serve`: JSON lines when stdout is piped, pino-pretty's lines on a terminal
 // (a real pseudo-terminal made by util-linux `script`), and --log-format forcing either.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resolveLogFormat } from '../../src/logger.ts';
@@ -12,6 +13,23 @@ const serve = [bin, 'serve', '--listen', 'udp:127.0.0.1:0'];
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is removed.
 const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
+/** The processes `pid` started (from /proc). */
+function childrenOf(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    return text.trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Sends `sig` to `pid` unless it is gone. */
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {}
+}
+
 /** Runs `command` in its own process group until its output shows the server is ready; the output then. */
 function untilReady(command: string, args: string[]): Promise<string> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -20,10 +38,20 @@ function untilReady(command: string, args: string[]): Promise<string> {
     const timer = setTimeout(() => finish(new Error(`not ready in 60 s: ${output}`)), 60_000);
     const finish = (error?: Error) => {
       clearTimeout(timer);
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {}
-      child.once('exit', () => (error ? reject(error) : resolve(output)));
+      // `script` runs the server in a session of its own, out of this process group, and the server takes
+      // the hang-up of its terminal as a certificate reload (SIGHUP): the server is stopped by its own PID,
+      // then `script`'s group. A server whose terminal is gone may not finish its stop (seen with JSON logs
+      // on the closed terminal): it is killed after 5 s, so no test leaves a server behind.
+      const servers = childrenOf(child.pid!);
+      for (const pid of servers) signal(pid, 'SIGTERM');
+      signal(-child.pid!, 'SIGTERM');
+      child.once('exit', () => {
+        setTimeout(() => {
+          for (const pid of servers) signal(pid, 'SIGKILL');
+          if (error) reject(error);
+          else resolve(output);
+        }, 5000);
+      });
     };
     const take = (d: Buffer) => {
       output += d.toString();
