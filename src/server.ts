@@ -2,7 +2,7 @@
 // active version), starts the transport, wires the message path and the admin API. Everything it returns
 // can be stopped with close().
 import type { Logger } from 'pino';
-import { type AdminServer, startAdmin } from './admin/index.ts';
+import { type AdminServer, type MetricSources, startAdmin } from './admin/index.ts';
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { accSettings } from './config/acc-schema.ts';
@@ -58,7 +58,9 @@ import {
   SWEEP_BATCH,
 } from './state/index.ts';
 import { createTrace } from './trace/index.ts';
-import { DEFAULT_LIMITS, TlsContexts, Transport } from './transport/index.ts';
+import { DEFAULT_LIMITS, type LocalAddress, TlsContexts, Transport } from './transport/index.ts';
+import { type ReplyPorts, replyPortSpecs } from './workers/reply-ports.ts';
+import type { WorkerScripts } from './workers/worker-scripts.ts';
 
 /** How often pike generations holding only expired addresses are dropped. */
 const PIKE_SWEEP_INTERVAL_MS = 10_000;
@@ -68,14 +70,30 @@ const DS_HASH_CHECK_INTERVAL_MS = 30_000;
 export interface Server {
   readonly transport: Transport;
   readonly core: Router;
-  readonly registry: Registry;
+  /** Undefined in a SIP worker thread: the primary thread keeps the registry (docs/workers.md). */
+  readonly registry: Registry | undefined;
   readonly selector: RegistrySelector;
-  /** Undefined when the configuration has no `admin` section. */
+  /** Undefined when the configuration has no `admin` section, and in a SIP worker thread. */
   readonly admin: AdminServer | undefined;
+  /** What /metrics reads of this SIP stack (a worker thread sends its rows to the primary). */
+  readonly metricSources: Omit<MetricSources, 'registry'>;
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, log: Logger): Promise<Result<Server>> {
+/**
+ * The part of a SIP worker thread (workers > 1, src/workers/): the versions come from the primary thread's
+ * registry, the UDP listeners are shared with the other workers, and each has private reply ports.
+ */
+export interface SipWorkerRole {
+  readonly index: number;
+  readonly scripts: WorkerScripts;
+}
+
+export async function startServer(
+  config: Config,
+  log: Logger,
+  worker?: SipWorkerRole,
+): Promise<Result<Server>> {
   // Process-wide, so set here, once, before any script runs (see src/runtime/v8-flags.ts).
   setV8Flags();
   const mismatches = checkBindings(ksrPackage, ksrModules);
@@ -97,18 +115,20 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   };
 
   const specs = tenantSpecs(config);
-  if (config.tenants.length === 0 && specs[0].module === undefined) {
+  if (worker === undefined && config.tenants.length === 0 && specs[0].module === undefined) {
     const bundled = await bundledRoute();
     if (!bundled.ok) return err(bundled.error);
     if (bundled.value.built) log.info({ path: bundled.value.path }, 'built the bundled AssemblyScript route');
     specs[0] = { ...specs[0], module: bundled.value.path };
   }
 
-  const opened = await ModuleStore.open({ dir: config.data_dir });
-  if (!opened.ok) return err(opened.error);
-  const { store, report } = opened.value;
-  stops.push(() => store.close());
   const storeLog = log.child({ layer: 'registry' });
+  // A worker thread has no module store: the primary owns it (and the data dir's lock).
+  const opened = worker === undefined ? await ModuleStore.open({ dir: config.data_dir }) : undefined;
+  if (opened !== undefined && !opened.ok) return err(opened.error);
+  const store = opened?.value.store;
+  if (store) stops.push(() => store.close());
+  const report = opened?.value.report ?? { sweptTemp: 0, orphans: 0, corrupt: [] };
   if (report.sweptTemp + report.orphans > 0) {
     storeLog.warn(
       { temp: report.sweptTemp, orphans: report.orphans },
@@ -197,29 +217,35 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   // Made once: dialogs belong to their tenant and outlive activations and reloads of its versions.
   const dialogs = new DialogStore((tenant) => dialogByTenant.get(tenant) ?? dialogDefault, timers.clock);
 
-  const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
-  compiler.warm();
-  stops.push(() => compiler.close());
-  const linker = new Linker(ksrModules);
   // Tenants logging at another level than the server (config tenants[].log_level): their scripts' lines
   // and their message trace lines.
   const tenantLogLevels: Record<string, string> = Object.fromEntries(
     config.tenants.flatMap((t) => (t.log_level === undefined ? [] : [[t.name, t.log_level]])),
   );
-  const opening = await Registry.open({
-    tenants: specs,
-    store,
-    compiler,
-    linker,
-    log: storeLog,
-    scriptLog: log,
-    scriptLogLevels: tenantLogLevels,
-    timers,
-  });
-  if (!opening.ok) return fail(opening.error);
-  const registry = opening.value;
-  stops.push(() => registry.close());
-  storeLog.info({ where: store.where, tenants: registry.tenantNames }, 'registry open');
+  let registry: Registry | undefined;
+  if (store !== undefined) {
+    const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
+    compiler.warm();
+    stops.push(() => compiler.close());
+    const opening = await Registry.open({
+      tenants: specs,
+      store,
+      compiler,
+      linker: new Linker(ksrModules),
+      log: storeLog,
+      scriptLog: log,
+      scriptLogLevels: tenantLogLevels,
+      timers,
+    });
+    if (!opening.ok) return fail(opening.error);
+    const opened = opening.value;
+    registry = opened;
+    stops.push(() => opened.close());
+    storeLog.info({ where: store.where, tenants: opened.tenantNames }, 'registry open');
+  }
+  // The registry serves versions and decides failures; in a worker thread, its copy (src/workers/).
+  const versions = worker?.scripts ?? registry;
+  if (versions === undefined) return fail('no registry');
 
   // One limiter for the transport and the router: a cause is counted once however many layers log it.
   const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
@@ -249,8 +275,11 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     config.tls.certificates.length > 0 || config.tls.ca.length > 0 || !config.tls.verify_next_hop;
   const tls = tlsConfigured ? TlsContexts.load(tlsSettings(config.tls)) : undefined;
   if (tls !== undefined && !tls.ok) return fail(tls.error);
+  // A worker thread shares the configured UDP sockets and adds a private reply port to each.
+  const replySpecs = worker === undefined ? [] : replyPortSpecs(config.listen);
   const started = await Transport.start({
-    listen: config.listen,
+    listen: [...config.listen, ...replySpecs],
+    ...(worker === undefined ? {} : { reusePort: new Set(config.listen) }),
     ...(tls === undefined ? {} : { tls: tls.value }),
     logger: log.child({ layer: 'transport' }),
     // Replies to the NAT keepalive's pings are absorbed before the message path (no route runs).
@@ -270,6 +299,9 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   if (!started.ok) return fail(started.error);
   const transport = started.value;
   stops.push(() => transport.close());
+  const publicAddresses = transport.localAddresses.slice(0, config.listen.length);
+  const replyPorts: ReplyPorts | undefined =
+    worker === undefined ? undefined : replyPortsOf(transport.localAddresses, config.listen.length);
 
   const coreLog = log.child({ layer: 'core' });
   const replyOptions = { multicast: config.multicast_replies };
@@ -286,7 +318,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   // Tenants with dialog pinning on: only their Record-Route entries carry a pin (an HMAC per transaction).
   const dialogTenants = new Set(specs.filter((s) => s.dialogGraceMs > 0).map((s) => s.name));
   const selector = new RegistrySelector({
-    registry,
+    registry: versions,
     matcher: new TenantMatcher(specs, transport.localAddresses),
     unmatched: config.unmatched,
     dialogTenants,
@@ -298,7 +330,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   for (const spec of specs)
     for (const warning of spec.relayAllow?.warnings ?? [])
       coreLog.warn({ tenant: spec.name }, `relay_allow: ${warning}`);
-  const pingInterfaces = new OutboundInterfaces(transport);
+  const pingInterfaces = new OutboundInterfaces(transport, replyPorts);
   // The NAT keepalive and the dispatcher's probes send alike: from our UDP listeners, where the tenant
   // may relay, never to this server itself (it would run a route).
   const pingTransport: PingTransport = {
@@ -338,6 +370,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   core = new Router({
     trace: traced.trace,
     transport,
+    replyPorts,
     myself,
     multicastReplies: config.multicast_replies,
     maxfwdLimit: config.maxfwd.max_limit,
@@ -351,7 +384,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     tenantDefines: Object.fromEntries(specs.map((spec) => [spec.name, spec.defines])),
     // Made once: a tenant's items outlive its module versions (activation, rollback, fail-open).
     htables: new HtableStore(Object.fromEntries(specs.map((spec) => [spec.name, spec.htables]))),
-    guard: registry,
+    guard: versions,
     // A tenant without an allow-list (the implicit default tenant) relays anywhere.
     authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? OK,
     relayToSelf: config.relay_to_self,
@@ -389,43 +422,46 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
       maxHeaderFields: config.message_limits.max_header_fields,
     },
   });
-  for (const local of transport.localAddresses)
+  for (const local of publicAddresses)
     log.info({ listen: `${local.proto}:${local.address}:${local.port}` }, 'listening');
+  for (const local of replyPorts?.values() ?? [])
+    log.info({ reply: `${local.proto}:${local.address}:${local.port}` }, 'reply port');
 
+  const sipCore = core;
+  const metricSources: Omit<MetricSources, 'registry'> = {
+    core: () => sipCore.counters,
+    tm: () => ({
+      counters: sipCore.tm.counters,
+      serverTransactions: sipCore.tm.table.serverCount,
+      clientTransactions: sipCore.tm.table.clientCount,
+      liveByTenant: sipCore.tm.caps.byTenant(),
+      dns: sipCore.tm.dns,
+    }),
+    selector: () => selector.counters,
+    transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),
+    htables: () => sipCore.htables,
+    location: () => sipCore.location,
+    permissions: () => sipCore.permissions,
+    pike: () => sipCore.pike,
+    auth: () => sipCore.auth,
+    rtpengine: () => sipCore.rtpengine,
+    acc: () => accStore,
+    dialogs: () => sipCore.dialogByes && { store: dialogs, byes: sipCore.dialogByes.counters },
+    logs: () => logLimit.suppressed,
+    callbacks: () => timers.errors,
+    natping: () => keepalive.counts,
+    dispatcher: () => dispatcher,
+    hep: () => traced.hep,
+    scripts: () => sipCore.scriptStats,
+  };
   let admin: AdminServer | undefined;
-  if (config.admin) {
-    const sipCore = core;
+  if (config.admin && registry !== undefined) {
     const startedAdmin = await startAdmin({
       config: config.admin,
       tenants: config.tenants,
       registry,
       addresses,
-      sources: {
-        core: () => sipCore.counters,
-        tm: () => ({
-          counters: sipCore.tm.counters,
-          serverTransactions: sipCore.tm.table.serverCount,
-          clientTransactions: sipCore.tm.table.clientCount,
-          liveByTenant: sipCore.tm.caps.byTenant(),
-          dns: sipCore.tm.dns,
-        }),
-        selector: () => selector.counters,
-        transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),
-        htables: () => sipCore.htables,
-        location: () => sipCore.location,
-        permissions: () => sipCore.permissions,
-        pike: () => sipCore.pike,
-        auth: () => sipCore.auth,
-        rtpengine: () => sipCore.rtpengine,
-        acc: () => accStore,
-        dialogs: () => sipCore.dialogByes && { store: dialogs, byes: sipCore.dialogByes.counters },
-        logs: () => logLimit.suppressed,
-        callbacks: () => timers.errors,
-        natping: () => keepalive.counts,
-        dispatcher: () => dispatcher,
-        hep: () => traced.hep,
-        scripts: () => sipCore.scriptStats,
-      },
+      sources: metricSources,
       dispatcher,
       subscribers,
       acc: accStore,
@@ -437,7 +473,18 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     stops.push(() => startedAdmin.value.close());
   }
 
-  return ok({ transport, core, registry, selector, admin, close: stopAll });
+  return ok({ transport, core, registry, selector, admin, metricSources, close: stopAll });
+}
+
+/** The private reply port of each shared UDP listener: the listeners after the configured ones, in order. */
+function replyPortsOf(all: readonly LocalAddress[], configured: number): ReplyPorts {
+  const ports = new Map<string, LocalAddress>();
+  const shared = all.slice(0, configured).filter((l) => l.proto === 'udp');
+  for (const [i, l] of shared.entries()) {
+    const reply = all[configured + i];
+    if (reply !== undefined) ports.set(`${l.address}:${l.port}`, reply);
+  }
+  return ports;
 }
 
 /** The logger of a tenant's lines under `parent`: at the tenant's own level when it has one, made once. */

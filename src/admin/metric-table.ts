@@ -69,6 +69,16 @@ export interface MetricSources {
   readonly scripts?: () => ScriptStats;
   /** The HEP export's captures sent and dropped, and its queue (src/trace/hep-client.ts). */
   readonly hep?: () => HepSource | undefined;
+  /**
+   * With SIP worker threads (docs/workers.md): the metrics of the message path read from every worker and
+   * merged (src/workers/metric-merge.ts), by metric name; `keys` are the parts of the table they fill.
+   */
+  readonly threads?: ThreadMetrics;
+}
+
+export interface ThreadMetrics {
+  readonly keys: readonly (keyof Snapshot)[];
+  rows(): Promise<ReadonlyMap<string, Rows>>;
 }
 
 /** What a scrape reads of the dispatcher. */
@@ -147,16 +157,23 @@ export type MetricTable = { readonly [K in keyof Snapshot]: readonly MetricDef<S
 /** Reads every given source once. */
 export function snapshot(sources: MetricSources): Partial<Snapshot> {
   const { registry } = sources;
+  const tenants = registry.tenantNames.flatMap((tenant) => registry.status(tenant) ?? []);
+  // Only the versions loaded now: the series of a version that is gone go with it.
+  const loaded = new Set(tenants.flatMap((t) => t.loaded.map((l) => `${t.tenant}\0${l.version}`)));
+  return { registry: tenants, ...sipSnapshot(sources, loaded) };
+}
+
+/** Reads every given source of the message path once; `loaded`: `tenant\0version` of the loaded versions. */
+export function sipSnapshot(
+  sources: Omit<MetricSources, 'registry'>,
+  loaded: ReadonlySet<string>,
+): Omit<Partial<Snapshot>, 'registry'> {
   const location = sources.location?.();
   const permissions = sources.permissions?.();
   const auth = sources.auth?.();
   const rtpengine = sources.rtpengine?.();
   const dialogs = sources.dialogs?.();
-  const tenants = registry.tenantNames.flatMap((tenant) => registry.status(tenant) ?? []);
-  // Only the versions loaded now: the series of a version that is gone go with it.
-  const loaded = new Set(tenants.flatMap((t) => t.loaded.map((l) => `${t.tenant}\0${l.version}`)));
   return {
-    registry: tenants,
     scripts: sources.scripts?.().rows(loaded),
     core: sources.core?.(),
     tm: sources.tm?.(),

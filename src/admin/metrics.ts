@@ -12,6 +12,7 @@ import {
   METRICS,
   type MetricDef,
   type MetricSources,
+  type Rows,
   type Snapshot,
   snapshot,
   versionLabels,
@@ -66,7 +67,8 @@ export class AdminMetrics {
     });
 
     for (const key of Object.keys(METRICS) as (keyof Snapshot)[]) {
-      if (key === 'registry' || sources[key] !== undefined) this.#declare(key, registers);
+      if (key === 'registry' || sources[key] !== undefined || sources.threads?.keys.includes(key))
+        this.#declare(key, registers);
     }
     if (sources.scripts !== undefined) this.#declareRouteSeconds();
   }
@@ -118,7 +120,11 @@ export class AdminMetrics {
     this.#refused.inc({ reason, tenant });
   }
 
+  /** The worker threads' rows of the last scrape, by metric name (empty with one thread). */
+  #threads: ReadonlyMap<string, Rows> = new Map();
+
   async text(): Promise<string> {
+    this.#threads = (await this.#sources.threads?.rows()) ?? new Map();
     const s = snapshot(this.#sources);
     this.#scripts = s.scripts ?? [];
     for (const mirror of this.#mirrors) mirror(s);
@@ -130,6 +136,7 @@ export class AdminMetrics {
    * for the admin page: name, the other labels, value.
    */
   async tenantRows(tenant: string): Promise<TenantMetricRow[]> {
+    this.#threads = (await this.#sources.threads?.rows()) ?? new Map();
     const s = snapshot(this.#sources);
     for (const mirror of this.#mirrors) mirror(s);
     const rows: TenantMetricRow[] = [];
@@ -170,6 +177,7 @@ export class AdminMetrics {
         metric.reset();
         const part = s[key];
         if (part !== undefined) for (const [labels, value] of def.read(part)) set(labels, value);
+        for (const [labels, value] of this.#threads.get(def.name) ?? []) set(labels, value);
       });
     }
   }

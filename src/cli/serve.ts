@@ -2,8 +2,18 @@
 // SIGINT/SIGTERM. Without arguments: UDP and TCP on 127.0.0.1:5060 with the bundled example route.
 import { type Command, Option } from 'commander';
 import { loadConfig, validateConfig } from '../config/load.ts';
+import { workerCount } from '../config/workers-schema.ts';
 import { createLogger, LOG_FORMATS } from '../logger.ts';
+import type { Result } from '../result.ts';
 import { startServer } from '../server.ts';
+import type { Transport } from '../transport/index.ts';
+import { startThreads } from '../workers/primary.ts';
+
+/** One thread's server, or the primary of worker threads (no transport of its own). */
+interface Running {
+  readonly transport?: Transport;
+  close(): Promise<void>;
+}
 
 interface ServeOptions {
   config?: string;
@@ -65,7 +75,10 @@ async function serve(opts: ServeOptions): Promise<number> {
   const crash = onUncaught(log);
   for (const warning of warnings) log.warn(warning);
   if (opts.route !== undefined) log.warn("'--route' is deprecated: use '--module'");
-  const started = await startServer(config, log);
+  // workers > 1: this thread keeps the registry and the admin API, SIP runs in worker threads (docs/workers.md).
+  const threads = workerCount(config.workers);
+  const started: Result<Running> =
+    threads > 1 ? await startThreads(config, log, threads) : await startServer(config, log);
   if (!started.ok) return fail(started.error);
   const server = started.value;
   log.info('ready');
@@ -78,7 +91,8 @@ async function serve(opts: ServeOptions): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     // SIGHUP reads the TLS certificates and CAs again (docs/transports.md); a failed reload keeps the old ones.
-    process.on('SIGHUP', () => void server.transport.reloadTls());
+    // With worker threads there are UDP listeners only (config/workers-schema.ts): nothing to reload.
+    process.on('SIGHUP', () => void server.transport?.reloadTls());
     void crash.then(() => resolve(true));
   });
   if (!crashed) {

@@ -18,6 +18,7 @@ import { tlsSchema } from './tls-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
 import { traceSchema } from './trace-schema.ts';
 import { transportSchema } from './transport-schema.ts';
+import { workersRefusal, workersSchema } from './workers-schema.ts';
 
 const listenSpec = z
   .string()
@@ -335,6 +336,8 @@ export const configSchema = z
     defines: definesSchema,
     /** Where module versions are stored (files + SQLite). Absent: versions live in memory until exit. */
     data_dir: z.string().min(1).optional(),
+    /** SIP threads: 1 (one thread, the debugging mode), N, or "auto" (one per CPU); docs/workers.md [1]. */
+    workers: workersSchema,
     /** The htables of the implicit `default` tenant when `tenants` is empty (htable-schema.ts). */
     htables: htablesSchema,
     /** The admin HTTP API; off when absent. */
@@ -398,6 +401,18 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    const threads = workersRefusal({
+      workers: config.workers,
+      listen: config.listen,
+      dataDir: config.data_dir,
+      htableTenants:
+        config.tenants.length === 0
+          ? Object.keys(config.htables).length > 0
+            ? ['default']
+            : []
+          : config.tenants.filter((t) => Object.keys(t.htables).length > 0).map((t) => t.name),
+    });
+    if (threads !== undefined) ctx.addIssue({ code: 'custom', path: ['workers'], message: threads });
     const names = new Set<string>();
     let catchAll: string | undefined;
     for (const [i, tenant] of config.tenants.entries()) {

@@ -33,7 +33,8 @@ export interface SelectorCounters {
 }
 
 export interface SelectorOptions {
-  readonly registry: Registry;
+  /** Where versions come from: the registry, or a worker thread's copy of it (src/workers/worker-scripts.ts). */
+  readonly registry: Pick<Registry, 'active' | 'dialogScript'>;
   readonly matcher: TenantMatcher;
   readonly unmatched: { readonly tenant: string } | { readonly reply: number };
   /** Tenants with dialog pinning on (dialog grace period above 0). */
@@ -53,7 +54,7 @@ export class RegistrySelector implements ScriptSelector {
     dialogPinRefused: { unverified: 0, 'not-ours': 0, revoked: 0 },
     failClosed: 0,
   };
-  readonly #registry: Registry;
+  readonly #registry: Pick<Registry, 'active' | 'dialogScript'>;
   readonly #matcher: TenantMatcher;
   readonly #unmatchedTenant: string | undefined;
   readonly #unmatchedReply: number;

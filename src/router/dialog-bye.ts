@@ -18,7 +18,7 @@ import {
   nextHop,
   type TransactionTiming,
 } from '../tm/index.ts';
-import type { Source, Transport } from '../transport/index.ts';
+import type { LocalAddress, Source, Transport } from '../transport/index.ts';
 import { OutboundInterfaces } from './outbound-interface.ts';
 
 export interface DialogByeOptions {
@@ -27,6 +27,8 @@ export interface DialogByeOptions {
   /** Why the tenant may not send to `hop`, or undefined when it may (allow-list, own sockets). */
   readonly refuse: (tenant: string, hop: NextHop) => string | undefined;
   readonly log: Logger;
+  /** A worker thread's private reply ports (src/router/outbound-interface.ts). */
+  readonly replyPorts?: ReadonlyMap<string, LocalAddress>;
   readonly logLimit: LogLimiter;
 }
 
@@ -45,7 +47,7 @@ export class DialogByes {
 
   constructor(options: DialogByeOptions) {
     this.#options = options;
-    this.#interfaces = new OutboundInterfaces(options.transport);
+    this.#interfaces = new OutboundInterfaces(options.transport, options.replyPorts);
   }
 
   /** BYE to one side or both; true when at least one was sent. */
@@ -102,7 +104,7 @@ export class DialogByes {
     const branch = newBranchId();
     peer.cseq += 1;
     const request = byeRequest(dialog, target, peer, to, {
-      via: `SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${branch}`,
+      via: `SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.viaPort ?? local.port)};branch=${branch}`,
       cseq: peer.cseq,
     });
     if (request === undefined) return refused('the BYE does not parse');

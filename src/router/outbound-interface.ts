@@ -29,9 +29,16 @@ function firstInterfaceAddress(family: 4 | 6): string {
 export class OutboundInterfaces {
   readonly #transport: Transport;
   readonly #named = new Map<4 | 6, string>();
+  readonly #replyPorts: ReadonlyMap<string, LocalAddress> | undefined;
 
-  constructor(transport: Transport) {
+  /**
+   * `replyPorts`: in a worker thread, the private UDP socket of each shared listener (keyed `address:port`
+   * of the shared one): requests leave from it and our Via names its port, so the next hop's responses
+   * come to this worker; Record-Route still names the shared listener (docs/workers.md).
+   */
+  constructor(transport: Transport, replyPorts?: ReadonlyMap<string, LocalAddress>) {
     this.#transport = transport;
+    this.#replyPorts = replyPorts;
   }
 
   /** The listener for a request to `host` over `proto`, preferring the one `near` arrived on. */
@@ -58,11 +65,16 @@ export class OutboundInterfaces {
       address =
         !isWildcard(here.address) && familyOf(here.address) === family ? here.address : this.#name(family);
     }
-    const chosen = {
-      listener: { address: listener.address, port: listener.port },
-      address,
-      port: listener.port,
-    };
+    const reply =
+      listener.proto === 'udp' ? this.#replyPorts?.get(`${listener.address}:${listener.port}`) : undefined;
+    const chosen = reply
+      ? {
+          listener: { address: reply.address, port: reply.port },
+          address,
+          port: listener.port,
+          viaPort: reply.port,
+        }
+      : { listener: { address: listener.address, port: listener.port }, address, port: listener.port };
     return listener.proto === proto ? chosen : { ...chosen, proto: listener.proto };
   }
 

@@ -49,7 +49,14 @@ import {
   type TransactionCapLimits,
 } from '../tm/index.ts';
 import type { MessageTrace } from '../trace/index.ts';
-import type { FramingError, Resolve, SendTarget, Source, Transport } from '../transport/index.ts';
+import type {
+  FramingError,
+  LocalAddress,
+  Resolve,
+  SendTarget,
+  Source,
+  Transport,
+} from '../transport/index.ts';
 import { countBy, createRouterCounters, type RouterCounters } from './counters.ts';
 import { DEFAULT_RESOLVER_LIMITS, type ResolverLimits } from './destination-resolver.ts';
 import { DialogByes } from './dialog-bye.ts';
@@ -64,6 +71,8 @@ import { type AuthorizeDestination, allowAllDestinations, TransactionHost } from
 
 export interface RouterOptions {
   readonly transport: Transport;
+  /** A worker thread's private reply ports, by shared listener (src/router/outbound-interface.ts). */
+  readonly replyPorts?: ReadonlyMap<string, LocalAddress>;
   readonly myself: Myself;
   readonly selector: ScriptSelector;
   readonly log: Logger;
@@ -205,6 +214,7 @@ export class Router implements RouteHost {
     );
     this.tm = new TransactionHost({
       transport: options.transport,
+      replyPorts: options.replyPorts,
       host: this,
       invoker: this.#invoker,
       counters: this.counters,
@@ -227,6 +237,7 @@ export class Router implements RouteHost {
     if (store !== undefined) {
       const byes = new DialogByes({
         transport: options.transport,
+        replyPorts: options.replyPorts,
         timing: {
           clock: options.clock ?? systemClock,
           timers: { ...DEFAULT_TIMER_VALUES, ...options.timers },

@@ -44,6 +44,7 @@ import {
   TransactionTable,
 } from '../tm/index.ts';
 import {
+  type LocalAddress,
   normalizeAddress,
   type Proto,
   type Resolve,
@@ -71,6 +72,8 @@ export const allowAllDestinations: AuthorizeDestination = () => OK;
 
 export interface TransactionHostOptions {
   readonly transport: Transport;
+  /** A worker thread's private reply ports (src/router/outbound-interface.ts). */
+  readonly replyPorts?: ReadonlyMap<string, LocalAddress>;
   /** The RouteHost the contexts of transaction routes get (the Router). */
   readonly host: RouteHost;
   readonly invoker: RouteInvoker;
@@ -125,7 +128,7 @@ export class TransactionHost implements TmHost {
       options.clock,
     );
     const transport = options.transport;
-    const interfaces = new OutboundInterfaces(transport);
+    const interfaces = new OutboundInterfaces(transport, options.replyPorts);
     this.#env = {
       timing: { clock: options.clock, timers: options.timers },
       table: this.table,
@@ -428,7 +431,7 @@ export class TransactionHost implements TmHost {
     if (target.uri !== ack.uri) ack.setUri(target.uri);
     if (!forwardMaxForwards(ack, ctx.tm.receivedMaxForwards)) return E_UNSPEC;
     ack.pushVia(
-      `SIP/2.0/${(local.proto ?? hop.proto).toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
+      `SIP/2.0/${(local.proto ?? hop.proto).toUpperCase()} ${hostPort(local.address, local.viaPort ?? local.port)};branch=${statelessBranchId(ack)}`,
     );
     const proto: Proto = hop.proto;
     inheritHold(ctx.request!, ack);

@@ -33,6 +33,11 @@ export interface OutboundInterface {
    * transport=ws for both) leaves from a wss listener when that is what there is. Via and Record-Route name it.
    */
   readonly proto?: Proto;
+  /**
+   * The port our Via names when it is not `port`: a worker thread's private reply port (docs/workers.md),
+   * so the next hop's responses come back to the worker that owns the transaction; Record-Route keeps `port`.
+   */
+  readonly viaPort?: number;
 }
 
 /** What all proxy transactions of a server share. */

@@ -104,7 +104,7 @@ export function forwardBranch(
     }
     const id = tx.env.newBranch(tx.upstream, forwarding.branchSuffix);
     const via = (local.proto ?? to.proto).toUpperCase();
-    out.pushVia(`SIP/2.0/${via} ${hostPort(local.address, local.port)};branch=${id}`);
+    out.pushVia(`SIP/2.0/${via} ${hostPort(local.address, local.viaPort ?? local.port)};branch=${id}`);
     return ok({ request: out, target: targetOf(to, local.listener), id });
   };
   if (isIP(hop.host) === 0) return new Branch(tx, index, leg, hop, flags, { request, addressing });

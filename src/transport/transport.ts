@@ -66,6 +66,11 @@ export interface TransportOptions {
   readonly resolve?: Resolve;
   /** Rate limit of the lines peers can cause (one per datagram, connection or send); default limits when absent. */
   readonly logLimit?: LogLimiter;
+  /**
+   * UDP listen specs bound with SO_REUSEPORT: each worker thread binds the same address and the kernel
+   * spreads the flows over them (src/workers/, docs/workers.md). Absent: every socket is exclusive.
+   */
+  readonly reusePort?: ReadonlySet<string>;
 }
 
 export interface ConnectionInfo {
@@ -175,7 +180,8 @@ export class Transport {
 
   #bind(proto: Proto, address: string, port: number, text: string): Promise<Result<Listener>> {
     const ctx = this.#ctx;
-    if (proto === 'udp') return UdpListener.bind(address, port, text, ctx);
+    if (proto === 'udp')
+      return UdpListener.bind(address, port, text, ctx, this.#options.reusePort?.has(text) ?? false);
     const tls = this.#options.tls;
     if ((proto === 'tls' || proto === 'wss') && !tls?.hasCertificate(text)) {
       return Promise.resolve(

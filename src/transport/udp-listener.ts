@@ -39,6 +39,8 @@ export class UdpListener {
     port: number,
     specText: string,
     ctx: TransportContext,
+    /** Shared with the other worker threads' sockets on the same address (SO_REUSEPORT). */
+    reusePort = false,
   ): Promise<Result<UdpListener>> {
     const family = familyOf(address);
     // IPv6 sockets are v6-only so that `udp:0.0.0.0:P` and `udp:[::]:P` can both be listed.
@@ -46,6 +48,7 @@ export class UdpListener {
       type: family === 6 ? 'udp6' : 'udp4',
       ipv6Only: family === 6,
       lookup: literalLookup,
+      reusePort,
     });
     return bindListener(socket, {
       proto: 'udp',
