@@ -34,6 +34,8 @@ const METRICS_WAIT_MS = 2000;
 const STOP_WAIT_MS = 5000;
 
 export interface Threads {
+  /** The SIP worker threads running now (a dead one is absent until its restart is ready). */
+  workers(): readonly Worker[];
   close(): Promise<void>;
 }
 
@@ -302,5 +304,5 @@ export async function startThreads(config: Config, log: Logger, count: number): 
     stops.push(() => startedAdmin.value.close());
   }
   log.info({ workers: count }, 'SIP worker threads running');
-  return ok({ close: stopAll });
+  return ok({ workers: () => slots.filter((s) => s.ready).map((s) => s.worker), close: stopAll });
 }
