@@ -23,6 +23,9 @@ const scripts = new WorkerScripts({
   specs: tenantSpecs(config),
   linker: new Linker(ksrModules),
   log,
+  scriptLogLevels: Object.fromEntries(
+    config.tenants.flatMap((t) => (t.log_level === undefined ? [] : [[t.name, t.log_level]])),
+  ),
   timers: new CallbackGuard(log.child({ layer: 'timers' })),
   report: (failure) => post({ kind: 'failed', failure }),
 });

@@ -53,6 +53,8 @@ export interface WorkerScriptsOptions {
   readonly specs: readonly TenantSpec[];
   readonly linker: Linker;
   readonly log: Logger;
+  /** A tenant's own level for its scripts' lines (config tenants[].log_level), over `log`'s. */
+  readonly scriptLogLevels: Readonly<Record<string, string>>;
   readonly timers: CallbackGuard;
   readonly report: (failure: FailureReport) => void;
 }
@@ -147,7 +149,11 @@ export class WorkerScripts implements ScriptGuard {
       ...(spec.capabilities && { capabilities: spec.capabilities }),
     });
     if (!runner.ok) return err(`${spec.name} v${view.version}: ${runner.error.message}`);
-    const log = this.#o.log.child({ tenant: spec.name, version: view.version });
+    const level = this.#o.scriptLogLevels[spec.name];
+    const log = this.#o.log.child(
+      { tenant: spec.name, version: view.version },
+      level === undefined ? undefined : { level },
+    );
     const script = new ManagedScript(
       spec.name,
       view.version,
