@@ -256,6 +256,58 @@ describe('workers = 2 with the registrar example', () => {
   }, 90_000);
 });
 
+describe('workers = 2 with a route that always fails', () => {
+  let server: ServerProcess;
+  let port: number;
+  const BREAKER = 10;
+
+  beforeAll(async () => {
+    port = await freePort();
+    server = await startWorkers('breaker', [
+      `listen = ["udp:127.0.0.1:${port}"]`,
+      '[[tenants]]',
+      'name = "fragile"',
+      `module = "${wasm.proxy}"`,
+      // Too little fuel for any request: every invocation fails.
+      'limits = { fuel = 100 }',
+      'failure_policy = { mode = "fail-closed", reply = { status = 503, reason = "Route Failed" } }',
+      `circuit_breaker = { failures = ${BREAKER}, window_s = 60 }`,
+    ]);
+  }, 90_000);
+
+  afterAll(async () => {
+    expect(await server?.stop()).toBe(0);
+  });
+
+  it("trips the tenant's breaker on the failures of both workers together", async () => {
+    const run = await runSipp(scenario('options-myself.xml'), {
+      transport: 'udp',
+      port,
+      calls: BREAKER,
+      rate: 20,
+      extra: ['-default_behaviors', 'all,-abortunexp', ...SOCKET_PER_CALL, '-timeout_error'],
+    });
+    expect(run.successful).toBe(0);
+    // Neither worker failed BREAKER times on its own.
+    const handled = await until(
+      () => workersReceiving(server, 'OPTIONS'),
+      (s) => s.size === 2,
+    );
+    expect(handled).toEqual(new Set([0, 1]));
+    // The primary counts the workers' reports as they arrive: the trip follows the last failure shortly.
+    let text = '';
+    for (let i = 0; i < 50 && !/kemi_breaker_events_total\{/.test(text); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const r = await fetch(`${adminUrl(server)}/metrics`, {
+        headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+      });
+      text = await r.text();
+    }
+    expect(text).toMatch(/^kemi_breaker_events_total\{tenant="fragile",outcome="fail-closed"\} 1$/m);
+    expect(text).toMatch(/^kemi_route_failures_total\{tenant="fragile",cause="fuel"\} 10$/m);
+  }, 60_000);
+});
+
 describe('a configuration the worker threads cannot serve', () => {
   it.each([
     ['no data_dir', ['listen = ["udp:127.0.0.1:0"]'], /workers = 2 needs data_dir/],
