@@ -138,7 +138,7 @@ async function system(workers: number, wasm: string): Promise<{ options: Step[];
       `listen = ["udp:127.0.0.1:${port}"]`,
       `workers = ${workers}`,
       `data_dir = "${data}"`,
-      'log_level = "warn"',
+      'log_level = "info"',
       '[defines]',
       `PRIMARY = "sip:127.0.0.1:${uasPort}"`,
       `SECONDARY = "sip:127.0.0.1:${uasPort}"`,
@@ -155,11 +155,20 @@ async function system(workers: number, wasm: string): Promise<{ options: Step[];
     process.execPath,
     [join(root, 'bin/kemi-wasm.js'), 'serve', '--config', config],
     {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // "ready" once every worker listens: the first one answers before the others are up.
+  const ready = new Promise<void>((resolve) => {
+    let seen = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      if (seen.length < 1_000_000) seen += d.toString();
+      if (seen.includes('"msg":"ready"')) resolve();
+    });
+  });
   try {
+    await ready;
     await answering(port);
     console.log(`  workers = ${workers} (load average before: ${loadavg()[0].toFixed(2)})`);
     return {
