@@ -155,8 +155,13 @@ export async function startThreads(config: Config, log: Logger, count: number): 
       revoked,
     };
   };
-  const signature = (v: TenantView) =>
-    `${v.active?.version}/${v.blocked?.status}/${v.fallback?.version}/${v.revoked.join(',')}`;
+  // What a view depends on, read from memory only (the activation record is read when it changed): the
+  // reconcile stays cheap with many tenants.
+  const signature = (tenant: string) => {
+    const active = registry.active(tenant);
+    const fallback = active && registry.fallback(active);
+    return `${active?.version}/${active?.blocked?.status}/${fallback?.version}`;
+  };
 
   const slots: Slot[] = [];
   let closing = false;
@@ -165,11 +170,10 @@ export async function startThreads(config: Config, log: Logger, count: number): 
   };
   const reconcile = () => {
     for (const tenant of registry.tenantNames) {
-      const view = viewOf(tenant);
-      const sig = signature(view);
+      const sig = signature(tenant);
       if (sent.get(tenant) === sig) continue;
       sent.set(tenant, sig);
-      broadcast({ kind: 'view', view });
+      broadcast({ kind: 'view', view: viewOf(tenant) });
     }
   };
   const unsubscribe = registry.subscribe(() => reconcile());
@@ -272,7 +276,7 @@ export async function startThreads(config: Config, log: Logger, count: number): 
       }),
     );
   });
-  for (const view of registry.tenantNames.map(viewOf)) sent.set(view.tenant, signature(view));
+  for (const tenant of registry.tenantNames) sent.set(tenant, signature(tenant));
   // One after another: the stores' SQLite files are created and switched to WAL by the first one.
   for (let i = 0; i < count; i++) {
     const spawned = await spawn(i);
