@@ -182,7 +182,7 @@ describe('three nodes sharing deploys through Redis', () => {
     for (const name of ['node-1', 'node-2', 'node-3'])
       expect(status.stdout).toMatch(new RegExp(`^${name}\\s+up\\s+acme\\s+${v1}\\s+${v1}\\s+\\d+`, 'm'));
     console.log(
-      `deploy reached 3 nodes in ${deployMs.toFixed(0)} ms, rollback in ${rollbackMs.toFixed(0)} ms`,
+      `deploy reached 3 nodes in ${deployMs.toFixed(0)} ms (${applied(v2).join('; ')}), rollback in ${rollbackMs.toFixed(0)} ms`,
     );
   }, 120_000);
 
