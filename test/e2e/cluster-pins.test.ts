@@ -95,11 +95,12 @@ describe('dialog pins across nodes', () => {
     await activeEverywhere(v1.body.version as number);
 
     const [a, b] = servers;
-    const callId = `pin-${Date.now()}@cluster`;
+    const tag = `pin-${Date.now()}`;
+    const callId = `${tag}@cluster`;
     const target = `sip:bob@127.0.0.1:${uas.port}`;
     const invite = [
       `INVITE ${target} SIP/2.0`,
-      `Via: SIP/2.0/UDP 127.0.0.1:${uac.port};branch=z9hG4bK-inv-${callId}`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${uac.port};branch=z9hG4bK-inv-${tag}`,
       `From: <sip:alice@127.0.0.1>;tag=alice-1`,
       `To: <${target}>`,
       `Call-ID: ${callId}`,
@@ -126,7 +127,7 @@ describe('dialog pins across nodes', () => {
     const bye = (cseq: number, kwv: string) =>
       [
         `BYE ${target} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${uac.port};branch=z9hG4bK-bye${cseq}-${callId}`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${uac.port};branch=z9hG4bK-bye${cseq}-${tag}`,
         `Route: <sip:${SHARED_DOMAIN};lr;kwv=${kwv}>`,
         `From: <sip:alice@127.0.0.1>;tag=alice-1`,
         `To: <${target}>;tag=bob-1`,
