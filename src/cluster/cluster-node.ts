@@ -166,7 +166,8 @@ export class ClusterNode implements Deployer {
       this.counters.events++;
       void this.#schedule(activation, 'event');
     });
-    await this.#connection.subscriber.subscribe(clusterKeys(this.#o.config.prefix).events).catch(() => {});
+    // Queued until Redis is reachable (a start without Redis must not wait for it); sent again on reconnect.
+    void this.#connection.subscriber.subscribe(clusterKeys(this.#o.config.prefix).events).catch(() => {});
     this.#connection.onReady(() => void this.#catchUp());
     const heartbeat = this.#o.timers.interval('cluster-heartbeat', this.#o.config.heartbeat_ms, () => {
       void this.#catchUp();

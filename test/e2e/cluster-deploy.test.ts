@@ -16,7 +16,7 @@ import { type SippUas, startSippUas } from '../../fixtures/sipp-uas.ts';
 import { buildStampedRoute, STAMPED_PROXY_ROUTE, type StampedRoute } from '../registry/fixtures.ts';
 import { type RedisServer, startRedis } from './cluster-redis.ts';
 import { type ServerProcess, startServerProcess } from './harness.ts';
-import { admin, OPERATOR_TOKEN, runCli } from './registry-server.ts';
+import { admin, OPERATOR_TOKEN, optionsOnce, runCli } from './registry-server.ts';
 
 /** Node 2 refuses components larger than this (its own limits): the padded version is one. */
 const NODE2_MAX_COMPONENT_BYTES = 150_000;
@@ -25,6 +25,14 @@ const PADDED_PROXY_ROUTE = STAMPED_PROXY_ROUTE.replace(
   'function relay(): void {',
   `const PAD = '${'p'.repeat(120_000)}';\n\nfunction relay(): void {\n  if (KSR.kx.get_def('NEVER_SET') !== null) KSR.info(PAD);`,
 );
+
+/** The proxy route failing every request (a trap): the circuit breaker's case. */
+const TRAPPING_PROXY_ROUTE = STAMPED_PROXY_ROUTE.replace(
+  'export function request_route(): void {',
+  "export function request_route(): void {\n  if (KSR.kx.get_def('NEVER_SET') === null) unreachable();",
+);
+/** Failures of the active version that trip a node's breaker. */
+const BREAKER_FAILURES = 3;
 
 interface Node {
   readonly name: string;
@@ -39,6 +47,7 @@ let uas: SippUas | undefined;
 const nodes: Node[] = [];
 let route: StampedRoute;
 let padded: StampedRoute;
+let trapping: StampedRoute;
 let uasPort: number;
 
 async function startNode(name: string, extraLimits: Record<string, number> = {}): Promise<Node> {
@@ -57,6 +66,7 @@ async function startNode(name: string, extraLimits: Record<string, number> = {})
           dialog_grace_s: 5,
           relay_allow: { cidrs: ['127.0.0.1/32'], ports: [uasPort] },
           limits: extraLimits,
+          circuit_breaker: { failures: BREAKER_FAILURES, window_s: 60 },
         },
       ],
       defines: { PRIMARY: `sip:127.0.0.1:${uasPort}` },
@@ -89,6 +99,23 @@ async function reachedAll(on: readonly Node[], version: number, ms = 10_000): Pr
   return Number.POSITIVE_INFINITY;
 }
 
+/** The nodes' cluster and breaker log lines: the message of a propagation that took too long. */
+function clusterLines(): string {
+  return nodes
+    .flatMap((n) =>
+      n.process.lines
+        .filter(
+          (l) => l.layer === 'cluster' || String(l.msg).includes('breaker') || l.msg === 'version activated',
+        )
+        .slice(-12)
+        .map(
+          (l) =>
+            `${n.name} ${l.time} ${l.msg} ${JSON.stringify({ ...l, msg: undefined, time: undefined, level: undefined })}`,
+        ),
+    )
+    .join('\n');
+}
+
 /** SIPp calls (INVITE, 180, 1 s, 200, ACK, BYE, 200) through a node, as the stamped caller. */
 function calls(node: Node, count: number, rate: number) {
   return runSipp(scenario('uac-stamped.xml'), {
@@ -102,9 +129,10 @@ function calls(node: Node, count: number, rate: number) {
 }
 
 beforeAll(async () => {
-  [route, padded] = await Promise.all([
+  [route, padded, trapping] = await Promise.all([
     buildStampedRoute(STAMPED_PROXY_ROUTE),
     buildStampedRoute(PADDED_PROXY_ROUTE),
+    buildStampedRoute(TRAPPING_PROXY_ROUTE),
   ]);
   redis = await startRedis();
   uasPort = await freePort();
@@ -124,7 +152,7 @@ afterAll(async () => {
   for (const node of nodes) await node.process?.stop();
   await uas?.stop();
   await redis?.stop();
-});
+}, 120_000);
 
 describe('three nodes sharing deploys through Redis', () => {
   it('a deploy on node 3 and a rollback on node 2 reach every node within 1 s while calls flow through nodes 1 and 2', async () => {
@@ -132,7 +160,7 @@ describe('three nodes sharing deploys through Redis', () => {
     const first = await admin(n1.url, 'POST', '/v1/tenants/acme/versions?activate=1', route.stamp(4001));
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     const v1 = first.body.version as number;
-    expect(await reachedAll(nodes, v1)).toBeLessThan(10_000);
+    expect(await reachedAll(nodes, v1), clusterLines()).toBeLessThan(10_000);
 
     const load1 = calls(n1, 150, 10);
     const load2 = calls(n2, 150, 10);
@@ -192,7 +220,7 @@ describe('three nodes sharing deploys through Redis', () => {
     const bad = await admin(n1.url, 'POST', '/v1/tenants/acme/versions?activate=1', padded.stamp(4003));
     expect(bad.status, JSON.stringify(bad.body)).toBe(201);
     const v = bad.body.version as number;
-    expect(await reachedAll([n1, n3], v)).toBeLessThan(1000);
+    expect(await reachedAll([n1, n3], v), clusterLines()).toBeLessThan(1000);
     let error: { version: number; code: string; reason: string } | undefined;
     for (let i = 0; i < 100 && !error; i++) {
       const cluster = await admin(n1.url, 'GET', '/v1/cluster');
@@ -219,7 +247,35 @@ describe('three nodes sharing deploys through Redis', () => {
     // Back to a version every node loads.
     const good = await admin(n3.url, 'POST', '/v1/tenants/acme/versions?activate=1', route.stamp(4004));
     expect(good.status, JSON.stringify(good.body)).toBe(201);
-    expect(await reachedAll(nodes, good.body.version as number)).toBeLessThan(1000);
+    expect(await reachedAll(nodes, good.body.version as number), clusterLines()).toBeLessThan(1000);
+  }, 60_000);
+
+  it("one node's circuit breaker rollback becomes the cluster's: every node leaves the failing version", async () => {
+    const [n1, n2, n3] = nodes;
+    const good = (await activeOn(n1))!;
+    const failing = await admin(n3.url, 'POST', '/v1/tenants/acme/versions?activate=1', trapping.stamp(4010));
+    expect(failing.status, JSON.stringify(failing.body)).toBe(201);
+    const bad = failing.body.version as number;
+    expect(await reachedAll(nodes, bad), clusterLines()).toBeLessThan(1000);
+    // Requests through node 1 only: its breaker trips and rolls back to the last good version.
+    for (let i = 0; i < BREAKER_FAILURES; i++) {
+      const reply = await optionsOnce(n1.process.ports.udp!, `sip:probe@127.0.0.1:${uasPort}`);
+      expect(reply).toMatch(/^SIP\/2\.0 500 /);
+    }
+    expect(await reachedAll(nodes, good), clusterLines()).toBeLessThan(1000);
+    const history = await admin(n2.url, 'GET', '/v1/tenants/acme/activations');
+    expect((history.body.activations as { version: number; kind: string }[])[0]).toMatchObject({
+      version: good,
+      kind: 'breaker',
+    });
+    const cluster = await admin(n3.url, 'GET', '/v1/cluster');
+    expect(
+      (cluster.body.active as Record<string, { version: number; kind: string; node: string }>).acme,
+    ).toMatchObject({
+      version: good,
+      kind: 'breaker',
+      node: 'node-1',
+    });
   }, 60_000);
 
   it('with Redis stopped deploys are refused with 503 and calls continue; after its restart the nodes catch up', async () => {
@@ -251,7 +307,7 @@ describe('three nodes sharing deploys through Redis', () => {
     const deployed = await admin(n2.url, 'POST', '/v1/tenants/acme/versions?activate=1', route.stamp(4006));
     expect(deployed.status, JSON.stringify(deployed.body)).toBe(201);
     expect(deployed.body.version).toBe(active + 1);
-    expect(await reachedAll(nodes, active + 1)).toBeLessThan(1000);
+    expect(await reachedAll(nodes, active + 1), clusterLines()).toBeLessThan(1000);
     const metrics = await (
       await fetch(`${n1.url}/metrics`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })
     ).text();
@@ -266,7 +322,7 @@ describe('three nodes sharing deploys through Redis', () => {
     const deployed = await admin(n2.url, 'POST', '/v1/tenants/acme/versions?activate=1', route.stamp(4007));
     expect(deployed.status, JSON.stringify(deployed.body)).toBe(201);
     const v = deployed.body.version as number;
-    expect(await reachedAll([n1, n2], v)).toBeLessThan(1000);
+    expect(await reachedAll([n1, n2], v), clusterLines()).toBeLessThan(1000);
     expect((await run).failed).toBe(0);
     let lost = false;
     for (let i = 0; i < 50 && !lost; i++) {
