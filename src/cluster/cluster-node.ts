@@ -19,7 +19,13 @@ import { err, fail, ok, type Result } from '../result.ts';
 import { ClusterConnection, type ClusterCounters } from './cluster-connection.ts';
 import { clusterKeys } from './cluster-keys.ts';
 import { type ClusterActivation, ClusterStore } from './cluster-store.ts';
-import { type ApplyError, type ClusterStatus, type NodeReport, nodeReport } from './node-report.ts';
+import {
+  type ApplyError,
+  type ClusterStatus,
+  clusterStatus,
+  type NodeReport,
+  nodeReport,
+} from './node-report.ts';
 import { VersionSync } from './version-sync.ts';
 
 /** Upload, activate and rollback as the admin API calls them: the registry's, or the cluster's. */
@@ -228,7 +234,8 @@ export class ClusterNode implements Deployer {
     try {
       const current = (await this.#cluster.actives([tenant])).get(tenant);
       const retained = new Set(await this.#cluster.versionNumbers(tenant));
-      const target = current && (await this.#walkBack(tenant, current, (a) => retained.has(a.version)));
+      const target =
+        current && (await this.#cluster.walkBack(tenant, current, (a) => retained.has(a.version)));
       if (!current || !target)
         return fail(
           'no-previous',
@@ -261,26 +268,9 @@ export class ClusterNode implements Deployer {
   /** Every node's last report and the cluster's active versions; undefined while Redis is down. */
   async status(): Promise<ClusterStatus | undefined> {
     if (!this.#connection.up) return undefined;
-    try {
-      const tenants = this.#registry?.tenantNames ?? [];
-      const actives = await this.#cluster.actives(tenants);
-      const nodes = await this.#cluster.nodes();
-      const now = Date.now();
-      return {
-        enabled: true,
-        node: this.name,
-        redis: 'up',
-        active: Object.fromEntries([...actives].map(([t, a]) => [t, a ?? null])),
-        nodes: nodes.map((n) => ({
-          node: n.node,
-          state: n.report !== undefined && now - n.lastSeen <= this.#ttlMs ? 'up' : 'lost',
-          lastSeen: new Date(n.lastSeen).toISOString(),
-          report: n.report as NodeReport | undefined,
-        })),
-      };
-    } catch {
-      return undefined;
-    }
+    return clusterStatus(this.#cluster, this.name, this.#registry?.tenantNames ?? [], this.#ttlMs).catch(
+      () => undefined,
+    );
   }
 
   async close(): Promise<void> {
@@ -395,7 +385,7 @@ export class ClusterNode implements Deployer {
     }
     try {
       // Undo as a rollback does: the activation that made `to` active names what comes before it.
-      const before = await this.#walkBack(tenant, from, (a) => a.version === to);
+      const before = await this.#cluster.walkBack(tenant, from, (a) => a.version === to);
       const wrote = await this.#cluster.activate(tenant, to, 'breaker', 'breaker', {
         expected: from.id,
         ...(before && { previous: before.previous }),
@@ -412,22 +402,6 @@ export class ClusterNode implements Deployer {
     } catch (thrown) {
       this.#log.error({ tenant, err: (thrown as Error).message }, 'cluster: breaker rollback not shared');
     }
-  }
-
-  /** The first activation before `current` (following `previous`) other than its version and `accept`ed. */
-  async #walkBack(
-    tenant: string,
-    current: ClusterActivation,
-    accept: (a: ClusterActivation) => boolean,
-  ): Promise<ClusterActivation | undefined> {
-    let id = current.previous;
-    while (id !== null) {
-      const a = await this.#cluster.activation(tenant, id);
-      if (!a) return undefined;
-      if (a.version !== current.version && accept(a)) return a;
-      id = a.previous;
-    }
-    return undefined;
   }
 
   async #pruneCluster(tenant: string): Promise<void> {

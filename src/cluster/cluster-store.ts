@@ -124,6 +124,22 @@ export class ClusterStore {
     return raw ? (JSON.parse(raw) as ClusterActivation) : undefined;
   }
 
+  /** The first activation before `current` (following `previous`) other than its version and `accept`ed. */
+  async walkBack(
+    tenant: string,
+    current: ClusterActivation,
+    accept: (a: ClusterActivation) => boolean,
+  ): Promise<ClusterActivation | undefined> {
+    let id = current.previous;
+    while (id !== null) {
+      const a = await this.activation(tenant, id);
+      if (!a) return undefined;
+      if (a.version !== current.version && accept(a)) return a;
+      id = a.previous;
+    }
+    return undefined;
+  }
+
   async version(tenant: string, version: number): Promise<ClusterVersion | undefined> {
     const raw = await this.#redis.hget(this.#keys.versions(tenant), String(version));
     return raw ? (JSON.parse(raw) as ClusterVersion) : undefined;

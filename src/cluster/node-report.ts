@@ -1,7 +1,7 @@
 // What a node reports in Redis at every heartbeat (its key expires after node_ttl_ms: a node that stops
 // reporting is shown as lost), and what `GET /v1/cluster` and `kemi-wasm status` show of every node.
 import type { Registry } from '../registry/index.ts';
-import type { ClusterActivation } from './cluster-store.ts';
+import type { ClusterActivation, ClusterStore } from './cluster-store.ts';
 
 /** A version this node could not load: it kept its previous one. */
 export interface ApplyError {
@@ -81,4 +81,28 @@ export function nodeReport(
     };
   });
   return { node, pid: process.pid, startedAt, at: new Date().toISOString(), transactions, tenants };
+}
+
+/** The cluster's active versions and every node seen in the last day, `lost` once its report expired. */
+export async function clusterStatus(
+  cluster: ClusterStore,
+  node: string,
+  tenants: readonly string[],
+  ttlMs: number,
+): Promise<ClusterStatus> {
+  const actives = await cluster.actives(tenants);
+  const nodes = await cluster.nodes();
+  const now = Date.now();
+  return {
+    enabled: true,
+    node,
+    redis: 'up',
+    active: Object.fromEntries([...actives].map(([t, a]) => [t, a ?? null])),
+    nodes: nodes.map((n) => ({
+      node: n.node,
+      state: n.report !== undefined && now - n.lastSeen <= ttlMs ? 'up' : 'lost',
+      lastSeen: new Date(n.lastSeen).toISOString(),
+      report: n.report as NodeReport | undefined,
+    })),
+  };
 }
