@@ -1,7 +1,8 @@
 // Runs before the test suite: the e2e tests need SIPp, Debian's Rust toolchain for wasm32, rtpengine,
 // Kamailio 5.6 with Lua and SQLite (the reference target of the basic-script suite, test/e2e/basic) and
 // Debian's chromium (the admin page and WebRTC tests drive it with puppeteer-core, which downloads no
-// browser) and the openssl CLI (the TLS tests make a throwaway CA and certificates with it).
+// browser), the openssl CLI (the TLS tests make a throwaway CA and certificates with it) and redis-server
+// (the cluster tests start their own instances; the package's own service is not started, see below).
 // As root it installs what is missing; otherwise it stops with the exact command to run. It never lets
 // the suite start without them, so no test is silently skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -61,7 +62,27 @@ const prerequisites: Prerequisite[] = [
     present: () => onPath('openssl'),
     packages: ['openssl'],
   },
+  {
+    what: 'redis-server (the cluster tests start their own on ephemeral ports)',
+    present: () => onPath('redis-server'),
+    packages: ['redis-server'],
+  },
 ];
+
+/**
+ * The command that installs `packages` without starting their services: a policy-rc.d answering 101
+ * ("forbidden") for the install's duration, unless the system already has one. The tests start their own
+ * redis-server; the package's service would fail without an init system, or hold port 6379 for nothing.
+ */
+function installCommand(packages: string[]): string {
+  const policy = '/usr/sbin/policy-rc.d';
+  return [
+    `if [ ! -e ${policy} ]; then printf '#!/bin/sh\\nexit 101\\n' > ${policy}; chmod +x ${policy}; added=1; fi`,
+    `apt-get update -qq && apt-get install -y ${packages.join(' ')}; status=$?`,
+    `if [ "$added" = 1 ]; then rm -f ${policy}; fi`,
+    'exit $status',
+  ].join('; ');
+}
 
 const missing = prerequisites.filter((p) => !p.present());
 if (missing.length > 0) {
@@ -73,7 +94,7 @@ if (missing.length > 0) {
   }
   console.log(`Installing test prerequisites: ${packages.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('sh', ['-c', `apt-get update -qq && ${command}`], { stdio: 'inherit', env });
+  execFileSync('sh', ['-c', installCommand(packages)], { stdio: 'inherit', env });
   const still = missing.filter((p) => !p.present());
   if (still.length > 0) {
     console.error(`Still missing after install: ${still.map((p) => p.what).join(', ')}`);

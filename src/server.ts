@@ -1,10 +1,13 @@
 // The composition root: reads the configuration, opens the module store and the registry (each tenant's
 // active version), starts the transport, wires the message path and the admin API. Everything it returns
 // can be stopped with close().
+import { createSecretKey } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { type AdminServer, type MetricSources, startAdmin } from './admin/index.ts';
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
+import { ClusterNode } from './cluster/index.ts';
 import { accSettings } from './config/acc-schema.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { dialogSettings } from './config/dialog-schema.ts';
@@ -217,6 +220,25 @@ export async function startServer(
   // Made once: dialogs belong to their tenant and outlive activations and reloads of its versions.
   const dialogs = new DialogStore((tenant) => dialogByTenant.get(tenant) ?? dialogDefault, timers.clock);
 
+  // Several nodes: the cluster's active versions are copied into this node's store before the registry
+  // boots on them, and new versions are numbered cluster-wide (src/cluster/, docs/cluster.md).
+  let cluster: ClusterNode | undefined;
+  if (config.cluster && store !== undefined) {
+    const retainOf = new Map(specs.map((spec) => [spec.name, spec.retain]));
+    cluster = new ClusterNode({
+      config: config.cluster,
+      defaultName: `${hostname()}:${/:(\d+)$/.exec(config.listen[0])?.[1] ?? '5060'}`,
+      store,
+      retain: (tenant) => retainOf.get(tenant) ?? 10,
+      tenants: specs.map((spec) => spec.name),
+      log: log.child({ layer: 'cluster' }),
+      timers,
+    });
+    const node = cluster;
+    stops.push(() => node.close());
+    await cluster.seed();
+  }
+
   // Tenants logging at another level than the server (config tenants[].log_level): their scripts' lines
   // and their message trace lines.
   const tenantLogLevels: Record<string, string> = Object.fromEntries(
@@ -236,6 +258,7 @@ export async function startServer(
       scriptLog: log,
       scriptLogLevels: tenantLogLevels,
       timers,
+      ...(cluster && { numbering: cluster.numbering }),
     });
     if (!opening.ok) return fail(opening.error);
     const opened = opening.value;
@@ -310,8 +333,16 @@ export async function startServer(
     const reply = createResponse(request, status, reason, { toTag: localToTag(request) });
     void transport.send(replyTarget(request, source, replyOptions), reply.toBuffer());
   };
-  const pinKey = await loadPinKey(config.data_dir);
+  // A dialog pinned on one node must verify on every node: in a cluster the key is the cluster's.
+  const clusterPinKey = await cluster?.pinKey();
+  const pinKey = clusterPinKey
+    ? ok({ key: createSecretKey(clusterPinKey), where: 'cluster' })
+    : await loadPinKey(config.data_dir);
   if (!pinKey.ok) return fail(pinKey.error);
+  if (cluster && !clusterPinKey)
+    storeLog.error(
+      'dialog pin key: Redis unreachable, this node’s own key: pins of other nodes will not verify',
+    );
   storeLog.info({ where: pinKey.value.where }, 'dialog pin key ready');
   const pins = new DialogPins(pinKey.value.key);
   const myself = new Myself(transport, config.domains);
@@ -426,9 +457,18 @@ export async function startServer(
     log.info({ listen: `${local.proto}:${local.address}:${local.port}` }, 'listening');
   for (const local of replyPorts?.values() ?? [])
     log.info({ reply: `${local.proto}:${local.address}:${local.port}` }, 'reply port');
+  if (cluster !== undefined && registry !== undefined) {
+    const sipCoreForCluster = core;
+    await cluster.attach(
+      registry,
+      () => sipCoreForCluster.tm.table.serverCount + sipCoreForCluster.tm.table.clientCount,
+    );
+  }
 
   const sipCore = core;
+  const clusterNode = cluster;
   const metricSources: Omit<MetricSources, 'registry'> = {
+    ...(clusterNode && { cluster: () => clusterNode.counters }),
     core: () => sipCore.counters,
     tm: () => ({
       counters: sipCore.tm.counters,
@@ -460,6 +500,7 @@ export async function startServer(
       config: config.admin,
       tenants: config.tenants,
       registry,
+      ...(cluster && { cluster }),
       addresses,
       sources: metricSources,
       dispatcher,

@@ -9,6 +9,8 @@
 //   POST /v1/tenants/:tenant/versions[?activate=1] upload a component (body: the .wasm bytes)
 //   POST /v1/tenants/:tenant/activate              body {"version": N}
 //   POST /v1/tenants/:tenant/rollback              back to the version active before the current one
+//   GET  /v1/cluster                               several nodes: every node's active versions and in-flight
+//                                                  transactions, the cluster's active versions (docs/cluster.md)
 //   GET|POST|DELETE /v1/tenants/:tenant/addresses  the permissions address table (address-routes.ts)
 //   GET|POST|DELETE /v1/tenants/:tenant/dispatcher the dispatcher's destinations, POST .../reload (dispatcher-routes.ts)
 //   GET  /v1/tenants/:tenant/subscribers           subscribers (no digests, no passwords), ?limit=&offset=
@@ -25,6 +27,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { ClusterStatus, Deployer } from '../cluster/index.ts';
 import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { Registry, RegistryError } from '../registry/index.ts';
 import type { AccStore, AddressStore, SubscriberStore } from '../state/index.ts';
@@ -40,8 +43,15 @@ import { canSee, type Principal, recordedBy, type TokenTable } from './tokens.ts
 import { type TraceStore, traceRoutes } from './trace-routes.ts';
 import { type UploadSlotLimits, UploadSlots } from './upload-slots.ts';
 
+/** Several nodes: deploys through the cluster (src/cluster/), and its status. */
+export interface ClusterAdmin extends Deployer {
+  status(): Promise<ClusterStatus | undefined>;
+}
+
 export interface AdminAppOptions {
   readonly registry: Registry;
+  /** Several nodes: uploads, activations and rollbacks go through the cluster; absent: the registry's. */
+  readonly cluster?: ClusterAdmin;
   readonly tokens: TokenTable;
   readonly metrics: AdminMetrics;
   readonly maxUploadBytes: number;
@@ -72,6 +82,7 @@ export type AdminApp = ReturnType<typeof createAdminApp>;
 
 export function createAdminApp(options: AdminAppOptions) {
   const { registry, tokens, metrics, log, subscribers } = options;
+  const deploys: Deployer = options.cluster ?? registry;
   const app = new Hono<Env>();
   const started = Date.now();
 
@@ -158,6 +169,7 @@ export function createAdminApp(options: AdminAppOptions) {
         PAGE_PATH,
         adminPage({
           registry,
+          deploys,
           sessions: new PageSessions(tokens),
           metrics,
           slots,
@@ -204,6 +216,22 @@ export function createAdminApp(options: AdminAppOptions) {
           .flatMap((t) => registry.status(t) ?? []);
         return c.json({ uptimeS: Math.round((Date.now() - started) / 1000), tenants });
       })
+      .get('/v1/cluster', async (c) => {
+        const cluster = options.cluster;
+        if (!cluster) {
+          const single: ClusterStatus = { enabled: false, nodes: [] };
+          return c.json(single);
+        }
+        const status = await cluster.status();
+        if (!status)
+          return jsonError(
+            c,
+            503,
+            'cluster-unavailable',
+            "the cluster's Redis cannot be reached: node reports are unavailable; this node's own status is GET /v1/status",
+          );
+        return c.json(visibleCluster(status, c.get('principal')));
+      })
       .use('/v1/tenants/:tenant/*', tenantGuard)
       .use('/v1/tenants/:tenant', tenantGuard)
       .get('/v1/tenants/:tenant', (c) => c.json(registry.status(c.req.param('tenant'))))
@@ -230,7 +258,7 @@ export function createAdminApp(options: AdminAppOptions) {
           const bytes = new Uint8Array(await c.req.arrayBuffer());
           if (bytes.length === 0)
             return jsonError(c, 400, 'bad-request', 'the request body is empty: send the .wasm bytes');
-          const result = await registry.upload(tenant, bytes, {
+          const result = await deploys.upload(tenant, bytes, {
             by: recordedBy(c.get('principal'), c.req.header('x-kemi-user')),
             activate: c.req.valid('query').activate,
           });
@@ -256,7 +284,7 @@ export function createAdminApp(options: AdminAppOptions) {
         },
       )
       .post('/v1/tenants/:tenant/activate', activateBody, async (c) => {
-        const result = await registry.activate(
+        const result = await deploys.activate(
           c.req.param('tenant'),
           c.req.valid('json').version,
           recordedBy(c.get('principal'), c.req.header('x-kemi-user')),
@@ -265,7 +293,7 @@ export function createAdminApp(options: AdminAppOptions) {
         return c.json(result.value);
       })
       .post('/v1/tenants/:tenant/rollback', async (c) => {
-        const result = await registry.rollback(
+        const result = await deploys.rollback(
           c.req.param('tenant'),
           recordedBy(c.get('principal'), c.req.header('x-kemi-user')),
         );
@@ -350,4 +378,20 @@ function parseFlag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === '0' || value === 'false') return false;
   if (value === '' || value === '1' || value === 'true') return true;
   return undefined;
+}
+
+/** A tenant's token sees its own tenant only, in every node's report and in the cluster's active versions. */
+function visibleCluster(status: ClusterStatus, principal: Principal): ClusterStatus {
+  if (principal.kind === 'operator') return status;
+  return {
+    ...status,
+    active: Object.fromEntries(Object.entries(status.active ?? {}).filter(([t]) => canSee(principal, t))),
+    nodes: status.nodes.map((n) => ({
+      ...n,
+      report: n.report && {
+        ...n.report,
+        tenants: n.report.tenants.filter((t) => canSee(principal, t.tenant)),
+      },
+    })),
+  };
 }

@@ -28,6 +28,7 @@ export const REGISTRY_STATUS: Record<RegistryErrorCode, ContentfulStatusCode> = 
   'no-previous': 409,
   conflict: 409,
   store: 500,
+  'cluster-unavailable': 503,
   crashed: 500,
   timeout: 422,
   'too-large': 413,

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
+import type { ClusterNode } from '../cluster/index.ts';
 import type { AdminConfig } from '../config/schema.ts';
 import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { Registry } from '../registry/index.ts';
@@ -29,6 +30,8 @@ export interface AdminOptions {
   readonly config: AdminConfig;
   readonly tenants: readonly TenantTokenConfig[];
   readonly registry: Registry;
+  /** Several nodes: deploys go through the cluster, and /v1/cluster shows every node. */
+  readonly cluster?: ClusterNode;
   /** The permissions address tables behind the address routes. */
   readonly addresses?: AddressStore;
   readonly sources: Omit<MetricSources, 'registry'>;
@@ -51,6 +54,7 @@ export async function startAdmin(options: AdminOptions): Promise<AdminStartResul
   const metrics = new AdminMetrics({ registry: options.registry, ...options.sources });
   const app = createAdminApp({
     registry: options.registry,
+    ...(options.cluster && { cluster: options.cluster }),
     tokens: tokens.value,
     metrics,
     maxUploadBytes: options.config.max_upload_bytes,

@@ -2,6 +2,7 @@
 // counters), declared once: name, help, labels and how to read its rows from one status snapshot. A scrape
 // takes the snapshot once (snapshot() below) and every metric of the table reads from it.
 
+import type { ClusterCounters } from '../cluster/index.ts';
 import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { AuthHost, LocationHost, PermissionsHost, RtpengineHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
@@ -74,6 +75,8 @@ export interface MetricSources {
    * merged (src/workers/metric-merge.ts), by metric name; `keys` are the parts of the table they fill.
    */
   readonly threads?: ThreadMetrics;
+  /** Several nodes: Redis reachable, activations followed, failed and refused (src/cluster/). */
+  readonly cluster?: () => ClusterCounters;
 }
 
 export interface ThreadMetrics {
@@ -134,6 +137,7 @@ export interface Snapshot {
   readonly dispatcher: DispatcherSnapshot;
   readonly hep: HepSource;
   readonly scripts: readonly VersionStats[];
+  readonly cluster: ClusterCounters;
 }
 
 export type Labels = Record<string, string>;
@@ -199,6 +203,7 @@ export function sipSnapshot(
     natping: sources.natping?.(),
     dispatcher: dispatcherSnapshot(sources.dispatcher?.()),
     hep: sources.hep?.(),
+    cluster: sources.cluster?.(),
   };
 }
 
@@ -253,6 +258,30 @@ export const EVENT_METRICS = {
 } as const satisfies Record<string, EventMetric>;
 
 export const METRICS: MetricTable = {
+  cluster: [
+    gauge('kemi_cluster_redis_up', "1 while the cluster's Redis is reachable", [], (c) => one(c.redisUp)),
+    counter('kemi_cluster_events_total', 'Activations of other nodes received on the channel', [], (c) =>
+      one(c.events),
+    ),
+    counter(
+      'kemi_cluster_activations_total',
+      'Cluster activations this node applied (ok) or could not load and kept its version (failed)',
+      ['outcome'],
+      (c) => [row({ outcome: 'ok' }, c.applied), row({ outcome: 'failed' }, c.failed)],
+    ),
+    counter(
+      'kemi_cluster_caught_up_total',
+      'Cluster activations applied by a catch-up (start, Redis back, heartbeat check) instead of an event',
+      [],
+      (c) => one(c.caughtUp),
+    ),
+    counter('kemi_cluster_deploys_refused_total', 'Deploys refused: Redis unreachable', [], (c) =>
+      one(c.refused),
+    ),
+    counter('kemi_cluster_redis_disconnects_total', 'Times the cluster’s Redis became unreachable', [], (c) =>
+      one(c.disconnects),
+    ),
+  ],
   registry: [
     gauge('kemi_tenant_active_version', 'The active version number per tenant', ['tenant'], (tenants) =>
       tenants.flatMap((t) => (t.active === undefined ? [] : [row({ tenant: t.tenant }, t.active)])),

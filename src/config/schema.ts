@@ -6,6 +6,7 @@ import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { accSchema, tenantAccSchema } from './acc-schema.ts';
 import { AUTH_DEFAULTS, authAlgorithms, authSchema } from './auth-schema.ts';
+import { clusterSchema } from './cluster-schema.ts';
 import { dialogSchema, tenantDialogSchema } from './dialog-schema.ts';
 import { dispatcherSchema, tenantDispatcherSchema } from './dispatcher-schema.ts';
 import { htablesSchema } from './htable-schema.ts';
@@ -342,6 +343,8 @@ export const configSchema = z
     htables: htablesSchema,
     /** The admin HTTP API; off when absent. */
     admin: adminSchema.optional(),
+    /** Several nodes sharing deploys through Redis (cluster-schema.ts, docs/cluster.md); absent: one node. */
+    cluster: clusterSchema.optional(),
     /**
      * The compile processes (uploads, and loading stored versions): `max_memory_mb` bounds each one's
      * resident memory, JS heap, WebAssembly and native memory together [1024]; past it the compile fails.
@@ -411,6 +414,7 @@ export const configSchema = z
             ? ['default']
             : []
           : config.tenants.filter((t) => Object.keys(t.htables).length > 0).map((t) => t.name),
+      cluster: config.cluster !== undefined,
     });
     if (threads !== undefined) ctx.addIssue({ code: 'custom', path: ['workers'], message: threads });
     const names = new Set<string>();

@@ -25,6 +25,8 @@ export interface WorkersContext {
   readonly dataDir: string | undefined;
   /** Names of the tenants with htables (the implicit `default` tenant's top-level ones included). */
   readonly htableTenants: readonly string[];
+  /** Whether a `[cluster]` section makes this server one node of several (docs/cluster.md). */
+  readonly cluster: boolean;
 }
 
 /**
@@ -41,5 +43,7 @@ export function workersRefusal(c: WorkersContext): string | undefined {
     return `${asked} needs data_dir: the threads share the location, subscriber, address, acc and dispatcher stores as SQLite files there`;
   if (c.htableTenants.length > 0)
     return `${asked}: htables are not shared between threads yet (tenants ${c.htableTenants.join(', ')}): remove them or set workers = 1`;
+  if (c.cluster)
+    return `${asked}: a cluster node follows its versions in one thread so far: remove [cluster] or set workers = 1`;
   return undefined;
 }

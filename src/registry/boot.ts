@@ -103,7 +103,7 @@ async function importModule(
   const prepared = await ctx.loader.prepare(t.spec, bytes);
   if (!prepared.ok) return err(`module ${path} refused (${prepared.error.code}): ${prepared.error.message}`);
   const { meta, runner } = prepared.value;
-  const stored = await ctx.loader.store(name, meta, bytes, 'config');
+  const stored = await ctx.loader.store(name, meta, bytes, 'config', 'initial');
   if (!stored.ok) return err(`tenant '${name}': ${stored.error.message}`);
   const record = stored.value;
   const script = ctx.loader.script(name, record.version, meta.sha256, runner);

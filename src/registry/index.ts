@@ -22,7 +22,13 @@ export type {
   UploadTimings,
 } from './results.ts';
 export { type Refuse, RegistrySelector, type SelectorCounters } from './selector.ts';
-export { ModuleStore, type OpenedStore, type OpenReport, type StoreOptions } from './store.ts';
+export {
+  ModuleStore,
+  type NewVersion,
+  type OpenedStore,
+  type OpenReport,
+  type StoreOptions,
+} from './store.ts';
 export type {
   ActivationKind,
   ActivationRecord,
@@ -40,4 +46,4 @@ export {
   tenantSpecs,
 } from './tenant-spec.ts';
 export type { BreakerStatus, LoadedVersionStatus, TenantStatus, VersionInfo } from './tenant-status.ts';
-export { WORLD } from './version-loader.ts';
+export { type VersionNumbering, WORLD } from './version-loader.ts';

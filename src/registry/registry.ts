@@ -7,24 +7,30 @@
 
 import type { Logger } from 'pino';
 import { CallbackGuard } from '../callback-guard.ts';
-import { ok, type Result } from '../result.ts';
+import { err, ok, type Result } from '../result.ts';
 import { DEFAULT_FAILURE_POLICY, type FailurePolicy, type ScriptGuard } from '../router/failure-policy.ts';
 import type { Script } from '../router/script.ts';
 import type { FailureCause, Linker } from '../runtime/index.ts';
-import { activate, rollback } from './activation.ts';
+import { activate, rollback, switchTo } from './activation.ts';
 import { boot } from './boot.ts';
 import { revokeFailing, trip } from './breaker-trip.ts';
 import type { ModuleCompiler } from './compiler.ts';
 import { refreshFallback } from './fail-open.ts';
 import type { ManagedScript } from './managed-script.ts';
 import { type RegistryContext, serializer, type TenantState, tenantState } from './registry-context.ts';
-import type { ActivateResult, RegistryEvent, UploadResult } from './results.ts';
+import {
+  type ActivateResult,
+  type RegistryEvent,
+  type UploadResult,
+  unknownTenant,
+  usable,
+} from './results.ts';
 import type { ModuleStore } from './store.ts';
-import type { ActivationRecord } from './store-schema.ts';
+import type { ActivationKind, ActivationRecord } from './store-schema.ts';
 import type { TenantSpec } from './tenant-spec.ts';
 import { type TenantStatus, tenantStatus, type VersionInfo, versionInfos } from './tenant-status.ts';
 import { upload } from './upload.ts';
-import { VersionLoader } from './version-loader.ts';
+import { VersionLoader, type VersionNumbering } from './version-loader.ts';
 
 export interface RegistryOptions {
   readonly tenants: readonly TenantSpec[];
@@ -39,6 +45,8 @@ export interface RegistryOptions {
   readonly scriptLogLevels?: Readonly<Record<string, string>>;
   /** Where timers are scheduled, guarded (src/callback-guard.ts); default: one of the registry's own. */
   readonly timers?: CallbackGuard;
+  /** Several nodes: the cluster stores and numbers new versions (src/cluster/); absent: this store does. */
+  readonly numbering?: VersionNumbering;
 }
 
 export class Registry implements ScriptGuard {
@@ -61,6 +69,7 @@ export class Registry implements ScriptGuard {
       tenant: (name) => this.#tenants.get(name),
       emit,
       timers: options.timers ?? new CallbackGuard(log),
+      ...(options.numbering && { numbering: options.numbering }),
     });
     this.#ctx = { store, loader, log, emit, exclusive: serializer() };
     for (const spec of options.tenants) this.#tenants.set(spec.name, tenantState(spec));
@@ -122,6 +131,20 @@ export class Registry implements ScriptGuard {
   /** Returns to the version active before the current one (repeated: further back, like undo). */
   rollback(tenant: string, by: string): Promise<ActivateResult> {
     return rollback(this.#ctx, this.#tenants.get(tenant), tenant, by);
+  }
+
+  /**
+   * Makes here the version another node made the cluster's active one (src/cluster/), as that node did:
+   * `activate` as an operator's activation, `rollback` and `breaker` revoking the replaced version's
+   * dialog grace. The version must be in this node's store; it is compiled before the swap.
+   */
+  follow(tenant: string, version: number, kind: ActivationKind, by: string): Promise<ActivateResult> {
+    const t = this.#tenants.get(tenant);
+    if (!t) return Promise.resolve(err(unknownTenant(tenant)));
+    if (kind === 'activate' || t.active?.version === version) return this.activate(tenant, version, by);
+    const record = usable(tenant, version, this.#ctx.store.version(tenant, version));
+    if (!record.ok) return Promise.resolve(record);
+    return switchTo(this.#ctx, t, record.value, kind, by, undefined);
   }
 
   // ---- ScriptGuard: what the router asks when a route failed ---------------------------------------------

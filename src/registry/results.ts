@@ -18,7 +18,9 @@ export type RegistryErrorCode =
   /** Another change got there first (the active version moved during a rollback). */
   | 'conflict'
   /** The store could not be written or read (disk full, permissions). */
-  | 'store';
+  | 'store'
+  /** Several nodes: the cluster's store (Redis) cannot be reached, so nothing is deployed anywhere. */
+  | 'cluster-unavailable';
 
 /** Why an upload, activation or rollback was refused (the admin API maps each code to a status). */
 export type RegistryError = Problem<RegistryErrorCode>;

@@ -134,13 +134,25 @@ export class ModuleStore {
     return this.blobs.get(sha256);
   }
 
-  /** Records a new version with the tenant's next number. Its blob must already be stored. */
-  addVersion(tenant: string, v: NewVersion): VersionRecord {
+  /**
+   * Records a new version with the tenant's next number, or with `number` when a cluster numbered it
+   * (src/cluster/: the numbers are cluster-wide). Its blob must already be stored.
+   */
+  addVersion(tenant: string, v: NewVersion, number?: number): VersionRecord {
     return this.#transaction(() => {
       this.#db.prepare('INSERT OR IGNORE INTO tenants (name) VALUES (?)').run(tenant);
-      const { last_version } = this.#db
-        .prepare('UPDATE tenants SET last_version = last_version + 1 WHERE name = ? RETURNING last_version')
-        .get(tenant) as { last_version: number };
+      const { last_version } =
+        number === undefined
+          ? (this.#db
+              .prepare(
+                'UPDATE tenants SET last_version = last_version + 1 WHERE name = ? RETURNING last_version',
+              )
+              .get(tenant) as { last_version: number })
+          : (this.#db
+              .prepare(
+                'UPDATE tenants SET last_version = MAX(last_version, ?) WHERE name = ? RETURNING ? AS last_version',
+              )
+              .get(number, tenant, number) as { last_version: number });
       const createdAt = new Date().toISOString();
       this.#db
         .prepare(

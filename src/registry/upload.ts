@@ -20,7 +20,7 @@ export async function upload(
 
   return ctx.exclusive(async () => {
     const storeStart = performance.now();
-    const stored = await ctx.loader.store(tenant, meta, bytes, how.by);
+    const stored = await ctx.loader.store(tenant, meta, bytes, how.by, how.activate ? 'activate' : undefined);
     if (!stored.ok) return refused(ctx, tenant, stored.error);
     const record = stored.value;
     const storeMs = performance.now() - storeStart;

@@ -16,8 +16,8 @@ import type { ModuleCompiler } from './compiler.ts';
 import { ManagedScript } from './managed-script.ts';
 import type { TenantState } from './registry-context.ts';
 import { type RegistryError, type RegistryEvent, storeError } from './results.ts';
-import type { ModuleStore } from './store.ts';
-import type { VersionRecord } from './store-schema.ts';
+import type { ModuleStore, NewVersion } from './store.ts';
+import type { ActivationKind, VersionRecord } from './store-schema.ts';
 import type { TenantSpec } from './tenant-spec.ts';
 
 export const WORLD = `${ksrPackage.name}/script@${ksrPackage.version}`;
@@ -50,7 +50,20 @@ export interface VersionLoaderOptions {
   readonly emit: (event: RegistryEvent) => void;
   /** Schedules each version's dialog grace timer. */
   readonly timers: CallbackGuard;
+  /** Numbers new versions when several nodes share them (src/cluster/); absent: the store numbers them. */
+  readonly numbering?: VersionNumbering;
 }
+
+/**
+ * Stores a new version where every node finds it and gives it its cluster-wide number; with `activation`
+ * the version becomes the cluster's active one in the same atomic step.
+ */
+export type VersionNumbering = (
+  tenant: string,
+  version: NewVersion,
+  bytes: Uint8Array,
+  activation: ActivationKind | undefined,
+) => Promise<Result<number, RegistryError>>;
 
 export class VersionLoader {
   readonly #o: VersionLoaderOptions;
@@ -92,19 +105,28 @@ export class VersionLoader {
     return ok({ script: this.script(name, record.version, record.sha256, linked.value), meta });
   }
 
-  /** Stores the bytes durably, then records them as the tenant's next version. */
+  /**
+   * Stores the bytes durably, then records them as the tenant's next version. With a cluster, the cluster
+   * stores and numbers it first (`activation`: it is activated there in the same step).
+   */
   async store(
     tenant: string,
     meta: ModuleMeta,
     bytes: Uint8Array,
     by: string,
+    activation?: ActivationKind,
   ): Promise<Result<VersionRecord, RegistryError>> {
-    const { store } = this.#o;
+    const { store, numbering } = this.#o;
+    const v = { sha256: meta.sha256, size: meta.size, world: WORLD, createdBy: by };
+    let number: number | undefined;
+    if (numbering) {
+      const numbered = await numbering(tenant, v, bytes, activation);
+      if (!numbered.ok) return numbered;
+      number = numbered.value;
+    }
     try {
       await store.putBlob(meta.sha256, bytes);
-      return ok(
-        store.addVersion(tenant, { sha256: meta.sha256, size: meta.size, world: WORLD, createdBy: by }),
-      );
+      return ok(store.addVersion(tenant, v, number));
     } catch (thrown) {
       return err(storeError(`store a version of '${tenant}'`, thrown));
     }

@@ -300,6 +300,32 @@ describe('pinning and unloading', () => {
   });
 });
 
+describe('following a cluster (src/cluster/)', () => {
+  it("applies another node's activation as that node made it: a rollback revokes the replaced version", async () => {
+    const { registry } = await open([spec('acme', { dialogGraceMs: 60_000 })]);
+    await registry.upload('acme', route.stamp(1), by);
+    await registry.upload('acme', route.stamp(2), { by: 'test', activate: false });
+    const followed = await registry.follow('acme', 2, 'activate', 'op@node-2');
+    expect(followed).toMatchObject({ ok: true, value: { from: 1, to: 2, changed: true } });
+    expect(registry.dialogScript('acme', 1)).toMatchObject({ version: 1 });
+    const back = await registry.follow('acme', 1, 'rollback', 'op@node-3');
+    expect(back).toMatchObject({ ok: true, value: { from: 2, to: 1, changed: true } });
+    expect(stampOf(registry.active('acme'))).toBe(1);
+    // No dialog grace for a version rolled back from: unloaded at once (it held no transaction).
+    expect(registry.dialogScript('acme', 2)).toBeUndefined();
+    expect(registry.status('acme')?.loaded.map((l) => l.version)).toEqual([1]);
+    expect(registry.activations('acme')?.[0]).toMatchObject({
+      version: 1,
+      kind: 'rollback',
+      by: 'op@node-3',
+    });
+    expect(await registry.follow('acme', 9, 'breaker', 'x')).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-version' },
+    });
+  });
+});
+
 describe('restart', () => {
   it('brings back each tenant active version from the data directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kemi-registry-'));

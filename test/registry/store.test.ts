@@ -97,6 +97,17 @@ describe('versions and activations', () => {
     expect(store.current('acme')).toMatchObject({ version: 1, kind: 'rollback' });
   });
 
+  it('records a version under the number a cluster gave it, and numbers on after the highest', async () => {
+    const store = await openStore(undefined);
+    const b = blob('cluster');
+    await store.putBlob(b.sha256, b.bytes);
+    const v = { sha256: b.sha256, size: b.size, world: 'w', createdBy: 'cluster' };
+    expect(store.addVersion('acme', v, 7).version).toBe(7);
+    expect(store.addVersion('acme', v, 3).version).toBe(3);
+    expect(store.addVersion('acme', v).version).toBe(8);
+    expect(store.versions('acme').map((r) => r.version)).toEqual([8, 7, 3]);
+  });
+
   it('refuses to activate a version it does not hold', async () => {
     const store = await openStore(undefined);
     await addActive(store, 'acme', 'a');

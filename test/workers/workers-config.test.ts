@@ -51,6 +51,10 @@ describe('workers', () => {
       },
       /htables are not shared between threads yet \(tenants acme\)/,
     ],
+    [
+      { data_dir: '/tmp/x', listen: ['udp:127.0.0.1:5060'], cluster: { redis: 'redis://127.0.0.1:6379/0' } },
+      /a cluster node follows its versions in one thread so far: remove \[cluster\]/,
+    ],
   ])('refuses with workers = 2: %j', (config, message) => {
     const checked = check({ workers: 2, ...config });
     expect(checked.ok).toBe(false);

@@ -13,6 +13,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
+import type { Deployer } from '../../cluster/index.ts';
 import type { Registry, RegistryError } from '../../registry/index.ts';
 import { REGISTRY_STATUS } from '../errors.ts';
 import type { AdminMetrics } from '../metrics.ts';
@@ -27,6 +28,8 @@ import { errorPage, loginPage, type Markup, type Notice, tenantsPage } from './v
 
 export interface AdminPageOptions {
   readonly registry: Registry;
+  /** Where uploads, activations and rollbacks go (the cluster's with several nodes); default the registry. */
+  readonly deploys?: Deployer;
   readonly sessions: PageSessions;
   readonly metrics: AdminMetrics;
   /** The API's upload slots: the page's uploads count against the same caps. */
@@ -46,6 +49,7 @@ const MULTIPART_OVERHEAD = 16 * 1024;
 
 export function adminPage(options: AdminPageOptions) {
   const { registry, sessions, metrics, slots, log } = options;
+  const deploys: Deployer = options.deploys ?? registry;
   const app = new Hono<PageEnv>();
 
   const page = (c: Context, markup: Markup, status: ContentfulStatusCode = 200) => c.html(markup, status);
@@ -186,7 +190,7 @@ export function adminPage(options: AdminPageOptions) {
         400,
       );
     const by = recordedBy(c.get('session').principal, undefined);
-    const result = await registry.activate(c.req.param('tenant'), version, by);
+    const result = await deploys.activate(c.req.param('tenant'), version, by);
     if (!result.ok) return refusedNotice(c, 'Activate', result.error);
     const { from, to } = result.value;
     return showTenant(c, {
@@ -196,7 +200,7 @@ export function adminPage(options: AdminPageOptions) {
   });
   app.post('/tenants/:tenant/rollback', formLimit, async (c) => {
     if (!(await checkedForm(c))) return csrfRefused(c);
-    const result = await registry.rollback(
+    const result = await deploys.rollback(
       c.req.param('tenant'),
       recordedBy(c.get('session').principal, undefined),
     );
@@ -247,7 +251,7 @@ export function adminPage(options: AdminPageOptions) {
           c,
           `the upload is larger than admin.max_upload_bytes (${options.maxUploadBytes} bytes)`,
         );
-      const result = await registry.upload(c.req.param('tenant'), new Uint8Array(await file.arrayBuffer()), {
+      const result = await deploys.upload(c.req.param('tenant'), new Uint8Array(await file.arrayBuffer()), {
         by: recordedBy(c.get('session').principal, undefined),
         activate: form.activate === '1',
       });
