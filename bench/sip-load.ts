@@ -14,6 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SippUas } from '../fixtures/sipp-uas.ts';
 import { buildGuest } from '../src/builder/index.ts';
 import { memory, processTree } from './lib/proc-usage.ts';
 import { parseSipLoadArgs, type SystemId } from './lib/sip-load-args.ts';
@@ -27,7 +28,7 @@ import {
   startKamailio,
   startKemiWasm,
 } from './lib/systems.ts';
-import { callLadder, callsAtRate, optionsAtSaturation } from './lib/workloads.ts';
+import { callLadder, callsAtRate, optionsAtSaturation, startCallee } from './lib/workloads.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const parsed = parseSipLoadArgs(process.argv.slice(2));
@@ -110,13 +111,14 @@ for (let rep = 0; rep < plan.reps; rep++) {
     const since = performance.now();
     const system = await start(id);
     current = system;
+    let callee: SippUas | undefined;
     try {
+      callee = await startCallee(system, plan.budgetSeconds * 2 + 180);
       await settle(500);
       const idle = memory(processTree(system.pid));
       f.idle.push(idle);
       // Warm-up (JIT, caches, first allocations) of each path before it is measured, alike for all.
-      if (plan.warmupSeconds > 0) await optionsAtSaturation(system, plan.warmupSeconds, plan.concurrency);
-      const options = await optionsAtSaturation(system, plan.seconds, plan.concurrency);
+      const options = await optionsAtSaturation(system, plan.warmupSeconds, plan.seconds, plan.concurrency);
       const usPerRequest = (options.cpuMs * 1000) / options.requests;
       f.statelessUsPerRequest.push(usPerRequest);
       f.statelessRequestsPerSecond.push(options.perSecond);
@@ -135,17 +137,30 @@ for (let rep = 0; rep < plan.reps; rep++) {
           `(RSS sum ${mb(idle.rssKb)}, shared ${mb(idle.shmemKb)}), peak PSS ${mb(calls.peak.pssKb)} ` +
           `(RSS sum ${mb(calls.peak.rssKb)}) [${seconds(since)}]`,
       );
+      // The callee's failures of the fixed-rate runs; the ladder gets a fresh one (its last step may fail).
+      const answered = await callee.stop();
+      f.calleeFailed += Math.max(0, answered.failed);
+      if (answered.failed !== 0)
+        console.log(`  callee: ${answered.failed} failed calls (-1: no final screen)`);
       if (rep >= plan.reps - plan.ladderReps) {
-        const ladder = await callLadder(system, plan.rates, plan.stepSeconds, (step) =>
-          console.log(
-            `  ladder ${step.rate} cps: ${step.successful}/${step.calls} calls, ${step.failed} failed, ` +
-              `${figure((step.cpuMs * 1000) / Math.max(1, step.successful))} µs CPU per call`,
-          ),
+        callee = await startCallee(system, plan.budgetSeconds * 2 + 180);
+        const ladder = await callLadder(
+          system,
+          plan.rates,
+          plan.stepSeconds,
+          (step) =>
+            console.log(
+              `  ladder ${step.rate} cps: ${step.successful}/${step.calls} calls, ${step.failed} failed, ` +
+                `${figure((step.cpuMs * 1000) / Math.max(1, step.successful))} µs CPU per call` +
+                `${step === calls ? ' (the fixed-rate run)' : ''}`,
+            ),
+          calls,
         );
         f.highestClean.push(ladder.highestClean);
         console.log(`  highest clean rate: ${ladder.highestClean} cps [${seconds(since)}]`);
       }
     } finally {
+      await callee?.stop();
       current = undefined;
       await system.stop();
     }

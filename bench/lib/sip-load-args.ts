@@ -50,7 +50,7 @@ const SHORT = {
 };
 
 /** Seconds a start, a stop and SIPp's set-up around one run take besides the measured time. */
-const OVERHEAD = 1.5;
+const OVERHEAD = 1;
 
 export function parseSipLoadArgs(args: readonly string[]): Result<SipLoadPlan> {
   const base = args.includes('--short') ? SHORT : FULL;
@@ -116,8 +116,17 @@ export function parseSipLoadArgs(args: readonly string[]): Result<SipLoadPlan> {
   const reps = numbers.reps;
   const ladderReps = Math.min(reps, numbers['ladder-reps']);
   const seconds = numbers.seconds;
-  const perRun = 2 * OVERHEAD + numbers['warmup-seconds'] + 2 * seconds + OVERHEAD;
-  const perLadder = rates.length * (numbers['step-seconds'] + OVERHEAD);
+  // A start, OPTIONS (warm-up and measure), calls (warm-up and measure), each with its overhead; the
+  // ladder's first step may be the fixed-rate run.
+  const perRun =
+    2 * OVERHEAD +
+    numbers['warmup-seconds'] +
+    seconds +
+    1 +
+    2 * OVERHEAD +
+    numbers['warmup-seconds'] +
+    seconds;
+  const perLadder = rates.filter((r) => r !== numbers.rate).length * (numbers['step-seconds'] + OVERHEAD);
   const budgetSeconds = Math.ceil(systems.length * (reps * perRun + ladderReps * perLadder));
   return ok({
     systems: systems as SystemId[],

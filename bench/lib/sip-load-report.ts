@@ -17,6 +17,8 @@ export interface SystemFigures {
   readonly callUsPerCall: number[];
   /** Failed calls of the fixed-rate runs, summed over repetitions. */
   callsFailed: number;
+  /** Calls the callee (SIPp UAS) counted failed, over all call runs of all repetitions. */
+  calleeFailed: number;
   /** Highest clean rate of each ladder run. */
   readonly highestClean: number[];
   readonly idle: Memory[];
@@ -32,6 +34,7 @@ export function emptyFigures(id: string, label: string): SystemFigures {
     statelessFailed: 0,
     callUsPerCall: [],
     callsFailed: 0,
+    calleeFailed: 0,
     highestClean: [],
     idle: [],
     peak: [],
@@ -78,7 +81,9 @@ export function resultsTable(figures: readonly SystemFigures[], options: TableOp
       unit: 'µs',
       scale: 1,
       pick: (f) => f.callUsPerCall,
-      note: (f) => (f.callsFailed > 0 ? `, ${f.callsFailed} failed calls` : ''),
+      note: (f) =>
+        (f.callsFailed > 0 ? `, ${f.callsFailed} failed calls` : '') +
+        (f.calleeFailed > 0 ? `, callee: ${f.calleeFailed} failed` : ''),
     },
     {
       name: `highest clean call rate (0 failed calls, ${options.stepSeconds} s steps)`,

@@ -24,7 +24,7 @@ export function summarize(xs: readonly number[]): Summary | undefined {
 /** A figure at a precision that fits its size: 3 significant digits, no exponent. */
 export function figure(x: number): string {
   const abs = Math.abs(x);
-  if (abs >= 100) return x.toFixed(0);
+  if (abs >= 100 || x === 0) return x.toFixed(0);
   if (abs >= 10) return x.toFixed(1);
   return x.toFixed(2);
 }
