@@ -111,6 +111,7 @@ for (let rep = 0; rep < plan.reps; rep++) {
     const since = performance.now();
     const system = await start(id);
     current = system;
+    const startedIn = seconds(since);
     let callee: SippUas | undefined;
     try {
       callee = await startCallee(system, plan.budgetSeconds * 2 + 180);
@@ -135,7 +136,7 @@ for (let rep = 0; rep < plan.reps; rep++) {
           `calls ${calls.successful}/${calls.calls} at ${plan.rate} cps, ${figure(usPerCall)} µs CPU each` +
           `${calls.failed > 0 ? ` (${calls.failed} failed)` : ''}; memory idle PSS ${mb(idle.pssKb)} ` +
           `(RSS sum ${mb(idle.rssKb)}, shared ${mb(idle.shmemKb)}), peak PSS ${mb(calls.peak.pssKb)} ` +
-          `(RSS sum ${mb(calls.peak.rssKb)}) [${seconds(since)}]`,
+          `(RSS sum ${mb(calls.peak.rssKb)}) [started in ${startedIn}, ${seconds(since)} so far]`,
       );
       // The callee's failures of the fixed-rate runs; the ladder gets a fresh one (its last step may fail).
       const answered = await callee.stop();

@@ -12,7 +12,7 @@ export interface SystemFigures {
   /** One entry per repetition. */
   readonly statelessUsPerRequest: number[];
   readonly statelessRequestsPerSecond: number[];
-  /** Failed OPTIONS (no answer within 1 s, one retransmission), summed over repetitions. */
+  /** OPTIONS without an answer within 0.5 s in the measured windows, summed over repetitions. */
   statelessFailed: number;
   readonly callUsPerCall: number[];
   /** Failed calls of the fixed-rate runs, summed over repetitions. */

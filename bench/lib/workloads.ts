@@ -14,7 +14,7 @@ import type { RunningSystem } from './systems.ts';
 const SIPP = ['-buff_size', '4194304', '-default_behaviors', 'all,-abortunexp'];
 
 export interface StatelessRun {
-  /** Answered requests in the measured window, and how many failed (no answer within 1 s). */
+  /** Answered requests in the measured window, and how many failed (no answer within 0.5 s). */
   readonly requests: number;
   readonly failed: number;
   /** Answered requests per second of the window. */
@@ -28,7 +28,7 @@ export interface StatelessRun {
  * `concurrency` outstanding at a time: SIPp sends the next as soon as one is answered, so the rate is what
  * the proxy (and the machine) sustains. One SIPp run of `warmup + seconds` (and one more second) whose
  * per-second statistics give the window after the warm-up: the first burst of `concurrency` requests, and
- * any it loses (given up after 1 s), fall in the warm-up. The CPU, sampled every 100 ms, is interpolated
+ * any it loses (given up after 0.5 s, its slot free again), fall in the warm-up. The CPU, sampled every 100 ms, is interpolated
  * at the window's ends.
  */
 export async function optionsAtSaturation(
@@ -57,7 +57,7 @@ export async function optionsAtSaturation(
         '-l',
         String(concurrency),
         '-recv_timeout',
-        '1000',
+        '500',
         '-trace_stat',
         '-stf',
         statFile,
