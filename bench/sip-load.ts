@@ -8,7 +8,7 @@
 // then a markdown table of medians (min–max) and kemi-wasm's ratios to Kamailio KEMI Lua.
 //   node_modules/.bin/node bench/sip-load.ts [--short] [--reps 3] [--seconds 10] [--rate 500]
 //     [--rates 500,1000,1500,2000,3000,4000] [--step-seconds 10] [--systems kamailio-native,kamailio-lua,kemi-as,kemi-rust]
-//     [--concurrency 200] [--workers N] [--kemi-toml 'key = value']... [--kamailio-children N]
+//     [--concurrency 100] [--workers N] [--kemi-toml 'key = value']... [--kamailio-children N]
 
 import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

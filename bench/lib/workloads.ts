@@ -35,7 +35,7 @@ export async function optionsAtSaturation(
   system: RunningSystem,
   warmup: number,
   seconds: number,
-  concurrency = 200,
+  concurrency = 100,
 ): Promise<StatelessRun> {
   const pids = processTree(system.pid);
   const samples: Sample[] = [];
