@@ -62,6 +62,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
   });
 
 const started = performance.now();
+/** The load average before and after: other work on the machine weighs on the figures. */
+const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const loadBefore = loadAverage();
 /** Seconds since `t` (performance.now()), for the time each part of the run took. */
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} s`;
 const kamailio = kamailioVersion();
@@ -168,11 +174,10 @@ for (let rep = 0; rep < plan.reps; rep++) {
   }
 }
 
-const load = loadavg().map((l) => l.toFixed(2));
 console.log(
   `\n${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${kamailio} (children ` +
     `${plan.kamailioChildren ?? kamailioChildren('lua')})${plan.kemiToml.length ? `, kemi-wasm ${plan.kemiToml.join(', ')}` : ''}; ` +
-    `load average at the end ${load.join(' ')}; ${Math.round((performance.now() - started) / 1000)} s; ` +
+    `load average ${loadBefore} at the start, ${loadAverage()} at the end; ${Math.round((performance.now() - started) / 1000)} s; ` +
     `\`node_modules/.bin/node bench/sip-load.ts ${process.argv.slice(2).join(' ')}\`\n`,
 );
 console.log(
