@@ -82,7 +82,7 @@ async function started(child: ChildProcess, port: number, uasPort: number): Prom
     stderr = (stderr + d.toString()).slice(-4000);
   });
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before answering: ${stderr}`))),
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before answering`))),
   );
   exited.catch(() => {});
   try {
