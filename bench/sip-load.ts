@@ -46,9 +46,11 @@ if (missing) {
 // Bounded in time: past twice the planned duration (and a margin for start-up and builds), stop the
 // running system and leave; SIPp runs end by their own timeouts.
 let current: RunningSystem | undefined;
+let callee: SippUas | undefined;
 const watchdog = setTimeout(
   async () => {
     console.error(`bench/sip-load: over ${Math.round(plan.budgetSeconds * 2 + 180)} s, stopping`);
+    await callee?.stop();
     await current?.stop();
     process.exit(3);
   },
@@ -57,6 +59,7 @@ const watchdog = setTimeout(
 watchdog.unref();
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, async () => {
+    await callee?.stop();
     await current?.stop();
     process.exit(130);
   });
@@ -118,7 +121,6 @@ for (let rep = 0; rep < plan.reps; rep++) {
     const system = await start(id);
     current = system;
     const startedIn = seconds(since);
-    let callee: SippUas | undefined;
     try {
       callee = await startCallee(system, plan.budgetSeconds * 2 + 180);
       await settle(500);
@@ -168,6 +170,7 @@ for (let rep = 0; rep < plan.reps; rep++) {
       }
     } finally {
       await callee?.stop();
+      callee = undefined;
       current = undefined;
       await system.stop();
     }
