@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './lib/stats.ts';
 
 const here = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -50,12 +51,6 @@ function run(tree: string): Promise<Run> {
     });
   });
 }
-
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const sides = { A: [] as number[], B: [] as number[] };
 console.log(`A = ${base}, B = ${head}; proxy-calls.ts ${passed.join(' ')}; ${RUNS} runs each, alternating`);

@@ -15,15 +15,16 @@
 // UDP to a collector socket in this process; each prints its CPU per call and its ratio to the plain run
 // (trace off), so the cost of tracing and the noise of the measure (off against off) are both seen.
 //   node_modules/.bin/node bench/proxy-calls.ts [--rate 500] [--seconds 20] [--no-kamailio] [--auth] [--dialog] [--trace]
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, runSipp, type SippRun, scenario } from '../fixtures/sipp.ts';
 import { startSippUas } from '../fixtures/sipp-uas.ts';
 import { buildGuest } from '../src/builder/index.ts';
+import { processTree, cpuMs as treeCpuMs } from './lib/proc-usage.ts';
+import { kamailioChildren, kamailioVersion, startKamailio, startKemiWasm } from './lib/systems.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -35,37 +36,10 @@ const RATE = option('rate', 500);
 const SECONDS = option('seconds', 20);
 const CALLS = RATE * SECONDS;
 const SIPP = ['-buff_size', '4194304', '-default_behaviors', 'all,-abortunexp'];
-const TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim()) || 100;
 const dir = mkdtempSync(join(tmpdir(), 'kemi-bench-proxy-'));
 
 /** utime+stime in ms of `pid` and all its descendants (Kamailio forks its workers). */
-function cpuMs(pid: number): number {
-  let ticks = 0;
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ppid = Number(fields[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const walk = (p: number) => {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'latin1');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return;
-    }
-    for (const c of children.get(p) ?? []) walk(c);
-  };
-  walk(pid);
-  return (ticks * 1000) / TICKS;
-}
+const cpuMs = (pid: number) => treeCpuMs(processTree(pid));
 
 interface Figures {
   readonly name: string;
@@ -141,22 +115,12 @@ async function kemiWasm(
     out: join(dir, 'proxy.wasm'),
   });
   if (!built.ok) throw new Error(built.error.message);
-  const port = await freePort();
-  const uasPort = await freePort();
   const adminPort = await freePort();
-  const config = join(dir, 'kemi-wasm.toml');
   const collector = trace === 'hep' ? await hepCollector() : undefined;
-  writeFileSync(
-    config,
-    [
-      `listen = ["udp:127.0.0.1:${port}"]`,
-      `module = "${built.value.out}"`,
-      `log_level = "${trace === 'debug' ? 'debug' : 'warn'}"`,
+  const server = await startKemiWasm(built.value.out, {
+    logLevel: trace === 'debug' ? 'debug' : 'warn',
+    toml: [
       ...(auth ? ['domains = ["example.test"]'] : []),
-      '[defines]',
-      `PRIMARY = "sip:127.0.0.1:${uasPort}"`,
-      ...(auth ? ['WITH_AUTH = "1"'] : []),
-      ...(mode === 'dialog' ? ['WITH_DIALOG = "1"'] : []),
       ...(auth ? ['[admin]', `listen = "127.0.0.1:${adminPort}"`, `operator_token = "${TOKEN}"`] : []),
       ...(collector
         ? [
@@ -167,32 +131,23 @@ async function kemiWasm(
             'proto = "udp"',
           ]
         : []),
-    ].join('\n'),
-  );
-  // Quiet logging, as Kamailio's: no line per reply. So "ready" is not logged: wait for a SIP answer.
-  const child = spawn(process.execPath, [join(root, 'bin/kemi-wasm.js'), 'serve', '--config', config], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    ],
+    defines: [...(auth ? ['WITH_AUTH = "1"'] : []), ...(mode === 'dialog' ? ['WITH_DIALOG = "1"'] : [])],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const { pid, port, uasPort } = server;
   try {
-    await answering(port);
     if (mode === 'dialog') {
       const name = 'kemi-wasm (the same example with WITH_DIALOG: dlg_manage per INVITE)';
-      return await load(name, child.pid!, port, uasPort);
+      return await load(name, pid, port, uasPort);
     }
     if (trace === 'debug')
-      return await load(
-        'kemi-wasm, trace at log level debug (lines to /dev/null)',
-        child.pid!,
-        port,
-        uasPort,
-      );
+      return await load('kemi-wasm, trace at log level debug (lines to /dev/null)', pid, port, uasPort);
     if (trace === 'hep') {
-      const figures = await load('kemi-wasm, HEP export of all traffic (UDP)', child.pid!, port, uasPort);
+      const figures = await load('kemi-wasm, HEP export of all traffic (UDP)', pid, port, uasPort);
       console.log(`  HEP packets received by the collector: ${collector?.packets()}`);
       return figures;
     }
-    if (!auth) return await load('kemi-wasm (AssemblyScript proxy example)', child.pid!, port, uasPort);
+    if (!auth) return await load('kemi-wasm (AssemblyScript proxy example)', pid, port, uasPort);
     const added = await fetch(`http://127.0.0.1:${adminPort}/v1/tenants/default/subscribers`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
@@ -200,86 +155,20 @@ async function kemiWasm(
     });
     if (added.status !== 201) throw new Error(`adding the subscriber: ${added.status} ${await added.text()}`);
     const name = 'kemi-wasm (the same example with WITH_AUTH: 407, then digest MD5 per INVITE)';
-    return await load(name, child.pid!, port, uasPort, AUTH);
+    return await load(name, pid, port, uasPort, AUTH);
   } finally {
     collector?.close();
-    await stop(child, exited);
+    await server.stop();
   }
-}
-
-/** Resolves once OPTIONS to 127.0.0.1:port gets an answer (bounded: 30 s). */
-async function answering(port: number): Promise<void> {
-  const socket = createSocket('udp4');
-  const options = (n: number) =>
-    Buffer.from(
-      `OPTIONS sip:127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;rport;branch=z9hG4bKprobe${n}\r\n` +
-        `Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=p\r\nTo: <sip:127.0.0.1:${port}>\r\n` +
-        `Call-ID: probe${n}\r\nCSeq: ${n} OPTIONS\r\nContent-Length: 0\r\n\r\n`,
-    );
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let n = 0;
-      const timer = setInterval(() => {
-        if (++n > 150) {
-          clearInterval(timer);
-          reject(new Error(`nothing answers on udp 127.0.0.1:${port}`));
-        } else socket.send(options(n), port, '127.0.0.1');
-      }, 200);
-      socket.once('message', () => {
-        clearInterval(timer);
-        resolve();
-      });
-    });
-  } finally {
-    socket.close();
-  }
-}
-
-async function stop(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  child.kill('SIGTERM');
-  const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(kill);
-}
-
-/** "Kamailio 5.6.3", from the first line of `kamailio -v` ("version: kamailio 5.6.3 (x86_64/linux)"). */
-function kamailioVersion(): string {
-  const out = spawnSync('kamailio', ['-v'], { encoding: 'utf8' });
-  const version = /^version: kamailio (\S+)/im.exec(`${out.stdout}${out.stderr}`)?.[1];
-  if (version === undefined) throw new Error(`kamailio -v: no version in ${out.stdout}${out.stderr}`);
-  return `Kamailio ${version}`;
 }
 
 async function kamailio(): Promise<Figures> {
-  const port = await freePort();
-  const uasPort = await freePort();
-  const template = readFileSync(join(root, 'bench/kamailio/proxy.cfg'), 'utf8');
-  const children = /^children=(\d+)/m.exec(template)?.[1] ?? '?';
-  const cfg = template
-    .replaceAll('@PORT@', String(port))
-    .replaceAll('@PRIMARY@', `sip:127.0.0.1:${uasPort}`)
-    .replaceAll('@LUA@', join(root, 'bench/kamailio/proxy.lua'));
-  const cfgFile = join(dir, 'kamailio.cfg');
-  writeFileSync(cfgFile, cfg);
-  const child: ChildProcess = spawn(
-    'kamailio',
-    ['-f', cfgFile, '-DD', '-E', '-x', 'tlsf', '-m', '256', '-M', '16'],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const server = await startKamailio('lua');
   try {
-    await answering(port).catch((err) => {
-      throw new Error(`${err.message}: ${stderr}`);
-    });
-    return await load(`${kamailioVersion()} (KEMI Lua, ${children} children)`, child.pid!, port, uasPort);
+    const name = `${kamailioVersion()} (KEMI Lua, ${kamailioChildren('lua')} children)`;
+    return await load(name, server.pid, server.port, server.uasPort);
   } finally {
-    await stop(child, exited);
+    await server.stop();
   }
 }
 
