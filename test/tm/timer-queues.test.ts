@@ -1,0 +1,81 @@
+// The transaction clock on one Node timer: callbacks fire once, never before their delay, in due order
+// across delays; a cancelled one never fires and is not kept; a throw goes to the guard, later timers fire.
+import { describe, expect, it } from 'vitest';
+import { TimerQueues } from '../../src/tm/timer-queues.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const direct = { run: (fire: () => void) => fire() };
+
+describe('TimerQueues', () => {
+  it('fires each callback once, not before its delay, in due order across delays', async () => {
+    const clock = new TimerQueues(direct);
+    const fired: string[] = [];
+    const early: string[] = [];
+    const at = (name: string, delay: number) => {
+      const due = performance.now() + delay;
+      clock.schedule(delay, () => {
+        fired.push(name);
+        if (performance.now() < due) early.push(name);
+      });
+    };
+    at('c', 40);
+    at('a', 10);
+    at('b', 25);
+    at('a2', 10);
+    at('now', 0);
+    await sleep(80);
+    expect(fired).toEqual(['now', 'a', 'a2', 'b', 'c']);
+    expect(early).toEqual([]);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('never fires a cancelled timer and keeps no entry for it; cancelling twice or after firing does nothing', async () => {
+    const clock = new TimerQueues(direct);
+    const fired: string[] = [];
+    const first = clock.schedule(10, () => fired.push('first'));
+    const middle = clock.schedule(15, () => fired.push('middle'));
+    clock.schedule(20, () => fired.push('last'));
+    middle.cancel();
+    middle.cancel();
+    expect(clock.pending).toBe(2);
+    first.cancel(); // the one the Node timer was armed for
+    await sleep(50);
+    expect(fired).toEqual(['last']);
+    first.cancel();
+    expect(clock.pending).toBe(0);
+  });
+
+  it('runs a timer scheduled by a firing callback, and one scheduled earlier than the armed one', async () => {
+    const clock = new TimerQueues(direct);
+    const fired: string[] = [];
+    clock.schedule(40, () => fired.push('long'));
+    clock.schedule(5, () => {
+      fired.push('outer');
+      clock.schedule(0, () => fired.push('inner'));
+    });
+    await sleep(80);
+    expect(fired).toEqual(['outer', 'inner', 'long']);
+  });
+
+  it('hands every due callback to run: a throw there does not stop the later timers', async () => {
+    const errors: string[] = [];
+    const clock = new TimerQueues({
+      run: (fire) => {
+        try {
+          fire();
+        } catch (err) {
+          errors.push((err as Error).message);
+        }
+      },
+    });
+    const fired: number[] = [];
+    clock.schedule(5, () => {
+      throw new Error('boom');
+    });
+    clock.schedule(5, () => fired.push(1));
+    clock.schedule(15, () => fired.push(2));
+    await sleep(50);
+    expect(errors).toEqual(['boom']);
+    expect(fired).toEqual([1, 2]);
+  });
+});
