@@ -5,7 +5,7 @@
 // interface address of the family (this host's addresses, as read at start).
 import { networkInterfaces } from 'node:os';
 import type { OutboundInterface } from '../tm/index.ts';
-import type { LocalAddress, Proto, Source, Transport } from '../transport/index.ts';
+import type { Endpoint, LocalAddress, Proto, Source, Transport } from '../transport/index.ts';
 
 const isWildcard = (address: string) => address === '0.0.0.0' || address === '::';
 // Only IPv6 literals hold a colon (host names and IPv4 never do): cheaper than net.isIPv6's regex.
@@ -29,6 +29,12 @@ function firstInterfaceAddress(family: 4 | 6): string {
 export class OutboundInterfaces {
   readonly #transport: Transport;
   readonly #named = new Map<4 | 6, string>();
+  /**
+   * The endpoint each listener is sent from, one object per listener: the transport finds a datagram's
+   * socket by this object (transport.ts #udpListener), so a new one per request missed its cache on every
+   * send and grew its WeakMap by a key per relayed request.
+   */
+  readonly #endpoints = new WeakMap<LocalAddress, Endpoint>();
 
   constructor(transport: Transport) {
     this.#transport = transport;
@@ -59,11 +65,20 @@ export class OutboundInterfaces {
         !isWildcard(here.address) && familyOf(here.address) === family ? here.address : this.#name(family);
     }
     const chosen = {
-      listener: { address: listener.address, port: listener.port },
+      listener: this.#endpoint(listener),
       address,
       port: listener.port,
     };
     return listener.proto === proto ? chosen : { ...chosen, proto: listener.proto };
+  }
+
+  #endpoint(listener: LocalAddress): Endpoint {
+    let endpoint = this.#endpoints.get(listener);
+    if (endpoint === undefined) {
+      endpoint = { address: listener.address, port: listener.port };
+      this.#endpoints.set(listener, endpoint);
+    }
+    return endpoint;
   }
 
   #name(family: 4 | 6): string {
