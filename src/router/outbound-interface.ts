@@ -26,9 +26,20 @@ function firstInterfaceAddress(family: 4 | 6): string {
   return family === 4 ? '127.0.0.1' : '::1';
 }
 
+const WEBSOCKETS: readonly Proto[] = ['ws', 'wss'];
+/** The listener protocols a next hop's protocol may leave from (transport=ws names both WebSocket flavours). */
+const ONLY: Record<Proto, readonly Proto[]> = {
+  udp: ['udp'],
+  tcp: ['tcp'],
+  tls: ['tls'],
+  ws: ['ws'],
+  wss: ['wss'],
+};
+
 export class OutboundInterfaces {
   readonly #transport: Transport;
   readonly #named = new Map<4 | 6, string>();
+  #listeners: readonly LocalAddress[] | undefined;
   /**
    * The endpoint each listener is sent from, one object per listener: the transport finds a datagram's
    * socket by this object (transport.ts #udpListener), so a new one per request missed its cache on every
@@ -43,10 +54,12 @@ export class OutboundInterfaces {
   /** The listener for a request to `host` over `proto`, preferring the one `near` arrived on. */
   pick(proto: Proto, host: string, near: Source): OutboundInterface | undefined {
     const family = familyOf(host);
-    const listeners = this.#transport.localAddresses;
+    // The transport's listeners are fixed once it started (it was, to be handed here): read once.
+    this.#listeners ??= this.#transport.localAddresses;
+    const listeners = this.#listeners;
     const here = near.local;
     // transport=ws names both WebSocket flavours: either listener will do, ws first.
-    const kinds: readonly Proto[] = proto === 'ws' ? ['ws', 'wss'] : [proto];
+    const kinds = proto === 'ws' ? WEBSOCKETS : ONLY[proto];
     // A TCP connection's local end is a concrete address even on a wildcard listener: find the listener.
     let listener: LocalAddress | undefined = kinds.includes(near.proto)
       ? listeners.find(
