@@ -57,6 +57,9 @@ class TimerQueue {
   }
 }
 
+/** The most delays with a queue of their own (the transaction timers use about a dozen). */
+export const MAX_QUEUES = 64;
+
 export interface TimerQueuesOptions {
   /** Runs a due callback: the server's guard (a throw is caught and counted there, never passed on). */
   readonly run: (fire: () => void) => void;
@@ -93,6 +96,9 @@ export class TimerQueues implements Clock {
     const delay = Math.max(delayMs, 0);
     let queue = this.#queues.get(delay);
     if (queue === undefined) {
+      // Delays a script chose (t-set-fr, dialog timeouts) can be many different values: past a few dozen
+      // queues each would be scanned on every expiry, so such a timer gets a Node timer of its own.
+      if (this.#scan.length >= MAX_QUEUES) return this.#own(delay, fire);
       queue = new TimerQueue(delay);
       this.#queues.set(delay, queue);
       this.#scan.push(queue);
@@ -108,6 +114,13 @@ export class TimerQueues implements Clock {
     let n = 0;
     for (const queue of this.#scan) for (let t = queue.head; t !== undefined; t = t.next) n++;
     return n;
+  }
+
+  #own(delay: number, fire: () => void): Timer {
+    const run = this.#run;
+    const handle = setTimeout(() => run(fire), delay);
+    handle.unref();
+    return { cancel: () => clearTimeout(handle) };
   }
 
   #arm(due: number): void {

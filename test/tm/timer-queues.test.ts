@@ -1,7 +1,7 @@
 // The transaction clock on one Node timer: callbacks fire once, never before their delay, in due order
 // across delays; a cancelled one never fires and is not kept; a throw goes to the guard, later timers fire.
 import { describe, expect, it } from 'vitest';
-import { TimerQueues } from '../../src/tm/timer-queues.ts';
+import { MAX_QUEUES, TimerQueues } from '../../src/tm/timer-queues.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const direct = { run: (fire: () => void) => fire() };
@@ -77,5 +77,19 @@ describe('TimerQueues', () => {
     await sleep(50);
     expect(errors).toEqual(['boom']);
     expect(fired).toEqual([1, 2]);
+  });
+
+  it('past MAX_QUEUES distinct delays, a timer gets its own Node timer: it fires once, or not once cancelled', async () => {
+    const clock = new TimerQueues(direct);
+    const fired: number[] = [];
+    const timers = [];
+    for (let i = 0; i < MAX_QUEUES + 10; i++) timers.push(clock.schedule(5 + i / 10, () => fired.push(i)));
+    timers[MAX_QUEUES + 3].cancel(); // one with a Node timer of its own
+    timers[2].cancel(); // one in a queue
+    expect(clock.pending).toBe(MAX_QUEUES - 1);
+    await sleep(60);
+    const expected = [...Array(MAX_QUEUES + 10).keys()].filter((i) => i !== 2 && i !== MAX_QUEUES + 3);
+    expect([...fired].sort((a, b) => a - b)).toEqual(expected);
+    expect(clock.pending).toBe(0);
   });
 });
