@@ -5,20 +5,21 @@
 // scheduled here, so there is one path to guard.
 import type { Logger } from 'pino';
 import type { Clock, Timer } from './tm/clock.ts';
+import { TimerQueues } from './tm/timer-queues.ts';
 
 export class CallbackGuard {
   readonly #log: Logger;
   /** Callbacks that threw, by what they were (`tm-timer`, `dialog-grace`, `location-sweep` ...). */
   readonly errors = new Map<string, number>();
-  /** The transaction layer's clock, its timers guarded as `tm-timer`. */
+  /**
+   * The transaction layer's clock, its timers guarded as `tm-timer`: all on one Node timer (a dozen per
+   * call through the proxy, tm/timer-queues.ts).
+   */
   readonly clock: Clock;
 
   constructor(log: Logger) {
     this.#log = log;
-    this.clock = {
-      now: () => performance.now(),
-      schedule: (delayMs, fire) => this.timeout('tm-timer', delayMs, fire),
-    };
+    this.clock = new TimerQueues({ run: (fire) => this.run('tm-timer', fire) });
   }
 
   /** Runs `fn` now; a throw is counted and logged as `what`, never passed on. */

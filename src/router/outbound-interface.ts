@@ -5,7 +5,7 @@
 // interface address of the family (this host's addresses, as read at start).
 import { networkInterfaces } from 'node:os';
 import type { OutboundInterface } from '../tm/index.ts';
-import type { LocalAddress, Proto, Source, Transport } from '../transport/index.ts';
+import type { Endpoint, LocalAddress, Proto, Source, Transport } from '../transport/index.ts';
 
 const isWildcard = (address: string) => address === '0.0.0.0' || address === '::';
 // Only IPv6 literals hold a colon (host names and IPv4 never do): cheaper than net.isIPv6's regex.
@@ -26,10 +26,27 @@ function firstInterfaceAddress(family: 4 | 6): string {
   return family === 4 ? '127.0.0.1' : '::1';
 }
 
+const WEBSOCKETS: readonly Proto[] = ['ws', 'wss'];
+/** The listener protocols a next hop's protocol may leave from (transport=ws names both WebSocket flavours). */
+const ONLY: Record<Proto, readonly Proto[]> = {
+  udp: ['udp'],
+  tcp: ['tcp'],
+  tls: ['tls'],
+  ws: ['ws'],
+  wss: ['wss'],
+};
+
 export class OutboundInterfaces {
   readonly #transport: Transport;
   readonly #named = new Map<4 | 6, string>();
   readonly #replyPorts: ReadonlyMap<string, LocalAddress> | undefined;
+  #listeners: readonly LocalAddress[] | undefined;
+  /**
+   * The endpoint each listener is sent from, one object per listener: the transport finds a datagram's
+   * socket by this object (transport.ts #udpListener), so a new one per request missed its cache on every
+   * send and grew its WeakMap by a key per relayed request.
+   */
+  readonly #endpoints = new WeakMap<LocalAddress, Endpoint>();
 
   /**
    * `replyPorts`: in a worker thread, the private UDP socket of each shared listener (keyed `address:port`
@@ -44,10 +61,12 @@ export class OutboundInterfaces {
   /** The listener for a request to `host` over `proto`, preferring the one `near` arrived on. */
   pick(proto: Proto, host: string, near: Source): OutboundInterface | undefined {
     const family = familyOf(host);
-    const listeners = this.#transport.localAddresses;
+    // The transport's listeners are fixed once it started (it was, to be handed here): read once.
+    this.#listeners ??= this.#transport.localAddresses;
+    const listeners = this.#listeners;
     const here = near.local;
     // transport=ws names both WebSocket flavours: either listener will do, ws first.
-    const kinds: readonly Proto[] = proto === 'ws' ? ['ws', 'wss'] : [proto];
+    const kinds = proto === 'ws' ? WEBSOCKETS : ONLY[proto];
     // A TCP connection's local end is a concrete address even on a wildcard listener: find the listener.
     let listener: LocalAddress | undefined = kinds.includes(near.proto)
       ? listeners.find(
@@ -68,14 +87,18 @@ export class OutboundInterfaces {
     const reply =
       listener.proto === 'udp' ? this.#replyPorts?.get(`${listener.address}:${listener.port}`) : undefined;
     const chosen = reply
-      ? {
-          listener: { address: reply.address, port: reply.port },
-          address,
-          port: listener.port,
-          viaPort: reply.port,
-        }
-      : { listener: { address: listener.address, port: listener.port }, address, port: listener.port };
+      ? { listener: this.#endpoint(reply), address, port: listener.port, viaPort: reply.port }
+      : { listener: this.#endpoint(listener), address, port: listener.port };
     return listener.proto === proto ? chosen : { ...chosen, proto: listener.proto };
+  }
+
+  #endpoint(listener: LocalAddress): Endpoint {
+    let endpoint = this.#endpoints.get(listener);
+    if (endpoint === undefined) {
+      endpoint = { address: listener.address, port: listener.port };
+      this.#endpoints.set(listener, endpoint);
+    }
+    return endpoint;
   }
 
   #name(family: 4 | 6): string {

@@ -23,10 +23,38 @@ export interface VersionStats {
   readonly failures: Record<string, number>;
 }
 
+/** The reply counters' keys by class (0 to 6), made once: no key string built per message. */
+const REPLY_KEYS = {
+  received: [
+    'received 0xx',
+    'received 1xx',
+    'received 2xx',
+    'received 3xx',
+    'received 4xx',
+    'received 5xx',
+    'received 6xx',
+  ],
+  local: ['local 0xx', 'local 1xx', 'local 2xx', 'local 3xx', 'local 4xx', 'local 5xx', 'local 6xx'],
+} as const;
+
 export class ScriptStats {
   readonly #byVersion = new Map<string, VersionStats>();
+  /**
+   * Each script object's entry, found without building its "tenant\0version" key several times per
+   * message; valid while `#dropped` is the count it was cached at (rows() dropping entries bumps it).
+   */
+  readonly #cached = new WeakMap<Script, { stats: VersionStats; dropped: number }>();
+  #dropped = 0;
 
   #of(script: Script): VersionStats {
+    const cached = this.#cached.get(script);
+    if (cached !== undefined && cached.dropped === this.#dropped) return cached.stats;
+    const stats = this.#entry(script);
+    this.#cached.set(script, { stats, dropped: this.#dropped });
+    return stats;
+  }
+
+  #entry(script: Script): VersionStats {
     const key = `${script.tenant}\0${script.version}`;
     let stats = this.#byVersion.get(key);
     if (stats === undefined) {
@@ -51,7 +79,7 @@ export class ScriptStats {
 
   /** A reply of the script's: `source` "received" (its reply route saw it) or "local" (it answered). */
   reply(script: Script, source: 'received' | 'local', status: number): void {
-    const key = `${source} ${Math.floor(status / 100)}xx`;
+    const key = REPLY_KEYS[source][Math.floor(status / 100)] ?? `${source} ${Math.floor(status / 100)}xx`;
     const replies = this.#of(script).replies;
     replies[key] = (replies[key] ?? 0) + 1;
   }
@@ -76,7 +104,11 @@ export class ScriptStats {
 
   /** The stats of the versions `loaded` names ("tenant\0version"); those of the others are dropped. */
   rows(loaded: ReadonlySet<string>): readonly VersionStats[] {
-    for (const key of this.#byVersion.keys()) if (!loaded.has(key)) this.#byVersion.delete(key);
+    for (const key of this.#byVersion.keys()) {
+      if (loaded.has(key)) continue;
+      this.#byVersion.delete(key);
+      this.#dropped++;
+    }
     return [...this.#byVersion.values()];
   }
 }

@@ -18,6 +18,9 @@ export function scriptRoutes(
   invoker: RouteInvoker,
   host: RouteHost,
 ): Pick<TransactionRoutes, 'branch' | 'onReply' | 'failure' | 'responded'> {
+  /** For dialog tracking, bound once per script rather than once per response. */
+  const isMyself = host.isMyself.bind(host);
+
   /** The log of a route run by `s`: the transaction's, or one naming the fallback version. */
   const logFor = (s: Script, tx: ProxyTransaction): Logger =>
     s === tx.owner ? tx.log : s.log.child({ callId: tx.request.callId });
@@ -143,7 +146,7 @@ export function scriptRoutes(
   function responded(tx: ProxyTransaction, response: SipResponse): void {
     // Dialogs follow the responses of their INVITE (Kamailio's dialog module on TMCB_RESPONSE_OUT too).
     if (host.dialogs !== undefined && tx.isInvite)
-      dialogResponded(host.dialogs, host.isMyself.bind(host), script.tenant, tx.request, response);
+      dialogResponded(host.dialogs, isMyself, script.tenant, tx.request, response);
     // Most transactions carry no accounting flag: answered before a context is made.
     if (host.acc === undefined || !accountable(host.acc.settings(script.tenant), tx.flags)) return;
     const request = tx.picked?.request ?? tx.relayedRequest ?? tx.request;

@@ -2,9 +2,16 @@
 // over an unreliable transport on a timer that starts at T1 (timer A for an INVITE, E otherwise), give up
 // when no final response came in time (timer B / F, Kamailio's fr timers), and end when a send fails
 // (17.1.4). Each state machine says while these request timers run and how the interval grows.
+import type { SipRequest } from '../sip/index.ts';
 import type { SendError } from '../transport/index.ts';
 import type { Timer } from './clock.ts';
-import { type ClientTransactionUser, Transaction, type TransactionArgs } from './transaction.ts';
+import {
+  type ClientTransactionUser,
+  Transaction,
+  type TransactionArgs,
+  type TransactionTiming,
+  type TransactionTransport,
+} from './transaction.ts';
 
 /** A client transaction's TransactionArgs, and timer B or F when not Kamailio's fr (t_set_fr). */
 export type ClientTransactionArgs = [...TransactionArgs<ClientTransactionUser>, timeout?: number];
@@ -16,7 +23,14 @@ export abstract class ClientTransaction<S extends string> extends Transaction<S,
   #retransmission: Timer | undefined;
   #giveUp: Timer | undefined;
 
-  protected constructor(initial: S, ...[request, transport, user, timing, timeout]: ClientTransactionArgs) {
+  protected constructor(
+    initial: S,
+    request: SipRequest,
+    transport: TransactionTransport,
+    user: ClientTransactionUser,
+    timing: TransactionTiming,
+    timeout?: number,
+  ) {
     super(initial, request, transport, user, timing);
     this.#bytes = request.toBuffer();
     this.#timeout = timeout ?? timing.timers.fr;

@@ -82,7 +82,7 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     this.enter('completed');
     this.#last = bytes;
     this.#startG();
-    this.#timerH = clock.schedule(64 * timers.t1, this.#fireH);
+    this.#timerH = clock.schedule(64 * timers.t1, () => this.#fireH());
     return true;
   }
 
@@ -123,7 +123,7 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     if (this.transport.reliable || timers.maxReplyRetransmissions <= 0) return;
     this.#intervalG = timers.t1;
     this.#retransmissionsG = 0;
-    this.#timerG = clock.schedule(this.#intervalG, this.#fireG);
+    this.#timerG = clock.schedule(this.#intervalG, () => this.#fireG());
   }
 
   protected override release(): void {
@@ -134,7 +134,9 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     this.#local2xx = undefined;
   }
 
-  readonly #fireG = (): void => {
+  // Timers G and H as methods, their closures made when scheduled: most INVITEs end with a forwarded 2xx,
+  // which runs neither, and a closure per transaction would be kept for nothing while it lingers.
+  #fireG(): void {
     const bytes =
       this.state === 'completed' ? this.#last : this.state === 'accepted' ? this.#local2xx : undefined;
     if (bytes === undefined) return;
@@ -142,12 +144,12 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     this.#timerG = undefined;
     if (++this.#retransmissionsG >= this.timing.timers.maxReplyRetransmissions) return;
     this.#intervalG = Math.min(2 * this.#intervalG, this.timing.timers.t2);
-    this.#timerG = this.timing.clock.schedule(this.#intervalG, this.#fireG);
-  };
+    this.#timerG = this.timing.clock.schedule(this.#intervalG, () => this.#fireG());
+  }
 
-  readonly #fireH = (): void => {
+  #fireH(): void {
     if (this.state !== 'completed') return;
     this.user.ackTimeout();
     this.terminate();
-  };
+  }
 }

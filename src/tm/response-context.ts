@@ -138,7 +138,7 @@ export class ResponseContext {
     if (this.#finalStatus !== undefined || this.#completing || !this.#tx.relayed) return;
     if (!this.#allFinal()) return;
     this.#completing = true;
-    this.#tx.env.defer(this.#complete);
+    this.#tx.env.defer(() => this.#complete());
   }
 
   /** The response as the onreply route leaves it (undefined: dropped), or as received without one. */
@@ -153,8 +153,9 @@ export class ResponseContext {
     return true;
   }
 
-  // Every branch has its final response and none was a 2xx: the failure route, then the best response.
-  readonly #complete = (): void => {
+  // Every branch has its final response and none was a 2xx: the failure route, then the best response. A
+  // method, its closure made when deferred: a transaction answered 2xx never runs it.
+  #complete(): void {
     this.#completing = false;
     if (this.#finalStatus !== undefined || !this.#allFinal()) return;
     const tx = this.#tx;
@@ -168,7 +169,7 @@ export class ResponseContext {
       this.reply(none ? 500 : 408, none ? 'No Destination' : 'Request Timeout');
     } else if (picked.final!.response !== undefined) this.#forward(picked.final!.response);
     else this.reply(picked.final!.status, picked.final!.reason);
-  };
+  }
 
   /** Sends a response received on a branch upstream, our Via removed. */
   #forward(response: SipResponse): void {

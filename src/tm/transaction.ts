@@ -72,7 +72,15 @@ export abstract class Transaction<S extends string, U extends ClientTransactionU
   protected readonly timing: TransactionTiming;
   #state: S | 'terminated';
 
-  protected constructor(initial: S, ...[request, transport, user, timing]: TransactionArgs<U>) {
+  // Parameters one by one, not a destructured rest tuple: that pattern runs the array iterator (an object
+  // per element) for every transaction made.
+  protected constructor(
+    initial: S,
+    request: SipRequest,
+    transport: TransactionTransport,
+    user: U,
+    timing: TransactionTiming,
+  ) {
     this.request = request;
     this.transport = transport;
     this.user = user;

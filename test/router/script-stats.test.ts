@@ -31,5 +31,16 @@ describe('ScriptStats', () => {
     expect(d.buckets[ROUTE_SECONDS_BUCKETS.indexOf(0.05)]).toBe(1);
     expect(stats.rows(new Set(['acme\u00002'])).map((v) => v.version)).toEqual([2]);
     expect(stats.rows(new Set(['acme\u00001', 'acme\u00002'])).map((v) => v.version)).toEqual([2]);
+    // A dropped version that counts again (a transaction it pinned) starts a new entry, as a new one would.
+    stats.request(v1);
+    stats.reply(v1, 'received', 200);
+    stats.reply(v1, 'local', 99);
+    stats.reply(v1, 'received', 42);
+    stats.reply(v1, 'local', 703);
+    const again = stats.rows(new Set(['acme\u00001', 'acme\u00002'])).find((v) => v.version === 1);
+    expect(again).toMatchObject({
+      requests: 1,
+      replies: { 'received 2xx': 1, 'received 0xx': 1, 'local 0xx': 1, 'local 7xx': 1 },
+    });
   });
 });
