@@ -29,6 +29,7 @@ import {
   type ParseLimits,
   parseMessage,
   rejectionReply,
+  responseBytes,
   SipRequest,
   type SipResponse,
   utf8ToByteString,
@@ -324,7 +325,7 @@ export class Router implements RouteHost {
     if (ctx.kind === 'failure' && ctx.tm.transaction) return this.tm.reply(ctx, status, reason) > 0;
     const request = ctx.request!;
     if (ctx.answer.forceRport) addReceived(request, ctx.source.remote, true);
-    const response = createResponse(request, status, reason, {
+    const response = responseBytes(request, status, reason, {
       toTag: status > 100 ? localToTag(request) : undefined,
       headers: overloadHeaders(ctx, status),
       body: ctx.answer.replyBody?.body,
@@ -333,7 +334,7 @@ export class Router implements RouteHost {
     this.counters.localReplies++;
     ctx.answer.replied = status;
     const options = { ...this.#replyOptions, noConnect: ctx.answer.noConnect };
-    this.#send(replyTarget(request, ctx.source, options), response.toBuffer(), ctx.log);
+    this.#send(replyTarget(request, ctx.source, options), response, ctx.log);
     return true;
   }
 
@@ -452,10 +453,10 @@ export class Router implements RouteHost {
     }
     if (ctx.request?.method === 'ACK') return 'none';
     const request = this.#asReceived(bytes, source) as SipRequest;
-    const response = createResponse(request, status, reason, { toTag: localToTag(request) });
+    const response = responseBytes(request, status, reason, { toTag: localToTag(request) });
     this.counters.localReplies++;
     const options = { ...this.#replyOptions, noConnect: ctx.answer.noConnect };
-    this.#send(replyTarget(request, source, options), response.toBuffer(), ctx.log);
+    this.#send(replyTarget(request, source, options), response, ctx.log);
     return 'reply';
   }
 
@@ -536,9 +537,9 @@ export class Router implements RouteHost {
       { callId: request.callId, source: `${source.proto}:${source.remote.address}:${source.remote.port}` },
       `${request.method} looped back to this server: answered 482`,
     );
-    const reply = createResponse(request, 482, 'Loop Detected', { toTag: localToTag(request) });
+    const reply = responseBytes(request, 482, 'Loop Detected', { toTag: localToTag(request) });
     this.counters.localReplies++;
-    this.#send(replyTarget(request, source), reply.toBuffer(), this.#log);
+    this.#send(replyTarget(request, source), reply, this.#log);
   }
 
   // ---- sending --------------------------------------------------------------------------------------------
