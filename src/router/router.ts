@@ -391,19 +391,18 @@ export class Router implements RouteHost {
       route: 'request-route',
       context: (script, retry) => {
         const msg = retry ? (this.#asReceived(bytes, source) as SipRequest) : request;
-        const ctx = scriptContext(
-          script,
-          'request',
-          msg,
-          source,
-          this,
+        const ctx = scriptContext(script, 'request', msg, source, this, () =>
           script.log.child({ callId: msg.callId }),
         );
         ctx.tm.key = key;
         ctx.tm.receivedMaxForwards = msg.maxForwards;
-        // Before the route rewrites anything: a branch carries the hash of the request as received. An ACK
-        // never has a transaction, so no branch of its own to carry it.
-        ctx.tm.loopTag = msg.method === 'ACK' ? undefined : loopTag(msg);
+        // A branch carries the hash of the request as received: of a copy taken before the route rewrites
+        // anything (a clone shares the parsed text, nothing is copied), hashed only if a transaction is made.
+        // An ACK never has a transaction, so no branch of its own to carry it.
+        if (msg.method !== 'ACK') {
+          const received = msg.clone();
+          ctx.tm.deferLoopTag(() => loopTag(received));
+        }
         return ctx;
       },
       returned: (ctx) => {
@@ -497,7 +496,8 @@ export class Router implements RouteHost {
       route: 'reply-route',
       context: (script, retry) => {
         const msg = retry ? (this.#asReceived(bytes, source) as SipResponse) : received;
-        const log = (!retry && tx?.log) || script.log.child({ callId: msg.callId });
+        const txLog = retry ? undefined : tx?.log;
+        const log = txLog ?? (() => script.log.child({ callId: msg.callId }));
         const ctx = scriptContext(script, 'reply', msg, source, this, log);
         ctx.tm.transaction = tx;
         return ctx;
