@@ -284,7 +284,7 @@ export class Router implements RouteHost {
       );
       if (reply) {
         this.counters.rejected++;
-        this.#send(this.#backToSource(source), reply, this.#log);
+        this.#send(this.#backToSource(source), reply);
       }
       return;
     }
@@ -315,7 +315,7 @@ export class Router implements RouteHost {
     const reply = createResponse(request, 400, error.message.replace(/[\r\n]/g, ' '), {
       toTag: localToTag(request),
     });
-    this.#send({ connectionId: source.connectionId! }, reply.toBuffer(), this.#log);
+    this.#send({ connectionId: source.connectionId! }, reply.toBuffer());
   }
 
   // ---- RouteHost ------------------------------------------------------------------------------------------
@@ -334,7 +334,7 @@ export class Router implements RouteHost {
     this.counters.localReplies++;
     ctx.answer.replied = status;
     const options = { ...this.#replyOptions, noConnect: ctx.answer.noConnect };
-    this.#send(replyTarget(request, ctx.source, options), response, ctx.log);
+    this.#send(replyTarget(request, ctx.source, options), response, ctx);
     return true;
   }
 
@@ -455,7 +455,7 @@ export class Router implements RouteHost {
     const response = responseBytes(request, status, reason, { toTag: localToTag(request) });
     this.counters.localReplies++;
     const options = { ...this.#replyOptions, noConnect: ctx.answer.noConnect };
-    this.#send(replyTarget(request, source, options), response, ctx.log);
+    this.#send(replyTarget(request, source, options), response, ctx);
     return 'reply';
   }
 
@@ -539,7 +539,7 @@ export class Router implements RouteHost {
     );
     const reply = responseBytes(request, 482, 'Loop Detected', { toTag: localToTag(request) });
     this.counters.localReplies++;
-    this.#send(replyTarget(request, source), reply, this.#log);
+    this.#send(replyTarget(request, source), reply);
   }
 
   // ---- sending --------------------------------------------------------------------------------------------
@@ -548,12 +548,13 @@ export class Router implements RouteHost {
     return { proto: source.proto, ...source.remote, connectionId: source.connectionId, local: source.local };
   }
 
-  #send(target: SendTarget, bytes: Buffer, log: Logger): void {
+  /** Sends a reply; a failure is counted and logged with the route's logger (`ctx`), made only then. */
+  #send(target: SendTarget, bytes: Buffer, ctx?: RouteContext): void {
     void this.#transport.send(target, bytes).then((result) => {
       if (result.ok) return;
       this.counters.sendErrors++;
       this.logLimit.warn(
-        log,
+        ctx?.log ?? this.#log,
         'reply-send-failed',
         { kind: result.error.code },
         `send failed: ${result.error.message}`,
