@@ -23,10 +23,30 @@ export interface VersionStats {
   readonly failures: Record<string, number>;
 }
 
+/** The reply keys ("local 2xx" ...) by source and status class: constants, no string made per reply. */
+const REPLY_KEYS = {
+  received: [0, 1, 2, 3, 4, 5, 6].map((c) => `received ${c}xx`),
+  local: [0, 1, 2, 3, 4, 5, 6].map((c) => `local ${c}xx`),
+};
+
 export class ScriptStats {
   readonly #byVersion = new Map<string, VersionStats>();
+  /**
+   * The entry of each Script object, so the message path builds no "tenant\0version" key three times per
+   * message; valid while `#dropped` is what it was when cached (rows() counts the entries it drops).
+   */
+  readonly #byScript = new WeakMap<Script, { stats: VersionStats; dropped: number }>();
+  #dropped = 0;
 
   #of(script: Script): VersionStats {
+    const cached = this.#byScript.get(script);
+    if (cached !== undefined && cached.dropped === this.#dropped) return cached.stats;
+    const stats = this.#byKey(script);
+    this.#byScript.set(script, { stats, dropped: this.#dropped });
+    return stats;
+  }
+
+  #byKey(script: Script): VersionStats {
     const key = `${script.tenant}\0${script.version}`;
     let stats = this.#byVersion.get(key);
     if (stats === undefined) {
@@ -51,7 +71,8 @@ export class ScriptStats {
 
   /** A reply of the script's: `source` "received" (its reply route saw it) or "local" (it answered). */
   reply(script: Script, source: 'received' | 'local', status: number): void {
-    const key = `${source} ${Math.floor(status / 100)}xx`;
+    const statusClass = Math.floor(status / 100);
+    const key = REPLY_KEYS[source][statusClass] ?? `${source} ${statusClass}xx`;
     const replies = this.#of(script).replies;
     replies[key] = (replies[key] ?? 0) + 1;
   }
@@ -76,7 +97,11 @@ export class ScriptStats {
 
   /** The stats of the versions `loaded` names ("tenant\0version"); those of the others are dropped. */
   rows(loaded: ReadonlySet<string>): readonly VersionStats[] {
-    for (const key of this.#byVersion.keys()) if (!loaded.has(key)) this.#byVersion.delete(key);
+    for (const key of this.#byVersion.keys()) {
+      if (loaded.has(key)) continue;
+      this.#byVersion.delete(key);
+      this.#dropped++;
+    }
     return [...this.#byVersion.values()];
   }
 }
