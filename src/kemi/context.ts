@@ -240,6 +240,11 @@ export interface TmState {
   receivedMaxForwards: number | undefined;
   /** The loop hash of the request as received (tm/loop-detection.ts): the branches of its transaction carry it. */
   loopTag: string | undefined;
+  /**
+   * Leaves loopTag to `compute`, run on its first read (only a request that gets a transaction needs it);
+   * `compute` must read the request as received, not as the route changed it.
+   */
+  deferLoopTag(compute: () => string): void;
   /** The branch a branch or onreply route runs for ($T_branch_idx). */
   branchIndex: number | undefined;
   /** Sends that wait for the route to return (a stateless ACK): dropped with the route if it fails. */
@@ -253,6 +258,37 @@ export interface TmState {
   overload: number | undefined;
 }
 
+/** TmState with its loop tag computed on first read. */
+class TmFields implements TmState {
+  transaction: ProxyTransaction | undefined = undefined;
+  key: string | undefined = undefined;
+  receivedMaxForwards: number | undefined = undefined;
+  branchIndex: number | undefined = undefined;
+  afterRoute: (() => void)[] | undefined = undefined;
+  pretran: PretranEntry | undefined = undefined;
+  overload: number | undefined = undefined;
+  #loopTag: string | undefined = undefined;
+  #computeLoopTag: (() => string) | undefined = undefined;
+
+  get loopTag(): string | undefined {
+    const compute = this.#computeLoopTag;
+    if (compute !== undefined) {
+      this.#computeLoopTag = undefined;
+      this.#loopTag = compute();
+    }
+    return this.#loopTag;
+  }
+
+  set loopTag(tag: string | undefined) {
+    this.#computeLoopTag = undefined;
+    this.#loopTag = tag;
+  }
+
+  deferLoopTag(compute: () => string): void {
+    this.#computeLoopTag = compute;
+  }
+}
+
 /**
  * One route invocation's state, in parts each written by one layer: what the server gives it (read-only,
  * set when the context is made), `vars`, `flags`, `relay` and `answer` (written by the KSR functions) and
@@ -263,8 +299,10 @@ export class RouteContext {
   readonly msg: SipRequest | SipResponse;
   readonly source: Source;
   readonly host: RouteHost;
-  /** Carries tenant, version and Call-ID bindings. */
-  readonly log: Logger;
+  /** The logger, once made (see `log`). Plain fields, not #private: copies of a context keep them. */
+  private madeLog: Logger | undefined = undefined;
+  /** Makes the logger on first use: most routes log nothing, and a pino child costs about a microsecond. */
+  private makeLog: (() => Logger) | undefined = undefined;
   /** The module version the route runs on; undefined only for a context made outside the server (tests). */
   readonly script: RouteScript | undefined;
   /** `$ou`: the R-URI as received, before the route changed it. */
@@ -306,32 +344,34 @@ export class RouteContext {
     sanityFailure: undefined,
     finished: undefined,
   };
-  readonly tm: TmState = {
-    transaction: undefined,
-    key: undefined,
-    receivedMaxForwards: undefined,
-    loopTag: undefined,
-    branchIndex: undefined,
-    afterRoute: undefined,
-    pretran: undefined,
-    overload: undefined,
-  };
+  readonly tm: TmState = new TmFields();
 
   constructor(
     kind: RouteKind,
     msg: SipRequest | SipResponse,
     source: Source,
     host: RouteHost,
-    log: Logger,
+    log: Logger | (() => Logger),
     script?: RouteScript,
   ) {
     this.kind = kind;
     this.msg = msg;
     this.source = source;
     this.host = host;
-    this.log = log;
+    if (typeof log === 'function') this.makeLog = log;
+    else this.madeLog = log;
     this.script = script;
     this.originalUri = msg instanceof SipRequest ? msg.uri : undefined;
+  }
+
+  /** Carries tenant, version and Call-ID bindings. */
+  get log(): Logger {
+    this.madeLog ??= this.makeLog!();
+    return this.madeLog;
+  }
+
+  set log(log: Logger) {
+    this.madeLog = log;
   }
 
   /** The tenant whose script runs (its htables, defines, location), if known. */

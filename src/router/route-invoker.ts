@@ -17,14 +17,17 @@ import type { FailurePolicy, PolicyOutcome, ScriptGuard } from './failure-policy
 import type { Script } from './script.ts';
 import type { ScriptStats } from './script-stats.ts';
 
-/** A route context for `script`: it carries the script it runs on (its tenant's defines, htables ...). */
+/**
+ * A route context for `script`: it carries the script it runs on (its tenant's defines, htables ...).
+ * `log` may be a function that makes the logger when the route first logs.
+ */
 export function scriptContext(
   script: Script,
   kind: RouteKind,
   msg: SipRequest | SipResponse,
   source: Source,
   host: RouteHost,
-  log: Logger,
+  log: Logger | (() => Logger),
 ): RouteContext {
   return new RouteContext(kind, msg, source, host, log, script);
 }

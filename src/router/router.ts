@@ -29,6 +29,7 @@ import {
   type ParseLimits,
   parseMessage,
   rejectionReply,
+  responseBytes,
   SipRequest,
   type SipResponse,
   utf8ToByteString,
@@ -294,7 +295,7 @@ export class Router implements RouteHost {
       );
       if (reply) {
         this.counters.rejected++;
-        this.#send(this.#backToSource(source), reply, this.#log);
+        this.#send(this.#backToSource(source), reply);
       }
       return;
     }
@@ -325,7 +326,7 @@ export class Router implements RouteHost {
     const reply = createResponse(request, 400, error.message.replace(/[\r\n]/g, ' '), {
       toTag: localToTag(request),
     });
-    this.#send({ connectionId: source.connectionId! }, reply.toBuffer(), this.#log);
+    this.#send({ connectionId: source.connectionId! }, reply.toBuffer());
   }
 
   // ---- RouteHost ------------------------------------------------------------------------------------------
@@ -335,7 +336,7 @@ export class Router implements RouteHost {
     if (ctx.kind === 'failure' && ctx.tm.transaction) return this.tm.reply(ctx, status, reason) > 0;
     const request = ctx.request!;
     if (ctx.answer.forceRport) addReceived(request, ctx.source.remote, true);
-    const response = createResponse(request, status, reason, {
+    const response = responseBytes(request, status, reason, {
       toTag: status > 100 ? localToTag(request) : undefined,
       headers: overloadHeaders(ctx, status),
       body: ctx.answer.replyBody?.body,
@@ -344,7 +345,7 @@ export class Router implements RouteHost {
     this.counters.localReplies++;
     ctx.answer.replied = status;
     const options = { ...this.#replyOptions, noConnect: ctx.answer.noConnect };
-    this.#send(replyTarget(request, ctx.source, options), response.toBuffer(), ctx.log);
+    this.#send(replyTarget(request, ctx.source, options), response, ctx);
     return true;
   }
 
@@ -401,19 +402,18 @@ export class Router implements RouteHost {
       route: 'request-route',
       context: (script, retry) => {
         const msg = retry ? (this.#asReceived(bytes, source) as SipRequest) : request;
-        const ctx = scriptContext(
-          script,
-          'request',
-          msg,
-          source,
-          this,
+        const ctx = scriptContext(script, 'request', msg, source, this, () =>
           script.log.child({ callId: msg.callId }),
         );
         ctx.tm.key = key;
         ctx.tm.receivedMaxForwards = msg.maxForwards;
-        // Before the route rewrites anything: a branch carries the hash of the request as received. An ACK
-        // never has a transaction, so no branch of its own to carry it.
-        ctx.tm.loopTag = msg.method === 'ACK' ? undefined : loopTag(msg);
+        // A branch carries the hash of the request as received: of a copy taken before the route rewrites
+        // anything (a clone shares the parsed text, nothing is copied), hashed only if a transaction is made.
+        // An ACK never has a transaction, so no branch of its own to carry it.
+        if (msg.method !== 'ACK') {
+          const received = msg.clone();
+          ctx.tm.deferLoopTag(() => loopTag(received));
+        }
         return ctx;
       },
       returned: (ctx) => {
@@ -463,10 +463,10 @@ export class Router implements RouteHost {
     }
     if (ctx.request?.method === 'ACK') return 'none';
     const request = this.#asReceived(bytes, source) as SipRequest;
-    const response = createResponse(request, status, reason, { toTag: localToTag(request) });
+    const response = responseBytes(request, status, reason, { toTag: localToTag(request) });
     this.counters.localReplies++;
     const options = { ...this.#replyOptions, noConnect: ctx.answer.noConnect };
-    this.#send(replyTarget(request, source, options), response.toBuffer(), ctx.log);
+    this.#send(replyTarget(request, source, options), response, ctx);
     return 'reply';
   }
 
@@ -507,7 +507,8 @@ export class Router implements RouteHost {
       route: 'reply-route',
       context: (script, retry) => {
         const msg = retry ? (this.#asReceived(bytes, source) as SipResponse) : received;
-        const log = (!retry && tx?.log) || script.log.child({ callId: msg.callId });
+        const txLog = retry ? undefined : tx?.log;
+        const log = txLog ?? (() => script.log.child({ callId: msg.callId }));
         const ctx = scriptContext(script, 'reply', msg, source, this, log);
         ctx.tm.transaction = tx;
         return ctx;
@@ -547,9 +548,9 @@ export class Router implements RouteHost {
       { callId: request.callId, source: `${source.proto}:${source.remote.address}:${source.remote.port}` },
       `${request.method} looped back to this server: answered 482`,
     );
-    const reply = createResponse(request, 482, 'Loop Detected', { toTag: localToTag(request) });
+    const reply = responseBytes(request, 482, 'Loop Detected', { toTag: localToTag(request) });
     this.counters.localReplies++;
-    this.#send(replyTarget(request, source), reply.toBuffer(), this.#log);
+    this.#send(replyTarget(request, source), reply);
   }
 
   // ---- sending --------------------------------------------------------------------------------------------
@@ -558,12 +559,13 @@ export class Router implements RouteHost {
     return { proto: source.proto, ...source.remote, connectionId: source.connectionId, local: source.local };
   }
 
-  #send(target: SendTarget, bytes: Buffer, log: Logger): void {
+  /** Sends a reply; a failure is counted and logged with the route's logger (`ctx`), made only then. */
+  #send(target: SendTarget, bytes: Buffer, ctx?: RouteContext): void {
     void this.#transport.send(target, bytes).then((result) => {
       if (result.ok) return;
       this.counters.sendErrors++;
       this.logLimit.warn(
-        log,
+        ctx?.log ?? this.#log,
         'reply-send-failed',
         { kind: result.error.code },
         `send failed: ${result.error.message}`,

@@ -1,6 +1,6 @@
 // createResponse: a response to a request as RFC 3261 8.2.6 builds it: the Via fields, From, To (with a
 // tag added when given and absent), Call-ID and CSeq copied, Timestamp copied into a 100 (8.2.6.1), then
-// the caller's headers and body.
+// the caller's headers and body. responseBytes writes the same octets without parsing them back (sl replies).
 
 import { isToken } from './char-classes.ts';
 import { composeTail, UNLIMITED } from './compose.ts';
@@ -30,6 +30,29 @@ export function createResponse(
   reason: string = reasonPhrase(status),
   options: ResponseOptions = {},
 ): SipResponse {
+  return parseResponse(responseText(request, status, reason, options));
+}
+
+/**
+ * The octets of createResponse(...).toBuffer(), for a reply that is sent and never read (sl replies): the
+ * text is written once into one Buffer, not parsed back. Without the caller's header fields, what
+ * responseText writes is a message the parser accepts whenever the request has a Via (every other line is
+ * a copy of a field of a parsed request or checked as written), so then the parse is skipped; with the
+ * caller's fields (a duplicate CSeq, say, is refused by the parser) it runs and fails as createResponse does.
+ */
+export function responseBytes(
+  request: SipRequest,
+  status: number,
+  reason: string = reasonPhrase(status),
+  options: ResponseOptions = {},
+): Buffer {
+  const text = responseText(request, status, reason, options);
+  // parseMessage and the edits keep a Via on a request (message.ts `via`); checked all the same, as cheap.
+  const parse = (options.headers !== undefined && options.headers.length > 0) || !request.has('Via');
+  return parse ? parseResponse(text).toBuffer() : Buffer.from(text, 'latin1');
+}
+
+function responseText(request: SipRequest, status: number, reason: string, options: ResponseOptions): string {
   if (!Number.isInteger(status) || status < 100 || status > 699)
     throw new TypeError(`status ${status} is not 100 to 699`);
   if (/[\r\n\0]/.test(reason)) throw new TypeError('the reason phrase holds CR, LF or NUL');
@@ -42,9 +65,12 @@ export function createResponse(
     to += `;tag=${options.toTag}`;
   }
   head += `To: ${to}\r\nCall-ID: ${request.callId}\r\nCSeq: ${request.getFieldValues('CSeq')[0]}\r\n`;
-  const timestamp = request.get('Timestamp');
-  if (status === 100 && timestamp !== undefined) head += `Timestamp: ${timestamp}\r\n`;
-  const text = head + composeTail(options.headers, options.body, options.contentType);
+  const timestamp = status === 100 ? request.get('Timestamp') : undefined;
+  if (timestamp !== undefined) head += `Timestamp: ${timestamp}\r\n`;
+  return head + composeTail(options.headers, options.body, options.contentType);
+}
+
+function parseResponse(text: string): SipResponse {
   const parsed = parseMessage(text, { limits: UNLIMITED });
   if (!parsed.ok)
     throw new TypeError(`cannot build the response: ${parsed.error.reason}: ${parsed.error.detail}`);

@@ -3,7 +3,7 @@
 // strings throughout (byte-string.ts).
 
 export { createRequest, type RequestParts } from './build-request.ts';
-export { createResponse, type ResponseOptions } from './build-response.ts';
+export { createResponse, type ResponseOptions, responseBytes } from './build-response.ts';
 export {
   byteStringToUtf8,
   fromByteString,

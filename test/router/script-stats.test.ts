@@ -43,4 +43,24 @@ describe('ScriptStats', () => {
       replies: { 'received 2xx': 1, 'received 0xx': 1, 'local 0xx': 1, 'local 7xx': 1 },
     });
   });
+
+  it('counts a version met again after it was dropped into a fresh entry that is read', () => {
+    const stats = new ScriptStats();
+    const v1 = script('acme', 1);
+    stats.request(v1);
+    stats.request(v1);
+    expect(stats.rows(new Set()).length).toBe(0);
+    stats.request(v1);
+    stats.reply(v1, 'local', 200);
+    expect(stats.rows(new Set(['acme\u00001']))).toMatchObject([
+      { requests: 1, replies: { 'local 2xx': 1 } },
+    ]);
+  });
+
+  it('keys a reply status outside 1xx..6xx by its class all the same', () => {
+    const stats = new ScriptStats();
+    const v1 = script('acme', 1);
+    stats.reply(v1, 'received', 799);
+    expect(stats.rows(new Set(['acme\u00001']))[0].replies).toEqual({ 'received 7xx': 1 });
+  });
 });

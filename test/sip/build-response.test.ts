@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createResponse } from '../../src/sip/build-response.ts';
+import { createResponse, responseBytes } from '../../src/sip/build-response.ts';
 import { SipResponse } from '../../src/sip/response.ts';
 import { INVITE, parsedRequest, request, requestHead, text } from './fixtures.ts';
 
@@ -80,6 +80,54 @@ describe('createResponse (RFC 3261 8.2.6)', () => {
       () => createResponse(parsedRequest(request()), 200, 'OK', { headers: [['l', '0']] }),
     ],
   ])('throws on %s (a caller bug)', (_why, build) => {
+    expect(build).toThrow(TypeError);
+  });
+});
+
+describe('responseBytes', () => {
+  const cases: [string, () => Parameters<typeof responseBytes>][] = [
+    ['a plain reply', () => [parsedRequest(INVITE), 486, undefined, {}]],
+    ['a reply with a To tag', () => [parsedRequest(request()), 200, 'Keepalive', { toTag: 'a6c85cf' }]],
+    ['a 100 with Timestamp', () => [parsedRequest(request(['Timestamp: 54'])), 100, 'Trying', {}]],
+    [
+      'a reply with a body',
+      () => [parsedRequest(request()), 200, 'OK', { body: 'v=0\r\n', contentType: 'application/sdp' }],
+    ],
+    ['a reply with headers', () => [parsedRequest(request()), 403, 'No', { headers: [['Allow', 'INVITE']] }]],
+    [
+      'a reply to a request with two Vias and a malformed To',
+      () => [
+        parsedRequest(
+          text([
+            ...requestHead().map((l) => (l.startsWith('To:') ? 'To: <broken' : l)),
+            'Via: SIP/2.0/TCP b.example.com;branch=z9hG4bKb',
+            'Content-Length: 0',
+          ]),
+        ),
+        404,
+        'Not Found',
+        { toTag: 'x' },
+      ],
+    ],
+  ];
+  it.each(cases)('writes the octets of createResponse(...).toBuffer(): %s', (_what, args) => {
+    const bytes = responseBytes(...args());
+    expect(bytes.toString('latin1')).toBe(
+      createResponse(...args())
+        .toBuffer()
+        .toString('latin1'),
+    );
+  });
+
+  it.each([
+    ['a status out of range', () => responseBytes(parsedRequest(request()), 700)],
+    ['a reason phrase with CRLF', () => responseBytes(parsedRequest(request()), 200, 'OK\r\nX: y')],
+    ['a tag that is not a token', () => responseBytes(parsedRequest(request()), 200, 'OK', { toTag: 'a b' })],
+    [
+      'a second CSeq',
+      () => responseBytes(parsedRequest(request()), 200, 'OK', { headers: [['CSeq', '1 A']] }),
+    ],
+  ])('throws as createResponse on %s', (_why, build) => {
     expect(build).toThrow(TypeError);
   });
 });
