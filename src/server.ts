@@ -197,8 +197,12 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   // Made once: dialogs belong to their tenant and outlive activations and reloads of its versions.
   const dialogs = new DialogStore((tenant) => dialogByTenant.get(tenant) ?? dialogDefault, timers.clock);
 
-  const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
-  compiler.warm();
+  // Started by the first compile (boot's, or an upload's), ended when idle (compile.idle_exit_s).
+  const idleExitS = config.compile?.idle_exit_s;
+  const compiler = new ModuleCompiler({
+    maxMemoryMb: config.compile?.max_memory_mb,
+    ...(idleExitS !== undefined && { idleExitMs: idleExitS * 1000 }),
+  });
   stops.push(() => compiler.close());
   const linker = new Linker(ksrModules);
   // Tenants logging at another level than the server (config tenants[].log_level): their scripts' lines

@@ -4,7 +4,9 @@
 // second process, started on first use): they never wait for an upload, queued or running. The process
 // stays up between jobs (its first transpile costs a few hundred ms, later ones tens of ms). It sends the
 // rewritten cores back as bytes, known to compile; they are compiled again here (V8 compiles off the event
-// loop), since a WebAssembly.Module cannot cross processes. A job that runs past the deadline or a process
+// loop), since a WebAssembly.Module cannot cross processes. Each process ends after `idleExitMs` without a
+// job (compile.idle_exit_s): an idle server does not keep ~250 MB of compiler resident; the next compile
+// starts it again (a few hundred ms). A job that runs past the deadline or a process
 // that dies (an upload that needs more memory than the bound) is a failure of that upload only: the process
 // is replaced and the next job runs normally. A crash is not retried: it may be the upload's own doing (a
 // memory bomb), and a second try would double its cost.
@@ -51,7 +53,11 @@ export interface CompilerOptions {
    * WebAssembly and native memory together. A memory bomb ends the compile, not the server.
    */
   readonly maxMemoryMb?: number;
+  /** A compile process ends after this long without a job (default 30 s, `compile.idle_exit_s`). */
+  readonly idleExitMs?: number;
 }
+
+export const DEFAULT_COMPILE_IDLE_EXIT_S = 30;
 
 /** An ordinary compile peaks at about 300 MiB resident (jco and V8 loaded): room for large uploads. */
 export const DEFAULT_COMPILE_MEMORY_MB = 1024;
@@ -72,6 +78,7 @@ export class ModuleCompiler {
         timeoutMs: this.#timeoutMs,
         // The JS heap alone gets at most the whole bound: V8 then collects before the watch kills.
         process: { maxMemoryMb, maxHeapMb: maxMemoryMb },
+        idleMs: options.idleExitMs ?? DEFAULT_COMPILE_IDLE_EXIT_S * 1000,
       });
     this.#worker = lane();
     this.#urgent = lane();
