@@ -6,11 +6,18 @@
 // rewritten cores back as bytes, known to compile; they are compiled again here (V8 compiles off the event
 // loop), since a WebAssembly.Module cannot cross processes. Each process ends after `idleExitMs` without a
 // job (compile.idle_exit_s): an idle server does not keep ~250 MB of compiler resident; the next compile
-// starts it again (a few hundred ms). A job that runs past the deadline or a process
+// starts it again (a few hundred ms).
+// Compiled modules are shared by content: a compile of the same bytes under the same options (limits,
+// capabilities) while an earlier one is still held by some loaded version, or still running, gets that
+// one's module (one WebAssembly.Module, one compile) instead of a new compile. Ten thousand tenants running
+// the same blob then compile it once and share its code; each still gets its own instances (runner.ts). The
+// engine is deterministic in (bytes, options), so the shared result is the one a new compile would give.
+// The cache holds modules weakly: one that no loaded version uses any more is collected as before. A job that runs past the deadline or a process
 // that dies (an upload that needs more memory than the bound) is a failure of that upload only: the process
 // is replaced and the next job runs normally. A crash is not retried: it may be the upload's own doing (a
 // memory bomb), and a second try would double its cost.
 
+import { createHash } from 'node:crypto';
 import { siblingModule } from '../module-url.ts';
 import { fail, ok, type Problem, type Result } from '../result.ts';
 import {
@@ -67,6 +74,15 @@ export class ModuleCompiler {
   readonly #maxMemoryMb: number;
   readonly #worker: SupervisedWorker<CompileJob, PortableResult>;
   readonly #urgent: SupervisedWorker<CompileJob, PortableResult>;
+  /** Compiles running, by key (content hash and options): a second ask for the same waits for the first. */
+  readonly #running = new Map<string, Promise<CompileOutcome>>();
+  /** Compiled modules still held somewhere, by key. */
+  readonly #compiled = new Map<string, WeakRef<CompiledModule>>();
+  readonly #collected = new FinalizationRegistry<string>((key) => {
+    if (this.#compiled.get(key)?.deref() === undefined) this.#compiled.delete(key);
+  });
+  /** Compiles answered from the cache (a held module or one running), for the figures and the tests. */
+  readonly stats = { compiles: 0, shared: 0 };
 
   constructor(options: CompilerOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 60_000;
@@ -89,11 +105,40 @@ export class ModuleCompiler {
     this.#worker.warm();
   }
 
-  async compile(
+  /**
+   * Validates, rewrites and compiles `bytes` in the compile process; or, when the same bytes were compiled
+   * under the same options and their module is still held (or being compiled), answers with that module.
+   */
+  compile(
     bytes: Uint8Array,
     options: CompileOptions = {},
     lane: CompileLane = { tenant: '' },
   ): Promise<CompileOutcome> {
+    const key = cacheKey(bytes, options);
+    const held = this.#compiled.get(key)?.deref();
+    if (held) {
+      this.stats.shared++;
+      return Promise.resolve(ok({ module: held, wallMs: 0 }));
+    }
+    const running = this.#running.get(key);
+    if (running) {
+      this.stats.shared++;
+      return running;
+    }
+    this.stats.compiles++;
+    const compiling = this.#compile(bytes, options, lane).then((outcome) => {
+      this.#running.delete(key);
+      if (outcome.ok) {
+        this.#compiled.set(key, new WeakRef(outcome.value.module));
+        this.#collected.register(outcome.value.module, key);
+      }
+      return outcome;
+    });
+    this.#running.set(key, compiling);
+    return compiling;
+  }
+
+  async #compile(bytes: Uint8Array, options: CompileOptions, lane: CompileLane): Promise<CompileOutcome> {
     const worker = lane.urgent ? this.#urgent : this.#worker;
     const done = await worker.run({ bytes, options }, lane.tenant);
     if (!done.ok) {
@@ -119,4 +164,9 @@ export class ModuleCompiler {
   async close(): Promise<void> {
     await Promise.all([this.#worker.close(), this.#urgent.close()]);
   }
+}
+
+/** The content hash of the bytes and the options they are compiled under (the engine's whole input). */
+function cacheKey(bytes: Uint8Array, options: CompileOptions): string {
+  return createHash('sha256').update(bytes).update(JSON.stringify(options)).digest('hex');
 }
