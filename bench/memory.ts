@@ -9,6 +9,7 @@
 //             request per tenant (each tenant's version instantiated); per additional tenant against idle
 //   restart:  the same N tenants restarted from a data directory (each version restored from the store)
 //   node_modules/.bin/node bench/memory.ts [--rate 500] [--seconds 20] [--tenants 10000] [--only idle,calls,tenants,restart]
+//     [--node-flags "--max-semi-space-size=1"]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,10 @@ const option = (name: string, fallback: string) => {
 const RATE = Number(option('rate', '500'));
 const SECONDS = Number(option('seconds', '20'));
 const TENANTS = Number(option('tenants', '10000'));
+/** Flags for the server's node (`--node-flags "--max-semi-space-size=1"`), to compare settings. */
+const NODE_FLAGS = option('node-flags', '')
+  .split(' ')
+  .filter((f) => f !== '');
 const ONLY = new Set(option('only', 'idle,calls,tenants,restart').split(','));
 const SIPP = ['-buff_size', '4194304', '-default_behaviors', 'all,-abortunexp'];
 const dir = mkdtempSync(join(tmpdir(), 'kemi-bench-memory-'));
@@ -100,9 +105,13 @@ async function serve(lines: string[], port: number, readyTimeoutS = 120): Promis
   const config = join(dir, `kemi-wasm-${port}.toml`);
   writeFileSync(config, lines.join('\n'));
   const start = performance.now();
-  const child = spawn(process.execPath, [join(root, 'bin/kemi-wasm.js'), 'serve', '--config', config], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...NODE_FLAGS, join(root, 'bin/kemi-wasm.js'), 'serve', '--config', config],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const stop = async () => {
     child.kill('SIGTERM');
@@ -317,7 +326,7 @@ async function tenants(restart: boolean): Promise<void> {
       const per = (total(used) - total(idle)) / (TENANTS - 1);
       aim(
         'RSS per additional tenant (each used once)',
-        `${mb(per)} ((${mb(total(used))} - idle) / ${TENANTS - 1})`,
+        `${(per / 1024).toFixed(0)} KB ((${mb(total(used))} - idle) / ${TENANTS - 1})`,
         '<= 0.5 MB',
         per <= 0.5 * MB,
       );

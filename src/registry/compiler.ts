@@ -35,8 +35,10 @@ export type CompileFailure = Problem<LoadErrorCode | 'timeout' | 'crashed'>;
 
 export interface Compiled {
   readonly module: CompiledModule;
-  /** From sending the job to the worker to its reply, in ms. */
+  /** From sending the job to the worker to its reply, in ms (0 when shared). */
   readonly wallMs: number;
+  /** The module of an earlier compile of the same bytes and options: `module.meta.timings` are that one's. */
+  readonly shared: boolean;
 }
 
 export type CompileOutcome = Result<Compiled, CompileFailure>;
@@ -118,12 +120,12 @@ export class ModuleCompiler {
     const held = this.#compiled.get(key)?.deref();
     if (held) {
       this.stats.shared++;
-      return Promise.resolve(ok({ module: held, wallMs: 0 }));
+      return Promise.resolve(ok({ module: held, wallMs: 0, shared: true }));
     }
     const running = this.#running.get(key);
     if (running) {
       this.stats.shared++;
-      return running;
+      return running.then((o) => (o.ok ? ok({ ...o.value, wallMs: 0, shared: true }) : o));
     }
     this.stats.compiles++;
     const compiling = this.#compile(bytes, options, lane).then((outcome) => {
@@ -158,7 +160,7 @@ export class ModuleCompiler {
     const { reply, wallMs } = done.value;
     if (!reply.ok) return reply;
     const module = await materialize(reply.value);
-    return module.ok ? ok({ module: module.value, wallMs }) : module;
+    return module.ok ? ok({ module: module.value, wallMs, shared: false }) : module;
   }
 
   async close(): Promise<void> {
