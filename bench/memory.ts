@@ -9,7 +9,7 @@
 //             request per tenant (each tenant's version instantiated); per additional tenant against idle
 //   restart:  the same N tenants restarted from a data directory (each version restored from the store)
 //   node_modules/.bin/node bench/memory.ts [--rate 500] [--seconds 20] [--tenants 10000] [--only idle,calls,tenants,restart]
-//     [--node-flags "--max-semi-space-size=1"]
+//     [--node-flags "--max-semi-space-size=1"] [--entry dist/cli/main.js]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,11 +34,19 @@ const TENANTS = Number(option('tenants', '10000'));
 const NODE_FLAGS = option('node-flags', '')
   .split(' ')
   .filter((f) => f !== '');
+/**
+ * The server's entry: this clone's TypeScript (bin/kemi-wasm.js; Node strips the types, ~17 MB of RSS for
+ * its stripper) by default, or the JavaScript the npm package ships (`--entry dist/cli/main.js`, after
+ * `npx tsc -p tsconfig.build.json`).
+ */
+const ENTRY = join(root, option('entry', 'bin/kemi-wasm.js'));
 const ONLY = new Set(option('only', 'idle,calls,tenants,restart').split(','));
 const SIPP = ['-buff_size', '4194304', '-default_behaviors', 'all,-abortunexp'];
 const dir = mkdtempSync(join(tmpdir(), 'kemi-bench-memory-'));
 /** The compile process ends this long after its last compile, so that "idle" comes soon. */
 const IDLE_EXIT_S = 1;
+/** How long the server is left alone before an idle figure is read. */
+const SETTLE_MS = Number(option('settle-ms', '8000'));
 
 const MB = 1024 * 1024;
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
@@ -105,13 +113,9 @@ async function serve(lines: string[], port: number, readyTimeoutS = 120): Promis
   const config = join(dir, `kemi-wasm-${port}.toml`);
   writeFileSync(config, lines.join('\n'));
   const start = performance.now();
-  const child = spawn(
-    process.execPath,
-    [...NODE_FLAGS, join(root, 'bin/kemi-wasm.js'), 'serve', '--config', config],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [...NODE_FLAGS, ENTRY, 'serve', '--config', config], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const stop = async () => {
     child.kill('SIGTERM');
@@ -186,7 +190,8 @@ async function touchTenants(port: number, count: number): Promise<number> {
 /** The RSS once the compile processes have ended (they end IDLE_EXIT_S after their last compile). */
 async function settled(pid: number): Promise<Rss> {
   for (let i = 0; i < 100 && childrenOf(pid).length > 0; i++) await sleep(100);
-  await sleep(1000);
+  // Idle: V8's memory reducer gives back what start-up left (heap pages, new space) a few seconds later.
+  await sleep(SETTLE_MS);
   return treeRss(pid);
 }
 
