@@ -124,7 +124,10 @@ async function serve(lines: string[], port: number, readyTimeoutS = 120): Promis
     clearTimeout(kill);
   };
   try {
-    await answering(port, readyTimeoutS);
+    await Promise.race([
+      answering(port, readyTimeoutS),
+      exited.then((code) => Promise.reject(new Error(`kemi-wasm serve exited with ${code}`))),
+    ]);
   } catch (e) {
     await stop();
     throw e;
@@ -234,12 +237,7 @@ async function calls(): Promise<void> {
   const port = await freePort();
   const uasPort = await freePort();
   const server = await serve(
-    [
-      ...base(port),
-      `module = "${built.value.out}"`,
-      '[defines]',
-      `PRIMARY = "sip:127.0.0.1:${uasPort}"`,
-    ].filter((l) => l !== ''),
+    [`module = "${built.value.out}"`, ...base(port), '[defines]', `PRIMARY = "sip:127.0.0.1:${uasPort}"`],
     port,
   );
   try {
