@@ -246,8 +246,12 @@ export async function startServer(
   );
   let registry: Registry | undefined;
   if (store !== undefined) {
-    const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
-    compiler.warm();
+    // Started by the first compile (boot's, or an upload's), ended when idle (compile.idle_exit_s).
+    const idleExitS = config.compile?.idle_exit_s;
+    const compiler = new ModuleCompiler({
+      maxMemoryMb: config.compile?.max_memory_mb,
+      ...(idleExitS !== undefined && { idleExitMs: idleExitS * 1000 }),
+    });
     stops.push(() => compiler.close());
     const opening = await Registry.open({
       tenants: specs,

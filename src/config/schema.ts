@@ -348,9 +348,13 @@ export const configSchema = z
     /**
      * The compile processes (uploads, and loading stored versions): `max_memory_mb` bounds each one's
      * resident memory, JS heap, WebAssembly and native memory together [1024]; past it the compile fails.
+     * `idle_exit_s`: a compile process ends after this long without a job [30] (the next starts it again).
      */
     compile: z
-      .object({ max_memory_mb: z.number().int().min(256).max(65_536).optional() })
+      .object({
+        max_memory_mb: z.number().int().min(256).max(65_536).optional(),
+        idle_exit_s: z.number().min(0.1).max(86_400).optional(),
+      })
       .strict()
       .optional(),
     /** Tenants in match order (the first that matches takes the message). Empty: one catch-all `default`. */

@@ -7,8 +7,31 @@ import { swap } from './activation.ts';
 import type { RegistryContext, TenantState } from './registry-context.ts';
 import type { ActivationRecord, VersionRecord } from './store-schema.ts';
 
+/** Reads a configured module file; the same path is read once per start (`moduleFiles`). */
+export type ModuleFiles = (path: string) => Promise<Uint8Array>;
+
+/**
+ * The files of one start, each read once: a generated config may give ten thousand tenants the same
+ * module file, and each read costs an open, a stat and a read.
+ */
+export function moduleFiles(): ModuleFiles {
+  const read = new Map<string, Promise<Uint8Array>>();
+  return (path) => {
+    let bytes = read.get(path);
+    if (bytes === undefined) {
+      bytes = readFile(path);
+      read.set(path, bytes);
+    }
+    return bytes;
+  };
+}
+
 /** Restores or imports the tenant's active version; the error is a start-up message for the operator. */
-export async function boot(ctx: RegistryContext, t: TenantState): Promise<Result<undefined, string>> {
+export async function boot(
+  ctx: RegistryContext,
+  t: TenantState,
+  files: ModuleFiles,
+): Promise<Result<undefined, string>> {
   const name = t.spec.name;
   const current = ctx.store.current(name);
   if (current) {
@@ -57,7 +80,7 @@ export async function boot(ctx: RegistryContext, t: TenantState): Promise<Result
       );
     return OK;
   }
-  return importModule(ctx, t, t.spec.module);
+  return importModule(ctx, t, t.spec.module, files);
 }
 
 /**
@@ -92,11 +115,12 @@ async function importModule(
   ctx: RegistryContext,
   t: TenantState,
   path: string,
+  files: ModuleFiles,
 ): Promise<Result<undefined, string>> {
   const name = t.spec.name;
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await files(path);
   } catch (thrown) {
     return err(`cannot read module ${path}: ${(thrown as NodeJS.ErrnoException).code ?? thrown}`);
   }

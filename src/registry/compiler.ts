@@ -4,11 +4,20 @@
 // second process, started on first use): they never wait for an upload, queued or running. The process
 // stays up between jobs (its first transpile costs a few hundred ms, later ones tens of ms). It sends the
 // rewritten cores back as bytes, known to compile; they are compiled again here (V8 compiles off the event
-// loop), since a WebAssembly.Module cannot cross processes. A job that runs past the deadline or a process
+// loop), since a WebAssembly.Module cannot cross processes. Each process ends after `idleExitMs` without a
+// job (compile.idle_exit_s): an idle server does not keep ~250 MB of compiler resident; the next compile
+// starts it again (a few hundred ms).
+// Compiled modules are shared by content: a compile of the same bytes under the same options (limits,
+// capabilities) while an earlier one is still held by some loaded version, or still running, gets that
+// one's module (one WebAssembly.Module, one compile) instead of a new compile. Ten thousand tenants running
+// the same blob then compile it once and share its code; each still gets its own instances (runner.ts). The
+// engine is deterministic in (bytes, options), so the shared result is the one a new compile would give.
+// The cache holds modules weakly: one that no loaded version uses any more is collected as before. A job that runs past the deadline or a process
 // that dies (an upload that needs more memory than the bound) is a failure of that upload only: the process
 // is replaced and the next job runs normally. A crash is not retried: it may be the upload's own doing (a
 // memory bomb), and a second try would double its cost.
 
+import { createHash } from 'node:crypto';
 import { siblingModule } from '../module-url.ts';
 import { fail, ok, type Problem, type Result } from '../result.ts';
 import {
@@ -26,8 +35,10 @@ export type CompileFailure = Problem<LoadErrorCode | 'timeout' | 'crashed'>;
 
 export interface Compiled {
   readonly module: CompiledModule;
-  /** From sending the job to the worker to its reply, in ms. */
+  /** From sending the job to the worker to its reply, in ms (0 when shared). */
   readonly wallMs: number;
+  /** The module of an earlier compile of the same bytes and options: `module.meta.timings` are that one's. */
+  readonly shared: boolean;
 }
 
 export type CompileOutcome = Result<Compiled, CompileFailure>;
@@ -51,7 +62,11 @@ export interface CompilerOptions {
    * WebAssembly and native memory together. A memory bomb ends the compile, not the server.
    */
   readonly maxMemoryMb?: number;
+  /** A compile process ends after this long without a job (default 30 s, `compile.idle_exit_s`). */
+  readonly idleExitMs?: number;
 }
+
+export const DEFAULT_COMPILE_IDLE_EXIT_S = 30;
 
 /** An ordinary compile peaks at about 300 MiB resident (jco and V8 loaded): room for large uploads. */
 export const DEFAULT_COMPILE_MEMORY_MB = 1024;
@@ -61,6 +76,15 @@ export class ModuleCompiler {
   readonly #maxMemoryMb: number;
   readonly #worker: SupervisedWorker<CompileJob, PortableResult>;
   readonly #urgent: SupervisedWorker<CompileJob, PortableResult>;
+  /** Compiles running, by key (content hash and options): a second ask for the same waits for the first. */
+  readonly #running = new Map<string, Promise<CompileOutcome>>();
+  /** Compiled modules still held somewhere, by key. */
+  readonly #compiled = new Map<string, WeakRef<CompiledModule>>();
+  readonly #collected = new FinalizationRegistry<string>((key) => {
+    if (this.#compiled.get(key)?.deref() === undefined) this.#compiled.delete(key);
+  });
+  /** Compiles answered from the cache (a held module or one running), for the figures and the tests. */
+  readonly stats = { compiles: 0, shared: 0 };
 
   constructor(options: CompilerOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 60_000;
@@ -72,6 +96,7 @@ export class ModuleCompiler {
         timeoutMs: this.#timeoutMs,
         // The JS heap alone gets at most the whole bound: V8 then collects before the watch kills.
         process: { maxMemoryMb, maxHeapMb: maxMemoryMb },
+        idleMs: options.idleExitMs ?? DEFAULT_COMPILE_IDLE_EXIT_S * 1000,
       });
     this.#worker = lane();
     this.#urgent = lane();
@@ -82,11 +107,40 @@ export class ModuleCompiler {
     this.#worker.warm();
   }
 
-  async compile(
+  /**
+   * Validates, rewrites and compiles `bytes` in the compile process; or, when the same bytes were compiled
+   * under the same options and their module is still held (or being compiled), answers with that module.
+   */
+  compile(
     bytes: Uint8Array,
     options: CompileOptions = {},
     lane: CompileLane = { tenant: '' },
   ): Promise<CompileOutcome> {
+    const key = cacheKey(bytes, options);
+    const held = this.#compiled.get(key)?.deref();
+    if (held) {
+      this.stats.shared++;
+      return Promise.resolve(ok({ module: held, wallMs: 0, shared: true }));
+    }
+    const running = this.#running.get(key);
+    if (running) {
+      this.stats.shared++;
+      return running.then((o) => (o.ok ? ok({ ...o.value, wallMs: 0, shared: true }) : o));
+    }
+    this.stats.compiles++;
+    const compiling = this.#compile(bytes, options, lane).then((outcome) => {
+      this.#running.delete(key);
+      if (outcome.ok) {
+        this.#compiled.set(key, new WeakRef(outcome.value.module));
+        this.#collected.register(outcome.value.module, key);
+      }
+      return outcome;
+    });
+    this.#running.set(key, compiling);
+    return compiling;
+  }
+
+  async #compile(bytes: Uint8Array, options: CompileOptions, lane: CompileLane): Promise<CompileOutcome> {
     const worker = lane.urgent ? this.#urgent : this.#worker;
     const done = await worker.run({ bytes, options }, lane.tenant);
     if (!done.ok) {
@@ -106,10 +160,15 @@ export class ModuleCompiler {
     const { reply, wallMs } = done.value;
     if (!reply.ok) return reply;
     const module = await materialize(reply.value);
-    return module.ok ? ok({ module: module.value, wallMs }) : module;
+    return module.ok ? ok({ module: module.value, wallMs, shared: false }) : module;
   }
 
   async close(): Promise<void> {
     await Promise.all([this.#worker.close(), this.#urgent.close()]);
   }
+}
+
+/** The content hash of the bytes and the options they are compiled under (the engine's whole input). */
+function cacheKey(bytes: Uint8Array, options: CompileOptions): string {
+  return createHash('sha256').update(bytes).update(JSON.stringify(options)).digest('hex');
 }

@@ -12,7 +12,7 @@ import { DEFAULT_FAILURE_POLICY, type FailurePolicy, type ScriptGuard } from '..
 import type { Script } from '../router/script.ts';
 import type { FailureCause, Linker } from '../runtime/index.ts';
 import { activate, rollback, switchTo } from './activation.ts';
-import { boot } from './boot.ts';
+import { boot, moduleFiles } from './boot.ts';
 import { revokeFailing, trip } from './breaker-trip.ts';
 import type { ModuleCompiler } from './compiler.ts';
 import { refreshFallback } from './fail-open.ts';
@@ -81,8 +81,9 @@ export class Registry implements ScriptGuard {
    */
   static async open(options: RegistryOptions): Promise<Result<Registry, string>> {
     const registry = new Registry(options);
+    const files = moduleFiles();
     for (const tenant of registry.#tenants.values()) {
-      const booted = await boot(registry.#ctx, tenant);
+      const booted = await boot(registry.#ctx, tenant, files);
       if (!booted.ok) return booted;
       await refreshFallback(registry.#ctx, tenant);
     }

@@ -16,7 +16,7 @@ export async function upload(
   const start = performance.now();
   const prepared = await ctx.loader.prepare(t.spec, bytes);
   if (!prepared.ok) return refused(ctx, tenant, prepared.error);
-  const { meta, runner, wallMs, linkMs } = prepared.value;
+  const { meta, runner, wallMs, linkMs, timings: compileTimings } = prepared.value;
 
   return ctx.exclusive(async () => {
     const storeStart = performance.now();
@@ -32,7 +32,7 @@ export async function upload(
         size: meta.size,
         abi: meta.path,
         by: how.by,
-        ...meta.timings,
+        ...compileTimings,
       },
       'version uploaded',
     );
@@ -45,9 +45,9 @@ export async function upload(
       ({ commitMs, swapMs } = swapped.value);
     }
     const pruned = await prune(ctx, t);
-    const workerMs = wallMs - meta.timings.validateMs - meta.timings.rewriteMs - meta.timings.compileMs;
+    const workerMs = wallMs - compileTimings.validateMs - compileTimings.rewriteMs - compileTimings.compileMs;
     const timings: UploadTimings = {
-      ...meta.timings,
+      ...compileTimings,
       workerMs,
       linkMs,
       storeMs,

@@ -28,6 +28,8 @@ export interface Prepared {
   readonly runner: ModuleRunner;
   /** The worker round trip of the compile. */
   readonly wallMs: number;
+  /** This compile's steps: zero when it shared an earlier compile's module (compiler.ts). */
+  readonly timings: ModuleMeta['timings'];
   readonly linkMs: number;
 }
 
@@ -79,8 +81,15 @@ export class VersionLoader {
     const linkStart = performance.now();
     const linked = this.#link(spec, compiled.value.module);
     if (!linked.ok) return linked;
-    const { module, wallMs } = compiled.value;
-    return ok({ meta: module.meta, runner: linked.value, wallMs, linkMs: performance.now() - linkStart });
+    const { module, wallMs, shared } = compiled.value;
+    const timings = shared ? { validateMs: 0, rewriteMs: 0, compileMs: 0 } : module.meta.timings;
+    return ok({
+      meta: module.meta,
+      runner: linked.value,
+      wallMs,
+      timings,
+      linkMs: performance.now() - linkStart,
+    });
   }
 
   /**
@@ -142,7 +151,7 @@ export class VersionLoader {
     spec: TenantSpec,
     bytes: Uint8Array,
     urgent: boolean,
-  ): Promise<Result<{ module: CompiledModule; wallMs: number }, RegistryError>> {
+  ): Promise<Result<{ module: CompiledModule; wallMs: number; shared: boolean }, RegistryError>> {
     const options = {
       limits: spec.moduleLimits,
       ...(spec.capabilities && { capabilities: spec.capabilities }),

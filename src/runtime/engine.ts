@@ -4,6 +4,9 @@
 // validation by jco (transpile) -> choice of path -> rewrite (fuel, caps) -> WebAssembly.compile.
 // The engine owns its transpiler (see transpile.ts): a validator worker by default; in the compile worker,
 // jco in that thread, so that no worker starts another.
+// The rewrite (binaryen.js, ~100 MB resident once loaded) is imported on the first compile, not with this
+// module: the server imports the engine for `materialize` and the types, and never rewrites in its own
+// process (the compile process does), so binaryen stays out of the server's memory.
 import { createHash } from 'node:crypto';
 import { fail, ok, type Result } from '../result.ts';
 import { BinaryFormatError } from './byte-reader.ts';
@@ -12,7 +15,7 @@ import type { CoreBinding } from './fast-shape.ts';
 import { prepareGlue } from './glue.ts';
 import { defaultModuleLimits, type ModuleLimits } from './limits.ts';
 import type { LoadError } from './load-error.ts';
-import { type RewriteOptions, type RewriteProblem, type RewriteResult, rewriteCore } from './rewrite.ts';
+import type { RewriteOptions, RewriteProblem, RewriteResult } from './rewrite.ts';
 import { type Transpiler, WorkerTranspiler } from './transpile.ts';
 import { validate } from './validate.ts';
 import { ksrPackage, type WitPackage } from './wit.ts';
@@ -141,6 +144,7 @@ async function compile<C>(
   if (!validated.ok) return validated;
   const valid = validated.value;
   const t1 = performance.now();
+  const { rewriteCore } = await import('./rewrite.ts');
 
   const rewriteOptions: RewriteOptions = {
     fuel: limits.fuel,

@@ -2,9 +2,9 @@
 // Calls may throw (traps, host limits); the runner turns that into an outcome and discards the instance.
 import type { CompiledModule, FastModule, JcoModule } from './engine.ts';
 import { copyIn } from './fast-binding.ts';
-import { FUEL_EXPORT, RUNTIME_IMPORT } from './instrument.ts';
 import { HostLimitError } from './limits.ts';
 import { type Linker, runtimeImports } from './linker.ts';
+import { FUEL_EXPORT, RUNTIME_IMPORT } from './runtime-names.ts';
 import type { Store } from './store.ts';
 
 export type RouteName = 'request-route' | 'reply-route' | 'named-route';

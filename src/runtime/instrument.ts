@@ -22,15 +22,16 @@
 import binaryen from 'binaryen';
 import { BULK_SHIFT, type MeterNames, meter } from './fuel-meter.ts';
 
-/** Import module of the globals the rewrite adds; no guest can import it (the world check refuses it). */
-export const RUNTIME_IMPORT = 'kemi:runtime';
-export const FUEL_GLOBAL = 'fuel';
-export const FUEL_INIT_GLOBAL = 'fuel-init';
-/** The checkpoint's host import: tick(fuel left in the slice) -> the next slice, or -1 to trap. */
-export const TICK_IMPORT = 'tick';
-export const MEMORY_EXHAUSTED_GLOBAL = 'memory-exhausted';
-/** Name under which a module that owns its fuel global exports it; no guest may export it itself. */
-export const FUEL_EXPORT = 'kemi:fuel';
+import {
+  FUEL_EXPORT,
+  FUEL_GLOBAL,
+  FUEL_INIT_GLOBAL,
+  MEMORY_EXHAUSTED_GLOBAL,
+  RUNTIME_IMPORT,
+  TICK_IMPORT,
+} from './runtime-names.ts';
+
+export { FUEL_EXPORT, FUEL_GLOBAL, FUEL_INIT_GLOBAL, MEMORY_EXHAUSTED_GLOBAL, RUNTIME_IMPORT, TICK_IMPORT };
 
 /** Where the fuel counter lives: imported from the host, or the module's own global, exported. */
 export type FuelGlobal = 'import' | 'export';

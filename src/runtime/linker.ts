@@ -7,15 +7,15 @@ import type { KsrFunction, KsrModule } from '../kemi/define.ts';
 import type { CompiledModule, FastModule, JcoModule } from './engine.ts';
 import { type Factory, type HostFunction, type HostImpl, helpers, hostFactory } from './fast-binding.ts';
 import { GlueCache } from './glue.ts';
+import { HostLimitError } from './limits.ts';
+import { type LoadError, loadError } from './load-error.ts';
 import {
   FUEL_GLOBAL,
   FUEL_INIT_GLOBAL,
   MEMORY_EXHAUSTED_GLOBAL,
   RUNTIME_IMPORT,
   TICK_IMPORT,
-} from './instrument.ts';
-import { HostLimitError } from './limits.ts';
-import { type LoadError, loadError } from './load-error.ts';
+} from './runtime-names.ts';
 import type { Store } from './store.ts';
 import { ksrPackage, qualifiedName, type WitFunction, type WitPackage } from './wit.ts';
 

@@ -1,6 +1,7 @@
 // One job at a time in a worker thread or a child process (job-host.ts), supervised (jobs wait in a queue
 // fair between their keys): the worker is started on first use and kept between jobs
-// (its first job pays for loading the modules, later ones do not); a job past its deadline, a worker that
+// (its first job pays for loading the modules, later ones do not), and with `idleMs` ended after that long
+// without a job (a compile process holds ~250 MB that an idle server has no use for); a job past its deadline, a worker that
 // dies, or a worker that says its own state is spoilt ends that worker, and the next job gets a new one.
 // Both workers of the runtime (the compile worker, the component validator) are one of these; a worker never
 // starts another, so a worker's resource limits bound everything a job does.
@@ -26,6 +27,11 @@ export interface SupervisedWorkerOptions {
    * crash may not be its own doing; 0 (the default) where retrying a hostile job would double its cost.
    */
   readonly retries?: number;
+  /**
+   * End the worker once it has had no job for this long; the next job starts a new one. Kept for good
+   * when absent.
+   */
+  readonly idleMs?: number;
 }
 
 /**
@@ -62,6 +68,7 @@ export class SupervisedWorker<J, R> {
     | undefined;
   #nextId = 1;
   #closed = false;
+  #idleTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SupervisedWorkerOptions) {
     this.#options = options;
@@ -69,7 +76,14 @@ export class SupervisedWorker<J, R> {
 
   /** Starts the worker now, so that the first job does not wait for it. */
   warm(): void {
-    if (!this.#closed) this.#ensureWorker();
+    if (this.#closed) return;
+    this.#ensureWorker();
+    this.#armIdle();
+  }
+
+  /** Whether a worker is up (started, not yet ended). */
+  get started(): boolean {
+    return this.#worker !== undefined;
   }
 
   /**
@@ -87,6 +101,7 @@ export class SupervisedWorker<J, R> {
   /** Refuses the queued jobs and the running one, and ends the worker. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#idleTimer);
     for (const p of this.#queue.drain()) p.resolve(fail('closed', 'was closed'));
     this.#finish(fail('closed', 'was closed'));
     const worker = this.#worker;
@@ -142,6 +157,7 @@ export class SupervisedWorker<J, R> {
     if (this.#running || this.#closed) return;
     const pending = this.#queue.shift();
     if (!pending) return;
+    clearTimeout(this.#idleTimer);
     const worker = this.#ensureWorker();
     const { timeoutMs } = this.#options;
     const timer =
@@ -165,6 +181,20 @@ export class SupervisedWorker<J, R> {
     this.#worker?.unref();
     running.pending.resolve(result);
     this.#next();
+    this.#armIdle();
+  }
+
+  /** With no job running, ends the worker after `idleMs` unless a job comes first (#next clears it). */
+  #armIdle(): void {
+    const { idleMs } = this.#options;
+    clearTimeout(this.#idleTimer);
+    if (idleMs === undefined || this.#running || !this.#worker || this.#closed) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      const worker = this.#worker;
+      if (!this.#running && worker) this.#end(worker);
+    }, idleMs);
+    this.#idleTimer.unref();
   }
 }
 

@@ -77,8 +77,12 @@ export async function startThreads(config: Config, log: Logger, count: number): 
   });
   if (!secret.ok) return fail(`auth: ${secret.error}`);
 
-  const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
-  compiler.warm();
+  // Started by the first compile, ended when idle (compile.idle_exit_s), as in one thread.
+  const idleExitS = config.compile?.idle_exit_s;
+  const compiler = new ModuleCompiler({
+    maxMemoryMb: config.compile?.max_memory_mb,
+    ...(idleExitS !== undefined && { idleExitMs: idleExitS * 1000 }),
+  });
   stops.push(() => compiler.close());
   const opening = await Registry.open({
     tenants: specs,

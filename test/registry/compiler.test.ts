@@ -75,13 +75,14 @@ describe('ModuleCompiler', () => {
       c.compile(route.stamp(2), {}, { tenant: 'a', urgent: true }),
     ]);
     const order: string[] = [];
-    const compile = (name: string, lane: { tenant: string; urgent?: boolean }) =>
-      c.compile(route.stamp(order.length + 10), {}, lane).then((out) => {
+    // Each job its own bytes: the same bytes would share one compile (the cache).
+    const compile = (name: string, stamp: number, lane: { tenant: string; urgent?: boolean }) =>
+      c.compile(route.stamp(stamp), {}, lane).then((out) => {
         expect(out.ok).toBe(true);
         order.push(name);
       });
-    const uploads = [1, 2, 3, 4, 5, 6].map((n) => compile(`upload${n}`, { tenant: 'burst' }));
-    await compile('urgent', { tenant: 'a', urgent: true });
+    const uploads = [1, 2, 3, 4, 5, 6].map((n) => compile(`upload${n}`, n + 10, { tenant: 'burst' }));
+    await compile('urgent', 20, { tenant: 'a', urgent: true });
     await Promise.all(uploads);
     // Six uploads run one after another in the upload lane; the urgent one ran beside them.
     expect(order.indexOf('urgent')).toBeLessThan(order.indexOf('upload6'));
@@ -99,6 +100,35 @@ describe('ModuleCompiler', () => {
     });
     expect((await c.compile(route.stamp(2))).ok).toBe(true);
   }, 60_000);
+
+  it('compiles the same bytes under the same options once, sharing the module, concurrent or later', async () => {
+    const route = await buildStampedRoute();
+    const c = make();
+    const options = { limits: { maxMemoryBytes: 32 * 1024 * 1024 } };
+    const [a, b] = await Promise.all([
+      c.compile(route.stamp(5), options),
+      c.compile(route.stamp(5), options),
+    ]);
+    const later = await c.compile(route.stamp(5), options);
+    if (!a.ok || !b.ok || !later.ok) throw new Error('a compile failed');
+    expect(b.value.module).toBe(a.value.module);
+    expect(later.value.module).toBe(a.value.module);
+    expect(c.stats).toEqual({ compiles: 1, shared: 2 });
+    // Other bytes, or the same bytes under other options, compile on their own.
+    const other = await c.compile(route.stamp(6), options);
+    const narrower = await c.compile(route.stamp(5), {});
+    if (!other.ok || !narrower.ok) throw new Error('a compile failed');
+    expect(other.value.module).not.toBe(a.value.module);
+    expect(narrower.value.module).not.toBe(a.value.module);
+    expect(c.stats).toEqual({ compiles: 3, shared: 2 });
+  }, 60_000);
+
+  it('does not keep a refusal: the same bytes are compiled (and refused) again', async () => {
+    const c = make();
+    expect((await c.compile(new Uint8Array([1, 2, 3]))).ok).toBe(false);
+    expect((await c.compile(new Uint8Array([1, 2, 3]))).ok).toBe(false);
+    expect(c.stats).toEqual({ compiles: 2, shared: 0 });
+  });
 
   it('refuses work after close', async () => {
     const c = make();

@@ -72,7 +72,8 @@ describe('upload and activate', () => {
 
   it('reports each step of upload to active', async () => {
     const { registry, events } = await open();
-    const up = await registry.upload('acme', route.stamp(1), by);
+    // Bytes no other test uploads: the same bytes would share an earlier compile (no steps of their own).
+    const up = await registry.upload('acme', route.stamp(73), by);
     if (!up.ok) throw new Error(up.error.message);
     const { workerMs, totalMs, ...steps } = up.value.timings;
     expect(Object.keys(steps)).toEqual([
@@ -94,6 +95,16 @@ describe('upload and activate', () => {
       { kind: 'activation', tenant: 'acme', how: 'activate', version: 1 },
       { kind: 'upload', tenant: 'acme', result: { ok: true, value: up.value.timings } },
     ]);
+  });
+
+  it('reports no compile steps for bytes that share the module of an earlier compile', async () => {
+    const { registry } = await open();
+    const first = await registry.upload('acme', route.stamp(74), by);
+    const again = await registry.upload('acme', route.stamp(74), by);
+    if (!first.ok || !again.ok) throw new Error('an upload failed');
+    expect(first.value.timings.validateMs).toBeGreaterThan(0);
+    expect(again.value.timings).toMatchObject({ validateMs: 0, rewriteMs: 0, compileMs: 0, workerMs: 0 });
+    expect(again.value.version.version).toBe(2);
   });
 });
 

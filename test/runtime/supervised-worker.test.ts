@@ -1,7 +1,7 @@
 // The one supervisor of the runtime's workers: jobs in order, a reply as a value, and a worker that dies,
 // runs past the deadline or retires replaced by a new one for the next job; a job is sent again only as
 // many times as allowed.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SupervisedWorker, type SupervisedWorkerOptions } from '../../src/runtime/supervised-worker.ts';
 import type { Job, Reply } from './helpers/job-worker.ts';
 
@@ -43,6 +43,29 @@ describe('SupervisedWorker', () => {
       w.run({ action: 'echo', value }, key).then(() => order.push(`${key}${value}`));
     await Promise.all([job('a', 1), job('a', 2), job('a', 3), job('b', 1)]);
     expect(order).toEqual(['a1', 'a2', 'b1', 'a3']);
+  });
+
+  it('ends a worker left without a job for idleMs, and starts a new one for the next job', async () => {
+    const w = make({ idleMs: 20 });
+    const first = await reply(w, { action: 'echo', value: 1 });
+    expect(w.started).toBe(true);
+    await vi.waitFor(() => expect(w.started).toBe(false), { timeout: 5000, interval: 10 });
+    const next = await reply(w, { action: 'echo', value: 2 });
+    expect(next.value).toBe(2);
+    expect(next.threadId).not.toBe(first.threadId);
+  });
+
+  it('keeps a worker without idleMs between jobs however long it waits', async () => {
+    const w = make();
+    await reply(w, { action: 'echo', value: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(w.started).toBe(true);
+  });
+
+  it('does not end a worker while its job runs past idleMs', async () => {
+    const w = make({ idleMs: 10, timeoutMs: 200 });
+    const hung = await w.run({ action: 'hang' });
+    expect(hung).toMatchObject({ ok: false, error: { code: 'timeout' } });
   });
 
   it('replaces a worker that retires after its job', async () => {
