@@ -41,7 +41,7 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an enviro
  * compile time max_component_bytes (32 MiB), max_memory_bytes (64 MiB), max_table_elements (100 000);
  * per invocation fuel (10 000 000), max_string_bytes (1 MiB), max_argument_bytes (4 MiB), max_ksr_calls
  * (10 000), max_log_bytes (64 KiB), deadline_ms (20: wall clock, checked inside guest code and at KSR
- * calls).
+ * calls), js_fuel (2 000 000 000: fuel per invocation of a JavaScript guest, docs/guests.md).
  */
 const tenantLimits = z
   .object({
@@ -54,6 +54,7 @@ const tenantLimits = z
     max_ksr_calls: z.number().int().positive().optional(),
     max_log_bytes: z.number().int().nonnegative().optional(),
     deadline_ms: z.number().positive().optional(),
+    js_fuel: z.number().int().positive().max(0x7fffffff).optional(),
   })
   .strict();
 

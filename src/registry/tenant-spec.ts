@@ -136,6 +136,7 @@ function specOf(t: TenantConfig, registrar: RegistrarConfig | undefined): Tenant
       maxKsrCalls: l.max_ksr_calls,
       maxLogBytes: l.max_log_bytes,
       deadlineMs: l.deadline_ms,
+      jsFuel: l.js_fuel,
     }),
     failurePolicy: policyOf(t.failure_policy),
     breaker: t.circuit_breaker.enabled

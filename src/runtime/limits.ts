@@ -53,6 +53,14 @@ export interface InvocationLimits {
    * functions is. A route that returns late is not failed after the fact. Needs fuel on (ModuleLimits.fuel).
    */
   readonly deadlineMs: number;
+  /**
+   * Fuel units per invocation, instead of `fuel`, for a module that embeds a JavaScript engine
+   * (`ModuleMeta.jsEngine`: StarlingMonkey, what componentize-js builds). The fuel pass charges a loop
+   * iteration the weights of its whole body; SpiderMonkey's interpreter loop is one body with every opcode's
+   * code in it, so a hello route in JavaScript is charged ~11 million units for ~40 µs of work. For these
+   * modules the deadline is the CPU bound; this budget (~8 ms of their interpreted code) is a second one.
+   */
+  readonly jsFuel: number;
 }
 
 export const defaultModuleLimits: ModuleLimits = {
@@ -74,6 +82,8 @@ export const defaultInvocationLimits: InvocationLimits = {
   // Twice what the fuel budget lasts on the slowest compute-bound code, and far above any real route (a few
   // microseconds): only memory-latency-bound guest code or slow host work meets it.
   deadlineMs: 20,
+  // Near the largest budget (2^31 - 1); docs/guests.md has the units a JavaScript route is charged.
+  jsFuel: 2_000_000_000,
 };
 
 export type HostLimit = 'string' | 'arguments' | 'calls' | 'log' | 'deadline' | 'context';

@@ -104,7 +104,8 @@ export class ModuleRunner {
   constructor(module: CompiledModule, linker: Linker, limits: InvocationLimits) {
     this.module = module;
     this.linker = linker;
-    this.limits = limits;
+    // A JavaScript engine's interpreter is one huge loop body charged whole per bytecode op: its own budget.
+    this.limits = module.meta.jsEngine ? { ...limits, fuel: limits.jsFuel } : limits;
     this.meter = { chargeLog: (bytes) => this.current?.store.chargeLog(bytes) };
     const runner = this;
     this.last = {

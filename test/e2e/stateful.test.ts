@@ -1,4 +1,4 @@
-// The proxy examples (AssemblyScript and Rust, same behaviour) between real SIPp callers and callees,
+// The proxy examples (AssemblyScript, Rust and TypeScript, same behaviour) between real SIPp callers and callees,
 // over UDP and TCP: calls with Record-Route honoured, CANCEL before the answer, failover from a 503 to the
 // second destination, timeouts ending in 408, retransmissions absorbed under packet loss, and a change of
 // transport (double Record-Route). Every process is bounded in calls and time and stopped by PID.
@@ -15,6 +15,7 @@ const out = mkdtempSync(join(tmpdir(), 'kemi-e2e-proxy-'));
 const guests = {
   assemblyscript: 'guest-examples/assemblyscript/proxy',
   rust: 'guest-examples/rust/proxy',
+  typescript: 'guest-examples/js/proxy',
 };
 const CALLS = 20;
 /** SIPp may see 180s and 200 retransmissions reordered or repeated: do not abort calls on them. */
@@ -27,7 +28,7 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
     const built = await buildGuest(dir, { out: join(out, `${language}.wasm`) });
     if (!built.ok) throw new Error(built.error.message);
     wasm = built.value.out;
-  }, 120_000);
+  }, 240_000);
 
   describe.each(['udp', 'tcp'] as const)('with its callees over %s', (transport) => {
     let server: ServerProcess;
@@ -53,8 +54,9 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
           `SECONDARY = "sip:127.0.0.1:${secondary}${param}"`,
         ].join('\n'),
       );
-      server = await startServerProcess(['--config', config]);
-    }, 60_000);
+      // A JavaScript guest (12 MB, StarlingMonkey) takes seconds to load (docs/guests.md).
+      server = await startServerProcess(['--config', config], 120_000);
+    }, 180_000);
 
     afterAll(async () => {
       expect(await server?.stop()).toBe(0);
@@ -121,7 +123,7 @@ describe.each(Object.entries(guests))('the %s proxy example', (language, dir) =>
             `PRIMARY = "sip:127.0.0.1:${primary}"`,
           ].join('\n'),
         );
-        const lossy = await startServerProcess(['--config', config]);
+        const lossy = await startServerProcess(['--config', config], 120_000);
         try {
           const loss = [...TOLERANT, '-lost', '10'];
           // A callee answers a BYE's retransmissions for as long as its transaction lives (timer J, 32 s

@@ -1,4 +1,4 @@
-// The stateless example route, in AssemblyScript and in Rust, answering real SIPp traffic over UDP and TCP
+// The stateless example route, in AssemblyScript, Rust and JavaScript, answering real SIPp traffic over UDP and TCP
 // with the same replies.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ const out = mkdtempSync(join(tmpdir(), 'kemi-e2e-'));
 const guests = {
   assemblyscript: 'guest-examples/assemblyscript/hello',
   rust: 'guest-examples/rust/hello',
+  javascript: 'guest-examples/js/hello',
 };
 
 const expectations: [file: string, what: string][] = [
@@ -23,6 +24,9 @@ const expectations: [file: string, what: string][] = [
   ['unknown-version.xml', 'an unknown SIP version gets 505'],
 ];
 
+/** A JavaScript guest (12 MB, StarlingMonkey) takes seconds to build and to load (docs/guests.md). */
+const LOAD_MS = 120_000;
+
 /** The Rust suite starts its server with the old name of --module, which must keep working. */
 const oldFlag = (language: string) => language === 'rust';
 
@@ -32,15 +36,18 @@ describe.each(Object.entries(guests))('the %s example route', (language, dir) =>
   beforeAll(async () => {
     const built = await buildGuest(dir, { out: join(out, `${language}.wasm`) });
     if (!built.ok) throw new Error(built.error.message);
-    server = await startServerProcess([
-      '--listen',
-      'udp:127.0.0.1:0',
-      '--listen',
-      'tcp:127.0.0.1:0',
-      oldFlag(language) ? '--route' : '--module',
-      built.value.out,
-    ]);
-  }, 120_000);
+    server = await startServerProcess(
+      [
+        '--listen',
+        'udp:127.0.0.1:0',
+        '--listen',
+        'tcp:127.0.0.1:0',
+        oldFlag(language) ? '--route' : '--module',
+        built.value.out,
+      ],
+      LOAD_MS,
+    );
+  }, 240_000);
 
   afterAll(async () => {
     expect(await server?.stop()).toBe(0);
