@@ -128,7 +128,13 @@ export class ModuleRunner {
       const store = new Store(fuel, this.module.meta.maxMemoryBytes !== undefined);
       // A start function runs with the first invocation's budget and deadline.
       store.setFuel(Math.min(this.limits.fuel, 0x7fffffff), CHECKPOINT_UNITS);
-      store.setDeadline(performance.now(), this.coldDeadline(this.stats.instances === 0));
+      // A JavaScript engine's new instance is cold again (its 10 MB image copied in, its code compiled
+      // lazily as each route first runs): every instance starts with the cold deadline for each route.
+      if (this.module.meta.jsEngine) this.warm = 0;
+      store.setDeadline(
+        performance.now(),
+        this.coldDeadline(this.stats.instances === 0 || this.module.meta.jsEngine),
+      );
       try {
         current = { instance: instantiate(this.module, this.linker, store), store };
       } catch (e) {
