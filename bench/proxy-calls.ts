@@ -7,7 +7,14 @@
 // With --auth, a second kemi-wasm run uses the same example with WITH_AUTH (Kamailio's route[AUTH]): each
 // INVITE is challenged (407, ACK), then sent again with MD5 digest credentials of a provisioned subscriber
 // (fixtures/sipp-scenarios/uac-auth-call.xml), and its CPU per call is printed next to the plain run's.
-//   node_modules/.bin/node bench/proxy-calls.ts [--rate 500] [--seconds 20] [--no-kamailio] [--auth]
+// With --dialog, a second kemi-wasm run uses the same example with WITH_DIALOG (every INVITE tracked with
+// dlg_manage: its dialog made, followed through 180/200/ACK and ended by the BYE), and its CPU per call is
+// printed next to the plain run's, with the ratio: the cost of dialog tracking.
+// With --trace, the plain run is repeated with the message trace on: at log level `debug` (one line per
+// message received and sent, written to /dev/null), then with `trace.scope = "all"` and a HEP export over
+// UDP to a collector socket in this process; each prints its CPU per call and its ratio to the plain run
+// (trace off), so the cost of tracing and the noise of the measure (off against off) are both seen.
+//   node_modules/.bin/node bench/proxy-calls.ts [--rate 500] [--seconds 20] [--no-kamailio] [--auth] [--dialog] [--trace]
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -111,7 +118,25 @@ async function load(
 /** The bench's operator token for the admin API (loopback only, this run only). */
 const TOKEN = 'bench-operator-token-0123456789';
 
-async function kemiWasm(auth = false): Promise<Figures> {
+/** How a kemi-wasm run traces messages: not at all, `debug` lines, or a HEP export of all traffic. */
+type TraceVariant = 'off' | 'debug' | 'hep';
+
+/** A UDP socket counting the HEP packets it receives (the bench's collector). */
+async function hepCollector(): Promise<{ port: number; packets: () => number; close: () => void }> {
+  const socket = createSocket('udp4');
+  let packets = 0;
+  socket.on('message', () => {
+    packets++;
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return { port: socket.address().port, packets: () => packets, close: () => socket.close() };
+}
+
+async function kemiWasm(
+  mode: 'plain' | 'auth' | 'dialog' = 'plain',
+  trace: TraceVariant = 'off',
+): Promise<Figures> {
+  const auth = mode === 'auth';
   const built = await buildGuest(join(root, 'guest-examples/assemblyscript/proxy'), {
     out: join(dir, 'proxy.wasm'),
   });
@@ -120,17 +145,28 @@ async function kemiWasm(auth = false): Promise<Figures> {
   const uasPort = await freePort();
   const adminPort = await freePort();
   const config = join(dir, 'kemi-wasm.toml');
+  const collector = trace === 'hep' ? await hepCollector() : undefined;
   writeFileSync(
     config,
     [
       `listen = ["udp:127.0.0.1:${port}"]`,
       `module = "${built.value.out}"`,
-      'log_level = "warn"',
+      `log_level = "${trace === 'debug' ? 'debug' : 'warn'}"`,
       ...(auth ? ['domains = ["example.test"]'] : []),
       '[defines]',
       `PRIMARY = "sip:127.0.0.1:${uasPort}"`,
       ...(auth ? ['WITH_AUTH = "1"'] : []),
+      ...(mode === 'dialog' ? ['WITH_DIALOG = "1"'] : []),
       ...(auth ? ['[admin]', `listen = "127.0.0.1:${adminPort}"`, `operator_token = "${TOKEN}"`] : []),
+      ...(collector
+        ? [
+            '[trace]',
+            'scope = "all"',
+            '[trace.hep]',
+            `address = "127.0.0.1:${collector.port}"`,
+            'proto = "udp"',
+          ]
+        : []),
     ].join('\n'),
   );
   // Quiet logging, as Kamailio's: no line per reply. So "ready" is not logged: wait for a SIP answer.
@@ -140,6 +176,22 @@ async function kemiWasm(auth = false): Promise<Figures> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   try {
     await answering(port);
+    if (mode === 'dialog') {
+      const name = 'kemi-wasm (the same example with WITH_DIALOG: dlg_manage per INVITE)';
+      return await load(name, child.pid!, port, uasPort);
+    }
+    if (trace === 'debug')
+      return await load(
+        'kemi-wasm, trace at log level debug (lines to /dev/null)',
+        child.pid!,
+        port,
+        uasPort,
+      );
+    if (trace === 'hep') {
+      const figures = await load('kemi-wasm, HEP export of all traffic (UDP)', child.pid!, port, uasPort);
+      console.log(`  HEP packets received by the collector: ${collector?.packets()}`);
+      return figures;
+    }
     if (!auth) return await load('kemi-wasm (AssemblyScript proxy example)', child.pid!, port, uasPort);
     const added = await fetch(`http://127.0.0.1:${adminPort}/v1/tenants/default/subscribers`, {
       method: 'POST',
@@ -150,6 +202,7 @@ async function kemiWasm(auth = false): Promise<Figures> {
     const name = 'kemi-wasm (the same example with WITH_AUTH: 407, then digest MD5 per INVITE)';
     return await load(name, child.pid!, port, uasPort, AUTH);
   } finally {
+    collector?.close();
     await stop(child, exited);
   }
 }
@@ -259,12 +312,34 @@ console.log(
 const ours = await kemiWasm();
 console.log(report(ours));
 if (args.includes('--auth')) {
-  const authenticated = await kemiWasm(true);
+  const authenticated = await kemiWasm('auth');
   console.log(report(authenticated));
   if (allPassed(ours) && allPassed(authenticated)) {
     const ratio = perCallUs(authenticated) / perCallUs(ours);
     console.log(`authentication: ${ratio.toFixed(2)}x the CPU per call of the plain run`);
   } else console.log('no ratio: calls failed (see above), so the two runs did not do the same work');
+}
+if (args.includes('--dialog')) {
+  const tracked = await kemiWasm('dialog');
+  console.log(report(tracked));
+  if (allPassed(ours) && allPassed(tracked)) {
+    const ratio = perCallUs(tracked) / perCallUs(ours);
+    console.log(
+      `dialog tracking: ${perCallUs(tracked).toFixed(1)} µs per call on, ${perCallUs(ours).toFixed(1)} µs off: ` +
+        `${ratio.toFixed(2)}x the CPU per call of the plain run`,
+    );
+  } else console.log('no ratio: calls failed (see above), so the two runs did not do the same work');
+}
+if (args.includes('--trace')) {
+  for (const variant of ['off', 'debug', 'hep'] as const) {
+    const traced = await kemiWasm('plain', variant);
+    console.log(report(variant === 'off' ? { ...traced, name: `${traced.name}, trace off again` } : traced));
+    if (allPassed(ours) && allPassed(traced))
+      console.log(
+        `  trace ${variant}: ${(perCallUs(traced) / perCallUs(ours)).toFixed(2)}x the CPU per call of the first run (trace off)`,
+      );
+    else console.log('  no ratio: calls failed (see above), so the runs did not do the same work');
+  }
 }
 if (!args.includes('--no-kamailio')) {
   const theirs = await kamailio();

@@ -1,6 +1,7 @@
 // Runs before the test suite: the e2e tests need SIPp, Debian's Rust toolchain for wasm32, rtpengine,
 // Kamailio 5.6 with Lua and SQLite (the reference target of the basic-script suite, test/e2e/basic) and
-// Debian's chromium (the admin page tests drive it with puppeteer-core, which downloads no browser).
+// Debian's chromium (the admin page and WebRTC tests drive it with puppeteer-core, which downloads no
+// browser) and the openssl CLI (the TLS tests make a throwaway CA and certificates with it).
 // As root it installs what is missing; otherwise it stops with the exact command to run. It never lets
 // the suite start without them, so no test is silently skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -51,9 +52,14 @@ const prerequisites: Prerequisite[] = [
     packages: ['kamailio-sqlite-modules'],
   },
   {
-    what: "Debian's chromium (/usr/bin/chromium) for the admin page tests",
+    what: "Debian's chromium (/usr/bin/chromium) for the admin page and WebRTC tests",
     present: () => existsSync('/usr/bin/chromium'),
     packages: ['chromium'],
+  },
+  {
+    what: 'the openssl CLI (the TLS tests make their certificates with it at test time)',
+    present: () => onPath('openssl'),
+    packages: ['openssl'],
   },
 ];
 

@@ -8,7 +8,7 @@
 // string fields, often from a message or a script) are cut to a few hundred bytes.
 import type { Logger } from 'pino';
 
-export type LimitedLevel = 'error' | 'warn' | 'info';
+export type LimitedLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug';
 
 /** Time for the limiter; tests drive it by hand. */
 export interface LimiterClock {
@@ -23,6 +23,8 @@ export interface LogLimitOptions {
   readonly lines: number;
   readonly intervalMs: number;
   readonly clock?: LimiterClock;
+  /** Longest message text a written line keeps (MAX_MESSAGE_CHARS when absent). */
+  readonly maxMessageChars?: number;
 }
 
 export const DEFAULT_LOG_LIMIT: LogLimitOptions = { lines: 10, intervalMs: 10_000 };
@@ -60,6 +62,7 @@ export class LogLimiter {
   readonly #lines: number;
   readonly #intervalMs: number;
   readonly #clock: LimiterClock;
+  readonly #maxMessageChars: number;
   readonly #windows = new Map<string, Window>();
   /** Lines not written, by cause, since start: for the metrics. */
   readonly suppressed: Record<string, number> = {};
@@ -68,6 +71,7 @@ export class LogLimiter {
     this.#lines = options.lines;
     this.#intervalMs = options.intervalMs;
     this.#clock = options.clock ?? systemClock;
+    this.#maxMessageChars = options.maxMessageChars ?? MAX_MESSAGE_CHARS;
   }
 
   /** Writes `msg` with `fields` on `log` at `level`, unless `cause` has used its lines this interval. */
@@ -86,7 +90,7 @@ export class LogLimiter {
     }
     if (window.written < this.#lines) {
       window.written++;
-      log[level]({ ...truncateFields(fields), logCause }, truncateForLog(msg, MAX_MESSAGE_CHARS));
+      log[level]({ ...truncateFields(fields), logCause }, truncateForLog(msg, this.#maxMessageChars));
       return;
     }
     window.suppressed++;

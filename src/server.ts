@@ -7,13 +7,18 @@ import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { accSettings } from './config/acc-schema.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
-import { logLimitOptions } from './config/log-limit-schema.ts';
+import { dialogSettings } from './config/dialog-schema.ts';
+import { logLimitOptions, scriptLogLimitOptions } from './config/log-limit-schema.ts';
 import { natPingSettings } from './config/nathelper-schema.ts';
 import { pikeSettings } from './config/pike-schema.ts';
 import { ngSettings } from './config/rtpengine-schema.ts';
 import type { Config } from './config/schema.ts';
+import { tlsSettings } from './config/tls-schema.ts';
 import { tmCaps, tmTimers } from './config/tm-schema.ts';
 import { transportLimits } from './config/transport-schema.ts';
+import { Dispatcher } from './dispatcher/dispatcher.ts';
+import { DispatcherProber } from './dispatcher/prober.ts';
+import { dnsServersOf } from './dns/resolv-conf.ts';
 import { type AccHost, type AuthHost, ksrModules } from './kemi/index.ts';
 import { LogLimiter } from './log-limit.ts';
 import {
@@ -30,7 +35,7 @@ import {
 import { err, OK, ok, type Result } from './result.ts';
 import { localToTag } from './router/local-tag.ts';
 import { Myself } from './router/myself.ts';
-import { NatKeepalive } from './router/nat-keepalive.ts';
+import { NatKeepalive, type PingTransport } from './router/nat-keepalive.ts';
 import { OutboundInterfaces } from './router/outbound-interface.ts';
 import { replyTarget } from './router/reply-target.ts';
 import { Router } from './router/router.ts';
@@ -42,6 +47,8 @@ import {
   AddressStore,
   DEFAULT_REGISTRAR,
   DEFAULT_SWEEP_INTERVAL_S,
+  DialogStore,
+  DispatcherStore,
   HtableStore,
   LocationStore,
   loadAuthSecret,
@@ -51,10 +58,12 @@ import {
   SWEEP_BATCH,
 } from './state/index.ts';
 import { createTrace } from './trace/index.ts';
-import { Transport } from './transport/index.ts';
+import { DEFAULT_LIMITS, TlsContexts, Transport } from './transport/index.ts';
 
 /** How often pike generations holding only expired addresses are dropped. */
 const PIKE_SWEEP_INTERVAL_MS = 10_000;
+/** How often expired call-load cells are dropped (Kamailio's ds_hash_check_interval, 30 s). */
+const DS_HASH_CHECK_INTERVAL_MS = 30_000;
 
 export interface Server {
   readonly transport: Transport;
@@ -181,11 +190,22 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   const accDefault = accSettings(config.acc, undefined);
   const acc: AccHost = { store: accStore, settings: (tenant) => accByTenant.get(tenant) ?? accDefault };
   stateLog.info({ where: accStore.where }, 'accounting store open');
+  const dialogByTenant = new Map(
+    config.tenants.map((t) => [t.name, dialogSettings(config.dialog, t.dialog)]),
+  );
+  const dialogDefault = dialogSettings(config.dialog, undefined);
+  // Made once: dialogs belong to their tenant and outlive activations and reloads of its versions.
+  const dialogs = new DialogStore((tenant) => dialogByTenant.get(tenant) ?? dialogDefault, timers.clock);
 
   const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
   compiler.warm();
   stops.push(() => compiler.close());
   const linker = new Linker(ksrModules);
+  // Tenants logging at another level than the server (config tenants[].log_level): their scripts' lines
+  // and their message trace lines.
+  const tenantLogLevels: Record<string, string> = Object.fromEntries(
+    config.tenants.flatMap((t) => (t.log_level === undefined ? [] : [[t.name, t.log_level]])),
+  );
   const opening = await Registry.open({
     tenants: specs,
     store,
@@ -193,6 +213,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     linker,
     log: storeLog,
     scriptLog: log,
+    scriptLogLevels: tenantLogLevels,
     timers,
   });
   if (!opening.ok) return fail(opening.error);
@@ -202,18 +223,48 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
 
   // One limiter for the transport and the router: a cause is counted once however many layers log it.
   const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
+  // Destination sets: each tenant's config and admin-API rows (`dispatcher.db` beside the other stores).
+  const openedDispatcher = DispatcherStore.open(config.data_dir);
+  if (!openedDispatcher.ok) return fail(openedDispatcher.error);
+  const dispatcherStore = openedDispatcher.value;
+  stops.push(async () => dispatcherStore.close());
+  const dispatcher = new Dispatcher({
+    config: config.dispatcher,
+    tenants: new Map(config.tenants.map((t) => [t.name, t.dispatcher])),
+    store: dispatcherStore,
+    log: log.child({ layer: 'dispatcher' }),
+    logLimit,
+  });
+  dispatcher.followDialogs(dialogs);
+  const loadExpiry = timers.interval('dispatcher-load-expiry', DS_HASH_CHECK_INTERVAL_MS, () => {
+    dispatcher.expireLoads();
+  });
+  stops.push(async () => loadExpiry.cancel());
+  stateLog.info({ where: dispatcherStore.where }, 'dispatcher table open');
   let core: Router | undefined;
   let keepalive: NatKeepalive | undefined;
+  let prober: DispatcherProber | undefined;
+  // Certificates load whenever some are configured or a TLS/WSS listener needs them (it fails without).
+  const tlsConfigured =
+    config.tls.certificates.length > 0 || config.tls.ca.length > 0 || !config.tls.verify_next_hop;
+  const tls = tlsConfigured ? TlsContexts.load(tlsSettings(config.tls)) : undefined;
+  if (tls !== undefined && !tls.ok) return fail(tls.error);
   const started = await Transport.start({
     listen: config.listen,
+    ...(tls === undefined ? {} : { tls: tls.value }),
     logger: log.child({ layer: 'transport' }),
     // Replies to the NAT keepalive's pings are absorbed before the message path (no route runs).
     onMessage: (bytes, source) => {
-      if (source.proto === 'udp' && keepalive?.absorb(bytes)) return;
+      if (source.proto === 'udp' && (keepalive?.absorb(bytes) || prober?.absorb(bytes))) return;
       core?.receive(bytes, source);
     },
     onFramingError: (error, source) => core?.framingError(error, source),
-    limits: transportLimits(config.transport),
+    // One bound on a message for every transport: a WebSocket frame over it is closed with 1009.
+    limits: {
+      ...transportLimits(config.transport),
+      maxMessageBytes: config.message_limits.max_message_bytes,
+      maxHeaderBytes: Math.min(DEFAULT_LIMITS.maxHeaderBytes, config.message_limits.max_message_bytes),
+    },
     logLimit,
   });
   if (!started.ok) return fail(started.error);
@@ -248,29 +299,42 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     for (const warning of spec.relayAllow?.warnings ?? [])
       coreLog.warn({ tenant: spec.name }, `relay_allow: ${warning}`);
   const pingInterfaces = new OutboundInterfaces(transport);
+  // The NAT keepalive and the dispatcher's probes send alike: from our UDP listeners, where the tenant
+  // may relay, never to this server itself (it would run a route).
+  const pingTransport: PingTransport = {
+    pick: (host) =>
+      pingInterfaces.pick('udp', host, {
+        proto: 'udp',
+        remote: { address: host, port: 0 },
+        local: { address: '', port: 0 },
+      }),
+    allowed: (tenant, host, port) =>
+      !transport.isLocal(host, port, 'udp') &&
+      (allowLists.get(tenant)?.check({ proto: 'udp', host, port }).ok ?? true),
+    send: (target, bytes) => transport.send(target, bytes),
+  };
   keepalive = new NatKeepalive(
     natPingSettings(config.nathelper),
     location,
-    {
-      pick: (host) =>
-        pingInterfaces.pick('udp', host, {
-          proto: 'udp',
-          remote: { address: host, port: 0 },
-          local: { address: '', port: 0 },
-        }),
-      // A ping goes where the tenant may relay, never to this server itself (it would run a route).
-      allowed: (tenant, host, port) =>
-        !transport.isLocal(host, port, 'udp') &&
-        (allowLists.get(tenant)?.check({ proto: 'udp', host, port }).ok ?? true),
-      send: (target, bytes) => transport.send(target, bytes),
-    },
+    pingTransport,
     log.child({ layer: 'natping' }),
   );
+  prober = new DispatcherProber(dispatcher, pingTransport, {
+    intervalMs: config.dispatcher.ds_ping_interval * 1000,
+    maxPerTenant: config.dispatcher.max_pings_per_interval,
+  });
+  const probing = prober.start(timers);
+  if (probing) stops.push(async () => probing.cancel());
   const pinger = keepalive.start(timers);
   if (pinger) stops.push(async () => pinger.cancel());
   // The transport reports every message it writes; the router every message it takes (src/trace/).
-  const traced = createTrace(config.trace, log.child({ layer: 'trace' }));
+  const traceLog = log.child({ layer: 'trace' });
+  const traced = createTrace(config.trace, traceLog, {
+    tenantLog: tenantLoggers(traceLog, tenantLogLevels),
+    anyTenantDebug: Object.values(tenantLogLevels).some((level) => level === 'debug' || level === 'trace'),
+  });
   transport.wireTap = traced.trace;
+  if (traced.hep) stops.push(async () => traced.hep?.close());
   core = new Router({
     trace: traced.trace,
     transport,
@@ -294,8 +358,13 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     resolverLimits: {
       cacheTtlMs: config.relay_dns.cache_ttl_ms,
       cacheEntries: config.relay_dns.cache_entries,
+      negativeTtlMs: config.relay_dns.negative_ttl_ms,
       timeoutMs: config.relay_dns.timeout_ms,
+      queryTimeoutMs: config.relay_dns.query_timeout_ms,
+      maxTargets: config.relay_dns.max_targets,
     },
+    dnsServers: dnsServersOf(config.relay_dns.servers),
+    dnsFailover: config.relay_dns.failover,
     recordRouteParams: (script, request) =>
       dialogTenants.has(script.tenant)
         ? `;${pins.routeParam(script.tenant, script.version, request.callId)}`
@@ -310,7 +379,10 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
     auth,
     rtpengine,
     acc,
+    dialogs,
+    dispatcher,
     logLimit,
+    scriptLogLimit: new LogLimiter(scriptLogLimitOptions(config.log_limit)),
     parseLimits: { maxMessageSize: config.message_limits.max_message_bytes },
     editLimits: {
       maxMessageBytes: config.message_limits.max_message_bytes,
@@ -335,6 +407,7 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
           serverTransactions: sipCore.tm.table.serverCount,
           clientTransactions: sipCore.tm.table.clientCount,
           liveByTenant: sipCore.tm.caps.byTenant(),
+          dns: sipCore.tm.dns,
         }),
         selector: () => selector.counters,
         transport: () => ({ counters: transport.counters, connections: transport.connectionCount }),
@@ -345,10 +418,15 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
         auth: () => sipCore.auth,
         rtpengine: () => sipCore.rtpengine,
         acc: () => accStore,
+        dialogs: () => sipCore.dialogByes && { store: dialogs, byes: sipCore.dialogByes.counters },
         logs: () => logLimit.suppressed,
         callbacks: () => timers.errors,
         natping: () => keepalive.counts,
+        dispatcher: () => dispatcher,
+        hep: () => traced.hep,
+        scripts: () => sipCore.scriptStats,
       },
+      dispatcher,
       subscribers,
       acc: accStore,
       trace: traced,
@@ -360,4 +438,19 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   }
 
   return ok({ transport, core, registry, selector, admin, close: stopAll });
+}
+
+/** The logger of a tenant's lines under `parent`: at the tenant's own level when it has one, made once. */
+function tenantLoggers(parent: Logger, levels: Readonly<Record<string, string>>): (tenant: string) => Logger {
+  const made = new Map<string, Logger>();
+  return (tenant) => {
+    const level = levels[tenant];
+    if (level === undefined) return parent;
+    let log = made.get(tenant);
+    if (log === undefined) {
+      log = parent.child({}, { level });
+      made.set(tenant, log);
+    }
+    return log;
+  };
 }

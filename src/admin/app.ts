@@ -10,6 +10,7 @@
 //   POST /v1/tenants/:tenant/activate              body {"version": N}
 //   POST /v1/tenants/:tenant/rollback              back to the version active before the current one
 //   GET|POST|DELETE /v1/tenants/:tenant/addresses  the permissions address table (address-routes.ts)
+//   GET|POST|DELETE /v1/tenants/:tenant/dispatcher the dispatcher's destinations, POST .../reload (dispatcher-routes.ts)
 //   GET  /v1/tenants/:tenant/subscribers           subscribers (no digests, no passwords), ?limit=&offset=
 //   POST /v1/tenants/:tenant/subscribers           add one: {"username", "domain", "password", "table"?}
 //   POST /v1/tenants/:tenant/subscribers/import    add many: {"subscribers": [...], "replace"?, "table"?}
@@ -24,10 +25,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { Registry, RegistryError } from '../registry/index.ts';
 import type { AccStore, AddressStore, SubscriberStore } from '../state/index.ts';
 import { accQuery } from './acc-routes.ts';
 import { addressRoutes } from './address-routes.ts';
+import { dispatcherRoutes } from './dispatcher-routes.ts';
 import { jsonError, REGISTRY_STATUS } from './errors.ts';
 import type { AdminMetrics } from './metrics.ts';
 import { adminPage } from './page/page-routes.ts';
@@ -55,6 +58,8 @@ export interface AdminAppOptions {
   readonly acc?: AccStore;
   /** The recent-trace store; the trace route answers 404 without it. */
   readonly trace?: TraceStore;
+  /** Every tenant's destination sets; the dispatcher routes answer 503 without them. */
+  readonly dispatcher?: Dispatcher;
 }
 
 type Env = { Variables: { principal: Principal } };
@@ -268,6 +273,7 @@ export function createAdminApp(options: AdminAppOptions) {
         return c.json(result.value);
       })
       .route('/v1/tenants/:tenant/addresses', addressRoutes(options.addresses, log))
+      .route('/v1/tenants/:tenant/dispatcher', dispatcherRoutes(options.dispatcher, log))
       .route('/v1/tenants/:tenant/subscribers', subscriberRoutes(subscribers, log))
       .route('/v1/tenants/:tenant/trace', traceRoutes(options.trace))
       .get('/v1/tenants/:tenant/acc', accQuery, (c) => {

@@ -1,10 +1,12 @@
 // The admin API on its own HTTP listener, apart from the SIP sockets (loopback by default). Starting it is a
 // value (a taken port is an expected failure); close() stops accepting and ends open connections.
+
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { AdminConfig } from '../config/schema.ts';
+import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { Registry } from '../registry/index.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { AccStore, AddressStore, SubscriberStore } from '../state/index.ts';
@@ -36,6 +38,8 @@ export interface AdminOptions {
   readonly acc?: AccStore;
   /** The recent-trace store the trace route reads; it answers 404 without it. */
   readonly trace?: TraceStore;
+  /** The destination sets behind the dispatcher routes. */
+  readonly dispatcher?: Dispatcher;
   readonly log: Logger;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -60,6 +64,7 @@ export async function startAdmin(options: AdminOptions): Promise<AdminStartResul
     trace: options.trace,
     log: options.log,
     addresses: options.addresses,
+    dispatcher: options.dispatcher,
   });
   const server = serve({ fetch: app.fetch, hostname: host, port }) as Server;
   const bound = await new Promise<AddressInfo | Error>((resolve) => {

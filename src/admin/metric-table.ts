@@ -2,11 +2,15 @@
 // counters), declared once: name, help, labels and how to read its rows from one status snapshot. A scrape
 // takes the snapshot once (snapshot() below) and every metric of the table reads from it.
 
+import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { AuthHost, LocationHost, PermissionsHost, RtpengineHost } from '../kemi/index.ts';
 import type { Registry, SelectorCounters, TenantStatus } from '../registry/index.ts';
 import type { RouterCounters } from '../router/counters.ts';
+import type { ScriptStats, VersionStats } from '../router/script-stats.ts';
+import type { DialogCounters, DialogStore } from '../state/dialog-store.ts';
 import type { AccStore, HtableStore, PikeCounts, PikeStore, TenantHtables } from '../state/index.ts';
 import type { TmCounters } from '../tm/index.ts';
+import type { HepCounters } from '../trace/hep-client.ts';
 import type { TransportCounters } from '../transport/counters.ts';
 
 /** The transaction layer's counters and the sizes of its table. */
@@ -16,6 +20,13 @@ export interface TmSource {
   readonly clientTransactions: number;
   /** Live proxy transactions by tenant (what the transaction caps count). */
   readonly liveByTenant?: Readonly<Record<string, number>>;
+  /** The relay resolver's DNS questions asked, answered from the cache, failed; answers cached now. */
+  readonly dns?: {
+    readonly queries: number;
+    readonly cacheHits: number;
+    readonly failures: number;
+    readonly cached: number;
+  };
 }
 
 export interface TransportSource {
@@ -39,12 +50,40 @@ export interface MetricSources {
   /** The rtpengine functions' commands that came to nothing, by tenant. */
   readonly rtpengine?: () => RtpengineHost | undefined;
   readonly acc?: () => AccStore | undefined;
+  /** Tracked dialogs (KSR.dialog) and the BYEs the server sent for them, by tenant. */
+  readonly dialogs?: () =>
+    | {
+        readonly store: DialogStore;
+        readonly byes: { sent: Record<string, number>; refused: Record<string, number> };
+      }
+    | undefined;
   /** Log lines suppressed by the rate limit (src/log-limit.ts), by cause. */
   readonly logs?: () => Readonly<Record<string, number>>;
   /** Guarded callbacks (timers) that threw, by what they were (src/callback-guard.ts). */
   readonly callbacks?: () => ReadonlyMap<string, number>;
   /** The NAT keepalive's pings, replies and removals, by tenant then event (src/router/nat-keepalive.ts). */
   readonly natping?: () => Record<string, Record<string, number>>;
+  /** The dispatcher's destinations, state changes, probes and call load (src/dispatcher/dispatcher.ts). */
+  readonly dispatcher?: () => Dispatcher | undefined;
+  /** Per tenant and version: requests, replies, route invocations and durations, fuel, failures. */
+  readonly scripts?: () => ScriptStats;
+  /** The HEP export's captures sent and dropped, and its queue (src/trace/hep-client.ts). */
+  readonly hep?: () => HepSource | undefined;
+}
+
+/** What a scrape reads of the dispatcher. */
+export interface DispatcherSnapshot {
+  /** Events by tenant: down, up, probe_sent, probe_failed, probe_timeout, probe_refused, probe_capped. */
+  readonly events: Record<string, Record<string, number>>;
+  /** Every running destination: 1 when it can be selected (neither inactive nor disabled). */
+  readonly destinations: readonly { tenant: string; set: number; uri: string; up: boolean }[];
+  /** Calls held by algorithm 10, by tenant. */
+  readonly calls: Record<string, number>;
+}
+
+export interface HepSource {
+  readonly counters: HepCounters;
+  readonly pending: number;
 }
 
 /** What one scrape reads of each source. */
@@ -74,9 +113,17 @@ export interface Snapshot {
     readonly refused: Record<string, number>;
     readonly lost: number;
   };
+  readonly dialogs: {
+    readonly active: Record<string, number>;
+    readonly counters: DialogCounters;
+    readonly byes: { sent: Record<string, number>; refused: Record<string, number> };
+  };
   readonly logs: Readonly<Record<string, number>>;
   readonly callbacks: ReadonlyMap<string, number>;
   readonly natping: Record<string, Record<string, number>>;
+  readonly dispatcher: DispatcherSnapshot;
+  readonly hep: HepSource;
+  readonly scripts: readonly VersionStats[];
 }
 
 export type Labels = Record<string, string>;
@@ -104,8 +151,13 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
   const permissions = sources.permissions?.();
   const auth = sources.auth?.();
   const rtpengine = sources.rtpengine?.();
+  const dialogs = sources.dialogs?.();
+  const tenants = registry.tenantNames.flatMap((tenant) => registry.status(tenant) ?? []);
+  // Only the versions loaded now: the series of a version that is gone go with it.
+  const loaded = new Set(tenants.flatMap((t) => t.loaded.map((l) => `${t.tenant}\0${l.version}`)));
   return {
-    registry: registry.tenantNames.flatMap((tenant) => registry.status(tenant) ?? []),
+    registry: tenants,
+    scripts: sources.scripts?.().rows(loaded),
     core: sources.core?.(),
     tm: sources.tm?.(),
     selector: sources.selector?.(),
@@ -120,13 +172,33 @@ export function snapshot(sources: MetricSources): Partial<Snapshot> {
     auth: auth && { subscribers: auth.subscribers.countsByTenant(), failures: auth.failures },
     rtpengine: rtpengine && { failed: rtpengine.failed, pending: rtpengine.client.pending },
     acc: sources.acc?.(),
+    dialogs: dialogs && {
+      active: dialogs.store.activeByTenant(),
+      counters: dialogs.store.counters,
+      byes: dialogs.byes,
+    },
     logs: sources.logs?.(),
     callbacks: sources.callbacks?.(),
     natping: sources.natping?.(),
+    dispatcher: dispatcherSnapshot(sources.dispatcher?.()),
+    hep: sources.hep?.(),
   };
 }
 
-const PROTOS = ['udp', 'tcp'] as const;
+function dispatcherSnapshot(d: Dispatcher | undefined): DispatcherSnapshot | undefined {
+  if (d === undefined) return undefined;
+  const destinations: { tenant: string; set: number; uri: string; up: boolean }[] = [];
+  const calls: Record<string, number> = {};
+  for (const t of d.active) {
+    calls[t.name] = t.loadCells;
+    for (const set of t.sets.values())
+      for (const dest of set.list)
+        destinations.push({ tenant: t.name, set: set.id, uri: dest.uri, up: (dest.flags & 5) === 0 });
+  }
+  return { events: d.counts, destinations, calls };
+}
+
+const PROTOS = ['udp', 'tcp', 'tls', 'ws', 'wss'] as const;
 
 /** A counter of registry events, counted as they happen (metrics.ts subscribes). */
 export interface EventMetric {
@@ -281,6 +353,16 @@ export const METRICS: MetricTable = {
         ['sendFailures', 'send_failures', 'Transaction sends that failed'],
         ['cancelsSent', 'cancels_sent', 'CANCELs sent to branches'],
         ['failureRoutes', 'failure_routes', 'Failure routes run'],
+        [
+          'unresolved',
+          'unresolved_branches',
+          'Branches to a host name that did not resolve to an allowed target',
+        ],
+        [
+          'dnsFailovers',
+          'dns_failovers',
+          'Branches to the next DNS target after a 503, timeout or send error',
+        ],
         ['statelessReplies', 'stateless_replies', 'Responses forwarded by their Via (no transaction)'],
         [
           'statelessRepliesRefused',
@@ -291,6 +373,22 @@ export const METRICS: MetricTable = {
     ).map(([key, name, help]) =>
       counter<TmSource>(`kemi_tm_${name}_total`, help, [], (tm) => one(tm.counters[key])),
     ),
+    counter<TmSource>('kemi_dns_queries_total', 'DNS questions asked for relay next hops', [], (tm) =>
+      one(tm.dns?.queries ?? 0),
+    ),
+    counter<TmSource>(
+      'kemi_dns_cache_hits_total',
+      'DNS answers for relay next hops taken from the cache',
+      [],
+      (tm) => one(tm.dns?.cacheHits ?? 0),
+    ),
+    counter<TmSource>(
+      'kemi_dns_query_failures_total',
+      'DNS questions that timed out or got SERVFAIL/REFUSED',
+      [],
+      (tm) => one(tm.dns?.failures ?? 0),
+    ),
+    gauge<TmSource>('kemi_dns_cache_entries', 'DNS answers cached now', [], (tm) => one(tm.dns?.cached ?? 0)),
     gauge('kemi_tm_server_transactions', 'Server transactions in the table', [], (tm) =>
       one(tm.serverTransactions),
     ),
@@ -394,6 +492,28 @@ export const METRICS: MetricTable = {
       (n) => byTenant(n, 'event'),
     ),
   ],
+  dispatcher: [
+    counter(
+      'kemi_dispatcher_events_total',
+      'Dispatcher events by tenant: down and up (a destination changed state), probe_sent, probe_failed (send error), probe_timeout (no reply by the next round), ' +
+        'probe_refused (outside relay_allow, or this server), probe_capped (a round cut at dispatcher.max_pings_per_interval)',
+      ['tenant', 'event'],
+      (d) => byTenant(d.events, 'event'),
+    ),
+    gauge(
+      'kemi_dispatcher_destination_up',
+      'Dispatcher destinations: 1 active, 0 inactive or disabled, by tenant, set and URI',
+      ['tenant', 'set', 'uri'],
+      (d) =>
+        d.destinations.map((x) => row({ tenant: x.tenant, set: String(x.set), uri: x.uri }, x.up ? 1 : 0)),
+    ),
+    gauge(
+      'kemi_dispatcher_calls',
+      'Calls counted by the call-load algorithm (10), by tenant',
+      ['tenant'],
+      (d) => Object.entries(d.calls).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+  ],
   acc: [
     counter('kemi_acc_records_total', 'Accounting records written (acc), by tenant', ['tenant'], (a) =>
       Object.entries(a.written).map(([tenant, n]) => row({ tenant }, n)),
@@ -409,6 +529,35 @@ export const METRICS: MetricTable = {
       'Accounting records lost to a failed insert (disk errors)',
       [],
       (a) => one(a.lost),
+    ),
+  ],
+  dialogs: [
+    gauge('kemi_dialogs_active', 'Tracked dialogs (KSR.dialog) alive, by tenant', ['tenant'], (d) =>
+      Object.entries(d.active).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter('kemi_dialogs_created_total', 'Dialogs created by dlg_manage, by tenant', ['tenant'], (d) =>
+      Object.entries(d.counters.created).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter(
+      'kemi_dialogs_refused_total',
+      'Dialogs refused at the cap (dialog.max_dialogs): dlg_manage answered -1, by tenant',
+      ['tenant'],
+      (d) => Object.entries(d.counters.refused).map(([tenant, n]) => row({ tenant }, n)),
+    ),
+    counter(
+      'kemi_dialogs_ended_total',
+      'Dialogs ended, by tenant and reason (bye, failed, timeout, dlg-bye)',
+      ['tenant', 'reason'],
+      (d) => byTenant(d.counters.ended, 'reason'),
+    ),
+    counter(
+      'kemi_dialog_byes_total',
+      'BYEs the server sent to end dialogs (dlg_bye, timeout with send_bye), by tenant and outcome (sent, refused)',
+      ['tenant', 'outcome'],
+      (d) => [
+        ...Object.entries(d.byes.sent).map(([tenant, n]) => row({ tenant, outcome: 'sent' }, n)),
+        ...Object.entries(d.byes.refused).map(([tenant, n]) => row({ tenant, outcome: 'refused' }, n)),
+      ],
     ),
   ],
   callbacks: [
@@ -486,13 +635,93 @@ export const METRICS: MetricTable = {
         ['idleTimeouts', 'kemi_transport_idle_timeouts_total', 'TCP connections closed when idle'],
         ['socketErrors', 'kemi_transport_socket_errors_total', 'Socket errors outside sends'],
         [
+          'tlsHandshakeFailures',
+          'kemi_transport_tls_handshake_failures_total',
+          'TLS handshakes that failed, inbound and outbound',
+        ],
+        [
+          'tlsVerifyFailures',
+          'kemi_transport_tls_verify_failures_total',
+          'Outbound TLS handshakes refused because the next hop certificate did not verify',
+        ],
+        [
+          'wsUpgradesRefused',
+          'kemi_transport_ws_upgrades_refused_total',
+          'WebSocket upgrades refused (no sip subprotocol, or plain HTTP)',
+        ],
+        [
+          'wsOversizedFrames',
+          'kemi_transport_ws_oversized_frames_total',
+          'WebSocket connections closed with 1009: a frame over max_message_bytes',
+        ],
+        [
           'handlerErrors',
           'kemi_transport_handler_errors_total',
           'Exceptions from the message handler (bugs)',
         ],
       ] as const
     ).map(([key, name, help]) => counter<TransportSource>(name, help, [], (t) => one(t.counters[key]))),
-    gauge('kemi_transport_connections', 'Open TCP connections', [], (t) => one(t.connections)),
+    gauge('kemi_transport_connections', 'Open TCP, TLS and WebSocket connections', [], (t) =>
+      one(t.connections),
+    ),
+  ],
+  scripts: [
+    counter(
+      'kemi_script_requests_total',
+      'Requests routed by each loaded version',
+      ['tenant', 'version'],
+      (s) => s.map((v) => row(versionLabels(v), v.requests)),
+    ),
+    counter(
+      'kemi_script_replies_total',
+      'Replies by class per loaded version: received (its reply route saw them) or local (it answered statelessly)',
+      ['tenant', 'version', 'source', 'class'],
+      (s) =>
+        s.flatMap((v) =>
+          Object.entries(v.replies).map(([key, n]) => {
+            const [source, klass] = key.split(' ');
+            return row({ ...versionLabels(v), source, class: klass }, n);
+          }),
+        ),
+    ),
+    counter(
+      'kemi_script_route_invocations_total',
+      'Route invocations per loaded version and route (request-route, reply-route, named-route)',
+      ['tenant', 'version', 'route'],
+      (s) =>
+        s.flatMap((v) =>
+          Object.entries(v.invocations).map(([route, n]) => row({ ...versionLabels(v), route }, n)),
+        ),
+    ),
+    counter(
+      'kemi_script_fuel_total',
+      'Fuel (instrumented wasm work units) used by each loaded version',
+      ['tenant', 'version'],
+      (s) => s.map((v) => row(versionLabels(v), v.fuel)),
+    ),
+    counter(
+      'kemi_script_failures_total',
+      'Route failures per loaded version by cause (fuel, deadline, trap, memory, slow ...)',
+      ['tenant', 'version', 'cause'],
+      (s) =>
+        s.flatMap((v) =>
+          Object.entries(v.failures).map(([cause, n]) => row({ ...versionLabels(v), cause }, n)),
+        ),
+    ),
+  ],
+  hep: [
+    counter(
+      'kemi_hep_captures_total',
+      'HEP captures by outcome: sent (handed to the socket), dropped (queue full: collector down or slow), too-large (over 64 KiB), error (socket errors)',
+      ['outcome'],
+      (h) => [
+        row({ outcome: 'sent' }, h.counters.sent),
+        row({ outcome: 'dropped' }, h.counters.dropped),
+        row({ outcome: 'too-large' }, h.counters.tooLarge),
+        row({ outcome: 'error' }, h.counters.errors),
+      ],
+    ),
+    gauge('kemi_hep_queue', 'HEP captures waiting for the collector', [], (h) => one(h.pending)),
   ],
   logs: [
     counter(
@@ -536,4 +765,8 @@ function byTenant(table: Record<string, Record<string, number>>, label: string):
   return Object.entries(table).flatMap(([tenant, counts]) =>
     Object.entries(counts).map(([key, n]) => row({ tenant, [label]: key }, n)),
   );
+}
+
+export function versionLabels(v: VersionStats): Labels {
+  return { tenant: v.tenant, version: String(v.version) };
 }

@@ -4,6 +4,7 @@
 // counted as they happen; everything else is declared in metric-table.ts and set from one status snapshot
 // per scrape.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
+import { ROUTE_SECONDS_BUCKETS, type VersionStats } from '../router/script-stats.ts';
 import {
   EVENT_METRICS,
   type EventMetric,
@@ -13,6 +14,7 @@ import {
   type MetricSources,
   type Snapshot,
   snapshot,
+  versionLabels,
 } from './metric-table.ts';
 
 export type { MetricSources, TmSource } from './metric-table.ts';
@@ -66,6 +68,49 @@ export class AdminMetrics {
     for (const key of Object.keys(METRICS) as (keyof Snapshot)[]) {
       if (key === 'registry' || sources[key] !== undefined) this.#declare(key, registers);
     }
+    if (sources.scripts !== undefined) this.#declareRouteSeconds();
+  }
+
+  /** What the last scrape read of the scripts, for the route duration histogram. */
+  #scripts: readonly VersionStats[] = [];
+
+  /**
+   * kemi_script_route_seconds, a histogram the router fills as plain numbers (src/router/script-stats.ts):
+   * prom-client's Histogram only observes, so this metric hands the registry its values at each scrape.
+   */
+  #declareRouteSeconds(): void {
+    const name = 'kemi_script_route_seconds';
+    const help = 'Route invocation time per loaded version and route';
+    const metric = {
+      name,
+      help,
+      type: 'histogram',
+      aggregator: 'sum',
+      collect: undefined,
+      reset: () => undefined,
+      get: async () => ({
+        name,
+        help,
+        type: 'histogram',
+        aggregator: 'sum',
+        values: this.#scripts.flatMap((v) =>
+          Object.entries(v.durations).flatMap(([route, d]) => {
+            const labels = { ...versionLabels(v), route };
+            let cumulative = 0;
+            return [
+              ...ROUTE_SECONDS_BUCKETS.map((le, i) => {
+                cumulative += d.buckets[i];
+                return { metricName: `${name}_bucket`, labels: { ...labels, le }, value: cumulative };
+              }),
+              { metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: d.count },
+              { metricName: `${name}_sum`, labels, value: d.sum },
+              { metricName: `${name}_count`, labels, value: d.count },
+            ];
+          }),
+        ),
+      }),
+    };
+    this.prom.registerMetric(metric as unknown as Parameters<PromRegistry['registerMetric']>[0]);
   }
 
   /** An admin request refused to protect the server (body too large, too many uploads in flight). */
@@ -75,6 +120,7 @@ export class AdminMetrics {
 
   async text(): Promise<string> {
     const s = snapshot(this.#sources);
+    this.#scripts = s.scripts ?? [];
     for (const mirror of this.#mirrors) mirror(s);
     return this.prom.metrics();
   }

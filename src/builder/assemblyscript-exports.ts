@@ -7,6 +7,7 @@ import { ok } from '../result.ts';
 import type { WitWorld } from '../runtime/wit.ts';
 import { lowerFunction } from './bindings/abi.ts';
 import { guestParams, snakeCase } from './bindings/names.ts';
+import { importOptional } from './optional-import.ts';
 import { type StepResult, stepError } from './types.ts';
 
 export const LIFT_STRING_EXPORT = '__ksr_lift_string';
@@ -22,8 +23,9 @@ export interface RenamedExports {
 export async function renameAssemblyScriptExports(
   core: Uint8Array,
   world: WitWorld,
+  projectDir?: string,
 ): Promise<StepResult<RenamedExports>> {
-  const binaryen = (await import('binaryen')).default;
+  const binaryen = (await importOptional<{ default: Binaryen }>('binaryen', projectDir)).default;
   const F = binaryen.Features;
   // Not Features.All: it includes encodings Node cannot load. These are what asc emits by default (+ SIMD).
   const features =

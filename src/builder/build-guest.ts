@@ -107,7 +107,7 @@ export async function buildGuest(dir: string, options: BuildOptions = {}): Promi
     if (project.language === 'assemblyscript') {
       const renamed = await step(
         'post-process',
-        () => renameAssemblyScriptExports(core, world),
+        () => renameAssemblyScriptExports(core, world, project.dir),
         (r) => `exports renamed: ${r.renamed.join(', ')}`,
       );
       if (!renamed.ok) return renamed;

@@ -1,5 +1,9 @@
-// The server's embedded default route: the AssemblyScript hello example, built on first use and rebuilt
-// when its sources (or the SDK) are newer than the build, so `npm start` works on a fresh clone.
+// The server's embedded default route: the AssemblyScript hello example. The npm package ships it prebuilt
+// (dist/routes/hello.wasm, made by scripts/build-package.ts in `prepack`), so an installed server writes
+// nothing into its install folder, which may be read-only. In a git clone (no dist/) it is built on first
+// use and rebuilt when its sources (or the SDK) are newer than the build, so `npm start` works on a fresh
+// clone.
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +14,8 @@ import type { BuildProgress } from './types.ts';
 const examples = fileURLToPath(new URL('../../guest-examples/assemblyscript/', import.meta.url));
 export const BUNDLED_ROUTE_DIR = join(examples, 'hello');
 const OUT = join(BUNDLED_ROUTE_DIR, 'build', 'hello.wasm');
+/** Where the package keeps the prebuilt route, relative to the compiled builder (dist/builder/). */
+export const PREBUILT_ROUTE = fileURLToPath(new URL('../routes/hello.wasm', import.meta.url));
 
 /** The route's path, and whether it was built now; or why it could not be built (for the operator). */
 export type BundledRoute = Result<{ readonly path: string; readonly built: boolean }, string>;
@@ -24,6 +30,7 @@ async function newestSource(dir: string): Promise<number> {
 }
 
 export async function bundledRoute(onProgress?: (p: BuildProgress) => void): Promise<BundledRoute> {
+  if (existsSync(PREBUILT_ROUTE)) return ok({ path: PREBUILT_ROUTE, built: false });
   const built = await stat(OUT).then(
     (s) => s.mtimeMs,
     () => 0,

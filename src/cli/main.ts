@@ -6,10 +6,13 @@ import { registerActivate } from './activate.ts';
 import { registerAddress } from './address.ts';
 import { registerBuild } from './build.ts';
 import { registerDeploy } from './deploy.ts';
+import { registerDispatcher } from './dispatcher.ts';
+import { registerInit } from './init.ts';
 import { registerRollback } from './rollback.ts';
 import { registerServe } from './serve.ts';
 import { registerStatus } from './status.ts';
 import { registerSubscriber } from './subscriber.ts';
+import { registerTest } from './test.ts';
 import { registerVersions } from './versions.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -20,8 +23,10 @@ const program = new Command('kemi-wasm')
   .description('SIP routing with WebAssembly components and Kamailio KEMI-style KSR functions')
   .version(version);
 
+registerInit(program);
 registerServe(program);
 registerBuild(program);
+registerTest(program);
 registerDeploy(program);
 registerVersions(program);
 registerActivate(program);
@@ -30,5 +35,6 @@ registerStatus(program);
 registerAddress(program);
 registerSubscriber(program);
 registerAcc(program);
+registerDispatcher(program);
 
 await program.parseAsync(process.argv);

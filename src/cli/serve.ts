@@ -2,7 +2,7 @@
 // SIGINT/SIGTERM. Without arguments: UDP and TCP on 127.0.0.1:5060 with the bundled example route.
 import { type Command, Option } from 'commander';
 import { loadConfig, validateConfig } from '../config/load.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, LOG_FORMATS } from '../logger.ts';
 import { startServer } from '../server.ts';
 
 interface ServeOptions {
@@ -12,6 +12,7 @@ interface ServeOptions {
   /** The old name of --module, still accepted with a warning. */
   route?: string;
   logLevel?: string;
+  logFormat?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -27,6 +28,12 @@ export function registerServe(program: Command): void {
     .option('-m, --module <file>', 'the module (component .wasm) whose routes serve every message')
     .addOption(new Option('-r, --route <file>', 'old name of --module').hideHelp())
     .option('--log-level <level>', 'trace, debug, info, warn, error, silent')
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'json, or pretty (default: pretty on a terminal, json when piped)',
+      ).choices(LOG_FORMATS),
+    )
     .action(async (opts: ServeOptions) => {
       process.exitCode = await serve(opts);
     });
@@ -48,12 +55,13 @@ async function serve(opts: ServeOptions): Promise<number> {
     ...(opts.listen && { listen: opts.listen }),
     ...(module && { module }),
     ...(opts.logLevel && { log_level: opts.logLevel }),
+    ...(opts.logFormat && { log_format: opts.logFormat }),
   };
   const checked = validateConfig(overrides, 'command line');
   if (!checked.ok) return fail(checked.error);
   const config = checked.value;
 
-  const log = createLogger(config.log_level);
+  const log = createLogger(config.log_level, config.log_format);
   const crash = onUncaught(log);
   for (const warning of warnings) log.warn(warning);
   if (opts.route !== undefined) log.warn("'--route' is deprecated: use '--module'");
@@ -69,6 +77,8 @@ async function serve(opts: ServeOptions): Promise<number> {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // SIGHUP reads the TLS certificates and CAs again (docs/transports.md); a failed reload keeps the old ones.
+    process.on('SIGHUP', () => void server.transport.reloadTls());
     void crash.then(() => resolve(true));
   });
   if (!crashed) {

@@ -1,16 +1,20 @@
 // The configuration file's schema: every key, its type and default, in one place. Errors name the key.
 import { z } from 'zod';
+import { parseDnsServer } from '../dns/resolv-conf.ts';
 import { DEFAULT_MAXFWD_LIMIT } from '../kemi/maxfwd.ts';
 import { DestinationAllowList } from '../router/destination-allow-list.ts';
 import { DEFAULT_REGISTRAR } from '../state/registrar-settings.ts';
 import { accSchema, tenantAccSchema } from './acc-schema.ts';
 import { AUTH_DEFAULTS, authAlgorithms, authSchema } from './auth-schema.ts';
+import { dialogSchema, tenantDialogSchema } from './dialog-schema.ts';
+import { dispatcherSchema, tenantDispatcherSchema } from './dispatcher-schema.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { logLimitSchema } from './log-limit-schema.ts';
 import { nathelperSchema } from './nathelper-schema.ts';
 import { permissionsSchema } from './permissions-schema.ts';
 import { pikeSchema } from './pike-schema.ts';
 import { rtpengineSchema } from './rtpengine-schema.ts';
+import { tlsSchema } from './tls-schema.ts';
 import { definesSchema, tmSchema } from './tm-schema.ts';
 import { traceSchema } from './trace-schema.ts';
 import { transportSchema } from './transport-schema.ts';
@@ -18,8 +22,8 @@ import { transportSchema } from './transport-schema.ts';
 const listenSpec = z
   .string()
   .regex(
-    /^(udp|tcp):(\[[0-9A-Fa-f:.]+\]|[^:\s]+):\d{1,5}$/,
-    'expected PROTO:HOST:PORT, e.g. udp:127.0.0.1:5060',
+    /^(udp|tcp|tls|ws|wss):(\[[0-9A-Fa-f:.]+\]|[^:\s]+):\d{1,5}$/,
+    'expected PROTO:HOST:PORT (udp, tcp, tls, ws, wss), e.g. udp:127.0.0.1:5060',
   );
 
 /** Tenant names appear in URLs, metrics labels and log lines: keep them plain. */
@@ -136,6 +140,8 @@ const registrarSettings = z
 
 export type RegistrarConfig = z.infer<typeof registrarSettings>;
 
+const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
 const tenantSchema = z
   .object({
     name: tenantName,
@@ -181,6 +187,12 @@ const tenantSchema = z
     auth_algorithms: authAlgorithms.optional(),
     /** Accounting settings of this tenant (over the top-level `acc`; acc-schema.ts). */
     acc: tenantAccSchema.optional(),
+    /** Dialog settings and profiles of this tenant (over the top-level `dialog`; dialog-schema.ts). */
+    dialog: tenantDialogSchema.optional(),
+    /** Dispatcher parameters and destination sets of this tenant (dispatcher-schema.ts). */
+    dispatcher: tenantDispatcherSchema.optional(),
+    /** Log level of this tenant's lines (its scripts' and the message trace's), over `log_level`. */
+    log_level: logLevel.optional(),
   })
   .strict();
 
@@ -250,18 +262,43 @@ export const configSchema = z
      */
     relay_to_self: z.boolean().default(false),
     /**
-     * Resolution of relay destinations' host names (once per branch): how long an answer is reused
-     * [30 000 ms], how many names are kept [1024], how long a lookup may take before the branch fails
-     * [2000 ms].
+     * Resolution of relay destinations' host names, once per branch (RFC 3263: NAPTR, SRV, A/AAAA;
+     * docs/dns.md): the DNS servers asked [/etc/resolv.conf's], the longest an answer is reused whatever
+     * its TTL [3 600 000 ms], how long "no such name/record" is kept at most [30 000 ms], how many answers
+     * are kept [1024], one query's timeout per server [1000 ms], one whole lookup's bound before the branch
+     * fails [4000 ms], how many targets a name gives a branch [16], and failover to the next target on a
+     * 503, a timeout or a transport error [on] (Kamailio's use_dns_failover).
      */
     relay_dns: z
       .object({
-        cache_ttl_ms: z.number().int().nonnegative().max(86_400_000).default(30_000),
+        servers: z
+          .array(
+            z.string().superRefine((spec, ctx) => {
+              const parsed = parseDnsServer(spec);
+              if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+            }),
+          )
+          .max(8)
+          .default([]),
+        cache_ttl_ms: z.number().int().nonnegative().max(86_400_000).default(3_600_000),
+        negative_ttl_ms: z.number().int().nonnegative().max(86_400_000).default(30_000),
         cache_entries: z.number().int().nonnegative().max(1_000_000).default(1024),
-        timeout_ms: z.number().int().positive().max(60_000).default(2000),
+        query_timeout_ms: z.number().int().positive().max(60_000).default(1000),
+        timeout_ms: z.number().int().positive().max(60_000).default(4000),
+        max_targets: z.number().int().min(1).max(64).default(16),
+        failover: z.boolean().default(true),
       })
       .strict()
-      .default({ cache_ttl_ms: 30_000, cache_entries: 1024, timeout_ms: 2000 }),
+      .default({
+        servers: [],
+        cache_ttl_ms: 3_600_000,
+        negative_ttl_ms: 30_000,
+        cache_entries: 1024,
+        query_timeout_ms: 1000,
+        timeout_ms: 4000,
+        max_targets: 16,
+        failover: true,
+      }),
     /** Domains that `is-myself` accepts besides the listen addresses. */
     domains: z.array(z.string().min(1)).default([]),
     /**
@@ -269,7 +306,9 @@ export const configSchema = z
      * AssemblyScript example when absent.
      */
     module: z.string().min(1).optional(),
-    log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    log_level: logLevel.default('info'),
+    /** Log lines as JSON (`json`), human-readable (`pretty`), or `auto`: pretty when stdout is a terminal. */
+    log_format: z.enum(['auto', 'json', 'pretty']).default('auto'),
     /**
      * Bounds on one SIP message, Kamailio's BUF_SIZE (src/sip/parse-limits.ts): `max_message_bytes` [65 535,
      * the most the transport receives] bounds a received message (larger: 513) and every script edit of the
@@ -291,6 +330,8 @@ export const configSchema = z
     tm: tmSchema,
     /** TCP connection budgets and the message-completion timeout (transport-schema.ts). */
     transport: transportSchema,
+    /** Certificates and CAs of TLS and WSS (docs/transports.md). */
+    tls: tlsSchema,
     /** Values scripts read with kx.get-def / get-defn (Kamailio's `#!define`). */
     defines: definesSchema,
     /** Where module versions are stored (files + SQLite). Absent: versions live in memory until exit. */
@@ -351,6 +392,10 @@ export const configSchema = z
     rtpengine: rtpengineSchema,
     /** Accounting (KSR acc): Kamailio's acc parameters and the per-tenant cap (acc-schema.ts, `acc.db`). */
     acc: accSchema,
+    /** Dialog tracking (KSR dialog): Kamailio's dialog parameters, profiles and per-tenant caps. */
+    dialog: dialogSchema,
+    /** Load balancing (KSR dispatcher): Kamailio's parameters, probing, caps (dispatcher-schema.ts). */
+    dispatcher: dispatcherSchema,
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -375,6 +420,14 @@ export const configSchema = z
           code: 'custom',
           path: ['tenants', i, 'dialog_grace_max_s'],
           message: `dialog_grace_max_s ${tenant.dialog_grace_max_s} is below dialog_grace_s ${tenant.dialog_grace_s}`,
+        });
+      }
+      const destinations = tenant.dispatcher?.destinations.length ?? 0;
+      if (destinations > config.dispatcher.max_destinations_per_tenant) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', i, 'dispatcher', 'destinations'],
+          message: `${destinations} destinations pass dispatcher.max_destinations_per_tenant (${config.dispatcher.max_destinations_per_tenant})`,
         });
       }
       if (tenant.token && tenant.token_env) {
@@ -426,6 +479,22 @@ export const configSchema = z
         message: 'with tenants configured, declare each tenant its htables (tenants[].htables)',
       });
     }
+    // The implicit `default` tenant when none is configured.
+    const known = config.tenants.length > 0 ? names : new Set(['default']);
+    for (const [i, name] of config.trace.tenants.entries())
+      if (!known.has(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trace', 'tenants', i],
+          message: `no tenant is named '${name}'`,
+        });
+    for (const name of Object.keys(config.trace.hep?.tenant_tags ?? {}))
+      if (!known.has(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trace', 'hep', 'tenant_tags', name],
+          message: `no tenant is named '${name}'`,
+        });
     if ('tenant' in config.unmatched && config.tenants.length > 0 && !names.has(config.unmatched.tenant)) {
       ctx.addIssue({
         code: 'custom',

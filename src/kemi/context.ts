@@ -4,6 +4,7 @@
 // RouteContext). `host` is what the functions ask of the server.
 
 import type { Logger } from 'pino';
+import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import type { NgClient } from '../rtpengine/ng-client.ts';
 import { type EditLimits, SipRequest, SipResponse } from '../sip/index.ts';
@@ -24,6 +25,7 @@ import type {
 } from '../tm/index.ts';
 import type { Source } from '../transport/index.ts';
 import type { AccHost } from './accounting.ts';
+import { type DialogContext, type DialogHost, newDialogContext } from './dialog-tracking.ts';
 import type { AuthHost } from './digest-auth.ts';
 import type { PvNames } from './pseudo-variables.ts';
 import type { ScriptRegexes } from './script-regex.ts';
@@ -34,6 +36,15 @@ export type RouteKind = 'request' | 'reply' | 'failure' | 'branch' | 'onreply' |
 export type Finish = 'exit' | 'drop';
 
 /** What KSR functions need from the server around them. */
+/** The message trace as the siptrace functions reach it (src/trace/message-trace.ts). */
+export interface SipTraceHost {
+  /**
+   * Captures the received message being routed for `tenant` (and with "t" the rest of its transaction);
+   * false when there is none, or no collector to send it to.
+   */
+  capture(tenant: string, mode: 'm' | 't'): boolean;
+}
+
 export interface RouteHost {
   /** Sends a stateless reply to the context's request; false when it could not be sent. */
   slReply(ctx: RouteContext, status: number, reason: string): boolean;
@@ -45,6 +56,8 @@ export interface RouteHost {
   readonly tm?: TmHost;
   /** Requests being processed before their transaction exists (tmx t-precheck-trans); -1 without it. */
   readonly pretran?: PretranTable;
+  /** The message trace of the siptrace functions; they answer -1 without it. */
+  readonly siptrace?: SipTraceHost;
   /** A configured define (Kamailio's `#!define`) for the script's tenant, or undefined. */
   getDefine?(ctx: RouteContext, name: string): string | undefined;
   /** Every tenant's htables; the htable functions only ever look up the context's tenant. */
@@ -61,12 +74,18 @@ export interface RouteHost {
   readonly acc?: AccHost;
   /** Digest nonces and the subscribers of the auth functions; absent on a server without them (they fail). */
   readonly auth?: AuthHost;
+  /** Every tenant's dialogs (KSR.dialog); the dialog functions fail without it. */
+  readonly dialogs?: DialogHost;
+  /** Every tenant's destination sets (dispatcher); absent: the dispatcher functions answer -1. */
+  readonly dispatcher?: Dispatcher;
   /** Pseudo-variable names resolved so far: kept across messages, for the server's lifetime. */
   readonly pvNames: PvNames;
   /** Script regular expressions compiled so far: kept across messages, for the server's lifetime. */
   readonly regexes: ScriptRegexes;
   /** Rate limit of the lines the server writes for a script (host-log.ts); unlimited when absent. */
   readonly logLimit?: LogLimiter;
+  /** Rate limit of the scripts' own lines (xlog, core log), per tenant; unlimited when absent. */
+  readonly scriptLogLimit?: LogLimiter;
   /** Caps on the message a route edits and the reply it builds (message-budget.ts); defaults when absent. */
   readonly editLimits?: EditLimits;
   /** Edits refused by editLimits, by tenant (metrics); not counted when absent. */
@@ -263,6 +282,8 @@ export class RouteContext {
   /** `$rc`: the code of the last KSR function that returned one (define.ts writes it). */
   lastCode = 0;
   readonly flags: RouteFlags = { message: 0, branch: 0 };
+  /** The message's dialog and what dialog functions set before it exists (Kamailio's dlg_ctx). */
+  readonly dlg: DialogContext = newDialogContext();
   readonly relay: RelayPlan = {
     dstUri: undefined,
     ruriQ: undefined,

@@ -27,9 +27,8 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
     difference: 'As `x.exit`: the guest must return; the message is then not forwarded.',
   },
   {
-    ksr: 'core.is-TLS',
-    difference:
-      'Always false, as `is_SCTP`, `is_WS`, `is_WSS` and `is_WSX`: the server listens on UDP and TCP only.',
+    ksr: 'core.is-SCTP',
+    difference: 'Always false: the server listens on UDP, TCP, TLS, WS and WSS, not SCTP.',
   },
   {
     ksr: 'core.is-ipv4',
@@ -77,8 +76,21 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
   {
     ksr: 'tm.t-relay',
     difference:
-      "Relays only to sip: URIs over UDP or TCP, and only to the tenant's `relay_allow` destinations (-510 " +
-      'otherwise).',
+      "Relays only to the tenant's `relay_allow` destinations (-510 otherwise); SCTP next hops are refused " +
+      '(-480). A next hop over ws or wss (transport=ws, as RFC 7118 and Kamailio write both) is reached only ' +
+      'over an open connection the peer made (Kamailio cannot dial WebSocket peers either); with none the ' +
+      'branch fails as a send error. Such a request leaves from the first ws listener, else the first wss ' +
+      'one, and its Via names that listener (WS or WSS). sips: next hops go over TLS with the certificate ' +
+      'verified even when `tls.verify_next_hop` is off.',
+  },
+  {
+    ksr: 'tm.t-set-disable-failover',
+    absent: true,
+    difference:
+      'Not provided: DNS failover to the next target of a name (Kamailio `use_dns_failover`, on here by ' +
+      'default as are NAPTR and SRV weighting) is the server setting `relay_dns.failover` (docs/dns.md). A name ' +
+      'is resolved when its branch is sent: `t-relay` to a name that does not resolve returns 1 and the branch ' +
+      'ends 503 (Kamailio resolves inside t_relay and returns -478).',
   },
   {
     ksr: 'kx.get-msgbuf',
@@ -248,5 +260,118 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
       'request is still held (an rtpengine command pending); the entry is left when the hold is released ' +
       '(Kamailio: at the end of the script). A copy without Via branch matches only another without one ' +
       '(Kamailio then ignores the branch).',
+  },
+  {
+    ksr: 'dialog.dlg-manage',
+    difference:
+      "In-dialog requests are matched by Call-ID and tags (Kamailio's seq_match_mode 2 without the `did` " +
+      'Record-Route parameter), when loose-route finds our own Route entry or dlg-manage sees them. Dialogs ' +
+      'are kept in memory per tenant (db_mode 0): a restart forgets them. A dialog made in a request route ' +
+      'whose INVITE is not relayed (answered statelessly, dropped, the route failed) ends as failed at once. ' +
+      "Past the tenant's `dialog.max_dialogs` it answers -1.",
+  },
+  {
+    ksr: 'dialog.dlg-bye',
+    difference:
+      "The next hop of each BYE must be an IP address (no DNS from a timer) allowed by the tenant's " +
+      '`relay_allow`; the dialog ends when the BYEs are sent (Kamailio: at the first BYE reply), and the ' +
+      "replies to them are absorbed without running the reply route. The timeout's BYEs follow `dialog.send_bye` " +
+      '(Kamailio also takes `$dlg_ctx(timeout_bye)`, not provided).',
+  },
+  {
+    ksr: 'dialog.set-dlg-profile',
+    difference:
+      "Profiles are the tenant's (declared per tenant); a dialog is in a profile with a given value once, so " +
+      'setting it again does not count it twice.',
+  },
+  {
+    ksr: '$dlg',
+    difference:
+      'Reads h_id, state, callid, from_uri, to_uri, from_tag, to_tag, from_cseq, to_cseq, from_contact, ' +
+      'to_contact, lifetime, sflags and start_ts; other attributes are $null. `$dlg_ctx` is not provided.',
+  },
+  {
+    ksr: 'dialog.dlg-set-state',
+    absent: true,
+    difference:
+      'Not provided, nor dlg_update_state, dlg_set_property, dlg_reset_property, dlg_set_timeout_id, ' +
+      'dlg_update_contact, dlg_update_socket, var_getw, dlg_bridge, dlg_refer_did, dlg_refer_cid, ' +
+      'dlg_req_within4, dlg_remove_dialogs_from_node: states move only with the SIP messages, and the server ' +
+      'sends no requests in a dialog but its BYEs.',
+  },
+  {
+    ksr: 'dialog.dlg-db-load-callid',
+    absent: true,
+    difference: 'Not provided, nor dlg_db_load_extra: dialogs are not stored in a database.',
+  },
+  {
+    ksr: 'dispatcher.ds-select-dst',
+    difference:
+      'Also `ds-select-domain`, `ds-select` and their `-limit` forms. Algorithms 0-4, 6 and 8-11 as Kamailio; 5 (auth ' +
+      'username), 7 (pseudo-variable hash), 12 (parallel) and 13 (latency) use the first active destination, as ' +
+      'Kamailio does for an algorithm it lacks. No `use_default`. Destination host names are not resolved when ' +
+      'loaded (the relay resolves them); the `socket`/`sockname` attributes are kept but do not force the send ' +
+      'socket (the outbound interface follows the destination). The failover records (`$xavp(_dsdst_)`, ' +
+      '`$xavp(_dsctx_)`) stay with the transaction for ds-next-dst but cannot be read by the script. Each ' +
+      'tenant has its own sets (config `[tenants.dispatcher]` and `kemi-wasm dispatcher`); a reload keeps the ' +
+      'state and call load of destinations that remain.',
+  },
+  {
+    ksr: 'dispatcher.ds-is-from-list',
+    difference:
+      'Also `ds-is-from-lists`, `-mode` and `-uri`. Only destinations whose host is an IP address match (no DNS); ' +
+      'with `-uri` the URI must name an IP address, else -1. `setid_pvname` and `attrs_pvname` are not set.',
+  },
+  {
+    ksr: 'dispatcher.ds-is-active',
+    difference:
+      'Probing (`ds_probing_mode`, `ds_ping_interval`, `ds_probing_threshold`, `ds_inactive_threshold`, ' +
+      '`ds_ping_reply_codes`) sends each probe once over UDP (a destination with another transport, or named by ' +
+      'a host name, is not probed), a probe unanswered by the next round counts as 408, at most `max_pings_per_interval` per tenant and ' +
+      "round and only where the tenant's `relay_allow` lets it relay. The event routes `dispatcher:dst-down` / " +
+      '`dst-up` do not run: state changes are logged and counted (kemi_dispatcher_events_total, ' +
+      'kemi_dispatcher_destination_up). No latency statistics, `ds_ping_socket` or `obproxy` attribute.',
+  },
+  {
+    ksr: 'dispatcher.ds-load-update',
+    difference:
+      'Also `ds-load-unset`. The call-load cells of algorithm 10 are per tenant, at most ' +
+      '`dispatcher.max_calls_per_tenant` (past it a selection falls back to algorithm 0, as Kamailio when a cell ' +
+      'cannot be added); the dialog module frees a call whose dialog ends (Dispatcher.releaseCallLoad).',
+  },
+  {
+    ksr: 'dispatcher.ds-reload',
+    absent: true,
+    difference:
+      'Sets are reloaded by the admin API / `kemi-wasm dispatcher reload` (and at once by add and rm).',
+  },
+  {
+    ksr: 'dispatcher.ds-select-routes',
+    absent: true,
+    difference: 'Not provided, nor `ds_mark_addr`, `ds_oc_set_attrs`, `ds_dsg_fetch` and `$dsv`.',
+  },
+  {
+    ksr: 'siptrace.sip-trace',
+    difference:
+      "Captures go to the HEP collector of the config (`trace.hep`) only, and into the tenant's recent-trace " +
+      'store; -1 when the server has no collector. Kamailio can also write to a database or duplicate to a SIP URI.',
+  },
+  {
+    ksr: 'siptrace.sip-trace-mode',
+    difference:
+      '"t" follows the transaction by Call-ID and CSeq number (so its ACK and CANCEL too); "d" traces the ' +
+      'current message only, as Kamailio does without its dialog module (there is no dialog module here).',
+  },
+  {
+    ksr: 'siptrace.sip-trace-dst',
+    absent: true,
+    difference:
+      'Not offered (nor sip_trace_dst_cid, sip_trace_dst_cid_type, sip_trace_msg): a destination chosen by a ' +
+      "tenant's script would let it send copies of traffic to any address.",
+  },
+  {
+    ksr: 'siptrace.hlog',
+    absent: true,
+    difference: 'Not offered (nor hlog_cid): HEP log packets are not exported.',
   },
 ];

@@ -6,6 +6,8 @@ import { authDb } from './auth-db.ts';
 import { core } from './core.ts';
 import { corex } from './corex.ts';
 import type { KsrModule } from './define.ts';
+import { dialog } from './dialog.ts';
+import { dispatcher } from './dispatcher.ts';
 import { hdr } from './hdr.ts';
 import { htable } from './htable.ts';
 import { kx } from './kx.ts';
@@ -18,6 +20,7 @@ import { registrar } from './registrar.ts';
 import { rr } from './rr.ts';
 import { rtpengine } from './rtpengine.ts';
 import { sanity } from './sanity.ts';
+import { siptrace } from './siptrace.ts';
 import { siputils } from './siputils.ts';
 import { sl } from './sl.ts';
 import { textops, textopsx } from './textops.ts';
@@ -42,11 +45,19 @@ export {
   type RouteKind,
   type RouteScript,
   type RtpengineHost,
+  type SipTraceHost,
   type TmHost,
   type TmSettings,
   type TmState,
 } from './context.ts';
 export type { KsrFunction, KsrModule } from './define.ts';
+export {
+  type DialogContext,
+  type DialogHost,
+  dialogResponded,
+  followInDialog,
+  settleDialog,
+} from './dialog-tracking.ts';
 export { type AuthHost, type AuthSettings, FAILURE_CAUSE } from './digest-auth.ts';
 export { PvNames } from './pseudo-variables.ts';
 export { linearRegex, ScriptRegexes } from './script-regex.ts';
@@ -78,4 +89,7 @@ export const ksrModules: readonly KsrModule[] = [
   textops,
   textopsx,
   acc,
+  dialog,
+  dispatcher,
+  siptrace,
 ];

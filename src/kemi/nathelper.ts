@@ -267,7 +267,8 @@ function natUacTest(ctx: RouteContext, tests: number): number {
   if (tests & 0x08 && sdpPrivate(msg.body)) return 1;
   if (tests & 0x04 && via && isPrivateAddress(via.host)) return 1;
   if (tests & 0x20 && isPrivateAddress(src.address, true)) return 1;
-  // 64: WebSocket. This server has no WebSocket transport: never true.
+  // 64: the request came over a WebSocket (ws or wss): a browser's Contact is never reachable as written.
+  if (tests & 0x40 && (ctx.source.proto === 'ws' || ctx.source.proto === 'wss')) return 1;
   if (tests & 0x80 && contactUri && src.port !== (contactUri.port ?? SIP_PORT)) return 1;
   if (tests & 0x100 && msg.body !== '') {
     const media = mediaAddresses(msg.body) ?? [];

@@ -2,7 +2,9 @@
 // used by the `pv` interface and by xlog's formatter. A name is `$xy` or `$xy(arg)`.
 import { err, OK, ok, type Result } from '../result.ts';
 import { formatUri, type NameAddr, parseUri, type SipUri } from '../sip/index.ts';
+import type { DialogRecord } from '../state/dialog-store.ts';
 import type { PvValue, RouteContext } from './context.ts';
+import { messageDialog } from './dialog-tracking.ts';
 import { findCredentials, headerFor, splitUsername } from './digest-auth.ts';
 import { hostLog } from './host-log.ts';
 import { tenantTable, writeItem } from './htable.ts';
@@ -67,6 +69,43 @@ function nameAddrVariables(header: 'from' | 'to', prefix: string): Record<string
     [`${prefix}n`]: { get: (ctx) => value(ctx)?.displayName },
     [`${prefix}t`]: { get: (ctx) => value(ctx)?.tag },
   };
+}
+
+/** `$dlg(name)`: Kamailio's names; an unknown one reads $null. */
+function dialogAttribute(d: DialogRecord | undefined, name: string): PvValue {
+  if (d === undefined) return undefined;
+  switch (name) {
+    case 'h_id':
+      return Number(d.id);
+    case 'state':
+      return d.state;
+    case 'callid':
+      return d.callId;
+    case 'from_uri':
+      return d.fromUri.slice(1, -1);
+    case 'to_uri':
+      return d.toUri.slice(1, -1);
+    case 'from_tag':
+      return d.caller.tag;
+    case 'to_tag':
+      return d.callee.tag;
+    case 'from_cseq':
+      return String(d.caller.cseq);
+    case 'to_cseq':
+      return String(d.callee.cseq);
+    case 'from_contact':
+      return d.caller.contact;
+    case 'to_contact':
+      return d.callee.contact;
+    case 'lifetime':
+      return d.lifetime;
+    case 'sflags':
+      return d.flags;
+    case 'start_ts':
+      return d.confirmedAt === undefined ? 0 : Math.floor(d.confirmedAt / 1000);
+    default:
+      return undefined;
+  }
 }
 
 const avpName = (name: string) => (name.startsWith('s:') ? name.slice(2) : name);
@@ -190,6 +229,19 @@ const VARIABLES: Record<string, PseudoVariable> = {
       return true;
     },
   },
+  // The message's dialog's variables (dialog module); without a dialog a read is $null, a write refused.
+  dlg_var: {
+    arg: true,
+    get: (ctx, name) => messageDialog(ctx)?.vars.get(name),
+    set: (ctx, v, name) => {
+      const dialog = messageDialog(ctx);
+      const store = ctx.host.dialogs?.store;
+      if (dialog === undefined || store === undefined) return false;
+      return store.setVar(dialog, name, v === undefined ? undefined : String(v));
+    },
+  },
+  // Attributes of the message's dialog (Kamailio's $dlg(name)); $null without a dialog.
+  dlg: { arg: true, get: (ctx, name) => dialogAttribute(messageDialog(ctx), name) },
   rc: { get: (ctx) => ctx.lastCode },
   retcode: { get: (ctx) => ctx.lastCode },
   var: {

@@ -7,6 +7,7 @@ import { parseUri } from '../sip/index.ts';
 import { looseRoute } from '../tm/index.ts';
 import type { RecordRouteState, RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
+import { followInDialog } from './dialog-tracking.ts';
 import { hostLog } from './host-log.ts';
 import { inputFits, messageFits } from './message-budget.ts';
 
@@ -110,7 +111,11 @@ export const rr = defineModule('rr', {
     }
     const outcome = looseRoute(request, (uri) => ctx.host.isMyself(uri.host, uri.port));
     if (outcome.dstUri !== undefined) ctx.relay.dstUri = outcome.dstUri;
-    if (outcome.localParams !== undefined) ctx.relay.localRouteParams = outcome.localParams;
+    if (outcome.localParams !== undefined) {
+      ctx.relay.localRouteParams = outcome.localParams;
+      // Our own Route entry: the dialog module follows the request (Kamailio's rr callback dlg_onroute).
+      followInDialog(ctx);
+    }
     return outcome.code;
   },
   'check-route-param': (ctx, re) => {

@@ -32,5 +32,8 @@ export function scriptLog(ctx: RouteContext, level: string, text: string): void 
   const pinoLevel = pinoLevelOf(level);
   if (!ctx.log.isLevelEnabled(pinoLevel)) return;
   const line = byteStringToUtf8(text.endsWith('\n') ? text.slice(0, text.endsWith('\r\n') ? -2 : -1) : text);
-  ctx.log[pinoLevel]({ script: level }, line);
+  // One budget per tenant (the limiter keys by the logger's tenant binding): a noisy script fills only its own.
+  const limiter = ctx.host.scriptLogLimit;
+  if (limiter) limiter.write(ctx.log, pinoLevel, 'script', { script: level }, line);
+  else ctx.log[pinoLevel]({ script: level }, line);
 }

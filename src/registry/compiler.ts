@@ -8,6 +8,8 @@
 // that dies (an upload that needs more memory than the bound) is a failure of that upload only: the process
 // is replaced and the next job runs normally. A crash is not retried: it may be the upload's own doing (a
 // memory bomb), and a second try would double its cost.
+
+import { siblingModule } from '../module-url.ts';
 import { fail, ok, type Problem, type Result } from '../result.ts';
 import {
   type CompiledModule,
@@ -66,7 +68,7 @@ export class ModuleCompiler {
     this.#maxMemoryMb = maxMemoryMb;
     const lane = () =>
       new SupervisedWorker<CompileJob, PortableResult>({
-        url: new URL('./compile-worker.ts', import.meta.url),
+        url: siblingModule('compile-worker', import.meta.url),
         timeoutMs: this.#timeoutMs,
         // The JS heap alone gets at most the whole bound: V8 then collects before the watch kills.
         process: { maxMemoryMb, maxHeapMb: maxMemoryMb },

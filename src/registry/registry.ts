@@ -35,6 +35,8 @@ export interface RegistryOptions {
   readonly log: Logger;
   /** Parent of each version's script logger (bound to tenant and version); default `log`. */
   readonly scriptLog?: Logger;
+  /** Log levels of tenants whose script lines are written at another level than `scriptLog`'s. */
+  readonly scriptLogLevels?: Readonly<Record<string, string>>;
   /** Where timers are scheduled, guarded (src/callback-guard.ts); default: one of the registry's own. */
   readonly timers?: CallbackGuard;
 }
@@ -55,6 +57,7 @@ export class Registry implements ScriptGuard {
       linker: options.linker,
       log,
       scriptLog: options.scriptLog ?? log,
+      scriptLogLevels: options.scriptLogLevels ?? {},
       tenant: (name) => this.#tenants.get(name),
       emit,
       timers: options.timers ?? new CallbackGuard(log),

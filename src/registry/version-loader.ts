@@ -44,6 +44,8 @@ export interface VersionLoaderOptions {
   readonly log: Logger;
   /** Parent of each version's script logger (bound to tenant and version). */
   readonly scriptLog: Logger;
+  /** A tenant's own level (config tenants[].log_level), over scriptLog's. */
+  readonly scriptLogLevels: Readonly<Record<string, string>>;
   readonly tenant: (name: string) => TenantState | undefined;
   readonly emit: (event: RegistryEvent) => void;
   /** Schedules each version's dialog grace timer. */
@@ -109,7 +111,8 @@ export class VersionLoader {
   }
 
   script(tenant: string, version: number, sha256: string, runner: ModuleRunner): ManagedScript {
-    const log = this.#o.scriptLog.child({ tenant, version });
+    const level = this.#o.scriptLogLevels[tenant];
+    const log = this.#o.scriptLog.child({ tenant, version }, level === undefined ? undefined : { level });
     return new ManagedScript(tenant, version, sha256, runner, log, this.#onIdle, this.#o.timers);
   }
 

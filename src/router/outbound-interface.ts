@@ -5,7 +5,7 @@
 // interface address of the family (this host's addresses, as read at start).
 import { networkInterfaces } from 'node:os';
 import type { OutboundInterface } from '../tm/index.ts';
-import type { Endpoint, Proto, Source, Transport } from '../transport/index.ts';
+import type { LocalAddress, Proto, Source, Transport } from '../transport/index.ts';
 
 const isWildcard = (address: string) => address === '0.0.0.0' || address === '::';
 // Only IPv6 literals hold a colon (host names and IPv4 never do): cheaper than net.isIPv6's regex.
@@ -39,25 +39,31 @@ export class OutboundInterfaces {
     const family = familyOf(host);
     const listeners = this.#transport.localAddresses;
     const here = near.local;
+    // transport=ws names both WebSocket flavours: either listener will do, ws first.
+    const kinds: readonly Proto[] = proto === 'ws' ? ['ws', 'wss'] : [proto];
     // A TCP connection's local end is a concrete address even on a wildcard listener: find the listener.
-    let listener: Endpoint | undefined =
-      near.proto === proto
-        ? listeners.find(
-            (l) =>
-              l.proto === proto &&
-              l.family === family &&
-              l.port === here.port &&
-              (l.address === here.address || isWildcard(l.address)),
-          )
-        : undefined;
-    listener ??= listeners.find((l) => l.proto === proto && l.family === family);
+    let listener: LocalAddress | undefined = kinds.includes(near.proto)
+      ? listeners.find(
+          (l) =>
+            l.proto === near.proto &&
+            l.family === family &&
+            l.port === here.port &&
+            (l.address === here.address || isWildcard(l.address)),
+        )
+      : undefined;
+    for (const kind of kinds) listener ??= listeners.find((l) => l.proto === kind && l.family === family);
     if (listener === undefined) return undefined;
     let address = listener.address;
     if (isWildcard(address)) {
       address =
         !isWildcard(here.address) && familyOf(here.address) === family ? here.address : this.#name(family);
     }
-    return { listener: { address: listener.address, port: listener.port }, address, port: listener.port };
+    const chosen = {
+      listener: { address: listener.address, port: listener.port },
+      address,
+      port: listener.port,
+    };
+    return listener.proto === proto ? chosen : { ...chosen, proto: listener.proto };
   }
 
   #name(family: 4 | 6): string {

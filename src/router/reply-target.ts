@@ -1,6 +1,6 @@
 // Where a response to a request goes, as a transport send target, decided by where the request came from
 // and never by what the peer wrote (issue 11: a Via must not steer replies to a third party):
-// - TCP: over the request's connection; when it closed, only to the request's own source address and port.
+// - TCP, TLS, WS: over the request's connection; when it closed, only to the request's own source address and port.
 //   The Via's received/sent-by are not dialled (RFC 3261 18.2.2 would open a connection there).
 // - UDP: to the datagram's source address, at the source port when the Via asks for rport (RFC 3581) or
 //   names another transport (its sent-by port is a stream listener's), else at the sent-by port (RFC 3261
@@ -25,9 +25,9 @@ export function replyTarget(
   options: ReplyTargetOptions = {},
 ): AddressTarget {
   const { address, port } = source.remote;
-  if (source.proto === 'tcp') {
+  if (source.proto !== 'udp') {
     const target = {
-      proto: 'tcp',
+      proto: source.proto,
       address,
       port,
       connectionId: source.connectionId,

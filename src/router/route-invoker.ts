@@ -15,6 +15,7 @@ import type { Source } from '../transport/index.ts';
 import { countIn, type RouterCounters } from './counters.ts';
 import type { FailurePolicy, PolicyOutcome, ScriptGuard } from './failure-policy.ts';
 import type { Script } from './script.ts';
+import type { ScriptStats } from './script-stats.ts';
 
 /** A route context for `script`: it carries the script it runs on (its tenant's defines, htables ...). */
 export function scriptContext(
@@ -68,9 +69,12 @@ export class RouteInvoker {
   #depth = 0;
   #deferred: (() => void)[] = [];
 
-  constructor(counters: RouterCounters, guard: ScriptGuard) {
+  readonly #stats: ScriptStats;
+
+  constructor(counters: RouterCounters, guard: ScriptGuard, stats: ScriptStats) {
     this.#counters = counters;
     this.#guard = guard;
+    this.#stats = stats;
   }
 
   /** Runs `kind`'s route on `script` under the tenant's failure policy; what the caller carries out. */
@@ -110,6 +114,7 @@ export class RouteInvoker {
     ctx.logMeter = script.runner.meter;
     this.#depth++;
     let failure: Failure | undefined;
+    const started = performance.now();
     try {
       const outcome = script.runner.invoke(route, ctx, name);
       if (!outcome.ok) {
@@ -119,6 +124,13 @@ export class RouteInvoker {
     } finally {
       this.#depth--;
     }
+    this.#stats.invocation(
+      script,
+      route, // never the named route's name: the script picks it, and a label must stay few
+      performance.now() - started,
+      script.runner.last.fuelUsed,
+      failure?.cause,
+    );
     if (this.#depth === 0) this.#drain();
     return failure;
   }

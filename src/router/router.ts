@@ -4,9 +4,12 @@
 // what the route decided, or, when the route failed, the tenant's failure policy on the message as it was
 // received. It is the RouteHost the KSR functions call for replies, relays and "is this me".
 import type { Logger } from 'pino';
+import type { Dispatcher } from '../dispatcher/dispatcher.ts';
+import type { DnsServer } from '../dns/dns-client.ts';
 import {
   type AccHost,
   type AuthHost,
+  type DialogHost,
   type LocationHost,
   leavePretranWhenDone,
   type PermissionsHost,
@@ -15,6 +18,7 @@ import {
   type RouteHost,
   type RtpengineHost,
   ScriptRegexes,
+  settleDialog,
 } from '../kemi/index.ts';
 import { LogLimiter } from '../log-limit.ts';
 import {
@@ -29,6 +33,7 @@ import {
   type SipResponse,
   utf8ToByteString,
 } from '../sip/index.ts';
+import type { DialogStore } from '../state/dialog-store.ts';
 import type { HtableStore, PikeStore } from '../state/index.ts';
 import {
   type Clock,
@@ -47,12 +52,14 @@ import type { MessageTrace } from '../trace/index.ts';
 import type { FramingError, Resolve, SendTarget, Source, Transport } from '../transport/index.ts';
 import { countBy, createRouterCounters, type RouterCounters } from './counters.ts';
 import { DEFAULT_RESOLVER_LIMITS, type ResolverLimits } from './destination-resolver.ts';
+import { DialogByes } from './dialog-bye.ts';
 import { defaultGuard, type FailurePolicy, type PolicyOutcome, type ScriptGuard } from './failure-policy.ts';
 import { isLocalTag, localToTag } from './local-tag.ts';
 import type { Myself } from './myself.ts';
 import { type ReplyTargetOptions, replyTarget } from './reply-target.ts';
-import { type PolicedRoute, RouteInvoker, scriptContext } from './route-invoker.ts';
+import { type PolicedRoute, RouteInvoker, scriptContext, scriptOf } from './route-invoker.ts';
 import type { Script, ScriptSelector } from './script.ts';
+import { ScriptStats } from './script-stats.ts';
 import { type AuthorizeDestination, allowAllDestinations, TransactionHost } from './transaction-host.ts';
 
 export interface RouterOptions {
@@ -81,9 +88,14 @@ export interface RouterOptions {
   readonly authorizeDestination?: AuthorizeDestination;
   /** Scripts may relay to the server's own sockets (config relay_to_self); refused when absent. */
   readonly relayToSelf?: boolean;
-  /** Resolution of relay destinations' host names (OS resolver) and its cache and timeout (defaults). */
+  /**
+   * Resolution of relay destinations' host names: RFC 3263 against `dnsServers` (/etc/resolv.conf's when
+   * absent), or A/AAAA from `resolve` (tests); its cache, timeouts and bounds (defaults), and failover.
+   */
   readonly resolve?: Resolve;
+  readonly dnsServers?: readonly DnsServer[];
   readonly resolverLimits?: Partial<ResolverLimits>;
+  readonly dnsFailover?: boolean;
   /** URI parameters for the Record-Route entries of a script's transaction for a request (the registry's
    *  dialog pinning: ";kwv=7.<mac>", signed for the tenant, version and Call-ID). */
   readonly recordRouteParams?: (script: Script, request: SipRequest) => string;
@@ -99,10 +111,16 @@ export interface RouterOptions {
   readonly rtpengine?: RtpengineHost;
   /** Accounting records and settings (acc); nothing is accounted without it. */
   readonly acc?: AccHost;
+  /** Every tenant's dialogs (KSR.dialog); the dialog functions fail without it. */
+  readonly dialogs?: DialogStore;
+  /** Every tenant's destination sets (KSR.dispatcher); the functions answer -1 without them. */
+  readonly dispatcher?: Dispatcher;
   /** Replies follow a Via maddr naming a multicast group (config `multicast_replies`); off when absent. */
   readonly multicastReplies?: boolean;
   /** Rate limit of the lines a peer can cause once per message; default limits when absent. */
   readonly logLimit?: LogLimiter;
+  /** Rate limit of the scripts' own log lines, per tenant; unlimited when absent. */
+  readonly scriptLogLimit?: LogLimiter;
   /** maxfwd's `max_limit` (config `maxfwd.max_limit`); 70 when absent. */
   readonly maxfwdLimit?: number;
   /** sanity's `noreply` (config `sanity.noreply`); off when absent. */
@@ -113,6 +131,8 @@ export interface RouterOptions {
 
 export class Router implements RouteHost {
   readonly counters: RouterCounters = createRouterCounters();
+  /** Per tenant and version: requests, replies, route invocations, durations, fuel, failures. */
+  readonly scriptStats = new ScriptStats();
   /** The transaction layer: the tm functions' host, its counters and table. */
   readonly tm: TransactionHost;
   /** The htables the KSR functions reach, by the route context's tenant. */
@@ -123,6 +143,10 @@ export class Router implements RouteHost {
   readonly auth: AuthHost | undefined;
   readonly rtpengine: RtpengineHost | undefined;
   readonly acc: AccHost | undefined;
+  readonly dialogs: DialogHost | undefined;
+  /** The BYEs the server sends for dialogs (dlg_bye, timeouts with send_bye); absent without dialogs. */
+  readonly dialogByes: DialogByes | undefined;
+  readonly dispatcher: Dispatcher | undefined;
   readonly maxfwdLimit: number | undefined;
   readonly sanityNoReply: boolean;
   readonly pvNames = new PvNames();
@@ -132,12 +156,15 @@ export class Router implements RouteHost {
   readonly regexes = new ScriptRegexes();
   /** Requests whose route called t-precheck-trans, until they are done with (tmx). */
   readonly pretran = new PretranTable();
+  /** The message trace, for KSR siptrace. */
+  readonly siptrace: MessageTrace | undefined;
   readonly #transport: Transport;
   readonly #myself: Myself;
   readonly #selector: ScriptSelector;
   readonly #log: Logger;
   /** Rate limit of per-message lines, the peers' and the scripts' (per tenant). */
   readonly logLimit: LogLimiter;
+  readonly scriptLogLimit: LogLimiter | undefined;
   readonly #parseLimits: Partial<ParseLimits> | undefined;
   readonly #invoker: RouteInvoker;
   readonly #defines: ReadonlyMap<string, string>;
@@ -148,10 +175,12 @@ export class Router implements RouteHost {
   constructor(options: RouterOptions) {
     this.#transport = options.transport;
     this.#trace = options.trace;
+    this.siptrace = options.trace;
     this.#myself = options.myself;
     this.#selector = options.selector;
     this.#log = options.log;
     this.logLimit = options.logLimit ?? new LogLimiter();
+    this.scriptLogLimit = options.scriptLogLimit;
     this.#parseLimits = options.parseLimits;
     this.editLimits = { ...DEFAULT_EDIT_LIMITS, ...options.editLimits };
     this.editsRefused = this.counters.editsRefused;
@@ -163,9 +192,10 @@ export class Router implements RouteHost {
     this.auth = options.auth;
     this.rtpengine = options.rtpengine;
     this.acc = options.acc;
+    this.dispatcher = options.dispatcher;
     this.maxfwdLimit = options.maxfwdLimit;
     this.sanityNoReply = options.sanityNoReply ?? false;
-    this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard);
+    this.#invoker = new RouteInvoker(this.counters, options.guard ?? defaultGuard, this.scriptStats);
     this.#defines = defineMap(options.defines ?? {});
     this.#tenantDefines = new Map(
       Object.entries(options.tenantDefines ?? {}).map(([tenant, defines]) => [
@@ -185,12 +215,36 @@ export class Router implements RouteHost {
       authorizeDestination: options.authorizeDestination ?? allowAllDestinations,
       relayToSelf: options.relayToSelf ?? false,
       resolve: options.resolve,
+      dnsServers: options.dnsServers,
+      dnsFailover: options.dnsFailover,
       resolverLimits: { ...DEFAULT_RESOLVER_LIMITS, ...options.resolverLimits },
       recordRouteParams: options.recordRouteParams ?? (() => ''),
       replyOptions: this.#replyOptions,
       log: options.log,
       logLimit: this.logLimit,
     });
+    const store = options.dialogs;
+    if (store !== undefined) {
+      const byes = new DialogByes({
+        transport: options.transport,
+        timing: {
+          clock: options.clock ?? systemClock,
+          timers: { ...DEFAULT_TIMER_VALUES, ...options.timers },
+        },
+        refuse: (tenant, hop) => this.tm.refuseFor(tenant, hop),
+        log: options.log.child({ layer: 'dialog' }),
+        logLimit: this.logLimit,
+      });
+      this.dialogByes = byes;
+      this.dialogs = { store, pin: pinScript, bye: (dialog, side) => byes.bye(dialog, side) };
+      // A confirmed dialog whose lifetime ran out: BYE both ways first when the tenant's send_bye asks.
+      store.onExpired((dialog) => {
+        if (store.settings(dialog.tenant).sendBye) byes.bye(dialog, 'both');
+      });
+    } else {
+      this.dialogByes = undefined;
+      this.dialogs = undefined;
+    }
   }
 
   /** Every message the transport hands over. */
@@ -208,7 +262,10 @@ export class Router implements RouteHost {
   }
 
   #receive(bytes: Buffer, source: Source, trace: MessageTrace | undefined): void {
-    const parsed = parseMessage(bytes, { datagram: source.proto === 'udp', limits: this.#parseLimits });
+    const parsed = parseMessage(bytes, {
+      datagram: source.proto === 'udp' || source.proto === 'ws' || source.proto === 'wss',
+      limits: this.#parseLimits,
+    });
     if (trace !== undefined) trace.received(bytes, source, parsed.ok ? parsed.value : undefined);
     if (!parsed.ok) {
       const { error } = parsed;
@@ -317,6 +374,7 @@ export class Router implements RouteHost {
       );
       return;
     }
+    this.scriptStats.request(script);
     this.#invoker.run(script, this.#requestRoute(request, source, bytes, key));
   }
 
@@ -350,7 +408,10 @@ export class Router implements RouteHost {
       returned: (ctx) => {
         leavePretranWhenDone(ctx);
         if (ctx.tm.afterRoute) for (const send of ctx.tm.afterRoute) send();
+        const ran = scriptOf(ctx);
+        if (ctx.answer.replied !== undefined && ran) this.scriptStats.reply(ran, 'local', ctx.answer.replied);
         const tx = ctx.tm.transaction;
+        settleDialog(ctx, tx?.relayed ?? false);
         if (tx) {
           tx.startPending();
           // Made, then answered statelessly (t-relay refused, sl-reply-error): nothing will use it; left, it
@@ -366,10 +427,12 @@ export class Router implements RouteHost {
       answered,
       retrying: (ctx) => {
         ctx.tm.pretran?.leave();
+        settleDialog(ctx, false);
         ctx.tm.transaction?.abandon();
       },
       failed: (ctx, policy) => {
         ctx.tm.pretran?.leave();
+        settleDialog(ctx, false);
         const left = answered(ctx) ? 'none' : policy.mode === 'drop' ? 'drop' : undefined;
         if (left === undefined)
           return { outcome: this.#failClosed(ctx, policy, bytes, source), value: undefined };
@@ -402,10 +465,14 @@ export class Router implements RouteHost {
    * takes it, or it is forwarded statelessly by its Via.
    */
   #onReply(received: SipResponse, source: Source, bytes: Buffer): void {
+    if (this.dialogByes?.absorb(received, source)) return;
     const entry = this.tm.matchResponse(received);
     const tx = entry?.owner;
     const script = tx ? this.tm.scriptOf(tx) : this.#selector.select(received, source);
-    if (script !== undefined) this.#attribute(script);
+    if (script !== undefined) {
+      this.#attribute(script);
+      this.scriptStats.reply(script, 'received', received.status);
+    }
     const response = script
       ? this.#invoker.run(script, this.#replyRoute(received, source, bytes, tx))
       : received;
@@ -447,7 +514,10 @@ export class Router implements RouteHost {
 
   /** The message as received, parsed again: what a failed route changed on its copy is not there. */
   #asReceived(bytes: Buffer, source: Source): SipRequest | SipResponse {
-    const parsed = parseMessage(bytes, { datagram: source.proto === 'udp', limits: this.#parseLimits });
+    const parsed = parseMessage(bytes, {
+      datagram: source.proto === 'udp' || source.proto === 'ws' || source.proto === 'wss',
+      limits: this.#parseLimits,
+    });
     if (!parsed.ok)
       throw new Error(`a message that parsed once does not parse again: ${parsed.error.detail}`);
     if (parsed.value instanceof SipRequest) addReceived(parsed.value, source.remote);
@@ -500,6 +570,18 @@ function overloadHeaders(ctx: RouteContext, status: number): ReadonlyArray<reado
   if (status !== 503 || ctx.tm.overload === undefined) return headers;
   if (headers.some(([name]) => name.toLowerCase() === 'retry-after')) return headers;
   return [...headers, ['Retry-After', String(ctx.tm.overload)]];
+}
+
+/** The dialog's hold on the context's module version: released once, however often called. */
+function pinScript(ctx: RouteContext): () => void {
+  const script = scriptOf(ctx);
+  if (script === undefined) return () => {};
+  script.pin();
+  let held = true;
+  return () => {
+    if (held) script.unpin();
+    held = false;
+  };
 }
 
 function defineMap(defines: Readonly<Record<string, string>>): Map<string, string> {

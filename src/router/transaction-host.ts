@@ -10,6 +10,8 @@
 
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
+import type { DnsServer } from '../dns/dns-client.ts';
+import { systemDnsServers } from '../dns/resolv-conf.ts';
 import { hostLog } from '../kemi/host-log.ts';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
 import type { LogLimiter } from '../log-limit.ts';
@@ -41,7 +43,13 @@ import {
   type TransactionRoutes,
   TransactionTable,
 } from '../tm/index.ts';
-import { type Proto, type Resolve, resolveHost, type Source, type Transport } from '../transport/index.ts';
+import {
+  normalizeAddress,
+  type Proto,
+  type Resolve,
+  type Source,
+  type Transport,
+} from '../transport/index.ts';
 import { countBy, countIn, type RouterCounters } from './counters.ts';
 import { DestinationResolver, type ResolverLimits } from './destination-resolver.ts';
 import { localToTag } from './local-tag.ts';
@@ -76,10 +84,14 @@ export interface TransactionHostOptions {
   readonly authorizeDestination: AuthorizeDestination;
   /** The operator's relay_to_self: scripts may relay to the server's own sockets (off: refused). */
   readonly relayToSelf: boolean;
-  /** Resolves the host names of relay destinations (the OS resolver when absent). */
+  /** Resolves the host names of relay destinations (A/AAAA only; tests): DNS `dnsServers` when absent. */
   readonly resolve?: Resolve;
-  /** Cache and timeout of that resolution. */
+  /** The DNS servers asked for relay destinations' names (RFC 3263); /etc/resolv.conf's when absent. */
+  readonly dnsServers?: readonly DnsServer[];
+  /** Cache, timeouts and bounds of that resolution. */
   readonly resolverLimits: ResolverLimits;
+  /** A branch to a name fails over to its next target (Kamailio's use_dns_failover); default on. */
+  readonly dnsFailover?: boolean;
   /** URI parameters added to the Record-Route entries of a script's transaction for `request` (";kwv=..."). */
   readonly recordRouteParams: (script: Script, request: SipRequest) => string;
   /** How replies are addressed (multicast maddr or not). */
@@ -106,7 +118,9 @@ export class TransactionHost implements TmHost {
     this.caps = new TransactionCaps(options.caps);
     this.#ownSockets = new OwnSockets(options.transport);
     this.#resolver = new DestinationResolver(
-      options.resolve ?? resolveHost,
+      options.resolve !== undefined
+        ? { resolve: options.resolve }
+        : { servers: options.dnsServers ?? systemDnsServers() },
       options.resolverLimits,
       options.clock,
     );
@@ -122,7 +136,13 @@ export class TransactionHost implements TmHost {
       defer: (task) => options.invoker.defer(task),
       newBranch: newBranchId,
       logLimit: options.logLimit,
+      dnsFailover: options.dnsFailover ?? true,
     };
+  }
+
+  /** The relay resolver's counts and its cache's size (metrics). */
+  get dns(): { queries: number; cacheHits: number; failures: number; cached: number } {
+    return { ...this.#resolver.counters, cached: this.#resolver.size };
   }
 
   /** The script a transaction runs its routes on. */
@@ -193,6 +213,12 @@ export class TransactionHost implements TmHost {
     if (held === undefined) void this.#options.transport.send(target, response.toBuffer());
     else void held.then(() => this.#options.transport.send(target, response.toBuffer()));
     return true;
+  }
+
+  /** Why `tenant`'s script may not send to `hop` (own sockets, allow-list), or undefined: dialog BYEs. */
+  refuseFor(tenant: string, hop: NextHop): string | undefined {
+    // A dialog outlives the script object that made it; the checks read only the script's tenant.
+    return this.#refuse({ tenant } as Script, hop);
   }
 
   // ---- TmHost -------------------------------------------------------------------------------------------------
@@ -402,23 +428,28 @@ export class TransactionHost implements TmHost {
     if (target.uri !== ack.uri) ack.setUri(target.uri);
     if (!forwardMaxForwards(ack, ctx.tm.receivedMaxForwards)) return E_UNSPEC;
     ack.pushVia(
-      `SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
+      `SIP/2.0/${(local.proto ?? hop.proto).toUpperCase()} ${hostPort(local.address, local.port)};branch=${statelessBranchId(ack)}`,
     );
     const proto: Proto = hop.proto;
     inheritHold(ctx.request!, ack);
     const log = ctx.log;
     // Sent once the route returns: a route that fails after relaying sends nothing.
     ctx.tm.afterRoute ??= [];
-    const send = (address: string) =>
+    const send = (address: string, port = hop.port) =>
       void this.#options.transport.send(
-        { proto, address, port: hop.port, local: local.listener },
+        { proto, address, port, local: local.listener, ...(hop.secure ? { secure: true } : {}) },
         ack.toBuffer(),
       );
     const forward = () => {
       if (isIP(hop.host) !== 0) return send(hop.host);
-      void this.#resolveFor(script, hop, [isIP(local.listener.address) === 6 ? 6 : 4]).then((address) => {
-        if (address.ok) send(address.value);
-        else log.warn(`ACK not relayed: ${address.error}`);
+      // A stateless ACK goes to the name's first target of the listener's family (no failover: no branch).
+      void this.#resolveFor(script, { ...hop, proto }).then((found) => {
+        const family = isIP(local.listener.address) === 6 ? 6 : 4;
+        const to = found.ok
+          ? found.value.find((t) => t.proto === proto && isIP(t.host) === family)
+          : undefined;
+        if (to !== undefined) send(to.host, to.port);
+        else log.warn(`ACK not relayed: ${found.ok ? `no IPv${family} ${proto} target` : found.error}`);
       });
     };
     ctx.tm.afterRoute.push(() => {
@@ -431,20 +462,53 @@ export class TransactionHost implements TmHost {
   }
 
   /**
-   * The address to send to for `hop`: an IP literal as it is (refuse() decided it), a name resolved once
-   * through the cache and checked again as an address, so a name cannot lead into the server itself.
+   * The targets to send to for `hop`: an IP literal as it is (refuse() decided it), a name resolved once
+   * (RFC 3263, cached) into targets over the transports and families the server listens on, each checked
+   * again as an address against the server's own sockets and the tenant's relay_allow: a name is no way
+   * around the allow-list (a tenant's DNS answering 127.0.0.1 is refused as 127.0.0.1 would be).
    */
-  async #resolveFor(
-    script: Script,
-    hop: NextHop,
-    families: readonly (4 | 6)[],
-  ): Promise<Result<string, string>> {
-    if (isIP(hop.host) !== 0) return ok(hop.host);
+  async #resolveFor(script: Script, hop: NextHop): Promise<Result<NextHop[], string>> {
+    if (isIP(hop.host) !== 0) return ok([hop]);
     if (looksNumeric(hop.host)) return err(`'${hop.host}' is an IP address in disguise, not a host name`);
-    const found = await this.#resolver.resolve(hop.host, families);
-    if (!found.ok) return err(found.error.message);
-    const why = this.#refuseOwn(script, { ...hop, host: found.value });
-    return why === undefined ? found : err(`${hop.host} resolved to ${found.value}: ${why}`);
+    const listeners = this.#options.transport.localAddresses;
+    // The transports listened on, in the order of the listen specs (tried in that order without NAPTR); a
+    // sips: hop only over TLS (RFC 3263 4.1), and its targets stay `secure` (their certificate verified).
+    const listened = [...new Set(listeners.map((l) => l.proto))];
+    const protos = hop.secure ? listened.filter((p) => p === 'tls' || p === 'wss') : listened;
+    const usable = hop.explicitProto ? [hop.proto] : protos;
+    const families = ([4, 6] as const).filter((f) =>
+      listeners.some((l) => l.family === f && usable.includes(l.proto)),
+    );
+    const query = {
+      host: hop.host,
+      port: hop.explicitPort ? hop.port : undefined,
+      proto: hop.explicitProto ? hop.proto : undefined,
+    };
+    const found = await this.#resolver.resolve(query, families, protos);
+    if (!found.ok) return found;
+    const allowed: NextHop[] = [];
+    const refused: string[] = [];
+    for (const target of found.value) {
+      const to: NextHop = {
+        proto: target.proto,
+        host: normalizeAddress(target.address),
+        port: target.port,
+        ...(hop.secure ? { secure: true } : {}),
+      };
+      const why = this.#refuse(script, to);
+      if (why === undefined) allowed.push(to);
+      else refused.push(why);
+    }
+    if (refused.length > 0) {
+      this.#options.logLimit.warn(
+        this.#options.log,
+        'dns-target-refused',
+        { tenant: script.tenant, host: hop.host, refused: refused.length },
+        `${hop.host}: ${refused.length} of ${found.value.length} targets refused: ${refused[0]}`,
+      );
+    }
+    if (allowed.length === 0) return err(`${hop.host} resolved to no allowed target: ${refused[0]}`);
+    return ok(allowed);
   }
 
   #refuseOwn(script: Script, hop: NextHop): string | undefined {
@@ -478,7 +542,7 @@ export class TransactionHost implements TmHost {
     return {
       ...scriptRoutes(script, invoker, host),
       refuse: (hop) => this.#refuse(script, hop),
-      resolve: (hop, families) => this.#resolveFor(script, hop, families),
+      resolve: (hop) => this.#resolveFor(script, hop),
       ended: () => {
         this.caps.release(script.tenant);
         script.unpin();

@@ -5,7 +5,7 @@
 // reply, forward or drop means for each kind (docs/sandbox.md).
 import type { Logger } from 'pino';
 import { accountable, accountReply } from '../kemi/accounting.ts';
-import type { RouteHost } from '../kemi/index.ts';
+import { dialogResponded, type RouteHost } from '../kemi/index.ts';
 import type { SipResponse } from '../sip/index.ts';
 import type { Branch, BranchDraft, BranchVerdict, ProxyTransaction, TransactionRoutes } from '../tm/index.ts';
 import type { Source } from '../transport/index.ts';
@@ -141,6 +141,9 @@ export function scriptRoutes(
    * transaction's source, with the transaction's flags; missed-call flags it used are cleared.
    */
   function responded(tx: ProxyTransaction, response: SipResponse): void {
+    // Dialogs follow the responses of their INVITE (Kamailio's dialog module on TMCB_RESPONSE_OUT too).
+    if (host.dialogs !== undefined && tx.isInvite)
+      dialogResponded(host.dialogs, host.isMyself.bind(host), script.tenant, tx.request, response);
     // Most transactions carry no accounting flag: answered before a context is made.
     if (host.acc === undefined || !accountable(host.acc.settings(script.tenant), tx.flags)) return;
     const request = tx.picked?.request ?? tx.relayedRequest ?? tx.request;

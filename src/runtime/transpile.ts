@@ -5,6 +5,7 @@
 // process restarts. So jco runs only in a thread that can be thrown away: `ThreadTranspiler` in a worker
 // (the compile worker, or the validator worker of `WorkerTranspiler`), which retires the thread after a trap.
 import type { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { siblingModule } from '../module-url.ts';
 import { err, type Result } from '../result.ts';
 import { SupervisedWorker } from './supervised-worker.ts';
 
@@ -25,7 +26,7 @@ export function isTranspilerTrap(message: string): boolean {
 /** jco in a validator worker of its own, for an engine on a thread that must outlive a trap. */
 export class WorkerTranspiler implements Transpiler {
   readonly #worker = new SupervisedWorker<Uint8Array, TranspileResult>({
-    url: new URL('./transpile-worker.ts', import.meta.url),
+    url: siblingModule('transpile-worker', import.meta.url),
     // Transpiling has no side effect: a job whose thread died is sent once more to a new one.
     retries: 1,
   });

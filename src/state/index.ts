@@ -22,6 +22,16 @@ export {
 } from './address-store.ts';
 export { loadAuthSecret, SECRET_FILE, type SecretSource } from './auth-secret.ts';
 export {
+  DIALOG_DEFAULTS,
+  type DialogEnded,
+  type DialogEndReason,
+  type DialogRecord,
+  type DialogSettings,
+  DialogStore,
+  DLG_STATE,
+} from './dialog-store.ts';
+export { type DispatcherRow, type DispatcherRowInput, DispatcherStore } from './dispatcher-store.ts';
+export {
   HTABLE_DEFAULTS,
   Htable,
   type HtableSpec,

@@ -1,9 +1,11 @@
 // One branch of a proxy transaction (RFC 3261 16.6-16.8): the forwarded copy of the request, its client
 // transaction, timer C, and the CANCEL of the branch (9.1: only once a provisional response came, as
 // Kamailio's cancel_b_method 1 does). A branch ends with one final response, received or made up here
-// (408 on timeout, 503 on a send failure, 487 once the transaction was cancelled).
-import { isIP } from 'node:net';
-import { err, ok, type Result } from '../result.ts';
+// (408 on timeout, 503 on a send failure, 487 once the transaction was cancelled). A branch to a host name
+// resolves it when it starts (RFC 3263, once: never per retransmission) into the targets it may use; on a
+// 503, a timeout without any response or a transport error the transaction fails over to the next target
+// in a new branch (Kamailio's use_dns_failover), before any failure route runs.
+import type { Result } from '../result.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { AddressTarget, SendError, Source } from '../transport/index.ts';
 import type { Timer } from './clock.ts';
@@ -23,17 +25,39 @@ export interface BranchFinal {
   readonly local: boolean;
 }
 
+/** The request as sent to one destination: with its Via (and Record-Route), the target, the Via branch. */
+export interface AddressedBranch {
+  readonly request: SipRequest;
+  readonly target: AddressTarget;
+  readonly id: string;
+}
+
+/**
+ * Addresses the branch's request to `to` (an IP literal): the interface, Record-Route and Via (RFC 3261
+ * 16.6 steps 6-8); on a copy when `copy`. The error says why it cannot be sent there (no listener).
+ */
+export type Addressing = (to: NextHop, copy: boolean) => Result<AddressedBranch, string>;
+
+/** A branch to a name: the request before steps 6-8, and the targets left when known already (failover). */
+export interface UnaddressedBranch {
+  readonly request: SipRequest;
+  readonly addressing: Addressing;
+  readonly targets?: NextHop[];
+}
+
 export class Branch implements ClientTransactionUser {
   /** Position in the transaction, 0 first ($T_branch_idx). */
   readonly index: number;
   /** Which round of forking made it (request route 1, each failure route that relays one more). */
   readonly leg: number;
-  /** The request as sent, with our Via on top. */
-  readonly request: SipRequest;
+  /** The request as sent, with our Via on top (before a name is resolved: the request without it). */
+  request: SipRequest;
+  /** Where the script sent it (a name, when it was one). */
   readonly hop: NextHop;
-  readonly target: AddressTarget;
-  /** Our Via branch parameter. */
-  readonly id: string;
+  /** The concrete destination (the name until it is resolved). */
+  target: AddressTarget;
+  /** Our Via branch parameter ('' until the branch is addressed). */
+  id: string;
   /** Branch flags (setbflag). */
   readonly flags: number;
   final: BranchFinal | undefined = undefined;
@@ -51,35 +75,104 @@ export class Branch implements ClientTransactionUser {
   #cancelWanted: readonly string[] | undefined;
   #timerC: Timer | undefined;
   #giveUp: Timer | undefined;
-  /** Where the branch's messages go: its target with a host name resolved, once for all its sends. */
-  #resolved: Promise<Result<AddressTarget, SendError>> | undefined;
+  /** How to address the request to a target of a name; undefined for a branch to an address. */
+  readonly #addressing: Addressing | undefined;
+  /** The targets of the name not tried yet (failover); undefined until resolved. */
+  #targets: NextHop[] | undefined;
+  /** The name is being resolved. */
+  #resolving = false;
 
   constructor(
     owner: ProxyTransaction,
     index: number,
     leg: number,
-    request: SipRequest,
     hop: NextHop,
-    target: AddressTarget,
-    id: string,
     flags: number,
+    send: AddressedBranch | UnaddressedBranch,
   ) {
     this.#owner = owner;
     this.index = index;
     this.leg = leg;
-    this.request = request;
+    this.request = send.request;
     this.hop = hop;
-    this.target = target;
-    this.id = id;
     this.flags = flags;
+    if ('addressing' in send) {
+      this.#addressing = send.addressing;
+      this.#targets = send.targets;
+      this.target = { proto: hop.proto, address: hop.host, port: hop.port };
+      this.id = '';
+    } else {
+      this.target = send.target;
+      this.id = send.id;
+    }
   }
 
   get isInvite(): boolean {
     return this.request.method === 'INVITE';
   }
 
-  /** Sends the request in a new client transaction. */
+  /**
+   * Sends the request in a new client transaction; a branch to a name resolves it first (once) and sends to
+   * its first target that has an interface to send from.
+   */
   start(): void {
+    if (this.#addressing === undefined) {
+      this.#startClient();
+      return;
+    }
+    if (this.#targets !== undefined) {
+      this.#sendToNextTarget();
+      return;
+    }
+    this.#resolving = true;
+    void this.#owner.resolveHop(this.hop).then((found) => {
+      this.#resolving = false;
+      if (this.final !== undefined) return; // cancelled or expired meanwhile
+      // Answered meanwhile by another branch (a non-INVITE has no CANCEL): this one ends unsent.
+      if (this.#owner.finalStatus !== undefined) {
+        this.fail(500, 'Not Sent');
+        return;
+      }
+      if (!found.ok) {
+        this.#owner.env.counters.unresolved++;
+        this.#owner.env.logLimit.warn(
+          this.#owner.log,
+          'branch-unresolved',
+          { branch: this.index },
+          `branch ${this.index}: ${found.error}`,
+        );
+        this.#endWith(503, 'Service Unavailable');
+        return;
+      }
+      this.#targets = found.value;
+      this.#sendToNextTarget();
+    });
+  }
+
+  #sendToNextTarget(): void {
+    const targets = this.#targets!;
+    for (let to = targets.shift(); to !== undefined; to = targets.shift()) {
+      const addressed = this.#addressing!(to, true);
+      if (addressed.ok) {
+        this.request = addressed.value.request;
+        this.target = addressed.value.target;
+        this.id = addressed.value.id;
+        this.#startClient();
+        return;
+      }
+      this.#owner.log.debug({ branch: this.index, target: to.host }, `target skipped: ${addressed.error}`);
+    }
+    this.#endWith(503, 'Service Unavailable');
+  }
+
+  /** Ends the branch with a final response made here, before any client transaction (the owner is told). */
+  #endWith(status: number, reason: string): void {
+    if (this.final !== undefined) return;
+    this.final = { status, reason, response: undefined, local: true };
+    this.#owner.branchFinal(this);
+  }
+
+  #startClient(): void {
     const env = this.#owner.env;
     const transport = this.#transport();
     const timing = env.timing;
@@ -108,6 +201,10 @@ export class Branch implements ClientTransactionUser {
    * completed elsewhere" and then answers the transaction, which cancels again without a Reason.
    */
   cancel(reasons: readonly string[]): void {
+    if (this.#resolving && this.#client === undefined) {
+      this.#endWith(487, 'Request Terminated');
+      return;
+    }
     if (!this.isInvite || this.#cancel !== undefined || this.final?.local === false) return;
     if (this.#client?.state === 'proceeding') this.#sendCancel(reasons);
     else if (this.#client?.state === 'calling') this.#cancelWanted ??= reasons;
@@ -129,6 +226,10 @@ export class Branch implements ClientTransactionUser {
    */
   expire(): void {
     const client = this.#client;
+    if (client === undefined && this.#resolving) {
+      this.#endLocally();
+      return;
+    }
     if (client === undefined || client.state === 'terminated') return;
     if (this.final === undefined && this.isInvite && client.state === 'proceeding') this.#sendCancel([]);
     this.#cancelWanted = undefined;
@@ -168,12 +269,15 @@ export class Branch implements ClientTransactionUser {
       if (status < 300) this.#owner.lateSuccess(this, response, source);
       return;
     }
+    if (status === 503) this.#failover();
     this.final = { status, reason: response.reason, response, local: false };
     this.#owner.branchFinal(this, source);
   }
 
   timeout(): void {
     this.#owner.env.counters.timeouts++;
+    // A target that answered at all is alive: only a silent one is failed over (a ringing one is not).
+    if (!this.replied && this.final === undefined) this.#failover();
     this.#endLocally();
   }
 
@@ -186,8 +290,22 @@ export class Branch implements ClientTransactionUser {
       `branch ${this.index}: ${error.message}`,
     );
     if (this.final !== undefined) return;
+    this.#failover();
     this.final = { status: 503, reason: 'Service Unavailable', response: undefined, local: true };
     this.#owner.branchFinal(this);
+  }
+
+  /**
+   * The name's next target in a new branch of the transaction, before this one's final response is
+   * weighed: the transaction then still has a branch pending, so no failure route runs yet.
+   */
+  #failover(): void {
+    const targets = this.#targets;
+    if (targets === undefined || targets.length === 0 || this.#addressing === undefined) return;
+    if (!this.#owner.env.dnsFailover) return;
+    this.#targets = [];
+    // The addressing copies the request as forwarding left it; `request` stands in until then.
+    this.#owner.failover(this, { request: this.request, addressing: this.#addressing, targets });
   }
 
   terminated(): void {
@@ -202,30 +320,7 @@ export class Branch implements ClientTransactionUser {
   #transport(): TransactionTransport {
     const send = this.#owner.env.send;
     const target = this.target;
-    // An IP literal goes out at once (refuse() decided it when the branch was queued).
-    if (isIP(target.address) !== 0)
-      return { reliable: target.proto === 'tcp', send: (bytes) => send(target, bytes) };
-    return {
-      reliable: target.proto === 'tcp',
-      send: (bytes) => this.#destination().then((to) => (to.ok ? send(to.value, bytes) : to)),
-    };
-  }
-
-  /** The target with its host resolved (and checked again), asked once: a name never answers twice. */
-  #destination(): Promise<Result<AddressTarget, SendError>> {
-    const target = this.target;
-    const local = target.local?.address;
-    const families: (4 | 6)[] = local === undefined ? [4, 6] : [isIP(local) === 6 ? 6 : 4];
-    this.#resolved ??= this.#owner.resolveHop(this.hop, families).then((address) => {
-      if (address.ok) return ok({ ...target, address: address.value });
-      const where = `${target.proto}:${target.address}:${target.port}`;
-      return err({
-        code: 'unresolvable' as const,
-        target: where,
-        message: `send to ${where}: ${address.error}`,
-      });
-    });
-    return this.#resolved;
+    return { reliable: target.proto !== 'udp', send: (bytes) => send(target, bytes) };
   }
 
   /** A timeout, or no answer to our CANCEL: 408, or 487 once the caller cancelled. */

@@ -28,6 +28,11 @@ export interface OutboundInterface {
   /** A concrete address of it (never a wildcard). */
   readonly address: string;
   readonly port: number;
+  /**
+   * The listener's protocol when it differs from the one asked for: a ws next hop (RFC 7118 writes
+   * transport=ws for both) leaves from a wss listener when that is what there is. Via and Record-Route name it.
+   */
+  readonly proto?: Proto;
 }
 
 /** What all proxy transactions of a server share. */
@@ -51,6 +56,8 @@ export interface ProxyEnvironment {
   newBranch(upstream: SendTarget, suffix?: string): string;
   /** Rate limit of the lines a peer can cause once per transaction (a send that failed, a timeout). */
   readonly logLimit: LogLimiter;
+  /** A branch to a name fails over to the name's next target (Kamailio's use_dns_failover). */
+  readonly dnsFailover: boolean;
 }
 
 /** A branch about to be sent, as the branch route sees and may change it. */
@@ -100,10 +107,11 @@ export interface TransactionRoutes {
   /** Why the tenant may not send to `hop`, or undefined when it may. */
   refuse(hop: NextHop): string | undefined;
   /**
-   * The address a branch to `hop` is sent to, in one of `families`: an IP literal as it is, a host name
-   * resolved once (cached, bounded in time) and checked again as an address; the error says why not.
+   * The targets a branch to the host name of `hop` may be sent to, best first (RFC 3263: NAPTR, SRV,
+   * A/AAAA; one lookup, cached, bounded in time), each an address the tenant may send to; the error says
+   * why there is none.
    */
-  resolve(hop: NextHop, families: readonly (4 | 6)[]): Promise<Result<string, string>>;
+  resolve(hop: NextHop): Promise<Result<NextHop[], string>>;
   /**
    * The transaction sent `response` upstream (tm's TMCB_RESPONSE_OUT): each provisional response, and its
    * final response once. Accounting (acc) hooks here.

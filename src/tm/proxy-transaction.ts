@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { err, type Result } from '../result.ts';
 import { createResponse, heldUntil, type SipRequest, type SipResponse } from '../sip/index.ts';
 import type { SendTarget, Source } from '../transport/index.ts';
-import type { Branch } from './branch.ts';
+import { Branch, type UnaddressedBranch } from './branch.ts';
 import type { Timer } from './clock.ts';
 import type { DestinationBranch } from './destination-set.ts';
 import { InviteServerTransaction } from './invite-server-transaction.ts';
@@ -113,7 +113,7 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.#queue = new RelayQueue(init.log, env.logLimit);
     this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream);
     const transport = {
-      reliable: init.source.proto === 'tcp',
+      reliable: init.source.proto !== 'udp',
       send: (bytes: Buffer) => env.send(init.upstream, bytes),
     };
     const invite = init.request.method === 'INVITE';
@@ -223,9 +223,30 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.#responses.checkCompletion();
   }
 
-  /** The address a branch to `hop` goes to (TransactionRoutes.resolve). */
-  resolveHop(hop: NextHop, families: readonly (4 | 6)[]): Promise<Result<string, string>> {
-    return this.#routes.resolve(hop, families);
+  /** The targets a branch to the name of `hop` may use, best first (TransactionRoutes.resolve). */
+  resolveHop(hop: NextHop): Promise<Result<NextHop[], string>> {
+    return this.#routes.resolve(hop);
+  }
+
+  /**
+   * DNS failover (Kamailio's use_dns_failover): `failed` ended on a 503, a silent timeout or a transport
+   * error, and its name has `next` targets left: a new branch of the same round goes to them, unless the
+   * transaction takes no more branches (answered, cancelled, a 6xx).
+   */
+  failover(failed: Branch, next: UnaddressedBranch): void {
+    if (this.#closedToBranches() !== undefined) return;
+    this.env.counters.dnsFailovers++;
+    this.log.info(
+      {
+        branch: failed.index,
+        from: `${failed.target.address}:${failed.target.port}`,
+        left: next.targets?.length,
+      },
+      'DNS failover: the next target of the name',
+    );
+    const branch = new Branch(this, this.branches.length, failed.leg, failed.hop, failed.flags, next);
+    this.branches.push(branch);
+    branch.start();
   }
 
   /** Sends a response made here (t_reply); false when a final response went out already. */

@@ -5,6 +5,18 @@
 import type { Proto } from '../transport/index.ts';
 import { hostPort } from './next-hop.ts';
 
+/**
+ * The transport parameter of an entry, as Kamailio's rr writes it: none for UDP, `transport=ws` for both
+ * WebSocket flavours (RFC 7118 5.2 has no wss value; the connection is found by address either way).
+ */
+const RR_TRANSPORT: Record<Proto, string> = {
+  udp: '',
+  tcp: ';transport=tcp',
+  tls: ';transport=tls',
+  ws: ';transport=ws',
+  wss: ';transport=ws',
+};
+
 /** What the script asked for with record-route, record-route-preset and add-rr-param. */
 export interface RecordRouteRequest {
   /** URI parameters for our entries, as ";name=value" runs. */
@@ -34,7 +46,7 @@ export function recordRouteValues(
     inbound.address === outbound.address &&
     inbound.port === outbound.port;
   const entry = (i: Interface, r2: boolean) =>
-    `<sip:${hostPort(i.address, i.port)}${i.proto === 'tcp' ? ';transport=tcp' : ''}${r2 ? ';r2=on' : ''}${tail}>`;
+    `<sip:${hostPort(i.address, i.port)}${RR_TRANSPORT[i.proto]}${r2 ? ';r2=on' : ''}${tail}>`;
   return same ? [entry(outbound, false)] : [entry(outbound, true), entry(inbound, true)];
 }
 

@@ -2,9 +2,13 @@
 // the branch's Request-URI (step 2); the branch route (Kamailio's t_on_branch), which may change that copy
 // and its $du (so its next hop), drop the branch or end it; Max-Forwards (step 3); Record-Route (step 4);
 // the interface to send from (steps 6-7); our Via (step 8). A branch that cannot be sent ends at once with
-// a final response made here, which the response context weighs like any other.
+// a final response made here, which the response context weighs like any other. A next hop by name is
+// addressed (steps 6-8) once resolved: each DNS target gets its own Via, and its own Record-Route when
+// the transport differs.
+import { isIP } from 'node:net';
+import { err, ok } from '../result.ts';
 import type { AddressTarget, Endpoint } from '../transport/index.ts';
-import { Branch } from './branch.ts';
+import { type Addressing, Branch } from './branch.ts';
 import { forwardMaxForwards } from './max-forwards.ts';
 import { allowedHop, hostPort, type NextHop } from './next-hop.ts';
 import type { BranchDraft, TransactionRoutes } from './proxy-environment.ts';
@@ -46,7 +50,11 @@ export function forwardBranch(
       { branch: index, status },
       `branch ${index} not sent: ${why}`,
     );
-    const branch = new Branch(tx, index, leg, request, hop, targetOf(hop, undefined), '', flags);
+    const branch = new Branch(tx, index, leg, hop, flags, {
+      request,
+      target: targetOf(hop, undefined),
+      id: '',
+    });
     branch.fail(status, reason);
     return branch;
   };
@@ -77,23 +85,35 @@ export function forwardBranch(
   if (!forwardMaxForwards(request, forwarding.receivedMaxForwards)) {
     return ended(483, 'Too Many Hops', 'Max-Forwards is 0');
   }
-  const local = tx.env.listenerFor(hop.proto, hop.host, tx.source);
-  if (local === undefined) return ended(503, 'Service Unavailable', `no ${hop.proto} listener to send from`);
-  if (recordRoute !== undefined && tx.method !== 'ACK' && tx.method !== 'CANCEL') {
-    const inbound = tx.env.listenerFor(tx.source.proto, tx.source.remote.address, tx.source) ?? local;
-    const values = recordRouteValues(
-      { params: recordRoute.params + forwarding.recordRouteParams, preset: recordRoute.preset },
-      { proto: tx.source.proto, ...inbound },
-      { proto: hop.proto, ...local },
-      tx.request.from?.tag,
-    );
-    for (let i = values.length - 1; i >= 0; i--) request.prependHeader('Record-Route', values[i]);
-  }
-  const id = tx.env.newBranch(tx.upstream, forwarding.branchSuffix);
-  request.pushVia(`SIP/2.0/${hop.proto.toUpperCase()} ${hostPort(local.address, local.port)};branch=${id}`);
-  return new Branch(tx, index, leg, request, hop, targetOf(hop, local.listener), id, flags);
+  const route = recordRoute;
+  // Steps 6-8 for one concrete destination: the interface, Record-Route and our Via. A name is resolved
+  // when the branch starts, and each target it fails over to gets its own copy of the request as it is now.
+  const addressing: Addressing = (to, copy) => {
+    const local = tx.env.listenerFor(to.proto, to.host, tx.source);
+    if (local === undefined) return err(`no ${to.proto} listener to send from`);
+    const out = copy ? request.clone() : request;
+    if (route !== undefined && tx.method !== 'ACK' && tx.method !== 'CANCEL') {
+      const inbound = tx.env.listenerFor(tx.source.proto, tx.source.remote.address, tx.source) ?? local;
+      const values = recordRouteValues(
+        { params: route.params + forwarding.recordRouteParams, preset: route.preset },
+        { ...inbound, proto: inbound.proto ?? tx.source.proto },
+        { ...local, proto: local.proto ?? to.proto },
+        tx.request.from?.tag,
+      );
+      for (let i = values.length - 1; i >= 0; i--) out.prependHeader('Record-Route', values[i]);
+    }
+    const id = tx.env.newBranch(tx.upstream, forwarding.branchSuffix);
+    const via = (local.proto ?? to.proto).toUpperCase();
+    out.pushVia(`SIP/2.0/${via} ${hostPort(local.address, local.port)};branch=${id}`);
+    return ok({ request: out, target: targetOf(to, local.listener), id });
+  };
+  if (isIP(hop.host) === 0) return new Branch(tx, index, leg, hop, flags, { request, addressing });
+  const addressed = addressing(hop, false);
+  if (!addressed.ok) return ended(503, 'Service Unavailable', addressed.error);
+  return new Branch(tx, index, leg, hop, flags, addressed.value);
 }
 
 function targetOf(hop: NextHop, local: Endpoint | undefined): AddressTarget {
-  return { proto: hop.proto, address: hop.host, port: hop.port, local };
+  const target = { proto: hop.proto, address: hop.host, port: hop.port, local };
+  return hop.secure ? { ...target, secure: true } : target;
 }

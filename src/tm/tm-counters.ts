@@ -18,6 +18,10 @@ export interface TmCounters {
   sendFailures: number;
   cancelsSent: number;
   failureRoutes: number;
+  /** Branches to a name that could not be resolved (or whose every target was refused). */
+  unresolved: number;
+  /** New branches to a name's next target after a 503, a timeout or a transport error (DNS failover). */
+  dnsFailovers: number;
   /** Replies that matched no transaction and were forwarded by their Via. */
   statelessReplies: number;
   /** Replies that matched no transaction, named us in their top Via, but whose branch we did not sign. */
@@ -36,6 +40,8 @@ export function createTmCounters(): TmCounters {
     sendFailures: 0,
     cancelsSent: 0,
     failureRoutes: 0,
+    unresolved: 0,
+    dnsFailovers: 0,
     statelessReplies: 0,
     statelessRepliesRefused: 0,
   };

@@ -1,4 +1,7 @@
 // The message trace (log lines, the recent-trace store, the HEP export): the public API.
+
+export { encodeHep3, type HepCapture, MAX_HEP_BYTES } from './hep.ts';
+export { HepClient, type HepClientOptions, type HepCounters, splitCollector } from './hep-client.ts';
 export {
   MessageTrace,
   type MessageTraceOptions,

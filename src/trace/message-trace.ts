@@ -13,6 +13,7 @@
 // a Call-ID seen for two tenants is attributed to neither, so one tenant's caller cannot pull another
 // tenant's messages into its own trace by reusing a Call-ID.
 import type { Logger } from 'pino';
+import type { SipTraceHost } from '../kemi/index.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { Endpoint, Proto, Source } from '../transport/index.ts';
 import { endpointText, redactedText, type TraceRecord, traceRecord } from './trace-record.ts';
@@ -50,7 +51,10 @@ interface Attribution {
 /** A Call-ID seen for two tenants: attributed to none. */
 const AMBIGUOUS = null;
 
-export class MessageTrace {
+/** Transactions a script asked to trace (sip-trace-mode "t"), remembered at most. */
+const MAX_TRACED_TRANSACTIONS = 10_000;
+
+export class MessageTrace implements SipTraceHost {
   /** True when anything would be recorded: tested before any work per message. */
   on = false;
   readonly #options: MessageTraceOptions;
@@ -59,6 +63,8 @@ export class MessageTrace {
   #open: TraceRecord[] | undefined;
   readonly #callIds = new Map<string, Attribution | typeof AMBIGUOUS>();
   readonly #callIdMemory: number;
+  /** "Call-ID CSeq-number" of the transactions a script traces, with their tenant. */
+  readonly #tracedTransactions = new Map<string, string>();
 
   constructor(options: MessageTraceOptions) {
     this.#options = options;
@@ -69,8 +75,12 @@ export class MessageTrace {
   }
 
   #update(): void {
+    // With a collector, scripts may capture (KSR siptrace) whatever the scope: records must exist.
     this.on =
-      this.#scopeOn || this.#options.anyTenantDebug === true || this.#options.log.isLevelEnabled('debug');
+      this.#scopeOn ||
+      this.#options.export !== undefined ||
+      this.#options.anyTenantDebug === true ||
+      this.#options.log.isLevelEnabled('debug');
   }
 
   /** Whether messages of `tenant` go to the store and the export. */
@@ -111,6 +121,21 @@ export class MessageTrace {
       if (record.tenant === undefined) this.#fromCallId(record);
       this.#emit(record);
     }
+  }
+
+  /** KSR siptrace: the received message being routed for `tenant`, and with "t" its transaction. */
+  capture(tenant: string, mode: 'm' | 't'): boolean {
+    const record = this.#open?.[0];
+    if (this.#options.export === undefined || record === undefined || record.tenant !== tenant) return false;
+    record.forced = true;
+    if (mode === 't' && record.callId !== '') {
+      if (this.#tracedTransactions.size >= MAX_TRACED_TRANSACTIONS) {
+        const oldest = this.#tracedTransactions.keys().next();
+        if (!oldest.done) this.#tracedTransactions.delete(oldest.value);
+      }
+      this.#tracedTransactions.set(transactionOf(record), tenant);
+    }
+    return true;
   }
 
   // ---- the transport's side ---------------------------------------------------------------------------------
@@ -156,7 +181,12 @@ export class MessageTrace {
     const { tenant } = record;
     const log =
       tenant !== undefined && this.#options.tenantLog ? this.#options.tenantLog(tenant) : this.#options.log;
-    const keep = this.inScope(tenant);
+    const keep =
+      this.inScope(tenant) ||
+      record.forced ||
+      (tenant !== undefined &&
+        this.#tracedTransactions.size > 0 &&
+        this.#tracedTransactions.get(transactionOf(record)) === tenant);
     const withText = log.isLevelEnabled('trace');
     if (!keep && !withText && !log.isLevelEnabled('debug')) return;
     const text = keep || withText ? redactedText(record.bytes, this.#options.redactBodies) : '';
@@ -181,4 +211,9 @@ export class MessageTrace {
     if (tenant !== undefined) this.#options.ring.push(tenant, record);
     this.#options.export?.capture(record, text);
   }
+}
+
+/** A transaction as siptrace's "t" mode follows it: Call-ID and CSeq number (its ACK and CANCEL share it). */
+function transactionOf(record: TraceRecord): string {
+  return `${record.callId} ${record.cseq.split(' ')[0]}`;
 }

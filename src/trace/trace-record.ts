@@ -26,6 +26,8 @@ export interface TraceRecord {
   readonly bytes: Buffer;
   tenant: string | undefined;
   version: number | undefined;
+  /** Captured because a script asked (KSR siptrace), whatever the trace scope. */
+  forced: boolean;
 }
 
 /** Epoch milliseconds with sub-millisecond precision (HEP carries microseconds). */
@@ -59,6 +61,7 @@ export function traceRecord(
     bytes,
     tenant: undefined,
     version: undefined,
+    forced: false,
     ...summary,
   };
 }

@@ -1,11 +1,11 @@
-// Open TCP connections, by id and by remote address:port, so a reply or a later request to the same peer
+// Open TCP, TLS and WebSocket connections, by id and by remote address:port, so a reply or a later request to the same peer
 // reuses the connection (RFC 3261 18.2.2, RFC 5923 style reuse) instead of opening another.
-import { type Endpoint, formatEndpoint, normalizeAddress } from './endpoint.ts';
-import type { Direction, TcpConnection } from './tcp-connection.ts';
+import { type Endpoint, formatEndpoint, normalizeAddress, type Proto } from './endpoint.ts';
+import type { Connection, Direction } from './tcp-connection.ts';
 
 export class ConnectionTable {
-  readonly #byId = new Map<number, TcpConnection>();
-  readonly #byRemote = new Map<string, Set<TcpConnection>>();
+  readonly #byId = new Map<number, Connection>();
+  readonly #byRemote = new Map<string, Set<Connection>>();
   readonly #inboundPerIp = new Map<string, number>();
   /** Open connections by direction: each has its own budget (limits.ts). */
   readonly #byDirection = { inbound: 0, outbound: 0 };
@@ -14,7 +14,7 @@ export class ConnectionTable {
     return this.#byId.size;
   }
 
-  add(connection: TcpConnection): void {
+  add(connection: Connection): void {
     this.#byId.set(connection.id, connection);
     const key = formatEndpoint(connection.remote);
     let peers = this.#byRemote.get(key);
@@ -30,7 +30,7 @@ export class ConnectionTable {
     }
   }
 
-  remove(connection: TcpConnection): void {
+  remove(connection: Connection): void {
     if (this.#byId.get(connection.id) !== connection) return;
     this.#byId.delete(connection.id);
     const key = formatEndpoint(connection.remote);
@@ -46,17 +46,18 @@ export class ConnectionTable {
     }
   }
 
-  get(id: number): TcpConnection | undefined {
+  get(id: number): Connection | undefined {
     return this.#byId.get(id);
   }
 
-  /** The newest open connection to `remote`, whichever end opened it. */
-  find(remote: Endpoint): TcpConnection | undefined {
+  /** The newest open connection to `remote` over one of `protos`, whichever end opened it. */
+  find(protos: readonly Proto[], remote: Endpoint): Connection | undefined {
     const peers = this.#byRemote.get(
       formatEndpoint({ address: normalizeAddress(remote.address), port: remote.port }),
     );
-    let newest: TcpConnection | undefined;
-    for (const connection of peers ?? []) if (connection.open) newest = connection;
+    let newest: Connection | undefined;
+    for (const connection of peers ?? [])
+      if (connection.open && protos.includes(connection.proto)) newest = connection;
     return newest;
   }
 
@@ -68,7 +69,7 @@ export class ConnectionTable {
     return this.#inboundPerIp.get(ip) ?? 0;
   }
 
-  all(): TcpConnection[] {
+  all(): Connection[] {
     return [...this.#byId.values()];
   }
 }

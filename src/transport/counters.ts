@@ -16,6 +16,17 @@ export interface ProtoCounters {
 export interface TransportCounters {
   readonly udp: ProtoCounters;
   readonly tcp: ProtoCounters;
+  readonly tls: ProtoCounters;
+  readonly ws: ProtoCounters;
+  readonly wss: ProtoCounters;
+  /** TLS handshakes that failed, inbound (bad client certificate, protocol errors) and outbound. */
+  tlsHandshakeFailures: number;
+  /** The part of tlsHandshakeFailures where a next hop's certificate could not be verified. */
+  tlsVerifyFailures: number;
+  /** WebSocket upgrades refused: no `sip` subprotocol, or not an upgrade at all. */
+  wsUpgradesRefused: number;
+  /** WebSocket connections closed with 1009 because a frame exceeded maxMessageBytes. */
+  wsOversizedFrames: number;
   /** UDP datagrams ignored as empty or larger than maxMessageBytes. */
   dropped: number;
   /** TCP streams closed because they could not be split into messages. */
@@ -51,6 +62,13 @@ export function createCounters(): TransportCounters {
   return {
     udp: proto(),
     tcp: proto(),
+    tls: proto(),
+    ws: proto(),
+    wss: proto(),
+    tlsHandshakeFailures: 0,
+    tlsVerifyFailures: 0,
+    wsUpgradesRefused: 0,
+    wsOversizedFrames: 0,
     dropped: 0,
     framingErrors: 0,
     connectionsAccepted: 0,

@@ -2,8 +2,15 @@
 // table, so every address goes through normalizeAddress first.
 import { isIPv6, SocketAddress } from 'node:net';
 
-export type Proto = 'udp' | 'tcp';
-export const PROTOS: readonly Proto[] = ['udp', 'tcp'];
+export type Proto = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
+export const PROTOS: readonly Proto[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
+/** The protocols carried by a connection (everything but UDP). */
+export type StreamProto = Exclude<Proto, 'udp'>;
+
+/** True for connection-oriented protocols: replies go back over the request's connection. */
+export function isStream(proto: Proto): proto is StreamProto {
+  return proto !== 'udp';
+}
 
 export interface Endpoint {
   /** IP literal without brackets: `127.0.0.1`, `::1`. */

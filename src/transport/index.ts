@@ -20,6 +20,7 @@ export type {
 export type { Source } from './source.ts';
 export type { FramingError, FramingErrorCode } from './stream-framer.ts';
 export type { Direction } from './tcp-connection.ts';
+export { type TlsCertificate, TlsContexts, type TlsSettings } from './tls-contexts.ts';
 export type { ConnectionInfo, TransportOptions } from './transport.ts';
 export { Transport } from './transport.ts';
 export type { WireTap } from './transport-context.ts';

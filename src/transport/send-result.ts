@@ -19,6 +19,8 @@ export interface AddressTarget {
   readonly local?: Endpoint;
   /** TCP: only an open connection to the address is used; fails with 'connection-closed' when none is. */
   readonly noConnect?: boolean;
+  /** TLS: the next hop came from a sips: URI, so its certificate is verified whatever the config says. */
+  readonly secure?: boolean;
 }
 
 /** Send over an existing TCP connection only; fails with 'connection-closed' if it is gone. */
@@ -38,6 +40,8 @@ export type SendErrorCode =
   /** TCP connect got a RST (ECONNREFUSED). */
   | 'connection-refused'
   | 'connect-timeout'
+  /** The TLS handshake failed: the peer's certificate did not verify, or the protocol failed. */
+  | 'tls-handshake'
   /** The connection was closed, reset (ECONNRESET, EPIPE), or closed while the bytes were queued. */
   | 'connection-closed'
   /** maxOutboundConnections reached: no new outgoing connection. */

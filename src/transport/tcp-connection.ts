@@ -1,8 +1,8 @@
-// One TCP connection, accepted or opened: frames the incoming stream into messages, answers keep-alive
+// One TCP or TLS connection (a TLSSocket is a Socket), accepted or opened: frames the incoming stream into messages, answers keep-alive
 // pings, enforces the idle and message-completion timeouts and queues outgoing messages with a bound on unread bytes.
 import type { Socket } from 'node:net';
 import { ok } from '../result.ts';
-import { type Endpoint, formatEndpoint, normalizeAddress } from './endpoint.ts';
+import { type Endpoint, formatEndpoint, normalizeAddress, type StreamProto } from './endpoint.ts';
 import { type SendResult, sendErrorCode, sendFailure } from './send-result.ts';
 import type { Source } from './source.ts';
 import { type FrameEvent, StreamFramer } from './stream-framer.ts';
@@ -10,10 +10,24 @@ import type { TransportContext } from './transport-context.ts';
 
 export type Direction = 'inbound' | 'outbound';
 
+/** What the connection table and the transport need of a connection, whatever carries it. */
+export interface Connection {
+  readonly id: number;
+  readonly proto: StreamProto;
+  readonly direction: Direction;
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  readonly source: Source;
+  readonly open: boolean;
+  send(bytes: Buffer, target: string): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
 const PONG = Buffer.from('\r\n', 'latin1');
 
-export class TcpConnection {
+export class TcpConnection implements Connection {
   readonly id: number;
+  readonly proto: 'tcp' | 'tls';
   readonly direction: Direction;
   readonly remote: Endpoint;
   readonly local: Endpoint;
@@ -34,14 +48,16 @@ export class TcpConnection {
     direction: Direction,
     ctx: TransportContext,
     onClosed: (c: TcpConnection) => void,
+    proto: 'tcp' | 'tls' = 'tcp',
   ) {
     this.id = id;
+    this.proto = proto;
     this.direction = direction;
     this.#socket = socket;
     this.#ctx = ctx;
     this.remote = { address: normalizeAddress(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
     this.local = { address: normalizeAddress(socket.localAddress ?? ''), port: socket.localPort ?? 0 };
-    this.source = { proto: 'tcp', remote: this.remote, local: this.local, connectionId: id };
+    this.source = { proto, remote: this.remote, local: this.local, connectionId: id };
     this.#framer = new StreamFramer(ctx.limits);
 
     socket.setNoDelay(true);
@@ -77,7 +93,7 @@ export class TcpConnection {
   send(bytes: Buffer, target: string): Promise<SendResult> {
     const { counters, limits, log, logLimit } = this.#ctx;
     const fail = (result: SendResult): SendResult => {
-      counters.tcp.sendErrors++;
+      counters[this.proto].sendErrors++;
       if (!result.ok)
         logLimit.warn(
           log,
@@ -110,7 +126,7 @@ export class TcpConnection {
       );
     }
     const tap = this.#ctx.tap;
-    if (tap !== undefined) tap.sent(bytes, 'tcp', this.local, this.remote);
+    if (tap !== undefined) tap.sent(bytes, this.proto, this.local, this.remote);
     return new Promise((resolve) => {
       this.#socket.write(bytes, (err) => {
         if (err) {
@@ -127,9 +143,9 @@ export class TcpConnection {
           );
           return;
         }
-        counters.tcp.sent++;
-        counters.tcp.bytesSent += bytes.length;
-        resolve(ok({ proto: 'tcp', local: this.local, remote: this.remote, connectionId: this.id }));
+        counters[this.proto].sent++;
+        counters[this.proto].bytesSent += bytes.length;
+        resolve(ok({ proto: this.proto, local: this.local, remote: this.remote, connectionId: this.id }));
       });
     });
   }
@@ -178,12 +194,12 @@ export class TcpConnection {
     const { counters, log, logLimit } = this.#ctx;
     switch (event.type) {
       case 'message':
-        counters.tcp.received++;
-        counters.tcp.bytesReceived += event.bytes.length;
+        counters[this.proto].received++;
+        counters[this.proto].bytesReceived += event.bytes.length;
         this.#ctx.deliver(event.bytes, this.source);
         return;
       case 'ping':
-        counters.tcp.keepalives++;
+        counters[this.proto].keepalives++;
         if (this.open) this.#socket.write(PONG);
         return;
       case 'error':
@@ -211,6 +227,7 @@ export class TcpConnection {
   #logFields() {
     return {
       connectionId: this.id,
+      proto: this.proto,
       direction: this.direction,
       remote: formatEndpoint(this.remote),
       local: formatEndpoint(this.local),

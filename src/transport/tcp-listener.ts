@@ -1,4 +1,4 @@
-// One listening TCP socket. Accepted sockets go to the owner, which applies the connection limits.
+// One listening TCP socket (tcp: or tls:; the owner runs the TLS handshake on accepted sockets). Accepted sockets go to the owner, which applies the connection limits.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Result } from '../result.ts';
 import { bindListener } from './bind-listener.ts';
@@ -22,10 +22,11 @@ export class TcpListener {
     specText: string,
     ctx: TransportContext,
     accept: (socket: Socket, listener: TcpListener) => void,
+    proto: 'tcp' | 'tls' = 'tcp',
   ): Promise<Result<TcpListener>> {
     const server = createServer({ noDelay: true });
     return bindListener(server, {
-      proto: 'tcp',
+      proto,
       address,
       spec: specText,
       // IPv6 listeners are v6-only so that `tcp:0.0.0.0:P` and `tcp:[::]:P` can both be listed.
@@ -34,7 +35,7 @@ export class TcpListener {
       bound: () => {
         const bound = server.address();
         if (bound === null || typeof bound === 'string')
-          throw new Error(`tcp listener ${specText}: not an IP socket`);
+          throw new Error(`${proto} listener ${specText}: not an IP socket`);
         return bound;
       },
       adopt: (local) => {
@@ -46,7 +47,7 @@ export class TcpListener {
           ctx.logLimit.warn(
             ctx.log,
             'tcp-listener-error',
-            { local: `tcp:${formatEndpoint(local)}`, code: err.code, err: err.message },
+            { local: `${proto}:${formatEndpoint(local)}`, code: err.code, err: err.message },
             'tcp listener error',
           );
         });

@@ -1,9 +1,11 @@
 // The transport layer's one object: owns the UDP and TCP listeners and the TCP connections, hands every
 // received message to the caller with its Source, and sends bytes to an address or over a connection.
 // It moves bytes only: no SIP parsing beyond stream framing, no routing.
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
 import { LogLimiter } from '../log-limit.ts';
 import { err, ok, type Result } from '../result.ts';
 import { ConnectionTable } from './connection-table.ts';
@@ -14,6 +16,7 @@ import {
   formatEndpoint,
   isWildcard,
   normalizeAddress,
+  PROTOS,
   type Proto,
 } from './endpoint.ts';
 import { resolveLimits, type TransportLimits } from './limits.ts';
@@ -32,14 +35,23 @@ import {
 import type { Source } from './source.ts';
 import type { FramingError } from './stream-framer.ts';
 import { connectTcp } from './tcp-connect.ts';
-import { type Direction, TcpConnection } from './tcp-connection.ts';
+import { type Connection, type Direction, TcpConnection } from './tcp-connection.ts';
 import { TcpListener } from './tcp-listener.ts';
+import type { TlsContexts } from './tls-contexts.ts';
+import { connectTls, secureInbound } from './tls-handshake.ts';
 import type { TransportContext, WireTap } from './transport-context.ts';
 import { UdpListener } from './udp-listener.ts';
+import { WsConnection } from './ws-connection.ts';
+import { WsListener } from './ws-listener.ts';
 
 export interface TransportOptions {
-  /** Listen specs: `udp:127.0.0.1:5060`, `tcp:[::1]:5060`, port 0 for any free port. At least one. */
+  /**
+   * Listen specs: `udp:127.0.0.1:5060`, `tcp:[::1]:5060`, `tls:0.0.0.0:5061`, `ws:127.0.0.1:8080`,
+   * `wss:[::]:8443`, port 0 for any free port. At least one.
+   */
   readonly listen: readonly string[];
+  /** Certificates for tls:/wss: listeners and the CAs outbound TLS verifies with; required for those listeners. */
+  readonly tls?: TlsContexts;
   readonly logger: Logger;
   /** Every received message: a whole UDP datagram or one framed TCP message. */
   readonly onMessage: (bytes: Buffer, source: Source) => void;
@@ -63,7 +75,7 @@ export interface ConnectionInfo {
   readonly local: Endpoint;
 }
 
-type Listener = UdpListener | TcpListener;
+type Listener = UdpListener | TcpListener | WsListener;
 
 export class Transport {
   readonly #counters = createCounters();
@@ -73,8 +85,11 @@ export class Transport {
   readonly #ctx: TransportContext;
   readonly #listeners: Listener[] = [];
   readonly #connections = new ConnectionTable();
-  /** Outgoing connects in progress, by remote endpoint, so concurrent sends share one connection. */
-  readonly #connecting = new Map<string, Promise<Result<TcpConnection, SendError>>>();
+  /** Outgoing connects in progress, by protocol and remote endpoint, so concurrent sends share one connection. */
+  readonly #connecting = new Map<string, Promise<Result<Connection, SendError>>>();
+  /** Inbound TLS handshakes in progress, in total and per remote IP: they count against the inbound budgets. */
+  readonly #handshaking = new Map<string, number>();
+  #handshakingTotal = 0;
   readonly #abort = new AbortController();
   readonly #hostAddresses = interfaceAddresses();
   /** #udpListener's answers, the IPv4 and the IPv6 listener: by local endpoint object, and for any. */
@@ -144,12 +159,7 @@ export class Transport {
         await transport.close();
         return err(`listen spec '${spec.text}': ${host.error.message}`);
       }
-      const bound =
-        spec.proto === 'udp'
-          ? await UdpListener.bind(host.value, spec.port, spec.text, transport.#ctx)
-          : await TcpListener.bind(host.value, spec.port, spec.text, transport.#ctx, (socket, listener) =>
-              transport.#accept(socket, listener),
-            );
+      const bound = await transport.#bind(spec.proto, host.value, spec.port, spec.text);
       if (!bound.ok) {
         await transport.close();
         return bound;
@@ -161,6 +171,50 @@ export class Transport {
       );
     }
     return ok(transport);
+  }
+
+  #bind(proto: Proto, address: string, port: number, text: string): Promise<Result<Listener>> {
+    const ctx = this.#ctx;
+    if (proto === 'udp') return UdpListener.bind(address, port, text, ctx);
+    const tls = this.#options.tls;
+    if ((proto === 'tls' || proto === 'wss') && !tls?.hasCertificate(text)) {
+      return Promise.resolve(
+        err(`listen spec '${text}': no certificate for it (configure [[tls.certificates]])`),
+      );
+    }
+    if (proto === 'tcp' || proto === 'tls') {
+      return TcpListener.bind(address, port, text, ctx, (socket, l) => this.#accept(socket, l), proto);
+    }
+    // wss: the budgets apply at accept (before the TLS handshake) and again at the upgrade.
+    const local = `${proto}:${address}:${port}`;
+    const secure =
+      proto === 'wss'
+        ? (socket: Socket) => {
+            if (this.#admit(socket, local)) return this.#handshake(socket, text);
+            socket.destroy();
+            return Promise.resolve(undefined);
+          }
+        : undefined;
+    return WsListener.bind(
+      proto,
+      address,
+      port,
+      text,
+      ctx,
+      secure,
+      (socket) => this.#admit(socket as Socket, local),
+      (ws, request, l) => this.#acceptWs(ws, request, l),
+    );
+  }
+
+  /** Reads the TLS certificates and CAs again (SIGHUP); new handshakes use them, open connections stay. */
+  reloadTls(): Result<void> {
+    const tls = this.#options.tls;
+    if (tls === undefined) return err('tls: no certificates configured');
+    const reloaded = tls.reload();
+    if (reloaded.ok) this.#log.info('tls certificates reloaded');
+    else this.#log.error({ reason: reloaded.error }, 'tls reload failed, the previous certificates stay');
+    return reloaded;
   }
 
   /** Tells `tap` of every message written to a socket from now on (the message trace). */
@@ -291,7 +345,7 @@ export class Transport {
   async #sendToAddress(target: AddressTarget, bytes: Buffer): Promise<SendResult> {
     const { proto } = target;
     const text = `${proto}:${isIP(target.address) === 6 ? `[${target.address}]` : target.address}:${target.port}`;
-    if (proto !== 'udp' && proto !== 'tcp') {
+    if (!PROTOS.includes(proto)) {
       return this.#fail(
         undefined,
         sendFailure('invalid-target', text, `send to ${text}: unknown protocol '${proto}'`),
@@ -305,26 +359,28 @@ export class Transport {
     }
     if (this.#closing) return this.#closed(proto, text);
 
-    if (proto === 'tcp' && target.connectionId !== undefined) {
+    if (proto !== 'udp' && target.connectionId !== undefined) {
       const connection = this.#connections.get(target.connectionId);
       if (connection?.open) return connection.send(bytes, text);
     }
 
+    // A ws next hop may be a wss connection: Record-Route and aliases write transport=ws for both (RFC 7118).
+    const kinds: readonly Proto[] = proto === 'ws' || proto === 'wss' ? ['ws', 'wss'] : [proto];
     const candidates = this.#listeners.filter(
       (l) =>
-        l.local.proto === proto &&
+        kinds.includes(l.local.proto) &&
         (target.local === undefined ||
           (l.local.port === target.local.port && l.local.address === normalizeAddress(target.local.address))),
     );
     const families = [...new Set(candidates.map((l) => l.local.family))];
-    if (families.length === 0) {
+    if (families.length === 0 && proto !== 'tls') {
       const from = target.local ? ` from ${proto}:${formatEndpoint(target.local)}` : '';
       return this.#fail(
         proto,
         sendFailure('no-listener', text, `send to ${text}${from}: no ${proto} listener`),
       );
     }
-    const resolved = await this.#resolve(target.address, families);
+    const resolved = await this.#resolve(target.address, families.length === 0 ? [4, 6] : families);
     if (!resolved.ok) {
       const { systemCode, message } = resolved.error;
       return this.#fail(
@@ -335,7 +391,7 @@ export class Transport {
     if (this.#closing) return this.#closed(proto, text);
     const remote: Endpoint = { address: resolved.value, port: target.port };
     const listener = candidates.find((l) => l.local.family === familyOf(remote.address));
-    if (!listener) {
+    if (!listener && proto !== 'tls') {
       return this.#fail(
         proto,
         sendFailure(
@@ -345,31 +401,52 @@ export class Transport {
         ),
       );
     }
-    if (listener instanceof UdpListener) return listener.send(bytes, remote, text);
+    if (proto === 'udp') {
+      if (listener instanceof UdpListener) return listener.send(bytes, remote, text);
+      return this.#fail(proto, sendFailure('no-listener', text, `send to ${text}: no udp listener`));
+    }
 
-    const existing = this.#connections.find(remote);
+    const existing = this.#connections.find(kinds, remote);
     if (existing) return existing.send(bytes, text);
-    if (target.noConnect) {
+    if (target.noConnect || proto === 'ws' || proto === 'wss') {
+      // WebSocket peers are browsers: they cannot be dialled, only reached over the connection they opened.
+      const why = target.noConnect
+        ? 'no-connect'
+        : 'websocket peers are reached only over their own connection';
       return this.#fail(
-        'tcp',
-        sendFailure('connection-closed', text, `send to ${text}: no open connection (no-connect)`),
+        proto,
+        sendFailure('connection-closed', text, `send to ${text}: no open connection (${why})`),
       );
     }
-    const opened = await this.#connect(remote, listener, text);
+    const from =
+      listener === undefined || isWildcard(listener.local.address) ? undefined : listener.local.address;
+    const servername = isIP(target.address) === 0 ? target.address : undefined;
+    const opened = await this.#connect(proto, remote, from, text, servername, target.secure === true);
     return opened.ok ? opened.value.send(bytes, text) : opened;
   }
 
-  /** Opens (or joins an opening of) a connection to `remote`, bound to the listener's address. */
-  #connect(remote: Endpoint, listener: Listener, text: string): Promise<Result<TcpConnection, SendError>> {
-    const key = formatEndpoint(remote);
+  /**
+   * Opens (or joins an opening of) a TCP or TLS connection to `remote`, bound to `from`. TLS without a tls:
+   * listener leaves from an address the OS picks; its certificate is verified unless the config turned that
+   * off, and always for sips: (`secure`).
+   */
+  #connect(
+    proto: 'tcp' | 'tls',
+    remote: Endpoint,
+    from: string | undefined,
+    text: string,
+    servername: string | undefined,
+    secure: boolean,
+  ): Promise<Result<Connection, SendError>> {
+    const key = `${proto}:${formatEndpoint(remote)}${servername === undefined ? '' : `/${servername}`}`;
     const pending = this.#connecting.get(key);
     if (pending) return pending;
-    const { maxOutboundConnections } = this.limits;
+    const { maxOutboundConnections, connectTimeoutMs } = this.limits;
     if (this.#connections.count('outbound') + this.#connecting.size >= maxOutboundConnections) {
       this.#counters.outboundRefused++;
       return Promise.resolve(
         this.#fail(
-          'tcp',
+          proto,
           sendFailure(
             'too-many-connections',
             text,
@@ -378,69 +455,150 @@ export class Transport {
         ),
       );
     }
-    const from = isWildcard(listener.local.address) ? undefined : listener.local.address;
-    const opening = connectTcp(remote, from, this.limits.connectTimeoutMs, this.#abort.signal).then(
-      (result) => {
-        this.#connecting.delete(key);
-        if (!result.ok) {
-          if (this.#closing) return this.#closed('tcp', text);
-          const { systemCode, timedOut } = result.error;
-          const code = timedOut ? 'connect-timeout' : sendErrorCode(systemCode);
-          const why = timedOut
-            ? `no answer within connectTimeoutMs (${this.limits.connectTimeoutMs})`
-            : systemCode;
-          return this.#fail('tcp', sendFailure(code, text, `connect to ${text} failed: ${why}`, systemCode));
+    const tls = this.#options.tls;
+    const verify = secure || (tls?.settings.verifyServer ?? true);
+    const connecting =
+      proto === 'tcp'
+        ? connectTcp(remote, from, connectTimeoutMs, this.#abort.signal)
+        : connectTls(remote, from, servername, tls, verify, connectTimeoutMs, this.#abort.signal);
+    const opening = connecting.then((result): Result<Connection, SendError> => {
+      this.#connecting.delete(key);
+      if (!result.ok) {
+        if (this.#closing) return this.#closed(proto, text);
+        const { systemCode, timedOut } = result.error;
+        if ('verify' in result.error && !timedOut && !isSocketCode(systemCode)) {
+          this.#counters.tlsHandshakeFailures++;
+          if (result.error.verify) this.#counters.tlsVerifyFailures++;
+          const what = result.error.verify ? 'certificate not verified' : 'handshake failed';
+          return this.#fail(
+            proto,
+            sendFailure(
+              'tls-handshake',
+              text,
+              `tls to ${text}: ${what}: ${systemCode} (${result.error.reason})`,
+              systemCode,
+            ),
+          );
         }
-        if (this.#closing) {
-          result.value.destroy();
-          return this.#closed('tcp', text);
-        }
-        const connection = this.#adopt(result.value, 'outbound');
-        this.#counters.connectionsOpened++;
-        return ok(connection);
-      },
-    );
+        const code = timedOut ? 'connect-timeout' : sendErrorCode(systemCode);
+        const why = timedOut ? `no answer within connectTimeoutMs (${connectTimeoutMs})` : systemCode;
+        return this.#fail(proto, sendFailure(code, text, `connect to ${text} failed: ${why}`, systemCode));
+      }
+      if (this.#closing) {
+        result.value.destroy();
+        return this.#closed(proto, text);
+      }
+      const connection = this.#adopt(result.value, 'outbound', proto);
+      this.#counters.connectionsOpened++;
+      return ok(connection);
+    });
     this.#connecting.set(key, opening);
     return opening;
   }
 
-  #accept(socket: Socket, listener: TcpListener): void {
-    socket.on('error', () => {}); // a reset before adoption must not crash the process
-    if (this.#closing || socket.remoteAddress === undefined) {
-      socket.destroy();
-      return;
-    }
+  /**
+   * Whether a new inbound connection from the socket's IP fits the budgets (handshakes in progress count);
+   * when not, it is counted and logged, and the caller destroys it.
+   */
+  #admit(socket: Socket, local: string): boolean {
+    if (this.#closing || socket.remoteAddress === undefined) return false;
     const ip = normalizeAddress(socket.remoteAddress);
     const { maxInboundConnections, maxConnectionsPerIp } = this.limits;
-    const full = this.#connections.count('inbound') >= maxInboundConnections;
-    const perIp = maxConnectionsPerIp > 0 && this.#connections.inboundFrom(ip) >= maxConnectionsPerIp;
-    if (full || perIp) {
-      this.#counters.connectionsRejected++;
-      if (!full) this.#counters.connectionsRejectedPerIp++;
-      const limit = full
-        ? `maxInboundConnections (${maxInboundConnections})`
-        : `maxConnectionsPerIp (${maxConnectionsPerIp})`;
-      this.#ctx.logLimit.warn(
-        this.#log,
-        'tcp-connection-rejected',
-        { remote: `${ip}:${socket.remotePort}`, local: `tcp:${formatEndpoint(listener.local)}`, limit },
-        'tcp connection rejected',
-      );
+    const full = this.#connections.count('inbound') + this.#handshakingTotal >= maxInboundConnections;
+    const fromIp = this.#connections.inboundFrom(ip) + (this.#handshaking.get(ip) ?? 0);
+    const perIp = maxConnectionsPerIp > 0 && fromIp >= maxConnectionsPerIp;
+    if (!full && !perIp) return true;
+    this.#counters.connectionsRejected++;
+    if (!full) this.#counters.connectionsRejectedPerIp++;
+    const limit = full
+      ? `maxInboundConnections (${maxInboundConnections})`
+      : `maxConnectionsPerIp (${maxConnectionsPerIp})`;
+    this.#ctx.logLimit.warn(
+      this.#log,
+      'tcp-connection-rejected',
+      { remote: `${ip}:${socket.remotePort}`, local, limit },
+      // "tcp connection rejected", "tls ...", "wss ...": the listener's protocol first.
+      `${local.slice(0, local.indexOf(':'))} connection rejected`,
+    );
+    return false;
+  }
+
+  #accept(socket: Socket, listener: TcpListener): void {
+    socket.on('error', () => {}); // a reset before adoption must not crash the process
+    const proto = listener.local.proto === 'tls' ? 'tls' : 'tcp';
+    if (!this.#admit(socket, `${proto}:${formatEndpoint(listener.local)}`)) {
       socket.destroy();
       return;
     }
-    this.#adopt(socket, 'inbound');
-    this.#counters.connectionsAccepted++;
+    if (proto === 'tcp') {
+      this.#adopt(socket, 'inbound', 'tcp');
+      this.#counters.connectionsAccepted++;
+      return;
+    }
+    void this.#handshake(socket, listener.local.spec).then((secured) => {
+      if (secured === undefined) return;
+      this.#adopt(secured, 'inbound', 'tls');
+      this.#counters.connectionsAccepted++;
+    });
   }
 
-  #adopt(socket: Socket, direction: Direction): TcpConnection {
-    const connection = new TcpConnection(this.#nextConnectionId++, socket, direction, this.#ctx, (c) =>
+  /** The server side of TLS on an accepted socket (tls: and wss:), counted against the inbound budgets meanwhile. */
+  async #handshake(socket: Socket, spec: string): Promise<Socket | undefined> {
+    const tls = this.#options.tls;
+    if (tls === undefined || socket.remoteAddress === undefined) {
+      socket.destroy();
+      return undefined;
+    }
+    const ip = normalizeAddress(socket.remoteAddress);
+    const remote = `${ip}:${socket.remotePort}`;
+    this.#handshakingTotal++;
+    this.#handshaking.set(ip, (this.#handshaking.get(ip) ?? 0) + 1);
+    const secured = await secureInbound(socket, tls, spec, this.limits.connectTimeoutMs);
+    this.#handshakingTotal--;
+    const left = (this.#handshaking.get(ip) ?? 1) - 1;
+    if (left > 0) this.#handshaking.set(ip, left);
+    else this.#handshaking.delete(ip);
+    if (secured.ok && !this.#closing) return secured.value;
+    if (secured.ok) {
+      secured.value.destroy();
+      return undefined;
+    }
+    this.#counters.tlsHandshakeFailures++;
+    this.#ctx.logLimit.warn(
+      this.#log,
+      'tls-handshake-failed',
+      { remote, spec, code: secured.error.systemCode, reason: secured.error.reason },
+      'inbound tls handshake failed',
+    );
+    return undefined;
+  }
+
+  #acceptWs(ws: WebSocket, request: IncomingMessage, listener: WsListener): void {
+    const proto = listener.local.proto === 'wss' ? 'wss' : 'ws';
+    const connection = new WsConnection(this.#nextConnectionId++, proto, ws, request.socket, this.#ctx, (c) =>
       this.#connections.remove(c),
     );
     this.#connections.add(connection);
+    this.#counters.connectionsAccepted++;
     this.#log.debug(
-      { connectionId: connection.id, direction, remote: formatEndpoint(connection.remote) },
-      'tcp connection open',
+      { connectionId: connection.id, proto, remote: formatEndpoint(connection.remote) },
+      'websocket open',
+    );
+  }
+
+  #adopt(socket: Socket, direction: Direction, proto: 'tcp' | 'tls'): TcpConnection {
+    const connection = new TcpConnection(
+      this.#nextConnectionId++,
+      socket,
+      direction,
+      this.#ctx,
+      (c) => this.#connections.remove(c),
+      proto,
+    );
+    this.#connections.add(connection);
+    this.#log.debug(
+      { connectionId: connection.id, proto, direction, remote: formatEndpoint(connection.remote) },
+      'connection open',
     );
     return connection;
   }
@@ -468,4 +626,9 @@ export class Transport {
     }
     return failure;
   }
+}
+
+/** Socket-level codes, as opposed to TLS ones: a refused or reset connect is not a handshake failure. */
+function isSocketCode(code: string): boolean {
+  return /^E[A-Z]+$/.test(code);
 }

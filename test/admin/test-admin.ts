@@ -15,7 +15,9 @@ export interface TestAdmin {
 
 /** Starts the server with `options` (stores, metric sources, log) over the defaults. */
 export async function startTestAdmin(
-  options: Partial<Pick<AdminOptions, 'addresses' | 'subscribers' | 'acc' | 'trace' | 'sources' | 'log'>>,
+  options: Partial<
+    Pick<AdminOptions, 'addresses' | 'subscribers' | 'acc' | 'trace' | 'dispatcher' | 'sources' | 'log'>
+  >,
 ): Promise<TestAdmin> {
   const compiler = new ModuleCompiler();
   const opened = await openRegistry(compiler, [spec('acme'), spec('beta')]);

@@ -11,21 +11,31 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export interface ServerProcess {
   readonly pid: number;
   /** Actual bound ports by proto. */
-  readonly ports: { udp?: number; tcp?: number };
+  readonly ports: { udp?: number; tcp?: number; tls?: number; ws?: number; wss?: number };
   /** Every log line so far, parsed. */
   readonly lines: Record<string, unknown>[];
   stop(): Promise<number | null>;
 }
 
+/** Which kemi-wasm to start: this clone's by default, or an installed one (test/package). */
+export interface ServerCommand {
+  readonly bin: string;
+  readonly cwd: string;
+}
+
 /** Starts `kemi-wasm serve` with `args` and waits until it listens (or fails to). */
-export async function startServerProcess(args: string[], timeoutMs = 30_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(root, 'bin/kemi-wasm.js'), 'serve', ...args], {
-    cwd: root,
+export async function startServerProcess(
+  args: string[],
+  timeoutMs = 30_000,
+  command: ServerCommand = { bin: join(root, 'bin/kemi-wasm.js'), cwd: root },
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [command.bin, 'serve', ...args], {
+    cwd: command.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
-  const ports: { udp?: number; tcp?: number } = {};
+  const ports: ServerProcess['ports'] = {};
   let pending = '';
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -43,8 +53,10 @@ export async function startServerProcess(args: string[], timeoutMs = 30_000): Pr
         if (!part.trim()) continue;
         const line = JSON.parse(part) as Record<string, unknown>;
         lines.push(line);
-        const listen = typeof line.listen === 'string' ? /^(udp|tcp):.*:(\d+)$/.exec(line.listen) : null;
-        if (listen && line.msg === 'listening') ports[listen[1] as 'udp' | 'tcp'] = Number(listen[2]);
+        const listen =
+          typeof line.listen === 'string' ? /^(udp|tcp|tls|ws|wss):.*:(\d+)$/.exec(line.listen) : null;
+        if (listen && line.msg === 'listening')
+          ports[listen[1] as keyof ServerProcess['ports']] = Number(listen[2]);
         if (line.msg === 'ready') {
           clearTimeout(timer);
           resolve();

@@ -64,8 +64,10 @@ function fail(o: Opened, times: number, cause: 'trap' | 'fuel' = 'trap') {
   for (let i = 0; i < times; i++) o.registry.failed(o.registry.active('acme')!, cause);
 }
 
+// Generous: the rollback loads the last good version again, slow on a loaded machine (2 s once was not enough).
 async function until(test: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !test(); i++) await new Promise((r) => setTimeout(r, 10));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && !test()) await new Promise((r) => setTimeout(r, 10));
   if (!test()) throw new Error(`timed out waiting for ${what}`);
 }
 

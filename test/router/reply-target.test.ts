@@ -21,6 +21,19 @@ function target(via: string, source = UDP, multicast = false) {
 }
 
 describe('replyTarget (issue 11: the source decides, never the Via)', () => {
+  it('TLS and WebSocket: over the request connection, as TCP', () => {
+    for (const proto of ['tls', 'ws', 'wss'] as const) {
+      const source: Source = { ...UDP, proto, connectionId: 4 };
+      expect(target(`SIP/2.0/${proto.toUpperCase()} abc.invalid;branch=z9hG4bK1`, source)).toEqual({
+        proto,
+        address: '198.51.100.7',
+        port: 40000,
+        connectionId: 4,
+        local: UDP.local,
+      });
+    }
+  });
+
   it('UDP: the source address at the sent-by port, or at the source port with rport', () => {
     expect(target('SIP/2.0/UDP client.example.com:5070;branch=z9hG4bK1')).toEqual({
       proto: 'udp',

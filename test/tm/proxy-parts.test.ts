@@ -26,6 +26,19 @@ describe('recordRouteValues', () => {
     ]);
   });
 
+  it('names TLS with transport=tls and both WebSocket flavours with transport=ws (RFC 7118)', () => {
+    const tls = { proto: 'tls' as const, address: '10.0.0.1', port: 5061 };
+    const wss = { proto: 'wss' as const, address: '10.0.0.1', port: 8443 };
+    const ws = { proto: 'ws' as const, address: '10.0.0.1', port: 8080 };
+    expect(recordRouteValues({ params: '', preset: undefined }, wss, tls, undefined)).toEqual([
+      '<sip:10.0.0.1:5061;transport=tls;r2=on;lr>',
+      '<sip:10.0.0.1:8443;transport=ws;r2=on;lr>',
+    ]);
+    expect(recordRouteValues({ params: '', preset: undefined }, udp, ws, undefined)[0]).toBe(
+      '<sip:10.0.0.1:8080;transport=ws;r2=on;lr>',
+    );
+  });
+
   it('writes two entries when the interface changes', () => {
     expect(recordRouteValues({ params: '', preset: undefined }, udp, other, undefined)).toHaveLength(2);
   });
@@ -58,18 +71,18 @@ describe('bestResponse (RFC 3261 16.7 step 6)', () => {
 });
 
 describe('nextHop', () => {
-  it('takes host, port (5060 by default) and transport (UDP by default) from the URI', () => {
+  it('takes host, port (5060 by default) and transport (UDP by default) from the URI, saying which it gave', () => {
     expect(nextHop('sip:bob@192.0.2.9')).toEqual({
       ok: true,
-      value: { proto: 'udp', host: '192.0.2.9', port: 5060 },
+      value: { proto: 'udp', host: '192.0.2.9', port: 5060, explicitPort: false, explicitProto: false },
     });
     expect(nextHop('sip:p.example.com:5070;transport=TCP;lr')).toEqual({
       ok: true,
-      value: { proto: 'tcp', host: 'p.example.com', port: 5070 },
+      value: { proto: 'tcp', host: 'p.example.com', port: 5070, explicitPort: true, explicitProto: true },
     });
     expect(nextHop('sip:[2001:db8::2]:5062')).toEqual({
       ok: true,
-      value: { proto: 'udp', host: '2001:db8::2', port: 5062 },
+      value: { proto: 'udp', host: '2001:db8::2', port: 5062, explicitPort: true, explicitProto: false },
     });
   });
 
@@ -77,20 +90,48 @@ describe('nextHop', () => {
     expect(nextHop('sip:bob@example.com;maddr=192.0.2.50')).toMatchObject({ value: { host: '192.0.2.50' } });
   });
 
+  it('routes sips: over verified TLS (5061), transport=tls over TLS and transport=ws over a WebSocket', () => {
+    expect(nextHop('sips:bob@example.com')).toEqual({
+      ok: true,
+      value: {
+        proto: 'tls',
+        host: 'example.com',
+        port: 5061,
+        secure: true,
+        explicitPort: false,
+        explicitProto: false,
+      },
+    });
+    // sips: wins over the transport parameter, except that a WebSocket stays one (wss).
+    expect(nextHop('sips:bob@192.0.2.1:5070;transport=tcp')).toMatchObject({
+      ok: true,
+      value: { proto: 'tls' },
+    });
+    expect(nextHop('sips:bob@192.0.2.1;transport=ws')).toMatchObject({ ok: true, value: { proto: 'wss' } });
+    expect(nextHop('sip:bob@192.0.2.1;transport=TLS')).toEqual({
+      ok: true,
+      value: { proto: 'tls', host: '192.0.2.1', port: 5061, explicitPort: false, explicitProto: true },
+    });
+    expect(nextHop('sip:192.0.2.1:40000;transport=ws')).toEqual({
+      ok: true,
+      value: { proto: 'ws', host: '192.0.2.1', port: 40000, explicitPort: true, explicitProto: true },
+    });
+    expect(forcedHop('wss', '192.0.2.1', 8443)).toMatchObject({ ok: true, value: { proto: 'wss' } });
+  });
+
   it('refuses what the server cannot send to, with Kamailio codes', () => {
     expect(nextHop('tel:+123')).toMatchObject({ ok: false, error: { code: -480 } });
-    expect(nextHop('sips:bob@example.com')).toMatchObject({ ok: false, error: { code: -480 } });
     expect(nextHop('sip:bob@example.com;transport=sctp')).toMatchObject({ ok: false, error: { code: -480 } });
     // error.c err2reason_phrase: E_BAD_URI is 479, worded "... (479/TM)" when tm ends a branch with it.
     expect(nextHop('not a uri')).toMatchObject({
       ok: false,
       error: { code: -479, status: 479, reason: 'Regretfully, we were not able to process the URI (479/TM)' },
     });
-    expect(forcedHop('ws', 'h', 1)).toMatchObject({ ok: false, error: { code: -480 } });
+    expect(forcedHop('sctp', 'h', 1)).toMatchObject({ ok: false, error: { code: -480 } });
     expect(forcedHop('tcp', 'h;x', 1)).toMatchObject({ ok: false, error: { code: -479 } });
     expect(forcedHop('TCP', '192.0.2.1', 5080)).toEqual({
       ok: true,
-      value: { proto: 'tcp', host: '192.0.2.1', port: 5080 },
+      value: { proto: 'tcp', host: '192.0.2.1', port: 5080, explicitPort: true, explicitProto: true },
     });
   });
 });

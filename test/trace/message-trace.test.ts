@@ -45,7 +45,7 @@ function parsed(bytes: Buffer): SipRequest {
   return result.value as SipRequest;
 }
 
-function setup(level: pino.Level | 'silent', scope: 'all' | 'none' = 'all', ringSize = 10) {
+function setup(level: pino.Level | 'silent', scope: 'all' | 'none' = 'all', ringSize = 10, collector = true) {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -61,7 +61,7 @@ function setup(level: pino.Level | 'silent', scope: 'all' | 'none' = 'all', ring
     log,
     scope: scope === 'all' ? { all: true } : { all: false, tenants: new Set() },
     ring,
-    export: sinkExport,
+    export: collector ? sinkExport : undefined,
     redactBodies: false,
   });
   return { trace, ring, exported, lines };
@@ -129,8 +129,8 @@ describe('MessageTrace', () => {
     expect(full.lines[0].text).not.toContain('secret');
   });
 
-  it('is off, and records nothing, at info with no scope', () => {
-    const { trace, lines, exported } = setup('info', 'none');
+  it('is off, and records nothing, at info with no scope and no collector', () => {
+    const { trace, lines, exported } = setup('info', 'none', 10, false);
     expect(trace.on).toBe(false);
     trace.sent(invite('c5'), 'udp', source.local, upstream);
     expect(lines).toEqual([]);
@@ -155,6 +155,35 @@ describe('MessageTrace', () => {
     for (const id of ['a', 'b', 'c', 'd']) route(trace, invite(id), 'acme', []);
     expect(ring.call('acme', 'a')).toEqual([]);
     expect(ring.call('acme', 'd')).toHaveLength(1);
+  });
+});
+
+describe('capture (KSR siptrace)', () => {
+  it('keeps the message being routed out of scope; with "t" the rest of its transaction, not the next one', () => {
+    const { trace, exported } = setup('silent', 'none');
+    expect(trace.on).toBe(true); // a collector: scripts may capture
+    trace.received(invite('c6'), source, parsed(invite('c6')));
+    trace.attribute('acme', 1);
+    expect(trace.capture('beta', 'm')).toBe(false); // another tenant's message
+    expect(trace.capture('acme', 't')).toBe(true);
+    trace.sent(invite('c6'), 'udp', source.local, upstream);
+    trace.close();
+    trace.sent(ok200('c6'), 'udp', source.local, source.remote);
+    route(trace, invite('c7'), 'acme', []); // not captured: no script asked
+    const bye = Buffer.from(
+      invite('c6')
+        .toString('latin1')
+        .replace(/INVITE/g, 'BYE')
+        .replace('CSeq: 1', 'CSeq: 2'),
+      'latin1',
+    );
+    route(trace, bye, 'acme', []); // the next transaction of the call
+    expect(exported.map((r) => `${r.direction} ${r.what} ${r.callId}`)).toEqual([
+      'in INVITE c6',
+      'out INVITE c6',
+      'out 200 c6',
+    ]);
+    expect(trace.capture('acme', 'm')).toBe(false); // nothing being routed
   });
 });
 

@@ -11,13 +11,16 @@ describe('parseListenSpec', () => {
     ['tcp:[::]:5060', { proto: 'tcp', host: '::', port: 5060 }],
     ['udp:localhost:5060', { proto: 'udp', host: 'localhost', port: 5060 }],
     ['udp:sip.example.com:5080', { proto: 'udp', host: 'sip.example.com', port: 5080 }],
+    ['tls:0.0.0.0:5061', { proto: 'tls', host: '0.0.0.0', port: 5061 }],
+    ['ws:127.0.0.1:8080', { proto: 'ws', host: '127.0.0.1', port: 8080 }],
+    ['WSS:[::1]:8443', { proto: 'wss', host: '::1', port: 8443 }],
   ])('parses %s', (text, spec) => {
     expect(parseListenSpec(text)).toEqual({ ok: true, value: spec });
   });
 
   it.each([
     ['127.0.0.1:5060', 'unsupported protocol'],
-    ['tls:127.0.0.1:5061', "unsupported protocol 'tls'"],
+    ['sctp:127.0.0.1:5061', "unsupported protocol 'sctp'"],
     ['udp', 'no protocol'],
     ['udp:127.0.0.1', 'no port'],
     ['udp:127.0.0.1:', "port '' is not a number"],

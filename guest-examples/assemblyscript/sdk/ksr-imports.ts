@@ -900,6 +900,150 @@ declare function textopsx__remove_body(): i32;
 @external('kemi:ksr/acc@0.1.0', 'acc-request')
 declare function acc__acc_request(comment_ptr: usize, comment_len: usize, table_ptr: usize, table_len: usize): i32;
 
+// dialog
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-manage')
+declare function dialog__dlg_manage(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'is-known-dlg')
+declare function dialog__is_known_dlg(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-set-timeout')
+declare function dialog__dlg_set_timeout(timeout: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-bye')
+declare function dialog__dlg_bye(side_ptr: usize, side_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-get')
+declare function dialog__dlg_get(callid_ptr: usize, callid_len: usize, ftag_ptr: usize, ftag_len: usize, ttag_ptr: usize, ttag_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-set-var')
+declare function dialog__dlg_set_var(callid_ptr: usize, callid_len: usize, ftag_ptr: usize, ftag_len: usize, ttag_ptr: usize, ttag_len: usize, key_ptr: usize, key_len: usize, value_ptr: usize, value_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-get-var')
+declare function dialog__dlg_get_var(callid_ptr: usize, callid_len: usize, ftag_ptr: usize, ftag_len: usize, ttag_ptr: usize, ttag_len: usize, key_ptr: usize, key_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'var-sets')
+declare function dialog__var_sets(name_ptr: usize, name_len: usize, value_ptr: usize, value_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'var-get')
+declare function dialog__var_get(name_ptr: usize, name_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'var-gete')
+declare function dialog__var_gete(name_ptr: usize, name_len: usize, ret_area: usize): void;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'var-rm')
+declare function dialog__var_rm(name_ptr: usize, name_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'var-is-null')
+declare function dialog__var_is_null(name_ptr: usize, name_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-setflag')
+declare function dialog__dlg_setflag(flag: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-resetflag')
+declare function dialog__dlg_resetflag(flag: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'dlg-isflagset')
+declare function dialog__dlg_isflagset(flag: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'set-dlg-profile')
+declare function dialog__set_dlg_profile(profile_ptr: usize, profile_len: usize, value_ptr: usize, value_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'set-dlg-profile-static')
+declare function dialog__set_dlg_profile_static(profile_ptr: usize, profile_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'unset-dlg-profile')
+declare function dialog__unset_dlg_profile(profile_ptr: usize, profile_len: usize, value_ptr: usize, value_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'unset-dlg-profile-static')
+declare function dialog__unset_dlg_profile_static(profile_ptr: usize, profile_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'is-in-profile')
+declare function dialog__is_in_profile(profile_ptr: usize, profile_len: usize, value_ptr: usize, value_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'is-in-profile-static')
+declare function dialog__is_in_profile_static(profile_ptr: usize, profile_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'get-profile-size')
+declare function dialog__get_profile_size(profile_ptr: usize, profile_len: usize, value_ptr: usize, value_len: usize, pv_ptr: usize, pv_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dialog@0.1.0', 'get-profile-size-static')
+declare function dialog__get_profile_size_static(profile_ptr: usize, profile_len: usize, pv_ptr: usize, pv_len: usize): i32;
+
+// dispatcher
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-select-dst')
+declare function dispatcher__ds_select_dst(set: i32, alg: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-select-dst-limit')
+declare function dispatcher__ds_select_dst_limit(set: i32, alg: i32, limit: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-select-domain')
+declare function dispatcher__ds_select_domain(set: i32, alg: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-select-domain-limit')
+declare function dispatcher__ds_select_domain_limit(set: i32, alg: i32, limit: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-select')
+declare function dispatcher__ds_select(set: i32, alg: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-select-limit')
+declare function dispatcher__ds_select_limit(set: i32, alg: i32, limit: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-next-dst')
+declare function dispatcher__ds_next_dst(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-next-domain')
+declare function dispatcher__ds_next_domain(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-set-dst')
+declare function dispatcher__ds_set_dst(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-set-domain')
+declare function dispatcher__ds_set_domain(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-mark-dst')
+declare function dispatcher__ds_mark_dst(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-mark-dst-state')
+declare function dispatcher__ds_mark_dst_state(state_ptr: usize, state_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-is-from-lists')
+declare function dispatcher__ds_is_from_lists(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-is-from-list')
+declare function dispatcher__ds_is_from_list(set: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-is-from-list-mode')
+declare function dispatcher__ds_is_from_list_mode(set: i32, mode: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-is-from-list-uri')
+declare function dispatcher__ds_is_from_list_uri(set: i32, mode: i32, uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-list-exists')
+declare function dispatcher__ds_list_exists(set: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-is-active')
+declare function dispatcher__ds_is_active(set: i32): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-is-active-uri')
+declare function dispatcher__ds_is_active_uri(set: i32, uri_ptr: usize, uri_len: usize): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-load-update')
+declare function dispatcher__ds_load_update(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/dispatcher@0.1.0', 'ds-load-unset')
+declare function dispatcher__ds_load_unset(): i32;
+
+// siptrace
+// @ts-ignore: decorator
+@external('kemi:ksr/siptrace@0.1.0', 'sip-trace')
+declare function siptrace__sip_trace(): i32;
+// @ts-ignore: decorator
+@external('kemi:ksr/siptrace@0.1.0', 'sip-trace-mode')
+declare function siptrace__sip_trace_mode(mode_ptr: usize, mode_len: usize): i32;
+
 /**
  * Core KEMI functions (Kamailio's `KSR.*`): method tests, local address checks, flags, URI setters, logging.
  */
@@ -1028,7 +1172,7 @@ export namespace KSR {
     return core__is_TCP() != 0;
   }
 
-  /** The message arrived over TLS (never: the server listens on UDP and TCP). */
+  /** The message arrived over TLS (a `tls:` listener). */
   export function is_TLS(): bool {
     return core__is_TLS() != 0;
   }
@@ -1038,17 +1182,17 @@ export namespace KSR {
     return core__is_SCTP() != 0;
   }
 
-  /** The message arrived over WebSocket (never). */
+  /** The message arrived over WebSocket (a `ws:` listener). */
   export function is_WS(): bool {
     return core__is_WS() != 0;
   }
 
-  /** The message arrived over secure WebSocket (never). */
+  /** The message arrived over secure WebSocket (a `wss:` listener). */
   export function is_WSS(): bool {
     return core__is_WSS() != 0;
   }
 
-  /** The message arrived over WebSocket, secure or not (never). */
+  /** The message arrived over WebSocket, secure or not. */
   export function is_WSX(): bool {
     return core__is_WSX() != 0;
   }
@@ -2661,8 +2805,8 @@ export namespace KSR {
     }
 
     /**
-     * Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS) to the first Contact's URI. 1, or
-     * -1.
+     * Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS, 5 WS, 6 WSS) to the first Contact's
+     * URI. 1, or -1.
      */
     export function set_contact_alias(): i32 {
       return nathelper__set_contact_alias();
@@ -2894,6 +3038,354 @@ export namespace KSR {
       const comment_utf8 = String.UTF8.encode(comment);
       const table_utf8 = String.UTF8.encode(table);
       return acc__acc_request(changetype<usize>(comment_utf8), <usize>comment_utf8.byteLength, changetype<usize>(table_utf8), <usize>table_utf8.byteLength);
+    }
+  }
+
+  /**
+   * Dialog tracking (Kamailio's `dialog` module): calls the script asked to follow with `dlg-manage`, their
+   * state (unconfirmed, early, confirmed, deleted), variables, flags and profiles. A dialog belongs to the
+   * tenant and finishes on the module version that created it; a tenant holds `dialog.max_dialogs` at most.
+   * Profiles must be declared in the config (`dialog.profiles_with_value`, `dialog.profiles_no_value`). "The
+   * dialog" of a function is the message's: made by `dlg-manage` in this route, matched for an in-dialog
+   * request, or chosen by `dlg-get`.
+   */
+  export namespace dialog {
+    /**
+     * Track the call: an initial INVITE gets a new dialog, an in-dialog request updates its dialog. 1, or -1
+     * (not a request route, not an INVITE, the tenant holds its maximum of dialogs).
+     */
+    export function dlg_manage(): i32 {
+      return dialog__dlg_manage();
+    }
+
+    /** 1 if the message belongs to a tracked dialog, else -1. */
+    export function is_known_dlg(): i32 {
+      return dialog__is_known_dlg();
+    }
+
+    /**
+     * Set the dialog's lifetime in seconds (restarts the timer of a confirmed dialog). 1, or -1 (no dialog).
+     */
+    export function dlg_set_timeout(timeout: i32): i32 {
+      return dialog__dlg_set_timeout(timeout);
+    }
+
+    /**
+     * Send BYE to "caller", "callee" or (any other value) both sides of the dialog, from this server with
+     * CSeq + 1 over the route set; the dialog then ends. 1, or -1.
+     */
+    export function dlg_bye(side: string): i32 {
+      const side_utf8 = String.UTF8.encode(side);
+      return dialog__dlg_bye(changetype<usize>(side_utf8), <usize>side_utf8.byteLength);
+    }
+
+    /** Make the dialog of Call-ID and tags the one later functions act on. 1, or -1 (none such). */
+    export function dlg_get(callid: string, ftag: string, ttag: string): i32 {
+      const callid_utf8 = String.UTF8.encode(callid);
+      const ftag_utf8 = String.UTF8.encode(ftag);
+      const ttag_utf8 = String.UTF8.encode(ttag);
+      return dialog__dlg_get(changetype<usize>(callid_utf8), <usize>callid_utf8.byteLength, changetype<usize>(ftag_utf8), <usize>ftag_utf8.byteLength, changetype<usize>(ttag_utf8), <usize>ttag_utf8.byteLength);
+    }
+
+    /** Set a variable of the dialog of Call-ID and tags. 1, or -1. */
+    export function dlg_set_var(callid: string, ftag: string, ttag: string, key: string, value: string): i32 {
+      const callid_utf8 = String.UTF8.encode(callid);
+      const ftag_utf8 = String.UTF8.encode(ftag);
+      const ttag_utf8 = String.UTF8.encode(ttag);
+      const key_utf8 = String.UTF8.encode(key);
+      const value_utf8 = String.UTF8.encode(value);
+      return dialog__dlg_set_var(changetype<usize>(callid_utf8), <usize>callid_utf8.byteLength, changetype<usize>(ftag_utf8), <usize>ftag_utf8.byteLength, changetype<usize>(ttag_utf8), <usize>ttag_utf8.byteLength, changetype<usize>(key_utf8), <usize>key_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** A variable of the dialog of Call-ID and tags, or none. */
+    export function dlg_get_var(callid: string, ftag: string, ttag: string, key: string): string | null {
+      const callid_utf8 = String.UTF8.encode(callid);
+      const ftag_utf8 = String.UTF8.encode(ftag);
+      const ttag_utf8 = String.UTF8.encode(ttag);
+      const key_utf8 = String.UTF8.encode(key);
+      dialog__dlg_get_var(changetype<usize>(callid_utf8), <usize>callid_utf8.byteLength, changetype<usize>(ftag_utf8), <usize>ftag_utf8.byteLength, changetype<usize>(ttag_utf8), <usize>ttag_utf8.byteLength, changetype<usize>(key_utf8), <usize>key_utf8.byteLength, RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** Set a variable of the dialog (`$dlg_var(name)`). 1, or -1 (no dialog). */
+    export function var_sets(name: string, value: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      const value_utf8 = String.UTF8.encode(value);
+      return dialog__var_sets(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** A variable of the dialog, or none. */
+    export function var_get(name: string): string | null {
+      const name_utf8 = String.UTF8.encode(name);
+      dialog__var_get(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, RET_AREA);
+      return liftOptionStringResult(RET_AREA);
+    }
+
+    /** A variable of the dialog, or "". */
+    export function var_gete(name: string): string {
+      const name_utf8 = String.UTF8.encode(name);
+      dialog__var_gete(changetype<usize>(name_utf8), <usize>name_utf8.byteLength, RET_AREA);
+      return liftStringResult(RET_AREA);
+    }
+
+    /** Remove a variable of the dialog. 1, or -1 (no dialog). */
+    export function var_rm(name: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      return dialog__var_rm(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+
+    /** 1 if the variable is absent (or there is no dialog), -1 if it is set. */
+    export function var_is_null(name: string): i32 {
+      const name_utf8 = String.UTF8.encode(name);
+      return dialog__var_is_null(changetype<usize>(name_utf8), <usize>name_utf8.byteLength);
+    }
+
+    /** Set dialog flag 0..31 (kept for the dialog dlg-manage makes later in the route). 1, or -1. */
+    export function dlg_setflag(flag: i32): i32 {
+      return dialog__dlg_setflag(flag);
+    }
+
+    /** Reset dialog flag 0..31. 1, or -1. */
+    export function dlg_resetflag(flag: i32): i32 {
+      return dialog__dlg_resetflag(flag);
+    }
+
+    /** 1 if dialog flag 0..31 is set, else -1. */
+    export function dlg_isflagset(flag: i32): i32 {
+      return dialog__dlg_isflagset(flag);
+    }
+
+    /**
+     * Add the dialog to a profile with a value (before dlg-manage in a request route: once it is made). 1, or
+     * -1 (undeclared profile, empty value for a profile with values, no dialog).
+     */
+    export function set_dlg_profile(profile: string, value: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      const value_utf8 = String.UTF8.encode(value);
+      return dialog__set_dlg_profile(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** Add the dialog to a profile without value. 1, or -1. */
+    export function set_dlg_profile_static(profile: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      return dialog__set_dlg_profile_static(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength);
+    }
+
+    /** Remove the dialog from a profile with that value. 1, or -1 (not in it, no dialog). */
+    export function unset_dlg_profile(profile: string, value: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      const value_utf8 = String.UTF8.encode(value);
+      return dialog__unset_dlg_profile(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** Remove the dialog from a profile without value. 1, or -1. */
+    export function unset_dlg_profile_static(profile: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      return dialog__unset_dlg_profile_static(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength);
+    }
+
+    /** 1 if the dialog is in the profile with that value, else -1. */
+    export function is_in_profile(profile: string, value: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      const value_utf8 = String.UTF8.encode(value);
+      return dialog__is_in_profile(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength);
+    }
+
+    /** 1 if the dialog is in the profile (with any value), else -1. */
+    export function is_in_profile_static(profile: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      return dialog__is_in_profile_static(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength);
+    }
+
+    /**
+     * Store in `pv` (`$var(name)` or `$avp(name)`) the number of the tenant's dialogs in the profile with
+     * that value. 1, or -1 (undeclared profile, empty value for a profile with values, bad pv).
+     */
+    export function get_profile_size(profile: string, value: string, pv: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      const value_utf8 = String.UTF8.encode(value);
+      const pv_utf8 = String.UTF8.encode(pv);
+      return dialog__get_profile_size(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength, changetype<usize>(value_utf8), <usize>value_utf8.byteLength, changetype<usize>(pv_utf8), <usize>pv_utf8.byteLength);
+    }
+
+    /**
+     * Store in `pv` the number of the tenant's dialogs in a profile without value. 1, or -1 (also for a
+     * profile with values, as Kamailio).
+     */
+    export function get_profile_size_static(profile: string, pv: string): i32 {
+      const profile_utf8 = String.UTF8.encode(profile);
+      const pv_utf8 = String.UTF8.encode(pv);
+      return dialog__get_profile_size_static(changetype<usize>(profile_utf8), <usize>profile_utf8.byteLength, changetype<usize>(pv_utf8), <usize>pv_utf8.byteLength);
+    }
+  }
+
+  /**
+   * Load balancing and failover over destination sets (Kamailio's `dispatcher` module). Each tenant has its
+   * own sets: from its `[tenants.dispatcher]` config and from the admin API (`kemi-wasm dispatcher`); a
+   * script reaches only its tenant's sets. A destination has Kamailio's state flags (1 inactive, 2 trying, 4
+   * disabled, 8 probing), priority (a set lists higher priorities first, equal ones last line first, as
+   * Kamailio) and attributes (`duid`, `weight`, `rweight`, `maxload`, `socket`). Algorithms: 0 Call-ID hash,
+   * 1 From URI hash, 2 To URI hash, 3 R-URI hash (the hashes are Kamailio's: the same message picks the same
+   * destination), 4 round robin, 6 random, 8 first by priority, 9 weight, 10 call load (least loaded by
+   * `duid`, at most `maxload` calls), 11 relative weight; others use the first active destination. With the
+   * `flags` parameter's bit 2 (failover, Kamailio's DS_FAILOVER_ON) the other active destinations of the set
+   * are kept with the transaction for `ds-next-dst` in a failure route.
+   */
+  export namespace dispatcher {
+    /**
+     * Select a destination of `set` with algorithm `alg` and set it as `$du` (the outbound proxy). 1, or -1
+     * (no such set, no active destination, `$du` already set with `force_dst` 0, alg 10 on a full set).
+     */
+    export function ds_select_dst(set: i32, alg: i32): i32 {
+      return dispatcher__ds_select_dst(set, alg);
+    }
+
+    /** `ds-select-dst` keeping at most `limit` destinations for failover (0: all). */
+    export function ds_select_dst_limit(set: i32, alg: i32, limit: i32): i32 {
+      return dispatcher__ds_select_dst_limit(set, alg, limit);
+    }
+
+    /** As `ds-select-dst`, writing the destination's host:port into the R-URI (its user kept). 1, or -1. */
+    export function ds_select_domain(set: i32, alg: i32): i32 {
+      return dispatcher__ds_select_domain(set, alg);
+    }
+
+    /** `ds-select-domain` keeping at most `limit` destinations for failover (0: all). */
+    export function ds_select_domain_limit(set: i32, alg: i32, limit: i32): i32 {
+      return dispatcher__ds_select_domain_limit(set, alg, limit);
+    }
+
+    /** As `ds-select-dst` without touching `$du` or the R-URI: only the failover list is filled. 1, or -1. */
+    export function ds_select(set: i32, alg: i32): i32 {
+      return dispatcher__ds_select(set, alg);
+    }
+
+    /** `ds-select` keeping at most `limit` destinations (0: all). */
+    export function ds_select_limit(set: i32, alg: i32, limit: i32): i32 {
+      return dispatcher__ds_select_limit(set, alg, limit);
+    }
+
+    /**
+     * Drop the current destination of the failover list and set `$du` to the next one. 1, or -1 (none left,
+     * failover off).
+     */
+    export function ds_next_dst(): i32 {
+      return dispatcher__ds_next_dst();
+    }
+
+    /** As `ds-next-dst`, writing the R-URI's host:port. 1, or -1. */
+    export function ds_next_domain(): i32 {
+      return dispatcher__ds_next_domain();
+    }
+
+    /** Set `$du` to the current destination of the failover list. 1, or -1. */
+    export function ds_set_dst(): i32 {
+      return dispatcher__ds_set_dst();
+    }
+
+    /** Write the current destination of the failover list into the R-URI's host:port. 1, or -1. */
+    export function ds_set_domain(): i32 {
+      return dispatcher__ds_set_domain();
+    }
+
+    /** Mark the current destination inactive (and probing with `ds_probing_mode` 1). 1, or -1. */
+    export function ds_mark_dst(): i32 {
+      return dispatcher__ds_mark_dst();
+    }
+
+    /**
+     * Mark the current destination with `state`: letters a (active), i (inactive), t (trying), d (disabled),
+     * p (probing). 1, or -1 (bad letters, failover off, no current destination).
+     */
+    export function ds_mark_dst_state(state: string): i32 {
+      const state_utf8 = String.UTF8.encode(state);
+      return dispatcher__ds_mark_dst_state(changetype<usize>(state_utf8), <usize>state_utf8.byteLength);
+    }
+
+    /**
+     * 1 if the source address and port ($si, $sp) are those of a destination of any set (any transport), else
+     * -1.
+     */
+    export function ds_is_from_lists(): i32 {
+      return dispatcher__ds_is_from_lists();
+    }
+
+    /** 1 if the source address and port are those of a destination of `set` (-1: any set), else -1. */
+    export function ds_is_from_list(set: i32): i32 {
+      return dispatcher__ds_is_from_list(set);
+    }
+
+    /**
+     * As `ds-is-from-list` with Kamailio's match `mode` bits: 1 ignore the port, 2 ignore the transport, 4
+     * only active destinations.
+     */
+    export function ds_is_from_list_mode(set: i32, mode: i32): i32 {
+      return dispatcher__ds_is_from_list_mode(set, mode);
+    }
+
+    /** As `ds-is-from-list-mode` for the address, port and transport of `uri` instead of the source. */
+    export function ds_is_from_list_uri(set: i32, mode: i32, uri: string): i32 {
+      const uri_utf8 = String.UTF8.encode(uri);
+      return dispatcher__ds_is_from_list_uri(set, mode, changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength);
+    }
+
+    /** 1 if the tenant has destination set `set`, else -1. */
+    export function ds_list_exists(set: i32): i32 {
+      return dispatcher__ds_list_exists(set);
+    }
+
+    /** 1 if `set` has an active destination, else -1. */
+    export function ds_is_active(set: i32): i32 {
+      return dispatcher__ds_is_active(set);
+    }
+
+    /** 1 if `uri` is an active destination of `set`, else -1. */
+    export function ds_is_active_uri(set: i32, uri: string): i32 {
+      const uri_utf8 = String.UTF8.encode(uri);
+      return dispatcher__ds_is_active_uri(set, changetype<usize>(uri_utf8), <usize>uri_utf8.byteLength);
+    }
+
+    /**
+     * Call load (alg 10): a BYE or CANCEL frees the call's slot, a 2xx to its INVITE confirms it. 0, as
+     * Kamailio's KEMI export returns.
+     */
+    export function ds_load_update(): i32 {
+      return dispatcher__ds_load_update();
+    }
+
+    /**
+     * Call load (alg 10), for a failure route: free the slot of the message's call. 0 freed (or an INVITE
+     * whose current destination took no slot), -1 the call holds no slot.
+     */
+    export function ds_load_unset(): i32 {
+      return dispatcher__ds_load_unset();
+    }
+  }
+
+  /**
+   * Message capture (Kamailio's `siptrace` module) to the server's HEP collector (config `trace.hep`) and the
+   * tenant's recent-trace store (admin API `GET /v1/tenants/:tenant/trace`). The collector is the operator's:
+   * a script cannot name another destination (Kamailio's sip_trace_dst*, which would let a script send copies
+   * of traffic to any address, are not offered).
+   */
+  export namespace siptrace {
+    /**
+     * Capture the current message as received. 1; -1 when the server keeps no trace (no collector and no
+     * store) or there is no received message (a route run by a timer).
+     */
+    export function sip_trace(): i32 {
+      return siptrace__sip_trace();
+    }
+
+    /**
+     * Capture by `mode`: "m" the current message; "t" the current message and every later message of its
+     * transaction (same Call-ID and CSeq number, so its ACK and CANCEL too), received and sent; "d" (dialog)
+     * traces the current message only, as Kamailio does without its dialog module. Another or empty mode is
+     * "m". Return codes as `sip-trace`.
+     */
+    export function sip_trace_mode(mode: string): i32 {
+      const mode_utf8 = String.UTF8.encode(mode);
+      return siptrace__sip_trace_mode(changetype<usize>(mode_utf8), <usize>mode_utf8.byteLength);
     }
   }
 }

@@ -56,15 +56,15 @@ export declare namespace KSR {
   function is_UDP(): boolean;
   /** The message arrived over TCP. */
   function is_TCP(): boolean;
-  /** The message arrived over TLS (never: the server listens on UDP and TCP). */
+  /** The message arrived over TLS (a `tls:` listener). */
   function is_TLS(): boolean;
   /** The message arrived over SCTP (never). */
   function is_SCTP(): boolean;
-  /** The message arrived over WebSocket (never). */
+  /** The message arrived over WebSocket (a `ws:` listener). */
   function is_WS(): boolean;
-  /** The message arrived over secure WebSocket (never). */
+  /** The message arrived over secure WebSocket (a `wss:` listener). */
   function is_WSS(): boolean;
-  /** The message arrived over WebSocket, secure or not (never). */
+  /** The message arrived over WebSocket, secure or not. */
   function is_WSX(): boolean;
   /**
    * The message arrived over one of the protocols given by letter: u UDP, t TCP, e TLS, s SCTP, v WS, w WSS.
@@ -809,8 +809,8 @@ export declare namespace KSR {
      */
     function fix_nated_register(): number;
     /**
-     * Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS) to the first Contact's URI. 1, or
-     * -1.
+     * Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS, 5 WS, 6 WSS) to the first Contact's
+     * URI. 1, or -1.
      */
     function set_contact_alias(): number;
     /**
@@ -939,5 +939,178 @@ export declare namespace KSR {
      * a record refused by the cap.
      */
     function acc_request(comment: string, table: string): number;
+  }
+
+  /**
+   * Dialog tracking (Kamailio's `dialog` module): calls the script asked to follow with `dlg-manage`, their
+   * state (unconfirmed, early, confirmed, deleted), variables, flags and profiles. A dialog belongs to the
+   * tenant and finishes on the module version that created it; a tenant holds `dialog.max_dialogs` at most.
+   * Profiles must be declared in the config (`dialog.profiles_with_value`, `dialog.profiles_no_value`). "The
+   * dialog" of a function is the message's: made by `dlg-manage` in this route, matched for an in-dialog
+   * request, or chosen by `dlg-get`.
+   */
+  namespace dialog {
+    /**
+     * Track the call: an initial INVITE gets a new dialog, an in-dialog request updates its dialog. 1, or -1
+     * (not a request route, not an INVITE, the tenant holds its maximum of dialogs).
+     */
+    function dlg_manage(): number;
+    /** 1 if the message belongs to a tracked dialog, else -1. */
+    function is_known_dlg(): number;
+    /**
+     * Set the dialog's lifetime in seconds (restarts the timer of a confirmed dialog). 1, or -1 (no dialog).
+     */
+    function dlg_set_timeout(timeout: number): number;
+    /**
+     * Send BYE to "caller", "callee" or (any other value) both sides of the dialog, from this server with
+     * CSeq + 1 over the route set; the dialog then ends. 1, or -1.
+     */
+    function dlg_bye(side: string): number;
+    /** Make the dialog of Call-ID and tags the one later functions act on. 1, or -1 (none such). */
+    function dlg_get(callid: string, ftag: string, ttag: string): number;
+    /** Set a variable of the dialog of Call-ID and tags. 1, or -1. */
+    function dlg_set_var(callid: string, ftag: string, ttag: string, key: string, value: string): number;
+    /** A variable of the dialog of Call-ID and tags, or none. */
+    function dlg_get_var(callid: string, ftag: string, ttag: string, key: string): string | null;
+    /** Set a variable of the dialog (`$dlg_var(name)`). 1, or -1 (no dialog). */
+    function var_sets(name: string, value: string): number;
+    /** A variable of the dialog, or none. */
+    function var_get(name: string): string | null;
+    /** A variable of the dialog, or "". */
+    function var_gete(name: string): string;
+    /** Remove a variable of the dialog. 1, or -1 (no dialog). */
+    function var_rm(name: string): number;
+    /** 1 if the variable is absent (or there is no dialog), -1 if it is set. */
+    function var_is_null(name: string): number;
+    /** Set dialog flag 0..31 (kept for the dialog dlg-manage makes later in the route). 1, or -1. */
+    function dlg_setflag(flag: number): number;
+    /** Reset dialog flag 0..31. 1, or -1. */
+    function dlg_resetflag(flag: number): number;
+    /** 1 if dialog flag 0..31 is set, else -1. */
+    function dlg_isflagset(flag: number): number;
+    /**
+     * Add the dialog to a profile with a value (before dlg-manage in a request route: once it is made). 1, or
+     * -1 (undeclared profile, empty value for a profile with values, no dialog).
+     */
+    function set_dlg_profile(profile: string, value: string): number;
+    /** Add the dialog to a profile without value. 1, or -1. */
+    function set_dlg_profile_static(profile: string): number;
+    /** Remove the dialog from a profile with that value. 1, or -1 (not in it, no dialog). */
+    function unset_dlg_profile(profile: string, value: string): number;
+    /** Remove the dialog from a profile without value. 1, or -1. */
+    function unset_dlg_profile_static(profile: string): number;
+    /** 1 if the dialog is in the profile with that value, else -1. */
+    function is_in_profile(profile: string, value: string): number;
+    /** 1 if the dialog is in the profile (with any value), else -1. */
+    function is_in_profile_static(profile: string): number;
+    /**
+     * Store in `pv` (`$var(name)` or `$avp(name)`) the number of the tenant's dialogs in the profile with
+     * that value. 1, or -1 (undeclared profile, empty value for a profile with values, bad pv).
+     */
+    function get_profile_size(profile: string, value: string, pv: string): number;
+    /**
+     * Store in `pv` the number of the tenant's dialogs in a profile without value. 1, or -1 (also for a
+     * profile with values, as Kamailio).
+     */
+    function get_profile_size_static(profile: string, pv: string): number;
+  }
+
+  /**
+   * Load balancing and failover over destination sets (Kamailio's `dispatcher` module). Each tenant has its
+   * own sets: from its `[tenants.dispatcher]` config and from the admin API (`kemi-wasm dispatcher`); a
+   * script reaches only its tenant's sets. A destination has Kamailio's state flags (1 inactive, 2 trying, 4
+   * disabled, 8 probing), priority (a set lists higher priorities first, equal ones last line first, as
+   * Kamailio) and attributes (`duid`, `weight`, `rweight`, `maxload`, `socket`). Algorithms: 0 Call-ID hash,
+   * 1 From URI hash, 2 To URI hash, 3 R-URI hash (the hashes are Kamailio's: the same message picks the same
+   * destination), 4 round robin, 6 random, 8 first by priority, 9 weight, 10 call load (least loaded by
+   * `duid`, at most `maxload` calls), 11 relative weight; others use the first active destination. With the
+   * `flags` parameter's bit 2 (failover, Kamailio's DS_FAILOVER_ON) the other active destinations of the set
+   * are kept with the transaction for `ds-next-dst` in a failure route.
+   */
+  namespace dispatcher {
+    /**
+     * Select a destination of `set` with algorithm `alg` and set it as `$du` (the outbound proxy). 1, or -1
+     * (no such set, no active destination, `$du` already set with `force_dst` 0, alg 10 on a full set).
+     */
+    function ds_select_dst(set: number, alg: number): number;
+    /** `ds-select-dst` keeping at most `limit` destinations for failover (0: all). */
+    function ds_select_dst_limit(set: number, alg: number, limit: number): number;
+    /** As `ds-select-dst`, writing the destination's host:port into the R-URI (its user kept). 1, or -1. */
+    function ds_select_domain(set: number, alg: number): number;
+    /** `ds-select-domain` keeping at most `limit` destinations for failover (0: all). */
+    function ds_select_domain_limit(set: number, alg: number, limit: number): number;
+    /** As `ds-select-dst` without touching `$du` or the R-URI: only the failover list is filled. 1, or -1. */
+    function ds_select(set: number, alg: number): number;
+    /** `ds-select` keeping at most `limit` destinations (0: all). */
+    function ds_select_limit(set: number, alg: number, limit: number): number;
+    /**
+     * Drop the current destination of the failover list and set `$du` to the next one. 1, or -1 (none left,
+     * failover off).
+     */
+    function ds_next_dst(): number;
+    /** As `ds-next-dst`, writing the R-URI's host:port. 1, or -1. */
+    function ds_next_domain(): number;
+    /** Set `$du` to the current destination of the failover list. 1, or -1. */
+    function ds_set_dst(): number;
+    /** Write the current destination of the failover list into the R-URI's host:port. 1, or -1. */
+    function ds_set_domain(): number;
+    /** Mark the current destination inactive (and probing with `ds_probing_mode` 1). 1, or -1. */
+    function ds_mark_dst(): number;
+    /**
+     * Mark the current destination with `state`: letters a (active), i (inactive), t (trying), d (disabled),
+     * p (probing). 1, or -1 (bad letters, failover off, no current destination).
+     */
+    function ds_mark_dst_state(state: string): number;
+    /**
+     * 1 if the source address and port ($si, $sp) are those of a destination of any set (any transport), else
+     * -1.
+     */
+    function ds_is_from_lists(): number;
+    /** 1 if the source address and port are those of a destination of `set` (-1: any set), else -1. */
+    function ds_is_from_list(set: number): number;
+    /**
+     * As `ds-is-from-list` with Kamailio's match `mode` bits: 1 ignore the port, 2 ignore the transport, 4
+     * only active destinations.
+     */
+    function ds_is_from_list_mode(set: number, mode: number): number;
+    /** As `ds-is-from-list-mode` for the address, port and transport of `uri` instead of the source. */
+    function ds_is_from_list_uri(set: number, mode: number, uri: string): number;
+    /** 1 if the tenant has destination set `set`, else -1. */
+    function ds_list_exists(set: number): number;
+    /** 1 if `set` has an active destination, else -1. */
+    function ds_is_active(set: number): number;
+    /** 1 if `uri` is an active destination of `set`, else -1. */
+    function ds_is_active_uri(set: number, uri: string): number;
+    /**
+     * Call load (alg 10): a BYE or CANCEL frees the call's slot, a 2xx to its INVITE confirms it. 0, as
+     * Kamailio's KEMI export returns.
+     */
+    function ds_load_update(): number;
+    /**
+     * Call load (alg 10), for a failure route: free the slot of the message's call. 0 freed (or an INVITE
+     * whose current destination took no slot), -1 the call holds no slot.
+     */
+    function ds_load_unset(): number;
+  }
+
+  /**
+   * Message capture (Kamailio's `siptrace` module) to the server's HEP collector (config `trace.hep`) and the
+   * tenant's recent-trace store (admin API `GET /v1/tenants/:tenant/trace`). The collector is the operator's:
+   * a script cannot name another destination (Kamailio's sip_trace_dst*, which would let a script send copies
+   * of traffic to any address, are not offered).
+   */
+  namespace siptrace {
+    /**
+     * Capture the current message as received. 1; -1 when the server keeps no trace (no collector and no
+     * store) or there is no received message (a route run by a timer).
+     */
+    function sip_trace(): number;
+    /**
+     * Capture by `mode`: "m" the current message; "t" the current message and every later message of its
+     * transaction (same Call-ID and CSeq number, so its ACK and CANCEL too), received and sent; "d" (dialog)
+     * traces the current message only, as Kamailio does without its dialog module. Another or empty mode is
+     * "m". Return codes as `sip-trace`.
+     */
+    function sip_trace_mode(mode: string): number;
   }
 }

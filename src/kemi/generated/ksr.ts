@@ -61,15 +61,15 @@ export const KSR_INTERFACES = {
     'is-UDP': { params: [], result: 'bool' },
     /** The message arrived over TCP. */
     'is-TCP': { params: [], result: 'bool' },
-    /** The message arrived over TLS (never: the server listens on UDP and TCP). */
+    /** The message arrived over TLS (a `tls:` listener). */
     'is-TLS': { params: [], result: 'bool' },
     /** The message arrived over SCTP (never). */
     'is-SCTP': { params: [], result: 'bool' },
-    /** The message arrived over WebSocket (never). */
+    /** The message arrived over WebSocket (a `ws:` listener). */
     'is-WS': { params: [], result: 'bool' },
-    /** The message arrived over secure WebSocket (never). */
+    /** The message arrived over secure WebSocket (a `wss:` listener). */
     'is-WSS': { params: [], result: 'bool' },
-    /** The message arrived over WebSocket, secure or not (never). */
+    /** The message arrived over WebSocket, secure or not. */
     'is-WSX': { params: [], result: 'bool' },
     /**
      * The message arrived over one of the protocols given by letter: u UDP, t TCP, e TLS, s SCTP, v WS, w
@@ -796,8 +796,8 @@ export const KSR_INTERFACES = {
      */
     'fix-nated-register': { params: [], result: 's32' },
     /**
-     * Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS) to the first Contact's URI. 1, or
-     * -1.
+     * Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS, 5 WS, 6 WSS) to the first Contact's
+     * URI. 1, or -1.
      */
     'set-contact-alias': { params: [], result: 's32' },
     /**
@@ -922,5 +922,175 @@ export const KSR_INTERFACES = {
      * a record refused by the cap.
      */
     'acc-request': { params: [['comment', 'string'], ['table', 'string']], result: 's32' },
+  },
+  /**
+   * Dialog tracking (Kamailio's `dialog` module): calls the script asked to follow with `dlg-manage`, their
+   * state (unconfirmed, early, confirmed, deleted), variables, flags and profiles. A dialog belongs to the
+   * tenant and finishes on the module version that created it; a tenant holds `dialog.max_dialogs` at most.
+   * Profiles must be declared in the config (`dialog.profiles_with_value`, `dialog.profiles_no_value`). "The
+   * dialog" of a function is the message's: made by `dlg-manage` in this route, matched for an in-dialog
+   * request, or chosen by `dlg-get`.
+   */
+  'dialog': {
+    /**
+     * Track the call: an initial INVITE gets a new dialog, an in-dialog request updates its dialog. 1, or -1
+     * (not a request route, not an INVITE, the tenant holds its maximum of dialogs).
+     */
+    'dlg-manage': { params: [], result: 's32' },
+    /** 1 if the message belongs to a tracked dialog, else -1. */
+    'is-known-dlg': { params: [], result: 's32' },
+    /**
+     * Set the dialog's lifetime in seconds (restarts the timer of a confirmed dialog). 1, or -1 (no dialog).
+     */
+    'dlg-set-timeout': { params: [['timeout', 's32']], result: 's32' },
+    /**
+     * Send BYE to "caller", "callee" or (any other value) both sides of the dialog, from this server with
+     * CSeq + 1 over the route set; the dialog then ends. 1, or -1.
+     */
+    'dlg-bye': { params: [['side', 'string']], result: 's32' },
+    /** Make the dialog of Call-ID and tags the one later functions act on. 1, or -1 (none such). */
+    'dlg-get': { params: [['callid', 'string'], ['ftag', 'string'], ['ttag', 'string']], result: 's32' },
+    /** Set a variable of the dialog of Call-ID and tags. 1, or -1. */
+    'dlg-set-var': { params: [['callid', 'string'], ['ftag', 'string'], ['ttag', 'string'], ['key', 'string'], ['value', 'string']], result: 's32' },
+    /** A variable of the dialog of Call-ID and tags, or none. */
+    'dlg-get-var': { params: [['callid', 'string'], ['ftag', 'string'], ['ttag', 'string'], ['key', 'string']], result: 'option<string>' },
+    /** Set a variable of the dialog (`$dlg_var(name)`). 1, or -1 (no dialog). */
+    'var-sets': { params: [['name', 'string'], ['value', 'string']], result: 's32' },
+    /** A variable of the dialog, or none. */
+    'var-get': { params: [['name', 'string']], result: 'option<string>' },
+    /** A variable of the dialog, or "". */
+    'var-gete': { params: [['name', 'string']], result: 'string' },
+    /** Remove a variable of the dialog. 1, or -1 (no dialog). */
+    'var-rm': { params: [['name', 'string']], result: 's32' },
+    /** 1 if the variable is absent (or there is no dialog), -1 if it is set. */
+    'var-is-null': { params: [['name', 'string']], result: 's32' },
+    /** Set dialog flag 0..31 (kept for the dialog dlg-manage makes later in the route). 1, or -1. */
+    'dlg-setflag': { params: [['flag', 's32']], result: 's32' },
+    /** Reset dialog flag 0..31. 1, or -1. */
+    'dlg-resetflag': { params: [['flag', 's32']], result: 's32' },
+    /** 1 if dialog flag 0..31 is set, else -1. */
+    'dlg-isflagset': { params: [['flag', 's32']], result: 's32' },
+    /**
+     * Add the dialog to a profile with a value (before dlg-manage in a request route: once it is made). 1, or
+     * -1 (undeclared profile, empty value for a profile with values, no dialog).
+     */
+    'set-dlg-profile': { params: [['profile', 'string'], ['value', 'string']], result: 's32' },
+    /** Add the dialog to a profile without value. 1, or -1. */
+    'set-dlg-profile-static': { params: [['profile', 'string']], result: 's32' },
+    /** Remove the dialog from a profile with that value. 1, or -1 (not in it, no dialog). */
+    'unset-dlg-profile': { params: [['profile', 'string'], ['value', 'string']], result: 's32' },
+    /** Remove the dialog from a profile without value. 1, or -1. */
+    'unset-dlg-profile-static': { params: [['profile', 'string']], result: 's32' },
+    /** 1 if the dialog is in the profile with that value, else -1. */
+    'is-in-profile': { params: [['profile', 'string'], ['value', 'string']], result: 's32' },
+    /** 1 if the dialog is in the profile (with any value), else -1. */
+    'is-in-profile-static': { params: [['profile', 'string']], result: 's32' },
+    /**
+     * Store in `pv` (`$var(name)` or `$avp(name)`) the number of the tenant's dialogs in the profile with
+     * that value. 1, or -1 (undeclared profile, empty value for a profile with values, bad pv).
+     */
+    'get-profile-size': { params: [['profile', 'string'], ['value', 'string'], ['pv', 'string']], result: 's32' },
+    /**
+     * Store in `pv` the number of the tenant's dialogs in a profile without value. 1, or -1 (also for a
+     * profile with values, as Kamailio).
+     */
+    'get-profile-size-static': { params: [['profile', 'string'], ['pv', 'string']], result: 's32' },
+  },
+  /**
+   * Load balancing and failover over destination sets (Kamailio's `dispatcher` module). Each tenant has its
+   * own sets: from its `[tenants.dispatcher]` config and from the admin API (`kemi-wasm dispatcher`); a
+   * script reaches only its tenant's sets. A destination has Kamailio's state flags (1 inactive, 2 trying, 4
+   * disabled, 8 probing), priority (a set lists higher priorities first, equal ones last line first, as
+   * Kamailio) and attributes (`duid`, `weight`, `rweight`, `maxload`, `socket`). Algorithms: 0 Call-ID hash,
+   * 1 From URI hash, 2 To URI hash, 3 R-URI hash (the hashes are Kamailio's: the same message picks the same
+   * destination), 4 round robin, 6 random, 8 first by priority, 9 weight, 10 call load (least loaded by
+   * `duid`, at most `maxload` calls), 11 relative weight; others use the first active destination. With the
+   * `flags` parameter's bit 2 (failover, Kamailio's DS_FAILOVER_ON) the other active destinations of the set
+   * are kept with the transaction for `ds-next-dst` in a failure route.
+   */
+  'dispatcher': {
+    /**
+     * Select a destination of `set` with algorithm `alg` and set it as `$du` (the outbound proxy). 1, or -1
+     * (no such set, no active destination, `$du` already set with `force_dst` 0, alg 10 on a full set).
+     */
+    'ds-select-dst': { params: [['set', 's32'], ['alg', 's32']], result: 's32' },
+    /** `ds-select-dst` keeping at most `limit` destinations for failover (0: all). */
+    'ds-select-dst-limit': { params: [['set', 's32'], ['alg', 's32'], ['limit', 's32']], result: 's32' },
+    /** As `ds-select-dst`, writing the destination's host:port into the R-URI (its user kept). 1, or -1. */
+    'ds-select-domain': { params: [['set', 's32'], ['alg', 's32']], result: 's32' },
+    /** `ds-select-domain` keeping at most `limit` destinations for failover (0: all). */
+    'ds-select-domain-limit': { params: [['set', 's32'], ['alg', 's32'], ['limit', 's32']], result: 's32' },
+    /** As `ds-select-dst` without touching `$du` or the R-URI: only the failover list is filled. 1, or -1. */
+    'ds-select': { params: [['set', 's32'], ['alg', 's32']], result: 's32' },
+    /** `ds-select` keeping at most `limit` destinations (0: all). */
+    'ds-select-limit': { params: [['set', 's32'], ['alg', 's32'], ['limit', 's32']], result: 's32' },
+    /**
+     * Drop the current destination of the failover list and set `$du` to the next one. 1, or -1 (none left,
+     * failover off).
+     */
+    'ds-next-dst': { params: [], result: 's32' },
+    /** As `ds-next-dst`, writing the R-URI's host:port. 1, or -1. */
+    'ds-next-domain': { params: [], result: 's32' },
+    /** Set `$du` to the current destination of the failover list. 1, or -1. */
+    'ds-set-dst': { params: [], result: 's32' },
+    /** Write the current destination of the failover list into the R-URI's host:port. 1, or -1. */
+    'ds-set-domain': { params: [], result: 's32' },
+    /** Mark the current destination inactive (and probing with `ds_probing_mode` 1). 1, or -1. */
+    'ds-mark-dst': { params: [], result: 's32' },
+    /**
+     * Mark the current destination with `state`: letters a (active), i (inactive), t (trying), d (disabled),
+     * p (probing). 1, or -1 (bad letters, failover off, no current destination).
+     */
+    'ds-mark-dst-state': { params: [['state', 'string']], result: 's32' },
+    /**
+     * 1 if the source address and port ($si, $sp) are those of a destination of any set (any transport), else
+     * -1.
+     */
+    'ds-is-from-lists': { params: [], result: 's32' },
+    /** 1 if the source address and port are those of a destination of `set` (-1: any set), else -1. */
+    'ds-is-from-list': { params: [['set', 's32']], result: 's32' },
+    /**
+     * As `ds-is-from-list` with Kamailio's match `mode` bits: 1 ignore the port, 2 ignore the transport, 4
+     * only active destinations.
+     */
+    'ds-is-from-list-mode': { params: [['set', 's32'], ['mode', 's32']], result: 's32' },
+    /** As `ds-is-from-list-mode` for the address, port and transport of `uri` instead of the source. */
+    'ds-is-from-list-uri': { params: [['set', 's32'], ['mode', 's32'], ['uri', 'string']], result: 's32' },
+    /** 1 if the tenant has destination set `set`, else -1. */
+    'ds-list-exists': { params: [['set', 's32']], result: 's32' },
+    /** 1 if `set` has an active destination, else -1. */
+    'ds-is-active': { params: [['set', 's32']], result: 's32' },
+    /** 1 if `uri` is an active destination of `set`, else -1. */
+    'ds-is-active-uri': { params: [['set', 's32'], ['uri', 'string']], result: 's32' },
+    /**
+     * Call load (alg 10): a BYE or CANCEL frees the call's slot, a 2xx to its INVITE confirms it. 0, as
+     * Kamailio's KEMI export returns.
+     */
+    'ds-load-update': { params: [], result: 's32' },
+    /**
+     * Call load (alg 10), for a failure route: free the slot of the message's call. 0 freed (or an INVITE
+     * whose current destination took no slot), -1 the call holds no slot.
+     */
+    'ds-load-unset': { params: [], result: 's32' },
+  },
+  /**
+   * Message capture (Kamailio's `siptrace` module) to the server's HEP collector (config `trace.hep`) and the
+   * tenant's recent-trace store (admin API `GET /v1/tenants/:tenant/trace`). The collector is the operator's:
+   * a script cannot name another destination (Kamailio's sip_trace_dst*, which would let a script send copies
+   * of traffic to any address, are not offered).
+   */
+  'siptrace': {
+    /**
+     * Capture the current message as received. 1; -1 when the server keeps no trace (no collector and no
+     * store) or there is no received message (a route run by a timer).
+     */
+    'sip-trace': { params: [], result: 's32' },
+    /**
+     * Capture by `mode`: "m" the current message; "t" the current message and every later message of its
+     * transaction (same Call-ID and CSeq number, so its ACK and CANCEL too), received and sent; "d" (dialog)
+     * traces the current message only, as Kamailio does without its dialog module. Another or empty mode is
+     * "m". Return codes as `sip-trace`.
+     */
+    'sip-trace-mode': { params: [['mode', 'string']], result: 's32' },
   },
 } as const satisfies Record<string, Record<string, KsrSignature>>;

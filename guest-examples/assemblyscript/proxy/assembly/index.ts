@@ -4,7 +4,8 @@
 // local user, From domain this server, authenticated against the tenant's "subscriber" table with a 407
 // challenge; no relaying between two foreign domains; with WITH_IPAUTH too, peers of address group 1
 // trusted without credentials), record-routing, relay to the configured PRIMARY destination, a failure
-// route that fails over once to SECONDARY on 5xx or timeout, and an onreply route that logs.
+// route that fails over once to SECONDARY on 5xx or timeout, and an onreply route that logs. With the
+// define WITH_DIALOG, INVITEs are tracked as dialogs (dlg_manage).
 import { KSR } from '../../sdk';
 
 export * from '../../sdk/exports';
@@ -46,6 +47,11 @@ export function request_route(): void {
     return KSR.x.exit();
   }
   KSR.setdsturi(primary);
+  // WITH_DIALOG: the call is tracked (KSR.dialog), as Kamailio's dlg_manage; 503 past the tenant's cap.
+  if (KSR.is_method('INVITE') && KSR.kx.get_def('WITH_DIALOG') !== null && KSR.dialog.dlg_manage() < 0) {
+    KSR.sl.sl_send_reply(503, 'Service Unavailable');
+    return KSR.x.exit();
+  }
   if (KSR.is_method('INVITE')) KSR.tm.t_on_failure('failover');
   relay();
 }

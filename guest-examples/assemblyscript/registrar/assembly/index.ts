@@ -3,7 +3,10 @@
 // tenant's "subscriber" table (digest, 401 challenge: provision with `kemi-wasm subscriber add`) and then
 // saved in the "location" table (the reply is save's own 200, or its 4xx/5xx), in-dialog requests by loose routing,
 // initial requests looked up in "location" and relayed to every binding in parallel (404 when the AoR has
-// none). The bindings are the tenant's own: another tenant's script never finds them.
+// none). The bindings are the tenant's own: another tenant's script never finds them. Browsers over
+// WebSocket (nat_uac_test 64) are handled as Kamailio's WebSocket example does: the REGISTER saves the
+// connection's address (fix_nated_register), other requests and replies get a Contact alias
+// (add_contact_alias) that in-dialog requests turn back into the next hop (handle_ruri_alias).
 import { KSR } from '../../sdk';
 
 export * from '../../sdk/exports';
@@ -20,6 +23,14 @@ export function request_route(): void {
   if (KSR.is_method('CANCEL')) {
     if (KSR.tm.t_check_trans() > 0) relay();
     return KSR.x.exit();
+  }
+  if (KSR.nathelper.nat_uac_test(64) > 0) {
+    KSR.force_rport();
+    if (KSR.is_method('REGISTER')) KSR.nathelper.fix_nated_register();
+    else if (KSR.nathelper.add_contact_alias() < 0) {
+      KSR.sl.sl_send_reply(400, 'Bad Contact');
+      return KSR.x.exit();
+    }
   }
   if (KSR.siputils.has_totag() > 0) return within_dialog();
 
@@ -56,7 +67,14 @@ function authenticated(): bool {
 }
 
 function within_dialog(): void {
-  if (KSR.rr.loose_route() > 0) return relay();
+  if (KSR.rr.loose_route() > 0) {
+    // A request to a browser: its Contact carries the alias of its WebSocket connection.
+    if (KSR.pv.is_null('$du') && KSR.nathelper.handle_ruri_alias() < 0) {
+      KSR.sl.sl_send_reply(400, 'Bad Request-URI');
+      return KSR.x.exit();
+    }
+    return relay();
+  }
   if (KSR.is_method('ACK')) {
     if (KSR.tm.t_check_trans() > 0) relay();
     return KSR.x.exit();
@@ -70,6 +88,9 @@ function relay(): void {
   KSR.x.exit();
 }
 
-export function reply_route(): void {}
+export function reply_route(): void {
+  // A reply from a browser: its Contact gets the alias of the WebSocket connection it came over.
+  if (KSR.nathelper.nat_uac_test(64) > 0) KSR.nathelper.add_contact_alias();
+}
 
 export function named_route(_name: string): void {}

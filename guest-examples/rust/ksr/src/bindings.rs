@@ -717,6 +717,116 @@ mod raw {
             pub fn acc_request(comment_ptr: *const u8, comment_len: usize, table_ptr: *const u8, table_len: usize) -> i32;
         }
     }
+
+    pub mod dialog {
+        #[link(wasm_import_module = "kemi:ksr/dialog@0.1.0")]
+        extern "C" {
+            #[link_name = "dlg-manage"]
+            pub fn dlg_manage() -> i32;
+            #[link_name = "is-known-dlg"]
+            pub fn is_known_dlg() -> i32;
+            #[link_name = "dlg-set-timeout"]
+            pub fn dlg_set_timeout(timeout: i32) -> i32;
+            #[link_name = "dlg-bye"]
+            pub fn dlg_bye(side_ptr: *const u8, side_len: usize) -> i32;
+            #[link_name = "dlg-get"]
+            pub fn dlg_get(callid_ptr: *const u8, callid_len: usize, ftag_ptr: *const u8, ftag_len: usize, ttag_ptr: *const u8, ttag_len: usize) -> i32;
+            #[link_name = "dlg-set-var"]
+            pub fn dlg_set_var(callid_ptr: *const u8, callid_len: usize, ftag_ptr: *const u8, ftag_len: usize, ttag_ptr: *const u8, ttag_len: usize, key_ptr: *const u8, key_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+            #[link_name = "dlg-get-var"]
+            pub fn dlg_get_var(callid_ptr: *const u8, callid_len: usize, ftag_ptr: *const u8, ftag_len: usize, ttag_ptr: *const u8, ttag_len: usize, key_ptr: *const u8, key_len: usize, ret_area: *mut u8);
+            #[link_name = "var-sets"]
+            pub fn var_sets(name_ptr: *const u8, name_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+            #[link_name = "var-get"]
+            pub fn var_get(name_ptr: *const u8, name_len: usize, ret_area: *mut u8);
+            #[link_name = "var-gete"]
+            pub fn var_gete(name_ptr: *const u8, name_len: usize, ret_area: *mut u8);
+            #[link_name = "var-rm"]
+            pub fn var_rm(name_ptr: *const u8, name_len: usize) -> i32;
+            #[link_name = "var-is-null"]
+            pub fn var_is_null(name_ptr: *const u8, name_len: usize) -> i32;
+            #[link_name = "dlg-setflag"]
+            pub fn dlg_setflag(flag: i32) -> i32;
+            #[link_name = "dlg-resetflag"]
+            pub fn dlg_resetflag(flag: i32) -> i32;
+            #[link_name = "dlg-isflagset"]
+            pub fn dlg_isflagset(flag: i32) -> i32;
+            #[link_name = "set-dlg-profile"]
+            pub fn set_dlg_profile(profile_ptr: *const u8, profile_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+            #[link_name = "set-dlg-profile-static"]
+            pub fn set_dlg_profile_static(profile_ptr: *const u8, profile_len: usize) -> i32;
+            #[link_name = "unset-dlg-profile"]
+            pub fn unset_dlg_profile(profile_ptr: *const u8, profile_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+            #[link_name = "unset-dlg-profile-static"]
+            pub fn unset_dlg_profile_static(profile_ptr: *const u8, profile_len: usize) -> i32;
+            #[link_name = "is-in-profile"]
+            pub fn is_in_profile(profile_ptr: *const u8, profile_len: usize, value_ptr: *const u8, value_len: usize) -> i32;
+            #[link_name = "is-in-profile-static"]
+            pub fn is_in_profile_static(profile_ptr: *const u8, profile_len: usize) -> i32;
+            #[link_name = "get-profile-size"]
+            pub fn get_profile_size(profile_ptr: *const u8, profile_len: usize, value_ptr: *const u8, value_len: usize, pv_ptr: *const u8, pv_len: usize) -> i32;
+            #[link_name = "get-profile-size-static"]
+            pub fn get_profile_size_static(profile_ptr: *const u8, profile_len: usize, pv_ptr: *const u8, pv_len: usize) -> i32;
+        }
+    }
+
+    pub mod dispatcher {
+        #[link(wasm_import_module = "kemi:ksr/dispatcher@0.1.0")]
+        extern "C" {
+            #[link_name = "ds-select-dst"]
+            pub fn ds_select_dst(set: i32, alg: i32) -> i32;
+            #[link_name = "ds-select-dst-limit"]
+            pub fn ds_select_dst_limit(set: i32, alg: i32, limit: i32) -> i32;
+            #[link_name = "ds-select-domain"]
+            pub fn ds_select_domain(set: i32, alg: i32) -> i32;
+            #[link_name = "ds-select-domain-limit"]
+            pub fn ds_select_domain_limit(set: i32, alg: i32, limit: i32) -> i32;
+            #[link_name = "ds-select"]
+            pub fn ds_select(set: i32, alg: i32) -> i32;
+            #[link_name = "ds-select-limit"]
+            pub fn ds_select_limit(set: i32, alg: i32, limit: i32) -> i32;
+            #[link_name = "ds-next-dst"]
+            pub fn ds_next_dst() -> i32;
+            #[link_name = "ds-next-domain"]
+            pub fn ds_next_domain() -> i32;
+            #[link_name = "ds-set-dst"]
+            pub fn ds_set_dst() -> i32;
+            #[link_name = "ds-set-domain"]
+            pub fn ds_set_domain() -> i32;
+            #[link_name = "ds-mark-dst"]
+            pub fn ds_mark_dst() -> i32;
+            #[link_name = "ds-mark-dst-state"]
+            pub fn ds_mark_dst_state(state_ptr: *const u8, state_len: usize) -> i32;
+            #[link_name = "ds-is-from-lists"]
+            pub fn ds_is_from_lists() -> i32;
+            #[link_name = "ds-is-from-list"]
+            pub fn ds_is_from_list(set: i32) -> i32;
+            #[link_name = "ds-is-from-list-mode"]
+            pub fn ds_is_from_list_mode(set: i32, mode: i32) -> i32;
+            #[link_name = "ds-is-from-list-uri"]
+            pub fn ds_is_from_list_uri(set: i32, mode: i32, uri_ptr: *const u8, uri_len: usize) -> i32;
+            #[link_name = "ds-list-exists"]
+            pub fn ds_list_exists(set: i32) -> i32;
+            #[link_name = "ds-is-active"]
+            pub fn ds_is_active(set: i32) -> i32;
+            #[link_name = "ds-is-active-uri"]
+            pub fn ds_is_active_uri(set: i32, uri_ptr: *const u8, uri_len: usize) -> i32;
+            #[link_name = "ds-load-update"]
+            pub fn ds_load_update() -> i32;
+            #[link_name = "ds-load-unset"]
+            pub fn ds_load_unset() -> i32;
+        }
+    }
+
+    pub mod siptrace {
+        #[link(wasm_import_module = "kemi:ksr/siptrace@0.1.0")]
+        extern "C" {
+            #[link_name = "sip-trace"]
+            pub fn sip_trace() -> i32;
+            #[link_name = "sip-trace-mode"]
+            pub fn sip_trace_mode(mode_ptr: *const u8, mode_len: usize) -> i32;
+        }
+    }
 }
 
 // core: KEMI calls these on KSR itself.
@@ -838,7 +948,7 @@ pub fn is_TCP() -> bool {
     unsafe { raw::core::is_TCP() != 0 }
 }
 
-/// The message arrived over TLS (never: the server listens on UDP and TCP).
+/// The message arrived over TLS (a `tls:` listener).
 pub fn is_TLS() -> bool {
     unsafe { raw::core::is_TLS() != 0 }
 }
@@ -848,17 +958,17 @@ pub fn is_SCTP() -> bool {
     unsafe { raw::core::is_SCTP() != 0 }
 }
 
-/// The message arrived over WebSocket (never).
+/// The message arrived over WebSocket (a `ws:` listener).
 pub fn is_WS() -> bool {
     unsafe { raw::core::is_WS() != 0 }
 }
 
-/// The message arrived over secure WebSocket (never).
+/// The message arrived over secure WebSocket (a `wss:` listener).
 pub fn is_WSS() -> bool {
     unsafe { raw::core::is_WSS() != 0 }
 }
 
-/// The message arrived over WebSocket, secure or not (never).
+/// The message arrived over WebSocket, secure or not.
 pub fn is_WSX() -> bool {
     unsafe { raw::core::is_WSX() != 0 }
 }
@@ -2394,8 +2504,8 @@ pub mod nathelper {
         unsafe { super::raw::nathelper::fix_nated_register() }
     }
 
-    /// Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS) to the first Contact's URI. 1, or
-    /// -1.
+    /// Add `;alias=ip~port~proto` (the source; proto 1 UDP, 2 TCP, 3 TLS, 5 WS, 6 WSS) to the first Contact's
+    /// URI. 1, or -1.
     pub fn set_contact_alias() -> i32 {
         unsafe { super::raw::nathelper::set_contact_alias() }
     }
@@ -2575,6 +2685,290 @@ pub mod acc {
     /// a record refused by the cap.
     pub fn acc_request(comment: &str, table: &str) -> i32 {
         unsafe { super::raw::acc::acc_request(comment.as_ptr(), comment.len(), table.as_ptr(), table.len()) }
+    }
+}
+
+/// Dialog tracking (Kamailio's `dialog` module): calls the script asked to follow with `dlg-manage`, their
+/// state (unconfirmed, early, confirmed, deleted), variables, flags and profiles. A dialog belongs to the
+/// tenant and finishes on the module version that created it; a tenant holds `dialog.max_dialogs` at most.
+/// Profiles must be declared in the config (`dialog.profiles_with_value`, `dialog.profiles_no_value`). "The
+/// dialog" of a function is the message's: made by `dlg-manage` in this route, matched for an in-dialog
+/// request, or chosen by `dlg-get`.
+pub mod dialog {
+    /// Track the call: an initial INVITE gets a new dialog, an in-dialog request updates its dialog. 1, or -1
+    /// (not a request route, not an INVITE, the tenant holds its maximum of dialogs).
+    pub fn dlg_manage() -> i32 {
+        unsafe { super::raw::dialog::dlg_manage() }
+    }
+
+    /// 1 if the message belongs to a tracked dialog, else -1.
+    pub fn is_known_dlg() -> i32 {
+        unsafe { super::raw::dialog::is_known_dlg() }
+    }
+
+    /// Set the dialog's lifetime in seconds (restarts the timer of a confirmed dialog). 1, or -1 (no dialog).
+    pub fn dlg_set_timeout(timeout: i32) -> i32 {
+        unsafe { super::raw::dialog::dlg_set_timeout(timeout) }
+    }
+
+    /// Send BYE to "caller", "callee" or (any other value) both sides of the dialog, from this server with
+    /// CSeq + 1 over the route set; the dialog then ends. 1, or -1.
+    pub fn dlg_bye(side: &str) -> i32 {
+        unsafe { super::raw::dialog::dlg_bye(side.as_ptr(), side.len()) }
+    }
+
+    /// Make the dialog of Call-ID and tags the one later functions act on. 1, or -1 (none such).
+    pub fn dlg_get(callid: &str, ftag: &str, ttag: &str) -> i32 {
+        unsafe { super::raw::dialog::dlg_get(callid.as_ptr(), callid.len(), ftag.as_ptr(), ftag.len(), ttag.as_ptr(), ttag.len()) }
+    }
+
+    /// Set a variable of the dialog of Call-ID and tags. 1, or -1.
+    pub fn dlg_set_var(callid: &str, ftag: &str, ttag: &str, key: &str, value: &str) -> i32 {
+        unsafe { super::raw::dialog::dlg_set_var(callid.as_ptr(), callid.len(), ftag.as_ptr(), ftag.len(), ttag.as_ptr(), ttag.len(), key.as_ptr(), key.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// A variable of the dialog of Call-ID and tags, or none.
+    pub fn dlg_get_var(callid: &str, ftag: &str, ttag: &str, key: &str) -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::dialog::dlg_get_var(callid.as_ptr(), callid.len(), ftag.as_ptr(), ftag.len(), ttag.as_ptr(), ttag.len(), key.as_ptr(), key.len(), ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// Set a variable of the dialog (`$dlg_var(name)`). 1, or -1 (no dialog).
+    pub fn var_sets(name: &str, value: &str) -> i32 {
+        unsafe { super::raw::dialog::var_sets(name.as_ptr(), name.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// A variable of the dialog, or none.
+    pub fn var_get(name: &str) -> Option<String> {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::dialog::var_get(name.as_ptr(), name.len(), ret.as_mut_ptr());
+            ret.take_option_string()
+        }
+    }
+
+    /// A variable of the dialog, or "".
+    pub fn var_gete(name: &str) -> String {
+        let mut ret = crate::rt::RetArea::new();
+        unsafe {
+            super::raw::dialog::var_gete(name.as_ptr(), name.len(), ret.as_mut_ptr());
+            ret.take_string()
+        }
+    }
+
+    /// Remove a variable of the dialog. 1, or -1 (no dialog).
+    pub fn var_rm(name: &str) -> i32 {
+        unsafe { super::raw::dialog::var_rm(name.as_ptr(), name.len()) }
+    }
+
+    /// 1 if the variable is absent (or there is no dialog), -1 if it is set.
+    pub fn var_is_null(name: &str) -> i32 {
+        unsafe { super::raw::dialog::var_is_null(name.as_ptr(), name.len()) }
+    }
+
+    /// Set dialog flag 0..31 (kept for the dialog dlg-manage makes later in the route). 1, or -1.
+    pub fn dlg_setflag(flag: i32) -> i32 {
+        unsafe { super::raw::dialog::dlg_setflag(flag) }
+    }
+
+    /// Reset dialog flag 0..31. 1, or -1.
+    pub fn dlg_resetflag(flag: i32) -> i32 {
+        unsafe { super::raw::dialog::dlg_resetflag(flag) }
+    }
+
+    /// 1 if dialog flag 0..31 is set, else -1.
+    pub fn dlg_isflagset(flag: i32) -> i32 {
+        unsafe { super::raw::dialog::dlg_isflagset(flag) }
+    }
+
+    /// Add the dialog to a profile with a value (before dlg-manage in a request route: once it is made). 1,
+    /// or -1 (undeclared profile, empty value for a profile with values, no dialog).
+    pub fn set_dlg_profile(profile: &str, value: &str) -> i32 {
+        unsafe { super::raw::dialog::set_dlg_profile(profile.as_ptr(), profile.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// Add the dialog to a profile without value. 1, or -1.
+    pub fn set_dlg_profile_static(profile: &str) -> i32 {
+        unsafe { super::raw::dialog::set_dlg_profile_static(profile.as_ptr(), profile.len()) }
+    }
+
+    /// Remove the dialog from a profile with that value. 1, or -1 (not in it, no dialog).
+    pub fn unset_dlg_profile(profile: &str, value: &str) -> i32 {
+        unsafe { super::raw::dialog::unset_dlg_profile(profile.as_ptr(), profile.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// Remove the dialog from a profile without value. 1, or -1.
+    pub fn unset_dlg_profile_static(profile: &str) -> i32 {
+        unsafe { super::raw::dialog::unset_dlg_profile_static(profile.as_ptr(), profile.len()) }
+    }
+
+    /// 1 if the dialog is in the profile with that value, else -1.
+    pub fn is_in_profile(profile: &str, value: &str) -> i32 {
+        unsafe { super::raw::dialog::is_in_profile(profile.as_ptr(), profile.len(), value.as_ptr(), value.len()) }
+    }
+
+    /// 1 if the dialog is in the profile (with any value), else -1.
+    pub fn is_in_profile_static(profile: &str) -> i32 {
+        unsafe { super::raw::dialog::is_in_profile_static(profile.as_ptr(), profile.len()) }
+    }
+
+    /// Store in `pv` (`$var(name)` or `$avp(name)`) the number of the tenant's dialogs in the profile with
+    /// that value. 1, or -1 (undeclared profile, empty value for a profile with values, bad pv).
+    pub fn get_profile_size(profile: &str, value: &str, pv: &str) -> i32 {
+        unsafe { super::raw::dialog::get_profile_size(profile.as_ptr(), profile.len(), value.as_ptr(), value.len(), pv.as_ptr(), pv.len()) }
+    }
+
+    /// Store in `pv` the number of the tenant's dialogs in a profile without value. 1, or -1 (also for a
+    /// profile with values, as Kamailio).
+    pub fn get_profile_size_static(profile: &str, pv: &str) -> i32 {
+        unsafe { super::raw::dialog::get_profile_size_static(profile.as_ptr(), profile.len(), pv.as_ptr(), pv.len()) }
+    }
+}
+
+/// Load balancing and failover over destination sets (Kamailio's `dispatcher` module). Each tenant has its
+/// own sets: from its `[tenants.dispatcher]` config and from the admin API (`kemi-wasm dispatcher`); a script
+/// reaches only its tenant's sets. A destination has Kamailio's state flags (1 inactive, 2 trying, 4
+/// disabled, 8 probing), priority (a set lists higher priorities first, equal ones last line first, as
+/// Kamailio) and attributes (`duid`, `weight`, `rweight`, `maxload`, `socket`). Algorithms: 0 Call-ID hash, 1
+/// From URI hash, 2 To URI hash, 3 R-URI hash (the hashes are Kamailio's: the same message picks the same
+/// destination), 4 round robin, 6 random, 8 first by priority, 9 weight, 10 call load (least loaded by
+/// `duid`, at most `maxload` calls), 11 relative weight; others use the first active destination. With the
+/// `flags` parameter's bit 2 (failover, Kamailio's DS_FAILOVER_ON) the other active destinations of the set
+/// are kept with the transaction for `ds-next-dst` in a failure route.
+pub mod dispatcher {
+    /// Select a destination of `set` with algorithm `alg` and set it as `$du` (the outbound proxy). 1, or -1
+    /// (no such set, no active destination, `$du` already set with `force_dst` 0, alg 10 on a full set).
+    pub fn ds_select_dst(set: i32, alg: i32) -> i32 {
+        unsafe { super::raw::dispatcher::ds_select_dst(set, alg) }
+    }
+
+    /// `ds-select-dst` keeping at most `limit` destinations for failover (0: all).
+    pub fn ds_select_dst_limit(set: i32, alg: i32, limit: i32) -> i32 {
+        unsafe { super::raw::dispatcher::ds_select_dst_limit(set, alg, limit) }
+    }
+
+    /// As `ds-select-dst`, writing the destination's host:port into the R-URI (its user kept). 1, or -1.
+    pub fn ds_select_domain(set: i32, alg: i32) -> i32 {
+        unsafe { super::raw::dispatcher::ds_select_domain(set, alg) }
+    }
+
+    /// `ds-select-domain` keeping at most `limit` destinations for failover (0: all).
+    pub fn ds_select_domain_limit(set: i32, alg: i32, limit: i32) -> i32 {
+        unsafe { super::raw::dispatcher::ds_select_domain_limit(set, alg, limit) }
+    }
+
+    /// As `ds-select-dst` without touching `$du` or the R-URI: only the failover list is filled. 1, or -1.
+    pub fn ds_select(set: i32, alg: i32) -> i32 {
+        unsafe { super::raw::dispatcher::ds_select(set, alg) }
+    }
+
+    /// `ds-select` keeping at most `limit` destinations (0: all).
+    pub fn ds_select_limit(set: i32, alg: i32, limit: i32) -> i32 {
+        unsafe { super::raw::dispatcher::ds_select_limit(set, alg, limit) }
+    }
+
+    /// Drop the current destination of the failover list and set `$du` to the next one. 1, or -1 (none left,
+    /// failover off).
+    pub fn ds_next_dst() -> i32 {
+        unsafe { super::raw::dispatcher::ds_next_dst() }
+    }
+
+    /// As `ds-next-dst`, writing the R-URI's host:port. 1, or -1.
+    pub fn ds_next_domain() -> i32 {
+        unsafe { super::raw::dispatcher::ds_next_domain() }
+    }
+
+    /// Set `$du` to the current destination of the failover list. 1, or -1.
+    pub fn ds_set_dst() -> i32 {
+        unsafe { super::raw::dispatcher::ds_set_dst() }
+    }
+
+    /// Write the current destination of the failover list into the R-URI's host:port. 1, or -1.
+    pub fn ds_set_domain() -> i32 {
+        unsafe { super::raw::dispatcher::ds_set_domain() }
+    }
+
+    /// Mark the current destination inactive (and probing with `ds_probing_mode` 1). 1, or -1.
+    pub fn ds_mark_dst() -> i32 {
+        unsafe { super::raw::dispatcher::ds_mark_dst() }
+    }
+
+    /// Mark the current destination with `state`: letters a (active), i (inactive), t (trying), d (disabled),
+    /// p (probing). 1, or -1 (bad letters, failover off, no current destination).
+    pub fn ds_mark_dst_state(state: &str) -> i32 {
+        unsafe { super::raw::dispatcher::ds_mark_dst_state(state.as_ptr(), state.len()) }
+    }
+
+    /// 1 if the source address and port ($si, $sp) are those of a destination of any set (any transport),
+    /// else -1.
+    pub fn ds_is_from_lists() -> i32 {
+        unsafe { super::raw::dispatcher::ds_is_from_lists() }
+    }
+
+    /// 1 if the source address and port are those of a destination of `set` (-1: any set), else -1.
+    pub fn ds_is_from_list(set: i32) -> i32 {
+        unsafe { super::raw::dispatcher::ds_is_from_list(set) }
+    }
+
+    /// As `ds-is-from-list` with Kamailio's match `mode` bits: 1 ignore the port, 2 ignore the transport, 4
+    /// only active destinations.
+    pub fn ds_is_from_list_mode(set: i32, mode: i32) -> i32 {
+        unsafe { super::raw::dispatcher::ds_is_from_list_mode(set, mode) }
+    }
+
+    /// As `ds-is-from-list-mode` for the address, port and transport of `uri` instead of the source.
+    pub fn ds_is_from_list_uri(set: i32, mode: i32, uri: &str) -> i32 {
+        unsafe { super::raw::dispatcher::ds_is_from_list_uri(set, mode, uri.as_ptr(), uri.len()) }
+    }
+
+    /// 1 if the tenant has destination set `set`, else -1.
+    pub fn ds_list_exists(set: i32) -> i32 {
+        unsafe { super::raw::dispatcher::ds_list_exists(set) }
+    }
+
+    /// 1 if `set` has an active destination, else -1.
+    pub fn ds_is_active(set: i32) -> i32 {
+        unsafe { super::raw::dispatcher::ds_is_active(set) }
+    }
+
+    /// 1 if `uri` is an active destination of `set`, else -1.
+    pub fn ds_is_active_uri(set: i32, uri: &str) -> i32 {
+        unsafe { super::raw::dispatcher::ds_is_active_uri(set, uri.as_ptr(), uri.len()) }
+    }
+
+    /// Call load (alg 10): a BYE or CANCEL frees the call's slot, a 2xx to its INVITE confirms it. 0, as
+    /// Kamailio's KEMI export returns.
+    pub fn ds_load_update() -> i32 {
+        unsafe { super::raw::dispatcher::ds_load_update() }
+    }
+
+    /// Call load (alg 10), for a failure route: free the slot of the message's call. 0 freed (or an INVITE
+    /// whose current destination took no slot), -1 the call holds no slot.
+    pub fn ds_load_unset() -> i32 {
+        unsafe { super::raw::dispatcher::ds_load_unset() }
+    }
+}
+
+/// Message capture (Kamailio's `siptrace` module) to the server's HEP collector (config `trace.hep`) and the
+/// tenant's recent-trace store (admin API `GET /v1/tenants/:tenant/trace`). The collector is the operator's:
+/// a script cannot name another destination (Kamailio's sip_trace_dst*, which would let a script send copies
+/// of traffic to any address, are not offered).
+pub mod siptrace {
+    /// Capture the current message as received. 1; -1 when the server keeps no trace (no collector and no
+    /// store) or there is no received message (a route run by a timer).
+    pub fn sip_trace() -> i32 {
+        unsafe { super::raw::siptrace::sip_trace() }
+    }
+
+    /// Capture by `mode`: "m" the current message; "t" the current message and every later message of its
+    /// transaction (same Call-ID and CSeq number, so its ACK and CANCEL too), received and sent; "d" (dialog)
+    /// traces the current message only, as Kamailio does without its dialog module. Another or empty mode is
+    /// "m". Return codes as `sip-trace`.
+    pub fn sip_trace_mode(mode: &str) -> i32 {
+        unsafe { super::raw::siptrace::sip_trace_mode(mode.as_ptr(), mode.len()) }
     }
 }
 

@@ -4,8 +4,11 @@
 //! add`) and then saved in the "location" table (the reply is save's own 200, or its 4xx/5xx), in-dialog requests by
 //! loose routing, initial requests looked up in "location" and relayed to every binding in parallel (404
 //! when the AoR has none). The bindings are the tenant's own: another tenant's script never finds them.
+//! Browsers over WebSocket (nat_uac_test 64) are handled as Kamailio's WebSocket example does: the
+//! REGISTER saves the connection's address (fix_nated_register), other requests and replies get a Contact
+//! alias (add_contact_alias) that in-dialog requests turn back into the next hop (handle_ruri_alias).
 
-use ksr::{auth, auth_db, hdr, maxfwd, pv, registrar, rr, sanity, siputils, sl, tm, x, xlog};
+use ksr::{auth, auth_db, hdr, maxfwd, nathelper, pv, registrar, rr, sanity, siputils, sl, tm, x, xlog};
 
 fn request_route() {
     if maxfwd::process_maxfwd(10) < 0 {
@@ -21,6 +24,15 @@ fn request_route() {
             relay();
         }
         return x::exit();
+    }
+    if nathelper::nat_uac_test(64) > 0 {
+        ksr::force_rport();
+        if ksr::is_method("REGISTER") {
+            nathelper::fix_nated_register();
+        } else if nathelper::add_contact_alias() < 0 {
+            sl::sl_send_reply(400, "Bad Contact");
+            return x::exit();
+        }
     }
     if siputils::has_totag() > 0 {
         return within_dialog();
@@ -67,6 +79,11 @@ fn authenticated() -> bool {
 
 fn within_dialog() {
     if rr::loose_route() > 0 {
+        // A request to a browser: its Contact carries the alias of its WebSocket connection.
+        if pv::is_null("$du") && nathelper::handle_ruri_alias() < 0 {
+            sl::sl_send_reply(400, "Bad Request-URI");
+            return x::exit();
+        }
         return relay();
     }
     if ksr::is_method("ACK") {
@@ -86,7 +103,12 @@ fn relay() {
     x::exit();
 }
 
-fn reply_route() {}
+fn reply_route() {
+    // A reply from a browser: its Contact gets the alias of the WebSocket connection it came over.
+    if nathelper::nat_uac_test(64) > 0 {
+        nathelper::add_contact_alias();
+    }
+}
 
 fn named_route(_name: &str) {}
 
