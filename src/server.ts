@@ -197,7 +197,11 @@ export async function startServer(config: Config, log: Logger): Promise<Result<S
   // Made once: dialogs belong to their tenant and outlive activations and reloads of its versions.
   const dialogs = new DialogStore((tenant) => dialogByTenant.get(tenant) ?? dialogDefault, timers.clock);
 
-  const compiler = new ModuleCompiler({ maxMemoryMb: config.compile?.max_memory_mb });
+  const compiler = new ModuleCompiler({
+    maxMemoryMb: config.compile?.max_memory_mb,
+    timeoutMs: config.compile?.timeout_ms,
+    timeoutMsPerMib: config.compile?.timeout_ms_per_mib,
+  });
   compiler.warm();
   stops.push(() => compiler.close());
   const linker = new Linker(ksrModules);

@@ -345,7 +345,13 @@ export const configSchema = z
      * resident memory, JS heap, WebAssembly and native memory together [1024]; past it the compile fails.
      */
     compile: z
-      .object({ max_memory_mb: z.number().int().min(256).max(65_536).optional() })
+      .object({
+        max_memory_mb: z.number().int().min(256).max(65_536).optional(),
+        /** Longest one compile (validation, fuel rewrite, compile) may take [60 000] ... */
+        timeout_ms: z.number().int().min(1000).max(3_600_000).optional(),
+        /** ... plus this per MiB of the component [10 000]: a 12 MiB JavaScript route gets ~3 min. */
+        timeout_ms_per_mib: z.number().int().min(0).max(600_000).optional(),
+      })
       .strict()
       .optional(),
     /** Tenants in match order (the first that matches takes the message). Empty: one catch-all `default`. */

@@ -50,6 +50,8 @@ interface Pending<J, R> {
   readonly id: number;
   readonly job: J;
   readonly resolve: (result: Result<Done<R>, WorkerProblem>) => void;
+  /** This job's bound, over the worker's `timeoutMs`. */
+  readonly timeoutMs: number | undefined;
   tries: number;
 }
 
@@ -76,10 +78,10 @@ export class SupervisedWorker<J, R> {
    * Runs `job` after those of its `key` before it, the keys waiting taking turns (src/runtime/fair-queue.ts);
    * never throws.
    */
-  run(job: J, key = ''): Promise<Result<Done<R>, WorkerProblem>> {
+  run(job: J, key = '', timeoutMs = this.#options.timeoutMs): Promise<Result<Done<R>, WorkerProblem>> {
     if (this.#closed) return Promise.resolve(fail('closed', 'is closed'));
     return new Promise((resolve) => {
-      this.#queue.push(key, { id: this.#nextId++, job, resolve, tries: 0 });
+      this.#queue.push(key, { id: this.#nextId++, job, resolve, timeoutMs, tries: 0 });
       this.#next();
     });
   }
@@ -143,7 +145,7 @@ export class SupervisedWorker<J, R> {
     const pending = this.#queue.shift();
     if (!pending) return;
     const worker = this.#ensureWorker();
-    const { timeoutMs } = this.#options;
+    const { timeoutMs } = pending;
     const timer =
       timeoutMs === undefined
         ? undefined

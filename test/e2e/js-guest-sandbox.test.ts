@@ -7,8 +7,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGuest } from '../../src/builder/index.ts';
-import { type ServerProcess, startServerProcess } from './harness.ts';
+import { buildExample, UNMEASURED_START_MS } from '../../fixtures/built-guest.ts';
+import type { ServerProcess } from './harness.ts';
+import { startRouteServer } from './helpers/route-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kemi-js-hostile-'));
 const ROUTE = `import { KSR } from 'kemi-wasm/ksr';
@@ -37,14 +38,13 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'route'));
   writeFileSync(join(dir, 'route', 'package.json'), JSON.stringify({ name: 'hostile-js', type: 'module' }));
   writeFileSync(join(dir, 'route', 'index.js'), ROUTE);
-  const built = await buildGuest(join(dir, 'route'), { out: join(dir, 'hostile.wasm') });
-  if (!built.ok) throw new Error(`${built.error.message}\n${built.error.output ?? ''}`);
+  const built = await buildExample(join(dir, 'route'), dir, 'hostile');
   // The default limits: 64 MiB of memory (StarlingMonkey starts with about 10 MiB of its own), a 20 ms
   // deadline, the JavaScript fuel budget.
-  server = await startServerProcess(['--listen', 'udp:127.0.0.1:0', '--module', built.value.out], 120_000);
+  server = await startRouteServer(built, ['--listen', 'udp:127.0.0.1:0', '--module', built.out]);
   socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-}, 240_000);
+}, 240_000 + UNMEASURED_START_MS);
 
 afterAll(async () => {
   socket?.close();

@@ -13,6 +13,7 @@ import type { BuiltGuest } from '../../src/builder/types.ts';
 import { ksrModules, RouteContext } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createRunner, Engine, Linker } from '../../src/runtime/index.ts';
+import { COLD_DEADLINE_MS, MAX_WARM_KINDS } from '../../src/runtime/runner.ts';
 import { parseMessage, type SipRequest } from '../../src/sip/index.ts';
 import { type Guest, instantiateGuest, type Responder } from './stub-host.ts';
 
@@ -93,9 +94,9 @@ const OPTIONS = [
   '',
 ].join('\r\n');
 
-/** A context for an OPTIONS to the server, on a host that records replies instead of sending them. */
-function optionsContext(): RouteContext {
-  const parsed = parseMessage(OPTIONS);
+/** A context for an OPTIONS to the server (or `text`), on a host that records replies instead of sending them. */
+function optionsContext(text = OPTIONS): RouteContext {
+  const parsed = parseMessage(text);
   if (!parsed.ok) throw new Error(parsed.error.detail);
   const source = {
     proto: 'udp',
@@ -243,6 +244,59 @@ describe('hello in javascript on the runtime', () => {
       engine.close();
     }
   }, 300_000);
+});
+
+describe('hello in javascript: cold paths', () => {
+  /** An OPTIONS made into another method, optionally in a dialog (a To tag). */
+  const message = (method: string, toTag = '') =>
+    OPTIONS.replace(/^OPTIONS/, method)
+      .replace('CSeq: 1 OPTIONS', `CSeq: 1 ${method}`)
+      .replace('To: <sip:127.0.0.1>', `To: <sip:127.0.0.1>${toTag}`);
+
+  it('a new instance runs the first message of each kind under the cold deadline, then the route deadline', async () => {
+    const engine = new Engine();
+    try {
+      const compiled = await engine.compile(built.javascript.component);
+      if (!compiled.ok) throw new Error(compiled.error.message);
+      const linked = createRunner(compiled.value, new Linker(ksrModules), { limits: { deadlineMs: 20 } });
+      if (!linked.ok) throw new Error(linked.error.message);
+      const runner = linked.value;
+      const deadlines: [string, number][] = [];
+      const send = (label: string, text: string) => {
+        const outcome = runner.invoke('request-route', optionsContext(text));
+        if (!outcome.ok) throw new Error(outcome.error.message);
+        deadlines.push([label, runner.last.deadlineMs]);
+      };
+      send('OPTIONS', OPTIONS);
+      send('OPTIONS again', OPTIONS);
+      send('INVITE', message('INVITE'));
+      send('INVITE again', message('INVITE'));
+      send('BYE in a dialog', message('BYE', ';tag=b1'));
+      send('BYE in a dialog again', message('BYE', ';tag=b2'));
+      send('FOO', message('FOO'));
+      send('BAR (another unknown method)', message('BAR'));
+      expect(deadlines).toEqual([
+        ['OPTIONS', COLD_DEADLINE_MS],
+        ['OPTIONS again', 20],
+        ['INVITE', COLD_DEADLINE_MS],
+        ['INVITE again', 20],
+        ['BYE in a dialog', COLD_DEADLINE_MS],
+        ['BYE in a dialog again', 20],
+        ['FOO', COLD_DEADLINE_MS],
+        ['BAR (another unknown method)', 20],
+      ]);
+      // A fresh instance (after a failure or a retirement) is cold again.
+      runner.reset();
+      send('INVITE on a new instance', message('INVITE'));
+      expect(deadlines.at(-1)).toEqual(['INVITE on a new instance', COLD_DEADLINE_MS]);
+      // Named routes are kinds of their own; their number is bounded.
+      for (let i = 0; i < MAX_WARM_KINDS + 10; i++) runner.invoke('named-route', optionsContext(), `r${i}`);
+      runner.invoke('named-route', optionsContext(), 'one more');
+      expect(runner.last.deadlineMs).toBe(20);
+    } finally {
+      engine.close();
+    }
+  }, 120_000);
 });
 
 it('the AssemblyScript, Rust and JavaScript examples make identical KSR calls', () => {
