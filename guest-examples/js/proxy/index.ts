@@ -1,16 +1,17 @@
 // A stateful proxy route in TypeScript, the shape of Kamailio's basic KEMI example without registration
-// (the same as guest-examples/assemblyscript/proxy and guest-examples/rust/proxy): sanity and Max-Forwards checks, CANCEL handling, in-dialog requests by loose
-// routing (404 without a Route), with the define WITH_AUTH Kamailio's route[AUTH] (initial requests from a
-// local user, From domain this server, authenticated against the tenant's "subscriber" table with a 407
-// challenge; no relaying between two foreign domains; with WITH_IPAUTH too, peers of address group 1
-// trusted without credentials), record-routing, relay to the configured PRIMARY destination, a failure
-// route that fails over once to SECONDARY on 5xx or timeout, and an onreply route that logs.
+// (the same as guest-examples/assemblyscript/proxy and guest-examples/rust/proxy): sanity and Max-Forwards
+// checks, CANCEL handling, in-dialog requests by loose routing (404 without a Route), with the define
+// WITH_AUTH Kamailio's route[AUTH] (initial requests from a local user, From domain this server,
+// authenticated against the tenant's "subscriber" table with a 407 challenge; no relaying between two
+// foreign domains; with WITH_IPAUTH too, peers of address group 1 trusted without credentials),
+// record-routing, relay to the configured PRIMARY destination, a failure route that fails over once to
+// SECONDARY on 5xx or timeout, and an onreply route that logs.
 import { KSR } from 'kemi-wasm/ksr';
 
 /** Message flag: the transaction failed over once already. */
 const FLT_FAILOVER = 1;
 
-export function request_route() {
+export function request_route(): void {
   if (KSR.maxfwd.process_maxfwd(10) < 0) {
     KSR.sl.sl_send_reply(483, 'Too Many Hops');
     return KSR.x.exit();
@@ -77,7 +78,7 @@ function authenticated(): boolean {
   return true;
 }
 
-function within_dialog() {
+function within_dialog(): void {
   if (KSR.rr.loose_route() > 0) return relay();
   if (KSR.is_method('ACK')) {
     // An ACK without Route for a 2xx whose INVITE is still known goes on; any other is dropped.
@@ -88,23 +89,23 @@ function within_dialog() {
   KSR.x.exit();
 }
 
-function relay() {
+function relay(): void {
   if (KSR.is_method_in('ISUB')) KSR.tm.t_on_reply('log-reply');
   if (KSR.tm.t_relay() < 0) KSR.sl.sl_reply_error();
   KSR.x.exit();
 }
 
-export function reply_route() {
+export function reply_route(): void {
   KSR.xlog.xdbg('response $rs $rr to $rm from $si:$sp');
 }
 
-export function named_route(name: string) {
+export function named_route(name: string): void {
   if (name === 'failover') failover();
   else if (name === 'log-reply') log_reply();
 }
 
 // Failure route: once, on a 5xx or a timeout, relay to SECONDARY instead.
-function failover() {
+function failover(): void {
   if (KSR.tm.t_is_canceled() > 0 || KSR.isflagset(FLT_FAILOVER)) return;
   if (KSR.tm.t_check_status('^5[0-9][0-9]$') < 0 && KSR.tm.t_branch_timeout() < 0) return;
   const secondary = KSR.kx.get_def('SECONDARY');
@@ -116,6 +117,6 @@ function failover() {
 }
 
 // Onreply route: one line per reply a transaction receives.
-function log_reply() {
+function log_reply(): void {
   KSR.xlog.xinfo('reply $rs $rr to $rm from $si:$sp call-id $ci');
 }
