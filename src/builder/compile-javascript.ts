@@ -12,7 +12,6 @@ import type { GuestProject } from './detect.ts';
 import { type StepResult, stepError } from './types.ts';
 
 export const COMPONENTIZE_JS = '@bytecodealliance/componentize-js';
-const INSTALL_HINT = `npm install --save-dev ${COMPONENTIZE_JS}`;
 /** componentize-js takes about a minute on a loaded 2-core machine; a hung one is ended. */
 const TIMEOUT_MS = 10 * 60_000;
 
@@ -42,16 +41,27 @@ export function findComponentizeJs(projectDir: string): string | undefined {
   return undefined;
 }
 
+/**
+ * componentize-js is an optional peer dependency of the package (only building JS/TS routes needs it, and it
+ * is large): the message names the version kemi-wasm's package.json asks for. `kemi-wasm init` lists it in
+ * the project's package.json, so `npm install` there is enough.
+ */
+export function componentizeJsMissing(dir: string): string {
+  const { peerDependencies: peers } = JSON.parse(
+    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  ) as { peerDependencies: Record<string, string> };
+  return (
+    `building JavaScript or TypeScript needs ${COMPONENTIZE_JS}, an optional dependency of kemi-wasm: in ` +
+    `${dir} run npm i -D ${COMPONENTIZE_JS}@${peers[COMPONENTIZE_JS]}`
+  );
+}
+
 export async function compileJavaScript(
   project: Extract<GuestProject, { language: 'javascript' }>,
   world: string,
 ): Promise<StepResult<CompiledComponent>> {
   const componentizeJs = findComponentizeJs(project.dir);
-  if (!componentizeJs)
-    return stepError(
-      'compile',
-      `JavaScript and TypeScript routes are built with ${COMPONENTIZE_JS}, which is not installed: run ${INSTALL_HINT} (in the route's folder or next to kemi-wasm)`,
-    );
+  if (!componentizeJs) return stepError('compile', componentizeJsMissing(project.dir));
   const work = mkdtempSync(join(tmpdir(), 'kemi-js-build-'));
   try {
     const out = join(work, 'component.wasm');
