@@ -45,7 +45,8 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an enviro
  * compile time max_component_bytes (32 MiB), max_memory_bytes (64 MiB), max_table_elements (100 000);
  * per invocation fuel (10 000 000), max_string_bytes (1 MiB), max_argument_bytes (4 MiB), max_ksr_calls
  * (10 000), max_log_bytes (64 KiB), deadline_ms (20: wall clock, checked inside guest code and at KSR
- * calls), js_fuel (2 000 000 000: fuel per invocation of a JavaScript guest, docs/guests.md).
+ * calls), js_fuel (2 000 000 000: fuel per invocation of a JavaScript guest, docs/guests.md), js_deadline_ms
+ * (100: the deadline of a JavaScript guest's invocation).
  */
 const tenantLimits = z
   .object({
@@ -59,6 +60,7 @@ const tenantLimits = z
     max_log_bytes: z.number().int().nonnegative().optional(),
     deadline_ms: z.number().positive().optional(),
     js_fuel: z.number().int().positive().max(0x7fffffff).optional(),
+    js_deadline_ms: z.number().positive().optional(),
   })
   .strict();
 

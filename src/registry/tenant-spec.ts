@@ -137,6 +137,7 @@ function specOf(t: TenantConfig, registrar: RegistrarConfig | undefined): Tenant
       maxLogBytes: l.max_log_bytes,
       deadlineMs: l.deadline_ms,
       jsFuel: l.js_fuel,
+      jsDeadlineMs: l.js_deadline_ms,
     }),
     failurePolicy: policyOf(t.failure_policy),
     breaker: t.circuit_breaker.enabled

@@ -138,7 +138,9 @@ export class ModuleRunner {
     this.module = module;
     this.linker = linker;
     // A JavaScript engine's interpreter is one huge loop body charged whole per bytecode op: its own budget.
-    this.limits = module.meta.jsEngine ? { ...limits, fuel: limits.jsFuel } : limits;
+    this.limits = module.meta.jsEngine
+      ? { ...limits, fuel: limits.jsFuel, deadlineMs: limits.jsDeadlineMs }
+      : limits;
     this.meter = { chargeLog: (bytes) => this.current?.store.chargeLog(bytes) };
     const runner = this;
     this.last = {

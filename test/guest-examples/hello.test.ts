@@ -253,12 +253,14 @@ describe('hello in javascript: cold paths', () => {
       .replace('CSeq: 1 OPTIONS', `CSeq: 1 ${method}`)
       .replace('To: <sip:127.0.0.1>', `To: <sip:127.0.0.1>${toTag}`);
 
-  it('a new instance runs the first message of each kind under the cold deadline, then the route deadline', async () => {
+  it('a new instance runs the first message of each kind under the cold deadline, then the JavaScript deadline', async () => {
     const engine = new Engine();
     try {
       const compiled = await engine.compile(built.javascript.component);
       if (!compiled.ok) throw new Error(compiled.error.message);
-      const linked = createRunner(compiled.value, new Linker(ksrModules), { limits: { deadlineMs: 20 } });
+      const linked = createRunner(compiled.value, new Linker(ksrModules), {
+        limits: { deadlineMs: 20, jsDeadlineMs: 40 },
+      });
       if (!linked.ok) throw new Error(linked.error.message);
       const runner = linked.value;
       const deadlines: [string, number][] = [];
@@ -277,13 +279,13 @@ describe('hello in javascript: cold paths', () => {
       send('BAR (another unknown method)', message('BAR'));
       expect(deadlines).toEqual([
         ['OPTIONS', COLD_DEADLINE_MS],
-        ['OPTIONS again', 20],
+        ['OPTIONS again', 40],
         ['INVITE', COLD_DEADLINE_MS],
-        ['INVITE again', 20],
+        ['INVITE again', 40],
         ['BYE in a dialog', COLD_DEADLINE_MS],
-        ['BYE in a dialog again', 20],
+        ['BYE in a dialog again', 40],
         ['FOO', COLD_DEADLINE_MS],
-        ['BAR (another unknown method)', 20],
+        ['BAR (another unknown method)', 40],
       ]);
       // A fresh instance (after a failure or a retirement) is cold again.
       runner.reset();
@@ -292,7 +294,7 @@ describe('hello in javascript: cold paths', () => {
       // Named routes are kinds of their own; their number is bounded.
       for (let i = 0; i < MAX_WARM_KINDS + 10; i++) runner.invoke('named-route', optionsContext(), `r${i}`);
       runner.invoke('named-route', optionsContext(), 'one more');
-      expect(runner.last.deadlineMs).toBe(20);
+      expect(runner.last.deadlineMs).toBe(40);
     } finally {
       engine.close();
     }
