@@ -4,7 +4,7 @@
 // (guest-examples/js/sdk); `kemi-wasm init --lang js` makes the same route in JavaScript (types erased).
 import { KSR } from 'kemi-wasm/ksr';
 
-export function request_route(): void {
+export function request_route() {
   KSR.xlog.xinfo('request $rm $ru from $si:$sp call-id $ci');
   if (KSR.sanity.sanity_check(17895, 7) < 0) {
     return KSR.x.exit();
@@ -20,13 +20,13 @@ export function request_route(): void {
   KSR.sl.sl_send_reply(404, 'Not Found');
 }
 
-export function reply_route(): void {
+export function reply_route() {
   const status = KSR.pv.getvn('$rs', 0);
   const reason = KSR.pv.gete('$rr');
   const callId = KSR.pv.getvs('$ci', '-');
   KSR.info(`reply ${status} ${reason} call-id ${callId}`);
 }
 
-export function named_route(name: string): void {
+export function named_route(name: string) {
   KSR.info(`named route ${name}`);
 }

@@ -11,7 +11,7 @@ import { KSR } from 'kemi-wasm/ksr';
 /** Message flag: the transaction failed over once already. */
 const FLT_FAILOVER = 1;
 
-export function request_route(): void {
+export function request_route() {
   if (KSR.maxfwd.process_maxfwd(10) < 0) {
     KSR.sl.sl_send_reply(483, 'Too Many Hops');
     return KSR.x.exit();
@@ -78,7 +78,7 @@ function authenticated(): boolean {
   return true;
 }
 
-function within_dialog(): void {
+function within_dialog() {
   if (KSR.rr.loose_route() > 0) return relay();
   if (KSR.is_method('ACK')) {
     // An ACK without Route for a 2xx whose INVITE is still known goes on; any other is dropped.
@@ -89,23 +89,23 @@ function within_dialog(): void {
   KSR.x.exit();
 }
 
-function relay(): void {
+function relay() {
   if (KSR.is_method_in('ISUB')) KSR.tm.t_on_reply('log-reply');
   if (KSR.tm.t_relay() < 0) KSR.sl.sl_reply_error();
   KSR.x.exit();
 }
 
-export function reply_route(): void {
+export function reply_route() {
   KSR.xlog.xdbg('response $rs $rr to $rm from $si:$sp');
 }
 
-export function named_route(name: string): void {
+export function named_route(name: string) {
   if (name === 'failover') failover();
   else if (name === 'log-reply') log_reply();
 }
 
 // Failure route: once, on a 5xx or a timeout, relay to SECONDARY instead.
-function failover(): void {
+function failover() {
   if (KSR.tm.t_is_canceled() > 0 || KSR.isflagset(FLT_FAILOVER)) return;
   if (KSR.tm.t_check_status('^5[0-9][0-9]$') < 0 && KSR.tm.t_branch_timeout() < 0) return;
   const secondary = KSR.kx.get_def('SECONDARY');
@@ -117,6 +117,6 @@ function failover(): void {
 }
 
 // Onreply route: one line per reply a transaction receives.
-function log_reply(): void {
+function log_reply() {
   KSR.xlog.xinfo('reply $rs $rr to $rm from $si:$sp call-id $ci');
 }

@@ -10,7 +10,7 @@
 // (handle_ruri_alias).
 import { KSR } from 'kemi-wasm/ksr';
 
-export function request_route(): void {
+export function request_route() {
   if (KSR.maxfwd.process_maxfwd(10) < 0) {
     KSR.sl.sl_send_reply(483, 'Too Many Hops');
     return KSR.x.exit();
@@ -65,7 +65,7 @@ function authenticated(): boolean {
   return false;
 }
 
-function within_dialog(): void {
+function within_dialog() {
   if (KSR.rr.loose_route() > 0) {
     // A request to a browser: its Contact carries the alias of its WebSocket connection.
     if (KSR.pv.is_null('$du') && KSR.nathelper.handle_ruri_alias() < 0) {
@@ -82,14 +82,14 @@ function within_dialog(): void {
   KSR.x.exit();
 }
 
-function relay(): void {
+function relay() {
   if (KSR.tm.t_relay() < 0) KSR.sl.sl_reply_error();
   KSR.x.exit();
 }
 
-export function reply_route(): void {
+export function reply_route() {
   // A reply from a browser: its Contact gets the alias of the WebSocket connection it came over.
   if (KSR.nathelper.nat_uac_test(64) > 0) KSR.nathelper.add_contact_alias();
 }
 
-export function named_route(_name: string): void {}
+export function named_route(_name: string) {}
