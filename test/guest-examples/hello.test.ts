@@ -13,7 +13,7 @@ import type { BuiltGuest } from '../../src/builder/types.ts';
 import { ksrModules, RouteContext } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createRunner, Engine, Linker } from '../../src/runtime/index.ts';
-import { COLD_DEADLINE_MS, MAX_WARM_KINDS } from '../../src/runtime/runner.ts';
+import { JS_COLD_DEADLINE_MS, MAX_WARM_KINDS } from '../../src/runtime/runner.ts';
 import { parseMessage, type SipRequest } from '../../src/sip/index.ts';
 import { type Guest, instantiateGuest, type Responder } from './stub-host.ts';
 
@@ -278,19 +278,19 @@ describe('hello in javascript: cold paths', () => {
       send('FOO', message('FOO'));
       send('BAR (another unknown method)', message('BAR'));
       expect(deadlines).toEqual([
-        ['OPTIONS', COLD_DEADLINE_MS],
+        ['OPTIONS', JS_COLD_DEADLINE_MS],
         ['OPTIONS again', 40],
-        ['INVITE', COLD_DEADLINE_MS],
+        ['INVITE', JS_COLD_DEADLINE_MS],
         ['INVITE again', 40],
-        ['BYE in a dialog', COLD_DEADLINE_MS],
+        ['BYE in a dialog', JS_COLD_DEADLINE_MS],
         ['BYE in a dialog again', 40],
-        ['FOO', COLD_DEADLINE_MS],
+        ['FOO', JS_COLD_DEADLINE_MS],
         ['BAR (another unknown method)', 40],
       ]);
       // A fresh instance (after a failure or a retirement) is cold again.
       runner.reset();
       send('INVITE on a new instance', message('INVITE'));
-      expect(deadlines.at(-1)).toEqual(['INVITE on a new instance', COLD_DEADLINE_MS]);
+      expect(deadlines.at(-1)).toEqual(['INVITE on a new instance', JS_COLD_DEADLINE_MS]);
       // Named routes are kinds of their own; their number is bounded.
       for (let i = 0; i < MAX_WARM_KINDS + 10; i++) runner.invoke('named-route', optionsContext(), `r${i}`);
       runner.invoke('named-route', optionsContext(), 'one more');
