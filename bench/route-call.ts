@@ -102,7 +102,9 @@ async function runnerFor(component: Uint8Array, path: RoutePath): Promise<Module
   const compiled = await engine.compile(component, { path });
   if (!compiled.ok) throw new Error(compiled.error.message);
   // A generous deadline: a collection in SpiderMonkey on a loaded machine must not end the measurement.
-  const linked = createRunner(compiled.value, new Linker(ksrModules), { limits: { deadlineMs: 1000 } });
+  const linked = createRunner(compiled.value, new Linker(ksrModules), {
+    limits: { deadlineMs: 1000, jsDeadlineMs: 1000 },
+  });
   if (!linked.ok) throw new Error(linked.error.message);
   return linked.value;
 }

@@ -230,7 +230,9 @@ describe('hello in javascript on the runtime', () => {
         limits: { maxMemoryBytes: 16 * 1024 * 1024 },
       });
       if (!compiled.ok) throw new Error(compiled.error.message);
-      const linked = createRunner(compiled.value, new Linker(ksrModules), { limits: { deadlineMs: 2000 } });
+      const linked = createRunner(compiled.value, new Linker(ksrModules), {
+        limits: { deadlineMs: 2000, jsDeadlineMs: 2000 },
+      });
       if (!linked.ok) throw new Error(linked.error.message);
       const runner = linked.value;
       const failures: string[] = [];
