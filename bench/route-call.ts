@@ -1,6 +1,6 @@
-// The hello example route per request, four ways, measured in the same run: written in plain TypeScript
+// The hello example route per request, six ways, measured in the same run: written in plain TypeScript
 // against the KSR tables (the baseline), and as the AssemblyScript and Rust components on the fast
-// canonical-ABI path and on jco's glue. Prints ns per route call and per KSR call, and the ratios.
+// canonical-ABI path and on jco's glue, and as the JavaScript component (componentize-js) on the fast path. Prints ns per route call and per KSR call, and the ratios.
 // The host under the route records replies instead of sending them, so the figures are routing alone.
 // "over TS per KSR call" is what a component adds over the same route in TypeScript, spread over its KSR
 // calls: (component ns/route - TypeScript ns/route) / KSR calls. It is the guest's own code (AssemblyScript
@@ -101,9 +101,18 @@ function helloRoute(ctx: RouteContext): void {
 async function runnerFor(component: Uint8Array, path: RoutePath): Promise<ModuleRunner> {
   const compiled = await engine.compile(component, { path });
   if (!compiled.ok) throw new Error(compiled.error.message);
-  const linked = createRunner(compiled.value, new Linker(ksrModules));
+  // A generous deadline: a collection in SpiderMonkey on a loaded machine must not end the measurement.
+  const linked = createRunner(compiled.value, new Linker(ksrModules), {
+    limits: { deadlineMs: 1000, jsDeadlineMs: 1000 },
+  });
   if (!linked.ok) throw new Error(linked.error.message);
   return linked.value;
+}
+
+/** The linear memory of the runner's live instance (a bench may look inside: the runner does not expose it). */
+function instanceMemoryBytes(runner: ModuleRunner): number {
+  const inside = runner as unknown as { current?: { store: { memory?: { buffer: ArrayBuffer } } } };
+  return inside.current?.store.memory?.buffer.byteLength ?? 0;
 }
 
 function median(values: number[]): number {
@@ -131,6 +140,7 @@ const components: Record<string, Uint8Array> = {};
 for (const [language, dir] of [
   ['AssemblyScript', 'guest-examples/assemblyscript/hello'],
   ['Rust', 'guest-examples/rust/hello'],
+  ['JavaScript', 'guest-examples/js/hello'],
 ] as const) {
   const built = await buildGuest(dir, { out: join(out, `${language}.wasm`) });
   if (!built.ok) throw new Error(built.error.message);
@@ -138,9 +148,22 @@ for (const [language, dir] of [
 }
 
 const runners: [string, (ctx: RouteContext) => void][] = [['plain TypeScript', helloRoute]];
+const sizes: string[] = [];
 for (const [language, component] of Object.entries(components)) {
-  for (const path of ['fast', 'jco'] as const) {
+  // componentize-js components take the fast path only (jco's glue for them is not measured).
+  for (const path of language === 'JavaScript' ? (['fast'] as const) : (['fast', 'jco'] as const)) {
+    const t0 = performance.now();
     const runner = await runnerFor(component, path);
+    const loadMs = performance.now() - t0;
+    const [probeCtx] = contexts(messages['INVITE (404)'], 1);
+    const t1 = performance.now();
+    runner.invoke('request-route', probeCtx);
+    const firstMs = performance.now() - t1;
+    sizes.push(
+      `  ${`${language}, ${path}`.padEnd(22)} component ${(component.length / 1024).toFixed(0).padStart(6)} KiB` +
+        `  load ${loadMs.toFixed(0).padStart(6)} ms  instantiate + first call ${firstMs.toFixed(1).padStart(6)} ms` +
+        `  memory ${(instanceMemoryBytes(runner) / 1024).toFixed(0).padStart(6)} KiB  fuel/route ${runner.last.fuelUsed}`,
+    );
     runners.push([
       `${language}, ${path === 'fast' ? 'fast path' : 'jco glue'}`,
       (ctx) => {
@@ -176,3 +199,9 @@ for (const [label, text] of Object.entries(messages)) {
     );
   }
 }
+
+console.log(
+  "\nper module (load = validate + fuel rewrite + compile; memory = the instance's linear memory):",
+);
+for (const line of sizes) console.log(line);
+engine.close();

@@ -250,6 +250,8 @@ export async function startServer(
     const idleExitS = config.compile?.idle_exit_s;
     const compiler = new ModuleCompiler({
       maxMemoryMb: config.compile?.max_memory_mb,
+      timeoutMs: config.compile?.timeout_ms,
+      timeoutMsPerMib: config.compile?.timeout_ms_per_mib,
       ...(idleExitS !== undefined && { idleExitMs: idleExitS * 1000 }),
     });
     stops.push(() => compiler.close());

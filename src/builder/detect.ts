@@ -1,5 +1,6 @@
-// Which toolchain builds a directory: a Rust crate (Cargo.toml) or an AssemblyScript project (asconfig.json
-// with `entries`, or package.json next to assembly/index.ts, the layout `asinit` creates).
+// Which toolchain builds a directory: a Rust crate (Cargo.toml), an AssemblyScript project (asconfig.json
+// with `entries`, or package.json next to assembly/index.ts, the layout `asinit` creates), or a JavaScript /
+// TypeScript project (any other package.json: its `main`, else index.js / index.ts).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -14,9 +15,18 @@ export type GuestProject =
       /** Entry files relative to dir. */
       readonly entries: readonly string[];
     }
-  | { readonly language: 'rust'; readonly dir: string; readonly name: string; readonly manifest: string };
+  | { readonly language: 'rust'; readonly dir: string; readonly name: string; readonly manifest: string }
+  | {
+      readonly language: 'javascript';
+      readonly dir: string;
+      readonly name: string;
+      /** The module exporting the routes, relative to dir (.js, .mjs, .ts or .mts). */
+      readonly entry: string;
+    };
 
 const DEFAULT_AS_ENTRY = 'assembly/index.ts';
+const DEFAULT_JS_ENTRIES = ['index.js', 'index.mjs', 'index.ts', 'index.mts'];
+const JS_EXTENSIONS = /\.(m?js|m?ts)$/;
 
 export function detectProject(dirArg: string): StepResult<GuestProject> {
   const dir = resolve(dirArg);
@@ -36,10 +46,11 @@ export function detectProject(dirArg: string): StepResult<GuestProject> {
   }
   if (existsSync(cargo)) return detectRust(dir, cargo);
   if (hasAs) return detectAssemblyScript(dir, existsSync(asconfig) ? asconfig : undefined, packageJson);
+  if (existsSync(packageJson)) return detectJavaScript(dir, packageJson);
   return stepError(
     'detect',
-    `${dirArg} is not a guest project: expected Cargo.toml (Rust) or asconfig.json / package.json with ` +
-      `${DEFAULT_AS_ENTRY} (AssemblyScript); see docs/guests.md`,
+    `${dirArg} is not a guest project: expected Cargo.toml (Rust), asconfig.json / package.json with ` +
+      `${DEFAULT_AS_ENTRY} (AssemblyScript) or package.json (JavaScript/TypeScript); see docs/guests.md`,
   );
 }
 
@@ -88,6 +99,30 @@ function detectAssemblyScript(
     if (typeof pkgName === 'string' && pkgName !== '') name = pkgName.replace(/^@[^/]+\//, '');
   }
   return ok({ language: 'assemblyscript', dir, name, entries });
+}
+
+function detectJavaScript(dir: string, packageJson: string): StepResult<GuestProject> {
+  const pkg = readJson(packageJson);
+  if (!pkg.ok) return pkg;
+  const { name: pkgName, main } = pkg.value as { name?: unknown; main?: unknown };
+  const name =
+    typeof pkgName === 'string' && pkgName !== '' ? pkgName.replace(/^@[^/]+\//, '') : basename(dir);
+  let entry: string | undefined;
+  if (main !== undefined) {
+    if (typeof main !== 'string' || !JS_EXTENSIONS.test(main))
+      return stepError('detect', `${packageJson}: "main" must name a .js, .mjs, .ts or .mts file`);
+    if (!existsSync(join(dir, main)))
+      return stepError('detect', `the entry ${join(dir, main)} ("main" of package.json) does not exist`);
+    entry = main;
+  } else {
+    entry = DEFAULT_JS_ENTRIES.find((file) => existsSync(join(dir, file)));
+    if (!entry)
+      return stepError(
+        'detect',
+        `${dir} has a package.json but no entry: set "main" or add one of ${DEFAULT_JS_ENTRIES.join(', ')}`,
+      );
+  }
+  return ok({ language: 'javascript', dir, name, entry: entry.replace(/^\.\//, '') });
 }
 
 function readJson(path: string): StepResult<unknown> {

@@ -2,7 +2,7 @@
 // expected (a typo in a route, a missing toolchain), so they are values that say how to fix them.
 import { err, type Problem, type Result } from '../result.ts';
 
-export type GuestLanguage = 'assemblyscript' | 'rust';
+export type GuestLanguage = 'assemblyscript' | 'rust' | 'javascript';
 
 export type BuildStepName =
   | 'detect'

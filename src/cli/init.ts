@@ -29,7 +29,7 @@ async function runInit(dir: string, language: LanguageName, template: Template):
   for (const file of files) process.stdout.write(`  ${file}\n`);
   const steps = [
     `cd ${where}`,
-    ...(language === 'assemblyscript' ? ['npm install'] : []),
+    ...(language === 'rust' ? [] : ['npm install']),
     'kemi-wasm build .',
     `kemi-wasm test build/${name}.wasm test/cases.yaml`,
     `kemi-wasm serve --module build/${name}.wasm`,

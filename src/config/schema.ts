@@ -47,7 +47,8 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an enviro
  * compile time max_component_bytes (32 MiB), max_memory_bytes (64 MiB), max_table_elements (100 000);
  * per invocation fuel (10 000 000), max_string_bytes (1 MiB), max_argument_bytes (4 MiB), max_ksr_calls
  * (10 000), max_log_bytes (64 KiB), deadline_ms (20: wall clock, checked inside guest code and at KSR
- * calls).
+ * calls), js_fuel (2 000 000 000: fuel per invocation of a JavaScript guest, docs/guests.md), js_deadline_ms
+ * (100: the deadline of a JavaScript guest's invocation).
  */
 const tenantLimits = z
   .object({
@@ -60,6 +61,8 @@ const tenantLimits = z
     max_ksr_calls: z.number().int().positive().optional(),
     max_log_bytes: z.number().int().nonnegative().optional(),
     deadline_ms: z.number().positive().optional(),
+    js_fuel: z.number().int().positive().max(0x7fffffff).optional(),
+    js_deadline_ms: z.number().positive().optional(),
   })
   .strict();
 
@@ -354,6 +357,10 @@ export const configSchema = z
       .object({
         max_memory_mb: z.number().int().min(256).max(65_536).optional(),
         idle_exit_s: z.number().min(0.1).max(86_400).optional(),
+        /** Longest one compile (validation, fuel rewrite, compile) may take [60 000] ... */
+        timeout_ms: z.number().int().min(1000).max(3_600_000).optional(),
+        /** ... plus this per MiB of the component [10 000]: a 12 MiB JavaScript route gets ~3 min. */
+        timeout_ms_per_mib: z.number().int().min(0).max(600_000).optional(),
       })
       .strict()
       .optional(),

@@ -126,7 +126,7 @@ async function importModule(
   }
   const prepared = await ctx.loader.prepare(t.spec, bytes);
   if (!prepared.ok) return err(`module ${path} refused (${prepared.error.code}): ${prepared.error.message}`);
-  const { meta, runner } = prepared.value;
+  const { meta, runner, wallMs } = prepared.value;
   const stored = await ctx.loader.store(name, meta, bytes, 'config', 'initial');
   if (!stored.ok) return err(`tenant '${name}': ${stored.error.message}`);
   const record = stored.value;
@@ -142,6 +142,8 @@ async function importModule(
       size: meta.size,
       abi: meta.path,
       imports: meta.imports.length,
+      // Validation, rewrite and compile in the compile process: seconds for a JavaScript guest.
+      loadMs: Math.round(wallMs),
     },
     'module loaded',
   );

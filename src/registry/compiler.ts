@@ -55,8 +55,15 @@ export interface CompileLane {
 }
 
 export interface CompilerOptions {
-  /** Longest a single compile may take (default 60 s). */
+  /** Longest a single compile may take (default 60 s, `compile.timeout_ms`), plus timeoutMsPerMib. */
   readonly timeoutMs?: number;
+  /**
+   * More time per MiB of the component (default 10 s, `compile.timeout_ms_per_mib`): the fuel rewrite takes
+   * time in proportion to the code. A 12.6 MiB JavaScript component (componentize-js) took 7-11 s to load
+   * on a quiet 2-core machine and more than 60 s on a loaded one; an AssemblyScript or Rust route (tens of
+   * KiB) gets the base alone.
+   */
+  readonly timeoutMsPerMib?: number;
   /**
    * Resident memory of each compile process, MiB (default 1024, `compile.max_memory_mb`): JS heap,
    * WebAssembly and native memory together. A memory bomb ends the compile, not the server.
@@ -67,12 +74,15 @@ export interface CompilerOptions {
 }
 
 export const DEFAULT_COMPILE_IDLE_EXIT_S = 30;
+export const DEFAULT_COMPILE_TIMEOUT_MS = 60_000;
+export const DEFAULT_COMPILE_TIMEOUT_MS_PER_MIB = 10_000;
 
 /** An ordinary compile peaks at about 300 MiB resident (jco and V8 loaded): room for large uploads. */
 export const DEFAULT_COMPILE_MEMORY_MB = 1024;
 
 export class ModuleCompiler {
   readonly #timeoutMs: number;
+  readonly #timeoutMsPerMib: number;
   readonly #maxMemoryMb: number;
   readonly #worker: SupervisedWorker<CompileJob, PortableResult>;
   readonly #urgent: SupervisedWorker<CompileJob, PortableResult>;
@@ -87,7 +97,8 @@ export class ModuleCompiler {
   readonly stats = { compiles: 0, shared: 0 };
 
   constructor(options: CompilerOptions = {}) {
-    this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_COMPILE_TIMEOUT_MS;
+    this.#timeoutMsPerMib = options.timeoutMsPerMib ?? DEFAULT_COMPILE_TIMEOUT_MS_PER_MIB;
     const maxMemoryMb = options.maxMemoryMb ?? DEFAULT_COMPILE_MEMORY_MB;
     this.#maxMemoryMb = maxMemoryMb;
     const lane = () =>
@@ -100,6 +111,11 @@ export class ModuleCompiler {
       });
     this.#worker = lane();
     this.#urgent = lane();
+  }
+
+  /** The bound of one compile of `bytes` bytes: the base and the allowance for its size. */
+  timeoutFor(bytes: number): number {
+    return Math.round(this.#timeoutMs + (this.#timeoutMsPerMib * bytes) / (1024 * 1024));
   }
 
   /** Starts the worker now, so the first upload does not pay for it. */
@@ -142,11 +158,11 @@ export class ModuleCompiler {
 
   async #compile(bytes: Uint8Array, options: CompileOptions, lane: CompileLane): Promise<CompileOutcome> {
     const worker = lane.urgent ? this.#urgent : this.#worker;
-    const done = await worker.run({ bytes, options }, lane.tenant);
+    const timeoutMs = this.timeoutFor(bytes.length);
+    const done = await worker.run({ bytes, options }, lane.tenant, timeoutMs);
     if (!done.ok) {
       const { code, message } = done.error;
-      if (code === 'timeout')
-        return fail('timeout', `compiling took longer than ${this.#timeoutMs} ms: refused`);
+      if (code === 'timeout') return fail('timeout', `compiling took longer than ${timeoutMs} ms: refused`);
       // `threw`: a bug in the engine, with its stack; `lost`: the process died (out of memory, above
       // compile.max_memory_mb, as a rule); `closed`: so was the compiler.
       if (code === 'lost') {

@@ -136,6 +136,8 @@ function specOf(t: TenantConfig, registrar: RegistrarConfig | undefined): Tenant
       maxKsrCalls: l.max_ksr_calls,
       maxLogBytes: l.max_log_bytes,
       deadlineMs: l.deadline_ms,
+      jsFuel: l.js_fuel,
+      jsDeadlineMs: l.js_deadline_ms,
     }),
     failurePolicy: policyOf(t.failure_policy),
     breaker: t.circuit_breaker.enabled

@@ -84,7 +84,7 @@ export async function createRouteTester(
   // The fuel budget is the server's; the wall-clock deadline is generous: a test proves what a route does,
   // and a loaded machine (CI) must not turn a slow first call into a failure.
   const runner = createRunner(compiled.value, new Linker(recordingTables(calls)), {
-    limits: { deadlineMs: TEST_DEADLINE_MS },
+    limits: { deadlineMs: TEST_DEADLINE_MS, jsDeadlineMs: TEST_DEADLINE_MS },
   });
   if (!runner.ok) {
     await engine.close();

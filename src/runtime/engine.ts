@@ -45,6 +45,12 @@ export interface ModuleMeta {
   /** Every KSR function the component imports. */
   readonly functions: readonly CoreBinding[];
   readonly fuel: boolean;
+  /**
+   * The module embeds a JavaScript engine (StarlingMonkey, from componentize-js: its core module exports
+   * `wizer.resume` and `check_init`); its invocations get `InvocationLimits.jsFuel`. A module that only
+   * pretends to be one gets the larger budget and is still held by the deadline.
+   */
+  readonly jsEngine: boolean;
   readonly maxMemoryBytes: number | undefined;
   readonly maxTableElements: number | undefined;
   readonly timings: { readonly validateMs: number; readonly rewriteMs: number; readonly compileMs: number };
@@ -177,7 +183,14 @@ async function compile<C>(
     const t2 = performance.now();
     const core = await coreOf('the core module', rewritten.value.bytes);
     if (!core.ok) return core;
-    const fastMeta: ModuleMeta = { ...meta, path: 'fast', fallbackReason: undefined, timings: timings(t2) };
+    const exported = new Set(fast.coreInfo.exports.map((e) => e.name));
+    const fastMeta: ModuleMeta = {
+      ...meta,
+      path: 'fast',
+      fallbackReason: undefined,
+      jsEngine: exported.has('wizer.resume') && exported.has('check_init'),
+      timings: timings(t2),
+    };
     return ok({
       path: 'fast',
       meta: fastMeta,
@@ -215,7 +228,7 @@ async function compile<C>(
   }
   const fallbackReason =
     options.path === 'jco' ? 'the jco path was requested' : shape?.ok === false ? shape.error : undefined;
-  const jcoMeta: ModuleMeta = { ...meta, path: 'jco', fallbackReason, timings: timings(t2) };
+  const jcoMeta: ModuleMeta = { ...meta, path: 'jco', fallbackReason, jsEngine: false, timings: timings(t2) };
   return ok({
     path: 'jco',
     meta: jcoMeta,

@@ -53,6 +53,22 @@ export interface InvocationLimits {
    * functions is. A route that returns late is not failed after the fact. Needs fuel on (ModuleLimits.fuel).
    */
   readonly deadlineMs: number;
+  /**
+   * Fuel units per invocation, instead of `fuel`, for a module that embeds a JavaScript engine
+   * (`ModuleMeta.jsEngine`: StarlingMonkey, what componentize-js builds). The fuel pass charges a loop
+   * iteration the weights of its whole body; SpiderMonkey's interpreter loop is one body with every opcode's
+   * code in it, so a hello route in JavaScript is charged ~11 million units for ~40 µs of work. For these
+   * modules the deadline is the CPU bound; this budget (~8 ms of their interpreted code) is a second one.
+   */
+  readonly jsFuel: number;
+  /**
+   * The wall-clock deadline of a JavaScript guest's invocation, instead of `deadlineMs`. Its routes take
+   * 0.05-6 ms of CPU (interpreted, with first paths compiled as they run), so on a 2-core machine under a
+   * load of 16 a warm invocation of the TypeScript proxy met the 20 ms route deadline, and every failure
+   * made a cold instance that failed the message after next. `jsFuel`, counted in guest work and not in
+   * time, bounds their CPU whatever the load; this deadline backs it up.
+   */
+  readonly jsDeadlineMs: number;
 }
 
 export const defaultModuleLimits: ModuleLimits = {
@@ -74,6 +90,9 @@ export const defaultInvocationLimits: InvocationLimits = {
   // Twice what the fuel budget lasts on the slowest compute-bound code, and far above any real route (a few
   // microseconds): only memory-latency-bound guest code or slow host work meets it.
   deadlineMs: 20,
+  // Near the largest budget (2^31 - 1); docs/guests.md has the units a JavaScript route is charged.
+  jsFuel: 2_000_000_000,
+  jsDeadlineMs: 100,
 };
 
 export type HostLimit = 'string' | 'arguments' | 'calls' | 'log' | 'deadline' | 'context';

@@ -56,6 +56,8 @@ interface Pending<J, R> {
   readonly id: number;
   readonly job: J;
   readonly resolve: (result: Result<Done<R>, WorkerProblem>) => void;
+  /** This job's bound, over the worker's `timeoutMs`. */
+  readonly timeoutMs: number | undefined;
   tries: number;
 }
 
@@ -90,10 +92,10 @@ export class SupervisedWorker<J, R> {
    * Runs `job` after those of its `key` before it, the keys waiting taking turns (src/runtime/fair-queue.ts);
    * never throws.
    */
-  run(job: J, key = ''): Promise<Result<Done<R>, WorkerProblem>> {
+  run(job: J, key = '', timeoutMs = this.#options.timeoutMs): Promise<Result<Done<R>, WorkerProblem>> {
     if (this.#closed) return Promise.resolve(fail('closed', 'is closed'));
     return new Promise((resolve) => {
-      this.#queue.push(key, { id: this.#nextId++, job, resolve, tries: 0 });
+      this.#queue.push(key, { id: this.#nextId++, job, resolve, timeoutMs, tries: 0 });
       this.#next();
     });
   }
@@ -159,7 +161,7 @@ export class SupervisedWorker<J, R> {
     if (!pending) return;
     clearTimeout(this.#idleTimer);
     const worker = this.#ensureWorker();
-    const { timeoutMs } = this.#options;
+    const { timeoutMs } = pending;
     const timer =
       timeoutMs === undefined
         ? undefined

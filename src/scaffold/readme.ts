@@ -14,6 +14,23 @@ const WHAT: Record<Template, string> = {
 const SOURCE: Record<LanguageName, string> = {
   assemblyscript: 'assembly/index.ts',
   rust: 'src/lib.rs',
+  js: 'index.js',
+  ts: 'index.ts',
+};
+
+/** Where the project names the SDK's path, to fix after moving it or kemi-wasm. */
+const SDK_PATH: Record<LanguageName, string> = {
+  assemblyscript: 'the imports of the SDK in assembly/index.ts',
+  rust: '`ksr` in Cargo.toml',
+  js: '`paths` in jsconfig.json, for the types: the build finds the SDK itself',
+  ts: '`paths` in tsconfig.json, for the types: the build finds the SDK itself',
+};
+
+/** What `npm install` installs in the project, when it has to. */
+const INSTALLS: Partial<Record<LanguageName, string>> = {
+  assemblyscript: 'the AssemblyScript compiler',
+  js: 'componentize-js',
+  ts: 'componentize-js',
 };
 
 export function projectReadme(p: {
@@ -22,15 +39,15 @@ export function projectReadme(p: {
   template: Template;
   toolchain: string;
 }): string {
-  const install =
-    p.language === 'assemblyscript' ? 'npm install                 # the AssemblyScript compiler\n' : '';
+  const installs = INSTALLS[p.language];
+  const install = installs === undefined ? '' : `npm install                 # ${installs}\n`;
   return `# ${p.name}
 
 A kemi-wasm routing script (${p.language}, from the \`${p.template}\` template): it ${WHAT[p.template]}.
 The routes are in [${SOURCE[p.language]}](${SOURCE[p.language]}); they call the server through the KSR API
 (\`KSR.pv.get\`, \`KSR.sl.sl_send_reply\`, \`KSR.tm.t_relay\` ...), documented in kemi-wasm's docs/ksr-api.md.
 The SDK is referenced by path from the kemi-wasm installation that created this project: after moving the
-project or kemi-wasm, fix that path (${p.language === 'rust' ? '`ksr` in Cargo.toml' : 'the imports of the SDK in assembly/index.ts'}).
+project or kemi-wasm, fix that path (${SDK_PATH[p.language]}).
 
 Building needs ${p.toolchain}.
 

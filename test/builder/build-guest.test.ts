@@ -65,10 +65,23 @@ describe('buildGuest refuses what it cannot build', () => {
     expect(error.message).toMatch(/is not a directory/);
   });
 
-  it('a folder that is not a guest project, naming both layouts', async () => {
+  it('a folder that is not a guest project, naming every layout', async () => {
     const error = failure(await buildGuest(project({ 'README.md': '# nothing' })));
     expect(error.code).toBe('detect');
-    expect(error.message).toMatch(/is not a guest project: expected Cargo\.toml \(Rust\) or asconfig\.json/);
+    expect(error.message).toMatch(
+      /is not a guest project: expected Cargo\.toml \(Rust\), asconfig\.json .* or package\.json \(JavaScript\/TypeScript\)/,
+    );
+  });
+
+  it('a JavaScript project without an entry', async () => {
+    const error = failure(await buildGuest(project({ 'package.json': '{ "name": "route" }' })));
+    expect(error.code).toBe('detect');
+    expect(error.message).toMatch(/has a package\.json but no entry: set "main" or add one of index\.js/);
+  });
+
+  it('a JavaScript project whose "main" does not exist', async () => {
+    const error = failure(await buildGuest(project({ 'package.json': '{ "main": "src/route.ts" }' })));
+    expect(error.message).toMatch(/the entry .*src\/route\.ts \("main" of package\.json\) does not exist/);
   });
 
   it('an asconfig.json whose entry does not exist', async () => {

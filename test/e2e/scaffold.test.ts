@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { UNMEASURED_START_MS } from '../../fixtures/built-guest.ts';
 import { LANGUAGE_NAMES, TEMPLATES, type Template } from '../../src/scaffold/languages.ts';
 import { type ServerProcess, startServerProcess } from './harness.ts';
 import { closeSockets, next, request, udpSocket } from './raw-sip.ts';
@@ -38,32 +39,37 @@ const OPTIONS_ANSWER: Record<Template, string> = {
 describe('kemi-wasm init, build, test, serve', () => {
   for (const language of LANGUAGE_NAMES) {
     for (const template of TEMPLATES) {
-      it(`${language} ${template}`, async () => {
-        const name = `${language}-${template}`;
-        const created = await kemi(root, 'init', '--lang', language, '--template', template, name);
-        expect(created.stdout).toContain(`created ${name} (${language}, ${template})`);
-        const dir = join(root, name);
-        const built = await kemi(dir, 'build', '.');
-        expect(built.stdout).toMatch(new RegExp(`built build/${name}\\.wasm`));
-        const tested = await kemi(dir, 'test', `build/${name}.wasm`, 'test/cases.yaml');
-        expect(tested.stdout).toMatch(/^\d+ passed$/m);
+      // JavaScript/TypeScript: componentize-js builds for 5-30 s, the test and the server each load the
+      // 12 MiB component (7-35 s); each project is new, so nothing is shared with the other suites' builds.
+      const javascript = language === 'js' || language === 'ts';
+      it(
+        `${language} ${template}`,
+        async () => {
+          const name = `${language}-${template}`;
+          const created = await kemi(root, 'init', '--lang', language, '--template', template, name);
+          expect(created.stdout).toContain(`created ${name} (${language}, ${template})`);
+          const dir = join(root, name);
+          const built = await kemi(dir, 'build', '.');
+          expect(built.stdout).toMatch(new RegExp(`built build/${name}\\.wasm`));
+          const tested = await kemi(dir, 'test', `build/${name}.wasm`, 'test/cases.yaml');
+          expect(tested.stdout).toMatch(/^\d+ passed$/m);
 
-        server = await startServerProcess([
-          '--listen',
-          'udp:127.0.0.1:0',
-          '--module',
-          join(dir, 'build', `${name}.wasm`),
-        ]);
-        const socket = await udpSocket();
-        const callId = `scaffold-${name}`;
-        const answer = next(socket, (text) => text.includes(callId));
-        socket.send(
-          request(socket.port, { callId, uri: `sip:127.0.0.1:${server.ports.udp}` }),
-          server.ports.udp!,
-          '127.0.0.1',
-        );
-        expect((await answer)?.split('\r\n')[0]).toBe(OPTIONS_ANSWER[template]);
-      }, 180_000);
+          server = await startServerProcess(
+            ['--listen', 'udp:127.0.0.1:0', '--module', join(dir, 'build', `${name}.wasm`)],
+            javascript ? UNMEASURED_START_MS : 30_000,
+          );
+          const socket = await udpSocket();
+          const callId = `scaffold-${name}`;
+          const answer = next(socket, (text) => text.includes(callId));
+          socket.send(
+            request(socket.port, { callId, uri: `sip:127.0.0.1:${server.ports.udp}` }),
+            server.ports.udp!,
+            '127.0.0.1',
+          );
+          expect((await answer)?.split('\r\n')[0]).toBe(OPTIONS_ANSWER[template]);
+        },
+        180_000 + (javascript ? UNMEASURED_START_MS + 240_000 : 0),
+      );
     }
   }
 

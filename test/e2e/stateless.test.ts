@@ -1,17 +1,19 @@
-// The stateless example route, in AssemblyScript and in Rust, answering real SIPp traffic over UDP and TCP
-// with the same replies.
+// The stateless example route, in AssemblyScript, Rust and TypeScript, answering real SIPp traffic over UDP
+// and TCP with the same replies.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildExample, UNMEASURED_START_MS } from '../../fixtures/built-guest.ts';
 import { runSipp, scenario } from '../../fixtures/sipp.ts';
-import { buildGuest } from '../../src/builder/index.ts';
 import { expectAll, type ServerProcess, startServerProcess } from './harness.ts';
+import { startRouteServer } from './helpers/route-server.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'kemi-e2e-'));
 const guests = {
   assemblyscript: 'guest-examples/assemblyscript/hello',
   rust: 'guest-examples/rust/hello',
+  typescript: 'guest-examples/js/hello',
 };
 
 const expectations: [file: string, what: string][] = [
@@ -30,17 +32,18 @@ describe.each(Object.entries(guests))('the %s example route', (language, dir) =>
   let server: ServerProcess;
 
   beforeAll(async () => {
-    const built = await buildGuest(dir, { out: join(out, `${language}.wasm`) });
-    if (!built.ok) throw new Error(built.error.message);
-    server = await startServerProcess([
+    // A TypeScript guest is built once for all suites and its server waits as long as its measured load
+    // warrants (fixtures/built-guest.ts).
+    const built = await buildExample(dir, out, language);
+    server = await startRouteServer(built, [
       '--listen',
       'udp:127.0.0.1:0',
       '--listen',
       'tcp:127.0.0.1:0',
       oldFlag(language) ? '--route' : '--module',
-      built.value.out,
+      built.out,
     ]);
-  }, 120_000);
+  }, 240_000 + UNMEASURED_START_MS);
 
   afterAll(async () => {
     expect(await server?.stop()).toBe(0);

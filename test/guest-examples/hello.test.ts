@@ -1,19 +1,27 @@
-// The hello example in AssemblyScript and in Rust: both build into components of the script world, and
-// their core modules, run against a stub host, make the same KSR calls for the same messages.
+// The hello example in AssemblyScript, Rust and JavaScript: all build into components of the script world,
+// and their core modules (for JavaScript, StarlingMonkey's), run against a stub host, make the same KSR
+// calls for the same messages.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notingHost } from '../../bench/noting-host.ts';
 import { componentShape } from '../../src/builder/check-component.ts';
 import { buildGuest } from '../../src/builder/index.ts';
 import type { BuiltGuest } from '../../src/builder/types.ts';
+import { ksrModules, RouteContext } from '../../src/kemi/index.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createRunner, Engine, Linker } from '../../src/runtime/index.ts';
+import { JS_COLD_DEADLINE_MS, MAX_WARM_KINDS } from '../../src/runtime/runner.ts';
+import { parseMessage, type SipRequest } from '../../src/sip/index.ts';
 import { type Guest, instantiateGuest, type Responder } from './stub-host.ts';
 
-const LANGUAGES = ['assemblyscript', 'rust'] as const;
+const LANGUAGES = ['assemblyscript', 'rust', 'javascript'] as const;
 type Language = (typeof LANGUAGES)[number];
+const FOLDER: Record<Language, string> = { assemblyscript: 'assemblyscript', rust: 'rust', javascript: 'js' };
 const exampleDir = (language: Language) =>
-  fileURLToPath(new URL(`../../guest-examples/${language}/hello`, import.meta.url));
+  fileURLToPath(new URL(`../../guest-examples/${FOLDER[language]}/hello`, import.meta.url));
 
 const built = {} as Record<Language, BuiltGuest>;
 let outDir = '';
@@ -25,7 +33,7 @@ beforeAll(async () => {
     if (!result.ok) throw new Error(`${language}: ${result.error.message}\n${result.error.output ?? ''}`);
     built[language] = result.value;
   }
-}, 120_000);
+}, 240_000);
 
 afterAll(() => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
@@ -71,6 +79,31 @@ function run(language: Language, msg: Message, route: (guest: Guest) => void): s
   const guest = instantiateGuest(built[language].core, responder(msg));
   route(guest);
   return guest.calls;
+}
+
+const OPTIONS = [
+  'OPTIONS sip:127.0.0.1:5060 SIP/2.0',
+  'Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK-hello;rport',
+  'Max-Forwards: 70',
+  'From: <sip:alice@example.org>;tag=a1',
+  'To: <sip:127.0.0.1>',
+  'Call-ID: hello-1@192.0.2.10',
+  'CSeq: 1 OPTIONS',
+  'Content-Length: 0',
+  '',
+  '',
+].join('\r\n');
+
+/** A context for an OPTIONS to the server (or `text`), on a host that records replies instead of sending them. */
+function optionsContext(text = OPTIONS): RouteContext {
+  const parsed = parseMessage(text);
+  if (!parsed.ok) throw new Error(parsed.error.detail);
+  const source = {
+    proto: 'udp',
+    remote: { address: '192.0.2.10', port: 5062 },
+    local: { address: '127.0.0.1', port: 5060 },
+  } as const;
+  return new RouteContext('request', parsed.value as SipRequest, source, notingHost, silentLogger);
 }
 
 const LOG_LINE = 'xlog.xinfo("request $rm $ru from $si:$sp call-id $ci")';
@@ -120,12 +153,13 @@ const requests: { name: string; msg: Message; calls: string[] }[] = [
 describe.each(LANGUAGES)('hello in %s', (language) => {
   it('builds a component that imports only kemi:ksr interfaces and exports the three routes', async () => {
     const result = built[language];
-    expect(readFileSync(result.out)).toEqual(Buffer.from(result.component));
+    // Buffer.equals: a deep equality of a 12 MB JavaScript component takes minutes.
+    expect(readFileSync(result.out).equals(result.component)).toBe(true);
     const shape = await componentShape(result.component);
     expect(shape.imports.length).toBeGreaterThan(0);
     for (const name of shape.imports) expect(name).toMatch(/^kemi:ksr\/[a-z-]+@0\.1\.0$/);
     expect([...shape.exports].sort()).toEqual(['named-route', 'reply-route', 'request-route']);
-  });
+  }, 120_000);
 
   it.each(requests)('request-route: $name', ({ msg, calls }) => {
     expect(run(language, msg, (g) => g.requestRoute())).toEqual(calls);
@@ -164,7 +198,11 @@ describe.each(LANGUAGES)('hello in %s', (language) => {
       `core.info(${JSON.stringify(`named route ${expected}`)})`,
     ]);
   });
+});
 
+// componentize-js guests keep a few hundred bytes per call (see RETIRE_AT in src/runtime/runner.ts): the
+// memory test is for the compiled languages, and the runtime test below covers JavaScript.
+describe.each(['assemblyscript', 'rust'] as const)('hello in %s', (language) => {
   it('does not grow its memory over thousands of messages on one instance', () => {
     const msg = responder({
       pv: { $rm: 'OPTIONS', $rs: '200', $rr: 'OK', $ci: 'x'.repeat(200) },
@@ -184,10 +222,91 @@ describe.each(LANGUAGES)('hello in %s', (language) => {
   });
 });
 
-it('the AssemblyScript and Rust examples make identical KSR calls', () => {
+describe('hello in javascript on the runtime', () => {
+  it('serves 25 000 messages under a 16 MiB memory cap without a failure: instances near the cap are retired', async () => {
+    const engine = new Engine();
+    try {
+      const compiled = await engine.compile(built.javascript.component, {
+        limits: { maxMemoryBytes: 16 * 1024 * 1024 },
+      });
+      if (!compiled.ok) throw new Error(compiled.error.message);
+      const linked = createRunner(compiled.value, new Linker(ksrModules), {
+        limits: { deadlineMs: 2000, jsDeadlineMs: 2000 },
+      });
+      if (!linked.ok) throw new Error(linked.error.message);
+      const runner = linked.value;
+      const failures: string[] = [];
+      for (let i = 0; i < 25_000; i++) {
+        const outcome = runner.invoke('request-route', optionsContext());
+        if (!outcome.ok) failures.push(outcome.error.message);
+      }
+      expect(failures).toEqual([]);
+      expect(runner.stats.retired).toBeGreaterThanOrEqual(1);
+    } finally {
+      engine.close();
+    }
+  }, 300_000);
+});
+
+describe('hello in javascript: cold paths', () => {
+  /** An OPTIONS made into another method, optionally in a dialog (a To tag). */
+  const message = (method: string, toTag = '') =>
+    OPTIONS.replace(/^OPTIONS/, method)
+      .replace('CSeq: 1 OPTIONS', `CSeq: 1 ${method}`)
+      .replace('To: <sip:127.0.0.1>', `To: <sip:127.0.0.1>${toTag}`);
+
+  it('a new instance runs the first message of each kind under the cold deadline, then the JavaScript deadline', async () => {
+    const engine = new Engine();
+    try {
+      const compiled = await engine.compile(built.javascript.component);
+      if (!compiled.ok) throw new Error(compiled.error.message);
+      const linked = createRunner(compiled.value, new Linker(ksrModules), {
+        limits: { deadlineMs: 20, jsDeadlineMs: 40 },
+      });
+      if (!linked.ok) throw new Error(linked.error.message);
+      const runner = linked.value;
+      const deadlines: [string, number][] = [];
+      const send = (label: string, text: string) => {
+        const outcome = runner.invoke('request-route', optionsContext(text));
+        if (!outcome.ok) throw new Error(outcome.error.message);
+        deadlines.push([label, runner.last.deadlineMs]);
+      };
+      send('OPTIONS', OPTIONS);
+      send('OPTIONS again', OPTIONS);
+      send('INVITE', message('INVITE'));
+      send('INVITE again', message('INVITE'));
+      send('BYE in a dialog', message('BYE', ';tag=b1'));
+      send('BYE in a dialog again', message('BYE', ';tag=b2'));
+      send('FOO', message('FOO'));
+      send('BAR (another unknown method)', message('BAR'));
+      expect(deadlines).toEqual([
+        ['OPTIONS', JS_COLD_DEADLINE_MS],
+        ['OPTIONS again', 40],
+        ['INVITE', JS_COLD_DEADLINE_MS],
+        ['INVITE again', 40],
+        ['BYE in a dialog', JS_COLD_DEADLINE_MS],
+        ['BYE in a dialog again', 40],
+        ['FOO', JS_COLD_DEADLINE_MS],
+        ['BAR (another unknown method)', 40],
+      ]);
+      // A fresh instance (after a failure or a retirement) is cold again.
+      runner.reset();
+      send('INVITE on a new instance', message('INVITE'));
+      expect(deadlines.at(-1)).toEqual(['INVITE on a new instance', JS_COLD_DEADLINE_MS]);
+      // Named routes are kinds of their own; their number is bounded.
+      for (let i = 0; i < MAX_WARM_KINDS + 10; i++) runner.invoke('named-route', optionsContext(), `r${i}`);
+      runner.invoke('named-route', optionsContext(), 'one more');
+      expect(runner.last.deadlineMs).toBe(40);
+    } finally {
+      engine.close();
+    }
+  }, 120_000);
+});
+
+it('the AssemblyScript, Rust and JavaScript examples make identical KSR calls', () => {
   for (const { msg } of requests) {
-    expect(run('assemblyscript', msg, (g) => g.requestRoute())).toEqual(
-      run('rust', msg, (g) => g.requestRoute()),
-    );
+    const calls = run('assemblyscript', msg, (g) => g.requestRoute());
+    expect(run('rust', msg, (g) => g.requestRoute())).toEqual(calls);
+    expect(run('javascript', msg, (g) => g.requestRoute())).toEqual(calls);
   }
 });

@@ -108,11 +108,17 @@ export function instantiateGuest(core: Uint8Array, respond: Responder): Guest {
   for (const fn of world.exports) {
     if (typeof exports[fn.name] !== 'function') throw new Error(`guest does not export ${fn.name}`);
   }
+  // After each export the canonical ABI calls its `cabi_post_` function when the guest has one
+  // (componentize-js guests do: StarlingMonkey frees the call's state there).
+  const call = (route: string, ...args: number[]) => {
+    const result = exports[route](...args);
+    exports[`cabi_post_${route}`]?.(result as number);
+  };
   return {
     calls,
-    requestRoute: () => exports['request-route'](),
-    replyRoute: () => exports['reply-route'](),
-    namedRoute: (name) => exports['named-route'](...writeString(name)),
+    requestRoute: () => call('request-route'),
+    replyRoute: () => call('reply-route'),
+    namedRoute: (name) => call('named-route', ...writeString(name)),
     memoryBytes: () => memory!.buffer.byteLength,
   };
 }

@@ -100,6 +100,11 @@ describe('the npm package, installed', () => {
     expect(files).toContain(join('wit', 'ksr.wit'));
     expect(files).toContain(join('guest-examples', 'assemblyscript', 'sdk', 'index.ts'));
     expect(files).toContain(join('guest-examples', 'rust', 'ksr', 'Cargo.toml'));
+    // The JS SDK and its types, the JS/TS examples init copies, and the builder's componentize-js child.
+    expect(files).toContain(join('guest-examples', 'js', 'sdk', 'ksr.js'));
+    expect(files).toContain(join('guest-examples', 'js', 'sdk', 'ksr.d.ts'));
+    expect(files).toContain(join('guest-examples', 'js', 'registrar', 'index.ts'));
+    expect(files).toContain(join('dist', 'builder', 'componentize-js-child.js'));
     expect(files.filter((f) => f.startsWith('src') || f.startsWith('test'))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(build|target)(\/|$)/.test(f))).toEqual([]);
   });
@@ -134,6 +139,49 @@ describe('the npm package, installed', () => {
     // The proxy route answers a keepalive with its own reason phrase.
     expect(await options('pack-deployed')).toBe('SIP/2.0 200 Keepalive');
   }, 300_000);
+
+  it("resolves import { KSR } from 'kemi-wasm/ksr' to the JS SDK, with its types", async () => {
+    const resolved = await run(
+      process.execPath,
+      ['--input-type=module', '-e', "console.log(import.meta.resolve('kemi-wasm/ksr'))"],
+      { cwd: project, env },
+    );
+    expect(resolved.stdout.trim()).toBe(`file://${join(installed, 'guest-examples', 'js', 'sdk', 'ksr.js')}`);
+    // TypeScript finds the .d.ts through the package's exports: a route type-checks in the user's project.
+    writeFileSync(
+      join(project, 'route.ts'),
+      "import { KSR } from 'kemi-wasm/ksr';\nexport function request_route(): void {\n  KSR.sl.sl_send_reply(200, 'OK');\n}\n",
+    );
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          strict: true,
+          noEmit: true,
+          types: [],
+        },
+        include: ['route.ts'],
+      }),
+    );
+    const tsc = fileURLToPath(import.meta.resolve('typescript/bin/tsc'));
+    await run(process.execPath, [tsc, '-p', join(project, 'tsconfig.json')], { cwd: project, env });
+  });
+
+  it('init a TypeScript route; its build asks for componentize-js, an optional peer not installed with kemi-wasm', async () => {
+    await kemi(root, ['init', '--lang', 'ts', '--template', 'hello', 'scripted']);
+    const dir = join(root, 'scripted');
+    const refused = await kemi(dir, ['build', '.']).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toContain(
+      `npm i -D @bytecodealliance/componentize-js@${own.peerDependencies['@bytecodealliance/componentize-js']}`,
+    );
+    expect(snapshot(installed)).toEqual(installFiles);
+  });
 
   it('init, build and test a Rust route', async () => {
     await kemi(root, ['init', '--lang', 'rust', '--template', 'hello', 'first']);

@@ -11,8 +11,8 @@ afterEach(async () => {
   for (const c of compilers.splice(0)) await c.close();
 });
 
-function make(timeoutMs?: number) {
-  const c = new ModuleCompiler({ timeoutMs });
+function make(timeoutMs?: number, timeoutMsPerMib?: number) {
+  const c = new ModuleCompiler({ timeoutMs, timeoutMsPerMib });
   compilers.push(c);
   return c;
 }
@@ -59,11 +59,20 @@ describe('ModuleCompiler', () => {
 
   it('refuses a compile that runs past the deadline', async () => {
     const route = await buildStampedRoute();
-    const out = await make(1).compile(route.stamp(1));
+    const out = await make(1, 0).compile(route.stamp(1));
     expect(out).toMatchObject({
       ok: false,
       error: { code: 'timeout', message: 'compiling took longer than 1 ms: refused' },
     });
+  }, 60_000);
+
+  it('gives a compile its base bound plus an allowance per MiB of the component', async () => {
+    const bytes = (await buildStampedRoute()).stamp(1);
+    const compiler = make(1, 60_000);
+    const bound = compiler.timeoutFor(bytes.length);
+    expect(bound).toBe(Math.round(1 + (60_000 * bytes.length) / 1024 / 1024));
+    // The default: 60 s, and 10 s per MiB (a 12 MiB JavaScript route: 3 min).
+    expect(make().timeoutFor(12 * 1024 * 1024)).toBe(60_000 + 12 * 10_000);
   }, 60_000);
 
   it('compiles an urgent job (breaker rollback, fail-open) in its own lane, not behind uploads', async () => {

@@ -30,7 +30,7 @@ describe.each(PATHS)('module runner on the %s path', (path) => {
       counts.push(ctx.vars.get('count'));
     }
     expect(counts).toEqual([1, 2, 3]);
-    expect(runner.stats).toEqual({ invocations: 3, failures: 0, instances: 1 });
+    expect(runner.stats).toEqual({ invocations: 3, failures: 0, instances: 1, retired: 0 });
   });
 
   it('discards the instance after a trap and makes a fresh one', async () => {
@@ -41,7 +41,7 @@ describe.each(PATHS)('module runner on the %s path', (path) => {
     const ctx = testContext();
     expect(runner.invoke('request-route', asContext(ctx))).toEqual({ ok: true });
     expect(ctx.vars.get('count')).toBe(1);
-    expect(runner.stats).toEqual({ invocations: 3, failures: 1, instances: 2 });
+    expect(runner.stats).toEqual({ invocations: 3, failures: 1, instances: 2, retired: 0 });
   });
 
   it('records exit and drop in the context without unwinding the guest', async () => {

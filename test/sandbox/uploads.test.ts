@@ -272,6 +272,7 @@ describe.each(LANGUAGES)('forbidden import (wasi:filesystem) in %s', (language) 
     // includes (a reduced) wasi:filesystem/preopens and made into a component by wit-component.
     const project = detectProject(dir);
     if (!project.ok) throw new Error(project.error.message);
+    if (project.value.language === 'javascript') throw new Error('a core-module guest was expected');
     const compiled =
       project.value.language === 'rust'
         ? await compileRust(project.value)

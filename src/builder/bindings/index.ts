@@ -5,6 +5,7 @@ import type { WitPackage } from '../../runtime/wit.ts';
 import { generateApiDocs } from './api-docs.ts';
 import { generateAssemblyScript } from './assemblyscript.ts';
 import { generateHostSignatures } from './host.ts';
+import { generateJavaScript, generateJavaScriptTypes } from './javascript.ts';
 import { generateRust } from './rust.ts';
 import { SCRIPT_WORLD } from './world.ts';
 
@@ -23,6 +24,8 @@ export function generateFromWit(pkg: WitPackage): GeneratedFile[] {
       text: generateAssemblyScript(pkg, SCRIPT_WORLD, HEADER),
     },
     { path: 'guest-examples/rust/ksr/src/bindings.rs', text: generateRust(pkg, SCRIPT_WORLD, HEADER) },
+    { path: 'guest-examples/js/sdk/ksr.js', text: generateJavaScript(pkg, SCRIPT_WORLD, HEADER) },
+    { path: 'guest-examples/js/sdk/ksr.d.ts', text: generateJavaScriptTypes(pkg, SCRIPT_WORLD, HEADER) },
     { path: 'docs/ksr-api.md', text: generateApiDocs(pkg, SCRIPT_WORLD, HEADER) },
     { path: 'src/kemi/generated/ksr.ts', text: generateHostSignatures(pkg, SCRIPT_WORLD, HEADER) },
   ];

@@ -1,5 +1,5 @@
 // How WIT names and types become guest-language ones. KEMI spells its functions in snake_case
-// (`KSR.sl.sl_send_reply`), so both SDKs and the AssemblyScript export renaming use the same rule.
+// (`KSR.sl.sl_send_reply`), so every SDK and the AssemblyScript export renaming use the same rule.
 import type { GuestLanguage } from '../types.ts';
 import type { LoweredFunction, ParamKind, ResultKind } from './abi.ts';
 
@@ -39,26 +39,45 @@ export function asIdent(witName: string): string {
 
 /** Each WIT parameter type in each guest language. */
 export const PARAM_TYPE: Record<ParamKind, Record<GuestLanguage, string>> = {
-  string: { assemblyscript: 'string', rust: '&str' },
-  s32: { assemblyscript: 'i32', rust: 'i32' },
-  u32: { assemblyscript: 'u32', rust: 'u32' },
-  bool: { assemblyscript: 'bool', rust: 'bool' },
+  string: { assemblyscript: 'string', rust: '&str', javascript: 'string' },
+  s32: { assemblyscript: 'i32', rust: 'i32', javascript: 'number' },
+  u32: { assemblyscript: 'u32', rust: 'u32', javascript: 'number' },
+  bool: { assemblyscript: 'bool', rust: 'bool', javascript: 'boolean' },
 };
 
 /** Each WIT result type in each guest language; Rust's as the `-> T` suffix of a signature. */
 export const RESULT_TYPE: Record<ResultKind, Record<GuestLanguage, string>> = {
-  none: { assemblyscript: 'void', rust: '' },
-  s32: { assemblyscript: 'i32', rust: ' -> i32' },
-  u32: { assemblyscript: 'u32', rust: ' -> u32' },
-  bool: { assemblyscript: 'bool', rust: ' -> bool' },
-  string: { assemblyscript: 'string', rust: ' -> String' },
-  'option<string>': { assemblyscript: 'string | null', rust: ' -> Option<String>' },
+  none: { assemblyscript: 'void', rust: '', javascript: 'void' },
+  s32: { assemblyscript: 'i32', rust: ' -> i32', javascript: 'number' },
+  u32: { assemblyscript: 'u32', rust: ' -> u32', javascript: 'number' },
+  bool: { assemblyscript: 'bool', rust: ' -> bool', javascript: 'boolean' },
+  string: { assemblyscript: 'string', rust: ' -> String', javascript: 'string' },
+  'option<string>': {
+    assemblyscript: 'string | null',
+    rust: ' -> Option<String>',
+    javascript: 'string | null',
+  },
 };
 
 const IDENT: Record<GuestLanguage, (witName: string) => string> = {
   assemblyscript: asIdent,
   rust: rustIdent,
+  // JavaScript's reserved words are a subset of AssemblyScript's.
+  javascript: asIdent,
 };
+
+/**
+ * The name componentize-js gives an imported WIT function (heck's lowerCamelCase, as wit-bindgen):
+ * `sl-send-reply` -> `slSendReply`, `is-INVITE` -> `isInvite`, `is-IPv4` -> `isIpv4`.
+ */
+export function lowerCamelCase(witName: string): string {
+  return witName
+    .split('-')
+    .map((word, i) =>
+      i === 0 ? word.toLowerCase() : word.charAt(0).toUpperCase() + word.slice(1).toLowerCase(),
+    )
+    .join('');
+}
 
 /** A function's parameter list in `language`: `name: type, ...`. */
 export function guestParams(lowered: LoweredFunction, language: GuestLanguage): string {
