@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../fixtures/sipp.ts';
 import { buildGuest } from '../src/builder/index.ts';
+import { answering } from './lib/systems.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -130,28 +131,6 @@ function drive(port: number, count: number, first: number): Promise<Drive> {
       for (let i = 0; i < WINDOW; i++) sendOne();
     });
   });
-}
-
-/** Resolves once OPTIONS to 127.0.0.1:port gets an answer (bounded: 30 s). */
-async function answering(port: number): Promise<void> {
-  const socket = createSocket('udp4');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let n = 0;
-      const timer = setInterval(() => {
-        if (++n > 150) {
-          clearInterval(timer);
-          reject(new Error(`nothing answers on udp 127.0.0.1:${port}`));
-        } else socket.send(options(port, 1_000_000_000 + n), port, '127.0.0.1');
-      }, 200);
-      socket.once('message', () => {
-        clearInterval(timer);
-        resolve();
-      });
-    });
-  } finally {
-    socket.close();
-  }
 }
 
 interface System {

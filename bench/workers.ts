@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, runSipp, scenario } from '../fixtures/sipp.ts';
 import { startSippUas } from '../fixtures/sipp-uas.ts';
 import { buildGuest } from '../src/builder/index.ts';
+import { answering } from './lib/systems.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -98,34 +99,6 @@ async function ladder(
   return steps;
 }
 
-async function answering(port: number): Promise<void> {
-  const socket = createSocket('udp4');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let n = 0;
-      const timer = setInterval(() => {
-        if (++n > 450) {
-          clearInterval(timer);
-          reject(new Error(`nothing answers on udp 127.0.0.1:${port}`));
-        } else
-          socket.send(
-            `OPTIONS sip:127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;rport;branch=z9hG4bKw${n}\r\n` +
-              `Max-Forwards: 70\r\nFrom: <sip:p@127.0.0.1>;tag=p\r\nTo: <sip:127.0.0.1:${port}>\r\n` +
-              `Call-ID: w${n}\r\nCSeq: ${n} OPTIONS\r\nContent-Length: 0\r\n\r\n`,
-            port,
-            '127.0.0.1',
-          );
-      }, 200);
-      socket.once('message', () => {
-        clearInterval(timer);
-        resolve();
-      });
-    });
-  } finally {
-    socket.close();
-  }
-}
-
 async function system(workers: number, wasm: string): Promise<{ options: Step[]; calls: Step[] }> {
   const port = await freePort();
   const uasPort = await freePort();
@@ -169,7 +142,7 @@ async function system(workers: number, wasm: string): Promise<{ options: Step[];
   });
   try {
     await ready;
-    await answering(port);
+    await answering(port, 90);
     console.log(`  workers = ${workers} (load average before: ${loadavg()[0].toFixed(2)})`);
     return {
       options: await ladder('options', child.pid!, port, uasPort),

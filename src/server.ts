@@ -25,9 +25,9 @@ import { dnsServersOf } from './dns/resolv-conf.ts';
 import { type AccHost, type AuthHost, ksrModules } from './kemi/index.ts';
 import { LogLimiter } from './log-limit.ts';
 import {
+  compilerFor,
   DialogPins,
   loadPinKey,
-  ModuleCompiler,
   ModuleStore,
   type Refuse,
   Registry,
@@ -246,14 +246,7 @@ export async function startServer(
   );
   let registry: Registry | undefined;
   if (store !== undefined) {
-    // Started by the first compile (boot's, or an upload's), ended when idle (compile.idle_exit_s).
-    const idleExitS = config.compile?.idle_exit_s;
-    const compiler = new ModuleCompiler({
-      maxMemoryMb: config.compile?.max_memory_mb,
-      timeoutMs: config.compile?.timeout_ms,
-      timeoutMsPerMib: config.compile?.timeout_ms_per_mib,
-      ...(idleExitS !== undefined && { idleExitMs: idleExitS * 1000 }),
-    });
+    const compiler = compilerFor(config.compile);
     stops.push(() => compiler.close());
     const opening = await Registry.open({
       tenants: specs,

@@ -37,8 +37,8 @@ export function kamailioVersion(): string {
   return `Kamailio ${version}`;
 }
 
-/** Resolves once OPTIONS to 127.0.0.1:port gets an answer (bounded: 30 s). */
-export async function answering(port: number): Promise<void> {
+/** Resolves once OPTIONS to 127.0.0.1:port gets an answer (bounded: `seconds`, one probe per 200 ms). */
+export async function answering(port: number, seconds = 30): Promise<void> {
   const socket = createSocket('udp4');
   const options = (n: number) =>
     Buffer.from(
@@ -50,7 +50,7 @@ export async function answering(port: number): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       let n = 0;
       const timer = setInterval(() => {
-        if (++n > 150) {
+        if (++n > seconds * 5) {
           clearInterval(timer);
           reject(new Error(`nothing answers on udp 127.0.0.1:${port}`));
         } else socket.send(options(n), port, '127.0.0.1');

@@ -80,6 +80,25 @@ export const DEFAULT_COMPILE_TIMEOUT_MS_PER_MIB = 10_000;
 /** An ordinary compile peaks at about 300 MiB resident (jco and V8 loaded): room for large uploads. */
 export const DEFAULT_COMPILE_MEMORY_MB = 1024;
 
+/** The `[compile]` section of the configuration (src/config/schema.ts), as the compiler reads it. */
+export interface CompileSettings {
+  readonly max_memory_mb?: number;
+  readonly idle_exit_s?: number;
+  readonly timeout_ms?: number;
+  readonly timeout_ms_per_mib?: number;
+}
+
+/** The compiler `[compile]` asks for: its process starts with the first compile and ends when idle. */
+export function compilerFor(settings: CompileSettings | undefined): ModuleCompiler {
+  const idleExitS = settings?.idle_exit_s;
+  return new ModuleCompiler({
+    maxMemoryMb: settings?.max_memory_mb,
+    timeoutMs: settings?.timeout_ms,
+    timeoutMsPerMib: settings?.timeout_ms_per_mib,
+    ...(idleExitS !== undefined && { idleExitMs: idleExitS * 1000 }),
+  });
+}
+
 export class ModuleCompiler {
   readonly #timeoutMs: number;
   readonly #timeoutMsPerMib: number;

@@ -1,6 +1,6 @@
 // The registry's public surface, for the server, the admin API and the transaction layer.
 export type { CompileFailure, CompileOutcome, CompilerOptions } from './compiler.ts';
-export { ModuleCompiler } from './compiler.ts';
+export { compilerFor, ModuleCompiler } from './compiler.ts';
 export {
   DIALOG_VERSION_PARAM,
   DialogPins,

@@ -14,7 +14,7 @@ import type { Config } from '../config/schema.ts';
 import { ksrModules } from '../kemi/index.ts';
 import { resolveLogFormat } from '../logger.ts';
 import { siblingModule } from '../module-url.ts';
-import { loadPinKey, ModuleCompiler, ModuleStore, Registry, tenantSpecs } from '../registry/index.ts';
+import { compilerFor, loadPinKey, ModuleStore, Registry, tenantSpecs } from '../registry/index.ts';
 import { ManagedScript } from '../registry/managed-script.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Script } from '../router/script.ts';
@@ -77,14 +77,7 @@ export async function startThreads(config: Config, log: Logger, count: number): 
   });
   if (!secret.ok) return fail(`auth: ${secret.error}`);
 
-  // Started by the first compile, ended when idle (compile.idle_exit_s), as in one thread.
-  const idleExitS = config.compile?.idle_exit_s;
-  const compiler = new ModuleCompiler({
-    maxMemoryMb: config.compile?.max_memory_mb,
-    timeoutMs: config.compile?.timeout_ms,
-    timeoutMsPerMib: config.compile?.timeout_ms_per_mib,
-    ...(idleExitS !== undefined && { idleExitMs: idleExitS * 1000 }),
-  });
+  const compiler = compilerFor(config.compile);
   stops.push(() => compiler.close());
   const opening = await Registry.open({
     tenants: specs,
