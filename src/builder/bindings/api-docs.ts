@@ -29,7 +29,7 @@ export function generateApiDocs(pkg: WitPackage, worldName: string, header: stri
       'suspended meanwhile (other messages are served) and its wall-clock deadline is paused. Past ' +
       "`limits.async_timeout_ms` [1000 ms] the call returns what Kamailio's function returns when its " +
       'database is unreachable: -1 (s32), false, none (`option<string>`), "" (string), counted in ' +
-      '`kemi_ksr_timeouts_total`; in branch, onreply and failure routes, which cannot wait, it returns that ' +
+      '`kemi_ksr_timeouts_total`; in branch and onreply routes, which cannot wait, it returns that ' +
       "at once. A store error fails the route (cause `host`) under the tenant's failure policy. Two " +
       'messages of one script may interleave at such calls, as two Kamailio processes do ' +
       '(src/runtime/README.md "Async KSR calls").',
