@@ -235,6 +235,20 @@ describe.each(LANGUAGES)('routes that wait, %s proxy example', (language) => {
     expect(h.lines(UAC_ADDRESS).filter((l) => /^SIP\/2.0 [3-6]/.test(l)).length).toBe(1);
   });
 
+  it('a retransmission while the route waits runs it again, and only one transaction relays', async () => {
+    const { h, runner, wait } = setup(language);
+    const first = gate();
+    wait.current = () => first.promise;
+    h.receive(invite('a@uac', 'z9hG4bK-a'));
+    h.receive(invite('a@uac', 'z9hG4bK-a'));
+    expect(runner.inFlight).toBe(2);
+    first.open();
+    await until(() => runner.inFlight === 0, 'both routes returned');
+    await h.settle();
+    expect(invitesTo(h, PRIMARY).length).toBe(1);
+    expect(h.core.tm.table.serverCount).toBe(1);
+  });
+
   it('shutdown waits for the routes that wait', async () => {
     const { h, wait } = setup(language);
     wait.current = () => timer(30);
