@@ -51,7 +51,8 @@ class WaitBounds {
   #arm(at: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#armedFor = at;
-    this.#timer = setTimeout(() => this.#expire(), Math.max(0, at - performance.now()));
+    // Unreferenced: what keeps a process alive is the work a wait waits for (a store's socket), not its bound.
+    this.#timer = setTimeout(() => this.#expire(), Math.max(0, at - performance.now())).unref();
   }
 
   #expire(): void {
