@@ -13,7 +13,7 @@ import { buildGuest } from '../../src/builder/index.ts';
 import type { KsrModule } from '../../src/kemi/define.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { fixedScript } from '../../src/router/script.ts';
+import { fixedScript, type Script } from '../../src/router/script.ts';
 import {
   type CompiledModule,
   createRouteRunner,
@@ -92,6 +92,7 @@ function waitingTables(wait: { current: Wait }): KsrModule[] {
 
 interface Setup {
   readonly h: ProxyHarness;
+  readonly script: Script;
   readonly runner: SuspendingRunner;
   readonly wait: { current: Wait };
 }
@@ -108,7 +109,7 @@ function setup(language: Language, limits: Partial<InvocationLimits> = {}): Setu
     script,
     defines: { PRIMARY: `sip:${PRIMARY}:5060`, SECONDARY: `sip:${SECONDARY}:5060` },
   });
-  return { h, runner, wait };
+  return { h, script, runner, wait };
 }
 
 function invite(callId: string, branch: string): string {
@@ -129,12 +130,17 @@ const invitesTo = (h: ProxyHarness, address: string) =>
 
 describe.each(LANGUAGES)('routes that wait, %s proxy example', (language) => {
   it('the router awaits the request route: the INVITE is relayed once the answer came', async () => {
-    const { h, runner } = setup(language);
+    const { h, script, runner } = setup(language);
     h.receive(invite('a@uac', 'z9hG4bK-a'));
     expect(invitesTo(h, PRIMARY)).toEqual([]);
     expect(runner.inFlight).toBe(1);
+    // The waiting route pins its version (it is not unloaded under it).
+    expect(script.pins).toBe(1);
     await until(() => invitesTo(h, PRIMARY).length === 1, 'INVITE relayed');
     expect(runner.inFlight).toBe(0);
+    // Now the transaction holds the pin.
+    expect(script.pins).toBe(1);
+    expect(h.core.tm.table.serverCount).toBe(1);
     // The transaction exists now: a retransmission is absorbed, the route does not run again.
     const invocations = runner.stats.invocations;
     h.receive(invite('a@uac', 'z9hG4bK-a'));
