@@ -28,6 +28,19 @@ import {
 } from './location-scripts.ts';
 
 export type Unavailable = 'fail' | 'cache';
+
+/**
+ * The KSR functions that read or write the location: with the location in Redis they answer a Promise, so
+ * the server links them as suspending imports (LinkerOptions.suspending, `'<interface>#<function>'`).
+ */
+export const LOCATION_SUSPENDING: readonly string[] = [
+  'registrar#save',
+  'registrar#lookup',
+  'registrar#lookup-uri',
+  'registrar#registered',
+  'registrar#registered-uri',
+  'registrar#unregister',
+];
 export type LocationOp = 'lookup' | 'save' | 'unregister' | 'natping' | 'sweep' | 'count';
 /** A failed operation: `failed` (its caller got an error) or `cached` (a lookup served from the cache). */
 export type FailureOutcome = 'failed' | 'cached';
