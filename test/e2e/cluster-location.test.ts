@@ -34,7 +34,7 @@ let uaPort: number;
 const nodes: Node[] = [];
 
 async function startNode(name: string, unavailable: 'fail' | 'cache'): Promise<Node> {
-  const configPath = join(dir, `${name}.json`);
+  const configPath = join(dir, `${name}.yaml`);
   writeFileSync(
     configPath,
     JSON.stringify({
