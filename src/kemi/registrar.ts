@@ -246,9 +246,13 @@ function save(ctx: RouteContext, table: string, flags: number): Awaitable<number
   if (aor.length > MAX_AOR_BYTES)
     return refuse(refusal(400, 'AoR Too Long', `the AoR is longer than ${MAX_AOR_BYTES} bytes`));
   const { store, settings, tenant } = scope;
+  // Kamailio's reply when usrloc fails: 500 with P-Registrar-Error naming the usrloc step (reply.c).
+  let step = 'usrloc_record_get failed';
   const failed = (err: unknown) => {
     hostLog(ctx, 'error', ksr, { ksr, err }, 'the location store failed');
-    return refuse(refusal(500, 'Server Internal Error', 'the location store failed'));
+    return refuse(
+      refusal(500, 'Server Internal Error', 'the location store failed', [['P-Registrar-Error', step]]),
+    );
   };
   const accepted = (bindings: readonly Binding[], code: number) => {
     const now = store.now();
@@ -274,6 +278,11 @@ function save(ctx: RouteContext, table: string, flags: number): Awaitable<number
       // Kamailio's codes: 1 contacts inserted, 2 updated, 3 deleted, 4 returned (a query).
       const code = added ? 1 : updated ? 2 : removed ? 3 : 4;
       if (changes.put.length + changes.remove.length === 0) return accepted(existing, code);
+      step = added
+        ? 'usrloc_contact_insert failed'
+        : updated
+          ? 'usrloc_contact_update failed'
+          : 'usrloc_contact_delete failed';
       return andThen(store.apply(tenant, table, aor, changes, settings), (applied) =>
         applied.ok
           ? accepted(applied.value, code)

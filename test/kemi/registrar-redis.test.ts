@@ -123,10 +123,14 @@ describe('registrar over Redis', () => {
         rc: -1,
         reply: { status: 500, reason: 'Server Internal Error' },
       });
+      expect(refused.reply.headers).toContainEqual(['P-Registrar-Error', 'usrloc_record_get failed']);
       expect(strict.refused).toEqual({ acme: { 500: 1 } });
       expect((await lookup(strict)).code).toBe(-3);
       expect(await lookup(cached)).toEqual({ code: 1, ruri: 'sip:bob@10.0.0.7', branches: [] });
-      expect((await save(cached, ['<sip:bob@10.0.0.8>'], 2)).reply.status).toBe(500);
+      // The cache answered the read; the write fails as Kamailio's usrloc insert would.
+      const notTaken = await save(cached, ['<sip:bob@10.0.0.8>'], 2);
+      expect(notTaken.reply.status).toBe(500);
+      expect(notTaken.reply.headers).toContainEqual(['P-Registrar-Error', 'usrloc_contact_insert failed']);
       // The save read the AoR from the cache, then could not write it.
       expect(cached.store.failures).toEqual({ lookup: { cached: 2 }, save: { failed: 1 } });
     } finally {
