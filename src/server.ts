@@ -8,7 +8,7 @@ import { type AdminServer, type MetricSources, startAdmin } from './admin/index.
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { ClusterNode } from './cluster/index.ts';
-import { RedisLocation } from './cluster/redis-location.ts';
+import { LOCATION_SUSPENDING, RedisLocation } from './cluster/redis-location.ts';
 import { accSettings } from './config/acc-schema.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { dialogSettings } from './config/dialog-schema.ts';
@@ -254,7 +254,8 @@ export async function startServer(
       tenants: specs,
       store,
       compiler,
-      linker: new Linker(ksrModules),
+      // The KSR functions whose store is in Redis answer Promises: linked as suspending imports (JSPI).
+      linker: new Linker(ksrModules, { suspending: new Set(sharedLocation ? LOCATION_SUSPENDING : []) }),
       log: storeLog,
       scriptLog: log,
       scriptLogLevels: tenantLogLevels,
