@@ -41,7 +41,8 @@ export const LOCATION_SUSPENDING: readonly string[] = [
   'registrar#registered-uri',
   'registrar#unregister',
 ];
-export type LocationOp = 'lookup' | 'save' | 'unregister' | 'natping' | 'sweep' | 'count';
+/** read: an AoR's bindings (save, lookup, registered); write: one REGISTER's changes. */
+export type LocationOp = 'read' | 'write' | 'unregister' | 'natping' | 'sweep' | 'count';
 /** A failed operation: `failed` (its caller got an error) or `cached` (a lookup served from the cache). */
 export type FailureOutcome = 'failed' | 'cached';
 
@@ -152,7 +153,7 @@ export class RedisLocation implements LocationBackend {
     this.failures[op][outcome] = (this.failures[op][outcome] ?? 0) + 1;
     const message =
       outcome === 'cached'
-        ? 'location: Redis unavailable, lookup served from this node’s cache'
+        ? 'location: Redis unavailable, the AoR served from this node’s cache'
         : 'location: Redis unavailable, the operation failed';
     this.#o.logLimit.error(
       this.#o.log,
@@ -176,10 +177,10 @@ export class RedisLocation implements LocationBackend {
     } catch (error) {
       const cached = this.#cache?.recall(cacheKey, this.now());
       if (cached !== undefined) {
-        this.#failed('lookup', 'cached', error, tenant);
+        this.#failed('read', 'cached', error, tenant);
         return cached;
       }
-      this.#failed('lookup', 'failed', error, tenant);
+      this.#failed('read', 'failed', error, tenant);
       throw error;
     }
   }
@@ -215,7 +216,7 @@ export class RedisLocation implements LocationBackend {
       );
       answer = JSON.parse(raw as string);
     } catch (error) {
-      this.#failed('save', 'failed', error, tenant);
+      this.#failed('write', 'failed', error, tenant);
       throw error;
     }
     if (answer.error !== undefined) {

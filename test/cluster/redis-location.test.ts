@@ -260,7 +260,7 @@ describe('RedisLocation with Redis down or slow', () => {
     await expect(s.apply('acme', 'location', 'bob', put(binding('sip:b@h', T0)), LIMITS)).rejects.toThrow(
       /within 100 ms/,
     );
-    expect(s.failures).toEqual({ lookup: { failed: 1 }, save: { failed: 1 } });
+    expect(s.failures).toEqual({ read: { failed: 1 }, write: { failed: 1 } });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await s.bindings('acme', 'location', 'bob')).length).toBeGreaterThanOrEqual(1);
   });
@@ -286,8 +286,8 @@ describe('RedisLocation with Redis down or slow', () => {
         cached.apply('acme', 'location', 'bob', put(binding('sip:c@h', T0)), LIMITS),
       ).rejects.toThrow();
       await expect(strict.bindings('acme', 'location', 'bob')).rejects.toThrow();
-      expect(cached.failures).toEqual({ lookup: { cached: 1, failed: 1 }, save: { failed: 1 } });
-      expect(strict.failures).toEqual({ lookup: { failed: 1 } });
+      expect(cached.failures).toEqual({ read: { cached: 1, failed: 1 }, write: { failed: 1 } });
+      expect(strict.failures).toEqual({ read: { failed: 1 } });
     } finally {
       await server.restart();
     }

@@ -132,7 +132,7 @@ describe('registrar over Redis', () => {
       expect(notTaken.reply.status).toBe(500);
       expect(notTaken.reply.headers).toContainEqual(['P-Registrar-Error', 'usrloc_contact_insert failed']);
       // The save read the AoR from the cache, then could not write it.
-      expect(cached.store.failures).toEqual({ lookup: { cached: 2 }, save: { failed: 1 } });
+      expect(cached.store.failures).toEqual({ read: { cached: 2 }, write: { failed: 1 } });
     } finally {
       await server.restart();
       await waitReady();
