@@ -7,12 +7,12 @@
 // runs (a KSR call that would run another route, as completing a transaction from inside a CANCEL's route
 // would, is deferred until the outermost route returned).
 //
-// A script whose module may wait in KSR calls (a remote store: SuspendingRunner) runs its request and reply
-// routes through `route`, which then returns a Promise: the caller goes on when it settles, and the event
-// loop serves other messages meanwhile. The transaction layer's routes (branch, onreply, failure) answer at
-// once through `run`: for such a script they run on its synchronous runner, where a KSR call that would
-// wait gets its failure value (counted in ksrTimeouts). While a suspended route waits, it is not "running"
-// for the deferral above: only the stretches where its guest code runs are (SuspendingRunner.segments).
+// A script whose module may wait in KSR calls (a remote store: SuspendingRunner) runs its request, reply and
+// failure routes through `route`, which then returns a Promise: the caller goes on when it settles, and the
+// event loop serves other messages meanwhile. Branch and onreply routes answer at once through `run`: for
+// such a script they run on its synchronous runner, where a KSR call that would wait gets its failure value
+// (counted in ksrTimeouts). While a suspended route waits, it is not "running" for the deferral above: only
+// the stretches where its guest code runs are (SuspendingRunner.segments).
 import type { Logger } from 'pino';
 import { hostLog } from '../kemi/host-log.ts';
 import { RouteContext, type RouteHost, type RouteKind } from '../kemi/index.ts';

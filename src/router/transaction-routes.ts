@@ -1,6 +1,8 @@
 // A transaction's branch, onreply and failure routes (the tm layer calls them through TransactionRoutes),
 // each run on the script that created the transaction under the tenant's failure policy (RouteInvoker.run).
-// What is their own: the context each starts from (the branch about to be sent, the response received and
+// A failure route may wait for KSR answers (a script on remote stores: RouteInvoker.route); branch and
+// onreply routes answer at once (tm decides on them within one response or one branch), on the script's
+// synchronous runner for such a script. What is their own: the context each starts from (the branch about to be sent, the response received and
 // its source, the relayed request), what a route that returned hands back to the transaction, and what
 // reply, forward or drop means for each kind (docs/sandbox.md).
 import type { Logger } from 'pino';
@@ -105,10 +107,11 @@ export function scriptRoutes(
    * (fail-open), or the transaction goes on as if no failure route had run: its best response goes
    * upstream (drop). A route that answered the transaction before it failed keeps its answer.
    */
-  function failure(tx: ProxyTransaction, name: string): void {
+  function failure(tx: ProxyTransaction, name: string): void | Promise<void> {
     const saved = tx.routeState();
     const answered = () => tx.finalStatus !== undefined;
-    invoker.run<void>(script, {
+    // A script whose KSR calls may wait runs it through JSPI: the transaction completes once it returned.
+    return invoker.route<void>(script, {
       route: 'named-route',
       name,
       context: (s) => {

@@ -6,6 +6,7 @@
 import { optionPayloadOffset, returnArea } from './canonical-abi.ts';
 import { HostLimitError } from './limits.ts';
 import type { Context, Store } from './store.ts';
+import { waitBounds } from './wait-bounds.ts';
 import type { WitFunction } from './wit.ts';
 
 export type HostImpl = (ctx: Context, ...args: never[]) => unknown;
@@ -217,25 +218,25 @@ export const helpers: Helpers = {
           reject(e);
         }
       };
-      const timer = setTimeout(() => {
+      const bound = waitBounds.start(S.asyncTimeoutMs, () => {
         if (settled) return;
         settled = true;
         S.resume(started);
         S.timedOut(where);
         finish(failure);
-      }, S.asyncTimeoutMs);
+      });
       Promise.resolve(answer).then(
         (value) => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          waitBounds.cancel(bound);
           S.resume(started);
           finish(value);
         },
         (error: unknown) => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          waitBounds.cancel(bound);
           S.resume(started);
           try {
             helpers.hostError(S, where, error);

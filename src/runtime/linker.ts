@@ -76,12 +76,18 @@ export class Linker {
       }
     }
     const waits = this.suspendingImports(module);
-    if (module.path === 'jco' && waits.length > 0) {
-      // jco's JSPI mode rewrites the glue at transpile time (before the server's tables are known) and
-      // turns each route into an async function of the glue's own: not supported here.
+    if (waits.length > 0 && (module.path === 'jco' || module.meta.jsEngine)) {
+      // jco's glue: its JSPI mode is chosen when the glue is transpiled (before the server's tables are
+      // known) and makes each route an async function of the glue's own. A JavaScript engine (componentize-js,
+      // fast path): each waiting message would hold an instance of its own, a ~10 MiB image copied in and
+      // cold code (runner.ts, JS_COLD_DEADLINE_MS). Neither is supported: refused here, named.
+      const why =
+        module.path === 'jco'
+          ? 'a module on the jco path'
+          : 'a JavaScript guest (componentize-js: one ~10 MiB engine instance per waiting message)';
       return loadError(
         'unsupported',
-        `the module imports ${waits.map((w) => w.replace('#', '.')).join(', ')}, which may wait for a remote store (cluster); a componentize-js guest cannot wait in a KSR call on this server: use an embedded store for it, or an AssemblyScript or Rust guest`,
+        `the module imports ${waits.map((w) => w.replace('#', '.')).join(', ')}, which may wait for a remote store (cluster), and ${why} cannot wait in a KSR call on this server: keep that store embedded for this tenant, or use an AssemblyScript or Rust guest`,
       );
     }
     return undefined;

@@ -8,14 +8,35 @@ import type { TransactionRoutes } from './proxy-environment.ts';
 import type { ProxyTransaction } from './proxy-transaction.ts';
 import type { RelayQueue } from './relay-queue.ts';
 
-/** Runs the armed failure route, if any; true when it answered the transaction or sent new branches. */
-export function runFailureRoute(tx: ProxyTransaction, routes: TransactionRoutes, queue: RelayQueue): boolean {
+/**
+ * Runs the armed failure route, if any; true when it answered the transaction or sent new branches. A route
+ * that waits (a KSR call answered by a remote store) gives a Promise of that; `resumed` is called when it
+ * returned, before its new branches start.
+ */
+export function runFailureRoute(
+  tx: ProxyTransaction,
+  routes: TransactionRoutes,
+  queue: RelayQueue,
+  resumed?: () => void,
+): boolean | Promise<boolean> {
   const name = tx.onFailure;
   if (name === undefined || tx.picked === undefined) return false;
   tx.onFailure = undefined;
   tx.dropReplies = 'a';
   tx.env.counters.failureRoutes++;
-  routes.failure(tx, name);
+  const ran = routes.failure(tx, name);
+  if (ran instanceof Promise) {
+    return ran.then(() => {
+      resumed?.();
+      return afterFailureRoute(tx, queue);
+    });
+  }
+  return afterFailureRoute(tx, queue);
+}
+
+/** What the failure route left: an answer, a new round of branches (started now), or nothing. */
+function afterFailureRoute(tx: ProxyTransaction, queue: RelayQueue): boolean {
+  // Answered by the route, or meanwhile (a late 2xx, a CANCEL) while it waited.
   if (tx.finalStatus !== undefined) return true;
   if (queue.length === 0) return false;
   dropEarlierReplies(tx.branches, tx.dropReplies, queue.leg);

@@ -107,8 +107,11 @@ export interface TransactionRoutes {
     branch: Branch,
     source: Source | undefined,
   ): SipResponse | undefined;
-  /** Runs the failure route `name` (t_relay in it adds branches, t_reply answers). */
-  failure(tx: ProxyTransaction, name: string): void;
+  /**
+   * Runs the failure route `name` (t_relay in it adds branches, t_reply answers); a Promise when it waits
+   * for a KSR answer (a remote store): the transaction completes once it settled.
+   */
+  failure(tx: ProxyTransaction, name: string): void | Promise<void>;
   /** Why the tenant may not send to `hop`, or undefined when it may. */
   refuse(hop: NextHop): string | undefined;
   /**

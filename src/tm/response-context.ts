@@ -162,7 +162,31 @@ export class ResponseContext {
     const candidates = tx.branches.filter((b) => !b.dropped && b.final !== undefined);
     const best = bestResponse(candidates.map((b) => b.final!));
     tx.picked = best < 0 ? undefined : candidates[best];
-    if (runFailureRoute(tx, this.#routes, this.#queue)) return;
+    const ran = runFailureRoute(tx, this.#routes, this.#queue, () => {
+      this.#completing = false;
+    });
+    if (ran instanceof Promise) {
+      // No second completion while the route waits; the best response goes once it returned, unless it
+      // answered or forked anew, or the transaction was answered meanwhile.
+      this.#completing = true;
+      void ran
+        .catch((error: unknown) => {
+          this.#completing = false;
+          tx.log.error({ err: error }, 'the failure route could not complete: the best response goes');
+          return false;
+        })
+        .then((done) => {
+          if (!done && this.#finalStatus === undefined) this.#sendBest();
+        });
+      return;
+    }
+    if (ran) return;
+    this.#sendBest();
+  }
+
+  /** No failure route answered or forked anew: the best response goes upstream (or a local one). */
+  #sendBest(): void {
+    const tx = this.#tx;
     const picked = tx.picked;
     if (picked === undefined) {
       const none = tx.branches.length === 0;

@@ -195,18 +195,58 @@ describe.each(LANGUAGES)('routes that wait, %s proxy example', (language) => {
     expect(runner.stats.failures).toBe(1);
   });
 
-  it('a failure route runs at once on the synchronous runner: a KSR call that would wait gets its failure value', async () => {
-    const { h, runner } = setup(language);
+  it('the failure route waits too: the transaction fails over once its answer came', async () => {
+    const { h, runner, wait } = setup(language);
     h.receive(invite('a@uac', 'z9hG4bK-a'));
     await until(() => invitesTo(h, PRIMARY).length === 1, 'INVITE relayed');
+    const secondary = gate();
+    wait.current = (name) => (name === 'SECONDARY' ? secondary.promise : timer());
     const relayed = invitesTo(h, PRIMARY)[0].message;
     h.receive(calleeResponse(relayed, 503, 'Unavailable'), { address: PRIMARY, port: 5060 });
-    await until(() => h.lines(UAC_ADDRESS).some((l) => /^SIP\/2.0 5/.test(l)), 'final response upstream');
-    // get_def('SECONDARY') could not be waited for: none, so no failover; the 503 goes upstream as 500.
+    await until(() => runner.inFlight === 1, 'failure route waiting');
+    // Nothing went upstream while the failure route waits: no best response yet.
+    expect(h.lines(UAC_ADDRESS).filter((l) => /^SIP\/2.0 [2-6]/.test(l))).toEqual([]);
+    secondary.open();
+    await until(() => invitesTo(h, SECONDARY).length === 1, 'failed over to SECONDARY');
+    // The onreply route (log-reply) ran at once on the synchronous runner; nothing timed out.
+    expect(runner.now.stats.invocations).toBe(1);
+    expect(h.core.counters.ksrTimeouts.default).toBeUndefined();
+    const second = invitesTo(h, SECONDARY)[0].message;
+    h.receive(calleeResponse(second, 200, 'OK'), { address: SECONDARY, port: 5060 });
+    await until(() => h.lines(UAC_ADDRESS).includes('SIP/2.0 200 OK'), '200 upstream');
+  });
+
+  it('a CANCEL while the failure route waits: the CANCEL is answered, the route sees it, no failover', async () => {
+    const { h, wait } = setup(language);
+    h.receive(invite('a@uac', 'z9hG4bK-a'));
+    await until(() => invitesTo(h, PRIMARY).length === 1, 'INVITE relayed');
+    const secondary = gate();
+    wait.current = (name) => (name === 'SECONDARY' ? secondary.promise : timer());
+    h.receive(calleeResponse(invitesTo(h, PRIMARY)[0].message, 503, 'Unavailable'), {
+      address: PRIMARY,
+      port: 5060,
+    });
+    await until(() => h.core.tm.counters.failureRoutes === 1, 'failure route started');
+    h.receive(uacRequest('CANCEL', { branch: 'z9hG4bK-a' }).replace('call-1@192.0.2.1', 'a@uac'));
+    await until(() => h.lines(UAC_ADDRESS).includes('SIP/2.0 200 OK'), 'CANCEL answered');
+    secondary.open();
+    await until(() => h.lines(UAC_ADDRESS).some((l) => /^SIP\/2.0 [3-6]/.test(l)), 'INVITE answered');
     expect(invitesTo(h, SECONDARY)).toEqual([]);
-    // The onreply route (log-reply) and the failure route (failover) ran there.
-    expect(runner.now.stats.invocations).toBe(2);
-    expect(h.core.counters.ksrTimeouts.default).toEqual({ 'kx.get-def': 1 });
+    expect(h.lines(UAC_ADDRESS).filter((l) => /^SIP\/2.0 [3-6]/.test(l)).length).toBe(1);
+  });
+
+  it('a retransmission while the route waits runs it again, and only one transaction relays', async () => {
+    const { h, runner, wait } = setup(language);
+    const first = gate();
+    wait.current = () => first.promise;
+    h.receive(invite('a@uac', 'z9hG4bK-a'));
+    h.receive(invite('a@uac', 'z9hG4bK-a'));
+    expect(runner.inFlight).toBe(2);
+    first.open();
+    await until(() => runner.inFlight === 0, 'both routes returned');
+    await h.settle();
+    expect(invitesTo(h, PRIMARY).length).toBe(1);
+    expect(h.core.tm.table.serverCount).toBe(1);
   });
 
   it('shutdown waits for the routes that wait', async () => {

@@ -1,0 +1,177 @@
+// What a KSR call that waits (JSPI) costs: the hello example (AssemblyScript and Rust) per INVITE, with
+// maxfwd.process_maxfwd answered synchronously (ModuleRunner) and answered by a Promise (SuspendingRunner:
+// a Suspending import, the route called through WebAssembly.promising). Rounds alternate the two. Prints
+// CPU ns per route call and the ratio, one call after another and 32 at a time; then the event loop's delay
+// while routes wait for answers that come after a 2 ms timer (as a remote store's would), against the idle
+// loop's.
+//   node_modules/.bin/node bench/jspi-call.ts
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { buildGuest } from '../src/builder/index.ts';
+import type { KsrModule } from '../src/kemi/define.ts';
+import { ksrModules, RouteContext } from '../src/kemi/index.ts';
+import { silentLogger } from '../src/logger.ts';
+import {
+  type CompiledModule,
+  createRouteRunner,
+  Engine,
+  Linker,
+  ModuleRunner,
+  type RouteRunner,
+  SuspendingRunner,
+  setV8Flags,
+} from '../src/runtime/index.ts';
+import { parseMessage, type SipRequest } from '../src/sip/index.ts';
+import type { Source } from '../src/transport/index.ts';
+import { notingHost } from './noting-host.ts';
+
+setV8Flags();
+const ROUNDS = 9;
+const PER_ROUND = 10_000;
+const CONCURRENT = 32;
+const source: Source = {
+  proto: 'udp',
+  remote: { address: '192.0.2.10', port: 5062 },
+  local: { address: '127.0.0.1', port: 5060 },
+};
+const INVITE = [
+  'INVITE sip:bob@example.com SIP/2.0',
+  'Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK-bench;rport',
+  'Max-Forwards: 70',
+  'From: <sip:alice@example.org>;tag=a1',
+  'To: <sip:bob@example.com>',
+  'Call-ID: bench-1@192.0.2.10',
+  'CSeq: 1 INVITE',
+  'Content-Length: 0',
+  '',
+  '',
+].join('\r\n');
+
+function contexts(n: number): RouteContext[] {
+  const out: RouteContext[] = [];
+  for (let i = 0; i < n; i++) {
+    const parsed = parseMessage(INVITE);
+    if (!parsed.ok) throw new Error(parsed.error.detail);
+    out.push(new RouteContext('request', parsed.value as SipRequest, source, notingHost, silentLogger));
+  }
+  return out;
+}
+
+/** How the waiting process_maxfwd answers: its real answer, once `wait()` settles. */
+let wait: () => Promise<void> = () => Promise.resolve();
+
+/** The KSR tables with maxfwd.process-maxfwd answering through `wait()`. */
+const waitingTables: KsrModule[] = ksrModules.map((m) =>
+  m.name !== 'maxfwd'
+    ? m
+    : {
+        ...m,
+        functions: m.functions.map((f) => {
+          if (f.name !== 'process-maxfwd') return f;
+          const impl = f.impl as (ctx: unknown, limit: number) => unknown;
+          const waiting = (ctx: unknown, limit: number) => wait().then(() => impl(ctx, limit));
+          return { ...f, impl: waiting as never };
+        }),
+      },
+);
+
+function link(module: CompiledModule, suspending: boolean): RouteRunner {
+  const linker = suspending
+    ? new Linker(waitingTables, { suspending: new Set(['maxfwd#process-maxfwd']) })
+    : new Linker(ksrModules);
+  const linked = createRouteRunner(module, linker, {
+    limits: { deadlineMs: 1000, maxSuspended: CONCURRENT, asyncTimeoutMs: 5000 },
+  });
+  if (!linked.ok) throw new Error(linked.error.message);
+  return linked.value;
+}
+
+async function invoke(runner: RouteRunner, ctx: RouteContext): Promise<void> {
+  const outcome =
+    runner instanceof SuspendingRunner
+      ? await runner.invoke('request-route', ctx)
+      : (runner as ModuleRunner).invoke('request-route', ctx);
+  if (!outcome.ok) throw new Error(outcome.error.message);
+  if (ctx.answer.replied !== 404) throw new Error(`replied ${ctx.answer.replied}`);
+}
+
+/** CPU ns per call over one round, `concurrent` calls under way at a time. */
+async function round(runner: RouteRunner, concurrent: number): Promise<number> {
+  const batch = contexts(PER_ROUND);
+  const cpu = process.cpuUsage();
+  if (runner instanceof ModuleRunner) {
+    for (const ctx of batch) await invoke(runner, ctx);
+  } else {
+    for (let i = 0; i < batch.length; i += concurrent)
+      await Promise.all(batch.slice(i, i + concurrent).map((ctx) => invoke(runner, ctx)));
+  }
+  const used = process.cpuUsage(cpu);
+  return ((used.user + used.system) * 1000) / PER_ROUND;
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+/** The event loop's delay (p50, p99, max in ms) over `ms` while `load` runs. */
+async function loopDelay(ms: number, load?: (until: number) => Promise<void>): Promise<string> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const until = performance.now() + ms;
+  if (load) await load(until);
+  else await new Promise((resolve) => setTimeout(resolve, ms));
+  histogram.disable();
+  const f = (ns: number) => (ns / 1e6).toFixed(2);
+  return `p50 ${f(histogram.percentile(50))} ms  p99 ${f(histogram.percentile(99))} ms  max ${f(histogram.max)} ms`;
+}
+
+const engine = new Engine();
+const out = mkdtempSync(join(tmpdir(), 'kemi-jspi-bench-'));
+console.log(
+  `hello route (INVITE, 404) with maxfwd.process_maxfwd answered at once or by a Promise; median CPU ns per call over ${ROUNDS} rounds x ${PER_ROUND} (Node ${process.version})`,
+);
+const modules: [string, CompiledModule][] = [];
+for (const [language, dir] of [
+  ['AssemblyScript', 'guest-examples/assemblyscript/hello'],
+  ['Rust', 'guest-examples/rust/hello'],
+] as const) {
+  const built = await buildGuest(dir, { out: join(out, `${language}.wasm`) });
+  if (!built.ok) throw new Error(built.error.message);
+  const compiled = await engine.compile(built.value.component, { path: 'fast' });
+  if (!compiled.ok) throw new Error(compiled.error.message);
+  modules.push([language, compiled.value]);
+  const sync = link(compiled.value, false);
+  const waiting = link(compiled.value, true);
+  const cpu: number[][] = [[], [], []];
+  for (let r = 0; r <= ROUNDS; r++) {
+    const figures = [await round(sync, 1), await round(waiting, 1), await round(waiting, CONCURRENT)];
+    if (r > 0) for (const [i, ns] of figures.entries()) cpu[i].push(ns);
+  }
+  const [s, one, many] = cpu.map(median);
+  console.log(
+    `  ${language.padEnd(15)} sync ${s.toFixed(0).padStart(6)} ns   waiting ${one.toFixed(0).padStart(6)} ns (x${(one / s).toFixed(2)})` +
+      `   waiting, ${CONCURRENT} at a time ${many.toFixed(0).padStart(6)} ns (x${(many / s).toFixed(2)})`,
+  );
+}
+await engine.close();
+
+// Routes wait 2 ms for each answer, CONCURRENT under way at all times, for 2 s.
+wait = () => new Promise((resolve) => setTimeout(resolve, 2));
+const [, module] = modules[0];
+const runner = link(module, true) as SuspendingRunner;
+let served = 0;
+const idle = await loopDelay(2000);
+const loaded = await loopDelay(2000, async (until) => {
+  const lane = async () => {
+    while (performance.now() < until) {
+      const [ctx] = contexts(1);
+      await invoke(runner, ctx);
+      served++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENT }, lane));
+});
+console.log(`\nevent-loop delay, idle loop:                              ${idle}`);
+console.log(
+  `event-loop delay, ${CONCURRENT} AssemblyScript routes waiting 2 ms each: ${loaded}  (${served} routes in 2 s, ${runner.stats.instances} instances)`,
+);
