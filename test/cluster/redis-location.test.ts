@@ -7,7 +7,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLocation, type Unavailable } from '../../src/cluster/redis-location.ts';
 import { LogLimiter } from '../../src/log-limit.ts';
+import { NatKeepalive } from '../../src/router/nat-keepalive.ts';
 import type { Binding } from '../../src/state/index.ts';
+import type { AddressTarget } from '../../src/transport/send-result.ts';
 import { type RedisServer, startRedis } from '../e2e/cluster-redis.ts';
 
 let server: RedisServer;
@@ -296,5 +298,55 @@ describe('RedisLocation with Redis down or slow', () => {
     expect(await cached.bindings('acme', 'location', 'bob')).toEqual([]);
     await cached.apply('acme', 'location', 'bob', put(binding('sip:d@h', c.clock.t)), LIMITS);
     expect((await strict.bindings('acme', 'location', 'bob')).map((b) => b.contact)).toEqual(['sip:d@h']);
+  });
+});
+
+describe('the NAT keepalive over the Redis location', () => {
+  it('pings the NATed bindings saved through its node and removes one silent past keepalive_timeout', async () => {
+    const c = await cluster();
+    const one = c.node('node-1');
+    const two = c.node('node-2');
+    const nat = 1 << 6;
+    const sip = 1 << 7;
+    const flags = nat | sip;
+    await one.apply('acme', 'location', 'a', put(binding('sip:a@192.0.2.1:5070', T0, { flags })), LIMITS);
+    await one.apply('acme', 'location', 'b', put(binding('sip:b@192.0.2.2:5070', T0, { flags: 0 })), LIMITS);
+    await two.apply('acme', 'location', 'c', put(binding('sip:c@192.0.2.3:5070', T0, { flags })), LIMITS);
+    await one.refreshCounts();
+    const sent: string[] = [];
+    const keepalive = new NatKeepalive(
+      {
+        intervalMs: 1000,
+        natOnly: true,
+        natFlag: nat,
+        sipFlag: sip,
+        disableFlag: 0,
+        from: 'sip:pinger@kemi.test',
+        method: 'OPTIONS',
+        keepaliveTimeoutMs: 30_000,
+        maxPerTenant: 10,
+      },
+      one,
+      {
+        allowed: () => true,
+        pick: () => ({ listener: { address: '127.0.0.1', port: 5060 }, address: '127.0.0.1', port: 5060 }),
+        send: async (target) => {
+          sent.push(`${(target as AddressTarget).address}:${(target as AddressTarget).port}`);
+          return { ok: true } as never;
+        },
+      },
+      pino({ level: 'silent' }),
+    );
+    keepalive.round();
+    for (let i = 0; i < 50 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // Node 2's binding is node 2's to ping; the one without nat_bflag is not pinged (ping_nated_only).
+    expect(sent).toEqual(['192.0.2.1:5070']);
+    c.clock.t = T0 + 30_001;
+    keepalive.round();
+    for (let i = 0; i < 50 && !keepalive.counts.acme?.removed; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(keepalive.counts.acme?.removed).toBe(1);
+    expect(await two.bindings('acme', 'location', 'a')).toEqual([]);
+    expect((await two.bindings('acme', 'location', 'c')).length).toBe(1);
   });
 });
