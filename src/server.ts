@@ -8,6 +8,7 @@ import { type AdminServer, type MetricSources, startAdmin } from './admin/index.
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { ClusterNode } from './cluster/index.ts';
+import { LOCATION_SUSPENDING, RedisLocation } from './cluster/redis-location.ts';
 import { accSettings } from './config/acc-schema.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { dialogSettings } from './config/dialog-schema.ts';
@@ -48,11 +49,13 @@ import { createResponse } from './sip/index.ts';
 import {
   AccStore,
   AddressStore,
+  andThen,
   DEFAULT_REGISTRAR,
   DEFAULT_SWEEP_INTERVAL_S,
   DialogStore,
   DispatcherStore,
   HtableStore,
+  type LocationBackend,
   LocationStore,
   loadAuthSecret,
   NonceIssuer,
@@ -145,20 +148,19 @@ export async function startServer(
     );
   }
 
-  // Bindings live beside the module store (the data dir lock covers both), or in memory without a data dir.
-  const openedLocation = LocationStore.open({ dir: config.data_dir });
-  if (!openedLocation.ok) return fail(openedLocation.error);
-  const location = openedLocation.value;
-  stops.push(async () => location.close());
+  // Bindings live beside the module store (the data dir lock covers both), or in memory without a data dir;
+  // in a cluster whose location is shared, in Redis (made once the cluster's connection is there, below).
+  const sharedLocation = config.cluster?.stores.location.backend === 'redis';
+  let location: LocationBackend | undefined;
+  if (!sharedLocation) {
+    const openedLocation = LocationStore.open({ dir: config.data_dir });
+    if (!openedLocation.ok) return fail(openedLocation.error);
+    const embedded = openedLocation.value;
+    stops.push(async () => embedded.close());
+    location = embedded;
+  }
   const stateLog = log.child({ layer: 'state' });
-  const sweepEvery = (config.registrar?.sweep_interval_s ?? DEFAULT_SWEEP_INTERVAL_S) * 1000;
-  const sweeper = timers.interval('location-sweep', sweepEvery, () => {
-    const swept = location.sweep(SWEEP_BATCH);
-    if (swept > 0) stateLog.debug({ swept }, 'location: expired bindings removed');
-  });
-  stops.push(async () => sweeper.cancel());
   const registrarSettings = new Map(specs.map((spec) => [spec.name, spec.registrar]));
-  stateLog.info({ where: location.where }, 'location store open');
   const openedAddresses = AddressStore.open({
     dir: config.data_dir,
     maxPerTenant: config.permissions.max_addresses_per_tenant,
@@ -252,7 +254,8 @@ export async function startServer(
       tenants: specs,
       store,
       compiler,
-      linker: new Linker(ksrModules),
+      // The KSR functions whose store is in Redis answer Promises: linked as suspending imports (JSPI).
+      linker: new Linker(ksrModules, { suspending: new Set(sharedLocation ? LOCATION_SUSPENDING : []) }),
       log: storeLog,
       scriptLog: log,
       scriptLogLevels: tenantLogLevels,
@@ -271,6 +274,30 @@ export async function startServer(
 
   // One limiter for the transport and the router: a cause is counted once however many layers log it.
   const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
+  if (cluster !== undefined && config.cluster?.stores.location.backend === 'redis') {
+    const shared = config.cluster.stores.location;
+    location = new RedisLocation({
+      redis: cluster.redis,
+      prefix: config.cluster.prefix,
+      node: cluster.name,
+      tenants: specs.map((spec) => spec.name),
+      unavailable: shared.unavailable,
+      timeoutMs: shared.timeout_ms,
+      cacheAors: shared.cache_aors,
+      log: stateLog,
+      logLimit,
+    });
+  }
+  if (location === undefined) return fail('no location store');
+  const bindings = location;
+  const sweepEvery = (config.registrar?.sweep_interval_s ?? DEFAULT_SWEEP_INTERVAL_S) * 1000;
+  const sweeper = timers.interval('location-sweep', sweepEvery, () => {
+    andThen(bindings.sweep(SWEEP_BATCH), (swept) => {
+      if (swept > 0) stateLog.debug({ swept }, 'location: expired bindings removed');
+    });
+  });
+  stops.push(async () => sweeper.cancel());
+  stateLog.info({ where: bindings.where }, 'location store open');
   // Destination sets: each tenant's config and admin-API rows (`dispatcher.db` beside the other stores).
   const openedDispatcher = DispatcherStore.open(config.data_dir);
   if (!openedDispatcher.ok) return fail(openedDispatcher.error);
@@ -377,7 +404,7 @@ export async function startServer(
   };
   keepalive = new NatKeepalive(
     natPingSettings(config.nathelper),
-    location,
+    bindings,
     pingTransport,
     log.child({ layer: 'natping' }),
   );
@@ -433,7 +460,7 @@ export async function startServer(
         ? `;${pins.routeParam(script.tenant, script.version, request.callId)}`
         : '',
     location: {
-      store: location,
+      store: bindings,
       settings: (tenant) => registrarSettings.get(tenant) ?? DEFAULT_REGISTRAR,
       refused: {},
     },

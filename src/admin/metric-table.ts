@@ -110,6 +110,8 @@ export interface Snapshot {
   readonly location: {
     readonly bindings: Record<string, number>;
     readonly refused: LocationHost['refused'];
+    /** A Redis location's operations Redis did not answer, by operation, then outcome (failed, cached). */
+    readonly unavailable: Readonly<Record<string, Readonly<Record<string, number>>>>;
   };
   readonly permissions: {
     readonly addresses: Record<string, number>;
@@ -184,7 +186,11 @@ export function sipSnapshot(
     selector: sources.selector?.(),
     transport: sources.transport?.(),
     htables: sources.htables?.()?.tenants,
-    location: location && { bindings: location.store.countsByTenant(), refused: location.refused },
+    location: location && {
+      bindings: location.store.countsByTenant(),
+      refused: location.refused,
+      unavailable: location.store.failures ?? {},
+    },
     permissions: permissions && {
       addresses: permissions.store.countsByTenant(),
       denied: permissions.denied,
@@ -477,6 +483,15 @@ export const METRICS: MetricTable = {
       'REGISTERs refused by save, by tenant and reply status',
       ['tenant', 'status'],
       (l) => byTenant(l.refused, 'status'),
+    ),
+    counter(
+      'kemi_location_unavailable_total',
+      'Location operations the cluster Redis did not answer in time, by operation and outcome (failed, or cached: a lookup served from the node cache)',
+      ['op', 'outcome'],
+      (l) =>
+        Object.entries(l.unavailable).flatMap(([op, outcomes]) =>
+          Object.entries(outcomes).map(([outcome, n]) => row({ op, outcome }, n)),
+        ),
     ),
   ],
   permissions: [

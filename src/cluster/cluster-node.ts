@@ -4,6 +4,7 @@
 // swaps, and reports what it runs. A node that cannot load a version says so and keeps the one it runs.
 // SIP traffic never waits on Redis: the registry serves the versions loaded here.
 import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CallbackGuard } from '../callback-guard.ts';
 import type { ClusterConfig } from '../config/cluster-schema.ts';
@@ -90,6 +91,11 @@ export class ClusterNode implements Deployer {
 
   get counters(): ClusterCounters {
     return this.#connection.counters;
+  }
+
+  /** The command connection: the stores shared through Redis use it too (never queueing while it is down). */
+  get redis(): Redis {
+    return this.#connection.redis;
   }
 
   /**

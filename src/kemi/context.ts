@@ -11,7 +11,7 @@ import { type EditLimits, SipRequest, SipResponse } from '../sip/index.ts';
 import type {
   AddressStore,
   HtableStore,
-  LocationStore,
+  LocationBackend,
   PikeStore,
   RegistrarSettings,
 } from '../state/index.ts';
@@ -111,7 +111,7 @@ export interface SanityFailure {
 
 /** The location store and each tenant's registrar settings. */
 export interface LocationHost {
-  readonly store: LocationStore;
+  readonly store: LocationBackend;
   settings(tenant: string): RegistrarSettings;
   /** REGISTERs refused by `save`, by tenant, then reply status (metrics). */
   readonly refused: Record<string, Record<string, number>>;

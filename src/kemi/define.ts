@@ -38,10 +38,17 @@ export interface KsrSignature {
 export type InterfaceName = keyof typeof KSR_INTERFACES;
 type Signatures<N extends InterfaceName> = (typeof KSR_INTERFACES)[N];
 
-/** The table of interface `N`: every WIT function, by its WIT name, with the arguments and result of its WIT type. */
+/**
+ * The table of interface `N`: every WIT function, by its WIT name, with the arguments and result of its WIT
+ * type. A function whose answer comes from a remote store (Redis) may answer a Promise of its result: the
+ * server links it as a suspending import (docs/cluster.md); every other one answers at once.
+ */
 export type KsrTable<N extends InterfaceName> = {
   readonly [F in keyof Signatures<N>]: Signatures<N>[F] extends KsrSignature
-    ? (ctx: RouteContext, ...args: ArgsOf<Signatures<N>[F]['params']>) => ValueOf<Signatures<N>[F]['result']>
+    ? (
+        ctx: RouteContext,
+        ...args: ArgsOf<Signatures<N>[F]['params']>
+      ) => ValueOf<Signatures<N>[F]['result']> | Promise<ValueOf<Signatures<N>[F]['result']>>
     : never;
 };
 
@@ -79,7 +86,16 @@ export function defineModule<N extends InterfaceName>(name: N, table: KsrTable<N
         name: fn,
         params,
         result,
-        impl: (ctx, ...args) => (ctx.lastCode = guarded(ctx, ...args) as number),
+        impl: (ctx, ...args) => {
+          const code = guarded(ctx, ...args) as number | Promise<number>;
+          if (code instanceof Promise)
+            return code.then((c) => {
+              ctx.lastCode = c;
+              return c;
+            });
+          ctx.lastCode = code;
+          return code;
+        },
       };
     if (result === 'bool')
       return {

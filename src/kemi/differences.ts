@@ -65,7 +65,9 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
   {
     ksr: 'registrar.lookup',
     difference:
-      "Forks to at most 12 bindings (tm's branch limit); Path entries of our own are not skipped (path_check_local).",
+      "Forks to at most 12 bindings (tm's branch limit); Path entries of our own are not skipped (path_check_local). " +
+      'A location store that cannot be read (a cluster Redis down or slow) gives -3; Kamailio with usrloc ' +
+      'db_mode 3 gives -1, its usrloc taking a failed query for an AoR without bindings.',
   },
   {
     ksr: 'hdr.append',

@@ -2,15 +2,20 @@
 // the R-URI, the others are appended as branches (t-relay forks to all; t-load-contacts orders them for
 // serial forking). Each branch's next hop is the binding's registered Path (sent as its Route set), else its
 // `received` address (the source a NATed UA registered from), else the contact itself.
-import { parseNameAddr } from '../sip/index.ts';
-import type { Binding } from '../state/index.ts';
+import { parseNameAddr, type SipRequest } from '../sip/index.ts';
+import { type Awaitable, andThen, type Binding } from '../state/index.ts';
 import { type DestinationBranch, MAX_BRANCHES } from '../tm/index.ts';
 import type { RouteContext } from './context.ts';
 import { hostLog } from './host-log.ts';
 import { addressOfRecord, scopeOf } from './registrar-scope.ts';
 
-/** Bindings of the AoR of `uri`, or a negative code (logged). */
-function bindingsOf(ctx: RouteContext, ksr: string, table: string, uri: string): Binding[] | number {
+/** Bindings of the AoR of `uri`, or a negative code (logged); later when the store is remote. */
+function bindingsOf(
+  ctx: RouteContext,
+  ksr: string,
+  table: string,
+  uri: string,
+): Awaitable<Binding[] | number> {
   const scoped = scopeOf(ctx, table);
   if (!scoped.ok) {
     hostLog(ctx, 'error', ksr, { ksr }, scoped.error);
@@ -22,11 +27,15 @@ function bindingsOf(ctx: RouteContext, ksr: string, table: string, uri: string):
     hostLog(ctx, 'error', ksr, { ksr }, `'${uri.slice(0, 80)}' is not a sip: or sips: URI`);
     return -3;
   }
-  try {
-    return scope.store.bindings(scope.tenant, table, aor);
-  } catch (err) {
+  const failed = (err: unknown) => {
     hostLog(ctx, 'error', ksr, { ksr, err }, 'the location store failed');
     return -3;
+  };
+  try {
+    const found = scope.store.bindings(scope.tenant, table, aor);
+    return found instanceof Promise ? found.catch(failed) : found;
+  } catch (err) {
+    return failed(err);
   }
 }
 
@@ -49,14 +58,24 @@ function branchOf(b: Binding): DestinationBranch {
 }
 
 /** lookup / lookup_uri: 1 found, -1 none, -2 only bindings that do not allow the method, -3 error. */
-export function lookup(ctx: RouteContext, ksr: string, table: string, uri: string | undefined): number {
+export function lookup(
+  ctx: RouteContext,
+  ksr: string,
+  table: string,
+  uri: string | undefined,
+): Awaitable<number> {
   const request = ctx.request;
   if (!request) {
     hostLog(ctx, 'error', ksr, { ksr }, 'only a request can be looked up');
     return -3;
   }
-  const found = bindingsOf(ctx, ksr, table, uri ?? request.uri);
-  if (typeof found === 'number') return found;
+  return andThen(bindingsOf(ctx, ksr, table, uri ?? request.uri), (found) =>
+    typeof found === 'number' ? found : route(ctx, ksr, request, found),
+  );
+}
+
+/** The found bindings become the R-URI and branches (lookup.c lookup_helper's second half). */
+function route(ctx: RouteContext, ksr: string, request: SipRequest, found: Binding[]): number {
   const filtering = ctx.host.location?.settings(ctx.tenant!).methodFiltering === 1;
   const usable = found.filter((b) => allowed(b, request.method, filtering));
   if (usable.length === 0) return found.length === 0 ? -1 : -2;
@@ -83,12 +102,18 @@ export function lookup(ctx: RouteContext, ksr: string, table: string, uri: strin
 }
 
 /** registered / registered_uri: 1 if the AoR has bindings, else -1. */
-export function registered(ctx: RouteContext, ksr: string, table: string, uri: string | undefined): number {
+export function registered(
+  ctx: RouteContext,
+  ksr: string,
+  table: string,
+  uri: string | undefined,
+): Awaitable<number> {
   const text = uri ?? ctx.request?.uri;
   if (text === undefined) {
     hostLog(ctx, 'error', ksr, { ksr }, 'not a request: give the URI');
     return -1;
   }
-  const found = bindingsOf(ctx, ksr, table, text);
-  return typeof found !== 'number' && found.length > 0 ? 1 : -1;
+  return andThen(bindingsOf(ctx, ksr, table, text), (found) =>
+    typeof found !== 'number' && found.length > 0 ? 1 : -1,
+  );
 }

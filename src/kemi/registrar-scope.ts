@@ -2,7 +2,7 @@
 // and the address-of-record a URI is keyed by (Kamailio's usrloc with use_domain on).
 import { err, ok, type Result } from '../result.ts';
 import { parseUri } from '../sip/index.ts';
-import type { LocationStore, RegistrarSettings } from '../state/index.ts';
+import type { LocationBackend, RegistrarSettings } from '../state/index.ts';
 import type { RouteContext } from './context.ts';
 
 const TABLE = /^[A-Za-z0-9_]{1,64}$/;
@@ -28,7 +28,7 @@ function normalizeUser(user: string): string {
 }
 
 export interface Scope {
-  readonly store: LocationStore;
+  readonly store: LocationBackend;
   readonly settings: RegistrarSettings;
   readonly tenant: string;
   readonly refused: Record<string, Record<string, number>>;

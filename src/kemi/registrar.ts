@@ -4,7 +4,7 @@
 // REGISTER is never another tenant's location. Return codes are Kamailio's.
 import { err, ok, type Result } from '../result.ts';
 import { type Contact, parseDeltaSeconds, parseUri, type SipRequest, uriEquals } from '../sip/index.ts';
-import type { Binding, BindingChanges } from '../state/index.ts';
+import { type Awaitable, andThen, type Binding, type BindingChanges } from '../state/index.ts';
 import type { RouteContext } from './context.ts';
 import { defineModule } from './define.ts';
 import { hostLog } from './host-log.ts';
@@ -213,7 +213,7 @@ function plan(
   return ok({ changes: { remove, put }, added, updated, removed: remove.length > 0 });
 }
 
-function save(ctx: RouteContext, table: string, flags: number): number {
+function save(ctx: RouteContext, table: string, flags: number): Awaitable<number> {
   const ksr = 'save';
   const request = ctx.request;
   if (request?.method !== 'REGISTER') {
@@ -246,17 +246,15 @@ function save(ctx: RouteContext, table: string, flags: number): number {
   if (aor.length > MAX_AOR_BYTES)
     return refuse(refusal(400, 'AoR Too Long', `the AoR is longer than ${MAX_AOR_BYTES} bytes`));
   const { store, settings, tenant } = scope;
-  try {
-    const existing = store.bindings(tenant, table, aor);
-    const planned = plan(request, ctx, scope, existing, flags);
-    if (!planned.ok) return refuse(planned.error);
-    let bindings = existing;
-    const { changes, added, updated, removed } = planned.value;
-    if (changes.put.length + changes.remove.length > 0) {
-      const applied = store.apply(tenant, table, aor, changes, settings);
-      if (!applied.ok) return refuse(refusal(503, 'Too Many Registered Contacts', applied.error.message));
-      bindings = applied.value;
-    }
+  // Kamailio's reply when usrloc fails: 500 with P-Registrar-Error naming the usrloc step (reply.c).
+  let step = 'usrloc_record_get failed';
+  const failed = (err: unknown) => {
+    hostLog(ctx, 'error', ksr, { ksr, err }, 'the location store failed');
+    return refuse(
+      refusal(500, 'Server Internal Error', 'the location store failed', [['P-Registrar-Error', step]]),
+    );
+  };
+  const accepted = (bindings: readonly Binding[], code: number) => {
     const now = store.now();
     const contacts = bindings.map((b): [string, string] => [
       'Contact',
@@ -268,11 +266,32 @@ function save(ctx: RouteContext, table: string, flags: number): number {
     if (settings.usePath === 1)
       for (const value of request.getFieldValues('Path')) contacts.push(['Path', value]);
     reply(200, 'OK', contacts);
-    // Kamailio's codes: 1 contacts inserted, 2 updated, 3 deleted, 4 returned (a query).
-    return added ? 1 : updated ? 2 : removed ? 3 : 4;
+    return code;
+  };
+  try {
+    // The embedded store answers at once (one synchronous path); a Redis store with Promises (the guest
+    // is suspended meanwhile, docs/cluster.md "Location").
+    const saved = andThen(store.bindings(tenant, table, aor), (existing): Awaitable<number> => {
+      const planned = plan(request, ctx, scope, existing, flags);
+      if (!planned.ok) return refuse(planned.error);
+      const { changes, added, updated, removed } = planned.value;
+      // Kamailio's codes: 1 contacts inserted, 2 updated, 3 deleted, 4 returned (a query).
+      const code = added ? 1 : updated ? 2 : removed ? 3 : 4;
+      if (changes.put.length + changes.remove.length === 0) return accepted(existing, code);
+      step = added
+        ? 'usrloc_contact_insert failed'
+        : updated
+          ? 'usrloc_contact_update failed'
+          : 'usrloc_contact_delete failed';
+      return andThen(store.apply(tenant, table, aor, changes, settings), (applied) =>
+        applied.ok
+          ? accepted(applied.value, code)
+          : refuse(refusal(503, 'Too Many Registered Contacts', applied.error.message)),
+      );
+    });
+    return saved instanceof Promise ? saved.catch(failed) : saved;
   } catch (err) {
-    hostLog(ctx, 'error', ksr, { ksr, err }, 'the location store failed');
-    return refuse(refusal(500, 'Server Internal Error', 'the location store failed'));
+    return failed(err);
   }
 }
 
@@ -296,12 +315,15 @@ export const registrar = defineModule('registrar', {
       );
       return -1;
     }
-    try {
-      scope.value.store.removeAor(scope.value.tenant, table, aor);
-      return 1;
-    } catch (err) {
+    const failed = (err: unknown) => {
       hostLog(ctx, 'error', ksr, { ksr, err }, 'the location store failed');
       return -1;
+    };
+    try {
+      const removed = andThen(scope.value.store.removeAor(scope.value.tenant, table, aor), () => 1);
+      return removed instanceof Promise ? removed.catch(failed) : removed;
+    } catch (err) {
+      return failed(err);
     }
   },
 });

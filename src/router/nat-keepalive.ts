@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CallbackGuard } from '../callback-guard.ts';
 import { parseMessage, parseUri, SipResponse } from '../sip/index.ts';
-import type { LocationStore, PingEntry } from '../state/index.ts';
+import { andThen, type LocationBackend, type PingEntry } from '../state/index.ts';
 import type { Timer } from '../tm/clock.ts';
 import type { OutboundInterface } from '../tm/index.ts';
 import type { SendTarget } from '../transport/index.ts';
@@ -59,7 +59,7 @@ export class NatKeepalive {
   /** Pings sent and failed, replies absorbed, rounds cut at the cap, bindings removed: by tenant. */
   readonly counts: Record<string, Record<PingEvent, number>> = {};
   readonly #settings: NatPingSettings;
-  readonly #store: LocationStore;
+  readonly #store: LocationBackend;
   readonly #transport: PingTransport;
   readonly #log: Logger;
   readonly #now: () => number;
@@ -74,7 +74,7 @@ export class NatKeepalive {
   /** When a binding last answered a SIP ping (keepalive_timeout), by tenant/table/aor/contact. */
   readonly #answered = new Map<string, number>();
 
-  constructor(settings: NatPingSettings, store: LocationStore, transport: PingTransport, log: Logger) {
+  constructor(settings: NatPingSettings, store: LocationBackend, transport: PingTransport, log: Logger) {
     this.#settings = settings;
     this.#store = store;
     this.#transport = transport;
@@ -120,13 +120,15 @@ export class NatKeepalive {
 
   #pingTenant(tenant: string): void {
     const s = this.#settings;
-    const batch = this.#store.pingBatch(tenant, this.#cursor.get(tenant) ?? 0, s.maxPerTenant);
-    // A full batch: more may follow, the next round starts after it; a short one: start over next round.
-    if (batch.length === s.maxPerTenant) {
-      this.#cursor.set(tenant, batch[batch.length - 1].id);
-      this.#count(tenant, 'capped');
-    } else this.#cursor.delete(tenant);
-    for (const entry of batch) this.#ping(tenant, entry);
+    // The embedded store answers at once, a Redis one later (it counts and logs its own failures).
+    andThen(this.#store.pingBatch(tenant, this.#cursor.get(tenant) ?? 0, s.maxPerTenant), (batch) => {
+      // A full batch: more may follow, the next round starts after it; a short one: start over next round.
+      if (batch.length === s.maxPerTenant) {
+        this.#cursor.set(tenant, batch[batch.length - 1].id);
+        this.#count(tenant, 'capped');
+      } else this.#cursor.delete(tenant);
+      for (const entry of batch) this.#ping(tenant, entry);
+    });
   }
 
   #ping(tenant: string, entry: PingEntry): void {
@@ -151,13 +153,17 @@ export class NatKeepalive {
       const last = Math.max(this.#answered.get(key) ?? 0, entry.updatedAt);
       if (this.#now() - last > s.keepaliveTimeoutMs) {
         this.#answered.delete(key);
-        if (this.#store.removeStale(tenant, entry.table, entry.aor, entry.contact, entry.updatedAt)) {
-          this.#count(tenant, 'removed');
-          this.#log.info(
-            { tenant, aor: entry.aor, contact: entry.contact },
-            'natping: binding removed, no reply within keepalive_timeout',
-          );
-        }
+        andThen(
+          this.#store.removeStale(tenant, entry.table, entry.aor, entry.contact, entry.updatedAt),
+          (removed) => {
+            if (!removed) return;
+            this.#count(tenant, 'removed');
+            this.#log.info(
+              { tenant, aor: entry.aor, contact: entry.contact },
+              'natping: binding removed, no reply within keepalive_timeout',
+            );
+          },
+        );
         return;
       }
     }

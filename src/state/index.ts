@@ -54,6 +54,7 @@ export {
   parseIp,
   parsePrefix,
 } from './ip-prefix.ts';
+export { type Awaitable, andThen, type LocationBackend } from './location-backend.ts';
 export {
   type Binding,
   type BindingChanges,

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { err, ok, type Problem, type Result } from '../result.ts';
+import type { LocationBackend } from './location-backend.ts';
 
 /** One binding as stored. Times are milliseconds of the wall clock (bindings outlive the process). */
 export interface Binding {
@@ -159,7 +160,7 @@ const toBinding = (r: Row): Binding => ({
   ...(r.cflags !== null && r.cflags !== 0 && { flags: r.cflags }),
 });
 
-export class LocationStore {
+export class LocationStore implements LocationBackend {
   /** Where the bindings live, for log lines. */
   readonly where: string;
   readonly now: Clock;
