@@ -36,8 +36,14 @@ const beside = spawn(
   ['-n', BESIDE_NICENESS, process.execPath, vitest, 'run', '--project', 'e2e-beside', ...extra],
   { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
 );
+const started = performance.now();
+const seconds = () => ((performance.now() - started) / 1000).toFixed(0);
 const latencyDone = exitCode(latency);
-const besideDone = exitCode(beside);
+const besideDone = exitCode(beside).then((code) => {
+  // When the group beside ended, for the CI log (its own output comes at the end).
+  process.stdout.write(`\nrun-e2e: e2e-beside ended with status ${code} after ${seconds()} s\n`);
+  return code;
+});
 const besideOutput: Buffer[] = [];
 beside.stdout?.on('data', (chunk: Buffer) => besideOutput.push(chunk));
 beside.stderr?.on('data', (chunk: Buffer) => besideOutput.push(chunk));
@@ -49,7 +55,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const latencyCode = await latencyDone;
-if (beside.exitCode === null) process.stdout.write('\nrun-e2e: waiting for the e2e files run beside...\n');
+process.stdout.write(`\nrun-e2e: e2e ended with status ${latencyCode} after ${seconds()} s\n`);
 const besideCode = await besideDone;
 process.stdout.write('\n── e2e files run beside the latency suites (nice 10) ──\n');
 process.stdout.write(Buffer.concat(besideOutput));
