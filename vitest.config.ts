@@ -6,7 +6,9 @@ import { defineConfig } from 'vitest/config';
  * the other e2e files, so their builds and waits fill the time the latency suites leave idle. A file joins
  * this list only when it passes run beside the latency suites several times. Not here: files whose bounds
  * are seconds of a server's CPU (test/e2e/restart.test.ts's 30 s restart failed at nice 10 on a machine at
- * load 13), whatever their subject.
+ * load 13), whatever their subject. Beside a machine's other load (load 15-23 on a shared machine) nice 10
+ * starves these too (server starts past their 30 s): `vitest run --project e2e --project e2e-beside` then runs
+ * all e2e files one after another, as before.
  */
 export const E2E_BESIDE = [
   // Twelve scaffolds: six componentize-js builds of ~22 s; each server answers one OPTIONS.
