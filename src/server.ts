@@ -26,12 +26,12 @@ import { dnsServersOf } from './dns/resolv-conf.ts';
 import { type AccHost, type AuthHost, ksrModules } from './kemi/index.ts';
 import { LogLimiter } from './log-limit.ts';
 import {
-  compilerFor,
   DialogPins,
   loadPinKey,
   ModuleStore,
+  openRegistry,
   type Refuse,
-  Registry,
+  type Registry,
   RegistrySelector,
   TenantMatcher,
   tenantSpecs,
@@ -248,12 +248,9 @@ export async function startServer(
   );
   let registry: Registry | undefined;
   if (store !== undefined) {
-    const compiler = compilerFor(config.compile);
-    stops.push(() => compiler.close());
-    const opening = await Registry.open({
+    const opening = await openRegistry(config.compile, stops, {
       tenants: specs,
       store,
-      compiler,
       // The KSR functions whose store is in Redis answer Promises: linked as suspending imports (JSPI).
       linker: new Linker(ksrModules, { suspending: new Set(sharedLocation ? LOCATION_SUSPENDING : []) }),
       log: storeLog,
@@ -265,7 +262,6 @@ export async function startServer(
     if (!opening.ok) return fail(opening.error);
     const opened = opening.value;
     registry = opened;
-    stops.push(() => opened.close());
     storeLog.info({ where: store.where, tenants: opened.tenantNames }, 'registry open');
   }
   // The registry serves versions and decides failures; in a worker thread, its copy (src/workers/).

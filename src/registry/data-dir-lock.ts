@@ -45,7 +45,8 @@ export async function lockDataDir(dir: string): Promise<Result<DataDirLock, stri
   return err(`cannot lock data_dir ${dir}: another process keeps taking the lock`);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` exists (signal 0 checks without sending; EPERM: it exists, owned by another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

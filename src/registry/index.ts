@@ -9,6 +9,7 @@ export {
   type PinRefusal,
 } from './dialog-pin.ts';
 export { ManagedScript } from './managed-script.ts';
+export { openRegistry } from './open-registry.ts';
 export { loadPinKey, PIN_KEY_FILE, type PinKey } from './pin-key.ts';
 export { Registry, type RegistryOptions } from './registry.ts';
 export type {

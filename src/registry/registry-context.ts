@@ -3,22 +3,16 @@
 // over these, so the state they change is visible in one place.
 import type { Logger } from 'pino';
 import { CircuitBreaker } from './circuit-breaker.ts';
-import type { ManagedScript } from './managed-script.ts';
 import type { RegistryEvent } from './results.ts';
 import type { ModuleStore } from './store.ts';
 import type { TenantSpec } from './tenant-spec.ts';
+import type { TenantVersions } from './tenant-versions.ts';
 import type { VersionLoader } from './version-loader.ts';
 
-export interface TenantState {
-  readonly spec: TenantSpec;
-  active: ManagedScript | undefined;
-  /** Loaded versions: the active one, older ones still pinned or in their dialog grace period, standby. */
-  readonly loaded: Map<number, ManagedScript>;
+export interface TenantState extends TenantVersions {
   readonly breaker: CircuitBreaker | undefined;
   /** The breaker tripped and its rollback is under way. */
   tripping: boolean;
-  /** The last good version, kept loaded for fail-open tenants. */
-  fallback: ManagedScript | undefined;
   /** Bumped by every fallback refresh: only the latest one applies. */
   fallbackGeneration: number;
   /**

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import { CallbackGuard } from '../callback-guard.ts';
 import { err, ok, type Result } from '../result.ts';
-import { DEFAULT_FAILURE_POLICY, type FailurePolicy, type ScriptGuard } from '../router/failure-policy.ts';
+import type { FailurePolicy, ScriptGuard } from '../router/failure-policy.ts';
 import type { Script } from '../router/script.ts';
 import type { FailureCause, Linker } from '../runtime/index.ts';
 import { activate, rollback, switchTo } from './activation.ts';
@@ -29,6 +29,7 @@ import type { ModuleStore } from './store.ts';
 import type { ActivationKind, ActivationRecord } from './store-schema.ts';
 import type { TenantSpec } from './tenant-spec.ts';
 import { type TenantStatus, tenantStatus, type VersionInfo, versionInfos } from './tenant-status.ts';
+import { dialogScriptOf, fallbackOf, policyOf } from './tenant-versions.ts';
 import { upload } from './upload.ts';
 import { VersionLoader, type VersionNumbering } from './version-loader.ts';
 
@@ -108,9 +109,7 @@ export class Registry implements ScriptGuard {
    * period), or `revoked` when it was removed for failing; undefined when it is gone.
    */
   dialogScript(tenant: string, version: number): ManagedScript | 'revoked' | undefined {
-    const script = this.#tenants.get(tenant)?.loaded.get(version);
-    if (script?.revoked) return 'revoked';
-    return script?.inGrace ? script : undefined;
+    return dialogScriptOf(this.#tenants.get(tenant), version);
   }
 
   subscribe(listener: (event: RegistryEvent) => void): () => void {
@@ -155,12 +154,11 @@ export class Registry implements ScriptGuard {
    * other gets the default (fail-closed), the answer that lets nothing through.
    */
   policy(script: Script): FailurePolicy {
-    return this.#tenants.get(script.tenant)?.spec.failurePolicy ?? DEFAULT_FAILURE_POLICY;
+    return policyOf(this.#tenants.get(script.tenant));
   }
 
   fallback(script: Script): Script | undefined {
-    const fallback = this.#tenants.get(script.tenant)?.fallback;
-    return fallback === script ? undefined : fallback;
+    return fallbackOf(this.#tenants.get(script.tenant), script);
   }
 
   failed(script: Script, cause: FailureCause): void {

@@ -14,7 +14,7 @@ import type { Config } from '../config/schema.ts';
 import { ksrModules } from '../kemi/index.ts';
 import { resolveLogFormat } from '../logger.ts';
 import { siblingModule } from '../module-url.ts';
-import { compilerFor, loadPinKey, ModuleStore, Registry, tenantSpecs } from '../registry/index.ts';
+import { loadPinKey, ModuleStore, openRegistry, tenantSpecs } from '../registry/index.ts';
 import { ManagedScript } from '../registry/managed-script.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Script } from '../router/script.ts';
@@ -77,19 +77,15 @@ export async function startThreads(config: Config, log: Logger, count: number): 
   });
   if (!secret.ok) return fail(`auth: ${secret.error}`);
 
-  const compiler = compilerFor(config.compile);
-  stops.push(() => compiler.close());
-  const opening = await Registry.open({
+  const opening = await openRegistry(config.compile, stops, {
     tenants: specs,
     store,
-    compiler,
     linker: new Linker(ksrModules),
     log: storeLog,
     timers,
   });
   if (!opening.ok) return fail(opening.error);
   const registry = opening.value;
-  stops.push(() => registry.close());
   storeLog.info({ where: store.where, tenants: registry.tenantNames }, 'registry open');
 
   // Port 0 is resolved once here, held while the workers bind the same port with SO_REUSEPORT.

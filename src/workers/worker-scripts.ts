@@ -7,13 +7,9 @@ import type { Logger } from 'pino';
 import type { CallbackGuard } from '../callback-guard.ts';
 import { ManagedScript } from '../registry/managed-script.ts';
 import type { TenantSpec } from '../registry/tenant-spec.ts';
+import { dialogScriptOf, fallbackOf, policyOf, type TenantVersions } from '../registry/tenant-versions.ts';
 import { err, OK, ok, type Result } from '../result.ts';
-import {
-  DEFAULT_FAILURE_POLICY,
-  type FailurePolicy,
-  type FailureReply,
-  type ScriptGuard,
-} from '../router/failure-policy.ts';
+import type { FailurePolicy, FailureReply, ScriptGuard } from '../router/failure-policy.ts';
 import type { Script } from '../router/script.ts';
 import { type CompiledModule, createRouteRunner, type FailureCause, type Linker } from '../runtime/index.ts';
 
@@ -42,13 +38,6 @@ export interface FailureReport {
   readonly cause: FailureCause;
 }
 
-interface Tenant {
-  readonly spec: TenantSpec;
-  active: ManagedScript | undefined;
-  fallback: ManagedScript | undefined;
-  readonly loaded: Map<number, ManagedScript>;
-}
-
 export interface WorkerScriptsOptions {
   readonly specs: readonly TenantSpec[];
   readonly linker: Linker;
@@ -60,7 +49,7 @@ export interface WorkerScriptsOptions {
 }
 
 export class WorkerScripts implements ScriptGuard {
-  readonly #tenants = new Map<string, Tenant>();
+  readonly #tenants = new Map<string, TenantVersions>();
   readonly #o: WorkerScriptsOptions;
 
   constructor(options: WorkerScriptsOptions) {
@@ -106,18 +95,15 @@ export class WorkerScripts implements ScriptGuard {
   }
 
   dialogScript(tenant: string, version: number): ManagedScript | 'revoked' | undefined {
-    const script = this.#tenants.get(tenant)?.loaded.get(version);
-    if (script?.revoked) return 'revoked';
-    return script?.inGrace ? script : undefined;
+    return dialogScriptOf(this.#tenants.get(tenant), version);
   }
 
   policy(script: Script): FailurePolicy {
-    return this.#tenants.get(script.tenant)?.spec.failurePolicy ?? DEFAULT_FAILURE_POLICY;
+    return policyOf(this.#tenants.get(script.tenant));
   }
 
   fallback(script: Script): Script | undefined {
-    const fallback = this.#tenants.get(script.tenant)?.fallback;
-    return fallback === script ? undefined : fallback;
+    return fallbackOf(this.#tenants.get(script.tenant), script);
   }
 
   failed(script: Script, cause: FailureCause): void {
@@ -140,7 +126,7 @@ export class WorkerScripts implements ScriptGuard {
     }
   }
 
-  #load(t: Tenant, view: VersionView): Result<ManagedScript, string> {
+  #load(t: TenantVersions, view: VersionView): Result<ManagedScript, string> {
     const loaded = t.loaded.get(view.version);
     if (loaded !== undefined && !loaded.unloaded) return ok(loaded);
     const { spec } = t;
