@@ -10,7 +10,6 @@
 //   node_modules/.bin/node bench/workers.ts [--seconds 10] [--options 4000,8000,12000,16000,20000]
 //     [--calls 500,1000,1500,2000,2500] [--repeat 1]
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
