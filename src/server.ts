@@ -8,6 +8,7 @@ import { type AdminServer, type MetricSources, startAdmin } from './admin/index.
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { ClusterNode } from './cluster/index.ts';
+import { openSharedStores } from './cluster/shared-stores.ts';
 import { accSettings } from './config/acc-schema.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { dialogSettings } from './config/dialog-schema.ts';
@@ -52,7 +53,6 @@ import {
   DEFAULT_SWEEP_INTERVAL_S,
   DialogStore,
   DispatcherStore,
-  HtableStore,
   LocationStore,
   loadAuthSecret,
   NonceIssuer,
@@ -271,6 +271,8 @@ export async function startServer(
 
   // One limiter for the transport and the router: a cause is counted once however many layers log it.
   const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
+  // The stores kept in the cluster's Redis where [cluster.stores] says so (docs/cluster.md), else this node's.
+  const shared = openSharedStores(config, specs, cluster, log.child({ layer: 'cluster' }), logLimit);
   // Destination sets: each tenant's config and admin-API rows (`dispatcher.db` beside the other stores).
   const openedDispatcher = DispatcherStore.open(config.data_dir);
   if (!openedDispatcher.ok) return fail(openedDispatcher.error);
@@ -413,7 +415,7 @@ export async function startServer(
     defines: config.defines,
     tenantDefines: Object.fromEntries(specs.map((spec) => [spec.name, spec.defines])),
     // Made once: a tenant's items outlive its module versions (activation, rollback, fail-open).
-    htables: new HtableStore(Object.fromEntries(specs.map((spec) => [spec.name, spec.htables]))),
+    htables: shared.htables,
     guard: versions,
     // A tenant without an allow-list (the implicit default tenant) relays anywhere.
     authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? OK,
@@ -467,7 +469,7 @@ export async function startServer(
   const sipCore = core;
   const clusterNode = cluster;
   const metricSources: Omit<MetricSources, 'registry'> = {
-    ...(clusterNode && { cluster: () => clusterNode.counters }),
+    ...(clusterNode && { cluster: () => clusterNode.counters, sharedStores: () => shared.counters }),
     core: () => sipCore.counters,
     tm: () => ({
       counters: sipCore.tm.counters,

@@ -92,6 +92,11 @@ export class ClusterNode implements Deployer {
     return this.#connection.counters;
   }
 
+  /** The command connection, for the stores kept in Redis (src/state/shared-store.ts). */
+  get redis(): ClusterConnection['redis'] {
+    return this.#connection.redis;
+  }
+
   /**
    * Before the registry opens: waits for Redis (connect_timeout_ms), then copies each tenant's cluster
    * active version into this node's store and marks it active there, so the registry boots on it. Without

@@ -41,7 +41,10 @@ type Signatures<N extends InterfaceName> = (typeof KSR_INTERFACES)[N];
 /** The table of interface `N`: every WIT function, by its WIT name, with the arguments and result of its WIT type. */
 export type KsrTable<N extends InterfaceName> = {
   readonly [F in keyof Signatures<N>]: Signatures<N>[F] extends KsrSignature
-    ? (ctx: RouteContext, ...args: ArgsOf<Signatures<N>[F]['params']>) => ValueOf<Signatures<N>[F]['result']>
+    ? (
+        ctx: RouteContext,
+        ...args: ArgsOf<Signatures<N>[F]['params']>
+      ) => ValueOf<Signatures<N>[F]['result']> | Promise<ValueOf<Signatures<N>[F]['result']>>
     : never;
 };
 
@@ -79,7 +82,17 @@ export function defineModule<N extends InterfaceName>(name: N, table: KsrTable<N
         name: fn,
         params,
         result,
-        impl: (ctx, ...args) => (ctx.lastCode = guarded(ctx, ...args) as number),
+        impl: (ctx, ...args) => {
+          // A function of a remote store answers a Promise (the guest suspends): $rc is set when it settles.
+          const value = guarded(ctx, ...args);
+          if (value instanceof Promise)
+            return value.then((n: number) => {
+              ctx.lastCode = n;
+              return n;
+            });
+          ctx.lastCode = value as number;
+          return value;
+        },
       };
     if (result === 'bool')
       return {
@@ -87,7 +100,12 @@ export function defineModule<N extends InterfaceName>(name: N, table: KsrTable<N
         params,
         result,
         impl: (ctx, ...args) => {
-          const value = guarded(ctx, ...args) as boolean;
+          const value = guarded(ctx, ...args);
+          if (value instanceof Promise)
+            return value.then((b: boolean) => {
+              ctx.lastCode = b ? 1 : -1;
+              return b;
+            });
           ctx.lastCode = value ? 1 : -1;
           return value;
         },

@@ -1,0 +1,7 @@
+// The Redis keys of the stores a cluster shares (src/state/shared-store.ts), beside the deploy keys of
+// cluster-keys.ts and, like them, under the cluster prefix and the tenant (docs/cluster.md has the table).
+
+/** An htable's keys: `<base>index` (sorted set of keys by expiry), `<base>item:<key>` (typed value). */
+export function htableBase(prefix: string, tenant: string, table: string): string {
+  return `${prefix}tenant:${tenant}:htable:${table}:`;
+}

@@ -1,0 +1,27 @@
+// The stores a cluster keeps in its Redis, each under `[cluster.stores.<store>]` (docs/cluster.md, "Shared
+// stores"): `backend` (Redis, or this node's embedded store as without [cluster]) and what the store does
+// when Redis is slow or down. One block per store; location's lives beside these (cluster-schema.ts).
+import { z } from 'zod';
+
+/** One store's choice; `unavailable` defaults per store (what a node can sensibly serve on its own). */
+function sharedStoreSchema(unavailable: 'fail' | 'cache') {
+  return z
+    .object({
+      /** Where the store lives: the cluster's Redis [redis], or this node only (embedded). */
+      backend: z.enum(['redis', 'embedded']).default('redis'),
+      /** Redis slow or down: fail the operation (its KSR failure code), or serve this node's cache. */
+      unavailable: z.enum(['fail', 'cache']).default(unavailable),
+      /** How long an operation waits for Redis before `unavailable` applies [250]. */
+      timeout_ms: z.number().int().min(10).max(10_000).default(250),
+    })
+    .strict()
+    .prefault({});
+}
+
+/** The stores of this file, to spread into the `stores` object of the cluster schema. */
+export const SHARED_STORES_SHAPE = {
+  /** KSR.htable: a counter (a per-tenant call limit) is one value for every node. */
+  htable: sharedStoreSchema('cache'),
+};
+
+export type SharedStoreConfig = z.infer<ReturnType<typeof sharedStoreSchema>>;
