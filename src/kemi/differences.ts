@@ -363,6 +363,21 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
       'current message only, as Kamailio does without its dialog module (there is no dialog module here).',
   },
   {
+    ksr: '$sht(table=>key)',
+    difference:
+      "On a table kept in the cluster's Redis ([cluster.stores.htable], docs/cluster.md) a read is $null and a " +
+      'write refused, logged: a pseudo-variable is read synchronously, the item is in Redis. Use ' +
+      'KSR.htable.sht_get / sht_sets / sht_seti there (they suspend the guest), or declare the table ' +
+      '`node_local`. Kamailio reaches a shared htable through DMQ replication instead.',
+  },
+  {
+    ksr: 'htable.sht-inc',
+    difference:
+      "On a table kept in the cluster's Redis, -255 (as any failure) also when Redis did not answer within " +
+      "`timeout_ms` and `unavailable = \"fail\"`; with `\"cache\"` the node counts on its own copy until Redis " +
+      'is back. A route enforcing a limit should treat -255 as over the limit.',
+  },
+  {
     ksr: 'siptrace.sip-trace-dst',
     absent: true,
     difference:
