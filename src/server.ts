@@ -8,7 +8,7 @@ import { type AdminServer, type MetricSources, startAdmin } from './admin/index.
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { ClusterNode } from './cluster/index.ts';
-import { openSharedStores } from './cluster/shared-stores.ts';
+import { openHtables, sharedBreaker } from './cluster/shared-stores.ts';
 import { accSettings } from './config/acc-schema.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { dialogSettings } from './config/dialog-schema.ts';
@@ -46,6 +46,7 @@ import { Router } from './router/router.ts';
 import { NgClient } from './rtpengine/index.ts';
 import { checkBindings, ksrPackage, Linker, setV8Flags } from './runtime/index.ts';
 import { createResponse } from './sip/index.ts';
+import type { SharedStoreCounters } from './state/index.ts';
 import {
   AccStore,
   AddressStore,
@@ -244,6 +245,13 @@ export async function startServer(
   const tenantLogLevels: Record<string, string> = Object.fromEntries(
     config.tenants.flatMap((t) => (t.log_level === undefined ? [] : [[t.name, t.log_level]])),
   );
+  // One limiter for the transport, the router and the shared stores: a cause is counted once however many
+  // layers log it.
+  const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
+  // The stores kept in the cluster's Redis where [cluster.stores] says so (docs/cluster.md), else this node's.
+  const sharedCounters: Record<string, SharedStoreCounters> = {};
+  const clusterLog = log.child({ layer: 'cluster' });
+  const sharedFailures = sharedBreaker(config, cluster, clusterLog, logLimit, sharedCounters);
   let registry: Registry | undefined;
   if (store !== undefined) {
     const compiler = compilerFor(config.compile);
@@ -258,6 +266,7 @@ export async function startServer(
       scriptLogLevels: tenantLogLevels,
       timers,
       ...(cluster && { numbering: cluster.numbering }),
+      ...(sharedFailures && { sharedFailures }),
     });
     if (!opening.ok) return fail(opening.error);
     const opened = opening.value;
@@ -269,10 +278,6 @@ export async function startServer(
   const versions = worker?.scripts ?? registry;
   if (versions === undefined) return fail('no registry');
 
-  // One limiter for the transport and the router: a cause is counted once however many layers log it.
-  const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
-  // The stores kept in the cluster's Redis where [cluster.stores] says so (docs/cluster.md), else this node's.
-  const shared = openSharedStores(config, specs, cluster, log.child({ layer: 'cluster' }), logLimit);
   // Destination sets: each tenant's config and admin-API rows (`dispatcher.db` beside the other stores).
   const openedDispatcher = DispatcherStore.open(config.data_dir);
   if (!openedDispatcher.ok) return fail(openedDispatcher.error);
@@ -415,7 +420,7 @@ export async function startServer(
     defines: config.defines,
     tenantDefines: Object.fromEntries(specs.map((spec) => [spec.name, spec.defines])),
     // Made once: a tenant's items outlive its module versions (activation, rollback, fail-open).
-    htables: shared.htables,
+    htables: openHtables(config, specs, cluster, clusterLog, logLimit, sharedCounters),
     guard: versions,
     // A tenant without an allow-list (the implicit default tenant) relays anywhere.
     authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? OK,
@@ -469,7 +474,7 @@ export async function startServer(
   const sipCore = core;
   const clusterNode = cluster;
   const metricSources: Omit<MetricSources, 'registry'> = {
-    ...(clusterNode && { cluster: () => clusterNode.counters, sharedStores: () => shared.counters }),
+    ...(clusterNode && { cluster: () => clusterNode.counters, sharedStores: () => sharedCounters }),
     core: () => sipCore.counters,
     tm: () => ({
       counters: sipCore.tm.counters,

@@ -5,9 +5,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import { HTABLE_SUSPENDING } from '../kemi/htable.ts';
 import type { LogLimiter } from '../log-limit.ts';
-import type { TenantSpec } from '../registry/index.ts';
+import type { SharedFailures, TenantSpec } from '../registry/index.ts';
 import { HtableStore, type SharedStoreCounters, sharedStoreLink } from '../state/index.ts';
 import type { ClusterNode } from './cluster-node.ts';
+import { SharedBreaker } from './shared-breaker.ts';
 import { htableBase } from './store-keys.ts';
 
 /** True when the cluster keeps the tenants' htables in Redis and some table is not node-local. */
@@ -23,24 +24,21 @@ export function suspendingFunctions(config: Config, specs: readonly TenantSpec[]
   return new Set(htablesInRedis(config, specs) ? HTABLE_SUSPENDING : []);
 }
 
-export interface SharedStores {
-  readonly htables: HtableStore;
-  /** The failures of each store kept in Redis, by store name (metrics). */
-  readonly counters: Readonly<Record<string, SharedStoreCounters>>;
-}
-
-/** The stores of this node: in Redis where the cluster's config says so, else embedded as on one server. */
-export function openSharedStores(
+/**
+ * The tenants' htables: in Redis where the cluster's config says so, else embedded as on one server. The
+ * failures of the store in Redis are counted under `counters.htable` (metrics).
+ */
+export function openHtables(
   config: Config,
   specs: readonly TenantSpec[],
   cluster: ClusterNode | undefined,
   log: Logger,
   logLimit: LogLimiter,
-): SharedStores {
+  counters: Record<string, SharedStoreCounters>,
+): HtableStore {
   const tables = Object.fromEntries(specs.map((spec) => [spec.name, spec.htables]));
-  const counters: Record<string, SharedStoreCounters> = {};
   if (cluster === undefined || config.cluster === undefined || !htablesInRedis(config, specs))
-    return { htables: new HtableStore(tables), counters };
+    return new HtableStore(tables);
   const { prefix, stores } = config.cluster;
   const link = sharedStoreLink({
     store: 'htable',
@@ -51,9 +49,33 @@ export function openSharedStores(
     logLimit,
   });
   counters.htable = link.counters;
-  const htables = new HtableStore(tables, Date.now, {
+  return new HtableStore(tables, Date.now, {
     link,
     base: (tenant, table) => htableBase(prefix, tenant, table),
   });
-  return { htables, counters };
+}
+
+/**
+ * The breaker's cluster-wide failure counts (before the registry opens: it reports to them), or undefined
+ * when the breaker counts on this node only. Its failures are counted under `counters.breaker`.
+ */
+export function sharedBreaker(
+  config: Config,
+  cluster: ClusterNode | undefined,
+  log: Logger,
+  logLimit: LogLimiter,
+  counters: Record<string, SharedStoreCounters>,
+): SharedFailures | undefined {
+  const stores = config.cluster?.stores;
+  if (cluster === undefined || stores === undefined || stores.breaker.backend !== 'redis') return undefined;
+  const link = sharedStoreLink({
+    store: 'breaker',
+    redis: cluster.redis,
+    timeoutMs: stores.breaker.timeout_ms,
+    unavailable: 'cache',
+    log,
+    logLimit,
+  });
+  counters.breaker = link.counters;
+  return new SharedBreaker(link, config.cluster!.prefix);
 }

@@ -5,3 +5,8 @@
 export function htableBase(prefix: string, tenant: string, table: string): string {
   return `${prefix}tenant:${tenant}:htable:${table}:`;
 }
+
+/** The breaker's failure counts of one version: `<base><bucket>` (INCRBY, expiring after the window). */
+export function breakerBase(prefix: string, tenant: string, version: number): string {
+  return `${prefix}tenant:${tenant}:breaker:v${version}:`;
+}

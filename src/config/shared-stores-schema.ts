@@ -18,10 +18,27 @@ function sharedStoreSchema(unavailable: 'fail' | 'cache') {
     .prefault({});
 }
 
+/**
+ * The circuit breaker's failure counts: without Redis a node counts its own failures (its local breaker,
+ * as on one server), so `unavailable` can only be "cache".
+ */
+const breakerStoreSchema = z
+  .object({
+    backend: z.enum(['redis', 'embedded']).default('redis'),
+    unavailable: z
+      .literal('cache', { error: 'the breaker always counts this node’s failures without Redis: "cache"' })
+      .default('cache'),
+    timeout_ms: z.number().int().min(10).max(10_000).default(250),
+  })
+  .strict()
+  .prefault({});
+
 /** The stores of this file, to spread into the `stores` object of the cluster schema. */
 export const SHARED_STORES_SHAPE = {
   /** KSR.htable: a counter (a per-tenant call limit) is one value for every node. */
   htable: sharedStoreSchema('cache'),
+  /** The circuit breaker: failures of all nodes within the window count together. */
+  breaker: breakerStoreSchema,
 };
 
 export type SharedStoreConfig = z.infer<ReturnType<typeof sharedStoreSchema>>;

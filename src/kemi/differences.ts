@@ -374,7 +374,7 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
     ksr: 'htable.sht-inc',
     difference:
       "On a table kept in the cluster's Redis, -255 (as any failure) also when Redis did not answer within " +
-      "`timeout_ms` and `unavailable = \"fail\"`; with `\"cache\"` the node counts on its own copy until Redis " +
+      '`timeout_ms` and `unavailable = "fail"`; with `"cache"` the node counts on its own copy until Redis ' +
       'is back. A route enforcing a limit should treat -255 as over the limit.',
   },
   {

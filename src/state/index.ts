@@ -97,8 +97,10 @@ export {
 } from './registrar-settings.ts';
 export {
   newCounters,
+  type SharedAnswer,
   type SharedStoreCounters,
   type SharedStoreLink,
+  sharedCall,
   sharedStoreLink,
   type Unavailable,
 } from './shared-store.ts';
