@@ -459,6 +459,10 @@ export async function startServer(
       maxHeaderFields: config.message_limits.max_header_fields,
     },
   });
+  // Stopped before the transport: the routes waiting for a remote store's answer finish and send what they
+  // decided (each wait is bounded by async_timeout_ms); routes started meanwhile are not waited for.
+  const routing = core;
+  stops.push(() => routing.routesSettled());
   for (const local of publicAddresses)
     log.info({ listen: `${local.proto}:${local.address}:${local.port}` }, 'listening');
   for (const local of replyPorts?.values() ?? [])

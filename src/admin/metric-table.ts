@@ -376,9 +376,15 @@ export const METRICS: MetricTable = {
     ),
     counter(
       'kemi_route_failures_total',
-      'Route invocations that failed, by tenant and cause (fuel, deadline, memory, stack, trap, limit, host)',
+      'Route invocations that failed, by tenant and cause (fuel, deadline, memory, stack, trap, limit, host, busy)',
       ['tenant', 'cause'],
       (c) => byTenant(c.routeFailures, 'cause'),
+    ),
+    counter(
+      'kemi_ksr_timeouts_total',
+      'KSR calls that got their failure value because a remote store did not answer within async_timeout_ms (or the route could not wait)',
+      ['tenant', 'function'],
+      (c) => byTenant(c.ksrTimeouts, 'function'),
     ),
     counter(
       'kemi_failure_policy_total',

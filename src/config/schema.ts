@@ -48,7 +48,10 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an enviro
  * per invocation fuel (10 000 000), max_string_bytes (1 MiB), max_argument_bytes (4 MiB), max_ksr_calls
  * (10 000), max_log_bytes (64 KiB), deadline_ms (20: wall clock, checked inside guest code and at KSR
  * calls), js_fuel (2 000 000 000: fuel per invocation of a JavaScript guest, docs/guests.md), js_deadline_ms
- * (100: the deadline of a JavaScript guest's invocation).
+ * (100: the deadline of a JavaScript guest's invocation), max_suspended (32: invocations of one version
+ * under way at once when its KSR calls wait for a remote store; past it a request is answered 503),
+ * async_timeout_ms (1000: the longest wait for one such call's answer; past it the call gets its failure
+ * value). src/runtime/README.md "Async KSR calls".
  */
 const tenantLimits = z
   .object({
@@ -63,6 +66,8 @@ const tenantLimits = z
     deadline_ms: z.number().positive().optional(),
     js_fuel: z.number().int().positive().max(0x7fffffff).optional(),
     js_deadline_ms: z.number().positive().optional(),
+    max_suspended: z.number().int().positive().optional(),
+    async_timeout_ms: z.number().positive().optional(),
   })
   .strict();
 

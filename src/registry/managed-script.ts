@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { CallbackGuard } from '../callback-guard.ts';
 import type { FailureReply } from '../router/failure-policy.ts';
 import type { Script } from '../router/script.ts';
-import type { ModuleRunner } from '../runtime/index.ts';
+import type { RouteRunner } from '../runtime/index.ts';
 import type { Timer } from '../tm/clock.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import type { BreakerSettings } from './tenant-spec.ts';
@@ -32,7 +32,7 @@ export interface DialogGrace {
 export class ManagedScript implements Script {
   readonly tenant: string;
   readonly version: number;
-  readonly runner: ModuleRunner;
+  readonly runner: RouteRunner;
   readonly log: Logger;
   readonly sha256: string;
   readonly loadedAt = Date.now();
@@ -58,7 +58,7 @@ export class ManagedScript implements Script {
     tenant: string,
     version: number,
     sha256: string,
-    runner: ModuleRunner,
+    runner: RouteRunner,
     log: Logger,
     onIdle: (script: ManagedScript) => void,
     /** Schedules the dialog grace timer (guarded: a throw in it is logged, never fatal). */

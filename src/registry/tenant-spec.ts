@@ -138,6 +138,8 @@ function specOf(t: TenantConfig, registrar: RegistrarConfig | undefined): Tenant
       deadlineMs: l.deadline_ms,
       jsFuel: l.js_fuel,
       jsDeadlineMs: l.js_deadline_ms,
+      maxSuspended: l.max_suspended,
+      asyncTimeoutMs: l.async_timeout_ms,
     }),
     failurePolicy: policyOf(t.failure_policy),
     breaker: t.circuit_breaker.enabled

@@ -6,11 +6,11 @@ import type { CallbackGuard } from '../callback-guard.ts';
 import { err, fail, ok, type Result } from '../result.ts';
 import {
   type CompiledModule,
-  createRunner,
+  createRouteRunner,
   ksrPackage,
   type Linker,
   type ModuleMeta,
-  type ModuleRunner,
+  type RouteRunner,
 } from '../runtime/index.ts';
 import type { ModuleCompiler } from './compiler.ts';
 import { ManagedScript } from './managed-script.ts';
@@ -25,7 +25,7 @@ export const WORLD = `${ksrPackage.name}/script@${ksrPackage.version}`;
 /** Compiled and linked bytes, not yet a version. */
 export interface Prepared {
   readonly meta: ModuleMeta;
-  readonly runner: ModuleRunner;
+  readonly runner: RouteRunner;
   /** The worker round trip of the compile. */
   readonly wallMs: number;
   /** This compile's steps: zero when it shared an earlier compile's module (compiler.ts). */
@@ -141,7 +141,7 @@ export class VersionLoader {
     }
   }
 
-  script(tenant: string, version: number, sha256: string, runner: ModuleRunner): ManagedScript {
+  script(tenant: string, version: number, sha256: string, runner: RouteRunner): ManagedScript {
     const level = this.#o.scriptLogLevels[tenant];
     const log = this.#o.scriptLog.child({ tenant, version }, level === undefined ? undefined : { level });
     return new ManagedScript(tenant, version, sha256, runner, log, this.#onIdle, this.#o.timers);
@@ -159,12 +159,12 @@ export class VersionLoader {
     return this.#o.compiler.compile(bytes, options, { tenant: spec.name, urgent });
   }
 
-  #link(spec: TenantSpec, module: CompiledModule): Result<ModuleRunner, RegistryError> {
+  #link(spec: TenantSpec, module: CompiledModule): Result<RouteRunner, RegistryError> {
     const options = {
       limits: spec.invocationLimits,
       ...(spec.capabilities && { capabilities: spec.capabilities }),
     };
-    return createRunner(module, this.#o.linker, options);
+    return createRouteRunner(module, this.#o.linker, options);
   }
 
   #corrupt(record: VersionRecord, problem: string): Result<never, RegistryError> {

@@ -6,10 +6,24 @@
 // table). It also keeps routes from nesting: a guest instance is never re-entered while one of its routes
 // runs (a KSR call that would run another route, as completing a transaction from inside a CANCEL's route
 // would, is deferred until the outermost route returned).
+//
+// A script whose module may wait in KSR calls (a remote store: SuspendingRunner) runs its request and reply
+// routes through `route`, which then returns a Promise: the caller goes on when it settles, and the event
+// loop serves other messages meanwhile. The transaction layer's routes (branch, onreply, failure) answer at
+// once through `run`: for such a script they run on its synchronous runner, where a KSR call that would
+// wait gets its failure value (counted in ksrTimeouts). While a suspended route waits, it is not "running"
+// for the deferral above: only the stretches where its guest code runs are (SuspendingRunner.segments).
 import type { Logger } from 'pino';
 import { hostLog } from '../kemi/host-log.ts';
 import { RouteContext, type RouteHost, type RouteKind } from '../kemi/index.ts';
-import type { Failure, RouteName } from '../runtime/index.ts';
+import type {
+  Failure,
+  Measured,
+  ModuleRunner,
+  RouteName,
+  RouteRunner,
+  SuspendingRunner,
+} from '../runtime/index.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { Source } from '../transport/index.ts';
 import { countIn, type RouterCounters } from './counters.ts';
@@ -71,6 +85,18 @@ export class RouteInvoker {
   readonly #guard: ScriptGuard;
   #depth = 0;
   #deferred: (() => void)[] = [];
+  /** Routes under way that may wait (route()): what shutdown waits for. */
+  readonly #waiting = new Set<Promise<unknown>>();
+  /** What a SuspendingRunner reports when its guest code starts or stops running (see the file's comment). */
+  readonly #segments = {
+    enter: () => {
+      this.#depth++;
+    },
+    leave: () => {
+      this.#depth--;
+      if (this.#depth === 0) this.#drain();
+    },
+  };
 
   readonly #stats: ScriptStats;
 
@@ -80,24 +106,99 @@ export class RouteInvoker {
     this.#stats = stats;
   }
 
-  /** Runs `kind`'s route on `script` under the tenant's failure policy; what the caller carries out. */
+  /**
+   * Runs `kind`'s route on `script` under the tenant's failure policy and answers at once; what the caller
+   * carries out. A script whose KSR calls may wait runs here on its synchronous runner (see the file's
+   * comment): `route` is for the callers that can wait.
+   */
   run<T>(script: Script, kind: PolicedRoute<T>): T {
-    let ran = script;
-    let ctx = kind.context(script, false);
-    let failure = this.#invoke(script, kind.route, ctx, kind.name);
+    const ctx = kind.context(script, false);
+    const failure = this.#invoke(script, kind.route, ctx, kind.name);
     if (failure === undefined) return kind.returned(ctx);
+    return this.#recover(script, kind, ctx, failure, false) as T;
+  }
+
+  /**
+   * As `run`, but a script whose KSR calls may wait runs on its SuspendingRunner: the result is then a
+   * Promise, settled once the route (and a fail-open run on the previous version) returned. It never
+   * rejects for a route's failure; an error of the caller's own callbacks rejects it.
+   */
+  route<T>(script: Script, kind: PolicedRoute<T>): T | Promise<T> {
+    if (!script.runner.suspends) return this.run(script, kind);
+    const running = this.#routeSuspending(script, script.runner, kind);
+    this.#waiting.add(running);
+    void running.then(
+      () => this.#waiting.delete(running),
+      () => this.#waiting.delete(running),
+    );
+    return running;
+  }
+
+  /** Settles when the routes under way now that may wait have settled (each wait is bounded). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#waiting]);
+  }
+
+  /** Routes under way that may wait. */
+  get waiting(): number {
+    return this.#waiting.size;
+  }
+
+  async #routeSuspending<T>(script: Script, runner: SuspendingRunner, kind: PolicedRoute<T>): Promise<T> {
+    const ctx = kind.context(script, false);
+    const failure = await this.#invokeSuspending(script, runner, kind.route, ctx, kind.name);
+    if (failure === undefined) return kind.returned(ctx);
+    if (failure.cause === 'busy') return this.#busy(script, kind, ctx, failure);
+    return this.#recover(script, kind, ctx, failure, true);
+  }
+
+  /**
+   * A failed run: fail-open runs the route again on the previous version (waiting for it when `wait` and
+   * its runner may wait), else the policy's outcome for the kind.
+   */
+  #recover<T>(
+    script: Script,
+    kind: PolicedRoute<T>,
+    ctx: RouteContext,
+    failure: Failure,
+    wait: boolean,
+  ): T | Promise<T> {
     const policy = this.#guard.policy(script);
     const fallback = kind.answered?.(ctx) ? undefined : this.#fallback(script, policy);
-    if (fallback !== undefined) {
-      kind.retrying?.(ctx);
-      this.#settle(script, ctx, failure, policy, 'fallback', kind.name);
-      ran = fallback;
-      ctx = kind.context(fallback, true);
-      failure = this.#invoke(fallback, kind.route, ctx, kind.name);
-      if (failure === undefined) return kind.returned(ctx);
-    }
+    if (fallback === undefined) return this.#give(script, kind, ctx, failure, policy);
+    kind.retrying?.(ctx);
+    this.#settle(script, ctx, failure, policy, 'fallback', kind.name);
+    const retry = kind.context(fallback, true);
+    const after = (again: Failure | undefined): T =>
+      again === undefined ? kind.returned(retry) : this.#give(fallback, kind, retry, again, policy);
+    const runner = fallback.runner;
+    if (wait && runner.suspends)
+      return this.#invokeSuspending(fallback, runner, kind.route, retry, kind.name).then(after);
+    return after(this.#invoke(fallback, kind.route, retry, kind.name));
+  }
+
+  /** No version is left to run the route: the policy's outcome for the kind, logged and counted. */
+  #give<T>(
+    ran: Script,
+    kind: PolicedRoute<T>,
+    ctx: RouteContext,
+    failure: Failure,
+    policy: FailurePolicy,
+  ): T {
     const { outcome, value } = kind.failed(ctx, policy);
     this.#settle(ran, ctx, failure, policy, outcome, kind.name);
+    return value;
+  }
+
+  /**
+   * The route was not run: max_suspended invocations of its version wait for KSR answers already. The
+   * message gets what a fail-closed 503 gives its kind (a request is answered 503); not the script's fault,
+   * so no fallback and nothing told to the breaker.
+   */
+  #busy<T>(script: Script, kind: PolicedRoute<T>, ctx: RouteContext, failure: Failure): T {
+    const { outcome, value } = kind.failed(ctx, BUSY_POLICY);
+    countIn(this.#counters.policyOutcomes, script.tenant, outcome);
+    hostLog(ctx, 'warn', 'route-busy', { route: kind.name ?? kind.route, outcome }, failure.message);
     return value;
   }
 
@@ -107,35 +208,101 @@ export class RouteInvoker {
     else this.#deferred.push(task);
   }
 
-  /** Runs `route` of `script` with `ctx`; the failure (counted by tenant and cause) when it failed. */
+  /**
+   * Runs `route` of `script` with `ctx` synchronously; the failure (counted by tenant and cause) when it
+   * failed.
+   */
   #invoke(
     script: Script,
     route: RouteName,
     ctx: RouteContext,
     name: string | undefined,
   ): Failure | undefined {
-    ctx.logMeter = script.runner.meter;
+    const runner = syncRunner(script.runner);
+    ctx.logMeter = runner.meter;
     this.#depth++;
     let failure: Failure | undefined;
     const started = performance.now();
     try {
-      const outcome = script.runner.invoke(route, ctx, name);
+      const outcome = runner.invoke(route, ctx, name);
       if (!outcome.ok) {
         failure = outcome.error;
         countIn(this.#counters.routeFailures, script.tenant, failure.cause);
-      } else if (script.runner.last.overran) this.#slow(script, ctx, name ?? route);
+      } else if (runner.last.overran) this.#slow(script, ctx, name ?? route);
     } finally {
       this.#depth--;
     }
+    // A suspending script's KSR calls that could not wait here (their answer was a Promise).
+    if (runner !== script.runner && runner.last.timeouts > 0)
+      this.#timedOut(script, ctx, runner.last.timeouts, runner.last.timedOutIn, false);
     this.#stats.invocation(
       script,
       route, // never the named route's name: the script picks it, and a label must stay few
       performance.now() - started,
-      script.runner.last.fuelUsed,
+      runner.last.fuelUsed,
       failure?.cause,
     );
     if (this.#depth === 0) this.#drain();
     return failure;
+  }
+
+  /**
+   * Runs `route` on a runner whose KSR calls may wait. The script stays pinned while it runs (its version
+   * is not unloaded under a suspended route); the time it spent waiting is not in its invocation time.
+   */
+  async #invokeSuspending(
+    script: Script,
+    runner: SuspendingRunner,
+    route: RouteName,
+    ctx: RouteContext,
+    name: string | undefined,
+  ): Promise<Failure | undefined> {
+    ctx.logMeter = runner.meterFor(ctx);
+    runner.segments = this.#segments;
+    const started = performance.now();
+    script.pin();
+    let measured: Measured;
+    try {
+      measured = await runner.invokeMeasured(route, ctx, name);
+    } finally {
+      script.unpin();
+    }
+    let failure: Failure | undefined;
+    const { outcome } = measured;
+    if (!outcome.ok) {
+      failure = outcome.error;
+      countIn(this.#counters.routeFailures, script.tenant, failure.cause);
+    } else if (measured.overran) this.#slow(script, ctx, name ?? route);
+    if (measured.timeouts > 0) this.#timedOut(script, ctx, measured.timeouts, measured.timedOutIn, true);
+    this.#stats.invocation(
+      script,
+      route,
+      performance.now() - started - measured.suspendedMs,
+      measured.fuelUsed,
+      failure?.cause,
+    );
+    return failure;
+  }
+
+  /** KSR calls of one invocation that got their failure value instead of a remote store's answer. */
+  #timedOut(
+    script: Script,
+    ctx: RouteContext,
+    count: number,
+    first: string | undefined,
+    waited: boolean,
+  ): void {
+    const fn = first ?? 'unknown';
+    for (let i = 0; i < count; i++) countIn(this.#counters.ksrTimeouts, script.tenant, fn);
+    hostLog(
+      ctx,
+      'warn',
+      'ksr-timeout',
+      { function: first, count },
+      waited
+        ? `${fn}: no answer within async_timeout_ms, the call got its failure value`
+        : `${fn} would wait for a remote store, which a ${ctx.kind} route cannot: the call got its failure value`,
+    );
   }
 
   /** The version a failed route runs again on under fail-open (never `script` itself). */
@@ -178,6 +345,17 @@ export class RouteInvoker {
   #drain(): void {
     while (this.#deferred.length > 0 && this.#depth === 0) this.#deferred.shift()!();
   }
+}
+
+/** What a message gets when its route was not run for max_suspended (RouteInvoker.#busy). */
+const BUSY_POLICY: FailurePolicy = {
+  mode: 'fail-closed',
+  reply: { status: 503, reason: 'Service Unavailable' },
+};
+
+/** The runner that answers at once: a suspending script's synchronous one. */
+function syncRunner(runner: RouteRunner): ModuleRunner {
+  return runner.suspends ? runner.now : runner;
 }
 
 function describe(outcome: PolicyOutcome, policy: FailurePolicy): string {

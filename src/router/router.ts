@@ -43,6 +43,7 @@ import {
   hasLooped,
   loopTag,
   PretranTable,
+  type ProxyClientEntry,
   type ProxyTransaction,
   serverKey,
   systemClock,
@@ -387,7 +388,26 @@ export class Router implements RouteHost {
       return;
     }
     this.scriptStats.request(script);
-    this.#invoker.run(script, this.#requestRoute(request, source, bytes, key));
+    const routed = this.#invoker.route(script, this.#requestRoute(request, source, bytes, key));
+    if (routed instanceof Promise) void routed.catch((e: unknown) => this.#afterRouteFailed(e, request));
+  }
+
+  /**
+   * What is left to do after a route that waited (a KSR call answered by a remote store) threw: a bug of
+   * the server's, logged; the message is left to its sender's retransmission. Never an unhandled rejection.
+   */
+  #afterRouteFailed(error: unknown, msg: SipRequest | SipResponse): void {
+    this.logLimit.warn(
+      this.#log,
+      'route-completion-failed',
+      { callId: msg.callId, err: error },
+      `the work after a route that waited failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+
+  /** Settles when the routes that wait for KSR answers now have settled (shutdown waits for them). */
+  routesSettled(): Promise<void> {
+    return this.#invoker.settled();
   }
 
   /**
@@ -485,8 +505,21 @@ export class Router implements RouteHost {
       this.scriptStats.reply(script, 'received', received.status);
     }
     const response = script
-      ? this.#invoker.run(script, this.#replyRoute(received, source, bytes, tx))
+      ? this.#invoker.route(script, this.#replyRoute(received, source, bytes, tx))
       : received;
+    if (response instanceof Promise) {
+      void response
+        .then((r) => this.#afterReplyRoute(r, entry, source))
+        .catch((e: unknown) => this.#afterRouteFailed(e, received));
+    } else this.#afterReplyRoute(response, entry, source);
+  }
+
+  /** A response once the reply route ran: to its transaction, forwarded statelessly, or dropped. */
+  #afterReplyRoute(
+    response: SipResponse | undefined,
+    entry: ProxyClientEntry | undefined,
+    source: Source,
+  ): void {
     if (response === undefined) this.counters.repliesDropped++;
     else if (entry) this.tm.deliver(entry, response, source);
     else if (!this.tm.forwardStateless(response)) this.counters.repliesDropped++;

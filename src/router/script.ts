@@ -3,14 +3,14 @@
 // Transactions and dialogs pin the script that created them, so their later routes run on the same
 // version even after another was activated, and the version is unloaded only once nothing pins it.
 import type { Logger } from 'pino';
-import type { ModuleRunner } from '../runtime/index.ts';
+import type { RouteRunner } from '../runtime/index.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
 import type { Source } from '../transport/index.ts';
 
 export interface Script {
   readonly tenant: string;
   readonly version: number;
-  readonly runner: ModuleRunner;
+  readonly runner: RouteRunner;
   /** Bound to tenant and version. */
   readonly log: Logger;
   /** Transactions and dialogs running on this script now. */
@@ -27,7 +27,7 @@ export interface ScriptSelector {
 }
 
 /** A script with plain pin counting, for a server that loads one route and never swaps it. */
-export function fixedScript(tenant: string, version: number, runner: ModuleRunner, log: Logger): Script {
+export function fixedScript(tenant: string, version: number, runner: RouteRunner, log: Logger): Script {
   let pins = 0;
   return {
     tenant,

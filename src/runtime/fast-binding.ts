@@ -13,6 +13,27 @@ export type HostImpl = (ctx: Context, ...args: never[]) => unknown;
 export type HostFunction = Function;
 export type Factory = (store: Store, impl: HostImpl, helpers: Helpers) => HostFunction;
 
+/**
+ * How a host function treats a table function that may answer with a Promise (LinkerOptions.suspending):
+ * `sync`, it never does (today's binding); `suspending`, the binding is a `WebAssembly.Suspending` import
+ * and the guest waits for the answer (bounded by `Store.asyncTimeoutMs`), the result written to guest
+ * memory when it arrives; `unwaited`, the route runs where nothing can wait (an instance called without
+ * `WebAssembly.promising`): a Promise is answered at once with the function's failure value, as a timeout.
+ */
+export type BindingMode = 'sync' | 'suspending' | 'unwaited';
+
+/**
+ * What a KSR function gives the guest when its answer did not come in time (or could not be waited for):
+ * what Kamailio's function gives when its database is unreachable (-1, false, none, "").
+ */
+const FAILURE_VALUE: Record<string, string> = {
+  none: 'undefined',
+  s32: '-1',
+  bool: 'false',
+  string: "''",
+  'option<string>': 'undefined',
+};
+
 /** Parameter and result types the generator handles; checkBindings reports any other as a mismatch. */
 export const BINDABLE_PARAMS: ReadonlySet<string> = new Set(['string', 's32']);
 export const BINDABLE_RESULTS: ReadonlySet<string> = new Set([
@@ -29,7 +50,7 @@ const SHORT_WRITE = 32;
 const WIDE = /[^\0-\xff]/;
 
 /** Generates the factory for one function of interface `iface`. Throws for types outside the bindable set. */
-export function hostFactory(iface: string, fn: WitFunction): Factory {
+export function hostFactory(iface: string, fn: WitFunction, mode: BindingMode = 'sync'): Factory {
   const where = `${iface}.${fn.name}`;
   const W = JSON.stringify(where);
   const params: string[] = [];
@@ -71,25 +92,36 @@ export function hostFactory(iface: string, fn: WitFunction): Factory {
     'let r;',
     `try { r = F(S.ctx${args.map((a) => `, ${a}`).join('')}); } catch (e) { H.hostError(S, ${W}, e); }`,
   );
+  const written: string[] = [];
   switch (result) {
     case 'none':
       break;
     case 's32':
-      body.push('return r | 0;');
+      written.push('return r | 0;');
       break;
     case 'bool':
-      body.push('return r ? 1 : 0;');
+      written.push('return r ? 1 : 0;');
       break;
     case 'string':
-      body.push(`H.putString(S, ${W}, r, rp);`);
+      written.push(`H.putString(S, ${W}, r, rp);`);
       break;
     case 'option<string>':
-      body.push(
+      written.push(
         'if (r === undefined || r === null) m[rp] = 0;',
         `else { H.putString(S, ${W}, r, rp + ${optionPayloadOffset(result)}); S.u8[rp] = 1; }`,
       );
       break;
   }
+  const thenable = "r !== null && typeof r === 'object' && typeof r.then === 'function'";
+  if (mode === 'suspending') {
+    // The result is written once the answer came: guest memory views are taken again then.
+    body.push(
+      `if (${thenable}) return H.later(S, ${W}, r, ${FAILURE_VALUE[result]}, (r) => { let m = S.u8; if (m.length === 0) m = S.views(); ${written.join(' ')} });`,
+    );
+  } else if (mode === 'unwaited') {
+    body.push(`if (${thenable}) r = H.unwaited(S, ${W}, r, ${FAILURE_VALUE[result]});`);
+  }
+  body.push(...written);
   const ident = `ksr_${iface}_${fn.name}`.replace(/[^A-Za-z0-9_]/g, '_');
   const source = `'use strict';\nreturn function ${ident}(${params.join(', ')}) {\n  ${body.join('\n  ')}\n};`;
   return new Function('S', 'F', 'H', source) as Factory;
@@ -103,6 +135,14 @@ export interface Helpers {
   badRetptr(S: Store, where: string, ptr: number): never;
   hostError(S: Store, where: string, error: unknown): never;
   putString(S: Store, where: string, value: unknown, at: number): void;
+  later(
+    S: Store,
+    where: string,
+    answer: PromiseLike<unknown>,
+    failure: unknown,
+    write: (r: unknown) => unknown,
+  ): Promise<unknown>;
+  unwaited(S: Store, where: string, answer: PromiseLike<unknown>, failure: unknown): unknown;
 }
 
 export const helpers: Helpers = {
@@ -163,6 +203,53 @@ export const helpers: Helpers = {
     const w = at >>> 2;
     S.i32[w] = ptr;
     S.i32[w + 1] = value.length;
+  },
+  later(S, where, answer, failure, write) {
+    const started = S.suspend();
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      // Each branch runs once: the answer, its rejection or the timeout, whichever comes first; a late
+      // answer (or rejection) is ignored, never unhandled.
+      const finish = (value: unknown): void => {
+        try {
+          resolve(write(value));
+        } catch (e) {
+          reject(e);
+        }
+      };
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        S.resume(started);
+        S.timedOut(where);
+        finish(failure);
+      }, S.asyncTimeoutMs);
+      Promise.resolve(answer).then(
+        (value) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          S.resume(started);
+          finish(value);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          S.resume(started);
+          try {
+            helpers.hostError(S, where, error);
+          } catch (e) {
+            reject(e);
+          }
+        },
+      );
+    });
+  },
+  unwaited(S, where, answer, failure) {
+    Promise.resolve(answer).catch(() => {});
+    S.timedOut(where);
+    return failure;
   },
 };
 

@@ -23,7 +23,7 @@ export {
   type InvocationLimits,
   type ModuleLimits,
 } from './limits.ts';
-export { Linker } from './linker.ts';
+export { Linker, type LinkerOptions, suspendingName } from './linker.ts';
 export type { LoadError, LoadErrorCode } from './load-error.ts';
 export {
   createRunner,
@@ -43,6 +43,12 @@ export {
   serveJobs,
   type WorkerProblem,
 } from './supervised-worker.ts';
+export {
+  createRouteRunner,
+  type Measured,
+  type RouteRunner,
+  SuspendingRunner,
+} from './suspending-runner.ts';
 export { ThreadTranspiler } from './thread-transpiler.ts';
 export { type Transpiled, type TranspileResult, type Transpiler, WorkerTranspiler } from './transpile.ts';
 export { setV8Flags } from './v8-flags.ts';

@@ -69,6 +69,18 @@ export interface InvocationLimits {
    * time, bounds their CPU whatever the load; this deadline backs it up.
    */
   readonly jsDeadlineMs: number;
+  /**
+   * Invocations of one module version that may be under way at once when its KSR calls can wait for a
+   * remote store (LinkerOptions.suspending): each needs an instance of its own (a suspended instance cannot
+   * be entered again). Past it a message's route is not run (cause `busy`: the server answers 503).
+   */
+  readonly maxSuspended: number;
+  /**
+   * The longest wait for one suspending KSR call's answer, in milliseconds; past it the call gives the guest
+   * its failure value (-1, false, none, "": what Kamailio's function gives when its database is
+   * unreachable) and the route goes on. Time waited does not count against `deadlineMs`.
+   */
+  readonly asyncTimeoutMs: number;
 }
 
 export const defaultModuleLimits: ModuleLimits = {
@@ -93,6 +105,11 @@ export const defaultInvocationLimits: InvocationLimits = {
   // Near the largest budget (2^31 - 1); docs/guests.md has the units a JavaScript route is charged.
   jsFuel: 2_000_000_000,
   jsDeadlineMs: 100,
+  // A pool this size of an AssemblyScript or Rust guest holds 2-40 MiB; Redis answers in well under a ms,
+  // so 32 waits at once is thousands of messages a second per version.
+  maxSuspended: 32,
+  // Far above a Redis round trip, below an INVITE's first retransmission (T1 = 500 ms) twice over.
+  asyncTimeoutMs: 1000,
 };
 
 export type HostLimit = 'string' | 'arguments' | 'calls' | 'log' | 'deadline' | 'context';

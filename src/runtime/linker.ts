@@ -5,7 +5,14 @@
 // caches (the factories, jco's compiled glue) live as long as it does: one linker per server.
 import type { KsrFunction, KsrModule } from '../kemi/define.ts';
 import type { CompiledModule, FastModule, JcoModule } from './engine.ts';
-import { type Factory, type HostFunction, type HostImpl, helpers, hostFactory } from './fast-binding.ts';
+import {
+  type BindingMode,
+  type Factory,
+  type HostFunction,
+  type HostImpl,
+  helpers,
+  hostFactory,
+} from './fast-binding.ts';
 import { GlueCache } from './glue.ts';
 import { HostLimitError } from './limits.ts';
 import { type LoadError, loadError } from './load-error.ts';
@@ -21,15 +28,34 @@ import { ksrPackage, qualifiedName, type WitFunction, type WitPackage } from './
 
 const WIDE = /[^\0-\xff]/;
 
+export interface LinkerOptions {
+  /** The KSR contract the tables implement (wit/ksr.wit when absent). */
+  readonly pkg?: WitPackage;
+  /**
+   * The KSR functions whose table implementation may answer with a Promise (its store is remote), each as
+   * `'<interface>#<function>'` with the WIT names: `'registrar#lookup'`, `'htable#sht-inc'`. A module that
+   * imports one of them runs its routes through JSPI (SuspendingRunner); every other module is linked and
+   * run as if the set were empty.
+   */
+  readonly suspending?: ReadonlySet<string>;
+}
+
+/** The name LinkerOptions.suspending knows a KSR function by. */
+export function suspendingName(iface: string, fn: string): string {
+  return `${iface}#${fn}`;
+}
+
 export class Linker {
   readonly pkg: WitPackage;
+  readonly suspending: ReadonlySet<string>;
   /** jco's glue compiled once per glue text, for the instances of jco-path modules. */
   readonly glue = new GlueCache();
   private readonly tables = new Map<string, Map<string, KsrFunction>>();
   private readonly factories = new Map<string, Factory>();
 
-  constructor(modules: readonly KsrModule[], pkg: WitPackage = ksrPackage) {
-    this.pkg = pkg;
+  constructor(modules: readonly KsrModule[], options: LinkerOptions = {}) {
+    this.pkg = options.pkg ?? ksrPackage;
+    this.suspending = options.suspending ?? new Set();
     for (const m of modules) this.tables.set(m.name, new Map(m.functions.map((f) => [f.name, f])));
   }
 
@@ -49,23 +75,49 @@ export class Linker {
         );
       }
     }
+    const waits = this.suspendingImports(module);
+    if (module.path === 'jco' && waits.length > 0) {
+      // jco's JSPI mode rewrites the glue at transpile time (before the server's tables are known) and
+      // turns each route into an async function of the glue's own: not supported here.
+      return loadError(
+        'unsupported',
+        `the module imports ${waits.map((w) => w.replace('#', '.')).join(', ')}, which may wait for a remote store (cluster); a componentize-js guest cannot wait in a KSR call on this server: use an embedded store for it, or an AssemblyScript or Rust guest`,
+      );
+    }
     return undefined;
   }
 
-  /** Imports object for the guest's core module on the fast path, bound to `store`. */
-  fastImports(module: FastModule, store: Store): WebAssembly.Imports {
-    const imports: Record<string, Record<string, HostFunction | RuntimeImport>> = {};
+  /** The functions `module` imports that may answer with a Promise (LinkerOptions.suspending names). */
+  suspendingImports(module: CompiledModule): string[] {
+    if (this.suspending.size === 0) return [];
+    const names: string[] = [];
+    for (const { iface, fn } of module.meta.functions) {
+      const name = suspendingName(iface, fn);
+      if (this.suspending.has(name)) names.push(name);
+    }
+    return names;
+  }
+
+  /**
+   * Imports object for the guest's core module on the fast path, bound to `store`. `mode` applies to the
+   * suspending functions only (the others are always 'sync'): 'suspending' for an instance whose routes are
+   * called through WebAssembly.promising, 'unwaited' for one called directly.
+   */
+  fastImports(module: FastModule, store: Store, mode: BindingMode = 'sync'): WebAssembly.Imports {
+    const imports: Record<string, Record<string, HostFunction | RuntimeImport | SuspendingImport>> = {};
     for (const { iface, fn } of module.bindings) {
-      const key = `${iface}.${fn}`;
+      const own = mode !== 'sync' && this.suspending.has(suspendingName(iface, fn)) ? mode : 'sync';
+      const key = `${iface}.${fn}/${own}`;
       let factory = this.factories.get(key);
       if (!factory) {
-        factory = hostFactory(iface, this.wit(iface, fn) as WitFunction);
+        factory = hostFactory(iface, this.wit(iface, fn) as WitFunction, own);
         this.factories.set(key, factory);
       }
       const impl = this.tables.get(iface)?.get(fn)?.impl as HostImpl;
       const moduleName = qualifiedName(this.pkg, iface);
       imports[moduleName] ??= {};
-      imports[moduleName][fn] = factory(store, impl, helpers);
+      const bound = factory(store, impl, helpers);
+      imports[moduleName][fn] = own === 'suspending' ? new WebAssembly.Suspending(bound) : bound;
     }
     imports[RUNTIME_IMPORT] = runtimeImports(store);
     return imports as WebAssembly.Imports;
@@ -94,6 +146,7 @@ export class Linker {
 }
 
 type RuntimeImport = WebAssembly.Global | ((left: number) => number);
+type SuspendingImport = WebAssembly.Suspending;
 
 /** What the rewrite makes a core module import from `kemi:runtime`: the fuel globals and the checkpoint. */
 export function runtimeImports(store: Store): Record<string, RuntimeImport> {

@@ -7,7 +7,7 @@ import { isStackOverflow } from './fast-binding.ts';
 import { instantiate, type RouteInstance, type RouteName } from './instance.ts';
 import { defaultInvocationLimits, HostLimitError, type InvocationLimits } from './limits.ts';
 import type { Linker } from './linker.ts';
-import type { LoadError } from './load-error.ts';
+import { type LoadError, loadError } from './load-error.ts';
 import { CHECKPOINT_UNITS, type Context, FIRST_SLICE_UNITS, fuelUsed, Store } from './store.ts';
 
 export type FailureCause =
@@ -26,8 +26,16 @@ export type FailureCause =
   | 'trap'
   /** A host-side limit: string size, KSR call count, log bytes, KSR call outside a route. */
   | 'limit'
-  /** A KSR implementation threw: a bug in the host, reported with the function's name. */
+  /**
+   * A KSR implementation threw (or its Promise was rejected): a bug in the host, or a remote store's error,
+   * reported with the function's name.
+   */
   | 'host'
+  /**
+   * Not run: as many invocations of this module version as `maxSuspended` allows wait for KSR answers
+   * already (SuspendingRunner). Not the script's fault: the server answers 503, the breaker is not told.
+   */
+  | 'busy'
   /**
    * The route returned, but after its deadline (the time went where no checkpoint sees it: inside KSR
    * calls between the checks). Not a failure of the message (what the route did stands); counted toward
@@ -46,7 +54,7 @@ export interface Failure {
 /** A route that returned gives the shared OK (src/result.ts): the per-message path allocates no outcome. */
 export type Outcome = Result<void, Failure>;
 
-const CAUGHT = 'the route caught a host error and went on: ';
+export const CAUGHT = 'the route caught a host error and went on: ';
 
 /**
  * The deadline of a route's first invocation on a runner (and of its first instantiation), when the limit is
@@ -86,7 +94,11 @@ const KNOWN_METHODS = new Set([
   'MESSAGE',
   'PUBLISH',
 ]);
-const ROUTE_BIT: Record<RouteName, number> = { 'request-route': 1, 'reply-route': 2, 'named-route': 4 };
+export const ROUTE_BIT: Record<RouteName, number> = {
+  'request-route': 1,
+  'reply-route': 2,
+  'named-route': 4,
+};
 
 /** What the log tables use to report bytes written; the charge applies to the invocation in progress. */
 export interface HostMeter {
@@ -101,7 +113,10 @@ export interface RunnerOptions {
 
 export type RunnerResult = Result<ModuleRunner, LoadError>;
 
-/** Links `module` against the tables under the tenant's capabilities and returns its runner. */
+/**
+ * Links `module` against the tables under the tenant's capabilities and returns its synchronous runner. A
+ * module that imports a suspending function (LinkerOptions.suspending) is refused: createRouteRunner.
+ */
 export function createRunner(
   module: CompiledModule,
   linker: Linker,
@@ -109,10 +124,21 @@ export function createRunner(
 ): RunnerResult {
   const refused = linker.check(module, options.capabilities ? new Set(options.capabilities) : undefined);
   if (refused) return err(refused);
+  const waits = linker.suspendingImports(module);
+  if (waits.length > 0) {
+    return err(
+      loadError(
+        'unsupported',
+        `the module imports ${waits.join(', ')}, which may wait: link it with createRouteRunner`,
+      ),
+    );
+  }
   return ok(new ModuleRunner(module, linker, { ...defaultInvocationLimits, ...options.limits }));
 }
 
 export class ModuleRunner {
+  /** Its `invoke` returns the outcome itself (SuspendingRunner's returns a Promise of it). */
+  readonly suspends = false;
   readonly module: CompiledModule;
   readonly limits: InvocationLimits;
   readonly meter: HostMeter;
@@ -128,6 +154,13 @@ export class ModuleRunner {
     overran: boolean;
     /** The wall-clock budget it ran under: the route deadline, or COLD_DEADLINE_MS when it was cold. */
     deadlineMs: number;
+    /**
+     * KSR calls that got their failure value because their answer was a Promise, which a route run here
+     * cannot wait for (the synchronous runner of a suspending module: SuspendingRunner.now).
+     */
+    timeouts: number;
+    /** The first of them: `registrar.lookup`. */
+    timedOutIn: string | undefined;
   };
   // What `last.fuelUsed` reads: the fuel globals and budget only, not the store (it would keep a failed
   // instance's memory alive).
@@ -158,6 +191,8 @@ export class ModuleRunner {
       logBytes: 0,
       overran: false,
       deadlineMs: limits.deadlineMs,
+      timeouts: 0,
+      timedOutIn: undefined,
     };
   }
 
@@ -221,6 +256,8 @@ export class ModuleRunner {
       this.lastSpent = store.stopped === undefined ? undefined : store.spent;
       this.last.ksrCalls = Math.min(store.calls, store.maxCalls + 1);
       this.last.logBytes = store.logBytes;
+      this.last.timeouts = store.timeouts;
+      if (store.timeouts > 0) this.last.timedOutIn = store.timedOutIn;
       store.end();
     }
   }

@@ -34,6 +34,12 @@ export const CHECKPOINT_UNITS = 5_000;
  */
 export const FIRST_SLICE_UNITS = 64_000;
 
+/** Hooks for the stretches where a suspending instance's guest code runs (between its waits). */
+export interface Segments {
+  enter(): void;
+  leave(): void;
+}
+
 /** Why `tick` ended an invocation: its fuel budget or its wall-clock deadline was spent. */
 export type Stop = 'fuel' | 'deadline';
 const EMPTY_I32 = new Int32Array(0);
@@ -59,6 +65,18 @@ export class Store {
    * guest with exception handling can catch it and return normally; the runner fails the invocation anyway.
    */
   raised: unknown = undefined;
+
+  /** The bound on one wait for a suspending KSR function's answer (InvocationLimits.asyncTimeoutMs). */
+  asyncTimeoutMs = 0;
+  /** KSR calls of this invocation whose answer did not come in time (or could not be waited for). */
+  timeouts = 0;
+  /** The first of them: `registrar.lookup`. */
+  timedOutIn: string | undefined = undefined;
+  /** Waits for a KSR answer in this invocation, and the time they took (not counted against the deadline). */
+  suspensions = 0;
+  suspendedMs = 0;
+  /** Told when this instance's guest code stops running to wait, and when it runs again (SuspendingRunner). */
+  segments: Segments | undefined = undefined;
 
   /**
    * The fuel counter: the units left in the current slice. Created here and imported by the guest ('import',
@@ -162,12 +180,42 @@ export class Store {
     this.setDeadline(now, deadlineMs);
     this.hostFault = undefined;
     this.raised = undefined;
+    this.asyncTimeoutMs = limits.asyncTimeoutMs;
+    this.timeouts = 0;
+    this.timedOutIn = undefined;
+    this.suspensions = 0;
+    this.suspendedMs = 0;
     this.setFuel(Math.min(limits.fuel, 0x7fffffff), firstSlice);
   }
 
   setDeadline(now: number, ms: number): void {
     this.deadline = now + ms;
     this.deadlineMs = ms;
+  }
+
+  /** The guest waits for a KSR answer from now on; returns when it started (for resume). */
+  suspend(): number {
+    this.suspensions++;
+    this.segments?.leave();
+    return performance.now();
+  }
+
+  /**
+   * The answer came (or the wait ended): the time spent waiting moves the deadline on. The deadline bounds
+   * how long the guest holds the event loop, and a suspended guest holds nothing; the wait has its own
+   * bound (asyncTimeoutMs). Fuel counts guest work only, so waiting costs none.
+   */
+  resume(started: number): void {
+    const waited = performance.now() - started;
+    this.deadline += waited;
+    this.suspendedMs += waited;
+    this.segments?.enter();
+  }
+
+  /** A KSR call in `where` got its failure value: its answer did not come in time, or could not be waited for. */
+  timedOut(where: string): void {
+    this.timeouts++;
+    this.timedOutIn ??= where;
   }
 
   /** Releases the context: any KSR call from now on (there should be none) fails. */

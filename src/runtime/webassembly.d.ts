@@ -3,7 +3,7 @@
 // those libs, delete this file.
 
 declare namespace WebAssembly {
-  type ImportValue = ExportValue | number | bigint;
+  type ImportValue = ExportValue | Suspending | number | bigint;
   // biome-ignore lint/complexity/noBannedTypes: exported functions have any core signature.
   type ExportValue = Function | Global | Memory | Table;
   type ModuleImports = Record<string, ImportValue>;
@@ -81,6 +81,14 @@ declare namespace WebAssembly {
     module: Module;
     instance: Instance;
   }
+
+  /** JSPI: a host function the guest may wait on (it returns a Promise; the guest suspends until it settles). */
+  class Suspending {
+    // biome-ignore lint/complexity/noBannedTypes: a host function of any core signature.
+    constructor(fn: Function);
+  }
+  /** JSPI: an export called so that the imports it reaches may suspend; returns a Promise of its result. */
+  function promising<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => Promise<R>;
 
   function compile(bytes: BufferSource): Promise<Module>;
   function instantiate(bytes: BufferSource, imports?: Imports): Promise<WebAssemblyInstantiatedSource>;

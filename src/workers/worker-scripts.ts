@@ -15,7 +15,7 @@ import {
   type ScriptGuard,
 } from '../router/failure-policy.ts';
 import type { Script } from '../router/script.ts';
-import { type CompiledModule, createRunner, type FailureCause, type Linker } from '../runtime/index.ts';
+import { type CompiledModule, createRouteRunner, type FailureCause, type Linker } from '../runtime/index.ts';
 
 /** One loaded version as the primary posts it: the compiled module crosses threads by structured clone. */
 export interface VersionView {
@@ -144,7 +144,7 @@ export class WorkerScripts implements ScriptGuard {
     const loaded = t.loaded.get(view.version);
     if (loaded !== undefined && !loaded.unloaded) return ok(loaded);
     const { spec } = t;
-    const runner = createRunner(view.module, this.#o.linker, {
+    const runner = createRouteRunner(view.module, this.#o.linker, {
       limits: spec.invocationLimits,
       ...(spec.capabilities && { capabilities: spec.capabilities }),
     });
