@@ -8,7 +8,7 @@ import { type AdminServer, type MetricSources, startAdmin } from './admin/index.
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { ClusterNode } from './cluster/index.ts';
-import { openHtables, sharedBreaker } from './cluster/shared-stores.ts';
+import { openHtables, sharedBreaker, suspendingFunctions } from './cluster/shared-stores.ts';
 import { accSettings } from './config/acc-schema.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { dialogSettings } from './config/dialog-schema.ts';
@@ -260,7 +260,8 @@ export async function startServer(
       tenants: specs,
       store,
       compiler,
-      linker: new Linker(ksrModules),
+      // The KSR functions of stores kept in Redis answer Promises: linked as suspending imports (JSPI).
+      linker: new Linker(ksrModules, { suspending: suspendingFunctions(config, specs) }),
       log: storeLog,
       scriptLog: log,
       scriptLogLevels: tenantLogLevels,
