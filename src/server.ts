@@ -8,7 +8,12 @@ import { type AdminServer, type MetricSources, startAdmin } from './admin/index.
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { ClusterNode } from './cluster/index.ts';
-import { openHtables, sharedBreaker, suspendingFunctions } from './cluster/shared-stores.ts';
+import {
+  openHtables,
+  shareDialogCounts,
+  sharedBreaker,
+  suspendingFunctions,
+} from './cluster/shared-stores.ts';
 import { accSettings } from './config/acc-schema.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { dialogSettings } from './config/dialog-schema.ts';
@@ -252,6 +257,18 @@ export async function startServer(
   const sharedCounters: Record<string, SharedStoreCounters> = {};
   const clusterLog = log.child({ layer: 'cluster' });
   const sharedFailures = sharedBreaker(config, cluster, clusterLog, logLimit, sharedCounters);
+  const tenantNames = specs.map((spec) => spec.name);
+  const dialogSharing = shareDialogCounts(
+    config,
+    cluster,
+    dialogs,
+    tenantNames,
+    timers,
+    clusterLog,
+    logLimit,
+    sharedCounters,
+  );
+  if (dialogSharing) stops.push(async () => dialogSharing.cancel());
   let registry: Registry | undefined;
   if (store !== undefined) {
     const compiler = compilerFor(config.compile);

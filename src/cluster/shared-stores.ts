@@ -2,13 +2,16 @@
 // `[cluster.stores.<store>]` chooses: which KSR functions may then answer a Promise (the linker links them
 // as suspending imports), and the stores themselves, made on the cluster's command connection.
 import type { Logger } from 'pino';
+import type { CallbackGuard } from '../callback-guard.ts';
 import type { Config } from '../config/schema.ts';
+import { DIALOG_SUSPENDING } from '../kemi/dialog.ts';
 import { HTABLE_SUSPENDING } from '../kemi/htable.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import type { SharedFailures, TenantSpec } from '../registry/index.ts';
-import { HtableStore, type SharedStoreCounters, sharedStoreLink } from '../state/index.ts';
+import { type DialogStore, HtableStore, type SharedStoreCounters, sharedStoreLink } from '../state/index.ts';
 import type { ClusterNode } from './cluster-node.ts';
 import { SharedBreaker } from './shared-breaker.ts';
+import { SharedDialogCounts } from './shared-dialog-counts.ts';
 import { htableBase } from './store-keys.ts';
 
 /** True when the cluster keeps the tenants' htables in Redis and some table is not node-local. */
@@ -21,7 +24,10 @@ function htablesInRedis(config: Config, specs: readonly TenantSpec[]): boolean {
 
 /** The `'<interface>#<function>'` names that may answer a Promise with this configuration. */
 export function suspendingFunctions(config: Config, specs: readonly TenantSpec[]): Set<string> {
-  return new Set(htablesInRedis(config, specs) ? HTABLE_SUSPENDING : []);
+  return new Set([
+    ...(htablesInRedis(config, specs) ? HTABLE_SUSPENDING : []),
+    ...(config.cluster?.stores.dialog.backend === 'redis' ? DIALOG_SUSPENDING : []),
+  ]);
 }
 
 /**
@@ -78,4 +84,44 @@ export function sharedBreaker(
   });
   counters.breaker = link.counters;
   return new SharedBreaker(link, config.cluster!.prefix);
+}
+
+/**
+ * Dialog profile sizes counted by all nodes (`[cluster.stores.dialog]`): this node's contribution written
+ * to Redis as it changes and every heartbeat; get_profile_size then answers the cluster's sum. Answers
+ * what stops it, or undefined when the sizes stay this node's.
+ */
+export function shareDialogCounts(
+  config: Config,
+  cluster: ClusterNode | undefined,
+  dialogs: DialogStore,
+  tenants: readonly string[],
+  timers: CallbackGuard,
+  log: Logger,
+  logLimit: LogLimiter,
+  counters: Record<string, SharedStoreCounters>,
+): { cancel(): void } | undefined {
+  const c = config.cluster;
+  if (cluster === undefined || c === undefined || c.stores.dialog.backend !== 'redis') return undefined;
+  const link = sharedStoreLink({
+    store: 'dialog',
+    redis: cluster.redis,
+    timeoutMs: c.stores.dialog.timeout_ms,
+    unavailable: c.stores.dialog.unavailable,
+    log,
+    logLimit,
+  });
+  counters.dialog = link.counters;
+  const shared = new SharedDialogCounts(
+    {
+      link,
+      prefix: c.prefix,
+      node: cluster.name,
+      tenants,
+      heartbeatMs: c.heartbeat_ms,
+      ttlMs: c.node_ttl_ms ?? c.heartbeat_ms * 3,
+    },
+    dialogs,
+  );
+  return shared.start(timers);
 }

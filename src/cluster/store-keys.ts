@@ -10,3 +10,8 @@ export function htableBase(prefix: string, tenant: string, table: string): strin
 export function breakerBase(prefix: string, tenant: string, version: number): string {
   return `${prefix}tenant:${tenant}:breaker:v${version}:`;
 }
+
+/** A tenant's dialog profile sizes per node: `<base>node:<name>` (hash, expiring), `<base>nodes` (set). */
+export function dialogProfilesBase(prefix: string, tenant: string): string {
+  return `${prefix}tenant:${tenant}:dialog-profiles:`;
+}

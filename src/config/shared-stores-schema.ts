@@ -37,6 +37,8 @@ const breakerStoreSchema = z
 export const SHARED_STORES_SHAPE = {
   /** KSR.htable: a counter (a per-tenant call limit) is one value for every node. */
   htable: sharedStoreSchema('cache'),
+  /** Dialog profile sizes (get_profile_size): the dialogs of all nodes count together. */
+  dialog: sharedStoreSchema('cache'),
   /** The circuit breaker: failures of all nodes within the window count together. */
   breaker: breakerStoreSchema,
 };

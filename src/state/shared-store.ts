@@ -35,7 +35,7 @@ export interface SharedStoreLink {
   script(
     redis: Redis,
     lua: string,
-    keys: Buffer[],
+    keys: (Buffer | string)[],
     args: (Buffer | string)[],
     buffers?: boolean,
   ): Promise<unknown>;
