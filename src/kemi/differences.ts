@@ -378,6 +378,13 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
       'is back. A route enforcing a limit should treat -255 as over the limit.',
   },
   {
+    ksr: 'dialog.get-profile-size',
+    difference:
+      "With [cluster.stores.dialog] in Redis: the dialogs of all nodes (a killed node's leave the count after " +
+      'node_ttl_ms); the guest suspends while Redis answers. With `unavailable = \"fail\"` -1 when Redis did ' +
+      "not answer; with `\"cache\"` this node's own count. Kamailio shares profiles through DMQ instead.",
+  },
+  {
     ksr: 'siptrace.sip-trace-dst',
     absent: true,
     difference:
