@@ -79,7 +79,7 @@ async function startNode(name: string): Promise<Node> {
         redis: redis.url,
         node: name,
         heartbeat_ms: 300,
-        stores: { htable: { unavailable: 'cache' } },
+        stores: { htable: { unavailable: 'cache', timeout_ms: 2000 } },
       },
       tenants: [
         {
@@ -181,9 +181,14 @@ describe('a per-tenant call limit across three nodes sharing one Redis', () => {
     expect(await send(nodes[1], 'BYE', 'any-call')).toEqual([200, LIMIT - 1]);
     expect(await send(nodes[0], 'INVITE', `again-${Date.now()}`)).toEqual([200, LIMIT]);
     expect(await redis.command('GET', 'kemi-wasm:tenant:acme:htable:calls:item:acme')).toContain(`i${LIMIT}`);
-    // The route's sht_inc suspended the guest while Redis answered: no route failed.
-    for (const node of nodes)
-      expect(node.process.lines.filter((l) => Number(l.level) >= 50).map((l) => l.msg)).toEqual([]);
+    // The route's sht_inc suspended the guest while Redis answered: no route failed, Redis always answered.
+    for (const node of nodes) {
+      const failures = node.process.lines.filter(
+        (l) =>
+          String(l.msg).startsWith('route failed') || String(l.logCause).startsWith('cluster-store-htable'),
+      );
+      expect(failures.map((l) => l.msg)).toEqual([]);
+    }
   }, 60_000);
 
   it('a node-local table counts on each node alone', async () => {
