@@ -12,6 +12,7 @@ import {
   openHtables,
   shareDialogCounts,
   sharedBreaker,
+  sharePike,
   suspendingFunctions,
 } from './cluster/shared-stores.ts';
 import { accSettings } from './config/acc-schema.ts';
@@ -269,6 +270,8 @@ export async function startServer(
     sharedCounters,
   );
   if (dialogSharing) stops.push(async () => dialogSharing.cancel());
+  const pikeSharing = sharePike(config, cluster, pike, timers, clusterLog, logLimit, sharedCounters);
+  if (pikeSharing) stops.push(async () => pikeSharing.cancel());
   let registry: Registry | undefined;
   if (store !== undefined) {
     const compiler = compilerFor(config.compile);

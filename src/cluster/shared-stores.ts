@@ -8,10 +8,17 @@ import { DIALOG_SUSPENDING } from '../kemi/dialog.ts';
 import { HTABLE_SUSPENDING } from '../kemi/htable.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import type { SharedFailures, TenantSpec } from '../registry/index.ts';
-import { type DialogStore, HtableStore, type SharedStoreCounters, sharedStoreLink } from '../state/index.ts';
+import {
+  type DialogStore,
+  HtableStore,
+  type PikeStore,
+  type SharedStoreCounters,
+  sharedStoreLink,
+} from '../state/index.ts';
 import type { ClusterNode } from './cluster-node.ts';
 import { SharedBreaker } from './shared-breaker.ts';
 import { SharedDialogCounts } from './shared-dialog-counts.ts';
+import { SharedPike } from './shared-pike.ts';
 import { htableBase } from './store-keys.ts';
 
 /** True when the cluster keeps the tenants' htables in Redis and some table is not node-local. */
@@ -124,4 +131,31 @@ export function shareDialogCounts(
     dialogs,
   );
   return shared.start(timers);
+}
+
+/**
+ * pike's hits counted by all nodes (`[cluster.stores.pike]`): pushed and read back every `sync_ms`, checks
+ * stay synchronous. Answers what stops it, or undefined when pike counts on this node only.
+ */
+export function sharePike(
+  config: Config,
+  cluster: ClusterNode | undefined,
+  pike: PikeStore,
+  timers: CallbackGuard,
+  log: Logger,
+  logLimit: LogLimiter,
+  counters: Record<string, SharedStoreCounters>,
+): { cancel(): void } | undefined {
+  const c = config.cluster;
+  if (cluster === undefined || c === undefined || c.stores.pike.backend !== 'redis') return undefined;
+  const link = sharedStoreLink({
+    store: 'pike',
+    redis: cluster.redis,
+    timeoutMs: c.stores.pike.timeout_ms,
+    unavailable: 'cache',
+    log,
+    logLimit,
+  });
+  counters.pike = link.counters;
+  return new SharedPike(link, c.prefix, pike).start(timers, c.stores.pike.sync_ms);
 }

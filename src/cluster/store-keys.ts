@@ -15,3 +15,8 @@ export function breakerBase(prefix: string, tenant: string, version: number): st
 export function dialogProfilesBase(prefix: string, tenant: string): string {
   return `${prefix}tenant:${tenant}:dialog-profiles:`;
 }
+
+/** Pike hits of one sampling unit, all nodes': `<base><unit>` (hash address -> hits, expiring). */
+export function pikeBase(prefix: string, tenant: string): string {
+  return `${prefix}tenant:${tenant}:pike:`;
+}

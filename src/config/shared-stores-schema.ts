@@ -33,12 +33,28 @@ const breakerStoreSchema = z
   .strict()
   .prefault({});
 
+/** pike: hits counted locally, pushed and read back every `sync_ms`; without Redis a node counts alone. */
+const pikeStoreSchema = z
+  .object({
+    backend: z.enum(['redis', 'embedded']).default('redis'),
+    unavailable: z
+      .literal('cache', { error: 'pike always counts this node’s own hits without Redis: "cache"' })
+      .default('cache'),
+    timeout_ms: z.number().int().min(10).max(10_000).default(250),
+    /** How often a node pushes its hits and reads the others' back: their staleness bound [250]. */
+    sync_ms: z.number().int().min(20).max(10_000).default(250),
+  })
+  .strict()
+  .prefault({});
+
 /** The stores of this file, to spread into the `stores` object of the cluster schema. */
 export const SHARED_STORES_SHAPE = {
   /** KSR.htable: a counter (a per-tenant call limit) is one value for every node. */
   htable: sharedStoreSchema('cache'),
   /** Dialog profile sizes (get_profile_size): the dialogs of all nodes count together. */
   dialog: sharedStoreSchema('cache'),
+  /** pike: an address flooding several nodes a little each is detected (hits of all nodes). */
+  pike: pikeStoreSchema,
   /** The circuit breaker: failures of all nodes within the window count together. */
   breaker: breakerStoreSchema,
 };

@@ -381,8 +381,8 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
     ksr: 'dialog.get-profile-size',
     difference:
       "With [cluster.stores.dialog] in Redis: the dialogs of all nodes (a killed node's leave the count after " +
-      'node_ttl_ms); the guest suspends while Redis answers. With `unavailable = \"fail\"` -1 when Redis did ' +
-      "not answer; with `\"cache\"` this node's own count. Kamailio shares profiles through DMQ instead.",
+      'node_ttl_ms); the guest suspends while Redis answers. With `unavailable = "fail"` -1 when Redis did ' +
+      'not answer; with `"cache"` this node\'s own count. Kamailio shares profiles through DMQ instead.',
   },
   {
     ksr: 'siptrace.sip-trace-dst',

@@ -83,6 +83,7 @@ export {
   PIKE_OK,
   type PikeClock,
   type PikeCounts,
+  type PikeRemote,
   type PikeSettings,
   PikeStore,
   PikeTable,
