@@ -74,18 +74,22 @@ export class SharedBreaker implements SharedFailures {
     this.#inFlight.add(id);
     const { settings } = pending;
     try {
-      const answer = await sharedCall(this.#link, { tenant }, (redis) =>
-        this.#link.script(
-          redis,
-          ADD_FAILURES,
-          [],
-          [
-            breakerBase(this.#prefix, tenant, version),
-            String(pending.count),
-            String(settings.windowMs),
-            String(BREAKER_BUCKETS),
-          ],
-        ),
+      const answer = await sharedCall(
+        this.#link,
+        { tenant },
+        (redis) =>
+          this.#link.script(
+            redis,
+            ADD_FAILURES,
+            [],
+            [
+              breakerBase(this.#prefix, tenant, version),
+              String(pending.count),
+              String(settings.windowMs),
+              String(BREAKER_BUCKETS),
+            ],
+          ),
+        'share',
       );
       // Without Redis only this node's own count (its local breaker) decides.
       const reached = answer.ok && Number(answer.value) >= settings.failures;

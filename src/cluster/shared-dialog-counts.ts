@@ -67,13 +67,17 @@ export class SharedDialogCounts {
   /** Starts sharing: changes are written as they happen, the whole count every heartbeat (and now). */
   start(timers: CallbackGuard): { cancel(): void } {
     this.#store.onProfileResized((tenant, profile, value, delta) => {
-      void sharedCall(this.#o.link, { tenant, op: 'change' }, (redis) =>
-        this.#o.link.script(
-          redis,
-          CHANGE,
-          [this.#nodeKey(tenant)],
-          [valueField(profile, value), totalField(profile), String(delta)],
-        ),
+      void sharedCall(
+        this.#o.link,
+        { tenant, op: 'change' },
+        (redis) =>
+          this.#o.link.script(
+            redis,
+            CHANGE,
+            [this.#nodeKey(tenant)],
+            [valueField(profile, value), totalField(profile), String(delta)],
+          ),
+        'share',
       );
     });
     this.#store.sharedProfileSize = (tenant, profile, value) => this.size(tenant, profile, value);
@@ -96,8 +100,12 @@ export class SharedDialogCounts {
         }
         args.push(totalField(profile), String(total));
       }
-      await sharedCall(this.#o.link, { tenant, op: 'snapshot' }, (redis) =>
-        this.#o.link.script(redis, SNAPSHOT, [this.#nodeKey(tenant), this.#nodesKey(tenant)], args),
+      await sharedCall(
+        this.#o.link,
+        { tenant, op: 'snapshot' },
+        (redis) =>
+          this.#o.link.script(redis, SNAPSHOT, [this.#nodeKey(tenant), this.#nodesKey(tenant)], args),
+        'share',
       );
     }
   }

@@ -97,8 +97,11 @@ export class SharedPike {
           String(this.#unitMs * 3),
         ];
         for (const [key, n] of top) args.push(key, String(n));
-        const answer = await sharedCall(this.#link, { tenant, op: 'push' }, (redis) =>
-          this.#link.script(redis, PUSH, [], args),
+        const answer = await sharedCall(
+          this.#link,
+          { tenant, op: 'push' },
+          (redis) => this.#link.script(redis, PUSH, [], args),
+          'share',
         );
         // Without Redis the hits stay this node's only (its own count decides, as on one server).
         if (!answer.ok) continue;

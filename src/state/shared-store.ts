@@ -76,15 +76,17 @@ export type SharedAnswer<T> = { ok: true; value: T } | { ok: false; cached: bool
 /**
  * Runs `run` against Redis within the store's timeout. A failure never throws: it is counted, logged (rate
  * limited, one cause per kind of failure) and answered as `{ok: false}`, with `cached` true when the
- * store serves from its cache. A command that timed out may still be applied by Redis later.
+ * store serves from its cache. A command that timed out may still be applied by Redis later. `share`: a
+ * write of this node's own counts to the others (dialog, pike, breaker), never answered from a cache.
  */
 export async function sharedCall<T>(
   link: SharedStoreLink,
   fields: Record<string, string>,
   run: (redis: Redis) => Promise<T>,
+  kind: 'answer' | 'share' = 'answer',
 ): Promise<SharedAnswer<T>> {
-  const cached = link.unavailable === 'cache';
-  if (link.redis.status !== 'ready') return failed(link, 'down', fields, 'not connected', cached);
+  const cached = kind === 'answer' && link.unavailable === 'cache';
+  if (link.redis.status !== 'ready') return failed(link, 'down', fields, 'not connected', cached, kind);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), link.timeoutMs);
@@ -92,13 +94,13 @@ export async function sharedCall<T>(
   try {
     const answer = await Promise.race([run(link.redis).then((value) => ({ value })), timeout]);
     if (answer === 'timeout')
-      return failed(link, 'timeout', fields, `no answer within ${link.timeoutMs} ms`, cached);
+      return failed(link, 'timeout', fields, `no answer within ${link.timeoutMs} ms`, cached, kind);
     return { ok: true, value: answer.value };
   } catch (thrown) {
     // A connection closing under the command answers "Connection is closed" before its status says so.
     const message = (thrown as Error).message;
     const down = link.redis.status !== 'ready' || /Connection is closed|Stream isn't writeable/.test(message);
-    return failed(link, down ? 'down' : 'error', fields, message, cached);
+    return failed(link, down ? 'down' : 'error', fields, message, cached, kind);
   } finally {
     clearTimeout(timer);
   }
@@ -110,6 +112,7 @@ function failed(
   fields: Record<string, string>,
   reason: string,
   cached: boolean,
+  kind: 'answer' | 'share',
 ): SharedAnswer<never> {
   link.counters[cause]++;
   if (cached) link.counters.cached++;
@@ -117,7 +120,7 @@ function failed(
     link.log,
     `cluster-store-${link.store}-${cause}`,
     { store: link.store, ...fields },
-    `cluster: ${link.store} store: Redis ${cause === 'down' ? 'unreachable' : cause === 'timeout' ? 'too slow' : 'error'} (${reason}): ${cached ? "answered from this node's cache" : 'the operation fails'}`,
+    `cluster: ${link.store} store: Redis ${cause === 'down' ? 'unreachable' : cause === 'timeout' ? 'too slow' : 'error'} (${reason}): ${cached ? "answered from this node's cache" : kind === 'share' ? "this node's counts are not shared until it is back" : 'the operation fails'}`,
   );
   return { ok: false, cached };
 }

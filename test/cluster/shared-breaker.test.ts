@@ -80,7 +80,7 @@ describe('SharedBreaker', () => {
     const l = link(gone);
     const breaker = new SharedBreaker(l, 'x:');
     expect(await breaker.report('acme', 1, settings(1))).toBe(false);
-    expect(l.counters).toEqual({ down: 1, timeout: 0, error: 0, cached: 1 });
+    expect(l.counters).toEqual({ down: 1, timeout: 0, error: 0, cached: 0 });
     gone.disconnect();
   });
 });

@@ -125,9 +125,11 @@ describe('SharedDialogCounts', () => {
     await settle();
     a.dialog('alice');
     await settle();
+    a.stop.cancel(); // the heartbeat runs by hand below
     await redis.del(`${p}tenant:acme:dialog-profiles:node:a`);
     expect(await a.shared.size('acme', 'calls', undefined)).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // What its heartbeat timer runs (every heartbeat_ms).
+    await a.shared.snapshot();
     expect(await a.shared.size('acme', 'calls', undefined)).toBe(1);
   });
 
