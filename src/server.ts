@@ -8,7 +8,14 @@ import { type AdminServer, type MetricSources, startAdmin } from './admin/index.
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
 import { ClusterNode } from './cluster/index.ts';
-import { LOCATION_SUSPENDING, RedisLocation } from './cluster/redis-location.ts';
+import { RedisLocation } from './cluster/redis-location.ts';
+import {
+  openHtables,
+  shareDialogCounts,
+  sharedBreaker,
+  sharePike,
+  suspendingFunctions,
+} from './cluster/shared-stores.ts';
 import { accSettings } from './config/acc-schema.ts';
 import { authSettings, nonceSettings } from './config/auth-schema.ts';
 import { dialogSettings } from './config/dialog-schema.ts';
@@ -46,6 +53,7 @@ import { Router } from './router/router.ts';
 import { NgClient } from './rtpengine/index.ts';
 import { checkBindings, ksrPackage, Linker, setV8Flags } from './runtime/index.ts';
 import { createResponse } from './sip/index.ts';
+import type { SharedStoreCounters } from './state/index.ts';
 import {
   AccStore,
   AddressStore,
@@ -54,7 +62,6 @@ import {
   DEFAULT_SWEEP_INTERVAL_S,
   DialogStore,
   DispatcherStore,
-  HtableStore,
   type LocationBackend,
   LocationStore,
   loadAuthSecret,
@@ -246,18 +253,40 @@ export async function startServer(
   const tenantLogLevels: Record<string, string> = Object.fromEntries(
     config.tenants.flatMap((t) => (t.log_level === undefined ? [] : [[t.name, t.log_level]])),
   );
+  // One limiter for the transport, the router and the shared stores: a cause is counted once however many
+  // layers log it.
+  const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
+  // The stores kept in the cluster's Redis where [cluster.stores] says so (docs/cluster.md), else this node's.
+  const sharedCounters: Record<string, SharedStoreCounters> = {};
+  const clusterLog = log.child({ layer: 'cluster' });
+  const sharedFailures = sharedBreaker(config, cluster, clusterLog, logLimit, sharedCounters);
+  const tenantNames = specs.map((spec) => spec.name);
+  const dialogSharing = shareDialogCounts(
+    config,
+    cluster,
+    dialogs,
+    tenantNames,
+    timers,
+    clusterLog,
+    logLimit,
+    sharedCounters,
+  );
+  if (dialogSharing) stops.push(async () => dialogSharing.cancel());
+  const pikeSharing = sharePike(config, cluster, pike, timers, clusterLog, logLimit, sharedCounters);
+  if (pikeSharing) stops.push(async () => pikeSharing.cancel());
   let registry: Registry | undefined;
   if (store !== undefined) {
     const opening = await openRegistry(config.compile, stops, {
       tenants: specs,
       store,
-      // The KSR functions whose store is in Redis answer Promises: linked as suspending imports (JSPI).
-      linker: new Linker(ksrModules, { suspending: new Set(sharedLocation ? LOCATION_SUSPENDING : []) }),
+      // The KSR functions of stores kept in Redis answer Promises: linked as suspending imports (JSPI).
+      linker: new Linker(ksrModules, { suspending: suspendingFunctions(config, specs) }),
       log: storeLog,
       scriptLog: log,
       scriptLogLevels: tenantLogLevels,
       timers,
       ...(cluster && { numbering: cluster.numbering }),
+      ...(sharedFailures && { sharedFailures }),
     });
     if (!opening.ok) return fail(opening.error);
     const opened = opening.value;
@@ -268,8 +297,6 @@ export async function startServer(
   const versions = worker?.scripts ?? registry;
   if (versions === undefined) return fail('no registry');
 
-  // One limiter for the transport and the router: a cause is counted once however many layers log it.
-  const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
   if (cluster !== undefined && config.cluster?.stores.location.backend === 'redis') {
     const shared = config.cluster.stores.location;
     location = new RedisLocation({
@@ -436,7 +463,7 @@ export async function startServer(
     defines: config.defines,
     tenantDefines: Object.fromEntries(specs.map((spec) => [spec.name, spec.defines])),
     // Made once: a tenant's items outlive its module versions (activation, rollback, fail-open).
-    htables: new HtableStore(Object.fromEntries(specs.map((spec) => [spec.name, spec.htables]))),
+    htables: openHtables(config, specs, cluster, clusterLog, logLimit, sharedCounters),
     guard: versions,
     // A tenant without an allow-list (the implicit default tenant) relays anywhere.
     authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? OK,
@@ -494,7 +521,7 @@ export async function startServer(
   const sipCore = core;
   const clusterNode = cluster;
   const metricSources: Omit<MetricSources, 'registry'> = {
-    ...(clusterNode && { cluster: () => clusterNode.counters }),
+    ...(clusterNode && { cluster: () => clusterNode.counters, sharedStores: () => sharedCounters }),
     core: () => sipCore.counters,
     tm: () => ({
       counters: sipCore.tm.counters,

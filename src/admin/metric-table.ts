@@ -9,7 +9,14 @@ import type { Registry, SelectorCounters, TenantStatus } from '../registry/index
 import type { RouterCounters } from '../router/counters.ts';
 import type { ScriptStats, VersionStats } from '../router/script-stats.ts';
 import type { DialogCounters, DialogStore } from '../state/dialog-store.ts';
-import type { AccStore, HtableStore, PikeCounts, PikeStore, TenantHtables } from '../state/index.ts';
+import type {
+  AccStore,
+  HtableStore,
+  PikeCounts,
+  PikeStore,
+  SharedStoreCounters,
+  TenantHtables,
+} from '../state/index.ts';
 import type { TmCounters } from '../tm/index.ts';
 import type { HepCounters } from '../trace/hep-client.ts';
 import type { TransportCounters } from '../transport/counters.ts';
@@ -77,6 +84,8 @@ export interface MetricSources {
   readonly threads?: ThreadMetrics;
   /** Several nodes: Redis reachable, activations followed, failed and refused (src/cluster/). */
   readonly cluster?: () => ClusterCounters;
+  /** Several nodes: the stores kept in Redis, their failed operations by cause (src/state/shared-store.ts). */
+  readonly sharedStores?: () => Readonly<Record<string, SharedStoreCounters>>;
 }
 
 export interface ThreadMetrics {
@@ -140,6 +149,7 @@ export interface Snapshot {
   readonly hep: HepSource;
   readonly scripts: readonly VersionStats[];
   readonly cluster: ClusterCounters;
+  readonly sharedStores: Readonly<Record<string, SharedStoreCounters>>;
 }
 
 export type Labels = Record<string, string>;
@@ -210,6 +220,7 @@ export function sipSnapshot(
     dispatcher: dispatcherSnapshot(sources.dispatcher?.()),
     hep: sources.hep?.(),
     cluster: sources.cluster?.(),
+    sharedStores: sources.sharedStores?.(),
   };
 }
 
@@ -286,6 +297,23 @@ export const METRICS: MetricTable = {
     ),
     counter('kemi_cluster_redis_disconnects_total', 'Times the cluster’s Redis became unreachable', [], (c) =>
       one(c.disconnects),
+    ),
+  ],
+  sharedStores: [
+    counter(
+      'kemi_cluster_store_failures_total',
+      "Operations of a store kept in the cluster's Redis that got no answer, by store and cause (down, timeout, error)",
+      ['store', 'cause'],
+      (stores) =>
+        Object.entries(stores).flatMap(([store, c]) =>
+          (['down', 'timeout', 'error'] as const).map((cause) => row({ store, cause }, c[cause])),
+        ),
+    ),
+    counter(
+      'kemi_cluster_store_cache_answers_total',
+      "Operations answered from this node's cache because Redis did not answer (unavailable = cache), by store",
+      ['store'],
+      (stores) => Object.entries(stores).map(([store, c]) => row({ store }, c.cached)),
     ),
   ],
   registry: [

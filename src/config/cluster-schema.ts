@@ -1,7 +1,7 @@
 // Configuration of several nodes sharing deploys through Redis (src/cluster/): the `cluster` section.
 // Absent: one node, exactly as without it (versions, numbers and the dialog pin key are this node's own).
 import { z } from 'zod';
-import { clusterStoresSchema } from './store-schema.ts';
+import { SHARED_STORES_SHAPE } from './shared-stores-schema.ts';
 
 export const DEFAULT_CLUSTER_PREFIX = 'kemi-wasm:';
 export const DEFAULT_HEARTBEAT_MS = 1000;
@@ -28,8 +28,11 @@ export const clusterSchema = z
     node_ttl_ms: z.number().int().min(300).max(600_000).optional(),
     /** How long a start waits for Redis before it starts on this node's own versions [5000]. */
     connect_timeout_ms: z.number().int().min(100).max(120_000).default(5000),
-    /** The stores shared through Redis, one table each (store-schema.ts). */
-    stores: clusterStoresSchema.default(clusterStoresSchema.parse({})),
+    /** The stores kept in Redis, each `[cluster.stores.<store>]` (shared-stores-schema.ts). */
+    stores: z
+      .object({ ...SHARED_STORES_SHAPE })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -26,6 +26,11 @@ const htableSpec = z
     autoexpire: z.number().int().min(0).max(31_536_000).default(HTABLE_DEFAULTS.autoexpire),
     /** Where sht-inc / sht-dec start from for a missing item [0]. */
     initval: z.number().int().min(S32_MIN).max(S32_MAX).default(HTABLE_DEFAULTS.initval),
+    /**
+     * In a cluster whose htable store is Redis: keep this table in this node only [false] (a per-node
+     * cache; $sht reads it synchronously). Without [cluster], or with the embedded store, every table is.
+     */
+    node_local: z.boolean().default(HTABLE_DEFAULTS.nodeLocal),
   })
   .strict();
 
@@ -59,6 +64,7 @@ export function htableSpecs(config: HtablesConfig): Record<string, HtableSpec> {
         maxValueBytes: t.max_value_bytes,
         autoexpire: t.autoexpire,
         initval: t.initval,
+        nodeLocal: t.node_local,
       },
     ]),
   );

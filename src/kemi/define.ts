@@ -87,14 +87,15 @@ export function defineModule<N extends InterfaceName>(name: N, table: KsrTable<N
         params,
         result,
         impl: (ctx, ...args) => {
-          const code = guarded(ctx, ...args) as number | Promise<number>;
-          if (code instanceof Promise)
-            return code.then((c) => {
-              ctx.lastCode = c;
-              return c;
+          // A function of a remote store answers a Promise (the guest suspends): $rc is set when it settles.
+          const value = guarded(ctx, ...args);
+          if (value instanceof Promise)
+            return value.then((n: number) => {
+              ctx.lastCode = n;
+              return n;
             });
-          ctx.lastCode = code;
-          return code;
+          ctx.lastCode = value as number;
+          return value;
         },
       };
     if (result === 'bool')
@@ -103,7 +104,12 @@ export function defineModule<N extends InterfaceName>(name: N, table: KsrTable<N
         params,
         result,
         impl: (ctx, ...args) => {
-          const value = guarded(ctx, ...args) as boolean;
+          const value = guarded(ctx, ...args);
+          if (value instanceof Promise)
+            return value.then((b: boolean) => {
+              ctx.lastCode = b ? 1 : -1;
+              return b;
+            });
           ctx.lastCode = value ? 1 : -1;
           return value;
         },

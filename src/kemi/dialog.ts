@@ -94,7 +94,7 @@ function profileSize(
   profile: string,
   value: string | undefined,
   pv: string,
-): number {
+): number | Promise<number> {
   if (pv === '') return fail(ctx, fn, 'invalid destination var name');
   const kind = declared(ctx, fn, profile);
   if (kind === undefined) return -1;
@@ -104,10 +104,23 @@ function profileSize(
   if (!ref.ok) return fail(ctx, fn, ref.error);
   if (!pv.startsWith('$var(') && !pv.startsWith('$avp('))
     return fail(ctx, fn, 'return must be an AVP or SCRIPT VAR!');
-  const size = ctx.host.dialogs!.store.profileSize(ctx.tenant!, profile, kind === 'no-value' ? undefined : v);
-  const written = writePv(ctx, ref.value, size);
-  return written.ok ? 1 : fail(ctx, fn, 'setting profile PV failed');
+  const store = ctx.host.dialogs!.store;
+  const write = (size: number) => {
+    if (size < 0) return fail(ctx, fn, "the cluster's Redis did not answer");
+    const written = writePv(ctx, ref.value, size);
+    return written.ok ? 1 : fail(ctx, fn, 'setting profile PV failed');
+  };
+  const asked = kind === 'no-value' ? undefined : v;
+  // Several nodes: the sizes of all nodes, from Redis (the guest suspends while it answers).
+  if (store.sharedProfileSize) return store.sharedProfileSize(ctx.tenant!, profile, asked).then(write);
+  return write(store.profileSize(ctx.tenant!, profile, asked));
 }
+
+/** The dialog functions that answer a Promise when profile sizes are counted by all nodes (Redis). */
+export const DIALOG_SUSPENDING: readonly string[] = [
+  'dialog#get-profile-size',
+  'dialog#get-profile-size-static',
+];
 
 function setFlag(ctx: RouteContext, flag: number, on: boolean): number {
   if (flag < 0 || flag > 31) return -1;

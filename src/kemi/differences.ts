@@ -365,6 +365,28 @@ export const KAMAILIO_DIFFERENCES: readonly KamailioDifference[] = [
       'current message only, as Kamailio does without its dialog module (there is no dialog module here).',
   },
   {
+    ksr: '$sht(table=>key)',
+    difference:
+      "On a table kept in the cluster's Redis ([cluster.stores.htable], docs/cluster.md) a read is $null and a " +
+      'write refused, logged: a pseudo-variable is read synchronously, the item is in Redis. Use ' +
+      'KSR.htable.sht_get / sht_sets / sht_seti there (they suspend the guest), or declare the table ' +
+      '`node_local`. Kamailio reaches a shared htable through DMQ replication instead.',
+  },
+  {
+    ksr: 'htable.sht-inc',
+    difference:
+      "On a table kept in the cluster's Redis, -255 (as any failure) also when Redis did not answer within " +
+      '`timeout_ms` and `unavailable = "fail"`; with `"cache"` the node counts on its own copy until Redis ' +
+      'is back. A route enforcing a limit should treat -255 as over the limit.',
+  },
+  {
+    ksr: 'dialog.get-profile-size',
+    difference:
+      "With [cluster.stores.dialog] in Redis: the dialogs of all nodes (a killed node's leave the count after " +
+      'node_ttl_ms); the guest suspends while Redis answers. With `unavailable = "fail"` -1 when Redis did ' +
+      'not answer; with `"cache"` this node\'s own count. Kamailio shares profiles through DMQ instead.',
+  },
+  {
     ksr: 'siptrace.sip-trace-dst',
     absent: true,
     difference:

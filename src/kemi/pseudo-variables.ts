@@ -7,7 +7,7 @@ import type { PvValue, RouteContext } from './context.ts';
 import { messageDialog } from './dialog-tracking.ts';
 import { findCredentials, headerFor, splitUsername } from './digest-auth.ts';
 import { hostLog } from './host-log.ts';
-import { tenantTable, writeItem } from './htable.ts';
+import { localTable } from './htable.ts';
 import { inputFits, uriFits } from './message-budget.ts';
 import { expand } from './xlog.ts';
 
@@ -212,11 +212,26 @@ const VARIABLES: Record<string, PseudoVariable> = {
     arg: true,
     get: (ctx, arg) => {
       const item = htableItem(ctx, arg);
-      return item && tenantTable(ctx, item[0])?.get(item[1]);
+      return item && localTable(ctx, item[0], '$sht')?.get(item[1]);
     },
     set: (ctx, v, arg) => {
       const item = htableItem(ctx, arg);
-      return item !== undefined && writeItem(ctx, item[0], item[1], v);
+      const table = item && localTable(ctx, item[0], '$sht');
+      if (table === undefined || item === undefined) return false;
+      if (v === undefined) {
+        table.remove(item[1]);
+        return true;
+      }
+      const written = table.set(item[1], v);
+      if (!written.ok)
+        hostLog(
+          ctx,
+          'error',
+          'htable',
+          { ksr: 'pv', htable: item[0], refused: written.error.code },
+          written.error.message,
+        );
+      return written.ok;
     },
   },
   // One value per name: an assignment replaces it ($null removes it). `s:name` is `name`, as in Kamailio.

@@ -3,6 +3,15 @@
 // the rate (a hostile tenant fails as fast as it can be invoked).
 import type { BreakerSettings } from './tenant-spec.ts';
 
+/**
+ * Several nodes (src/cluster/shared-breaker.ts): where a node reports each failure of a tenant's active
+ * version, so failures seen by all nodes count together. Resolves true when the cluster's count within
+ * the window reached `settings.failures`: this node then trips as if it had counted them all.
+ */
+export interface SharedFailures {
+  report(tenant: string, version: number, settings: BreakerSettings): Promise<boolean>;
+}
+
 export class CircuitBreaker {
   readonly settings: BreakerSettings;
   readonly #ring: Float64Array;

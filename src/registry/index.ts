@@ -1,4 +1,6 @@
 // The registry's public surface, for the server, the admin API and the transaction layer.
+
+export type { SharedFailures } from './circuit-breaker.ts';
 export type { CompileFailure, CompileOutcome, CompilerOptions } from './compiler.ts';
 export { compilerFor, ModuleCompiler } from './compiler.ts';
 export {

@@ -14,6 +14,7 @@ import type { FailureCause, Linker } from '../runtime/index.ts';
 import { activate, rollback, switchTo } from './activation.ts';
 import { boot, moduleFiles } from './boot.ts';
 import { revokeFailing, trip } from './breaker-trip.ts';
+import type { SharedFailures } from './circuit-breaker.ts';
 import type { ModuleCompiler } from './compiler.ts';
 import { refreshFallback } from './fail-open.ts';
 import type { ManagedScript } from './managed-script.ts';
@@ -48,14 +49,18 @@ export interface RegistryOptions {
   readonly timers?: CallbackGuard;
   /** Several nodes: the cluster stores and numbers new versions (src/cluster/); absent: this store does. */
   readonly numbering?: VersionNumbering;
+  /** Several nodes: failures of the active version also counted cluster-wide (docs/cluster.md, "breaker"). */
+  readonly sharedFailures?: SharedFailures;
 }
 
 export class Registry implements ScriptGuard {
   readonly #tenants = new Map<string, TenantState>();
   readonly #listeners = new Set<(event: RegistryEvent) => void>();
   readonly #ctx: RegistryContext;
+  readonly #sharedFailures: SharedFailures | undefined;
 
   private constructor(options: RegistryOptions) {
+    this.#sharedFailures = options.sharedFailures;
     const { store, log } = options;
     const emit = (event: RegistryEvent): void => {
       for (const listener of this.#listeners) listener(event);
@@ -170,7 +175,15 @@ export class Registry implements ScriptGuard {
     }
     // A blocked or tripping tenant is being handled.
     if (!t.breaker || t.tripping || t.active.blocked) return;
-    if (t.breaker.record(performance.now())) trip(this.#ctx, t, t.active, cause);
+    if (t.breaker.record(performance.now())) {
+      trip(this.#ctx, t, t.active, cause);
+      return;
+    }
+    // The cluster's count: this node trips when all nodes' failures reached the threshold together.
+    const active = t.active;
+    void this.#sharedFailures?.report(t.spec.name, active.version, t.breaker.settings).then((reached) => {
+      if (reached && t.active === active && !t.tripping && !active.blocked) trip(this.#ctx, t, active, cause);
+    });
   }
 
   /**

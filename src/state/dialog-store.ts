@@ -122,6 +122,13 @@ export interface DialogCounters {
 
 export class DialogStore {
   readonly counters: DialogCounters = { created: {}, refused: {}, ended: {} };
+  /**
+   * Several nodes: the profile sizes of all nodes together (src/cluster/shared-dialog-counts.ts), which
+   * get_profile_size then answers (a Promise: the guest suspends); absent: this node's `profileSize`.
+   */
+  sharedProfileSize:
+    | ((tenant: string, profile: string, value: string | undefined) => Promise<number>)
+    | undefined;
   readonly #settings: (tenant: string) => DialogSettings;
   readonly #clock: Clock;
   /** By tenant, then Call-ID: the dialogs of one call (several only when a UA reuses a Call-ID). */
@@ -133,6 +140,7 @@ export class DialogStore {
   readonly #profileSizes = new Map<string, Map<string, Map<string, number>>>();
   readonly #ended: ((event: DialogEnded) => void)[] = [];
   readonly #confirmed: ((dialog: DialogRecord) => void)[] = [];
+  readonly #resized: ((tenant: string, profile: string, value: string, delta: number) => void)[] = [];
   #expired: (dialog: DialogRecord) => void = () => {};
   #next = 1;
 
@@ -153,6 +161,16 @@ export class DialogStore {
   /** Listeners told when a dialog is answered 2xx (DLGCB_CONFIRMED). */
   onConfirmed(listener: (dialog: DialogRecord) => void): void {
     this.#confirmed.push(listener);
+  }
+
+  /** Listeners told of every change of a profile size (several nodes: src/cluster/shared-dialog-counts.ts). */
+  onProfileResized(listener: (tenant: string, profile: string, value: string, delta: number) => void): void {
+    this.#resized.push(listener);
+  }
+
+  /** Every tenant's profile sizes with a value ("" for a profile without value): tenant -> profile -> value. */
+  profileSizes(): ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, number>>> {
+    return this.#profileSizes;
   }
 
   /** What runs when a confirmed dialog's lifetime ran out (the server's BYEs); it must then end it. */
@@ -354,6 +372,7 @@ export class DialogStore {
     const size = (sizes.get(value) ?? 0) + delta;
     if (size <= 0) sizes.delete(value);
     else sizes.set(value, size);
+    for (const listener of this.#resized) listener(tenant, profile, value, delta);
   }
 }
 

@@ -6,6 +6,8 @@
 // order of their last write, which with one autoexpire per table is the order they expire in.
 
 import { fail, OK, ok, type Problem, type Result } from '../result.ts';
+import { RedisHtable } from './redis-htable.ts';
+import type { SharedStoreLink } from './shared-store.ts';
 
 /** An item's value: strings are byte strings (one char per octet), integers are s32. */
 export type HtValue = string | number;
@@ -22,6 +24,8 @@ export interface HtableSpec {
   readonly autoexpire: number;
   /** Where sht-inc / sht-dec start from for a missing item. */
   readonly initval: number;
+  /** Kept in this node only even when the cluster's htables are in Redis (a per-node cache, say). */
+  readonly nodeLocal: boolean;
 }
 
 export const HTABLE_DEFAULTS: HtableSpec = {
@@ -30,10 +34,11 @@ export const HTABLE_DEFAULTS: HtableSpec = {
   maxValueBytes: 1024,
   autoexpire: 0,
   initval: 0,
+  nodeLocal: false,
 };
 
 /** Why a write was refused; each counted per tenant. */
-export type HtRefusal = 'items' | 'key-bytes' | 'value-bytes' | 'not-integer';
+export type HtRefusal = 'items' | 'key-bytes' | 'value-bytes' | 'not-integer' | 'unavailable';
 
 /** A write: the value written, or why it was refused (`code`) and what was refused, for the log. */
 export type HtWrite<T = undefined> = Result<T, Problem<HtRefusal>>;
@@ -112,9 +117,10 @@ export class Htable {
     return this.#items.delete(key);
   }
 
-  /** Removes every item. */
-  reset(): void {
+  /** Removes every item; true (a table in Redis answers false when it could not). */
+  reset(): boolean {
     this.#items.clear();
+    return true;
   }
 
   /** Removes the live items `test` accepts; how many. */
@@ -186,26 +192,52 @@ export class Htable {
   }
 }
 
+/** A table of this node (Htable) or of the cluster's Redis (RedisHtable, whose operations answer Promises). */
+export type AnyHtable = Htable | RedisHtable;
+
+/** Where the tables of a cluster whose htable store is Redis live (docs/cluster.md, "htable"). */
+export interface SharedHtables {
+  readonly link: SharedStoreLink;
+  /** The Redis key prefix of a tenant's table (`<prefix>tenant:<t>:htable:<name>:`). */
+  base(tenant: string, table: string): string;
+}
+
 /** Refused writes of one tenant, by reason. */
 export type HtRefusalCounts = Record<HtRefusal, number>;
 
 /** The tables of one tenant. */
 export class TenantHtables {
   readonly tenant: string;
-  readonly refused: HtRefusalCounts = { items: 0, 'key-bytes': 0, 'value-bytes': 0, 'not-integer': 0 };
-  readonly #tables = new Map<string, Htable>();
+  readonly refused: HtRefusalCounts = {
+    items: 0,
+    'key-bytes': 0,
+    'value-bytes': 0,
+    'not-integer': 0,
+    unavailable: 0,
+  };
+  readonly #tables = new Map<string, AnyHtable>();
 
-  constructor(tenant: string, specs: Readonly<Record<string, HtableSpec>>, clock: HtClock) {
+  constructor(
+    tenant: string,
+    specs: Readonly<Record<string, HtableSpec>>,
+    clock: HtClock,
+    shared?: SharedHtables,
+  ) {
     this.tenant = tenant;
     const count = (reason: HtRefusal) => {
       this.refused[reason]++;
     };
     for (const [name, spec] of Object.entries(specs))
-      this.#tables.set(name, new Htable(name, spec, clock, count));
+      this.#tables.set(
+        name,
+        shared === undefined || spec.nodeLocal
+          ? new Htable(name, spec, clock, count)
+          : new RedisHtable(name, spec, shared.base(tenant, name), shared.link, clock, count),
+      );
   }
 
   /** The declared table `name`, or undefined. */
-  table(name: string): Htable | undefined {
+  table(name: string): AnyHtable | undefined {
     return this.#tables.get(name);
   }
 
@@ -213,7 +245,7 @@ export class TenantHtables {
     return [...this.#tables.keys()];
   }
 
-  /** Items held in all the tenant's tables (expired ones not yet swept included). */
+  /** Items held in all the tenant's tables (expired ones not yet swept included; a Redis table: its copy here). */
   get items(): number {
     let n = 0;
     for (const table of this.#tables.values()) n += table.size;
@@ -231,10 +263,16 @@ export class HtableStore {
   constructor(
     specs: Readonly<Record<string, Readonly<Record<string, HtableSpec>>>>,
     clock: HtClock = Date.now,
+    shared?: SharedHtables,
   ) {
     for (const [tenant, tables] of Object.entries(specs)) {
-      this.#tenants.set(tenant, new TenantHtables(tenant, tables, clock));
+      this.#tenants.set(tenant, new TenantHtables(tenant, tables, clock, shared));
     }
+  }
+
+  /** True when some table is in Redis: its KSR functions answer Promises (the guest suspends). */
+  get anyShared(): boolean {
+    return this.tenants.some((t) => t.names.some((name) => t.table(name) instanceof RedisHtable));
   }
 
   /** The tables of `tenant`; undefined when it has none (or for no tenant). */

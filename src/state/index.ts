@@ -32,6 +32,7 @@ export {
 } from './dialog-store.ts';
 export { type DispatcherRow, type DispatcherRowInput, DispatcherStore } from './dispatcher-store.ts';
 export {
+  type AnyHtable,
   HTABLE_DEFAULTS,
   Htable,
   type HtableSpec,
@@ -41,6 +42,7 @@ export {
   type HtRefusalCounts,
   type HtValue,
   type HtWrite,
+  type SharedHtables,
   TenantHtables,
 } from './htable.ts';
 export {
@@ -82,17 +84,28 @@ export {
   PIKE_OK,
   type PikeClock,
   type PikeCounts,
+  type PikeRemote,
   type PikeSettings,
   PikeStore,
   PikeTable,
   type PikeVerdict,
 } from './pike.ts';
+export { RedisHtable } from './redis-htable.ts';
 export {
   DEFAULT_REGISTRAR,
   DEFAULT_SWEEP_INTERVAL_S,
   type RegistrarSettings,
   SWEEP_BATCH,
 } from './registrar-settings.ts';
+export {
+  newCounters,
+  type SharedAnswer,
+  type SharedStoreCounters,
+  type SharedStoreLink,
+  sharedCall,
+  sharedStoreLink,
+  type Unavailable,
+} from './shared-store.ts';
 export {
   invalidSubscriber,
   type NewSubscriber,

@@ -53,6 +53,18 @@ interface Entry {
 
 export type PikeClock = () => number;
 
+/**
+ * Several nodes (src/cluster/shared-pike.ts): the hits of the other nodes, as last read from Redis, and
+ * where this node's hits are noted for the next push. Checks stay synchronous: the others' hits are at most
+ * one push interval old.
+ */
+export interface PikeRemote {
+  /** Notes one local hit of `key` in `unit`. */
+  hit(key: string, unit: number): void;
+  /** The other nodes' hits of `key` in `unit` (0 when unknown). */
+  others(key: string, unit: number): number;
+}
+
 export class PikeTable {
   readonly #settings: PikeSettings;
   readonly #clock: PikeClock;
@@ -69,9 +81,12 @@ export class PikeTable {
   blocked = 0;
   evicted = 0;
 
-  constructor(settings: PikeSettings, clock: PikeClock) {
+  readonly #remote: PikeRemote | undefined;
+
+  constructor(settings: PikeSettings, clock: PikeClock, remote?: PikeRemote) {
     this.#settings = settings;
     this.#clock = clock;
+    this.#remote = remote;
     this.#generation = Math.max(1, Math.floor(settings.maxEntries / 2));
     this.#unitMs = settings.samplingTimeUnit * 1000;
     this.#latencyMs = settings.removeLatency * 1000;
@@ -93,20 +108,21 @@ export class PikeTable {
       if (entry !== undefined) this.#old.delete(key);
       if (entry === undefined || now - entry.last >= this.#latencyMs) {
         entry = { previous: 0, current: 0, unit, blocked: false, last: now };
-      } else this.#advance(entry, unit);
+      } else this.#advance(entry, unit, key);
       this.#admit(key, entry);
     } else if (now - entry.last >= this.#latencyMs) {
       entry = { previous: 0, current: 0, unit, blocked: false, last: now };
       this.#young.set(key, entry);
-    } else this.#advance(entry, unit);
+    } else this.#advance(entry, unit, key);
     entry.last = now;
     this.#youngLast = now;
     if (entry.current < MAX_HITS) entry.current++;
+    this.#remote?.hit(key, unit);
     if (entry.blocked) {
       this.blocked++;
       return PIKE_FLOODING;
     }
-    if (this.#hot(entry)) {
+    if (this.#hot(entry, key)) {
       entry.blocked = true;
       this.detected++;
       return PIKE_DETECTED;
@@ -141,18 +157,24 @@ export class PikeTable {
   }
 
   /** Moves the counters to `unit`: Kamailio's swap at each unit's end, and its unblock of a cooled address. */
-  #advance(entry: Entry, unit: number): void {
+  #advance(entry: Entry, unit: number, key: string): void {
     const passed = unit - entry.unit;
     if (passed <= 0) return;
     entry.previous = passed === 1 ? entry.current : 0;
     entry.current = 0;
     entry.unit = unit;
-    if (entry.blocked && !this.#hot(entry)) entry.blocked = false;
+    if (entry.blocked && !this.#hot(entry, key)) entry.blocked = false;
   }
 
-  #hot(entry: Entry): boolean {
+  /** Hot on this node's hits, plus (several nodes) the other nodes' in the same units. */
+  #hot(entry: Entry, key: string): boolean {
     const max = this.#settings.reqsDensityPerUnit;
-    return entry.previous >= max || entry.current >= max || (entry.previous + entry.current) >> 1 >= max;
+    let { previous, current } = entry;
+    if (this.#remote !== undefined) {
+      previous = Math.min(MAX_HITS, previous + this.#remote.others(key, entry.unit - 1));
+      current = Math.min(MAX_HITS, current + this.#remote.others(key, entry.unit));
+    }
+    return previous >= max || current >= max || (previous + current) >> 1 >= max;
   }
 }
 
@@ -179,6 +201,8 @@ export class PikeStore {
   readonly settings: PikeSettings;
   readonly #clock: PikeClock;
   readonly #tables = new Map<string, PikeTable>();
+  /** Several nodes: each tenant's table counts the other nodes' hits too (src/cluster/shared-pike.ts). */
+  remote: ((tenant: string) => PikeRemote) | undefined;
 
   constructor(settings: PikeSettings = PIKE_DEFAULTS, clock: PikeClock = Date.now) {
     this.settings = settings;
@@ -188,7 +212,7 @@ export class PikeStore {
   table(tenant: string): PikeTable {
     let table = this.#tables.get(tenant);
     if (table === undefined) {
-      table = new PikeTable(this.settings, this.#clock);
+      table = new PikeTable(this.settings, this.#clock, this.remote?.(tenant));
       this.#tables.set(tenant, table);
     }
     return table;

@@ -34,7 +34,14 @@ describe('metrics of the message path', () => {
     const tm = createTmCounters();
     tm.serverTransactions = 7;
     tm.failureRoutes = 2;
-    const spec = { maxItems: 1, maxKeyBytes: 8, maxValueBytes: 8, autoexpire: 0, initval: 0 };
+    const spec = {
+      maxItems: 1,
+      maxKeyBytes: 8,
+      maxValueBytes: 8,
+      autoexpire: 0,
+      initval: 0,
+      nodeLocal: false,
+    };
     const htables = new HtableStore({ acme: { calls: spec } });
     const calls = htables.tenant('acme')!.table('calls')!;
     calls.set('a', 'x');

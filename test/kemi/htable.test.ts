@@ -125,6 +125,7 @@ describe('KSR htable', () => {
       'key-bytes': 1,
       'value-bytes': 1,
       'not-integer': 0,
+      unavailable: 0,
     });
   });
 

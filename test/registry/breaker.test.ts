@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../../src/registry/circuit-breaker.ts';
+import { CircuitBreaker, type SharedFailures } from '../../src/registry/circuit-breaker.ts';
 import {
   DialogPins,
   ModuleCompiler,
@@ -224,6 +224,41 @@ describe('the circuit breaker', () => {
     expect(o.registry.status('acme')?.breaker.tripped).toEqual([]);
     fail(o, 3);
     await until(() => activeVersion(o) === 3, 'the rollback to v3');
+  });
+
+  it('trips on the failures of two registries (two nodes) counted together by their shared count', async () => {
+    // The cluster's count as the registries see it (src/cluster/shared-breaker.ts keeps it in Redis).
+    let failures = 0;
+    const shared: SharedFailures = {
+      report: async (_tenant, _version, settings) => ++failures >= settings.failures,
+    };
+    const a = await openRegistry(
+      compiler,
+      [spec('acme', { breaker: BREAKER, failurePolicy: CLOSED })],
+      undefined,
+      undefined,
+      { sharedFailures: shared },
+    );
+    const b = await openRegistry(
+      compiler,
+      [spec('acme', { breaker: BREAKER, failurePolicy: CLOSED })],
+      undefined,
+      undefined,
+      { sharedFailures: shared },
+    );
+    opened.push(a, b);
+    await deploy(a, 1, 2);
+    await deploy(b, 1, 2);
+    fail(a, 1);
+    fail(b, 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([activeVersion(a), activeVersion(b)]).toEqual([2, 2]);
+    // The third failure, on node b: the shared count reaches 3; b trips (a follows the cluster's
+    // activation in a cluster, not here).
+    fail(b, 1);
+    await until(() => activeVersion(b) === 1, 'the rollback of b');
+    expect(b.registry.status('acme')).toMatchObject({ active: 1, activationKind: 'breaker' });
+    expect(activeVersion(a)).toBe(2);
   });
 
   it('is off when the tenant has no breaker', async () => {

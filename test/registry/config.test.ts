@@ -100,8 +100,22 @@ describe('config', () => {
       relayAllow: expect.anything(),
       defines: { PRIMARY: 'sip:192.0.2.20' },
       htables: {
-        ipban: { maxItems: 10_000, maxKeyBytes: 256, maxValueBytes: 1024, autoexpire: 300, initval: 0 },
-        calls: { maxItems: 100, maxKeyBytes: 256, maxValueBytes: 1024, autoexpire: 0, initval: 5 },
+        ipban: {
+          maxItems: 10_000,
+          maxKeyBytes: 256,
+          maxValueBytes: 1024,
+          autoexpire: 300,
+          initval: 0,
+          nodeLocal: false,
+        },
+        calls: {
+          maxItems: 100,
+          maxKeyBytes: 256,
+          maxValueBytes: 1024,
+          autoexpire: 0,
+          initval: 5,
+          nodeLocal: false,
+        },
       },
       registrar: {
         defaultExpires: 600,
@@ -137,7 +151,14 @@ describe('config', () => {
     expect(rest.htables).toEqual({});
     // The implicit default tenant's htables are the top-level ones.
     expect(tenantSpecs(ok({ htables: { a: { autoexpire: 60 } } }))[0].htables).toEqual({
-      a: { maxItems: 10_000, maxKeyBytes: 256, maxValueBytes: 1024, autoexpire: 60, initval: 0 },
+      a: {
+        maxItems: 10_000,
+        maxKeyBytes: 256,
+        maxValueBytes: 1024,
+        autoexpire: 60,
+        initval: 0,
+        nodeLocal: false,
+      },
     });
     // The implicit tenant of `serve` without tenants relays anywhere.
     expect(tenantSpecs(ok({}))[0].relayAllow).toBeUndefined();

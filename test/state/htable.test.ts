@@ -136,6 +136,7 @@ describe('HtableStore', () => {
       'key-bytes': 0,
       'value-bytes': 1,
       'not-integer': 0,
+      unavailable: 0,
     });
     expect(store.tenant('b')!.refused.items).toBe(0);
   });

@@ -9,6 +9,7 @@ import {
   ModuleStore,
   Registry,
   type RegistryEvent,
+  type RegistryOptions,
   type TenantSpec,
 } from '../../../src/registry/index.ts';
 import type { Script } from '../../../src/router/script.ts';
@@ -31,6 +32,7 @@ export async function openRegistry(
   tenants: TenantSpec[],
   dir?: string,
   scriptLog?: Logger,
+  options: Partial<RegistryOptions> = {},
 ): Promise<Opened> {
   const s = await ModuleStore.open({ dir });
   if (!s.ok) throw new Error(s.error);
@@ -41,6 +43,7 @@ export async function openRegistry(
     linker: new Linker(ksrModules),
     log: silentLogger,
     scriptLog,
+    ...options,
   });
   if (!r.ok) {
     await s.value.store.close();

@@ -1,0 +1,163 @@
+// The stores a cluster node keeps in Redis rather than in itself (docs/cluster.md, "Shared stores"), as
+// `[cluster.stores.<store>]` chooses: which KSR functions may then answer a Promise (the linker links them
+// as suspending imports), and the stores themselves, made on the cluster's command connection.
+import type { Logger } from 'pino';
+import type { CallbackGuard } from '../callback-guard.ts';
+import type { Config } from '../config/schema.ts';
+import { DIALOG_SUSPENDING } from '../kemi/dialog.ts';
+import { HTABLE_SUSPENDING } from '../kemi/htable.ts';
+import type { LogLimiter } from '../log-limit.ts';
+import type { SharedFailures, TenantSpec } from '../registry/index.ts';
+import {
+  type DialogStore,
+  HtableStore,
+  type PikeStore,
+  type SharedStoreCounters,
+  sharedStoreLink,
+} from '../state/index.ts';
+import type { ClusterNode } from './cluster-node.ts';
+import { LOCATION_SUSPENDING } from './redis-location.ts';
+import { SharedBreaker } from './shared-breaker.ts';
+import { SharedDialogCounts } from './shared-dialog-counts.ts';
+import { SharedPike } from './shared-pike.ts';
+import { htableBase } from './store-keys.ts';
+
+/** True when the cluster keeps the tenants' htables in Redis and some table is not node-local. */
+function htablesInRedis(config: Config, specs: readonly TenantSpec[]): boolean {
+  return (
+    config.cluster?.stores.htable.backend === 'redis' &&
+    specs.some((spec) => Object.values(spec.htables).some((table) => !table.nodeLocal))
+  );
+}
+
+/** The `'<interface>#<function>'` names that may answer a Promise with this configuration. */
+export function suspendingFunctions(config: Config, specs: readonly TenantSpec[]): Set<string> {
+  return new Set([
+    ...(config.cluster?.stores.location.backend === 'redis' ? LOCATION_SUSPENDING : []),
+    ...(htablesInRedis(config, specs) ? HTABLE_SUSPENDING : []),
+    ...(config.cluster?.stores.dialog.backend === 'redis' ? DIALOG_SUSPENDING : []),
+  ]);
+}
+
+/**
+ * The tenants' htables: in Redis where the cluster's config says so, else embedded as on one server. The
+ * failures of the store in Redis are counted under `counters.htable` (metrics).
+ */
+export function openHtables(
+  config: Config,
+  specs: readonly TenantSpec[],
+  cluster: ClusterNode | undefined,
+  log: Logger,
+  logLimit: LogLimiter,
+  counters: Record<string, SharedStoreCounters>,
+): HtableStore {
+  const tables = Object.fromEntries(specs.map((spec) => [spec.name, spec.htables]));
+  if (cluster === undefined || config.cluster === undefined || !htablesInRedis(config, specs))
+    return new HtableStore(tables);
+  const { prefix, stores } = config.cluster;
+  const link = sharedStoreLink({
+    store: 'htable',
+    redis: cluster.redis,
+    timeoutMs: stores.htable.timeout_ms,
+    unavailable: stores.htable.unavailable,
+    log,
+    logLimit,
+  });
+  counters.htable = link.counters;
+  return new HtableStore(tables, Date.now, {
+    link,
+    base: (tenant, table) => htableBase(prefix, tenant, table),
+  });
+}
+
+/**
+ * The breaker's cluster-wide failure counts (before the registry opens: it reports to them), or undefined
+ * when the breaker counts on this node only. Its failures are counted under `counters.breaker`.
+ */
+export function sharedBreaker(
+  config: Config,
+  cluster: ClusterNode | undefined,
+  log: Logger,
+  logLimit: LogLimiter,
+  counters: Record<string, SharedStoreCounters>,
+): SharedFailures | undefined {
+  const stores = config.cluster?.stores;
+  if (cluster === undefined || stores === undefined || stores.breaker.backend !== 'redis') return undefined;
+  const link = sharedStoreLink({
+    store: 'breaker',
+    redis: cluster.redis,
+    timeoutMs: stores.breaker.timeout_ms,
+    unavailable: 'cache',
+    log,
+    logLimit,
+  });
+  counters.breaker = link.counters;
+  return new SharedBreaker(link, config.cluster!.prefix);
+}
+
+/**
+ * Dialog profile sizes counted by all nodes (`[cluster.stores.dialog]`): this node's contribution written
+ * to Redis as it changes and every heartbeat; get_profile_size then answers the cluster's sum. Answers
+ * what stops it, or undefined when the sizes stay this node's.
+ */
+export function shareDialogCounts(
+  config: Config,
+  cluster: ClusterNode | undefined,
+  dialogs: DialogStore,
+  tenants: readonly string[],
+  timers: CallbackGuard,
+  log: Logger,
+  logLimit: LogLimiter,
+  counters: Record<string, SharedStoreCounters>,
+): { cancel(): void } | undefined {
+  const c = config.cluster;
+  if (cluster === undefined || c === undefined || c.stores.dialog.backend !== 'redis') return undefined;
+  const link = sharedStoreLink({
+    store: 'dialog',
+    redis: cluster.redis,
+    timeoutMs: c.stores.dialog.timeout_ms,
+    unavailable: c.stores.dialog.unavailable,
+    log,
+    logLimit,
+  });
+  counters.dialog = link.counters;
+  const shared = new SharedDialogCounts(
+    {
+      link,
+      prefix: c.prefix,
+      node: cluster.name,
+      tenants,
+      heartbeatMs: c.heartbeat_ms,
+      ttlMs: c.node_ttl_ms ?? c.heartbeat_ms * 3,
+    },
+    dialogs,
+  );
+  return shared.start(timers);
+}
+
+/**
+ * pike's hits counted by all nodes (`[cluster.stores.pike]`): pushed and read back every `sync_ms`, checks
+ * stay synchronous. Answers what stops it, or undefined when pike counts on this node only.
+ */
+export function sharePike(
+  config: Config,
+  cluster: ClusterNode | undefined,
+  pike: PikeStore,
+  timers: CallbackGuard,
+  log: Logger,
+  logLimit: LogLimiter,
+  counters: Record<string, SharedStoreCounters>,
+): { cancel(): void } | undefined {
+  const c = config.cluster;
+  if (cluster === undefined || c === undefined || c.stores.pike.backend !== 'redis') return undefined;
+  const link = sharedStoreLink({
+    store: 'pike',
+    redis: cluster.redis,
+    timeoutMs: c.stores.pike.timeout_ms,
+    unavailable: 'cache',
+    log,
+    logLimit,
+  });
+  counters.pike = link.counters;
+  return new SharedPike(link, c.prefix, pike).start(timers, c.stores.pike.sync_ms);
+}
