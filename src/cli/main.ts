@@ -1,4 +1,6 @@
 // The `kemi-wasm` command. Each subcommand lives in its own file and registers itself on the program.
+// First: `serve` may replace this process with one that has its heap flags, before the rest is evaluated.
+import './exec-serve-heap.ts';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAcc } from './acc.ts';
