@@ -1,5 +1,5 @@
 // main.ts's first import: `serve` replaces this process with one that has its heap flags (serve-heap.ts)
-// before the other modules are evaluated.
+// before the commands' modules are loaded.
 import { serveExecArgs } from './serve-heap.ts';
 
 const args = serveExecArgs(process.argv, process.execArgv, process.env.NODE_OPTIONS);

@@ -4,7 +4,7 @@
 // small young generation keeps about 70 MiB off the peak for CPU per call within the noise (commit message).
 // The flag must be on Node's command line (V8 sizes its heap when the isolate is made), so `serve` replaces
 // its own process (execve: same pid, same descriptors) with one that has it, before any other module runs
-// (exec-serve-heap.ts, main.ts's first import).
+// (exec-serve-heap.ts, imported by main.ts before the commands).
 // An operator's own value (node flag or NODE_OPTIONS) is kept.
 
 export const SEMI_SPACE_FLAG = '--max-semi-space-size';
