@@ -1,6 +1,10 @@
 // Resident memory and start-up of `kemi-wasm serve`, against the aims of issue 14. Every figure is the
 // resident set (VmRSS) of the server process plus its children (the compile processes: started by a
 // compile, ended after compile.idle_exit_s without one), printed as total and as main + children.
+// Which server: by default the npm package's, as `npm install kemi-wasm` then `kemi-wasm serve` runs it
+// (the JavaScript in dist/, built first by scripts/build-package.ts, what `npm pack` ships); `--entry clone`
+// runs a clone's TypeScript sources as `npm start` does (bin/kemi-wasm.js; Node strips the types, which
+// costs its own memory).
 //   idle:     one tenant (the bundled route, no config but the listener), once its compile process ended
 //   calls:    the peak during SIPp calls at --rate (INVITE/180/200/ACK/BYE/200 through the AssemblyScript
 //             proxy example, record-routed) for --seconds, sampled every 100 ms
@@ -9,8 +13,8 @@
 //             request per tenant (each tenant's version instantiated); per additional tenant against idle
 //   restart:  the same N tenants restarted from a data directory (each version restored from the store)
 //   node_modules/.bin/node bench/memory.ts [--rate 500] [--seconds 20] [--tenants 10000] [--only idle,calls,tenants,restart]
-//     [--node-flags "--max-semi-space-size=1"] [--entry dist/cli/main.js]
-import { type ChildProcess, spawn } from 'node:child_process';
+//     [--node-flags "--max-semi-space-size=1"] [--entry package|clone]
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,12 +38,17 @@ const TENANTS = Number(option('tenants', '10000'));
 const NODE_FLAGS = option('node-flags', '')
   .split(' ')
   .filter((f) => f !== '');
-/**
- * The server's entry: this clone's TypeScript (bin/kemi-wasm.js; Node strips the types, ~17 MB of RSS for
- * its stripper) by default, or the JavaScript the npm package ships (`--entry dist/cli/main.js`, after
- * `npx tsc -p tsconfig.build.json`).
- */
-const ENTRY = join(root, option('entry', 'bin/kemi-wasm.js'));
+/** The server as the npm package runs it (dist/, built now), or as a clone runs its sources. */
+const ENTRY_KIND = option('entry', 'package');
+const ENTRIES: Record<string, { readonly path: string; readonly what: string }> = {
+  package: {
+    path: 'dist/cli/main.js',
+    what: 'the npm package (dist/ JavaScript, built by scripts/build-package.ts)',
+  },
+  clone: { path: 'bin/kemi-wasm.js', what: "a clone's TypeScript sources (bin/kemi-wasm.js, as npm start)" },
+};
+if (ENTRIES[ENTRY_KIND] === undefined) throw new Error(`--entry ${ENTRY_KIND}: package or clone`);
+const ENTRY = join(root, ENTRIES[ENTRY_KIND].path);
 const ONLY = new Set(option('only', 'idle,calls,tenants,restart').split(','));
 const SIPP = ['-buff_size', '4194304', '-default_behaviors', 'all,-abortunexp'];
 const dir = mkdtempSync(join(tmpdir(), 'kemi-bench-memory-'));
@@ -249,6 +258,7 @@ async function calls(): Promise<void> {
       extra: SIPP,
       timeoutSeconds: SECONDS + 60,
     });
+    const cpuBefore = cpuMs(server.child.pid!);
     let peak: Rss = before;
     const sampler = setInterval(() => {
       const now = treeRss(server.child.pid!);
@@ -263,10 +273,13 @@ async function calls(): Promise<void> {
       timeoutSeconds: SECONDS + 40,
     });
     clearInterval(sampler);
+    // The server's CPU per call: what a heap setting (--node-flags) trades against the peak.
+    const perCallUs = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, caller.successful);
     await callee.stop();
     const after = treeRss(server.child.pid!);
     console.log(
       `calls at ${RATE}/s for ${SECONDS} s: ${caller.successful} ok, ${caller.failed} failed; ` +
+        `server CPU ${perCallUs.toFixed(0)} µs per call; ` +
         `RSS before ${show(before)}, peak ${show(peak)}, after ${show(after)}`,
     );
     const bound = idle ? 2 * total(idle) : 300 * MB;
@@ -340,12 +353,20 @@ async function tenants(restart: boolean): Promise<void> {
 }
 
 try {
+  if (ENTRY_KIND === 'package') {
+    const built = spawnSync(process.execPath, [join(root, 'scripts/build-package.ts')], { stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('scripts/build-package.ts failed');
+  }
+  console.log(
+    `kemi-wasm serve from ${ENTRIES[ENTRY_KIND].what}${NODE_FLAGS.length ? `, node ${NODE_FLAGS.join(' ')}` : ''}`,
+  );
   if (ONLY.has('idle') || ONLY.has('calls') || ONLY.has('tenants')) await idleOne();
   if (ONLY.has('calls')) await calls();
   if (ONLY.has('tenants')) await tenants(false);
   if (ONLY.has('restart')) await tenants(true);
   console.log(
-    `\nkemi-wasm serve, RSS = main process + its children (compile processes)\n${results.join('\n')}`,
+    `\nkemi-wasm serve from ${ENTRIES[ENTRY_KIND].what}${NODE_FLAGS.length ? ` (node ${NODE_FLAGS.join(' ')})` : ''}, ` +
+      `RSS = main process + its children (compile processes)\n${results.join('\n')}`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -2,8 +2,9 @@
 // version, Call-ID) instead of formatting them into messages. Where the lines go decides their form: one
 // JSON line per event when stdout is piped (to a collector, a file, journald), pino-pretty's colored lines
 // when a person reads a terminal; `--log-format` / config `log_format` forces either.
+import { createRequire } from 'node:module';
 import { type LevelWithSilent, type Logger, pino } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -29,7 +30,9 @@ export function createLogger(level: LevelWithSilent = 'info', format: LogFormat 
   };
   if (resolveLogFormat(format) === 'json') return pino(options);
   // A synchronous stream in this thread (not a transport worker): a fatal line before exit is not lost.
-  // The level formatter is left out: pino-pretty colors pino's numeric levels.
+  // The level formatter is left out: pino-pretty colors pino's numeric levels. Loaded for this form only
+  // (synchronously, as createLogger is): a JSON-logging server does not keep its ~30 modules.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
   return pino(
     { ...options, formatters: {} },
     pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),

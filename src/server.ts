@@ -4,10 +4,10 @@
 import { createSecretKey } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { type AdminServer, type MetricSources, startAdmin } from './admin/index.ts';
+import type { AdminServer, MetricSources } from './admin/index.ts';
 import { bundledRoute } from './builder/bundled-route.ts';
 import { CallbackGuard } from './callback-guard.ts';
-import { ClusterNode } from './cluster/index.ts';
+import type { ClusterNode } from './cluster/index.ts';
 import { RedisLocation } from './cluster/redis-location.ts';
 import {
   openHtables,
@@ -234,6 +234,8 @@ export async function startServer(
   let cluster: ClusterNode | undefined;
   if (config.cluster && store !== undefined) {
     const retainOf = new Map(specs.map((spec) => [spec.name, spec.retain]));
+    // Imported only with [cluster]: ioredis stays out of a single node's memory.
+    const { ClusterNode } = await import('./cluster/index.ts');
     cluster = new ClusterNode({
       config: config.cluster,
       defaultName: `${hostname()}:${/:(\d+)$/.exec(config.listen[0])?.[1] ?? '5060'}`,
@@ -549,6 +551,8 @@ export async function startServer(
   };
   let admin: AdminServer | undefined;
   if (config.admin && registry !== undefined) {
+    // Imported only with [admin]: Hono, prom-client and the page's views stay out of a server without it.
+    const { startAdmin } = await import('./admin/index.ts');
     const startedAdmin = await startAdmin({
       config: config.admin,
       tenants: config.tenants,

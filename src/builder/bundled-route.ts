@@ -8,7 +8,6 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { err, ok, type Result } from '../result.ts';
-import { buildGuest } from './build-guest.ts';
 import type { BuildProgress } from './types.ts';
 
 const examples = fileURLToPath(new URL('../../guest-examples/assemblyscript/', import.meta.url));
@@ -36,6 +35,9 @@ export async function bundledRoute(onProgress?: (p: BuildProgress) => void): Pro
     () => 0,
   );
   if (built > 0 && built >= (await newestSource(examples))) return ok({ path: OUT, built: false });
+  // Imported only to build: the builder loads jco's wasm-tools (a wasm instance, and a worker thread of its
+  // shim) that a server running the prebuilt route would keep resident for nothing.
+  const { buildGuest } = await import('./build-guest.ts');
   const result = await buildGuest(BUNDLED_ROUTE_DIR, { out: OUT, onProgress });
   if (!result.ok) return err(`cannot build the bundled route: ${result.error.message}`);
   return ok({ path: OUT, built: true });

@@ -2,7 +2,6 @@
 // step. A failure prints one line naming the fix (and the compiler's output for a compile error), exit 1.
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { buildGuest } from '../builder/index.ts';
 import type { BuildProgress } from '../builder/types.ts';
 
 export function registerBuild(program: Command): void {
@@ -21,6 +20,9 @@ export function registerBuild(program: Command): void {
 
 export async function runBuild(dir: string, out: string | undefined): Promise<number> {
   const start = performance.now();
+  // Imported here: the builder loads jco's wasm-tools (a wasm instance and a worker thread of its shim),
+  // which no other command needs; `serve` would keep them resident for nothing.
+  const { buildGuest } = await import('../builder/index.ts');
   const result = await buildGuest(dir, { out, onProgress: printProgress });
   if (!result.ok) {
     if (result.error.output) process.stderr.write(`${result.error.output.trimEnd()}\n`);

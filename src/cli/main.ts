@@ -1,40 +1,6 @@
-// The `kemi-wasm` command. Each subcommand lives in its own file and registers itself on the program.
-import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
-import { registerAcc } from './acc.ts';
-import { registerActivate } from './activate.ts';
-import { registerAddress } from './address.ts';
-import { registerBuild } from './build.ts';
-import { registerDeploy } from './deploy.ts';
-import { registerDispatcher } from './dispatcher.ts';
-import { registerInit } from './init.ts';
-import { registerRollback } from './rollback.ts';
-import { registerServe } from './serve.ts';
-import { registerStatus } from './status.ts';
-import { registerSubscriber } from './subscriber.ts';
-import { registerTest } from './test.ts';
-import { registerVersions } from './versions.ts';
+// The `kemi-wasm` command. First, `serve` may replace this process with one that has its heap flags
+// (exec-serve-heap.ts); the commands' modules are imported after that, so that the replaced process did not
+// load them for nothing.
+import './exec-serve-heap.ts';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
-
-const program = new Command('kemi-wasm')
-  .description('SIP routing with WebAssembly components and Kamailio KEMI-style KSR functions')
-  .version(version);
-
-registerInit(program);
-registerServe(program);
-registerBuild(program);
-registerTest(program);
-registerDeploy(program);
-registerVersions(program);
-registerActivate(program);
-registerRollback(program);
-registerStatus(program);
-registerAddress(program);
-registerSubscriber(program);
-registerAcc(program);
-registerDispatcher(program);
-
-await program.parseAsync(process.argv);
+await import('./program.ts');

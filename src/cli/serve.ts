@@ -5,9 +5,7 @@ import { loadConfig, validateConfig } from '../config/load.ts';
 import { workerCount } from '../config/workers-schema.ts';
 import { createLogger, LOG_FORMATS } from '../logger.ts';
 import type { Result } from '../result.ts';
-import { startServer } from '../server.ts';
 import type { Transport } from '../transport/index.ts';
-import { startThreads } from '../workers/primary.ts';
 
 /** One thread's server, or the primary of worker threads (no transport of its own). */
 interface Running {
@@ -77,8 +75,12 @@ async function serve(opts: ServeOptions): Promise<number> {
   if (opts.route !== undefined) log.warn("'--route' is deprecated: use '--module'");
   // workers > 1: this thread keeps the registry and the admin API, SIP runs in worker threads (docs/workers.md).
   const threads = workerCount(config.workers);
+  // The server's modules are imported by the command that runs them: the client commands (deploy, status...)
+  // start without loading a SIP stack.
   const started: Result<Running> =
-    threads > 1 ? await startThreads(config, log, threads) : await startServer(config, log);
+    threads > 1
+      ? await (await import('../workers/primary.ts')).startThreads(config, log, threads)
+      : await (await import('../server.ts')).startServer(config, log);
   if (!started.ok) return fail(started.error);
   const server = started.value;
   log.info('ready');

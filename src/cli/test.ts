@@ -3,7 +3,7 @@
 // the route made. Exit 1 when a case fails, 2 when the route or the file cannot be loaded.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { type CaseResult, loadCases, runCases } from '../route-test/index.ts';
+import type { CaseResult } from '../route-test/index.ts';
 
 export function registerTest(program: Command): void {
   program
@@ -18,6 +18,8 @@ export function registerTest(program: Command): void {
 }
 
 export async function runTest(route: string, casesPath: string, verbose: boolean): Promise<number> {
+  // Imported here, like the builder in build.ts: only this command runs routes offline.
+  const { loadCases, runCases } = await import('../route-test/index.ts');
   const file = await loadCases(casesPath);
   if (!file.ok) return fail(file.error);
   let component: Uint8Array;

@@ -3,7 +3,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { err, ok, type Result } from '../result.ts';
 import { type Config, configSchema } from './schema.ts';
@@ -19,7 +18,8 @@ export async function loadConfig(path: string): Promise<Result<Config>> {
   let raw: unknown;
   try {
     if (format === '.toml') raw = parseToml(text);
-    else if (format === '.yaml' || format === '.yml') raw = parseYaml(text);
+    // The YAML parser is imported for a YAML file only: a TOML-configured server does not keep it.
+    else if (format === '.yaml' || format === '.yml') raw = (await import('yaml')).parse(text);
     else return err(`config file ${path}: unknown format '${format}', use .toml, .yaml or .yml`);
   } catch (error) {
     return err(

@@ -42,7 +42,7 @@ import { connectTls, secureInbound } from './tls-handshake.ts';
 import type { TransportContext, WireTap } from './transport-context.ts';
 import { UdpListener } from './udp-listener.ts';
 import { WsConnection } from './ws-connection.ts';
-import { WsListener } from './ws-listener.ts';
+import type { WsListener } from './ws-listener.ts';
 
 export interface TransportOptions {
   /**
@@ -201,15 +201,18 @@ export class Transport {
             return Promise.resolve(undefined);
           }
         : undefined;
-    return WsListener.bind(
-      proto,
-      address,
-      port,
-      text,
-      ctx,
-      secure,
-      (socket) => this.#admit(socket as Socket, local),
-      (ws, request, l) => this.#acceptWs(ws, request, l),
+    // Imported with the first ws/wss listener: the ws package stays out of a server without one.
+    return import('./ws-listener.ts').then(({ WsListener }) =>
+      WsListener.bind(
+        proto,
+        address,
+        port,
+        text,
+        ctx,
+        secure,
+        (socket) => this.#admit(socket as Socket, local),
+        (ws, request, l) => this.#acceptWs(ws, request, l),
+      ),
     );
   }
 

@@ -6,7 +6,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { startAdmin } from '../admin/index.ts';
 import type { Rows } from '../admin/metric-table.ts';
 import { bundledRoute } from '../builder/bundled-route.ts';
 import { CallbackGuard } from '../callback-guard.ts';
@@ -291,6 +290,8 @@ export async function startThreads(config: Config, log: Logger, count: number): 
     if (!subscribers.ok) return fail(subscribers.error);
     const subscriberStore = subscribers.value;
     stops.push(async () => subscriberStore.close());
+    // Imported only with [admin], as in src/server.ts.
+    const { startAdmin } = await import('../admin/index.ts');
     const startedAdmin = await startAdmin({
       config: config.admin,
       tenants: config.tenants,
