@@ -309,14 +309,9 @@ export class RouteContext {
   readonly originalUri: string | undefined;
   /** Charged with the bytes of every script log line; set by whoever runs the route. */
   logMeter: LogMeter | undefined = undefined;
-  /** `$var(name)`: script variables that live for this message. */
-  readonly vars = new Map<string, string | number>();
-  /**
-   * `$avp(name)`: attribute-value pairs. A request route's own until t-relay hands them to the transaction;
-   * the transaction's branch, onreply and failure routes then share them (as Kamailio keeps AVPs with
-   * the transaction).
-   */
-  avps = new Map<string, string | number>();
+  /** The maps behind `vars` and `avps`, made on first use: most routes of a call touch neither. */
+  private varsMap: Map<string, string | number> | undefined = undefined;
+  private avpsMap: Map<string, string | number> | undefined = undefined;
   /** `$rc`: the code of the last KSR function that returned one (define.ts writes it). */
   lastCode = 0;
   readonly flags: RouteFlags = { message: 0, branch: 0 };
@@ -362,6 +357,26 @@ export class RouteContext {
     else this.madeLog = log;
     this.script = script;
     this.originalUri = msg instanceof SipRequest ? msg.uri : undefined;
+  }
+
+  /** `$var(name)`: script variables that live for this message. */
+  get vars(): Map<string, string | number> {
+    this.varsMap ??= new Map();
+    return this.varsMap;
+  }
+
+  /**
+   * `$avp(name)`: attribute-value pairs. A request route's own until t-relay hands them to the transaction;
+   * the transaction's branch, onreply and failure routes then share them (as Kamailio keeps AVPs with
+   * the transaction).
+   */
+  get avps(): Map<string, string | number> {
+    this.avpsMap ??= new Map();
+    return this.avpsMap;
+  }
+
+  set avps(avps: Map<string, string | number>) {
+    this.avpsMap = avps;
   }
 
   /** Carries tenant, version and Call-ID bindings. */
