@@ -38,7 +38,6 @@ export class ProxyTransaction implements ServerTransactionUser {
   readonly source: Source;
   /** Where responses go (ProxyTransactionInit.upstream); branches are signed for it (branch-ids.ts). */
   readonly upstream: SendTarget;
-  readonly log: Logger;
   readonly env: ProxyEnvironment;
   readonly server: InviteServerTransaction | NonInviteServerTransaction;
   readonly branches: Branch[] = [];
@@ -76,6 +75,8 @@ export class ProxyTransaction implements ServerTransactionUser {
   /** Client transactions (branches and their CANCELs) still running. */
   #live = 0;
   readonly #lifetime: Timer;
+  #log: Logger | undefined;
+  #makeLog: (() => Logger) | undefined;
 
   /**
    * Makes the transaction and registers it for matching (retransmissions, ACK, CANCEL); undefined when a
@@ -100,7 +101,8 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.request = init.request;
     this.source = init.source;
     this.upstream = init.upstream;
-    this.log = init.log;
+    if (typeof init.log === 'function') this.#makeLog = init.log;
+    else this.#log = init.log;
     this.owner = init.owner;
     this.fr = env.timing.timers.fr;
     this.frInv = env.timing.timers.frInv;
@@ -110,7 +112,7 @@ export class ProxyTransaction implements ServerTransactionUser {
       recordRouteParams: init.recordRouteParams ?? '',
       branchSuffix: init.loopTag === undefined ? '' : loopSuffix(init.loopTag),
     };
-    this.#queue = new RelayQueue(init.log, env.logLimit);
+    this.#queue = new RelayQueue(() => this.log, env.logLimit);
     this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream);
     const transport = {
       reliable: init.source.proto !== 'udp',
@@ -299,6 +301,15 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.#queue.clear();
     this.#lifetime.cancel();
     this.server.terminate();
+  }
+
+  /** The transaction's log (ProxyTransactionInit.log), made on first read. */
+  get log(): Logger {
+    if (this.#log === undefined) {
+      this.#log = this.#makeLog!();
+      this.#makeLog = undefined;
+    }
+    return this.#log;
   }
 
   /** What a route may change here, to restore if the route fails. */
