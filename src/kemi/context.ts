@@ -3,7 +3,7 @@
 // read and change it; the server reads the outcome after the route returns. Each part has one writer (see
 // RouteContext). `host` is what the functions ask of the server.
 
-import type { Logger } from 'pino';
+import type { Level, Logger } from 'pino';
 import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import type { NgClient } from '../rtpengine/ng-client.ts';
@@ -303,6 +303,11 @@ export class RouteContext {
   private madeLog: Logger | undefined = undefined;
   /** Makes the logger on first use: most routes log nothing, and a pino child costs about a microsecond. */
   private makeLog: (() => Logger) | undefined = undefined;
+  /**
+   * The logger `makeLog` makes a child of, when the maker says so: its level is the child's, so a line
+   * below the level is refused without making the child (a route's `xdbg` at level info, say).
+   */
+  private logParent: Logger | undefined = undefined;
   /** The module version the route runs on; undefined only for a context made outside the server (tests). */
   readonly script: RouteScript | undefined;
   /** `$ou`: the R-URI as received, before the route changed it. */
@@ -348,13 +353,17 @@ export class RouteContext {
     host: RouteHost,
     log: Logger | (() => Logger),
     script?: RouteScript,
+    /** When `log` is a maker: the logger it makes a child of (same level). */
+    logParent?: Logger,
   ) {
     this.kind = kind;
     this.msg = msg;
     this.source = source;
     this.host = host;
-    if (typeof log === 'function') this.makeLog = log;
-    else this.madeLog = log;
+    if (typeof log === 'function') {
+      this.makeLog = log;
+      this.logParent = logParent;
+    } else this.madeLog = log;
     this.script = script;
     this.originalUri = msg instanceof SipRequest ? msg.uri : undefined;
   }
@@ -387,6 +396,11 @@ export class RouteContext {
 
   set log(log: Logger) {
     this.madeLog = log;
+  }
+
+  /** Whether a line at `level` would be written, without making the logger for it. */
+  logEnabled(level: Level): boolean {
+    return (this.madeLog ?? this.logParent ?? this.log).isLevelEnabled(level);
   }
 
   /** The tenant whose script runs (its htables, defines, location), if known. */

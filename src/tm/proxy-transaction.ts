@@ -6,7 +6,7 @@
 // TransactionRoutes, which the server binds to the module version that created the transaction.
 import type { Logger } from 'pino';
 import { err, type Result } from '../result.ts';
-import { createResponse, heldUntil, type SipRequest, type SipResponse } from '../sip/index.ts';
+import { createResponse, heldUntil, responseBytes, type SipRequest, type SipResponse } from '../sip/index.ts';
 import type { SendTarget, Source } from '../transport/index.ts';
 import { Branch, type UnaddressedBranch } from './branch.ts';
 import type { Timer } from './clock.ts';
@@ -165,7 +165,11 @@ export class ProxyTransaction implements ServerTransactionUser {
 
   /** Sends 100 Trying (INVITE, 16.2 / Kamailio's auto_inv_100). */
   trying(): void {
-    this.server.respond(createResponse(this.request, 100, 'Trying'));
+    // Written as bytes at once (sl's responseBytes): a 100 made here is never edited, so not parsed back.
+    const server = this.server;
+    if (server instanceof InviteServerTransaction)
+      server.respondProvisional(responseBytes(this.request, 100, 'Trying'));
+    else server.respond(createResponse(this.request, 100, 'Trying'));
   }
 
   /**
