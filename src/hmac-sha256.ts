@@ -5,6 +5,8 @@
 // inner and outer pad blocks are compressed once, so a MAC of a message under 56 bytes is two compressions
 // (~1 µs). test/hmac-sha256.test.ts checks the output against node:crypto's createHmac.
 
+import { hex32 } from './hex-digits.ts';
+
 const K = Int32Array.from([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
   0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -107,7 +109,7 @@ export class HmacSha256 {
     state.set(this.#outer);
     this.#hash(state, inner, BLOCK);
     let out = '';
-    for (let i = 0; i * 8 < hexDigits; i++) out += (state[i] >>> 0).toString(16).padStart(8, '0');
+    for (let i = 0; i * 8 < hexDigits; i++) out += hex32(state[i]);
     return out.length > hexDigits ? out.slice(0, hexDigits) : out;
   }
 

@@ -155,8 +155,15 @@ export async function startKemiWasm(module: string, options: KemiWasmOptions = {
     ].join('\n'),
   );
   // Quiet logging, as Kamailio's: "ready" is not logged at warn, so readiness is a SIP answer.
-  const child = spawn(process.execPath, [join(root, 'bin/kemi-wasm.js'), 'serve', '--config', config], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  // BENCH_SERVER_NODE_ARGS: V8/Node flags for the server alone (e.g. `--cpu-prof`, `--log-deopt`, which
+  // NODE_OPTIONS refuses or would also apply to the bench and SIPp's helpers).
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, join(root, 'bin/kemi-wasm.js'), 'serve', '--config', config],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   return started(child, port, uasPort);
 }

@@ -3,7 +3,7 @@
 // read and change it; the server reads the outcome after the route returns. Each part has one writer (see
 // RouteContext). `host` is what the functions ask of the server.
 
-import type { Logger } from 'pino';
+import type { Level, Logger } from 'pino';
 import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import type { NgClient } from '../rtpengine/ng-client.ts';
@@ -303,20 +303,20 @@ export class RouteContext {
   private madeLog: Logger | undefined = undefined;
   /** Makes the logger on first use: most routes log nothing, and a pino child costs about a microsecond. */
   private makeLog: (() => Logger) | undefined = undefined;
+  /**
+   * The logger `makeLog` makes a child of, when the maker says so: its level is the child's, so a line
+   * below the level is refused without making the child (a route's `xdbg` at level info, say).
+   */
+  private logParent: Logger | undefined = undefined;
   /** The module version the route runs on; undefined only for a context made outside the server (tests). */
   readonly script: RouteScript | undefined;
   /** `$ou`: the R-URI as received, before the route changed it. */
   readonly originalUri: string | undefined;
   /** Charged with the bytes of every script log line; set by whoever runs the route. */
   logMeter: LogMeter | undefined = undefined;
-  /** `$var(name)`: script variables that live for this message. */
-  readonly vars = new Map<string, string | number>();
-  /**
-   * `$avp(name)`: attribute-value pairs. A request route's own until t-relay hands them to the transaction;
-   * the transaction's branch, onreply and failure routes then share them (as Kamailio keeps AVPs with
-   * the transaction).
-   */
-  avps = new Map<string, string | number>();
+  /** The maps behind `vars` and `avps`, made on first use: most routes of a call touch neither. */
+  private varsMap: Map<string, string | number> | undefined = undefined;
+  private avpsMap: Map<string, string | number> | undefined = undefined;
   /** `$rc`: the code of the last KSR function that returned one (define.ts writes it). */
   lastCode = 0;
   readonly flags: RouteFlags = { message: 0, branch: 0 };
@@ -353,15 +353,39 @@ export class RouteContext {
     host: RouteHost,
     log: Logger | (() => Logger),
     script?: RouteScript,
+    /** When `log` is a maker: the logger it makes a child of (same level). */
+    logParent?: Logger,
   ) {
     this.kind = kind;
     this.msg = msg;
     this.source = source;
     this.host = host;
-    if (typeof log === 'function') this.makeLog = log;
-    else this.madeLog = log;
+    if (typeof log === 'function') {
+      this.makeLog = log;
+      this.logParent = logParent;
+    } else this.madeLog = log;
     this.script = script;
     this.originalUri = msg instanceof SipRequest ? msg.uri : undefined;
+  }
+
+  /** `$var(name)`: script variables that live for this message. */
+  get vars(): Map<string, string | number> {
+    this.varsMap ??= new Map();
+    return this.varsMap;
+  }
+
+  /**
+   * `$avp(name)`: attribute-value pairs. A request route's own until t-relay hands them to the transaction;
+   * the transaction's branch, onreply and failure routes then share them (as Kamailio keeps AVPs with
+   * the transaction).
+   */
+  get avps(): Map<string, string | number> {
+    this.avpsMap ??= new Map();
+    return this.avpsMap;
+  }
+
+  set avps(avps: Map<string, string | number>) {
+    this.avpsMap = avps;
   }
 
   /** Carries tenant, version and Call-ID bindings. */
@@ -372,6 +396,11 @@ export class RouteContext {
 
   set log(log: Logger) {
     this.madeLog = log;
+  }
+
+  /** Whether a line at `level` would be written, without making the logger for it. */
+  logEnabled(level: Level): boolean {
+    return (this.madeLog ?? this.logParent ?? this.log).isLevelEnabled(level);
   }
 
   /** The tenant whose script runs (its htables, defines, location), if known. */

@@ -23,14 +23,14 @@ function pinoLevelOf(level: string): PinoLevel {
 
 /** True when a line at Kamailio level `level` would be written: spares formatting one that would not. */
 export function scriptLogEnabled(ctx: RouteContext, level: string): boolean {
-  return ctx.log.isLevelEnabled(pinoLevelOf(level));
+  return ctx.logEnabled(pinoLevelOf(level));
 }
 
 /** Writes `text` (a byte string) at Kamailio level `level`. */
 export function scriptLog(ctx: RouteContext, level: string, text: string): void {
   ctx.logMeter?.chargeLog(text.length);
   const pinoLevel = pinoLevelOf(level);
-  if (!ctx.log.isLevelEnabled(pinoLevel)) return;
+  if (!ctx.logEnabled(pinoLevel)) return;
   const line = byteStringToUtf8(text.endsWith('\n') ? text.slice(0, text.endsWith('\r\n') ? -2 : -1) : text);
   // One budget per tenant (the limiter keys by the logger's tenant binding): a noisy script fills only its own.
   const limiter = ctx.host.scriptLogLimit;

@@ -43,7 +43,8 @@ export function scriptContext(
   host: RouteHost,
   log: Logger | (() => Logger),
 ): RouteContext {
-  return new RouteContext(kind, msg, source, host, log, script);
+  // Every log maker of the server makes a child of the script's log (its level): see RouteContext.logEnabled.
+  return new RouteContext(kind, msg, source, host, log, script, script.log);
 }
 
 /** The Script a context of the server runs on: scriptContext made it with one. */

@@ -540,8 +540,8 @@ export class Router implements RouteHost {
       route: 'reply-route',
       context: (script, retry) => {
         const msg = retry ? (this.#asReceived(bytes, source) as SipResponse) : received;
-        const txLog = retry ? undefined : tx?.log;
-        const log = txLog ?? (() => script.log.child({ callId: msg.callId }));
+        const log =
+          tx !== undefined && !retry ? () => tx.log : () => script.log.child({ callId: msg.callId });
         const ctx = scriptContext(script, 'reply', msg, source, this, log);
         ctx.tm.transaction = tx;
         return ctx;

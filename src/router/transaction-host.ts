@@ -341,7 +341,8 @@ export class TransactionHost implements TmHost {
       receivedMaxForwards: ctx.tm.receivedMaxForwards,
       loopTag: ctx.tm.loopTag,
       recordRouteParams: this.#options.recordRouteParams(script, received),
-      log: ctx.log,
+      // The request route's log (script and Call-ID bindings), made when the transaction first logs.
+      log: () => script.log.child({ callId: received.callId }),
     });
     if (tx === undefined) {
       this.caps.release(script.tenant);

@@ -24,8 +24,8 @@ export function scriptRoutes(
   const isMyself = host.isMyself.bind(host);
 
   /** The log of a route run by `s`: the transaction's, or one naming the fallback version. */
-  const logFor = (s: Script, tx: ProxyTransaction): Logger =>
-    s === tx.owner ? tx.log : s.log.child({ callId: tx.request.callId });
+  const logFor = (s: Script, tx: ProxyTransaction): (() => Logger) =>
+    s === tx.owner ? () => tx.log : () => s.log.child({ callId: tx.request.callId });
 
   /**
    * A branch route. Failed: the branch is dropped (drop), ends with the configured reply as its local
@@ -153,7 +153,7 @@ export function scriptRoutes(
     // Most transactions carry no accounting flag: answered before a context is made.
     if (host.acc === undefined || !accountable(host.acc.settings(script.tenant), tx.flags)) return;
     const request = tx.picked?.request ?? tx.relayedRequest ?? tx.request;
-    const ctx = scriptContext(script, 'request', request, tx.source, host, tx.log);
+    const ctx = scriptContext(script, 'request', request, tx.source, host, () => tx.log);
     ctx.flags.message = tx.flags;
     tx.flags = accountReply(ctx, tx.flags, {
       status: response.status,

@@ -371,14 +371,30 @@ export function parseMessage(
   );
 }
 
-// A limit left undefined (or not a number) keeps its default rather than lifting the bound.
+/**
+ * The merged limits of each options object seen: a server passes the same one with every message, so the
+ * merge (a copy and a key list) runs once, not per datagram. Limits objects are configuration, not edited
+ * after use; a caller that wants other limits passes another object.
+ */
+const merged = new WeakMap<Partial<ParseLimits>, ParseLimits>();
+
 function withDefaults(limits: Partial<ParseLimits>): ParseLimits {
-  const merged = { ...DEFAULT_PARSE_LIMITS };
-  for (const name of Object.keys(merged) as (keyof ParseLimits)[]) {
-    const value = limits[name];
-    if (typeof value === 'number' && !Number.isNaN(value)) merged[name] = value;
+  let full = merged.get(limits);
+  if (full === undefined) {
+    full = mergeDefaults(limits);
+    merged.set(limits, full);
   }
-  return merged;
+  return full;
+}
+
+// A limit left undefined (or not a number) keeps its default rather than lifting the bound.
+function mergeDefaults(limits: Partial<ParseLimits>): ParseLimits {
+  const out = { ...DEFAULT_PARSE_LIMITS };
+  for (const name of Object.keys(out) as (keyof ParseLimits)[]) {
+    const value = limits[name];
+    if (typeof value === 'number' && !Number.isNaN(value)) out[name] = value;
+  }
+  return out;
 }
 
 function isSingle(known: HeaderName): boolean {

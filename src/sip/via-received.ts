@@ -22,9 +22,10 @@ export interface SourceAddress {
 export function addReceived(request: SipRequest, source: SourceAddress, forceRport = false): boolean {
   const via = request.via;
   const fillRport = via.rport !== undefined || forceRport;
-  const sameHost =
-    ipAddressKey(via.host) !== undefined && ipAddressKey(via.host) === ipAddressKey(source.address);
-  if (!fillRport && sameHost && via.received === undefined) return false;
+  if (!fillRport && via.received === undefined) {
+    const host = ipAddressKey(via.host);
+    if (host !== undefined && host === ipAddressKey(source.address)) return false;
+  }
   const params = new Map(via.params);
   params.set('received', source.address);
   if (fillRport) params.set('rport', String(source.port));

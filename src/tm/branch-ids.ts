@@ -11,6 +11,7 @@
 // next Via must name again (we wrote its received/rport); for TCP the id of the request's connection, which
 // is the only way the response may go (never a new connection).
 import { randomBytes } from 'node:crypto';
+import { hex32 } from '../hex-digits.ts';
 import { HmacSha256 } from '../hmac-sha256.ts';
 import { BRANCH_MAGIC_COOKIE, ipAddressKey, type SipRequest, type Via } from '../sip/index.ts';
 import type { SendTarget } from '../transport/index.ts';
@@ -68,7 +69,7 @@ export function statelessBranchId(request: SipRequest): string {
   const key = `${request.via.branch ?? ''}\n${request.callId}\n${request.cseq.seq}`;
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  return `${PREFIX}.s${(hash >>> 0).toString(36)}`;
+  return `${PREFIX}.s${hex32(hash)}`;
 }
 
 /**

@@ -50,6 +50,17 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
    * Sends a response from the TU; false when the state allows none (a final one went out already).
    * `local`: the response was made here, not forwarded (a local 2xx is retransmitted until its ACK).
    */
+  /**
+   * Sends a provisional response already serialized (a 100 Trying made here, never parsed back); false
+   * once a final response went out. A retransmitted INVITE gets it again, as with respond().
+   */
+  respondProvisional(bytes: Buffer): boolean {
+    if (this.state !== 'proceeding') return false;
+    this.send(bytes);
+    this.#last = bytes;
+    return true;
+  }
+
   respond(response: SipResponse, local = false): boolean {
     const status = response.status;
     if (this.state === 'accepted') {
@@ -59,11 +70,8 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     }
     if (this.state !== 'proceeding') return false;
     const bytes = response.toBuffer();
+    if (status < 200) return this.respondProvisional(bytes);
     this.send(bytes);
-    if (status < 200) {
-      this.#last = bytes;
-      return true;
-    }
     this.#finalStatus = status;
     this.#finalToTag = response.to?.tag;
     const { clock, timers } = this.timing;

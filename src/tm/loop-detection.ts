@@ -7,6 +7,7 @@
 // The hash is deterministic, so any process of the server can verify a branch another one minted. It is
 // not a secret and need not resist forgery: forging one only gets the forger's own request a 482. Two
 // 32-bit FNV-1a lanes: a few hundred nanoseconds per request, where a crypto hash costs microseconds.
+import { hex32 } from '../hex-digits.ts';
 import type { SipRequest, Via } from '../sip/index.ts';
 
 /** The loop part of a branch: after the unique part, `.l` and 16 hex digits. */
@@ -58,7 +59,7 @@ function loopHash(request: SipRequest, topVia: Via): string {
   mixPart(String(request.cseq.seq));
   mixValues(request.getFieldValues('Proxy-Require'));
   mixValues(request.getFieldValues('Proxy-Authorization'));
-  return hex8(laneA) + hex8(laneB);
+  return hex32(laneA) + hex32(laneB);
 }
 
 function mix(c: number): void {
@@ -96,8 +97,4 @@ function mixValues(values: readonly string[]): void {
     for (let i = 0; i < value.length; i++) mix(value.charCodeAt(i));
   }
   mix(10);
-}
-
-function hex8(n: number): string {
-  return (n >>> 0).toString(16).padStart(8, '0');
 }

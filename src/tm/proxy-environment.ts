@@ -145,5 +145,6 @@ export interface ProxyTransactionInit {
   readonly recordRouteParams?: string;
   /** The server's own data for the transaction (the script it is pinned to); opaque here. */
   readonly owner?: unknown;
-  readonly log: Logger;
+  /** The transaction's log, or what makes it on first read: most transactions log nothing, and a pino child costs about a microsecond and stays with the transaction. */
+  readonly log: Logger | (() => Logger);
 }

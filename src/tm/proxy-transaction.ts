@@ -6,7 +6,7 @@
 // TransactionRoutes, which the server binds to the module version that created the transaction.
 import type { Logger } from 'pino';
 import { err, type Result } from '../result.ts';
-import { createResponse, heldUntil, type SipRequest, type SipResponse } from '../sip/index.ts';
+import { createResponse, heldUntil, responseBytes, type SipRequest, type SipResponse } from '../sip/index.ts';
 import type { SendTarget, Source } from '../transport/index.ts';
 import { Branch, type UnaddressedBranch } from './branch.ts';
 import type { Timer } from './clock.ts';
@@ -38,7 +38,6 @@ export class ProxyTransaction implements ServerTransactionUser {
   readonly source: Source;
   /** Where responses go (ProxyTransactionInit.upstream); branches are signed for it (branch-ids.ts). */
   readonly upstream: SendTarget;
-  readonly log: Logger;
   readonly env: ProxyEnvironment;
   readonly server: InviteServerTransaction | NonInviteServerTransaction;
   readonly branches: Branch[] = [];
@@ -76,6 +75,8 @@ export class ProxyTransaction implements ServerTransactionUser {
   /** Client transactions (branches and their CANCELs) still running. */
   #live = 0;
   readonly #lifetime: Timer;
+  #log: Logger | undefined;
+  #makeLog: (() => Logger) | undefined;
 
   /**
    * Makes the transaction and registers it for matching (retransmissions, ACK, CANCEL); undefined when a
@@ -100,7 +101,8 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.request = init.request;
     this.source = init.source;
     this.upstream = init.upstream;
-    this.log = init.log;
+    if (typeof init.log === 'function') this.#makeLog = init.log;
+    else this.#log = init.log;
     this.owner = init.owner;
     this.fr = env.timing.timers.fr;
     this.frInv = env.timing.timers.frInv;
@@ -110,7 +112,7 @@ export class ProxyTransaction implements ServerTransactionUser {
       recordRouteParams: init.recordRouteParams ?? '',
       branchSuffix: init.loopTag === undefined ? '' : loopSuffix(init.loopTag),
     };
-    this.#queue = new RelayQueue(init.log, env.logLimit);
+    this.#queue = new RelayQueue(() => this.log, env.logLimit);
     this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream);
     const transport = {
       reliable: init.source.proto !== 'udp',
@@ -163,7 +165,11 @@ export class ProxyTransaction implements ServerTransactionUser {
 
   /** Sends 100 Trying (INVITE, 16.2 / Kamailio's auto_inv_100). */
   trying(): void {
-    this.server.respond(createResponse(this.request, 100, 'Trying'));
+    // Written as bytes at once (sl's responseBytes): a 100 made here is never edited, so not parsed back.
+    const server = this.server;
+    if (server instanceof InviteServerTransaction)
+      server.respondProvisional(responseBytes(this.request, 100, 'Trying'));
+    else server.respond(createResponse(this.request, 100, 'Trying'));
   }
 
   /**
@@ -299,6 +305,15 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.#queue.clear();
     this.#lifetime.cancel();
     this.server.terminate();
+  }
+
+  /** The transaction's log (ProxyTransactionInit.log), made on first read. */
+  get log(): Logger {
+    if (this.#log === undefined) {
+      this.#log = this.#makeLog!();
+      this.#makeLog = undefined;
+    }
+    return this.#log;
   }
 
   /** What a route may change here, to restore if the route fails. */

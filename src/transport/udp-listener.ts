@@ -86,36 +86,37 @@ export class UdpListener {
   }
 
   send(bytes: Buffer, remote: Endpoint, target: string): Promise<SendResult> {
-    const { counters, log, logLimit } = this.#ctx;
+    const counters = this.#ctx.counters;
+    // One closure per datagram (the socket's callback); the failure path is a method.
     return new Promise((resolve) => {
-      const fail = (err: Error) => {
-        const code = (err as NodeJS.ErrnoException).code;
-        counters.udp.sendErrors++;
-        logLimit.warn(log, 'udp-send-failed', { target, code, err: err.message }, 'udp send failed');
-        resolve(
-          sendFailure(
-            sendErrorCode(code),
-            target,
-            `send to ${target} from ${spec(this.local)} failed: ${code ?? err.message}`,
-            code,
-          ),
-        );
-      };
       try {
         // Told before the write: a record of what was sent never follows the answer to it.
         const tap = this.#ctx.tap;
         if (tap !== undefined) tap.sent(bytes, 'udp', this.local, remote);
         this.#socket.send(bytes, remote.port, remote.address, (err) => {
-          if (err) return fail(err);
+          if (err) return resolve(this.#failed(err, target));
           counters.udp.sent++;
           counters.udp.bytesSent += bytes.length;
           resolve(ok({ proto: 'udp', local: this.local, remote }));
         });
       } catch (err) {
         // Thrown synchronously when the socket is already closed.
-        fail(err as Error);
+        resolve(this.#failed(err as Error, target));
       }
     });
+  }
+
+  #failed(err: Error, target: string): SendResult {
+    const { counters, log, logLimit } = this.#ctx;
+    const code = (err as NodeJS.ErrnoException).code;
+    counters.udp.sendErrors++;
+    logLimit.warn(log, 'udp-send-failed', { target, code, err: err.message }, 'udp send failed');
+    return sendFailure(
+      sendErrorCode(code),
+      target,
+      `send to ${target} from ${spec(this.local)} failed: ${code ?? err.message}`,
+      code,
+    );
   }
 
   close(): Promise<void> {

@@ -92,6 +92,28 @@ describe('xlog', () => {
       [20, 'd'],
     ]);
   });
+
+  it("a line below the level does not make the route's logger; one at the level does, once", () => {
+    const lines: Record<string, unknown>[] = [];
+    const parent = pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s)) });
+    let made = 0;
+    const maker = () => {
+      made++;
+      return parent.child({ callId: 'c' });
+    };
+    const base = contextFor(INVITE).ctx;
+    const ctx = new RouteContext('request', base.msg, SOURCE, base.host, maker, undefined, parent);
+    call(xlog, 'xdbg', ctx, 'below $ci');
+    expect(made).toBe(0);
+    call(xlog, 'xinfo', ctx, 'at');
+    call(xlog, 'xdbg', ctx, 'below again');
+    call(xlog, 'xwarn', ctx, 'above');
+    expect(made).toBe(1);
+    expect(lines.map((l) => [l.level, l.msg, l.callId])).toEqual([
+      [30, 'at', 'c'],
+      [40, 'above', 'c'],
+    ]);
+  });
 });
 
 describe('xlog against hostile formats', () => {
