@@ -17,6 +17,17 @@ export const E2E_BESIDE = [
   'test/e2e/basic/*.test.ts',
 ];
 
+/**
+ * Files outside test/e2e whose tests bound wall time (a hostile route's cost, a KSR function's cost on its
+ * largest input): they run with the serial e2e files, never beside another test file, so that the bound
+ * measures the code and not a neighbour.
+ */
+const TIMED = [
+  'test/sandbox/linear-edits.test.ts',
+  'test/sandbox/hostile-routes.test.ts',
+  'test/sandbox/uploads.test.ts',
+];
+
 export default defineConfig({
   test: {
     // What src/server.ts does at start-up for the whole process (V8 flags), done for each test file.
@@ -26,7 +37,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] },
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**', ...TIMED],
+          maxWorkers: 2,
+        },
       },
       {
         // e2e suites start real servers and SIPp and measure latency under load: their files run one
@@ -34,7 +50,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', ...TIMED],
           exclude: E2E_BESIDE,
           fileParallelism: false,
         },
