@@ -1,7 +1,9 @@
-// What a KSR call that waits (JSPI) costs: the hello example (AssemblyScript and Rust) per INVITE, with
+// What a KSR call that waits (JSPI) costs: the hello example (AssemblyScript, Rust and TypeScript built by
+// componentize-js) per INVITE, with
 // maxfwd.process_maxfwd answered synchronously (ModuleRunner) and answered by a Promise (SuspendingRunner:
 // a Suspending import, the route called through WebAssembly.promising). Rounds alternate the two. Prints
-// CPU ns per route call and the ratio, one call after another and 32 at a time; then the event loop's delay
+// CPU ns per route call and the ratio, one call after another and 32 at a time (the TypeScript guest: its
+// pool bound, js_max_suspended, at a time); then the event loop's delay
 // while routes wait for answers that come after a 2 ms timer (as a remote store's would), against the idle
 // loop's.
 //   node_modules/.bin/node bench/jspi-call.ts
@@ -9,6 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { buildExample } from '../fixtures/built-guest.ts';
 import { buildGuest } from '../src/builder/index.ts';
 import type { KsrModule } from '../src/kemi/define.ts';
 import { ksrModules, RouteContext } from '../src/kemi/index.ts';
@@ -16,6 +19,7 @@ import { silentLogger } from '../src/logger.ts';
 import {
   type CompiledModule,
   createRouteRunner,
+  defaultInvocationLimits,
   Engine,
   Linker,
   ModuleRunner,
@@ -30,7 +34,10 @@ import { notingHost } from './noting-host.ts';
 setV8Flags();
 const ROUNDS = 9;
 const PER_ROUND = 10_000;
+/** A JavaScript route takes ~50-100 µs of CPU where the others take ~1: fewer calls per round. */
+const JS_PER_ROUND = 1_000;
 const CONCURRENT = 32;
+const JS_CONCURRENT = defaultInvocationLimits.jsMaxSuspended;
 const source: Source = {
   proto: 'udp',
   remote: { address: '192.0.2.10', port: 5062 },
@@ -82,7 +89,7 @@ function link(module: CompiledModule, suspending: boolean): RouteRunner {
     ? new Linker(waitingTables, { suspending: new Set(['maxfwd#process-maxfwd']) })
     : new Linker(ksrModules);
   const linked = createRouteRunner(module, linker, {
-    limits: { deadlineMs: 1000, maxSuspended: CONCURRENT, asyncTimeoutMs: 5000 },
+    limits: { deadlineMs: 1000, jsDeadlineMs: 1000, maxSuspended: CONCURRENT, asyncTimeoutMs: 5000 },
   });
   if (!linked.ok) throw new Error(linked.error.message);
   return linked.value;
@@ -98,8 +105,8 @@ async function invoke(runner: RouteRunner, ctx: RouteContext): Promise<void> {
 }
 
 /** CPU ns per call over one round, `concurrent` calls under way at a time. */
-async function round(runner: RouteRunner, concurrent: number): Promise<number> {
-  const batch = contexts(PER_ROUND);
+async function round(runner: RouteRunner, concurrent: number, perRound = PER_ROUND): Promise<number> {
+  const batch = contexts(perRound);
   const cpu = process.cpuUsage();
   if (runner instanceof ModuleRunner) {
     for (const ctx of batch) await invoke(runner, ctx);
@@ -108,7 +115,7 @@ async function round(runner: RouteRunner, concurrent: number): Promise<number> {
       await Promise.all(batch.slice(i, i + concurrent).map((ctx) => invoke(runner, ctx)));
   }
   const used = process.cpuUsage(cpu);
-  return ((used.user + used.system) * 1000) / PER_ROUND;
+  return ((used.user + used.system) * 1000) / perRound;
 }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
@@ -128,29 +135,41 @@ async function loopDelay(ms: number, load?: (until: number) => Promise<void>): P
 const engine = new Engine();
 const out = mkdtempSync(join(tmpdir(), 'kemi-jspi-bench-'));
 console.log(
-  `hello route (INVITE, 404) with maxfwd.process_maxfwd answered at once or by a Promise; median CPU ns per call over ${ROUNDS} rounds x ${PER_ROUND} (Node ${process.version})`,
+  `hello route (INVITE, 404) with maxfwd.process_maxfwd answered at once or by a Promise; median CPU ns per call over ${ROUNDS} rounds x ${PER_ROUND} (TypeScript: x ${JS_PER_ROUND}) (Node ${process.version})`,
 );
 const modules: [string, CompiledModule][] = [];
 for (const [language, dir] of [
   ['AssemblyScript', 'guest-examples/assemblyscript/hello'],
   ['Rust', 'guest-examples/rust/hello'],
+  ['TypeScript', 'guest-examples/js/hello'],
 ] as const) {
-  const built = await buildGuest(dir, { out: join(out, `${language}.wasm`) });
-  if (!built.ok) throw new Error(built.error.message);
-  const compiled = await engine.compile(built.value.component, { path: 'fast' });
+  const js = language === 'TypeScript';
+  let component: Uint8Array;
+  if (js) component = (await buildExample(dir, out, 'hello-ts')).component;
+  else {
+    const built = await buildGuest(dir, { out: join(out, `${language}.wasm`) });
+    if (!built.ok) throw new Error(built.error.message);
+    component = built.value.component;
+  }
+  const compiled = await engine.compile(component, { path: 'fast' });
   if (!compiled.ok) throw new Error(compiled.error.message);
   modules.push([language, compiled.value]);
   const sync = link(compiled.value, false);
   const waiting = link(compiled.value, true);
   const cpu: number[][] = [[], [], []];
+  const [perRound, concurrent] = js ? [JS_PER_ROUND, JS_CONCURRENT] : [PER_ROUND, CONCURRENT];
   for (let r = 0; r <= ROUNDS; r++) {
-    const figures = [await round(sync, 1), await round(waiting, 1), await round(waiting, CONCURRENT)];
+    const figures = [
+      await round(sync, 1, perRound),
+      await round(waiting, 1, perRound),
+      await round(waiting, concurrent, perRound),
+    ];
     if (r > 0) for (const [i, ns] of figures.entries()) cpu[i].push(ns);
   }
   const [s, one, many] = cpu.map(median);
   console.log(
     `  ${language.padEnd(15)} sync ${s.toFixed(0).padStart(6)} ns   waiting ${one.toFixed(0).padStart(6)} ns (x${(one / s).toFixed(2)})` +
-      `   waiting, ${CONCURRENT} at a time ${many.toFixed(0).padStart(6)} ns (x${(many / s).toFixed(2)})`,
+      `   waiting, ${concurrent} at a time ${many.toFixed(0).padStart(6)} ns (x${(many / s).toFixed(2)})`,
   );
 }
 await engine.close();

@@ -50,6 +50,7 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an enviro
  * calls), js_fuel (2 000 000 000: fuel per invocation of a JavaScript guest, docs/guests.md), js_deadline_ms
  * (100: the deadline of a JavaScript guest's invocation), max_suspended (32: invocations of one version
  * under way at once when its KSR calls wait for a remote store; past it a request is answered 503),
+ * js_max_suspended (4: the same for a JavaScript guest, whose instances hold ~10 MiB each),
  * async_timeout_ms (1000: the longest wait for one such call's answer; past it the call gets its failure
  * value). src/runtime/README.md "Async KSR calls".
  */
@@ -67,6 +68,7 @@ const tenantLimits = z
     js_fuel: z.number().int().positive().max(0x7fffffff).optional(),
     js_deadline_ms: z.number().positive().optional(),
     max_suspended: z.number().int().positive().optional(),
+    js_max_suspended: z.number().int().positive().optional(),
     async_timeout_ms: z.number().positive().optional(),
   })
   .strict();

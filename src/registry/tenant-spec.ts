@@ -139,6 +139,7 @@ function specOf(t: TenantConfig, registrar: RegistrarConfig | undefined): Tenant
       jsFuel: l.js_fuel,
       jsDeadlineMs: l.js_deadline_ms,
       maxSuspended: l.max_suspended,
+      jsMaxSuspended: l.js_max_suspended,
       asyncTimeoutMs: l.async_timeout_ms,
     }),
     failurePolicy: policyOf(t.failure_policy),

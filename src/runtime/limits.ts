@@ -76,6 +76,11 @@ export interface InvocationLimits {
    */
   readonly maxSuspended: number;
   /**
+   * `maxSuspended` for a JavaScript guest (`ModuleMeta.jsEngine`): each of its instances holds a ~9.5 MiB
+   * engine image and grows to 3/4 of the memory cap before it is retired, so its pool is bounded apart.
+   */
+  readonly jsMaxSuspended: number;
+  /**
    * The longest wait for one suspending KSR call's answer, in milliseconds; past it the call gives the guest
    * its failure value (-1, false, none, "": what Kamailio's function gives when its database is
    * unreachable) and the route goes on. Time waited does not count against `deadlineMs`.
@@ -108,6 +113,9 @@ export const defaultInvocationLimits: InvocationLimits = {
   // A pool this size of an AssemblyScript or Rust guest holds 2-40 MiB; Redis answers in well under a ms,
   // so 32 waits at once is thousands of messages a second per version.
   maxSuspended: 32,
+  // 4 instances of a componentize-js guest start at ~38 MiB (up to 4 x 48 MiB before retirement under the
+  // 64 MiB cap); at a Redis round trip well under a ms that is still thousands of waits a second.
+  jsMaxSuspended: 4,
   // Far above a Redis round trip, below an INVITE's first retransmission (T1 = 500 ms) twice over.
   asyncTimeoutMs: 1000,
 };

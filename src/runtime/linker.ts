@@ -76,18 +76,13 @@ export class Linker {
       }
     }
     const waits = this.suspendingImports(module);
-    if (waits.length > 0 && (module.path === 'jco' || module.meta.jsEngine)) {
+    if (waits.length > 0 && module.path === 'jco') {
       // jco's glue: its JSPI mode is chosen when the glue is transpiled (before the server's tables are
-      // known) and makes each route an async function of the glue's own. A JavaScript engine (componentize-js,
-      // fast path): each waiting message would hold an instance of its own, a ~10 MiB image copied in and
-      // cold code (runner.ts, JS_COLD_DEADLINE_MS). Neither is supported: refused here, named.
-      const why =
-        module.path === 'jco'
-          ? 'a module on the jco path'
-          : 'a JavaScript guest (componentize-js: one ~10 MiB engine instance per waiting message)';
+      // known) and makes each route an async function of the glue's own. A JavaScript engine on the fast path
+      // (componentize-js) waits as any fast-path guest does (SuspendingRunner, with its own pool bound).
       return loadError(
         'unsupported',
-        `the module imports ${waits.map((w) => w.replace('#', '.')).join(', ')}, which may wait for a remote store (cluster), and ${why} cannot wait in a KSR call on this server: keep that store embedded for this tenant, or use an AssemblyScript or Rust guest`,
+        `the module imports ${waits.map((w) => w.replace('#', '.')).join(', ')}, which may wait for a remote store (cluster), and a module on the jco path cannot wait in a KSR call on this server: keep that store embedded for this tenant, or use a guest the fast path runs (AssemblyScript, Rust, JavaScript)`,
       );
     }
     return undefined;

@@ -8,6 +8,12 @@
 // Routes that the transaction layer runs and must answer at once (branch, onreply, failure) go to `now`, a
 // synchronous runner of the same module on an instance of its own, where a suspending function's Promise
 // gets the function's failure value at once (counted as a timeout: Store.timedOut).
+//
+// A JavaScript guest (componentize-js: StarlingMonkey, `meta.jsEngine`) runs here too, under its own rules
+// as on ModuleRunner: js_fuel and js_deadline_ms, a pool bound of its own (jsMaxSuspended: each instance is
+// a ~9.5 MiB engine image), the cold deadline on each new instance for the first message of each kind (the
+// warm kinds are the instance's, not the version's: every pooled instance compiles its paths anew), and an
+// instance past RETIRE_AT of the memory cap after a successful invocation is dropped, not pooled.
 import { err, OK, ok, type Result } from '../result.ts';
 import type { CompiledModule, FastModule } from './engine.ts';
 import { instantiateSuspending, type RouteName, type SuspendingInstance } from './instance.ts';
@@ -20,8 +26,12 @@ import {
   classify,
   type Failure,
   type HostMeter,
+  JS_COLD_DEADLINE_MS,
+  MAX_WARM_KINDS,
   ModuleRunner,
+  messageKind,
   type Outcome,
+  RETIRE_AT,
   ROUTE_BIT,
   type RunnerOptions,
 } from './runner.ts';
@@ -40,6 +50,8 @@ export interface Measured {
   readonly fuelUsed: number;
   /** The route returned after its deadline (time waiting for KSR answers not counted). */
   readonly overran: boolean;
+  /** The wall-clock budget it ran under: the route deadline, or the cold one (COLD_DEADLINE_MS ...). */
+  readonly deadlineMs: number;
   /** KSR calls whose answer did not come within asyncTimeoutMs (they got their failure value). */
   readonly timeouts: number;
   /** The first of them: `registrar.lookup`. */
@@ -52,6 +64,10 @@ export interface Measured {
 interface Slot {
   readonly instance: SuspendingInstance;
   readonly store: Store;
+  /** A JavaScript guest's instance: the kinds of message it has run (messageKind); undefined otherwise. */
+  readonly warmKinds: Set<string> | undefined;
+  /** A JavaScript guest's instance: ROUTE_BIT of the route kinds it has run. */
+  warm: number;
 }
 
 export class SuspendingRunner {
@@ -78,6 +94,9 @@ export class SuspendingRunner {
   segments: Segments | undefined = undefined;
   /** The same module run synchronously, for the routes that cannot wait (see the file's comment). */
   readonly now: ModuleRunner;
+  /** The config key of the pool bound in force, for the busy message. */
+  readonly #boundName: string;
+  readonly #js: boolean;
   readonly #linker: Linker;
   readonly #idle: Slot[] = [];
   /** Each invocation's store, by its context: what the log tables charge (meterFor). */
@@ -89,7 +108,18 @@ export class SuspendingRunner {
   constructor(module: FastModule, linker: Linker, limits: InvocationLimits) {
     this.module = module;
     this.#linker = linker;
-    this.limits = limits;
+    this.#js = module.meta.jsEngine === true;
+    this.#boundName = this.#js ? 'js_max_suspended' : 'max_suspended';
+    // A JavaScript engine's budgets as ModuleRunner gives them (limits.ts jsFuel, jsDeadlineMs), and its pool
+    // bound. `now` is given the tenant's limits: it applies the JavaScript ones itself.
+    this.limits = this.#js
+      ? {
+          ...limits,
+          fuel: limits.jsFuel,
+          deadlineMs: limits.jsDeadlineMs,
+          maxSuspended: limits.jsMaxSuspended,
+        }
+      : limits;
     this.now = new ModuleRunner(module, linker, limits);
   }
 
@@ -122,7 +152,7 @@ export class SuspendingRunner {
         err({
           route,
           cause: 'busy',
-          message: `${route}: not run, ${this.limits.maxSuspended} invocations of this version are waiting for KSR answers already (max_suspended)`,
+          message: `${route}: not run, ${this.limits.maxSuspended} invocations of this version are waiting for KSR answers already (${this.#boundName})`,
           error: undefined,
         }),
       );
@@ -153,17 +183,16 @@ export class SuspendingRunner {
       firstSlice = CHECKPOINT_UNITS;
       const store = this.#newStore();
       try {
-        slot = { instance: instantiateSuspending(this.module, this.#linker, store), store };
+        const instance = instantiateSuspending(this.module, this.#linker, store);
+        slot = { instance, store, warmKinds: this.#js ? new Set() : undefined, warm: 0 };
       } catch (e) {
         return measured(this.#failed(route, e, store, 'instantiation failed: '));
       }
       this.stats.instances++;
     }
     const store = slot.store;
-    const bit = ROUTE_BIT[route];
-    const cold = (this.#warm & bit) === 0;
-    this.#warm |= bit;
-    store.begin(ctx, this.limits, performance.now(), this.#deadline(cold), firstSlice);
+    const deadlineMs = this.#deadline(this.#cold(slot, route, ctx, name));
+    store.begin(ctx, this.limits, performance.now(), deadlineMs, firstSlice);
     this.#running.set(ctx, store);
     let outcome: Outcome;
     let overran = false;
@@ -178,7 +207,8 @@ export class SuspendingRunner {
       } else {
         overran = performance.now() > store.deadline;
         outcome = OK;
-        this.#idle.push(slot);
+        if (this.#nearCap(store)) this.stats.retired++;
+        else this.#idle.push(slot);
       }
     } catch (e) {
       const first = store.raised ?? e;
@@ -193,6 +223,7 @@ export class SuspendingRunner {
       outcome,
       fuelUsed: fuelUsed(store.fuel, store.granted, store.stopped === undefined ? undefined : store.spent),
       overran,
+      deadlineMs,
       timeouts: store.timeouts,
       timedOutIn: store.timedOutIn,
       suspensions: store.suspensions,
@@ -207,12 +238,45 @@ export class SuspendingRunner {
     const store = new Store(fuel, this.module.meta.maxMemoryBytes !== undefined);
     // A start function runs with the first invocation's budget and deadline (as in ModuleRunner).
     store.setFuel(Math.min(this.limits.fuel, 0x7fffffff), CHECKPOINT_UNITS);
-    store.setDeadline(performance.now(), this.#deadline(this.stats.instances === 0));
+    store.setDeadline(performance.now(), this.#deadline(this.stats.instances === 0 || this.#js));
     return store;
   }
 
+  /**
+   * Whether this invocation runs under the cold deadline: the first of its route kind on this version, or,
+   * for a JavaScript guest, the first of its route kind or kind of message on this instance (ModuleRunner's
+   * firstOfItsKind says why; at most MAX_WARM_KINDS kinds per instance).
+   */
+  #cold(slot: Slot, route: RouteName, ctx: Context, name: string | undefined): boolean {
+    const bit = ROUTE_BIT[route];
+    const kinds = slot.warmKinds;
+    if (kinds === undefined) {
+      const cold = (this.#warm & bit) === 0;
+      this.#warm |= bit;
+      return cold;
+    }
+    let cold = (slot.warm & bit) === 0;
+    slot.warm |= bit;
+    if (kinds.size < MAX_WARM_KINDS) {
+      const kind = messageKind(route, ctx, name);
+      if (!kinds.has(kind)) {
+        kinds.add(kind);
+        cold = true;
+      }
+    }
+    return cold;
+  }
+
+  /** A JavaScript guest's instance past RETIRE_AT of the memory cap (ModuleRunner.retireNearCap: why). */
+  #nearCap(store: Store): boolean {
+    const cap = this.module.meta.maxMemoryBytes;
+    if (!this.#js || cap === undefined) return false;
+    return (store.memory?.buffer.byteLength ?? 0) > cap * RETIRE_AT;
+  }
+
   #deadline(cold: boolean): number {
-    return cold ? Math.max(this.limits.deadlineMs, COLD_DEADLINE_MS) : this.limits.deadlineMs;
+    if (!cold) return this.limits.deadlineMs;
+    return Math.max(this.limits.deadlineMs, this.#js ? JS_COLD_DEADLINE_MS : COLD_DEADLINE_MS);
   }
 
   #failed(route: RouteName, error: unknown, store: Store, prefix: string): Result<never, Failure> {
@@ -227,6 +291,7 @@ function measured(outcome: Outcome): Measured {
     outcome,
     fuelUsed: 0,
     overran: false,
+    deadlineMs: 0,
     timeouts: 0,
     timedOutIn: undefined,
     suspensions: 0,

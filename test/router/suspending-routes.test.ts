@@ -1,7 +1,8 @@
-// The router with routes that wait (JSPI): the AssemblyScript and Rust proxy examples, whose request route
+// The router with routes that wait (JSPI): the AssemblyScript, Rust and TypeScript (componentize-js) proxy
+// examples, whose request route
 // reads the PRIMARY define through kx.get_def, here served by a table function answering with a Promise
 // after a timer (as a remote store would). The router awaits the route, serves other messages meanwhile
-// (of the same version too), answers 503 past max_suspended, gives the call its failure value after
+// (of the same version too), answers 503 past max_suspended (js_max_suspended for the JavaScript one), gives the call its failure value after
 // async_timeout_ms, applies the failure policy to a rejection, and runs transaction routes (failure) at
 // once on the script's synchronous runner.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildExample } from '../../fixtures/built-guest.ts';
 import { buildGuest } from '../../src/builder/index.ts';
 import type { KsrModule } from '../../src/kemi/define.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
@@ -24,7 +26,7 @@ import {
 } from '../../src/runtime/index.ts';
 import { calleeResponse, type ProxyHarness, proxyHarness, uacRequest } from './proxy-harness.ts';
 
-const LANGUAGES = ['assemblyscript', 'rust'] as const;
+const LANGUAGES = ['assemblyscript', 'rust', 'js'] as const;
 type Language = (typeof LANGUAGES)[number];
 const compiled = {} as Record<Language, CompiledModule>;
 const engine = new Engine();
@@ -33,10 +35,17 @@ let outDir = '';
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'kemi-jspi-router-'));
   for (const language of LANGUAGES) {
-    const dir = fileURLToPath(new URL(`../../guest-examples/${language}/proxy`, import.meta.url));
-    const built = await buildGuest(dir, { out: join(outDir, `${language}.wasm`) });
-    if (!built.ok) throw new Error(`${language}: ${built.error.message}\n${built.error.output ?? ''}`);
-    const module = await engine.compile(built.value.component, {});
+    let component: Uint8Array;
+    if (language === 'js') {
+      // componentize-js: built once for every test file that needs it (fixtures/built-guest.ts).
+      component = (await buildExample('guest-examples/js/proxy', outDir, 'proxy-ts')).component;
+    } else {
+      const dir = fileURLToPath(new URL(`../../guest-examples/${language}/proxy`, import.meta.url));
+      const built = await buildGuest(dir, { out: join(outDir, `${language}.wasm`) });
+      if (!built.ok) throw new Error(`${language}: ${built.error.message}\n${built.error.output ?? ''}`);
+      component = built.value.component;
+    }
+    const module = await engine.compile(component, {});
     if (!module.ok) throw new Error(`${language}: ${module.error.message}`);
     compiled[language] = module.value;
   }
@@ -100,7 +109,9 @@ interface Setup {
 function setup(language: Language, limits: Partial<InvocationLimits> = {}): Setup {
   const wait = { current: ((_name: string) => timer()) as Wait };
   const linker = new Linker(waitingTables(wait), { suspending: new Set(['kx#get-def']) });
-  const linked = createRouteRunner(compiled[language], linker, { limits: { deadlineMs: 10_000, ...limits } });
+  const linked = createRouteRunner(compiled[language], linker, {
+    limits: { deadlineMs: 10_000, jsDeadlineMs: 10_000, ...limits },
+  });
   if (!linked.ok) throw new Error(linked.error.message);
   const runner = linked.value;
   if (!(runner instanceof SuspendingRunner)) throw new Error('expected a SuspendingRunner');
@@ -164,7 +175,9 @@ describe.each(LANGUAGES)('routes that wait, %s proxy example', (language) => {
   });
 
   it('past max_suspended routes waiting, a request is answered 503 without running its route', async () => {
-    const { h, runner, wait } = setup(language, { maxSuspended: 1 });
+    // The JavaScript guest's pool has its own bound: max_suspended alone would not stop it.
+    const bound = language === 'js' ? { maxSuspended: 32, jsMaxSuspended: 1 } : { maxSuspended: 1 };
+    const { h, runner, wait } = setup(language, bound);
     const first = gate();
     wait.current = () => first.promise;
     h.receive(invite('first@uac', 'z9hG4bK-1'));

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExample } from '../../fixtures/built-guest.ts';
 import { Guest } from '../../fixtures/guest.ts';
 import { buildGuest } from '../../src/builder/index.ts';
 import type { CompiledModule } from '../../src/runtime/engine.ts';
@@ -285,23 +284,6 @@ describe('suspending KSR calls of each result type (WAT guests)', () => {
       error: { cause: 'host' },
     });
   });
-
-  it('a JavaScript guest (componentize-js) importing a suspending function is refused at link time', async () => {
-    const js = await buildExample('guest-examples/js/hello', outDir, 'js-hello');
-    const module = await engine.compile(js.component, {});
-    if (!module.ok) throw new Error(module.error.message);
-    expect(module.value.meta.jsEngine).toBe(true);
-    const linker = new Linker(recordingTables(), { suspending: new Set(['maxfwd#process-maxfwd']) });
-    const linked = createRouteRunner(module.value, linker);
-    expect(linked.ok).toBe(false);
-    if (linked.ok) return;
-    expect(linked.error.code).toBe('unsupported');
-    expect(linked.error.message).toContain('maxfwd.process-maxfwd');
-    expect(linked.error.message).toContain('JavaScript guest');
-    // Without the function in the set it links as before, on the synchronous runner.
-    const plain = createRouteRunner(module.value, new Linker(recordingTables()));
-    expect(plain.ok && plain.value instanceof ModuleRunner).toBe(true);
-  }, 240_000);
 
   it('a module on the jco path importing a suspending function is refused at link time', async () => {
     const g = new Guest();
