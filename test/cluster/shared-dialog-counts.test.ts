@@ -146,4 +146,32 @@ describe('SharedDialogCounts', () => {
     failing.stop.cancel();
     gone.disconnect();
   });
+
+  it('a change Redis runs after a snapshot that holds it (its script loaded again) counts once', async () => {
+    const a = node(`p${++prefix}:`, 'a');
+    await settle();
+    a.stop.cancel(); // the snapshots run by hand below
+    await redis.script('FLUSH');
+    await a.shared.snapshot(); // Redis knows the snapshot's script again, not the change's
+    a.dialog('alice'); // its change: NOSCRIPT, sent again after ...
+    await a.shared.snapshot(); // ... this snapshot, which already holds the dialog
+    await settle();
+    expect(await a.shared.size('acme', 'calls', undefined)).toBe(1);
+  });
+
+  it('a node started again under its name replaces the counts its previous process left', async () => {
+    const p = `p${++prefix}:`;
+    const before = node(p, 'a');
+    before.dialog('alice');
+    before.dialog('bob');
+    await settle();
+    before.stop.cancel(); // the process ends; its hash has not expired yet
+    expect(await before.shared.size('acme', 'calls', undefined)).toBe(2);
+    const after = node(p, 'a');
+    await settle();
+    expect(await after.shared.size('acme', 'calls', undefined)).toBe(0);
+    after.dialog('carol');
+    await settle();
+    expect(await after.shared.size('acme', 'calls', undefined)).toBe(1);
+  });
 });
