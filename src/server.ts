@@ -14,6 +14,7 @@ import {
   shareDialogCounts,
   sharedBreaker,
   sharePike,
+  shareSubscribers,
   suspendingFunctions,
 } from './cluster/shared-stores.ts';
 import { accSettings } from './config/acc-schema.ts';
@@ -276,6 +277,17 @@ export async function startServer(
   if (dialogSharing) stops.push(async () => dialogSharing.cancel());
   const pikeSharing = sharePike(config, cluster, pike, timers, clusterLog, logLimit, sharedCounters);
   if (pikeSharing) stops.push(async () => pikeSharing.cancel());
+  const subscriberSharing = await shareSubscribers(
+    config,
+    cluster,
+    subscribers,
+    tenantNames,
+    timers,
+    clusterLog,
+    logLimit,
+    sharedCounters,
+  );
+  if (subscriberSharing) stops.push(async () => subscriberSharing.close());
   let registry: Registry | undefined;
   if (store !== undefined) {
     const opening = await openRegistry(config.compile, stops, {
@@ -562,6 +574,7 @@ export async function startServer(
       sources: metricSources,
       dispatcher,
       subscribers,
+      ...(subscriberSharing && { sharedSubscribers: subscriberSharing.writer }),
       acc: accStore,
       trace: traced,
       log: log.child({ layer: 'admin' }),

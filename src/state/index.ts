@@ -109,10 +109,12 @@ export {
 export {
   invalidSubscriber,
   type NewSubscriber,
+  type StoredSubscriber,
   type Subscriber,
   type SubscriberError,
   type SubscriberInfo,
   type SubscriberOptions,
   SubscriberStore,
+  storedSubscriber,
   TABLE_NAME,
 } from './subscriber-store.ts';
