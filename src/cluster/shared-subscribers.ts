@@ -78,6 +78,17 @@ redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 `;
 
+// KEYS: hash, version. ARGV: channel, tenant, then field/row pairs. Refills a table Redis lost (restarted
+// empty) or never had (a node's subscribers.db from before the cluster): only while the version key is
+// absent, so of several nodes refilling at once the first one's rows are kept.
+const REFILL = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('INCR', KEYS[2])
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return 1
+`;
+
 export interface SharedSubscribersOptions {
   /** Writes: Redis not answering fails them (503). Reads use the same counters with `cache`. */
   readonly link: SharedStoreLink;
@@ -129,14 +140,16 @@ export class SharedSubscribers implements SubscriberWriter {
     subscriber.on('message', (_channel: string, tenant: string) => {
       if (this.#tenants.has(tenant)) void this.refresh(tenant);
     });
-    void subscriber.subscribe(this.channel).catch(() => {});
-    // The invalidations sent while this node was away are lost: read every tenant again.
+    // The invalidations sent while this node was away (or before its subscription) are lost: every tenant
+    // is read again when either connection is back.
     const again = () => void this.catchUp(true);
+    redis.on('ready', again);
     subscriber.on('ready', again);
+    void subscriber.subscribe(this.channel).then(again, () => {});
     await this.catchUp(true);
     return {
       close: () => {
-        subscriber.off('ready', again);
+        redis.off('ready', again);
         subscriber.disconnect();
       },
     };
@@ -167,6 +180,10 @@ export class SharedSubscribers implements SubscriberWriter {
       [Error | null, Record<string, string>],
     ];
     if (versionError || hashError) return false;
+    if (version === null && Object.keys(hash).length === 0) {
+      const mine = this.#copy.rowsOf(tenant);
+      if (mine.length > 0) return this.#refill(tenant, mine);
+    }
     const rows: StoredSubscriber[] = [];
     for (const [field, json] of Object.entries(hash)) {
       const [table, username, domain] = field.split('\0');
@@ -177,6 +194,33 @@ export class SharedSubscribers implements SubscriberWriter {
     this.#copy.replaceTenant(tenant, rows);
     this.#versions.set(tenant, version ?? '');
     return true;
+  }
+
+  /**
+   * Redis has no table for the tenant but this node's copy has rows: Redis restarted empty, or the cluster
+   * is new to a node's subscribers.db. The copy goes back to Redis (unless another node refilled first),
+   * then is read again.
+   */
+  async #refill(tenant: string, rows: readonly StoredSubscriber[]): Promise<boolean> {
+    const args = rows.flatMap(({ table, username, domain, ...row }) => [
+      fieldOf(table, username, domain),
+      JSON.stringify(row),
+    ]);
+    const done = await sharedCall(this.#reads, { tenant, op: 'refill' }, (redis) =>
+      this.#o.link.script(
+        redis,
+        REFILL,
+        [this.#hash(tenant), this.#version(tenant)],
+        [this.channel, tenant, ...args],
+      ),
+    );
+    if (!done.ok) return false;
+    if (done.value === 1)
+      this.#o.link.log.warn(
+        { store: 'subscribers', tenant, subscribers: rows.length },
+        "cluster: subscribers: Redis had no table for the tenant: refilled from this node's copy",
+      );
+    return this.refresh(tenant);
   }
 
   async add(tenant: string, table: string, s: NewSubscriber) {

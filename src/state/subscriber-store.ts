@@ -151,6 +151,7 @@ export class SubscriberStore {
   readonly #delete;
   readonly #list;
   readonly #clearTenant;
+  readonly #tenantRows;
 
   private constructor(db: DatabaseSync, where: string, options: SubscriberOptions) {
     this.#db = db;
@@ -185,6 +186,9 @@ export class SubscriberStore {
        ORDER BY tbl, domain, username LIMIT ? OFFSET ?`,
     );
     this.#clearTenant = db.prepare('DELETE FROM subscribers WHERE tenant = ?');
+    this.#tenantRows = db.prepare(
+      `SELECT tbl, ${columns}, created_at, updated_at FROM subscribers WHERE tenant = ?`,
+    );
   }
 
   static open(options: SubscriberOptions): Result<SubscriberStore> {
@@ -323,6 +327,27 @@ export class SubscriberStore {
         );
       return ok(undefined);
     });
+  }
+
+  /** Every row of the tenant with its digests (a cluster refilling a Redis that lost them). */
+  rowsOf(tenant: string): StoredSubscriber[] {
+    const rows = this.#tenantRows.all(tenant) as unknown as (Row & {
+      tbl: string;
+      created_at: number;
+      updated_at: number;
+    })[];
+    return rows.map((r) => ({
+      table: r.tbl,
+      username: r.username,
+      domain: r.domain,
+      ha1: r.ha1,
+      ha1b: r.ha1b,
+      ha1Sha256: r.ha1_sha256,
+      ha1bSha256: r.ha1b_sha256,
+      password: r.password ?? undefined,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }));
   }
 
   close(): void {

@@ -99,7 +99,10 @@ describe('SharedSubscribers', () => {
     expect(!many.ok && many.error.code).toBe('quota');
     expect(await redis.hlen(`${p}tenant:acme:subscribers`)).toBe(2);
     const dup = await a.shared.addAll('acme', 'subscriber', [user('u3'), user('u1')], false);
-    expect(!dup.ok && dup.error).toMatchObject({ code: 'exists', message: expect.stringContaining('entry 2') });
+    expect(!dup.ok && dup.error).toMatchObject({
+      code: 'exists',
+      message: expect.stringContaining('entry 2'),
+    });
     const replaced = await a.shared.addAll('acme', 'subscriber', [user('u3'), user('u1')], true);
     expect(replaced.ok && replaced.value).toEqual({ added: 1, updated: 1 });
     const over = await b.shared.add('acme', 'subscriber', user('u5'));
@@ -118,6 +121,25 @@ describe('SharedSubscribers', () => {
     expect(b.has('alice')).toBe(false);
     await b.shared.catchUp();
     expect(b.has('alice')).toBe(true);
+  });
+
+  it('a Redis that lost the table (restarted empty) is refilled from a node’s copy, once', async () => {
+    const p = `p${++prefix}:`;
+    const a = node(p);
+    const b = node(p);
+    expect((await a.shared.add('acme', 'subscriber', alice)).ok).toBe(true);
+    await b.shared.catchUp(true);
+    const before = a.copy.find('acme', 'subscriber', 'alice', 'example.com', 'example.com');
+    await redis.del(`${p}tenant:acme:subscribers`, `${p}tenant:acme:subscribers:version`);
+    await Promise.all([a.shared.catchUp(), b.shared.catchUp()]);
+    expect(await redis.hlen(`${p}tenant:acme:subscribers`)).toBe(1);
+    expect(await redis.get(`${p}tenant:acme:subscribers:version`)).toBe('1');
+    expect(b.copy.find('acme', 'subscriber', 'alice', 'example.com', 'example.com')).toEqual(before);
+    // A table emptied by its admin stays empty: its version says Redis has it.
+    expect((await a.shared.remove('acme', 'subscriber', 'alice', 'example.com')).ok).toBe(true);
+    await b.shared.catchUp();
+    expect(b.has('alice')).toBe(false);
+    expect(await redis.hlen(`${p}tenant:acme:subscribers`)).toBe(0);
   });
 
   it('without Redis a write fails (counted) and the copy keeps answering', async () => {
