@@ -14,7 +14,7 @@ import { buildGuest } from '../../src/builder/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
 import { type RedisServer, startRedis } from './cluster-redis.ts';
 import { expectAll, type ServerProcess, startServerProcess } from './harness.ts';
-import { OPERATOR_TOKEN } from './registry-server.ts';
+import { OPERATOR_TOKEN, runCli } from './registry-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-cluster-subscribers-'));
 const TOLERANT = ['-default_behaviors', 'all,-abortunexp'];
@@ -142,5 +142,13 @@ describe('subscribers shared by two nodes through Redis', () => {
       reason: expect.stringContaining("the cluster's Redis did not answer"),
     });
     expect((await admin(nodes[1], 'GET', '')).body).toMatchObject({ source: 'copy', total: 1 });
+    const listed = await runCli(['subscriber', 'list'], {
+      KEMI_WASM_SERVER: String(nodes[1].lines.find((l) => l.msg === 'admin listening')?.url),
+      KEMI_WASM_TOKEN: OPERATOR_TOKEN,
+      KEMI_WASM_TENANT: 'acme',
+    });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('dave');
+    expect(listed.stderr).toContain("this node's copy");
   }, 60_000);
 });
