@@ -63,6 +63,15 @@ async function admin(node: ServerProcess, method: string, path: string, body?: u
   return { status: reply.status, body: (await reply.json()) as Record<string, unknown> };
 }
 
+/** The lines of node's metrics that start with `name`. */
+async function metric(node: ServerProcess, name: string): Promise<string[]> {
+  const url = node.lines.find((l) => l.msg === 'admin listening')?.url;
+  const text = await (
+    await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })
+  ).text();
+  return text.split('\n').filter((l) => l.startsWith(name));
+}
+
 /** One REGISTER of `user` through `node`, answering the digest challenge with `password`. */
 async function register(node: ServerProcess, user: string, password: string) {
   return runSipp(scenario('register.xml'), {
@@ -150,5 +159,11 @@ describe('subscribers shared by two nodes through Redis', () => {
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain('dave');
     expect(listed.stderr).toContain("this node's copy");
+    expect(
+      await metric(nodes[0], 'kemi_cluster_store_failures_total{store="subscribers",cause="down"}'),
+    ).toEqual([expect.stringMatching(/ [1-9]\d*$/)]);
+    expect(await metric(nodes[1], 'kemi_cluster_store_cache_answers_total{store="subscribers"}')).toEqual([
+      expect.stringMatching(/ [1-9]\d*$/),
+    ]);
   }, 60_000);
 });
