@@ -1,10 +1,8 @@
 // Subscribers shared by the nodes of a cluster (docs/cluster.md, "Shared store: subscribers"). Redis holds
-// the truth: one hash per tenant (`<prefix>tenant:<t>:subscribers`, field `<table>\0<user>\0<domain>` ->
-// the stored row as JSON, digests only) and a version counter beside it. Admin writes run one Lua script
-// each (existence, the tenant's quota across nodes, the write, the version and an invalidation published
-// to every node). Digest auth never waits for Redis: every node reads its own copy (the SubscriberStore it
-// always had), rewritten per tenant on an invalidation, at start, on reconnect and when a heartbeat finds a
-// tenant's version changed (an invalidation lost while a node was away).
+// the truth (shared-table.ts: a hash per tenant, field `<table>\0<user>\0<domain>` -> the stored row as
+// JSON, digests only). Admin writes run one Lua script each (existence, the tenant's quota across nodes,
+// the write, the version and an invalidation published to every node). Digest auth never waits for Redis:
+// every node reads its own copy (the SubscriberStore it always had), kept by the SharedTable.
 import { err, ok, type Problem, type Result } from '../result.ts';
 import {
   invalidSubscriber,
@@ -13,9 +11,9 @@ import {
   type StoredSubscriber,
   type SubscriberError,
   type SubscriberStore,
-  sharedCall,
   storedSubscriber,
 } from '../state/index.ts';
+import { REMOVE, SharedTable, type TableCopy } from './shared-table.ts';
 
 export type SubscriberWriteError = SubscriberError | Problem<'unavailable'>;
 
@@ -70,25 +68,6 @@ redis.call('PUBLISH', ARGV[3], ARGV[4])
 return {'ok', added, updated}
 `;
 
-// KEYS: hash, version. ARGV: field, channel, tenant.
-const REMOVE = `
-if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('INCR', KEYS[2])
-redis.call('PUBLISH', ARGV[2], ARGV[3])
-return 1
-`;
-
-// KEYS: hash, version. ARGV: channel, tenant, then field/row pairs. Refills a table Redis lost (restarted
-// empty) or never had (a node's subscribers.db from before the cluster): only while the version key is
-// absent, so of several nodes refilling at once the first one's rows are kept.
-const REFILL = `
-if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-redis.call('INCR', KEYS[2])
-redis.call('PUBLISH', ARGV[1], ARGV[2])
-return 1
-`;
-
 export interface SharedSubscribersOptions {
   /** Writes: Redis not answering fails them (503). Reads use the same counters with `cache`. */
   readonly link: SharedStoreLink;
@@ -102,125 +81,51 @@ export interface SharedSubscribersOptions {
 const fieldOf = (table: string, username: string, domain: string) =>
   `${table}\0${username}\0${domain.toLowerCase()}`;
 
+/** The SubscriberStore as the copy of the shared table (field `<table>\0<user>\0<domain>` -> row JSON). */
+function subscriberCopy(store: SubscriberStore): TableCopy {
+  return {
+    replace(tenant, hash) {
+      const rows: StoredSubscriber[] = [];
+      for (const [field, json] of Object.entries(hash)) {
+        const [table, username, domain] = field.split('\0');
+        if (table === undefined || username === undefined || domain === undefined) continue;
+        const row = JSON.parse(json) as Omit<StoredSubscriber, 'table' | 'username' | 'domain'>;
+        rows.push({ ...row, table, username, domain, password: row.password ?? undefined });
+      }
+      store.replaceTenant(tenant, rows);
+    },
+    fields: (tenant) =>
+      store
+        .rowsOf(tenant)
+        .flatMap(({ table, username, domain, ...row }) => [
+          fieldOf(table, username, domain),
+          JSON.stringify(row),
+        ]),
+  };
+}
+
 export class SharedSubscribers implements SubscriberWriter {
   readonly #o: SharedSubscribersOptions;
-  readonly #copy: SubscriberStore;
-  readonly #reads: SharedStoreLink;
-  readonly #tenants: Set<string>;
-  /** The version of each tenant's table the copy holds (Redis' counter; '' before the first read). */
-  readonly #versions = new Map<string, string>();
+  readonly #table: SharedTable;
 
   constructor(options: SharedSubscribersOptions, copy: SubscriberStore) {
     this.#o = options;
-    this.#copy = copy;
-    this.#reads = { ...options.link, unavailable: 'cache' };
-    this.#tenants = new Set(options.tenants);
-  }
-
-  get channel(): string {
-    return `${this.#o.prefix}subscribers`;
-  }
-
-  #hash(tenant: string) {
-    return `${this.#o.prefix}tenant:${tenant}:subscribers`;
-  }
-
-  #version(tenant: string) {
-    return `${this.#o.prefix}tenant:${tenant}:subscribers:version`;
-  }
-
-  /**
-   * Follows the invalidations (a connection of its own, subscribed again by ioredis on reconnect), reads
-   * every tenant on each reconnect, then reads them all once now. Answers what stops it.
-   */
-  async start(): Promise<{ close(): void }> {
-    const redis = this.#o.link.redis;
-    const subscriber = redis.duplicate({ enableOfflineQueue: true });
-    subscriber.on('error', () => {});
-    subscriber.on('message', (_channel: string, tenant: string) => {
-      if (this.#tenants.has(tenant)) void this.refresh(tenant);
-    });
-    // The invalidations sent while this node was away (or before its subscription) are lost: every tenant
-    // is read again when either connection is back.
-    const again = () => void this.catchUp(true);
-    redis.on('ready', again);
-    subscriber.on('ready', again);
-    void subscriber.subscribe(this.channel).then(again, () => {});
-    await this.catchUp(true);
-    return {
-      close: () => {
-        redis.off('ready', again);
-        subscriber.disconnect();
-      },
-    };
-  }
-
-  /** Reads the tenants whose version changed (all of them with `all`): start, reconnect, every heartbeat. */
-  async catchUp(all = false): Promise<void> {
-    const tenants = [...this.#tenants];
-    if (tenants.length === 0) return;
-    const versions = await sharedCall(this.#reads, { op: 'versions' }, (redis) =>
-      redis.mget(tenants.map((t) => this.#version(t))),
-    );
-    if (!versions.ok) return;
-    await Promise.all(
-      tenants.map((tenant, i) =>
-        all || (versions.value[i] ?? '') !== this.#versions.get(tenant) ? this.refresh(tenant) : undefined,
-      ),
+    this.#table = new SharedTable(
+      { link: options.link, prefix: options.prefix, name: 'subscribers', tenants: options.tenants },
+      subscriberCopy(copy),
     );
   }
 
-  async refresh(tenant: string): Promise<boolean> {
-    const read = await sharedCall(this.#reads, { tenant, op: 'read' }, (redis) =>
-      redis.multi().get(this.#version(tenant)).hgetall(this.#hash(tenant)).exec(),
-    );
-    if (!read.ok || read.value === null) return false;
-    const [[versionError, version], [hashError, hash]] = read.value as [
-      [Error | null, string | null],
-      [Error | null, Record<string, string>],
-    ];
-    if (versionError || hashError) return false;
-    if (version === null && Object.keys(hash).length === 0) {
-      const mine = this.#copy.rowsOf(tenant);
-      if (mine.length > 0) return this.#refill(tenant, mine);
-    }
-    const rows: StoredSubscriber[] = [];
-    for (const [field, json] of Object.entries(hash)) {
-      const [table, username, domain] = field.split('\0');
-      if (table === undefined || username === undefined || domain === undefined) continue;
-      const row = JSON.parse(json) as Omit<StoredSubscriber, 'table' | 'username' | 'domain'>;
-      rows.push({ ...row, table, username, domain, password: row.password ?? undefined });
-    }
-    this.#copy.replaceTenant(tenant, rows);
-    this.#versions.set(tenant, version ?? '');
-    return true;
+  start() {
+    return this.#table.start();
   }
 
-  /**
-   * Redis has no table for the tenant but this node's copy has rows: Redis restarted empty, or the cluster
-   * is new to a node's subscribers.db. The copy goes back to Redis (unless another node refilled first),
-   * then is read again.
-   */
-  async #refill(tenant: string, rows: readonly StoredSubscriber[]): Promise<boolean> {
-    const args = rows.flatMap(({ table, username, domain, ...row }) => [
-      fieldOf(table, username, domain),
-      JSON.stringify(row),
-    ]);
-    const done = await sharedCall(this.#reads, { tenant, op: 'refill' }, (redis) =>
-      this.#o.link.script(
-        redis,
-        REFILL,
-        [this.#hash(tenant), this.#version(tenant)],
-        [this.channel, tenant, ...args],
-      ),
-    );
-    if (!done.ok) return false;
-    if (done.value === 1)
-      this.#o.link.log.warn(
-        { store: 'subscribers', tenant, subscribers: rows.length },
-        "cluster: subscribers: Redis had no table for the tenant: refilled from this node's copy",
-      );
-    return this.refresh(tenant);
+  catchUp(all = false) {
+    return this.#table.catchUp(all);
+  }
+
+  refresh(tenant: string) {
+    return this.#table.refresh(tenant);
   }
 
   async add(tenant: string, table: string, s: NewSubscriber) {
@@ -243,14 +148,11 @@ export class SharedSubscribers implements SubscriberWriter {
     username: string,
     domain: string,
   ): Promise<Result<void, SubscriberWriteError>> {
-    const done = await sharedCall(this.#o.link, { tenant, op: 'remove' }, (redis) =>
-      this.#o.link.script(
-        redis,
-        REMOVE,
-        [this.#hash(tenant), this.#version(tenant)],
-        [fieldOf(table, username, domain), this.channel, tenant],
-      ),
-    );
+    const done = await this.#table.write(tenant, 'remove', REMOVE, [
+      fieldOf(table, username, domain),
+      this.#table.channel,
+      tenant,
+    ]);
     if (!done.ok) return unavailable();
     if (done.value === 0)
       return err({
@@ -276,14 +178,13 @@ export class SharedSubscribers implements SubscriberWriter {
       const { table: _t, username, domain, ...row } = storedSubscriber(table, s, this.#o.storePasswords, now);
       args.push(fieldOf(table, username, domain), JSON.stringify(row));
     }
-    const done = await sharedCall(this.#o.link, { tenant, op: mode }, (redis) =>
-      this.#o.link.script(
-        redis,
-        WRITE,
-        [this.#hash(tenant), this.#version(tenant)],
-        [mode, String(this.#o.maxSubscribers), this.channel, tenant, ...args],
-      ),
-    );
+    const done = await this.#table.write(tenant, mode, WRITE, [
+      mode,
+      String(this.#o.maxSubscribers),
+      this.#table.channel,
+      tenant,
+      ...args,
+    ]);
     if (!done.ok) return unavailable();
     const [code, a, b] = done.value as [string, number, number];
     if (code !== 'ok') return err(refusal(code, a, tenant, table, list, this.#o.maxSubscribers));
