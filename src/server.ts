@@ -11,6 +11,7 @@ import type { ClusterNode } from './cluster/index.ts';
 import { RedisLocation } from './cluster/redis-location.ts';
 import {
   openHtables,
+  shareAddresses,
   shareDialogCounts,
   sharedBreaker,
   sharePike,
@@ -288,6 +289,17 @@ export async function startServer(
     sharedCounters,
   );
   if (subscriberSharing) stops.push(async () => subscriberSharing.close());
+  const addressSharing = await shareAddresses(
+    config,
+    cluster,
+    addresses,
+    tenantNames,
+    timers,
+    clusterLog,
+    logLimit,
+    sharedCounters,
+  );
+  if (addressSharing) stops.push(async () => addressSharing.close());
   let registry: Registry | undefined;
   if (store !== undefined) {
     const opening = await openRegistry(config.compile, stops, {
@@ -575,6 +587,7 @@ export async function startServer(
       dispatcher,
       subscribers,
       ...(subscriberSharing && { sharedSubscribers: subscriberSharing.writer }),
+      ...(addressSharing && { sharedAddresses: addressSharing.writer }),
       acc: accStore,
       trace: traced,
       log: log.child({ layer: 'admin' }),

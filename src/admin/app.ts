@@ -28,6 +28,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ClusterStatus, Deployer } from '../cluster/index.ts';
+import type { AddressWriter } from '../cluster/shared-addresses.ts';
 import type { SubscriberWriter } from '../cluster/shared-subscribers.ts';
 import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { Registry, RegistryError } from '../registry/index.ts';
@@ -64,6 +65,8 @@ export interface AdminAppOptions {
   readonly subscribers?: SubscriberStore;
   /** Several nodes: subscriber writes go to the cluster's Redis (`subscribers` stays this node's copy). */
   readonly sharedSubscribers?: SubscriberWriter;
+  /** Several nodes: address writes go to the cluster's Redis (`addresses` stays this node's copy). */
+  readonly sharedAddresses?: AddressWriter;
   readonly log: Logger;
   /** The permissions address tables; the address routes answer 503 without them. */
   readonly addresses?: AddressStore;
@@ -303,7 +306,7 @@ export function createAdminApp(options: AdminAppOptions) {
         if (!result.ok) return registryError(c, result.error);
         return c.json(result.value);
       })
-      .route('/v1/tenants/:tenant/addresses', addressRoutes(options.addresses, log))
+      .route('/v1/tenants/:tenant/addresses', addressRoutes(options.addresses, log, options.sharedAddresses))
       .route('/v1/tenants/:tenant/dispatcher', dispatcherRoutes(options.dispatcher, log))
       .route('/v1/tenants/:tenant/subscribers', subscriberRoutes(subscribers, log, options.sharedSubscribers))
       .route('/v1/tenants/:tenant/trace', traceRoutes(options.trace))

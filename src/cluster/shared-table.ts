@@ -47,7 +47,7 @@ export interface SharedTableOptions {
   /** The table's name in keys and the channel (`subscribers`). */
   readonly name: string;
   readonly tenants: readonly string[];
-  /** Rows numbered by a counter (`<...>:last-id`): addresses. */
+  /** Rows numbered by a counter (`<prefix><name>:last-id`, one for all tenants): addresses. */
   readonly numbered?: boolean;
 }
 
@@ -73,7 +73,12 @@ export class SharedTable {
   /** The tenant's keys, for the write scripts: hash, version, and the id counter of a numbered table. */
   keys(tenant: string): string[] {
     const base = `${this.#o.prefix}tenant:${tenant}:${this.#o.name}`;
-    return [base, `${base}:version`, ...(this.#o.numbered ? [`${base}:last-id`] : [])];
+    // Ids come from one counter for all tenants: the nodes' copies hold every tenant in one SQLite table.
+    return [
+      base,
+      `${base}:version`,
+      ...(this.#o.numbered ? [`${this.#o.prefix}${this.#o.name}:last-id`] : []),
+    ];
   }
 
   /** Runs a write script (the link's timeout, counted and logged when Redis does not answer). */

@@ -58,19 +58,22 @@ const pikeStoreSchema = z
   .prefault({});
 
 /**
- * Subscribers (auth_db): admin writes go to Redis, every node authenticates from its own copy, kept current
- * by an invalidation and a version check every heartbeat; without Redis a node serves that copy: "cache".
+ * An admin-managed table (subscribers, addresses): admin writes go to Redis, every node reads its own copy,
+ * kept current by an invalidation and a version check every heartbeat; without Redis a node serves that
+ * copy: "cache".
  */
-const subscribersStoreSchema = z
-  .object({
-    backend: z.enum(['redis', 'embedded']).default('redis'),
-    unavailable: z
-      .literal('cache', { error: 'subscribers are always read from this node’s copy without Redis: "cache"' })
-      .default('cache'),
-    timeout_ms: z.number().int().min(10).max(10_000).default(1000),
-  })
-  .strict()
-  .prefault({});
+function copiedTableSchema(what: string) {
+  return z
+    .object({
+      backend: z.enum(['redis', 'embedded']).default('redis'),
+      unavailable: z
+        .literal('cache', { error: `${what} are always read from this node’s copy without Redis: "cache"` })
+        .default('cache'),
+      timeout_ms: z.number().int().min(10).max(10_000).default(1000),
+    })
+    .strict()
+    .prefault({});
+}
 
 /** The stores of this file, to spread into the `stores` object of the cluster schema. */
 export const SHARED_STORES_SHAPE = {
@@ -85,7 +88,9 @@ export const SHARED_STORES_SHAPE = {
   /** The circuit breaker: failures of all nodes within the window count together. */
   breaker: breakerStoreSchema,
   /** Subscribers: one added through any node's admin API authenticates on every node. */
-  subscribers: subscribersStoreSchema,
+  subscribers: copiedTableSchema('subscribers'),
+  /** The permissions address table: one added through any node's admin API is allowed on every node. */
+  addresses: copiedTableSchema('addresses'),
 };
 
 export type SharedStoreConfig = z.infer<ReturnType<typeof sharedStoreSchema>>;

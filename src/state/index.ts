@@ -18,6 +18,7 @@ export {
   type AddressRefusal,
   AddressStore,
   type AddressStoreOptions,
+  checkAddress,
   MAX_TAG_BYTES,
 } from './address-store.ts';
 export { loadAuthSecret, SECRET_FILE, type SecretSource } from './auth-secret.ts';
