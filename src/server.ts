@@ -11,9 +11,11 @@ import type { ClusterNode } from './cluster/index.ts';
 import { RedisLocation } from './cluster/redis-location.ts';
 import {
   openHtables,
+  shareAddresses,
   shareDialogCounts,
   sharedBreaker,
   sharePike,
+  shareSubscribers,
   suspendingFunctions,
 } from './cluster/shared-stores.ts';
 import { accSettings } from './config/acc-schema.ts';
@@ -276,6 +278,28 @@ export async function startServer(
   if (dialogSharing) stops.push(async () => dialogSharing.cancel());
   const pikeSharing = sharePike(config, cluster, pike, timers, clusterLog, logLimit, sharedCounters);
   if (pikeSharing) stops.push(async () => pikeSharing.cancel());
+  const subscriberSharing = await shareSubscribers(
+    config,
+    cluster,
+    subscribers,
+    tenantNames,
+    timers,
+    clusterLog,
+    logLimit,
+    sharedCounters,
+  );
+  if (subscriberSharing) stops.push(async () => subscriberSharing.close());
+  const addressSharing = await shareAddresses(
+    config,
+    cluster,
+    addresses,
+    tenantNames,
+    timers,
+    clusterLog,
+    logLimit,
+    sharedCounters,
+  );
+  if (addressSharing) stops.push(async () => addressSharing.close());
   let registry: Registry | undefined;
   if (store !== undefined) {
     const opening = await openRegistry(config.compile, stops, {
@@ -562,6 +586,8 @@ export async function startServer(
       sources: metricSources,
       dispatcher,
       subscribers,
+      ...(subscriberSharing && { sharedSubscribers: subscriberSharing.writer }),
+      ...(addressSharing && { sharedAddresses: addressSharing.writer }),
       acc: accStore,
       trace: traced,
       log: log.child({ layer: 'admin' }),

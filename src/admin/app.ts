@@ -28,6 +28,8 @@ import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ClusterStatus, Deployer } from '../cluster/index.ts';
+import type { AddressWriter } from '../cluster/shared-addresses.ts';
+import type { SubscriberWriter } from '../cluster/shared-subscribers.ts';
 import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { Registry, RegistryError } from '../registry/index.ts';
 import type { AccStore, AddressStore, SubscriberStore } from '../state/index.ts';
@@ -61,6 +63,10 @@ export interface AdminAppOptions {
   readonly maxUploads: UploadSlotLimits;
   /** Every tenant's subscribers (auth_db); the subscriber routes answer 404 without it. */
   readonly subscribers?: SubscriberStore;
+  /** Several nodes: subscriber writes go to the cluster's Redis (`subscribers` stays this node's copy). */
+  readonly sharedSubscribers?: SubscriberWriter;
+  /** Several nodes: address writes go to the cluster's Redis (`addresses` stays this node's copy). */
+  readonly sharedAddresses?: AddressWriter;
   readonly log: Logger;
   /** The permissions address tables; the address routes answer 503 without them. */
   readonly addresses?: AddressStore;
@@ -300,9 +306,9 @@ export function createAdminApp(options: AdminAppOptions) {
         if (!result.ok) return registryError(c, result.error);
         return c.json(result.value);
       })
-      .route('/v1/tenants/:tenant/addresses', addressRoutes(options.addresses, log))
+      .route('/v1/tenants/:tenant/addresses', addressRoutes(options.addresses, log, options.sharedAddresses))
       .route('/v1/tenants/:tenant/dispatcher', dispatcherRoutes(options.dispatcher, log))
-      .route('/v1/tenants/:tenant/subscribers', subscriberRoutes(subscribers, log))
+      .route('/v1/tenants/:tenant/subscribers', subscriberRoutes(subscribers, log, options.sharedSubscribers))
       .route('/v1/tenants/:tenant/trace', traceRoutes(options.trace))
       .get('/v1/tenants/:tenant/acc', accQuery, (c) => {
         const acc = options.acc;

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { ClusterNode } from '../cluster/index.ts';
+import type { AddressWriter } from '../cluster/shared-addresses.ts';
+import type { SubscriberWriter } from '../cluster/shared-subscribers.ts';
 import type { AdminConfig } from '../config/schema.ts';
 import type { Dispatcher } from '../dispatcher/dispatcher.ts';
 import type { Registry } from '../registry/index.ts';
@@ -37,6 +39,10 @@ export interface AdminOptions {
   readonly sources: Omit<MetricSources, 'registry'>;
   /** The subscriber store the provisioning routes edit; they answer 404 without it. */
   readonly subscribers?: SubscriberStore;
+  /** Several nodes: subscriber writes go to the cluster's Redis. */
+  readonly sharedSubscribers?: SubscriberWriter;
+  /** Several nodes: address writes go to the cluster's Redis. */
+  readonly sharedAddresses?: AddressWriter;
   /** The accounting records the acc route reads; it answers 404 without them. */
   readonly acc?: AccStore;
   /** The recent-trace store the trace route reads; it answers 404 without it. */
@@ -64,6 +70,8 @@ export async function startAdmin(options: AdminOptions): Promise<AdminStartResul
       global: options.config.max_uploads_in_flight,
     },
     subscribers: options.subscribers,
+    ...(options.sharedSubscribers && { sharedSubscribers: options.sharedSubscribers }),
+    ...(options.sharedAddresses && { sharedAddresses: options.sharedAddresses }),
     acc: options.acc,
     trace: options.trace,
     log: options.log,

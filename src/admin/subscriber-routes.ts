@@ -8,7 +8,9 @@ import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { NewSubscriber, SubscriberError, SubscriberStore } from '../state/index.ts';
+import type { SubscriberWriteError, SubscriberWriter } from '../cluster/shared-subscribers.ts';
+import type { Result } from '../result.ts';
+import type { NewSubscriber, SubscriberStore } from '../state/index.ts';
 import { TABLE_NAME } from '../state/index.ts';
 import { jsonError } from './errors.ts';
 import { jsonBody } from './json-body.ts';
@@ -30,20 +32,33 @@ export type AddBody = z.infer<typeof ADD_BODY>;
 export type PasswordBody = z.infer<typeof PASSWORD_BODY>;
 export type ImportBody = z.infer<typeof IMPORT_BODY>;
 
-const STATUS: Record<SubscriberError['code'], ContentfulStatusCode> = {
+const STATUS: Record<SubscriberWriteError['code'], ContentfulStatusCode> = {
   exists: 409,
   unknown: 404,
   quota: 409,
   invalid: 400,
+  unavailable: 503,
 };
 
-export function subscriberError(c: Context, error: SubscriberError) {
+export function subscriberError(c: Context, error: SubscriberWriteError) {
   return jsonError(
     c,
     STATUS[error.code],
-    error.code === 'quota' ? 'subscriber-quota' : `subscriber-${error.code}`,
+    error.code === 'unavailable' ? 'cluster-unavailable' : `subscriber-${error.code}`,
     error.message,
   );
+}
+
+/** This node's store as a writer: the routes' one path, whether the table is shared or not. */
+function localWriter(store: SubscriberStore): SubscriberWriter {
+  const now = <T>(r: Result<T, SubscriberWriteError>) => Promise.resolve(r);
+  return {
+    add: (tenant, table, s) => now(store.add(tenant, table, s)),
+    addAll: (tenant, table, list, replace) => now(store.addAll(tenant, table, list, replace)),
+    setPassword: (tenant, table, s) => now(store.setPassword(tenant, table, s)),
+    remove: (tenant, table, username, domain) => now(store.remove(tenant, table, username, domain)),
+    refresh: () => Promise.resolve(true),
+  };
 }
 
 /** 404 when the server runs without a subscriber store (an admin app made without one, in tests). */
@@ -83,24 +98,28 @@ export const tableQuery = createMiddleware<
 });
 
 /** The subscriber routes of one tenant, mounted under /v1/tenants/:tenant/subscribers (app.ts guards it). */
-export function subscriberRoutes(store: SubscriberStore | undefined, log: Logger) {
+export function subscriberRoutes(store: SubscriberStore | undefined, log: Logger, shared?: SubscriberWriter) {
   const tenantOf = (c: Context) => c.req.param('tenant') ?? '';
+  const writer = shared ?? (store && localWriter(store));
   return new Hono()
-    .get('/', pageQuery, (c) => {
-      if (!store) return noStore(c);
+    .get('/', pageQuery, async (c) => {
+      if (!store || !writer) return noStore(c);
       const tenant = tenantOf(c);
       const { limit, offset } = c.req.valid('query');
+      // Shared: read from the cluster's Redis first; when it does not answer, this node's copy says so.
+      const fresh = await writer.refresh(tenant);
       return c.json({
         tenant,
+        ...(shared && { source: fresh ? 'redis' : 'copy' }),
         total: store.count(tenant),
         subscribers: store.list(tenant, limit, offset),
       });
     })
-    .post('/', jsonBody(ADD_BODY, '{"username", "domain", "password", "table"?}'), (c) => {
-      if (!store) return noStore(c);
+    .post('/', jsonBody(ADD_BODY, '{"username", "domain", "password", "table"?}'), async (c) => {
+      if (!writer) return noStore(c);
       const tenant = tenantOf(c);
       const body = c.req.valid('json');
-      const added = store.add(tenant, body.table, newSubscriber(body));
+      const added = await writer.add(tenant, body.table, newSubscriber(body));
       if (!added.ok) return subscriberError(c, added.error);
       log.info(
         { tenant, table: body.table, username: body.username, domain: body.domain },
@@ -114,22 +133,27 @@ export function subscriberRoutes(store: SubscriberStore | undefined, log: Logger
     .post(
       '/import',
       jsonBody(IMPORT_BODY, '{"subscribers": [{"username", "domain", "password"}], "replace"?, "table"?}'),
-      (c) => {
-        if (!store) return noStore(c);
+      async (c) => {
+        if (!writer) return noStore(c);
         const tenant = tenantOf(c);
         const body = c.req.valid('json');
-        const done = store.addAll(tenant, body.table, body.subscribers.map(newSubscriber), body.replace);
+        const done = await writer.addAll(
+          tenant,
+          body.table,
+          body.subscribers.map(newSubscriber),
+          body.replace,
+        );
         if (!done.ok) return subscriberError(c, done.error);
         log.info({ tenant, table: body.table, ...done.value }, 'subscribers imported');
         return c.json({ tenant, table: body.table, ...done.value });
       },
     )
-    .put('/:domain/:username', jsonBody(PASSWORD_BODY, '{"password", "table"?}'), (c) => {
-      if (!store) return noStore(c);
+    .put('/:domain/:username', jsonBody(PASSWORD_BODY, '{"password", "table"?}'), async (c) => {
+      if (!writer) return noStore(c);
       const { domain, username } = c.req.param();
       const tenant = tenantOf(c);
       const body = c.req.valid('json');
-      const changed = store.setPassword(tenant, body.table, {
+      const changed = await writer.setPassword(tenant, body.table, {
         username,
         domain,
         password: body.password,
@@ -138,12 +162,12 @@ export function subscriberRoutes(store: SubscriberStore | undefined, log: Logger
       log.info({ tenant, table: body.table, username, domain }, 'subscriber password changed');
       return c.json({ tenant, table: body.table, username, domain: domain.toLowerCase() });
     })
-    .delete('/:domain/:username', tableQuery, (c) => {
-      if (!store) return noStore(c);
+    .delete('/:domain/:username', tableQuery, async (c) => {
+      if (!writer) return noStore(c);
       const { domain, username } = c.req.param();
       const tenant = tenantOf(c);
       const { table } = c.req.valid('query');
-      const removed = store.remove(tenant, table, username, domain);
+      const removed = await writer.remove(tenant, table, username, domain);
       if (!removed.ok) return subscriberError(c, removed.error);
       log.info({ tenant, table, username, domain }, 'subscriber removed');
       return c.json({ tenant, table, username, domain: domain.toLowerCase() });

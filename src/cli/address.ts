@@ -102,6 +102,9 @@ async function list(opts: ListOptions): Promise<number> {
     print(result.value);
     return 0;
   }
+  // A cluster node whose Redis did not answer lists its own copy: said on stderr, the table stays clean.
+  if ('source' in result.value && result.value.source === 'copy')
+    process.stderr.write("the cluster's Redis did not answer: this node's copy of the addresses\n");
   const rows = result.value.addresses.map((a) => [
     String(a.id),
     String(a.group),

@@ -155,6 +155,9 @@ async function list(opts: ConnectionOptions): Promise<number> {
   if (!result.ok) return fail('subscriber list', result.error);
   const b = result.value;
   if (opts.json) return print(opts, b, '');
+  // A cluster node whose Redis did not answer lists its own copy: said on stderr, the table stays clean.
+  if ('source' in b && b.source === 'copy')
+    process.stderr.write("the cluster's Redis did not answer: this node's copy of the subscribers\n");
   if (b.subscribers.length === 0) {
     process.stdout.write(`tenant ${b.tenant} has no subscribers: add one with kemi-wasm subscriber add\n`);
     return 0;

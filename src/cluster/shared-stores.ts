@@ -9,17 +9,21 @@ import { HTABLE_SUSPENDING } from '../kemi/htable.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import type { SharedFailures, TenantSpec } from '../registry/index.ts';
 import {
+  type AddressStore,
   type DialogStore,
   HtableStore,
   type PikeStore,
   type SharedStoreCounters,
+  type SubscriberStore,
   sharedStoreLink,
 } from '../state/index.ts';
 import type { ClusterNode } from './cluster-node.ts';
 import { LOCATION_SUSPENDING } from './redis-location.ts';
+import { type AddressWriter, SharedAddresses } from './shared-addresses.ts';
 import { SharedBreaker } from './shared-breaker.ts';
 import { SharedDialogCounts } from './shared-dialog-counts.ts';
 import { SharedPike } from './shared-pike.ts';
+import { SharedSubscribers, type SubscriberWriter } from './shared-subscribers.ts';
 import { htableBase } from './store-keys.ts';
 
 /** True when the cluster keeps the tenants' htables in Redis and some table is not node-local. */
@@ -160,4 +164,98 @@ export function sharePike(
   });
   counters.pike = link.counters;
   return new SharedPike(link, c.prefix, pike).start(timers, c.stores.pike.sync_ms);
+}
+
+/**
+ * Subscribers in the cluster's Redis (`[cluster.stores.subscribers]`): admin writes go there, this node's
+ * `copy` (the store digest auth reads, synchronously) follows them by invalidation, at start, on reconnect
+ * and every heartbeat. Answers the writer for the admin routes and what stops it, or undefined when the
+ * subscribers stay this node's.
+ */
+export async function shareSubscribers(
+  config: Config,
+  cluster: ClusterNode | undefined,
+  copy: SubscriberStore,
+  tenants: readonly string[],
+  timers: CallbackGuard,
+  log: Logger,
+  logLimit: LogLimiter,
+  counters: Record<string, SharedStoreCounters>,
+): Promise<{ writer: SubscriberWriter; close(): void } | undefined> {
+  const c = config.cluster;
+  if (cluster === undefined || c === undefined || c.stores.subscribers.backend !== 'redis') return undefined;
+  const link = sharedStoreLink({
+    store: 'subscribers',
+    redis: cluster.redis,
+    timeoutMs: c.stores.subscribers.timeout_ms,
+    unavailable: 'fail',
+    log,
+    logLimit,
+  });
+  counters.subscribers = link.counters;
+  const shared = new SharedSubscribers(
+    {
+      link,
+      prefix: c.prefix,
+      tenants,
+      maxSubscribers: config.auth.max_subscribers,
+      storePasswords: config.auth.store_passwords,
+    },
+    copy,
+  );
+  const following = await shared.start();
+  const heartbeat = timers.interval('cluster-subscribers', c.heartbeat_ms, () => {
+    void shared.catchUp();
+  });
+  return {
+    writer: shared,
+    close: () => {
+      heartbeat.cancel();
+      following.close();
+    },
+  };
+}
+
+/**
+ * The permissions address table in the cluster's Redis (`[cluster.stores.addresses]`): admin writes go
+ * there, this node's `copy` (the store allow_address reads, synchronously) follows them as the subscribers'
+ * does. Answers the writer for the admin routes and what stops it, or undefined when the table stays this
+ * node's.
+ */
+export async function shareAddresses(
+  config: Config,
+  cluster: ClusterNode | undefined,
+  copy: AddressStore,
+  tenants: readonly string[],
+  timers: CallbackGuard,
+  log: Logger,
+  logLimit: LogLimiter,
+  counters: Record<string, SharedStoreCounters>,
+): Promise<{ writer: AddressWriter; close(): void } | undefined> {
+  const c = config.cluster;
+  if (cluster === undefined || c === undefined || c.stores.addresses.backend !== 'redis') return undefined;
+  const link = sharedStoreLink({
+    store: 'addresses',
+    redis: cluster.redis,
+    timeoutMs: c.stores.addresses.timeout_ms,
+    unavailable: 'fail',
+    log,
+    logLimit,
+  });
+  counters.addresses = link.counters;
+  const shared = new SharedAddresses(
+    { link, prefix: c.prefix, tenants, maxPerTenant: config.permissions.max_addresses_per_tenant },
+    copy,
+  );
+  const following = await shared.start();
+  const heartbeat = timers.interval('cluster-addresses', c.heartbeat_ms, () => {
+    void shared.catchUp();
+  });
+  return {
+    writer: shared,
+    close: () => {
+      heartbeat.cancel();
+      following.close();
+    },
+  };
 }

@@ -57,6 +57,24 @@ const pikeStoreSchema = z
   .strict()
   .prefault({});
 
+/**
+ * An admin-managed table (subscribers, addresses): admin writes go to Redis, every node reads its own copy,
+ * kept current by an invalidation and a version check every heartbeat; without Redis a node serves that
+ * copy: "cache".
+ */
+function copiedTableSchema(what: string) {
+  return z
+    .object({
+      backend: z.enum(['redis', 'embedded']).default('redis'),
+      unavailable: z
+        .literal('cache', { error: `${what} are always read from this node’s copy without Redis: "cache"` })
+        .default('cache'),
+      timeout_ms: z.number().int().min(10).max(10_000).default(1000),
+    })
+    .strict()
+    .prefault({});
+}
+
 /** The stores of this file, to spread into the `stores` object of the cluster schema. */
 export const SHARED_STORES_SHAPE = {
   /** The registrar's location: a phone registered through one node is found through every node. */
@@ -69,6 +87,10 @@ export const SHARED_STORES_SHAPE = {
   pike: pikeStoreSchema,
   /** The circuit breaker: failures of all nodes within the window count together. */
   breaker: breakerStoreSchema,
+  /** Subscribers: one added through any node's admin API authenticates on every node. */
+  subscribers: copiedTableSchema('subscribers'),
+  /** The permissions address table: one added through any node's admin API is allowed on every node. */
+  addresses: copiedTableSchema('addresses'),
 };
 
 export type SharedStoreConfig = z.infer<ReturnType<typeof sharedStoreSchema>>;

@@ -65,7 +65,7 @@ const toEntry = (r: Row): AddressEntry => ({
 });
 
 /** A row checked and in its stored spelling (a range's network with host bits cleared). */
-interface CheckedInput {
+export interface CheckedInput {
   readonly group: number;
   readonly address: string;
   readonly port: number;
@@ -84,6 +84,8 @@ export class AddressStore {
   readonly #delete;
   readonly #count;
   readonly #countByTenant;
+  readonly #clearTenant;
+  readonly #insertWithId;
 
   private constructor(db: DatabaseSync, where: string, maxPerTenant: number) {
     this.#db = db;
@@ -104,6 +106,12 @@ export class AddressStore {
     this.#delete = db.prepare('DELETE FROM addresses WHERE tenant = ? AND id = ?');
     this.#count = db.prepare('SELECT count(*) AS n FROM addresses WHERE tenant = ?');
     this.#countByTenant = db.prepare('SELECT tenant, count(*) AS n FROM addresses GROUP BY tenant');
+    this.#clearTenant = db.prepare('DELETE FROM addresses WHERE tenant = ?');
+    // A cluster's ids come from one counter in Redis; OR REPLACE only matters for tables refilled from
+    // several nodes' own files at once (docs/cluster.md, "Shared store: addresses").
+    this.#insertWithId = db.prepare(
+      'INSERT OR REPLACE INTO addresses (id, tenant, grp, address, port, tag) VALUES (?, ?, ?, ?, ?, ?)',
+    );
   }
 
   static open(options: AddressStoreOptions): Result<AddressStore> {
@@ -138,7 +146,7 @@ export class AddressStore {
   addMany(tenant: string, inputs: readonly AddressInput[]): Result<AddressEntry[], AddressProblem> {
     const checked: CheckedInput[] = [];
     for (const [index, input] of inputs.entries()) {
-      const row = checkInput(input);
+      const row = checkAddress(input);
       if (!row.ok) return err({ ...row.error, index });
       checked.push(row.value);
     }
@@ -191,6 +199,23 @@ export class AddressStore {
     return index;
   }
 
+  /**
+   * Makes the tenant's rows exactly `rows`, ids kept, in one transaction (a node's copy of the cluster's
+   * table: the rows were checked and counted where they were written).
+   */
+  replaceTenant(tenant: string, rows: readonly AddressEntry[]): void {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      this.#clearTenant.run(tenant);
+      for (const r of rows) this.#insertWithId.run(r.id, tenant, r.group, r.address, r.port, r.tag ?? null);
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
+    this.#indexes.delete(tenant);
+  }
+
   /** Rows per tenant (metrics). */
   countsByTenant(): Record<string, number> {
     const rows = this.#countByTenant.all() as { tenant: string; n: number }[];
@@ -207,7 +232,8 @@ function indexed(entry: AddressEntry): IndexedEntry {
   return { ...entry, net: net.ok ? net.value : undefined };
 }
 
-function checkInput(input: AddressInput): Result<CheckedInput, AddressProblem> {
+/** The row as stored (a range's network with host bits cleared, port 0 for any), or why it is refused. */
+export function checkAddress(input: AddressInput): Result<CheckedInput, AddressProblem> {
   const { group, address } = input;
   const port = input.port ?? 0;
   const tag = input.tag === undefined || input.tag === '' ? null : input.tag;

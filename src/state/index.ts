@@ -18,6 +18,7 @@ export {
   type AddressRefusal,
   AddressStore,
   type AddressStoreOptions,
+  checkAddress,
   MAX_TAG_BYTES,
 } from './address-store.ts';
 export { loadAuthSecret, SECRET_FILE, type SecretSource } from './auth-secret.ts';
@@ -109,10 +110,12 @@ export {
 export {
   invalidSubscriber,
   type NewSubscriber,
+  type StoredSubscriber,
   type Subscriber,
   type SubscriberError,
   type SubscriberInfo,
   type SubscriberOptions,
   SubscriberStore,
+  storedSubscriber,
   TABLE_NAME,
 } from './subscriber-store.ts';

@@ -45,6 +45,13 @@ export interface NewSubscriber {
 
 export type SubscriberError = Problem<'exists' | 'unknown' | 'quota' | 'invalid'>;
 
+/** A subscriber row as a cluster's Redis keeps it (src/cluster/shared-subscribers.ts): digests, no quota. */
+export interface StoredSubscriber extends Subscriber {
+  readonly table: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
 export const MAX_NAME_BYTES = 128;
 export const MAX_PASSWORD_BYTES = 256;
 const NAME = /^[^\s:@"\\<>]+$/u;
@@ -108,6 +115,28 @@ function digestsOf(s: NewSubscriber): [string, string, string, string] {
   ];
 }
 
+/** The row `s` is stored as (its digests computed here, the password kept only with `storePasswords`). */
+export function storedSubscriber(
+  table: string,
+  s: NewSubscriber,
+  storePasswords: boolean,
+  now: number,
+): StoredSubscriber {
+  const [ha1, ha1b, ha1Sha256, ha1bSha256] = digestsOf(s);
+  return {
+    table,
+    username: s.username,
+    domain: s.domain.toLowerCase(),
+    ha1,
+    ha1b,
+    ha1Sha256,
+    ha1bSha256,
+    password: storePasswords ? s.password : undefined,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 export class SubscriberStore {
   readonly where: string;
   readonly options: SubscriberOptions;
@@ -121,6 +150,8 @@ export class SubscriberStore {
   readonly #update;
   readonly #delete;
   readonly #list;
+  readonly #clearTenant;
+  readonly #tenantRows;
 
   private constructor(db: DatabaseSync, where: string, options: SubscriberOptions) {
     this.#db = db;
@@ -153,6 +184,10 @@ export class SubscriberStore {
     this.#list = db.prepare(
       `SELECT tbl, username, domain, created_at, updated_at FROM subscribers WHERE tenant = ?
        ORDER BY tbl, domain, username LIMIT ? OFFSET ?`,
+    );
+    this.#clearTenant = db.prepare('DELETE FROM subscribers WHERE tenant = ?');
+    this.#tenantRows = db.prepare(
+      `SELECT tbl, ${columns}, created_at, updated_at FROM subscribers WHERE tenant = ?`,
     );
   }
 
@@ -266,6 +301,52 @@ export class SubscriberStore {
       domain: r.domain,
       createdAt: new Date(r.created_at).toISOString(),
       updatedAt: new Date(r.updated_at).toISOString(),
+    }));
+  }
+
+  /**
+   * Makes the tenant's rows exactly `rows`, in one transaction (a node's copy of the cluster's table:
+   * the quota was checked where the rows were written).
+   */
+  replaceTenant(tenant: string, rows: readonly StoredSubscriber[]): void {
+    this.#transaction(() => {
+      this.#clearTenant.run(tenant);
+      for (const r of rows)
+        this.#insert.run(
+          tenant,
+          r.table,
+          r.username,
+          r.domain,
+          r.ha1,
+          r.ha1b,
+          r.ha1Sha256,
+          r.ha1bSha256,
+          r.password ?? null,
+          r.createdAt,
+          r.updatedAt,
+        );
+      return ok(undefined);
+    });
+  }
+
+  /** Every row of the tenant with its digests (a cluster refilling a Redis that lost them). */
+  rowsOf(tenant: string): StoredSubscriber[] {
+    const rows = this.#tenantRows.all(tenant) as unknown as (Row & {
+      tbl: string;
+      created_at: number;
+      updated_at: number;
+    })[];
+    return rows.map((r) => ({
+      table: r.tbl,
+      username: r.username,
+      domain: r.domain,
+      ha1: r.ha1,
+      ha1b: r.ha1b,
+      ha1Sha256: r.ha1_sha256,
+      ha1bSha256: r.ha1b_sha256,
+      password: r.password ?? undefined,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
     }));
   }
 

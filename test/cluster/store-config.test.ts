@@ -34,3 +34,27 @@ describe('[cluster.stores.location]', () => {
     }
   });
 });
+
+describe('[cluster.stores.subscribers] and [cluster.stores.addresses]', () => {
+  it('are Redis, read from the copy when Redis is down, by default once [cluster] is there', () => {
+    const config = validateConfig({ cluster: { redis: REDIS } });
+    for (const store of ['subscribers', 'addresses'] as const)
+      expect(config.ok && config.value.cluster?.stores[store]).toEqual({
+        backend: 'redis',
+        unavailable: 'cache',
+        timeout_ms: 1000,
+      });
+  });
+
+  it('take "embedded" and refuse "fail" (reads never wait for Redis) and unknown keys', () => {
+    const embedded = validateConfig({
+      cluster: { redis: REDIS, stores: { subscribers: { backend: 'embedded' } } },
+    });
+    expect(embedded.ok && embedded.value.cluster?.stores.subscribers.backend).toBe('embedded');
+    for (const addresses of [{ unavailable: 'fail' }, { backend: 'sql' }, { ttl: 1 }])
+      expect(
+        validateConfig({ cluster: { redis: REDIS, stores: { addresses } } }).ok,
+        JSON.stringify(addresses),
+      ).toBe(false);
+  });
+});
