@@ -50,8 +50,12 @@ export class Branch implements ClientTransactionUser {
   readonly index: number;
   /** Which round of forking made it (request route 1, each failure route that relays one more). */
   readonly leg: number;
-  /** The request as sent, with our Via on top (before a name is resolved: the request without it). */
-  request: SipRequest;
+  /**
+   * The request as sent, with our Via on top (before a name is resolved: the request without it);
+   * undefined once released (releaseParsed) after the transaction's final response.
+   */
+  request: SipRequest | undefined;
+  readonly method: string;
   /** Where the script sent it (a name, when it was one). */
   readonly hop: NextHop;
   /** The concrete destination (the name until it is resolved). */
@@ -76,7 +80,7 @@ export class Branch implements ClientTransactionUser {
   #timerC: Timer | undefined;
   #giveUp: Timer | undefined;
   /** How to address the request to a target of a name; undefined for a branch to an address. */
-  readonly #addressing: Addressing | undefined;
+  #addressing: Addressing | undefined;
   /** The targets of the name not tried yet (failover); undefined until resolved. */
   #targets: NextHop[] | undefined;
   /** The name is being resolved. */
@@ -94,6 +98,7 @@ export class Branch implements ClientTransactionUser {
     this.index = index;
     this.leg = leg;
     this.request = send.request;
+    this.method = send.request.method;
     this.hop = hop;
     this.flags = flags;
     if ('addressing' in send) {
@@ -108,7 +113,7 @@ export class Branch implements ClientTransactionUser {
   }
 
   get isInvite(): boolean {
-    return this.request.method === 'INVITE';
+    return this.method === 'INVITE';
   }
 
   /**
@@ -177,14 +182,14 @@ export class Branch implements ClientTransactionUser {
     const transport = this.#transport();
     const timing = env.timing;
     this.#client = this.isInvite
-      ? new InviteClientTransaction(this.request, transport, this, timing, this.#owner.fr)
-      : new NonInviteClientTransaction(this.request, transport, this, timing, this.#owner.fr);
+      ? new InviteClientTransaction(this.request!, transport, this, timing, this.#owner.fr)
+      : new NonInviteClientTransaction(this.request!, transport, this, timing, this.#owner.fr);
     const client = this.#client;
     this.#entry = {
       owner: this.#owner,
       receiveResponse: (response, source) => client.receiveResponse(response, source),
     };
-    env.table.addClient(this.id, this.request.method, this.#entry);
+    env.table.addClient(this.id, this.method, this.#entry);
     env.counters.clientTransactions++;
     this.#owner.subtransactionStarted();
     this.#client.start();
@@ -246,6 +251,26 @@ export class Branch implements ClientTransactionUser {
     this.#timerC = this.#owner.env.timing.clock.schedule(this.#owner.frInv, this.#fireC);
   }
 
+  /**
+   * Drops the parsed messages of a branch that has its final response, once the transaction's final
+   * response went upstream (ProxyTransaction.releaseParsed). Nothing reads them any more: the request is
+   * only needed to send (start, failover) or cancel the branch, and a branch with its final response whose
+   * client transaction left Calling/Proceeding does neither (cancel() needs Proceeding, failover a branch
+   * without a final response); its final response was weighed (16.7) and accounted already, and late
+   * onreply routes see only the response they run for. What stays: status, reason, flags, index, the Via
+   * branch and the method, which t_check_status, $T_reply_code, t_branch_* and the table still read.
+   */
+  releaseParsed(): void {
+    const final = this.final;
+    if (final === undefined) return;
+    const state = this.#client?.state;
+    if (state === 'calling' || state === 'proceeding' || this.#resolving) return;
+    this.request = undefined;
+    this.#addressing = undefined;
+    this.#targets = undefined;
+    if (final.response !== undefined) this.final = { ...final, response: undefined };
+  }
+
   // ---- ClientTransactionUser --------------------------------------------------------------------------------
 
   receiveResponse(response: SipResponse, source: Source): void {
@@ -305,13 +330,13 @@ export class Branch implements ClientTransactionUser {
     if (!this.#owner.env.dnsFailover) return;
     this.#targets = [];
     // The addressing copies the request as forwarding left it; `request` stands in until then.
-    this.#owner.failover(this, { request: this.request, addressing: this.#addressing, targets });
+    this.#owner.failover(this, { request: this.request!, addressing: this.#addressing, targets });
   }
 
   terminated(): void {
     this.#timerC?.cancel();
     this.#giveUp?.cancel();
-    this.#owner.env.table.removeClient(this.id, this.request.method, this.#entry!);
+    this.#owner.env.table.removeClient(this.id, this.method, this.#entry!);
     this.#owner.subtransactionEnded();
   }
 
@@ -352,7 +377,7 @@ export class Branch implements ClientTransactionUser {
       receiveResponse: (response, source) => cancel.receiveResponse(response, source),
     };
     const cancel: NonInviteClientTransaction = new NonInviteClientTransaction(
-      createCancel(this.request, reasons),
+      createCancel(this.request!, reasons),
       this.#transport(),
       {
         receiveResponse: () => {},

@@ -17,7 +17,8 @@ import {
 export type ClientTransactionArgs = [...TransactionArgs<ClientTransactionUser>, timeout?: number];
 
 export abstract class ClientTransaction<S extends string> extends Transaction<S, ClientTransactionUser> {
-  readonly #bytes: Buffer;
+  /** The request as sent, for retransmissions; dropped with the parsed request once a final response came. */
+  #bytes: Buffer | undefined;
   readonly #timeout: number;
   #interval = 0;
   #retransmission: Timer | undefined;
@@ -39,7 +40,7 @@ export abstract class ClientTransaction<S extends string> extends Transaction<S,
   /** Sends the request and starts its retransmission timer (unreliable transports) and its timeout. */
   start(): void {
     const { clock, timers } = this.timing;
-    this.send(this.#bytes);
+    this.send(this.#bytes!);
     if (!this.transport.reliable) {
       this.#interval = timers.t1;
       this.#retransmission = clock.schedule(this.#interval, this.#retransmit);
@@ -61,6 +62,15 @@ export abstract class ClientTransaction<S extends string> extends Transaction<S,
     this.#giveUp = undefined;
   }
 
+  /**
+   * A final response came: the request is never sent again (timers A/E stopped), so neither its bytes nor
+   * its parsed form are needed while the transaction lingers (timers D, K, M) for retransmitted responses.
+   */
+  protected releaseRequest(): void {
+    this.request = undefined;
+    this.#bytes = undefined;
+  }
+
   /** 17.1.4: the TU treats it as a 503, and the transaction is over. */
   protected override sendFailed(error: SendError): void {
     super.sendFailed(error);
@@ -68,7 +78,7 @@ export abstract class ClientTransaction<S extends string> extends Transaction<S,
   }
 
   readonly #retransmit = (): void => {
-    if (!this.sendingRequest) return;
+    if (!this.sendingRequest || this.#bytes === undefined) return;
     this.send(this.#bytes);
     this.#interval = this.nextInterval(this.#interval);
     this.#retransmission = this.timing.clock.schedule(this.#interval, this.#retransmit);

@@ -28,11 +28,13 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
           this.user.receiveResponse(response, source);
         } else if (status < 300) {
           this.enter('accepted');
+          this.releaseRequest();
           this.user.receiveResponse(response, source);
           this.#linger();
         } else {
           this.enter('completed');
-          this.#ack = createAck(this.request, response).toBuffer();
+          this.#ack = createAck(this.request!, response).toBuffer();
+          this.releaseRequest();
           this.send(this.#ack);
           this.user.receiveResponse(response, source);
           this.#linger();
@@ -61,6 +63,7 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
 
   protected override release(): void {
     this.stopRequestTimers();
+    this.releaseRequest();
     this.#lingering?.cancel();
   }
 

@@ -23,6 +23,7 @@ export class NonInviteClientTransaction extends ClientTransaction<NonInviteClien
       return;
     }
     this.stopRequestTimers();
+    this.releaseRequest();
     this.enter('completed');
     this.user.receiveResponse(response, source);
     if (this.state !== 'completed') return; // the TU ended it meanwhile
@@ -42,6 +43,7 @@ export class NonInviteClientTransaction extends ClientTransaction<NonInviteClien
 
   protected override release(): void {
     this.stopRequestTimers();
+    this.releaseRequest();
     this.#timerK?.cancel();
   }
 }

@@ -221,7 +221,7 @@ export class ProxyTransaction implements ServerTransactionUser {
       this.branches.push(branch);
       if (branch.final === undefined) round.push(branch);
     }
-    const edits = round.map((b) => heldUntil(b.request)).filter((held) => held !== undefined);
+    const edits = round.map((b) => heldUntil(b.request!)).filter((held) => held !== undefined);
     if (edits.length === 0) for (const branch of round) branch.start();
     // A branch route asked for an edit of its copy (rtpengine's SDP in Kamailio's branch_route): the round
     // goes once every edit landed, as Kamailio sends the branches after its blocking call returned.
@@ -356,6 +356,22 @@ export class ProxyTransaction implements ServerTransactionUser {
   /** A 2xx on a branch this proxy had ended already (timer C, cancel): forwarded all the same. */
   lateSuccess(branch: Branch, received: SipResponse, source: Source): void {
     this.#responses.lateSuccess(branch, received, source);
+  }
+
+  /**
+   * The final response went upstream and no route of this transaction is running (ResponseContext calls
+   * it then, and again as late branch responses come): drops the parsed messages nothing reads any more,
+   * which would otherwise stay for the transaction's linger (timers L, J, M, D: Kamailio's wait timer).
+   * The relayed copy is read only by the failure route (its start and t_relay's destination set) and by
+   * acc when the final response is sent; after that no failure route runs (16.7 completes once). Each
+   * branch drops its copy and its final response (Branch.releaseParsed). Kept: the request as received,
+   * which matching (retransmissions, ACK, CANCEL: TransactionTable), dialog tracking, rtpengine in a late
+   * onreply route and the logs read, and the server transaction's bytes for retransmitting the final
+   * response; a late 2xx (16.7 step 5) is forwarded from the response itself.
+   */
+  releaseParsed(): void {
+    this.relayedRequest = undefined;
+    for (const branch of this.branches) branch.releaseParsed();
   }
 
   subtransactionStarted(): void {

@@ -43,6 +43,8 @@ export class ResponseContext {
   #completing = false;
   /** The final response went to the routes' `responded` (a second 2xx of a fork does not). */
   #finalReported = false;
+  /** The failure route is running (or waiting): it may still read the relayed request and the branches. */
+  #inFailureRoute = false;
 
   constructor(tx: ProxyTransaction, routes: TransactionRoutes, queue: RelayQueue, upstream: SendTarget) {
     this.#tx = tx;
@@ -118,6 +120,9 @@ export class ResponseContext {
       cancelPending(tx.branches, [`SIP;cause=${final.status}`], branch);
     }
     this.checkCompletion();
+    // A branch ending after the transaction's final response (its 487 once cancelled, a 2xx of a forking
+    // race) was weighed and forwarded above: it has nothing left to read either.
+    this.#release();
   }
 
   /** A 2xx on a branch this proxy had ended already (timer C, cancel): forwarded all the same. */
@@ -162,9 +167,16 @@ export class ResponseContext {
     const candidates = tx.branches.filter((b) => !b.dropped && b.final !== undefined);
     const best = bestResponse(candidates.map((b) => b.final!));
     tx.picked = best < 0 ? undefined : candidates[best];
-    const ran = runFailureRoute(tx, this.#routes, this.#queue, () => {
-      this.#completing = false;
-    });
+    this.#inFailureRoute = true;
+    let ran: boolean | Promise<boolean> = false;
+    try {
+      ran = runFailureRoute(tx, this.#routes, this.#queue, () => {
+        this.#completing = false;
+        this.#inFailureRoute = false;
+      });
+    } finally {
+      if (!(ran instanceof Promise)) this.#inFailureRoute = false;
+    }
     if (ran instanceof Promise) {
       // No second completion while the route waits; the best response goes once it returned, unless it
       // answered or forked anew, or the transaction was answered meanwhile.
@@ -172,15 +184,20 @@ export class ResponseContext {
       void ran
         .catch((error: unknown) => {
           this.#completing = false;
+          this.#inFailureRoute = false;
           tx.log.error({ err: error }, 'the failure route could not complete: the best response goes');
           return false;
         })
         .then((done) => {
           if (!done && this.#finalStatus === undefined) this.#sendBest();
+          else this.#release();
         });
       return;
     }
-    if (ran) return;
+    if (ran) {
+      this.#release();
+      return;
+    }
     this.#sendBest();
   }
 
@@ -238,6 +255,17 @@ export class ResponseContext {
       this.#finalReported = true;
     }
     this.#routes.responded?.(this.#tx, response);
+    if (response.status >= 200) this.#release();
+  }
+
+  /**
+   * Once the final response went upstream and acc and dialog saw it (#sent), the transaction drops the
+   * parsed messages nothing reads any more (ProxyTransaction.releaseParsed); not while its failure route
+   * runs, which may still read them (it releases when it returned).
+   */
+  #release(): void {
+    if (this.#finalStatus === undefined || this.#inFailureRoute) return;
+    this.#tx.releaseParsed();
   }
 
   #answered(status: number, reasons: readonly string[]): void {

@@ -66,7 +66,11 @@ export type TransactionArgs<U> = [
  * lives; and the Terminated state, entered once, after the timers stopped.
  */
 export abstract class Transaction<S extends string, U extends ClientTransactionUser | ServerTransactionUser> {
-  readonly request: SipRequest;
+  /**
+   * The request, parsed. A client transaction drops it once its final response came (releaseRequest):
+   * from then on it only absorbs retransmissions and, for an INVITE, resends the ACK it made already.
+   */
+  protected request: SipRequest | undefined;
   protected readonly transport: TransactionTransport;
   protected readonly user: U;
   protected readonly timing: TransactionTiming;
