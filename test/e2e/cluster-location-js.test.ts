@@ -44,6 +44,8 @@ async function startNode(name: string): Promise<ServerProcess> {
   );
   const node = await startServerProcess(['--config', configPath], serverStartMs(built));
   recordLoad(built, node.lines);
+  // The subscriber table is the cluster's (docs/cluster.md, "Shared store: subscribers"): added once.
+  if (name !== 'node-1') return node;
   const admin = node.lines.find((l) => l.msg === 'admin listening');
   const run = await runCli(['subscriber', 'add', 'alice@127.0.0.1', '--password', 'alice-pw'], {
     KEMI_WASM_SERVER: String(admin?.url),

@@ -15,7 +15,7 @@ import { type RunningRtpengine, startRtpengine } from '../../fixtures/rtpengine.
 import { freePort } from '../../fixtures/sipp.ts';
 import { NG_DEFAULTS, NgClient } from '../../src/rtpengine/index.ts';
 import { type ServerProcess, startServerProcess } from './harness.ts';
-import { sleep } from './raw-peer.ts';
+import { sleep, until } from './raw-peer.ts';
 import { closeSockets, next, udpSocket } from './raw-sip.ts';
 
 const FLAGS = 'replace-origin replace-session-connection trust-address ICE=remove RTP/AVP';
@@ -254,7 +254,11 @@ describe('rtpengine through kemi-wasm serve', () => {
     expect(bodyOf(atCallee!)).toBe(original);
     // Held for the two sends of 200 ms each before it went on unchanged.
     expect(Date.now() - sent).toBeGreaterThanOrEqual(350);
-    expect(deadServer.lines.some((l) => String(l.msg).includes('no rtpengine instance answered'))).toBe(true);
+    // The log line travels through the server's stdout, the INVITE through UDP: either may arrive first.
+    const logged = () =>
+      deadServer.lines.some((l) => String(l.msg).includes('no rtpengine instance answered'));
+    await until(logged, 2000);
+    expect(logged()).toBe(true);
   });
 
   it('a CANCEL while the INVITE is held ends it with 487, and nothing reaches the callee', async () => {

@@ -4,7 +4,7 @@
 // units in 0.4-0.6 s per request and never failed; the deadline, checked inside guest code, ends it.
 const BYTES: usize = 16 << 20;
 const MASK: u32 = (16 << 20) - 4;
-const STEPS: u32 = 3_000_000;
+const STEPS: u32 = 12_000_000;
 let ring: usize = 0;
 export let chased: u32 = 0;
 

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
 const SLOTS: usize = 4 << 20;
 const MASK: u32 = (SLOTS as u32) - 1;
-const STEPS: u32 = 3_000_000;
+const STEPS: u32 = 12_000_000;
 static RING: AtomicPtr<u32> = AtomicPtr::new(std::ptr::null_mut());
 static CHASED: AtomicU32 = AtomicU32::new(0);
 
