@@ -14,8 +14,10 @@ import {
   HtableStore,
   type PikeStore,
   type SharedStoreCounters,
+  type SharedStoreLink,
   type SubscriberStore,
   sharedStoreLink,
+  type Unavailable,
 } from '../state/index.ts';
 import type { ClusterNode } from './cluster-node.ts';
 import { LOCATION_SUSPENDING } from './redis-location.ts';
@@ -24,6 +26,7 @@ import { SharedBreaker } from './shared-breaker.ts';
 import { SharedDialogCounts } from './shared-dialog-counts.ts';
 import { SharedPike } from './shared-pike.ts';
 import { SharedSubscribers, type SubscriberWriter } from './shared-subscribers.ts';
+import type { SharedTableStore } from './shared-table.ts';
 import { htableBase } from './store-keys.ts';
 
 /** True when the cluster keeps the tenants' htables in Redis and some table is not node-local. */
@@ -44,6 +47,47 @@ export function suspendingFunctions(config: Config, specs: readonly TenantSpec[]
 }
 
 /**
+ * A store's link on the cluster's command connection, its failures counted under `counters[store]`
+ * (metrics).
+ */
+function storeLink(
+  store: string,
+  timeoutMs: number,
+  unavailable: Unavailable,
+  cluster: ClusterNode,
+  log: Logger,
+  logLimit: LogLimiter,
+  counters: Record<string, SharedStoreCounters>,
+): SharedStoreLink {
+  const link = sharedStoreLink({ store, redis: cluster.redis, timeoutMs, unavailable, log, logLimit });
+  counters[store] = link.counters;
+  return link;
+}
+
+/**
+ * Starts a shared table following Redis and catching up every heartbeat (what a missed invalidation needs).
+ * Answers the table as the admin routes' writer and what stops it.
+ */
+async function followTable<W extends SharedTableStore>(
+  shared: W,
+  timerName: string,
+  heartbeatMs: number,
+  timers: CallbackGuard,
+): Promise<{ writer: W; close(): void }> {
+  const following = await shared.start();
+  const heartbeat = timers.interval(timerName, heartbeatMs, () => {
+    void shared.catchUp();
+  });
+  return {
+    writer: shared,
+    close: () => {
+      heartbeat.cancel();
+      following.close();
+    },
+  };
+}
+
+/**
  * The tenants' htables: in Redis where the cluster's config says so, else embedded as on one server. The
  * failures of the store in Redis are counted under `counters.htable` (metrics).
  */
@@ -59,15 +103,15 @@ export function openHtables(
   if (cluster === undefined || config.cluster === undefined || !htablesInRedis(config, specs))
     return new HtableStore(tables);
   const { prefix, stores } = config.cluster;
-  const link = sharedStoreLink({
-    store: 'htable',
-    redis: cluster.redis,
-    timeoutMs: stores.htable.timeout_ms,
-    unavailable: stores.htable.unavailable,
+  const link = storeLink(
+    'htable',
+    stores.htable.timeout_ms,
+    stores.htable.unavailable,
+    cluster,
     log,
     logLimit,
-  });
-  counters.htable = link.counters;
+    counters,
+  );
   return new HtableStore(tables, Date.now, {
     link,
     base: (tenant, table) => htableBase(prefix, tenant, table),
@@ -87,15 +131,7 @@ export function sharedBreaker(
 ): SharedFailures | undefined {
   const stores = config.cluster?.stores;
   if (cluster === undefined || stores === undefined || stores.breaker.backend !== 'redis') return undefined;
-  const link = sharedStoreLink({
-    store: 'breaker',
-    redis: cluster.redis,
-    timeoutMs: stores.breaker.timeout_ms,
-    unavailable: 'cache',
-    log,
-    logLimit,
-  });
-  counters.breaker = link.counters;
+  const link = storeLink('breaker', stores.breaker.timeout_ms, 'cache', cluster, log, logLimit, counters);
   return new SharedBreaker(link, config.cluster!.prefix);
 }
 
@@ -116,15 +152,15 @@ export function shareDialogCounts(
 ): { cancel(): void } | undefined {
   const c = config.cluster;
   if (cluster === undefined || c === undefined || c.stores.dialog.backend !== 'redis') return undefined;
-  const link = sharedStoreLink({
-    store: 'dialog',
-    redis: cluster.redis,
-    timeoutMs: c.stores.dialog.timeout_ms,
-    unavailable: c.stores.dialog.unavailable,
+  const link = storeLink(
+    'dialog',
+    c.stores.dialog.timeout_ms,
+    c.stores.dialog.unavailable,
+    cluster,
     log,
     logLimit,
-  });
-  counters.dialog = link.counters;
+    counters,
+  );
   const shared = new SharedDialogCounts(
     {
       link,
@@ -154,15 +190,7 @@ export function sharePike(
 ): { cancel(): void } | undefined {
   const c = config.cluster;
   if (cluster === undefined || c === undefined || c.stores.pike.backend !== 'redis') return undefined;
-  const link = sharedStoreLink({
-    store: 'pike',
-    redis: cluster.redis,
-    timeoutMs: c.stores.pike.timeout_ms,
-    unavailable: 'cache',
-    log,
-    logLimit,
-  });
-  counters.pike = link.counters;
+  const link = storeLink('pike', c.stores.pike.timeout_ms, 'cache', cluster, log, logLimit, counters);
   return new SharedPike(link, c.prefix, pike).start(timers, c.stores.pike.sync_ms);
 }
 
@@ -184,15 +212,15 @@ export async function shareSubscribers(
 ): Promise<{ writer: SubscriberWriter; close(): void } | undefined> {
   const c = config.cluster;
   if (cluster === undefined || c === undefined || c.stores.subscribers.backend !== 'redis') return undefined;
-  const link = sharedStoreLink({
-    store: 'subscribers',
-    redis: cluster.redis,
-    timeoutMs: c.stores.subscribers.timeout_ms,
-    unavailable: 'fail',
+  const link = storeLink(
+    'subscribers',
+    c.stores.subscribers.timeout_ms,
+    'fail',
+    cluster,
     log,
     logLimit,
-  });
-  counters.subscribers = link.counters;
+    counters,
+  );
   const shared = new SharedSubscribers(
     {
       link,
@@ -203,17 +231,7 @@ export async function shareSubscribers(
     },
     copy,
   );
-  const following = await shared.start();
-  const heartbeat = timers.interval('cluster-subscribers', c.heartbeat_ms, () => {
-    void shared.catchUp();
-  });
-  return {
-    writer: shared,
-    close: () => {
-      heartbeat.cancel();
-      following.close();
-    },
-  };
+  return followTable(shared, 'cluster-subscribers', c.heartbeat_ms, timers);
 }
 
 /**
@@ -234,28 +252,18 @@ export async function shareAddresses(
 ): Promise<{ writer: AddressWriter; close(): void } | undefined> {
   const c = config.cluster;
   if (cluster === undefined || c === undefined || c.stores.addresses.backend !== 'redis') return undefined;
-  const link = sharedStoreLink({
-    store: 'addresses',
-    redis: cluster.redis,
-    timeoutMs: c.stores.addresses.timeout_ms,
-    unavailable: 'fail',
+  const link = storeLink(
+    'addresses',
+    c.stores.addresses.timeout_ms,
+    'fail',
+    cluster,
     log,
     logLimit,
-  });
-  counters.addresses = link.counters;
+    counters,
+  );
   const shared = new SharedAddresses(
     { link, prefix: c.prefix, tenants, maxPerTenant: config.permissions.max_addresses_per_tenant },
     copy,
   );
-  const following = await shared.start();
-  const heartbeat = timers.interval('cluster-addresses', c.heartbeat_ms, () => {
-    void shared.catchUp();
-  });
-  return {
-    writer: shared,
-    close: () => {
-      heartbeat.cancel();
-      following.close();
-    },
-  };
+  return followTable(shared, 'cluster-addresses', c.heartbeat_ms, timers);
 }
