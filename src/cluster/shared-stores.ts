@@ -47,20 +47,30 @@ export function suspendingFunctions(config: Config, specs: readonly TenantSpec[]
 }
 
 /**
- * A store's link on the cluster's command connection, its failures counted under `counters[store]`
- * (metrics).
+ * Where the shared stores are made: the configuration, this node's cluster membership (undefined: not in a
+ * cluster, every store stays this node's), the timers of their heartbeats, their log, and the counters of
+ * their failures by store (metrics).
  */
+export interface SharedStoreSite {
+  readonly config: Config;
+  readonly cluster: ClusterNode | undefined;
+  readonly timers: CallbackGuard;
+  readonly log: Logger;
+  readonly logLimit: LogLimiter;
+  readonly counters: Record<string, SharedStoreCounters>;
+}
+
+/** A store's link on the cluster's command connection, its failures counted under `counters[store]`. */
 function storeLink(
+  site: SharedStoreSite,
+  cluster: ClusterNode,
   store: string,
   timeoutMs: number,
   unavailable: Unavailable,
-  cluster: ClusterNode,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
 ): SharedStoreLink {
+  const { log, logLimit } = site;
   const link = sharedStoreLink({ store, redis: cluster.redis, timeoutMs, unavailable, log, logLimit });
-  counters[store] = link.counters;
+  site.counters[store] = link.counters;
   return link;
 }
 
@@ -91,27 +101,13 @@ async function followTable<W extends SharedTableStore>(
  * The tenants' htables: in Redis where the cluster's config says so, else embedded as on one server. The
  * failures of the store in Redis are counted under `counters.htable` (metrics).
  */
-export function openHtables(
-  config: Config,
-  specs: readonly TenantSpec[],
-  cluster: ClusterNode | undefined,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
-): HtableStore {
+export function openHtables(site: SharedStoreSite, specs: readonly TenantSpec[]): HtableStore {
+  const { config, cluster } = site;
   const tables = Object.fromEntries(specs.map((spec) => [spec.name, spec.htables]));
   if (cluster === undefined || config.cluster === undefined || !htablesInRedis(config, specs))
     return new HtableStore(tables);
   const { prefix, stores } = config.cluster;
-  const link = storeLink(
-    'htable',
-    stores.htable.timeout_ms,
-    stores.htable.unavailable,
-    cluster,
-    log,
-    logLimit,
-    counters,
-  );
+  const link = storeLink(site, cluster, 'htable', stores.htable.timeout_ms, stores.htable.unavailable);
   return new HtableStore(tables, Date.now, {
     link,
     base: (tenant, table) => htableBase(prefix, tenant, table),
@@ -122,17 +118,14 @@ export function openHtables(
  * The breaker's cluster-wide failure counts (before the registry opens: it reports to them), or undefined
  * when the breaker counts on this node only. Its failures are counted under `counters.breaker`.
  */
-export function sharedBreaker(
-  config: Config,
-  cluster: ClusterNode | undefined,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
-): SharedFailures | undefined {
-  const stores = config.cluster?.stores;
-  if (cluster === undefined || stores === undefined || stores.breaker.backend !== 'redis') return undefined;
-  const link = storeLink('breaker', stores.breaker.timeout_ms, 'cache', cluster, log, logLimit, counters);
-  return new SharedBreaker(link, config.cluster!.prefix);
+export function sharedBreaker(site: SharedStoreSite): SharedFailures | undefined {
+  const { cluster } = site;
+  const c = site.config.cluster;
+  if (cluster === undefined || c === undefined || c.stores.breaker.backend !== 'redis') return undefined;
+  return new SharedBreaker(
+    storeLink(site, cluster, 'breaker', c.stores.breaker.timeout_ms, 'cache'),
+    c.prefix,
+  );
 }
 
 /**
@@ -141,26 +134,14 @@ export function sharedBreaker(
  * what stops it, or undefined when the sizes stay this node's.
  */
 export function shareDialogCounts(
-  config: Config,
-  cluster: ClusterNode | undefined,
+  site: SharedStoreSite,
   dialogs: DialogStore,
   tenants: readonly string[],
-  timers: CallbackGuard,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
 ): { cancel(): void } | undefined {
-  const c = config.cluster;
+  const { cluster } = site;
+  const c = site.config.cluster;
   if (cluster === undefined || c === undefined || c.stores.dialog.backend !== 'redis') return undefined;
-  const link = storeLink(
-    'dialog',
-    c.stores.dialog.timeout_ms,
-    c.stores.dialog.unavailable,
-    cluster,
-    log,
-    logLimit,
-    counters,
-  );
+  const link = storeLink(site, cluster, 'dialog', c.stores.dialog.timeout_ms, c.stores.dialog.unavailable);
   const shared = new SharedDialogCounts(
     {
       link,
@@ -172,26 +153,19 @@ export function shareDialogCounts(
     },
     dialogs,
   );
-  return shared.start(timers);
+  return shared.start(site.timers);
 }
 
 /**
  * pike's hits counted by all nodes (`[cluster.stores.pike]`): pushed and read back every `sync_ms`, checks
  * stay synchronous. Answers what stops it, or undefined when pike counts on this node only.
  */
-export function sharePike(
-  config: Config,
-  cluster: ClusterNode | undefined,
-  pike: PikeStore,
-  timers: CallbackGuard,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
-): { cancel(): void } | undefined {
-  const c = config.cluster;
+export function sharePike(site: SharedStoreSite, pike: PikeStore): { cancel(): void } | undefined {
+  const { cluster } = site;
+  const c = site.config.cluster;
   if (cluster === undefined || c === undefined || c.stores.pike.backend !== 'redis') return undefined;
-  const link = storeLink('pike', c.stores.pike.timeout_ms, 'cache', cluster, log, logLimit, counters);
-  return new SharedPike(link, c.prefix, pike).start(timers, c.stores.pike.sync_ms);
+  const link = storeLink(site, cluster, 'pike', c.stores.pike.timeout_ms, 'cache');
+  return new SharedPike(link, c.prefix, pike).start(site.timers, c.stores.pike.sync_ms);
 }
 
 /**
@@ -201,26 +175,14 @@ export function sharePike(
  * subscribers stay this node's.
  */
 export async function shareSubscribers(
-  config: Config,
-  cluster: ClusterNode | undefined,
+  site: SharedStoreSite,
   copy: SubscriberStore,
   tenants: readonly string[],
-  timers: CallbackGuard,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
 ): Promise<{ writer: SubscriberWriter; close(): void } | undefined> {
+  const { config, cluster } = site;
   const c = config.cluster;
   if (cluster === undefined || c === undefined || c.stores.subscribers.backend !== 'redis') return undefined;
-  const link = storeLink(
-    'subscribers',
-    c.stores.subscribers.timeout_ms,
-    'fail',
-    cluster,
-    log,
-    logLimit,
-    counters,
-  );
+  const link = storeLink(site, cluster, 'subscribers', c.stores.subscribers.timeout_ms, 'fail');
   const shared = new SharedSubscribers(
     {
       link,
@@ -231,7 +193,7 @@ export async function shareSubscribers(
     },
     copy,
   );
-  return followTable(shared, 'cluster-subscribers', c.heartbeat_ms, timers);
+  return followTable(shared, 'cluster-subscribers', c.heartbeat_ms, site.timers);
 }
 
 /**
@@ -241,29 +203,17 @@ export async function shareSubscribers(
  * node's.
  */
 export async function shareAddresses(
-  config: Config,
-  cluster: ClusterNode | undefined,
+  site: SharedStoreSite,
   copy: AddressStore,
   tenants: readonly string[],
-  timers: CallbackGuard,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
 ): Promise<{ writer: AddressWriter; close(): void } | undefined> {
+  const { config, cluster } = site;
   const c = config.cluster;
   if (cluster === undefined || c === undefined || c.stores.addresses.backend !== 'redis') return undefined;
-  const link = storeLink(
-    'addresses',
-    c.stores.addresses.timeout_ms,
-    'fail',
-    cluster,
-    log,
-    logLimit,
-    counters,
-  );
+  const link = storeLink(site, cluster, 'addresses', c.stores.addresses.timeout_ms, 'fail');
   const shared = new SharedAddresses(
     { link, prefix: c.prefix, tenants, maxPerTenant: config.permissions.max_addresses_per_tenant },
     copy,
   );
-  return followTable(shared, 'cluster-addresses', c.heartbeat_ms, timers);
+  return followTable(shared, 'cluster-addresses', c.heartbeat_ms, site.timers);
 }
