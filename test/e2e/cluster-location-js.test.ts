@@ -46,7 +46,8 @@ async function startNode(name: string): Promise<ClusterNode> {
     serverStartMs(built),
   );
   recordLoad(built, node.process.lines);
-  await addSubscriber(node, 'alice@127.0.0.1', 'alice-pw');
+  // The subscriber table is the cluster's (docs/cluster.md, "Shared store: subscribers"): added once.
+  if (name === 'node-1') await addSubscriber(node, 'alice@127.0.0.1', 'alice-pw');
   return node;
 }
 
