@@ -14,8 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildExample } from '../fixtures/built-guest.ts';
 import { buildGuest } from '../src/builder/index.ts';
 import type { KsrModule } from '../src/kemi/define.ts';
-import { ksrModules, RouteContext } from '../src/kemi/index.ts';
-import { silentLogger } from '../src/logger.ts';
+import { ksrModules, type RouteContext } from '../src/kemi/index.ts';
 import {
   type CompiledModule,
   createRouteRunner,
@@ -27,9 +26,7 @@ import {
   SuspendingRunner,
   setV8Flags,
 } from '../src/runtime/index.ts';
-import { parseMessage, type SipRequest } from '../src/sip/index.ts';
-import type { Source } from '../src/transport/index.ts';
-import { notingHost } from './noting-host.ts';
+import { inviteContexts } from './lib/invite-contexts.ts';
 
 setV8Flags();
 const ROUNDS = 9;
@@ -38,34 +35,6 @@ const PER_ROUND = 10_000;
 const JS_PER_ROUND = 1_000;
 const CONCURRENT = 32;
 const JS_CONCURRENT = defaultInvocationLimits.jsMaxSuspended;
-const source: Source = {
-  proto: 'udp',
-  remote: { address: '192.0.2.10', port: 5062 },
-  local: { address: '127.0.0.1', port: 5060 },
-};
-const INVITE = [
-  'INVITE sip:bob@example.com SIP/2.0',
-  'Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK-bench;rport',
-  'Max-Forwards: 70',
-  'From: <sip:alice@example.org>;tag=a1',
-  'To: <sip:bob@example.com>',
-  'Call-ID: bench-1@192.0.2.10',
-  'CSeq: 1 INVITE',
-  'Content-Length: 0',
-  '',
-  '',
-].join('\r\n');
-
-function contexts(n: number): RouteContext[] {
-  const out: RouteContext[] = [];
-  for (let i = 0; i < n; i++) {
-    const parsed = parseMessage(INVITE);
-    if (!parsed.ok) throw new Error(parsed.error.detail);
-    out.push(new RouteContext('request', parsed.value as SipRequest, source, notingHost, silentLogger));
-  }
-  return out;
-}
-
 /** How the waiting process_maxfwd answers: its real answer, once `wait()` settles. */
 let wait: () => Promise<void> = () => Promise.resolve();
 
@@ -106,7 +75,7 @@ async function invoke(runner: RouteRunner, ctx: RouteContext): Promise<void> {
 
 /** CPU ns per call over one round, `concurrent` calls under way at a time. */
 async function round(runner: RouteRunner, concurrent: number, perRound = PER_ROUND): Promise<number> {
-  const batch = contexts(perRound);
+  const batch = inviteContexts(perRound);
   const cpu = process.cpuUsage();
   if (runner instanceof ModuleRunner) {
     for (const ctx of batch) await invoke(runner, ctx);
@@ -183,7 +152,7 @@ const idle = await loopDelay(2000);
 const loaded = await loopDelay(2000, async (until) => {
   const lane = async () => {
     while (performance.now() < until) {
-      const [ctx] = contexts(1);
+      const [ctx] = inviteContexts(1);
       await invoke(runner, ctx);
       served++;
     }

@@ -9,12 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildGuest } from '../src/builder/index.ts';
-import { ksrModules, RouteContext } from '../src/kemi/index.ts';
-import { silentLogger } from '../src/logger.ts';
+import { ksrModules, type RouteContext } from '../src/kemi/index.ts';
 import * as mine from '../src/runtime/index.ts';
-import { parseMessage, type SipRequest } from '../src/sip/index.ts';
-import type { Source } from '../src/transport/index.ts';
-import { notingHost } from './noting-host.ts';
+import { inviteContexts } from './lib/invite-contexts.ts';
 
 const { values } = parseArgs({ options: { base: { type: 'string' }, rounds: { type: 'string' } } });
 if (values.base === undefined) throw new Error('--base DIR: a checkout of the commit to compare with');
@@ -22,34 +19,6 @@ const theirs = (await import(resolve(values.base, 'src/runtime/index.ts'))) as t
 mine.setV8Flags();
 const ROUNDS = Number(values.rounds ?? 15);
 const PER_ROUND = 20_000;
-const source: Source = {
-  proto: 'udp',
-  remote: { address: '192.0.2.10', port: 5062 },
-  local: { address: '127.0.0.1', port: 5060 },
-};
-const INVITE = [
-  'INVITE sip:bob@example.com SIP/2.0',
-  'Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK-bench;rport',
-  'Max-Forwards: 70',
-  'From: <sip:alice@example.org>;tag=a1',
-  'To: <sip:bob@example.com>',
-  'Call-ID: bench-1@192.0.2.10',
-  'CSeq: 1 INVITE',
-  'Content-Length: 0',
-  '',
-  '',
-].join('\r\n');
-
-function contexts(n: number): RouteContext[] {
-  const out: RouteContext[] = [];
-  for (let i = 0; i < n; i++) {
-    const parsed = parseMessage(INVITE);
-    if (!parsed.ok) throw new Error(parsed.error.detail);
-    out.push(new RouteContext('request', parsed.value as SipRequest, source, notingHost, silentLogger));
-  }
-  return out;
-}
-
 type Invoke = (ctx: RouteContext) => void;
 
 async function runnerOf(runtime: typeof mine, component: Uint8Array): Promise<Invoke> {
@@ -70,7 +39,7 @@ async function runnerOf(runtime: typeof mine, component: Uint8Array): Promise<In
 
 /** One round: wall and CPU ns per call. */
 function round(invoke: Invoke): [number, number] {
-  const batch = contexts(PER_ROUND);
+  const batch = inviteContexts(PER_ROUND);
   const cpu = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (const ctx of batch) invoke(ctx);

@@ -11,6 +11,7 @@ import type { ClusterNode } from './cluster/index.ts';
 import { RedisLocation } from './cluster/redis-location.ts';
 import {
   openHtables,
+  type SharedStoreSite,
   shareAddresses,
   shareDialogCounts,
   sharedBreaker,
@@ -262,43 +263,23 @@ export async function startServer(
   const logLimit = new LogLimiter(logLimitOptions(config.log_limit));
   // The stores kept in the cluster's Redis where [cluster.stores] says so (docs/cluster.md), else this node's.
   const sharedCounters: Record<string, SharedStoreCounters> = {};
-  const clusterLog = log.child({ layer: 'cluster' });
-  const sharedFailures = sharedBreaker(config, cluster, clusterLog, logLimit, sharedCounters);
+  const sharing: SharedStoreSite = {
+    config,
+    cluster,
+    timers,
+    log: log.child({ layer: 'cluster' }),
+    logLimit,
+    counters: sharedCounters,
+  };
+  const sharedFailures = sharedBreaker(sharing);
   const tenantNames = specs.map((spec) => spec.name);
-  const dialogSharing = shareDialogCounts(
-    config,
-    cluster,
-    dialogs,
-    tenantNames,
-    timers,
-    clusterLog,
-    logLimit,
-    sharedCounters,
-  );
+  const dialogSharing = shareDialogCounts(sharing, dialogs, tenantNames);
   if (dialogSharing) stops.push(async () => dialogSharing.cancel());
-  const pikeSharing = sharePike(config, cluster, pike, timers, clusterLog, logLimit, sharedCounters);
+  const pikeSharing = sharePike(sharing, pike);
   if (pikeSharing) stops.push(async () => pikeSharing.cancel());
-  const subscriberSharing = await shareSubscribers(
-    config,
-    cluster,
-    subscribers,
-    tenantNames,
-    timers,
-    clusterLog,
-    logLimit,
-    sharedCounters,
-  );
+  const subscriberSharing = await shareSubscribers(sharing, subscribers, tenantNames);
   if (subscriberSharing) stops.push(async () => subscriberSharing.close());
-  const addressSharing = await shareAddresses(
-    config,
-    cluster,
-    addresses,
-    tenantNames,
-    timers,
-    clusterLog,
-    logLimit,
-    sharedCounters,
-  );
+  const addressSharing = await shareAddresses(sharing, addresses, tenantNames);
   if (addressSharing) stops.push(async () => addressSharing.close());
   let registry: Registry | undefined;
   if (store !== undefined) {
@@ -489,7 +470,7 @@ export async function startServer(
     defines: config.defines,
     tenantDefines: Object.fromEntries(specs.map((spec) => [spec.name, spec.defines])),
     // Made once: a tenant's items outlive its module versions (activation, rollback, fail-open).
-    htables: openHtables(config, specs, cluster, clusterLog, logLimit, sharedCounters),
+    htables: openHtables(sharing, specs),
     guard: versions,
     // A tenant without an allow-list (the implicit default tenant) relays anywhere.
     authorizeDestination: (script, hop) => allowLists.get(script.tenant)?.check(hop) ?? OK,

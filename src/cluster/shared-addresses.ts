@@ -12,7 +12,7 @@ import {
   checkAddress,
   type SharedStoreLink,
 } from '../state/index.ts';
-import { REMOVE, SharedTable, type TableCopy } from './shared-table.ts';
+import { REMOVE, SharedTableStore, type TableCopy } from './shared-table.ts';
 
 export type AddressWriteError = AddressProblem | Problem<'unavailable'>;
 
@@ -83,13 +83,11 @@ export interface SharedAddressesOptions {
   readonly maxPerTenant: number;
 }
 
-export class SharedAddresses implements AddressWriter {
+export class SharedAddresses extends SharedTableStore implements AddressWriter {
   readonly #o: SharedAddressesOptions;
-  readonly #table: SharedTable;
 
   constructor(options: SharedAddressesOptions, copy: AddressStore) {
-    this.#o = options;
-    this.#table = new SharedTable(
+    super(
       {
         link: options.link,
         prefix: options.prefix,
@@ -99,18 +97,7 @@ export class SharedAddresses implements AddressWriter {
       },
       addressCopy(copy),
     );
-  }
-
-  start() {
-    return this.#table.start();
-  }
-
-  catchUp(all = false) {
-    return this.#table.catchUp(all);
-  }
-
-  refresh(tenant: string) {
-    return this.#table.refresh(tenant);
+    this.#o = options;
   }
 
   async addMany(
@@ -123,9 +110,9 @@ export class SharedAddresses implements AddressWriter {
       if (!row.ok) return err({ ...row.error, index });
       rows.push(row.value);
     }
-    const done = await this.#table.write(tenant, 'add', ADD, [
+    const done = await this.table.write(tenant, 'add', ADD, [
       String(this.#o.maxPerTenant),
-      this.#table.channel,
+      this.table.channel,
       tenant,
       ...rows.map((r) => JSON.stringify(r)),
     ]);
@@ -145,7 +132,7 @@ export class SharedAddresses implements AddressWriter {
         index,
       });
     }
-    await this.#table.refresh(tenant);
+    await this.table.refresh(tenant);
     return ok(
       rows.map((r, i) => ({
         id: rest[i] ?? 0,
@@ -158,9 +145,9 @@ export class SharedAddresses implements AddressWriter {
   }
 
   async remove(tenant: string, id: number): Promise<Result<boolean, AddressWriteError>> {
-    const done = await this.#table.write(tenant, 'remove', REMOVE, [String(id), this.#table.channel, tenant]);
+    const done = await this.table.write(tenant, 'remove', REMOVE, [String(id), this.table.channel, tenant]);
     if (!done.ok) return unavailable();
-    if (done.value === 1) await this.#table.refresh(tenant);
+    if (done.value === 1) await this.table.refresh(tenant);
     return ok(done.value === 1);
   }
 }

@@ -14,8 +14,10 @@ import {
   HtableStore,
   type PikeStore,
   type SharedStoreCounters,
+  type SharedStoreLink,
   type SubscriberStore,
   sharedStoreLink,
+  type Unavailable,
 } from '../state/index.ts';
 import type { ClusterNode } from './cluster-node.ts';
 import { LOCATION_SUSPENDING } from './redis-location.ts';
@@ -24,6 +26,7 @@ import { SharedBreaker } from './shared-breaker.ts';
 import { SharedDialogCounts } from './shared-dialog-counts.ts';
 import { SharedPike } from './shared-pike.ts';
 import { SharedSubscribers, type SubscriberWriter } from './shared-subscribers.ts';
+import type { SharedTableStore } from './shared-table.ts';
 import { htableBase } from './store-keys.ts';
 
 /** True when the cluster keeps the tenants' htables in Redis and some table is not node-local. */
@@ -44,30 +47,67 @@ export function suspendingFunctions(config: Config, specs: readonly TenantSpec[]
 }
 
 /**
+ * Where the shared stores are made: the configuration, this node's cluster membership (undefined: not in a
+ * cluster, every store stays this node's), the timers of their heartbeats, their log, and the counters of
+ * their failures by store (metrics).
+ */
+export interface SharedStoreSite {
+  readonly config: Config;
+  readonly cluster: ClusterNode | undefined;
+  readonly timers: CallbackGuard;
+  readonly log: Logger;
+  readonly logLimit: LogLimiter;
+  readonly counters: Record<string, SharedStoreCounters>;
+}
+
+/** A store's link on the cluster's command connection, its failures counted under `counters[store]`. */
+function storeLink(
+  site: SharedStoreSite,
+  cluster: ClusterNode,
+  store: string,
+  timeoutMs: number,
+  unavailable: Unavailable,
+): SharedStoreLink {
+  const { log, logLimit } = site;
+  const link = sharedStoreLink({ store, redis: cluster.redis, timeoutMs, unavailable, log, logLimit });
+  site.counters[store] = link.counters;
+  return link;
+}
+
+/**
+ * Starts a shared table following Redis and catching up every heartbeat (what a missed invalidation needs).
+ * Answers the table as the admin routes' writer and what stops it.
+ */
+async function followTable<W extends SharedTableStore>(
+  shared: W,
+  timerName: string,
+  heartbeatMs: number,
+  timers: CallbackGuard,
+): Promise<{ writer: W; close(): void }> {
+  const following = await shared.start();
+  const heartbeat = timers.interval(timerName, heartbeatMs, () => {
+    void shared.catchUp();
+  });
+  return {
+    writer: shared,
+    close: () => {
+      heartbeat.cancel();
+      following.close();
+    },
+  };
+}
+
+/**
  * The tenants' htables: in Redis where the cluster's config says so, else embedded as on one server. The
  * failures of the store in Redis are counted under `counters.htable` (metrics).
  */
-export function openHtables(
-  config: Config,
-  specs: readonly TenantSpec[],
-  cluster: ClusterNode | undefined,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
-): HtableStore {
+export function openHtables(site: SharedStoreSite, specs: readonly TenantSpec[]): HtableStore {
+  const { config, cluster } = site;
   const tables = Object.fromEntries(specs.map((spec) => [spec.name, spec.htables]));
   if (cluster === undefined || config.cluster === undefined || !htablesInRedis(config, specs))
     return new HtableStore(tables);
   const { prefix, stores } = config.cluster;
-  const link = sharedStoreLink({
-    store: 'htable',
-    redis: cluster.redis,
-    timeoutMs: stores.htable.timeout_ms,
-    unavailable: stores.htable.unavailable,
-    log,
-    logLimit,
-  });
-  counters.htable = link.counters;
+  const link = storeLink(site, cluster, 'htable', stores.htable.timeout_ms, stores.htable.unavailable);
   return new HtableStore(tables, Date.now, {
     link,
     base: (tenant, table) => htableBase(prefix, tenant, table),
@@ -78,25 +118,14 @@ export function openHtables(
  * The breaker's cluster-wide failure counts (before the registry opens: it reports to them), or undefined
  * when the breaker counts on this node only. Its failures are counted under `counters.breaker`.
  */
-export function sharedBreaker(
-  config: Config,
-  cluster: ClusterNode | undefined,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
-): SharedFailures | undefined {
-  const stores = config.cluster?.stores;
-  if (cluster === undefined || stores === undefined || stores.breaker.backend !== 'redis') return undefined;
-  const link = sharedStoreLink({
-    store: 'breaker',
-    redis: cluster.redis,
-    timeoutMs: stores.breaker.timeout_ms,
-    unavailable: 'cache',
-    log,
-    logLimit,
-  });
-  counters.breaker = link.counters;
-  return new SharedBreaker(link, config.cluster!.prefix);
+export function sharedBreaker(site: SharedStoreSite): SharedFailures | undefined {
+  const { cluster } = site;
+  const c = site.config.cluster;
+  if (cluster === undefined || c === undefined || c.stores.breaker.backend !== 'redis') return undefined;
+  return new SharedBreaker(
+    storeLink(site, cluster, 'breaker', c.stores.breaker.timeout_ms, 'cache'),
+    c.prefix,
+  );
 }
 
 /**
@@ -105,26 +134,14 @@ export function sharedBreaker(
  * what stops it, or undefined when the sizes stay this node's.
  */
 export function shareDialogCounts(
-  config: Config,
-  cluster: ClusterNode | undefined,
+  site: SharedStoreSite,
   dialogs: DialogStore,
   tenants: readonly string[],
-  timers: CallbackGuard,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
 ): { cancel(): void } | undefined {
-  const c = config.cluster;
+  const { cluster } = site;
+  const c = site.config.cluster;
   if (cluster === undefined || c === undefined || c.stores.dialog.backend !== 'redis') return undefined;
-  const link = sharedStoreLink({
-    store: 'dialog',
-    redis: cluster.redis,
-    timeoutMs: c.stores.dialog.timeout_ms,
-    unavailable: c.stores.dialog.unavailable,
-    log,
-    logLimit,
-  });
-  counters.dialog = link.counters;
+  const link = storeLink(site, cluster, 'dialog', c.stores.dialog.timeout_ms, c.stores.dialog.unavailable);
   const shared = new SharedDialogCounts(
     {
       link,
@@ -136,34 +153,19 @@ export function shareDialogCounts(
     },
     dialogs,
   );
-  return shared.start(timers);
+  return shared.start(site.timers);
 }
 
 /**
  * pike's hits counted by all nodes (`[cluster.stores.pike]`): pushed and read back every `sync_ms`, checks
  * stay synchronous. Answers what stops it, or undefined when pike counts on this node only.
  */
-export function sharePike(
-  config: Config,
-  cluster: ClusterNode | undefined,
-  pike: PikeStore,
-  timers: CallbackGuard,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
-): { cancel(): void } | undefined {
-  const c = config.cluster;
+export function sharePike(site: SharedStoreSite, pike: PikeStore): { cancel(): void } | undefined {
+  const { cluster } = site;
+  const c = site.config.cluster;
   if (cluster === undefined || c === undefined || c.stores.pike.backend !== 'redis') return undefined;
-  const link = sharedStoreLink({
-    store: 'pike',
-    redis: cluster.redis,
-    timeoutMs: c.stores.pike.timeout_ms,
-    unavailable: 'cache',
-    log,
-    logLimit,
-  });
-  counters.pike = link.counters;
-  return new SharedPike(link, c.prefix, pike).start(timers, c.stores.pike.sync_ms);
+  const link = storeLink(site, cluster, 'pike', c.stores.pike.timeout_ms, 'cache');
+  return new SharedPike(link, c.prefix, pike).start(site.timers, c.stores.pike.sync_ms);
 }
 
 /**
@@ -173,26 +175,14 @@ export function sharePike(
  * subscribers stay this node's.
  */
 export async function shareSubscribers(
-  config: Config,
-  cluster: ClusterNode | undefined,
+  site: SharedStoreSite,
   copy: SubscriberStore,
   tenants: readonly string[],
-  timers: CallbackGuard,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
 ): Promise<{ writer: SubscriberWriter; close(): void } | undefined> {
+  const { config, cluster } = site;
   const c = config.cluster;
   if (cluster === undefined || c === undefined || c.stores.subscribers.backend !== 'redis') return undefined;
-  const link = sharedStoreLink({
-    store: 'subscribers',
-    redis: cluster.redis,
-    timeoutMs: c.stores.subscribers.timeout_ms,
-    unavailable: 'fail',
-    log,
-    logLimit,
-  });
-  counters.subscribers = link.counters;
+  const link = storeLink(site, cluster, 'subscribers', c.stores.subscribers.timeout_ms, 'fail');
   const shared = new SharedSubscribers(
     {
       link,
@@ -203,17 +193,7 @@ export async function shareSubscribers(
     },
     copy,
   );
-  const following = await shared.start();
-  const heartbeat = timers.interval('cluster-subscribers', c.heartbeat_ms, () => {
-    void shared.catchUp();
-  });
-  return {
-    writer: shared,
-    close: () => {
-      heartbeat.cancel();
-      following.close();
-    },
-  };
+  return followTable(shared, 'cluster-subscribers', c.heartbeat_ms, site.timers);
 }
 
 /**
@@ -223,39 +203,17 @@ export async function shareSubscribers(
  * node's.
  */
 export async function shareAddresses(
-  config: Config,
-  cluster: ClusterNode | undefined,
+  site: SharedStoreSite,
   copy: AddressStore,
   tenants: readonly string[],
-  timers: CallbackGuard,
-  log: Logger,
-  logLimit: LogLimiter,
-  counters: Record<string, SharedStoreCounters>,
 ): Promise<{ writer: AddressWriter; close(): void } | undefined> {
+  const { config, cluster } = site;
   const c = config.cluster;
   if (cluster === undefined || c === undefined || c.stores.addresses.backend !== 'redis') return undefined;
-  const link = sharedStoreLink({
-    store: 'addresses',
-    redis: cluster.redis,
-    timeoutMs: c.stores.addresses.timeout_ms,
-    unavailable: 'fail',
-    log,
-    logLimit,
-  });
-  counters.addresses = link.counters;
+  const link = storeLink(site, cluster, 'addresses', c.stores.addresses.timeout_ms, 'fail');
   const shared = new SharedAddresses(
     { link, prefix: c.prefix, tenants, maxPerTenant: config.permissions.max_addresses_per_tenant },
     copy,
   );
-  const following = await shared.start();
-  const heartbeat = timers.interval('cluster-addresses', c.heartbeat_ms, () => {
-    void shared.catchUp();
-  });
-  return {
-    writer: shared,
-    close: () => {
-      heartbeat.cancel();
-      following.close();
-    },
-  };
+  return followTable(shared, 'cluster-addresses', c.heartbeat_ms, site.timers);
 }

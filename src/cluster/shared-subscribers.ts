@@ -13,7 +13,7 @@ import {
   type SubscriberStore,
   storedSubscriber,
 } from '../state/index.ts';
-import { REMOVE, SharedTable, type TableCopy } from './shared-table.ts';
+import { REMOVE, SharedTableStore, type TableCopy } from './shared-table.ts';
 
 export type SubscriberWriteError = SubscriberError | Problem<'unavailable'>;
 
@@ -104,28 +104,15 @@ function subscriberCopy(store: SubscriberStore): TableCopy {
   };
 }
 
-export class SharedSubscribers implements SubscriberWriter {
+export class SharedSubscribers extends SharedTableStore implements SubscriberWriter {
   readonly #o: SharedSubscribersOptions;
-  readonly #table: SharedTable;
 
   constructor(options: SharedSubscribersOptions, copy: SubscriberStore) {
-    this.#o = options;
-    this.#table = new SharedTable(
+    super(
       { link: options.link, prefix: options.prefix, name: 'subscribers', tenants: options.tenants },
       subscriberCopy(copy),
     );
-  }
-
-  start() {
-    return this.#table.start();
-  }
-
-  catchUp(all = false) {
-    return this.#table.catchUp(all);
-  }
-
-  refresh(tenant: string) {
-    return this.#table.refresh(tenant);
+    this.#o = options;
   }
 
   async add(tenant: string, table: string, s: NewSubscriber) {
@@ -148,9 +135,9 @@ export class SharedSubscribers implements SubscriberWriter {
     username: string,
     domain: string,
   ): Promise<Result<void, SubscriberWriteError>> {
-    const done = await this.#table.write(tenant, 'remove', REMOVE, [
+    const done = await this.table.write(tenant, 'remove', REMOVE, [
       fieldOf(table, username, domain),
-      this.#table.channel,
+      this.table.channel,
       tenant,
     ]);
     if (!done.ok) return unavailable();
@@ -178,10 +165,10 @@ export class SharedSubscribers implements SubscriberWriter {
       const { table: _t, username, domain, ...row } = storedSubscriber(table, s, this.#o.storePasswords, now);
       args.push(fieldOf(table, username, domain), JSON.stringify(row));
     }
-    const done = await this.#table.write(tenant, mode, WRITE, [
+    const done = await this.table.write(tenant, mode, WRITE, [
       mode,
       String(this.#o.maxSubscribers),
-      this.#table.channel,
+      this.table.channel,
       tenant,
       ...args,
     ]);

@@ -168,3 +168,27 @@ export class SharedTable {
     return this.refresh(tenant);
   }
 }
+
+/**
+ * A store kept as a SharedTable: what every such store offers (following Redis, catching up, reading a
+ * tenant again); the subclass adds its writes, run through `table`.
+ */
+export abstract class SharedTableStore {
+  protected readonly table: SharedTable;
+
+  constructor(options: SharedTableOptions, copy: TableCopy) {
+    this.table = new SharedTable(options, copy);
+  }
+
+  start(): Promise<{ close(): void }> {
+    return this.table.start();
+  }
+
+  catchUp(all = false): Promise<void> {
+    return this.table.catchUp(all);
+  }
+
+  refresh(tenant: string): Promise<boolean> {
+    return this.table.refresh(tenant);
+  }
+}

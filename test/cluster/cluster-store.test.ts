@@ -2,20 +2,18 @@
 // without persistence, stopped by PID): cluster-wide numbers under concurrent uploads, activations that
 // expected another current one refused, the history a rollback walks, blobs removed with their last
 // version, and a Redis that lost its data filled again from one node only.
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clusterKeys } from '../../src/cluster/cluster-keys.ts';
 import { ClusterStore } from '../../src/cluster/cluster-store.ts';
-import { type RedisServer, startRedis } from '../e2e/cluster-redis.ts';
+import { useRedis } from './redis-fixture.ts';
 
-let server: RedisServer;
-let redis: Redis;
+const db = useRedis();
 let prefix = 0;
 
 /** A store under a prefix of its own: every test starts from an empty cluster. */
 function store(node = 'node-1'): ClusterStore {
   const p = `t${++prefix}:`;
-  return new ClusterStore(redis, clusterKeys(p), p, node);
+  return new ClusterStore(db.redis, clusterKeys(p), p, node);
 }
 
 const version = (sha: string) => ({
@@ -23,16 +21,6 @@ const version = (sha: string) => ({
   size: 3,
   world: 'kemi:ksr/script@0.1.0',
   createdBy: 'test',
-});
-
-beforeAll(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-});
-
-afterAll(async () => {
-  redis?.disconnect();
-  await server?.stop();
 });
 
 describe('ClusterStore', () => {
@@ -60,7 +48,7 @@ describe('ClusterStore', () => {
     const s = store();
     const sha = 'c'.repeat(64);
     await s.putBlob(sha, new Uint8Array([1, 2, 3]));
-    const sub = redis.duplicate();
+    const sub = db.redis.duplicate();
     const events: string[] = [];
     sub.on('message', (_c: string, m: string) => events.push(m));
     const keys = clusterKeys(`t${prefix}:`);

@@ -3,29 +3,17 @@
 // and duplicates hold across nodes, a Redis that lost the table is refilled, and without Redis a write
 // fails (counted) while the copy keeps answering.
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SharedAddresses } from '../../src/cluster/shared-addresses.ts';
-import { LogLimiter } from '../../src/log-limit.ts';
 import { AddressStore, parseIp } from '../../src/state/index.ts';
-import { sharedStoreLink } from '../../src/state/shared-store.ts';
-import { type RedisServer, startRedis } from '../e2e/cluster-redis.ts';
+import { testLink, useRedis } from './redis-fixture.ts';
 
-let server: RedisServer;
-let redis: Redis;
+const db = useRedis();
 let prefix = 0;
-const log = pino({ level: 'silent' });
 const closers: (() => void)[] = [];
 
-function node(p: string, client = redis, maxPerTenant = 3) {
-  const link = sharedStoreLink({
-    store: 'addresses',
-    redis: client,
-    timeoutMs: 2000,
-    unavailable: 'fail',
-    log,
-    logLimit: new LogLimiter(),
-  });
+function node(p: string, client = db.redis, maxPerTenant = 3) {
+  const link = testLink('addresses', client, 'fail');
   const opened = AddressStore.open({ dir: undefined, maxPerTenant });
   if (!opened.ok) throw new Error(opened.error);
   const copy = opened.value;
@@ -39,16 +27,8 @@ async function until(check: () => boolean, what: string) {
   if (!check()) throw new Error(`not reached: ${what}`);
 }
 
-beforeAll(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-  await new Promise((resolve) => redis.once('ready', resolve));
-});
-
 afterAll(async () => {
   for (const close of closers) close();
-  redis?.disconnect();
-  await server?.stop();
 });
 
 describe('SharedAddresses', () => {
@@ -91,7 +71,7 @@ describe('SharedAddresses', () => {
       { group: 1, address: '10.0.0.4' },
     ]);
     expect(!full.ok && full.error.code).toBe('full');
-    expect(await redis.hlen(`${p}tenant:acme:addresses`)).toBe(1);
+    expect(await db.redis.hlen(`${p}tenant:acme:addresses`)).toBe(1);
     const invalid = await b.shared.addMany('acme', [{ group: 1, address: '10.0.0.300' }]);
     expect(!invalid.ok && invalid.error.code).toBe('invalid');
   });
@@ -109,14 +89,14 @@ describe('SharedAddresses', () => {
       ).ok,
     ).toBe(true);
     await b.shared.catchUp(true);
-    await redis.del(
+    await db.redis.del(
       `${p}tenant:acme:addresses`,
       `${p}tenant:acme:addresses:version`,
       `${p}addresses:last-id`,
     );
     await b.shared.catchUp();
-    expect(await redis.hlen(`${p}tenant:acme:addresses`)).toBe(2);
-    expect(await redis.get(`${p}addresses:last-id`)).toBe('2');
+    expect(await db.redis.hlen(`${p}tenant:acme:addresses`)).toBe(2);
+    expect(await db.redis.get(`${p}addresses:last-id`)).toBe('2');
     await a.shared.catchUp();
     expect(a.copy.list('acme').map((r) => r.id)).toEqual([1, 2]);
     const next = await a.shared.addMany('acme', [{ group: 1, address: '10.0.0.3' }]);

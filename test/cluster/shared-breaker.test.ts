@@ -3,28 +3,14 @@
 // next one (all counted, fewer scripts), versions and tenants count apart, failures older than the window
 // stop counting, and without Redis the answer is "not reached" (the node's own breaker decides), counted.
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SharedBreaker } from '../../src/cluster/shared-breaker.ts';
-import { LogLimiter } from '../../src/log-limit.ts';
-import { sharedStoreLink } from '../../src/state/shared-store.ts';
-import { type RedisServer, startRedis } from '../e2e/cluster-redis.ts';
+import { testLink, useRedis } from './redis-fixture.ts';
 
-let server: RedisServer;
-let redis: Redis;
+const db = useRedis();
 let prefix = 0;
-const log = pino({ level: 'silent' });
 
-function link(client = redis) {
-  return sharedStoreLink({
-    store: 'breaker',
-    redis: client,
-    timeoutMs: 2000,
-    unavailable: 'cache',
-    log,
-    logLimit: new LogLimiter(),
-  });
-}
+const link = (client = db.redis) => testLink('breaker', client, 'cache');
 
 /** Two nodes of one new cluster (a prefix of its own). */
 function nodes() {
@@ -33,17 +19,6 @@ function nodes() {
 }
 
 const settings = (failures: number, windowMs = 60_000) => ({ failures, windowMs });
-
-beforeAll(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-  await new Promise((resolve) => redis.once('ready', resolve));
-});
-
-afterAll(async () => {
-  redis?.disconnect();
-  await server?.stop();
-});
 
 describe('SharedBreaker', () => {
   it("adds two nodes' failures: the one that brings the count to the threshold sees it reached", async () => {

@@ -5,16 +5,14 @@
 // the node answers its own count ('cache') or -1 ('fail'), counted.
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CallbackGuard } from '../../src/callback-guard.ts';
 import { SharedDialogCounts } from '../../src/cluster/shared-dialog-counts.ts';
-import { LogLimiter } from '../../src/log-limit.ts';
 import { DIALOG_DEFAULTS, type DialogRecord, DialogStore } from '../../src/state/dialog-store.ts';
-import { sharedStoreLink, type Unavailable } from '../../src/state/shared-store.ts';
-import { type RedisServer, startRedis } from '../e2e/cluster-redis.ts';
+import type { Unavailable } from '../../src/state/shared-store.ts';
+import { testLink, useRedis } from './redis-fixture.ts';
 
-let server: RedisServer;
-let redis: Redis;
+const db = useRedis();
 let prefix = 0;
 const log = pino({ level: 'silent' });
 const timers = new CallbackGuard(log);
@@ -34,14 +32,7 @@ function node(
   options: { client?: Redis; unavailable?: Unavailable; ttlMs?: number } = {},
 ) {
   const store = new DialogStore(settings, clock);
-  const link = sharedStoreLink({
-    store: 'dialog',
-    redis: options.client ?? redis,
-    timeoutMs: 2000,
-    unavailable: options.unavailable ?? 'cache',
-    log,
-    logLimit: new LogLimiter(),
-  });
+  const link = testLink('dialog', options.client ?? db.redis, options.unavailable ?? 'cache', { log });
   const shared = new SharedDialogCounts(
     { link, prefix: p, node: name, tenants: ['acme'], heartbeatMs: 100, ttlMs: options.ttlMs ?? 60_000 },
     store,
@@ -72,16 +63,8 @@ function node(
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
-beforeAll(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-  await new Promise((resolve) => redis.once('ready', resolve));
-});
-
 afterAll(async () => {
   for (const stop of stops) stop.cancel();
-  redis?.disconnect();
-  await server?.stop();
 });
 
 describe('SharedDialogCounts', () => {
@@ -116,7 +99,7 @@ describe('SharedDialogCounts', () => {
     b.stop.cancel(); // what kill -9 does to its heartbeats
     await new Promise((resolve) => setTimeout(resolve, 450));
     expect(await a.shared.size('acme', 'calls', undefined)).toBe(1);
-    expect(await redis.smembers(`${p}tenant:acme:dialog-profiles:nodes`)).toEqual(['a']);
+    expect(await db.redis.smembers(`${p}tenant:acme:dialog-profiles:nodes`)).toEqual(['a']);
   });
 
   it('the heartbeat rewrites the whole count: a change Redis missed is repaired', async () => {
@@ -126,7 +109,7 @@ describe('SharedDialogCounts', () => {
     a.dialog('alice');
     await settle();
     a.stop.cancel(); // the heartbeat runs by hand below
-    await redis.del(`${p}tenant:acme:dialog-profiles:node:a`);
+    await db.redis.del(`${p}tenant:acme:dialog-profiles:node:a`);
     expect(await a.shared.size('acme', 'calls', undefined)).toBe(0);
     // What its heartbeat timer runs (every heartbeat_ms).
     await a.shared.snapshot();
@@ -151,7 +134,7 @@ describe('SharedDialogCounts', () => {
     const a = node(`p${++prefix}:`, 'a');
     await settle();
     a.stop.cancel(); // the snapshots run by hand below
-    await redis.script('FLUSH');
+    await db.redis.script('FLUSH');
     await a.shared.snapshot(); // Redis knows the snapshot's script again, not the change's
     a.dialog('alice'); // its change: NOSCRIPT, sent again after ...
     await a.shared.snapshot(); // ... this snapshot, which already holds the dialog

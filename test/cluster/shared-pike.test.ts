@@ -3,47 +3,24 @@
 // totals back (the staleness is one push), while each node alone stays under the density; other
 // addresses and tenants count apart; without Redis each node counts alone, counted.
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SharedPike } from '../../src/cluster/shared-pike.ts';
-import { LogLimiter } from '../../src/log-limit.ts';
 import { PIKE_DETECTED, PIKE_OK, PikeStore, parseIp } from '../../src/state/index.ts';
-import { sharedStoreLink } from '../../src/state/shared-store.ts';
-import { type RedisServer, startRedis } from '../e2e/cluster-redis.ts';
+import { testLink, useRedis } from './redis-fixture.ts';
 
-let server: RedisServer;
-let redis: Redis;
+const db = useRedis();
 let prefix = 0;
-const log = pino({ level: 'silent' });
 
 // One sampling unit of an hour: the test never crosses a unit's end.
 const settings = { samplingTimeUnit: 3600, reqsDensityPerUnit: 10, removeLatency: 7200, maxEntries: 1000 };
 
-function node(p: string, client = redis) {
-  const link = sharedStoreLink({
-    store: 'pike',
-    redis: client,
-    timeoutMs: 2000,
-    unavailable: 'cache',
-    log,
-    logLimit: new LogLimiter(),
-  });
+function node(p: string, client = db.redis) {
+  const link = testLink('pike', client, 'cache');
   const store = new PikeStore(settings);
   const shared = new SharedPike(link, p, store);
   const check = (ip: string, tenant = 'acme') => store.table(tenant).check(parseIp(ip)!);
   return { store, shared, link, check };
 }
-
-beforeAll(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-  await new Promise((resolve) => redis.once('ready', resolve));
-});
-
-afterAll(async () => {
-  redis?.disconnect();
-  await server?.stop();
-});
 
 describe('SharedPike', () => {
   it('detects an address flooding two nodes a little each, once both pushed their hits', async () => {

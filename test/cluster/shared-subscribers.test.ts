@@ -3,29 +3,17 @@
 // nothing, a lost invalidation is caught up by the heartbeat's version check, and without Redis writes
 // fail (counted) while the copy keeps answering.
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SharedSubscribers } from '../../src/cluster/shared-subscribers.ts';
-import { LogLimiter } from '../../src/log-limit.ts';
 import { SubscriberStore } from '../../src/state/index.ts';
-import { sharedStoreLink } from '../../src/state/shared-store.ts';
-import { type RedisServer, startRedis } from '../e2e/cluster-redis.ts';
+import { testLink, useRedis } from './redis-fixture.ts';
 
-let server: RedisServer;
-let redis: Redis;
+const db = useRedis();
 let prefix = 0;
-const log = pino({ level: 'silent' });
 const closers: (() => void)[] = [];
 
-function node(p: string, client = redis, maxSubscribers = 10) {
-  const link = sharedStoreLink({
-    store: 'subscribers',
-    redis: client,
-    timeoutMs: 2000,
-    unavailable: 'fail',
-    log,
-    logLimit: new LogLimiter(),
-  });
+function node(p: string, client = db.redis, maxSubscribers = 10) {
+  const link = testLink('subscribers', client, 'fail');
   const opened = SubscriberStore.open({ dir: undefined, maxSubscribers, storePasswords: false });
   if (!opened.ok) throw new Error(opened.error);
   const copy = opened.value;
@@ -45,16 +33,8 @@ async function until(check: () => boolean, what: string) {
 
 const alice = { username: 'alice', domain: 'Example.com', password: 'secret' };
 
-beforeAll(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-  await new Promise((resolve) => redis.once('ready', resolve));
-});
-
 afterAll(async () => {
   for (const close of closers) close();
-  redis?.disconnect();
-  await server?.stop();
 });
 
 describe('SharedSubscribers', () => {
@@ -90,14 +70,14 @@ describe('SharedSubscribers', () => {
 
   it('holds the quota across nodes and writes nothing of a refused import', async () => {
     const p = `p${++prefix}:`;
-    const a = node(p, redis, 3);
-    const b = node(p, redis, 3);
+    const a = node(p, db.redis, 3);
+    const b = node(p, db.redis, 3);
     const user = (name: string) => ({ ...alice, username: name });
     expect((await a.shared.add('acme', 'subscriber', user('u1'))).ok).toBe(true);
     expect((await b.shared.add('acme', 'subscriber', user('u2'))).ok).toBe(true);
     const many = await a.shared.addAll('acme', 'subscriber', [user('u3'), user('u4')], false);
     expect(!many.ok && many.error.code).toBe('quota');
-    expect(await redis.hlen(`${p}tenant:acme:subscribers`)).toBe(2);
+    expect(await db.redis.hlen(`${p}tenant:acme:subscribers`)).toBe(2);
     const dup = await a.shared.addAll('acme', 'subscriber', [user('u3'), user('u1')], false);
     expect(!dup.ok && dup.error).toMatchObject({
       code: 'exists',
@@ -130,16 +110,16 @@ describe('SharedSubscribers', () => {
     expect((await a.shared.add('acme', 'subscriber', alice)).ok).toBe(true);
     await b.shared.catchUp(true);
     const before = a.copy.find('acme', 'subscriber', 'alice', 'example.com', 'example.com');
-    await redis.del(`${p}tenant:acme:subscribers`, `${p}tenant:acme:subscribers:version`);
+    await db.redis.del(`${p}tenant:acme:subscribers`, `${p}tenant:acme:subscribers:version`);
     await Promise.all([a.shared.catchUp(), b.shared.catchUp()]);
-    expect(await redis.hlen(`${p}tenant:acme:subscribers`)).toBe(1);
-    expect(await redis.get(`${p}tenant:acme:subscribers:version`)).toBe('1');
+    expect(await db.redis.hlen(`${p}tenant:acme:subscribers`)).toBe(1);
+    expect(await db.redis.get(`${p}tenant:acme:subscribers:version`)).toBe('1');
     expect(b.copy.find('acme', 'subscriber', 'alice', 'example.com', 'example.com')).toEqual(before);
     // A table emptied by its admin stays empty: its version says Redis has it.
     expect((await a.shared.remove('acme', 'subscriber', 'alice', 'example.com')).ok).toBe(true);
     await b.shared.catchUp();
     expect(b.has('alice')).toBe(false);
-    expect(await redis.hlen(`${p}tenant:acme:subscribers`)).toBe(0);
+    expect(await db.redis.hlen(`${p}tenant:acme:subscribers`)).toBe(0);
   });
 
   it('without Redis a write fails (counted) and the copy keeps answering', async () => {

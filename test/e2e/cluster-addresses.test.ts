@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStampedRoute, PLACEHOLDER } from '../registry/fixtures.ts';
+import { type ClusterNode, cliOn, startClusterNode, stopNodes, tableAdmin } from './cluster-nodes.ts';
 import { type RedisServer, startRedis } from './cluster-redis.ts';
-import { type ServerProcess, startServerProcess } from './harness.ts';
 import { type UdpPeer, udpPeer, until } from './raw-peer.ts';
-import { OPERATOR_TOKEN, runCli } from './registry-server.ts';
 
 const ROUTE = `
 import { KSR } from '../../sdk';
@@ -33,41 +32,23 @@ export function named_route(name: string): void {}
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-cluster-addresses-'));
 let redis: RedisServer;
 let peer: UdpPeer;
-const nodes: ServerProcess[] = [];
+const nodes: ClusterNode[] = [];
 
-async function startNode(name: string, route: string): Promise<ServerProcess> {
-  const configPath = join(dir, `${name}.yaml`);
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      listen: ['udp:127.0.0.1:0'],
-      admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
-      cluster: {
-        redis: redis.url,
-        node: name,
-        heartbeat_ms: 10_000,
-        stores: { addresses: { backend: 'redis', timeout_ms: 300 } },
-      },
-      tenants: [{ name: 'acme', route, relay_allow: { cidrs: ['127.0.0.1/32'] } }],
-    }),
-  );
-  return startServerProcess(['--config', configPath], 60_000);
-}
-
-async function admin(node: ServerProcess, method: string, path: string, body?: unknown) {
-  const url = node.lines.find((l) => l.msg === 'admin listening')?.url;
-  const reply = await fetch(`${url}/v1/tenants/acme/addresses${path}`, {
-    method,
-    headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
+function startNode(name: string, route: string): Promise<ClusterNode> {
+  return startClusterNode(dir, name, redis.url, {
+    cluster: { heartbeat_ms: 10_000, stores: { addresses: { backend: 'redis', timeout_ms: 300 } } },
+    tenants: [{ name: 'acme', route, relay_allow: { cidrs: ['127.0.0.1/32'] } }],
   });
-  return { status: reply.status, body: (await reply.json()) as Record<string, unknown> };
 }
+
+/** node's admin API of acme's addresses: `method path` with a JSON body, as the operator. */
+const admin = (node: ClusterNode, method: string, path: string, body?: unknown) =>
+  tableAdmin(node, 'addresses', method, path, body);
 
 let sequence = 0;
 
 /** One OPTIONS from the peer to `node`: the final status, or 0 without one within 3 s. */
-async function ask(node: ServerProcess): Promise<number> {
+async function ask(node: ClusterNode): Promise<number> {
   const callId = `addr-${++sequence}-${Date.now()}`;
   const text = [
     'OPTIONS sip:ping@127.0.0.1 SIP/2.0',
@@ -81,7 +62,7 @@ async function ask(node: ServerProcess): Promise<number> {
     '',
     '',
   ].join('\r\n');
-  await peer.send(text, node.ports.udp!);
+  await peer.send(text, node.port);
   const reply = () => peer.received.find((r) => r.includes(`Call-ID: ${callId}\r\n`));
   await until(() => reply() !== undefined, 3000);
   const found = reply();
@@ -89,7 +70,7 @@ async function ask(node: ServerProcess): Promise<number> {
 }
 
 /** Asks `node` until it answers `status`, for at most one second after `since`: the status last seen. */
-async function answersWithinOneSecond(node: ServerProcess, status: number, since: number): Promise<number> {
+async function answersWithinOneSecond(node: ClusterNode, status: number, since: number): Promise<number> {
   let seen = await ask(node);
   while (seen !== status && Date.now() - since < 1000) {
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -108,7 +89,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const node of nodes) await node.stop();
+  await stopNodes(nodes);
   await peer?.close();
   await redis?.stop();
 });
@@ -144,11 +125,7 @@ describe('the permissions address table shared by two nodes through Redis', () =
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ error: 'cluster-unavailable' });
     expect((await admin(nodes[0], 'GET', '')).body).toMatchObject({ source: 'copy' });
-    const listed = await runCli(['address', 'list'], {
-      KEMI_WASM_SERVER: String(nodes[0].lines.find((l) => l.msg === 'admin listening')?.url),
-      KEMI_WASM_TOKEN: OPERATOR_TOKEN,
-      KEMI_WASM_TENANT: 'acme',
-    });
+    const listed = await cliOn(nodes[0], ['address', 'list']);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain('127.0.0.0/24');
     expect(listed.stderr).toContain("this node's copy");

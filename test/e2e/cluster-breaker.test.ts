@@ -3,14 +3,14 @@
 // failures in 60 s. A version failing every request gets 2 requests on each node: no node alone sees 6,
 // the three together do, so one node trips, its rollback is the cluster's activation, and every node runs
 // the previous version again (marked tripped).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStampedRoute, PLACEHOLDER } from '../registry/fixtures.ts';
+import { activeOn, type ClusterNode, startClusterNode, stopNodes } from './cluster-nodes.ts';
 import { type RedisServer, startRedis } from './cluster-redis.ts';
-import { type ServerProcess, startServerProcess } from './harness.ts';
-import { admin, OPERATOR_TOKEN, optionsOnce } from './registry-server.ts';
+import { admin, optionsOnce } from './registry-server.ts';
 
 const FAILURES = 6;
 
@@ -33,41 +33,22 @@ const GOOD_ROUTE = route('');
 /** Fails every request (a trap). */
 const TRAPPING_ROUTE = route("if (KSR.kx.get_def('NEVER_SET') === null) unreachable();");
 
-interface Node {
-  readonly name: string;
-  process: ServerProcess;
-  url: string;
-  port: number;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-cluster-breaker-'));
 let redis: RedisServer;
-const nodes: Node[] = [];
+const nodes: ClusterNode[] = [];
 
-async function startNode(name: string): Promise<Node> {
-  const configPath = join(dir, `${name}.yaml`);
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      listen: ['udp:127.0.0.1:0'],
-      log_level: 'info',
-      admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
-      cluster: { redis: redis.url, node: name, heartbeat_ms: 300 },
-      tenants: [
-        {
-          name: 'acme',
-          limits: { deadline_ms: 2000 },
-          circuit_breaker: { failures: FAILURES, window_s: 60 },
-        },
-      ],
-    }),
-  );
-  const process = await startServerProcess(['--config', configPath], 60_000);
-  const url = String(process.lines.find((l) => l.msg === 'admin listening')?.url);
-  return { name, process, url, port: process.ports.udp! };
+function startNode(name: string): Promise<ClusterNode> {
+  return startClusterNode(dir, name, redis.url, {
+    cluster: { heartbeat_ms: 300 },
+    tenants: [
+      {
+        name: 'acme',
+        limits: { deadline_ms: 2000 },
+        circuit_breaker: { failures: FAILURES, window_s: 60 },
+      },
+    ],
+  });
 }
-
-const activeOn = async (node: Node) => (await admin(node.url, 'GET', '/v1/tenants/acme')).body.active;
 
 /** True once every node runs `version` (polled), false after `ms`. */
 async function allOn(version: number, ms: number): Promise<boolean> {
@@ -85,7 +66,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  for (const node of nodes) await node.process?.stop();
+  await stopNodes(nodes);
   await redis?.stop();
 }, 120_000);
 

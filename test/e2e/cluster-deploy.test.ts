@@ -8,15 +8,22 @@
 // are refused with 503 and calls continue, and after Redis restarts (empty) the nodes fill it again and
 // deploys reach every node; a node killed with SIGKILL is shown as lost while the others keep serving, and
 // started again it catches up to the cluster's active version.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runSipp, scenario } from '../../fixtures/sipp.ts';
 import { type SippUas, startSippUas } from '../../fixtures/sipp-uas.ts';
 import { buildStampedRoute, STAMPED_PROXY_ROUTE, type StampedRoute } from '../registry/fixtures.ts';
+import {
+  activeOn,
+  type ClusterNode,
+  killNode,
+  launchNode,
+  startClusterNode,
+  stopNodes,
+} from './cluster-nodes.ts';
 import { type RedisServer, startRedis } from './cluster-redis.ts';
-import { type ServerProcess, startServerProcess } from './harness.ts';
 import { admin, OPERATOR_TOKEN, optionsOnce, runCli } from './registry-server.ts';
 
 /** Node 2 refuses components larger than this (its own limits): the padded version is one. */
@@ -40,65 +47,35 @@ const BREAKER_FAILURES = 3;
  */
 const SETTLE_MS = 10_000;
 
-interface Node {
-  readonly name: string;
-  /** Killed with SIGKILL and not started again: nothing to stop. */
-  killed?: boolean;
-  process: ServerProcess;
-  url: string;
-  readonly configPath: string;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-cluster-'));
 let redis: RedisServer;
 let uas: SippUas | undefined;
-const nodes: Node[] = [];
+const nodes: ClusterNode[] = [];
 let route: StampedRoute;
 let padded: StampedRoute;
 let trapping: StampedRoute;
 let uasPort: number;
 
-async function startNode(name: string, extraLimits: Record<string, number> = {}): Promise<Node> {
-  const configPath = join(dir, `${name}.yaml`);
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      listen: ['udp:127.0.0.1:0'],
-      log_level: 'info',
-      admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
-      cluster: { redis: redis.url, node: name, heartbeat_ms: 300 },
-      tenants: [
-        {
-          name: 'acme',
-          retain: 20,
-          dialog_grace_s: 5,
-          relay_allow: { cidrs: ['127.0.0.1/32'], ports: [uasPort] },
-          // Only the trapping version fails: a loaded machine must not make routes miss their deadline.
-          limits: { deadline_ms: 2000, ...extraLimits },
-          circuit_breaker: { failures: BREAKER_FAILURES, window_s: 60 },
-        },
-      ],
-      defines: { PRIMARY: `sip:127.0.0.1:${uasPort}` },
-    }),
-  );
-  return launch({ name, configPath } as Node);
-}
-
-async function launch(node: Node): Promise<Node> {
-  node.process = await startServerProcess(['--config', node.configPath], 60_000);
-  node.killed = false;
-  const line = node.process.lines.find((l) => l.msg === 'admin listening');
-  node.url = String(line?.url);
-  return node;
-}
-
-async function activeOn(node: Node): Promise<number | undefined> {
-  const r = await admin(node.url, 'GET', '/v1/tenants/acme');
-  return r.body.active as number | undefined;
+function startNode(name: string, extraLimits: Record<string, number> = {}): Promise<ClusterNode> {
+  return startClusterNode(dir, name, redis.url, {
+    cluster: { heartbeat_ms: 300 },
+    tenants: [
+      {
+        name: 'acme',
+        retain: 20,
+        dialog_grace_s: 5,
+        relay_allow: { cidrs: ['127.0.0.1/32'], ports: [uasPort] },
+        // Only the trapping version fails: a loaded machine must not make routes miss their deadline.
+        limits: { deadline_ms: 2000, ...extraLimits },
+        circuit_breaker: { failures: BREAKER_FAILURES, window_s: 60 },
+      },
+    ],
+    defines: { PRIMARY: `sip:127.0.0.1:${uasPort}` },
+  });
 }
 
 /** Milliseconds until every node in `on` runs `version` (polled every 10 ms), or Infinity after `ms`. */
-async function reachedAll(on: readonly Node[], version: number, ms = 10_000): Promise<number> {
+async function reachedAll(on: readonly ClusterNode[], version: number, ms = 10_000): Promise<number> {
   const start = performance.now();
   const pending = new Set(on);
   while (performance.now() - start < ms) {
@@ -127,7 +104,7 @@ function clusterLines(): string {
 }
 
 /** SIPp calls (INVITE, 180, 1 s, 200, ACK, BYE, 200) through a node, as the stamped caller. */
-function calls(node: Node, count: number, rate: number) {
+function calls(node: ClusterNode, count: number, rate: number) {
   return runSipp(scenario('uac-stamped.xml'), {
     transport: 'udp',
     port: node.process.ports.udp!,
@@ -159,7 +136,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  for (const node of nodes) if (!node.killed) await node.process?.stop();
+  await stopNodes(nodes);
   await uas?.stop();
   await redis?.stop();
 }, 120_000);
@@ -342,8 +319,7 @@ describe('three nodes sharing deploys through Redis', () => {
 
   it('kill -9 of one node: the others keep serving and deploying; started again it catches up', async () => {
     const [n1, n2, n3] = nodes;
-    n3.killed = true;
-    process.kill(n3.process.pid, 'SIGKILL');
+    killNode(n3);
     const run = calls(n1, 30, 10);
     const deployed = await admin(n2.url, 'POST', '/v1/tenants/acme/versions?activate=1', route.stamp(4007));
     expect(deployed.status, JSON.stringify(deployed.body)).toBe(201);
@@ -359,7 +335,7 @@ describe('three nodes sharing deploys through Redis', () => {
       if (!lost) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(lost).toBe(true);
-    await launch(n3);
+    await launchNode(n3);
     expect(await activeOn(n3)).toBe(v);
     const again = await calls(n3, 20, 10);
     expect(again.failed, again.output).toBe(0);

@@ -3,15 +3,21 @@
 // profile `calls` and is relayed to a callee that never answers, so the dialogs stay (early) for the
 // test. get_profile_size on any node counts the dialogs of all nodes; a node killed with SIGKILL stops
 // counting within node_ttl_ms (its contribution expires in Redis), and the others keep serving.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStampedRoute, PLACEHOLDER } from '../registry/fixtures.ts';
+import {
+  type ClusterNode,
+  deployEverywhere,
+  killNode,
+  startClusterNode,
+  stopNodes,
+} from './cluster-nodes.ts';
 import { type RedisServer, startRedis } from './cluster-redis.ts';
-import { type ServerProcess, startServerProcess } from './harness.ts';
 import { type UdpPeer, udpPeer, until } from './raw-peer.ts';
-import { admin, OPERATOR_TOKEN, optionsOnce } from './registry-server.ts';
+import { optionsOnce } from './registry-server.ts';
 
 const HEARTBEAT_MS = 300;
 const NODE_TTL_MS = 900;
@@ -45,47 +51,29 @@ export function reply_route(): void {}
 export function named_route(name: string): void {}
 `;
 
-interface Node {
-  readonly name: string;
-  process: ServerProcess;
-  url: string;
-  port: number;
-  killed?: boolean;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-cluster-dialog-'));
 let redis: RedisServer;
 let caller: UdpPeer;
 let callee: UdpPeer;
-const nodes: Node[] = [];
+const nodes: ClusterNode[] = [];
 
-async function startNode(name: string): Promise<Node> {
-  const configPath = join(dir, `${name}.yaml`);
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      listen: ['udp:127.0.0.1:0'],
-      log_level: 'info',
-      admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
-      cluster: { redis: redis.url, node: name, heartbeat_ms: HEARTBEAT_MS, node_ttl_ms: NODE_TTL_MS },
-      tenants: [
-        {
-          name: 'acme',
-          limits: { deadline_ms: 2000 },
-          relay_allow: { cidrs: ['127.0.0.1/32'], ports: [callee.port] },
-          dialog: { profiles_no_value: ['calls'] },
-        },
-      ],
-      defines: { CALLEE: `sip:127.0.0.1:${callee.port}` },
-    }),
-  );
-  const process = await startServerProcess(['--config', configPath], 60_000);
-  const url = String(process.lines.find((l) => l.msg === 'admin listening')?.url);
-  return { name, process, url, port: process.ports.udp! };
+function startNode(name: string): Promise<ClusterNode> {
+  return startClusterNode(dir, name, redis.url, {
+    cluster: { heartbeat_ms: HEARTBEAT_MS, node_ttl_ms: NODE_TTL_MS },
+    tenants: [
+      {
+        name: 'acme',
+        limits: { deadline_ms: 2000 },
+        relay_allow: { cidrs: ['127.0.0.1/32'], ports: [callee.port] },
+        dialog: { profiles_no_value: ['calls'] },
+      },
+    ],
+    defines: { CALLEE: `sip:127.0.0.1:${callee.port}` },
+  });
 }
 
 /** An INVITE of a new call through `node`; resolves once the callee received it (the dialog exists). */
-async function invite(node: Node, n: number): Promise<void> {
+async function invite(node: ClusterNode, n: number): Promise<void> {
   const callId = `call-${node.name}-${n}-${Date.now()}`;
   const text = [
     `INVITE sip:bob@127.0.0.1:${node.port} SIP/2.0`,
@@ -109,7 +97,7 @@ async function invite(node: Node, n: number): Promise<void> {
 }
 
 /** The profile size node `node` answers (get_profile_size_static of `calls`). */
-async function calls(node: Node): Promise<number> {
+async function calls(node: ClusterNode): Promise<number> {
   const reply = await optionsOnce(node.port);
   expect(reply, `no answer from ${node.name}`).toMatch(/^SIP\/2\.0 200 OK\r\n/);
   return Number(/^X-Calls: (\d+)\r?$/m.exec(reply!)?.[1]);
@@ -121,19 +109,11 @@ beforeAll(async () => {
   caller = await udpPeer();
   callee = await udpPeer();
   for (const name of ['node-1', 'node-2', 'node-3']) nodes.push(await startNode(name));
-  const deployed = await admin(nodes[0].url, 'POST', '/v1/tenants/acme/versions?activate=1', route.stamp(1));
-  expect(deployed.status, JSON.stringify(deployed.body)).toBe(201);
-  const version = deployed.body.version as number;
-  for (const node of nodes) {
-    for (let i = 0; i < 600; i++) {
-      if ((await admin(node.url, 'GET', '/v1/tenants/acme')).body.active === version) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  await deployEverywhere(nodes, route.stamp(1));
 }, 240_000);
 
 afterAll(async () => {
-  for (const node of nodes) if (!node.killed) await node.process?.stop();
+  await stopNodes(nodes);
   await caller?.close();
   await callee?.close();
   await redis?.stop();
@@ -149,8 +129,7 @@ describe('dialog profile sizes across three nodes sharing one Redis', () => {
     await invite(n3, 2);
     expect(await Promise.all(nodes.map(calls))).toEqual([5, 5, 5]);
 
-    process.kill(n3.process.pid, 'SIGKILL');
-    n3.killed = true;
+    killNode(n3);
     const killedAt = Date.now();
     let after = 5;
     while (after !== 3 && Date.now() - killedAt < 10_000) {

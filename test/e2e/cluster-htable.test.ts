@@ -6,14 +6,13 @@
 // With Redis stopped, `unavailable = "cache"` counts on each node's copy (counted in the metrics), and when
 // Redis is back (empty) the nodes count in it again.
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStampedRoute, PLACEHOLDER } from '../registry/fixtures.ts';
+import { type ClusterNode, deployEverywhere, metric, startClusterNode, stopNodes } from './cluster-nodes.ts';
 import { type RedisServer, startRedis } from './cluster-redis.ts';
-import { type ServerProcess, startServerProcess } from './harness.ts';
-import { admin, OPERATOR_TOKEN } from './registry-server.ts';
 
 const LIMIT = 5;
 
@@ -54,49 +53,27 @@ export function reply_route(): void {}
 export function named_route(name: string): void {}
 `;
 
-interface Node {
-  readonly name: string;
-  process: ServerProcess;
-  url: string;
-  port: number;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-cluster-htable-'));
 let redis: RedisServer;
-const nodes: Node[] = [];
+const nodes: ClusterNode[] = [];
 let socket: Socket;
 let sequence = 0;
 
-async function startNode(name: string): Promise<Node> {
-  const configPath = join(dir, `${name}.yaml`);
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      listen: ['udp:127.0.0.1:0'],
-      log_level: 'info',
-      admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
-      cluster: {
-        redis: redis.url,
-        node: name,
-        heartbeat_ms: 300,
-        stores: { htable: { unavailable: 'cache', timeout_ms: 2000 } },
+function startNode(name: string): Promise<ClusterNode> {
+  return startClusterNode(dir, name, redis.url, {
+    cluster: { heartbeat_ms: 300, stores: { htable: { unavailable: 'cache', timeout_ms: 2000 } } },
+    tenants: [
+      {
+        name: 'acme',
+        limits: { deadline_ms: 2000 },
+        htables: { calls: { autoexpire: 3600 }, here: { node_local: true } },
       },
-      tenants: [
-        {
-          name: 'acme',
-          limits: { deadline_ms: 2000 },
-          htables: { calls: { autoexpire: 3600 }, here: { node_local: true } },
-        },
-      ],
-    }),
-  );
-  const process = await startServerProcess(['--config', configPath], 60_000);
-  const url = String(process.lines.find((l) => l.msg === 'admin listening')?.url);
-  return { name, process, url, port: process.ports.udp! };
+    ],
+  });
 }
 
 /** Sends `method` for call `callId` to a node and waits for its final reply: [status, X-Calls]. */
-function send(node: Node, method: 'INVITE' | 'BYE', callId: string, table = 'calls') {
+function send(node: ClusterNode, method: 'INVITE' | 'BYE', callId: string, table = 'calls') {
   const branch = `z9hG4bK-${callId}-${++sequence}`;
   const local = socket.address().port;
   const text = [
@@ -142,32 +119,18 @@ async function inviteEverywhere(perNode: number, table = 'calls'): Promise<numbe
 
 const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
 
-async function metric(node: Node, name: string): Promise<string[]> {
-  const r = await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
-  return (await r.text()).split('\n').filter((line) => line.startsWith(name));
-}
-
 beforeAll(async () => {
   const route = await buildStampedRoute(CALL_LIMIT_ROUTE);
   redis = await startRedis();
   socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   for (const name of ['node-1', 'node-2', 'node-3']) nodes.push(await startNode(name));
-  const deployed = await admin(nodes[0].url, 'POST', '/v1/tenants/acme/versions?activate=1', route.stamp(1));
-  expect(deployed.status, JSON.stringify(deployed.body)).toBe(201);
-  const version = deployed.body.version as number;
-  // Every node follows the activation (compiling first).
-  for (const node of nodes) {
-    for (let i = 0; i < 600; i++) {
-      if ((await admin(node.url, 'GET', '/v1/tenants/acme')).body.active === version) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  await deployEverywhere(nodes, route.stamp(1));
 }, 240_000);
 
 afterAll(async () => {
   socket?.close();
-  for (const node of nodes) await node.process?.stop();
+  await stopNodes(nodes);
   await redis?.stop();
 }, 120_000);
 

@@ -7,128 +7,59 @@
 // gets save's 500 and a call through it lookup's failure (the example's 404), while node 3 serves the call
 // from its cache; Redis restarted (empty: no persistence) takes the UA's next REGISTER and every node finds
 // it again. Every process is bounded in calls and time and stopped by PID.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, runSipp, scenario } from '../../fixtures/sipp.ts';
-import { finished, startSippUas } from '../../fixtures/sipp-uas.ts';
+import { freePort } from '../../fixtures/sipp.ts';
 import { buildGuest } from '../../src/builder/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
+import {
+  addSubscriber,
+  type ClusterNode,
+  callThrough,
+  killNode,
+  metric,
+  notFound,
+  register,
+  startClusterNode,
+  stopNodes,
+} from './cluster-nodes.ts';
 import { type RedisServer, startRedis } from './cluster-redis.ts';
-import { expectAll, type ServerProcess, startServerProcess } from './harness.ts';
-import { OPERATOR_TOKEN, runCli } from './registry-server.ts';
+import { expectAll } from './harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-cluster-location-'));
-const TOLERANT = ['-default_behaviors', 'all,-abortunexp'];
-
-interface Node {
-  readonly name: string;
-  process: ServerProcess;
-  killed?: boolean;
-}
 
 let redis: RedisServer;
 let route: string;
 let uaPort: number;
-const nodes: Node[] = [];
+const nodes: ClusterNode[] = [];
 
-async function startNode(name: string, unavailable: 'fail' | 'cache'): Promise<Node> {
-  const configPath = join(dir, `${name}.yaml`);
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      listen: ['udp:127.0.0.1:0'],
-      log_level: 'info',
-      admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
-      cluster: {
-        redis: redis.url,
-        node: name,
-        heartbeat_ms: 300,
-        stores: { location: { backend: 'redis', unavailable, timeout_ms: 300 } },
+async function startNode(name: string, unavailable: 'fail' | 'cache'): Promise<ClusterNode> {
+  const node = await startClusterNode(dir, name, redis.url, {
+    cluster: { heartbeat_ms: 300, stores: { location: { backend: 'redis', unavailable, timeout_ms: 300 } } },
+    tenants: [
+      {
+        name: 'acme',
+        route,
+        relay_allow: { cidrs: ['127.0.0.1/32'] },
+        capabilities: ksrModules.map((m) => m.name).filter((m) => m !== 'htable'),
       },
-      tenants: [
-        {
-          name: 'acme',
-          route,
-          relay_allow: { cidrs: ['127.0.0.1/32'] },
-          capabilities: ksrModules.map((m) => m.name).filter((m) => m !== 'htable'),
-        },
-      ],
-      registrar: { min_expires: 10 },
-    }),
-  );
-  const process = await startServerProcess(['--config', configPath], 60_000);
-  // The subscriber table is the cluster's (docs/cluster.md, "Shared store: subscribers"): added once.
-  if (name !== 'node-1') return { name, process };
-  const admin = process.lines.find((l) => l.msg === 'admin listening');
-  const run = await runCli(['subscriber', 'add', 'alice@127.0.0.1', '--password', 'alice-pw'], {
-    KEMI_WASM_SERVER: String(admin?.url),
-    KEMI_WASM_TOKEN: OPERATOR_TOKEN,
-    KEMI_WASM_TENANT: 'acme',
+    ],
+    registrar: { min_expires: 10 },
   });
-  expect(run.code, run.stderr).toBe(0);
-  return { name, process };
+  // The subscriber table is the cluster's (docs/cluster.md, "Shared store: subscribers"): added once.
+  if (name === 'node-1') await addSubscriber(node, 'alice@127.0.0.1', 'alice-pw');
+  return node;
 }
-
-const port = (node: Node) => node.process.ports.udp!;
 
 /** alice's REGISTER of her own address (uaPort) through `node`, answering the digest challenge. */
-const register = (node: Node) =>
-  runSipp(scenario('register.xml'), {
-    transport: 'udp',
-    port: port(node),
-    calls: 1,
-    service: 'alice',
-    localPort: uaPort,
-    extra: [...TOLERANT, '-au', 'alice', '-ap', 'alice-pw'],
-  });
+const registerAlice = (node: ClusterNode) => register(node, 'alice', 'alice-pw', uaPort);
 
 /** `calls` calls to alice through `node`, each reaching the callee on her registered address. */
-async function callAlice(node: Node, calls = 2): Promise<void> {
-  const callee = await startSippUas(scenario('uas-call.xml'), {
-    transport: 'udp',
-    port: uaPort,
-    calls,
-    extra: TOLERANT,
-  });
-  expectAll(
-    await runSipp(scenario('uac-call.xml'), {
-      transport: 'udp',
-      port: port(node),
-      calls,
-      rate: 10,
-      service: 'alice',
-      extra: TOLERANT,
-    }),
-    calls,
-  );
-  expectAll(await finished(callee), calls);
-}
+const callAlice = (node: ClusterNode, calls = 2) => callThrough(node, 'alice', uaPort, calls);
 
-/** Calls to alice through `node` that get 404 (the example's answer to a negative lookup). */
-async function notFound(node: Node, calls = 1): Promise<void> {
-  expectAll(
-    await runSipp(scenario('invite-404.xml'), {
-      transport: 'udp',
-      port: port(node),
-      calls,
-      service: 'alice',
-      extra: TOLERANT,
-    }),
-    calls,
-  );
-}
-
-async function metric(node: Node, name: string): Promise<string[]> {
-  const admin = node.process.lines.find((l) => l.msg === 'admin listening');
-  const text = await (
-    await fetch(`${admin?.url}/metrics`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })
-  ).text();
-  return text.split('\n').filter((l) => l.startsWith(name));
-}
-
-async function redisReady(node: Node): Promise<void> {
+async function redisReady(node: ClusterNode): Promise<void> {
   for (let i = 0; i < 100; i++) {
     if ((await metric(node, 'kemi_cluster_redis_up')).some((l) => l.endsWith(' 1'))) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -151,30 +82,29 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const node of nodes) if (!node.killed) await node.process.stop();
+  await stopNodes(nodes);
   await redis?.stop();
 });
 
 describe('the location shared by three nodes through Redis', () => {
   it('a UA registered through node 1 is called through nodes 2 and 3', async () => {
-    expectAll(await register(nodes[0]), 1);
+    expectAll(await registerAlice(nodes[0]), 1);
     await callAlice(nodes[1]);
     await callAlice(nodes[2]);
     expect(nodes[1].process.lines.find((l) => l.msg === 'location store open')?.where).toMatch(/^redis /);
   }, 90_000);
 
   it('node 1 killed with SIGKILL loses no registration: nodes 2 and 3 keep calling it', async () => {
-    process.kill(nodes[0].process.pid, 'SIGKILL');
-    nodes[0].killed = true;
+    killNode(nodes[0]);
     await callAlice(nodes[1]);
     await callAlice(nodes[2]);
   }, 60_000);
 
   it('Redis stopped: node 2 (fail) answers REGISTER with 500 and finds nobody, node 3 (cache) still calls', async () => {
     await redis.stop();
-    const refused = await register(nodes[1]);
+    const refused = await registerAlice(nodes[1]);
     expect(refused.failed, refused.output).toBe(1);
-    await notFound(nodes[1]);
+    await notFound(nodes[1], 'alice');
     await callAlice(nodes[2]);
     expect(await metric(nodes[1], 'kemi_registrar_refused_total')).toEqual([
       expect.stringMatching(/status="500"} [1-9]/),
@@ -193,8 +123,8 @@ describe('the location shared by three nodes through Redis', () => {
     await redisReady(nodes[1]);
     await redisReady(nodes[2]);
     // Redis lost the binding (no persistence): nodes read Redis again, not their caches.
-    await notFound(nodes[2]);
-    expectAll(await register(nodes[1]), 1);
+    await notFound(nodes[2], 'alice');
+    expectAll(await registerAlice(nodes[1]), 1);
     await callAlice(nodes[2]);
     await callAlice(nodes[1]);
   }, 90_000);

@@ -5,34 +5,27 @@
 // node B and reaches both; a BYE of that dialog sent to node B, its Route naming the shared domain with
 // node A's pin, runs on version 1 there (the relayed BYE says X-Req-Version of version 1), while the same
 // BYE with the pin's MAC altered runs on the active version 2.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStampedRoute, STAMPED_PROXY_ROUTE, versionStamp } from '../registry/fixtures.ts';
+import { type ClusterNode, startClusterNode, stopNodes } from './cluster-nodes.ts';
 import { type RedisServer, startRedis } from './cluster-redis.ts';
-import { type ServerProcess, startServerProcess } from './harness.ts';
 import { type UdpPeer, udpPeer } from './raw-peer.ts';
-import { admin, OPERATOR_TOKEN } from './registry-server.ts';
+import { admin } from './registry-server.ts';
 
 const SHARED_DOMAIN = 'proxy.cluster.test';
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-cluster-pins-'));
 let redis: RedisServer;
 let uas: UdpPeer;
 let uac: UdpPeer;
-const servers: ServerProcess[] = [];
-const urls: string[] = [];
+const nodes: ClusterNode[] = [];
 
 async function startNode(name: string): Promise<void> {
-  const configPath = join(dir, `${name}.yaml`);
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      listen: ['udp:127.0.0.1:0'],
-      log_level: 'info',
+  nodes.push(
+    await startClusterNode(dir, name, redis.url, {
       domains: [SHARED_DOMAIN],
-      admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
-      cluster: { redis: redis.url, node: name },
       tenants: [
         {
           name: 'acme',
@@ -43,9 +36,6 @@ async function startNode(name: string): Promise<void> {
       defines: { PRIMARY: `sip:127.0.0.1:${uas.port}` },
     }),
   );
-  const server = await startServerProcess(['--config', configPath], 60_000);
-  servers.push(server);
-  urls.push(String(server.lines.find((l) => l.msg === 'admin listening')?.url));
 }
 
 async function waitFor<T>(what: string, find: () => T | undefined, ms = 10_000): Promise<T> {
@@ -61,7 +51,7 @@ async function waitFor<T>(what: string, find: () => T | undefined, ms = 10_000):
 
 async function activeEverywhere(version: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const active = await Promise.all(urls.map((u) => admin(u, 'GET', '/v1/tenants/acme')));
+    const active = await Promise.all(nodes.map((n) => admin(n.url, 'GET', '/v1/tenants/acme')));
     if (active.every((r) => r.body.active === version)) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -81,7 +71,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const server of servers) await server.stop();
+  await stopNodes(nodes);
   await uas?.close();
   await uac?.close();
   await redis?.stop();
@@ -90,11 +80,11 @@ afterAll(async () => {
 describe('dialog pins across nodes', () => {
   it('a BYE through node B runs on the version its INVITE ran on at node A', async () => {
     const route = await buildStampedRoute(STAMPED_PROXY_ROUTE);
-    const v1 = await admin(urls[0], 'POST', '/v1/tenants/acme/versions?activate=1', route.stamp(6001));
+    const v1 = await admin(nodes[0].url, 'POST', '/v1/tenants/acme/versions?activate=1', route.stamp(6001));
     expect(v1.status, JSON.stringify(v1.body)).toBe(201);
     await activeEverywhere(v1.body.version as number);
 
-    const [a, b] = servers;
+    const [a, b] = nodes;
     const tag = `pin-${Date.now()}`;
     const callId = `${tag}@cluster`;
     const target = `sip:bob@127.0.0.1:${uas.port}`;
@@ -111,7 +101,7 @@ describe('dialog pins across nodes', () => {
       '',
       '',
     ].join('\r\n');
-    await uac.send(invite, a.ports.udp!);
+    await uac.send(invite, a.port);
     const relayed = await waitFor('the INVITE at the callee', () =>
       uas.received.find((m) => m.startsWith('INVITE ') && m.includes(callId)),
     );
@@ -120,7 +110,7 @@ describe('dialog pins across nodes', () => {
     const pin = /;kwv=([^;>]+)/.exec(recordRoute)?.[1];
     expect(pin, recordRoute).toMatch(/^1\./);
 
-    const v2 = await admin(urls[1], 'POST', '/v1/tenants/acme/versions?activate=1', route.stamp(6002));
+    const v2 = await admin(nodes[1].url, 'POST', '/v1/tenants/acme/versions?activate=1', route.stamp(6002));
     expect(v2.status, JSON.stringify(v2.body)).toBe(201);
     await activeEverywhere(v2.body.version as number);
 
@@ -142,12 +132,12 @@ describe('dialog pins across nodes', () => {
       waitFor(`BYE ${cseq} at the callee`, () =>
         uas.received.find((m) => m.startsWith('BYE ') && m.includes(`CSeq: ${cseq} BYE`)),
       );
-    await uac.send(bye(2, pin!), b.ports.udp!);
+    await uac.send(bye(2, pin!), b.port);
     expect(header(await byeAt(2), 'X-Req-Version')).toBe(versionStamp(6001));
 
     // The pin's MAC altered: node B does not take it, the BYE runs on the active version.
     const forged = pin!.replace(/\.(.)/, (_, c: string) => `.${c === 'A' ? 'B' : 'A'}`);
-    await uac.send(bye(3, forged), b.ports.udp!);
+    await uac.send(bye(3, forged), b.port);
     expect(header(await byeAt(3), 'X-Req-Version')).toBe(versionStamp(6002));
   }, 120_000);
 });

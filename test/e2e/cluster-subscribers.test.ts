@@ -5,84 +5,57 @@
 // it in time); deleted through node 2's admin API, node 1 refuses it; with Redis stopped both nodes still
 // authenticate from their copies while an admin add answers 503 with its reason. Every process is bounded
 // in calls and time and stopped by PID.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, runSipp, scenario } from '../../fixtures/sipp.ts';
+import { freePort } from '../../fixtures/sipp.ts';
 import { buildGuest } from '../../src/builder/index.ts';
 import { ksrModules } from '../../src/kemi/index.ts';
+import {
+  type ClusterNode,
+  cliOn,
+  metric,
+  register as registerFrom,
+  startClusterNode,
+  stopNodes,
+  tableAdmin,
+} from './cluster-nodes.ts';
 import { type RedisServer, startRedis } from './cluster-redis.ts';
-import { expectAll, type ServerProcess, startServerProcess } from './harness.ts';
-import { OPERATOR_TOKEN, runCli } from './registry-server.ts';
+import { expectAll } from './harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kemi-e2e-cluster-subscribers-'));
-const TOLERANT = ['-default_behaviors', 'all,-abortunexp'];
 
 let redis: RedisServer;
 let route: string;
-const nodes: ServerProcess[] = [];
+const nodes: ClusterNode[] = [];
 
-async function startNode(name: string): Promise<ServerProcess> {
-  const configPath = join(dir, `${name}.yaml`);
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      listen: ['udp:127.0.0.1:0'],
-      log_level: 'info',
-      admin: { listen: '127.0.0.1:0', operator_token: OPERATOR_TOKEN },
-      cluster: {
-        redis: redis.url,
-        node: name,
-        heartbeat_ms: 10_000,
-        // The bindings stay each node's: with Redis stopped, a REGISTER's outcome is its authentication.
-        stores: { subscribers: { backend: 'redis', timeout_ms: 300 }, location: { backend: 'embedded' } },
+function startNode(name: string): Promise<ClusterNode> {
+  return startClusterNode(dir, name, redis.url, {
+    cluster: {
+      heartbeat_ms: 10_000,
+      // The bindings stay each node's: with Redis stopped, a REGISTER's outcome is its authentication.
+      stores: { subscribers: { backend: 'redis', timeout_ms: 300 }, location: { backend: 'embedded' } },
+    },
+    tenants: [
+      {
+        name: 'acme',
+        route,
+        relay_allow: { cidrs: ['127.0.0.1/32'] },
+        capabilities: ksrModules.map((m) => m.name).filter((m) => m !== 'htable'),
       },
-      tenants: [
-        {
-          name: 'acme',
-          route,
-          relay_allow: { cidrs: ['127.0.0.1/32'] },
-          capabilities: ksrModules.map((m) => m.name).filter((m) => m !== 'htable'),
-        },
-      ],
-      registrar: { min_expires: 10 },
-    }),
-  );
-  return startServerProcess(['--config', configPath], 60_000);
-}
-
-/** node's admin API: `method path` with a JSON body, as the operator. */
-async function admin(node: ServerProcess, method: string, path: string, body?: unknown) {
-  const url = node.lines.find((l) => l.msg === 'admin listening')?.url;
-  const reply = await fetch(`${url}/v1/tenants/acme/subscribers${path}`, {
-    method,
-    headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
+    ],
+    registrar: { min_expires: 10 },
   });
-  return { status: reply.status, body: (await reply.json()) as Record<string, unknown> };
 }
 
-/** The lines of node's metrics that start with `name`. */
-async function metric(node: ServerProcess, name: string): Promise<string[]> {
-  const url = node.lines.find((l) => l.msg === 'admin listening')?.url;
-  const text = await (
-    await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })
-  ).text();
-  return text.split('\n').filter((l) => l.startsWith(name));
-}
+/** node's admin API of acme's subscribers: `method path` with a JSON body, as the operator. */
+const admin = (node: ClusterNode, method: string, path: string, body?: unknown) =>
+  tableAdmin(node, 'subscribers', method, path, body);
 
 /** One REGISTER of `user` through `node`, answering the digest challenge with `password`. */
-async function register(node: ServerProcess, user: string, password: string) {
-  return runSipp(scenario('register.xml'), {
-    transport: 'udp',
-    port: node.ports.udp!,
-    calls: 1,
-    service: user,
-    localPort: await freePort(),
-    extra: [...TOLERANT, '-au', user, '-ap', password],
-  });
-}
+const register = async (node: ClusterNode, user: string, password: string) =>
+  registerFrom(node, user, password, await freePort());
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -96,7 +69,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const node of nodes) await node.stop();
+  await stopNodes(nodes);
   await redis?.stop();
 });
 
@@ -151,11 +124,7 @@ describe('subscribers shared by two nodes through Redis', () => {
       reason: expect.stringContaining("the cluster's Redis did not answer"),
     });
     expect((await admin(nodes[1], 'GET', '')).body).toMatchObject({ source: 'copy', total: 1 });
-    const listed = await runCli(['subscriber', 'list'], {
-      KEMI_WASM_SERVER: String(nodes[1].lines.find((l) => l.msg === 'admin listening')?.url),
-      KEMI_WASM_TOKEN: OPERATOR_TOKEN,
-      KEMI_WASM_TENANT: 'acme',
-    });
+    const listed = await cliOn(nodes[1], ['subscriber', 'list']);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain('dave');
     expect(listed.stderr).toContain("this node's copy");

@@ -17,12 +17,11 @@ export interface RegistryServer {
   readonly configPath: string;
 }
 
-/** Writes `config` (YAML accepts JSON) and starts `kemi-wasm serve --config` on it. */
-export async function startRegistryServer(
-  config: Record<string, unknown>,
-  dir?: string,
-): Promise<RegistryServer> {
-  const configPath = join(dir ?? mkdtempSync(join(tmpdir(), 'kemi-e2e-config-')), 'kemi.yaml');
+/**
+ * Writes `config` (YAML accepts JSON) to `configPath` over what every e2e server has: UDP and the admin API
+ * on free loopback ports, info logs (the admin URL is read from them), the operator token.
+ */
+export function writeServerConfig(configPath: string, config: Record<string, unknown>): void {
   writeFileSync(
     configPath,
     JSON.stringify({
@@ -32,10 +31,24 @@ export async function startRegistryServer(
       ...config,
     }),
   );
-  const process = await startServerProcess(['--config', configPath]);
-  const line = process.lines.find((l) => l.msg === 'admin listening');
+}
+
+/** The admin API's URL a started server logged. */
+export function adminUrlOf(server: ServerProcess): string {
+  const line = server.lines.find((l) => l.msg === 'admin listening');
   if (!line) throw new Error('the server did not log its admin URL');
-  return { process, adminUrl: String(line.url), configPath };
+  return String(line.url);
+}
+
+/** Writes `config` (writeServerConfig) and starts `kemi-wasm serve --config` on it. */
+export async function startRegistryServer(
+  config: Record<string, unknown>,
+  dir?: string,
+): Promise<RegistryServer> {
+  const configPath = join(dir ?? mkdtempSync(join(tmpdir(), 'kemi-e2e-config-')), 'kemi.yaml');
+  writeServerConfig(configPath, config);
+  const process = await startServerProcess(['--config', configPath]);
+  return { process, adminUrl: adminUrlOf(process), configPath };
 }
 
 export interface AdminReply {

@@ -1,46 +1,24 @@
 // KSR htable over a table kept in a real redis-server (started here): the functions answer Promises of
 // their usual results (the guest suspends through JSPI), $rc is set when one settles, a node-local table
 // of the same tenant stays synchronous, and $sht on a table in Redis is refused, naming the KSR functions.
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HTABLE_SUSPENDING, htable } from '../../src/kemi/htable.ts';
 import { PvNames, RouteContext, type RouteHost, ScriptRegexes } from '../../src/kemi/index.ts';
 import { pv } from '../../src/kemi/pv.ts';
-import { LogLimiter } from '../../src/log-limit.ts';
 import { parseMessage } from '../../src/sip/index.ts';
 import { HTABLE_DEFAULTS, HtableStore } from '../../src/state/htable.ts';
-import { sharedStoreLink } from '../../src/state/shared-store.ts';
-import { type RedisServer, startRedis } from '../e2e/cluster-redis.ts';
+import { testLink, useRedis } from '../cluster/redis-fixture.ts';
 import { call, INVITE, SOURCE } from './fixture.ts';
 
-let server: RedisServer;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-  await new Promise((resolve) => redis.once('ready', resolve));
-});
-
-afterAll(async () => {
-  redis?.disconnect();
-  await server?.stop();
-});
+const db = useRedis();
 
 function setup() {
   const parsed = parseMessage(INVITE, { datagram: true });
   if (!parsed.ok) throw new Error('fixture');
   const lines: Record<string, unknown>[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-  const link = sharedStoreLink({
-    store: 'htable',
-    redis,
-    timeoutMs: 2000,
-    unavailable: 'fail',
-    log,
-    logLimit: new LogLimiter(),
-  });
+  const link = testLink('htable', db.redis, 'fail', { log });
   const store = new HtableStore(
     { acme: { shared: HTABLE_DEFAULTS, local: { ...HTABLE_DEFAULTS, nodeLocal: true } } },
     Date.now,

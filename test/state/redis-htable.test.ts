@@ -5,32 +5,22 @@
 // or too slow (fail, or this node's cache), counted.
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LogLimiter } from '../../src/log-limit.ts';
+import { describe, expect, it } from 'vitest';
 import { HTABLE_DEFAULTS, type HtableSpec } from '../../src/state/htable.ts';
 import { RedisHtable } from '../../src/state/redis-htable.ts';
-import { type SharedStoreLink, sharedStoreLink, type Unavailable } from '../../src/state/shared-store.ts';
-import { type RedisServer, startRedis } from '../e2e/cluster-redis.ts';
+import type { Unavailable } from '../../src/state/shared-store.ts';
+import { testLink, useRedis } from '../cluster/redis-fixture.ts';
 
-let server: RedisServer;
-let redis: Redis;
+const db = useRedis();
 let base = 0;
 const lines: { msg: string; logCause?: string }[] = [];
 const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
 
-function link(client: Redis, unavailable: Unavailable = 'fail', timeoutMs = 2000): SharedStoreLink {
-  return sharedStoreLink({
-    store: 'htable',
-    redis: client,
-    timeoutMs,
-    unavailable,
-    log,
-    logLimit: new LogLimiter(),
-  });
-}
+const link = (client: Redis, unavailable: Unavailable = 'fail', timeoutMs = 2000) =>
+  testLink('htable', client, unavailable, { log, timeoutMs });
 
 /** Two nodes' views of one new table (its own key prefix), and what each refused. */
-function nodes(over: Partial<HtableSpec> = {}, linkA = link(redis), linkB = link(redis)) {
+function nodes(over: Partial<HtableSpec> = {}, linkA = link(db.redis), linkB = link(db.redis)) {
   const spec = { ...HTABLE_DEFAULTS, ...over };
   const prefix = `t${++base}:tenant:acme:htable:calls:`;
   const refused: string[] = [];
@@ -39,17 +29,6 @@ function nodes(over: Partial<HtableSpec> = {}, linkA = link(redis), linkB = link
   const b = new RedisHtable('calls', spec, prefix, linkB, Date.now, count);
   return { a, b, prefix, refused };
 }
-
-beforeAll(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-  await new Promise((resolve) => redis.once('ready', resolve));
-});
-
-afterAll(async () => {
-  redis?.disconnect();
-  await server?.stop();
-});
 
 describe('RedisHtable', () => {
   it('keeps strings and integers as the embedded table: set replaces, remove, add from initval, s32 wraps', async () => {
@@ -111,10 +90,10 @@ describe('RedisHtable', () => {
   it('autoexpire is a Redis TTL renewed by every write; an expired item frees its place', async () => {
     const { a, b, prefix } = nodes({ autoexpire: 1, maxItems: 1 });
     await a.add('n', 1);
-    const ttl = await redis.pttl(`${prefix}item:n`);
+    const ttl = await db.redis.pttl(`${prefix}item:n`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(1000);
-    expect(await redis.pttl(`${prefix}index`)).toBeGreaterThan(0);
+    expect(await db.redis.pttl(`${prefix}index`)).toBeGreaterThan(0);
     expect(await b.set('m', 1)).toMatchObject({ ok: false, error: { code: 'items' } });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(await b.get('n')).toBeUndefined();
@@ -122,7 +101,7 @@ describe('RedisHtable', () => {
     // Without autoexpire an item stays.
     const { a: c, prefix: p2 } = nodes();
     await c.set('n', 1);
-    expect(await redis.pttl(`${p2}item:n`)).toBe(-1);
+    expect(await db.redis.pttl(`${p2}item:n`)).toBe(-1);
   });
 
   it('removes by key or value pattern, reset empties, someKey sees the other node’s keys', async () => {
@@ -144,7 +123,7 @@ describe('RedisHtable', () => {
   });
 
   it("unavailable = 'fail': a node without Redis fails each operation, counted and logged once per cause", async () => {
-    const gone = new Redis(server.port + 1 === 65536 ? 1 : server.port + 1, '127.0.0.1', {
+    const gone = new Redis(db.server.port + 1 === 65536 ? 1 : db.server.port + 1, '127.0.0.1', {
       enableOfflineQueue: false,
       lazyConnect: true,
     });
@@ -163,7 +142,7 @@ describe('RedisHtable', () => {
   });
 
   it("unavailable = 'cache': without Redis a node answers from the items it last read or wrote", async () => {
-    const own = new Redis(server.url, { enableOfflineQueue: false });
+    const own = new Redis(db.server.url, { enableOfflineQueue: false });
     await new Promise((resolve) => own.once('ready', resolve));
     const caching = link(own, 'cache');
     const { a, b } = nodes({}, caching);
@@ -179,9 +158,9 @@ describe('RedisHtable', () => {
   });
 
   it('a Redis slower than the timeout fails the operation (timeout counted)', async () => {
-    const slow = link(redis, 'fail', 100);
+    const slow = link(db.redis, 'fail', 100);
     const { a } = nodes({}, slow);
-    const pauser = new Redis(server.url);
+    const pauser = new Redis(db.server.url);
     await pauser.client('PAUSE', 600, 'ALL');
     expect(await a.add('x', 1)).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(slow.counters.timeout).toBe(1);
@@ -192,7 +171,7 @@ describe('RedisHtable', () => {
   it('loads its scripts again into a Redis that forgot them (SCRIPT FLUSH, a restart)', async () => {
     const { a, b } = nodes();
     expect((await a.add('n', 1)).ok).toBe(true);
-    await redis.script('FLUSH');
+    await db.redis.script('FLUSH');
     expect(await b.add('n', 1)).toEqual({ ok: true, value: 2 });
   });
 });
