@@ -387,7 +387,7 @@ export async function startServer(
   // A stateless reply for requests the registry does not route (no tenant, or no version yet).
   const refuse: Refuse = (request, source, status, reason) => {
     const reply = createResponse(request, status, reason, { toTag: localToTag(request) });
-    void transport.send(replyTarget(request, source, replyOptions), reply.toBuffer());
+    transport.send(replyTarget(request, source, replyOptions), reply.toBuffer());
   };
   // A dialog pinned on one node must verify on every node: in a cluster the key is the cluster's.
   const clusterPinKey = await cluster?.pinKey();
@@ -430,7 +430,7 @@ export async function startServer(
     allowed: (tenant, host, port) =>
       !transport.isLocal(host, port, 'udp') &&
       (allowLists.get(tenant)?.check({ proto: 'udp', host, port }).ok ?? true),
-    send: (target, bytes) => transport.send(target, bytes),
+    send: (target, bytes, done) => transport.send(target, bytes, done),
   };
   keepalive = new NatKeepalive(
     natPingSettings(config.nathelper),

@@ -100,13 +100,11 @@ export class DispatcherProber {
     const callId = `${this.#callIdPrefix}-${(this.#counter++).toString(16)}@${named}`;
     this.#pending.set(callId, { tenant: t.name, set, uri, round: this.#round });
     const bytes = Buffer.from(this.#options(t, uri, from, callId, `${named}:${out.port}`), 'latin1');
-    void this.#transport
-      .send({ proto: 'udp', address: host, port, local: out.listener }, bytes)
-      .then((sent) => {
-        if (sent.ok) return this.#dispatcher.count(t.name, 'probe_sent');
-        this.#pending.delete(callId);
-        this.#sendFailed(t, set, uri);
-      });
+    this.#transport.send({ proto: 'udp', address: host, port, local: out.listener }, bytes, (sent) => {
+      if (sent.ok) return this.#dispatcher.count(t.name, 'probe_sent');
+      this.#pending.delete(callId);
+      this.#sendFailed(t, set, uri);
+    });
   }
 
   /** ds_ping_set when t_request fails: trying (and probing), as a 500. */

@@ -14,7 +14,14 @@ import { fixedScript } from '../router/script.ts';
 import { createRunner, Engine, Linker } from '../runtime/index.ts';
 import { parseMessage, type SipRequest, SipResponse } from '../sip/index.ts';
 import { DEFAULT_REGISTRAR, LocationStore, NonceIssuer, SubscriberStore } from '../state/index.ts';
-import type { AddressTarget, Proto, SendResult, SendTarget, Transport } from '../transport/index.ts';
+import type {
+  AddressTarget,
+  Proto,
+  SendDone,
+  SendResult,
+  SendTarget,
+  Transport,
+} from '../transport/index.ts';
 
 /** The server's own address in a test: requests to it are "myself". */
 export const TEST_SERVER = { address: '127.0.0.1', port: 5060 } as const;
@@ -224,7 +231,7 @@ class OfflineTransport {
     return address === TEST_SERVER.address && (port === undefined || port === TEST_SERVER.port);
   }
 
-  send(target: SendTarget, bytes: Buffer): Promise<SendResult> {
+  send(target: SendTarget, bytes: Buffer, done?: SendDone): void {
     const t = target as AddressTarget;
     const parsed = parseMessage(bytes);
     if (parsed.ok) {
@@ -235,9 +242,11 @@ class OfflineTransport {
         message: parsed.value,
       });
     }
-    return Promise.resolve({
+    if (done === undefined) return;
+    const result: SendResult = {
       ok: true,
       value: { proto: t.proto, local: TEST_SERVER, remote: { address: t.address, port: t.port } },
-    });
+    };
+    queueMicrotask(() => done(result)); // as the transport's: heard after send returned
   }
 }

@@ -112,7 +112,7 @@ export class DialogByes {
     const sendTarget = { proto: hop.proto, address: hop.host, port: hop.port, local: local.listener };
     const tx = new NonInviteClientTransaction(
       request,
-      { reliable: hop.proto !== 'udp', send: (bytes) => transport.send(sendTarget, bytes) },
+      { reliable: hop.proto !== 'udp', send: (bytes, done) => transport.send(sendTarget, bytes, done) },
       {
         receiveResponse: (response) =>
           log.debug({ callId: dialog.callId, to, status: response.status }, 'dialog BYE answered'),

@@ -15,7 +15,7 @@ import { andThen, type LocationBackend, type PingEntry } from '../state/index.ts
 import type { Timer } from '../tm/clock.ts';
 import type { OutboundInterface } from '../tm/index.ts';
 import type { SendTarget } from '../transport/index.ts';
-import type { SendResult } from '../transport/send-result.ts';
+import type { SendDone } from '../transport/send-result.ts';
 
 export interface NatPingSettings {
   /** Milliseconds between rounds; 0: no keepalive. */
@@ -41,7 +41,7 @@ export interface PingTransport {
   pick(host: string): OutboundInterface | undefined;
   /** Whether `tenant` may send to host:port (its relay_allow; never the server itself). */
   allowed(tenant: string, host: string, port: number): boolean;
-  send(target: SendTarget, bytes: Buffer): Promise<SendResult>;
+  send(target: SendTarget, bytes: Buffer, done: SendDone): void;
 }
 
 export type PingEvent = 'sent' | 'failed' | 'refused' | 'replied' | 'capped' | 'removed';
@@ -174,9 +174,9 @@ export class NatKeepalive {
       bytes = Buffer.from(this.#options(entry.contact, callId, `${named}:${out.port}`), 'latin1');
       this.#pending.set(callId, { tenant, key, round: this.#round });
     }
-    void this.#transport
-      .send({ proto: 'udp', address: host, port, local: out.listener }, bytes)
-      .then((result) => this.#count(tenant, result.ok ? 'sent' : 'failed'));
+    this.#transport.send({ proto: 'udp', address: host, port, local: out.listener }, bytes, (result) =>
+      this.#count(tenant, result.ok ? 'sent' : 'failed'),
+    );
   }
 
   /** The SIP ping, as Kamailio's build_sipping writes it. */

@@ -594,7 +594,7 @@ export class Router implements RouteHost {
 
   /** Sends a reply; a failure is counted and logged with the route's logger (`ctx`), made only then. */
   #send(target: SendTarget, bytes: Buffer, ctx?: RouteContext): void {
-    void this.#transport.send(target, bytes).then((result) => {
+    this.#transport.send(target, bytes, (result) => {
       if (result.ok) return;
       this.counters.sendErrors++;
       this.logLimit.warn(

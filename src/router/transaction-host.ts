@@ -133,7 +133,7 @@ export class TransactionHost implements TmHost {
       timing: { clock: options.clock, timers: options.timers },
       table: this.table,
       counters: this.counters,
-      send: (target, bytes) => transport.send(target, bytes),
+      send: (target, bytes, done) => transport.send(target, bytes, done),
       listenerFor: (proto, host, near) => interfaces.pick(proto, host, near),
       localTag: localToTag,
       defer: (task) => options.invoker.defer(task),

@@ -345,7 +345,7 @@ export class Branch implements ClientTransactionUser {
   #transport(): TransactionTransport {
     const send = this.#owner.env.send;
     const target = this.target;
-    return { reliable: target.proto !== 'udp', send: (bytes) => send(target, bytes) };
+    return { reliable: target.proto !== 'udp', send: (bytes, done) => send(target, bytes, done) };
   }
 
   /** A timeout, or no answer to our CANCEL: 408, or 487 once the caller cancelled. */

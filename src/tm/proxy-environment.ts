@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { LogLimiter } from '../log-limit.ts';
 import type { Result } from '../result.ts';
 import type { SipRequest, SipResponse } from '../sip/index.ts';
-import type { Endpoint, Proto, SendResult, SendTarget, Source } from '../transport/index.ts';
+import type { Endpoint, Proto, SendDone, SendTarget, Source } from '../transport/index.ts';
 import type { Branch } from './branch.ts';
 import type { NextHop } from './next-hop.ts';
 import type { ProxyTransaction } from './proxy-transaction.ts';
@@ -45,8 +45,8 @@ export interface ProxyEnvironment {
   readonly timing: TransactionTiming;
   readonly table: TransactionTable<ProxyTransaction, ProxyClientEntry>;
   readonly counters: TmCounters;
-  /** The transport's send (never rejects). */
-  readonly send: (target: SendTarget, bytes: Buffer) => Promise<SendResult>;
+  /** The transport's send: `done` hears the result once, never before send returned. */
+  readonly send: (target: SendTarget, bytes: Buffer, done?: SendDone) => void;
   /** The listener a request to `host` over `proto` leaves from; the one `near` arrived on when it fits. */
   listenerFor(proto: Proto, host: string, near: Source): OutboundInterface | undefined;
   /** The To tag of a response this server makes up for `request`. */

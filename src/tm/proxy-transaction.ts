@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { err, type Result } from '../result.ts';
 import { createResponse, heldUntil, responseBytes, type SipRequest, type SipResponse } from '../sip/index.ts';
-import type { SendTarget, Source } from '../transport/index.ts';
+import type { SendDone, SendTarget, Source } from '../transport/index.ts';
 import { Branch, type UnaddressedBranch } from './branch.ts';
 import type { Timer } from './clock.ts';
 import type { DestinationBranch } from './destination-set.ts';
@@ -116,7 +116,7 @@ export class ProxyTransaction implements ServerTransactionUser {
     this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream);
     const transport = {
       reliable: init.source.proto !== 'udp',
-      send: (bytes: Buffer) => env.send(init.upstream, bytes),
+      send: (bytes: Buffer, done: SendDone) => env.send(init.upstream, bytes, done),
     };
     const invite = init.request.method === 'INVITE';
     this.server = invite

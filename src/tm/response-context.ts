@@ -232,7 +232,7 @@ export class ResponseContext {
       }
       void held.then(() => {
         if (!this.#tx.server.respond(out) && status >= 200 && status < 300)
-          void this.#tx.env.send(this.#upstream, out.toBuffer());
+          this.#tx.env.send(this.#upstream, out.toBuffer());
       });
       return;
     }
@@ -242,7 +242,7 @@ export class ResponseContext {
       this.#sent(out);
     } else if (status >= 200 && status < 300) {
       // A 2xx after the final response (a forking race): it must reach the caller all the same.
-      void this.#tx.env.send(this.#upstream, out.toBuffer());
+      this.#tx.env.send(this.#upstream, out.toBuffer());
     } else {
       counters.repliesAbsorbed++;
     }

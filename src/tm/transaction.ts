@@ -2,7 +2,7 @@
 // transaction user (TU) above them, and how they end. A transaction owns its timers; the TU owns what a
 // response means.
 import type { SipRequest, SipResponse } from '../sip/index.ts';
-import type { SendError, SendResult, Source } from '../transport/index.ts';
+import type { SendDone, SendError, SendResult, Source } from '../transport/index.ts';
 import type { Clock } from './clock.ts';
 import type { TimerValues } from './timer-values.ts';
 
@@ -10,8 +10,8 @@ import type { TimerValues } from './timer-values.ts';
 export interface TransactionTransport {
   /** Reliable transports (TCP) have no retransmissions and no lingering states (17.1.1.2, 17.2.1). */
   readonly reliable: boolean;
-  /** Never rejects: a failure is a value (the transport layer's contract). */
-  send(bytes: Buffer): Promise<SendResult>;
+  /** `done` hears the result once, never before send returned; a failure is a value (the transport's contract). */
+  send(bytes: Buffer, done: SendDone): void;
 }
 
 /** Time and timer values, shared by every transaction of a layer. */
@@ -112,7 +112,7 @@ export abstract class Transaction<S extends string, U extends ClientTransactionU
   protected abstract release(): void;
 
   protected send(bytes: Buffer): void {
-    void this.transport.send(bytes).then(this.#sent);
+    this.transport.send(bytes, this.#sent);
   }
 
   /** A send failed (17.1.4, 17.2.4): the TU hears of it. */

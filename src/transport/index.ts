@@ -11,6 +11,7 @@ export { type Resolve, type ResolveError, resolveHost } from './resolve.ts';
 export type {
   AddressTarget,
   ConnectionTarget,
+  SendDone,
   SendError,
   SendErrorCode,
   SendResult,

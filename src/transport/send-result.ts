@@ -75,6 +75,9 @@ export interface Sent {
 
 export type SendResult = Result<Sent, SendError>;
 
+/** Hears how a send went: once, and never before the send call returned. */
+export type SendDone = (result: SendResult) => void;
+
 export function isConnectionTarget(target: SendTarget): target is ConnectionTarget {
   return !('proto' in target);
 }

@@ -26,6 +26,7 @@ import { type Resolve, type ResolveError, resolveHost } from './resolve.ts';
 import {
   type AddressTarget,
   isConnectionTarget,
+  type SendDone,
   type SendError,
   type SendResult,
   type SendTarget,
@@ -270,31 +271,42 @@ export class Transport {
   }
 
   /**
-   * Sends one message. Never rejects: every failure, from an unresolvable name to a refused connect or a
-   * connection closed under the write, is an `{ ok: false, error }` naming the target. On success `value`
-   * says where the bytes went.
+   * Sends one message. `done`, when given, hears how it went: once, never before send returned, never a
+   * throw. Every failure, from an unresolvable name to a refused connect or a connection closed under the
+   * write, is an `{ ok: false, error }` naming the target; on success `value` says where the bytes went.
+   * Failures are counted and logged here whether or not anyone listens. UDP to an IP literal makes no
+   * Promise (the per-datagram path); names and connections take the general, asynchronous path.
    */
-  send(target: SendTarget, bytes: Buffer): Promise<SendResult> {
-    if (!isConnectionTarget(target) && target.proto === 'udp' && this.#closing === undefined) {
-      const sent = this.#sendUdpToLiteral(target, bytes);
-      if (sent !== undefined) return sent;
+  send(target: SendTarget, bytes: Buffer, done?: SendDone): void {
+    if (
+      !isConnectionTarget(target) &&
+      target.proto === 'udp' &&
+      this.#closing === undefined &&
+      this.#sendUdpToLiteral(target, bytes, done)
+    ) {
+      return;
     }
-    return this.#send(target, bytes);
+    const sending = this.#send(target, bytes);
+    if (done !== undefined) void sending.then(done);
   }
 
   /**
    * The per-datagram case, without the general path's resolution and listener search: UDP to an IP literal
-   * from a listener that is there. Undefined when the general path must decide (names, bad ports, no
-   * listener for the family), which then also words the failure.
+   * from a listener that is there. False when the general path must decide (names, bad ports, no listener
+   * for the family), which then also words the failure.
    */
-  #sendUdpToLiteral(target: AddressTarget, bytes: Buffer): Promise<SendResult> | undefined {
+  #sendUdpToLiteral(target: AddressTarget, bytes: Buffer, done: SendDone | undefined): boolean {
     const { address, port } = target;
-    if (!Number.isInteger(port) || port < 1 || port > 65535 || isIP(address) === 0) return undefined;
-    const remote: Endpoint = { address: normalizeAddress(address), port };
-    const listener = this.#udpListener(target.local, familyOf(remote.address));
-    if (listener === undefined) return undefined;
-    const text = `udp:${address.includes(':') ? `[${address}]` : address}:${port}`;
-    return listener.send(bytes, remote, text);
+    if (!Number.isInteger(port) || port < 1 || port > 65535 || isIP(address) === 0) return false;
+    const normalized = normalizeAddress(address);
+    const remote: Endpoint = { address: normalized, port };
+    const listener = this.#udpListener(target.local, familyOf(normalized));
+    if (listener === undefined) return false;
+    // The target's text is made only on a failure, from `remote`, unless the caller spelled it otherwise.
+    const text =
+      normalized === address ? undefined : `udp:${address.includes(':') ? `[${address}]` : address}:${port}`;
+    listener.send(bytes, remote, done, text);
+    return true;
   }
 
   /**
@@ -411,7 +423,8 @@ export class Transport {
       );
     }
     if (proto === 'udp') {
-      if (listener instanceof UdpListener) return listener.send(bytes, remote, text);
+      if (listener instanceof UdpListener)
+        return new Promise((done) => listener.send(bytes, remote, done, text));
       return this.#fail(proto, sendFailure('no-listener', text, `send to ${text}: no udp listener`));
     }
 

@@ -7,7 +7,7 @@ import { ok, type Result } from '../result.ts';
 import { bindListener } from './bind-listener.ts';
 import { type Endpoint, familyOf, formatEndpoint, normalizeAddress } from './endpoint.ts';
 import type { LocalAddress } from './local-addresses.ts';
-import { type SendResult, sendErrorCode, sendFailure } from './send-result.ts';
+import { type SendDone, type SendError, sendErrorCode, sendFailure } from './send-result.ts';
 import type { TransportContext } from './transport-context.ts';
 
 export class UdpListener {
@@ -85,28 +85,57 @@ export class UdpListener {
     this.#ctx.deliver(msg, { proto: 'udp', remote, local: this.local });
   }
 
-  send(bytes: Buffer, remote: Endpoint, target: string): Promise<SendResult> {
-    const counters = this.#ctx.counters;
-    // One closure per datagram (the socket's callback); the failure path is a method.
-    return new Promise((resolve) => {
-      try {
-        // Told before the write: a record of what was sent never follows the answer to it.
-        const tap = this.#ctx.tap;
-        if (tap !== undefined) tap.sent(bytes, 'udp', this.local, remote);
-        this.#socket.send(bytes, remote.port, remote.address, (err) => {
-          if (err) return resolve(this.#failed(err, target));
-          counters.udp.sent++;
-          counters.udp.bytesSent += bytes.length;
-          resolve(ok({ proto: 'udp', local: this.local, remote }));
+  /**
+   * Sends one datagram to `remote` (an IP literal of this socket's family). `done`, when given, hears the
+   * result once, always after send returned (dgram's callback, or a microtask when the socket threw). No
+   * Promise: this is the per-datagram path. Without `done` nothing is made per datagram but dgram's own
+   * request: the counters and a failure's log line come from one callback the listener keeps. `target` is
+   * the target as the caller wrote it, when that is not `remote` as text (a name, another spelling).
+   */
+  send(bytes: Buffer, remote: Endpoint, done?: SendDone, target?: string): void {
+    try {
+      // Told before the write: a record of what was sent never follows the answer to it.
+      const tap = this.#ctx.tap;
+      if (tap !== undefined) tap.sent(bytes, 'udp', this.local, remote);
+      // The (bytes, port, address, callback) form: dgram neither slices the buffer nor reshuffles arguments.
+      if (done === undefined && target === undefined) {
+        this.#socket.send(bytes, remote.port, remote.address, this.#afterSend);
+      } else {
+        this.#socket.send(bytes, remote.port, remote.address, (err, sent) => {
+          if (err) {
+            const failed = this.#failed(err, target ?? udpTarget(remote));
+            if (done !== undefined) done(failed);
+            return;
+          }
+          this.#counted(sent);
+          if (done !== undefined) done(ok({ proto: 'udp', local: this.local, remote }));
         });
-      } catch (err) {
-        // Thrown synchronously when the socket is already closed.
-        resolve(this.#failed(err as Error, target));
       }
-    });
+    } catch (err) {
+      // Thrown synchronously when the socket is already closed: reported later all the same, so a caller
+      // never hears of a send before it returned (a transaction's failover must not run inside its send).
+      const failed = this.#failed(err as Error, target ?? udpTarget(remote));
+      if (done !== undefined) queueMicrotask(() => done(failed));
+    }
   }
 
-  #failed(err: Error, target: string): SendResult {
+  /** dgram's callback of a send nobody waits for; a failure names the target from dgram's error. */
+  readonly #afterSend = (err: Error | null, sent: number): void => {
+    if (err === null) {
+      this.#counted(sent);
+      return;
+    }
+    const { address, port } = err as Error & { address?: string; port?: number };
+    this.#failed(err, udpTarget({ address: address ?? '', port: port ?? 0 }));
+  };
+
+  #counted(bytes: number): void {
+    const udp = this.#ctx.counters.udp;
+    udp.sent++;
+    udp.bytesSent += bytes;
+  }
+
+  #failed(err: Error, target: string): Result<never, SendError> {
     const { counters, log, logLimit } = this.#ctx;
     const code = (err as NodeJS.ErrnoException).code;
     counters.udp.sendErrors++;
@@ -154,4 +183,9 @@ function isKeepalive(msg: Buffer): boolean {
 
 function spec(local: LocalAddress): string {
   return `udp:${formatEndpoint(local)}`;
+}
+
+/** `udp:1.2.3.4:5060`, `udp:[::1]:5060`: a send target as SendError names it. */
+export function udpTarget(remote: Endpoint): string {
+  return `udp:${formatEndpoint(remote)}`;
 }

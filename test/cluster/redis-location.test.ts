@@ -330,9 +330,9 @@ describe('the NAT keepalive over the Redis location', () => {
       {
         allowed: () => true,
         pick: () => ({ listener: { address: '127.0.0.1', port: 5060 }, address: '127.0.0.1', port: 5060 }),
-        send: async (target) => {
+        send: (target, _bytes, done) => {
           sent.push(`${(target as AddressTarget).address}:${(target as AddressTarget).port}`);
-          return { ok: true } as never;
+          queueMicrotask(() => done({ ok: true } as never));
         },
       },
       pino({ level: 'silent' }),

@@ -25,10 +25,10 @@ function world(params: Partial<TenantDispatcherConfig>, uris: string[], maxPerTe
     {
       allowed: (_tenant, host) => host !== '203.0.113.66',
       pick: () => ({ listener: { address: '127.0.0.1', port: 5060 }, address: '127.0.0.1', port: 5060 }),
-      send: async (target, bytes) => {
+      send: (target, bytes, done) => {
         const t = target as AddressTarget;
         sent.push({ to: `${t.address}:${t.port}`, text: bytes.toString('latin1') });
-        return { ok: true } as never;
+        queueMicrotask(() => done({ ok: true } as never));
       },
     },
     { intervalMs: 1000, maxPerTenant },

@@ -19,6 +19,7 @@ import type { TimerValues, TransactionCapLimits } from '../../src/tm/index.ts';
 import type {
   AddressTarget,
   Resolve,
+  SendDone,
   SendResult,
   SendTarget,
   Source,
@@ -130,26 +131,24 @@ class FakeTransport {
     return address === '127.0.0.1' && (port === undefined || port === 5060);
   }
 
-  send(target: SendTarget, bytes: Buffer): Promise<SendResult> {
+  send(target: SendTarget, bytes: Buffer, done?: SendDone): void {
     const t = target as AddressTarget;
     const parsed = parseMessage(bytes);
     if (!parsed.ok) throw new Error(`the server sent an unparseable message: ${parsed.error.detail}`);
     this.sent.push({ target: t, text: bytes.toString('latin1'), message: parsed.value });
     const where = `${t.address}:${t.port}`;
-    if (this.failing.has(where)) {
-      return Promise.resolve({
-        ok: false,
-        error: {
-          code: 'connection-refused',
-          target: `${t.proto}:${where}`,
-          message: `connect to ${where} refused`,
-        },
-      });
-    }
-    return Promise.resolve({
-      ok: true,
-      value: { proto: t.proto, local: PROXY, remote: { address: t.address, port: t.port } },
-    });
+    const result: SendResult = this.failing.has(where)
+      ? {
+          ok: false,
+          error: {
+            code: 'connection-refused',
+            target: `${t.proto}:${where}`,
+            message: `connect to ${where} refused`,
+          },
+        }
+      : { ok: true, value: { proto: t.proto, local: PROXY, remote: { address: t.address, port: t.port } } };
+    // As the transport's: heard after send returned.
+    if (done !== undefined) queueMicrotask(() => done(result));
   }
 }
 

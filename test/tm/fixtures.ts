@@ -2,7 +2,7 @@
 import { parseMessage, type SipRequest, type SipResponse } from '../../src/sip/index.ts';
 import { DEFAULT_TIMER_VALUES, type TimerValues } from '../../src/tm/timer-values.ts';
 import type { TransactionTiming, TransactionTransport } from '../../src/tm/transaction.ts';
-import type { SendResult } from '../../src/transport/index.ts';
+import type { SendDone, SendResult } from '../../src/transport/index.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 export function request(method = 'INVITE', extra: string[] = [], branch = 'z9hG4bK-c1'): SipRequest {
@@ -60,9 +60,10 @@ export class RecordingTransport implements TransactionTransport {
     this.reliable = reliable;
   }
 
-  send(bytes: Buffer): Promise<SendResult> {
+  send(bytes: Buffer, done: SendDone): void {
     this.sent.push(bytes.toString('latin1'));
-    return Promise.resolve(this.result);
+    const result = this.result;
+    queueMicrotask(() => done(result));
   }
 
   /** Start lines of what was sent. */

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import type { Proto } from '../../src/transport/endpoint.ts';
 import type { LocalAddress } from '../../src/transport/local-addresses.ts';
+import type { SendResult, SendTarget } from '../../src/transport/send-result.ts';
 import type { Source } from '../../src/transport/source.ts';
 import type { FramingError } from '../../src/transport/stream-framer.ts';
 import { Transport, type TransportOptions } from '../../src/transport/transport.ts';
@@ -89,6 +90,11 @@ export async function startHarness(
     },
   };
   return harness;
+}
+
+/** The result of one send, awaited: the transport reports it through a callback. */
+export function sendAndWait(transport: Transport, target: SendTarget, bytes: Buffer): Promise<SendResult> {
+  return new Promise((done) => transport.send(target, bytes, done));
 }
 
 /** A raw TCP peer that records everything it reads. */

@@ -8,6 +8,7 @@ import {
   ipv6LoopbackAvailable,
   LOOPBACKS,
   type RawTcpPeer,
+  sendAndWait,
   sipRequest,
   startHarness,
   unansweredTcpPort,
@@ -47,7 +48,8 @@ for (const lo of LOOPBACKS) {
       const { source } = await server.message(0);
 
       const reply = 'SIP/2.0 180 Ringing\r\nContent-Length: 0\r\n\r\n';
-      const byAddress = await server.transport.send(
+      const byAddress = await sendAndWait(
+        server.transport,
         { proto: 'tcp', address: source.remote.address, port: source.remote.port },
         bytes(reply),
       );
@@ -60,7 +62,11 @@ for (const lo of LOOPBACKS) {
           connectionId: source.connectionId,
         },
       });
-      const byId = await server.transport.send({ connectionId: source.connectionId ?? -1 }, bytes(reply));
+      const byId = await sendAndWait(
+        server.transport,
+        { connectionId: source.connectionId ?? -1 },
+        bytes(reply),
+      );
       expect(byId.ok && byId.value.connectionId).toBe(source.connectionId);
       await client.waitFor(reply + reply);
       expect(server.transport.counters).toMatchObject({ connectionsAccepted: 1, connectionsOpened: 0 });
@@ -72,7 +78,7 @@ for (const lo of LOOPBACKS) {
       const b = await start([`tcp:${lo.bracketed}:0`]);
       const target = { proto: 'tcp' as const, address: lo.host, port: b.listener('tcp').port };
       const results = await Promise.all(
-        ['c1', 'c2', 'c3'].map((id) => a.transport.send(target, bytes(sipRequest('OPTIONS', id)))),
+        ['c1', 'c2', 'c3'].map((id) => sendAndWait(a.transport, target, bytes(sipRequest('OPTIONS', id)))),
       );
       const ids = new Set(results.map((r) => r.ok && r.value.connectionId));
       expect(ids.size).toBe(1);
@@ -90,7 +96,8 @@ for (const lo of LOOPBACKS) {
         source.connectionId,
         source.connectionId,
       ]);
-      await b.transport.send(
+      await sendAndWait(
+        b.transport,
         { connectionId: source.connectionId ?? -1 },
         bytes('SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n'),
       );
@@ -106,7 +113,8 @@ for (const lo of LOOPBACKS) {
     it('reports a refused connect as connection-refused, naming the target', async () => {
       const a = await start([`tcp:${lo.bracketed}:0`]);
       const port = await closedTcpPort(lo.host);
-      const result = await a.transport.send(
+      const result = await sendAndWait(
+        a.transport,
         { proto: 'tcp', address: lo.host, port },
         bytes(sipRequest('OPTIONS', 'x')),
       );
@@ -130,7 +138,7 @@ describe('TCP connection lifetime', () => {
     const a = await start(['tcp:127.0.0.1:0']);
     const b = await start(['tcp:127.0.0.1:0']);
     const target = { proto: 'tcp' as const, address: '127.0.0.1', port: b.listener('tcp').port };
-    const first = await a.transport.send(target, bytes(sipRequest('OPTIONS', 'one')));
+    const first = await sendAndWait(a.transport, target, bytes(sipRequest('OPTIONS', 'one')));
     if (!first.ok) throw new Error(first.error.message);
     const { source } = await b.message(0);
     // b drops the connection; a's sends by id fail, by id+address reconnect.
@@ -138,12 +146,13 @@ describe('TCP connection lifetime', () => {
     expect(await b.transport.closeConnection(source.connectionId ?? -1)).toBe(false);
     await until(() => a.transport.connectionCount === 0, 'a to see the connection close');
 
-    const byId = await a.transport.send({ connectionId: first.value.connectionId ?? -1 }, bytes('x'));
+    const byId = await sendAndWait(a.transport, { connectionId: first.value.connectionId ?? -1 }, bytes('x'));
     expect(!byId.ok && byId.error).toMatchObject({
       code: 'connection-closed',
       target: `connection ${first.value.connectionId}`,
     });
-    const fallback = await a.transport.send(
+    const fallback = await sendAndWait(
+      a.transport,
       { ...target, connectionId: first.value.connectionId },
       bytes(sipRequest('OPTIONS', 'two')),
     );
@@ -157,13 +166,18 @@ describe('TCP connection lifetime', () => {
     const a = await start(['tcp:127.0.0.1:0']);
     const b = await start(['tcp:127.0.0.1:0']);
     const target = { proto: 'tcp' as const, address: '127.0.0.1', port: b.listener('tcp').port };
-    const refused = await a.transport.send({ ...target, noConnect: true }, bytes(sipRequest('OPTIONS', 'x')));
+    const refused = await sendAndWait(
+      a.transport,
+      { ...target, noConnect: true },
+      bytes(sipRequest('OPTIONS', 'x')),
+    );
     expect(!refused.ok && refused.error).toMatchObject({ code: 'connection-closed' });
     expect(a.transport.counters.connectionsOpened).toBe(0);
 
-    const first = await a.transport.send(target, bytes(sipRequest('OPTIONS', 'one')));
+    const first = await sendAndWait(a.transport, target, bytes(sipRequest('OPTIONS', 'one')));
     if (!first.ok) throw new Error(first.error.message);
-    const reused = await a.transport.send(
+    const reused = await sendAndWait(
+      a.transport,
       { ...target, noConnect: true },
       bytes(sipRequest('OPTIONS', 'two')),
     );
@@ -176,7 +190,8 @@ describe('TCP connection lifetime', () => {
     const a = await start(['tcp:127.0.0.1:0'], { limits: { connectTimeoutMs: 200 } });
     const silentPeer = await unansweredTcpPort();
     try {
-      const result = await a.transport.send(
+      const result = await sendAndWait(
+        a.transport,
         { proto: 'tcp', address: '127.0.0.1', port: silentPeer.port },
         bytes('x'),
       );
@@ -217,7 +232,8 @@ describe('TCP connection lifetime', () => {
     expect(first.isClosed() || second.isClosed()).toBe(false);
 
     // The inbound budget is full; the outbound one is apart, so a relay still gets its connection.
-    const out = await server.transport.send(
+    const out = await sendAndWait(
+      server.transport,
       { proto: 'tcp', address: '127.0.0.1', port: peer.listener('tcp').port },
       bytes(sipRequest('OPTIONS', 'outbound-while-inbound-full')),
     );
@@ -229,12 +245,14 @@ describe('TCP connection lifetime', () => {
   it('refuses outbound connects over maxOutboundConnections and counts them', async () => {
     const server = await start(['tcp:127.0.0.1:0'], { limits: { maxOutboundConnections: 1 } });
     const peer = await start(['tcp:127.0.0.1:0']);
-    const first = await server.transport.send(
+    const first = await sendAndWait(
+      server.transport,
       { proto: 'tcp', address: '127.0.0.1', port: peer.listener('tcp').port },
       bytes(sipRequest('OPTIONS', 'first')),
     );
     expect(first.ok).toBe(true);
-    const out = await server.transport.send(
+    const out = await sendAndWait(
+      server.transport,
       { proto: 'tcp', address: '127.0.0.1', port: await closedTcpPort('127.0.0.1') },
       bytes('x'),
     );
@@ -322,7 +340,7 @@ describe('TCP connection lifetime', () => {
     // The kernel's socket buffers absorb the first sends; the bound applies to what Node must queue beyond.
     let failure: SendResult | undefined;
     for (let i = 0; i < 2000 && !failure; i++) {
-      void server.transport.send({ connectionId: source.connectionId ?? -1 }, chunk).then((r) => {
+      void sendAndWait(server.transport, { connectionId: source.connectionId ?? -1 }, chunk).then((r) => {
         if (!r.ok) failure ??= r;
       });
       await new Promise((r) => setImmediate(r));
@@ -337,7 +355,8 @@ describe('Transport.close', () => {
     const a = await start(['tcp:127.0.0.1:0'], { limits: { connectTimeoutMs: 60_000 } });
     const silentPeer = await unansweredTcpPort();
     try {
-      const pending = a.transport.send(
+      const pending = sendAndWait(
+        a.transport,
         { proto: 'tcp', address: '127.0.0.1', port: silentPeer.port },
         bytes('x'),
       );
@@ -361,9 +380,17 @@ describe('Transport.close', () => {
     await client.closed;
     expect(server.transport.connectionCount).toBe(0);
     await expect(connectRaw('127.0.0.1', port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    const after = await server.transport.send({ connectionId: source.connectionId ?? -1 }, bytes('x'));
+    const after = await sendAndWait(
+      server.transport,
+      { connectionId: source.connectionId ?? -1 },
+      bytes('x'),
+    );
     expect(!after.ok && after.error.code).toBe('transport-closed');
-    const udp = await server.transport.send({ proto: 'udp', address: '127.0.0.1', port: 9 }, bytes('x'));
+    const udp = await sendAndWait(
+      server.transport,
+      { proto: 'udp', address: '127.0.0.1', port: 9 },
+      bytes('x'),
+    );
     expect(!udp.ok && udp.error.code).toBe('transport-closed');
   });
 });

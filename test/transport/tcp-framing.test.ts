@@ -5,6 +5,7 @@ import {
   ipv6LoopbackAvailable,
   LOOPBACKS,
   type RawTcpPeer,
+  sendAndWait,
   sipRequest,
   startHarness,
   until,
@@ -77,7 +78,8 @@ for (const lo of LOOPBACKS) {
 describe('TCP framing errors', () => {
   it('reports a malformed Content-Length, lets the caller answer 400 on the connection, then closes it', async () => {
     harness = await startHarness(['tcp:127.0.0.1:0'], {}, (h, error, source) => {
-      void h.transport.send(
+      void sendAndWait(
+        h.transport,
         { connectionId: source.connectionId ?? -1 },
         Buffer.from(`SIP/2.0 400 ${error.code}\r\n\r\n`),
       );

@@ -5,7 +5,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCa, type TestCa } from '../../fixtures/tls-certs.ts';
 import { TlsContexts, type TlsSettings } from '../../src/transport/tls-contexts.ts';
-import { connectRaw, type Harness, sipRequest, startHarness, until } from './loopback.ts';
+import { connectRaw, type Harness, sendAndWait, sipRequest, startHarness, until } from './loopback.ts';
 
 let ca: TestCa;
 let other: TestCa;
@@ -72,7 +72,8 @@ describe('TLS transport', () => {
     const b = await start(['tls:127.0.0.1:0'], contexts({ certificates: [server] }));
     const a = await start(['tls:127.0.0.1:0'], contexts({ certificates: [server] }));
     const port = b.listener('tls').port;
-    const first = await a.transport.send(
+    const first = await sendAndWait(
+      a.transport,
       { proto: 'tls', address: '127.0.0.1', port },
       bytes(sipRequest('OPTIONS', 'tls-1')),
     );
@@ -81,7 +82,8 @@ describe('TLS transport', () => {
     expect(got.source.proto).toBe('tls');
     expect(got.bytes.toString('latin1')).toContain('Call-ID: tls-1');
     // The reply goes back over the request's connection.
-    const reply = await b.transport.send(
+    const reply = await sendAndWait(
+      b.transport,
       { connectionId: got.source.connectionId! },
       bytes(sipRequest('OPTIONS', 'tls-back')),
     );
@@ -89,7 +91,8 @@ describe('TLS transport', () => {
     await a.message(0);
     expect(a.received[0].source.connectionId).toBe(first.ok && first.value.connectionId);
     // A second send reuses the connection: one handshake in all.
-    const second = await a.transport.send(
+    const second = await sendAndWait(
+      a.transport,
       { proto: 'tls', address: '127.0.0.1', port },
       bytes(sipRequest('OPTIONS', 'tls-2')),
     );
@@ -103,7 +106,8 @@ describe('TLS transport', () => {
   it('refuses a next hop whose certificate the CA set does not verify, counted, no crash', async () => {
     const b = await start(['tls:127.0.0.1:0'], contexts({ certificates: [stranger] }));
     const a = await start(['tls:127.0.0.1:0'], contexts({ certificates: [server] }));
-    const sent = await a.transport.send(
+    const sent = await sendAndWait(
+      a.transport,
       { proto: 'tls', address: '127.0.0.1', port: b.listener('tls').port },
       bytes(sipRequest('OPTIONS', 'bad-cert')),
     );
@@ -121,12 +125,14 @@ describe('TLS transport', () => {
     const b = await start(['tls:127.0.0.1:0'], contexts({ certificates: [stranger] }));
     const a = await start(['tls:127.0.0.1:0'], contexts({ certificates: [server], verifyServer: false }));
     const port = b.listener('tls').port;
-    const secure = await a.transport.send(
+    const secure = await sendAndWait(
+      a.transport,
       { proto: 'tls', address: '127.0.0.1', port, secure: true },
       bytes(sipRequest('OPTIONS', 'sips')),
     );
     expect(!secure.ok && secure.error.code).toBe('tls-handshake');
-    const plain = await a.transport.send(
+    const plain = await sendAndWait(
+      a.transport,
       { proto: 'tls', address: '127.0.0.1', port },
       bytes(sipRequest('OPTIONS', 'sip')),
     );
@@ -138,7 +144,8 @@ describe('TLS transport', () => {
     const b = await start(['tls:127.0.0.1:0'], contexts({ certificates: [alice] }));
     const a = await start(['tls:127.0.0.1:0'], contexts({ certificates: [server] }));
     // alice's certificate names alice.example, not 127.0.0.1.
-    const byIp = await a.transport.send(
+    const byIp = await sendAndWait(
+      a.transport,
       { proto: 'tls', address: '127.0.0.1', port: b.listener('tls').port },
       bytes(sipRequest('OPTIONS', 'ip')),
     );
@@ -169,7 +176,8 @@ describe('TLS transport', () => {
     anonymous.destroy();
     // A transport presenting a certificate of the CA gets in.
     const a = await start(['tls:127.0.0.1:0'], contexts({ certificates: [server] }));
-    const sent = await a.transport.send(
+    const sent = await sendAndWait(
+      a.transport,
       { proto: 'tls', address: '127.0.0.1', port },
       bytes(sipRequest('OPTIONS', 'known')),
     );

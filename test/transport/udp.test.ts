@@ -1,15 +1,31 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Resolve } from '../../src/transport/resolve.ts';
+import type { SendResult } from '../../src/transport/send-result.ts';
 import {
   bindRawUdp,
   type Harness,
   ipv6LoopbackAvailable,
   LOOPBACKS,
   type RawUdpPeer,
+  sendAndWait,
   sipRequest,
   startHarness,
   until,
 } from './loopback.ts';
+
+/** A logger whose lines are collected, parsed. */
+function collectedLog() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  return { log: pino({ level: 'info', base: undefined }, stream), lines };
+}
 
 let harness: Harness | undefined;
 let peer: RawUdpPeer | undefined;
@@ -89,7 +105,8 @@ for (const lo of LOOPBACKS) {
       const local = harness.listener('udp');
       const reply = Buffer.from('SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n');
 
-      const result = await harness.transport.send(
+      const result = await sendAndWait(
+        harness.transport,
         { proto: 'udp', address: lo.host, port: peer.port, local },
         reply,
       );
@@ -109,7 +126,8 @@ for (const lo of LOOPBACKS) {
     it('reports a datagram too large for UDP as message-too-large, naming the target', async () => {
       harness = await startHarness([`udp:${lo.bracketed}:0`]);
       peer = await bindRawUdp(lo.host);
-      const result = await harness.transport.send(
+      const result = await sendAndWait(
+        harness.transport,
         { proto: 'udp', address: lo.host, port: peer.port },
         Buffer.alloc(70_000, 0x41),
       );
@@ -124,8 +142,72 @@ for (const lo of LOOPBACKS) {
       }
       expect(harness.transport.counters.udp.sendErrors).toBe(1);
     });
+
+    it('counts and logs the sends nobody waits for, a failure naming its target', async () => {
+      const { log, lines } = collectedLog();
+      harness = await startHarness([`udp:${lo.bracketed}:0`], { logger: log });
+      peer = await bindRawUdp(lo.host);
+      const target = { proto: 'udp', address: lo.host, port: peer.port } as const;
+      harness.transport.send(target, Buffer.alloc(70_000, 0x41));
+      harness.transport.send(target, Buffer.from('small'));
+      const udp = harness.transport.counters.udp;
+      await until(() => udp.sent + udp.sendErrors === 2, 'both sends to finish');
+      expect(udp).toMatchObject({ sent: 1, bytesSent: 5, sendErrors: 1 });
+      await until(() => peer?.received.length === 1, 'the small datagram');
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          msg: 'udp send failed',
+          target: `udp:${lo.bracketed}:${peer.port}`,
+          code: 'EMSGSIZE',
+        }),
+      );
+    });
+
+    it('tells `done` of a send only after send returned, also of one that threw inside', async () => {
+      harness = await startHarness([`udp:${lo.bracketed}:0`]);
+      peer = await bindRawUdp(lo.host);
+      const target = { proto: 'udp', address: lo.host, port: peer.port } as const;
+      const heard: SendResult[] = [];
+      harness.transport.send(target, Buffer.from('one'), (r) => heard.push(r));
+      expect(heard).toEqual([]);
+      // The same path as a socket closed under the send: the throw becomes a failure, heard later.
+      harness.transport.wireTap = {
+        sent: () => {
+          throw new Error('the tap broke');
+        },
+      };
+      harness.transport.send(target, Buffer.from('two'), (r) => heard.push(r));
+      expect(heard).toEqual([]);
+      await until(() => heard.length === 2, 'both results');
+      // Heard in any order: the failure needs no answer from the socket.
+      expect(heard.filter((r) => r.ok)).toHaveLength(1);
+      expect(heard.find((r) => !r.ok)).toMatchObject({
+        ok: false,
+        error: { code: 'network', target: `udp:${lo.bracketed}:${peer.port}` },
+      });
+      expect(harness.transport.counters.udp).toMatchObject({ sent: 1, sendErrors: 1 });
+    });
   });
 }
+
+describe('UDP send to an address spelled otherwise', () => {
+  it('names the target as the caller wrote it (an IPv4-mapped IPv6 address)', async () => {
+    harness = await startHarness(['udp:127.0.0.1:0']);
+    peer = await bindRawUdp('127.0.0.1');
+    const result = await sendAndWait(
+      harness.transport,
+      { proto: 'udp', address: '::ffff:127.0.0.1', port: peer.port },
+      Buffer.alloc(70_000, 0x41),
+    );
+    expect(!result.ok && result.error.target).toBe(`udp:[::ffff:127.0.0.1]:${peer.port}`);
+    const sent = await sendAndWait(
+      harness.transport,
+      { proto: 'udp', address: '::ffff:127.0.0.1', port: peer.port },
+      Buffer.from('x'),
+    );
+    expect(sent.ok && sent.value.remote).toEqual({ address: '127.0.0.1', port: peer.port });
+  });
+});
 
 describe('UDP send target errors', () => {
   it('reports an unresolvable host name as a value', async () => {
@@ -134,7 +216,8 @@ describe('UDP send target errors', () => {
       error: { systemCode: 'ENOTFOUND', message: `cannot resolve '${host}': ENOTFOUND` },
     });
     harness = await startHarness(['udp:127.0.0.1:0'], { resolve });
-    const result = await harness.transport.send(
+    const result = await sendAndWait(
+      harness.transport,
       { proto: 'udp', address: 'nowhere.invalid', port: 5060 },
       Buffer.from('x'),
     );
@@ -152,7 +235,8 @@ describe('UDP send target errors', () => {
   it('resolves a host name to an address of a family it has a listener for', async () => {
     harness = await startHarness(['udp:127.0.0.1:0']);
     peer = await bindRawUdp('127.0.0.1');
-    const result = await harness.transport.send(
+    const result = await sendAndWait(
+      harness.transport,
       { proto: 'udp', address: 'localhost', port: peer.port },
       Buffer.from('hi'),
     );
@@ -162,14 +246,20 @@ describe('UDP send target errors', () => {
 
   it('reports no-listener for a family or protocol it does not listen on', async () => {
     harness = await startHarness(['udp:127.0.0.1:0']);
-    const v6 = await harness.transport.send({ proto: 'udp', address: '::1', port: 5060 }, Buffer.from('x'));
+    const v6 = await sendAndWait(
+      harness.transport,
+      { proto: 'udp', address: '::1', port: 5060 },
+      Buffer.from('x'),
+    );
     expect(!v6.ok && v6.error.code).toBe('no-listener');
-    const tcp = await harness.transport.send(
+    const tcp = await sendAndWait(
+      harness.transport,
       { proto: 'tcp', address: '127.0.0.1', port: 5060 },
       Buffer.from('x'),
     );
     expect(!tcp.ok && tcp.error.code).toBe('no-listener');
-    const from = await harness.transport.send(
+    const from = await sendAndWait(
+      harness.transport,
       { proto: 'udp', address: '127.0.0.1', port: 5060, local: { address: '127.0.0.1', port: 1 } },
       Buffer.from('x'),
     );
@@ -178,7 +268,8 @@ describe('UDP send target errors', () => {
 
   it.each([0, 65536, 1.5])('reports port %s as an invalid target', async (port) => {
     harness = await startHarness(['udp:127.0.0.1:0']);
-    const result = await harness.transport.send(
+    const result = await sendAndWait(
+      harness.transport,
       { proto: 'udp', address: '127.0.0.1', port },
       Buffer.from('x'),
     );

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestCa, type TestCa } from '../../fixtures/tls-certs.ts';
 import { TlsContexts } from '../../src/transport/tls-contexts.ts';
-import { type Harness, sipRequest, startHarness, until } from './loopback.ts';
+import { type Harness, sendAndWait, sipRequest, startHarness, until } from './loopback.ts';
 
 let ca: TestCa;
 let tls: TlsContexts;
@@ -65,7 +65,8 @@ describe('WebSocket transport', () => {
       const got = await h.message(0);
       expect(got.source.proto).toBe(proto);
       expect(got.bytes.toString('latin1')).toContain('Call-ID: ws-1');
-      const reply = await h.transport.send(
+      const reply = await sendAndWait(
+        h.transport,
         { connectionId: got.source.connectionId! },
         bytes('SIP/2.0 200 OK\r\n\r\n'),
       );
@@ -74,7 +75,8 @@ describe('WebSocket transport', () => {
       expect(c.frames[0]).toBe('SIP/2.0 200 OK\r\n\r\n');
       // A request to the client's address goes over its connection (transport=ws names ws and wss alike).
       const { address, port: clientPort } = got.source.remote;
-      const again = await h.transport.send(
+      const again = await sendAndWait(
+        h.transport,
         { proto: 'ws', address, port: clientPort },
         bytes(sipRequest('OPTIONS', 'back')),
       );
@@ -87,7 +89,7 @@ describe('WebSocket transport', () => {
 
   it('never dials a WebSocket peer: no connection, a clear send failure', async () => {
     const h = await start(['ws:127.0.0.1:0']);
-    const sent = await h.transport.send({ proto: 'ws', address: '127.0.0.1', port: 9 }, bytes('x'));
+    const sent = await sendAndWait(h.transport, { proto: 'ws', address: '127.0.0.1', port: 9 }, bytes('x'));
     expect(sent.ok).toBe(false);
     if (!sent.ok) {
       expect(sent.error.code).toBe('connection-closed');
