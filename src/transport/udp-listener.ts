@@ -88,9 +88,9 @@ export class UdpListener {
   /**
    * Sends one datagram to `remote` (an IP literal of this socket's family). `done`, when given, hears the
    * result once, always after send returned (dgram's callback, or a microtask when the socket threw). No
-   * Promise: this is the per-datagram path. Without `done` nothing is made per datagram but dgram's own
-   * request: the counters and a failure's log line come from one callback the listener keeps. `target` is
-   * the target as the caller wrote it, when that is not `remote` as text (a name, another spelling).
+   * Promise: this is the per-datagram path, one closure (dgram's callback) per datagram. A failure is
+   * counted and logged whether or not `done` is given. `target` is the target as the caller wrote it when
+   * that is not `remote` as text (a name, another spelling); else its text is made only on a failure.
    */
   send(bytes: Buffer, remote: Endpoint, done?: SendDone, target?: string): void {
     try {
@@ -98,41 +98,23 @@ export class UdpListener {
       const tap = this.#ctx.tap;
       if (tap !== undefined) tap.sent(bytes, 'udp', this.local, remote);
       // The (bytes, port, address, callback) form: dgram neither slices the buffer nor reshuffles arguments.
-      if (done === undefined && target === undefined) {
-        this.#socket.send(bytes, remote.port, remote.address, this.#afterSend);
-      } else {
-        this.#socket.send(bytes, remote.port, remote.address, (err, sent) => {
-          if (err) {
-            const failed = this.#failed(err, target ?? udpTarget(remote));
-            if (done !== undefined) done(failed);
-            return;
-          }
-          this.#counted(sent);
-          if (done !== undefined) done(ok({ proto: 'udp', local: this.local, remote }));
-        });
-      }
+      this.#socket.send(bytes, remote.port, remote.address, (err) => {
+        if (err) {
+          const failed = this.#failed(err, target ?? udpTarget(remote));
+          if (done !== undefined) done(failed);
+          return;
+        }
+        const udp = this.#ctx.counters.udp;
+        udp.sent++;
+        udp.bytesSent += bytes.length;
+        if (done !== undefined) done(ok({ proto: 'udp', local: this.local, remote }));
+      });
     } catch (err) {
       // Thrown synchronously when the socket is already closed: reported later all the same, so a caller
       // never hears of a send before it returned (a transaction's failover must not run inside its send).
       const failed = this.#failed(err as Error, target ?? udpTarget(remote));
       if (done !== undefined) queueMicrotask(() => done(failed));
     }
-  }
-
-  /** dgram's callback of a send nobody waits for; a failure names the target from dgram's error. */
-  readonly #afterSend = (err: Error | null, sent: number): void => {
-    if (err === null) {
-      this.#counted(sent);
-      return;
-    }
-    const { address, port } = err as Error & { address?: string; port?: number };
-    this.#failed(err, udpTarget({ address: address ?? '', port: port ?? 0 }));
-  };
-
-  #counted(bytes: number): void {
-    const udp = this.#ctx.counters.udp;
-    udp.sent++;
-    udp.bytesSent += bytes;
   }
 
   #failed(err: Error, target: string): Result<never, SendError> {
@@ -186,6 +168,6 @@ function spec(local: LocalAddress): string {
 }
 
 /** `udp:1.2.3.4:5060`, `udp:[::1]:5060`: a send target as SendError names it. */
-export function udpTarget(remote: Endpoint): string {
+function udpTarget(remote: Endpoint): string {
   return `udp:${formatEndpoint(remote)}`;
 }
