@@ -46,7 +46,7 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an enviro
  * Per-tenant sandbox limits (runtime/limits.ts); absent keys keep the runtime's defaults (in brackets):
  * compile time max_component_bytes (32 MiB), max_memory_bytes (64 MiB), max_table_elements (100 000);
  * per invocation fuel (10 000 000), max_string_bytes (1 MiB), max_argument_bytes (4 MiB), max_ksr_calls
- * (10 000), max_log_bytes (64 KiB), deadline_ms (20: wall clock, checked inside guest code and at KSR
+ * (10 000), max_log_bytes (64 KiB), deadline_ms (20: the thread's CPU time, checked inside guest code and at KSR
  * calls), js_fuel (2 000 000 000: fuel per invocation of a JavaScript guest, docs/guests.md), js_deadline_ms
  * (100: the deadline of a JavaScript guest's invocation), max_suspended (32: invocations of one version
  * under way at once when its KSR calls wait for a remote store; past it a request is answered 503),

@@ -155,9 +155,12 @@ export const helpers: Helpers = {
         new HostLimitError('calls', `${where}: more than ${S.maxCalls} KSR calls in one invocation`),
       );
     }
-    if (performance.now() > S.deadline) {
+    if (performance.now() > S.deadline && S.overDeadline()) {
       throw S.raise(
-        new HostLimitError('deadline', `${where}: the invocation is past its wall-clock deadline`),
+        new HostLimitError(
+          'deadline',
+          `${where}: the invocation is past its deadline (${S.deadlineMs} ms of CPU time)`,
+        ),
       );
     }
   },

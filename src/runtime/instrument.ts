@@ -8,7 +8,7 @@
 //   grow:       if (result == -1) memory-exhausted = 1       (an imported mutable i32 global)
 // The fuel global holds the units left until the next checkpoint, not the whole budget: the host hands the
 // budget out in slices (store.ts, CHECKPOINT_UNITS). `checkpoint` is the slow path, a defined function that
-// is never inlined: it calls the host import `tick(fuel)`, which accounts the slice, compares the wall clock
+// is never inlined: it calls the host import `tick(fuel)`, which accounts the slice, compares the clock
 // with the invocation's deadline and returns the next slice, or -1 when the budget or the deadline is spent;
 // the guest then executes `unreachable`. A trap is not an exception: a guest cannot catch it, and no guest
 // code can reach the fuel global or the import (the world check refuses the reserved module). So the

@@ -46,8 +46,9 @@ export interface InvocationLimits {
   /** Largest number of log bytes in one invocation, as charged by the log tables through `HostMeter`. */
   readonly maxLogBytes: number;
   /**
-   * Wall-clock budget of one invocation in milliseconds, measured from the start of the call; past it the
-   * invocation fails with cause 'deadline'. Checked inside guest code at each fuel checkpoint (once per
+   * Budget of one invocation in milliseconds of the thread's CPU time, from the start of the call (and at
+   * most WALL_FACTOR times as much wall-clock time: store.ts); past it the invocation fails with cause
+   * 'deadline'. CPU time, so that a host too busy to run the route (a loaded machine) does not fail it. Checked inside guest code at each fuel checkpoint (once per
    * slice of fuel: store.ts, CHECKPOINT_UNITS), so a loop that calls nothing is stopped too, and at KSR calls
    * (every 16th call, and on the call that exceeds `maxKsrCalls`), so a route that spends its time in host
    * functions is. A route that returns late is not failed after the fact. Needs fuel on (ModuleLimits.fuel).
@@ -62,7 +63,7 @@ export interface InvocationLimits {
    */
   readonly jsFuel: number;
   /**
-   * The wall-clock deadline of a JavaScript guest's invocation, instead of `deadlineMs`. Its routes take
+   * The deadline of a JavaScript guest's invocation, instead of `deadlineMs`. Its routes take
    * 0.05-6 ms of CPU (interpreted, with first paths compiled as they run), so on a 2-core machine under a
    * load of 16 a warm invocation of the TypeScript proxy met the 20 ms route deadline, and every failure
    * made a cold instance that failed the message after next. `jsFuel`, counted in guest work and not in

@@ -14,7 +14,7 @@ export type FailureCause =
   /** The fuel budget ran out (a loop or recursion that does not end). */
   | 'fuel'
   /**
-   * The invocation ran past its wall-clock deadline (`deadlineMs`): seen at a fuel checkpoint inside guest
+   * The invocation ran past its deadline (`deadlineMs` of CPU time): seen at a fuel checkpoint inside guest
    * code, or at a KSR call.
    */
   | 'deadline'
@@ -152,7 +152,7 @@ export class ModuleRunner {
     ksrCalls: number;
     logBytes: number;
     overran: boolean;
-    /** The wall-clock budget it ran under: the route deadline, or COLD_DEADLINE_MS when it was cold. */
+    /** The budget it ran under: the route deadline, or COLD_DEADLINE_MS when it was cold. */
     deadlineMs: number;
     /**
      * KSR calls that got their failure value because their answer was a Promise, which a route run here
@@ -240,7 +240,7 @@ export class ModuleRunner {
         return this.failed(route, store.raised, store, CAUGHT);
       }
       // One clock read per invocation: a route that returned past its deadline is slow (RouteInvoker).
-      this.last.overran = performance.now() > store.deadline;
+      this.last.overran = performance.now() > store.deadline && store.overDeadline();
       if (this.module.meta.jsEngine) this.retireNearCap(store);
       return OK;
     } catch (e) {
@@ -333,7 +333,7 @@ export function classify(
   if (store.stopped === 'deadline') {
     return {
       cause: 'deadline',
-      message: `deadline: the route ran past its wall-clock budget of ${store.deadlineMs} ms (${store.spent} fuel units used)`,
+      message: `deadline: the route ran past its budget of ${store.deadlineMs} ms of CPU time (${store.spent} fuel units used)`,
     };
   }
   if (store.outOfFuel()) {

@@ -40,9 +40,21 @@ export interface Segments {
   leave(): void;
 }
 
-/** Why `tick` ended an invocation: its fuel budget or its wall-clock deadline was spent. */
+/** Why `tick` ended an invocation: its fuel budget or its deadline was spent. */
 export type Stop = 'fuel' | 'deadline';
 const EMPTY_I32 = new Int32Array(0);
+
+/**
+ * However little CPU time it used, an invocation is over once this many times its deadline went by on the
+ * wall clock: a KSR call blocked outside the CPU (a disk under SQLite) still holds the event loop.
+ */
+export const WALL_FACTOR = 10;
+
+/** The calling thread's CPU time (user + system) in ms: what a route's deadline counts. */
+function threadCpuMs(): number {
+  const used = process.threadCpuUsage();
+  return (used.user + used.system) / 1000;
+}
 
 export class Store {
   ctx: Context | undefined = undefined;
@@ -55,9 +67,19 @@ export class Store {
   maxArguments = 0;
   logBytes = 0;
   maxLog = 0;
-  /** performance.now() value after which the invocation is over its wall-clock budget, and that budget. */
+  /**
+   * The deadline: `deadlineMs` of the thread's CPU time from `cpuStart`. The hot checks compare the wall
+   * clock with `deadline` (performance.now() is cheaper than reading CPU time); once it passes, overDeadline
+   * reads the CPU time, so a route the host did not run meanwhile (a loaded machine, another process on its
+   * core) is not charged for it: a tenant's breaker must not trip because the host was busy.
+   */
   deadline = 0;
   deadlineMs = 0;
+  cpuStart = 0;
+  /** performance.now() past which the invocation is over whatever its CPU time (WALL_FACTOR). */
+  wallLimit = 0;
+  /** The thread's CPU time when the guest last stopped to wait (suspend). */
+  cpuSuspended = 0;
   /** Set when a KSR implementation threw: `pv.get`. */
   hostFault: string | undefined = undefined;
   /**
@@ -147,7 +169,7 @@ export class Store {
   checkpoint(left: number): number {
     const used = this.granted - left;
     if (used > this.fuelBudget) return this.stop('fuel', used);
-    if (performance.now() > this.deadline) return this.stop('deadline', used);
+    if (performance.now() > this.deadline && this.overDeadline()) return this.stop('deadline', used);
     const slice = Math.min(CHECKPOINT_UNITS, this.fuelBudget - used);
     this.granted = used + slice;
     return slice;
@@ -191,12 +213,28 @@ export class Store {
   setDeadline(now: number, ms: number): void {
     this.deadline = now + ms;
     this.deadlineMs = ms;
+    this.wallLimit = now + ms * WALL_FACTOR;
+    this.cpuStart = threadCpuMs();
+  }
+
+  /**
+   * The wall clock passed `deadline`: true when the invocation's CPU time did too (or the wall clock passed
+   * `wallLimit`); otherwise `deadline` moves on by the CPU time left, and the invocation goes on.
+   */
+  overDeadline(): boolean {
+    const now = performance.now();
+    if (now > this.wallLimit) return true;
+    const left = this.deadlineMs - (threadCpuMs() - this.cpuStart);
+    if (left <= 0) return true;
+    this.deadline = now + left;
+    return false;
   }
 
   /** The guest waits for a KSR answer from now on; returns when it started (for resume). */
   suspend(): number {
     this.suspensions++;
     this.segments?.leave();
+    this.cpuSuspended = threadCpuMs();
     return performance.now();
   }
 
@@ -208,6 +246,9 @@ export class Store {
   resume(started: number): void {
     const waited = performance.now() - started;
     this.deadline += waited;
+    this.wallLimit += waited;
+    // The thread served other messages meanwhile: not this invocation's CPU time.
+    this.cpuStart += threadCpuMs() - this.cpuSuspended;
     this.suspendedMs += waited;
     this.segments?.enter();
   }

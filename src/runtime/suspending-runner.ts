@@ -50,7 +50,7 @@ export interface Measured {
   readonly fuelUsed: number;
   /** The route returned after its deadline (time waiting for KSR answers not counted). */
   readonly overran: boolean;
-  /** The wall-clock budget it ran under: the route deadline, or the cold one (COLD_DEADLINE_MS ...). */
+  /** The budget it ran under: the route deadline, or the cold one (COLD_DEADLINE_MS ...). */
   readonly deadlineMs: number;
   /** KSR calls whose answer did not come within asyncTimeoutMs (they got their failure value). */
   readonly timeouts: number;
@@ -205,7 +205,7 @@ export class SuspendingRunner {
       if (store.raised !== undefined) {
         outcome = this.#failed(route, store.raised, store, CAUGHT);
       } else {
-        overran = performance.now() > store.deadline;
+        overran = performance.now() > store.deadline && store.overDeadline();
         outcome = OK;
         if (this.#nearCap(store)) this.stats.retired++;
         else this.#idle.push(slot);

@@ -124,7 +124,7 @@ describe('a pointer-chasing route under its fuel budget', () => {
       (l) => l.tenant === 'flood' && String(l.msg).startsWith('route failed'),
     );
     expect(line).toMatchObject({ cause: 'deadline', outcome: 'reply' });
-    expect(String(line?.msg)).toContain(`wall-clock budget of`);
+    expect(String(line?.msg)).toContain(`ran past its budget of`);
   }, 60_000);
 
   it('keeps the neighbour responsive while chases arrive back to back', async () => {

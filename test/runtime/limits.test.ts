@@ -39,14 +39,14 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     const cold = runner.invoke('request-route', asContext(testContext()));
     expect(cold.ok).toBe(false);
     if (!cold.ok && cold.error.cause === 'deadline')
-      expect(cold.error.message).toContain(`wall-clock budget of ${COLD_DEADLINE_MS} ms`);
+      expect(cold.error.message).toContain(`budget of ${COLD_DEADLINE_MS} ms of CPU time`);
     else expect(cold).toMatchObject({ ok: false, error: { cause: 'fuel' } });
     // Warm, 20 ms is far from the time the budget takes: the deadline ends it.
     {
       const outcome = runner.invoke('request-route', asContext(testContext()));
       expect(outcome).toMatchObject({
         ok: false,
-        error: { cause: 'deadline', message: expect.stringContaining('wall-clock budget of 20 ms') },
+        error: { cause: 'deadline', message: expect.stringContaining('budget of 20 ms of CPU time') },
       });
       // Stopped by a checkpoint: more than the first slice spent, far from the budget.
       expect(runner.last.fuelUsed).toBeGreaterThan(FIRST_SLICE_UNITS);
@@ -190,7 +190,7 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     const outcome = runner.invoke('request-route', asContext(ctx));
     expect(outcome).toMatchObject({
       ok: false,
-      error: { cause: 'deadline', message: expect.stringContaining('past its wall-clock deadline') },
+      error: { cause: 'deadline', message: expect.stringContaining('the invocation is past its deadline (') },
     });
     expect(ctx.calls.length).toBeLessThan(100);
   });
@@ -209,6 +209,33 @@ describe.each(PATHS)('limits on the %s path', (path) => {
     expect(runner.last.overran).toBe(true);
     expect(runner.invoke('request-route', asContext(quick))).toEqual({ ok: true });
     expect(runner.last.overran).toBe(false);
+  });
+
+  /** A host function that takes 5 ms of wall-clock time and no CPU: the host did not run the route meanwhile. */
+  const stalled = () => {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    return 1;
+  };
+
+  it('does not charge a route for wall-clock time the thread spent off the CPU', async () => {
+    // 10 stalls of 5 ms: 50 ms on the wall clock, more than twice the 20 ms deadline, ~no CPU time.
+    const runner = await setflagLoop(10);
+    const quick = testContext({ 'core.setflag': () => 1 });
+    expect(runner.invoke('request-route', asContext(quick))).toEqual({ ok: true }); // cold
+    const ctx = testContext({ 'core.setflag': stalled });
+    expect(runner.invoke('request-route', asContext(ctx))).toEqual({ ok: true });
+    expect(ctx.calls).toHaveLength(10);
+    expect(runner.last.overran).toBe(false);
+    // 100 stalls: 500 ms, past the bound on the wall clock (10x the deadline) whatever the CPU time.
+    const runner100 = await setflagLoop(100);
+    expect(runner100.invoke('request-route', asContext(quick))).toEqual({ ok: true }); // cold
+    const long = testContext({ 'core.setflag': stalled });
+    expect(runner100.invoke('request-route', asContext(long))).toMatchObject({
+      ok: false,
+      error: { cause: 'deadline' },
+    });
+    expect(long.calls.length).toBeGreaterThanOrEqual(40);
+    expect(long.calls.length).toBeLessThan(100);
   });
 
   it('refuses a named-route name above the string limit', async () => {

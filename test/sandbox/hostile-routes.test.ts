@@ -140,7 +140,7 @@ const ATTACKS: readonly Attack[] = [
     // (the first round is a cold route, with COLD_DEADLINE_MS).
     name: 'pointer-chase',
     cause: 'deadline',
-    message: 'ran past its wall-clock budget of',
+    message: 'ran past its budget of',
     setup: { limits: { fuel: 2_000_000_000, deadlineMs: 20 } },
   },
   {

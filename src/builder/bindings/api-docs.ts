@@ -26,7 +26,7 @@ export function generateApiDocs(pkg: WitPackage, worldName: string, header: stri
       'interface is a module (`ksr::pv::get`). `option<string>` is `Option<String>`.',
     '- Strings are UTF-8 on the wire; bytes that are not valid UTF-8 reach the guest as U+FFFD.',
     '- A function whose store is remote (a cluster store in Redis) may wait for its answer: the route is ' +
-      'suspended meanwhile (other messages are served) and its wall-clock deadline is paused. Past ' +
+      'suspended meanwhile (other messages are served) and its deadline is paused. Past ' +
       "`limits.async_timeout_ms` [1000 ms] the call returns what Kamailio's function returns when its " +
       'database is unreachable: -1 (s32), false, none (`option<string>`), "" (string), counted in ' +
       '`kemi_ksr_timeouts_total`; in branch and onreply routes, which cannot wait, it returns that ' +
