@@ -71,9 +71,17 @@ describe('LocationStore', () => {
     ]);
   });
 
-  it('never returns an expired binding and removes it when its AoR is read', () => {
+  it('never returns nor counts an expired binding; only the sweep removes it from location.db', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kemi-location-'));
+    dirs.push(dir);
     const clock = { t: 1_000_000 };
-    const s = open(undefined, clock);
+    const s = open(dir, clock);
+    const rows = () => {
+      const db = new DatabaseSync(join(dir, 'location.db'));
+      const n = (db.prepare('SELECT count(*) AS n FROM bindings').get() as { n: number }).n;
+      db.close();
+      return n;
+    };
     s.apply(
       'a',
       'location',
@@ -90,9 +98,36 @@ describe('LocationStore', () => {
     clock.t += 10_000;
     expect(s.bindings('a', 'location', 'bob@x').map((b) => b.contact)).toEqual(['sip:long@1']);
     expect(s.count('a')).toBe(1);
+    expect(s.countsByTenant()).toEqual({ a: 1 });
+    expect(s.pingBatch('a', 0, 10).map((p) => p.contact)).toEqual(['sip:long@1']);
+    // Read, yet still stored: a lookup writes nothing.
+    expect(rows()).toBe(2);
     clock.t += 90_000;
     expect(s.bindings('a', 'location', 'bob@x')).toEqual([]);
+    expect(s.count('a')).toBe(0);
+    expect(s.countsByTenant()).toEqual({});
+    expect(rows()).toBe(2);
+    expect(s.sweep()).toBe(2);
+    expect(rows()).toBe(0);
     expect(s.sweep()).toBe(0);
+  });
+
+  it('an expired binding does not count against max_contacts, and a REGISTER of its contact renews it', () => {
+    const clock = { t: 1_000_000 };
+    const s = open(undefined, clock);
+    const one = { maxContacts: 1, maxBindings: 100 };
+    const put = (contact: string) =>
+      s.apply('a', 'location', 'bob@x', { remove: [], put: [binding(contact, clock.t)] }, one);
+    expect(put('sip:old@1').ok).toBe(true);
+    clock.t += 60_000;
+    expect(put('sip:new@1').ok).toBe(true);
+    expect(s.bindings('a', 'location', 'bob@x').map((b) => b.contact)).toEqual(['sip:new@1']);
+    clock.t += 60_000;
+    expect(put('sip:new@1').ok).toBe(true);
+    expect(s.bindings('a', 'location', 'bob@x').map((b) => [b.contact, b.expiresAt])).toEqual([
+      ['sip:new@1', clock.t + 60_000],
+    ]);
+    expect(s.sweep()).toBe(1);
   });
 
   it('sweeps expired bindings of every tenant in bounded batches', () => {
