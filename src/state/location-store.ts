@@ -181,15 +181,17 @@ export class LocationStore implements LocationBackend {
     this.#db = db;
     this.where = where;
     this.now = now;
-    // Highest q first (unspecified last), then the newest refresh: the order lookup forks in.
+    // Highest q first (unspecified last), then the newest refresh: the order lookup forks in. `+expires_at`
+    // keeps the expiry out of index choice: the AoR's rows come by the primary key (tenant, tbl, aor); on
+    // `expires_at > ?` SQLite would take bindings_tenant and scan every live binding of the tenant per lookup.
     this.#select = db.prepare(
       `SELECT contact, q, expires_at, call_id, cseq, source, user_agent, updated_at, received, path, methods, cflags
        FROM bindings
-       WHERE tenant = ? AND tbl = ? AND aor = ? AND expires_at > ?
+       WHERE tenant = ? AND tbl = ? AND aor = ? AND +expires_at > ?
        ORDER BY coalesce(q, -1) DESC, updated_at DESC, contact`,
     );
     this.#countAor = db.prepare(
-      'SELECT count(*) AS n FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND expires_at > ?',
+      'SELECT count(*) AS n FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND +expires_at > ?',
     );
     this.#countTenant = db.prepare('SELECT count(*) AS n FROM bindings WHERE tenant = ? AND expires_at > ?');
     this.#countByTenant = db.prepare(
