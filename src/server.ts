@@ -61,7 +61,6 @@ import type { SharedStoreCounters } from './state/index.ts';
 import {
   AccStore,
   AddressStore,
-  andThen,
   DEFAULT_REGISTRAR,
   DEFAULT_SWEEP_INTERVAL_S,
   DialogStore,
@@ -73,6 +72,8 @@ import {
   PikeStore,
   SubscriberStore,
   SWEEP_BATCH,
+  SWEEP_MAX_BATCHES,
+  sweepExpired,
 } from './state/index.ts';
 import { createTrace } from './trace/index.ts';
 import { DEFAULT_LIMITS, type LocalAddress, TlsContexts, Transport } from './transport/index.ts';
@@ -328,9 +329,12 @@ export async function startServer(
   const bindings = location;
   const sweepEvery = (config.registrar?.sweep_interval_s ?? DEFAULT_SWEEP_INTERVAL_S) * 1000;
   const sweeper = timers.interval('location-sweep', sweepEvery, () => {
-    andThen(bindings.sweep(SWEEP_BATCH), (swept) => {
-      if (swept > 0) stateLog.debug({ swept }, 'location: expired bindings removed');
-    });
+    void sweepExpired(bindings, SWEEP_BATCH, SWEEP_MAX_BATCHES).then(
+      (swept) => {
+        if (swept > 0) stateLog.debug({ swept }, 'location: expired bindings removed');
+      },
+      (error) => stateLog.error({ err: error }, 'location: the sweep failed'),
+    );
   });
   stops.add('location sweep', () => sweeper.cancel());
   stateLog.info({ where: bindings.where }, 'location store open');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Binding, LocationStore } from '../../src/state/index.ts';
+import { type Binding, LocationStore, sweepExpired } from '../../src/state/index.ts';
 
 const opened: LocationStore[] = [];
 const dirs: string[] = [];
@@ -154,6 +154,27 @@ describe('LocationStore', () => {
     expect(s.sweep(4)).toBe(4);
     expect(s.sweep(4)).toBe(2);
     expect(s.sweep(4)).toBe(0);
+    expect(s.count('a')).toBe(1);
+  });
+
+  it('a sweep pass drains the expired bindings batch after batch, up to its bound of batches', async () => {
+    const clock = { t: 1_000_000 };
+    const s = open(undefined, clock);
+    const many = { maxContacts: 10, maxBindings: 10_000 };
+    for (let i = 0; i < 25; i++)
+      s.apply('a', 'location', `u${i}@x`, { remove: [], put: [binding(`sip:u${i}@1`, clock.t)] }, many);
+    s.apply(
+      'a',
+      'location',
+      'keep@x',
+      { remove: [], put: [binding('sip:k@1', clock.t, { expiresAt: clock.t + 1e9 })] },
+      many,
+    );
+    clock.t += 60_000;
+    // Bounded: two batches of 10, the rest left for the next pass.
+    expect(await sweepExpired(s, 10, 2)).toBe(20);
+    expect(await sweepExpired(s, 10, 100)).toBe(5);
+    expect(await sweepExpired(s, 10, 100)).toBe(0);
     expect(s.count('a')).toBe(1);
   });
 
