@@ -55,12 +55,12 @@ import { replyTarget } from './router/reply-target.ts';
 import { Router } from './router/router.ts';
 import { NgClient } from './rtpengine/index.ts';
 import { checkBindings, ksrPackage, Linker, setV8Flags } from './runtime/index.ts';
+import { Stops } from './shutdown.ts';
 import { createResponse } from './sip/index.ts';
 import type { SharedStoreCounters } from './state/index.ts';
 import {
   AccStore,
   AddressStore,
-  andThen,
   DEFAULT_REGISTRAR,
   DEFAULT_SWEEP_INTERVAL_S,
   DialogStore,
@@ -72,6 +72,8 @@ import {
   PikeStore,
   SubscriberStore,
   SWEEP_BATCH,
+  SWEEP_MAX_BATCHES,
+  sweepExpired,
 } from './state/index.ts';
 import { createTrace } from './trace/index.ts';
 import { DEFAULT_LIMITS, type LocalAddress, TlsContexts, Transport } from './transport/index.ts';
@@ -94,6 +96,8 @@ export interface Server {
   /** What /metrics reads of this SIP stack (a worker thread sends its rows to the primary). */
   readonly metricSources: Omit<MetricSources, 'registry'>;
   close(): Promise<void>;
+  /** While close() runs: the stop step under way and those left (what a shutdown deadline reports). */
+  waitingFor(): readonly string[];
 }
 
 /**
@@ -118,13 +122,11 @@ export async function startServer(
     return err(`KSR tables do not match wit/ksr.wit: ${list}`);
   }
   // Stopped in reverse order on close() or when a later step fails.
-  const stops: (() => Promise<void>)[] = [];
+  const stops = new Stops(log.child({ layer: 'stop' }));
   // Every timer of the server is scheduled through this guard: a throwing callback is logged and counted,
   // never the end of the process (src/callback-guard.ts).
   const timers = new CallbackGuard(log.child({ layer: 'timers' }));
-  const stopAll = async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  };
+  const stopAll = () => stops.stopAll();
   const fail = async (error: string): Promise<Result<Server>> => {
     await stopAll();
     return err(error);
@@ -143,7 +145,7 @@ export async function startServer(
   const opened = worker === undefined ? await ModuleStore.open({ dir: config.data_dir }) : undefined;
   if (opened !== undefined && !opened.ok) return err(opened.error);
   const store = opened?.value.store;
-  if (store) stops.push(() => store.close());
+  if (store) stops.add('module store', () => store.close());
   const report = opened?.value.report ?? { sweptTemp: 0, orphans: 0, corrupt: [] };
   if (report.sweptTemp + report.orphans > 0) {
     storeLog.warn(
@@ -166,7 +168,7 @@ export async function startServer(
     const openedLocation = LocationStore.open({ dir: config.data_dir });
     if (!openedLocation.ok) return fail(openedLocation.error);
     const embedded = openedLocation.value;
-    stops.push(async () => embedded.close());
+    stops.add('location store', () => embedded.close());
     location = embedded;
   }
   const stateLog = log.child({ layer: 'state' });
@@ -177,7 +179,7 @@ export async function startServer(
   });
   if (!openedAddresses.ok) return fail(openedAddresses.error);
   const addresses = openedAddresses.value;
-  stops.push(async () => addresses.close());
+  stops.add('address store', () => addresses.close());
   const permissions = { store: addresses, denied: {} };
   // New addresses turn the generations over; the sweep frees a quiet server's memory.
   const pike = new PikeStore(pikeSettings(config.pike));
@@ -186,11 +188,11 @@ export async function startServer(
     relays.instances.length > 0
       ? { client: new NgClient(relays), failed: {} as Record<string, number> }
       : undefined;
-  if (rtpengine) stops.push(async () => rtpengine.client.close());
+  if (rtpengine) stops.add('rtpengine client', () => rtpengine.client.close());
   const pikeSweeper = timers.interval('pike-sweep', PIKE_SWEEP_INTERVAL_MS, () => {
     pike.sweep();
   });
-  stops.push(async () => pikeSweeper.cancel());
+  stops.add('pike sweep', () => pikeSweeper.cancel());
 
   // Subscribers and the nonce secret live beside the bindings; without a data dir, in memory.
   const authConfig = config.auth;
@@ -201,7 +203,7 @@ export async function startServer(
   });
   if (!openedSubscribers.ok) return fail(openedSubscribers.error);
   const subscribers = openedSubscribers.value;
-  stops.push(async () => subscribers.close());
+  stops.add('subscriber store', () => subscribers.close());
   const secretEnv = authConfig.secret_env;
   if (secretEnv !== undefined && !process.env[secretEnv])
     return fail(`auth.secret_env: the environment variable ${secretEnv} is not set`);
@@ -220,7 +222,7 @@ export async function startServer(
   const openedAcc = AccStore.open({ dir: config.data_dir, maxRowsPerTenant: config.acc.max_rows_per_tenant });
   if (!openedAcc.ok) return fail(openedAcc.error);
   const accStore = openedAcc.value;
-  stops.push(async () => accStore.close());
+  stops.add('accounting store', () => accStore.close());
   const accByTenant = new Map(config.tenants.map((t) => [t.name, accSettings(config.acc, t.acc)]));
   const accDefault = accSettings(config.acc, undefined);
   const acc: AccHost = { store: accStore, settings: (tenant) => accByTenant.get(tenant) ?? accDefault };
@@ -249,7 +251,7 @@ export async function startServer(
       timers,
     });
     const node = cluster;
-    stops.push(() => node.close());
+    stops.add('cluster connection', () => node.close());
     await cluster.seed();
   }
 
@@ -274,13 +276,13 @@ export async function startServer(
   const sharedFailures = sharedBreaker(sharing);
   const tenantNames = specs.map((spec) => spec.name);
   const dialogSharing = shareDialogCounts(sharing, dialogs, tenantNames);
-  if (dialogSharing) stops.push(async () => dialogSharing.cancel());
+  if (dialogSharing) stops.add('shared dialog counts', () => dialogSharing.cancel());
   const pikeSharing = sharePike(sharing, pike);
-  if (pikeSharing) stops.push(async () => pikeSharing.cancel());
+  if (pikeSharing) stops.add('shared pike', () => pikeSharing.cancel());
   const subscriberSharing = await shareSubscribers(sharing, subscribers, tenantNames);
-  if (subscriberSharing) stops.push(async () => subscriberSharing.close());
+  if (subscriberSharing) stops.add('shared subscribers', () => subscriberSharing.close());
   const addressSharing = await shareAddresses(sharing, addresses, tenantNames);
-  if (addressSharing) stops.push(async () => addressSharing.close());
+  if (addressSharing) stops.add('shared addresses', () => addressSharing.close());
   let registry: Registry | undefined;
   if (store !== undefined) {
     const opening = await openRegistry(config.compile, stops, {
@@ -296,6 +298,11 @@ export async function startServer(
       ...(sharedFailures && { sharedFailures }),
     });
     if (!opening.ok) return fail(opening.error);
+    // Redis is let go before the registry closes: a deploy or activation waiting for a Redis that stopped
+    // answering (no command timeout) holds the registry's lock, and the registry's close waits for it. The
+    // routes waiting for Redis answers have settled by then (stopped later in start order, earlier here).
+    const node = cluster;
+    if (node) stops.add('cluster connection (before the registry)', () => node.close());
     const opened = opening.value;
     registry = opened;
     storeLog.info({ where: store.where, tenants: opened.tenantNames }, 'registry open');
@@ -322,17 +329,20 @@ export async function startServer(
   const bindings = location;
   const sweepEvery = (config.registrar?.sweep_interval_s ?? DEFAULT_SWEEP_INTERVAL_S) * 1000;
   const sweeper = timers.interval('location-sweep', sweepEvery, () => {
-    andThen(bindings.sweep(SWEEP_BATCH), (swept) => {
-      if (swept > 0) stateLog.debug({ swept }, 'location: expired bindings removed');
-    });
+    void sweepExpired(bindings, SWEEP_BATCH, SWEEP_MAX_BATCHES).then(
+      (swept) => {
+        if (swept > 0) stateLog.debug({ swept }, 'location: expired bindings removed');
+      },
+      (error) => stateLog.error({ err: error }, 'location: the sweep failed'),
+    );
   });
-  stops.push(async () => sweeper.cancel());
+  stops.add('location sweep', () => sweeper.cancel());
   stateLog.info({ where: bindings.where }, 'location store open');
   // Destination sets: each tenant's config and admin-API rows (`dispatcher.db` beside the other stores).
   const openedDispatcher = DispatcherStore.open(config.data_dir);
   if (!openedDispatcher.ok) return fail(openedDispatcher.error);
   const dispatcherStore = openedDispatcher.value;
-  stops.push(async () => dispatcherStore.close());
+  stops.add('dispatcher store', () => dispatcherStore.close());
   const dispatcher = new Dispatcher({
     config: config.dispatcher,
     tenants: new Map(config.tenants.map((t) => [t.name, t.dispatcher])),
@@ -344,7 +354,7 @@ export async function startServer(
   const loadExpiry = timers.interval('dispatcher-load-expiry', DS_HASH_CHECK_INTERVAL_MS, () => {
     dispatcher.expireLoads();
   });
-  stops.push(async () => loadExpiry.cancel());
+  stops.add('dispatcher load expiry', () => loadExpiry.cancel());
   stateLog.info({ where: dispatcherStore.where }, 'dispatcher table open');
   let core: Router | undefined;
   let keepalive: NatKeepalive | undefined;
@@ -377,7 +387,7 @@ export async function startServer(
   });
   if (!started.ok) return fail(started.error);
   const transport = started.value;
-  stops.push(() => transport.close());
+  stops.add('transport', () => transport.close());
   const publicAddresses = transport.localAddresses.slice(0, config.listen.length);
   const replyPorts: ReplyPorts | undefined =
     worker === undefined ? undefined : replyPortsOf(transport.localAddresses, config.listen.length);
@@ -443,9 +453,9 @@ export async function startServer(
     maxPerTenant: config.dispatcher.max_pings_per_interval,
   });
   const probing = prober.start(timers);
-  if (probing) stops.push(async () => probing.cancel());
+  if (probing) stops.add('dispatcher probes', () => probing.cancel());
   const pinger = keepalive.start(timers);
-  if (pinger) stops.push(async () => pinger.cancel());
+  if (pinger) stops.add('nat keepalive', () => pinger.cancel());
   // The transport reports every message it writes; the router every message it takes (src/trace/).
   const traceLog = log.child({ layer: 'trace' });
   const traced = createTrace(config.trace, traceLog, {
@@ -453,7 +463,7 @@ export async function startServer(
     anyTenantDebug: Object.values(tenantLogLevels).some((level) => level === 'debug' || level === 'trace'),
   });
   transport.wireTap = traced.trace;
-  if (traced.hep) stops.push(async () => traced.hep?.close());
+  if (traced.hep) stops.add('hep client', () => traced.hep?.close());
   core = new Router({
     trace: traced.trace,
     transport,
@@ -512,7 +522,7 @@ export async function startServer(
   // Stopped before the transport: the routes waiting for a remote store's answer finish and send what they
   // decided (each wait is bounded by async_timeout_ms); routes started meanwhile are not waited for.
   const routing = core;
-  stops.push(() => routing.routesSettled());
+  stops.add('routes waiting for KSR answers', () => routing.routesSettled());
   for (const local of publicAddresses)
     log.info({ listen: `${local.proto}:${local.address}:${local.port}` }, 'listening');
   for (const local of replyPorts?.values() ?? [])
@@ -575,10 +585,19 @@ export async function startServer(
     });
     if (!startedAdmin.ok) return fail(startedAdmin.error);
     admin = startedAdmin.value;
-    stops.push(() => startedAdmin.value.close());
+    stops.add('admin API', () => startedAdmin.value.close());
   }
 
-  return ok({ transport, core, registry, selector, admin, metricSources, close: stopAll });
+  return ok({
+    transport,
+    core,
+    registry,
+    selector,
+    admin,
+    metricSources,
+    close: stopAll,
+    waitingFor: () => stops.waitingFor,
+  });
 }
 
 /** The private reply port of each shared UDP listener: the listeners after the configured ones, in order. */

@@ -5,12 +5,15 @@ import { loadConfig, validateConfig } from '../config/load.ts';
 import { workerCount } from '../config/workers-schema.ts';
 import { createLogger, LOG_FORMATS } from '../logger.ts';
 import type { Result } from '../result.ts';
+import { armShutdownDeadline } from '../shutdown.ts';
 import type { Transport } from '../transport/index.ts';
 
 /** One thread's server, or the primary of worker threads (no transport of its own). */
 interface Running {
   readonly transport?: Transport;
   close(): Promise<void>;
+  /** While close() runs: the stop step under way and those left. */
+  waitingFor(): readonly string[];
 }
 
 interface ServeOptions {
@@ -97,12 +100,16 @@ async function serve(opts: ServeOptions): Promise<number> {
     process.on('SIGHUP', () => void server.transport?.reloadTls());
     void crash.then(() => resolve(true));
   });
+  // A stop never outlasts its bound: a part waiting for something that will not come (a Redis that stopped
+  // answering) is named in the log, and the process exits anyway. After an uncaught exception the state the
+  // bug left may hang the stop: a shorter bound, and the bug's status.
+  const waitingFor = () => server.waitingFor();
   if (!crashed) {
+    armShutdownDeadline(config.shutdown_timeout_ms, log, waitingFor);
     await server.close();
     return 0;
   }
-  // Closing may itself hang on the state the bug left: bounded, then the exit is forced.
-  setTimeout(() => process.exit(EXIT_BUG), CRASH_CLOSE_MS).unref();
+  armShutdownDeadline(CRASH_CLOSE_MS, log, waitingFor, () => process.exit(EXIT_BUG));
   await server.close();
   return EXIT_BUG;
 }

@@ -39,6 +39,8 @@ export class ClusterConnection {
   };
   readonly #log: Logger;
   #readyOnce = false;
+  /** Set by close(): the connection's end is this node's stop, not Redis gone. */
+  #closing = false;
   #onReady: (() => void) | undefined;
 
   constructor(url: string, connectTimeoutMs: number, log: Logger) {
@@ -62,6 +64,7 @@ export class ClusterConnection {
     this.redis.on('close', () => {
       if (this.counters.redisUp === 1) {
         this.counters.redisUp = 0;
+        if (this.#closing) return;
         this.counters.disconnects++;
         this.#log.error(
           'cluster: Redis unreachable: deploys are refused, SIP traffic runs on the active versions',
@@ -98,7 +101,9 @@ export class ClusterConnection {
     });
   }
 
+  /** Ends both connections; the commands still waiting for Redis fail at once. Again: nothing more. */
   async close(): Promise<void> {
+    this.#closing = true;
     this.subscriber.disconnect();
     this.redis.disconnect();
   }

@@ -321,6 +321,11 @@ export const configSchema = z
     /** Log lines as JSON (`json`), human-readable (`pretty`), or `auto`: pretty when stdout is a terminal. */
     log_format: z.enum(['auto', 'json', 'pretty']).default('auto'),
     /**
+     * Longest a stop on SIGTERM/SIGINT may take, ms [10 000]: past it the server logs the stop step it was
+     * still waiting for (and what held the process open) and exits with status 75 (src/shutdown.ts).
+     */
+    shutdown_timeout_ms: z.number().int().min(100).max(600_000).default(10_000),
+    /**
      * Bounds on one SIP message, Kamailio's BUF_SIZE (src/sip/parse-limits.ts): `max_message_bytes` [65 535,
      * the most the transport receives] bounds a received message (larger: 513) and every script edit of the
      * request it routes or the reply it builds; `max_header_fields` [256] bounds the header fields of those

@@ -3,20 +3,21 @@
 // idle, src/registry/compiler.ts), then every tenant booted from the store. Both are closed by the
 // caller's `stops`, the registry before the compiler.
 import type { Result } from '../result.ts';
+import type { StopList } from '../shutdown.ts';
 import { type CompileSettings, compilerFor } from './compiler.ts';
 import { Registry, type RegistryOptions } from './registry.ts';
 
 export async function openRegistry(
   compile: CompileSettings | undefined,
-  stops: (() => Promise<void>)[],
+  stops: StopList,
   options: Omit<RegistryOptions, 'compiler'>,
 ): Promise<Result<Registry, string>> {
   const compiler = compilerFor(compile);
-  stops.push(() => compiler.close());
+  stops.add('compiler', () => compiler.close());
   const opening = await Registry.open({ ...options, compiler });
   if (opening.ok) {
     const registry = opening.value;
-    stops.push(() => registry.close());
+    stops.add('registry', () => registry.close());
   }
   return opening;
 }

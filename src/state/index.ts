@@ -57,7 +57,7 @@ export {
   parseIp,
   parsePrefix,
 } from './ip-prefix.ts';
-export { type Awaitable, andThen, type LocationBackend } from './location-backend.ts';
+export { type Awaitable, andThen, type LocationBackend, sweepExpired } from './location-backend.ts';
 export {
   type Binding,
   type BindingChanges,
@@ -97,6 +97,7 @@ export {
   DEFAULT_SWEEP_INTERVAL_S,
   type RegistrarSettings,
   SWEEP_BATCH,
+  SWEEP_MAX_BATCHES,
 } from './registrar-settings.ts';
 export {
   newCounters,

@@ -20,6 +20,31 @@ export function andThen<T, U>(value: Awaitable<T>, next: (v: T) => Awaitable<U>)
   return value instanceof Promise ? value.then(next) : next(value);
 }
 
+/**
+ * One pass of the periodic sweep: batches of `batch` expired bindings, the next one (after the event loop
+ * ran what waited) while a batch came back full, at most `maxBatches`; settles with how many were removed.
+ * Expired bindings are removed only here (reads skip them), so a pass drains them rather than one batch
+ * a period: Kamailio's usrloc timer removes every expired contact on each run.
+ */
+export function sweepExpired(backend: LocationBackend, batch: number, maxBatches: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let total = 0;
+    let batches = 0;
+    const step = () => {
+      try {
+        void Promise.resolve(backend.sweep(batch)).then((swept) => {
+          total += swept;
+          if (swept >= batch && ++batches < maxBatches) setImmediate(step);
+          else resolve(total);
+        }, reject);
+      } catch (error) {
+        reject(error);
+      }
+    };
+    step();
+  });
+}
+
 export interface LocationBackend {
   /** Where the bindings live, for log lines. */
   readonly where: string;

@@ -1,8 +1,9 @@
 // The location service (Kamailio's usrloc): bindings of an address-of-record to contacts, kept in SQLite
 // (`location.db` in the data dir, or an in-memory database without one). Every row is keyed by
 // (tenant, table, aor, contact): the tenant comes from the route context, never from the script, so no
-// lookup can reach another tenant's bindings. Expired bindings are never returned, are removed when their
-// AoR is read or written, and are swept in bounded batches (sweep()).
+// lookup can reach another tenant's bindings. Expired bindings are never returned nor counted (every read
+// filters on expires_at) and are removed only by the periodic sweep, in bounded batches (sweep()), as
+// Kamailio's usrloc timer does: a lookup is one indexed SELECT, no write on the message path.
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { err, ok, type Problem, type Result } from '../result.ts';
@@ -166,7 +167,6 @@ export class LocationStore implements LocationBackend {
   readonly now: Clock;
   readonly #db: DatabaseSync;
   readonly #select;
-  readonly #purgeAor;
   readonly #countAor;
   readonly #countTenant;
   readonly #countByTenant;
@@ -181,18 +181,17 @@ export class LocationStore implements LocationBackend {
     this.#db = db;
     this.where = where;
     this.now = now;
-    // Highest q first (unspecified last), then the newest refresh: the order lookup forks in.
+    // Highest q first (unspecified last), then the newest refresh: the order lookup forks in. `+expires_at`
+    // keeps the expiry out of index choice: the AoR's rows come by the primary key (tenant, tbl, aor); on
+    // `expires_at > ?` SQLite would take bindings_tenant and scan every live binding of the tenant per lookup.
     this.#select = db.prepare(
       `SELECT contact, q, expires_at, call_id, cseq, source, user_agent, updated_at, received, path, methods, cflags
        FROM bindings
-       WHERE tenant = ? AND tbl = ? AND aor = ? AND expires_at > ?
+       WHERE tenant = ? AND tbl = ? AND aor = ? AND +expires_at > ?
        ORDER BY coalesce(q, -1) DESC, updated_at DESC, contact`,
     );
-    this.#purgeAor = db.prepare(
-      'DELETE FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND expires_at <= ?',
-    );
     this.#countAor = db.prepare(
-      'SELECT count(*) AS n FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND expires_at > ?',
+      'SELECT count(*) AS n FROM bindings WHERE tenant = ? AND tbl = ? AND aor = ? AND +expires_at > ?',
     );
     this.#countTenant = db.prepare('SELECT count(*) AS n FROM bindings WHERE tenant = ? AND expires_at > ?');
     this.#countByTenant = db.prepare(
@@ -240,11 +239,9 @@ export class LocationStore implements LocationBackend {
     }
   }
 
-  /** The AoR's live bindings, best first; its expired ones are removed on the way. */
+  /** The AoR's live bindings, best first (its expired ones stay until the sweep, never returned). */
   bindings(tenant: string, table: string, aor: string): Binding[] {
-    const now = this.now();
-    this.#purgeAor.run(tenant, table, aor, now);
-    return (this.#select.all(tenant, table, aor, now) as unknown as Row[]).map(toBinding);
+    return (this.#select.all(tenant, table, aor, this.now()) as unknown as Row[]).map(toBinding);
   }
 
   /** Live bindings per tenant (metrics). */
@@ -272,7 +269,7 @@ export class LocationStore implements LocationBackend {
     const now = this.now();
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      this.#purgeAor.run(tenant, table, aor, now);
+      // An expired binding is not counted, and one REGISTER refreshes in place (the upsert).
       const before = (this.#countAor.get(tenant, table, aor, now) as { n: number }).n;
       for (const contact of changes.remove) this.#delete.run(tenant, table, aor, contact);
       for (const b of changes.put) {

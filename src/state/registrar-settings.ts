@@ -34,3 +34,5 @@ export const DEFAULT_REGISTRAR: RegistrarSettings = {
 /** Expired bindings are swept every this many seconds, at most SWEEP_BATCH at a time. */
 export const DEFAULT_SWEEP_INTERVAL_S = 60;
 export const SWEEP_BATCH = 1000;
+/** Batches one sweep pass may run (a pass yields to the event loop between them). */
+export const SWEEP_MAX_BATCHES = 100;

@@ -18,6 +18,7 @@ import { ManagedScript } from '../registry/managed-script.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Script } from '../router/script.ts';
 import { Linker } from '../runtime/index.ts';
+import { Stops } from '../shutdown.ts';
 import { loadAuthSecret, SubscriberStore } from '../state/index.ts';
 import type { FromWorker, SipWorkerData, ToWorker } from './messages.ts';
 import { mergeRows, THREAD_KEYS, type WorkerRows } from './metric-merge.ts';
@@ -36,6 +37,8 @@ export interface Threads {
   /** The SIP worker threads running now (a dead one is absent until its restart is ready). */
   workers(): readonly Worker[];
   close(): Promise<void>;
+  /** While close() runs: the stop step under way and those left. */
+  waitingFor(): readonly string[];
 }
 
 interface Slot {
@@ -44,10 +47,8 @@ interface Slot {
 }
 
 export async function startThreads(config: Config, log: Logger, count: number): Promise<Result<Threads>> {
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  };
+  const stops = new Stops(log.child({ layer: 'stop' }));
+  const stopAll = () => stops.stopAll();
   const fail = async (error: string): Promise<Result<Threads>> => {
     await stopAll();
     return err(error);
@@ -65,7 +66,7 @@ export async function startThreads(config: Config, log: Logger, count: number): 
   const opened = await ModuleStore.open({ dir: config.data_dir });
   if (!opened.ok) return err(opened.error);
   const { store } = opened.value;
-  stops.push(() => store.close());
+  stops.add('module store', () => store.close());
   // Made here before any worker starts, so that the workers read the same files rather than race to write.
   const pinKey = await loadPinKey(config.data_dir);
   if (!pinKey.ok) return fail(pinKey.error);
@@ -92,7 +93,7 @@ export async function startThreads(config: Config, log: Logger, count: number): 
   const release = async () => {
     for (const socket of holding.splice(0)) socket.close();
   };
-  stops.push(release);
+  stops.add('held UDP ports', release);
   const listen: string[] = [];
   for (const spec of config.listen) {
     const m = /^udp:(\[?)([^\]]*)\]?:(\d+)$/.exec(spec);
@@ -171,9 +172,9 @@ export async function startThreads(config: Config, log: Logger, count: number): 
     }
   };
   const unsubscribe = registry.subscribe(() => reconcile());
-  stops.push(async () => unsubscribe());
+  stops.add('registry subscription', () => unsubscribe());
   const reconciling = timers.interval('worker-views', RECONCILE_MS, reconcile);
-  stops.push(async () => reconciling.cancel());
+  stops.add('reconcile', () => reconciling.cancel());
 
   // ---- metrics ---------------------------------------------------------------------------------------
   let nextScrape = 0;
@@ -258,7 +259,7 @@ export async function startThreads(config: Config, log: Logger, count: number): 
         });
       });
     });
-  stops.push(async () => {
+  stops.add('SIP worker threads', async () => {
     closing = true;
     await Promise.all(
       slots.map(async (slot) => {
@@ -289,7 +290,7 @@ export async function startThreads(config: Config, log: Logger, count: number): 
     });
     if (!subscribers.ok) return fail(subscribers.error);
     const subscriberStore = subscribers.value;
-    stops.push(async () => subscriberStore.close());
+    stops.add('subscriber store', () => subscriberStore.close());
     // Imported only with [admin], as in src/server.ts.
     const { startAdmin } = await import('../admin/index.ts');
     const startedAdmin = await startAdmin({
@@ -301,8 +302,12 @@ export async function startThreads(config: Config, log: Logger, count: number): 
       log: log.child({ layer: 'admin' }),
     });
     if (!startedAdmin.ok) return fail(startedAdmin.error);
-    stops.push(() => startedAdmin.value.close());
+    stops.add('admin API', () => startedAdmin.value.close());
   }
   log.info({ workers: count }, 'SIP worker threads running');
-  return ok({ workers: () => slots.filter((s) => s.ready).map((s) => s.worker), close: stopAll });
+  return ok({
+    workers: () => slots.filter((s) => s.ready).map((s) => s.worker),
+    close: stopAll,
+    waitingFor: () => stops.waitingFor,
+  });
 }

@@ -12,6 +12,12 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
   restart(): Promise<void>;
+  /**
+   * Stops it answering without closing a connection (SIGSTOP): a Redis hung or cut off by the network, where
+   * a command sent waits for its answer rather than failing. thaw() (SIGCONT) lets it go on.
+   */
+  freeze(): void;
+  thaw(): void;
   /** Sends one command (inline protocol) and returns the raw answer. */
   command(...args: string[]): Promise<string>;
 }
@@ -36,6 +42,8 @@ export async function startRedis(): Promise<RedisServer> {
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
     running.kill('SIGTERM');
+    // A frozen one (freeze()) takes the SIGTERM once it runs again.
+    running.kill('SIGCONT');
     const kill = setTimeout(() => running.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(kill);
@@ -46,6 +54,8 @@ export async function startRedis(): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}/0`,
     stop,
     restart: start,
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
     command: (...args) => command(port, ...args),
   };
 }

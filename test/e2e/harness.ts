@@ -14,8 +14,23 @@ export interface ServerProcess {
   readonly ports: { udp?: number; tcp?: number; tls?: number; ws?: number; wss?: number };
   /** Every log line so far, parsed. */
   readonly lines: Record<string, unknown>[];
+  /** Settles when the process ended: its exit status, or the signal that ended it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, SIGKILL after STOP_KILL_MS; settles with its exit status (null when a signal ended it). */
   stop(): Promise<number | null>;
 }
+
+/**
+ * How long a server may take to stop on SIGTERM before the harness kills it: longer than the server's own
+ * shutdown deadline (shutdown_timeout_ms, 10 s by default), which logs what it was waiting for.
+ */
+const STOP_KILL_MS = 15_000;
+
+/** The servers started and not yet ended: killed when the test process exits, so none outlives a run. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /** Which kemi-wasm to start: this clone's by default, or an installed one (test/package). */
 export interface ServerCommand {
@@ -33,6 +48,13 @@ export async function startServerProcess(
     cwd: command.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
+  );
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
   const ports: ServerProcess['ports'] = {};
@@ -74,13 +96,19 @@ export async function startServerProcess(
     await stopProcess(child);
     throw err;
   }
-  return { pid: child.pid!, ports, lines, stop: () => stopProcess(child) };
+  return { pid: child.pid!, ports, lines, exited, stop: () => stopProcess(child) };
 }
 
 function stopProcess(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  // Ended already, by an exit or by a signal (a SIGKILL'd node: no 'exit' event comes again).
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    const kill = setTimeout(() => {
+      process.stderr.write(
+        `harness: server ${child.pid} still running ${STOP_KILL_MS} ms after SIGTERM: SIGKILL\n`,
+      );
+      child.kill('SIGKILL');
+    }, STOP_KILL_MS);
     child.once('exit', (code) => {
       clearTimeout(kill);
       resolve(code);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Binding, LocationStore } from '../../src/state/index.ts';
+import { type Binding, LocationStore, sweepExpired } from '../../src/state/index.ts';
 
 const opened: LocationStore[] = [];
 const dirs: string[] = [];
@@ -71,9 +71,17 @@ describe('LocationStore', () => {
     ]);
   });
 
-  it('never returns an expired binding and removes it when its AoR is read', () => {
+  it('never returns nor counts an expired binding; only the sweep removes it from location.db', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kemi-location-'));
+    dirs.push(dir);
     const clock = { t: 1_000_000 };
-    const s = open(undefined, clock);
+    const s = open(dir, clock);
+    const rows = () => {
+      const db = new DatabaseSync(join(dir, 'location.db'));
+      const n = (db.prepare('SELECT count(*) AS n FROM bindings').get() as { n: number }).n;
+      db.close();
+      return n;
+    };
     s.apply(
       'a',
       'location',
@@ -90,9 +98,36 @@ describe('LocationStore', () => {
     clock.t += 10_000;
     expect(s.bindings('a', 'location', 'bob@x').map((b) => b.contact)).toEqual(['sip:long@1']);
     expect(s.count('a')).toBe(1);
+    expect(s.countsByTenant()).toEqual({ a: 1 });
+    expect(s.pingBatch('a', 0, 10).map((p) => p.contact)).toEqual(['sip:long@1']);
+    // Read, yet still stored: a lookup writes nothing.
+    expect(rows()).toBe(2);
     clock.t += 90_000;
     expect(s.bindings('a', 'location', 'bob@x')).toEqual([]);
+    expect(s.count('a')).toBe(0);
+    expect(s.countsByTenant()).toEqual({});
+    expect(rows()).toBe(2);
+    expect(s.sweep()).toBe(2);
+    expect(rows()).toBe(0);
     expect(s.sweep()).toBe(0);
+  });
+
+  it('an expired binding does not count against max_contacts, and a REGISTER of its contact renews it', () => {
+    const clock = { t: 1_000_000 };
+    const s = open(undefined, clock);
+    const one = { maxContacts: 1, maxBindings: 100 };
+    const put = (contact: string) =>
+      s.apply('a', 'location', 'bob@x', { remove: [], put: [binding(contact, clock.t)] }, one);
+    expect(put('sip:old@1').ok).toBe(true);
+    clock.t += 60_000;
+    expect(put('sip:new@1').ok).toBe(true);
+    expect(s.bindings('a', 'location', 'bob@x').map((b) => b.contact)).toEqual(['sip:new@1']);
+    clock.t += 60_000;
+    expect(put('sip:new@1').ok).toBe(true);
+    expect(s.bindings('a', 'location', 'bob@x').map((b) => [b.contact, b.expiresAt])).toEqual([
+      ['sip:new@1', clock.t + 60_000],
+    ]);
+    expect(s.sweep()).toBe(1);
   });
 
   it('sweeps expired bindings of every tenant in bounded batches', () => {
@@ -119,6 +154,27 @@ describe('LocationStore', () => {
     expect(s.sweep(4)).toBe(4);
     expect(s.sweep(4)).toBe(2);
     expect(s.sweep(4)).toBe(0);
+    expect(s.count('a')).toBe(1);
+  });
+
+  it('a sweep pass drains the expired bindings batch after batch, up to its bound of batches', async () => {
+    const clock = { t: 1_000_000 };
+    const s = open(undefined, clock);
+    const many = { maxContacts: 10, maxBindings: 10_000 };
+    for (let i = 0; i < 25; i++)
+      s.apply('a', 'location', `u${i}@x`, { remove: [], put: [binding(`sip:u${i}@1`, clock.t)] }, many);
+    s.apply(
+      'a',
+      'location',
+      'keep@x',
+      { remove: [], put: [binding('sip:k@1', clock.t, { expiresAt: clock.t + 1e9 })] },
+      many,
+    );
+    clock.t += 60_000;
+    // Bounded: two batches of 10, the rest left for the next pass.
+    expect(await sweepExpired(s, 10, 2)).toBe(20);
+    expect(await sweepExpired(s, 10, 100)).toBe(5);
+    expect(await sweepExpired(s, 10, 100)).toBe(0);
     expect(s.count('a')).toBe(1);
   });
 
