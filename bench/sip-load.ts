@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SippUas } from '../fixtures/sipp-uas.ts';
 import { buildGuest } from '../src/builder/index.ts';
+import { descendantsNamed } from './lib/proc-usage.ts';
 import {
   AFTER_LADDER_SECONDS,
   COMPILE_EXIT_BOUND_SECONDS,
@@ -64,14 +65,25 @@ if (missing) {
 }
 
 // Bounded in time: past twice the planned duration (and a margin for start-up and builds), stop the
-// running system and leave; SIPp runs end by their own call counts and timeouts.
+// running system, the callee and the caller (each by its PID) and leave.
 let current: RunningSystem | undefined;
 let callee: SippUas | undefined;
+async function stopAll(): Promise<void> {
+  // The caller's SIPp (fixtures/sipp.ts runSipp) is this process's child: found by name, ended by PID.
+  for (const pid of descendantsNamed(process.pid, 'sipp')) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // ended meanwhile
+    }
+  }
+  await callee?.stop();
+  await current?.stop();
+}
 const watchdog = setTimeout(
   async () => {
     console.error(`bench/sip-load: over ${Math.round(plan.budgetSeconds * 2 + 180)} s, stopping`);
-    await callee?.stop();
-    await current?.stop();
+    await stopAll();
     process.exit(3);
   },
   (plan.budgetSeconds * 2 + 180) * 1000,
@@ -79,10 +91,21 @@ const watchdog = setTimeout(
 watchdog.unref();
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, async () => {
-    await callee?.stop();
-    await current?.stop();
+    await stopAll();
     process.exit(130);
   });
+
+/** The system's own words when calls failed (kemi-wasm logs at warn: a breaker, a deadline ...). */
+function showLog(system: RunningSystem): void {
+  const lines = system.takeLog().trim().split('\n').filter(Boolean);
+  if (lines.length > 0)
+    console.log(
+      `  its log, last lines:\n${lines
+        .slice(-8)
+        .map((l) => `    ${l.slice(0, 300)}`)
+        .join('\n')}`,
+    );
+}
 
 const started = performance.now();
 /** The load average before and after: other work on the machine weighs on the figures. */
@@ -178,11 +201,13 @@ async function ladderOf(
     system,
     plan.rates,
     stepSeconds,
-    (step) =>
+    (step) => {
       console.log(
         `  ladder ${step.rate} cps: ${step.successful}/${step.calls} calls, ${step.failed} failed, ` +
           `${figure(usPerCall(step))} µs CPU per call${step === done ? ' (the fixed-rate run)' : ''}`,
-      ),
+      );
+      if (!step.clean) showLog(system);
+    },
     done,
   );
   await callee.stop();
@@ -305,6 +330,7 @@ async function soakAll(soakPlan: NonNullable<typeof plan.soak>): Promise<void> {
               `${figure(usPerCall(m))} µs CPU per call; PSS ${last ? mb(last.pssKb) : '–'} ` +
               `(RSS sum ${last ? mb(last.rssKb) : '–'}); load ${loadAverage()}`,
           );
+          if (m.failed > 0) showLog(system);
         },
       });
       const answered = await callee.stop();

@@ -51,6 +51,17 @@ function parents(): Map<number, number> {
 /** The processes of a system: its main process and what it forked (taken once it runs). */
 export const processTree = (pid: number): number[] => descendants(pid, parents());
 
+/** The descendants of `pid` whose command (/proc/<pid>/comm) is `name`: the SIPp runs a bench started. */
+export function descendantsNamed(pid: number, name: string): number[] {
+  return processTree(pid).filter((p) => {
+    try {
+      return p !== pid && readFileSync(`/proc/${p}/comm`, 'latin1').trim() === name;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** The first field of /proc/<pid>/task/<tid>/schedstat: the task's time on a CPU, in ns. */
 export function parseSchedstat(text: string): number {
   return Number(text.slice(0, text.indexOf(' ')));

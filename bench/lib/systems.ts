@@ -23,6 +23,8 @@ export interface RunningSystem {
    * start-up compile) ends by itself `compile.idle_exit_s` after its last job. Kamailio keeps its children.
    */
   readonly childrenEnd: boolean;
+  /** What it wrote to stderr since the last call (the last 4000 characters): why calls failed. */
+  takeLog(): string;
   stop(): Promise<void>;
 }
 
@@ -125,8 +127,10 @@ async function started(
   childrenEnd: boolean,
 ): Promise<RunningSystem> {
   let stderr = '';
+  let unread = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
+    unread = (unread + d.toString()).slice(-4000);
   });
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`exited with ${code} before answering`))),
@@ -138,7 +142,12 @@ async function started(
     await stopChild(child);
     throw new Error(`${(e as Error).message}${stderr ? `: ${stderr}` : ''}`);
   }
-  return { pid: child.pid!, port, uasPort, childrenEnd, stop: () => stopChild(child) };
+  const takeLog = () => {
+    const text = unread;
+    unread = '';
+    return text;
+  };
+  return { pid: child.pid!, port, uasPort, childrenEnd, takeLog, stop: () => stopChild(child) };
 }
 
 export type KamailioRouting = 'native' | 'lua';
