@@ -21,6 +21,13 @@ export interface SystemFigures {
   calleeFailed: number;
   /** Highest clean rate of each ladder run. */
   readonly highestClean: number[];
+  /** CPU per call (µs) of each ladder run's first (lowest) rate, and of its highest clean rate. */
+  readonly lowestRateUsPerCall: number[];
+  readonly highestCleanUsPerCall: number[];
+  /** Each ladder run's CPU per call at its highest clean rate over that at its lowest rate. */
+  readonly flatness: number[];
+  /** CPU per second of the started system left alone (timers, wake-ups), ms. */
+  readonly idleCpuMsPerSecond: number[];
   readonly idle: Memory[];
   readonly peak: Memory[];
 }
@@ -36,14 +43,52 @@ export function emptyFigures(id: string, label: string): SystemFigures {
     callsFailed: 0,
     calleeFailed: 0,
     highestClean: [],
+    lowestRateUsPerCall: [],
+    highestCleanUsPerCall: [],
+    flatness: [],
+    idleCpuMsPerSecond: [],
     idle: [],
     peak: [],
   };
 }
 
+/** A ladder step as the flatness rows need it. */
+export interface LadderStep {
+  readonly rate: number;
+  readonly usPerCall: number;
+}
+
+/**
+ * Adds one ladder run's flatness figures: CPU per call at its first rate, at its highest clean rate, and
+ * their ratio. Nothing when not even the first rate was clean.
+ */
+export function addLadderRun(f: SystemFigures, steps: readonly LadderStep[], highestClean: number): void {
+  const lowest = steps[0];
+  const top = steps.find((s) => s.rate === highestClean);
+  if (lowest === undefined || top === undefined) return;
+  f.lowestRateUsPerCall.push(lowest.usPerCall);
+  f.highestCleanUsPerCall.push(top.usPerCall);
+  f.flatness.push(top.usPerCall / lowest.usPerCall);
+}
+
+/**
+ * Why CPU per call falls with the rate for every system, so that a reader does not take it for a gain: a
+ * cost per second whatever the load (timers: the idle row) and a cost per wake-up (at a low rate each
+ * datagram wakes the process from epoll with cold caches; at a high rate one wake-up reads several) are
+ * shared by more calls. A flatness above 1, cost rising with the rate, is what the aim forbids.
+ */
+export const FLATNESS_NOTE =
+  'Flatness is CPU per call at the highest clean rate over that at the lowest rate. It falls below 1 for ' +
+  'every system: what is spent per second whatever the load (timers; the idle CPU row: each ms/s adds ' +
+  '1000/rate µs to a call) and per wake-up (at a low rate every datagram wakes the process, with cold ' +
+  'caches; at a high rate one wake-up reads several) is shared by more calls as the rate rises. Compare ' +
+  'systems by it; a figure above 1, cost rising with the rate, is what the aim "CPU per call flat" forbids.';
+
 export interface TableOptions {
   /** The fixed call rate (calls/s) of the CPU-per-call row. */
   readonly rate: number;
+  /** The ladder's first (lowest) rate. */
+  readonly lowestRate: number;
   /** Seconds per step of the ladder. */
   readonly stepSeconds: number;
   /** The system the ratios divide by (Kamailio KEMI Lua), and those put over it. */
@@ -90,6 +135,30 @@ export function resultsTable(figures: readonly SystemFigures[], options: TableOp
       unit: 'cps',
       scale: 1,
       pick: (f) => f.highestClean,
+    },
+    {
+      name: `ladder: CPU per call at ${options.lowestRate} cps`,
+      unit: 'µs',
+      scale: 1,
+      pick: (f) => f.lowestRateUsPerCall,
+    },
+    {
+      name: 'ladder: CPU per call at the highest clean rate',
+      unit: 'µs',
+      scale: 1,
+      pick: (f) => f.highestCleanUsPerCall,
+    },
+    {
+      name: `flatness: CPU per call at the highest clean rate / at ${options.lowestRate} cps`,
+      unit: '',
+      scale: 1,
+      pick: (f) => f.flatness,
+    },
+    {
+      name: 'CPU at idle (timers), per second',
+      unit: 'ms',
+      scale: 1,
+      pick: (f) => f.idleCpuMsPerSecond,
     },
     {
       name: 'memory idle, PSS of all processes',

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../fixtures/sipp.ts';
+import { cpuMs, type Memory, memory, processTree } from './proc-usage.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -17,7 +18,50 @@ export interface RunningSystem {
   readonly port: number;
   /** Where it relays initial requests (PRIMARY): the UAS of the call workloads listens there. */
   readonly uasPort: number;
+  /**
+   * Its processes at rest are the main one alone: kemi-wasm, whose compile process (started for the
+   * start-up compile) ends by itself `compile.idle_exit_s` after its last job. Kamailio keeps its children.
+   */
+  readonly childrenEnd: boolean;
+  /** What it wrote to stderr since the last call (the last 4000 characters): why calls failed. */
+  takeLog(): string;
   stop(): Promise<void>;
+}
+
+export interface Idle {
+  readonly memory: Memory;
+  /** CPU per second of the system left alone for the idle seconds, ms. */
+  readonly cpuMsPerSecond: number;
+  /** How long the compile process took to end (kemi-wasm), ms; 0 for Kamailio. */
+  readonly waitedMs: number;
+  /** Processes in the tree when the memory was read. */
+  readonly processes: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The system at rest, as it runs in production between bursts: for kemi-wasm, once its compile process
+ * has ended (the process tree is the main process alone; bounded by `boundSeconds`, then an error), then
+ * left alone `seconds` more (CPU per second over them; V8 gives back start-up pages meanwhile).
+ */
+export async function idleOf(system: RunningSystem, seconds: number, boundSeconds: number): Promise<Idle> {
+  const since = performance.now();
+  if (system.childrenEnd) {
+    while (processTree(system.pid).length > 1) {
+      if (performance.now() - since > boundSeconds * 1000)
+        throw new Error(`its compile process did not end within ${boundSeconds} s`);
+      await sleep(100);
+    }
+  }
+  const waitedMs = performance.now() - since;
+  const pids = processTree(system.pid);
+  const before = cpuMs(pids);
+  const t = performance.now();
+  await sleep(seconds * 1000);
+  const cpuMsPerSecond = seconds > 0 ? ((cpuMs(pids) - before) * 1000) / (performance.now() - t) : Number.NaN;
+  const now = processTree(system.pid);
+  return { memory: memory(now), cpuMsPerSecond, waitedMs, processes: now.length };
 }
 
 /** A message when a tool the SIP benches run is not installed (null when all are). */
@@ -76,10 +120,17 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Waits for the proxy to answer; on failure stops it and says what it printed. */
-async function started(child: ChildProcess, port: number, uasPort: number): Promise<RunningSystem> {
+async function started(
+  child: ChildProcess,
+  port: number,
+  uasPort: number,
+  childrenEnd: boolean,
+): Promise<RunningSystem> {
   let stderr = '';
+  let unread = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
+    unread = (unread + d.toString()).slice(-4000);
   });
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`exited with ${code} before answering`))),
@@ -91,7 +142,12 @@ async function started(child: ChildProcess, port: number, uasPort: number): Prom
     await stopChild(child);
     throw new Error(`${(e as Error).message}${stderr ? `: ${stderr}` : ''}`);
   }
-  return { pid: child.pid!, port, uasPort, stop: () => stopChild(child) };
+  const takeLog = () => {
+    const text = unread;
+    unread = '';
+    return text;
+  };
+  return { pid: child.pid!, port, uasPort, childrenEnd, takeLog, stop: () => stopChild(child) };
 }
 
 export type KamailioRouting = 'native' | 'lua';
@@ -126,7 +182,25 @@ export async function startKamailio(
   const child = spawn('kamailio', ['-f', cfgFile, '-DD', '-E', '-x', 'tlsf', '-m', '256', '-M', '16'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  return started(child, port, uasPort);
+  return started(child, port, uasPort, false);
+}
+
+/** What `--entry` runs (sip-load-args.ts): the npm package's JavaScript, or a clone's sources. */
+export const KEMI_ENTRIES = {
+  package: {
+    script: 'dist/cli/main.js',
+    what: "the npm package (dist/ JavaScript built by scripts/build-package.ts, which the package's bin/kemi-wasm.js imports)",
+  },
+  clone: {
+    script: 'bin/kemi-wasm.js',
+    what: "a clone's TypeScript sources (bin/kemi-wasm.js runs src/ when present; Node strips the types)",
+  },
+} as const;
+
+/** Builds dist/ as `npm pack` does, for the `package` entry; throws when the build fails. */
+export function buildPackage(): void {
+  const built = spawnSync(process.execPath, [join(root, 'scripts/build-package.ts')], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('scripts/build-package.ts failed');
 }
 
 export interface KemiWasmOptions {
@@ -135,6 +209,10 @@ export interface KemiWasmOptions {
   /** TOML lines added to its [defines] table (e.g. `WITH_DIALOG = "1"`). */
   readonly defines?: readonly string[];
   readonly logLevel?: string;
+  /** `[compile] idle_exit_s`: how soon the compile process ends after the start-up compile. */
+  readonly compileIdleExitS?: number;
+  /** The script node runs (KEMI_ENTRIES); bin/kemi-wasm.js when absent. */
+  readonly entry?: keyof typeof KEMI_ENTRIES;
 }
 
 /** `kemi-wasm serve` running the component `module` (a proxy route) with PRIMARY set to the UAS port. */
@@ -149,6 +227,9 @@ export async function startKemiWasm(module: string, options: KemiWasmOptions = {
       `module = "${module}"`,
       `log_level = "${options.logLevel ?? 'warn'}"`,
       ...(options.toml ?? []),
+      ...(options.compileIdleExitS !== undefined
+        ? ['[compile]', `idle_exit_s = ${options.compileIdleExitS}`]
+        : []),
       '[defines]',
       `PRIMARY = "sip:127.0.0.1:${uasPort}"`,
       ...(options.defines ?? []),
@@ -160,10 +241,10 @@ export async function startKemiWasm(module: string, options: KemiWasmOptions = {
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, join(root, 'bin/kemi-wasm.js'), 'serve', '--config', config],
+    [...nodeArgs, join(root, KEMI_ENTRIES[options.entry ?? 'clone'].script), 'serve', '--config', config],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
-  return started(child, port, uasPort);
+  return started(child, port, uasPort, true);
 }

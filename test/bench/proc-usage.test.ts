@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
   cpuMs,
   descendants,
+  descendantsNamed,
   kbField,
   memory,
   parseMemory,
+  parseSchedstat,
   parseStat,
   processTree,
   sumMemory,
@@ -18,6 +21,12 @@ const STAT =
 describe('parseStat', () => {
   it('reads ppid and utime+stime after the command name, whatever it holds', () => {
     expect(parseStat(STAT)).toEqual({ ppid: 4200, ticks: 187 });
+  });
+});
+
+describe('parseSchedstat', () => {
+  it("reads the time on a CPU, in ns, from a task's schedstat line", () => {
+    expect(parseSchedstat('313821 61378 1\n')).toBe(313821);
   });
 });
 
@@ -79,5 +88,19 @@ describe('sampling this process from /proc', () => {
   it('counts nothing for a process that does not exist', () => {
     expect(cpuMs([2 ** 22 + 1])).toBe(0);
     expect(memory([2 ** 22 + 1])).toEqual({ rssKb: 0, pssKb: 0, shmemKb: 0 });
+  });
+
+  it('finds a child by its command name, as the bench finds the SIPp it started', async () => {
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve));
+      // exec of `sleep` follows the fork: wait until /proc/<pid>/comm says so.
+      for (let i = 0; i < 50 && !descendantsNamed(process.pid, 'sleep').includes(child.pid!); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(descendantsNamed(process.pid, 'sleep')).toContain(child.pid);
+      expect(descendantsNamed(process.pid, 'sipp')).not.toContain(child.pid);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

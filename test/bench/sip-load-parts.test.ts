@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSipLoadArgs } from '../../bench/lib/sip-load-args.ts';
-import { emptyFigures, resultsTable } from '../../bench/lib/sip-load-report.ts';
+import { addLadderRun, emptyFigures, resultsTable } from '../../bench/lib/sip-load-report.ts';
 import { sippRun } from '../../fixtures/sipp.ts';
 
 // The end of SIPp 3.6's output after a run that ended by its -timeout (OPTIONS at saturation): the
@@ -35,22 +35,60 @@ describe('SIPp final screen', () => {
 });
 
 describe('parseSipLoadArgs', () => {
-  it('runs all four systems by default, three repetitions, a six-step ladder', () => {
+  it('runs all four systems by default, three repetitions, a ladder from 100 cps, the packaged server', () => {
     const plan = parseSipLoadArgs([]);
     expect(plan.ok && plan.value).toMatchObject({
       systems: ['kamailio-native', 'kamailio-lua', 'kemi-as', 'kemi-rust'],
       reps: 3,
       rate: 500,
-      rates: [500, 1000, 1500, 2000, 3000, 4000],
+      rates: [100, 250, 500, 1000, 1500, 2000, 3000, 4000],
       kemiToml: [],
+      entry: 'package',
+      idleSeconds: 3,
     });
+    expect(plan.ok && plan.value.soak).toBeUndefined();
   });
 
-  it('--short plans fewer repetitions, shorter steps and a small ladder, within 2 minutes', () => {
+  it('--short plans fewer repetitions, shorter steps and a ladder from 100 cps, within 2 minutes', () => {
     const plan = parseSipLoadArgs(['--short']);
     if (!plan.ok) throw new Error(plan.error);
-    expect(plan.value).toMatchObject({ reps: 2, seconds: 2, stepSeconds: 2, rates: [500, 1000, 2000] });
+    expect(plan.value).toMatchObject({ reps: 2, seconds: 2, stepSeconds: 2, rates: [100, 500, 2000] });
     expect(plan.value.budgetSeconds).toBeLessThan(120);
+  });
+
+  it("--soak runs kemi-as and Kamailio KEMI Lua for 10 minutes at half a quick ladder's clean maximum", () => {
+    const plan = parseSipLoadArgs(['--soak']);
+    if (!plan.ok) throw new Error(plan.error);
+    expect(plan.value).toMatchObject({
+      systems: ['kemi-as', 'kamailio-lua'],
+      rates: [100, 250, 500, 1000, 1500, 2000, 3000, 4000],
+      stepSeconds: 5,
+      soak: { minutes: 10, sampleSeconds: 10 },
+    });
+    expect(plan.value.soak?.rate).toBeUndefined();
+    // Ten minutes each, the ladder and the wait after it: the watchdog's bound is twice this.
+    expect(plan.value.budgetSeconds).toBeGreaterThan(2 * 10 * 60 + 2 * 35);
+  });
+
+  it('--soak takes its minutes, a given rate (no ladder then) and other systems', () => {
+    const plan = parseSipLoadArgs([
+      '--soak',
+      '--soak-minutes',
+      '3',
+      '--soak-rate',
+      '750',
+      '--systems',
+      'kemi-as',
+    ]);
+    if (!plan.ok) throw new Error(plan.error);
+    expect(plan.value).toMatchObject({ systems: ['kemi-as'], soak: { minutes: 3, rate: 750 } });
+    expect(plan.value.budgetSeconds).toBeGreaterThanOrEqual(3 * 60);
+    expect(plan.value.budgetSeconds).toBeLessThan(3 * 60 + 35);
+  });
+
+  it('--entry clone runs the sources; --idle-seconds may be a fraction', () => {
+    const plan = parseSipLoadArgs(['--entry', 'clone', '--idle-seconds', '1.5']);
+    expect(plan.ok && plan.value).toMatchObject({ entry: 'clone', idleSeconds: 1.5 });
   });
 
   it('takes overrides after --short, and writes workers into the config only when given', () => {
@@ -84,6 +122,13 @@ describe('parseSipLoadArgs', () => {
       ['--reps', '1.5'],
       ['--workers', '0'],
       ['--reps'],
+      ['--entry', 'dist'],
+      ['--idle-seconds', '-1'],
+      ['--soak-minutes', '5'],
+      ['--soak-rate', '750'],
+      ['--soak', '--short'],
+      ['--soak', '--soak-minutes', '1'],
+      ['--soak', '--soak-rate', '0'],
     ]) {
       const plan = parseSipLoadArgs(args);
       expect(plan.ok, args.join(' ')).toBe(false);
@@ -98,6 +143,16 @@ describe('resultsTable', () => {
     lua.statelessRequestsPerSecond.push(36000);
     lua.callUsPerCall.push(200);
     lua.highestClean.push(1500);
+    addLadderRun(
+      lua,
+      [
+        { rate: 100, usPerCall: 400 },
+        { rate: 1500, usPerCall: 200 },
+        { rate: 2000, usPerCall: 190 },
+      ],
+      1500,
+    );
+    lua.idleCpuMsPerSecond.push(2, 4);
     lua.idle.push({ rssKb: 30 * 1024, pssKb: 20 * 1024, shmemKb: 3 * 1024 });
     const ours = emptyFigures('kemi-as', 'AS');
     ours.statelessUsPerRequest.push(40, 44);
@@ -105,8 +160,19 @@ describe('resultsTable', () => {
     ours.callUsPerCall.push(600);
     ours.callsFailed = 3;
     ours.highestClean.push(750);
+    addLadderRun(
+      ours,
+      [
+        { rate: 100, usPerCall: 800 },
+        { rate: 750, usPerCall: 1000 },
+      ],
+      750,
+    );
+    // Not even the first rate clean: no flatness from that run.
+    addLadderRun(ours, [{ rate: 100, usPerCall: 5000 }], 0);
     const table = resultsTable([lua, ours], {
       rate: 500,
+      lowestRate: 100,
       stepSeconds: 10,
       baseline: 'kamailio-lua',
       compared: ['kemi-as'],
@@ -131,12 +197,22 @@ describe('resultsTable', () => {
       '750 cps',
       '0.50x',
     ]);
+    expect(row('ladder: CPU per call at 100 cps')).toEqual(['400 µs', '800 µs', '2.00x']);
+    expect(row('ladder: CPU per call at the highest clean rate')).toEqual(['200 µs', '1000 µs', '5.00x']);
+    // Kamailio's cost falls with the rate (0.50), this one's rises (1.25): what the aim forbids.
+    expect(row('flatness: CPU per call at the highest clean rate / at 100 cps')).toEqual([
+      '0.50',
+      '1.25',
+      '2.50x',
+    ]);
+    expect(row('CPU at idle')).toEqual(['3.00 ms (2.00–4.00)', '–', '–']);
     expect(row('memory idle, PSS')).toEqual(['20.0 MB', '–', '–']);
   });
 
   it('has no ratio columns without the baseline', () => {
     const table = resultsTable([emptyFigures('kemi-as', 'AS')], {
       rate: 500,
+      lowestRate: 100,
       stepSeconds: 10,
       baseline: 'kamailio-lua',
       compared: ['kemi-as'],
