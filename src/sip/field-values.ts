@@ -38,6 +38,19 @@ export function elementValue<T>(field: HeaderField, index: number, parse: RangeP
   return slot === FAILED ? undefined : slot;
 }
 
+/**
+ * Gives element `index` of `field`, a field an edit has just made and no one has read yet, the value its
+ * caller already parsed it to, so the first read does not parse it again.
+ */
+export function presetElement<T>(field: HeaderField, index: number, value: T): void {
+  let slots = field.parsed as Slot<T>[] | undefined;
+  if (slots === undefined) {
+    slots = [];
+    field.parsed = slots;
+  }
+  slots[index] = value;
+}
+
 /** The 1*DIGIT value of a field, or -1. */
 export function digitsOf(field: HeaderField): number {
   return field.folded

@@ -23,7 +23,7 @@ import {
   replaceAll,
   topVia,
 } from './field-list.ts';
-import { digitsOf, elementValue, type RangeParser, slotValue } from './field-values.ts';
+import { digitsOf, elementValue, presetElement, type RangeParser, slotValue } from './field-values.ts';
 import { HeaderField } from './header-field.ts';
 import { headerKey } from './header-names.ts';
 import { type NameAddr, parseNameAddrIn } from './name-addr.ts';
@@ -409,6 +409,24 @@ export abstract class SipMessage {
     const field = this.fieldList[i];
     const replacement = HeaderField.create(field.name, [value, ...field.elements.slice(1)].join(', '));
     return replacement !== undefined && this.commit(key, this.fieldList.with(i, replacement));
+  }
+
+  /**
+   * replaceFirstValue('Via', value) for a caller that knows what `value` parses to: `parse` reads it from
+   * the new field's text ([start, end) is the value there), so the check of the edit does not run the Via
+   * grammar again. `parse` must give what parseViaIn gives (via-received.ts, tested against it); undefined
+   * leaves the value to parseViaIn.
+   */
+  replaceTopVia(value: string, parse: RangeParser<Via>): boolean {
+    const i = this.fieldList.findIndex((f) => f.key === 'via' && f.elementCount > 0);
+    if (i < 0) return false;
+    const field = this.fieldList[i];
+    if (field.elementCount > 1) return this.replaceFirstValue('Via', value);
+    const replacement = HeaderField.create(field.name, value);
+    if (replacement === undefined) return false;
+    const via = parse(replacement.source, replacement.valueStart, replacement.valueEnd);
+    if (via !== undefined) presetElement(replacement, 0, via);
+    return this.commit('via', this.fieldList.with(i, replacement));
   }
 
   /** Adds a Via value on top (RFC 3261 16.6 step 8), as a new field before the first Via. */

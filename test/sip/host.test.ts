@@ -12,6 +12,8 @@ describe('isHost (RFC 3261 25.1)', () => {
     '[::1]',
     '[2001:db8::1]',
     'EXAMPLE.COM',
+    'a.b.',
+    '1.2.3.example',
   ])('accepts %s', (text) => {
     expect(isHost(text)).toBe(true);
   });
@@ -31,6 +33,10 @@ describe('isHost (RFC 3261 25.1)', () => {
     '[]',
     'ex_ample.com',
     'a b',
+    'example.com-',
+    'example.-com.',
+    'a.1.',
+    'a..',
   ])('rejects %j', (text) => {
     expect(isHost(text)).toBe(false);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Via } from '../../src/sip/via.ts';
 import { addReceived } from '../../src/sip/via-received.ts';
 import { parsedRequest, request } from './fixtures.ts';
 
@@ -69,5 +70,45 @@ describe('addReceived (RFC 3261 18.2.1, RFC 3581 4)', () => {
     expect(m.getFieldValues('Via')).toEqual([
       'SIP/2.0/UDP a.example.com;branch=z9hG4bK1;received=192.0.2.1, SIP/2.0/UDP b.example.com;branch=z9hG4bK2',
     ]);
+  });
+
+  // addReceived gives the rewritten Via the value it knows rather than parsing it again: that value must be
+  // what parsing the written message gives.
+  it('leaves the top Via reading as the written message parses', () => {
+    const fields = (via: Via) => ({ ...via, params: [...via.params] });
+    const vias = [
+      'SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK1',
+      'SIP/2.0/UDP 192.0.2.9:5060;rport;branch=z9hG4bK1',
+      'SIP/2.0/tcp 192.0.2.9:5060 ; RPORT ; Branch=z9hG4bK1 ; received=10.0.0.1;maddr=224.0.0.1;ttl=16',
+      'SIP / 2.0 / UDP [2001:db8::1]:5070;branch=z9hG4bK1;branch=z9hG4bK2;x="a, b";flag;rport=7',
+      'SIP/3.0/SCTP host.example.com.;rport;RPORT=5;branch=z9hG4bK1',
+    ];
+    const sources = [
+      { address: '198.51.100.7', port: 61000 },
+      { address: '2001:db8::7', port: 0 },
+      { address: '::ffff:192.0.2.9', port: 65535 },
+    ];
+    let checked = 0;
+    for (const via of vias) {
+      for (const source of sources) {
+        for (const force of [false, true]) {
+          const m = withVia(via);
+          const changed = addReceived(m, source, force);
+          const reparsed = parsedRequest(m.toString());
+          expect(fields(m.via)).toEqual(fields(reparsed.via));
+          expect(m.via.params.get('received')).toBe(changed ? source.address : m.via.received);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(30);
+  });
+
+  it('refuses a source that would make the Via malformed, and leaves the message as it was', () => {
+    const m = withVia('SIP/2.0/UDP 192.0.2.9:5060;rport;branch=z9hG4bK1');
+    const before = m.toString();
+    expect(addReceived(m, { address: '192.0.2.1', port: 70000 })).toBe(false);
+    expect(addReceived(m, { address: 'not an address', port: 5060 })).toBe(false);
+    expect(m.toString()).toBe(before);
   });
 });
