@@ -411,6 +411,24 @@ export abstract class SipMessage {
     return replacement !== undefined && this.commit(key, this.fieldList.with(i, replacement));
   }
 
+  /**
+   * replaceFirstValue('Via', value) where the caller knows what parseViaIn reads from `value` (`via`): kept as
+   * the new field's parse, so neither the edit's check nor a later reader parses it again (addReceived, on
+   * every request received).
+   */
+  replaceTopVia(value: string, via: Via): boolean {
+    const i = this.fieldList.findIndex((f) => f.key === 'via' && f.elementCount > 0);
+    if (i < 0) return false;
+    const field = this.fieldList[i];
+    const rest = field.elementCount === 1 ? '' : `, ${field.elements.slice(1).join(', ')}`;
+    const replacement = HeaderField.create(field.name, value + rest);
+    if (replacement === undefined) return false;
+    // Only when the new field's first element is `value` itself, as it lies in the field's text.
+    const ranges = replacement.ranges;
+    if (ranges[1] - ranges[0] === value.length) replacement.parsed = [via];
+    return this.commit('via', this.fieldList.with(i, replacement));
+  }
+
   /** Adds a Via value on top (RFC 3261 16.6 step 8), as a new field before the first Via. */
   pushVia(value: string): boolean {
     const i = this.indexOf('via', 0);
