@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { SipRequest } from '../sip/index.ts';
 
 const PREFIX = randomBytes(4).toString('hex');
+/** What every tag of this process starts with. */
+const TAG_START = `${PREFIX}.`;
 
 /** FNV-1a, 32 bits, of `text` continuing from `hash`: cheap and well spread for short strings. */
 function fnv1a(hash: number, text: string): number {
@@ -14,7 +16,7 @@ function fnv1a(hash: number, text: string): number {
 
 /** True for a tag this process minted: an ACK carrying it acknowledges a reply of ours. */
 export function isLocalTag(tag: string | undefined): boolean {
-  return tag?.startsWith(`${PREFIX}.`) === true;
+  return tag?.startsWith(TAG_START) === true;
 }
 
 export function localToTag(request: SipRequest): string {
@@ -24,5 +26,16 @@ export function localToTag(request: SipRequest): string {
   hash = fnv1a(hash, request.from?.tag ?? '');
   hash = fnv1a(hash, '\n');
   hash = fnv1a(hash, request.via.branch ?? '');
-  return `${PREFIX}.${(hash >>> 0).toString(16)}`;
+  return TAG_START + hex32(hash);
+}
+
+/**
+ * `(hash >>> 0).toString(16)`, written from the two 16-bit halves: an unsigned value past 2^31 is no small
+ * integer, and V8 formats such a number in radix 16 by its slow double path (~0.3 µs, a tenth of what the
+ * whole sl reply costs); each half is a small integer.
+ */
+function hex32(hash: number): string {
+  const high = hash >>> 16;
+  const low = (hash & 0xffff).toString(16);
+  return high === 0 ? low : high.toString(16) + low.padStart(4, '0');
 }

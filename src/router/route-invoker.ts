@@ -13,6 +13,10 @@
 // such a script they run on its synchronous runner, where a KSR call that would wait gets its failure value
 // (counted in ksrTimeouts). While a suspended route waits, it is not "running" for the deferral above: only
 // the stretches where its guest code runs are (SuspendingRunner.segments).
+
+// The module's `performance`, not the global: the global is a lazy accessor that runs a receiver check on
+// every read, and the clock is read on every invocation and KSR call.
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { hostLog } from '../kemi/host-log.ts';
 import { RouteContext, type RouteHost, type RouteKind } from '../kemi/index.ts';

@@ -3,6 +3,10 @@
 // compiled once per function with `new Function`. Per instance, the factory closes over the Store and the
 // table's implementation. Strings are byte strings: guest bytes become one char each (latin1), and back.
 // Cold paths (limits, faults) live in `helpers` so the generated bodies stay small enough to inline.
+
+// The module's `performance`, not the global: the global is a lazy accessor that runs a receiver check on
+// every read, and the clock is read on every invocation and KSR call.
+import { performance } from 'node:perf_hooks';
 import { optionPayloadOffset, returnArea } from './canonical-abi.ts';
 import { HostLimitError } from './limits.ts';
 import type { Context, Store } from './store.ts';

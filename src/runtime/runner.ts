@@ -1,6 +1,10 @@
 // Runs a compiled module's routes: one instance reused across invocations; each invocation binds the
 // context, opens the budgets and returns an outcome value. A failed invocation discards the instance and
 // the next one gets a fresh instance made from the compiled module (a trap may leave guest state corrupt).
+
+// The module's `performance`, not the global: the global is a lazy accessor that runs a receiver check on
+// every read, and the clock is read on every invocation and KSR call.
+import { performance } from 'node:perf_hooks';
 import { err, OK, ok, type Result } from '../result.ts';
 import type { CompiledModule } from './engine.ts';
 import { isStackOverflow } from './fast-binding.ts';

@@ -1,6 +1,10 @@
 // The host state of one instance, as wasmtime's Store: the context bound for the current invocation, the
 // invocation's budgets and counters, the fuel globals, and cached views of guest memory. Host functions close
 // over it; fields are plain and public because generated code reads them on the hot path.
+
+// The module's `performance`, not the global: the global is a lazy accessor that runs a receiver check on
+// every read, and the clock is read on every invocation and KSR call.
+import { performance } from 'node:perf_hooks';
 import type { KsrFunction } from '../kemi/define.ts';
 import { HostLimitError, type InvocationLimits } from './limits.ts';
 

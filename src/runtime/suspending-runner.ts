@@ -14,6 +14,10 @@
 // a ~9.5 MiB engine image), the cold deadline on each new instance for the first message of each kind (the
 // warm kinds are the instance's, not the version's: every pooled instance compiles its paths anew), and an
 // instance past RETIRE_AT of the memory cap after a successful invocation is dropped, not pooled.
+
+// The module's `performance`, not the global: the global is a lazy accessor that runs a receiver check on
+// every read, and the clock is read on every invocation and KSR call.
+import { performance } from 'node:perf_hooks';
 import { err, OK, ok, type Result } from '../result.ts';
 import type { CompiledModule, FastModule } from './engine.ts';
 import { instantiateSuspending, type RouteName, type SuspendingInstance } from './instance.ts';
