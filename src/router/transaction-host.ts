@@ -436,7 +436,6 @@ export class TransactionHost implements TmHost {
     );
     const proto: Proto = hop.proto;
     inheritHold(ctx.request!, ack);
-    const log = ctx.log;
     // Sent once the route returns: a route that fails after relaying sends nothing.
     ctx.tm.afterRoute ??= [];
     const send = (address: string, port = hop.port) =>
@@ -453,7 +452,8 @@ export class TransactionHost implements TmHost {
           ? found.value.find((t) => t.proto === proto && isIP(t.host) === family)
           : undefined;
         if (to !== undefined) send(to.host, to.port);
-        else log.warn(`ACK not relayed: ${found.ok ? `no IPv${family} ${proto} target` : found.error}`);
+        // The route's logger is made here, when a line is written: made for every ACK, it was ~4 µs a call.
+        else ctx.log.warn(`ACK not relayed: ${found.ok ? `no IPv${family} ${proto} target` : found.error}`);
       });
     };
     ctx.tm.afterRoute.push(() => {

@@ -73,7 +73,7 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     if (status < 200) return this.respondProvisional(bytes);
     this.send(bytes);
     this.#finalStatus = status;
-    this.#finalToTag = response.to?.tag;
+    this.#finalToTag = ownCopy(response.to?.tag);
     const { clock, timers } = this.timing;
     if (status < 300) {
       this.enter('accepted');
@@ -160,4 +160,14 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     this.user.ackTimeout();
     this.terminate();
   }
+}
+
+/**
+ * `value` in a string of its own. A parsed value is a slice of its message's whole text, and V8 keeps the
+ * whole text for as long as the slice lives: the To tag of a forwarded 200 would hold that 200's text for
+ * the transaction's linger (timer L: wt_timer, 5 s), ~0.9 MB at 500 calls/s. Slicing the concatenation
+ * copies the short tag alone (its first character is dropped again).
+ */
+function ownCopy(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : ` ${value}`.slice(1);
 }

@@ -21,7 +21,7 @@ export function loopTag(request: SipRequest): string {
 
 /** The branch suffix carrying `tag`. */
 export function loopSuffix(tag: string): string {
-  return `.l${tag}`;
+  return ['.l', tag].join(''); // one flat string, kept by its transaction (see newBranchId)
 }
 
 /**
@@ -59,7 +59,7 @@ function loopHash(request: SipRequest, topVia: Via): string {
   mixPart(String(request.cseq.seq));
   mixValues(request.getFieldValues('Proxy-Require'));
   mixValues(request.getFieldValues('Proxy-Authorization'));
-  return hex32(laneA) + hex32(laneB);
+  return [hex32(laneA), hex32(laneB)].join('');
 }
 
 function mix(c: number): void {

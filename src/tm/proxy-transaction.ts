@@ -114,9 +114,11 @@ export class ProxyTransaction implements ServerTransactionUser {
     };
     this.#queue = new RelayQueue(() => this.log, env.logLimit);
     this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream);
+    // The closure keeps what it names for the transaction's life: the upstream, not the whole init.
+    const upstream = init.upstream;
     const transport = {
       reliable: init.source.proto !== 'udp',
-      send: (bytes: Buffer, done: SendDone) => env.send(init.upstream, bytes, done),
+      send: (bytes: Buffer, done: SendDone) => env.send(upstream, bytes, done),
     };
     const invite = init.request.method === 'INVITE';
     this.server = invite

@@ -14,7 +14,8 @@ export function serverKey(request: SipRequest, method: string = request.method):
   const branch = via.branch;
   if (branch?.startsWith(BRANCH_MAGIC_COOKIE)) {
     const port = via.port ?? (via.transport === 'TLS' ? 5061 : 5060);
-    return `${branch}${SEP}${via.host.toLowerCase()}:${port}${SEP}${own}`;
+    // Joined: one flat string for the table to hash and keep (concatenated, a tree of cons strings).
+    return [branch, SEP, via.host.toLowerCase(), ':', port, SEP, own].join('');
   }
   return [
     '2543',
@@ -48,7 +49,7 @@ export function serverMatches(
 
 /** The key of the client transaction that sent `branch` with `method`. */
 export function clientKey(branch: string, method: string): string {
-  return `${branch}${SEP}${method}`;
+  return [branch, SEP, method].join('');
 }
 
 /** The key of the client transaction `response` answers, or undefined without a branch. */

@@ -96,5 +96,5 @@ export class TransactionTable<S extends ServerEntry, C extends ClientEntry> {
 }
 
 function inviteKey(request: SipRequest): string {
-  return `${request.callId}\u0000${request.from?.tag ?? ''}\u0000${request.cseq.seq}`;
+  return [request.callId, request.from?.tag ?? '', request.cseq.seq].join('\u0000');
 }
