@@ -16,7 +16,14 @@ import { hostLog } from '../kemi/host-log.ts';
 import type { RouteContext, RouteHost, TmHost } from '../kemi/index.ts';
 import type { LogLimiter } from '../log-limit.ts';
 import { err, OK, ok, type Result } from '../result.ts';
-import { addReceived, heldUntil, inheritHold, type SipRequest, type SipResponse } from '../sip/index.ts';
+import {
+  addReceived,
+  heldUntil,
+  inheritHold,
+  pushOwnVia,
+  type SipRequest,
+  type SipResponse,
+} from '../sip/index.ts';
 import {
   type Clock,
   createTmCounters,
@@ -431,9 +438,8 @@ export class TransactionHost implements TmHost {
     const ack = ctx.request!.clone();
     if (target.uri !== ack.uri) ack.setUri(target.uri);
     if (!forwardMaxForwards(ack, ctx.tm.receivedMaxForwards)) return E_UNSPEC;
-    ack.pushVia(
-      `SIP/2.0/${(local.proto ?? hop.proto).toUpperCase()} ${hostPort(local.address, local.viaPort ?? local.port)};branch=${statelessBranchId(ack)}`,
-    );
+    const transport = (local.proto ?? hop.proto).toUpperCase();
+    pushOwnVia(ack, transport, local.address, local.viaPort ?? local.port, statelessBranchId(ack));
     const proto: Proto = hop.proto;
     inheritHold(ctx.request!, ack);
     // Sent once the route returns: a route that fails after relaying sends nothing.

@@ -23,6 +23,7 @@ export type { HeaderFieldView, HeaderPosition, NewHeader } from './message.ts';
 export { SipMessage } from './message.ts';
 export { heldUntil, holdMessage, inheritHold, type MessageEdit } from './message-hold.ts';
 export { formatNameAddr, type NameAddr, parseNameAddr } from './name-addr.ts';
+export { pushOwnVia } from './own-via.ts';
 export { formatParams, type Params } from './params.ts';
 export type { ParseError } from './parse-error.ts';
 export {

@@ -429,11 +429,17 @@ export abstract class SipMessage {
     return this.commit('via', this.fieldList.with(i, replacement));
   }
 
-  /** Adds a Via value on top (RFC 3261 16.6 step 8), as a new field before the first Via. */
-  pushVia(value: string): boolean {
+  /**
+   * Adds a Via value on top (RFC 3261 16.6 step 8), as a new field before the first Via. A caller that
+   * knows what `value` parses to passes `parse`, as to replaceTopVia (own-via.ts writes the proxy's Via so).
+   */
+  pushVia(value: string, parse?: RangeParser<Via>): boolean {
     const i = this.indexOf('via', 0);
     const field = HeaderField.create('Via', value);
-    return field !== undefined && this.commit('via', this.fieldList.toSpliced(Math.max(i, 0), 0, field));
+    if (field === undefined) return false;
+    const via = parse?.(field.source, field.valueStart, field.valueEnd);
+    if (via !== undefined) presetElement(field, 0, via);
+    return this.commit('via', this.fieldList.toSpliced(Math.max(i, 0), 0, field));
   }
 
   /**
@@ -550,16 +556,17 @@ export abstract class SipMessage {
   }
 }
 
-/** Inserts `items` into `list` at `at`, moving the fields after it once. */
+/**
+ * Inserts `items` into `list` at `at`, moving the fields after it once. A loop rather than copyWithin, which
+ * V8 runs as a generic element-by-element builtin: ~0.4 µs for one Record-Route before ten fields, 10x this.
+ */
 function insertInto(list: HeaderField[], at: number, items: readonly HeaderField[]): void {
-  if (at === list.length) {
-    for (const item of items) list.push(item);
-    return;
-  }
   const n = list.length;
-  list.length = n + items.length;
-  list.copyWithin(at + items.length, at, n);
-  for (let i = 0; i < items.length; i++) list[at + i] = items[i];
+  const k = items.length;
+  for (const item of items) list.push(item);
+  if (at === n) return;
+  for (let i = n - 1; i >= at; i--) list[i + k] = list[i];
+  for (let i = 0; i < k; i++) list[at + i] = items[i];
 }
 
 function parseRoute(text: string, start: number, end: number): NameAddr | undefined {

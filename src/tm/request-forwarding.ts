@@ -7,10 +7,11 @@
 // the transport differs.
 import { isIP } from 'node:net';
 import { err, ok } from '../result.ts';
+import { pushOwnVia } from '../sip/index.ts';
 import type { AddressTarget, Endpoint } from '../transport/index.ts';
 import { type Addressing, Branch } from './branch.ts';
 import { forwardMaxForwards } from './max-forwards.ts';
-import { allowedHop, hostPort, type NextHop } from './next-hop.ts';
+import { allowedHop, type NextHop } from './next-hop.ts';
 import type { BranchDraft, TransactionRoutes } from './proxy-environment.ts';
 import type { ProxyTransaction } from './proxy-transaction.ts';
 import { recordRouteValues } from './record-route.ts';
@@ -104,7 +105,7 @@ export function forwardBranch(
     }
     const id = tx.env.newBranch(tx.upstream, forwarding.branchSuffix);
     const via = (local.proto ?? to.proto).toUpperCase();
-    out.pushVia(`SIP/2.0/${via} ${hostPort(local.address, local.viaPort ?? local.port)};branch=${id}`);
+    pushOwnVia(out, via, local.address, local.viaPort ?? local.port, id);
     return ok({ request: out, target: targetOf(to, local.listener), id });
   };
   if (isIP(hop.host) === 0) return new Branch(tx, index, leg, hop, flags, { request, addressing });
