@@ -88,6 +88,13 @@ export function replyOverflow(ctx: RouteContext, fields: number, bytes: number):
   let size = REPLY_LINES_BYTES + replyHeaderBytes + bytes;
   const request = ctx.request;
   if (request) {
+    // The copied fields are some of the request's: when all of its fields would fit, so do they, and the
+    // passes by name are not needed (headerBytes is kept by the message, so this costs no pass once known).
+    if (
+      count + request.headerCount <= limits.maxHeaderFields &&
+      size + request.headerBytes + request.headerCount * COPIED_NAME_SLACK <= limits.maxMessageBytes
+    )
+      return undefined;
     for (const key of COPIED) {
       const copied = request.measure(key);
       count += copied.fields;

@@ -46,25 +46,70 @@ export function responseBytes(
   reason: string = reasonPhrase(status),
   options: ResponseOptions = {},
 ): Buffer {
-  const text = responseText(request, status, reason, options);
+  const copied = copiedFields(request);
+  const text = responseText(request, status, reason, options, copied);
   // parseMessage and the edits keep a Via on a request (message.ts `via`); checked all the same, as cheap.
-  const parse = (options.headers !== undefined && options.headers.length > 0) || !request.has('Via');
+  const parse = (options.headers !== undefined && options.headers.length > 0) || copied.vias === '';
   return parse ? parseResponse(text).toBuffer() : Buffer.from(text, 'latin1');
 }
 
-function responseText(request: SipRequest, status: number, reason: string, options: ResponseOptions): string {
+/** The lines RFC 3261 8.2.6 copies, read in one pass over the request's fields. */
+interface CopiedFields {
+  /** Every Via field as its own line ('' when there is none). */
+  vias: string;
+  /** The first value of each (undefined when absent: parseMessage and the edits keep one of each). */
+  from: string | undefined;
+  to: string | undefined;
+  callId: string | undefined;
+  cseq: string | undefined;
+}
+
+function copiedFields(request: SipRequest): CopiedFields {
+  const copied: CopiedFields = {
+    vias: '',
+    from: undefined,
+    to: undefined,
+    callId: undefined,
+    cseq: undefined,
+  };
+  for (const field of request.headerFields()) {
+    switch (field.key) {
+      case 'via':
+        copied.vias += `Via: ${field.value}\r\n`;
+        break;
+      case 'from':
+        copied.from ??= field.value;
+        break;
+      case 'to':
+        copied.to ??= field.value;
+        break;
+      case 'call-id':
+        copied.callId ??= field.value;
+        break;
+      case 'cseq':
+        copied.cseq ??= field.value;
+        break;
+    }
+  }
+  return copied;
+}
+
+function responseText(
+  request: SipRequest,
+  status: number,
+  reason: string,
+  options: ResponseOptions,
+  copied = copiedFields(request),
+): string {
   if (!Number.isInteger(status) || status < 100 || status > 699)
     throw new TypeError(`status ${status} is not 100 to 699`);
   if (/[\r\n\0]/.test(reason)) throw new TypeError('the reason phrase holds CR, LF or NUL');
-  let head = `SIP/2.0 ${status} ${reason}\r\n`;
-  for (const value of request.getFieldValues('Via')) head += `Via: ${value}\r\n`;
-  head += `From: ${request.getFieldValues('From')[0]}\r\n`;
-  let to = request.getFieldValues('To')[0];
+  let to = copied.to;
   if (options.toTag !== undefined && request.to?.tag === undefined) {
     if (!isToken(options.toTag)) throw new TypeError(`To tag "${options.toTag}" is not a token`);
     to += `;tag=${options.toTag}`;
   }
-  head += `To: ${to}\r\nCall-ID: ${request.callId}\r\nCSeq: ${request.getFieldValues('CSeq')[0]}\r\n`;
+  let head = `SIP/2.0 ${status} ${reason}\r\n${copied.vias}From: ${copied.from}\r\nTo: ${to}\r\nCall-ID: ${copied.callId}\r\nCSeq: ${copied.cseq}\r\n`;
   const timestamp = status === 100 ? request.get('Timestamp') : undefined;
   if (timestamp !== undefined) head += `Timestamp: ${timestamp}\r\n`;
   return head + composeTail(options.headers, options.body, options.contentType);

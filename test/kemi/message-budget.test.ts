@@ -115,6 +115,21 @@ describe('message limits on the reply being built', () => {
     expect(editsRefused).toEqual({ acme: 2 });
     expect(call(sl, 'sl-send-reply', ctx, 200, 'R'.repeat(100))).toBe(1);
   });
+
+  it('counts only the fields a reply copies: a request near the limits still gets its reply', () => {
+    // The request's own fields are over both limits; the reply copies five of them and fits.
+    const editsRefused: Record<string, number> = {};
+    const big = INVITE.replace('\r\n', `\r\nX-Big: ${'b'.repeat(1500)}\r\n${lines(30)}\r\n`);
+    const { ctx, sent } = contextFor(big, 'request', undefined, {
+      editLimits: { maxMessageBytes: 2000, maxHeaderFields: 40 },
+      editsRefused,
+    });
+    expect(ctx.msg.headerCount).toBeGreaterThan(40);
+    expect(ctx.msg.size).toBeGreaterThan(2000);
+    expect(call(sl, 'sl-send-reply', ctx, 200, 'OK')).toBe(1);
+    expect(sent).toHaveLength(1);
+    expect(editsRefused).toEqual({});
+  });
 });
 
 describe('message limits on the R-URI and what goes into Record-Route', () => {

@@ -119,6 +119,52 @@ describe('responseBytes', () => {
     );
   });
 
+  // The octets as written out by hand: compact names, Vias in two fields with others between them, one of
+  // them folded over two lines and holding two values, Timestamp copied into a 100.
+  it('writes the copied fields in their order, full names, values as read', () => {
+    const req = parsedRequest(
+      text([
+        'INVITE sip:bob@biloxi.example.com SIP/2.0',
+        'v: SIP/2.0/UDP a.example.com;branch=z9hG4bKa,',
+        '  SIP/2.0/TCP b.example.com;branch=z9hG4bKb',
+        'f: Alice <sip:alice@atlanta.example.com>;tag=1928301774',
+        'Max-Forwards: 70',
+        'VIA: SIP/2.0/UDP c.example.com;branch=z9hG4bKc',
+        't: Bob <sip:bob@biloxi.example.com>',
+        'i: a84b4c76e66710',
+        'CSeq: 314159 INVITE',
+        'Timestamp: 54 0.5',
+        'l: 0',
+      ]),
+    );
+    const head = [
+      'Via: SIP/2.0/UDP a.example.com;branch=z9hG4bKa, SIP/2.0/TCP b.example.com;branch=z9hG4bKb',
+      'Via: SIP/2.0/UDP c.example.com;branch=z9hG4bKc',
+      'From: Alice <sip:alice@atlanta.example.com>;tag=1928301774',
+    ];
+    expect(responseBytes(req, 100, 'Trying').toString('latin1')).toBe(
+      text([
+        'SIP/2.0 100 Trying',
+        ...head,
+        'To: Bob <sip:bob@biloxi.example.com>',
+        'Call-ID: a84b4c76e66710',
+        'CSeq: 314159 INVITE',
+        'Timestamp: 54 0.5',
+        'Content-Length: 0',
+      ]),
+    );
+    expect(responseBytes(req, 486, 'Busy Here', { toTag: 'x1' }).toString('latin1')).toBe(
+      text([
+        'SIP/2.0 486 Busy Here',
+        ...head,
+        'To: Bob <sip:bob@biloxi.example.com>;tag=x1',
+        'Call-ID: a84b4c76e66710',
+        'CSeq: 314159 INVITE',
+        'Content-Length: 0',
+      ]),
+    );
+  });
+
   it.each([
     ['a status out of range', () => responseBytes(parsedRequest(request()), 700)],
     ['a reason phrase with CRLF', () => responseBytes(parsedRequest(request()), 200, 'OK\r\nX: y')],
