@@ -201,12 +201,24 @@ const MSG_CHECKS: [bit: number, check: Check][] = [
   ],
 ];
 
+/**
+ * Whether `uri` (a From or To URI) parses. An initial request's To URI is most often its Request-URI, whose
+ * parse the request keeps (and the R-URI check and later readers use): the same text, the same answer.
+ */
+function parses(ctx: RouteContext, uri: string | undefined): boolean {
+  if (uri === undefined) return false;
+  const request = ctx.request;
+  return request !== undefined && uri === request.uri
+    ? request.parsedUri !== undefined
+    : parseUri(uri) !== undefined;
+}
+
 /** The URI checks by bit (sanity.c check_parse_uris): R-URI, From, To, Contact. */
 const URI_CHECKS: [bit: number, check: Check][] = [
   [1, requestOnly((ctx) => (ctx.request!.parsedUri ? undefined : fail(400, 'Bad Request URI')))],
-  [2, (ctx) => (parseUri(ctx.msg.from?.uri ?? '') ? undefined : fail(400, 'Invalid From Header'))],
+  [2, (ctx) => (parses(ctx, ctx.msg.from?.uri) ? undefined : fail(400, 'Invalid From Header'))],
   // Kamailio's reason phrase, as it spells it.
-  [4, (ctx) => (parseUri(ctx.msg.to?.uri ?? '') ? undefined : fail(400, 'Ivalid To Header'))],
+  [4, (ctx) => (parses(ctx, ctx.msg.to?.uri) ? undefined : fail(400, 'Ivalid To Header'))],
   [
     8,
     (ctx) => {

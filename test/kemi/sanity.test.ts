@@ -136,6 +136,29 @@ describe('sanity-check', () => {
     );
   });
 
+  // An initial request's To URI is often its R-URI: the To check then reads the R-URI's kept parse, and must
+  // answer as a parse of the To URI would, whether it is well-formed or not, and after the R-URI changed.
+  it('the To check when the To URI is the Request-URI', () => {
+    const same = (ruri: string) =>
+      contextFor(
+        INVITE.replace('INVITE sip:bob@example.com:5070;transport=udp;lr', `INVITE ${ruri}`).replace(
+          'To: Bob <sip:bob@example.com>',
+          `To: Bob <${ruri}>`,
+        ),
+      );
+    const good = same('sip:bob@example.com');
+    expect(call(sanity, 'sanity-check', good.ctx, 1024, 4)).toBe(1);
+    const bad = same('sip:bob@-bad-.example.com');
+    expect(call(sanity, 'sanity-check', bad.ctx, 1024, 4)).toBe(-1);
+    expect(bad.sent.map((s) => s.reason)).toEqual(['Ivalid To Header']);
+    const changed = same('sip:bob@-bad-.example.com');
+    expect(changed.ctx.request!.setUri('sip:bob@example.com')).toBe(true);
+    expect(call(sanity, 'sanity-check', changed.ctx, 1024, 4)).toBe(-1);
+    const fixed = same('sip:bob@example.com');
+    expect(fixed.ctx.request!.setUri('sip:bob@-bad-.example.com')).toBe(true);
+    expect(call(sanity, 'sanity-check', fixed.ctx, 1024, 4)).toBe(1);
+  });
+
   // sanity_mod.c: sanity_check is allowed in ONREPLY_ROUTE; sanity_reply never answers a reply.
   it('on a reply: the message checks run, the request-line ones do not, and nothing is sent', () => {
     const bad = REPLY.replace('Content-Length: 0', 'Expires: soon\r\nContent-Length: 0');

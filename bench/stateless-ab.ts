@@ -1,0 +1,121 @@
+// A/B of the host side of the stateless path without sockets or routes: another checkout's (A, e.g.
+// /work/main) against this one's (B), both loaded into this one process, rounds alternating A B B A ...,
+// CPU time (process.cpuUsage) per OPTIONS, medians. Each case is measured on a freshly parsed OPTIONS (the
+// route context made over it) and the parse alone is subtracted, so parsed-once caches start cold as they
+// do for a received request:
+// - sanity: KSR.sanity.sanity_check(17895, 7), the proxy example's checks;
+// - sl reply: sl_send_reply's checks (checkReply, with the reply-size estimate) and the 200 written.
+//   node_modules/.bin/node bench/stateless-ab.ts --base /work/main [--rounds 21]
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from './lib/stats.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const base = option('base');
+if (base === undefined) throw new Error('usage: stateless-ab.ts --base <checkout> [--rounds 21]');
+const ROUNDS = Number(option('rounds') ?? 21);
+const ITERATIONS = 50_000;
+const here = fileURLToPath(new URL('../', import.meta.url));
+
+const options = [
+  'OPTIONS sip:127.0.0.1:5060 SIP/2.0',
+  'Via: SIP/2.0/UDP 127.0.0.1:9;rport;branch=z9hG4bKbench1',
+  'Max-Forwards: 70',
+  'From: <sip:bench@127.0.0.1>;tag=bench',
+  'To: <sip:127.0.0.1:5060>',
+  'Call-ID: bench-1@127.0.0.1',
+  'CSeq: 1 OPTIONS',
+  'Content-Length: 0',
+  '',
+  '',
+].join('\r\n');
+const source = {
+  proto: 'udp',
+  remote: { address: '127.0.0.1', port: 9 },
+  local: { address: '127.0.0.1', port: 5060 },
+};
+
+let sink = 0;
+type Cases = Record<string, () => void>;
+
+async function casesOf(tree: string): Promise<{ cases: Cases; parseOnly: () => void }> {
+  const load = (path: string) => import(pathToFileURL(resolve(tree, path)).href);
+  const sip = await load('src/sip/index.ts');
+  const kemi = await load('src/kemi/index.ts');
+  const { sanity } = await load('src/kemi/sanity.ts');
+  const { checkReply } = await load('src/kemi/sl.ts');
+  const { silentLogger } = await load('src/logger.ts');
+  const host = {
+    slReply: () => true,
+    sendReply: () => true,
+    isMyself: () => true,
+    pvNames: new kemi.PvNames(),
+    regexes: new kemi.ScriptRegexes(),
+  };
+  const sanityCheck = sanity.functions.find((f: { name: string }) => f.name === 'sanity-check').impl;
+  const context = () =>
+    new kemi.RouteContext(
+      'request',
+      sip.parseMessage(options, { datagram: true }).value,
+      source,
+      host,
+      silentLogger,
+    );
+  return {
+    cases: {
+      sanity: () => {
+        sink += sanityCheck(context(), 17895, 7);
+      },
+      'sl reply': () => {
+        const ctx = context();
+        if (checkReply(ctx, 200, 'OK').ok)
+          sink += sip.responseBytes(ctx.request, 200, 'OK', { toTag: 'abc123' }).length;
+      },
+    },
+    parseOnly: () => {
+      sink += context().msg.headerCount;
+    },
+  };
+}
+
+/** CPU nanoseconds per call of `fn` over `n` calls. */
+function cpuPerCall(fn: () => void, n: number): number {
+  const start = process.cpuUsage();
+  for (let i = 0; i < n; i++) fn();
+  const used = process.cpuUsage(start);
+  return ((used.user + used.system) * 1000) / n;
+}
+
+const sides = [await casesOf(base), await casesOf(here)];
+const names = Object.keys(sides[0].cases);
+for (const side of sides) {
+  for (const name of names) for (let i = 0; i < 4 * ITERATIONS; i++) side.cases[name]();
+  for (let i = 0; i < 4 * ITERATIONS; i++) side.parseOnly();
+}
+const figures = sides.map(() => names.map((): number[] => []));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const s of round % 2 === 0 ? [0, 1] : [1, 0]) {
+    names.forEach((name, i) => {
+      const whole = cpuPerCall(sides[s].cases[name], ITERATIONS);
+      figures[s][i].push(whole - cpuPerCall(sides[s].parseOnly, ITERATIONS));
+    });
+  }
+}
+console.log(
+  `A = ${base}, B = ${here}; CPU ns per OPTIONS beyond its parse, median of ${ROUNDS} alternating rounds; load ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
+names.forEach((name, i) => {
+  const a = median(figures[0][i]);
+  const b = median(figures[1][i]);
+  console.log(
+    `${name.padEnd(12)} A ${a.toFixed(0).padStart(6)}   B ${b.toFixed(0).padStart(6)}   B/A ${(b / a).toFixed(2)}`,
+  );
+});
+if (sink === 0) console.log('unreachable');
