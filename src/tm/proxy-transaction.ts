@@ -76,7 +76,7 @@ export class ProxyTransaction implements ServerTransactionUser {
   #live = 0;
   readonly #lifetime: Timer;
   #log: Logger | undefined;
-  #makeLog: (() => Logger) | undefined;
+  #makeLog: ((tx: ProxyTransaction) => Logger) | undefined;
 
   /**
    * Makes the transaction and registers it for matching (retransmissions, ACK, CANCEL); undefined when a
@@ -308,7 +308,7 @@ export class ProxyTransaction implements ServerTransactionUser {
   /** The transaction's log (ProxyTransactionInit.log), made on first read. */
   get log(): Logger {
     if (this.#log === undefined) {
-      this.#log = this.#makeLog!();
+      this.#log = this.#makeLog!(this);
       this.#makeLog = undefined;
     }
     return this.#log;
