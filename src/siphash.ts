@@ -1,10 +1,11 @@
 // SipHash-2-4 (Aumasson and Bernstein, 2012): a keyed hash (PRF) with a 128-bit key and a 64-bit output,
 // made for MACs of short messages; the MAC of the branch ids (tm/branch-ids.ts). It replaced HMAC-SHA256
 // there (64 of its bits kept, so forging one is the same one guess in 2^64): HMAC pays two SHA-256
-// compressions (128 rounds over arrays) for a 30-byte message, SipHash 2 rounds per 8 bytes and 4 to
-// finish, here all in local variables, about 5x less work, and small enough to stay fast when called once
-// per transaction between other work. JavaScript has no 64-bit integers that cost nothing (BigInt
-// allocates), so each 64-bit word is two 32-bit halves. test/siphash.test.ts checks the reference vectors.
+// compressions (128 rounds over arrays) for a 25-byte message, SipHash 2 rounds per 8 bytes and 4 to
+// finish (10), here all in local variables: ~150-250 ns per MAC against ~1.6 µs (hot, micro-run), and
+// less code and data to bring back into the caches when it runs once per transaction between other work.
+// JavaScript has no 64-bit integers that cost nothing (BigInt allocates), so each 64-bit word is two
+// 32-bit halves. test/siphash.test.ts checks the reference vectors and a BigInt rendering of the paper.
 
 import { hex32 } from './hex-digits.ts';
 
