@@ -19,13 +19,13 @@ export class CallbackGuard {
 
   constructor(log: Logger) {
     this.#log = log;
-    this.clock = new TimerQueues({ run: (fire) => this.run('tm-timer', fire) });
+    this.clock = new TimerQueues({ run: (fire, arg) => this.run('tm-timer', fire, arg) });
   }
 
-  /** Runs `fn` now; a throw is counted and logged as `what`, never passed on. */
-  run(what: string, fn: () => void): void {
+  /** Runs `fn(arg)` now; a throw is counted and logged as `what`, never passed on. */
+  run<A = undefined>(what: string, fn: (arg: A) => void, arg?: A): void {
     try {
-      fn();
+      fn(arg as A);
     } catch (err) {
       this.errors.set(what, (this.errors.get(what) ?? 0) + 1);
       this.#log.error({ err, what }, 'callback threw: caught, the server goes on');

@@ -348,8 +348,7 @@ export class TransactionHost implements TmHost {
       receivedMaxForwards: ctx.tm.receivedMaxForwards,
       loopTag: ctx.tm.loopTag,
       recordRouteParams: this.#options.recordRouteParams(script, received),
-      // The request route's log (script and Call-ID bindings), made when the transaction first logs.
-      log: () => script.log.child({ callId: received.callId }),
+      log: transactionLog,
     });
     if (tx === undefined) {
       this.caps.release(script.tenant);
@@ -567,4 +566,12 @@ export class TransactionHost implements TmHost {
  */
 function requestRouteScript(ctx: RouteContext): Script | undefined {
   return ctx.kind === 'request' && ctx.tm.key !== undefined ? scriptOf(ctx) : undefined;
+}
+
+/**
+ * The log of a transaction made by #open: the request route's (script and Call-ID bindings), made when the
+ * transaction first logs. One function for every transaction (ProxyTransactionInit.log).
+ */
+function transactionLog(tx: ProxyTransaction): Logger {
+  return (tx.owner as Script).log.child({ callId: tx.request.callId });
 }

@@ -15,7 +15,7 @@ import type { NextHop } from './next-hop.ts';
 import { NonInviteClientTransaction } from './non-invite-client-transaction.ts';
 import type { ProxyClientEntry } from './proxy-environment.ts';
 import type { ProxyTransaction } from './proxy-transaction.ts';
-import type { ClientTransactionUser, TransactionTransport } from './transaction.ts';
+import { type ClientTransactionUser, TargetTransport, type TransactionTransport } from './transaction.ts';
 
 export interface BranchFinal {
   readonly status: number;
@@ -43,6 +43,24 @@ export interface UnaddressedBranch {
   readonly request: SipRequest;
   readonly addressing: Addressing;
   readonly targets?: NextHop[];
+}
+
+/**
+ * A client transaction of a branch (its request or its CANCEL) as the table keeps it: an object, not a
+ * closure with its context, for each one.
+ */
+class BranchEntry implements ProxyClientEntry {
+  readonly owner: ProxyTransaction;
+  readonly #client: NonInviteClientTransaction | InviteClientTransaction;
+
+  constructor(owner: ProxyTransaction, client: NonInviteClientTransaction | InviteClientTransaction) {
+    this.owner = owner;
+    this.#client = client;
+  }
+
+  receiveResponse(response: SipResponse, source: Source): void {
+    this.#client.receiveResponse(response, source);
+  }
 }
 
 export class Branch implements ClientTransactionUser {
@@ -73,7 +91,7 @@ export class Branch implements ClientTransactionUser {
   dropped = false;
   readonly #owner: ProxyTransaction;
   #client: InviteClientTransaction | NonInviteClientTransaction | undefined;
-  #entry: ProxyClientEntry | undefined;
+  #entry: BranchEntry | undefined;
   #cancel: NonInviteClientTransaction | undefined;
   /** Reason values of a CANCEL waiting for the first provisional response. */
   #cancelWanted: readonly string[] | undefined;
@@ -184,11 +202,7 @@ export class Branch implements ClientTransactionUser {
     this.#client = this.isInvite
       ? new InviteClientTransaction(this.request!, transport, this, timing, this.#owner.fr)
       : new NonInviteClientTransaction(this.request!, transport, this, timing, this.#owner.fr);
-    const client = this.#client;
-    this.#entry = {
-      owner: this.#owner,
-      receiveResponse: (response, source) => client.receiveResponse(response, source),
-    };
+    this.#entry = new BranchEntry(this.#owner, this.#client);
     env.table.addClient(this.id, this.method, this.#entry);
     env.counters.clientTransactions++;
     this.#owner.subtransactionStarted();
@@ -248,7 +262,7 @@ export class Branch implements ClientTransactionUser {
   restartTimerC(): void {
     if (this.#timerC === undefined) return;
     this.#timerC.cancel();
-    this.#timerC = this.#owner.env.timing.clock.schedule(this.#owner.frInv, this.#fireC);
+    this.#timerC = this.#owner.env.timing.clock.schedule(this.#owner.frInv, Branch.#fireC, this);
   }
 
   /**
@@ -278,7 +292,7 @@ export class Branch implements ClientTransactionUser {
     if (status < 200) {
       if (this.isInvite && this.final === undefined) {
         this.#timerC?.cancel();
-        this.#timerC = this.#owner.env.timing.clock.schedule(this.#owner.frInv, this.#fireC);
+        this.#timerC = this.#owner.env.timing.clock.schedule(this.#owner.frInv, Branch.#fireC, this);
       }
       if (this.#cancelWanted !== undefined) this.#sendCancel(this.#cancelWanted);
       if (this.final === undefined) {
@@ -343,9 +357,7 @@ export class Branch implements ClientTransactionUser {
   // ---- internals --------------------------------------------------------------------------------------------
 
   #transport(): TransactionTransport {
-    const send = this.#owner.env.send;
-    const target = this.target;
-    return { reliable: target.proto !== 'udp', send: (bytes, done) => send(target, bytes, done) };
+    return new TargetTransport(this.#owner.env, this.target, this.target.proto !== 'udp');
   }
 
   /** A timeout, or no answer to our CANCEL: 408, or 487 once the caller cancelled. */
@@ -358,24 +370,21 @@ export class Branch implements ClientTransactionUser {
     this.#owner.branchFinal(this);
   }
 
-  // Timer C (16.8): no final response long after a provisional one; give the branch up and cancel it.
-  readonly #fireC = (): void => {
-    this.#timerC = undefined;
-    if (this.final !== undefined) return;
-    this.#owner.env.counters.timeouts++;
-    this.#sendCancel([]);
-    this.#endLocally();
-  };
+  // Timer C (16.8): no final response long after a provisional one; give the branch up and cancel it. A
+  // static function scheduled with the branch (Clock.schedule), not a closure made for each branch.
+  static #fireC(branch: Branch): void {
+    branch.#timerC = undefined;
+    if (branch.final !== undefined) return;
+    branch.#owner.env.counters.timeouts++;
+    branch.#sendCancel([]);
+    branch.#endLocally();
+  }
 
   #sendCancel(reasons: readonly string[]): void {
     this.#cancelWanted = undefined;
     if (this.#cancel !== undefined || this.#client === undefined) return;
     const env = this.#owner.env;
     const client = this.#client;
-    const entry: ProxyClientEntry = {
-      owner: this.#owner,
-      receiveResponse: (response, source) => cancel.receiveResponse(response, source),
-    };
     const cancel: NonInviteClientTransaction = new NonInviteClientTransaction(
       createCancel(this.request!, reasons),
       this.#transport(),
@@ -396,6 +405,7 @@ export class Branch implements ClientTransactionUser {
       },
       env.timing,
     );
+    const entry = new BranchEntry(this.#owner, cancel);
     this.#cancel = cancel;
     env.table.addClient(this.id, 'CANCEL', entry);
     env.counters.cancelsSent++;

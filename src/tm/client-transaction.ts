@@ -43,9 +43,9 @@ export abstract class ClientTransaction<S extends string> extends Transaction<S,
     this.send(this.#bytes!);
     if (!this.transport.reliable) {
       this.#interval = timers.t1;
-      this.#retransmission = clock.schedule(this.#interval, this.#retransmit);
+      this.#retransmission = clock.schedule(this.#interval, ClientTransaction.#retransmit, this);
     }
-    this.#giveUp = clock.schedule(this.#timeout, this.#timedOut);
+    this.#giveUp = clock.schedule(this.#timeout, ClientTransaction.#timedOut, this);
   }
 
   /** Whether the request timers still matter in the current state. */
@@ -77,17 +77,19 @@ export abstract class ClientTransaction<S extends string> extends Transaction<S,
     this.terminate();
   }
 
-  readonly #retransmit = (): void => {
-    if (!this.sendingRequest || this.#bytes === undefined) return;
-    this.send(this.#bytes);
-    this.#interval = this.nextInterval(this.#interval);
-    this.#retransmission = this.timing.clock.schedule(this.#interval, this.#retransmit);
-  };
+  // Timers A/E and B/F: static functions scheduled with the transaction (Clock.schedule), not closures
+  // made for each transaction.
+  static #retransmit(tx: ClientTransaction<string>): void {
+    if (!tx.sendingRequest || tx.#bytes === undefined) return;
+    tx.send(tx.#bytes);
+    tx.#interval = tx.nextInterval(tx.#interval);
+    tx.#retransmission = tx.timing.clock.schedule(tx.#interval, ClientTransaction.#retransmit, tx);
+  }
 
-  readonly #timedOut = (): void => {
-    if (!this.sendingRequest) return;
-    this.stopRequestTimers();
-    this.user.timeout();
-    this.terminate();
-  };
+  static #timedOut(tx: ClientTransaction<string>): void {
+    if (!tx.sendingRequest) return;
+    tx.stopRequestTimers();
+    tx.user.timeout();
+    tx.terminate();
+  }
 }

@@ -9,15 +9,19 @@ export interface Timer {
 export interface Clock {
   /** Milliseconds on a monotonic scale. */
   now(): number;
-  /** Calls `fire` once after `delayMs`. */
-  schedule(delayMs: number, fire: () => void): Timer;
+  /**
+   * Calls `fire(arg)` once after `delayMs`. A function shared by every timer of a kind and the object it
+   * is for (a transaction), rather than a closure per timer: a transaction schedules several and keeps
+   * them while it lingers, and a closure is two objects (its context holds `this`).
+   */
+  schedule<A = undefined>(delayMs: number, fire: (arg: A) => void, arg?: A): Timer;
 }
 
 /** Node's timers; unref'd, so pending transaction timers never keep a stopping process alive. */
 export const systemClock: Clock = {
   now: () => performance.now(),
-  schedule(delayMs, fire) {
-    const handle = setTimeout(fire, delayMs);
+  schedule<A>(delayMs: number, fire: (arg: A) => void, arg?: A) {
+    const handle = setTimeout(fire, delayMs, arg as A);
     handle.unref();
     return { cancel: () => clearTimeout(handle) };
   },

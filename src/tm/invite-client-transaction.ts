@@ -6,6 +6,7 @@ import type { Source } from '../transport/index.ts';
 import { ClientTransaction, type ClientTransactionArgs } from './client-transaction.ts';
 import type { Timer } from './clock.ts';
 import { createAck } from './hop-by-hop.ts';
+import { Transaction } from './transaction.ts';
 
 export type InviteClientState = 'calling' | 'proceeding' | 'completed' | 'accepted' | 'terminated';
 
@@ -71,6 +72,6 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
   #linger(): void {
     if (this.state === 'terminated') return;
     if (this.transport.reliable && this.state === 'completed') this.terminate();
-    else this.#lingering = this.timing.clock.schedule(this.timing.timers.wait, () => this.terminate());
+    else this.#lingering = this.timing.clock.schedule(this.timing.timers.wait, Transaction.terminate, this);
   }
 }

@@ -84,13 +84,13 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
         linger = Math.max(linger, 64 * timers.t1);
         this.#startG();
       }
-      this.#lingering = clock.schedule(linger, () => this.terminate());
+      this.#lingering = clock.schedule(linger, Transaction.terminate, this);
       return true;
     }
     this.enter('completed');
     this.#last = bytes;
     this.#startG();
-    this.#timerH = clock.schedule(64 * timers.t1, () => this.#fireH());
+    this.#timerH = clock.schedule(64 * timers.t1, InviteServerTransaction.#fireH, this);
     return true;
   }
 
@@ -117,7 +117,7 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
         this.enter('confirmed');
         this.#last = undefined;
         if (this.transport.reliable) this.terminate();
-        else this.#lingering = this.timing.clock.schedule(this.timing.timers.t4, () => this.terminate()); // I
+        else this.#lingering = this.timing.clock.schedule(this.timing.timers.t4, Transaction.terminate, this); // I
       }
       return 'absorbed';
     }
@@ -131,7 +131,7 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     if (this.transport.reliable || timers.maxReplyRetransmissions <= 0) return;
     this.#intervalG = timers.t1;
     this.#retransmissionsG = 0;
-    this.#timerG = clock.schedule(this.#intervalG, () => this.#fireG());
+    this.#timerG = clock.schedule(this.#intervalG, InviteServerTransaction.#fireG, this);
   }
 
   protected override release(): void {
@@ -142,9 +142,18 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     this.#local2xx = undefined;
   }
 
-  // Timers G and H as methods, their closures made when scheduled: most INVITEs end with a forwarded 2xx,
-  // which runs neither, and a closure per transaction would be kept for nothing while it lingers.
-  #fireG(): void {
+  // Timers G and H: static functions scheduled with the transaction (Clock.schedule), no closure each.
+  static #fireG(tx: InviteServerTransaction): void {
+    tx.#retransmitG();
+  }
+
+  static #fireH(tx: InviteServerTransaction): void {
+    if (tx.state !== 'completed') return;
+    tx.user.ackTimeout();
+    tx.terminate();
+  }
+
+  #retransmitG(): void {
     const bytes =
       this.state === 'completed' ? this.#last : this.state === 'accepted' ? this.#local2xx : undefined;
     if (bytes === undefined) return;
@@ -152,13 +161,7 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     this.#timerG = undefined;
     if (++this.#retransmissionsG >= this.timing.timers.maxReplyRetransmissions) return;
     this.#intervalG = Math.min(2 * this.#intervalG, this.timing.timers.t2);
-    this.#timerG = this.timing.clock.schedule(this.#intervalG, () => this.#fireG());
-  }
-
-  #fireH(): void {
-    if (this.state !== 'completed') return;
-    this.user.ackTimeout();
-    this.terminate();
+    this.#timerG = this.timing.clock.schedule(this.#intervalG, InviteServerTransaction.#fireG, this);
   }
 }
 

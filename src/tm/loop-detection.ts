@@ -41,60 +41,39 @@ export function hasLooped(request: SipRequest, mine: (via: Via) => boolean): boo
   return false;
 }
 
-// The two lanes, mixed part by part (no array of parts, no joined or lower-cased copies: this runs for every
-// request a transaction is made for).
-let laneA = 0;
-let laneB = 0;
-
+// The parts are joined into one string and hashed in one loop. Joining copies them into a flat string;
+// read in place, each is a slice of its message's text, and V8 reads a sliced string's characters several
+// times slower: hashed part by part, a hash cost ~480 ns hot and ~2.0 µs with the caches cold, joined ~415
+// ns and ~1.8 µs (one-process alternating micro-run). The hash is the same.
 function loopHash(request: SipRequest, topVia: Via): string {
-  laneA = 0x811c9dc5;
-  laneB = 0x6a09e667;
-  mixPart(request.to?.tag ?? '');
-  mixPart(request.from?.tag ?? '');
-  mixPart(request.callId);
-  mixPart(request.uri);
-  mixLowerCase(topVia.host);
-  mixPart(topVia.port === undefined ? '' : String(topVia.port));
-  mixPart(topVia.branch ?? '');
-  mixPart(String(request.cseq.seq));
-  mixValues(request.getFieldValues('Proxy-Require'));
-  mixValues(request.getFieldValues('Proxy-Authorization'));
-  return [hex32(laneA), hex32(laneB)].join('');
-}
-
-function mix(c: number): void {
-  laneA = Math.imul(laneA ^ c, 0x01000193);
-  laneB = Math.imul(laneB ^ c, 0x5bd1e995);
-}
-
-/** The part's characters, then a line end. */
-function mixPart(part: string): void {
-  for (let i = 0; i < part.length; i++) mix(part.charCodeAt(i));
-  mix(10);
-}
-
-/** As mixPart(part.toLowerCase()). */
-function mixLowerCase(part: string): void {
-  for (let i = 0; i < part.length; i++) {
-    const c = part.charCodeAt(i);
-    if (c > 0x7f) {
-      mixPart(part.toLowerCase()); // lower-casing beyond ASCII is toLowerCase's
-      return;
-    }
+  const text = [
+    request.to?.tag ?? '',
+    request.from?.tag ?? '',
+    request.callId,
+    request.uri,
+    lowerCase(topVia.host),
+    topVia.port === undefined ? '' : topVia.port,
+    topVia.branch ?? '',
+    request.cseq.seq,
+    request.getFieldValues('Proxy-Require').join(','),
+    request.getFieldValues('Proxy-Authorization').join(','),
+    '', // every part ends with a line end
+  ].join('\n');
+  let a = 0x811c9dc5;
+  let b = 0x6a09e667;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
   }
-  for (let i = 0; i < part.length; i++) {
-    const c = part.charCodeAt(i);
-    mix(c >= 65 && c <= 90 ? c + 32 : c);
-  }
-  mix(10);
+  return hex32(a) + hex32(b);
 }
 
-/** As mixPart(values.join(',')). */
-function mixValues(values: readonly string[]): void {
-  for (let v = 0; v < values.length; v++) {
-    if (v > 0) mix(44);
-    const value = values[v];
-    for (let i = 0; i < value.length; i++) mix(value.charCodeAt(i));
+/** `host` lower-cased; itself when it has no upper-case letter (a host is mostly written so). */
+function lowerCase(host: string): string {
+  for (let i = 0; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 0x7f) return host.toLowerCase();
   }
-  mix(10);
+  return host;
 }

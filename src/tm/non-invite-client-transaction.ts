@@ -5,6 +5,7 @@ import type { SipResponse } from '../sip/index.ts';
 import type { Source } from '../transport/index.ts';
 import { ClientTransaction, type ClientTransactionArgs } from './client-transaction.ts';
 import type { Timer } from './clock.ts';
+import { Transaction } from './transaction.ts';
 
 export type NonInviteClientState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
@@ -28,7 +29,7 @@ export class NonInviteClientTransaction extends ClientTransaction<NonInviteClien
     this.user.receiveResponse(response, source);
     if (this.state !== 'completed') return; // the TU ended it meanwhile
     if (this.transport.reliable) this.terminate();
-    else this.#timerK = this.timing.clock.schedule(this.timing.timers.t4, () => this.terminate());
+    else this.#timerK = this.timing.clock.schedule(this.timing.timers.t4, Transaction.terminate, this);
   }
 
   // Timers E and F run in Trying and Proceeding; E doubles up to T2, and is T2 once proceeding (17.1.2.2).

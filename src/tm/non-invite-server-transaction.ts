@@ -38,7 +38,7 @@ export class NonInviteServerTransaction extends Transaction<NonInviteServerState
     this.#finalStatus = response.status;
     this.enter('completed');
     if (this.transport.reliable) this.terminate();
-    else this.#timerJ = this.timing.clock.schedule(this.timing.timers.wait, () => this.terminate());
+    else this.#timerJ = this.timing.clock.schedule(this.timing.timers.wait, Transaction.terminate, this);
     return true;
   }
 

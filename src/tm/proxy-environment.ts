@@ -145,6 +145,10 @@ export interface ProxyTransactionInit {
   readonly recordRouteParams?: string;
   /** The server's own data for the transaction (the script it is pinned to); opaque here. */
   readonly owner?: unknown;
-  /** The transaction's log, or what makes it on first read: most transactions log nothing, and a pino child costs about a microsecond and stays with the transaction. */
-  readonly log: Logger | (() => Logger);
+  /**
+   * The transaction's log, or what makes it on first read from the transaction: most transactions log
+   * nothing, and a pino child costs about a microsecond and stays with the transaction. A function of the
+   * transaction, so that one function serves them all (a closure each would be kept while they linger).
+   */
+  readonly log: Logger | ((tx: ProxyTransaction) => Logger);
 }

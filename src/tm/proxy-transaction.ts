@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { err, type Result } from '../result.ts';
 import { createResponse, heldUntil, responseBytes, type SipRequest, type SipResponse } from '../sip/index.ts';
-import type { SendDone, SendTarget, Source } from '../transport/index.ts';
+import type { SendTarget, Source } from '../transport/index.ts';
 import { Branch, type UnaddressedBranch } from './branch.ts';
 import type { Timer } from './clock.ts';
 import type { DestinationBranch } from './destination-set.ts';
@@ -26,7 +26,7 @@ import { E_CANCELED, E_UNSPEC, type RelayError, relayError } from './relay-error
 import { RelayQueue } from './relay-queue.ts';
 import { type Forwarding, forwardBranch } from './request-forwarding.ts';
 import { cancelPending, type LocalReplyBody, ResponseContext } from './response-context.ts';
-import type { ServerTransactionUser } from './transaction.ts';
+import { type ServerTransactionUser, TargetTransport } from './transaction.ts';
 
 /** What relay() did: how many branches it queued, or why it queued none. */
 export type RelayOutcome = Result<number, RelayError>;
@@ -76,7 +76,7 @@ export class ProxyTransaction implements ServerTransactionUser {
   #live = 0;
   readonly #lifetime: Timer;
   #log: Logger | undefined;
-  #makeLog: (() => Logger) | undefined;
+  #makeLog: ((tx: ProxyTransaction) => Logger) | undefined;
 
   /**
    * Makes the transaction and registers it for matching (retransmissions, ACK, CANCEL); undefined when a
@@ -112,14 +112,9 @@ export class ProxyTransaction implements ServerTransactionUser {
       recordRouteParams: init.recordRouteParams ?? '',
       branchSuffix: init.loopTag === undefined ? '' : loopSuffix(init.loopTag),
     };
-    this.#queue = new RelayQueue(() => this.log, env.logLimit);
+    this.#queue = new RelayQueue(this, env.logLimit);
     this.#responses = new ResponseContext(this, routes, this.#queue, init.upstream);
-    // The closure keeps what it names for the transaction's life: the upstream, not the whole init.
-    const upstream = init.upstream;
-    const transport = {
-      reliable: init.source.proto !== 'udp',
-      send: (bytes: Buffer, done: SendDone) => env.send(upstream, bytes, done),
-    };
+    const transport = new TargetTransport(env, init.upstream, init.source.proto !== 'udp');
     const invite = init.request.method === 'INVITE';
     this.server = invite
       ? new InviteServerTransaction(init.request, transport, this, env.timing)
@@ -127,7 +122,8 @@ export class ProxyTransaction implements ServerTransactionUser {
     const { timers, clock } = env.timing;
     this.#lifetime = clock.schedule(
       invite ? timers.maxInviteLifetime : timers.maxNonInviteLifetime,
-      this.#expire,
+      ProxyTransaction.#expire,
+      this,
     );
     env.counters.serverTransactions++;
   }
@@ -312,7 +308,7 @@ export class ProxyTransaction implements ServerTransactionUser {
   /** The transaction's log (ProxyTransactionInit.log), made on first read. */
   get log(): Logger {
     if (this.#log === undefined) {
-      this.#log = this.#makeLog!();
+      this.#log = this.#makeLog!(this);
       this.#makeLog = undefined;
     }
     return this.#log;
@@ -431,8 +427,13 @@ export class ProxyTransaction implements ServerTransactionUser {
 
   // Kamailio's max_inv_lifetime / max_noninv_lifetime: a transaction never answered is answered 408, and
   // every branch still running ends now (answered or not: a branch cancelled after a 2xx elsewhere may
-  // still be calling on a long timer B), so the transaction ends and its script is unpinned.
-  readonly #expire = (): void => {
+  // still be calling on a long timer B), so the transaction ends and its script is unpinned. A static
+  // function scheduled with the transaction (Clock.schedule), not a closure made for each one.
+  static #expire(tx: ProxyTransaction): void {
+    tx.#lifetimeExceeded();
+  }
+
+  #lifetimeExceeded(): void {
     const live = this.branches.filter((b) => b.running).length;
     if (this.finalStatus === undefined) {
       this.env.logLimit.warn(
@@ -447,7 +448,7 @@ export class ProxyTransaction implements ServerTransactionUser {
       this.log.warn({ lifetime: true, branches: live }, 'transaction lifetime exceeded: ending its branches');
     }
     for (const branch of this.branches) branch.expire();
-  };
+  }
 
   #maybeEnd(): void {
     if (this.#ended || !this.#serverDone || this.#live > 0) return;

@@ -24,16 +24,16 @@ export interface QueuedBranch {
 }
 
 export class RelayQueue {
-  /** The transaction's log, read only when a refusal is logged (made on first use). */
-  readonly #log: () => Logger;
+  /** The transaction: its log is read only when a refusal is logged (made on first use). */
+  readonly #owner: { readonly log: Logger };
   readonly #logLimit: LogLimiter;
   #queued: QueuedBranch[] = [];
   /** The round of forking sent last: 1 from the request route, one more per failure route that relays. */
   #leg = 0;
 
   /** Refusals are a script's doing, many per message at worst: `logLimit` bounds their lines per tenant. */
-  constructor(log: () => Logger, logLimit: LogLimiter) {
-    this.#log = log;
+  constructor(owner: { readonly log: Logger }, logLimit: LogLimiter) {
+    this.#owner = owner;
     this.#logLimit = logLimit;
   }
 
@@ -77,7 +77,7 @@ export class RelayQueue {
     if (first !== undefined) {
       const others = refused > 1 ? ` (and ${refused - 1} more destinations refused)` : '';
       this.#logLimit.warn(
-        this.#log(),
+        this.#owner.log,
         'relay-refused',
         { uri: first.uri, code: first.error.code, refused },
         `relay refused: ${first.error.message}${others}`,
@@ -114,7 +114,7 @@ export class RelayQueue {
   /** Logs a refusal of the whole relay (t_relay then returns its code). */
   #refused(error: RelayError): Result<number, RelayError> {
     this.#logLimit.warn(
-      this.#log(),
+      this.#owner.log,
       'relay-refused',
       { code: error.code },
       `relay refused: ${error.message}`,

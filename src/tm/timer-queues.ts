@@ -12,14 +12,16 @@ import type { Clock, Timer } from './clock.ts';
 /** One pending timer, a node of its delay's queue. */
 class QueuedTimer implements Timer {
   readonly due: number;
-  fire: (() => void) | undefined;
+  fire: ((arg: unknown) => void) | undefined;
+  arg: unknown;
   queue: TimerQueue | undefined;
   prev: QueuedTimer | undefined = undefined;
   next: QueuedTimer | undefined = undefined;
 
-  constructor(due: number, fire: () => void, queue: TimerQueue) {
+  constructor(due: number, fire: (arg: unknown) => void, arg: unknown, queue: TimerQueue) {
     this.due = due;
     this.fire = fire;
+    this.arg = arg;
     this.queue = queue;
   }
 
@@ -53,7 +55,8 @@ class TimerQueue {
     timer.prev = undefined;
     timer.next = undefined;
     timer.queue = undefined;
-    timer.fire = undefined; // what the callback holds (a transaction) is not kept by a dead entry
+    timer.fire = undefined; // what the callback is for (a transaction) is not kept by a dead entry
+    timer.arg = undefined;
   }
 }
 
@@ -61,8 +64,8 @@ class TimerQueue {
 export const MAX_QUEUES = 64;
 
 export interface TimerQueuesOptions {
-  /** Runs a due callback: the server's guard (a throw is caught and counted there, never passed on). */
-  readonly run: (fire: () => void) => void;
+  /** Runs a due callback, `fire(arg)`: the server's guard (a throw is caught and counted there, never passed on). */
+  readonly run: (fire: (arg: unknown) => void, arg: unknown) => void;
   /** Milliseconds on a monotonic scale; performance.now() when absent. */
   readonly now?: () => number;
 }
@@ -76,7 +79,7 @@ export class TimerQueues implements Clock {
   /** The queues by delay, and the same in an array: scanned without an iterator's entry per queue. */
   readonly #queues = new Map<number, TimerQueue>();
   readonly #scan: TimerQueue[] = [];
-  readonly #run: (fire: () => void) => void;
+  readonly #run: (fire: (arg: unknown) => void, arg: unknown) => void;
   readonly #now: () => number;
   /** The Node timer, and when it is armed to go off (Infinity: not armed). */
   #handle: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -92,18 +95,18 @@ export class TimerQueues implements Clock {
     return this.#now();
   }
 
-  schedule(delayMs: number, fire: () => void): Timer {
+  schedule<A = undefined>(delayMs: number, fire: (arg: A) => void, arg?: A): Timer {
     const delay = Math.max(delayMs, 0);
     let queue = this.#queues.get(delay);
     if (queue === undefined) {
       // Delays a script chose (t-set-fr, dialog timeouts) can be many different values: past a few dozen
       // queues each would be scanned on every expiry, so such a timer gets a Node timer of its own.
-      if (this.#scan.length >= MAX_QUEUES) return this.#own(delay, fire);
+      if (this.#scan.length >= MAX_QUEUES) return this.#own(delay, fire as (arg: unknown) => void, arg);
       queue = new TimerQueue(delay);
       this.#queues.set(delay, queue);
       this.#scan.push(queue);
     }
-    const timer = new QueuedTimer(this.#now() + delay, fire, queue);
+    const timer = new QueuedTimer(this.#now() + delay, fire as (arg: unknown) => void, arg, queue);
     queue.append(timer);
     if (!this.#firing && timer.due < this.#armedFor) this.#arm(timer.due);
     return timer;
@@ -116,9 +119,9 @@ export class TimerQueues implements Clock {
     return n;
   }
 
-  #own(delay: number, fire: () => void): Timer {
+  #own(delay: number, fire: (arg: unknown) => void, arg: unknown): Timer {
     const run = this.#run;
-    const handle = setTimeout(() => run(fire), delay);
+    const handle = setTimeout(() => run(fire, arg), delay);
     handle.unref();
     return { cancel: () => clearTimeout(handle) };
   }
@@ -140,8 +143,9 @@ export class TimerQueues implements Clock {
     try {
       for (let timer = this.#earliest(); timer !== undefined && timer.due <= now; timer = this.#earliest()) {
         const fire = timer.fire!;
+        const arg = timer.arg;
         timer.queue!.unlink(timer);
-        this.#run(fire);
+        this.#run(fire, arg);
       }
     } finally {
       this.#firing = false;

@@ -2,7 +2,7 @@
 // transaction user (TU) above them, and how they end. A transaction owns its timers; the TU owns what a
 // response means.
 import type { SipRequest, SipResponse } from '../sip/index.ts';
-import type { SendDone, SendError, SendResult, Source } from '../transport/index.ts';
+import type { SendDone, SendError, SendResult, SendTarget, Source } from '../transport/index.ts';
 import type { Clock } from './clock.ts';
 import type { TimerValues } from './timer-values.ts';
 
@@ -12,6 +12,31 @@ export interface TransactionTransport {
   readonly reliable: boolean;
   /** `done` hears the result once, never before send returned; a failure is a value (the transport's contract). */
   send(bytes: Buffer, done: SendDone): void;
+}
+
+/**
+ * A transaction's way out to one fixed target through the server's send (`sender.send`): an object of its
+ * own rather than a closure, which with its context would be two more objects per transaction, kept while
+ * it lingers.
+ */
+export class TargetTransport implements TransactionTransport {
+  readonly reliable: boolean;
+  readonly #sender: { send(target: SendTarget, bytes: Buffer, done?: SendDone): void };
+  readonly #target: SendTarget;
+
+  constructor(
+    sender: { send(target: SendTarget, bytes: Buffer, done?: SendDone): void },
+    target: SendTarget,
+    reliable: boolean,
+  ) {
+    this.#sender = sender;
+    this.#target = target;
+    this.reliable = reliable;
+  }
+
+  send(bytes: Buffer, done: SendDone): void {
+    this.#sender.send(this.#target, bytes, done);
+  }
 }
 
 /** Time and timer values, shared by every transaction of a layer. */
@@ -90,6 +115,11 @@ export abstract class Transaction<S extends string, U extends ClientTransactionU
     this.user = user;
     this.timing = timing;
     this.#state = initial;
+  }
+
+  /** Clock.schedule's callback for the timers that end a transaction (lingering states: D, I, J, K, L, M). */
+  static terminate(tx: Transaction<string, ClientTransactionUser | ServerTransactionUser>): void {
+    tx.terminate();
   }
 
   get state(): S | 'terminated' {

@@ -314,8 +314,8 @@ describe('call load (algorithm 10)', () => {
       }),
       {
         now: () => 0,
-        schedule: (_ms, fire) => {
-          timers.push(fire);
+        schedule: (_ms, fire, arg) => {
+          timers.push(() => fire(arg!));
           return { cancel: () => {} };
         },
       },

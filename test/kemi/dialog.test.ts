@@ -34,8 +34,8 @@ function virtualClock() {
   const timers: { at: number; fire: () => void; live: boolean }[] = [];
   const clock: Clock = {
     now: () => now,
-    schedule(delayMs, fire) {
-      const t = { at: now + delayMs, fire, live: true };
+    schedule(delayMs, fire, arg) {
+      const t = { at: now + delayMs, fire: () => fire(arg!), live: true };
       timers.push(t);
       return { cancel: () => (t.live = false) };
     },

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_QUEUES, TimerQueues } from '../../src/tm/timer-queues.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const direct = { run: (fire: () => void) => fire() };
+const direct = { run: (fire: (arg: unknown) => void, arg: unknown) => fire(arg) };
 
 describe('TimerQueues', () => {
   it('fires each callback once, not before its delay, in due order across delays', async () => {
@@ -60,9 +60,9 @@ describe('TimerQueues', () => {
   it('hands every due callback to run: a throw there does not stop the later timers', async () => {
     const errors: string[] = [];
     const clock = new TimerQueues({
-      run: (fire) => {
+      run: (fire, arg) => {
         try {
-          fire();
+          fire(arg);
         } catch (err) {
           errors.push((err as Error).message);
         }

@@ -5,7 +5,8 @@ import type { Clock, Timer } from '../../src/tm/clock.ts';
 interface Entry {
   due: number;
   seq: number;
-  fire: () => void;
+  fire: (arg: unknown) => void;
+  arg: unknown;
   cancelled: boolean;
 }
 
@@ -18,8 +19,14 @@ export class VirtualClock implements Clock {
     return this.#now;
   }
 
-  schedule(delayMs: number, fire: () => void): Timer {
-    const entry: Entry = { due: this.#now + delayMs, seq: this.#seq++, fire, cancelled: false };
+  schedule<A = undefined>(delayMs: number, fire: (arg: A) => void, arg?: A): Timer {
+    const entry: Entry = {
+      due: this.#now + delayMs,
+      seq: this.#seq++,
+      fire: fire as (arg: unknown) => void,
+      arg,
+      cancelled: false,
+    };
     this.#entries.push(entry);
     return {
       cancel: () => {
@@ -43,7 +50,7 @@ export class VirtualClock implements Clock {
       if (!next) break;
       this.#now = next.due;
       next.cancelled = true;
-      next.fire();
+      next.fire(next.arg);
     }
     this.#now = end;
     this.#entries = this.#entries.filter((e) => !e.cancelled);
