@@ -7,6 +7,7 @@ import { createLogger, LOG_FORMATS } from '../logger.ts';
 import type { Result } from '../result.ts';
 import { armShutdownDeadline } from '../shutdown.ts';
 import type { Transport } from '../transport/index.ts';
+import { startMemoryRelease } from './memory-release.ts';
 
 /** One thread's server, or the primary of worker threads (no transport of its own). */
 interface Running {
@@ -87,6 +88,16 @@ async function serve(opts: ServeOptions): Promise<number> {
   if (!started.ok) return fail(started.error);
   const server = started.value;
   log.info('ready');
+  // The main thread's isolate only: with worker threads each has its own heap (docs/workers.md).
+  const stopRelease = startMemoryRelease(
+    config.memory_release,
+    (e) =>
+      log.info(
+        { rssBeforeMb: mb(e.before), rssAfterMb: mb(e.after), gcMs: Math.round(e.ms) },
+        'memory released',
+      ),
+    (err) => log.error({ err, what: 'memory-release' }, 'callback threw: caught, the server goes on'),
+  );
 
   const crashed = await new Promise<boolean>((resolve) => {
     const stop = (signal: string) => {
@@ -103,6 +114,7 @@ async function serve(opts: ServeOptions): Promise<number> {
   // A stop never outlasts its bound: a part waiting for something that will not come (a Redis that stopped
   // answering) is named in the log, and the process exits anyway. After an uncaught exception the state the
   // bug left may hang the stop: a shorter bound, and the bug's status.
+  stopRelease();
   const waitingFor = () => server.waitingFor();
   if (!crashed) {
     armShutdownDeadline(config.shutdown_timeout_ms, log, waitingFor);
@@ -144,6 +156,8 @@ function onUncaught(log: ReturnType<typeof createLogger>): Promise<void> {
     });
   });
 }
+
+const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
 function fail(message: string): number {
   process.stderr.write(`kemi-wasm serve: ${message}\n`);

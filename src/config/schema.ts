@@ -11,6 +11,7 @@ import { dialogSchema, tenantDialogSchema } from './dialog-schema.ts';
 import { dispatcherSchema, tenantDispatcherSchema } from './dispatcher-schema.ts';
 import { htablesSchema } from './htable-schema.ts';
 import { logLimitSchema } from './log-limit-schema.ts';
+import { memoryReleaseSchema } from './memory-release-schema.ts';
 import { nathelperSchema } from './nathelper-schema.ts';
 import { permissionsSchema } from './permissions-schema.ts';
 import { pikeSchema } from './pike-schema.ts';
@@ -354,6 +355,8 @@ export const configSchema = z
     data_dir: z.string().min(1).optional(),
     /** SIP threads: 1 (one thread, the debugging mode), N, or "auto" (one per CPU); docs/workers.md [1]. */
     workers: workersSchema,
+    /** When the serve process returns a load peak's memory to the system (memory-release-schema.ts). */
+    memory_release: memoryReleaseSchema,
     /** The htables of the implicit `default` tenant when `tenants` is empty (htable-schema.ts). */
     htables: htablesSchema,
     /** The admin HTTP API; off when absent. */
