@@ -8,35 +8,17 @@
 // - parse.ts: bench/parse.ts's two cases (an ~850-octet INVITE with host names).
 //   node_modules/.bin/node bench/parse-ab.ts --base /work/main [--rounds 31]
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { median } from './lib/stats.ts';
+import { OPTIONS } from '../fixtures/messages.ts';
+import { abArgs, alternatingRounds, cpuPerCall } from './lib/ab-rounds.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const base = option('base');
-if (base === undefined) throw new Error('usage: parse-ab.ts --base <checkout> [--rounds 31]');
-const ROUNDS = Number(option('rounds') ?? 31);
+const { base, rounds: ROUNDS } = abArgs('parse-ab.ts', 31);
 const ITERATIONS = 20_000;
 const here = fileURLToPath(new URL('../', import.meta.url));
 
 const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'), 'latin1');
-const options = crlf([
-  'OPTIONS sip:127.0.0.1:5060 SIP/2.0',
-  'Via: SIP/2.0/UDP 127.0.0.1:9;rport;branch=z9hG4bKbench1',
-  'Max-Forwards: 70',
-  'From: <sip:bench@127.0.0.1>;tag=bench',
-  'To: <sip:127.0.0.1:5060>',
-  'Call-ID: bench-1@127.0.0.1',
-  'CSeq: 1 OPTIONS',
-  'Content-Length: 0',
-  '',
-  '',
-]);
+const options = Buffer.from(OPTIONS, 'latin1');
 const sdp = 'v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n';
 const invite = crlf([
   'INVITE sip:service@127.0.0.1:5060 SIP/2.0',
@@ -118,35 +100,13 @@ async function casesOf(tree: string): Promise<Cases> {
   };
 }
 
-/** CPU nanoseconds per call of `fn` over `n` calls. */
-function cpuPerCall(fn: () => void, n: number): number {
-  const start = process.cpuUsage();
-  for (let i = 0; i < n; i++) fn();
-  const used = process.cpuUsage(start);
-  return ((used.user + used.system) * 1000) / n;
-}
-
 const sides = [await casesOf(base), await casesOf(here)];
 const names = Object.keys(sides[0]);
 for (const side of sides) for (const name of names) for (let i = 0; i < 10 * ITERATIONS; i++) side[name]();
-const figures = sides.map(() => names.map((): number[] => []));
-for (let round = 0; round < ROUNDS; round++) {
-  for (const s of round % 2 === 0 ? [0, 1] : [1, 0]) {
-    names.forEach((name, i) => {
-      figures[s][i].push(cpuPerCall(sides[s][name], ITERATIONS));
-    });
-  }
-}
-console.log(
-  `A = ${base}, B = ${here}; CPU ns per message, median of ${ROUNDS} alternating rounds; load ${loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')}`,
+alternatingRounds(
+  names,
+  ROUNDS,
+  (side, name) => cpuPerCall(sides[side][name], ITERATIONS),
+  `A = ${base}, B = ${here}; CPU ns per message`,
 );
-names.forEach((name, i) => {
-  const a = median(figures[0][i]);
-  const b = median(figures[1][i]);
-  console.log(
-    `${name.padEnd(24)} A ${a.toFixed(0).padStart(6)}   B ${b.toFixed(0).padStart(6)}   B/A ${(b / a).toFixed(2)}`,
-  );
-});
 if (sink === 0) console.log('unreachable');

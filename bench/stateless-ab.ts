@@ -6,34 +6,16 @@
 // - sanity: KSR.sanity.sanity_check(17895, 7), the proxy example's checks;
 // - sl reply: sl_send_reply's checks (checkReply, with the reply-size estimate) and the 200 written.
 //   node_modules/.bin/node bench/stateless-ab.ts --base /work/main [--rounds 21]
-import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { median } from './lib/stats.ts';
+import { OPTIONS } from '../fixtures/messages.ts';
+import { abArgs, alternatingRounds, cpuPerCall } from './lib/ab-rounds.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const base = option('base');
-if (base === undefined) throw new Error('usage: stateless-ab.ts --base <checkout> [--rounds 21]');
-const ROUNDS = Number(option('rounds') ?? 21);
+const { base, rounds: ROUNDS } = abArgs('stateless-ab.ts', 21);
 const ITERATIONS = 50_000;
 const here = fileURLToPath(new URL('../', import.meta.url));
 
-const options = [
-  'OPTIONS sip:127.0.0.1:5060 SIP/2.0',
-  'Via: SIP/2.0/UDP 127.0.0.1:9;rport;branch=z9hG4bKbench1',
-  'Max-Forwards: 70',
-  'From: <sip:bench@127.0.0.1>;tag=bench',
-  'To: <sip:127.0.0.1:5060>',
-  'Call-ID: bench-1@127.0.0.1',
-  'CSeq: 1 OPTIONS',
-  'Content-Length: 0',
-  '',
-  '',
-].join('\r\n');
+const options = OPTIONS;
 const source = {
   proto: 'udp',
   remote: { address: '127.0.0.1', port: 9 },
@@ -83,39 +65,17 @@ async function casesOf(tree: string): Promise<{ cases: Cases; parseOnly: () => v
   };
 }
 
-/** CPU nanoseconds per call of `fn` over `n` calls. */
-function cpuPerCall(fn: () => void, n: number): number {
-  const start = process.cpuUsage();
-  for (let i = 0; i < n; i++) fn();
-  const used = process.cpuUsage(start);
-  return ((used.user + used.system) * 1000) / n;
-}
-
 const sides = [await casesOf(base), await casesOf(here)];
 const names = Object.keys(sides[0].cases);
 for (const side of sides) {
   for (const name of names) for (let i = 0; i < 4 * ITERATIONS; i++) side.cases[name]();
   for (let i = 0; i < 4 * ITERATIONS; i++) side.parseOnly();
 }
-const figures = sides.map(() => names.map((): number[] => []));
-for (let round = 0; round < ROUNDS; round++) {
-  for (const s of round % 2 === 0 ? [0, 1] : [1, 0]) {
-    names.forEach((name, i) => {
-      const whole = cpuPerCall(sides[s].cases[name], ITERATIONS);
-      figures[s][i].push(whole - cpuPerCall(sides[s].parseOnly, ITERATIONS));
-    });
-  }
-}
-console.log(
-  `A = ${base}, B = ${here}; CPU ns per OPTIONS beyond its parse, median of ${ROUNDS} alternating rounds; load ${loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')}`,
+alternatingRounds(
+  names,
+  ROUNDS,
+  (side, name) =>
+    cpuPerCall(sides[side].cases[name], ITERATIONS) - cpuPerCall(sides[side].parseOnly, ITERATIONS),
+  `A = ${base}, B = ${here}; CPU ns per OPTIONS beyond its parse`,
 );
-names.forEach((name, i) => {
-  const a = median(figures[0][i]);
-  const b = median(figures[1][i]);
-  console.log(
-    `${name.padEnd(12)} A ${a.toFixed(0).padStart(6)}   B ${b.toFixed(0).padStart(6)}   B/A ${(b / a).toFixed(2)}`,
-  );
-});
 if (sink === 0) console.log('unreachable');

@@ -1,6 +1,5 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { collectedLog } from '../fixtures/collected-log.ts';
 import { type LimiterClock, LogLimiter } from '../src/log-limit.ts';
 
 /** A clock moved by hand; scheduled calls fire when time passes them. */
@@ -28,24 +27,12 @@ function manualClock() {
   return { clock, advance, pending: () => timers.filter((t) => t.live).length };
 }
 
-/** A pino logger whose lines are collected, parsed. */
-function collected() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  return { log: pino({ level: 'info', base: undefined }, stream), lines };
-}
-
 const flush = () => new Promise((r) => setImmediate(r));
 
 describe('LogLimiter', () => {
   it('writes the first lines of a cause, counts the rest, and summarises them at the end of the interval', async () => {
     const { clock, advance } = manualClock();
-    const { log, lines } = collected();
+    const { log, lines } = collectedLog();
     const limiter = new LogLimiter({ lines: 3, intervalMs: 1000, clock });
     for (let i = 0; i < 100; i++) limiter.warn(log, 'unparseable', { i }, `bad ${i}`);
     await flush();
@@ -69,7 +56,7 @@ describe('LogLimiter', () => {
 
   it('keeps a budget per cause', async () => {
     const { clock } = manualClock();
-    const { log, lines } = collected();
+    const { log, lines } = collectedLog();
     const limiter = new LogLimiter({ lines: 1, intervalMs: 1000, clock });
     limiter.warn(log, 'a', {}, 'a1');
     limiter.warn(log, 'a', {}, 'a2');
@@ -83,7 +70,7 @@ describe('LogLimiter', () => {
 
   it('starts a new budget after the interval; a flood writes at most lines + 1 per interval', async () => {
     const { clock, advance } = manualClock();
-    const { log, lines } = collected();
+    const { log, lines } = collectedLog();
     const limiter = new LogLimiter({ lines: 2, intervalMs: 1000, clock });
     // 10 intervals of 50 lines each, 20 ms apart.
     for (let i = 0; i < 500; i++) {
@@ -102,7 +89,7 @@ describe('LogLimiter', () => {
 
   it('writes no summary for an interval that suppressed nothing, and leaves no timer', async () => {
     const { clock, advance, pending } = manualClock();
-    const { log, lines } = collected();
+    const { log, lines } = collectedLog();
     const limiter = new LogLimiter({ lines: 2, intervalMs: 1000, clock });
     limiter.warn(log, 'quiet', {}, 'one');
     expect(pending()).toBe(0);
@@ -116,7 +103,7 @@ describe('LogLimiter', () => {
     const { clock } = manualClock();
     let now = 0;
     const moved: LimiterClock = { now: () => now, schedule: clock.schedule };
-    const { log, lines } = collected();
+    const { log, lines } = collectedLog();
     const limiter = new LogLimiter({ lines: 1, intervalMs: 1000, clock: moved });
     limiter.warn(log, 'c', {}, 'first');
     limiter.warn(log, 'c', {}, 'second');

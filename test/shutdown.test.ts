@@ -1,23 +1,10 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { collectedLog } from '../fixtures/collected-log.ts';
 import { armShutdownDeadline, EXIT_SHUTDOWN_TIMEOUT, Stops } from '../src/shutdown.ts';
-
-/** A logger whose lines are kept, parsed. */
-function capturedLog() {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  return { log: pino({ level: 'info' }, sink), lines };
-}
 
 describe('Stops', () => {
   it('runs the steps last added first, each once', async () => {
-    const { log } = capturedLog();
+    const { log } = collectedLog();
     const stops = new Stops(log);
     const ran: string[] = [];
     for (const name of ['store', 'transport', 'admin']) stops.add(name, () => void ran.push(name));
@@ -27,7 +14,7 @@ describe('Stops', () => {
   });
 
   it('a step that throws is logged and the steps after it still run', async () => {
-    const { log, lines } = capturedLog();
+    const { log, lines } = collectedLog();
     const stops = new Stops(log);
     const ran: string[] = [];
     stops.add('redis', () => void ran.push('redis'));
@@ -43,7 +30,7 @@ describe('Stops', () => {
   });
 
   it('names the step under way and those left while a step waits', async () => {
-    const { log } = capturedLog();
+    const { log } = collectedLog();
     const stops = new Stops(log);
     let release = () => {};
     stops.add('cluster connection', () => {});
@@ -61,7 +48,7 @@ describe('Stops', () => {
 
 describe('armShutdownDeadline', () => {
   it('past the deadline: logs the steps left and the open resources, exits with status 75', async () => {
-    const { log, lines } = capturedLog();
+    const { log, lines } = collectedLog();
     const code = await new Promise<number>((resolve) => {
       armShutdownDeadline(1, log, () => ['registry', 'cluster connection'], resolve);
     });

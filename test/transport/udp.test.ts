@@ -1,6 +1,5 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { collectedLog } from '../../fixtures/collected-log.ts';
 import type { Resolve } from '../../src/transport/resolve.ts';
 import type { SendResult } from '../../src/transport/send-result.ts';
 import {
@@ -14,18 +13,6 @@ import {
   startHarness,
   until,
 } from './loopback.ts';
-
-/** A logger whose lines are collected, parsed. */
-function collectedLog() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  return { log: pino({ level: 'info', base: undefined }, stream), lines };
-}
 
 let harness: Harness | undefined;
 let peer: RawUdpPeer | undefined;
